@@ -1,0 +1,58 @@
+// `npm run dev:web`: the real app core plus the renderer in any browser on this machine, over the
+// loopback WebSocket transport. `--static out/renderer` serves a built renderer (used by e2e tests);
+// otherwise Vite serves the sources with hot reload.
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { resolveDataDir } from '../src/core/paths';
+import { startWebApp } from '../src/web-bridge/start';
+
+const { values } = parseArgs({
+  options: {
+    static: { type: 'string' },
+    'data-dir': { type: 'string' },
+    port: { type: 'string' },
+    'fal-proxy': { type: 'string' },
+    json: { type: 'boolean', default: false },
+  },
+});
+
+const dataDir = resolveDataDir(values['data-dir']);
+mkdirSync(dataDir, { recursive: true });
+const env = { ...process.env, ...(values['fal-proxy'] ? { IMAGE2MODEL_FAL_PROXY: values['fal-proxy'] } : {}) };
+
+let middleware: Parameters<typeof startWebApp>[0]['middleware'];
+let closeVite: (() => Promise<void>) | null = null;
+if (!values.static) {
+  const { createServer } = await import('vite');
+  const react = (await import('@vitejs/plugin-react')).default;
+  const { relaxCspInDev } = await import('./vite-dev-csp');
+  const vite = await createServer({
+    configFile: false,
+    root: resolve('src/renderer'),
+    plugins: [react(), relaxCspInDev()],
+    server: { middlewareMode: true, hmr: { port: 0 } },
+    appType: 'spa',
+  });
+  middleware = (req, res, next) => vite.middlewares(req, res, next);
+  closeVite = () => vite.close();
+}
+
+const app = await startWebApp({
+  dataDir,
+  staticDir: values.static ? resolve(values.static) : undefined,
+  middleware,
+  port: values.port ? Number(values.port) : 0,
+  env,
+});
+
+if (values.json) console.log(JSON.stringify({ appUrl: app.bridge.appUrl, dataDir }));
+else console.log(`Image2Model is running at ${app.bridge.appUrl}\nData folder: ${dataDir}\nPress Ctrl+C to stop.`);
+
+const shutdown = async () => {
+  await app.close();
+  await closeVite?.();
+  process.exit(0);
+};
+process.on('SIGINT', () => void shutdown());
+process.on('SIGTERM', () => void shutdown());

@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+// `npm test`: unit and integration tests (vitest), then the browser tests (Playwright in Debian
+// Chromium), then one closing line `N passed, N failed, N skipped` counting every test that ran.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+
+mkdirSync('test-results', { recursive: true });
+const vitestJson = 'test-results/vitest.json';
+const playwrightJson = 'test-results/playwright.json';
+rmSync(vitestJson, { force: true });
+rmSync(playwrightJson, { force: true });
+
+const run = (cmd, args) => spawnSync(cmd, args, { stdio: 'inherit', env: process.env }).status ?? 1;
+
+if (!existsSync('out/renderer/index.html')) {
+  console.log('Building the app first (the browser tests load the built renderer)...');
+  if (run('npx', ['electron-vite', 'build']) !== 0) process.exit(1);
+}
+
+const vitestStatus = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${vitestJson}`]);
+
+// Electron's smoke test wants a display where Electron exists; xvfb-run provides one when present.
+const useXvfb = process.platform === 'linux' && !process.env.DISPLAY && spawnSync('which', ['xvfb-run']).status === 0;
+const pwArgs = ['playwright', 'test'];
+const playwrightStatus = useXvfb ? run('xvfb-run', ['-a', '-s', '-screen 0 1280x800x24', 'npx', ...pwArgs]) : run('npx', pwArgs);
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+if (existsSync(vitestJson)) {
+  const v = JSON.parse(readFileSync(vitestJson, 'utf8'));
+  passed += v.numPassedTests ?? 0;
+  failed += v.numFailedTests ?? 0;
+  skipped += (v.numPendingTests ?? 0) + (v.numTodoTests ?? 0);
+  // A file that failed to load has no tests counted; count it as a failure.
+  failed += (v.testResults ?? []).filter((f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0).length;
+} else failed += 1;
+if (existsSync(playwrightJson)) {
+  const p = JSON.parse(readFileSync(playwrightJson, 'utf8')).stats ?? {};
+  passed += (p.expected ?? 0) + (p.flaky ?? 0);
+  failed += p.unexpected ?? 0;
+  skipped += p.skipped ?? 0;
+} else failed += 1;
+
+console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(vitestStatus === 0 && playwrightStatus === 0 && failed === 0 ? 0 : 1);

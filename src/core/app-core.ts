@@ -1,0 +1,73 @@
+// Builds the whole app core (engine, handlers, dispatcher) the same way for Electron, the browser
+// transport, the CLI and tests; each passes its own key vault, settings store and platform.
+import { mkdirSync } from 'node:fs';
+import type { AppInfo, EventSink } from '../shared/contract';
+import { createEngine } from './engine';
+import { createDispatcher, type Dispatch } from './ipc/dispatch';
+import { dataPaths } from './paths';
+import type { Platform } from './platform';
+import { createHandlers, forwardEngineEvents } from './services';
+import type { EngineApi, KeyVault, SettingsStore } from './services-types';
+import { resolveFileRoute, type ResolvedFile } from './file-routes';
+
+export interface Logger {
+  info(message: string, detail?: unknown): void;
+  warn(message: string, detail?: unknown): void;
+  error(message: string, detail?: unknown): void;
+}
+
+export interface AppCoreOptions {
+  dataDir: string;
+  keys: KeyVault;
+  settings: SettingsStore;
+  platform: Platform;
+  appInfo: Omit<AppInfo, 'falKey'>;
+  logger: Logger;
+  /** Overrides for tests (fast backoff, fake clock, ...). */
+  engineOverrides?: Partial<Parameters<typeof createEngine>[0]>;
+}
+
+export interface AppCore {
+  engine: EngineApi;
+  dispatch: Dispatch;
+  resolveFile(route: string): ResolvedFile | null;
+  /** Starts forwarding events to a transport and starts the queue. */
+  start(emit: EventSink): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createAppCore(options: AppCoreOptions): AppCore {
+  const paths = dataPaths(options.dataDir);
+  mkdirSync(paths.root, { recursive: true });
+  const settings = options.settings.get();
+  const engine = createEngine({
+    dataDir: options.dataDir,
+    getFalKey: () => options.keys.get(),
+    falProxyUrl: settings.falProxyUrl,
+    concurrency: settings.concurrency,
+    logger: options.logger,
+    ...options.engineOverrides,
+  });
+  const handlers = createHandlers({
+    engine,
+    keys: options.keys,
+    settings: options.settings,
+    platform: options.platform,
+    appInfo: options.appInfo,
+  });
+  const dispatch = createDispatcher(handlers, options.logger);
+  let stopForwarding: (() => void) | null = null;
+  return {
+    engine,
+    dispatch,
+    resolveFile: (route) => resolveFileRoute(engine, route),
+    async start(emit) {
+      stopForwarding = forwardEngineEvents(engine, emit);
+      await engine.start();
+    },
+    async stop() {
+      stopForwarding?.();
+      await engine.stop();
+    },
+  };
+}

@@ -1,0 +1,98 @@
+// Numbered schema migrations. PRAGMA user_version holds how many have been applied; each runs in its
+// own transaction together with the version bump, so a crash leaves the schema at a whole step.
+import type { Database } from 'better-sqlite3';
+
+const JOB_STATES_SQL = `'queued','preparing','submitted','running','downloading','succeeded','failed','canceled','needs_attention'`;
+
+/** Append only: never edit a migration that has shipped; add a new one. */
+export const MIGRATIONS: readonly string[] = [
+  // 1: jobs, their event journal and the library.
+  `
+  CREATE TABLE jobs (
+    id                 TEXT PRIMARY KEY,
+    state              TEXT NOT NULL CHECK (state IN (${JOB_STATES_SQL})),
+    endpoint           TEXT NOT NULL,
+    provider           TEXT NOT NULL CHECK (provider IN ('fal','offline')),
+    preset             TEXT NOT NULL,
+    options_json       TEXT NOT NULL DEFAULT '{}',
+    input_name         TEXT NOT NULL,
+    input_path         TEXT NOT NULL,
+    input_sha256       TEXT NOT NULL,
+    input_mime         TEXT NOT NULL,
+    input_url          TEXT,
+    fal_request_id     TEXT,
+    attempts           INTEGER NOT NULL DEFAULT 0,
+    max_attempts       INTEGER NOT NULL,
+    next_attempt_at    INTEGER,
+    lease_owner        TEXT,
+    lease_expires_at   INTEGER,
+    fence              INTEGER NOT NULL DEFAULT 0,
+    cancel_requested   INTEGER NOT NULL DEFAULT 0,
+    progress           REAL NOT NULL DEFAULT 0,
+    queue_position     INTEGER,
+    message            TEXT,
+    error_code         TEXT,
+    error_message      TEXT,
+    created_at         INTEGER NOT NULL,
+    started_at         INTEGER,
+    submit_started_at  INTEGER,
+    submitted_at       INTEGER,
+    finished_at        INTEGER,
+    estimated_cost_usd REAL,
+    model_id           TEXT REFERENCES models(id) ON DELETE SET NULL
+  );
+  CREATE INDEX jobs_by_state ON jobs(state, created_at);
+  CREATE INDEX jobs_by_input ON jobs(input_sha256);
+
+  CREATE TABLE job_events (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    job_id     TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+    at         INTEGER NOT NULL,
+    kind       TEXT NOT NULL CHECK (kind IN ('transition','log','error')),
+    from_state TEXT,
+    to_state   TEXT,
+    message    TEXT
+  );
+  CREATE INDEX job_events_by_job ON job_events(job_id, id);
+
+  CREATE TABLE models (
+    id           TEXT PRIMARY KEY,
+    name         TEXT NOT NULL,
+    created_at   INTEGER NOT NULL,
+    endpoint     TEXT NOT NULL,
+    preset       TEXT NOT NULL,
+    job_id       TEXT REFERENCES jobs(id) ON DELETE SET NULL,
+    sha256       TEXT NOT NULL,
+    file_path    TEXT NOT NULL,
+    stats_json   TEXT NOT NULL,
+    tags_json    TEXT NOT NULL DEFAULT '[]',
+    preview_path TEXT,
+    cost_usd     REAL,
+    source_name  TEXT
+  );
+  CREATE INDEX models_by_sha ON models(sha256);
+  CREATE INDEX models_by_created ON models(created_at);
+  `,
+];
+
+export function schemaVersion(db: Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/** Applies the migrations the database has not seen yet. Returns the resulting version. */
+export function migrate(db: Database, migrations: readonly string[] = MIGRATIONS): number {
+  const current = schemaVersion(db);
+  if (current > migrations.length) {
+    throw new Error(
+      `The database was written by a newer version of the app (schema ${current}, this version knows ${migrations.length}).`,
+    );
+  }
+  for (let version = current; version < migrations.length; version++) {
+    const sql = migrations[version]!;
+    db.transaction(() => {
+      db.exec(sql);
+      db.pragma(`user_version = ${version + 1}`);
+    }).immediate();
+  }
+  return schemaVersion(db);
+}

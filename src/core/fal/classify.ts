@@ -1,0 +1,244 @@
+// Pure error classification: what went wrong talking to FAL (or downloading from it), and what the
+// job engine should do about it. No I/O, no clock: `nowMs` comes in for Retry-After dates.
+import { parseRetryAfter } from '../queue/backoff';
+import { FalAlreadyCompletedError, FalHttpError, FalTransportError } from './errors';
+
+/** Which step of a job the error came from; the same status means different things per step. */
+export type FalPhase = 'upload' | 'submit' | 'status' | 'result' | 'cancel' | 'download';
+
+export type Classification =
+  /** Bad, locked or out-of-credit key: pause the whole queue, keep the job queued. */
+  | { kind: 'auth'; code: 'key_rejected'; status: number; message: string }
+  /** 429: wait (Retry-After when given), no attempt spent. */
+  | { kind: 'rate_limit'; code: 'rate_limited'; retryAfterMs: number | null; message: string }
+  /** No route to FAL at all: the queue waits offline, no attempt spent. */
+  | { kind: 'offline'; code: 'offline'; message: string }
+  /** Worth another try after a back-off; spends an attempt. */
+  | { kind: 'transient'; code: 'server_error' | 'connection_lost' | 'timeout'; message: string }
+  /**
+   * The job cannot succeed as it is. `requestDone`: FAL finished with (or forgot) the request, so a
+   * retry must submit again rather than follow the old request id.
+   */
+  | { kind: 'fail'; code: FailCode; message: string; requestDone: boolean }
+  /** Our own cancel/stop/lease loss interrupted the call: not an error of the job. */
+  | { kind: 'aborted'; code: 'aborted'; message: string };
+
+export type FailCode =
+  | 'invalid_input'
+  | 'request_not_found'
+  | 'run_failed'
+  | 'result_expired'
+  | 'result_too_large'
+  | 'fal_error'
+  | 'fal_timeout'
+  | 'already_completed';
+
+/** Unreachable network: nothing was sent, the machine is offline or the host does not resolve. */
+export const OFFLINE_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'ENETDOWN',
+  'EHOSTDOWN',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+const TIMEOUT_CODES: ReadonlySet<string> = new Set([
+  'ETIMEDOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'TIMEOUT',
+]);
+
+/** Statuses that are FAL infrastructure trouble, worth a retry. */
+const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 500, 502, 503, 504]);
+
+export function classifyError(error: unknown, phase: FalPhase, nowMs: number): Classification {
+  if (isAbort(error)) return { kind: 'aborted', code: 'aborted', message: 'Interrupted' };
+  if (error instanceof FalAlreadyCompletedError) {
+    return { kind: 'fail', code: 'already_completed', message: error.message, requestDone: false };
+  }
+  const download = asDownloadError(error);
+  if (download) return classifyDownload(download, phase);
+  const http = asHttpError(error);
+  if (http) return classifyHttp(http, phase, nowMs);
+  return classifyTransport(error, phase);
+}
+
+// ---- HTTP answers ------------------------------------------------------------------------------
+
+interface HttpLike {
+  status: number;
+  body: unknown;
+  headers: Readonly<Record<string, string>>;
+}
+
+function asHttpError(error: unknown): HttpLike | null {
+  if (error instanceof FalHttpError) return error;
+  // The client's own ApiError/ValidationError (e.g. from a stream) has status and body, no headers.
+  if (isRecord(error) && typeof error.status === 'number' && (error.name === 'ApiError' || error.name === 'ValidationError')) {
+    return { status: error.status, body: error.body, headers: {} };
+  }
+  return null;
+}
+
+function classifyHttp(error: HttpLike, phase: FalPhase, nowMs: number): Classification {
+  const { status } = error;
+  const text = falText(error.body);
+  const said = text ? `: ${text}` : '';
+  const errorType = error.headers['x-fal-error-type'] ?? errorTypeOf(error.body);
+
+  if (status === 401 || status === 403) {
+    return {
+      kind: 'auth',
+      code: 'key_rejected',
+      status,
+      message: `FAL refused the API key (HTTP ${status}${said}). Enter a working key in Settings; waiting jobs continue after that.`,
+    };
+  }
+  if (status === 429) {
+    const retryAfterMs = parseRetryAfter(error.headers['retry-after'], nowMs);
+    return { kind: 'rate_limit', code: 'rate_limited', retryAfterMs, message: `FAL is limiting how fast requests may come (HTTP 429${said}).` };
+  }
+  if (status === 504 && error.headers['x-fal-request-timeout-type'] === 'user') {
+    return { kind: 'fail', code: 'fal_timeout', message: `FAL stopped the job because it ran past its time limit${said}.`, requestDone: true };
+  }
+  if (phase === 'result' && status !== 502 && status !== 503 && status !== 504) {
+    // The run reached COMPLETED but its result is an error: the model failed on this input.
+    return { kind: 'fail', code: 'run_failed', message: `FAL reports that the generation failed (HTTP ${status}${said}).`, requestDone: true };
+  }
+  if (status === 404 && phase === 'status') {
+    return { kind: 'fail', code: 'request_not_found', message: `FAL no longer knows this job (HTTP 404${said}).`, requestDone: true };
+  }
+  if (status === 422) {
+    return { kind: 'fail', code: 'invalid_input', message: `FAL rejected the job's settings${said || ` (HTTP 422)`}.`, requestDone: true };
+  }
+  if (RETRYABLE_STATUSES.has(status)) {
+    const kindText = errorType ? ` ${errorType}` : '';
+    return { kind: 'transient', code: 'server_error', message: `FAL had a server problem (HTTP ${status}${kindText}${said}).` };
+  }
+  return { kind: 'fail', code: 'fal_error', message: `FAL answered HTTP ${status}${said}.`, requestDone: phase !== 'status' };
+}
+
+/**
+ * FAL's human text: `detail` as a string, or `detail[]` of `{loc, msg}` ("face_limit: ensure this
+ * value..."), else `message` / `error`. Plain-text bodies are used when short.
+ */
+export function falText(body: unknown): string | null {
+  if (typeof body === 'string') {
+    const text = body.replace(/\s+/g, ' ').trim();
+    return text && text.length <= 300 && !text.startsWith('<') ? text : null;
+  }
+  if (!isRecord(body)) return null;
+  const { detail } = body;
+  if (typeof detail === 'string' && detail.trim()) return detail.trim();
+  if (Array.isArray(detail)) {
+    const parts = detail.map(fieldErrorText).filter((part): part is string => part !== null);
+    if (parts.length > 0) return parts.join('; ');
+  }
+  for (const key of ['message', 'error'] as const) {
+    const value = body[key];
+    if (typeof value === 'string' && value.trim()) return value.trim();
+  }
+  return null;
+}
+
+function fieldErrorText(item: unknown): string | null {
+  if (typeof item === 'string') return item;
+  if (!isRecord(item) || typeof item.msg !== 'string') return null;
+  const loc = Array.isArray(item.loc) ? item.loc.filter((part, i) => !(i === 0 && part === 'body')).map(String) : [];
+  return loc.length > 0 ? `${loc.join('.')}: ${item.msg}` : item.msg;
+}
+
+function errorTypeOf(body: unknown): string | undefined {
+  return isRecord(body) && typeof body.error_type === 'string' ? body.error_type : undefined;
+}
+
+// ---- transport failures ------------------------------------------------------------------------
+
+function classifyTransport(error: unknown, phase: FalPhase): Classification {
+  const code = networkCode(error);
+  const where = phase === 'download' ? 'the download server' : 'FAL';
+  if (code && OFFLINE_CODES.has(code)) {
+    return { kind: 'offline', code: 'offline', message: `Can't reach ${where} (${code}). Jobs continue by themselves when the connection is back.` };
+  }
+  if (code && TIMEOUT_CODES.has(code)) {
+    return { kind: 'transient', code: 'timeout', message: `${capitalise(where)} did not answer in time (${code}).` };
+  }
+  if (code || isFetchFailed(error) || error instanceof FalTransportError) {
+    return { kind: 'transient', code: 'connection_lost', message: `The connection to ${where} was interrupted${code ? ` (${code})` : ''}.` };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return { kind: 'transient', code: 'connection_lost', message: `Talking to ${where} failed: ${message}` };
+}
+
+/** The first errno-style code in the error's chain (`code`, `cause`, or our `original`). */
+export function networkCode(error: unknown): string | null {
+  let current: unknown = error;
+  for (let depth = 0; depth < 6 && isRecord(current); depth++) {
+    if (typeof current.code === 'string' && /^[A-Z][A-Z0-9_]+$/.test(current.code)) return current.code;
+    current = current.original ?? current.cause;
+  }
+  return null;
+}
+
+function isFetchFailed(error: unknown): boolean {
+  return error instanceof TypeError && /fetch failed|terminated|network/i.test(error.message);
+}
+
+function isAbort(error: unknown): boolean {
+  return isRecord(error) && (error.name === 'AbortError' || (error.name === 'DownloadError' && error.code === 'aborted'));
+}
+
+// ---- downloads ---------------------------------------------------------------------------------
+
+interface DownloadLike {
+  code: string;
+  status?: number;
+  message: string;
+  cause?: unknown;
+}
+
+function asDownloadError(error: unknown): DownloadLike | null {
+  if (isRecord(error) && error.name === 'DownloadError' && typeof error.code === 'string' && typeof error.message === 'string') {
+    return error as unknown as DownloadLike;
+  }
+  return null;
+}
+
+function classifyDownload(error: DownloadLike, phase: FalPhase): Classification {
+  const what = phase === 'download' ? "the model's" : 'a';
+  switch (error.code) {
+    case 'too_large':
+      return { kind: 'fail', code: 'result_too_large', message: `The generated model is too large to download: ${error.message}.`, requestDone: true };
+    case 'timeout':
+      return { kind: 'transient', code: 'timeout', message: `Downloading ${what} file took too long.` };
+    case 'http_error': {
+      const status = error.status ?? 0;
+      if (status === 403 || status === 404 || status === 410) {
+        return {
+          kind: 'fail',
+          code: 'result_expired',
+          message: `The result's download link has expired or no longer exists (HTTP ${status}). Retry to generate the model again.`,
+          requestDone: true,
+        };
+      }
+      if (status === 429 || RETRYABLE_STATUSES.has(status)) {
+        return { kind: 'transient', code: 'server_error', message: `The download server had a problem (HTTP ${status}).` };
+      }
+      return { kind: 'fail', code: 'fal_error', message: `Downloading the result failed (HTTP ${status}).`, requestDone: true };
+    }
+    default:
+      return classifyTransport(error.cause ?? error, 'download');
+  }
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}

@@ -1,0 +1,126 @@
+// Creates the @fal-ai/client instance the engine uses: the key, an optional proxy (every call but
+// the upload PUT goes through it, as FAL.md describes), and a fetch wrapper that
+// - bounds every call with a timeout (the client has none),
+// - turns non-2xx answers and transport failures into FalHttpError / FalTransportError, which the
+//   client does not retry by itself (its loop ignores Retry-After and has a fixed 1 s base), so the
+//   job-level policy in queue/ decides, with the real headers in hand,
+// - spots a cancel answered with ALREADY_COMPLETED (the client drops cancel bodies).
+import { createFalClient, type FalClient } from '@fal-ai/client';
+import { FalAlreadyCompletedError, FalHttpError, FalTransportError } from './errors';
+
+export type { FalClient };
+
+export interface FalClientOptions {
+  key: string;
+  proxyUrl?: string | null;
+  fetch?: typeof fetch;
+  /** Bound for each API call and upload (default 60 s). Status streams are bounded by the runner. */
+  requestTimeoutMs?: number;
+}
+
+const TARGET_URL_HEADER = 'x-fal-target-url';
+
+export function createFal(opts: FalClientOptions): FalClient {
+  return createFalClient({
+    credentials: opts.key,
+    suppressLocalCredentialsWarning: true,
+    ...(opts.proxyUrl ? { proxyUrl: { url: opts.proxyUrl, when: 'always' as const } } : {}),
+    fetch: guardedFetch(opts.fetch ?? globalThis.fetch, opts.requestTimeoutMs ?? 60_000),
+  });
+}
+
+/** See the file comment. Exported for tests. */
+export function guardedFetch(base: typeof fetch, timeoutMs: number): typeof fetch {
+  return async (input, init) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const target = headerOf(init?.headers, TARGET_URL_HEADER) ?? url;
+    const streaming = /\/status\/stream(\?|$)/.test(target);
+    const timeout = streaming ? null : AbortSignal.timeout(timeoutMs);
+    const signals = [init?.signal, timeout].filter((s): s is AbortSignal => !!s);
+    const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+
+    let response: Response;
+    let body: ArrayBuffer | null = null;
+    try {
+      response = await base(input, { ...init, ...(signal ? { signal } : {}) });
+      // Buffer ordinary answers inside the timeout, so a stalled body is bounded too and read
+      // errors surface here, typed, rather than inside the client.
+      if (!streaming || !response.ok) body = await response.arrayBuffer();
+    } catch (error) {
+      if (timeout?.aborted && !init?.signal?.aborted) {
+        throw new FalTransportError('ETIMEDOUT', `No answer within ${Math.round(timeoutMs / 1000)} s`, target, error);
+      }
+      if (init?.signal?.aborted || isAbortError(error)) throw error;
+      throw new FalTransportError(codeOf(error), describe(error), target, error);
+    }
+
+    if (!response.ok) {
+      throw new FalHttpError(response.status, headersOf(response.headers), parseBody(body, response.headers), target);
+    }
+    if (body === null) return response;
+    if (/\/cancel(\?|$)/.test(target) && (init?.method ?? 'GET').toUpperCase() === 'PUT') {
+      const parsed = parseBody(body, response.headers);
+      if (isRecord(parsed) && parsed.status === 'ALREADY_COMPLETED') throw new FalAlreadyCompletedError();
+    }
+    return new Response(response.status === 204 || response.status === 205 ? null : body, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
+  };
+}
+
+function headerOf(headers: HeadersInit | undefined, name: string): string | null {
+  if (!headers) return null;
+  if (headers instanceof Headers) return headers.get(name);
+  if (Array.isArray(headers)) {
+    const found = headers.find(([key]) => key.toLowerCase() === name);
+    return found ? found[1] : null;
+  }
+  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === name) return String(value);
+  return null;
+}
+
+function headersOf(headers: Headers): Record<string, string> {
+  const out: Record<string, string> = {};
+  headers.forEach((value, key) => {
+    out[key.toLowerCase()] = value;
+  });
+  return out;
+}
+
+function parseBody(body: ArrayBuffer | null, headers: Headers): unknown {
+  if (!body || body.byteLength === 0) return '';
+  const text = new TextDecoder().decode(body);
+  if ((headers.get('content-type') ?? '').includes('json') || /^\s*[{[]/.test(text)) {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      // not JSON after all
+    }
+  }
+  return text.slice(0, 2000);
+}
+
+function codeOf(error: unknown): string | null {
+  let current: unknown = error;
+  for (let depth = 0; depth < 6 && isRecord(current); depth++) {
+    if (typeof current.code === 'string') return current.code;
+    current = current.cause;
+  }
+  return null;
+}
+
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
+  return `${error.message}${cause}`;
+}
+
+function isAbortError(error: unknown): boolean {
+  return isRecord(error) && error.name === 'AbortError';
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}

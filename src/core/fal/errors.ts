@@ -1,0 +1,42 @@
+// Errors raised by the app's fetch wrapper around @fal-ai/client. They deliberately do not extend
+// the client's ApiError and carry no `cause` chain, so the client's own retry loop (which ignores
+// Retry-After and cannot be tuned) lets them through and the job-level policy decides instead.
+
+/** FAL (or the proxy, or the upload host) answered with a non-2xx status. */
+export class FalHttpError extends Error {
+  override readonly name = 'FalHttpError';
+  constructor(
+    readonly status: number,
+    /** Lower-case header names. */
+    readonly headers: Readonly<Record<string, string>>,
+    /** Parsed JSON when the body was JSON, else the text (possibly empty). */
+    readonly body: unknown,
+    /** The URL the client meant (the proxy's x-fal-target-url when proxied). */
+    readonly targetUrl: string,
+  ) {
+    super(`FAL answered HTTP ${status}`);
+  }
+}
+
+/** The request never got an HTTP answer: refused, DNS, reset, timed out... */
+export class FalTransportError extends Error {
+  override readonly name = 'FalTransportError';
+  constructor(
+    /** Node/undici error code when known (ECONNREFUSED, ENOTFOUND, ECONNRESET, ETIMEDOUT...). */
+    readonly code: string | null,
+    message: string,
+    readonly targetUrl: string,
+    /** The original error, kept off `cause` on purpose (see the file comment). */
+    readonly original?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/** FAL answered a cancel with ALREADY_COMPLETED: the result exists and is kept. */
+export class FalAlreadyCompletedError extends Error {
+  override readonly name = 'FalAlreadyCompletedError';
+  constructor() {
+    super('The job had already finished on FAL');
+  }
+}

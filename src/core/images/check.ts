@@ -1,0 +1,121 @@
+import sharp, { type Metadata } from 'sharp';
+import { DEFAULT_INPUT_LIMITS, type InputLimits } from './limits';
+import { SNIFF_HEAD_BYTES, sniffImageKind, type AcceptedKind } from './sniff';
+import { describeFsError, fileSource, type ImageSource } from './source';
+
+export type InputCheck =
+  | { ok: true; kind: AcceptedKind; width: number; height: number; bytes: number }
+  | { ok: false; reason: string };
+
+/** What inspection learnt about an accepted input; internal to this folder. */
+export interface InspectedImage {
+  name: string;
+  kind: AcceptedKind;
+  /** As displayed, i.e. after EXIF orientation. */
+  width: number;
+  height: number;
+  bytes: number;
+  /** Frames in the file (animated GIF/WebP); only the first is used. */
+  pages: number;
+  data: Buffer;
+}
+
+/**
+ * Truncated files fail, small encoder quirks that many camera JPEGs carry don't
+ * ('warning', sharp's default, would reject those).
+ */
+export const DECODE_FAIL_ON = 'truncated' as const;
+
+export function damagedReason(name: string): string {
+  return `${name} could not be read: the file is damaged or incomplete.`;
+}
+
+/**
+ * Check an image file before anything is uploaded: size by stat, type by content, dimensions
+ * from the header (pixel cap before any decoding), then one small decode to prove it's intact.
+ */
+export async function checkImageFile(path: string, limits: InputLimits = DEFAULT_INPUT_LIMITS): Promise<InputCheck> {
+  const inspected = await inspectImage(fileSource(path), limits);
+  if (!inspected.ok) return inspected;
+  const { name, kind, width, height, bytes, data } = inspected.image;
+  try {
+    // Shrink-on-load keeps this cheap for JPEG/WebP while still reading every byte.
+    await sharp(data, { limitInputPixels: limits.maxPixels, failOn: DECODE_FAIL_ON })
+      .resize(256, 256, { fit: 'inside', withoutEnlargement: true })
+      .raw()
+      .toBuffer();
+  } catch {
+    return { ok: false, reason: damagedReason(name) };
+  }
+  return { ok: true, kind, width, height, bytes };
+}
+
+/** Everything short of decoding pixels; shared by checkImageFile and prepareInput. */
+export async function inspectImage(
+  source: ImageSource,
+  limits: InputLimits,
+): Promise<{ ok: true; image: InspectedImage } | { ok: false; reason: string }> {
+  const { name } = source;
+  const size = await source.size();
+  if (!size.ok) return size;
+  const sizeProblem = checkSize(name, size.bytes, limits);
+  if (sizeProblem) return { ok: false, reason: sizeProblem };
+
+  let data: Buffer;
+  try {
+    const sniffed = await sniffImageKind(await source.readHead(SNIFF_HEAD_BYTES), name);
+    if (!sniffed.ok) return sniffed;
+    data = await source.readAll();
+    // The file may have changed since stat; judge what was actually read.
+    const readProblem = checkSize(name, data.byteLength, limits);
+    if (readProblem) return { ok: false, reason: readProblem };
+    return await inspectHeader(name, sniffed.kind, data, limits);
+  } catch (err) {
+    return { ok: false, reason: describeFsError(name, err) };
+  }
+}
+
+async function inspectHeader(
+  name: string,
+  kind: AcceptedKind,
+  data: Buffer,
+  limits: InputLimits,
+): Promise<{ ok: true; image: InspectedImage } | { ok: false; reason: string }> {
+  let meta: Metadata;
+  try {
+    // Header only: no limit here so that we, not sharp, word the pixel-cap message.
+    meta = await sharp(data, { limitInputPixels: false }).metadata();
+  } catch {
+    return { ok: false, reason: damagedReason(name) };
+  }
+  const width = meta.autoOrient?.width ?? meta.width;
+  const height = meta.autoOrient?.height ?? meta.height;
+  if (!width || !height) return { ok: false, reason: damagedReason(name) };
+  if (width * height > limits.maxPixels) {
+    const [mp, maxMp] = [inUnits(width * height, MEGA), inUnits(limits.maxPixels, MEGA)];
+    return {
+      ok: false,
+      reason: `${name} is ${width} x ${height} pixels (${mp} MP); the limit is ${maxMp} MP. Scale it down and try again.`,
+    };
+  }
+  return { ok: true, image: { name, kind, width, height, bytes: data.byteLength, pages: meta.pages ?? 1, data } };
+}
+
+const MEGA = 1_000_000;
+/** File sizes in binary megabytes, as file managers on Windows show them. */
+const MEBI = 1024 * 1024;
+
+function checkSize(name: string, bytes: number, limits: InputLimits): string | undefined {
+  if (bytes === 0) return `${name} is empty (0 bytes).`;
+  if (bytes > limits.maxFileBytes) {
+    const [mb, maxMb] = [inUnits(bytes, MEBI), inUnits(limits.maxFileBytes, MEBI)];
+    return `${name} is ${mb} MB; the limit is ${maxMb} MB. Use a smaller file.`;
+  }
+  return undefined;
+}
+
+/** 3600, 63.2, 0.5: three significant digits, so a value just over its limit doesn't look equal to it. */
+function inUnits(value: number, unit: number): string {
+  const x = value / unit;
+  return String(x >= 100 ? Math.round(x) : Number(x.toPrecision(3)));
+}

@@ -1,0 +1,48 @@
+// The handler layer shared by both transports: parse input, call the service, return a typed Result.
+// Electron's ipcMain and the browser bridge differ only in how a call arrives and how the sender is checked.
+import { z } from 'zod';
+import { channels, type ChannelName, type Handlers } from '../../shared/contract';
+import { AppError, type Result } from '../../shared/result';
+
+export interface DispatchLogger {
+  error(message: string, detail?: unknown): void;
+}
+
+export type Dispatch = (channel: string, rawInput: unknown) => Promise<Result<unknown>>;
+
+const isChannel = (name: string): name is ChannelName => Object.prototype.hasOwnProperty.call(channels, name);
+
+/** Turns zod issues into one sentence the user can act on. */
+export function describeZodError(error: z.ZodError): string {
+  const parts = error.issues.slice(0, 3).map((issue) => {
+    const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
+    return `${where}${issue.message}`;
+  });
+  return `Invalid request - ${parts.join('; ')}`;
+}
+
+export function createDispatcher(handlers: Handlers, logger?: DispatchLogger): Dispatch {
+  return async (channelName, rawInput) => {
+    if (!isChannel(channelName)) {
+      return { ok: false, error: { code: 'unknown_channel', message: `Unknown channel "${String(channelName).slice(0, 80)}".` } };
+    }
+    const { input: inputSchema, output: outputSchema } = channels[channelName];
+    const parsed = inputSchema.safeParse(rawInput);
+    if (!parsed.success) return { ok: false, error: { code: 'invalid_input', message: describeZodError(parsed.error) } };
+    try {
+      const handler = handlers[channelName] as (input: unknown) => Promise<unknown>;
+      const output = await handler(parsed.data);
+      // Checking outputs too keeps a service bug from sending the renderer something it can't read.
+      const checked = outputSchema.safeParse(output);
+      if (!checked.success) {
+        logger?.error(`Handler for ${channelName} returned an invalid result`, checked.error.issues);
+        return { ok: false, error: { code: 'internal', message: 'The app produced an unexpected answer. Please try again.' } };
+      }
+      return { ok: true, data: checked.data };
+    } catch (error) {
+      if (error instanceof AppError) return { ok: false, error: { code: error.code, message: error.message } };
+      logger?.error(`Handler for ${channelName} failed`, error);
+      return { ok: false, error: { code: 'internal', message: 'Something went wrong inside the app. Please try again.' } };
+    }
+  };
+}

@@ -1,0 +1,33 @@
+// A key vault without OS encryption: FAL_KEY from the environment, or a key set for this run only.
+// Used by the CLI, the browser transport and tests; it never writes the key to disk.
+import type { KeyStatus } from '../../shared/domain';
+import type { KeyVault } from '../services-types';
+import { last4, normalizeKey } from './format';
+
+export function createMemoryKeyVault(env: NodeJS.ProcessEnv = process.env): KeyVault {
+  let stored: string | null = null;
+  const envKey = env.FAL_KEY?.trim() || null;
+  const status = (): KeyStatus => {
+    const key = stored ?? envKey;
+    return {
+      set: key !== null,
+      last4: key ? last4(key) : null,
+      source: stored ? 'stored' : envKey ? 'environment' : null,
+      backend: 'memory',
+      needsReentry: false,
+      weakProtection: false,
+    };
+  };
+  return {
+    status,
+    get: () => stored ?? envKey,
+    set: (key) => {
+      stored = normalizeKey(key);
+      return status();
+    },
+    clear: () => {
+      stored = null;
+      return status();
+    },
+  };
+}

@@ -1,0 +1,51 @@
+// Exporting a library model to a place the user picked (desktop shell's save dialog, CLI `export`).
+import { copyFile, constants, open, rename, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { fsyncDirBestEffort, tempPathFor, unlinkQuietly } from './files';
+
+export { convertGlb, type ConvertFormat, type ConvertedFile, type ConvertOptions } from './convert';
+
+export type ExportErrorCode = 'dest_dir_missing' | 'source_missing';
+
+export class ExportError extends Error {
+  override readonly name = 'ExportError';
+  constructor(
+    readonly code: ExportErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Copies `srcPath` to `destPath` atomically (copy to a temp file beside the destination, fsync,
+ * rename), so an existing file at `destPath` is replaced whole or not at all. The destination
+ * folder must already exist: creating folders is the caller's decision, not a side effect.
+ */
+export async function exportModelFile(srcPath: string, destPath: string): Promise<void> {
+  const destDir = dirname(destPath);
+  const dirInfo = await stat(destDir).catch(() => null);
+  if (!dirInfo?.isDirectory()) {
+    throw new ExportError('dest_dir_missing', `Cannot export: the folder "${destDir}" does not exist`);
+  }
+  const srcInfo = await stat(srcPath).catch(() => null);
+  if (!srcInfo?.isFile()) {
+    throw new ExportError('source_missing', `Cannot export: the model file "${srcPath}" is missing`);
+  }
+
+  const temp = tempPathFor(destPath);
+  try {
+    await copyFile(srcPath, temp, constants.COPYFILE_EXCL);
+    const handle = await open(temp, 'r+');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, destPath);
+  } catch (error) {
+    await unlinkQuietly(temp);
+    throw error;
+  }
+  await fsyncDirBestEffort(destDir);
+}

@@ -1,0 +1,263 @@
+// Crash-safe file handling for the library: atomic writes (temp, fsync, rename, fsync dir), capped
+// downloads, content-addressed storage and clean-up of temp files a crash left behind.
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+/** Prefix of every temp file this module writes; removeLeftoverTempFiles looks for it. */
+export const TEMP_PREFIX = '.tmp-';
+
+/** A temp path in the same directory as `path` (so the final rename never crosses file systems). */
+export function tempPathFor(path: string): string {
+  return join(dirname(path), `${TEMP_PREFIX}${randomBytes(6).toString('hex')}-${basename(path)}`);
+}
+
+/**
+ * Makes a rename durable. Directories cannot be opened or fsynced on some platforms (Windows:
+ * EPERM/EISDIR, some file systems: EINVAL), where the rename is as durable as it gets anyway.
+ */
+export async function fsyncDirBestEffort(dir: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(dir, 'r');
+    await handle.sync();
+  } catch {
+    // best effort, see above
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
+}
+
+/** Removes a file if it is there; used to clean up temp files after a failure. */
+export async function unlinkQuietly(path: string): Promise<void> {
+  await unlink(path).catch(() => undefined);
+}
+
+/**
+ * Writes `data` to `path` so that readers see either the old file or the complete new one, never
+ * a partial file, even if the process dies half-way.
+ */
+export async function writeFileAtomic(path: string, data: Uint8Array): Promise<void> {
+  const temp = tempPathFor(path);
+  try {
+    const handle = await open(temp, 'wx');
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, path);
+  } catch (error) {
+    await unlinkQuietly(temp);
+    throw error;
+  }
+  await fsyncDirBestEffort(dirname(path));
+}
+
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+// ---- downloads ---------------------------------------------------------------------------------
+
+export type DownloadErrorCode = 'too_large' | 'timeout' | 'http_error' | 'network' | 'aborted';
+
+export class DownloadError extends Error {
+  override readonly name = 'DownloadError';
+  constructor(
+    readonly code: DownloadErrorCode,
+    message: string,
+    /** HTTP status, set for 'http_error'. */
+    readonly status?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export interface DownloadOptions {
+  /** Largest body accepted; the transfer is aborted as soon as it is exceeded. */
+  maxBytes: number;
+  /** Limit for the whole download (headers and body). */
+  timeoutMs: number;
+  fetch?: typeof fetch;
+  /** Caller's cancel; ends the download with code 'aborted'. */
+  signal?: AbortSignal;
+}
+
+export interface DownloadResult {
+  path: string;
+  sha256: string;
+  bytes: Uint8Array;
+}
+
+/**
+ * Downloads `url` into `destDir` as `<sha256><ext>` (ext from the URL path, else `.bin`), written
+ * atomically. The body is held in memory (the cap bounds it) because the caller validates and
+ * hashes it next anyway. File system errors are passed through unchanged.
+ */
+export async function downloadToFile(url: string, destDir: string, opts: DownloadOptions): Promise<DownloadResult> {
+  const doFetch = opts.fetch ?? fetch;
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new Error('download timed out'));
+  }, opts.timeoutMs);
+  const onCallerAbort = () => controller.abort(opts.signal?.reason);
+  if (opts.signal?.aborted) onCallerAbort();
+  else opts.signal?.addEventListener('abort', onCallerAbort, { once: true });
+
+  // Turns whatever fetch or the stream threw into a DownloadError, reading why we aborted.
+  const classify = (error: unknown): DownloadError => {
+    if (error instanceof DownloadError) return error;
+    if (timedOut) return new DownloadError('timeout', `The download took longer than ${opts.timeoutMs} ms`, undefined, { cause: error });
+    if (opts.signal?.aborted) return new DownloadError('aborted', 'The download was canceled', undefined, { cause: error });
+    return new DownloadError('network', `The download failed: ${describe(error)}`, undefined, { cause: error });
+  };
+
+  let bytes: Uint8Array;
+  try {
+    const response = await doFetch(url, { signal: controller.signal, redirect: 'follow' });
+    if (!response.ok) {
+      await response.body?.cancel().catch(() => undefined);
+      throw new DownloadError('http_error', `The server answered ${response.status} ${response.statusText}`.trim(), response.status);
+    }
+    const declared = Number(response.headers.get('content-length'));
+    if (Number.isFinite(declared) && declared > opts.maxBytes) {
+      await response.body?.cancel().catch(() => undefined);
+      throw tooLarge(opts.maxBytes, declared);
+    }
+    bytes = await readCapped(response, opts.maxBytes, controller);
+  } catch (error) {
+    throw classify(error);
+  } finally {
+    clearTimeout(timer);
+    opts.signal?.removeEventListener('abort', onCallerAbort);
+  }
+
+  const sha256 = sha256Hex(bytes);
+  const path = join(destDir, `${sha256}${extensionFromUrl(url)}`);
+  await mkdir(destDir, { recursive: true });
+  await writeFileAtomic(path, bytes);
+  return { path, sha256, bytes };
+}
+
+function tooLarge(maxBytes: number, got?: number): DownloadError {
+  const size = got !== undefined ? ` (${got} bytes)` : '';
+  return new DownloadError('too_large', `The download is larger than the ${maxBytes}-byte limit${size}`);
+}
+
+async function readCapped(response: Response, maxBytes: number, controller: AbortController): Promise<Uint8Array> {
+  if (!response.body) return new Uint8Array(0);
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      controller.abort(new Error('download too large'));
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge(maxBytes);
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return out;
+}
+
+function extensionFromUrl(url: string): string {
+  try {
+    const match = /\.([a-z0-9]{1,8})$/i.exec(new URL(url).pathname);
+    return match ? `.${match[1]!.toLowerCase()}` : '.bin';
+  } catch {
+    return '.bin';
+  }
+}
+
+// ---- content-addressed storage -----------------------------------------------------------------
+
+/**
+ * Stores `bytes` at `<libraryDir>/<sha[0..2]>/<sha>.<ext>`. An identical file already there is
+ * reused (`existed: true`); a damaged one (different content) is replaced.
+ */
+export async function storeByContentHash(
+  libraryDir: string,
+  bytes: Uint8Array,
+  ext: string,
+): Promise<{ path: string; sha256: string; existed: boolean }> {
+  const cleanExt = ext.replace(/^\./, '');
+  if (!/^[a-z0-9]{1,16}$/i.test(cleanExt)) throw new Error(`Invalid file extension: "${ext}"`);
+  const sha256 = sha256Hex(bytes);
+  const dir = join(libraryDir, sha256.slice(0, 2));
+  const path = join(dir, `${sha256}.${cleanExt.toLowerCase()}`);
+
+  if (await hasContent(path, bytes.byteLength, sha256)) return { path, sha256, existed: true };
+  await mkdir(dir, { recursive: true });
+  await writeFileAtomic(path, bytes);
+  return { path, sha256, existed: false };
+}
+
+async function hasContent(path: string, size: number, sha256: string): Promise<boolean> {
+  try {
+    const info = await stat(path);
+    if (!info.isFile() || info.size !== size) return false;
+    return sha256Hex(await readFile(path)) === sha256;
+  } catch {
+    return false;
+  }
+}
+
+// ---- crash clean-up ----------------------------------------------------------------------------
+
+/**
+ * Removes `.tmp-*` files under `dir` (recursively; symlinks are not followed). Files younger than
+ * `minAgeMs` (default one minute) are kept, because the app and the CLI share the library folder
+ * and the other process may be writing one right now. Returns how many files were removed.
+ */
+export async function removeLeftoverTempFiles(
+  dir: string,
+  opts: { minAgeMs?: number; now?: number } = {},
+): Promise<number> {
+  const minAgeMs = opts.minAgeMs ?? 60_000;
+  const now = opts.now ?? Date.now();
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return 0; // missing or unreadable folder: nothing to clean
+  }
+  let removed = 0;
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      removed += await removeLeftoverTempFiles(path, { minAgeMs, now });
+    } else if (entry.isFile() && entry.name.startsWith(TEMP_PREFIX)) {
+      try {
+        const info = await stat(path);
+        if (now - info.mtimeMs < minAgeMs) continue;
+        await unlink(path);
+        removed += 1;
+      } catch {
+        // vanished meanwhile (the other process renamed it): fine
+      }
+    }
+  }
+  return removed;
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
+    return `${error.message}${cause}`;
+  }
+  return String(error);
+}

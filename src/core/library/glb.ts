@@ -1,0 +1,236 @@
+// GLB checks before a model enters the library: a cheap structural check of the container, then the
+// Khronos validator, then the figures shown in the library (triangles, vertices, textures...).
+// Stats are read from the GLB's own JSON and BIN chunk: nothing here ever reads a file or the network.
+import { validateBytes, type ValidationReport, type ValidationResource } from 'gltf-validator';
+import type { ModelStats, TextureInfo } from '../../shared/domain';
+import { readImageHeader } from './image-header';
+
+const GLB_MAGIC = 0x46546c67; // 'glTF'
+const CHUNK_JSON = 0x4e4f534a; // 'JSON'
+const CHUNK_BIN = 0x004e4942; // 'BIN\0'
+const HEADER_BYTES = 12;
+const CHUNK_HEADER_BYTES = 8;
+
+export type GlbHeaderResult = { ok: true; json: unknown } | { ok: false; reason: string };
+export type GlbValidationResult =
+  | { ok: true; stats: ModelStats }
+  | { ok: false; reason: string; issues?: string[] };
+
+type ParsedGlb = { ok: true; json: Record<string, unknown>; bin: Uint8Array | null } | { ok: false; reason: string };
+
+function parseGlb(bytes: Uint8Array): ParsedGlb {
+  if (bytes.byteLength < HEADER_BYTES) {
+    return { ok: false, reason: `The file is too small to be a GLB (${bytes.byteLength} bytes)` };
+  }
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (dv.getUint32(0, true) !== GLB_MAGIC) return { ok: false, reason: 'The file is not a GLB (missing glTF magic)' };
+  const version = dv.getUint32(4, true);
+  if (version !== 2) return { ok: false, reason: `The GLB is version ${version}; only glTF 2 is supported` };
+  const declared = dv.getUint32(8, true);
+  if (declared > bytes.byteLength) {
+    return { ok: false, reason: `The GLB is truncated: header says ${declared} bytes, got ${bytes.byteLength}` };
+  }
+  if (declared < bytes.byteLength) {
+    return { ok: false, reason: `The GLB has trailing data: header says ${declared} bytes, got ${bytes.byteLength}` };
+  }
+
+  if (bytes.byteLength < HEADER_BYTES + CHUNK_HEADER_BYTES) return { ok: false, reason: 'The GLB has no JSON chunk' };
+  const jsonLength = dv.getUint32(12, true);
+  if (dv.getUint32(16, true) !== CHUNK_JSON) return { ok: false, reason: 'The GLB does not start with a JSON chunk' };
+  const jsonStart = HEADER_BYTES + CHUNK_HEADER_BYTES;
+  if (jsonLength === 0 || jsonStart + jsonLength > bytes.byteLength) {
+    return { ok: false, reason: `The GLB's JSON chunk length (${jsonLength} bytes) does not fit in the file` };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(jsonStart, jsonStart + jsonLength)));
+  } catch {
+    return { ok: false, reason: "The GLB's JSON chunk is not valid JSON" };
+  }
+  if (!isRecord(json)) return { ok: false, reason: "The GLB's JSON chunk is not a glTF object" };
+
+  // Further chunks: the second may be BIN; unknown chunk types are allowed by the spec but must fit.
+  let bin: Uint8Array | null = null;
+  let at = jsonStart + jsonLength;
+  while (at < bytes.byteLength) {
+    if (at + CHUNK_HEADER_BYTES > bytes.byteLength) return { ok: false, reason: 'The GLB ends inside a chunk header' };
+    const length = dv.getUint32(at, true);
+    const type = dv.getUint32(at + 4, true);
+    const start = at + CHUNK_HEADER_BYTES;
+    if (start + length > bytes.byteLength) {
+      return { ok: false, reason: `A GLB chunk (${length} bytes) runs past the end of the file` };
+    }
+    if (type === CHUNK_BIN && bin === null && at === jsonStart + jsonLength) bin = bytes.subarray(start, start + length);
+    at = start + length;
+  }
+  return { ok: true, json, bin };
+}
+
+/** Structural check of the GLB container (magic, version, length, JSON chunk, chunk bounds). */
+export function checkGlbHeader(bytes: Uint8Array): GlbHeaderResult {
+  const parsed = parseGlb(bytes);
+  return parsed.ok ? { ok: true, json: parsed.json } : parsed;
+}
+
+/**
+ * Full validation: container check, then the Khronos validator (errors make the file invalid;
+ * warnings do not), then stats. External resources are always refused, never fetched.
+ */
+export async function validateGlb(bytes: Uint8Array): Promise<GlbValidationResult> {
+  const parsed = parseGlb(bytes);
+  if (!parsed.ok) return parsed;
+
+  let report: ValidationReport;
+  try {
+    report = await validateBytes(bytes, {
+      format: 'glb',
+      writeTimestamp: false,
+      maxIssues: 100,
+      externalResourceFunction: (uri) => Promise.reject(new Error(`external resource refused: ${uri}`)),
+    });
+  } catch (error) {
+    return { ok: false, reason: `The GLB could not be validated: ${describe(error)}` };
+  }
+
+  const errors = report.issues.messages.filter((m) => m.severity === 0);
+  if (errors.length > 0 || report.issues.numErrors > 0) {
+    const issues = errors.map((m) => `${m.code}${m.pointer ? ` at ${m.pointer}` : ''}: ${m.message}`);
+    const external = externalUrisOf(parsed.json);
+    if (external.length > 0) {
+      return {
+        ok: false,
+        reason: `The GLB refers to an external file (${external[0]}), which is not allowed: models must be self-contained`,
+        issues,
+      };
+    }
+    const first = errors[0]?.message ?? 'unknown error';
+    const more = report.issues.numErrors > 1 ? ` (and ${report.issues.numErrors - 1} more errors)` : '';
+    return { ok: false, reason: `The GLB is not valid glTF: ${first}${more}`, issues };
+  }
+
+  return { ok: true, stats: computeStats(parsed.json, parsed.bin, bytes.byteLength, report.info?.resources ?? []) };
+}
+
+// ---- stats -------------------------------------------------------------------------------------
+
+const MODE_TRIANGLES = 4;
+const MODE_TRIANGLE_STRIP = 5;
+const MODE_TRIANGLE_FAN = 6;
+
+function computeStats(
+  json: Record<string, unknown>,
+  bin: Uint8Array | null,
+  fileSize: number,
+  resources: readonly ValidationResource[],
+): ModelStats {
+  const accessors = list(json.accessors);
+  const countOf = (index: unknown): number => {
+    const accessor = typeof index === 'number' ? accessors[index] : undefined;
+    return isRecord(accessor) ? (num(accessor.count) ?? 0) : 0;
+  };
+
+  let triangles = 0;
+  const positionAccessors = new Set<number>();
+  for (const mesh of list(json.meshes)) {
+    if (!isRecord(mesh)) continue;
+    for (const primitive of list(mesh.primitives)) {
+      if (!isRecord(primitive)) continue;
+      const attributes = isRecord(primitive.attributes) ? primitive.attributes : {};
+      const position = num(attributes.POSITION);
+      if (position !== undefined) positionAccessors.add(position);
+      const n = primitive.indices !== undefined ? countOf(primitive.indices) : countOf(position);
+      triangles += trianglesFor(num(primitive.mode) ?? MODE_TRIANGLES, n);
+    }
+  }
+  // A POSITION accessor shared by several primitives is one set of vertices.
+  let vertices = 0;
+  for (const index of positionAccessors) vertices += countOf(index);
+
+  return {
+    triangles,
+    vertices,
+    materials: list(json.materials).length,
+    textures: list(json.images).map((image, i) => textureInfo(json, bin, image, resources, i)),
+    fileSize,
+  };
+}
+
+function trianglesFor(mode: number, elementCount: number): number {
+  if (mode === MODE_TRIANGLES) return Math.floor(elementCount / 3);
+  if (mode === MODE_TRIANGLE_STRIP || mode === MODE_TRIANGLE_FAN) return Math.max(0, elementCount - 2);
+  return 0; // points and lines draw no triangles
+}
+
+function textureInfo(
+  json: Record<string, unknown>,
+  bin: Uint8Array | null,
+  image: unknown,
+  resources: readonly ValidationResource[],
+  index: number,
+): TextureInfo {
+  const record = isRecord(image) ? image : {};
+  const data = imageBytes(json, bin, record);
+  const header = data ? readImageHeader(data) : null;
+  // The validator decodes image headers too; use it when our reader does not know the format.
+  const resource = resources.find((r) => r.pointer === `/images/${index}`);
+  return {
+    width: header?.width ?? resource?.image?.width ?? 0,
+    height: header?.height ?? resource?.image?.height ?? 0,
+    mimeType: header?.mimeType ?? str(record.mimeType) ?? resource?.mimeType ?? 'application/octet-stream',
+    bytes: data?.byteLength ?? 0,
+  };
+}
+
+/** The embedded bytes of an image (buffer view in the BIN chunk or a data: URI), never fetched. */
+function imageBytes(json: Record<string, unknown>, bin: Uint8Array | null, image: Record<string, unknown>): Uint8Array | null {
+  const uri = str(image.uri);
+  if (uri !== undefined) return decodeDataUri(uri);
+  const viewIndex = num(image.bufferView);
+  const bufferView = viewIndex !== undefined ? list(json.bufferViews)[viewIndex] : undefined;
+  if (!isRecord(bufferView)) return null;
+  const bufferIndex = num(bufferView.buffer);
+  const buffer = bufferIndex !== undefined ? list(json.buffers)[bufferIndex] : undefined;
+  if (!isRecord(buffer)) return null;
+  const bufferUri = str(buffer.uri);
+  const data = bufferUri === undefined ? bin : decodeDataUri(bufferUri);
+  if (!data) return null;
+  const offset = num(bufferView.byteOffset) ?? 0;
+  const length = num(bufferView.byteLength) ?? 0;
+  if (offset + length > data.byteLength) return null;
+  return data.subarray(offset, offset + length);
+}
+
+function decodeDataUri(uri: string): Uint8Array | null {
+  const match = /^data:[^,]*;base64,(.*)$/s.exec(uri);
+  if (!match) return null;
+  return new Uint8Array(Buffer.from(match[1] ?? '', 'base64'));
+}
+
+/** URIs of buffers and images that point outside the file (anything but data: URIs). */
+export function externalUrisOf(json: unknown): string[] {
+  if (!isRecord(json)) return [];
+  const uris: string[] = [];
+  for (const item of [...list(json.buffers), ...list(json.images)]) {
+    const uri = isRecord(item) ? str(item.uri) : undefined;
+    if (uri !== undefined && !uri.startsWith('data:')) uris.push(uri);
+  }
+  return uris;
+}
+
+// ---- loose JSON readers (the JSON is untrusted until the validator has run) ----------------------
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function list(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+function num(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

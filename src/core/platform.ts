@@ -1,0 +1,52 @@
+// Capabilities that only a desktop shell has. Electron implements them in src/main/platform.ts; the
+// headless version below serves the browser transport, the CLI and tests.
+import type { ExportFormat } from './services-types';
+
+export interface Platform {
+  readonly kind: 'electron' | 'headless';
+  /** Lets the user pick images; resolves to absolute paths (empty when canceled). */
+  chooseImages(): Promise<string[]>;
+  /** Asks where to save an export; null when canceled. */
+  chooseSavePath(defaultName: string, format: ExportFormat): Promise<string | null>;
+  revealInFolder(path: string): Promise<void>;
+  openWithDefaultApp(path: string): Promise<void>;
+  openExternal(url: string): Promise<void>;
+  /** Starts dragging a file out of the window (desktop only). */
+  startDrag(path: string): Promise<void>;
+  notify(title: string, body: string, onClick?: () => void): void;
+  /** Taskbar/dock progress: fraction 0..1, or null to clear. */
+  setProgress(fraction: number | null, running: number): void;
+}
+
+export interface HeadlessPlatformOptions {
+  /** What chooseImages returns (tests script it). */
+  pickedImages?: () => string[];
+  /** Where exports are written when no dialog exists. */
+  exportDir?: string;
+  log?: (line: string) => void;
+}
+
+/** No windows, no dialogs: choices come from options, side effects are logged. */
+export function createHeadlessPlatform(options: HeadlessPlatformOptions = {}): Platform & { calls: string[] } {
+  const calls: string[] = [];
+  const record = (line: string) => {
+    calls.push(line);
+    options.log?.(line);
+  };
+  return {
+    kind: 'headless',
+    calls,
+    chooseImages: async () => options.pickedImages?.() ?? [],
+    chooseSavePath: async (defaultName) => {
+      if (!options.exportDir) return null;
+      const { join } = await import('node:path');
+      return join(options.exportDir, defaultName);
+    },
+    revealInFolder: async (path) => record(`reveal ${path}`),
+    openWithDefaultApp: async (path) => record(`open ${path}`),
+    openExternal: async (url) => record(`openExternal ${url}`),
+    startDrag: async (path) => record(`drag ${path}`),
+    notify: (title, body) => record(`notify ${title}: ${body}`),
+    setProgress: (fraction, running) => record(`progress ${fraction === null ? 'none' : fraction.toFixed(2)} ${running}`),
+  };
+}

@@ -1,0 +1,486 @@
+// The job table, in SQL only. Every method is synchronous: better-sqlite3 transactions never span
+// an await. A worker's writes are conditioned on its fencing token (`fence`), so a worker whose
+// lease was taken over changes nothing; state changes are conditioned on the transition table.
+import type { Database, Statement } from 'better-sqlite3';
+import { ACTIVE_STATES, type Job, type JobState, type Preset } from '../../shared/domain';
+import { canTransition, statesLeadingTo, TransitionError } from './transitions';
+
+export interface JobRow {
+  id: string;
+  state: JobState;
+  endpoint: string;
+  provider: 'fal' | 'offline';
+  preset: Preset;
+  optionsJson: string;
+  inputName: string;
+  inputPath: string;
+  inputSha256: string;
+  inputMime: string;
+  inputUrl: string | null;
+  falRequestId: string | null;
+  attempts: number;
+  maxAttempts: number;
+  nextAttemptAt: number | null;
+  leaseOwner: string | null;
+  leaseExpiresAt: number | null;
+  fence: number;
+  cancelRequested: boolean;
+  progress: number;
+  queuePosition: number | null;
+  message: string | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  createdAt: number;
+  startedAt: number | null;
+  submitStartedAt: number | null;
+  submittedAt: number | null;
+  finishedAt: number | null;
+  estimatedCostUsd: number | null;
+  modelId: string | null;
+}
+
+export type NewJob = Pick<
+  JobRow,
+  | 'id'
+  | 'endpoint'
+  | 'provider'
+  | 'preset'
+  | 'optionsJson'
+  | 'inputName'
+  | 'inputPath'
+  | 'inputSha256'
+  | 'inputMime'
+  | 'maxAttempts'
+  | 'createdAt'
+  | 'estimatedCostUsd'
+> & { message?: string | null };
+
+/** Columns a worker may write (camelCase -> column). */
+const WRITABLE = {
+  state: 'state',
+  inputUrl: 'input_url',
+  falRequestId: 'fal_request_id',
+  attempts: 'attempts',
+  nextAttemptAt: 'next_attempt_at',
+  leaseOwner: 'lease_owner',
+  leaseExpiresAt: 'lease_expires_at',
+  cancelRequested: 'cancel_requested',
+  progress: 'progress',
+  queuePosition: 'queue_position',
+  message: 'message',
+  errorCode: 'error_code',
+  errorMessage: 'error_message',
+  startedAt: 'started_at',
+  submitStartedAt: 'submit_started_at',
+  submittedAt: 'submitted_at',
+  finishedAt: 'finished_at',
+  modelId: 'model_id',
+} as const satisfies Partial<Record<keyof JobRow, string>>;
+
+export type JobPatch = Partial<Pick<JobRow, keyof typeof WRITABLE>>;
+
+export type EventKind = 'transition' | 'log' | 'error';
+
+export interface JobEvent {
+  id: number;
+  jobId: string;
+  at: number;
+  kind: EventKind;
+  fromState: JobState | null;
+  toState: JobState | null;
+  message: string | null;
+}
+
+export interface ClaimOptions {
+  owner: string;
+  now: number;
+  leaseMs: number;
+  /** False while FAL work is paused (no key, key rejected, offline): only offline jobs and
+   *  cancellations are claimed then. */
+  falAllowed: boolean;
+}
+
+const ACTIVE_SQL = ACTIVE_STATES.map((s) => `'${s}'`).join(',');
+const TERMINAL_SQL = `'succeeded','failed','canceled','needs_attention'`;
+const ORDER = 'ORDER BY created_at, rowid';
+
+type Raw = Record<string, unknown>;
+
+export class JobStore {
+  private readonly statements = new Map<string, Statement>();
+
+  constructor(readonly db: Database) {}
+
+  private stmt(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  // ---- reads -----------------------------------------------------------------------------------
+
+  get(id: string): JobRow | null {
+    const raw = this.stmt('SELECT * FROM jobs WHERE id = ?').get(id) as Raw | undefined;
+    return raw ? toRow(raw) : null;
+  }
+
+  list(): JobRow[] {
+    return (this.stmt(`SELECT * FROM jobs ${ORDER}`).all() as Raw[]).map(toRow);
+  }
+
+  counts(): { queued: number; active: number; queuedFal: number } {
+    const raw = this.stmt(
+      `SELECT
+         COALESCE(SUM(state = 'queued'), 0) AS queued,
+         COALESCE(SUM(state IN (${ACTIVE_SQL})), 0) AS active,
+         COALESCE(SUM(state = 'queued' AND provider = 'fal'), 0) AS queued_fal
+       FROM jobs WHERE state NOT IN (${TERMINAL_SQL})`,
+    ).get() as Raw;
+    return { queued: Number(raw.queued), active: Number(raw.active), queuedFal: Number(raw.queued_fal) };
+  }
+
+  /** Earliest future time something becomes claimable: a back-off ends or a lease expires. */
+  nextWakeAt(now: number): number | null {
+    const raw = this.stmt(
+      `SELECT MIN(t) AS t FROM (
+         SELECT MIN(next_attempt_at) AS t FROM jobs WHERE state = 'queued' AND next_attempt_at > ?
+         UNION ALL
+         SELECT MIN(lease_expires_at) AS t FROM jobs WHERE state IN (${ACTIVE_SQL}) AND lease_expires_at > ?
+       )`,
+    ).get(now, now) as Raw;
+    return raw.t === null || raw.t === undefined ? null : Number(raw.t);
+  }
+
+  events(jobId: string): JobEvent[] {
+    return (this.stmt('SELECT * FROM job_events WHERE job_id = ? ORDER BY id').all(jobId) as Raw[]).map((raw) => ({
+      id: Number(raw.id),
+      jobId: String(raw.job_id),
+      at: Number(raw.at),
+      kind: raw.kind as EventKind,
+      fromState: (raw.from_state as JobState | null) ?? null,
+      toState: (raw.to_state as JobState | null) ?? null,
+      message: (raw.message as string | null) ?? null,
+    }));
+  }
+
+  /** Jobs that hold the same prepared input with the same parameters (for duplicate checks). */
+  activeSiblings(inputSha256: string, endpoint: string, preset: string, optionsJson: string): JobRow[] {
+    return (
+      this.stmt(
+        `SELECT * FROM jobs WHERE input_sha256 = ? AND endpoint = ? AND preset = ? AND options_json = ?
+           AND state NOT IN (${TERMINAL_SQL}) ${ORDER}`,
+      ).all(inputSha256, endpoint, preset, optionsJson) as Raw[]
+    ).map(toRow);
+  }
+
+  // ---- inserts ---------------------------------------------------------------------------------
+
+  /** Inserts queued jobs in one transaction (all or none). */
+  insertMany(jobs: readonly NewJob[]): JobRow[] {
+    const insert = this.stmt(
+      `INSERT INTO jobs (id, state, endpoint, provider, preset, options_json, input_name, input_path, input_sha256,
+         input_mime, max_attempts, created_at, estimated_cost_usd, message)
+       VALUES (@id, 'queued', @endpoint, @provider, @preset, @optionsJson, @inputName, @inputPath, @inputSha256,
+         @inputMime, @maxAttempts, @createdAt, @estimatedCostUsd, @message)`,
+    );
+    return this.db.transaction(() =>
+      jobs.map((job) => {
+        insert.run({ ...job, message: job.message ?? null });
+        this.appendEvent(job.id, 'transition', null, 'queued', null, job.createdAt);
+        return this.get(job.id)!;
+      }),
+    )();
+  }
+
+  appendEvent(jobId: string, kind: EventKind, from: JobState | null, to: JobState | null, message: string | null, at: number): void {
+    this.stmt('INSERT INTO job_events (job_id, at, kind, from_state, to_state, message) VALUES (?, ?, ?, ?, ?, ?)').run(
+      jobId,
+      at,
+      kind,
+      from,
+      to,
+      message,
+    );
+  }
+
+  // ---- claiming --------------------------------------------------------------------------------
+
+  /**
+   * Atomically takes the next job: a cancellation to carry out first, then queued jobs whose
+   * back-off is over, oldest first. Sets the lease and a new fencing token; queued -> preparing.
+   */
+  claimNext(opts: ClaimOptions): JobRow | null {
+    const fal = opts.falAllowed ? 1 : 0;
+    const raw = this.stmt(
+      `UPDATE jobs SET state = 'preparing', fence = fence + 1, lease_owner = @owner,
+         lease_expires_at = @expires, started_at = COALESCE(started_at, @now), next_attempt_at = NULL
+       WHERE id = (
+         SELECT id FROM jobs
+         WHERE state = 'queued'
+           AND (cancel_requested = 1
+             OR ((next_attempt_at IS NULL OR next_attempt_at <= @now) AND (provider = 'offline' OR @fal = 1)))
+         ORDER BY cancel_requested DESC, created_at, rowid LIMIT 1)
+       RETURNING *`,
+    ).get({ owner: opts.owner, expires: opts.now + opts.leaseMs, now: opts.now, fal }) as Raw | undefined;
+    if (!raw) return null;
+    const row = toRow(raw);
+    this.appendEvent(row.id, 'transition', 'queued', 'preparing', null, opts.now);
+    return row;
+  }
+
+  /** Extends the lease; false when the job is no longer ours. Also reports a cancel request. */
+  heartbeat(id: string, fence: number, now: number, leaseMs: number): { held: boolean; cancelRequested: boolean } {
+    const raw = this.stmt(
+      `UPDATE jobs SET lease_expires_at = ? WHERE id = ? AND fence = ? AND state IN (${ACTIVE_SQL}) RETURNING cancel_requested`,
+    ).get(now + leaseMs, id, fence) as Raw | undefined;
+    return raw ? { held: true, cancelRequested: Number(raw.cancel_requested) === 1 } : { held: false, cancelRequested: false };
+  }
+
+  // ---- fenced worker writes ----------------------------------------------------------------------
+
+  /**
+   * Applies `patch` if the caller still holds the job (same fence). With `patch.state` the change
+   * must be allowed by the transition table and is journaled. Progress only moves forward.
+   * Returns the updated row, or null when the write was fenced off.
+   */
+  update(id: string, fence: number, patch: JobPatch, at: number, note?: string | null): JobRow | null {
+    return this.db.transaction(() => this.updateInTx(id, fence, patch, at, note ?? null))();
+  }
+
+  private updateInTx(id: string, fence: number, patch: JobPatch, at: number, note: string | null): JobRow | null {
+    const keys = (Object.keys(patch) as (keyof JobPatch)[]).filter((key) => patch[key] !== undefined);
+    const sets = keys.map((key) => (key === 'progress' ? 'progress = MAX(progress, @progress)' : `${WRITABLE[key]} = @${key}`));
+    const params: Record<string, unknown> = { id, fence };
+    for (const key of keys) {
+      const value = patch[key];
+      params[key] = typeof value === 'boolean' ? (value ? 1 : 0) : value;
+    }
+    let where = 'id = @id AND fence = @fence';
+    let from: JobState | null = null;
+    if (patch.state) {
+      const current = this.get(id);
+      if (!current || current.fence !== fence) return null;
+      from = current.state;
+      if (from !== patch.state && !canTransition(from, patch.state)) throw new TransitionError(from, patch.state);
+      where += ` AND state IN (${statesLeadingTo(patch.state).concat(patch.state).map((s) => `'${s}'`).join(',')})`;
+    }
+    if (sets.length === 0) return this.get(id);
+    const raw = this.stmt(`UPDATE jobs SET ${sets.join(', ')} WHERE ${where} RETURNING *`).get(params) as Raw | undefined;
+    if (!raw) return null;
+    const row = toRow(raw);
+    if (patch.state && from !== patch.state) this.appendEvent(id, 'transition', from, patch.state, note, at);
+    else if (note) this.appendEvent(id, 'log', null, null, note, at);
+    return row;
+  }
+
+  /** Fenced journal line (FAL log lines, notes); false when fenced off. */
+  log(id: string, fence: number, message: string, at: number, kind: EventKind = 'log'): boolean {
+    return this.db.transaction(() => {
+      const held = this.stmt('SELECT 1 FROM jobs WHERE id = ? AND fence = ?').get(id, fence);
+      if (!held) return false;
+      this.appendEvent(id, kind, null, null, message, at);
+      return true;
+    })();
+  }
+
+  /**
+   * Records a submission: the request id, the state and the spend, in one transaction, so a
+   * crash can never leave a submitted job without its request id stored.
+   */
+  recordSubmission(id: string, fence: number, requestId: string, queuePosition: number | null, progress: number, at: number): JobRow | null {
+    return this.db.transaction(() => {
+      const row = this.updateInTx(
+        id,
+        fence,
+        {
+          state: 'submitted',
+          falRequestId: requestId,
+          submittedAt: at,
+          queuePosition,
+          progress,
+          message: queuePosition !== null && queuePosition > 0 ? `Waiting at FAL (position ${queuePosition})` : 'Waiting at FAL',
+        },
+        at,
+        `Submitted to FAL as ${requestId}`,
+      );
+      if (row && row.estimatedCostUsd !== null) {
+        this.stmt('INSERT INTO spend (job_id, at, usd) VALUES (?, ?, ?)').run(id, at, row.estimatedCostUsd);
+      }
+      return row;
+    })();
+  }
+
+  /** Runs `fn` inside a transaction that only commits when the fenced update succeeds. */
+  updateWith<T>(id: string, fence: number, patch: JobPatch, at: number, note: string | null, fn: (row: JobRow) => T): { row: JobRow; value: T } | null {
+    return this.db.transaction(() => {
+      const row = this.updateInTx(id, fence, patch, at, note);
+      if (!row) return null;
+      return { row, value: fn(row) };
+    })();
+  }
+
+  // ---- user actions (no lease needed) ----------------------------------------------------------
+
+  /** queued -> canceled when nothing was sent to FAL yet. Null when the job is not in that case. */
+  cancelQueued(id: string, at: number, message: string): JobRow | null {
+    return this.db.transaction(() => {
+      const raw = this.stmt(
+        `UPDATE jobs SET state = 'canceled', fence = fence + 1, finished_at = @at, message = @message,
+           next_attempt_at = NULL, lease_owner = NULL, lease_expires_at = NULL, queue_position = NULL
+         WHERE id = @id AND state = 'queued' AND fal_request_id IS NULL AND submit_started_at IS NULL RETURNING *`,
+      ).get({ id, at, message }) as Raw | undefined;
+      if (!raw) return null;
+      this.appendEvent(id, 'transition', 'queued', 'canceled', message, at);
+      return toRow(raw);
+    })();
+  }
+
+  /** Flags a job for cancellation by whichever worker holds (or next claims) it. */
+  requestCancel(id: string): JobRow | null {
+    const raw = this.stmt(
+      `UPDATE jobs SET cancel_requested = 1, next_attempt_at = NULL
+       WHERE id = ? AND state NOT IN (${TERMINAL_SQL}) RETURNING *`,
+    ).get(id) as Raw | undefined;
+    return raw ? toRow(raw) : null;
+  }
+
+  /**
+   * failed / needs_attention -> queued. `resubmit` forgets the FAL request (a new submit follows);
+   * otherwise a stored request id is followed again. The uploaded input URL is always kept.
+   */
+  requeue(id: string, at: number, opts: { resubmit: boolean; message: string }): JobRow | null {
+    return this.db.transaction(() => {
+      const current = this.get(id);
+      if (!current || !canTransition(current.state, 'queued') || ACTIVE_STATES.includes(current.state)) return null;
+      const resubmit = opts.resubmit ? 1 : 0;
+      const raw = this.stmt(
+        `UPDATE jobs SET state = 'queued', fence = fence + 1, attempts = 0, next_attempt_at = NULL,
+           lease_owner = NULL, lease_expires_at = NULL, cancel_requested = 0, error_code = NULL, error_message = NULL,
+           finished_at = NULL, queue_position = NULL, message = @message,
+           fal_request_id = CASE WHEN @resubmit = 1 THEN NULL ELSE fal_request_id END,
+           submit_started_at = CASE WHEN @resubmit = 1 THEN NULL ELSE submit_started_at END,
+           submitted_at = CASE WHEN @resubmit = 1 THEN NULL ELSE submitted_at END,
+           progress = CASE WHEN @resubmit = 1 THEN 0 ELSE progress END
+         WHERE id = @id AND state = @state RETURNING *`,
+      ).get({ id, at, message: opts.message, resubmit, state: current.state }) as Raw | undefined;
+      if (!raw) return null;
+      this.appendEvent(id, 'transition', current.state, 'queued', opts.message, at);
+      return toRow(raw);
+    })();
+  }
+
+  /** Deletes a finished job (its events go with it; its model stays). */
+  remove(id: string): boolean {
+    return this.stmt(`DELETE FROM jobs WHERE id = ? AND state IN (${TERMINAL_SQL})`).run(id).changes > 0;
+  }
+
+  /** Deletes succeeded and canceled jobs; failed and needs_attention stay until dealt with. */
+  clearFinished(): string[] {
+    return (this.stmt(`DELETE FROM jobs WHERE state IN ('succeeded','canceled') RETURNING id`).all() as Raw[]).map((r) => String(r.id));
+  }
+
+  // ---- recovery --------------------------------------------------------------------------------
+
+  /**
+   * Takes back active jobs whose worker is gone (lease expired, or `ownerIsDead` says so): a job
+   * that was being sent to FAL without a stored request id becomes needs_attention (it may or may
+   * not have been accepted); every other one goes back to queued, keeping its upload and request id
+   * so the next claim resumes it. Bumps the fence so the old worker can write nothing more.
+   */
+  recoverOrphans(now: number, ownerIsDead: (owner: string) => boolean, ambiguousMessage: string): JobRow[] {
+    return this.db.transaction(() => {
+      const candidates = (this.stmt(`SELECT * FROM jobs WHERE state IN (${ACTIVE_SQL})`).all() as Raw[]).map(toRow);
+      const recovered: JobRow[] = [];
+      for (const job of candidates) {
+        const expired = job.leaseExpiresAt === null || job.leaseExpiresAt <= now;
+        if (!expired && !(job.leaseOwner !== null && ownerIsDead(job.leaseOwner))) continue;
+        const ambiguous = job.falRequestId === null && job.submitStartedAt !== null;
+        const to: JobState = ambiguous ? 'needs_attention' : 'queued';
+        const raw = this.stmt(
+          `UPDATE jobs SET state = @to, fence = fence + 1, lease_owner = NULL, lease_expires_at = NULL,
+             next_attempt_at = NULL, queue_position = NULL,
+             finished_at = CASE WHEN @to = 'needs_attention' THEN @now ELSE finished_at END,
+             error_code = CASE WHEN @to = 'needs_attention' THEN 'submit_interrupted' ELSE error_code END,
+             error_message = CASE WHEN @to = 'needs_attention' THEN @msg ELSE error_message END,
+             message = CASE WHEN @to = 'needs_attention' THEN @msg ELSE 'Resuming after an interruption' END
+           WHERE id = @id AND fence = @fence RETURNING *`,
+        ).get({ to, now, msg: ambiguousMessage, id: job.id, fence: job.fence }) as Raw | undefined;
+        if (!raw) continue;
+        this.appendEvent(job.id, 'transition', job.state, to, ambiguous ? ambiguousMessage : 'Recovered after the worker stopped', now);
+        recovered.push(toRow(raw));
+      }
+      return recovered;
+    })();
+  }
+
+  /** Spend recorded at submission between two times (epoch ms), in USD. */
+  spendBetween(from: number, to: number): number {
+    const raw = this.stmt('SELECT COALESCE(SUM(usd), 0) AS total FROM spend WHERE at >= ? AND at < ?').get(from, to) as Raw;
+    return Number(raw.total);
+  }
+}
+
+function toRow(raw: Raw): JobRow {
+  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+  const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
+  return {
+    id: String(raw.id),
+    state: raw.state as JobState,
+    endpoint: String(raw.endpoint),
+    provider: raw.provider as 'fal' | 'offline',
+    preset: raw.preset as Preset,
+    optionsJson: String(raw.options_json),
+    inputName: String(raw.input_name),
+    inputPath: String(raw.input_path),
+    inputSha256: String(raw.input_sha256),
+    inputMime: String(raw.input_mime),
+    inputUrl: str(raw.input_url),
+    falRequestId: str(raw.fal_request_id),
+    attempts: Number(raw.attempts),
+    maxAttempts: Number(raw.max_attempts),
+    nextAttemptAt: num(raw.next_attempt_at),
+    leaseOwner: str(raw.lease_owner),
+    leaseExpiresAt: num(raw.lease_expires_at),
+    fence: Number(raw.fence),
+    cancelRequested: Number(raw.cancel_requested) === 1,
+    progress: Number(raw.progress),
+    queuePosition: num(raw.queue_position),
+    message: str(raw.message),
+    errorCode: str(raw.error_code),
+    errorMessage: str(raw.error_message),
+    createdAt: Number(raw.created_at),
+    startedAt: num(raw.started_at),
+    submitStartedAt: num(raw.submit_started_at),
+    submittedAt: num(raw.submitted_at),
+    finishedAt: num(raw.finished_at),
+    estimatedCostUsd: num(raw.estimated_cost_usd),
+    modelId: str(raw.model_id),
+  };
+}
+
+/** The public view of a job row. */
+export function toJob(row: JobRow): Job {
+  return {
+    id: row.id,
+    state: row.state,
+    endpoint: row.endpoint,
+    preset: row.preset,
+    inputName: row.inputName,
+    inputSha256: row.inputSha256,
+    progress: Math.round(Math.min(100, Math.max(0, row.progress)) * 10) / 10,
+    queuePosition: row.queuePosition,
+    message: row.message,
+    errorCode: row.errorCode,
+    errorMessage: row.errorMessage,
+    attempts: row.attempts,
+    createdAt: row.createdAt,
+    startedAt: row.startedAt,
+    finishedAt: row.finishedAt,
+    modelId: row.modelId,
+    estimatedCostUsd: row.estimatedCostUsd,
+    falRequestId: row.falRequestId,
+  };
+}

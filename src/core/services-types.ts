@@ -1,0 +1,66 @@
+// Small shared types for the composition root and its collaborators.
+import type { z } from 'zod';
+import type { ExportFormatSchema } from '../shared/contract';
+import type { KeyStatus } from '../shared/domain';
+import type { Settings, SettingsPatch } from '../shared/settings';
+
+export type ExportFormat = z.infer<typeof ExportFormatSchema>;
+
+/** Holds the FAL key. Electron encrypts it with safeStorage; headless keeps it in memory only. */
+export interface KeyVault {
+  status(): KeyStatus;
+  /** The usable key, or null. Never sent to the renderer. */
+  get(): string | null;
+  set(key: string, options?: { allowWeak?: boolean }): KeyStatus;
+  clear(): KeyStatus;
+}
+
+export interface SettingsStore {
+  get(): Settings;
+  set(patch: SettingsPatch): Settings;
+  /** Problems found when loading (e.g. invalid stored settings were reset). */
+  warnings(): string[];
+}
+
+import type { AddJobsResult, ImageItem } from '../shared/contract';
+import type { Job, LibraryModel, Preset, QueueState } from '../shared/domain';
+
+export interface AddJobsOptions {
+  endpoint?: string;
+  preset?: Preset;
+  options?: Record<string, unknown>;
+  force?: boolean;
+}
+
+export type LibrarySort = 'newest' | 'oldest' | 'name' | 'triangles';
+
+/** What the composition root needs from the job engine (src/core/engine.ts implements it). */
+export interface EngineApi {
+  addImages(items: ImageItem[], opts: AddJobsOptions): Promise<AddJobsResult>;
+  addFolder(dir: string, opts: AddJobsOptions): Promise<AddJobsResult>;
+  listJobs(): Job[];
+  getJob(id: string): Job | null;
+  cancel(id: string): Promise<Job>;
+  retry(id: string, opts: { confirm?: boolean }): Promise<Job>;
+  remove(id: string): boolean;
+  clearFinished(): number;
+  queueState(): QueueState;
+  setConcurrency(n: number): void;
+  setFalProxyUrl(url: string | null): void;
+  keyChanged(): void;
+  costSummary(capUsd: number | null): { todayUsd: number; monthUsd: number; capUsd: number | null; capReached: boolean };
+  library: {
+    list(q: { query?: string; sort?: LibrarySort; offset: number; limit: number }): { items: LibraryModel[]; total: number };
+    get(id: string): LibraryModel | null;
+    filePath(id: string): string | null;
+    previewPath(id: string): string | null;
+    rename(id: string, name: string): LibraryModel;
+    delete(id: string): boolean;
+    setTags(id: string, tags: string[]): LibraryModel;
+  };
+  /** Path of a job's prepared input image (for thumbnails), or null. */
+  inputPath(jobId: string): string | null;
+  on(event: 'job', listener: (job: Job) => void): () => void;
+  on(event: 'queue', listener: (state: QueueState) => void): () => void;
+  on(event: 'library', listener: (change: { kind: 'added' | 'removed' | 'updated'; id: string }) => void): () => void;
+}

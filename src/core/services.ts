@@ -1,0 +1,136 @@
+// Composition root: turns the engine, stores and platform into the handlers the IPC contract names.
+// Both transports (Electron IPC and the browser bridge) and the tests serve exactly these handlers.
+import { extname } from 'node:path';
+import type { AppInfo, EventSink, Handlers } from '../shared/contract';
+import { AppError } from '../shared/result';
+import { listModels } from './models/catalog';
+import { describeModel } from './models/summary';
+import { exportModel } from './library/export-model';
+import type { Platform } from './platform';
+import type { EngineApi, KeyVault, SettingsStore } from './services-types';
+import { testFalKey } from './keys/test-key';
+
+export interface ServiceDeps {
+  engine: EngineApi;
+  keys: KeyVault;
+  settings: SettingsStore;
+  platform: Platform;
+  appInfo: Omit<AppInfo, 'falKey'>;
+  /** Allowed hosts for shell:openExternal (https only). */
+  externalAllowlist?: readonly string[];
+}
+
+export const DEFAULT_EXTERNAL_ALLOWLIST = ['fal.ai', 'docs.fal.ai', 'github.com'] as const;
+
+const notFound = (what: string) => new AppError('not_found', `${what} was not found. It may have been deleted.`);
+
+export function createHandlers(deps: ServiceDeps): Handlers {
+  const { engine, keys, settings, platform } = deps;
+  const allowlist = deps.externalAllowlist ?? DEFAULT_EXTERNAL_ALLOWLIST;
+  const modelFile = (id: string) => {
+    const path = engine.library.filePath(id);
+    if (!path) throw notFound('That model');
+    return path;
+  };
+  const jobDefaults = (opts: { endpoint?: string; preset?: 'draft' | 'standard' | 'high' }) => {
+    const current = settings.get();
+    return { endpoint: opts.endpoint ?? current.defaultModel, preset: opts.preset ?? current.defaultPreset };
+  };
+
+  return {
+    'app:info': async () => {
+      const status = keys.status();
+      return { ...deps.appInfo, falKey: { configured: status.set, source: status.source } };
+    },
+
+    'jobs:add': async ({ items, ...opts }) => engine.addImages(items, { ...opts, ...jobDefaults(opts) }),
+    'jobs:addFolder': async ({ path, ...opts }) => engine.addFolder(path, { ...opts, ...jobDefaults(opts) }),
+    'jobs:pick': async (opts) => {
+      const paths = await platform.chooseImages();
+      if (paths.length === 0) return { added: [], rejected: [], duplicates: [] };
+      return engine.addImages(
+        paths.map((path) => ({ kind: 'path' as const, path })),
+        { ...opts, ...jobDefaults(opts) },
+      );
+    },
+    'jobs:list': async () => engine.listJobs(),
+    'jobs:cancel': async ({ id }) => engine.cancel(id),
+    'jobs:retry': async ({ id, confirm }) => engine.retry(id, { confirm }),
+    'jobs:remove': async ({ id }) => ({ removed: engine.remove(id) }),
+    'jobs:clearFinished': async () => ({ removed: engine.clearFinished() }),
+
+    'queue:state': async () => engine.queueState(),
+    'cost:summary': async () => engine.costSummary(settings.get().spendingCapUsd),
+    'models:list': async () => listModels().map(describeModel),
+
+    'library:list': async (query) => engine.library.list(query),
+    'library:get': async ({ id }) => engine.library.get(id) ?? (() => { throw notFound('That model'); })(),
+    'library:rename': async ({ id, name }) => engine.library.rename(id, name),
+    'library:delete': async ({ id }) => ({ deleted: engine.library.delete(id) }),
+    'library:setTags': async ({ id, tags }) => engine.library.setTags(id, [...new Set(tags)]),
+
+    'settings:get': async () => settings.get(),
+    'settings:set': async (patch) => {
+      const next = settings.set(patch);
+      if (patch.concurrency !== undefined) engine.setConcurrency(next.concurrency);
+      if (patch.falProxyUrl !== undefined) engine.setFalProxyUrl(next.falProxyUrl);
+      return next;
+    },
+
+    'key:status': async () => keys.status(),
+    'key:set': async ({ key, allowWeak }) => {
+      const status = keys.set(key, { allowWeak });
+      engine.keyChanged();
+      return status;
+    },
+    'key:clear': async () => {
+      const status = keys.clear();
+      engine.keyChanged();
+      return status;
+    },
+    'key:test': async () => testFalKey(keys.get(), { proxyUrl: settings.get().falProxyUrl }),
+
+    'export:model': async ({ id, format }) => {
+      const model = engine.library.get(id);
+      if (!model) throw notFound('That model');
+      const src = modelFile(id);
+      const safeName = model.name.replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '_').slice(0, 120) || 'model';
+      const target = await platform.chooseSavePath(`${safeName}.${format}`, format);
+      if (!target) return { path: null };
+      const finalPath = extname(target) ? target : `${target}.${format}`;
+      await exportModel(src, finalPath, format);
+      return { path: finalPath };
+    },
+    'shell:reveal': async ({ id }) => {
+      await platform.revealInFolder(modelFile(id));
+      return { done: true };
+    },
+    'shell:openModel': async ({ id }) => {
+      await platform.openWithDefaultApp(modelFile(id));
+      return { done: true };
+    },
+    'shell:openExternal': async ({ url }) => {
+      const parsed = new URL(url);
+      if (parsed.protocol !== 'https:' || !allowlist.includes(parsed.hostname)) {
+        throw new AppError('invalid_input', `Links to ${parsed.hostname || 'that address'} are not opened by the app.`);
+      }
+      await platform.openExternal(parsed.toString());
+      return { done: true };
+    },
+    'shell:startDrag': async ({ id }) => {
+      await platform.startDrag(modelFile(id));
+      return { done: true };
+    },
+  };
+}
+
+/** Forwards engine events to a transport's event sink; returns a function that stops forwarding. */
+export function forwardEngineEvents(engine: EngineApi, emit: EventSink): () => void {
+  const offs = [
+    engine.on('job', (job) => emit('job:changed', job)),
+    engine.on('queue', (state) => emit('queue:changed', state)),
+    engine.on('library', (change) => emit('library:changed', change)),
+  ];
+  return () => offs.forEach((off) => off());
+}
+

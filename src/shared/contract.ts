@@ -1,0 +1,177 @@
+// The IPC contract: the single source of truth for what the renderer may ask and what it is told.
+// Every channel names a zod schema for its input and output; every event names its payload schema.
+// The preload, main's handler registration, the browser transport and the renderer's `Api` type all
+// derive from these two maps.
+import { z } from 'zod';
+import {
+  JobSchema,
+  KeyStatusSchema,
+  LibraryModelSchema,
+  PresetSchema,
+  QueueStateSchema,
+  RejectedInputSchema,
+} from './domain';
+import { ModelSummarySchema } from './models';
+import { SettingsPatchSchema, SettingsSchema } from './settings';
+import type { Result } from './result';
+import type { CHANNEL_NAME_LIST, EVENT_NAME_LIST } from './channel-names';
+
+const Id = z.string().min(1).max(200);
+const NoInput = z.undefined();
+
+export const AppInfoSchema = z.object({
+  name: z.string(),
+  version: z.string(),
+  dataDir: z.string(),
+  /** Base URL under which library files are served by id: `${fileBaseUrl}model/<id>`. */
+  fileBaseUrl: z.string(),
+  platform: z.string(),
+  falKey: z.object({ configured: z.boolean(), source: z.enum(['stored', 'environment']).nullable() }),
+  transport: z.enum(['electron', 'web']),
+});
+export type AppInfo = z.infer<typeof AppInfoSchema>;
+
+/** An image handed to the app: a path (Electron drop, dialogs, CLI) or bytes (browser drop, paste). */
+export const ImageItemSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('path'), path: z.string().min(1).max(4096) }),
+  z.object({
+    kind: z.literal('bytes'),
+    name: z.string().min(1).max(255),
+    bytes: z.instanceof(Uint8Array).refine((b) => b.byteLength <= 200 * 1024 * 1024, 'Image is larger than 200 MB'),
+  }),
+]);
+export type ImageItem = z.infer<typeof ImageItemSchema>;
+
+export const JobOptionsSchema = z.object({
+  endpoint: z.string().min(1).max(200).optional(),
+  preset: PresetSchema.optional(),
+  options: z.record(z.string(), z.unknown()).optional(),
+  /** Run again even when an identical image with identical parameters already has a model. */
+  force: z.boolean().optional(),
+});
+
+export const AddJobsResultSchema = z.object({
+  added: z.array(JobSchema),
+  rejected: z.array(RejectedInputSchema),
+  /** Identical image + parameters already produced these models; nothing was queued for them. */
+  duplicates: z.array(z.object({ input: z.string(), modelId: z.string() })).default([]),
+});
+export type AddJobsResult = z.infer<typeof AddJobsResultSchema>;
+
+export const LibrarySortSchema = z.enum(['newest', 'oldest', 'name', 'triangles']);
+export const LibraryListInputSchema = z.object({
+  query: z.string().max(200).optional(),
+  sort: LibrarySortSchema.optional(),
+  offset: z.number().int().min(0).default(0),
+  limit: z.number().int().min(1).max(500).default(100),
+});
+
+export const ExportFormatSchema = z.enum(['glb', 'obj', 'stl']);
+
+export const LibraryChangeSchema = z.object({
+  kind: z.enum(['added', 'removed', 'updated']),
+  id: z.string(),
+});
+
+export const CostSummarySchema = z.object({
+  todayUsd: z.number(),
+  monthUsd: z.number(),
+  capUsd: z.number().nullable(),
+  capReached: z.boolean(),
+});
+
+export const KeyTestResultSchema = z.object({
+  result: z.enum(['accepted', 'rejected', 'unreachable', 'no_key']),
+  message: z.string(),
+});
+
+const channel = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
+
+export const channels = {
+  'app:info': channel(NoInput, AppInfoSchema),
+
+  'jobs:add': channel(JobOptionsSchema.extend({ items: z.array(ImageItemSchema).min(1).max(1000) }), AddJobsResultSchema),
+  'jobs:addFolder': channel(JobOptionsSchema.extend({ path: z.string().min(1).max(4096) }), AddJobsResultSchema),
+  /** Opens the platform's file picker and adds what the user chose. */
+  'jobs:pick': channel(JobOptionsSchema, AddJobsResultSchema),
+  'jobs:list': channel(NoInput, z.array(JobSchema)),
+  'jobs:cancel': channel(z.object({ id: Id }), JobSchema),
+  'jobs:retry': channel(z.object({ id: Id, confirm: z.boolean().optional() }), JobSchema),
+  'jobs:remove': channel(z.object({ id: Id }), z.object({ removed: z.boolean() })),
+  'jobs:clearFinished': channel(NoInput, z.object({ removed: z.number().int() })),
+
+  'queue:state': channel(NoInput, QueueStateSchema),
+  'cost:summary': channel(NoInput, CostSummarySchema),
+  'models:list': channel(NoInput, z.array(ModelSummarySchema)),
+
+  'library:list': channel(LibraryListInputSchema, z.object({ items: z.array(LibraryModelSchema), total: z.number().int() })),
+  'library:get': channel(z.object({ id: Id }), LibraryModelSchema),
+  'library:rename': channel(z.object({ id: Id, name: z.string().trim().min(1).max(200) }), LibraryModelSchema),
+  'library:delete': channel(z.object({ id: Id }), z.object({ deleted: z.boolean() })),
+  'library:setTags': channel(
+    z.object({ id: Id, tags: z.array(z.string().trim().min(1).max(50)).max(50) }),
+    LibraryModelSchema,
+  ),
+
+  'settings:get': channel(NoInput, SettingsSchema),
+  'settings:set': channel(SettingsPatchSchema, SettingsSchema),
+
+  'key:status': channel(NoInput, KeyStatusSchema),
+  'key:set': channel(z.object({ key: z.string().max(500), allowWeak: z.boolean().optional() }), KeyStatusSchema),
+  'key:clear': channel(NoInput, KeyStatusSchema),
+  'key:test': channel(NoInput, KeyTestResultSchema),
+
+  /** Asks where to save (platform dialog), then copies atomically. `path` is null when canceled. */
+  'export:model': channel(z.object({ id: Id, format: ExportFormatSchema.default('glb') }), z.object({ path: z.string().nullable() })),
+  'shell:reveal': channel(z.object({ id: Id }), z.object({ done: z.boolean() })),
+  'shell:openModel': channel(z.object({ id: Id }), z.object({ done: z.boolean() })),
+  'shell:openExternal': channel(z.object({ url: z.url() }), z.object({ done: z.boolean() })),
+  'shell:startDrag': channel(z.object({ id: Id }), z.object({ done: z.boolean() })),
+} as const;
+
+export const events = {
+  'job:changed': JobSchema,
+  'queue:changed': QueueStateSchema,
+  'library:changed': LibraryChangeSchema,
+  'settings:changed': SettingsSchema,
+  /** Menu accelerators that the renderer acts on (open images, paste, export). */
+  'app:command': z.object({ command: z.enum(['open-images', 'paste-images', 'export-model', 'open-settings']) }),
+} as const;
+
+export type Channels = typeof channels;
+export type ChannelName = keyof Channels;
+export type EventName = keyof typeof events;
+export type ChannelInput<C extends ChannelName> = z.input<Channels[C]['input']>;
+export type ChannelParsedInput<C extends ChannelName> = z.output<Channels[C]['input']>;
+export type ChannelOutput<C extends ChannelName> = z.output<Channels[C]['output']>;
+export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
+
+export const CHANNEL_NAMES = Object.keys(channels) as ChannelName[];
+export const EVENT_NAMES = Object.keys(events) as EventName[];
+
+/** One function per channel: channels without input take no argument. */
+export type ChannelFunction<C extends ChannelName> =
+  undefined extends ChannelInput<C>
+    ? (input?: ChannelInput<C>) => Promise<Result<ChannelOutput<C>>>
+    : (input: ChannelInput<C>) => Promise<Result<ChannelOutput<C>>>;
+
+export type EventListener<E extends EventName> = (payload: EventPayload<E>) => void;
+
+/** What the renderer sees as `window.api`, built by the preload or the browser transport. */
+export type Api = { [C in ChannelName]: ChannelFunction<C> } & {
+  /** Subscribes to a main -> renderer event; returns the unsubscribe function. */
+  on<E extends EventName>(event: E, listener: EventListener<E>): () => void;
+};
+
+/** The service side: one async function per channel, receiving parsed input. */
+export type Handlers = { [C in ChannelName]: (input: ChannelParsedInput<C>) => Promise<ChannelOutput<C>> };
+
+/** The service side's event sink. */
+export type EventSink = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+
+// Compile-time proof that the zod-free name lists used by the preload match the contract.
+type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const channelListMatches: SameKeys<ChannelName, (typeof CHANNEL_NAME_LIST)[number]> = true;
+const eventListMatches: SameKeys<EventName, (typeof EVENT_NAME_LIST)[number]> = true;
+void channelListMatches;
+void eventListMatches;

@@ -1,0 +1,116 @@
+// Domain types shared by core, main, preload and renderer. Pure zod, no node:, DOM or electron.
+import { z } from 'zod';
+
+export const JOB_STATES = [
+  'queued',
+  'preparing',
+  'submitted',
+  'running',
+  'downloading',
+  'succeeded',
+  'failed',
+  'canceled',
+  'needs_attention',
+] as const;
+export const JobStateSchema = z.enum(JOB_STATES);
+export type JobState = z.infer<typeof JobStateSchema>;
+
+/** States a job never leaves by itself. */
+export const TERMINAL_STATES: readonly JobState[] = ['succeeded', 'failed', 'canceled', 'needs_attention'];
+/** States in which a worker holds the job (it has a lease). */
+export const ACTIVE_STATES: readonly JobState[] = ['preparing', 'submitted', 'running', 'downloading'];
+
+export const PRESETS = ['draft', 'standard', 'high'] as const;
+export const PresetSchema = z.enum(PRESETS);
+export type Preset = z.infer<typeof PresetSchema>;
+
+/** Whole-queue state: why new work is or is not being started. */
+export const QueueStatusSchema = z.enum(['running', 'paused', 'key_rejected', 'offline', 'spending_cap', 'no_key']);
+export type QueueStatus = z.infer<typeof QueueStatusSchema>;
+
+export const QueueStateSchema = z.object({
+  status: QueueStatusSchema,
+  /** Plain-words reason shown in the banner, null when running normally. */
+  message: z.string().nullable(),
+  running: z.number().int().nonnegative(),
+  queued: z.number().int().nonnegative(),
+  /** When the queue will try again by itself (offline / rate limit), epoch ms. */
+  resumesAt: z.number().nullable(),
+});
+export type QueueState = z.infer<typeof QueueStateSchema>;
+
+export const JobSchema = z.object({
+  id: z.string(),
+  state: JobStateSchema,
+  endpoint: z.string(),
+  preset: PresetSchema,
+  /** Original file name as the user gave it. */
+  inputName: z.string(),
+  inputSha256: z.string(),
+  /** 0..100, never goes backwards. */
+  progress: z.number().min(0).max(100),
+  queuePosition: z.number().int().nullable(),
+  /** Current friendly log line ("Generating mesh"). */
+  message: z.string().nullable(),
+  errorCode: z.string().nullable(),
+  errorMessage: z.string().nullable(),
+  attempts: z.number().int().nonnegative(),
+  createdAt: z.number(),
+  startedAt: z.number().nullable(),
+  finishedAt: z.number().nullable(),
+  modelId: z.string().nullable(),
+  estimatedCostUsd: z.number().nullable(),
+  /** Ids are stable; FAL's request id is shown for support, never needed by the renderer to act. */
+  falRequestId: z.string().nullable(),
+});
+export type Job = z.infer<typeof JobSchema>;
+
+export const TextureInfoSchema = z.object({
+  width: z.number().int(),
+  height: z.number().int(),
+  mimeType: z.string(),
+  bytes: z.number().int(),
+});
+export type TextureInfo = z.infer<typeof TextureInfoSchema>;
+
+export const ModelStatsSchema = z.object({
+  triangles: z.number().int().nonnegative(),
+  vertices: z.number().int().nonnegative(),
+  materials: z.number().int().nonnegative(),
+  textures: z.array(TextureInfoSchema),
+  fileSize: z.number().int().nonnegative(),
+});
+export type ModelStats = z.infer<typeof ModelStatsSchema>;
+
+export const LibraryModelSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  createdAt: z.number(),
+  endpoint: z.string(),
+  preset: PresetSchema,
+  jobId: z.string().nullable(),
+  sha256: z.string(),
+  stats: ModelStatsSchema,
+  tags: z.array(z.string()),
+  hasPreview: z.boolean(),
+  costUsd: z.number().nullable(),
+  sourceName: z.string().nullable(),
+});
+export type LibraryModel = z.infer<typeof LibraryModelSchema>;
+
+export const RejectedInputSchema = z.object({ input: z.string(), reason: z.string() });
+export type RejectedInput = z.infer<typeof RejectedInputSchema>;
+
+export const KeySourceSchema = z.enum(['stored', 'environment']);
+export const KeyStatusSchema = z.object({
+  set: z.boolean(),
+  last4: z.string().nullable(),
+  source: KeySourceSchema.nullable(),
+  /** safeStorage backend (e.g. 'gnome_libsecret', 'basic_text', 'keychain', 'dpapi', 'none'). */
+  backend: z.string(),
+  /** True when the stored key cannot be decrypted any more and must be entered again. */
+  needsReentry: z.boolean(),
+  /** True when the backend only obfuscates (Linux basic_text). */
+  weakProtection: z.boolean(),
+});
+export type KeyStatus = z.infer<typeof KeyStatusSchema>;

@@ -1,0 +1,23 @@
+// User settings: one zod schema with defaults, used by main (electron-store), the headless store and the UI.
+import { z } from 'zod';
+import { PresetSchema } from './domain';
+
+export const ThemeSchema = z.enum(['system', 'light', 'dark']);
+
+export const SettingsSchema = z.object({
+  defaultModel: z.string().min(1).default('tripo3d/tripo/v2.5/image-to-3d'),
+  defaultPreset: PresetSchema.default('standard'),
+  concurrency: z.number().int().min(1).max(8).default(2),
+  outputFolder: z.string().nullable().default(null),
+  exportAfterSuccess: z.boolean().default(false),
+  theme: ThemeSchema.default('system'),
+  notifications: z.boolean().default(true),
+  uploadLimitMb: z.number().int().min(1).max(200).default(50),
+  falProxyUrl: z.url({ protocol: /^https?$/ }).nullable().default(null),
+  spendingCapUsd: z.number().positive().nullable().default(null),
+  maxLongSide: z.number().int().min(256).max(8192).default(2048),
+});
+export type Settings = z.infer<typeof SettingsSchema>;
+export const SettingsPatchSchema = SettingsSchema.partial().strict();
+export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
+export const DEFAULT_SETTINGS: Settings = SettingsSchema.parse({});

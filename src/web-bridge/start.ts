@@ -1,0 +1,68 @@
+// Starts the real app core behind the browser transport: used by `npm run dev:web` and the e2e tests.
+import { join } from 'node:path';
+import { createAppCore, type AppCore, type AppCoreOptions, type Logger } from '../core/app-core';
+import { createMemoryKeyVault } from '../core/keys/memory-vault';
+import { createHeadlessPlatform, type Platform } from '../core/platform';
+import { createFileSettingsStore } from '../core/settings/file-store';
+import type { Dispatch } from '../core/ipc/dispatch';
+import { APP_VERSION } from '../core/version';
+import { startBridge, type Bridge, type BridgeOptions } from './server';
+
+export interface WebAppOptions {
+  dataDir: string;
+  staticDir?: string;
+  middleware?: BridgeOptions['middleware'];
+  port?: number;
+  platform?: Platform;
+  env?: NodeJS.ProcessEnv;
+  logger?: Logger;
+  engineOverrides?: AppCoreOptions['engineOverrides'];
+}
+
+export interface WebApp {
+  bridge: Bridge;
+  core: AppCore;
+  close(): Promise<void>;
+}
+
+const quietLogger: Logger = { info: () => {}, warn: () => {}, error: (m, d) => console.error(m, d) };
+
+export async function startWebApp(options: WebAppOptions): Promise<WebApp> {
+  const env = options.env ?? process.env;
+  let core: AppCore | null = null;
+  const dispatch: Dispatch = (channel, input) => core!.dispatch(channel, input);
+  const bridge = await startBridge({
+    dispatch,
+    resolveFile: (route) => core?.resolveFile(route) ?? null,
+    staticDir: options.staticDir,
+    middleware: options.middleware,
+    port: options.port,
+  });
+  const settings = createFileSettingsStore(join(options.dataDir, 'settings.json'));
+  if (env.IMAGE2MODEL_FAL_PROXY && !settings.get().falProxyUrl) settings.set({ falProxyUrl: env.IMAGE2MODEL_FAL_PROXY });
+  core = createAppCore({
+    dataDir: options.dataDir,
+    keys: createMemoryKeyVault(env),
+    settings,
+    platform: options.platform ?? createHeadlessPlatform({ exportDir: join(options.dataDir, 'exports') }),
+    appInfo: {
+      name: 'Image2Model',
+      version: APP_VERSION,
+      dataDir: options.dataDir,
+      fileBaseUrl: bridge.fileBaseUrl,
+      platform: process.platform,
+      transport: 'web',
+    },
+    logger: options.logger ?? quietLogger,
+    engineOverrides: options.engineOverrides,
+  });
+  await core.start((event, payload) => bridge.emit(event, payload));
+  return {
+    bridge,
+    core,
+    close: async () => {
+      await core!.stop();
+      await bridge.close();
+    },
+  };
+}
