@@ -41,7 +41,7 @@ export interface Bridge {
   close(): Promise<void>;
 }
 
-const CallSchema = z.object({ type: z.literal('call'), id: z.number().int(), channel: z.string().max(100), input: z.unknown() });
+const CallSchema = z.object({ type: z.literal('call'), id: z.number().int(), channel: z.string().max(100), input: z.unknown().optional() });
 
 const STATIC_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

@@ -28,6 +28,8 @@ export const MIGRATIONS: readonly string[] = [
     lease_expires_at   INTEGER,
     fence              INTEGER NOT NULL DEFAULT 0,
     cancel_requested   INTEGER NOT NULL DEFAULT 0,
+    -- FAL is done with fal_request_id (failed, forgotten, expired): a retry must submit again.
+    request_finished   INTEGER NOT NULL DEFAULT 0,
     progress           REAL NOT NULL DEFAULT 0,
     queue_position     INTEGER,
     message            TEXT,
@@ -68,10 +70,22 @@ export const MIGRATIONS: readonly string[] = [
     tags_json    TEXT NOT NULL DEFAULT '[]',
     preview_path TEXT,
     cost_usd     REAL,
-    source_name  TEXT
+    source_name  TEXT,
+    -- sha256 of (input sha256, endpoint, preset, options): finds "already made this" duplicates.
+    params_key   TEXT
   );
   CREATE INDEX models_by_sha ON models(sha256);
   CREATE INDEX models_by_created ON models(created_at);
+  CREATE INDEX models_by_params ON models(params_key);
+
+  -- Money spent, recorded with each submission; kept when jobs are removed (append-only).
+  CREATE TABLE spend (
+    id     INTEGER PRIMARY KEY AUTOINCREMENT,
+    job_id TEXT NOT NULL,
+    at     INTEGER NOT NULL,
+    usd    REAL NOT NULL
+  );
+  CREATE INDEX spend_by_at ON spend(at);
   `,
 ];
 

@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { DECODE_FAIL_ON, damagedReason, inspectImage, type InspectedImage } from './check';
 import { DEFAULT_INPUT_LIMITS, type InputLimits } from './limits';
 import { bytesSource, fileSource, type ImageSource } from './source';
-import { writeFileAtomic } from './write-atomic';
+import { sha256Hex, writeFileAtomic } from '../library/files';
 
 export interface PreparedInput {
   /** `<inputsDir>/<sha256>.<ext>`. */
@@ -55,12 +54,12 @@ async function prepareFromSource(source: ImageSource, inputsDir: string, limits:
     return { ok: false, reason: damagedReason(image.name) };
   }
 
-  const sha256 = createHash('sha256').update(encoded.data).digest('hex');
+  const sha256 = sha256Hex(encoded.data);
   const path = join(inputsDir, `${sha256}.${encoded.ext}`);
   try {
     await mkdir(inputsDir, { recursive: true });
-    // Content-addressed: an existing file with this name already holds exactly these bytes.
-    if (!(await isFileOfSize(path, encoded.data.byteLength))) await writeFileAtomic(path, encoded.data);
+    // Content-addressed: an intact file under this name already holds exactly these bytes.
+    if (!(await holdsContent(path, encoded.data.byteLength, sha256))) await writeFileAtomic(path, encoded.data);
   } catch (err) {
     return { ok: false, reason: `${image.name} could not be saved to the app's data folder (${(err as Error).message}).` };
   }
@@ -150,10 +149,10 @@ function warningsFor(image: InspectedImage, encoded: Encoded, limits: InputLimit
   return warnings;
 }
 
-async function isFileOfSize(path: string, bytes: number): Promise<boolean> {
+async function holdsContent(path: string, bytes: number, sha256: string): Promise<boolean> {
   try {
     const info = await stat(path);
-    return info.isFile() && info.size === bytes;
+    return info.isFile() && info.size === bytes && sha256Hex(await readFile(path)) === sha256;
   } catch {
     return false;
   }

@@ -1,20 +1,35 @@
 // What a FAL key must look like before we store it, and how to keep it out of logs.
 import { AppError } from '../../shared/result';
 
+export const MIN_KEY_LENGTH = 10;
+
+/** Trims and checks a key typed or pasted by the user; throws `invalid_input` with a plain reason. */
 export function normalizeKey(input: string): string {
   const key = input.trim();
-  if (key.length < 10) throw new AppError('invalid_input', 'That key is too short. A FAL key has at least 10 characters - copy it again from fal.ai/dashboard/keys.');
+  if (key.length < MIN_KEY_LENGTH) throw new AppError('invalid_input', 'That key is too short. A FAL key has at least 10 characters - copy it again from fal.ai/dashboard/keys.');
   if (/\s/.test(key)) throw new AppError('invalid_input', 'A FAL key has no spaces or line breaks. Copy it again from fal.ai/dashboard/keys.');
   return key;
 }
 
 export const last4 = (key: string): string => key.slice(-4);
 
+export const REDACTED_KEY = '[redacted key]';
+
 /** Replaces every occurrence of the key (and its secret half, FAL keys are id:secret) with a marker. */
 export function redact(text: string, key: string | null | undefined): string {
   if (!key) return text;
-  let out = text.split(key).join('[redacted key]');
+  let out = text.split(key).join(REDACTED_KEY);
   const secret = key.includes(':') ? key.slice(key.indexOf(':') + 1) : null;
   if (secret && secret.length >= 8) out = out.split(secret).join('[redacted]');
+  // Percent-encoded copies (a key that ended up in a URL) are hidden too.
+  const encoded = encodeURIComponent(key);
+  if (encoded !== key) out = out.split(encoded).join(REDACTED_KEY);
   return out;
+}
+
+/** `redact` for several secrets at once (the stored key and FAL_KEY from the environment). */
+export function redactAll(text: string, keys: readonly (string | null | undefined)[]): string {
+  // Longest first, so a key that contains another is replaced whole.
+  const sorted = [...new Set(keys.filter((k): k is string => !!k))].sort((a, b) => b.length - a.length);
+  return sorted.reduce((out, key) => redact(out, key), text);
 }

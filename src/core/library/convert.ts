@@ -2,7 +2,7 @@
 // baked into world space (node transforms applied) from the default scene; points and lines are
 // skipped, skins/morph targets are taken in their rest pose.
 import { createRequire } from 'node:module';
-import { NodeIO, type Document, type Material, type Node, type Primitive, type Texture } from '@gltf-transform/core';
+import { Logger, NodeIO, type Document, type Material, type Node, type Primitive, type Texture } from '@gltf-transform/core';
 import { ALL_EXTENSIONS } from '@gltf-transform/extensions';
 import { checkGlbHeader, externalUrisOf } from './glb';
 
@@ -39,7 +39,7 @@ export async function convertGlb(
 // ---- reading -----------------------------------------------------------------------------------
 
 async function readDocument(bytes: Uint8Array, json: unknown): Promise<Document> {
-  const io = new NodeIO().registerExtensions(ALL_EXTENSIONS);
+  const io = new NodeIO().setLogger(new Logger(Logger.Verbosity.ERROR)).registerExtensions(ALL_EXTENSIONS);
   const used = extensionsUsed(json);
   // Decoders are loaded only for files that need them (the Draco one is a sizeable wasm module).
   if (used.includes('KHR_draco_mesh_compression')) {
@@ -334,6 +334,7 @@ function num(x: number): string {
   return trimmed === '-0' ? '0' : trimmed;
 }
 
+/** A name safe as a file name and as an OBJ/MTL token (no spaces, no path separators). */
 function safeName(name: string): string {
-  return name.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^[._]+|_+$/g, '').slice(0, 64);
+  return Array.from(name.replace(/[^\p{L}\p{N}_.-]+/gu, '_').replace(/^[._]+|_+$/g, '')).slice(0, 64).join('');
 }

@@ -1,7 +1,7 @@
 // Exporting a library model to a place the user picked (desktop shell's save dialog, CLI `export`).
-import { copyFile, constants, open, rename, stat } from 'node:fs/promises';
+import { copyFile, constants, open, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { fsyncDirBestEffort, tempPathFor, unlinkQuietly } from './files';
+import { fsyncDirBestEffort, renameDurably, tempPathFor, unlinkQuietly } from './files';
 
 export { convertGlb, type ConvertFormat, type ConvertedFile, type ConvertOptions } from './convert';
 
@@ -42,7 +42,7 @@ export async function exportModelFile(srcPath: string, destPath: string): Promis
     } finally {
       await handle.close();
     }
-    await rename(temp, destPath);
+    await renameDurably(temp, destPath);
   } catch (error) {
     await unlinkQuietly(temp);
     throw error;

@@ -28,6 +28,24 @@ export async function fsyncDirBestEffort(dir: string): Promise<void> {
   }
 }
 
+/**
+ * rename() that rides out Windows' transient locks (virus scanners and indexers briefly hold new
+ * files open, which makes rename fail with EPERM/EACCES/EBUSY). Elsewhere it is a plain rename.
+ */
+export async function renameDurably(from: string, to: string): Promise<void> {
+  const transient = new Set(['EPERM', 'EACCES', 'EBUSY']);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await rename(from, to);
+      return;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? '';
+      if (process.platform !== 'win32' || !transient.has(code) || attempt >= 6) throw error;
+      await new Promise((resolve) => setTimeout(resolve, attempt * 50));
+    }
+  }
+}
+
 /** Removes a file if it is there; used to clean up temp files after a failure. */
 export async function unlinkQuietly(path: string): Promise<void> {
   await unlink(path).catch(() => undefined);
@@ -47,7 +65,7 @@ export async function writeFileAtomic(path: string, data: Uint8Array): Promise<v
     } finally {
       await handle.close();
     }
-    await rename(temp, path);
+    await renameDurably(temp, path);
   } catch (error) {
     await unlinkQuietly(temp);
     throw error;

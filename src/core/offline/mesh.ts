@@ -89,8 +89,43 @@ export function buildReliefMesh(mask: CellMask, heights: Float32Array, shape: Me
   const backZ = -centreZ;
 
   const front = buildFront(cells, w, h, vw, used, px, py, wx, wy, frontZ);
+  insetOutlineUvs(front.uvs, inside, onOutline, used, w, h, vw);
   const shell = buildShell(cells, w, h, vw, used, wx, wy, frontZ, backZ, outline);
   return { front, shell };
+}
+
+/**
+ * Edge cells are part subject, part backdrop (or transparent, often black). Pulling the outline's UVs half a
+ * cell towards the subject keeps that fringe off the model. The image frame does not count as backdrop.
+ */
+function insetOutlineUvs(
+  uvs: Float32Array, inside: (x: number, y: number) => boolean, onOutline: Uint8Array, used: Uint8Array,
+  w: number, h: number, vw: number,
+): void {
+  let k = -1;
+  for (let v = 0; v < used.length; v++) {
+    if (!used[v]) continue;
+    k++;
+    if (!onOutline[v]) continue;
+    const i = v % vw;
+    const j = (v - i) / vw;
+    let dx = 0;
+    let dy = 0;
+    for (const [cx, cy] of [[i - 1, j - 1], [i, j - 1], [i - 1, j], [i, j]] as const) {
+      if (cx < 0 || cy < 0 || cx >= w || cy >= h) continue;
+      const sign = inside(cx, cy) ? 1 : -1;
+      dx += sign * (cx + 0.5 - i);
+      dy += sign * (cy + 0.5 - j);
+    }
+    const length = Math.hypot(dx, dy);
+    if (length === 0) continue;
+    uvs[k * 2] = clamp01(uvs[k * 2]! + (0.5 * dx) / length / w);
+    uvs[k * 2 + 1] = clamp01(uvs[k * 2 + 1]! + (0.5 * dy) / length / h);
+  }
+}
+
+function clamp01(value: number): number {
+  return Math.min(1, Math.max(0, value));
 }
 
 /** Outline edges directed counter-clockwise around the subject as seen from the front (subject on the left). */
@@ -172,7 +207,7 @@ function buildShell(
   const back = new Int32Array(used.length).fill(-1);
   for (let v = 0; v < used.length; v++) if (used[v]) back[v] = addVertex(wx[v]!, wy[v]!, backZ, 0, 0, -1);
   forEachCell(cells, w, h, vw, (tl, tr, bl, br) => {
-    indices.push(back[bl]!, back[br]!, back[tr]!, back[bl]!, back[tr]!, back[tl]!);
+    indices.push(back[bl]!, back[tr]!, back[br]!, back[bl]!, back[tl]!, back[tr]!);
   });
 
   // Walls: one front-rim and one back-rim vertex per outline corner, normal averaged over its two edges.

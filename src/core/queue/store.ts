@@ -25,6 +25,8 @@ export interface JobRow {
   leaseExpiresAt: number | null;
   fence: number;
   cancelRequested: boolean;
+  /** FAL is done with the stored request (failed/forgotten/expired): retry submits again. */
+  requestFinished: boolean;
   progress: number;
   queuePosition: number | null;
   message: string | null;
@@ -65,6 +67,7 @@ const WRITABLE = {
   leaseOwner: 'lease_owner',
   leaseExpiresAt: 'lease_expires_at',
   cancelRequested: 'cancel_requested',
+  requestFinished: 'request_finished',
   progress: 'progress',
   queuePosition: 'queue_position',
   message: 'message',
@@ -313,13 +316,22 @@ export class JobStore {
     })();
   }
 
-  /** Runs `fn` inside a transaction that only commits when the fenced update succeeds. */
-  updateWith<T>(id: string, fence: number, patch: JobPatch, at: number, note: string | null, fn: (row: JobRow) => T): { row: JobRow; value: T } | null {
-    return this.db.transaction(() => {
-      const row = this.updateInTx(id, fence, patch, at, note);
-      if (!row) return null;
-      return { row, value: fn(row) };
-    })();
+  /**
+   * Runs `before` (e.g. inserting the job's model) and then the fenced update in one transaction;
+   * when the update is fenced off nothing of it is kept. Returns the updated row or null.
+   */
+  commitWith(id: string, fence: number, patch: JobPatch, at: number, note: string | null, before: () => void): JobRow | null {
+    try {
+      return this.db.transaction(() => {
+        before();
+        const row = this.updateInTx(id, fence, patch, at, note);
+        if (!row) throw new FencedOff();
+        return row;
+      })();
+    } catch (error) {
+      if (error instanceof FencedOff) return null;
+      throw error;
+    }
   }
 
   // ---- user actions (no lease needed) ----------------------------------------------------------
@@ -360,6 +372,7 @@ export class JobStore {
         `UPDATE jobs SET state = 'queued', fence = fence + 1, attempts = 0, next_attempt_at = NULL,
            lease_owner = NULL, lease_expires_at = NULL, cancel_requested = 0, error_code = NULL, error_message = NULL,
            finished_at = NULL, queue_position = NULL, message = @message,
+           request_finished = 0,
            fal_request_id = CASE WHEN @resubmit = 1 THEN NULL ELSE fal_request_id END,
            submit_started_at = CASE WHEN @resubmit = 1 THEN NULL ELSE submit_started_at END,
            submitted_at = CASE WHEN @resubmit = 1 THEN NULL ELSE submitted_at END,
@@ -423,6 +436,9 @@ export class JobStore {
   }
 }
 
+/** Rolls back a transaction whose fenced update changed nothing. */
+class FencedOff extends Error {}
+
 function toRow(raw: Raw): JobRow {
   const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
   const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
@@ -446,6 +462,7 @@ function toRow(raw: Raw): JobRow {
     leaseExpiresAt: num(raw.lease_expires_at),
     fence: Number(raw.fence),
     cancelRequested: Number(raw.cancel_requested) === 1,
+    requestFinished: Number(raw.request_finished) === 1,
     progress: Number(raw.progress),
     queuePosition: num(raw.queue_position),
     message: str(raw.message),

@@ -259,3 +259,17 @@ describe('prepareInputBytes', () => {
     expect(!result.ok && result.reason).toMatch(/^big\.png is [\d.]+ MB; the limit is 0\.000977 MB\. Use a smaller file\.$/);
   });
 });
+
+describe('prepareInput with a damaged copy already stored', () => {
+  it('replaces a same-named file whose content is wrong', async () => {
+    const inputsDir = freshInputsDir();
+    const jpeg = await solid(600, 600, { r: 1, g: 2, b: 3 }).jpeg().toBuffer();
+    const first = await prepareInput(await writeFixture(srcDir, 'keep.jpg', jpeg), inputsDir);
+    if (!first.ok) throw new Error(first.reason);
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(first.input.path, Buffer.alloc(first.input.bytes)); // same size, wrong bytes
+    const again = await prepareInput(await writeFixture(srcDir, 'keep.jpg', jpeg), inputsDir);
+    if (!again.ok) throw new Error(again.reason);
+    expect(createHash('sha256').update(await readFile(again.input.path)).digest('hex')).toBe(first.input.sha256);
+  });
+});

@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkGlbHeader, externalUrisOf, validateGlb } from '../../../src/core/library/glb';
 import { makeTestGlb, makeTestJpeg, makeTestPng } from '../../fixtures/make-glb';
-import { packGlb, setUint32, startServer, unpackGlb, type TestServer } from './helpers';
+import { compressGlb, packGlb, setUint32, startServer, unpackGlb, type TestServer } from './helpers';
 
 /** What the fixture really built, read back independently with gltf-transform. */
 async function builtCounts(glb: Uint8Array): Promise<{ triangles: number; vertices: number }> {
@@ -121,7 +121,7 @@ describe('validateGlb', () => {
     const webp = await sharp(await makeTestPng(40, 24)).webp({ lossless: true }).toBuffer();
     const a = doc.createMaterial('a').setBaseColorTexture(doc.createTexture().setImage(new Uint8Array(jpeg)).setMimeType('image/jpeg'));
     const b = doc.createMaterial('b').setBaseColorTexture(doc.createTexture().setImage(new Uint8Array(webp)).setMimeType('image/webp'));
-    const prim = (mode: number) => doc.createPrimitive().setMode(mode as 4).setAttribute('POSITION', position);
+    const prim = (mode: number | undefined) => doc.createPrimitive().setMode(mode as 4).setAttribute('POSITION', position);
     const mesh = doc
       .createMesh()
       .addPrimitive(prim(Primitive.Mode.TRIANGLE_STRIP).setAttribute('TEXCOORD_0', uv).setMaterial(a)) // 6 - 2 = 4
@@ -138,6 +138,17 @@ describe('validateGlb', () => {
       { width: 64, height: 32, mimeType: 'image/jpeg', bytes: jpeg.byteLength },
       { width: 40, height: 24, mimeType: 'image/webp', bytes: webp.byteLength },
     ]);
+  });
+
+  it('accepts Draco and meshopt compressed meshes with the same triangle count', async () => {
+    const glb = await makeTestGlb({ triangles: 800, textureSize: 32 });
+    const built = await builtCounts(glb);
+    for (const method of ['draco', 'meshopt'] as const) {
+      const result = await validateGlb(await compressGlb(glb, method));
+      if (!result.ok) throw new Error(result.reason);
+      expect(result.stats.triangles).toBe(built.triangles);
+      expect(result.stats.textures).toHaveLength(1);
+    }
   });
 
   it('passes header problems through with the same plain reason', async () => {

@@ -1,5 +1,10 @@
 // Helpers for the library tests: GLB byte surgery, a throwaway temp folder, a tiny HTTP server.
+import { Logger, NodeIO } from '@gltf-transform/core';
+import { ALL_EXTENSIONS } from '@gltf-transform/extensions';
+import { draco, meshopt } from '@gltf-transform/functions';
+import { MeshoptEncoder } from 'meshoptimizer';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -80,4 +85,19 @@ export async function startServer(handler: (req: IncomingMessage, res: ServerRes
         server.close(() => resolve());
       }),
   };
+}
+
+/** Re-encodes a GLB with Draco or meshopt geometry compression (as optimising tools would). */
+export async function compressGlb(glb: Uint8Array, method: 'draco' | 'meshopt'): Promise<Uint8Array> {
+  const draco3d = createRequire(import.meta.url)('draco3dgltf') as { createEncoderModule(): Promise<unknown> };
+  await MeshoptEncoder.ready;
+  const silent = new Logger(Logger.Verbosity.SILENT);
+  const io = new NodeIO()
+    .setLogger(silent)
+    .registerExtensions(ALL_EXTENSIONS)
+    .registerDependencies({ 'draco3d.encoder': await draco3d.createEncoderModule(), 'meshopt.encoder': MeshoptEncoder });
+  const doc = await io.readBinary(glb);
+  doc.setLogger(silent);
+  await doc.transform(method === 'draco' ? draco() : meshopt({ encoder: MeshoptEncoder }));
+  return io.writeBinary(doc);
 }

@@ -27,9 +27,15 @@ export function opaqueWithTransparentHole(): Promise<Buffer> {
   return sharp(data, { raw: { width: size, height: size, channels: 4 } }).png().toBuffer();
 }
 
-/** Busy noise everywhere: no plain backdrop to find. */
+/** Busy, seeded noise everywhere: no plain backdrop to find. */
 export function busyScene(width = 320, height = 240): Promise<Buffer> {
-  return sharp({ create: { width, height, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 70 } } }).png().toBuffer();
+  const data = Buffer.alloc(width * height * 3);
+  let seed = 12345;
+  for (let i = 0; i < data.length; i++) {
+    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0; // LCG, so every run sees the same picture
+    data[i] = seed >>> 24;
+  }
+  return sharp(data, { raw: { width, height, channels: 3 } }).png().toBuffer();
 }
 
 /** Two squares touching only at one corner (a pinch the mesher must not turn into a non-manifold edge), on white. */

@@ -1,0 +1,164 @@
+// The command-line front end: the same engine, library and data folder as the desktop app.
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { stat } from 'node:fs/promises';
+import { PRESETS, type Preset } from '../shared/domain';
+import { DEFAULT_MODEL_ID, OFFLINE_MODEL_ID, getModel, listModels } from '../core/models/catalog';
+import { describeModel } from '../core/models/summary';
+import { APP_VERSION } from '../core/version';
+import { runJobs, openEngine, type CommonOptions } from './run';
+import { exportModel } from '../core/library/export-model';
+import { resolve, extname } from 'node:path';
+
+/** Exit codes: 0 every input became a model, 1 something did not, 2 usage error. */
+export const EXIT_OK = 0;
+export const EXIT_INCOMPLETE = 1;
+export const EXIT_USAGE = 2;
+
+class UsageError extends Error {}
+
+const parseConcurrency = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 8) throw new InvalidArgumentError('must be a whole number from 1 to 8.');
+  return n;
+};
+
+/** `--option face_limit=20000 --option pbr=false`: values are parsed as JSON when they look like it. */
+const collectOption = (value: string, previous: Record<string, unknown>) => {
+  const eq = value.indexOf('=');
+  if (eq <= 0) throw new InvalidArgumentError(`expected key=value, got "${value}".`);
+  const key = value.slice(0, eq);
+  const raw = value.slice(eq + 1);
+  let parsed: unknown = raw;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    // A plain string such as HD or original_image.
+  }
+  return { ...previous, [key]: parsed };
+};
+
+function commonOptions(command: Command): Command {
+  return command
+    .option('--data-dir <dir>', 'data folder (default: the app\'s, or IMAGE2MODEL_DATA_DIR)')
+    .option('--fal-proxy <url>', 'send FAL calls through this proxy URL (or IMAGE2MODEL_FAL_PROXY)')
+    .option('--json', 'print one JSON object per line', false);
+}
+
+export function buildProgram(out: { exitCode: number }): Command {
+  const program = new Command('image2model')
+    .description('Turn photos and drawings into textured 3D models (GLB).')
+    .version(APP_VERSION)
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)');
+
+  commonOptions(
+    program
+      .command('convert')
+      .description('convert images (or folders of images) into GLB models')
+      .argument('<image...>', 'image files or folders')
+      .option('--out <dir>', 'folder to write the GLB files to', '.')
+      .option('--model <endpoint>', `model to use (default ${DEFAULT_MODEL_ID}; ${OFFLINE_MODEL_ID} without a FAL key)`)
+      .addOption(new Option('--preset <name>', 'quality preset').choices([...PRESETS]).default('standard'))
+      .option('--option <key=value>', 'a model option, repeatable (see `image2model models`)', collectOption, {})
+      .option('--concurrency <n>', 'jobs at once (1-8)', parseConcurrency, 2)
+      .option('--force', 'run again even when an identical image already has a model', false),
+  ).action(async (images: string[], opts: CommonOptions & { out: string; model?: string; preset: Preset; option: Record<string, unknown>; concurrency: number; force: boolean }) => {
+    const hasKey = Boolean(process.env.FAL_KEY?.trim());
+    const model = opts.model ?? (hasKey ? DEFAULT_MODEL_ID : OFFLINE_MODEL_ID);
+    const definition = getModel(model);
+    if (!definition) throw new UsageError(`Unknown model "${model}". Run \`image2model models\` to see the list.`);
+    if (definition.provider === 'fal' && !hasKey) {
+      throw new UsageError(`${definition.label} runs on FAL and needs a key: set FAL_KEY, or use --model ${OFFLINE_MODEL_ID} (works offline).`);
+    }
+    if (!hasKey && !opts.model && !opts.json) process.stderr.write(`No FAL_KEY set: using ${getModel(OFFLINE_MODEL_ID)?.label ?? 'the offline generator'}.\n`);
+    await ensureDir(opts.out);
+    out.exitCode = await runJobs({ kind: 'convert', images, model, ...opts });
+  });
+
+  commonOptions(
+    program
+      .command('resume')
+      .description('finish the jobs an interrupted run left behind')
+      .option('--out <dir>', 'folder to write finished GLB files to', '.'),
+  ).action(async (opts: CommonOptions & { out: string }) => {
+    await ensureDir(opts.out);
+    out.exitCode = await runJobs({ kind: 'resume', ...opts });
+  });
+
+  commonOptions(program.command('list').description('list the models in the library')).action(async (opts: CommonOptions) => {
+    const engine = openEngine(opts);
+    try {
+      const { items } = engine.library.list({ offset: 0, limit: 10_000, sort: 'newest' });
+      for (const model of items) {
+        if (opts.json) process.stdout.write(JSON.stringify({ type: 'model', ...model, file: engine.library.filePath(model.id) }) + '\n');
+        else process.stdout.write(`${model.id}  ${new Date(model.createdAt).toISOString().slice(0, 16).replace('T', ' ')}  ${String(model.stats.triangles).padStart(8)} tris  ${model.name}\n`);
+      }
+      if (!opts.json && items.length === 0) process.stdout.write('The library is empty. Try: image2model convert photo.jpg\n');
+    } finally {
+      await engine.stop();
+    }
+  });
+
+  commonOptions(
+    program.command('export').description('export a library model to a file (.glb, .obj or .stl)').argument('<model-id>').argument('<file>'),
+  ).action(async (id: string, file: string, opts: CommonOptions) => {
+    const format = extname(file).slice(1).toLowerCase() || 'glb';
+    if (format !== 'glb' && format !== 'obj' && format !== 'stl') throw new UsageError(`Cannot export to .${format}: use .glb, .obj or .stl.`);
+    const engine = openEngine(opts);
+    try {
+      const src = engine.library.filePath(id);
+      if (!src) {
+        process.stderr.write(`No model with id ${id}. Run \`image2model list\` to see the library.\n`);
+        out.exitCode = EXIT_INCOMPLETE;
+        return;
+      }
+      const written = await exportModel(src, resolve(file), format);
+      if (opts.json) process.stdout.write(JSON.stringify({ type: 'export', id, files: written }) + '\n');
+      else process.stdout.write(`Exported to ${written.join(', ')}\n`);
+    } finally {
+      await engine.stop();
+    }
+  });
+
+  program
+    .command('models')
+    .description('list the models you can use, with presets and prices')
+    .option('--json', 'print JSON', false)
+    .action((opts: { json: boolean }) => {
+      for (const summary of listModels().map(describeModel)) {
+        if (opts.json) {
+          process.stdout.write(JSON.stringify(summary) + '\n');
+          continue;
+        }
+        const prices = PRESETS.map((p) => `${p} $${summary.priceByPreset[p].toFixed(2)}`).join(', ');
+        process.stdout.write(`${summary.id}\n  ${summary.label} - ${summary.description}\n  presets: ${prices}\n`);
+        if (summary.options.length) process.stdout.write(`  options: ${summary.options.map((o) => o.key).join(', ')}\n`);
+      }
+    });
+
+  return program;
+}
+
+async function ensureDir(dir: string) {
+  const info = await stat(dir).catch(() => null);
+  if (!info?.isDirectory()) throw new UsageError(`The output folder ${dir} does not exist. Create it first.`);
+}
+
+export async function runCli(argv: string[]): Promise<number> {
+  const out = { exitCode: EXIT_OK };
+  const program = buildProgram(out);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return out.exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    }
+    if (error instanceof UsageError) {
+      process.stderr.write(`${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT_INCOMPLETE;
+  }
+}

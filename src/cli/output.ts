@@ -1,0 +1,92 @@
+// How the CLI reports: one JSON object a line (--json), progress bars on a terminal, or plain lines.
+import { SingleBar, MultiBar, Presets } from 'cli-progress';
+import type { Job } from '../shared/domain';
+
+export interface JobView {
+  id: string;
+  input: string;
+}
+
+export interface Reporter {
+  rejected(input: string, reason: string): void;
+  note(message: string): void;
+  job(view: JobView, job: Job): void;
+  summary(s: { succeeded: number; failed: number; needsAttention: number; outputs: { input: string; file: string }[]; problems: { input: string; message: string }[] }): void;
+  close(): void;
+}
+
+const stateLabel = (job: Job) => (job.state === 'queued' && job.queuePosition !== null ? `queued #${job.queuePosition + 1}` : job.state.replace('_', ' '));
+
+export function jsonReporter(write: (line: string) => void = (l) => process.stdout.write(l + '\n')): Reporter {
+  const last = new Map<string, string>();
+  return {
+    rejected: (input, reason) => write(JSON.stringify({ type: 'rejected', input, reason })),
+    note: () => {},
+    job(view, job) {
+      const line = JSON.stringify({
+        type: 'job',
+        id: job.id,
+        input: view.input,
+        state: job.state,
+        progress: Math.round(job.progress),
+        queuePosition: job.queuePosition,
+        message: job.errorMessage ?? job.message,
+      });
+      if (last.get(job.id) === line) return; // Only changes.
+      last.set(job.id, line);
+      write(line);
+    },
+    summary: ({ succeeded, failed, needsAttention, outputs }) => write(JSON.stringify({ type: 'summary', succeeded, failed, needsAttention, outputs })),
+    close: () => {},
+  };
+}
+
+export function terminalReporter(stream: NodeJS.WriteStream = process.stdout): Reporter {
+  const multi = new MultiBar(
+    { format: ' {bar} {percentage}% | {name} | {status}', hideCursor: true, clearOnComplete: false, stopOnComplete: false, stream, barsize: 24 },
+    Presets.shades_classic,
+  );
+  const bars = new Map<string, SingleBar>();
+  return {
+    rejected: (input, reason) => multi.log(`Skipped ${input}: ${reason}\n`),
+    note: (message) => multi.log(`${message}\n`),
+    job(view, job) {
+      const status = job.errorMessage ? `${stateLabel(job)}: ${job.errorMessage}` : [stateLabel(job), job.message].filter(Boolean).join(' - ');
+      let bar = bars.get(job.id);
+      if (!bar) {
+        bar = multi.create(100, 0, { name: view.input, status });
+        bars.set(job.id, bar);
+      }
+      bar.update(Math.round(job.progress), { name: view.input, status: status.slice(0, 70) });
+    },
+    summary(s) {
+      multi.stop();
+      printPlainSummary(s, (l) => stream.write(l + '\n'));
+    },
+    close: () => multi.stop(),
+  };
+}
+
+export function plainReporter(write: (line: string) => void = (l) => process.stdout.write(l + '\n')): Reporter {
+  const lastState = new Map<string, string>();
+  return {
+    rejected: (input, reason) => write(`Skipped ${input}: ${reason}`),
+    note: (message) => write(message),
+    job(view, job) {
+      if (lastState.get(job.id) === job.state) return;
+      lastState.set(job.id, job.state);
+      write(`${view.input}: ${stateLabel(job)}${job.errorMessage ? ` - ${job.errorMessage}` : ''}`);
+    },
+    summary: (s) => printPlainSummary(s, write),
+    close: () => {},
+  };
+}
+
+function printPlainSummary(
+  s: { succeeded: number; failed: number; needsAttention: number; outputs: { input: string; file: string }[]; problems: { input: string; message: string }[] },
+  write: (line: string) => void,
+) {
+  for (const output of s.outputs) write(`✔ ${output.input} -> ${output.file}`);
+  for (const problem of s.problems) write(`✘ ${problem.input}: ${problem.message}`);
+  write(`${s.succeeded} succeeded, ${s.failed} failed, ${s.needsAttention} need attention`);
+}

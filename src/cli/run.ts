@@ -1,0 +1,152 @@
+// Runs CLI jobs on the engine: add inputs, follow them to the end, copy finished models to --out.
+import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { basename, extname, join, resolve } from 'node:path';
+import type { ImageItem } from '../shared/contract';
+import { TERMINAL_STATES, type Job, type Preset, type QueueState } from '../shared/domain';
+import { createEngine } from '../core/engine';
+import { exportModel } from '../core/library/export-model';
+import { resolveDataDir } from '../core/paths';
+import type { EngineApi } from '../core/services-types';
+import { jsonReporter, plainReporter, terminalReporter, type Reporter } from './output';
+
+export interface CommonOptions {
+  dataDir?: string;
+  falProxy?: string;
+  json: boolean;
+}
+
+type RunRequest =
+  | ({ kind: 'convert'; images: string[]; out: string; model: string; preset: Preset; option: Record<string, unknown>; concurrency: number; force: boolean } & CommonOptions)
+  | ({ kind: 'resume'; out: string } & CommonOptions);
+
+export function openEngine(opts: CommonOptions & { concurrency?: number }): EngineApi & { start(): Promise<void>; stop(): Promise<void> } {
+  return createEngine({
+    dataDir: resolveDataDir(opts.dataDir),
+    getFalKey: () => process.env.FAL_KEY?.trim() || null,
+    falProxyUrl: opts.falProxy ?? process.env.IMAGE2MODEL_FAL_PROXY ?? null,
+    concurrency: opts.concurrency ?? 2,
+  });
+}
+
+const isTerminal = (job: Job) => TERMINAL_STATES.includes(job.state);
+
+/** `photo.jpg` -> `<out>/photo.glb`, or `photo-2.glb` when a different file already has that name. */
+function outputPathFor(outDir: string, input: string, taken: Set<string>): string {
+  const stem = basename(input, extname(input)) || 'model';
+  for (let n = 1; ; n++) {
+    const candidate = join(outDir, n === 1 ? `${stem}.glb` : `${stem}-${n}.glb`);
+    if (!taken.has(candidate) && !existsSync(candidate)) {
+      taken.add(candidate);
+      return candidate;
+    }
+  }
+}
+
+export async function runJobs(request: RunRequest): Promise<number> {
+  const reporter: Reporter = request.json ? jsonReporter() : process.stdout.isTTY ? terminalReporter() : plainReporter();
+  const engine = openEngine({ ...request, concurrency: request.kind === 'convert' ? request.concurrency : undefined });
+  const views = new Map<string, { id: string; input: string }>();
+  const outputs: { input: string; file: string }[] = [];
+  const problems: { input: string; message: string }[] = [];
+  const takenPaths = new Set<string>();
+  let rejectedCount = 0;
+  let finishedResolve: () => void = () => {};
+  const finished = new Promise<void>((r) => (finishedResolve = r));
+  let blockedMessage: string | null = null;
+
+  const allDone = () => [...views.keys()].every((id) => {
+    const job = engine.getJob(id);
+    return job !== null && isTerminal(job);
+  });
+
+  const onJob = (job: Job) => {
+    const view = views.get(job.id);
+    if (!view) return;
+    reporter.job(view, job);
+    if (allDone()) finishedResolve();
+  };
+  const onQueue = (state: QueueState) => {
+    if (state.status === 'key_rejected' || state.status === 'no_key' || state.status === 'spending_cap') {
+      blockedMessage = state.message ?? `The queue is paused (${state.status}).`;
+      finishedResolve();
+    } else if (state.status === 'offline') reporter.note(state.message ?? 'Offline: waiting for the network...');
+  };
+  const offs = [engine.on('job', onJob), engine.on('queue', onQueue)];
+
+  let interrupted = false;
+  const onSignal = () => {
+    interrupted = true;
+    finishedResolve();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  try {
+    await engine.start();
+    if (request.kind === 'convert') {
+      const items: ImageItem[] = [];
+      const folders: string[] = [];
+      for (const input of request.images) {
+        const info = await stat(input).catch(() => null);
+        if (info?.isDirectory()) folders.push(input);
+        else items.push({ kind: 'path', path: resolve(input) });
+      }
+      const jobOptions = { endpoint: request.model, preset: request.preset, options: request.option, force: request.force };
+      const results = [];
+      if (items.length) results.push(await engine.addImages(items, jobOptions));
+      for (const folder of folders) results.push(await engine.addFolder(resolve(folder), jobOptions));
+      for (const result of results) {
+        for (const r of result.rejected) {
+          rejectedCount++;
+          reporter.rejected(r.input, r.reason);
+        }
+        for (const job of result.added) views.set(job.id, { id: job.id, input: job.inputName });
+        for (const dup of result.duplicates ?? []) {
+          const src = engine.library.filePath(dup.modelId);
+          if (!src) continue;
+          const file = outputPathFor(resolve(request.out), dup.input, takenPaths);
+          await exportModel(src, file, 'glb');
+          outputs.push({ input: dup.input, file });
+          reporter.note(`${dup.input} was made before with the same settings; reused model ${dup.modelId} (use --force to pay for a new one).`);
+        }
+      }
+    } else {
+      for (const job of engine.listJobs()) if (!isTerminal(job)) views.set(job.id, { id: job.id, input: job.inputName });
+      if (views.size === 0) reporter.note('Nothing to resume: every job has finished.');
+    }
+    for (const id of views.keys()) {
+      const job = engine.getJob(id);
+      if (job) reporter.job(views.get(id)!, job);
+    }
+    if (views.size > 0 && !allDone()) await finished;
+    let failed = rejectedCount;
+    let needsAttention = 0;
+    for (const [id, view] of views) {
+      const job = engine.getJob(id);
+      if (job?.state === 'succeeded' && job.modelId) {
+        const src = engine.library.filePath(job.modelId);
+        if (src) {
+          const file = outputPathFor(resolve(request.out), view.input, takenPaths);
+          await exportModel(src, file, 'glb');
+          outputs.push({ input: view.input, file });
+          continue;
+        }
+      }
+      if (job?.state === 'needs_attention') needsAttention++;
+      else failed++;
+      problems.push({ input: view.input, message: job?.errorMessage ?? (job ? `still ${job.state}` : 'unknown job') });
+    }
+    if (interrupted) reporter.note('Interrupted. Unfinished jobs are kept: run `image2model resume` to finish them (nothing is paid twice).');
+    if (blockedMessage) reporter.note(blockedMessage);
+    reporter.summary({ succeeded: outputs.length, failed, needsAttention, outputs, problems });
+    reporter.close();
+    return failed === 0 && needsAttention === 0 && !interrupted && !blockedMessage ? 0 : 1;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    offs.forEach((off) => off?.());
+    // Leaves unfinished jobs resumable: leases released, nothing canceled on FAL.
+    await engine.stop();
+  }
+}

@@ -1,0 +1,197 @@
+// The library's table: one row per model kept on disk. SQL plus the file clean-up a delete needs.
+// Paths are stored relative to the data directory so the folder can move as a whole.
+import type { Database, Statement } from 'better-sqlite3';
+import { createHash } from 'node:crypto';
+import { unlinkSync } from 'node:fs';
+import { isAbsolute, join, relative, sep } from 'node:path';
+import type { LibraryModel, ModelStats, Preset } from '../../shared/domain';
+
+export type LibrarySort = 'newest' | 'oldest' | 'name' | 'triangles';
+
+export interface NewModel {
+  id: string;
+  name: string;
+  createdAt: number;
+  endpoint: string;
+  preset: Preset;
+  jobId: string | null;
+  sha256: string;
+  /** Absolute path of the stored GLB (inside the data directory). */
+  filePath: string;
+  stats: ModelStats;
+  tags?: string[];
+  previewPath: string | null;
+  costUsd: number | null;
+  sourceName: string | null;
+  paramsKey: string | null;
+}
+
+export interface LibraryListQuery {
+  query?: string;
+  sort?: LibrarySort;
+  offset: number;
+  limit: number;
+}
+
+type Raw = Record<string, unknown>;
+
+/** Identifies "this image with these settings": equal keys mean the result would be the same kind. */
+export function paramsKeyOf(inputSha256: string, endpoint: string, preset: string, optionsJson: string): string {
+  return createHash('sha256').update(JSON.stringify([inputSha256, endpoint, preset, optionsJson])).digest('hex');
+}
+
+const SORTS: Record<LibrarySort, string> = {
+  newest: 'created_at DESC, rowid DESC',
+  oldest: 'created_at ASC, rowid ASC',
+  name: 'name COLLATE NOCASE ASC, created_at DESC',
+  triangles: "CAST(json_extract(stats_json, '$.triangles') AS INTEGER) DESC, created_at DESC",
+};
+
+export class LibraryStore {
+  private readonly statements = new Map<string, Statement>();
+
+  constructor(
+    readonly db: Database,
+    readonly dataDir: string,
+  ) {}
+
+  private stmt(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  /** Inserts a model row; call inside the transaction that marks its job succeeded. */
+  insert(model: NewModel): void {
+    this.stmt(
+      `INSERT INTO models (id, name, created_at, endpoint, preset, job_id, sha256, file_path, stats_json, tags_json,
+         preview_path, cost_usd, source_name, params_key)
+       VALUES (@id, @name, @createdAt, @endpoint, @preset, @jobId, @sha256, @filePath, @stats, @tags, @previewPath,
+         @costUsd, @sourceName, @paramsKey)`,
+    ).run({
+      ...model,
+      filePath: this.toStored(model.filePath),
+      previewPath: model.previewPath ? this.toStored(model.previewPath) : null,
+      stats: JSON.stringify(model.stats),
+      tags: JSON.stringify(model.tags ?? []),
+    });
+  }
+
+  get(id: string): LibraryModel | null {
+    const raw = this.raw(id);
+    return raw ? toModel(raw) : null;
+  }
+
+  list(q: LibraryListQuery): { items: LibraryModel[]; total: number } {
+    const text = q.query?.trim() ?? '';
+    const where = text
+      ? `WHERE name LIKE @like ESCAPE '\\' OR source_name LIKE @like ESCAPE '\\' OR tags_json LIKE @like ESCAPE '\\' OR endpoint LIKE @like ESCAPE '\\'`
+      : '';
+    const like = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const order = SORTS[q.sort ?? 'newest'];
+    const params = { like, limit: Math.max(0, Math.floor(q.limit)), offset: Math.max(0, Math.floor(q.offset)) };
+    const rows = this.stmt(`SELECT * FROM models ${where} ORDER BY ${order} LIMIT @limit OFFSET @offset`).all(params) as Raw[];
+    const total = Number((this.stmt(`SELECT COUNT(*) AS n FROM models ${where}`).get(params) as Raw).n);
+    return { items: rows.map(toModel), total };
+  }
+
+  filePath(id: string): string | null {
+    const raw = this.raw(id);
+    return raw ? this.toAbsolute(String(raw.file_path)) : null;
+  }
+
+  previewPath(id: string): string | null {
+    const raw = this.raw(id);
+    return raw && raw.preview_path ? this.toAbsolute(String(raw.preview_path)) : null;
+  }
+
+  rename(id: string, name: string): LibraryModel | null {
+    const clean = name.replace(/\s+/g, ' ').trim().slice(0, 200);
+    if (!clean) return this.get(id);
+    this.stmt('UPDATE models SET name = ? WHERE id = ?').run(clean, id);
+    return this.get(id);
+  }
+
+  setTags(id: string, tags: readonly string[]): LibraryModel | null {
+    const clean = [...new Set(tags.map((t) => t.replace(/\s+/g, ' ').trim()).filter(Boolean))].slice(0, 50);
+    this.stmt('UPDATE models SET tags_json = ? WHERE id = ?').run(JSON.stringify(clean), id);
+    return this.get(id);
+  }
+
+  /**
+   * Deletes the row, then its files unless another model shares them (same content hash). File
+   * removal is best effort: a file left behind is harmless, a row pointing nowhere is not.
+   */
+  delete(id: string): boolean {
+    const raw = this.raw(id);
+    if (!raw) return false;
+    const filePath = String(raw.file_path);
+    const previewPath = raw.preview_path ? String(raw.preview_path) : null;
+    const { changes, fileShared, previewShared } = this.db.transaction(() => {
+      const changes = this.stmt('DELETE FROM models WHERE id = ?').run(id).changes;
+      const fileShared = !!this.stmt('SELECT 1 FROM models WHERE file_path = ? LIMIT 1').get(filePath);
+      const previewShared = previewPath ? !!this.stmt('SELECT 1 FROM models WHERE preview_path = ? LIMIT 1').get(previewPath) : true;
+      return { changes, fileShared, previewShared };
+    })();
+    if (changes === 0) return false;
+    if (!fileShared) unlinkQuietly(this.toAbsolute(filePath));
+    if (previewPath && !previewShared) unlinkQuietly(this.toAbsolute(previewPath));
+    return true;
+  }
+
+  /** A model already made from the same input and parameters, if any. */
+  findByParams(paramsKey: string): LibraryModel | null {
+    const raw = this.stmt('SELECT * FROM models WHERE params_key = ? ORDER BY created_at DESC LIMIT 1').get(paramsKey) as Raw | undefined;
+    return raw ? toModel(raw) : null;
+  }
+
+  /** Every stored file path (absolute), for integrity checks. */
+  allFiles(): { id: string; filePath: string; previewPath: string | null }[] {
+    return (this.stmt('SELECT id, file_path, preview_path FROM models').all() as Raw[]).map((raw) => ({
+      id: String(raw.id),
+      filePath: this.toAbsolute(String(raw.file_path)),
+      previewPath: raw.preview_path ? this.toAbsolute(String(raw.preview_path)) : null,
+    }));
+  }
+
+  private raw(id: string): Raw | undefined {
+    return this.stmt('SELECT * FROM models WHERE id = ?').get(id) as Raw | undefined;
+  }
+
+  private toStored(path: string): string {
+    const rel = relative(this.dataDir, path);
+    return !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : path;
+  }
+
+  private toAbsolute(stored: string): string {
+    return isAbsolute(stored) ? stored : join(this.dataDir, ...stored.split('/'));
+  }
+}
+
+function toModel(raw: Raw): LibraryModel {
+  return {
+    id: String(raw.id),
+    name: String(raw.name),
+    createdAt: Number(raw.created_at),
+    endpoint: String(raw.endpoint),
+    preset: raw.preset as Preset,
+    jobId: raw.job_id === null || raw.job_id === undefined ? null : String(raw.job_id),
+    sha256: String(raw.sha256),
+    stats: JSON.parse(String(raw.stats_json)) as ModelStats,
+    tags: JSON.parse(String(raw.tags_json)) as string[],
+    hasPreview: raw.preview_path !== null && raw.preview_path !== undefined,
+    costUsd: raw.cost_usd === null || raw.cost_usd === undefined ? null : Number(raw.cost_usd),
+    sourceName: raw.source_name === null || raw.source_name === undefined ? null : String(raw.source_name),
+  };
+}
+
+function unlinkQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // already gone, or locked (Windows): the orphan file is harmless
+  }
+}

@@ -1,0 +1,178 @@
+// The claim loop: keeps up to `concurrency` workers busy, claiming jobs atomically (oldest first),
+// heartbeating their leases, and waking up when a back-off ends, a lease expires or (poll) another
+// process added work. Each worker gets an AbortSignal whose reason says why it must stop.
+import type { JobRow, JobStore } from './store';
+
+export type InterruptReason = 'stop' | 'cancel' | 'lease_lost';
+
+/** The `reason` of a worker's aborted signal. */
+export class WorkerInterrupt extends Error {
+  override readonly name = 'WorkerInterrupt';
+  constructor(readonly reason: InterruptReason) {
+    super(`Worker interrupted: ${reason}`);
+  }
+}
+
+export function interruptReason(signal: AbortSignal): InterruptReason | null {
+  return signal.aborted && signal.reason instanceof WorkerInterrupt ? signal.reason.reason : null;
+}
+
+export interface WorkerContext {
+  /** The claimed row (state preparing, new fence). */
+  row: JobRow;
+  signal: AbortSignal;
+}
+
+export interface SchedulerOptions {
+  store: JobStore;
+  owner: string;
+  now: () => number;
+  leaseMs: number;
+  heartbeatMs: number;
+  /** Longest sleep between claim attempts (picks up other processes' work and expired leases). */
+  pollMs: number;
+  concurrency: number;
+  /** Whether FAL jobs may be claimed right now (key present, not rejected, online). */
+  falAllowed: () => boolean;
+  /** Runs periodically to take back jobs whose worker vanished. */
+  recover: () => void;
+  run: (ctx: WorkerContext) => Promise<void>;
+  onWorkerError: (error: unknown, row: JobRow | null) => void;
+  /** After a claim or a worker's end (counts changed). */
+  onChange?: () => void;
+}
+
+interface Worker {
+  row: JobRow;
+  controller: AbortController;
+  done: Promise<void>;
+}
+
+export class Scheduler {
+  private readonly workers = new Map<string, Worker>();
+  private running = false;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private concurrency: number;
+  private lastRecover = -Infinity;
+
+  constructor(private readonly opts: SchedulerOptions) {
+    this.concurrency = clampConcurrency(opts.concurrency);
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.pump();
+  }
+
+  /** Stops claiming, interrupts every worker (reason 'stop') and waits for them to wind down. */
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const pending = [...this.workers.values()];
+    for (const worker of pending) worker.controller.abort(new WorkerInterrupt('stop'));
+    await Promise.all(pending.map((worker) => worker.done));
+  }
+
+  /** Something changed (jobs added, key fixed, back online): claim now. */
+  wake(): void {
+    if (this.running) queueMicrotask(() => this.pump());
+  }
+
+  setConcurrency(n: number): void {
+    this.concurrency = clampConcurrency(n);
+    this.wake();
+  }
+
+  get activeCount(): number {
+    return this.workers.size;
+  }
+
+  holds(jobId: string): boolean {
+    return this.workers.has(jobId);
+  }
+
+  /** Interrupts the local worker holding `jobId` for a cancel; resolves when it has finished. */
+  cancel(jobId: string): Promise<void> | null {
+    const worker = this.workers.get(jobId);
+    if (!worker) return null;
+    if (!worker.controller.signal.aborted) worker.controller.abort(new WorkerInterrupt('cancel'));
+    return worker.done;
+  }
+
+  private pump(): void {
+    if (!this.running) return;
+    const { store, now } = this.opts;
+    if (now() - this.lastRecover >= this.opts.pollMs) {
+      this.lastRecover = now();
+      try {
+        this.opts.recover();
+      } catch (error) {
+        this.opts.onWorkerError(error, null);
+      }
+    }
+    let claimed = false;
+    while (this.workers.size < this.concurrency) {
+      let row: JobRow | null;
+      try {
+        row = store.claimNext({ owner: this.opts.owner, now: now(), leaseMs: this.opts.leaseMs, falAllowed: this.opts.falAllowed() });
+      } catch (error) {
+        // SQLITE_BUSY beyond busy_timeout, disk trouble...: try again on the next tick.
+        this.opts.onWorkerError(error, null);
+        break;
+      }
+      if (!row) break;
+      claimed = true;
+      this.launch(row);
+    }
+    if (claimed) this.opts.onChange?.();
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (!this.running) return;
+    if (this.timer) clearTimeout(this.timer);
+    const now = this.opts.now();
+    const next = this.opts.store.nextWakeAt(now);
+    const delay = Math.max(5, Math.min(this.opts.pollMs, next === null ? Infinity : next - now + 1));
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.pump();
+    }, delay);
+  }
+
+  private launch(row: JobRow): void {
+    const controller = new AbortController();
+    const { store, now, leaseMs } = this.opts;
+    const heartbeat = setInterval(() => {
+      if (controller.signal.aborted) return;
+      let beat: { held: boolean; cancelRequested: boolean };
+      try {
+        beat = store.heartbeat(row.id, row.fence, now(), leaseMs);
+      } catch {
+        return; // busy database: the next beat tries again, the lease has slack
+      }
+      if (!beat.held) controller.abort(new WorkerInterrupt('lease_lost'));
+      else if (beat.cancelRequested) controller.abort(new WorkerInterrupt('cancel'));
+    }, this.opts.heartbeatMs);
+    const worker: Worker = { row, controller, done: Promise.resolve() };
+    this.workers.set(row.id, worker);
+    worker.done = (async () => {
+      try {
+        await this.opts.run({ row, signal: controller.signal });
+      } catch (error) {
+        this.opts.onWorkerError(error, row);
+      } finally {
+        clearInterval(heartbeat);
+        this.workers.delete(row.id);
+        this.opts.onChange?.();
+        if (this.running) this.pump();
+      }
+    })();
+  }
+}
+
+function clampConcurrency(n: number): number {
+  return Number.isFinite(n) ? Math.min(32, Math.max(1, Math.floor(n))) : 2;
+}

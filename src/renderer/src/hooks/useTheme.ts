@@ -1,0 +1,22 @@
+// Applies the theme setting: 'system' follows prefers-color-scheme live; the page reads data-theme.
+import { useEffect } from 'react';
+import type { Settings } from '../../../shared/settings';
+
+const darkQuery = () => window.matchMedia('(prefers-color-scheme: dark)');
+
+export function applyTheme(theme: Settings['theme']): void {
+  const resolved = theme === 'system' ? (darkQuery().matches ? 'dark' : 'light') : theme;
+  document.documentElement.dataset.theme = resolved;
+}
+
+export function useTheme(theme: Settings['theme'] | undefined): void {
+  useEffect(() => {
+    const choice = theme ?? 'system';
+    applyTheme(choice);
+    if (choice !== 'system') return;
+    const query = darkQuery();
+    const onChange = () => applyTheme('system');
+    query.addEventListener('change', onChange);
+    return () => query.removeEventListener('change', onChange);
+  }, [theme]);
+}

@@ -1,0 +1,54 @@
+// Builds the `items` for jobs:add from File objects: by path when the shell knows it (Electron),
+// otherwise by bytes, split into batches that fit one message.
+import type { ImageItem } from '../../../shared/contract';
+import type { RejectedInput } from '../../../shared/domain';
+import { formatBytes } from './format';
+import { pathOf } from './collect-files';
+
+/** The contract refuses single images over 200 MB; say so before reading them. */
+const MAX_IMAGE_BYTES = 200 * 1024 * 1024;
+/** Keeps each call well under the transport's message limit (bytes travel as base64). */
+const MAX_BATCH_BYTES = 48 * 1024 * 1024;
+const MAX_BATCH_ITEMS = 200;
+
+export interface ItemBatches {
+  batches: ImageItem[][];
+  rejected: RejectedInput[];
+}
+
+export async function buildImageItems(files: File[]): Promise<ItemBatches> {
+  const batches: ImageItem[][] = [];
+  const rejected: RejectedInput[] = [];
+  let current: ImageItem[] = [];
+  let currentBytes = 0;
+  const flush = () => {
+    if (current.length) batches.push(current);
+    current = [];
+    currentBytes = 0;
+  };
+  for (const file of files) {
+    const path = pathOf(file);
+    let item: ImageItem;
+    let size = 0;
+    if (path) {
+      item = { kind: 'path', path };
+    } else {
+      if (file.size > MAX_IMAGE_BYTES) {
+        rejected.push({ input: file.name, reason: `${file.name} is ${formatBytes(file.size)}; images up to 200 MB can be added.` });
+        continue;
+      }
+      try {
+        item = { kind: 'bytes', name: (file.name || 'image').slice(0, 255), bytes: new Uint8Array(await file.arrayBuffer()) };
+        size = file.size;
+      } catch {
+        rejected.push({ input: file.name, reason: `${file.name} could not be read. It may have been moved or deleted.` });
+        continue;
+      }
+    }
+    if (current.length >= MAX_BATCH_ITEMS || (current.length > 0 && currentBytes + size > MAX_BATCH_BYTES)) flush();
+    current.push(item);
+    currentBytes += size;
+  }
+  flush();
+  return { batches, rejected };
+}
