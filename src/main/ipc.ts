@@ -3,32 +3,43 @@
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { CHANNEL_NAME_LIST, EVENT_CHANNEL_PREFIX } from '../shared/channel-names';
 import type { EventSink } from '../shared/contract';
+import type { Result } from '../shared/result';
 import type { Dispatch } from '../core/ipc/dispatch';
 import { isTrustedRendererUrl } from './security';
 
-function senderIsTrusted(event: IpcMainInvokeEvent): boolean {
+export const FORBIDDEN_SENDER: Result<never> = {
+  ok: false,
+  error: { code: 'forbidden_sender', message: 'This window is not allowed to use the app.' },
+};
+
+/** Only the top frame of our own page may call; subframes, other pages and destroyed frames are dropped. */
+export function senderIsTrusted(event: Pick<IpcMainInvokeEvent, 'senderFrame'>): boolean {
   const frame = event.senderFrame;
-  // Only the top frame of our own page may call; subframes and foreign origins are dropped.
-  return frame !== null && frame.parent === null && isTrustedRendererUrl(frame.url);
+  return !!frame && frame.parent === null && isTrustedRendererUrl(frame.url);
 }
 
-export function registerIpcHandlers(dispatch: Dispatch): () => void {
+export function registerIpcHandlers(dispatch: Dispatch, onError?: (message: string, detail: unknown) => void): () => void {
   for (const channel of CHANNEL_NAME_LIST) {
-    ipcMain.handle(channel, async (event, input: unknown) => {
-      if (!senderIsTrusted(event)) {
-        return { ok: false, error: { code: 'forbidden_sender', message: 'This window is not allowed to use the app.' } };
+    ipcMain.handle(channel, async (event, input: unknown): Promise<Result<unknown>> => {
+      if (!senderIsTrusted(event)) return FORBIDDEN_SENDER;
+      try {
+        return await dispatch(channel, input);
+      } catch (error) {
+        // The dispatcher already turns handler errors into Results; this only guards against its own bugs.
+        onError?.(`IPC ${channel} failed outside the dispatcher`, error);
+        return { ok: false, error: { code: 'internal', message: 'Something went wrong inside the app. Please try again.' } };
       }
-      return dispatch(channel, input);
     });
   }
   return () => CHANNEL_NAME_LIST.forEach((channel) => ipcMain.removeHandler(channel));
 }
 
-/** Sends contract events to the app window(s). */
+/** Sends contract events to the app window(s) showing our own page, and nowhere else. */
 export function createEventSink(targets: () => WebContents[]): EventSink {
   return (event, payload) => {
     for (const contents of targets()) {
-      if (!contents.isDestroyed()) contents.send(EVENT_CHANNEL_PREFIX + event, payload);
+      if (contents.isDestroyed() || !isTrustedRendererUrl(contents.getURL())) continue;
+      contents.send(EVENT_CHANNEL_PREFIX + event, payload);
     }
   };
 }

@@ -1,5 +1,5 @@
 // The FAL key, encrypted with the OS keychain through safeStorage and kept in electron-store.
-// The renderer only ever learns {set, last4, source, backend}.
+// The renderer only ever learns {set, last4, source, backend}; FAL_KEY from the environment also works.
 import { safeStorage } from 'electron';
 import Store from 'electron-store';
 import type { KeyStatus } from '../shared/domain';
@@ -9,32 +9,70 @@ import type { KeyVault } from '../core/services-types';
 
 interface VaultShape {
   encryptedKey?: string;
+  /** The backend that encrypted it, to explain a key that no longer decrypts. */
   backend?: string;
 }
 
-function currentBackend(): string {
-  if (process.platform !== 'linux') return safeStorage.isEncryptionAvailable() ? 'os' : 'none';
-  return safeStorage.getSelectedStorageBackend();
+export type SafeStorageLike = Pick<typeof safeStorage, 'isEncryptionAvailable' | 'encryptString' | 'decryptString' | 'getSelectedStorageBackend'>;
+
+export interface ElectronKeyVaultOptions {
+  env?: NodeJS.ProcessEnv;
+  platform?: NodeJS.Platform;
+  safeStorage?: SafeStorageLike;
 }
 
-export function createElectronKeyVault(dataDir: string, env: NodeJS.ProcessEnv = process.env): KeyVault {
+export interface ElectronKeyVault extends KeyVault {
+  /** Every key this process has known (stored, environment, replaced): what the logger must hide. */
+  secrets(): string[];
+}
+
+export const WEAK_PROTECTION_MESSAGE =
+  'No system keyring was found, so the key would only be obfuscated on disk, not truly encrypted: anyone who can read your files could recover it. Confirm to store it anyway, or set FAL_KEY in the environment instead.';
+
+/** 'keychain' (macOS), 'dpapi' (Windows), the Linux backend ('gnome_libsecret', 'kwallet5', 'basic_text'...), or 'none'. */
+export function storageBackend(storage: SafeStorageLike, platform: NodeJS.Platform): string {
+  if (!storage.isEncryptionAvailable()) return 'none';
+  if (platform === 'darwin') return 'keychain';
+  if (platform === 'win32') return 'dpapi';
+  if (platform === 'linux') return storage.getSelectedStorageBackend();
+  return 'os';
+}
+
+export function createElectronKeyVault(dataDir: string, options: ElectronKeyVaultOptions = {}): ElectronKeyVault {
+  const storage = options.safeStorage ?? safeStorage;
+  const platform = options.platform ?? process.platform;
+  const env = options.env ?? process.env;
   const store = new Store<VaultShape>({ name: 'key-vault', cwd: dataDir, clearInvalidConfig: true });
   const envKey = env.FAL_KEY?.trim() || null;
+  const known = new Set<string>(envKey ? [envKey] : []);
+  // Decrypting can prompt the OS keyring; do it once per stored value.
+  let cache: { encrypted: string; key: string | null } | null = null;
 
-  const decryptStored = (): { key: string | null; broken: boolean } => {
-    const encrypted = store.get('encryptedKey');
-    if (!encrypted) return { key: null, broken: false };
+  const readStored = (): { key: string | null; broken: boolean } => {
+    let encrypted: string | undefined;
     try {
-      return { key: safeStorage.decryptString(Buffer.from(encrypted, 'base64')), broken: false };
+      encrypted = store.get('encryptedKey');
     } catch {
-      // The backend changed (new keyring, other machine): ask for the key again, never crash.
-      return { key: null, broken: true };
+      encrypted = undefined;
     }
+    if (typeof encrypted !== 'string' || encrypted === '') return { key: null, broken: false };
+    if (cache?.encrypted !== encrypted) {
+      let key: string | null = null;
+      try {
+        key = normalizeKey(storage.decryptString(Buffer.from(encrypted, 'base64')));
+        known.add(key);
+      } catch {
+        // Another keyring, another machine, a damaged file: ask for the key again, never crash.
+        key = null;
+      }
+      cache = { encrypted, key };
+    }
+    return { key: cache.key, broken: cache.key === null };
   };
 
   const status = (): KeyStatus => {
-    const backend = currentBackend();
-    const stored = decryptStored();
+    const backend = storageBackend(storage, platform);
+    const stored = readStored();
     const key = stored.key ?? envKey;
     return {
       set: key !== null,
@@ -48,25 +86,26 @@ export function createElectronKeyVault(dataDir: string, env: NodeJS.ProcessEnv =
 
   return {
     status,
-    get: () => decryptStored().key ?? envKey,
-    set(input, options) {
+    get: () => readStored().key ?? envKey,
+    set(input, opts) {
       const key = normalizeKey(input);
-      if (!safeStorage.isEncryptionAvailable()) {
+      const backend = storageBackend(storage, platform);
+      if (backend === 'none') {
         throw new AppError('unsupported', 'This computer offers no secure storage for the key. Set FAL_KEY in the environment instead.');
       }
-      if (currentBackend() === 'basic_text' && !options?.allowWeak) {
-        throw new AppError(
-          'confirmation_required',
-          'No system keyring was found, so the key would only be obfuscated on disk, not truly encrypted. Confirm to store it anyway, or set FAL_KEY in the environment.',
-        );
-      }
-      store.set('encryptedKey', safeStorage.encryptString(key).toString('base64'));
-      store.set('backend', currentBackend());
+      if (backend === 'basic_text' && !opts?.allowWeak) throw new AppError('confirmation_required', WEAK_PROTECTION_MESSAGE);
+      const encrypted = storage.encryptString(key).toString('base64');
+      store.set({ encryptedKey: encrypted, backend });
+      known.add(key);
+      cache = { encrypted, key };
       return status();
     },
     clear() {
       store.delete('encryptedKey');
+      store.delete('backend');
+      cache = null;
       return status();
     },
+    secrets: () => [...known],
   };
 }

@@ -1,37 +1,71 @@
-// Window and session hardening from Electron's security checklist.
-import { session, shell, type BrowserWindow, type WebContents } from 'electron';
+// Window and session hardening from Electron's security checklist. The decisions are small exported
+// functions so they are unit-tested with a mocked electron (test/main/security.test.ts).
+import { app, session, type Session, type WebContents } from 'electron';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 
-/** In development the page comes from Vite's dev server; in production from the packaged file. */
-export const devServerUrl = (): string | undefined => process.env.ELECTRON_RENDERER_URL;
-export const rendererFileUrl = (): string => pathToFileURL(join(fileURLToPath(new URL('.', import.meta.url)), '../renderer/index.html')).toString();
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
-export function isTrustedRendererUrl(url: string): boolean {
-  const dev = devServerUrl();
-  if (dev && url.startsWith(new URL(dev).origin + '/')) return true;
+/**
+ * In development the page comes from Vite's dev server (ELECTRON_RENDERER_URL, set by electron-vite).
+ * A packaged app ignores it, and only a loopback http(s) address is ever accepted.
+ */
+export function devServerUrl(env: NodeJS.ProcessEnv = process.env, isPackaged: boolean = app.isPackaged): string | undefined {
+  const raw = env.ELECTRON_RENDERER_URL;
+  if (isPackaged || !raw) return undefined;
+  try {
+    const url = new URL(raw);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && LOOPBACK_HOSTS.has(url.hostname) ? url.toString() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** file:// URL of the built renderer (out/renderer/index.html next to out/main). */
+export const rendererFileUrl = (): string =>
+  pathToFileURL(join(fileURLToPath(new URL('.', import.meta.url)), '../renderer/index.html')).toString();
+
+/** The only page allowed to load in our window and to call IPC: the built renderer (or the dev server). */
+export function isTrustedRendererUrl(url: string, dev: string | undefined = devServerUrl()): boolean {
+  if (typeof url !== 'string' || url === '') return false;
+  if (dev) {
+    try {
+      if (new URL(url).origin === new URL(dev).origin) return true;
+    } catch {
+      return false;
+    }
+  }
   return url.split('#')[0]!.split('?')[0] === rendererFileUrl();
 }
 
-/** Every navigation and new window is denied; https links on the allowlist open in the browser. */
-export function lockDownContents(contents: WebContents, allowExternal: (url: string) => boolean): void {
+/**
+ * Every navigation away from our page, every redirect, every <webview> and every new window is denied;
+ * a window.open / target=_blank link to an allowlisted https host opens in the user's browser instead.
+ */
+export function lockDownContents(contents: WebContents, openExternal: (url: string) => void): void {
   contents.on('will-navigate', (event, url) => {
     if (!isTrustedRendererUrl(url)) event.preventDefault();
+  });
+  contents.on('will-frame-navigate', (event) => {
+    // Subframes have no business here (the CSP also says frame-src 'none').
+    if (!event.isMainFrame) event.preventDefault();
   });
   contents.on('will-redirect', (event) => event.preventDefault());
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
-    if (allowExternal(url)) void shell.openExternal(url);
+    openExternal(url);
     return { action: 'deny' };
   });
 }
 
-/** No permission (camera, notifications prompt, geolocation, ...) is ever granted to the page. */
-export function denyAllPermissions(): void {
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.defaultSession.setPermissionCheckHandler(() => false);
-}
-
-export function hardenWindow(window: BrowserWindow, allowExternal: (url: string) => boolean): void {
-  lockDownContents(window.webContents, allowExternal);
+/**
+ * No permission (camera, microphone, geolocation, notifications prompt, HID/USB/serial, screen capture,
+ * ...) is ever granted to web content, and nothing is downloaded through the page (exports go through main).
+ */
+export function denyAllPermissions(target: Session = session.defaultSession): void {
+  target.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  target.setPermissionCheckHandler(() => false);
+  target.setDevicePermissionHandler(() => false);
+  target.setDisplayMediaRequestHandler((_request, callback) => callback({}));
+  target.on('will-download', (event) => event.preventDefault());
 }

@@ -1,4 +1,7 @@
 // Settings in electron-store, validated by the shared zod schema and migrated by the shared rules.
+// Stored settings that fail the schema are reset field by field with a warning, never a crash.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import Store from 'electron-store';
 import { SettingsPatchSchema, SettingsSchema, type Settings } from '../shared/settings';
 import { AppError } from '../shared/result';
@@ -10,9 +13,25 @@ interface StoredShape {
   settings: unknown;
 }
 
+export const SETTINGS_FILE_NAME = 'settings';
+
+/** electron-store silently empties a file it cannot parse; look first so the user is told. */
+function unreadableFileWarning(file: string): string | null {
+  try {
+    JSON.parse(readFileSync(file, 'utf8'));
+    return null;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    return 'The settings file could not be read and has been reset to the defaults.';
+  }
+}
+
 export function createElectronSettingsStore(dataDir: string): SettingsStore {
-  const store = new Store<StoredShape>({ name: 'settings', cwd: dataDir, clearInvalidConfig: true });
-  const loaded = loadSettings(store.get('settings'), store.get('version') ?? 0);
+  const fileWarning = unreadableFileWarning(join(dataDir, `${SETTINGS_FILE_NAME}.json`));
+  const store = new Store<StoredShape>({ name: SETTINGS_FILE_NAME, cwd: dataDir, clearInvalidConfig: true });
+  const version = store.get('version');
+  const loaded = loadSettings(store.get('settings'), typeof version === 'number' ? version : 0);
+  const warnings = [...(fileWarning ? [fileWarning] : []), ...loaded.warnings];
   let current: Settings = loaded.settings;
   store.set({ version: SETTINGS_VERSION, settings: current });
   return {
@@ -24,6 +43,6 @@ export function createElectronSettingsStore(dataDir: string): SettingsStore {
       store.set('settings', current);
       return current;
     },
-    warnings: () => loaded.warnings,
+    warnings: () => [...warnings],
   };
 }

@@ -1,26 +1,23 @@
-// The one app window, created with every security preference on.
+// The one app window, created with every security preference on. Navigation, new windows and
+// permissions are locked down for every WebContents in index.ts (app 'web-contents-created').
+// The preferences stay written out inline: scripts/security-scan.mjs (electronegativity) reads them here.
 import { BrowserWindow } from 'electron';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { devServerUrl, hardenWindow, rendererFileUrl } from './security';
+import { devServerUrl, rendererFileUrl } from './security';
+import { MIN_SIZE, type WindowPlacement } from './window-bounds';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
-export interface WindowBounds {
-  x?: number;
-  y?: number;
-  width: number;
-  height: number;
-}
-
-export function createMainWindow(bounds: WindowBounds, allowExternal: (url: string) => boolean): BrowserWindow {
+export function createMainWindow(placement: WindowPlacement, icon?: string): BrowserWindow {
   const window = new BrowserWindow({
-    ...bounds,
-    minWidth: 820,
-    minHeight: 560,
+    ...placement.bounds,
+    minWidth: MIN_SIZE.width,
+    minHeight: MIN_SIZE.height,
     show: false,
     title: 'Image2Model',
     backgroundColor: '#14161a',
+    ...(icon ? { icon } : {}),
     webPreferences: {
       preload: join(here, '../preload/index.cjs'),
       contextIsolation: true,
@@ -33,14 +30,16 @@ export function createMainWindow(bounds: WindowBounds, allowExternal: (url: stri
       experimentalFeatures: false,
       webviewTag: false,
       navigateOnDragDrop: false,
+      safeDialogs: true,
       spellcheck: false,
+      // Middle-click would otherwise open links in new windows without passing setWindowOpenHandler.
       disableBlinkFeatures: 'Auxclick',
     },
   });
-  hardenWindow(window, allowExternal);
-  window.once('ready-to-show', () => window.show());
-  const dev = devServerUrl();
-  if (dev) void window.loadURL(dev);
-  else void window.loadURL(rendererFileUrl());
+  window.once('ready-to-show', () => {
+    if (placement.maximized) window.maximize();
+    window.show();
+  });
+  void window.loadURL(devServerUrl() ?? rendererFileUrl());
   return window;
 }

@@ -3,7 +3,7 @@
 import { writeReliefGlb } from './glb';
 import { computeHeights } from './heightfield';
 import { decodeInput } from './image-input';
-import { alphaIsMeaningful, computeMask } from './mask';
+import { computeMask } from './mask';
 import { buildReliefMesh } from './mesh';
 import { encodePhoto, subjectColour } from './texture';
 
@@ -48,7 +48,7 @@ export async function generateRelief(image: string | Uint8Array, opts: ReliefOpt
   const mesh = buildReliefMesh(mask, heights, { imageWidth: input.photo.width, imageHeight: input.photo.height, depthScale });
 
   progress(0.6, 'Preparing the texture');
-  const photo = await encodePhoto(input.photo, mask.source === 'alpha' && alphaIsMeaningful(input.grid));
+  const photo = await encodePhoto(input.photo, mask.source === 'alpha');
 
   progress(0.8, 'Writing the GLB');
   const glb = await writeReliefGlb({

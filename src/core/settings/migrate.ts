@@ -4,8 +4,8 @@ import { DEFAULT_SETTINGS, SettingsSchema, type Settings } from '../../shared/se
 export const SETTINGS_VERSION = 1;
 
 type Raw = Record<string, unknown>;
-/** Each step upgrades stored settings from version i to i + 1. */
-const MIGRATIONS: ((raw: Raw) => Raw)[] = [
+/** Each step upgrades stored settings from version i to i + 1. Append, never edit a shipped step. */
+export const MIGRATIONS: readonly ((raw: Raw) => Raw)[] = [
   // 0 -> 1: early builds stored concurrency as a string.
   (raw) => ({ ...raw, concurrency: typeof raw.concurrency === 'string' ? Number(raw.concurrency) : raw.concurrency }),
 ];
@@ -16,11 +16,26 @@ export interface LoadedSettings {
   warnings: string[];
 }
 
+const isRecord = (value: unknown): value is Raw => !!value && typeof value === 'object' && !Array.isArray(value);
+
 /** Upgrades and validates stored settings; anything that fails the schema is reset, never a crash. */
 export function loadSettings(stored: unknown, storedVersion: number): LoadedSettings {
   const warnings: string[] = [];
-  let raw: Raw = stored && typeof stored === 'object' && !Array.isArray(stored) ? { ...(stored as Raw) } : {};
-  for (let v = Math.max(0, storedVersion); v < SETTINGS_VERSION; v++) raw = MIGRATIONS[v]!(raw);
+  if (stored !== undefined && stored !== null && !isRecord(stored)) {
+    warnings.push('The stored settings were unreadable and have been reset to the defaults.');
+  }
+  let raw: Raw = isRecord(stored) ? { ...stored } : {};
+  const from = Number.isInteger(storedVersion) ? Math.max(0, storedVersion) : 0;
+  if (from > SETTINGS_VERSION) {
+    warnings.push('The settings were written by a newer version of the app; settings this version does not know were ignored.');
+  }
+  for (let v = from; v < SETTINGS_VERSION; v++) {
+    try {
+      raw = MIGRATIONS[v]!(raw);
+    } catch {
+      // A migration that chokes on odd data must not stop the app: validation below resets what is wrong.
+    }
+  }
   const result = SettingsSchema.safeParse(raw);
   if (result.success) return { settings: result.data, version: SETTINGS_VERSION, warnings };
   // Keep every valid field; reset only the broken ones, and say which.

@@ -68,14 +68,15 @@ export interface ClosureReport {
 }
 
 export function checkClosed({ positions, triangles }: WeldedMesh): ClosureReport {
-  const undirected = new Map<string, number>();
-  const directed = new Map<string, number>();
+  const n = positions.length;
+  const undirected = new Map<number, number>();
+  const directed = new Map<number, number>();
   let signedVolume = 0;
   for (const [a, b, c] of triangles) {
     for (const [u, v] of [[a, b], [b, c], [c, a]] as const) {
-      const key = u < v ? `${u}-${v}` : `${v}-${u}`;
+      const key = Math.min(u, v) * n + Math.max(u, v);
       undirected.set(key, (undirected.get(key) ?? 0) + 1);
-      directed.set(`${u}>${v}`, (directed.get(`${u}>${v}`) ?? 0) + 1);
+      directed.set(u * n + v, (directed.get(u * n + v) ?? 0) + 1);
     }
     const [p, q, r] = [positions[a]!, positions[b]!, positions[c]!];
     signedVolume +=
@@ -85,8 +86,9 @@ export function checkClosed({ positions, triangles }: WeldedMesh): ClosureReport
   for (const count of undirected.values()) if (count !== 2) badEdges++;
   let badDirections = 0;
   for (const [key, count] of directed) {
-    const [u, v] = key.split('>');
-    if (count !== 1 || directed.get(`${v}>${u}`) !== 1) badDirections++;
+    const u = Math.floor(key / n);
+    const v = key - u * n;
+    if (count !== 1 || directed.get(v * n + u) !== 1) badDirections++;
   }
   return { badEdges, badDirections, edges: undirected.size, signedVolume };
 }

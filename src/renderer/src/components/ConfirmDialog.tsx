@@ -1,0 +1,58 @@
+// "Are you sure?" with the consequence in plain words; the action runs here so errors show in place.
+import { useState, type ReactNode } from 'react';
+import { errorMessage } from '../lib/errors';
+import { Dialog } from './Dialog';
+
+export interface ConfirmDialogProps {
+  title: string;
+  children: ReactNode;
+  confirmLabel: string;
+  tone?: 'danger' | 'primary';
+  onConfirm(): Promise<unknown> | void;
+  onClose(): void;
+}
+
+export function ConfirmDialog({ title, children, confirmLabel, tone = 'primary', onConfirm, onClose }: ConfirmDialogProps) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const confirm = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await onConfirm();
+      onClose();
+    } catch (err) {
+      setError(errorMessage(err));
+      setBusy(false);
+    }
+  };
+  return (
+    <Dialog
+      title={title}
+      onClose={onClose}
+      footer={
+        <>
+          <button type="button" className="button" onClick={onClose} autoFocus={tone === 'danger'}>
+            Cancel
+          </button>
+          <button
+            type="button"
+            className={tone === 'danger' ? 'button button-danger' : 'button button-primary'}
+            onClick={() => void confirm()}
+            disabled={busy}
+            autoFocus={tone !== 'danger'}
+          >
+            {busy ? 'Working…' : confirmLabel}
+          </button>
+        </>
+      }
+    >
+      <div className="dialog-text">{children}</div>
+      {error && (
+        <p className="inline-error" role="alert">
+          {error}
+        </p>
+      )}
+    </Dialog>
+  );
+}
