@@ -1,51 +1,103 @@
-// Electron entry: lifecycle only. Everything with logic lives in src/core and is tested under Node.
-import { app, BrowserWindow } from 'electron';
+// Electron entry: lifecycle only. Everything with logic lives in src/core (tested under Node) or in
+// small src/main modules tested with a mocked electron.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { app, BrowserWindow, dialog } from 'electron';
 import { createAppCore, type AppCore } from '../core/app-core';
 import { resolveDataDir } from '../core/paths';
 import { APP_VERSION } from '../core/version';
-import { DEFAULT_EXTERNAL_ALLOWLIST } from '../core/services';
+import { redactAll } from '../core/keys/format';
+import type { EventSink } from '../shared/contract';
+import { sqliteBindingPath, resourceFile, type AppLocation } from './app-paths';
+import { openExternalIfAllowed } from './external';
 import { createEventSink, registerIpcHandlers } from './ipc';
-import { denyAllPermissions } from './security';
-import { createMainWindow } from './window';
-import { createElectronPlatform } from './platform';
+import { watchJobs } from './job-feedback';
 import { createElectronKeyVault } from './key-vault';
-import { createElectronSettingsStore } from './settings-store';
-import { registerFileProtocol, registerFileScheme, FILE_BASE_URL } from './protocol';
 import { createLogger } from './logger';
+import { installAppMenu } from './menu';
+import { createElectronPlatform } from './platform';
+import { FILE_BASE_URL, registerFileScheme, serveLibraryFiles } from './protocol';
+import { denyAllPermissions, lockDownContents } from './security';
+import { createElectronSettingsStore } from './settings-store';
+import { createMainWindow } from './window';
+import { createWindowStateKeeper, type WindowStateKeeper } from './window-state';
+
+const APP_NAME = 'Image2Model';
 
 // Share one data folder with the CLI; IMAGE2MODEL_DATA_DIR points both somewhere else (tests).
 app.setPath('userData', resolveDataDir(null));
 registerFileScheme();
 
-const allowExternal = (url: string) => {
-  try {
-    const parsed = new URL(url);
-    return parsed.protocol === 'https:' && (DEFAULT_EXTERNAL_ALLOWLIST as readonly string[]).includes(parsed.hostname);
-  } catch {
-    return false;
-  }
-};
+// Every WebContents (the window, devtools, anything created later) gets the same lock-down.
+app.on('web-contents-created', (_event, contents) => {
+  lockDownContents(contents, (url) => void openExternalIfAllowed(url));
+});
+
+const location = (): AppLocation => ({
+  isPackaged: app.isPackaged,
+  resourcesPath: process.resourcesPath,
+  appPath: app.getAppPath(),
+  electronVersion: process.versions.electron ?? '',
+  platform: process.platform,
+  arch: process.arch,
+});
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   let core: AppCore | null = null;
   let mainWindow: BrowserWindow | null = null;
+  let stopFeedback: (() => void) | null = null;
+  let emit: EventSink | null = null;
+  let windowState: WindowStateKeeper | null = null;
 
-  app.on('second-instance', () => {
-    if (!mainWindow) return;
+  const openWindow = (keeper: WindowStateKeeper): BrowserWindow => {
+    const window = createMainWindow(keeper.placement(), resourceFile(location(), 'icon.png'));
+    keeper.track(window);
+    window.on('closed', () => {
+      if (mainWindow === window) mainWindow = null;
+    });
+    return window;
+  };
+
+  const focusWindow = () => {
+    if (!mainWindow || mainWindow.isDestroyed()) return;
     if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.show();
     mainWindow.focus();
-  });
+  };
 
-  app.whenReady().then(async () => {
+  app.on('second-instance', focusWindow);
+
+  const start = async () => {
     denyAllPermissions();
     const dataDir = app.getPath('userData');
-    const logger = createLogger(join(dataDir, 'logs'));
-    const settings = createElectronSettingsStore(dataDir);
     const keys = createElectronKeyVault(dataDir);
-    const platform = createElectronPlatform(() => mainWindow);
+    const logger = createLogger(join(dataDir, 'logs'), { secrets: () => keys.secrets() });
+    logger.info(`${APP_NAME} ${APP_VERSION} starting (Electron ${process.versions.electron}, ${process.platform}-${process.arch})`);
+
+    // better-sqlite3 must be the build for Electron's ABI, not node_modules' Node build (see README).
+    const binding = sqliteBindingPath(location());
+    if (!existsSync(binding)) {
+      logger.error(`SQLite driver for Electron not found at ${binding}`);
+      dialog.showErrorBox(
+        `${APP_NAME} cannot start`,
+        app.isPackaged
+          ? 'A part of the app is missing (the SQLite driver). Please reinstall Image2Model.'
+          : `The SQLite driver for Electron is missing:\n${binding}\n\nRun "npm start" (or "node scripts/electron-native.mjs") to build it.`,
+      );
+      app.exit(1);
+      return;
+    }
+    process.env.IMAGE2MODEL_SQLITE_BINDING = binding;
+
+    const settings = createElectronSettingsStore(dataDir);
+    for (const warning of settings.warnings()) logger.warn(`Settings: ${warning}`);
+    windowState = createWindowStateKeeper(dataDir);
+    const platform = createElectronPlatform({
+      getWindow: () => mainWindow,
+      dragIconPath: resourceFile(location(), 'drag-icon.png'),
+    });
     core = createAppCore({
       dataDir,
       keys,
@@ -53,7 +105,7 @@ if (!app.requestSingleInstanceLock()) {
       platform,
       logger,
       appInfo: {
-        name: 'Image2Model',
+        name: APP_NAME,
         version: APP_VERSION,
         dataDir,
         fileBaseUrl: FILE_BASE_URL,
@@ -61,22 +113,71 @@ if (!app.requestSingleInstanceLock()) {
         transport: 'electron',
       },
     });
-    registerFileProtocol(core.resolveFile);
-    registerIpcHandlers(core.dispatch);
-    mainWindow = createMainWindow({ width: 1280, height: 820 }, allowExternal);
-    await core.start(createEventSink(() => BrowserWindow.getAllWindows().map((w) => w.webContents)));
+    serveLibraryFiles(core.resolveFile);
+    registerIpcHandlers(core.dispatch, (message, detail) => logger.error(message, detail));
+    installAppMenu({
+      isMac: process.platform === 'darwin',
+      isDev: !app.isPackaged,
+      appName: APP_NAME,
+      command: (command) => emit?.('app:command', { command }),
+      openLink: (url) => void openExternalIfAllowed(url),
+    });
+
+    mainWindow = openWindow(windowState);
+    const warnings = settings.warnings();
+    if (warnings.length > 0) {
+      // Visible, not only logged: the user should know their settings changed.
+      mainWindow.once('ready-to-show', () => {
+        if (!mainWindow) return;
+        void dialog.showMessageBox(mainWindow, {
+          type: 'warning',
+          title: 'Settings reset',
+          message: 'Some settings could not be read and were reset to their defaults.',
+          detail: warnings.join('\n'),
+        });
+      });
+    }
+
+    emit = createEventSink(() => BrowserWindow.getAllWindows().map((w) => w.webContents));
+    stopFeedback = watchJobs({
+      engine: core.engine,
+      platform,
+      notificationsEnabled: () => settings.get().notifications,
+      focusWindow,
+      openModel: (id) => {
+        focusWindow();
+        emit?.('app:command', { command: 'open-model', id });
+      },
+      redact: (text) => redactAll(text, keys.secrets()),
+    });
+    await core.start(emit);
+    logger.info('Ready');
+  };
+
+  app.whenReady().then(start).catch((error: unknown) => {
+    console.error('Image2Model failed to start', error);
+    dialog.showErrorBox(`${APP_NAME} failed to start`, error instanceof Error ? error.message : String(error));
+    app.exit(1);
+  });
+
+  app.on('activate', () => {
+    // macOS: clicking the dock icon with no window open brings one back.
+    if (core && windowState && !mainWindow) mainWindow = openWindow(windowState);
   });
 
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
 
-  // Leave jobs resumable: stop claiming, release leases; FAL keeps running what was submitted.
+  // Quitting while jobs run loses nothing: stop claiming, release leases; FAL keeps running what was
+  // submitted and the next start follows those requests by their stored ids.
   let stopping = false;
   app.on('before-quit', (event) => {
     if (stopping || !core) return;
     stopping = true;
     event.preventDefault();
+    stopFeedback?.();
+    if (mainWindow && !mainWindow.isDestroyed()) mainWindow.setProgressBar(-1);
     void core.stop().finally(() => app.quit());
   });
 }

@@ -1,21 +1,34 @@
-// Electron's implementation of the Platform capabilities (dialogs, shell, notifications, drag-out).
-import { app, BrowserWindow, dialog, Notification, shell } from 'electron';
-import { fileURLToPath } from 'node:url';
+// Electron's implementation of the Platform capabilities (dialogs, shell, notifications, drag-out,
+// taskbar/dock progress).
+import { app, dialog, nativeImage, Notification, shell, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
 import type { Platform } from '../core/platform';
+import { AppError } from '../shared/result';
+import { openExternalIfAllowed } from './external';
 
-const here = fileURLToPath(new URL('.', import.meta.url));
 const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp', 'gif', 'avif'];
 
-export function createElectronPlatform(getWindow: () => BrowserWindow | null): Platform {
-  const withWindow = <T>(fn: (w: BrowserWindow) => T, fallback: T): T => {
+export interface ElectronPlatformOptions {
+  getWindow: () => BrowserWindow | null;
+  /** Image shown under the cursor while a model is dragged out (resources/drag-icon.png). */
+  dragIconPath: string;
+  /** Allowed hosts for links opened in the browser. */
+  externalAllowlist?: readonly string[];
+}
+
+export function createElectronPlatform(options: ElectronPlatformOptions): Platform {
+  const { getWindow } = options;
+  const liveWindow = () => {
     const window = getWindow();
-    return window && !window.isDestroyed() ? fn(window) : fallback;
+    return window && !window.isDestroyed() ? window : null;
   };
+  let dragIcon: Electron.NativeImage | null = null;
+  // Notifications must stay referenced until clicked or closed, or the click handler is collected.
+  const shown = new Set<Notification>();
   return {
     kind: 'electron',
     async chooseImages() {
-      const window = getWindow();
+      const window = liveWindow();
       const options: Electron.OpenDialogOptions = {
         title: 'Choose images',
         properties: ['openFile', 'multiSelections'],
@@ -25,7 +38,7 @@ export function createElectronPlatform(getWindow: () => BrowserWindow | null): P
       return result.canceled ? [] : result.filePaths;
     },
     async chooseSavePath(defaultName, format) {
-      const window = getWindow();
+      const window = liveWindow();
       const options: Electron.SaveDialogOptions = {
         title: 'Export model',
         defaultPath: join(app.getPath('documents'), defaultName),
@@ -39,24 +52,38 @@ export function createElectronPlatform(getWindow: () => BrowserWindow | null): P
     },
     async openWithDefaultApp(path) {
       const error = await shell.openPath(path);
-      if (error) throw new Error(error);
+      if (error) throw new AppError('io_error', `The model could not be opened: ${error}`);
     },
     async openExternal(url) {
-      await shell.openExternal(url);
+      // Checked again here, so no caller can reach the OS with a URL off the allowlist.
+      if (!(await openExternalIfAllowed(url, options.externalAllowlist))) {
+        throw new AppError('invalid_input', 'That link is not opened by the app.');
+      }
     },
     async startDrag(path) {
-      withWindow((w) => w.webContents.startDrag({ file: path, icon: join(here, '../../resources/drag-icon.png') }), undefined);
+      const window = liveWindow();
+      if (!window) return;
+      dragIcon ??= nativeImage.createFromPath(options.dragIconPath);
+      // An empty icon makes startDrag fail on macOS; a 1x1 placeholder keeps drag-out working.
+      const icon = dragIcon.isEmpty() ? nativeImage.createFromDataURL('data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==') : dragIcon;
+      window.webContents.startDrag({ file: path, icon });
     },
     notify(title, body, onClick) {
       if (!Notification.isSupported()) return;
       const notification = new Notification({ title, body, silent: false });
-      if (onClick) notification.on('click', onClick);
+      shown.add(notification);
+      notification.on('click', () => {
+        shown.delete(notification);
+        onClick?.();
+      });
+      notification.on('close', () => shown.delete(notification));
       notification.show();
     },
     setProgress(fraction, running) {
-      withWindow((w) => w.setProgressBar(fraction === null ? -1 : Math.max(0, Math.min(1, fraction))), undefined);
+      const window = liveWindow();
+      window?.setProgressBar(fraction === null ? -1 : Math.max(0, Math.min(1, fraction)));
       if (process.platform === 'darwin') app.dock?.setBadge(running > 0 ? String(running) : '');
-      else app.setBadgeCount(running);
+      else app.setBadgeCount(running); // Linux (Unity launchers) and Windows ignore it where unsupported.
     },
   };
 }

@@ -53,8 +53,9 @@ function centered(size: { width: number; height: number }, area: Rect): Rect {
  */
 export function placeWindow(saved: SavedWindowState | null | undefined, workAreas: readonly Rect[], primary: Rect): WindowPlacement {
   const maximized = saved?.maximized === true;
-  const width = finite(saved?.width) ? Math.max(MIN_SIZE.width, Math.round(saved.width)) : DEFAULT_SIZE.width;
-  const height = finite(saved?.height) ? Math.max(MIN_SIZE.height, Math.round(saved.height)) : DEFAULT_SIZE.height;
+  const positive = (n: unknown): n is number => finite(n) && n > 0;
+  const width = positive(saved?.width) ? Math.max(MIN_SIZE.width, Math.round(saved.width)) : DEFAULT_SIZE.width;
+  const height = positive(saved?.height) ? Math.max(MIN_SIZE.height, Math.round(saved.height)) : DEFAULT_SIZE.height;
   if (!finite(saved?.x) || !finite(saved?.y)) return { bounds: centered({ width, height }, primary), maximized };
 
   const wanted: Rect = { x: Math.round(saved.x), y: Math.round(saved.y), width, height };

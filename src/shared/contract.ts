@@ -37,7 +37,9 @@ export const ImageItemSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('bytes'),
     name: z.string().min(1).max(255),
-    bytes: z.instanceof(Uint8Array).refine((b) => b.byteLength <= 200 * 1024 * 1024, 'Image is larger than 200 MB'),
+    bytes: z
+      .custom<Uint8Array>((b) => b instanceof Uint8Array, 'Expected the image bytes')
+      .refine((b) => b.byteLength <= 200 * 1024 * 1024, 'Image is larger than 200 MB'),
   }),
 ]);
 export type ImageItem = z.infer<typeof ImageItemSchema>;
@@ -134,8 +136,12 @@ export const events = {
   'queue:changed': QueueStateSchema,
   'library:changed': LibraryChangeSchema,
   'settings:changed': SettingsSchema,
-  /** Menu accelerators that the renderer acts on (open images, paste, export). */
-  'app:command': z.object({ command: z.enum(['open-images', 'paste-images', 'export-model', 'open-settings']) }),
+  /** Menu accelerators that the renderer acts on (open images, paste, export), and notification clicks
+   *  ('open-model' with the library id of the model that just finished). */
+  'app:command': z.union([
+    z.object({ command: z.enum(['open-images', 'paste-images', 'export-model', 'open-settings']) }),
+    z.object({ command: z.literal('open-model'), id: Id }),
+  ]),
 } as const;
 
 export type Channels = typeof channels;

@@ -207,7 +207,9 @@ export function startStatusStream(
   });
   let sentLogs = 0;
   let lastKey = '';
+  let ended = false;
   const send = () => {
+    if (ended) return;
     if (job.forgotten) return finish();
     const newLogs = job.logs.slice(sentLogs);
     const key = `${job.state}:${deps.board.queuePosition(job) ?? ''}`;
@@ -217,10 +219,18 @@ export function startStatusStream(
     res.write(`data: ${JSON.stringify(statusBody(deps.board, job, withLogs ? newLogs : null))}\n\n`);
     if (job.state === 'COMPLETED') finish();
   };
+  // Coalesce synchronous bursts (e.g. completeNow adds the remaining logs and completes at once).
+  let scheduled = false;
   const unsubscribe = deps.board.onChange((changed) => {
-    if (changed === job) send();
+    if (changed !== job || scheduled) return;
+    scheduled = true;
+    queueMicrotask(() => {
+      scheduled = false;
+      send();
+    });
   });
   const finish = () => {
+    ended = true;
     unsubscribe();
     res.end();
   };

@@ -178,7 +178,9 @@ function classifyTransport(error: unknown, phase: FalPhase): Classification {
 export function networkCode(error: unknown): string | null {
   let current: unknown = error;
   for (let depth = 0; depth < 6 && isRecord(current); depth++) {
-    if (typeof current.code === 'string' && /^[A-Z][A-Z0-9_]+$/.test(current.code)) return current.code;
+    if (error instanceof FalTransportError && current === error) {
+      if (error.netCode) return error.netCode;
+    } else if (typeof current.code === 'string' && /^[A-Z][A-Z0-9_]+$/.test(current.code)) return current.code;
     current = current.original ?? current.cause;
   }
   return null;

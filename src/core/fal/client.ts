@@ -70,12 +70,12 @@ export function guardedFetch(base: typeof fetch, timeoutMs: number): typeof fetc
   };
 }
 
-function headerOf(headers: HeadersInit | undefined, name: string): string | null {
+function headerOf(headers: RequestInit['headers'], name: string): string | null {
   if (!headers) return null;
   if (headers instanceof Headers) return headers.get(name);
   if (Array.isArray(headers)) {
-    const found = headers.find(([key]) => key.toLowerCase() === name);
-    return found ? found[1] : null;
+    const found = headers.find((pair) => pair[0]?.toLowerCase() === name);
+    return found?.[1] ?? null;
   }
   for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === name) return String(value);
   return null;

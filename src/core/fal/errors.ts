@@ -22,8 +22,11 @@ export class FalHttpError extends Error {
 export class FalTransportError extends Error {
   override readonly name = 'FalTransportError';
   constructor(
-    /** Node/undici error code when known (ECONNREFUSED, ENOTFOUND, ECONNRESET, ETIMEDOUT...). */
-    readonly code: string | null,
+    /**
+     * Node/undici error code when known (ECONNREFUSED, ENOTFOUND, ECONNRESET, ETIMEDOUT...). Not
+     * named `code`: the client retries any error whose `code` is a network code.
+     */
+    readonly netCode: string | null,
     message: string,
     readonly targetUrl: string,
     /** The original error, kept off `cause` on purpose (see the file comment). */

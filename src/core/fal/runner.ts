@@ -482,13 +482,14 @@ class JobRun {
   }
 
   private fail(code: string, message: string, requestDone: boolean, extra: JobPatch = {}): void {
-    this.write({ ...this.ended('failed'), ...extra, errorCode: code, errorMessage: message, message, requestFinished: requestDone });
+    this.write({ ...this.ended('failed'), ...extra, errorCode: code, errorMessage: message, message, requestFinished: requestDone }, message);
     this.deps.logger.info(`job ${this.row.id} failed (${code}): ${message}`);
   }
 
   /** Back to the queue (keeping upload and request id), optionally not before `nextAttemptAt`. */
   private release(patch: JobPatch): void {
-    this.write({ state: 'queued', leaseOwner: null, leaseExpiresAt: null, queuePosition: null, nextAttemptAt: null, ...patch });
+    const note = patch.errorMessage ?? patch.message ?? undefined;
+    this.write({ state: 'queued', leaseOwner: null, leaseExpiresAt: null, queuePosition: null, nextAttemptAt: null, ...patch }, note ?? undefined);
   }
 
   private ended(state: 'succeeded' | 'failed' | 'canceled' | 'needs_attention'): JobPatch {

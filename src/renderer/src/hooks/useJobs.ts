@@ -2,12 +2,13 @@
 // so a hundred busy jobs cost one render per frame).
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Job } from '../../../shared/domain';
-import { TERMINAL_STATES } from '../../../shared/domain';
 import { call } from '../api';
 import { errorMessage } from '../lib/errors';
 import { useApiEvent } from './useApiEvent';
 
 /** When an event raced the initial list, keep whichever copy has moved further. */
+const TERMINAL_STATES: readonly Job['state'][] = ['succeeded', 'failed', 'canceled', 'needs_attention'];
+
 function fresher(a: Job, b: Job): Job {
   const aDone = TERMINAL_STATES.includes(a.state);
   const bDone = TERMINAL_STATES.includes(b.state);
@@ -43,24 +44,28 @@ export function useJobs(): JobsApi {
     });
   }, []);
 
-  const load = useCallback(async () => {
-    try {
-      const list = await call('jobs:list');
-      setById((prev) => {
-        const next = new Map(list.map((job) => [job.id, job] as const));
-        for (const [id, job] of prev) {
-          const listed = next.get(id);
-          if (listed) next.set(id, fresher(job, listed));
-        }
-        return next;
-      });
-      setError(null);
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setLoaded(true);
-    }
-  }, []);
+  const load = useCallback(
+    () =>
+      call('jobs:list').then(
+        (list) => {
+          setById((prev) => {
+            const next = new Map(list.map((job) => [job.id, job] as const));
+            for (const [id, job] of prev) {
+              const listed = next.get(id);
+              if (listed) next.set(id, fresher(job, listed));
+            }
+            return next;
+          });
+          setError(null);
+          setLoaded(true);
+        },
+        (err: unknown) => {
+          setError(errorMessage(err));
+          setLoaded(true);
+        },
+      ),
+    [],
+  );
 
   useApiEvent('job:changed', (job) => {
     pending.current.push(job);

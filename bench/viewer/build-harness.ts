@@ -1,0 +1,52 @@
+// Builds the viewer harness (harness.html + the viewer, lazily loaded as in the app) with Vite,
+// under the app's own Content-Security-Policy copied from src/renderer/index.html.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import react from '@vitejs/plugin-react';
+import { build, type Plugin } from 'vite';
+
+const CSP_META = /<meta\s+http-equiv="Content-Security-Policy"[\s\S]*?\/>/;
+
+/** The renderer's CSP meta tag, verbatim, so the harness runs under exactly the app's policy. */
+export function appCspMeta(): string {
+  const html = readFileSync(resolve('src/renderer/index.html'), 'utf8');
+  const meta = CSP_META.exec(html)?.[0];
+  if (!meta) throw new Error('src/renderer/index.html has no Content-Security-Policy meta tag');
+  return meta;
+}
+
+function insertAppCsp(): Plugin {
+  const meta = appCspMeta();
+  return {
+    name: 'viewer-harness-csp',
+    transformIndexHtml: (html) => html.replace('<meta charset="UTF-8" />', `<meta charset="UTF-8" />\n    ${meta}`),
+  };
+}
+
+export interface HarnessBuildOptions {
+  outDir: string;
+  /**
+   * 'development': React's development build, so StrictMode mounts, unmounts and remounts the viewer
+   * (tests use it to catch disposal bugs). 'test': production React and the viewer's debug hooks
+   * (benchmarks). Both expose window.__viewerDebug.
+   */
+  mode: 'development' | 'test';
+}
+
+export async function buildViewerHarness({ outDir, mode }: HarnessBuildOptions): Promise<void> {
+  await build({
+    configFile: false,
+    root: resolve('bench/viewer'),
+    base: './',
+    mode,
+    logLevel: 'warn',
+    plugins: [react(), insertAppCsp()],
+    define: { 'process.env.NODE_ENV': JSON.stringify(mode === 'development' ? 'development' : 'production') },
+    build: {
+      outDir: resolve(outDir),
+      emptyOutDir: true,
+      minify: mode !== 'development',
+      rollupOptions: { input: resolve('bench/viewer/harness.html') },
+    },
+  });
+}

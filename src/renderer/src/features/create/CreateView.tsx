@@ -1,0 +1,81 @@
+// Create: drop images, choose the generator, watch the queue.
+import type { QueueState } from '../../../../shared/domain';
+import { useApp } from '../../app-context';
+import type { JobsApi } from '../../hooks/useJobs';
+import { DropZone } from '../drop/DropZone';
+import { IntakeNotice } from '../drop/IntakeNotice';
+import { ModelChooser, OFFLINE_MODEL_ID } from '../drop/ModelChooser';
+import type { ImageIntake } from '../drop/useImageIntake';
+import { QueueBanner } from '../queue/QueueBanner';
+import { QueuePanel } from '../queue/QueuePanel';
+
+export interface CreateViewProps {
+  jobs: JobsApi;
+  queue: QueueState | null;
+  intake: ImageIntake;
+  dragging: boolean;
+  keySet: boolean;
+  now: number;
+}
+
+export function CreateView({ jobs, queue, intake, dragging, keySet, now }: CreateViewProps) {
+  const { settings, updateSettings, models, navigate, toast } = useApp();
+  const choose = (choice: Parameters<typeof updateSettings>[0]) =>
+    updateSettings(choice).catch((err: Error) => toast({ tone: 'error', text: err.message }));
+  const useOffline = () => {
+    void choose({ defaultModel: OFFLINE_MODEL_ID });
+    toast({ tone: 'info', text: 'New images now use the free offline generator (Relief).' });
+  };
+  const openModel = (id: string) => navigate('library', { focus: id });
+
+  return (
+    <div className="view create-view">
+      <header className="view-header">
+        <div>
+          <h1>Create</h1>
+          <p>Turn photos and drawings into 3D models.</p>
+        </div>
+      </header>
+
+      {queue && (
+        <QueueBanner
+          state={queue}
+          now={now}
+          usingOffline={settings.defaultModel === OFFLINE_MODEL_ID}
+          onSetKey={() => navigate('settings', { focus: 'key' })}
+          onUseOffline={useOffline}
+          onOpenSpending={() => navigate('settings', { focus: 'spending' })}
+        />
+      )}
+
+      <div className="create-top">
+        <DropZone dragging={dragging} busy={intake.busy} limitMb={settings.uploadLimitMb} onPick={intake.pick} />
+        <ModelChooser
+          models={models}
+          endpoint={settings.defaultModel}
+          preset={settings.defaultPreset}
+          keySet={keySet}
+          onChange={(choice) =>
+            void choose({
+              ...(choice.endpoint ? { defaultModel: choice.endpoint } : {}),
+              ...(choice.preset ? { defaultPreset: choice.preset } : {}),
+            })
+          }
+          onSetKey={() => navigate('settings', { focus: 'key' })}
+        />
+      </div>
+
+      {intake.result && (
+        <IntakeNotice
+          result={intake.result}
+          busy={intake.busy}
+          onDismiss={intake.dismiss}
+          onMakeAgain={() => void intake.makeAgain()}
+          onOpenModel={openModel}
+        />
+      )}
+
+      <QueuePanel jobs={jobs} now={now} onOpenModel={openModel} />
+    </div>
+  );
+}

@@ -1,0 +1,117 @@
+// Which generator and preset new images use (saved as the defaults), with the price per model.
+import { useId } from 'react';
+import type { Preset } from '../../../../shared/domain';
+import type { ModelSummary } from '../../../../shared/models';
+import { Icon } from '../../components/Icon';
+import { formatUsd } from '../../lib/format';
+import { PRESET_LABEL, PRESET_NAMES } from '../../lib/presets';
+
+export const OFFLINE_MODEL_ID = 'offline/relief';
+
+export interface ModelChooserProps {
+  models: ModelSummary[];
+  endpoint: string;
+  preset: Preset;
+  keySet: boolean;
+  onChange(choice: { endpoint?: string; preset?: Preset }): void;
+  onSetKey(): void;
+}
+
+
+export function ModelChooser({ models, endpoint, preset, keySet, onChange, onSetKey }: ModelChooserProps) {
+  const selectId = useId();
+  const presetName = useId();
+  const model = models.find((m) => m.id === endpoint) ?? models[0];
+  const price = model?.priceByPreset[preset] ?? null;
+  const presetSummary = model?.presets.find((p) => p.name === preset)?.summary;
+  const fal = models.filter((m) => m.provider === 'fal');
+  const offline = models.filter((m) => m.provider === 'offline');
+  const needsKey = model?.provider === 'fal' && !keySet;
+
+  return (
+    <section className="card chooser" aria-label="Generator">
+      <div className="chooser-field">
+        <label className="section-label" htmlFor={selectId}>
+          Generator
+        </label>
+        <select
+          id={selectId}
+          className="select"
+          value={model?.id ?? ''}
+          onChange={(event) => onChange({ endpoint: event.target.value })}
+          data-testid="model-select"
+        >
+          {fal.length > 0 && (
+            <optgroup label="FAL (uses your key)">
+              {fal.map((m) => (
+                <option key={m.id} value={m.id}>
+                  {m.label}
+                </option>
+              ))}
+            </optgroup>
+          )}
+          {offline.length > 0 && (
+            <optgroup label="On this computer (free)">
+              {offline.map((m) => (
+                <option key={m.id} value={m.id}>
+                  {m.label}
+                </option>
+              ))}
+            </optgroup>
+          )}
+        </select>
+        {model && <p className="chooser-description muted">{model.description}</p>}
+      </div>
+
+      <fieldset className="chooser-field">
+        <legend className="section-label">Quality</legend>
+        <div className="segmented segmented-full">
+          {PRESET_NAMES.map((name) => (
+            <label key={name}>
+              <input
+                type="radio"
+                name={presetName}
+                value={name}
+                checked={preset === name}
+                onChange={() => onChange({ preset: name })}
+              />
+              {PRESET_LABEL[name]}
+            </label>
+          ))}
+        </div>
+        {presetSummary && <p className="inline-note">{presetSummary}</p>}
+      </fieldset>
+
+      <div className="chooser-price" data-testid="price-estimate">
+        {price === null ? null : price === 0 ? (
+          <>
+            <strong>Free</strong>
+            <span className="muted">runs on this computer</span>
+          </>
+        ) : (
+          <>
+            <strong>≈ {formatUsd(price)}</strong>
+            <span className="muted">per model, charged by FAL</span>
+          </>
+        )}
+      </div>
+
+      {needsKey && (
+        <div className="chooser-hint" role="note">
+          <Icon name="key" size={16} />
+          <p>
+            No FAL key yet, so these jobs will wait.{' '}
+            <button type="button" className="link-button" onClick={onSetKey}>
+              Add a key
+            </button>{' '}
+            or{' '}
+            <button type="button" className="link-button" onClick={() => onChange({ endpoint: OFFLINE_MODEL_ID })}>
+              use the free offline generator
+            </button>
+            .
+          </p>
+        </div>
+      )}
+    </section>
+  );
+}

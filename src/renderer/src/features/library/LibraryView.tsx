@@ -1,0 +1,207 @@
+// Library: every model made on this computer, searchable and sortable, with a viewer pane.
+import { useCallback, useEffect, useId, useState } from 'react';
+import type { LibraryModel } from '../../../../shared/domain';
+import { call } from '../../api';
+import { useApp } from '../../app-context';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { EmptyState } from '../../components/EmptyState';
+import { Icon } from '../../components/Icon';
+import { useApiEvent } from '../../hooks/useApiEvent';
+import { useDebounced } from '../../hooks/useDebounced';
+import { useLibrary, type LibrarySort } from '../../hooks/useLibrary';
+import { errorMessage } from '../../lib/errors';
+import { plural } from '../../lib/format';
+import { LibraryGrid } from './LibraryGrid';
+import { ModelDetails } from './ModelDetails';
+import { RenameDialog } from './RenameDialog';
+
+const SORTS: { value: LibrarySort; label: string }[] = [
+  { value: 'newest', label: 'Newest first' },
+  { value: 'oldest', label: 'Oldest first' },
+  { value: 'name', label: 'Name' },
+  { value: 'triangles', label: 'Most triangles' },
+];
+
+export interface LibraryViewProps {
+  /** A model to open (from the queue's "Open", or a duplicate notice). */
+  openId: string | null;
+  onOpened(): void;
+  /** Export the open model as GLB when the menu asks (Ctrl/Cmd+E). */
+  exportRequest: number;
+}
+
+export function LibraryView({ openId, onOpened, exportRequest }: LibraryViewProps) {
+  const { navigate, toast } = useApp();
+  const searchId = useId();
+  const sortId = useId();
+  const [query, setQuery] = useState('');
+  const [sort, setSort] = useState<LibrarySort>('newest');
+  const debouncedQuery = useDebounced(query.trim(), 200);
+  const library = useLibrary(debouncedQuery, sort);
+  const [selected, setSelected] = useState<LibraryModel | null>(null);
+  const [renaming, setRenaming] = useState<LibraryModel | null>(null);
+  const [deleting, setDeleting] = useState<LibraryModel | null>(null);
+
+  // Open a model asked for by id from elsewhere in the app.
+  useEffect(() => {
+    if (!openId) return;
+    call('library:get', { id: openId }).then(
+      (model) => setSelected(model),
+      (err: unknown) => toast({ tone: 'error', text: errorMessage(err) }),
+    );
+    onOpened();
+  }, [openId, onOpened, toast]);
+
+  // Keep the open model in step with renames and deletions made anywhere (also by the CLI).
+  useApiEvent('library:changed', (change) => {
+    if (!selected || change.id !== selected.id) return;
+    if (change.kind === 'removed') setSelected(null);
+    else call('library:get', { id: change.id }).then(setSelected, () => setSelected(null));
+  });
+
+  useEffect(() => {
+    if (exportRequest === 0 || !selected) return;
+    call('export:model', { id: selected.id, format: 'glb' }).then(
+      ({ path }) => path && toast({ tone: 'success', text: `Exported to ${path}` }),
+      (err: unknown) => toast({ tone: 'error', text: `Export failed: ${errorMessage(err)}` }),
+    );
+    // Only a new request should export, not a change of selection.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [exportRequest]);
+
+  // Escape closes the pane (dialogs handle their own Escape first).
+  useEffect(() => {
+    if (!selected) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape' && !event.defaultPrevented && !document.querySelector('dialog[open]')) setSelected(null);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [selected]);
+
+  const onOpen = useCallback((model: LibraryModel) => setSelected(model), []);
+  const onDeleteRequest = useCallback((model: LibraryModel) => setDeleting(model), []);
+
+  const total = library.total;
+  const empty = total === 0 && !debouncedQuery;
+
+  return (
+    <div className="view view-full library-view">
+      <header className="view-header">
+        <div>
+          <h1>Library</h1>
+          <p data-testid="library-count">
+            {total === null ? 'Loading…' : debouncedQuery ? `${plural(total, 'match', 'matches')} for “${debouncedQuery}”` : plural(total, 'model')}
+          </p>
+        </div>
+        {!empty && (
+          <div className="library-toolbar">
+            <div className="input-with-icon library-search">
+              <Icon name="search" size={16} />
+              <label htmlFor={searchId} className="visually-hidden">
+                Search models
+              </label>
+              <input
+                id={searchId}
+                className="input"
+                type="search"
+                placeholder="Search by name, source or tag"
+                value={query}
+                onChange={(event) => setQuery(event.target.value)}
+              />
+            </div>
+            <label htmlFor={sortId} className="visually-hidden">
+              Sort
+            </label>
+            <select id={sortId} className="select library-sort" value={sort} onChange={(event) => setSort(event.target.value as LibrarySort)}>
+              {SORTS.map((s) => (
+                <option key={s.value} value={s.value}>
+                  {s.label}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
+      </header>
+
+      {library.error && (
+        <p className="inline-error" role="alert">
+          {library.error}
+        </p>
+      )}
+
+      <div className={`library-body${selected ? ' has-details' : ''}`}>
+        {empty ? (
+          <div className="card library-empty">
+            <EmptyState
+              icon="library"
+              title="Your models will live here"
+              action={
+                <button type="button" className="button button-primary" onClick={() => navigate('create')}>
+                  <Icon name="create" size={16} />
+                  Make your first model
+                </button>
+              }
+            >
+              Every model you generate is saved on this computer with its source image, settings and cost, so FAL’s
+              expiring links never matter.
+            </EmptyState>
+          </div>
+        ) : total === 0 ? (
+          <div className="card library-empty">
+            <EmptyState icon="search" title="No models match">
+              Try another word, or clear the search to see everything.
+            </EmptyState>
+          </div>
+        ) : (
+          <div className="card library-grid-card">
+            <LibraryGrid
+              library={library}
+              selectedId={selected?.id ?? null}
+              resetKey={`${sort}|${debouncedQuery}`}
+              onOpen={onOpen}
+              onDelete={onDeleteRequest}
+            />
+          </div>
+        )}
+        {selected && (
+          <ModelDetails
+            key={selected.id}
+            model={selected}
+            onClose={() => setSelected(null)}
+            onRename={() => setRenaming(selected)}
+            onDelete={() => setDeleting(selected)}
+          />
+        )}
+      </div>
+
+      {renaming && (
+        <RenameDialog
+          model={renaming}
+          onRename={async (name) => {
+            const updated = await call('library:rename', { id: renaming.id, name });
+            if (selected?.id === updated.id) setSelected(updated);
+            library.refresh();
+          }}
+          onClose={() => setRenaming(null)}
+        />
+      )}
+      {deleting && (
+        <ConfirmDialog
+          title={`Delete “${deleting.name}”?`}
+          confirmLabel="Delete model"
+          tone="danger"
+          onConfirm={async () => {
+            await call('library:delete', { id: deleting.id });
+            if (selected?.id === deleting.id) setSelected(null);
+            library.refresh();
+            toast({ tone: 'success', text: `Deleted “${deleting.name}”.` });
+          }}
+          onClose={() => setDeleting(null)}
+        >
+          <p>The model file and its preview are removed from your library. Copies you exported stay where they are.</p>
+        </ConfirmDialog>
+      )}
+    </div>
+  );
+}

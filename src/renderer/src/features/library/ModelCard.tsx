@@ -1,0 +1,83 @@
+// One model in the library grid: preview, name, date, generator and triangle count.
+import { memo, useState, type KeyboardEvent } from 'react';
+import type { LibraryModel } from '../../../../shared/domain';
+import { useApp } from '../../app-context';
+import { Icon } from '../../components/Icon';
+import { fileUrl } from '../../lib/files';
+import { formatCount, formatDate } from '../../lib/format';
+import { startModelDrag } from './drag-out';
+
+export interface ModelCardProps {
+  model: LibraryModel;
+  index: number;
+  total: number;
+  selected: boolean;
+  focusable: boolean;
+  onOpen(model: LibraryModel, index: number): void;
+  onDelete(model: LibraryModel): void;
+  onFocusIndex(index: number): void;
+}
+
+export const ModelCard = memo(function ModelCard({ model, index, total, selected, focusable, onOpen, onDelete, onFocusIndex }: ModelCardProps) {
+  const { info, modelLabel } = useApp();
+  const [previewBroken, setPreviewBroken] = useState(false);
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key === 'Delete' || (event.key === 'Backspace' && (event.metaKey || event.ctrlKey))) {
+      event.preventDefault();
+      onDelete(model);
+    }
+  };
+  return (
+    <div role="listitem" aria-setsize={total} aria-posinset={index + 1} className="model-cell">
+      <button
+        type="button"
+        className={`model-card${selected ? ' is-selected' : ''}`}
+        data-index={index}
+        data-testid="model-card"
+        tabIndex={focusable ? 0 : -1}
+        aria-pressed={selected}
+        aria-label={`${model.name}, ${formatCount(model.stats.triangles)} triangles, ${formatDate(model.createdAt)}`}
+        draggable
+        onDragStart={(event) => startModelDrag(event, model, info.transport, info.fileBaseUrl)}
+        onClick={() => onOpen(model, index)}
+        onFocus={() => onFocusIndex(index)}
+        onKeyDown={onKeyDown}
+      >
+        <div className="model-thumb">
+          {model.hasPreview && !previewBroken ? (
+            <img src={fileUrl(info.fileBaseUrl, 'preview', model.id)} alt="" loading="lazy" draggable={false} onError={() => setPreviewBroken(true)} />
+          ) : (
+            <Icon name="cube" size={34} />
+          )}
+        </div>
+        <div className="model-info">
+          <span className="model-name" title={model.name}>
+            {model.name}
+          </span>
+          <span className="model-meta">
+            <span>{formatDate(model.createdAt)}</span>
+            <span aria-hidden="true">·</span>
+            <span className="model-meta-model">{modelLabel(model.endpoint)}</span>
+          </span>
+          <span className="model-meta">
+            <span>{formatCount(model.stats.triangles)} triangles</span>
+          </span>
+        </div>
+      </button>
+    </div>
+  );
+});
+
+export function ModelCardSkeleton() {
+  return (
+    <div className="model-cell" aria-hidden="true">
+      <div className="model-card is-skeleton">
+        <div className="model-thumb" />
+        <div className="model-info">
+          <span className="skeleton-line" />
+          <span className="skeleton-line short" />
+        </div>
+      </div>
+    </div>
+  );
+}

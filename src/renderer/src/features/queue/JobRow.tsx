@@ -1,0 +1,112 @@
+// One job in the queue: source thumbnail, model, state, progress, what is happening, time, actions.
+import type { Job } from '../../../../shared/domain';
+import { Icon } from '../../components/Icon';
+import { ProgressBar } from '../../components/ProgressBar';
+import { formatDuration, formatUsd } from '../../lib/format';
+import { PRESET_LABEL } from '../../lib/presets';
+import { JobThumb } from './JobThumb';
+import { STATE_LABEL, isActive, isFinished, jobDetail, stateTone } from './job-text';
+
+export interface JobRowProps {
+  job: Job;
+  /** 1-based place among jobs waiting on this computer, for queued jobs. */
+  localPosition: number | null;
+  modelLabel: string;
+  now: number;
+  onCancel(job: Job): void;
+  onRetry(job: Job): void;
+  onReview(job: Job): void;
+  onRemove(job: Job): void;
+  onOpen(job: Job): void;
+}
+
+
+function elapsed(job: Job, now: number): string | null {
+  const start = job.startedAt ?? (isActive(job.state) ? job.createdAt : null);
+  if (start === null) return null;
+  const end = isFinished(job.state) ? (job.finishedAt ?? now) : now;
+  return formatDuration(end - start);
+}
+
+function progressValue(job: Job): number | null {
+  if (job.state === 'succeeded') return 100;
+  if ((job.state === 'preparing' || job.state === 'submitted') && job.progress === 0) return null;
+  return job.progress;
+}
+
+export function JobRow({ job, localPosition, modelLabel, now, onCancel, onRetry, onReview, onRemove, onOpen }: JobRowProps) {
+  const tone = stateTone(job.state);
+  const time = elapsed(job, now);
+  const detail = jobDetail(job, localPosition);
+  const barTone = job.state === 'succeeded' ? 'done' : job.state === 'failed' ? 'error' : job.state === 'canceled' || job.state === 'queued' ? 'muted' : undefined;
+  const cancellable = job.state === 'queued' || isActive(job.state);
+  const name = job.inputName.split(/[\\/]/).pop() || job.inputName;
+
+  return (
+    <li className={`job-row tone-${tone}`} data-testid="job-row" data-state={job.state} data-job-id={job.id} aria-label={`${name}: ${STATE_LABEL[job.state]}`}>
+      <JobThumb job={job} />
+      <div className="job-main">
+        <div className="job-title-line">
+          <span className="job-name" title={job.inputName}>
+            {name}
+          </span>
+          <span className={`chip chip-${tone === 'neutral' ? 'plain' : tone}`} data-testid="job-state">
+            {tone === 'active' && <span className="dot" />}
+            {STATE_LABEL[job.state]}
+          </span>
+        </div>
+        <div className="job-meta faint">
+          {modelLabel} · {PRESET_LABEL[job.preset]}
+          {job.estimatedCostUsd !== null && ` · ≈ ${formatUsd(job.estimatedCostUsd)}`}
+          {job.attempts > 1 && ` · attempt ${job.attempts}`}
+        </div>
+        {job.state !== 'needs_attention' && <ProgressBar value={progressValue(job)} label={`${name} progress`} tone={barTone} />}
+        {job.state === 'needs_attention' ? (
+          <div className="job-attention" role="note">
+            <Icon name="warning" size={16} />
+            <div>
+              <p>{detail}</p>
+              <button type="button" className="link-button" onClick={() => onReview(job)}>
+                Review and retry…
+              </button>
+            </div>
+          </div>
+        ) : (
+          <div className={`job-detail${job.state === 'failed' ? ' is-error' : ''}`} data-testid="job-detail">
+            {detail}
+          </div>
+        )}
+      </div>
+      <div className="job-time" aria-label={time ? `Elapsed ${time}` : undefined}>
+        {time && (
+          <>
+            <Icon name="clock" size={14} />
+            {time}
+          </>
+        )}
+      </div>
+      <div className="job-actions">
+        {job.state === 'succeeded' && job.modelId && (
+          <button type="button" className="button button-small" onClick={() => onOpen(job)}>
+            Open
+          </button>
+        )}
+        {cancellable && (
+          <button type="button" className="icon-button danger" aria-label={`Cancel ${name}`} title="Cancel" onClick={() => onCancel(job)}>
+            <Icon name="close" />
+          </button>
+        )}
+        {(job.state === 'failed' || job.state === 'canceled') && (
+          <button type="button" className="icon-button" aria-label={`Retry ${name}`} title="Retry" onClick={() => onRetry(job)}>
+            <Icon name="retry" />
+          </button>
+        )}
+        {isFinished(job.state) && (
+          <button type="button" className="icon-button" aria-label={`Remove ${name} from the queue`} title="Remove from the queue" onClick={() => onRemove(job)}>
+            <Icon name="trash" />
+          </button>
+        )}
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,99 @@
+// Why the queue is not starting work, in plain words, with the one action that fixes it.
+import type { QueueState } from '../../../../shared/domain';
+import { Icon, type IconName } from '../../components/Icon';
+import { formatDuration } from '../../lib/format';
+
+export interface QueueBannerProps {
+  state: QueueState;
+  now: number;
+  usingOffline: boolean;
+  onSetKey(): void;
+  onUseOffline(): void;
+  onOpenSpending(): void;
+}
+
+interface BannerText {
+  icon: IconName;
+  tone: 'warning' | 'danger' | 'info';
+  title: string;
+  text: string;
+}
+
+function describe(state: QueueState): BannerText | null {
+  const waiting = state.queued > 0;
+  switch (state.status) {
+    case 'running':
+      return null;
+    case 'key_rejected':
+      return {
+        icon: 'key',
+        tone: 'danger',
+        title: 'FAL did not accept your key',
+        text: state.message ?? 'Jobs that use FAL are paused until a working key is set. Nothing was charged for them.',
+      };
+    case 'no_key':
+      return {
+        icon: 'key',
+        tone: waiting ? 'warning' : 'info',
+        title: waiting ? 'Add a FAL key to start these jobs' : 'No FAL key yet',
+        text: waiting
+          ? (state.message ?? 'Jobs that use FAL wait until a key is set. The offline generator works without one.')
+          : 'Try the free offline generator now, or add a FAL key for the AI models.',
+      };
+    case 'offline':
+      return {
+        icon: 'offline',
+        tone: 'warning',
+        title: 'You are offline',
+        text: state.message ?? 'The queue continues by itself when the connection is back. Nothing is lost.',
+      };
+    case 'spending_cap':
+      return {
+        icon: 'warning',
+        tone: 'warning',
+        title: 'Spending cap reached',
+        text: state.message ?? 'New FAL jobs wait until next month or until you raise the cap.',
+      };
+    case 'paused':
+      return { icon: 'pause', tone: 'info', title: 'Queue paused', text: state.message ?? 'No new jobs start while the queue is paused.' };
+  }
+}
+
+export function QueueBanner({ state, now, usingOffline, onSetKey, onUseOffline, onOpenSpending }: QueueBannerProps) {
+  const banner = describe(state);
+  if (!banner) return null;
+  const resumesIn = state.resumesAt !== null ? state.resumesAt - now : null;
+  const keyProblem = state.status === 'key_rejected' || state.status === 'no_key';
+  return (
+    <div className={`banner banner-${banner.tone}`} role="status" data-testid="queue-banner" data-status={state.status}>
+      <div className="banner-icon">
+        <Icon name={banner.icon} size={20} />
+      </div>
+      <div className="banner-text">
+        <h2>{banner.title}</h2>
+        <p>
+          {banner.text}
+          {resumesIn !== null && resumesIn > 0 && <> Trying again in {formatDuration(resumesIn)}.</>}
+        </p>
+      </div>
+      <div className="banner-actions">
+        {keyProblem && (
+          <button type="button" className="button button-primary" onClick={onSetKey}>
+            <Icon name="key" size={16} />
+            {state.status === 'key_rejected' ? 'Update key' : 'Add key'}
+          </button>
+        )}
+        {(keyProblem || state.status === 'spending_cap' || state.status === 'offline') && !usingOffline && (
+          <button type="button" className="button" onClick={onUseOffline}>
+            Use offline generator
+          </button>
+        )}
+        {state.status === 'spending_cap' && (
+          <button type="button" className="button button-primary" onClick={onOpenSpending}>
+            Change the cap
+          </button>
+        )}
+      </div>
+    </div>
+  );
+}

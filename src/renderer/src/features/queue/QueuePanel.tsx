@@ -1,0 +1,134 @@
+// The queue: overall progress, then every job (working first, then waiting, then finished).
+import { useMemo, useState } from 'react';
+import type { Job } from '../../../../shared/domain';
+import { useApp } from '../../app-context';
+import { EmptyState } from '../../components/EmptyState';
+import { ProgressBar } from '../../components/ProgressBar';
+import type { JobsApi } from '../../hooks/useJobs';
+import { errorCode, errorMessage } from '../../lib/errors';
+import { plural } from '../../lib/format';
+import { JobRow } from './JobRow';
+import { RetryDialog } from './RetryDialog';
+import { isActive, isFinished } from './job-text';
+
+export interface QueuePanelProps {
+  jobs: JobsApi;
+  now: number;
+  onOpenModel(modelId: string): void;
+}
+
+function order(jobs: Job[]): Job[] {
+  const rank = (job: Job) => (isActive(job.state) ? 0 : job.state === 'queued' ? 1 : 2);
+  return [...jobs].sort((a, b) => {
+    const byRank = rank(a) - rank(b);
+    if (byRank !== 0) return byRank;
+    // Working and waiting: oldest first (the order they run in); finished: newest first.
+    if (rank(a) < 2) return a.createdAt - b.createdAt;
+    return (b.finishedAt ?? b.createdAt) - (a.finishedAt ?? a.createdAt);
+  });
+}
+
+export function QueuePanel({ jobs, now, onOpenModel }: QueuePanelProps) {
+  const { modelLabel, toast } = useApp();
+  const [retrying, setRetrying] = useState<{ job: Job; reason: string | null } | null>(null);
+  const sorted = useMemo(() => order(jobs.jobs), [jobs.jobs]);
+
+  const counts = useMemo(() => {
+    let running = 0;
+    let waiting = 0;
+    let done = 0;
+    let problems = 0;
+    let progress = 0;
+    let counted = 0;
+    for (const job of jobs.jobs) {
+      if (isActive(job.state)) running++;
+      else if (job.state === 'queued') waiting++;
+      else if (job.state === 'succeeded') done++;
+      else if (job.state === 'failed' || job.state === 'needs_attention') problems++;
+      if (job.state === 'canceled') continue;
+      counted++;
+      progress += isFinished(job.state) ? 100 : job.progress;
+    }
+    return { running, waiting, done, problems, overall: counted ? progress / counted : 0, counted };
+  }, [jobs.jobs]);
+
+  const act = (work: () => Promise<unknown>) => {
+    work().catch((err: unknown) => toast({ tone: 'error', text: errorMessage(err) }));
+  };
+  const retry = (job: Job) =>
+    jobs.retry(job.id).catch((err: unknown) => {
+      if (errorCode(err) === 'confirmation_required') setRetrying({ job, reason: errorMessage(err) });
+      else toast({ tone: 'error', text: errorMessage(err) });
+    });
+
+  let position = 0;
+  const finishedCount = jobs.jobs.filter((j) => isFinished(j.state)).length;
+
+  return (
+    <section className="card queue" aria-labelledby="queue-title" data-testid="queue">
+      <div className="card-header queue-header">
+        <div className="queue-heading">
+          <h2 id="queue-title">Queue</h2>
+          {jobs.jobs.length > 0 && (
+            <p className="muted queue-counts" data-testid="queue-counts">
+              {[
+                counts.running && `${counts.running} working`,
+                counts.waiting && `${counts.waiting} waiting`,
+                counts.done && `${counts.done} done`,
+                counts.problems && plural(counts.problems, 'problem'),
+              ]
+                .filter(Boolean)
+                .join(' · ') || 'Nothing running'}
+            </p>
+          )}
+        </div>
+        {finishedCount > 0 && (
+          <button type="button" className="button button-small button-ghost" onClick={() => act(jobs.clearFinished)}>
+            Clear finished
+          </button>
+        )}
+      </div>
+      {counts.counted > 0 && counts.running + counts.waiting > 0 && (
+        <div className="queue-overall">
+          <ProgressBar value={counts.overall} label="Overall progress" />
+          <span className="faint">{Math.round(counts.overall)}%</span>
+        </div>
+      )}
+      {jobs.error && (
+        <p className="inline-error queue-error" role="alert">
+          {jobs.error}
+        </p>
+      )}
+      {jobs.loaded && sorted.length === 0 ? (
+        <EmptyState icon="sparkles" title="Nothing in the queue yet">
+          Drop images above. Each one becomes a 3D model here, then lands in your library.
+        </EmptyState>
+      ) : (
+        <ul className="job-list" aria-label="Jobs">
+          {sorted.map((job) => (
+            <JobRow
+              key={job.id}
+              job={job}
+              localPosition={job.state === 'queued' ? ++position : null}
+              modelLabel={modelLabel(job.endpoint)}
+              now={now}
+              onCancel={(j) => act(() => jobs.cancel(j.id))}
+              onRetry={(j) => void retry(j)}
+              onReview={(j) => setRetrying({ job: j, reason: null })}
+              onRemove={(j) => act(() => jobs.remove(j.id))}
+              onOpen={(j) => j.modelId && onOpenModel(j.modelId)}
+            />
+          ))}
+        </ul>
+      )}
+      {retrying && (
+        <RetryDialog
+          job={retrying.job}
+          reason={retrying.reason}
+          onConfirm={() => jobs.retry(retrying.job.id, true)}
+          onClose={() => setRetrying(null)}
+        />
+      )}
+    </section>
+  );
+}

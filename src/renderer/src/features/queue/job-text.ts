@@ -1,0 +1,61 @@
+// Plain words for job states, used by the queue rows and their screen-reader labels.
+import type { Job, JobState } from '../../../../shared/domain';
+import { ordinal } from '../../lib/format';
+
+export const STATE_LABEL: Record<JobState, string> = {
+  queued: 'Waiting',
+  preparing: 'Preparing',
+  submitted: 'Sent to FAL',
+  running: 'Generating',
+  downloading: 'Downloading',
+  succeeded: 'Done',
+  failed: 'Failed',
+  canceled: 'Canceled',
+  needs_attention: 'Needs attention',
+};
+
+export type Tone = 'active' | 'success' | 'warning' | 'danger' | 'neutral';
+
+export function stateTone(state: JobState): Tone {
+  switch (state) {
+    case 'succeeded':
+      return 'success';
+    case 'failed':
+      return 'danger';
+    case 'needs_attention':
+      return 'warning';
+    case 'canceled':
+    case 'queued':
+      return 'neutral';
+    default:
+      return 'active';
+  }
+}
+
+export const isActive = (state: JobState) => ['preparing', 'submitted', 'running', 'downloading'].includes(state);
+export const isWaiting = (state: JobState) => state === 'queued';
+export const isFinished = (state: JobState) => ['succeeded', 'failed', 'canceled', 'needs_attention'].includes(state);
+
+/** The line under the progress bar: what is happening right now, in plain words. */
+export function jobDetail(job: Job, localPosition: number | null): string {
+  switch (job.state) {
+    case 'queued':
+      return localPosition === null ? 'Waiting to start' : `${ordinal(localPosition)} in line`;
+    case 'preparing':
+      return job.message ?? 'Checking and uploading the image';
+    case 'submitted':
+      if (job.queuePosition !== null && job.queuePosition > 0) return `${ordinal(job.queuePosition)} in FAL’s queue`;
+      return job.message ?? 'Waiting for FAL to start';
+    case 'running':
+      return job.message ?? (job.queuePosition ? `${ordinal(job.queuePosition)} in FAL’s queue` : 'Generating the model');
+    case 'downloading':
+      return job.message ?? 'Saving the model to your library';
+    case 'succeeded':
+      return 'Saved to your library';
+    case 'canceled':
+      return job.message ?? 'Canceled';
+    case 'failed':
+    case 'needs_attention':
+      return job.errorMessage ?? job.message ?? 'Something went wrong';
+  }
+}

@@ -1,0 +1,70 @@
+// Defaults for new jobs and what happens around them: generator, preset, parallel jobs, export, alerts.
+import { useId } from 'react';
+import type { SettingsPatch } from '../../../../shared/settings';
+import { useApp } from '../../app-context';
+import { errorMessage } from '../../lib/errors';
+import { formatUsd } from '../../lib/format';
+import { PRESET_LABEL, PRESET_NAMES } from '../../lib/presets';
+import { SettingRow } from './SettingRow';
+import { TextSetting } from './TextSetting';
+
+
+export function GenerationSection() {
+  const { settings, updateSettings, models, toast } = useApp();
+  const ids = { model: useId(), preset: useId(), concurrency: useId(), folder: useId(), exportAfter: useId(), notify: useId() };
+  const save = (patch: SettingsPatch) => updateSettings(patch).catch((err: unknown) => toast({ tone: 'error', text: errorMessage(err) }));
+  const model = models.find((m) => m.id === settings.defaultModel);
+
+  return (
+    <section className="card settings-card" id="settings-generation" aria-labelledby="settings-generation-title">
+      <div className="card-header">
+        <h2 id="settings-generation-title">Generation</h2>
+      </div>
+      <div className="card-body settings-body">
+        <SettingRow label="Default generator" htmlFor={ids.model} help={model ? `≈ ${formatUsd(model.priceByPreset[settings.defaultPreset])} per model with the ${PRESET_LABEL[settings.defaultPreset].toLowerCase()} preset.` : undefined}>
+          <select id={ids.model} className="select" value={settings.defaultModel} onChange={(e) => void save({ defaultModel: e.target.value })}>
+            {models.map((m) => (
+              <option key={m.id} value={m.id}>
+                {m.label}
+              </option>
+            ))}
+          </select>
+        </SettingRow>
+        <SettingRow label="Default quality" help={model?.presets.find((p) => p.name === settings.defaultPreset)?.summary}>
+          <div className="segmented" role="radiogroup" aria-label="Default quality">
+            {PRESET_NAMES.map((name) => (
+              <label key={name}>
+                <input type="radio" name={ids.preset} checked={settings.defaultPreset === name} onChange={() => void save({ defaultPreset: name })} />
+                {PRESET_LABEL[name]}
+              </label>
+            ))}
+          </div>
+        </SettingRow>
+        <SettingRow label="Jobs at the same time" htmlFor={ids.concurrency} help="More runs finish sooner but use more of your FAL quota at once.">
+          <select id={ids.concurrency} className="select select-narrow" value={settings.concurrency} onChange={(e) => void save({ concurrency: Number(e.target.value) })}>
+            {[1, 2, 3, 4, 5, 6, 7, 8].map((n) => (
+              <option key={n} value={n}>
+                {n}
+              </option>
+            ))}
+          </select>
+        </SettingRow>
+        <SettingRow label="Export after each model" htmlFor={ids.exportAfter} help="Also save every new GLB into the output folder.">
+          <span className="switch">
+            <input id={ids.exportAfter} type="checkbox" role="switch" checked={settings.exportAfterSuccess} onChange={(e) => void save({ exportAfterSuccess: e.target.checked })} />
+            <span />
+          </span>
+        </SettingRow>
+        <SettingRow label="Output folder" htmlFor={ids.folder} help="Where automatic exports go. Leave empty for the app’s exports folder.">
+          <TextSetting id={ids.folder} value={settings.outputFolder ?? ''} placeholder="e.g. /home/you/Models" save={(text) => updateSettings({ outputFolder: text || null })} />
+        </SettingRow>
+        <SettingRow label="Notifications" htmlFor={ids.notify} help="Tell me when a batch finishes or needs attention while the app is in the background.">
+          <span className="switch">
+            <input id={ids.notify} type="checkbox" role="switch" checked={settings.notifications} onChange={(e) => void save({ notifications: e.target.checked })} />
+            <span />
+          </span>
+        </SettingRow>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,115 @@
+// The 3D viewer: a toolbar and a canvas that fill their container. Meant to be loaded lazily
+// (three.js stays out of the start-up bundle):
+//   const ModelViewer = lazy(() => import('./features/viewer/ModelViewer'));
+import { useEffect, useEffectEvent, useRef, useState, useSyncExternalStore, type KeyboardEvent } from 'react';
+import type { ModelStats } from '../../../../shared/domain';
+import { ViewerEngine } from './engine/viewer-engine';
+import { ViewerStats } from './ViewerStats';
+import { ViewerToolbar, type ToolbarAction } from './ViewerToolbar';
+import './viewer.css';
+
+export interface ModelViewerProps {
+  /** Model to show (GLB or glTF with embedded data), e.g. an i2m:// library url; null shows nothing. */
+  url: string | null;
+  /** Shown in the corner and used for the screenshot's file name. */
+  name?: string;
+  /** Called once per successfully opened model. */
+  onStats?: (stats: ModelStats) => void;
+  /** Called when a model cannot be opened, with a plain-words message. */
+  onError?: (message: string) => void;
+}
+
+/** Typing in a field inside the viewer's container must not trigger shortcuts. */
+function isTextEntry(target: EventTarget): boolean {
+  return target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+}
+
+export function ModelViewer({ url, name, onStats, onError }: ModelViewerProps) {
+  const [engine] = useState(() => new ViewerEngine());
+  const snapshot = useSyncExternalStore(engine.subscribe, engine.getSnapshot);
+  const viewportRef = useRef<HTMLDivElement>(null);
+  const reportStats = useEffectEvent((stats: ModelStats) => onStats?.(stats));
+  const reportError = useEffectEvent((message: string) => onError?.(message));
+  const reportScreenshotError = (error: unknown) => onError?.(error instanceof Error ? error.message : String(error));
+
+  // Declared before the url effect: React runs effects in order, so the stage exists when a model opens.
+  useEffect(() => engine.mount(viewportRef.current!), [engine]);
+
+  useEffect(() => {
+    void engine.open(url).then((result) => {
+      if (result.outcome === 'shown') reportStats(result.stats);
+      else if (result.outcome === 'failed') reportError(result.message);
+    });
+  }, [engine, url]);
+
+  const { settings, status, stats } = snapshot;
+  const hasModel = status === 'ready' || (status === 'loading' && stats !== null);
+  const takeScreenshot = () => void engine.screenshot(name).catch(reportScreenshotError);
+
+  const groups: ToolbarAction[][] = [
+    [
+      { id: 'reset', label: 'Reset view', shortcut: 'R', icon: 'reset', disabled: !hasModel, onClick: () => engine.resetView() },
+      { id: 'wireframe', label: 'Wireframe', shortcut: 'W', icon: 'wireframe', pressed: settings.wireframe, onClick: () => engine.toggle('wireframe') },
+      { id: 'auto-rotate', label: 'Auto-rotate', shortcut: 'A', icon: 'autoRotate', pressed: settings.autoRotate, onClick: () => engine.toggle('autoRotate') },
+      { id: 'grid', label: 'Ground grid', shortcut: 'G', icon: 'grid', pressed: settings.grid, onClick: () => engine.toggle('grid') },
+      {
+        id: 'backdrop',
+        label: 'Light background',
+        shortcut: 'B',
+        icon: 'backdrop',
+        pressed: settings.backdrop === 'light',
+        onClick: () => engine.toggleBackdrop(),
+      },
+    ],
+    [
+      { id: 'stats', label: 'Model statistics', shortcut: 'I', icon: 'stats', pressed: settings.showStats, onClick: () => engine.toggle('showStats') },
+      { id: 'screenshot', label: 'Save screenshot', shortcut: 'S', icon: 'screenshot', disabled: !hasModel, onClick: takeScreenshot },
+    ],
+  ];
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (event.altKey || event.ctrlKey || event.metaKey || event.repeat || isTextEntry(event.target)) return;
+    const action = groups.flat().find((a) => a.shortcut.toLowerCase() === event.key.toLowerCase());
+    if (!action || action.disabled) return;
+    event.preventDefault();
+    action.onClick();
+  };
+
+  return (
+    <div className="mv" data-backdrop={settings.backdrop} data-status={status} onKeyDown={onKeyDown}>
+      <div
+        ref={viewportRef}
+        className="mv-viewport"
+        tabIndex={0}
+        role="group"
+        aria-roledescription="3D viewer"
+        aria-label={`${name ?? 'Model'}: drag to orbit, scroll to zoom, right-drag or arrow keys to pan`}
+      />
+      <div className="mv-topbar">
+        {name && (
+          <span className="mv-name" title={name}>
+            {name}
+          </span>
+        )}
+        <ViewerToolbar groups={groups} />
+      </div>
+      {settings.showStats && stats && <ViewerStats stats={stats} />}
+      {status === 'loading' && (
+        <div className="mv-status" role="status">
+          <span className="mv-spinner" aria-hidden="true" />
+          Loading model…
+        </div>
+      )}
+      {status === 'error' && (
+        <div className="mv-error" role="alert">
+          <strong>This model could not be shown</strong>
+          <span>{snapshot.error}</span>
+        </div>
+      )}
+      {status === 'empty' && <p className="mv-empty">No model open</p>}
+      {hasModel && <p className="mv-hint">Drag to orbit · Scroll to zoom · Right-drag to pan</p>}
+    </div>
+  );
+}
+
+export default ModelViewer;

@@ -1,0 +1,59 @@
+// Framing by bounding sphere: the camera looks at the sphere's centre from a fixed three-quarter
+// direction, far enough that the whole sphere fits the narrower field of view, with some margin.
+import { Box3, Sphere, Vector3, type BufferAttribute, type Mesh, type Object3D, type PerspectiveCamera } from 'three';
+import type { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
+
+export interface Bounds {
+  center: Vector3;
+  radius: number;
+  /** Lowest point of the model (where the ground grid sits). */
+  floorY: number;
+}
+
+const VIEW_DIRECTION = new Vector3(0.55, 0.38, 1).normalize();
+const MARGIN = 1.18;
+
+/**
+ * A tight sphere: centred on the bounding box, radius = farthest vertex from that centre (a
+ * half-diagonal of the box would frame round models too loosely).
+ */
+export function measureBounds(root: Object3D): Bounds | null {
+  root.updateWorldMatrix(true, true);
+  const box = new Box3().setFromObject(root);
+  if (box.isEmpty()) return null;
+  const center = box.getCenter(new Vector3());
+  const point = new Vector3();
+  let radiusSq = 0;
+  root.traverse((object) => {
+    const mesh = object as Mesh;
+    const position = mesh.geometry?.getAttribute?.('position') as BufferAttribute | undefined;
+    if (!position || !(mesh.isMesh || (object as { isPoints?: boolean }).isPoints || (object as { isLine?: boolean }).isLine)) return;
+    for (let i = 0; i < position.count; i++) {
+      point.fromBufferAttribute(position, i).applyMatrix4(mesh.matrixWorld);
+      radiusSq = Math.max(radiusSq, point.distanceToSquared(center));
+    }
+  });
+  const radius = Math.sqrt(radiusSq) || box.getBoundingSphere(new Sphere()).radius || 1;
+  return { center, radius, floorY: box.min.y };
+}
+
+/** Distance at which a sphere of `radius` just fits the camera's narrower field of view. */
+export function fitDistance(camera: PerspectiveCamera, radius: number): number {
+  const vertical = (camera.fov * Math.PI) / 180;
+  const horizontal = 2 * Math.atan(Math.tan(vertical / 2) * camera.aspect);
+  return (radius / Math.sin(Math.min(vertical, horizontal) / 2)) * MARGIN;
+}
+
+/** Points camera and controls at the bounds and saves that pose as the one Reset returns to. */
+export function frameBounds(camera: PerspectiveCamera, controls: OrbitControls, bounds: Bounds): void {
+  const distance = fitDistance(camera, bounds.radius);
+  camera.near = bounds.radius / 100;
+  camera.far = bounds.radius * 100;
+  camera.position.copy(bounds.center).addScaledVector(VIEW_DIRECTION, distance);
+  camera.updateProjectionMatrix();
+  controls.target.copy(bounds.center);
+  controls.minDistance = bounds.radius * 0.2;
+  controls.maxDistance = distance * 8;
+  controls.update();
+  controls.saveState();
+}

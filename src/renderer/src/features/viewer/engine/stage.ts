@@ -1,0 +1,93 @@
+// The fixed parts of a viewer: one WebGLRenderer, scene, camera, orbit controls, lights and grid.
+// The canvas is transparent; the backdrop behind it is CSS, so the background toggle costs no GPU work.
+import {
+  DirectionalLight,
+  Group,
+  HemisphereLight,
+  NeutralToneMapping,
+  PerspectiveCamera,
+  Scene,
+  WebGLRenderer,
+  type WebGLRenderTarget,
+} from 'three';
+import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
+import { GroundGrid } from './ground-grid';
+
+export class Stage {
+  readonly renderer: WebGLRenderer;
+  readonly scene = new Scene();
+  readonly camera = new PerspectiveCamera(38, 1, 0.01, 1000);
+  readonly controls: OrbitControls;
+  readonly grid = new GroundGrid();
+  /** Holds the current model; everything in it belongs to the model and is disposed with it. */
+  readonly modelRoot = new Group();
+  private readonly simpleLights = new Group();
+  /** Follows the camera; stays on (dimmer) under the environment to give shapes some modelling. */
+  private readonly keyLight = new DirectionalLight(0xffffff, 2.2);
+  private environment: WebGLRenderTarget | null = null;
+
+  constructor(readonly canvasHost: HTMLElement) {
+    this.renderer = new WebGLRenderer({ antialias: true, alpha: true, powerPreference: 'high-performance' });
+    this.renderer.setPixelRatio(Math.min(window.devicePixelRatio || 1, 2));
+    this.renderer.setClearColor(0x000000, 0);
+    this.renderer.toneMapping = NeutralToneMapping;
+    // Shader error checks read compile status back synchronously: slow on software GL, dev only.
+    this.renderer.debug.checkShaderErrors = import.meta.env.DEV;
+    const canvas = this.renderer.domElement;
+    canvas.className = 'mv-canvas';
+    canvasHost.appendChild(canvas);
+
+    this.camera.position.set(2.2, 1.6, 4);
+    this.controls = new OrbitControls(this.camera, canvas);
+    this.controls.enableDamping = true;
+    this.controls.dampingFactor = 0.12;
+    this.controls.autoRotateSpeed = 2;
+    this.controls.screenSpacePanning = true;
+    this.controls.listenToKeyEvents(canvasHost); // arrow keys pan when the view has focus
+
+    // Stand-in lighting for the first frames: a sky/ground fill and a key light that follows the camera.
+    const hemisphere = new HemisphereLight(0xf4f6ff, 0x6a625a, 4);
+    this.keyLight.position.set(0.6, 1, 0.8);
+    this.camera.add(this.keyLight);
+    this.simpleLights.add(hemisphere);
+    this.scene.add(this.simpleLights, this.camera, this.grid, this.modelRoot);
+  }
+
+  get hasEnvironment(): boolean {
+    return this.environment !== null;
+  }
+
+  /** Switches from the stand-in lights to image-based lighting. */
+  useEnvironment(target: WebGLRenderTarget): void {
+    this.environment = target;
+    this.scene.environment = target.texture;
+    this.simpleLights.visible = false;
+    this.keyLight.intensity = 0.5;
+  }
+
+  setSize(width: number, height: number): void {
+    this.renderer.setSize(width, height, false);
+    this.camera.aspect = width / Math.max(1, height);
+    this.camera.updateProjectionMatrix();
+  }
+
+  render(): void {
+    this.renderer.render(this.scene, this.camera);
+  }
+
+  /** Releases the GPU objects the stage owns; the caller has already disposed the model. */
+  disposeOwned(): void {
+    this.controls.dispose();
+    this.grid.dispose();
+    this.environment?.dispose();
+    this.environment = null;
+    this.scene.environment = null;
+  }
+
+  /** Drops the WebGL context at once rather than waiting for garbage collection (browsers cap contexts). */
+  disposeRenderer(): void {
+    this.renderer.dispose();
+    this.renderer.forceContextLoss();
+    this.renderer.domElement.remove();
+  }
+}

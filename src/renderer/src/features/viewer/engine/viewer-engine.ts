@@ -1,0 +1,308 @@
+// The viewer behind the React component: owns the stage while mounted, opens models (a newer open
+// cancels an older one), applies the toggles and renders only when something changed. React reads
+// its state through subscribe/getSnapshot (useSyncExternalStore).
+import type { Material, Mesh, Object3D } from 'three';
+import type { ModelStats } from '../../../../../shared/domain';
+import { countCoveredPixels, gpuMemory, publishDebug, recordDisposal } from './debug';
+import type { LoadTiming } from './debug-types';
+import { disposeObject } from './dispose';
+import { afterNextPaint, buildRoomEnvironment } from './environment';
+import { frameBounds, measureBounds, type Bounds } from './framing';
+import { isCanceled, ModelLoader } from './model-loader';
+import { RenderScheduler } from './render-scheduler';
+import { canvasToPng, composeScreenshot, downloadBlob, screenshotFileName } from './screenshot';
+import { Stage } from './stage';
+import { loadViewSettings, saveViewSettings, type ViewSettings } from './view-settings';
+
+export type ViewerStatus = 'empty' | 'loading' | 'ready' | 'error';
+
+export interface ViewerSnapshot {
+  status: ViewerStatus;
+  /** Plain-words reason when status is 'error'. */
+  error: string | null;
+  stats: ModelStats | null;
+  settings: ViewSettings;
+  lighting: 'simple' | 'environment';
+}
+
+export type OpenResult =
+  | { outcome: 'shown'; stats: ModelStats }
+  | { outcome: 'closed' }
+  | { outcome: 'canceled' }
+  | { outcome: 'failed'; message: string };
+
+/** Everything that exists only while the viewer is in the page. */
+interface Mounted {
+  viewport: HTMLElement;
+  stage: Stage;
+  loader: ModelLoader;
+  scheduler: RenderScheduler;
+  resizeObserver: ResizeObserver;
+  cancelEnvironment: (() => void) | null;
+  model: { root: Object3D; bounds: Bounds | null } | null;
+  frames: number;
+  environmentReadyAt: number | null;
+  unpublishDebug: () => void;
+}
+
+const MAX_TIMINGS = 200;
+
+export class ViewerEngine {
+  private snapshot: ViewerSnapshot;
+  private readonly listeners = new Set<() => void>();
+  private mounted: Mounted | null = null;
+  private currentLoad: AbortController | null = null;
+  /** Url asked for while not mounted; opened on mount. */
+  private pendingUrl: string | null = null;
+  private readonly timings: LoadTiming[] = [];
+
+  constructor() {
+    this.snapshot = { status: 'empty', error: null, stats: null, settings: loadViewSettings(), lighting: 'simple' };
+  }
+
+  // ---- store for React --------------------------------------------------------------------------
+
+  readonly subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  readonly getSnapshot = (): ViewerSnapshot => this.snapshot;
+
+  private setSnapshot(patch: Partial<ViewerSnapshot>): void {
+    this.snapshot = { ...this.snapshot, ...patch };
+    for (const listener of this.listeners) listener();
+  }
+
+  // ---- lifecycle --------------------------------------------------------------------------------
+
+  /** Creates the renderer inside `viewport`; the returned function disposes everything. */
+  mount(viewport: HTMLElement): () => void {
+    const stage = new Stage(viewport);
+    const mounted: Mounted = {
+      viewport,
+      stage,
+      loader: new ModelLoader(stage.renderer),
+      scheduler: new RenderScheduler((delta) => this.drawFrame(mounted, delta)),
+      resizeObserver: new ResizeObserver(() => this.resize(mounted)),
+      cancelEnvironment: null,
+      model: null,
+      frames: 0,
+      environmentReadyAt: null,
+      unpublishDebug: () => {},
+    };
+    this.mounted = mounted;
+    this.applySettings(this.snapshot.settings);
+    stage.controls.addEventListener('change', () => mounted.scheduler.request());
+    mounted.resizeObserver.observe(viewport);
+    mounted.unpublishDebug = publishDebug({
+      memory: () => gpuMemory(stage.renderer),
+      frames: () => mounted.frames,
+      environmentReadyAt: () => mounted.environmentReadyAt,
+      loads: () => this.timings.map((timing) => ({ ...timing })),
+      coverage: (options) => {
+        const gridWasVisible = stage.grid.visible;
+        stage.grid.visible = options?.includeGrid ?? false;
+        stage.render();
+        const result = countCoveredPixels(stage.renderer);
+        stage.grid.visible = gridWasVisible;
+        stage.render();
+        return result;
+      },
+    });
+    this.resize(mounted);
+
+    const url = this.pendingUrl;
+    this.pendingUrl = null;
+    if (url !== null) void this.open(url);
+
+    return () => this.unmount(mounted);
+  }
+
+  private unmount(mounted: Mounted): void {
+    if (this.mounted !== mounted) return;
+    this.mounted = null;
+    this.currentLoad?.abort();
+    this.currentLoad = null;
+    mounted.cancelEnvironment?.();
+    mounted.scheduler.dispose();
+    mounted.resizeObserver.disconnect();
+    if (mounted.model) disposeObject(mounted.model.root);
+    mounted.model = null;
+    mounted.loader.dispose();
+    mounted.stage.disposeOwned();
+    recordDisposal(gpuMemory(mounted.stage.renderer));
+    mounted.unpublishDebug();
+    mounted.stage.disposeRenderer();
+  }
+
+  // ---- models -----------------------------------------------------------------------------------
+
+  /** Shows the model at `url` (null closes it). A newer call cancels an unfinished older one. */
+  async open(url: string | null): Promise<OpenResult> {
+    this.currentLoad?.abort();
+    this.currentLoad = null;
+    const mounted = this.mounted;
+    if (!mounted) {
+      this.pendingUrl = url;
+      return { outcome: 'canceled' };
+    }
+    if (url === null) {
+      this.closeModel(mounted);
+      this.setSnapshot({ status: 'empty', error: null, stats: null });
+      return { outcome: 'closed' };
+    }
+
+    const load = new AbortController();
+    this.currentLoad = load;
+    const timing: LoadTiming = { url, requestedAt: performance.now(), shownAt: null, firstFrameAt: null, outcome: 'pending' };
+    this.timings.push(timing);
+    if (this.timings.length > MAX_TIMINGS) this.timings.shift();
+    this.setSnapshot({ status: 'loading', error: null });
+
+    try {
+      const model = await mounted.loader.load(url, load.signal);
+      if (load.signal.aborted || this.mounted !== mounted) {
+        disposeObject(model.root);
+        timing.outcome = 'canceled';
+        return { outcome: 'canceled' };
+      }
+      this.showModel(mounted, model.root);
+      timing.shownAt = performance.now();
+      timing.outcome = 'shown';
+      this.renderNow(mounted);
+      requestAnimationFrame(() => {
+        timing.firstFrameAt = performance.now();
+      });
+      this.prepareEnvironment(mounted);
+      this.setSnapshot({ status: 'ready', stats: model.stats });
+      return { outcome: 'shown', stats: model.stats };
+    } catch (error) {
+      if (isCanceled(error) || load.signal.aborted) {
+        timing.outcome = 'canceled';
+        return { outcome: 'canceled' };
+      }
+      timing.outcome = 'failed';
+      const message = error instanceof Error ? error.message : String(error);
+      // The old model would be mistaken for the one that failed.
+      if (this.mounted === mounted) this.closeModel(mounted);
+      this.setSnapshot({ status: 'error', error: message, stats: null });
+      return { outcome: 'failed', message };
+    } finally {
+      if (this.currentLoad === load) this.currentLoad = null;
+    }
+  }
+
+  private showModel(mounted: Mounted, root: Object3D): void {
+    this.closeModel(mounted);
+    mounted.stage.modelRoot.add(root);
+    const bounds = measureBounds(root);
+    mounted.model = { root, bounds };
+    if (bounds) {
+      frameBounds(mounted.stage.camera, mounted.stage.controls, bounds);
+      mounted.stage.grid.placeUnder(bounds.center.x, bounds.floorY, bounds.center.z, bounds.radius);
+    }
+    this.applyWireframe(mounted, this.snapshot.settings.wireframe);
+  }
+
+  private closeModel(mounted: Mounted): void {
+    if (!mounted.model) return;
+    disposeObject(mounted.model.root);
+    mounted.model = null;
+    mounted.scheduler.request();
+  }
+
+  // ---- lighting ---------------------------------------------------------------------------------
+
+  /** Builds the room environment once, after the current frame is on screen. */
+  private prepareEnvironment(mounted: Mounted): void {
+    if (mounted.stage.hasEnvironment || mounted.cancelEnvironment) return;
+    mounted.cancelEnvironment = afterNextPaint(() => {
+      mounted.cancelEnvironment = null;
+      if (this.mounted !== mounted) return;
+      mounted.stage.useEnvironment(buildRoomEnvironment(mounted.stage.renderer));
+      mounted.environmentReadyAt = performance.now();
+      this.setSnapshot({ lighting: 'environment' });
+      mounted.scheduler.request();
+    });
+  }
+
+  // ---- toggles ----------------------------------------------------------------------------------
+
+  update(patch: Partial<ViewSettings>): void {
+    const settings = { ...this.snapshot.settings, ...patch };
+    this.setSnapshot({ settings });
+    saveViewSettings(settings);
+    this.applySettings(settings);
+  }
+
+  toggle(key: 'wireframe' | 'autoRotate' | 'grid' | 'showStats'): void {
+    this.update({ [key]: !this.snapshot.settings[key] });
+  }
+
+  toggleBackdrop(): void {
+    this.update({ backdrop: this.snapshot.settings.backdrop === 'dark' ? 'light' : 'dark' });
+  }
+
+  resetView(): void {
+    const mounted = this.mounted;
+    const bounds = mounted?.model?.bounds;
+    if (!mounted || !bounds) return;
+    frameBounds(mounted.stage.camera, mounted.stage.controls, bounds);
+    mounted.scheduler.request();
+  }
+
+  private applySettings(settings: ViewSettings): void {
+    const mounted = this.mounted;
+    if (!mounted) return;
+    const { stage } = mounted;
+    stage.grid.visible = settings.grid;
+    stage.grid.setTone(settings.backdrop);
+    stage.controls.autoRotate = settings.autoRotate;
+    this.applyWireframe(mounted, settings.wireframe);
+    mounted.scheduler.request();
+  }
+
+  private applyWireframe(mounted: Mounted, on: boolean): void {
+    mounted.model?.root.traverse((object) => {
+      const material = (object as Mesh).material as Material | Material[] | undefined;
+      for (const m of Array.isArray(material) ? material : material ? [material] : []) {
+        if ('wireframe' in m) m.wireframe = on;
+      }
+    });
+  }
+
+  // ---- frames -----------------------------------------------------------------------------------
+
+  private drawFrame(mounted: Mounted, deltaSeconds: number): boolean {
+    // update() moves the camera for damping and auto-rotate; it reports whether anything moved.
+    const moving = mounted.stage.controls.update(deltaSeconds);
+    mounted.stage.render();
+    mounted.frames++;
+    return moving || mounted.stage.controls.autoRotate;
+  }
+
+  private renderNow(mounted: Mounted): void {
+    mounted.stage.render();
+    mounted.frames++;
+  }
+
+  private resize(mounted: Mounted): void {
+    const { clientWidth, clientHeight } = mounted.viewport;
+    if (clientWidth === 0 || clientHeight === 0) return;
+    mounted.stage.setSize(clientWidth, clientHeight);
+    // Resizing clears the canvas: draw again in the same task so it never flashes empty.
+    this.renderNow(mounted);
+  }
+
+  // ---- screenshot -------------------------------------------------------------------------------
+
+  /** Renders, captures the frame over the current backdrop and downloads it as a PNG. */
+  async screenshot(modelName?: string): Promise<void> {
+    const mounted = this.mounted;
+    if (!mounted) throw new Error('The viewer is not ready');
+    this.renderNow(mounted);
+    const canvas = composeScreenshot(mounted.stage.renderer.domElement, mounted.viewport);
+    downloadBlob(await canvasToPng(canvas), screenshotFileName(modelName));
+  }
+}

@@ -1,0 +1,126 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { validateGlb } from '../../../src/core/library/glb';
+import { addOne, createHarness, inState, waitForJob, type Harness } from './harness';
+
+let h: Harness;
+afterEach(async () => h?.close());
+
+describe('engine happy path against the fake FAL server', () => {
+  it('uploads, submits, follows, downloads, validates and stores the GLB with stats and preview', async () => {
+    h = await createHarness();
+    const library: string[] = [];
+    h.engine.on('library', (change) => library.push(`${change.kind}:${change.id}`));
+    const id = await addOne(h.engine, { preset: 'draft' });
+    await h.engine.waitForIdle();
+
+    const job = h.engine.getJob(id)!;
+    expect(job.state).toBe('succeeded');
+    expect(job.progress).toBe(100);
+    expect(job.falRequestId).toMatch(/.+/);
+    expect(job.modelId).not.toBeNull();
+    expect(job.errorCode).toBeNull();
+
+    const model = h.engine.library.get(job.modelId!)!;
+    expect(model.jobId).toBe(id);
+    expect(model.stats.triangles).toBeGreaterThan(0);
+    expect(model.stats.textures.length).toBeGreaterThan(0);
+    expect(model.hasPreview).toBe(true);
+    expect(model.sourceName).toMatch(/\.png$/);
+    expect(library).toEqual([`added:${model.id}`]);
+
+    const file = h.engine.library.filePath(model.id)!;
+    expect(file.startsWith(h.dataDir)).toBe(true);
+    expect((await validateGlb(new Uint8Array(readFileSync(file)))).ok).toBe(true);
+    expect(existsSync(h.engine.library.previewPath(model.id)!)).toBe(true);
+
+    // Exactly one upload and one submission; the input sent is the uploaded URL.
+    expect(h.fake.uploads()).toHaveLength(1);
+    expect(h.fake.submissions).toHaveLength(1);
+    expect(h.fake.submissionsFor(h.fake.uploads()[0]!.sha256)).toBe(1);
+  });
+
+  it('emits progress that never goes back, friendly log lines and the state path', async () => {
+    h = await createHarness({ fake: { processingMs: 300 } });
+    const id = await addOne(h.engine);
+    await h.engine.waitForIdle();
+    const seen = h.jobs.get(id)!;
+    const progress = seen.map((j) => j.progress);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+    const states = seen.map((j) => j.state).filter((s, i, all) => all[i - 1] !== s);
+    expect(states).toEqual(['queued', 'preparing', 'submitted', 'running', 'downloading', 'succeeded']);
+    const lines = h.engine.jobEvents(id).filter((e) => e.kind === 'log').map((e) => e.message);
+    expect(lines).toEqual(expect.arrayContaining(['Starting 3D model generation...', 'Generating mesh', 'Finalizing output']));
+    expect(new Set(lines).size).toBe(lines.length);
+  });
+
+  it('runs at most `concurrency` jobs at once, oldest first', async () => {
+    h = await createHarness({ engine: { concurrency: 2 }, fake: { concurrency: 10, processingMs: 150 } });
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push(await addOne(h.engine));
+    let maxActive = 0;
+    const timer = setInterval(() => {
+      maxActive = Math.max(maxActive, h.engine.listJobs().filter((j) => inState('preparing', 'submitted', 'running', 'downloading')(j)).length);
+    }, 5);
+    await h.engine.waitForIdle();
+    clearInterval(timer);
+    expect(maxActive).toBeLessThanOrEqual(2);
+    expect(h.fake.submissions.map((s) => s.requestId)).toEqual(ids.map((id) => h.engine.getJob(id)!.falRequestId));
+  });
+
+  it('lists the library, renames, tags and deletes (keeping a file another model shares)', async () => {
+    h = await createHarness({ fake: { uniqueOutputs: false } });
+    const a = await addOne(h.engine);
+    const b = await addOne(h.engine);
+    await h.engine.waitForIdle();
+    const ma = h.engine.getJob(a)!.modelId!;
+    const mb = h.engine.getJob(b)!.modelId!;
+    expect(h.engine.library.list({ offset: 0, limit: 10 }).total).toBe(2);
+    h.engine.library.rename(ma, 'Teapot');
+    h.engine.library.setTags(ma, ['kitchen', 'kitchen', ' props ']);
+    expect(h.engine.library.get(ma)).toMatchObject({ name: 'Teapot', tags: ['kitchen', 'props'] });
+    expect(h.engine.library.list({ query: 'kitch', offset: 0, limit: 10 }).items.map((m) => m.id)).toEqual([ma]);
+    expect(h.engine.library.list({ sort: 'name', offset: 0, limit: 10 }).items[0]!.name).not.toBe('');
+    const shared = h.engine.library.filePath(mb)!;
+    expect(h.engine.library.filePath(ma)).toBe(shared);
+    expect(h.engine.library.delete(ma)).toBe(true);
+    expect(existsSync(shared)).toBe(true);
+    expect(h.engine.library.delete(mb)).toBe(true);
+    expect(existsSync(shared)).toBe(false);
+    expect(h.engine.library.get(mb)).toBeNull();
+  });
+
+  it('removes finished jobs (keeping their models) and reports duplicates unless forced', async () => {
+    h = await createHarness();
+    const item = (await import('./harness')).pngItem;
+    const image = await item('same.png');
+    const first = await h.engine.addImages([image], {});
+    await h.engine.waitForIdle();
+    const modelId = h.engine.getJob(first.added[0]!.id)!.modelId!;
+    const again = await h.engine.addImages([image], {});
+    expect(again.added).toHaveLength(0);
+    expect(again.duplicates).toEqual([{ input: 'same.png', modelId }]);
+    const forced = await h.engine.addImages([image], { force: true });
+    expect(forced.added).toHaveLength(1);
+    await h.engine.waitForIdle();
+    expect(h.engine.remove(first.added[0]!.id)).toBe(true);
+    expect(h.engine.library.get(modelId)).not.toBeNull();
+    expect(h.engine.clearFinished()).toBe(1);
+    expect(h.engine.listJobs()).toHaveLength(0);
+    expect(h.engine.costSummary(100).todayUsd).toBeGreaterThan(0);
+  });
+
+  it('rejects bad options for the whole batch and bad images one by one', async () => {
+    h = await createHarness();
+    await expect(h.engine.addImages([await (await import('./harness')).pngItem()], { options: { face_limit: 5 } })).rejects.toMatchObject({
+      code: 'invalid_input',
+    });
+    const result = await h.engine.addImages(
+      [{ kind: 'bytes', name: 'notes.txt', bytes: new TextEncoder().encode('hello') }, await (await import('./harness')).pngItem()],
+      {},
+    );
+    expect(result.added).toHaveLength(1);
+    expect(result.rejected).toEqual([{ input: 'notes.txt', reason: expect.any(String) }]);
+    await h.engine.waitForIdle();
+  });
+});

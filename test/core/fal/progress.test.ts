@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { forward, friendlyLogLine, LogLines, PROGRESS, queuedProgress, runningProgress } from '../../../src/core/fal/progress';
+
+describe('friendlyLogLine', () => {
+  it('maps FAL stage messages to friendly lines', () => {
+    expect(friendlyLogLine('Initializing model')?.text).toBe('Starting 3D model generation...');
+    expect(friendlyLogLine('Processing image')?.text).toBe('Processing image');
+    expect(friendlyLogLine('Generating mesh')?.text).toBe('Generating mesh');
+    expect(friendlyLogLine('Applying textures')?.text).toBe('Applying textures');
+    expect(friendlyLogLine('Optimizing geometry')?.text).toBe('Optimizing geometry');
+    expect(friendlyLogLine('Finalizing output')?.text).toBe('Finalizing output');
+    expect(friendlyLogLine('Upload complete')?.text).toBe('Upload complete');
+  });
+
+  it('passes unknown lines through trimmed and drops empty ones', () => {
+    expect(friendlyLogLine('  step 3/10   done \n')).toEqual({ text: 'step 3/10 done', floor: null });
+    expect(friendlyLogLine('   ')).toBeNull();
+    expect(friendlyLogLine('x'.repeat(500))!.text.length).toBeLessThanOrEqual(200);
+  });
+});
+
+describe('LogLines', () => {
+  it('drops duplicates from cumulative polls and repeated messages', () => {
+    const lines = new LogLines();
+    const a = { message: 'Initializing model', timestamp: 't1' };
+    const b = { message: 'Generating mesh', timestamp: 't2' };
+    expect(lines.accept([a])).toEqual(['Starting 3D model generation...']);
+    expect(lines.accept([a, b])).toEqual(['Generating mesh']);
+    expect(lines.accept([a, b, { message: 'Generating mesh', timestamp: 't3' }])).toEqual([]);
+    expect(lines.floor).toBe(50);
+  });
+
+  it('ignores malformed entries', () => {
+    expect(new LogLines().accept([{ message: 3 }, {}, { message: 'ok' }])).toEqual(['ok']);
+  });
+});
+
+describe('progress bands', () => {
+  it('queued progress rises as the position falls, within 15..19', () => {
+    expect(queuedProgress(10)).toBe(15);
+    expect(queuedProgress(2)).toBe(17);
+    expect(queuedProgress(0)).toBe(19);
+    expect(queuedProgress(null)).toBe(15);
+  });
+
+  it('running progress follows stages and time, never past 89', () => {
+    expect(runningProgress(0, 60_000, 0)).toBe(PROGRESS.running);
+    expect(runningProgress(0, 60_000, 50)).toBe(50);
+    const later = runningProgress(60_000, 60_000, 0);
+    expect(later).toBeGreaterThan(60);
+    expect(runningProgress(10 * 60_000, 60_000, 85)).toBeLessThanOrEqual(89);
+  });
+
+  it('forward never goes back', () => {
+    expect(forward(40, 30)).toBe(40);
+    expect(forward(40, 45)).toBe(45);
+    expect(forward(40, 140)).toBe(100);
+  });
+});

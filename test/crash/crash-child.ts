@@ -1,0 +1,53 @@
+// One life of the engine for the crash test: loads everything, waits for "go" on stdin (so the
+// parent can pre-warm the next life while this one works), starts the engine against the shared
+// data dir and fake FAL server, prints "ready", and works until it is killed. With `final` it waits
+// for the queue to drain, closes cleanly and prints "idle".
+import { createEngine } from '../../src/core/engine';
+
+const [dataDir, proxyUrl, mode] = process.argv.slice(2);
+if (!dataDir || !proxyUrl) {
+  process.stderr.write('usage: crash-child <dataDir> <proxyUrl> [final]\n');
+  process.exit(2);
+}
+const final = mode === 'final';
+
+async function waitForGo(): Promise<void> {
+  let buffered = '';
+  await new Promise<void>((resolve) => {
+    process.stdin.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      if (buffered.includes('go\n')) resolve();
+    });
+  });
+}
+
+await waitForGo();
+const engine = createEngine({
+  dataDir,
+  getFalKey: () => 'crash-test-key-0123456789',
+  falProxyUrl: proxyUrl,
+  concurrency: 4,
+  maxAttempts: 5,
+  backoff: { baseMs: 20, capMs: 200 },
+  timing: {
+    leaseMs: 5_000,
+    heartbeatMs: 1_000,
+    schedulerPollMs: 50,
+    statusPollMs: 30,
+    streamIdleMs: 2_000,
+    requestTimeoutMs: 5_000,
+    downloadTimeoutMs: 10_000,
+    probeIntervalMs: 100,
+    // Only the final, clean start may treat every temp file as abandoned: during the run the
+    // parent adds images concurrently (as the CLI would next to the app).
+    ...(final ? { tempFileMinAgeMs: 0 } : {}),
+  },
+});
+await engine.start();
+process.stdout.write('ready\n');
+if (final) {
+  await engine.waitForIdle();
+  await engine.close();
+  process.stdout.write('idle\n');
+  process.exit(0);
+}

@@ -1,0 +1,259 @@
+// Serves the built renderer to Chromium with a scripted in-page `window.api` (no app core), so every
+// screen state (banners, failed jobs, a 10,000-model library) can be shown and photographed on demand.
+// The real end-to-end flow lives in create-flow.e2e.ts; this harness is for the UI's own behaviour.
+import { existsSync, readFileSync } from 'node:fs';
+import { extname, join, normalize, sep } from 'node:path';
+import type { Page } from '@playwright/test';
+import sharp from 'sharp';
+import { listModels } from '../../../src/core/models/catalog';
+import { describeModel } from '../../../src/core/models/summary';
+import type { AppInfo } from '../../../src/shared/contract';
+import type { Job, KeyStatus, LibraryModel, QueueState } from '../../../src/shared/domain';
+import type { ModelSummary } from '../../../src/shared/models';
+import type { Settings } from '../../../src/shared/settings';
+import { DEFAULT_SETTINGS } from '../../../src/shared/settings';
+import { makeTestGlb } from '../../fixtures/make-glb';
+
+export const MOCK_ORIGIN = 'http://i2m.test';
+/** Built renderer to serve (UI_DIST overrides, e.g. a private build folder). */
+export const RENDERER_DIR = process.env.UI_DIST ?? join(process.cwd(), 'out/renderer');
+
+export interface MockScenario {
+  appInfo: AppInfo;
+  settings: Settings;
+  keyStatus: KeyStatus;
+  models: ModelSummary[];
+  jobs: Job[];
+  queue: QueueState;
+  cost: { todayUsd: number; monthUsd: number; capUsd: number | null; capReached: boolean };
+  /** Explicit library items, or a count of generated ones. */
+  library: LibraryModel[] | { generate: number };
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.wasm': 'application/wasm',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+};
+
+export function defaultScenario(overrides: Partial<MockScenario> = {}): MockScenario {
+  return {
+    appInfo: {
+      name: 'Image2Model',
+      version: '0.1.0',
+      dataDir: '/home/ada/.config/image2model',
+      fileBaseUrl: `${MOCK_ORIGIN}/files/`,
+      platform: 'linux',
+      falKey: { configured: true, source: 'stored' },
+      transport: 'web',
+    },
+    settings: { ...DEFAULT_SETTINGS },
+    keyStatus: { set: true, last4: 'f3a9', source: 'stored', backend: 'gnome_libsecret', needsReentry: false, weakProtection: false },
+    models: listModels().map(describeModel),
+    jobs: [],
+    queue: { status: 'running', message: null, running: 0, queued: 0, resumesAt: null },
+    cost: { todayUsd: 1.2, monthUsd: 14.6, capUsd: null, capReached: false },
+    library: [],
+    ...overrides,
+  };
+}
+
+const hueOf = (id: string) => [...id].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 360, 7);
+
+/** A soft "rendered object" preview: a shaded blob in a hue picked from the id. */
+function previewSvg(id: string): string {
+  const hue = hueOf(id);
+  const shape = hue % 3;
+  const body =
+    shape === 0
+      ? '<ellipse cx="128" cy="120" rx="70" ry="78" fill="url(#g)"/>'
+      : shape === 1
+        ? '<rect x="62" y="52" width="132" height="140" rx="34" fill="url(#g)"/>'
+        : '<path d="M128 40 L206 176 Q210 190 196 190 L60 190 Q46 190 50 176 Z" fill="url(#g)"/>';
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="256" height="256">
+    <defs><radialGradient id="g" cx="38%" cy="32%" r="75%">
+      <stop offset="0" stop-color="hsl(${hue} 70% 78%)"/><stop offset="0.55" stop-color="hsl(${hue} 55% 52%)"/>
+      <stop offset="1" stop-color="hsl(${hue} 50% 26%)"/></radialGradient></defs>
+    <ellipse cx="128" cy="212" rx="70" ry="12" fill="rgba(0,0,0,0.16)"/>${body}</svg>`;
+}
+
+/** A "photo" for job thumbnails: a coloured backdrop with an object in front. */
+function photoSvg(id: string): string {
+  const hue = hueOf(id);
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="160" height="160">
+    <defs><linearGradient id="b" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="hsl(${(hue + 40) % 360} 30% 88%)"/>
+    <stop offset="1" stop-color="hsl(${(hue + 40) % 360} 25% 70%)"/></linearGradient></defs>
+    <rect width="160" height="160" fill="url(#b)"/><circle cx="80" cy="84" r="44" fill="hsl(${hue} 60% 50%)"/>
+    <ellipse cx="66" cy="68" rx="14" ry="10" fill="rgba(255,255,255,0.45)"/></svg>`;
+}
+
+export async function openMockApp(page: Page, scenario: MockScenario): Promise<void> {
+  if (!existsSync(join(RENDERER_DIR, 'index.html'))) throw new Error(`No built renderer in ${RENDERER_DIR}; run npx electron-vite build`);
+  const glb = await makeTestGlb({ triangles: 6000, textured: true, textureSize: 256, seed: 3 });
+  await page.route(`${MOCK_ORIGIN}/**`, async (route) => {
+    const url = new URL(route.request().url());
+    const file = /^\/files\/(model|preview|input)\/(.+)$/.exec(url.pathname);
+    if (file) {
+      const [, kind, id] = file;
+      if (kind === 'model') return route.fulfill({ body: Buffer.from(glb), contentType: 'model/gltf-binary' });
+      if (id!.endsWith('missing')) return route.fulfill({ status: 404, body: 'Not found' });
+      const png = await sharp(Buffer.from(kind === 'preview' ? previewSvg(id!) : photoSvg(id!))).png().toBuffer();
+      return route.fulfill({ body: png, contentType: 'image/png' });
+    }
+    const rel = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname.slice(1));
+    const full = normalize(join(RENDERER_DIR, rel));
+    if (!full.startsWith(normalize(RENDERER_DIR) + sep) || !existsSync(full)) return route.fulfill({ status: 404, body: 'Not found' });
+    return route.fulfill({ body: readFileSync(full), contentType: TYPES[extname(full)] ?? 'application/octet-stream' });
+  });
+  await page.addInitScript(installMockApi, scenario);
+  await page.goto(`${MOCK_ORIGIN}/`);
+}
+
+/** Runs in the page before the app: a window.api that answers from the scenario. Self-contained. */
+function installMockApi(scenario: MockScenario): void {
+  type Listener = (payload: unknown) => void;
+  const listeners = new Map<string, Set<Listener>>();
+  const calls: { channel: string; input: unknown }[] = [];
+  const state = {
+    ...scenario,
+    jobs: [...scenario.jobs],
+    library: [] as LibraryModel[],
+  };
+  const names = ['Ceramic vase', 'Garden gnome', 'Sneaker', 'Desk lamp', 'Teapot', 'Robot toy', 'Armchair', 'Cactus pot', 'Helmet', 'Owl figurine'];
+  if (Array.isArray(scenario.library)) state.library = [...scenario.library];
+  else {
+    const endpoints = scenario.models.map((m) => m.id);
+    const start = Date.UTC(2026, 10, 20, 15, 0, 0);
+    for (let i = 0; i < scenario.library.generate; i++) {
+      const triangles = 4000 + ((i * 7919) % 96000);
+      state.library.push({
+        id: `m${String(i).padStart(5, '0')}`,
+        name: `${names[i % names.length]} ${Math.floor(i / names.length) + 1}`,
+        createdAt: start - i * 3_600_000,
+        endpoint: endpoints[i % endpoints.length]!,
+        preset: (['draft', 'standard', 'high'] as const)[i % 3]!,
+        jobId: `j${i}`,
+        sha256: `sha${i}`,
+        stats: { triangles, vertices: Math.round(triangles * 0.52), materials: 1, textures: [{ width: 1024, height: 1024, mimeType: 'image/png', bytes: 900_000 }], fileSize: 1_200_000 + triangles * 40 },
+        tags: [],
+        hasPreview: i % 9 !== 4,
+        costUsd: i % 5 === 4 ? 0 : 0.3,
+        sourceName: `${names[i % names.length]!.toLowerCase().replace(/ /g, '-')}-${i}.jpg`,
+      });
+    }
+  }
+  const emit = (event: string, payload: unknown) => listeners.get(event)?.forEach((l) => l(payload));
+  const ok = (data: unknown) => Promise.resolve({ ok: true, data });
+  const fail = (code: string, message: string) => Promise.resolve({ ok: false, error: { code, message } });
+  let nextJob = 1;
+
+  const handlers: Record<string, (input: never) => Promise<unknown>> = {
+    'app:info': () => ok({ ...state.appInfo, falKey: { configured: state.keyStatus.set, source: state.keyStatus.source } }),
+    'settings:get': () => ok(state.settings),
+    'settings:set': (patch: Partial<Settings>) => {
+      state.settings = { ...state.settings, ...patch };
+      emit('settings:changed', state.settings);
+      return ok(state.settings);
+    },
+    'models:list': () => ok(state.models),
+    'jobs:list': () => ok(state.jobs),
+    'queue:state': () => ok(state.queue),
+    'cost:summary': () => ok(state.cost),
+    'key:status': () => ok(state.keyStatus),
+    'key:set': ({ key }: { key: string }) => {
+      state.keyStatus = { ...state.keyStatus, set: true, last4: key.slice(-4), source: 'stored' };
+      return ok(state.keyStatus);
+    },
+    'key:clear': () => {
+      state.keyStatus = { ...state.keyStatus, set: false, last4: null, source: null };
+      return ok(state.keyStatus);
+    },
+    'key:test': () => ok({ result: 'accepted', message: 'FAL accepted the key.' }),
+    'jobs:add': ({ items, endpoint, preset }: { items: { kind: string; name?: string; path?: string }[]; endpoint: string; preset: Job['preset'] }) => {
+      const added: Job[] = [];
+      const rejected: { input: string; reason: string }[] = [];
+      for (const item of items) {
+        const name = item.name ?? item.path ?? 'image';
+        if (!/\.(png|jpe?g|webp|gif|avif)$/i.test(name)) {
+          rejected.push({ input: name, reason: `${name} is not an image the app can read (PNG, JPEG, WebP, GIF or AVIF).` });
+          continue;
+        }
+        const job: Job = {
+          id: `new${nextJob++}`, state: 'queued', endpoint, preset, inputName: name, inputSha256: 'x', progress: 0, queuePosition: null,
+          message: null, errorCode: null, errorMessage: null, attempts: 0, createdAt: Date.now(), startedAt: null, finishedAt: null,
+          modelId: null, estimatedCostUsd: 0.3, falRequestId: null,
+        };
+        state.jobs.push(job);
+        added.push(job);
+      }
+      return ok({ added, rejected, duplicates: [] });
+    },
+    'jobs:cancel': ({ id }: { id: string }) => {
+      const job = state.jobs.find((j) => j.id === id)!;
+      Object.assign(job, { state: 'canceled', finishedAt: Date.now() });
+      return ok(job);
+    },
+    'jobs:retry': ({ id, confirm }: { id: string; confirm?: boolean }) => {
+      const job = state.jobs.find((j) => j.id === id)!;
+      if (job.state === 'needs_attention' && !confirm) return fail('confirmation_required', 'FAL may already have charged for this job.');
+      Object.assign(job, { state: 'queued', errorMessage: null, errorCode: null, progress: 0, attempts: job.attempts + 1 });
+      return ok(job);
+    },
+    'jobs:remove': ({ id }: { id: string }) => {
+      state.jobs = state.jobs.filter((j) => j.id !== id);
+      return ok({ removed: true });
+    },
+    'jobs:clearFinished': () => {
+      const before = state.jobs.length;
+      state.jobs = state.jobs.filter((j) => !['succeeded', 'canceled'].includes(j.state));
+      return ok({ removed: before - state.jobs.length });
+    },
+    'jobs:pick': () => ok({ added: [], rejected: [], duplicates: [] }),
+    'library:list': ({ query, sort, offset = 0, limit = 100 }: { query?: string; sort?: string; offset?: number; limit?: number }) => {
+      let items = state.library;
+      if (query) items = items.filter((m) => m.name.toLowerCase().includes(query.toLowerCase()));
+      if (sort === 'oldest') items = [...items].sort((a, b) => a.createdAt - b.createdAt);
+      else if (sort === 'name') items = [...items].sort((a, b) => a.name.localeCompare(b.name));
+      else if (sort === 'triangles') items = [...items].sort((a, b) => b.stats.triangles - a.stats.triangles);
+      return ok({ items: items.slice(offset, offset + limit), total: items.length });
+    },
+    'library:get': ({ id }: { id: string }) => {
+      const model = state.library.find((m) => m.id === id);
+      return model ? ok(model) : fail('not_found', 'That model was not found.');
+    },
+    'library:rename': ({ id, name }: { id: string; name: string }) => {
+      const model = state.library.find((m) => m.id === id)!;
+      model.name = name;
+      return ok(model);
+    },
+    'library:delete': ({ id }: { id: string }) => {
+      state.library = state.library.filter((m) => m.id !== id);
+      return ok({ deleted: true });
+    },
+    'export:model': ({ id, format }: { id: string; format: string }) => ok({ path: `/home/ada/Models/${id}.${format}` }),
+    'shell:reveal': () => ok({ done: true }),
+    'shell:startDrag': () => ok({ done: true }),
+    'shell:openExternal': () => ok({ done: true }),
+  };
+
+  const api: Record<string, unknown> = {
+    on: (event: string, listener: Listener) => {
+      const set = listeners.get(event) ?? new Set();
+      set.add(listener);
+      listeners.set(event, set);
+      return () => set.delete(listener);
+    },
+  };
+  for (const channel of Object.keys(handlers)) {
+    api[channel] = (input: never) => {
+      calls.push({ channel, input });
+      return handlers[channel]!(input);
+    };
+  }
+  const win = window as unknown as Record<string, unknown>;
+  win.api = api;
+  win.__mock = { state, calls, emit };
+}

@@ -1,0 +1,165 @@
+// Every screen in light and dark, from a scripted window.api (see support/mock-app.ts), saved as test
+// artifacts so the look can be reviewed. Also checks what those screens promise: the paused-queue
+// banner offers its fix, a job that needs attention asks before retrying, and the About panel opens.
+import { expect, test, type Page } from '@playwright/test';
+import type { Job } from '../../src/shared/domain';
+import { defaultScenario, openMockApp, type MockScenario } from './support/mock-app';
+
+const NOW = Date.now();
+const job = (id: string, patch: Partial<Job>): Job => ({
+  id,
+  state: 'queued',
+  endpoint: 'tripo3d/tripo/v2.5/image-to-3d',
+  preset: 'standard',
+  inputName: `${id}.jpg`,
+  inputSha256: id,
+  progress: 0,
+  queuePosition: null,
+  message: null,
+  errorCode: null,
+  errorMessage: null,
+  attempts: 1,
+  createdAt: NOW - 120_000,
+  startedAt: null,
+  finishedAt: null,
+  modelId: null,
+  estimatedCostUsd: 0.3,
+  falRequestId: null,
+  ...patch,
+});
+
+const busyJobs: Job[] = [
+  job('ceramic-vase', { state: 'running', progress: 62, message: 'Generating texture', startedAt: NOW - 48_000 }),
+  job('garden-gnome', { state: 'submitted', progress: 10, queuePosition: 3, startedAt: NOW - 9_000 }),
+  job('desk-lamp', { state: 'queued', endpoint: 'fal-ai/trellis', estimatedCostUsd: 0.02 }),
+  job('teapot', { state: 'queued', preset: 'high', estimatedCostUsd: 0.4 }),
+  job('sneaker', { state: 'succeeded', progress: 100, startedAt: NOW - 400_000, finishedAt: NOW - 310_000, modelId: 'm00002' }),
+  job('robot-toy', {
+    state: 'needs_attention',
+    errorCode: 'ambiguous_submit',
+    errorMessage: 'The app closed while sending this job to FAL, so it is not known whether FAL received it.',
+    startedAt: NOW - 900_000,
+    finishedAt: NOW - 880_000,
+  }),
+  job('owl-photo', {
+    state: 'failed',
+    endpoint: 'offline/relief',
+    estimatedCostUsd: 0,
+    errorMessage: 'The object could not be separated from the background. Try a photo on a plain background.',
+    startedAt: NOW - 1_000_000,
+    finishedAt: NOW - 990_000,
+  }),
+  job('helmet', { state: 'canceled', startedAt: NOW - 2_000_000, finishedAt: NOW - 1_990_000 }),
+];
+
+async function shot(page: Page, name: string) {
+  await page.waitForTimeout(150); // let transitions settle (screenshots only; no assertion depends on it)
+  const path = test.info().outputPath(`${name}.png`);
+  await page.screenshot({ path });
+  await test.info().attach(name, { path, contentType: 'image/png' });
+}
+
+async function open(page: Page, scenario: MockScenario, scheme: 'light' | 'dark') {
+  await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+  await openMockApp(page, scenario);
+  await expect(page.getByRole('heading', { name: 'Create', level: 1 })).toBeVisible();
+}
+
+for (const scheme of ['light', 'dark'] as const) {
+  test.describe(`${scheme} theme`, () => {
+    test('create: empty state teaches what to do', async ({ page }) => {
+      await open(page, defaultScenario(), scheme);
+      await expect(page.getByText('Drop images here')).toBeVisible();
+      await expect(page.getByText('Nothing in the queue yet')).toBeVisible();
+      await shot(page, `create-empty-${scheme}`);
+    });
+
+    test('create: a busy queue with every kind of job', async ({ page }) => {
+      await open(page, defaultScenario({ jobs: busyJobs, queue: { status: 'running', message: null, running: 2, queued: 2, resumesAt: null } }), scheme);
+      await expect(page.getByTestId('job-row')).toHaveCount(busyJobs.length);
+      await expect(page.locator('[data-job-id="desk-lamp"]')).toContainText('1st in line');
+      await expect(page.locator('[data-job-id="teapot"]')).toContainText('2nd in line');
+      await expect(page.locator('[data-job-id="garden-gnome"]')).toContainText('3rd in FAL’s queue');
+      await shot(page, `create-queue-${scheme}`);
+    });
+
+    test('create: key rejected banner offers the fix', async ({ page }) => {
+      await open(
+        page,
+        defaultScenario({
+          jobs: busyJobs.slice(2, 4),
+          queue: { status: 'key_rejected', message: 'FAL answered 401: the key was not accepted. Jobs are paused; nothing was charged.', running: 0, queued: 2, resumesAt: null },
+        }),
+        scheme,
+      );
+      const banner = page.getByTestId('queue-banner');
+      await expect(banner).toContainText('FAL did not accept your key');
+      await shot(page, `create-key-rejected-${scheme}`);
+      await banner.getByRole('button', { name: 'Update key' }).click();
+      await expect(page.getByRole('heading', { name: 'Settings', level: 1 })).toBeVisible();
+      await expect(page.getByTestId('key-input')).toBeFocused();
+    });
+
+    test('library: grid and the viewer pane', async ({ page }) => {
+      await open(page, defaultScenario({ library: { generate: 240 } }), scheme);
+      await page.getByRole('button', { name: 'Library' }).click();
+      await expect(page.getByTestId('library-count')).toHaveText('240 models');
+      await expect(page.getByTestId('model-card').first()).toBeVisible();
+      await shot(page, `library-grid-${scheme}`);
+      await page.getByTestId('model-card').nth(1).click();
+      await expect(page.getByTestId('model-details')).toBeVisible();
+      await expect(page.locator('.mv[data-status="ready"]')).toBeVisible({ timeout: 30_000 });
+      await shot(page, `library-details-${scheme}`);
+    });
+
+    test('settings', async ({ page }) => {
+      await open(page, defaultScenario(), scheme);
+      await page.getByRole('button', { name: 'Settings' }).click();
+      await expect(page.getByTestId('key-status')).toContainText('Key ending in f3a9');
+      await shot(page, `settings-${scheme}`);
+      await page.getByRole('main').evaluate((main) => main.scrollTo(0, main.scrollHeight));
+      await shot(page, `settings-bottom-${scheme}`);
+    });
+  });
+}
+
+test('create: no key offers the offline generator, which switches the chooser', async ({ page }) => {
+  const scenario = defaultScenario({
+    keyStatus: { set: false, last4: null, source: null, backend: 'gnome_libsecret', needsReentry: false, weakProtection: false },
+    jobs: busyJobs.slice(2, 4),
+    queue: { status: 'no_key', message: null, running: 0, queued: 2, resumesAt: null },
+  });
+  await open(page, scenario, 'light');
+  await expect(page.getByTestId('queue-banner')).toContainText('Add a FAL key to start these jobs');
+  await shot(page, 'create-no-key-light');
+  await page.getByTestId('queue-banner').getByRole('button', { name: 'Use offline generator' }).click();
+  await expect(page.getByTestId('model-select')).toHaveValue('offline/relief');
+  await expect(page.getByTestId('price-estimate')).toContainText('Free');
+});
+
+test('a job that needs attention explains itself and asks before retrying', async ({ page }) => {
+  await open(page, defaultScenario({ jobs: busyJobs }), 'light');
+  const row = page.locator('[data-job-id="robot-toy"]');
+  await expect(row).toContainText('not known whether FAL received it');
+  await row.getByRole('button', { name: 'Review and retry…' }).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog).toContainText('charged again');
+  await shot(page, 'retry-confirm-light');
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  await row.getByRole('button', { name: 'Review and retry…' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: /^Retry/ }).click();
+  await expect(row).toHaveAttribute('data-state', 'queued');
+  const retryCall = await page.evaluate(() => (window as unknown as { __mock: { calls: { channel: string; input: unknown }[] } }).__mock.calls.filter((c) => c.channel === 'jobs:retry'));
+  expect(retryCall).toEqual([{ channel: 'jobs:retry', input: { id: 'robot-toy', confirm: true } }]);
+});
+
+test('the About button opens app info; Escape closes it', async ({ page }) => {
+  await open(page, defaultScenario(), 'dark');
+  await page.getByRole('button', { name: /about/i }).click();
+  await expect(page.getByTestId('app-info')).toBeVisible();
+  await expect(page.getByTestId('app-data-dir')).toHaveText('/home/ada/.config/image2model');
+  await shot(page, 'about-dark');
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('app-info')).toBeHidden();
+});

@@ -1,0 +1,69 @@
+// The main logger redacts the current key(s) from every line, whatever shape the detail has.
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/main/logger';
+
+const KEY = 'a1b2c3d4-e5f6:9f8e7d6c5b4a39281706f5e4d3c2b1a0';
+const SECRET = KEY.split(':')[1]!;
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'i2m-log-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('main logger', () => {
+  it('redacts the key and its secret half from messages, errors and objects', () => {
+    const logger = createLogger(dir, { secrets: () => [KEY], echoErrors: false });
+    logger.info(`calling with Key ${KEY}`);
+    logger.warn('header', { headers: { authorization: `Key ${KEY}` }, nested: [{ s: SECRET }] });
+    const error = new Error(`401 for ${KEY}`);
+    logger.error('failed', error);
+    logger.error('secret only', `...${SECRET}...`);
+    logger.info('url', { url: `https://x/?key=${encodeURIComponent(KEY)}` });
+    const text = readFileSync(logger.file, 'utf8');
+    expect(text).not.toContain(KEY);
+    expect(text).not.toContain(SECRET);
+    expect(text).not.toContain(encodeURIComponent(KEY));
+    expect(text.match(/\[redacted/g)!.length).toBeGreaterThanOrEqual(5);
+    expect(text.match(/^\d{4}-\d\d-\d\dT/gm)).toHaveLength(5);
+  });
+
+  it('follows the key as it changes', () => {
+    let current: string | null = null;
+    const logger = createLogger(dir, { secrets: () => [current], echoErrors: false });
+    logger.info('no key yet');
+    current = 'new-key-abcdefghijklmnop';
+    logger.info(`got ${current}`);
+    expect(readFileSync(logger.file, 'utf8')).not.toContain('new-key-abcdefghijklmnop');
+  });
+
+  it('drops a line rather than write it unredacted when the secret source fails', () => {
+    const logger = createLogger(dir, {
+      secrets: () => {
+        throw new Error('vault broke');
+      },
+      echoErrors: false,
+    });
+    logger.info(`key ${KEY}`);
+    const text = readFileSync(logger.file, 'utf8');
+    expect(text).not.toContain(KEY);
+    expect(text).toMatch(/dropped/);
+  });
+
+  it('logs circular details without throwing', () => {
+    const logger = createLogger(dir, { echoErrors: false });
+    const loop: Record<string, unknown> = { name: 'loop' };
+    loop.self = loop;
+    expect(() => logger.info('circular', loop)).not.toThrow();
+  });
+
+  it('rotates a log that grew too big', () => {
+    writeFileSync(join(dir, 'main.log'), 'x'.repeat(2000));
+    const logger = createLogger(dir, { maxBytes: 1000, echoErrors: false });
+    logger.info('fresh');
+    expect(statSync(join(dir, 'main.log.1')).size).toBe(2000);
+    expect(readFileSync(logger.file, 'utf8')).toMatch(/fresh/);
+  });
+});
