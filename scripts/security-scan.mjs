@@ -134,8 +134,13 @@ function stageInputs() {
   cpSync(join(root, 'package.json'), join(stage, 'package.json'));
   const built = !srcOnly && existsSync(join(outDir, 'main')) && existsSync(join(outDir, 'renderer', 'index.html'));
   if (built) {
-    // Staged as out/ whatever its real name, so the answers' file patterns apply.
-    cpSync(outDir, join(stage, 'out'), { recursive: true });
+    // Staged as out/ whatever its real name, so the answers' file patterns apply. The renderer's
+    // bundled scripts are left out: they are React and three.js plus our renderer code, which is
+    // scanned from src/, and the scanner's old parser cannot read modern library syntax (class static
+    // blocks). The renderer's index.html (its CSP) is scanned.
+    cpSync(join(outDir, 'main'), join(stage, 'out', 'main'), { recursive: true });
+    cpSync(join(outDir, 'renderer', 'index.html'), join(stage, 'out', 'renderer', 'index.html'));
+    if (existsSync(join(outDir, 'preload'))) cpSync(join(outDir, 'preload'), join(stage, 'out', 'preload'), { recursive: true });
     // The scanner skips .cjs files: give the shipped preload a name it reads.
     const preload = join(stage, 'out', 'preload', 'index.cjs');
     if (existsSync(preload)) cpSync(preload, join(stage, 'out', 'preload', 'index.js'));

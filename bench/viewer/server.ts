@@ -29,8 +29,8 @@ export interface HarnessServer {
   harnessUrl: string;
   /** URL of the <model-viewer> comparison page. */
   modelViewerUrl: string;
-  /** Serves `bytes` at /models/<name> and returns its URL. */
-  addModel(name: string, bytes: Uint8Array): string;
+  /** Serves `bytes` at /models/<name> (after `delayMs`, to hold a load in flight) and returns its URL. */
+  addModel(name: string, bytes: Uint8Array, options?: { delayMs?: number }): string;
   /** Paths requested so far (tests check that nothing unexpected was fetched). */
   requests: string[];
   close(): Promise<void>;
@@ -43,7 +43,7 @@ function sendFile(res: ServerResponse, path: string): void {
 
 export async function startHarnessServer(harnessDir: string): Promise<HarnessServer> {
   const root = resolve(harnessDir);
-  const models = new Map<string, Uint8Array>();
+  const models = new Map<string, { bytes: Uint8Array; delayMs: number }>();
   const requests: string[] = [];
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
@@ -51,8 +51,10 @@ export async function startHarnessServer(harnessDir: string): Promise<HarnessSer
     requests.push(path);
     const model = path.startsWith('/models/') ? models.get(path.slice('/models/'.length)) : undefined;
     if (model) {
-      res.writeHead(200, { 'content-type': MIME['.glb']!, 'content-length': model.byteLength, 'cache-control': 'no-store' });
-      res.end(model);
+      setTimeout(() => {
+        res.writeHead(200, { 'content-type': MIME['.glb']!, 'content-length': model.bytes.byteLength, 'cache-control': 'no-store' });
+        res.end(model.bytes);
+      }, model.delayMs);
       return;
     }
     const extra = EXTRA_FILES[path];
@@ -70,8 +72,8 @@ export async function startHarnessServer(harnessDir: string): Promise<HarnessSer
     origin,
     harnessUrl: `${origin}/harness.html`,
     modelViewerUrl: `${origin}/model-viewer.html`,
-    addModel: (name, bytes) => {
-      models.set(name, bytes);
+    addModel: (name, bytes, options) => {
+      models.set(name, { bytes, delayMs: options?.delayMs ?? 0 });
       return `${origin}/models/${encodeURIComponent(name)}`;
     },
     requests,

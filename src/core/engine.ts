@@ -609,8 +609,14 @@ export function createEngine(deps: EngineDeps): Engine {
     waitForIdle() {
       return new Promise<void>((resolve) => {
         const check = () => {
-          const counts = store.counts();
-          if (counts.queued + counts.active === 0 && scheduler.activeCount === 0) {
+          let idle: boolean;
+          try {
+            const counts = store.counts();
+            idle = counts.queued + counts.active === 0 && scheduler.activeCount === 0;
+          } catch {
+            idle = true; // closed: nothing will run any more
+          }
+          if (idle) {
             clearInterval(timer);
             off();
             resolve();

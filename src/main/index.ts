@@ -17,7 +17,7 @@ import { createLogger } from './logger';
 import { installAppMenu } from './menu';
 import { createElectronPlatform } from './platform';
 import { FILE_BASE_URL, registerFileScheme, serveLibraryFiles } from './protocol';
-import { denyAllPermissions, lockDownContents } from './security';
+import { blockRemoteRequests, denyAllPermissions, lockDownContents } from './security';
 import { createElectronSettingsStore } from './settings-store';
 import { createMainWindow } from './window';
 import { createWindowStateKeeper, type WindowStateKeeper } from './window-state';
@@ -71,6 +71,7 @@ if (!app.requestSingleInstanceLock()) {
 
   const start = async () => {
     denyAllPermissions();
+    blockRemoteRequests();
     const dataDir = app.getPath('userData');
     const keys = createElectronKeyVault(dataDir);
     const logger = createLogger(join(dataDir, 'logs'), { secrets: () => keys.secrets() });

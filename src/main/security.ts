@@ -69,3 +69,25 @@ export function denyAllPermissions(target: Session = session.defaultSession): vo
   target.setDisplayMediaRequestHandler((_request, callback) => callback({}));
   target.on('will-download', (event) => event.preventDefault());
 }
+
+/** URL patterns of every request that would leave the machine (or reach a local server). */
+export const NETWORK_URL_PATTERNS = ['http://*/*', 'https://*/*', 'ws://*/*', 'wss://*/*'];
+
+/**
+ * No remote content, enforced below the CSP: the page's session may not make any http(s)/ws(s)
+ * request at all, except to the dev server while developing. FAL is called by the main process
+ * through Node's own HTTP stack, which this does not touch.
+ */
+export function blockRemoteRequests(target: Session = session.defaultSession, dev: string | undefined = devServerUrl()): void {
+  const devOrigin = dev ? new URL(dev).origin : null;
+  target.webRequest.onBeforeRequest({ urls: NETWORK_URL_PATTERNS }, (details, callback) => {
+    let allowed = false;
+    try {
+      allowed = devOrigin !== null && new URL(details.url.replace(/^ws/, 'http')).origin === devOrigin;
+    } catch {
+      allowed = false;
+    }
+    callback({ cancel: !allowed });
+  });
+}
+

@@ -18,6 +18,17 @@ export const SettingsSchema = z.object({
   maxLongSide: z.number().int().min(256).max(8192).default(2048),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
-export const SettingsPatchSchema = SettingsSchema.partial().strict();
+type SettingsShape = typeof SettingsSchema.shape;
+/**
+ * A partial update: exactly the keys given. Built from the fields without their defaults, because zod 4
+ * applies a default even inside `.partial()`, which made every patch reset all other settings.
+ */
+export const SettingsPatchSchema = z
+  .object(
+    Object.fromEntries(Object.entries(SettingsSchema.shape).map(([key, field]) => [key, field.unwrap().optional()])) as {
+      [K in keyof SettingsShape]: z.ZodOptional<ReturnType<SettingsShape[K]['unwrap']>>;
+    },
+  )
+  .strict();
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
 export const DEFAULT_SETTINGS: Settings = SettingsSchema.parse({});

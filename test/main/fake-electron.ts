@@ -93,6 +93,12 @@ export class FakeBrowserWindow extends EventEmitter {
 }
 
 export class FakeSession extends EventEmitter {
+  beforeRequest: { filter: { urls: string[] }; listener: (details: { url: string }, callback: (response: { cancel?: boolean }) => void) => void } | null = null;
+  webRequest = {
+    onBeforeRequest: (filter: { urls: string[] }, listener: NonNullable<FakeSession['beforeRequest']>['listener']) => {
+      this.beforeRequest = { filter, listener };
+    },
+  };
   permissionRequestHandler: ((wc: unknown, permission: string, callback: (granted: boolean) => void, details?: unknown) => void) | null = null;
   permissionCheckHandler: ((...args: unknown[]) => boolean) | null = null;
   devicePermissionHandler: ((...args: unknown[]) => boolean) | null = null;

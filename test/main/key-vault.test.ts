@@ -156,3 +156,50 @@ function stub(available: boolean, backend: string) {
     decryptString: () => '',
   };
 }
+
+describe('key channels over the Electron vault, against the fake FAL server', () => {
+  it('sets, tests (accepted / rejected), reports status without the key, and clears', async () => {
+    const { startFakeFal } = await import('../fake-fal/server');
+    const { createHandlers } = await import('../../src/core/services');
+    const { createDispatcher } = await import('../../src/core/ipc/dispatch');
+    const { createFileSettingsStore } = await import('../../src/core/settings/file-store');
+    const { createHeadlessPlatform } = await import('../../src/core/platform');
+    const fakeFal = await startFakeFal({ acceptedKeys: [KEY] });
+    try {
+      const settings = createFileSettingsStore(join(dir, 'settings.json'));
+      settings.set({ falProxyUrl: fakeFal.url });
+      let keyChanges = 0;
+      const engine = { keyChanged: () => keyChanges++ } as unknown as Parameters<typeof createHandlers>[0]['engine'];
+      const dispatch = createDispatcher(
+        createHandlers({
+          engine,
+          keys: open(),
+          settings,
+          platform: createHeadlessPlatform(),
+          appInfo: { name: 'Image2Model', version: '0', dataDir: dir, fileBaseUrl: 'i2m://library/', platform: 'linux', transport: 'electron' },
+        }),
+      );
+      const seen: unknown[] = [];
+      const run = async (channel: string, input?: unknown) => {
+        const result = await dispatch(channel, input);
+        seen.push(result);
+        return result;
+      };
+      expect(await run('key:test')).toMatchObject({ ok: true, data: { result: 'no_key' } });
+      expect(await run('key:set', { key: `  ${KEY}  ` })).toMatchObject({ ok: true, data: { set: true, last4: 'cdef', source: 'stored' } });
+      expect(await run('key:test')).toMatchObject({ ok: true, data: { result: 'accepted' } });
+      expect(await run('key:set', { key: 'wrong-key-0123456789' })).toMatchObject({ ok: true });
+      expect(await run('key:test')).toMatchObject({ ok: true, data: { result: 'rejected' } });
+      expect(await run('key:set', { key: 'bad key with spaces' })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+      expect(await run('key:clear')).toMatchObject({ ok: true, data: { set: false } });
+      expect(keyChanges).toBe(3);
+      const text = JSON.stringify(seen);
+      expect(text).not.toContain(KEY);
+      expect(text).not.toContain('wrong-key-0123456789');
+      // FAL did see both keys: the probe is a real authenticated call.
+      expect(fakeFal.requests.map((r) => r.authorization)).toEqual([`Key ${KEY}`, 'Key wrong-key-0123456789']);
+    } finally {
+      await fakeFal.close();
+    }
+  });
+});

@@ -67,3 +67,13 @@ describe('main logger', () => {
     expect(readFileSync(logger.file, 'utf8')).toMatch(/fresh/);
   });
 });
+
+describe('main logger without a known key', () => {
+  it('still hides Authorization header values', () => {
+    const other = 'zzzzzzzz-0000:1111222233334444';
+    const logger = createLogger(dir, { secrets: () => [], echoErrors: false });
+    logger.warn('request', { headers: { Authorization: `Key ${other}` } });
+    logger.warn(`authorization: Key ${other}`);
+    expect(readFileSync(logger.file, 'utf8')).not.toContain(other);
+  });
+});

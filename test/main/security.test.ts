@@ -4,7 +4,7 @@ import { fake, FakeBrowserWindow, FakeSession, FakeWebContents } from './fake-el
 
 vi.mock('electron', async () => (await import('./fake-electron')).electronModule());
 
-const { denyAllPermissions, devServerUrl, isTrustedRendererUrl, lockDownContents, rendererFileUrl } = await import('../../src/main/security');
+const { blockRemoteRequests, denyAllPermissions, devServerUrl, isTrustedRendererUrl, lockDownContents, rendererFileUrl, NETWORK_URL_PATTERNS } = await import('../../src/main/security');
 const { isAllowedExternalUrl, openExternalIfAllowed } = await import('../../src/main/external');
 const { createMainWindow } = await import('../../src/main/window');
 
@@ -132,6 +132,32 @@ describe('denyAllPermissions', () => {
   it('hardens the default session when none is given', () => {
     denyAllPermissions();
     expect(fake.defaultSession.permissionRequestHandler).not.toBeNull();
+  });
+});
+
+describe('blockRemoteRequests', () => {
+  const decide = (session: FakeSession, url: string) => {
+    const answers: { cancel?: boolean }[] = [];
+    session.beforeRequest!.listener({ url }, (response) => answers.push(response));
+    return answers[0]?.cancel;
+  };
+
+  it('cancels every http(s) and ws(s) request of the page', () => {
+    const session = new FakeSession();
+    blockRemoteRequests(session as unknown as Electron.Session, undefined);
+    expect(session.beforeRequest!.filter.urls).toEqual(NETWORK_URL_PATTERNS);
+    for (const url of ['https://fal.ai/', 'http://127.0.0.1:8080/x', 'wss://evil.example/socket', 'http://localhost:5173/']) {
+      expect(decide(session, url), url).toBe(true);
+    }
+  });
+
+  it('lets the dev server through while developing, and nothing else', () => {
+    const session = new FakeSession();
+    blockRemoteRequests(session as unknown as Electron.Session, 'http://localhost:5173/');
+    expect(decide(session, 'http://localhost:5173/src/main.tsx')).toBe(false);
+    expect(decide(session, 'ws://localhost:5173/')).toBe(false);
+    expect(decide(session, 'http://localhost:5174/')).toBe(true);
+    expect(decide(session, 'https://cdn.example/three.js')).toBe(true);
   });
 });
 

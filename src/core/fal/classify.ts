@@ -176,12 +176,11 @@ function classifyTransport(error: unknown, phase: FalPhase): Classification {
 
 /** The first errno-style code in the error's chain (`code`, `cause`, or our `original`). */
 export function networkCode(error: unknown): string | null {
+  if (error instanceof FalTransportError) return error.netCode ?? networkCode(error.original);
   let current: unknown = error;
   for (let depth = 0; depth < 6 && isRecord(current); depth++) {
-    if (error instanceof FalTransportError && current === error) {
-      if (error.netCode) return error.netCode;
-    } else if (typeof current.code === 'string' && /^[A-Z][A-Z0-9_]+$/.test(current.code)) return current.code;
-    current = current.original ?? current.cause;
+    if (typeof current.code === 'string' && /^[A-Z][A-Z0-9_]+$/.test(current.code)) return current.code;
+    current = current.cause;
   }
   return null;
 }

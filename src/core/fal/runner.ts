@@ -250,40 +250,53 @@ class JobRun {
     const parsed = model.parseOutput(result.data);
     if ('error' in parsed) throw new JobFailure('unexpected_output', `FAL's answer did not contain a model: ${parsed.error}`, true);
     this.write({ message: 'Downloading the model' });
-    const download = await this.step('download', () =>
-      downloadToFile(parsed.glb.url, this.deps.dirs.downloads, {
-        maxBytes: this.deps.policy.maxDownloadBytes,
-        timeoutMs: this.deps.policy.downloadTimeoutMs,
-        fetch: this.deps.fetch,
-        signal,
-      }),
-    );
+    // The preview travels alongside the model; it is kept only if the model makes it in.
+    const preview = parsed.preview ? this.downloadPreview(parsed.preview, signal) : Promise.resolve(null);
     try {
-      const preview = parsed.preview ? await this.fetchPreview(parsed.preview, signal) : null;
-      await this.storeModel(download.bytes, preview, this.row.estimatedCostUsd);
+      const download = await this.step('download', () =>
+        downloadToFile(parsed.glb.url, this.deps.dirs.downloads, {
+          maxBytes: this.deps.policy.maxDownloadBytes,
+          timeoutMs: this.deps.policy.downloadTimeoutMs,
+          fetch: this.deps.fetch,
+          signal,
+        }),
+      );
+      try {
+        await this.storeModel(download.bytes, async () => this.storePreview(await preview), this.row.estimatedCostUsd);
+      } finally {
+        await unlinkQuietly(download.path);
+      }
     } finally {
-      await unlinkQuietly(download.path);
+      const staged = await preview;
+      if (staged) await unlinkQuietly(staged.path);
     }
   }
 
-  /** FAL's preview image, kept when it can be had; never fails the job. */
-  private async fetchPreview(ref: FalFileRef, signal: AbortSignal): Promise<string | null> {
+  /** FAL's preview image; never fails the job (null when it cannot be had). */
+  private async downloadPreview(ref: FalFileRef, signal: AbortSignal): Promise<{ path: string; bytes: Uint8Array } | null> {
     try {
-      const download = await downloadToFile(ref.url, this.deps.dirs.downloads, {
+      return await downloadToFile(ref.url, this.deps.dirs.downloads, {
         maxBytes: this.deps.policy.maxPreviewBytes,
         timeoutMs: Math.min(60_000, this.deps.policy.downloadTimeoutMs),
         fetch: this.deps.fetch,
         signal,
       });
-      try {
-        const ext = imageExtension(download.bytes);
-        if (!ext) throw new Error('not a PNG, JPEG or WebP image');
-        return (await storeByContentHash(this.deps.dirs.previews, download.bytes, ext)).path;
-      } finally {
-        await unlinkQuietly(download.path);
-      }
     } catch (error) {
-      throwIfAborted(signal);
+      if (!signal.aborted) this.log(`Preview image not kept: ${this.describe(error)}`);
+      return null;
+    }
+  }
+
+  private async storePreview(download: { bytes: Uint8Array } | null): Promise<string | null> {
+    if (!download) return null;
+    const ext = imageExtension(download.bytes);
+    if (!ext) {
+      this.log('Preview image not kept: not a PNG, JPEG or WebP image');
+      return null;
+    }
+    try {
+      return (await storeByContentHash(this.deps.dirs.previews, download.bytes, ext)).path;
+    } catch (error) {
       this.log(`Preview image not kept: ${this.describe(error)}`);
       return null;
     }
@@ -312,12 +325,12 @@ class JobRun {
     }
     throwIfAborted(this.signal);
     this.write({ state: 'downloading', progress: PROGRESS.downloading, message: 'Storing the model' });
-    await this.storeModel(result.glb, null, 0);
+    await this.storeModel(result.glb, async () => null, 0);
   }
 
   // ---- library -----------------------------------------------------------------------------------
 
-  private async storeModel(bytes: Uint8Array, previewPath: string | null, costUsd: number | null): Promise<void> {
+  private async storeModel(bytes: Uint8Array, preview: () => Promise<string | null>, costUsd: number | null): Promise<void> {
     this.write({ progress: PROGRESS.validating, message: 'Checking the model' });
     const validation = await validateGlb(bytes);
     if (!validation.ok) {
@@ -325,6 +338,7 @@ class JobRun {
     }
     this.write({ progress: PROGRESS.storing, message: 'Adding the model to the library' });
     const stored = await storeByContentHash(this.deps.dirs.library, bytes, 'glb');
+    const previewPath = await preview();
     const now = this.deps.now();
     const modelId = randomUUID();
     const row = this.row;

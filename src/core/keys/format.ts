@@ -1,5 +1,6 @@
 // What a FAL key must look like before we store it, and how to keep it out of logs.
 import { AppError } from '../../shared/result';
+import { redactSecrets } from '../fal/redact';
 
 export const MIN_KEY_LENGTH = 10;
 
@@ -27,9 +28,12 @@ export function redact(text: string, key: string | null | undefined): string {
   return out;
 }
 
-/** `redact` for several secrets at once (the stored key and FAL_KEY from the environment). */
+/**
+ * `redact` for several secrets at once (the stored key, FAL_KEY from the environment, keys replaced
+ * during this run), plus any `Authorization: Key ...` value whatever key it carries.
+ */
 export function redactAll(text: string, keys: readonly (string | null | undefined)[]): string {
   // Longest first, so a key that contains another is replaced whole.
   const sorted = [...new Set(keys.filter((k): k is string => !!k))].sort((a, b) => b.length - a.length);
-  return sorted.reduce((out, key) => redact(out, key), text);
+  return redactSecrets(sorted.reduce((out, key) => redact(out, key), text), null);
 }

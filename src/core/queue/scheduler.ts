@@ -145,14 +145,15 @@ export class Scheduler {
   private launch(row: JobRow): void {
     const controller = new AbortController();
     const { store, now, leaseMs } = this.opts;
+    // Beats until the worker returns, also while it carries out a cancel or releases the job.
     const heartbeat = setInterval(() => {
-      if (controller.signal.aborted) return;
       let beat: { held: boolean; cancelRequested: boolean };
       try {
         beat = store.heartbeat(row.id, row.fence, now(), leaseMs);
       } catch {
         return; // busy database: the next beat tries again, the lease has slack
       }
+      if (controller.signal.aborted) return;
       if (!beat.held) controller.abort(new WorkerInterrupt('lease_lost'));
       else if (beat.cancelRequested) controller.abort(new WorkerInterrupt('cancel'));
     }, this.opts.heartbeatMs);

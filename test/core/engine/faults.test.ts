@@ -209,9 +209,7 @@ describe('failures that end the job', () => {
 
   it('a missing preview image is not fatal', async () => {
     h = await createHarness();
-    // The GLB is fetched first: let it through and make the preview (second file) expire.
-    let files = 0;
-    h.fake.script({ op: 'file', when: () => ++files === 2, fault: { kind: 'expired' } });
+    h.fake.script({ op: 'file', when: (ctx) => ctx.targetUrl.endsWith('/preview.png'), fault: { kind: 'expired' } });
     const id = await addOne(h.engine);
     await h.engine.waitForIdle();
     const job = h.engine.getJob(id)!;

@@ -93,7 +93,7 @@ describe('retry', () => {
     const id = await addOne(h.engine);
     await h.engine.waitForIdle();
     expect(h.engine.getJob(id)).toMatchObject({ state: 'failed', errorCode: 'server_error' });
-    await h.engine.retry(id);
+    await h.engine.retry(id, {});
     await h.engine.waitForIdle();
     expect(h.engine.getJob(id)!.state).toBe('succeeded');
     expect(h.fake.submissions).toHaveLength(1);
@@ -103,8 +103,8 @@ describe('retry', () => {
     h = await createHarness();
     const id = await addOne(h.engine);
     await h.engine.waitForIdle();
-    await expect(h.engine.retry(id)).rejects.toMatchObject({ code: 'conflict' });
-    await expect(h.engine.retry('nope')).rejects.toMatchObject({ code: 'not_found' });
+    await expect(h.engine.retry(id, {})).rejects.toMatchObject({ code: 'conflict' });
+    await expect(h.engine.retry('nope', {})).rejects.toMatchObject({ code: 'not_found' });
   });
 });
 
@@ -155,7 +155,7 @@ describe('restart and crash recovery', () => {
     await h.engine.waitForIdle();
     expect(h.fake.submissions).toHaveLength(0);
 
-    await expect(h.engine.retry(id)).rejects.toMatchObject({ code: 'confirmation_required' });
+    await expect(h.engine.retry(id, {})).rejects.toMatchObject({ code: 'confirmation_required' });
     expect(h.engine.getJob(id)!.state).toBe('needs_attention');
     await h.engine.retry(id, { confirm: true });
     await h.engine.waitForIdle();

@@ -51,6 +51,15 @@ export function describeSettingsStore(name: string, subject: StoreUnderTest): vo
       expect(JSON.parse(readFileSync(subject.file(dir), 'utf8')).version).toBe(SETTINGS_VERSION);
     });
 
+    it('changes only the keys a patch names', () => {
+      const store = subject.open(dir);
+      store.set({ concurrency: 5, falProxyUrl: 'http://127.0.0.1:9/fal', theme: 'light' });
+      const after = store.set({ theme: 'dark' });
+      expect(after).toEqual({ ...DEFAULT_SETTINGS, concurrency: 5, falProxyUrl: 'http://127.0.0.1:9/fal', theme: 'dark' });
+      expect(subject.open(dir).get()).toEqual(after);
+      expect(store.set({ falProxyUrl: null }).falProxyUrl).toBeNull();
+    });
+
     it('refuses invalid patches with invalid_input and changes nothing', () => {
       const store = subject.open(dir);
       const bad: unknown[] = [

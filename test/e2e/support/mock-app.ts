@@ -61,7 +61,11 @@ export function defaultScenario(overrides: Partial<MockScenario> = {}): MockScen
   };
 }
 
-const hueOf = (id: string) => [...id].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 360, 7);
+/** Spreads neighbouring ids (m00001, m00002...) across the colour wheel. */
+const hueOf = (id: string) => {
+  const n = [...id].reduce((h, c) => (Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0), 2166136261);
+  return (n % 24) * 15;
+};
 
 /** A soft "rendered object" preview: a shaded blob in a hue picked from the id. */
 function previewSvg(id: string): string {

@@ -34,6 +34,17 @@ export function formatDate(epochMs: number, now = Date.now()): string {
   return dateFormat.format(date);
 }
 
+const shortFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
+
+/** Compact for cards: "14:03" today, "Nov 20" this year, "Nov 20, 2025" before. */
+export function formatShortDate(epochMs: number, now = Date.now()): string {
+  const date = new Date(epochMs);
+  const today = new Date(now);
+  if (today.toDateString() === date.toDateString()) return timeFormat.format(date);
+  if (today.getFullYear() === date.getFullYear()) return shortFormat.format(date);
+  return dateFormat.format(date);
+}
+
 export function formatDateTime(epochMs: number): string {
   return dateTimeFormat.format(new Date(epochMs));
 }

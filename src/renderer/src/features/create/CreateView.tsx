@@ -55,6 +55,7 @@ export function CreateView({ jobs, queue, intake, dragging, keySet, now }: Creat
           endpoint={settings.defaultModel}
           preset={settings.defaultPreset}
           keySet={keySet}
+          showKeyHint={!queue || queue.status === 'running'}
           onChange={(choice) =>
             void choose({
               ...(choice.endpoint ? { defaultModel: choice.endpoint } : {}),

@@ -13,12 +13,14 @@ export interface ModelChooserProps {
   endpoint: string;
   preset: Preset;
   keySet: boolean;
+  /** False while the queue banner already explains the missing key. */
+  showKeyHint: boolean;
   onChange(choice: { endpoint?: string; preset?: Preset }): void;
   onSetKey(): void;
 }
 
 
-export function ModelChooser({ models, endpoint, preset, keySet, onChange, onSetKey }: ModelChooserProps) {
+export function ModelChooser({ models, endpoint, preset, keySet, showKeyHint, onChange, onSetKey }: ModelChooserProps) {
   const selectId = useId();
   const presetName = useId();
   const model = models.find((m) => m.id === endpoint) ?? models[0];
@@ -26,7 +28,7 @@ export function ModelChooser({ models, endpoint, preset, keySet, onChange, onSet
   const presetSummary = model?.presets.find((p) => p.name === preset)?.summary;
   const fal = models.filter((m) => m.provider === 'fal');
   const offline = models.filter((m) => m.provider === 'offline');
-  const needsKey = model?.provider === 'fal' && !keySet;
+  const needsKey = showKeyHint && model?.provider === 'fal' && !keySet;
 
   return (
     <section className="card chooser" aria-label="Generator">

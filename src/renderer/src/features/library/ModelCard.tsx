@@ -4,7 +4,7 @@ import type { LibraryModel } from '../../../../shared/domain';
 import { useApp } from '../../app-context';
 import { Icon } from '../../components/Icon';
 import { fileUrl } from '../../lib/files';
-import { formatCount, formatDate } from '../../lib/format';
+import { formatCount, formatDate, formatShortDate } from '../../lib/format';
 import { startModelDrag } from './drag-out';
 
 export interface ModelCardProps {
@@ -20,7 +20,15 @@ export interface ModelCardProps {
 
 export const ModelCard = memo(function ModelCard({ model, index, total, selected, focusable, onOpen, onDelete, onFocusIndex }: ModelCardProps) {
   const { info, modelLabel } = useApp();
-  const [previewBroken, setPreviewBroken] = useState(false);
+  // The rendered preview if there is one, else the source photo, else a placeholder.
+  const [thumbFailed, setThumbFailed] = useState<'preview' | 'source' | null>(null);
+  const thumb =
+    model.hasPreview && thumbFailed === null
+      ? fileUrl(info.fileBaseUrl, 'preview', model.id)
+      : model.jobId && thumbFailed !== 'source'
+        ? fileUrl(info.fileBaseUrl, 'input', model.jobId)
+        : null;
+  const thumbKind = thumb?.includes('/preview/') ? 'preview' : 'source';
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.key === 'Delete' || (event.key === 'Backspace' && (event.metaKey || event.ctrlKey))) {
       event.preventDefault();
@@ -43,9 +51,9 @@ export const ModelCard = memo(function ModelCard({ model, index, total, selected
         onFocus={() => onFocusIndex(index)}
         onKeyDown={onKeyDown}
       >
-        <div className="model-thumb">
-          {model.hasPreview && !previewBroken ? (
-            <img src={fileUrl(info.fileBaseUrl, 'preview', model.id)} alt="" loading="lazy" draggable={false} onError={() => setPreviewBroken(true)} />
+        <div className={`model-thumb model-thumb-${thumb ? thumbKind : 'none'}`}>
+          {thumb ? (
+            <img key={thumb} src={thumb} alt="" loading="lazy" draggable={false} onError={() => setThumbFailed(thumbKind)} />
           ) : (
             <Icon name="cube" size={34} />
           )}
@@ -55,11 +63,11 @@ export const ModelCard = memo(function ModelCard({ model, index, total, selected
             {model.name}
           </span>
           <span className="model-meta">
-            <span>{formatDate(model.createdAt)}</span>
-            <span aria-hidden="true">·</span>
             <span className="model-meta-model">{modelLabel(model.endpoint)}</span>
           </span>
           <span className="model-meta">
+            <span>{formatShortDate(model.createdAt)}</span>
+            <span aria-hidden="true">·</span>
             <span>{formatCount(model.stats.triangles)} triangles</span>
           </span>
         </div>

@@ -57,7 +57,7 @@ export function JobRow({ job, localPosition, modelLabel, now, onCancel, onRetry,
         </div>
         <div className="job-meta faint">
           {modelLabel} · {PRESET_LABEL[job.preset]}
-          {job.estimatedCostUsd !== null && ` · ≈ ${formatUsd(job.estimatedCostUsd)}`}
+          {job.estimatedCostUsd !== null && (job.estimatedCostUsd === 0 ? ' · Free' : ` · ≈ ${formatUsd(job.estimatedCostUsd)}`)}
           {job.attempts > 1 && ` · attempt ${job.attempts}`}
         </div>
         {job.state !== 'needs_attention' && <ProgressBar value={progressValue(job)} label={`${name} progress`} tone={barTone} />}

@@ -53,7 +53,7 @@ export function jobDetail(job: Job, localPosition: number | null): string {
     case 'succeeded':
       return 'Saved to your library';
     case 'canceled':
-      return job.message ?? 'Canceled';
+      return 'Stopped before it finished. Retry to run it again.';
     case 'failed':
     case 'needs_attention':
       return job.errorMessage ?? job.message ?? 'Something went wrong';

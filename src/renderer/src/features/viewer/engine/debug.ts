@@ -1,5 +1,5 @@
-// Exposes a viewer's internals on `window.__viewerDebug` in dev and test builds only (the
-// production build drops this code: the condition is a compile-time constant).
+// Exposes a viewer's internals on `window.__viewerDebug` in any non-production mode (dev server,
+// harness builds); the production build drops this code: the condition is a compile-time constant.
 import type { WebGLRenderer } from 'three';
 import type { GpuMemory, ViewerDebug, ViewerDisposal } from './debug-types';
 
@@ -10,7 +10,7 @@ declare global {
   }
 }
 
-export const DEBUG_HOOKS = import.meta.env.DEV || import.meta.env.MODE === 'test';
+export const DEBUG_HOOKS = import.meta.env.DEV || import.meta.env.MODE !== 'production';
 
 export function gpuMemory(renderer: WebGLRenderer): GpuMemory {
   const { memory, programs } = renderer.info;

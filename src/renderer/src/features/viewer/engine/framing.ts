@@ -46,6 +46,11 @@ export function fitDistance(camera: PerspectiveCamera, radius: number): number {
 
 /** Points camera and controls at the bounds and saves that pose as the one Reset returns to. */
 export function frameBounds(camera: PerspectiveCamera, controls: OrbitControls, bounds: Bounds): void {
+  // Drop motion still being damped (a fling, auto-rotate easing out) so the camera stops exactly here.
+  const damping = controls.enableDamping;
+  controls.enableDamping = false;
+  controls.update();
+  controls.enableDamping = damping;
   const distance = fitDistance(camera, bounds.radius);
   camera.near = bounds.radius / 100;
   camera.far = bounds.radius * 100;

@@ -1,0 +1,160 @@
+// Queue engine benchmark against the fake FAL server (in this process, through the real client).
+//   1. Per-job overhead: end to end (claimed -> succeeded) minus FAL's processing time, 200 jobs.
+//   2. 1,000 jobs at concurrency 8: wall time and its ratio to the ideal (jobs / 8 x processing).
+//   3. Completion noticed: from the fake server marking a job COMPLETED to the engine's event.
+// Targets: median overhead <= 25 ms, completion noticed <= 100 ms, 1,000 jobs with none lost.
+// Run: npm run bench:queue  (BENCH_JOBS / BENCH_OVERHEAD_JOBS / BENCH_PROCESSING_MS to change sizes)
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createEngine, type Engine } from '../src/core/engine';
+import type { Job } from '../src/shared/domain';
+import { startFakeFal, type FakeFal } from '../test/fake-fal/server';
+import { makeTestPng } from '../test/fixtures/make-glb';
+
+const OVERHEAD_JOBS = Number(process.env.BENCH_OVERHEAD_JOBS ?? 200);
+const MANY_JOBS = Number(process.env.BENCH_JOBS ?? 1000);
+const PROCESSING_MS = Number(process.env.BENCH_PROCESSING_MS ?? 100);
+const KEY = 'bench-key-0123456789';
+
+const clock = () => performance.timeOrigin + performance.now();
+let seed = 1;
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
+
+interface Run {
+  engine: Engine;
+  fake: FakeFal;
+  dataDir: string;
+  /** Per job: when the engine claimed it and when it succeeded / left running (engine events). */
+  claimedAt: Map<string, number>;
+  doneAt: Map<string, number>;
+  completionSeenAt: Map<string, number>;
+  requestOf: Map<string, string>;
+  close(): Promise<void>;
+}
+
+async function setup(concurrency: number, jobs: number): Promise<Run> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'i2m-bench-'));
+  const fake = await startFakeFal({ processingMs: PROCESSING_MS, concurrency: Math.max(16, concurrency * 2), glb: { triangles: 500, textureSize: 64 }, uniqueOutputs: false });
+  const engine = createEngine({
+    dataDir,
+    getFalKey: () => KEY,
+    falProxyUrl: fake.url,
+    concurrency,
+    timing: { tempFileMinAgeMs: 0 },
+  });
+  const run: Run = {
+    engine,
+    fake,
+    dataDir,
+    claimedAt: new Map(),
+    doneAt: new Map(),
+    completionSeenAt: new Map(),
+    requestOf: new Map(),
+    async close() {
+      await engine.close();
+      await fake.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  engine.on('job', (job: Job) => {
+    const at = clock();
+    if (job.falRequestId) run.requestOf.set(job.id, job.falRequestId);
+    if (job.state === 'preparing' && !run.claimedAt.has(job.id)) run.claimedAt.set(job.id, at);
+    if (job.state === 'downloading' && !run.completionSeenAt.has(job.id)) run.completionSeenAt.set(job.id, at);
+    if (job.state === 'succeeded') run.doneAt.set(job.id, at);
+  });
+  // Inputs are prepared before timing starts (that is image work, not queue work).
+  const batch = 100;
+  for (let i = 0; i < jobs; i += batch) {
+    const items = [];
+    for (let j = i; j < Math.min(jobs, i + batch); j++) {
+      items.push({ kind: 'bytes' as const, name: `bench-${seed}.png`, bytes: new Uint8Array(await makeTestPng(32, 32, { seed: seed++ })) });
+    }
+    const result = await engine.addImages(items, { preset: 'draft' });
+    if (result.added.length !== items.length) throw new Error(`only ${result.added.length} of ${items.length} added`);
+  }
+  return run;
+}
+
+/** FAL's own processing time for a request (started -> completed on the fake server). */
+function processingOf(fake: FakeFal, requestId: string): number | null {
+  const started = fake.events.find((e) => e.type === 'started' && e.requestId === requestId)?.at;
+  const completed = fake.completedAt(requestId);
+  return started !== undefined && completed !== undefined ? completed - started : null;
+}
+
+async function overheadBench(): Promise<{ median: number; p95: number; noticedMedian: number; noticedP95: number; noticedMax: number }> {
+  const run = await setup(1, OVERHEAD_JOBS);
+  await run.engine.start();
+  await run.engine.waitForIdle();
+  const overheads: number[] = [];
+  const noticed: number[] = [];
+  for (const [jobId, done] of run.doneAt) {
+    const requestId = run.requestOf.get(jobId);
+    const claimed = run.claimedAt.get(jobId);
+    if (!requestId || claimed === undefined) continue;
+    const processing = processingOf(run.fake, requestId);
+    if (processing !== null) overheads.push(done - claimed - processing);
+    const completed = run.fake.completedAt(requestId);
+    const seen = run.completionSeenAt.get(jobId);
+    if (completed !== undefined && seen !== undefined) noticed.push(seen - completed);
+  }
+  await run.close();
+  return {
+    median: percentile(overheads, 50),
+    p95: percentile(overheads, 95),
+    noticedMedian: percentile(noticed, 50),
+    noticedP95: percentile(noticed, 95),
+    noticedMax: Math.max(...noticed),
+  };
+}
+
+async function throughputBench(): Promise<{ seconds: number; ideal: number; succeeded: number; lost: number; noticedP95: number }> {
+  const concurrency = 8;
+  const run = await setup(concurrency, MANY_JOBS);
+  const t0 = clock();
+  await run.engine.start();
+  await run.engine.waitForIdle();
+  const seconds = (clock() - t0) / 1000;
+  const jobs = run.engine.listJobs();
+  const succeeded = jobs.filter((j) => j.state === 'succeeded').length;
+  const noticed: number[] = [];
+  for (const [jobId, seen] of run.completionSeenAt) {
+    const completed = run.fake.completedAt(run.requestOf.get(jobId) ?? '');
+    if (completed !== undefined) noticed.push(seen - completed);
+  }
+  const lost = MANY_JOBS - succeeded;
+  await run.close();
+  return { seconds, ideal: (MANY_JOBS / concurrency) * (PROCESSING_MS / 1000), succeeded, lost, noticedP95: percentile(noticed, 95) };
+}
+
+async function main(): Promise<void> {
+  console.log(`queue bench: fake FAL processing ${PROCESSING_MS} ms per job, Node ${process.version}`);
+  const overhead = await overheadBench();
+  console.log(`\n1. Per-job overhead over ${OVERHEAD_JOBS} jobs (concurrency 1, end to end minus FAL processing)`);
+  console.log(`   median ${fmt(overhead.median)}   p95 ${fmt(overhead.p95)}   target: median <= 25 ms -> ${overhead.median <= 25 ? 'OK' : 'MISSED'}`);
+  console.log(`\n3. Completion noticed (fake server COMPLETED -> engine event), same ${OVERHEAD_JOBS} jobs`);
+  console.log(
+    `   median ${fmt(overhead.noticedMedian)}   p95 ${fmt(overhead.noticedP95)}   max ${fmt(overhead.noticedMax)}   ` +
+      `target: <= 100 ms -> ${overhead.noticedP95 <= 100 ? 'OK' : 'MISSED'}`,
+  );
+
+  const many = await throughputBench();
+  console.log(`\n2. ${MANY_JOBS} jobs at concurrency 8`);
+  console.log(
+    `   ${many.seconds.toFixed(2)} s (ideal ${many.ideal.toFixed(2)} s, ratio ${(many.seconds / many.ideal).toFixed(2)})   ` +
+      `succeeded ${many.succeeded}, lost ${many.lost} -> ${many.lost === 0 ? 'OK' : 'MISSED'}   completion noticed p95 ${fmt(many.noticedP95)}`,
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
