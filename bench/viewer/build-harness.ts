@@ -15,8 +15,8 @@ export function appCspMeta(): string {
   return meta;
 }
 
-function insertAppCsp(): Plugin {
-  const meta = appCspMeta();
+function insertAppCsp(allowEval: boolean): Plugin {
+  const meta = allowEval ? appCspMeta().replace("script-src 'self'", "script-src 'self' 'unsafe-eval'") : appCspMeta();
   return {
     name: 'viewer-harness-csp',
     transformIndexHtml: (html) => html.replace('<meta charset="UTF-8" />', `<meta charset="UTF-8" />\n    ${meta}`),
@@ -31,21 +31,24 @@ export interface HarnessBuildOptions {
    * (benchmarks). Both expose window.__viewerDebug.
    */
   mode: 'development' | 'test';
+  /** Adds 'unsafe-eval' to script-src (what the Basis/KTX2 transcoder needs); tests only. */
+  allowEval?: boolean;
 }
 
-export async function buildViewerHarness({ outDir, mode }: HarnessBuildOptions): Promise<void> {
+export async function buildViewerHarness({ outDir, mode, allowEval = false }: HarnessBuildOptions): Promise<void> {
   await build({
     configFile: false,
     root: resolve('bench/viewer'),
     base: './',
     mode,
     logLevel: 'warn',
-    plugins: [react(), insertAppCsp()],
+    plugins: [react(), insertAppCsp(allowEval)],
     define: { 'process.env.NODE_ENV': JSON.stringify(mode === 'development' ? 'development' : 'production') },
     build: {
       outDir: resolve(outDir),
       emptyOutDir: true,
       minify: mode !== 'development',
+      chunkSizeWarningLimit: 2048, // three.js is one lazy chunk on purpose
       rollupOptions: { input: resolve('bench/viewer/harness.html') },
     },
   });

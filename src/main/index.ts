@@ -28,10 +28,18 @@ const APP_NAME = 'Image2Model';
 app.setPath('userData', resolveDataDir(null));
 registerFileScheme();
 
+/** Opens an allowlisted https link in the browser; anything else, or a failure, is only logged. */
+const openLink = (url: string) => {
+  openExternalIfAllowed(url).then(
+    (opened) => {
+      if (!opened) console.warn(`Refused to open a link outside the allowlist: ${url.slice(0, 200)}`);
+    },
+    (error: unknown) => console.warn('Could not open a link in the browser', error),
+  );
+};
+
 // Every WebContents (the window, devtools, anything created later) gets the same lock-down.
-app.on('web-contents-created', (_event, contents) => {
-  lockDownContents(contents, (url) => void openExternalIfAllowed(url));
-});
+app.on('web-contents-created', (_event, contents) => lockDownContents(contents, openLink));
 
 const location = (): AppLocation => ({
   isPackaged: app.isPackaged,
@@ -121,7 +129,7 @@ if (!app.requestSingleInstanceLock()) {
       isDev: !app.isPackaged,
       appName: APP_NAME,
       command: (command) => emit?.('app:command', { command }),
-      openLink: (url) => void openExternalIfAllowed(url),
+      openLink,
     });
 
     mainWindow = openWindow(windowState);

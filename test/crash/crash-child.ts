@@ -13,6 +13,8 @@ const final = mode === 'final';
 
 async function waitForGo(): Promise<void> {
   let buffered = '';
+  // The parent holds stdin open; if it goes away, so does this life (no orphans).
+  process.stdin.on('end', () => process.exit(0));
   await new Promise<void>((resolve) => {
     process.stdin.on('data', (chunk: Buffer) => {
       buffered += chunk.toString();

@@ -3,6 +3,7 @@
 // banner offers its fix, a job that needs attention asks before retrying, and the About panel opens.
 import { expect, test, type Page } from '@playwright/test';
 import type { Job } from '../../src/shared/domain';
+import { dropFiles } from './support/page-helpers';
 import { defaultScenario, openMockApp, type MockScenario } from './support/mock-app';
 
 const NOW = Date.now();
@@ -112,6 +113,41 @@ for (const scheme of ['light', 'dark'] as const) {
       await shot(page, `library-details-${scheme}`);
     });
 
+    test('create: a drop with refused files and duplicates explains each one', async ({ page }) => {
+      await open(page, defaultScenario({ library: { generate: 3 } }), scheme);
+      const png = Buffer.from('89504e470d0a1a0a', 'hex');
+      await dropFiles(page, page.getByTestId('drop-zone'), [
+        { name: 'mug.png', mime: 'image/png', bytes: png },
+        { name: 'chair.jpg', mime: 'image/jpeg', bytes: png },
+        { name: 'notes.txt', mime: 'text/plain', bytes: Buffer.from('hello') },
+        { name: 'dup-vase.png', mime: 'image/png', bytes: png },
+      ]);
+      const notice = page.getByTestId('intake-notice');
+      await expect(notice).toContainText('2 images added');
+      await expect(page.getByTestId('rejected-item')).toContainText('notes.txt is not an image');
+      await expect(notice).toContainText('already made with these settings');
+      await shot(page, `create-intake-${scheme}`);
+    });
+
+    test('library: empty state', async ({ page }) => {
+      await open(page, defaultScenario(), scheme);
+      await page.getByRole('button', { name: 'Library' }).click();
+      await expect(page.getByText('Your models will live here')).toBeVisible();
+      await shot(page, `library-empty-${scheme}`);
+    });
+
+    test('settings: no key on a system without a keychain', async ({ page }) => {
+      await open(
+        page,
+        defaultScenario({ keyStatus: { set: false, last4: null, source: null, backend: 'basic_text', needsReentry: true, weakProtection: true } }),
+        scheme,
+      );
+      await page.getByRole('button', { name: 'Settings' }).click();
+      await expect(page.getByTestId('key-status')).toContainText('No key set');
+      await expect(page.getByText('can no longer be read')).toBeVisible();
+      await shot(page, `settings-no-key-${scheme}`);
+    });
+
     test('settings', async ({ page }) => {
       await open(page, defaultScenario(), scheme);
       await page.getByRole('button', { name: 'Settings' }).click();
@@ -152,6 +188,25 @@ test('a job that needs attention explains itself and asks before retrying', asyn
   await expect(row).toHaveAttribute('data-state', 'queued');
   const retryCall = await page.evaluate(() => (window as unknown as { __mock: { calls: { channel: string; input: unknown }[] } }).__mock.calls.filter((c) => c.channel === 'jobs:retry'));
   expect(retryCall).toEqual([{ channel: 'jobs:retry', input: { id: 'robot-toy', confirm: true } }]);
+});
+
+test('keyboard: visible focus, and files dragged over the window show where to drop', async ({ page }) => {
+  await open(page, defaultScenario({ jobs: busyJobs.slice(0, 3) }), 'light');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('button', { name: 'Library' })).toBeFocused();
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('button', { name: 'Choose images…' })).toBeFocused();
+  await shot(page, 'keyboard-focus-light');
+  await page.getByTestId('drop-zone').evaluate((zone) => {
+    const data = new DataTransfer();
+    data.items.add(new File(['x'], 'a.png', { type: 'image/png' }));
+    zone.dispatchEvent(new DragEvent('dragenter', { dataTransfer: data, bubbles: true, cancelable: true }));
+  });
+  await expect(page.getByText('Drop to add images')).toBeVisible();
+  await shot(page, 'drag-over-light');
 });
 
 test('the About button opens app info; Escape closes it', async ({ page }) => {

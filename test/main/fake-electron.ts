@@ -75,6 +75,7 @@ export class FakeBrowserWindow extends EventEmitter {
   constructor(public options: Record<string, unknown>) {
     super();
     FakeBrowserWindow.created.push(this);
+    fake.app.emit('web-contents-created', {}, this.webContents);
   }
   loadURL(url: string) {
     this.loadedUrl = url;
@@ -90,6 +91,11 @@ export class FakeBrowserWindow extends EventEmitter {
   maximize = vi.fn();
   show = vi.fn();
   focus = vi.fn();
+  restore = vi.fn();
+  isMinimized = () => false;
+  isMaximized = () => false;
+  isFullScreen = () => false;
+  getNormalBounds = () => ({ x: this.options.x as number, y: this.options.y as number, width: this.options.width as number, height: this.options.height as number });
 }
 
 export class FakeSession extends EventEmitter {
@@ -128,20 +134,36 @@ export class FakeNotification extends EventEmitter {
   }
 }
 
-const ipcHandlers = new Map<string, Listener>();
+const ipcHandlers = new Map<string, (...args: unknown[]) => unknown>();
+
+const paths = new Map<string, string>();
+const appHandlers = new Map<string, Listener[]>();
 
 export const fake = {
   safeStorage: safeStorageState,
   ipcHandlers,
+  appHandlers,
   defaultSession: new FakeSession(),
   app: {
     isPackaged: false,
-    getPath: vi.fn((name: string) => `/fake/${name}`),
+    appPath: '/fake/app',
+    getPath: vi.fn((name: string) => paths.get(name) ?? `/fake/${name}`),
+    setPath: vi.fn((name: string, value: string) => void paths.set(name, value)),
     getVersion: () => '0.0.0-test',
-    getAppPath: () => '/fake/app',
+    getAppPath: () => fake.app.appPath,
     setBadgeCount: vi.fn(),
     dock: { setBadge: vi.fn() },
-    on: vi.fn(),
+    requestSingleInstanceLock: vi.fn(() => true),
+    whenReady: vi.fn(() => Promise.resolve()),
+    quit: vi.fn(),
+    exit: vi.fn(),
+    on: vi.fn((event: string, listener: Listener) => {
+      appHandlers.set(event, [...(appHandlers.get(event) ?? []), listener]);
+    }),
+    /** Calls the app's handlers for `event` like Electron would. */
+    emit(event: string, ...args: unknown[]) {
+      for (const listener of appHandlers.get(event) ?? []) listener(...args);
+    },
   },
   shell: {
     openExternal: vi.fn(async (_url: string) => {}),
@@ -156,7 +178,7 @@ export function electronModule(): Record<string, unknown> {
     app: fake.app,
     safeStorage: fakeSafeStorage,
     ipcMain: {
-      handle: vi.fn((channel: string, listener: Listener) => {
+      handle: vi.fn((channel: string, listener: (...args: unknown[]) => unknown) => {
         if (ipcHandlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`);
         ipcHandlers.set(channel, listener);
       }),

@@ -42,6 +42,13 @@ const MAX_STREAM_FAILURES = 1;
 
 export async function followUntilCompleted(opts: FollowOptions): Promise<FalStatus> {
   let streamFailures = opts.stream === false ? MAX_STREAM_FAILURES : 0;
+  if (opts.now() >= opts.deadline) {
+    // Resumed after the deadline (e.g. the app was closed for a day): a finished, paid result is
+    // still collected; only a request that is still pending is given up.
+    const status = await pollOnce(opts);
+    if (status.status === 'COMPLETED') return status;
+    throw new FollowTimeoutError();
+  }
   for (;;) {
     throwIfAborted(opts.signal);
     if (opts.now() >= opts.deadline) throw new FollowTimeoutError();

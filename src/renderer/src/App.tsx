@@ -211,9 +211,11 @@ function Workspace({ info, settings, update, models }: WorkspaceProps) {
       />
       {dragging && (
         <div className="drop-overlay" aria-hidden="true">
-          <div className="drop-overlay-inner">
-            <Icon name="upload" size={36} />
-            Drop to add images
+          <div className="drop-overlay-frame">
+            <div className="drop-overlay-inner">
+              <Icon name="upload" size={36} />
+              Drop to add images
+            </div>
           </div>
         </div>
       )}

@@ -12,7 +12,10 @@ const TRIPO = 'tripo3d/tripo/v2.5/image-to-3d';
 const libraryFiles = (dir: string): string[] => {
   const out: string[] = [];
   const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) e.isDirectory() ? walk(join(d, e.name)) : out.push(e.name);
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(d, e.name));
+      else out.push(e.name);
+    }
   };
   walk(join(dir, 'library'));
   return out;

@@ -1,7 +1,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { validateGlb } from '../../../src/core/library/glb';
-import { addOne, createHarness, inState, waitForJob, type Harness } from './harness';
+import { addOne, createHarness, inState, pngItem, type Harness } from './harness';
 
 let h: Harness;
 afterEach(async () => h?.close());
@@ -28,6 +28,9 @@ describe('engine happy path against the fake FAL server', () => {
     expect(model.hasPreview).toBe(true);
     expect(model.sourceName).toMatch(/\.png$/);
     expect(library).toEqual([`added:${model.id}`]);
+    // Completion came through the status stream, with no polling needed.
+    expect(h.fake.requestsFor('stream').length).toBeGreaterThan(0);
+    expect(h.fake.requestsFor('status')).toHaveLength(0);
 
     const file = h.engine.library.filePath(model.id)!;
     expect(file.startsWith(h.dataDir)).toBe(true);
@@ -92,8 +95,7 @@ describe('engine happy path against the fake FAL server', () => {
 
   it('removes finished jobs (keeping their models) and reports duplicates unless forced', async () => {
     h = await createHarness();
-    const item = (await import('./harness')).pngItem;
-    const image = await item('same.png');
+    const image = await pngItem('same.png');
     const first = await h.engine.addImages([image], {});
     await h.engine.waitForIdle();
     const modelId = h.engine.getJob(first.added[0]!.id)!.modelId!;
@@ -112,11 +114,11 @@ describe('engine happy path against the fake FAL server', () => {
 
   it('rejects bad options for the whole batch and bad images one by one', async () => {
     h = await createHarness();
-    await expect(h.engine.addImages([await (await import('./harness')).pngItem()], { options: { face_limit: 5 } })).rejects.toMatchObject({
+    await expect(h.engine.addImages([await pngItem()], { options: { face_limit: 5 } })).rejects.toMatchObject({
       code: 'invalid_input',
     });
     const result = await h.engine.addImages(
-      [{ kind: 'bytes', name: 'notes.txt', bytes: new TextEncoder().encode('hello') }, await (await import('./harness')).pngItem()],
+      [{ kind: 'bytes', name: 'notes.txt', bytes: new TextEncoder().encode('hello') }, await pngItem()],
       {},
     );
     expect(result.added).toHaveLength(1);

@@ -122,6 +122,20 @@ describe('restart and crash recovery', () => {
     expect(h.fake.uploads()).toHaveLength(1);
   });
 
+  it('collects a finished result even when the app was closed past the follow timeout', async () => {
+    h = await createHarness({ fake: { holdJobs: true } });
+    const id = await addOne(h.engine);
+    const running = await waitForJob(h.engine, id, inState('running'));
+    await h.engine.close();
+    const db = rawDb(h);
+    db.prepare('UPDATE jobs SET submitted_at = ? WHERE id = ?').run(Date.now() - 24 * 3_600_000, id);
+    db.close();
+    h.fake.completeNow(running.falRequestId!);
+    await h.reopen();
+    await h.engine.waitForIdle();
+    expect(h.engine.getJob(id)!.state).toBe('succeeded');
+  });
+
   it('after a crash (dead lease owner) the job resumes at once with its request id', async () => {
     h = await createHarness({ fake: { holdJobs: true } });
     const id = await addOne(h.engine);

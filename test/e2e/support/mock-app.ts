@@ -150,7 +150,8 @@ function installMockApi(scenario: MockScenario): void {
     }
   }
   const emit = (event: string, payload: unknown) => listeners.get(event)?.forEach((l) => l(payload));
-  const ok = (data: unknown) => Promise.resolve({ ok: true, data });
+  // Copies, as a real transport delivers: the page never shares objects with this fake's state.
+  const ok = (data: unknown) => Promise.resolve({ ok: true, data: structuredClone(data) });
   const fail = (code: string, message: string) => Promise.resolve({ ok: false, error: { code, message } });
   let nextJob = 1;
 
@@ -179,8 +180,13 @@ function installMockApi(scenario: MockScenario): void {
     'jobs:add': ({ items, endpoint, preset }: { items: { kind: string; name?: string; path?: string }[]; endpoint: string; preset: Job['preset'] }) => {
       const added: Job[] = [];
       const rejected: { input: string; reason: string }[] = [];
+      const duplicates: { input: string; modelId: string }[] = [];
       for (const item of items) {
         const name = item.name ?? item.path ?? 'image';
+        if (name.startsWith('dup-')) {
+          duplicates.push({ input: name, modelId: state.library[0]?.id ?? 'm00000' });
+          continue;
+        }
         if (!/\.(png|jpe?g|webp|gif|avif)$/i.test(name)) {
           rejected.push({ input: name, reason: `${name} is not an image the app can read (PNG, JPEG, WebP, GIF or AVIF).` });
           continue;
@@ -193,7 +199,7 @@ function installMockApi(scenario: MockScenario): void {
         state.jobs.push(job);
         added.push(job);
       }
-      return ok({ added, rejected, duplicates: [] });
+      return ok({ added, rejected, duplicates });
     },
     'jobs:cancel': ({ id }: { id: string }) => {
       const job = state.jobs.find((j) => j.id === id)!;

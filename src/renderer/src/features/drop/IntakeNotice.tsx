@@ -55,9 +55,14 @@ export function IntakeNotice({ result, busy, onDismiss, onMakeAgain, onOpenModel
           {rejected.slice(0, 50).map((item, index) => (
             <li key={`${item.input}-${index}`} className="intake-rejected" data-testid="rejected-item">
               <Icon name="warning" size={15} />
-              <span>
-                <strong>{baseName(item.input)}</strong> <span className="muted">{item.reason}</span>
-              </span>
+              {/* The app's reasons usually name the file already; name it only when they do not. */}
+              {item.reason.includes(baseName(item.input)) ? (
+                <span>{item.reason}</span>
+              ) : (
+                <span>
+                  <strong>{baseName(item.input)}</strong> <span className="muted">{item.reason}</span>
+                </span>
+              )}
             </li>
           ))}
           {rejected.length > 50 && <li className="faint">…and {rejected.length - 50} more</li>}

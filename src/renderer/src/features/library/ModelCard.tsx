@@ -22,13 +22,13 @@ export const ModelCard = memo(function ModelCard({ model, index, total, selected
   const { info, modelLabel } = useApp();
   // The rendered preview if there is one, else the source photo, else a placeholder.
   const [thumbFailed, setThumbFailed] = useState<'preview' | 'source' | null>(null);
+  const thumbKind = model.hasPreview && thumbFailed === null ? 'preview' : model.jobId && thumbFailed !== 'source' ? 'source' : null;
   const thumb =
-    model.hasPreview && thumbFailed === null
+    thumbKind === 'preview'
       ? fileUrl(info.fileBaseUrl, 'preview', model.id)
-      : model.jobId && thumbFailed !== 'source'
+      : thumbKind === 'source' && model.jobId
         ? fileUrl(info.fileBaseUrl, 'input', model.jobId)
         : null;
-  const thumbKind = thumb?.includes('/preview/') ? 'preview' : 'source';
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.key === 'Delete' || (event.key === 'Backspace' && (event.metaKey || event.ctrlKey))) {
       event.preventDefault();
@@ -51,8 +51,8 @@ export const ModelCard = memo(function ModelCard({ model, index, total, selected
         onFocus={() => onFocusIndex(index)}
         onKeyDown={onKeyDown}
       >
-        <div className={`model-thumb model-thumb-${thumb ? thumbKind : 'none'}`}>
-          {thumb ? (
+        <div className={`model-thumb model-thumb-${thumbKind ?? 'none'}`}>
+          {thumb && thumbKind ? (
             <img key={thumb} src={thumb} alt="" loading="lazy" draggable={false} onError={() => setThumbFailed(thumbKind)} />
           ) : (
             <Icon name="cube" size={34} />

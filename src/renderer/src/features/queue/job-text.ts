@@ -39,8 +39,12 @@ export const isFinished = (state: JobState) => ['succeeded', 'failed', 'canceled
 /** The line under the progress bar: what is happening right now, in plain words. */
 export function jobDetail(job: Job, localPosition: number | null): string {
   switch (job.state) {
-    case 'queued':
-      return localPosition === null ? 'Waiting to start' : `${ordinal(localPosition)} in line`;
+    case 'queued': {
+      const place = localPosition === null ? 'Waiting to start' : `${ordinal(localPosition)} in line`;
+      // The app puts input warnings ("the image is small") here; its plain waiting note adds nothing.
+      const note = job.message && !/^waiting/i.test(job.message) ? job.message : null;
+      return note ? `${place} · ${note}` : place;
+    }
     case 'preparing':
       return job.message ?? 'Checking and uploading the image';
     case 'submitted':

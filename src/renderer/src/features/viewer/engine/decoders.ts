@@ -10,6 +10,26 @@ import { KTX2Loader } from 'three/examples/jsm/loaders/KTX2Loader.js';
 type MeshoptDecoder = Parameters<GLTFLoader['setMeshoptDecoder']>[0];
 
 let meshopt: Promise<MeshoptDecoder> | null = null;
+let stringEvaluation: boolean | null = null;
+
+/**
+ * The Basis transcoder (emscripten embind) builds functions from strings, which a CSP without
+ * 'unsafe-eval' forbids; its worker inherits the page's policy and would die silently, leaving the
+ * load hanging. Probed once (a refused probe logs one CSP report), only for files with KTX2 textures.
+ */
+export function canTranscodeKtx2(): boolean {
+  if (stringEvaluation === null) {
+    try {
+      stringEvaluation = new Function('return true')() === true;
+    } catch {
+      stringEvaluation = false;
+    }
+  }
+  return stringEvaluation;
+}
+
+export const KTX2_BLOCKED_MESSAGE =
+  "This model uses KTX2 (Basis Universal) textures, which this build cannot decode: the Basis transcoder needs 'unsafe-eval', which the app's Content-Security-Policy does not allow.";
 
 /** Compiles the Meshopt WebAssembly once per page, on first use. */
 export function loadMeshoptDecoder(): Promise<MeshoptDecoder> {

@@ -3,7 +3,7 @@
 import { LoadingManager, type Object3D, type WebGLRenderer } from 'three';
 import { GLTFLoader } from 'three/examples/jsm/loaders/GLTFLoader.js';
 import type { ModelStats } from '../../../../../shared/domain';
-import { createDecoders, loadMeshoptDecoder, type Decoders } from './decoders';
+import { canTranscodeKtx2, createDecoders, KTX2_BLOCKED_MESSAGE, loadMeshoptDecoder, type Decoders } from './decoders';
 import { disposeObject } from './dispose';
 import { extensionsUsed } from './gltf-extensions';
 import { computeModelStats } from './stats';
@@ -59,7 +59,9 @@ export class ModelLoader {
   async load(url: string, signal: AbortSignal): Promise<LoadedModel> {
     const bytes = await fetchBytes(url, signal);
     throwIfAborted(signal);
-    if (extensionsUsed(bytes).has('EXT_meshopt_compression')) this.gltf.setMeshoptDecoder(await loadMeshoptDecoder());
+    const extensions = extensionsUsed(bytes);
+    if (extensions.has('KHR_texture_basisu') && !canTranscodeKtx2()) throw new Error(KTX2_BLOCKED_MESSAGE);
+    if (extensions.has('EXT_meshopt_compression')) this.gltf.setMeshoptDecoder(await loadMeshoptDecoder());
     throwIfAborted(signal);
     let parsed;
     try {
