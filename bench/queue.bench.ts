@@ -90,11 +90,21 @@ function processingOf(fake: FakeFal, requestId: string): number | null {
   return started !== undefined && completed !== undefined ? completed - started : null;
 }
 
-async function overheadBench(): Promise<{ median: number; p95: number; noticedMedian: number; noticedP95: number; noticedMax: number }> {
+async function overheadBench(): Promise<{
+  median: number;
+  p95: number;
+  beforeMedian: number;
+  afterMedian: number;
+  noticedMedian: number;
+  noticedP95: number;
+  noticedMax: number;
+}> {
   const run = await setup(1, OVERHEAD_JOBS);
   await run.engine.start();
   await run.engine.waitForIdle();
   const overheads: number[] = [];
+  const before: number[] = [];
+  const after: number[] = [];
   const noticed: number[] = [];
   for (const [jobId, done] of run.doneAt) {
     const requestId = run.requestOf.get(jobId);
@@ -103,6 +113,9 @@ async function overheadBench(): Promise<{ median: number; p95: number; noticedMe
     const processing = processingOf(run.fake, requestId);
     if (processing !== null) overheads.push(done - claimed - processing);
     const completed = run.fake.completedAt(requestId);
+    const submitted = run.fake.events.find((e) => e.type === 'submitted' && e.requestId === requestId)?.at;
+    if (submitted !== undefined) before.push(submitted - claimed);
+    if (completed !== undefined) after.push(done - completed);
     const seen = run.completionSeenAt.get(jobId);
     if (completed !== undefined && seen !== undefined) noticed.push(seen - completed);
   }
@@ -110,6 +123,8 @@ async function overheadBench(): Promise<{ median: number; p95: number; noticedMe
   return {
     median: percentile(overheads, 50),
     p95: percentile(overheads, 95),
+    beforeMedian: percentile(before, 50),
+    afterMedian: percentile(after, 50),
     noticedMedian: percentile(noticed, 50),
     noticedP95: percentile(noticed, 95),
     noticedMax: Math.max(...noticed),
@@ -136,10 +151,16 @@ async function throughputBench(): Promise<{ seconds: number; ideal: number; succ
 }
 
 async function main(): Promise<void> {
-  console.log(`queue bench: fake FAL processing ${PROCESSING_MS} ms per job, Node ${process.version}`);
+  const load = (await import('node:os')).loadavg()[0]!.toFixed(1);
+  const cores = (await import('node:os')).cpus().length;
+  console.log(`queue bench: fake FAL processing ${PROCESSING_MS} ms per job, Node ${process.version}, ${cores} cores, load average ${load}`);
   const overhead = await overheadBench();
   console.log(`\n1. Per-job overhead over ${OVERHEAD_JOBS} jobs (concurrency 1, end to end minus FAL processing)`);
   console.log(`   median ${fmt(overhead.median)}   p95 ${fmt(overhead.p95)}   target: median <= 25 ms -> ${overhead.median <= 25 ? 'OK' : 'MISSED'}`);
+  console.log(
+    `   of which: claim -> FAL accepted the submit ${fmt(overhead.beforeMedian)} (upload + submit), ` +
+      `FAL completed -> model in library ${fmt(overhead.afterMedian)} (result, download, validation, storage) (medians)`,
+  );
   console.log(`\n3. Completion noticed (fake server COMPLETED -> engine event), same ${OVERHEAD_JOBS} jobs`);
   console.log(
     `   median ${fmt(overhead.noticedMedian)}   p95 ${fmt(overhead.noticedP95)}   max ${fmt(overhead.noticedMax)}   ` +

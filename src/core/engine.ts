@@ -2,7 +2,6 @@
 // and the local library. Plain Node: no electron import; every outside dependency comes in `deps`.
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { readdir, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import type { AddJobsResult, ImageItem } from '../shared/contract';
@@ -121,8 +120,8 @@ export function createEngine(deps: EngineDeps): Engine {
   const timing: EngineTiming = { ...DEFAULT_TIMING, ...deps.timing };
   const now = deps.now ?? Date.now;
   const fetchImpl = deps.fetch ?? globalThis.fetch;
-  const paths = { ...dataPaths(deps.dataDir), downloads: join(deps.dataDir, 'downloads') };
-  for (const dir of [paths.root, paths.library, paths.inputs, paths.previews, paths.downloads]) mkdirSync(dir, { recursive: true });
+  const paths = dataPaths(deps.dataDir);
+  for (const dir of [paths.root, paths.library, paths.inputs, paths.previews]) mkdirSync(dir, { recursive: true });
   const db: Db = openDatabase(deps.dataDir);
   const store = new JobStore(db);
   const library = new LibraryStore(db, deps.dataDir);
@@ -153,7 +152,9 @@ export function createEngine(deps: EngineDeps): Engine {
   // ---- queue-wide state ---------------------------------------------------------------------------
 
   let proxyUrl = deps.falProxyUrl ?? null;
-  let keyRejected: string | null = null;
+  /** The key FAL refused, with its message; a different key clears it by itself. */
+  let rejected: { key: string | null; message: string } | null = null;
+  const keyRejected = (): string | null => (rejected && rejected.key === safeKey() ? rejected.message : null);
   let offline: { message: string; nextProbeAt: number } | null = null;
   let probeTimer: ReturnType<typeof setTimeout> | null = null;
   let started = false;
@@ -180,12 +181,13 @@ export function createEngine(deps: EngineDeps): Engine {
     const t = now();
     return store.spendBetween(monthStart(t), t + 1) >= cap;
   }
-  const falAllowed = () => !!safeKey() && keyRejected === null && offline === null && !spendingCapReached();
+  const falAllowed = () => !!safeKey() && keyRejected() === null && offline === null && !spendingCapReached();
 
   function queueState(): QueueState {
     const counts = store.counts();
     const base = { running: counts.active, queued: counts.queued };
-    if (keyRejected !== null) return { status: 'key_rejected', message: keyRejected, ...base, resumesAt: null };
+    const refused = keyRejected();
+    if (refused !== null) return { status: 'key_rejected', message: refused, ...base, resumesAt: null };
     if (!safeKey() && counts.queuedFal > 0) {
       return {
         status: 'no_key',
@@ -290,7 +292,7 @@ export function createEngine(deps: EngineDeps): Engine {
   const runnerDeps: RunnerDeps = {
     store,
     library,
-    dirs: { data: paths.root, library: paths.library, previews: paths.previews, downloads: paths.downloads },
+    dirs: { data: paths.root, library: paths.library, previews: paths.previews },
     now,
     random: deps.random ?? Math.random,
     fal,
@@ -303,8 +305,8 @@ export function createEngine(deps: EngineDeps): Engine {
     onLibraryAdded: (id) => emitter.emit('library', { kind: 'added', id }),
     signals: {
       keyRejected: (message) => {
-        if (keyRejected === null) logger.warn(`FAL rejected the key: ${message}`);
-        keyRejected = message;
+        if (keyRejected() === null) logger.warn(`FAL rejected the key: ${message}`);
+        rejected = { key: safeKey(), message };
         queueChanged();
       },
       offline: goOffline,
@@ -481,23 +483,9 @@ export function createEngine(deps: EngineDeps): Engine {
   // ---- start / stop ---------------------------------------------------------------------------------
 
   async function cleanTempFiles(): Promise<void> {
-    const minAgeMs = timing.tempFileMinAgeMs;
     let removed = 0;
-    for (const dir of [paths.library, paths.previews, paths.inputs, paths.downloads]) {
-      removed += await removeLeftoverTempFiles(dir, { minAgeMs, now: Date.now() });
-    }
-    // downloads/ only ever holds files on their way into the library.
-    for (const name of await readdir(paths.downloads).catch(() => [] as string[])) {
-      const path = join(paths.downloads, name);
-      try {
-        const info = await stat(path);
-        if (info.isFile() && Date.now() - info.mtimeMs >= minAgeMs) {
-          await unlink(path);
-          removed++;
-        }
-      } catch {
-        // gone meanwhile
-      }
+    for (const dir of [paths.library, paths.previews, paths.inputs]) {
+      removed += await removeLeftoverTempFiles(dir, { minAgeMs: timing.tempFileMinAgeMs, now: Date.now() });
     }
     if (removed > 0) logger.info(`removed ${removed} leftover temporary file(s)`);
   }
@@ -592,7 +580,7 @@ export function createEngine(deps: EngineDeps): Engine {
       scheduler.wake();
     },
     keyChanged() {
-      keyRejected = null;
+      rejected = null;
       client = null;
       queueChanged();
       scheduler.wake();
@@ -623,7 +611,9 @@ export function createEngine(deps: EngineDeps): Engine {
           }
         };
         const timer = setInterval(check, 50);
-        const off = emitter.on('job', check);
+        const off = emitter.on('job', (job) => {
+          if (TERMINAL_STATES.includes(job.state)) check();
+        });
         check();
       });
     },

@@ -17,12 +17,16 @@ export interface OpenOptions {
 export function openDatabase(dataDirOrMemory: string, opts: OpenOptions = {}): Db {
   const file = dataDirOrMemory === ':memory:' ? ':memory:' : join(dataDirOrMemory, DATABASE_FILE);
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file);
+  // Electron loads a copy of the driver built for its own ABI (scripts/electron-native.mjs); Node
+  // (tests, CLI) uses the one in node_modules.
+  const nativeBinding = process.env.IMAGE2MODEL_SQLITE_BINDING;
+  const db = new Database(file, nativeBinding ? { nativeBinding } : {});
   try {
-    // WAL lets the app and the CLI read while the other writes; NORMAL sync is crash-safe in WAL
-    // (a process crash loses nothing; only a power cut may drop the last commits).
+    // WAL lets the app and the CLI read while the other writes. FULL sync makes every commit durable
+    // even through a power cut: a stored FAL request id must never be lost, or a paid job could be
+    // submitted again.
     db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
+    db.pragma('synchronous = FULL');
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
     db.pragma('foreign_keys = ON');
     migrate(db);

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, extname, isAbsolute, join } from 'node:path';
 import type { FalClient } from '@fal-ai/client';
-import { downloadToFile, storeByContentHash, unlinkQuietly } from '../library/files';
+import { storeByContentHash } from '../library/files';
 import { validateGlb } from '../library/glb';
 import { paramsKeyOf, type LibraryStore } from '../library/store';
 import { getModel } from '../models/catalog';
@@ -17,6 +17,7 @@ import { backoffDelay, rateLimitDelay, type BackoffPolicy } from '../queue/backo
 import { interruptReason, type WorkerContext } from '../queue/scheduler';
 import type { JobPatch, JobRow, JobStore } from '../queue/store';
 import { classifyError, type Classification, type FalPhase } from './classify';
+import { downloadBytes } from './download';
 import { FalAlreadyCompletedError, FalHttpError } from './errors';
 import { followUntilCompleted, FollowTimeoutError, throwIfAborted, type FalStatus } from './follow';
 import { LogLines, PROGRESS, queuedProgress, runningProgress } from './progress';
@@ -59,7 +60,7 @@ export interface QueueSignals {
 export interface RunnerDeps {
   store: JobStore;
   library: LibraryStore;
-  dirs: { data: string; library: string; previews: string; downloads: string };
+  dirs: { data: string; library: string; previews: string };
   now: () => number;
   random: () => number;
   /** The client for the current key and proxy; null when no key is configured. */
@@ -252,30 +253,21 @@ class JobRun {
     this.write({ message: 'Downloading the model' });
     // The preview travels alongside the model; it is kept only if the model makes it in.
     const preview = parsed.preview ? this.downloadPreview(parsed.preview, signal) : Promise.resolve(null);
-    try {
-      const download = await this.step('download', () =>
-        downloadToFile(parsed.glb.url, this.deps.dirs.downloads, {
-          maxBytes: this.deps.policy.maxDownloadBytes,
-          timeoutMs: this.deps.policy.downloadTimeoutMs,
-          fetch: this.deps.fetch,
-          signal,
-        }),
-      );
-      try {
-        await this.storeModel(download.bytes, async () => this.storePreview(await preview), this.row.estimatedCostUsd);
-      } finally {
-        await unlinkQuietly(download.path);
-      }
-    } finally {
-      const staged = await preview;
-      if (staged) await unlinkQuietly(staged.path);
-    }
+    const bytes = await this.step('download', () =>
+      downloadBytes(parsed.glb.url, {
+        maxBytes: this.deps.policy.maxDownloadBytes,
+        timeoutMs: this.deps.policy.downloadTimeoutMs,
+        fetch: this.deps.fetch,
+        signal,
+      }),
+    );
+    await this.storeModel(bytes, async () => this.storePreview(await preview), this.row.estimatedCostUsd);
   }
 
   /** FAL's preview image; never fails the job (null when it cannot be had). */
-  private async downloadPreview(ref: FalFileRef, signal: AbortSignal): Promise<{ path: string; bytes: Uint8Array } | null> {
+  private async downloadPreview(ref: FalFileRef, signal: AbortSignal): Promise<Uint8Array | null> {
     try {
-      return await downloadToFile(ref.url, this.deps.dirs.downloads, {
+      return await downloadBytes(ref.url, {
         maxBytes: this.deps.policy.maxPreviewBytes,
         timeoutMs: Math.min(60_000, this.deps.policy.downloadTimeoutMs),
         fetch: this.deps.fetch,
@@ -287,15 +279,15 @@ class JobRun {
     }
   }
 
-  private async storePreview(download: { bytes: Uint8Array } | null): Promise<string | null> {
-    if (!download) return null;
-    const ext = imageExtension(download.bytes);
+  private async storePreview(bytes: Uint8Array | null): Promise<string | null> {
+    if (!bytes) return null;
+    const ext = imageExtension(bytes);
     if (!ext) {
       this.log('Preview image not kept: not a PNG, JPEG or WebP image');
       return null;
     }
     try {
-      return (await storeByContentHash(this.deps.dirs.previews, download.bytes, ext)).path;
+      return (await storeByContentHash(this.deps.dirs.previews, bytes, ext)).path;
     } catch (error) {
       this.log(`Preview image not kept: ${this.describe(error)}`);
       return null;

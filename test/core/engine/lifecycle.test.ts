@@ -196,11 +196,11 @@ describe('restart and crash recovery', () => {
     const { writeFileSync, existsSync, mkdirSync } = await import('node:fs');
     mkdirSync(join(h.dataDir, 'library', 'ab'), { recursive: true });
     const temp = join(h.dataDir, 'library', 'ab', '.tmp-123456-x.glb');
-    const staged = join(h.dataDir, 'downloads', 'deadbeef.glb');
+    const input = join(h.dataDir, 'inputs', '.tmp-654321-y.png');
     writeFileSync(temp, 'partial');
-    writeFileSync(staged, 'partial');
+    writeFileSync(input, 'partial');
     await h.engine.start();
     expect(existsSync(temp)).toBe(false);
-    expect(existsSync(staged)).toBe(false);
+    expect(existsSync(input)).toBe(false);
   });
 });

@@ -102,7 +102,7 @@ export function ModelChooser({ models, endpoint, preset, keySet, showKeyHint, on
         <div className="chooser-hint" role="note">
           <Icon name="key" size={16} />
           <p>
-            No FAL key yet, so these jobs will wait.{' '}
+            No FAL key yet, so jobs with this generator will wait.{' '}
             <button type="button" className="link-button" onClick={onSetKey}>
               Add a key
             </button>{' '}

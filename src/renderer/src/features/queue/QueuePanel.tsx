@@ -38,6 +38,7 @@ export function QueuePanel({ jobs, now, onOpenModel }: QueuePanelProps) {
     let waiting = 0;
     let done = 0;
     let problems = 0;
+    let canceled = 0;
     let progress = 0;
     let counted = 0;
     for (const job of jobs.jobs) {
@@ -45,11 +46,14 @@ export function QueuePanel({ jobs, now, onOpenModel }: QueuePanelProps) {
       else if (job.state === 'queued') waiting++;
       else if (job.state === 'succeeded') done++;
       else if (job.state === 'failed' || job.state === 'needs_attention') problems++;
-      if (job.state === 'canceled') continue;
+      if (job.state === 'canceled') {
+        canceled++;
+        continue;
+      }
       counted++;
       progress += isFinished(job.state) ? 100 : job.progress;
     }
-    return { running, waiting, done, problems, overall: counted ? progress / counted : 0, counted };
+    return { running, waiting, done, problems, canceled, overall: counted ? progress / counted : 0, counted };
   }, [jobs.jobs]);
 
   const act = (work: () => Promise<unknown>) => {
@@ -76,6 +80,7 @@ export function QueuePanel({ jobs, now, onOpenModel }: QueuePanelProps) {
                 counts.waiting && `${counts.waiting} waiting`,
                 counts.done && `${counts.done} done`,
                 counts.problems && plural(counts.problems, 'problem'),
+                counts.canceled && `${counts.canceled} canceled`,
               ]
                 .filter(Boolean)
                 .join(' · ') || 'Nothing running'}

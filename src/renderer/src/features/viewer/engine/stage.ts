@@ -66,6 +66,8 @@ export class Stage {
   }
 
   setSize(width: number, height: number): void {
+    // Re-read the pixel ratio: the window may have moved to a screen with another density.
+    this.renderer.setPixelRatio(Math.min(window.devicePixelRatio || 1, 2));
     this.renderer.setSize(width, height, false);
     this.camera.aspect = width / Math.max(1, height);
     this.camera.updateProjectionMatrix();

@@ -1,7 +1,7 @@
 // The viewer behind the React component: owns the stage while mounted, opens models (a newer open
 // cancels an older one), applies the toggles and renders only when something changed. React reads
 // its state through subscribe/getSnapshot (useSyncExternalStore).
-import type { Material, Mesh, Object3D } from 'three';
+import { Vector3, type Material, type Mesh, type Object3D } from 'three';
 import type { ModelStats } from '../../../../../shared/domain';
 import { countCoveredPixels, gpuMemory, publishDebug, recordDisposal } from './debug';
 import type { LoadTiming } from './debug-types';
@@ -92,8 +92,11 @@ export class ViewerEngine {
       unpublishDebug: () => {},
     };
     this.mounted = mounted;
+    this.showEmptyStage(mounted);
     this.applySettings(this.snapshot.settings);
     stage.controls.addEventListener('change', () => mounted.scheduler.request());
+    // three restores its GPU state after a context loss; the frame just needs drawing again.
+    stage.renderer.domElement.addEventListener('webglcontextrestored', () => mounted.scheduler.request());
     mounted.resizeObserver.observe(viewport);
     mounted.unpublishDebug = publishDebug({
       memory: () => gpuMemory(stage.renderer),
@@ -153,6 +156,9 @@ export class ViewerEngine {
       return { outcome: 'closed' };
     }
 
+    // A lighting build not started yet would compete with this load; it is rescheduled once shown.
+    mounted.cancelEnvironment?.();
+    mounted.cancelEnvironment = null;
     const load = new AbortController();
     this.currentLoad = load;
     const timing: LoadTiming = { url, requestedAt: performance.now(), shownAt: null, firstFrameAt: null, outcome: 'pending' };
@@ -203,6 +209,13 @@ export class ViewerEngine {
       mounted.stage.grid.placeUnder(bounds.center.x, bounds.floorY, bounds.center.z, bounds.radius);
     }
     this.applyWireframe(mounted, this.snapshot.settings.wireframe);
+  }
+
+  /** Before any model: the camera framed on a unit-sized space with the grid just below it. */
+  private showEmptyStage(mounted: Mounted): void {
+    const bounds = { center: new Vector3(0, 0, 0), radius: 1, floorY: -0.8 };
+    frameBounds(mounted.stage.camera, mounted.stage.controls, bounds);
+    mounted.stage.grid.placeUnder(0, bounds.floorY, 0, bounds.radius);
   }
 
   private closeModel(mounted: Mounted): void {
