@@ -140,8 +140,8 @@ export class JobStore {
          COALESCE(SUM(state = 'queued'), 0) AS queued,
          COALESCE(SUM(state IN (${ACTIVE_SQL})), 0) AS active,
          COALESCE(SUM(state = 'queued' AND provider = 'fal'), 0) AS queued_fal
-       FROM jobs WHERE state IN ('queued', ${ACTIVE_SQL})`, -- IN (not NOT IN) so the state index is used
-    ).get() as Raw;
+       FROM jobs WHERE state IN ('queued', ${ACTIVE_SQL})`
+    ).get() as Raw; // IN, not NOT IN, so the state index is used
     return { queued: Number(raw.queued), active: Number(raw.active), queuedFal: Number(raw.queued_fal) };
   }
 
