@@ -24,6 +24,7 @@ export default defineConfig({
     root: resolve('src/renderer'),
     plugins: [react(), relaxCspInDev()],
     build: {
+      minify: true,
       rollupOptions: { input: { index: resolve('src/renderer/index.html') } },
     },
   },

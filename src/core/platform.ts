@@ -40,6 +40,8 @@ export function createHeadlessPlatform(options: HeadlessPlatformOptions = {}): P
     chooseSavePath: async (defaultName) => {
       if (!options.exportDir) return null;
       const { join } = await import('node:path');
+      const { mkdir } = await import('node:fs/promises');
+      await mkdir(options.exportDir, { recursive: true });
       return join(options.exportDir, defaultName);
     },
     revealInFolder: async (path) => record(`reveal ${path}`),
