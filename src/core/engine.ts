@@ -272,6 +272,10 @@ export function createEngine(deps: EngineDeps): Engine {
   });
   function jobChanged(row: JobRow, immediate: boolean): void {
     throttle.push(row.id, toJob(row), immediate);
+    if (TERMINAL_STATES.includes(row.state)) {
+      throttle.forget(row.id);
+      runnerDeps.rateLimitHits.delete(row.id);
+    }
     if (immediate) queueChanged();
   }
 

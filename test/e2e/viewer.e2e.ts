@@ -222,6 +222,8 @@ test('toolbar buttons are focusable and follow the keyboard shortcuts; idle mean
   await page.keyboard.press('a');
   await expect(pressed('Auto-rotate')).toHaveAttribute('aria-pressed', 'false');
   await page.keyboard.press('r');
+  // The lighting swap draws one more frame: let it happen before watching for idleness.
+  await page.waitForFunction(() => (globalThis as unknown as PageGlobals).__viewerDebug!.environmentReadyAt() !== null);
   await page.waitForTimeout(1000);
   const idle = await frames(page);
   await page.waitForTimeout(500);

@@ -47,7 +47,7 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX jobs_by_input ON jobs(input_sha256);
 
   CREATE TABLE job_events (
-    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    id         INTEGER PRIMARY KEY, -- rowid order = append order (no AUTOINCREMENT: one page less per write)
     job_id     TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
     at         INTEGER NOT NULL,
     kind       TEXT NOT NULL CHECK (kind IN ('transition','log','error')),

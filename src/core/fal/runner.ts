@@ -107,6 +107,9 @@ class StepError extends Error {
 
 const NEVER = new AbortController().signal;
 
+/** Longest time a cosmetic change (progress, message, log line) waits to be written. */
+const FLUSH_MS = 250;
+
 export async function runJob(deps: RunnerDeps, ctx: WorkerContext): Promise<void> {
   await new JobRun(deps, ctx.row, ctx.signal).execute();
 }
@@ -115,6 +118,12 @@ class JobRun {
   private row: JobRow;
   private runningSince: number | null = null;
   private readonly lines = new LogLines();
+  /** Cosmetic changes not written yet (see soft()). */
+  private pending: JobPatch = {};
+  private pendingLogs: string[] = [];
+  private flushTimer: ReturnType<typeof setTimeout> | null = null;
+  /** A write found the job taken over: write nothing more. */
+  private lost = false;
 
   constructor(
     private readonly deps: RunnerDeps,
@@ -133,6 +142,10 @@ class JobRun {
       else await this.runFal(model);
     } catch (error) {
       await this.handleFailure(error);
+    } finally {
+      // Whatever is still pending (the job ended or was released without a final write).
+      if (!this.lost && (Object.keys(this.pending).length > 0 || this.pendingLogs.length > 0)) this.tryWrite({});
+      this.clearPending();
     }
   }
 
@@ -165,7 +178,7 @@ class JobRun {
 
   private async ensureUploaded(fal: FalClient): Promise<string> {
     if (this.row.inputUrl) return this.row.inputUrl;
-    this.write({ progress: PROGRESS.uploading, message: 'Uploading the image' });
+    this.soft({ progress: PROGRESS.uploading, message: 'Uploading the image' });
     const bytes = await this.readInput();
     const url = await this.step('upload', () => fal.storage.upload(new Blob([bytes], { type: this.row.inputMime })));
     this.deps.signals.online();
@@ -188,6 +201,7 @@ class JobRun {
     }
     this.deps.signals.online();
     const position = typeof answer.queue_position === 'number' ? answer.queue_position : null;
+    this.settlePending();
     const row = this.deps.store.recordSubmission(this.row.id, this.row.fence, answer.request_id, position, PROGRESS.submitted, this.deps.now());
     if (!row) throw new LeaseLostError();
     this.changed(row);
@@ -226,7 +240,7 @@ class JobRun {
       const position = typeof status.queue_position === 'number' ? status.queue_position : null;
       const message = position !== null && position > 0 ? `Waiting at FAL (position ${position})` : 'Starting at FAL';
       if (this.row.state === 'submitted' && this.row.queuePosition === position && this.row.message === message) return;
-      this.write({ queuePosition: position, progress: queuedProgress(position), message });
+      this.soft({ queuePosition: position, progress: queuedProgress(position), message });
       return;
     }
     // IN_PROGRESS or COMPLETED: the model runs (or ran).
@@ -235,14 +249,14 @@ class JobRun {
     if (this.row.state === 'submitted') {
       this.write({ state: 'running', queuePosition: null, progress: PROGRESS.running, message: 'Generating the model' });
     }
-    for (const line of this.lines.accept(status.logs ?? undefined)) this.write({ message: line }, line);
+    for (const line of this.lines.accept(status.logs ?? undefined)) this.soft({ message: line }, line);
     this.tickProgress();
   }
 
   private tickProgress(): void {
     if (this.runningSince === null || this.row.state !== 'running') return;
     const next = runningProgress(this.deps.now() - this.runningSince, this.deps.policy.expectedRunMs, this.lines.floor);
-    if (next >= this.row.progress + 0.5) this.tryWrite({ progress: next });
+    if (next >= this.row.progress + 0.5) this.soft({ progress: next });
   }
 
   private async collectResult(fal: FalClient, model: ModelDefinition, requestId: string, signal: AbortSignal): Promise<void> {
@@ -250,7 +264,7 @@ class JobRun {
     const result = await this.step('result', () => fal.queue.result(this.row.endpoint, { requestId, abortSignal: signal }));
     const parsed = model.parseOutput(result.data);
     if ('error' in parsed) throw new JobFailure('unexpected_output', `FAL's answer did not contain a model: ${parsed.error}`, true);
-    this.write({ message: 'Downloading the model' });
+    this.soft({ message: 'Downloading the model' });
     // The preview travels alongside the model; it is kept only if the model makes it in.
     const preview = parsed.preview ? this.downloadPreview(parsed.preview, signal) : Promise.resolve(null);
     const bytes = await this.step('download', () =>
@@ -299,17 +313,12 @@ class JobRun {
   private async runOffline(model: ModelDefinition): Promise<void> {
     this.write({ state: 'running', progress: PROGRESS.running, message: 'Making the model on this computer' });
     const options = model.buildInput({ urls: [] }, this.row.preset, this.options());
-    let lastWrite = 0;
     let result: { glb: Uint8Array };
     try {
       result = await this.deps.generateRelief(this.inputPath(), {
         ...options,
-        onProgress: (fraction, message) => {
-          const now = this.deps.now();
-          if (now - lastWrite < 100 && fraction < 1) return;
-          lastWrite = now;
-          this.tryWrite({ progress: PROGRESS.running + (PROGRESS.runningMax - PROGRESS.running) * fraction, message });
-        },
+        onProgress: (fraction, message) =>
+          this.soft({ progress: PROGRESS.running + (PROGRESS.runningMax - PROGRESS.running) * fraction, message }),
       });
     } catch (error) {
       throwIfAborted(this.signal);
@@ -323,16 +332,17 @@ class JobRun {
   // ---- library -----------------------------------------------------------------------------------
 
   private async storeModel(bytes: Uint8Array, preview: () => Promise<string | null>, costUsd: number | null): Promise<void> {
-    this.write({ progress: PROGRESS.validating, message: 'Checking the model' });
+    this.soft({ progress: PROGRESS.validating, message: 'Checking the model' });
     const validation = await validateGlb(bytes);
     if (!validation.ok) {
       throw new JobFailure('invalid_result', `The generated file is not a usable GLB model: ${validation.reason}.`, true);
     }
-    this.write({ progress: PROGRESS.storing, message: 'Adding the model to the library' });
+    this.soft({ progress: PROGRESS.storing, message: 'Adding the model to the library' });
     const stored = await storeByContentHash(this.deps.dirs.library, bytes, 'glb');
     const previewPath = await preview();
     const now = this.deps.now();
     const modelId = randomUUID();
+    this.settlePending();
     const row = this.row;
     const committed = this.deps.store.commitWith(
       row.id,
@@ -429,7 +439,7 @@ class JobRun {
         this.cancelQuietly();
         return;
       }
-      if (error instanceof StepError) return this.apply(classifyError(error.cause, error.phase, this.deps.now()), error.phase);
+      if (error instanceof StepError) return this.apply(classifyError(error.cause, error.phase, this.deps.now()));
       if (error instanceof JobFailure) return this.fail(error.code, error.message, error.requestDone);
       this.deps.logger.error(`job ${this.row.id}: unexpected error`, this.describe(error));
       this.fail('internal', `Something went wrong on this computer: ${this.describe(error)}`, false);
@@ -439,7 +449,7 @@ class JobRun {
     }
   }
 
-  private apply(c: Classification, phase: FalPhase): void {
+  private apply(c: Classification): void {
     const { now, policy, random } = this.deps;
     switch (c.kind) {
       case 'auth':
@@ -479,7 +489,7 @@ class JobRun {
         return;
       }
       case 'fail':
-        this.fail(c.code, c.message, c.requestDone && phase !== 'upload');
+        this.fail(c.code, c.message, c.requestDone);
         return;
       case 'aborted':
         this.release({ message: 'Interrupted; will continue' });
@@ -518,7 +528,11 @@ class JobRun {
     }
   }
 
-  /** Fenced write; throws LeaseLostError when another worker holds the job now. */
+  /**
+   * Fenced write of everything pending plus `patch`, in one transaction; throws LeaseLostError when
+   * another worker holds the job now. Used for what must be durable at once: states, the upload
+   * URL, the submit intent, errors.
+   */
   private write(patch: JobPatch, note?: string): JobRow {
     const next = this.tryWrite(patch, note);
     if (!next) throw new LeaseLostError();
@@ -527,12 +541,40 @@ class JobRun {
 
   private tryWrite(patch: JobPatch, note?: string): JobRow | null {
     const { redact } = this.deps;
-    const clean: JobPatch = { ...patch };
+    const clean: JobPatch = { ...this.pending, ...patch };
+    if (this.pending.progress !== undefined && patch.progress !== undefined) clean.progress = Math.max(this.pending.progress, patch.progress);
     if (typeof clean.message === 'string') clean.message = redact(clean.message);
     if (typeof clean.errorMessage === 'string') clean.errorMessage = redact(clean.errorMessage);
-    const next = this.deps.store.update(this.row.id, this.row.fence, clean, this.deps.now(), note ? redact(note) : null);
+    const logs = this.pendingLogs.map(redact);
+    this.clearPending();
+    const next = this.deps.store.update(this.row.id, this.row.fence, clean, this.deps.now(), note ? redact(note) : null, logs);
     if (next) this.changed(next, next.state !== this.row.state);
+    else this.lost = true;
     return next;
+  }
+
+  /**
+   * Cosmetic change (progress, message, queue position, journal lines): shown at once through the
+   * job event, written to the database with the next write or within FLUSH_MS. Keeps SQLite commits
+   * per job few (they dominate the engine's own cost).
+   */
+  private soft(patch: Pick<JobPatch, 'progress' | 'message' | 'queuePosition'>, logLine?: string): void {
+    if (this.lost) return;
+    if (patch.progress !== undefined) patch = { ...patch, progress: Math.max(this.row.progress, this.pending.progress ?? 0, patch.progress) };
+    Object.assign(this.pending, patch);
+    if (logLine) this.pendingLogs.push(logLine);
+    const row: JobRow = { ...this.row, ...patch };
+    if (patch.message !== undefined && patch.message !== null) row.message = this.deps.redact(patch.message);
+    this.row = row;
+    this.deps.onJob(row, false);
+    this.flushTimer ??= setTimeout(() => {
+      this.flushTimer = null;
+      try {
+        this.tryWrite({});
+      } catch (error) {
+        this.deps.logger.warn(`job ${this.row.id}: could not save progress`, this.describe(error));
+      }
+    }, FLUSH_MS);
   }
 
   private changed(next: JobRow, immediate = next.state !== this.row.state): void {
@@ -540,8 +582,22 @@ class JobRun {
     this.deps.onJob(next, immediate);
   }
 
+  /** Before a write that sets its own message: keep pending journal lines, drop superseded cosmetics. */
+  private settlePending(): void {
+    if (this.pendingLogs.length > 0 && !this.lost) this.tryWrite({});
+    else this.clearPending();
+  }
+
+  private clearPending(): void {
+    this.pending = {};
+    this.pendingLogs = [];
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+  }
+
+  /** A journal line, written with the next flush. */
   private log(message: string): void {
-    this.deps.store.log(this.row.id, this.row.fence, this.deps.redact(message), this.deps.now());
+    this.soft({}, message);
   }
 
   private options(): Record<string, unknown> {

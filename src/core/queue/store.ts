@@ -249,11 +249,11 @@ export class JobStore {
    * must be allowed by the transition table and is journaled. Progress only moves forward.
    * Returns the updated row, or null when the write was fenced off.
    */
-  update(id: string, fence: number, patch: JobPatch, at: number, note?: string | null): JobRow | null {
-    return this.db.transaction(() => this.updateInTx(id, fence, patch, at, note ?? null))();
+  update(id: string, fence: number, patch: JobPatch, at: number, note?: string | null, logs: readonly string[] = []): JobRow | null {
+    return this.db.transaction(() => this.updateInTx(id, fence, patch, at, note ?? null, logs))();
   }
 
-  private updateInTx(id: string, fence: number, patch: JobPatch, at: number, note: string | null): JobRow | null {
+  private updateInTx(id: string, fence: number, patch: JobPatch, at: number, note: string | null, logs: readonly string[] = []): JobRow | null {
     const keys = (Object.keys(patch) as (keyof JobPatch)[]).filter((key) => patch[key] !== undefined);
     const sets = keys.map((key) => (key === 'progress' ? 'progress = MAX(progress, @progress)' : `${WRITABLE[key]} = @${key}`));
     const params: Record<string, unknown> = { id, fence };
@@ -270,10 +270,12 @@ export class JobStore {
       if (from !== patch.state && !canTransition(from, patch.state)) throw new TransitionError(from, patch.state);
       where += ` AND state IN (${statesLeadingTo(patch.state).concat(patch.state).map((s) => `'${s}'`).join(',')})`;
     }
-    if (sets.length === 0) return this.get(id);
+    // Without changes the fenced no-op still tells whether the job is still ours.
+    if (sets.length === 0) sets.push('fence = fence');
     const raw = this.stmt(`UPDATE jobs SET ${sets.join(', ')} WHERE ${where} RETURNING *`).get(params) as Raw | undefined;
     if (!raw) return null;
     const row = toRow(raw);
+    for (const line of logs) this.appendEvent(id, 'log', null, null, line, at);
     if (patch.state && from !== patch.state) this.appendEvent(id, 'transition', from, patch.state, note, at);
     else if (note) this.appendEvent(id, 'log', null, null, note, at);
     return row;

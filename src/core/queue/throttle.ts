@@ -6,6 +6,8 @@ export interface Throttle<T> {
   push(key: string, value: T, immediate?: boolean): void;
   /** Sends every pending value now. */
   flush(): void;
+  /** Forgets a key that will not be pushed again (a finished job); a pending value is sent first. */
+  forget(key: string): void;
   /** Drops pending values and timers. */
   dispose(): void;
 }
@@ -27,6 +29,7 @@ export function createThrottle<T>(opts: {
   const fire = (key: string) => {
     const entry = pending.get(key);
     if (!entry) return;
+    clearTimeout(entry.timer);
     pending.delete(key);
     send(key, entry.value);
   };
@@ -61,6 +64,13 @@ export function createThrottle<T>(opts: {
         pending.delete(key);
         send(key, entry.value);
       }
+    },
+    forget(key) {
+      fire(key);
+      const entry = pending.get(key);
+      if (entry) clearTimeout(entry.timer);
+      pending.delete(key);
+      lastSent.delete(key);
     },
     dispose() {
       for (const entry of pending.values()) clearTimeout(entry.timer);

@@ -73,3 +73,20 @@ describe('createThrottle', () => {
     expect(sent).toHaveLength(2);
   });
 });
+
+describe('createThrottle forget', () => {
+  it('sends a pending value, then forgets the key', () => {
+    const { sent, throttle } = setup();
+    throttle.push('job', 1);
+    throttle.push('job', 2);
+    throttle.forget('job');
+    expect(sent).toEqual([
+      ['job', 1],
+      ['job', 2],
+    ]);
+    throttle.push('job', 3);
+    expect(sent.at(-1)).toEqual(['job', 3]);
+    vi.advanceTimersByTime(1000);
+    expect(sent).toHaveLength(3);
+  });
+});

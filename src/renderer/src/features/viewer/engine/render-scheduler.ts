@@ -14,6 +14,12 @@ export class RenderScheduler {
     this.frame = requestAnimationFrame(this.tick);
   }
 
+  /** Drops a requested frame that a direct render has made unnecessary. */
+  skipPending(): void {
+    this.dispose();
+    this.lastTime = 0;
+  }
+
   dispose(): void {
     if (this.frame !== 0) cancelAnimationFrame(this.frame);
     this.frame = 0;

@@ -22,7 +22,6 @@ export interface ViewerSnapshot {
   error: string | null;
   stats: ModelStats | null;
   settings: ViewSettings;
-  lighting: 'simple' | 'environment';
 }
 
 export type OpenResult =
@@ -57,7 +56,7 @@ export class ViewerEngine {
   private readonly timings: LoadTiming[] = [];
 
   constructor() {
-    this.snapshot = { status: 'empty', error: null, stats: null, settings: loadViewSettings(), lighting: 'simple' };
+    this.snapshot = { status: 'empty', error: null, stats: null, settings: loadViewSettings() };
   }
 
   // ---- store for React --------------------------------------------------------------------------
@@ -176,7 +175,9 @@ export class ViewerEngine {
       this.showModel(mounted, model.root);
       timing.shownAt = performance.now();
       timing.outcome = 'shown';
+      // Drawn here rather than next frame; the frame that framing requested would only repeat it.
       this.renderNow(mounted);
+      if (!mounted.stage.controls.autoRotate) mounted.scheduler.skipPending();
       requestAnimationFrame(() => {
         timing.firstFrameAt = performance.now();
       });
@@ -235,7 +236,6 @@ export class ViewerEngine {
       if (this.mounted !== mounted) return;
       mounted.stage.useEnvironment(buildRoomEnvironment(mounted.stage.renderer));
       mounted.environmentReadyAt = performance.now();
-      this.setSnapshot({ lighting: 'environment' });
       mounted.scheduler.request();
     });
   }
