@@ -180,7 +180,7 @@ class JobRun {
     if (this.row.inputUrl) return this.row.inputUrl;
     this.soft({ progress: PROGRESS.uploading, message: 'Uploading the image' });
     const bytes = await this.readInput();
-    const url = await this.step('upload', () => fal.storage.upload(new Blob([bytes], { type: this.row.inputMime })));
+    const url = await this.step('upload', () => fal.storage.upload(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: this.row.inputMime })));
     this.deps.signals.online();
     this.write({ inputUrl: url, progress: PROGRESS.uploaded, message: 'Image uploaded' });
     return url;

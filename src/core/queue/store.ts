@@ -114,6 +114,19 @@ export class JobStore {
 
   constructor(readonly db: Database) {}
 
+  /**
+   * Runs `fn` with a synced commit (PRAGMA synchronous = FULL), for the few writes that must
+   * survive a power cut; everything else commits with the connection's NORMAL sync.
+   */
+  private durably<T>(fn: () => T): T {
+    this.db.pragma('synchronous = FULL');
+    try {
+      return fn();
+    } finally {
+      this.db.pragma('synchronous = NORMAL');
+    }
+  }
+
   private stmt(sql: string): Statement {
     let statement = this.statements.get(sql);
     if (!statement) {
@@ -189,13 +202,15 @@ export class JobStore {
        VALUES (@id, 'queued', @endpoint, @provider, @preset, @optionsJson, @inputName, @inputPath, @inputSha256,
          @inputMime, @maxAttempts, @createdAt, @estimatedCostUsd, @message)`,
     );
-    return this.db.transaction(() =>
-      jobs.map((job) => {
-        insert.run({ ...job, message: job.message ?? null });
-        this.appendEvent(job.id, 'transition', null, 'queued', null, job.createdAt);
-        return this.get(job.id)!;
-      }),
-    )();
+    return this.durably(() =>
+      this.db.transaction(() =>
+        jobs.map((job) => {
+          insert.run({ ...job, message: job.message ?? null });
+          this.appendEvent(job.id, 'transition', null, 'queued', null, job.createdAt);
+          return this.get(job.id)!;
+        }),
+      )(),
+    );
   }
 
   appendEvent(jobId: string, kind: EventKind, from: JobState | null, to: JobState | null, message: string | null, at: number): void {
@@ -250,7 +265,9 @@ export class JobStore {
    * Returns the updated row, or null when the write was fenced off.
    */
   update(id: string, fence: number, patch: JobPatch, at: number, note?: string | null, logs: readonly string[] = []): JobRow | null {
-    return this.db.transaction(() => this.updateInTx(id, fence, patch, at, note ?? null, logs))();
+    const run = () => this.db.transaction(() => this.updateInTx(id, fence, patch, at, note ?? null, logs))();
+    // The submit intent must be on disk before the submit is sent (see recordSubmission).
+    return patch.submitStartedAt ? this.durably(run) : run();
   }
 
   private updateInTx(id: string, fence: number, patch: JobPatch, at: number, note: string | null, logs: readonly string[] = []): JobRow | null {
@@ -296,7 +313,7 @@ export class JobStore {
    * crash can never leave a submitted job without its request id stored.
    */
   recordSubmission(id: string, fence: number, requestId: string, queuePosition: number | null, progress: number, at: number): JobRow | null {
-    return this.db.transaction(() => {
+    return this.durably(() => this.db.transaction(() => {
       const row = this.updateInTx(
         id,
         fence,
@@ -315,7 +332,7 @@ export class JobStore {
         this.stmt('INSERT INTO spend (job_id, at, usd) VALUES (?, ?, ?)').run(id, at, row.estimatedCostUsd);
       }
       return row;
-    })();
+    })());
   }
 
   /**

@@ -137,6 +137,8 @@ describe('JobStore fencing and leases', () => {
     expect(row.submittedAt).toBe(4000);
     expect(row.queuePosition).toBe(3);
     expect(store.spendBetween(0, 5000)).toBeCloseTo(0.4);
+    // The synced commit does not leave the connection in FULL mode.
+    expect(db.pragma('synchronous', { simple: true })).toBe(1);
   });
 
   it('commitWith rolls back its side effect when the fence is stale', () => {

@@ -45,6 +45,7 @@ interface Mounted {
 }
 
 const MAX_TIMINGS = 200;
+const SCENE_SETTINGS = ['wireframe', 'autoRotate', 'grid', 'backdrop'] as const;
 
 export class ViewerEngine {
   private snapshot: ViewerSnapshot;
@@ -243,10 +244,12 @@ export class ViewerEngine {
   // ---- toggles ----------------------------------------------------------------------------------
 
   update(patch: Partial<ViewSettings>): void {
-    const settings = { ...this.snapshot.settings, ...patch };
+    const previous = this.snapshot.settings;
+    const settings = { ...previous, ...patch };
     this.setSnapshot({ settings });
     saveViewSettings(settings);
-    this.applySettings(settings);
+    // The stats panel is HTML: toggling it needs no new frame.
+    if (SCENE_SETTINGS.some((key) => settings[key] !== previous[key])) this.applySettings(settings);
   }
 
   toggle(key: 'wireframe' | 'autoRotate' | 'grid' | 'showStats'): void {
