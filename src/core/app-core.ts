@@ -3,6 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import type { AppInfo, EventSink } from '../shared/contract';
 import { createEngine } from './engine';
+import { DEFAULT_INPUT_LIMITS } from './images/limits';
 import { createDispatcher, type Dispatch } from './ipc/dispatch';
 import { dataPaths } from './paths';
 import type { Platform } from './platform';
@@ -45,6 +46,12 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     getFalKey: () => options.keys.get(),
     falProxyUrl: settings.falProxyUrl,
     concurrency: settings.concurrency,
+    getSpendingCapUsd: () => options.settings.get().spendingCapUsd,
+    inputLimits: {
+      ...DEFAULT_INPUT_LIMITS,
+      maxFileBytes: settings.uploadLimitMb * 1024 * 1024,
+      maxLongSide: settings.maxLongSide,
+    },
     logger: options.logger,
     ...options.engineOverrides,
   });

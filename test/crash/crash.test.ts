@@ -28,6 +28,8 @@ const KEY = 'crash-test-key-0123456789';
  * The child is bundled once with esbuild (tsx's own compiler) so each of the hundreds of lives
  * starts in a fraction of the time `node --import tsx` needs; tsx is the fallback.
  */
+let bundle: string | null = null;
+
 async function childCommand(): Promise<string[]> {
   try {
     const { build } = await import('esbuild');
@@ -45,6 +47,7 @@ async function childCommand(): Promise<string[]> {
       banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
       logLevel: 'error',
     });
+    bundle = outfile;
     return [outfile];
   } catch {
     return ['--import', 'tsx', CHILD_SOURCE];
@@ -132,6 +135,7 @@ afterAll(async () => {
   await admin?.close();
   await fake?.close();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  if (bundle) rmSync(bundle, { force: true });
 });
 
 describe('crash test', () => {

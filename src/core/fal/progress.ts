@@ -99,8 +99,3 @@ export function runningProgress(elapsedMs: number, expectedMs: number, stageFloo
   const byTime = PROGRESS.running + span * (1 - Math.exp(-Math.max(0, elapsedMs) / Math.max(1, expectedMs)));
   return Math.min(PROGRESS.runningMax, Math.max(PROGRESS.running, stageFloor, Math.floor(byTime * 10) / 10));
 }
-
-/** Progress never goes backwards and stays within 0..100. */
-export function forward(previous: number, next: number): number {
-  return Math.max(previous, Math.min(100, Math.max(0, next)));
-}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { forward, friendlyLogLine, LogLines, PROGRESS, queuedProgress, runningProgress } from '../../../src/core/fal/progress';
+import { friendlyLogLine, LogLines, PROGRESS, queuedProgress, runningProgress } from '../../../src/core/fal/progress';
 
 describe('friendlyLogLine', () => {
   it('maps FAL stage messages to friendly lines', () => {
@@ -49,11 +49,5 @@ describe('progress bands', () => {
     const later = runningProgress(60_000, 60_000, 0);
     expect(later).toBeGreaterThan(60);
     expect(runningProgress(10 * 60_000, 60_000, 85)).toBeLessThanOrEqual(89);
-  });
-
-  it('forward never goes back', () => {
-    expect(forward(40, 30)).toBe(40);
-    expect(forward(40, 45)).toBe(45);
-    expect(forward(40, 140)).toBe(100);
   });
 });
