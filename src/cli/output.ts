@@ -11,7 +11,7 @@ export interface Reporter {
   rejected(input: string, reason: string): void;
   note(message: string): void;
   job(view: JobView, job: Job): void;
-  summary(s: { succeeded: number; failed: number; needsAttention: number; outputs: { input: string; file: string }[]; problems: { input: string; message: string }[] }): void;
+  summary(s: { succeeded: number; failed: number; needsAttention: number; pending: number; outputs: { input: string; file: string }[]; problems: { input: string; message: string }[] }): void;
   close(): void;
 }
 
@@ -36,7 +36,7 @@ export function jsonReporter(write: (line: string) => void = (l) => process.stdo
       last.set(job.id, line);
       write(line);
     },
-    summary: ({ succeeded, failed, needsAttention, outputs }) => write(JSON.stringify({ type: 'summary', succeeded, failed, needsAttention, outputs })),
+    summary: ({ succeeded, failed, needsAttention, pending, outputs }) => write(JSON.stringify({ type: 'summary', succeeded, failed, needsAttention, pending, outputs })),
     close: () => {},
   };
 }
@@ -83,10 +83,10 @@ export function plainReporter(write: (line: string) => void = (l) => process.std
 }
 
 function printPlainSummary(
-  s: { succeeded: number; failed: number; needsAttention: number; outputs: { input: string; file: string }[]; problems: { input: string; message: string }[] },
+  s: { succeeded: number; failed: number; needsAttention: number; pending: number; outputs: { input: string; file: string }[]; problems: { input: string; message: string }[] },
   write: (line: string) => void,
 ) {
   for (const output of s.outputs) write(`✔ ${output.input} -> ${output.file}`);
   for (const problem of s.problems) write(`✘ ${problem.input}: ${problem.message}`);
-  write(`${s.succeeded} succeeded, ${s.failed} failed, ${s.needsAttention} need attention`);
+  write(`${s.succeeded} succeeded, ${s.failed} failed, ${s.needsAttention} need attention${s.pending ? `, ${s.pending} not finished` : ''}`);
 }

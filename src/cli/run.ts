@@ -122,6 +122,7 @@ export async function runJobs(request: RunRequest): Promise<number> {
     if (views.size > 0 && !allDone()) await finished;
     let failed = rejectedCount;
     let needsAttention = 0;
+    let pending = 0;
     for (const [id, view] of views) {
       const job = engine.getJob(id);
       if (job?.state === 'succeeded' && job.modelId) {
@@ -133,15 +134,20 @@ export async function runJobs(request: RunRequest): Promise<number> {
           continue;
         }
       }
+      if (job && !isTerminal(job)) {
+        pending++;
+        problems.push({ input: view.input, message: `not finished (${job.state.replace('_', ' ')}); run \`image2model resume\` to finish it` });
+        continue;
+      }
       if (job?.state === 'needs_attention') needsAttention++;
       else failed++;
-      problems.push({ input: view.input, message: job?.errorMessage ?? (job ? `still ${job.state}` : 'unknown job') });
+      problems.push({ input: view.input, message: job?.errorMessage ?? (job ? job.state : 'unknown job') });
     }
     if (interrupted) reporter.note('Interrupted. Unfinished jobs are kept: run `image2model resume` to finish them (nothing is paid twice).');
     if (blockedMessage) reporter.note(blockedMessage);
-    reporter.summary({ succeeded: outputs.length, failed, needsAttention, outputs, problems });
+    reporter.summary({ succeeded: outputs.length, failed, needsAttention, pending, outputs, problems });
     reporter.close();
-    return failed === 0 && needsAttention === 0 && !interrupted && !blockedMessage ? 0 : 1;
+    return failed === 0 && needsAttention === 0 && pending === 0 && !interrupted && !blockedMessage ? 0 : 1;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

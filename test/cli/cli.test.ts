@@ -1,0 +1,125 @@
+// The CLI as a user runs it: the real bin in a child process, real engine, fake FAL server or the
+// offline generator, a temp data folder.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTestJpeg } from '../fixtures/make-glb';
+import { startFakeFal, type FakeFal } from '../fake-fal/server';
+import { checkGlbHeader } from '../../src/core/library/glb';
+
+const BIN = join(process.cwd(), 'bin/image2model.mjs');
+
+interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runCli(args: string[], opts: { env?: Record<string, string | undefined>; interruptAfter?: (line: string) => boolean } = {}): Promise<RunResult> {
+  return new Promise((resolve) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, FAL_KEY: undefined, IMAGE2MODEL_FAL_PROXY: undefined, ...opts.env };
+    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let interrupted = false;
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (!interrupted && opts.interruptAfter && stdout.split('\n').some(opts.interruptAfter)) {
+        interrupted = true;
+        child.kill('SIGINT');
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const jsonLines = (text: string) =>
+  text
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+
+let work: string;
+let photo: string;
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'i2m-cli-'));
+  photo = join(work, 'photo.jpg');
+  writeFileSync(photo, await makeTestJpeg(640, 480, { seed: 3 }));
+  writeFileSync(join(work, 'notes.txt'), 'not an image at all');
+});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('image2model CLI', () => {
+  it('converts a photo with the offline generator when no key is set, and prints JSON lines', async () => {
+    const out = mkdtempSync(join(work, 'out-'));
+    const result = await runCli(['convert', photo, '--out', out, '--data-dir', join(work, 'data-offline'), '--json']);
+    expect(result.code).toBe(0);
+    const lines = jsonLines(result.stdout);
+    const jobs = lines.filter((l) => l.type === 'job');
+    expect(jobs.length).toBeGreaterThan(0);
+    expect(jobs.at(-1)).toMatchObject({ input: 'photo.jpg', state: 'succeeded', progress: 100 });
+    const summary = lines.at(-1)!;
+    expect(summary).toMatchObject({ type: 'summary', succeeded: 1, failed: 0, needsAttention: 0 });
+    const file = (summary.outputs as { input: string; file: string }[])[0]!.file;
+    expect(file).toBe(join(out, 'photo.glb'));
+    expect(checkGlbHeader(readFileSync(file)).ok).toBe(true);
+
+    const listed = await runCli(['list', '--data-dir', join(work, 'data-offline'), '--json']);
+    const models = jsonLines(listed.stdout);
+    expect(models).toHaveLength(1);
+    const exported = join(out, 'again.stl');
+    const exportRun = await runCli(['export', String(models[0]!.id), exported, '--data-dir', join(work, 'data-offline')]);
+    expect(exportRun.code).toBe(0);
+    expect(readFileSync(exported).byteLength).toBeGreaterThan(84);
+  });
+
+  it('reports a file that is not an image and exits 1', async () => {
+    const out = mkdtempSync(join(work, 'out-'));
+    const result = await runCli(['convert', join(work, 'notes.txt'), '--out', out, '--data-dir', join(work, 'data-bad'), '--json']);
+    expect(result.code).toBe(1);
+    const rejected = jsonLines(result.stdout).find((l) => l.type === 'rejected');
+    expect(rejected).toMatchObject({ input: expect.stringContaining('notes.txt') });
+    expect(String(rejected!.reason)).toMatch(/notes\.txt/);
+  });
+
+  it('exits 2 on usage errors: unknown model, FAL model without a key, missing arguments', async () => {
+    expect((await runCli(['convert', photo, '--model', 'nope/model', '--data-dir', join(work, 'd2')])).code).toBe(2);
+    const noKey = await runCli(['convert', photo, '--model', 'fal-ai/trellis', '--data-dir', join(work, 'd2')]);
+    expect(noKey.code).toBe(2);
+    expect(noKey.stderr).toMatch(/FAL_KEY/);
+    expect((await runCli(['convert'])).code).toBe(2);
+    expect((await runCli(['convert', photo, '--concurrency', '99'])).code).toBe(2);
+  });
+
+  describe('against the fake FAL server', () => {
+    let fake: FakeFal;
+    beforeAll(async () => {
+      fake = await startFakeFal({ processingMs: 2500 });
+    });
+    afterAll(async () => fake.close());
+
+    it('Ctrl-C leaves the job resumable, and resume finishes it without a second submission', async () => {
+      const dataDir = join(work, 'data-fal');
+      const out = mkdtempSync(join(work, 'out-'));
+      const env = { FAL_KEY: 'cli-test-key-123456' };
+      const first = await runCli(['convert', photo, '--out', out, '--data-dir', dataDir, '--fal-proxy', fake.url, '--json'], {
+        env,
+        interruptAfter: (line) => line.includes('"state":"running"'),
+      });
+      expect(first.code).toBe(1);
+      expect(jsonLines(first.stdout).at(-1)).toMatchObject({ type: 'summary', succeeded: 0, pending: 1 });
+      expect(fake.submissions).toHaveLength(1);
+
+      const resumed = await runCli(['resume', '--out', out, '--data-dir', dataDir, '--fal-proxy', fake.url, '--json'], { env });
+      expect(resumed.code).toBe(0);
+      const summary = jsonLines(resumed.stdout).at(-1)!;
+      expect(summary).toMatchObject({ type: 'summary', succeeded: 1, failed: 0 });
+      expect(fake.submissions).toHaveLength(1);
+      const file = (summary.outputs as { file: string }[])[0]!.file;
+      expect(checkGlbHeader(readFileSync(file)).ok).toBe(true);
+    });
+  });
+});
