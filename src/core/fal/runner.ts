@@ -17,7 +17,7 @@ import { backoffDelay, rateLimitDelay, type BackoffPolicy } from '../queue/backo
 import { interruptReason, type WorkerContext } from '../queue/scheduler';
 import type { JobPatch, JobRow, JobStore } from '../queue/store';
 import { classifyError, type Classification, type FalPhase } from './classify';
-import { downloadBytes } from './download';
+import { downloadBytes } from '../library/files';
 import { FalAlreadyCompletedError, FalHttpError } from './errors';
 import { followUntilCompleted, FollowTimeoutError, throwIfAborted, type FalStatus } from './follow';
 import { LogLines, PROGRESS, queuedProgress, runningProgress } from './progress';

@@ -111,11 +111,10 @@ export interface DownloadResult {
 }
 
 /**
- * Downloads `url` into `destDir` as `<sha256><ext>` (ext from the URL path, else `.bin`), written
- * atomically. The body is held in memory (the cap bounds it) because the caller validates and
- * hashes it next anyway. File system errors are passed through unchanged.
+ * Downloads `url` into memory with a byte cap and an overall time limit. Every failure is a
+ * DownloadError ('too_large', 'timeout', 'http_error' with status, 'network', 'aborted').
  */
-export async function downloadToFile(url: string, destDir: string, opts: DownloadOptions): Promise<DownloadResult> {
+export async function downloadBytes(url: string, opts: DownloadOptions): Promise<Uint8Array> {
   const doFetch = opts.fetch ?? fetch;
   const controller = new AbortController();
   let timedOut = false;
@@ -135,7 +134,6 @@ export async function downloadToFile(url: string, destDir: string, opts: Downloa
     return new DownloadError('network', `The download failed: ${describe(error)}`, undefined, { cause: error });
   };
 
-  let bytes: Uint8Array;
   try {
     const response = await doFetch(url, { signal: controller.signal, redirect: 'follow' });
     if (!response.ok) {
@@ -147,14 +145,21 @@ export async function downloadToFile(url: string, destDir: string, opts: Downloa
       await response.body?.cancel().catch(() => undefined);
       throw tooLarge(opts.maxBytes, declared);
     }
-    bytes = await readCapped(response, opts.maxBytes, controller);
+    return await readCapped(response, opts.maxBytes, controller);
   } catch (error) {
     throw classify(error);
   } finally {
     clearTimeout(timer);
     opts.signal?.removeEventListener('abort', onCallerAbort);
   }
+}
 
+/**
+ * Downloads `url` into `destDir` as `<sha256><ext>` (ext from the URL path, else `.bin`), written
+ * atomically. File system errors are passed through unchanged.
+ */
+export async function downloadToFile(url: string, destDir: string, opts: DownloadOptions): Promise<DownloadResult> {
+  const bytes = await downloadBytes(url, opts);
   const sha256 = sha256Hex(bytes);
   const path = join(destDir, `${sha256}${extensionFromUrl(url)}`);
   await mkdir(destDir, { recursive: true });

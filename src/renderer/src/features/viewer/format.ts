@@ -1,20 +1,11 @@
-// Number and size formatting for the stats overlay.
+// Formatting for the stats overlay: exact counts, the app's shared size format, texture types.
+export { formatBytes } from '../../lib/format';
+
 const integer = new Intl.NumberFormat('en-US');
 
+/** Exact, with separators: the overlay is for checking polycounts, not a summary. */
 export function formatCount(value: number): string {
   return integer.format(value);
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KB', 'MB', 'GB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value >= 100 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
 }
 
 /** "image/png" -> "PNG", "image/ktx2" -> "KTX2". */

@@ -1,8 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { downloadBytes } from '../../../src/core/fal/download';
-import { DownloadError } from '../../../src/core/library/files';
+import { DownloadError, downloadBytes } from '../../../src/core/library/files';
 
 let server: Server;
 let base = '';
