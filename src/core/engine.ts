@@ -583,6 +583,10 @@ export function createEngine(deps: EngineDeps): Engine {
       }
       scheduler.wake();
     },
+    limitsChanged() {
+      queueChanged();
+      scheduler.wake();
+    },
     keyChanged() {
       rejected = null;
       client = null;

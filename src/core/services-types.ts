@@ -48,6 +48,8 @@ export interface EngineApi {
   setConcurrency(n: number): void;
   setFalProxyUrl(url: string | null): void;
   keyChanged(): void;
+  /** The spending cap changed: re-check whether FAL jobs may start. */
+  limitsChanged(): void;
   costSummary(capUsd: number | null): { todayUsd: number; monthUsd: number; capUsd: number | null; capReached: boolean };
   library: {
     list(q: { query?: string; sort?: LibrarySort; offset: number; limit: number }): { items: LibraryModel[]; total: number };

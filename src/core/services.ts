@@ -74,6 +74,7 @@ export function createHandlers(deps: ServiceDeps): Handlers {
       const next = settings.set(patch);
       if (patch.concurrency !== undefined) engine.setConcurrency(next.concurrency);
       if (patch.falProxyUrl !== undefined) engine.setFalProxyUrl(next.falProxyUrl);
+      if (patch.spendingCapUsd !== undefined) engine.limitsChanged();
       return next;
     },
 
