@@ -1,7 +1,7 @@
 // Runs CLI jobs on the engine: add inputs, follow them to the end, copy finished models to --out.
-import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { basename, extname, join, resolve } from 'node:path';
+import { basename, extname, resolve } from 'node:path';
+import { freeExportPath } from '../core/auto-export';
 import type { ImageItem } from '../shared/contract';
 import { TERMINAL_STATES, type Job, type Preset, type QueueState } from '../shared/domain';
 import { createEngine } from '../core/engine';
@@ -31,17 +31,8 @@ export function openEngine(opts: CommonOptions & { concurrency?: number }): Engi
 
 const isTerminal = (job: Job) => TERMINAL_STATES.includes(job.state);
 
-/** `photo.jpg` -> `<out>/photo.glb`, or `photo-2.glb` when a different file already has that name. */
-function outputPathFor(outDir: string, input: string, taken: Set<string>): string {
-  const stem = basename(input, extname(input)) || 'model';
-  for (let n = 1; ; n++) {
-    const candidate = join(outDir, n === 1 ? `${stem}.glb` : `${stem}-${n}.glb`);
-    if (!taken.has(candidate) && !existsSync(candidate)) {
-      taken.add(candidate);
-      return candidate;
-    }
-  }
-}
+/** `photo.jpg` -> `<out>/photo.glb`, or `photo-2.glb` when that name is taken. */
+const outputPathFor = (outDir: string, input: string) => freeExportPath(outDir, basename(input, extname(input)));
 
 export async function runJobs(request: RunRequest): Promise<number> {
   const reporter: Reporter = request.json ? jsonReporter() : process.stdout.isTTY ? terminalReporter() : plainReporter();
@@ -49,7 +40,6 @@ export async function runJobs(request: RunRequest): Promise<number> {
   const views = new Map<string, { id: string; input: string }>();
   const outputs: { input: string; file: string }[] = [];
   const problems: { input: string; message: string }[] = [];
-  const takenPaths = new Set<string>();
   let rejectedCount = 0;
   let finishedResolve: () => void = () => {};
   const finished = new Promise<void>((r) => (finishedResolve = r));
@@ -105,7 +95,7 @@ export async function runJobs(request: RunRequest): Promise<number> {
         for (const dup of result.duplicates ?? []) {
           const src = engine.library.filePath(dup.modelId);
           if (!src) continue;
-          const file = outputPathFor(resolve(request.out), dup.input, takenPaths);
+          const file = outputPathFor(resolve(request.out), dup.input);
           await exportModel(src, file, 'glb');
           outputs.push({ input: dup.input, file });
           reporter.note(`${dup.input} was made before with the same settings; reused model ${dup.modelId} (use --force to pay for a new one).`);
@@ -128,7 +118,7 @@ export async function runJobs(request: RunRequest): Promise<number> {
       if (job?.state === 'succeeded' && job.modelId) {
         const src = engine.library.filePath(job.modelId);
         if (src) {
-          const file = outputPathFor(resolve(request.out), view.input, takenPaths);
+          const file = outputPathFor(resolve(request.out), view.input);
           await exportModel(src, file, 'glb');
           outputs.push({ input: view.input, file });
           continue;

@@ -10,6 +10,8 @@ import type { Platform } from './platform';
 import { createHandlers, forwardEngineEvents } from './services';
 import type { EngineApi, KeyVault, SettingsStore } from './services-types';
 import { resolveFileRoute, type ResolvedFile } from './file-routes';
+import { startAutoExport } from './auto-export';
+import { join } from 'node:path';
 
 export interface Logger {
   info(message: string, detail?: unknown): void;
@@ -69,7 +71,12 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     dispatch,
     resolveFile: (route) => resolveFileRoute(engine, route),
     async start(emit) {
-      stopForwarding = forwardEngineEvents(engine, emit);
+      const stopEvents = forwardEngineEvents(engine, emit);
+      const stopAutoExport = startAutoExport(engine, options.settings, join(options.dataDir, 'exports'), options.logger);
+      stopForwarding = () => {
+        stopEvents();
+        stopAutoExport();
+      };
       await engine.start();
     },
     async stop() {

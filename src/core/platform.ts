@@ -39,10 +39,12 @@ export function createHeadlessPlatform(options: HeadlessPlatformOptions = {}): P
     chooseImages: async () => options.pickedImages?.() ?? [],
     chooseSavePath: async (defaultName) => {
       if (!options.exportDir) return null;
-      const { join } = await import('node:path');
+      const { extname, basename } = await import('node:path');
       const { mkdir } = await import('node:fs/promises');
+      const { freeExportPath } = await import('./auto-export');
       await mkdir(options.exportDir, { recursive: true });
-      return join(options.exportDir, defaultName);
+      const ext = extname(defaultName);
+      return freeExportPath(options.exportDir, basename(defaultName, ext), ext.slice(1) || 'glb');
     },
     revealInFolder: async (path) => record(`reveal ${path}`),
     openWithDefaultApp: async (path) => record(`open ${path}`),

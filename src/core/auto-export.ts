@@ -1,0 +1,39 @@
+// "Export after each model": copies every newly finished model into the output folder (or the data
+// folder's exports/) under its own name, never overwriting another file.
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Job } from '../shared/domain';
+import type { Logger } from './app-core';
+import { exportModel } from './library/export-model';
+import type { EngineApi, SettingsStore } from './services-types';
+
+/** `<dir>/<name>.glb`, or `<name>-2.glb`... when that name is taken. */
+export function freeExportPath(dir: string, name: string, ext = 'glb'): string {
+  const stem = name.replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '_').trim().slice(0, 120) || 'model';
+  for (let n = 1; ; n++) {
+    const candidate = join(dir, n === 1 ? `${stem}.${ext}` : `${stem}-${n}.${ext}`);
+    if (!existsSync(candidate)) return candidate;
+  }
+}
+
+export function startAutoExport(engine: EngineApi, settings: SettingsStore, defaultDir: string, logger: Logger): () => void {
+  const exported = new Set<string>();
+  // One export at a time, so two models with the same name never pick the same free path.
+  let queue: Promise<void> = Promise.resolve();
+  return engine.on('job', (job: Job) => {
+    if (job.state !== 'succeeded' || !job.modelId || exported.has(job.id)) return;
+    const current = settings.get();
+    if (!current.exportAfterSuccess) return;
+    exported.add(job.id);
+    const model = engine.library.get(job.modelId);
+    const src = engine.library.filePath(job.modelId);
+    if (!model || !src) return;
+    const dir = current.outputFolder || defaultDir;
+    queue = queue
+      .then(() => mkdir(dir, { recursive: true }))
+      .then(() => exportModel(src, freeExportPath(dir, model.name), 'glb'))
+      .then(() => undefined)
+      .catch((error: unknown) => logger.warn(`Automatic export of ${model.name} failed`, error));
+  });
+}
