@@ -78,6 +78,9 @@ export interface RunnerDeps {
   rateLimitHits: Map<string, number>;
 }
 
+export const SUBMIT_UNCERTAIN_MESSAGE =
+  'The connection broke while sending this job to FAL, so it may or may not have been accepted (and charged). Check your FAL dashboard; retry to submit again (may be charged twice).';
+
 export const SUBMIT_INTERRUPTED_MESSAGE =
   'The app stopped while sending this job to FAL; it may or may not have been accepted. Retry to submit again (may be charged twice).';
 
@@ -94,6 +97,9 @@ class JobFailure extends Error {
 
 /** The worker no longer holds the job (its lease was taken over): stop writing. */
 class LeaseLostError extends Error {}
+
+/** The submit's outcome is unknown and the job already says so (needs_attention): nothing more to do. */
+class SubmitSettled extends Error {}
 
 /** An error from talking to FAL or downloading, with the step it happened in. */
 class StepError extends Error {
@@ -195,9 +201,19 @@ class JobRun {
     try {
       answer = await this.step('submit', () => fal.queue.submit(model.id, { input }));
     } catch (error) {
-      // FAL answered with an error (or the connection failed): nothing is pending any more.
-      this.tryWrite({ submitStartedAt: null });
-      throw error;
+      const c = classifyError(error instanceof StepError ? error.cause : error, 'submit', this.deps.now());
+      // A definite answer from FAL (an HTTP error; 5xx are not billed) or no connection at all:
+      // nothing was accepted, so a later attempt may submit again.
+      const definite = c.kind === 'auth' || c.kind === 'rate_limit' || c.kind === 'offline' || c.kind === 'fail' || (c.kind === 'transient' && c.code === 'server_error');
+      if (definite) {
+        this.tryWrite({ submitStartedAt: null });
+        throw error;
+      }
+      // The request left but no answer came back (reset, timeout, our own stop): FAL may have
+      // accepted and will charge it. The intent stays; the user decides, never a silent resubmit.
+      if (c.kind === 'aborted' || this.signal.aborted) throw error;
+      this.write({ ...this.ended('needs_attention'), errorCode: 'submit_uncertain', errorMessage: SUBMIT_UNCERTAIN_MESSAGE, message: SUBMIT_UNCERTAIN_MESSAGE });
+      throw new SubmitSettled();
     }
     this.deps.signals.online();
     const position = typeof answer.queue_position === 'number' ? answer.queue_position : null;
@@ -419,7 +435,7 @@ class JobRun {
   // ---- failures ----------------------------------------------------------------------------------
 
   private async handleFailure(error: unknown): Promise<void> {
-    if (error instanceof LeaseLostError) return;
+    if (error instanceof LeaseLostError || error instanceof SubmitSettled) return;
     try {
       switch (interruptReason(this.signal)) {
         case 'lease_lost':

@@ -91,24 +91,59 @@ describe('server errors (5xx), resets and hangs: back off and spend attempts', (
     expect(h.fake.submissions).toHaveLength(1);
   });
 
-  it('a connection reset spends an attempt, then succeeds', async () => {
+  it('a connection reset during submit never resubmits by itself: the job needs attention', async () => {
     h = await createHarness();
     h.fake.script({ op: 'submit', fault: { kind: 'reset' } });
     const id = await addOne(h.engine);
     await h.engine.waitForIdle();
     const job = h.engine.getJob(id)!;
-    expect(job).toMatchObject({ state: 'succeeded', attempts: 1 });
-    expect(h.engine.jobEvents(id).some((e) => /interrupted/.test(e.message ?? ''))).toBe(true);
+    expect(job).toMatchObject({ state: 'needs_attention', errorCode: 'submit_uncertain' });
+    expect(job.errorMessage).toMatch(/may or may not have been accepted/);
+    // The user confirms; the job is submitted once and finishes.
+    await expect(h.engine.retry(id, {})).rejects.toMatchObject({ code: 'confirmation_required' });
+    await h.engine.retry(id, { confirm: true });
+    await waitForJob(h.engine, id, inState('succeeded'));
+    expect(h.fake.submissions).toHaveLength(1);
   });
 
-  it('a hanging server is bounded by the request timeout and fails after the attempts', async () => {
+  it('a reset after FAL accepted the submit is not paid twice', async () => {
+    h = await createHarness();
+    h.fake.script({ op: 'submit', fault: { kind: 'reset', afterHandling: true } });
+    const id = await addOne(h.engine);
+    await h.engine.waitForIdle();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(h.engine.getJob(id)).toMatchObject({ state: 'needs_attention', errorCode: 'submit_uncertain' });
+    expect(h.fake.submissions).toHaveLength(1);
+  });
+
+  it('a reset while following a submitted job is retried safely (status is not billed)', async () => {
+    h = await createHarness({ engine: { useStatusStream: false } });
+    h.fake.script({ op: 'status', fault: { kind: 'reset' } });
+    const id = await addOne(h.engine);
+    await h.engine.waitForIdle();
+    expect(h.engine.getJob(id)).toMatchObject({ state: 'succeeded' });
+    expect(h.fake.submissions).toHaveLength(1);
+  });
+
+  it('a submit that hangs is bounded by the request timeout and needs attention, not a blind resubmit', async () => {
     h = await createHarness({ engine: { maxAttempts: 2, timing: { requestTimeoutMs: 300 } } });
     h.fake.script({ op: 'submit', fault: { kind: 'hang' }, times: Infinity });
     const id = await addOne(h.engine);
     await h.engine.waitForIdle();
     const job = h.engine.getJob(id)!;
+    expect(job).toMatchObject({ state: 'needs_attention', errorCode: 'submit_uncertain' });
+    expect(h.fake.requestsFor('submit')).toHaveLength(1);
+  });
+
+  it('a hanging status call is bounded by the request timeout and fails after the attempts', async () => {
+    h = await createHarness({ engine: { maxAttempts: 2, useStatusStream: false, timing: { requestTimeoutMs: 300 } } });
+    h.fake.script({ op: 'status', fault: { kind: 'hang' }, times: Infinity });
+    const id = await addOne(h.engine);
+    await h.engine.waitForIdle();
+    const job = h.engine.getJob(id)!;
     expect(job).toMatchObject({ state: 'failed', attempts: 2, errorCode: 'timeout' });
     expect(job.errorMessage).toMatch(/did not answer in time/);
+    expect(h.fake.submissions).toHaveLength(1);
   });
 
   it('a job FAL never finishes is given up after the follow timeout and canceled on FAL', async () => {
