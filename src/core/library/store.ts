@@ -1,6 +1,7 @@
 // The library's table: one row per model kept on disk. SQL plus the file clean-up a delete needs.
 // Paths are stored relative to the data directory so the folder can move as a whole.
 import type { Database, Statement } from 'better-sqlite3';
+import { statementCache } from '../db/statements';
 import { createHash } from 'node:crypto';
 import { unlinkSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
@@ -48,20 +49,14 @@ const SORTS: Record<LibrarySort, string> = {
 };
 
 export class LibraryStore {
-  private readonly statements = new Map<string, Statement>();
+
+  private readonly stmt: (sql: string) => Statement;
 
   constructor(
     readonly db: Database,
     readonly dataDir: string,
-  ) {}
-
-  private stmt(sql: string): Statement {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
+  ) {
+    this.stmt = statementCache(db);
   }
 
   /** Inserts a model row; call inside the transaction that marks its job succeeded. */

@@ -2,6 +2,7 @@
 // an await. A worker's writes are conditioned on its fencing token (`fence`), so a worker whose
 // lease was taken over changes nothing; state changes are conditioned on the transition table.
 import type { Database, Statement } from 'better-sqlite3';
+import { statementCache } from '../db/statements';
 import { ACTIVE_STATES, type Job, type JobState, type Preset } from '../../shared/domain';
 import { canTransition, statesLeadingTo, TransitionError } from './transitions';
 
@@ -110,9 +111,12 @@ const ORDER = 'ORDER BY created_at, rowid';
 type Raw = Record<string, unknown>;
 
 export class JobStore {
-  private readonly statements = new Map<string, Statement>();
 
-  constructor(readonly db: Database) {}
+  private readonly stmt: (sql: string) => Statement;
+
+  constructor(readonly db: Database) {
+    this.stmt = statementCache(db);
+  }
 
   /**
    * Runs `fn` with a synced commit (PRAGMA synchronous = FULL), for the few writes that must
@@ -127,14 +131,6 @@ export class JobStore {
     }
   }
 
-  private stmt(sql: string): Statement {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
-  }
 
   // ---- reads -----------------------------------------------------------------------------------
 
