@@ -1,14 +1,15 @@
 // The browser transport: serves the renderer and the same handlers over a loopback WebSocket, so the
 // real UI runs in Chromium (development and end-to-end tests) without Electron.
 // Safety: bound to 127.0.0.1, a random token per run guards the socket and the file routes, and the
-// socket only accepts this server's own origin.
+// socket only accepts this server's own origin. No request, whatever its shape, can end the process:
+// every handler answers (400/403/404/500) and every socket and WebSocket error is caught.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { z } from 'zod';
 import type { EventName, EventPayload } from '../shared/contract';
 import { decodeWire, encodeWire, type ServerMessage } from '../shared/wire';
@@ -55,6 +56,35 @@ const STATIC_TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
+/** The request's path and query, or null when it is not a plain origin-form path (`//`, `*`, absolute URLs). */
+function requestUrl(req: IncomingMessage): URL | null {
+  const raw = req.url ?? '/';
+  if (!raw.startsWith('/') || raw.startsWith('//')) return null;
+  try {
+    return new URL(raw, 'http://bridge.invalid');
+  } catch {
+    return null;
+  }
+}
+
+function safeDecode(text: string): string | null {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return null;
+  }
+}
+
+function rawText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data as ArrayBuffer).toString('utf8');
+}
+
+function failed(res: ServerResponse): void {
+  if (!res.headersSent) res.writeHead(500);
+  res.end();
+}
+
 function sameToken(given: string | null, expected: string): boolean {
   if (!given) return false;
   const a = Buffer.from(given);
@@ -77,16 +107,21 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const serveFile = async (res: ServerResponse, file: ResolvedFile) => {
     try {
       const info = await stat(file.path);
+      if (!info.isFile()) return void res.writeHead(404).end('Not found');
+      const stream = createReadStream(file.path);
+      // A file removed between stat and read: cut the answer short instead of throwing.
+      stream.on('error', () => res.destroy());
       res.writeHead(200, { 'content-type': file.mime, 'content-length': info.size, 'cache-control': 'no-store' });
-      createReadStream(file.path).pipe(res);
+      stream.pipe(res);
     } catch {
-      res.writeHead(404).end('Not found');
+      if (!res.headersSent) res.writeHead(404).end('Not found');
     }
   };
 
-  const serveStatic = async (req: IncomingMessage, res: ServerResponse) => {
+  const serveStatic = async (res: ServerResponse, url: URL) => {
     const dir = options.staticDir!;
-    const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const pathname = safeDecode(url.pathname);
+    if (pathname === null || pathname.includes('\0')) return res.writeHead(400).end('Bad request');
     const rel = pathname === '/' ? 'index.html' : pathname.slice(1);
     const full = normalize(join(dir, rel));
     if (!full.startsWith(normalize(dir) + sep)) return res.writeHead(403).end();
@@ -100,49 +135,84 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     }
   };
 
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://x');
+  const handleRequest = (req: IncomingMessage, res: ServerResponse) => {
+    const url = requestUrl(req);
+    if (!url) return void res.writeHead(400).end('Bad request');
     const fileMatch = /^\/files\/([^/]+)\/(.+)$/.exec(url.pathname);
     if (fileMatch) {
       if (!sameToken(fileMatch[1]!, token)) return void res.writeHead(403).end();
       const file = options.resolveFile(fileMatch[2]!);
       if (!file) return void res.writeHead(404).end('Not found');
-      return void serveFile(res, file);
+      return void serveFile(res, file).catch(() => failed(res));
     }
     if (options.middleware) return options.middleware(req, res, () => res.writeHead(404).end('Not found'));
-    if (options.staticDir) return void serveStatic(req, res);
+    if (options.staticDir) return void serveStatic(res, url).catch(() => failed(res));
     res.writeHead(404).end('Not found');
+  };
+
+  const server = createServer((req, res) => {
+    res.on('error', () => undefined);
+    try {
+      handleRequest(req, res);
+    } catch {
+      failed(res);
+    }
+  });
+  // A client that resets mid-request, or sends something that is not HTTP: answer if possible, never throw.
+  // CONNECT (proxy tunnelling) is not something this server does; without a listener Node just hangs up.
+  server.on('connect', (_req, socket) => {
+    socket.on('error', () => socket.destroy());
+    socket.end('HTTP/1.1 405 Method Not Allowed\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  });
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
   });
 
   const sockets = new Set<WebSocket>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes });
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    if (url.pathname !== '/bridge') return; // Vite's HMR socket and others are not ours.
-    const fromOwnOrigin = req.headers.origin === origin;
-    if (!fromOwnOrigin || !sameToken(url.searchParams.get('token'), token)) {
-      socket.write('HTTP/1.1 403 Forbidden\r\n\r\n');
-      socket.destroy();
-      return;
+    socket.on('error', () => socket.destroy());
+    const refuse = (status: string) => {
+      if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      else socket.destroy();
+    };
+    try {
+      const url = requestUrl(req);
+      if (!url) return refuse('400 Bad Request');
+      // Vite's HMR socket listens on a port of its own, so any other path is simply not found.
+      if (url.pathname !== '/bridge') return refuse('404 Not Found');
+      const fromOwnOrigin = req.headers.origin === origin;
+      if (!fromOwnOrigin || !sameToken(url.searchParams.get('token'), token)) return refuse('403 Forbidden');
+      wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws));
+    } catch {
+      refuse('400 Bad Request');
     }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws));
   });
 
   wss.on('connection', (ws) => {
     sockets.add(ws);
     ws.on('close', () => sockets.delete(ws));
-    ws.on('message', async (data) => {
-      let call: z.infer<typeof CallSchema>;
-      try {
-        call = CallSchema.parse(decodeWire(data.toString()));
-      } catch {
-        return; // Not a call from our client; nothing to answer.
-      }
-      const result = await options.dispatch(call.channel, call.input);
-      const reply: ServerMessage = { type: 'result', id: call.id, result };
-      if (ws.readyState === ws.OPEN) ws.send(encodeWire(reply));
-    });
+    // Oversized or malformed frames: ws closes the socket and reports here; the server carries on.
+    ws.on('error', () => ws.terminate());
+    ws.on('message', (data) => void answerCall(ws, data).catch(() => undefined));
   });
+
+  const answerCall = async (ws: WebSocket, data: RawData) => {
+    let call: z.infer<typeof CallSchema>;
+    try {
+      call = CallSchema.parse(decodeWire(rawText(data)));
+    } catch {
+      return; // Not a call from our client; nothing to answer.
+    }
+    let result: ServerMessage & { type: 'result' };
+    try {
+      result = { type: 'result', id: call.id, result: await options.dispatch(call.channel, call.input) };
+    } catch {
+      result = { type: 'result', id: call.id, result: { ok: false, error: { code: 'internal', message: 'Something went wrong inside the app. Please try again.' } } };
+    }
+    if (ws.readyState === ws.OPEN) ws.send(encodeWire(result));
+  };
 
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, host, resolve));
   const port = (server.address() as AddressInfo).port;
