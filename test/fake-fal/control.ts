@@ -6,8 +6,11 @@
 //   POST /_fake/options            RuntimeOptions
 //   POST /_fake/complete/<id>      finish a job now
 //   POST /_fake/forget/<id>        FAL loses the request
+//   POST /_fake/platform           PlatformOptions (listing delay, payloads, down, prices, admin keys...)
+//   GET  /_fake/platform           billing events and balance as the platform API would show them
 import { jsonReply, parseJson, type Reply } from './http';
 import type { FakeFal } from './server';
+import type { PlatformOptions } from './platform-types';
 import type { FaultRule, RuntimeOptions } from './types';
 
 function reviveRule(raw: unknown): FaultRule {
@@ -46,6 +49,13 @@ export async function handleControl(fake: FakeFal, path: string[], method: strin
     if (action === 'options' && method === 'POST') {
       fake.setOptions((parseJson(body) ?? {}) as RuntimeOptions);
       return jsonReply(200, { ok: true });
+    }
+    if (action === 'platform' && method === 'POST') {
+      fake.setPlatform((parseJson(body) ?? {}) as PlatformOptions);
+      return jsonReply(200, { ok: true });
+    }
+    if (action === 'platform' && method === 'GET') {
+      return jsonReply(200, { billingEvents: fake.platform.billingEvents(), balanceUsd: fake.platform.balanceUsd() });
     }
     if (action === 'complete' && id && method === 'POST') return jsonReply(200, { ok: fake.completeNow(id) });
     if (action === 'forget' && id && method === 'POST') return jsonReply(200, { ok: fake.forget(id) });

@@ -10,6 +10,8 @@ export type Route =
   | { op: 'submit'; endpointId: string }
   | { op: 'status' | 'stream' | 'result' | 'cancel'; appPath: string; requestId: string }
   | { op: 'control'; path: string[] }
+  /** api.fal.ai/v1 (the platform API); the handler reads path and query from the target URL. */
+  | { op: 'platform' }
   | { op: 'unknown'; status: number; detail: string };
 
 export const TARGET_URL_HEADER = 'x-fal-target-url';
@@ -55,6 +57,7 @@ function localRoute(method: string, segments: string[]): Route {
   }
   if (first === 'files' && id && (method === 'GET' || method === 'HEAD')) return { op: 'file', fileId: id };
   if (first === '_fake') return { op: 'control', path: segments.slice(1) };
+  if (first === 'v1') return { op: 'platform' };
   if (first === 'storage') return restRoute(method, segments);
   return queueRoute(method, segments);
 }
@@ -78,8 +81,9 @@ export function routeRequest(
   }
   if (target.hostname === 'rest.fal.ai') return { route: restRoute(method, segments), targetUrl: target.href };
   if (target.hostname === 'queue.fal.run') return { route: queueRoute(method, segments), targetUrl: target.href };
+  if (target.hostname === 'api.fal.ai') return { route: { op: 'platform' }, targetUrl: target.href };
   return {
-    route: { op: 'unknown', status: 404, detail: `fake-fal: ${target.hostname} is not simulated (queue.fal.run and rest.fal.ai are)` },
+    route: { op: 'unknown', status: 404, detail: `fake-fal: ${target.hostname} is not simulated (queue.fal.run, rest.fal.ai and api.fal.ai are)` },
     targetUrl: target.href,
   };
 }

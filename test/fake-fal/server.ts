@@ -21,6 +21,7 @@ import { JobBoard, type Job } from './jobs';
 import { AssetCache, NOT_GLB_BYTES } from './outputs';
 import { routeRequest, TARGET_URL_HEADER, type Route } from './routes';
 import { handleControl } from './control';
+import { FakePlatform, type PlatformOptions } from './platform';
 import type {
   FakeFalEvent,
   FakeFalOptions,
@@ -52,7 +53,7 @@ export interface FakeFal {
   readonly port: number;
   /** Options for createFalClient in proxy mode. */
   clientConfig(key?: string): { credentials: string; proxyUrl: { url: string; when: 'always' } };
-  /** A fetch that sends https://queue.fal.run and https://rest.fal.ai calls here (no-proxy mode). */
+  /** A fetch that sends https://queue.fal.run, https://rest.fal.ai and https://api.fal.ai calls here (no-proxy mode). */
   readonly fetch: typeof fetch;
 
   /** Add fault/latency rules, applied in the order given. */
@@ -86,6 +87,10 @@ export interface FakeFal {
   readonly requests: readonly RequestLogEntry[];
   requestsFor(op: Operation): RequestLogEntry[];
   uploads(): UploadInfo[];
+
+  /** The platform API (api.fal.ai/v1): its state (billing events, balance) and knobs. */
+  readonly platform: FakePlatform;
+  setPlatform(options: PlatformOptions): void;
 
   /** Stop everything: timers, streams, hanging and keep-alive sockets. */
   close(): Promise<void>;
@@ -154,9 +159,12 @@ export async function startFakeFal(options: FakeFalOptions = {}): Promise<FakeFa
       sleepTimers.add(timer);
     });
 
+  const validKey = (key: string) => (settings.acceptedKeys ? settings.acceptedKeys.includes(key) : key.length >= 10);
+  const platform = new FakePlatform({ submissions, board, validKey }, options.platform);
+
   function authError(req: IncomingMessage): Reply | undefined {
     const key = /^Key (.+)$/.exec(header(req, 'authorization') ?? '')?.[1];
-    const ok = key !== undefined && (settings.acceptedKeys ? settings.acceptedKeys.includes(key) : key.length >= 10);
+    const ok = key !== undefined && (validKey(key) || platform.isAdmin(key));
     return ok ? undefined : jsonReply(401, { detail: AUTH_DETAIL[401] });
   }
 
@@ -169,14 +177,25 @@ export async function startFakeFal(options: FakeFalOptions = {}): Promise<FakeFa
         return handleUpload(deps, route, ctx.body, header(req, 'content-type'));
       case 'file':
         return handleFile(deps, route.fileId, header(req, 'range'));
-      case 'submit':
-        return handleSubmit(deps, route.endpointId, ctx.body, rule?.outcome);
+      case 'submit': {
+        const before = submissions.length;
+        const reply = handleSubmit(deps, route.endpointId, ctx.body, rule?.outcome);
+        const accepted = submissions.length > before ? submissions.at(-1) : undefined;
+        if (accepted) platform.noteSubmit(accepted.requestId, req.headers);
+        return reply;
+      }
       case 'status':
         return handleStatus(deps, route.appPath, route.requestId, logs);
       case 'stream':
         return startStatusStream(deps, route.appPath, route.requestId, logs, res);
-      case 'result':
-        return handleResult(deps, route.appPath, route.requestId);
+      case 'result': {
+        const reply = await handleResult(deps, route.appPath, route.requestId);
+        const job = board.find(route.requestId);
+        if (reply.status === 200 && job) reply.headers['x-fal-billable-units'] = String(platform.unitsFor(job.endpointId, job.input));
+        return reply;
+      }
+      case 'platform':
+        return platform.handle(req.method ?? 'GET', ctx.targetUrl, req.headers, ctx.body);
       case 'cancel':
         return handleCancel(deps, route.appPath, route.requestId);
       default:
@@ -197,6 +216,8 @@ export async function startFakeFal(options: FakeFalOptions = {}): Promise<FakeFa
       }
       case 'submit':
         return { ...base, op: 'submit', endpoint: route.endpointId };
+      case 'platform':
+        return { ...base, op: 'platform' };
       case 'status':
       case 'stream':
       case 'result':
@@ -265,12 +286,16 @@ export async function startFakeFal(options: FakeFalOptions = {}): Promise<FakeFa
       if (fault.kind === 'reset') req.socket.destroy();
       return;
     }
-    const scripted = fault ? faultReply(fault, ctx.requestId) : undefined;
+    const lateError = fault?.kind === 'infra' && fault.afterHandling === true;
+    const scripted = fault && !lateError ? faultReply(fault, ctx.requestId) : undefined;
     if (scripted) return send(scripted);
     const denied = AUTHENTICATED.has(ctx.op) ? authError(req) : undefined;
     if (denied) return send(denied);
 
     const reply = await runHandler(route, ctx, req, res, rule);
+    // "5xx after queueing": the work is done, the answer is an error anyway.
+    const late = lateError && fault ? faultReply(fault, ctx.requestId) : undefined;
+    if (late) return send(late);
     if (fault?.kind === 'reset' || fault?.kind === 'hang') {
       entry.outcome = fault.kind;
       if (fault.kind === 'reset') req.socket.destroy();
@@ -306,7 +331,7 @@ export async function startFakeFal(options: FakeFalOptions = {}): Promise<FakeFa
 
   const fakeFetch: typeof fetch = (input, init) => {
     const url = input instanceof Request ? input.url : String(input);
-    const rewritten = url.replace(/^https:\/\/(queue\.fal\.run|rest\.fal\.ai)(?=\/|$)/, baseUrl);
+    const rewritten = url.replace(/^https:\/\/(queue\.fal\.run|rest\.fal\.ai|api\.fal\.ai)(?=\/|$)/, baseUrl);
     return fetch(input instanceof Request ? new Request(rewritten, input) : rewritten, init);
   };
 
@@ -323,6 +348,8 @@ export async function startFakeFal(options: FakeFalOptions = {}): Promise<FakeFa
     script: (...rules) => rules.forEach((rule) => faults.add(rule)),
     pendingRules: () => faults.pending(),
     clearScript: () => faults.clear(),
+    platform,
+    setPlatform: (update) => platform.set(update),
     setOptions(update) {
       const releaseHeld = settings.holdJobs && update.holdJobs === false;
       Object.assign(settings, Object.fromEntries(Object.entries(update).filter(([, v]) => v !== undefined)));

@@ -1,8 +1,9 @@
 // Public types of the fake FAL server (test/dev only). Shapes mirror what FAL's queue API sends;
 // see /work/shared/FAL.md for which parts are verified.
+import type { PlatformOptions } from './platform-types';
 
 /** One kind of HTTP exchange the fake understands; fault rules match on these. */
-export type Operation = 'initiate' | 'upload' | 'submit' | 'status' | 'stream' | 'result' | 'cancel' | 'file';
+export type Operation = 'initiate' | 'upload' | 'submit' | 'status' | 'stream' | 'result' | 'cancel' | 'file' | 'platform';
 
 export type QueueState = 'IN_QUEUE' | 'IN_PROGRESS' | 'COMPLETED';
 
@@ -32,8 +33,9 @@ export interface FalFieldError {
 export type HttpFault =
   /** 429; `retryAfter` in seconds (number) or as an HTTP date (Date); omitted = no Retry-After header. */
   | { kind: 'rateLimit'; retryAfter?: number | Date }
-  /** FAL infra error: body `{detail, error_type}` + header `X-Fal-Error-Type`. */
-  | { kind: 'infra'; status: 500 | 502 | 503 | 504; errorType?: string; detail?: string; timeoutType?: 'user' | 'infra' }
+  /** FAL infra error: body `{detail, error_type}` + header `X-Fal-Error-Type`. `afterHandling`: do the
+   *  work first (a submit is queued), then answer the error ("5xx after queueing"). */
+  | { kind: 'infra'; status: 500 | 502 | 503 | 504; errorType?: string; detail?: string; timeoutType?: 'user' | 'infra'; afterHandling?: boolean }
   /** 401 (bad key) or 403 (locked / no balance). */
   | { kind: 'auth'; status?: 401 | 403; detail?: string }
   /** 422 with FAL-style `{detail: [{loc, msg, type}]}` (or a plain string detail). */
@@ -118,6 +120,8 @@ export interface FakeFalOptions {
   uniqueOutputs?: boolean;
   /** Shape of generated GLBs (default: ~2000 triangles, 256 px texture). */
   glb?: { triangles?: number; textured?: boolean; textureSize?: number };
+  /** The platform API (api.fal.ai/v1): prices, request history, billing; see platform-types.ts. */
+  platform?: PlatformOptions;
 }
 
 /** Options that can change while the server runs. */

@@ -1,0 +1,312 @@
+// A small typed client for FAL's platform API (https://api.fal.ai/v1): request history, prices,
+// billing events, usage and the balance. Answers are zod-validated; 429/5xx and transport errors
+// are retried with backoff (Retry-After honoured); every failure is a PlatformError with a kind the
+// callers act on. Key destination: the key goes only to api.fal.ai itself, or to the configured
+// proxy exactly as the queue calls do (proxy URL + `x-fal-target-url`), never anywhere else.
+import { z } from 'zod';
+
+export const PLATFORM_BASE_URL = 'https://api.fal.ai/v1';
+const TARGET_URL_HEADER = 'x-fal-target-url';
+
+export type PlatformErrorKind =
+  /** No/invalid key (401). */
+  | 'unauthorized'
+  /** The key may not do this (403): not an admin key, or no permission for request history. */
+  | 'forbidden'
+  | 'rate_limited'
+  /** 5xx: the platform API is down or failing. */
+  | 'server'
+  /** No answer at all (network, DNS, timeout). */
+  | 'offline'
+  /** 400/404/422: we asked for something FAL does not accept. */
+  | 'invalid'
+  /** An answer we cannot read. */
+  | 'bad_answer';
+
+export class PlatformError extends Error {
+  override readonly name = 'PlatformError';
+  constructor(
+    readonly kind: PlatformErrorKind,
+    message: string,
+    readonly status: number | null = null,
+    readonly type: string | null = null,
+  ) {
+    super(message);
+  }
+}
+
+const Iso = z.string().min(1);
+const Money = z.number();
+
+export const RequestRowSchema = z.looseObject({
+  request_id: z.string().min(1),
+  endpoint_id: z.string(),
+  sent_at: Iso.nullish(),
+  started_at: Iso.nullish(),
+  ended_at: Iso.nullish(),
+  status_code: z.number().int().nullish(),
+  duration: z.number().nullish(),
+  json_input: z.unknown().optional(),
+  json_output: z.unknown().optional(),
+});
+export type RequestRow = z.infer<typeof RequestRowSchema>;
+
+const Cursor = { next_cursor: z.string().nullish(), has_more: z.boolean().optional() };
+const RequestPageSchema = z.looseObject({ items: z.array(RequestRowSchema), ...Cursor });
+
+export const PriceSchema = z.looseObject({
+  endpoint_id: z.string(),
+  unit_price: Money,
+  unit: z.string().default('request'),
+  currency: z.string().default('USD'),
+});
+export type Price = z.infer<typeof PriceSchema>;
+const PricePageSchema = z.looseObject({ prices: z.array(PriceSchema), ...Cursor });
+
+export const EstimateSchema = z.looseObject({ estimate_type: z.string(), total_cost: Money, currency: z.string().default('USD') });
+export type Estimate = z.infer<typeof EstimateSchema>;
+
+export const BillingEventSchema = z.looseObject({
+  request_id: z.string(),
+  endpoint_id: z.string(),
+  timestamp: Iso,
+  output_units: z.number().nullish(),
+  unit_price: Money.nullish(),
+  percent_discount: z.number().nullish(),
+  cost_subtotal: Money.nullish(),
+  cost_discount: Money.nullish(),
+  cost_total: Money.nullish(),
+  cost_estimate_nano_usd: z.number().nullish(),
+});
+export type BillingEvent = z.infer<typeof BillingEventSchema>;
+const BillingPageSchema = z.looseObject({ billing_events: z.array(BillingEventSchema), ...Cursor });
+
+export const UsageRowSchema = z.looseObject({
+  endpoint_id: z.string(),
+  unit: z.string().nullish(),
+  quantity: z.number().nullish(),
+  cost_total: Money.nullish(),
+  cost: Money.nullish(),
+  currency: z.string().nullish(),
+});
+const UsagePageSchema = z.looseObject({
+  summary: z.array(UsageRowSchema).optional(),
+  time_series: z.array(z.looseObject({ bucket: z.string(), results: z.array(UsageRowSchema) })).optional(),
+  ...Cursor,
+});
+export type Usage = z.infer<typeof UsagePageSchema>;
+
+export const AccountSchema = z.looseObject({
+  username: z.string().nullish(),
+  credits: z.looseObject({ current_balance: Money, currency: z.string().default('USD') }).nullish(),
+});
+export type Account = z.infer<typeof AccountSchema>;
+
+const ErrorBodySchema = z.object({ error: z.object({ type: z.string().optional(), message: z.string().optional() }) });
+
+export interface PlatformClientOptions {
+  key: string;
+  /** The same proxy the queue calls use (null: straight to api.fal.ai). */
+  proxyUrl?: string | null;
+  fetch?: typeof fetch;
+  /** Bound for one HTTP exchange (default 20 s). */
+  timeoutMs?: number;
+  /** Retries after the first try on 429/5xx/transport errors (default 3). */
+  retries?: number;
+  /** First backoff delay (default 500 ms, doubling, capped at 10 s). */
+  baseDelayMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  /** Most pages followed by one list call (default 20). */
+  maxPages?: number;
+}
+
+export interface RequestQuery {
+  endpointId: string;
+  start?: Date;
+  end?: Date;
+  requestId?: string;
+  status?: 'success' | 'user_error' | 'error';
+  payloads?: boolean;
+  limit?: number;
+  sortBy?: 'ended_at' | 'duration';
+}
+
+export interface PlatformClient {
+  /** Every page of the request history for one endpoint (up to maxPages). */
+  requests(query: RequestQuery): Promise<RequestRow[]>;
+  prices(endpointIds: readonly string[]): Promise<Price[]>;
+  estimate(body: { estimate_type: 'historical_api_price' | 'unit_price'; endpoints: Record<string, { call_quantity?: number; unit_quantity?: number }> }): Promise<Estimate>;
+  /** Admin key only. */
+  billingEvents(query: { requestIds?: readonly string[]; start?: Date; end?: Date }): Promise<BillingEvent[]>;
+  /** Admin key only. */
+  usage(query: { start?: Date; end?: Date; expand: ('time_series' | 'summary')[]; endpointIds?: readonly string[] }): Promise<Usage>;
+  /** Admin key only. */
+  account(): Promise<Account>;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+export function createPlatformClient(opts: PlatformClientOptions): PlatformClient {
+  const baseFetch = opts.fetch ?? globalThis.fetch;
+  const timeoutMs = opts.timeoutMs ?? 20_000;
+  const retries = opts.retries ?? 3;
+  const baseDelay = opts.baseDelayMs ?? 500;
+  const sleep = opts.sleep ?? defaultSleep;
+  const maxPages = opts.maxPages ?? 20;
+
+  /** One exchange: the URL is always api.fal.ai's, sent there or through the proxy. */
+  async function exchange(method: 'GET' | 'POST', path: string, params: URLSearchParams, body?: unknown): Promise<Response> {
+    const target = `${PLATFORM_BASE_URL}${path}${params.size > 0 ? `?${params}` : ''}`;
+    const headers: Record<string, string> = { authorization: `Key ${opts.key}`, accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (opts.proxyUrl) headers[TARGET_URL_HEADER] = target;
+    try {
+      return await baseFetch(opts.proxyUrl ?? target, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        redirect: 'error',
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      const reason = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${Math.round(timeoutMs / 1000)} s` : describe(error);
+      throw new PlatformError('offline', `FAL's platform API could not be reached (${reason}).`);
+    }
+  }
+
+  async function call<T>(schema: z.ZodType<T>, method: 'GET' | 'POST', path: string, params: URLSearchParams, body?: unknown): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      let response: Response;
+      try {
+        response = await exchange(method, path, params, body);
+      } catch (error) {
+        if (attempt < retries) {
+          await sleep(Math.min(10_000, baseDelay * 2 ** attempt));
+          continue;
+        }
+        throw error;
+      }
+      const text = await response.text().catch(() => '');
+      if (response.ok) {
+        let json: unknown;
+        try {
+          json = JSON.parse(text);
+        } catch {
+          throw new PlatformError('bad_answer', `FAL's platform API sent an answer that is not JSON (${path}).`, response.status);
+        }
+        const parsed = schema.safeParse(json);
+        if (!parsed.success) throw new PlatformError('bad_answer', `FAL's platform API sent an answer in an unexpected shape (${path}).`, response.status);
+        return parsed.data;
+      }
+      const retryable = response.status === 429 || response.status >= 500;
+      if (retryable && attempt < retries) {
+        await sleep(retryDelay(response.headers.get('retry-after'), Math.min(10_000, baseDelay * 2 ** attempt)));
+        continue;
+      }
+      throw errorFrom(response.status, text);
+    }
+  }
+
+  async function pages<T, P extends { next_cursor?: string | null; has_more?: boolean }>(
+    schema: z.ZodType<P>,
+    path: string,
+    params: URLSearchParams,
+    items: (page: P) => T[],
+  ): Promise<T[]> {
+    const out: T[] = [];
+    let cursor: string | null = null;
+    for (let n = 0; n < maxPages; n++) {
+      const query = new URLSearchParams(params);
+      if (cursor) query.set('cursor', cursor);
+      const page = await call(schema, 'GET', path, query);
+      out.push(...items(page));
+      cursor = page.next_cursor ?? null;
+      if (!cursor || page.has_more === false) return out;
+    }
+    return out;
+  }
+
+  const window = (params: URLSearchParams, start?: Date, end?: Date) => {
+    if (start) params.set('start', start.toISOString());
+    if (end) params.set('end', end.toISOString());
+    return params;
+  };
+
+  return {
+    requests(q) {
+      const params = window(new URLSearchParams({ endpoint_id: q.endpointId, limit: String(q.limit ?? 100) }), q.start, q.end);
+      if (q.requestId) params.set('request_id', q.requestId);
+      if (q.status) params.set('status', q.status);
+      if (q.sortBy) params.set('sort_by', q.sortBy);
+      if (q.payloads) params.set('expand', 'payloads');
+      return pages(RequestPageSchema, '/models/requests/by-endpoint', params, (p) => p.items);
+    },
+    async prices(endpointIds) {
+      const out: Price[] = [];
+      for (const batch of chunks([...new Set(endpointIds)], 50)) {
+        const params = new URLSearchParams({ endpoint_id: batch.join(',') });
+        out.push(...(await pages(PricePageSchema, '/models/pricing', params, (p) => p.prices)));
+      }
+      return out;
+    },
+    estimate: (body) => call(EstimateSchema, 'POST', '/models/pricing/estimate', new URLSearchParams(), body),
+    async billingEvents(q) {
+      const ids = [...new Set(q.requestIds ?? [])];
+      const base = () => window(new URLSearchParams({ limit: '1000' }), q.start, q.end);
+      if (ids.length === 0) return pages(BillingPageSchema, '/models/billing-events', base(), (p) => p.billing_events);
+      const out: BillingEvent[] = [];
+      for (const batch of chunks(ids, 50)) {
+        const params = base();
+        params.set('request_id', batch.join(','));
+        out.push(...(await pages(BillingPageSchema, '/models/billing-events', params, (p) => p.billing_events)));
+      }
+      return out;
+    },
+    async usage(q) {
+      const params = window(new URLSearchParams({ expand: q.expand.join(',') }), q.start, q.end);
+      if (q.endpointIds?.length) params.set('endpoint_id', q.endpointIds.join(','));
+      return call(UsagePageSchema, 'GET', '/models/usage', params);
+    },
+    account: () => call(AccountSchema, 'GET', '/account/billing', new URLSearchParams({ expand: 'credits' })),
+  };
+}
+
+function retryDelay(header: string | null, fallback: number): number {
+  if (header === null) return fallback;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.min(60_000, seconds * 1000);
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? fallback : Math.min(60_000, Math.max(0, at - Date.now()));
+}
+
+function errorFrom(status: number, text: string): PlatformError {
+  let type: string | null = null;
+  let detail: string | null = null;
+  try {
+    const parsed = ErrorBodySchema.safeParse(JSON.parse(text));
+    if (parsed.success) {
+      type = parsed.data.error.type ?? null;
+      detail = parsed.data.error.message ?? null;
+    }
+  } catch {
+    // not JSON: keep the status only
+  }
+  const says = detail ? ` FAL says: ${detail.slice(0, 200)}` : '';
+  if (status === 401) return new PlatformError('unauthorized', `FAL did not accept the key for its platform API.${says}`, status, type);
+  if (status === 403) return new PlatformError('forbidden', `This key is not allowed to read that from FAL.${says}`, status, type);
+  if (status === 429) return new PlatformError('rate_limited', `FAL's platform API asked to slow down.${says}`, status, type);
+  if (status >= 500) return new PlatformError('server', `FAL's platform API is not working right now (HTTP ${status}).${says}`, status, type);
+  return new PlatformError('invalid', `FAL's platform API refused the question (HTTP ${status}).${says}`, status, type);
+}
+
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause as { code?: unknown } | undefined;
+  return typeof cause?.code === 'string' ? cause.code : error.message;
+}
