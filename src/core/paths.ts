@@ -1,7 +1,7 @@
 // Where the app keeps its data, found by Electron's own rules for userData so the app and the CLI
 // share one library without needing Electron to tell us.
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join, relative, sep } from 'node:path';
 
 export const APP_DIR_NAME = 'Image2Model';
 
@@ -34,4 +34,18 @@ export function dataPaths(root: string): DataPaths {
     previews: join(root, 'previews'),
     logs: join(root, 'logs'),
   };
+}
+
+/**
+ * How paths inside the data folder are kept in the database: relative, with forward slashes, so
+ * the folder can move as a whole. Paths outside it stay absolute.
+ */
+export function toStoredPath(root: string, path: string): string {
+  const rel = relative(root, path);
+  return !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : path;
+}
+
+/** The absolute path of a stored path (see toStoredPath). */
+export function toAbsolutePath(root: string, stored: string): string {
+  return isAbsolute(stored) ? stored : join(root, ...stored.split('/'));
 }

@@ -34,7 +34,7 @@ export interface AddJobsOptions {
 
 export type LibrarySort = 'newest' | 'oldest' | 'name' | 'triangles';
 
-/** What the composition root needs from the job engine (src/core/engine.ts implements it). */
+/** What the composition root needs from the job engine (src/core/engine/ implements it). */
 export interface EngineApi {
   addImages(items: ImageItem[], opts: AddJobsOptions): Promise<AddJobsResult>;
   addFolder(dir: string, opts: AddJobsOptions): Promise<AddJobsResult>;

@@ -2,6 +2,7 @@
 // job engine should do about it. No I/O, no clock: `nowMs` comes in for Retry-After dates.
 import { parseRetryAfter } from '../queue/backoff';
 import { FalAlreadyCompletedError, FalHttpError, FalTransportError } from './errors';
+import { isRecord } from '../util/errors';
 
 /** Which step of a job the error came from; the same status means different things per step. */
 export type FalPhase = 'upload' | 'submit' | 'status' | 'result' | 'cancel' | 'download';
@@ -238,8 +239,4 @@ function classifyDownload(error: DownloadLike, phase: FalPhase): Classification 
 
 function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
 }

@@ -7,6 +7,7 @@
 // - spots a cancel answered with ALREADY_COMPLETED (the client drops cancel bodies).
 import { createFalClient, type FalClient } from '@fal-ai/client';
 import { FalAlreadyCompletedError, FalHttpError, FalTransportError } from './errors';
+import { describeError as describe, isRecord } from '../util/errors';
 
 export type { FalClient };
 
@@ -111,16 +112,6 @@ function codeOf(error: unknown): string | null {
   return null;
 }
 
-function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
-  return `${error.message}${cause}`;
-}
-
 function isAbortError(error: unknown): boolean {
   return isRecord(error) && error.name === 'AbortError';
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
 }

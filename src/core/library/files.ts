@@ -3,6 +3,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { describeError as describe } from '../util/errors';
 
 /** Prefix of every temp file this module writes; removeLeftoverTempFiles looks for it. */
 export const TEMP_PREFIX = '.tmp-';
@@ -275,12 +276,4 @@ export async function removeLeftoverTempFiles(
     }
   }
   return removed;
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error) {
-    const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
-    return `${error.message}${cause}`;
-  }
-  return String(error);
 }

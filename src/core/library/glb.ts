@@ -4,6 +4,7 @@
 import { validateBytes, type ValidationReport, type ValidationResource } from 'gltf-validator';
 import type { ModelStats, TextureInfo } from '../../shared/domain';
 import { readImageHeader } from './image-header';
+import { errorMessage as describe, isRecord } from '../util/errors';
 
 const GLB_MAGIC = 0x46546c67; // 'glTF'
 const CHUNK_JSON = 0x4e4f534a; // 'JSON'
@@ -218,10 +219,6 @@ export function externalUrisOf(json: unknown): string[] {
 }
 
 // ---- loose JSON readers (the JSON is untrusted until the validator has run) ----------------------
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 function list(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }
@@ -230,7 +227,4 @@ function num(value: unknown): number | undefined {
 }
 function str(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
-}
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

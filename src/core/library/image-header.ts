@@ -93,11 +93,24 @@ function ktx2(bytes: Uint8Array): ImageHeader | null {
   return { mimeType: 'image/ktx2', width: dv.getUint32(20, true), height: dv.getUint32(24, true) };
 }
 
+/** The type of a PNG, JPEG, WebP or KTX2 image from its magic bytes alone, or null. */
+export function imageMimeOf(bytes: Uint8Array): ImageHeader['mimeType'] | null {
+  if (startsWith(bytes, PNG_SIGNATURE)) return 'image/png';
+  if (startsWith(bytes, [0xff, 0xd8, 0xff])) return 'image/jpeg';
+  if (bytes.length >= 12 && ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 4) === 'WEBP') return 'image/webp';
+  if (startsWith(bytes, KTX2_IDENTIFIER)) return 'image/ktx2';
+  return null;
+}
+
+const READERS: Record<ImageHeader['mimeType'], (bytes: Uint8Array) => ImageHeader | null> = {
+  'image/png': png,
+  'image/jpeg': jpeg,
+  'image/webp': webp,
+  'image/ktx2': ktx2,
+};
+
 /** Size and type of a PNG, JPEG, WebP or KTX2 image, or null when the bytes are none of these. */
 export function readImageHeader(bytes: Uint8Array): ImageHeader | null {
-  if (startsWith(bytes, PNG_SIGNATURE)) return png(bytes);
-  if (startsWith(bytes, [0xff, 0xd8, 0xff])) return jpeg(bytes);
-  if (bytes.length >= 12 && ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 4) === 'WEBP') return webp(bytes);
-  if (startsWith(bytes, KTX2_IDENTIFIER)) return ktx2(bytes);
-  return null;
+  const mime = imageMimeOf(bytes);
+  return mime ? READERS[mime](bytes) : null;
 }

@@ -4,7 +4,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import { statementCache } from '../db/statements';
 import { createHash } from 'node:crypto';
 import { unlinkSync } from 'node:fs';
-import { isAbsolute, join, relative, sep } from 'node:path';
+import { toAbsolutePath, toStoredPath } from '../paths';
 import type { LibraryModel, ModelStats, Preset } from '../../shared/domain';
 
 export type LibrarySort = 'newest' | 'oldest' | 'name' | 'triangles';
@@ -156,13 +156,18 @@ export class LibraryStore {
     return this.stmt('SELECT * FROM models WHERE id = ?').get(id) as Raw | undefined;
   }
 
+  /** Whether a model row uses `path` (absolute) as its file or preview. */
+  referencesFile(path: string): boolean {
+    const stored = this.toStored(path);
+    return !!this.stmt('SELECT 1 FROM models WHERE file_path = ? OR preview_path = ? LIMIT 1').get(stored, stored);
+  }
+
   private toStored(path: string): string {
-    const rel = relative(this.dataDir, path);
-    return !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : path;
+    return toStoredPath(this.dataDir, path);
   }
 
   private toAbsolute(stored: string): string {
-    return isAbsolute(stored) ? stored : join(this.dataDir, ...stored.split('/'));
+    return toAbsolutePath(this.dataDir, stored);
   }
 }
 

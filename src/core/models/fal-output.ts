@@ -1,12 +1,9 @@
 // Reading FAL outputs: File objects `{url, content_type?, file_name?, file_size?}` in named fields.
 // Tolerant of extra fields and of Files carrying only a url; strict about actually finding a GLB.
 import type { FalFileRef } from './types';
+import { isRecord } from '../util/errors';
 
 export type ParsedOutput = { glb: FalFileRef; preview: FalFileRef | null } | { error: string };
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** A FAL File (or, leniently, a bare URL string) as a FalFileRef; null when there is no usable url. */
 export function toFileRef(value: unknown): FalFileRef | null {

@@ -4,12 +4,9 @@ import { z } from 'zod';
 import { PRESETS } from '../../shared/domain';
 import type { ModelSummary, OptionFieldSummary, PresetSummary } from '../../shared/models';
 import type { ModelDefinition } from './types';
+import { isRecord } from '../util/errors';
 
 type PresetOptionValue = string | number | boolean;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 const roundCents = (usd: number): number => Math.round(usd * 100) / 100;
 

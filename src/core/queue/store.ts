@@ -83,6 +83,11 @@ const WRITABLE = {
 
 export type JobPatch = Partial<Pick<JobRow, keyof typeof WRITABLE>>;
 
+/** What giving up a job's lease clears: the one definition, used by workers and the SQL below. */
+export const LEASE_CLEARED = Object.freeze({ leaseOwner: null, leaseExpiresAt: null, queuePosition: null, nextAttemptAt: null }) satisfies JobPatch;
+
+const CLEAR_LEASE_SQL = (Object.keys(LEASE_CLEARED) as (keyof typeof LEASE_CLEARED)[]).map((key) => `${WRITABLE[key]} = NULL`).join(', ');
+
 export type EventKind = 'transition' | 'log' | 'error';
 
 export interface JobEvent {
@@ -355,8 +360,7 @@ export class JobStore {
   cancelQueued(id: string, at: number, message: string): JobRow | null {
     return this.db.transaction(() => {
       const raw = this.stmt(
-        `UPDATE jobs SET state = 'canceled', fence = fence + 1, finished_at = @at, message = @message,
-           next_attempt_at = NULL, lease_owner = NULL, lease_expires_at = NULL, queue_position = NULL
+        `UPDATE jobs SET state = 'canceled', fence = fence + 1, finished_at = @at, message = @message, ${CLEAR_LEASE_SQL}
          WHERE id = @id AND state = 'queued' AND fal_request_id IS NULL AND submit_started_at IS NULL RETURNING *`,
       ).get({ id, at, message }) as Raw | undefined;
       if (!raw) return null;
@@ -384,9 +388,8 @@ export class JobStore {
       if (!current || !canTransition(current.state, 'queued') || ACTIVE_STATES.includes(current.state)) return null;
       const resubmit = opts.resubmit ? 1 : 0;
       const raw = this.stmt(
-        `UPDATE jobs SET state = 'queued', fence = fence + 1, attempts = 0, next_attempt_at = NULL,
-           lease_owner = NULL, lease_expires_at = NULL, cancel_requested = 0, error_code = NULL, error_message = NULL,
-           finished_at = NULL, queue_position = NULL, message = @message,
+        `UPDATE jobs SET state = 'queued', fence = fence + 1, attempts = 0, ${CLEAR_LEASE_SQL},
+           cancel_requested = 0, error_code = NULL, error_message = NULL, finished_at = NULL, message = @message,
            request_finished = 0,
            fal_request_id = CASE WHEN @resubmit = 1 THEN NULL ELSE fal_request_id END,
            submit_started_at = CASE WHEN @resubmit = 1 THEN NULL ELSE submit_started_at END,
@@ -428,8 +431,7 @@ export class JobStore {
         const ambiguous = job.falRequestId === null && job.submitStartedAt !== null;
         const to: JobState = ambiguous ? 'needs_attention' : 'queued';
         const raw = this.stmt(
-          `UPDATE jobs SET state = @to, fence = fence + 1, lease_owner = NULL, lease_expires_at = NULL,
-             next_attempt_at = NULL, queue_position = NULL,
+          `UPDATE jobs SET state = @to, fence = fence + 1, ${CLEAR_LEASE_SQL},
              finished_at = CASE WHEN @to = 'needs_attention' THEN @now ELSE finished_at END,
              error_code = CASE WHEN @to = 'needs_attention' THEN 'submit_interrupted' ELSE error_code END,
              error_message = CASE WHEN @to = 'needs_attention' THEN @msg ELSE error_message END,

@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SUBMIT_INTERRUPTED_MESSAGE } from '../../../src/core/fal/runner';
+import { SUBMIT_INTERRUPTED_MESSAGE } from '../../../src/core/engine';
 import { addOne, createHarness, inState, waitForJob, type Harness } from './harness';
 
 let h: Harness;

@@ -1,0 +1,185 @@
+// The FAL steps of one job: upload (once; the URL is kept) -> submit intent -> submit -> request id
+// stored in the same transaction -> follow (stream, else poll) -> result -> download -> library.
+// A job that already has a request id resumes following it and is never submitted again.
+//
+// Hook points: a submit becomes *uncertain* in FalSteps.submit (the catch: no definite answer);
+// every FAL HTTP call's outcome is known in fal/client.ts guardedFetch.
+import { readFile } from 'node:fs/promises';
+import type { FalClient } from '@fal-ai/client';
+import { classifyError } from '../fal/classify';
+import { followUntilCompleted, throwIfAborted, type FalStatus } from '../fal/follow';
+import { LogLines, PROGRESS, queuedProgress, runningProgress } from '../fal/progress';
+import { downloadBytes } from '../library/files';
+import type { ModelDefinition } from '../models/types';
+import { errorMessage } from '../util/errors';
+import { downloadPreview, ingestModel, storePreview } from './library-ingest';
+import { needsAttentionPatch, releaseJob, SUBMIT_INTERRUPTED_MESSAGE } from './ownership';
+import { inputPathOf, optionsOf, type RunContext } from './run-context';
+import { JobFailure, LeaseLostError, step, StepError, SubmitSettled } from './run-errors';
+
+export const SUBMIT_UNCERTAIN_MESSAGE =
+  'The connection broke while sending this job to FAL, so it may or may not have been accepted (and charged). Check your FAL dashboard; retry to submit again (may be charged twice).';
+
+export class FalSteps {
+  private runningSince: number | null = null;
+  private readonly lines = new LogLines();
+
+  constructor(private readonly ctx: RunContext) {}
+
+  private get row() {
+    return this.ctx.writer.row;
+  }
+
+  /** The whole FAL path of a claimed job. */
+  async run(model: ModelDefinition): Promise<void> {
+    const { deps, writer, signal } = this.ctx;
+    if (this.row.falRequestId === null && this.row.submitStartedAt !== null) {
+      // A previous worker died between sending the submit and storing the id.
+      writer.write(needsAttentionPatch('submit_interrupted', SUBMIT_INTERRUPTED_MESSAGE, deps.now()));
+      return;
+    }
+    const fal = deps.fal();
+    if (!fal) {
+      deps.signals.noKey();
+      releaseJob(writer, { message: 'Waiting for a FAL key' });
+      return;
+    }
+    let requestId = this.row.falRequestId;
+    if (requestId === null) {
+      const url = await this.ensureUploaded(fal);
+      throwIfAborted(signal);
+      requestId = await this.submit(fal, model, url);
+      throwIfAborted(signal);
+    } else {
+      writer.write({ state: 'submitted', message: 'Checking on the job at FAL' }, `Resuming FAL request ${requestId}`);
+    }
+    await this.follow(fal, requestId, signal);
+    await this.collectResult(fal, model, requestId, signal);
+  }
+
+  private async ensureUploaded(fal: FalClient): Promise<string> {
+    const { deps, writer } = this.ctx;
+    if (this.row.inputUrl) return this.row.inputUrl;
+    writer.soft({ progress: PROGRESS.uploading, message: 'Uploading the image' });
+    const bytes = await this.readInput();
+    const url = await step('upload', () => fal.storage.upload(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: this.row.inputMime })));
+    deps.signals.online();
+    writer.write({ inputUrl: url, progress: PROGRESS.uploaded, message: 'Image uploaded' });
+    return url;
+  }
+
+  private async submit(fal: FalClient, model: ModelDefinition, imageUrl: string): Promise<string> {
+    const { deps, writer, signal } = this.ctx;
+    const input = model.buildInput({ urls: [imageUrl] }, this.row.preset, optionsOf(this.ctx));
+    // Intent first: if the process dies before the id is stored, start-up sees this and asks the
+    // user instead of silently submitting (and paying) twice.
+    writer.write({ submitStartedAt: deps.now(), message: 'Sending the job to FAL' });
+    let answer: { request_id: string; queue_position?: number };
+    try {
+      answer = await step('submit', () => fal.queue.submit(model.id, { input }));
+    } catch (error) {
+      const c = classifyError(error instanceof StepError ? error.cause : error, 'submit', deps.now());
+      // A definite answer from FAL (an HTTP error; 5xx are not billed) or no connection at all:
+      // nothing was accepted, so a later attempt may submit again.
+      const definite = c.kind === 'auth' || c.kind === 'rate_limit' || c.kind === 'offline' || c.kind === 'fail' || (c.kind === 'transient' && c.code === 'server_error');
+      if (definite) {
+        writer.tryWrite({ submitStartedAt: null });
+        throw error;
+      }
+      // The request left but no answer came back (reset, timeout, our own stop): FAL may have
+      // accepted and will charge it. The intent stays; the user decides, never a silent resubmit.
+      if (c.kind === 'aborted' || signal.aborted) throw error;
+      writer.write(needsAttentionPatch('submit_uncertain', SUBMIT_UNCERTAIN_MESSAGE, deps.now()));
+      throw new SubmitSettled();
+    }
+    deps.signals.online();
+    const position = typeof answer.queue_position === 'number' ? answer.queue_position : null;
+    writer.settlePending();
+    const row = deps.store.recordSubmission(this.row.id, this.row.fence, answer.request_id, position, PROGRESS.submitted, deps.now());
+    if (!row) throw new LeaseLostError();
+    writer.changed(row);
+    return answer.request_id;
+  }
+
+  private async follow(fal: FalClient, requestId: string, signal: AbortSignal): Promise<void> {
+    const { policy, now, logger, redact } = this.ctx.deps;
+    const deadline = (this.row.submittedAt ?? now()) + policy.followTimeoutMs;
+    const ticker = setInterval(() => this.tickProgress(), policy.progressTickMs);
+    try {
+      await step('status', () =>
+        followUntilCompleted({
+          fal,
+          endpoint: this.row.endpoint,
+          requestId,
+          signal,
+          deadline,
+          now,
+          pollIntervalMs: policy.pollIntervalMs,
+          streamIdleMs: policy.streamIdleMs,
+          stream: policy.useStream,
+          onStatus: (status) => this.onStatus(status),
+          onStreamFailed: (error) => logger.info(`job ${this.row.id}: status stream failed, polling instead`, redact(errorMessage(error))),
+        }),
+      );
+    } finally {
+      clearInterval(ticker);
+    }
+  }
+
+  private onStatus(status: FalStatus): void {
+    const { deps, writer } = this.ctx;
+    deps.signals.online();
+    deps.rateLimitHits.delete(this.row.id);
+    if (status.status === 'IN_QUEUE') {
+      const position = typeof status.queue_position === 'number' ? status.queue_position : null;
+      const message = position !== null && position > 0 ? `Waiting at FAL (position ${position})` : 'Starting at FAL';
+      if (this.row.state === 'submitted' && this.row.queuePosition === position && this.row.message === message) return;
+      writer.soft({ queuePosition: position, progress: queuedProgress(position), message });
+      return;
+    }
+    // IN_PROGRESS or COMPLETED: the model runs (or ran).
+    this.runningSince ??= deps.now();
+    if (this.row.state === 'submitted') {
+      writer.write({ state: 'running', queuePosition: null, progress: PROGRESS.running, message: 'Generating the model' });
+    }
+    for (const line of this.lines.accept(status.logs ?? undefined)) writer.soft({ message: line }, line);
+    this.tickProgress();
+  }
+
+  private tickProgress(): void {
+    if (this.runningSince === null || this.row.state !== 'running') return;
+    const { deps, writer } = this.ctx;
+    const next = runningProgress(deps.now() - this.runningSince, deps.policy.expectedRunMs, this.lines.floor);
+    if (next >= this.row.progress + 0.5) writer.soft({ progress: next });
+  }
+
+  /** Result -> download -> library. Also used by a cancel that came after FAL finished. */
+  async collectResult(fal: FalClient, model: ModelDefinition, requestId: string, signal: AbortSignal): Promise<void> {
+    const { deps, writer } = this.ctx;
+    writer.write({ state: 'downloading', queuePosition: null, progress: PROGRESS.downloading, message: 'Fetching the result' });
+    const result = await step('result', () => fal.queue.result(this.row.endpoint, { requestId, abortSignal: signal }));
+    const parsed = model.parseOutput(result.data);
+    if ('error' in parsed) throw new JobFailure('unexpected_output', `FAL's answer did not contain a model: ${parsed.error}`, true);
+    writer.soft({ message: 'Downloading the model' });
+    // The preview travels alongside the model; it is kept only if the model makes it in.
+    const preview = parsed.preview ? downloadPreview(this.ctx, parsed.preview, signal) : Promise.resolve(null);
+    const bytes = await step('download', () =>
+      downloadBytes(parsed.glb.url, {
+        maxBytes: deps.policy.maxDownloadBytes,
+        timeoutMs: deps.policy.downloadTimeoutMs,
+        fetch: deps.fetch,
+        signal,
+      }),
+    );
+    await ingestModel(this.ctx, bytes, async () => storePreview(this.ctx, await preview), this.row.estimatedCostUsd);
+  }
+
+  private async readInput(): Promise<Uint8Array> {
+    try {
+      return await readFile(inputPathOf(this.ctx));
+    } catch (error) {
+      const why = this.ctx.deps.redact(errorMessage(error));
+      throw new JobFailure('input_missing', `The prepared copy of ${this.row.inputName} is missing (${why}). Add the image again.`, true);
+    }
+  }
+}

@@ -1,0 +1,271 @@
+// The job engine: a durable queue in SQLite, FAL (or the offline generator) doing the work, and the
+// local library. Plain Node: no electron import; every outside dependency comes in `deps`.
+// This file only composes the rooms; docs/ENGINE.md maps them.
+import { mkdirSync } from 'node:fs';
+import { TERMINAL_STATES, type Job } from '../../shared/domain';
+import { openDatabase, type Db } from '../db/open';
+import { removeLeftoverTempFiles } from '../library/files';
+import { LibraryStore } from '../library/store';
+import { dataPaths, toAbsolutePath } from '../paths';
+import { DEFAULT_BACKOFF } from '../queue/backoff';
+import { TypedEmitter } from '../queue/emitter';
+import { Scheduler } from '../queue/scheduler';
+import { JobStore, toJob, type JobRow } from '../queue/store';
+import { createThrottle } from '../queue/throttle';
+import { createActions } from './actions';
+import { createIntake } from './intake';
+import { runJob } from './job-run';
+import { createLibraryApi } from './library-api';
+import { createOwnership } from './ownership';
+import { createQueueHealth } from './queue-health';
+import { createRedaction } from './redaction';
+import type { RunnerDeps, RunnerPolicy } from './run-context';
+import { DEFAULT_TIMING, QUIET_LOGGER, type Engine, type EngineDeps, type EngineEvents, type EngineTiming } from './types';
+
+export { DEFAULT_TIMING, type Engine, type EngineDeps, type EngineEvents, type EngineTiming, type GenerateRelief, type Logger } from './types';
+export { canonicalJson } from './intake';
+export { SUBMIT_INTERRUPTED_MESSAGE } from './ownership';
+export { SUBMIT_UNCERTAIN_MESSAGE } from './fal-steps';
+
+export function createEngine(deps: EngineDeps): Engine {
+  const timing: EngineTiming = { ...DEFAULT_TIMING, ...deps.timing };
+  const now = deps.now ?? Date.now;
+  const fetchImpl = deps.fetch ?? globalThis.fetch;
+  const paths = dataPaths(deps.dataDir);
+  for (const dir of [paths.root, paths.library, paths.inputs, paths.previews]) mkdirSync(dir, { recursive: true });
+  const db: Db = openDatabase(deps.dataDir);
+  const store = new JobStore(db);
+  const library = new LibraryStore(db, deps.dataDir);
+  const redaction = createRedaction(deps.getFalKey);
+  const logger = redaction.logger(deps.logger ?? QUIET_LOGGER);
+  const emitter = new TypedEmitter<EngineEvents>((error) => logger.error('engine listener failed', error));
+  const ownership = createOwnership(store, logger);
+  let started = false;
+
+  const health = createQueueHealth({
+    store,
+    safeKey: redaction.safeKey,
+    proxyUrl: deps.falProxyUrl ?? null,
+    fetch: fetchImpl,
+    requestTimeoutMs: timing.requestTimeoutMs,
+    probeIntervalMs: timing.probeIntervalMs,
+    now,
+    getSpendingCapUsd: deps.getSpendingCapUsd,
+    logger,
+    emit: (state) => emitter.emit('queue', state),
+    wake: () => scheduler.wake(),
+  });
+
+  // ---- events: job changes are throttled per job; state changes go out at once ---------------------
+
+  const rateLimitHits = new Map<string, number>();
+  const throttle = createThrottle<Job>({
+    intervalMs: timing.throttleMs,
+    emit: (_id, job) => emitter.emit('job', job),
+  });
+  function jobChanged(row: JobRow, immediate: boolean): void {
+    throttle.push(row.id, toJob(row), immediate);
+    if (TERMINAL_STATES.includes(row.state)) {
+      throttle.forget(row.id);
+      rateLimitHits.delete(row.id);
+    }
+    if (immediate) health.changed();
+  }
+
+  // ---- the workers ---------------------------------------------------------------------------------
+
+  const policy: RunnerPolicy = {
+    backoff: deps.backoff ?? DEFAULT_BACKOFF,
+    followTimeoutMs: timing.followTimeoutMs,
+    pollIntervalMs: timing.statusPollMs,
+    streamIdleMs: timing.streamIdleMs,
+    useStream: deps.useStatusStream ?? true,
+    expectedRunMs: timing.expectedRunMs,
+    maxDownloadBytes: deps.maxDownloadBytes ?? 500 * 1024 * 1024,
+    downloadTimeoutMs: timing.downloadTimeoutMs,
+    maxPreviewBytes: 20 * 1024 * 1024,
+    progressTickMs: timing.progressTickMs,
+  };
+  const runnerDeps: RunnerDeps = {
+    store,
+    library,
+    dirs: { data: paths.root, library: paths.library, previews: paths.previews },
+    now,
+    random: deps.random ?? Math.random,
+    fal: health.fal,
+    fetch: fetchImpl,
+    policy,
+    // Loaded on first use: sharp and glTF-Transform cost a noticeable start-up time.
+    generateRelief: deps.generateRelief ?? (async (image, opts) => (await import('../offline')).generateRelief(image, opts)),
+    redact: redaction.redact,
+    onJob: jobChanged,
+    onLibraryAdded: (id) => emitter.emit('library', { kind: 'added', id }),
+    signals: health.signals,
+    logger,
+    rateLimitHits,
+  };
+
+  function recover(): void {
+    for (const row of ownership.recover(now())) jobChanged(row, true);
+  }
+
+  const scheduler = new Scheduler({
+    store,
+    owner: ownership.owner,
+    now,
+    leaseMs: timing.leaseMs,
+    heartbeatMs: timing.heartbeatMs,
+    pollMs: timing.schedulerPollMs,
+    concurrency: deps.concurrency ?? 2,
+    falAllowed: health.falAllowed,
+    recover,
+    run: (ctx) => {
+      jobChanged(ctx.row, true);
+      return runJob(runnerDeps, ctx);
+    },
+    onWorkerError: (error, row) => logger.error(`worker error${row ? ` (job ${row.id})` : ''}`, error),
+    onChange: health.changed,
+  });
+
+  const intake = createIntake({
+    store,
+    library,
+    dataDir: paths.root,
+    inputsDir: paths.inputs,
+    maxAttempts: Math.max(1, Math.floor(deps.maxAttempts ?? 5)),
+    inputLimits: deps.inputLimits,
+    now,
+    onAdded: (rows) => {
+      for (const row of rows) jobChanged(row, true);
+      if (rows.length > 0) scheduler.wake();
+    },
+  });
+
+  const actions = createActions({
+    store,
+    scheduler,
+    now,
+    cancelWaitMs: timing.cancelWaitMs,
+    jobChanged,
+    queueChanged: health.changed,
+    forgetRateLimits: (id) => rateLimitHits.delete(id),
+  });
+
+  // ---- start / stop ---------------------------------------------------------------------------------
+
+  async function cleanTempFiles(): Promise<void> {
+    let removed = 0;
+    for (const dir of [paths.library, paths.previews, paths.inputs]) {
+      removed += await removeLeftoverTempFiles(dir, { minAgeMs: timing.tempFileMinAgeMs, now: Date.now() });
+    }
+    if (removed > 0) logger.info(`removed ${removed} leftover temporary file(s)`);
+  }
+
+  let stopping: Promise<void> | null = null;
+
+  const engine: Engine = {
+    dataDir: deps.dataDir,
+
+    async start() {
+      if (started) return;
+      if (stopping) await stopping;
+      ownership.markAlive();
+      started = true;
+      await cleanTempFiles();
+      recover();
+      scheduler.start();
+      health.setRunning(true);
+      health.changed();
+    },
+
+    async stop() {
+      if (!started) return;
+      started = false;
+      health.setRunning(false);
+      stopping = scheduler.stop().finally(() => {
+        ownership.markStopped();
+        throttle.flush();
+        stopping = null;
+      });
+      await stopping;
+    },
+
+    async close() {
+      await engine.stop();
+      throttle.dispose();
+      emitter.clear();
+      db.close();
+    },
+
+    addImages: intake.addImages,
+    addFolder: intake.addFolder,
+
+    listJobs: () => store.list().map(toJob),
+    getJob: (id) => {
+      const row = store.get(id);
+      return row ? toJob(row) : null;
+    },
+    jobEvents: (id) => store.events(id).map(({ at, kind, fromState, toState, message }) => ({ at, kind, fromState, toState, message })),
+    inputPath: (id) => {
+      const row = store.get(id);
+      return row ? toAbsolutePath(paths.root, row.inputPath) : null;
+    },
+    cancel: actions.cancel,
+    retry: actions.retry,
+    remove: actions.remove,
+    clearFinished: actions.clearFinished,
+    queueState: health.queueState,
+    setConcurrency: (n) => scheduler.setConcurrency(n),
+    setFalProxyUrl(url) {
+      health.setProxyUrl(url);
+      scheduler.wake();
+    },
+    limitsChanged() {
+      health.changed();
+      scheduler.wake();
+    },
+    keyChanged() {
+      health.keyChanged();
+      scheduler.wake();
+    },
+
+    costSummary(capUsd) {
+      const t = now();
+      const d = new Date(t);
+      const todayUsd = store.spendBetween(new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime(), t + 1);
+      const monthUsd = store.spendBetween(health.monthStart(t), t + 1);
+      return { todayUsd, monthUsd, capUsd, capReached: capUsd !== null && monthUsd >= capUsd };
+    },
+
+    waitForIdle() {
+      return new Promise<void>((resolve) => {
+        const check = () => {
+          let idle: boolean;
+          try {
+            const counts = store.counts();
+            idle = counts.queued + counts.active === 0 && scheduler.activeCount === 0;
+          } catch {
+            idle = true; // closed: nothing will run any more
+          }
+          if (idle) {
+            clearInterval(timer);
+            off();
+            resolve();
+          }
+        };
+        const timer = setInterval(check, 50);
+        const off = emitter.on('job', (job) => {
+          if (TERMINAL_STATES.includes(job.state)) check();
+        });
+        check();
+      });
+    },
+
+    library: createLibraryApi(library, (change) => emitter.emit('library', change)),
+
+    on(event: keyof EngineEvents, listener: (payload: never) => void): () => void {
+      return emitter.on(event, listener as EngineEvents[typeof event]);
+    },
+  } as Engine;
+  return engine;
+}

@@ -1,0 +1,133 @@
+// Adding work: prepare each image (validate, orient, downscale, strip metadata), skip inputs whose
+// model already exists with the same settings (unless forced), and insert the jobs in one go.
+import { randomUUID } from 'node:crypto';
+import type { AddJobsResult, ImageItem } from '../../shared/contract';
+import type { Preset } from '../../shared/domain';
+import { AppError } from '../../shared/result';
+import type { InputLimits, PrepareResult } from '../images';
+import { paramsKeyOf, type LibraryStore } from '../library/store';
+import { DEFAULT_MODEL_ID, getModel, validateOptions } from '../models/catalog';
+import { toStoredPath } from '../paths';
+import { toJob, type JobRow, type JobStore, type NewJob } from '../queue/store';
+import type { AddJobsOptions } from '../services-types';
+
+export interface IntakeDeps {
+  store: JobStore;
+  library: LibraryStore;
+  dataDir: string;
+  inputsDir: string;
+  maxAttempts: number;
+  inputLimits?: InputLimits;
+  now: () => number;
+  /** New rows were inserted. */
+  onAdded: (rows: JobRow[]) => void;
+}
+
+export interface Intake {
+  addImages(items: ImageItem[], opts: AddJobsOptions): Promise<AddJobsResult>;
+  addFolder(dir: string, opts: AddJobsOptions): Promise<AddJobsResult>;
+}
+
+export function createIntake(deps: IntakeDeps): Intake {
+  async function addImages(items: ImageItem[], opts: AddJobsOptions): Promise<AddJobsResult> {
+    const endpoint = opts.endpoint ?? DEFAULT_MODEL_ID;
+    const model = getModel(endpoint);
+    if (!model) throw new AppError('invalid_input', `Unknown model "${endpoint}".`);
+    const preset: Preset = opts.preset ?? 'standard';
+    const validated = validateOptions(model, opts.options ?? {});
+    if (!validated.ok) throw new AppError('invalid_input', validated.message);
+    const optionsJson = canonicalJson(validated.options);
+    const estimate = model.estimateCostUsd(preset, validated.options);
+    const { DEFAULT_INPUT_LIMITS, prepareInput, prepareInputBytes } = await import('../images');
+    const limits = deps.inputLimits ?? DEFAULT_INPUT_LIMITS;
+
+    const prepared = await mapLimit(items, 3, (item): Promise<PrepareResult> =>
+      item.kind === 'path' ? prepareInput(item.path, deps.inputsDir, limits) : prepareInputBytes(item.bytes, item.name, deps.inputsDir, limits),
+    );
+    const rejected: AddJobsResult['rejected'] = [];
+    const duplicates: AddJobsResult['duplicates'] = [];
+    const rows: NewJob[] = [];
+    const createdAt = deps.now();
+    prepared.forEach((result, i) => {
+      const item = items[i]!;
+      const label = item.kind === 'path' ? item.path : item.name;
+      if (!result.ok) {
+        rejected.push({ input: label, reason: result.reason });
+        return;
+      }
+      const input = result.input;
+      if (!opts.force) {
+        const existing = deps.library.findByParams(paramsKeyOf(input.sha256, endpoint, preset, optionsJson));
+        if (existing) {
+          duplicates.push({ input: label, modelId: existing.id });
+          return;
+        }
+      }
+      rows.push({
+        id: randomUUID(),
+        endpoint,
+        provider: model.provider,
+        preset,
+        optionsJson,
+        inputName: input.originalName,
+        inputPath: toStoredPath(deps.dataDir, input.path),
+        inputSha256: input.sha256,
+        inputMime: input.mime,
+        maxAttempts: deps.maxAttempts,
+        createdAt,
+        estimatedCostUsd: estimate,
+        message: input.warnings.length > 0 ? input.warnings.join(' ') : 'Waiting to start',
+      });
+    });
+    const added = deps.store.insertMany(rows);
+    deps.onAdded(added);
+    return { added: added.map(toJob), rejected, duplicates };
+  }
+
+  async function addFolder(dir: string, opts: AddJobsOptions): Promise<AddJobsResult> {
+    let files: string[];
+    try {
+      const { listImagesInFolder } = await import('../images');
+      files = await listImagesInFolder(dir);
+    } catch (error) {
+      throw new AppError('not_found', error instanceof Error ? error.message : String(error));
+    }
+    if (files.length === 0) return { added: [], rejected: [{ input: dir, reason: 'The folder has no images.' }], duplicates: [] };
+    return addImages(
+      files.map((path) => ({ kind: 'path' as const, path })),
+      opts,
+    );
+  }
+
+  return { addImages, addFolder };
+}
+
+/** JSON with sorted keys, so equal options give equal strings (duplicate detection). */
+export function canonicalJson(value: unknown): string {
+  const sort = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(sort);
+    if (v && typeof v === 'object') {
+      return Object.fromEntries(
+        Object.keys(v as Record<string, unknown>)
+          .sort()
+          .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+          .map((k) => [k, sort((v as Record<string, unknown>)[k])]),
+      );
+    }
+    return v;
+  };
+  return JSON.stringify(sort(value ?? {}));
+}
+
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}

@@ -1,0 +1,181 @@
+// One job's run, from a claimed row to a terminal state or back to the queue: picks the FAL or the
+// offline steps, carries out cancels, and turns every error into the job's next state through the
+// policy. Every write is fenced (job-writer.ts).
+import type { FalClient } from '@fal-ai/client';
+import { classifyError } from '../fal/classify';
+import { FalAlreadyCompletedError, FalHttpError } from '../fal/errors';
+import { FollowTimeoutError } from '../fal/follow';
+import { getModel } from '../models/catalog';
+import { interruptReason, type WorkerContext } from '../queue/scheduler';
+import type { JobPatch } from '../queue/store';
+import { errorMessage, isRecord } from '../util/errors';
+import { FalSteps } from './fal-steps';
+import { JobWriter } from './job-writer';
+import { runOffline } from './offline-steps';
+import { endedPatch, releaseJob } from './ownership';
+import { decide } from './policy';
+import type { RunContext, RunnerDeps } from './run-context';
+import { JobFailure, LeaseLostError, StepError, SubmitSettled } from './run-errors';
+
+const NEVER = new AbortController().signal;
+
+export async function runJob(deps: RunnerDeps, worker: WorkerContext): Promise<void> {
+  await new JobRun(deps, worker).execute();
+}
+
+class JobRun {
+  private readonly ctx: RunContext;
+  private readonly fal: FalSteps;
+
+  constructor(
+    private readonly deps: RunnerDeps,
+    worker: WorkerContext,
+  ) {
+    this.ctx = { deps, writer: new JobWriter(deps, worker.row), signal: worker.signal };
+    this.fal = new FalSteps(this.ctx);
+  }
+
+  private get writer(): JobWriter {
+    return this.ctx.writer;
+  }
+
+  private get row() {
+    return this.ctx.writer.row;
+  }
+
+  async execute(): Promise<void> {
+    try {
+      if (this.row.cancelRequested) return await this.cancel();
+      const model = getModel(this.row.endpoint);
+      if (!model) throw new JobFailure('unknown_model', `This version of the app does not know the model "${this.row.endpoint}".`, true);
+      if (model.provider === 'offline') await runOffline(this.ctx, model);
+      else await this.fal.run(model);
+    } catch (error) {
+      await this.handleFailure(error);
+    } finally {
+      this.writer.finish();
+    }
+  }
+
+  // ---- cancel ------------------------------------------------------------------------------------
+
+  /** Carries out a cancel: FAL is told (if it has the job); a job FAL already finished is kept. */
+  private async cancel(): Promise<void> {
+    const now = this.deps.now;
+    const requestId = this.row.falRequestId;
+    if (requestId === null) {
+      this.writer.write({ ...endedPatch('canceled', now()), message: 'Canceled' });
+      return;
+    }
+    const fal = this.deps.fal();
+    if (!fal) {
+      this.writer.write({ ...endedPatch('canceled', now()), message: 'Canceled here; without a key FAL could not be told, so it may still run and be charged.' });
+      return;
+    }
+    try {
+      await fal.queue.cancel(this.row.endpoint, { requestId });
+      this.writer.write({ ...endedPatch('canceled', now()), message: 'Canceled; FAL was asked to stop the job.' }, `FAL cancel requested for ${requestId}`);
+    } catch (error) {
+      if (isAlreadyCompleted(error)) {
+        await this.keepCompletedResult(fal, requestId);
+        return;
+      }
+      const notFound = error instanceof FalHttpError && error.status === 404;
+      this.writer.write(
+        {
+          ...endedPatch('canceled', now()),
+          message: notFound ? 'Canceled' : 'Canceled here, but FAL could not be told; it may still run and be charged.',
+        },
+        `FAL cancel failed: ${this.describe(error)}`,
+      );
+    }
+  }
+
+  /** Cancel came too late: FAL had finished (and charged) it, so the result is kept. */
+  private async keepCompletedResult(fal: FalClient, requestId: string): Promise<void> {
+    this.writer.log('FAL had already finished this job; keeping the result');
+    const model = getModel(this.row.endpoint);
+    try {
+      if (!model) throw new Error('unknown model');
+      if (this.row.state === 'preparing') this.writer.write({ state: 'submitted' });
+      await this.fal.collectResult(fal, model, requestId, NEVER);
+    } catch (error) {
+      if (error instanceof LeaseLostError) return;
+      this.writer.tryWrite({ ...endedPatch('canceled', this.deps.now()), message: `Canceled; the finished result could not be kept (${this.describe(error)}).` });
+    }
+  }
+
+  // ---- failures ----------------------------------------------------------------------------------
+
+  private async handleFailure(error: unknown): Promise<void> {
+    if (error instanceof LeaseLostError || error instanceof SubmitSettled) return;
+    try {
+      switch (interruptReason(this.ctx.signal)) {
+        case 'lease_lost':
+          return;
+        case 'cancel':
+          return await this.cancel();
+        case 'stop':
+          releaseJob(this.writer, { message: 'Paused: the engine stopped' });
+          return;
+        default:
+          break;
+      }
+      if (error instanceof StepError && error.cause instanceof FollowTimeoutError) {
+        const ms = this.deps.policy.followTimeoutMs;
+        const minutes = Math.round(ms / 60_000);
+        const limit = minutes >= 1 ? `${minutes} min` : `${Math.round(ms / 1000)} s`;
+        this.fail('fal_timeout', `FAL did not finish the job within ${limit}; it was given up (and FAL asked to stop it).`, true);
+        this.cancelQuietly();
+        return;
+      }
+      if (error instanceof StepError) return this.apply(error);
+      if (error instanceof JobFailure) return this.fail(error.code, error.message, error.requestDone);
+      this.deps.logger.error(`job ${this.row.id}: unexpected error`, this.describe(error));
+      this.fail('internal', `Something went wrong on this computer: ${this.describe(error)}`, false);
+    } catch (inner) {
+      if (inner instanceof LeaseLostError) return;
+      throw inner;
+    }
+  }
+
+  /** Carries out the policy's decision for a failed FAL or download step. */
+  private apply(error: StepError): void {
+    const { deps } = this;
+    const decision = decide(classifyError(error.cause, error.phase, deps.now()), {
+      attempts: this.row.attempts,
+      maxAttempts: this.row.maxAttempts,
+      rateLimitHits: deps.rateLimitHits.get(this.row.id) ?? 0,
+      now: deps.now(),
+      backoff: deps.policy.backoff,
+      random: deps.random,
+    });
+    if (decision.kind === 'fail') {
+      this.fail(decision.code, decision.message, decision.requestDone, decision.extra);
+      return;
+    }
+    if (decision.rateLimitHits !== undefined) deps.rateLimitHits.set(this.row.id, decision.rateLimitHits);
+    if (decision.tell) deps.signals[decision.tell.signal](decision.tell.message);
+    releaseJob(this.writer, decision.patch);
+  }
+
+  private fail(code: string, message: string, requestDone: boolean, extra: JobPatch = {}): void {
+    this.writer.write({ ...endedPatch('failed', this.deps.now()), ...extra, errorCode: code, errorMessage: message, message, requestFinished: requestDone }, message);
+    this.deps.logger.info(`job ${this.row.id} failed (${code}): ${message}`);
+  }
+
+  private cancelQuietly(): void {
+    const fal = this.deps.fal();
+    const requestId = this.row.falRequestId;
+    if (fal && requestId) fal.queue.cancel(this.row.endpoint, { requestId }).catch(() => undefined);
+  }
+
+  private describe(error: unknown): string {
+    return this.deps.redact(errorMessage(error));
+  }
+}
+
+function isAlreadyCompleted(error: unknown): boolean {
+  if (error instanceof FalAlreadyCompletedError) return true;
+  return error instanceof FalHttpError && isRecord(error.body) && error.body.status === 'ALREADY_COMPLETED';
+}

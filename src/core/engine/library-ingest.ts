@@ -1,0 +1,113 @@
+// From a model file's bytes to a library entry: validate the GLB, store it by content hash, keep the
+// preview image when there is one, then commit the model row and the job's success in one
+// transaction. Files stored for a commit that did not happen are removed again.
+import { randomUUID } from 'node:crypto';
+import { basename, extname } from 'node:path';
+import { downloadBytes, storeByContentHash, unlinkQuietly } from '../library/files';
+import { validateGlb } from '../library/glb';
+import { imageMimeOf } from '../library/image-header';
+import { paramsKeyOf } from '../library/store';
+import type { FalFileRef } from '../models/types';
+import { PROGRESS } from '../fal/progress';
+import { errorMessage } from '../util/errors';
+import { endedPatch } from './ownership';
+import type { RunContext } from './run-context';
+import { JobFailure, LeaseLostError } from './run-errors';
+
+/** Validates, stores and commits a model; the job ends succeeded. */
+export async function ingestModel(
+  ctx: RunContext,
+  bytes: Uint8Array,
+  preview: () => Promise<string | null>,
+  costUsd: number | null,
+): Promise<void> {
+  const { deps, writer } = ctx;
+  writer.soft({ progress: PROGRESS.validating, message: 'Checking the model' });
+  const validation = await validateGlb(bytes);
+  if (!validation.ok) {
+    throw new JobFailure('invalid_result', `The generated file is not a usable GLB model: ${validation.reason}.`, true);
+  }
+  writer.soft({ progress: PROGRESS.storing, message: 'Adding the model to the library' });
+  const stored = await storeByContentHash(deps.dirs.library, bytes, 'glb');
+  const previewPath = await preview();
+  const now = deps.now();
+  const modelId = randomUUID();
+  writer.settlePending();
+  const row = writer.row;
+  let committed;
+  try {
+    committed = deps.store.commitWith(
+      row.id,
+      row.fence,
+      { ...endedPatch('succeeded', now), progress: PROGRESS.done, modelId, message: 'Done', errorCode: null, errorMessage: null },
+      now,
+      'Model added to the library',
+      () =>
+        deps.library.insert({
+          id: modelId,
+          name: basename(row.inputName, extname(row.inputName)).trim() || 'Model',
+          createdAt: now,
+          endpoint: row.endpoint,
+          preset: row.preset,
+          jobId: row.id,
+          sha256: stored.sha256,
+          filePath: stored.path,
+          stats: validation.stats,
+          previewPath,
+          costUsd,
+          sourceName: row.inputName,
+          paramsKey: paramsKeyOf(row.inputSha256, row.endpoint, row.preset, row.optionsJson),
+        }),
+    );
+  } catch (error) {
+    await removeUnreferenced(ctx, stored.existed ? null : stored.path, previewPath);
+    throw error;
+  }
+  if (!committed) {
+    await removeUnreferenced(ctx, stored.existed ? null : stored.path, previewPath);
+    throw new LeaseLostError();
+  }
+  writer.changed(committed, true);
+  deps.onLibraryAdded(modelId);
+}
+
+/** Files this run stored for a commit that did not happen, unless a library row uses them. */
+async function removeUnreferenced(ctx: RunContext, file: string | null, preview: string | null): Promise<void> {
+  for (const path of [file, preview]) {
+    if (path && !ctx.deps.library.referencesFile(path)) await unlinkQuietly(path);
+  }
+}
+
+/** FAL's preview image; never fails the job (null when it cannot be had). */
+export async function downloadPreview(ctx: RunContext, ref: FalFileRef, signal: AbortSignal): Promise<Uint8Array | null> {
+  const { policy } = ctx.deps;
+  try {
+    return await downloadBytes(ref.url, {
+      maxBytes: policy.maxPreviewBytes,
+      timeoutMs: Math.min(60_000, policy.downloadTimeoutMs),
+      fetch: ctx.deps.fetch,
+      signal,
+    });
+  } catch (error) {
+    if (!signal.aborted) ctx.writer.log(`Preview image not kept: ${ctx.deps.redact(errorMessage(error))}`);
+    return null;
+  }
+}
+
+/** Stores a downloaded preview by content hash; null (and a journal line) when it is not an image. */
+export async function storePreview(ctx: RunContext, bytes: Uint8Array | null): Promise<string | null> {
+  if (!bytes) return null;
+  const ext = PREVIEW_EXTENSIONS[imageMimeOf(bytes) ?? ''];
+  if (!ext) {
+    ctx.writer.log('Preview image not kept: not a PNG, JPEG or WebP image');
+    return null;
+  }
+  try {
+    return (await storeByContentHash(ctx.deps.dirs.previews, bytes, ext)).path;
+  } catch (error) {
+    ctx.writer.log(`Preview image not kept: ${ctx.deps.redact(errorMessage(error))}`);
+    return null;
+  }
+}
+
+const PREVIEW_EXTENSIONS: Record<string, 'png' | 'jpg' | 'webp'> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp' };

@@ -1,0 +1,194 @@
+// Whether FAL work may run right now, for the whole queue: a key is there and was not refused, FAL is
+// reachable (an offline queue probes until it is), and the month's spending cap is not reached. Also
+// owns the FAL client for the current key and proxy, and the `queue` event (emitted on change only).
+import type { QueueState } from '../../shared/domain';
+import { createFal, type FalClient } from '../fal/client';
+import type { JobStore } from '../queue/store';
+import type { QueueSignals } from './run-context';
+import type { Logger } from './types';
+
+export interface QueueHealthDeps {
+  store: JobStore;
+  safeKey: () => string | null;
+  proxyUrl: string | null;
+  fetch: typeof fetch;
+  requestTimeoutMs: number;
+  probeIntervalMs: number;
+  now: () => number;
+  getSpendingCapUsd?: () => number | null;
+  logger: Logger;
+  emit: (state: QueueState) => void;
+  /** Work may be claimable again (back online). */
+  wake: () => void;
+}
+
+export interface QueueHealth {
+  /** The client for the current key and proxy; null when no key is configured. */
+  fal(): FalClient | null;
+  falAllowed(): boolean;
+  queueState(): QueueState;
+  /** Emits the queue state if it changed (coalesced per tick). */
+  changed(): void;
+  /** What a job tells the queue when it learns something about FAL. */
+  signals: QueueSignals;
+  setProxyUrl(url: string | null): void;
+  keyChanged(): void;
+  /** Starts (or stops) probing while offline. */
+  setRunning(running: boolean): void;
+  monthStart(at: number): number;
+}
+
+export function createQueueHealth(deps: QueueHealthDeps): QueueHealth {
+  const { store, safeKey, now, logger } = deps;
+  let proxyUrl = deps.proxyUrl;
+  /** The key FAL refused, with its message; a different key clears it by itself. */
+  let rejected: { key: string | null; message: string } | null = null;
+  const keyRejected = (): string | null => (rejected && rejected.key === safeKey() ? rejected.message : null);
+  let offline: { message: string; nextProbeAt: number } | null = null;
+  let probeTimer: ReturnType<typeof setTimeout> | null = null;
+  let running = false;
+  let lastQueueJson = '';
+  let emitPending = false;
+  let client: { key: string; proxy: string | null; fal: FalClient } | null = null;
+
+  function fal(): FalClient | null {
+    const key = safeKey();
+    if (!key) return null;
+    if (!client || client.key !== key || client.proxy !== proxyUrl) {
+      client = { key, proxy: proxyUrl, fal: createFal({ key, proxyUrl, fetch: deps.fetch, requestTimeoutMs: deps.requestTimeoutMs }) };
+    }
+    return client.fal;
+  }
+
+  function monthStart(at: number): number {
+    const d = new Date(at);
+    return new Date(d.getFullYear(), d.getMonth(), 1).getTime();
+  }
+  function spendingCapReached(): boolean {
+    const cap = deps.getSpendingCapUsd?.() ?? null;
+    if (cap === null) return false;
+    const t = now();
+    return store.spendBetween(monthStart(t), t + 1) >= cap;
+  }
+  const falAllowed = () => !!safeKey() && keyRejected() === null && offline === null && !spendingCapReached();
+
+  function queueState(): QueueState {
+    const counts = store.counts();
+    const base = { running: counts.active, queued: counts.queued };
+    const refused = keyRejected();
+    if (refused !== null) return { status: 'key_rejected', message: refused, ...base, resumesAt: null };
+    if (!safeKey() && counts.queuedFal > 0) {
+      return {
+        status: 'no_key',
+        message: 'Add a FAL key in Settings to run the waiting jobs, or choose the offline model.',
+        ...base,
+        resumesAt: null,
+      };
+    }
+    if (offline !== null) return { status: 'offline', message: offline.message, ...base, resumesAt: offline.nextProbeAt };
+    if (counts.queuedFal > 0 && spendingCapReached()) {
+      return { status: 'spending_cap', message: 'This month\'s spending cap is reached; FAL jobs wait until it is raised.', ...base, resumesAt: null };
+    }
+    return { status: 'running', message: null, ...base, resumesAt: null };
+  }
+
+  function changed(): void {
+    if (emitPending) return;
+    emitPending = true;
+    queueMicrotask(() => {
+      emitPending = false;
+      let state: QueueState;
+      try {
+        state = queueState();
+      } catch {
+        return; // database closed
+      }
+      const json = JSON.stringify(state);
+      if (json === lastQueueJson) return;
+      lastQueueJson = json;
+      deps.emit(state);
+    });
+  }
+
+  // ---- offline probing ----------------------------------------------------------------------------
+
+  function goOffline(message: string): void {
+    const first = offline === null;
+    offline = { message, nextProbeAt: now() + deps.probeIntervalMs };
+    if (first) logger.warn(`FAL unreachable: ${message}`);
+    scheduleProbe();
+    changed();
+  }
+  function goOnline(): void {
+    if (offline === null) return;
+    offline = null;
+    clearProbe();
+    logger.info('FAL reachable again');
+    changed();
+    deps.wake();
+  }
+  function clearProbe(): void {
+    if (probeTimer) clearTimeout(probeTimer);
+    probeTimer = null;
+  }
+  function scheduleProbe(): void {
+    if (!running || probeTimer || offline === null) return;
+    const delay = Math.max(0, offline.nextProbeAt - now());
+    probeTimer = setTimeout(() => {
+      probeTimer = null;
+      void probe();
+    }, delay);
+  }
+  /** Any HTTP answer from FAL (or the proxy) means the network is back. */
+  async function probe(): Promise<void> {
+    if (offline === null || !running) return;
+    try {
+      const response = await deps.fetch(proxyUrl ?? 'https://queue.fal.run/', { method: 'GET', signal: AbortSignal.timeout(5_000) });
+      await response.body?.cancel().catch(() => undefined);
+      goOnline();
+    } catch {
+      if (offline !== null) {
+        offline.nextProbeAt = now() + deps.probeIntervalMs;
+        scheduleProbe();
+        changed();
+      }
+    }
+  }
+
+  return {
+    fal,
+    falAllowed,
+    queueState,
+    changed,
+    monthStart,
+    signals: {
+      keyRejected: (message) => {
+        if (keyRejected() === null) logger.warn(`FAL rejected the key: ${message}`);
+        rejected = { key: safeKey(), message };
+        changed();
+      },
+      offline: goOffline,
+      online: goOnline,
+      noKey: changed,
+    },
+    setProxyUrl(url) {
+      proxyUrl = url || null;
+      client = null;
+      if (offline) {
+        offline.nextProbeAt = now();
+        clearProbe();
+        scheduleProbe();
+      }
+    },
+    keyChanged() {
+      rejected = null;
+      client = null;
+      changed();
+    },
+    setRunning(value) {
+      running = value;
+      if (running) scheduleProbe();
+      else clearProbe();
+    },
+  };
+}

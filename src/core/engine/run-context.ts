@@ -1,0 +1,77 @@
+// What one job's run needs from the engine (RunnerDeps), the tuning it runs with, and the context
+// its steps share.
+import type { FalClient } from '@fal-ai/client';
+import type { LibraryStore } from '../library/store';
+import type { BackoffPolicy } from '../queue/backoff';
+import type { JobRow, JobStore } from '../queue/store';
+import { toAbsolutePath } from '../paths';
+import { isRecord } from '../util/errors';
+import type { JobWriter } from './job-writer';
+import type { GenerateRelief, Logger } from './types';
+
+export interface RunnerPolicy {
+  backoff: BackoffPolicy;
+  /** Overall bound for following one request, from its submission. */
+  followTimeoutMs: number;
+  pollIntervalMs: number;
+  streamIdleMs: number;
+  useStream: boolean;
+  /** Typical run time; shapes the time-based part of running progress. */
+  expectedRunMs: number;
+  maxDownloadBytes: number;
+  downloadTimeoutMs: number;
+  maxPreviewBytes: number;
+  /** How often running progress advances by time when FAL sends nothing. */
+  progressTickMs: number;
+}
+
+/** What the engine tells the whole queue when one job learns something about FAL. */
+export interface QueueSignals {
+  keyRejected(message: string): void;
+  offline(message: string): void;
+  online(): void;
+  noKey(): void;
+}
+
+export interface RunnerDeps {
+  store: JobStore;
+  library: LibraryStore;
+  dirs: { data: string; library: string; previews: string };
+  now: () => number;
+  random: () => number;
+  /** The client for the current key and proxy; null when no key is configured. */
+  fal: () => FalClient | null;
+  fetch: typeof fetch;
+  policy: RunnerPolicy;
+  generateRelief: GenerateRelief;
+  redact: (text: string) => string;
+  /** A job row changed; `immediate` for state changes (never throttled). */
+  onJob: (row: JobRow, immediate: boolean) => void;
+  onLibraryAdded: (modelId: string) => void;
+  signals: QueueSignals;
+  logger: Logger;
+  /** Consecutive rate limits per job (not attempts: they cost nothing). */
+  rateLimitHits: Map<string, number>;
+}
+
+/** One job's run: the engine's deps, its writer (the job's current row) and its interrupt signal. */
+export interface RunContext {
+  deps: RunnerDeps;
+  writer: JobWriter;
+  signal: AbortSignal;
+}
+
+/** The job's prepared input image (absolute path). */
+export function inputPathOf(ctx: RunContext): string {
+  return toAbsolutePath(ctx.deps.dirs.data, ctx.writer.row.inputPath);
+}
+
+/** The job's model options (the JSON stored with it). */
+export function optionsOf(ctx: RunContext): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(ctx.writer.row.optionsJson);
+    return isRecord(parsed) ? parsed : {};
+  } catch {
+    return {};
+  }
+}

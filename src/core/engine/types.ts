@@ -1,0 +1,104 @@
+// The engine's public types: its dependencies, tuning, events and the Engine interface itself.
+import type { Job, QueueState } from '../../shared/domain';
+import type { InputLimits } from '../images';
+import type { BackoffPolicy } from '../queue/backoff';
+import type { EngineApi } from '../services-types';
+
+export interface Logger {
+  info(message: string, ...details: unknown[]): void;
+  warn(message: string, ...details: unknown[]): void;
+  error(message: string, ...details: unknown[]): void;
+}
+
+export const QUIET_LOGGER: Logger = { info: () => {}, warn: () => {}, error: () => {} };
+
+export type GenerateRelief = (
+  image: string,
+  opts: Record<string, unknown> & { onProgress?: (fraction: number, message: string) => void },
+) => Promise<{ glb: Uint8Array; triangles: number; vertices: number }>;
+
+export interface EngineTiming {
+  /** Lease length; a worker heartbeats every `heartbeatMs` while it holds a job. */
+  leaseMs: number;
+  heartbeatMs: number;
+  /** Longest sleep of the claim loop (work added by another process, expired leases). */
+  schedulerPollMs: number;
+  /** Status polling interval once the status stream failed. */
+  statusPollMs: number;
+  streamIdleMs: number;
+  /** Overall bound for following one FAL request (default 30 min). */
+  followTimeoutMs: number;
+  /** Bound for each FAL API call and the upload. */
+  requestTimeoutMs: number;
+  downloadTimeoutMs: number;
+  /** How often an offline queue checks whether FAL is reachable again. */
+  probeIntervalMs: number;
+  /** Per-job event rate limit (100 ms = at most 10 a second). */
+  throttleMs: number;
+  expectedRunMs: number;
+  progressTickMs: number;
+  /** How long cancel() waits for the worker to finish the cancel. */
+  cancelWaitMs: number;
+  /** Temp files younger than this survive the start-up clean-up (another process may own them). */
+  tempFileMinAgeMs: number;
+}
+
+export const DEFAULT_TIMING: EngineTiming = Object.freeze({
+  leaseMs: 30_000,
+  heartbeatMs: 10_000,
+  schedulerPollMs: 1_000,
+  statusPollMs: 500,
+  streamIdleMs: 15_000,
+  followTimeoutMs: 30 * 60_000,
+  requestTimeoutMs: 60_000,
+  downloadTimeoutMs: 5 * 60_000,
+  probeIntervalMs: 5_000,
+  throttleMs: 100,
+  expectedRunMs: 60_000,
+  progressTickMs: 1_000,
+  cancelWaitMs: 15_000,
+  tempFileMinAgeMs: 60_000,
+});
+
+export interface EngineDeps {
+  dataDir: string;
+  getFalKey: () => string | null;
+  falProxyUrl?: string | null;
+  concurrency?: number;
+  maxAttempts?: number;
+  backoff?: BackoffPolicy;
+  now?: () => number;
+  logger?: Logger;
+  fetch?: typeof fetch;
+  /** Tuning knobs; tests shorten them. */
+  timing?: Partial<EngineTiming>;
+  /** Largest model download accepted (default 500 MiB). */
+  maxDownloadBytes?: number;
+  inputLimits?: InputLimits;
+  /** Monthly spending cap in USD; FAL jobs wait once it is reached. */
+  getSpendingCapUsd?: () => number | null;
+  /** Use the status stream (default true); polling is always the fallback. */
+  useStatusStream?: boolean;
+  random?: () => number;
+  generateRelief?: GenerateRelief;
+}
+
+export interface EngineEvents {
+  job: (job: Job) => void;
+  queue: (state: QueueState) => void;
+  library: (change: { kind: 'added' | 'removed' | 'updated'; id: string }) => void;
+}
+
+export interface Engine extends EngineApi {
+  /** Cleans temp files, recovers jobs of a crashed run, starts claiming. */
+  start(): Promise<void>;
+  /** Stops claiming, interrupts in-flight waits and releases leases; never cancels on FAL. */
+  stop(): Promise<void>;
+  /** stop() and close the database. */
+  close(): Promise<void>;
+  /** Resolves when no job is queued or active. */
+  waitForIdle(): Promise<void>;
+  /** The job's journal (transitions, FAL log lines), oldest first. */
+  jobEvents(id: string): { at: number; kind: string; fromState: string | null; toState: string | null; message: string | null }[];
+  readonly dataDir: string;
+}
