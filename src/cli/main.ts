@@ -8,6 +8,7 @@ import { APP_VERSION } from '../core/version';
 import { runJobs, openEngine, type CommonOptions } from './run';
 import { exportModel } from '../core/library/export-model';
 import { resolve, extname } from 'node:path';
+import { registerStatsCommand } from './stats';
 
 /** Exit codes: 0 every input became a model, 1 something did not, 2 usage error. */
 export const EXIT_OK = 0;
@@ -135,6 +136,8 @@ export function buildProgram(out: { exitCode: number }): Command {
         if (summary.options.length) process.stdout.write(`  options: ${summary.options.map((o) => o.key).join(', ')}\n`);
       }
     });
+
+  registerStatsCommand(program);
 
   return program;
 }

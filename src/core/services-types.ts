@@ -24,6 +24,7 @@ export interface SettingsStore {
 
 import type { AddJobsResult, ImageItem } from '../shared/contract';
 import type { Job, LibraryModel, Preset, QueueState } from '../shared/domain';
+import type { StatsReader } from './stats';
 
 export interface AddJobsOptions {
   endpoint?: string;
@@ -51,6 +52,8 @@ export interface EngineApi {
   /** The spending cap changed: re-check whether FAL jobs may start. */
   limitsChanged(): void;
   costSummary(capUsd: number | null): { todayUsd: number; monthUsd: number; capUsd: number | null; capReached: boolean };
+  /** Request statistics (the Stats view, `image2model stats`). */
+  stats: StatsReader;
   library: {
     list(q: { query?: string; sort?: LibrarySort; offset: number; limit: number }): { items: LibraryModel[]; total: number };
     get(id: string): LibraryModel | null;

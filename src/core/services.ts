@@ -122,6 +122,8 @@ export function createHandlers(deps: ServiceDeps): Handlers {
       await platform.startDrag(modelFile(id));
       return { done: true };
     },
+
+    'stats:get': async (query) => engine.stats.report(query),
   };
 }
 

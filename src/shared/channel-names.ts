@@ -29,6 +29,7 @@ export const CHANNEL_NAME_LIST = [
   'shell:openModel',
   'shell:openExternal',
   'shell:startDrag',
+  'stats:get',
 ] as const;
 
 export const EVENT_NAME_LIST = ['job:changed', 'queue:changed', 'library:changed', 'settings:changed', 'app:command'] as const;

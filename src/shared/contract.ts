@@ -13,6 +13,7 @@ import {
 } from './domain';
 import { ModelSummarySchema } from './models';
 import { SettingsPatchSchema, SettingsSchema } from './settings';
+import { StatsQuerySchema, StatsReportSchema } from './stats';
 import type { Result } from './result';
 import type { CHANNEL_NAME_LIST, EVENT_NAME_LIST } from './channel-names';
 
@@ -129,6 +130,9 @@ export const channels = {
   'shell:openModel': channel(z.object({ id: Id }), z.object({ done: z.boolean() })),
   'shell:openExternal': channel(z.object({ url: z.url() }), z.object({ done: z.boolean() })),
   'shell:startDrag': channel(z.object({ id: Id }), z.object({ done: z.boolean() })),
+
+  /** FAL request statistics for a time range (whole local days): per model, errors, spend per day. */
+  'stats:get': channel(StatsQuerySchema, StatsReportSchema),
 } as const;
 
 export const events = {

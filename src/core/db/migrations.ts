@@ -87,6 +87,55 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX spend_by_at ON spend(at);
   `,
+  // 2: request statistics (src/core/stats). fal_requests: one row per FAL request outcome (kept when
+  // jobs are removed). The day tables are what the Stats view reads: a running sum per local day,
+  // model and outcome, written in the same transaction, so 100k requests still answer in milliseconds.
+  `
+  CREATE TABLE fal_requests (
+    id                 INTEGER PRIMARY KEY,
+    job_id             TEXT NOT NULL,
+    endpoint           TEXT NOT NULL,
+    request_id         TEXT,
+    status             TEXT NOT NULL CHECK (status IN ('succeeded','failed','canceled','uncertain')),
+    error_type         TEXT,
+    started_at         INTEGER NOT NULL,
+    finished_at        INTEGER NOT NULL,
+    duration_ms        INTEGER NOT NULL CHECK (duration_ms >= 0),
+    -- Local calendar day of finished_at (YYYY-MM-DD), the day row this request was counted in.
+    day                TEXT NOT NULL,
+    billable_units     REAL,
+    estimated_cost_usd REAL,
+    -- FAL's billed cost once known (billing events); wins over the estimate.
+    real_cost_usd      REAL
+  );
+  CREATE INDEX fal_requests_by_finished ON fal_requests(finished_at);
+  CREATE INDEX fal_requests_by_request ON fal_requests(request_id) WHERE request_id IS NOT NULL;
+
+  CREATE TABLE fal_request_days (
+    day            TEXT NOT NULL,
+    endpoint       TEXT NOT NULL,
+    status         TEXT NOT NULL,
+    error_type     TEXT NOT NULL DEFAULT '',
+    requests       INTEGER NOT NULL DEFAULT 0,
+    -- Duration histogram, per bucket (not cumulative): <=1 s, <=5 s, ... <=600 s, longer.
+    le_1 INTEGER NOT NULL DEFAULT 0, le_5 INTEGER NOT NULL DEFAULT 0, le_10 INTEGER NOT NULL DEFAULT 0,
+    le_30 INTEGER NOT NULL DEFAULT 0, le_60 INTEGER NOT NULL DEFAULT 0, le_120 INTEGER NOT NULL DEFAULT 0,
+    le_300 INTEGER NOT NULL DEFAULT 0, le_600 INTEGER NOT NULL DEFAULT 0, le_inf INTEGER NOT NULL DEFAULT 0,
+    duration_ms    INTEGER NOT NULL DEFAULT 0,
+    billable_units REAL NOT NULL DEFAULT 0,
+    -- Estimates of the requests whose real cost is not known, and the real costs that are.
+    estimated_usd  REAL NOT NULL DEFAULT 0,
+    real_usd       REAL NOT NULL DEFAULT 0,
+    PRIMARY KEY (day, endpoint, status, error_type)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE fal_rate_limit_days (
+    day      TEXT NOT NULL,
+    endpoint TEXT NOT NULL,
+    hits     INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (day, endpoint)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export function schemaVersion(db: Database): number {

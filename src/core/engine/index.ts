@@ -12,6 +12,7 @@ import { TypedEmitter } from '../queue/emitter';
 import { Scheduler } from '../queue/scheduler';
 import { JobStore, toJob, type JobRow } from '../queue/store';
 import { createThrottle } from '../queue/throttle';
+import { createStatsReader } from '../stats';
 import { createActions } from './actions';
 import { createIntake } from './intake';
 import { runJob } from './job-run';
@@ -262,6 +263,8 @@ export function createEngine(deps: EngineDeps): Engine {
     },
 
     library: createLibraryApi(library, (change) => emitter.emit('library', change)),
+
+    stats: createStatsReader(db),
 
     on(event: keyof EngineEvents, listener: (payload: never) => void): () => void {
       return emitter.on(event, listener as EngineEvents[typeof event]);

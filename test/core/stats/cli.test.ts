@@ -1,0 +1,75 @@
+// `image2model stats` as a user runs it: the real bin in a child process on a seeded data folder.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { getMetricsFromIterator, type PromData, type PromHistogramData } from 'prom2javascript';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../../src/core/db/open';
+import { createStatsRecorder } from '../../../src/core/stats';
+import { StatsReportSchema } from '../../../src/shared/stats';
+import { TRELLIS, TRIPO, outcome } from './fixtures';
+
+const BIN = join(process.cwd(), 'bin/image2model.mjs');
+
+function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, FAL_KEY: undefined }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+let dataDir: string;
+const now = Date.now();
+beforeAll(() => {
+  dataDir = mkdtempSync(join(tmpdir(), 'i2m-stats-cli-'));
+  const db = openDatabase(dataDir);
+  const recorder = createStatsRecorder(db);
+  recorder.recordRequestOutcome(outcome({ finishedAt: now, durationS: 42, estimatedCostUsd: 0.02 }));
+  recorder.recordRequestOutcome(outcome({ finishedAt: now, durationS: 3, status: 'failed', errorType: 'run_failed', estimatedCostUsd: null }));
+  recorder.recordRequestOutcome(outcome({ finishedAt: now - 40 * 86_400_000, endpoint: TRIPO, durationS: 700, estimatedCostUsd: 0.3 }));
+  recorder.recordRateLimit(TRELLIS, now);
+  db.close();
+});
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+describe('image2model stats', () => {
+  it('--prometheus prints text a Prometheus parser reads, with all-time counters and the histogram', async () => {
+    const { code, stdout } = await runCli(['stats', '--data-dir', dataDir, '--prometheus']);
+    expect(code).toBe(0);
+    const metrics = await getMetricsFromIterator(stdout.split('\n')[Symbol.iterator]());
+    const requests = metrics.image2model_fal_requests_total?.data as PromData[];
+    expect(requests.filter((m) => m.value > 0).map((m) => [m.labels.endpoint, m.labels.status, m.value])).toEqual([
+      [TRELLIS, 'succeeded', 1],
+      [TRELLIS, 'failed', 1],
+      [TRIPO, 'succeeded', 1],
+    ]);
+    const histograms = metrics.image2model_fal_request_duration_seconds?.data as PromHistogramData[];
+    expect(histograms.find((h) => h.labels.endpoint === TRIPO)?.buckets).toMatchObject({ '600': 0, '+Inf': 1 });
+    expect((metrics.image2model_fal_rate_limits_total?.data as PromData[]).find((m) => m.labels.endpoint === TRELLIS)?.value).toBe(1);
+  });
+
+  it('--json prints the report; --days keeps to the last days', async () => {
+    const all = await runCli(['stats', '--data-dir', dataDir, '--json']);
+    expect(all.code).toBe(0);
+    expect(StatsReportSchema.parse(JSON.parse(all.stdout)).models.map((m) => m.endpoint)).toEqual([TRELLIS, TRIPO]);
+    const recent = StatsReportSchema.parse(JSON.parse((await runCli(['stats', '--data-dir', dataDir, '--json', '--days', '7'])).stdout));
+    expect(recent.models.map((m) => [m.endpoint, m.requests, m.failed])).toEqual([[TRELLIS, 2, 1]]);
+    expect(recent.errors).toEqual([{ endpoint: TRELLIS, errorType: 'run_failed', count: 1 }]);
+  });
+
+  it('prints a table with model names, errors and spend; says so when there is nothing yet', async () => {
+    const { code, stdout } = await runCli(['stats', '--data-dir', dataDir]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^FAL requests, all time/);
+    expect(stdout).toMatch(/TRELLIS\s+2\s+1\s+1\s+0\s+0\s+1/i);
+    expect(stdout).toContain('run_failed');
+    expect(stdout).toContain('$0.32*');
+    const empty = await runCli(['stats', '--data-dir', join(dataDir, 'empty')]);
+    expect(empty.stdout).toBe('No FAL requests recorded yet.\n');
+  });
+});
