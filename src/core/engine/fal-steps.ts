@@ -83,6 +83,8 @@ export class FalSteps {
       // nothing was accepted, so a later attempt may submit again.
       const definite = c.kind === 'auth' || c.kind === 'rate_limit' || c.kind === 'offline' || c.kind === 'fail' || (c.kind === 'transient' && c.code === 'server_error');
       if (definite) {
+        // FAL answered (429s are counted where the job waits, in job-run.ts).
+        if (c.kind !== 'offline' && c.kind !== 'rate_limit') this.recordFailedSubmit(c.code);
         writer.tryWrite({ submitStartedAt: null });
         throw error;
       }
@@ -99,6 +101,20 @@ export class FalSteps {
     if (!row) throw new LeaseLostError();
     writer.changed(row);
     return answer.request_id;
+  }
+
+  private recordFailedSubmit(errorType: string): void {
+    const { deps } = this.ctx;
+    const finishedAt = deps.now();
+    deps.stats?.recordRequestOutcome({
+      jobId: this.row.id,
+      endpoint: this.row.endpoint,
+      requestId: null,
+      status: 'failed',
+      errorType,
+      startedAt: this.row.submitStartedAt ?? finishedAt,
+      finishedAt,
+    });
   }
 
   private async follow(fal: FalClient, requestId: string, signal: AbortSignal): Promise<void> {

@@ -12,7 +12,7 @@ import { TypedEmitter } from '../queue/emitter';
 import { Scheduler } from '../queue/scheduler';
 import { JobStore, toJob, type JobRow } from '../queue/store';
 import { createThrottle } from '../queue/throttle';
-import { createStatsReader } from '../stats';
+import { createStatsReader, createStatsRecorder, trackRequestOutcomes } from '../stats';
 import { createActions } from './actions';
 import { createIntake } from './intake';
 import { runJob } from './job-run';
@@ -60,6 +60,8 @@ export function createEngine(deps: EngineDeps): Engine {
   // ---- events: job changes are throttled per job; state changes go out at once ---------------------
 
   const rateLimitHits = new Map<string, number>();
+  const stats = createStatsRecorder(db, { now, logger });
+  const recordOutcome = trackRequestOutcomes(stats);
   const throttle = createThrottle<Job>({
     intervalMs: timing.throttleMs,
     emit: (_id, job) => emitter.emit('job', job),
@@ -67,6 +69,7 @@ export function createEngine(deps: EngineDeps): Engine {
   function jobChanged(row: JobRow, immediate: boolean): void {
     throttle.push(row.id, toJob(row), immediate);
     if (TERMINAL_STATES.includes(row.state)) {
+      recordOutcome(row);
       throttle.forget(row.id);
       rateLimitHits.delete(row.id);
     }
@@ -104,6 +107,7 @@ export function createEngine(deps: EngineDeps): Engine {
     signals: health.signals,
     logger,
     rateLimitHits,
+    stats,
   };
 
   function recover(): void {

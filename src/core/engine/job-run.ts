@@ -154,7 +154,10 @@ class JobRun {
       this.fail(decision.code, decision.message, decision.requestDone, decision.extra);
       return;
     }
-    if (decision.rateLimitHits !== undefined) deps.rateLimitHits.set(this.row.id, decision.rateLimitHits);
+    if (decision.rateLimitHits !== undefined) {
+      deps.rateLimitHits.set(this.row.id, decision.rateLimitHits);
+      deps.stats?.recordRateLimit(this.row.endpoint);
+    }
     if (decision.tell) deps.signals[decision.tell.signal](decision.tell.message);
     releaseJob(this.writer, decision.patch);
   }

@@ -4,6 +4,7 @@ import type { FalClient } from '@fal-ai/client';
 import type { LibraryStore } from '../library/store';
 import type { BackoffPolicy } from '../queue/backoff';
 import type { JobRow, JobStore } from '../queue/store';
+import type { StatsRecorder } from '../stats';
 import { toAbsolutePath } from '../paths';
 import { isRecord } from '../util/errors';
 import type { JobWriter } from './job-writer';
@@ -52,6 +53,8 @@ export interface RunnerDeps {
   logger: Logger;
   /** Consecutive rate limits per job (not attempts: they cost nothing). */
   rateLimitHits: Map<string, number>;
+  /** Request statistics (src/core/stats): 429s and submits FAL answered with an error. */
+  stats?: StatsRecorder;
 }
 
 /** One job's run: the engine's deps, its writer (the job's current row) and its interrupt signal. */

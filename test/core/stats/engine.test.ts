@@ -1,0 +1,84 @@
+// The engine records its FAL requests: jobs run through the fake FAL server (real @fal-ai/client)
+// with faults, and the recorded statistics say what happened.
+import { afterEach, describe, expect, it } from 'vitest';
+import { addOne, createHarness, inState, waitForJob, type Harness } from '../engine/harness';
+import { DEFAULT_MODEL_ID, OFFLINE_MODEL_ID } from '../../../src/core/models/catalog';
+
+let h: Harness;
+afterEach(async () => h?.close());
+
+const requestRows = (harness: Harness) => {
+  const { requests } = harness.engine.stats.report().models[0] ?? { requests: 0 };
+  return requests;
+};
+
+describe('the engine records FAL request outcomes', () => {
+  it('counts successes, failures by type, uncertain submits, each 429 and the spend', async () => {
+    h = await createHarness({ engine: { concurrency: 1, maxAttempts: 3 } });
+
+    // 1. A plain success.
+    const ok = await addOne(h.engine);
+    await waitForJob(h.engine, ok, inState('succeeded'));
+
+    // 2. Two 429s on submit (no attempt spent), then a success.
+    h.fake.script({ op: 'submit', fault: { kind: 'rateLimit' }, times: 2 });
+    const limited = await addOne(h.engine);
+    await waitForJob(h.engine, limited, inState('succeeded'));
+
+    // 3. A 503 on submit (FAL answered: a failed request, retried), then a success.
+    h.fake.script({ op: 'submit', fault: { kind: 'infra', status: 503 } });
+    const retried = await addOne(h.engine);
+    await waitForJob(h.engine, retried, inState('succeeded'));
+
+    // 4. The model fails on FAL.
+    h.fake.script({ op: 'submit', outcome: { kind: 'failedRun', status: 500, detail: 'CUDA out of memory' } });
+    const failed = await addOne(h.engine);
+    await waitForJob(h.engine, failed, inState('failed'));
+
+    // 5. The submit's answer is lost: uncertain.
+    h.fake.script({ op: 'submit', fault: { kind: 'reset' } });
+    const lost = await addOne(h.engine);
+    await waitForJob(h.engine, lost, inState('needs_attention'));
+    await h.engine.waitForIdle();
+
+    const report = h.engine.stats.report();
+    expect(report.models).toHaveLength(1);
+    const [model] = report.models;
+    expect(model).toMatchObject({ endpoint: DEFAULT_MODEL_ID, requests: 6, succeeded: 3, failed: 2, canceled: 0, uncertain: 1, rateLimits: 2 });
+    expect(report.errors.map((e) => [e.errorType, e.count]).sort()).toEqual([
+      ['run_failed', 1],
+      ['server_error', 1],
+      ['submit_uncertain', 1],
+    ]);
+    // Every request lands in a duration bucket; the fake answers within seconds (60 ms of "work").
+    expect(model!.durationBuckets.reduce((a, b) => a + b, 0)).toBe(6);
+    expect(model!.durationBuckets.slice(0, 3).reduce((a, b) => a + b, 0)).toBe(6);
+    expect(model!.durationSumS).toBeGreaterThan(6 * 0.01);
+    // Spend: the estimates of the three successful requests (FAL bills successful outputs), today.
+    const estimates = [ok, limited, retried].map((id) => h.engine.getJob(id)!.estimatedCostUsd ?? 0);
+    expect(model!.estimatedUsd).toBeCloseTo(estimates.reduce((a, b) => a + b, 0), 6);
+    expect(model!.estimatedUsd).toBeGreaterThan(0);
+    expect(report.spendByDay).toEqual([{ day: expect.any(String), requests: 6, estimatedUsd: model!.estimatedUsd, realUsd: 0 }]);
+  });
+
+  it('records a retried job again as a new request, and a cancel after submit as canceled', async () => {
+    h = await createHarness({ engine: { concurrency: 1 }, fake: { processingMs: 2_000 } });
+    h.fake.script({ op: 'submit', fault: { kind: 'reset' } });
+    const id = await addOne(h.engine);
+    await waitForJob(h.engine, id, inState('needs_attention'));
+    await h.engine.retry(id, { confirm: true });
+    await waitForJob(h.engine, id, inState('submitted', 'running'));
+    await h.engine.cancel(id);
+    await waitForJob(h.engine, id, inState('canceled'));
+    await h.engine.waitForIdle();
+    expect(requestRows(h)).toBe(2);
+    expect(h.engine.stats.report().models[0]).toMatchObject({ uncertain: 1, canceled: 1 });
+  });
+
+  it('offline jobs are not FAL requests', async () => {
+    h = await createHarness({ engine: { concurrency: 1 } });
+    const id = await addOne(h.engine, { endpoint: OFFLINE_MODEL_ID });
+    await waitForJob(h.engine, id, inState('succeeded', 'failed'));
+    expect(h.engine.stats.report().models).toEqual([]);
+  });
+});
