@@ -6,9 +6,8 @@ import { DEFAULT_MODEL_ID, OFFLINE_MODEL_ID, getModel, listModels } from '../cor
 import { describeModel } from '../core/models/summary';
 import { APP_VERSION } from '../core/version';
 import { runJobs, openEngine, type CommonOptions } from './run';
-import { exportModel } from '../core/library/export-model';
-import { resolve, extname } from 'node:path';
 import { registerStatsCommand } from './stats';
+import { registerExportCommand } from './export';
 
 /** Exit codes: 0 every input became a model, 1 something did not, 2 usage error. */
 export const EXIT_OK = 0;
@@ -100,26 +99,7 @@ export function buildProgram(out: { exitCode: number }): Command {
     }
   });
 
-  commonOptions(
-    program.command('export').description('export a library model to a file (.glb, .obj or .stl)').argument('<model-id>').argument('<file>'),
-  ).action(async (id: string, file: string, opts: CommonOptions) => {
-    const format = extname(file).slice(1).toLowerCase() || 'glb';
-    if (format !== 'glb' && format !== 'obj' && format !== 'stl') throw new UsageError(`Cannot export to .${format}: use .glb, .obj or .stl.`);
-    const engine = openEngine(opts);
-    try {
-      const src = engine.library.filePath(id);
-      if (!src) {
-        process.stderr.write(`No model with id ${id}. Run \`image2model list\` to see the library.\n`);
-        out.exitCode = EXIT_INCOMPLETE;
-        return;
-      }
-      const written = await exportModel(src, resolve(file), format);
-      if (opts.json) process.stdout.write(JSON.stringify({ type: 'export', id, files: written }) + '\n');
-      else process.stdout.write(`Exported to ${written.join(', ')}\n`);
-    } finally {
-      await engine.stop();
-    }
-  });
+  registerExportCommand(program, { out, commonOptions, usageError: (message) => new UsageError(message) });
 
   program
     .command('models')

@@ -12,6 +12,7 @@ import type { EngineApi, KeyVault, SettingsStore } from './services-types';
 import { resolveFileRoute, type ResolvedFile } from './file-routes';
 import { startAutoExport } from './auto-export';
 import { join } from 'node:path';
+import { createExportService } from './export/service';
 
 export interface Logger {
   info(message: string, detail?: unknown): void;
@@ -57,7 +58,9 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     logger: options.logger,
     ...options.engineOverrides,
   });
+  const exports = createExportService(engine.library, options.dataDir);
   const handlers = createHandlers({
+    exports,
     engine,
     keys: options.keys,
     settings: options.settings,
@@ -72,10 +75,12 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     resolveFile: (route) => resolveFileRoute(engine, route),
     async start(emit) {
       const stopEvents = forwardEngineEvents(engine, emit);
-      const stopAutoExport = startAutoExport(engine, options.settings, join(options.dataDir, 'exports'), options.logger);
+      const stopAutoExport = startAutoExport(engine, options.settings, join(options.dataDir, 'exports'), options.logger, exports);
+      const stopExportProgress = exports.onProgress((progress) => emit('export:progress', progress));
       stopForwarding = () => {
         stopEvents();
         stopAutoExport();
+        stopExportProgress();
       };
       await engine.start();
     },

@@ -1,5 +1,6 @@
-// "Export after each model": copies every newly finished model into the output folder (or the data
-// folder's exports/) under its own name, never overwriting another file.
+// "Export after each model": every newly finished model goes into the output folder (or the data
+// folder's exports/) under its own name, never overwriting another file - copied as it is, or made
+// with the export preset chosen in Settings.
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -7,6 +8,7 @@ import type { Job } from '../shared/domain';
 import type { Logger } from './app-core';
 import { exportModel } from './library/export-model';
 import type { EngineApi, SettingsStore } from './services-types';
+import type { ExportService } from './export/service';
 
 /** `<dir>/<name>.glb`, or `<name>-2.glb`... when that name is taken. */
 export function freeExportPath(dir: string, name: string, ext = 'glb'): string {
@@ -17,7 +19,13 @@ export function freeExportPath(dir: string, name: string, ext = 'glb'): string {
   }
 }
 
-export function startAutoExport(engine: EngineApi, settings: SettingsStore, defaultDir: string, logger: Logger): () => void {
+export function startAutoExport(
+  engine: EngineApi,
+  settings: SettingsStore,
+  defaultDir: string,
+  logger: Logger,
+  exports?: ExportService,
+): () => void {
   const exported = new Set<string>();
   // One export at a time, so two models with the same name never pick the same free path.
   let queue: Promise<void> = Promise.resolve();
@@ -30,9 +38,16 @@ export function startAutoExport(engine: EngineApi, settings: SettingsStore, defa
     const src = engine.library.filePath(job.modelId);
     if (!model || !src) return;
     const dir = current.outputFolder || defaultDir;
+    const presetId = current.autoExportPreset;
+    const preset = presetId && exports ? exports.presets.get(presetId) : null;
+    if (presetId && !preset) logger.warn(`Export preset "${presetId}" not found: exporting ${model.name} as GLB`);
     queue = queue
       .then(() => mkdir(dir, { recursive: true }))
-      .then(() => exportModel(src, freeExportPath(dir, model.name), 'glb'))
+      .then(async (): Promise<unknown> =>
+        preset && exports
+          ? exports.run(model.id, preset.recipe, { presetId: preset.id, dir })
+          : exportModel(src, freeExportPath(dir, model.name), 'glb'),
+      )
       .then(() => undefined)
       .catch((error: unknown) => logger.warn(`Automatic export of ${model.name} failed`, error));
   });

@@ -9,6 +9,8 @@ import { exportModel } from './library/export-model';
 import type { Platform } from './platform';
 import type { EngineApi, KeyVault, SettingsStore } from './services-types';
 import { testFalKey } from './keys/test-key';
+import { createExportService, type ExportService } from './export/service';
+import { exportHandlers } from './export/handlers';
 
 export interface ServiceDeps {
   engine: EngineApi;
@@ -18,6 +20,8 @@ export interface ServiceDeps {
   appInfo: Omit<AppInfo, 'falKey'>;
   /** Allowed hosts for shell:openExternal (https only). */
   externalAllowlist?: readonly string[];
+  /** The export studio's service (made here when not given). */
+  exports?: ExportService;
 }
 
 export const DEFAULT_EXTERNAL_ALLOWLIST = ['fal.ai', 'docs.fal.ai', 'github.com'] as const;
@@ -37,7 +41,10 @@ export function createHandlers(deps: ServiceDeps): Handlers {
     return { endpoint: opts.endpoint ?? current.defaultModel, preset: opts.preset ?? current.defaultPreset };
   };
 
+  const exports = deps.exports ?? createExportService(engine.library, deps.appInfo.dataDir);
+
   return {
+    ...exportHandlers({ exports, engine, settings, dataDir: deps.appInfo.dataDir }),
     'app:info': async () => {
       const status = keys.status();
       return { ...deps.appInfo, falKey: { configured: status.set, source: status.source } };

@@ -25,6 +25,13 @@ export const CHANNEL_NAME_LIST = [
   'key:clear',
   'key:test',
   'export:model',
+  'export:presets',
+  'export:savePreset',
+  'export:deletePreset',
+  'export:plan',
+  'export:run',
+  'export:batch',
+  'export:cancel',
   'shell:reveal',
   'shell:openModel',
   'shell:openExternal',
@@ -32,7 +39,7 @@ export const CHANNEL_NAME_LIST = [
   'stats:get',
 ] as const;
 
-export const EVENT_NAME_LIST = ['job:changed', 'queue:changed', 'library:changed', 'settings:changed', 'app:command'] as const;
+export const EVENT_NAME_LIST = ['job:changed', 'queue:changed', 'library:changed', 'settings:changed', 'app:command', 'export:progress'] as const;
 
 /** Prefix that keeps our event channels apart from anything else on ipcRenderer. */
 export const EVENT_CHANNEL_PREFIX = 'event:';

@@ -14,6 +14,14 @@ import {
 import { ModelSummarySchema } from './models';
 import { SettingsPatchSchema, SettingsSchema } from './settings';
 import { StatsQuerySchema, StatsReportSchema } from './stats';
+import {
+  BatchProgressSchema,
+  BatchSummarySchema,
+  ExportPlanSchema,
+  ExportPresetSchema,
+  ExportRecipeSchema,
+  PresetIdSchema,
+} from './export-recipe';
 import type { Result } from './result';
 import type { CHANNEL_NAME_LIST, EVENT_NAME_LIST } from './channel-names';
 
@@ -90,6 +98,10 @@ export const KeyTestResultSchema = z.object({
 
 const channel = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
 
+/** Where an export goes; absent means the output folder from Settings (or the data folder's exports/). */
+const ExportDir = z.string().min(1).max(4096).optional();
+const ExportPresetRef = z.string().min(1).max(64).optional();
+
 export const channels = {
   'app:info': channel(NoInput, AppInfoSchema),
 
@@ -126,6 +138,43 @@ export const channels = {
 
   /** Asks where to save (platform dialog), then copies atomically. `path` is null when canceled. */
   'export:model': channel(z.object({ id: Id, format: ExportFormatSchema.default('glb') }), z.object({ path: z.string().nullable() })),
+  /** Export studio: built-in and saved presets, and the folder exports go to by default. */
+  'export:presets': channel(
+    NoInput,
+    z.object({ presets: z.array(ExportPresetSchema), defaultDir: z.string(), problem: z.string().nullable() }),
+  ),
+  'export:savePreset': channel(
+    z.object({
+      id: PresetIdSchema.optional(),
+      label: z.string().trim().min(1).max(80),
+      description: z.string().max(600).optional(),
+      recipe: ExportRecipeSchema,
+    }),
+    ExportPresetSchema,
+  ),
+  'export:deletePreset': channel(z.object({ id: PresetIdSchema }), z.object({ deleted: z.boolean() })),
+  /** Runs the recipe in memory: figures, warnings and a GLB preview; nothing is written. */
+  'export:plan': channel(
+    z.object({ id: Id, recipe: ExportRecipeSchema, presetId: ExportPresetRef }),
+    z.object({ plan: ExportPlanSchema, preview: z.custom<Uint8Array>((b) => b instanceof Uint8Array, 'Expected the preview bytes') }),
+  ),
+  'export:run': channel(
+    z.object({ id: Id, recipe: ExportRecipeSchema, presetId: ExportPresetRef, dir: ExportDir }),
+    z.object({ dir: z.string(), files: z.array(z.string()) }),
+  ),
+  /** Many models (by id, or every match of a library search) with one recipe; progress comes as events. */
+  'export:batch': channel(
+    z.object({
+      batchId: Id,
+      ids: z.array(Id).max(10_000).optional(),
+      query: z.string().max(200).optional(),
+      recipe: ExportRecipeSchema,
+      presetId: ExportPresetRef,
+      dir: ExportDir,
+    }),
+    BatchSummarySchema,
+  ),
+  'export:cancel': channel(z.object({ batchId: Id }), z.object({ canceled: z.boolean() })),
   'shell:reveal': channel(z.object({ id: Id }), z.object({ done: z.boolean() })),
   'shell:openModel': channel(z.object({ id: Id }), z.object({ done: z.boolean() })),
   'shell:openExternal': channel(z.object({ url: z.url() }), z.object({ done: z.boolean() })),
@@ -140,6 +189,7 @@ export const events = {
   'queue:changed': QueueStateSchema,
   'library:changed': LibraryChangeSchema,
   'settings:changed': SettingsSchema,
+  'export:progress': BatchProgressSchema,
   /** Menu accelerators that the renderer acts on (open images, paste, export), and notification clicks
    *  ('open-model' with the library id of the model that just finished). */
   'app:command': z.union([

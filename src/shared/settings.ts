@@ -16,6 +16,8 @@ export const SettingsSchema = z.object({
   falProxyUrl: z.url({ protocol: /^https?$/ }).nullable().default(null),
   spendingCapUsd: z.number().positive().nullable().default(null),
   maxLongSide: z.number().int().min(256).max(8192).default(2048),
+  /** Export preset for "export after each model"; null copies the GLB as it is. */
+  autoExportPreset: z.string().min(1).max(64).nullable().default(null),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 type SettingsShape = typeof SettingsSchema.shape;

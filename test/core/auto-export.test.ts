@@ -53,4 +53,24 @@ describe('export after each model', () => {
     expect(files).toEqual(['chair-2.glb', 'chair.glb']);
     for (const file of files) expect(checkGlbHeader(readFileSync(join(out, file))).ok).toBe(true);
   });
+
+  it('makes each finished model with the export preset chosen in Settings', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'i2m-autoexport-'));
+    const out = join(dir, 'models-out');
+    const settings = createFileSettingsStore(join(dir, 'data', 'settings.json'));
+    settings.set({ exportAfterSuccess: true, outputFolder: out, autoExportPreset: 'print' });
+    core = createAppCore({
+      dataDir: join(dir, 'data'),
+      keys: createMemoryKeyVault({}),
+      settings,
+      platform: createHeadlessPlatform(),
+      appInfo: { name: 'Image2Model', version: '0.0.0', dataDir: join(dir, 'data'), fileBaseUrl: 'x://', platform: 'linux', transport: 'web' },
+      logger: { info: () => {}, warn: () => {}, error: () => {} },
+    });
+    await core.start(() => {});
+    const bytes = new Uint8Array(await makeTestPng(96, 96, { seed: 3 }));
+    expect((await core.dispatch('jobs:add', { items: [{ kind: 'bytes', name: 'vase.png', bytes }], endpoint: OFFLINE_MODEL_ID })).ok).toBe(true);
+    await waitFor(() => existsSync(out) && readdirSync(out).filter((f) => !f.startsWith('.')).length === 2);
+    expect(readdirSync(out).sort()).toEqual(['vase.3mf', 'vase.stl']);
+  });
 });

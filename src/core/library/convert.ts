@@ -38,7 +38,7 @@ export async function convertGlb(
 
 // ---- reading -----------------------------------------------------------------------------------
 
-async function readDocument(bytes: Uint8Array, json: unknown): Promise<Document> {
+export async function readDocument(bytes: Uint8Array, json: unknown): Promise<Document> {
   const io = new NodeIO().setLogger(new Logger(Logger.Verbosity.ERROR)).registerExtensions(ALL_EXTENSIONS);
   const used = extensionsUsed(json);
   // Decoders are loaded only for files that need them (the Draco one is a sizeable wasm module).
@@ -61,7 +61,7 @@ function extensionsUsed(json: unknown): string[] {
 }
 
 /** One primitive baked into world space, as a plain triangle list. */
-interface WorldMesh {
+export interface WorldMesh {
   name: string;
   material: Material | null;
   positions: Float64Array; // xyz per vertex, world space
@@ -70,7 +70,7 @@ interface WorldMesh {
   triangles: Uint32Array; // 3 vertex indices per triangle, counter-clockwise in world space
 }
 
-function collectWorldMeshes(doc: Document): WorldMesh[] {
+export function collectWorldMeshes(doc: Document): WorldMesh[] {
   const root = doc.getRoot();
   const scene = root.getDefaultScene() ?? root.listScenes()[0];
   const roots = scene ? scene.listChildren() : root.listNodes().filter((n) => !n.getParentNode());
@@ -206,13 +206,16 @@ function readUvs(primitive: Primitive): Float32Array | null {
 
 // ---- STL ---------------------------------------------------------------------------------------
 
-/** Binary STL: 80-byte header, triangle count, then 50 bytes per triangle (normal, 3 vertices, 0). */
-function writeStl(meshes: readonly WorldMesh[]): Uint8Array {
+/**
+ * Binary STL: 80-byte header, triangle count, then 50 bytes per triangle (normal, 3 vertices, 0).
+ * `scale` converts metres to the file's unit (1000 for millimetres).
+ */
+export function writeStl(meshes: readonly WorldMesh[], scale = 1, unitLabel = 'glTF metres'): Uint8Array {
   const total = meshes.reduce((sum, mesh) => sum + mesh.triangles.length / 3, 0);
   const out = new Uint8Array(84 + total * 50);
   const dv = new DataView(out.buffer);
   // Must not start with "solid": some readers would then take the file for ASCII STL.
-  out.set(new TextEncoder().encode('Binary STL exported by Image2Model (units: glTF metres)'.padEnd(80, ' ')).subarray(0, 80));
+  out.set(new TextEncoder().encode(`Binary STL exported by Image2Model (units: ${unitLabel})`.padEnd(80, ' ')).subarray(0, 80));
   dv.setUint32(80, total, true);
   let at = 84;
   for (const { positions: p, triangles } of meshes) {
@@ -224,7 +227,7 @@ function writeStl(meshes: readonly WorldMesh[]): Uint8Array {
       const vx = p[c]! - p[a]!, vy = p[c + 1]! - p[a + 1]!, vz = p[c + 2]! - p[a + 2]!;
       const nx = uy * vz - uz * vy, ny = uz * vx - ux * vz, nz = ux * vy - uy * vx;
       const len = Math.hypot(nx, ny, nz) || 1;
-      const floats = [nx / len, ny / len, nz / len, p[a]!, p[a + 1]!, p[a + 2]!, p[b]!, p[b + 1]!, p[b + 2]!, p[c]!, p[c + 1]!, p[c + 2]!];
+      const floats = [nx / len, ny / len, nz / len, p[a]! * scale, p[a + 1]! * scale, p[a + 2]! * scale, p[b]! * scale, p[b + 1]! * scale, p[b + 2]! * scale, p[c]! * scale, p[c + 1]! * scale, p[c + 2]! * scale];
       for (const f of floats) {
         dv.setFloat32(at, f, true);
         at += 4;
@@ -245,7 +248,8 @@ const IMAGE_EXTENSIONS: Record<string, string> = {
   'image/ktx2': 'ktx2',
 };
 
-function writeObj(meshes: readonly WorldMesh[], base: string): ConvertedFile[] {
+/** `scale` converts metres to the file's unit. */
+export function writeObj(meshes: readonly WorldMesh[], base: string, scale = 1): ConvertedFile[] {
   const materialNames = new Map<Material, string>();
   const usedNames = new Set<string>();
   for (const { material } of meshes) {
@@ -266,7 +270,7 @@ function writeObj(meshes: readonly WorldMesh[], base: string): ConvertedFile[] {
     const { positions, normals, uvs, triangles } = mesh;
     const count = positions.length / 3;
     lines.push(`o ${safeName(mesh.name) || 'mesh'}`);
-    for (let i = 0; i < count; i++) lines.push(`v ${num(positions[i * 3]!)} ${num(positions[i * 3 + 1]!)} ${num(positions[i * 3 + 2]!)}`);
+    for (let i = 0; i < count; i++) lines.push(`v ${num(positions[i * 3]! * scale)} ${num(positions[i * 3 + 1]! * scale)} ${num(positions[i * 3 + 2]! * scale)}`);
     // OBJ's v axis points up, glTF's down.
     if (uvs) for (let i = 0; i < count; i++) lines.push(`vt ${num(uvs[i * 2]!)} ${num(1 - uvs[i * 2 + 1]!)}`);
     if (normals) for (let i = 0; i < count; i++) lines.push(`vn ${num(normals[i * 3]!)} ${num(normals[i * 3 + 1]!)} ${num(normals[i * 3 + 2]!)}`);
@@ -335,6 +339,6 @@ function num(x: number): string {
 }
 
 /** A name safe as a file name and as an OBJ/MTL token (no spaces, no path separators). */
-function safeName(name: string): string {
+export function safeName(name: string): string {
   return Array.from(name.replace(/[^\p{L}\p{N}_.-]+/gu, '_').replace(/^[._]+|_+$/g, '')).slice(0, 64).join('');
 }

@@ -1,0 +1,58 @@
+// The export studio's contract channels, served from the export service.
+import { join } from 'node:path';
+import type { Handlers } from '../../shared/contract';
+import { AppError } from '../../shared/result';
+import type { EngineApi, SettingsStore } from '../services-types';
+import { ExportNotFoundError, type ExportService } from './service';
+
+type ExportChannels =
+  | 'export:presets'
+  | 'export:savePreset'
+  | 'export:deletePreset'
+  | 'export:plan'
+  | 'export:run'
+  | 'export:batch'
+  | 'export:cancel';
+
+/** The folder exports go to when none is given: Settings' output folder, else <data>/exports. */
+export function defaultExportDir(settings: SettingsStore, dataDir: string): string {
+  return settings.get().outputFolder || join(dataDir, 'exports');
+}
+
+/** Turns export failures into errors the user can read. */
+async function readable<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    if (error instanceof ExportNotFoundError) throw new AppError('not_found', `${error.message} It may have been deleted.`);
+    throw new AppError('io_error', `Export failed: ${(error as Error).message}`);
+  }
+}
+
+export function exportHandlers(deps: {
+  exports: ExportService;
+  engine: EngineApi;
+  settings: SettingsStore;
+  dataDir: string;
+}): Pick<Handlers, ExportChannels> {
+  const { exports, engine, settings, dataDir } = deps;
+  const dirOf = (dir: string | undefined) => dir ?? defaultExportDir(settings, dataDir);
+  return {
+    'export:presets': async () => ({ presets: exports.presets.list(), defaultDir: dirOf(undefined), problem: exports.presets.problem() }),
+    'export:savePreset': async (input) => readable(() => exports.presets.save(input)),
+    'export:deletePreset': async ({ id }) => ({ deleted: await exports.presets.remove(id) }),
+    'export:plan': async ({ id, recipe, presetId }) =>
+      readable(async () => {
+        const { plan, preview } = await exports.plan(id, recipe, presetId);
+        return { plan, preview };
+      }),
+    'export:run': async ({ id, recipe, presetId, dir }) => readable(() => exports.run(id, recipe, { presetId, dir: dirOf(dir) })),
+    'export:batch': async ({ batchId, ids, query, recipe, presetId, dir }) => {
+      if (!ids && query === undefined) throw new AppError('invalid_input', 'Choose the models to export, or a search.');
+      const chosen = ids ?? engine.library.list({ query, offset: 0, limit: 100_000, sort: 'newest' }).items.map((m) => m.id);
+      return readable(() => exports.batch(chosen, recipe, { batchId, presetId, dir: dirOf(dir) }));
+    },
+    'export:cancel': async ({ batchId }) => ({ canceled: exports.cancel(batchId) }),
+  };
+}

@@ -1,0 +1,75 @@
+// The user's own export presets: a JSON file in the data folder, shared by the app and the CLI and
+// checked with zod on every read (a broken file is reported, never half-used).
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { ExportPresetSchema, type ExportPreset, type ExportRecipeInput } from '../../shared/export-recipe';
+import { writeFileAtomic } from '../library/files';
+import { BUILT_IN_IDS, BUILT_IN_PRESETS } from './presets';
+
+const FileSchema = z.object({ version: z.literal(1), presets: z.array(ExportPresetSchema) });
+
+export const PRESETS_FILE = 'export-presets.json';
+
+export interface PresetStore {
+  /** Built-in presets first, then the saved ones. */
+  list(): ExportPreset[];
+  get(id: string): ExportPreset | null;
+  save(preset: { id?: string; label: string; description?: string; recipe: ExportRecipeInput }): Promise<ExportPreset>;
+  remove(id: string): Promise<boolean>;
+  /** A problem with the saved file (it is then ignored until a save replaces it). */
+  problem(): string | null;
+}
+
+function slug(label: string): string {
+  return (
+    label
+      .toLowerCase()
+      .normalize('NFKD')
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 48) || 'preset'
+  );
+}
+
+export function createPresetStore(dataDir: string): PresetStore {
+  const path = join(dataDir, PRESETS_FILE);
+  let problem: string | null = null;
+
+  const readSaved = (): ExportPreset[] => {
+    if (!existsSync(path)) return [];
+    try {
+      const parsed = FileSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+      if (!parsed.success) throw new Error(parsed.error.issues[0]?.message ?? 'invalid');
+      problem = null;
+      return parsed.data.presets.filter((p) => !BUILT_IN_IDS.includes(p.id)).map((p) => ({ ...p, builtIn: false }));
+    } catch (error) {
+      problem = `The saved export presets (${path}) could not be read: ${(error as Error).message}`;
+      return [];
+    }
+  };
+  const writeSaved = (presets: ExportPreset[]) =>
+    writeFileAtomic(path, new TextEncoder().encode(JSON.stringify({ version: 1, presets }, null, 2) + '\n'));
+
+  return {
+    list: () => [...BUILT_IN_PRESETS, ...readSaved()],
+    get: (id) => [...BUILT_IN_PRESETS, ...readSaved()].find((p) => p.id === id) ?? null,
+    async save({ id, label, description = '', recipe }) {
+      const saved = readSaved();
+      let finalId = id ?? slug(label);
+      if (BUILT_IN_IDS.includes(finalId)) finalId = `${finalId}-custom`;
+      // A new preset never silently replaces another one of the same name; an explicit id updates.
+      if (!id) for (let n = 2; saved.some((p) => p.id === finalId); n++) finalId = `${slug(label)}-${n}`;
+      const preset = ExportPresetSchema.parse({ id: finalId, label, description, builtIn: false, recipe });
+      await writeSaved([...saved.filter((p) => p.id !== finalId), preset]);
+      return preset;
+    },
+    async remove(id) {
+      const saved = readSaved();
+      if (!saved.some((p) => p.id === id)) return false;
+      await writeSaved(saved.filter((p) => p.id !== id));
+      return true;
+    },
+    problem: () => problem,
+  };
+}

@@ -1,0 +1,130 @@
+// The export studio's work behind the contract and the CLI: plan (figures + preview, nothing
+// written), run (write one model's files), batch (many models, one preset, progress, a summary).
+import { mkdir, readFile } from 'node:fs/promises';
+import type { BatchProgress, BatchSummary, ExportRecipe } from '../../shared/export-recipe';
+import { runRecipe, type ExportResult } from './pipeline';
+import { createPresetStore, type PresetStore } from './preset-store';
+import { fileStem, freeStem, renameStem, writeFiles } from './write';
+
+/** What export needs from the library. */
+export interface ModelSource {
+  get(id: string): { id: string; name: string } | null;
+  filePath(id: string): string | null;
+}
+
+export class ExportNotFoundError extends Error {
+  override readonly name = 'ExportNotFoundError';
+}
+
+export interface ExportService {
+  presets: PresetStore;
+  plan(id: string, recipe: ExportRecipe, presetId?: string): Promise<ExportResult>;
+  run(id: string, recipe: ExportRecipe, opts: { presetId?: string; dir: string }): Promise<{ dir: string; files: string[] }>;
+  batch(
+    ids: readonly string[],
+    recipe: ExportRecipe,
+    opts: { batchId: string; presetId?: string; dir: string; onProgress?: (progress: BatchProgress) => void },
+  ): Promise<BatchSummary>;
+  /** Stops a running batch after the model in hand; false when no such batch runs. */
+  cancel(batchId: string): boolean;
+  /** Every batch's progress (the transports forward it as `export:progress`). */
+  onProgress(listener: (progress: BatchProgress) => void): () => void;
+}
+
+const CACHE_SIZE = 2;
+
+export function createExportService(library: ModelSource, dataDir: string): ExportService {
+  const presets = createPresetStore(dataDir);
+  // The last plans, so "Export" right after a preview writes what was shown without redoing the work.
+  const cache = new Map<string, Promise<ExportResult>>();
+  const running = new Map<string, { canceled: boolean }>();
+  const listeners = new Set<(progress: BatchProgress) => void>();
+
+  const modelOf = (id: string) => {
+    const model = library.get(id);
+    const path = library.filePath(id);
+    if (!model || !path) throw new ExportNotFoundError(`No model with id ${id}.`);
+    return { model, path };
+  };
+
+  const stemFor = (model: { id: string; name: string }, recipe: ExportRecipe, presetId?: string) =>
+    fileStem(recipe.fileName, { name: model.name, id: model.id, preset: presetId ?? 'custom' });
+
+  const plan = (id: string, recipe: ExportRecipe, presetId?: string): Promise<ExportResult> => {
+    const { model, path } = modelOf(id);
+    const stem = stemFor(model, recipe, presetId);
+    const key = JSON.stringify([id, stem, recipe]);
+    const known = cache.get(key);
+    if (known) return known;
+    const result = readFile(path).then((bytes) => runRecipe(new Uint8Array(bytes), recipe, stem));
+    cache.set(key, result);
+    result.catch(() => cache.delete(key));
+    while (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    return result;
+  };
+
+  const run: ExportService['run'] = async (id, recipe, { presetId, dir }) => {
+    const { model } = modelOf(id);
+    const stem = stemFor(model, recipe, presetId);
+    const { files } = await plan(id, recipe, presetId);
+    await mkdir(dir, { recursive: true });
+    const free = freeStem(dir, stem, (candidate) => renameStem(files, stem, candidate).map((f) => f.name));
+    return { dir, files: await writeFiles(dir, renameStem(files, stem, free)) };
+  };
+
+  return {
+    presets,
+    plan,
+    run,
+    async batch(ids, recipe, { batchId, presetId, dir, onProgress }) {
+      const started = performance.now();
+      const state = { canceled: false };
+      running.set(batchId, state);
+      const items: BatchSummary['items'] = [];
+      const report = (current: string | null) => {
+        const progress = { batchId, done: items.length, total: ids.length, failed: items.filter((i) => !i.ok).length, current };
+        onProgress?.(progress);
+        for (const listener of listeners) listener(progress);
+      };
+      try {
+        for (const id of ids) {
+          if (state.canceled) break;
+          const name = library.get(id)?.name ?? id;
+          report(name);
+          try {
+            const { files } = await run(id, recipe, { presetId, dir });
+            items.push({ id, name, ok: true, files, error: null });
+          } catch (error) {
+            items.push({ id, name, ok: false, files: [], error: (error as Error).message });
+          }
+          // A batch's plans are not looked at again; keep memory flat over hundreds of models.
+          cache.clear();
+        }
+        report(null);
+      } finally {
+        running.delete(batchId);
+      }
+      const succeeded = items.filter((i) => i.ok).length;
+      return {
+        batchId,
+        dir,
+        total: ids.length,
+        succeeded,
+        failed: items.length - succeeded,
+        canceled: state.canceled,
+        items,
+        ms: Math.round(performance.now() - started),
+      };
+    },
+    onProgress(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    cancel(batchId) {
+      const state = running.get(batchId);
+      if (!state) return false;
+      state.canceled = true;
+      return true;
+    },
+  };
+}

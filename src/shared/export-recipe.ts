@@ -1,0 +1,136 @@
+// Export recipes and presets: what the export studio, the CLI and the automatic export agree on.
+// A recipe is the full set of knobs; a preset is a named, documented recipe (built in or saved).
+import { z } from 'zod';
+
+export const OutputFormatSchema = z.enum(['glb', 'obj', 'stl', '3mf', 'usdz']);
+export type OutputFormat = z.infer<typeof OutputFormatSchema>;
+
+export const LengthUnitSchema = z.enum(['m', 'cm', 'mm', 'in']);
+export type LengthUnit = z.infer<typeof LengthUnitSchema>;
+
+/** Metres per unit. */
+export const METRES_PER_UNIT: Record<LengthUnit, number> = { m: 1, cm: 0.01, mm: 0.001, in: 0.0254 };
+
+export const SimplifySchema = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('triangles'), triangles: z.number().int().min(12).max(10_000_000) }),
+  z.object({ mode: z.literal('ratio'), ratio: z.number().gt(0).max(1) }),
+]);
+
+export const ExportRecipeSchema = z.object({
+  /** Files to write; LODs apply to GLB only. */
+  formats: z.array(OutputFormatSchema).min(1).max(5),
+  /** Which axis is up in the written file. glTF is Y-up by its spec; printers and CAD expect Z. */
+  upAxis: z.enum(['y', 'z']).default('y'),
+  /** Unit of the numbers in STL, 3MF, OBJ and USDZ files (GLB is always metres, by its spec). */
+  unit: LengthUnitSchema.default('m'),
+  /** Scale uniformly so this dimension (measured with Y up) has this real length. Null keeps the size. */
+  realSize: z
+    .object({ dimension: z.enum(['height', 'longest']), value: z.number().positive().max(1e6), unit: LengthUnitSchema })
+    .nullable()
+    .default(null),
+  /** Where the origin ends up: the bounding box centre, the centre of its base, or left as made. */
+  pivot: z.enum(['original', 'center', 'base']).default('original'),
+  /** Merge identical vertices first (better simplification, smaller files). */
+  weld: z.boolean().default(false),
+  simplify: SimplifySchema.nullable().default(null),
+  /** Extra levels of detail as fractions of the (simplified) triangle count, e.g. [1, 0.5, 0.25, 0.1]. */
+  lods: z.array(z.number().gt(0).max(1)).max(6).default([]),
+  textures: z
+    .object({
+      maxSize: z.number().int().min(16).max(8192).nullable().default(null),
+      format: z.enum(['original', 'png', 'jpeg', 'webp']).default('original'),
+    })
+    .default({ maxSize: null, format: 'original' }),
+  compression: z.enum(['none', 'meshopt', 'draco']).default('none'),
+  /** Reported against the GLB size (bytes); null means no budget. */
+  sizeBudgetBytes: z.number().int().positive().nullable().default(null),
+  /** File name without extension: {name}, {id}, {preset} and {date} are replaced. */
+  fileName: z.string().trim().min(1).max(120).default('{name}'),
+});
+export type ExportRecipe = z.infer<typeof ExportRecipeSchema>;
+export type ExportRecipeInput = z.input<typeof ExportRecipeSchema>;
+
+export const PresetIdSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z0-9][a-z0-9_-]*$/, 'Use lower-case letters, digits, - and _');
+
+export const ExportPresetSchema = z.object({
+  id: PresetIdSchema,
+  label: z.string().trim().min(1).max(80),
+  description: z.string().max(600).default(''),
+  builtIn: z.boolean().default(false),
+  recipe: ExportRecipeSchema,
+});
+export type ExportPreset = z.infer<typeof ExportPresetSchema>;
+
+const TextureSizeSchema = z.object({ width: z.number().int(), height: z.number().int(), mimeType: z.string() });
+
+/** A mesh's printability, measured on the final geometry in the file's unit. */
+export const PrintReportSchema = z.object({
+  closed: z.boolean(),
+  /** Boundary loops: each is a hole a slicer has to guess how to close. */
+  holes: z.number().int().nonnegative(),
+  /** Edges shared by more than two triangles. */
+  nonManifoldEdges: z.number().int().nonnegative(),
+  /** Enclosed volume in cubic units (meaningful only when closed). */
+  volume: z.number().nonnegative(),
+  unit: LengthUnitSchema,
+  size: z.tuple([z.number(), z.number(), z.number()]),
+});
+export type PrintReport = z.infer<typeof PrintReportSchema>;
+
+export const ExportFileInfoSchema = z.object({
+  name: z.string(),
+  format: z.string(),
+  bytes: z.number().int().nonnegative(),
+  triangles: z.number().int().nonnegative().nullable(),
+});
+
+export const ExportPlanSchema = z.object({
+  source: z.object({ triangles: z.number().int(), bytes: z.number().int(), textures: z.array(TextureSizeSchema) }),
+  result: z.object({
+    triangles: z.number().int(),
+    textures: z.array(TextureSizeSchema),
+    /** Bounding box size in metres, after scaling. */
+    size: z.tuple([z.number(), z.number(), z.number()]),
+    glbBytes: z.number().int().nullable(),
+  }),
+  files: z.array(ExportFileInfoSchema),
+  totalBytes: z.number().int(),
+  budget: z.object({ bytes: z.number().int(), withinBudget: z.boolean() }).nullable(),
+  print: PrintReportSchema.nullable(),
+  warnings: z.array(z.string()),
+  ms: z.number(),
+});
+export type ExportPlan = z.infer<typeof ExportPlanSchema>;
+
+export const BatchItemResultSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  ok: z.boolean(),
+  files: z.array(z.string()),
+  error: z.string().nullable(),
+});
+
+export const BatchSummarySchema = z.object({
+  batchId: z.string(),
+  dir: z.string(),
+  total: z.number().int(),
+  succeeded: z.number().int(),
+  failed: z.number().int(),
+  canceled: z.boolean(),
+  items: z.array(BatchItemResultSchema),
+  ms: z.number(),
+});
+export type BatchSummary = z.infer<typeof BatchSummarySchema>;
+
+export const BatchProgressSchema = z.object({
+  batchId: z.string(),
+  done: z.number().int(),
+  total: z.number().int(),
+  failed: z.number().int(),
+  current: z.string().nullable(),
+});
+export type BatchProgress = z.infer<typeof BatchProgressSchema>;

@@ -1,0 +1,99 @@
+// `image2model export` as a user runs it: the real bin in a child process, models made by the
+// offline generator in a temp data folder, presets and knobs as flags.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTestJpeg } from '../../fixtures/make-glb';
+import { readStl } from './helpers';
+
+const BIN = join(process.cwd(), 'bin/image2model.mjs');
+
+function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, FAL_KEY: undefined, IMAGE2MODEL_FAL_PROXY: undefined };
+    const child = spawn(process.execPath, [BIN, ...args, '--data-dir', dataDir], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const jsonLines = (text: string) =>
+  text
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+
+let work: string;
+let dataDir: string;
+let ids: string[];
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'i2m-export-cli-'));
+  dataDir = join(work, 'data');
+  const photos = [1, 2].map((seed) => join(work, `photo${seed}.jpg`));
+  for (const [i, photo] of photos.entries()) writeFileSync(photo, await makeTestJpeg(320, 240, { seed: i + 5 }));
+  const made = await runCli(['convert', ...photos, '--out', work, '--json']);
+  expect(made.code).toBe(0);
+  ids = jsonLines((await runCli(['list', '--json'])).stdout).map((m) => String(m.id));
+  expect(ids).toHaveLength(2);
+}, 120_000);
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('image2model export', () => {
+  it('exports several models with the print preset at a chosen height into a folder', async () => {
+    const out = mkdtempSync(join(work, 'print-'));
+    const result = await runCli(['export', ...ids, '--preset', 'print', '--height', '50mm', '--out', out, '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const lines = jsonLines(result.stdout);
+    expect(lines.filter((l) => l.type === 'export')).toHaveLength(2);
+    expect(lines.at(-1)).toMatchObject({ type: 'summary', succeeded: 2, failed: 0 });
+    const files = readdirSync(out).sort();
+    expect(files.filter((f) => f.endsWith('.stl'))).toHaveLength(2);
+    expect(files.filter((f) => f.endsWith('.3mf'))).toHaveLength(2);
+    const stl = readStl(readFileSync(join(out, files.find((f) => f.endsWith('.stl'))!)));
+    expect(stl.box.max[2]! - stl.box.min[2]!).toBeCloseTo(50, 1);
+    expect(stl.box.min[2]).toBeCloseTo(0, 3);
+    const plan = lines[0]!.plan as { print: { unit: string } };
+    expect(plan.print.unit).toBe('mm');
+  });
+
+  it('takes knobs as flags: LODs named _LOD0/_LOD1 with a file name pattern', async () => {
+    const out = mkdtempSync(join(work, 'game-'));
+    const result = await runCli(['export', ids[0]!, '--preset', 'game', '--ratio', '0.5', '--lods', '100,50%', '--name', 'asset-{preset}', '--out', out]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['asset-game_LOD0.glb', 'asset-game_LOD1.glb']);
+    expect(result.stdout).toMatch(/triangles/);
+  });
+
+  it('--plan shows the figures and writes nothing; a saved preset is usable by name', async () => {
+    const before = readdirSync(work).length;
+    const plan = await runCli(['export', ids[0]!, '--preset', 'web', '--plan', '--json', '--save-preset', 'My Web']);
+    expect(plan.code, plan.stderr).toBe(0);
+    const line = jsonLines(plan.stdout).find((l) => l.type === 'export')!;
+    expect(line.files).toEqual([]);
+    expect((line.plan as { budget: { bytes: number } }).budget.bytes).toBe(2 * 1024 * 1024);
+    expect(readdirSync(work).length).toBe(before);
+    expect(existsSync(join(dataDir, 'export-presets.json'))).toBe(true);
+    const again = await runCli(['export', ids[0]!, '--preset', 'my-web', '--plan']);
+    expect(again.code, again.stderr).toBe(0);
+  });
+
+  it('exits 2 for an unknown preset or a missing folder, 1 for an unknown model', async () => {
+    const unknown = await runCli(['export', ids[0]!, '--preset', 'nope', '--out', work]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/blender, game, web, ar, print/);
+    expect((await runCli(['export', ids[0]!, '--preset', 'web', '--out', join(work, 'no-such-dir')])).code).toBe(2);
+    expect((await runCli(['export', 'no-such-model', '--preset', 'web', '--out', work])).code).toBe(1);
+  });
+
+  it('keeps `export <model-id> <file>` working', async () => {
+    const file = join(work, 'legacy.obj');
+    const result = await runCli(['export', ids[0]!, file]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(readFileSync(file, 'utf8')).toMatch(/^# Exported by Image2Model/);
+  });
+});
