@@ -1,7 +1,9 @@
 import { defineConfig } from '@playwright/test';
+import { findChromium } from './scripts/ensure-browser.mjs';
 
-// Debian's Chromium (no browser download on these machines); the flags keep it quiet on a closed network.
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// The Chromium `npm test` found or provisioned (scripts/ensure-browser.mjs passes it as CHROMIUM_PATH);
+// run directly, the first one on this machine. The flags keep it quiet on a closed network.
+export const CHROMIUM_PATH = findChromium() ?? undefined;
 
 export default defineConfig({
   testDir: 'test/e2e',

@@ -1,8 +1,26 @@
 #!/usr/bin/env node
-// `npm test`: unit and integration tests (vitest), then the browser tests (Playwright in Debian
-// Chromium), then one closing line `N passed, N failed, N skipped` counting every test that ran.
+// `npm test`: first finds or provisions the Chromium the browser tests need (scripts/ensure-browser.mjs),
+// then the unit and integration tests (vitest), the browser tests (Playwright), and a check that
+// nothing the run started is still running. Ends with one line `N passed, N failed, N skipped`
+// counting every test that ran (a process left running counts as a failure).
 import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { ensureBrowser } from './ensure-browser.mjs';
+import { killLeftovers } from './leftover-processes.mjs';
+
+let chromiumPath;
+try {
+  chromiumPath = await ensureBrowser();
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+}
+
+// Every process of this run (and its descendants) carries the marker, so survivors can be found.
+const RUN_MARKER = 'IMAGE2MODEL_TEST_RUN';
+const runId = randomUUID();
+const env = { ...process.env, CHROMIUM_PATH: chromiumPath, [RUN_MARKER]: runId };
 
 mkdirSync('test-results', { recursive: true });
 const vitestJson = 'test-results/vitest.json';
@@ -10,7 +28,7 @@ const playwrightJson = 'test-results/playwright.json';
 rmSync(vitestJson, { force: true });
 rmSync(playwrightJson, { force: true });
 
-const run = (cmd, args) => spawnSync(cmd, args, { stdio: 'inherit', env: process.env }).status ?? 1;
+const run = (cmd, args) => spawnSync(cmd, args, { stdio: 'inherit', env }).status ?? 1;
 
 if (!existsSync('out/renderer/index.html')) {
   console.log('Building the app first (the browser tests load the built renderer)...');
@@ -41,6 +59,13 @@ if (existsSync(playwrightJson)) {
   failed += p.unexpected ?? 0;
   skipped += p.skipped ?? 0;
 } else failed += 1;
+
+const leftovers = await killLeftovers(RUN_MARKER, runId);
+if (leftovers.length > 0) {
+  console.log(`\nFAILED: ${leftovers.length} process(es) started by the tests were still running (now killed):`);
+  for (const { pid, command } of leftovers) console.log(`  ${pid} ${command.slice(0, 200)}`);
+  failed += 1;
+}
 
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(vitestStatus === 0 && playwrightStatus === 0 && failed === 0 ? 0 : 1);

@@ -1,6 +1,6 @@
 // The CLI as a user runs it: the real bin in a child process, real engine, fake FAL server or the
 // offline generator, a temp data folder.
-import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestJpeg } from '../fixtures/make-glb';
 import { startFakeFal, type FakeFal } from '../fake-fal/server';
 import { checkGlbHeader } from '../../src/core/library/glb';
+import { spawnGroup, stopGroup } from '../support/process-group';
 
 const BIN = join(process.cwd(), 'bin/image2model.mjs');
 
@@ -17,22 +18,29 @@ interface RunResult {
   stderr: string;
 }
 
+/** CLI runs not yet ended: a test that fails or times out must not leave one behind. */
+const running = new Set<ChildProcess>();
+
 function runCli(args: string[], opts: { env?: Record<string, string | undefined>; interruptAfter?: (line: string) => boolean } = {}): Promise<RunResult> {
   return new Promise((resolve) => {
     const env: NodeJS.ProcessEnv = { ...process.env, FAL_KEY: undefined, IMAGE2MODEL_FAL_PROXY: undefined, ...opts.env };
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawnGroup(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    running.add(child);
     let stdout = '';
     let stderr = '';
     let interrupted = false;
-    child.stdout.on('data', (chunk: Buffer) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
       if (!interrupted && opts.interruptAfter && stdout.split('\n').some(opts.interruptAfter)) {
         interrupted = true;
         child.kill('SIGINT');
       }
     });
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('exit', (code) => {
+      running.delete(child);
+      resolve({ code, stdout, stderr });
+    });
   });
 }
 
@@ -50,7 +58,10 @@ beforeAll(async () => {
   writeFileSync(photo, await makeTestJpeg(640, 480, { seed: 3 }));
   writeFileSync(join(work, 'notes.txt'), 'not an image at all');
 });
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+afterAll(async () => {
+  await Promise.all([...running].map((child) => stopGroup(child, { signal: 'SIGKILL' })));
+  rmSync(work, { recursive: true, force: true });
+});
 
 describe('image2model CLI', () => {
   it('converts a photo with the offline generator when no key is set, and prints JSON lines', async () => {

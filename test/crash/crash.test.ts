@@ -15,6 +15,7 @@ import { validateGlb } from '../../src/core/library/glb';
 import { TERMINAL_STATES } from '../../src/shared/domain';
 import { startFakeFal, type FakeFal } from '../fake-fal/server';
 import { makeTestPng } from '../fixtures/make-glb';
+import { signalGroup } from '../support/process-group';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../..');
@@ -67,6 +68,7 @@ const children = new Set<ChildProcess>();
 function spawnLife(args: string[], dataDir: string, proxyUrl: string, final = false): Life {
   const child = spawn(process.execPath, [...args, dataDir, proxyUrl, ...(final ? ['final'] : [])], {
     cwd: ROOT,
+    detached: true, // its own process group, ended as a whole in afterAll
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   children.add(child);
@@ -131,7 +133,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const child of children) child.kill('SIGKILL');
+  for (const child of children) signalGroup(child, 'SIGKILL');
   await admin?.close();
   await fake?.close();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });

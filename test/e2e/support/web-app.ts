@@ -1,9 +1,10 @@
 // Starts the real app (core + browser transport, built renderer) in a child process for one test.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { spawnGroup, stopGroup } from '../../support/process-group';
 
 export interface RunningWebApp {
   appUrl: string;
@@ -13,11 +14,12 @@ export interface RunningWebApp {
 
 export async function launchWebApp(opts: { env?: Record<string, string | undefined>; falProxy?: string } = {}): Promise<RunningWebApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'i2m-e2e-'));
-  const args = ['tsx', 'scripts/dev-web.ts', '--static', 'out/renderer', '--data-dir', dataDir, '--json'];
+  const args = ['--import', 'tsx', 'scripts/dev-web.ts', '--static', 'out/renderer', '--data-dir', dataDir, '--json'];
   if (opts.falProxy) args.push('--fal-proxy', opts.falProxy);
   const env: NodeJS.ProcessEnv = { ...process.env, FAL_KEY: undefined, IMAGE2MODEL_FAL_PROXY: undefined, ...opts.env };
-  const child: ChildProcess = spawn('npx', args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  const appUrl = await new Promise<string>((resolve, reject) => {
+  // One node process in its own group, so stopping it stops everything it started.
+  const child: ChildProcess = spawnGroup(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const started = new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('The web app did not start within 30 s')), 30_000);
     child.once('exit', (code) => reject(new Error(`The web app exited early with code ${code}`)));
     createInterface({ input: child.stdout! }).on('line', (line) => {
@@ -32,16 +34,13 @@ export async function launchWebApp(opts: { env?: Record<string, string | undefin
       }
     });
   });
-  return {
-    appUrl,
-    dataDir,
-    stop: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        await exited;
-      }
-      rmSync(dataDir, { recursive: true, force: true });
-    },
+  const stop = async () => {
+    await stopGroup(child);
+    rmSync(dataDir, { recursive: true, force: true });
   };
+  const appUrl = await started.catch(async (error: unknown) => {
+    await stop();
+    throw error;
+  });
+  return { appUrl, dataDir, stop };
 }
