@@ -153,6 +153,8 @@ export function migrate(db: Database, migrations: readonly string[] = MIGRATIONS
   for (let version = current; version < migrations.length; version++) {
     const sql = migrations[version]!;
     db.transaction(() => {
+      // Another process may have applied it while this one waited for the lock.
+      if (schemaVersion(db) !== version) return;
       db.exec(sql);
       db.pragma(`user_version = ${version + 1}`);
     }).immediate();

@@ -2,6 +2,7 @@
 // Paths are stored relative to the data directory so the folder can move as a whole.
 import type { Database, Statement } from 'better-sqlite3';
 import { statementCache } from '../db/statements';
+import { writeTx } from '../db/write';
 import { createHash } from 'node:crypto';
 import { unlinkSync } from 'node:fs';
 import { toAbsolutePath, toStoredPath } from '../paths';
@@ -106,13 +107,13 @@ export class LibraryStore {
   rename(id: string, name: string): LibraryModel | null {
     const clean = name.replace(/\s+/g, ' ').trim().slice(0, 200);
     if (!clean) return this.get(id);
-    this.stmt('UPDATE models SET name = ? WHERE id = ?').run(clean, id);
+    writeTx(this.db, () => this.stmt('UPDATE models SET name = ? WHERE id = ?').run(clean, id));
     return this.get(id);
   }
 
   setTags(id: string, tags: readonly string[]): LibraryModel | null {
     const clean = [...new Set(tags.map((t) => t.replace(/\s+/g, ' ').trim()).filter(Boolean))].slice(0, 50);
-    this.stmt('UPDATE models SET tags_json = ? WHERE id = ?').run(JSON.stringify(clean), id);
+    writeTx(this.db, () => this.stmt('UPDATE models SET tags_json = ? WHERE id = ?').run(JSON.stringify(clean), id));
     return this.get(id);
   }
 
@@ -125,12 +126,12 @@ export class LibraryStore {
     if (!raw) return false;
     const filePath = String(raw.file_path);
     const previewPath = raw.preview_path ? String(raw.preview_path) : null;
-    const { changes, fileShared, previewShared } = this.db.transaction(() => {
+    const { changes, fileShared, previewShared } = writeTx(this.db, () => {
       const changes = this.stmt('DELETE FROM models WHERE id = ?').run(id).changes;
       const fileShared = !!this.stmt('SELECT 1 FROM models WHERE file_path = ? LIMIT 1').get(filePath);
       const previewShared = previewPath ? !!this.stmt('SELECT 1 FROM models WHERE preview_path = ? LIMIT 1').get(previewPath) : true;
       return { changes, fileShared, previewShared };
-    })();
+    });
     if (changes === 0) return false;
     if (!fileShared) unlinkQuietly(this.toAbsolute(filePath));
     if (previewPath && !previewShared) unlinkQuietly(this.toAbsolute(previewPath));

@@ -3,102 +3,12 @@
 // lease was taken over changes nothing; state changes are conditioned on the transition table.
 import type { Database, Statement } from 'better-sqlite3';
 import { statementCache } from '../db/statements';
-import { ACTIVE_STATES, type Job, type JobState, type Preset } from '../../shared/domain';
+import { ACTIVE_STATES, type JobState } from '../../shared/domain';
+import { writeTx } from '../db/write';
 import { canTransition, statesLeadingTo, TransitionError } from './transitions';
+import { CLEAR_LEASE_SQL, toRow, WRITABLE, type EventKind, type JobEvent, type JobPatch, type JobRow, type NewJob, type Raw } from './rows';
 
-export interface JobRow {
-  id: string;
-  state: JobState;
-  endpoint: string;
-  provider: 'fal' | 'offline';
-  preset: Preset;
-  optionsJson: string;
-  inputName: string;
-  inputPath: string;
-  inputSha256: string;
-  inputMime: string;
-  inputUrl: string | null;
-  falRequestId: string | null;
-  attempts: number;
-  maxAttempts: number;
-  nextAttemptAt: number | null;
-  leaseOwner: string | null;
-  leaseExpiresAt: number | null;
-  fence: number;
-  cancelRequested: boolean;
-  /** FAL is done with the stored request (failed/forgotten/expired): retry submits again. */
-  requestFinished: boolean;
-  progress: number;
-  queuePosition: number | null;
-  message: string | null;
-  errorCode: string | null;
-  errorMessage: string | null;
-  createdAt: number;
-  startedAt: number | null;
-  submitStartedAt: number | null;
-  submittedAt: number | null;
-  finishedAt: number | null;
-  estimatedCostUsd: number | null;
-  modelId: string | null;
-}
-
-export type NewJob = Pick<
-  JobRow,
-  | 'id'
-  | 'endpoint'
-  | 'provider'
-  | 'preset'
-  | 'optionsJson'
-  | 'inputName'
-  | 'inputPath'
-  | 'inputSha256'
-  | 'inputMime'
-  | 'maxAttempts'
-  | 'createdAt'
-  | 'estimatedCostUsd'
-> & { message?: string | null };
-
-/** Columns a worker may write (camelCase -> column). */
-const WRITABLE = {
-  state: 'state',
-  inputUrl: 'input_url',
-  falRequestId: 'fal_request_id',
-  attempts: 'attempts',
-  nextAttemptAt: 'next_attempt_at',
-  leaseOwner: 'lease_owner',
-  leaseExpiresAt: 'lease_expires_at',
-  cancelRequested: 'cancel_requested',
-  requestFinished: 'request_finished',
-  progress: 'progress',
-  queuePosition: 'queue_position',
-  message: 'message',
-  errorCode: 'error_code',
-  errorMessage: 'error_message',
-  startedAt: 'started_at',
-  submitStartedAt: 'submit_started_at',
-  submittedAt: 'submitted_at',
-  finishedAt: 'finished_at',
-  modelId: 'model_id',
-} as const satisfies Partial<Record<keyof JobRow, string>>;
-
-export type JobPatch = Partial<Pick<JobRow, keyof typeof WRITABLE>>;
-
-/** What giving up a job's lease clears: the one definition, used by workers and the SQL below. */
-export const LEASE_CLEARED = Object.freeze({ leaseOwner: null, leaseExpiresAt: null, queuePosition: null, nextAttemptAt: null }) satisfies JobPatch;
-
-const CLEAR_LEASE_SQL = (Object.keys(LEASE_CLEARED) as (keyof typeof LEASE_CLEARED)[]).map((key) => `${WRITABLE[key]} = NULL`).join(', ');
-
-export type EventKind = 'transition' | 'log' | 'error';
-
-export interface JobEvent {
-  id: number;
-  jobId: string;
-  at: number;
-  kind: EventKind;
-  fromState: JobState | null;
-  toState: JobState | null;
-  message: string | null;
-}
+export { LEASE_CLEARED, toJob, type EventKind, type JobEvent, type JobPatch, type JobRow, type NewJob } from './rows';
 
 export interface ClaimOptions {
   owner: string;
@@ -113,7 +23,6 @@ const ACTIVE_SQL = ACTIVE_STATES.map((s) => `'${s}'`).join(',');
 const TERMINAL_SQL = `'succeeded','failed','canceled','needs_attention'`;
 const ORDER = 'ORDER BY created_at, rowid';
 
-type Raw = Record<string, unknown>;
 
 export class JobStore {
 
@@ -204,13 +113,13 @@ export class JobStore {
          @inputMime, @maxAttempts, @createdAt, @estimatedCostUsd, @message)`,
     );
     return this.durably(() =>
-      this.db.transaction(() =>
+      writeTx(this.db, () =>
         jobs.map((job) => {
           insert.run({ ...job, message: job.message ?? null });
           this.appendEvent(job.id, 'transition', null, 'queued', null, job.createdAt);
           return this.get(job.id)!;
         }),
-      )(),
+      ),
     );
   }
 
@@ -233,28 +142,30 @@ export class JobStore {
    */
   claimNext(opts: ClaimOptions): JobRow | null {
     const fal = opts.falAllowed ? 1 : 0;
-    const raw = this.stmt(
-      `UPDATE jobs SET state = 'preparing', fence = fence + 1, lease_owner = @owner,
-         lease_expires_at = @expires, started_at = COALESCE(started_at, @now), next_attempt_at = NULL
-       WHERE id = (
-         SELECT id FROM jobs
-         WHERE state = 'queued'
-           AND (cancel_requested = 1
-             OR ((next_attempt_at IS NULL OR next_attempt_at <= @now) AND (provider = 'offline' OR @fal = 1)))
-         ORDER BY cancel_requested DESC, created_at, rowid LIMIT 1)
-       RETURNING *`,
-    ).get({ owner: opts.owner, expires: opts.now + opts.leaseMs, now: opts.now, fal }) as Raw | undefined;
-    if (!raw) return null;
-    const row = toRow(raw);
-    this.appendEvent(row.id, 'transition', 'queued', 'preparing', null, opts.now);
-    return row;
+    return writeTx(this.db, () => {
+      const raw = this.stmt(
+        `UPDATE jobs SET state = 'preparing', fence = fence + 1, lease_owner = @owner,
+           lease_expires_at = @expires, started_at = COALESCE(started_at, @now), next_attempt_at = NULL
+         WHERE id = (
+           SELECT id FROM jobs
+           WHERE state = 'queued'
+             AND (cancel_requested = 1
+               OR ((next_attempt_at IS NULL OR next_attempt_at <= @now) AND (provider = 'offline' OR @fal = 1)))
+           ORDER BY cancel_requested DESC, created_at, rowid LIMIT 1)
+         RETURNING *`,
+      ).get({ owner: opts.owner, expires: opts.now + opts.leaseMs, now: opts.now, fal }) as Raw | undefined;
+      if (!raw) return null;
+      const row = toRow(raw);
+      this.appendEvent(row.id, 'transition', 'queued', 'preparing', null, opts.now);
+      return row;
+    });
   }
 
   /** Extends the lease; false when the job is no longer ours. Also reports a cancel request. */
   heartbeat(id: string, fence: number, now: number, leaseMs: number): { held: boolean; cancelRequested: boolean } {
-    const raw = this.stmt(
+    const raw = writeTx(this.db, () => this.stmt(
       `UPDATE jobs SET lease_expires_at = ? WHERE id = ? AND fence = ? AND state IN (${ACTIVE_SQL}) RETURNING cancel_requested`,
-    ).get(now + leaseMs, id, fence) as Raw | undefined;
+    ).get(now + leaseMs, id, fence) as Raw | undefined);
     return raw ? { held: true, cancelRequested: Number(raw.cancel_requested) === 1 } : { held: false, cancelRequested: false };
   }
 
@@ -266,7 +177,7 @@ export class JobStore {
    * Returns the updated row, or null when the write was fenced off.
    */
   update(id: string, fence: number, patch: JobPatch, at: number, note?: string | null, logs: readonly string[] = []): JobRow | null {
-    const run = () => this.db.transaction(() => this.updateInTx(id, fence, patch, at, note ?? null, logs))();
+    const run = () => writeTx(this.db, () => this.updateInTx(id, fence, patch, at, note ?? null, logs));
     // The submit intent must be on disk before the submit is sent (see recordSubmission).
     return patch.submitStartedAt ? this.durably(run) : run();
   }
@@ -301,12 +212,12 @@ export class JobStore {
 
   /** Fenced journal line (FAL log lines, notes); false when fenced off. */
   log(id: string, fence: number, message: string, at: number, kind: EventKind = 'log'): boolean {
-    return this.db.transaction(() => {
+    return writeTx(this.db, () => {
       const held = this.stmt('SELECT 1 FROM jobs WHERE id = ? AND fence = ?').get(id, fence);
       if (!held) return false;
       this.appendEvent(id, kind, null, null, message, at);
       return true;
-    })();
+    });
   }
 
   /**
@@ -314,7 +225,7 @@ export class JobStore {
    * crash can never leave a submitted job without its request id stored.
    */
   recordSubmission(id: string, fence: number, requestId: string, queuePosition: number | null, progress: number, at: number): JobRow | null {
-    return this.durably(() => this.db.transaction(() => {
+    return this.durably(() => writeTx(this.db, () => {
       const row = this.updateInTx(
         id,
         fence,
@@ -333,7 +244,7 @@ export class JobStore {
         this.stmt('INSERT INTO spend (job_id, at, usd) VALUES (?, ?, ?)').run(id, at, row.estimatedCostUsd);
       }
       return row;
-    })());
+    }));
   }
 
   /**
@@ -342,12 +253,12 @@ export class JobStore {
    */
   commitWith(id: string, fence: number, patch: JobPatch, at: number, note: string | null, before: () => void): JobRow | null {
     try {
-      return this.db.transaction(() => {
+      return writeTx(this.db, () => {
         before();
         const row = this.updateInTx(id, fence, patch, at, note);
         if (!row) throw new FencedOff();
         return row;
-      })();
+      });
     } catch (error) {
       if (error instanceof FencedOff) return null;
       throw error;
@@ -358,7 +269,7 @@ export class JobStore {
 
   /** queued -> canceled when nothing was sent to FAL yet. Null when the job is not in that case. */
   cancelQueued(id: string, at: number, message: string): JobRow | null {
-    return this.db.transaction(() => {
+    return writeTx(this.db, () => {
       const raw = this.stmt(
         `UPDATE jobs SET state = 'canceled', fence = fence + 1, finished_at = @at, message = @message, ${CLEAR_LEASE_SQL}
          WHERE id = @id AND state = 'queued' AND fal_request_id IS NULL AND submit_started_at IS NULL RETURNING *`,
@@ -366,15 +277,15 @@ export class JobStore {
       if (!raw) return null;
       this.appendEvent(id, 'transition', 'queued', 'canceled', message, at);
       return toRow(raw);
-    })();
+    });
   }
 
   /** Flags a job for cancellation by whichever worker holds (or next claims) it. */
   requestCancel(id: string): JobRow | null {
-    const raw = this.stmt(
+    const raw = writeTx(this.db, () => this.stmt(
       `UPDATE jobs SET cancel_requested = 1, next_attempt_at = NULL
        WHERE id = ? AND state NOT IN (${TERMINAL_SQL}) RETURNING *`,
-    ).get(id) as Raw | undefined;
+    ).get(id) as Raw | undefined);
     return raw ? toRow(raw) : null;
   }
 
@@ -383,7 +294,7 @@ export class JobStore {
    * otherwise a stored request id is followed again. The uploaded input URL is always kept.
    */
   requeue(id: string, at: number, opts: { resubmit: boolean; message: string }): JobRow | null {
-    return this.db.transaction(() => {
+    return writeTx(this.db, () => {
       const current = this.get(id);
       if (!current || !canTransition(current.state, 'queued') || ACTIVE_STATES.includes(current.state)) return null;
       const resubmit = opts.resubmit ? 1 : 0;
@@ -400,17 +311,17 @@ export class JobStore {
       if (!raw) return null;
       this.appendEvent(id, 'transition', current.state, 'queued', opts.message, at);
       return toRow(raw);
-    })();
+    });
   }
 
   /** Deletes a finished job (its events go with it; its model stays). */
   remove(id: string): boolean {
-    return this.stmt(`DELETE FROM jobs WHERE id = ? AND state IN (${TERMINAL_SQL})`).run(id).changes > 0;
+    return writeTx(this.db, () => this.stmt(`DELETE FROM jobs WHERE id = ? AND state IN (${TERMINAL_SQL})`).run(id).changes > 0);
   }
 
   /** Deletes succeeded and canceled jobs; failed and needs_attention stay until dealt with. */
   clearFinished(): string[] {
-    return (this.stmt(`DELETE FROM jobs WHERE state IN ('succeeded','canceled') RETURNING id`).all() as Raw[]).map((r) => String(r.id));
+    return writeTx(this.db, () => this.stmt(`DELETE FROM jobs WHERE state IN ('succeeded','canceled') RETURNING id`).all() as Raw[]).map((r) => String(r.id));
   }
 
   // ---- recovery --------------------------------------------------------------------------------
@@ -422,7 +333,7 @@ export class JobStore {
    * so the next claim resumes it. Bumps the fence so the old worker can write nothing more.
    */
   recoverOrphans(now: number, ownerIsDead: (owner: string) => boolean, ambiguousMessage: string): JobRow[] {
-    return this.db.transaction(() => {
+    return writeTx(this.db, () => {
       const candidates = (this.stmt(`SELECT * FROM jobs WHERE state IN (${ACTIVE_SQL})`).all() as Raw[]).map(toRow);
       const recovered: JobRow[] = [];
       for (const job of candidates) {
@@ -443,7 +354,7 @@ export class JobStore {
         recovered.push(toRow(raw));
       }
       return recovered;
-    })();
+    });
   }
 
   /** Spend recorded at submission between two times (epoch ms), in USD. */
@@ -455,66 +366,3 @@ export class JobStore {
 
 /** Rolls back a transaction whose fenced update changed nothing. */
 class FencedOff extends Error {}
-
-function toRow(raw: Raw): JobRow {
-  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
-  const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
-  return {
-    id: String(raw.id),
-    state: raw.state as JobState,
-    endpoint: String(raw.endpoint),
-    provider: raw.provider as 'fal' | 'offline',
-    preset: raw.preset as Preset,
-    optionsJson: String(raw.options_json),
-    inputName: String(raw.input_name),
-    inputPath: String(raw.input_path),
-    inputSha256: String(raw.input_sha256),
-    inputMime: String(raw.input_mime),
-    inputUrl: str(raw.input_url),
-    falRequestId: str(raw.fal_request_id),
-    attempts: Number(raw.attempts),
-    maxAttempts: Number(raw.max_attempts),
-    nextAttemptAt: num(raw.next_attempt_at),
-    leaseOwner: str(raw.lease_owner),
-    leaseExpiresAt: num(raw.lease_expires_at),
-    fence: Number(raw.fence),
-    cancelRequested: Number(raw.cancel_requested) === 1,
-    requestFinished: Number(raw.request_finished) === 1,
-    progress: Number(raw.progress),
-    queuePosition: num(raw.queue_position),
-    message: str(raw.message),
-    errorCode: str(raw.error_code),
-    errorMessage: str(raw.error_message),
-    createdAt: Number(raw.created_at),
-    startedAt: num(raw.started_at),
-    submitStartedAt: num(raw.submit_started_at),
-    submittedAt: num(raw.submitted_at),
-    finishedAt: num(raw.finished_at),
-    estimatedCostUsd: num(raw.estimated_cost_usd),
-    modelId: str(raw.model_id),
-  };
-}
-
-/** The public view of a job row. */
-export function toJob(row: JobRow): Job {
-  return {
-    id: row.id,
-    state: row.state,
-    endpoint: row.endpoint,
-    preset: row.preset,
-    inputName: row.inputName,
-    inputSha256: row.inputSha256,
-    progress: Math.round(Math.min(100, Math.max(0, row.progress)) * 10) / 10,
-    queuePosition: row.queuePosition,
-    message: row.message,
-    errorCode: row.errorCode,
-    errorMessage: row.errorMessage,
-    attempts: row.attempts,
-    createdAt: row.createdAt,
-    startedAt: row.startedAt,
-    finishedAt: row.finishedAt,
-    modelId: row.modelId,
-    estimatedCostUsd: row.estimatedCostUsd,
-    falRequestId: row.falRequestId,
-  };
-}

@@ -1,0 +1,162 @@
+// A job's row: its fields, what workers may write, and the conversions from SQL rows and to the
+// public Job. Shared by the store and the engine.
+import type { Job, JobState, Preset } from '../../shared/domain';
+
+export interface JobRow {
+  id: string;
+  state: JobState;
+  endpoint: string;
+  provider: 'fal' | 'offline';
+  preset: Preset;
+  optionsJson: string;
+  inputName: string;
+  inputPath: string;
+  inputSha256: string;
+  inputMime: string;
+  inputUrl: string | null;
+  falRequestId: string | null;
+  attempts: number;
+  maxAttempts: number;
+  nextAttemptAt: number | null;
+  leaseOwner: string | null;
+  leaseExpiresAt: number | null;
+  fence: number;
+  cancelRequested: boolean;
+  /** FAL is done with the stored request (failed/forgotten/expired): retry submits again. */
+  requestFinished: boolean;
+  progress: number;
+  queuePosition: number | null;
+  message: string | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  createdAt: number;
+  startedAt: number | null;
+  submitStartedAt: number | null;
+  submittedAt: number | null;
+  finishedAt: number | null;
+  estimatedCostUsd: number | null;
+  modelId: string | null;
+}
+
+export type NewJob = Pick<
+  JobRow,
+  | 'id'
+  | 'endpoint'
+  | 'provider'
+  | 'preset'
+  | 'optionsJson'
+  | 'inputName'
+  | 'inputPath'
+  | 'inputSha256'
+  | 'inputMime'
+  | 'maxAttempts'
+  | 'createdAt'
+  | 'estimatedCostUsd'
+> & { message?: string | null };
+
+/** Columns a worker may write (camelCase -> column). */
+export const WRITABLE = {
+  state: 'state',
+  inputUrl: 'input_url',
+  falRequestId: 'fal_request_id',
+  attempts: 'attempts',
+  nextAttemptAt: 'next_attempt_at',
+  leaseOwner: 'lease_owner',
+  leaseExpiresAt: 'lease_expires_at',
+  cancelRequested: 'cancel_requested',
+  requestFinished: 'request_finished',
+  progress: 'progress',
+  queuePosition: 'queue_position',
+  message: 'message',
+  errorCode: 'error_code',
+  errorMessage: 'error_message',
+  startedAt: 'started_at',
+  submitStartedAt: 'submit_started_at',
+  submittedAt: 'submitted_at',
+  finishedAt: 'finished_at',
+  modelId: 'model_id',
+} as const satisfies Partial<Record<keyof JobRow, string>>;
+
+export type JobPatch = Partial<Pick<JobRow, keyof typeof WRITABLE>>;
+
+/** What giving up a job's lease clears: the one definition, used by workers and the SQL below. */
+export const LEASE_CLEARED = Object.freeze({ leaseOwner: null, leaseExpiresAt: null, queuePosition: null, nextAttemptAt: null }) satisfies JobPatch;
+
+export const CLEAR_LEASE_SQL = (Object.keys(LEASE_CLEARED) as (keyof typeof LEASE_CLEARED)[]).map((key) => `${WRITABLE[key]} = NULL`).join(', ');
+
+export type EventKind = 'transition' | 'log' | 'error';
+
+export interface JobEvent {
+  id: number;
+  jobId: string;
+  at: number;
+  kind: EventKind;
+  fromState: JobState | null;
+  toState: JobState | null;
+  message: string | null;
+}
+
+export type Raw = Record<string, unknown>;
+
+export function toRow(raw: Raw): JobRow {
+  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+  const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
+  return {
+    id: String(raw.id),
+    state: raw.state as JobState,
+    endpoint: String(raw.endpoint),
+    provider: raw.provider as 'fal' | 'offline',
+    preset: raw.preset as Preset,
+    optionsJson: String(raw.options_json),
+    inputName: String(raw.input_name),
+    inputPath: String(raw.input_path),
+    inputSha256: String(raw.input_sha256),
+    inputMime: String(raw.input_mime),
+    inputUrl: str(raw.input_url),
+    falRequestId: str(raw.fal_request_id),
+    attempts: Number(raw.attempts),
+    maxAttempts: Number(raw.max_attempts),
+    nextAttemptAt: num(raw.next_attempt_at),
+    leaseOwner: str(raw.lease_owner),
+    leaseExpiresAt: num(raw.lease_expires_at),
+    fence: Number(raw.fence),
+    cancelRequested: Number(raw.cancel_requested) === 1,
+    requestFinished: Number(raw.request_finished) === 1,
+    progress: Number(raw.progress),
+    queuePosition: num(raw.queue_position),
+    message: str(raw.message),
+    errorCode: str(raw.error_code),
+    errorMessage: str(raw.error_message),
+    createdAt: Number(raw.created_at),
+    startedAt: num(raw.started_at),
+    submitStartedAt: num(raw.submit_started_at),
+    submittedAt: num(raw.submitted_at),
+    finishedAt: num(raw.finished_at),
+    estimatedCostUsd: num(raw.estimated_cost_usd),
+    modelId: str(raw.model_id),
+  };
+}
+
+/** The public view of a job row. */
+export function toJob(row: JobRow): Job {
+  return {
+    id: row.id,
+    state: row.state,
+    endpoint: row.endpoint,
+    preset: row.preset,
+    inputName: row.inputName,
+    inputSha256: row.inputSha256,
+    progress: Math.round(Math.min(100, Math.max(0, row.progress)) * 10) / 10,
+    queuePosition: row.queuePosition,
+    message: row.message,
+    errorCode: row.errorCode,
+    errorMessage: row.errorMessage,
+    attempts: row.attempts,
+    createdAt: row.createdAt,
+    startedAt: row.startedAt,
+    finishedAt: row.finishedAt,
+    modelId: row.modelId,
+    estimatedCostUsd: row.estimatedCostUsd,
+    falRequestId: row.falRequestId,
+  };
+}
