@@ -136,6 +136,12 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (day, endpoint)
   ) WITHOUT ROWID;
   `,
+  // 3: what a reconciler needs to match an uncertain submit (the exact input sent), and where a
+  // job's result goes (the CLI's --out), so whichever process finishes it writes it there.
+  `
+  ALTER TABLE jobs ADD COLUMN submit_input_json TEXT;
+  ALTER TABLE jobs ADD COLUMN output_dir TEXT;
+  `,
 ];
 
 export function schemaVersion(db: Database): number {

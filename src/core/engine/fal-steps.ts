@@ -6,7 +6,7 @@
 // every FAL HTTP call's outcome is known in fal/client.ts guardedFetch.
 import { readFile } from 'node:fs/promises';
 import type { FalClient } from '@fal-ai/client';
-import { classifyError } from '../fal/classify';
+import { classifyError, type Classification } from '../fal/classify';
 import { followUntilCompleted, throwIfAborted, type FalStatus } from '../fal/follow';
 import { LogLines, PROGRESS, queuedProgress, runningProgress } from '../fal/progress';
 import { downloadBytes } from '../library/files';
@@ -15,10 +15,24 @@ import { errorMessage } from '../util/errors';
 import { downloadPreview, ingestModel, storePreview } from './library-ingest';
 import { needsAttentionPatch, releaseJob, SUBMIT_INTERRUPTED_MESSAGE } from './ownership';
 import { inputPathOf, optionsOf, type RunContext } from './run-context';
-import { JobFailure, LeaseLostError, step, StepError, SubmitSettled } from './run-errors';
+import { JobFailure, LeaseLostError, step, StepError, SubmitSettled, SubmitUnrecorded } from './run-errors';
 
 export const SUBMIT_UNCERTAIN_MESSAGE =
   'The connection broke while sending this job to FAL, so it may or may not have been accepted (and charged). Check your FAL dashboard; retry to submit again (may be charged twice).';
+
+/** A submit error whose answer proves FAL did not queue the job (or the request never reached FAL). */
+export function submitNotQueued(c: Classification): boolean {
+  if (c.kind === 'auth' || c.kind === 'rate_limit' || c.kind === 'offline') return true;
+  // A definite refusal (4xx). A "timeout" failure means FAL had queued it and then gave up on it.
+  return c.kind === 'fail' && c.code !== 'fal_timeout';
+}
+
+function submitUncertainMessage(c: Classification): string {
+  if (c.kind === 'transient' && c.code === 'server_error') {
+    return `${c.message} A gateway can answer that after FAL has queued the job, so it may run and be charged. Check your FAL dashboard; retry to submit again (may be charged twice).`;
+  }
+  return SUBMIT_UNCERTAIN_MESSAGE;
+}
 
 export class FalSteps {
   private runningSince: number | null = null;
@@ -71,35 +85,33 @@ export class FalSteps {
   private async submit(fal: FalClient, model: ModelDefinition, imageUrl: string): Promise<string> {
     const { deps, writer, signal } = this.ctx;
     const input = model.buildInput({ urls: [imageUrl] }, this.row.preset, optionsOf(this.ctx));
-    // Intent first: if the process dies before the id is stored, start-up sees this and asks the
-    // user instead of silently submitting (and paying) twice.
-    writer.write({ submitStartedAt: deps.now(), message: 'Sending the job to FAL' });
+    // Intent first, with the exact input: if the process dies before the id is stored, start-up sees
+    // this and asks the user (or a reconciler matches FAL's history) instead of paying twice.
+    writer.write({ submitStartedAt: deps.now(), submitInputJson: JSON.stringify(input), message: 'Sending the job to FAL' });
     let answer: { request_id: string; queue_position?: number };
     try {
       answer = await step('submit', () => fal.queue.submit(model.id, { input }));
     } catch (error) {
       const c = classifyError(error instanceof StepError ? error.cause : error, 'submit', deps.now());
-      // A definite answer from FAL (an HTTP error; 5xx are not billed) or no connection at all:
-      // nothing was accepted, so a later attempt may submit again.
-      const definite = c.kind === 'auth' || c.kind === 'rate_limit' || c.kind === 'offline' || c.kind === 'fail' || (c.kind === 'transient' && c.code === 'server_error');
-      if (definite) {
+      if (submitNotQueued(c)) {
+        // FAL's answer proves nothing was queued (or nothing reached it): a later attempt may submit.
         // FAL answered (429s are counted where the job waits, in job-run.ts).
         if (c.kind !== 'offline' && c.kind !== 'rate_limit') this.recordFailedSubmit(c.code);
-        writer.tryWrite({ submitStartedAt: null });
+        writer.tryWrite({ submitStartedAt: null, submitInputJson: null });
         throw error;
       }
-      // The request left but no answer came back (reset, timeout, our own stop): FAL may have
-      // accepted and will charge it. The intent stays; the user decides, never a silent resubmit.
+      // Our own stop or cancel: the intent stays, so the next claim (or the cancel) treats the submit
+      // as uncertain.
       if (c.kind === 'aborted' || signal.aborted) throw error;
-      writer.write(needsAttentionPatch('submit_uncertain', SUBMIT_UNCERTAIN_MESSAGE, deps.now()));
+      // No answer, or a 5xx/408/timeout that may have come after FAL queued it: FAL may run and
+      // charge it. The user (or the reconciler) decides; never a silent resubmit.
+      writer.write(needsAttentionPatch('submit_uncertain', submitUncertainMessage(c), deps.now()), c.message);
       throw new SubmitSettled();
     }
     deps.signals.online();
     const position = typeof answer.queue_position === 'number' ? answer.queue_position : null;
     writer.settlePending();
-    const row = deps.store.recordSubmission(this.row.id, this.row.fence, answer.request_id, position, PROGRESS.submitted, deps.now());
-    if (!row) throw new LeaseLostError();
-    writer.changed(row);
+    writer.changed(await this.recordSubmission(answer.request_id, position));
     return answer.request_id;
   }
 
@@ -115,6 +127,29 @@ export class FalSteps {
       startedAt: this.row.submitStartedAt ?? finishedAt,
       finishedAt,
     });
+  }
+
+  /**
+   * Stores the request id FAL gave, retrying a failing database for a while: it is the one thing
+   * that makes the job safe. Gives up with SubmitUnrecorded (the job then needs attention, or the
+   * lease-expiry recovery marks it so); never a plain failure.
+   */
+  private async recordSubmission(requestId: string, position: number | null) {
+    const { deps } = this.ctx;
+    let lastError: unknown = null;
+    for (const pauseMs of [0, 50, 200, 500, 1000, 2000]) {
+      if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
+      try {
+        const row = deps.store.recordSubmission(this.row.id, this.row.fence, requestId, position, PROGRESS.submitted, deps.now());
+        if (!row) throw new LeaseLostError();
+        return row;
+      } catch (error) {
+        if (error instanceof LeaseLostError) throw error;
+        lastError = error;
+        deps.logger.warn(`job ${this.row.id}: could not store FAL request id ${requestId}; retrying`, errorMessage(error));
+      }
+    }
+    throw new SubmitUnrecorded(requestId, lastError);
   }
 
   private async follow(fal: FalClient, requestId: string, signal: AbortSignal): Promise<void> {

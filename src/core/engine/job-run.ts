@@ -9,15 +9,18 @@ import { getModel } from '../models/catalog';
 import { interruptReason, type WorkerContext } from '../queue/scheduler';
 import type { JobPatch } from '../queue/store';
 import { errorMessage, isRecord } from '../util/errors';
-import { FalSteps } from './fal-steps';
+import { FalSteps, SUBMIT_UNCERTAIN_MESSAGE } from './fal-steps';
 import { JobWriter } from './job-writer';
 import { runOffline } from './offline-steps';
-import { endedPatch, releaseJob } from './ownership';
+import { endedPatch, needsAttentionPatch, releaseJob } from './ownership';
 import { decide } from './policy';
 import type { RunContext, RunnerDeps } from './run-context';
-import { JobFailure, LeaseLostError, StepError, SubmitSettled } from './run-errors';
+import { JobFailure, LeaseLostError, StepError, SubmitSettled, SubmitUnrecorded } from './run-errors';
 
 const NEVER = new AbortController().signal;
+
+export const CANCEL_UNCERTAIN_MESSAGE =
+  'Canceled while it was being sent to FAL: FAL may have accepted it and may still run (and charge) it. Check your FAL dashboard; nothing is sent again unless you retry.';
 
 export async function runJob(deps: RunnerDeps, worker: WorkerContext): Promise<void> {
   await new JobRun(deps, worker).execute();
@@ -51,10 +54,52 @@ class JobRun {
       if (model.provider === 'offline') await runOffline(this.ctx, model);
       else await this.fal.run(model);
     } catch (error) {
-      await this.handleFailure(error);
+      try {
+        await this.handleFailure(error);
+      } catch (inner) {
+        // The failure could not be recorded (the database refused, a bug): never leave the job
+        // active until its lease runs out.
+        this.deps.logger.error(`job ${this.row.id}: could not record its failure`, this.describe(inner));
+        await this.lastResort(error);
+      }
     } finally {
-      this.writer.finish();
+      try {
+        this.writer.finish();
+      } catch (error) {
+        this.deps.logger.warn(`job ${this.row.id}: could not save its last progress`, this.describe(error));
+      }
     }
+  }
+
+  /**
+   * After handleFailure itself failed: retries, for a few seconds, the safest end there is - needs
+   * attention when a submit may have reached FAL, else back to the queue (an attempt spent). If the
+   * database stays unusable, the lease expires and recovery does the same.
+   */
+  private async lastResort(original: unknown): Promise<void> {
+    for (const pauseMs of [50, 250, 1000, 2500]) {
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+      if (this.writer.lost) return;
+      try {
+        if (this.submitUncertain()) {
+          this.writer.write(needsAttentionPatch('submit_uncertain', SUBMIT_UNCERTAIN_MESSAGE, this.deps.now()));
+        } else {
+          const attempts = this.row.attempts + 1;
+          const message = `Something went wrong on this computer: ${this.describe(original)}`;
+          if (attempts >= this.row.maxAttempts) this.fail('internal', message, false, { attempts });
+          else releaseJob(this.writer, { attempts, nextAttemptAt: this.deps.now() + 1000 * attempts, message, errorCode: 'internal', errorMessage: message });
+        }
+        return;
+      } catch (error) {
+        if (error instanceof LeaseLostError) return;
+        this.deps.logger.warn(`job ${this.row.id}: still cannot record its failure`, this.describe(error));
+      }
+    }
+  }
+
+  /** The submit was sent (or may have been) and FAL's request id is not stored. */
+  private submitUncertain(): boolean {
+    return this.row.submitStartedAt !== null && this.row.falRequestId === null;
   }
 
   // ---- cancel ------------------------------------------------------------------------------------
@@ -63,6 +108,11 @@ class JobRun {
   private async cancel(): Promise<void> {
     const now = this.deps.now;
     const requestId = this.row.falRequestId;
+    if (requestId === null && this.submitUncertain()) {
+      // Canceled while the submit was on its way: FAL may have it (and run and charge it).
+      this.writer.write(needsAttentionPatch('cancel_uncertain', CANCEL_UNCERTAIN_MESSAGE, now()));
+      return;
+    }
     if (requestId === null) {
       this.writer.write({ ...endedPatch('canceled', now()), message: 'Canceled' });
       return;
@@ -109,6 +159,12 @@ class JobRun {
 
   private async handleFailure(error: unknown): Promise<void> {
     if (error instanceof LeaseLostError || error instanceof SubmitSettled) return;
+    if (error instanceof SubmitUnrecorded) {
+      // FAL has the job: keep its id with the job so a retry follows it instead of paying again.
+      const message = `FAL accepted this job (request ${error.requestId}), but this computer could not record it: ${this.describe(error.cause)}. Retry to pick it up again.`;
+      this.writer.tryWrite({ ...needsAttentionPatch('submit_unrecorded', message, this.deps.now()), falRequestId: error.requestId });
+      return;
+    }
     try {
       switch (interruptReason(this.ctx.signal)) {
         case 'lease_lost':
@@ -163,6 +219,11 @@ class JobRun {
   }
 
   private fail(code: string, message: string, requestDone: boolean, extra: JobPatch = {}): void {
+    if (this.submitUncertain()) {
+      // Once a submit has left, a job is never failed-and-freely-retryable (the money rule).
+      this.writer.write(needsAttentionPatch('submit_uncertain', `${SUBMIT_UNCERTAIN_MESSAGE} (${message})`, this.deps.now()), message);
+      return;
+    }
     this.writer.write({ ...endedPatch('failed', this.deps.now()), ...extra, errorCode: code, errorMessage: message, message, requestFinished: requestDone }, message);
     this.deps.logger.info(`job ${this.row.id} failed (${code}): ${message}`);
   }

@@ -36,3 +36,13 @@ export async function step<T>(phase: FalPhase, fn: () => Promise<T>): Promise<T>
     throw new StepError(phase, error);
   }
 }
+
+/** FAL accepted the submit (it gave `requestId`) but the id could not be stored. */
+export class SubmitUnrecorded extends Error {
+  constructor(
+    readonly requestId: string,
+    override readonly cause: unknown,
+  ) {
+    super(`FAL accepted the job as ${requestId}, but it could not be recorded`);
+  }
+}

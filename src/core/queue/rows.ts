@@ -32,6 +32,10 @@ export interface JobRow {
   createdAt: number;
   startedAt: number | null;
   submitStartedAt: number | null;
+  /** The exact input JSON sent with the submit (for matching FAL's request history later). */
+  submitInputJson: string | null;
+  /** Where a finished model is also written (the CLI's --out), or null. */
+  outputDir: string | null;
   submittedAt: number | null;
   finishedAt: number | null;
   estimatedCostUsd: number | null;
@@ -52,7 +56,7 @@ export type NewJob = Pick<
   | 'maxAttempts'
   | 'createdAt'
   | 'estimatedCostUsd'
-> & { message?: string | null };
+> & { message?: string | null; outputDir?: string | null };
 
 /** Columns a worker may write (camelCase -> column). */
 export const WRITABLE = {
@@ -72,6 +76,7 @@ export const WRITABLE = {
   errorMessage: 'error_message',
   startedAt: 'started_at',
   submitStartedAt: 'submit_started_at',
+  submitInputJson: 'submit_input_json',
   submittedAt: 'submitted_at',
   finishedAt: 'finished_at',
   modelId: 'model_id',
@@ -130,6 +135,8 @@ export function toRow(raw: Raw): JobRow {
     createdAt: Number(raw.created_at),
     startedAt: num(raw.started_at),
     submitStartedAt: num(raw.submit_started_at),
+    submitInputJson: str(raw.submit_input_json),
+    outputDir: str(raw.output_dir),
     submittedAt: num(raw.submitted_at),
     finishedAt: num(raw.finished_at),
     estimatedCostUsd: num(raw.estimated_cost_usd),

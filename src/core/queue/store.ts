@@ -108,14 +108,14 @@ export class JobStore {
   insertMany(jobs: readonly NewJob[]): JobRow[] {
     const insert = this.stmt(
       `INSERT INTO jobs (id, state, endpoint, provider, preset, options_json, input_name, input_path, input_sha256,
-         input_mime, max_attempts, created_at, estimated_cost_usd, message)
+         input_mime, max_attempts, created_at, estimated_cost_usd, message, output_dir)
        VALUES (@id, 'queued', @endpoint, @provider, @preset, @optionsJson, @inputName, @inputPath, @inputSha256,
-         @inputMime, @maxAttempts, @createdAt, @estimatedCostUsd, @message)`,
+         @inputMime, @maxAttempts, @createdAt, @estimatedCostUsd, @message, @outputDir)`,
     );
     return this.durably(() =>
       writeTx(this.db, () =>
         jobs.map((job) => {
-          insert.run({ ...job, message: job.message ?? null });
+          insert.run({ ...job, message: job.message ?? null, outputDir: job.outputDir ?? null });
           this.appendEvent(job.id, 'transition', null, 'queued', null, job.createdAt);
           return this.get(job.id)!;
         }),
@@ -304,6 +304,7 @@ export class JobStore {
            request_finished = 0,
            fal_request_id = CASE WHEN @resubmit = 1 THEN NULL ELSE fal_request_id END,
            submit_started_at = CASE WHEN @resubmit = 1 THEN NULL ELSE submit_started_at END,
+           submit_input_json = CASE WHEN @resubmit = 1 THEN NULL ELSE submit_input_json END,
            submitted_at = CASE WHEN @resubmit = 1 THEN NULL ELSE submitted_at END,
            progress = CASE WHEN @resubmit = 1 THEN 0 ELSE progress END
          WHERE id = @id AND state = @state RETURNING *`,
