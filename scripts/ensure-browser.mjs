@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The Chromium the browser tests run in, found or provisioned before any test starts (`npm test` and
-// `.ci/run` call this). In order: CHROMIUM_PATH, a browser Playwright installed, the system's Chromium
+// `.ci/run` call this). In order: CHROMIUM_PATH, the system's Chromium, a browser Playwright installed
 // (fast: nothing is spawned when one exists); else Playwright's own download; else, as root on
 // Debian/Ubuntu, `apt-get install chromium` (+ xvfb for the Electron smoke test); else one clear line.
 // `node scripts/ensure-browser.mjs` prints the path it settled on (exit 1 with the line when none).
@@ -33,7 +33,8 @@ function playwrightChromium() {
 export function findChromium(env = process.env) {
   if (env.CHROMIUM_PATH) return existsSync(env.CHROMIUM_PATH) ? env.CHROMIUM_PATH : null;
   const system = env.IMAGE2MODEL_SYSTEM_CHROMIUM !== undefined ? env.IMAGE2MODEL_SYSTEM_CHROMIUM.split(':').filter(Boolean) : SYSTEM_CHROMIUM;
-  return playwrightChromium() ?? system.find((path) => existsSync(path)) ?? null;
+  // The system's first: checking files is instant, loading Playwright to ask for its path is not.
+  return system.find((path) => existsSync(path)) ?? playwrightChromium();
 }
 
 const hasCommand = (name) => spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
@@ -70,17 +71,19 @@ function runQuietly(cmd, args, timeoutMs, env = process.env) {
   });
 }
 
-const lastLine = (text) =>
-  text
+/** The line that says what went wrong: the last `...Error: ...` line, else the last line. */
+function reason(text) {
+  const lines = text
     .split('\n')
     .map((line) => line.trim())
-    .filter(Boolean)
-    .at(-1) ?? '';
+    .filter(Boolean);
+  return lines.findLast((line) => /^(\w*Error|E:)/.test(line)) ?? lines.at(-1) ?? '';
+}
 
 async function playwrightDownload(log) {
   log("Chromium not found; trying Playwright's download (npx playwright install chromium)...");
   const result = await runQuietly('npx', ['playwright', 'install', 'chromium'], DOWNLOAD_TIMEOUT_MS);
-  if (!result.ok) log(`  Playwright's download did not work: ${lastLine(result.output)}`);
+  if (!result.ok) log(`  Playwright's download did not work: ${reason(result.output)}`);
   return result.ok ? playwrightChromium() : null;
 }
 
@@ -89,7 +92,7 @@ async function aptInstall(packages, log) {
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const update = await runQuietly('apt-get', ['update', '-qq'], 600_000, env);
   const install = update.ok && (await runQuietly('apt-get', ['install', '-y', '-qq', ...packages], 1_200_000, env));
-  if (!install || !install.ok) log(`  apt-get did not work: ${lastLine((install || update).output)}`);
+  if (!install || !install.ok) log(`  apt-get did not work: ${reason((install || update).output)}`);
   return Boolean(install && install.ok);
 }
 
@@ -109,12 +112,11 @@ function electronBinaryExists() {
  */
 export async function ensureBrowser({ env = process.env, log = (line) => console.log(line) } = {}) {
   if (env.CHROMIUM_PATH && !existsSync(env.CHROMIUM_PATH)) throw new Error(`CHROMIUM_PATH=${env.CHROMIUM_PATH} does not exist. ${INSTALL_HINT}`);
-  const canApt = isRootOnDebian();
   // Electron's smoke test needs a display; where Electron exists and none is set, xvfb provides one.
-  if (canApt && process.platform === 'linux' && !env.DISPLAY && !hasCommand('xvfb-run') && electronBinaryExists()) await aptInstall(['xvfb', 'xauth'], log);
+  if (process.platform === 'linux' && !env.DISPLAY && electronBinaryExists() && !hasCommand('xvfb-run') && isRootOnDebian()) await aptInstall(['xvfb', 'xauth'], log);
   const found = findChromium(env) ?? (await playwrightDownload(log));
   if (found) return found;
-  if (canApt && (await aptInstall(['chromium', 'xvfb', 'xauth'], log))) {
+  if (isRootOnDebian() && (await aptInstall(['chromium', 'xvfb', 'xauth'], log))) {
     const installed = SYSTEM_CHROMIUM.find((path) => existsSync(path));
     if (installed) return installed;
   }
