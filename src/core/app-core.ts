@@ -13,6 +13,8 @@ import { resolveFileRoute, type ResolvedFile } from './file-routes';
 import { startAutoExport } from './auto-export';
 import { join } from 'node:path';
 import { createExportService } from './export/service';
+import { createFalPlatform, type FalPlatformDeps } from './fal-platform';
+import { createMemoryKeyVault } from './keys/memory-vault';
 
 export interface Logger {
   info(message: string, detail?: unknown): void;
@@ -29,6 +31,10 @@ export interface AppCoreOptions {
   logger: Logger;
   /** Overrides for tests (fast backoff, fake clock, ...). */
   engineOverrides?: Partial<Parameters<typeof createEngine>[0]>;
+  /** The optional admin key for real spend (default: FAL_ADMIN_KEY from the environment, in memory). */
+  billingKeys?: KeyVault;
+  /** Overrides for tests (reconcile timing, fetch). */
+  platformOverrides?: Partial<Pick<FalPlatformDeps, 'reconcile' | 'pollMs' | 'fetch' | 'now'>>;
 }
 
 export interface AppCore {
@@ -44,6 +50,15 @@ export function createAppCore(options: AppCoreOptions): AppCore {
   const paths = dataPaths(options.dataDir);
   mkdirSync(paths.root, { recursive: true });
   const settings = options.settings.get();
+  const falPlatform = createFalPlatform({
+    dataDir: options.dataDir,
+    keys: options.keys,
+    billingKeys: options.billingKeys ?? createMemoryKeyVault(process.env, 'FAL_ADMIN_KEY'),
+    settings: () => options.settings.get(),
+    logger: options.logger,
+    wake: () => engine.limitsChanged(),
+    ...options.platformOverrides,
+  });
   const engine = createEngine({
     dataDir: options.dataDir,
     getFalKey: () => options.keys.get(),
@@ -57,6 +72,8 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     },
     logger: options.logger,
     ...options.engineOverrides,
+    // Reads X-Fal-Billable-Units off result answers (real units for the spend view).
+    fetch: falPlatform.engineFetch(options.engineOverrides?.fetch ?? globalThis.fetch),
   });
   const exports = createExportService(engine.library, options.dataDir);
   const handlers = createHandlers({
@@ -66,6 +83,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     settings: options.settings,
     platform: options.platform,
     appInfo: options.appInfo,
+    falPlatform,
   });
   const dispatch = createDispatcher(handlers, options.logger);
   let stopForwarding: (() => void) | null = null;
@@ -83,9 +101,11 @@ export function createAppCore(options: AppCoreOptions): AppCore {
         stopExportProgress();
       };
       await engine.start();
+      falPlatform.start((job) => emit('job:changed', job));
     },
     async stop() {
       stopForwarding?.();
+      await falPlatform.stop();
       await engine.stop();
     },
   };

@@ -11,6 +11,8 @@ import type { EngineApi, KeyVault, SettingsStore } from './services-types';
 import { testFalKey } from './keys/test-key';
 import { createExportService, type ExportService } from './export/service';
 import { exportHandlers } from './export/handlers';
+import type { FalPlatform } from './fal-platform';
+import { createPlatformHandlers, unavailablePlatformHandlers } from './platform-handlers';
 
 export interface ServiceDeps {
   engine: EngineApi;
@@ -22,6 +24,8 @@ export interface ServiceDeps {
   externalAllowlist?: readonly string[];
   /** The export studio's service (made here when not given). */
   exports?: ExportService;
+  /** Reconciliation, real prices and real spend (FAL's platform API). */
+  falPlatform?: FalPlatform;
 }
 
 export const DEFAULT_EXTERNAL_ALLOWLIST = ['fal.ai', 'docs.fal.ai', 'github.com'] as const;
@@ -67,8 +71,9 @@ export function createHandlers(deps: ServiceDeps): Handlers {
     'jobs:clearFinished': async () => ({ removed: engine.clearFinished() }),
 
     'queue:state': async () => engine.queueState(),
-    'cost:summary': async () => engine.costSummary(settings.get().spendingCapUsd),
-    'models:list': async () => listModels().map(describeModel),
+    'cost:summary': async () =>
+      deps.falPlatform ? deps.falPlatform.spend.summary(settings.get().spendingCapUsd) : engine.costSummary(settings.get().spendingCapUsd),
+    'models:list': async () => listModels().map(describeModel).map((summary) => deps.falPlatform?.prices.describe(summary) ?? summary),
 
     'library:list': async (query) => engine.library.list(query),
     'library:get': async ({ id }) => engine.library.get(id) ?? (() => { throw notFound('That model'); })(),
@@ -131,6 +136,7 @@ export function createHandlers(deps: ServiceDeps): Handlers {
     },
 
     'stats:get': async (query) => engine.stats.report(query),
+    ...(deps.falPlatform ? createPlatformHandlers(deps.falPlatform, settings) : unavailablePlatformHandlers()),
   };
 }
 

@@ -12,7 +12,7 @@ import { sqliteBindingPath, resourceFile, type AppLocation } from './app-paths';
 import { openExternalIfAllowed } from './external';
 import { createEventSink, registerIpcHandlers } from './ipc';
 import { watchJobs } from './job-feedback';
-import { createElectronKeyVault } from './key-vault';
+import { BILLING_KEY_VAULT, createElectronKeyVault } from './key-vault';
 import { createLogger } from './logger';
 import { installAppMenu } from './menu';
 import { createElectronPlatform } from './platform';
@@ -82,7 +82,8 @@ if (!app.requestSingleInstanceLock()) {
     blockRemoteRequests();
     const dataDir = app.getPath('userData');
     const keys = createElectronKeyVault(dataDir);
-    const logger = createLogger(join(dataDir, 'logs'), { secrets: () => keys.secrets() });
+    const billingKeys = createElectronKeyVault(dataDir, BILLING_KEY_VAULT);
+    const logger = createLogger(join(dataDir, 'logs'), { secrets: () => [...keys.secrets(), ...billingKeys.secrets()] });
     logger.info(`${APP_NAME} ${APP_VERSION} starting (Electron ${process.versions.electron}, ${process.platform}-${process.arch})`);
 
     // better-sqlite3 must be the build for Electron's ABI, not node_modules' Node build (see README).
@@ -110,6 +111,7 @@ if (!app.requestSingleInstanceLock()) {
     core = createAppCore({
       dataDir,
       keys,
+      billingKeys,
       settings,
       platform,
       logger,
@@ -157,7 +159,7 @@ if (!app.requestSingleInstanceLock()) {
         focusWindow();
         emit?.('app:command', { command: 'open-model', id });
       },
-      redact: (text) => redactAll(text, keys.secrets()),
+      redact: (text) => redactAll(text, [...keys.secrets(), ...billingKeys.secrets()]),
     });
     await core.start(emit);
     logger.info('Ready');

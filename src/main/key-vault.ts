@@ -19,7 +19,14 @@ export interface ElectronKeyVaultOptions {
   env?: NodeJS.ProcessEnv;
   platform?: NodeJS.Platform;
   safeStorage?: SafeStorageLike;
+  /** File name of the encrypted store (default 'key-vault'; the billing key uses its own). */
+  storeName?: string;
+  /** Environment variable that also provides the key (default FAL_KEY). */
+  envVar?: string;
 }
+
+/** The optional admin key for real spend and the balance: same vault and rules, its own file. */
+export const BILLING_KEY_VAULT = { storeName: 'billing-key-vault', envVar: 'FAL_ADMIN_KEY' } as const;
 
 export interface ElectronKeyVault extends KeyVault {
   /** Every key this process has known (stored, environment, replaced): what the logger must hide. */
@@ -42,8 +49,8 @@ export function createElectronKeyVault(dataDir: string, options: ElectronKeyVaul
   const storage = options.safeStorage ?? safeStorage;
   const platform = options.platform ?? process.platform;
   const env = options.env ?? process.env;
-  const store = new Store<VaultShape>({ name: 'key-vault', cwd: dataDir, clearInvalidConfig: true });
-  const envKey = env.FAL_KEY?.trim() || null;
+  const store = new Store<VaultShape>({ name: options.storeName ?? 'key-vault', cwd: dataDir, clearInvalidConfig: true });
+  const envKey = env[options.envVar ?? 'FAL_KEY']?.trim() || null;
   const known = new Set<string>(envKey ? [envKey] : []);
   // Decrypting can prompt the OS keyring; do it once per stored value.
   let cache: { encrypted: string; key: string | null } | null = null;

@@ -89,6 +89,31 @@ export const CostSummarySchema = z.object({
   monthUsd: z.number(),
   capUsd: z.number().nullable(),
   capReached: z.boolean(),
+  /** What the totals are made of: FAL's real charges (billing key), the app's estimates, or both. */
+  basis: z.enum(['real', 'estimate', 'mixed']).optional(),
+  /** An admin ("billing") key is set, so real charges and the balance can be read. */
+  billingKey: z.boolean().optional(),
+  balanceUsd: z.number().nullable().optional(),
+  /** When real charges and the balance were last read from FAL (epoch ms). */
+  syncedAt: z.number().nullable().optional(),
+  syncError: z.string().nullable().optional(),
+});
+
+export const JobCostSchema = z.object({
+  jobId: z.string(),
+  usd: z.number(),
+  /** billing_event: FAL's charge; units_header: units FAL reported, at its listed price; no_charge: FAL billed nothing. */
+  source: z.enum(['billing_event', 'units_header', 'no_charge']),
+});
+
+export const PriceRefreshSchema = z.object({ ok: z.boolean(), message: z.string().nullable(), asOf: z.number().nullable() });
+
+export const ReconcileReportSchema = z.object({
+  checked: z.number().int(),
+  adopted: z.array(z.object({ jobId: z.string(), requestId: z.string() })),
+  absent: z.array(z.object({ jobId: z.string(), checkedAt: z.number() })),
+  resubmitted: z.array(z.string()),
+  waiting: z.array(z.object({ jobId: z.string(), reason: z.string(), nextCheckAt: z.number() })),
 });
 
 export const KeyTestResultSchema = z.object({
@@ -135,6 +160,17 @@ export const channels = {
   'key:set': channel(z.object({ key: z.string().max(500), allowWeak: z.boolean().optional() }), KeyStatusSchema),
   'key:clear': channel(NoInput, KeyStatusSchema),
   'key:test': channel(NoInput, KeyTestResultSchema),
+
+  /** The optional admin key for real spend and the balance (same vault rules as the main key). */
+  'billingKey:status': channel(NoInput, KeyStatusSchema),
+  'billingKey:set': channel(z.object({ key: z.string().max(500), allowWeak: z.boolean().optional() }), KeyStatusSchema),
+  'billingKey:clear': channel(NoInput, KeyStatusSchema),
+  /** Reads real charges and the balance from FAL now (needs the billing key). */
+  'spend:sync': channel(NoInput, CostSummarySchema),
+  'spend:jobCosts': channel(z.object({ ids: z.array(Id).max(1000) }), z.array(JobCostSchema)),
+  'prices:refresh': channel(NoInput, PriceRefreshSchema),
+  /** Asks FAL now about every job whose submit answer was lost. */
+  'reconcile:run': channel(NoInput, ReconcileReportSchema),
 
   /** Asks where to save (platform dialog), then copies atomically. `path` is null when canceled. */
   'export:model': channel(z.object({ id: Id, format: ExportFormatSchema.default('glb') }), z.object({ path: z.string().nullable() })),

@@ -33,5 +33,16 @@ export const ModelSummarySchema = z.object({
   /** Estimated USD per generation with each preset and no other options (FAL prices are approximate). */
   priceByPreset: z.object({ draft: z.number(), standard: z.number(), high: z.number() }),
   options: z.array(OptionFieldSummarySchema),
+  /** What priceByPreset is based on: FAL's own price list (with its date) or the app's built-in prices. */
+  price: z
+    .object({
+      source: z.enum(['fal', 'built_in']),
+      /** When FAL gave the price (epoch ms); null for built-in prices. */
+      asOf: z.number().nullable(),
+      unit: z.string().nullable(),
+      unitPriceUsd: z.number().nullable(),
+    })
+    .optional(),
 });
+export type ModelPrice = NonNullable<z.infer<typeof ModelSummarySchema>['price']>;
 export type ModelSummary = z.infer<typeof ModelSummarySchema>;

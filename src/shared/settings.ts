@@ -18,6 +18,10 @@ export const SettingsSchema = z.object({
   maxLongSide: z.number().int().min(256).max(8192).default(2048),
   /** Export preset for "export after each model"; null copies the GLB as it is. */
   autoExportPreset: z.string().min(1).max(64).nullable().default(null),
+  /** Minutes after a lost submit answer before "FAL has no record of it" counts as final (FAL lists requests with a delay). */
+  reconcileSettleMinutes: z.number().int().min(1).max(1440).default(10),
+  /** Send a job again by itself once FAL has no record of it after the settle time (off: the user decides). */
+  autoResubmitUnreceived: z.boolean().default(false),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 type SettingsShape = typeof SettingsSchema.shape;

@@ -43,6 +43,7 @@ export async function startWebApp(options: WebAppOptions): Promise<WebApp> {
   core = createAppCore({
     dataDir: options.dataDir,
     keys: createMemoryKeyVault(env),
+    billingKeys: createMemoryKeyVault(env, 'FAL_ADMIN_KEY'),
     settings,
     platform: options.platform ?? createHeadlessPlatform({ exportDir: join(options.dataDir, 'exports') }),
     appInfo: {

@@ -142,6 +142,36 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE jobs ADD COLUMN submit_input_json TEXT;
   ALTER TABLE jobs ADD COLUMN output_dir TEXT;
   `,
+  // 4: reconciliation of uncertain submits against FAL's request history (src/core/reconcile).
+  `
+  -- One row per job: what the last check of its latest send found (the evidence).
+  CREATE TABLE submit_checks (
+    job_id            TEXT PRIMARY KEY REFERENCES jobs(id) ON DELETE CASCADE,
+    sent_at           INTEGER NOT NULL,
+    status            TEXT NOT NULL CHECK (status IN ('waiting','found','absent')),
+    checks            INTEGER NOT NULL DEFAULT 0,
+    first_checked_at  INTEGER,
+    last_checked_at   INTEGER,
+    next_check_at     INTEGER,
+    reason            TEXT,
+    request_id        TEXT,
+    absent_checked_at INTEGER
+  );
+  `,
+  // 5: what FAL really charged per request (billing events, or X-Fal-Billable-Units) (src/core/spend).
+  `
+  CREATE TABLE real_costs (
+    request_id TEXT PRIMARY KEY,
+    job_id     TEXT, -- no foreign key: kept when the job is removed, like spend
+    endpoint   TEXT,
+    at         INTEGER NOT NULL,
+    units      REAL,
+    usd        REAL, -- null: units known, price not
+    source     TEXT NOT NULL CHECK (source IN ('billing_event','units_header','no_charge'))
+  );
+  CREATE INDEX real_costs_by_at ON real_costs(at);
+  CREATE INDEX real_costs_by_job ON real_costs(job_id);
+  `,
 ];
 
 export function schemaVersion(db: Database): number {

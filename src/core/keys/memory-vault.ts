@@ -4,9 +4,9 @@ import type { KeyStatus } from '../../shared/domain';
 import type { KeyVault } from '../services-types';
 import { last4, normalizeKey } from './format';
 
-export function createMemoryKeyVault(env: NodeJS.ProcessEnv = process.env): KeyVault {
+export function createMemoryKeyVault(env: NodeJS.ProcessEnv = process.env, envVar = 'FAL_KEY'): KeyVault {
   let stored: string | null = null;
-  const envKey = env.FAL_KEY?.trim() || null;
+  const envKey = env[envVar]?.trim() || null;
   const status = (): KeyStatus => {
     const key = stored ?? envKey;
     return {

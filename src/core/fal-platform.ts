@@ -1,0 +1,125 @@
+// FAL's platform API put to work for the app: reconciliation of uncertain submits, real prices,
+// and real spend with the optional billing key. Built once per app core (Electron, browser
+// transport, tests); it opens its own connection to the job database (WAL: safe alongside the
+// engine's and other processes').
+import type { Job } from '../shared/domain';
+import type { Settings } from '../shared/settings';
+import { openDatabase, type Db } from './db/open';
+import { createPlatformClient, type PlatformClient } from './fal/platform-client';
+import { redactSecrets } from './fal/redact';
+import { createPriceBook, type PriceBook } from './pricing/price-book';
+import { JobStore, toJob, type JobRow } from './queue/store';
+import { createReconciler, DEFAULT_RECONCILE_CONFIG, type ReconcileConfig, type Reconciler } from './reconcile/reconciler';
+import type { KeyVault } from './services-types';
+import { createSpendTracker, type SpendTracker } from './spend/tracker';
+import { reportBillableUnits } from './spend/units';
+
+export interface FalPlatformDeps {
+  dataDir: string;
+  keys: KeyVault;
+  billingKeys: KeyVault;
+  settings: () => Settings;
+  fetch?: typeof fetch;
+  now?: () => number;
+  logger: { info(message: string): void; warn(message: string): void };
+  /** Test overrides (short settle time, fast retries). */
+  reconcile?: Partial<ReconcileConfig>;
+  /** A job went back to the queue: start claiming. */
+  wake: () => void;
+  /** How often the background checks run (reconcile due jobs; default 5 s). */
+  pollMs?: number;
+}
+
+export interface FalPlatform {
+  prices: PriceBook;
+  spend: SpendTracker;
+  reconciler: Reconciler;
+  billingKeys: KeyVault;
+  /** The fetch the engine should use: reports X-Fal-Billable-Units to the spend tracker. */
+  engineFetch(base: typeof fetch): typeof fetch;
+  /** Starts the background checks; `onJob` tells listeners about jobs reconciliation changed. */
+  start(onJob: (job: Job) => void): void;
+  stop(): Promise<void>;
+}
+
+const SPEND_SYNC_MS = 5 * 60_000;
+const PRICE_CHECK_MS = 60 * 60_000;
+
+export function createFalPlatform(deps: FalPlatformDeps): FalPlatform {
+  const db: Db = openDatabase(deps.dataDir);
+  const jobs = new JobStore(db);
+  const now = deps.now ?? Date.now;
+  const clientFor = (key: string | null): PlatformClient | null =>
+    key ? createPlatformClient({ key, proxyUrl: deps.settings().falProxyUrl, fetch: deps.fetch }) : null;
+  const safeGet = (vault: KeyVault) => {
+    try {
+      return vault.get();
+    } catch {
+      return null;
+    }
+  };
+  const redact = (text: string) => redactSecrets(redactSecrets(text, safeGet(deps.keys)), safeGet(deps.billingKeys));
+  const logger = { info: (m: string) => deps.logger.info(redact(m)), warn: (m: string) => deps.logger.warn(redact(m)) };
+
+  const prices = createPriceBook({ dataDir: deps.dataDir, platform: () => clientFor(safeGet(deps.keys)), now, logger });
+  const spend = createSpendTracker({
+    db,
+    now,
+    billing: () => clientFor(safeGet(deps.billingKeys)),
+    unitPrice: (endpoint) => prices.unitPrice(endpoint),
+    logger,
+  });
+  let emitJob: (job: Job) => void = () => undefined;
+  const reconciler = createReconciler({
+    jobs,
+    now,
+    platform: () => clientFor(safeGet(deps.keys)),
+    config: () => {
+      const settings = deps.settings();
+      return {
+        ...DEFAULT_RECONCILE_CONFIG,
+        settleMs: settings.reconcileSettleMinutes * 60_000,
+        autoResubmit: settings.autoResubmitUnreceived,
+        ...deps.reconcile,
+      };
+    },
+    onJob: (row: JobRow) => emitJob(toJob(row)),
+    wake: deps.wake,
+    logger,
+  });
+
+  const timers: ReturnType<typeof setInterval>[] = [];
+  const inFlight = new Set<Promise<unknown>>();
+  let stopped = false;
+  const quietly = (work: () => Promise<unknown>) => () => {
+    if (stopped) return;
+    const run = work().catch((error: unknown) => logger.warn(String(error)));
+    inFlight.add(run);
+    void run.finally(() => inFlight.delete(run));
+  };
+
+  return {
+    prices,
+    spend,
+    reconciler,
+    billingKeys: deps.billingKeys,
+    engineFetch: (base) => reportBillableUnits(base, (requestId, units) => spend.recordUnits(requestId, units)),
+    start(onJob) {
+      emitJob = onJob;
+      reconciler.start(deps.pollMs ?? 5_000);
+      const refreshPrices = quietly(() => prices.refreshIfStale());
+      const syncSpend = quietly(() => spend.sync());
+      refreshPrices();
+      syncSpend();
+      timers.push(setInterval(refreshPrices, PRICE_CHECK_MS), setInterval(syncSpend, SPEND_SYNC_MS));
+      for (const timer of timers) timer.unref?.();
+    },
+    async stop() {
+      stopped = true;
+      for (const timer of timers.splice(0)) clearInterval(timer);
+      await reconciler.stop();
+      await Promise.all([...inFlight]);
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,152 @@
+// Real prices from FAL (GET /v1/models/pricing), cached in the data folder with their age, and the
+// estimates made from them. FAL prices one billing unit; the catalog's built-in prices say how many
+// units a generation with given settings takes (the cheapest preset is one unit). When FAL cannot be
+// asked and nothing is cached, the built-in prices stay, labelled as such.
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { z } from 'zod';
+import { PRESETS, type Preset } from '../../shared/domain';
+import type { ModelPrice, ModelSummary } from '../../shared/models';
+import type { PlatformClient } from '../fal/platform-client';
+import { listModels } from '../models/catalog';
+import type { ModelDefinition } from '../models/types';
+
+export const PRICE_CACHE_FILE = 'fal-prices.json';
+
+const CacheSchema = z.object({
+  fetchedAt: z.number(),
+  prices: z.array(z.object({ endpointId: z.string(), unitPrice: z.number().nonnegative(), unit: z.string(), currency: z.string() })),
+});
+type PriceCache = z.infer<typeof CacheSchema>;
+
+export interface PriceEstimate {
+  usd: number;
+  source: 'fal' | 'built_in';
+  /** When FAL gave the price (epoch ms); null for built-in prices. */
+  asOf: number | null;
+}
+
+export interface PriceBook {
+  /** Asks FAL for the catalog's prices now; keeps the cache when FAL cannot be asked. */
+  refresh(): Promise<{ ok: true; count: number } | { ok: false; message: string }>;
+  /** Refreshes when the cache is older than maxAgeMs (or missing). Never throws. */
+  refreshIfStale(): Promise<void>;
+  estimate(model: ModelDefinition, preset: Preset, options: Record<string, unknown>): PriceEstimate;
+  /** The model summary with prices from FAL where known, and what they are based on. */
+  describe(summary: ModelSummary): ModelSummary;
+  /** When the cached prices were fetched, or null. */
+  fetchedAt(): number | null;
+  /** FAL's listed USD price of one billing unit of this endpoint, or null. */
+  unitPrice(endpointId: string): number | null;
+}
+
+export interface PriceBookDeps {
+  dataDir: string;
+  platform: () => PlatformClient | null;
+  now?: () => number;
+  /** After this long the cache is refreshed (default 6 h); older prices are still used, with their age. */
+  maxAgeMs?: number;
+  logger?: { warn(message: string): void };
+}
+
+/** What one unit costs in the built-in table: the cheapest preset with no options. */
+function builtInUnitPrice(model: ModelDefinition): number {
+  return Math.min(...PRESETS.map((p) => model.estimateCostUsd(p, {})));
+}
+
+const roundCents = (usd: number) => Math.round(usd * 100) / 100;
+
+export function createPriceBook(deps: PriceBookDeps): PriceBook {
+  const file = join(deps.dataDir, PRICE_CACHE_FILE);
+  const now = deps.now ?? Date.now;
+  const maxAgeMs = deps.maxAgeMs ?? 6 * 3600_000;
+  let cache: PriceCache | null = load();
+  let inFlight: Promise<Awaited<ReturnType<PriceBook['refresh']>>> | null = null;
+
+  function load(): PriceCache | null {
+    try {
+      const parsed = CacheSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+      return parsed.success ? parsed.data : null;
+    } catch {
+      return null;
+    }
+  }
+
+  function save(next: PriceCache): void {
+    mkdirSync(dirname(file), { recursive: true });
+    const tmp = `${file}.tmp-${process.pid}`;
+    writeFileSync(tmp, JSON.stringify(next));
+    renameSync(tmp, file);
+  }
+
+  /** Another process may have refreshed meanwhile: the newest cache on disk wins. */
+  let loadedAt = 0;
+  function current(): PriceCache | null {
+    if (Date.now() - loadedAt < 1_000) return cache;
+    loadedAt = Date.now();
+    const onDisk = load();
+    if (onDisk && (!cache || onDisk.fetchedAt > cache.fetchedAt)) cache = onDisk;
+    return cache;
+  }
+
+  function priceOf(endpointId: string): { unitPrice: number; unit: string; fetchedAt: number } | null {
+    const table = current();
+    const price = table?.prices.find((p) => p.endpointId === endpointId && p.currency === 'USD');
+    return table && price ? { unitPrice: price.unitPrice, unit: price.unit, fetchedAt: table.fetchedAt } : null;
+  }
+
+  async function doRefresh(): Promise<Awaited<ReturnType<PriceBook['refresh']>>> {
+    const client = deps.platform();
+    if (!client) return { ok: false, message: 'No FAL key is set, so prices cannot be asked for.' };
+    const endpoints = listModels().filter((m) => m.provider === 'fal').map((m) => m.id);
+    try {
+      const prices = await client.prices(endpoints);
+      const next: PriceCache = {
+        fetchedAt: now(),
+        prices: prices.map((p) => ({ endpointId: p.endpoint_id, unitPrice: p.unit_price, unit: p.unit, currency: p.currency })),
+      };
+      save(next);
+      cache = next;
+      return { ok: true, count: prices.length };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      deps.logger?.warn(`prices: ${message}`);
+      return { ok: false, message };
+    }
+  }
+
+  const book: PriceBook = {
+    refresh() {
+      inFlight ??= doRefresh().finally(() => {
+        inFlight = null;
+      });
+      return inFlight;
+    },
+    async refreshIfStale() {
+      const table = current();
+      if (table && now() - table.fetchedAt < maxAgeMs) return;
+      await book.refresh();
+    },
+    estimate(model, preset, options) {
+      const builtIn = model.estimateCostUsd(preset, options);
+      if (model.provider !== 'fal') return { usd: builtIn, source: 'built_in', asOf: null };
+      const price = priceOf(model.id);
+      const unit = builtInUnitPrice(model);
+      if (!price || !(unit > 0)) return { usd: builtIn, source: 'built_in', asOf: null };
+      return { usd: (builtIn / unit) * price.unitPrice, source: 'fal', asOf: price.fetchedAt };
+    },
+    describe(summary) {
+      const model = listModels().find((m) => m.id === summary.id);
+      if (!model || model.provider !== 'fal') return { ...summary, price: { source: 'built_in', asOf: null, unit: null, unitPriceUsd: null } };
+      const found = priceOf(model.id);
+      const byPreset = Object.fromEntries(PRESETS.map((p) => [p, roundCents(book.estimate(model, p, {}).usd)])) as ModelSummary['priceByPreset'];
+      const price: ModelPrice = found
+        ? { source: 'fal', asOf: found.fetchedAt, unit: found.unit, unitPriceUsd: found.unitPrice }
+        : { source: 'built_in', asOf: null, unit: null, unitPriceUsd: null };
+      return { ...summary, priceByPreset: byPreset, price };
+    },
+    fetchedAt: () => current()?.fetchedAt ?? null,
+    unitPrice: (endpointId) => priceOf(endpointId)?.unitPrice ?? null,
+  };
+  return book;
+}

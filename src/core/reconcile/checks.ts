@@ -1,0 +1,116 @@
+// SQL for reconciliation: the uncertain jobs, what each check found (the evidence, kept in
+// `submit_checks`), and adopting a request id FAL turned out to have. Every write is conditional,
+// so several processes reconciling the same folder cannot adopt twice or resurrect a settled job.
+import type { Database, Statement } from 'better-sqlite3';
+import { statementCache } from '../db/statements';
+import type { JobRow, JobStore } from '../queue/store';
+
+/** What the last check concluded for one uncertain submission. */
+export type CheckStatus = 'waiting' | 'found' | 'absent';
+
+export interface SubmitCheck {
+  jobId: string;
+  /** The send time this check is about (a later resubmit starts a new record). */
+  sentAt: number;
+  status: CheckStatus;
+  checks: number;
+  firstCheckedAt: number | null;
+  lastCheckedAt: number | null;
+  nextCheckAt: number | null;
+  /** Why it is not settled yet: settling | no_permission | no_payloads | offline | platform_down | no_key | key_rejected | platform_error. */
+  reason: string | null;
+  requestId: string | null;
+  /** Evidence: when the check that found no record ran. */
+  absentCheckedAt: number | null;
+}
+
+type Raw = Record<string, unknown>;
+const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+
+function toCheck(raw: Raw): SubmitCheck {
+  return {
+    jobId: String(raw.job_id),
+    sentAt: Number(raw.sent_at),
+    status: String(raw.status) as CheckStatus,
+    checks: Number(raw.checks),
+    firstCheckedAt: num(raw.first_checked_at),
+    lastCheckedAt: num(raw.last_checked_at),
+    nextCheckAt: num(raw.next_check_at),
+    reason: raw.reason === null ? null : String(raw.reason),
+    requestId: raw.request_id === null ? null : String(raw.request_id),
+    absentCheckedAt: num(raw.absent_checked_at),
+  };
+}
+
+export class CheckStore {
+  private readonly stmt: (sql: string) => Statement;
+
+  constructor(
+    private readonly db: Database,
+    private readonly jobs: JobStore,
+  ) {
+    this.stmt = statementCache(db);
+  }
+
+  /** Jobs whose submit left but whose request id is unknown. */
+  uncertainJobs(): JobRow[] {
+    const ids = this.stmt(
+      `SELECT id FROM jobs WHERE state = 'needs_attention' AND fal_request_id IS NULL AND submit_started_at IS NOT NULL ORDER BY created_at, rowid`,
+    ).all() as { id: string }[];
+    return ids.map(({ id }) => this.jobs.get(id)).filter((row): row is JobRow => row !== null);
+  }
+
+  /** The check record for this job's current send, if any. */
+  get(jobId: string, sentAt: number): SubmitCheck | null {
+    const raw = this.stmt('SELECT * FROM submit_checks WHERE job_id = ? AND sent_at = ?').get(jobId, sentAt) as Raw | undefined;
+    return raw ? toCheck(raw) : null;
+  }
+
+  /** Request ids some job already owns (never adopted a second time). */
+  takenRequestIds(candidates: readonly string[]): Set<string> {
+    const taken = new Set<string>();
+    for (const id of candidates) {
+      if (this.stmt('SELECT 1 FROM jobs WHERE fal_request_id = ?').get(id)) taken.add(id);
+    }
+    return taken;
+  }
+
+  record(check: SubmitCheck): void {
+    this.stmt(
+      `INSERT INTO submit_checks (job_id, sent_at, status, checks, first_checked_at, last_checked_at, next_check_at, reason, request_id, absent_checked_at)
+       VALUES (@jobId, @sentAt, @status, @checks, @firstCheckedAt, @lastCheckedAt, @nextCheckAt, @reason, @requestId, @absentCheckedAt)
+       ON CONFLICT(job_id) DO UPDATE SET sent_at = excluded.sent_at, status = excluded.status, checks = excluded.checks,
+         first_checked_at = excluded.first_checked_at, last_checked_at = excluded.last_checked_at, next_check_at = excluded.next_check_at,
+         reason = excluded.reason, request_id = excluded.request_id, absent_checked_at = excluded.absent_checked_at`,
+    ).run(check);
+  }
+
+  /**
+   * FAL has the submission: the job gets the request id and goes back to the queue, where a worker
+   * follows it (never submits again). The spend is recorded as at the original send. Null when
+   * another process settled the job first or the id is taken.
+   */
+  adopt(job: JobRow, requestId: string, at: number, message: string): JobRow | null {
+    return this.db.transaction(() => {
+      const changed = this.stmt(
+        `UPDATE jobs SET state = 'queued', fal_request_id = @requestId, submitted_at = submit_started_at, fence = fence + 1,
+           lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = NULL, queue_position = NULL,
+           error_code = NULL, error_message = NULL, finished_at = NULL, request_finished = 0, message = @message
+         WHERE id = @id AND state = 'needs_attention' AND fal_request_id IS NULL AND submit_started_at = @sentAt
+           AND NOT EXISTS (SELECT 1 FROM jobs WHERE fal_request_id = @requestId)`,
+      ).run({ id: job.id, requestId, sentAt: job.submitStartedAt, message }).changes;
+      if (changed === 0) return null;
+      if (job.estimatedCostUsd !== null) {
+        this.stmt('INSERT INTO spend (job_id, at, usd) VALUES (?, ?, ?)').run(job.id, job.submitStartedAt ?? at, job.estimatedCostUsd);
+      }
+      this.jobs.appendEvent(job.id, 'transition', 'needs_attention', 'queued', message, at);
+      return this.jobs.get(job.id);
+    }).immediate();
+  }
+
+  /** Plain-words state of an uncertain job (message and error text), unless it changed meanwhile. */
+  describe(job: JobRow, patch: { errorCode: string; errorMessage: string; message: string }, at: number, note: string | null): JobRow | null {
+    if (job.errorCode === patch.errorCode && job.errorMessage === patch.errorMessage && job.message === patch.message) return null;
+    return this.jobs.update(job.id, job.fence, patch, at, note);
+  }
+}

@@ -1,0 +1,38 @@
+// What the user is told about an uncertain submission at each stage of reconciliation.
+
+/** The reasons a check could not settle the question (stored in submit_checks.reason). */
+export type WaitReason = 'settling' | 'no_permission' | 'no_payloads' | 'offline' | 'platform_down' | 'no_key' | 'key_rejected' | 'platform_error';
+
+/** errorCode of a job FAL has no record of: sending it again is safe (retry needs no confirmation). */
+export const NOT_RECEIVED_CODE = 'submit_not_received';
+
+export function utcTime(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+const REASONS: Record<Exclude<WaitReason, 'settling'>, string> = {
+  no_permission: 'this FAL key may not read the request history (give it that permission at fal.ai/dashboard/keys)',
+  no_payloads: 'FAL keeps no copy of the inputs for this account (payload storage is off), so requests cannot be told apart',
+  offline: 'FAL cannot be reached from this computer right now',
+  platform_down: "FAL's platform API is not answering properly right now",
+  no_key: 'no FAL key is set',
+  key_rejected: 'FAL did not accept the key',
+  platform_error: "FAL's platform API gave an answer the app could not use",
+};
+
+export function waitingMessage(reason: WaitReason, nextCheckAt: number, settleAt: number): string {
+  if (reason === 'settling') {
+    return `The answer to this job's submit was lost. FAL lists no such request yet; the app keeps asking until ${utcTime(settleAt)} (FAL can take a few minutes to list a request). Nothing is sent twice meanwhile.`;
+  }
+  return `The answer to this job's submit was lost, and the app cannot ask FAL whether it received it: ${REASONS[reason]}. It checks again by itself at ${utcTime(nextCheckAt)}. Retrying now may be charged twice.`;
+}
+
+export function absentMessage(checkedAt: number, sentAt: number): string {
+  const minutes = Math.max(0, Math.round((checkedAt - sentAt) / 60_000));
+  return `FAL has no record of this submission (checked at ${utcTime(checkedAt)}, ${minutes} min after it was sent). Sending it again is safe: it was never charged.`;
+}
+
+export const adoptedMessage = (requestId: string): string => `FAL had received this job (request ${requestId}); following it, no second submission.`;
+
+export const resubmitMessage = (checkedAt: number): string =>
+  `FAL has no record of the first submission (checked at ${utcTime(checkedAt)}): sending it again.`;

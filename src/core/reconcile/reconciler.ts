@@ -1,0 +1,255 @@
+// Settles uncertain submissions from FAL's request history instead of asking the user:
+//   found in the history            -> adopt that request id; a worker follows it (no second charge)
+//   not found, settle time not over -> ask again later with backoff (FAL lists requests with a delay)
+//   not found after the settle time -> record "FAL has no record (checked at ...)": resubmitting is safe
+//                                      (done by itself only when the setting allows it)
+//   cannot ask (no permission, payloads off, offline, API down) -> stays needs_attention with that
+//                                      reason; checks again later by itself
+import type { PlatformClient, PlatformError } from '../fal/platform-client';
+import { getModel } from '../models/catalog';
+import type { JobRow, JobStore } from '../queue/store';
+import { CheckStore, type SubmitCheck } from './checks';
+import { matchSubmission, type SentSubmission } from './match';
+import { absentMessage, adoptedMessage, NOT_RECEIVED_CODE, resubmitMessage, waitingMessage, type WaitReason } from './messages';
+
+export interface ReconcileConfig {
+  /** How long after the send a missing request counts as never received (FAL's listing delay is unconfirmed). */
+  settleMs: number;
+  /** Resubmit by itself once FAL has no record after the settle time (off by default). */
+  autoResubmit: boolean;
+  /** First wait between checks; doubles per check up to retryMaxMs. */
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** The history window reaches this far around the send time (clock differences). */
+  windowMarginMs: number;
+}
+
+export const DEFAULT_RECONCILE_CONFIG: ReconcileConfig = Object.freeze({
+  settleMs: 10 * 60_000,
+  autoResubmit: false,
+  retryBaseMs: 15_000,
+  retryMaxMs: 30 * 60_000,
+  windowMarginMs: 5 * 60_000,
+});
+
+export interface ReconcilerDeps {
+  jobs: JobStore;
+  now: () => number;
+  /** A client for the current key and proxy; null without a key. */
+  platform: () => PlatformClient | null;
+  config: () => ReconcileConfig;
+  /** The exact input JSON a job's submit sent (default: rebuilt from the job, which is deterministic). */
+  sentInput?: (job: JobRow) => unknown;
+  onJob: (row: JobRow) => void;
+  /** A job went back to the queue. */
+  wake: () => void;
+  logger: { info(message: string): void; warn(message: string): void };
+}
+
+export interface ReconcileReport {
+  checked: number;
+  adopted: { jobId: string; requestId: string }[];
+  absent: { jobId: string; checkedAt: number }[];
+  resubmitted: string[];
+  waiting: { jobId: string; reason: WaitReason; nextCheckAt: number }[];
+}
+
+export interface Reconciler {
+  /** Checks the uncertain jobs that are due (all of them with `force`). Runs one pass at a time. */
+  runOnce(opts?: { force?: boolean }): Promise<ReconcileReport>;
+  /** Checks by itself every `pollMs` (jobs are only asked about when due). */
+  start(pollMs?: number): void;
+  /** Stops the timer and waits for a pass in flight. */
+  stop(): Promise<void>;
+}
+
+/** The input the runner builds for a job: model, uploaded URL, preset and options. */
+export function rebuildSentInput(job: JobRow): unknown {
+  const model = getModel(job.endpoint);
+  if (!model || job.inputUrl === null) return null;
+  let options: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = JSON.parse(job.optionsJson);
+    if (parsed && typeof parsed === 'object') options = parsed as Record<string, unknown>;
+  } catch {
+    // stored options are always JSON; an empty object is the runner's fallback too
+  }
+  return model.buildInput({ urls: [job.inputUrl] }, job.preset, options);
+}
+
+function reasonOf(error: unknown): WaitReason {
+  const kind = (error as Partial<PlatformError>).kind;
+  switch (kind) {
+    case 'forbidden':
+      return 'no_permission';
+    case 'unauthorized':
+      return 'key_rejected';
+    case 'offline':
+      return 'offline';
+    case 'server':
+    case 'rate_limited':
+      return 'platform_down';
+    default:
+      return 'platform_error';
+  }
+}
+
+const emptyReport = (): ReconcileReport => ({ checked: 0, adopted: [], absent: [], resubmitted: [], waiting: [] });
+
+export function createReconciler(deps: ReconcilerDeps): Reconciler {
+  const checks = new CheckStore(deps.jobs.db, deps.jobs);
+  const sentInput = deps.sentInput ?? rebuildSentInput;
+  let running: Promise<ReconcileReport> | null = null;
+  let timer: ReturnType<typeof setInterval> | null = null;
+
+  const backoff = (count: number, config: ReconcileConfig) => Math.min(config.retryMaxMs, config.retryBaseMs * 2 ** Math.max(0, count - 1));
+
+  function isDue(job: JobRow, config: ReconcileConfig, now: number, force: boolean): boolean {
+    const check = checks.get(job.id, job.submitStartedAt ?? 0);
+    if (!check) return true;
+    if (check.status === 'absent') return config.autoResubmit;
+    return force || (check.nextCheckAt ?? 0) <= now;
+  }
+
+  function emit(row: JobRow | null): void {
+    if (row) deps.onJob(row);
+  }
+
+  function wait(job: JobRow, previous: SubmitCheck | null, reason: WaitReason, checkedAt: number, config: ReconcileConfig, report: ReconcileReport): void {
+    const sentAt = job.submitStartedAt ?? checkedAt;
+    const count = (previous?.checks ?? 0) + 1;
+    const settleAt = sentAt + config.settleMs;
+    let nextCheckAt = checkedAt + backoff(count, config);
+    // The decisive check runs right at the settle time.
+    if (reason === 'settling') nextCheckAt = Math.max(checkedAt + Math.min(1_000, config.retryBaseMs), Math.min(nextCheckAt, settleAt));
+    checks.record({
+      jobId: job.id, sentAt, status: 'waiting', checks: count, firstCheckedAt: previous?.firstCheckedAt ?? checkedAt,
+      lastCheckedAt: checkedAt, nextCheckAt, reason, requestId: null, absentCheckedAt: null,
+    });
+    const message = waitingMessage(reason, nextCheckAt, settleAt);
+    emit(checks.describe(job, { errorCode: job.errorCode ?? 'submit_uncertain', errorMessage: message, message }, checkedAt, previous?.reason === reason ? null : message));
+    report.waiting.push({ jobId: job.id, reason, nextCheckAt });
+  }
+
+  function absent(job: JobRow, previous: SubmitCheck | null, checkedAt: number, config: ReconcileConfig, report: ReconcileReport): void {
+    const sentAt = job.submitStartedAt ?? checkedAt;
+    const evidenceAt = previous?.status === 'absent' ? (previous.absentCheckedAt ?? checkedAt) : checkedAt;
+    if (previous?.status !== 'absent') {
+      checks.record({
+        jobId: job.id, sentAt, status: 'absent', checks: (previous?.checks ?? 0) + 1, firstCheckedAt: previous?.firstCheckedAt ?? checkedAt,
+        lastCheckedAt: checkedAt, nextCheckAt: null, reason: null, requestId: null, absentCheckedAt: checkedAt,
+      });
+      const message = absentMessage(checkedAt, sentAt);
+      emit(checks.describe(job, { errorCode: NOT_RECEIVED_CODE, errorMessage: message, message }, checkedAt, message));
+      report.absent.push({ jobId: job.id, checkedAt });
+      deps.logger.info(`job ${job.id}: FAL has no record of its submission; safe to send again`);
+    }
+    if (!config.autoResubmit) return;
+    const requeued = deps.jobs.requeue(job.id, deps.now(), { resubmit: true, message: resubmitMessage(evidenceAt) });
+    if (requeued) {
+      emit(requeued);
+      report.resubmitted.push(job.id);
+      deps.wake();
+    }
+  }
+
+  async function checkEndpoint(endpoint: string, jobs: JobRow[], client: PlatformClient | null, config: ReconcileConfig, report: ReconcileReport): Promise<void> {
+    const checkedAt = deps.now();
+    const previous = new Map(jobs.map((job) => [job.id, checks.get(job.id, job.submitStartedAt ?? 0)]));
+    // Already proven absent (the setting to resubmit was turned on since): no need to ask again.
+    const pending = jobs.filter((job) => {
+      const check = previous.get(job.id) ?? null;
+      if (check?.status !== 'absent') return true;
+      absent(job, check, checkedAt, config, report);
+      return false;
+    });
+    if (pending.length === 0) return;
+    if (!client) {
+      for (const job of pending) wait(job, previous.get(job.id) ?? null, 'no_key', checkedAt, config, report);
+      return;
+    }
+    const sentTimes = pending.map((job) => job.submitStartedAt ?? checkedAt);
+    let rows;
+    try {
+      rows = await client.requests({
+        endpointId: endpoint,
+        start: new Date(Math.min(...sentTimes) - config.windowMarginMs),
+        end: new Date(Math.max(checkedAt, ...sentTimes) + config.windowMarginMs),
+        payloads: true,
+      });
+    } catch (error) {
+      const reason = reasonOf(error);
+      deps.logger.warn(`reconcile: could not read FAL's request history for ${endpoint} (${reason})`);
+      for (const job of pending) wait(job, previous.get(job.id) ?? null, reason, checkedAt, config, report);
+      return;
+    }
+    const taken = checks.takenRequestIds(rows.map((row) => row.request_id));
+    for (const stale of pending) {
+      const job = deps.jobs.get(stale.id);
+      // Settled meanwhile (another process, the user): leave it.
+      if (!job || job.state !== 'needs_attention' || job.falRequestId !== null || job.submitStartedAt !== stale.submitStartedAt) continue;
+      report.checked++;
+      const sent: SentSubmission = { endpoint, sentAt: job.submitStartedAt ?? checkedAt, input: sentInput(job) };
+      const result = matchSubmission(sent, rows, taken);
+      const check = previous.get(job.id) ?? null;
+      if (result.kind === 'found') {
+        taken.add(result.requestId);
+        const adopted = checks.adopt(job, result.requestId, deps.now(), adoptedMessage(result.requestId));
+        if (!adopted) continue;
+        checks.record({
+          jobId: job.id, sentAt: sent.sentAt, status: 'found', checks: (check?.checks ?? 0) + 1, firstCheckedAt: check?.firstCheckedAt ?? checkedAt,
+          lastCheckedAt: checkedAt, nextCheckAt: null, reason: null, requestId: result.requestId, absentCheckedAt: null,
+        });
+        emit(adopted);
+        report.adopted.push({ jobId: job.id, requestId: result.requestId });
+        deps.logger.info(`job ${job.id}: FAL had received its submission as ${result.requestId}; adopted`);
+        deps.wake();
+      } else if (result.kind === 'no_payloads') {
+        wait(job, check, 'no_payloads', checkedAt, config, report);
+      } else if (checkedAt >= sent.sentAt + config.settleMs) {
+        absent(job, check, checkedAt, config, report);
+      } else {
+        wait(job, check, 'settling', checkedAt, config, report);
+      }
+    }
+  }
+
+  async function pass(force: boolean): Promise<ReconcileReport> {
+    const report = emptyReport();
+    const config = deps.config();
+    const now = deps.now();
+    const due = checks.uncertainJobs().filter((job) => isDue(job, config, now, force));
+    if (due.length === 0) return report;
+    const client = deps.platform();
+    const byEndpoint = new Map<string, JobRow[]>();
+    for (const job of due) byEndpoint.set(job.endpoint, [...(byEndpoint.get(job.endpoint) ?? []), job]);
+    for (const [endpoint, jobs] of byEndpoint) await checkEndpoint(endpoint, jobs, client, config, report);
+    return report;
+  }
+
+  const reconciler: Reconciler = {
+    runOnce(opts = {}) {
+      if (running) return running.then(() => reconciler.runOnce(opts));
+      running = pass(opts.force === true).finally(() => {
+        running = null;
+      });
+      return running;
+    },
+    start(pollMs = 5_000) {
+      if (timer) return;
+      const tick = () => {
+        if (running) return;
+        reconciler.runOnce().catch((error: unknown) => deps.logger.warn(`reconcile failed: ${error instanceof Error ? error.message : String(error)}`));
+      };
+      timer = setInterval(tick, pollMs);
+      timer.unref?.();
+      tick();
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      timer = null;
+      await running?.catch(() => undefined);
+    },
+  };
+  return reconciler;
+}

@@ -1,0 +1,87 @@
+// SQL for real costs: what FAL actually charged per request (billing events, with an admin key),
+// or the units it reported (X-Fal-Billable-Units) priced at FAL's listed price. Kept when jobs are
+// removed, like the estimates in `spend`. Totals use the real cost where known and the estimate
+// recorded at submission otherwise.
+import type { Database, Statement } from 'better-sqlite3';
+import { statementCache } from '../db/statements';
+
+export type CostSource = 'billing_event' | 'units_header' | 'no_charge';
+
+export interface RealCost {
+  requestId: string;
+  jobId: string | null;
+  endpoint: string | null;
+  at: number;
+  units: number | null;
+  usd: number | null;
+  source: CostSource;
+}
+
+export interface SpendTotals {
+  /** Real costs where known plus estimates for the rest. */
+  usd: number;
+  realUsd: number;
+  estimatedUsd: number;
+  basis: 'real' | 'estimate' | 'mixed';
+}
+
+/** A billing event beats reported units; nothing replaces a billing event. */
+const RANK: Record<CostSource, number> = { units_header: 0, no_charge: 1, billing_event: 2 };
+
+export class CostStore {
+  private readonly stmt: (sql: string) => Statement;
+
+  constructor(readonly db: Database) {
+    this.stmt = statementCache(db);
+  }
+
+  record(cost: RealCost): void {
+    const existing = this.stmt('SELECT source FROM real_costs WHERE request_id = ?').get(cost.requestId) as { source: CostSource } | undefined;
+    if (existing && RANK[existing.source] > RANK[cost.source]) return;
+    this.stmt(
+      `INSERT INTO real_costs (request_id, job_id, endpoint, at, units, usd, source) VALUES (@requestId, @jobId, @endpoint, @at, @units, @usd, @source)
+       ON CONFLICT(request_id) DO UPDATE SET job_id = COALESCE(excluded.job_id, job_id), endpoint = COALESCE(excluded.endpoint, endpoint),
+         at = excluded.at, units = COALESCE(excluded.units, units), usd = excluded.usd, source = excluded.source`,
+    ).run(cost);
+  }
+
+  jobOfRequest(requestId: string): { jobId: string; endpoint: string } | null {
+    const raw = this.stmt('SELECT id, endpoint FROM jobs WHERE fal_request_id = ?').get(requestId) as { id: string; endpoint: string } | undefined;
+    return raw ? { jobId: raw.id, endpoint: raw.endpoint } : null;
+  }
+
+  /** Requests of finished FAL jobs whose charge is not known from a billing event yet. */
+  unsettledRequests(limit: number): { requestId: string; jobId: string; endpoint: string; submittedAt: number; finishedAt: number | null }[] {
+    return (
+      this.stmt(
+        `SELECT j.fal_request_id AS requestId, j.id AS jobId, j.endpoint AS endpoint, COALESCE(j.submitted_at, j.created_at) AS submittedAt, j.finished_at AS finishedAt
+         FROM jobs j LEFT JOIN real_costs r ON r.request_id = j.fal_request_id
+         WHERE j.provider = 'fal' AND j.fal_request_id IS NOT NULL AND j.state IN ('succeeded','failed','canceled')
+           AND (r.source IS NULL OR r.source = 'units_header')
+         ORDER BY j.finished_at DESC LIMIT ?`,
+      ).all(limit) as { requestId: string; jobId: string; endpoint: string; submittedAt: number; finishedAt: number | null }[]
+    );
+  }
+
+  /** Real cost per job (sum over its requests), for the jobs given. */
+  forJobs(jobIds: readonly string[]): Map<string, { usd: number; source: CostSource }> {
+    const out = new Map<string, { usd: number; source: CostSource }>();
+    for (const id of jobIds) {
+      const raw = this.stmt('SELECT SUM(usd) AS usd, MAX(source) AS source, COUNT(usd) AS n FROM real_costs WHERE job_id = ? AND usd IS NOT NULL').get(id) as
+        | { usd: number | null; source: CostSource | null; n: number }
+        | undefined;
+      if (raw && raw.n > 0 && raw.usd !== null && raw.source) out.set(id, { usd: raw.usd, source: raw.source });
+    }
+    return out;
+  }
+
+  totalsBetween(from: number, to: number): SpendTotals {
+    const real = this.stmt('SELECT COALESCE(SUM(usd), 0) AS usd, COUNT(*) AS n FROM real_costs WHERE usd IS NOT NULL AND at >= ? AND at < ?').get(from, to) as { usd: number; n: number };
+    const estimated = this.stmt(
+      `SELECT COALESCE(SUM(s.usd), 0) AS usd, COUNT(*) AS n FROM spend s
+       WHERE s.at >= ? AND s.at < ? AND NOT EXISTS (SELECT 1 FROM real_costs r WHERE r.job_id = s.job_id AND r.usd IS NOT NULL)`,
+    ).get(from, to) as { usd: number; n: number };
+    const basis = real.n > 0 && estimated.n > 0 ? 'mixed' : real.n > 0 ? 'real' : 'estimate';
+    return { usd: real.usd + estimated.usd, realUsd: real.usd, estimatedUsd: estimated.usd, basis };
+  }
+}

@@ -1,0 +1,150 @@
+// Real spend: with the optional admin ("billing") key, asks FAL what each finished request really
+// cost (billing events by request id) and what the account balance is; X-Fal-Billable-Units answers
+// add real units meanwhile. Without that key everything runs on estimates, labelled as such.
+import type { Database } from 'better-sqlite3';
+import type { PlatformClient } from '../fal/platform-client';
+import { CostStore, type SpendTotals } from './costs';
+
+export interface SpendSummary {
+  todayUsd: number;
+  monthUsd: number;
+  capUsd: number | null;
+  capReached: boolean;
+  /** What the month total is made of: FAL's real charges, the app's estimates, or both. */
+  basis: 'real' | 'estimate' | 'mixed';
+  billingKey: boolean;
+  balanceUsd: number | null;
+  /** When the balance and real costs were last read from FAL (epoch ms). */
+  syncedAt: number | null;
+  /** Why the last sync failed, in plain words; null when it worked (or never ran). */
+  syncError: string | null;
+}
+
+export interface SpendTrackerDeps {
+  db: Database;
+  now?: () => number;
+  /** A platform client with the admin key, or null when no billing key is set. */
+  billing: () => PlatformClient | null;
+  /** FAL's listed unit price for an endpoint (to price X-Fal-Billable-Units), or null. */
+  unitPrice?: (endpoint: string) => number | null;
+  /** A finished request with no billing event after this long was not charged (default 2 h). */
+  noChargeAfterMs?: number;
+  logger?: { warn(message: string): void };
+}
+
+export interface SpendTracker {
+  /** Reads billing events for finished jobs and the balance. Never throws. */
+  sync(): Promise<void>;
+  /** Money spent in [from, to): real where known, estimated otherwise (what the cap counts). */
+  spendBetween(from: number, to: number): number;
+  summary(capUsd: number | null): SpendSummary;
+  /** Real cost per job, where known. */
+  jobCosts(jobIds: readonly string[]): { jobId: string; usd: number; source: 'billing_event' | 'units_header' | 'no_charge' }[];
+  /** FAL reported the units it charged for a request (X-Fal-Billable-Units). */
+  recordUnits(requestId: string, units: number): void;
+}
+
+const DAY_MS = 24 * 3600_000;
+
+function dayStart(at: number): number {
+  const d = new Date(at);
+  return new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+}
+function monthStart(at: number): number {
+  const d = new Date(at);
+  return new Date(d.getFullYear(), d.getMonth(), 1).getTime();
+}
+
+export function createSpendTracker(deps: SpendTrackerDeps): SpendTracker {
+  const costs = new CostStore(deps.db);
+  const now = deps.now ?? Date.now;
+  const noChargeAfterMs = deps.noChargeAfterMs ?? 2 * 3600_000;
+  let balance: { usd: number; at: number } | null = null;
+  let syncedAt: number | null = null;
+  let syncError: string | null = null;
+  let syncing: Promise<void> | null = null;
+
+  async function doSync(): Promise<void> {
+    const client = deps.billing();
+    if (!client) return;
+    try {
+      const pending = costs.unsettledRequests(500);
+      if (pending.length > 0) {
+        const start = Math.max(now() - 89 * DAY_MS, Math.min(...pending.map((p) => p.submittedAt)) - DAY_MS);
+        const events = await client.billingEvents({ requestIds: pending.map((p) => p.requestId), start: new Date(start), end: new Date(now() + 60_000) });
+        const seen = new Set<string>();
+        for (const event of events) {
+          seen.add(event.request_id);
+          const owner = costs.jobOfRequest(event.request_id);
+          const usd = event.cost_total ?? (typeof event.cost_estimate_nano_usd === 'number' ? event.cost_estimate_nano_usd / 1e9 : null);
+          costs.record({
+            requestId: event.request_id,
+            jobId: owner?.jobId ?? null,
+            endpoint: event.endpoint_id,
+            at: Date.parse(event.timestamp) || now(),
+            units: event.output_units ?? null,
+            usd,
+            source: 'billing_event',
+          });
+        }
+        // FAL bills only successful output: long-finished requests with no event cost nothing.
+        for (const p of pending) {
+          if (seen.has(p.requestId) || p.finishedAt === null || now() - p.finishedAt < noChargeAfterMs) continue;
+          costs.record({ requestId: p.requestId, jobId: p.jobId, endpoint: p.endpoint, at: p.finishedAt, units: 0, usd: 0, source: 'no_charge' });
+        }
+      }
+      const account = await client.account();
+      balance = account.credits ? { usd: account.credits.current_balance, at: now() } : balance;
+      syncedAt = now();
+      syncError = null;
+    } catch (error) {
+      syncError = error instanceof Error ? error.message : String(error);
+      deps.logger?.warn(`spend: ${syncError}`);
+    }
+  }
+
+  const totals = (from: number, to: number): SpendTotals => costs.totalsBetween(from, to);
+
+  return {
+    sync() {
+      syncing ??= doSync().finally(() => {
+        syncing = null;
+      });
+      return syncing;
+    },
+    spendBetween: (from, to) => totals(from, to).usd,
+    summary(capUsd) {
+      const t = now();
+      const month = totals(monthStart(t), t + 1);
+      const today = totals(dayStart(t), t + 1);
+      const billingKey = deps.billing() !== null;
+      return {
+        todayUsd: today.usd,
+        monthUsd: month.usd,
+        capUsd,
+        capReached: capUsd !== null && month.usd >= capUsd,
+        basis: month.basis,
+        billingKey,
+        balanceUsd: billingKey ? (balance?.usd ?? null) : null,
+        syncedAt: billingKey ? syncedAt : null,
+        syncError: billingKey ? syncError : null,
+      };
+    },
+    jobCosts(jobIds) {
+      return [...costs.forJobs(jobIds).entries()].map(([jobId, cost]) => ({ jobId, ...cost }));
+    },
+    recordUnits(requestId, units) {
+      const owner = costs.jobOfRequest(requestId);
+      const price = owner ? (deps.unitPrice?.(owner.endpoint) ?? null) : null;
+      costs.record({
+        requestId,
+        jobId: owner?.jobId ?? null,
+        endpoint: owner?.endpoint ?? null,
+        at: now(),
+        units,
+        usd: price === null ? null : units * price,
+        source: 'units_header',
+      });
+    },
+  };
+}

@@ -1,0 +1,29 @@
+// Reads `X-Fal-Billable-Units` off FAL's result answers (the units FAL charged for that request)
+// without touching the queue client: a fetch wrapper that reports them and changes nothing else.
+
+const RESULT_PATH = /\/requests\/([0-9a-f-]{8,})\/?(?:\?|$)/i;
+
+function targetOf(input: Parameters<typeof fetch>[0], init: RequestInit | undefined): string {
+  const headers = new Headers(init?.headers);
+  const target = headers.get('x-fal-target-url');
+  if (target) return target;
+  return typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+}
+
+export function reportBillableUnits(base: typeof fetch, onUnits: (requestId: string, units: number) => void): typeof fetch {
+  return async (input, init) => {
+    const response = await base(input, init);
+    try {
+      const raw = response.headers.get('x-fal-billable-units');
+      const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
+      if (raw !== null && method === 'GET' && response.ok) {
+        const id = response.headers.get('x-fal-request-id') ?? RESULT_PATH.exec(targetOf(input, init))?.[1] ?? null;
+        const units = Number(raw);
+        if (id && Number.isFinite(units) && units >= 0) onUnits(id, units);
+      }
+    } catch {
+      // Reporting is best effort; the answer itself is untouched.
+    }
+    return response;
+  };
+}

@@ -1,0 +1,140 @@
+// Reconciliation against the fake FAL's request history, with the real engine making the
+// uncertain submits: received ones are adopted (one submission per input), never-received ones are
+// declared safe only after the settle time, and every degraded case keeps the job waiting with its
+// reason, then settles by itself once FAL can be asked - without a second submission anywhere.
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase, type Db } from '../../../src/core/db/open';
+import { createPlatformClient } from '../../../src/core/fal/platform-client';
+import { JobStore } from '../../../src/core/queue/store';
+import { createReconciler, DEFAULT_RECONCILE_CONFIG, type ReconcileConfig, type Reconciler } from '../../../src/core/reconcile/reconciler';
+import { addOne, createHarness, inState, TEST_KEY, waitForJob, type Harness } from '../engine/harness';
+
+let h: Harness | undefined;
+let db: Db | undefined;
+let reconciler: Reconciler | undefined;
+afterEach(async () => {
+  await reconciler?.stop();
+  db?.close();
+  await h?.close();
+  h = db = reconciler = undefined;
+});
+
+function reconcilerFor(harness: Harness, config: Partial<ReconcileConfig> = {}, proxyUrl: string = harness.fake.url): Reconciler {
+  db = openDatabase(harness.dataDir);
+  const jobs = new JobStore(db);
+  reconciler = createReconciler({
+    jobs,
+    now: Date.now,
+    platform: () => createPlatformClient({ key: TEST_KEY, proxyUrl, retries: 1, baseDelayMs: 1, timeoutMs: 2_000 }),
+    config: () => ({ ...DEFAULT_RECONCILE_CONFIG, retryBaseMs: 100, retryMaxMs: 400, ...config }),
+    onJob: () => undefined,
+    wake: () => undefined,
+    logger: { info: () => undefined, warn: () => undefined },
+  });
+  return reconciler;
+}
+
+/** A job whose submit reached FAL (queued there) but whose answer was lost. */
+async function receivedButUnanswered(harness: Harness, fault: 'reset' | '5xx' = 'reset'): Promise<string> {
+  harness.fake.script({ op: 'submit', fault: fault === 'reset' ? { kind: 'reset', afterHandling: true } : { kind: 'infra', status: 500, afterHandling: true } });
+  const id = await addOne(harness.engine);
+  await waitForJob(harness.engine, id, inState('needs_attention'));
+  return id;
+}
+
+/** A job whose submit never reached FAL, but whose sender cannot know that. */
+async function neverReceived(harness: Harness): Promise<string> {
+  harness.fake.script({ op: 'submit', fault: { kind: 'reset' } });
+  const id = await addOne(harness.engine);
+  await waitForJob(harness.engine, id, inState('needs_attention'));
+  return id;
+}
+
+describe('reconciliation', () => {
+  it('adopts a submission FAL received whose answer was lost, and the job finishes without a second submit', async () => {
+    h = await createHarness();
+    const id = await receivedButUnanswered(h);
+    expect(h.fake.submissions).toHaveLength(1);
+    const report = await reconcilerFor(h).runOnce();
+    expect(report.adopted).toEqual([{ jobId: id, requestId: h.fake.submissions[0]!.requestId }]);
+    const job = await waitForJob(h.engine, id, inState('succeeded'));
+    expect(job.falRequestId).toBe(h.fake.submissions[0]!.requestId);
+    expect(h.fake.submissions).toHaveLength(1);
+    expect(h.engine.jobEvents(id).map((e) => e.message)).toContainEqual(expect.stringMatching(/FAL had received this job/));
+  });
+
+  it('declares a submission FAL never received safe only after the settle time, with the evidence', async () => {
+    h = await createHarness();
+    const id = await neverReceived(h);
+    expect(h.fake.submissions).toHaveLength(0);
+    const r = reconcilerFor(h, { settleMs: 600 });
+    const early = await r.runOnce({ force: true });
+    expect(early.absent).toEqual([]);
+    expect(early.waiting).toEqual([{ jobId: id, reason: 'settling', nextCheckAt: expect.any(Number) }]);
+    expect(h.engine.getJob(id)).toMatchObject({ state: 'needs_attention', errorCode: 'submit_uncertain' });
+    await new Promise((resolve) => setTimeout(resolve, 650));
+    const late = await r.runOnce();
+    expect(late.absent.map((a) => a.jobId)).toEqual([id]);
+    const job = h.engine.getJob(id)!;
+    expect(job).toMatchObject({ state: 'needs_attention', errorCode: 'submit_not_received' });
+    expect(job.errorMessage).toMatch(/^FAL has no record of this submission \(checked at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
+    expect(h.fake.submissions).toHaveLength(0);
+  });
+
+  it('resubmits by itself once FAL has no record, when the setting allows it (one submission in all)', async () => {
+    h = await createHarness();
+    const id = await neverReceived(h);
+    const r = reconcilerFor(h, { settleMs: 0, autoResubmit: true });
+    const report = await r.runOnce();
+    expect(report.resubmitted).toEqual([id]);
+    await waitForJob(h.engine, id, inState('succeeded'));
+    expect(h.fake.submissions).toHaveLength(1);
+  });
+});
+
+describe('degraded cases end in their documented state and settle by themselves later', () => {
+  const cases = [
+    { name: 'no permission', reason: 'no_permission', text: /may not read the request history/, set: { denyRequestHistory: true }, clear: { denyRequestHistory: false } },
+    { name: 'payloads not stored', reason: 'no_payloads', text: /payload storage is off/, set: { storePayloads: false }, clear: { storePayloads: true } },
+    { name: 'platform API down', reason: 'platform_down', text: /not answering properly/, set: { down: 503 as const }, clear: { down: false as const } },
+  ] as const;
+
+  for (const c of cases) {
+    it(`${c.name}: stays needs_attention with that reason, then adopts once FAL can answer`, async () => {
+      h = await createHarness();
+      h.fake.setPlatform(c.set);
+      const id = await receivedButUnanswered(h);
+      const r = reconcilerFor(h, { settleMs: 0 });
+      const report = await r.runOnce();
+      expect(report.waiting).toEqual([{ jobId: id, reason: c.reason, nextCheckAt: expect.any(Number) }]);
+      const job = h.engine.getJob(id)!;
+      expect(job).toMatchObject({ state: 'needs_attention', errorCode: 'submit_uncertain' });
+      expect(job.errorMessage).toMatch(c.text);
+      expect(job.errorMessage).toMatch(/checks again by itself at/);
+      h.fake.setPlatform(c.clear);
+      r.start(50);
+      await waitForJob(h.engine, id, inState('succeeded'));
+      expect(h.fake.submissions).toHaveLength(1);
+    });
+  }
+
+  it('offline: waits with that reason (never "absent"), even past the settle time', async () => {
+    h = await createHarness();
+    const id = await receivedButUnanswered(h);
+    const report = await reconcilerFor(h, { settleMs: 0 }, 'http://127.0.0.1:9').runOnce();
+    expect(report.waiting.map((w) => w.reason)).toEqual(['offline']);
+    expect(h.engine.getJob(id)).toMatchObject({ state: 'needs_attention', errorCode: 'submit_uncertain' });
+    expect(h.fake.submissions).toHaveLength(1);
+  });
+
+  it('listing delay: a received submit is not declared absent while FAL has not listed it yet', async () => {
+    h = await createHarness({ fake: { platform: { listingDelayMs: 400 } } });
+    const id = await receivedButUnanswered(h);
+    const r = reconcilerFor(h, { settleMs: 5_000 });
+    const first = await r.runOnce();
+    expect(first.waiting.map((w) => w.reason)).toEqual(['settling']);
+    r.start(50);
+    await waitForJob(h.engine, id, inState('succeeded'));
+    expect(h.fake.submissions).toHaveLength(1);
+  });
+});
