@@ -63,8 +63,15 @@ export interface Reconciler {
   stop(): Promise<void>;
 }
 
-/** The input the runner builds for a job: model, uploaded URL, preset and options. */
+/** The exact input the submit sent (stored with the intent); older rows: rebuilt the way the runner builds it. */
 export function rebuildSentInput(job: JobRow): unknown {
+  if (job.submitInputJson) {
+    try {
+      return JSON.parse(job.submitInputJson) as unknown;
+    } catch {
+      // fall through to rebuilding
+    }
+  }
   const model = getModel(job.endpoint);
   if (!model || job.inputUrl === null) return null;
   let options: Record<string, unknown> = {};

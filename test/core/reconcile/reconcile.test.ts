@@ -90,6 +90,15 @@ describe('reconciliation', () => {
     await waitForJob(h.engine, id, inState('succeeded'));
     expect(h.fake.submissions).toHaveLength(1);
   });
+
+  it('adopts a submit that was queued but answered with a 5xx', async () => {
+    h = await createHarness();
+    const id = await receivedButUnanswered(h, '5xx');
+    expect(h.engine.getJob(id)).toMatchObject({ state: 'needs_attention' });
+    await reconcilerFor(h).runOnce();
+    await waitForJob(h.engine, id, inState('succeeded'));
+    expect(h.fake.submissions).toHaveLength(1);
+  });
 });
 
 describe('degraded cases end in their documented state and settle by themselves later', () => {
