@@ -11,7 +11,7 @@ import { REQUEST_STATUSES } from '../src/shared/stats';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 100_000);
 const DAY = 86_400_000;
-const ENDPOINTS = ['fal-ai/trellis', 'fal-ai/hunyuan3d/v2', 'tripo3d/tripo/v2.5/image-to-3d', 'fal-ai/hyper3d/rodin', 'fal-ai/trellis/multi'];
+const ENDPOINTS = ['fal-ai/trellis', 'fal-ai/hunyuan3d-v21', 'tripo3d/tripo/v2.5/image-to-3d', 'fal-ai/hyper3d/rodin', 'fal-ai/trellis/multi'];
 const ERRORS = ['server_error', 'run_failed', 'timeout', 'invalid_input', 'connection_lost'];
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;

@@ -1,4 +1,4 @@
-// The app shell: connects to the core, then lays out the sidebar and the three views. Data lives in
+// The app shell: connects to the core, then lays out the sidebar and the views. Data lives in
 // hooks (useJobs, useSettings, ...); this file only wires them together.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AppInfo } from '../../shared/contract';
@@ -18,6 +18,7 @@ import { usePaste } from './features/drop/usePaste';
 import { LibraryView } from './features/library/LibraryView';
 import { isActive } from './features/queue/job-text';
 import { SettingsView } from './features/settings/SettingsView';
+import { StatsView } from './features/stats/StatsView';
 import { useApiEvent } from './hooks/useApiEvent';
 import { useCostSummary } from './hooks/useCostSummary';
 import { useJobs } from './hooks/useJobs';
@@ -149,11 +150,11 @@ function Workspace({ info, settings, update, models }: WorkspaceProps) {
     }
   });
 
-  // Ctrl/Cmd+1..3 switch views; Ctrl/Cmd+O chooses images (the desktop menu sends the same).
+  // Ctrl/Cmd+1..4 switch views; Ctrl/Cmd+O chooses images (the desktop menu sends the same).
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (!(event.ctrlKey || event.metaKey) || event.altKey || event.shiftKey) return;
-      const views: Record<string, View> = { '1': 'create', '2': 'library', '3': 'settings' };
+      const views: Record<string, View> = { '1': 'create', '2': 'library', '3': 'settings', '4': 'stats' };
       const next = views[event.key];
       if (next) {
         event.preventDefault();
@@ -192,6 +193,7 @@ function Workspace({ info, settings, update, models }: WorkspaceProps) {
           {view === 'create' && <CreateView jobs={jobs} queue={queue} intake={intake} dragging={dragging} keySet={keys.status?.set ?? info.falKey.configured} now={now} />}
           {view === 'library' && <LibraryView openId={libraryOpenId} onOpened={clearLibraryOpen} exportRequest={exportRequest} />}
           {view === 'settings' && <SettingsView keys={keys} cost={cost} focus={settingsFocus} onFocused={clearSettingsFocus} />}
+          {view === 'stats' && <StatsView />}
         </main>
       </div>
       <input

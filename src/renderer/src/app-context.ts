@@ -4,7 +4,7 @@ import type { AppInfo } from '../../shared/contract';
 import type { ModelSummary } from '../../shared/models';
 import type { Settings, SettingsPatch } from '../../shared/settings';
 
-export type View = 'create' | 'library' | 'settings';
+export type View = 'create' | 'library' | 'settings' | 'stats';
 
 export interface NavigateOptions {
   /** Library: open this model. Settings: scroll to this section id. */

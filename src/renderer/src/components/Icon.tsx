@@ -42,6 +42,7 @@ const PATHS = {
   ),
   folder: <path d="M3.5 7.5a2 2 0 0 1 2-2h4l2 2.5h7a2 2 0 0 1 2 2v7.5a2 2 0 0 1-2 2h-13a2 2 0 0 1-2-2Z" />,
   close: <path d="M6 6l12 12M18 6 6 18" />,
+  chart: <path d="M4 20h16M7 16.5V11M12 16.5V5.5M17 16.5v-8" />,
   retry: (
     <>
       <path d="M20 11.5A8 8 0 1 0 17.7 17" />

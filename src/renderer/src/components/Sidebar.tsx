@@ -1,4 +1,4 @@
-// Left navigation: the three places of the app, what is running, what it cost today, and About.
+// Left navigation: the places of the app, what is running, what it cost today, and About.
 import type { View } from '../app-context';
 import type { CostSummary } from '../hooks/useCostSummary';
 import { formatUsd } from '../lib/format';
@@ -8,6 +8,7 @@ const ITEMS: { view: View; label: string; icon: IconName; shortcut: string }[] =
   { view: 'create', label: 'Create', icon: 'create', shortcut: '1' },
   { view: 'library', label: 'Library', icon: 'library', shortcut: '2' },
   { view: 'settings', label: 'Settings', icon: 'settings', shortcut: '3' },
+  { view: 'stats', label: 'Stats', icon: 'chart', shortcut: '4' },
 ];
 
 export interface SidebarProps {
