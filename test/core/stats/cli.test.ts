@@ -1,26 +1,28 @@
-// `image2model stats` as a user runs it: the real bin in a child process on a seeded data folder.
-import { spawn } from 'node:child_process';
+// `image2model stats` through the CLI's own entry point (argument parsing, output, exit code) on a
+// seeded data folder. In-process: a child process per call costs seconds on a busy machine.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getMetricsFromIterator, type PromData, type PromHistogramData } from 'prom2javascript';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { runCli as runCliMain } from '../../../src/cli/main';
 import { openDatabase } from '../../../src/core/db/open';
 import { createStatsRecorder } from '../../../src/core/stats';
 import { StatsReportSchema } from '../../../src/shared/stats';
 import { TRELLIS, TRIPO, outcome } from './fixtures';
 
-const BIN = join(process.cwd(), 'bin/image2model.mjs');
-
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, FAL_KEY: undefined }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+async function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
+  try {
+    const code = await runCliMain(args);
+    return { code, stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
 }
 
 let dataDir: string;
@@ -71,5 +73,11 @@ describe('image2model stats', () => {
     expect(stdout).toContain('$0.32*');
     const empty = await runCli(['stats', '--data-dir', join(dataDir, 'empty')]);
     expect(empty.stdout).toBe('No FAL requests recorded yet.\n');
+  });
+
+  it('refuses a bad --days with a usage error', async () => {
+    const { code, stderr } = await runCli(['stats', '--data-dir', dataDir, '--days', '0']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/whole number of days/);
   });
 });
