@@ -172,6 +172,54 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX real_costs_by_at ON real_costs(at);
   CREATE INDEX real_costs_by_job ON real_costs(job_id);
   `,
+  // 6: request statistics keep their day sums by triggers, so a cost FAL reports (real_costs, from
+  // billing events or X-Fal-Billable-Units, in any process) reaches the Stats view by itself.
+  `
+  CREATE TRIGGER fal_requests_into_days AFTER INSERT ON fal_requests BEGIN
+    INSERT INTO fal_request_days (day, endpoint, status, error_type, requests, le_1, le_5, le_10, le_30, le_60, le_120, le_300, le_600, le_inf,
+      duration_ms, billable_units, estimated_usd, real_usd)
+    VALUES (NEW.day, NEW.endpoint, NEW.status, COALESCE(NEW.error_type, ''), 1,
+      NEW.duration_ms <= 1000,
+      NEW.duration_ms > 1000 AND NEW.duration_ms <= 5000,
+      NEW.duration_ms > 5000 AND NEW.duration_ms <= 10000,
+      NEW.duration_ms > 10000 AND NEW.duration_ms <= 30000,
+      NEW.duration_ms > 30000 AND NEW.duration_ms <= 60000,
+      NEW.duration_ms > 60000 AND NEW.duration_ms <= 120000,
+      NEW.duration_ms > 120000 AND NEW.duration_ms <= 300000,
+      NEW.duration_ms > 300000 AND NEW.duration_ms <= 600000,
+      NEW.duration_ms > 600000,
+      NEW.duration_ms, COALESCE(NEW.billable_units, 0),
+      CASE WHEN NEW.real_cost_usd IS NULL THEN COALESCE(NEW.estimated_cost_usd, 0) ELSE 0 END,
+      COALESCE(NEW.real_cost_usd, 0))
+    ON CONFLICT (day, endpoint, status, error_type) DO UPDATE SET
+      requests = requests + 1,
+      le_1 = le_1 + excluded.le_1, le_5 = le_5 + excluded.le_5, le_10 = le_10 + excluded.le_10,
+      le_30 = le_30 + excluded.le_30, le_60 = le_60 + excluded.le_60, le_120 = le_120 + excluded.le_120,
+      le_300 = le_300 + excluded.le_300, le_600 = le_600 + excluded.le_600, le_inf = le_inf + excluded.le_inf,
+      duration_ms = duration_ms + excluded.duration_ms, billable_units = billable_units + excluded.billable_units,
+      estimated_usd = estimated_usd + excluded.estimated_usd, real_usd = real_usd + excluded.real_usd;
+  END;
+
+  CREATE TRIGGER fal_requests_costs_into_days AFTER UPDATE OF billable_units, estimated_cost_usd, real_cost_usd ON fal_requests BEGIN
+    UPDATE fal_request_days SET
+      billable_units = MAX(0, billable_units - COALESCE(OLD.billable_units, 0) + COALESCE(NEW.billable_units, 0)),
+      estimated_usd = MAX(0, estimated_usd
+        - CASE WHEN OLD.real_cost_usd IS NULL THEN COALESCE(OLD.estimated_cost_usd, 0) ELSE 0 END
+        + CASE WHEN NEW.real_cost_usd IS NULL THEN COALESCE(NEW.estimated_cost_usd, 0) ELSE 0 END),
+      real_usd = MAX(0, real_usd - COALESCE(OLD.real_cost_usd, 0) + COALESCE(NEW.real_cost_usd, 0))
+    WHERE day = NEW.day AND endpoint = NEW.endpoint AND status = NEW.status AND error_type = COALESCE(NEW.error_type, '');
+  END;
+
+  CREATE TRIGGER real_costs_insert_into_stats AFTER INSERT ON real_costs BEGIN
+    UPDATE fal_requests SET real_cost_usd = COALESCE(NEW.usd, real_cost_usd), billable_units = COALESCE(NEW.units, billable_units)
+    WHERE request_id = NEW.request_id;
+  END;
+
+  CREATE TRIGGER real_costs_update_into_stats AFTER UPDATE ON real_costs BEGIN
+    UPDATE fal_requests SET real_cost_usd = COALESCE(NEW.usd, real_cost_usd), billable_units = COALESCE(NEW.units, billable_units)
+    WHERE request_id = NEW.request_id;
+  END;
+  `,
 ];
 
 export function schemaVersion(db: Database): number {

@@ -10,10 +10,4 @@ export function localDay(ms: number): string {
 /** Columns of the duration histogram in fal_request_days, in DURATION_BUCKETS_S order, then +Inf. */
 export const BUCKET_COLUMNS: readonly string[] = [...DURATION_BUCKETS_S.map((s) => `le_${s}`), 'le_inf'];
 
-/** The histogram column a duration falls in (upper bounds inclusive). */
-export function bucketColumn(durationMs: number): string {
-  const index = DURATION_BUCKETS_S.findIndex((s) => durationMs <= s * 1000);
-  return BUCKET_COLUMNS[index === -1 ? DURATION_BUCKETS_S.length : index]!;
-}
-
 const pad = (n: number) => String(n).padStart(2, '0');

@@ -1,10 +1,11 @@
 // Writes request statistics. The engine calls this where a FAL request's outcome is known; each
-// outcome is one row in fal_requests plus its share of the day sums, in one transaction. A failure
-// to record is logged and never touches the job.
+// outcome is one row in fal_requests, and triggers (migration 6) keep the day sums the reports read,
+// also when FAL's real cost for a request arrives later (real_costs, src/core/spend). A failure to
+// record is logged and never touches the job.
 import type { Database } from 'better-sqlite3';
 import { statementCache } from '../db/statements';
 import type { RequestStatus } from '../../shared/stats';
-import { BUCKET_COLUMNS, bucketColumn, localDay } from './day';
+import { localDay } from './day';
 
 export interface RequestOutcome {
   jobId: string;
@@ -44,19 +45,6 @@ const INSERT_REQUEST = `INSERT INTO fal_requests
   (job_id, endpoint, request_id, status, error_type, started_at, finished_at, duration_ms, day, billable_units, estimated_cost_usd, real_cost_usd)
   VALUES (@jobId, @endpoint, @requestId, @status, @errorType, @startedAt, @finishedAt, @durationMs, @day, @units, @estimated, @real)`;
 
-/** One statement per histogram column: `+ 1` on the bucket the request fell in. */
-const ADD_TO_DAY = Object.fromEntries(
-  BUCKET_COLUMNS.map((column) => [
-    column,
-    `INSERT INTO fal_request_days (day, endpoint, status, error_type, requests, ${column}, duration_ms, billable_units, estimated_usd, real_usd)
-     VALUES (@day, @endpoint, @status, @errorKey, 1, 1, @durationMs, @unitsOrZero, @estimatedOrZero, @realOrZero)
-     ON CONFLICT (day, endpoint, status, error_type) DO UPDATE SET
-       requests = requests + 1, ${column} = ${column} + 1, duration_ms = duration_ms + excluded.duration_ms,
-       billable_units = billable_units + excluded.billable_units,
-       estimated_usd = estimated_usd + excluded.estimated_usd, real_usd = real_usd + excluded.real_usd`,
-  ]),
-) as Record<string, string>;
-
 const ADD_RATE_LIMIT = `INSERT INTO fal_rate_limit_days (day, endpoint, hits) VALUES (?, ?, 1)
   ON CONFLICT (day, endpoint) DO UPDATE SET hits = hits + 1`;
 
@@ -73,55 +61,34 @@ export function createStatsRecorder(db: Database, opts: { now?: () => number; lo
     }
   };
 
+  // Immediate: no billing record can slip in between reading real_costs and inserting the request.
   const insertOutcome = db.transaction((o: RequestOutcome) => {
     if (!Number.isFinite(o.finishedAt) || !Number.isFinite(o.startedAt)) throw new Error('the times are not numbers');
     const finishedAt = Math.round(o.finishedAt);
     const durationMs = Math.max(0, finishedAt - Math.round(o.startedAt));
-    const units = moneyOrNull(o.billableUnits);
-    const real = moneyOrNull(o.realCostUsd);
-    const estimated = moneyOrNull(o.estimatedCostUsd);
-    const row = {
+    // What FAL already reported for this request (units on its result answer, a billing event).
+    const known = o.requestId
+      ? (sql('SELECT units, usd FROM real_costs WHERE request_id = ?').get(o.requestId) as { units: number | null; usd: number | null } | undefined)
+      : undefined;
+    sql(INSERT_REQUEST).run({
       jobId: o.jobId,
       endpoint: o.endpoint,
       requestId: o.requestId,
       status: o.status,
       errorType: o.errorType ?? null,
-      errorKey: o.errorType ?? '',
       startedAt: finishedAt - durationMs,
       finishedAt,
       durationMs,
       day: localDay(finishedAt),
-      units,
-      estimated,
-      real,
-      unitsOrZero: units ?? 0,
-      estimatedOrZero: real === null ? (estimated ?? 0) : 0,
-      realOrZero: real ?? 0,
-    };
-    sql(INSERT_REQUEST).run(row);
-    sql(ADD_TO_DAY[bucketColumn(durationMs)]!).run(row);
-  });
-
-  const updateRealCost = db.transaction((requestId: string, usd: number): number => {
-    const rows = sql(
-      'SELECT id, day, endpoint, status, error_type AS errorType, estimated_cost_usd AS estimated, real_cost_usd AS real FROM fal_requests WHERE request_id = ?',
-    ).all(requestId) as { id: number; day: string; endpoint: string; status: string; errorType: string | null; estimated: number | null; real: number | null }[];
-    for (const r of rows) {
-      // The day sum trades this request's estimate (or its previous real cost) for the new figure.
-      const estimatedDelta = r.real === null ? -(r.estimated ?? 0) : 0;
-      const realDelta = usd - (r.real ?? 0);
-      sql('UPDATE fal_requests SET real_cost_usd = ? WHERE id = ?').run(usd, r.id);
-      sql(
-        `UPDATE fal_request_days SET estimated_usd = MAX(0, estimated_usd + ?), real_usd = MAX(0, real_usd + ?)
-         WHERE day = ? AND endpoint = ? AND status = ? AND error_type = ?`,
-      ).run(estimatedDelta, realDelta, r.day, r.endpoint, r.status, r.errorType ?? '');
-    }
-    return rows.length;
+      units: moneyOrNull(o.billableUnits) ?? known?.units ?? null,
+      estimated: moneyOrNull(o.estimatedCostUsd),
+      real: moneyOrNull(o.realCostUsd) ?? known?.usd ?? null,
+    });
   });
 
   return {
     recordRequestOutcome(outcome) {
-      guarded('a request outcome', () => insertOutcome(outcome));
+      guarded('a request outcome', () => insertOutcome.immediate(outcome));
     },
     recordRateLimit(endpoint, at = now()) {
       guarded('a rate limit', () => {
@@ -130,7 +97,8 @@ export function createStatsRecorder(db: Database, opts: { now?: () => number; lo
     },
     setRealCost(requestId, usd) {
       const value = moneyOrNull(usd);
-      return value === null ? 0 : updateRealCost(requestId, value);
+      // The day sums follow by trigger.
+      return value === null ? 0 : sql('UPDATE fal_requests SET real_cost_usd = ? WHERE request_id = ?').run(value, requestId).changes;
     },
   };
 }

@@ -2,6 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../../src/core/db/open';
 import { createStatsReader, createStatsRecorder, type StatsReader, type StatsWriter } from '../../../src/core/stats';
 import { REPORT_QUERIES } from '../../../src/core/stats/report';
+import { toPrometheus } from '../../../src/core/stats';
+import { CostStore } from '../../../src/core/spend/costs';
 import { DURATION_BUCKETS_S, StatsReportSchema } from '../../../src/shared/stats';
 import { TRELLIS, TRIPO, dayAt, outcome } from './fixtures';
 
@@ -72,6 +74,27 @@ describe('stats report', () => {
       { day: '2026-03-12', requests: 2, estimatedUsd: 0, realUsd: 0.25 },
     ]);
     expect(report.models[0]).toMatchObject({ estimatedUsd: 0.3, realUsd: 0.25, billableUnits: 1.5 });
+  });
+
+  it('takes FAL\'s reported units and real cost, before or after the outcome is recorded', () => {
+    const costs = new CostStore(db);
+    // Units came on the result answer before the job ended (X-Fal-Billable-Units).
+    costs.record({ requestId: 'early', jobId: 'job-1', endpoint: TRELLIS, at: dayAt(0), units: 3, usd: null, source: 'units_header' });
+    recorder.recordRequestOutcome(outcome({ requestId: 'early', estimatedCostUsd: 0.2 }));
+    recorder.recordRequestOutcome(outcome({ requestId: 'late', estimatedCostUsd: 0.3 }));
+    recorder.recordRequestOutcome(outcome({ requestId: 'free', estimatedCostUsd: 0.4 }));
+    expect(reader.report().models[0]).toMatchObject({ billableUnits: 3, estimatedUsd: 0.9, realUsd: 0 });
+
+    // The billing sync learns what FAL charged (another process may do this: it is all in SQL).
+    costs.record({ requestId: 'late', jobId: 'job-1', endpoint: TRELLIS, at: dayAt(0), units: 1, usd: 0.25, source: 'billing_event' });
+    costs.record({ requestId: 'free', jobId: 'job-1', endpoint: TRELLIS, at: dayAt(0), units: 0, usd: 0, source: 'no_charge' });
+    costs.record({ requestId: 'early', jobId: 'job-1', endpoint: TRELLIS, at: dayAt(0), units: 3, usd: 0.21, source: 'billing_event' });
+    const report = reader.report();
+    expect(report.models[0]).toMatchObject({ billableUnits: 4, estimatedUsd: 0, realUsd: 0.46 });
+    expect(report.spendByDay).toEqual([{ day: '2026-03-10', requests: 3, estimatedUsd: 0, realUsd: 0.46 }]);
+    const text = toPrometheus(report);
+    expect(text).toContain(`image2model_fal_cost_usd_total{endpoint="${TRELLIS}",source="real"} 0.46`);
+    expect(text).toContain(`image2model_fal_billable_units_total{endpoint="${TRELLIS}"} 4`);
   });
 
   it('keeps to the local days the asked window [from, to) touches', () => {
