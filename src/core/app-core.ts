@@ -71,6 +71,9 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       maxLongSide: settings.maxLongSide,
     },
     logger: options.logger,
+    // The cap counts FAL's real charges where known; new jobs are priced from FAL's price list.
+    spendBetween: (from, to) => falPlatform.spend.spendBetween(from, to),
+    estimateCostUsd: (model, preset, opts) => falPlatform.prices.estimate(model, preset, opts).usd,
     ...options.engineOverrides,
     // Reads X-Fal-Billable-Units off result answers (real units for the spend view).
     fetch: falPlatform.engineFetch(options.engineOverrides?.fetch ?? globalThis.fetch),

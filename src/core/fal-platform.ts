@@ -35,6 +35,8 @@ export interface FalPlatform {
   spend: SpendTracker;
   reconciler: Reconciler;
   billingKeys: KeyVault;
+  /** Reads real charges and the balance, then lets the queue re-check the spending cap. */
+  syncSpend(): Promise<void>;
   /** The fetch the engine should use: reports X-Fal-Billable-Units to the spend tracker. */
   engineFetch(base: typeof fetch): typeof fetch;
   /** Starts the background checks; `onJob` tells listeners about jobs reconciliation changed. */
@@ -98,17 +100,21 @@ export function createFalPlatform(deps: FalPlatformDeps): FalPlatform {
     void run.finally(() => inFlight.delete(run));
   };
 
-  return {
+  const platform: FalPlatform = {
     prices,
     spend,
     reconciler,
     billingKeys: deps.billingKeys,
+    async syncSpend() {
+      await spend.sync();
+      if (!stopped) deps.wake();
+    },
     engineFetch: (base) => reportBillableUnits(base, (requestId, units) => spend.recordUnits(requestId, units)),
     start(onJob) {
       emitJob = onJob;
       reconciler.start(deps.pollMs ?? 5_000);
       const refreshPrices = quietly(() => prices.refreshIfStale());
-      const syncSpend = quietly(() => spend.sync());
+      const syncSpend = quietly(() => platform.syncSpend());
       refreshPrices();
       syncSpend();
       timers.push(setInterval(refreshPrices, PRICE_CHECK_MS), setInterval(syncSpend, SPEND_SYNC_MS));
@@ -122,4 +128,5 @@ export function createFalPlatform(deps: FalPlatformDeps): FalPlatform {
       db.close();
     },
   };
+  return platform;
 }

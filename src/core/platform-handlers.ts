@@ -14,12 +14,12 @@ export function createPlatformHandlers(falPlatform: FalPlatform, settings: Setti
     'billingKey:status': async () => billingKeys.status(),
     'billingKey:set': async ({ key, allowWeak }) => {
       const status = billingKeys.set(key, { allowWeak });
-      void spend.sync();
+      void falPlatform.syncSpend();
       return status;
     },
     'billingKey:clear': async () => billingKeys.clear(),
     'spend:sync': async () => {
-      await spend.sync();
+      await falPlatform.syncSpend();
       return summary();
     },
     'spend:jobCosts': async ({ ids }) => spend.jobCosts(ids),

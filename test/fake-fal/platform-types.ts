@@ -14,6 +14,8 @@ export interface PlatformOptions {
   prices?: Record<string, FakePrice>;
   /** Units billed per finished request (also sent as `X-Fal-Billable-Units` on results). Default 1. */
   billableUnits?: number | ((endpointId: string, input: unknown) => number);
+  /** Send `X-Fal-Billable-Units` on result answers (default true). */
+  sendBillableUnits?: boolean;
   /** Percent discount applied to every billing event (0-100). Default 0. */
   percentDiscount?: number;
   /** A request shows in history, billing events and usage only this long after it was received. */

@@ -52,6 +52,7 @@ export class FakePlatform {
       balanceUsd: 50,
       username: 'fake-team',
       billableUnits: 1,
+      sendBillableUnits: true,
     };
     this.set(options);
   }

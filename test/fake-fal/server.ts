@@ -191,7 +191,7 @@ export async function startFakeFal(options: FakeFalOptions = {}): Promise<FakeFa
       case 'result': {
         const reply = await handleResult(deps, route.appPath, route.requestId);
         const job = board.find(route.requestId);
-        if (reply.status === 200 && job) reply.headers['x-fal-billable-units'] = String(platform.unitsFor(job.endpointId, job.input));
+        if (reply.status === 200 && job && platform.options.sendBillableUnits) reply.headers['x-fal-billable-units'] = String(platform.unitsFor(job.endpointId, job.input));
         return reply;
       }
       case 'platform':

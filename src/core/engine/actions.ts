@@ -1,6 +1,7 @@
 // What the user does to jobs: cancel, retry (asks first when FAL may already have the job), remove,
 // clear finished ones. Work held by a worker in this process is interrupted directly; work held by
 // another process is flagged and that process's heartbeat carries the cancel out.
+import { NOT_RECEIVED_CODE } from '../reconcile/messages';
 import { TERMINAL_STATES, type Job } from '../../shared/domain';
 import { AppError } from '../../shared/result';
 import type { Scheduler } from '../queue/scheduler';
@@ -64,7 +65,8 @@ export function createActions(deps: ActionDeps): Actions {
 
     async retry(id, opts = {}) {
       const row = mustGet(id);
-      if (row.state === 'needs_attention' && !opts.confirm) {
+      // Once FAL's records showed it never received the submit (src/core/reconcile), resending is safe.
+      if (row.state === 'needs_attention' && row.errorCode !== NOT_RECEIVED_CODE && !opts.confirm) {
         throw new AppError(
           'confirmation_required',
           'FAL may already have this job and charge for it. Retrying submits it again (it may be charged twice); confirm to go ahead.',

@@ -52,6 +52,7 @@ export function createEngine(deps: EngineDeps): Engine {
     probeIntervalMs: timing.probeIntervalMs,
     now,
     getSpendingCapUsd: deps.getSpendingCapUsd,
+    spendBetween: deps.spendBetween,
     logger,
     emit: (state) => emitter.emit('queue', state),
     wake: () => scheduler.wake(),
@@ -139,6 +140,7 @@ export function createEngine(deps: EngineDeps): Engine {
     inputsDir: paths.inputs,
     maxAttempts: Math.max(1, Math.floor(deps.maxAttempts ?? 5)),
     inputLimits: deps.inputLimits,
+    estimateCostUsd: deps.estimateCostUsd,
     now,
     onAdded: (rows) => {
       for (const row of rows) jobChanged(row, true);
@@ -237,8 +239,9 @@ export function createEngine(deps: EngineDeps): Engine {
     costSummary(capUsd) {
       const t = now();
       const d = new Date(t);
-      const todayUsd = store.spendBetween(new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime(), t + 1);
-      const monthUsd = store.spendBetween(health.monthStart(t), t + 1);
+      const spent = deps.spendBetween ?? ((from: number, to: number) => store.spendBetween(from, to));
+      const todayUsd = spent(new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime(), t + 1);
+      const monthUsd = spent(health.monthStart(t), t + 1);
       return { todayUsd, monthUsd, capUsd, capReached: capUsd !== null && monthUsd >= capUsd };
     },
 

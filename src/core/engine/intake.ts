@@ -7,6 +7,7 @@ import { AppError } from '../../shared/result';
 import type { InputLimits, PrepareResult } from '../images';
 import { paramsKeyOf, type LibraryStore } from '../library/store';
 import { DEFAULT_MODEL_ID, getModel, validateOptions } from '../models/catalog';
+import type { ModelDefinition } from '../models/types';
 import { toStoredPath } from '../paths';
 import { toJob, type JobRow, type JobStore, type NewJob } from '../queue/store';
 import type { AddJobsOptions } from '../services-types';
@@ -18,6 +19,8 @@ export interface IntakeDeps {
   inputsDir: string;
   maxAttempts: number;
   inputLimits?: InputLimits;
+  /** Price estimate (default: the catalog's built-in price). */
+  estimateCostUsd?: (model: ModelDefinition, preset: Preset, options: Record<string, unknown>) => number;
   now: () => number;
   /** New rows were inserted. */
   onAdded: (rows: JobRow[]) => void;
@@ -37,7 +40,7 @@ export function createIntake(deps: IntakeDeps): Intake {
     const validated = validateOptions(model, opts.options ?? {});
     if (!validated.ok) throw new AppError('invalid_input', validated.message);
     const optionsJson = canonicalJson(validated.options);
-    const estimate = model.estimateCostUsd(preset, validated.options);
+    const estimate = deps.estimateCostUsd ? deps.estimateCostUsd(model, preset, validated.options) : model.estimateCostUsd(preset, validated.options);
     const { DEFAULT_INPUT_LIMITS, prepareInput, prepareInputBytes } = await import('../images');
     const limits = deps.inputLimits ?? DEFAULT_INPUT_LIMITS;
 

@@ -16,6 +16,8 @@ export interface QueueHealthDeps {
   probeIntervalMs: number;
   now: () => number;
   getSpendingCapUsd?: () => number | null;
+  /** What the cap counts (default: estimates recorded at submission). */
+  spendBetween?: (from: number, to: number) => number;
   logger: Logger;
   emit: (state: QueueState) => void;
   /** Work may be claimable again (back online). */
@@ -68,7 +70,7 @@ export function createQueueHealth(deps: QueueHealthDeps): QueueHealth {
     const cap = deps.getSpendingCapUsd?.() ?? null;
     if (cap === null) return false;
     const t = now();
-    return store.spendBetween(monthStart(t), t + 1) >= cap;
+    return (deps.spendBetween ?? ((from, to) => store.spendBetween(from, to)))(monthStart(t), t + 1) >= cap;
   }
   const falAllowed = () => !!safeKey() && keyRejected() === null && offline === null && !spendingCapReached();
 

@@ -1,5 +1,6 @@
 // The engine's public types: its dependencies, tuning, events and the Engine interface itself.
-import type { Job, QueueState } from '../../shared/domain';
+import type { Job, Preset, QueueState } from '../../shared/domain';
+import type { ModelDefinition } from '../models/types';
 import type { InputLimits } from '../images';
 import type { BackoffPolicy } from '../queue/backoff';
 import type { EngineApi } from '../services-types';
@@ -77,6 +78,11 @@ export interface EngineDeps {
   inputLimits?: InputLimits;
   /** Monthly spending cap in USD; FAL jobs wait once it is reached. */
   getSpendingCapUsd?: () => number | null;
+  /** Money spent in [from, to) as the cap counts it (default: the estimates recorded at submission);
+   *  src/core/spend gives FAL's real charges where known. */
+  spendBetween?: (from: number, to: number) => number;
+  /** Price estimate for a new job (default: the catalog's built-in price); src/core/pricing uses FAL's prices. */
+  estimateCostUsd?: (model: ModelDefinition, preset: Preset, options: Record<string, unknown>) => number;
   /** Use the status stream (default true); polling is always the fallback. */
   useStatusStream?: boolean;
   random?: () => number;

@@ -78,7 +78,10 @@ describe('reconciliation', () => {
     const job = h.engine.getJob(id)!;
     expect(job).toMatchObject({ state: 'needs_attention', errorCode: 'submit_not_received' });
     expect(job.errorMessage).toMatch(/^FAL has no record of this submission \(checked at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
-    expect(h.fake.submissions).toHaveLength(0);
+    expect(h.fake.submissions).toHaveLength(0);    // Proven safe: retrying needs no "may be charged twice" confirmation, and runs once.
+    await h.engine.retry(id, {});
+    await waitForJob(h.engine, id, inState('succeeded'));
+    expect(h.fake.submissions).toHaveLength(1);
   });
 
   it('resubmits by itself once FAL has no record, when the setting allows it (one submission in all)', async () => {
