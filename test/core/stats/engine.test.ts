@@ -2,7 +2,11 @@
 // with faults, and the recorded statistics say what happened.
 import { afterEach, describe, expect, it } from 'vitest';
 import { addOne, createHarness, inState, waitForJob, type Harness } from '../engine/harness';
+import { openDatabase } from '../../../src/core/db/open';
+import { createPlatformClient } from '../../../src/core/fal/platform-client';
 import { DEFAULT_MODEL_ID, OFFLINE_MODEL_ID } from '../../../src/core/models/catalog';
+import { createSpendTracker } from '../../../src/core/spend/tracker';
+import { reportBillableUnits } from '../../../src/core/spend/units';
 
 let h: Harness;
 afterEach(async () => h?.close());
@@ -72,6 +76,46 @@ describe('the engine records FAL request outcomes', () => {
     await h.engine.waitForIdle();
     expect(requestRows(h)).toBe(2);
     expect(h.engine.stats.report().models[0]).toMatchObject({ uncertain: 1, canceled: 1 });
+  });
+
+  it('a submit FAL refuses (422) is one failed request, counted once', async () => {
+    h = await createHarness({ engine: { concurrency: 1 } });
+    h.fake.script({ op: 'submit', fault: { kind: 'validation' } });
+    const id = await addOne(h.engine);
+    await waitForJob(h.engine, id, inState('failed'));
+    await h.engine.waitForIdle();
+    const report = h.engine.stats.report();
+    expect(report.models[0]).toMatchObject({ requests: 1, failed: 1, succeeded: 0 });
+    expect(report.errors).toEqual([{ endpoint: DEFAULT_MODEL_ID, errorType: 'invalid_input', count: 1 }]);
+  });
+
+  it('takes the units FAL reports on the result and, with the billing key, what FAL billed', async () => {
+    const ADMIN = 'admin-key-0123456789';
+    let record: (id: string, units: number) => void = () => undefined;
+    h = await createHarness({
+      engine: { concurrency: 1, fetch: reportBillableUnits(globalThis.fetch, (id, units) => record(id, units)) },
+      fake: { platform: { adminKeys: [ADMIN], prices: { [DEFAULT_MODEL_ID]: { unitPrice: 0.27 } }, billableUnits: 2 } },
+    });
+    const db = openDatabase(h.dataDir);
+    try {
+      const tracker = createSpendTracker({
+        db,
+        billing: () => createPlatformClient({ key: ADMIN, proxyUrl: h.fake.url, retries: 0 }),
+        unitPrice: () => 0.1,
+      });
+      record = (id, units) => tracker.recordUnits(id, units);
+      await waitForJob(h.engine, await addOne(h.engine), inState('succeeded'));
+      await h.engine.waitForIdle();
+      // Units arrived on the result answer, before the request was recorded: priced at the list price.
+      expect(h.engine.stats.report().models[0]).toMatchObject({ billableUnits: 2, estimatedUsd: 0, realUsd: 0.2 });
+      // FAL's billing events replace that with the billed cost.
+      await tracker.sync();
+      const billed = h.fake.platform.billingEvents().map((e) => e.cost_total ?? 0);
+      expect(billed).toHaveLength(1);
+      expect(h.engine.stats.report().models[0]!.realUsd).toBeCloseTo(billed[0]!, 6);
+    } finally {
+      db.close();
+    }
   });
 
   it('offline jobs are not FAL requests', async () => {
