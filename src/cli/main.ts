@@ -7,6 +7,8 @@ import { describeModel } from '../core/models/summary';
 import { APP_VERSION } from '../core/version';
 import { runJobs, openEngine, type CommonOptions } from './run';
 import { registerStatsCommand } from './stats';
+import { parseSettleMinutes, printReconcile, reconcileDataDir, registerReconcileCommand } from './reconcile';
+import { priceLabel, withFalPrices } from './model-prices';
 import { registerExportCommand } from './export';
 
 /** Exit codes: 0 every input became a model, 1 something did not, 2 usage error. */
@@ -79,9 +81,14 @@ export function buildProgram(out: { exitCode: number }): Command {
     program
       .command('resume')
       .description('finish the jobs an interrupted run left behind')
-      .option('--out <dir>', 'folder to write finished GLB files to', '.'),
-  ).action(async (opts: CommonOptions & { out: string }) => {
+      .option('--out <dir>', 'folder to write finished GLB files to', '.')
+      .option('--settle-minutes <n>', 'after this long, "FAL has no record" of a lost submit counts as never received (default 10)', parseSettleMinutes)
+      .option('--resubmit-unreceived', 'send again the jobs FAL has no record of (after the settle time)', false),
+  ).action(async (opts: CommonOptions & { out: string; settleMinutes?: number; resubmitUnreceived: boolean }) => {
     await ensureDir(opts.out);
+    // FAL's records first: jobs it received are adopted and finished below, never sent twice.
+    const settled = await reconcileDataDir(opts);
+    if (settled.jobs.length > 0) printReconcile(settled, opts.json);
     out.exitCode = await runJobs({ kind: 'resume', ...opts });
   });
 
@@ -105,19 +112,22 @@ export function buildProgram(out: { exitCode: number }): Command {
     .command('models')
     .description('list the models you can use, with presets and prices')
     .option('--json', 'print JSON', false)
-    .action((opts: { json: boolean }) => {
-      for (const summary of listModels().map(describeModel)) {
+    .option('--data-dir <dir>', 'data folder holding the cached FAL prices (default: the app\'s, or IMAGE2MODEL_DATA_DIR)')
+    .option('--fal-proxy <url>', 'send FAL calls through this proxy URL (or IMAGE2MODEL_FAL_PROXY)')
+    .action(async (opts: { json: boolean; dataDir?: string; falProxy?: string }) => {
+      for (const summary of await withFalPrices(listModels().map(describeModel), opts)) {
         if (opts.json) {
           process.stdout.write(JSON.stringify(summary) + '\n');
           continue;
         }
         const prices = PRESETS.map((p) => `${p} $${summary.priceByPreset[p].toFixed(2)}`).join(', ');
-        process.stdout.write(`${summary.id}\n  ${summary.label} - ${summary.description}\n  presets: ${prices}\n`);
+        process.stdout.write(`${summary.id}\n  ${summary.label} - ${summary.description}\n  presets: ${prices} (${priceLabel(summary)})\n`);
         if (summary.options.length) process.stdout.write(`  options: ${summary.options.map((o) => o.key).join(', ')}\n`);
       }
     });
 
   registerStatsCommand(program);
+  registerReconcileCommand(program, out);
 
   return program;
 }

@@ -1,0 +1,25 @@
+// Prices for `image2model models`: FAL's price list (cached in the data folder, refreshed when
+// stale and a key is set), else the built-in prices, each labelled with what it is.
+import { createPlatformClient } from '../core/fal/platform-client';
+import { resolveDataDir } from '../core/paths';
+import { createPriceBook } from '../core/pricing/price-book';
+import { utcTime } from '../core/reconcile/messages';
+import type { ModelSummary } from '../shared/models';
+
+export async function withFalPrices(summaries: readonly ModelSummary[], opts: { dataDir?: string; falProxy?: string }): Promise<ModelSummary[]> {
+  const key = process.env.FAL_KEY?.trim() || null;
+  const proxyUrl = opts.falProxy ?? process.env.IMAGE2MODEL_FAL_PROXY ?? null;
+  const book = createPriceBook({
+    dataDir: resolveDataDir(opts.dataDir),
+    platform: () => (key ? createPlatformClient({ key, proxyUrl, retries: 1, timeoutMs: 10_000 }) : null),
+  });
+  await book.refreshIfStale();
+  return summaries.map((summary) => book.describe(summary));
+}
+
+/** "FAL price as of ..." or "built-in estimate" for one model line. */
+export function priceLabel(summary: ModelSummary): string {
+  if (summary.provider !== 'fal') return 'free, runs on this computer';
+  const price = summary.price;
+  return price?.source === 'fal' && price.asOf !== null ? `FAL price as of ${utcTime(price.asOf)}` : 'built-in estimate (FAL prices not available)';
+}

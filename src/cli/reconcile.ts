@@ -1,0 +1,102 @@
+// `image2model reconcile [--json]`: asks FAL's request history about every job whose submit answer
+// was lost, and prints what it found. `resume` runs the same check first.
+import { Command, InvalidArgumentError } from 'commander';
+import { openDatabase } from '../core/db/open';
+import { createPlatformClient } from '../core/fal/platform-client';
+import { resolveDataDir } from '../core/paths';
+import { JobStore } from '../core/queue/store';
+import { createReconciler, DEFAULT_RECONCILE_CONFIG, type ReconcileReport } from '../core/reconcile/reconciler';
+
+export interface ReconcileOptions {
+  dataDir?: string;
+  falProxy?: string;
+  settleMinutes?: number;
+  /** Send again by itself what FAL has no record of (after the settle time). */
+  resubmitUnreceived?: boolean;
+}
+
+export interface ReconcileOutcome {
+  report: ReconcileReport;
+  jobs: { id: string; input: string; outcome: 'adopted' | 'not_received' | 'resubmitted' | 'waiting'; message: string }[];
+}
+
+/** One reconciliation pass over the data folder (every uncertain job, due or not). */
+export async function reconcileDataDir(opts: ReconcileOptions): Promise<ReconcileOutcome> {
+  const db = openDatabase(resolveDataDir(opts.dataDir));
+  try {
+    const jobs = new JobStore(db);
+    const key = process.env.FAL_KEY?.trim() || null;
+    const proxyUrl = opts.falProxy ?? process.env.IMAGE2MODEL_FAL_PROXY ?? null;
+    const reconciler = createReconciler({
+      jobs,
+      now: Date.now,
+      platform: () => (key ? createPlatformClient({ key, proxyUrl }) : null),
+      config: () => ({
+        ...DEFAULT_RECONCILE_CONFIG,
+        settleMs: (opts.settleMinutes ?? DEFAULT_RECONCILE_CONFIG.settleMs / 60_000) * 60_000,
+        autoResubmit: opts.resubmitUnreceived === true,
+      }),
+      onJob: () => undefined,
+      wake: () => undefined,
+      logger: { info: () => undefined, warn: () => undefined },
+    });
+    const report = await reconciler.runOnce({ force: true });
+    const describe = (id: string, outcome: ReconcileOutcome['jobs'][number]['outcome']) => {
+      const row = jobs.get(id);
+      return { id, input: row?.inputName ?? id, outcome, message: row?.message ?? '' };
+    };
+    const resubmitted = new Set(report.resubmitted);
+    return {
+      report,
+      jobs: [
+        ...report.adopted.map((a) => describe(a.jobId, 'adopted')),
+        ...report.absent.filter((a) => !resubmitted.has(a.jobId)).map((a) => describe(a.jobId, 'not_received')),
+        ...report.resubmitted.map((id) => describe(id, 'resubmitted')),
+        ...report.waiting.map((w) => describe(w.jobId, 'waiting')),
+      ],
+    };
+  } finally {
+    db.close();
+  }
+}
+
+const LABEL = { adopted: 'adopted', not_received: 'not sent', resubmitted: 'resending', waiting: 'waiting' } as const;
+
+export function printReconcile(outcome: ReconcileOutcome, json: boolean): void {
+  if (json) {
+    process.stdout.write(JSON.stringify({ type: 'reconcile', ...outcome }) + '\n');
+    return;
+  }
+  if (outcome.jobs.length === 0) {
+    process.stdout.write('No job is waiting for an answer from FAL.\n');
+    return;
+  }
+  for (const job of outcome.jobs) process.stdout.write(`${LABEL[job.outcome].padEnd(9)}  ${job.input}\n           ${job.message}\n`);
+  if (outcome.jobs.some((j) => j.outcome === 'adopted' || j.outcome === 'resubmitted')) {
+    process.stdout.write('Run `image2model resume` to finish the adopted jobs (nothing is paid twice).\n');
+  }
+  if (outcome.jobs.some((j) => j.outcome === 'not_received')) {
+    process.stdout.write('FAL never received the jobs marked "not sent": `image2model resume --resubmit-unreceived` sends them (once).\n');
+  }
+}
+
+export const parseSettleMinutes = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 1440) throw new InvalidArgumentError('must be a whole number of minutes from 1 to 1440.');
+  return n;
+};
+
+export function registerReconcileCommand(program: Command, out: { exitCode: number }): void {
+  program
+    .command('reconcile')
+    .description("ask FAL's records about jobs whose submit answer was lost, and settle them (no second charge)")
+    .option('--data-dir <dir>', 'data folder (default: the app\'s, or IMAGE2MODEL_DATA_DIR)')
+    .option('--fal-proxy <url>', 'send FAL calls through this proxy URL (or IMAGE2MODEL_FAL_PROXY)')
+    .option('--settle-minutes <n>', 'after this long, "FAL has no record" counts as never received (default 10)', parseSettleMinutes)
+    .option('--json', 'print one JSON object', false)
+    .action(async (opts: ReconcileOptions & { json: boolean }) => {
+      const outcome = await reconcileDataDir(opts);
+      printReconcile(outcome, opts.json);
+      out.exitCode = outcome.report.waiting.length > 0 ? 1 : 0;
+    });
+}

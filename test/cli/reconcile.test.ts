@@ -1,0 +1,75 @@
+// `image2model reconcile`, `resume` (which reconciles first) and `models` (FAL prices) through the
+// CLI's own entry point, in-process, against the fake FAL server.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { runCli as runCliMain } from '../../src/cli/main';
+import { reconcileDataDir } from '../../src/cli/reconcile';
+import { addOne, createHarness, inState, TEST_KEY, waitForJob, type Harness } from '../core/engine/harness';
+
+async function runCli(args: string[]): Promise<{ code: number; stdout: string }> {
+  let stdout = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  try {
+    return { code: await runCliMain(args), stdout };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+let h: Harness | undefined;
+const savedKey = process.env.FAL_KEY;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+  if (savedKey === undefined) delete process.env.FAL_KEY;
+  else process.env.FAL_KEY = savedKey;
+});
+
+describe('image2model reconcile / resume / models', () => {
+  it('reconcile adopts what FAL received, waits on the rest; resume then finishes everything once per input', async () => {
+    h = await createHarness();
+    h.fake.script({ op: 'submit', fault: { kind: 'reset', afterHandling: true } });
+    const received = await addOne(h.engine);
+    await waitForJob(h.engine, received, inState('needs_attention'));
+    h.fake.script({ op: 'submit', fault: { kind: 'reset' } });
+    const lost = await addOne(h.engine);
+    await waitForJob(h.engine, lost, inState('needs_attention'));
+    await h.engine.stop();
+    process.env.FAL_KEY = TEST_KEY;
+    const common = ['--data-dir', h.dataDir, '--fal-proxy', h.fake.url];
+
+    const first = await runCli(['reconcile', '--json', ...common]);
+    expect(first.code).toBe(1); // one is still settling
+    const report = JSON.parse(first.stdout.trim()) as { jobs: { id: string; outcome: string; message: string }[] };
+    expect(report.jobs.map((j) => [j.id, j.outcome])).toEqual([
+      [received, 'adopted'],
+      [lost, 'waiting'],
+    ]);
+    expect(report.jobs[1]!.message).toMatch(/keeps asking until/);
+
+    // Past the settle time: FAL has no record, with the evidence.
+    const settled = await reconcileDataDir({ dataDir: h.dataDir, falProxy: h.fake.url, settleMinutes: 0 });
+    expect(settled.jobs).toEqual([{ id: lost, input: expect.any(String), outcome: 'not_received', message: expect.stringMatching(/^FAL has no record of this submission \(checked at/) }]);
+    const plain = await runCli(['reconcile', ...common]);
+    expect(plain.stdout).toMatch(/No job is waiting for an answer from FAL/);
+
+    const resumed = await runCli(['resume', '--resubmit-unreceived', '--out', h.dataDir, ...common]);
+    expect(resumed.code).toBe(0);
+    expect(h.fake.submissions).toHaveLength(2);
+    expect(h.fake.submissionsFor(h.fake.submissions[0]!.uploadSha256s[0]!)).toBe(1);
+    expect(h.fake.submissionsFor(h.fake.submissions[1]!.uploadSha256s[0]!)).toBe(1);
+  });
+
+  it('models shows FAL prices with their date, or labelled built-in prices without a key', async () => {
+    h = await createHarness({ start: false, fake: { platform: { prices: { 'tripo3d/tripo/v2.5/image-to-3d': { unitPrice: 0.23 } } } } });
+    delete process.env.FAL_KEY;
+    const offline = await runCli(['models', '--data-dir', h.dataDir, '--fal-proxy', h.fake.url]);
+    expect(offline.stdout).toMatch(/draft \$0\.20, standard \$0\.30, high \$0\.40 \(built-in estimate/);
+    process.env.FAL_KEY = TEST_KEY;
+    const live = await runCli(['models', '--data-dir', h.dataDir, '--fal-proxy', h.fake.url]);
+    expect(live.stdout).toMatch(/tripo3d\/tripo\/v2\.5\/image-to-3d\n.*\n {2}presets: draft \$0\.23, standard \$0\.35, high \$0\.46 \(FAL price as of \d{4}-\d\d-\d\d/);
+    const json = await runCli(['models', '--json', '--data-dir', h.dataDir]);
+    expect(JSON.parse(json.stdout.split('\n')[0]!)).toMatchObject({ price: { source: 'fal', unitPriceUsd: 0.23 } });
+  });
+});
