@@ -1,6 +1,7 @@
 // What the UI and CLI learn about a model of the catalog: plain data, safe to send over IPC.
 import { z } from 'zod';
 import { PresetSchema } from './domain';
+import { VIEW_ROLES } from './input-roles';
 
 /** One user option as a form or `--help` needs it. Values come from the model's zod schema. */
 export const OptionFieldSummarySchema = z.object({
@@ -29,6 +30,8 @@ export const ModelSummarySchema = z.object({
   description: z.string(),
   provider: z.enum(['fal', 'offline']),
   images: z.object({ min: z.number().int().nonnegative(), max: z.number().int().positive() }),
+  /** Multi-image models that name their images by view (front first, required); null: an ordered list. */
+  views: z.array(z.enum(VIEW_ROLES)).nullable().default(null),
   presets: z.array(PresetSummarySchema),
   /** Estimated USD per generation with each preset and no other options (FAL prices are approximate). */
   priceByPreset: z.object({ draft: z.number(), standard: z.number(), high: z.number() }),

@@ -7,6 +7,7 @@ import { bytesReply, emptyReply, jsonReply, parseJson, type Reply } from './http
 import type { Job, JobBoard } from './jobs';
 import { buildResult, type AssetCache, type OutputSettings } from './outputs';
 import { NO_SUCH_KEY_XML } from './faults';
+import { inputErrors } from './input-rules';
 import type { JobOutcome, Submission } from './types';
 
 export interface HandlerDeps {
@@ -130,6 +131,8 @@ export function handleSubmit(deps: HandlerDeps, endpointId: string, body: Buffer
   if (input === undefined) {
     return jsonReply(422, { detail: [{ loc: ['body'], msg: 'Invalid JSON body', type: 'value_error.jsondecode' }] });
   }
+  const refused = inputErrors(endpointId, input);
+  if (refused.length > 0) return jsonReply(422, { detail: refused });
   const job = deps.board.submit(endpointId, appPathOf(endpointId), input, outcome);
   const uploadSha256s = collectStrings(input, [])
     .map((s) => deps.files.fromUrl(s)?.sha256)

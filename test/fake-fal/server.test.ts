@@ -173,17 +173,17 @@ describe('fake FAL through the real client (proxy mode)', () => {
     expect(response.status).toBe(404);
   });
 
-  it.each([
+  it.each<[string, string, Record<string, unknown>?]>([
     ['fal-ai/trellis', 'model_mesh'],
-    ['fal-ai/trellis/multi', 'model_mesh'],
+    ['fal-ai/trellis/multi', 'model_mesh', { image_urls: ['https://example.com/a.png', 'https://example.com/b.png'] }],
     ['fal-ai/hunyuan3d-v21', 'model_glb'],
     ['fal-ai/hunyuan3d-v3/image-to-3d', 'model_glb'],
     ['fal-ai/hyper3d/rodin', 'model_mesh'],
-    ['tripo3d/tripo/v2.5/multiview-to-3d', 'pbr_model'],
-  ])('%s puts the GLB in %s', async (endpoint, field) => {
+    ['tripo3d/tripo/v2.5/multiview-to-3d', 'pbr_model', { front_image_url: 'https://example.com/a.png' }],
+  ])('%s puts the GLB in %s', async (endpoint, field, input = { image_url: 'https://example.com/a.png' }) => {
     const fake = await fakeFal({ processingMs: 0 });
     const { fal } = realClient(fake);
-    const { request_id: requestId } = await fal.queue.submit(endpoint, { input: { image_url: 'https://example.com/a.png' } });
+    const { request_id: requestId } = await fal.queue.submit(endpoint, { input });
     await fake.waitFor(requestId, 'COMPLETED');
     const { data } = await fal.queue.result(endpoint, { requestId });
     const file = (data as unknown as Record<string, { url: string } | undefined>)[field];

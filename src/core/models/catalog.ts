@@ -2,7 +2,7 @@
 import { hunyuanModel } from './hunyuan';
 import { reliefModel } from './relief';
 import { rodinModel } from './rodin';
-import { trellisModel } from './trellis';
+import { trellisModel, trellisMultiModel } from './trellis';
 import { tripoImageModel, tripoMultiviewModel } from './tripo';
 import type { ModelDefinition } from './types';
 
@@ -15,6 +15,7 @@ export const MODEL_CATALOG: readonly ModelDefinition[] = Object.freeze([
   tripoImageModel,
   tripoMultiviewModel,
   trellisModel,
+  trellisMultiModel,
   hunyuanModel,
   rodinModel,
   reliefModel,

@@ -61,6 +61,7 @@ export function describeModel(model: ModelDefinition): ModelSummary {
     description: model.description,
     provider: model.provider,
     images: { min: model.images.min, max: model.images.max },
+    views: model.views ? [...model.views] : null,
     presets,
     priceByPreset: {
       draft: roundCents(model.estimateCostUsd('draft', {})),

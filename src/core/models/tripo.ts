@@ -93,6 +93,7 @@ export const tripoMultiviewModel: ModelDefinition = {
     'views (in that order) for a more faithful shape. Same options and prices as single-image Tripo (approximate).',
   provider: 'fal',
   images: { min: 1, max: 4 },
+  views: ['front', 'left', 'back', 'right'],
   optionsSchema: tripoOptionsSchema(MULTIVIEW_LABEL),
   presets: TRIPO_PRESETS,
   /** images.urls = [front, left?, back?, right?]; an empty string skips a view. */

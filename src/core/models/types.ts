@@ -1,6 +1,7 @@
 // The shape of one entry in the model catalog. The engine only talks to endpoints through this.
 import type { z } from 'zod';
 import type { Preset } from '../../shared/domain';
+import type { ViewRole } from '../../shared/input-roles';
 
 /** A FAL File object as found in outputs: `{url, content_type?, file_name?, file_size?}`. */
 export interface FalFileRef {
@@ -31,6 +32,11 @@ export interface ModelDefinition {
   provider: 'fal' | 'offline';
   /** How many input images the endpoint takes. */
   images: { min: number; max: number };
+  /**
+   * (multi-image) The views the endpoint names its images by, in the order ModelInputImages.urls
+   * holds them; the first is required. Absent: the images are an ordered list (or just one).
+   */
+  views?: readonly ViewRole[];
   /** zod schema for user overrides (fields, enums, ranges). Unknown keys are rejected. */
   optionsSchema: z.ZodType<Record<string, unknown>>;
   /** Builds the FAL input JSON from images, preset and validated user options. */

@@ -6,12 +6,13 @@ import { describeModel } from '../../../src/core/models/summary';
 import { ModelSummarySchema } from '../../../src/shared/models';
 
 describe('model catalog', () => {
-  it('lists the six endpoints once each', () => {
+  it('lists the seven endpoints once each', () => {
     const ids = MODEL_CATALOG.map((m) => m.id);
     expect(ids).toEqual([
       'tripo3d/tripo/v2.5/image-to-3d',
       'tripo3d/tripo/v2.5/multiview-to-3d',
       'fal-ai/trellis',
+      'fal-ai/trellis/multi',
       'fal-ai/hunyuan3d-v21',
       'fal-ai/hyper3d/rodin',
       'offline/relief',

@@ -1,0 +1,99 @@
+// Views of one object for multi-image jobs: the roles a multiview model names (front, left, back,
+// right), the guess of a photo's role from its file name, and the one rule for which sets a model
+// takes. Pure TS: the renderer, the CLI and the core all use it.
+
+export const VIEW_ROLES = ['front', 'left', 'back', 'right'] as const;
+export type ViewRole = (typeof VIEW_ROLES)[number];
+
+export function isViewRole(value: unknown): value is ViewRole {
+  return typeof value === 'string' && (VIEW_ROLES as readonly string[]).includes(value);
+}
+
+/** The file name without folders and extension: `shots/Mug_FRONT.jpg` -> `Mug_FRONT`. */
+function stem(name: string): string {
+  const base = name.split(/[\\/]/).pop() ?? name;
+  const dot = base.lastIndexOf('.');
+  return dot > 0 ? base.slice(0, dot) : base;
+}
+
+/**
+ * The view a file name names, or null: `mug_front.jpg`, `mug-Left.png`, `BACK.webp`, `right 2.jpg`.
+ * The role must be a word of its own (split on `_`, `-`, `.`, spaces and camelCase), so
+ * `frontier.jpg` or `backpack.png` name no view. When a name holds several, the last one counts
+ * (`front-yard_left.jpg` is a left view).
+ */
+export function guessViewRole(name: string): ViewRole | null {
+  const words = stem(name)
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[\s_.\-()[\]]+/)
+    .filter(Boolean);
+  for (let i = words.length - 1; i >= 0; i--) {
+    const word = words[i]!;
+    if (isViewRole(word)) return word;
+  }
+  return null;
+}
+
+/**
+ * Roles for a set of files, in their order: each file gets the view its name names, unless an
+ * earlier file already took it; the files left over fill the free views in order (front first).
+ * Files beyond the four views get null (they have no slot).
+ */
+export function assignViewRoles(names: readonly string[]): (ViewRole | null)[] {
+  const roles: (ViewRole | null)[] = names.map(() => null);
+  const taken = new Set<ViewRole>();
+  names.forEach((name, i) => {
+    const guess = guessViewRole(name);
+    if (guess && !taken.has(guess)) {
+      roles[i] = guess;
+      taken.add(guess);
+    }
+  });
+  const free = VIEW_ROLES.filter((role) => !taken.has(role));
+  roles.forEach((role, i) => {
+    if (role === null && free.length > 0) roles[i] = free.shift()!;
+  });
+  return roles;
+}
+
+/** What a set is checked against: a catalog model or its summary. */
+export interface SetTaker {
+  label: string;
+  images: { min: number; max: number };
+  /** The views the model names its images by (the first required); absent/null: an ordered list. */
+  views?: readonly ViewRole[] | null;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * Why this set of roles (one per image, in order) does not fit the model, in words a person can
+ * act on; null when it fits. View models need a distinct known view per image and their first view
+ * (front); the others take an ordered list without views, within their image count.
+ */
+export function inputSetProblem(model: SetTaker, roles: readonly (ViewRole | null)[]): string | null {
+  const count = roles.length;
+  if (model.images.max <= 1 && count > 1) {
+    return `${model.label} makes a model from one image; choose a multi-image model (such as Tripo v2.5 Multiview, TRELLIS multi-image or Hyper3D Rodin) for ${count} images.`;
+  }
+  if (count < model.images.min) return `${model.label} needs at least ${plural(model.images.min, 'image')}; got ${count}.`;
+  if (count > model.images.max) return `${model.label} takes at most ${plural(model.images.max, 'image')}; got ${count}.`;
+  const views = model.views;
+  if (!views) {
+    if (roles.some((role) => role !== null)) {
+      return `${model.label} takes its images in order, not by view (front, left...): give them as an ordered list.`;
+    }
+    return null;
+  }
+  const seen = new Set<ViewRole>();
+  for (const role of roles) {
+    if (role === null) return `${model.label} needs the view of each image (${views.join(', ')}).`;
+    if (!views.includes(role)) return `${model.label} has no "${role}" view; its views are ${views.join(', ')}.`;
+    if (seen.has(role)) return `Two images are the ${role} view; each view takes one image.`;
+    seen.add(role);
+  }
+  const required = views[0]!;
+  if (!seen.has(required)) return `${model.label} needs a ${required} view; the other views are optional.`;
+  return null;
+}
