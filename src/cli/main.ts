@@ -10,6 +10,9 @@ import { registerStatsCommand } from './stats';
 import { parseSettleMinutes, printReconcile, reconcileDataDir, registerReconcileCommand } from './reconcile';
 import { priceLabel, withFalPrices } from './model-prices';
 import { registerExportCommand } from './export';
+import { planInputSet, type SetMember } from './input-set-args';
+import { TRIPO_MULTIVIEW_ID } from '../core/models/tripo';
+import type { ModelDefinition } from '../core/models/types';
 
 /** Exit codes: 0 every input became a model, 1 something did not, 2 usage error. */
 export const EXIT_OK = 0;
@@ -57,24 +60,28 @@ export function buildProgram(out: { exitCode: number }): Command {
     program
       .command('convert')
       .description('convert images (or folders of images) into GLB models')
-      .argument('<image...>', 'image files or folders')
+      .argument('[image...]', 'image files or folders (with --together: the images of one model, in order)')
       .option('--out <dir>', 'folder to write the GLB files to', '.')
       .option('--model <endpoint>', `model to use (default ${DEFAULT_MODEL_ID}; ${OFFLINE_MODEL_ID} without a FAL key)`)
       .addOption(new Option('--preset <name>', 'quality preset').choices([...PRESETS]).default('standard'))
       .option('--option <key=value>', 'a model option, repeatable (see `image2model models`)', collectOption, {})
       .option('--concurrency <n>', 'jobs at once (1-8)', parseConcurrency, 2)
-      .option('--force', 'run again even when an identical image already has a model', false),
-  ).action(async (images: string[], opts: CommonOptions & { out: string; model?: string; preset: Preset; option: Record<string, unknown>; concurrency: number; force: boolean }) => {
+      .option('--force', 'run again even when an identical image already has a model', false)
+      .option('--views <view=image,...>', `one model from named views, e.g. front=a.jpg,left=b.jpg (default model ${TRIPO_MULTIVIEW_ID})`)
+      .option('--together', 'one model from all the images given, in order (e.g. --model fal-ai/hyper3d/rodin)', false),
+  ).action(async (images: string[], opts: CommonOptions & { out: string; model?: string; preset: Preset; option: Record<string, unknown>; concurrency: number; force: boolean } & SetFlags) => {
     const hasKey = Boolean(process.env.FAL_KEY?.trim());
-    const model = opts.model ?? (hasKey ? DEFAULT_MODEL_ID : OFFLINE_MODEL_ID);
+    const model = opts.model ?? (opts.views !== undefined ? TRIPO_MULTIVIEW_ID : hasKey ? DEFAULT_MODEL_ID : OFFLINE_MODEL_ID);
     const definition = getModel(model);
     if (!definition) throw new UsageError(`Unknown model "${model}". Run \`image2model models\` to see the list.`);
+    const set = await inputSetOf(images, opts, definition);
+    if (!set && images.length === 0) throw new UsageError('Give the images (or folders) to convert, or --views view=image,...');
     if (definition.provider === 'fal' && !hasKey) {
       throw new UsageError(`${definition.label} runs on FAL and needs a key: set FAL_KEY, or use --model ${OFFLINE_MODEL_ID} (works offline).`);
     }
     if (!hasKey && !opts.model && !opts.json) process.stderr.write(`No FAL_KEY set: using ${getModel(OFFLINE_MODEL_ID)?.label ?? 'the offline generator'}.\n`);
     await ensureDir(opts.out);
-    out.exitCode = await runJobs({ kind: 'convert', images, model, ...opts });
+    out.exitCode = await runJobs({ kind: 'convert', images, model, ...opts, set });
   });
 
   commonOptions(
@@ -130,6 +137,24 @@ export function buildProgram(out: { exitCode: number }): Command {
   registerReconcileCommand(program, out);
 
   return program;
+}
+
+interface SetFlags {
+  views?: string;
+  together: boolean;
+}
+
+/** The set `--views` or `--together` asks for (null without them); every member must be a file. */
+async function inputSetOf(images: string[], flags: SetFlags, model: ModelDefinition): Promise<SetMember[] | null> {
+  if (flags.views === undefined && !flags.together) return null;
+  const plan = planInputSet({ views: flags.views, together: flags.together, images, model, catalog: listModels() });
+  if (!plan.ok) throw new UsageError(plan.message);
+  for (const input of plan.inputs) {
+    const info = await stat(input.path).catch(() => null);
+    if (!info) throw new UsageError(`${input.path} was not found.`);
+    if (!info.isFile()) throw new UsageError(`${input.path} is not an image file; the images of one model are given one by one.`);
+  }
+  return plan.inputs;
 }
 
 async function ensureDir(dir: string) {

@@ -5,6 +5,8 @@ import type { Job } from '../shared/domain';
 export interface JobView {
   id: string;
   input: string;
+  /** A multi-image job's images in order, with their views (null for an ordered set). */
+  inputs?: { name: string; role: string | null }[];
 }
 
 export interface Reporter {
@@ -27,6 +29,7 @@ export function jsonReporter(write: (line: string) => void = (l) => process.stdo
         type: 'job',
         id: job.id,
         input: view.input,
+        ...(view.inputs ? { inputs: view.inputs } : {}),
         state: job.state,
         progress: Math.round(job.progress),
         queuePosition: job.queuePosition,

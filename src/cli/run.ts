@@ -8,7 +8,8 @@ import { createEngine } from '../core/engine';
 import { exportModel } from '../core/library/export-model';
 import { resolveDataDir } from '../core/paths';
 import type { EngineApi } from '../core/services-types';
-import { jsonReporter, plainReporter, terminalReporter, type Reporter } from './output';
+import { jsonReporter, plainReporter, terminalReporter, type JobView, type Reporter } from './output';
+import type { SetMember } from './input-set-args';
 
 export interface CommonOptions {
   dataDir?: string;
@@ -17,7 +18,7 @@ export interface CommonOptions {
 }
 
 type RunRequest =
-  | ({ kind: 'convert'; images: string[]; out: string; model: string; preset: Preset; option: Record<string, unknown>; concurrency: number; force: boolean } & CommonOptions)
+  | ({ kind: 'convert'; images: string[]; out: string; model: string; preset: Preset; option: Record<string, unknown>; concurrency: number; force: boolean; set?: SetMember[] | null } & CommonOptions)
   | ({ kind: 'resume'; out: string } & CommonOptions);
 
 export function openEngine(opts: CommonOptions & { concurrency?: number }): EngineApi & { start(): Promise<void>; stop(): Promise<void> } {
@@ -30,6 +31,12 @@ export function openEngine(opts: CommonOptions & { concurrency?: number }): Engi
 }
 
 const isTerminal = (job: Job) => TERMINAL_STATES.includes(job.state);
+
+/** How a job is named in reports; a multi-image job also names each of its images and views. */
+const jobView = (job: Job): JobView =>
+  job.inputs && job.inputs.length > 1
+    ? { id: job.id, input: job.inputName, inputs: job.inputs.map(({ name, role }) => ({ name, role })) }
+    : { id: job.id, input: job.inputName };
 
 /** `photo.jpg` -> `<out>/photo.glb`, or `photo-2.glb` when that name is taken. */
 const outputPathFor = (outDir: string, input: string) => freeExportPath(outDir, basename(input, extname(input)));
@@ -77,13 +84,18 @@ export async function runJobs(request: RunRequest): Promise<number> {
     if (request.kind === 'convert') {
       const items: ImageItem[] = [];
       const folders: string[] = [];
-      for (const input of request.images) {
+      // A set's images (--together, --views) are its own; the rest become one job each.
+      for (const input of request.set ? [] : request.images) {
         const info = await stat(input).catch(() => null);
         if (info?.isDirectory()) folders.push(input);
         else items.push({ kind: 'path', path: resolve(input) });
       }
       const jobOptions = { endpoint: request.model, preset: request.preset, options: request.option, force: request.force };
       const results = [];
+      if (request.set) {
+        const inputs = request.set.map(({ path, role }) => ({ item: { kind: 'path' as const, path: resolve(path) }, role }));
+        results.push(await engine.addSet(inputs, jobOptions));
+      }
       if (items.length) results.push(await engine.addImages(items, jobOptions));
       for (const folder of folders) results.push(await engine.addFolder(resolve(folder), jobOptions));
       for (const result of results) {
@@ -91,7 +103,7 @@ export async function runJobs(request: RunRequest): Promise<number> {
           rejectedCount++;
           reporter.rejected(r.input, r.reason);
         }
-        for (const job of result.added) views.set(job.id, { id: job.id, input: job.inputName });
+        for (const job of result.added) views.set(job.id, jobView(job));
         for (const dup of result.duplicates ?? []) {
           const src = engine.library.filePath(dup.modelId);
           if (!src) continue;
@@ -102,7 +114,7 @@ export async function runJobs(request: RunRequest): Promise<number> {
         }
       }
     } else {
-      for (const job of engine.listJobs()) if (!isTerminal(job)) views.set(job.id, { id: job.id, input: job.inputName });
+      for (const job of engine.listJobs()) if (!isTerminal(job)) views.set(job.id, jobView(job));
       if (views.size === 0) reporter.note('Nothing to resume: every job has finished.');
     }
     for (const id of views.keys()) {

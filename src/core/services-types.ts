@@ -22,7 +22,7 @@ export interface SettingsStore {
   warnings(): string[];
 }
 
-import type { AddJobsResult, ImageItem } from '../shared/contract';
+import type { AddJobsResult, ImageItem, InputSetMember } from '../shared/contract';
 import type { Job, LibraryModel, Preset, QueueState } from '../shared/domain';
 import type { StatsReader } from './stats';
 
@@ -39,6 +39,8 @@ export type LibrarySort = 'newest' | 'oldest' | 'name' | 'triangles';
 export interface EngineApi {
   addImages(items: ImageItem[], opts: AddJobsOptions): Promise<AddJobsResult>;
   addFolder(dir: string, opts: AddJobsOptions): Promise<AddJobsResult>;
+  /** Several images that make one model: one job, its images kept in order with their views. */
+  addSet(inputs: InputSetMember[], opts: AddJobsOptions): Promise<AddJobsResult>;
   listJobs(): Job[];
   getJob(id: string): Job | null;
   cancel(id: string): Promise<Job>;

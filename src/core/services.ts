@@ -56,6 +56,7 @@ export function createHandlers(deps: ServiceDeps): Handlers {
 
     'jobs:add': async ({ items, ...opts }) => engine.addImages(items, { ...opts, ...jobDefaults(opts) }),
     'jobs:addFolder': async ({ path, ...opts }) => engine.addFolder(path, { ...opts, ...jobDefaults(opts) }),
+    'jobs:addSet': async ({ inputs, ...opts }) => engine.addSet(inputs, { ...opts, ...jobDefaults(opts) }),
     'jobs:pick': async (opts) => {
       const paths = await platform.chooseImages();
       if (paths.length === 0) return { added: [], rejected: [], duplicates: [] };

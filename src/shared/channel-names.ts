@@ -4,6 +4,7 @@ export const CHANNEL_NAME_LIST = [
   'app:info',
   'jobs:add',
   'jobs:addFolder',
+  'jobs:addSet',
   'jobs:pick',
   'jobs:list',
   'jobs:cancel',

@@ -4,6 +4,7 @@
 // derive from these two maps.
 import { z } from 'zod';
 import {
+  InputRoleSchema,
   JobSchema,
   KeyStatusSchema,
   LibraryModelSchema,
@@ -60,6 +61,10 @@ export const JobOptionsSchema = z.object({
   /** Run again even when an identical image with identical parameters already has a model. */
   force: z.boolean().optional(),
 });
+
+/** One image of a multi-image job: the image and, for models that name views, its view. */
+export const InputSetMemberSchema = z.object({ item: ImageItemSchema, role: InputRoleSchema.nullable().optional() });
+export type InputSetMember = z.infer<typeof InputSetMemberSchema>;
 
 export const AddJobsResultSchema = z.object({
   added: z.array(JobSchema),
@@ -132,6 +137,8 @@ export const channels = {
 
   'jobs:add': channel(JobOptionsSchema.extend({ items: z.array(ImageItemSchema).min(1).max(1000) }), AddJobsResultSchema),
   'jobs:addFolder': channel(JobOptionsSchema.extend({ path: z.string().min(1).max(4096) }), AddJobsResultSchema),
+  /** Several images that make one model (one job), in order, with their views where the model names them. */
+  'jobs:addSet': channel(JobOptionsSchema.extend({ inputs: z.array(InputSetMemberSchema).min(1).max(8) }), AddJobsResultSchema),
   /** Opens the platform's file picker and adds what the user chose. */
   'jobs:pick': channel(JobOptionsSchema, AddJobsResultSchema),
   'jobs:list': channel(NoInput, z.array(JobSchema)),

@@ -1,5 +1,6 @@
 // Domain types shared by core, main, preload and renderer. Pure zod, no node:, DOM or electron.
 import { z } from 'zod';
+import { VIEW_ROLES } from './input-roles';
 
 export const JOB_STATES = [
   'queued',
@@ -39,6 +40,18 @@ export const QueueStateSchema = z.object({
 });
 export type QueueState = z.infer<typeof QueueStateSchema>;
 
+/** The view an image of a multi-image job shows (Tripo Multiview); null in an ordered set. */
+export const InputRoleSchema = z.enum(VIEW_ROLES);
+
+/** One image of a multi-image job, in the job's order. */
+export const JobInputInfoSchema = z.object({
+  position: z.number().int().nonnegative(),
+  role: InputRoleSchema.nullable(),
+  /** Original file name as the user gave it. */
+  name: z.string(),
+});
+export type JobInputInfo = z.infer<typeof JobInputInfoSchema>;
+
 export const JobSchema = z.object({
   id: z.string(),
   state: JobStateSchema,
@@ -62,6 +75,8 @@ export const JobSchema = z.object({
   estimatedCostUsd: z.number().nullable(),
   /** Ids are stable; FAL's request id is shown for support, never needed by the renderer to act. */
   falRequestId: z.string().nullable(),
+  /** Every image of a multi-image job, in order (thumbnails: `input/<job id>_<position>`); absent for one image. */
+  inputs: z.array(JobInputInfoSchema).optional(),
 });
 export type Job = z.infer<typeof JobSchema>;
 
@@ -95,6 +110,8 @@ export const LibraryModelSchema = z.object({
   hasPreview: z.boolean(),
   costUsd: z.number().nullable(),
   sourceName: z.string().nullable(),
+  /** A model made from several images: each of them, in order (absent for one image). */
+  sources: z.array(JobInputInfoSchema).optional(),
 });
 export type LibraryModel = z.infer<typeof LibraryModelSchema>;
 

@@ -97,3 +97,31 @@ export function inputSetProblem(model: SetTaker, roles: readonly (ViewRole | nul
   if (!seen.has(required)) return `${model.label} needs a ${required} view; the other views are optional.`;
   return null;
 }
+
+function stripRoleWords(stemText: string): string {
+  return stemText
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .split(/([\s_.\-()[\]]+)/)
+    .filter((part) => !isViewRole(part.toLowerCase()))
+    .join('')
+    .replace(/^[\s_.\-()[\]]+|[\s_.\-()[\]]+$/g, '');
+}
+
+/**
+ * A name for a set of images, for its job and model: what the file names share once the view words
+ * are gone (`mug_front.jpg`, `mug_left.jpg` -> `mug`), else the first name and how many more.
+ */
+export function setDisplayName(names: readonly string[]): string {
+  const stems = names.map((name) => stripRoleWords(stem(name)) || stem(name));
+  const first = stems[0] ?? 'Images';
+  if (stems.length <= 1) return first;
+  let common = first;
+  for (const other of stems.slice(1)) {
+    let i = 0;
+    while (i < common.length && i < other.length && common[i]!.toLowerCase() === other[i]!.toLowerCase()) i++;
+    common = common.slice(0, i);
+  }
+  // A shared numbering start ("chair 01", "chair 02" -> "chair 0") is not part of the name.
+  common = common.replace(/[\s_.\-()[\]\d]+$/, '');
+  return common.length >= 2 ? common : `${first} and ${stems.length - 1} more`;
+}

@@ -124,6 +124,7 @@ function Workspace({ info, settings, update, models }: WorkspaceProps) {
     openFileInput,
     onAdded,
     onError: onIntakeError,
+    stageSets: (models.find((m) => m.id === settings.defaultModel)?.images.max ?? 1) > 1,
   });
   const dragging = useFileDrop((collected) => {
     collected.then(intake.add, (err: unknown) => toast({ tone: 'error', text: `Could not read what was dropped: ${errorMessage(err)}` }));

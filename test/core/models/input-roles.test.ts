@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assignViewRoles, guessViewRole } from '../../../src/shared/input-roles';
+import { assignViewRoles, guessViewRole, setDisplayName } from '../../../src/shared/input-roles';
 
 describe('guessViewRole', () => {
   it.each([
@@ -33,5 +33,18 @@ describe('assignViewRoles', () => {
   it('gives a view to one file only, and none to files beyond the four views', () => {
     expect(assignViewRoles(['a_front.jpg', 'b_front.jpg'])).toEqual(['front', 'left']);
     expect(assignViewRoles(['1.jpg', '2.jpg', '3.jpg', '4.jpg', '5.jpg'])).toEqual(['front', 'left', 'back', 'right', null]);
+  });
+});
+
+describe('setDisplayName', () => {
+  it('names a set by what its file names share, without the view words', () => {
+    expect(setDisplayName(['mug_front.jpg', 'mug_left.jpg', 'shots/Mug_back.png'])).toBe('mug');
+    expect(setDisplayName(['chair 01.jpg', 'chair 02.jpg'])).toBe('chair');
+    expect(setDisplayName(['vase-front.png'])).toBe('vase');
+  });
+
+  it('falls back to the first name and a count when the names share nothing', () => {
+    expect(setDisplayName(['a.jpg', 'b.jpg', 'c.jpg'])).toBe('a and 2 more');
+    expect(setDisplayName(['front.jpg', 'left.jpg'])).toBe('front and 1 more');
   });
 });

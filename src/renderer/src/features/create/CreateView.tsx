@@ -8,6 +8,7 @@ import { ModelChooser, OFFLINE_MODEL_ID } from '../drop/ModelChooser';
 import type { ImageIntake } from '../drop/useImageIntake';
 import { QueueBanner } from '../queue/QueueBanner';
 import { QueuePanel } from '../queue/QueuePanel';
+import { SetComposer } from './SetComposer';
 
 export interface CreateViewProps {
   jobs: JobsApi;
@@ -65,6 +66,19 @@ export function CreateView({ jobs, queue, intake, dragging, keySet, now }: Creat
           onSetKey={() => navigate('settings', { focus: 'key' })}
         />
       </div>
+
+      {intake.staged && (
+        <SetComposer
+          files={intake.staged}
+          models={models}
+          endpoint={settings.defaultModel}
+          preset={settings.defaultPreset}
+          busy={intake.busy}
+          onMakeSet={(members, endpoint) => void intake.addSet(members, endpoint)}
+          onMakeEach={() => void intake.addEach()}
+          onCancel={intake.unstage}
+        />
+      )}
 
       {intake.result && (
         <IntakeNotice

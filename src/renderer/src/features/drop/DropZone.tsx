@@ -20,7 +20,10 @@ export function DropZone({ dragging, busy, limitMb, onPick }: DropZoneProps) {
         </div>
       </div>
       <h2>{busy ? 'Adding images…' : 'Drop images here'}</h2>
-      <p className="muted">Photos or drawings of one object, or a whole folder. Each image becomes a 3D model.</p>
+      <p className="muted">
+        Photos or drawings of one object, or a whole folder. Each image becomes a 3D model; with a multi-image generator
+        (such as Tripo v2.5 Multiview) several photos of one object can make one model.
+      </p>
       <div className="drop-actions">
         <button type="button" className="button button-primary" onClick={onPick} disabled={busy}>
           <Icon name="upload" size={16} />

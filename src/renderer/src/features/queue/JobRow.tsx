@@ -21,6 +21,11 @@ export interface JobRowProps {
 }
 
 
+/** "front, left, back" for a views set, "3 images" for an ordered one. */
+function setInputsText(inputs: NonNullable<Job['inputs']>): string {
+  return inputs.every((input) => input.role) ? inputs.map((input) => input.role).join(', ') : `${inputs.length} images`;
+}
+
 function elapsed(job: Job, now: number): string | null {
   const start = job.startedAt ?? (isActive(job.state) ? job.createdAt : null);
   if (start === null) return null;
@@ -57,6 +62,7 @@ export function JobRow({ job, localPosition, modelLabel, now, onCancel, onRetry,
         </div>
         <div className="job-meta faint">
           {modelLabel} · {PRESET_LABEL[job.preset]}
+          {job.inputs && job.inputs.length > 1 && ` · ${setInputsText(job.inputs)}`}
           {job.estimatedCostUsd !== null && (job.estimatedCostUsd === 0 ? ' · Free' : ` · ≈ ${formatUsd(job.estimatedCostUsd)}`)}
           {job.attempts > 1 && ` · attempt ${job.attempts}`}
         </div>
