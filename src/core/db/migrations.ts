@@ -220,6 +220,27 @@ export const MIGRATIONS: readonly string[] = [
     WHERE request_id = NEW.request_id;
   END;
   `,
+  // 7: several images per job, in order with their view (multi-image jobs). Every job's images live
+  // here (existing jobs move in as their one image); jobs.input_* keep the first image, and the
+  // first image's upload URL stays in jobs.input_url. inputs_json / sources_json carry the set's
+  // names and views for the job and model views (NULL for one image).
+  `
+  CREATE TABLE job_inputs (
+    job_id   TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL CHECK (position >= 0),
+    role     TEXT CHECK (role IN ('front','left','back','right')),
+    name     TEXT NOT NULL,
+    path     TEXT NOT NULL,
+    sha256   TEXT NOT NULL,
+    mime     TEXT NOT NULL,
+    url      TEXT,
+    PRIMARY KEY (job_id, position)
+  ) WITHOUT ROWID;
+  INSERT INTO job_inputs (job_id, position, role, name, path, sha256, mime, url)
+    SELECT id, 0, NULL, input_name, input_path, input_sha256, input_mime, input_url FROM jobs;
+  ALTER TABLE jobs ADD COLUMN inputs_json TEXT;
+  ALTER TABLE models ADD COLUMN sources_json TEXT;
+  `,
 ];
 
 export function schemaVersion(db: Database): number {

@@ -10,12 +10,14 @@ import { classifyError, type Classification } from '../fal/classify';
 import { followUntilCompleted, throwIfAborted, type FalStatus } from '../fal/follow';
 import { LogLines, PROGRESS, queuedProgress, runningProgress } from '../fal/progress';
 import { downloadBytes } from '../library/files';
+import { buildSetInput, type SetInput } from '../models/input-set';
 import type { ModelDefinition } from '../models/types';
 import { errorMessage } from '../util/errors';
 import { downloadPreview, ingestModel, storePreview } from './library-ingest';
 import { needsAttentionPatch, releaseJob, SUBMIT_INTERRUPTED_MESSAGE } from './ownership';
 import { inputPathOf, optionsOf, type RunContext } from './run-context';
 import { JobFailure, LeaseLostError, step, StepError, SubmitSettled, SubmitUnrecorded } from './run-errors';
+import { uploadSetInputs } from './set-upload';
 
 export const SUBMIT_UNCERTAIN_MESSAGE =
   'The connection broke while sending this job to FAL, so it may or may not have been accepted (and charged). Check your FAL dashboard; retry to submit again (may be charged twice).';
@@ -60,9 +62,10 @@ export class FalSteps {
     }
     let requestId = this.row.falRequestId;
     if (requestId === null) {
-      const url = await this.ensureUploaded(fal);
+      const inputs = deps.inputs.list(this.row.id);
+      const images = inputs.length > 1 ? await uploadSetInputs(this.ctx, fal, inputs) : [{ role: null, url: await this.ensureUploaded(fal) }];
       throwIfAborted(signal);
-      requestId = await this.submit(fal, model, url);
+      requestId = await this.submit(fal, model, images);
       throwIfAborted(signal);
     } else {
       writer.write({ state: 'submitted', message: 'Checking on the job at FAL' }, `Resuming FAL request ${requestId}`);
@@ -82,9 +85,12 @@ export class FalSteps {
     return url;
   }
 
-  private async submit(fal: FalClient, model: ModelDefinition, imageUrl: string): Promise<string> {
+  private async submit(fal: FalClient, model: ModelDefinition, images: SetInput[]): Promise<string> {
     const { deps, writer, signal } = this.ctx;
-    const input = model.buildInput({ urls: [imageUrl] }, this.row.preset, optionsOf(this.ctx));
+    const input =
+      images.length > 1
+        ? buildSetInput(model, images, this.row.preset, optionsOf(this.ctx))
+        : model.buildInput({ urls: images.map((image) => image.url) }, this.row.preset, optionsOf(this.ctx));
     // Intent first, with the exact input: if the process dies before the id is stored, start-up sees
     // this and asks the user (or a reconciler matches FAL's history) instead of paying twice.
     writer.write({ submitStartedAt: deps.now(), submitInputJson: JSON.stringify(input), message: 'Sending the job to FAL' });

@@ -14,7 +14,9 @@ import { JobStore, toJob, type JobRow } from '../queue/store';
 import { createThrottle } from '../queue/throttle';
 import { createStatsReader, createStatsRecorder, trackRequestOutcomes } from '../stats';
 import { createActions } from './actions';
-import { createIntake } from './intake';
+import { createIntake, type IntakeDeps } from './intake';
+import { JobInputStore } from './job-inputs';
+import { addInputSet } from './set-intake';
 import { runJob } from './job-run';
 import { createLibraryApi } from './library-api';
 import { createOwnership } from './ownership';
@@ -91,8 +93,10 @@ export function createEngine(deps: EngineDeps): Engine {
     maxPreviewBytes: 20 * 1024 * 1024,
     progressTickMs: timing.progressTickMs,
   };
+  const jobInputs = new JobInputStore(db);
   const runnerDeps: RunnerDeps = {
     store,
+    inputs: jobInputs,
     library,
     dirs: { data: paths.root, library: paths.library, previews: paths.previews },
     now,
@@ -133,8 +137,9 @@ export function createEngine(deps: EngineDeps): Engine {
     onChange: health.changed,
   });
 
-  const intake = createIntake({
+  const intakeDeps: IntakeDeps = {
     store,
+    inputs: jobInputs,
     library,
     dataDir: paths.root,
     inputsDir: paths.inputs,
@@ -146,7 +151,8 @@ export function createEngine(deps: EngineDeps): Engine {
       for (const row of rows) jobChanged(row, true);
       if (rows.length > 0) scheduler.wake();
     },
-  });
+  };
+  const intake = createIntake(intakeDeps);
 
   const actions = createActions({
     store,
@@ -206,6 +212,7 @@ export function createEngine(deps: EngineDeps): Engine {
 
     addImages: intake.addImages,
     addFolder: intake.addFolder,
+    addSet: (members, opts) => addInputSet(intakeDeps, members, opts),
 
     listJobs: () => store.list().map(toJob),
     getJob: (id) => {
@@ -214,6 +221,12 @@ export function createEngine(deps: EngineDeps): Engine {
     },
     jobEvents: (id) => store.events(id).map(({ at, kind, fromState, toState, message }) => ({ at, kind, fromState, toState, message })),
     inputPath: (id) => {
+      // `<job id>_<position>`: one image of a multi-image job; a plain job id: its first image.
+      const set = /^(.+)_(\d{1,2})$/.exec(id);
+      if (set) {
+        const input = jobInputs.get(set[1]!, Number(set[2]));
+        return input ? toAbsolutePath(paths.root, input.path) : null;
+      }
       const row = store.get(id);
       return row ? toAbsolutePath(paths.root, row.inputPath) : null;
     },

@@ -11,9 +11,12 @@ import type { ModelDefinition } from '../models/types';
 import { toStoredPath } from '../paths';
 import { toJob, type JobRow, type JobStore, type NewJob } from '../queue/store';
 import type { AddJobsOptions } from '../services-types';
+import { inputSetProblem } from '../models/input-set';
+import { singleInputOf, type JobInputStore } from './job-inputs';
 
 export interface IntakeDeps {
   store: JobStore;
+  inputs: JobInputStore;
   library: LibraryStore;
   dataDir: string;
   inputsDir: string;
@@ -36,6 +39,9 @@ export function createIntake(deps: IntakeDeps): Intake {
     const endpoint = opts.endpoint ?? DEFAULT_MODEL_ID;
     const model = getModel(endpoint);
     if (!model) throw new AppError('invalid_input', `Unknown model "${endpoint}".`);
+    // One image per job here: a model that needs several (TRELLIS multi-image) takes them as a set.
+    const oneImageProblem = inputSetProblem(model, [null]);
+    if (oneImageProblem) throw new AppError('invalid_input', oneImageProblem);
     const preset: Preset = opts.preset ?? 'standard';
     const validated = validateOptions(model, opts.options ?? {});
     if (!validated.ok) throw new AppError('invalid_input', validated.message);
@@ -82,7 +88,7 @@ export function createIntake(deps: IntakeDeps): Intake {
         message: input.warnings.length > 0 ? input.warnings.join(' ') : 'Waiting to start',
       });
     });
-    const added = deps.store.insertMany(rows);
+    const added = deps.store.insertMany(rows, (job) => deps.inputs.insert(job.id, [singleInputOf(job)]));
     deps.onAdded(added);
     return { added: added.map(toJob), rejected, duplicates };
   }
@@ -122,7 +128,7 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(sort(value ?? {}));
 }
 
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {

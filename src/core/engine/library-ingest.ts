@@ -7,6 +7,7 @@ import { downloadBytes, storeByContentHash, unlinkQuietly } from '../library/fil
 import { validateGlb } from '../library/glb';
 import { imageMimeOf } from '../library/image-header';
 import { paramsKeyOf } from '../library/store';
+import { parseJobInputs } from '../queue/job-inputs-json';
 import type { FalFileRef } from '../models/types';
 import { PROGRESS } from '../fal/progress';
 import { errorMessage } from '../util/errors';
@@ -55,7 +56,9 @@ export async function ingestModel(
           stats: validation.stats,
           previewPath,
           costUsd,
-          sourceName: row.inputName,
+          // A set names every image (and so is found by any of their names); one image, its own name.
+          sourceName: row.inputsJson ? parseJobInputs(row.inputsJson).map((input) => input.name).join(', ') : row.inputName,
+          sourcesJson: row.inputsJson,
           paramsKey: paramsKeyOf(row.inputSha256, row.endpoint, row.preset, row.optionsJson),
         }),
     );

@@ -7,6 +7,7 @@ import type { JobRow, JobStore } from '../queue/store';
 import type { StatsRecorder } from '../stats';
 import { toAbsolutePath } from '../paths';
 import { isRecord } from '../util/errors';
+import type { JobInputStore } from './job-inputs';
 import type { JobWriter } from './job-writer';
 import type { GenerateRelief, Logger } from './types';
 
@@ -36,6 +37,8 @@ export interface QueueSignals {
 
 export interface RunnerDeps {
   store: JobStore;
+  /** The job's images (several for a multi-image job). */
+  inputs: JobInputStore;
   library: LibraryStore;
   dirs: { data: string; library: string; previews: string };
   now: () => number;

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { unlinkSync } from 'node:fs';
 import { toAbsolutePath, toStoredPath } from '../paths';
 import type { LibraryModel, ModelStats, Preset } from '../../shared/domain';
+import { parseJobInputs } from '../queue/job-inputs-json';
 
 export type LibrarySort = 'newest' | 'oldest' | 'name' | 'triangles';
 
@@ -26,6 +27,8 @@ export interface NewModel {
   costUsd: number | null;
   sourceName: string | null;
   paramsKey: string | null;
+  /** A model made from several images: their names and views (JSON, see queue/job-inputs-json). */
+  sourcesJson?: string | null;
 }
 
 export interface LibraryListQuery {
@@ -64,11 +67,12 @@ export class LibraryStore {
   insert(model: NewModel): void {
     this.stmt(
       `INSERT INTO models (id, name, created_at, endpoint, preset, job_id, sha256, file_path, stats_json, tags_json,
-         preview_path, cost_usd, source_name, params_key)
+         preview_path, cost_usd, source_name, params_key, sources_json)
        VALUES (@id, @name, @createdAt, @endpoint, @preset, @jobId, @sha256, @filePath, @stats, @tags, @previewPath,
-         @costUsd, @sourceName, @paramsKey)`,
+         @costUsd, @sourceName, @paramsKey, @sourcesJson)`,
     ).run({
       ...model,
+      sourcesJson: model.sourcesJson ?? null,
       filePath: this.toStored(model.filePath),
       previewPath: model.previewPath ? this.toStored(model.previewPath) : null,
       stats: JSON.stringify(model.stats),
@@ -186,6 +190,7 @@ function toModel(raw: Raw): LibraryModel {
     hasPreview: raw.preview_path !== null && raw.preview_path !== undefined,
     costUsd: raw.cost_usd === null || raw.cost_usd === undefined ? null : Number(raw.cost_usd),
     sourceName: raw.source_name === null || raw.source_name === undefined ? null : String(raw.source_name),
+    ...(typeof raw.sources_json === 'string' ? { sources: parseJobInputs(raw.sources_json) } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 // A job's row: its fields, what workers may write, and the conversions from SQL rows and to the
 // public Job. Shared by the store and the engine.
 import type { Job, JobState, Preset } from '../../shared/domain';
+import { parseJobInputs } from './job-inputs-json';
 
 export interface JobRow {
   id: string;
@@ -40,6 +41,8 @@ export interface JobRow {
   finishedAt: number | null;
   estimatedCostUsd: number | null;
   modelId: string | null;
+  /** A multi-image job's images as the job shows them ([{position, role, name}] JSON); null for one image. */
+  inputsJson: string | null;
 }
 
 export type NewJob = Pick<
@@ -56,7 +59,7 @@ export type NewJob = Pick<
   | 'maxAttempts'
   | 'createdAt'
   | 'estimatedCostUsd'
-> & { message?: string | null; outputDir?: string | null };
+> & { message?: string | null; outputDir?: string | null; inputsJson?: string | null };
 
 /** Columns a worker may write (camelCase -> column). */
 export const WRITABLE = {
@@ -141,6 +144,7 @@ export function toRow(raw: Raw): JobRow {
     finishedAt: num(raw.finished_at),
     estimatedCostUsd: num(raw.estimated_cost_usd),
     modelId: str(raw.model_id),
+    inputsJson: str(raw.inputs_json),
   };
 }
 
@@ -165,5 +169,6 @@ export function toJob(row: JobRow): Job {
     modelId: row.modelId,
     estimatedCostUsd: row.estimatedCostUsd,
     falRequestId: row.falRequestId,
+    ...(row.inputsJson ? { inputs: parseJobInputs(row.inputsJson) } : {}),
   };
 }

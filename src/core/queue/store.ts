@@ -105,17 +105,19 @@ export class JobStore {
   // ---- inserts ---------------------------------------------------------------------------------
 
   /** Inserts queued jobs in one transaction (all or none). */
-  insertMany(jobs: readonly NewJob[]): JobRow[] {
+  insertMany(jobs: readonly NewJob[], alsoFor?: (job: NewJob) => void): JobRow[] {
     const insert = this.stmt(
       `INSERT INTO jobs (id, state, endpoint, provider, preset, options_json, input_name, input_path, input_sha256,
-         input_mime, max_attempts, created_at, estimated_cost_usd, message, output_dir)
+         input_mime, max_attempts, created_at, estimated_cost_usd, message, output_dir, inputs_json)
        VALUES (@id, 'queued', @endpoint, @provider, @preset, @optionsJson, @inputName, @inputPath, @inputSha256,
-         @inputMime, @maxAttempts, @createdAt, @estimatedCostUsd, @message, @outputDir)`,
+         @inputMime, @maxAttempts, @createdAt, @estimatedCostUsd, @message, @outputDir, @inputsJson)`,
     );
     return this.durably(() =>
       writeTx(this.db, () =>
         jobs.map((job) => {
-          insert.run({ ...job, message: job.message ?? null, outputDir: job.outputDir ?? null });
+          insert.run({ ...job, message: job.message ?? null, outputDir: job.outputDir ?? null, inputsJson: job.inputsJson ?? null });
+          // What belongs to the job (its images) is written in the same transaction.
+          alsoFor?.(job);
           this.appendEvent(job.id, 'transition', null, 'queued', null, job.createdAt);
           return this.get(job.id)!;
         }),

@@ -1,0 +1,78 @@
+// Adding a multi-image job: check the set against the model (views, counts), prepare every image
+// with the same checks as one-image jobs, skip the set when a model was already made from the same
+// images in the same views with the same settings (unless forced), and insert one job with all its
+// images in one transaction. A set with any unusable image adds nothing: each refusal is listed.
+import { randomUUID } from 'node:crypto';
+import type { AddJobsResult, InputSetMember } from '../../shared/contract';
+import type { Preset } from '../../shared/domain';
+import { setDisplayName } from '../../shared/input-roles';
+import { AppError } from '../../shared/result';
+import type { PrepareResult } from '../images';
+import { paramsKeyOf } from '../library/store';
+import { DEFAULT_MODEL_ID, getModel, validateOptions } from '../models/catalog';
+import { inputSetProblem } from '../models/input-set';
+import { toStoredPath } from '../paths';
+import { jobInputsJson } from '../queue/job-inputs-json';
+import { toJob, type NewJob } from '../queue/store';
+import type { AddJobsOptions } from '../services-types';
+import { canonicalJson, mapLimit, type IntakeDeps } from './intake';
+import { inputSetKey, type JobInput } from './job-inputs';
+
+const labelOf = (member: InputSetMember) => (member.item.kind === 'path' ? member.item.path : member.item.name);
+
+export async function addInputSet(deps: IntakeDeps, members: InputSetMember[], opts: AddJobsOptions): Promise<AddJobsResult> {
+  const endpoint = opts.endpoint ?? DEFAULT_MODEL_ID;
+  const model = getModel(endpoint);
+  if (!model) throw new AppError('invalid_input', `Unknown model "${endpoint}".`);
+  const roles = members.map((member) => member.role ?? null);
+  const problem = inputSetProblem(model, roles);
+  if (problem) throw new AppError('invalid_input', problem);
+  const preset: Preset = opts.preset ?? 'standard';
+  const validated = validateOptions(model, opts.options ?? {});
+  if (!validated.ok) throw new AppError('invalid_input', validated.message);
+  const optionsJson = canonicalJson(validated.options);
+  const { DEFAULT_INPUT_LIMITS, prepareInput, prepareInputBytes } = await import('../images');
+  const limits = deps.inputLimits ?? DEFAULT_INPUT_LIMITS;
+
+  const prepared = await mapLimit(members, 3, ({ item }): Promise<PrepareResult> =>
+    item.kind === 'path' ? prepareInput(item.path, deps.inputsDir, limits) : prepareInputBytes(item.bytes, item.name, deps.inputsDir, limits),
+  );
+  const rejected = prepared.flatMap((result, i) => (result.ok ? [] : [{ input: labelOf(members[i]!), reason: result.reason }]));
+  if (rejected.length > 0) return { added: [], rejected, duplicates: [] };
+
+  const inputs: Omit<JobInput, 'url'>[] = prepared.map((result, i) => {
+    if (!result.ok) throw new Error('unreachable: rejected inputs returned above');
+    const { input } = result;
+    return { position: i, role: roles[i]!, name: input.originalName, path: toStoredPath(deps.dataDir, input.path), sha256: input.sha256, mime: input.mime };
+  });
+  const name = setDisplayName(inputs.map((input) => input.name));
+  const setKey = inputSetKey(inputs, model.views?.[0] ?? null);
+  if (!opts.force) {
+    const existing = deps.library.findByParams(paramsKeyOf(setKey, endpoint, preset, optionsJson));
+    if (existing) return { added: [], rejected: [], duplicates: [{ input: name, modelId: existing.id }] };
+  }
+
+  // The warnings name their image already ("x.jpg is only 64 x 64 px...").
+  const warnings = prepared.flatMap((result) => (result.ok ? result.input.warnings : []));
+  const first = inputs[0]!;
+  const job: NewJob = {
+    id: randomUUID(),
+    endpoint,
+    provider: model.provider,
+    preset,
+    optionsJson,
+    // The set's name; its images are listed in inputs_json and job_inputs.
+    inputName: name,
+    inputPath: first.path,
+    inputSha256: setKey,
+    inputMime: first.mime,
+    maxAttempts: deps.maxAttempts,
+    createdAt: deps.now(),
+    estimatedCostUsd: model.estimateCostUsd(preset, validated.options),
+    message: warnings.length > 0 ? warnings.join(' ') : 'Waiting to start',
+    inputsJson: inputs.length > 1 ? jobInputsJson(inputs) : null,
+  };
+  const added = deps.store.insertMany([job], (row) => deps.inputs.insert(row.id, inputs));
+  deps.onAdded(added);
+  return { added: added.map(toJob), rejected: [], duplicates: [] };
+}
