@@ -17,13 +17,15 @@ const baseName = (input: string) => input.split(/[\\/]/).pop() || input;
 export function IntakeNotice({ result, busy, onDismiss, onMakeAgain, onOpenModel }: IntakeNoticeProps) {
   const { added, rejected, duplicates, skipped } = result;
   const shown = added.slice(0, 12);
+  // A job made from several images counts each of them.
+  const imageCount = added.reduce((n, job) => n + Math.max(1, job.inputs?.length ?? 1), 0);
   return (
     <section className="card intake" aria-label="Last added" data-testid="intake-notice">
       <div className="intake-head">
         <div className="intake-summary">
           {added.length > 0 && (
             <span className="chip chip-success">
-              <Icon name="check" size={14} /> {plural(added.length, 'image')} added
+              <Icon name="check" size={14} /> {plural(imageCount, 'image')} added
             </span>
           )}
           {rejected.length > 0 && (

@@ -12,6 +12,7 @@ import { fileUrl } from '../../lib/files';
 import { formatBytes, formatDateTime, formatUsd } from '../../lib/format';
 import { PRESET_LABEL } from '../../lib/presets';
 import { startModelDrag } from './drag-out';
+import { SourceSet } from './SourceSet';
 import { ViewerSlot } from './ViewerSlot';
 
 type ExportFormat = z.infer<typeof ExportFormatSchema>;
@@ -140,7 +141,14 @@ export function ModelDetails({ model, onClose, onRename, onDelete }: ModelDetail
         <dd>{formatBytes(stats.fileSize)}</dd>
         <dt>Cost</dt>
         <dd>{model.costUsd === null ? '—' : formatUsd(model.costUsd)}</dd>
-        {model.sourceName && (
+        {model.sources && model.sources.length > 1 ? (
+          <>
+            <dt>Sources</dt>
+            <dd>
+              <SourceSet sources={model.sources} jobId={model.jobId} />
+            </dd>
+          </>
+        ) : model.sourceName && (
           <>
             <dt>Source</dt>
             <dd className="details-source" title={model.sourceName}>
