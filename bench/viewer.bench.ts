@@ -1,6 +1,8 @@
 // `npm run bench:viewer`: figures for the 3D viewer, printed.
-//  1. Time to first frame for a generated 100k-triangle GLB with a 1024 px texture, in our viewer and
-//     in @google/model-viewer, same file, same Chromium run (launched as playwright.config.ts does).
+//  1. Time from navigation to the first finished frame showing a generated 100k-triangle GLB with a
+//     1024 px texture, and to the first finished environment-lit frame, in our viewer, in
+//     @google/model-viewer and in a minimal three.js page: same file, same Chromium run (launched as
+//     playwright.config.ts does), same probe (bench/viewer/frame-probe.js).
 //  2. GPU resources (renderer.info) after opening 50 models in turn, against the baseline.
 //  3. The renderer's initial JavaScript, gzipped (entry chunks of out/renderer/index.html), and the
 //     lazy chunks (where the viewer and three.js live).
@@ -19,12 +21,13 @@ import { startHarnessServer, type HarnessServer } from './viewer/server';
 
 const RUNS = Number(process.env.VIEWER_BENCH_RUNS ?? 5);
 const SWITCH_MODELS = 50;
+/** VIEWER_BENCH_SECTIONS=1 runs only the first-frame figures (e.g. while working on them). */
+const SECTIONS = new Set((process.env.VIEWER_BENCH_SECTIONS ?? '1,2,3').split(',').map((s) => s.trim()));
 const VIEWPORT = { width: 1280, height: 800 };
 
 interface PageGlobals {
   __harness?: ViewerHarness;
   __viewerDebug?: ViewerDebug;
-  __mv?: { open(url: string): number; loads(): number[]; errors(): string[]; coverage(): { covered: number; total: number } };
 }
 
 const median = (values: number[]): number => {
@@ -37,60 +40,56 @@ const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`;
 
 // ---- 1. time to first frame ------------------------------------------------------------------------
 
-interface FirstFrame {
-  firstFrame: number;
-  /** Ours only: when image-based lighting replaced the stand-in lights. */
-  lit?: number;
-  coverage: number;
+type PageName = 'ours' | 'model-viewer' | 'three.js';
+
+interface ProbedFrame {
+  at: number;
+  share: number;
+  lit: boolean;
 }
 
-async function ourFirstFrame(browser: Browser, server: HarnessServer, url: string): Promise<FirstFrame> {
+interface FirstFrames {
+  /** First finished frame showing the model (opaque pixels >= NON_BLANK), ms from navigation start. */
+  textured: ProbedFrame;
+  /** First finished frame showing the model under environment (image-based) lighting. */
+  lit: ProbedFrame;
+}
+
+/** Share of a frame's pixels that must be opaque (the model) for it to count as showing the model. */
+const NON_BLANK = 0.02;
+const FRAME_PROBE = 'bench/viewer/frame-probe.js';
+
+function pageUrl(server: HarnessServer, page: PageName, model: string): string {
+  const base = page === 'ours' ? server.harnessUrl : page === 'model-viewer' ? server.modelViewerUrl : server.threePageUrl;
+  return `${base}?model=${encodeURIComponent(model)}`;
+}
+
+/** Loads one page in a fresh context (cold cache) with the frame probe, and reads its frames. */
+async function firstFrames(browser: Browser, server: HarnessServer, name: PageName, model: string): Promise<FirstFrames> {
   const context = await browser.newContext({ viewport: VIEWPORT });
+  await context.addInitScript({ path: FRAME_PROBE });
   const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
   try {
-    await page.goto(server.harnessUrl);
-    await page.waitForFunction(() => ((globalThis as unknown as PageGlobals).__viewerDebug?.frames() ?? 0) > 0);
-    const t0 = await page.evaluate((u) => (globalThis as unknown as PageGlobals).__harness!.open(u), url);
-    const shown = await page.waitForFunction(
-      (u) => (globalThis as unknown as PageGlobals).__viewerDebug!.loads().find((l) => l.url === u && l.firstFrameAt !== null)?.firstFrameAt ?? false,
-      url,
-      { timeout: 120_000 },
-    );
-    const firstFrameAt = (await shown.jsonValue()) as number;
-    const lit = await page.waitForFunction(() => (globalThis as unknown as PageGlobals).__viewerDebug!.environmentReadyAt() ?? false, null, { timeout: 120_000 });
-    const litAt = (await lit.jsonValue()) as number;
-    const coverage = await page.evaluate(() => (globalThis as unknown as PageGlobals).__viewerDebug!.coverage({ includeGrid: false }));
-    return { firstFrame: firstFrameAt - t0, lit: litAt - t0, coverage: coverage.covered / coverage.total };
+    await page.goto(pageUrl(server, name, model));
+    await page
+      .waitForFunction(() => (globalThis as unknown as ProbeGlobals).__frameProbe?.done() ?? false, null, { timeout: 120_000 })
+      .catch((error: unknown) => {
+        throw new Error(`${name}: no lit, non-blank frame (${errors.join('; ') || String(error)})`);
+      });
+    const frames = await page.evaluate(() => (globalThis as unknown as ProbeGlobals).__frameProbe!.frames());
+    const textured = frames.find((f) => f.share >= NON_BLANK);
+    const lit = frames.find((f) => f.lit && f.share >= NON_BLANK);
+    if (!textured || !lit) throw new Error(`${name}: probe finished without a non-blank frame`);
+    return { textured, lit };
   } finally {
     await context.close();
   }
 }
 
-async function modelViewerFirstFrame(browser: Browser, server: HarnessServer, url: string): Promise<FirstFrame> {
-  const context = await browser.newContext({ viewport: VIEWPORT });
-  const page = await context.newPage();
-  try {
-    await page.goto(server.modelViewerUrl);
-    await page.waitForFunction(() => {
-      const g = globalThis as unknown as PageGlobals & { customElements: { get(name: string): unknown } };
-      return g.__mv !== undefined && g.customElements.get('model-viewer') !== undefined;
-    });
-    const t0 = await page.evaluate((u) => (globalThis as unknown as PageGlobals).__mv!.open(u), url);
-    const loaded = await page.waitForFunction(
-      () => {
-        const mv = (globalThis as unknown as PageGlobals).__mv!;
-        if (mv.errors().length > 0) throw new Error(`model-viewer failed: ${mv.errors().join(', ')}`);
-        return mv.loads()[0] ?? false;
-      },
-      null,
-      { timeout: 120_000 },
-    );
-    const loadAt = (await loaded.jsonValue()) as number;
-    const coverage = await page.evaluate(() => (globalThis as unknown as PageGlobals).__mv!.coverage());
-    return { firstFrame: loadAt - t0, coverage: coverage.covered / Math.max(1, coverage.total) };
-  } finally {
-    await context.close();
-  }
+interface ProbeGlobals {
+  __frameProbe?: { frames(): ProbedFrame[]; done(): boolean };
 }
 
 // ---- 2. GPU resources over 50 models -------------------------------------------------------------------
@@ -177,6 +176,58 @@ function rendererSizes() {
   return { initialJs, initialCss, lazyJs, gz, raw, cdn, decoders };
 }
 
+// ---- printing ----------------------------------------------------------------------------------------
+
+async function printFirstFrames(browser: Browser, server: HarnessServer, url: string, glb: Uint8Array): Promise<void> {
+  // 1. First frames, rotating the order so load changes hit all pages alike.
+  console.log(`\n1. First frames: ${(glb.byteLength / 1024 / 1024).toFixed(2)} MB GLB, ~100k triangles, 1024x1024 PNG texture, ${RUNS} runs per page`);
+  const pages: PageName[] = ['ours', 'model-viewer', 'three.js'];
+  const results: Record<PageName, FirstFrames[]> = { ours: [], 'model-viewer': [], 'three.js': [] };
+  for (let run = 0; run < RUNS; run++) {
+    const order = pages.map((_, i) => pages[(i + run) % pages.length]!);
+    for (const name of order) results[name].push(await firstFrames(browser, server, name, url));
+    const line = pages.map((name) => `${name} ${ms(results[name][run]!.textured.at)} / ${ms(results[name][run]!.lit.at)}`).join(', ');
+    console.log(`   run ${run + 1} (textured / environment-lit): ${line}   [load ${loadavg()[0]!.toFixed(1)}]`);
+  }
+  console.log('   Method: each run loads each page in a fresh browser context (cold cache) with the model\'s URL in');
+  console.log('   its address, so it starts at navigation. The same injected probe (bench/viewer/frame-probe.js)');
+  console.log('   times all three pages: after each batch of draws to the canvas it reads 1 pixel back (which waits');
+  console.log('   until the GPU has finished the frame), stamps performance.now() (ms since navigation start), then');
+  console.log(`   reads that same frame back and counts opaque pixels; a frame "shows the model" at >= ${NON_BLANK * 100}%.`);
+  console.log('   - first textured frame: the first finished frame showing the model (ours: stand-in lights if the');
+  console.log('     environment is not ready yet);');
+  console.log('   - environment-lit frame: the first finished frame showing the model while environment (image-based)');
+  console.log("     lighting is in use (ours: the viewer's debug hook; model-viewer: its scene's environment; three.js:");
+  console.log('     built before the model loads).');
+  console.log('   Pages: ours = the viewer harness (the app\'s viewer chunk, lazily loaded, under the app\'s CSP);');
+  console.log('   model-viewer 4.4.0 (its own bundled three); three.js = bench/viewer/three-page.ts (RoomEnvironment');
+  console.log('   PMREM built first, then GLTFLoader, one render).');
+  const med = (name: PageName, key: keyof FirstFrames) => median(results[name].map((r) => r[key].at));
+  const least = (name: PageName, key: keyof FirstFrames) => Math.min(...results[name].map((r) => r[key].share));
+  for (const name of pages) {
+    console.log(
+      `   ${name.padEnd(12)} median first textured frame ${ms(med(name, 'textured'))}, environment-lit frame ${ms(med(name, 'lit'))}` +
+        `  (non-blank check: >= ${(least(name, 'textured') * 100).toFixed(0)}% / ${(least(name, 'lit') * 100).toFixed(0)}% opaque)`,
+    );
+  }
+  const ratio = (key: keyof FirstFrames, other: PageName) => (med('ours', key) / med(other, key)).toFixed(2);
+  console.log(`   RATIO first textured frame,   ours / model-viewer: ${ratio('textured', 'model-viewer')}   ours / three.js: ${ratio('textured', 'three.js')}`);
+  console.log(`   RATIO environment-lit frame,  ours / model-viewer: ${ratio('lit', 'model-viewer')}   ours / three.js: ${ratio('lit', 'three.js')}`);
+  console.log('   (Software GL: environment maps are CPU-rendered here, so on a GPU all times are much shorter.)');
+}
+
+async function printGpuResources(browser: Browser, server: HarnessServer): Promise<void> {
+  console.log(`\n2. GPU resources (renderer.info) over ${SWITCH_MODELS} models opened in turn (5k triangles, 256 px texture each)`);
+  const gpu = await gpuResourcesOverSwitches(browser, server);
+  const fmt = (m: GpuMemory) => `geometries ${m.geometries}, textures ${m.textures}, programs ${m.programs}`;
+  console.log(`   baseline (viewer open, no model): ${fmt(gpu.baseline)}`);
+  console.log(`   highest while a model was shown:   ${fmt(gpu.peak)}`);
+  console.log(`   after the 50th model was closed:  ${fmt(gpu.after)}`);
+  const back = gpu.after.geometries === gpu.baseline.geometries && gpu.after.textures === gpu.baseline.textures && gpu.after.programs === gpu.baseline.programs;
+  console.log(`   BACK TO BASELINE: ${back ? 'yes' : 'NO'}`);
+  console.log(`   JS heap after GC: ${(gpu.heapBefore / 1048576).toFixed(1)} MB before, ${(gpu.heapAfter / 1048576).toFixed(1)} MB after (${SWITCH_MODELS} models in ${(gpu.elapsed / 1000).toFixed(1)} s)`);
+}
+
 // ---- main ---------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
@@ -187,50 +238,15 @@ async function main(): Promise<void> {
   let server: HarnessServer | null = null;
   let browser: Browser | null = null;
   try {
-    await buildViewerHarness({ outDir: join(work, 'harness'), mode: 'test' });
+    await buildViewerHarness({ outDir: join(work, 'harness'), mode: 'test', threePage: true });
     server = await startHarnessServer(join(work, 'harness'));
     const glb = await makeTestGlb({ triangles: 100_000, textureSize: 1024, seed: 42 });
     const url = server.addModel('bench-100k.glb', glb);
     browser = await launchChromium();
     console.log(`Chromium ${browser.version()}, viewport ${VIEWPORT.width}x${VIEWPORT.height}`);
 
-    // 1. First frame, alternating viewers so load changes hit both alike.
-    console.log(`\n1. Time to first frame: ${(glb.byteLength / 1024 / 1024).toFixed(2)} MB GLB, ~100k triangles, 1024x1024 PNG texture, ${RUNS} runs each`);
-    const ours: FirstFrame[] = [];
-    const theirs: FirstFrame[] = [];
-    for (let run = 0; run < RUNS; run++) {
-      ours.push(await ourFirstFrame(browser, server, url));
-      theirs.push(await modelViewerFirstFrame(browser, server, url));
-      console.log(
-        `   run ${run + 1}: ours ${ms(ours[run]!.firstFrame)} (environment-lit ${ms(ours[run]!.lit!)}), model-viewer ${ms(theirs[run]!.firstFrame)}`,
-      );
-    }
-    const oursMedian = median(ours.map((r) => r.firstFrame));
-    const litMedian = median(ours.map((r) => r.lit!));
-    const theirsMedian = median(theirs.map((r) => r.firstFrame));
-    console.log('   Method: each run opens a fresh browser context (cold cache), waits until the viewer is ready');
-    console.log('   (ours: lazy chunk loaded and first empty frame drawn; model-viewer: custom element defined), then');
-    console.log('   sets the source and reads in-page performance.now() stamps:');
-    console.log('   - ours: the animation frame after the first render containing the model (simple lights; the');
-    console.log('     room environment follows, shown separately as "environment-lit");');
-    console.log("   - model-viewer 4.4.0: its 'load' event, which it fires two animation frames after the model and its");
-    console.log('     environment are ready, i.e. one frame after the first render containing the model.');
-    console.log(`   Non-blank check after each run: ours ${pct(ours)} of pixels covered, model-viewer ${pct(theirs)}.`);
-    console.log(`   Median first frame: ours ${ms(oursMedian)}, model-viewer ${ms(theirsMedian)}`);
-    console.log(`   RATIO ours / model-viewer: ${(oursMedian / theirsMedian).toFixed(2)}  (environment-lit: ${(litMedian / theirsMedian).toFixed(2)})`);
-    console.log('   (Software GL: the environment maps model-viewer waits for are CPU-rendered here, so on a GPU both');
-    console.log('    times are much shorter and the gap narrows.)');
-
-    // 2. GPU resources.
-    console.log(`\n2. GPU resources (renderer.info) over ${SWITCH_MODELS} models opened in turn (5k triangles, 256 px texture each)`);
-    const gpu = await gpuResourcesOverSwitches(browser, server);
-    const fmt = (m: GpuMemory) => `geometries ${m.geometries}, textures ${m.textures}, programs ${m.programs}`;
-    console.log(`   baseline (viewer open, no model): ${fmt(gpu.baseline)}`);
-    console.log(`   highest while a model was shown:   ${fmt(gpu.peak)}`);
-    console.log(`   after the 50th model was closed:  ${fmt(gpu.after)}`);
-    const back = gpu.after.geometries === gpu.baseline.geometries && gpu.after.textures === gpu.baseline.textures && gpu.after.programs === gpu.baseline.programs;
-    console.log(`   BACK TO BASELINE: ${back ? 'yes' : 'NO'}`);
-    console.log(`   JS heap after GC: ${(gpu.heapBefore / 1048576).toFixed(1)} MB before, ${(gpu.heapAfter / 1048576).toFixed(1)} MB after (${SWITCH_MODELS} models in ${(gpu.elapsed / 1000).toFixed(1)} s)`);
+    if (SECTIONS.has('1')) await printFirstFrames(browser, server, url, glb);
+    if (SECTIONS.has('2')) await printGpuResources(browser, server);
   } finally {
     await browser?.close();
     await server?.close();
@@ -238,6 +254,7 @@ async function main(): Promise<void> {
   }
 
   // 3. Bundle sizes.
+  if (!SECTIONS.has('3')) return;
   console.log('\n3. Renderer bundle (npx electron-vite build; gzip level 9)');
   const sizes = rendererSizes();
   const initialGz = sizes.initialJs.reduce((sum, f) => sum + sizes.gz(f), 0);
@@ -253,12 +270,6 @@ async function main(): Promise<void> {
   console.log('   (draco_decoder-*.js, the asm.js fallback, and the general-purpose Draco build are emitted because');
   console.log("    three's DRACOLoader references them; the viewer loads only the glTF Draco build's wrapper and wasm.)");
   console.log(`   CDN references in built JS: ${sizes.cdn.length ? sizes.cdn.join(', ') : 'none'}`);
-}
-
-/** Smallest share of covered pixels over the runs; a blank canvas would make the timing meaningless. */
-function pct(results: FirstFrame[]): string {
-  const least = Math.min(...results.map((r) => r.coverage));
-  return `${(least * 100).toFixed(0)}%+${least < 0.01 ? ' (BLANK CANVAS: timing not valid)' : ''}`;
 }
 
 await main();

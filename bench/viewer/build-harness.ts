@@ -33,9 +33,12 @@ export interface HarnessBuildOptions {
   mode: 'development' | 'test';
   /** Adds 'unsafe-eval' to script-src (what the Basis/KTX2 transcoder needs); tests only. */
   allowEval?: boolean;
+  /** Also builds three-page.html, the minimal three.js page the benchmark compares with. */
+  threePage?: boolean;
 }
 
-export async function buildViewerHarness({ outDir, mode, allowEval = false }: HarnessBuildOptions): Promise<void> {
+export async function buildViewerHarness({ outDir, mode, allowEval = false, threePage = false }: HarnessBuildOptions): Promise<void> {
+  const input = [resolve('bench/viewer/harness.html'), ...(threePage ? [resolve('bench/viewer/three-page.html')] : [])];
   await build({
     configFile: false,
     root: resolve('bench/viewer'),
@@ -49,7 +52,7 @@ export async function buildViewerHarness({ outDir, mode, allowEval = false }: Ha
       emptyOutDir: true,
       minify: mode !== 'development',
       chunkSizeWarningLimit: 2048, // three.js is one lazy chunk on purpose
-      rollupOptions: { input: resolve('bench/viewer/harness.html') },
+      rollupOptions: { input },
     },
   });
 }

@@ -29,6 +29,8 @@ export interface HarnessServer {
   harnessUrl: string;
   /** URL of the <model-viewer> comparison page. */
   modelViewerUrl: string;
+  /** URL of the minimal three.js page (present when the harness was built with `threePage`). */
+  threePageUrl: string;
   /** Serves `bytes` at /models/<name> (after `delayMs`, to hold a load in flight) and returns its URL. */
   addModel(name: string, bytes: Uint8Array, options?: { delayMs?: number }): string;
   /** Paths requested so far (tests check that nothing unexpected was fetched). */
@@ -72,6 +74,7 @@ export async function startHarnessServer(harnessDir: string): Promise<HarnessSer
     origin,
     harnessUrl: `${origin}/harness.html`,
     modelViewerUrl: `${origin}/model-viewer.html`,
+    threePageUrl: `${origin}/three-page.html`,
     addModel: (name, bytes, options) => {
       models.set(name, { bytes, delayMs: options?.delayMs ?? 0 });
       return `${origin}/models/${encodeURIComponent(name)}`;

@@ -10,14 +10,21 @@ const ModelViewer = lazy(() => import('../ModelViewer'));
 declare global {
   interface Window {
     __harness?: ViewerHarness;
+    /** What the frame just drawn showed, for the benchmark's frame probe (bench/viewer/frame-probe.js). */
+    __benchTag?: () => { lit: boolean };
   }
 }
+
+window.__benchTag = () => ({ lit: (window.__viewerDebug?.environmentReadyAt() ?? null) !== null });
+
+/** `harness.html?model=<url>` opens that model from the start (the benchmark times from navigation). */
+const initialUrl = new URLSearchParams(location.search).get('model');
 
 const stats: ModelStats[] = [];
 const errors: string[] = [];
 
 function Harness() {
-  const [model, setModel] = useState<{ url: string | null; name?: string }>({ url: null });
+  const [model, setModel] = useState<{ url: string | null; name?: string }>({ url: initialUrl });
   const [mounted, setMounted] = useState(true);
   useEffect(() => {
     window.__harness = {
