@@ -157,6 +157,23 @@ test('switching and closing models gives every GPU resource back', async ({ page
   await expect(page.locator('canvas')).toHaveCount(0);
 });
 
+test('image-based lighting is a small environment built after the first frame, then drawn', async ({ page }) => {
+  await openHarness(page);
+  await open(page, models.sphereA.url);
+  await waitShown(page, models.sphereA.url);
+  const environment = await page.waitForFunction(() => (globalThis as unknown as PageGlobals).__viewerDebug!.environment() ?? false);
+  // three's floor is 256 px faces; 64 px is a fraction of the prefiltering work on software GL.
+  expect(await environment.jsonValue()).toMatchObject({ faceSize: 64 });
+  const { firstFrameAt, readyAt } = await page.evaluate(() => {
+    const debug = (globalThis as unknown as PageGlobals).__viewerDebug!;
+    return { firstFrameAt: debug.loads().at(-1)!.firstFrameAt!, readyAt: debug.environmentReadyAt()! };
+  });
+  expect(readyAt).toBeGreaterThan(firstFrameAt); // the model was shown first, under the stand-in lights
+  const coverage = await page.evaluate(() => (globalThis as unknown as PageGlobals).__viewerDebug!.coverage());
+  expect(coverage.covered / coverage.total).toBeGreaterThan(0.05);
+  await page.screenshot({ path: test.info().outputPath('environment-lit.png') });
+});
+
 test('a newer model cancels a load still in flight', async ({ page }) => {
   await openHarness(page);
   await open(page, models.slow.url); // its response is held back for 1.5 s

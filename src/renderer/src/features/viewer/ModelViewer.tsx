@@ -49,7 +49,7 @@ export function ModelViewer({ url, name, onStats, onError }: ModelViewerProps) {
   const groups: ToolbarAction[][] = [
     [
       { id: 'reset', label: 'Reset view', shortcut: 'R', icon: 'reset', disabled: !hasModel, onClick: () => engine.resetView() },
-      { id: 'wireframe', label: 'Wireframe', shortcut: 'W', icon: 'wireframe', pressed: settings.wireframe, onClick: () => engine.toggle('wireframe') },
+      { id: 'wireframe', label: 'Wireframe', shortcut: 'W', icon: 'wireframe', pressed: settings.viewMode === 'wireframe', onClick: () => engine.toggleWireframe() },
       { id: 'auto-rotate', label: 'Auto-rotate', shortcut: 'A', icon: 'autoRotate', pressed: settings.autoRotate, onClick: () => engine.toggle('autoRotate') },
       { id: 'grid', label: 'Ground grid', shortcut: 'G', icon: 'grid', pressed: settings.grid, onClick: () => engine.toggle('grid') },
       {

@@ -31,6 +31,8 @@ export interface ViewerDebug {
   frames(): number;
   /** When image-based lighting replaced the stand-in lights, or null. */
   environmentReadyAt(): number | null;
+  /** The lighting environment once built: how long that took (main thread) and its cube face size. */
+  environment(): { buildMs: number; faceSize: number } | null;
   loads(): LoadTiming[];
   /** Renders now (grid hidden unless asked) and counts covered pixels. */
   coverage(options?: { includeGrid?: boolean }): PixelCoverage;

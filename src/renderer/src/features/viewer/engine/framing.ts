@@ -62,3 +62,32 @@ export function frameBounds(camera: PerspectiveCamera, controls: OrbitControls, 
   controls.update();
   controls.saveState();
 }
+
+/**
+ * A camera pose relative to the model's bounds, so two models of different sizes can be seen from
+ * the same angle and zoom (the compare view's linked cameras). Plain numbers: it crosses viewers.
+ */
+export interface RelativeView {
+  /** Unit vector from the orbit target to the camera. */
+  direction: [number, number, number];
+  /** Camera distance as a multiple of the framing distance. */
+  zoom: number;
+  /** Orbit target minus the bounds' centre, in bounding radii. */
+  offset: [number, number, number];
+}
+
+export function relativeView(camera: PerspectiveCamera, controls: OrbitControls, bounds: Bounds): RelativeView {
+  const toCamera = camera.position.clone().sub(controls.target);
+  const distance = toCamera.length() || 1;
+  toCamera.divideScalar(distance);
+  const offset = controls.target.clone().sub(bounds.center).divideScalar(bounds.radius);
+  return { direction: toCamera.toArray(), zoom: distance / fitDistance(camera, bounds.radius), offset: offset.toArray() };
+}
+
+export function applyRelativeView(camera: PerspectiveCamera, controls: OrbitControls, bounds: Bounds, view: RelativeView): void {
+  const target = bounds.center.clone().addScaledVector(new Vector3(...view.offset), bounds.radius);
+  const direction = new Vector3(...view.direction).normalize();
+  controls.target.copy(target);
+  camera.position.copy(target).addScaledVector(direction, view.zoom * fitDistance(camera, bounds.radius));
+  camera.lookAt(target);
+}

@@ -12,6 +12,17 @@ import {
 } from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import { GroundGrid } from './ground-grid';
+import type { LightingPreset } from './view-settings';
+
+/**
+ * The three lighting presets: how strong the room environment is, and the key light that follows
+ * the camera (also used, with the sky/ground fill, while the environment is being built).
+ */
+const PRESETS: Record<LightingPreset, { environment: number; rotationY: number; key: number; keyAt: [number, number, number]; fill: number; standInKey: number }> = {
+  studio: { environment: 1, rotationY: 0, key: 0.5, keyAt: [0.6, 1, 0.8], fill: 4, standInKey: 2.2 },
+  soft: { environment: 1.35, rotationY: 0, key: 0, keyAt: [0.6, 1, 0.8], fill: 5, standInKey: 0.6 },
+  contrast: { environment: 0.3, rotationY: Math.PI / 2, key: 3.2, keyAt: [1, 0.55, 0.1], fill: 1.2, standInKey: 3.4 },
+};
 
 export class Stage {
   readonly renderer: WebGLRenderer;
@@ -24,7 +35,9 @@ export class Stage {
   private readonly simpleLights = new Group();
   /** Follows the camera; stays on (dimmer) under the environment to give shapes some modelling. */
   private readonly keyLight = new DirectionalLight(0xffffff, 2.2);
+  private readonly hemisphere = new HemisphereLight(0xf4f6ff, 0x6a625a, 4);
   private environment: WebGLRenderTarget | null = null;
+  private lighting: LightingPreset = 'studio';
 
   constructor(readonly canvasHost: HTMLElement) {
     this.renderer = new WebGLRenderer({ antialias: true, alpha: true, powerPreference: 'high-performance' });
@@ -46,10 +59,9 @@ export class Stage {
     this.controls.listenToKeyEvents(canvasHost); // arrow keys pan when the view has focus
 
     // Stand-in lighting for the first frames: a sky/ground fill and a key light that follows the camera.
-    const hemisphere = new HemisphereLight(0xf4f6ff, 0x6a625a, 4);
-    this.keyLight.position.set(0.6, 1, 0.8);
     this.camera.add(this.keyLight);
-    this.simpleLights.add(hemisphere);
+    this.simpleLights.add(this.hemisphere);
+    this.setLighting('studio');
     this.scene.add(this.simpleLights, this.camera, this.grid, this.modelRoot);
   }
 
@@ -62,7 +74,22 @@ export class Stage {
     this.environment = target;
     this.scene.environment = target.texture;
     this.simpleLights.visible = false;
-    this.keyLight.intensity = 0.5;
+    this.setLighting(this.lighting);
+  }
+
+  setLighting(preset: LightingPreset): void {
+    this.lighting = preset;
+    const p = PRESETS[preset];
+    this.keyLight.position.set(...p.keyAt);
+    this.keyLight.intensity = this.environment ? p.key : p.standInKey;
+    this.hemisphere.intensity = p.fill;
+    this.scene.environmentIntensity = p.environment;
+    this.scene.environmentRotation.set(0, p.rotationY, 0);
+  }
+
+  /** Exposure in stops (0 = neutral). */
+  setExposure(stops: number): void {
+    this.renderer.toneMappingExposure = 2 ** stops;
   }
 
   setSize(width: number, height: number): void {

@@ -1,18 +1,21 @@
 // The viewer behind the React component: owns the stage while mounted, opens models (a newer open
 // cancels an older one), applies the toggles and renders only when something changed. React reads
 // its state through subscribe/getSnapshot (useSyncExternalStore).
-import { Vector3, type Material, type Mesh, type Object3D } from 'three';
+import { Vector3, type Object3D } from 'three';
 import type { ModelStats } from '../../../../../shared/domain';
 import { countCoveredPixels, gpuMemory, publishDebug, recordDisposal } from './debug';
 import type { LoadTiming } from './debug-types';
 import { disposeObject } from './dispose';
 import { afterNextPaint, buildRoomEnvironment } from './environment';
-import { frameBounds, measureBounds, type Bounds } from './framing';
+import { DimensionsOverlay, measureDimensions, type Dimensions } from './dimensions';
+import { applyRelativeView, frameBounds, measureBounds, relativeView, type Bounds, type RelativeView } from './framing';
 import { isCanceled, ModelLoader } from './model-loader';
 import { RenderScheduler } from './render-scheduler';
 import { canvasToPng, composeScreenshot, downloadBlob, screenshotFileName } from './screenshot';
 import { Stage } from './stage';
-import { loadViewSettings, saveViewSettings, type ViewSettings } from './view-settings';
+import { listTextures, type TextureEntry } from './texture-list';
+import { ViewModes } from './view-modes';
+import { clampExposure, loadViewSettings, saveViewSettings, type ViewMode, type ViewSettings } from './view-settings';
 
 export type ViewerStatus = 'empty' | 'loading' | 'ready' | 'error';
 
@@ -22,6 +25,10 @@ export interface ViewerSnapshot {
   error: string | null;
   stats: ModelStats | null;
   settings: ViewSettings;
+  /** The open model's bounding box size (metres), or null. */
+  dimensions: Dimensions | null;
+  /** The open model's textures, for the flat texture panel. */
+  textures: TextureEntry[];
 }
 
 export type OpenResult =
@@ -39,13 +46,16 @@ interface Mounted {
   resizeObserver: ResizeObserver;
   cancelEnvironment: (() => void) | null;
   model: { root: Object3D; bounds: Bounds | null } | null;
+  viewModes: ViewModes;
+  dimensions: DimensionsOverlay;
   frames: number;
   environmentReadyAt: number | null;
+  environment: { buildMs: number; faceSize: number } | null;
   unpublishDebug: () => void;
 }
 
 const MAX_TIMINGS = 200;
-const SCENE_SETTINGS = ['wireframe', 'autoRotate', 'grid', 'backdrop'] as const;
+const SCENE_SETTINGS = ['viewMode', 'autoRotate', 'grid', 'backdrop', 'lighting', 'exposure', 'showDimensions', 'unit'] as const;
 
 export class ViewerEngine {
   private snapshot: ViewerSnapshot;
@@ -55,9 +65,12 @@ export class ViewerEngine {
   /** Url asked for while not mounted; opened on mount. */
   private pendingUrl: string | null = null;
   private readonly timings: LoadTiming[] = [];
+  private readonly viewListeners = new Set<(view: RelativeView) => void>();
+  /** Set while a linked viewer's pose is being applied, so it is not echoed back. */
+  private applyingView = false;
 
   constructor() {
-    this.snapshot = { status: 'empty', error: null, stats: null, settings: loadViewSettings() };
+    this.snapshot = { status: 'empty', error: null, stats: null, settings: loadViewSettings(), dimensions: null, textures: [] };
   }
 
   // ---- store for React --------------------------------------------------------------------------
@@ -87,14 +100,21 @@ export class ViewerEngine {
       resizeObserver: new ResizeObserver(() => this.resize(mounted)),
       cancelEnvironment: null,
       model: null,
+      viewModes: new ViewModes(),
+      dimensions: new DimensionsOverlay(stage.scene, viewport),
       frames: 0,
       environmentReadyAt: null,
+      environment: null,
       unpublishDebug: () => {},
     };
     this.mounted = mounted;
     this.showEmptyStage(mounted);
     this.applySettings(this.snapshot.settings);
     stage.controls.addEventListener('change', () => mounted.scheduler.request());
+    // Linked viewers follow every move of this camera except the ones they caused.
+    stage.controls.addEventListener('change', () => {
+      if (!this.applyingView) this.emitView(mounted);
+    });
     // three restores its GPU state after a context loss; the frame just needs drawing again.
     stage.renderer.domElement.addEventListener('webglcontextrestored', () => mounted.scheduler.request());
     mounted.resizeObserver.observe(viewport);
@@ -102,6 +122,7 @@ export class ViewerEngine {
       memory: () => gpuMemory(stage.renderer),
       frames: () => mounted.frames,
       environmentReadyAt: () => mounted.environmentReadyAt,
+      environment: () => (mounted.environment ? { ...mounted.environment } : null),
       loads: () => this.timings.map((timing) => ({ ...timing })),
       coverage: (options) => {
         const gridWasVisible = stage.grid.visible;
@@ -130,6 +151,8 @@ export class ViewerEngine {
     mounted.cancelEnvironment?.();
     mounted.scheduler.dispose();
     mounted.resizeObserver.disconnect();
+    mounted.viewModes.detach();
+    mounted.dimensions.dispose();
     if (mounted.model) disposeObject(mounted.model.root);
     mounted.model = null;
     mounted.loader.dispose();
@@ -152,7 +175,7 @@ export class ViewerEngine {
     }
     if (url === null) {
       this.closeModel(mounted);
-      this.setSnapshot({ status: 'empty', error: null, stats: null });
+      this.setSnapshot({ status: 'empty', error: null, stats: null, dimensions: null, textures: [] });
       return { outcome: 'closed' };
     }
 
@@ -183,7 +206,7 @@ export class ViewerEngine {
         timing.firstFrameAt = performance.now();
       });
       this.prepareEnvironment(mounted);
-      this.setSnapshot({ status: 'ready', stats: model.stats });
+      this.setSnapshot({ status: 'ready', stats: model.stats, dimensions: measureDimensions(model.root), textures: listTextures(model.root) });
       return { outcome: 'shown', stats: model.stats };
     } catch (error) {
       if (isCanceled(error) || load.signal.aborted) {
@@ -194,7 +217,7 @@ export class ViewerEngine {
       const message = error instanceof Error ? error.message : String(error);
       // The old model would be mistaken for the one that failed.
       if (this.mounted === mounted) this.closeModel(mounted);
-      this.setSnapshot({ status: 'error', error: message, stats: null });
+      this.setSnapshot({ status: 'error', error: message, stats: null, dimensions: null, textures: [] });
       return { outcome: 'failed', message };
     } finally {
       if (this.currentLoad === load) this.currentLoad = null;
@@ -210,7 +233,9 @@ export class ViewerEngine {
       frameBounds(mounted.stage.camera, mounted.stage.controls, bounds);
       mounted.stage.grid.placeUnder(bounds.center.x, bounds.floorY, bounds.center.z, bounds.radius);
     }
-    this.applyWireframe(mounted, this.snapshot.settings.wireframe);
+    const { settings } = this.snapshot;
+    mounted.viewModes.apply(root, settings.viewMode, settings.backdrop);
+    mounted.dimensions.show(root, settings.unit, settings.showDimensions, settings.backdrop);
   }
 
   /** Before any model: the camera framed on a unit-sized space with the grid just below it. */
@@ -222,6 +247,9 @@ export class ViewerEngine {
 
   private closeModel(mounted: Mounted): void {
     if (!mounted.model) return;
+    // The originals go back on first: the model's own disposal frees exactly what it loaded.
+    mounted.viewModes.detach();
+    mounted.dimensions.show(null, this.snapshot.settings.unit, false, this.snapshot.settings.backdrop);
     disposeObject(mounted.model.root);
     mounted.model = null;
     mounted.scheduler.request();
@@ -229,14 +257,17 @@ export class ViewerEngine {
 
   // ---- lighting ---------------------------------------------------------------------------------
 
-  /** Builds the room environment once, after the current frame is on screen. */
+  /** Builds the room environment once per mount, after the current frame is on screen. */
   private prepareEnvironment(mounted: Mounted): void {
     if (mounted.stage.hasEnvironment || mounted.cancelEnvironment) return;
     mounted.cancelEnvironment = afterNextPaint(() => {
       mounted.cancelEnvironment = null;
       if (this.mounted !== mounted) return;
-      mounted.stage.useEnvironment(buildRoomEnvironment(mounted.stage.renderer));
+      const started = performance.now();
+      const target = buildRoomEnvironment(mounted.stage.renderer);
+      mounted.stage.useEnvironment(target);
       mounted.environmentReadyAt = performance.now();
+      mounted.environment = { buildMs: mounted.environmentReadyAt - started, faceSize: target.width };
       mounted.scheduler.request();
     });
   }
@@ -252,8 +283,21 @@ export class ViewerEngine {
     if (SCENE_SETTINGS.some((key) => settings[key] !== previous[key])) this.applySettings(settings);
   }
 
-  toggle(key: 'wireframe' | 'autoRotate' | 'grid' | 'showStats'): void {
+  toggle(key: 'autoRotate' | 'grid' | 'showStats' | 'showDimensions'): void {
     this.update({ [key]: !this.snapshot.settings[key] });
+  }
+
+  setViewMode(viewMode: ViewMode): void {
+    this.update({ viewMode });
+  }
+
+  /** The W key: wireframe over the shaded model, or back to lit. */
+  toggleWireframe(): void {
+    this.setViewMode(this.snapshot.settings.viewMode === 'wireframe' ? 'lit' : 'wireframe');
+  }
+
+  setExposure(stops: number): void {
+    this.update({ exposure: clampExposure(stops) });
   }
 
   toggleBackdrop(): void {
@@ -275,17 +319,48 @@ export class ViewerEngine {
     stage.grid.visible = settings.grid;
     stage.grid.setTone(settings.backdrop);
     stage.controls.autoRotate = settings.autoRotate;
-    this.applyWireframe(mounted, settings.wireframe);
+    stage.setLighting(settings.lighting);
+    stage.setExposure(settings.exposure);
+    const root = mounted.model?.root ?? null;
+    if (mounted.viewModes.current !== settings.viewMode) mounted.viewModes.apply(root, settings.viewMode, settings.backdrop);
+    mounted.viewModes.setTone(settings.backdrop);
+    mounted.dimensions.show(root, settings.unit, settings.showDimensions, settings.backdrop);
     mounted.scheduler.request();
   }
 
-  private applyWireframe(mounted: Mounted, on: boolean): void {
-    mounted.model?.root.traverse((object) => {
-      const material = (object as Mesh).material as Material | Material[] | undefined;
-      for (const m of Array.isArray(material) ? material : material ? [material] : []) {
-        if ('wireframe' in m) m.wireframe = on;
-      }
-    });
+  // ---- linked cameras ---------------------------------------------------------------------------
+
+  /** Calls `listener` whenever the user moves this viewer's camera (not when setView moves it). */
+  onViewChange(listener: (view: RelativeView) => void): () => void {
+    this.viewListeners.add(listener);
+    return () => this.viewListeners.delete(listener);
+  }
+
+  getView(): RelativeView | null {
+    const mounted = this.mounted;
+    const bounds = mounted?.model?.bounds;
+    return mounted && bounds ? relativeView(mounted.stage.camera, mounted.stage.controls, bounds) : null;
+  }
+
+  /** Shows the open model from `view` (relative to its own size, so models of any size match). */
+  setView(view: RelativeView): void {
+    const mounted = this.mounted;
+    const bounds = mounted?.model?.bounds;
+    if (!mounted || !bounds) return;
+    this.applyingView = true;
+    try {
+      applyRelativeView(mounted.stage.camera, mounted.stage.controls, bounds, view);
+      mounted.stage.controls.update();
+    } finally {
+      this.applyingView = false;
+    }
+    mounted.scheduler.request();
+  }
+
+  private emitView(mounted: Mounted): void {
+    if (this.viewListeners.size === 0 || !mounted.model?.bounds) return;
+    const view = relativeView(mounted.stage.camera, mounted.stage.controls, mounted.model.bounds);
+    for (const listener of this.viewListeners) listener(view);
   }
 
   // ---- frames -----------------------------------------------------------------------------------
@@ -293,14 +368,14 @@ export class ViewerEngine {
   private drawFrame(mounted: Mounted, deltaSeconds: number): boolean {
     // update() moves the camera for damping and auto-rotate; it reports whether anything moved.
     const moving = mounted.stage.controls.update(deltaSeconds);
-    mounted.stage.render();
-    mounted.frames++;
+    this.renderNow(mounted);
     return moving || mounted.stage.controls.autoRotate;
   }
 
   private renderNow(mounted: Mounted): void {
     mounted.stage.render();
     mounted.frames++;
+    mounted.dimensions.place(mounted.stage.camera, mounted.viewport.clientWidth, mounted.viewport.clientHeight);
   }
 
   private resize(mounted: Mounted): void {
