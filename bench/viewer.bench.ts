@@ -53,6 +53,8 @@ interface FirstFrames {
   textured: ProbedFrame;
   /** First finished frame showing the model under environment (image-based) lighting. */
   lit: ProbedFrame;
+  /** Ours only: the environment build (main-thread ms, face size) and when it was in place. */
+  environment?: { buildMs: number; faceSize: number; readyAt: number };
 }
 
 /** Share of a frame's pixels that must be opaque (the model) for it to count as showing the model. */
@@ -82,7 +84,13 @@ async function firstFrames(browser: Browser, server: HarnessServer, name: PageNa
     const textured = frames.find((f) => f.share >= NON_BLANK);
     const lit = frames.find((f) => f.lit && f.share >= NON_BLANK);
     if (!textured || !lit) throw new Error(`${name}: probe finished without a non-blank frame`);
-    return { textured, lit };
+    if (name !== 'ours') return { textured, lit };
+    const environment = await page.evaluate(() => {
+      const debug = (globalThis as unknown as PageGlobals).__viewerDebug!;
+      const built = debug.environment();
+      return built ? { ...built, readyAt: debug.environmentReadyAt()! } : undefined;
+    });
+    return { textured, lit, environment };
   } finally {
     await context.close();
   }
@@ -202,15 +210,25 @@ async function printFirstFrames(browser: Browser, server: HarnessServer, url: st
   console.log('   Pages: ours = the viewer harness (the app\'s viewer chunk, lazily loaded, under the app\'s CSP);');
   console.log('   model-viewer 4.4.0 (its own bundled three); three.js = bench/viewer/three-page.ts (RoomEnvironment');
   console.log('   PMREM built first, then GLTFLoader, one render).');
-  const med = (name: PageName, key: keyof FirstFrames) => median(results[name].map((r) => r[key].at));
-  const least = (name: PageName, key: keyof FirstFrames) => Math.min(...results[name].map((r) => r[key].share));
+  const med = (name: PageName, key: 'textured' | 'lit') => median(results[name].map((r) => r[key].at));
+  const least = (name: PageName, key: 'textured' | 'lit') => Math.min(...results[name].map((r) => r[key].share));
   for (const name of pages) {
     console.log(
       `   ${name.padEnd(12)} median first textured frame ${ms(med(name, 'textured'))}, environment-lit frame ${ms(med(name, 'lit'))}` +
         `  (non-blank check: >= ${(least(name, 'textured') * 100).toFixed(0)}% / ${(least(name, 'lit') * 100).toFixed(0)}% opaque)`,
     );
   }
-  const ratio = (key: keyof FirstFrames, other: PageName) => (med('ours', key) / med(other, key)).toFixed(2);
+  const environments = results.ours.map((r) => r.environment).filter((e) => e !== undefined);
+  if (environments.length > 0) {
+    const build = median(environments.map((e) => e.buildMs));
+    const afterReady = median(results.ours.map((r) => (r.environment ? r.lit.at - r.environment.readyAt : 0)));
+    console.log(
+      `   ours: environment (${environments[0]!.faceSize} px cube faces) built in ${ms(build)} on the main thread (median); the lit frame` +
+        ` finished ${ms(afterReady)} after it was in place (shader compile + draw).`,
+    );
+  }
+  type TimedKey = 'textured' | 'lit';
+  const ratio = (key: TimedKey, other: PageName) => (med('ours', key) / med(other, key)).toFixed(2);
   console.log(`   RATIO first textured frame,   ours / model-viewer: ${ratio('textured', 'model-viewer')}   ours / three.js: ${ratio('textured', 'three.js')}`);
   console.log(`   RATIO environment-lit frame,  ours / model-viewer: ${ratio('lit', 'model-viewer')}   ours / three.js: ${ratio('lit', 'three.js')}`);
   console.log('   (Software GL: environment maps are CPU-rendered here, so on a GPU all times are much shorter.)');

@@ -1,6 +1,7 @@
 // Composition root: turns the engine, stores and platform into the handlers the IPC contract names.
 // Both transports (Electron IPC and the browser bridge) and the tests serve exactly these handlers.
-import { extname } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
 import type { AppInfo, EventSink, Handlers } from '../shared/contract';
 import { AppError } from '../shared/result';
 import { listModels } from './models/catalog';
@@ -81,6 +82,17 @@ export function createHandlers(deps: ServiceDeps): Handlers {
     'library:rename': async ({ id, name }) => engine.library.rename(id, name),
     'library:delete': async ({ id }) => ({ deleted: engine.library.delete(id) }),
     'library:setTags': async ({ id, tags }) => engine.library.setTags(id, [...new Set(tags)]),
+    'library:remake': async ({ modelId, endpoint, preset }) => {
+      const model = engine.library.get(modelId);
+      if (!model) throw notFound('That model');
+      const source = model.jobId ? engine.inputPath(model.jobId) : null;
+      const bytes = source ? await readFile(source).catch(() => null) : null;
+      if (!source || !bytes) {
+        throw new AppError('not_found', 'The photo this model was made from is no longer kept (its job was cleared from the queue), so it cannot be made again.');
+      }
+      // The usual intake: same checks, duplicate detection and estimate as a dropped photo.
+      return engine.addImages([{ kind: 'bytes', name: model.sourceName ?? basename(source), bytes: new Uint8Array(bytes) }], { endpoint, preset });
+    },
 
     'settings:get': async () => settings.get(),
     'settings:set': async (patch) => {

@@ -19,6 +19,7 @@ export const CHANNEL_NAME_LIST = [
   'library:rename',
   'library:delete',
   'library:setTags',
+  'library:remake',
   'settings:get',
   'settings:set',
   'key:status',

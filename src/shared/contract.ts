@@ -159,6 +159,8 @@ export const channels = {
     z.object({ id: Id, tags: z.array(z.string().trim().min(1).max(50)).max(50) }),
     LibraryModelSchema,
   ),
+  /** Queues the photo a library model was made from again, with another generator (the inspector's "Make with another generator"). */
+  'library:remake': channel(z.object({ modelId: Id, endpoint: z.string().min(1).max(200), preset: PresetSchema }), AddJobsResultSchema),
 
   'settings:get': channel(NoInput, SettingsSchema),
   'settings:set': channel(SettingsPatchSchema, SettingsSchema),

@@ -243,6 +243,17 @@ function installMockApi(scenario: MockScenario): void {
       state.library = state.library.filter((m) => m.id !== id);
       return ok({ deleted: true });
     },
+    'library:remake': ({ modelId, endpoint, preset }: { modelId: string; endpoint: string; preset: Job['preset'] }) => {
+      const model = state.library.find((m) => m.id === modelId);
+      if (!model) return fail('not_found', 'That model was not found.');
+      const job: Job = {
+        id: `new${nextJob++}`, state: 'queued', endpoint, preset, inputName: model.sourceName ?? 'photo.jpg', inputSha256: 'x', progress: 0, queuePosition: null,
+        message: null, errorCode: null, errorMessage: null, attempts: 0, createdAt: Date.now(), startedAt: null, finishedAt: null,
+        modelId: null, estimatedCostUsd: 0.3, falRequestId: null,
+      };
+      state.jobs.push(job);
+      return ok({ added: [job], rejected: [], duplicates: [] });
+    },
     'export:model': ({ id, format }: { id: string; format: string }) => ok({ path: `/home/ada/Models/${id}.${format}` }),
     'shell:reveal': () => ok({ done: true }),
     'shell:startDrag': () => ok({ done: true }),

@@ -11,6 +11,9 @@ import { errorMessage } from '../../lib/errors';
 import { fileUrl } from '../../lib/files';
 import { formatBytes, formatDateTime, formatUsd } from '../../lib/format';
 import { PRESET_LABEL } from '../../lib/presets';
+import { ComparePicker } from '../compare/ComparePicker';
+import { CompareView } from '../compare/CompareView';
+import { RemakeDialog } from '../compare/RemakeDialog';
 import { startModelDrag } from './drag-out';
 import { SourceSet } from './SourceSet';
 import { ViewerSlot } from './ViewerSlot';
@@ -32,7 +35,9 @@ export interface ModelDetailsProps {
 }
 
 export function ModelDetails({ model, onClose, onRename, onDelete }: ModelDetailsProps) {
-  const { info, modelLabel, toast } = useApp();
+  const { info, modelLabel, toast, navigate } = useApp();
+  const [comparing, setComparing] = useState<'picking' | LibraryModel | null>(null);
+  const [remaking, setRemaking] = useState(false);
   const [exporting, setExporting] = useState<ExportFormat | null>(null);
   const [viewerError, setViewerError] = useState<{ id: string; message: string } | null>(null);
   const { stats } = model;
@@ -125,6 +130,23 @@ export function ModelDetails({ model, onClose, onRename, onDelete }: ModelDetail
           </button>
         </div>
       </div>
+
+      <div className="details-section">
+        <span className="section-label">Inspect</span>
+        <div className="details-row-actions">
+          <button type="button" className="button button-small" onClick={() => setComparing('picking')}>
+            <Icon name="library" size={16} />
+            Compare with…
+          </button>
+          <button type="button" className="button button-small" onClick={() => setRemaking(true)}>
+            <Icon name="create" size={16} />
+            Make with another generator…
+          </button>
+        </div>
+      </div>
+      {comparing === 'picking' && <ComparePicker model={model} onPick={(other) => setComparing(other)} onClose={() => setComparing(null)} />}
+      {comparing !== null && comparing !== 'picking' && <CompareView models={[model, comparing]} onClose={() => setComparing(null)} />}
+      {remaking && <RemakeDialog model={model} onClose={() => setRemaking(false)} onOpenModel={(id) => navigate('library', { focus: id })} />}
 
       <dl className="details-stats">
         <dt>Created</dt>

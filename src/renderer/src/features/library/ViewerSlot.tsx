@@ -1,6 +1,8 @@
 // The 3D viewer (features/viewer), loaded on first use so three.js stays out of the start-up bundle.
 import { lazy, Suspense } from 'react';
 import type { ModelStats } from '../../../../shared/domain';
+import type { CameraLink } from '../viewer/camera-link';
+import type { Dimensions } from '../viewer/engine/dimensions';
 import { ErrorBoundary } from '../../components/ErrorBoundary';
 import { Icon } from '../../components/Icon';
 
@@ -9,6 +11,9 @@ export interface ViewerProps {
   name?: string;
   onStats?: (stats: ModelStats) => void;
   onError?: (message: string) => void;
+  onDimensions?: (dimensions: Dimensions | null) => void;
+  cameraLink?: CameraLink;
+  allowLargeView?: boolean;
 }
 
 const LazyViewer = lazy(() => import('../viewer/ModelViewer').then((module) => ({ default: module.ModelViewer })));

@@ -3,7 +3,11 @@
 //   const ModelViewer = lazy(() => import('./features/viewer/ModelViewer'));
 import { useEffect, useEffectEvent, useRef, useState, useSyncExternalStore, type KeyboardEvent } from 'react';
 import type { ModelStats } from '../../../../shared/domain';
+import type { CameraLink } from './camera-link';
+import type { Dimensions } from './engine/dimensions';
 import { ViewerEngine } from './engine/viewer-engine';
+import { InspectorPanel, type InspectorActions } from './InspectorPanel';
+import { TexturePanel } from './TexturePanel';
 import { ViewerStats } from './ViewerStats';
 import { ViewerToolbar, type ToolbarAction } from './ViewerToolbar';
 import './viewer.css';
@@ -17,6 +21,12 @@ export interface ModelViewerProps {
   onStats?: (stats: ModelStats) => void;
   /** Called when a model cannot be opened, with a plain-words message. */
   onError?: (message: string) => void;
+  /** Called with the open model's bounding box size (metres), null when none is open. */
+  onDimensions?: (dimensions: Dimensions | null) => void;
+  /** Viewers sharing a link show their models from the same angle (the compare view). */
+  cameraLink?: CameraLink;
+  /** False hides the "large view" action (e.g. where the viewer already fills the window). */
+  allowLargeView?: boolean;
 }
 
 /** Typing in a field inside the viewer's container must not trigger shortcuts. */
@@ -24,10 +34,13 @@ function isTextEntry(target: EventTarget): boolean {
   return target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
 }
 
-export function ModelViewer({ url, name, onStats, onError }: ModelViewerProps) {
+export function ModelViewer({ url, name, onStats, onError, onDimensions, cameraLink, allowLargeView = true }: ModelViewerProps) {
   const [engine] = useState(() => new ViewerEngine());
   const snapshot = useSyncExternalStore(engine.subscribe, engine.getSnapshot);
   const viewportRef = useRef<HTMLDivElement>(null);
+  const [large, setLarge] = useState(false);
+  const [panel, setPanel] = useState<'inspector' | 'textures' | null>(null);
+  const reportDimensions = useEffectEvent((dimensions: Dimensions | null) => onDimensions?.(dimensions));
   const reportStats = useEffectEvent((stats: ModelStats) => onStats?.(stats));
   const reportError = useEffectEvent((message: string) => onError?.(message));
   const reportScreenshotError = (error: unknown) => onError?.(error instanceof Error ? error.message : String(error));
@@ -42,7 +55,31 @@ export function ModelViewer({ url, name, onStats, onError }: ModelViewerProps) {
     });
   }, [engine, url]);
 
+  useEffect(() => reportDimensions(snapshot.dimensions), [snapshot.dimensions]);
+  useEffect(() => (cameraLink ? cameraLink.join(engine) : undefined), [cameraLink, engine]);
+
+  // Esc leaves the large view before anything else hears it (the library would close the pane).
+  useEffect(() => {
+    if (!large) return;
+    const onKey = (event: globalThis.KeyboardEvent) => {
+      if (event.key !== 'Escape' || event.defaultPrevented) return;
+      event.preventDefault();
+      event.stopPropagation();
+      setLarge(false);
+    };
+    window.addEventListener('keydown', onKey, { capture: true });
+    return () => window.removeEventListener('keydown', onKey, { capture: true });
+  }, [large]);
+
   const { settings, status, stats } = snapshot;
+  const inspector: InspectorActions = {
+    setViewMode: (mode) => engine.setViewMode(mode),
+    setLighting: (lighting) => engine.update({ lighting }),
+    setExposure: (stops) => engine.setExposure(stops),
+    setShowDimensions: (showDimensions) => engine.update({ showDimensions }),
+    setUnit: (unit) => engine.update({ unit }),
+  };
+  const togglePanel = (which: 'inspector' | 'textures') => setPanel((open) => (open === which ? null : which));
   const hasModel = status === 'ready' || (status === 'loading' && stats !== null);
   const takeScreenshot = () => void engine.screenshot(name).catch(reportScreenshotError);
 
@@ -50,6 +87,7 @@ export function ModelViewer({ url, name, onStats, onError }: ModelViewerProps) {
     [
       { id: 'reset', label: 'Reset view', shortcut: 'R', icon: 'reset', disabled: !hasModel, onClick: () => engine.resetView() },
       { id: 'wireframe', label: 'Wireframe', shortcut: 'W', icon: 'wireframe', pressed: settings.viewMode === 'wireframe', onClick: () => engine.toggleWireframe() },
+      { id: 'dimensions', label: 'Dimensions', shortcut: 'D', icon: 'ruler', pressed: settings.showDimensions, onClick: () => engine.toggle('showDimensions') },
       { id: 'auto-rotate', label: 'Auto-rotate', shortcut: 'A', icon: 'autoRotate', pressed: settings.autoRotate, onClick: () => engine.toggle('autoRotate') },
       { id: 'grid', label: 'Ground grid', shortcut: 'G', icon: 'grid', pressed: settings.grid, onClick: () => engine.toggle('grid') },
       {
@@ -65,6 +103,13 @@ export function ModelViewer({ url, name, onStats, onError }: ModelViewerProps) {
       { id: 'stats', label: 'Model statistics', shortcut: 'I', icon: 'stats', pressed: settings.showStats, onClick: () => engine.toggle('showStats') },
       { id: 'screenshot', label: 'Save screenshot', shortcut: 'S', icon: 'screenshot', disabled: !hasModel, onClick: takeScreenshot },
     ],
+    [
+      { id: 'inspector', label: 'Inspector', shortcut: 'V', icon: 'inspector', pressed: panel === 'inspector', onClick: () => togglePanel('inspector') },
+      { id: 'textures', label: 'Textures', shortcut: 'T', icon: 'textures', pressed: panel === 'textures', disabled: !hasModel, onClick: () => togglePanel('textures') },
+      ...(allowLargeView
+        ? [{ id: 'large', label: large ? 'Leave large view' : 'Large view', shortcut: 'F', icon: large ? 'collapse' : 'expand', pressed: large, onClick: () => setLarge((on) => !on) } satisfies ToolbarAction]
+        : []),
+    ],
   ];
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
@@ -76,7 +121,7 @@ export function ModelViewer({ url, name, onStats, onError }: ModelViewerProps) {
   };
 
   return (
-    <div className="mv" data-backdrop={settings.backdrop} data-status={status} onKeyDown={onKeyDown}>
+    <div className="mv" data-backdrop={settings.backdrop} data-status={status} data-large={large || undefined} data-view-mode={settings.viewMode} onKeyDown={onKeyDown}>
       <div
         ref={viewportRef}
         className="mv-viewport"
@@ -94,6 +139,8 @@ export function ModelViewer({ url, name, onStats, onError }: ModelViewerProps) {
         <ViewerToolbar groups={groups} />
       </div>
       {settings.showStats && stats && <ViewerStats stats={stats} />}
+      {panel === 'inspector' && <InspectorPanel settings={settings} dimensions={snapshot.dimensions} actions={inspector} />}
+      {panel === 'textures' && hasModel && <TexturePanel textures={snapshot.textures} onClose={() => setPanel(null)} />}
       {status === 'loading' && (
         <div className="mv-status" role="status">
           <span className="mv-spinner" aria-hidden="true" />

@@ -48,6 +48,37 @@ const paths = {
       <circle cx="10" cy="10.6" r="2.8" />
     </>
   ),
+  inspector: (
+    <>
+      <path d="M4 5.5h12M4 10h12M4 14.5h12" opacity="0.6" />
+      <circle cx="7" cy="5.5" r="1.6" fill="var(--mv-chrome, #000)" />
+      <circle cx="13" cy="10" r="1.6" fill="var(--mv-chrome, #000)" />
+      <circle cx="8.5" cy="14.5" r="1.6" fill="var(--mv-chrome, #000)" />
+    </>
+  ),
+  textures: (
+    <>
+      <rect x="3" y="4" width="14" height="12" rx="1.6" />
+      <path d="m3.5 13.5 4-4 3 3 2-2 4 4" />
+      <circle cx="13" cy="7.5" r="1.2" />
+    </>
+  ),
+  ruler: (
+    <>
+      <path d="M2.8 13.2 13.2 2.8l4 4L6.8 17.2z" />
+      <path d="m5.4 10.6 1.5 1.5M7.6 8.4l2.1 2.1M9.8 6.2l1.5 1.5M12 4l2.1 2.1" />
+    </>
+  ),
+  expand: (
+    <>
+      <path d="M3.5 7.5v-4h4M16.5 7.5v-4h-4M3.5 12.5v4h4M16.5 12.5v4h-4" />
+    </>
+  ),
+  collapse: (
+    <>
+      <path d="M7.5 3.5v4h-4M12.5 3.5v4h4M7.5 16.5v-4h-4M12.5 16.5v-4h4" />
+    </>
+  ),
 } satisfies Record<string, ReactElement>;
 
 export type IconName = keyof typeof paths;

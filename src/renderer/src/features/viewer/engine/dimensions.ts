@@ -3,14 +3,13 @@
 // along the right) get tick marks at a round step and a label; the rest of the box is drawn faintly.
 // Labels are HTML over the canvas, moved after each frame, so text stays crisp at any size.
 import { Box3, BufferGeometry, Float32BufferAttribute, LineBasicMaterial, LineSegments, Vector3, type Camera, type Object3D } from 'three';
+import { formatLength, tickStep } from './units';
 import type { LengthUnit } from './view-settings';
 
 export interface Dimensions {
   /** Metres along x (width), y (height), z (depth). */
   size: { x: number; y: number; z: number };
 }
-
-const METRES_PER: Record<LengthUnit, number> = { mm: 0.001, cm: 0.01, m: 1, in: 0.0254 };
 
 export function measureDimensions(root: Object3D): Dimensions | null {
   root.updateWorldMatrix(true, true);
@@ -20,25 +19,10 @@ export function measureDimensions(root: Object3D): Dimensions | null {
   return { size: { x: size.x, y: size.y, z: size.z } };
 }
 
-/** A length in metres shown in `unit` with about three significant figures ("12.5 cm", "1,250 mm"). */
-export function formatLength(metres: number, unit: LengthUnit): string {
-  const value = metres / METRES_PER[unit];
-  const digits = value === 0 ? 0 : Math.max(0, Math.min(3, 2 - Math.floor(Math.log10(Math.abs(value)))));
-  return `${value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })} ${unit}`;
-}
-
-/** A round step (1, 2 or 5 x 10^n of `unit`, in metres) giving about 4 to 10 ticks over `metres`. */
-export function tickStep(metres: number, unit: LengthUnit): number {
-  const inUnit = metres / METRES_PER[unit];
-  if (!(inUnit > 0)) return METRES_PER[unit];
-  const raw = inUnit / 6;
-  const power = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => inUnit / s <= 10) ?? 10 * power;
-  return step * METRES_PER[unit];
-}
-
 type Axis = 'x' | 'y' | 'z';
 const AXES: Axis[] = ['x', 'y', 'z'];
+/** Half a label's typical size plus a little: how close to the view's edge a label's centre may go. */
+const LABEL_MARGIN = { x: 80, y: 18 };
 const LABEL_NAMES: Record<Axis, string> = { x: 'Width', y: 'Height', z: 'Depth' };
 
 export class DimensionsOverlay {
@@ -143,7 +127,10 @@ export class DimensionsOverlay {
       const behind = p.z > 1;
       const label = this.labels[axis];
       label.style.visibility = behind ? 'hidden' : 'visible';
-      label.style.transform = `translate(${((p.x + 1) / 2) * width}px, ${((1 - p.y) / 2) * height}px) translate(-50%, -50%)`;
+      // Kept inside the view: the model fills it, so an edge's midpoint can fall just outside.
+      const x = Math.min(Math.max(((p.x + 1) / 2) * width, LABEL_MARGIN.x), width - LABEL_MARGIN.x);
+      const y = Math.min(Math.max(((1 - p.y) / 2) * height, LABEL_MARGIN.y), height - LABEL_MARGIN.y);
+      label.style.transform = `translate(${x}px, ${y}px) translate(-50%, -50%)`;
     }
   }
 
