@@ -4,6 +4,7 @@
 // callers act on. Key destination: the key goes only to api.fal.ai itself, or to the configured
 // proxy exactly as the queue calls do (proxy URL + `x-fal-target-url`), never anywhere else.
 import { z } from 'zod';
+import { redactSecrets } from './redact';
 
 export const PLATFORM_BASE_URL = 'https://api.fal.ai/v1';
 const TARGET_URL_HEADER = 'x-fal-target-url';
@@ -209,7 +210,7 @@ export function createPlatformClient(opts: PlatformClientOptions): PlatformClien
         await sleep(retryDelay(response.headers.get('retry-after'), Math.min(10_000, baseDelay * 2 ** attempt)));
         continue;
       }
-      throw errorFrom(response.status, text);
+      throw errorFrom(response.status, text, opts.key);
     }
   }
 
@@ -218,6 +219,7 @@ export function createPlatformClient(opts: PlatformClientOptions): PlatformClien
     path: string,
     params: URLSearchParams,
     items: (page: P) => T[],
+    mustBeComplete = false,
   ): Promise<T[]> {
     const out: T[] = [];
     let cursor: string | null = null;
@@ -229,6 +231,9 @@ export function createPlatformClient(opts: PlatformClientOptions): PlatformClien
       cursor = page.next_cursor ?? null;
       if (!cursor || page.has_more === false) return out;
     }
+    // A cut-off request history proves nothing about what is missing from it (reconciliation
+    // would call a received submit "never received" and let it be paid again).
+    if (mustBeComplete) throw new PlatformError('bad_answer', `FAL's list ${path} is longer than ${maxPages} pages; it was not read to the end.`);
     return out;
   }
 
@@ -245,7 +250,7 @@ export function createPlatformClient(opts: PlatformClientOptions): PlatformClien
       if (q.status) params.set('status', q.status);
       if (q.sortBy) params.set('sort_by', q.sortBy);
       if (q.payloads) params.set('expand', 'payloads');
-      return pages(RequestPageSchema, '/models/requests/by-endpoint', params, (p) => p.items);
+      return pages(RequestPageSchema, '/models/requests/by-endpoint', params, (p) => p.items, true);
     },
     async prices(endpointIds) {
       const out: Price[] = [];
@@ -285,14 +290,15 @@ function retryDelay(header: string | null, fallback: number): number {
   return Number.isNaN(at) ? fallback : Math.min(60_000, Math.max(0, at - Date.now()));
 }
 
-function errorFrom(status: number, text: string): PlatformError {
+/** FAL's error text may echo the key; the message reaches logs and the page, so it is redacted here. */
+function errorFrom(status: number, text: string, key: string): PlatformError {
   let type: string | null = null;
   let detail: string | null = null;
   try {
     const parsed = ErrorBodySchema.safeParse(JSON.parse(text));
     if (parsed.success) {
-      type = parsed.data.error.type ?? null;
-      detail = parsed.data.error.message ?? null;
+      type = parsed.data.error.type === undefined ? null : redactSecrets(parsed.data.error.type, key).slice(0, 100);
+      detail = parsed.data.error.message === undefined ? null : redactSecrets(parsed.data.error.message, key);
     }
   } catch {
     // not JSON: keep the status only
