@@ -50,6 +50,15 @@ try {
   await page.waitForTimeout(8_000); // the environment lighting takes seconds on software GL
   await page.screenshot({ path: 'docs/screenshot-library.png' });
   console.log('wrote docs/screenshot-library.png');
+
+  // The inspector: the same viewer in the large view, wireframe over the shaded model, size ruler.
+  await page.getByRole('button', { name: 'Large view' }).click();
+  await page.getByRole('button', { name: 'Inspector' }).click();
+  await page.getByRole('radiogroup', { name: 'View mode' }).getByRole('radio', { name: 'Wireframe' }).click();
+  await page.getByRole('checkbox', { name: 'Ruler' }).check();
+  await page.waitForTimeout(2_000);
+  await page.screenshot({ path: 'docs/screenshot-inspector.png' });
+  console.log('wrote docs/screenshot-inspector.png');
 } finally {
   await browser.close();
   await app.stop();
