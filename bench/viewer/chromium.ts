@@ -1,4 +1,4 @@
-// Debian Chromium launched exactly as playwright.config.ts launches it for the e2e tests.
+// Chromium launched exactly as playwright.config.ts launches it for the e2e tests (the one it found on this machine).
 import { chromium, type Browser } from '@playwright/test';
 import config from '../../playwright.config';
 
