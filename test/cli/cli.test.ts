@@ -63,7 +63,8 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-describe('image2model CLI', () => {
+// Each run starts Node and tsx afresh: seconds each, far more on a busy or fresh machine (no tsx cache yet).
+describe('image2model CLI', { timeout: 180_000 }, () => {
   it('converts a photo with the offline generator when no key is set, and prints JSON lines', async () => {
     const out = mkdtempSync(join(work, 'out-'));
     const result = await runCli(['convert', photo, '--out', out, '--data-dir', join(work, 'data-offline'), '--json']);
