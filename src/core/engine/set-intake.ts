@@ -68,7 +68,7 @@ export async function addInputSet(deps: IntakeDeps, members: InputSetMember[], o
     inputMime: first.mime,
     maxAttempts: deps.maxAttempts,
     createdAt: deps.now(),
-    estimatedCostUsd: model.estimateCostUsd(preset, validated.options),
+    estimatedCostUsd: deps.estimateCostUsd ? deps.estimateCostUsd(model, preset, validated.options) : model.estimateCostUsd(preset, validated.options),
     message: warnings.length > 0 ? warnings.join(' ') : 'Waiting to start',
     inputsJson: inputs.length > 1 ? jobInputsJson(inputs) : null,
   };
