@@ -42,7 +42,10 @@ for (const scheme of ['light', 'dark'] as const) {
     await expect(slot('left')).toHaveAttribute('data-filled', 'mug-left.png');
     await expect(slot('back')).toHaveAttribute('data-filled', 'mug-back.png');
     await expect(slot('right')).toHaveAttribute('data-filled', '');
-    await expect(page.getByTestId('set-estimate')).toContainText('$0.30');
+    // The estimate is the generator's price per model (FAL's price list when it is known).
+    const price = ((await page.getByTestId('price-estimate').locator('strong').textContent()) ?? '').replace('≈', '').trim();
+    expect(price).toMatch(/^\$\d+\.\d+$/);
+    await expect(page.getByTestId('set-estimate')).toContainText(price);
     await page.getByTestId('make-set').scrollIntoViewIfNeeded();
     await shot(page, `multi-1-views-${scheme}`);
 
