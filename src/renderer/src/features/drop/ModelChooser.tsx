@@ -3,7 +3,7 @@ import { useId } from 'react';
 import type { Preset } from '../../../../shared/domain';
 import type { ModelSummary } from '../../../../shared/models';
 import { Icon } from '../../components/Icon';
-import { formatUsd } from '../../lib/format';
+import { formatDateTime, formatUsd } from '../../lib/format';
 import { PRESET_LABEL, PRESET_NAMES } from '../../lib/presets';
 
 export const OFFLINE_MODEL_ID = 'offline/relief';
@@ -93,7 +93,11 @@ export function ModelChooser({ models, endpoint, preset, keySet, showKeyHint, on
         ) : (
           <>
             <strong>≈ {formatUsd(price)}</strong>
-            <span className="muted">per model, charged by FAL</span>
+            <span className="muted" data-testid="price-basis">
+              {model?.price?.source === 'fal' && model.price.asOf !== null
+                ? `per model, FAL's price as of ${formatDateTime(model.price.asOf)}`
+                : 'per model, built-in estimate (FAL prices not read yet)'}
+            </span>
           </>
         )}
       </div>

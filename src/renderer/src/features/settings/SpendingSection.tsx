@@ -1,15 +1,29 @@
 // What FAL has cost, and a monthly cap that pauses new FAL jobs when reached.
-import { useId } from 'react';
+import { useId, useState } from 'react';
+import { call } from '../../api';
 import { useApp } from '../../app-context';
 import type { CostSummary } from '../../hooks/useCostSummary';
-import { formatUsd } from '../../lib/format';
+import { formatDateTime, formatUsd } from '../../lib/format';
+import { BillingKey } from './BillingKey';
 import { SettingRow } from './SettingRow';
 import { TextSetting } from './TextSetting';
 
 const money = (usd: number) => (usd === 0 ? '$0.00' : formatUsd(usd));
 
-export function SpendingSection({ cost }: { cost: CostSummary | null }) {
+const BASIS: Record<NonNullable<CostSummary['basis']>, string> = {
+  real: 'What FAL charged',
+  mixed: 'What FAL charged, plus estimates for the rest',
+  estimate: 'Estimated from prices',
+};
+
+export function SpendingSection({ cost: shared }: { cost: CostSummary | null }) {
   const { settings, updateSettings } = useApp();
+  // Right after the billing key changes, FAL is asked at once; the shared summary catches up later.
+  const [synced, setSynced] = useState<{ base: CostSummary | null; value: CostSummary } | null>(null);
+  const cost = synced && synced.base === shared ? synced.value : shared;
+  const sync = () => {
+    call('spend:sync').then((value) => setSynced({ base: shared, value }), () => {});
+  };
   const capId = useId();
   return (
     <section className="card settings-card" id="settings-spending" aria-labelledby="settings-spending-title">
@@ -18,7 +32,7 @@ export function SpendingSection({ cost }: { cost: CostSummary | null }) {
       </div>
       <div className="card-body settings-body">
         {cost && (
-          <div className="spend-grid" aria-label="Estimated spending">
+          <div className="spend-grid" aria-label="Spending" data-testid="spend-grid">
             <div>
               <span className="section-label">Today</span>
               <strong>{money(cost.todayUsd)}</strong>
@@ -31,9 +45,22 @@ export function SpendingSection({ cost }: { cost: CostSummary | null }) {
               <span className="section-label">Monthly cap</span>
               <strong className={cost.capReached ? 'is-danger' : undefined}>{cost.capUsd === null ? 'None' : money(cost.capUsd)}</strong>
             </div>
+            {cost.billingKey && (
+              <div>
+                <span className="section-label">FAL balance</span>
+                <strong data-testid="fal-balance">{cost.balanceUsd === null || cost.balanceUsd === undefined ? '—' : money(cost.balanceUsd)}</strong>
+              </div>
+            )}
           </div>
         )}
-        <SettingRow label="Monthly spending cap (USD)" htmlFor={capId} help="New FAL jobs wait once this month’s estimated spend reaches the cap. Leave empty for no cap.">
+        {cost && (
+          <p className="inline-note" data-testid="spend-basis">
+            {BASIS[cost.basis ?? 'estimate']}
+            {cost.billingKey && cost.syncedAt ? ` · read from FAL at ${formatDateTime(cost.syncedAt)}` : ''}
+            {cost.syncError ? ` · could not read from FAL: ${cost.syncError}` : ''}
+          </p>
+        )}
+        <SettingRow label="Monthly spending cap (USD)" htmlFor={capId} help="New FAL jobs wait once this month’s spend reaches the cap (what FAL charged when the billing key is set, estimates otherwise). Leave empty for no cap.">
           <TextSetting
             id={capId}
             value={settings.spendingCapUsd === null ? '' : String(settings.spendingCapUsd)}
@@ -43,7 +70,7 @@ export function SpendingSection({ cost }: { cost: CostSummary | null }) {
             save={(text) => updateSettings({ spendingCapUsd: text === '' ? null : Number(text) })}
           />
         </SettingRow>
-        <p className="inline-note">Prices are FAL’s approximate list prices; your FAL dashboard shows what was billed.</p>
+        <BillingKey onChanged={sync} />
       </div>
     </section>
   );
