@@ -5,6 +5,7 @@ import { freeExportPath } from '../core/auto-export';
 import type { ImageItem } from '../shared/contract';
 import { TERMINAL_STATES, type Job, type Preset, type QueueState } from '../shared/domain';
 import { createEngine } from '../core/engine';
+import { keyGuardFetch, routeFromCommandLine } from '../core/fal/key-guard';
 import { exportModel } from '../core/library/export-model';
 import { resolveDataDir } from '../core/paths';
 import type { EngineApi } from '../core/services-types';
@@ -22,10 +23,13 @@ type RunRequest =
   | ({ kind: 'resume'; out: string } & CommonOptions);
 
 export function openEngine(opts: CommonOptions & { concurrency?: number }): EngineApi & { start(): Promise<void>; stop(): Promise<void> } {
+  // Typing --fal-proxy / IMAGE2MODEL_FAL_PROXY is the user's confirmation; the key guard applies the rest.
+  const route = routeFromCommandLine(opts.falProxy ?? process.env.IMAGE2MODEL_FAL_PROXY ?? null, process.env);
   return createEngine({
     dataDir: resolveDataDir(opts.dataDir),
     getFalKey: () => process.env.FAL_KEY?.trim() || null,
-    falProxyUrl: opts.falProxy ?? process.env.IMAGE2MODEL_FAL_PROXY ?? null,
+    falProxyUrl: route.proxyUrl,
+    fetch: keyGuardFetch(globalThis.fetch, () => route),
     concurrency: opts.concurrency ?? 2,
   });
 }

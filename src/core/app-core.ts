@@ -15,6 +15,8 @@ import { join } from 'node:path';
 import { createExportService } from './export/service';
 import { createFalPlatform, type FalPlatformDeps } from './fal-platform';
 import { createMemoryKeyVault } from './keys/memory-vault';
+import { keyGuardFetch } from './fal/key-guard';
+import { createMemoryRouteStore, type FalRouteStore } from './keys/route-store';
 
 export interface Logger {
   info(message: string, detail?: unknown): void;
@@ -29,6 +31,10 @@ export interface AppCoreOptions {
   platform: Platform;
   appInfo: Omit<AppInfo, 'falKey'>;
   logger: Logger;
+  /** Where FAL calls and the key go (default: FAL directly). Never taken from the page's settings. */
+  route?: FalRouteStore;
+  /** The network below the key guard (tests stand in for FAL's hosts here); default global fetch. */
+  fetch?: typeof fetch;
   /** Overrides for tests (fast backoff, fake clock, ...). */
   engineOverrides?: Partial<Parameters<typeof createEngine>[0]>;
   /** The optional admin key for real spend (default: FAL_ADMIN_KEY from the environment, in memory). */
@@ -49,7 +55,13 @@ export interface AppCore {
 export function createAppCore(options: AppCoreOptions): AppCore {
   const paths = dataPaths(options.dataDir);
   mkdirSync(paths.root, { recursive: true });
+  const route = options.route ?? createMemoryRouteStore();
+  // A proxy in the settings file that the route store does not hold was never confirmed: drop it.
+  if (options.settings.get().falProxyUrl !== route.get().proxyUrl) options.settings.set({ falProxyUrl: route.get().proxyUrl });
   const settings = options.settings.get();
+  // Every FAL call (engine, key test, platform API) passes the key guard with the confirmed route, read per call.
+  const guard = (base: typeof fetch | undefined) => keyGuardFetch(base ?? options.fetch ?? globalThis.fetch, () => route.get());
+  const guarded = guard(options.engineOverrides?.fetch);
   const falPlatform = createFalPlatform({
     dataDir: options.dataDir,
     keys: options.keys,
@@ -58,11 +70,12 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     logger: options.logger,
     wake: () => engine.limitsChanged(),
     ...options.platformOverrides,
+    fetch: guard(options.platformOverrides?.fetch),
   });
   const engine = createEngine({
     dataDir: options.dataDir,
     getFalKey: () => options.keys.get(),
-    falProxyUrl: settings.falProxyUrl,
+    falProxyUrl: route.get().proxyUrl,
     concurrency: settings.concurrency,
     getSpendingCapUsd: () => options.settings.get().spendingCapUsd,
     inputLimits: {
@@ -75,8 +88,8 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     spendBetween: (from, to) => falPlatform.spend.spendBetween(from, to),
     estimateCostUsd: (model, preset, opts) => falPlatform.prices.estimate(model, preset, opts).usd,
     ...options.engineOverrides,
-    // Reads X-Fal-Billable-Units off result answers (real units for the spend view).
-    fetch: falPlatform.engineFetch(options.engineOverrides?.fetch ?? globalThis.fetch),
+    // Reads X-Fal-Billable-Units off result answers (real units for the spend view), behind the key guard.
+    fetch: falPlatform.engineFetch(guarded),
   });
   const exports = createExportService(engine.library, options.dataDir);
   const handlers = createHandlers({
@@ -87,6 +100,8 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     platform: options.platform,
     appInfo: options.appInfo,
     falPlatform,
+    route,
+    fetch: guarded,
   });
   const dispatch = createDispatcher(handlers, options.logger);
   let stopForwarding: (() => void) | null = null;

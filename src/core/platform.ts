@@ -2,6 +2,16 @@
 // headless version below serves the browser transport, the CLI and tests.
 import type { ExportFormat } from './services-types';
 
+/** What the user is asked before FAL calls go through a proxy (host named; key or no key). */
+export interface ProxyConfirmRequest {
+  /** The proxy address, already checked (https, or http to this computer). */
+  url: string;
+  /** host[:port], the part the user must recognize. */
+  host: string;
+  /** Whether the FAL key would be sent to it as well. */
+  sendKey: boolean;
+}
+
 export interface Platform {
   readonly kind: 'electron' | 'headless';
   /** Lets the user pick images; resolves to absolute paths (empty when canceled). */
@@ -16,6 +26,11 @@ export interface Platform {
   notify(title: string, body: string, onClick?: () => void): void;
   /** Taskbar/dock progress: fraction 0..1, or null to clear. */
   setProgress(fraction: number | null, running: number): void;
+  /**
+   * Asks the user, outside the page, whether FAL calls may go through this proxy (and carry the key).
+   * Only a true answer changes where the key goes.
+   */
+  confirmProxy(request: ProxyConfirmRequest): Promise<boolean>;
 }
 
 export interface HeadlessPlatformOptions {
@@ -24,6 +39,11 @@ export interface HeadlessPlatformOptions {
   /** Where exports are written when no dialog exists. */
   exportDir?: string;
   log?: (line: string) => void;
+  /**
+   * Answers proxy confirmations. There is no dialog without a window, so by default every change is
+   * refused: the CLI and the browser transport take their proxy from the command line or environment.
+   */
+  confirmProxy?: (request: ProxyConfirmRequest) => boolean | Promise<boolean>;
 }
 
 /** No windows, no dialogs: choices come from options, side effects are logged. */
@@ -52,5 +72,10 @@ export function createHeadlessPlatform(options: HeadlessPlatformOptions = {}): P
     startDrag: async (path) => record(`drag ${path}`),
     notify: (title, body) => record(`notify ${title}: ${body}`),
     setProgress: (fraction, running) => record(`progress ${fraction === null ? 'none' : fraction.toFixed(2)} ${running}`),
+    confirmProxy: async (request) => {
+      const answer = (await options.confirmProxy?.(request)) ?? false;
+      record(`confirmProxy ${request.host} sendKey=${request.sendKey} -> ${answer ? 'yes' : 'no'}`);
+      return answer;
+    },
   };
 }

@@ -14,6 +14,8 @@ import { createExportService, type ExportService } from './export/service';
 import { exportHandlers } from './export/handlers';
 import type { FalPlatform } from './fal-platform';
 import { createPlatformHandlers, unavailablePlatformHandlers } from './platform-handlers';
+import { checkProxyUrl, DIRECT_TO_FAL, type FalRoute } from './fal/key-guard';
+import type { FalRouteStore } from './keys/route-store';
 
 export interface ServiceDeps {
   engine: EngineApi;
@@ -21,6 +23,10 @@ export interface ServiceDeps {
   settings: SettingsStore;
   platform: Platform;
   appInfo: Omit<AppInfo, 'falKey'>;
+  /** Where FAL calls (and the key) go; changed only through `proxy:set` after the user confirms. */
+  route: FalRouteStore;
+  /** The network for key:test (already behind the key guard in app-core); default global fetch. */
+  fetch?: typeof fetch;
   /** Allowed hosts for shell:openExternal (https only). */
   externalAllowlist?: readonly string[];
   /** The export studio's service (made here when not given). */
@@ -34,7 +40,14 @@ export const DEFAULT_EXTERNAL_ALLOWLIST = ['fal.ai', 'docs.fal.ai', 'github.com'
 const notFound = (what: string) => new AppError('not_found', `${what} was not found. It may have been deleted.`);
 
 export function createHandlers(deps: ServiceDeps): Handlers {
-  const { engine, keys, settings, platform } = deps;
+  const { engine, keys, settings, platform, route } = deps;
+  const proxyView = (current: FalRoute = route.get()) => ({ url: current.proxyUrl, sendKey: current.proxyUrl !== null && current.sendKeyToProxy });
+  const applyRoute = (next: FalRoute) => {
+    route.set(next);
+    engine.setFalProxyUrl(next.proxyUrl);
+    // settings.falProxyUrl only mirrors the confirmed route, for display.
+    if (settings.get().falProxyUrl !== next.proxyUrl) settings.set({ falProxyUrl: next.proxyUrl });
+  };
   const allowlist = deps.externalAllowlist ?? DEFAULT_EXTERNAL_ALLOWLIST;
   const modelFile = (id: string) => {
     const path = engine.library.filePath(id);
@@ -96,9 +109,12 @@ export function createHandlers(deps: ServiceDeps): Handlers {
 
     'settings:get': async () => settings.get(),
     'settings:set': async (patch) => {
+      // The page may not move FAL calls (and the key) elsewhere: that takes `proxy:set` and the user's yes.
+      if (patch.falProxyUrl !== undefined && patch.falProxyUrl !== route.get().proxyUrl) {
+        throw new AppError('invalid_input', 'The FAL proxy is changed in Settings > Advanced, and the app asks you to confirm it first.');
+      }
       const next = settings.set(patch);
       if (patch.concurrency !== undefined) engine.setConcurrency(next.concurrency);
-      if (patch.falProxyUrl !== undefined) engine.setFalProxyUrl(next.falProxyUrl);
       if (patch.spendingCapUsd !== undefined) engine.limitsChanged();
       return next;
     },
@@ -114,7 +130,23 @@ export function createHandlers(deps: ServiceDeps): Handlers {
       engine.keyChanged();
       return status;
     },
-    'key:test': async () => testFalKey(keys.get(), { proxyUrl: settings.get().falProxyUrl }),
+    'key:test': async () => testFalKey(keys.get(), { route: route.get(), fetch: deps.fetch }),
+
+    'proxy:get': async () => proxyView(),
+    'proxy:set': async ({ url, sendKey }) => {
+      if (url === null || url.trim() === '') {
+        // Back to FAL directly: nothing to confirm, the key only goes to FAL's own hosts.
+        applyRoute(DIRECT_TO_FAL);
+        return { applied: true, proxy: proxyView() };
+      }
+      const checked = checkProxyUrl(url.trim());
+      if (!checked.ok) throw new AppError('invalid_input', checked.message);
+      const proxyUrl = checked.url.toString();
+      const confirmed = await platform.confirmProxy({ url: proxyUrl, host: checked.url.host, sendKey });
+      if (!confirmed) return { applied: false, proxy: proxyView() };
+      applyRoute({ proxyUrl, sendKeyToProxy: sendKey });
+      return { applied: true, proxy: proxyView() };
+    },
 
     'export:model': async ({ id, format }) => {
       const model = engine.library.get(id);

@@ -7,6 +7,7 @@ import { createAppCore, type AppCore } from '../core/app-core';
 import { resolveDataDir } from '../core/paths';
 import { APP_VERSION } from '../core/version';
 import { redactAll } from '../core/keys/format';
+import { createFileRouteStore } from '../core/keys/route-store';
 import type { EventSink } from '../shared/contract';
 import { sqliteBindingPath, resourceFile, type AppLocation } from './app-paths';
 import { openExternalIfAllowed } from './external';
@@ -115,6 +116,8 @@ if (!app.requestSingleInstanceLock()) {
       settings,
       platform,
       logger,
+      // Written only after the native confirmation dialog (proxy:set); never by settings:set.
+      route: createFileRouteStore(join(dataDir, 'fal-route.json')),
       appInfo: {
         name: APP_NAME,
         version: APP_VERSION,

@@ -2,7 +2,7 @@
 // taskbar/dock progress).
 import { app, dialog, nativeImage, Notification, shell, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
-import type { Platform } from '../core/platform';
+import type { Platform, ProxyConfirmRequest } from '../core/platform';
 import { AppError } from '../shared/result';
 import { openExternalIfAllowed } from './external';
 
@@ -85,5 +85,33 @@ export function createElectronPlatform(options: ElectronPlatformOptions): Platfo
       if (process.platform === 'darwin') app.dock?.setBadge(running > 0 ? String(running) : '');
       else app.setBadgeCount(running); // Linux (Unity launchers) and Windows ignore it where unsupported.
     },
+    async confirmProxy(request) {
+      // A native dialog the page cannot draw, fake or click: the only way a proxy (and the key) changes.
+      const window = liveWindow();
+      const options = proxyDialogOptions(request);
+      const result = window ? await dialog.showMessageBox(window, options) : await dialog.showMessageBox(options);
+      return result.response === PROXY_CONFIRM_BUTTON;
+    },
+  };
+}
+
+const PROXY_CONFIRM_BUTTON = 1;
+
+/** The confirmation's text: names the host, says plainly whether the FAL key goes there. Cancel is the default. */
+export function proxyDialogOptions(request: ProxyConfirmRequest): Electron.MessageBoxOptions {
+  const where = request.url.startsWith('http:') ? `${request.host} (on this computer, unencrypted)` : request.host;
+  return {
+    type: 'warning',
+    title: 'Use a FAL proxy?',
+    message: request.sendKey
+      ? `Send all FAL calls AND your FAL key to ${where}?`
+      : `Send all FAL calls through ${where}?`,
+    detail: request.sendKey
+      ? `Whoever runs ${request.host} can use your FAL key and spend your FAL credit. Only continue if you run this proxy yourself or fully trust it.`
+      : `Your FAL key is not sent; the proxy adds its own. Your images and models pass through ${request.host}. Only continue if you set this proxy up.`,
+    buttons: ['Cancel', request.sendKey ? 'Use proxy and send key' : 'Use this proxy'],
+    defaultId: 0,
+    cancelId: 0,
+    noLink: true,
   };
 }

@@ -33,6 +33,8 @@ export const CHANNEL_NAME_LIST = [
   'spend:jobCosts',
   'prices:refresh',
   'reconcile:run',
+  'proxy:get',
+  'proxy:set',
   'export:model',
   'export:presets',
   'export:savePreset',

@@ -126,6 +126,15 @@ export const KeyTestResultSchema = z.object({
   message: z.string(),
 });
 
+/** Where FAL calls go, as the user confirmed it (main-process dialog). */
+export const FalProxySchema = z.object({
+  /** The proxy every FAL call goes through, or null for FAL directly. */
+  url: z.string().nullable(),
+  /** Whether the FAL key is sent to that proxy too (otherwise the proxy adds its own). */
+  sendKey: z.boolean(),
+});
+export type FalProxy = z.infer<typeof FalProxySchema>;
+
 const channel = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
 
 /** Where an export goes; absent means the output folder from Settings (or the data folder's exports/). */
@@ -180,6 +189,12 @@ export const channels = {
   'prices:refresh': channel(NoInput, PriceRefreshSchema),
   /** Asks FAL now about every job whose submit answer was lost. */
   'reconcile:run': channel(NoInput, ReconcileReportSchema),
+  'proxy:get': channel(NoInput, FalProxySchema),
+  /** Asks for a proxy change; main asks the user in a dialog that names the host. `applied` is false when they declined. */
+  'proxy:set': channel(
+    z.object({ url: z.string().max(2000).nullable(), sendKey: z.boolean().default(false) }),
+    z.object({ applied: z.boolean(), proxy: FalProxySchema }),
+  ),
 
   /** Asks where to save (platform dialog), then copies atomically. `path` is null when canceled. */
   'export:model': channel(z.object({ id: Id, format: ExportFormatSchema.default('glb') }), z.object({ path: z.string().nullable() })),

@@ -2,6 +2,8 @@
 import { join } from 'node:path';
 import { createAppCore, type AppCore, type AppCoreOptions, type Logger } from '../core/app-core';
 import { createMemoryKeyVault } from '../core/keys/memory-vault';
+import { createMemoryRouteStore } from '../core/keys/route-store';
+import { routeFromCommandLine } from '../core/fal/key-guard';
 import { createHeadlessPlatform, type Platform } from '../core/platform';
 import { createFileSettingsStore } from '../core/settings/file-store';
 import type { Dispatch } from '../core/ipc/dispatch';
@@ -17,6 +19,8 @@ export interface WebAppOptions {
   env?: NodeJS.ProcessEnv;
   logger?: Logger;
   engineOverrides?: AppCoreOptions['engineOverrides'];
+  /** The network below the key guard (tests); default global fetch. */
+  fetch?: typeof fetch;
 }
 
 export interface WebApp {
@@ -39,8 +43,11 @@ export async function startWebApp(options: WebAppOptions): Promise<WebApp> {
     port: options.port,
   });
   const settings = createFileSettingsStore(join(options.dataDir, 'settings.json'));
-  if (env.IMAGE2MODEL_FAL_PROXY && !settings.get().falProxyUrl) settings.set({ falProxyUrl: env.IMAGE2MODEL_FAL_PROXY });
+  // The proxy comes from whoever started the server (flag or env), never from the page: the browser
+  // transport has no dialog, so `proxy:set` is refused unless a platform that can ask is passed in.
+  const route = createMemoryRouteStore(routeFromCommandLine(env.IMAGE2MODEL_FAL_PROXY, env));
   core = createAppCore({
+    route,
     dataDir: options.dataDir,
     keys: createMemoryKeyVault(env),
     billingKeys: createMemoryKeyVault(env, 'FAL_ADMIN_KEY'),
@@ -56,6 +63,7 @@ export async function startWebApp(options: WebAppOptions): Promise<WebApp> {
     },
     logger: options.logger ?? quietLogger,
     engineOverrides: options.engineOverrides,
+    fetch: options.fetch,
   });
   await core.start((event, payload) => bridge.emit(event, payload));
   return {

@@ -164,10 +164,10 @@ describe('key channels over the Electron vault, against the fake FAL server', ()
     const { createDispatcher } = await import('../../src/core/ipc/dispatch');
     const { createFileSettingsStore } = await import('../../src/core/settings/file-store');
     const { createHeadlessPlatform } = await import('../../src/core/platform');
+    const { createMemoryRouteStore } = await import('../../src/core/keys/route-store');
     const fakeFal = await startFakeFal({ acceptedKeys: [KEY] });
     try {
       const settings = createFileSettingsStore(join(dir, 'settings.json'));
-      settings.set({ falProxyUrl: fakeFal.url });
       let keyChanges = 0;
       const engine = { keyChanged: () => keyChanges++ } as unknown as Parameters<typeof createHandlers>[0]['engine'];
       const dispatch = createDispatcher(
@@ -177,6 +177,7 @@ describe('key channels over the Electron vault, against the fake FAL server', ()
           settings,
           platform: createHeadlessPlatform(),
           appInfo: { name: 'Image2Model', version: '0', dataDir: dir, fileBaseUrl: 'i2m://library/', platform: 'linux', transport: 'electron' },
+          route: createMemoryRouteStore({ proxyUrl: fakeFal.url, sendKeyToProxy: true }),
         }),
       );
       const seen: unknown[] = [];

@@ -12,6 +12,7 @@ import type { Job } from '../../src/shared/domain';
 import type { Result } from '../../src/shared/result';
 import { createAppCore, type AppCore } from '../../src/core/app-core';
 import { createMemoryKeyVault } from '../../src/core/keys/memory-vault';
+import { createMemoryRouteStore } from '../../src/core/keys/route-store';
 import { createHeadlessPlatform } from '../../src/core/platform';
 import { createFileSettingsStore } from '../../src/core/settings/file-store';
 import { createLogger } from '../../src/main/logger';
@@ -54,7 +55,6 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'i2m-keyleak-'));
   fake = await startFakeFal({ acceptedKeys: [KEY], processingMs: 50 });
   const settings = createFileSettingsStore(join(dataDir, 'settings.json'));
-  settings.set({ falProxyUrl: fake.url });
   const keys = createMemoryKeyVault({ FAL_KEY: KEY });
   // The main logger (redacting) writes a file; the raw lines are what the core handed it.
   const mainLogger = createLogger(join(dataDir, 'logs'), { secrets: () => [keys.get()], echoErrors: false });
@@ -67,6 +67,7 @@ beforeAll(async () => {
     dataDir,
     keys,
     settings,
+    route: createMemoryRouteStore({ proxyUrl: fake.url, sendKeyToProxy: true }),
     platform: createHeadlessPlatform({ exportDir: join(dataDir, 'exports') }),
     appInfo: { name: 'Image2Model', version: '0.0.0', dataDir, fileBaseUrl: 'i2m://library/', platform: process.platform, transport: 'web' },
     logger: { info: capture('info'), warn: capture('warn'), error: capture('error') },

@@ -1,5 +1,6 @@
 // Creates the @fal-ai/client instance the engine uses: the key, an optional proxy (every call but
-// the upload PUT goes through it, as FAL.md describes), and a fetch wrapper that
+// the upload PUT goes through it, as FAL.md describes), the key guard (the key only ever reaches FAL's
+// hosts or that proxy, see key-guard.ts), and a fetch wrapper that
 // - bounds every call with a timeout (the client has none),
 // - turns non-2xx answers and transport failures into FalHttpError / FalTransportError, which the
 //   client does not retry by itself (its loop ignores Retry-After and has a fixed 1 s base), so the
@@ -8,12 +9,18 @@
 import { createFalClient, type FalClient } from '@fal-ai/client';
 import { FalAlreadyCompletedError, FalHttpError, FalTransportError } from './errors';
 import { describeError as describe, isRecord } from '../util/errors';
+import { keyGuardFetch } from './key-guard';
 
 export type { FalClient };
 
 export interface FalClientOptions {
   key: string;
   proxyUrl?: string | null;
+  /**
+   * Whether the key may go to `proxyUrl` (default true: whoever passes a proxy here configured it -
+   * the CLI flag, a test). The app narrows this further with its own key guard around `fetch`.
+   */
+  sendKeyToProxy?: boolean;
   fetch?: typeof fetch;
   /** Bound for each API call and upload (default 60 s). Status streams are bounded by the runner. */
   requestTimeoutMs?: number;
@@ -26,7 +33,10 @@ export function createFal(opts: FalClientOptions): FalClient {
     credentials: opts.key,
     suppressLocalCredentialsWarning: true,
     ...(opts.proxyUrl ? { proxyUrl: { url: opts.proxyUrl, when: 'always' as const } } : {}),
-    fetch: guardedFetch(opts.fetch ?? globalThis.fetch, opts.requestTimeoutMs ?? 60_000),
+    fetch: guardedFetch(
+      keyGuardFetch(opts.fetch ?? globalThis.fetch, () => ({ proxyUrl: opts.proxyUrl ?? null, sendKeyToProxy: opts.sendKeyToProxy ?? true })),
+      opts.requestTimeoutMs ?? 60_000,
+    ),
   });
 }
 

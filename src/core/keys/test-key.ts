@@ -1,6 +1,7 @@
 // One authenticated, free call to tell whether FAL accepts a key: the status of a request id that
 // cannot exist. FAL answers 401/403 for a bad key and 404 for a good one.
 import { createFalClient } from '@fal-ai/client';
+import { DIRECT_TO_FAL, keyGuardFetch, type FalRoute } from '../fal/key-guard';
 import { redact } from './format';
 
 export interface KeyTestResult {
@@ -37,14 +38,17 @@ function oneCallFetch(base: typeof fetch, timeout: AbortSignal): typeof fetch {
 
 export async function testFalKey(
   key: string | null,
-  opts: { proxyUrl?: string | null; fetch?: typeof fetch; timeoutMs?: number } = {},
+  opts: { route?: FalRoute; fetch?: typeof fetch; timeoutMs?: number } = {},
 ): Promise<KeyTestResult> {
   if (!key) return { result: 'no_key', message: 'No FAL key is set. Add one in Settings, or use the offline generator.' };
   const timeout = AbortSignal.timeout(opts.timeoutMs ?? 15_000);
+  const route = opts.route ?? DIRECT_TO_FAL;
   const fal = createFalClient({
     credentials: key,
-    ...(opts.proxyUrl ? { proxyUrl: { url: opts.proxyUrl, when: 'always' as const } } : {}),
-    fetch: oneCallFetch(opts.fetch ?? globalThis.fetch, timeout),
+    suppressLocalCredentialsWarning: true,
+    ...(route.proxyUrl ? { proxyUrl: { url: route.proxyUrl, when: 'always' as const } } : {}),
+    // The key reaches FAL's hosts, or the proxy only when the user chose to send it there.
+    fetch: oneCallFetch(keyGuardFetch(opts.fetch ?? globalThis.fetch, () => route), timeout),
   });
   try {
     await fal.queue.status(PROBE_ENDPOINT, { requestId: PROBE_REQUEST_ID, abortSignal: timeout });

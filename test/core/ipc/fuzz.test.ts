@@ -13,6 +13,7 @@ import { channels, CHANNEL_NAMES, events, type ChannelName } from '../../../src/
 import { ERROR_CODES, type Result } from '../../../src/shared/result';
 import { createAppCore, type AppCore } from '../../../src/core/app-core';
 import { createMemoryKeyVault } from '../../../src/core/keys/memory-vault';
+import { createMemoryRouteStore } from '../../../src/core/keys/route-store';
 import { createHeadlessPlatform } from '../../../src/core/platform';
 import { createFileSettingsStore } from '../../../src/core/settings/file-store';
 import { startFakeFal, type FakeFal } from '../../fake-fal/server';
@@ -208,11 +209,11 @@ beforeAll(async () => {
   // FAL refuses every key here, so nothing the fuzz queues can reach the real network or finish.
   fake = await startFakeFal({ acceptedKeys: ['only-this-key-is-accepted'] });
   const settings = createFileSettingsStore(join(dataDir, 'settings.json'));
-  settings.set({ falProxyUrl: fake.url });
   core = createAppCore({
     dataDir,
     keys: createMemoryKeyVault({}),
     settings,
+    route: createMemoryRouteStore({ proxyUrl: fake.url, sendKeyToProxy: true }),
     platform: createHeadlessPlatform({ exportDir: join(dataDir, 'exports'), pickedImages: () => [join(outside, 'photo.png')] }),
     appInfo: { name: 'Image2Model', version: '0.0.0', dataDir, fileBaseUrl: 'i2m://library/', platform: process.platform, transport: 'web' },
     logger: { info: () => {}, warn: () => {}, error: () => {} },

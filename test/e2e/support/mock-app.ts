@@ -177,6 +177,12 @@ function installMockApi(scenario: MockScenario): void {
       return ok(state.keyStatus);
     },
     'key:test': () => ok({ result: 'accepted', message: 'FAL accepted the key.' }),
+    'proxy:get': () => ok({ url: state.settings.falProxyUrl, sendKey: false }),
+    // The mock stands for a user who confirms the dialog.
+    'proxy:set': ({ url, sendKey }: { url: string | null; sendKey?: boolean }) => {
+      state.settings = { ...state.settings, falProxyUrl: url };
+      return ok({ applied: true, proxy: { url, sendKey: url !== null && !!sendKey } });
+    },
     'jobs:add': ({ items, endpoint, preset }: { items: { kind: string; name?: string; path?: string }[]; endpoint: string; preset: Job['preset'] }) => {
       const added: Job[] = [];
       const rejected: { input: string; reason: string }[] = [];
