@@ -9,8 +9,8 @@ import type { FalClient } from '@fal-ai/client';
 import { classifyError, type Classification } from '../fal/classify';
 import { followUntilCompleted, throwIfAborted, type FalStatus } from '../fal/follow';
 import { LogLines, PROGRESS, queuedProgress, runningProgress } from '../fal/progress';
-import { downloadBytes } from '../library/files';
 import { buildSetInput, type SetInput } from '../models/input-set';
+import { downloadToTemp, takeTempFile } from '../library/download';
 import type { ModelDefinition } from '../models/types';
 import { errorMessage } from '../util/errors';
 import { downloadPreview, ingestModel, storePreview } from './library-ingest';
@@ -220,13 +220,17 @@ export class FalSteps {
     writer.soft({ message: 'Downloading the model' });
     // The preview travels alongside the model; it is kept only if the model makes it in.
     const preview = parsed.preview ? downloadPreview(this.ctx, parsed.preview, signal) : Promise.resolve(null);
-    const bytes = await step('download', () =>
-      downloadBytes(parsed.glb.url, {
-        maxBytes: deps.policy.maxDownloadBytes,
-        timeoutMs: deps.policy.downloadTimeoutMs,
-        fetch: deps.fetch,
-        signal,
-      }),
+    // Streamed to a temp file under the download policy (library/download.ts), then read once for validation.
+    const bytes = await step('download', async () =>
+      takeTempFile(
+        await downloadToTemp(parsed.glb.url, deps.dirs.library, {
+          maxBytes: deps.policy.maxDownloadBytes,
+          timeoutMs: deps.policy.downloadTimeoutMs,
+          fetch: deps.fetch,
+          trustedOrigins: deps.downloadOrigins(),
+          signal,
+        }),
+      ),
     );
     await ingestModel(this.ctx, bytes, async () => storePreview(this.ctx, await preview), this.row.estimatedCostUsd);
   }

@@ -103,6 +103,10 @@ export function createEngine(deps: EngineDeps): Engine {
     random: deps.random ?? Math.random,
     fal: health.fal,
     fetch: fetchImpl,
+    downloadOrigins: () => {
+      const proxy = health.proxyUrl();
+      return proxy ? [proxy] : [];
+    },
     policy,
     // Loaded on first use: sharp and glTF-Transform cost a noticeable start-up time.
     generateRelief: deps.generateRelief ?? (async (image, opts) => (await import('../offline')).generateRelief(image, opts)),

@@ -3,7 +3,8 @@
 // transaction. Files stored for a commit that did not happen are removed again.
 import { randomUUID } from 'node:crypto';
 import { basename, extname } from 'node:path';
-import { downloadBytes, storeByContentHash, unlinkQuietly } from '../library/files';
+import { storeByContentHash, unlinkQuietly } from '../library/files';
+import { downloadBytes } from '../library/download';
 import { validateGlb } from '../library/glb';
 import { imageMimeOf } from '../library/image-header';
 import { paramsKeyOf } from '../library/store';
@@ -89,6 +90,7 @@ export async function downloadPreview(ctx: RunContext, ref: FalFileRef, signal: 
       maxBytes: policy.maxPreviewBytes,
       timeoutMs: Math.min(60_000, policy.downloadTimeoutMs),
       fetch: ctx.deps.fetch,
+      trustedOrigins: ctx.deps.downloadOrigins(),
       signal,
     });
   } catch (error) {

@@ -34,6 +34,8 @@ export interface QueueHealth {
   /** What a job tells the queue when it learns something about FAL. */
   signals: QueueSignals;
   setProxyUrl(url: string | null): void;
+  /** The proxy FAL calls go through now (results from it may be plain http on this computer). */
+  proxyUrl(): string | null;
   keyChanged(): void;
   /** Starts (or stops) probing while offline. */
   setRunning(running: boolean): void;
@@ -173,6 +175,7 @@ export function createQueueHealth(deps: QueueHealthDeps): QueueHealth {
       online: goOnline,
       noKey: changed,
     },
+    proxyUrl: () => proxyUrl,
     setProxyUrl(url) {
       proxyUrl = url || null;
       client = null;

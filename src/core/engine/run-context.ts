@@ -46,6 +46,8 @@ export interface RunnerDeps {
   /** The client for the current key and proxy; null when no key is configured. */
   fal: () => FalClient | null;
   fetch: typeof fetch;
+  /** Origins on this computer that results may come from over plain http (a local proxy, the fake server). */
+  downloadOrigins: () => string[];
   policy: RunnerPolicy;
   generateRelief: GenerateRelief;
   redact: (text: string) => string;

@@ -30,6 +30,7 @@ export type FailCode =
   | 'run_failed'
   | 'result_expired'
   | 'result_too_large'
+  | 'result_refused'
   | 'fal_error'
   | 'fal_timeout'
   | 'already_completed';
@@ -213,6 +214,10 @@ function asDownloadError(error: unknown): DownloadLike | null {
 function classifyDownload(error: DownloadLike, phase: FalPhase): Classification {
   const what = phase === 'download' ? "the model's" : 'a';
   switch (error.code) {
+    case 'refused':
+    case 'too_many_redirects':
+      // The download policy said no (data:/file:, plain http, a private address, a redirect loop): never retried.
+      return { kind: 'fail', code: 'result_refused', message: `The result could not be downloaded safely: ${error.message}.`, requestDone: true };
     case 'too_large':
       return { kind: 'fail', code: 'result_too_large', message: `The generated model is too large to download: ${error.message}.`, requestDone: true };
     case 'timeout':

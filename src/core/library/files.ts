@@ -1,5 +1,5 @@
-// Crash-safe file handling for the library: atomic writes (temp, fsync, rename, fsync dir), capped
-// downloads, content-addressed storage and clean-up of temp files a crash left behind.
+// Crash-safe file handling for the library: atomic writes (temp, fsync, rename, fsync dir),
+// content-addressed storage and clean-up of temp files a crash left behind.
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -79,133 +79,8 @@ export function sha256Hex(bytes: Uint8Array): string {
 }
 
 // ---- downloads ---------------------------------------------------------------------------------
-
-export type DownloadErrorCode = 'too_large' | 'timeout' | 'http_error' | 'network' | 'aborted';
-
-export class DownloadError extends Error {
-  override readonly name = 'DownloadError';
-  constructor(
-    readonly code: DownloadErrorCode,
-    message: string,
-    /** HTTP status, set for 'http_error'. */
-    readonly status?: number,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
-
-export interface DownloadOptions {
-  /** Largest body accepted; the transfer is aborted as soon as it is exceeded. */
-  maxBytes: number;
-  /** Limit for the whole download (headers and body). */
-  timeoutMs: number;
-  fetch?: typeof fetch;
-  /** Caller's cancel; ends the download with code 'aborted'. */
-  signal?: AbortSignal;
-}
-
-export interface DownloadResult {
-  path: string;
-  sha256: string;
-  bytes: Uint8Array;
-}
-
-/**
- * Downloads `url` into memory with a byte cap and an overall time limit. Every failure is a
- * DownloadError ('too_large', 'timeout', 'http_error' with status, 'network', 'aborted').
- */
-export async function downloadBytes(url: string, opts: DownloadOptions): Promise<Uint8Array> {
-  const doFetch = opts.fetch ?? fetch;
-  const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort(new Error('download timed out'));
-  }, opts.timeoutMs);
-  const onCallerAbort = () => controller.abort(opts.signal?.reason);
-  if (opts.signal?.aborted) onCallerAbort();
-  else opts.signal?.addEventListener('abort', onCallerAbort, { once: true });
-
-  // Turns whatever fetch or the stream threw into a DownloadError, reading why we aborted.
-  const classify = (error: unknown): DownloadError => {
-    if (error instanceof DownloadError) return error;
-    if (timedOut) return new DownloadError('timeout', `The download took longer than ${opts.timeoutMs} ms`, undefined, { cause: error });
-    if (opts.signal?.aborted) return new DownloadError('aborted', 'The download was canceled', undefined, { cause: error });
-    return new DownloadError('network', `The download failed: ${describe(error)}`, undefined, { cause: error });
-  };
-
-  try {
-    const response = await doFetch(url, { signal: controller.signal, redirect: 'follow' });
-    if (!response.ok) {
-      await response.body?.cancel().catch(() => undefined);
-      throw new DownloadError('http_error', `The server answered ${response.status} ${response.statusText}`.trim(), response.status);
-    }
-    const declared = Number(response.headers.get('content-length'));
-    if (Number.isFinite(declared) && declared > opts.maxBytes) {
-      await response.body?.cancel().catch(() => undefined);
-      throw tooLarge(opts.maxBytes, declared);
-    }
-    return await readCapped(response, opts.maxBytes, controller);
-  } catch (error) {
-    throw classify(error);
-  } finally {
-    clearTimeout(timer);
-    opts.signal?.removeEventListener('abort', onCallerAbort);
-  }
-}
-
-/**
- * Downloads `url` into `destDir` as `<sha256><ext>` (ext from the URL path, else `.bin`), written
- * atomically. File system errors are passed through unchanged.
- */
-export async function downloadToFile(url: string, destDir: string, opts: DownloadOptions): Promise<DownloadResult> {
-  const bytes = await downloadBytes(url, opts);
-  const sha256 = sha256Hex(bytes);
-  const path = join(destDir, `${sha256}${extensionFromUrl(url)}`);
-  await mkdir(destDir, { recursive: true });
-  await writeFileAtomic(path, bytes);
-  return { path, sha256, bytes };
-}
-
-function tooLarge(maxBytes: number, got?: number): DownloadError {
-  const size = got !== undefined ? ` (${got} bytes)` : '';
-  return new DownloadError('too_large', `The download is larger than the ${maxBytes}-byte limit${size}`);
-}
-
-async function readCapped(response: Response, maxBytes: number, controller: AbortController): Promise<Uint8Array> {
-  if (!response.body) return new Uint8Array(0);
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      controller.abort(new Error('download too large'));
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge(maxBytes);
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return out;
-}
-
-function extensionFromUrl(url: string): string {
-  try {
-    const match = /\.([a-z0-9]{1,8})$/i.exec(new URL(url).pathname);
-    return match ? `.${match[1]!.toLowerCase()}` : '.bin';
-  } catch {
-    return '.bin';
-  }
-}
+// They live in download.ts (policy, streaming to a temp file); re-exported for existing callers.
+export { DownloadError, downloadBytes, downloadToFile, downloadToTemp, type DownloadErrorCode, type DownloadOptions, type DownloadResult } from './download';
 
 // ---- content-addressed storage -----------------------------------------------------------------
 

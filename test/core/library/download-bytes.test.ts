@@ -34,7 +34,9 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-const opts = { maxBytes: 50, timeoutMs: 2000 };
+// The test server is plain http on loopback: trusted like a local proxy or the fake FAL server.
+const opts = { maxBytes: 50, timeoutMs: 2000, trustedOrigins: [] as string[] };
+beforeAll(() => void opts.trustedOrigins.push(base));
 const failure = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e as DownloadError);
 
 describe('downloadBytes', () => {
@@ -63,7 +65,7 @@ describe('downloadBytes', () => {
   });
 
   it('reports refused connections as network errors with their cause', async () => {
-    const error = await failure(downloadBytes('http://127.0.0.1:1/x', opts));
+    const error = await failure(downloadBytes('http://127.0.0.1:1/x', { ...opts, trustedOrigins: ['http://127.0.0.1:1'] }));
     expect(error).toMatchObject({ code: 'network' });
   });
 });

@@ -63,7 +63,9 @@ async function expectDownloadError(promise: Promise<unknown>): Promise<DownloadE
   return error as DownloadError;
 }
 
-const limits = { maxBytes: 10_000, timeoutMs: 5_000 };
+// The test server is plain http on loopback: trusted like a local proxy or the fake FAL server.
+const limits = { maxBytes: 10_000, timeoutMs: 5_000, trustedOrigins: [] as string[] };
+beforeAll(() => void limits.trustedOrigins.push(server.url));
 
 describe('downloadToFile', () => {
   it('downloads into destDir under the content hash and returns path, hash and bytes', () =>
@@ -71,7 +73,7 @@ describe('downloadToFile', () => {
       const result = await downloadToFile(`${server.url}/model.glb`, dir, limits);
       expect(result.sha256).toBe(sha256(BODY));
       expect(result.path).toBe(join(dir, `${sha256(BODY)}.glb`));
-      expect(result.bytes).toEqual(BODY);
+      expect(result.size).toBe(BODY.byteLength);
       expect(new Uint8Array(await readFile(result.path))).toEqual(BODY);
       expect(await readdir(dir)).toEqual([`${sha256(BODY)}.glb`]);
     }));
@@ -119,7 +121,7 @@ describe('downloadToFile', () => {
       await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
       const { port } = probe.address() as AddressInfo;
       await new Promise<void>((resolve) => probe.close(() => resolve()));
-      const error = await expectDownloadError(downloadToFile(`http://127.0.0.1:${port}/x.glb`, dir, limits));
+      const error = await expectDownloadError(downloadToFile(`http://127.0.0.1:${port}/x.glb`, dir, { ...limits, trustedOrigins: [`http://127.0.0.1:${port}`] }));
       expect(error.code).toBe('network');
     }));
 
@@ -145,9 +147,9 @@ describe('downloadToFile', () => {
         seen.push(String(input));
         return new Response(new Uint8Array([1, 2, 3]), { status: 200 });
       };
-      const result = await downloadToFile('https://fal.example/files/out', dir, { ...limits, fetch: fakeFetch });
+      const result = await downloadToFile('https://fal.example/files/out', dir, { ...limits, fetch: fakeFetch, lookup: async () => ['93.184.216.34'] });
       expect(seen).toEqual(['https://fal.example/files/out']);
-      expect(result.bytes).toEqual(new Uint8Array([1, 2, 3]));
+      expect(result.size).toBe(3);
       expect(result.path).toBe(join(dir, `${sha256(new Uint8Array([1, 2, 3]))}.bin`));
     }));
 });

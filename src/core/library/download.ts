@@ -1,0 +1,311 @@
+// Downloads of result files (models, previews) from URLs that FAL's answer names - so from URLs we do
+// not control. The policy:
+// - https only; plain http (and loopback) only to origins the caller trusts: a proxy or fake server
+//   on this computer that the user configured;
+// - never to loopback, private, link-local or other special addresses (IP literals and every address
+//   the name resolves to are checked, on the first request and after every redirect);
+// - redirects followed by hand, at most a few, each checked like the first URL;
+// - `data:`, `file:` and other schemes refused with a clear, non-retryable error;
+// - the size cap and the time limit hold while the body streams; the body goes to a temp file, never
+//   whole into memory (downloadToTemp), except for small files asked for as bytes (downloadBytes).
+// Every failure is a DownloadError whose `retryable` says whether trying again can help.
+import { createHash, randomBytes } from 'node:crypto';
+import { lookup as dnsLookup } from 'node:dns/promises';
+import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { BlockList, isIP } from 'node:net';
+import { join } from 'node:path';
+import { TEMP_PREFIX, unlinkQuietly } from './files';
+
+export type DownloadErrorCode = 'too_large' | 'timeout' | 'http_error' | 'network' | 'aborted' | 'refused' | 'too_many_redirects';
+
+export class DownloadError extends Error {
+  override readonly name = 'DownloadError';
+  /** Whether the same download may work later (network trouble, timeouts, 5xx, a CDN that lags). */
+  readonly retryable: boolean;
+  constructor(
+    readonly code: DownloadErrorCode,
+    message: string,
+    /** HTTP status, set for 'http_error'. */
+    readonly status?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.retryable = isRetryable(code, status);
+  }
+}
+
+function isRetryable(code: DownloadErrorCode, status: number | undefined): boolean {
+  if (code === 'timeout' || code === 'network') return true;
+  if (code !== 'http_error' || status === undefined) return false;
+  return status >= 500 || [403, 404, 408, 425, 429].includes(status);
+}
+
+export interface DownloadOptions {
+  /** Largest body accepted; the transfer is aborted as soon as it is exceeded. */
+  maxBytes: number;
+  /** Limit for the whole download (every redirect, headers and body). */
+  timeoutMs: number;
+  fetch?: typeof fetch;
+  /** Caller's cancel; ends the download with code 'aborted'. */
+  signal?: AbortSignal;
+  /**
+   * Origins on this computer that may be used over plain http and are exempt from the address
+   * checks: the configured proxy or fake FAL server. Origins that are not loopback are ignored.
+   */
+  trustedOrigins?: readonly string[];
+  /** Redirects followed at most (default 5). */
+  maxRedirects?: number;
+  /** Name resolution (tests); default the system resolver, every address. */
+  lookup?: (hostname: string) => Promise<string[]>;
+}
+
+export interface DownloadedFile {
+  /** A temp file (TEMP_PREFIX, so crash clean-up finds it) the caller renames or removes. */
+  path: string;
+  size: number;
+  sha256: string;
+}
+
+export interface DownloadResult {
+  path: string;
+  sha256: string;
+  size: number;
+}
+
+/** Streams `url` into a temp file in `dir` under the policy above. */
+export async function downloadToTemp(url: string, dir: string, opts: DownloadOptions): Promise<DownloadedFile> {
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, `${TEMP_PREFIX}${randomBytes(8).toString('hex')}.download`);
+  try {
+    return await withLimits(opts, async (signal) => {
+      const response = await openChecked(url, opts, signal);
+      const hash = createHash('sha256');
+      const handle = await open(path, 'wx');
+      let size = 0;
+      try {
+        await readBody(response, opts.maxBytes, async (chunk) => {
+          size += chunk.byteLength;
+          hash.update(chunk);
+          await handle.write(chunk);
+        });
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      return { path, size, sha256: hash.digest('hex') };
+    });
+  } catch (error) {
+    await unlinkQuietly(path);
+    throw error;
+  }
+}
+
+/** The same policy for small files wanted as bytes (previews); the cap bounds the memory used. */
+export async function downloadBytes(url: string, opts: DownloadOptions): Promise<Uint8Array> {
+  return withLimits(opts, async (signal) => {
+    const response = await openChecked(url, opts, signal);
+    const chunks: Uint8Array[] = [];
+    await readBody(response, opts.maxBytes, async (chunk) => void chunks.push(chunk));
+    return new Uint8Array(Buffer.concat(chunks));
+  });
+}
+
+/** Downloads into `destDir` as `<sha256><ext>` (ext from the URL path, else `.bin`), streamed and renamed into place. */
+export async function downloadToFile(url: string, destDir: string, opts: DownloadOptions): Promise<DownloadResult> {
+  const temp = await downloadToTemp(url, destDir, opts);
+  const path = join(destDir, `${temp.sha256}${extensionFromUrl(url)}`);
+  try {
+    await rename(temp.path, path);
+  } catch (error) {
+    await unlinkQuietly(temp.path);
+    throw error;
+  }
+  return { path, sha256: temp.sha256, size: temp.size };
+}
+
+/** Reads a downloaded temp file and removes it (for callers that still validate from memory). */
+export async function takeTempFile(file: DownloadedFile): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await readFile(file.path));
+  } finally {
+    await unlinkQuietly(file.path);
+  }
+}
+
+// ---- limits ------------------------------------------------------------------------------------
+
+async function withLimits<T>(opts: DownloadOptions, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new Error('download timed out'));
+  }, opts.timeoutMs);
+  const onCallerAbort = () => controller.abort(opts.signal?.reason);
+  if (opts.signal?.aborted) onCallerAbort();
+  else opts.signal?.addEventListener('abort', onCallerAbort, { once: true });
+  try {
+    return await run(controller.signal);
+  } catch (error) {
+    if (error instanceof DownloadError) throw error;
+    if (timedOut) throw new DownloadError('timeout', `The download took longer than ${Math.round(opts.timeoutMs / 1000)} s`, undefined, { cause: error });
+    if (opts.signal?.aborted) throw new DownloadError('aborted', 'The download was canceled', undefined, { cause: error });
+    throw new DownloadError('network', `The download failed: ${describe(error)}`, undefined, { cause: error });
+  } finally {
+    clearTimeout(timer);
+    opts.signal?.removeEventListener('abort', onCallerAbort);
+  }
+}
+
+async function readBody(response: Response, maxBytes: number, onChunk: (chunk: Uint8Array) => Promise<void>): Promise<void> {
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    throw tooLarge(maxBytes, declared);
+  }
+  if (!response.body) return;
+  const reader = response.body.getReader();
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge(maxBytes);
+    }
+    await onChunk(value);
+  }
+}
+
+function tooLarge(maxBytes: number, declared?: number): DownloadError {
+  const size = declared !== undefined ? ` (${declared} bytes)` : '';
+  return new DownloadError('too_large', `The download is larger than the ${maxBytes}-byte limit${size}`);
+}
+
+// ---- policy ------------------------------------------------------------------------------------
+
+/** Follows redirects by hand, checking every address; returns the final 2xx response. */
+async function openChecked(url: string, opts: DownloadOptions, signal: AbortSignal): Promise<Response> {
+  const doFetch = opts.fetch ?? fetch;
+  const maxRedirects = opts.maxRedirects ?? 5;
+  let current = url;
+  for (let hop = 0; ; hop++) {
+    const target = await checkTarget(current, opts);
+    const response = await doFetch(target.href, { signal, redirect: 'manual' });
+    const location = response.headers.get('location');
+    if (response.status >= 300 && response.status < 400 && location) {
+      await response.body?.cancel().catch(() => undefined);
+      if (hop >= maxRedirects) throw new DownloadError('too_many_redirects', `The download was redirected more than ${maxRedirects} times`);
+      current = resolveLocation(location, target);
+      continue;
+    }
+    if (!response.ok) {
+      await response.body?.cancel().catch(() => undefined);
+      throw new DownloadError('http_error', `The server answered ${response.status} ${response.statusText}`.trim(), response.status);
+    }
+    return response;
+  }
+}
+
+function resolveLocation(location: string, base: URL): string {
+  try {
+    return new URL(location, base).href;
+  } catch {
+    throw new DownloadError('refused', 'The download was redirected to an address that is not valid');
+  }
+}
+
+const refused = (message: string) => new DownloadError('refused', message);
+
+async function checkTarget(raw: string, opts: DownloadOptions): Promise<URL> {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw refused('The result names a download address that is not valid');
+  }
+  const scheme = url.protocol.replace(/:$/, '');
+  if (scheme === 'data' || scheme === 'file' || (scheme !== 'https' && scheme !== 'http')) {
+    throw refused(`The result names a "${scheme}:" address; only https downloads are accepted`);
+  }
+  if (url.username || url.password) throw refused('The download address contains a user name or password; it is not used');
+  if (trustedOrigin(url, opts.trustedOrigins)) return url;
+  if (scheme !== 'https') throw refused(`Only https downloads are accepted (the result named plain http to ${url.host})`);
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const addresses = isIP(host) ? [host] : await resolveAll(host, opts.lookup);
+  const special = addresses.find(isSpecialAddress);
+  if (special !== undefined) {
+    throw refused(`The download address ${url.host} points to this computer or a private network (${special}); it is not used`);
+  }
+  return url;
+}
+
+function trustedOrigin(url: URL, trusted: readonly string[] | undefined): boolean {
+  if (!trusted?.length) return false;
+  return trusted.some((origin) => {
+    try {
+      const parsed = new URL(origin);
+      return parsed.origin === url.origin && isLoopbackName(parsed.hostname);
+    } catch {
+      return false;
+    }
+  });
+}
+
+function isLoopbackName(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '');
+  return host === 'localhost' || (isIP(host) !== 0 && LOOPBACK.check(host, isIP(host) === 6 ? 'ipv6' : 'ipv4'));
+}
+
+async function resolveAll(host: string, lookup: DownloadOptions['lookup']): Promise<string[]> {
+  try {
+    const addresses = lookup ? await lookup(host) : (await dnsLookup(host, { all: true, verbatim: true })).map((a) => a.address);
+    if (addresses.length === 0) throw new Error('no address');
+    return addresses;
+  } catch (error) {
+    // The name does not resolve (offline, DNS trouble): a network problem, worth retrying.
+    throw new DownloadError('network', `The download server ${host} could not be found`, undefined, { cause: error });
+  }
+}
+
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
+
+/** Loopback, private, link-local, CGNAT, multicast, reserved and unspecified ranges (IPv4 and IPv6). */
+const SPECIAL = new BlockList();
+for (const [net, bits] of [
+  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
+  ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24], ['203.0.113.0', 24],
+  ['224.0.0.0', 4], ['240.0.0.0', 4],
+] as const) SPECIAL.addSubnet(net, bits, 'ipv4');
+for (const [net, bits] of [
+  ['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['64:ff9b::', 96], ['2001:db8::', 32], ['100::', 64],
+] as const) SPECIAL.addSubnet(net, bits, 'ipv6');
+
+export function isSpecialAddress(address: string): boolean {
+  const version = isIP(address);
+  if (version === 4) return SPECIAL.check(address, 'ipv4');
+  if (version !== 6) return true; // not an address at all: refuse
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return SPECIAL.check(mapped[1]!, 'ipv4');
+  return SPECIAL.check(address, 'ipv6');
+}
+
+function extensionFromUrl(url: string): string {
+  try {
+    const match = /\.([a-z0-9]{1,8})$/i.exec(new URL(url).pathname);
+    return match ? `.${match[1]!.toLowerCase()}` : '.bin';
+  } catch {
+    return '.bin';
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
+    return `${error.message}${cause}`;
+  }
+  return String(error);
+}
