@@ -5,6 +5,7 @@
 // proxy exactly as the queue calls do (proxy URL + `x-fal-target-url`), never anywhere else.
 import { z } from 'zod';
 import { redactSecrets } from './redact';
+import { keyGuardFetch } from './key-guard';
 
 export const PLATFORM_BASE_URL = 'https://api.fal.ai/v1';
 const TARGET_URL_HEADER = 'x-fal-target-url';
@@ -109,6 +110,8 @@ export interface PlatformClientOptions {
   key: string;
   /** The same proxy the queue calls use (null: straight to api.fal.ai). */
   proxyUrl?: string | null;
+  /** Whether the key may go to `proxyUrl` (default true, as createFal; the app narrows it with its own guard). */
+  sendKeyToProxy?: boolean;
   fetch?: typeof fetch;
   /** Bound for one HTTP exchange (default 20 s). */
   timeoutMs?: number;
@@ -154,7 +157,8 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 }
 
 export function createPlatformClient(opts: PlatformClientOptions): PlatformClient {
-  const baseFetch = opts.fetch ?? globalThis.fetch;
+  // The key guard (key-guard.ts) holds the key destination below this client's own logic too.
+  const baseFetch = keyGuardFetch(opts.fetch ?? globalThis.fetch, () => ({ proxyUrl: opts.proxyUrl ?? null, sendKeyToProxy: opts.sendKeyToProxy ?? true }));
   const timeoutMs = opts.timeoutMs ?? 20_000;
   const retries = opts.retries ?? 3;
   const baseDelay = opts.baseDelayMs ?? 500;
