@@ -14,6 +14,7 @@ import { lookup as dnsLookup } from 'node:dns/promises';
 import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { BlockList, isIP } from 'node:net';
 import { join } from 'node:path';
+import { describeError as describe } from '../util/errors';
 import { TEMP_PREFIX, unlinkQuietly } from './files';
 
 export type DownloadErrorCode = 'too_large' | 'timeout' | 'http_error' | 'network' | 'aborted' | 'refused' | 'too_many_redirects';
@@ -300,12 +301,4 @@ function extensionFromUrl(url: string): string {
   } catch {
     return '.bin';
   }
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error) {
-    const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
-    return `${error.message}${cause}`;
-  }
-  return String(error);
 }

@@ -3,7 +3,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { describeError as describe } from '../util/errors';
 
 /** Prefix of every temp file this module writes; removeLeftoverTempFiles looks for it. */
 export const TEMP_PREFIX = '.tmp-';
