@@ -25,10 +25,9 @@ afterEach(async () => {
   core = server = dir = undefined;
 });
 
-// TODO(security, issue 10 item 1): the platform client (src/core/fal-platform.ts:55 clientFor ->
-// createPlatformClient proxyUrl) sends both keys to whatever falProxyUrl the page set. Remove
-// `.fails` once a proxy needs the main-process confirmation.
-it.fails('settings:set alone does not make prices/spend/reconcile send a key to another host', async () => {
+// Fixed (issue 10 item 1): settings:set cannot change the proxy; proxy:set needs the main-process
+// confirmation, and every platform call passes the key guard with the confirmed route.
+it('settings:set alone does not make prices/spend/reconcile send a key to another host', async () => {
   const seen: string[] = [];
   server = createServer((req, res) => {
     seen.push(String(req.headers.authorization ?? ''));
@@ -54,6 +53,5 @@ it.fails('settings:set alone does not make prices/spend/reconcile send a key to 
   await core.dispatch('prices:refresh', undefined);
   await core.dispatch('spend:sync', undefined);
   const leaked = seen.filter((auth) => auth.includes('SECRET'));
-  console.log("SEEN", seen.length, seen.slice(0,3));
   expect(leaked).toEqual([]);
 });
