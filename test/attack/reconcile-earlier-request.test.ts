@@ -20,11 +20,7 @@ afterEach(async () => {
   h = db = reconciler = undefined;
 });
 
-// TODO(engine/reconcile): a resubmit keeps input_url (src/core/queue/store.ts requeue), so two
-// submits of one job carry identical inputs; src/core/reconcile/match.ts cannot tell them apart.
-// Fix idea: clear input_url on a resubmit (a fresh upload makes every submit unique), or keep the
-// job's earlier request ids out of the candidates. Remove `.fails` then.
-it.fails('a resubmit whose answer was lost never adopts the job\'s own earlier request', async () => {
+it('a resubmit whose answer was lost never adopts the job\'s own earlier request', async () => {
   h = await createHarness();
   h.fake.script({ op: 'submit', outcome: { kind: 'failedRun', status: 422, detail: 'bad image' } });
   const id = await addOne(h.engine);

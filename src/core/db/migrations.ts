@@ -241,6 +241,16 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE jobs ADD COLUMN inputs_json TEXT;
   ALTER TABLE models ADD COLUMN sources_json TEXT;
   `,
+  // 8: request ids a job had before it was sent again ("Generate again", or a reconciled resubmit).
+  // A resend keeps the uploaded image URL, so its input equals the earlier one: reconciliation must
+  // never adopt the job's own earlier request for the new, uncertain submit.
+  `
+  CREATE TABLE job_past_requests (
+    request_id TEXT PRIMARY KEY,
+    job_id     TEXT NOT NULL,
+    at         INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export function schemaVersion(db: Database): number {

@@ -300,6 +300,10 @@ export class JobStore {
       const current = this.get(id);
       if (!current || !canTransition(current.state, 'queued') || ACTIVE_STATES.includes(current.state)) return null;
       const resubmit = opts.resubmit ? 1 : 0;
+      if (resubmit === 1 && current.falRequestId !== null) {
+        // Kept so reconciliation never takes this request for the coming resend (same input).
+        this.stmt('INSERT OR IGNORE INTO job_past_requests (request_id, job_id, at) VALUES (?, ?, ?)').run(current.falRequestId, id, at);
+      }
       const raw = this.stmt(
         `UPDATE jobs SET state = 'queued', fence = fence + 1, attempts = 0, ${CLEAR_LEASE_SQL},
            cancel_requested = 0, error_code = NULL, error_message = NULL, finished_at = NULL, message = @message,

@@ -25,6 +25,8 @@ export interface SubmitCheck {
 }
 
 type Raw = Record<string, unknown>;
+
+const TAKEN_SQL = `SELECT 1 FROM jobs WHERE fal_request_id = ? UNION ALL SELECT 1 FROM job_past_requests WHERE request_id = ? LIMIT 1`;
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
 function toCheck(raw: Raw): SubmitCheck {
@@ -66,11 +68,11 @@ export class CheckStore {
     return raw ? toCheck(raw) : null;
   }
 
-  /** Request ids some job already owns (never adopted a second time). */
+  /** Request ids some job owns or owned before a resend (never adopted a second time). */
   takenRequestIds(candidates: readonly string[]): Set<string> {
     const taken = new Set<string>();
     for (const id of candidates) {
-      if (this.stmt('SELECT 1 FROM jobs WHERE fal_request_id = ?').get(id)) taken.add(id);
+      if (this.stmt(TAKEN_SQL).get(id, id)) taken.add(id);
     }
     return taken;
   }
@@ -97,7 +99,8 @@ export class CheckStore {
            lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = NULL, queue_position = NULL,
            error_code = NULL, error_message = NULL, finished_at = NULL, request_finished = 0, message = @message
          WHERE id = @id AND state = 'needs_attention' AND fal_request_id IS NULL AND submit_started_at = @sentAt
-           AND NOT EXISTS (SELECT 1 FROM jobs WHERE fal_request_id = @requestId)`,
+           AND NOT EXISTS (SELECT 1 FROM jobs WHERE fal_request_id = @requestId)
+           AND NOT EXISTS (SELECT 1 FROM job_past_requests WHERE request_id = @requestId)`,
       ).run({ id: job.id, requestId, sentAt: job.submitStartedAt, message }).changes;
       if (changed === 0) return null;
       if (job.estimatedCostUsd !== null) {
