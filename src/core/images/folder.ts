@@ -1,6 +1,6 @@
 import type { Dirent } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
-import { extname, join, resolve } from 'node:path';
+import { extname, join, resolve, sep } from 'node:path';
 
 /** By name only: the content check happens when each file is prepared. */
 const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.gif', '.avif']);
@@ -11,8 +11,10 @@ const byName = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
 
 /**
  * Image files under `dir`, recursively, as absolute paths in folder order (each folder's entries
- * sorted by name). Hidden files and folders are skipped; symlinks are followed but every real
- * folder is visited once, so a link back up the tree can't loop. Unreadable subfolders are skipped.
+ * sorted by name). Hidden files and folders are skipped; symlinks are followed only while they stay
+ * inside the real path of the chosen folder (a link out of it is skipped, so a scan never lists files
+ * the user did not choose), and every real folder is visited once, so a link back up the tree can't
+ * loop. Unreadable subfolders are skipped.
  * Throws (with a plain message) only when `dir` itself is missing or not a folder.
  */
 export async function listImagesInFolder(dir: string, opts: { maxFiles?: number } = {}): Promise<string[]> {
@@ -23,7 +25,9 @@ export async function listImagesInFolder(dir: string, opts: { maxFiles?: number 
   if (!rootInfo.isDirectory()) throw new Error(`${dir} is not a folder.`);
 
   const found: string[] = [];
-  const visited = new Set<string>([await realpath(root)]);
+  const rootReal = await realpath(root);
+  const inside = (real: string) => real === rootReal || real.startsWith(rootReal.endsWith(sep) ? rootReal : rootReal + sep);
+  const visited = new Set<string>([rootReal]);
 
   const walk = async (folder: string): Promise<void> => {
     let entries: Dirent[];
@@ -40,10 +44,14 @@ export async function listImagesInFolder(dir: string, opts: { maxFiles?: number 
       const kind = await entryKind(entry, path);
       if (kind === 'folder') {
         const real = await realpath(path).catch(() => undefined);
-        if (real === undefined || visited.has(real)) continue;
+        if (real === undefined || !inside(real) || visited.has(real)) continue;
         visited.add(real);
         await walk(path);
       } else if (kind === 'file' && IMAGE_EXTENSIONS.has(extname(entry.name).toLowerCase())) {
+        if (entry.isSymbolicLink()) {
+          const real = await realpath(path).catch(() => undefined);
+          if (real === undefined || !inside(real)) continue;
+        }
         found.push(path);
       }
     }

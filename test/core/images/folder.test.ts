@@ -53,13 +53,15 @@ describe('listImagesInFolder', () => {
     expect(await listImagesInFolder(dir, { maxFiles: 3 })).toHaveLength(3);
   });
 
-  it.skipIf(process.platform === 'win32')('follows a symlinked folder that is outside the tree', async () => {
+  it.skipIf(process.platform === 'win32')('does not follow symlinks (folders or files) out of the chosen folder', async () => {
     const other = await makeTempDir('folder-other');
     const root = await makeTempDir('folder-linkroot');
     try {
       await writeFile(join(other.dir, 'linked.png'), 'x');
+      await writeFile(join(root.dir, 'own.png'), 'x');
       await symlink(other.dir, join(root.dir, 'shared'));
-      expect(await listImagesInFolder(root.dir)).toEqual([join(root.dir, 'shared', 'linked.png')]);
+      await symlink(join(other.dir, 'linked.png'), join(root.dir, 'file-link.png'));
+      expect(await listImagesInFolder(root.dir)).toEqual([join(root.dir, 'own.png')]);
     } finally {
       await other.cleanup();
       await root.cleanup();
