@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAppCore, type AppCore } from '../../../src/core/app-core';
 import { createMemoryKeyVault } from '../../../src/core/keys/memory-vault';
+import { createMemoryRouteStore } from '../../../src/core/keys/route-store';
 import { createHeadlessPlatform } from '../../../src/core/platform';
 import { createFileSettingsStore } from '../../../src/core/settings/file-store';
 import type { Job } from '../../../src/shared/domain';
@@ -58,11 +59,12 @@ describe('prices and spend through the app core', () => {
     });
     dir = mkdtempSync(join(tmpdir(), 'i2m-app-spend-'));
     const settings = createFileSettingsStore(join(dir, 'settings.json'));
-    settings.set({ falProxyUrl: fake.url, spendingCapUsd: 2 });
+    settings.set({ spendingCapUsd: 2 });
     core = createAppCore({
       dataDir: dir,
       keys: createMemoryKeyVault({ FAL_KEY: TEST_KEY }),
       billingKeys: createMemoryKeyVault({}, 'FAL_ADMIN_KEY'),
+      route: createMemoryRouteStore({ proxyUrl: fake.url, sendKeyToProxy: true }),
       settings,
       platform: createHeadlessPlatform(),
       appInfo: { name: 'Image2Model', version: '0', dataDir: dir, fileBaseUrl: 'x://', platform: 'linux', transport: 'web' },
