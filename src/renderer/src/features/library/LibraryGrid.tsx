@@ -5,6 +5,7 @@ import { useCallback, useEffect, useLayoutEffect, useRef, useState, type Keyboar
 import type { LibraryModel } from '../../../../shared/domain';
 import type { LibraryApi } from '../../hooks/useLibrary';
 import { ModelCard, ModelCardSkeleton } from './ModelCard';
+import '../export/library-select.css';
 
 const GAP = 14;
 const MIN_CARD = 176;
@@ -17,9 +18,13 @@ export interface LibraryGridProps {
   resetKey: string;
   onOpen(model: LibraryModel): void;
   onDelete(model: LibraryModel): void;
+  /** Multi-select for export: ticked models; while `selecting` (or with Ctrl/Cmd/Shift) a click ticks. */
+  checkedIds?: ReadonlySet<string>;
+  selecting?: boolean;
+  onToggleCheck?(model: LibraryModel): void;
 }
 
-export function LibraryGrid({ library, selectedId, resetKey, onOpen, onDelete }: LibraryGridProps) {
+export function LibraryGrid({ library, selectedId, resetKey, onOpen, onDelete, checkedIds, selecting, onToggleCheck }: LibraryGridProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(0);
   const [focusIndex, setFocusIndex] = useState(0);
@@ -121,19 +126,37 @@ export function LibraryGrid({ library, selectedId, resetKey, onOpen, onDelete }:
           for (let col = 0; col < columns && start + col < total; col++) {
             const index = start + col;
             const model = library.itemAt(index);
+            const checked = model ? (checkedIds?.has(model.id) ?? false) : false;
             cells.push(
               model ? (
-                <ModelCard
+                <div
                   key={model.id}
-                  model={model}
-                  index={index}
-                  total={total}
-                  selected={model.id === selectedId}
-                  focusable={index === Math.min(focusIndex, total - 1)}
-                  onOpen={onOpenCard}
-                  onDelete={onDelete}
-                  onFocusIndex={setFocusIndex}
-                />
+                  className={`model-check-wrap${checked ? ' is-checked' : ''}${selecting ? ' is-selecting' : ''}`}
+                  data-testid={checked ? 'model-checked' : undefined}
+                  onClickCapture={(event) => {
+                    if (!onToggleCheck || !(selecting || event.ctrlKey || event.metaKey || event.shiftKey)) return;
+                    event.preventDefault();
+                    event.stopPropagation();
+                    onToggleCheck(model);
+                  }}
+                >
+                  {(selecting || checked) && (
+                    <span className="model-check" aria-hidden="true">
+                      {checked ? '✓' : ''}
+                    </span>
+                  )}
+                  <ModelCard
+                    key={model.id}
+                    model={model}
+                    index={index}
+                    total={total}
+                    selected={model.id === selectedId}
+                    focusable={index === Math.min(focusIndex, total - 1)}
+                    onOpen={onOpenCard}
+                    onDelete={onDelete}
+                    onFocusIndex={setFocusIndex}
+                  />
+                </div>
               ) : (
                 <ModelCardSkeleton key={`skeleton-${index}`} />
               ),

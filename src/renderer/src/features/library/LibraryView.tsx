@@ -14,6 +14,7 @@ import { plural } from '../../lib/format';
 import { LibraryGrid } from './LibraryGrid';
 import { ModelDetails } from './ModelDetails';
 import { RenameDialog } from './RenameDialog';
+import { ExportStudio, type ExportTarget } from '../export/ExportStudio';
 
 const SORTS: { value: LibrarySort; label: string }[] = [
   { value: 'newest', label: 'Newest first' },
@@ -41,6 +42,17 @@ export function LibraryView({ openId, onOpened, exportRequest }: LibraryViewProp
   const [selected, setSelected] = useState<LibraryModel | null>(null);
   const [renaming, setRenaming] = useState<LibraryModel | null>(null);
   const [deleting, setDeleting] = useState<LibraryModel | null>(null);
+  // Export studio and the multi-select that feeds its batch mode.
+  const [exportTarget, setExportTarget] = useState<ExportTarget | null>(null);
+  const [checked, setChecked] = useState<ReadonlySet<string>>(new Set());
+  const [selecting, setSelecting] = useState(false);
+  const onToggleCheck = useCallback((model: LibraryModel) => {
+    setChecked((prev) => {
+      const next = new Set(prev);
+      if (!next.delete(model.id)) next.add(model.id);
+      return next;
+    });
+  }, []);
 
   // Open a model asked for by id from elsewhere in the app.
   useEffect(() => {
@@ -120,6 +132,38 @@ export function LibraryView({ openId, onOpened, exportRequest }: LibraryViewProp
                 </option>
               ))}
             </select>
+            <div className="library-selection">
+              <button
+                type="button"
+                className={`button${selecting ? ' button-primary' : ''}`}
+                aria-pressed={selecting}
+                onClick={() => setSelecting((on) => !on)}
+                title="Pick models to export together (or Ctrl/Cmd-click cards)"
+              >
+                <Icon name="check" size={16} />
+                {checked.size > 0 ? `${checked.size} selected` : 'Select'}
+              </button>
+              {checked.size > 0 && (
+                <button type="button" className="button button-ghost" onClick={() => setChecked(new Set())}>
+                  Clear
+                </button>
+              )}
+              <button
+                type="button"
+                className="button"
+                disabled={!total}
+                onClick={() =>
+                  setExportTarget(
+                    checked.size > 0
+                      ? { kind: 'batch', ids: [...checked], query: debouncedQuery, count: checked.size }
+                      : { kind: 'batch', ids: null, query: debouncedQuery, count: total ?? 0 },
+                  )
+                }
+              >
+                <Icon name="download" size={16} />
+                {checked.size > 0 ? `Export ${checked.size}…` : debouncedQuery ? 'Export matches…' : 'Export all…'}
+              </button>
+            </div>
           </div>
         )}
       </header>
@@ -161,6 +205,9 @@ export function LibraryView({ openId, onOpened, exportRequest }: LibraryViewProp
               resetKey={`${sort}|${debouncedQuery}`}
               onOpen={onOpen}
               onDelete={onDeleteRequest}
+              checkedIds={checked}
+              selecting={selecting}
+              onToggleCheck={onToggleCheck}
             />
           </div>
         )}
@@ -171,10 +218,12 @@ export function LibraryView({ openId, onOpened, exportRequest }: LibraryViewProp
             onClose={() => setSelected(null)}
             onRename={() => setRenaming(selected)}
             onDelete={() => setDeleting(selected)}
+            onExportStudio={() => setExportTarget({ kind: 'model', model: selected })}
           />
         )}
       </div>
 
+      {exportTarget && <ExportStudio target={exportTarget} onClose={() => setExportTarget(null)} />}
       {renaming && (
         <RenameDialog
           model={renaming}

@@ -32,9 +32,11 @@ export interface ModelDetailsProps {
   onClose(): void;
   onRename(): void;
   onDelete(): void;
+  /** Opens the export studio (presets, preview, real size...). */
+  onExportStudio?(): void;
 }
 
-export function ModelDetails({ model, onClose, onRename, onDelete }: ModelDetailsProps) {
+export function ModelDetails({ model, onClose, onRename, onDelete, onExportStudio }: ModelDetailsProps) {
   const { info, modelLabel, toast, navigate } = useApp();
   const [comparing, setComparing] = useState<'picking' | LibraryModel | null>(null);
   const [remaking, setRemaking] = useState(false);
@@ -109,6 +111,12 @@ export function ModelDetails({ model, onClose, onRename, onDelete }: ModelDetail
               {label}
             </button>
           ))}
+          {onExportStudio && (
+            <button type="button" className="button" onClick={onExportStudio} title="Presets for Blender, game engines, the web, AR and 3D printing">
+              <Icon name="sparkles" size={16} />
+              Export studio…
+            </button>
+          )}
         </div>
         <div className="details-row-actions">
           <button type="button" className="button button-ghost button-small" onClick={() => void reveal()}>

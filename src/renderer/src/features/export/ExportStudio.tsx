@@ -1,0 +1,303 @@
+// The export studio: pick a preset (built in or your own), tweak its knobs, see the result's figures
+// and a preview next to the original, then write it - for one model or a whole selection/search.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { BatchProgress, BatchSummary, ExportPlan, ExportPreset, ExportRecipe } from '../../../../shared/export-recipe';
+import type { LibraryModel } from '../../../../shared/domain';
+import { call } from '../../api';
+import { useApp } from '../../app-context';
+import { Dialog } from '../../components/Dialog';
+import { Icon } from '../../components/Icon';
+import { ProgressBar } from '../../components/ProgressBar';
+import { useApiEvent } from '../../hooks/useApiEvent';
+import { useDebounced } from '../../hooks/useDebounced';
+import { errorMessage } from '../../lib/errors';
+import { fileUrl } from '../../lib/files';
+import { plural } from '../../lib/format';
+import { ViewerSlot } from '../library/ViewerSlot';
+import { PlanSummary } from './PlanSummary';
+import { RecipeForm } from './RecipeForm';
+import './export.css';
+
+export type ExportTarget =
+  | { kind: 'model'; model: LibraryModel }
+  /** Several models: by id, or (ids null) every match of a library search. */
+  | { kind: 'batch'; ids: string[] | null; query: string; count: number };
+
+/** The answer for one plan request (`key` names the model, preset and recipe it was made for). */
+type PlanAnswer = { key: string; plan: ExportPlan; previewUrl: string } | { key: string; error: string };
+
+const sameRecipe = (a: ExportRecipe, b: ExportRecipe) => JSON.stringify(a) === JSON.stringify(b);
+
+function usePresets() {
+  const [state, setState] = useState<{ presets: ExportPreset[]; defaultDir: string; problem: string | null } | null>(null);
+  const reload = useCallback(() => call('export:presets').then(setState), []);
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+  return { ...state, reload };
+}
+
+export function ExportStudio({ target, onClose }: { target: ExportTarget; onClose(): void }) {
+  const { info, toast } = useApp();
+  const { presets, defaultDir, problem, reload } = usePresets();
+  const [presetId, setPresetId] = useState('blender');
+  const [recipe, setRecipe] = useState<ExportRecipe | null>(null);
+  const [dir, setDir] = useState<string | null>(null);
+  const [answer, setAnswer] = useState<PlanAnswer | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [saving, setSaving] = useState<string | null>(null);
+  const [progress, setProgress] = useState<BatchProgress | null>(null);
+  const [summary, setSummary] = useState<BatchSummary | null>(null);
+  const batchId = useRef<string | null>(null);
+
+  const preset = presets?.find((p) => p.id === presetId) ?? null;
+  const current = recipe ?? preset?.recipe ?? null;
+  const modified = Boolean(preset && current && !sameRecipe(preset.recipe, current));
+  const folder = dir ?? defaultDir ?? '';
+
+  const choosePreset = (id: string) => {
+    setPresetId(id);
+    setRecipe(null);
+  };
+
+  // Plan (in the main process, nothing written) whenever the recipe settles for a moment.
+  const planInput = useDebounced(target.kind === 'model' && current ? JSON.stringify([target.model.id, presetId, current]) : null, 400);
+  useEffect(() => {
+    if (!planInput || target.kind !== 'model') return;
+    const [id, pid, r] = JSON.parse(planInput) as [string, string, ExportRecipe];
+    let live = true;
+    let url: string | null = null;
+    call('export:plan', { id, recipe: r, presetId: pid }).then(
+      ({ plan: next, preview }) => {
+        if (!live) return;
+        url = URL.createObjectURL(new Blob([preview as Uint8Array<ArrayBuffer>], { type: 'model/gltf-binary' }));
+        setAnswer({ key: planInput, plan: next, previewUrl: url });
+      },
+      (err: unknown) => live && setAnswer({ key: planInput, error: errorMessage(err) }),
+    );
+    return () => {
+      live = false;
+      if (url) URL.revokeObjectURL(url);
+    };
+  }, [planInput, target.kind]);
+
+  // While a new plan is worked out the last result stays on screen.
+  const working = planInput !== null && answer?.key !== planInput;
+  const ready = answer && 'plan' in answer ? answer : null;
+  const failed = !working && answer && 'error' in answer ? answer.error : null;
+
+  useApiEvent('export:progress', (p) => {
+    if (p.batchId === batchId.current) setProgress(p);
+  });
+
+  const run = async () => {
+    if (!current) return;
+    setBusy(true);
+    try {
+      if (target.kind === 'model') {
+        const { files } = await call('export:run', { id: target.model.id, recipe: current, presetId, dir: folder || undefined });
+        toast({ tone: 'success', text: `Exported ${plural(files.length, 'file')} to ${folder}` });
+        onClose();
+        return;
+      }
+      batchId.current = crypto.randomUUID();
+      setSummary(null);
+      setProgress({ batchId: batchId.current, done: 0, total: target.count, failed: 0, current: null });
+      const result = await call('export:batch', {
+        batchId: batchId.current,
+        ...(target.ids ? { ids: target.ids } : { query: target.query }),
+        recipe: current,
+        presetId,
+        dir: folder || undefined,
+      });
+      setSummary(result);
+    } catch (err) {
+      toast({ tone: 'error', text: `Export failed: ${errorMessage(err)}` });
+    } finally {
+      setBusy(false);
+      batchId.current = null;
+    }
+  };
+
+  const cancelBatch = () => {
+    if (batchId.current) void call('export:cancel', { batchId: batchId.current });
+  };
+
+  const savePreset = async () => {
+    if (!current || !saving?.trim()) return;
+    try {
+      const saved = await call('export:savePreset', { label: saving.trim(), description: preset ? `Based on ${preset.label}` : '', recipe: current });
+      await reload();
+      setPresetId(saved.id);
+      setRecipe(null);
+      setSaving(null);
+      toast({ tone: 'success', text: `Saved the preset “${saved.label}”.` });
+    } catch (err) {
+      toast({ tone: 'error', text: errorMessage(err) });
+    }
+  };
+
+  const applyToNewModels = async () => {
+    try {
+      await call('settings:set', { autoExportPreset: presetId, exportAfterSuccess: true });
+      toast({ tone: 'success', text: `New models will be exported with “${preset?.label ?? presetId}”.` });
+    } catch (err) {
+      toast({ tone: 'error', text: errorMessage(err) });
+    }
+  };
+
+  const title = target.kind === 'model' ? `Export “${target.model.name}”` : `Export ${plural(target.count, 'model')}`;
+  const originalUrl = useMemo(() => (target.kind === 'model' ? fileUrl(info.fileBaseUrl, 'model', target.model.id) : null), [info.fileBaseUrl, target]);
+  const batchRunning = target.kind === 'batch' && busy;
+
+  return (
+    <Dialog
+      title={title}
+      onClose={() => !batchRunning && onClose()}
+      className="dialog-export"
+      footer={
+        <>
+          <label className="xs-folder">
+            <span className="section-label">Folder</span>
+            <input className="input" value={folder} onChange={(e) => setDir(e.target.value)} aria-label="Export folder" disabled={busy} />
+          </label>
+          {batchRunning ? (
+            <button type="button" className="button" onClick={cancelBatch}>
+              Stop
+            </button>
+          ) : (
+            <button type="button" className="button" onClick={onClose}>
+              {summary ? 'Close' : 'Cancel'}
+            </button>
+          )}
+          <button
+            type="button"
+            className="button button-primary"
+            onClick={() => void run()}
+            disabled={busy || !current || (target.kind === 'model' && (working || !ready))}
+            data-testid="export-run"
+          >
+            {busy ? <Icon name="spinner" size={16} className="spin" /> : <Icon name="download" size={16} />}
+            {target.kind === 'model' ? 'Export' : `Export ${plural(target.count, 'model')}`}
+          </button>
+        </>
+      }
+    >
+      {problem && <p className="inline-error">{problem}</p>}
+      <div className={`xs-layout${target.kind === 'batch' ? ' is-batch' : ''}`}>
+        <div className="xs-presets" role="radiogroup" aria-label="Presets">
+          {(presets ?? []).map((p) => (
+            <button
+              key={p.id}
+              type="button"
+              role="radio"
+              aria-checked={p.id === presetId}
+              className={`xs-preset${p.id === presetId ? ' is-active' : ''}`}
+              onClick={() => choosePreset(p.id)}
+              disabled={busy}
+            >
+              <span className="xs-preset-label">
+                {p.label}
+                {!p.builtIn && <span className="xs-own">yours</span>}
+              </span>
+              {p.id === presetId && <span className="xs-preset-text">{p.description}</span>}
+            </button>
+          ))}
+          <div className="xs-preset-actions">
+            {saving === null ? (
+              <button type="button" className="button button-ghost button-small" onClick={() => setSaving('')} disabled={!current}>
+                <Icon name="edit" size={15} />
+                Save as preset…
+              </button>
+            ) : (
+              <form
+                className="xs-save"
+                onSubmit={(e) => {
+                  e.preventDefault();
+                  void savePreset();
+                }}
+              >
+                <input className="input" autoFocus placeholder="Preset name" aria-label="Preset name" value={saving} onChange={(e) => setSaving(e.target.value)} />
+                <button type="submit" className="button button-small" disabled={!saving.trim()}>
+                  Save
+                </button>
+              </form>
+            )}
+            <button type="button" className="button button-ghost button-small" onClick={() => void applyToNewModels()} disabled={modified} title={modified ? 'Save your changes as a preset first' : undefined}>
+              <Icon name="sparkles" size={15} />
+              Use for new models
+            </button>
+          </div>
+        </div>
+
+        <div className="xs-knobs">
+          {current && <RecipeForm key={presetId} recipe={current} onChange={setRecipe} />}
+        </div>
+
+        {target.kind === 'model' ? (
+          <div className="xs-result">
+            <div className="xs-viewers">
+              <figure className="xs-viewer">
+                <figcaption>Original</figcaption>
+                <div className="xs-viewer-frame">
+                  <ViewerSlot url={originalUrl} name="Original" />
+                </div>
+              </figure>
+              <figure className="xs-viewer" data-testid="export-preview">
+                <figcaption>Result</figcaption>
+                <div className="xs-viewer-frame">
+                  <ViewerSlot url={ready?.previewUrl ?? null} name="Result" />
+                </div>
+              </figure>
+            </div>
+            {working && (
+              <p className="xs-status" role="status">
+                <Icon name="spinner" size={16} className="spin" /> Working out the result…
+              </p>
+            )}
+            {ready && <PlanSummary plan={ready.plan} />}
+            {failed && (
+              <p className="inline-error" role="alert">
+                {failed}
+              </p>
+            )}
+          </div>
+        ) : (
+          <div className="xs-result xs-batch" data-testid="export-batch">
+            <p className="xs-batch-text">
+              {target.ids ? `${plural(target.count, 'selected model')}` : `Every model matching “${target.query}” (${target.count})`} will be exported with{' '}
+              <strong>{preset?.label ?? presetId}</strong>
+              {modified && ' (changed)'} into the folder below. Names never overwrite existing files.
+            </p>
+            {progress && (
+              <div className="xs-progress">
+                <ProgressBar value={progress.total ? (progress.done / progress.total) * 100 : 0} label="Export progress" tone={summary ? 'done' : undefined} />
+                <p data-testid="batch-progress">
+                  {progress.done} of {progress.total} done{progress.failed > 0 && ` · ${progress.failed} failed`}
+                  {progress.current && ` · now: ${progress.current}`}
+                </p>
+              </div>
+            )}
+            {summary && (
+              <div className="xs-summary" role="status" data-testid="batch-summary">
+                <strong>
+                  {summary.canceled ? 'Stopped' : 'Done'}: {summary.succeeded} exported{summary.failed > 0 && `, ${summary.failed} failed`} in{' '}
+                  {(summary.ms / 1000).toFixed(1)} s
+                </strong>
+                <span className="xs-summary-dir">{summary.dir}</span>
+                {summary.items
+                  .filter((i) => !i.ok)
+                  .slice(0, 5)
+                  .map((i) => (
+                    <span key={i.id} className="xp-warning">
+                      {i.name}: {i.error}
+                    </span>
+                  ))}
+              </div>
+            )}
+          </div>
+        )}
+      </div>
+    </Dialog>
+  );
+}

@@ -1,0 +1,149 @@
+// The export studio against the real app core (browser transport, built renderer): a preview of the
+// simplified model beside the original with its figures, and a batch of 50 models with progress and
+// a summary while the window stays responsive. Screenshots light and dark.
+import { expect, test, type Page } from '@playwright/test';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openDatabase } from '../../src/core/db/open';
+import { LibraryStore } from '../../src/core/library/store';
+import { makeTestGlb } from '../fixtures/make-glb';
+import { launchWebApp, type RunningWebApp } from './support/web-app';
+
+const MODELS = 50;
+
+/** Puts models straight into the running app's library (SQLite in WAL mode takes a second writer). */
+async function seedLibrary(dataDir: string, count: number) {
+  const db = openDatabase(dataDir);
+  const store = new LibraryStore(db, dataDir);
+  mkdirSync(join(dataDir, 'library'), { recursive: true });
+  for (let i = 0; i < count; i++) {
+    const bytes = await makeTestGlb({ triangles: i === 0 ? 12_000 : 1500, textureSize: i === 0 ? 1024 : 128, seed: i + 1 });
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const filePath = join(dataDir, 'library', `${sha256}.glb`);
+    writeFileSync(filePath, bytes);
+    store.insert({
+      id: `model-${String(i).padStart(2, '0')}`,
+      name: i === 0 ? 'Garden gnome' : `Figurine ${i}`,
+      createdAt: Date.now() - i * 60_000,
+      endpoint: 'offline/relief',
+      preset: 'standard',
+      jobId: null,
+      sha256,
+      filePath,
+      stats: { triangles: i === 0 ? 12_000 : 1500, vertices: 0, materials: 1, textures: [], fileSize: bytes.byteLength },
+      previewPath: null,
+      costUsd: null,
+      sourceName: null,
+      paramsKey: null,
+    });
+  }
+  db.close();
+}
+
+let app: RunningWebApp;
+test.beforeAll(async () => {
+  test.setTimeout(120_000);
+  app = await launchWebApp();
+  await seedLibrary(app.dataDir, MODELS);
+});
+test.afterAll(async () => {
+  await app?.stop();
+});
+
+async function openLibrary(page: Page, colorScheme: 'light' | 'dark') {
+  await page.emulateMedia({ colorScheme });
+  await page.goto(app.appUrl);
+  await page.getByRole('button', { name: 'Library' }).click();
+  await expect(page.getByTestId('library-count')).toHaveText(`${MODELS} models`);
+}
+
+for (const colorScheme of ['light', 'dark'] as const) {
+  test(`studio (${colorScheme}): game preset previews the simplified model beside the original, then writes the LODs`, async ({ page }) => {
+    // Three software-rendered WebGL viewers on a busy CI machine: generous waits, no fixed sleeps.
+    test.setTimeout(300_000);
+    await openLibrary(page, colorScheme);
+    await page.getByTestId('model-card').filter({ hasText: 'Garden gnome' }).click();
+    await page.getByRole('button', { name: 'Export studio…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Export “Garden gnome”' });
+    // Both viewers show a model (the result comes from an in-memory GLB through a blob: URL).
+    await expect(dialog.locator('.mv[data-status="ready"]')).toHaveCount(2, { timeout: 120_000 });
+    await dialog.getByRole('radio', { name: /Game engine/ }).click({ timeout: 60_000 });
+    await dialog.getByLabel('Target triangles').fill('4000', { timeout: 60_000 });
+    const plan = dialog.getByTestId('export-plan');
+    await expect(plan.getByTestId('plan-triangles')).toContainText('→ 4,000', { timeout: 120_000 });
+    await expect(plan).toContainText('Garden gnome_LOD3.glb');
+    await expect(plan).toContainText('1024×1024');
+    await expect(dialog.locator('.mv[data-status="ready"]')).toHaveCount(2, { timeout: 120_000 });
+    await page.screenshot({ path: test.info().outputPath(`export-studio-${colorScheme}.png`) });
+
+    await dialog.getByTestId('export-run').click({ timeout: 60_000 });
+    await expect(page.getByText(/Exported 4 files to/)).toBeVisible({ timeout: 60_000 });
+    const written = readdirSync(join(app.dataDir, 'exports')).filter((f) => f.startsWith('Garden gnome_LOD'));
+    expect(written.length % 4).toBe(0);
+    expect(written.length).toBeGreaterThan(0);
+  });
+}
+
+test('print preset shows the closed-mesh report before writing', async ({ page }) => {
+  test.setTimeout(300_000);
+  await openLibrary(page, 'light');
+  await page.getByTestId('model-card').filter({ hasText: 'Garden gnome' }).click();
+  await page.getByRole('button', { name: 'Export studio…' }).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog.locator('.mv[data-status="ready"]')).toHaveCount(2, { timeout: 120_000 });
+  await dialog.getByRole('radio', { name: /3D printing/ }).click({ timeout: 60_000 });
+  await expect(dialog.getByTestId('print-report')).toContainText('Closed mesh', { timeout: 60_000 });
+  await expect(dialog.getByTestId('print-report')).toContainText('mm');
+  await page.screenshot({ path: test.info().outputPath('export-print.png') });
+});
+
+test('batch: 50 models with one preset, progress and a summary, and the window stays responsive', async ({ page }) => {
+  test.setTimeout(240_000);
+  await openLibrary(page, 'light');
+  // Multi-select two cards, then clear and export the whole library instead.
+  await page.getByRole('button', { name: 'Select' }).click();
+  await page.getByTestId('model-card').nth(1).click();
+  await page.getByTestId('model-card').nth(2).click();
+  await expect(page.getByTestId('model-checked')).toHaveCount(2);
+  await expect(page.getByRole('button', { name: 'Export 2…' })).toBeVisible();
+  await page.getByRole('button', { name: 'Clear' }).click();
+  await page.getByRole('button', { name: 'Export all…' }).click();
+
+  const dialog = page.getByRole('dialog', { name: `Export ${MODELS} models` });
+  await dialog.getByRole('radio', { name: /Web/ }).click();
+  await dialog.getByLabel('Export folder').fill(join(app.dataDir, 'batch-out'));
+  await dialog.getByRole('button', { name: `Export ${MODELS} models` }).click();
+
+  // While it runs: progress moves, and animation frames keep coming (no long stalls).
+  const progress = dialog.getByTestId('batch-progress');
+  await expect(progress).toContainText(/^[1-9]\d* of 50 done/, { timeout: 60_000 });
+  const frames = await page.evaluate(
+    () =>
+      new Promise<{ count: number; worstGap: number }>((resolve) => {
+        let last = performance.now();
+        let worstGap = 0;
+        let count = 0;
+        const started = last;
+        const tick = (now: number) => {
+          worstGap = Math.max(worstGap, now - last);
+          last = now;
+          count++;
+          if (now - started < 2000) requestAnimationFrame(tick);
+          else resolve({ count, worstGap });
+        };
+        requestAnimationFrame(tick);
+      }),
+  );
+  expect(frames.count).toBeGreaterThan(20);
+  expect(frames.worstGap).toBeLessThan(500);
+  // The Stop button answers at once while the batch runs.
+  await expect(dialog.getByRole('button', { name: 'Stop' })).toBeEnabled();
+  await page.screenshot({ path: test.info().outputPath('export-batch-running.png') });
+
+  const summary = dialog.getByTestId('batch-summary');
+  await expect(summary).toContainText(`Done: ${MODELS} exported`, { timeout: 200_000 });
+  await expect(progress).toHaveText(`${MODELS} of ${MODELS} done`);
+  expect(readdirSync(join(app.dataDir, 'batch-out')).filter((f) => f.endsWith('.glb'))).toHaveLength(MODELS);
+  await page.screenshot({ path: test.info().outputPath('export-batch-done.png') });
+});
