@@ -61,20 +61,20 @@ async function openLibrary(page: Page, colorScheme: 'light' | 'dark') {
 for (const colorScheme of ['light', 'dark'] as const) {
   test(`studio (${colorScheme}): game preset previews the simplified model beside the original, then writes the LODs`, async ({ page }) => {
     // Three software-rendered WebGL viewers on a busy CI machine: generous waits, no fixed sleeps.
-    test.setTimeout(300_000);
+    test.setTimeout(420_000);
     await openLibrary(page, colorScheme);
     await page.getByTestId('model-card').filter({ hasText: 'Garden gnome' }).click();
     await page.getByRole('button', { name: 'Export studio…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Export “Garden gnome”' });
     // Both viewers show a model (the result comes from an in-memory GLB through a blob: URL).
-    await expect(dialog.locator('.mv[data-status="ready"]')).toHaveCount(2, { timeout: 120_000 });
+    await expect(dialog.locator('.mv[data-status="ready"]')).toHaveCount(2, { timeout: 200_000 });
     await dialog.getByRole('radio', { name: /Game engine/ }).click({ timeout: 60_000 });
     await dialog.getByLabel('Target triangles').fill('4000', { timeout: 60_000 });
     const plan = dialog.getByTestId('export-plan');
     await expect(plan.getByTestId('plan-triangles')).toContainText('→ 4,000', { timeout: 120_000 });
     await expect(plan).toContainText('Garden gnome_LOD3.glb');
     await expect(plan).toContainText('1024×1024');
-    await expect(dialog.locator('.mv[data-status="ready"]')).toHaveCount(2, { timeout: 120_000 });
+    await expect(dialog.locator('.mv[data-status="ready"]')).toHaveCount(2, { timeout: 200_000 });
     await page.screenshot({ path: test.info().outputPath(`export-studio-${colorScheme}.png`) });
 
     await dialog.getByTestId('export-run').click({ timeout: 60_000 });
@@ -86,12 +86,12 @@ for (const colorScheme of ['light', 'dark'] as const) {
 }
 
 test('print preset shows the closed-mesh report before writing', async ({ page }) => {
-  test.setTimeout(300_000);
+  test.setTimeout(420_000);
   await openLibrary(page, 'light');
   await page.getByTestId('model-card').filter({ hasText: 'Garden gnome' }).click();
   await page.getByRole('button', { name: 'Export studio…' }).click();
   const dialog = page.getByRole('dialog');
-  await expect(dialog.locator('.mv[data-status="ready"]')).toHaveCount(2, { timeout: 120_000 });
+  await expect(dialog.locator('.mv[data-status="ready"]')).toHaveCount(2, { timeout: 200_000 });
   await dialog.getByRole('radio', { name: /3D printing/ }).click({ timeout: 60_000 });
   await expect(dialog.getByTestId('print-report')).toContainText('Closed mesh', { timeout: 60_000 });
   await expect(dialog.getByTestId('print-report')).toContainText('mm');

@@ -211,7 +211,8 @@ export function LibraryView({ openId, onOpened, exportRequest }: LibraryViewProp
             />
           </div>
         )}
-        {selected && (
+        {/* The studio is modal and has its own viewers: the pane's is let go meanwhile (one WebGL context less). */}
+        {selected && exportTarget?.kind !== 'model' && (
           <ModelDetails
             key={selected.id}
             model={selected}
