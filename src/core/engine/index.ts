@@ -14,6 +14,7 @@ import { JobStore, toJob, type JobRow } from '../queue/store';
 import { createThrottle } from '../queue/throttle';
 import { createStatsReader, createStatsRecorder, trackRequestOutcomes } from '../stats';
 import { createActions } from './actions';
+import { createChangeWatch } from './change-watch';
 import { createIntake, type IntakeDeps } from './intake';
 import { JobInputStore } from './job-inputs';
 import { addInputSet } from './set-intake';
@@ -69,10 +70,11 @@ export function createEngine(deps: EngineDeps): Engine {
     intervalMs: timing.throttleMs,
     emit: (_id, job) => emitter.emit('job', job),
   });
-  function jobChanged(row: JobRow, immediate: boolean): void {
+  /** `byOtherProcess`: seen by the change watch; that process records its own statistics. */
+  function jobChanged(row: JobRow, immediate: boolean, byOtherProcess = false): void {
     throttle.push(row.id, toJob(row), immediate);
     if (TERMINAL_STATES.includes(row.state)) {
-      recordOutcome(row);
+      if (!byOtherProcess) recordOutcome(row);
       throttle.forget(row.id);
       rateLimitHits.delete(row.id);
     }
@@ -158,6 +160,20 @@ export function createEngine(deps: EngineDeps): Engine {
   };
   const intake = createIntake(intakeDeps);
 
+  const watch = createChangeWatch({
+    db,
+    store,
+    intervalMs: timing.changePollMs,
+    isOwn: (row) => row.leaseOwner === ownership.owner,
+    onJob: (row, stateChanged) => jobChanged(row, stateChanged || TERMINAL_STATES.includes(row.state), true),
+    onLibrary: (change) => emitter.emit('library', change),
+    onQueue: () => {
+      health.changed();
+      scheduler.wake();
+    },
+    onError: (error) => logger.warn('could not check for changes by other processes', error),
+  });
+
   const actions = createActions({
     store,
     scheduler,
@@ -191,6 +207,7 @@ export function createEngine(deps: EngineDeps): Engine {
       await cleanTempFiles();
       recover();
       scheduler.start();
+      watch.start();
       health.setRunning(true);
       health.changed();
     },
@@ -199,6 +216,7 @@ export function createEngine(deps: EngineDeps): Engine {
       if (!started) return;
       started = false;
       health.setRunning(false);
+      watch.stop();
       stopping = scheduler.stop().finally(() => {
         ownership.markStopped();
         throttle.flush();

@@ -42,6 +42,10 @@ export interface EngineTiming {
   cancelWaitMs: number;
   /** Temp files younger than this survive the start-up clean-up (another process may own them). */
   tempFileMinAgeMs: number;
+  /** How often changes made by other processes are looked for (see change-watch.ts). */
+  changePollMs: number;
+  /** How long a failing model download is retried (then the result fetched again) before the job fails. */
+  downloadRetryMs: number;
 }
 
 export const DEFAULT_TIMING: EngineTiming = Object.freeze({
@@ -59,6 +63,8 @@ export const DEFAULT_TIMING: EngineTiming = Object.freeze({
   progressTickMs: 1_000,
   cancelWaitMs: 15_000,
   tempFileMinAgeMs: 60_000,
+  changePollMs: 250,
+  downloadRetryMs: 2 * 60_000,
 });
 
 export interface EngineDeps {
