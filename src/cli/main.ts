@@ -1,11 +1,12 @@
 // The command-line front end: the same engine, library and data folder as the desktop app.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { stat } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { PRESETS, type Preset } from '../shared/domain';
 import { DEFAULT_MODEL_ID, OFFLINE_MODEL_ID, getModel, listModels } from '../core/models/catalog';
 import { describeModel } from '../core/models/summary';
 import { APP_VERSION } from '../core/version';
 import { runJobs, openEngine, type CommonOptions } from './run';
+import { redactSecrets } from '../core/fal/redact';
 import { registerStatsCommand } from './stats';
 import { parseSettleMinutes, printReconcile, reconcileDataDir, registerReconcileCommand } from './reconcile';
 import { priceLabel, withFalPrices } from './model-prices';
@@ -80,7 +81,7 @@ export function buildProgram(out: { exitCode: number }): Command {
       throw new UsageError(`${definition.label} runs on FAL and needs a key: set FAL_KEY, or use --model ${OFFLINE_MODEL_ID} (works offline).`);
     }
     if (!hasKey && !opts.model && !opts.json) process.stderr.write(`No FAL_KEY set: using ${getModel(OFFLINE_MODEL_ID)?.label ?? 'the offline generator'}.\n`);
-    await ensureDir(opts.out);
+    await ensureDir(opts.out, opts.json);
     out.exitCode = await runJobs({ kind: 'convert', images, model, ...opts, set });
   });
 
@@ -88,11 +89,11 @@ export function buildProgram(out: { exitCode: number }): Command {
     program
       .command('resume')
       .description('finish the jobs an interrupted run left behind')
-      .option('--out <dir>', 'folder to write finished GLB files to', '.')
+      .option('--out <dir>', 'folder for finished GLB files whose job did not name one (default: the current folder)')
       .option('--settle-minutes <n>', 'after this long, "FAL has no record" of a lost submit counts as never received (default 10)', parseSettleMinutes)
       .option('--resubmit-unreceived', 'send again the jobs FAL has no record of (after the settle time)', false),
-  ).action(async (opts: CommonOptions & { out: string; settleMinutes?: number; resubmitUnreceived: boolean }) => {
-    await ensureDir(opts.out);
+  ).action(async (opts: CommonOptions & { out?: string; settleMinutes?: number; resubmitUnreceived: boolean }) => {
+    if (opts.out !== undefined) await ensureDir(opts.out, opts.json);
     // FAL's records first: jobs it received are adopted and finished below, never sent twice.
     const settled = await reconcileDataDir(opts);
     if (settled.jobs.length > 0) printReconcile(settled, opts.json);
@@ -157,9 +158,17 @@ async function inputSetOf(images: string[], flags: SetFlags, model: ModelDefinit
   return plan.inputs;
 }
 
-async function ensureDir(dir: string) {
+/** The output folder exists afterwards: a missing one is created (and the user told so). */
+async function ensureDir(dir: string, json: boolean) {
   const info = await stat(dir).catch(() => null);
-  if (!info?.isDirectory()) throw new UsageError(`The output folder ${dir} does not exist. Create it first.`);
+  if (info?.isDirectory()) return;
+  if (info) throw new UsageError(`The output folder ${dir} is a file, not a folder.`);
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (error) {
+    throw new UsageError(`Could not create the output folder ${dir}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (!json) process.stderr.write(`Created the output folder ${dir}\n`);
 }
 
 export async function runCli(argv: string[]): Promise<number> {
@@ -176,7 +185,7 @@ export async function runCli(argv: string[]): Promise<number> {
       process.stderr.write(`${error.message}\n`);
       return EXIT_USAGE;
     }
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`${redactSecrets(error instanceof Error ? error.message : String(error), process.env.FAL_KEY?.trim())}\n`);
     return EXIT_INCOMPLETE;
   }
 }

@@ -1,14 +1,14 @@
 // Runs CLI jobs on the engine: add inputs, follow them to the end, copy finished models to --out.
-import { stat } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
 import { freeExportPath } from '../core/auto-export';
 import type { ImageItem } from '../shared/contract';
 import { TERMINAL_STATES, type Job, type Preset, type QueueState } from '../shared/domain';
-import { createEngine } from '../core/engine';
+import { createEngine, type Engine } from '../core/engine';
 import { keyGuardFetch, routeFromCommandLine } from '../core/fal/key-guard';
+import { createCliLogger } from './logger';
 import { exportModel } from '../core/library/export-model';
 import { resolveDataDir } from '../core/paths';
-import type { EngineApi } from '../core/services-types';
 import { jsonReporter, plainReporter, terminalReporter, type JobView, type Reporter } from './output';
 import type { SetMember } from './input-set-args';
 
@@ -20,17 +20,19 @@ export interface CommonOptions {
 
 type RunRequest =
   | ({ kind: 'convert'; images: string[]; out: string; model: string; preset: Preset; option: Record<string, unknown>; concurrency: number; force: boolean; set?: SetMember[] | null } & CommonOptions)
-  | ({ kind: 'resume'; out: string } & CommonOptions);
+  | ({ kind: 'resume'; out?: string } & CommonOptions);
 
-export function openEngine(opts: CommonOptions & { concurrency?: number }): EngineApi & { start(): Promise<void>; stop(): Promise<void> } {
+export function openEngine(opts: CommonOptions & { concurrency?: number }): Engine {
+  const dataDir = resolveDataDir(opts.dataDir);
   // Typing --fal-proxy / IMAGE2MODEL_FAL_PROXY is the user's confirmation; the key guard applies the rest.
   const route = routeFromCommandLine(opts.falProxy ?? process.env.IMAGE2MODEL_FAL_PROXY ?? null, process.env);
   return createEngine({
-    dataDir: resolveDataDir(opts.dataDir),
+    dataDir,
     getFalKey: () => process.env.FAL_KEY?.trim() || null,
     falProxyUrl: route.proxyUrl,
     fetch: keyGuardFetch(globalThis.fetch, () => route),
     concurrency: opts.concurrency ?? 2,
+    logger: createCliLogger(dataDir),
   });
 }
 
@@ -94,7 +96,7 @@ export async function runJobs(request: RunRequest): Promise<number> {
         if (info?.isDirectory()) folders.push(input);
         else items.push({ kind: 'path', path: resolve(input) });
       }
-      const jobOptions = { endpoint: request.model, preset: request.preset, options: request.option, force: request.force };
+      const jobOptions = { endpoint: request.model, preset: request.preset, options: request.option, force: request.force, outputDir: resolve(request.out) };
       const results = [];
       if (request.set) {
         const inputs = request.set.map(({ path, role }) => ({ item: { kind: 'path' as const, path: resolve(path) }, role }));
@@ -134,7 +136,10 @@ export async function runJobs(request: RunRequest): Promise<number> {
       if (job?.state === 'succeeded' && job.modelId) {
         const src = engine.library.filePath(job.modelId);
         if (src) {
-          const file = outputPathFor(resolve(request.out), view.input);
+          // The folder given when the job was created wins (resume writes where convert meant to).
+          const outDir = engine.jobOutputDir(id) ?? resolve(request.out ?? '.');
+          await mkdir(outDir, { recursive: true });
+          const file = outputPathFor(outDir, view.input);
           await exportModel(src, file, 'glb');
           outputs.push({ input: view.input, file });
           continue;

@@ -31,6 +31,8 @@ export interface AddJobsOptions {
   preset?: Preset;
   options?: Record<string, unknown>;
   force?: boolean;
+  /** Where the finished model is also written (the CLI's --out); stored with the job. */
+  outputDir?: string;
 }
 
 export type LibrarySort = 'newest' | 'oldest' | 'name' | 'triangles';

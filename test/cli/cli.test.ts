@@ -113,25 +113,49 @@ describe('image2model CLI', { timeout: 180_000 }, () => {
     });
     afterAll(async () => fake.close());
 
-    it('Ctrl-C leaves the job resumable, and resume finishes it without a second submission', async () => {
+    it('Ctrl-C leaves the job resumable, and resume finishes it into the --out the job was made with', async () => {
       const dataDir = join(work, 'data-fal');
-      const out = mkdtempSync(join(work, 'out-'));
+      // A folder that does not exist yet: convert creates it.
+      const out = join(mkdtempSync(join(work, 'out-')), 'models');
       const env = { FAL_KEY: 'cli-test-key-123456' };
-      const first = await runCli(['convert', photo, '--out', out, '--data-dir', dataDir, '--fal-proxy', fake.url, '--json'], {
+      const first = await runCli(['convert', photo, '--out', out, '--data-dir', dataDir, '--fal-proxy', fake.url], {
         env,
-        interruptAfter: (line) => line.includes('"state":"running"'),
+        interruptAfter: (line) => line.includes(': running'),
       });
       expect(first.code).toBe(1);
-      expect(jsonLines(first.stdout).at(-1)).toMatchObject({ type: 'summary', succeeded: 0, pending: 1 });
+      expect(first.stderr).toContain(`Created the output folder ${out}`);
       expect(fake.submissions).toHaveLength(1);
 
-      const resumed = await runCli(['resume', '--out', out, '--data-dir', dataDir, '--fal-proxy', fake.url, '--json'], { env });
+      // No --out: the job remembers where its result goes.
+      const resumed = await runCli(['resume', '--data-dir', dataDir, '--fal-proxy', fake.url, '--json'], { env });
       expect(resumed.code).toBe(0);
       const summary = jsonLines(resumed.stdout).at(-1)!;
       expect(summary).toMatchObject({ type: 'summary', succeeded: 1, failed: 0 });
       expect(fake.submissions).toHaveLength(1);
       const file = (summary.outputs as { file: string }[])[0]!.file;
+      expect(file).toBe(join(out, 'photo.glb'));
       expect(checkGlbHeader(readFileSync(file)).ok).toBe(true);
-    });
+    }, 180_000);
+
+    it('two resume runs at once both exit, with every job done once', async () => {
+      const dataDir = join(work, 'data-two-resumes');
+      const out = mkdtempSync(join(work, 'out-'));
+      const inputs = [0, 1, 2].map((i) => join(work, `two-${i}.jpg`));
+      await Promise.all(inputs.map(async (path, i) => writeFileSync(path, await makeTestJpeg(320, 240, { seed: 40 + i }))));
+      const env = { FAL_KEY: 'cli-test-key-123456' };
+      const before = fake.submissions.length;
+      const first = await runCli(['convert', ...inputs, '--out', out, '--data-dir', dataDir, '--fal-proxy', fake.url, '--concurrency', '1', '--json'], {
+        env,
+        interruptAfter: (line) => line.includes('"state":"running"'),
+      });
+      expect(first.code).toBe(1);
+      const [a, b] = await Promise.all([
+        runCli(['resume', '--data-dir', dataDir, '--fal-proxy', fake.url, '--json'], { env }),
+        runCli(['resume', '--data-dir', dataDir, '--fal-proxy', fake.url, '--json'], { env }),
+      ]);
+      expect([a.code, b.code]).toEqual([0, 0]);
+      for (const run of [a, b]) expect(jsonLines(run.stdout).at(-1)).toMatchObject({ type: 'summary', failed: 0, needsAttention: 0, pending: 0 });
+      expect(fake.submissions.length - before).toBe(3);
+    }, 240_000);
   });
 });

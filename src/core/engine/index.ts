@@ -8,7 +8,6 @@ import { removeLeftoverTempFiles } from '../library/files';
 import { LibraryStore } from '../library/store';
 import { dataPaths, toAbsolutePath } from '../paths';
 import { DEFAULT_BACKOFF } from '../queue/backoff';
-import { TypedEmitter } from '../queue/emitter';
 import { Scheduler } from '../queue/scheduler';
 import { JobStore, toJob, type JobRow } from '../queue/store';
 import { createThrottle } from '../queue/throttle';
@@ -22,7 +21,7 @@ import { runJob } from './job-run';
 import { createLibraryApi } from './library-api';
 import { createOwnership } from './ownership';
 import { createQueueHealth } from './queue-health';
-import { createRedaction } from './redaction';
+import { createRedaction, RedactingEmitter } from './redaction';
 import type { RunnerDeps, RunnerPolicy } from './run-context';
 import { DEFAULT_TIMING, QUIET_LOGGER, type Engine, type EngineDeps, type EngineEvents, type EngineTiming } from './types';
 
@@ -38,11 +37,11 @@ export function createEngine(deps: EngineDeps): Engine {
   const paths = dataPaths(deps.dataDir);
   for (const dir of [paths.root, paths.library, paths.inputs, paths.previews]) mkdirSync(dir, { recursive: true });
   const db: Db = openDatabase(deps.dataDir);
-  const store = new JobStore(db);
-  const library = new LibraryStore(db, deps.dataDir);
   const redaction = createRedaction(deps.getFalKey);
+  const store = new JobStore(db, redaction.redact);
+  const library = new LibraryStore(db, deps.dataDir);
   const logger = redaction.logger(deps.logger ?? QUIET_LOGGER);
-  const emitter = new TypedEmitter<EngineEvents>((error) => logger.error('engine listener failed', error));
+  const emitter = new RedactingEmitter(redaction.redact, (error) => logger.error('engine listener failed', error));
   const ownership = createOwnership(store, logger);
   let started = false;
 
@@ -252,11 +251,15 @@ export function createEngine(deps: EngineDeps): Engine {
       const row = store.get(id);
       return row ? toAbsolutePath(paths.root, row.inputPath) : null;
     },
+    jobOutputDir: (id) => store.get(id)?.outputDir ?? null,
     cancel: actions.cancel,
     retry: actions.retry,
     remove: actions.remove,
     clearFinished: actions.clearFinished,
-    queueState: health.queueState,
+    queueState: () => {
+      const state = health.queueState();
+      return state.message === null ? state : { ...state, message: redaction.redact(state.message) };
+    },
     setConcurrency: (n) => scheduler.setConcurrency(n),
     setFalProxyUrl(url) {
       health.setProxyUrl(url);

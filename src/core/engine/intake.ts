@@ -86,6 +86,7 @@ export function createIntake(deps: IntakeDeps): Intake {
         createdAt,
         estimatedCostUsd: estimate,
         message: input.warnings.length > 0 ? input.warnings.join(' ') : 'Waiting to start',
+        outputDir: opts.outputDir ?? null,
       });
     });
     const added = deps.store.insertMany(rows, (job) => deps.inputs.insert(job.id, [singleInputOf(job)]));

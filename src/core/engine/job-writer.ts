@@ -41,14 +41,12 @@ export class JobWriter {
 
   /** write() that returns null instead of throwing when the job was taken over. */
   tryWrite(patch: JobPatch, note?: string): JobRow | null {
-    const { redact } = this.deps;
+    // Texts are redacted by the store as they are written.
     const clean: JobPatch = { ...this.pending, ...patch };
     if (this.pending.progress !== undefined && patch.progress !== undefined) clean.progress = Math.max(this.pending.progress, patch.progress);
-    if (typeof clean.message === 'string') clean.message = redact(clean.message);
-    if (typeof clean.errorMessage === 'string') clean.errorMessage = redact(clean.errorMessage);
-    const logs = this.pendingLogs.map(redact);
+    const logs = this.pendingLogs;
     this.clearPending();
-    const next = this.deps.store.update(this.row.id, this.row.fence, clean, this.deps.now(), note ? redact(note) : null, logs);
+    const next = this.deps.store.update(this.row.id, this.row.fence, clean, this.deps.now(), note ?? null, logs);
     if (next) this.changed(next, next.state !== this.row.state);
     else this.lost = true;
     return next;

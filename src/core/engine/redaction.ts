@@ -1,6 +1,8 @@
 // Keeps the FAL key out of everything the engine logs, stores or emits.
+import type { Job, QueueState } from '../../shared/domain';
 import { redactSecrets } from '../fal/redact';
-import type { Logger } from './types';
+import { TypedEmitter } from '../queue/emitter';
+import type { EngineEvents, Logger } from './types';
 
 export interface Redaction {
   /** The current key, or null (a throwing key source counts as none). */
@@ -30,4 +32,31 @@ export function createRedaction(getKey: () => string | null): Redaction {
       error: (message, ...rest) => base.error(redact(message), ...rest.map(detail)),
     }),
   };
+}
+
+/** The engine's event emitter: every text a job or queue event carries is redacted on the way out. */
+export class RedactingEmitter extends TypedEmitter<EngineEvents> {
+  constructor(
+    private readonly redact: (text: string) => string,
+    onListenerError: (error: unknown) => void,
+  ) {
+    super(onListenerError);
+  }
+
+  override emit<K extends keyof EngineEvents>(event: K, payload: Parameters<EngineEvents[K]>[0]): void {
+    super.emit(event, this.clean(event, payload));
+  }
+
+  private clean<K extends keyof EngineEvents>(event: K, payload: Parameters<EngineEvents[K]>[0]): Parameters<EngineEvents[K]>[0] {
+    const text = (value: string | null) => (value === null ? null : this.redact(value));
+    if (event === 'job') {
+      const job = payload as Job;
+      return { ...job, message: text(job.message), errorMessage: text(job.errorMessage) } as Parameters<EngineEvents[K]>[0];
+    }
+    if (event === 'queue') {
+      const state = payload as QueueState;
+      return { ...state, message: text(state.message) } as Parameters<EngineEvents[K]>[0];
+    }
+    return payload;
+  }
 }

@@ -71,6 +71,7 @@ export async function addInputSet(deps: IntakeDeps, members: InputSetMember[], o
     estimatedCostUsd: deps.estimateCostUsd ? deps.estimateCostUsd(model, preset, validated.options) : model.estimateCostUsd(preset, validated.options),
     message: warnings.length > 0 ? warnings.join(' ') : 'Waiting to start',
     inputsJson: inputs.length > 1 ? jobInputsJson(inputs) : null,
+    outputDir: opts.outputDir ?? null,
   };
   const added = deps.store.insertMany([job], (row) => deps.inputs.insert(row.id, inputs));
   deps.onAdded(added);

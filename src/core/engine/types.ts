@@ -112,5 +112,7 @@ export interface Engine extends EngineApi {
   waitForIdle(): Promise<void>;
   /** The job's journal (transitions, FAL log lines), oldest first. */
   jobEvents(id: string): { at: number; kind: string; fromState: string | null; toState: string | null; message: string | null }[];
+  /** Where the job's finished model is also written (stored with the job: the CLI's --out), or null. */
+  jobOutputDir(id: string): string | null;
   readonly dataDir: string;
 }

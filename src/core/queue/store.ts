@@ -19,6 +19,9 @@ export interface ClaimOptions {
   falAllowed: boolean;
 }
 
+/** Patch fields that may carry outside text. */
+const REDACTED: ReadonlySet<string> = new Set(['message', 'errorMessage']);
+
 const ACTIVE_SQL = ACTIVE_STATES.map((s) => `'${s}'`).join(',');
 const TERMINAL_SQL = `'succeeded','failed','canceled','needs_attention'`;
 const ORDER = 'ORDER BY created_at, rowid';
@@ -28,7 +31,14 @@ export class JobStore {
 
   private readonly stmt: (sql: string) => Statement;
 
-  constructor(readonly db: Database) {
+  /**
+   * `redact` cleans every text that is stored (messages, error messages, journal lines): outside text
+   * (FAL's answers, error messages) may echo the key, and what is stored is later shown and emitted.
+   */
+  constructor(
+    readonly db: Database,
+    private readonly redact: (text: string) => string = (text) => text,
+  ) {
     this.stmt = statementCache(db);
   }
 
@@ -132,7 +142,7 @@ export class JobStore {
       kind,
       from,
       to,
-      message,
+      message === null ? null : this.redact(message),
     );
   }
 
@@ -190,7 +200,7 @@ export class JobStore {
     const params: Record<string, unknown> = { id, fence };
     for (const key of keys) {
       const value = patch[key];
-      params[key] = typeof value === 'boolean' ? (value ? 1 : 0) : value;
+      params[key] = typeof value === 'boolean' ? (value ? 1 : 0) : typeof value === 'string' && REDACTED.has(key) ? this.redact(value) : value;
     }
     let where = 'id = @id AND fence = @fence';
     let from: JobState | null = null;

@@ -1,0 +1,29 @@
+// The CLI's logger: everything goes to <data dir>/logs/cli.log (so a failed run can be looked into
+// later); real errors also go to stderr. The engine redacts the key before anything reaches it.
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from '../core/engine';
+import { describeError } from '../core/util/errors';
+
+export function createCliLogger(dataDir: string, stderr: (line: string) => void = (line) => process.stderr.write(line)): Logger {
+  const dir = join(dataDir, 'logs');
+  const file = join(dir, 'cli.log');
+  let usable = true;
+  const write = (level: string, message: string, details: unknown[]) => {
+    const extra = details.map((d) => (typeof d === 'string' ? d : describeError(d))).join(' ');
+    const line = `${new Date().toISOString()} ${process.pid} ${level} ${message}${extra ? ` ${extra}` : ''}\n`;
+    if (!usable) return line;
+    try {
+      mkdirSync(dir, { recursive: true });
+      appendFileSync(file, line);
+    } catch {
+      usable = false; // a read-only data folder must not break the run
+    }
+    return line;
+  };
+  return {
+    info: (message, ...details) => void write('info', message, details),
+    warn: (message, ...details) => void write('warn', message, details),
+    error: (message, ...details) => stderr(`image2model: ${write('error', message, details).split(' ').slice(3).join(' ')}`),
+  };
+}
