@@ -3,6 +3,7 @@
 // owns the FAL client for the current key and proxy, and the `queue` event (emitted on change only).
 import type { QueueState } from '../../shared/domain';
 import { createFal, type FalClient } from '../fal/client';
+import { redactSecrets } from '../fal/redact';
 import type { JobStore } from '../queue/store';
 import type { QueueSignals } from './run-context';
 import type { Logger } from './types';
@@ -116,8 +117,10 @@ export function createQueueHealth(deps: QueueHealthDeps): QueueHealth {
 
   // ---- offline probing ----------------------------------------------------------------------------
 
-  function goOffline(message: string): void {
+  function goOffline(text: string): void {
     const first = offline === null;
+    // FAL's own words go out in `queue` events and queue:state: never with the key in them.
+    const message = redactSecrets(text, safeKey());
     offline = { message, nextProbeAt: now() + deps.probeIntervalMs };
     if (first) logger.warn(`FAL unreachable: ${message}`);
     scheduleProbe();
@@ -166,7 +169,8 @@ export function createQueueHealth(deps: QueueHealthDeps): QueueHealth {
     changed,
     monthStart,
     signals: {
-      keyRejected: (message) => {
+      keyRejected: (text) => {
+        const message = redactSecrets(text, safeKey());
         if (keyRejected() === null) logger.warn(`FAL rejected the key: ${message}`);
         rejected = { key: safeKey(), message };
         changed();
