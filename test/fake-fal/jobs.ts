@@ -196,7 +196,8 @@ export class JobBoard {
     if (!this.settings.holdJobs) job.timers.push(setTimeout(() => this.complete(job), total));
   }
 
-  private addLog(job: Job, message: string): void {
+  private addLog(job: Job, text: string): void {
+    const message = job.outcome?.kind === 'echoText' ? `${text} ${job.outcome.text}` : text;
     if (job.state !== 'IN_PROGRESS' || job.logs.some((l) => l.message === message)) return;
     job.logs.push({ message, level: 'INFO', source: 'USER', timestamp: new Date().toISOString() });
     this.emit('log', job, message);

@@ -51,8 +51,9 @@ async function storeOutputs(job: Job, files: FileStore, assets: AssetCache, sett
   const outcome = job.outcome;
   if (outcome?.kind === 'truncatedGlb') glb = glb.subarray(0, outcome.bytes ?? Math.floor(glb.length / 2));
   if (outcome?.kind === 'notGlb') glb = NOT_GLB_BYTES;
-  const glbFile = files.addOutput(glb, 'model/gltf-binary', 'model.glb', job.requestId);
-  const pngFile = files.addOutput(await assets.png(seed), 'image/png', 'preview.png', job.requestId);
+  const echo = outcome?.kind === 'echoText' ? outcome.text : '';
+  const glbFile = files.addOutput(glb, 'model/gltf-binary', `model${echo}.glb`, job.requestId);
+  const pngFile = files.addOutput(await assets.png(seed), 'image/png', `preview${echo}.png`, job.requestId);
   if (outcome?.kind === 'expiredFiles') glbFile.expired = pngFile.expired = true;
   return { glb: toFalFile(files, glbFile), png: toFalFile(files, pngFile), seed };
 }

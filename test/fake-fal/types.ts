@@ -69,7 +69,9 @@ export type JobOutcome =
   /** FAL forgets the request right after accepting it. */
   | { kind: 'forgotten' }
   /** This job takes this long instead of the configured processing time. */
-  | { kind: 'processingMs'; ms: number };
+  | { kind: 'processingMs'; ms: number }
+  /** The job succeeds, with `text` in every log line and in its output files' names. */
+  | { kind: 'echoText'; text: string };
 
 export interface RequestContext {
   op: Operation;

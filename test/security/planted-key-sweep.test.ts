@@ -1,8 +1,9 @@
 // The planted-key sweep: a distinctive FAL key, and a fake FAL server that echoes it in every place
 // FAL can put text (401/403/422/5xx detail and message bodies, the X-Fal-Error-Type header, failed-run
-// details). Jobs run through the real core (every event and every response collected) and through the
-// CLI (plain and --json, as a user runs it). The key's secret part must appear nowhere: not in events,
-// responses, any row of any SQLite table, the log files, any file of the data folders, nor the terminal.
+// details, status logs, result file names). Jobs run through the real core (every event and every
+// response collected) and through the CLI (plain and --json, as a user runs it). The key's secret
+// part must appear nowhere: not in events, responses, any row of any SQLite table, the log files,
+// any file of the data folders, nor the terminal.
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -108,6 +109,7 @@ describe('planted-key sweep: the core', () => {
   const responses: { channel: string; result: Result<unknown> }[] = [];
   const rawLogLines: string[] = [];
   const jobs: Job[] = [];
+  let succeeded: Job | undefined;
 
   const call = async (channel: ChannelName, input?: unknown) => {
     const result = await core.dispatch(channel, input);
@@ -156,6 +158,11 @@ describe('planted-key sweep: the core', () => {
       await waitFor(`job ${id} to end`, () => terminal(id));
       jobs.push(core.engine.getJob(id)!);
     }
+    // A job that succeeds with the key in its status logs and its result files' names.
+    fake.script({ op: 'submit', outcome: { kind: 'echoText', text: `-${KEY}-${ECHO}` } });
+    const echoed = await addJob(seed++);
+    await waitFor(`job ${echoed} to end`, () => terminal(echoed));
+    succeeded = core.engine.getJob(echoed)!;
     // 401 with the key in its detail: the job waits, the queue says why.
     fake.script(AUTH_FAULT);
     const waiting = await addJob(seed++);
@@ -173,6 +180,7 @@ describe('planted-key sweep: the core', () => {
     expect(fake.requests.filter((r) => r.authorization === `Key ${KEY}`).length).toBeGreaterThan(ECHO_FAULTS.length);
     expect(jobs.slice(0, ECHO_FAULTS.length).every((job) => job.state === 'failed' || job.state === 'needs_attention')).toBe(true);
     expect(jobs.some((job) => job.errorMessage?.includes('[redacted]'))).toBe(true);
+    expect(succeeded?.state).toBe('succeeded');
   });
 
   it('puts the secret in no event and no response', () => {
