@@ -60,7 +60,7 @@ export const ANSWERS = [
     files: [/^src\/renderer\/index\.html$/, /^out\/renderer\/index\.html$/],
     sample: (sample) => normalizeSpace(sample) === normalizeSpace(REVIEWED_CSP),
     answer: [
-      `The renderer's CSP (a meta tag; the page is a local file) is: ${REVIEWED_CSP}`,
+      `The renderer's CSP (a meta tag, and the same policy as a response header: the page is served from app://renderer/ by src/main/protocol.ts, never from file://; test/main/protocol.test.ts checks both agree) is: ${REVIEWED_CSP}`,
       "default-src 'none': nothing loads unless listed below. No 'unsafe-inline', no 'unsafe-eval', no remote",
       'origin anywhere: the renderer never talks to the network (FAL calls are made by the main process).',
       "script-src 'self' 'wasm-unsafe-eval': only the bundled scripts; 'wasm-unsafe-eval' lets the Draco,",
@@ -72,6 +72,17 @@ export const ANSWERS = [
       "worker-src 'self' blob:: the decoders run in workers that three.js creates from blob: URLs.",
       "media, objects, frames, <base> and form submissions are all 'none'. The dev server relaxes the CSP only",
       '  while developing (scripts/vite-dev-csp.ts applies to `vite serve`, never to the build).',
+    ],
+  },
+  {
+    id: 'CSP_GLOBAL_CHECK',
+    files: [/^src\/main\/protocol\.ts$/, /^out\/main\/index\.js$/],
+    // Electronegativity cannot read a CSP held in a constant: the flagged line itself must be this one.
+    sample: (sample) => normalizeSpace(sample) === '',
+    code: /^\s*if \(type\.startsWith\(["']text\/html["']\)\) headers\[["']content-security-policy["']\] = RENDERER_CSP;\s*$/,
+    answer: [
+      'The CSP response header of the page (app://renderer/index.html, served by src/main/protocol.ts) is',
+      'RENDERER_CSP, the policy reviewed above; test/main/protocol.test.ts fails if it differs from the meta tag.',
     ],
   },
   {
@@ -97,12 +108,23 @@ export const ANSWERS = [
   },
 ];
 
+/** The source line a finding points at ('' when it cannot be read). */
+function codeAt(finding) {
+  try {
+    const path = finding.file.startsWith('out/') ? join(outDir, finding.file.slice(4)) : join(root, finding.file);
+    return readFileSync(path, 'utf8').split('\n')[(finding.location?.line ?? 0) - 1] ?? '';
+  } catch {
+    return '';
+  }
+}
+
 function answerFor(finding) {
   return ANSWERS.find(
     (a) =>
       a.id === finding.id &&
       a.files.some((re) => re.test(finding.file)) &&
-      (typeof a.sample === 'function' ? a.sample(finding.sample) : a.sample.test(String(finding.sample ?? ''))),
+      (typeof a.sample === 'function' ? a.sample(finding.sample) : a.sample.test(String(finding.sample ?? ''))) &&
+      (!a.code || a.code.test(codeAt(finding))),
   );
 }
 

@@ -17,8 +17,8 @@ import { BILLING_KEY_VAULT, createElectronKeyVault } from './key-vault';
 import { createLogger } from './logger';
 import { installAppMenu } from './menu';
 import { createElectronPlatform } from './platform';
-import { FILE_BASE_URL, registerFileScheme, serveLibraryFiles } from './protocol';
-import { blockRemoteRequests, denyAllPermissions, lockDownContents } from './security';
+import { FILE_BASE_URL, registerFileScheme, serveLibraryFiles, serveRenderer } from './protocol';
+import { blockRemoteRequests, denyAllPermissions, lockDownContents, rendererRoot } from './security';
 import { createElectronSettingsStore } from './settings-store';
 import { createMainWindow } from './window';
 import { createWindowStateKeeper, type WindowStateKeeper } from './window-state';
@@ -128,6 +128,7 @@ if (!app.requestSingleInstanceLock()) {
       },
     });
     serveLibraryFiles(core.resolveFile);
+    serveRenderer(rendererRoot());
     registerIpcHandlers(core.dispatch, (message, detail) => logger.error(message, detail));
     installAppMenu({
       isMac: process.platform === 'darwin',

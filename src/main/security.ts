@@ -1,8 +1,9 @@
 // Window and session hardening from Electron's security checklist. The decisions are small exported
 // functions so they are unit-tested with a mocked electron (test/main/security.test.ts).
 import { app, session, type Session, type WebContents } from 'electron';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { RENDERER_URL } from './protocol';
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
@@ -21,9 +22,8 @@ export function devServerUrl(env: NodeJS.ProcessEnv = process.env, isPackaged: b
   }
 }
 
-/** file:// URL of the built renderer (out/renderer/index.html next to out/main). */
-export const rendererFileUrl = (): string =>
-  pathToFileURL(join(fileURLToPath(new URL('.', import.meta.url)), '../renderer/index.html')).toString();
+/** The built renderer folder (out/renderer next to out/main), served as app://renderer/. */
+export const rendererRoot = (): string => join(fileURLToPath(new URL('.', import.meta.url)), '../renderer');
 
 /** The only page allowed to load in our window and to call IPC: the built renderer (or the dev server). */
 export function isTrustedRendererUrl(url: string, dev: string | undefined = devServerUrl()): boolean {
@@ -35,7 +35,7 @@ export function isTrustedRendererUrl(url: string, dev: string | undefined = devS
       return false;
     }
   }
-  return url.split('#')[0]!.split('?')[0] === rendererFileUrl();
+  return url.split('#')[0]!.split('?')[0] === RENDERER_URL;
 }
 
 /**

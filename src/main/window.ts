@@ -4,7 +4,8 @@
 import { BrowserWindow } from 'electron';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { devServerUrl, rendererFileUrl } from './security';
+import { RENDERER_URL } from './protocol';
+import { devServerUrl } from './security';
 import { MIN_SIZE, type WindowPlacement } from './window-bounds';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -40,6 +41,6 @@ export function createMainWindow(placement: WindowPlacement, icon?: string): Bro
     if (placement.maximized) window.maximize();
     window.show();
   });
-  void window.loadURL(devServerUrl() ?? rendererFileUrl());
+  void window.loadURL(devServerUrl() ?? RENDERER_URL);
   return window;
 }

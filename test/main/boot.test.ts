@@ -57,7 +57,20 @@ describe('main process start-up (fake electron)', () => {
   it('uses the shared data folder and opens one hardened window on our page', () => {
     expect(fake.app.setPath).toHaveBeenCalledWith('userData', dataDir);
     expect(window().options.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false });
-    expect(window().loadedUrl).toMatch(/renderer\/index\.html$/);
+    expect(window().loadedUrl).toBe('app://renderer/index.html');
+  });
+
+  it('serves the page from app://renderer/ with its CSP header', async () => {
+    const { protocol } = await import('electron');
+    const registered = vi.mocked(protocol.registerSchemesAsPrivileged).mock.calls.flatMap(([schemes]) => schemes.map((s) => s.scheme));
+    expect(registered).toEqual(expect.arrayContaining(['app', 'i2m']));
+    const handler = vi.mocked(protocol.handle).mock.calls.find(([scheme]) => scheme === 'app')?.[1];
+    expect(handler).toBeDefined();
+    // Under Node the renderer folder next to src/main is src/renderer, which has the page's index.html.
+    const response = await handler!({ url: 'app://renderer/index.html', method: 'GET' } as never);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-security-policy')).toMatch(/^default-src 'none'; script-src 'self'/);
+    expect(await response.text()).toContain('<div id="root">');
     // Locked down through 'web-contents-created'.
     expect(window().webContents.windowOpenHandler).not.toBeNull();
     expect(fake.defaultSession.permissionRequestHandler).not.toBeNull();

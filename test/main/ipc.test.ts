@@ -8,9 +8,9 @@ import { fake, FakeWebContents } from './fake-electron';
 vi.mock('electron', async () => (await import('./fake-electron')).electronModule());
 
 const { registerIpcHandlers, createEventSink, senderIsTrusted } = await import('../../src/main/ipc');
-const { rendererFileUrl } = await import('../../src/main/security');
+const { RENDERER_URL } = await import('../../src/main/protocol');
 
-const OWN_PAGE = rendererFileUrl();
+const OWN_PAGE = RENDERER_URL;
 type Frame = { url: string; parent: Frame | null } | null;
 const eventFrom = (senderFrame: Frame) => ({ senderFrame }) as unknown as Electron.IpcMainInvokeEvent;
 const topFrame = (url: string): Frame => ({ url, parent: null });

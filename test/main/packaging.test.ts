@@ -55,6 +55,8 @@ describe('electron-builder.yml', () => {
       enableNodeCliInspectArguments: false,
       enableEmbeddedAsarIntegrityValidation: true,
       onlyLoadAppFromAsar: true,
+      // The page is served from app://, so file:// needs no extra privileges.
+      grantFileProtocolExtraPrivileges: false,
     });
   });
 

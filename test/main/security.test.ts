@@ -4,11 +4,12 @@ import { fake, FakeBrowserWindow, FakeSession, FakeWebContents } from './fake-el
 
 vi.mock('electron', async () => (await import('./fake-electron')).electronModule());
 
-const { blockRemoteRequests, denyAllPermissions, devServerUrl, isTrustedRendererUrl, lockDownContents, rendererFileUrl, NETWORK_URL_PATTERNS } = await import('../../src/main/security');
+const { blockRemoteRequests, denyAllPermissions, devServerUrl, isTrustedRendererUrl, lockDownContents, NETWORK_URL_PATTERNS } = await import('../../src/main/security');
+const { RENDERER_URL } = await import('../../src/main/protocol');
 const { isAllowedExternalUrl, openExternalIfAllowed } = await import('../../src/main/external');
 const { createMainWindow } = await import('../../src/main/window');
 
-const OWN_PAGE = rendererFileUrl();
+const OWN_PAGE = RENDERER_URL;
 
 afterEach(() => {
   fake.shell.openExternal.mockClear();
@@ -17,13 +18,16 @@ afterEach(() => {
 
 describe('isTrustedRendererUrl', () => {
   it('trusts only the built renderer page', () => {
-    expect(OWN_PAGE).toMatch(/^file:\/\/.*\/renderer\/index\.html$/);
+    expect(OWN_PAGE).toBe('app://renderer/index.html');
     expect(isTrustedRendererUrl(OWN_PAGE, undefined)).toBe(true);
     expect(isTrustedRendererUrl(`${OWN_PAGE}#/library`, undefined)).toBe(true);
     expect(isTrustedRendererUrl(`${OWN_PAGE}?x=1`, undefined)).toBe(true);
     for (const url of [
       OWN_PAGE.replace('index.html', 'other.html'),
       'file:///etc/passwd',
+      // The page used to be a local file; that URL is no longer ours.
+      `file://${process.cwd()}/out/renderer/index.html`,
+      'app://elsewhere/index.html',
       'https://fal.ai/',
       'http://localhost:5173/',
       'about:blank',
