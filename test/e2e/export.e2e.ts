@@ -56,6 +56,32 @@ async function openLibrary(page: Page) {
   await expect(page.getByTestId('library-count')).toHaveText(`${MODELS} models`);
 }
 
+test('studio: switching presets replaces the plan figures with the new preset\'s', async ({ page }) => {
+  test.setTimeout(180_000);
+  await openLibrary(page);
+  await page.getByTestId('model-card').filter({ hasText: 'Garden gnome' }).click();
+  await page.getByRole('button', { name: 'Export studio…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Export “Garden gnome”' });
+  const files = dialog.getByRole('list', { name: 'Files to write' });
+  // Software WebGL makes the two viewers slow here, so the waits are generous.
+  await expect(files).toHaveText(/^Garden gnome\.glb/, { timeout: 60_000 });
+  const blenderBytes = await dialog.getByTestId('plan-bytes').textContent();
+
+  await dialog.getByRole('radio', { name: /Game engine/ }).click();
+  await expect(files.getByRole('listitem')).toHaveCount(4, { timeout: 60_000 });
+  await expect(files).toContainText(/_LOD3\.glb/);
+  // LOD3 is about 10 % of the model's 12,000 triangles.
+  await expect(files.getByRole('listitem').nth(3)).toContainText(/LOD3\.glb1,\d{3} tris/);
+  await expect(dialog.getByTestId('plan-bytes')).not.toHaveText(blenderBytes ?? '');
+
+  await dialog.getByRole('radio', { name: /3D printing/ }).click();
+  await expect(dialog.getByTestId('print-report')).toBeVisible({ timeout: 60_000 });
+  await expect(files).toContainText(/\.stl/);
+  await expect(files).toContainText(/\.3mf/);
+  await expect(dialog.getByRole('status')).toHaveCount(0);
+  await page.screenshot({ path: test.info().outputPath('export-studio-print.png') });
+});
+
 test('batch: 50 models with one preset, progress and a summary, and the window stays responsive', async ({ page }) => {
   test.setTimeout(240_000);
   await openLibrary(page);
