@@ -78,8 +78,11 @@ test('studio: switching presets replaces the plan figures with the new preset\'s
   await expect(dialog.getByTestId('print-report')).toBeVisible({ timeout: 60_000 });
   await expect(files).toContainText(/\.stl/);
   await expect(files).toContainText(/\.3mf/);
-  await expect(dialog.getByRole('status')).toHaveCount(0);
+  await expect(dialog.getByText('Working out the result…')).toHaveCount(0);
   await page.screenshot({ path: test.info().outputPath('export-studio-print.png') });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.waitForTimeout(1_000); // let the theme's colour transitions finish
+  await page.screenshot({ path: test.info().outputPath('export-studio-print-dark.png') });
 });
 
 test('batch: 50 models with one preset, progress and a summary, and the window stays responsive', async ({ page }) => {
