@@ -79,6 +79,7 @@ test('studio: switching presets replaces the plan figures with the new preset\'s
   await expect(files).toContainText(/\.stl/);
   await expect(files).toContainText(/\.3mf/);
   await expect(dialog.getByText('Working out the result…')).toHaveCount(0);
+  // docs/screenshot-export.png is this capture (light).
   await page.screenshot({ path: test.info().outputPath('export-studio-print.png') });
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.waitForTimeout(1_000); // let the theme's colour transitions finish
