@@ -1,7 +1,8 @@
 // The planted-key sweep: a distinctive FAL key, and a fake FAL server that echoes it in every place
 // FAL can put text (401/403/422/5xx detail and message bodies, the X-Fal-Error-Type header, failed-run
 // details, status logs, result file names). Jobs run through the real core (every event and every
-// response collected) and through the CLI (plain and --json, as a user runs it). The key's secret
+// response collected), the browser transport (every WebSocket frame) and the CLI (plain and --json,
+// as a user runs it). The key's secret
 // part must appear nowhere: not in events, responses, any row of any SQLite table, the log files,
 // any file of the data folders, nor the terminal.
 import type { ChildProcess } from 'node:child_process';
@@ -24,6 +25,9 @@ import type { FaultRule } from '../fake-fal/types';
 import { makeTestPng } from '../fixtures/make-glb';
 import { FAST_TIMING } from '../core/engine/harness';
 import { spawnGroup, stopGroup } from '../support/process-group';
+import WebSocket from 'ws';
+import { startBridge, type Bridge } from '../../src/web-bridge/server';
+import { encodeWire } from '../../src/shared/wire';
 
 const SECRET = 'PLANTEDSECRET0123456789abcdef';
 const KEY = `sweep-key-id:${SECRET}`;
@@ -202,6 +206,68 @@ describe('planted-key sweep: the core', () => {
     const { problems, rows } = sweepFolder(dataDir);
     expect(rows).toBeGreaterThan(0);
     expect(problems).toEqual([]);
+  });
+});
+
+describe('planted-key sweep: the browser transport', () => {
+  const frames: string[] = [];
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = join(work, 'web-data');
+    let core: AppCore | null = null;
+    const bridge: Bridge = await startBridge({
+      dispatch: (channel, input) => core!.dispatch(channel, input),
+      resolveFile: () => null,
+    });
+    const keys = createMemoryKeyVault({ FAL_KEY: KEY });
+    core = createAppCore({
+      dataDir,
+      keys,
+      logger: createLogger(join(dataDir, 'logs'), { secrets: () => [keys.get()], echoErrors: false }),
+      settings: createFileSettingsStore(join(dataDir, 'settings.json')),
+      route: createMemoryRouteStore({ proxyUrl: fake.url, sendKeyToProxy: true }),
+      platform: createHeadlessPlatform({ exportDir: join(dataDir, 'exports') }),
+      appInfo: { name: 'Image2Model', version: '0.0.0', dataDir, fileBaseUrl: bridge.fileBaseUrl, platform: process.platform, transport: 'web' },
+      engineOverrides: { timing: FAST_TIMING, backoff: { baseMs: 20, capMs: 200 }, maxAttempts: 1 },
+    });
+    await core.start((event, payload) => bridge.emit(event, payload));
+    const ws = new WebSocket(`${bridge.url.replace('http', 'ws')}/bridge?token=${bridge.token}`, { headers: { origin: bridge.origin } });
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    ws.on('message', (data: Buffer) => frames.push(data.toString()));
+    const until = async (what: string, done: () => boolean) => {
+      const deadline = Date.now() + 15_000;
+      while (!done()) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    };
+    let id = 0;
+    const send = (channel: ChannelName, input?: unknown) => ws.send(encodeWire({ type: 'call', id: ++id, channel, input }));
+    try {
+      fake.script(ECHO_FAULTS[0]!.rule, ECHO_FAULTS[3]!.rule);
+      for (const seed of [41, 42]) send('jobs:add', { items: [{ kind: 'bytes', name: `web-${seed}.png`, bytes: new Uint8Array(await makeTestPng(64, 64, { seed })) }] });
+      await until('two failed jobs', () => frames.filter((f) => f.includes('"failed"')).length >= 2);
+      fake.script(AUTH_FAULT);
+      send('jobs:add', { items: [{ kind: 'bytes', name: 'web-43.png', bytes: new Uint8Array(await makeTestPng(64, 64, { seed: 43 })) }] });
+      await until('the key to be refused', () => frames.some((f) => f.includes('key_rejected')));
+      const before = frames.length;
+      for (const channel of ['queue:state', 'jobs:list'] as ChannelName[]) send(channel);
+      await until('the answers', () => frames.length >= before + 2);
+    } finally {
+      ws.close();
+      await core.stop();
+      await bridge.close();
+    }
+  }, 60_000);
+
+  it('sends the page no frame with the secret in it', () => {
+    expect(frames.some((f) => f.includes('[redacted]'))).toBe(true);
+    expect(frames.flatMap((f, i) => findings(`frame ${i}`, f))).toEqual([]);
+    expect(sweepFolder(dataDir).problems).toEqual([]);
   });
 });
 
