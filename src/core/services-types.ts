@@ -35,6 +35,15 @@ export interface AddJobsOptions {
   outputDir?: string;
 }
 
+/**
+ * `download`: fetch the result FAL already made under the stored request id (free). `generate`: a new
+ * submit (paid; asks first when the job was sent before). Unset: download when possible.
+ */
+export interface RetryOptions {
+  confirm?: boolean;
+  mode?: 'download' | 'generate';
+}
+
 export type LibrarySort = 'newest' | 'oldest' | 'name' | 'triangles';
 
 /** What the composition root needs from the job engine (src/core/engine/ implements it). */
@@ -46,7 +55,7 @@ export interface EngineApi {
   listJobs(): Job[];
   getJob(id: string): Job | null;
   cancel(id: string): Promise<Job>;
-  retry(id: string, opts: { confirm?: boolean }): Promise<Job>;
+  retry(id: string, opts: RetryOptions): Promise<Job>;
   remove(id: string): boolean;
   clearFinished(): number;
   queueState(): QueueState;

@@ -81,7 +81,7 @@ export function createHandlers(deps: ServiceDeps): Handlers {
     },
     'jobs:list': async () => engine.listJobs(),
     'jobs:cancel': async ({ id }) => engine.cancel(id),
-    'jobs:retry': async ({ id, confirm }) => engine.retry(id, { confirm }),
+    'jobs:retry': async ({ id, confirm, mode }) => engine.retry(id, { confirm, mode }),
     'jobs:remove': async ({ id }) => ({ removed: engine.remove(id) }),
     'jobs:clearFinished': async () => ({ removed: engine.clearFinished() }),
 

@@ -152,7 +152,7 @@ export const channels = {
   'jobs:pick': channel(JobOptionsSchema, AddJobsResultSchema),
   'jobs:list': channel(NoInput, z.array(JobSchema)),
   'jobs:cancel': channel(z.object({ id: Id }), JobSchema),
-  'jobs:retry': channel(z.object({ id: Id, confirm: z.boolean().optional() }), JobSchema),
+  'jobs:retry': channel(z.object({ id: Id, confirm: z.boolean().optional(), mode: z.enum(['download', 'generate']).optional() }), JobSchema),
   'jobs:remove': channel(z.object({ id: Id }), z.object({ removed: z.boolean() })),
   'jobs:clearFinished': channel(NoInput, z.object({ removed: z.number().int() })),
 

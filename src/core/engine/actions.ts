@@ -6,6 +6,7 @@ import { TERMINAL_STATES, type Job } from '../../shared/domain';
 import { AppError } from '../../shared/result';
 import type { Scheduler } from '../queue/scheduler';
 import { toJob, type JobRow, type JobStore } from '../queue/store';
+import type { RetryOptions } from '../services-types';
 
 export interface ActionDeps {
   store: JobStore;
@@ -20,9 +21,16 @@ export interface ActionDeps {
 
 export interface Actions {
   cancel(id: string): Promise<Job>;
-  retry(id: string, opts?: { confirm?: boolean }): Promise<Job>;
+  retry(id: string, opts?: RetryOptions): Promise<Job>;
   remove(id: string): boolean;
   clearFinished(): number;
+}
+
+/** A new submit for this job may charge again: it was sent to FAL before (or may have been). */
+function needsConfirmation(row: JobRow): boolean {
+  // Once FAL's records showed it never received the submit (src/core/reconcile), resending is safe.
+  if (row.state === 'needs_attention') return row.errorCode !== NOT_RECEIVED_CODE;
+  return row.falRequestId !== null || row.submitStartedAt !== null;
 }
 
 export function createActions(deps: ActionDeps): Actions {
@@ -65,20 +73,27 @@ export function createActions(deps: ActionDeps): Actions {
 
     async retry(id, opts = {}) {
       const row = mustGet(id);
-      // Once FAL's records showed it never received the submit (src/core/reconcile), resending is safe.
-      if (row.state === 'needs_attention' && row.errorCode !== NOT_RECEIVED_CODE && !opts.confirm) {
-        throw new AppError(
-          'confirmation_required',
-          'FAL may already have this job and charge for it. Retrying submits it again (it may be charged twice); confirm to go ahead.',
-        );
-      }
       if (row.state !== 'failed' && row.state !== 'needs_attention') {
         throw new AppError('conflict', `Only failed jobs can be retried; this one is ${row.state.replace('_', ' ')}.`);
       }
-      const resubmit = row.state === 'needs_attention' || row.requestFinished || row.falRequestId === null;
+      // FAL made (or is making) a result under a stored request id: fetching it again is free.
+      const canDownload = row.falRequestId !== null && !row.requestFinished;
+      const mode = opts.mode ?? (canDownload ? 'download' : 'generate');
+      if (mode === 'download' && !canDownload) {
+        throw new AppError('conflict', 'FAL has no result for this job to download again; generate it again instead.');
+      }
+      if (mode === 'generate' && !opts.confirm && needsConfirmation(row)) {
+        throw new AppError(
+          'confirmation_required',
+          row.state === 'needs_attention'
+            ? 'FAL may already have this job and charge for it. Retrying submits it again (it may be charged twice); confirm to go ahead.'
+            : 'Generating again sends a new request to FAL, which is charged again; confirm to go ahead.',
+        );
+      }
+      const resubmit = mode === 'generate';
       const next = store.requeue(id, now(), {
         resubmit,
-        message: resubmit ? 'Queued again' : 'Queued again; will pick up the FAL job where it was',
+        message: resubmit ? 'Queued again' : 'Queued again; will pick up the result FAL made (free)',
       });
       if (!next) throw new AppError('conflict', 'The job changed meanwhile; try again.');
       deps.forgetRateLimits(id);

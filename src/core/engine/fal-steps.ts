@@ -10,7 +10,7 @@ import { classifyError, type Classification } from '../fal/classify';
 import { followUntilCompleted, throwIfAborted, type FalStatus } from '../fal/follow';
 import { LogLines, PROGRESS, queuedProgress, runningProgress } from '../fal/progress';
 import { buildSetInput, type SetInput } from '../models/input-set';
-import { downloadToTemp, takeTempFile } from '../library/download';
+import { DownloadError, downloadToTemp, takeTempFile } from '../library/download';
 import type { ModelDefinition } from '../models/types';
 import { errorMessage } from '../util/errors';
 import { downloadPreview, ingestModel, storePreview } from './library-ingest';
@@ -210,29 +210,64 @@ export class FalSteps {
     if (next >= this.row.progress + 0.5) writer.soft({ progress: next });
   }
 
-  /** Result -> download -> library. Also used by a cancel that came after FAL finished. */
+  /**
+   * Result -> download -> library. Also used by a cancel that came after FAL finished. A paid result
+   * is precious: a failing download is retried with backoff, then the result is fetched again for a
+   * fresh URL and retried again; only then the job fails - with the request id kept, so "Download
+   * again" (free) can pick it up later.
+   */
   async collectResult(fal: FalClient, model: ModelDefinition, requestId: string, signal: AbortSignal): Promise<void> {
     const { deps, writer } = this.ctx;
     writer.write({ state: 'downloading', queuePosition: null, progress: PROGRESS.downloading, message: 'Fetching the result' });
-    const result = await step('result', () => fal.queue.result(this.row.endpoint, { requestId, abortSignal: signal }));
-    const parsed = model.parseOutput(result.data);
-    if ('error' in parsed) throw new JobFailure('unexpected_output', `FAL's answer did not contain a model: ${parsed.error}`, true);
-    writer.soft({ message: 'Downloading the model' });
-    // The preview travels alongside the model; it is kept only if the model makes it in.
-    const preview = parsed.preview ? downloadPreview(this.ctx, parsed.preview, signal) : Promise.resolve(null);
-    // Streamed to a temp file under the download policy (library/download.ts), then read once for validation.
-    const bytes = await step('download', async () =>
-      takeTempFile(
-        await downloadToTemp(parsed.glb.url, deps.dirs.library, {
+    const start = deps.now();
+    let lastError: unknown = null;
+    for (const share of [0.5, 1]) {
+      const result = await step('result', () => fal.queue.result(this.row.endpoint, { requestId, abortSignal: signal }));
+      const parsed = model.parseOutput(result.data);
+      if ('error' in parsed) throw new JobFailure('unexpected_output', `FAL's answer did not contain a model: ${parsed.error}`, true);
+      writer.soft({ message: 'Downloading the model' });
+      // The preview travels alongside the model; it is kept only if the model makes it in.
+      const preview = parsed.preview ? downloadPreview(this.ctx, parsed.preview, signal) : Promise.resolve(null);
+      const outcome = await this.downloadWithRetry(parsed.glb.url, signal, start + deps.policy.downloadRetryMs * share);
+      if (outcome.bytes) {
+        await ingestModel(this.ctx, outcome.bytes, async () => storePreview(this.ctx, await preview), this.row.estimatedCostUsd);
+        return;
+      }
+      lastError = outcome.error;
+      writer.log(`Download failed (${deps.redact(errorMessage(lastError))}); fetching the result again for a fresh link`);
+    }
+    throw new JobFailure(
+      'result_download_failed',
+      `The model was made (and paid for), but downloading it kept failing: ${deps.redact(errorMessage(lastError))}. Use Download again (free) later; FAL keeps results for a while.`,
+      false,
+    );
+  }
+
+  /** Downloads `url`, retrying what may pass (DownloadError.retryable: network, timeouts, 5xx, a lagging CDN) until `until`. */
+  private async downloadWithRetry(url: string, signal: AbortSignal, until: number): Promise<{ bytes: Uint8Array | null; error: unknown }> {
+    const { deps } = this.ctx;
+    let lastError: unknown = null;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        // Streamed to a temp file under the download policy (library/download.ts), then read once for validation.
+        const file = await downloadToTemp(url, deps.dirs.library, {
           maxBytes: deps.policy.maxDownloadBytes,
           timeoutMs: deps.policy.downloadTimeoutMs,
           fetch: deps.fetch,
           trustedOrigins: deps.downloadOrigins(),
           signal,
-        }),
-      ),
-    );
-    await ingestModel(this.ctx, bytes, async () => storePreview(this.ctx, await preview), this.row.estimatedCostUsd);
+        });
+        return { bytes: await takeTempFile(file), error: null };
+      } catch (error) {
+        // A policy refusal (file:, data:, a private address), too large or canceled: trying again cannot help.
+        if (!(error instanceof DownloadError) || !error.retryable || signal.aborted) throw new StepError('download', error);
+        lastError = error;
+      }
+      const delay = Math.min(10_000, 250 * 2 ** attempt) * (0.75 + 0.5 * deps.random());
+      if (deps.now() + delay > until) return { bytes: null, error: lastError };
+      this.ctx.writer.soft({ message: `The download failed (${deps.redact(errorMessage(lastError))}); trying again` });
+      await sleep(delay, signal);
+    }
   }
 
   private async readInput(): Promise<Uint8Array> {
@@ -243,4 +278,17 @@ export class FalSteps {
       throw new JobFailure('input_missing', `The prepared copy of ${this.row.inputName} is missing (${why}). Add the image again.`, true);
     }
   }
+}
+
+/** Waits `ms`, or less when `signal` aborts (the caller checks the signal). */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
 }

@@ -91,6 +91,7 @@ export function createEngine(deps: EngineDeps): Engine {
     expectedRunMs: timing.expectedRunMs,
     maxDownloadBytes: deps.maxDownloadBytes ?? 500 * 1024 * 1024,
     downloadTimeoutMs: timing.downloadTimeoutMs,
+    downloadRetryMs: timing.downloadRetryMs,
     maxPreviewBytes: 20 * 1024 * 1024,
     progressTickMs: timing.progressTickMs,
   };

@@ -22,6 +22,8 @@ export interface RunnerPolicy {
   expectedRunMs: number;
   maxDownloadBytes: number;
   downloadTimeoutMs: number;
+  /** How long a failing model download is retried in all (see FalSteps.collectResult). */
+  downloadRetryMs: number;
   maxPreviewBytes: number;
   /** How often running progress advances by time when FAL sends nothing. */
   progressTickMs: number;

@@ -211,14 +211,16 @@ describe('failures that end the job', () => {
     expect(libraryFiles(h.dataDir)).toEqual([]);
   });
 
-  it('an expired result URL fails with a clear message', async () => {
+  it('a result URL that stays expired fails after retries, offering the free Download again', async () => {
     h = await createHarness();
     h.fake.script({ op: 'submit', outcome: { kind: 'expiredFiles' } });
     const id = await addOne(h.engine);
     await h.engine.waitForIdle();
     const job = h.engine.getJob(id)!;
-    expect(job).toMatchObject({ state: 'failed', errorCode: 'result_expired' });
-    expect(job.errorMessage).toMatch(/download link has expired/);
+    expect(job).toMatchObject({ state: 'failed', errorCode: 'result_download_failed' });
+    expect(job.falRequestId).not.toBeNull();
+    expect(job.errorMessage).toMatch(/paid for.*Download again/);
+    expect(h.fake.submissions).toHaveLength(1);
   });
 
   it('a missing preview image is not fatal', async () => {

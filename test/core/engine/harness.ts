@@ -24,6 +24,8 @@ export const FAST_TIMING: EngineDeps['timing'] = {
   progressTickMs: 100,
   cancelWaitMs: 5_000,
   tempFileMinAgeMs: 0,
+  changePollMs: 100,
+  downloadRetryMs: 1_500,
 };
 
 export interface Harness {

@@ -78,7 +78,9 @@ describe('retry', () => {
     const id = await addOne(h.engine);
     await h.engine.waitForIdle();
     expect(h.engine.getJob(id)!.state).toBe('failed');
-    const queued = await h.engine.retry(id, {});
+    // Generating again is a new, paid request: it asks first.
+    await expect(h.engine.retry(id, {})).rejects.toMatchObject({ code: 'confirmation_required' });
+    const queued = await h.engine.retry(id, { confirm: true });
     expect(queued).toMatchObject({ state: 'queued', attempts: 0, errorCode: null });
     await h.engine.waitForIdle();
     expect(h.engine.getJob(id)!.state).toBe('succeeded');

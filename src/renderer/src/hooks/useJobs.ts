@@ -21,7 +21,7 @@ export interface JobsApi {
   loaded: boolean;
   error: string | null;
   cancel(id: string): Promise<void>;
-  retry(id: string, confirm?: boolean): Promise<void>;
+  retry(id: string, confirm?: boolean, mode?: 'download' | 'generate'): Promise<void>;
   remove(id: string): Promise<void>;
   clearFinished(): Promise<number>;
   /** Adds jobs the app just accepted (before their first event arrives). */
@@ -87,7 +87,7 @@ export function useJobs(): JobsApi {
 
   const cancel = useCallback(async (id: string) => upsert([await call('jobs:cancel', { id })]), [upsert]);
   const retry = useCallback(
-    async (id: string, confirm?: boolean) => upsert([await call('jobs:retry', { id, confirm })]),
+    async (id: string, confirm?: boolean, mode?: 'download' | 'generate') => upsert([await call('jobs:retry', { id, confirm, mode })]),
     [upsert],
   );
   const remove = useCallback(async (id: string) => {

@@ -15,6 +15,8 @@ export interface JobRowProps {
   now: number;
   onCancel(job: Job): void;
   onRetry(job: Job): void;
+  /** Fetches the result FAL already made (free); offered when a paid result could not be downloaded. */
+  onDownloadAgain(job: Job): void;
   onReview(job: Job): void;
   onRemove(job: Job): void;
   onOpen(job: Job): void;
@@ -39,7 +41,7 @@ function progressValue(job: Job): number | null {
   return job.progress;
 }
 
-export function JobRow({ job, localPosition, modelLabel, now, onCancel, onRetry, onReview, onRemove, onOpen }: JobRowProps) {
+export function JobRow({ job, localPosition, modelLabel, now, onCancel, onRetry, onDownloadAgain, onReview, onRemove, onOpen }: JobRowProps) {
   const tone = stateTone(job.state);
   const time = elapsed(job, now);
   const detail = jobDetail(job, localPosition);
@@ -102,8 +104,19 @@ export function JobRow({ job, localPosition, modelLabel, now, onCancel, onRetry,
             <Icon name="close" />
           </button>
         )}
+        {job.state === 'failed' && job.errorCode === 'result_download_failed' && (
+          <button type="button" className="button button-small" title="Fetch the model FAL already made (free)" onClick={() => onDownloadAgain(job)}>
+            Download again
+          </button>
+        )}
         {(job.state === 'failed' || job.state === 'canceled') && (
-          <button type="button" className="icon-button" aria-label={`Retry ${name}`} title="Retry" onClick={() => onRetry(job)}>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label={job.falRequestId ? `Generate ${name} again` : `Retry ${name}`}
+            title={job.falRequestId ? 'Generate again (charged again)' : 'Retry'}
+            onClick={() => onRetry(job)}
+          >
             <Icon name="retry" />
           </button>
         )}

@@ -60,7 +60,7 @@ export function QueuePanel({ jobs, now, onOpenModel }: QueuePanelProps) {
     work().catch((err: unknown) => toast({ tone: 'error', text: errorMessage(err) }));
   };
   const retry = (job: Job) =>
-    jobs.retry(job.id).catch((err: unknown) => {
+    jobs.retry(job.id, false, 'generate').catch((err: unknown) => {
       if (errorCode(err) === 'confirmation_required') setRetrying({ job, reason: errorMessage(err) });
       else toast({ tone: 'error', text: errorMessage(err) });
     });
@@ -119,6 +119,7 @@ export function QueuePanel({ jobs, now, onOpenModel }: QueuePanelProps) {
               now={now}
               onCancel={(j) => act(() => jobs.cancel(j.id))}
               onRetry={(j) => void retry(j)}
+              onDownloadAgain={(j) => act(() => jobs.retry(j.id, false, 'download'))}
               onReview={(j) => setRetrying({ job: j, reason: null })}
               onRemove={(j) => act(() => jobs.remove(j.id))}
               onOpen={(j) => j.modelId && onOpenModel(j.modelId)}
@@ -130,7 +131,7 @@ export function QueuePanel({ jobs, now, onOpenModel }: QueuePanelProps) {
         <RetryDialog
           job={retrying.job}
           reason={retrying.reason}
-          onConfirm={() => jobs.retry(retrying.job.id, true)}
+          onConfirm={() => jobs.retry(retrying.job.id, true, 'generate')}
           onClose={() => setRetrying(null)}
         />
       )}

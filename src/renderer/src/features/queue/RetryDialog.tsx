@@ -1,4 +1,5 @@
-// Asks before retrying a job that may already have been paid for, explaining what happened.
+// Asks before generating a job again when that may be charged again (it was sent to FAL before),
+// explaining what happened. Fetching a result FAL already made is "Download again" (free), not this.
 import type { Job } from '../../../../shared/domain';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { formatUsd } from '../../lib/format';
@@ -17,8 +18,8 @@ export function RetryDialog({ job, reason, onConfirm, onClose }: RetryDialogProp
   const happened = job.errorMessage ?? reason;
   return (
     <ConfirmDialog
-      title={`Retry “${name}”?`}
-      confirmLabel={cost ? `Retry (≈ ${formatUsd(cost)})` : 'Retry'}
+      title={`Generate “${name}” again?`}
+      confirmLabel={cost ? `Generate again (≈ ${formatUsd(cost)})` : 'Generate again'}
       onConfirm={onConfirm}
       onClose={onClose}
     >
@@ -30,8 +31,8 @@ export function RetryDialog({ job, reason, onConfirm, onClose }: RetryDialogProp
       {reason && reason !== happened && <p>{reason}</p>}
       <p>
         {cost
-          ? 'FAL may already have run this job and charged for it. Retrying starts a new generation that is charged again.'
-          : 'Retrying starts the job again from the beginning.'}
+          ? 'FAL may already have run this job and charged for it. Generating again starts a new generation that is charged again.'
+          : 'Generating again starts the job from the beginning.'}
       </p>
     </ConfirmDialog>
   );
