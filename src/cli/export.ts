@@ -1,7 +1,6 @@
 // `image2model export`: library models through an export preset (blender, game, web, ar, print, or a
 // saved one) into a folder, every knob as a flag; `export <model-id> <file>` still writes one file.
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { stat } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { createExportService } from '../core/export/service';
 import { exportModel } from '../core/library/export-model';
@@ -17,6 +16,7 @@ import {
   type OutputFormat,
 } from '../shared/export-recipe';
 import { openEngine, type CommonOptions } from './run';
+import { ensureOutputFolder } from './out-dir';
 
 interface ExportFlags extends CommonOptions {
   preset?: string;
@@ -174,10 +174,7 @@ export function registerExportCommand(program: Command, ctx: ExportCommandContex
     }
     const dataDir = resolveDataDir(flags.dataDir);
     const out = resolve(flags.out ?? '.');
-    if (!flags.plan) {
-      const info = await stat(out).catch(() => null);
-      if (!info?.isDirectory()) throw ctx.usageError(`The output folder ${out} does not exist. Create it first.`);
-    }
+    if (!flags.plan) await ensureOutputFolder(out, flags.json === true, (message) => ctx.usageError(message));
     const engine = openEngine(flags);
     try {
       const exporter = createExportService(engine.library, dataDir);

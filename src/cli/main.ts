@@ -1,6 +1,6 @@
 // The command-line front end: the same engine, library and data folder as the desktop app.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { mkdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { PRESETS, type Preset } from '../shared/domain';
 import { DEFAULT_MODEL_ID, OFFLINE_MODEL_ID, getModel, listModels } from '../core/models/catalog';
 import { describeModel } from '../core/models/summary';
@@ -11,6 +11,7 @@ import { registerStatsCommand } from './stats';
 import { parseSettleMinutes, printReconcile, reconcileDataDir, registerReconcileCommand } from './reconcile';
 import { priceLabel, withFalPrices } from './model-prices';
 import { registerExportCommand } from './export';
+import { ensureOutputFolder } from './out-dir';
 import { planInputSet, type SetMember } from './input-set-args';
 import { TRIPO_MULTIVIEW_ID } from '../core/models/tripo';
 import type { ModelDefinition } from '../core/models/types';
@@ -158,18 +159,7 @@ async function inputSetOf(images: string[], flags: SetFlags, model: ModelDefinit
   return plan.inputs;
 }
 
-/** The output folder exists afterwards: a missing one is created (and the user told so). */
-async function ensureDir(dir: string, json: boolean) {
-  const info = await stat(dir).catch(() => null);
-  if (info?.isDirectory()) return;
-  if (info) throw new UsageError(`The output folder ${dir} is a file, not a folder.`);
-  try {
-    await mkdir(dir, { recursive: true });
-  } catch (error) {
-    throw new UsageError(`Could not create the output folder ${dir}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  if (!json) process.stderr.write(`Created the output folder ${dir}\n`);
-}
+const ensureDir = (dir: string, json: boolean) => ensureOutputFolder(dir, json, (message) => new UsageError(message));
 
 export async function runCli(argv: string[]): Promise<number> {
   const out = { exitCode: EXIT_OK };

@@ -52,6 +52,8 @@ const CHECKS: Check[] = [
   { match: /^npx image2model list$/, run: checkList },
   { match: /^npx image2model export <model-id> \S+$/, run: checkExport },
   { match: /^npx image2model models$/, run: checkModels },
+  { match: /^npx image2model export <id>( <id2>)? --preset \S+/, run: checkExportPreset },
+  { match: /^npx image2model stats( --days \d+| --json| --prometheus)?$/, run: checkStats },
 ];
 
 interface ShellResult {
@@ -99,7 +101,10 @@ function countInputs(command: string): number {
 
 async function checkConvert(command: string): Promise<void> {
   const env = { ...ctx.env };
-  const namesFalModel = /--model (?!offline\/)/.test(command);
+  // --views defaults to Tripo Multiview (a FAL model), like --model naming one.
+  const namesFalModel = /--model (?!offline\/)|--views /.test(command);
+  const set = /--(views|together) /.test(command);
+  if (set) await writeSetInputs(command);
   if (namesFalModel && !command.startsWith('FAL_KEY=')) env.FAL_KEY = EXPORTED_KEY; // "The key comes from FAL_KEY"
   let line = command;
   const proxy = /--fal-proxy (\S+)/.exec(command);
@@ -109,7 +114,7 @@ async function checkConvert(command: string): Promise<void> {
   } else if (env.FAL_KEY || command.startsWith('FAL_KEY=')) {
     env.IMAGE2MODEL_FAL_PROXY = ctx.fake.url;
   }
-  const expected = countInputs(command);
+  const expected = set ? 1 : countInputs(command); // a set of images makes one model
   const result = await sh(line, env);
   expect(result.code, result.output).toBe(0);
   const outputs = [...result.stdout.matchAll(/^✔ .+ -> (.+)$/gm)].map((m) => m[1]!.trim());
@@ -147,6 +152,35 @@ async function checkExport(command: string): Promise<void> {
   } else {
     expect(statSync(target).size).toBeGreaterThan(84);
   }
+}
+
+/** The images a multi-image command names (created only now, so `convert *.jpg` above did not see them). */
+async function writeSetInputs(command: string): Promise<void> {
+  const names = [...command.matchAll(/([\w-]+\.jpg)/g)].map((m) => m[1]!);
+  let seed = 30;
+  for (const name of names) {
+    const path = join(ctx.folder, name);
+    if (!existsSync(path)) writeFileSync(path, await makeTestJpeg(600, 600, { seed: seed++ }));
+  }
+}
+
+async function checkExportPreset(command: string): Promise<void> {
+  expect(ctx.modelIds.length, 'the README lists the library before exporting from it').toBeGreaterThan(1);
+  const line = command.replace('<id2>', ctx.modelIds[1]!).replace('<id>', ctx.modelIds[0]!);
+  const result = await sh(line);
+  expect(result.code, result.output).toBe(0);
+  const out = /--out (\S+)/.exec(command)?.[1];
+  if (out && !command.includes('--plan')) {
+    const files = readdirSync(join(ctx.folder, out));
+    expect(files.length, result.output).toBeGreaterThan(0);
+  }
+}
+
+async function checkStats(command: string): Promise<void> {
+  const result = await sh(command);
+  expect(result.code, result.output).toBe(0);
+  if (command.endsWith('--json')) expect(() => JSON.parse(result.stdout) as unknown, result.output).not.toThrow();
+  if (command.endsWith('--prometheus')) expect(result.stdout, result.output).toContain('image2model_fal_requests_total');
 }
 
 async function checkModels(command: string): Promise<void> {

@@ -82,11 +82,16 @@ describe('image2model export', () => {
     expect(again.code, again.stderr).toBe(0);
   });
 
-  it('exits 2 for an unknown preset or a missing folder, 1 for an unknown model', async () => {
+  it('exits 2 for an unknown preset or an --out that is a file, 1 for an unknown model; creates a missing folder', async () => {
     const unknown = await runCli(['export', ids[0]!, '--preset', 'nope', '--out', work]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/blender, game, web, ar, print/);
-    expect((await runCli(['export', ids[0]!, '--preset', 'web', '--out', join(work, 'no-such-dir')])).code).toBe(2);
+    const created = await runCli(['export', ids[0]!, '--preset', 'web', '--out', join(work, 'new-dir')]);
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stderr).toContain('Created the output folder');
+    expect(readdirSync(join(work, 'new-dir')).length).toBeGreaterThan(0);
+    writeFileSync(join(work, 'a-file.txt'), 'not a folder');
+    expect((await runCli(['export', ids[0]!, '--preset', 'web', '--out', join(work, 'a-file.txt')])).code).toBe(2);
     expect((await runCli(['export', 'no-such-model', '--preset', 'web', '--out', work])).code).toBe(1);
   });
 

@@ -1,0 +1,15 @@
+// The output folder a command writes to exists afterwards: a missing one is created (and the user
+// told so), as `convert --out models/` and `export --out prints/` in the README expect.
+import { mkdir, stat } from 'node:fs/promises';
+
+export async function ensureOutputFolder(dir: string, json: boolean, usageError: (message: string) => Error): Promise<void> {
+  const info = await stat(dir).catch(() => null);
+  if (info?.isDirectory()) return;
+  if (info) throw usageError(`The output folder ${dir} is a file, not a folder.`);
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (error) {
+    throw usageError(`Could not create the output folder ${dir}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (!json) process.stderr.write(`Created the output folder ${dir}\n`);
+}
