@@ -122,7 +122,7 @@ afterAll(async () => {
   await core?.stop();
   await fake?.close();
   rmSync(dataDir, { recursive: true, force: true });
-});
+}, 60_000); // stopping the core waits for its jobs; slow on a loaded machine
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
