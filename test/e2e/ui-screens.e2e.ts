@@ -184,10 +184,10 @@ test('a job that needs attention explains itself and asks before retrying', asyn
   await page.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
   await row.getByRole('button', { name: 'Review and retry…' }).click();
-  await page.getByRole('dialog').getByRole('button', { name: /^Retry/ }).click();
+  await page.getByRole('dialog').getByRole('button', { name: /^Generate again/ }).click();
   await expect(row).toHaveAttribute('data-state', 'queued');
   const retryCall = await page.evaluate(() => (window as unknown as { __mock: { calls: { channel: string; input: unknown }[] } }).__mock.calls.filter((c) => c.channel === 'jobs:retry'));
-  expect(retryCall).toEqual([{ channel: 'jobs:retry', input: { id: 'robot-toy', confirm: true } }]);
+  expect(retryCall).toEqual([{ channel: 'jobs:retry', input: { id: 'robot-toy', confirm: true, mode: 'generate' } }]);
 });
 
 test('keyboard: visible focus, and files dragged over the window show where to drop', async ({ page }) => {
