@@ -251,6 +251,30 @@ export const MIGRATIONS: readonly string[] = [
     at         INTEGER NOT NULL
   ) WITHOUT ROWID;
   `,
+  // 9: a request outcome can be taken back (an uncertain submit that reconciliation found at FAL is
+  // the same request as the adopted job's later outcome): the day sums follow by trigger.
+  `
+  CREATE TRIGGER fal_requests_out_of_days AFTER DELETE ON fal_requests BEGIN
+    UPDATE fal_request_days SET
+      requests = requests - 1,
+      le_1 = le_1 - (OLD.duration_ms <= 1000),
+      le_5 = le_5 - (OLD.duration_ms > 1000 AND OLD.duration_ms <= 5000),
+      le_10 = le_10 - (OLD.duration_ms > 5000 AND OLD.duration_ms <= 10000),
+      le_30 = le_30 - (OLD.duration_ms > 10000 AND OLD.duration_ms <= 30000),
+      le_60 = le_60 - (OLD.duration_ms > 30000 AND OLD.duration_ms <= 60000),
+      le_120 = le_120 - (OLD.duration_ms > 60000 AND OLD.duration_ms <= 120000),
+      le_300 = le_300 - (OLD.duration_ms > 120000 AND OLD.duration_ms <= 300000),
+      le_600 = le_600 - (OLD.duration_ms > 300000 AND OLD.duration_ms <= 600000),
+      le_inf = le_inf - (OLD.duration_ms > 600000),
+      duration_ms = duration_ms - OLD.duration_ms,
+      billable_units = MAX(0, billable_units - COALESCE(OLD.billable_units, 0)),
+      estimated_usd = MAX(0, estimated_usd - CASE WHEN OLD.real_cost_usd IS NULL THEN COALESCE(OLD.estimated_cost_usd, 0) ELSE 0 END),
+      real_usd = MAX(0, real_usd - COALESCE(OLD.real_cost_usd, 0))
+    WHERE day = OLD.day AND endpoint = OLD.endpoint AND status = OLD.status AND error_type = COALESCE(OLD.error_type, '');
+    DELETE FROM fal_request_days
+    WHERE day = OLD.day AND endpoint = OLD.endpoint AND status = OLD.status AND error_type = COALESCE(OLD.error_type, '') AND requests <= 0;
+  END;
+  `,
 ];
 
 export function schemaVersion(db: Database): number {

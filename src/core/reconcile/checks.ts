@@ -4,6 +4,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { statementCache } from '../db/statements';
 import type { JobRow, JobStore } from '../queue/store';
+import { FORGET_UNCERTAIN_SEND } from '../stats/recorder';
 
 /** What the last check concluded for one uncertain submission. */
 export type CheckStatus = 'waiting' | 'found' | 'absent';
@@ -103,6 +104,8 @@ export class CheckStore {
            AND NOT EXISTS (SELECT 1 FROM job_past_requests WHERE request_id = @requestId)`,
       ).run({ id: job.id, requestId, sentAt: job.submitStartedAt, message }).changes;
       if (changed === 0) return null;
+      // Not an uncertain request any more: the adopted one's outcome will be counted (src/core/stats).
+      if (job.submitStartedAt !== null) this.stmt(FORGET_UNCERTAIN_SEND).run(job.id, job.submitStartedAt);
       if (job.estimatedCostUsd !== null) {
         this.stmt('INSERT INTO spend (job_id, at, usd) VALUES (?, ?, ?)').run(job.id, job.submitStartedAt ?? at, job.estimatedCostUsd);
       }

@@ -45,6 +45,14 @@ const INSERT_REQUEST = `INSERT INTO fal_requests
   (job_id, endpoint, request_id, status, error_type, started_at, finished_at, duration_ms, day, billable_units, estimated_cost_usd, real_cost_usd)
   VALUES (@jobId, @endpoint, @requestId, @status, @errorType, @startedAt, @finishedAt, @durationMs, @day, @units, @estimated, @real)`;
 
+/**
+ * An uncertain submit FAL turned out to have received (reconciliation adopted its request) is the
+ * same request as the job's later outcome: its "uncertain" row is taken back, so one FAL request
+ * counts once. Matched by job and send time; a confirmed resend is a new send (a new time) and keeps it.
+ */
+export const FORGET_UNCERTAIN_SEND = `DELETE FROM fal_requests
+  WHERE job_id = ? AND status = 'uncertain' AND request_id IS NULL AND started_at = ?`;
+
 const ADD_RATE_LIMIT = `INSERT INTO fal_rate_limit_days (day, endpoint, hits) VALUES (?, ?, 1)
   ON CONFLICT (day, endpoint) DO UPDATE SET hits = hits + 1`;
 
@@ -66,6 +74,8 @@ export function createStatsRecorder(db: Database, opts: { now?: () => number; lo
     if (!Number.isFinite(o.finishedAt) || !Number.isFinite(o.startedAt)) throw new Error('the times are not numbers');
     const finishedAt = Math.round(o.finishedAt);
     const durationMs = Math.max(0, finishedAt - Math.round(o.startedAt));
+    // An outcome with FAL's request id ends the send that may have been counted as uncertain.
+    if (o.requestId !== null && o.status !== 'uncertain') sql(FORGET_UNCERTAIN_SEND).run(o.jobId, Math.round(o.startedAt));
     // What FAL already reported for this request (units on its result answer, a billing event).
     const known = o.requestId
       ? (sql('SELECT units, usd FROM real_costs WHERE request_id = ?').get(o.requestId) as { units: number | null; usd: number | null } | undefined)

@@ -1,7 +1,9 @@
 // The engine records its FAL requests: jobs run through the fake FAL server (real @fal-ai/client)
 // with faults, and the recorded statistics say what happened.
 import { afterEach, describe, expect, it } from 'vitest';
-import { addOne, createHarness, inState, waitForJob, type Harness } from '../engine/harness';
+import { addOne, createHarness, inState, TEST_KEY, waitForJob, type Harness } from '../engine/harness';
+import { JobStore } from '../../../src/core/queue/store';
+import { createReconciler, DEFAULT_RECONCILE_CONFIG } from '../../../src/core/reconcile/reconciler';
 import { openDatabase } from '../../../src/core/db/open';
 import { createPlatformClient } from '../../../src/core/fal/platform-client';
 import { DEFAULT_MODEL_ID, OFFLINE_MODEL_ID } from '../../../src/core/models/catalog';
@@ -116,6 +118,44 @@ describe('the engine records FAL request outcomes', () => {
     } finally {
       db.close();
     }
+  });
+
+  it('a lost-answer submit that reconciliation adopts is one request: succeeded, no longer uncertain', async () => {
+    h = await createHarness({ engine: { concurrency: 1 } });
+    // FAL queues the submit, then the answer is lost: the job is uncertain (counted so for now).
+    h.fake.script({ op: 'submit', fault: { kind: 'reset', afterHandling: true } });
+    const id = await addOne(h.engine);
+    await waitForJob(h.engine, id, inState('needs_attention'));
+    await h.engine.waitForIdle();
+    expect(h.engine.stats.report().models[0]).toMatchObject({ requests: 1, uncertain: 1 });
+
+    const db = openDatabase(h.dataDir);
+    const reconciler = createReconciler({
+      jobs: new JobStore(db),
+      now: Date.now,
+      platform: () => createPlatformClient({ key: TEST_KEY, proxyUrl: h.fake.url, retries: 0 }),
+      config: () => DEFAULT_RECONCILE_CONFIG,
+      onJob: () => undefined,
+      wake: () => undefined,
+      logger: { info: () => undefined, warn: () => undefined },
+    });
+    try {
+      const report = await reconciler.runOnce();
+      expect(report.adopted.map((a) => a.jobId)).toEqual([id]);
+      // Adopted: the same FAL request, now followed; it is not uncertain any more.
+      expect(h.engine.stats.report().models[0]?.uncertain ?? 0).toBe(0);
+      await waitForJob(h.engine, id, inState('succeeded'));
+      await h.engine.waitForIdle();
+    } finally {
+      await reconciler.stop();
+      db.close();
+    }
+    const report = h.engine.stats.report();
+    expect(h.fake.submissions).toHaveLength(1);
+    expect(report.models[0]).toMatchObject({ requests: 1, succeeded: 1, uncertain: 0 });
+    expect(report.errors).toEqual([]);
+    expect(report.models[0]!.durationBuckets.reduce((a, b) => a + b, 0)).toBe(1);
+    expect(report.spendByDay).toEqual([{ day: expect.any(String), requests: 1, estimatedUsd: expect.any(Number), realUsd: 0 }]);
   });
 
   it('offline jobs are not FAL requests', async () => {
