@@ -1,6 +1,5 @@
 // The CLI as a user runs it: the real bin in a child process, real engine, fake FAL server or the
 // offline generator, a temp data folder.
-import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,47 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestJpeg } from '../fixtures/make-glb';
 import { startFakeFal, type FakeFal } from '../fake-fal/server';
 import { checkGlbHeader } from '../../src/core/library/glb';
-import { spawnGroup, stopGroup } from '../support/process-group';
-
-const BIN = join(process.cwd(), 'bin/image2model.mjs');
-
-interface RunResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** CLI runs not yet ended: a test that fails or times out must not leave one behind. */
-const running = new Set<ChildProcess>();
-
-function runCli(args: string[], opts: { env?: Record<string, string | undefined>; interruptAfter?: (line: string) => boolean } = {}): Promise<RunResult> {
-  return new Promise((resolve) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, FAL_KEY: undefined, IMAGE2MODEL_FAL_PROXY: undefined, ...opts.env };
-    const child = spawnGroup(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    running.add(child);
-    let stdout = '';
-    let stderr = '';
-    let interrupted = false;
-    child.stdout!.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      if (!interrupted && opts.interruptAfter && stdout.split('\n').some(opts.interruptAfter)) {
-        interrupted = true;
-        child.kill('SIGINT');
-      }
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('exit', (code) => {
-      running.delete(child);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-const jsonLines = (text: string) =>
-  text
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
+import { jsonLines, runCli, stopAllCliRuns } from '../support/cli-process';
 
 let work: string;
 let photo: string;
@@ -59,7 +18,7 @@ beforeAll(async () => {
   writeFileSync(join(work, 'notes.txt'), 'not an image at all');
 });
 afterAll(async () => {
-  await Promise.all([...running].map((child) => stopGroup(child, { signal: 'SIGKILL' })));
+  await stopAllCliRuns();
   rmSync(work, { recursive: true, force: true });
 });
 

@@ -1,6 +1,5 @@
 // `convert --views` and `convert --together` as a user runs them: the real bin in a child process,
 // the real engine, the fake FAL server; and the usage errors (exit 2) for sets that cannot work.
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,29 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkGlbHeader } from '../../src/core/library/glb';
 import { startFakeFal, type FakeFal } from '../fake-fal/server';
 import { makeTestJpeg } from '../fixtures/make-glb';
+import { jsonLines, runCli, stopAllCliRuns } from '../support/cli-process';
 
-const BIN = join(process.cwd(), 'bin/image2model.mjs');
-const KEY = { FAL_KEY: 'cli-test-key-123456' };
-
-function runCli(args: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: { ...process.env, FAL_KEY: undefined, IMAGE2MODEL_FAL_PROXY: undefined, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-const jsonLines = (text: string) =>
-  text
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
+const KEY = { env: { FAL_KEY: 'cli-test-key-123456' } };
 
 let work: string;
 let fake: FakeFal;
@@ -44,6 +23,7 @@ beforeAll(async () => {
   fake = await startFakeFal({ processingMs: 50 });
 });
 afterAll(async () => {
+  await stopAllCliRuns();
   await fake.close();
   rmSync(work, { recursive: true, force: true });
 });

@@ -5,7 +5,6 @@
 // as a user runs it). The key's secret
 // part must appear nowhere: not in events, responses, any row of any SQLite table, the log files,
 // any file of the data folders, nor the terminal.
-import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +23,7 @@ import { startFakeFal, type FakeFal } from '../fake-fal/server';
 import type { FaultRule } from '../fake-fal/types';
 import { makeTestPng } from '../fixtures/make-glb';
 import { FAST_TIMING } from '../core/engine/harness';
-import { spawnGroup, stopGroup } from '../support/process-group';
+import { runCli as runCliProcess, stopAllCliRuns } from '../support/cli-process';
 import WebSocket from 'ws';
 import { startBridge, type Bridge } from '../../src/web-bridge/server';
 import { encodeWire } from '../../src/shared/wire';
@@ -35,7 +34,6 @@ const KEY = `sweep-key-id:${SECRET}`;
 const NEEDLES = [SECRET, encodeURIComponent(KEY), Buffer.from(KEY).toString('base64'), Buffer.from(SECRET).toString('base64')];
 const ECHO = `request had Authorization: Key ${KEY}; key=${KEY}; secret ${SECRET}`;
 
-const BIN = join(process.cwd(), 'bin/image2model.mjs');
 
 /** FAL answers that carry the key in their text; each fails one job (auth ones pause the queue, so last). */
 const ECHO_FAULTS: { label: string; rule: FaultRule }[] = [
@@ -93,14 +91,13 @@ function sweepFolder(dir: string): { problems: string[]; rows: number } {
 
 let work: string;
 let fake: FakeFal;
-const running = new Set<ChildProcess>();
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'i2m-sweep-'));
   fake = await startFakeFal({ acceptedKeys: [KEY], processingMs: 30 });
 });
 afterAll(async () => {
-  await Promise.all([...running].map((child) => stopGroup(child, { signal: 'SIGKILL' })));
+  await stopAllCliRuns();
   await fake?.close();
   rmSync(work, { recursive: true, force: true });
 });
@@ -271,27 +268,7 @@ describe('planted-key sweep: the browser transport', () => {
   });
 });
 
-interface RunResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runCli(args: string[]): Promise<RunResult> {
-  return new Promise((resolve) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, FAL_KEY: KEY, IMAGE2MODEL_FAL_PROXY: undefined };
-    const child = spawnGroup(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    running.add(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('exit', (code) => {
-      running.delete(child);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const runCli = (args: string[]) => runCliProcess(args, { env: { FAL_KEY: KEY } });
 
 // Each run starts Node and tsx afresh: seconds each on a busy machine.
 describe('planted-key sweep: the CLI', { timeout: 120_000 }, () => {

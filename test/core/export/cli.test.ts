@@ -1,32 +1,14 @@
 // `image2model export` as a user runs it: the real bin in a child process, models made by the
 // offline generator in a temp data folder, presets and knobs as flags.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestJpeg } from '../../fixtures/make-glb';
 import { readStl } from './helpers';
+import { jsonLines, runCli as runCliProcess, stopAllCliRuns } from '../../support/cli-process';
 
-const BIN = join(process.cwd(), 'bin/image2model.mjs');
-
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, FAL_KEY: undefined, IMAGE2MODEL_FAL_PROXY: undefined };
-    const child = spawn(process.execPath, [BIN, ...args, '--data-dir', dataDir], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-const jsonLines = (text: string) =>
-  text
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
+const runCli = (args: string[]) => runCliProcess([...args, '--data-dir', dataDir]);
 
 let work: string;
 let dataDir: string;
@@ -41,9 +23,13 @@ beforeAll(async () => {
   ids = jsonLines((await runCli(['list', '--json'])).stdout).map((m) => String(m.id));
   expect(ids).toHaveLength(2);
 }, 120_000);
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+afterAll(async () => {
+  await stopAllCliRuns();
+  rmSync(work, { recursive: true, force: true });
+});
 
-describe('image2model export', () => {
+// Each run starts Node and tsx afresh: seconds each, far more on a busy machine.
+describe('image2model export', { timeout: 180_000 }, () => {
   it('exports several models with the print preset at a chosen height into a folder', async () => {
     const out = mkdtempSync(join(work, 'print-'));
     const result = await runCli(['export', ...ids, '--preset', 'print', '--height', '50mm', '--out', out, '--json']);

@@ -1,0 +1,57 @@
+// The CLI as a user runs it: the real bin in a child process of its own process group, with the
+// caller's environment but no FAL key or proxy unless the test passes one.
+import type { ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { spawnGroup, stopGroup } from './process-group';
+
+export const CLI_BIN = join(process.cwd(), 'bin/image2model.mjs');
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliRunOptions {
+  env?: Record<string, string | undefined>;
+  /** Sends SIGINT once a line of stdout matches (a user pressing Ctrl+C mid-run). */
+  interruptAfter?: (line: string) => boolean;
+}
+
+/** CLI runs not yet ended: a test that fails or times out must not leave one behind. */
+const running = new Set<ChildProcess>();
+
+export function runCli(args: readonly string[], opts: CliRunOptions = {}): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, FAL_KEY: undefined, IMAGE2MODEL_FAL_PROXY: undefined, ...opts.env };
+    const child = spawnGroup(process.execPath, [CLI_BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    running.add(child);
+    let stdout = '';
+    let stderr = '';
+    let interrupted = false;
+    child.stdout!.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (!interrupted && opts.interruptAfter && stdout.split('\n').some(opts.interruptAfter)) {
+        interrupted = true;
+        child.kill('SIGINT');
+      }
+    });
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('exit', (code) => {
+      running.delete(child);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** Kills every CLI run still going (call from afterAll). */
+export async function stopAllCliRuns(): Promise<void> {
+  await Promise.all([...running].map((child) => stopGroup(child, { signal: 'SIGKILL' })));
+}
+
+/** The JSON event lines of a `--json` run, skipping anything else printed. */
+export const jsonLines = (text: string): Record<string, unknown>[] =>
+  text
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
