@@ -3,6 +3,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { stat } from 'node:fs/promises';
 import { PRESETS, type Preset } from '../shared/domain';
 import { DEFAULT_MODEL_ID, OFFLINE_MODEL_ID, getModel, listModels } from '../core/models/catalog';
+import { defaultGenerator } from '../shared/default-generator';
 import { describeModel } from '../core/models/summary';
 import { APP_VERSION } from '../core/version';
 import { runJobs, openEngine, type CommonOptions } from './run';
@@ -73,7 +74,7 @@ export function buildProgram(out: { exitCode: number }): Command {
       .option('--together', 'one model from all the images given, in order (e.g. --model fal-ai/hyper3d/rodin)', false),
   ).action(async (images: string[], opts: CommonOptions & { out: string; model?: string; preset: Preset; option: Record<string, unknown>; concurrency: number; force: boolean } & SetFlags) => {
     const hasKey = Boolean(process.env.FAL_KEY?.trim());
-    const model = opts.model ?? (opts.views !== undefined ? TRIPO_MULTIVIEW_ID : hasKey ? DEFAULT_MODEL_ID : OFFLINE_MODEL_ID);
+    const model = opts.model ?? (opts.views !== undefined ? TRIPO_MULTIVIEW_ID : defaultGenerator({ hasKey }));
     const definition = getModel(model);
     if (!definition) throw new UsageError(`Unknown model "${model}". Run \`image2model models\` to see the list.`);
     const set = await inputSetOf(images, opts, definition);

@@ -58,6 +58,8 @@ export interface EngineApi {
   retry(id: string, opts: RetryOptions): Promise<Job>;
   remove(id: string): boolean;
   clearFinished(): number;
+  /** Another generator (and preset) for a job that is waiting and was never sent to FAL. */
+  setModel(id: string, opts: { endpoint: string; preset?: Preset }): Job;
   queueState(): QueueState;
   setConcurrency(n: number): void;
   setFalProxyUrl(url: string | null): void;

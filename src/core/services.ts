@@ -5,6 +5,7 @@ import { basename, extname } from 'node:path';
 import type { AppInfo, EventSink, Handlers } from '../shared/contract';
 import { AppError } from '../shared/result';
 import { listModels } from './models/catalog';
+import { appGenerator } from '../shared/default-generator';
 import { describeModel } from './models/summary';
 import { exportModel } from './library/export-model';
 import type { Platform } from './platform';
@@ -56,7 +57,7 @@ export function createHandlers(deps: ServiceDeps): Handlers {
   };
   const jobDefaults = (opts: { endpoint?: string; preset?: 'draft' | 'standard' | 'high' }) => {
     const current = settings.get();
-    return { endpoint: opts.endpoint ?? current.defaultModel, preset: opts.preset ?? current.defaultPreset };
+    return { endpoint: opts.endpoint ?? appGenerator(current, keys.status().set), preset: opts.preset ?? current.defaultPreset };
   };
 
   const exports = deps.exports ?? createExportService(engine.library, deps.appInfo.dataDir);
@@ -84,6 +85,7 @@ export function createHandlers(deps: ServiceDeps): Handlers {
     'jobs:retry': async ({ id, confirm, mode }) => engine.retry(id, { confirm, mode }),
     'jobs:remove': async ({ id }) => ({ removed: engine.remove(id) }),
     'jobs:clearFinished': async () => ({ removed: engine.clearFinished() }),
+    'jobs:setModel': async ({ id, endpoint, preset }) => engine.setModel(id, { endpoint, preset }),
 
     'queue:state': async () => engine.queueState(),
     'cost:summary': async () =>
@@ -113,7 +115,9 @@ export function createHandlers(deps: ServiceDeps): Handlers {
       if (patch.falProxyUrl !== undefined && patch.falProxyUrl !== route.get().proxyUrl) {
         throw new AppError('invalid_input', 'The FAL proxy is changed in Settings > Advanced, and the app asks you to confirm it first.');
       }
-      const next = settings.set(patch);
+      // Setting the generator is choosing it: from then on it no longer follows the key.
+      const choosing = patch.defaultModel !== undefined && patch.defaultModelChosen === undefined;
+      const next = settings.set(choosing ? { ...patch, defaultModelChosen: true } : patch);
       if (patch.concurrency !== undefined) engine.setConcurrency(next.concurrency);
       if (patch.spendingCapUsd !== undefined) engine.limitsChanged();
       return next;

@@ -11,6 +11,7 @@ export const CHANNEL_NAME_LIST = [
   'jobs:retry',
   'jobs:remove',
   'jobs:clearFinished',
+  'jobs:setModel',
   'queue:state',
   'cost:summary',
   'models:list',

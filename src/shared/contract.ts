@@ -155,6 +155,8 @@ export const channels = {
   'jobs:retry': channel(z.object({ id: Id, confirm: z.boolean().optional(), mode: z.enum(['download', 'generate']).optional() }), JobSchema),
   'jobs:remove': channel(z.object({ id: Id }), z.object({ removed: z.boolean() })),
   'jobs:clearFinished': channel(NoInput, z.object({ removed: z.number().int() })),
+  /** Another generator for a waiting job that never left for FAL (e.g. offline while no key is set). */
+  'jobs:setModel': channel(z.object({ id: Id, endpoint: z.string().min(1).max(200), preset: PresetSchema.optional() }).strict(), JobSchema),
 
   'queue:state': channel(NoInput, QueueStateSchema),
   'cost:summary': channel(NoInput, CostSummarySchema),

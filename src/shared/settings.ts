@@ -1,11 +1,14 @@
 // User settings: one zod schema with defaults, used by main (electron-store), the headless store and the UI.
 import { z } from 'zod';
+import { DEFAULT_MODEL_ID } from './default-generator';
 import { PresetSchema } from './domain';
 
 export const ThemeSchema = z.enum(['system', 'light', 'dark']);
 
 export const SettingsSchema = z.object({
-  defaultModel: z.string().min(1).default('tripo3d/tripo/v2.5/image-to-3d'),
+  defaultModel: z.string().min(1).default(DEFAULT_MODEL_ID),
+  /** The user picked defaultModel; otherwise new images follow the key (see default-generator.ts). */
+  defaultModelChosen: z.boolean().default(false),
   defaultPreset: PresetSchema.default('standard'),
   concurrency: z.number().int().min(1).max(8).default(2),
   outputFolder: z.string().nullable().default(null),

@@ -18,6 +18,7 @@ import { createIntake, type IntakeDeps } from './intake';
 import { JobInputStore } from './job-inputs';
 import { addInputSet } from './set-intake';
 import { runJob } from './job-run';
+import { createModelSwitch } from './switch-model';
 import { createLibraryApi } from './library-api';
 import { createOwnership } from './ownership';
 import { createQueueHealth } from './queue-health';
@@ -184,6 +185,16 @@ export function createEngine(deps: EngineDeps): Engine {
     forgetRateLimits: (id) => rateLimitHits.delete(id),
   });
 
+  const setModel = createModelSwitch({
+    store,
+    inputs: jobInputs,
+    now,
+    estimateCostUsd: deps.estimateCostUsd,
+    jobChanged,
+    forgetRateLimits: (id) => rateLimitHits.delete(id),
+    wake: () => scheduler.wake(),
+  });
+
   // ---- start / stop ---------------------------------------------------------------------------------
 
   async function cleanTempFiles(): Promise<void> {
@@ -257,6 +268,7 @@ export function createEngine(deps: EngineDeps): Engine {
     retry: actions.retry,
     remove: actions.remove,
     clearFinished: actions.clearFinished,
+    setModel,
     queueState: () => {
       const state = health.queueState();
       return state.message === null ? state : { ...state, message: redaction.redact(state.message) };

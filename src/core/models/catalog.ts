@@ -8,8 +8,7 @@ import type { ModelDefinition } from './types';
 
 export { validateOptions, type ValidateOptionsResult } from './validate';
 
-export const DEFAULT_MODEL_ID = 'tripo3d/tripo/v2.5/image-to-3d';
-export const OFFLINE_MODEL_ID = 'offline/relief';
+export { DEFAULT_MODEL_ID, OFFLINE_MODEL_ID } from '../../shared/default-generator';
 
 export const MODEL_CATALOG: readonly ModelDefinition[] = Object.freeze([
   tripoImageModel,

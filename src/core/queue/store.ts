@@ -10,6 +10,9 @@ import { CLEAR_LEASE_SQL, toRow, WRITABLE, type EventKind, type JobEvent, type J
 
 export { LEASE_CLEARED, toJob, type EventKind, type JobEvent, type JobPatch, type JobRow, type NewJob } from './rows';
 
+/** What switching a waiting job to another generator rewrites. */
+export type ModelChange = Pick<JobRow, 'endpoint' | 'provider' | 'preset' | 'optionsJson' | 'inputSha256' | 'estimatedCostUsd' | 'message'>;
+
 export interface ClaimOptions {
   owner: string;
   now: number;
@@ -288,6 +291,26 @@ export class JobStore {
       ).get({ id, at, message }) as Raw | undefined;
       if (!raw) return null;
       this.appendEvent(id, 'transition', 'queued', 'canceled', message, at);
+      return toRow(raw);
+    });
+  }
+
+  /**
+   * Gives a waiting job another generator: only while it is queued, not flagged for cancel and was never
+   * sent to FAL (no request id, no submit started), checked in the same UPDATE so a worker that claims
+   * it meanwhile wins. The job starts afresh (no back-off, no attempts). Null when not in that case.
+   */
+  switchModel(id: string, change: ModelChange, at: number, note: string): JobRow | null {
+    return writeTx(this.db, () => {
+      const raw = this.stmt(
+        `UPDATE jobs SET endpoint = @endpoint, provider = @provider, preset = @preset, options_json = @optionsJson,
+           input_sha256 = @inputSha256, estimated_cost_usd = @estimatedCostUsd, message = @message,
+           fence = fence + 1, attempts = 0, next_attempt_at = NULL
+         WHERE id = @id AND state = 'queued' AND cancel_requested = 0
+           AND fal_request_id IS NULL AND submit_started_at IS NULL AND submitted_at IS NULL RETURNING *`,
+      ).get({ ...change, id }) as Raw | undefined;
+      if (!raw) return null;
+      this.appendEvent(id, 'log', null, null, note, at);
       return toRow(raw);
     });
   }

@@ -1,13 +1,17 @@
 // Settings migrations and the reset-on-invalid rule shared by electron-store and the headless file store.
+import { DEFAULT_MODEL_ID } from '../../shared/default-generator';
 import { DEFAULT_SETTINGS, SettingsSchema, type Settings } from '../../shared/settings';
 
-export const SETTINGS_VERSION = 1;
+export const SETTINGS_VERSION = 2;
 
 type Raw = Record<string, unknown>;
 /** Each step upgrades stored settings from version i to i + 1. Append, never edit a shipped step. */
 export const MIGRATIONS: readonly ((raw: Raw) => Raw)[] = [
   // 0 -> 1: early builds stored concurrency as a string.
   (raw) => ({ ...raw, concurrency: typeof raw.concurrency === 'string' ? Number(raw.concurrency) : raw.concurrency }),
+  // 1 -> 2: the generator now follows the key unless chosen. Every file held the default model, so only
+  // a model other than the old default (Tripo v2.5) is known to be the user's choice, and stays.
+  (raw) => ({ ...raw, defaultModelChosen: typeof raw.defaultModel === 'string' && raw.defaultModel !== DEFAULT_MODEL_ID }),
 ];
 
 export interface LoadedSettings {

@@ -136,6 +136,8 @@ function nearMisses(channel: ChannelName): unknown[] {
       return [...common, { url: pick(s) }, { url: 'http://fal.ai/' }, { url: 'https://fal.ai.evil.com/' }, { url: 'https://user:pw@fal.ai/' }];
     case 'jobs:retry':
       return [...common, { id: pick(s), confirm: pick([true, 'yes', 1]) }];
+    case 'jobs:setModel':
+      return [...common, { id: pick(s), endpoint: pick(s) }, { id: pick(s), endpoint: 'offline/relief', preset: pick(s) }, { id: 'x', endpoint: 'fal-ai/unknown/model' }];
     default:
       return [...common, { id: pick(s) }, { id: '' }, { id: 'x'.repeat(201) }, { id: 7 }];
   }

@@ -1,0 +1,83 @@
+// Switching a waiting job to another generator (e.g. the offline Relief while no FAL key is set), so a
+// job is never stuck: nothing has to be removed and added again. Only a job that never left for FAL
+// may switch; one that was (or may have been) submitted keeps its generator, as FAL may charge for it.
+import type { Job, Preset } from '../../shared/domain';
+import { AppError } from '../../shared/result';
+import { getModel, validateOptions } from '../models/catalog';
+import { inputSetProblem } from '../models/input-set';
+import type { ModelDefinition } from '../models/types';
+import { toJob, type JobRow, type JobStore } from '../queue/store';
+import { canonicalJson } from './intake';
+import { inputSetKey, type JobInputStore } from './job-inputs';
+
+export interface SwitchModelOptions {
+  endpoint: string;
+  /** Default: the job's preset. */
+  preset?: Preset;
+}
+
+export interface SwitchModelDeps {
+  store: JobStore;
+  inputs: JobInputStore;
+  now: () => number;
+  estimateCostUsd?: (model: ModelDefinition, preset: Preset, options: Record<string, unknown>) => number;
+  jobChanged: (row: JobRow, immediate: boolean) => void;
+  /** A switched job starts afresh, rate-limit count included. */
+  forgetRateLimits: (id: string) => void;
+  wake: () => void;
+}
+
+const ALREADY_SENT = 'This job was already sent to FAL, so it keeps its generator (FAL may charge for it). Cancel it or let it finish.';
+
+function refusal(row: JobRow): AppError | null {
+  if (row.falRequestId !== null || row.submitStartedAt !== null || row.submittedAt !== null) return new AppError('conflict', ALREADY_SENT);
+  if (row.state !== 'queued') return new AppError('conflict', `Only a job that is waiting can switch generator; this one is ${row.state.replace('_', ' ')}.`);
+  if (row.cancelRequested) return new AppError('conflict', 'This job is being canceled.');
+  return null;
+}
+
+export function createModelSwitch(deps: SwitchModelDeps): (id: string, opts: SwitchModelOptions) => Job {
+  return (id, opts) => {
+    const row = deps.store.get(id);
+    if (!row) throw new AppError('not_found', 'That job was not found. It may have been removed.');
+    const refused = refusal(row);
+    if (refused) throw refused;
+    const model = getModel(opts.endpoint);
+    if (!model) throw new AppError('invalid_input', `Unknown model "${opts.endpoint}".`);
+    if (model.id === row.endpoint && (opts.preset ?? row.preset) === row.preset) return toJob(row);
+
+    const inputs = deps.inputs.list(id);
+    const problem = inputSetProblem(model, inputs.length > 0 ? inputs.map((input) => input.role) : [null]);
+    if (problem) throw new AppError('invalid_input', `This job cannot switch to ${model.label}: ${problem}`);
+    const preset = opts.preset ?? row.preset;
+    // Options belong to one model: kept for the same model, otherwise its presets decide.
+    const validated = validateOptions(model, model.id === row.endpoint ? (JSON.parse(row.optionsJson) as Record<string, unknown>) : {});
+    if (!validated.ok) throw new AppError('invalid_input', validated.message);
+    const estimate = deps.estimateCostUsd ? deps.estimateCostUsd(model, preset, validated.options) : model.estimateCostUsd(preset, validated.options);
+    const before = getModel(row.endpoint)?.label ?? row.endpoint;
+
+    const next = deps.store.switchModel(
+      id,
+      {
+        endpoint: model.id,
+        provider: model.provider,
+        preset,
+        optionsJson: canonicalJson(validated.options),
+        // The "already made" key depends on the model's first view (see inputSetKey).
+        inputSha256: inputs.length > 0 ? inputSetKey(inputs, model.views?.[0] ?? null) : row.inputSha256,
+        estimatedCostUsd: estimate,
+        message: `Switched to ${model.label}; waiting to start`,
+      },
+      deps.now(),
+      `Generator changed from ${before} to ${model.label} (${preset})`,
+    );
+    if (!next) {
+      const now = deps.store.get(id);
+      throw (now && refusal(now)) ?? new AppError('conflict', 'The job changed meanwhile; try again.');
+    }
+    deps.forgetRateLimits(id);
+    deps.jobChanged(next, true);
+    deps.wake();
+    return toJob(next);
+  };
+}
