@@ -41,6 +41,8 @@ export interface AppCoreOptions {
   billingKeys?: KeyVault;
   /** Overrides for tests (reconcile timing, fetch). */
   platformOverrides?: Partial<Pick<FalPlatformDeps, 'reconcile' | 'pollMs' | 'fetch' | 'now'>>;
+  /** The folder the sample photos ship in (resources/samples); none: no samples are offered. */
+  samplesDir?: string | null;
 }
 
 export interface AppCore {
@@ -102,13 +104,14 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     falPlatform,
     route,
     fetch: guarded,
+    samplesDir: options.samplesDir,
   });
   const dispatch = createDispatcher(handlers, options.logger);
   let stopForwarding: (() => void) | null = null;
   return {
     engine,
     dispatch,
-    resolveFile: (route) => resolveFileRoute(engine, route),
+    resolveFile: (route) => resolveFileRoute(engine, route, options.samplesDir),
     async start(emit) {
       const stopEvents = forwardEngineEvents(engine, emit);
       const stopAutoExport = startAutoExport(engine, options.settings, join(options.dataDir, 'exports'), options.logger, exports);

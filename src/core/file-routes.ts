@@ -1,9 +1,11 @@
 // Maps `<kind>/<id>` to a file the renderer may load (a model, its preview, a job's input image).
 // Both the Electron protocol and the browser bridge use this: URLs carry ids, never paths.
 import { extname } from 'node:path';
+import { SampleIdSchema } from '../shared/samples';
+import { sampleFilePath } from './samples/handlers';
 import type { EngineApi } from './services-types';
 
-export type FileKind = 'model' | 'preview' | 'input';
+export type FileKind = 'model' | 'preview' | 'input' | 'sample';
 
 const MIME_BY_EXT: Record<string, string> = {
   '.glb': 'model/gltf-binary',
@@ -22,22 +24,33 @@ const ID_PATTERN = /^[A-Za-z0-9_-]{1,100}$/;
 
 /** Parses `model/<id>` style routes; anything else (dots, slashes, encodings) is refused. */
 export function parseFileRoute(route: string): { kind: FileKind; id: string } | null {
-  const match = /^(model|preview|input)\/([^/]+)$/.exec(route);
+  const match = /^(model|preview|input|sample)\/([^/]+)$/.exec(route);
   if (!match) return null;
   const id = match[2]!;
   if (!ID_PATTERN.test(id)) return null;
   return { kind: match[1] as FileKind, id };
 }
 
-export function resolveFileRoute(engine: EngineApi, route: string): ResolvedFile | null {
+/** `samplesDir`: where the shipped sample photos are (`sample/<id>`, ids from the catalog only). */
+export function resolveFileRoute(engine: EngineApi, route: string, samplesDir: string | null = null): ResolvedFile | null {
   const parsed = parseFileRoute(route);
   if (!parsed) return null;
-  const path =
-    parsed.kind === 'model'
-      ? engine.library.filePath(parsed.id)
-      : parsed.kind === 'preview'
-        ? engine.library.previewPath(parsed.id)
-        : engine.inputPath(parsed.id);
+  const path = filePathFor(engine, parsed, samplesDir);
   if (!path) return null;
   return { path, mime: MIME_BY_EXT[extname(path).toLowerCase()] ?? 'application/octet-stream' };
+}
+
+function filePathFor(engine: EngineApi, { kind, id }: { kind: FileKind; id: string }, samplesDir: string | null): string | null {
+  switch (kind) {
+    case 'model':
+      return engine.library.filePath(id);
+    case 'preview':
+      return engine.library.previewPath(id);
+    case 'input':
+      return engine.inputPath(id);
+    case 'sample': {
+      const sample = SampleIdSchema.safeParse(id);
+      return sample.success ? sampleFilePath(samplesDir, sample.data) : null;
+    }
+  }
 }

@@ -17,6 +17,7 @@ import type { FalPlatform } from './fal-platform';
 import { createPlatformHandlers, unavailablePlatformHandlers } from './platform-handlers';
 import { checkProxyUrl, DIRECT_TO_FAL, type FalRoute } from './fal/key-guard';
 import type { FalRouteStore } from './keys/route-store';
+import { sampleHandlers } from './samples/handlers';
 
 export interface ServiceDeps {
   engine: EngineApi;
@@ -34,6 +35,8 @@ export interface ServiceDeps {
   exports?: ExportService;
   /** Reconciliation, real prices and real spend (FAL's platform API). */
   falPlatform?: FalPlatform;
+  /** The folder the sample photos ship in (resources/samples); none: no samples are offered. */
+  samplesDir?: string | null;
 }
 
 export const DEFAULT_EXTERNAL_ALLOWLIST = ['fal.ai', 'docs.fal.ai', 'github.com'] as const;
@@ -185,6 +188,7 @@ export function createHandlers(deps: ServiceDeps): Handlers {
     },
 
     'stats:get': async (query) => engine.stats.report(query),
+    ...sampleHandlers({ engine, jobDefaults, samplesDir: deps.samplesDir ?? null }),
     ...(deps.falPlatform ? createPlatformHandlers(deps.falPlatform, settings) : unavailablePlatformHandlers()),
   };
 }

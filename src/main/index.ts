@@ -118,6 +118,8 @@ if (!app.requestSingleInstanceLock()) {
       logger,
       // Written only after the native confirmation dialog (proxy:set); never by settings:set.
       route: createFileRouteStore(join(dataDir, 'fal-route.json')),
+      // The sample photos ("Try a sample") ship as resources/samples/<id>.jpg.
+      samplesDir: resourceFile(location(), 'samples'),
       appInfo: {
         name: APP_NAME,
         version: APP_VERSION,

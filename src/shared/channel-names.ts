@@ -49,6 +49,8 @@ export const CHANNEL_NAME_LIST = [
   'shell:openExternal',
   'shell:startDrag',
   'stats:get',
+  'samples:list',
+  'samples:add',
 ] as const;
 
 export const EVENT_NAME_LIST = ['job:changed', 'queue:changed', 'library:changed', 'settings:changed', 'app:command', 'export:progress'] as const;

@@ -23,6 +23,7 @@ import {
   ExportRecipeSchema,
   PresetIdSchema,
 } from './export-recipe';
+import { SampleIdSchema, SampleSchema } from './samples';
 import type { Result } from './result';
 import type { CHANNEL_NAME_LIST, EVENT_NAME_LIST } from './channel-names';
 
@@ -244,6 +245,11 @@ export const channels = {
 
   /** FAL request statistics for a time range (whole local days): per model, errors, spend per day. */
   'stats:get': channel(StatsQuerySchema, StatsReportSchema),
+
+  /** The sample photos this installation ships ("Try a sample"). */
+  'samples:list': channel(NoInput, z.array(SampleSchema)),
+  /** Queues a sample by id (main reads its file; the page never sends a path), like a dropped photo. */
+  'samples:add': channel(z.object({ id: SampleIdSchema, endpoint: JobOptionsSchema.shape.endpoint, preset: PresetSchema.optional() }), AddJobsResultSchema),
 } as const;
 
 export const events = {

@@ -1,5 +1,6 @@
 // Starts the real app core behind the browser transport: used by `npm run dev:web` and the e2e tests.
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createAppCore, type AppCore, type AppCoreOptions, type Logger } from '../core/app-core';
 import { createMemoryKeyVault } from '../core/keys/memory-vault';
 import { createMemoryRouteStore } from '../core/keys/route-store';
@@ -21,7 +22,12 @@ export interface WebAppOptions {
   engineOverrides?: AppCoreOptions['engineOverrides'];
   /** The network below the key guard (tests); default global fetch. */
   fetch?: typeof fetch;
+  /** Where the sample photos are; default the project's resources/samples. */
+  samplesDir?: string | null;
 }
+
+/** The checkout's sample photos (the browser transport runs from the project folder). */
+const PROJECT_SAMPLES_DIR = fileURLToPath(new URL('../../resources/samples', import.meta.url));
 
 export interface WebApp {
   bridge: Bridge;
@@ -64,6 +70,7 @@ export async function startWebApp(options: WebAppOptions): Promise<WebApp> {
     logger: options.logger ?? quietLogger,
     engineOverrides: options.engineOverrides,
     fetch: options.fetch,
+    samplesDir: options.samplesDir === undefined ? PROJECT_SAMPLES_DIR : options.samplesDir,
   });
   await core.start((event, payload) => bridge.emit(event, payload));
   return {

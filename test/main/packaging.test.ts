@@ -4,8 +4,10 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { nativeFolderName, resourceFile, sqliteBindingPath } from '../../src/main/app-paths';
+import { SAMPLE_IDS, sampleFileName } from '../../src/shared/samples';
 
 const require = createRequire(import.meta.url);
 const root = join(import.meta.dirname, '../..');
@@ -83,6 +85,15 @@ describe('electron-builder.yml', () => {
     const loc = { isPackaged: true, resourcesPath: '/r', appPath: '/x' };
     expect(resourceFile(loc, 'drag-icon.png')).toBe(join('/r', icons.to, 'drag-icon.png'));
   });
+
+  it('ships every sample photo where the packaged app looks for them', () => {
+    const samples = config.extraResources.find((r) => r.from === 'resources/samples')!;
+    expect(samples).toBeDefined();
+    const loc = { isPackaged: true, resourcesPath: '/r', appPath: '/x' };
+    expect(resourceFile(loc, 'samples')).toBe(join('/r', samples.to));
+    const pattern = new RegExp(`^${samples.filter[0]!.replace(/[.]/g, '\\.').replace('*', '[^/]+')}$`);
+    for (const id of SAMPLE_IDS) expect(pattern.test(sampleFileName(id)), sampleFileName(id)).toBe(true);
+  });
 });
 
 describe('app paths in development', () => {
@@ -91,6 +102,15 @@ describe('app paths in development', () => {
     const { electronBindingPath } = (await import(script)) as { electronBindingPath(v: string, p?: string, a?: string): string };
     const loc = { isPackaged: false, resourcesPath: '/unused', appPath: root, electronVersion: '45.5.0', platform: 'darwin' as const, arch: 'arm64' };
     expect(sqliteBindingPath(loc)).toBe(electronBindingPath('45.5.0', 'darwin', 'arm64'));
+  });
+
+  it('has every sample photo of the catalog in resources/samples, as a JPEG the intake accepts without a warning', async () => {
+    const loc = { isPackaged: false, resourcesPath: '/unused', appPath: root };
+    for (const id of SAMPLE_IDS) {
+      const meta = await sharp(join(resourceFile(loc, 'samples'), sampleFileName(id))).metadata();
+      expect(meta.format, id).toBe('jpeg');
+      expect(Math.min(meta.width, meta.height), id).toBeGreaterThanOrEqual(512);
+    }
   });
 
   it('reads icons from resources/, and the committed icons exist', () => {

@@ -11,6 +11,7 @@ import type { AppInfo } from '../../../src/shared/contract';
 import type { Job, KeyStatus, LibraryModel, QueueState } from '../../../src/shared/domain';
 import type { ModelSummary } from '../../../src/shared/models';
 import type { Settings } from '../../../src/shared/settings';
+import { SAMPLES, sampleFileName, type Sample, type SampleId } from '../../../src/shared/samples';
 import { DEFAULT_SETTINGS } from '../../../src/shared/settings';
 import { makeTestGlb } from '../../fixtures/make-glb';
 
@@ -28,7 +29,11 @@ export interface MockScenario {
   cost: { todayUsd: number; monthUsd: number; capUsd: number | null; capReached: boolean };
   /** Explicit library items, or a count of generated ones. */
   library: LibraryModel[] | { generate: number };
+  /** The sample photos offered on an empty queue (served from resources/samples). */
+  samples: Sample[];
 }
+
+const SAMPLES_DIR = join(process.cwd(), 'resources/samples');
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html',
@@ -57,6 +62,7 @@ export function defaultScenario(overrides: Partial<MockScenario> = {}): MockScen
     queue: { status: 'running', message: null, running: 0, queued: 0, resumesAt: null },
     cost: { todayUsd: 1.2, monthUsd: 14.6, capUsd: null, capReached: false },
     library: [],
+    samples: [...SAMPLES],
     ...overrides,
   };
 }
@@ -99,6 +105,10 @@ export async function openMockApp(page: Page, scenario: MockScenario): Promise<v
   const glb = await makeTestGlb({ triangles: 6000, textured: true, textureSize: 256, seed: 3 });
   await page.route(`${MOCK_ORIGIN}/**`, async (route) => {
     const url = new URL(route.request().url());
+    const sample = /^\/files\/sample\/([a-z]+)$/.exec(url.pathname);
+    if (sample && SAMPLES.some((s) => s.id === sample[1])) {
+      return route.fulfill({ body: readFileSync(join(SAMPLES_DIR, sampleFileName(sample[1] as SampleId))), contentType: 'image/jpeg' });
+    }
     const file = /^\/files\/(model|preview|input)\/(.+)$/.exec(url.pathname);
     if (file) {
       const [, kind, id] = file;
@@ -264,6 +274,17 @@ function installMockApi(scenario: MockScenario): void {
     'shell:reveal': () => ok({ done: true }),
     'shell:startDrag': () => ok({ done: true }),
     'shell:openExternal': () => ok({ done: true }),
+    'samples:list': () => ok(state.samples),
+    'samples:add': ({ id }: { id: string }) => {
+      const job: Job = {
+        id: `new${nextJob++}`, state: 'queued', endpoint: state.settings.defaultModel, preset: state.settings.defaultPreset, inputName: `sample-${id}.jpg`,
+        inputSha256: 'x', progress: 0, queuePosition: null, message: null, errorCode: null, errorMessage: null, attempts: 0, createdAt: Date.now(),
+        startedAt: null, finishedAt: null, modelId: null, estimatedCostUsd: 0, falRequestId: null,
+      };
+      state.jobs.push(job);
+      emit('job:changed', job);
+      return ok({ added: [job], rejected: [], duplicates: [] });
+    },
   };
 
   const api: Record<string, unknown> = {

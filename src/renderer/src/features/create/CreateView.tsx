@@ -8,7 +8,9 @@ import { ModelChooser, OFFLINE_MODEL_ID } from '../drop/ModelChooser';
 import type { ImageIntake } from '../drop/useImageIntake';
 import { QueueBanner } from '../queue/QueueBanner';
 import { QueuePanel } from '../queue/QueuePanel';
+import { SampleTray } from './SampleTray';
 import { SetComposer } from './SetComposer';
+import type { AddJobsResult } from '../../../../shared/contract';
 
 export interface CreateViewProps {
   jobs: JobsApi;
@@ -28,6 +30,12 @@ export function CreateView({ jobs, queue, intake, dragging, keySet, now }: Creat
     toast({ tone: 'info', text: 'New images now use the free offline generator (Relief).' });
   };
   const openModel = (id: string) => navigate('library', { focus: id });
+  const sampleAdded = ({ rejected, duplicates }: AddJobsResult) => {
+    for (const problem of rejected) toast({ tone: 'error', text: problem.reason });
+    for (const duplicate of duplicates) {
+      toast({ tone: 'info', text: 'You already made a model from this sample.', action: { label: 'Open it', run: () => openModel(duplicate.modelId) } });
+    }
+  };
 
   return (
     <div className="view create-view">
@@ -90,7 +98,7 @@ export function CreateView({ jobs, queue, intake, dragging, keySet, now }: Creat
         />
       )}
 
-      <QueuePanel jobs={jobs} now={now} onOpenModel={openModel} />
+      <QueuePanel jobs={jobs} now={now} onOpenModel={openModel} emptyExtra={<SampleTray onAdded={sampleAdded} />} />
     </div>
   );
 }

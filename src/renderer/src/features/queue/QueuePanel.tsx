@@ -1,5 +1,5 @@
 // The queue: overall progress, then every job (working first, then waiting, then finished).
-import { useMemo, useState } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import type { Job } from '../../../../shared/domain';
 import { useApp } from '../../app-context';
 import { EmptyState } from '../../components/EmptyState';
@@ -15,6 +15,8 @@ export interface QueuePanelProps {
   jobs: JobsApi;
   now: number;
   onOpenModel(modelId: string): void;
+  /** Shown under the empty queue's explanation (the sample tray). */
+  emptyExtra?: ReactNode;
 }
 
 function order(jobs: Job[]): Job[] {
@@ -28,7 +30,7 @@ function order(jobs: Job[]): Job[] {
   });
 }
 
-export function QueuePanel({ jobs, now, onOpenModel }: QueuePanelProps) {
+export function QueuePanel({ jobs, now, onOpenModel, emptyExtra }: QueuePanelProps) {
   const { modelLabel, toast } = useApp();
   const [retrying, setRetrying] = useState<{ job: Job; reason: string | null } | null>(null);
   const sorted = useMemo(() => order(jobs.jobs), [jobs.jobs]);
@@ -105,7 +107,7 @@ export function QueuePanel({ jobs, now, onOpenModel }: QueuePanelProps) {
         </p>
       )}
       {jobs.loaded && sorted.length === 0 ? (
-        <EmptyState icon="sparkles" title="Nothing in the queue yet">
+        <EmptyState icon="sparkles" title="Nothing in the queue yet" action={emptyExtra}>
           Drop images above. Each one becomes a 3D model here, then lands in your library.
         </EmptyState>
       ) : (

@@ -1,0 +1,115 @@
+// "Try a sample" through the real app core: the page names a sample by id, the core finds the shipped
+// file and queues it through the same intake as a dropped photo; ids outside the catalog (names,
+// paths, encodings) are refused with a message that names the samples, and no file is served for them.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createAppCore, type AppCore } from '../../src/core/app-core';
+import { createMemoryKeyVault } from '../../src/core/keys/memory-vault';
+import { OFFLINE_MODEL_ID } from '../../src/core/models/catalog';
+import { createHeadlessPlatform } from '../../src/core/platform';
+import { createFileSettingsStore } from '../../src/core/settings/file-store';
+import type { AddJobsResult } from '../../src/shared/contract';
+import type { Job, LibraryModel } from '../../src/shared/domain';
+import { SAMPLE_IDS, SAMPLES } from '../../src/shared/samples';
+
+const SAMPLES_DIR = join(import.meta.dirname, '../../resources/samples');
+
+let core: AppCore | null = null;
+let dir: string | null = null;
+afterEach(async () => {
+  await core?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  core = null;
+  dir = null;
+});
+
+async function startCore(samplesDir: string | null): Promise<AppCore> {
+  dir = mkdtempSync(join(tmpdir(), 'i2m-samples-'));
+  const dataDir = join(dir, 'data');
+  core = createAppCore({
+    dataDir,
+    keys: createMemoryKeyVault({}),
+    settings: createFileSettingsStore(join(dataDir, 'settings.json')),
+    platform: createHeadlessPlatform(),
+    appInfo: { name: 'Image2Model', version: '0.0.0', dataDir, fileBaseUrl: 'x://', platform: 'linux', transport: 'web' },
+    logger: { info: () => {}, warn: () => {}, error: () => {} },
+    samplesDir,
+  });
+  await core.start(() => {});
+  return core;
+}
+
+async function waitForJob(app: AppCore, id: string, done: (job: Job) => boolean): Promise<Job> {
+  const until = Date.now() + 60_000;
+  for (;;) {
+    const jobs = await app.dispatch('jobs:list', undefined);
+    const job = jobs.ok ? (jobs.data as Job[]).find((j) => j.id === id) : undefined;
+    if (job && done(job)) return job;
+    if (Date.now() > until) throw new Error(`job ${id} did not finish: ${JSON.stringify(job)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('samples', () => {
+  it('lists every shipped sample with its title', async () => {
+    const app = await startCore(SAMPLES_DIR);
+    const listed = await app.dispatch('samples:list', undefined);
+    expect(listed).toEqual({ ok: true, data: SAMPLES });
+    expect(SAMPLES.map((s) => s.id)).toEqual([...SAMPLE_IDS]);
+  });
+
+  it('queues a sample by id like a dropped photo, and it becomes a model in the library', async () => {
+    const app = await startCore(SAMPLES_DIR);
+    const added = await app.dispatch('samples:add', { id: 'duck', endpoint: OFFLINE_MODEL_ID, preset: 'draft' });
+    expect(added.ok).toBe(true);
+    const result = (added as { data: AddJobsResult }).data;
+    expect(result.rejected).toEqual([]);
+    expect(result.added).toHaveLength(1);
+    expect(result.added[0]).toMatchObject({ endpoint: OFFLINE_MODEL_ID, preset: 'draft', inputName: 'sample-duck.jpg' });
+
+    const job = await waitForJob(app, result.added[0]!.id, (j) => j.state === 'succeeded' || j.state === 'failed');
+    expect(job.state).toBe('succeeded');
+    const model = await app.dispatch('library:get', { id: job.modelId! });
+    expect(model.ok && (model.data as LibraryModel).sourceName).toBe('sample-duck.jpg');
+    // The same intake as a drop: the same sample with the same settings is not made twice.
+    const again = await app.dispatch('samples:add', { id: 'duck', endpoint: OFFLINE_MODEL_ID, preset: 'draft' });
+    expect(again.ok && (again.data as AddJobsResult).duplicates).toEqual([{ input: 'sample-duck.jpg', modelId: job.modelId }]);
+  });
+
+  it('uses the default generator and quality when the page names none', async () => {
+    const app = await startCore(SAMPLES_DIR);
+    await app.dispatch('settings:set', { defaultModel: OFFLINE_MODEL_ID, defaultPreset: 'high' });
+    const added = await app.dispatch('samples:add', { id: 'vase' });
+    expect(added.ok && (added.data as AddJobsResult).added[0]).toMatchObject({ endpoint: OFFLINE_MODEL_ID, preset: 'high', inputName: 'sample-vase.jpg' });
+  });
+
+  it('refuses an id outside the catalog with a message that names the samples', async () => {
+    const app = await startCore(SAMPLES_DIR);
+    for (const id of ['cat', '../../etc/passwd', 'duck.jpg', '/tmp/x.png', 'DUCK', '']) {
+      const answer = await app.dispatch('samples:add', { id });
+      expect(answer.ok, id).toBe(false);
+      expect(!answer.ok && answer.error).toMatchObject({ code: 'invalid_input', message: expect.stringContaining('The samples are vase, duck, apple, robot') });
+    }
+    // A path where the id belongs is refused the same way; nothing was queued.
+    const byPath = await app.dispatch('samples:add', { path: join(SAMPLES_DIR, 'duck.jpg') });
+    expect(byPath.ok).toBe(false);
+    const jobs = await app.dispatch('jobs:list', undefined);
+    expect(jobs.ok && jobs.data).toEqual([]);
+  });
+
+  it('serves sample photos by id only', async () => {
+    const app = await startCore(SAMPLES_DIR);
+    expect(app.resolveFile('sample/apple')).toEqual({ path: join(SAMPLES_DIR, 'apple.jpg'), mime: 'image/jpeg' });
+    for (const route of ['sample/cat', 'sample/..', 'sample/apple.jpg', 'sample/%2e%2e', 'sample/apple/x']) expect(app.resolveFile(route), route).toBeNull();
+  });
+
+  it('offers no samples when the installation has none, and says so when one is asked for', async () => {
+    const app = await startCore(null);
+    expect(await app.dispatch('samples:list', undefined)).toEqual({ ok: true, data: [] });
+    const answer = await app.dispatch('samples:add', { id: 'apple' });
+    expect(!answer.ok && answer.error.code).toBe('not_found');
+    expect(app.resolveFile('sample/apple')).toBeNull();
+  });
+});
