@@ -48,37 +48,51 @@ export interface WeldedMesh {
  */
 export function weldByPosition(meshes: readonly WorldMesh[]): WeldedMesh {
   let total = 0;
-  const min = [Infinity, Infinity, Infinity];
-  const max = [-Infinity, -Infinity, -Infinity];
-  for (const { positions } of meshes) {
+  let triangleTotal = 0;
+  let minX = Infinity, minY = Infinity, minZ = Infinity;
+  let maxX = -Infinity, maxY = -Infinity, maxZ = -Infinity;
+  for (const { positions, triangles } of meshes) {
     total += positions.length / 3;
-    for (let i = 0; i < positions.length; i++) {
-      const axis = i % 3;
-      if (positions[i]! < min[axis]!) min[axis] = positions[i]!;
-      if (positions[i]! > max[axis]!) max[axis] = positions[i]!;
+    triangleTotal += triangles.length;
+    for (let i = 0; i < positions.length; i += 3) {
+      const x = positions[i]!, y = positions[i + 1]!, z = positions[i + 2]!;
+      if (x < minX) minX = x;
+      if (x > maxX) maxX = x;
+      if (y < minY) minY = y;
+      if (y > maxY) maxY = y;
+      if (z < minZ) minZ = z;
+      if (z > maxZ) maxZ = z;
     }
   }
-  const extent = Math.max(max[0]! - min[0]!, max[1]! - min[1]!, max[2]! - min[2]!, 1e-12);
-  const step = extent * 1e-7;
+  const extent = Math.max(maxX - minX, maxY - minY, maxZ - minZ, 1e-12);
+  const inverseStep = 1 / (extent * 1e-7);
   const size = 1 << Math.ceil(Math.log2(Math.max(16, total * 2)));
+  const mask = size - 1;
   const table = new Int32Array(size).fill(-1);
   const grid = new Int32Array(total * 3);
   const points = new Float64Array(total * 3);
+  const triangles = new Uint32Array(triangleTotal);
   let count = 0;
-  const triangles: number[] = [];
+  let kept = 0;
   for (const mesh of meshes) {
-    const local = new Uint32Array(mesh.positions.length / 3);
+    const positions = mesh.positions;
+    const local = new Uint32Array(positions.length / 3);
     for (let i = 0; i < local.length; i++) {
-      const gx = Math.round((mesh.positions[i * 3]! - min[0]!) / step);
-      const gy = Math.round((mesh.positions[i * 3 + 1]! - min[1]!) / step);
-      const gz = Math.round((mesh.positions[i * 3 + 2]! - min[2]!) / step);
-      let slot = (Math.imul(gx, 73856093) ^ Math.imul(gy, 19349663) ^ Math.imul(gz, 83492791)) & (size - 1);
+      const x = positions[i * 3]!, y = positions[i * 3 + 1]!, z = positions[i * 3 + 2]!;
+      const gx = Math.round((x - minX) * inverseStep);
+      const gy = Math.round((y - minY) * inverseStep);
+      const gz = Math.round((z - minZ) * inverseStep);
+      let slot = (Math.imul(gx, 73856093) ^ Math.imul(gy, 19349663) ^ Math.imul(gz, 83492791)) & mask;
       for (;;) {
         const id = table[slot]!;
         if (id === -1) {
           table[slot] = count;
-          grid.set([gx, gy, gz], count * 3);
-          points.set(mesh.positions.subarray(i * 3, i * 3 + 3), count * 3);
+          grid[count * 3] = gx;
+          grid[count * 3 + 1] = gy;
+          grid[count * 3 + 2] = gz;
+          points[count * 3] = x;
+          points[count * 3 + 1] = y;
+          points[count * 3 + 2] = z;
           local[i] = count++;
           break;
         }
@@ -86,16 +100,19 @@ export function weldByPosition(meshes: readonly WorldMesh[]): WeldedMesh {
           local[i] = id;
           break;
         }
-        slot = (slot + 1) & (size - 1);
+        slot = (slot + 1) & mask;
       }
     }
-    for (let t = 0; t < mesh.triangles.length; t += 3) {
-      const a = local[mesh.triangles[t]!]!, b = local[mesh.triangles[t + 1]!]!, c = local[mesh.triangles[t + 2]!]!;
+    const source = mesh.triangles;
+    for (let t = 0; t < source.length; t += 3) {
+      const a = local[source[t]!]!, b = local[source[t + 1]!]!, c = local[source[t + 2]!]!;
       if (a === b || b === c || a === c) continue;
-      triangles.push(a, b, c);
+      triangles[kept++] = a;
+      triangles[kept++] = b;
+      triangles[kept++] = c;
     }
   }
-  return { points: points.slice(0, count * 3), triangles: Uint32Array.from(triangles) };
+  return { points: points.slice(0, count * 3), triangles: triangles.slice(0, kept) };
 }
 
 /**

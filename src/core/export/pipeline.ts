@@ -63,8 +63,9 @@ async function shrinkTextures(doc: Document, textures: ExportRecipe['textures'],
     textureCompress({
       encoder: sharp,
       formats: /^image\/(png|jpeg|webp)$/,
-      // Mid effort: most of the size gain at a fraction of the time of the slowest setting.
-      effort: 50,
+      // Mid WebP effort: most of the size gain at a fraction of the slowest setting's time. Never for
+      // PNG: sharp turns any PNG effort into a 256-colour palette (lossy, and slow to quantize).
+      ...(format === 'webp' ? { effort: 50 } : {}),
       ...(maxSize !== null ? { resize: [maxSize, maxSize] as [number, number] } : {}),
       ...(format !== 'original' ? { targetFormat: format } : {}),
     }),
@@ -133,7 +134,7 @@ export async function runRecipe(source: Uint8Array, recipe: ExportRecipe, stem: 
   const toUnit = 1 / METRES_PER_UNIT[recipe.unit];
   for (const format of recipe.formats) {
     if (format === 'stl') files.push({ name: `${stem}.stl`, format, data: writeStl(meshes, toUnit, UNIT_LABEL[recipe.unit]), triangles });
-    if (format === '3mf') files.push({ name: `${stem}.3mf`, format, data: write3mf(welded!, { unit: recipe.unit, title: stem }), triangles });
+    if (format === '3mf') files.push({ name: `${stem}.3mf`, format, data: await write3mf(welded!, { unit: recipe.unit, title: stem }), triangles });
     if (format === 'usdz') files.push({ name: `${stem}.usdz`, format, data: await writeUsdz(meshes, recipe), triangles });
     if (format === 'obj') files.push(...writeObj(meshes, stem, toUnit).map((file) => ({ ...file, format: 'obj', triangles: file.name.endsWith('.obj') ? triangles : null })));
     await breathe();

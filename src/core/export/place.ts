@@ -1,8 +1,9 @@
 // Placement: real-world size, up axis and pivot, baked into the vertex data so every tool (Blender,
 // engines, slicers) sees the same thing whether or not it honours node transforms.
 import { Node, type Document, type bbox } from '@gltf-transform/core';
-import { clearNodeTransform, flatten, getBounds, transformMesh } from '@gltf-transform/functions';
+import { clearNodeTransform, flatten, transformMesh } from '@gltf-transform/functions';
 import { METRES_PER_UNIT, type ExportRecipe } from '../../shared/export-recipe';
+import { fastSceneBounds } from './bounds';
 
 type Mat4 = [number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number];
 
@@ -20,7 +21,7 @@ export function sceneBounds(doc: Document): bbox {
   const root = doc.getRoot();
   const scene = root.getDefaultScene() ?? root.listScenes()[0];
   if (!scene) throw new Error('Cannot export: the model has no scene');
-  return getBounds(scene);
+  return fastSceneBounds(scene);
 }
 
 function applyToAll(doc: Document, matrix: Mat4) {

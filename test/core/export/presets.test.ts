@@ -3,6 +3,7 @@
 import { unzipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ExportRecipeSchema, type ExportRecipe, type ExportRecipeInput } from '../../../src/shared/export-recipe';
+import { readGlb } from '../../../src/core/export/io';
 import { runRecipe } from '../../../src/core/export/pipeline';
 import { BUILT_IN_PRESETS } from '../../../src/core/export/presets';
 import { makeTestGlb } from '../../fixtures/make-glb';
@@ -54,6 +55,9 @@ describe('built-in presets', () => {
     }
     expect(result.plan.result.triangles).toBe(result.files[0]!.triangles);
     expect(result.plan.result.textures[0]).toMatchObject({ width: 1024, height: 1024 });
+    // Resized, not degraded: still a true-colour PNG, not a 256-colour palette one (IHDR colour type 3).
+    const [png] = (await readGlb(result.files[0]!.data)).getRoot().listTextures().map((t) => t.getImage()!);
+    expect(png![25], 'PNG colour type').not.toBe(3);
   });
 
   it('web: Meshopt geometry, WebP textures up to 1024 px, size budget reported before and after', async () => {
