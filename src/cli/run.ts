@@ -139,10 +139,13 @@ export async function runJobs(request: RunRequest): Promise<number> {
           // The folder given when the job was created wins (resume writes where convert meant to).
           const outDir = engine.jobOutputDir(id) ?? resolve(request.out ?? '.');
           await mkdir(outDir, { recursive: true });
-          const file = outputPathFor(outDir, view.input);
-          await exportModel(src, file, 'glb');
-          outputs.push({ input: view.input, file });
-          continue;
+          // Another run following this job (a second `resume`) may have written it already: once is enough.
+          const copy = engine.claimOutputFile(id, outputPathFor(outDir, view.input));
+          if (copy) {
+            if (copy.claimed) await exportModel(src, copy.file, 'glb');
+            outputs.push({ input: view.input, file: copy.file });
+            continue;
+          }
         }
       }
       if (job && !isTerminal(job)) {

@@ -1,6 +1,6 @@
 // The CLI as a user runs it: the real bin in a child process, real engine, fake FAL server or the
 // offline generator, a temp data folder.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -115,6 +115,11 @@ describe('image2model CLI', { timeout: 180_000 }, () => {
       expect([a.code, b.code]).toEqual([0, 0]);
       for (const run of [a, b]) expect(jsonLines(run.stdout).at(-1)).toMatchObject({ type: 'summary', failed: 0, needsAttention: 0, pending: 0 });
       expect(fake.submissions.length - before).toBe(3);
+      // Both runs followed the same jobs; each model is written to --out once, and runs name only those files.
+      const written = ['two-0.glb', 'two-1.glb', 'two-2.glb'];
+      expect(readdirSync(out).sort()).toEqual(written);
+      const named = [a, b].flatMap((run) => (jsonLines(run.stdout).at(-1)!.outputs as { file: string }[]).map((o) => o.file));
+      for (const file of named) expect(written.map((name) => join(out, name))).toContain(file);
     }, 240_000);
   });
 });

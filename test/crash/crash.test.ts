@@ -4,7 +4,7 @@
 // is needs_attention, every library file is a valid GLB, no temp files are left after a clean
 // start, and SQLite's integrity check passes.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +16,7 @@ import { TERMINAL_STATES } from '../../src/shared/domain';
 import { startFakeFal, type FakeFal } from '../fake-fal/server';
 import { makeTestPng } from '../fixtures/make-glb';
 import { signalGroup } from '../support/process-group';
+import { bundleChild, type ChildCommand } from '../support/bundle-child';
 import { openDatabase } from '../../src/core/db/open';
 import { createPlatformClient } from '../../src/core/fal/platform-client';
 import { JobStore } from '../../src/core/queue/store';
@@ -29,34 +30,12 @@ const INITIAL_JOBS = 30;
 const MAX_JOBS = 70;
 const KEY = 'crash-test-key-0123456789';
 
-/**
- * The child is bundled once with esbuild (tsx's own compiler) so each of the hundreds of lives
- * starts in a fraction of the time `node --import tsx` needs; tsx is the fallback.
- */
-let bundle: string | null = null;
+/** The child, bundled once (test/support/bundle-child.ts): hundreds of lives start fast. */
+let childBundle: ChildCommand | null = null;
 
 async function childCommand(): Promise<string[]> {
-  try {
-    const { build } = await import('esbuild');
-    const outDir = join(ROOT, 'node_modules', '.cache', 'image2model-crash');
-    mkdirSync(outDir, { recursive: true });
-    const outfile = join(outDir, `child-${process.pid}.mjs`);
-    await build({
-      entryPoints: [CHILD_SOURCE],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      outfile,
-      external: ['better-sqlite3', 'sharp', 'gltf-validator', '@gltf-transform/*', 'draco3dgltf', 'meshoptimizer'],
-      banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-      logLevel: 'error',
-    });
-    bundle = outfile;
-    return [outfile];
-  } catch {
-    return ['--import', 'tsx', CHILD_SOURCE];
-  }
+  childBundle = await bundleChild(CHILD_SOURCE, ROOT);
+  return childBundle.args;
 }
 
 interface Life {
@@ -160,7 +139,7 @@ afterAll(async () => {
   await admin?.close();
   await fake?.close();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  if (bundle) rmSync(bundle, { force: true });
+  childBundle?.dispose();
 });
 
 describe('crash test', () => {

@@ -275,6 +275,10 @@ export const MIGRATIONS: readonly string[] = [
     WHERE day = OLD.day AND endpoint = OLD.endpoint AND status = OLD.status AND error_type = COALESCE(OLD.error_type, '') AND requests <= 0;
   END;
   `,
+  // 10: the file a CLI run wrote the job's model to (its --out): two runs following one job write it once.
+  `
+  ALTER TABLE jobs ADD COLUMN output_file TEXT;
+  `,
 ];
 
 export function schemaVersion(db: Database): number {

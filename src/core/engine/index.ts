@@ -9,6 +9,7 @@ import { LibraryStore } from '../library/store';
 import { dataPaths, toAbsolutePath } from '../paths';
 import { DEFAULT_BACKOFF } from '../queue/backoff';
 import { Scheduler } from '../queue/scheduler';
+import { claimOutputFile } from '../queue/output-copy';
 import { JobStore, toJob, type JobRow } from '../queue/store';
 import { createThrottle } from '../queue/throttle';
 import { createStatsReader, createStatsRecorder, trackRequestOutcomes } from '../stats';
@@ -264,6 +265,7 @@ export function createEngine(deps: EngineDeps): Engine {
       return row ? toAbsolutePath(paths.root, row.inputPath) : null;
     },
     jobOutputDir: (id) => store.get(id)?.outputDir ?? null,
+    claimOutputFile: (id, file) => claimOutputFile(db, id, file),
     cancel: actions.cancel,
     retry: actions.retry,
     remove: actions.remove,

@@ -4,6 +4,7 @@ import type { ModelDefinition } from '../models/types';
 import type { InputLimits } from '../images';
 import type { BackoffPolicy } from '../queue/backoff';
 import type { EngineApi } from '../services-types';
+import type { OutputClaim } from '../queue/output-copy';
 
 export interface Logger {
   info(message: string, ...details: unknown[]): void;
@@ -114,5 +115,7 @@ export interface Engine extends EngineApi {
   jobEvents(id: string): { at: number; kind: string; fromState: string | null; toState: string | null; message: string | null }[];
   /** Where the job's finished model is also written (stored with the job: the CLI's --out), or null. */
   jobOutputDir(id: string): string | null;
+  /** Claims writing the job's model to `file` (see queue/output-copy.ts); null: unknown job. */
+  claimOutputFile(id: string, file: string): OutputClaim | null;
   readonly dataDir: string;
 }
