@@ -48,7 +48,9 @@ export const ANSWERS = [
       '  window.api: one function per IPC contract channel (src/shared/channel-names.ts), each a fixed',
       '    ipcRenderer.invoke(<that channel>, input), plus api.on(event, listener) for the contract events only',
       '    (unknown names throw); the listener receives the payload, never the IPC event or ipcRenderer.',
-      '  window.desktop.pathForFile(file): webUtils.getPathForFile for a dropped File, returning a path or null.',
+      '  window.desktop.pathForFile(file): webUtils.getPathForFile for a dropped File, returning a path or null;',
+      '    a path it finds is first reported to main with ipcRenderer.sendSync(CHOSEN_PATH_CHANNEL, path), the one',
+      '    fixed internal channel, so main uses only paths the user really dropped (the page cannot name others).',
       'ipcRenderer itself, send/sendSync, and Node APIs are never exposed. Main re-checks every call: the sender',
       'must be the top frame of our own page (src/main/ipc.ts), and the dispatcher parses every input with the',
       "channel's zod schema before any handler runs. This script also checks that the preload exposes nothing",
@@ -141,10 +143,12 @@ export function checkPreloadSource(source, label) {
     if (!quote) problems.push(`${label}: exposeInMainWorld is called with a computed name`);
     else if (!REVIEWED_PRELOAD_GLOBALS.includes(name)) problems.push(`${label}: exposes window.${name} (reviewed: ${REVIEWED_PRELOAD_GLOBALS.join(', ')})`);
   }
-  // ipcRenderer may only invoke, subscribe and unsubscribe; used any other way it could reach the page.
-  for (const m of code.matchAll(/\bipcRenderer\b(?!\s*\.\s*(?:invoke|on|removeListener)\s*\()/g)) {
+  // ipcRenderer may only invoke, subscribe and unsubscribe, and report a chosen path on its fixed channel;
+  // used any other way it could reach the page. (The built bundle inlines the channel name.)
+  const allowed = /(?!\s*\.\s*(?:invoke|on|removeListener)\s*\()(?!\s*\.\s*sendSync\s*\(\s*(?:CHOSEN_PATH_CHANNEL\b|["'`]internal:chosen-path["'`]))/;
+  for (const m of code.matchAll(new RegExp(`\\bipcRenderer\\b${allowed.source}`, 'g'))) {
     const line = code.slice(0, m.index).split('\n').length;
-    problems.push(`${label}: ipcRenderer used other than .invoke/.on/.removeListener (near code line ${line})`);
+    problems.push(`${label}: ipcRenderer used other than .invoke/.on/.removeListener/.sendSync(CHOSEN_PATH_CHANNEL) (near code line ${line})`);
   }
   return problems;
 }

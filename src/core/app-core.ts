@@ -17,6 +17,7 @@ import { createFalPlatform, type FalPlatformDeps } from './fal-platform';
 import { createMemoryKeyVault } from './keys/memory-vault';
 import { keyGuardFetch } from './fal/key-guard';
 import { createMemoryRouteStore, type FalRouteStore } from './keys/route-store';
+import { createChosenPaths, type ChosenPaths } from './chosen-paths';
 
 export interface Logger {
   info(message: string, detail?: unknown): void;
@@ -49,6 +50,8 @@ export interface AppCore {
   engine: EngineApi;
   dispatch: Dispatch;
   resolveFile(route: string): ResolvedFile | null;
+  /** Paths the user chose outside the page; Electron's main adds what the preload reports for drops. */
+  chosenPaths: ChosenPaths;
   /** Starts forwarding events to a transport and starts the queue. */
   start(emit: EventSink): Promise<void>;
   stop(): Promise<void>;
@@ -94,7 +97,9 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     fetch: falPlatform.engineFetch(guarded),
   });
   const exports = createExportService(engine.library, options.dataDir);
+  const chosenPaths = createChosenPaths();
   const handlers = createHandlers({
+    chosenPaths,
     exports,
     engine,
     keys: options.keys,
@@ -112,6 +117,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     engine,
     dispatch,
     resolveFile: (route) => resolveFileRoute(engine, route, options.samplesDir),
+    chosenPaths,
     async start(emit) {
       const stopEvents = forwardEngineEvents(engine, emit);
       const stopAutoExport = startAutoExport(engine, options.settings, join(options.dataDir, 'exports'), options.logger, exports);

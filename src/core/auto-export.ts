@@ -2,7 +2,7 @@
 // folder's exports/) under its own name, never overwriting another file - copied as it is, or made
 // with the export preset chosen in Settings.
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { makeFolder } from './util/make-folder';
 import { join } from 'node:path';
 import type { Job } from '../shared/domain';
 import type { Logger } from './app-core';
@@ -42,7 +42,7 @@ export function startAutoExport(
     const preset = presetId && exports ? exports.presets.get(presetId) : null;
     if (presetId && !preset) logger.warn(`Export preset "${presetId}" not found: exporting ${model.name} as GLB`);
     queue = queue
-      .then(() => mkdir(dir, { recursive: true }))
+      .then(() => makeFolder(dir))
       .then(async (): Promise<unknown> =>
         preset && exports
           ? exports.run(model.id, preset.recipe, { presetId: preset.id, dir })

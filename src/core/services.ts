@@ -18,6 +18,8 @@ import { createPlatformHandlers, unavailablePlatformHandlers } from './platform-
 import { checkProxyUrl, DIRECT_TO_FAL, type FalRoute } from './fal/key-guard';
 import type { FalRouteStore } from './keys/route-store';
 import { sampleHandlers } from './samples/handlers';
+import { createChosenPaths, type ChosenPaths } from './chosen-paths';
+import { intakeHandlers } from './intake-handlers';
 
 export interface ServiceDeps {
   engine: EngineApi;
@@ -37,6 +39,8 @@ export interface ServiceDeps {
   falPlatform?: FalPlatform;
   /** The folder the sample photos ship in (resources/samples); none: no samples are offered. */
   samplesDir?: string | null;
+  /** Paths the user chose outside the page (dialogs, drops); the only paths from the page that are used. */
+  chosenPaths?: ChosenPaths;
 }
 
 export const DEFAULT_EXTERNAL_ALLOWLIST = ['fal.ai', 'docs.fal.ai', 'github.com'] as const;
@@ -72,17 +76,8 @@ export function createHandlers(deps: ServiceDeps): Handlers {
       return { ...deps.appInfo, falKey: { configured: status.set, source: status.source } };
     },
 
-    'jobs:add': async ({ items, ...opts }) => engine.addImages(items, { ...opts, ...jobDefaults(opts) }),
-    'jobs:addFolder': async ({ path, ...opts }) => engine.addFolder(path, { ...opts, ...jobDefaults(opts) }),
-    'jobs:addSet': async ({ inputs, ...opts }) => engine.addSet(inputs, { ...opts, ...jobDefaults(opts) }),
-    'jobs:pick': async (opts) => {
-      const paths = await platform.chooseImages();
-      if (paths.length === 0) return { added: [], rejected: [], duplicates: [] };
-      return engine.addImages(
-        paths.map((path) => ({ kind: 'path' as const, path })),
-        { ...opts, ...jobDefaults(opts) },
-      );
-    },
+    // jobs:add, addFolder, addSet, pick: paths from the page only when the user chose them.
+    ...intakeHandlers({ engine, platform, chosen: deps.chosenPaths ?? createChosenPaths(), jobDefaults }),
     'jobs:list': async () => engine.listJobs(),
     'jobs:cancel': async ({ id }) => engine.cancel(id),
     'jobs:retry': async ({ id, confirm, mode }) => engine.retry(id, { confirm, mode }),

@@ -11,7 +11,7 @@ import { createFileRouteStore } from '../core/keys/route-store';
 import type { EventSink } from '../shared/contract';
 import { sqliteBindingPath, resourceFile, type AppLocation } from './app-paths';
 import { openExternalIfAllowed } from './external';
-import { createEventSink, registerIpcHandlers } from './ipc';
+import { createEventSink, registerChosenPathChannel, registerIpcHandlers } from './ipc';
 import { watchJobs } from './job-feedback';
 import { BILLING_KEY_VAULT, createElectronKeyVault } from './key-vault';
 import { createLogger } from './logger';
@@ -132,6 +132,7 @@ if (!app.requestSingleInstanceLock()) {
     serveLibraryFiles(core.resolveFile);
     serveRenderer(rendererRoot());
     registerIpcHandlers(core.dispatch, (message, detail) => logger.error(message, detail));
+    registerChosenPathChannel(core.chosenPaths);
     installAppMenu({
       isMac: process.platform === 'darwin',
       isDev: !app.isPackaged,

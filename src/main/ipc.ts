@@ -1,10 +1,11 @@
 // The only place that touches ipcMain: one handler per contract channel, each checking that the call
 // comes from our own page before the shared dispatcher parses the input and calls the service.
-import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
-import { CHANNEL_NAME_LIST, EVENT_CHANNEL_PREFIX } from '../shared/channel-names';
+import { ipcMain, type IpcMainEvent, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { CHANNEL_NAME_LIST, CHOSEN_PATH_CHANNEL, EVENT_CHANNEL_PREFIX } from '../shared/channel-names';
 import type { EventSink } from '../shared/contract';
 import type { Result } from '../shared/result';
 import type { Dispatch } from '../core/ipc/dispatch';
+import type { ChosenPaths } from '../core/chosen-paths';
 import { isTrustedRendererUrl } from './security';
 
 export const FORBIDDEN_SENDER: Result<never> = {
@@ -32,6 +33,20 @@ export function registerIpcHandlers(dispatch: Dispatch, onError?: (message: stri
     });
   }
   return () => CHANNEL_NAME_LIST.forEach((channel) => ipcMain.removeHandler(channel));
+}
+
+/**
+ * The preload's report of a path the user dropped or picked (see CHOSEN_PATH_CHANNEL): recorded only
+ * from our own page's top frame. Answers synchronously so the path is known before the page uses it.
+ */
+export function registerChosenPathChannel(chosen: ChosenPaths): () => void {
+  const listener = (event: IpcMainEvent, path: unknown) => {
+    const accepted = senderIsTrusted(event) && typeof path === 'string' && path.length > 0 && path.length <= 4096;
+    if (accepted) chosen.add(path);
+    event.returnValue = accepted;
+  };
+  ipcMain.on(CHOSEN_PATH_CHANNEL, listener);
+  return () => ipcMain.removeListener(CHOSEN_PATH_CHANNEL, listener);
 }
 
 /** Sends contract events to the app window(s) showing our own page, and nowhere else. */

@@ -2,7 +2,7 @@
 // channel and a typed event subscription - never ipcRenderer itself, and never the IPC event object.
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import type { Api, EventListener, EventName } from '../shared/contract';
-import { CHANNEL_NAME_LIST, EVENT_CHANNEL_PREFIX, EVENT_NAME_LIST } from '../shared/channel-names';
+import { CHANNEL_NAME_LIST, CHOSEN_PATH_CHANNEL, EVENT_CHANNEL_PREFIX, EVENT_NAME_LIST } from '../shared/channel-names';
 
 const api: Record<string, unknown> = {};
 for (const channel of CHANNEL_NAME_LIST) {
@@ -20,13 +20,18 @@ api.on = <E extends EventName>(event: E, listener: EventListener<E>) => {
 
 contextBridge.exposeInMainWorld('api', api as Api);
 
-// Dropped files carry no path in modern Electron; the page asks for it here (Electron only).
+// Dropped files carry no path in modern Electron; the page asks for it here (Electron only). Only a
+// file the user really dropped or picked has one, so main is told (synchronously, before the page can
+// send it back) that this path was chosen by the user; any other path from the page is refused.
 contextBridge.exposeInMainWorld('desktop', {
   pathForFile: (file: File): string | null => {
+    let path: string;
     try {
-      return webUtils.getPathForFile(file) || null;
+      path = webUtils.getPathForFile(file);
     } catch {
       return null;
     }
+    if (!path) return null;
+    return ipcRenderer.sendSync(CHOSEN_PATH_CHANNEL, path) === true ? path : null;
   },
 });

@@ -57,3 +57,10 @@ export const EVENT_NAME_LIST = ['job:changed', 'queue:changed', 'library:changed
 
 /** Prefix that keeps our event channels apart from anything else on ipcRenderer. */
 export const EVENT_CHANNEL_PREFIX = 'event:';
+
+/**
+ * Preload -> main, never exposed to the page: a path Electron gave for a file the user dropped or
+ * picked (webUtils.getPathForFile, empty for files the page made itself). Only such paths, and those
+ * from main's own dialogs, are used when the page sends them back.
+ */
+export const CHOSEN_PATH_CHANNEL = 'internal:chosen-path';

@@ -135,6 +135,8 @@ export class FakeNotification extends EventEmitter {
 }
 
 const ipcHandlers = new Map<string, (...args: unknown[]) => unknown>();
+/** ipcMain.on listeners by channel (the last one registered). */
+const ipcListeners = new Map<string, (...args: unknown[]) => unknown>();
 
 const paths = new Map<string, string>();
 const appHandlers = new Map<string, Listener[]>();
@@ -142,6 +144,7 @@ const appHandlers = new Map<string, Listener[]>();
 export const fake = {
   safeStorage: safeStorageState,
   ipcHandlers,
+  ipcListeners,
   appHandlers,
   defaultSession: new FakeSession(),
   app: {
@@ -183,7 +186,8 @@ export function electronModule(): Record<string, unknown> {
         ipcHandlers.set(channel, listener);
       }),
       removeHandler: vi.fn((channel: string) => ipcHandlers.delete(channel)),
-      on: vi.fn(),
+      on: vi.fn((channel: string, listener: (...args: unknown[]) => unknown) => ipcListeners.set(channel, listener)),
+      removeListener: vi.fn((channel: string) => ipcListeners.delete(channel)),
     },
     shell: fake.shell,
     session: { defaultSession: fake.defaultSession },

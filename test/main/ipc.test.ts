@@ -1,13 +1,14 @@
 // IPC registration: every contract channel is handled, and only the top frame of our own page gets
 // through to the dispatcher (electron mocked; the dispatcher is a spy).
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CHANNEL_NAME_LIST, EVENT_CHANNEL_PREFIX } from '../../src/shared/channel-names';
+import { CHANNEL_NAME_LIST, CHOSEN_PATH_CHANNEL, EVENT_CHANNEL_PREFIX } from '../../src/shared/channel-names';
+import { createChosenPaths } from '../../src/core/chosen-paths';
 import type { Dispatch } from '../../src/core/ipc/dispatch';
 import { fake, FakeWebContents } from './fake-electron';
 
 vi.mock('electron', async () => (await import('./fake-electron')).electronModule());
 
-const { registerIpcHandlers, createEventSink, senderIsTrusted } = await import('../../src/main/ipc');
+const { registerIpcHandlers, registerChosenPathChannel, createEventSink, senderIsTrusted } = await import('../../src/main/ipc');
 const { RENDERER_URL } = await import('../../src/main/protocol');
 
 const OWN_PAGE = RENDERER_URL;
@@ -83,6 +84,34 @@ describe('registerIpcHandlers', () => {
 
   it('senderIsTrusted is false for a missing frame', () => {
     expect(senderIsTrusted(eventFrom(null))).toBe(false);
+  });
+});
+
+describe('registerChosenPathChannel (the preload reports a path the user dropped)', () => {
+  const report = (senderFrame: Frame, path: unknown) => {
+    const event = { senderFrame, returnValue: undefined as unknown };
+    fake.ipcListeners.get(CHOSEN_PATH_CHANNEL)!(event, path);
+    return event.returnValue;
+  };
+
+  it('records the path from our own page and answers at once (sendSync)', () => {
+    const chosen = createChosenPaths();
+    const stop = registerChosenPathChannel(chosen);
+    expect(report(topFrame(OWN_PAGE), '/home/me/photo.png')).toBe(true);
+    expect(chosen.has('/home/me/photo.png')).toBe(true);
+    stop();
+    expect(fake.ipcListeners.has(CHOSEN_PATH_CHANNEL)).toBe(false);
+  });
+
+  it('records nothing from foreign pages, subframes or with a non-path', () => {
+    const chosen = createChosenPaths();
+    const stop = registerChosenPathChannel(chosen);
+    expect(report(topFrame('https://evil.example/'), '/etc/passwd')).toBe(false);
+    expect(report({ url: OWN_PAGE, parent: topFrame(OWN_PAGE) }, '/etc/shadow')).toBe(false);
+    expect(report(topFrame(OWN_PAGE), { path: '/etc/hosts' })).toBe(false);
+    expect(report(topFrame(OWN_PAGE), 'x'.repeat(5000))).toBe(false);
+    expect(['/etc/passwd', '/etc/shadow', '/etc/hosts'].some((p) => chosen.has(p))).toBe(false);
+    stop();
   });
 });
 

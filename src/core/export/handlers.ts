@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Handlers } from '../../shared/contract';
 import { AppError } from '../../shared/result';
 import type { EngineApi, SettingsStore } from '../services-types';
-import { ExportNotFoundError, type ExportService } from './service';
+import { ExportFolderError, ExportNotFoundError, type ExportService } from './service';
 
 type ExportChannels =
   | 'export:presets'
@@ -26,6 +26,7 @@ async function readable<T>(work: () => Promise<T>): Promise<T> {
   } catch (error) {
     if (error instanceof AppError) throw error;
     if (error instanceof ExportNotFoundError) throw new AppError('not_found', `${error.message} It may have been deleted.`);
+    if (error instanceof ExportFolderError) throw new AppError('io_error', error.message);
     throw new AppError('io_error', `Export failed: ${(error as Error).message}`);
   }
 }

@@ -1,6 +1,7 @@
 // The export studio's work behind the contract and the CLI: plan (figures + preview, nothing
 // written), run (write one model's files), batch (many models, one preset, progress, a summary).
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { makeFolder } from '../util/make-folder';
 import type { BatchProgress, BatchSummary, ExportRecipe } from '../../shared/export-recipe';
 import { runRecipe, type ExportResult } from './pipeline';
 import { createPresetStore, type PresetStore } from './preset-store';
@@ -14,6 +15,18 @@ export interface ModelSource {
 
 export class ExportNotFoundError extends Error {
   override readonly name = 'ExportNotFoundError';
+}
+
+/**
+ * The export folder could not be created or written. The folder comes from the page (typed in the
+ * export studio) or the settings it writes, so the message never says why - missing, a file, no
+ * permission - which would let a page map the disk with it.
+ */
+export class ExportFolderError extends Error {
+  override readonly name = 'ExportFolderError';
+  constructor(dir: string) {
+    super(`The folder ${dir} could not be used for the export. Choose a folder you can write to.`);
+  }
 }
 
 export interface ExportService {
@@ -67,9 +80,13 @@ export function createExportService(library: ModelSource, dataDir: string): Expo
     const { model } = modelOf(id);
     const stem = stemFor(model, recipe, presetId);
     const { files } = await plan(id, recipe, presetId);
-    await mkdir(dir, { recursive: true });
-    const free = freeStem(dir, stem, (candidate) => renameStem(files, stem, candidate).map((f) => f.name));
-    return { dir, files: await writeFiles(dir, renameStem(files, stem, free)) };
+    try {
+      await makeFolder(dir);
+      const free = freeStem(dir, stem, (candidate) => renameStem(files, stem, candidate).map((f) => f.name));
+      return { dir, files: await writeFiles(dir, renameStem(files, stem, free)) };
+    } catch {
+      throw new ExportFolderError(dir);
+    }
   };
 
   return {
