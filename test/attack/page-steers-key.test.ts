@@ -12,6 +12,7 @@ import { createAppCore, type AppCore } from '../../src/core/app-core';
 import { createMemoryKeyVault } from '../../src/core/keys/memory-vault';
 import { createHeadlessPlatform } from '../../src/core/platform';
 import { createFileSettingsStore } from '../../src/core/settings/file-store';
+import { withFalUnreachable } from '../support/fal-unreachable';
 
 const MAIN_KEY = 'attack-main-id:MAIN-SECRET-71f0c2e9';
 const ADMIN_KEY = 'attack-admin-id:ADMIN-SECRET-4be81d07';
@@ -44,6 +45,8 @@ it('settings:set alone does not make prices/spend/reconcile send a key to anothe
     platform: createHeadlessPlatform(),
     appInfo: { name: 'Image2Model', version: '0', dataDir: dir, fileBaseUrl: 'x://', platform: 'linux', transport: 'web' },
     logger: { info: () => {}, warn: () => {}, error: () => {} },
+    // The direct route stays (that is the point); FAL's own hosts are unreachable, never the real FAL.
+    fetch: withFalUnreachable(),
   });
   await core.start(() => {});
   // Let the start-up checks (to api.fal.ai, unreachable here) finish, so the calls below are new ones.

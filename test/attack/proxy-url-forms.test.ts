@@ -11,6 +11,7 @@ import { createAppCore, type AppCore } from '../../src/core/app-core';
 import { createMemoryKeyVault } from '../../src/core/keys/memory-vault';
 import { createHeadlessPlatform } from '../../src/core/platform';
 import { createFileSettingsStore } from '../../src/core/settings/file-store';
+import { withFalUnreachable } from '../support/fal-unreachable';
 
 const KEY = 'attack-form-id:FORM-SECRET-0c4d2b';
 let core: AppCore;
@@ -34,6 +35,8 @@ beforeAll(async () => {
     platform: createHeadlessPlatform(),
     appInfo: { name: 'Image2Model', version: '0', dataDir: dir, fileBaseUrl: 'x://', platform: 'linux', transport: 'web' },
     logger: { info: () => {}, warn: () => {}, error: () => {} },
+    // The direct route stays (that is the point); FAL's own hosts are unreachable, never the real FAL.
+    fetch: withFalUnreachable(),
   });
 });
 afterAll(async () => {

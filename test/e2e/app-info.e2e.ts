@@ -1,13 +1,20 @@
 // The app shell in Debian Chromium over the browser transport: app:info travels through the real
 // handlers and shows in the page.
 import { expect, test } from '@playwright/test';
+import { startFakeFal, type FakeFal } from '../fake-fal/server';
 import { launchWebApp, type RunningWebApp } from './support/web-app';
 
 let app: RunningWebApp;
+let fake: FakeFal;
 test.beforeAll(async () => {
-  app = await launchWebApp({ env: { FAL_KEY: 'e2e-test-key-1234' } });
+  // With a key the app asks FAL for prices at start: the fake FAL, never the real one.
+  fake = await startFakeFal();
+  app = await launchWebApp({ env: { FAL_KEY: 'e2e-test-key-1234' }, falProxy: fake.url });
 });
-test.afterAll(async () => app?.stop());
+test.afterAll(async () => {
+  await app?.stop();
+  await fake?.close();
+});
 
 test('shows app:info from the core over the browser transport', async ({ page }, testInfo) => {
   await page.goto(app.appUrl);

@@ -8,11 +8,13 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CHANNEL_NAME_LIST } from '../../src/shared/channel-names';
 import { nativeFolderName } from '../../src/main/app-paths';
 import { fake, FakeBrowserWindow } from './fake-electron';
+import { startFakeFal, type FakeFal } from '../fake-fal/server';
 
 vi.mock('electron', async () => (await import('./fake-electron')).electronModule());
 
 let sandbox: string;
 let dataDir: string;
+let fal: FakeFal;
 
 async function until(condition: () => boolean, what: string) {
   const deadline = Date.now() + 15_000;
@@ -34,6 +36,10 @@ beforeAll(async () => {
   // Settings left broken by an older build: reset with a visible warning, not a crash.
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(join(dataDir, 'settings.json'), JSON.stringify({ version: 1, settings: { concurrency: 99, theme: 'dark' } }));
+  // FAL calls (the start-up price and spend checks) go through a confirmed proxy, as a user's would:
+  // to the fake FAL, never the real one.
+  fal = await startFakeFal();
+  writeFileSync(join(dataDir, 'fal-route.json'), JSON.stringify({ proxyUrl: fal.url, sendKeyToProxy: true }));
   vi.stubEnv('IMAGE2MODEL_DATA_DIR', dataDir);
   vi.stubEnv('FAL_KEY', 'boot-test-key-0123456789');
   vi.stubEnv('ELECTRON_RENDERER_URL', '');
@@ -46,6 +52,7 @@ afterAll(async () => {
   fake.app.emit('before-quit', { preventDefault: () => {} });
   await until(() => fake.app.quit.mock.calls.length > 0, 'quit');
   vi.unstubAllEnvs();
+  await fal.close();
   delete process.env.IMAGE2MODEL_SQLITE_BINDING;
   rmSync(sandbox, { recursive: true, force: true });
 });

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { spawnGroup, stopGroup } from '../../support/process-group';
+import { checkRealFalAttempts, forbidRealFalInChildren } from '../../support/no-real-fal.mjs';
 
 export interface RunningWebApp {
   appUrl: string;
@@ -17,6 +18,9 @@ export async function launchWebApp(opts: { env?: Record<string, string | undefin
   const args = ['--import', 'tsx', 'scripts/dev-web.ts', '--static', 'out/renderer', '--data-dir', dataDir, '--json'];
   if (opts.falProxy) args.push('--fal-proxy', opts.falProxy);
   const env: NodeJS.ProcessEnv = { ...process.env, FAL_KEY: undefined, IMAGE2MODEL_FAL_PROXY: undefined, ...opts.env };
+  // The app never reaches the real FAL in a test: it is refused there, and stop() fails the test that tried.
+  const realFalLog = join(dataDir, 'real-fal-attempts.log');
+  forbidRealFalInChildren(env, realFalLog);
   // One node process in its own group, so stopping it stops everything it started.
   const child: ChildProcess = spawnGroup(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
   const started = new Promise<string>((resolve, reject) => {
@@ -36,7 +40,11 @@ export async function launchWebApp(opts: { env?: Record<string, string | undefin
   });
   const stop = async () => {
     await stopGroup(child);
-    rmSync(dataDir, { recursive: true, force: true });
+    try {
+      checkRealFalAttempts(realFalLog);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   };
   const appUrl = await started.catch(async (error: unknown) => {
     await stop();
