@@ -7,9 +7,11 @@ import type { LibraryModel } from '../../../../shared/domain';
 import { call } from '../../api';
 import { useApp } from '../../app-context';
 import { Icon } from '../../components/Icon';
+import { useJobCosts } from '../../hooks/useJobCosts';
+import { chargedText, costSourceExplanation, estimateText } from '../../lib/cost-text';
 import { errorMessage } from '../../lib/errors';
 import { fileUrl } from '../../lib/files';
-import { formatBytes, formatDateTime, formatUsd } from '../../lib/format';
+import { formatBytes, formatDateTime } from '../../lib/format';
 import { PRESET_LABEL } from '../../lib/presets';
 import { ComparePicker } from '../compare/ComparePicker';
 import { CompareView } from '../compare/CompareView';
@@ -38,6 +40,7 @@ export interface ModelDetailsProps {
 
 export function ModelDetails({ model, onClose, onRename, onDelete, onExportStudio }: ModelDetailsProps) {
   const { info, modelLabel, toast, navigate } = useApp();
+  const realCost = useJobCosts(model.jobId ? [model.jobId] : []).get(model.jobId ?? '');
   const [comparing, setComparing] = useState<'picking' | LibraryModel | null>(null);
   const [remaking, setRemaking] = useState(false);
   const [exporting, setExporting] = useState<ExportFormat | null>(null);
@@ -170,7 +173,15 @@ export function ModelDetails({ model, onClose, onRename, onDelete, onExportStudi
         <dt>File size</dt>
         <dd>{formatBytes(stats.fileSize)}</dd>
         <dt>Cost</dt>
-        <dd>{model.costUsd === null ? '—' : formatUsd(model.costUsd)}</dd>
+        <dd data-testid="model-cost">
+          {model.costUsd === null ? (realCost ? '' : '—') : estimateText(model.costUsd, realCost !== undefined)}
+          {realCost && (
+            <span title={costSourceExplanation(realCost)} data-testid="model-real-cost">
+              {model.costUsd === null ? '' : ' · '}
+              {chargedText(realCost)}
+            </span>
+          )}
+        </dd>
         {model.sources && model.sources.length > 1 ? (
           <>
             <dt>Sources</dt>

@@ -2,7 +2,8 @@
 import type { Job } from '../../../../shared/domain';
 import { Icon } from '../../components/Icon';
 import { ProgressBar } from '../../components/ProgressBar';
-import { formatDuration, formatUsd } from '../../lib/format';
+import { chargedText, costSourceExplanation, estimateText, type JobCost } from '../../lib/cost-text';
+import { formatDuration } from '../../lib/format';
 import { PRESET_LABEL } from '../../lib/presets';
 import { JobThumb } from './JobThumb';
 import { STATE_LABEL, isActive, isFinished, jobDetail, stateTone } from './job-text';
@@ -12,6 +13,8 @@ export interface JobRowProps {
   /** 1-based place among jobs waiting on this computer, for queued jobs. */
   localPosition: number | null;
   modelLabel: string;
+  /** What FAL really charged for this job, when known (billing key, or units FAL reported). */
+  realCost?: JobCost;
   now: number;
   onCancel(job: Job): void;
   onRetry(job: Job): void;
@@ -41,7 +44,7 @@ function progressValue(job: Job): number | null {
   return job.progress;
 }
 
-export function JobRow({ job, localPosition, modelLabel, now, onCancel, onRetry, onDownloadAgain, onReview, onRemove, onOpen }: JobRowProps) {
+export function JobRow({ job, localPosition, modelLabel, realCost, now, onCancel, onRetry, onDownloadAgain, onReview, onRemove, onOpen }: JobRowProps) {
   const tone = stateTone(job.state);
   const time = elapsed(job, now);
   const detail = jobDetail(job, localPosition);
@@ -65,7 +68,15 @@ export function JobRow({ job, localPosition, modelLabel, now, onCancel, onRetry,
         <div className="job-meta faint">
           {modelLabel} · {PRESET_LABEL[job.preset]}
           {job.inputs && job.inputs.length > 1 && ` · ${setInputsText(job.inputs)}`}
-          {job.estimatedCostUsd !== null && (job.estimatedCostUsd === 0 ? ' · Free' : ` · ≈ ${formatUsd(job.estimatedCostUsd)}`)}
+          {job.estimatedCostUsd !== null && ` · ${estimateText(job.estimatedCostUsd, realCost !== undefined)}`}
+          {realCost && (
+            <>
+              {' · '}
+              <span className="job-real-cost" data-testid="job-real-cost" data-source={realCost.source} title={costSourceExplanation(realCost)}>
+                {chargedText(realCost)}
+              </span>
+            </>
+          )}
           {job.attempts > 1 && ` · attempt ${job.attempts}`}
         </div>
         {job.state !== 'needs_attention' && <ProgressBar value={progressValue(job)} label={`${name} progress`} tone={barTone} />}

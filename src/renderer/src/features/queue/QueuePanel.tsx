@@ -4,6 +4,7 @@ import type { Job } from '../../../../shared/domain';
 import { useApp } from '../../app-context';
 import { EmptyState } from '../../components/EmptyState';
 import { ProgressBar } from '../../components/ProgressBar';
+import { useJobCosts } from '../../hooks/useJobCosts';
 import type { JobsApi } from '../../hooks/useJobs';
 import { errorCode, errorMessage } from '../../lib/errors';
 import { plural } from '../../lib/format';
@@ -34,6 +35,9 @@ export function QueuePanel({ jobs, now, onOpenModel, emptyExtra }: QueuePanelPro
   const { modelLabel, toast } = useApp();
   const [retrying, setRetrying] = useState<{ job: Job; reason: string | null } | null>(null);
   const sorted = useMemo(() => order(jobs.jobs), [jobs.jobs]);
+  // Finished jobs FAL received: what it really charged goes next to the estimate.
+  const chargedIds = useMemo(() => jobs.jobs.filter((j) => isFinished(j.state) && j.falRequestId !== null).map((j) => j.id), [jobs.jobs]);
+  const realCosts = useJobCosts(chargedIds);
 
   const counts = useMemo(() => {
     let running = 0;
@@ -118,6 +122,7 @@ export function QueuePanel({ jobs, now, onOpenModel, emptyExtra }: QueuePanelPro
               job={job}
               localPosition={job.state === 'queued' ? ++position : null}
               modelLabel={modelLabel(job.endpoint)}
+              realCost={realCosts.get(job.id)}
               now={now}
               onCancel={(j) => act(() => jobs.cancel(j.id))}
               onRetry={(j) => void retry(j)}
