@@ -44,6 +44,8 @@ const app = await startWebApp({
   middleware,
   port: values.port ? Number(values.port) : 0,
   env,
+  // With --json (the e2e tests), what the headless platform did is printed too: links it would open...
+  platformLog: values.json ? (line) => console.log(JSON.stringify({ platform: line })) : undefined,
 });
 
 if (values.json) console.log(JSON.stringify({ appUrl: app.bridge.appUrl, dataDir }));

@@ -22,6 +22,8 @@ export interface WebAppOptions {
   engineOverrides?: AppCoreOptions['engineOverrides'];
   /** The network below the key guard (tests); default global fetch. */
   fetch?: typeof fetch;
+  /** Hears what the headless platform did (links opened, exports...), when no platform is given. */
+  platformLog?: (line: string) => void;
   /** Where the sample photos are; default the project's resources/samples. */
   samplesDir?: string | null;
 }
@@ -58,7 +60,7 @@ export async function startWebApp(options: WebAppOptions): Promise<WebApp> {
     keys: createMemoryKeyVault(env),
     billingKeys: createMemoryKeyVault(env, 'FAL_ADMIN_KEY'),
     settings,
-    platform: options.platform ?? createHeadlessPlatform({ exportDir: join(options.dataDir, 'exports') }),
+    platform: options.platform ?? createHeadlessPlatform({ exportDir: join(options.dataDir, 'exports'), log: options.platformLog }),
     appInfo: {
       name: 'Image2Model',
       version: APP_VERSION,

@@ -3,6 +3,8 @@
 // library's side pane keeps its statistics off the model, and adding a key is guided (where to get
 // one, paste, test, what happens to waiting jobs). Each step is photographed in light and dark.
 import { expect, test, type Page } from '@playwright/test';
+import { makeTestPng } from '../fixtures/make-glb';
+import { startFakeFal, type FakeFal } from '../fake-fal/server';
 import { launchWebApp, type RunningWebApp } from './support/web-app';
 
 /** Screenshots of the current screen in both colour schemes (the app follows the system's). */
@@ -17,11 +19,18 @@ async function shots(page: Page, name: string) {
   await page.emulateMedia({ colorScheme: 'light' });
 }
 
+const GOOD_KEY = 'e2e-good-key-123456';
 let app: RunningWebApp;
+let fake: FakeFal | null = null;
 test.beforeEach(async () => {
-  app = await launchWebApp();
+  // FAL is our fake server (through the proxy flag); no key is configured.
+  fake = await startFakeFal({ acceptedKeys: [GOOD_KEY] });
+  app = await launchWebApp({ falProxy: fake.url });
 });
-test.afterEach(async () => app?.stop());
+test.afterEach(async () => {
+  await app?.stop();
+  await fake?.close();
+});
 
 test('a sample photo becomes a model that opens in the viewer', async ({ page }) => {
   test.setTimeout(120_000);
@@ -51,4 +60,48 @@ test('a sample photo becomes a model that opens in the viewer', async ({ page })
   await card.click();
   await expect(page.locator('.mv[data-status="ready"]')).toBeVisible({ timeout: 60_000 });
   await shots(page, 'sample-3-viewer');
+});
+
+test('adding a key is guided: where to get one, paste, test, and the waiting job starts', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto(app.appUrl);
+  // A photo for an AI generator waits, since there is no key yet.
+  await page.getByTestId('model-select').selectOption('tripo3d/tripo/v2.5/image-to-3d');
+  await page.getByTestId('file-input').setInputFiles([{ name: 'chair.png', mimeType: 'image/png', buffer: await makeTestPng(640, 640, { alpha: true, seed: 41 }) }]);
+  const row = page.getByTestId('job-row');
+  await expect(row).toHaveAttribute('data-state', 'queued');
+  const banner = page.getByTestId('queue-banner');
+  await expect(banner).toHaveAttribute('data-status', 'no_key');
+  await banner.getByRole('button', { name: 'Add key' }).click();
+
+  // Settings: the steps, with the key field ready for the paste.
+  const guide = page.getByTestId('key-guide');
+  await expect(page.getByTestId('key-input')).toBeFocused();
+  await expect(guide).toContainText('Get a key from FAL');
+  await expect(page.getByTestId('key-waiting')).toHaveText(/1 job is waiting for a key\. It starts by itself as soon as the key works/);
+  await expect(guide.getByTestId('key-guide-test')).toBeDisabled(); // nothing to test yet
+  await shots(page, 'key-1-guide');
+
+  // The link opens fal.ai's key page in the system browser, through the app (not the page).
+  await guide.getByRole('button', { name: 'Open fal.ai/dashboard/keys' }).click();
+  await expect.poll(() => app.platformCalls.filter((c) => c.startsWith('openExternal'))).toEqual(['openExternal https://fal.ai/dashboard/keys']);
+
+  // A wrong key: saved, tested at once, and the test says FAL refused it.
+  await page.getByTestId('key-input').fill('e2e-wrong-key-654321');
+  await guide.getByRole('button', { name: 'Save key' }).click();
+  await expect(page.getByTestId('key-test-result')).toContainText('FAL rejected this key');
+  await shots(page, 'key-2-rejected');
+
+  // The right one: accepted, and the waiting job starts by itself.
+  await page.getByTestId('key-input').fill(GOOD_KEY);
+  await guide.getByRole('button', { name: 'Save key' }).click();
+  await expect(page.getByTestId('key-test-result')).toHaveText('FAL accepted the key.');
+  await expect(page.getByTestId('key-status')).toContainText('Key ending in 3456');
+  await shots(page, 'key-3-accepted');
+  await guide.getByRole('button', { name: 'Test key' }).click();
+  await expect(page.getByTestId('key-test-result')).toHaveText('FAL accepted the key.');
+
+  await page.getByRole('button', { name: 'Create' }).click();
+  await expect(page.getByTestId('job-row')).toHaveAttribute('data-state', 'succeeded', { timeout: 60_000 });
+  await expect(page.getByTestId('queue-banner')).toHaveCount(0);
 });

@@ -10,6 +10,8 @@ import { checkRealFalAttempts, forbidRealFalInChildren } from '../../support/no-
 export interface RunningWebApp {
   appUrl: string;
   dataDir: string;
+  /** What the app's headless platform did, in order ("openExternal https://...", "reveal ..."). */
+  platformCalls: string[];
   stop(): Promise<void>;
 }
 
@@ -23,12 +25,14 @@ export async function launchWebApp(opts: { env?: Record<string, string | undefin
   forbidRealFalInChildren(env, realFalLog);
   // One node process in its own group, so stopping it stops everything it started.
   const child: ChildProcess = spawnGroup(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const platformCalls: string[] = [];
   const started = new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('The web app did not start within 30 s')), 30_000);
     child.once('exit', (code) => reject(new Error(`The web app exited early with code ${code}`)));
     createInterface({ input: child.stdout! }).on('line', (line) => {
       try {
-        const parsed = JSON.parse(line) as { appUrl?: string };
+        const parsed = JSON.parse(line) as { appUrl?: string; platform?: string };
+        if (parsed.platform) platformCalls.push(parsed.platform);
         if (parsed.appUrl) {
           clearTimeout(timer);
           resolve(parsed.appUrl);
@@ -50,5 +54,5 @@ export async function launchWebApp(opts: { env?: Record<string, string | undefin
     await stop();
     throw error;
   });
-  return { appUrl, dataDir, stop };
+  return { appUrl, dataDir, platformCalls, stop };
 }

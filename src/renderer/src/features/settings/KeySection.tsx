@@ -1,51 +1,13 @@
 // The FAL key: status (last 4 characters and where it comes from, never the key), set, test, clear.
-import { useId, useState } from 'react';
-import { call } from '../../api';
-import { useApp } from '../../app-context';
+import { useState } from 'react';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { Icon } from '../../components/Icon';
 import type { KeyApi } from '../../hooks/useKeyStatus';
-import { errorCode, errorMessage } from '../../lib/errors';
-
-type TestResult = Awaited<ReturnType<KeyApi['test']>>;
+import { KeyGuide } from './KeyGuide';
 
 export function KeySection({ keys }: { keys: KeyApi }) {
-  const { toast } = useApp();
-  const inputId = useId();
-  const [draft, setDraft] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [confirmWeak, setConfirmWeak] = useState<string | null>(null);
   const [confirmClear, setConfirmClear] = useState(false);
-  const [test, setTest] = useState<TestResult | 'testing' | null>(null);
   const status = keys.status;
-
-  const save = async (allowWeak = false) => {
-    const key = draft.trim();
-    if (!key) return setError('Paste your key first.');
-    setBusy(true);
-    setError(null);
-    try {
-      await keys.set(key, allowWeak);
-      setDraft('');
-      setTest(null);
-      toast({ tone: 'success', text: 'Key saved. Waiting jobs will start.' });
-    } catch (err) {
-      if (errorCode(err) === 'confirmation_required') setConfirmWeak(errorMessage(err));
-      else setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const runTest = async () => {
-    setTest('testing');
-    try {
-      setTest(await keys.test());
-    } catch (err) {
-      setTest({ result: 'unreachable', message: errorMessage(err) });
-    }
-  };
 
   const source =
     status?.source === 'environment'
@@ -75,9 +37,6 @@ export function KeySection({ keys }: { keys: KeyApi }) {
           </div>
           {status?.set && (
             <div className="key-status-actions">
-              <button type="button" className="button button-small" onClick={() => void runTest()} disabled={test === 'testing'}>
-                {test === 'testing' ? 'Testing…' : 'Test key'}
-              </button>
               {status.source === 'stored' && (
                 <button type="button" className="button button-small button-ghost" onClick={() => setConfirmClear(true)}>
                   Remove
@@ -86,13 +45,6 @@ export function KeySection({ keys }: { keys: KeyApi }) {
             </div>
           )}
         </div>
-
-        {test && test !== 'testing' && (
-          <p className={`key-test key-test-${test.result}`} role="status" data-testid="key-test-result">
-            <Icon name={test.result === 'accepted' ? 'check' : 'warning'} size={16} />
-            {test.message}
-          </p>
-        )}
 
         {status?.needsReentry && (
           <div className="notice notice-warning" role="note">
@@ -107,69 +59,9 @@ export function KeySection({ keys }: { keys: KeyApi }) {
           </div>
         )}
 
-        <form
-          className="key-form"
-          onSubmit={(event) => {
-            event.preventDefault();
-            void save();
-          }}
-        >
-          <label htmlFor={inputId} className="field-label">
-            {status?.set ? 'Replace the key' : 'Your FAL key'}
-          </label>
-          <div className="key-form-row">
-            <input
-              id={inputId}
-              className="input mono"
-              type="password"
-              autoComplete="off"
-              spellCheck={false}
-              placeholder="Paste your key (key-id:secret)"
-              value={draft}
-              onChange={(event) => {
-                setDraft(event.target.value);
-                setError(null);
-              }}
-              aria-invalid={error ? true : undefined}
-              aria-describedby={error ? `${inputId}-error` : undefined}
-              data-testid="key-input"
-            />
-            <button type="submit" className="button button-primary" disabled={busy || !draft.trim()}>
-              {busy ? 'Saving…' : 'Save key'}
-            </button>
-          </div>
-          {error && (
-            <p id={`${inputId}-error`} className="inline-error" role="alert">
-              {error}
-            </p>
-          )}
-          <p className="inline-note">
-            No key yet?{' '}
-            <button
-              type="button"
-              className="link-button"
-              onClick={() => void call('shell:openExternal', { url: 'https://fal.ai/dashboard/keys' }).catch(() => {})}
-            >
-              Create one on fal.ai
-            </button>
-          </p>
-        </form>
+        <KeyGuide keys={keys} />
       </div>
 
-      {confirmWeak !== null && (
-        <ConfirmDialog
-          title="Save the key with weak protection?"
-          confirmLabel="Save anyway"
-          onConfirm={() => save(true)}
-          onClose={() => setConfirmWeak(null)}
-        >
-          <p>{confirmWeak || 'This system has no keychain to encrypt the key with.'}</p>
-          <p>
-            The key would be stored obfuscated, not encrypted. The safer choice is to set the FAL_KEY environment variable
-            instead, or to install a keyring (for example GNOME Keyring or KWallet).
-          </p>
-        </ConfirmDialog>
-      )}
       {confirmClear && (
         <ConfirmDialog
           title="Remove the saved key?"
@@ -177,7 +69,6 @@ export function KeySection({ keys }: { keys: KeyApi }) {
           tone="danger"
           onConfirm={async () => {
             await keys.clear();
-            setTest(null);
           }}
           onClose={() => setConfirmClear(false)}
         >
