@@ -123,7 +123,8 @@ export const ReconcileReportSchema = z.object({
 });
 
 export const KeyTestResultSchema = z.object({
-  result: z.enum(['accepted', 'rejected', 'unreachable', 'no_key']),
+  /** unchecked: FAL's answer did not show either way (a proxy's 404, a 5xx); never counted as accepted. */
+  result: z.enum(['accepted', 'rejected', 'unchecked', 'unreachable', 'no_key']),
   message: z.string(),
 });
 

@@ -48,11 +48,14 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Real network for loopback (the listener); FAL's hosts answer 404 here, as FAL does for the key probe. */
+/** Real network for loopback (the listener); FAL's hosts answer the price list (the key probe) and 404 otherwise. */
 const network: typeof fetch = async (input, init) => {
   const url = new URL(input instanceof Request ? input.url : String(input));
   if (isFalApiHost(url.hostname)) {
     falSaw.push({ url: url.href, authorization: new Headers(init?.headers).get('authorization') });
+    if (url.pathname === '/v1/models/pricing') {
+      return new Response('{"prices":[],"next_cursor":null,"has_more":false}', { status: 200, headers: { 'content-type': 'application/json' } });
+    }
     return new Response('{"detail":"Request not found"}', { status: 404, headers: { 'content-type': 'application/json' } });
   }
   return fetch(input, init);
@@ -104,8 +107,8 @@ describe('the page cannot move the key (browser transport)', () => {
     expect(set).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     expect(await page.call('key:test')).toMatchObject({ ok: true, data: { result: 'accepted' } });
     expect(listenerSaw).toEqual([]);
-    // The key went where it belongs: FAL's own host (the key probe; the price book may ask api.fal.ai too), over https.
-    expect(falSaw.filter((r) => r.url.includes('/requests/00000000-'))).toEqual([expect.objectContaining({ authorization: `Key ${KEY}` })]);
+    // The key went where it belongs: FAL's own host (the key probe asks for the price list; the price book may too), over https.
+    expect(falSaw.filter((r) => r.url.includes('/v1/models/pricing')).at(-1)).toEqual(expect.objectContaining({ authorization: `Key ${KEY}` }));
     for (const call of falSaw) expect(new URL(call.url).protocol).toBe('https:');
     page.close();
   });
@@ -131,13 +134,16 @@ describe('the page cannot move the key (browser transport)', () => {
   it('a confirmed proxy gets the calls but not the key, unless sending the key was confirmed too', async () => {
     const page = await start(() => true);
     expect(await page.call('proxy:set', { url: listenerUrl, sendKey: false })).toMatchObject({ ok: true, data: { applied: true, proxy: { url: listenerUrl, sendKey: false } } });
-    await page.call('key:test');
-    expect(listenerSaw.length).toBe(1);
-    expect(authorizationsAtListener()).toEqual([null]);
+    // The proxy adds its own key, so key:test cannot check this one and calls nobody.
+    expect(await page.call('key:test')).toMatchObject({ ok: true, data: { result: 'unchecked' } });
+    await page.call('prices:refresh');
+    expect(listenerSaw.length).toBeGreaterThan(0);
+    expect(new Set(authorizationsAtListener())).toEqual(new Set([null]));
+    const before = listenerSaw.length;
 
     expect(await page.call('proxy:set', { url: listenerUrl, sendKey: true })).toMatchObject({ ok: true, data: { applied: true, proxy: { sendKey: true } } });
     await page.call('key:test');
-    expect(authorizationsAtListener()).toEqual([null, `Key ${KEY}`]);
+    expect(authorizationsAtListener().slice(before)).toEqual([`Key ${KEY}`]);
     expect(page.asked).toEqual([
       { url: listenerUrl, host: new URL(listenerUrl).host, sendKey: false },
       { url: listenerUrl, host: new URL(listenerUrl).host, sendKey: true },

@@ -1,64 +1,67 @@
-// One authenticated, free call to tell whether FAL accepts a key: the status of a request id that
-// cannot exist. FAL answers 401/403 for a bad key and 404 for a good one.
-import { createFalClient } from '@fal-ai/client';
-import { DIRECT_TO_FAL, keyGuardFetch, type FalRoute } from '../fal/key-guard';
+// "Test key": one authenticated, free call that can only succeed when FAL accepted the key. FAL
+// documents the platform API's price list (GET https://api.fal.ai/v1/models/pricing) as needing an
+// API key and answering 200 with `{prices: [...]}`; 401/403 mean the key was refused
+// (/work/shared/FAL-PLATFORM.md). Nothing else proves anything: a 404 from a wrong proxy, a captive
+// portal's page or a 5xx says nothing about the key, so those are reported as "could not check" -
+// never as accepted. (The earlier probe, a queue status for a made-up id, counted FAL's 404 as
+// "accepted", so any server answering 404 made a wrong key look valid.)
+import { DIRECT_TO_FAL, type FalRoute } from '../fal/key-guard';
+import { createPlatformClient, PlatformError } from '../fal/platform-client';
 import { redact } from './format';
 
 export interface KeyTestResult {
-  result: 'accepted' | 'rejected' | 'unreachable' | 'no_key';
+  result: 'accepted' | 'rejected' | 'unchecked' | 'unreachable' | 'no_key';
   message: string;
 }
 
+/** Any endpoint FAL prices will do; this is the app's default generator. */
 const PROBE_ENDPOINT = 'tripo3d/tripo/v2.5/image-to-3d';
-const PROBE_REQUEST_ID = '00000000-0000-4000-8000-000000000000';
-
-/**
- * A fetch that makes exactly one call: @fal-ai/client retries status calls up to five times with
- * backoff, which would turn "Test key" into half a minute of waiting when offline. Its errors are plain
- * Errors (no transport code), which the client does not retry; a retry after a 5xx stops at once.
- */
-function oneCallFetch(base: typeof fetch, timeout: AbortSignal): typeof fetch {
-  let used = false;
-  let lastStatus: number | null = null;
-  return async (input, init) => {
-    if (used) throw Object.assign(new Error(`FAL answered with status ${lastStatus ?? 'unknown'}`), { status: lastStatus });
-    used = true;
-    const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
-    try {
-      const response = await base(input, { ...init, signal });
-      lastStatus = response.status;
-      return response;
-    } catch (error) {
-      const cause = (error as { cause?: { code?: unknown } }).cause;
-      const reason = timeout.aborted ? 'no answer in time' : typeof cause?.code === 'string' ? cause.code : error instanceof Error ? error.message : String(error);
-      throw new Error(`network error: ${reason}`);
-    }
-  };
-}
 
 export async function testFalKey(
   key: string | null,
   opts: { route?: FalRoute; fetch?: typeof fetch; timeoutMs?: number } = {},
 ): Promise<KeyTestResult> {
   if (!key) return { result: 'no_key', message: 'No FAL key is set. Add one in Settings, or use the offline generator.' };
-  const timeout = AbortSignal.timeout(opts.timeoutMs ?? 15_000);
   const route = opts.route ?? DIRECT_TO_FAL;
-  const fal = createFalClient({
-    credentials: key,
-    suppressLocalCredentialsWarning: true,
-    ...(route.proxyUrl ? { proxyUrl: { url: route.proxyUrl, when: 'always' as const } } : {}),
-    // The key reaches FAL's hosts, or the proxy only when the user chose to send it there.
-    fetch: oneCallFetch(keyGuardFetch(opts.fetch ?? globalThis.fetch, () => route), timeout),
+  if (route.proxyUrl && !route.sendKeyToProxy) {
+    // The proxy adds its own key; whatever it answers says nothing about this one.
+    return {
+      result: 'unchecked',
+      message: 'Your FAL key is not sent to the proxy you use (it adds its own), so it cannot be checked from here.',
+    };
+  }
+  // One call only (no retries, one page): the button answers at once, also when offline.
+  const platform = createPlatformClient({
+    key,
+    proxyUrl: route.proxyUrl,
+    sendKeyToProxy: route.sendKeyToProxy,
+    fetch: opts.fetch,
+    timeoutMs: opts.timeoutMs ?? 15_000,
+    retries: 0,
+    maxPages: 1,
   });
   try {
-    await fal.queue.status(PROBE_ENDPOINT, { requestId: PROBE_REQUEST_ID, abortSignal: timeout });
+    await platform.prices([PROBE_ENDPOINT]);
     return { result: 'accepted', message: 'FAL accepted the key.' };
   } catch (error) {
-    const status = (error as { status?: unknown }).status;
-    if (status === 401 || status === 403) return { result: 'rejected', message: 'FAL rejected this key. Check it at fal.ai/dashboard/keys and enter it again.' };
-    // Any other 4xx (404 for the made-up request id) means FAL authenticated the call.
-    if (typeof status === 'number' && status >= 400 && status < 500 && status !== 429) return { result: 'accepted', message: 'FAL accepted the key.' };
-    const detail = redact(error instanceof Error ? error.message : String(error), key);
-    return { result: 'unreachable', message: `FAL could not be reached (${detail.slice(0, 120)}). Check your internet connection and try again.` };
+    if (!(error instanceof PlatformError)) throw error;
+    if (error.kind === 'unauthorized' || error.kind === 'forbidden') {
+      return { result: 'rejected', message: 'FAL rejected this key. Check it at fal.ai/dashboard/keys and enter it again.' };
+    }
+    if (error.kind === 'offline') {
+      return { result: 'unreachable', message: `FAL could not be reached (${reasonOf(error, key)}). Check your internet connection and try again.` };
+    }
+    const answer = error.status === null ? 'an answer it could not read' : `HTTP ${error.status}`;
+    const where = route.proxyUrl ? ' Check the FAL proxy address in Settings > Advanced.' : ' Try again in a minute.';
+    return {
+      result: 'unchecked',
+      message: `The key could not be checked: the answer (${answer}) does not show whether FAL accepted it.${where}`,
+    };
   }
+}
+
+/** The part of the platform client's message in brackets: "no answer within 15 s", "ECONNREFUSED". */
+function reasonOf(error: Error, key: string): string {
+  const inner = /\(([^)]*)\)\.?$/.exec(error.message)?.[1] ?? error.message;
+  return redact(inner, key).slice(0, 120);
 }

@@ -1,5 +1,6 @@
-// key:test's probe against the fake FAL server through the real @fal-ai/client: one authenticated call,
-// reported as accepted / rejected / unreachable, with the key never in the message.
+// key:test's probe against the fake FAL server: one authenticated call to FAL's price list (documented
+// to need a key), reported as accepted / rejected / unchecked / unreachable, never with the key in the
+// message. Only FAL's documented success proves a key was accepted.
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testFalKey } from '../../../src/core/keys/test-key';
@@ -33,7 +34,8 @@ describe('testFalKey', () => {
     expect(result.result).toBe('accepted');
     const calls = fake.requests.slice(before);
     expect(calls).toHaveLength(1);
-    expect(calls[0]!.authorization).toBe(`Key ${GOOD}`);
+    expect(calls[0]).toMatchObject({ op: 'platform', outcome: 200, authorization: `Key ${GOOD}` });
+    expect(calls[0]!.targetUrl).toMatch(/^https:\/\/api\.fal\.ai\/v1\/models\/pricing\?/);
   });
 
   it('reports a key FAL answers 401 for as rejected', async () => {
@@ -44,7 +46,7 @@ describe('testFalKey', () => {
   });
 
   it('treats 403 (locked account / no balance) as rejected too', async () => {
-    fake.script({ op: 'status', fault: { kind: 'auth', status: 403 } });
+    fake.script({ op: 'platform', fault: { kind: 'auth', status: 403 } });
     expect((await testFalKey(GOOD, { route: viaFake() })).result).toBe('rejected');
   });
 
@@ -55,11 +57,12 @@ describe('testFalKey', () => {
     expect(result.message).not.toContain(GOOD.split(':')[1]);
   });
 
-  it('sends no key to a proxy the user did not choose to give it to', async () => {
+  it('sends no key to a proxy the user did not choose to give it to, and says it cannot check', async () => {
     const before = fake.requests.length;
     const result = await testFalKey(GOOD, { route: { proxyUrl: fake.url, sendKeyToProxy: false } });
-    expect(result.result).toBe('rejected'); // the fake, like FAL, answers 401 without a key
-    expect(fake.requests.slice(before).map((r) => r.authorization)).toEqual([undefined]);
+    // The proxy adds its own key: its answer would say nothing about this one (fab0491: "rejected").
+    expect(result.result).toBe('unchecked');
+    expect(fake.requests.slice(before)).toEqual([]);
   });
 
   it('reports no_key without calling FAL', async () => {
@@ -71,11 +74,37 @@ describe('testFalKey', () => {
 
 describe('testFalKey makes one call only', () => {
   it('does not retry a temporary FAL error (the button answers at once)', async () => {
-    fake.script({ op: 'status', times: 10, fault: { kind: 'infra', status: 503 } });
+    fake.script({ op: ['status', 'platform'], times: 10, fault: { kind: 'infra', status: 503 } });
     const before = fake.requests.length;
     const result = await testFalKey(GOOD, { route: viaFake() });
-    expect(result.result).toBe('unreachable');
+    expect(result.result).toBe('unchecked');
     expect(fake.requests.length - before).toBe(1);
     fake.clearScript();
   });
+});
+
+// Issue 10: on fab0491 every 4xx other than 401/403/429 counted as "FAL authenticated the call", so a
+// proxy (or anything at the proxy address) answering 404 made a wrong key look valid.
+describe('testFalKey never calls a key accepted without FAL saying so', () => {
+  const answers: [string, Parameters<FakeFal['script']>[0]['fault']][] = [
+    ['a proxy answering 404 to everything', { kind: 'http', status: 404, body: '<html><body>Not Found</body></html>', headers: { 'content-type': 'text/html' } }],
+    ['404 in FAL\'s own words', { kind: 'http', status: 404, body: { detail: 'Request not found' } }],
+    ['400 from a proxy that refuses the request', { kind: 'http', status: 400, body: { error: 'bad request' } }],
+    ['200 from a captive portal', { kind: 'http', status: 200, body: '<html>Sign in to the Wi-Fi</html>', headers: { 'content-type': 'text/html' } }],
+    ['200 JSON that is not FAL\'s price list', { kind: 'http', status: 200, body: { ok: true } }],
+    ['429', { kind: 'rateLimit', retryAfter: 1 }],
+  ];
+  for (const [label, fault] of answers) {
+    it(`a wrong key and ${label}: could not check, not accepted`, async () => {
+      fake.script({ op: ['status', 'platform'], times: Infinity, fault });
+      try {
+        const result = await testFalKey(BAD, { route: viaFake() });
+        expect(result.result).toBe('unchecked');
+        expect(result.message).toMatch(/could not be checked/);
+        expect(result.message).not.toContain(BAD.split(':')[1]);
+      } finally {
+        fake.clearScript();
+      }
+    });
+  }
 });

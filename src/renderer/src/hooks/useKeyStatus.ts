@@ -7,7 +7,7 @@ export interface KeyApi {
   status: KeyStatus | null;
   set(key: string, allowWeak?: boolean): Promise<KeyStatus>;
   clear(): Promise<KeyStatus>;
-  test(): Promise<{ result: 'accepted' | 'rejected' | 'unreachable' | 'no_key'; message: string }>;
+  test(): Promise<{ result: 'accepted' | 'rejected' | 'unchecked' | 'unreachable' | 'no_key'; message: string }>;
   refresh(): void;
 }
 
