@@ -20,6 +20,16 @@ export interface ReconcileOutcome {
   jobs: { id: string; input: string; outcome: 'adopted' | 'not_received' | 'resubmitted' | 'waiting'; message: string }[];
 }
 
+/**
+ * The settle time: --settle-minutes, else the default. Test hook: IMAGE2MODEL_TEST_RECONCILE_SETTLE_MS
+ * (fault tests need seconds, which the user-facing flag does not offer on purpose).
+ */
+export function settleMsFor(settleMinutes: number | undefined, env: NodeJS.ProcessEnv = process.env): number {
+  if (settleMinutes !== undefined) return settleMinutes * 60_000;
+  const testMs = Number(env.IMAGE2MODEL_TEST_RECONCILE_SETTLE_MS);
+  return Number.isFinite(testMs) && testMs >= 0 && env.IMAGE2MODEL_TEST_RECONCILE_SETTLE_MS?.trim() ? testMs : DEFAULT_RECONCILE_CONFIG.settleMs;
+}
+
 /** One reconciliation pass over the data folder (every uncertain job, due or not). */
 export async function reconcileDataDir(opts: ReconcileOptions): Promise<ReconcileOutcome> {
   const db = openDatabase(resolveDataDir(opts.dataDir));
@@ -33,7 +43,7 @@ export async function reconcileDataDir(opts: ReconcileOptions): Promise<Reconcil
       platform: () => (key ? createPlatformClient({ key, proxyUrl }) : null),
       config: () => ({
         ...DEFAULT_RECONCILE_CONFIG,
-        settleMs: (opts.settleMinutes ?? DEFAULT_RECONCILE_CONFIG.settleMs / 60_000) * 60_000,
+        settleMs: settleMsFor(opts.settleMinutes),
         autoResubmit: opts.resubmitUnreceived === true,
       }),
       onJob: () => undefined,
