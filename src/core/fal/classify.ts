@@ -117,7 +117,9 @@ function classifyHttp(error: HttpLike, phase: FalPhase, nowMs: number): Classifi
   if (status === 422) {
     return { kind: 'fail', code: 'invalid_input', message: `FAL rejected the job's settings${said || ` (HTTP 422)`}.`, requestDone: true };
   }
-  if (RETRYABLE_STATUSES.has(status)) {
+  // On submit any 5xx may come from a gateway after FAL queued the job (Cloudflare's 520-530): never
+  // a definite refusal, so the submit stays uncertain (see submitNotQueued).
+  if (RETRYABLE_STATUSES.has(status) || (phase === 'submit' && status >= 500 && status <= 599)) {
     const kindText = errorType ? ` ${errorType}` : '';
     return { kind: 'transient', code: 'server_error', message: `FAL had a server problem (HTTP ${status}${kindText}${said}).` };
   }
