@@ -7,7 +7,8 @@ export default defineConfig({
   main: {
     build: {
       externalizeDeps: true,
-      rollupOptions: { input: { index: resolve('src/main/index.ts') } },
+      // The export worker is its own entry, next to index.js (src/core/export/worker-pool.ts finds it there).
+      rollupOptions: { input: { index: resolve('src/main/index.ts'), 'export-worker': resolve('src/core/export/worker.ts') } },
     },
   },
   preload: {

@@ -4,7 +4,9 @@
 // wall time mostly measures the other processes.
 import { makeTestGlb } from '../test/fixtures/make-glb';
 import { runRecipe } from '../src/core/export/pipeline';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { BUILT_IN_PRESETS } from '../src/core/export/presets';
+import { createWorkerPool } from '../src/core/export/worker-pool';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const TARGET_MS = 3000;
@@ -36,6 +38,28 @@ async function main() {
     );
     console.log(rows.at(-1));
   }
+
+  // The app runs exports in a worker thread: the longest the calling thread's event loop (the
+  // window's IPC, in the app) waits during one export, in-thread versus in the worker.
+  console.log('\nlongest main event-loop stall per export (in-thread -> worker), worker wall time:');
+  const pool = createWorkerPool({ size: 1 });
+  await pool.run(source, BUILT_IN_PRESETS[0]!.recipe, 'warmup');
+  for (const preset of BUILT_IN_PRESETS) {
+    const inThread = await longestStall(() => runRecipe(source, preset.recipe, 'bench'));
+    const started = performance.now();
+    const inWorker = await longestStall(() => pool.run(source, preset.recipe, 'bench'));
+    const wall = performance.now() - started;
+    console.log(`${preset.id.padEnd(8)} stall ${inThread.toFixed(0).padStart(5)} ms -> ${inWorker.toFixed(0).padStart(4)} ms   worker ${wall.toFixed(0).padStart(6)} ms`);
+  }
+  await pool.close();
+}
+
+async function longestStall(work: () => Promise<unknown>): Promise<number> {
+  const histogram = monitorEventLoopDelay({ resolution: 5 });
+  histogram.enable();
+  await work();
+  histogram.disable();
+  return histogram.max / 1e6;
 }
 
 void main();

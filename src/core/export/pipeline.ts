@@ -10,6 +10,7 @@ import { meshoptEncoder, readGlb, simplifier, writeGlb } from './io';
 import { countTriangles, printReport, textureSizes, weldByPosition } from './measure';
 import { placeModel, sceneBounds, zUpToYUp } from './place';
 import { write3mf } from './threemf';
+import type { ExportStep } from './worker-protocol';
 import { writeUsdz } from './usdz';
 
 export interface ExportFile {
@@ -77,19 +78,29 @@ async function compress(doc: Document, compression: ExportRecipe['compression'])
   if (compression === 'draco') await doc.transform(draco({ method: 'edgebreaker' }));
 }
 
-export async function runRecipe(source: Uint8Array, recipe: ExportRecipe, stem: string): Promise<ExportResult> {
+export interface RunOptions {
+  /** Called as each step starts (the worker forwards them as progress). */
+  onStep?: (step: ExportStep) => void;
+}
+
+export async function runRecipe(source: Uint8Array, recipe: ExportRecipe, stem: string, opts: RunOptions = {}): Promise<ExportResult> {
+  const step = opts.onStep ?? (() => {});
   const started = performance.now();
   const warnings: string[] = [];
+  step('read');
   const doc = await readGlb(source);
   const sourceFigures = { triangles: countTriangles(doc), bytes: source.byteLength, textures: textureSizes(doc) };
 
+  step('place');
   if (recipe.weld) await doc.transform(weld());
   await placeModel(doc, recipe);
   await breathe();
+  step('textures');
   await shrinkTextures(doc, recipe.textures, warnings);
   await breathe();
 
   if (recipe.simplify) {
+    step('simplify');
     const current = countTriangles(doc);
     const target = recipe.simplify.mode === 'triangles' ? recipe.simplify.triangles : Math.round(current * recipe.simplify.ratio);
     if (target >= current && recipe.simplify.mode === 'triangles') {
@@ -104,6 +115,7 @@ export async function runRecipe(source: Uint8Array, recipe: ExportRecipe, stem: 
   let preview: Uint8Array | null = null;
   let glbBytes: number | null = null;
   if (recipe.formats.includes('glb')) {
+    step('glb');
     for (const [level, fraction] of lods.entries()) {
       // The base document stays uncompressed for the other formats; a copy is simplified and compressed.
       const lodDoc = fraction === 1 && recipe.compression === 'none' ? doc : cloneDocument(doc);
@@ -127,6 +139,7 @@ export async function runRecipe(source: Uint8Array, recipe: ExportRecipe, stem: 
     preview = await writeGlb(previewDoc);
   }
 
+  step('files');
   const meshes = recipe.formats.some((f) => f !== 'glb') ? collectWorldMeshes(doc) : [];
   const forPrint = recipe.formats.includes('stl') || recipe.formats.includes('3mf');
   const welded = forPrint ? weldByPosition(meshes) : null;
@@ -140,6 +153,7 @@ export async function runRecipe(source: Uint8Array, recipe: ExportRecipe, stem: 
     await breathe();
   }
 
+  step('report');
   const print = welded ? printReport(welded, recipe.unit) : null;
   if (print && !print.closed) warnings.push(`The mesh is not closed (${print.holes} hole${print.holes === 1 ? '' : 's'}): a slicer may fill or reject it.`);
   if (recipe.formats.includes('usdz') && textureSizes(doc).some((t) => t.mimeType === 'image/webp')) warnings.push('USDZ gets PNG textures (Quick Look reads no WebP).');

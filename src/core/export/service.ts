@@ -3,8 +3,9 @@
 import { readFile } from 'node:fs/promises';
 import { makeFolder } from '../util/make-folder';
 import type { BatchProgress, BatchSummary, ExportRecipe } from '../../shared/export-recipe';
-import { runRecipe, type ExportResult } from './pipeline';
+import type { ExportResult } from './pipeline';
 import { createPresetStore, type PresetStore } from './preset-store';
+import { ExportCanceledError, sharedWorkerPool, type RecipeRunner } from './worker-pool';
 import { fileStem, freeStem, renameStem, writeFiles } from './write';
 
 /** What export needs from the library. */
@@ -31,26 +32,30 @@ export class ExportFolderError extends Error {
 
 export interface ExportService {
   presets: PresetStore;
-  plan(id: string, recipe: ExportRecipe, presetId?: string): Promise<ExportResult>;
+  /** The result and the worker thread that made it. */
+  plan(id: string, recipe: ExportRecipe, presetId?: string): Promise<PlannedExport>;
   run(id: string, recipe: ExportRecipe, opts: { presetId?: string; dir: string }): Promise<{ dir: string; files: string[] }>;
   batch(
     ids: readonly string[],
     recipe: ExportRecipe,
     opts: { batchId: string; presetId?: string; dir: string; onProgress?: (progress: BatchProgress) => void },
   ): Promise<BatchSummary>;
-  /** Stops a running batch after the model in hand; false when no such batch runs. */
+  /** Stops a running batch, abandoning the model in hand; false when no such batch runs. */
   cancel(batchId: string): boolean;
   /** Every batch's progress (the transports forward it as `export:progress`). */
   onProgress(listener: (progress: BatchProgress) => void): () => void;
 }
 
+export type PlannedExport = ExportResult & { threadId: number };
+
 const CACHE_SIZE = 2;
 
-export function createExportService(library: ModelSource, dataDir: string): ExportService {
+/** `runner` does the work off this thread (worker threads by default). */
+export function createExportService(library: ModelSource, dataDir: string, runner: RecipeRunner = sharedWorkerPool()): ExportService {
   const presets = createPresetStore(dataDir);
   // The last plans, so "Export" right after a preview writes what was shown without redoing the work.
-  const cache = new Map<string, Promise<ExportResult>>();
-  const running = new Map<string, { canceled: boolean }>();
+  const cache = new Map<string, Promise<PlannedExport>>();
+  const running = new Map<string, { canceled: boolean; abort: AbortController }>();
   const listeners = new Set<(progress: BatchProgress) => void>();
 
   const modelOf = (id: string) => {
@@ -63,23 +68,23 @@ export function createExportService(library: ModelSource, dataDir: string): Expo
   const stemFor = (model: { id: string; name: string }, recipe: ExportRecipe, presetId?: string) =>
     fileStem(recipe.fileName, { name: model.name, id: model.id, preset: presetId ?? 'custom' });
 
-  const plan = (id: string, recipe: ExportRecipe, presetId?: string): Promise<ExportResult> => {
+  const plan = (id: string, recipe: ExportRecipe, presetId?: string, signal?: AbortSignal): Promise<PlannedExport> => {
     const { model, path } = modelOf(id);
     const stem = stemFor(model, recipe, presetId);
     const key = JSON.stringify([id, stem, recipe]);
     const known = cache.get(key);
     if (known) return known;
-    const result = readFile(path).then((bytes) => runRecipe(new Uint8Array(bytes), recipe, stem));
+    const result = readFile(path).then((bytes) => runner.run(new Uint8Array(bytes), recipe, stem, { signal }));
     cache.set(key, result);
     result.catch(() => cache.delete(key));
     while (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
     return result;
   };
 
-  const run: ExportService['run'] = async (id, recipe, { presetId, dir }) => {
+  const write = async (id: string, recipe: ExportRecipe, { presetId, dir }: { presetId?: string; dir: string }, signal?: AbortSignal) => {
     const { model } = modelOf(id);
     const stem = stemFor(model, recipe, presetId);
-    const { files } = await plan(id, recipe, presetId);
+    const { files } = await plan(id, recipe, presetId, signal);
     try {
       await makeFolder(dir);
       const free = freeStem(dir, stem, (candidate) => renameStem(files, stem, candidate).map((f) => f.name));
@@ -91,11 +96,11 @@ export function createExportService(library: ModelSource, dataDir: string): Expo
 
   return {
     presets,
-    plan,
-    run,
+    plan: (id, recipe, presetId) => plan(id, recipe, presetId),
+    run: (id, recipe, opts) => write(id, recipe, opts),
     async batch(ids, recipe, { batchId, presetId, dir, onProgress }) {
       const started = performance.now();
-      const state = { canceled: false };
+      const state = { canceled: false, abort: new AbortController() };
       running.set(batchId, state);
       const items: BatchSummary['items'] = [];
       const report = (current: string | null) => {
@@ -109,9 +114,11 @@ export function createExportService(library: ModelSource, dataDir: string): Expo
           const name = library.get(id)?.name ?? id;
           report(name);
           try {
-            const { files } = await run(id, recipe, { presetId, dir });
+            const { files } = await write(id, recipe, { presetId, dir }, state.abort.signal);
             items.push({ id, name, ok: true, files, error: null });
           } catch (error) {
+            // A canceled model is not a failure: it is left out, like the ones not started.
+            if (error instanceof ExportCanceledError) break;
             items.push({ id, name, ok: false, files: [], error: (error as Error).message });
           }
           // A batch's plans are not looked at again; keep memory flat over hundreds of models.
@@ -141,6 +148,7 @@ export function createExportService(library: ModelSource, dataDir: string): Expo
       const state = running.get(batchId);
       if (!state) return false;
       state.canceled = true;
+      state.abort.abort();
       return true;
     },
   };

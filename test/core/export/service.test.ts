@@ -3,6 +3,7 @@
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ExportRecipeSchema, type BatchProgress } from '../../../src/shared/export-recipe';
 import { readGlb } from '../../../src/core/export/io';
@@ -88,16 +89,27 @@ describe('export service', () => {
     expect(progress.map((p) => p.done)).toEqual([...Array.from({ length: 50 }, (_, i) => i), 50]);
   }, 120_000);
 
-  it('stops a batch when canceled, after the model in hand', async () => {
+  it('stops a batch when canceled, abandoning the model in hand (no file of it is written)', async () => {
     const service = createExportService(await library(6), dir);
     const ids = Array.from({ length: 6 }, (_, i) => `m${i}`);
     const summary = await service.batch(ids, GLB_BASE, {
       batchId: 'b2',
       dir: join(dir, 'batch'),
+      // Fired as model m2 starts.
       onProgress: (p) => p.done === 2 && service.cancel('b2'),
     });
-    expect(summary).toMatchObject({ canceled: true, succeeded: 3, total: 6 });
+    expect(summary).toMatchObject({ canceled: true, succeeded: 2, failed: 0, total: 6 });
+    expect(summary.items.map((i) => i.id)).toEqual(['m0', 'm1']);
+    expect((await readdir(join(dir, 'batch'))).sort()).toEqual(['Chair.glb', 'Lamp 0.glb']);
     expect(service.cancel('b2')).toBe(false);
+  });
+
+  it('makes the plan in a worker thread, not on the caller\'s event loop', async () => {
+    const service = createExportService(await library(1), dir);
+    const planned = await service.plan('m0', GLB_BASE);
+    expect(planned.threadId).toEqual(expect.any(Number));
+    expect(planned.threadId).not.toBe(threadId);
+    expect(planned.plan.files.map((f) => f.name)).toEqual(['Lamp 0.glb']);
   });
 });
 

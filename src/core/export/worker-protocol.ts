@@ -1,0 +1,31 @@
+// Messages between the export worker thread and the process that runs it, checked with zod on both
+// sides (a structured clone keeps types, but not the shape we rely on).
+import { z } from 'zod';
+import { ExportPlanSchema, ExportRecipeSchema } from '../../shared/export-recipe';
+
+const Bytes = z.custom<Uint8Array>((value) => value instanceof Uint8Array, 'Expected bytes');
+
+export const WorkerRequestSchema = z.object({
+  type: z.literal('run'),
+  source: Bytes,
+  recipe: ExportRecipeSchema,
+  stem: z.string(),
+});
+export type WorkerRequest = z.infer<typeof WorkerRequestSchema>;
+
+export const ExportStepSchema = z.enum(['read', 'place', 'textures', 'simplify', 'glb', 'files', 'report']);
+export type ExportStep = z.infer<typeof ExportStepSchema>;
+
+export const WorkerMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('step'), step: ExportStepSchema }),
+  z.object({
+    type: z.literal('done'),
+    /** The thread that did the work (tests check it is not the caller's). */
+    threadId: z.number().int(),
+    files: z.array(z.object({ name: z.string(), format: z.string(), data: Bytes, triangles: z.number().int().nullable() })),
+    plan: ExportPlanSchema,
+    preview: Bytes,
+  }),
+  z.object({ type: z.literal('failed'), message: z.string() }),
+]);
+export type WorkerMessage = z.infer<typeof WorkerMessageSchema>;
