@@ -159,18 +159,36 @@ for (const scheme of ['light', 'dark'] as const) {
   });
 }
 
-test('create: no key offers the offline generator, which switches the chooser', async ({ page }) => {
+test('create: no key and jobs waiting for one: the banner runs them offline; another button switches the chooser', async ({ page }) => {
   const scenario = defaultScenario({
     keyStatus: { set: false, last4: null, source: null, backend: 'gnome_libsecret', needsReentry: false, weakProtection: false },
+    // Tripo chosen on purpose, so new photos wait for a key too until the user says otherwise.
+    settings: { ...defaultScenario().settings, defaultModelChosen: true },
     jobs: busyJobs.slice(2, 4),
     queue: { status: 'no_key', message: null, running: 0, queued: 2, resumesAt: null },
   });
   await open(page, scenario, 'light');
-  await expect(page.getByTestId('queue-banner')).toContainText('Add a FAL key to start these jobs');
+  const banner = page.getByTestId('queue-banner');
+  await expect(banner).toContainText('Add a FAL key to start these jobs');
+  await expect(page.getByTestId('banner-waiting')).toHaveText('Waiting: desk-lamp.jpg and teapot.jpg.');
   await shot(page, 'create-no-key-light');
-  await page.getByTestId('queue-banner').getByRole('button', { name: 'Use offline generator' }).click();
+  await banner.getByRole('button', { name: 'Use offline for new photos' }).click();
   await expect(page.getByTestId('model-select')).toHaveValue('offline/relief');
   await expect(page.getByTestId('price-estimate')).toContainText('Free');
+  await expect(page.getByTestId('approximation-label')).toBeVisible();
+
+  await banner.getByRole('button', { name: 'Run these 2 jobs offline now' }).click();
+  for (const id of ['desk-lamp', 'teapot']) {
+    const select = page.locator(`[data-job-id="${id}"]`).getByTestId('job-model-select');
+    await expect(select).toHaveValue('offline/relief');
+    await expect(select.locator('option:checked')).toHaveText('Relief (offline) · Free');
+  }
+  await expect(banner).toBeHidden();
+  const switched = await page.evaluate(() => (window as unknown as { __mock: { calls: { channel: string; input: unknown }[] } }).__mock.calls.filter((c) => c.channel === 'jobs:setModel'));
+  expect(switched).toEqual([
+    { channel: 'jobs:setModel', input: { id: 'desk-lamp', endpoint: 'offline/relief' } },
+    { channel: 'jobs:setModel', input: { id: 'teapot', endpoint: 'offline/relief' } },
+  ]);
 });
 
 test('a job that needs attention explains itself and asks before retrying', async ({ page }) => {

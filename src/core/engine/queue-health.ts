@@ -85,7 +85,7 @@ export function createQueueHealth(deps: QueueHealthDeps): QueueHealth {
     if (!safeKey() && counts.queuedFal > 0) {
       return {
         status: 'no_key',
-        message: 'Add a FAL key in Settings to run the waiting jobs, or choose the offline model.',
+        message: 'Add a FAL key in Settings to run the waiting jobs, or run them offline on this computer.',
         ...base,
         resumesAt: null,
       };

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AppInfo } from '../../shared/contract';
 import type { ModelSummary } from '../../shared/models';
 import type { Settings } from '../../shared/settings';
+import { appGenerator } from '../../shared/default-generator';
 import { call } from './api';
 import { AppContext, type AppContextValue, type NavigateOptions, type View } from './app-context';
 import { AboutDialog } from './components/AboutDialog';
@@ -101,9 +102,11 @@ function Workspace({ info, settings, update, models }: WorkspaceProps) {
     [models],
   );
 
+  const hasKey = keys.status?.set ?? info.falKey.configured;
+  const generator = appGenerator(settings, hasKey);
   const context = useMemo<AppContextValue>(
-    () => ({ info, settings, updateSettings: update, models, modelLabel, navigate, toast }),
-    [info, settings, update, models, modelLabel, navigate, toast],
+    () => ({ info, settings, updateSettings: update, models, generator, hasKey, modelLabel, navigate, toast }),
+    [info, settings, update, models, generator, hasKey, modelLabel, navigate, toast],
   );
 
   const { upsert } = jobs;
@@ -118,13 +121,13 @@ function Workspace({ info, settings, update, models }: WorkspaceProps) {
   const fileInputRef = useRef<HTMLInputElement>(null);
   const openFileInput = useCallback(() => fileInputRef.current?.click(), []);
   const intake = useImageIntake({
-    endpoint: settings.defaultModel,
+    endpoint: generator,
     preset: settings.defaultPreset,
     transport: info.transport,
     openFileInput,
     onAdded,
     onError: onIntakeError,
-    stageSets: (models.find((m) => m.id === settings.defaultModel)?.images.max ?? 1) > 1,
+    stageSets: (models.find((m) => m.id === generator)?.images.max ?? 1) > 1,
   });
   const dragging = useFileDrop((collected) => {
     collected.then(intake.add, (err: unknown) => toast({ tone: 'error', text: `Could not read what was dropped: ${errorMessage(err)}` }));
@@ -191,7 +194,7 @@ function Workspace({ info, settings, update, models }: WorkspaceProps) {
           cost={cost}
         />
         <main className="main" id="main">
-          {view === 'create' && <CreateView jobs={jobs} queue={queue} intake={intake} dragging={dragging} keySet={keys.status?.set ?? info.falKey.configured} now={now} />}
+          {view === 'create' && <CreateView jobs={jobs} queue={queue} intake={intake} dragging={dragging} keySet={hasKey} now={now} />}
           {view === 'library' && <LibraryView openId={libraryOpenId} onOpened={clearLibraryOpen} exportRequest={exportRequest} />}
           {view === 'settings' && <SettingsView keys={keys} cost={cost} focus={settingsFocus} onFocused={clearSettingsFocus} />}
           {view === 'stats' && <StatsView />}

@@ -22,6 +22,10 @@ export interface AppContextValue {
   settings: Settings;
   updateSettings(patch: SettingsPatch): Promise<Settings>;
   models: ModelSummary[];
+  /** The generator new images use now: the chosen one, else Relief without a key and Tripo v2.5 with one. */
+  generator: string;
+  /** A FAL key is set. */
+  hasKey: boolean;
   modelLabel(endpoint: string): string;
   navigate(view: View, options?: NavigateOptions): void;
   toast(input: ToastInput): void;

@@ -169,7 +169,9 @@ function installMockApi(scenario: MockScenario): void {
     'app:info': () => ok({ ...state.appInfo, falKey: { configured: state.keyStatus.set, source: state.keyStatus.source } }),
     'settings:get': () => ok(state.settings),
     'settings:set': (patch: Partial<Settings>) => {
-      state.settings = { ...state.settings, ...patch };
+      // As the core: setting the generator is choosing it.
+      const choosing = patch.defaultModel !== undefined && patch.defaultModelChosen === undefined;
+      state.settings = { ...state.settings, ...patch, ...(choosing ? { defaultModelChosen: true } : {}) };
       emit('settings:changed', state.settings);
       return ok(state.settings);
     },
@@ -238,6 +240,21 @@ function installMockApi(scenario: MockScenario): void {
       return ok({ removed: before - state.jobs.length });
     },
     'jobs:pick': () => ok({ added: [], rejected: [], duplicates: [] }),
+    // As the core: only a job waiting here and never sent to FAL switches; the estimate follows.
+    'jobs:setModel': ({ id, endpoint }: { id: string; endpoint: string }) => {
+      const job = state.jobs.find((j) => j.id === id);
+      const model = state.models.find((m) => m.id === endpoint);
+      if (!job) return fail('not_found', 'That job was not found.');
+      if (!model) return fail('invalid_input', `Unknown model "${endpoint}".`);
+      if (job.state !== 'queued' || job.falRequestId !== null) return fail('conflict', 'This job was already sent to FAL, so it keeps its generator.');
+      Object.assign(job, { endpoint, estimatedCostUsd: model.priceByPreset[job.preset] });
+      const falWaiting = state.jobs.filter((j) => j.state === 'queued' && state.models.find((m) => m.id === j.endpoint)?.provider === 'fal').length;
+      if (state.queue.status === 'no_key' && falWaiting === 0) {
+        state.queue = { ...state.queue, status: 'running', message: null };
+        emit('queue:changed', structuredClone(state.queue));
+      }
+      return ok(job);
+    },
     'library:list': ({ query, sort, offset = 0, limit = 100 }: { query?: string; sort?: string; offset?: number; limit?: number }) => {
       let items = state.library;
       if (query) items = items.filter((m) => m.name.toLowerCase().includes(query.toLowerCase()));

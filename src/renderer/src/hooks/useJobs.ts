@@ -24,6 +24,8 @@ export interface JobsApi {
   retry(id: string, confirm?: boolean, mode?: 'download' | 'generate'): Promise<void>;
   remove(id: string): Promise<void>;
   clearFinished(): Promise<number>;
+  /** Another generator for a waiting job that never left for FAL. */
+  setModel(id: string, endpoint: string): Promise<void>;
   /** Adds jobs the app just accepted (before their first event arrives). */
   upsert(jobs: Job[]): void;
 }
@@ -104,6 +106,8 @@ export function useJobs(): JobsApi {
     return removed;
   }, [load]);
 
+  const setModel = useCallback(async (id: string, endpoint: string) => upsert([await call('jobs:setModel', { id, endpoint })]), [upsert]);
+
   const jobs = useMemo(() => [...byId.values()], [byId]);
-  return { jobs, loaded, error, cancel, retry, remove, clearFinished, upsert };
+  return { jobs, loaded, error, cancel, retry, remove, clearFinished, setModel, upsert };
 }

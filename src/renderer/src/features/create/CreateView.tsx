@@ -11,6 +11,9 @@ import { QueuePanel } from '../queue/QueuePanel';
 import { SampleTray } from './SampleTray';
 import { SetComposer } from './SetComposer';
 import type { AddJobsResult } from '../../../../shared/contract';
+import { isSwitchable, modelsFor } from '../queue/switch-model';
+import { errorMessage } from '../../lib/errors';
+import { plural } from '../../lib/format';
 
 export interface CreateViewProps {
   jobs: JobsApi;
@@ -22,7 +25,7 @@ export interface CreateViewProps {
 }
 
 export function CreateView({ jobs, queue, intake, dragging, keySet, now }: CreateViewProps) {
-  const { settings, updateSettings, models, navigate, toast } = useApp();
+  const { settings, updateSettings, models, generator, navigate, toast } = useApp();
   const choose = (choice: Parameters<typeof updateSettings>[0]) =>
     updateSettings(choice).catch((err: Error) => toast({ tone: 'error', text: err.message }));
   const useOffline = () => {
@@ -35,6 +38,19 @@ export function CreateView({ jobs, queue, intake, dragging, keySet, now }: Creat
     for (const duplicate of duplicates) {
       toast({ tone: 'info', text: 'You already made a model from this sample.', action: { label: 'Open it', run: () => openModel(duplicate.modelId) } });
     }
+  };
+  // FAL jobs waiting here that the offline generator can make (one photo each).
+  const offline = models.find((m) => m.id === OFFLINE_MODEL_ID);
+  const offlineable = jobs.jobs
+    .filter((job) => isSwitchable(job) && models.find((m) => m.id === job.endpoint)?.provider === 'fal')
+    .filter((job) => offline !== undefined && modelsFor(job, [offline]).length > 0)
+    .sort((a, b) => a.createdAt - b.createdAt);
+  const runOffline = async () => {
+    const outcomes = await Promise.allSettled(offlineable.map((job) => jobs.setModel(job.id, OFFLINE_MODEL_ID)));
+    const moved = outcomes.filter((o) => o.status === 'fulfilled').length;
+    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (moved > 0) toast({ tone: 'success', text: `${plural(moved, 'job')} now ${moved === 1 ? 'runs' : 'run'} offline on this computer.` });
+    if (failed) toast({ tone: 'error', text: errorMessage(failed.reason) });
   };
 
   return (
@@ -50,7 +66,9 @@ export function CreateView({ jobs, queue, intake, dragging, keySet, now }: Creat
         <QueueBanner
           state={queue}
           now={now}
-          usingOffline={settings.defaultModel === OFFLINE_MODEL_ID}
+          usingOffline={generator === OFFLINE_MODEL_ID}
+          offlineable={offlineable}
+          onRunOffline={runOffline}
           onSetKey={() => navigate('settings', { focus: 'key' })}
           onUseOffline={useOffline}
           onOpenSpending={() => navigate('settings', { focus: 'spending' })}
@@ -61,7 +79,8 @@ export function CreateView({ jobs, queue, intake, dragging, keySet, now }: Creat
         <DropZone dragging={dragging} busy={intake.busy} limitMb={settings.uploadLimitMb} onPick={intake.pick} />
         <ModelChooser
           models={models}
-          endpoint={settings.defaultModel}
+          endpoint={generator}
+          automatic={!settings.defaultModelChosen}
           preset={settings.defaultPreset}
           keySet={keySet}
           showKeyHint={!queue || queue.status === 'running'}
@@ -79,7 +98,7 @@ export function CreateView({ jobs, queue, intake, dragging, keySet, now }: Creat
         <SetComposer
           files={intake.staged}
           models={models}
-          endpoint={settings.defaultModel}
+          endpoint={generator}
           preset={settings.defaultPreset}
           busy={intake.busy}
           onMakeSet={(members, endpoint) => void intake.addSet(members, endpoint)}

@@ -5,14 +5,17 @@ import type { ModelSummary } from '../../../../shared/models';
 import { Icon } from '../../components/Icon';
 import { formatDateTime, formatUsd } from '../../lib/format';
 import { PRESET_LABEL, PRESET_NAMES } from '../../lib/presets';
+import { DEFAULT_MODEL_ID, OFFLINE_MODEL_ID } from '../../../../shared/default-generator';
 
-export const OFFLINE_MODEL_ID = 'offline/relief';
+export { OFFLINE_MODEL_ID };
 
 export interface ModelChooserProps {
   models: ModelSummary[];
   endpoint: string;
   preset: Preset;
   keySet: boolean;
+  /** The generator follows the key (nothing chosen yet): without one, Relief is used for now. */
+  automatic: boolean;
   /** False while the queue banner already explains the missing key. */
   showKeyHint: boolean;
   onChange(choice: { endpoint?: string; preset?: Preset }): void;
@@ -20,7 +23,7 @@ export interface ModelChooserProps {
 }
 
 
-export function ModelChooser({ models, endpoint, preset, keySet, showKeyHint, onChange, onSetKey }: ModelChooserProps) {
+export function ModelChooser({ models, endpoint, preset, keySet, automatic, showKeyHint, onChange, onSetKey }: ModelChooserProps) {
   const selectId = useId();
   const presetName = useId();
   const model = models.find((m) => m.id === endpoint) ?? models[0];
@@ -29,13 +32,22 @@ export function ModelChooser({ models, endpoint, preset, keySet, showKeyHint, on
   const fal = models.filter((m) => m.provider === 'fal');
   const offline = models.filter((m) => m.provider === 'offline');
   const needsKey = showKeyHint && model?.provider === 'fal' && !keySet;
+  const offlineForNow = showKeyHint && automatic && !keySet && model?.provider === 'offline';
+  const aiLabel = models.find((m) => m.id === DEFAULT_MODEL_ID)?.label ?? 'the AI models';
 
   return (
     <section className="card chooser" aria-label="Generator">
       <div className="chooser-field">
-        <label className="section-label" htmlFor={selectId}>
-          Generator
-        </label>
+        <div className="chooser-label-line">
+          <label className="section-label" htmlFor={selectId}>
+            Generator
+          </label>
+          {model?.provider === 'offline' && (
+            <span className="chip chip-plain" data-testid="approximation-label" title="Made on this computer from the photo alone: not an AI reconstruction">
+              Approximation
+            </span>
+          )}
+        </div>
         <select
           id={selectId}
           className="select"
@@ -101,6 +113,19 @@ export function ModelChooser({ models, endpoint, preset, keySet, showKeyHint, on
           </>
         )}
       </div>
+
+      {offlineForNow && (
+        <div className="chooser-hint chooser-hint-info" role="note" data-testid="offline-default-note">
+          <Icon name="key" size={16} />
+          <p>
+            No FAL key yet, so new photos become quick offline approximations.{' '}
+            <button type="button" className="link-button" onClick={onSetKey}>
+              Add a key
+            </button>{' '}
+            and they use {aiLabel} instead.
+          </p>
+        </div>
+      )}
 
       {needsKey && (
         <div className="chooser-hint" role="note">

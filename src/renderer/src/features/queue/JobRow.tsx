@@ -1,5 +1,6 @@
 // One job in the queue: source thumbnail, model, state, progress, what is happening, time, actions.
 import type { Job } from '../../../../shared/domain';
+import type { ModelSummary } from '../../../../shared/models';
 import { Icon } from '../../components/Icon';
 import { ProgressBar } from '../../components/ProgressBar';
 import { chargedText, costSourceExplanation, estimateText, type JobCost } from '../../lib/cost-text';
@@ -23,7 +24,13 @@ export interface JobRowProps {
   onReview(job: Job): void;
   onRemove(job: Job): void;
   onOpen(job: Job): void;
+  /** Generators this waiting job may switch to (empty: it keeps its own, e.g. it was sent to FAL). */
+  switchModels?: ModelSummary[];
+  onSwitchModel?(job: Job, endpoint: string): void;
 }
+
+/** "Free" or "≈ $0.30": what a generator would cost for this job. */
+const priceText = (usd: number) => estimateText(usd, false);
 
 
 /** "front, left, back" for a views set, "3 images" for an ordered one. */
@@ -44,13 +51,14 @@ function progressValue(job: Job): number | null {
   return job.progress;
 }
 
-export function JobRow({ job, localPosition, modelLabel, realCost, now, onCancel, onRetry, onDownloadAgain, onReview, onRemove, onOpen }: JobRowProps) {
+export function JobRow({ job, localPosition, modelLabel, realCost, now, onCancel, onRetry, onDownloadAgain, onReview, onRemove, onOpen, switchModels = [], onSwitchModel }: JobRowProps) {
   const tone = stateTone(job.state);
   const time = elapsed(job, now);
   const detail = jobDetail(job, localPosition);
   const barTone = job.state === 'succeeded' ? 'done' : job.state === 'failed' ? 'error' : job.state === 'canceled' || job.state === 'queued' ? 'muted' : undefined;
   const cancellable = job.state === 'queued' || isActive(job.state);
   const name = job.inputName.split(/[\\/]/).pop() || job.inputName;
+  const switchable = switchModels.length > 1 && onSwitchModel !== undefined;
 
   return (
     <li className={`job-row tone-${tone}`} data-testid="job-row" data-state={job.state} data-job-id={job.id} aria-label={`${name}: ${STATE_LABEL[job.state]}`}>
@@ -66,9 +74,28 @@ export function JobRow({ job, localPosition, modelLabel, realCost, now, onCancel
           </span>
         </div>
         <div className="job-meta faint">
-          {modelLabel} · {PRESET_LABEL[job.preset]}
+          {switchable ? (
+            <select
+              className="select select-small job-model-select"
+              aria-label={`Generator for ${name}`}
+              title="Switch this waiting job to another generator"
+              data-testid="job-model-select"
+              value={job.endpoint}
+              onChange={(event) => onSwitchModel(job, event.target.value)}
+            >
+              {switchModels.map((m) => (
+                <option key={m.id} value={m.id}>
+                  {m.label} · {priceText(m.priceByPreset[job.preset])}
+                </option>
+              ))}
+            </select>
+          ) : (
+            modelLabel
+          )}{' '}
+          · {PRESET_LABEL[job.preset]}
           {job.inputs && job.inputs.length > 1 && ` · ${setInputsText(job.inputs)}`}
-          {job.estimatedCostUsd !== null && ` · ${estimateText(job.estimatedCostUsd, realCost !== undefined)}`}
+          {/* A switchable job's menu already shows its price. */}
+          {job.estimatedCostUsd !== null && !switchable && ` · ${estimateText(job.estimatedCostUsd, realCost !== undefined)}`}
           {realCost && (
             <>
               {' · '}

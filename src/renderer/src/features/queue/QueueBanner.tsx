@@ -1,12 +1,24 @@
 // Why the queue is not starting work, in plain words, with the one action that fixes it.
-import type { QueueState } from '../../../../shared/domain';
+import { useState } from 'react';
+import type { Job, QueueState } from '../../../../shared/domain';
 import { Icon, type IconName } from '../../components/Icon';
 import { formatDuration } from '../../lib/format';
+
+/** "a.png, b.png and 3 more" */
+function namesOf(jobs: Job[]): string {
+  const names = jobs.map((job) => job.inputName.split(/[\\/]/).pop() || job.inputName);
+  if (names.length <= 3) return names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names.at(-1)!}`;
+  return `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`;
+}
 
 export interface QueueBannerProps {
   state: QueueState;
   now: number;
   usingOffline: boolean;
+  /** FAL jobs that wait (never sent) and the offline generator can make: the banner names them. */
+  offlineable: Job[];
+  /** Sends `offlineable` to the offline generator; resolves when they switched. */
+  onRunOffline(): Promise<void>;
   onSetKey(): void;
   onUseOffline(): void;
   onOpenSpending(): void;
@@ -59,9 +71,15 @@ function describe(state: QueueState): BannerText | null {
   }
 }
 
-export function QueueBanner({ state, now, usingOffline, onSetKey, onUseOffline, onOpenSpending }: QueueBannerProps) {
+export function QueueBanner({ state, now, usingOffline, offlineable, onRunOffline, onSetKey, onUseOffline, onOpenSpending }: QueueBannerProps) {
+  const [switching, setSwitching] = useState(false);
   const banner = describe(state);
   if (!banner) return null;
+  const count = offlineable.length;
+  const runOffline = () => {
+    setSwitching(true);
+    void onRunOffline().finally(() => setSwitching(false));
+  };
   const resumesIn = state.resumesAt !== null ? state.resumesAt - now : null;
   const keyProblem = state.status === 'key_rejected' || state.status === 'no_key';
   return (
@@ -75,6 +93,11 @@ export function QueueBanner({ state, now, usingOffline, onSetKey, onUseOffline, 
           {banner.text}
           {resumesIn !== null && resumesIn > 0 && <> Trying again in {formatDuration(resumesIn)}.</>}
         </p>
+        {count > 0 && (
+          <p className="banner-waiting" data-testid="banner-waiting">
+            Waiting: {namesOf(offlineable)}.
+          </p>
+        )}
       </div>
       <div className="banner-actions">
         {keyProblem && (
@@ -83,9 +106,14 @@ export function QueueBanner({ state, now, usingOffline, onSetKey, onUseOffline, 
             {state.status === 'key_rejected' ? 'Update key' : 'Add key'}
           </button>
         )}
+        {count > 0 && (
+          <button type="button" className="button" onClick={runOffline} disabled={switching} data-testid="run-offline">
+            {count === 1 ? 'Run this job offline now' : `Run these ${count} jobs offline now`}
+          </button>
+        )}
         {(keyProblem || state.status === 'spending_cap' || state.status === 'offline') && !usingOffline && (
-          <button type="button" className="button" onClick={onUseOffline}>
-            Use offline generator
+          <button type="button" className="button button-ghost" onClick={onUseOffline}>
+            Use offline for new photos
           </button>
         )}
         {state.status === 'spending_cap' && (

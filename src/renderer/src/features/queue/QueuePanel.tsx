@@ -11,6 +11,7 @@ import { plural } from '../../lib/format';
 import { JobRow } from './JobRow';
 import { RetryDialog } from './RetryDialog';
 import { isActive, isFinished } from './job-text';
+import { isSwitchable, modelsFor } from './switch-model';
 
 export interface QueuePanelProps {
   jobs: JobsApi;
@@ -32,7 +33,7 @@ function order(jobs: Job[]): Job[] {
 }
 
 export function QueuePanel({ jobs, now, onOpenModel, emptyExtra }: QueuePanelProps) {
-  const { modelLabel, toast } = useApp();
+  const { modelLabel, models, toast } = useApp();
   const [retrying, setRetrying] = useState<{ job: Job; reason: string | null } | null>(null);
   const sorted = useMemo(() => order(jobs.jobs), [jobs.jobs]);
   // Finished jobs FAL received: what it really charged goes next to the estimate.
@@ -130,6 +131,8 @@ export function QueuePanel({ jobs, now, onOpenModel, emptyExtra }: QueuePanelPro
               onReview={(j) => setRetrying({ job: j, reason: null })}
               onRemove={(j) => act(() => jobs.remove(j.id))}
               onOpen={(j) => j.modelId && onOpenModel(j.modelId)}
+              switchModels={isSwitchable(job) ? modelsFor(job, models) : undefined}
+              onSwitchModel={(j, endpoint) => act(() => jobs.setModel(j.id, endpoint))}
             />
           ))}
         </ul>

@@ -1,6 +1,7 @@
 // Defaults for new jobs and what happens around them: generator, preset, parallel jobs, export, alerts.
 import { useId } from 'react';
 import type { SettingsPatch } from '../../../../shared/settings';
+import { DEFAULT_MODEL_ID, OFFLINE_MODEL_ID } from '../../../../shared/default-generator';
 import { useApp } from '../../app-context';
 import { errorMessage } from '../../lib/errors';
 import { formatUsd } from '../../lib/format';
@@ -10,10 +11,12 @@ import { TextSetting } from './TextSetting';
 
 
 export function GenerationSection() {
-  const { settings, updateSettings, models, toast } = useApp();
+  const { settings, updateSettings, models, generator, toast } = useApp();
   const ids = { model: useId(), preset: useId(), concurrency: useId(), folder: useId(), exportAfter: useId(), notify: useId() };
   const save = (patch: SettingsPatch) => updateSettings(patch).catch((err: unknown) => toast({ tone: 'error', text: errorMessage(err) }));
-  const model = models.find((m) => m.id === settings.defaultModel);
+  const model = models.find((m) => m.id === generator);
+  const automatic = !settings.defaultModelChosen;
+  const labelOf = (id: string) => models.find((m) => m.id === id)?.label ?? id;
 
   return (
     <section className="card settings-card" id="settings-generation" aria-labelledby="settings-generation-title">
@@ -21,8 +24,17 @@ export function GenerationSection() {
         <h2 id="settings-generation-title">Generation</h2>
       </div>
       <div className="card-body settings-body">
-        <SettingRow label="Default generator" htmlFor={ids.model} help={model ? `≈ ${formatUsd(model.priceByPreset[settings.defaultPreset])} per model with the ${PRESET_LABEL[settings.defaultPreset].toLowerCase()} preset.` : undefined}>
-          <select id={ids.model} className="select" value={settings.defaultModel} onChange={(e) => void save({ defaultModel: e.target.value })}>
+        <SettingRow label="Default generator" htmlFor={ids.model} help={model ? `${automatic ? `Now ${model.label}: ` : ''}${model.provider === 'offline' ? 'free, an approximation made on this computer' : `≈ ${formatUsd(model.priceByPreset[settings.defaultPreset])} per model with the ${PRESET_LABEL[settings.defaultPreset].toLowerCase()} preset`}.` : undefined}>
+          <select
+            id={ids.model}
+            className="select"
+            value={automatic ? '' : settings.defaultModel}
+            onChange={(e) => void save(e.target.value === '' ? { defaultModelChosen: false } : { defaultModel: e.target.value })}
+          >
+            {/* Follows the key: Relief (an offline approximation) without one, Tripo v2.5 with one. */}
+            <option value="">
+              Automatic: {labelOf(DEFAULT_MODEL_ID)} with a FAL key, else {labelOf(OFFLINE_MODEL_ID)}
+            </option>
             {models.map((m) => (
               <option key={m.id} value={m.id}>
                 {m.label}
