@@ -24,7 +24,7 @@ export function GenerationSection() {
         <h2 id="settings-generation-title">Generation</h2>
       </div>
       <div className="card-body settings-body">
-        <SettingRow label="Default generator" htmlFor={ids.model} help={model ? `${automatic ? `Now ${model.label}: ` : ''}${model.provider === 'offline' ? 'free, an approximation made on this computer' : `≈ ${formatUsd(model.priceByPreset[settings.defaultPreset])} per model with the ${PRESET_LABEL[settings.defaultPreset].toLowerCase()} preset`}.` : undefined}>
+        <SettingRow label="Default generator" htmlFor={ids.model} help={model ? `${automatic ? `${labelOf(DEFAULT_MODEL_ID)} with a FAL key, ${labelOf(OFFLINE_MODEL_ID)} without one. Now ${model.label}: ` : ''}${model.provider === 'offline' ? 'free, an approximation made on this computer' : `≈ ${formatUsd(model.priceByPreset[settings.defaultPreset])} per model with the ${PRESET_LABEL[settings.defaultPreset].toLowerCase()} preset`}.` : undefined}>
           <select
             id={ids.model}
             className="select"
@@ -33,7 +33,7 @@ export function GenerationSection() {
           >
             {/* Follows the key: Relief (an offline approximation) without one, Tripo v2.5 with one. */}
             <option value="">
-              Automatic: {labelOf(DEFAULT_MODEL_ID)} with a FAL key, else {labelOf(OFFLINE_MODEL_ID)}
+              Automatic (follows the key)
             </option>
             {models.map((m) => (
               <option key={m.id} value={m.id}>
