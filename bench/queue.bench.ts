@@ -2,11 +2,17 @@
 //   1. Per-job overhead: end to end (claimed -> succeeded) minus FAL's processing time, 200 jobs.
 //   2. 1,000 jobs at concurrency 8: wall time and its ratio to the ideal (jobs / 8 x processing).
 //   3. Completion noticed: from the fake server marking a job COMPLETED to the engine's event.
-// Targets: median overhead <= 25 ms, completion noticed <= 100 ms, 1,000 jobs with none lost.
-// Run: npm run bench:queue  (BENCH_JOBS / BENCH_OVERHEAD_JOBS / BENCH_PROCESSING_MS to change sizes)
-import { mkdtempSync, rmSync } from 'node:fs';
+//   4. Two engine processes (concurrency 4 each) sharing one data folder: wall time against the same ideal.
+// The fake server adds no latency; FAL's processing time is fixed (BENCH_PROCESSING_MS). A job counts
+// when its model file is in the library.
+// Targets: median overhead <= 25 ms, completion noticed <= 100 ms, 1,000 jobs within 1.10x the
+// ideal with none lost, the two-process run with none lost.
+// Run: npm run bench:queue  (BENCH_JOBS / BENCH_OVERHEAD_JOBS / BENCH_TWO_PROCESS_JOBS / BENCH_PROCESSING_MS to change sizes)
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createEngine, type Engine } from '../src/core/engine';
 import type { Job } from '../src/shared/domain';
 import { startFakeFal, type FakeFal } from '../test/fake-fal/server';
@@ -14,6 +20,7 @@ import { makeTestPng } from '../test/fixtures/make-glb';
 
 const OVERHEAD_JOBS = Number(process.env.BENCH_OVERHEAD_JOBS ?? 200);
 const MANY_JOBS = Number(process.env.BENCH_JOBS ?? 1000);
+const TWO_PROCESS_JOBS = Number(process.env.BENCH_TWO_PROCESS_JOBS ?? 400);
 const PROCESSING_MS = Number(process.env.BENCH_PROCESSING_MS ?? 100);
 const KEY = 'bench-key-0123456789';
 
@@ -41,7 +48,13 @@ interface Run {
 
 async function setup(concurrency: number, jobs: number): Promise<Run> {
   const dataDir = mkdtempSync(join(tmpdir(), 'i2m-bench-'));
-  const fake = await startFakeFal({ processingMs: PROCESSING_MS, concurrency: Math.max(16, concurrency * 2), glb: { triangles: 500, textureSize: 64 }, uniqueOutputs: false });
+  const fake = await startFakeFal({
+    processingMs: PROCESSING_MS,
+    latencyMs: 0,
+    concurrency: Math.max(16, concurrency * 2),
+    glb: { triangles: 500, textureSize: 64 },
+    uniqueOutputs: false,
+  });
   const engine = createEngine({
     dataDir,
     getFalKey: () => KEY,
@@ -133,15 +146,42 @@ async function overheadBench(): Promise<{
   };
 }
 
-async function throughputBench(): Promise<{ seconds: number; ideal: number; succeeded: number; lost: number; noticedP95: number }> {
+/** BENCH_PROFILE=<dir>: a CPU profile of the timed part (open it in Chrome DevTools). */
+async function startProfile(): Promise<(name: string) => Promise<void>> {
+  const dir = process.env.BENCH_PROFILE;
+  if (!dir) return async () => undefined;
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return async (name) => {
+    const { profile } = await session.post('Profiler.stop');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(dir, `queue-${name}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  };
+}
+
+/** Jobs whose model file is in the library. */
+function inLibrary(engine: Engine): number {
+  return engine.listJobs().filter((j) => j.state === 'succeeded' && j.modelId && existsSync(engine.library.filePath(j.modelId) ?? '')).length;
+}
+
+async function throughputBench(): Promise<{ seconds: number; ideal: number; succeeded: number; lost: number; noticedP95: number; cpuMsPerJob: number }> {
   const concurrency = 8;
   const run = await setup(concurrency, MANY_JOBS);
+  const stopProfile = await startProfile();
+  const cpu0 = process.cpuUsage();
   const t0 = clock();
   await run.engine.start();
   await run.engine.waitForIdle();
-  const seconds = (clock() - t0) / 1000;
-  const jobs = run.engine.listJobs();
-  const succeeded = jobs.filter((j) => j.state === 'succeeded').length;
+  await stopProfile('throughput');
+  const lastDone = Math.max(...run.doneAt.values());
+  const seconds = (lastDone - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuMsPerJob = (cpu.user + cpu.system) / 1000 / MANY_JOBS;
+  const succeeded = inLibrary(run.engine);
   const noticed: number[] = [];
   for (const [jobId, seen] of run.completionSeenAt) {
     const completed = run.fake.completedAt(run.requestOf.get(jobId) ?? '');
@@ -149,7 +189,7 @@ async function throughputBench(): Promise<{ seconds: number; ideal: number; succ
   }
   const lost = MANY_JOBS - succeeded;
   await run.close();
-  return { seconds, ideal: (MANY_JOBS / concurrency) * (PROCESSING_MS / 1000), succeeded, lost, noticedP95: percentile(noticed, 95) };
+  return { seconds, ideal: (MANY_JOBS / concurrency) * (PROCESSING_MS / 1000), succeeded, lost, noticedP95: percentile(noticed, 95), cpuMsPerJob };
 }
 
 async function main(): Promise<void> {
@@ -174,10 +214,67 @@ async function main(): Promise<void> {
 
   const many = await throughputBench();
   console.log(`\n2. ${MANY_JOBS} jobs at concurrency 8`);
+  const ratio = many.seconds / many.ideal;
   console.log(
-    `   ${many.seconds.toFixed(2)} s (ideal ${many.ideal.toFixed(2)} s, ratio ${(many.seconds / many.ideal).toFixed(2)})   ` +
-      `succeeded ${many.succeeded}, lost ${many.lost} -> ${many.lost === 0 ? 'OK' : 'MISSED'}   completion noticed p95 ${fmt(many.noticedP95)}`,
+    `   ${many.seconds.toFixed(2)} s (ideal ${many.ideal.toFixed(2)} s, ratio ${ratio.toFixed(2)}, target <= 1.10 -> ${ratio <= 1.1 ? 'OK' : 'MISSED'})   ` +
+      `in the library ${many.succeeded}, lost ${many.lost} -> ${many.lost === 0 ? 'OK' : 'MISSED'}   completion noticed p95 ${fmt(many.noticedP95)}`,
   );
+  // The engine and the fake server share this one JavaScript thread: 1.10x the ideal is out of reach
+  // once a job needs more than 1.1 x processing / 8 of it (SQLite's fsyncs block the thread on top,
+  // without counting as CPU). Unlike wall time, CPU time hardly depends on what else the machine runs.
+  console.log(`   CPU per job (engine + fake server, one thread): ${fmt(many.cpuMsPerJob)} (at most ${fmt((1.1 * PROCESSING_MS) / 8)} for 1.10x)`);
+
+  const two = await twoProcessBench();
+  console.log(`\n4. ${TWO_PROCESS_JOBS} jobs, two engine processes at concurrency 4 each on one data folder`);
+  console.log(
+    `   ${two.seconds.toFixed(2)} s (ideal ${two.ideal.toFixed(2)} s, ratio ${(two.seconds / two.ideal).toFixed(2)})   ` +
+      `in the library ${two.succeeded}, lost ${two.lost} -> ${two.lost === 0 ? 'OK' : 'MISSED'}`,
+  );
+}
+
+/** Two engine processes on one folder, started together; done when the last one saw the queue empty. */
+async function twoProcessBench(): Promise<{ seconds: number; ideal: number; succeeded: number; lost: number }> {
+  const run = await setup(4, TWO_PROCESS_JOBS);
+  await run.engine.close(); // the bench's own engine only added the jobs
+  const child = join(dirname(fileURLToPath(import.meta.url)), 'queue-child.ts');
+  const procs = [0, 1].map(() => {
+    const proc = spawn(process.execPath, ['--import', 'tsx', child, run.dataDir, run.fake.url, '4'], { stdio: ['pipe', 'pipe', 'inherit'], detached: true });
+    let out = '';
+    const line = (prefix: string) =>
+      new Promise<string>((resolve, reject) => {
+        const check = () => {
+          const found = out.split('\n').find((l) => l.startsWith(prefix));
+          if (found) resolve(found);
+        };
+        proc.stdout!.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          check();
+        });
+        proc.once('exit', (code) => reject(new Error(`bench child exited with ${code} before "${prefix}"`)));
+      });
+    return { proc, ready: line('ready'), idle: line('idle') };
+  });
+  try {
+    await Promise.all(procs.map((p) => p.ready));
+    const t0 = clock();
+    for (const p of procs) p.proc.stdin!.write('go\n');
+    const ends = await Promise.all(procs.map(async (p) => Number((await p.idle).split(' ')[1])));
+    const seconds = (Math.max(...ends) - t0) / 1000;
+    const check = createEngine({ dataDir: run.dataDir, getFalKey: () => KEY, falProxyUrl: run.fake.url });
+    const succeeded = inLibrary(check);
+    await check.close();
+    return { seconds, ideal: (TWO_PROCESS_JOBS / 8) * (PROCESSING_MS / 1000), succeeded, lost: TWO_PROCESS_JOBS - succeeded };
+  } finally {
+    for (const p of procs) {
+      try {
+        process.kill(-p.proc.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    await run.fake.close();
+    rmSync(run.dataDir, { recursive: true, force: true });
+  }
 }
 
 main().catch((error: unknown) => {
