@@ -24,9 +24,10 @@ export function openDatabase(dataDirOrMemory: string, opts: OpenOptions = {}): D
   try {
     // WAL lets the app and the CLI read while the other writes. NORMAL sync survives any process
     // crash; only a power cut may drop the last commits. The commits that must survive even that
-    // (the submit intent, the stored FAL request id, new jobs) switch to FULL for themselves
-    // (JobStore.durably): a paid job is then never submitted again unasked. FULL on every commit
-    // cost ~4 ms each here, most of the engine's own time per job.
+    // (the submit intent, new jobs) switch to FULL for themselves (JobStore.durably): a paid job is
+    // then never submitted again unasked (a lost request id leaves the intent: needs_attention,
+    // settled by reconciliation). FULL on every commit cost ~4 ms each here, most of the engine's
+    // own time per job.
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
