@@ -114,6 +114,14 @@ export class CheckStore {
     }).immediate();
   }
 
+  /**
+   * FAL never received this send: it is no FAL request, so its "uncertain" request statistic is taken
+   * back (a submit that never reached FAL is not counted, as when the app was offline).
+   */
+  forgetUncertainSend(job: JobRow): void {
+    if (job.submitStartedAt !== null) this.stmt(FORGET_UNCERTAIN_SEND).run(job.id, job.submitStartedAt);
+  }
+
   /** Plain-words state of an uncertain job (message and error text), unless it changed meanwhile. */
   describe(job: JobRow, patch: { errorCode: string; errorMessage: string; message: string }, at: number, note: string | null): JobRow | null {
     if (job.errorCode === patch.errorCode && job.errorMessage === patch.errorMessage && job.message === patch.message) return null;

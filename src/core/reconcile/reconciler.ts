@@ -146,6 +146,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
         jobId: job.id, sentAt, status: 'absent', checks: (previous?.checks ?? 0) + 1, firstCheckedAt: previous?.firstCheckedAt ?? checkedAt,
         lastCheckedAt: checkedAt, nextCheckAt: null, reason: null, requestId: null, absentCheckedAt: checkedAt,
       });
+      checks.forgetUncertainSend(job);
       const message = absentMessage(checkedAt, sentAt);
       emit(checks.describe(job, { errorCode: NOT_RECEIVED_CODE, errorMessage: message, message }, checkedAt, message));
       report.absent.push({ jobId: job.id, checkedAt });

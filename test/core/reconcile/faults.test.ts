@@ -4,7 +4,8 @@
 // reconcile --json` in a process of its own - adopts FAL's request for every submit FAL queued and
 // marks "FAL has no record of this submission (checked at ...)" for the others, only after the
 // settle time. Nothing is submitted twice: one submission per input at the fake, including the
-// never-received ones sent again afterwards (safe: no confirmation needed).
+// never-received ones sent again afterwards (safe: no confirmation needed) - and the request
+// statistics count one request per input.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -163,6 +164,10 @@ it("the app's background check adopts what FAL queued and marks the rest never r
   const final = await list();
   expect(perInput(fake, final.values())).toEqual(CASES.map(() => 1));
   expect(fake.submissions).toHaveLength(CASES.length);
+  // Stats: one FAL request per input, each succeeded; no uncertain ones left (adopted ones are the
+  // same request, never-received sends were no request at all).
+  const stats = await core.dispatch('stats:get', {});
+  expect(stats).toMatchObject({ ok: true, data: { models: [{ endpoint: TRIPO, requests: CASES.length, succeeded: CASES.length, uncertain: 0 }] } });
   console.log(
     `reconcile faults (app background check): ${uncertainBefore} uncertain before, ${CASES.filter((c) => c.received).length} adopted, ` +
       `${CASES.filter((c) => !c.received).length} marked never received after ${SETTLE_MS} ms, ${uncertainAfter} uncertain after; ` +
@@ -220,6 +225,9 @@ it('`image2model reconcile --json` adopts what FAL queued, waits, then marks the
   for (const id of ids.keys()) await waitForJob(h.engine, id, inState('succeeded'), 30_000);
   const final = h.engine.listJobs();
   expect(perInput(h.fake, final)).toEqual(CASES.map(() => 1));
+  // The CLI's findings reach the engine's stats too (same database): one succeeded request per input.
+  await h.engine.waitForIdle();
+  expect(h.engine.stats.report().models).toEqual([expect.objectContaining({ requests: CASES.length, succeeded: CASES.length, uncertain: 0 })]);
   console.log(
     `reconcile faults (image2model reconcile --json): ${uncertainBefore} uncertain before, ${[...first.values()].filter((j) => j.outcome === 'adopted').length} adopted, ` +
       `${[...first.values()].filter((j) => j.outcome === 'waiting').length} waiting inside the settle time, ` +
