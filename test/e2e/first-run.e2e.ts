@@ -34,7 +34,7 @@ test.beforeEach(async () => {
 test.afterEach(async () => app?.stop());
 
 test('no key: a photo added through the file input becomes a model with no other click, and opens in the viewer', async ({ page }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(150_000);
   await page.goto(app.appUrl);
   // Nothing chosen and no key: the offline generator, said to be an approximation.
   await expect(page.getByTestId('model-select')).toHaveValue(RELIEF);
@@ -57,7 +57,7 @@ test('no key: a photo added through the file input becomes a model with no other
 });
 
 test('jobs waiting for a key: one switches from its row (new estimate shown), the banner runs the rest offline', async ({ page }) => {
-  test.setTimeout(150_000);
+  test.setTimeout(180_000);
   await page.setViewportSize({ width: 1280, height: 1200 }); // banner and queue in one picture
   await page.goto(app.appUrl);
   // Tripo chosen on purpose with no key: its jobs wait for one.
@@ -84,9 +84,10 @@ test('jobs waiting for a key: one switches from its row (new estimate shown), th
   await shots(page, 'waiting-2-row-switched');
 
   await banner.getByRole('button', { name: 'Run these 2 jobs offline now' }).click();
+  // The confirmation toast goes away by itself: read it before waiting for the models.
+  await expect(page.getByRole('status').filter({ hasText: '2 jobs now run offline' })).toBeVisible();
   for (const name of ['lamp.png', 'gnome.png']) await expect(row(page, name)).toHaveAttribute('data-state', 'succeeded', { timeout: 90_000 });
   await expect(banner).toHaveCount(0);
-  await expect(page.getByRole('status').filter({ hasText: '2 jobs now run offline' })).toBeVisible();
   await shots(page, 'waiting-3-ran-offline');
 
   await page.getByRole('button', { name: 'Library' }).click();
