@@ -233,11 +233,16 @@ export function createPlatformClient(opts: PlatformClientOptions): PlatformClien
       const page = await call(schema, 'GET', path, query);
       out.push(...items(page));
       cursor = page.next_cursor ?? null;
-      if (!cursor || page.has_more === false) return out;
+      if (page.has_more === false) return out;
+      if (!cursor) {
+        // "More" with no cursor to read it: the list is not complete, whatever the page says.
+        if (page.has_more === true && mustBeComplete) break;
+        return out;
+      }
     }
     // A cut-off request history proves nothing about what is missing from it (reconciliation
     // would call a received submit "never received" and let it be paid again).
-    if (mustBeComplete) throw new PlatformError('bad_answer', `FAL's list ${path} is longer than ${maxPages} pages; it was not read to the end.`);
+    if (mustBeComplete) throw new PlatformError('bad_answer', `FAL's list ${path} could not be read to the end (more than ${maxPages} pages, or "more" with no cursor).`);
     return out;
   }
 
