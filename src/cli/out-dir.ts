@@ -1,13 +1,15 @@
 // The output folder a command writes to exists afterwards: a missing one is created (and the user
-// told so), as `convert --out models/` and `export --out prints/` in the README expect.
-import { mkdir, stat } from 'node:fs/promises';
+// told so), as `convert --out models/` and `export --out prints/` in the README expect. Made with
+// makeFolder, not a recursive mkdir: that one never settles for paths like /proc/self/<new>.
+import { stat } from 'node:fs/promises';
+import { makeFolder } from '../core/util/make-folder';
 
 export async function ensureOutputFolder(dir: string, json: boolean, usageError: (message: string) => Error): Promise<void> {
   const info = await stat(dir).catch(() => null);
   if (info?.isDirectory()) return;
   if (info) throw usageError(`The output folder ${dir} is a file, not a folder.`);
   try {
-    await mkdir(dir, { recursive: true });
+    await makeFolder(dir);
   } catch (error) {
     throw usageError(`Could not create the output folder ${dir}: ${error instanceof Error ? error.message : String(error)}`);
   }

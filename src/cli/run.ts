@@ -1,7 +1,8 @@
 // Runs CLI jobs on the engine: add inputs, follow them to the end, copy finished models to --out.
-import { mkdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
 import { freeExportPath } from '../core/auto-export';
+import { makeFolder } from '../core/util/make-folder';
 import type { ImageItem } from '../shared/contract';
 import { TERMINAL_STATES, type Job, type Preset, type QueueState } from '../shared/domain';
 import { createEngine, type Engine } from '../core/engine';
@@ -138,7 +139,7 @@ export async function runJobs(request: RunRequest): Promise<number> {
         if (src) {
           // The folder given when the job was created wins (resume writes where convert meant to).
           const outDir = engine.jobOutputDir(id) ?? resolve(request.out ?? '.');
-          await mkdir(outDir, { recursive: true });
+          await makeFolder(outDir);
           // Another run following this job (a second `resume`) may have written it already: once is enough.
           const copy = engine.claimOutputFile(id, outputPathFor(outDir, view.input));
           if (copy) {
