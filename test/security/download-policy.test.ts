@@ -1,10 +1,11 @@
 // Result URLs come from FAL's answer, so from outside: the download policy (src/core/library/download.ts)
 // refuses data:, file:, plain http and every loopback / private / link-local address (also after a
-// redirect and after name resolution), follows few redirects, and holds its size cap while the body
+// redirect and after name resolution - checked again by the connection's own lookup, so a name that
+// changes its answer cannot slip by), follows few redirects, and holds its size cap while the body
 // streams to disk - memory stays small even for an endless body.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
@@ -124,6 +125,30 @@ describe('download policy', () => {
       expect(error.message).toMatch(/private network|only https/i);
     }
     expect(localHits).toEqual([]);
+  });
+
+  it('a name that answers a public address for the check and this computer when connecting (DNS rebinding) is refused, nothing connects', async () => {
+    // Counts every TCP connection: TLS never gets far, a connection arriving at all is the failure.
+    let connections = 0;
+    const listener = createNetServer((socket) => {
+      connections++;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (listener.address() as AddressInfo).port;
+      // TTL 0: the first answer is public, every later one is this computer.
+      let asked = 0;
+      const lookup = async () => (asked++ === 0 ? ['93.184.216.34'] : ['127.0.0.1']);
+      const error = await refusal(downloadBytes(`https://localhost:${port}/m.glb`, { ...base, lookup }));
+      expect(error.code).toBe('refused');
+      expect(error.retryable).toBe(false);
+      expect(error.message).toContain('(127.0.0.1)');
+      expect(connections).toBe(0);
+      expect(asked).toBeGreaterThan(1); // the connection asked again, and what it got was checked
+    } finally {
+      listener.close();
+    }
   });
 
   it('a trusted local origin (fake server, local proxy) may not redirect elsewhere on this computer', async () => {

@@ -253,7 +253,6 @@ export class FalSteps {
         const file = await downloadToTemp(url, deps.dirs.library, {
           maxBytes: deps.policy.maxDownloadBytes,
           timeoutMs: deps.policy.downloadTimeoutMs,
-          fetch: deps.fetch,
           trustedOrigins: deps.downloadOrigins(),
           signal,
         });

@@ -106,7 +106,6 @@ export function createEngine(deps: EngineDeps): Engine {
     now,
     random: deps.random ?? Math.random,
     fal: health.fal,
-    fetch: fetchImpl,
     downloadOrigins: () => {
       const proxy = health.proxyUrl();
       return proxy ? [proxy] : [];

@@ -89,7 +89,6 @@ export async function downloadPreview(ctx: RunContext, ref: FalFileRef, signal: 
     return await downloadBytes(ref.url, {
       maxBytes: policy.maxPreviewBytes,
       timeoutMs: Math.min(60_000, policy.downloadTimeoutMs),
-      fetch: ctx.deps.fetch,
       trustedOrigins: ctx.deps.downloadOrigins(),
       signal,
     });

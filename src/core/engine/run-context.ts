@@ -47,7 +47,6 @@ export interface RunnerDeps {
   random: () => number;
   /** The client for the current key and proxy; null when no key is configured. */
   fal: () => FalClient | null;
-  fetch: typeof fetch;
   /** Origins on this computer that results may come from over plain http (a local proxy, the fake server). */
   downloadOrigins: () => string[];
   policy: RunnerPolicy;

@@ -77,6 +77,7 @@ export interface EngineDeps {
   backoff?: BackoffPolicy;
   now?: () => number;
   logger?: Logger;
+  /** FAL's network (the client, queue checks); result downloads make their own checked connections. */
   fetch?: typeof fetch;
   /** Tuning knobs; tests shorten them. */
   timing?: Partial<EngineTiming>;

@@ -3,19 +3,25 @@
 // - https only; plain http (and loopback) only to origins the caller trusts: a proxy or fake server
 //   on this computer that the user configured;
 // - never to loopback, private, link-local or other special addresses (IP literals and every address
-//   the name resolves to are checked, on the first request and after every redirect);
+//   the name resolves to are checked, on the first request and after every redirect). The check runs
+//   again inside the connection's own name lookup (pinned-request.ts), and the connection uses only
+//   the addresses that check passed: a name that changes its answer (DNS rebinding) cannot slip by;
 // - redirects followed by hand, at most a few, each checked like the first URL;
 // - `data:`, `file:` and other schemes refused with a clear, non-retryable error;
 // - the size cap and the time limit hold while the body streams; the body goes to a temp file, never
 //   whole into memory (downloadToTemp), except for small files asked for as bytes (downloadBytes).
 // Every failure is a DownloadError whose `retryable` says whether trying again can help.
 import { createHash, randomBytes } from 'node:crypto';
-import { lookup as dnsLookup } from 'node:dns/promises';
+import dns from 'node:dns';
 import { mkdir, open, readFile, rename } from 'node:fs/promises';
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { describeError as describe } from '../util/errors';
+import { isLoopbackName, isSpecialAddress } from './address-policy';
 import { TEMP_PREFIX, unlinkQuietly } from './files';
+import { requestPinned } from './pinned-request';
+
+export { isSpecialAddress } from './address-policy';
 
 export type DownloadErrorCode = 'too_large' | 'timeout' | 'http_error' | 'network' | 'aborted' | 'refused' | 'too_many_redirects';
 
@@ -46,6 +52,10 @@ export interface DownloadOptions {
   maxBytes: number;
   /** Limit for the whole download (every redirect, headers and body). */
   timeoutMs: number;
+  /**
+   * A stand-in network (tests). It makes no connection of ours, so names are checked only before the
+   * call; without it every connection uses only the addresses its own lookup checked.
+   */
   fetch?: typeof fetch;
   /** Caller's cancel; ends the download with code 'aborted'. */
   signal?: AbortSignal;
@@ -56,7 +66,7 @@ export interface DownloadOptions {
   trustedOrigins?: readonly string[];
   /** Redirects followed at most (default 5). */
   maxRedirects?: number;
-  /** Name resolution (tests); default the system resolver, every address. */
+  /** Name resolution (tests); default the system resolver, every address. Used for the checks and the connection. */
   lookup?: (hostname: string) => Promise<string[]>;
 }
 
@@ -188,12 +198,13 @@ function tooLarge(maxBytes: number, declared?: number): DownloadError {
 
 /** Follows redirects by hand, checking every address; returns the final 2xx response. */
 async function openChecked(url: string, opts: DownloadOptions, signal: AbortSignal): Promise<Response> {
-  const doFetch = opts.fetch ?? fetch;
   const maxRedirects = opts.maxRedirects ?? 5;
   let current = url;
   for (let hop = 0; ; hop++) {
-    const target = await checkTarget(current, opts);
-    const response = await doFetch(target.href, { signal, redirect: 'manual' });
+    const { url: target, trusted } = await checkTarget(current, opts);
+    const response = opts.fetch
+      ? await opts.fetch(target.href, { signal, redirect: 'manual' })
+      : await requestPinned(target, signal, trusted ? undefined : () => checkedAddresses(target, opts));
     const location = response.headers.get('location');
     if (response.status >= 300 && response.status < 400 && location) {
       await response.body?.cancel().catch(() => undefined);
@@ -219,7 +230,8 @@ function resolveLocation(location: string, base: URL): string {
 
 const refused = (message: string) => new DownloadError('refused', message);
 
-async function checkTarget(raw: string, opts: DownloadOptions): Promise<URL> {
+/** Checks scheme, credentials and (unless the origin is trusted) every address the host resolves to. */
+async function checkTarget(raw: string, opts: DownloadOptions): Promise<{ url: URL; trusted: boolean }> {
   let url: URL;
   try {
     url = new URL(raw);
@@ -231,15 +243,22 @@ async function checkTarget(raw: string, opts: DownloadOptions): Promise<URL> {
     throw refused(`The result names a "${scheme}:" address; only https downloads are accepted`);
   }
   if (url.username || url.password) throw refused('The download address contains a user name or password; it is not used');
-  if (trustedOrigin(url, opts.trustedOrigins)) return url;
+  if (trustedOrigin(url, opts.trustedOrigins)) return { url, trusted: true };
   if (scheme !== 'https') throw refused(`Only https downloads are accepted (the result named plain http to ${url.host})`);
+  // Checked here for a clear refusal before any socket, and again by the connection's own lookup.
+  await checkedAddresses(url, opts);
+  return { url, trusted: false };
+}
+
+/** Every address the URL's host resolves to, or a refusal when any of them is special. */
+async function checkedAddresses(url: URL, opts: DownloadOptions): Promise<string[]> {
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const addresses = isIP(host) ? [host] : await resolveAll(host, opts.lookup);
   const special = addresses.find(isSpecialAddress);
   if (special !== undefined) {
     throw refused(`The download address ${url.host} points to this computer or a private network (${special}); it is not used`);
   }
-  return url;
+  return addresses;
 }
 
 function trustedOrigin(url: URL, trusted: readonly string[] | undefined): boolean {
@@ -254,14 +273,9 @@ function trustedOrigin(url: URL, trusted: readonly string[] | undefined): boolea
   });
 }
 
-function isLoopbackName(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '');
-  return host === 'localhost' || (isIP(host) !== 0 && LOOPBACK.check(host, isIP(host) === 6 ? 'ipv6' : 'ipv4'));
-}
-
 async function resolveAll(host: string, lookup: DownloadOptions['lookup']): Promise<string[]> {
   try {
-    const addresses = lookup ? await lookup(host) : (await dnsLookup(host, { all: true, verbatim: true })).map((a) => a.address);
+    const addresses = lookup ? await lookup(host) : await systemLookup(host);
     if (addresses.length === 0) throw new Error('no address');
     return addresses;
   } catch (error) {
@@ -270,28 +284,11 @@ async function resolveAll(host: string, lookup: DownloadOptions['lookup']): Prom
   }
 }
 
-const LOOPBACK = new BlockList();
-LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
-LOOPBACK.addAddress('::1', 'ipv6');
-
-/** Loopback, private, link-local, CGNAT, multicast, reserved and unspecified ranges (IPv4 and IPv6). */
-const SPECIAL = new BlockList();
-for (const [net, bits] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24], ['203.0.113.0', 24],
-  ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) SPECIAL.addSubnet(net, bits, 'ipv4');
-for (const [net, bits] of [
-  ['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['64:ff9b::', 96], ['2001:db8::', 32], ['100::', 64],
-] as const) SPECIAL.addSubnet(net, bits, 'ipv6');
-
-export function isSpecialAddress(address: string): boolean {
-  const version = isIP(address);
-  if (version === 4) return SPECIAL.check(address, 'ipv4');
-  if (version !== 6) return true; // not an address at all: refuse
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return SPECIAL.check(mapped[1]!, 'ipv4');
-  return SPECIAL.check(address, 'ipv6');
+/** dns.lookup read at call time: the same resolver (and test guard) a plain connection would use. */
+function systemLookup(host: string): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    dns.lookup(host, { all: true, verbatim: true }, (error, addresses) => (error ? reject(error) : resolve(addresses.map((a) => a.address))));
+  });
 }
 
 function extensionFromUrl(url: string): string {
