@@ -36,8 +36,9 @@ test.afterEach(async () => app?.stop());
 test('no key: a photo added through the file input becomes a model with no other click, and opens in the viewer', async ({ page }) => {
   test.setTimeout(150_000);
   await page.goto(app.appUrl);
-  // Nothing chosen and no key: the offline generator, said to be an approximation.
-  await expect(page.getByTestId('model-select')).toHaveValue(RELIEF);
+  // Nothing chosen and no key: the offline generator, said to be an approximation. (The first paint
+  // can take a while on a loaded machine.)
+  await expect(page.getByTestId('model-select')).toHaveValue(RELIEF, { timeout: 30_000 });
   await expect(page.getByTestId('approximation-label')).toBeVisible();
   await expect(page.getByTestId('offline-default-note')).toContainText('No FAL key yet');
   await expect(page.getByTestId('price-estimate')).toContainText('Free');
@@ -61,6 +62,7 @@ test('jobs waiting for a key: one switches from its row (new estimate shown), th
   await page.setViewportSize({ width: 1280, height: 1200 }); // banner and queue in one picture
   await page.goto(app.appUrl);
   // Tripo chosen on purpose with no key: its jobs wait for one.
+  await expect(page.getByTestId('model-select')).toHaveValue(RELIEF, { timeout: 30_000 });
   await page.getByTestId('model-select').selectOption(TRIPO);
   await expect(page.getByTestId('price-estimate')).toContainText('$0.30');
   await page.getByTestId('file-input').setInputFiles([await photo('lamp.png', 31), await photo('vase.png', 32), await photo('gnome.png', 33)]);
