@@ -60,7 +60,49 @@ test('a sample photo becomes a model that opens in the viewer', async ({ page })
   await card.click();
   await expect(page.locator('.mv[data-status="ready"]')).toBeVisible({ timeout: 60_000 });
   await shots(page, 'sample-3-viewer');
+
+  // The side pane's viewer: statistics off by default, and when asked for they cover none of the model.
+  const viewer = page.locator('.mv');
+  await expect(viewer).toHaveAttribute('data-compact', 'true');
+  await expect(page.getByTestId('viewer-stats')).toHaveCount(0);
+  await expect.poll(() => overlapsOf(page, ['.mv-toolbar'])).toEqual([]);
+  await page.getByRole('button', { name: 'Model statistics' }).click();
+  await expect(page.getByTestId('viewer-stats')).toBeVisible();
+  await expect.poll(() => overlapsOf(page, ['.mv-toolbar', '[data-testid="viewer-stats"]'])).toEqual([]);
+  await shots(page, 'sample-4-side-pane-stats');
+
+  // The large view keeps its panel of statistics, and an open inspector moves the model aside too.
+  await page.getByRole('button', { name: 'Large view' }).click();
+  await expect(viewer).not.toHaveAttribute('data-compact', 'true');
+  await expect(page.getByTestId('viewer-stats')).toBeVisible();
+  await page.getByRole('button', { name: 'Inspector' }).click();
+  await expect(page.getByTestId('viewer-inspector')).toBeVisible();
+  await expect.poll(() => overlapsOf(page, ['.mv-toolbar', '[data-testid="viewer-stats"]', '[data-testid="viewer-inspector"]'])).toEqual([]);
+  await shots(page, 'sample-5-large-inspector');
 });
+
+/**
+ * The overlays (by selector) that cover part of the framed model, from the viewer's record of where it
+ * framed the model (`data-model-box`: left top width height in CSS px of the viewport) and the
+ * overlays' bounding boxes. A model that is not inside the viewport counts as "viewport".
+ */
+async function overlapsOf(page: Page, selectors: string[]): Promise<string[]> {
+  return page.evaluate((list) => {
+    const viewer = document.querySelector('.mv');
+    const viewport = document.querySelector('.mv-viewport')?.getBoundingClientRect();
+    const box = viewer?.getAttribute('data-model-box')?.split(' ').map(Number);
+    if (!viewport || !box || box.length !== 4) return ['no framed model'];
+    const model = { left: viewport.left + box[0]!, top: viewport.top + box[1]!, right: viewport.left + box[0]! + box[2]!, bottom: viewport.top + box[1]! + box[3]! };
+    const hits: string[] = [];
+    if (model.left < viewport.left || model.top < viewport.top || model.right > viewport.right || model.bottom > viewport.bottom) hits.push('viewport');
+    for (const selector of list) {
+      const overlay = document.querySelector(selector)?.getBoundingClientRect();
+      if (!overlay) hits.push(`${selector} missing`);
+      else if (overlay.left < model.right && model.left < overlay.right && overlay.top < model.bottom && model.top < overlay.bottom) hits.push(selector);
+    }
+    return hits;
+  }, selectors);
+}
 
 test('adding a key is guided: where to get one, paste, test, and the waiting job starts', async ({ page }) => {
   test.setTimeout(120_000);

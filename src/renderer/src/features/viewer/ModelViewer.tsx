@@ -10,6 +10,7 @@ import { InspectorPanel, type InspectorActions } from './InspectorPanel';
 import { TexturePanel } from './TexturePanel';
 import { ViewerStats } from './ViewerStats';
 import { ViewerToolbar, type ToolbarAction } from './ViewerToolbar';
+import { useOverlayInsets } from './useOverlayInsets';
 import './viewer.css';
 
 export interface ModelViewerProps {
@@ -38,8 +39,16 @@ export function ModelViewer({ url, name, onStats, onError, onDimensions, cameraL
   const [engine] = useState(() => new ViewerEngine());
   const snapshot = useSyncExternalStore(engine.subscribe, engine.getSnapshot);
   const viewportRef = useRef<HTMLDivElement>(null);
+  const rootRef = useRef<HTMLDivElement>(null);
   const [large, setLarge] = useState(false);
   const [panel, setPanel] = useState<'inspector' | 'textures' | null>(null);
+  const { settings, status, stats } = snapshot;
+  // A small viewer (the library's side pane) keeps its own stats choice, off by default: the panel
+  // would cover most of the model there. Either way the model is framed in what the overlays leave.
+  const layout = useOverlayInsets(rootRef, large, [settings.showStats, settings.showStatsCompact, stats, panel, status]);
+  const compact = layout.compact;
+  const statsShown = stats !== null && (compact ? settings.showStatsCompact : settings.showStats);
+  useEffect(() => engine.setInsets(layout.insets), [engine, layout.insets]);
   const reportDimensions = useEffectEvent((dimensions: Dimensions | null) => onDimensions?.(dimensions));
   const reportStats = useEffectEvent((stats: ModelStats) => onStats?.(stats));
   const reportError = useEffectEvent((message: string) => onError?.(message));
@@ -71,7 +80,6 @@ export function ModelViewer({ url, name, onStats, onError, onDimensions, cameraL
     return () => window.removeEventListener('keydown', onKey, { capture: true });
   }, [large]);
 
-  const { settings, status, stats } = snapshot;
   const inspector: InspectorActions = {
     setViewMode: (mode) => engine.setViewMode(mode),
     setLighting: (lighting) => engine.update({ lighting }),
@@ -82,6 +90,9 @@ export function ModelViewer({ url, name, onStats, onError, onDimensions, cameraL
   const togglePanel = (which: 'inspector' | 'textures') => setPanel((open) => (open === which ? null : which));
   const hasModel = status === 'ready' || (status === 'loading' && stats !== null);
   const takeScreenshot = () => void engine.screenshot(name).catch(reportScreenshotError);
+  // Where the model was framed (CSS px in the viewport: left top width height), for checks and tools.
+  const box = snapshot.modelBox;
+  const modelBox = box ? [box.left, box.top, box.width, box.height].map((n) => Math.round(n)).join(' ') : undefined;
 
   const groups: ToolbarAction[][] = [
     [
@@ -100,7 +111,14 @@ export function ModelViewer({ url, name, onStats, onError, onDimensions, cameraL
       },
     ],
     [
-      { id: 'stats', label: 'Model statistics', shortcut: 'I', icon: 'stats', pressed: settings.showStats, onClick: () => engine.toggle('showStats') },
+      {
+        id: 'stats',
+        label: 'Model statistics',
+        shortcut: 'I',
+        icon: 'stats',
+        pressed: statsShown,
+        onClick: () => engine.toggle(compact ? 'showStatsCompact' : 'showStats'),
+      },
       { id: 'screenshot', label: 'Save screenshot', shortcut: 'S', icon: 'screenshot', disabled: !hasModel, onClick: takeScreenshot },
     ],
     [
@@ -121,7 +139,17 @@ export function ModelViewer({ url, name, onStats, onError, onDimensions, cameraL
   };
 
   return (
-    <div className="mv" data-backdrop={settings.backdrop} data-status={status} data-large={large || undefined} data-view-mode={settings.viewMode} onKeyDown={onKeyDown}>
+    <div
+      ref={rootRef}
+      className="mv"
+      data-backdrop={settings.backdrop}
+      data-status={status}
+      data-large={large || undefined}
+      data-compact={compact || undefined}
+      data-view-mode={settings.viewMode}
+      data-model-box={modelBox}
+      onKeyDown={onKeyDown}
+    >
       <div
         ref={viewportRef}
         className="mv-viewport"
@@ -138,7 +166,7 @@ export function ModelViewer({ url, name, onStats, onError, onDimensions, cameraL
         )}
         <ViewerToolbar groups={groups} />
       </div>
-      {settings.showStats && stats && <ViewerStats stats={stats} />}
+      {statsShown && <ViewerStats stats={stats} compact={compact} />}
       {panel === 'inspector' && <InspectorPanel settings={settings} dimensions={snapshot.dimensions} actions={inspector} />}
       {panel === 'textures' && hasModel && <TexturePanel textures={snapshot.textures} onClose={() => setPanel(null)} />}
       {status === 'loading' && (

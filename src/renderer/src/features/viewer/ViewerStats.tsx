@@ -1,8 +1,36 @@
-// The stats overlay: what the loaded model is made of.
+// The stats overlay: what the loaded model is made of. In a small viewer it is one strip along the
+// bottom (the model is framed above it); in a large one a panel in the corner.
 import type { ModelStats } from '../../../../shared/domain';
 import { formatBytes, formatCount, formatMime } from './format';
 
-export function ViewerStats({ stats }: { stats: ModelStats }) {
+export function ViewerStats({ stats, compact = false }: { stats: ModelStats; compact?: boolean }) {
+  if (compact) {
+    const first = stats.textures[0];
+    return (
+      <section className="mv-stats mv-stats-compact" aria-label="Model statistics" data-testid="viewer-stats">
+        <dl>
+          <div>
+            <dt>Triangles</dt>
+            <dd data-testid="viewer-stat-triangles">{formatCount(stats.triangles)}</dd>
+          </div>
+          <div>
+            <dt>Vertices</dt>
+            <dd data-testid="viewer-stat-vertices">{formatCount(stats.vertices)}</dd>
+          </div>
+          <div>
+            <dt>File</dt>
+            <dd data-testid="viewer-stat-file-size">{formatBytes(stats.fileSize)}</dd>
+          </div>
+          <div>
+            <dt>Textures</dt>
+            <dd data-testid="viewer-stat-textures">
+              {first ? `${stats.textures.length} · ${first.width} × ${first.height} ${formatMime(first.mimeType)}` : 'None'}
+            </dd>
+          </div>
+        </dl>
+      </section>
+    );
+  }
   return (
     <section className="mv-stats" aria-label="Model statistics" data-testid="viewer-stats">
       <dl>

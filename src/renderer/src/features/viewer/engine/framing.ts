@@ -37,21 +37,34 @@ export function measureBounds(root: Object3D): Bounds | null {
   return { center, radius, floorY: box.min.y };
 }
 
-/** Distance at which a sphere of `radius` just fits the camera's narrower field of view. */
-export function fitDistance(camera: PerspectiveCamera, radius: number): number {
-  const vertical = (camera.fov * Math.PI) / 180;
-  const horizontal = 2 * Math.atan(Math.tan(vertical / 2) * camera.aspect);
+/**
+ * The part of the view the model may use, as shares of the viewport (overlays such as the toolbar
+ * take the rest). The whole view by default.
+ */
+export interface FreeArea {
+  /** Share of the width and height the free area spans (0..1]. */
+  width: number;
+  height: number;
+}
+
+export const WHOLE_VIEW: FreeArea = { width: 1, height: 1 };
+
+/** Distance at which a sphere of `radius` just fits the narrower side of the free area. */
+export function fitDistance(camera: PerspectiveCamera, radius: number, area: FreeArea = WHOLE_VIEW): number {
+  const halfTan = Math.tan((camera.fov * Math.PI) / 360);
+  const vertical = 2 * Math.atan(halfTan * area.height);
+  const horizontal = 2 * Math.atan(halfTan * camera.aspect * area.width);
   return (radius / Math.sin(Math.min(vertical, horizontal) / 2)) * MARGIN;
 }
 
 /** Points camera and controls at the bounds and saves that pose as the one Reset returns to. */
-export function frameBounds(camera: PerspectiveCamera, controls: OrbitControls, bounds: Bounds): void {
+export function frameBounds(camera: PerspectiveCamera, controls: OrbitControls, bounds: Bounds, area: FreeArea = WHOLE_VIEW): void {
   // Drop motion still being damped (a fling, auto-rotate easing out) so the camera stops exactly here.
   const damping = controls.enableDamping;
   controls.enableDamping = false;
   controls.update();
   controls.enableDamping = damping;
-  const distance = fitDistance(camera, bounds.radius);
+  const distance = fitDistance(camera, bounds.radius, area);
   camera.near = bounds.radius / 100;
   camera.far = bounds.radius * 100;
   camera.position.copy(bounds.center).addScaledVector(VIEW_DIRECTION, distance);

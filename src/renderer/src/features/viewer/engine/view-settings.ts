@@ -21,6 +21,8 @@ export interface ViewSettings {
   grid: boolean;
   backdrop: Backdrop;
   showStats: boolean;
+  /** The statistics panel in a small viewer (the library's side pane): off unless asked for. */
+  showStatsCompact: boolean;
   lighting: LightingPreset;
   /** Stops: 0 is neutral, +1 twice as bright. */
   exposure: number;
@@ -29,7 +31,7 @@ export interface ViewSettings {
 }
 
 const STORAGE_KEY = 'image2model.viewer.look';
-const REMEMBERED = ['grid', 'backdrop', 'showStats', 'lighting', 'exposure', 'unit'] as const;
+const REMEMBERED = ['grid', 'backdrop', 'showStats', 'showStatsCompact', 'lighting', 'exposure', 'unit'] as const;
 
 function systemBackdrop(): Backdrop {
   return typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: light)').matches ? 'light' : 'dark';
@@ -42,6 +44,7 @@ export function defaultViewSettings(): ViewSettings {
     grid: true,
     backdrop: systemBackdrop(),
     showStats: true,
+    showStatsCompact: false,
     lighting: 'studio',
     exposure: 0,
     showDimensions: false,
@@ -67,6 +70,7 @@ export function loadViewSettings(): ViewSettings {
       grid: typeof saved.grid === 'boolean' ? saved.grid : defaults.grid,
       backdrop: oneOf(['dark', 'light'], saved.backdrop, defaults.backdrop),
       showStats: typeof saved.showStats === 'boolean' ? saved.showStats : defaults.showStats,
+      showStatsCompact: typeof saved.showStatsCompact === 'boolean' ? saved.showStatsCompact : defaults.showStatsCompact,
       lighting: oneOf(LIGHTING_PRESETS, saved.lighting, defaults.lighting),
       exposure: clampExposure(saved.exposure ?? defaults.exposure),
       unit: oneOf(LENGTH_UNITS, saved.unit, defaults.unit),

@@ -8,7 +8,8 @@ import type { LoadTiming } from './debug-types';
 import { disposeObject } from './dispose';
 import { afterNextPaint, buildRoomEnvironment } from './environment';
 import { DimensionsOverlay, measureDimensions, type Dimensions } from './dimensions';
-import { applyRelativeView, frameBounds, measureBounds, relativeView, type Bounds, type RelativeView } from './framing';
+import { applyRelativeView, frameBounds, measureBounds, relativeView, WHOLE_VIEW, type Bounds, type FreeArea, type RelativeView } from './framing';
+import { applyInsets, NO_INSETS, projectedBox, type Insets, type ScreenBox } from './free-area';
 import { isCanceled, ModelLoader } from './model-loader';
 import { RenderScheduler } from './render-scheduler';
 import { canvasToPng, composeScreenshot, downloadBlob, screenshotFileName } from './screenshot';
@@ -29,6 +30,8 @@ export interface ViewerSnapshot {
   dimensions: Dimensions | null;
   /** The open model's textures, for the flat texture panel. */
   textures: TextureEntry[];
+  /** Where the model was framed on screen (CSS px in the viewport), or null. */
+  modelBox: ScreenBox | null;
 }
 
 export type OpenResult =
@@ -68,9 +71,14 @@ export class ViewerEngine {
   private readonly viewListeners = new Set<(view: RelativeView) => void>();
   /** Set while a linked viewer's pose is being applied, so it is not echoed back. */
   private applyingView = false;
+  /** Space the page's overlays take along the viewport's edges; the model is framed in the rest. */
+  private insets: Insets = NO_INSETS;
+  private freeArea: FreeArea = WHOLE_VIEW;
+  /** True once the user moved the camera: overlays changing then no longer reframe the model. */
+  private userMoved = false;
 
   constructor() {
-    this.snapshot = { status: 'empty', error: null, stats: null, settings: loadViewSettings(), dimensions: null, textures: [] };
+    this.snapshot = { status: 'empty', error: null, stats: null, settings: loadViewSettings(), dimensions: null, textures: [], modelBox: null };
   }
 
   // ---- store for React --------------------------------------------------------------------------
@@ -111,6 +119,9 @@ export class ViewerEngine {
     this.showEmptyStage(mounted);
     this.applySettings(this.snapshot.settings);
     stage.controls.addEventListener('change', () => mounted.scheduler.request());
+    stage.controls.addEventListener('start', () => {
+      this.userMoved = true;
+    });
     // Linked viewers follow every move of this camera except the ones they caused.
     stage.controls.addEventListener('change', () => {
       if (!this.applyingView) this.emitView(mounted);
@@ -175,7 +186,7 @@ export class ViewerEngine {
     }
     if (url === null) {
       this.closeModel(mounted);
-      this.setSnapshot({ status: 'empty', error: null, stats: null, dimensions: null, textures: [] });
+      this.setSnapshot({ status: 'empty', error: null, stats: null, dimensions: null, textures: [], modelBox: null });
       return { outcome: 'closed' };
     }
 
@@ -206,7 +217,13 @@ export class ViewerEngine {
         timing.firstFrameAt = performance.now();
       });
       this.prepareEnvironment(mounted);
-      this.setSnapshot({ status: 'ready', stats: model.stats, dimensions: measureDimensions(model.root), textures: listTextures(model.root) });
+      this.setSnapshot({
+        status: 'ready',
+        stats: model.stats,
+        dimensions: measureDimensions(model.root),
+        textures: listTextures(model.root),
+        modelBox: this.measureModelBox(mounted),
+      });
       return { outcome: 'shown', stats: model.stats };
     } catch (error) {
       if (isCanceled(error) || load.signal.aborted) {
@@ -217,7 +234,7 @@ export class ViewerEngine {
       const message = error instanceof Error ? error.message : String(error);
       // The old model would be mistaken for the one that failed.
       if (this.mounted === mounted) this.closeModel(mounted);
-      this.setSnapshot({ status: 'error', error: message, stats: null, dimensions: null, textures: [] });
+      this.setSnapshot({ status: 'error', error: message, stats: null, dimensions: null, textures: [], modelBox: null });
       return { outcome: 'failed', message };
     } finally {
       if (this.currentLoad === load) this.currentLoad = null;
@@ -229,8 +246,9 @@ export class ViewerEngine {
     mounted.stage.modelRoot.add(root);
     const bounds = measureBounds(root);
     mounted.model = { root, bounds };
+    this.userMoved = false;
     if (bounds) {
-      frameBounds(mounted.stage.camera, mounted.stage.controls, bounds);
+      frameBounds(mounted.stage.camera, mounted.stage.controls, bounds, this.freeArea);
       mounted.stage.grid.placeUnder(bounds.center.x, bounds.floorY, bounds.center.z, bounds.radius);
     }
     const { settings } = this.snapshot;
@@ -241,7 +259,7 @@ export class ViewerEngine {
   /** Before any model: the camera framed on a unit-sized space with the grid just below it. */
   private showEmptyStage(mounted: Mounted): void {
     const bounds = { center: new Vector3(0, 0, 0), radius: 1, floorY: -0.8 };
-    frameBounds(mounted.stage.camera, mounted.stage.controls, bounds);
+    frameBounds(mounted.stage.camera, mounted.stage.controls, bounds, this.freeArea);
     mounted.stage.grid.placeUnder(0, bounds.floorY, 0, bounds.radius);
   }
 
@@ -283,7 +301,7 @@ export class ViewerEngine {
     if (SCENE_SETTINGS.some((key) => settings[key] !== previous[key])) this.applySettings(settings);
   }
 
-  toggle(key: 'autoRotate' | 'grid' | 'showStats' | 'showDimensions'): void {
+  toggle(key: 'autoRotate' | 'grid' | 'showStats' | 'showStatsCompact' | 'showDimensions'): void {
     this.update({ [key]: !this.snapshot.settings[key] });
   }
 
@@ -308,8 +326,38 @@ export class ViewerEngine {
     const mounted = this.mounted;
     const bounds = mounted?.model?.bounds;
     if (!mounted || !bounds) return;
-    frameBounds(mounted.stage.camera, mounted.stage.controls, bounds);
+    this.userMoved = false;
+    frameBounds(mounted.stage.camera, mounted.stage.controls, bounds, this.freeArea);
     mounted.scheduler.request();
+    this.setSnapshot({ modelBox: this.measureModelBox(mounted) });
+  }
+
+  /**
+   * Tells the viewer how much of each edge the page's overlays cover (CSS px). The projection centre
+   * moves into the free part, and a model the user has not moved yet is framed in it again.
+   */
+  setInsets(insets: Insets): void {
+    const same = (Object.keys(insets) as (keyof Insets)[]).every((side) => Math.round(insets[side]) === Math.round(this.insets[side]));
+    if (same) return;
+    this.insets = { ...insets };
+    const mounted = this.mounted;
+    if (!mounted) return;
+    this.fitToViewport(mounted);
+    this.renderNow(mounted);
+  }
+
+  /** Applies the insets to the current viewport size and reframes an unmoved model. */
+  private fitToViewport(mounted: Mounted): void {
+    const { clientWidth, clientHeight } = mounted.viewport;
+    this.freeArea = applyInsets(mounted.stage.camera, clientWidth, clientHeight, this.insets);
+    const bounds = mounted.model?.bounds;
+    if (bounds && !this.userMoved) frameBounds(mounted.stage.camera, mounted.stage.controls, bounds, this.freeArea);
+    if (mounted.model) this.setSnapshot({ modelBox: this.measureModelBox(mounted) });
+  }
+
+  private measureModelBox(mounted: Mounted): ScreenBox | null {
+    const root = mounted.model?.root;
+    return root ? projectedBox(root, mounted.stage.camera, mounted.viewport.clientWidth, mounted.viewport.clientHeight) : null;
   }
 
   private applySettings(settings: ViewSettings): void {
@@ -382,6 +430,7 @@ export class ViewerEngine {
     const { clientWidth, clientHeight } = mounted.viewport;
     if (clientWidth === 0 || clientHeight === 0) return;
     mounted.stage.setSize(clientWidth, clientHeight);
+    this.fitToViewport(mounted);
     // Resizing clears the canvas: draw again in the same task so it never flashes empty.
     this.renderNow(mounted);
   }
