@@ -114,6 +114,11 @@ test('adding a key is guided: where to get one, paste, test, and the waiting job
   await expect(row).toHaveAttribute('data-state', 'queued');
   const banner = page.getByTestId('queue-banner');
   await expect(banner).toHaveAttribute('data-status', 'no_key');
+  // The banner points to where keys come from; the link opens in the system browser, through the app.
+  await expect(banner.getByTestId('banner-key-hint')).toContainText('Waiting jobs start by themselves once it works');
+  await shots(page, 'key-0-banner');
+  await banner.getByRole('button', { name: 'Get one on fal.ai' }).click();
+  await expect.poll(() => app.platformCalls.filter((c) => c.startsWith('openExternal'))).toEqual(['openExternal https://fal.ai/dashboard/keys']);
   await banner.getByRole('button', { name: 'Add key' }).click();
 
   // Settings: the steps, with the key field ready for the paste.
@@ -126,7 +131,10 @@ test('adding a key is guided: where to get one, paste, test, and the waiting job
 
   // The link opens fal.ai's key page in the system browser, through the app (not the page).
   await guide.getByRole('button', { name: 'Open fal.ai/dashboard/keys' }).click();
-  await expect.poll(() => app.platformCalls.filter((c) => c.startsWith('openExternal'))).toEqual(['openExternal https://fal.ai/dashboard/keys']);
+  await expect.poll(() => app.platformCalls.filter((c) => c.startsWith('openExternal'))).toEqual([
+    'openExternal https://fal.ai/dashboard/keys',
+    'openExternal https://fal.ai/dashboard/keys',
+  ]);
 
   // A wrong key: saved, tested at once, and the test says FAL refused it.
   await page.getByTestId('key-input').fill('e2e-wrong-key-654321');

@@ -8,6 +8,7 @@ import { ModelChooser, OFFLINE_MODEL_ID } from '../drop/ModelChooser';
 import type { ImageIntake } from '../drop/useImageIntake';
 import { QueueBanner } from '../queue/QueueBanner';
 import { QueuePanel } from '../queue/QueuePanel';
+import { openFalKeysPage } from '../settings/KeyGuide';
 import { SampleTray } from './SampleTray';
 import { SetComposer } from './SetComposer';
 import type { AddJobsResult } from '../../../../shared/contract';
@@ -72,6 +73,7 @@ export function CreateView({ jobs, queue, intake, dragging, keySet, now }: Creat
           onSetKey={() => navigate('settings', { focus: 'key' })}
           onUseOffline={useOffline}
           onOpenSpending={() => navigate('settings', { focus: 'spending' })}
+          onGetKey={() => openFalKeysPage((text) => toast({ tone: 'error', text }))}
         />
       )}
 

@@ -22,6 +22,8 @@ export interface QueueBannerProps {
   onSetKey(): void;
   onUseOffline(): void;
   onOpenSpending(): void;
+  /** Opens fal.ai's key page in the browser (shown while a key is missing). */
+  onGetKey?(): void;
 }
 
 interface BannerText {
@@ -71,7 +73,7 @@ function describe(state: QueueState): BannerText | null {
   }
 }
 
-export function QueueBanner({ state, now, usingOffline, offlineable, onRunOffline, onSetKey, onUseOffline, onOpenSpending }: QueueBannerProps) {
+export function QueueBanner({ state, now, usingOffline, offlineable, onRunOffline, onSetKey, onUseOffline, onOpenSpending, onGetKey }: QueueBannerProps) {
   const [switching, setSwitching] = useState(false);
   const banner = describe(state);
   if (!banner) return null;
@@ -96,6 +98,15 @@ export function QueueBanner({ state, now, usingOffline, offlineable, onRunOfflin
         {count > 0 && (
           <p className="banner-waiting" data-testid="banner-waiting">
             Waiting: {namesOf(offlineable)}.
+          </p>
+        )}
+        {state.status === 'no_key' && onGetKey && (
+          <p className="banner-key-hint" data-testid="banner-key-hint">
+            No key yet?{' '}
+            <button type="button" className="link-button" onClick={onGetKey}>
+              Get one on fal.ai
+            </button>
+            , then paste it under Add key. Waiting jobs start by themselves once it works.
           </p>
         )}
       </div>
