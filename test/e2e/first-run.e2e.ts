@@ -14,6 +14,8 @@ const RELIEF = 'offline/relief';
 async function shots(page: Page, name: string) {
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+    // The colours fade to the new scheme: picture the end of it, not the middle.
+    await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'), undefined, { timeout: 10_000 }).catch(() => {});
     const path = test.info().outputPath(`${name}-${scheme}.png`);
     await page.screenshot({ path });
     await test.info().attach(`${name}-${scheme}`, { path, contentType: 'image/png' });
