@@ -224,9 +224,13 @@ function installMockApi(scenario: MockScenario): void {
       Object.assign(job, { state: 'canceled', finishedAt: Date.now() });
       return ok(job);
     },
-    'jobs:retry': ({ id, confirm }: { id: string; confirm?: boolean }) => {
+    'jobs:retry': ({ id, confirm, mode }: { id: string; confirm?: boolean; mode?: 'download' | 'generate' }) => {
       const job = state.jobs.find((j) => j.id === id)!;
       if (job.state === 'needs_attention' && !confirm) return fail('confirmation_required', 'FAL may already have charged for this job.');
+      // As the core: generating again what FAL already ran is charged again, so it asks first.
+      if (job.falRequestId && mode !== 'download' && !confirm) {
+        return fail('confirmation_required', 'Generating again sends a new request to FAL, which is charged again; confirm to go ahead.');
+      }
       Object.assign(job, { state: 'queued', errorMessage: null, errorCode: null, progress: 0, attempts: job.attempts + 1 });
       return ok(job);
     },
