@@ -18,6 +18,8 @@ export interface Platform {
   chooseImages(): Promise<string[]>;
   /** Asks where to save an export; null when canceled. */
   chooseSavePath(defaultName: string, format: ExportFormat): Promise<string | null>;
+  /** Lets the user pick (or make) a folder for exports, starting at `startIn`; null when canceled. */
+  chooseFolder(startIn?: string): Promise<string | null>;
   revealInFolder(path: string): Promise<void>;
   openWithDefaultApp(path: string): Promise<void>;
   openExternal(url: string): Promise<void>;
@@ -36,8 +38,10 @@ export interface Platform {
 export interface HeadlessPlatformOptions {
   /** What chooseImages returns (tests script it). */
   pickedImages?: () => string[];
-  /** Where exports are written when no dialog exists. */
+  /** Where exports are written when no dialog exists; also the folder "chosen" when asked for one. */
   exportDir?: string;
+  /** What chooseFolder returns (tests script it); default exportDir, else null (canceled). */
+  pickedFolder?: () => string | null;
   log?: (line: string) => void;
   /**
    * Answers proxy confirmations. There is no dialog without a window, so by default every change is
@@ -65,6 +69,11 @@ export function createHeadlessPlatform(options: HeadlessPlatformOptions = {}): P
       await mkdir(options.exportDir, { recursive: true });
       const ext = extname(defaultName);
       return freeExportPath(options.exportDir, basename(defaultName, ext), ext.slice(1) || 'glb');
+    },
+    chooseFolder: async () => {
+      const folder = options.pickedFolder ? options.pickedFolder() : (options.exportDir ?? null);
+      record(`chooseFolder ${folder ?? 'canceled'}`);
+      return folder;
     },
     revealInFolder: async (path) => record(`reveal ${path}`),
     openWithDefaultApp: async (path) => record(`open ${path}`),

@@ -70,7 +70,7 @@ export function createHandlers(deps: ServiceDeps): Handlers {
   const exports = deps.exports ?? createExportService(engine.library, deps.appInfo.dataDir);
 
   return {
-    ...exportHandlers({ exports, engine, settings, dataDir: deps.appInfo.dataDir }),
+    ...exportHandlers({ exports, engine, settings, dataDir: deps.appInfo.dataDir, platform }),
     'app:info': async () => {
       const status = keys.status();
       return { ...deps.appInfo, falKey: { configured: status.set, source: status.source } };

@@ -47,6 +47,18 @@ export function createElectronPlatform(options: ElectronPlatformOptions): Platfo
       const result = window ? await dialog.showSaveDialog(window, options) : await dialog.showSaveDialog(options);
       return result.canceled || !result.filePath ? null : result.filePath;
     },
+    async chooseFolder(startIn) {
+      const window = liveWindow();
+      const options: Electron.OpenDialogOptions = {
+        title: 'Choose the export folder',
+        buttonLabel: 'Choose',
+        // createDirectory: macOS's "New Folder" button; promptToCreate: Windows offers to make a typed one.
+        properties: ['openDirectory', 'createDirectory', 'promptToCreate'],
+        ...(startIn ? { defaultPath: startIn } : {}),
+      };
+      const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
+      return result.canceled ? null : (result.filePaths[0] ?? null);
+    },
     async revealInFolder(path) {
       shell.showItemInFolder(path);
     },

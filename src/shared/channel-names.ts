@@ -44,6 +44,7 @@ export const CHANNEL_NAME_LIST = [
   'export:run',
   'export:batch',
   'export:cancel',
+  'export:chooseFolder',
   'shell:reveal',
   'shell:openModel',
   'shell:openExternal',

@@ -239,6 +239,8 @@ export const channels = {
     BatchSummarySchema,
   ),
   'export:cancel': channel(z.object({ batchId: Id }), z.object({ canceled: z.boolean() })),
+  /** The platform's folder picker for the export folder, opened at `startIn`; `dir` is null when canceled. */
+  'export:chooseFolder': channel(z.object({ startIn: z.string().max(4096).optional() }), z.object({ dir: z.string().nullable() })),
   'shell:reveal': channel(z.object({ id: Id }), z.object({ done: z.boolean() })),
   'shell:openModel': channel(z.object({ id: Id }), z.object({ done: z.boolean() })),
   'shell:openExternal': channel(z.object({ url: z.url() }), z.object({ done: z.boolean() })),

@@ -79,9 +79,37 @@ test('studio: switching presets replaces the plan figures with the new preset\'s
   await expect(files).toContainText(/\.stl/);
   await expect(files).toContainText(/\.3mf/);
   await expect(dialog.getByText('Working out the result…')).toHaveCount(0);
+
+  // Every menu of the recipe shows its whole choice (the texture format was cut to "Same for…").
+  const cut = await dialog.getByTestId('recipe-form').evaluate((form) => {
+    const context = document.createElement('canvas').getContext('2d')!;
+    return [...form.querySelectorAll('select')]
+      .filter((select) => {
+        const style = getComputedStyle(select);
+        context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+        const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+        return context.measureText(select.selectedOptions[0]?.textContent ?? '').width > room;
+      })
+      .map((select) => select.selectedOptions[0]?.textContent);
+  });
+  expect(cut).toEqual([]);
+
+  // The folder can be typed or chosen in the platform's folder picker (the browser transport's
+  // stand-in answers with the data folder's exports/).
+  const folderField = dialog.getByLabel('Export folder');
+  await folderField.fill(join(app.dataDir, 'typed'));
+  await dialog.getByRole('button', { name: 'Choose…' }).click();
+  await expect(folderField).toHaveValue(join(app.dataDir, 'exports'));
+  await expect.poll(() => app.platformCalls).toContain(`chooseFolder ${join(app.dataDir, 'exports')}`);
+
   // docs/screenshot-export.png is this capture (light).
+  const backdrops = dialog.locator('.xs-viewer-frame .mv');
+  await expect(backdrops).toHaveCount(2);
+  for (const i of [0, 1]) await expect(backdrops.nth(i)).toHaveAttribute('data-backdrop', 'light');
   await page.screenshot({ path: test.info().outputPath('export-studio-print.png') });
   await page.emulateMedia({ colorScheme: 'dark' });
+  // The previews follow the theme (their toolbar, with the backdrop toggle, is hidden there).
+  for (const i of [0, 1]) await expect(backdrops.nth(i)).toHaveAttribute('data-backdrop', 'dark');
   await page.waitForTimeout(1_000); // let the theme's colour transitions finish
   await page.screenshot({ path: test.info().outputPath('export-studio-print-dark.png') });
 });

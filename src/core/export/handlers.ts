@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import type { Handlers } from '../../shared/contract';
 import { AppError } from '../../shared/result';
+import type { Platform } from '../platform';
 import type { EngineApi, SettingsStore } from '../services-types';
 import { ExportFolderError, ExportNotFoundError, type ExportService } from './service';
 
@@ -12,7 +13,8 @@ type ExportChannels =
   | 'export:plan'
   | 'export:run'
   | 'export:batch'
-  | 'export:cancel';
+  | 'export:cancel'
+  | 'export:chooseFolder';
 
 /** The folder exports go to when none is given: Settings' output folder, else <data>/exports. */
 export function defaultExportDir(settings: SettingsStore, dataDir: string): string {
@@ -36,11 +38,17 @@ export function exportHandlers(deps: {
   engine: EngineApi;
   settings: SettingsStore;
   dataDir: string;
+  /** The folder picker; without one (no window) choosing a folder answers canceled. */
+  platform?: Pick<Platform, 'chooseFolder'>;
 }): Pick<Handlers, ExportChannels> {
-  const { exports, engine, settings, dataDir } = deps;
+  const { exports, engine, settings, dataDir, platform } = deps;
   const dirOf = (dir: string | undefined) => dir ?? defaultExportDir(settings, dataDir);
   return {
-    'export:presets': async () => ({ presets: exports.presets.list(), defaultDir: dirOf(undefined), problem: exports.presets.problem() }),
+    'export:presets': async () => {
+      // The studio is opening: the first plan follows right away.
+      exports.warmUp();
+      return { presets: exports.presets.list(), defaultDir: dirOf(undefined), problem: exports.presets.problem() };
+    },
     'export:savePreset': async (input) => readable(() => exports.presets.save(input)),
     'export:deletePreset': async ({ id }) => ({ deleted: await exports.presets.remove(id) }),
     'export:plan': async ({ id, recipe, presetId }) =>
@@ -55,5 +63,6 @@ export function exportHandlers(deps: {
       return readable(() => exports.batch(chosen, recipe, { batchId, presetId, dir: dirOf(dir) }));
     },
     'export:cancel': async ({ batchId }) => ({ canceled: exports.cancel(batchId) }),
+    'export:chooseFolder': async ({ startIn }) => ({ dir: platform ? await platform.chooseFolder(startIn) : null }),
   };
 }

@@ -40,6 +40,8 @@ export interface ExportService {
     recipe: ExportRecipe,
     opts: { batchId: string; presetId?: string; dir: string; onProgress?: (progress: BatchProgress) => void },
   ): Promise<BatchSummary>;
+  /** Gets a worker ready (the studio opened: an export is likely to follow). */
+  warmUp(): void;
   /** Stops a running batch, abandoning the model in hand; false when no such batch runs. */
   cancel(batchId: string): boolean;
   /** Every batch's progress (the transports forward it as `export:progress`). */
@@ -97,6 +99,7 @@ export function createExportService(library: ModelSource, dataDir: string, runne
   return {
     presets,
     plan: (id, recipe, presetId) => plan(id, recipe, presetId),
+    warmUp: () => runner.warm(),
     run: (id, recipe, opts) => write(id, recipe, opts),
     async batch(ids, recipe, { batchId, presetId, dir, onProgress }) {
       const started = performance.now();

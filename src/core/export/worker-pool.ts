@@ -15,6 +15,8 @@ export interface RecipeRunner {
     stem: string,
     opts?: { signal?: AbortSignal; onStep?: (step: ExportStep) => void },
   ): Promise<ExportResult & { threadId: number }>;
+  /** Starts a worker ahead of the first export (loading the codecs takes seconds on a busy machine). */
+  warm(): void;
   /** Stops every worker (running exports fail as canceled). */
   close(): Promise<void>;
 }
@@ -50,7 +52,7 @@ interface Slot {
 
 export function createWorkerPool(opts: { size?: number; idleMs?: number; start?: () => Worker } = {}): RecipeRunner {
   const size = opts.size ?? 2;
-  const idleMs = opts.idleMs ?? 30_000;
+  const idleMs = opts.idleMs ?? 120_000;
   const start = opts.start ?? startWorker;
   const slots = new Set<Slot>();
   const waiting: ((slot: Slot) => void)[] = [];
@@ -147,6 +149,9 @@ export function createWorkerPool(opts: { size?: number; idleMs?: number; start?:
         const request: WorkerRequest = { type: 'run', source, recipe, stem };
         worker.postMessage(request);
       });
+    },
+    warm() {
+      if (slots.size === 0) release(claim(spawn()));
     },
     async close() {
       waiting.length = 0;

@@ -47,6 +47,23 @@ describe('export worker pool', () => {
     await expect(pool.run(big, print, 'x', { signal: AbortSignal.abort() })).rejects.toBeInstanceOf(ExportCanceledError);
   }, 120_000);
 
+  it('warm() starts a worker ahead of time that the next export uses', async () => {
+    let started = 0;
+    const warmed = createWorkerPool({
+      size: 2,
+      start: () => (started++, new Worker(new URL('../../../src/core/export/worker-from-source.mjs', import.meta.url))),
+    });
+    try {
+      warmed.warm();
+      warmed.warm();
+      expect(started).toBe(1);
+      await warmed.run(await makeTestGlb({ triangles: 200, seed: 1 }), print, 'x');
+      expect(started).toBe(1);
+    } finally {
+      await warmed.close();
+    }
+  }, 120_000);
+
   it('reports a worker that dies mid-export as an error and replaces it', async () => {
     let started = 0;
     const crashing = createWorkerPool({

@@ -1,5 +1,5 @@
 // Applies the theme setting: 'system' follows prefers-color-scheme live; the page reads data-theme.
-import { useEffect } from 'react';
+import { useEffect, useSyncExternalStore } from 'react';
 import type { Settings } from '../../../shared/settings';
 
 const darkQuery = () => window.matchMedia('(prefers-color-scheme: dark)');
@@ -19,4 +19,15 @@ export function useTheme(theme: Settings['theme'] | undefined): void {
     query.addEventListener('change', onChange);
     return () => query.removeEventListener('change', onChange);
   }, [theme]);
+}
+
+/** The theme in effect (data-theme on the root), live. */
+export function useResolvedTheme(): 'light' | 'dark' {
+  return useSyncExternalStore(subscribeToTheme, () => (document.documentElement.dataset.theme === 'dark' ? 'dark' : 'light'));
+}
+
+function subscribeToTheme(onChange: () => void): () => void {
+  const observer = new MutationObserver(onChange);
+  observer.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
+  return () => observer.disconnect();
 }

@@ -10,6 +10,7 @@ import { Icon } from '../../components/Icon';
 import { ProgressBar } from '../../components/ProgressBar';
 import { useApiEvent } from '../../hooks/useApiEvent';
 import { useDebounced } from '../../hooks/useDebounced';
+import { useResolvedTheme } from '../../hooks/useTheme';
 import { errorMessage } from '../../lib/errors';
 import { fileUrl } from '../../lib/files';
 import { plural } from '../../lib/format';
@@ -49,6 +50,8 @@ export function ExportStudio({ target, onClose }: { target: ExportTarget; onClos
   const [progress, setProgress] = useState<BatchProgress | null>(null);
   const [summary, setSummary] = useState<BatchSummary | null>(null);
   const batchId = useRef<string | null>(null);
+  // The previews hide the viewer's toolbar (and its backdrop toggle), so they follow the app's theme.
+  const theme = useResolvedTheme();
 
   const preset = presets?.find((p) => p.id === presetId) ?? null;
   const current = recipe ?? preset?.recipe ?? null;
@@ -137,6 +140,15 @@ export function ExportStudio({ target, onClose }: { target: ExportTarget; onClos
     }
   };
 
+  const chooseFolder = async () => {
+    try {
+      const { dir: chosen } = await call('export:chooseFolder', { startIn: folder || undefined });
+      if (chosen) setDir(chosen);
+    } catch (err) {
+      toast({ tone: 'error', text: errorMessage(err) });
+    }
+  };
+
   const applyToNewModels = async () => {
     try {
       await call('settings:set', { autoExportPreset: presetId, exportAfterSuccess: true });
@@ -157,10 +169,25 @@ export function ExportStudio({ target, onClose }: { target: ExportTarget; onClos
       className="dialog-export"
       footer={
         <>
-          <label className="xs-folder">
-            <span className="section-label">Folder</span>
-            <input className="input" value={folder} onChange={(e) => setDir(e.target.value)} aria-label="Export folder" disabled={busy} />
-          </label>
+          <div className="xs-folder">
+            <label className="section-label" htmlFor="xs-folder-input">
+              Folder
+            </label>
+            <div className="xs-folder-row">
+              <input
+                id="xs-folder-input"
+                className="input"
+                value={folder}
+                onChange={(e) => setDir(e.target.value)}
+                aria-label="Export folder"
+                disabled={busy}
+              />
+              <button type="button" className="button" onClick={() => void chooseFolder()} disabled={busy}>
+                <Icon name="folder" size={16} />
+                Choose…
+              </button>
+            </div>
+          </div>
           {batchRunning ? (
             <button type="button" className="button" onClick={cancelBatch}>
               Stop
@@ -240,13 +267,13 @@ export function ExportStudio({ target, onClose }: { target: ExportTarget; onClos
               <figure className="xs-viewer">
                 <figcaption>Original</figcaption>
                 <div className="xs-viewer-frame">
-                  <ViewerSlot url={originalUrl} name="Original" />
+                  <ViewerSlot url={originalUrl} name="Original" backdrop={theme} />
                 </div>
               </figure>
               <figure className="xs-viewer" data-testid="export-preview">
                 <figcaption>Result</figcaption>
                 <div className="xs-viewer-frame">
-                  <ViewerSlot url={ready?.previewUrl ?? null} name="Result" />
+                  <ViewerSlot url={ready?.previewUrl ?? null} name="Result" backdrop={theme} />
                 </div>
               </figure>
             </div>

@@ -121,13 +121,20 @@ export function RecipeForm({ recipe, onChange }: RecipeFormProps) {
           </select>
         </Row>
         <Row label="File unit" htmlFor={`${id}-unit`}>
-          <select id={`${id}-unit`} className="select" value={recipe.unit} onChange={(e) => set({ unit: e.target.value as LengthUnit })}>
+          <select
+            id={`${id}-unit`}
+            className="select xr-unit"
+            value={recipe.unit}
+            onChange={(e) => set({ unit: e.target.value as LengthUnit })}
+            title="The unit of the numbers in STL, 3MF, OBJ and USDZ files (GLB is always in metres)"
+          >
             {UNITS.map((u) => (
               <option key={u} value={u}>
-                {u} (STL, 3MF, OBJ, USDZ)
+                {u}
               </option>
             ))}
           </select>
+          <span className="xr-suffix">in STL, 3MF, OBJ, USDZ</span>
         </Row>
       </fieldset>
 
@@ -183,7 +190,7 @@ export function RecipeForm({ recipe, onChange }: RecipeFormProps) {
           <input
             id={`${id}-lods`}
             className="input"
-            placeholder="None, or e.g. 100, 50, 25, 10"
+            placeholder="None, or 100, 50, 25…"
             defaultValue={recipe.lods.map((l) => Math.round(l * 100)).join(', ')}
             key={recipe.lods.join(',')}
             onBlur={(e) => {
@@ -225,7 +232,11 @@ export function RecipeForm({ recipe, onChange }: RecipeFormProps) {
               </option>
             ))}
           </select>
+        </Row>
+        {/* Its own row: beside the size menu it was cut to "Same for…". */}
+        <Row label="Format" htmlFor={`${id}-tex-format`}>
           <select
+            id={`${id}-tex-format`}
             aria-label="Texture format"
             className="select"
             value={recipe.textures.format}

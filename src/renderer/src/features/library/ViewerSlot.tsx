@@ -3,6 +3,7 @@ import { lazy, Suspense } from 'react';
 import type { ModelStats } from '../../../../shared/domain';
 import type { CameraLink } from '../viewer/camera-link';
 import type { Dimensions } from '../viewer/engine/dimensions';
+import type { Backdrop } from '../viewer/engine/view-settings';
 import { ErrorBoundary } from '../../components/ErrorBoundary';
 import { Icon } from '../../components/Icon';
 
@@ -14,6 +15,7 @@ export interface ViewerProps {
   onDimensions?: (dimensions: Dimensions | null) => void;
   cameraLink?: CameraLink;
   allowLargeView?: boolean;
+  backdrop?: Backdrop;
 }
 
 const LazyViewer = lazy(() => import('../viewer/ModelViewer').then((module) => ({ default: module.ModelViewer })));

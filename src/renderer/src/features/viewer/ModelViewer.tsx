@@ -5,6 +5,7 @@ import { useEffect, useEffectEvent, useRef, useState, useSyncExternalStore, type
 import type { ModelStats } from '../../../../shared/domain';
 import type { CameraLink } from './camera-link';
 import type { Dimensions } from './engine/dimensions';
+import type { Backdrop } from './engine/view-settings';
 import { ViewerEngine } from './engine/viewer-engine';
 import { InspectorPanel, type InspectorActions } from './InspectorPanel';
 import { TexturePanel } from './TexturePanel';
@@ -28,6 +29,8 @@ export interface ModelViewerProps {
   cameraLink?: CameraLink;
   /** False hides the "large view" action (e.g. where the viewer already fills the window). */
   allowLargeView?: boolean;
+  /** Imposes the backdrop (e.g. the app's theme where the toolbar is hidden) instead of the remembered one. */
+  backdrop?: Backdrop;
 }
 
 /** Typing in a field inside the viewer's container must not trigger shortcuts. */
@@ -35,7 +38,7 @@ function isTextEntry(target: EventTarget): boolean {
   return target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
 }
 
-export function ModelViewer({ url, name, onStats, onError, onDimensions, cameraLink, allowLargeView = true }: ModelViewerProps) {
+export function ModelViewer({ url, name, onStats, onError, onDimensions, cameraLink, allowLargeView = true, backdrop }: ModelViewerProps) {
   const [engine] = useState(() => new ViewerEngine());
   const snapshot = useSyncExternalStore(engine.subscribe, engine.getSnapshot);
   const viewportRef = useRef<HTMLDivElement>(null);
@@ -56,6 +59,9 @@ export function ModelViewer({ url, name, onStats, onError, onDimensions, cameraL
 
   // Declared before the url effect: React runs effects in order, so the stage exists when a model opens.
   useEffect(() => engine.mount(viewportRef.current!), [engine]);
+  useEffect(() => {
+    if (backdrop) engine.setBackdrop(backdrop);
+  }, [engine, backdrop]);
 
   useEffect(() => {
     void engine.open(url).then((result) => {

@@ -318,6 +318,15 @@ export class ViewerEngine {
     this.update({ exposure: clampExposure(stops) });
   }
 
+  /** A backdrop the host imposes (the export previews follow the app's theme): applied, not remembered. */
+  setBackdrop(backdrop: ViewSettings['backdrop']): void {
+    const previous = this.snapshot.settings;
+    if (previous.backdrop === backdrop) return;
+    const settings = { ...previous, backdrop };
+    this.setSnapshot({ settings });
+    this.applySettings(settings);
+  }
+
   toggleBackdrop(): void {
     this.update({ backdrop: this.snapshot.settings.backdrop === 'dark' ? 'light' : 'dark' });
   }
