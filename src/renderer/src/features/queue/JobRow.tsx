@@ -147,7 +147,8 @@ export function JobRow({ job, localPosition, modelLabel, realCost, now, onCancel
             Download again
           </button>
         )}
-        {(job.state === 'failed' || job.state === 'canceled') && (
+        {/* A canceled job stays canceled (the core never brings it back), so it offers no retry. */}
+        {job.state === 'failed' && (
           <button
             type="button"
             className="icon-button"

@@ -28,12 +28,16 @@ export function RetryDialog({ job, reason, onConfirm, onClose }: RetryDialogProp
           <strong>What happened:</strong> {happened}
         </p>
       )}
-      {reason && reason !== happened && <p>{reason}</p>}
-      <p>
-        {cost
-          ? 'FAL may already have run this job and charged for it. Generating again starts a new generation that is charged again.'
-          : 'Generating again starts the job from the beginning.'}
-      </p>
+      {/* The core's own reason says what a new generation costs; the dialog's words only stand in for it. */}
+      {reason && reason !== happened ? (
+        <p>{reason}</p>
+      ) : (
+        <p>
+          {cost
+            ? 'FAL may already have run this job and charged for it. Generating again starts a new generation that is charged again.'
+            : 'Generating again starts the job from the beginning.'}
+        </p>
+      )}
     </ConfirmDialog>
   );
 }

@@ -57,7 +57,7 @@ export function jobDetail(job: Job, localPosition: number | null): string {
     case 'succeeded':
       return 'Saved to your library';
     case 'canceled':
-      return 'Stopped before it finished. Retry to run it again.';
+      return 'Stopped before it finished. To make it, add the photo again.';
     case 'failed':
     case 'needs_attention':
       return job.errorMessage ?? job.message ?? 'Something went wrong';
