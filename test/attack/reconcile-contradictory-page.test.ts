@@ -2,22 +2,11 @@
 // no cursor to read it (a proxy that drops the field, a platform bug). The client took the missing
 // cursor as "that was the end", so the reconciler read one page, did not find the submit FAL had
 // received, and after the settle time declared "FAL has no record" - safe to resubmit: a second charge.
-import { afterEach, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../src/core/db/open';
-import { createPlatformClient } from '../../src/core/fal/platform-client';
-import { JobStore } from '../../src/core/queue/store';
-import { createReconciler, DEFAULT_RECONCILE_CONFIG, type Reconciler } from '../../src/core/reconcile/reconciler';
-import { addOne, createHarness, inState, TEST_KEY, waitForJob, type Harness } from '../core/engine/harness';
+import { expect, it } from 'vitest';
+import { addOne, inState, waitForJob } from '../core/engine/harness';
+import { useReconcileFixture } from '../core/reconcile/fixture';
 
-let h: Harness | undefined;
-let db: Db | undefined;
-let reconciler: Reconciler | undefined;
-afterEach(async () => {
-  await reconciler?.stop();
-  db?.close();
-  await h?.close();
-  h = db = reconciler = undefined;
-});
+const fixture = useReconcileFixture();
 
 /** One page of other uploads' rows that says more follow, with no way to read them. */
 function pageWithoutCursor(endpointId: string): typeof fetch {
@@ -33,22 +22,13 @@ function pageWithoutCursor(endpointId: string): typeof fetch {
 }
 
 it('a page that says "more" without a cursor is no proof of absence: the received submit stays uncertain', async () => {
-  h = await createHarness();
+  const h = await fixture.harness();
   h.fake.script({ op: 'submit', fault: { kind: 'reset', afterHandling: true } });
   const id = await addOne(h.engine);
   const job = await waitForJob(h.engine, id, inState('needs_attention'));
   expect(h.fake.submissions).toHaveLength(1);
 
-  db = openDatabase(h.dataDir);
-  reconciler = createReconciler({
-    jobs: new JobStore(db),
-    now: Date.now,
-    platform: () => createPlatformClient({ key: TEST_KEY, fetch: pageWithoutCursor(job.endpoint), retries: 0 }),
-    config: () => ({ ...DEFAULT_RECONCILE_CONFIG, settleMs: 0 }),
-    onJob: () => undefined,
-    wake: () => undefined,
-    logger: { info: () => undefined, warn: () => undefined },
-  });
+  const reconciler = fixture.reconciler(h, { platform: { proxyUrl: undefined, fetch: pageWithoutCursor(job.endpoint) }, config: { settleMs: 0 } });
   const report = await reconciler.runOnce({ force: true });
   expect(report.absent).toEqual([]);
   expect(h.engine.getJob(id)).toMatchObject({ state: 'needs_attention', errorCode: 'submit_uncertain' });

@@ -3,25 +3,14 @@
 // answer is lost and FAL has not listed it yet, the reconciler finds the FIRST (failed, already
 // settled) request with an identical input and adopts it: the new request, if FAL received it, is
 // charged and never followed.
-import { afterEach, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../src/core/db/open';
-import { createPlatformClient } from '../../src/core/fal/platform-client';
-import { JobStore } from '../../src/core/queue/store';
-import { createReconciler, DEFAULT_RECONCILE_CONFIG, type Reconciler } from '../../src/core/reconcile/reconciler';
-import { addOne, createHarness, inState, TEST_KEY, waitForJob, type Harness } from '../core/engine/harness';
+import { expect, it } from 'vitest';
+import { addOne, inState, waitForJob } from '../core/engine/harness';
+import { useReconcileFixture } from '../core/reconcile/fixture';
 
-let h: Harness | undefined;
-let db: Db | undefined;
-let reconciler: Reconciler | undefined;
-afterEach(async () => {
-  await reconciler?.stop();
-  db?.close();
-  await h?.close();
-  h = db = reconciler = undefined;
-});
+const fixture = useReconcileFixture();
 
 it('a resubmit whose answer was lost never adopts the job\'s own earlier request', async () => {
-  h = await createHarness();
+  const h = await fixture.harness();
   h.fake.script({ op: 'submit', outcome: { kind: 'failedRun', status: 422, detail: 'bad image' } });
   const id = await addOne(h.engine);
   await waitForJob(h.engine, id, inState('failed'));
@@ -32,16 +21,7 @@ it('a resubmit whose answer was lost never adopts the job\'s own earlier request
   await h.engine.retry(id, { confirm: true });
   await waitForJob(h.engine, id, inState('needs_attention'));
 
-  db = openDatabase(h.dataDir);
-  reconciler = createReconciler({
-    jobs: new JobStore(db),
-    now: Date.now,
-    platform: () => createPlatformClient({ key: TEST_KEY, proxyUrl: h!.fake.url, retries: 0 }),
-    config: () => ({ ...DEFAULT_RECONCILE_CONFIG, settleMs: 60_000 }),
-    onJob: () => undefined,
-    wake: () => undefined,
-    logger: { info: () => undefined, warn: () => undefined },
-  });
+  const reconciler = fixture.reconciler(h, { config: { settleMs: 60_000 } });
   const report = await reconciler.runOnce({ force: true });
   expect(report.adopted.map((a) => a.requestId)).not.toContain(first);
   expect(h.engine.getJob(id)).toMatchObject({ state: 'needs_attention', falRequestId: null });

@@ -1,22 +1,11 @@
 // Attack: a busy account's request history is longer than the pages the client follows. The
 // reconciler must not read "not in the pages I read" as "FAL never received it" - that verdict
 // says resubmitting is safe, and here FAL did receive the submit (a second charge).
-import { afterEach, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../src/core/db/open';
-import { createPlatformClient } from '../../src/core/fal/platform-client';
-import { JobStore } from '../../src/core/queue/store';
-import { createReconciler, DEFAULT_RECONCILE_CONFIG, type Reconciler } from '../../src/core/reconcile/reconciler';
-import { addOne, createHarness, inState, TEST_KEY, waitForJob, type Harness } from '../core/engine/harness';
+import { expect, it } from 'vitest';
+import { addOne, inState, waitForJob } from '../core/engine/harness';
+import { useReconcileFixture } from '../core/reconcile/fixture';
 
-let h: Harness | undefined;
-let db: Db | undefined;
-let reconciler: Reconciler | undefined;
-afterEach(async () => {
-  await reconciler?.stop();
-  db?.close();
-  await h?.close();
-  h = db = reconciler = undefined;
-});
+const fixture = useReconcileFixture();
 
 /** FAL's history endpoint for a busy account: every page full of other people's... other uploads' rows, always "more". */
 function endlessHistory(): typeof fetch {
@@ -34,22 +23,13 @@ function endlessHistory(): typeof fetch {
 }
 
 it('a history cut off by the page limit is no proof of absence: the received submit stays uncertain', async () => {
-  h = await createHarness();
+  const h = await fixture.harness();
   h.fake.script({ op: 'submit', fault: { kind: 'reset', afterHandling: true } });
   const id = await addOne(h.engine);
   await waitForJob(h.engine, id, inState('needs_attention'));
   expect(h.fake.submissions).toHaveLength(1);
 
-  db = openDatabase(h.dataDir);
-  reconciler = createReconciler({
-    jobs: new JobStore(db),
-    now: Date.now,
-    platform: () => createPlatformClient({ key: TEST_KEY, fetch: endlessHistory(), retries: 0, maxPages: 3 }),
-    config: () => ({ ...DEFAULT_RECONCILE_CONFIG, settleMs: 0 }),
-    onJob: () => undefined,
-    wake: () => undefined,
-    logger: { info: () => undefined, warn: () => undefined },
-  });
+  const reconciler = fixture.reconciler(h, { platform: { proxyUrl: undefined, fetch: endlessHistory(), maxPages: 3 }, config: { settleMs: 0 } });
   const report = await reconciler.runOnce({ force: true });
   expect(report.absent).toEqual([]);
   expect(h.engine.getJob(id)).toMatchObject({ state: 'needs_attention', errorCode: 'submit_uncertain' });

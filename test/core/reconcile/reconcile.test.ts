@@ -2,36 +2,18 @@
 // uncertain submits: received ones are adopted (one submission per input), never-received ones are
 // declared safe only after the settle time, and every degraded case keeps the job waiting with its
 // reason, then settles by itself once FAL can be asked - without a second submission anywhere.
-import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../../src/core/db/open';
-import { createPlatformClient } from '../../../src/core/fal/platform-client';
-import { JobStore } from '../../../src/core/queue/store';
-import { createReconciler, DEFAULT_RECONCILE_CONFIG, type ReconcileConfig, type Reconciler } from '../../../src/core/reconcile/reconciler';
-import { addOne, createHarness, inState, TEST_KEY, waitForJob, type Harness } from '../engine/harness';
+import { describe, expect, it } from 'vitest';
+import type { ReconcileConfig, Reconciler } from '../../../src/core/reconcile/reconciler';
+import { addOne, inState, waitForJob, type Harness } from '../engine/harness';
+import { useReconcileFixture } from './fixture';
 
-let h: Harness | undefined;
-let db: Db | undefined;
-let reconciler: Reconciler | undefined;
-afterEach(async () => {
-  await reconciler?.stop();
-  db?.close();
-  await h?.close();
-  h = db = reconciler = undefined;
-});
+const fixture = useReconcileFixture();
 
 function reconcilerFor(harness: Harness, config: Partial<ReconcileConfig> = {}, proxyUrl: string = harness.fake.url): Reconciler {
-  db = openDatabase(harness.dataDir);
-  const jobs = new JobStore(db);
-  reconciler = createReconciler({
-    jobs,
-    now: Date.now,
-    platform: () => createPlatformClient({ key: TEST_KEY, proxyUrl, retries: 1, baseDelayMs: 1, timeoutMs: 2_000 }),
-    config: () => ({ ...DEFAULT_RECONCILE_CONFIG, retryBaseMs: 100, retryMaxMs: 400, ...config }),
-    onJob: () => undefined,
-    wake: () => undefined,
-    logger: { info: () => undefined, warn: () => undefined },
+  return fixture.reconciler(harness, {
+    platform: { proxyUrl, retries: 1, baseDelayMs: 1, timeoutMs: 2_000 },
+    config: { retryBaseMs: 100, retryMaxMs: 400, ...config },
   });
-  return reconciler;
 }
 
 /** A job whose submit reached FAL (queued there) but whose answer was lost. */
@@ -52,7 +34,7 @@ async function neverReceived(harness: Harness): Promise<string> {
 
 describe('reconciliation', () => {
   it('adopts a submission FAL received whose answer was lost, and the job finishes without a second submit', async () => {
-    h = await createHarness();
+    const h = await fixture.harness();
     const id = await receivedButUnanswered(h);
     expect(h.fake.submissions).toHaveLength(1);
     const report = await reconcilerFor(h).runOnce();
@@ -64,7 +46,7 @@ describe('reconciliation', () => {
   });
 
   it('declares a submission FAL never received safe only after the settle time, with the evidence', async () => {
-    h = await createHarness();
+    const h = await fixture.harness();
     const id = await neverReceived(h);
     expect(h.fake.submissions).toHaveLength(0);
     const r = reconcilerFor(h, { settleMs: 600 });
@@ -85,7 +67,7 @@ describe('reconciliation', () => {
   });
 
   it('resubmits by itself once FAL has no record, when the setting allows it (one submission in all)', async () => {
-    h = await createHarness();
+    const h = await fixture.harness();
     const id = await neverReceived(h);
     const r = reconcilerFor(h, { settleMs: 0, autoResubmit: true });
     const report = await r.runOnce();
@@ -95,7 +77,7 @@ describe('reconciliation', () => {
   });
 
   it('adopts a submit that was queued but answered with a 5xx', async () => {
-    h = await createHarness();
+    const h = await fixture.harness();
     const id = await receivedButUnanswered(h, '5xx');
     expect(h.engine.getJob(id)).toMatchObject({ state: 'needs_attention' });
     await reconcilerFor(h).runOnce();
@@ -113,7 +95,7 @@ describe('degraded cases end in their documented state and settle by themselves 
 
   for (const c of cases) {
     it(`${c.name}: stays needs_attention with that reason, then adopts once FAL can answer`, async () => {
-      h = await createHarness();
+      const h = await fixture.harness();
       h.fake.setPlatform(c.set);
       const id = await receivedButUnanswered(h);
       const r = reconcilerFor(h, { settleMs: 0 });
@@ -131,7 +113,7 @@ describe('degraded cases end in their documented state and settle by themselves 
   }
 
   it('offline: waits with that reason (never "absent"), even past the settle time', async () => {
-    h = await createHarness();
+    const h = await fixture.harness();
     const id = await receivedButUnanswered(h);
     const report = await reconcilerFor(h, { settleMs: 0 }, 'http://127.0.0.1:9').runOnce();
     expect(report.waiting.map((w) => w.reason)).toEqual(['offline']);
@@ -140,7 +122,7 @@ describe('degraded cases end in their documented state and settle by themselves 
   });
 
   it('listing delay: a received submit is not declared absent while FAL has not listed it yet', async () => {
-    h = await createHarness({ fake: { platform: { listingDelayMs: 400 } } });
+    const h = await fixture.harness({ fake: { platform: { listingDelayMs: 400 } } });
     const id = await receivedButUnanswered(h);
     const r = reconcilerFor(h, { settleMs: 5_000 });
     const first = await r.runOnce();
