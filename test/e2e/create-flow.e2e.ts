@@ -137,5 +137,9 @@ test.describe('FAL (fake server)', () => {
     await shot(page, 'key-rejected');
     await banner.getByRole('button', { name: 'Update key' }).click();
     await expect(page.getByTestId('key-input')).toBeFocused();
+    // Settings does not show the refused key as all set.
+    await expect(page.getByTestId('key-status')).toContainText('Key ending in 4321: FAL rejected it');
+    await expect(page.getByTestId('key-status')).toHaveClass(/is-rejected/);
+    await shot(page, 'key-rejected-settings');
   });
 });

@@ -3,11 +3,14 @@ import { useState } from 'react';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { Icon } from '../../components/Icon';
 import type { KeyApi } from '../../hooks/useKeyStatus';
+import { useQueueState } from '../../hooks/useQueueState';
 import { KeyGuide } from './KeyGuide';
 
 export function KeySection({ keys }: { keys: KeyApi }) {
   const [confirmClear, setConfirmClear] = useState(false);
   const status = keys.status;
+  // A saved key FAL refused is no "all set": the row says so instead of showing a check.
+  const rejected = useQueueState()?.status === 'key_rejected' && status?.set === true;
 
   const source =
     status?.source === 'environment'
@@ -27,13 +30,21 @@ export function KeySection({ keys }: { keys: KeyApi }) {
         </div>
       </div>
       <div className="card-body settings-body">
-        <div className={`key-status${status?.set ? ' is-set' : ''}`} data-testid="key-status">
+        <div className={`key-status${rejected ? ' is-rejected' : status?.set ? ' is-set' : ''}`} data-testid="key-status">
           <div className="key-status-icon">
-            <Icon name={status?.set ? 'check' : 'key'} size={18} />
+            <Icon name={rejected ? 'warning' : status?.set ? 'check' : 'key'} size={18} />
           </div>
           <div>
-            <strong>{status === null ? 'Checking…' : status.set ? `Key ending in ${status.last4 ?? '····'}` : 'No key set'}</strong>
-            <p className="muted">{status?.set ? source : 'Add a key to use Tripo, TRELLIS, Hunyuan3D and Rodin. The offline generator needs none.'}</p>
+            <strong>
+              {status === null ? 'Checking…' : status.set ? `Key ending in ${status.last4 ?? '····'}${rejected ? ': FAL rejected it' : ''}` : 'No key set'}
+            </strong>
+            <p className="muted">
+              {rejected
+                ? 'Paste a working key below; waiting jobs start once it is accepted.'
+                : status?.set
+                  ? source
+                  : 'Add a key to use Tripo, TRELLIS, Hunyuan3D and Rodin. The offline generator needs none.'}
+            </p>
           </div>
           {status?.set && (
             <div className="key-status-actions">
