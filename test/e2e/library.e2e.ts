@@ -44,9 +44,13 @@ test('10,000 models: only what is on screen is rendered and fetched', async ({ p
 
 test('arrow keys move between cards; Enter opens; Escape closes the pane', async ({ page }) => {
   await openLibrary(page, 40);
-  await page.getByTestId('model-card').first().focus();
-  await page.keyboard.press('ArrowRight');
-  await expect(page.locator('[data-index="1"]')).toBeFocused();
+  // The page may still move focus once as it settles after opening (failed once in CI): focus the
+  // first card and press again until the move is seen; broken arrow keys fail every attempt.
+  await expect(async () => {
+    await page.getByTestId('model-card').first().focus();
+    await page.keyboard.press('ArrowRight');
+    await expect(page.locator('[data-index="1"]')).toBeFocused({ timeout: 1_000 });
+  }).toPass({ timeout: 15_000 });
   await page.keyboard.press('ArrowDown');
   const below = page.locator('[data-index]:focus');
   const index = Number(await below.getAttribute('data-index'));
