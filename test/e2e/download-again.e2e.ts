@@ -2,30 +2,12 @@
 // again" that asks first; light and dark screenshots of both (from a scripted window.api).
 import { expect, test, type Page } from '@playwright/test';
 import type { Job } from '../../src/shared/domain';
-import { defaultScenario, openMockApp } from './support/mock-app';
+import { defaultScenario, mockJob, openMockApp } from './support/mock-app';
 
 const NOW = Date.now();
-const job = (id: string, patch: Partial<Job>): Job => ({
-  id,
-  state: 'failed',
-  endpoint: 'tripo3d/tripo/v2.5/image-to-3d',
-  preset: 'standard',
-  inputName: `${id}.jpg`,
-  inputSha256: id,
-  progress: 0,
-  queuePosition: null,
-  message: null,
-  errorCode: null,
-  errorMessage: null,
-  attempts: 1,
-  createdAt: NOW - 600_000,
-  startedAt: NOW - 500_000,
-  finishedAt: NOW - 400_000,
-  modelId: null,
-  estimatedCostUsd: 0.3,
-  falRequestId: null,
-  ...patch,
-});
+/** A failed job that ran ten minutes ago. */
+const job = (id: string, patch: Partial<Job>): Job =>
+  mockJob(id, { state: 'failed', createdAt: NOW - 600_000, startedAt: NOW - 500_000, finishedAt: NOW - 400_000, ...patch });
 
 const jobs: Job[] = [
   job('ceramic-vase', {

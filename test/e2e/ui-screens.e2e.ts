@@ -4,30 +4,10 @@
 import { expect, test, type Page } from '@playwright/test';
 import type { Job } from '../../src/shared/domain';
 import { dropFiles } from './support/page-helpers';
-import { defaultScenario, openMockApp, type MockScenario } from './support/mock-app';
+import { defaultScenario, mockJob, openMockApp, type MockScenario } from './support/mock-app';
 
 const NOW = Date.now();
-const job = (id: string, patch: Partial<Job>): Job => ({
-  id,
-  state: 'queued',
-  endpoint: 'tripo3d/tripo/v2.5/image-to-3d',
-  preset: 'standard',
-  inputName: `${id}.jpg`,
-  inputSha256: id,
-  progress: 0,
-  queuePosition: null,
-  message: null,
-  errorCode: null,
-  errorMessage: null,
-  attempts: 1,
-  createdAt: NOW - 120_000,
-  startedAt: null,
-  finishedAt: null,
-  modelId: null,
-  estimatedCostUsd: 0.3,
-  falRequestId: null,
-  ...patch,
-});
+const job = mockJob;
 
 const busyJobs: Job[] = [
   job('ceramic-vase', { state: 'running', progress: 62, message: 'Generating texture', startedAt: NOW - 48_000 }),

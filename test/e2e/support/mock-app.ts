@@ -44,6 +44,31 @@ const TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
 };
 
+/** A queued Tripo job two minutes old; `patch` sets what a scenario shows (state, errors, times). */
+export function mockJob(id: string, patch: Partial<Job> = {}): Job {
+  return {
+    id,
+    state: 'queued',
+    endpoint: 'tripo3d/tripo/v2.5/image-to-3d',
+    preset: 'standard',
+    inputName: `${id}.jpg`,
+    inputSha256: id,
+    progress: 0,
+    queuePosition: null,
+    message: null,
+    errorCode: null,
+    errorMessage: null,
+    attempts: 1,
+    createdAt: Date.now() - 120_000,
+    startedAt: null,
+    finishedAt: null,
+    modelId: null,
+    estimatedCostUsd: 0.3,
+    falRequestId: null,
+    ...patch,
+  };
+}
+
 export function defaultScenario(overrides: Partial<MockScenario> = {}): MockScenario {
   return {
     appInfo: {
