@@ -147,13 +147,19 @@ test('create: no key and jobs waiting for one: the banner runs them offline; ano
     keyStatus: { set: false, last4: null, source: null, backend: 'gnome_libsecret', needsReentry: false, weakProtection: false },
     // Tripo chosen on purpose, so new photos wait for a key too until the user says otherwise.
     settings: { ...defaultScenario().settings, defaultModelChosen: true },
-    jobs: busyJobs.slice(2, 4),
-    queue: { status: 'no_key', message: null, running: 0, queued: 2, resumesAt: null },
+    // An offline job added after the two FAL ones: it runs first, as the core claims only offline work without a key.
+    jobs: [...busyJobs.slice(2, 4), job('pebble', { endpoint: 'offline/relief', estimatedCostUsd: 0, createdAt: NOW - 60_000 })],
+    queue: { status: 'no_key', message: null, running: 0, queued: 3, resumesAt: null },
   });
   await open(page, scenario, 'light');
   const banner = page.getByTestId('queue-banner');
   await expect(banner).toContainText('Add a FAL key to start these jobs');
   await expect(page.getByTestId('banner-waiting')).toHaveText('Waiting: desk-lamp.jpg and teapot.jpg.');
+  // Jobs waiting for a key say so; places count only the jobs that can run.
+  const detail = (id: string) => page.locator(`[data-job-id="${id}"]`).getByTestId('job-detail');
+  await expect(detail('desk-lamp')).toHaveText('Waiting for a FAL key');
+  await expect(detail('teapot')).toHaveText('Waiting for a FAL key');
+  await expect(detail('pebble')).toHaveText('1st in line');
   await shot(page, 'create-no-key-light');
   await banner.getByRole('button', { name: 'Use offline for new photos' }).click();
   await expect(page.getByTestId('model-select')).toHaveValue('offline/relief');
@@ -167,6 +173,10 @@ test('create: no key and jobs waiting for one: the banner runs them offline; ano
     await expect(select.locator('option:checked')).toHaveText('Relief (offline) · Free');
   }
   await expect(banner).toBeHidden();
+  // Offline now, both can run: they take their places ahead of the newer job.
+  await expect(detail('desk-lamp')).toHaveText('1st in line');
+  await expect(detail('teapot')).toHaveText('2nd in line');
+  await expect(detail('pebble')).toHaveText('3rd in line');
   const switched = await page.evaluate(() => (window as unknown as { __mock: { calls: { channel: string; input: unknown }[] } }).__mock.calls.filter((c) => c.channel === 'jobs:setModel'));
   expect(switched).toEqual([
     { channel: 'jobs:setModel', input: { id: 'desk-lamp', endpoint: 'offline/relief' } },

@@ -119,7 +119,7 @@ export function CreateView({ jobs, queue, intake, dragging, keySet, now }: Creat
         />
       )}
 
-      <QueuePanel jobs={jobs} now={now} onOpenModel={openModel} emptyExtra={<SampleTray onAdded={sampleAdded} />} />
+      <QueuePanel jobs={jobs} now={now} queue={queue} onOpenModel={openModel} emptyExtra={<SampleTray onAdded={sampleAdded} />} />
     </div>
   );
 }

@@ -11,8 +11,8 @@ import { STATE_LABEL, isActive, isFinished, jobDetail, stateTone } from './job-t
 
 export interface JobRowProps {
   job: Job;
-  /** 1-based place among jobs waiting on this computer, for queued jobs. */
-  localPosition: number | null;
+  /** A queued job's place ("2nd in line") or what it waits for ("Waiting for a FAL key"); see wait-place.ts. */
+  waitPlace: string | null;
   modelLabel: string;
   /** What FAL really charged for this job, when known (billing key, or units FAL reported). */
   realCost?: JobCost;
@@ -51,10 +51,10 @@ function progressValue(job: Job): number | null {
   return job.progress;
 }
 
-export function JobRow({ job, localPosition, modelLabel, realCost, now, onCancel, onRetry, onDownloadAgain, onReview, onRemove, onOpen, switchModels = [], onSwitchModel }: JobRowProps) {
+export function JobRow({ job, waitPlace, modelLabel, realCost, now, onCancel, onRetry, onDownloadAgain, onReview, onRemove, onOpen, switchModels = [], onSwitchModel }: JobRowProps) {
   const tone = stateTone(job.state);
   const time = elapsed(job, now);
-  const detail = jobDetail(job, localPosition);
+  const detail = jobDetail(job, waitPlace);
   const barTone = job.state === 'succeeded' ? 'done' : job.state === 'failed' ? 'error' : job.state === 'canceled' || job.state === 'queued' ? 'muted' : undefined;
   const cancellable = job.state === 'queued' || isActive(job.state);
   const name = job.inputName.split(/[\\/]/).pop() || job.inputName;

@@ -1,6 +1,6 @@
 // The queue: overall progress, then every job (working first, then waiting, then finished).
 import { useMemo, useState, type ReactNode } from 'react';
-import type { Job } from '../../../../shared/domain';
+import type { Job, QueueState } from '../../../../shared/domain';
 import { useApp } from '../../app-context';
 import { EmptyState } from '../../components/EmptyState';
 import { ProgressBar } from '../../components/ProgressBar';
@@ -12,10 +12,13 @@ import { JobRow } from './JobRow';
 import { RetryDialog } from './RetryDialog';
 import { isActive, isFinished } from './job-text';
 import { isSwitchable, modelsFor } from './switch-model';
+import { falHoldReason, waitPlaces } from './wait-place';
 
 export interface QueuePanelProps {
   jobs: JobsApi;
   now: number;
+  /** The queue's state: while it holds FAL work, FAL jobs say what they wait for instead of a place. */
+  queue?: QueueState | null;
   onOpenModel(modelId: string): void;
   /** Shown under the empty queue's explanation (the sample tray). */
   emptyExtra?: ReactNode;
@@ -32,10 +35,15 @@ function order(jobs: Job[]): Job[] {
   });
 }
 
-export function QueuePanel({ jobs, now, onOpenModel, emptyExtra }: QueuePanelProps) {
+export function QueuePanel({ jobs, now, queue = null, onOpenModel, emptyExtra }: QueuePanelProps) {
   const { modelLabel, models, toast } = useApp();
   const [retrying, setRetrying] = useState<{ job: Job; reason: string | null } | null>(null);
   const sorted = useMemo(() => order(jobs.jobs), [jobs.jobs]);
+  const falHold = falHoldReason(queue);
+  const places = useMemo(
+    () => waitPlaces(sorted, (job) => models.find((m) => m.id === job.endpoint)?.provider === 'fal', falHold),
+    [sorted, models, falHold],
+  );
   // Finished jobs FAL received: what it really charged goes next to the estimate.
   const chargedIds = useMemo(() => jobs.jobs.filter((j) => isFinished(j.state) && j.falRequestId !== null).map((j) => j.id), [jobs.jobs]);
   const realCosts = useJobCosts(chargedIds);
@@ -72,7 +80,6 @@ export function QueuePanel({ jobs, now, onOpenModel, emptyExtra }: QueuePanelPro
       else toast({ tone: 'error', text: errorMessage(err) });
     });
 
-  let position = 0;
   const finishedCount = jobs.jobs.filter((j) => isFinished(j.state)).length;
 
   return (
@@ -121,7 +128,7 @@ export function QueuePanel({ jobs, now, onOpenModel, emptyExtra }: QueuePanelPro
             <JobRow
               key={job.id}
               job={job}
-              localPosition={job.state === 'queued' ? ++position : null}
+              waitPlace={places.get(job.id) ?? null}
               modelLabel={modelLabel(job.endpoint)}
               realCost={realCosts.get(job.id)}
               now={now}

@@ -36,11 +36,14 @@ export const isActive = (state: JobState) => ['preparing', 'submitted', 'running
 export const isWaiting = (state: JobState) => state === 'queued';
 export const isFinished = (state: JobState) => ['succeeded', 'failed', 'canceled', 'needs_attention'].includes(state);
 
-/** The line under the progress bar: what is happening right now, in plain words. */
-export function jobDetail(job: Job, localPosition: number | null): string {
+/**
+ * The line under the progress bar: what is happening right now, in plain words. `waitPlace` is a
+ * queued job's place ("2nd in line", or what it waits for: see wait-place.ts).
+ */
+export function jobDetail(job: Job, waitPlace: string | null): string {
   switch (job.state) {
     case 'queued': {
-      const place = localPosition === null ? 'Waiting to start' : `${ordinal(localPosition)} in line`;
+      const place = waitPlace ?? 'Waiting to start';
       // The app puts input warnings ("the image is small") here; its plain waiting note adds nothing.
       const note = job.message && !/^waiting/i.test(job.message) ? job.message : null;
       return note ? `${place} · ${note}` : place;

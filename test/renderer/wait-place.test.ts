@@ -1,0 +1,35 @@
+// A queued job's place counts only the jobs that can start: while FAL work is held, FAL jobs say what
+// they wait for, and the offline jobs behind them move up.
+import { describe, expect, it } from 'vitest';
+import type { Job, QueueState } from '../../src/shared/domain';
+import { falHoldReason, waitPlaces } from '../../src/renderer/src/features/queue/wait-place';
+
+const job = (id: string, endpoint: string, state: Job['state'] = 'queued') => ({ id, endpoint, state }) as Job;
+const isFal = (j: Job) => j.endpoint !== 'offline/relief';
+const queue = (status: QueueState['status']): QueueState => ({ status, message: null, running: 0, queued: 3, resumesAt: null });
+const jobs = [job('a', 'fal-ai/trellis'), job('b', 'offline/relief'), job('c', 'fal-ai/trellis'), job('d', 'offline/relief'), job('e', 'offline/relief', 'running')];
+
+describe('wait places', () => {
+  it('numbers every queued job in run order while FAL work can start', () => {
+    expect(falHoldReason(queue('running'))).toBeNull();
+    expect(falHoldReason(null)).toBeNull();
+    expect(Object.fromEntries(waitPlaces(jobs, isFal, null))).toEqual({ a: '1st in line', b: '2nd in line', c: '3rd in line', d: '4th in line' });
+  });
+
+  it('without a key, FAL jobs wait for one and only the offline jobs have places', () => {
+    const hold = falHoldReason(queue('no_key'));
+    expect(hold).toBe('Waiting for a FAL key');
+    expect(Object.fromEntries(waitPlaces(jobs, isFal, hold))).toEqual({
+      a: 'Waiting for a FAL key',
+      b: '1st in line',
+      c: 'Waiting for a FAL key',
+      d: '2nd in line',
+    });
+  });
+
+  it('names what FAL jobs wait for in every state that holds FAL work', () => {
+    expect(falHoldReason(queue('key_rejected'))).toBe('Waiting for a working FAL key');
+    expect(falHoldReason(queue('offline'))).toBe('Waiting for the connection to FAL');
+    expect(falHoldReason(queue('spending_cap'))).toMatch(/spending cap/);
+  });
+});
