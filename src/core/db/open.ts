@@ -24,7 +24,7 @@ export function openDatabase(dataDirOrMemory: string, opts: OpenOptions = {}): D
   try {
     // WAL lets the app and the CLI read while the other writes. NORMAL sync survives any process
     // crash; only a power cut may drop the last commits. The commits that must survive even that
-    // (the submit intent, new jobs) switch to FULL for themselves (JobStore.durably): a paid job is
+    // (the submit intent, new jobs) switch to FULL for themselves (durably in queue/store-context): a paid job is
     // then never submitted again unasked (a lost request id leaves the intent: needs_attention,
     // settled by reconciliation). FULL on every commit cost ~4 ms each here, most of the engine's
     // own time per job.

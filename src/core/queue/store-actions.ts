@@ -1,0 +1,115 @@
+// What a user's request does to jobs, with no lease held: add, cancel, switch generator, retry,
+// delete. Each write checks the job's state in its own UPDATE (one BEGIN IMMEDIATE transaction), so
+// a worker that claims the job meanwhile wins cleanly.
+import { ACTIVE_STATES } from '../../shared/domain';
+import { writeTx } from '../db/write';
+import { CLEAR_LEASE_SQL, toRow, type JobRow, type NewJob, type Raw } from './rows';
+import { appendEvent, durably, TERMINAL_SQL, type StoreContext } from './store-context';
+import { getJob } from './store-reads';
+import { canTransition } from './transitions';
+
+/** What switching a waiting job to another generator rewrites. */
+export type ModelChange = Pick<JobRow, 'endpoint' | 'provider' | 'preset' | 'optionsJson' | 'inputSha256' | 'estimatedCostUsd' | 'message'>;
+
+/** Inserts queued jobs in one transaction (all or none). */
+export function insertMany(ctx: StoreContext, jobs: readonly NewJob[], alsoFor?: (job: NewJob) => void): JobRow[] {
+  const insert = ctx.stmt(
+    `INSERT INTO jobs (id, state, endpoint, provider, preset, options_json, input_name, input_path, input_sha256,
+       input_mime, max_attempts, created_at, estimated_cost_usd, message, output_dir, inputs_json)
+     VALUES (@id, 'queued', @endpoint, @provider, @preset, @optionsJson, @inputName, @inputPath, @inputSha256,
+       @inputMime, @maxAttempts, @createdAt, @estimatedCostUsd, @message, @outputDir, @inputsJson)`,
+  );
+  return durably(ctx, () =>
+    writeTx(ctx.db, () =>
+      jobs.map((job) => {
+        insert.run({ ...job, message: job.message ?? null, outputDir: job.outputDir ?? null, inputsJson: job.inputsJson ?? null });
+        // What belongs to the job (its images) is written in the same transaction.
+        alsoFor?.(job);
+        appendEvent(ctx, job.id, 'transition', null, 'queued', null, job.createdAt);
+        return getJob(ctx, job.id)!;
+      }),
+    ),
+  );
+}
+
+/** queued -> canceled when nothing was sent to FAL yet. Null when the job is not in that case. */
+export function cancelQueued(ctx: StoreContext, id: string, at: number, message: string): JobRow | null {
+  return writeTx(ctx.db, () => {
+    const raw = ctx.stmt(
+      `UPDATE jobs SET state = 'canceled', fence = fence + 1, finished_at = @at, message = @message, ${CLEAR_LEASE_SQL}
+       WHERE id = @id AND state = 'queued' AND fal_request_id IS NULL AND submit_started_at IS NULL RETURNING *`,
+    ).get({ id, at, message }) as Raw | undefined;
+    if (!raw) return null;
+    appendEvent(ctx, id, 'transition', 'queued', 'canceled', message, at);
+    return toRow(raw);
+  });
+}
+
+/**
+ * Gives a waiting job another generator: only while it is queued, not flagged for cancel and was never
+ * sent to FAL (no request id, no submit started), checked in the same UPDATE so a worker that claims
+ * it meanwhile wins. The job starts afresh (no back-off, no attempts). Null when not in that case.
+ */
+export function switchModel(ctx: StoreContext, id: string, change: ModelChange, at: number, note: string): JobRow | null {
+  return writeTx(ctx.db, () => {
+    const raw = ctx.stmt(
+      `UPDATE jobs SET endpoint = @endpoint, provider = @provider, preset = @preset, options_json = @optionsJson,
+         input_sha256 = @inputSha256, estimated_cost_usd = @estimatedCostUsd, message = @message,
+         fence = fence + 1, attempts = 0, next_attempt_at = NULL
+       WHERE id = @id AND state = 'queued' AND cancel_requested = 0
+         AND fal_request_id IS NULL AND submit_started_at IS NULL AND submitted_at IS NULL RETURNING *`,
+    ).get({ ...change, id }) as Raw | undefined;
+    if (!raw) return null;
+    appendEvent(ctx, id, 'log', null, null, note, at);
+    return toRow(raw);
+  });
+}
+
+/** Flags a job for cancellation by whichever worker holds (or next claims) it. */
+export function requestCancel(ctx: StoreContext, id: string): JobRow | null {
+  const raw = writeTx(ctx.db, () => ctx.stmt(
+    `UPDATE jobs SET cancel_requested = 1, next_attempt_at = NULL
+     WHERE id = ? AND state NOT IN (${TERMINAL_SQL}) RETURNING *`,
+  ).get(id) as Raw | undefined);
+  return raw ? toRow(raw) : null;
+}
+
+/**
+ * failed / needs_attention -> queued. `resubmit` forgets the FAL request (a new submit follows);
+ * otherwise a stored request id is followed again. The uploaded input URL is always kept.
+ */
+export function requeue(ctx: StoreContext, id: string, at: number, opts: { resubmit: boolean; message: string }): JobRow | null {
+  return writeTx(ctx.db, () => {
+    const current = getJob(ctx, id);
+    if (!current || !canTransition(current.state, 'queued') || ACTIVE_STATES.includes(current.state)) return null;
+    const resubmit = opts.resubmit ? 1 : 0;
+    if (resubmit === 1 && current.falRequestId !== null) {
+      // Kept so reconciliation never takes this request for the coming resend (same input).
+      ctx.stmt('INSERT OR IGNORE INTO job_past_requests (request_id, job_id, at) VALUES (?, ?, ?)').run(current.falRequestId, id, at);
+    }
+    const raw = ctx.stmt(
+      `UPDATE jobs SET state = 'queued', fence = fence + 1, attempts = 0, ${CLEAR_LEASE_SQL},
+         cancel_requested = 0, error_code = NULL, error_message = NULL, finished_at = NULL, message = @message,
+         request_finished = 0,
+         fal_request_id = CASE WHEN @resubmit = 1 THEN NULL ELSE fal_request_id END,
+         submit_started_at = CASE WHEN @resubmit = 1 THEN NULL ELSE submit_started_at END,
+         submit_input_json = CASE WHEN @resubmit = 1 THEN NULL ELSE submit_input_json END,
+         submitted_at = CASE WHEN @resubmit = 1 THEN NULL ELSE submitted_at END,
+         progress = CASE WHEN @resubmit = 1 THEN 0 ELSE progress END
+       WHERE id = @id AND state = @state RETURNING *`,
+    ).get({ id, at, message: opts.message, resubmit, state: current.state }) as Raw | undefined;
+    if (!raw) return null;
+    appendEvent(ctx, id, 'transition', current.state, 'queued', opts.message, at);
+    return toRow(raw);
+  });
+}
+
+/** Deletes a finished job (its events go with it; its model stays). */
+export function removeFinished(ctx: StoreContext, id: string): boolean {
+  return writeTx(ctx.db, () => ctx.stmt(`DELETE FROM jobs WHERE id = ? AND state IN (${TERMINAL_SQL})`).run(id).changes > 0);
+}
+
+/** Deletes succeeded and canceled jobs; failed and needs_attention stay until dealt with. */
+export function clearFinished(ctx: StoreContext): string[] {
+  return writeTx(ctx.db, () => ctx.stmt(`DELETE FROM jobs WHERE state IN ('succeeded','canceled') RETURNING id`).all() as Raw[]).map((r) => String(r.id));
+}

@@ -1,0 +1,49 @@
+// What every part of the job store shares: the connection, its statement cache, the redaction of
+// stored text, the journal (job_events) and the SQL fragments for state groups.
+import type { Database, Statement } from 'better-sqlite3';
+import { ACTIVE_STATES, type JobState } from '../../shared/domain';
+import type { EventKind } from './rows';
+
+export interface StoreContext {
+  readonly db: Database;
+  readonly stmt: (sql: string) => Statement;
+  /** Cleans every stored text: outside text may echo the key, and what is stored is shown later. */
+  readonly redact: (text: string) => string;
+}
+
+export const ACTIVE_SQL = ACTIVE_STATES.map((s) => `'${s}'`).join(',');
+export const TERMINAL_SQL = `'succeeded','failed','canceled','needs_attention'`;
+export const ORDER = 'ORDER BY created_at, rowid';
+
+/**
+ * Runs `fn` with a synced commit (PRAGMA synchronous = FULL), for the few writes that must
+ * survive a power cut; everything else commits with the connection's NORMAL sync.
+ */
+export function durably<T>(ctx: StoreContext, fn: () => T): T {
+  ctx.db.pragma('synchronous = FULL');
+  try {
+    return fn();
+  } finally {
+    ctx.db.pragma('synchronous = NORMAL');
+  }
+}
+
+/** Adds a journal line; call inside the caller's transaction. */
+export function appendEvent(
+  ctx: StoreContext,
+  jobId: string,
+  kind: EventKind,
+  from: JobState | null,
+  to: JobState | null,
+  message: string | null,
+  at: number,
+): void {
+  ctx.stmt('INSERT INTO job_events (job_id, at, kind, from_state, to_state, message) VALUES (?, ?, ?, ?, ?, ?)').run(
+    jobId,
+    at,
+    kind,
+    from,
+    to,
+    message === null ? null : ctx.redact(message),
+  );
+}

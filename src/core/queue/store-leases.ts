@@ -1,0 +1,80 @@
+// Who works on a job: claiming the next one (lease + new fencing token), keeping the lease alive,
+// and taking back jobs whose worker is gone. Each is one BEGIN IMMEDIATE transaction, so two
+// processes on one folder never claim or recover the same job twice.
+import type { JobState } from '../../shared/domain';
+import { writeTx } from '../db/write';
+import { CLEAR_LEASE_SQL, toRow, type JobRow, type Raw } from './rows';
+import { ACTIVE_SQL, appendEvent, type StoreContext } from './store-context';
+
+export interface ClaimOptions {
+  owner: string;
+  now: number;
+  leaseMs: number;
+  /** False while FAL work is paused (no key, key rejected, offline): only offline jobs and
+   *  cancellations are claimed then. */
+  falAllowed: boolean;
+}
+
+/**
+ * Atomically takes the next job: a cancellation to carry out first, then queued jobs whose
+ * back-off is over, oldest first. Sets the lease and a new fencing token; queued -> preparing.
+ */
+export function claimNext(ctx: StoreContext, opts: ClaimOptions): JobRow | null {
+  const fal = opts.falAllowed ? 1 : 0;
+  return writeTx(ctx.db, () => {
+    const raw = ctx.stmt(
+      `UPDATE jobs SET state = 'preparing', fence = fence + 1, lease_owner = @owner,
+         lease_expires_at = @expires, started_at = COALESCE(started_at, @now), next_attempt_at = NULL
+       WHERE id = (
+         SELECT id FROM jobs
+         WHERE state = 'queued'
+           AND (cancel_requested = 1
+             OR ((next_attempt_at IS NULL OR next_attempt_at <= @now) AND (provider = 'offline' OR @fal = 1)))
+         ORDER BY cancel_requested DESC, created_at, rowid LIMIT 1)
+       RETURNING *`,
+    ).get({ owner: opts.owner, expires: opts.now + opts.leaseMs, now: opts.now, fal }) as Raw | undefined;
+    if (!raw) return null;
+    const row = toRow(raw);
+    appendEvent(ctx, row.id, 'transition', 'queued', 'preparing', null, opts.now);
+    return row;
+  });
+}
+
+/** Extends the lease; false when the job is no longer ours. Also reports a cancel request. */
+export function heartbeat(ctx: StoreContext, id: string, fence: number, now: number, leaseMs: number): { held: boolean; cancelRequested: boolean } {
+  const raw = writeTx(ctx.db, () => ctx.stmt(
+    `UPDATE jobs SET lease_expires_at = ? WHERE id = ? AND fence = ? AND state IN (${ACTIVE_SQL}) RETURNING cancel_requested`,
+  ).get(now + leaseMs, id, fence) as Raw | undefined);
+  return raw ? { held: true, cancelRequested: Number(raw.cancel_requested) === 1 } : { held: false, cancelRequested: false };
+}
+
+/**
+ * Takes back active jobs whose worker is gone (lease expired, or `ownerIsDead` says so): a job
+ * that was being sent to FAL without a stored request id becomes needs_attention (it may or may
+ * not have been accepted); every other one goes back to queued, keeping its upload and request id
+ * so the next claim resumes it. Bumps the fence so the old worker can write nothing more.
+ */
+export function recoverOrphans(ctx: StoreContext, now: number, ownerIsDead: (owner: string) => boolean, ambiguousMessage: string): JobRow[] {
+  return writeTx(ctx.db, () => {
+    const candidates = (ctx.stmt(`SELECT * FROM jobs WHERE state IN (${ACTIVE_SQL})`).all() as Raw[]).map(toRow);
+    const recovered: JobRow[] = [];
+    for (const job of candidates) {
+      const expired = job.leaseExpiresAt === null || job.leaseExpiresAt <= now;
+      if (!expired && !(job.leaseOwner !== null && ownerIsDead(job.leaseOwner))) continue;
+      const ambiguous = job.falRequestId === null && job.submitStartedAt !== null;
+      const to: JobState = ambiguous ? 'needs_attention' : 'queued';
+      const raw = ctx.stmt(
+        `UPDATE jobs SET state = @to, fence = fence + 1, ${CLEAR_LEASE_SQL},
+           finished_at = CASE WHEN @to = 'needs_attention' THEN @now ELSE finished_at END,
+           error_code = CASE WHEN @to = 'needs_attention' THEN 'submit_interrupted' ELSE error_code END,
+           error_message = CASE WHEN @to = 'needs_attention' THEN @msg ELSE error_message END,
+           message = CASE WHEN @to = 'needs_attention' THEN @msg ELSE 'Resuming after an interruption' END
+         WHERE id = @id AND fence = @fence RETURNING *`,
+      ).get({ to, now, msg: ambiguousMessage, id: job.id, fence: job.fence }) as Raw | undefined;
+      if (!raw) continue;
+      appendEvent(ctx, job.id, 'transition', job.state, to, ambiguous ? ambiguousMessage : 'Recovered after the worker stopped', now);
+      recovered.push(toRow(raw));
+    }
+    return recovered;
+  });
+}

@@ -1,0 +1,64 @@
+// Reads of the job table, the journal and the spend log: no transaction, no writes.
+import type { JobState } from '../../shared/domain';
+import { toRow, type EventKind, type JobEvent, type JobRow, type Raw } from './rows';
+import { ACTIVE_SQL, ORDER, TERMINAL_SQL, type StoreContext } from './store-context';
+
+export function getJob(ctx: StoreContext, id: string): JobRow | null {
+  const raw = ctx.stmt('SELECT * FROM jobs WHERE id = ?').get(id) as Raw | undefined;
+  return raw ? toRow(raw) : null;
+}
+
+export function listJobs(ctx: StoreContext): JobRow[] {
+  return (ctx.stmt(`SELECT * FROM jobs ${ORDER}`).all() as Raw[]).map(toRow);
+}
+
+export function countJobs(ctx: StoreContext): { queued: number; active: number; queuedFal: number } {
+  const raw = ctx.stmt(
+    `SELECT
+       COALESCE(SUM(state = 'queued'), 0) AS queued,
+       COALESCE(SUM(state IN (${ACTIVE_SQL})), 0) AS active,
+       COALESCE(SUM(state = 'queued' AND provider = 'fal'), 0) AS queued_fal
+     FROM jobs WHERE state IN ('queued', ${ACTIVE_SQL})`
+  ).get() as Raw; // IN, not NOT IN, so the state index is used
+  return { queued: Number(raw.queued), active: Number(raw.active), queuedFal: Number(raw.queued_fal) };
+}
+
+/** Earliest future time something becomes claimable: a back-off ends or a lease expires. */
+export function nextWakeAt(ctx: StoreContext, now: number): number | null {
+  const raw = ctx.stmt(
+    `SELECT MIN(t) AS t FROM (
+       SELECT MIN(next_attempt_at) AS t FROM jobs WHERE state = 'queued' AND next_attempt_at > ?
+       UNION ALL
+       SELECT MIN(lease_expires_at) AS t FROM jobs WHERE state IN (${ACTIVE_SQL}) AND lease_expires_at > ?
+     )`,
+  ).get(now, now) as Raw;
+  return raw.t === null || raw.t === undefined ? null : Number(raw.t);
+}
+
+export function jobEvents(ctx: StoreContext, jobId: string): JobEvent[] {
+  return (ctx.stmt('SELECT * FROM job_events WHERE job_id = ? ORDER BY id').all(jobId) as Raw[]).map((raw) => ({
+    id: Number(raw.id),
+    jobId: String(raw.job_id),
+    at: Number(raw.at),
+    kind: raw.kind as EventKind,
+    fromState: (raw.from_state as JobState | null) ?? null,
+    toState: (raw.to_state as JobState | null) ?? null,
+    message: (raw.message as string | null) ?? null,
+  }));
+}
+
+/** Jobs that hold the same prepared input with the same parameters (for duplicate checks). */
+export function activeSiblings(ctx: StoreContext, inputSha256: string, endpoint: string, preset: string, optionsJson: string): JobRow[] {
+  return (
+    ctx.stmt(
+      `SELECT * FROM jobs WHERE input_sha256 = ? AND endpoint = ? AND preset = ? AND options_json = ?
+         AND state NOT IN (${TERMINAL_SQL}) ${ORDER}`,
+    ).all(inputSha256, endpoint, preset, optionsJson) as Raw[]
+  ).map(toRow);
+}
+
+/** Spend recorded at submission between two times (epoch ms), in USD. */
+export function spendBetween(ctx: StoreContext, from: number, to: number): number {
+  const raw = ctx.stmt('SELECT COALESCE(SUM(usd), 0) AS total FROM spend WHERE at >= ? AND at < ?').get(from, to) as Raw;
+  return Number(raw.total);
+}
