@@ -3,6 +3,7 @@
 // may switch; one that was (or may have been) submitted keeps its generator, as FAL may charge for it.
 import type { Job, Preset } from '../../shared/domain';
 import { AppError } from '../../shared/result';
+import { writeTx } from '../db/write';
 import { getModel, validateOptions } from '../models/catalog';
 import { inputSetProblem } from '../models/input-set';
 import type { ModelDefinition } from '../models/types';
@@ -22,7 +23,7 @@ export interface SwitchModelDeps {
   now: () => number;
   estimateCostUsd?: (model: ModelDefinition, preset: Preset, options: Record<string, unknown>) => number;
   jobChanged: (row: JobRow, immediate: boolean) => void;
-  /** A switched job starts afresh, rate-limit count included. */
+  /** A job switched to another provider starts afresh, rate-limit count included. */
   forgetRateLimits: (id: string) => void;
   wake: () => void;
 }
@@ -56,7 +57,12 @@ export function createModelSwitch(deps: SwitchModelDeps): (id: string, opts: Swi
     const estimate = deps.estimateCostUsd ? deps.estimateCostUsd(model, preset, validated.options) : model.estimateCostUsd(preset, validated.options);
     const before = getModel(row.endpoint)?.label ?? row.endpoint;
 
-    const next = deps.store.switchModel(
+    // A wait (FAL's rate limit, the back-off after a failed try) and the attempts spent belong to the
+    // provider, not to one model: FAL limits the account, so a job that stays on FAL keeps them, or
+    // switching model would be a way round them. The offline generator never calls FAL, so a job
+    // moved to it (or from it) starts afresh and may run at once.
+    const keepWait = model.provider === row.provider;
+    const switchNow = () => deps.store.switchModel(
       id,
       {
         endpoint: model.id,
@@ -71,11 +77,18 @@ export function createModelSwitch(deps: SwitchModelDeps): (id: string, opts: Swi
       deps.now(),
       `Generator changed from ${before} to ${model.label} (${preset})`,
     );
+    // One transaction: no other process may claim the job between the switch and the wait restored.
+    const next = writeTx(deps.store.db, () => {
+      const waited = deps.store.get(id);
+      const switched = switchNow();
+      if (!switched || !waited || !keepWait) return switched;
+      return deps.store.update(id, switched.fence, { attempts: waited.attempts, nextAttemptAt: waited.nextAttemptAt }, deps.now()) ?? switched;
+    });
     if (!next) {
       const now = deps.store.get(id);
       throw (now && refusal(now)) ?? new AppError('conflict', 'The job changed meanwhile; try again.');
     }
-    deps.forgetRateLimits(id);
+    if (!keepWait) deps.forgetRateLimits(id);
     deps.jobChanged(next, true);
     deps.wake();
     return toJob(next);

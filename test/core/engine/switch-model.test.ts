@@ -1,6 +1,8 @@
 // Switching a waiting job to another generator (jobs:setModel): a job waiting for a key runs offline
 // without being removed and added again; a job that left for FAL, a running one and a set the new
 // model cannot take are refused and left as they were.
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { channels } from '../../../src/shared/contract';
 import { addOne, createHarness, inState, pngItem, waitForJob, waitForQueue, type Harness } from './harness';
@@ -17,6 +19,16 @@ afterEach(async () => {
   await h?.close();
   h = undefined;
 });
+
+/** The job's wait as stored (the Job the renderer sees does not carry it). */
+function storedWait(dataDir: string, id: string): { attempts: number; next_attempt_at: number | null } {
+  const db = new Database(join(dataDir, 'image2model.db'), { readonly: true });
+  try {
+    return db.prepare('SELECT attempts, next_attempt_at FROM jobs WHERE id = ?').get(id) as { attempts: number; next_attempt_at: number | null };
+  } finally {
+    db.close();
+  }
+}
 
 async function noKeyHarness(): Promise<Harness> {
   const harness = await createHarness();
@@ -50,6 +62,38 @@ describe('switching a waiting job to another generator', () => {
     h.engine.keyChanged();
     await waitForJob(h.engine, id, inState('succeeded'));
     expect(h.fake.submissions.map((s) => s.endpointId)).toEqual([TRELLIS]);
+  });
+
+  it('a rate-limited job keeps its wait on another FAL model; switched to Relief it runs at once', async () => {
+    h = await createHarness();
+    h.fake.script({ op: 'submit', fault: { kind: 'rateLimit', retryAfter: 600 } });
+    const id = await addOne(h.engine, { endpoint: TRIPO, preset: 'draft' });
+    await waitForJob(h.engine, id, (job) => job.state === 'queued' && job.errorCode === 'rate_limited');
+    const wait = storedWait(h.dataDir, id);
+    expect(wait.next_attempt_at).toBeGreaterThan(Date.now() + 500_000);
+
+    // FAL limits the account, not one model: another FAL model waits just as long.
+    expect(h.engine.setModel(id, { endpoint: TRELLIS })).toMatchObject({ endpoint: TRELLIS, state: 'queued' });
+    expect(storedWait(h.dataDir, id)).toEqual(wait);
+
+    // The offline generator never calls FAL: it does not wait for FAL's limit.
+    h.engine.setModel(id, { endpoint: RELIEF });
+    expect(storedWait(h.dataDir, id)).toEqual({ attempts: 0, next_attempt_at: null });
+    expect((await waitForJob(h.engine, id, inState('succeeded', 'failed'))).state).toBe('succeeded');
+    expect(h.fake.requestsFor('submit').map((r) => r.outcome)).toEqual([429]);
+  });
+
+  it('a job backing off after a failed try keeps its attempts and wait on another FAL model', async () => {
+    h = await createHarness({ engine: { backoff: { baseMs: 600_000, capMs: 600_000 } } });
+    h.fake.script({ op: 'initiate', fault: { kind: 'infra', status: 500 } });
+    const id = await addOne(h.engine, { endpoint: TRIPO, preset: 'draft' });
+    await waitForJob(h.engine, id, (job) => job.state === 'queued' && job.attempts === 1);
+    const wait = storedWait(h.dataDir, id);
+    expect(wait).toMatchObject({ attempts: 1, next_attempt_at: expect.any(Number) });
+
+    h.engine.setModel(id, { endpoint: TRELLIS, preset: 'high' });
+    expect(storedWait(h.dataDir, id)).toEqual(wait);
+    expect(h.engine.getJob(id)).toMatchObject({ endpoint: TRELLIS, preset: 'high', attempts: 1 });
   });
 
   it('refuses a job that was sent to FAL, while it runs and once it waits again to resume; it keeps its generator', async () => {
