@@ -6,7 +6,8 @@
 // Plain JavaScript: child processes load it before tsx is there.
 import dns from 'node:dns';
 import { appendFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { syncBuiltinESMExports } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const REAL_FAL_LOG_ENV = 'IMAGE2MODEL_TEST_REAL_FAL_LOG';
 const INSTALLED = Symbol.for('image2model.noRealFal');
@@ -67,6 +68,26 @@ export function installNoRealFal() {
     }
     return realLookup.call(this, hostname, options, callback);
   };
+  // dns.promises: a lookup sends no FAL traffic, but it is the same attempt, written down the same way.
+  const realPromisesLookup = dns.promises.lookup;
+  dns.promises.lookup = function guardedPromisesLookup(hostname, options) {
+    if (isRealFalHost(hostname)) {
+      record(`connect ${hostname}`);
+      return Promise.reject(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname} (test guard: the real FAL)`), { code: 'ENOTFOUND', hostname }));
+    }
+    return realPromisesLookup.call(this, hostname, options);
+  };
+  // Named imports (`import { lookup } from 'node:dns'`) see the guarded functions too.
+  syncBuiltinESMExports();
+}
+
+/**
+ * The NODE_OPTIONS entry that loads the guard. A file URL, not a path: NODE_OPTIONS is split at
+ * spaces, and a URL has none (nor quotes or backslashes, which that parser also reads), wherever the
+ * checkout is.
+ */
+export function guardImportOption(moduleUrl = import.meta.url) {
+  return `--import=${pathToFileURL(fileURLToPath(moduleUrl)).href}`;
 }
 
 /**
@@ -74,8 +95,7 @@ export function installNoRealFal() {
  * attempts to `logFile`.
  */
 export function forbidRealFalInChildren(env, logFile) {
-  const self = fileURLToPath(import.meta.url);
-  const flag = `--import=${self}`;
+  const flag = guardImportOption();
   const current = env.NODE_OPTIONS ?? '';
   if (!current.includes(flag)) env.NODE_OPTIONS = `${current} ${flag}`.trim();
   env[REAL_FAL_LOG_ENV] = logFile;
