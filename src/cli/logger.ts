@@ -1,9 +1,10 @@
 // The CLI's logger: everything goes to <data dir>/logs/cli.log (so a failed run can be looked into
 // later); real errors also go to stderr. The engine redacts the key before anything reaches it.
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../core/engine';
 import { describeError } from '../core/util/errors';
+import { makeFolderSync } from '../core/util/make-folder';
 
 export function createCliLogger(dataDir: string, stderr: (line: string) => void = (line) => process.stderr.write(line)): Logger {
   const dir = join(dataDir, 'logs');
@@ -14,7 +15,8 @@ export function createCliLogger(dataDir: string, stderr: (line: string) => void 
     const line = `${new Date().toISOString()} ${process.pid} ${level} ${message}${extra ? ` ${extra}` : ''}\n`;
     if (!usable) return line;
     try {
-      mkdirSync(dir, { recursive: true });
+      // Not a recursive mkdirSync: for a data folder like /proc/self/<new> it never returns.
+      makeFolderSync(dir);
       appendFileSync(file, line);
     } catch {
       usable = false; // a read-only data folder must not break the run

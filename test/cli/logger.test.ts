@@ -1,0 +1,42 @@
+// The CLI's log: it makes its folder (parents too) and writes every line there; a data folder where
+// no folder can be made - /proc/self/<new>, where a recursive mkdirSync never returns - costs the log,
+// never the run: the logger returns and errors still reach stderr.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createCliLogger } from '../../src/cli/logger';
+
+const work = mkdtempSync(join(tmpdir(), 'i2m-cli-log-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const LOGGER = pathToFileURL(join(import.meta.dirname, '../../src/cli/logger.ts')).href;
+
+describe('the CLI logger', () => {
+  it('makes the missing data and log folders and appends each line; errors also go to stderr', () => {
+    const dataDir = join(work, 'new', 'data');
+    const stderr: string[] = [];
+    const logger = createCliLogger(dataDir, (line) => stderr.push(line));
+    logger.info('started');
+    logger.error('the model could not be saved');
+    const lines = readFileSync(join(dataDir, 'logs', 'cli.log'), 'utf8').trim().split('\n');
+    expect(lines.map((line) => line.split(' ').slice(2).join(' '))).toEqual(['info started', 'error the model could not be saved']);
+    expect(stderr).toEqual(['image2model: the model could not be saved\n']);
+  });
+
+  // In a child, bounded: with a recursive mkdirSync the logger never returns and the child is killed.
+  it.runIf(process.platform === 'linux')('returns for a data folder under /proc/self, and still reports errors', () => {
+    const script = `
+      const { createCliLogger } = await import(${JSON.stringify(LOGGER)});
+      const logger = createCliLogger('/proc/self/i2m-data-' + process.pid);
+      logger.info('started');
+      logger.error('it went wrong');
+      console.log('returned');`;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
+    expect(child.signal).toBeNull();
+    expect(child.stdout.trim()).toBe('returned');
+    expect(child.stderr).toContain('image2model: it went wrong');
+  });
+});
