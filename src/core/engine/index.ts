@@ -2,25 +2,26 @@
 // local library. Plain Node: no electron import; every outside dependency comes in `deps`.
 // This file only composes the rooms; docs/ENGINE.md maps them.
 import { mkdirSync } from 'node:fs';
-import { TERMINAL_STATES, type Job } from '../../shared/domain';
+import { TERMINAL_STATES } from '../../shared/domain';
 import { openDatabase, type Db } from '../db/open';
-import { removeLeftoverTempFiles } from '../library/files';
 import { LibraryStore } from '../library/store';
-import { dataPaths, toAbsolutePath } from '../paths';
+import { dataPaths } from '../paths';
 import { DEFAULT_BACKOFF } from '../queue/backoff';
 import { Scheduler } from '../queue/scheduler';
 import { claimOutputFile } from '../queue/output-copy';
-import { JobStore, toJob, type JobRow } from '../queue/store';
-import { createThrottle } from '../queue/throttle';
+import { JobStore } from '../queue/store';
 import { createStatsReader, createStatsRecorder, trackRequestOutcomes } from '../stats';
 import { createActions } from './actions';
 import { createChangeWatch } from './change-watch';
 import { createIntake, type IntakeDeps } from './intake';
+import { createJobChanges } from './job-changes';
 import { JobInputStore } from './job-inputs';
+import { createJobQueries } from './job-queries';
 import { addInputSet } from './set-intake';
 import { runJob } from './job-run';
 import { createModelSwitch } from './switch-model';
 import { createLibraryApi } from './library-api';
+import { createLifecycle } from './lifecycle';
 import { createOwnership } from './ownership';
 import { createQueueHealth } from './queue-health';
 import { createRedaction, RedactingEmitter } from './redaction';
@@ -45,7 +46,7 @@ export function createEngine(deps: EngineDeps): Engine {
   const logger = redaction.logger(deps.logger ?? QUIET_LOGGER);
   const emitter = new RedactingEmitter(redaction.redact, (error) => logger.error('engine listener failed', error));
   const ownership = createOwnership(store, logger);
-  let started = false;
+  const spendBetween = deps.spendBetween ?? ((from: number, to: number) => store.spendBetween(from, to));
 
   const health = createQueueHealth({
     store,
@@ -56,31 +57,21 @@ export function createEngine(deps: EngineDeps): Engine {
     probeIntervalMs: timing.probeIntervalMs,
     now,
     getSpendingCapUsd: deps.getSpendingCapUsd,
-    spendBetween: deps.spendBetween,
+    spendBetween,
     logger,
     emit: (state) => emitter.emit('queue', state),
     wake: () => scheduler.wake(),
   });
 
-  // ---- events: job changes are throttled per job; state changes go out at once ---------------------
-
-  const rateLimitHits = new Map<string, number>();
   const stats = createStatsRecorder(db, { now, logger });
-  const recordOutcome = trackRequestOutcomes(stats);
-  const throttle = createThrottle<Job>({
-    intervalMs: timing.throttleMs,
-    emit: (_id, job) => emitter.emit('job', job),
+  const changes = createJobChanges({
+    throttleMs: timing.throttleMs,
+    emit: (job) => emitter.emit('job', job),
+    recordOutcome: trackRequestOutcomes(stats),
+    queueChanged: health.changed,
   });
-  /** `byOtherProcess`: seen by the change watch; that process records its own statistics. */
-  function jobChanged(row: JobRow, immediate: boolean, byOtherProcess = false): void {
-    throttle.push(row.id, toJob(row), immediate);
-    if (TERMINAL_STATES.includes(row.state)) {
-      if (!byOtherProcess) recordOutcome(row);
-      throttle.forget(row.id);
-      rateLimitHits.delete(row.id);
-    }
-    if (immediate) health.changed();
-  }
+  const { rateLimitHits } = changes;
+  const jobChanged = changes.changed;
 
   // ---- the workers ---------------------------------------------------------------------------------
 
@@ -195,75 +186,43 @@ export function createEngine(deps: EngineDeps): Engine {
     wake: () => scheduler.wake(),
   });
 
-  // ---- start / stop ---------------------------------------------------------------------------------
-
-  async function cleanTempFiles(): Promise<void> {
-    let removed = 0;
-    for (const dir of [paths.library, paths.previews, paths.inputs]) {
-      removed += await removeLeftoverTempFiles(dir, { minAgeMs: timing.tempFileMinAgeMs, now: Date.now() });
-    }
-    if (removed > 0) logger.info(`removed ${removed} leftover temporary file(s)`);
-  }
-
-  let stopping: Promise<void> | null = null;
-
-  const engine: Engine = {
-    dataDir: deps.dataDir,
-
-    async start() {
-      if (started) return;
-      if (stopping) await stopping;
-      ownership.markAlive();
-      started = true;
-      await cleanTempFiles();
-      recover();
-      scheduler.start();
-      watch.start();
-      health.setRunning(true);
-      health.changed();
-    },
-
-    async stop() {
-      if (!started) return;
-      started = false;
-      health.setRunning(false);
-      watch.stop();
-      stopping = scheduler.stop().finally(() => {
-        ownership.markStopped();
-        throttle.flush();
-        stopping = null;
-      });
-      await stopping;
-    },
-
-    async close() {
-      await engine.stop();
-      throttle.dispose();
+  const lifecycle = createLifecycle({
+    ownership,
+    scheduler,
+    watch,
+    health,
+    recover,
+    tempDirs: [paths.library, paths.previews, paths.inputs],
+    tempFileMinAgeMs: timing.tempFileMinAgeMs,
+    logger,
+    flushEvents: changes.flush,
+    release: () => {
+      changes.dispose();
       emitter.clear();
       db.close();
     },
+  });
+
+  const queries = createJobQueries({
+    store,
+    inputs: jobInputs,
+    dataRoot: paths.root,
+    now,
+    spendBetween,
+    monthStart: health.monthStart,
+    activeWorkers: () => scheduler.activeCount,
+    onJob: (listener) => emitter.on('job', listener),
+  });
+
+  const engine: Engine = {
+    dataDir: deps.dataDir,
+    ...lifecycle,
+    ...queries,
 
     addImages: intake.addImages,
     addFolder: intake.addFolder,
     addSet: (members, opts) => addInputSet(intakeDeps, members, opts),
 
-    listJobs: () => store.list().map(toJob),
-    getJob: (id) => {
-      const row = store.get(id);
-      return row ? toJob(row) : null;
-    },
-    jobEvents: (id) => store.events(id).map(({ at, kind, fromState, toState, message }) => ({ at, kind, fromState, toState, message })),
-    inputPath: (id) => {
-      // `<job id>_<position>`: one image of a multi-image job; a plain job id: its first image.
-      const set = /^(.+)_(\d{1,2})$/.exec(id);
-      if (set) {
-        const input = jobInputs.get(set[1]!, Number(set[2]));
-        return input ? toAbsolutePath(paths.root, input.path) : null;
-      }
-      const row = store.get(id);
-      return row ? toAbsolutePath(paths.root, row.inputPath) : null;
-    },
-    jobOutputDir: (id) => store.get(id)?.outputDir ?? null,
     claimOutputFile: (id, file) => claimOutputFile(db, id, file),
     cancel: actions.cancel,
     retry: actions.retry,
@@ -286,39 +245,6 @@ export function createEngine(deps: EngineDeps): Engine {
     keyChanged() {
       health.keyChanged();
       scheduler.wake();
-    },
-
-    costSummary(capUsd) {
-      const t = now();
-      const d = new Date(t);
-      const spent = deps.spendBetween ?? ((from: number, to: number) => store.spendBetween(from, to));
-      const todayUsd = spent(new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime(), t + 1);
-      const monthUsd = spent(health.monthStart(t), t + 1);
-      return { todayUsd, monthUsd, capUsd, capReached: capUsd !== null && monthUsd >= capUsd };
-    },
-
-    waitForIdle() {
-      return new Promise<void>((resolve) => {
-        const check = () => {
-          let idle: boolean;
-          try {
-            const counts = store.counts();
-            idle = counts.queued + counts.active === 0 && scheduler.activeCount === 0;
-          } catch {
-            idle = true; // closed: nothing will run any more
-          }
-          if (idle) {
-            clearInterval(timer);
-            off();
-            resolve();
-          }
-        };
-        const timer = setInterval(check, 50);
-        const off = emitter.on('job', (job) => {
-          if (TERMINAL_STATES.includes(job.state)) check();
-        });
-        check();
-      });
     },
 
     library: createLibraryApi(library, (change) => emitter.emit('library', change)),

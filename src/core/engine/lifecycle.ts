@@ -1,0 +1,71 @@
+// Start, stop and close: the order in which an engine's parts come up and go down.
+import { removeLeftoverTempFiles } from '../library/files';
+import type { Scheduler } from '../queue/scheduler';
+import type { ChangeWatch } from './change-watch';
+import type { Ownership } from './ownership';
+import type { QueueHealth } from './queue-health';
+import type { Engine, Logger } from './types';
+
+export interface LifecycleDeps {
+  ownership: Pick<Ownership, 'markAlive' | 'markStopped'>;
+  scheduler: Pick<Scheduler, 'start' | 'stop'>;
+  watch: Pick<ChangeWatch, 'start' | 'stop'>;
+  health: Pick<QueueHealth, 'setRunning' | 'changed'>;
+  /** Takes back the jobs of a crashed run. */
+  recover: () => void;
+  /** Folders cleaned of leftover temporary files on start. */
+  tempDirs: readonly string[];
+  tempFileMinAgeMs: number;
+  logger: Logger;
+  /** Sends the job events still held back. */
+  flushEvents: () => void;
+  /** After the last stop: lets go of what the engine holds (event throttle, listeners, database). */
+  release: () => void;
+}
+
+export function createLifecycle(deps: LifecycleDeps): Pick<Engine, 'start' | 'stop' | 'close'> {
+  const { ownership, scheduler, watch, health } = deps;
+  let started = false;
+  let stopping: Promise<void> | null = null;
+
+  async function cleanTempFiles(): Promise<void> {
+    let removed = 0;
+    for (const dir of deps.tempDirs) {
+      removed += await removeLeftoverTempFiles(dir, { minAgeMs: deps.tempFileMinAgeMs, now: Date.now() });
+    }
+    if (removed > 0) deps.logger.info(`removed ${removed} leftover temporary file(s)`);
+  }
+
+  async function start(): Promise<void> {
+    if (started) return;
+    if (stopping) await stopping;
+    ownership.markAlive();
+    started = true;
+    await cleanTempFiles();
+    deps.recover();
+    scheduler.start();
+    watch.start();
+    health.setRunning(true);
+    health.changed();
+  }
+
+  async function stop(): Promise<void> {
+    if (!started) return;
+    started = false;
+    health.setRunning(false);
+    watch.stop();
+    stopping = scheduler.stop().finally(() => {
+      ownership.markStopped();
+      deps.flushEvents();
+      stopping = null;
+    });
+    await stopping;
+  }
+
+  async function close(): Promise<void> {
+    await stop();
+    deps.release();
+  }
+
+  return { start, stop, close };
+}
