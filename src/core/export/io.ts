@@ -5,7 +5,7 @@ import { Logger, NodeIO, type Document } from '@gltf-transform/core';
 import { ALL_EXTENSIONS } from '@gltf-transform/extensions';
 import { MeshoptEncoder, MeshoptSimplifier } from 'meshoptimizer';
 import { checkGlbHeader, externalUrisOf } from '../library/glb';
-import { readDocument } from '../library/convert';
+import { readDocument } from '../library/gltf-document';
 
 export async function readGlb(bytes: Uint8Array): Promise<Document> {
   const header = checkGlbHeader(bytes);

@@ -2,7 +2,7 @@
 // mesh is closed, how many holes it has and the volume it encloses.
 import type { Document } from '@gltf-transform/core';
 import { METRES_PER_UNIT, type LengthUnit, type PrintReport } from '../../shared/export-recipe';
-import type { WorldMesh } from '../library/convert';
+import type { WorldMesh } from '../library/world-mesh';
 import { readImageHeader } from '../library/image-header';
 
 export interface TextureSize {

@@ -4,7 +4,7 @@
 import type { Material, Texture } from '@gltf-transform/core';
 import sharp from 'sharp';
 import { METRES_PER_UNIT, type LengthUnit } from '../../shared/export-recipe';
-import type { WorldMesh } from '../library/convert';
+import type { WorldMesh } from '../library/world-mesh';
 import { zipUsdz, type ZipEntry } from './zip';
 
 const f = (x: number) => (Math.abs(x) < 1e-12 ? '0' : Number(x.toPrecision(7)).toString());

@@ -11,7 +11,7 @@ import { printReport, weldByPosition } from '../../../src/core/export/measure';
 import { PRESETS_FILE } from '../../../src/core/export/preset-store';
 import { createExportService } from '../../../src/core/export/service';
 import { fileStem } from '../../../src/core/export/write';
-import { collectWorldMeshes } from '../../../src/core/library/convert';
+import { collectWorldMeshes } from '../../../src/core/library/world-mesh';
 import { makeTestGlb } from '../../fixtures/make-glb';
 
 let dir: string;
