@@ -3,108 +3,29 @@
 // are retried with backoff (Retry-After honoured); every failure is a PlatformError with a kind the
 // callers act on. Key destination: the key goes only to api.fal.ai itself, or to the configured
 // proxy exactly as the queue calls do (proxy URL + `x-fal-target-url`), never anywhere else.
-import { z } from 'zod';
-import { redactSecrets } from './redact';
+import type { z } from 'zod';
 import { keyGuardFetch } from './key-guard';
+import { errorFrom, PlatformError } from './platform-errors';
+import {
+  AccountSchema,
+  BillingPageSchema,
+  EstimateSchema,
+  PricePageSchema,
+  RequestPageSchema,
+  UsagePageSchema,
+  type Account,
+  type BillingEvent,
+  type Estimate,
+  type Price,
+  type RequestRow,
+  type Usage,
+} from './platform-schemas';
+
+export { PlatformError, type PlatformErrorKind } from './platform-errors';
+export type { Account, BillingEvent, Estimate, Price, RequestRow, Usage } from './platform-schemas';
 
 export const PLATFORM_BASE_URL = 'https://api.fal.ai/v1';
 const TARGET_URL_HEADER = 'x-fal-target-url';
-
-export type PlatformErrorKind =
-  /** No/invalid key (401). */
-  | 'unauthorized'
-  /** The key may not do this (403): not an admin key, or no permission for request history. */
-  | 'forbidden'
-  | 'rate_limited'
-  /** 5xx: the platform API is down or failing. */
-  | 'server'
-  /** No answer at all (network, DNS, timeout). */
-  | 'offline'
-  /** 400/404/422: we asked for something FAL does not accept. */
-  | 'invalid'
-  /** An answer we cannot read. */
-  | 'bad_answer';
-
-export class PlatformError extends Error {
-  override readonly name = 'PlatformError';
-  constructor(
-    readonly kind: PlatformErrorKind,
-    message: string,
-    readonly status: number | null = null,
-    readonly type: string | null = null,
-  ) {
-    super(message);
-  }
-}
-
-const Iso = z.string().min(1);
-const Money = z.number();
-
-export const RequestRowSchema = z.looseObject({
-  request_id: z.string().min(1),
-  endpoint_id: z.string(),
-  sent_at: Iso.nullish(),
-  started_at: Iso.nullish(),
-  ended_at: Iso.nullish(),
-  status_code: z.number().int().nullish(),
-  duration: z.number().nullish(),
-  json_input: z.unknown().optional(),
-  json_output: z.unknown().optional(),
-});
-export type RequestRow = z.infer<typeof RequestRowSchema>;
-
-const Cursor = { next_cursor: z.string().nullish(), has_more: z.boolean().optional() };
-const RequestPageSchema = z.looseObject({ items: z.array(RequestRowSchema), ...Cursor });
-
-export const PriceSchema = z.looseObject({
-  endpoint_id: z.string(),
-  unit_price: Money,
-  unit: z.string().default('request'),
-  currency: z.string().default('USD'),
-});
-export type Price = z.infer<typeof PriceSchema>;
-const PricePageSchema = z.looseObject({ prices: z.array(PriceSchema), ...Cursor });
-
-export const EstimateSchema = z.looseObject({ estimate_type: z.string(), total_cost: Money, currency: z.string().default('USD') });
-export type Estimate = z.infer<typeof EstimateSchema>;
-
-export const BillingEventSchema = z.looseObject({
-  request_id: z.string(),
-  endpoint_id: z.string(),
-  timestamp: Iso,
-  output_units: z.number().nullish(),
-  unit_price: Money.nullish(),
-  percent_discount: z.number().nullish(),
-  cost_subtotal: Money.nullish(),
-  cost_discount: Money.nullish(),
-  cost_total: Money.nullish(),
-  cost_estimate_nano_usd: z.number().nullish(),
-});
-export type BillingEvent = z.infer<typeof BillingEventSchema>;
-const BillingPageSchema = z.looseObject({ billing_events: z.array(BillingEventSchema), ...Cursor });
-
-export const UsageRowSchema = z.looseObject({
-  endpoint_id: z.string(),
-  unit: z.string().nullish(),
-  quantity: z.number().nullish(),
-  cost_total: Money.nullish(),
-  cost: Money.nullish(),
-  currency: z.string().nullish(),
-});
-const UsagePageSchema = z.looseObject({
-  summary: z.array(UsageRowSchema).optional(),
-  time_series: z.array(z.looseObject({ bucket: z.string(), results: z.array(UsageRowSchema) })).optional(),
-  ...Cursor,
-});
-export type Usage = z.infer<typeof UsagePageSchema>;
-
-export const AccountSchema = z.looseObject({
-  username: z.string().nullish(),
-  credits: z.looseObject({ current_balance: Money, currency: z.string().default('USD') }).nullish(),
-});
-export type Account = z.infer<typeof AccountSchema>;
-
-const ErrorBodySchema = z.object({ error: z.object({ type: z.string().optional(), message: z.string().optional() }) });
 
 export interface PlatformClientOptions {
   key: string;
@@ -297,27 +218,6 @@ function retryDelay(header: string | null, fallback: number): number {
   if (Number.isFinite(seconds) && seconds >= 0) return Math.min(60_000, seconds * 1000);
   const at = Date.parse(header);
   return Number.isNaN(at) ? fallback : Math.min(60_000, Math.max(0, at - Date.now()));
-}
-
-/** FAL's error text may echo the key; the message reaches logs and the page, so it is redacted here. */
-function errorFrom(status: number, text: string, key: string): PlatformError {
-  let type: string | null = null;
-  let detail: string | null = null;
-  try {
-    const parsed = ErrorBodySchema.safeParse(JSON.parse(text));
-    if (parsed.success) {
-      type = parsed.data.error.type === undefined ? null : redactSecrets(parsed.data.error.type, key).slice(0, 100);
-      detail = parsed.data.error.message === undefined ? null : redactSecrets(parsed.data.error.message, key);
-    }
-  } catch {
-    // not JSON: keep the status only
-  }
-  const says = detail ? ` FAL says: ${detail.slice(0, 200)}` : '';
-  if (status === 401) return new PlatformError('unauthorized', `FAL did not accept the key for its platform API.${says}`, status, type);
-  if (status === 403) return new PlatformError('forbidden', `This key is not allowed to read that from FAL.${says}`, status, type);
-  if (status === 429) return new PlatformError('rate_limited', `FAL's platform API asked to slow down.${says}`, status, type);
-  if (status >= 500) return new PlatformError('server', `FAL's platform API is not working right now (HTTP ${status}).${says}`, status, type);
-  return new PlatformError('invalid', `FAL's platform API refused the question (HTTP ${status}).${says}`, status, type);
 }
 
 function describe(error: unknown): string {
