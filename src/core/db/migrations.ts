@@ -1,5 +1,7 @@
 // Numbered schema migrations. PRAGMA user_version holds how many have been applied; each runs in its
 // own transaction together with the version bump, so a crash leaves the schema at a whole step.
+// Long on purpose: the list is append-only (a shipped migration is never edited or moved), so it grows
+// with every schema change; the runner below it is short.
 import type { Database } from 'better-sqlite3';
 
 const JOB_STATES_SQL = `'queued','preparing','submitted','running','downloading','succeeded','failed','canceled','needs_attention'`;

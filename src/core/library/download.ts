@@ -12,40 +12,16 @@
 //   whole into memory (downloadToTemp), except for small files asked for as bytes (downloadBytes).
 // Every failure is a DownloadError whose `retryable` says whether trying again can help.
 import { createHash, randomBytes } from 'node:crypto';
-import dns from 'node:dns';
 import { mkdir, open, readFile, rename } from 'node:fs/promises';
-import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { describeError as describe } from '../util/errors';
-import { isLoopbackName, isSpecialAddress } from './address-policy';
+import { DownloadError } from './download-error';
+import { checkedAddresses, checkTarget, resolveLocation } from './download-target';
 import { TEMP_PREFIX, unlinkQuietly } from './files';
 import { requestPinned } from './pinned-request';
 
 export { isSpecialAddress } from './address-policy';
-
-export type DownloadErrorCode = 'too_large' | 'timeout' | 'http_error' | 'network' | 'aborted' | 'refused' | 'too_many_redirects';
-
-export class DownloadError extends Error {
-  override readonly name = 'DownloadError';
-  /** Whether the same download may work later (network trouble, timeouts, 5xx, a CDN that lags). */
-  readonly retryable: boolean;
-  constructor(
-    readonly code: DownloadErrorCode,
-    message: string,
-    /** HTTP status, set for 'http_error'. */
-    readonly status?: number,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.retryable = isRetryable(code, status);
-  }
-}
-
-function isRetryable(code: DownloadErrorCode, status: number | undefined): boolean {
-  if (code === 'timeout' || code === 'network') return true;
-  if (code !== 'http_error' || status === undefined) return false;
-  return status >= 500 || [403, 404, 408, 425, 429].includes(status);
-}
+export { DownloadError, type DownloadErrorCode } from './download-error';
 
 export interface DownloadOptions {
   /** Largest body accepted; the transfer is aborted as soon as it is exceeded. */
@@ -194,7 +170,7 @@ function tooLarge(maxBytes: number, declared?: number): DownloadError {
   return new DownloadError('too_large', `The download is larger than the ${maxBytes}-byte limit${size}`);
 }
 
-// ---- policy ------------------------------------------------------------------------------------
+// ---- redirects (each hop checked by download-target.ts) ----------------------------------------
 
 /** Follows redirects by hand, checking every address; returns the final 2xx response. */
 async function openChecked(url: string, opts: DownloadOptions, signal: AbortSignal): Promise<Response> {
@@ -218,77 +194,6 @@ async function openChecked(url: string, opts: DownloadOptions, signal: AbortSign
     }
     return response;
   }
-}
-
-function resolveLocation(location: string, base: URL): string {
-  try {
-    return new URL(location, base).href;
-  } catch {
-    throw new DownloadError('refused', 'The download was redirected to an address that is not valid');
-  }
-}
-
-const refused = (message: string) => new DownloadError('refused', message);
-
-/** Checks scheme, credentials and (unless the origin is trusted) every address the host resolves to. */
-async function checkTarget(raw: string, opts: DownloadOptions): Promise<{ url: URL; trusted: boolean }> {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw refused('The result names a download address that is not valid');
-  }
-  const scheme = url.protocol.replace(/:$/, '');
-  if (scheme === 'data' || scheme === 'file' || (scheme !== 'https' && scheme !== 'http')) {
-    throw refused(`The result names a "${scheme}:" address; only https downloads are accepted`);
-  }
-  if (url.username || url.password) throw refused('The download address contains a user name or password; it is not used');
-  if (trustedOrigin(url, opts.trustedOrigins)) return { url, trusted: true };
-  if (scheme !== 'https') throw refused(`Only https downloads are accepted (the result named plain http to ${url.host})`);
-  // Checked here for a clear refusal before any socket, and again by the connection's own lookup.
-  await checkedAddresses(url, opts);
-  return { url, trusted: false };
-}
-
-/** Every address the URL's host resolves to, or a refusal when any of them is special. */
-async function checkedAddresses(url: URL, opts: DownloadOptions): Promise<string[]> {
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  const addresses = isIP(host) ? [host] : await resolveAll(host, opts.lookup);
-  const special = addresses.find(isSpecialAddress);
-  if (special !== undefined) {
-    throw refused(`The download address ${url.host} points to this computer or a private network (${special}); it is not used`);
-  }
-  return addresses;
-}
-
-function trustedOrigin(url: URL, trusted: readonly string[] | undefined): boolean {
-  if (!trusted?.length) return false;
-  return trusted.some((origin) => {
-    try {
-      const parsed = new URL(origin);
-      return parsed.origin === url.origin && isLoopbackName(parsed.hostname);
-    } catch {
-      return false;
-    }
-  });
-}
-
-async function resolveAll(host: string, lookup: DownloadOptions['lookup']): Promise<string[]> {
-  try {
-    const addresses = lookup ? await lookup(host) : await systemLookup(host);
-    if (addresses.length === 0) throw new Error('no address');
-    return addresses;
-  } catch (error) {
-    // The name does not resolve (offline, DNS trouble): a network problem, worth retrying.
-    throw new DownloadError('network', `The download server ${host} could not be found`, undefined, { cause: error });
-  }
-}
-
-/** dns.lookup read at call time: the same resolver (and test guard) a plain connection would use. */
-function systemLookup(host: string): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    dns.lookup(host, { all: true, verbatim: true }, (error, addresses) => (error ? reject(error) : resolve(addresses.map((a) => a.address))));
-  });
 }
 
 function extensionFromUrl(url: string): string {
