@@ -1,7 +1,7 @@
 // Exporting a library model to a place the user picked (desktop shell's save dialog, CLI `export`).
 import { copyFile, constants, open, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { fsyncDirBestEffort, renameDurably, tempPathFor, unlinkQuietly } from './files';
+import { replaceViaTemp } from './files';
 
 export { convertGlb, type ConvertFormat, type ConvertedFile, type ConvertOptions } from './convert';
 
@@ -33,8 +33,7 @@ export async function exportModelFile(srcPath: string, destPath: string): Promis
     throw new ExportError('source_missing', `Cannot export: the model file "${srcPath}" is missing`);
   }
 
-  const temp = tempPathFor(destPath);
-  try {
+  await replaceViaTemp(destPath, async (temp) => {
     await copyFile(srcPath, temp, constants.COPYFILE_EXCL);
     const handle = await open(temp, 'r+');
     try {
@@ -42,10 +41,5 @@ export async function exportModelFile(srcPath: string, destPath: string): Promis
     } finally {
       await handle.close();
     }
-    await renameDurably(temp, destPath);
-  } catch (error) {
-    await unlinkQuietly(temp);
-    throw error;
-  }
-  await fsyncDirBestEffort(destDir);
+  });
 }

@@ -56,8 +56,7 @@ export async function unlinkQuietly(path: string): Promise<void> {
  * a partial file, even if the process dies half-way.
  */
 export async function writeFileAtomic(path: string, data: Uint8Array): Promise<void> {
-  const temp = tempPathFor(path);
-  try {
+  await replaceViaTemp(path, async (temp) => {
     const handle = await open(temp, 'wx');
     try {
       await handle.writeFile(data);
@@ -65,6 +64,17 @@ export async function writeFileAtomic(path: string, data: Uint8Array): Promise<v
     } finally {
       await handle.close();
     }
+  });
+}
+
+/**
+ * Replaces `path` whole or not at all: `fill` writes (and syncs) a temp file beside it, which is then
+ * renamed into place durably; on any failure the temp file is removed and `path` is left as it was.
+ */
+export async function replaceViaTemp(path: string, fill: (temp: string) => Promise<void>): Promise<void> {
+  const temp = tempPathFor(path);
+  try {
+    await fill(temp);
     await renameDurably(temp, path);
   } catch (error) {
     await unlinkQuietly(temp);
