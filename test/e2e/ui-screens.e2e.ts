@@ -231,3 +231,56 @@ test('the About button opens app info; Escape closes it', async ({ page }) => {
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('app-info')).toBeHidden();
 });
+
+test('the 3D viewer backdrop follows the app theme (not the system) until the user chooses one', async ({ page }) => {
+  // The system is light, the app's theme is dark: the viewer must not sit light in a dark window.
+  await open(page, defaultScenario({ settings: { ...defaultScenario().settings, theme: 'dark' }, library: { generate: 3 } }), 'light');
+  const viewer = page.locator('.mv');
+  const openViewer = async () => {
+    await page.getByRole('button', { name: 'Library' }).click();
+    await page.getByTestId('model-card').first().click();
+    await expect(viewer).toBeVisible();
+  };
+  const ready = () => expect(page.locator('.mv[data-status="ready"]')).toBeVisible({ timeout: 30_000 });
+  const system = (colorScheme: 'light' | 'dark') => page.emulateMedia({ colorScheme });
+  const toggle = () => page.getByRole('button', { name: 'Light background' }).click();
+
+  await openViewer();
+  await expect(viewer).toHaveAttribute('data-backdrop', 'dark');
+  await ready();
+  await shot(page, 'viewer-theme-dark');
+
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await page.getByRole('radiogroup', { name: 'Theme' }).getByText('System', { exact: true }).click();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+  await openViewer();
+  await expect(viewer).toHaveAttribute('data-backdrop', 'light');
+  await ready();
+  await shot(page, 'viewer-theme-light');
+  // The theme follows the system live, and the open viewer with it.
+  await system('dark');
+  await expect(viewer).toHaveAttribute('data-backdrop', 'dark');
+  await system('light');
+  await expect(viewer).toHaveAttribute('data-backdrop', 'light');
+
+  // Chosen with the toggle: kept whatever the theme.
+  await toggle();
+  await expect(viewer).toHaveAttribute('data-backdrop', 'dark');
+  await system('dark');
+  await system('light');
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+  await expect(viewer).toHaveAttribute('data-backdrop', 'dark');
+  // Toggled back to the theme's own: no choice any more, so it follows the theme again.
+  await toggle();
+  await expect(viewer).toHaveAttribute('data-backdrop', 'light');
+  await system('dark');
+  await expect(viewer).toHaveAttribute('data-backdrop', 'dark');
+
+  // A choice is remembered: after a restart (the scripted app's theme is dark again) it still holds.
+  await toggle();
+  await expect(viewer).toHaveAttribute('data-backdrop', 'light');
+  await page.reload();
+  await openViewer();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await expect(viewer).toHaveAttribute('data-backdrop', 'light');
+});

@@ -21,9 +21,15 @@ export function useTheme(theme: Settings['theme'] | undefined): void {
   }, [theme]);
 }
 
-/** The theme in effect (data-theme on the root), live. */
+/** The theme in effect (data-theme on the root; the system's on a page that sets none), live. */
 export function useResolvedTheme(): 'light' | 'dark' {
-  return useSyncExternalStore(subscribeToTheme, () => (document.documentElement.dataset.theme === 'dark' ? 'dark' : 'light'));
+  return useSyncExternalStore(subscribeToTheme, resolvedTheme);
+}
+
+function resolvedTheme(): 'light' | 'dark' {
+  const theme = document.documentElement.dataset.theme;
+  if (theme === 'dark' || theme === 'light') return theme;
+  return darkQuery().matches ? 'dark' : 'light';
 }
 
 function subscribeToTheme(onChange: () => void): () => void {

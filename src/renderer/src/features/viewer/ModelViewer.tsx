@@ -7,6 +7,7 @@ import type { CameraLink } from './camera-link';
 import type { Dimensions } from './engine/dimensions';
 import type { Backdrop } from './engine/view-settings';
 import { ViewerEngine } from './engine/viewer-engine';
+import { useResolvedTheme } from '../../hooks/useTheme';
 import { InspectorPanel, type InspectorActions } from './InspectorPanel';
 import { TexturePanel } from './TexturePanel';
 import { ViewerStats } from './ViewerStats';
@@ -59,9 +60,12 @@ export function ModelViewer({ url, name, onStats, onError, onDimensions, cameraL
 
   // Declared before the url effect: React runs effects in order, so the stage exists when a model opens.
   useEffect(() => engine.mount(viewportRef.current!), [engine]);
+  // An imposed backdrop wins; otherwise the app's theme, unless the user chose one with the toggle.
+  const theme = useResolvedTheme();
   useEffect(() => {
     if (backdrop) engine.setBackdrop(backdrop);
-  }, [engine, backdrop]);
+    else engine.followTheme(theme);
+  }, [engine, backdrop, theme]);
 
   useEffect(() => {
     void engine.open(url).then((result) => {

@@ -19,7 +19,10 @@ export interface ViewSettings {
   viewMode: ViewMode;
   autoRotate: boolean;
   grid: boolean;
+  /** The backdrop shown: the app's theme's, unless the user chose one (backdropChosen). */
   backdrop: Backdrop;
+  /** The user picked `backdrop` with the toggle; otherwise it follows the app's theme. */
+  backdropChosen: boolean;
   showStats: boolean;
   /** The statistics panel in a small viewer (the library's side pane): off unless asked for. */
   showStatsCompact: boolean;
@@ -31,9 +34,15 @@ export interface ViewSettings {
 }
 
 const STORAGE_KEY = 'image2model.viewer.look';
-const REMEMBERED = ['grid', 'backdrop', 'showStats', 'showStatsCompact', 'lighting', 'exposure', 'unit'] as const;
+const REMEMBERED = ['grid', 'showStats', 'showStatsCompact', 'lighting', 'exposure', 'unit'] as const;
+/** Stored only when the user chose a backdrop. (The old `backdrop` key was stored with any toggle, so it
+ *  says nothing about a choice and is ignored.) */
+const CHOSEN_BACKDROP = 'chosenBackdrop';
 
-function systemBackdrop(): Backdrop {
+/** The app's theme (data-theme on the root), or the system's on a page that sets none. */
+export function themeBackdrop(): Backdrop {
+  const theme = typeof document === 'object' ? document.documentElement.dataset.theme : undefined;
+  if (theme === 'dark' || theme === 'light') return theme;
   return typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: light)').matches ? 'light' : 'dark';
 }
 
@@ -42,7 +51,8 @@ export function defaultViewSettings(): ViewSettings {
     viewMode: 'lit',
     autoRotate: false,
     grid: true,
-    backdrop: systemBackdrop(),
+    backdrop: themeBackdrop(),
+    backdropChosen: false,
     showStats: true,
     showStatsCompact: false,
     lighting: 'studio',
@@ -63,12 +73,14 @@ export function clampExposure(value: unknown): number {
 export function loadViewSettings(): ViewSettings {
   const defaults = defaultViewSettings();
   try {
-    const saved = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? 'null') as Partial<Record<keyof ViewSettings, unknown>> | null;
+    const saved = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? 'null') as Partial<Record<keyof ViewSettings | typeof CHOSEN_BACKDROP, unknown>> | null;
     if (!saved) return defaults;
+    const chosen = saved[CHOSEN_BACKDROP] === 'dark' || saved[CHOSEN_BACKDROP] === 'light' ? saved[CHOSEN_BACKDROP] : null;
     return {
       ...defaults,
       grid: typeof saved.grid === 'boolean' ? saved.grid : defaults.grid,
-      backdrop: oneOf(['dark', 'light'], saved.backdrop, defaults.backdrop),
+      backdrop: chosen ?? defaults.backdrop,
+      backdropChosen: chosen !== null,
       showStats: typeof saved.showStats === 'boolean' ? saved.showStats : defaults.showStats,
       showStatsCompact: typeof saved.showStatsCompact === 'boolean' ? saved.showStatsCompact : defaults.showStatsCompact,
       lighting: oneOf(LIGHTING_PRESETS, saved.lighting, defaults.lighting),
@@ -82,7 +94,10 @@ export function loadViewSettings(): ViewSettings {
 
 export function saveViewSettings(settings: ViewSettings): void {
   try {
-    const remembered = Object.fromEntries(REMEMBERED.map((key) => [key, settings[key]]));
+    const remembered = {
+      ...Object.fromEntries(REMEMBERED.map((key) => [key, settings[key]])),
+      [CHOSEN_BACKDROP]: settings.backdropChosen ? settings.backdrop : null,
+    };
     localStorage.setItem(STORAGE_KEY, JSON.stringify(remembered));
   } catch {
     // Not remembering a look preference is harmless.

@@ -16,7 +16,7 @@ import { canvasToPng, composeScreenshot, downloadBlob, screenshotFileName } from
 import { Stage } from './stage';
 import { listTextures, type TextureEntry } from './texture-list';
 import { ViewModes } from './view-modes';
-import { clampExposure, loadViewSettings, saveViewSettings, type ViewMode, type ViewSettings } from './view-settings';
+import { clampExposure, loadViewSettings, saveViewSettings, themeBackdrop, type ViewMode, type ViewSettings } from './view-settings';
 
 export type ViewerStatus = 'empty' | 'loading' | 'ready' | 'error';
 
@@ -76,6 +76,8 @@ export class ViewerEngine {
   private freeArea: FreeArea = WHOLE_VIEW;
   /** True once the user moved the camera: overlays changing then no longer reframe the model. */
   private userMoved = false;
+  /** The app theme's backdrop (see followTheme). */
+  private theme: ViewSettings['backdrop'] = themeBackdrop();
 
   constructor() {
     this.snapshot = { status: 'empty', error: null, stats: null, settings: loadViewSettings(), dimensions: null, textures: [], modelBox: null };
@@ -327,8 +329,19 @@ export class ViewerEngine {
     this.applySettings(settings);
   }
 
+  /**
+   * The app's theme changed (or is first known): the backdrop follows it unless the user chose one.
+   * Remembered as the theme, so a toggle back to it is no choice any more (see toggleBackdrop).
+   */
+  followTheme(theme: ViewSettings['backdrop']): void {
+    this.theme = theme;
+    if (!this.snapshot.settings.backdropChosen) this.setBackdrop(theme);
+  }
+
+  /** The B key: the other backdrop, remembered as the user's choice - unless it is the theme's own. */
   toggleBackdrop(): void {
-    this.update({ backdrop: this.snapshot.settings.backdrop === 'dark' ? 'light' : 'dark' });
+    const backdrop = this.snapshot.settings.backdrop === 'dark' ? 'light' : 'dark';
+    this.update({ backdrop, backdropChosen: backdrop !== this.theme });
   }
 
   resetView(): void {
