@@ -10,7 +10,7 @@ import { classifyError, type Classification } from '../fal/classify';
 import { followUntilCompleted, throwIfAborted, type FalStatus } from '../fal/follow';
 import { LogLines, PROGRESS, queuedProgress, runningProgress } from '../fal/progress';
 import { buildSetInput, type SetInput } from '../models/input-set';
-import { DownloadError, downloadToTemp, takeTempFile } from '../library/download';
+import { DownloadError, downloadToTemp, type DownloadedFile } from '../library/download';
 import type { ModelDefinition } from '../models/types';
 import { errorMessage } from '../util/errors';
 import { downloadPreview, ingestModel, storePreview } from './library-ingest';
@@ -71,6 +71,8 @@ export class FalSteps {
       writer.write({ state: 'submitted', message: 'Checking on the job at FAL' }, `Resuming FAL request ${requestId}`);
     }
     await this.follow(fal, requestId, signal);
+    // FAL has finished with it: the next job may be sent while this one's model is fetched.
+    this.ctx.releaseSlot();
     await this.collectResult(fal, model, requestId, signal);
   }
 
@@ -229,8 +231,9 @@ export class FalSteps {
       // The preview travels alongside the model; it is kept only if the model makes it in.
       const preview = parsed.preview ? downloadPreview(this.ctx, parsed.preview, signal) : Promise.resolve(null);
       const outcome = await this.downloadWithRetry(parsed.glb.url, signal, start + deps.policy.downloadRetryMs * share);
-      if (outcome.bytes) {
-        await ingestModel(this.ctx, outcome.bytes, async () => storePreview(this.ctx, await preview), this.row.estimatedCostUsd);
+      if (outcome.file) {
+        const { bytes, ...tempFile } = outcome.file;
+        await ingestModel(this.ctx, { bytes: bytes!, tempFile }, async () => storePreview(this.ctx, await preview), this.row.estimatedCostUsd);
         return;
       }
       lastError = outcome.error;
@@ -244,26 +247,28 @@ export class FalSteps {
   }
 
   /** Downloads `url`, retrying what may pass (DownloadError.retryable: network, timeouts, 5xx, a lagging CDN) until `until`. */
-  private async downloadWithRetry(url: string, signal: AbortSignal, until: number): Promise<{ bytes: Uint8Array | null; error: unknown }> {
+  private async downloadWithRetry(url: string, signal: AbortSignal, until: number): Promise<{ file: DownloadedFile | null; error: unknown }> {
     const { deps } = this.ctx;
     let lastError: unknown = null;
     for (let attempt = 0; ; attempt++) {
       try {
-        // Streamed to a temp file under the download policy (library/download.ts), then read once for validation.
+        // Streamed to a temp file in the library folder under the download policy (library/download.ts),
+        // its bytes kept for validation; the file itself is then moved into place.
         const file = await downloadToTemp(url, deps.dirs.library, {
           maxBytes: deps.policy.maxDownloadBytes,
           timeoutMs: deps.policy.downloadTimeoutMs,
           trustedOrigins: deps.downloadOrigins(),
+          keepBytes: true,
           signal,
         });
-        return { bytes: await takeTempFile(file), error: null };
+        return { file, error: null };
       } catch (error) {
         // A policy refusal (file:, data:, a private address), too large or canceled: trying again cannot help.
         if (!(error instanceof DownloadError) || !error.retryable || signal.aborted) throw new StepError('download', error);
         lastError = error;
       }
       const delay = Math.min(10_000, 250 * 2 ** attempt) * (0.75 + 0.5 * deps.random());
-      if (deps.now() + delay > until) return { bytes: null, error: lastError };
+      if (deps.now() + delay > until) return { file: null, error: lastError };
       this.ctx.writer.soft({ message: `The download failed (${deps.redact(errorMessage(lastError))}); trying again` });
       await sleep(delay, signal);
     }

@@ -34,7 +34,7 @@ class JobRun {
     private readonly deps: RunnerDeps,
     worker: WorkerContext,
   ) {
-    this.ctx = { deps, writer: new JobWriter(deps, worker.row), signal: worker.signal };
+    this.ctx = { deps, writer: new JobWriter(deps, worker.row), signal: worker.signal, releaseSlot: worker.releaseSlot };
     this.fal = new FalSteps(this.ctx);
   }
 

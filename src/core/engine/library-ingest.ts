@@ -1,9 +1,10 @@
-// From a model file's bytes to a library entry: validate the GLB, store it by content hash, keep the
-// preview image when there is one, then commit the model row and the job's success in one
-// transaction. Files stored for a commit that did not happen are removed again.
+// From a model file's bytes to a library entry: validate the GLB, store it by content hash (a
+// downloaded temp file is moved into place, not written again), keep the preview image when there is
+// one, then commit the model row and the job's success in one transaction. Files stored for a commit
+// that did not happen are removed again.
 import { randomUUID } from 'node:crypto';
 import { basename, extname } from 'node:path';
-import { storeByContentHash, unlinkQuietly } from '../library/files';
+import { adoptByContentHash, storeByContentHash, unlinkQuietly } from '../library/files';
 import { downloadBytes } from '../library/download';
 import { validateGlb } from '../library/glb';
 import { imageMimeOf } from '../library/image-header';
@@ -16,22 +17,49 @@ import { endedPatch } from './ownership';
 import type { RunContext } from './run-context';
 import { JobFailure, LeaseLostError } from './run-errors';
 
-/** Validates, stores and commits a model; the job ends succeeded. */
+/** A model to ingest: its bytes, and the synced temp file in the library folder they came from, if any. */
+export interface ModelSource {
+  bytes: Uint8Array;
+  tempFile?: { path: string; size: number; sha256: string };
+}
+
+/** Validates, stores and commits a model; the job ends succeeded. The temp file is gone afterwards. */
 export async function ingestModel(
   ctx: RunContext,
-  bytes: Uint8Array,
+  model: ModelSource,
   preview: () => Promise<string | null>,
   costUsd: number | null,
 ): Promise<void> {
   const { deps, writer } = ctx;
   writer.soft({ progress: PROGRESS.validating, message: 'Checking the model' });
-  const validation = await validateGlb(bytes);
+  let validation;
+  try {
+    validation = await validateGlb(model.bytes);
+  } catch (error) {
+    if (model.tempFile) await unlinkQuietly(model.tempFile.path);
+    throw error;
+  }
   if (!validation.ok) {
+    if (model.tempFile) await unlinkQuietly(model.tempFile.path);
     throw new JobFailure('invalid_result', `The generated file is not a usable GLB model: ${validation.reason}.`, true);
   }
   writer.soft({ progress: PROGRESS.storing, message: 'Adding the model to the library' });
-  const stored = await storeByContentHash(deps.dirs.library, bytes, 'glb');
-  const previewPath = await preview();
+  // The model and its preview are stored side by side; whichever is stored is removed again below
+  // if the other one or the commit fails.
+  const [storedModel, storedPreview] = await Promise.allSettled([
+    model.tempFile ? adoptByContentHash(deps.dirs.library, model.tempFile, 'glb') : storeByContentHash(deps.dirs.library, model.bytes, 'glb'),
+    preview(),
+  ]);
+  if (storedModel.status === 'rejected' || storedPreview.status === 'rejected') {
+    await removeUnreferenced(
+      ctx,
+      storedModel.status === 'fulfilled' && !storedModel.value.existed ? storedModel.value.path : null,
+      storedPreview.status === 'fulfilled' ? storedPreview.value : null,
+    );
+    throw storedModel.status === 'rejected' ? storedModel.reason : (storedPreview as PromiseRejectedResult).reason;
+  }
+  const stored = storedModel.value;
+  const previewPath = storedPreview.value;
   const now = deps.now();
   const modelId = randomUUID();
   writer.settlePending();

@@ -24,5 +24,5 @@ export async function runOffline(ctx: RunContext, model: ModelDefinition): Promi
   }
   throwIfAborted(signal);
   writer.write({ state: 'downloading', progress: PROGRESS.downloading, message: 'Storing the model' });
-  await ingestModel(ctx, result.glb, async () => null, 0);
+  await ingestModel(ctx, { bytes: result.glb }, async () => null, 0);
 }

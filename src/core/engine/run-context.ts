@@ -68,6 +68,8 @@ export interface RunContext {
   deps: RunnerDeps;
   writer: JobWriter;
   signal: AbortSignal;
+  /** FAL is done with the job: its generation slot may go to the next job (see queue/scheduler.ts). */
+  releaseSlot: () => void;
 }
 
 /** The job's prepared input image (absolute path). */

@@ -12,7 +12,7 @@
 //   whole into memory (downloadToTemp), except for small files asked for as bytes (downloadBytes).
 // Every failure is a DownloadError whose `retryable` says whether trying again can help.
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { mkdir, open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeError as describe } from '../util/errors';
 import { DownloadError } from './download-error';
@@ -44,6 +44,8 @@ export interface DownloadOptions {
   maxRedirects?: number;
   /** Name resolution (tests); default the system resolver, every address. Used for the checks and the connection. */
   lookup?: (hostname: string) => Promise<string[]>;
+  /** downloadToTemp: also hand back the bytes (for a caller that reads the whole file next anyway). */
+  keepBytes?: boolean;
 }
 
 export interface DownloadedFile {
@@ -51,6 +53,8 @@ export interface DownloadedFile {
   path: string;
   size: number;
   sha256: string;
+  /** The file's contents, when asked for (DownloadOptions.keepBytes). */
+  bytes?: Uint8Array;
 }
 
 export interface DownloadResult {
@@ -69,17 +73,19 @@ export async function downloadToTemp(url: string, dir: string, opts: DownloadOpt
       const hash = createHash('sha256');
       const handle = await open(path, 'wx');
       let size = 0;
+      const kept: Uint8Array[] | null = opts.keepBytes ? [] : null;
       try {
         await readBody(response, opts.maxBytes, async (chunk) => {
           size += chunk.byteLength;
           hash.update(chunk);
+          kept?.push(chunk);
           await handle.write(chunk);
         });
         await handle.sync();
       } finally {
         await handle.close();
       }
-      return { path, size, sha256: hash.digest('hex') };
+      return { path, size, sha256: hash.digest('hex'), ...(kept && { bytes: new Uint8Array(Buffer.concat(kept)) }) };
     });
   } catch (error) {
     await unlinkQuietly(path);
@@ -108,15 +114,6 @@ export async function downloadToFile(url: string, destDir: string, opts: Downloa
     throw error;
   }
   return { path, sha256: temp.sha256, size: temp.size };
-}
-
-/** Reads a downloaded temp file and removes it (for callers that still validate from memory). */
-export async function takeTempFile(file: DownloadedFile): Promise<Uint8Array> {
-  try {
-    return new Uint8Array(await readFile(file.path));
-  } finally {
-    await unlinkQuietly(file.path);
-  }
 }
 
 // ---- limits ------------------------------------------------------------------------------------

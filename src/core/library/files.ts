@@ -114,6 +114,35 @@ export async function storeByContentHash(
   return { path, sha256, existed: false };
 }
 
+/**
+ * Moves a finished temp file (written and synced in `libraryDir`, see downloadToTemp) to its
+ * content-addressed place, as storeByContentHash would store its bytes - without writing them again.
+ * The temp file is gone afterwards, whatever happens.
+ */
+export async function adoptByContentHash(
+  libraryDir: string,
+  temp: { path: string; size: number; sha256: string },
+  ext: string,
+): Promise<{ path: string; sha256: string; existed: boolean }> {
+  try {
+    const cleanExt = ext.replace(/^\./, '');
+    if (!/^[a-z0-9]{1,16}$/i.test(cleanExt)) throw new Error(`Invalid file extension: "${ext}"`);
+    const dir = join(libraryDir, temp.sha256.slice(0, 2));
+    const path = join(dir, `${temp.sha256}.${cleanExt.toLowerCase()}`);
+    if (await hasContent(path, temp.size, temp.sha256)) {
+      await unlinkQuietly(temp.path);
+      return { path, sha256: temp.sha256, existed: true };
+    }
+    await mkdir(dir, { recursive: true });
+    await renameDurably(temp.path, path);
+    await fsyncDirBestEffort(dir);
+    return { path, sha256: temp.sha256, existed: false };
+  } catch (error) {
+    await unlinkQuietly(temp.path);
+    throw error;
+  }
+}
+
 async function hasContent(path: string, size: number, sha256: string): Promise<boolean> {
   try {
     const info = await stat(path);

@@ -1,6 +1,9 @@
-// The claim loop: keeps up to `concurrency` workers busy, claiming jobs atomically (oldest first),
-// heartbeating their leases, and waking up when a back-off ends, a lease expires or (poll) another
-// process added work. Each worker gets an AbortSignal whose reason says why it must stop.
+// The claim loop: keeps up to `concurrency` jobs generating at once, claiming jobs atomically (oldest
+// first), heartbeating their leases, and waking up when a back-off ends, a lease expires or (poll)
+// another process added work. Each worker gets an AbortSignal whose reason says why it must stop.
+// `concurrency` counts generation slots - what FAL's concurrency limit counts (requests IN_PROGRESS):
+// a job whose model FAL has finished hands its slot back (releaseSlot) and fetches and stores the
+// model while the next job is already sent. At most `concurrency` jobs are in that last stretch.
 import type { JobRow, JobStore } from './store';
 
 export type InterruptReason = 'stop' | 'cancel' | 'lease_lost';
@@ -21,6 +24,8 @@ export interface WorkerContext {
   /** The claimed row (state preparing, new fence). */
   row: JobRow;
   signal: AbortSignal;
+  /** The job no longer occupies a generation slot (FAL finished it); the next job may be claimed. */
+  releaseSlot: () => void;
 }
 
 export interface SchedulerOptions {
@@ -46,10 +51,14 @@ interface Worker {
   row: JobRow;
   controller: AbortController;
   done: Promise<void>;
+  /** Holds a generation slot (until releaseSlot or its end). */
+  holdsSlot: boolean;
 }
 
 export class Scheduler {
   private readonly workers = new Map<string, Worker>();
+  /** Workers holding a generation slot. */
+  private slotsInUse = 0;
   private running = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private concurrency: number;
@@ -113,7 +122,8 @@ export class Scheduler {
       }
     }
     let claimed = false;
-    while (this.workers.size < this.concurrency) {
+    // Generation slots, and a bound on jobs finishing (download, storage) alongside them.
+    while (this.slotsInUse < this.concurrency && this.workers.size < 2 * this.concurrency) {
       let row: JobRow | null;
       try {
         row = store.claimNext({ owner: this.opts.owner, now: now(), leaseMs: this.opts.leaseMs, falAllowed: this.opts.falAllowed() });
@@ -157,15 +167,24 @@ export class Scheduler {
       if (!beat.held) controller.abort(new WorkerInterrupt('lease_lost'));
       else if (beat.cancelRequested) controller.abort(new WorkerInterrupt('cancel'));
     }, this.opts.heartbeatMs);
-    const worker: Worker = { row, controller, done: Promise.resolve() };
+    const worker: Worker = { row, controller, done: Promise.resolve(), holdsSlot: true };
     this.workers.set(row.id, worker);
+    this.slotsInUse++;
+    const releaseSlot = () => {
+      if (!worker.holdsSlot) return;
+      worker.holdsSlot = false;
+      this.slotsInUse--;
+      this.wake();
+    };
     worker.done = (async () => {
       try {
-        await this.opts.run({ row, signal: controller.signal });
+        await this.opts.run({ row, signal: controller.signal, releaseSlot });
       } catch (error) {
         this.opts.onWorkerError(error, row);
       } finally {
         clearInterval(heartbeat);
+        if (worker.holdsSlot) this.slotsInUse--;
+        worker.holdsSlot = false;
         this.workers.delete(row.id);
         this.opts.onChange?.();
         if (this.running) this.pump();

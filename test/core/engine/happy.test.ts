@@ -57,18 +57,47 @@ describe('engine happy path against the fake FAL server', () => {
     expect(new Set(lines).size).toBe(lines.length);
   });
 
-  it('runs at most `concurrency` jobs at once, oldest first', async () => {
+  it('generates at most `concurrency` jobs at once (one FAL finished fetches its model alongside), oldest first', async () => {
     h = await createHarness({ engine: { concurrency: 2 }, fake: { concurrency: 10, processingMs: 150 } });
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push(await addOne(h.engine));
+    let maxGenerating = 0;
     let maxActive = 0;
     const timer = setInterval(() => {
-      maxActive = Math.max(maxActive, h.engine.listJobs().filter((j) => inState('preparing', 'submitted', 'running', 'downloading')(j)).length);
+      const jobs = h.engine.listJobs();
+      maxGenerating = Math.max(maxGenerating, jobs.filter(inState('preparing', 'submitted', 'running')).length);
+      maxActive = Math.max(maxActive, jobs.filter(inState('preparing', 'submitted', 'running', 'downloading')).length);
     }, 5);
     await h.engine.waitForIdle();
     clearInterval(timer);
-    expect(maxActive).toBeLessThanOrEqual(2);
+    expect(maxGenerating).toBeLessThanOrEqual(2);
+    expect(maxActive).toBeLessThanOrEqual(4);
+    // FAL never had more than two of them pending at once.
+    const pending = new Set<string>();
+    let maxPending = 0;
+    for (const event of h.fake.events) {
+      if (event.type === 'submitted') pending.add(event.requestId);
+      if (event.type === 'completed') pending.delete(event.requestId);
+      maxPending = Math.max(maxPending, pending.size);
+    }
+    expect(maxPending).toBeLessThanOrEqual(2);
     expect(h.fake.submissions.map((s) => s.requestId)).toEqual(ids.map((id) => h.engine.getJob(id)!.falRequestId));
+  });
+
+  it('sends the next job while a finished one is still fetching its model (a slow download holds no FAL slot)', async () => {
+    h = await createHarness({ engine: { concurrency: 1 }, fake: { concurrency: 10, processingMs: 50 } });
+    // The first model file takes a long while to arrive.
+    h.fake.script({ op: 'file', times: 1, when: (ctx) => ctx.targetUrl.includes('.glb'), delayMs: 4000 });
+    const first = await addOne(h.engine);
+    const second = await addOne(h.engine);
+    const secondSubmitted = h.fake.nextEvent((e) => e.type === 'submitted' && e.requestId !== h.engine.getJob(first)!.falRequestId, 20_000);
+    await secondSubmitted;
+    // The second job was sent while the first was still downloading.
+    expect(h.engine.getJob(first)!.state).toBe('downloading');
+    await h.engine.waitForIdle();
+    expect(h.engine.getJob(first)!.state).toBe('succeeded');
+    expect(h.engine.getJob(second)!.state).toBe('succeeded');
+    expect(h.fake.submissions).toHaveLength(2);
   });
 
   it('lists the library, renames, tags and deletes (keeping a file another model shares)', async () => {
