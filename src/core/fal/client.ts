@@ -10,6 +10,7 @@ import { createFalClient, type FalClient } from '@fal-ai/client';
 import { FalAlreadyCompletedError, FalHttpError, FalTransportError } from './errors';
 import { describeError as describe, isRecord } from '../util/errors';
 import { keyGuardFetch } from './key-guard';
+import { nodeFetch } from './node-fetch';
 
 export type { FalClient };
 
@@ -34,7 +35,7 @@ export function createFal(opts: FalClientOptions): FalClient {
     suppressLocalCredentialsWarning: true,
     ...(opts.proxyUrl ? { proxyUrl: { url: opts.proxyUrl, when: 'always' as const } } : {}),
     fetch: guardedFetch(
-      keyGuardFetch(opts.fetch ?? globalThis.fetch, () => ({ proxyUrl: opts.proxyUrl ?? null, sendKeyToProxy: opts.sendKeyToProxy ?? true })),
+      keyGuardFetch(opts.fetch ?? nodeFetch, () => ({ proxyUrl: opts.proxyUrl ?? null, sendKeyToProxy: opts.sendKeyToProxy ?? true })),
       opts.requestTimeoutMs ?? 60_000,
     ),
   });

@@ -1,0 +1,101 @@
+// The FAL client's fetch over node:http (src/core/fal/node-fetch.ts): what the client relies on.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nodeFetch } from '../../../src/core/fal/node-fetch';
+
+let server: Server;
+let base = '';
+const posts: string[] = [];
+let releaseStream: (() => void) | null = null;
+
+async function readAll(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const body = await readAll(req);
+  if (req.url === '/echo') {
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ method: req.method, type: req.headers['content-type'], auth: req.headers.authorization, body: body.toString('base64') }));
+  } else if (req.url === '/events') {
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.write('data: {"status":"IN_PROGRESS"}\n\n');
+    releaseStream = () => res.end('data: {"status":"COMPLETED"}\n\n');
+  } else if (req.url === '/moved') {
+    if (req.method === 'POST') posts.push(req.url);
+    res.writeHead(307, { location: '/echo' }).end();
+  } else if (req.url === '/empty') {
+    res.writeHead(204).end();
+  } else {
+    res.writeHead(404, { 'content-type': 'application/json' }).end('{"detail":"not here"}');
+  }
+}
+
+beforeAll(async () => {
+  server = createServer((req, res) => void handle(req, res));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+});
+afterAll(async () => {
+  releaseStream?.();
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+describe('nodeFetch', () => {
+  it('sends the method, headers and a JSON or binary body, and answers like fetch', async () => {
+    const json = await nodeFetch(`${base}/echo`, { method: 'post', headers: { Authorization: 'Key k', 'Content-Type': 'application/json' }, body: '{"a":1}' });
+    expect(json.ok).toBe(true);
+    const echoed = (await json.json()) as { method: string; type: string; auth: string; body: string };
+    expect(echoed).toMatchObject({ method: 'POST', type: 'application/json', auth: 'Key k' });
+    expect(Buffer.from(echoed.body, 'base64').toString()).toBe('{"a":1}');
+
+    const blob = await nodeFetch(`${base}/echo`, { method: 'PUT', body: new Blob([new Uint8Array([1, 2, 3])], { type: 'image/png' }) });
+    const fromBlob = (await blob.json()) as { type: string; body: string };
+    expect(fromBlob.type).toBe('image/png');
+    expect([...Buffer.from(fromBlob.body, 'base64')]).toEqual([1, 2, 3]);
+
+    const missing = await nodeFetch(`${base}/nope`);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toBe('application/json');
+    expect(await missing.json()).toEqual({ detail: 'not here' });
+    expect((await nodeFetch(`${base}/empty`)).status).toBe(204);
+  });
+
+  it('hands an event stream over as it arrives, and a cancel ends it', async () => {
+    const controller = new AbortController();
+    const response = await nodeFetch(`${base}/events`, { signal: controller.signal });
+    const reader = response.body!.getReader();
+    const first = await reader.read();
+    // The first event is readable while the server still holds the stream open.
+    expect(new TextDecoder().decode(first.value)).toContain('IN_PROGRESS');
+    controller.abort();
+    await expect(reader.read()).rejects.toThrow();
+  });
+
+  it('rejects with the abort reason when the caller cancels before the answer', async () => {
+    const controller = new AbortController();
+    const pending = nodeFetch(`${base}/events`, { signal: controller.signal }).then((r) => r.text());
+    controller.abort(new Error('stop now'));
+    await expect(pending).rejects.toThrow('stop now');
+  });
+
+  it('never sends a POST twice because of a redirect; a GET follows it', async () => {
+    const post = await nodeFetch(`${base}/moved`, { method: 'POST', body: '{}' });
+    expect(post.status).toBe(307);
+    expect(posts).toHaveLength(1);
+    const get = await nodeFetch(`${base}/moved`);
+    expect(get.status).toBe(200);
+    expect(((await get.json()) as { method: string }).method).toBe('GET');
+  });
+
+  it('refuses a connection that cannot be made like fetch, with the system error code', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as { port: number }).port;
+    await new Promise((resolve) => closed.close(resolve));
+    await expect(nodeFetch(`http://127.0.0.1:${port}/`)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+  });
+});
