@@ -38,6 +38,8 @@ function submitUncertainMessage(c: Classification): string {
 
 export class FalSteps {
   private runningSince: number | null = null;
+  /** An upload made by this run, not stored yet. */
+  private uploadedUrl: string | null = null;
   private readonly lines = new LogLines();
 
   constructor(private readonly ctx: RunContext) {}
@@ -83,7 +85,10 @@ export class FalSteps {
     const bytes = await this.readInput();
     const url = await step('upload', () => fal.storage.upload(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: this.row.inputMime })));
     deps.signals.online();
-    writer.write({ inputUrl: url, progress: PROGRESS.uploaded, message: 'Image uploaded' });
+    // Stored with the submit intent, in its transaction (lost only if no submit follows: then it is
+    // uploaded again, which costs nothing).
+    this.uploadedUrl = url;
+    writer.soft({ progress: PROGRESS.uploaded, message: 'Image uploaded' });
     return url;
   }
 
@@ -95,7 +100,12 @@ export class FalSteps {
         : model.buildInput({ urls: images.map((image) => image.url) }, this.row.preset, optionsOf(this.ctx));
     // Intent first, with the exact input: if the process dies before the id is stored, start-up sees
     // this and asks the user (or a reconciler matches FAL's history) instead of paying twice.
-    writer.write({ submitStartedAt: deps.now(), submitInputJson: JSON.stringify(input), message: 'Sending the job to FAL' });
+    writer.write({
+      submitStartedAt: deps.now(),
+      submitInputJson: JSON.stringify(input),
+      message: 'Sending the job to FAL',
+      ...(this.uploadedUrl !== null && { inputUrl: this.uploadedUrl }),
+    });
     let answer: { request_id: string; queue_position?: number };
     try {
       answer = await step('submit', () => fal.queue.submit(model.id, { input }));
