@@ -48,7 +48,7 @@ describe('export after each model', () => {
       const result = await core.dispatch('jobs:add', { items: [{ kind: 'bytes', name: 'chair.png', bytes }], endpoint: OFFLINE_MODEL_ID });
       expect(result.ok).toBe(true);
     }
-    await waitFor(() => existsSync(out) && readdirSync(out).filter((f) => f.endsWith('.glb')).length === 2);
+    await waitFor(() => existsSync(out) && readdirSync(out).filter((f) => f.endsWith('.glb') && !f.startsWith('.')).length === 2);
     const files = readdirSync(out).sort();
     expect(files).toEqual(['chair-2.glb', 'chair.glb']);
     for (const file of files) expect(checkGlbHeader(readFileSync(join(out, file))).ok).toBe(true);
