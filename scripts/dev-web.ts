@@ -13,6 +13,8 @@ const { values } = parseArgs({
     'data-dir': { type: 'string' },
     port: { type: 'string' },
     'fal-proxy': { type: 'string' },
+    // What the folder picker answers (a browser has no folder dialog); default <data>/exports.
+    'picked-folder': { type: 'string' },
     json: { type: 'boolean', default: false },
   },
 });
@@ -44,6 +46,7 @@ const app = await startWebApp({
   middleware,
   port: values.port ? Number(values.port) : 0,
   env,
+  pickedFolder: values['picked-folder'] ? resolve(values['picked-folder']) : undefined,
   // With --json (the e2e tests), what the headless platform did is printed too: links it would open...
   platformLog: values.json ? (line) => console.log(JSON.stringify({ platform: line })) : undefined,
 });

@@ -16,10 +16,16 @@ export interface ChosenPaths {
 const DEFAULT_LIMIT = 50_000;
 const MAX_PATH_LENGTH = 4096;
 
-export function createChosenPaths(limit = DEFAULT_LIMIT): ChosenPaths {
-  // A Set keeps insertion order, so the first entry is the oldest.
-  const chosen = new Set<string>();
+/** Where a record that must survive a restart keeps its paths (oldest first). */
+export interface ChosenPathsStorage {
+  load(): readonly string[];
+  save(paths: string[]): void;
+}
+
+export function createChosenPaths(limit = DEFAULT_LIMIT, storage?: ChosenPathsStorage): ChosenPaths {
   const key = (path: string) => resolve(path);
+  // A Set keeps insertion order, so the first entry is the oldest.
+  const chosen = new Set<string>((storage?.load() ?? []).map(key));
   return {
     add(path) {
       if (typeof path !== 'string' || path.length === 0 || path.length > MAX_PATH_LENGTH) return;
@@ -27,6 +33,7 @@ export function createChosenPaths(limit = DEFAULT_LIMIT): ChosenPaths {
       chosen.delete(k);
       chosen.add(k);
       while (chosen.size > limit) chosen.delete(chosen.values().next().value!);
+      storage?.save([...chosen]);
     },
     has: (path) => chosen.has(key(path)),
   };
@@ -46,3 +53,7 @@ export function notChosenImageReason(path: string): string {
 export function notChosenFolderReason(path: string): string {
   return `${shownName(path)} is not a usable folder of images. Drop the folder on the window again.`;
 }
+
+/** The one answer for an export folder the user did not choose: it says nothing about what is there. */
+export const NOT_CHOSEN_EXPORT_FOLDER =
+  'Exports go only to a folder you chose in this app. Choose the folder with the Choose… button, then export again.';

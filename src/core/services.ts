@@ -13,6 +13,7 @@ import type { EngineApi, KeyVault, SettingsStore } from './services-types';
 import { testFalKey } from './keys/test-key';
 import { createExportService, type ExportService } from './export/service';
 import { exportHandlers } from './export/handlers';
+import { createExportFolders } from './export/folders';
 import type { FalPlatform } from './fal-platform';
 import { createPlatformHandlers, unavailablePlatformHandlers } from './platform-handlers';
 import { checkProxyUrl, DIRECT_TO_FAL, type FalRoute } from './fal/key-guard';
@@ -68,9 +69,10 @@ export function createHandlers(deps: ServiceDeps): Handlers {
   };
 
   const exports = deps.exports ?? createExportService(engine.library, deps.appInfo.dataDir);
+  const exportFolders = createExportFolders(settings, deps.appInfo.dataDir);
 
   return {
-    ...exportHandlers({ exports, engine, settings, dataDir: deps.appInfo.dataDir, platform }),
+    ...exportHandlers({ exports, engine, settings, dataDir: deps.appInfo.dataDir, platform, folders: exportFolders }),
     'app:info': async () => {
       const status = keys.status();
       return { ...deps.appInfo, falKey: { configured: status.set, source: status.source } };
@@ -112,6 +114,10 @@ export function createHandlers(deps: ServiceDeps): Handlers {
       // The page may not move FAL calls (and the key) elsewhere: that takes `proxy:set` and the user's yes.
       if (patch.falProxyUrl !== undefined && patch.falProxyUrl !== route.get().proxyUrl) {
         throw new AppError('invalid_input', 'The FAL proxy is changed in Settings > Advanced, and the app asks you to confirm it first.');
+      }
+      // The output folder is one the user picked (export:chooseFolder), never a path typed in the page.
+      if (patch.outputFolder && !exportFolders.allows(patch.outputFolder)) {
+        throw new AppError('invalid_input', 'Choose the output folder with the Choose… button in Settings > Generation.');
       }
       // Setting the generator is choosing it: from then on it no longer follows the key.
       const choosing = patch.defaultModel !== undefined && patch.defaultModelChosen === undefined;

@@ -13,7 +13,7 @@ import {
   RejectedInputSchema,
 } from './domain';
 import { ModelSummarySchema } from './models';
-import { SettingsPatchSchema, SettingsSchema } from './settings';
+import { PageSettingsPatchSchema, SettingsSchema } from './settings';
 import { StatsQuerySchema, StatsReportSchema } from './stats';
 import {
   BatchProgressSchema,
@@ -176,7 +176,7 @@ export const channels = {
   'library:remake': channel(z.object({ modelId: Id, endpoint: z.string().min(1).max(200), preset: PresetSchema }), AddJobsResultSchema),
 
   'settings:get': channel(NoInput, SettingsSchema),
-  'settings:set': channel(SettingsPatchSchema, SettingsSchema),
+  'settings:set': channel(PageSettingsPatchSchema, SettingsSchema),
 
   'key:status': channel(NoInput, KeyStatusSchema),
   'key:set': channel(z.object({ key: z.string().max(500), allowWeak: z.boolean().optional() }), KeyStatusSchema),

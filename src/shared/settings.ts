@@ -25,6 +25,11 @@ export const SettingsSchema = z.object({
   reconcileSettleMinutes: z.number().int().min(1).max(1440).default(10),
   /** Send a job again by itself once FAL has no record of it after the settle time (off: the user decides). */
   autoResubmitUnreceived: z.boolean().default(false),
+  /**
+   * Folders the user chose in the native folder picker (newest last): the only folders, besides the
+   * app's own exports folder, that exports go to. Written by the main process only (not by settings:set).
+   */
+  exportFolders: z.array(z.string().min(1).max(4096)).max(20).default([]),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 type SettingsShape = typeof SettingsSchema.shape;
@@ -40,4 +45,7 @@ export const SettingsPatchSchema = z
   )
   .strict();
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
+/** What the page may patch: everything but the record of folders the user chose (main keeps that). */
+export const PageSettingsPatchSchema = SettingsPatchSchema.omit({ exportFolders: true });
+export type PageSettingsPatch = z.infer<typeof PageSettingsPatchSchema>;
 export const DEFAULT_SETTINGS: Settings = SettingsSchema.parse({});

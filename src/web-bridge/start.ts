@@ -26,6 +26,11 @@ export interface WebAppOptions {
   platformLog?: (line: string) => void;
   /** Where the sample photos are; default the project's resources/samples. */
   samplesDir?: string | null;
+  /**
+   * What the folder picker answers (there is no dialog in a browser), when no platform is given;
+   * default the data folder's exports/. Given by whoever starts the server, never by the page.
+   */
+  pickedFolder?: string;
 }
 
 /** The checkout's sample photos (the browser transport runs from the project folder). */
@@ -60,7 +65,13 @@ export async function startWebApp(options: WebAppOptions): Promise<WebApp> {
     keys: createMemoryKeyVault(env),
     billingKeys: createMemoryKeyVault(env, 'FAL_ADMIN_KEY'),
     settings,
-    platform: options.platform ?? createHeadlessPlatform({ exportDir: join(options.dataDir, 'exports'), log: options.platformLog }),
+    platform:
+      options.platform ??
+      createHeadlessPlatform({
+        exportDir: join(options.dataDir, 'exports'),
+        pickedFolder: options.pickedFolder === undefined ? undefined : () => options.pickedFolder!,
+        log: options.platformLog,
+      }),
     appInfo: {
       name: 'Image2Model',
       version: APP_VERSION,

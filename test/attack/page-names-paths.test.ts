@@ -11,10 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppCore, type AppCore } from '../../src/core/app-core';
 import { createExportService } from '../../src/core/export/service';
 import { exportHandlers } from '../../src/core/export/handlers';
+import { createExportFolders } from '../../src/core/export/folders';
 import { createMemoryKeyVault } from '../../src/core/keys/memory-vault';
 import { createHeadlessPlatform } from '../../src/core/platform';
 import { createFileSettingsStore } from '../../src/core/settings/file-store';
-import type { EngineApi, SettingsStore } from '../../src/core/services-types';
+import type { EngineApi } from '../../src/core/services-types';
 import { ExportRecipeSchema } from '../../src/shared/export-recipe';
 import type { Result } from '../../src/shared/result';
 import { makeTestGlb, makeTestPng } from '../fixtures/make-glb';
@@ -125,13 +126,17 @@ describe('paths the user chose keep their helpful answers', () => {
   });
 });
 
-describe('export folders typed in the page', () => {
-  it('every folder that cannot be used gets the same answer, whatever is there', async () => {
+describe('export folders', () => {
+  // A folder the page names without the user picking it is refused before anything is looked at
+  // (test/attack/export-folder-oracle.test.ts); these were picked, then could not be written.
+  it('every chosen folder that cannot be used gets the same answer, whatever is there', async () => {
     const glb = join(root, 'model.glb');
     writeFileSync(glb, await makeTestGlb({ triangles: 100 }));
     const library = { get: (id: string) => (id === 'm1' ? { id, name: 'Chair' } : null), filePath: (id: string) => (id === 'm1' ? glb : null) };
-    const settings = { get: () => ({ outputFolder: null }) } as unknown as SettingsStore;
-    const handlers = exportHandlers({ exports: createExportService(library, join(root, 'data')), engine: {} as EngineApi, settings, dataDir: join(root, 'data') });
+    const dataDir = join(root, 'export-data');
+    const settings = createFileSettingsStore(join(dataDir, 'settings.json'));
+    const chosen = createExportFolders(settings, dataDir);
+    const handlers = exportHandlers({ exports: createExportService(library, dataDir), engine: {} as EngineApi, settings, dataDir, folders: chosen });
     const recipe = ExportRecipeSchema.parse({ formats: ['glb'] });
     const folders = {
       underAFile: join(root, 'text', 'photo.png', 'out'),
@@ -139,6 +144,7 @@ describe('export folders typed in the page', () => {
       underADevice: '/dev/null/out',
       inProc: '/proc/self/out',
     };
+    for (const dir of Object.values(folders)) chosen.remember(dir);
     const answers = new Set<string>();
     for (const dir of Object.values(folders)) {
       const error = await handlers['export:run']({ id: 'm1', recipe, dir }).then(() => null, (e: Error) => e.message);

@@ -1,8 +1,10 @@
 // The export studio against the real app core (browser transport, built renderer): a batch of 50
-// models with progress and a summary while the window stays responsive.
+// models with progress and a summary while the window stays responsive. Export folders are picked in
+// the platform's folder picker, never typed (the browser transport's picker answers `picked`).
 import { expect, test, type Page } from '@playwright/test';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../../src/core/db/open';
 import { LibraryStore } from '../../src/core/library/store';
@@ -41,13 +43,17 @@ async function seedLibrary(dataDir: string, count: number) {
 }
 
 let app: RunningWebApp;
+/** A folder outside the data folder, not made yet: what the user picks in the folder dialog. */
+const pickedRoot = mkdtempSync(join(tmpdir(), 'i2m-e2e-picked-'));
+const picked = join(pickedRoot, 'My models');
 test.beforeAll(async () => {
   test.setTimeout(120_000);
-  app = await launchWebApp();
+  app = await launchWebApp({ pickedFolder: picked });
   await seedLibrary(app.dataDir, MODELS);
 });
 test.afterAll(async () => {
   await app?.stop();
+  rmSync(pickedRoot, { recursive: true, force: true });
 });
 
 async function openLibrary(page: Page) {
@@ -94,13 +100,17 @@ test('studio: switching presets replaces the plan figures with the new preset\'s
   });
   expect(cut).toEqual([]);
 
-  // The folder can be typed or chosen in the platform's folder picker (the browser transport's
-  // stand-in answers with the data folder's exports/).
-  const folderField = dialog.getByLabel('Export folder');
-  await folderField.fill(join(app.dataDir, 'typed'));
+  // The folder is shown, not typed: the app's exports folder until one is picked in the folder picker.
+  const folder = dialog.getByLabel('Export folder');
+  await expect(folder).toHaveText(`${join(app.dataDir, 'exports')}default`);
+  await expect(folder).not.toBeEditable();
   await dialog.getByRole('button', { name: 'Choose…' }).click();
-  await expect(folderField).toHaveValue(join(app.dataDir, 'exports'));
-  await expect.poll(() => app.platformCalls).toContain(`chooseFolder ${join(app.dataDir, 'exports')}`);
+  await expect(folder).toHaveText(picked);
+  await expect.poll(() => app.platformCalls).toContain(`chooseFolder ${picked}`);
+  await dialog.getByRole('button', { name: 'Use default' }).click();
+  await expect(folder).toHaveText(`${join(app.dataDir, 'exports')}default`);
+  await dialog.getByRole('button', { name: 'Choose…' }).click();
+  await expect(folder).toHaveText(picked);
 
   // docs/screenshot-export.png is this capture (light).
   const backdrops = dialog.locator('.xs-viewer-frame .mv');
@@ -128,7 +138,8 @@ test('batch: 50 models with one preset, progress and a summary, and the window s
 
   const dialog = page.getByRole('dialog', { name: `Export ${MODELS} models` });
   await dialog.getByRole('radio', { name: /Web/ }).click();
-  await dialog.getByLabel('Export folder').fill(join(app.dataDir, 'batch-out'));
+  await dialog.getByRole('button', { name: 'Choose…' }).click();
+  await expect(dialog.getByLabel('Export folder')).toHaveText(picked);
   await dialog.getByRole('button', { name: `Export ${MODELS} models` }).click();
 
   // While it runs: progress moves, and animation frames keep coming (no long stalls).
@@ -161,6 +172,29 @@ test('batch: 50 models with one preset, progress and a summary, and the window s
   const summary = dialog.getByTestId('batch-summary');
   await expect(summary).toContainText(`Done: ${MODELS} exported`, { timeout: 200_000 });
   await expect(progress).toHaveText(`${MODELS} of ${MODELS} done`);
-  expect(readdirSync(join(app.dataDir, 'batch-out')).filter((f) => f.endsWith('.glb'))).toHaveLength(MODELS);
+  expect(readdirSync(picked).filter((f) => f.endsWith('.glb'))).toHaveLength(MODELS);
   await page.screenshot({ path: test.info().outputPath('export-batch-done.png') });
+});
+
+test('settings: the output folder is picked in the folder picker, kept after a reload, and can go back to the default', async ({ page }) => {
+  await page.goto(app.appUrl);
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const folder = page.getByLabel('Output folder');
+  const row = page.locator('.setting-row').filter({ has: folder });
+  await expect(folder).toHaveText(`${join(app.dataDir, 'exports')}default`);
+  await expect(row.getByRole('button', { name: 'Use default' })).toHaveCount(0);
+  await folder.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: test.info().outputPath('settings-output-folder-default.png') });
+  await row.getByRole('button', { name: 'Choose…' }).click();
+  await expect(folder).toHaveText(picked);
+  await page.screenshot({ path: test.info().outputPath('settings-output-folder.png') });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.waitForTimeout(1_000); // let the theme's colour transitions finish
+  await page.screenshot({ path: test.info().outputPath('settings-output-folder-dark.png') });
+
+  await page.reload();
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await expect(folder).toHaveText(picked);
+  await row.getByRole('button', { name: 'Use default' }).click();
+  await expect(folder).toHaveText(`${join(app.dataDir, 'exports')}default`);
 });

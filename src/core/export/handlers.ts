@@ -1,9 +1,10 @@
 // The export studio's contract channels, served from the export service.
-import { join } from 'node:path';
 import type { Handlers } from '../../shared/contract';
 import { AppError } from '../../shared/result';
+import { NOT_CHOSEN_EXPORT_FOLDER } from '../chosen-paths';
 import type { Platform } from '../platform';
 import type { EngineApi, SettingsStore } from '../services-types';
+import { createExportFolders, type ExportFolders } from './folders';
 import { ExportFolderError, ExportNotFoundError, type ExportService } from './service';
 
 type ExportChannels =
@@ -15,11 +16,6 @@ type ExportChannels =
   | 'export:batch'
   | 'export:cancel'
   | 'export:chooseFolder';
-
-/** The folder exports go to when none is given: Settings' output folder, else <data>/exports. */
-export function defaultExportDir(settings: SettingsStore, dataDir: string): string {
-  return settings.get().outputFolder || join(dataDir, 'exports');
-}
 
 /** Turns export failures into errors the user can read. */
 async function readable<T>(work: () => Promise<T>): Promise<T> {
@@ -40,14 +36,22 @@ export function exportHandlers(deps: {
   dataDir: string;
   /** The folder picker; without one (no window) choosing a folder answers canceled. */
   platform?: Pick<Platform, 'chooseFolder'>;
+  /** The folders the user chose (made from settings when not given). */
+  folders?: ExportFolders;
 }): Pick<Handlers, ExportChannels> {
-  const { exports, engine, settings, dataDir, platform } = deps;
-  const dirOf = (dir: string | undefined) => dir ?? defaultExportDir(settings, dataDir);
+  const { exports, engine, platform } = deps;
+  const folders = deps.folders ?? createExportFolders(deps.settings, deps.dataDir);
+  /** The page's folder, only if the user chose it; checked before anything on disk is looked at. */
+  const dirOf = (dir: string | undefined) => {
+    if (dir === undefined) return folders.defaultDir();
+    if (!folders.allows(dir)) throw new AppError('invalid_input', NOT_CHOSEN_EXPORT_FOLDER);
+    return dir;
+  };
   return {
     'export:presets': async () => {
       // The studio is opening: the first plan follows right away.
       exports.warmUp();
-      return { presets: exports.presets.list(), defaultDir: dirOf(undefined), problem: exports.presets.problem() };
+      return { presets: exports.presets.list(), defaultDir: folders.defaultDir(), problem: exports.presets.problem() };
     },
     'export:savePreset': async (input) => readable(() => exports.presets.save(input)),
     'export:deletePreset': async ({ id }) => ({ deleted: await exports.presets.remove(id) }),
@@ -56,13 +60,22 @@ export function exportHandlers(deps: {
         const { plan, preview } = await exports.plan(id, recipe, presetId);
         return { plan, preview };
       }),
-    'export:run': async ({ id, recipe, presetId, dir }) => readable(() => exports.run(id, recipe, { presetId, dir: dirOf(dir) })),
+    'export:run': async ({ id, recipe, presetId, dir }) => {
+      const folder = dirOf(dir);
+      return readable(() => exports.run(id, recipe, { presetId, dir: folder }));
+    },
     'export:batch': async ({ batchId, ids, query, recipe, presetId, dir }) => {
+      const folder = dirOf(dir);
       if (!ids && query === undefined) throw new AppError('invalid_input', 'Choose the models to export, or a search.');
       const chosen = ids ?? engine.library.list({ query, offset: 0, limit: 100_000, sort: 'newest' }).items.map((m) => m.id);
-      return readable(() => exports.batch(chosen, recipe, { batchId, presetId, dir: dirOf(dir) }));
+      return readable(() => exports.batch(chosen, recipe, { batchId, presetId, dir: folder }));
     },
     'export:cancel': async ({ batchId }) => ({ canceled: exports.cancel(batchId) }),
-    'export:chooseFolder': async ({ startIn }) => ({ dir: platform ? await platform.chooseFolder(startIn) : null }),
+    'export:chooseFolder': async ({ startIn }) => {
+      const dir = platform ? await platform.chooseFolder(startIn) : null;
+      // Picked in the native dialog, outside the page: from now on exports may go there.
+      if (dir) folders.remember(dir);
+      return { dir };
+    },
   };
 }

@@ -2,7 +2,7 @@
 import { DEFAULT_MODEL_ID } from '../../shared/default-generator';
 import { DEFAULT_SETTINGS, SettingsSchema, type Settings } from '../../shared/settings';
 
-export const SETTINGS_VERSION = 2;
+export const SETTINGS_VERSION = 3;
 
 type Raw = Record<string, unknown>;
 /** Each step upgrades stored settings from version i to i + 1. Append, never edit a shipped step. */
@@ -12,6 +12,9 @@ export const MIGRATIONS: readonly ((raw: Raw) => Raw)[] = [
   // 1 -> 2: the generator now follows the key unless chosen. Every file held the default model, so only
   // a model other than the old default (Tripo v2.5) is known to be the user's choice, and stays.
   (raw) => ({ ...raw, defaultModelChosen: typeof raw.defaultModel === 'string' && raw.defaultModel !== DEFAULT_MODEL_ID }),
+  // 2 -> 3: exports go only to folders chosen in the folder picker. An output folder already stored
+  // was set by the user before that rule, so it counts as chosen.
+  (raw) => ({ ...raw, exportFolders: typeof raw.outputFolder === 'string' && raw.outputFolder !== '' ? [raw.outputFolder] : [] }),
 ];
 
 export interface LoadedSettings {

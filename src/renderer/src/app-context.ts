@@ -2,7 +2,7 @@
 import { createContext, useContext } from 'react';
 import type { AppInfo } from '../../shared/contract';
 import type { ModelSummary } from '../../shared/models';
-import type { Settings, SettingsPatch } from '../../shared/settings';
+import type { Settings, PageSettingsPatch } from '../../shared/settings';
 
 export type View = 'create' | 'library' | 'settings' | 'stats';
 
@@ -20,7 +20,7 @@ export interface ToastInput {
 export interface AppContextValue {
   info: AppInfo;
   settings: Settings;
-  updateSettings(patch: SettingsPatch): Promise<Settings>;
+  updateSettings(patch: PageSettingsPatch): Promise<Settings>;
   models: ModelSummary[];
   /** The generator new images use now: the chosen one, else Relief without a key and Tripo v2.5 with one. */
   generator: string;

@@ -102,6 +102,15 @@ export function describeSettingsStore(name: string, subject: StoreUnderTest): vo
       expect(store.warnings()).toEqual([]);
     });
 
+    it('keeps an output folder stored by version 2 and counts it as chosen for exports', () => {
+      const folder = join(dir, 'my-models');
+      writeRaw({ version: 2, settings: { outputFolder: folder, exportAfterSuccess: true } });
+      const store = subject.open(dir);
+      expect(store.get()).toMatchObject({ outputFolder: folder, exportAfterSuccess: true, exportFolders: [folder] });
+      expect(store.warnings()).toEqual([]);
+      expect(subject.open(dir).get().exportFolders).toEqual([folder]);
+    });
+
     it('resets a file that is not JSON, with a warning, instead of crashing', () => {
       writeRaw('{ this is not json');
       const store = subject.open(dir);

@@ -15,10 +15,13 @@ export interface RunningWebApp {
   stop(): Promise<void>;
 }
 
-export async function launchWebApp(opts: { env?: Record<string, string | undefined>; falProxy?: string } = {}): Promise<RunningWebApp> {
+export async function launchWebApp(
+  opts: { env?: Record<string, string | undefined>; falProxy?: string; /** What the folder picker answers (default <data>/exports). */ pickedFolder?: string } = {},
+): Promise<RunningWebApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'i2m-e2e-'));
   const args = ['--import', 'tsx', 'scripts/dev-web.ts', '--static', 'out/renderer', '--data-dir', dataDir, '--json'];
   if (opts.falProxy) args.push('--fal-proxy', opts.falProxy);
+  if (opts.pickedFolder) args.push('--picked-folder', opts.pickedFolder);
   const env: NodeJS.ProcessEnv = { ...process.env, FAL_KEY: undefined, IMAGE2MODEL_FAL_PROXY: undefined, ...opts.env };
   // The app never reaches the real FAL in a test: it is refused there, and stop() fails the test that tried.
   const realFalLog = join(dataDir, 'real-fal-attempts.log');

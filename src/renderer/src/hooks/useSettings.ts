@@ -1,13 +1,13 @@
 // The user's settings, live via 'settings:changed'; update() saves a patch and returns the result.
 import { useCallback, useEffect, useState } from 'react';
-import type { Settings, SettingsPatch } from '../../../shared/settings';
+import type { Settings, PageSettingsPatch } from '../../../shared/settings';
 import { call } from '../api';
 import { useApiEvent } from './useApiEvent';
 
 export interface SettingsApi {
   settings: Settings | null;
   error: string | null;
-  update(patch: SettingsPatch): Promise<Settings>;
+  update(patch: PageSettingsPatch): Promise<Settings>;
 }
 
 export function useSettings(): SettingsApi {
@@ -17,7 +17,7 @@ export function useSettings(): SettingsApi {
   useEffect(() => {
     call('settings:get').then(setSettings, (err: Error) => setError(err.message));
   }, []);
-  const update = useCallback(async (patch: SettingsPatch) => {
+  const update = useCallback(async (patch: PageSettingsPatch) => {
     const next = await call('settings:set', patch);
     setSettings(next);
     return next;

@@ -6,6 +6,7 @@ import type { LibraryModel } from '../../../../shared/domain';
 import { call } from '../../api';
 import { useApp } from '../../app-context';
 import { Dialog } from '../../components/Dialog';
+import { FolderChoice } from '../../components/FolderChoice';
 import { Icon } from '../../components/Icon';
 import { ProgressBar } from '../../components/ProgressBar';
 import { useApiEvent } from '../../hooks/useApiEvent';
@@ -43,6 +44,7 @@ export function ExportStudio({ target, onClose }: { target: ExportTarget; onClos
   const { presets, defaultDir, problem, reload } = usePresets();
   const [presetId, setPresetId] = useState('blender');
   const [recipe, setRecipe] = useState<ExportRecipe | null>(null);
+  /** A folder picked in the system's dialog; null: the default (Settings' output folder or the app's). */
   const [dir, setDir] = useState<string | null>(null);
   const [answer, setAnswer] = useState<PlanAnswer | null>(null);
   const [busy, setBusy] = useState(false);
@@ -98,7 +100,7 @@ export function ExportStudio({ target, onClose }: { target: ExportTarget; onClos
     setBusy(true);
     try {
       if (target.kind === 'model') {
-        const { files } = await call('export:run', { id: target.model.id, recipe: current, presetId, dir: folder || undefined });
+        const { files } = await call('export:run', { id: target.model.id, recipe: current, presetId, dir: dir ?? undefined });
         toast({ tone: 'success', text: `Exported ${plural(files.length, 'file')} to ${folder}` });
         onClose();
         return;
@@ -111,7 +113,7 @@ export function ExportStudio({ target, onClose }: { target: ExportTarget; onClos
         ...(target.ids ? { ids: target.ids } : { query: target.query }),
         recipe: current,
         presetId,
-        dir: folder || undefined,
+        dir: dir ?? undefined,
       });
       setSummary(result);
     } catch (err) {
@@ -170,23 +172,8 @@ export function ExportStudio({ target, onClose }: { target: ExportTarget; onClos
       footer={
         <>
           <div className="xs-folder">
-            <label className="section-label" htmlFor="xs-folder-input">
-              Folder
-            </label>
-            <div className="xs-folder-row">
-              <input
-                id="xs-folder-input"
-                className="input"
-                value={folder}
-                onChange={(e) => setDir(e.target.value)}
-                aria-label="Export folder"
-                disabled={busy}
-              />
-              <button type="button" className="button" onClick={() => void chooseFolder()} disabled={busy}>
-                <Icon name="folder" size={16} />
-                Choose…
-              </button>
-            </div>
+            <span className="section-label">Folder</span>
+            <FolderChoice label="Export folder" folder={folder} isDefault={dir === null} disabled={busy} onChoose={() => void chooseFolder()} onUseDefault={() => setDir(null)} />
           </div>
           {batchRunning ? (
             <button type="button" className="button" onClick={cancelBatch}>

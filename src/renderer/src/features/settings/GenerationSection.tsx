@@ -1,22 +1,36 @@
 // Defaults for new jobs and what happens around them: generator, preset, parallel jobs, export, alerts.
 import { useId } from 'react';
-import type { SettingsPatch } from '../../../../shared/settings';
+import type { PageSettingsPatch } from '../../../../shared/settings';
 import { DEFAULT_MODEL_ID, OFFLINE_MODEL_ID } from '../../../../shared/default-generator';
+import { call } from '../../api';
 import { useApp } from '../../app-context';
+import { FolderChoice } from '../../components/FolderChoice';
 import { errorMessage } from '../../lib/errors';
 import { formatUsd } from '../../lib/format';
 import { PRESET_LABEL, PRESET_NAMES } from '../../lib/presets';
 import { SettingRow } from './SettingRow';
-import { TextSetting } from './TextSetting';
 
+/** The data folder's exports/ (where exports go unless another folder is chosen). */
+function appExportsFolder(info: { dataDir: string; platform: string }): string {
+  return `${info.dataDir}${info.platform === 'win32' ? '\\' : '/'}exports`;
+}
 
 export function GenerationSection() {
-  const { settings, updateSettings, models, generator, toast } = useApp();
-  const ids = { model: useId(), preset: useId(), concurrency: useId(), folder: useId(), exportAfter: useId(), notify: useId() };
-  const save = (patch: SettingsPatch) => updateSettings(patch).catch((err: unknown) => toast({ tone: 'error', text: errorMessage(err) }));
+  const { settings, updateSettings, models, generator, toast, info } = useApp();
+  const ids = { model: useId(), preset: useId(), concurrency: useId(), exportAfter: useId(), notify: useId() };
+  const save = (patch: PageSettingsPatch) => updateSettings(patch).catch((err: unknown) => toast({ tone: 'error', text: errorMessage(err) }));
   const model = models.find((m) => m.id === generator);
   const automatic = !settings.defaultModelChosen;
   const labelOf = (id: string) => models.find((m) => m.id === id)?.label ?? id;
+  // The folder is picked in the system's dialog; main remembers it, so only then may it be saved.
+  const chooseOutputFolder = async () => {
+    try {
+      const { dir } = await call('export:chooseFolder', { startIn: settings.outputFolder || undefined });
+      if (dir) await updateSettings({ outputFolder: dir });
+    } catch (err) {
+      toast({ tone: 'error', text: errorMessage(err) });
+    }
+  };
 
   return (
     <section className="card settings-card" id="settings-generation" aria-labelledby="settings-generation-title">
@@ -67,8 +81,14 @@ export function GenerationSection() {
             <span />
           </span>
         </SettingRow>
-        <SettingRow label="Output folder" htmlFor={ids.folder} help="Where automatic exports go. Leave empty for the app’s exports folder.">
-          <TextSetting id={ids.folder} value={settings.outputFolder ?? ''} placeholder="e.g. /home/you/Models" save={(text) => updateSettings({ outputFolder: text || null })} />
+        <SettingRow label="Output folder" help="Where automatic exports go, and where the export studio starts. Default: the app’s exports folder.">
+          <FolderChoice
+            label="Output folder"
+            folder={settings.outputFolder || appExportsFolder(info)}
+            isDefault={!settings.outputFolder}
+            onChoose={() => void chooseOutputFolder()}
+            onUseDefault={() => void save({ outputFolder: null })}
+          />
         </SettingRow>
         <SettingRow label="Notifications" htmlFor={ids.notify} help="Tell me when a batch finishes or needs attention while the app is in the background.">
           <span className="switch">
