@@ -73,7 +73,7 @@ describe('export folders', () => {
   it('no folder, or the app\'s own exports folder, writes into <data>/exports', async () => {
     const { handlers } = openHandlers();
     const appFolder = join(dataDir, 'exports');
-    expect(await handlers['export:presets']()).toMatchObject({ defaultDir: appFolder });
+    expect(await handlers['export:presets'](undefined)).toMatchObject({ defaultDir: appFolder });
     expect((await handlers['export:run']({ id: 'm1', recipe })).files).toEqual([join(appFolder, 'Chair.glb')]);
     expect((await handlers['export:run']({ id: 'm1', recipe, dir: appFolder })).files).toEqual([join(appFolder, 'Chair-2.glb')]);
   });
@@ -104,7 +104,7 @@ describe('export folders', () => {
     mkdirSync(dataDir, { recursive: true });
     writeFileSync(settingsFile(), JSON.stringify({ version: 2, settings: { outputFolder: old, exportAfterSuccess: true } }));
     const { handlers } = openHandlers();
-    expect(await handlers['export:presets']()).toMatchObject({ defaultDir: old });
+    expect(await handlers['export:presets'](undefined)).toMatchObject({ defaultDir: old });
     expect((await handlers['export:run']({ id: 'm1', recipe })).files).toEqual([join(old, 'Chair.glb')]);
     expect((await handlers['export:run']({ id: 'm1', recipe, dir: old })).files).toEqual([join(old, 'Chair-2.glb')]);
   });
