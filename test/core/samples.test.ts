@@ -1,56 +1,19 @@
 // "Try a sample" through the real app core: the page names a sample by id, the core finds the shipped
 // file and queues it through the same intake as a dropped photo; ids outside the catalog (names,
 // paths, encodings) are refused with a message that names the samples, and no file is served for them.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createAppCore, type AppCore } from '../../src/core/app-core';
-import { createMemoryKeyVault } from '../../src/core/keys/memory-vault';
+import { describe, expect, it } from 'vitest';
+import type { AppCore } from '../../src/core/app-core';
 import { OFFLINE_MODEL_ID } from '../../src/core/models/catalog';
-import { createHeadlessPlatform } from '../../src/core/platform';
-import { createFileSettingsStore } from '../../src/core/settings/file-store';
 import type { AddJobsResult } from '../../src/shared/contract';
-import type { Job, LibraryModel } from '../../src/shared/domain';
+import type { LibraryModel } from '../../src/shared/domain';
 import { SAMPLE_IDS, SAMPLES } from '../../src/shared/samples';
+import { useTempAppCore, waitForJob } from '../support/temp-app-core';
 
 const SAMPLES_DIR = join(import.meta.dirname, '../../resources/samples');
 
-let core: AppCore | null = null;
-let dir: string | null = null;
-afterEach(async () => {
-  await core?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  core = null;
-  dir = null;
-});
-
-async function startCore(samplesDir: string | null): Promise<AppCore> {
-  dir = mkdtempSync(join(tmpdir(), 'i2m-samples-'));
-  const dataDir = join(dir, 'data');
-  core = createAppCore({
-    dataDir,
-    keys: createMemoryKeyVault({}),
-    settings: createFileSettingsStore(join(dataDir, 'settings.json')),
-    platform: createHeadlessPlatform(),
-    appInfo: { name: 'Image2Model', version: '0.0.0', dataDir, fileBaseUrl: 'x://', platform: 'linux', transport: 'web' },
-    logger: { info: () => {}, warn: () => {}, error: () => {} },
-    samplesDir,
-  });
-  await core.start(() => {});
-  return core;
-}
-
-async function waitForJob(app: AppCore, id: string, done: (job: Job) => boolean): Promise<Job> {
-  const until = Date.now() + 60_000;
-  for (;;) {
-    const jobs = await app.dispatch('jobs:list', undefined);
-    const job = jobs.ok ? (jobs.data as Job[]).find((j) => j.id === id) : undefined;
-    if (job && done(job)) return job;
-    if (Date.now() > until) throw new Error(`job ${id} did not finish: ${JSON.stringify(job)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const startTempCore = useTempAppCore('samples');
+const startCore = async (samplesDir: string | null): Promise<AppCore> => (await startTempCore({ options: { samplesDir } })).core;
 
 describe('samples', () => {
   it('lists every shipped sample with its title', async () => {

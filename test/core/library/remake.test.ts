@@ -1,61 +1,24 @@
 // "Make with another generator" (library:remake) through the real app core: the photo a model was
 // made from is queued again with the chosen generator by the usual intake, and a model whose job
 // (and so its photo) is gone says so plainly.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createAppCore, type AppCore } from '../../../src/core/app-core';
-import { createMemoryKeyVault } from '../../../src/core/keys/memory-vault';
+import { describe, expect, it } from 'vitest';
+import type { AppCore } from '../../../src/core/app-core';
 import { listModels, OFFLINE_MODEL_ID } from '../../../src/core/models/catalog';
-import { createHeadlessPlatform } from '../../../src/core/platform';
-import { createFileSettingsStore } from '../../../src/core/settings/file-store';
 import type { AddJobsResult } from '../../../src/shared/contract';
 import type { Job } from '../../../src/shared/domain';
 import { makeTestPng } from '../../fixtures/make-glb';
+import { useTempAppCore, waitForJob } from '../../support/temp-app-core';
 
-let core: AppCore | null = null;
-let dir: string | null = null;
-afterEach(async () => {
-  await core?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  core = null;
-});
-
-async function waitFor<T>(read: () => Promise<T | null>, timeoutMs = 30_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (value !== null) return value;
-    if (Date.now() > until) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-async function startCore(): Promise<AppCore> {
-  dir = mkdtempSync(join(tmpdir(), 'i2m-remake-'));
-  core = createAppCore({
-    dataDir: join(dir, 'data'),
-    keys: createMemoryKeyVault({}),
-    settings: createFileSettingsStore(join(dir, 'data', 'settings.json')),
-    platform: createHeadlessPlatform(),
-    appInfo: { name: 'Image2Model', version: '0.0.0', dataDir: join(dir, 'data'), fileBaseUrl: 'x://', platform: 'linux', transport: 'web' },
-    logger: { info: () => {}, warn: () => {}, error: () => {} },
-  });
-  await core.start(() => {});
-  return core;
-}
+const startTempCore = useTempAppCore('remake');
+const startCore = async (): Promise<AppCore> => (await startTempCore()).core;
 
 async function makeModel(app: AppCore): Promise<string> {
   const bytes = new Uint8Array(await makeTestPng(96, 96, { seed: 7 }));
   const added = await app.dispatch('jobs:add', { items: [{ kind: 'bytes', name: 'chair.png', bytes }], endpoint: OFFLINE_MODEL_ID, preset: 'standard' });
   if (!added.ok) throw new Error(JSON.stringify(added));
   const jobId = (added.data as AddJobsResult).added[0]!.id;
-  return waitFor(async () => {
-    const jobs = await app.dispatch('jobs:list', undefined);
-    const job = jobs.ok ? (jobs.data as Job[]).find((j) => j.id === jobId) : undefined;
-    return job?.modelId ?? null;
-  });
+  const job = await waitForJob(app, jobId, (j) => j.modelId !== null, 30_000);
+  return job.modelId!;
 }
 
 describe('library:remake', () => {
