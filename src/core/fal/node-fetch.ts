@@ -5,6 +5,7 @@
 // way (other body types, modes, caching) goes to the real fetch unchanged.
 import { request as httpRequest, Agent as HttpAgent, type IncomingMessage } from 'node:http';
 import { request as httpsRequest, Agent as HttpsAgent } from 'node:https';
+import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 
 // An idle connection is dropped after 4 s (as Node's fetch does), before a server's usual 5 s, so a
@@ -54,13 +55,26 @@ function send(target: URL, method: string, headers: Record<string, string>, body
       target,
       { method, headers, agent: https ? httpsAgent : httpAgent, ...(signal && { signal }) },
       (message) => {
+        answered = true;
         toResponse(message).then(resolve, (error: unknown) => {
           message.destroy();
           reject(signal?.aborted ? abortError(signal) : error);
         });
       },
     );
+    let answered = false;
     request.on('error', (error) => reject(signal?.aborted ? abortError(signal) : error));
+    // A 101 is no answer to these calls (fetch fails it too). Without this, Node closes the socket
+    // silently and the call would wait forever - past any timeout, as the request is closed already.
+    request.on('upgrade', (message: IncomingMessage, socket: Socket) => {
+      answered = true;
+      socket.destroy();
+      reject(Object.assign(new Error(`the server switched protocols (HTTP ${message.statusCode ?? 101})`), { code: 'EPROTO' }));
+    });
+    // Whatever else ends the request without an answer or an error must not leave the call waiting.
+    request.on('close', () => {
+      if (!answered) reject(signal?.aborted ? abortError(signal) : Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+    });
     request.end(body ?? undefined);
   });
 }

@@ -1,6 +1,9 @@
 // The FAL client's fetch over node:http (src/core/fal/node-fetch.ts): what the client relies on.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTcpServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { guardedFetch } from '../../../src/core/fal/client';
+import { FalTransportError } from '../../../src/core/fal/errors';
 import { nodeFetch } from '../../../src/core/fal/node-fetch';
 
 let server: Server;
@@ -97,5 +100,27 @@ describe('nodeFetch', () => {
     const port = (closed.address() as { port: number }).port;
     await new Promise((resolve) => closed.close(resolve));
     await expect(nodeFetch(`http://127.0.0.1:${port}/`)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+  });
+
+  it('a 101 answer (a broken proxy) ends the call with an error instead of leaving it waiting past every timeout', async () => {
+    // A server that answers any request with "101 Switching Protocols" and then keeps the socket open.
+    const switching = createTcpServer((socket) => {
+      socket.on('error', () => undefined);
+      socket.once('data', () => socket.write('HTTP/1.1 101 Switching Protocols\r\nConnection: upgrade\r\nUpgrade: other\r\n\r\n'));
+    });
+    await new Promise<void>((resolve) => switching.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(switching.address() as { port: number }).port}/fal-ai/trellis`;
+    const within = <T>(call: Promise<T>) =>
+      Promise.race([call, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('still waiting after 3 s')), 3_000))]);
+    try {
+      // A submit must end (it may have left: the caller treats it as uncertain), as fetch ends it.
+      await expect(within(nodeFetch(url, { method: 'POST', body: '{}' }))).rejects.toMatchObject({ code: 'EPROTO' });
+      // Through the client's wrapper: a transport failure with its code, within the call's timeout.
+      const guarded = within(guardedFetch(nodeFetch, 500)(url, { method: 'POST', body: '{}' }));
+      await expect(guarded).rejects.toBeInstanceOf(FalTransportError);
+      await expect(guarded).rejects.toMatchObject({ netCode: 'EPROTO' });
+    } finally {
+      await new Promise((resolve) => switching.close(resolve));
+    }
   });
 });
