@@ -3,6 +3,7 @@
 // one, then commit the model row and the job's success in one transaction. Files stored for a commit
 // that did not happen are removed again.
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { adoptByContentHash, storeByContentHash, unlinkQuietly } from '../library/files';
 import { downloadBytes } from '../library/download';
@@ -58,42 +59,54 @@ export async function ingestModel(
     );
     throw storedModel.status === 'rejected' ? storedModel.reason : (storedPreview as PromiseRejectedResult).reason;
   }
-  const stored = storedModel.value;
-  const previewPath = storedPreview.value;
+  let stored = storedModel.value;
+  let previewPath = storedPreview.value;
   const now = deps.now();
   const modelId = randomUUID();
   writer.settlePending();
   const row = writer.row;
   let committed;
-  try {
-    committed = deps.store.commitWith(
-      row.id,
-      row.fence,
-      { ...endedPatch('succeeded', now), progress: PROGRESS.done, modelId, message: 'Done', errorCode: null, errorMessage: null },
-      now,
-      'Model added to the library',
-      () =>
-        deps.library.insert({
-          id: modelId,
-          name: basename(row.inputName, extname(row.inputName)).trim() || 'Model',
-          createdAt: now,
-          endpoint: row.endpoint,
-          preset: row.preset,
-          jobId: row.id,
-          sha256: stored.sha256,
-          filePath: stored.path,
-          stats: validation.stats,
-          previewPath,
-          costUsd,
-          // A set names every image (and so is found by any of their names); one image, its own name.
-          sourceName: row.inputsJson ? parseJobInputs(row.inputsJson).map((input) => input.name).join(', ') : row.inputName,
-          sourcesJson: row.inputsJson,
-          paramsKey: paramsKeyOf(row.inputSha256, row.endpoint, row.preset, row.optionsJson),
-        }),
-    );
-  } catch (error) {
-    await removeUnreferenced(ctx, stored.existed ? null : stored.path, previewPath);
-    throw error;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      committed = deps.store.commitWith(
+        row.id,
+        row.fence,
+        { ...endedPatch('succeeded', now), progress: PROGRESS.done, modelId, message: 'Done', errorCode: null, errorMessage: null },
+        now,
+        'Model added to the library',
+        () => {
+          // Another job storing the same content may have removed the file since (its commit failed,
+          // or its model was deleted); that removal and this check both hold the database's write lock.
+          if (!existsSync(stored.path)) throw new StoredFileGone();
+          if (previewPath && !existsSync(previewPath)) previewPath = null;
+          deps.library.insert({
+            id: modelId,
+            name: basename(row.inputName, extname(row.inputName)).trim() || 'Model',
+            createdAt: now,
+            endpoint: row.endpoint,
+            preset: row.preset,
+            jobId: row.id,
+            sha256: stored.sha256,
+            filePath: stored.path,
+            stats: validation.stats,
+            previewPath,
+            costUsd,
+            // A set names every image (and so is found by any of their names); one image, its own name.
+            sourceName: row.inputsJson ? parseJobInputs(row.inputsJson).map((input) => input.name).join(', ') : row.inputName,
+            sourcesJson: row.inputsJson,
+            paramsKey: paramsKeyOf(row.inputSha256, row.endpoint, row.preset, row.optionsJson),
+          });
+        },
+      );
+      break;
+    } catch (error) {
+      if (error instanceof StoredFileGone && attempt < 3) {
+        stored = await storeByContentHash(deps.dirs.library, model.bytes, 'glb');
+        continue;
+      }
+      await removeUnreferenced(ctx, stored.existed ? null : stored.path, previewPath);
+      throw error;
+    }
   }
   if (!committed) {
     await removeUnreferenced(ctx, stored.existed ? null : stored.path, previewPath);
@@ -103,12 +116,18 @@ export async function ingestModel(
   deps.onLibraryAdded(modelId);
 }
 
-/** Files this run stored for a commit that did not happen, unless a library row uses them. */
+/**
+ * Files this run stored for a commit that did not happen, unless a library row uses them (checked and
+ * removed under the write lock, so a job committing the same file meanwhile either keeps it or sees it gone).
+ */
 async function removeUnreferenced(ctx: RunContext, file: string | null, preview: string | null): Promise<void> {
   for (const path of [file, preview]) {
-    if (path && !ctx.deps.library.referencesFile(path)) await unlinkQuietly(path);
+    if (path) ctx.deps.library.removeFileUnlessReferenced(path);
   }
 }
+
+/** The stored model file vanished before the commit (see ingestModel): store it again. */
+class StoredFileGone extends Error {}
 
 /** FAL's preview image; never fails the job (null when it cannot be had). */
 export async function downloadPreview(ctx: RunContext, ref: FalFileRef, signal: AbortSignal): Promise<Uint8Array | null> {

@@ -122,7 +122,7 @@ export class LibraryStore {
   }
 
   /**
-   * Deletes the row, then its files unless another model shares them (same content hash). File
+   * Deletes the row and its files unless another model shares them (same content hash). File
    * removal is best effort: a file left behind is harmless, a row pointing nowhere is not.
    */
   delete(id: string): boolean {
@@ -130,16 +130,16 @@ export class LibraryStore {
     if (!raw) return false;
     const filePath = String(raw.file_path);
     const previewPath = raw.preview_path ? String(raw.preview_path) : null;
-    const { changes, fileShared, previewShared } = writeTx(this.db, () => {
+    // The files go under the write lock too: a job committing the same content meanwhile (same hash)
+    // checks for its file under that lock (library-ingest.ts), so it never commits a removed one.
+    const changes = writeTx(this.db, () => {
       const changes = this.stmt('DELETE FROM models WHERE id = ?').run(id).changes;
-      const fileShared = !!this.stmt('SELECT 1 FROM models WHERE file_path = ? LIMIT 1').get(filePath);
-      const previewShared = previewPath ? !!this.stmt('SELECT 1 FROM models WHERE preview_path = ? LIMIT 1').get(previewPath) : true;
-      return { changes, fileShared, previewShared };
+      if (changes === 0) return 0;
+      if (!this.stmt('SELECT 1 FROM models WHERE file_path = ? LIMIT 1').get(filePath)) unlinkQuietly(this.toAbsolute(filePath));
+      if (previewPath && !this.stmt('SELECT 1 FROM models WHERE preview_path = ? LIMIT 1').get(previewPath)) unlinkQuietly(this.toAbsolute(previewPath));
+      return changes;
     });
-    if (changes === 0) return false;
-    if (!fileShared) unlinkQuietly(this.toAbsolute(filePath));
-    if (previewPath && !previewShared) unlinkQuietly(this.toAbsolute(previewPath));
-    return true;
+    return changes > 0;
   }
 
   /** A model already made from the same input and parameters, if any. */
@@ -161,10 +161,15 @@ export class LibraryStore {
     return this.stmt('SELECT * FROM models WHERE id = ?').get(id) as Raw | undefined;
   }
 
-  /** Whether a model row uses `path` (absolute) as its file or preview. */
-  referencesFile(path: string): boolean {
+  /**
+   * Removes `path` (absolute) unless a model row uses it, checked and removed under the write lock:
+   * a commit that checks its file under the same lock (library-ingest.ts) never points at a removed one.
+   */
+  removeFileUnlessReferenced(path: string): void {
     const stored = this.toStored(path);
-    return !!this.stmt('SELECT 1 FROM models WHERE file_path = ? OR preview_path = ? LIMIT 1').get(stored, stored);
+    writeTx(this.db, () => {
+      if (!this.stmt('SELECT 1 FROM models WHERE file_path = ? OR preview_path = ? LIMIT 1').get(stored, stored)) unlinkQuietly(path);
+    });
   }
 
   private toStored(path: string): string {
