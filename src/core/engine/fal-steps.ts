@@ -106,6 +106,14 @@ export class FalSteps {
       message: 'Sending the job to FAL',
       ...(this.uploadedUrl !== null && { inputUrl: this.uploadedUrl }),
     });
+    try {
+      await deps.store.syncToDisk();
+      throwIfAborted(signal);
+    } catch (error) {
+      // Nothing was sent (the disk failed, or a stop or cancel came meanwhile): the intent goes.
+      writer.tryWrite({ submitStartedAt: null, submitInputJson: null });
+      throw error;
+    }
     let answer: { request_id: string; queue_position?: number };
     try {
       answer = await step('submit', () => fal.queue.submit(model.id, { input }));

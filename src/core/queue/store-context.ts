@@ -1,6 +1,7 @@
 // What every part of the job store shares: the connection, its statement cache, the redaction of
 // stored text, the journal (job_events) and the SQL fragments for state groups.
 import type { Database, Statement } from 'better-sqlite3';
+import type { WalSync } from '../db/wal-sync';
 import { ACTIVE_STATES, type JobState } from '../../shared/domain';
 import type { EventKind } from './rows';
 
@@ -9,6 +10,8 @@ export interface StoreContext {
   readonly stmt: (sql: string) => Statement;
   /** Cleans every stored text: outside text may echo the key, and what is stored is shown later. */
   readonly redact: (text: string) => string;
+  /** Off-thread fsync of the WAL for a file database (JobStore.syncToDisk); null: commits sync themselves. */
+  readonly walSync: WalSync | null;
 }
 
 export const ACTIVE_SQL = ACTIVE_STATES.map((s) => `'${s}'`).join(',');

@@ -18,8 +18,9 @@ const REDACTED: ReadonlySet<string> = new Set(['message', 'errorMessage']);
  */
 export function updateFenced(ctx: StoreContext, id: string, fence: number, patch: JobPatch, at: number, note?: string | null, logs: readonly string[] = []): JobRow | null {
   const run = () => writeTx(ctx.db, () => updateInTx(ctx, id, fence, patch, at, note ?? null, logs));
-  // The submit intent must be on disk before the submit is sent (see recordSubmission).
-  return patch.submitStartedAt ? durably(ctx, run) : run();
+  // The submit intent must be on disk before the submit is sent (see recordSubmission): the caller
+  // awaits JobStore.syncToDisk (an fsync off this thread); without a WAL file the commit syncs itself.
+  return patch.submitStartedAt && !ctx.walSync ? durably(ctx, run) : run();
 }
 
 function updateInTx(ctx: StoreContext, id: string, fence: number, patch: JobPatch, at: number, note: string | null, logs: readonly string[] = []): JobRow | null {

@@ -6,6 +6,7 @@
 import type { Database } from 'better-sqlite3';
 import type { JobState } from '../../shared/domain';
 import { statementCache } from '../db/statements';
+import { createWalSync } from '../db/wal-sync';
 import type { EventKind, JobEvent, JobPatch, JobRow, NewJob } from './rows';
 import * as actions from './store-actions';
 import { appendEvent, type StoreContext } from './store-context';
@@ -28,7 +29,15 @@ export class JobStore {
     readonly db: Database,
     redact: (text: string) => string = (text) => text,
   ) {
-    this.ctx = { db, stmt: statementCache(db), redact };
+    this.ctx = { db, stmt: statementCache(db), redact, walSync: createWalSync(db) };
+  }
+
+  /**
+   * Resolves once every commit made so far is on disk (power-cut safe). Awaited after writing the
+   * submit intent and before the submit is sent; the fsync runs off this thread (db/wal-sync.ts).
+   */
+  syncToDisk(): Promise<void> {
+    return this.ctx.walSync?.sync() ?? Promise.resolve();
   }
 
   // ---- reads (store-reads) ---------------------------------------------------------------------

@@ -3,12 +3,14 @@
 // what a reconciler needs (send time, exact input, uploaded URL) is stored.
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { busyFaults } from '../../../src/core/db/write';
+import { JobStore } from '../../../src/core/queue/store';
 import { addOne, createHarness, inState, waitForJob, type Harness } from './harness';
 
 let h: Harness | undefined;
 afterEach(async () => {
+  vi.restoreAllMocks();
   busyFaults.remaining = 0;
   await h?.close();
   h = undefined;
@@ -22,6 +24,36 @@ function storedRow(dataDir: string, id: string): Record<string, unknown> {
     db.close();
   }
 }
+
+describe('the submit intent is on disk before the submit leaves', () => {
+  it('sends nothing until the intent is synced; a failed sync sends nothing and leaves no intent', async () => {
+    h = await createHarness();
+    let release: () => void = () => {};
+    let synced = 0;
+    const syncToDisk = vi.spyOn(JobStore.prototype, 'syncToDisk').mockImplementation(
+      () => new Promise<void>((resolve) => (release = () => resolve(void synced++))),
+    );
+    const id = await addOne(h.engine);
+    await vi.waitFor(() => expect(syncToDisk).toHaveBeenCalled(), { timeout: 15_000 });
+    // The intent is committed, the fsync not done: FAL has seen nothing.
+    expect(storedRow(h.dataDir, id).submit_started_at).toEqual(expect.any(Number));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(h.fake.submissions).toHaveLength(0);
+    release();
+    await waitForJob(h.engine, id, inState('succeeded'));
+    expect(synced).toBe(1);
+    expect(h.fake.submissions).toHaveLength(1);
+
+    // A disk that cannot sync: nothing is sent, and the job does not look like a send that may have left.
+    syncToDisk.mockRejectedValue(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' }));
+    const second = await addOne(h.engine);
+    await vi.waitFor(() => expect(syncToDisk.mock.calls.length).toBeGreaterThan(1), { timeout: 15_000 });
+    await vi.waitFor(() => expect(h!.engine.getJob(second)!.state).not.toMatch(/preparing/), { timeout: 15_000 });
+    expect(h.fake.submissions).toHaveLength(1);
+    expect(storedRow(h.dataDir, second).submit_started_at).toBeNull();
+    expect(h.engine.getJob(second)!.state).not.toBe('needs_attention');
+  });
+});
 
 describe('an uncertain submit needs attention, never an automatic resubmit', () => {
   for (const status of [500, 502, 503, 504] as const) {

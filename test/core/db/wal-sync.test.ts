@@ -1,0 +1,73 @@
+// The off-thread fsync that makes the submit intent power-cut safe (src/core/db/wal-sync.ts).
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { createWalSync } from '../../../src/core/db/wal-sync';
+import { openDatabase } from '../../../src/core/db/open';
+
+let dir = '';
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'i2m-walsync-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+it('syncs the WAL file of a file database; none for an in-memory one', async () => {
+  const db = openDatabase(dir);
+  const synced: string[] = [];
+  const sync = createWalSync(db, async (path) => void synced.push(path));
+  await sync!.sync();
+  expect(synced).toEqual([join(dir, 'image2model.db-wal')]);
+  // The real fsync works on the real file.
+  await createWalSync(db)!.sync();
+  db.close();
+  const memory = new Database(':memory:');
+  expect(createWalSync(memory)).toBeNull();
+  memory.close();
+});
+
+it('answers each caller only after an fsync that started after its call; callers meanwhile share one', async () => {
+  const db = openDatabase(dir);
+  const started: number[] = [];
+  const finish: (() => void)[] = [];
+  let clock = 0;
+  const sync = createWalSync(db, () => {
+    started.push(++clock);
+    return new Promise<void>((resolve) => finish.push(resolve));
+  })!;
+  const calledAt: Record<string, number> = {};
+  const answered: string[] = [];
+  const track = (name: string) => {
+    calledAt[name] = ++clock;
+    void sync.sync().then(() => answered.push(name));
+  };
+  track('a'); // starts fsync #1
+  track('b'); // #1 may have started before b's commit: waits for #2
+  track('c'); // shares #2
+  await Promise.resolve();
+  expect(started).toHaveLength(1);
+  finish[0]!();
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  expect(answered).toEqual(['a']);
+  expect(started).toHaveLength(2);
+  // fsync #2 began after b and c were called.
+  expect(started[1]!).toBeGreaterThan(Math.max(calledAt.b!, calledAt.c!));
+  finish[1]!();
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  expect(answered.sort()).toEqual(['a', 'b', 'c']);
+  expect(started).toHaveLength(2);
+  db.close();
+});
+
+it('a failing fsync fails its callers, and the next call tries again', async () => {
+  const db = openDatabase(dir);
+  let fail = true;
+  const sync = createWalSync(db, async () => {
+    if (fail) throw Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' });
+  })!;
+  await expect(sync.sync()).rejects.toThrow('EIO');
+  fail = false;
+  await expect(sync.sync()).resolves.toBeUndefined();
+  db.close();
+});
