@@ -117,6 +117,11 @@ function classifyHttp(error: HttpLike, phase: FalPhase, nowMs: number): Classifi
   if (status === 422) {
     return { kind: 'fail', code: 'invalid_input', message: `FAL rejected the job's settings${said || ` (HTTP 422)`}.`, requestDone: true };
   }
+  // A redirect is no refusal: a proxy may answer 303 "see other" after FAL queued the job, and the
+  // client follows none for a POST (fal/node-fetch.ts: a submit is never sent twice). Uncertain.
+  if (phase === 'submit' && status >= 300 && status <= 399) {
+    return { kind: 'transient', code: 'server_error', message: `FAL (or a proxy in front of it) answered the submit with a redirect (HTTP ${status}).` };
+  }
   // On submit any 5xx may come from a gateway after FAL queued the job (Cloudflare's 520-530): never
   // a definite refusal, so the submit stays uncertain (see submitNotQueued).
   if (RETRYABLE_STATUSES.has(status) || (phase === 'submit' && status >= 500 && status <= 599)) {
