@@ -6,6 +6,7 @@ import { Icon } from '../../components/Icon';
 import { formatDateTime, formatUsd } from '../../lib/format';
 import { PRESET_LABEL, PRESET_NAMES } from '../../lib/presets';
 import { DEFAULT_MODEL_ID, OFFLINE_MODEL_ID } from '../../../../shared/default-generator';
+import { ModelOptions } from './ModelOptions';
 
 export { OFFLINE_MODEL_ID };
 
@@ -29,8 +30,6 @@ export function ModelChooser({ models, endpoint, preset, keySet, automatic, show
   const model = models.find((m) => m.id === endpoint) ?? models[0];
   const price = model?.priceByPreset[preset] ?? null;
   const presetSummary = model?.presets.find((p) => p.name === preset)?.summary;
-  const fal = models.filter((m) => m.provider === 'fal');
-  const offline = models.filter((m) => m.provider === 'offline');
   const needsKey = showKeyHint && model?.provider === 'fal' && !keySet;
   const offlineForNow = showKeyHint && automatic && !keySet && model?.provider === 'offline';
   const aiLabel = models.find((m) => m.id === DEFAULT_MODEL_ID)?.label ?? 'the AI models';
@@ -55,24 +54,7 @@ export function ModelChooser({ models, endpoint, preset, keySet, automatic, show
           onChange={(event) => onChange({ endpoint: event.target.value })}
           data-testid="model-select"
         >
-          {fal.length > 0 && (
-            <optgroup label="FAL (uses your key)">
-              {fal.map((m) => (
-                <option key={m.id} value={m.id}>
-                  {m.label}
-                </option>
-              ))}
-            </optgroup>
-          )}
-          {offline.length > 0 && (
-            <optgroup label="On this computer (free)">
-              {offline.map((m) => (
-                <option key={m.id} value={m.id}>
-                  {m.label}
-                </option>
-              ))}
-            </optgroup>
-          )}
+          <ModelOptions models={models} />
         </select>
         {model && <p className="chooser-description muted">{model.description}</p>}
       </div>

@@ -5,6 +5,7 @@ import { DEFAULT_MODEL_ID, OFFLINE_MODEL_ID } from '../../../../shared/default-g
 import { call } from '../../api';
 import { useApp } from '../../app-context';
 import { FolderChoice } from '../../components/FolderChoice';
+import { ModelOptions } from '../drop/ModelOptions';
 import { errorMessage } from '../../lib/errors';
 import { formatUsd } from '../../lib/format';
 import { PRESET_LABEL, PRESET_NAMES } from '../../lib/presets';
@@ -49,11 +50,7 @@ export function GenerationSection() {
             <option value="">
               Automatic (follows the key)
             </option>
-            {models.map((m) => (
-              <option key={m.id} value={m.id}>
-                {m.label}
-              </option>
-            ))}
+            <ModelOptions models={models} />
           </select>
         </SettingRow>
         <SettingRow label="Default quality" help={model?.presets.find((p) => p.name === settings.defaultPreset)?.summary}>
