@@ -6,7 +6,8 @@
 import { request as httpRequest, Agent as HttpAgent, type IncomingMessage } from 'node:http';
 import { request as httpsRequest, Agent as HttpsAgent } from 'node:https';
 import type { Socket } from 'node:net';
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 
 // An idle connection is dropped after 4 s (as Node's fetch does), before a server's usual 5 s, so a
 // request is not sent on a connection the server is just closing.
@@ -98,13 +99,25 @@ async function toResponse(message: IncomingMessage): Promise<Response> {
     message.resume();
     return new Response(null, init);
   }
+  const body = decoded(message, headers);
   if ((headers.get('content-type') ?? '').startsWith('text/event-stream')) {
     // Cancelling the web stream destroys the message (and its socket).
-    return new Response(Readable.toWeb(message) as unknown as ReadableStream<Uint8Array>, init);
+    return new Response(Readable.toWeb(body) as unknown as ReadableStream<Uint8Array>, init);
   }
   const chunks: Buffer[] = [];
-  for await (const chunk of message) chunks.push(chunk as Buffer);
+  for await (const chunk of body) chunks.push(chunk as Buffer);
   return new Response(Buffer.concat(chunks), init);
+}
+
+/**
+ * The body as fetch hands it over: decompressed when the server compressed it. With no
+ * Accept-Encoding sent, HTTP allows any coding, and a proxy in front of FAL may well gzip.
+ */
+function decoded(message: IncomingMessage, headers: Headers): Readable {
+  const coding = (headers.get('content-encoding') ?? '').trim().toLowerCase();
+  const decoder = coding === 'gzip' || coding === 'x-gzip' ? createGunzip() : coding === 'deflate' ? createInflate() : coding === 'br' ? createBrotliDecompress() : null;
+  // pipeline destroys both on an error or an early end of either.
+  return decoder ? pipeline(message, decoder, () => undefined) : message;
 }
 
 function abortError(signal: AbortSignal): unknown {

@@ -1,6 +1,7 @@
 // The FAL client's fetch over node:http (src/core/fal/node-fetch.ts): what the client relies on.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTcpServer } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guardedFetch } from '../../../src/core/fal/client';
 import { FalTransportError } from '../../../src/core/fal/errors';
@@ -29,6 +30,9 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   } else if (req.url === '/moved') {
     if (req.method === 'POST') posts.push(req.url);
     res.writeHead(307, { location: '/echo' }).end();
+  } else if (req.url === '/gzip') {
+    // No Accept-Encoding came, so any coding is acceptable (RFC 9110): a compressing proxy may gzip.
+    res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' }).end(gzipSync('{"request_id":"r-1"}'));
   } else if (req.url === '/empty') {
     res.writeHead(204).end();
   } else {
@@ -65,6 +69,11 @@ describe('nodeFetch', () => {
     expect(missing.headers.get('content-type')).toBe('application/json');
     expect(await missing.json()).toEqual({ detail: 'not here' });
     expect((await nodeFetch(`${base}/empty`)).status).toBe(204);
+  });
+
+  it('hands over a compressed answer decompressed, as fetch does', async () => {
+    const answer = await nodeFetch(`${base}/gzip`, { method: 'POST', body: '{}' });
+    expect(await answer.json()).toEqual({ request_id: 'r-1' });
   });
 
   it('hands an event stream over as it arrives, and a cancel ends it', async () => {
