@@ -122,6 +122,13 @@ test('studio: switching presets replaces the plan figures with the new preset\'s
   for (const i of [0, 1]) await expect(backdrops.nth(i)).toHaveAttribute('data-backdrop', 'dark');
   await page.waitForTimeout(1_000); // let the theme's colour transitions finish
   await page.screenshot({ path: test.info().outputPath('export-studio-print-dark.png') });
+
+  // The recipe's menus change it: what was picked is what the menu shows.
+  const form = dialog.getByTestId('recipe-form');
+  await form.getByLabel('Largest edge').selectOption({ label: '512 px' });
+  await expect(form.getByLabel('Largest edge')).toHaveValue('512');
+  await form.getByLabel('Compression').selectOption({ label: 'Draco' });
+  await expect(form.getByLabel('Compression')).toHaveValue('draco');
 });
 
 test('batch: 50 models with one preset, progress and a summary, and the window stays responsive', async ({ page }) => {

@@ -11,7 +11,42 @@ const FORMATS: { value: OutputFormat; label: string; hint: string }[] = [
   { value: '3mf', label: '3MF', hint: 'slicers, with units' },
 ];
 const UNITS: LengthUnit[] = ['mm', 'cm', 'm', 'in'];
+const UNIT_OPTIONS = UNITS.map((u) => [u, u] as const);
 const TEXTURE_SIZES = [4096, 2048, 1024, 512, 256];
+
+type Options<T extends string> = readonly (readonly [value: T, label: string])[];
+
+const REAL_SIZE: Options<'keep' | 'height' | 'longest'> = [
+  ['keep', 'Keep as made'],
+  ['height', 'Height'],
+  ['longest', 'Longest side'],
+];
+const PIVOTS: Options<ExportRecipe['pivot']> = [
+  ['base', 'Centre of the base'],
+  ['center', 'Centre'],
+  ['original', 'As made'],
+];
+const UP_AXES: Options<ExportRecipe['upAxis']> = [
+  ['y', 'Y up (glTF, engines, web)'],
+  ['z', 'Z up (printers, CAD)'],
+];
+const SIMPLIFY: Options<'none' | 'triangles' | 'ratio'> = [
+  ['none', 'Keep every triangle'],
+  ['triangles', 'To a triangle count'],
+  ['ratio', 'To a share'],
+];
+const COMPRESSION: Options<ExportRecipe['compression']> = [
+  ['none', 'None'],
+  ['meshopt', 'Meshopt'],
+  ['draco', 'Draco'],
+];
+const TEXTURE_MAX: Options<string> = [['keep', 'Keep'], ...TEXTURE_SIZES.map((size) => [String(size), `${size} px`] as const)];
+const TEXTURE_FORMATS: Options<ExportRecipe['textures']['format']> = [
+  ['original', 'Same format'],
+  ['webp', 'WebP'],
+  ['jpeg', 'JPEG'],
+  ['png', 'PNG'],
+];
 
 function Row({ label, children, htmlFor }: { label: string; children: ReactNode; htmlFor?: string }) {
   return (
@@ -21,6 +56,19 @@ function Row({ label, children, htmlFor }: { label: string; children: ReactNode;
       </label>
       <div className="xr-control">{children}</div>
     </div>
+  );
+}
+
+/** A <select> over `options`, typed by their values (no casts at each menu). */
+function Choice<T extends string>({ options, value, onChange, ...attributes }: { options: Options<T>; value: T; onChange(value: T): void; id?: string; className?: string; title?: string; 'aria-label'?: string }) {
+  return (
+    <select className="select" {...attributes} value={value} onChange={(e) => onChange(options.find(([v]) => v === e.target.value)?.[0] ?? value)}>
+      {options.map(([v, label]) => (
+        <option key={v} value={v}>
+          {label}
+        </option>
+      ))}
+    </select>
   );
 }
 
@@ -66,23 +114,14 @@ export function RecipeForm({ recipe, onChange }: RecipeFormProps) {
       <fieldset className="xr-group">
         <legend className="section-label">Size and placement</legend>
         <Row label="Real size" htmlFor={`${id}-size`}>
-          <select
+          <Choice
             id={`${id}-size`}
-            className="select"
+            options={REAL_SIZE}
             value={recipe.realSize?.dimension ?? 'keep'}
-            onChange={(e) =>
-              set({
-                realSize:
-                  e.target.value === 'keep'
-                    ? null
-                    : { value: recipe.realSize?.value ?? 30, unit: recipe.realSize?.unit ?? 'cm', dimension: e.target.value as 'height' | 'longest' },
-              })
+            onChange={(dimension) =>
+              set({ realSize: dimension === 'keep' ? null : { value: recipe.realSize?.value ?? 30, unit: recipe.realSize?.unit ?? 'cm', dimension } })
             }
-          >
-            <option value="keep">Keep as made</option>
-            <option value="height">Height</option>
-            <option value="longest">Longest side</option>
-          </select>
+          />
           {recipe.realSize && (
             <>
               <input
@@ -94,46 +133,31 @@ export function RecipeForm({ recipe, onChange }: RecipeFormProps) {
                 value={recipe.realSize.value}
                 onChange={(e) => Number(e.target.value) > 0 && set({ realSize: { ...recipe.realSize!, value: Number(e.target.value) } })}
               />
-              <select
+              <Choice
                 aria-label="Real size unit"
                 className="select xr-unit"
+                options={UNIT_OPTIONS}
                 value={recipe.realSize.unit}
-                onChange={(e) => set({ realSize: { ...recipe.realSize!, unit: e.target.value as LengthUnit } })}
-              >
-                {UNITS.map((u) => (
-                  <option key={u}>{u}</option>
-                ))}
-              </select>
+                onChange={(unit) => set({ realSize: { ...recipe.realSize!, unit } })}
+              />
             </>
           )}
         </Row>
         <Row label="Origin" htmlFor={`${id}-pivot`}>
-          <select id={`${id}-pivot`} className="select" value={recipe.pivot} onChange={(e) => set({ pivot: e.target.value as ExportRecipe['pivot'] })}>
-            <option value="base">Centre of the base</option>
-            <option value="center">Centre</option>
-            <option value="original">As made</option>
-          </select>
+          <Choice id={`${id}-pivot`} options={PIVOTS} value={recipe.pivot} onChange={(pivot) => set({ pivot })} />
         </Row>
         <Row label="Up axis" htmlFor={`${id}-up`}>
-          <select id={`${id}-up`} className="select" value={recipe.upAxis} onChange={(e) => set({ upAxis: e.target.value as 'y' | 'z' })}>
-            <option value="y">Y up (glTF, engines, web)</option>
-            <option value="z">Z up (printers, CAD)</option>
-          </select>
+          <Choice id={`${id}-up`} options={UP_AXES} value={recipe.upAxis} onChange={(upAxis) => set({ upAxis })} />
         </Row>
         <Row label="File unit" htmlFor={`${id}-unit`}>
-          <select
+          <Choice
             id={`${id}-unit`}
             className="select xr-unit"
+            options={UNIT_OPTIONS}
             value={recipe.unit}
-            onChange={(e) => set({ unit: e.target.value as LengthUnit })}
+            onChange={(unit) => set({ unit })}
             title="The unit of the numbers in STL, 3MF, OBJ and USDZ files (GLB is always in metres)"
-          >
-            {UNITS.map((u) => (
-              <option key={u} value={u}>
-                {u}
-              </option>
-            ))}
-          </select>
+          />
           <span className="xr-suffix">in STL, 3MF, OBJ, USDZ</span>
         </Row>
       </fieldset>
@@ -141,25 +165,14 @@ export function RecipeForm({ recipe, onChange }: RecipeFormProps) {
       <fieldset className="xr-group">
         <legend className="section-label">Geometry</legend>
         <Row label="Simplify" htmlFor={`${id}-simplify`}>
-          <select
+          <Choice
             id={`${id}-simplify`}
-            className="select"
+            options={SIMPLIFY}
             value={simplifyMode}
-            onChange={(e) =>
-              set({
-                simplify:
-                  e.target.value === 'triangles'
-                    ? { mode: 'triangles', triangles: 20_000 }
-                    : e.target.value === 'ratio'
-                      ? { mode: 'ratio', ratio: 0.5 }
-                      : null,
-              })
+            onChange={(mode) =>
+              set({ simplify: mode === 'triangles' ? { mode, triangles: 20_000 } : mode === 'ratio' ? { mode, ratio: 0.5 } : null })
             }
-          >
-            <option value="none">Keep every triangle</option>
-            <option value="triangles">To a triangle count</option>
-            <option value="ratio">To a share</option>
-          </select>
+          />
           {recipe.simplify?.mode === 'triangles' && (
             <input
               aria-label="Target triangles"
@@ -204,11 +217,7 @@ export function RecipeForm({ recipe, onChange }: RecipeFormProps) {
           />
         </Row>
         <Row label="Compression" htmlFor={`${id}-comp`}>
-          <select id={`${id}-comp`} className="select" value={recipe.compression} onChange={(e) => set({ compression: e.target.value as ExportRecipe['compression'] })}>
-            <option value="none">None</option>
-            <option value="meshopt">Meshopt</option>
-            <option value="draco">Draco</option>
-          </select>
+          <Choice id={`${id}-comp`} options={COMPRESSION} value={recipe.compression} onChange={(compression) => set({ compression })} />
           <label className="xr-check">
             <input type="checkbox" checked={recipe.weld} onChange={(e) => set({ weld: e.target.checked })} />
             Weld vertices
@@ -219,34 +228,22 @@ export function RecipeForm({ recipe, onChange }: RecipeFormProps) {
       <fieldset className="xr-group">
         <legend className="section-label">Textures</legend>
         <Row label="Largest edge" htmlFor={`${id}-tex`}>
-          <select
+          <Choice
             id={`${id}-tex`}
-            className="select"
-            value={recipe.textures.maxSize ?? 'keep'}
-            onChange={(e) => set({ textures: { ...recipe.textures, maxSize: e.target.value === 'keep' ? null : Number(e.target.value) } })}
-          >
-            <option value="keep">Keep</option>
-            {TEXTURE_SIZES.map((s) => (
-              <option key={s} value={s}>
-                {s} px
-              </option>
-            ))}
-          </select>
+            options={TEXTURE_MAX}
+            value={recipe.textures.maxSize === null ? 'keep' : String(recipe.textures.maxSize)}
+            onChange={(size) => set({ textures: { ...recipe.textures, maxSize: size === 'keep' ? null : Number(size) } })}
+          />
         </Row>
         {/* Its own row: beside the size menu it was cut to "Same for…". */}
         <Row label="Format" htmlFor={`${id}-tex-format`}>
-          <select
+          <Choice
             id={`${id}-tex-format`}
             aria-label="Texture format"
-            className="select"
+            options={TEXTURE_FORMATS}
             value={recipe.textures.format}
-            onChange={(e) => set({ textures: { ...recipe.textures, format: e.target.value as ExportRecipe['textures']['format'] } })}
-          >
-            <option value="original">Same format</option>
-            <option value="webp">WebP</option>
-            <option value="jpeg">JPEG</option>
-            <option value="png">PNG</option>
-          </select>
+            onChange={(format) => set({ textures: { ...recipe.textures, format } })}
+          />
         </Row>
         <Row label="Size budget" htmlFor={`${id}-budget`}>
           <input
