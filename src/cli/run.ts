@@ -12,6 +12,7 @@ import { exportModel } from '../core/library/export-model';
 import { resolveDataDir } from '../core/paths';
 import { jsonReporter, plainReporter, terminalReporter, type JobView, type Reporter } from './output';
 import type { SetMember } from './input-set-args';
+import { nodeFetch } from '../core/fal/node-fetch';
 
 export interface CommonOptions {
   dataDir?: string;
@@ -31,7 +32,7 @@ export function openEngine(opts: CommonOptions & { concurrency?: number }): Engi
     dataDir,
     getFalKey: () => process.env.FAL_KEY?.trim() || null,
     falProxyUrl: route.proxyUrl,
-    fetch: keyGuardFetch(globalThis.fetch, () => route),
+    fetch: keyGuardFetch(nodeFetch, () => route),
     concurrency: opts.concurrency ?? 2,
     logger: createCliLogger(dataDir),
   });

@@ -18,6 +18,7 @@ import { createMemoryKeyVault } from './keys/memory-vault';
 import { keyGuardFetch } from './fal/key-guard';
 import { createMemoryRouteStore, type FalRouteStore } from './keys/route-store';
 import { createChosenPaths, type ChosenPaths } from './chosen-paths';
+import { nodeFetch } from './fal/node-fetch';
 
 export interface Logger {
   info(message: string, detail?: unknown): void;
@@ -64,8 +65,9 @@ export function createAppCore(options: AppCoreOptions): AppCore {
   // A proxy in the settings file that the route store does not hold was never confirmed: drop it.
   if (options.settings.get().falProxyUrl !== route.get().proxyUrl) options.settings.set({ falProxyUrl: route.get().proxyUrl });
   const settings = options.settings.get();
-  // Every FAL call (engine, key test, platform API) passes the key guard with the confirmed route, read per call.
-  const guard = (base: typeof fetch | undefined) => keyGuardFetch(base ?? options.fetch ?? globalThis.fetch, () => route.get());
+  // Every FAL call (engine, key test, platform API) passes the key guard with the confirmed route, read per call,
+  // over keep-alive node:http (fal/node-fetch.ts).
+  const guard = (base: typeof fetch | undefined) => keyGuardFetch(base ?? options.fetch ?? nodeFetch, () => route.get());
   const guarded = guard(options.engineOverrides?.fetch);
   const falPlatform = createFalPlatform({
     dataDir: options.dataDir,

@@ -27,6 +27,7 @@ import { createQueueHealth } from './queue-health';
 import { createRedaction, RedactingEmitter } from './redaction';
 import type { RunnerDeps, RunnerPolicy } from './run-context';
 import { DEFAULT_TIMING, QUIET_LOGGER, type Engine, type EngineDeps, type EngineEvents, type EngineTiming } from './types';
+import { nodeFetch } from '../fal/node-fetch';
 
 export { DEFAULT_TIMING, type Engine, type EngineDeps, type EngineEvents, type EngineTiming, type GenerateRelief, type Logger } from './types';
 export { canonicalJson } from './intake';
@@ -36,7 +37,8 @@ export { SUBMIT_UNCERTAIN_MESSAGE } from './fal-steps';
 export function createEngine(deps: EngineDeps): Engine {
   const timing: EngineTiming = { ...DEFAULT_TIMING, ...deps.timing };
   const now = deps.now ?? Date.now;
-  const fetchImpl = deps.fetch ?? globalThis.fetch;
+  // FAL calls (the client, the reachability probe) go over keep-alive node:http (fal/node-fetch.ts).
+  const fetchImpl = deps.fetch ?? nodeFetch;
   const paths = dataPaths(deps.dataDir);
   for (const dir of [paths.root, paths.library, paths.inputs, paths.previews]) mkdirSync(dir, { recursive: true });
   const db: Db = openDatabase(deps.dataDir);
