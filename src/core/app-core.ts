@@ -1,6 +1,6 @@
 // Builds the whole app core (engine, handlers, dispatcher) the same way for Electron, the browser
 // transport, the CLI and tests; each passes its own key vault, settings store and platform.
-import { mkdirSync } from 'node:fs';
+import { makeFolderSync } from './util/make-folder';
 import type { AppInfo, EventSink } from '../shared/contract';
 import { createEngine } from './engine';
 import { DEFAULT_INPUT_LIMITS } from './images/limits';
@@ -60,7 +60,7 @@ export interface AppCore {
 
 export function createAppCore(options: AppCoreOptions): AppCore {
   const paths = dataPaths(options.dataDir);
-  mkdirSync(paths.root, { recursive: true });
+  makeFolderSync(paths.root); // not a recursive mkdirSync: it never returns for /proc/self/<new>
   const route = options.route ?? createMemoryRouteStore();
   // A proxy in the settings file that the route store does not hold was never confirmed: drop it.
   if (options.settings.get().falProxyUrl !== route.get().proxyUrl) options.settings.set({ falProxyUrl: route.get().proxyUrl });

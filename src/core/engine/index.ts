@@ -1,7 +1,7 @@
 // The job engine: a durable queue in SQLite, FAL (or the offline generator) doing the work, and the
 // local library. Plain Node: no electron import; every outside dependency comes in `deps`.
 // This file only composes the rooms; docs/ENGINE.md maps them.
-import { mkdirSync } from 'node:fs';
+import { makeFolderSync } from '../util/make-folder';
 import { TERMINAL_STATES } from '../../shared/domain';
 import { openDatabase, type Db } from '../db/open';
 import { LibraryStore } from '../library/store';
@@ -40,7 +40,8 @@ export function createEngine(deps: EngineDeps): Engine {
   // FAL calls (the client, the reachability probe) go over keep-alive node:http (fal/node-fetch.ts).
   const fetchImpl = deps.fetch ?? nodeFetch;
   const paths = dataPaths(deps.dataDir);
-  for (const dir of [paths.root, paths.library, paths.inputs, paths.previews]) mkdirSync(dir, { recursive: true });
+  // One level at a time: a recursive mkdirSync never returns for a data folder like /proc/self/<new>.
+  for (const dir of [paths.root, paths.library, paths.inputs, paths.previews]) makeFolderSync(dir);
   const db: Db = openDatabase(deps.dataDir);
   const redaction = createRedaction(deps.getFalKey);
   const store = new JobStore(db, redaction.redact);

@@ -2,13 +2,14 @@
 // estimates made from them. FAL prices one billing unit; the catalog's built-in prices say how many
 // units a generation with given settings takes (the cheapest preset is one unit). When FAL cannot be
 // asked and nothing is cached, the built-in prices stay, labelled as such.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { PRESETS, type Preset } from '../../shared/domain';
 import type { ModelPrice, ModelSummary } from '../../shared/models';
 import type { PlatformClient } from '../fal/platform-client';
 import { listModels } from '../models/catalog';
+import { makeFolderSync } from '../util/make-folder';
 import type { ModelDefinition } from '../models/types';
 
 export const PRICE_CACHE_FILE = 'fal-prices.json';
@@ -73,7 +74,7 @@ export function createPriceBook(deps: PriceBookDeps): PriceBook {
   }
 
   function save(next: PriceCache): void {
-    mkdirSync(dirname(file), { recursive: true });
+    makeFolderSync(dirname(file)); // not a recursive mkdirSync: it never returns for /proc/self/<new>
     const tmp = `${file}.tmp-${process.pid}`;
     writeFileSync(tmp, JSON.stringify(next));
     renameSync(tmp, file);
