@@ -1,22 +1,9 @@
 // The 3D viewer (features/viewer), loaded on first use so three.js stays out of the start-up bundle.
 import { lazy, Suspense } from 'react';
-import type { ModelStats } from '../../../../shared/domain';
-import type { CameraLink } from '../viewer/camera-link';
-import type { Dimensions } from '../viewer/engine/dimensions';
-import type { Backdrop } from '../viewer/engine/view-settings';
+// Type-only: erased from the bundle, so three.js still loads with the viewer, not at start-up.
+import type { ModelViewerProps } from '../viewer/ModelViewer';
 import { ErrorBoundary } from '../../components/ErrorBoundary';
 import { Icon } from '../../components/Icon';
-
-export interface ViewerProps {
-  url: string | null;
-  name?: string;
-  onStats?: (stats: ModelStats) => void;
-  onError?: (message: string) => void;
-  onDimensions?: (dimensions: Dimensions | null) => void;
-  cameraLink?: CameraLink;
-  allowLargeView?: boolean;
-  backdrop?: Backdrop;
-}
 
 const LazyViewer = lazy(() => import('../viewer/ModelViewer').then((module) => ({ default: module.ModelViewer })));
 
@@ -29,7 +16,7 @@ function ViewerLoading() {
   );
 }
 
-export function ViewerSlot(props: ViewerProps) {
+export function ViewerSlot(props: ModelViewerProps) {
   return (
     <ErrorBoundary
       resetKey={props.url}
