@@ -7,8 +7,14 @@ export default defineConfig({
   main: {
     build: {
       externalizeDeps: true,
-      // The export worker is its own entry, next to index.js (src/core/export/worker-pool.ts finds it there).
-      rollupOptions: { input: { index: resolve('src/main/index.ts'), 'export-worker': resolve('src/core/export/worker.ts') } },
+      // Each worker thread is its own entry, next to index.js (src/core/workers/start-worker.ts finds it there).
+      rollupOptions: {
+        input: {
+          index: resolve('src/main/index.ts'),
+          'export-worker': resolve('src/core/export/worker.ts'),
+          'glb-worker': resolve('src/core/library/glb-worker.ts'),
+        },
+      },
     },
   },
   preload: {

@@ -4,6 +4,7 @@
 import { makeFolderSync } from '../util/make-folder';
 import { TERMINAL_STATES } from '../../shared/domain';
 import { openDatabase, type Db } from '../db/open';
+import { createGlbValidator } from '../library/glb-validator';
 import { LibraryStore } from '../library/store';
 import { dataPaths } from '../paths';
 import { DEFAULT_BACKOFF } from '../queue/backoff';
@@ -92,6 +93,11 @@ export function createEngine(deps: EngineDeps): Engine {
     progressTickMs: timing.progressTickMs,
   };
   const jobInputs = new JobInputStore(db);
+  const glbValidator = createGlbValidator({
+    warn: (message) => logger.warn(message),
+    workerMinBytes: deps.glbWorker?.minBytes,
+    start: deps.glbWorker?.start,
+  });
   const runnerDeps: RunnerDeps = {
     store,
     inputs: jobInputs,
@@ -107,6 +113,7 @@ export function createEngine(deps: EngineDeps): Engine {
     policy,
     // Loaded on first use: sharp and glTF-Transform cost a noticeable start-up time.
     generateRelief: deps.generateRelief ?? (async (image, opts) => (await import('../offline')).generateRelief(image, opts)),
+    validateGlb: glbValidator.validate,
     redact: redaction.redact,
     onJob: jobChanged,
     onLibraryAdded: (id) => emitter.emit('library', { kind: 'added', id }),
@@ -199,10 +206,11 @@ export function createEngine(deps: EngineDeps): Engine {
     tempFileMinAgeMs: timing.tempFileMinAgeMs,
     logger,
     flushEvents: changes.flush,
-    release: () => {
+    release: async () => {
       changes.dispose();
       emitter.clear();
       db.close();
+      await glbValidator.close();
     },
   });
 

@@ -7,7 +7,6 @@ import { existsSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { adoptByContentHash, storeByContentHash, unlinkQuietly } from '../library/files';
 import { downloadBytes } from '../library/download';
-import { validateGlb } from '../library/glb';
 import { imageMimeOf } from '../library/image-header';
 import { paramsKeyOf } from '../library/store';
 import { parseJobInputs } from '../queue/job-inputs-json';
@@ -18,7 +17,10 @@ import { endedPatch } from './ownership';
 import type { RunContext } from './run-context';
 import { JobFailure, LeaseLostError } from './run-errors';
 
-/** A model to ingest: its bytes, and the synced temp file in the library folder they came from, if any. */
+/**
+ * A model to ingest: its bytes, and the synced temp file in the library folder they came from, if any
+ * (the bytes are then unusable once validated: they may have moved to the check worker).
+ */
 export interface ModelSource {
   bytes: Uint8Array;
   tempFile?: { path: string; size: number; sha256: string };
@@ -35,7 +37,7 @@ export async function ingestModel(
   writer.soft({ progress: PROGRESS.validating, message: 'Checking the model' });
   let validation;
   try {
-    validation = await validateGlb(model.bytes);
+    validation = await deps.validateGlb(model);
   } catch (error) {
     if (model.tempFile) await unlinkQuietly(model.tempFile.path);
     throw error;

@@ -19,8 +19,8 @@ export interface LifecycleDeps {
   logger: Logger;
   /** Sends the job events still held back. */
   flushEvents: () => void;
-  /** After the last stop: lets go of what the engine holds (event throttle, listeners, database). */
-  release: () => void;
+  /** After the last stop: lets go of what the engine holds (event throttle, listeners, database, worker threads). */
+  release: () => void | Promise<void>;
 }
 
 export function createLifecycle(deps: LifecycleDeps): Pick<Engine, 'start' | 'stop' | 'close'> {
@@ -64,7 +64,7 @@ export function createLifecycle(deps: LifecycleDeps): Pick<Engine, 'start' | 'st
 
   async function close(): Promise<void> {
     await stop();
-    deps.release();
+    await deps.release();
   }
 
   return { start, stop, close };

@@ -1,6 +1,7 @@
 // What one job's run needs from the engine (RunnerDeps), the tuning it runs with, and the context
 // its steps share.
 import type { FalClient } from '@fal-ai/client';
+import type { GlbValidator } from '../library/glb-validator';
 import type { LibraryStore } from '../library/store';
 import type { BackoffPolicy } from '../queue/backoff';
 import type { JobRow, JobStore } from '../queue/store';
@@ -51,6 +52,8 @@ export interface RunnerDeps {
   downloadOrigins: () => string[];
   policy: RunnerPolicy;
   generateRelief: GenerateRelief;
+  /** Checks a finished model's GLB; large ones off the engine's thread (library/glb-validator.ts). */
+  validateGlb: GlbValidator['validate'];
   redact: (text: string) => string;
   /** A job row changed; `immediate` for state changes (never throttled). */
   onJob: (row: JobRow, immediate: boolean) => void;

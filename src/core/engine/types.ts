@@ -1,4 +1,5 @@
 // The engine's public types: its dependencies, tuning, events and the Engine interface itself.
+import type { Worker } from 'node:worker_threads';
 import type { Job, Preset, QueueState } from '../../shared/domain';
 import type { ModelDefinition } from '../models/types';
 import type { InputLimits } from '../images';
@@ -95,6 +96,9 @@ export interface EngineDeps {
   useStatusStream?: boolean;
   random?: () => number;
   generateRelief?: GenerateRelief;
+  /** Where finished models are checked: files from `minBytes` on (default 512 KiB; Infinity: none) in a
+   *  worker thread that `start` starts (tests give a failing one). See library/glb-validator.ts. */
+  glbWorker?: { minBytes?: number; start?: () => Worker };
 }
 
 export interface EngineEvents {

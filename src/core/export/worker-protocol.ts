@@ -2,8 +2,7 @@
 // sides (a structured clone keeps types, but not the shape we rely on).
 import { z } from 'zod';
 import { ExportPlanSchema, ExportRecipeSchema } from '../../shared/export-recipe';
-
-const Bytes = z.custom<Uint8Array>((value) => value instanceof Uint8Array, 'Expected bytes');
+import { BytesSchema as Bytes } from '../workers/bytes-schema';
 
 export const WorkerRequestSchema = z.object({
   type: z.literal('run'),

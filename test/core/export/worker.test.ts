@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ExportRecipeSchema } from '../../../src/shared/export-recipe';
 import { runRecipe } from '../../../src/core/export/pipeline';
 import { BUILT_IN_PRESETS } from '../../../src/core/export/presets';
-import { createWorkerPool, ExportCanceledError } from '../../../src/core/export/worker-pool';
+import { createWorkerPool, ExportCanceledError, startExportWorker } from '../../../src/core/export/worker-pool';
 import { makeTestGlb } from '../../fixtures/make-glb';
 import { read3mf } from './helpers';
 
@@ -51,7 +51,7 @@ describe('export worker pool', () => {
     let started = 0;
     const warmed = createWorkerPool({
       size: 2,
-      start: () => (started++, new Worker(new URL('../../../src/core/export/worker-from-source.mjs', import.meta.url))),
+      start: () => (started++, startExportWorker()),
     });
     try {
       warmed.warm();
@@ -72,7 +72,7 @@ describe('export worker pool', () => {
       start: () =>
         started++ === 0
           ? new Worker('require("node:worker_threads").parentPort.on("message", () => process.exit(3))', { eval: true })
-          : new Worker(new URL('../../../src/core/export/worker-from-source.mjs', import.meta.url)),
+          : startExportWorker(),
     });
     try {
       const source = await makeTestGlb({ triangles: 200, seed: 1 });
