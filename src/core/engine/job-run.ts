@@ -17,8 +17,6 @@ import { decide } from './policy';
 import type { RunContext, RunnerDeps } from './run-context';
 import { JobFailure, LeaseLostError, StepError, SubmitSettled, SubmitUnrecorded } from './run-errors';
 
-const NEVER = new AbortController().signal;
-
 export const CANCEL_UNCERTAIN_MESSAGE =
   'Canceled while it was being sent to FAL: FAL may have accepted it and may still run (and charge) it. Check your FAL dashboard; nothing is sent again unless you retry.';
 
@@ -29,6 +27,8 @@ export async function runJob(deps: RunnerDeps, worker: WorkerContext): Promise<v
 class JobRun {
   private readonly ctx: RunContext;
   private readonly fal: FalSteps;
+  /** Stop or lease loss, also after a cancel (see WorkerContext.stopSignal). */
+  private readonly stopSignal: AbortSignal;
 
   constructor(
     private readonly deps: RunnerDeps,
@@ -36,6 +36,7 @@ class JobRun {
   ) {
     this.ctx = { deps, writer: new JobWriter(deps, worker.row), signal: worker.signal, releaseSlot: worker.releaseSlot };
     this.fal = new FalSteps(this.ctx);
+    this.stopSignal = worker.stopSignal;
   }
 
   private get writer(): JobWriter {
@@ -148,9 +149,16 @@ class JobRun {
     try {
       if (!model) throw new Error('unknown model');
       if (this.row.state === 'preparing') this.writer.write({ state: 'submitted' });
-      await this.fal.collectResult(fal, model, requestId, NEVER);
+      await this.fal.collectResult(fal, model, requestId, this.stopSignal);
     } catch (error) {
-      if (error instanceof LeaseLostError) return;
+      const interrupted = interruptReason(this.stopSignal);
+      if (error instanceof LeaseLostError || interrupted === 'lease_lost') return;
+      if (interrupted === 'stop') {
+        // Quitting must not wait for a download: the cancel stays requested and FAL keeps the
+        // result, so the next run finds it ALREADY_COMPLETED again and fetches it then.
+        releaseJob(this.writer, { message: 'Paused: the engine stopped; the finished result is fetched next time' });
+        return;
+      }
       this.writer.tryWrite({ ...endedPatch('canceled', this.deps.now()), message: `Canceled; the finished result could not be kept (${this.describe(error)}).` });
     }
   }

@@ -26,6 +26,11 @@ export interface WorkerContext {
   signal: AbortSignal;
   /** The job no longer occupies a generation slot (FAL finished it); the next job may be claimed. */
   releaseSlot: () => void;
+  /**
+   * Aborted when the worker must let go of the job whatever it is doing (engine stop, lease lost) -
+   * also after a cancel already aborted `signal`, e.g. while it keeps a result FAL had finished.
+   */
+  stopSignal: AbortSignal;
 }
 
 export interface SchedulerOptions {
@@ -50,6 +55,8 @@ export interface SchedulerOptions {
 interface Worker {
   row: JobRow;
   controller: AbortController;
+  /** Behind WorkerContext.stopSignal. */
+  stopper: AbortController;
   done: Promise<void>;
   /** Holds a generation slot (until releaseSlot or its end). */
   holdsSlot: boolean;
@@ -80,7 +87,10 @@ export class Scheduler {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     const pending = [...this.workers.values()];
-    for (const worker of pending) worker.controller.abort(new WorkerInterrupt('stop'));
+    for (const worker of pending) {
+      worker.controller.abort(new WorkerInterrupt('stop'));
+      worker.stopper.abort(new WorkerInterrupt('stop'));
+    }
     await Promise.all(pending.map((worker) => worker.done));
   }
 
@@ -154,6 +164,7 @@ export class Scheduler {
 
   private launch(row: JobRow): void {
     const controller = new AbortController();
+    const stopper = new AbortController();
     const { store, now, leaseMs } = this.opts;
     // Beats until the worker returns, also while it carries out a cancel or releases the job.
     const heartbeat = setInterval(() => {
@@ -163,11 +174,12 @@ export class Scheduler {
       } catch {
         return; // busy database: the next beat tries again, the lease has slack
       }
+      if (!beat.held) stopper.abort(new WorkerInterrupt('lease_lost'));
       if (controller.signal.aborted) return;
       if (!beat.held) controller.abort(new WorkerInterrupt('lease_lost'));
       else if (beat.cancelRequested) controller.abort(new WorkerInterrupt('cancel'));
     }, this.opts.heartbeatMs);
-    const worker: Worker = { row, controller, done: Promise.resolve(), holdsSlot: true };
+    const worker: Worker = { row, controller, stopper, done: Promise.resolve(), holdsSlot: true };
     this.workers.set(row.id, worker);
     this.slotsInUse++;
     const releaseSlot = () => {
@@ -178,7 +190,7 @@ export class Scheduler {
     };
     worker.done = (async () => {
       try {
-        await this.opts.run({ row, signal: controller.signal, releaseSlot });
+        await this.opts.run({ row, signal: controller.signal, releaseSlot, stopSignal: stopper.signal });
       } catch (error) {
         this.opts.onWorkerError(error, row);
       } finally {
