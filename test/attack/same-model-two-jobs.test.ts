@@ -3,7 +3,7 @@
 // (lease taken over) and removes "its" file - while the other job, which found the file already in
 // place, commits a library row pointing at it. Before the fix the library kept a row without its file.
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import { JobWriter } from '../../src/core/engine/job-writer';
 import type { RunContext, RunnerDeps } from '../../src/core/engine/run-context';
 import { LeaseLostError } from '../../src/core/engine/run-errors';
 import { TEMP_PREFIX } from '../../src/core/library/files';
+import { validateGlb } from '../../src/core/library/glb';
 import { LibraryStore } from '../../src/core/library/store';
 import { JobStore, type JobRow } from '../../src/core/queue/store';
 import { makeTestGlb } from '../fixtures/make-glb';
@@ -38,7 +39,10 @@ async function until(check: () => boolean): Promise<void> {
 }
 
 describe('the same model stored by two jobs at once', () => {
-  it('the job that loses its commit leaves the file the other job commits in place', async () => {
+  it.each([
+    ['kept in memory', false],
+    ['moved to the check worker', true],
+  ])('the job that loses its commit never leaves the other job a row without its file (bytes %s)', async (_, bytesMoved) => {
     dataDir = mkdtempSync(join(tmpdir(), 'i2m-same-sha-'));
     const dirs = { data: dataDir, library: join(dataDir, 'library'), previews: join(dataDir, 'previews') };
     mkdirSync(dirs.library, { recursive: true });
@@ -53,6 +57,12 @@ describe('the same model stored by two jobs at once', () => {
       redact: (text: string) => text,
       onJob: () => undefined,
       onLibraryAdded: () => undefined,
+      validateGlb: async (model: { bytes: Uint8Array }) => {
+        const checked = await validateGlb(model.bytes);
+        // A large model's bytes move to the check worker (transferred): unusable here afterwards.
+        if (bytesMoved) structuredClone(model.bytes.buffer, { transfer: [model.bytes.buffer as ArrayBuffer] });
+        return checked;
+      },
       logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
     } as unknown as RunnerDeps;
     const job = (name: string) => ({
@@ -95,21 +105,27 @@ describe('the same model stored by two jobs at once', () => {
 
     // A moves its download into place first; B then finds the same content there.
     const tempA = downloaded('a');
-    const runA = ingestModel(ctx(staleA), { bytes: glb, tempFile: tempA }, async () => (await previewA.wait, null), null);
+    const runA = ingestModel(ctx(staleA), { bytes: glb.slice(), tempFile: tempA }, async () => (await previewA.wait, null), null);
     await until(() => existsSync(target) && !existsSync(tempA.path));
     const tempB = downloaded('b');
-    const runB = ingestModel(ctx(rowB), { bytes: glb, tempFile: tempB }, async () => (await previewB.wait, null), null);
+    const runB = ingestModel(ctx(rowB), { bytes: glb.slice(), tempFile: tempB }, async () => (await previewB.wait, null), null);
     await until(() => !existsSync(tempB.path));
 
     previewA.open();
     await expect(runA).rejects.toBeInstanceOf(LeaseLostError);
     previewB.open();
+    const models = () => library.allFiles();
+    if (bytesMoved) {
+      // Nothing left to store it from: the job fails with its request id kept (Download again is free).
+      await expect(runB).rejects.toMatchObject({ code: 'result_download_failed', requestDone: false });
+      expect(models()).toEqual([]);
+      return;
+    }
     await runB;
-
-    const models = library.allFiles();
-    expect(models).toHaveLength(1);
+    expect(models()).toHaveLength(1);
     expect(store.get(rowB.id)?.state).toBe('succeeded');
-    // The row B committed has its file.
-    expect(existsSync(models[0]!.filePath)).toBe(true);
+    // The row B committed has its file, with the model's content.
+    expect(existsSync(models()[0]!.filePath)).toBe(true);
+    expect(createHash('sha256').update(readFileSync(models()[0]!.filePath)).digest('hex')).toBe(sha256);
   });
 });

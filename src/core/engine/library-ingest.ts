@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { adoptByContentHash, storeByContentHash, unlinkQuietly } from '../library/files';
+import { adoptByContentHash, sha256Hex, storeByContentHash, unlinkQuietly } from '../library/files';
 import { downloadBytes } from '../library/download';
 import { imageMimeOf } from '../library/image-header';
 import { paramsKeyOf } from '../library/store';
@@ -102,9 +102,18 @@ export async function ingestModel(
       );
       break;
     } catch (error) {
-      if (error instanceof StoredFileGone && attempt < 3) {
-        stored = await storeByContentHash(deps.dirs.library, model.bytes, 'glb');
-        continue;
+      if (error instanceof StoredFileGone) {
+        // Stored again from memory while the bytes are still here (not moved to the check worker).
+        if (attempt < 3 && model.bytes.byteLength > 0 && sha256Hex(model.bytes) === stored.sha256) {
+          stored = await storeByContentHash(deps.dirs.library, model.bytes, 'glb');
+          continue;
+        }
+        await removeUnreferenced(ctx, null, previewPath);
+        throw new JobFailure(
+          'result_download_failed',
+          'The model file was removed while it was being added to the library (another job was storing the same model). Use Download again (free).',
+          false,
+        );
       }
       await removeUnreferenced(ctx, stored.existed ? null : stored.path, previewPath);
       throw error;
