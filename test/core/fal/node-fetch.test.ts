@@ -103,6 +103,27 @@ describe('nodeFetch', () => {
     expect(((await get.json()) as { method: string }).method).toBe('GET');
   });
 
+  it('a GET redirected to another host does not carry the key there', async () => {
+    const seen: (string | undefined)[] = [];
+    const other = createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const elsewhere = `http://localhost:${(other.address() as { port: number }).port}/result.json`;
+    const away = createServer((_req, res) => res.writeHead(302, { location: elsewhere }).end());
+    await new Promise<void>((resolve) => away.listen(0, '127.0.0.1', resolve));
+    try {
+      const answer = await nodeFetch(`http://127.0.0.1:${(away.address() as { port: number }).port}/requests/1`, { headers: { Authorization: 'Key planted-secret' } });
+      expect(answer.status).toBe(200);
+      expect(seen).toEqual([undefined]);
+    } finally {
+      away.closeAllConnections();
+      other.closeAllConnections();
+      await Promise.all([new Promise((resolve) => away.close(resolve)), new Promise((resolve) => other.close(resolve))]);
+    }
+  });
+
   it('refuses a connection that cannot be made like fetch, with the system error code', async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
