@@ -73,8 +73,6 @@ export class FalSteps {
       writer.write({ state: 'submitted', message: 'Checking on the job at FAL' }, `Resuming FAL request ${requestId}`);
     }
     await this.follow(fal, requestId, signal);
-    // FAL has finished with it: the next job may be sent while this one's model is fetched.
-    this.ctx.releaseSlot();
     await this.collectResult(fal, model, requestId, signal);
   }
 
@@ -239,6 +237,9 @@ export class FalSteps {
   async collectResult(fal: FalClient, model: ModelDefinition, requestId: string, signal: AbortSignal): Promise<void> {
     const { deps, writer } = this.ctx;
     writer.write({ state: 'downloading', queuePosition: null, progress: PROGRESS.downloading, message: 'Fetching the result' });
+    // FAL has finished with it (the state says so now): the next job may be sent while this one's
+    // model is fetched.
+    this.ctx.releaseSlot();
     const start = deps.now();
     let lastError: unknown = null;
     for (const share of [0.5, 1]) {

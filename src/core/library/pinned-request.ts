@@ -3,11 +3,21 @@
 // address checked is the address connected to. fetch cannot promise this - it resolves the name
 // again when it connects, and a name that answers a public address first and 127.0.0.1 the next time
 // (DNS rebinding) would slip past a check made before it.
+// Connections are kept alive and reused (a TLS handshake per model and preview costs more than the
+// download of a small file): a pooled socket was connected to an address its own lookup checked when
+// it was made, and checked and trusted (local) requests never share a pool.
 import type { IncomingMessage } from 'node:http';
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { Readable } from 'node:stream';
+
+// Idle connections go after 4 s, before a server's usual 5 s keep-alive, like Node's fetch.
+const agentOptions = { keepAlive: true, maxSockets: 16, timeout: 4_000 };
+const pools = {
+  checked: { http: new HttpAgent(agentOptions), https: new HttpsAgent(agentOptions) },
+  trusted: { http: new HttpAgent(agentOptions), https: new HttpsAgent(agentOptions) },
+};
 
 /** The addresses a connection to `hostname` may use; rejects to refuse the connection. */
 export type CheckedResolver = (hostname: string) => Promise<string[]>;
@@ -17,13 +27,16 @@ export type CheckedResolver = (hostname: string) => Promise<string[]>;
  * resolver the system's lookup is used (for trusted local origins). A resolver's rejection is the
  * request's error, as it was thrown.
  */
-export function requestPinned(url: URL, signal: AbortSignal, resolve?: CheckedResolver): Promise<Response> {
+export async function requestPinned(url: URL, signal: AbortSignal, resolve?: CheckedResolver): Promise<Response> {
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  // Resolved (and checked) once per request; a new connection uses exactly these addresses, a pooled
+  // one was made to addresses checked the same way. A refusal connects nowhere.
+  const addresses = resolve ? await resolve(url.hostname.replace(/^\[|\]$/g, '')) : null;
   return new Promise<Response>((done, fail) => {
-    let lookupError: unknown;
-    const lookup = resolve && pinnedLookup(resolve, (error) => (lookupError = error));
-    // agent: false - a fresh connection each time, never a pooled socket made by another lookup.
-    const request = send(url, { method: 'GET', agent: false, signal, headers: { accept: '*/*' }, ...(lookup && { lookup }) }, (response) => {
+    const lookup = addresses && pinnedLookup(addresses);
+    const pool = lookup ? pools.checked : pools.trusted;
+    const agent = url.protocol === 'https:' ? pool.https : pool.http;
+    const request = send(url, { method: 'GET', agent, signal, headers: { accept: '*/*' }, ...(lookup && { lookup }) }, (response) => {
       try {
         done(toResponse(response));
       } catch (error) {
@@ -31,27 +44,23 @@ export function requestPinned(url: URL, signal: AbortSignal, resolve?: CheckedRe
         fail(error);
       }
     });
-    request.once('error', (error) => fail(lookupError ?? error));
+    request.on('error', fail);
     request.end();
   });
 }
 
-function pinnedLookup(resolve: CheckedResolver, onError: (error: unknown) => void): LookupFunction {
+/** A socket lookup that answers only `addresses` (of the family asked for). */
+function pinnedLookup(addresses: readonly string[]): LookupFunction {
   return (hostname, options, callback) => {
     const wanted = familyOf(options.family);
-    resolve(hostname)
-      .then((addresses) => {
-        const usable = addresses.map((address) => ({ address, family: isIP(address) })).filter((a) => wanted === 0 || a.family === wanted);
-        if (usable.length === 0) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND', hostname });
-        return usable;
-      })
-      .then(
-        (usable) => (options.all ? callback(null, usable) : callback(null, usable[0]!.address, usable[0]!.family)),
-        (error: unknown) => {
-          onError(error);
-          callback(error as NodeJS.ErrnoException, '', 0);
-        },
-      );
+    const usable = addresses.map((address) => ({ address, family: isIP(address) })).filter((a) => a.family !== 0 && (wanted === 0 || a.family === wanted));
+    if (usable.length === 0) {
+      callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND', hostname }), '', 0);
+    } else if (options.all) {
+      callback(null, usable);
+    } else {
+      callback(null, usable[0]!.address, usable[0]!.family);
+    }
   };
 }
 
