@@ -17,10 +17,7 @@ import { endedPatch } from './ownership';
 import type { RunContext } from './run-context';
 import { JobFailure, LeaseLostError } from './run-errors';
 
-/**
- * A model to ingest: its bytes, and the synced temp file in the library folder they came from, if any
- * (the bytes are then unusable once validated: they may have moved to the check worker).
- */
+/** A model to ingest: its bytes, and the synced temp file in the library folder they came from, if any. */
 export interface ModelSource {
   bytes: Uint8Array;
   tempFile?: { path: string; size: number; sha256: string };

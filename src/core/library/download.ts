@@ -16,7 +16,7 @@ import { mkdir, open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeError as describe } from '../util/errors';
 import { DownloadError } from './download-error';
-import { checkedAddresses, checkTarget, resolveLocation } from './download-target';
+import { checkTarget, resolveLocation } from './download-target';
 import { TEMP_PREFIX, unlinkQuietly } from './files';
 import { requestPinned } from './pinned-request';
 
@@ -73,19 +73,26 @@ export async function downloadToTemp(url: string, dir: string, opts: DownloadOpt
       const hash = createHash('sha256');
       const handle = await open(path, 'wx');
       let size = 0;
+      // Bytes the caller keeps anyway are written in one go at the end (a write per chunk costs a
+      // round trip to the thread pool each); otherwise each chunk is written as it comes.
       const kept: Uint8Array[] | null = opts.keepBytes ? [] : null;
+      let bytes: Uint8Array | undefined;
       try {
         await readBody(response, opts.maxBytes, async (chunk) => {
           size += chunk.byteLength;
           hash.update(chunk);
-          kept?.push(chunk);
-          await handle.write(chunk);
+          if (kept) kept.push(chunk);
+          else await handle.write(chunk);
         });
+        if (kept) {
+          bytes = new Uint8Array(Buffer.concat(kept));
+          await handle.writeFile(bytes);
+        }
         await handle.sync();
       } finally {
         await handle.close();
       }
-      return { path, size, sha256: hash.digest('hex'), ...(kept && { bytes: new Uint8Array(Buffer.concat(kept)) }) };
+      return { path, size, sha256: hash.digest('hex'), ...(bytes && { bytes }) };
     });
   } catch (error) {
     await unlinkQuietly(path);
@@ -174,10 +181,11 @@ async function openChecked(url: string, opts: DownloadOptions, signal: AbortSign
   const maxRedirects = opts.maxRedirects ?? 5;
   let current = url;
   for (let hop = 0; ; hop++) {
-    const { url: target, trusted } = await checkTarget(current, opts);
+    const { url: target, addresses } = await checkTarget(current, opts);
+    // The connection uses exactly the addresses just checked (no second lookup).
     const response = opts.fetch
       ? await opts.fetch(target.href, { signal, redirect: 'manual' })
-      : await requestPinned(target, signal, trusted ? undefined : () => checkedAddresses(target, opts));
+      : await requestPinned(target, signal, addresses ? async () => addresses : undefined);
     const location = response.headers.get('location');
     if (response.status >= 300 && response.status < 400 && location) {
       await response.body?.cancel().catch(() => undefined);

@@ -4,7 +4,6 @@
 // files go to a worker thread; small ones are checked in-thread, where they take less than starting
 // a worker would (see WORKER_MIN_BYTES). A worker that fails never loses a model: the check then
 // runs in-thread.
-import { readFile } from 'node:fs/promises';
 import { threadId, type Worker } from 'node:worker_threads';
 import { errorMessage } from '../util/errors';
 import { createThreadPool } from '../workers/thread-pool';
@@ -22,11 +21,7 @@ export const WORKER_MIN_BYTES = 512 * 1024;
 
 export interface GlbSource {
   bytes: Uint8Array;
-  /**
-   * The file the bytes also live in (a downloaded temp file). Only then are the bytes moved to the
-   * worker rather than copied - unusable by the caller afterwards - and read back from the file if
-   * the worker fails.
-   */
+  /** The file the bytes also live in (a downloaded temp file), if any. The bytes stay usable. */
   tempFile?: { path: string };
 }
 
@@ -59,10 +54,10 @@ export function createGlbValidator(opts: GlbValidatorOptions): GlbValidator {
 
   const inThread = async (bytes: Uint8Array): Promise<CheckedGlb> => ({ ...(await validateGlb(bytes)), threadId });
 
-  function inWorker({ bytes, tempFile }: GlbSource): Promise<CheckedGlb> {
-    // Moved when the caller can do without them and they fill their buffer; otherwise one exact copy is moved.
-    const movable = tempFile !== undefined && bytes.buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
-    const sent = movable ? (bytes as Uint8Array<ArrayBuffer>) : bytes.slice();
+  function inWorker({ bytes }: GlbSource): Promise<CheckedGlb> {
+    // A copy is moved: the caller keeps its bytes (ingest may have to store them again, when another
+    // job removed the same file before this one's commit).
+    const sent = bytes.slice();
     const request: GlbCheckRequest = { type: 'validate', bytes: sent };
     return pool.run<CheckedGlb>({
       request,
@@ -82,14 +77,11 @@ export function createGlbValidator(opts: GlbValidatorOptions): GlbValidator {
   return {
     async validate(source) {
       if (closed || source.bytes.byteLength < minBytes) return inThread(source.bytes);
-      const size = source.bytes.byteLength;
       try {
         return await inWorker(source);
       } catch (error) {
         opts.warn(`The GLB check worker failed (${errorMessage(error)}); checking the model on the engine's thread instead`);
-        // Moved bytes read as empty here: they are read back from their file.
-        const bytes = source.bytes.byteLength === size ? source.bytes : await readFile(source.tempFile!.path);
-        return inThread(bytes);
+        return inThread(source.bytes);
       }
     },
     async close() {
