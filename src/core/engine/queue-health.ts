@@ -43,6 +43,8 @@ export interface QueueHealth {
   monthStart(at: number): number;
 }
 
+const QUEUE_STATE_EVERY_MS = 20;
+
 export function createQueueHealth(deps: QueueHealthDeps): QueueHealth {
   const { store, safeKey, now, logger } = deps;
   let proxyUrl = deps.proxyUrl;
@@ -97,11 +99,27 @@ export function createQueueHealth(deps: QueueHealthDeps): QueueHealth {
     return { status: 'running', message: null, ...base, resumesAt: null };
   }
 
+  // The queue state (counts over the whole table) is computed at most every QUEUE_STATE_EVERY_MS:
+  // at once for the first change, then once more for whatever changed meanwhile. A busy queue
+  // changes many times a millisecond; nobody reads faster.
+  let cooldown: ReturnType<typeof setTimeout> | null = null;
+  let changedMeanwhile = false;
   function changed(): void {
+    if (cooldown) {
+      changedMeanwhile = true;
+      return;
+    }
     if (emitPending) return;
     emitPending = true;
     queueMicrotask(() => {
       emitPending = false;
+      cooldown = setTimeout(() => {
+        cooldown = null;
+        if (!changedMeanwhile) return;
+        changedMeanwhile = false;
+        changed();
+      }, QUEUE_STATE_EVERY_MS);
+      cooldown.unref?.();
       let state: QueueState;
       try {
         state = queueState();
