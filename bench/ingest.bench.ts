@@ -3,55 +3,25 @@
 // thread (library/glb-validator.ts). In the app that loop is Electron's main process, which also
 // serves the window.
 // The model: ~200k triangles with a 2048 px texture (~5.9 MB), served by the fake FAL server in its own
-// process (this file, run with the argument "fake"). Each run is a new engine: the worker mode pays
+// process (fake-fal-process.ts). Each run is a new engine: the worker mode pays
 // a worker's start every time, as the first large model of a session does (from source here: tsx
 // compiles the worker's code too, which the built app does not).
 // Figures, from the job's "Checking the model" to its success: the longest gap between 10 ms ticks, and the
 // time the event loop was busy (event-loop utilization: on a loaded machine gaps also count time the
 // thread waited for a core; busy time does less so). The idle line: the longest gap with nothing to do.
 // Run: npm run bench:ingest  (BENCH_RUNS to change the number of runs per mode, default 4)
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { createEngine } from '../src/core/engine';
-import { startFakeFal } from '../test/fake-fal/server';
 import { makeTestPng } from '../test/fixtures/make-glb';
+import { startFakeFalProcess } from './fake-fal-process';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 4);
 const MODEL = { triangles: 200_000, textureSize: 2048 };
 const KEY = 'bench-key-0123456789';
 
-/** The fake FAL server, in this process (child mode): prints "url <base url>", stops when stdin closes. */
-async function serveFake(): Promise<void> {
-  const fake = await startFakeFal({ processingMs: 50, latencyMs: 0, glb: MODEL, uniqueOutputs: false });
-  process.stdin.on('end', () => void fake.close().finally(() => process.exit(0)));
-  process.stdin.resume();
-  process.stdout.write(`url ${fake.url}\n`);
-}
-
-async function startFakeProcess(): Promise<{ url: string; close(): Promise<void> }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), 'fake'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    proc.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const line = out.split('\n').find((l) => l.startsWith('url '));
-      if (line) resolve(line.slice(4).trim());
-    });
-    proc.once('exit', (code) => reject(new Error(`fake FAL process exited with ${code}`)));
-  });
-  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-  return {
-    url,
-    async close() {
-      proc.stdin!.end();
-      await exited;
-    },
-  };
-}
 
 interface RunFigures {
   /** Longest gap between ticks (ms). */
@@ -123,7 +93,7 @@ async function oneRun(falUrl: string, inWorker: boolean, seed: number): Promise<
 }
 
 async function main(): Promise<void> {
-  const fake = await startFakeProcess();
+  const fake = await startFakeFalProcess({ processingMs: 50, glb: MODEL, uniqueOutputs: false });
   try {
     const runs: Record<'in-thread' | 'worker', RunFigures[]> = { 'in-thread': [], worker: [] };
     // Alternating, so both modes see the same machine load; the first in-thread run also warms the validator's code.
@@ -154,5 +124,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv[2] === 'fake') void serveFake();
-else void main();
+void main();

@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { createEngine, type Engine } from '../src/core/engine';
 import type { Job } from '../src/shared/domain';
 import type { FakeFalEvent } from '../test/fake-fal/types';
+import { startFakeFalProcess, type FakeFalProcess } from './fake-fal-process';
 import { makeTestPng } from '../test/fixtures/make-glb';
 
 const OVERHEAD_JOBS = Number(process.env.BENCH_OVERHEAD_JOBS ?? 200);
@@ -36,41 +37,9 @@ function percentile(values: number[], p: number): number {
 }
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 
-/** The fake FAL server running in a child process (bench/fake-fal-child.ts). */
-interface FakeProcess {
-  url: string;
-  /** Its job events (submitted, started, completed...), fetched once the timed part is over. */
-  events(): Promise<FakeFalEvent[]>;
-  close(): Promise<void>;
-}
-
-async function startFakeProcess(concurrency: number): Promise<FakeProcess> {
-  const script = join(dirname(fileURLToPath(import.meta.url)), 'fake-fal-child.ts');
-  const proc = spawn(process.execPath, ['--import', 'tsx', script, String(PROCESSING_MS), String(concurrency)], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    proc.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const line = out.split('\n').find((l) => l.startsWith('url '));
-      if (line) resolve(line.slice(4).trim());
-    });
-    proc.once('exit', (code) => reject(new Error(`fake FAL process exited with ${code}`)));
-  });
-  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-  return {
-    url,
-    async events() {
-      const state = (await (await fetch(`${url}/_fake/state`)).json()) as { events: FakeFalEvent[] };
-      return state.events;
-    },
-    async close() {
-      proc.stdin!.end();
-      proc.kill('SIGTERM');
-      await exited;
-    },
-  };
+/** The fake FAL server for the queue bench, in its own process. */
+function startFakeProcess(concurrency: number): Promise<FakeFalProcess> {
+  return startFakeFalProcess({ processingMs: PROCESSING_MS, concurrency, glb: { triangles: 500, textureSize: 64 }, uniqueOutputs: false });
 }
 
 /** When each request started and completed at the fake server. */
@@ -103,7 +72,7 @@ class FakeTimes {
 
 interface Run {
   engine: Engine;
-  fake: FakeProcess;
+  fake: FakeFalProcess;
   dataDir: string;
   /** Per job: when the engine claimed it and when it succeeded / left running (engine events). */
   claimedAt: Map<string, number>;

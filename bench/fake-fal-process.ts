@@ -1,0 +1,40 @@
+// Starts the fake FAL server in a child process (fake-fal-child.ts) for a bench.
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FakeFalEvent, FakeFalOptions } from '../test/fake-fal/types';
+
+export interface FakeFalProcess {
+  url: string;
+  /** Its job events (submitted, started, completed...), fetched once the timed part is over. */
+  events(): Promise<FakeFalEvent[]>;
+  close(): Promise<void>;
+}
+
+/** Options must survive JSON (no functions). */
+export async function startFakeFalProcess(options: FakeFalOptions): Promise<FakeFalProcess> {
+  const script = join(dirname(fileURLToPath(import.meta.url)), 'fake-fal-child.ts');
+  const proc = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(options)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    proc.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const line = out.split('\n').find((l) => l.startsWith('url '));
+      if (line) resolve(line.slice(4).trim());
+    });
+    proc.once('exit', (code) => reject(new Error(`fake FAL process exited with ${code}`)));
+  });
+  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  return {
+    url,
+    async events() {
+      const state = (await (await fetch(`${url}/_fake/state`)).json()) as { events: FakeFalEvent[] };
+      return state.events;
+    },
+    async close() {
+      proc.stdin!.end();
+      proc.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
