@@ -22,7 +22,7 @@ export function resolveLocation(location: string, base: URL): string {
 const refused = (message: string) => new DownloadError('refused', message);
 
 /** Checks scheme, credentials and (unless the origin is trusted) every address the host resolves to. */
-export async function checkTarget(raw: string, opts: TargetOptions): Promise<{ url: URL; trusted: boolean; addresses: string[] | null }> {
+export async function checkTarget(raw: string, opts: TargetOptions): Promise<{ url: URL; trusted: boolean }> {
   let url: URL;
   try {
     url = new URL(raw);
@@ -34,10 +34,11 @@ export async function checkTarget(raw: string, opts: TargetOptions): Promise<{ u
     throw refused(`The result names a "${scheme}:" address; only https downloads are accepted`);
   }
   if (url.username || url.password) throw refused('The download address contains a user name or password; it is not used');
-  if (trustedOrigin(url, opts.trustedOrigins)) return { url, trusted: true, addresses: null };
+  if (trustedOrigin(url, opts.trustedOrigins)) return { url, trusted: true };
   if (scheme !== 'https') throw refused(`Only https downloads are accepted (the result named plain http to ${url.host})`);
   // Checked here for a clear refusal before any socket, and again by the connection's own lookup.
-  return { url, trusted: false, addresses: await checkedAddresses(url, opts) };
+  await checkedAddresses(url, opts);
+  return { url, trusted: false };
 }
 
 /** Every address the URL's host resolves to, or a refusal when any of them is special. */

@@ -16,7 +16,7 @@ import { mkdir, open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeError as describe } from '../util/errors';
 import { DownloadError } from './download-error';
-import { checkTarget, resolveLocation } from './download-target';
+import { checkedAddresses, checkTarget, resolveLocation } from './download-target';
 import { TEMP_PREFIX, unlinkQuietly } from './files';
 import { requestPinned } from './pinned-request';
 
@@ -181,11 +181,11 @@ async function openChecked(url: string, opts: DownloadOptions, signal: AbortSign
   const maxRedirects = opts.maxRedirects ?? 5;
   let current = url;
   for (let hop = 0; ; hop++) {
-    const { url: target, addresses } = await checkTarget(current, opts);
-    // The connection uses exactly the addresses just checked (no second lookup).
+    const { url: target, trusted } = await checkTarget(current, opts);
+    // Resolved and checked again for the connection itself, which uses only the addresses that pass.
     const response = opts.fetch
       ? await opts.fetch(target.href, { signal, redirect: 'manual' })
-      : await requestPinned(target, signal, addresses ? async () => addresses : undefined);
+      : await requestPinned(target, signal, trusted ? undefined : () => checkedAddresses(target, opts));
     const location = response.headers.get('location');
     if (response.status >= 300 && response.status < 400 && location) {
       await response.body?.cancel().catch(() => undefined);
