@@ -1,6 +1,6 @@
 // One GET over node:http / node:https whose connection uses only the addresses the caller's resolver
-// returns: the resolver (which checks the addresses) runs as the socket's own name lookup, so the
-// address checked is the address connected to. fetch cannot promise this - it resolves the name
+// returns: the resolver (which checks the addresses) runs for the request, and a new socket's own name
+// lookup answers only what it returned, so the address checked is the address connected to. fetch cannot promise this - it resolves the name
 // again when it connects, and a name that answers a public address first and 127.0.0.1 the next time
 // (DNS rebinding) would slip past a check made before it.
 // Connections are kept alive and reused (a TLS handshake per model and preview costs more than the
