@@ -8,13 +8,12 @@ import { request as httpsRequest, Agent as HttpsAgent } from 'node:https';
 import type { Socket } from 'node:net';
 import { pipeline, Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { NULL_BODY_STATUSES, responseHead } from '../util/node-response';
 
 // An idle connection is dropped after 4 s (as Node's fetch does), before a server's usual 5 s, so a
 // request is not sent on a connection the server is just closing.
 const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 64, timeout: 4_000 });
 const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 64, timeout: 4_000 });
-
-const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
 
 type Body = string | Uint8Array | ArrayBuffer | Blob;
 
@@ -52,6 +51,7 @@ export const nodeFetch: typeof fetch = async (input, init) => {
 function send(target: URL, method: string, headers: Record<string, string>, body: Uint8Array | null, signal: AbortSignal | undefined): Promise<Response> {
   const https = target.protocol === 'https:';
   return new Promise<Response>((resolve, reject) => {
+    let answered = false;
     const request = (https ? httpsRequest : httpRequest)(
       target,
       { method, headers, agent: https ? httpsAgent : httpAgent, ...(signal && { signal }) },
@@ -63,7 +63,6 @@ function send(target: URL, method: string, headers: Record<string, string>, body
         });
       },
     );
-    let answered = false;
     request.on('error', (error) => reject(signal?.aborted ? abortError(signal) : error));
     // A 101 is no answer to these calls (fetch fails it too). Without this, Node closes the socket
     // silently and the call would wait forever - past any timeout, as the request is closed already.
@@ -90,17 +89,13 @@ async function bodyBytes(body: Body | null | undefined): Promise<Uint8Array | nu
 
 /** An event stream stays a stream (it is read as events arrive); any other body is read whole. */
 async function toResponse(message: IncomingMessage): Promise<Response> {
-  const status = message.statusCode ?? 0;
-  if (status < 200 || status > 599) throw new Error(`the server answered with status ${status}`);
-  const headers = new Headers();
-  for (let i = 0; i + 1 < message.rawHeaders.length; i += 2) headers.append(message.rawHeaders[i]!, message.rawHeaders[i + 1]!);
-  const init = { status, statusText: message.statusMessage ?? '', headers };
-  if (NULL_BODY_STATUSES.has(status)) {
+  const init = responseHead(message);
+  if (NULL_BODY_STATUSES.has(init.status)) {
     message.resume();
     return new Response(null, init);
   }
-  const body = decoded(message, headers);
-  if ((headers.get('content-type') ?? '').startsWith('text/event-stream')) {
+  const body = decoded(message, init.headers);
+  if ((init.headers.get('content-type') ?? '').startsWith('text/event-stream')) {
     // Cancelling the web stream destroys the message (and its socket).
     return new Response(Readable.toWeb(body) as unknown as ReadableStream<Uint8Array>, init);
   }

@@ -11,6 +11,7 @@ import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { Readable } from 'node:stream';
+import { NULL_BODY_STATUSES, responseHead } from '../util/node-response';
 
 // Idle connections go after 4 s, before a server's usual 5 s keep-alive, like Node's fetch.
 const agentOptions = { keepAlive: true, maxSockets: 16, timeout: 4_000 };
@@ -70,18 +71,13 @@ function familyOf(family: number | string | undefined): 0 | 4 | 6 {
   return 0;
 }
 
-const NULL_BODY_STATUSES = [204, 205, 304];
-
 function toResponse(message: IncomingMessage): Response {
-  const status = message.statusCode ?? 0;
-  if (status < 200 || status > 599) throw new Error(`the server answered with status ${status}`);
-  const headers = new Headers();
-  for (let i = 0; i + 1 < message.rawHeaders.length; i += 2) headers.append(message.rawHeaders[i]!, message.rawHeaders[i + 1]!);
-  if (NULL_BODY_STATUSES.includes(status)) {
+  const init = responseHead(message);
+  if (NULL_BODY_STATUSES.has(init.status)) {
     message.resume();
-    return new Response(null, { status, statusText: message.statusMessage ?? '', headers });
+    return new Response(null, init);
   }
   // Cancelling the web stream destroys the message (and its socket).
   const body = Readable.toWeb(message) as unknown as ReadableStream<Uint8Array>;
-  return new Response(body, { status, statusText: message.statusMessage ?? '', headers });
+  return new Response(body, init);
 }
