@@ -43,3 +43,39 @@ export function parseJson(body: Buffer): unknown {
     return undefined;
   }
 }
+
+/**
+ * Writes `reply` (a JSON object) padded with a long string to `bytes` bytes in all, in chunks as the
+ * reader takes them; stops when the reader goes away. `chunked`: no Content-Length.
+ */
+export async function writePadded(res: ServerResponse, reply: Reply, bytes: number, chunked = false): Promise<void> {
+  const open = reply.body.toString('utf8').replace(/}\s*$/, '');
+  const head = Buffer.from(`${open}${open.endsWith('{') ? '' : ','}"padding":"`);
+  const tail = Buffer.from('"}');
+  let left = Math.max(0, bytes - head.length - tail.length);
+  res.writeHead(reply.status, { ...reply.headers, ...(chunked ? {} : { 'content-length': String(head.length + left + tail.length) }) });
+  const block = Buffer.alloc(64 * 1024, 'a');
+  let chunk: Buffer = head;
+  while (!res.destroyed) {
+    if (!res.write(chunk) && !(await drained(res))) return;
+    if (left === 0) break;
+    chunk = left >= block.length ? block : block.subarray(0, left);
+    left -= chunk.length;
+  }
+  if (!res.destroyed) res.end(tail);
+}
+
+/** Resolves true when `res` can take more, false when it closed first. */
+function drained(res: ServerResponse): Promise<boolean> {
+  return new Promise((resolve) => {
+    const settle = (ok: boolean) => () => {
+      res.off('drain', onDrain);
+      res.off('close', onClose);
+      resolve(ok);
+    };
+    const onDrain = settle(true);
+    const onClose = settle(false);
+    res.on('drain', onDrain);
+    res.on('close', onClose);
+  });
+}

@@ -16,7 +16,7 @@ import {
   startStatusStream,
   type HandlerDeps,
 } from './handlers';
-import { jsonReply, readBody, writeReply, type Reply } from './http';
+import { jsonReply, readBody, writePadded, writeReply, type Reply } from './http';
 import { JobBoard, type Job } from './jobs';
 import { AssetCache, NOT_GLB_BYTES } from './outputs';
 import { routeRequest, TARGET_URL_HEADER, type Route } from './routes';
@@ -303,6 +303,11 @@ export async function startFakeFal(options: FakeFalOptions = {}): Promise<FakeFa
     }
     if (!reply) {
       entry.outcome = 200; // status stream, written by its handler
+      return;
+    }
+    if (fault?.kind === 'oversized') {
+      entry.outcome = reply.status;
+      await writePadded(res, reply, fault.bytes, fault.chunked);
       return;
     }
     if (alterBody(reply, fault, res)) {

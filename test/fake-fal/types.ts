@@ -49,6 +49,9 @@ export type HttpFault =
   /** Send only the first `bytes` of the body (default: half). `abort`: announce the full length and
    *  cut the connection mid-body instead of sending an honest short body. */
   | { kind: 'truncate'; bytes?: number; abort?: boolean }
+  /** Do the work, then send the answer padded to `bytes` bytes of JSON (its own fields plus a long
+   *  string), streamed; `chunked`: with no Content-Length. */
+  | { kind: 'oversized'; bytes: number; chunked?: boolean }
   /** Replace the body with bytes that are not a GLB (content-type unchanged). */
   | { kind: 'notGlb' }
   /** 404 as for an expired CDN object. */

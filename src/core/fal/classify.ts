@@ -1,7 +1,7 @@
 // Pure error classification: what went wrong talking to FAL (or downloading from it), and what the
 // job engine should do about it. No I/O, no clock: `nowMs` comes in for Retry-After dates.
 import { parseRetryAfter } from '../queue/backoff';
-import { FalAlreadyCompletedError, FalHttpError, FalTransportError } from './errors';
+import { ANSWER_TOO_LARGE, FalAlreadyCompletedError, FalHttpError, FalTransportError } from './errors';
 import { isRecord } from '../util/errors';
 
 /** Which step of a job the error came from; the same status means different things per step. */
@@ -172,6 +172,11 @@ function classifyTransport(error: unknown, phase: FalPhase): Classification {
   const where = phase === 'download' ? 'the download server' : 'FAL';
   if (code && OFFLINE_CODES.has(code)) {
     return { kind: 'offline', code: 'offline', message: `Can't reach ${where} (${code}). Jobs continue by themselves when the connection is back.` };
+  }
+  if (code === ANSWER_TOO_LARGE) {
+    // Something answered (so the request arrived; a submit may have been queued) with a body too big to read.
+    const detail = error instanceof Error ? `: ${error.message}` : '';
+    return { kind: 'transient', code: 'server_error', message: `${capitalise(where)} sent an answer that could not be read${detail}.` };
   }
   if (code && TIMEOUT_CODES.has(code)) {
     return { kind: 'transient', code: 'timeout', message: `${capitalise(where)} did not answer in time (${code}).` };

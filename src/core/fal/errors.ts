@@ -2,6 +2,9 @@
 // the client's ApiError and carry no `cause` chain, so the client's own retry loop (which ignores
 // Retry-After and cannot be tuned) lets them through and the job-level policy decides instead.
 
+/** The error code of an answer nodeFetch would not read whole (over its size cap, see node-fetch.ts). */
+export const ANSWER_TOO_LARGE = 'ERR_ANSWER_TOO_LARGE';
+
 /** FAL (or the proxy, or the upload host) answered with a non-2xx status. */
 export class FalHttpError extends Error {
   override readonly name = 'FalHttpError';

@@ -9,6 +9,7 @@ import type { Socket } from 'node:net';
 import { pipeline, Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { NULL_BODY_STATUSES, responseHead } from '../util/node-response';
+import { ANSWER_TOO_LARGE } from './errors';
 
 // An idle connection is dropped after 4 s (as Node's fetch does), before a server's usual 5 s, so a
 // request is not sent on a connection the server is just closing.
@@ -99,9 +100,27 @@ async function toResponse(message: IncomingMessage): Promise<Response> {
     // Cancelling the web stream destroys the message (and its socket).
     return new Response(Readable.toWeb(body) as unknown as ReadableStream<Uint8Array>, init);
   }
+  // A body is never read past the cap, whatever Content-Length (or a compressed size) says.
+  if (Number(init.headers.get('content-length')) > MAX_ANSWER_BYTES) throw answerTooLarge();
   const chunks: Buffer[] = [];
-  for await (const chunk of body) chunks.push(chunk as Buffer);
+  let size = 0;
+  for await (const chunk of body) {
+    size += (chunk as Buffer).byteLength;
+    if (size > MAX_ANSWER_BYTES) throw answerTooLarge();
+    chunks.push(chunk as Buffer);
+  }
   return new Response(Buffer.concat(chunks), init);
+}
+
+/**
+ * Largest answer read whole. FAL's queue answers (submit, status, result: file URLs, not files) are a
+ * few KiB and the platform API's pages well under 1 MiB; a broken or hostile server's endless body
+ * must not be read into memory.
+ */
+export const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+
+function answerTooLarge(): Error {
+  return Object.assign(new Error(`the answer is larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB and was not read`), { code: ANSWER_TOO_LARGE });
 }
 
 /**

@@ -94,6 +94,21 @@ describe('an uncertain submit needs attention, never an automatic resubmit', () 
     expect(h.fake.submissions).toHaveLength(1);
   });
 
+  for (const chunked of [false, true]) {
+    it(`an answer too large to read after FAL queued the job (${chunked ? 'chunked' : 'with its length'}) needs attention, never a free retry`, async () => {
+      h = await createHarness();
+      h.fake.script({ op: 'submit', fault: { kind: 'oversized', bytes: 17 * 1024 * 1024, chunked } });
+      const id = await addOne(h.engine);
+      await h.engine.waitForIdle();
+      const job = h.engine.getJob(id)!;
+      expect(job).toMatchObject({ state: 'needs_attention', errorCode: 'submit_uncertain', falRequestId: null });
+      expect(job.errorMessage).toMatch(/larger than 16 MiB/);
+      expect(h.fake.submissions).toHaveLength(1);
+      await expect(h.engine.retry(id, {})).rejects.toMatchObject({ code: 'confirmation_required' });
+      expect(h.fake.submissions).toHaveLength(1);
+    });
+  }
+
   it('a refusal that proves nothing was queued (422) fails without needing attention', async () => {
     h = await createHarness();
     h.fake.script({ op: 'submit', fault: { kind: 'validation' } });

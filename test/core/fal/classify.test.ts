@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyError, falText } from '../../../src/core/fal/classify';
-import { FalAlreadyCompletedError, FalHttpError, FalTransportError } from '../../../src/core/fal/errors';
+import { ANSWER_TOO_LARGE, FalAlreadyCompletedError, FalHttpError, FalTransportError } from '../../../src/core/fal/errors';
+import { submitNotQueued } from '../../../src/core/engine/fal-steps';
 import { DownloadError } from '../../../src/core/library/files';
 
 const NOW = Date.UTC(2026, 5, 1);
@@ -84,6 +85,13 @@ describe('classifyError: transport failures', () => {
     expect(classifyError(netError('ECONNRESET'), 'status', NOW)).toMatchObject({ kind: 'transient', code: 'connection_lost' });
     expect(classifyError(new FalTransportError('ETIMEDOUT', 'x', 'u'), 'submit', NOW)).toMatchObject({ kind: 'transient', code: 'timeout' });
     expect(classifyError(new TypeError('fetch failed'), 'submit', NOW).kind).toBe('transient');
+  });
+
+  it('an answer too large to read is transient and says so; on submit it never proves nothing was queued', () => {
+    const error = new FalTransportError(ANSWER_TOO_LARGE, 'the answer is larger than 16 MiB and was not read', 'u');
+    const c = classifyError(error, 'submit', NOW);
+    expect(c).toMatchObject({ kind: 'transient', code: 'server_error', message: expect.stringContaining('larger than 16 MiB') });
+    expect(submitNotQueued(c)).toBe(false);
   });
 
   it('our own aborts are not errors of the job', () => {

@@ -4,8 +4,8 @@ import { createServer as createTcpServer } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guardedFetch } from '../../../src/core/fal/client';
-import { FalTransportError } from '../../../src/core/fal/errors';
-import { nodeFetch } from '../../../src/core/fal/node-fetch';
+import { ANSWER_TOO_LARGE, FalTransportError } from '../../../src/core/fal/errors';
+import { MAX_ANSWER_BYTES, nodeFetch } from '../../../src/core/fal/node-fetch';
 
 let server: Server;
 let base = '';
@@ -33,6 +33,16 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   } else if (req.url === '/gzip') {
     // No Accept-Encoding came, so any coding is acceptable (RFC 9110): a compressing proxy may gzip.
     res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' }).end(gzipSync('{"request_id":"r-1"}'));
+  } else if (req.url === '/huge' || req.url === '/huge-chunked') {
+    // Past the answer cap, announced (Content-Length) or not (chunked): a broken or hostile server.
+    const block = Buffer.alloc(1024 * 1024, 'a');
+    res.writeHead(200, { 'content-type': 'application/json', ...(req.url === '/huge' && { 'content-length': String(17 * block.length) }) });
+    res.on('error', () => undefined); // the reader hangs up early
+    for (let i = 0; i < 17; i++) res.write(block);
+    res.end();
+  } else if (req.url === '/gzip-bomb') {
+    // A few KiB on the wire, 17 MiB once decompressed.
+    res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' }).end(gzipSync(Buffer.alloc(17 * 1024 * 1024, ' ')));
   } else if (req.url === '/empty') {
     res.writeHead(204).end();
   } else {
@@ -74,6 +84,21 @@ describe('nodeFetch', () => {
   it('hands over a compressed answer decompressed, as fetch does', async () => {
     const answer = await nodeFetch(`${base}/gzip`, { method: 'POST', body: '{}' });
     expect(await answer.json()).toEqual({ request_id: 'r-1' });
+  });
+
+  it('refuses an answer over the cap, announced, chunked or compressed, with a clear error (not read into memory)', async () => {
+    expect(MAX_ANSWER_BYTES).toBe(16 * 1024 * 1024);
+    for (const path of ['/huge', '/huge-chunked', '/gzip-bomb']) {
+      await expect(nodeFetch(`${base}${path}`, { method: 'POST', body: '{}' }), path).rejects.toMatchObject({
+        code: ANSWER_TOO_LARGE,
+        message: expect.stringContaining('larger than 16 MiB'),
+      });
+    }
+    // Through the client's wrapper: a transport failure with that code (a submit stays uncertain, see classify).
+    await expect(guardedFetch(nodeFetch, 5_000)(`${base}/huge-chunked`, { method: 'POST', body: '{}' })).rejects.toMatchObject({
+      name: 'FalTransportError',
+      netCode: ANSWER_TOO_LARGE,
+    });
   });
 
   it('hands an event stream over as it arrives, and a cancel ends it', async () => {
