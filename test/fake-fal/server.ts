@@ -92,6 +92,8 @@ export interface FakeFal {
   readonly platform: FakePlatform;
   setPlatform(options: PlatformOptions): void;
 
+  /** Sends the rest of every answer a 'stall' fault holds; how many there were. */
+  releaseStalled(): number;
   /** Stop everything: timers, streams, hanging and keep-alive sockets. */
   close(): Promise<void>;
 }
@@ -148,6 +150,8 @@ export async function startFakeFal(options: FakeFalOptions = {}): Promise<FakeFa
     submissions,
   };
   const sockets = new Set<Socket>();
+  /** The rest of each answer a 'stall' fault holds back. */
+  const stalled = new Set<() => void>();
   const sleepTimers = new Set<NodeJS.Timeout>();
 
   const sleep = (ms: number) =>
@@ -240,6 +244,18 @@ export async function startFakeFal(options: FakeFalOptions = {}): Promise<FakeFa
         return true;
       }
       reply.body = reply.body.subarray(0, keep);
+    }
+    if (fault?.kind === 'stall') {
+      const keep = Math.min(reply.body.length, fault.bytes ?? Math.floor(reply.body.length / 2));
+      res.writeHead(reply.status, { ...reply.headers, 'content-length': String(reply.body.length) });
+      res.write(reply.body.subarray(0, keep));
+      const rest = () => {
+        stalled.delete(rest);
+        res.end(reply.body.subarray(keep));
+      };
+      stalled.add(rest);
+      res.on('close', () => stalled.delete(rest));
+      return true;
     }
     return false;
   }
@@ -422,6 +438,11 @@ export async function startFakeFal(options: FakeFalOptions = {}): Promise<FakeFa
           size: f.bytes?.length ?? 0,
           sha256: f.sha256 ?? '',
         })),
+    releaseStalled() {
+      const held = [...stalled];
+      held.forEach((rest) => rest());
+      return held.length;
+    },
     async close() {
       board.close();
       for (const timer of sleepTimers) clearTimeout(timer);

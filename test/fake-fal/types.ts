@@ -52,6 +52,9 @@ export type HttpFault =
   /** Do the work, then send the answer padded to `bytes` bytes of JSON (its own fields plus a long
    *  string), streamed; `chunked`: with no Content-Length. */
   | { kind: 'oversized'; bytes: number; chunked?: boolean }
+  /** Send the headers (full length) and the first `bytes` of the body (default: half), then nothing
+   *  until `releaseStalled()` (a server that stalls mid-download). */
+  | { kind: 'stall'; bytes?: number }
   /** Replace the body with bytes that are not a GLB (content-type unchanged). */
   | { kind: 'notGlb' }
   /** 404 as for an expired CDN object. */

@@ -11,6 +11,7 @@ import { followUntilCompleted, throwIfAborted, type FalStatus } from '../fal/fol
 import { LogLines, PROGRESS, queuedProgress, runningProgress } from '../fal/progress';
 import { buildSetInput, type SetInput } from '../models/input-set';
 import { DownloadError, downloadToTemp, type DownloadedFile } from '../library/download';
+import { keepFresh } from '../library/files';
 import type { ModelDefinition } from '../models/types';
 import { errorMessage } from '../util/errors';
 import { downloadPreview, ingestModel, storePreview } from './library-ingest';
@@ -252,7 +253,13 @@ export class FalSteps {
       const outcome = await this.downloadWithRetry(parsed.glb.url, signal, start + deps.policy.downloadRetryMs * share);
       if (outcome.file) {
         const { bytes, ...tempFile } = outcome.file;
-        await ingestModel(this.ctx, { bytes: bytes!, tempFile }, async () => storePreview(this.ctx, await preview), this.row.estimatedCostUsd);
+        // The temp file stays live for other processes' clean-up until it is stored (validation may take a while).
+        const stopFresh = keepFresh(tempFile.path, deps.policy.tempFileTouchMs);
+        try {
+          await ingestModel(this.ctx, { bytes: bytes!, tempFile }, async () => storePreview(this.ctx, await preview), this.row.estimatedCostUsd);
+        } finally {
+          stopFresh();
+        }
         return;
       }
       lastError = outcome.error;
@@ -278,6 +285,7 @@ export class FalSteps {
           timeoutMs: deps.policy.downloadTimeoutMs,
           trustedOrigins: deps.downloadOrigins(),
           keepBytes: true,
+          keepFreshMs: deps.policy.tempFileTouchMs,
           signal,
         });
         return { file, error: null };

@@ -90,6 +90,7 @@ export function createEngine(deps: EngineDeps): Engine {
     downloadTimeoutMs: timing.downloadTimeoutMs,
     downloadRetryMs: timing.downloadRetryMs,
     maxPreviewBytes: 20 * 1024 * 1024,
+    tempFileTouchMs: timing.tempFileTouchMs,
     progressTickMs: timing.progressTickMs,
   };
   const jobInputs = new JobInputStore(db);

@@ -26,6 +26,8 @@ export interface RunnerPolicy {
   /** How long a failing model download is retried in all (see FalSteps.collectResult). */
   downloadRetryMs: number;
   maxPreviewBytes: number;
+  /** How often a downloaded model's temp file is marked live until it is stored (files.ts keepFresh). */
+  tempFileTouchMs: number;
   /** How often running progress advances by time when FAL sends nothing. */
   progressTickMs: number;
 }

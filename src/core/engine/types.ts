@@ -6,6 +6,7 @@ import type { InputLimits } from '../images';
 import type { BackoffPolicy } from '../queue/backoff';
 import type { EngineApi } from '../services-types';
 import type { OutputClaim } from '../queue/output-copy';
+import { TEMP_FILE_TOUCH_MS } from '../library/files';
 
 export interface Logger {
   info(message: string, ...details: unknown[]): void;
@@ -44,6 +45,8 @@ export interface EngineTiming {
   cancelWaitMs: number;
   /** Temp files younger than this survive the start-up clean-up (another process may own them). */
   tempFileMinAgeMs: number;
+  /** How often a temp file in use (a download) is marked live; well under every sharing process's tempFileMinAgeMs. */
+  tempFileTouchMs: number;
   /** How often changes made by other processes are looked for (see change-watch.ts). */
   changePollMs: number;
   /** How long a failing model download is retried (then the result fetched again) before the job fails. */
@@ -65,6 +68,7 @@ export const DEFAULT_TIMING: EngineTiming = Object.freeze({
   progressTickMs: 1_000,
   cancelWaitMs: 15_000,
   tempFileMinAgeMs: 60_000,
+  tempFileTouchMs: TEMP_FILE_TOUCH_MS,
   changePollMs: 250,
   downloadRetryMs: 2 * 60_000,
 });

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { describeError as describe } from '../util/errors';
 import { DownloadError } from './download-error';
 import { checkedAddresses, checkTarget, resolveLocation } from './download-target';
-import { TEMP_PREFIX, unlinkQuietly } from './files';
+import { keepFresh, TEMP_PREFIX, unlinkQuietly } from './files';
 import { requestPinned } from './pinned-request';
 
 export { isSpecialAddress } from './address-policy';
@@ -46,6 +46,9 @@ export interface DownloadOptions {
   lookup?: (hostname: string) => Promise<string[]>;
   /** downloadToTemp: also hand back the bytes (for a caller that reads the whole file next anyway). */
   keepBytes?: boolean;
+  /** downloadToTemp: how often the open temp file is marked live for other processes' clean-up
+   *  (files.ts keepFresh; default TEMP_FILE_TOUCH_MS). */
+  keepFreshMs?: number;
 }
 
 export interface DownloadedFile {
@@ -72,6 +75,8 @@ export async function downloadToTemp(url: string, dir: string, opts: DownloadOpt
       const response = await openChecked(url, opts, signal);
       const hash = createHash('sha256');
       const handle = await open(path, 'wx');
+      // Nothing may be written for a long while (a stalled server; kept bytes are written at the end).
+      const stopFresh = keepFresh(path, opts.keepFreshMs);
       let size = 0;
       // Bytes the caller keeps anyway are written in one go at the end (a write per chunk costs a
       // round trip to the thread pool each); otherwise each chunk is written as it comes.
@@ -90,6 +95,7 @@ export async function downloadToTemp(url: string, dir: string, opts: DownloadOpt
         }
         await handle.sync();
       } finally {
+        stopFresh();
         await handle.close();
       }
       return { path, size, sha256: hash.digest('hex'), ...(bytes && { bytes }) };

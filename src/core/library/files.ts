@@ -1,7 +1,7 @@
 // Crash-safe file handling for the library: atomic writes (temp, fsync, rename, fsync dir),
 // content-addressed storage and clean-up of temp files a crash left behind.
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, stat, unlink, utimes } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** Prefix of every temp file this module writes; removeLeftoverTempFiles looks for it. */
@@ -156,9 +156,30 @@ async function hasContent(path: string, size: number, sha256: string): Promise<b
 // ---- crash clean-up ----------------------------------------------------------------------------
 
 /**
+ * How often a temp file in use is marked live (see keepFresh): well under the clean-up's minimum age
+ * (one minute), so a download that stalls, or that holds its bytes in memory until the end, is never
+ * taken for a crash's leftover by another process sharing the folder.
+ */
+export const TEMP_FILE_TOUCH_MS = 15_000;
+
+/**
+ * Renews `path`'s modification time every `everyMs` until the returned stop is called (a timer that
+ * keeps no process alive; a file gone meanwhile is fine). removeLeftoverTempFiles spares young files.
+ */
+export function keepFresh(path: string, everyMs: number = TEMP_FILE_TOUCH_MS): () => void {
+  const timer = setInterval(() => {
+    const now = new Date();
+    utimes(path, now, now).catch(() => undefined);
+  }, Math.max(10, everyMs));
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/**
  * Removes `.tmp-*` files under `dir` (recursively; symlinks are not followed). Files younger than
  * `minAgeMs` (default one minute) are kept, because the app and the CLI share the library folder
- * and the other process may be writing one right now. Returns how many files were removed.
+ * and the other process may be writing one right now (a download keeps its file young: keepFresh).
+ * Returns how many files were removed.
  */
 export async function removeLeftoverTempFiles(
   dir: string,
