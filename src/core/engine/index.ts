@@ -6,6 +6,7 @@ import { TERMINAL_STATES } from '../../shared/domain';
 import { openDatabase, type Db } from '../db/open';
 import { createGlbValidator } from '../library/glb-validator';
 import { LibraryStore } from '../library/store';
+import { sweepOrphanFiles } from '../library/orphans';
 import { dataPaths } from '../paths';
 import { DEFAULT_BACKOFF } from '../queue/backoff';
 import { Scheduler } from '../queue/scheduler';
@@ -205,6 +206,8 @@ export function createEngine(deps: EngineDeps): Engine {
     recover,
     tempDirs: [paths.library, paths.previews, paths.inputs],
     tempFileMinAgeMs: timing.tempFileMinAgeMs,
+    sweepOrphans: (signal) =>
+      sweepOrphanFiles(library, [paths.library, paths.previews], { minAgeMs: timing.orphanFileMinAgeMs, now: Date.now, signal }),
     logger,
     flushEvents: changes.flush,
     release: async () => {

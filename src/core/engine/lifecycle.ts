@@ -16,6 +16,8 @@ export interface LifecycleDeps {
   /** Folders cleaned of leftover temporary files on start. */
   tempDirs: readonly string[];
   tempFileMinAgeMs: number;
+  /** Removes library files no row names (library/orphans.ts); run in the background after start. */
+  sweepOrphans: (signal: AbortSignal) => Promise<{ checked: number; removed: number }>;
   logger: Logger;
   /** Sends the job events still held back. */
   flushEvents: () => void;
@@ -27,6 +29,7 @@ export function createLifecycle(deps: LifecycleDeps): Pick<Engine, 'start' | 'st
   const { ownership, scheduler, watch, health } = deps;
   let started = false;
   let stopping: Promise<void> | null = null;
+  let sweep: { controller: AbortController; done: Promise<void> } | null = null;
 
   async function cleanTempFiles(): Promise<void> {
     let removed = 0;
@@ -34,6 +37,20 @@ export function createLifecycle(deps: LifecycleDeps): Pick<Engine, 'start' | 'st
       removed += await removeLeftoverTempFiles(dir, { minAgeMs: deps.tempFileMinAgeMs, now: Date.now() });
     }
     if (removed > 0) deps.logger.info(`removed ${removed} leftover temporary file(s)`);
+  }
+
+  /** Off the start-up path: a big library must not hold up the queue. stop() ends and awaits it. */
+  function startOrphanSweep(): void {
+    const controller = new AbortController();
+    const done = new Promise((resolve) => setImmediate(resolve))
+      .then(() => (controller.signal.aborted ? null : deps.sweepOrphans(controller.signal)))
+      .then(
+        (result) => {
+          if (result) deps.logger.info(`library sweep: removed ${result.removed} unreferenced file(s) of ${result.checked} checked`);
+        },
+        (error: unknown) => deps.logger.warn('library sweep failed', error),
+      );
+    sweep = { controller, done };
   }
 
   async function start(): Promise<void> {
@@ -47,6 +64,7 @@ export function createLifecycle(deps: LifecycleDeps): Pick<Engine, 'start' | 'st
     watch.start();
     health.setRunning(true);
     health.changed();
+    startOrphanSweep();
   }
 
   async function stop(): Promise<void> {
@@ -54,7 +72,10 @@ export function createLifecycle(deps: LifecycleDeps): Pick<Engine, 'start' | 'st
     started = false;
     health.setRunning(false);
     watch.stop();
-    stopping = scheduler.stop().finally(() => {
+    sweep?.controller.abort();
+    const swept = sweep?.done;
+    sweep = null;
+    stopping = Promise.all([scheduler.stop(), swept]).then(() => undefined).finally(() => {
       ownership.markStopped();
       deps.flushEvents();
       stopping = null;

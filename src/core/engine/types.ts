@@ -47,6 +47,9 @@ export interface EngineTiming {
   tempFileMinAgeMs: number;
   /** How often a temp file in use (a download) is marked live; well under every sharing process's tempFileMinAgeMs. */
   tempFileTouchMs: number;
+  /** Unreferenced library/preview files younger than this survive the sweep after start (another
+   *  process may be between storing one and committing its row; storing renews the file's time). */
+  orphanFileMinAgeMs: number;
   /** How often changes made by other processes are looked for (see change-watch.ts). */
   changePollMs: number;
   /** How long a failing model download is retried (then the result fetched again) before the job fails. */
@@ -69,6 +72,7 @@ export const DEFAULT_TIMING: EngineTiming = Object.freeze({
   cancelWaitMs: 15_000,
   tempFileMinAgeMs: 60_000,
   tempFileTouchMs: TEMP_FILE_TOUCH_MS,
+  orphanFileMinAgeMs: 60 * 60_000,
   changePollMs: 250,
   downloadRetryMs: 2 * 60_000,
 });

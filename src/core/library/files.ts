@@ -108,7 +108,7 @@ export async function storeByContentHash(
   const dir = join(libraryDir, sha256.slice(0, 2));
   const path = join(dir, `${sha256}.${cleanExt.toLowerCase()}`);
 
-  if (await hasContent(path, bytes.byteLength, sha256)) return { path, sha256, existed: true };
+  if ((await hasContent(path, bytes.byteLength, sha256)) && (await markStored(path))) return { path, sha256, existed: true };
   await mkdir(dir, { recursive: true });
   await writeFileAtomic(path, bytes);
   return { path, sha256, existed: false };
@@ -129,17 +129,32 @@ export async function adoptByContentHash(
     if (!/^[a-z0-9]{1,16}$/i.test(cleanExt)) throw new Error(`Invalid file extension: "${ext}"`);
     const dir = join(libraryDir, temp.sha256.slice(0, 2));
     const path = join(dir, `${temp.sha256}.${cleanExt.toLowerCase()}`);
-    if (await hasContent(path, temp.size, temp.sha256)) {
+    if ((await hasContent(path, temp.size, temp.sha256)) && (await markStored(path))) {
       await unlinkQuietly(temp.path);
       return { path, sha256: temp.sha256, existed: true };
     }
     await mkdir(dir, { recursive: true });
     await renameDurably(temp.path, path);
+    await markStored(path); // the rename keeps the download's time
     await fsyncDirBestEffort(dir);
     return { path, sha256: temp.sha256, existed: false };
   } catch (error) {
     await unlinkQuietly(temp.path);
     throw error;
+  }
+}
+
+/**
+ * Renews a stored file's modification time: the unreferenced-file sweep (orphans.ts) spares young files,
+ * so a file about to be committed is not taken. False when the file is gone (the sweep took it first).
+ */
+async function markStored(path: string): Promise<boolean> {
+  const now = new Date();
+  try {
+    await utimes(path, now, now);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ENOENT';
   }
 }
 

@@ -4,7 +4,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import { statementCache } from '../db/statements';
 import { writeTx } from '../db/write';
 import { createHash } from 'node:crypto';
-import { unlinkSync } from 'node:fs';
+import { statSync, unlinkSync } from 'node:fs';
 import { toAbsolutePath, toStoredPath } from '../paths';
 import type { LibraryModel, ModelStats, Preset } from '../../shared/domain';
 import { parseJobInputs } from '../queue/job-inputs-json';
@@ -164,11 +164,15 @@ export class LibraryStore {
   /**
    * Removes `path` (absolute) unless a model row uses it, checked and removed under the write lock:
    * a commit that checks its file under the same lock (library-ingest.ts) never points at a removed one.
+   * `modifiedBefore`: also kept unless last modified before then (storing renews it, see files.ts).
+   * True when the file was removed.
    */
-  removeFileUnlessReferenced(path: string): void {
+  removeFileUnlessReferenced(path: string, opts: { modifiedBefore?: number } = {}): boolean {
     const stored = this.toStored(path);
-    writeTx(this.db, () => {
-      if (!this.stmt('SELECT 1 FROM models WHERE file_path = ? OR preview_path = ? LIMIT 1').get(stored, stored)) unlinkQuietly(path);
+    return writeTx(this.db, () => {
+      if (this.stmt('SELECT 1 FROM models WHERE file_path = ? OR preview_path = ? LIMIT 1').get(stored, stored)) return false;
+      if (opts.modifiedBefore !== undefined && !modifiedBefore(path, opts.modifiedBefore)) return false;
+      return unlinkQuietly(path);
     });
   }
 
@@ -199,10 +203,20 @@ function toModel(raw: Raw): LibraryModel {
   };
 }
 
-function unlinkQuietly(path: string): void {
+function unlinkQuietly(path: string): boolean {
   try {
     unlinkSync(path);
+    return true;
   } catch {
     // already gone, or locked (Windows): the orphan file is harmless
+    return false;
+  }
+}
+
+function modifiedBefore(path: string, time: number): boolean {
+  try {
+    return statSync(path).mtimeMs < time;
+  } catch {
+    return false;
   }
 }
