@@ -44,10 +44,24 @@ export const nodeFetch: typeof fetch = async (input, init) => {
   // (with its rules for credentials); anything else is answered as it is - a POST is never sent twice.
   if (response.status >= 300 && response.status < 400 && response.headers.has('location') && method === 'GET' && init?.redirect !== 'manual') {
     await response.body?.cancel().catch(() => undefined);
-    return globalThis.fetch(input, init);
+    return readCapped(await globalThis.fetch(input, init));
   }
   return response;
 };
+
+/** The real fetch's answer read whole under the same cap as ours (an event stream stays a stream). */
+async function readCapped(response: Response): Promise<Response> {
+  if (!response.body || (response.headers.get('content-type') ?? '').startsWith('text/event-stream')) return response;
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  // Leaving the loop early cancels the body.
+  for await (const chunk of response.body) {
+    size += chunk.byteLength;
+    if (size > MAX_ANSWER_BYTES) throw answerTooLarge();
+    chunks.push(chunk);
+  }
+  return new Response(Buffer.concat(chunks), { status: response.status, statusText: response.statusText, headers: response.headers });
+}
 
 function send(target: URL, method: string, headers: Record<string, string>, body: Uint8Array | null, signal: AbortSignal | undefined): Promise<Response> {
   const https = target.protocol === 'https:';

@@ -40,6 +40,8 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
     res.on('error', () => undefined); // the reader hangs up early
     for (let i = 0; i < 17; i++) res.write(block);
     res.end();
+  } else if (req.url === '/moved-huge') {
+    res.writeHead(302, { location: '/huge-chunked' }).end();
   } else if (req.url === '/gzip-bomb') {
     // A few KiB on the wire, 17 MiB once decompressed.
     res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' }).end(gzipSync(Buffer.alloc(17 * 1024 * 1024, ' ')));
@@ -86,10 +88,10 @@ describe('nodeFetch', () => {
     expect(await answer.json()).toEqual({ request_id: 'r-1' });
   });
 
-  it('refuses an answer over the cap, announced, chunked or compressed, with a clear error (not read into memory)', async () => {
+  it('refuses an answer over the cap, announced, chunked, compressed or after a redirect, with a clear error (not read into memory)', async () => {
     expect(MAX_ANSWER_BYTES).toBe(16 * 1024 * 1024);
-    for (const path of ['/huge', '/huge-chunked', '/gzip-bomb']) {
-      await expect(nodeFetch(`${base}${path}`, { method: 'POST', body: '{}' }), path).rejects.toMatchObject({
+    for (const [path, method] of [['/huge', 'POST'], ['/huge-chunked', 'POST'], ['/gzip-bomb', 'POST'], ['/moved-huge', 'GET']] as const) {
+      await expect(nodeFetch(`${base}${path}`, { method, ...(method === 'POST' && { body: '{}' }) }), path).rejects.toMatchObject({
         code: ANSWER_TOO_LARGE,
         message: expect.stringContaining('larger than 16 MiB'),
       });
