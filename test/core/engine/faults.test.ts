@@ -2,7 +2,7 @@
 // documented state with its message.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { addOne, createHarness, inState, waitForJob, waitForQueue, type Harness } from './harness';
 
 let h: Harness;
@@ -244,6 +244,8 @@ describe('key problems (401/403): pause the queue, not the job', () => {
     const id = await addOne(h.engine);
     const state = await waitForQueue(h.engine, (s) => s.status === 'key_rejected');
     expect(state.message).toContain('No user found for Key ID and Secret');
+    // The window learns it from a `queue` event (sent up to 20 ms after the change): before the key is fixed.
+    await vi.waitFor(() => expect(h.queueStates.map((s) => s.status)).toContain('key_rejected'));
     const waiting = await waitForJob(h.engine, id, inState('queued'));
     expect(waiting.attempts).toBe(0);
     expect(waiting.message).toBe('Waiting for a working FAL key');
