@@ -70,9 +70,9 @@ describe('start-up clean-up of temp files', () => {
     const temp = await until(() => readdirSync(library).find((name) => name.endsWith('.download')));
     const born = statSync(join(library, temp)).birthtimeMs || Date.now();
     // Stalled (nothing written) for longer than the other process's minimum age.
-    await until(() => (Date.now() - born > 1_500 ? true : undefined));
+    await until(() => (Date.now() - born > 3_000 ? true : undefined));
 
-    other = otherEngine(h.dataDir, { tempFileMinAgeMs: 1_000 });
+    other = otherEngine(h.dataDir, { tempFileMinAgeMs: 2_500 });
     await other.start();
     expect(existsSync(join(library, temp))).toBe(true);
 
