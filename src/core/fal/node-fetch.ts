@@ -54,11 +54,16 @@ async function readCapped(response: Response): Promise<Response> {
   if (!response.body || (response.headers.get('content-type') ?? '').startsWith('text/event-stream')) return response;
   const chunks: Uint8Array[] = [];
   let size = 0;
-  // Leaving the loop early cancels the body.
-  for await (const chunk of response.body) {
-    size += chunk.byteLength;
-    if (size > MAX_ANSWER_BYTES) throw answerTooLarge();
-    chunks.push(chunk);
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_ANSWER_BYTES) {
+      await reader.cancel().catch(() => undefined);
+      throw answerTooLarge();
+    }
+    chunks.push(value);
   }
   return new Response(Buffer.concat(chunks), { status: response.status, statusText: response.statusText, headers: response.headers });
 }
