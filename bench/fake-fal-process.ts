@@ -1,5 +1,6 @@
 // Starts the fake FAL server in a child process (fake-fal-child.ts) for a bench.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FakeFalEvent, FakeFalOptions } from '../test/fake-fal/types';
@@ -8,7 +9,20 @@ export interface FakeFalProcess {
   url: string;
   /** Its job events (submitted, started, completed...), fetched once the timed part is over. */
   events(): Promise<FakeFalEvent[]>;
+  /** CPU time the fake's process has used so far (user + system), or null where /proc is not there. */
+  cpuMs(): number | null;
   close(): Promise<void>;
+}
+
+/** A Linux process's CPU time from /proc/<pid>/stat (utime + stime, in clock ticks of 10 ms). */
+function processCpuMs(pid: number | undefined): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
 }
 
 /** Options must survive JSON (no functions). */
@@ -31,6 +45,7 @@ export async function startFakeFalProcess(options: FakeFalOptions): Promise<Fake
       const state = (await (await fetch(`${url}/_fake/state`)).json()) as { events: FakeFalEvent[] };
       return state.events;
     },
+    cpuMs: () => processCpuMs(proc.pid),
     async close() {
       proc.stdin!.end();
       proc.kill('SIGTERM');

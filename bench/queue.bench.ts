@@ -6,10 +6,11 @@
 //   3. Completion noticed: from the fake server marking a job COMPLETED to the engine's event.
 //   4. Two engine processes (concurrency 4 each) sharing one data folder: wall time against the same ideal.
 // The fake server adds no latency; FAL's processing time is fixed (BENCH_PROCESSING_MS). A job counts
-// when its model file is in the library.
+// when its model file is in the library. Every job gets its own model and preview file (as from FAL),
+// so each one is really stored, not found already in the library.
 // Targets: median overhead of a lone job <= 25 ms, completion noticed <= 100 ms, 1,000 jobs within 1.10x the
 // ideal with none lost, the two-process run with none lost.
-// Run: npm run bench:queue  (BENCH_JOBS / BENCH_OVERHEAD_JOBS / BENCH_TWO_PROCESS_JOBS / BENCH_PROCESSING_MS to change sizes)
+// Run: npm run bench:queue  (BENCH_SECTIONS to run some parts; BENCH_JOBS / BENCH_OVERHEAD_JOBS / BENCH_TWO_PROCESS_JOBS / BENCH_PROCESSING_MS to change sizes)
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +27,8 @@ const MANY_JOBS = Number(process.env.BENCH_JOBS ?? 1000);
 const TWO_PROCESS_JOBS = Number(process.env.BENCH_TWO_PROCESS_JOBS ?? 400);
 const PROCESSING_MS = Number(process.env.BENCH_PROCESSING_MS ?? 100);
 const KEY = 'bench-key-0123456789';
+/** BENCH_SECTIONS=overhead,throughput,two (default all): which parts to run. */
+const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? 'overhead,throughput,two').split(','));
 
 const clock = () => performance.timeOrigin + performance.now();
 let seed = 1;
@@ -39,7 +42,7 @@ const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 
 /** The fake FAL server for the queue bench, in its own process. */
 function startFakeProcess(concurrency: number): Promise<FakeFalProcess> {
-  return startFakeFalProcess({ processingMs: PROCESSING_MS, concurrency, glb: { triangles: 500, textureSize: 64 }, uniqueOutputs: false });
+  return startFakeFalProcess({ processingMs: PROCESSING_MS, concurrency, glb: { triangles: 500, textureSize: 64 }, uniqueOutputs: 'stamped' });
 }
 
 /** When each request started and completed at the fake server. */
@@ -218,15 +221,21 @@ async function throughputBench(): Promise<{
   lost: number;
   noticedP95: number;
   cpuMsPerJob: number;
+  fakeCpuMsPerJob: number | null;
+  engineThreadBusy: number;
   mostInProgress: number;
 }> {
   const concurrency = 8;
   const run = await setup(concurrency, MANY_JOBS);
   const stopProfile = await startProfile();
   const cpu0 = process.cpuUsage();
+  const fakeCpu0 = run.fake.cpuMs();
+  const elu0 = performance.eventLoopUtilization();
   const t0 = clock();
   await run.engine.start();
   await run.engine.waitForIdle();
+  const engineThreadBusy = performance.eventLoopUtilization(elu0).utilization;
+  const fakeCpu1 = run.fake.cpuMs();
   await stopProfile('throughput');
   const lastDone = Math.max(...run.doneAt.values());
   const seconds = (lastDone - t0) / 1000;
@@ -248,6 +257,8 @@ async function throughputBench(): Promise<{
     lost,
     noticedP95: percentile(noticed, 95),
     cpuMsPerJob,
+    fakeCpuMsPerJob: fakeCpu0 !== null && fakeCpu1 !== null ? (fakeCpu1 - fakeCpu0) / MANY_JOBS : null,
+    engineThreadBusy,
     mostInProgress: fake.mostInProgress,
   };
 }
@@ -256,6 +267,12 @@ async function main(): Promise<void> {
   const load = (await import('node:os')).loadavg()[0]!.toFixed(1);
   const cores = (await import('node:os')).cpus().length;
   console.log(`queue bench: fake FAL processing ${PROCESSING_MS} ms per job, Node ${process.version}, ${cores} cores, load average ${load}`);
+  if (SECTIONS.has('overhead')) await overheadSection();
+  if (SECTIONS.has('throughput')) await throughputSection();
+  if (SECTIONS.has('two')) await twoProcessSection();
+}
+
+async function overheadSection(): Promise<void> {
   const lone = await overheadBench(true);
   console.log(`\n1. Per-job overhead (end to end minus FAL processing, a job counted once its model is in the library)`);
   console.log(
@@ -281,6 +298,9 @@ async function main(): Promise<void> {
       `target: <= 100 ms -> ${overhead.noticedP95 <= 100 ? 'OK' : 'MISSED'}`,
   );
 
+}
+
+async function throughputSection(): Promise<void> {
   const many = await throughputBench();
   console.log(`\n2. ${MANY_JOBS} jobs at concurrency 8`);
   const ratio = many.seconds / many.ideal;
@@ -290,9 +310,15 @@ async function main(): Promise<void> {
   );
   // CPU time of the engine's process (the fake server runs in its own): unlike wall time it hardly
   // depends on what else the machine runs.
-  console.log(`   engine CPU per job: ${fmt(many.cpuMsPerJob)} (main thread and its helper threads)`);
+  console.log(
+    `   engine CPU per job: ${fmt(many.cpuMsPerJob)} (main thread and its helper threads); its thread busy ${(100 * many.engineThreadBusy).toFixed(0)} % of the run` +
+      (many.fakeCpuMsPerJob !== null ? `; the fake FAL's CPU per job ${fmt(many.fakeCpuMsPerJob)} (same machine)` : ''),
+  );
   console.log(`   most in progress at FAL at once: ${many.mostInProgress} (limit 8) -> ${many.mostInProgress <= 8 ? 'OK' : 'MISSED'}`);
 
+}
+
+async function twoProcessSection(): Promise<void> {
   const two = await twoProcessBench();
   console.log(`\n4. ${TWO_PROCESS_JOBS} jobs, two engine processes at concurrency 4 each on one data folder`);
   console.log(

@@ -22,6 +22,26 @@ export class AssetCache {
     return glb;
   }
 
+  /**
+   * The seed-1 GLB with `seq` written into its generator string (same length, so the file stays
+   * valid): distinct bytes per job without building a GLB per job (which costs tens of ms).
+   */
+  async stampedGlb(seq: number): Promise<Uint8Array> {
+    const base = Buffer.from(await this.glb(1));
+    const at = base.indexOf(FIXTURE_GENERATOR, 0, 'latin1');
+    if (at < 0) throw new Error('the fixture GLB has no generator string to stamp');
+    const stamped = Buffer.from(base);
+    stamped.write(`image2model job ${seq.toString(36).padStart(8, '0')}`.slice(0, FIXTURE_GENERATOR.length), at, 'latin1');
+    return stamped;
+  }
+
+  /** The seed-1 preview with a tEXt chunk naming `seq` before IEND: a distinct, valid PNG per job. */
+  async stampedPng(seq: number): Promise<Buffer> {
+    const base = await this.png(1);
+    const iend = base.length - 12;
+    return Buffer.concat([base.subarray(0, iend), pngChunk('tEXt', Buffer.from(`job\0${seq}`, 'latin1')), base.subarray(iend)]);
+  }
+
   png(seed: number): Promise<Buffer> {
     let png = this.pngs.get(seed);
     if (!png) {
@@ -32,11 +52,30 @@ export class AssetCache {
   }
 }
 
+const FIXTURE_GENERATOR = 'image2model test fixture';
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+function pngChunk(type: string, data: Buffer): Buffer {
+  const head = Buffer.alloc(8);
+  head.writeUInt32BE(data.length, 0);
+  head.write(type, 4, 'latin1');
+  let crc = 0xffffffff;
+  for (const byte of Buffer.concat([head.subarray(4), data])) crc = CRC_TABLE[(crc ^ byte) & 0xff]! ^ (crc >>> 8);
+  const tail = Buffer.alloc(4);
+  tail.writeUInt32BE((crc ^ 0xffffffff) >>> 0, 0);
+  return Buffer.concat([head, data, tail]);
+}
+
 /** Bytes that are clearly not a GLB (an HTML error page, as a misconfigured CDN would send). */
 export const NOT_GLB_BYTES = Buffer.from('<!DOCTYPE html><html><body><h1>Access denied</h1></body></html>\n');
 
 export interface OutputSettings {
-  uniqueOutputs: boolean;
+  uniqueOutputs: NonNullable<FakeFalOptions['uniqueOutputs']>;
   tripoFields: TripoField[];
 }
 
@@ -46,14 +85,15 @@ function toFalFile(files: FileStore, file: StoredFile): FalFile {
 
 /** Store the job's GLB (applying its scripted outcome) and preview image; returns their File objects. */
 async function storeOutputs(job: Job, files: FileStore, assets: AssetCache, settings: OutputSettings) {
-  const seed = settings.uniqueOutputs ? job.seq : 1;
-  let glb: Uint8Array = await assets.glb(seed);
+  const stamped = settings.uniqueOutputs === 'stamped';
+  const seed = settings.uniqueOutputs === true ? job.seq : 1;
+  let glb: Uint8Array = stamped ? await assets.stampedGlb(job.seq) : await assets.glb(seed);
   const outcome = job.outcome;
   if (outcome?.kind === 'truncatedGlb') glb = glb.subarray(0, outcome.bytes ?? Math.floor(glb.length / 2));
   if (outcome?.kind === 'notGlb') glb = NOT_GLB_BYTES;
   const echo = outcome?.kind === 'echoText' ? outcome.text : '';
   const glbFile = files.addOutput(glb, 'model/gltf-binary', `model${echo}.glb`, job.requestId);
-  const pngFile = files.addOutput(await assets.png(seed), 'image/png', `preview${echo}.png`, job.requestId);
+  const pngFile = files.addOutput(stamped ? await assets.stampedPng(job.seq) : await assets.png(seed), 'image/png', `preview${echo}.png`, job.requestId);
   if (outcome?.kind === 'expiredFiles') glbFile.expired = pngFile.expired = true;
   return { glb: toFalFile(files, glbFile), png: toFalFile(files, pngFile), seed };
 }

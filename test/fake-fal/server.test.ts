@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { ApiError, type QueueStatus } from '@fal-ai/client';
 import { afterEach, describe, expect, it } from 'vitest';
+import sharp from 'sharp';
 import { makeTestPng } from '../fixtures/make-glb';
 import { PROGRESS_LOGS } from './jobs';
 import { sha256Hex, startFakeFal, type FakeFal, type FakeFalOptions } from './server';
@@ -206,6 +207,25 @@ describe('fake FAL through the real client (proxy mode)', () => {
     const a = await download(results[0]?.model_mesh?.url ?? '');
     const b = await download(results[1]?.model_mesh?.url ?? '');
     expect(sha256Hex(a.bytes)).not.toBe(sha256Hex(b.bytes));
+  });
+
+  it("'stamped' outputs: each job's GLB and preview are distinct files that still check as valid", async () => {
+    const fake = await fakeFal({ processingMs: 0, uniqueOutputs: 'stamped', glb: { triangles: 100, textureSize: 16 } });
+    const { fal } = realClient(fake);
+    const files = [];
+    for (const n of [1, 2]) {
+      const { request_id: requestId } = await fal.queue.submit(TRIPO, { input: { image_url: `https://example.com/${n}.png` } });
+      await fake.waitFor(requestId, 'COMPLETED');
+      const data = (await fal.queue.result(TRIPO, { requestId })).data as unknown as Record<string, { url: string }>;
+      files.push({ glb: await download(data.pbr_model?.url ?? ''), png: await download(data.rendered_image?.url ?? '') });
+    }
+    const [a, b] = files;
+    expect(sha256Hex(a!.glb.bytes)).not.toBe(sha256Hex(b!.glb.bytes));
+    expect(sha256Hex(a!.png.bytes)).not.toBe(sha256Hex(b!.png.bytes));
+    for (const file of files) {
+      expect(await glbErrors(file.glb.bytes)).toBe(0);
+      expect((await sharp(file.png.bytes).metadata()).format).toBe('png');
+    }
   });
 
   it('rejects keys that are too short or not in the accepted list with 401', async () => {

@@ -108,7 +108,7 @@ interface Settings {
   acceptedKeys?: string[];
   cancelStopsRunning: boolean;
   tripoFields: NonNullable<FakeFalOptions['tripoFields']>;
-  uniqueOutputs: boolean;
+  uniqueOutputs: NonNullable<FakeFalOptions['uniqueOutputs']>;
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

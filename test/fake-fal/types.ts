@@ -124,8 +124,11 @@ export interface FakeFalOptions {
   cancelStopsRunning?: boolean;
   /** Which GLB fields a Tripo result fills (default ['pbr_model']). */
   tripoFields?: ('pbr_model' | 'model_mesh' | 'base_model')[];
-  /** Each job gets its own GLB (distinct bytes/hash) (default true); false = one shared GLB. */
-  uniqueOutputs?: boolean;
+  /**
+   * Each job gets its own GLB (distinct bytes/hash) (default true); false = one shared GLB; 'stamped' =
+   * distinct files made cheaply from one GLB and preview (the job's number written into them; for benches).
+   */
+  uniqueOutputs?: boolean | 'stamped';
   /** Shape of generated GLBs (default: ~2000 triangles, 256 px texture). */
   glb?: { triangles?: number; textured?: boolean; textureSize?: number };
   /** The platform API (api.fal.ai/v1): prices, request history, billing; see platform-types.ts. */
