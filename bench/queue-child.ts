@@ -13,6 +13,7 @@ const engine = createEngine({
   falProxyUrl: proxyUrl,
   concurrency: Number(concurrencyText ?? 4),
   timing: { tempFileMinAgeMs: 60_000 },
+  glbWorker: { warmForFal: true }, // as the app runs it (app-core.ts)
 });
 process.stdin.on('end', () => process.exit(0)); // the bench went away
 process.stdout.write('ready\n');

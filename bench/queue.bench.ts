@@ -98,6 +98,7 @@ async function setup(concurrency: number, jobs: number, falLimit = concurrency):
     falProxyUrl: fake.url,
     concurrency,
     timing: { tempFileMinAgeMs: 0 },
+    glbWorker: { warmForFal: true }, // as the app runs it (app-core.ts)
   });
   const run: Run = {
     engine,

@@ -94,6 +94,8 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     // The cap counts FAL's real charges where known; new jobs are priced from FAL's price list.
     spendBetween: (from, to) => falPlatform.spend.spendBetween(from, to),
     estimateCostUsd: (model, preset, opts) => falPlatform.prices.estimate(model, preset, opts).usd,
+    // FAL's models are large: the check worker starts while FAL works, and checks every model.
+    glbWorker: { warmForFal: true },
     ...options.engineOverrides,
     // Reads X-Fal-Billable-Units off result answers (real units for the spend view), behind the key guard.
     fetch: falPlatform.engineFetch(guarded),

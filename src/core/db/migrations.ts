@@ -281,6 +281,10 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE jobs ADD COLUMN output_file TEXT;
   `,
+  // 11: queued jobs with a cancel to carry out, found by the claim without scanning the queue.
+  `
+  CREATE INDEX jobs_queued_cancels ON jobs(created_at) WHERE state = 'queued' AND cancel_requested = 1;
+  `,
 ];
 
 export function schemaVersion(db: Database): number {

@@ -63,6 +63,7 @@ export class FalSteps {
       releaseJob(writer, { message: 'Waiting for a FAL key' });
       return;
     }
+    deps.warmGlbCheck();
     let requestId = this.row.falRequestId;
     if (requestId === null) {
       const inputs = deps.inputs.list(this.row.id);
@@ -216,7 +217,7 @@ export class FalSteps {
     // IN_PROGRESS or COMPLETED: the model runs (or ran).
     this.runningSince ??= deps.now();
     if (this.row.state === 'submitted') {
-      writer.write({ state: 'running', queuePosition: null, progress: PROGRESS.running, message: 'Generating the model' });
+      writer.softState({ state: 'running', queuePosition: null, progress: PROGRESS.running, message: 'Generating the model' });
     }
     for (const line of this.lines.accept(status.logs ?? undefined)) writer.soft({ message: line }, line);
     this.tickProgress();
@@ -237,8 +238,9 @@ export class FalSteps {
    */
   async collectResult(fal: FalClient, model: ModelDefinition, requestId: string, signal: AbortSignal): Promise<void> {
     const { deps, writer } = this.ctx;
-    writer.write({ state: 'downloading', queuePosition: null, progress: PROGRESS.downloading, message: 'Fetching the result' });
-    // FAL has finished with it (the state says so now): the next job may be sent while this one's
+    // Written with the library commit (or the failure), unless fetching takes longer than a flush.
+    if (this.row.state !== 'downloading') writer.softState({ state: 'downloading', queuePosition: null, progress: PROGRESS.downloading, message: 'Fetching the result' });
+    // FAL has finished with it (the state says so): the next job may be sent while this one's
     // model is fetched.
     this.ctx.releaseSlot();
     const start = deps.now();

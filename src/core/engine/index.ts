@@ -18,6 +18,7 @@ import { createChangeWatch } from './change-watch';
 import { createIntake, type IntakeDeps } from './intake';
 import { createJobChanges } from './job-changes';
 import { JobInputStore } from './job-inputs';
+import type { JobWriter } from './job-writer';
 import { createJobQueries } from './job-queries';
 import { addInputSet } from './set-intake';
 import { runJob } from './job-run';
@@ -95,6 +96,7 @@ export function createEngine(deps: EngineDeps): Engine {
     progressTickMs: timing.progressTickMs,
   };
   const jobInputs = new JobInputStore(db);
+  const liveWriters = new Map<string, JobWriter>();
   const glbValidator = createGlbValidator({
     warn: (message) => logger.warn(message),
     workerMinBytes: deps.glbWorker?.minBytes,
@@ -116,6 +118,8 @@ export function createEngine(deps: EngineDeps): Engine {
     // Loaded on first use: sharp and glTF-Transform cost a noticeable start-up time.
     generateRelief: deps.generateRelief ?? (async (image, opts) => (await import('../offline')).generateRelief(image, opts)),
     validateGlb: glbValidator.validate,
+    liveWriters,
+    warmGlbCheck: deps.glbWorker?.warmForFal ? () => glbValidator.warm() : () => undefined,
     redact: redaction.redact,
     onJob: jobChanged,
     onLibraryAdded: (id) => emitter.emit('library', { kind: 'added', id }),
@@ -227,6 +231,7 @@ export function createEngine(deps: EngineDeps): Engine {
     monthStart: health.monthStart,
     activeWorkers: () => scheduler.activeCount,
     onJob: (listener) => emitter.on('job', listener),
+    live: (row) => liveWriters.get(row.id)?.overlay(row) ?? row,
   });
 
   const engine: Engine = {

@@ -2,7 +2,7 @@
 // output folder, today's and this month's spend, and a wait until the queue is idle.
 import { TERMINAL_STATES, type Job } from '../../shared/domain';
 import { toAbsolutePath } from '../paths';
-import { toJob, type JobStore } from '../queue/store';
+import { toJob, type JobRow, type JobStore } from '../queue/store';
 import type { JobInputStore } from './job-inputs';
 import type { Engine } from './types';
 
@@ -20,6 +20,8 @@ export interface JobQueriesDeps {
   activeWorkers: () => number;
   /** Listens to job events; returns the unsubscribe. */
   onJob: (listener: (job: Job) => void) => () => void;
+  /** A stored row with what this engine's worker has shown of it but not written yet (JobWriter.overlay). */
+  live: (row: JobRow) => JobRow;
 }
 
 export type JobQueries = Pick<Engine, 'listJobs' | 'getJob' | 'jobEvents' | 'inputPath' | 'jobOutputDir' | 'costSummary' | 'waitForIdle'>;
@@ -27,10 +29,10 @@ export type JobQueries = Pick<Engine, 'listJobs' | 'getJob' | 'jobEvents' | 'inp
 export function createJobQueries(deps: JobQueriesDeps): JobQueries {
   const { store } = deps;
   return {
-    listJobs: () => store.list().map(toJob),
+    listJobs: () => store.list().map((row) => toJob(deps.live(row))),
     getJob: (id) => {
       const row = store.get(id);
-      return row ? toJob(row) : null;
+      return row ? toJob(deps.live(row)) : null;
     },
     jobEvents: (id) => store.events(id).map(({ at, kind, fromState, toState, message }) => ({ at, kind, fromState, toState, message })),
     inputPath: (id) => {
@@ -59,8 +61,12 @@ export function createJobQueries(deps: JobQueriesDeps): JobQueries {
         const check = () => {
           let idle: boolean;
           try {
-            const counts = store.counts();
-            idle = counts.queued + counts.active === 0 && deps.activeWorkers() === 0;
+            // Own workers first: while they run, the counts (a scan of the queue) need not be read.
+            if (deps.activeWorkers() > 0) idle = false;
+            else {
+              const counts = store.counts();
+              idle = counts.queued + counts.active === 0;
+            }
           } catch {
             idle = true; // closed: nothing will run any more
           }

@@ -35,6 +35,7 @@ class JobRun {
     worker: WorkerContext,
   ) {
     this.ctx = { deps, writer: new JobWriter(deps, worker.row), signal: worker.signal, releaseSlot: worker.releaseSlot };
+    deps.liveWriters.set(worker.row.id, this.ctx.writer);
     this.fal = new FalSteps(this.ctx);
     this.stopSignal = worker.stopSignal;
   }
@@ -69,6 +70,7 @@ class JobRun {
       } catch (error) {
         this.deps.logger.warn(`job ${this.row.id}: could not save its last progress`, this.describe(error));
       }
+      if (this.deps.liveWriters.get(this.row.id) === this.writer) this.deps.liveWriters.delete(this.row.id);
     }
   }
 

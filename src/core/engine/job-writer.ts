@@ -1,8 +1,10 @@
 // One job's writes to the database, batched: state changes and anything that must be durable are
 // written at once (fenced by the lease); cosmetic changes (progress, message, queue position,
-// journal lines) are shown at once through the job event and written with the next write or within
-// FLUSH_MS. SQLite commits per job are the engine's own main cost, so they are kept few.
-import type { JobPatch, JobRow } from '../queue/store';
+// journal lines) and the state changes that only report FAL's progress (running, finished: softState)
+// are shown at once through the job event and written with the next write or within FLUSH_MS.
+// SQLite commits per job are the engine's own main cost, so they are kept few.
+import type { JobState } from '../../shared/domain';
+import type { JobPatch, JobRow, JobStep } from '../queue/store';
 import { errorMessage } from '../util/errors';
 import type { RunnerDeps } from './run-context';
 import { LeaseLostError } from './run-errors';
@@ -19,6 +21,8 @@ export class JobWriter {
   lost = false;
   private pending: JobPatch = {};
   private pendingLogs: string[] = [];
+  /** softState changes not written yet, in order. */
+  private pendingSteps: JobStep[] = [];
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
@@ -44,9 +48,9 @@ export class JobWriter {
     // Texts are redacted by the store as they are written.
     const clean: JobPatch = { ...this.pending, ...patch };
     if (this.pending.progress !== undefined && patch.progress !== undefined) clean.progress = Math.max(this.pending.progress, patch.progress);
-    const logs = this.pendingLogs;
+    const { pendingLogs: logs, pendingSteps: steps } = this;
     this.clearPending();
-    const next = this.deps.store.update(this.row.id, this.row.fence, clean, this.deps.now(), note ?? null, logs);
+    const next = this.deps.store.update(this.row.id, this.row.fence, clean, this.deps.now(), note ?? null, logs, steps);
     if (next) this.changed(next, next.state !== this.row.state);
     else this.lost = true;
     return next;
@@ -58,10 +62,59 @@ export class JobWriter {
     if (patch.progress !== undefined) patch = { ...patch, progress: Math.max(this.row.progress, this.pending.progress ?? 0, patch.progress) };
     Object.assign(this.pending, patch);
     if (logLine) this.pendingLogs.push(logLine);
+    this.show(patch, false);
+    this.scheduleFlush();
+  }
+
+  /**
+   * A state change that only reports FAL's progress (nothing is lost if a crash drops it: the job
+   * resumes from its stored request id): shown at once as a state change, written - and journaled
+   * with its own time - in the transaction of the next write, or within FLUSH_MS. Saves a commit per
+   * step; a short FAL job's running and finished steps ride on the library commit.
+   */
+  softState(patch: JobPatch & { state: JobState }): void {
+    if (this.lost) return;
+    // What was pending before this step is written before it, so the journal keeps its order.
+    this.pendingSteps.push({ patch: { ...this.pending, ...patch }, at: this.deps.now(), note: null, logs: this.pendingLogs });
+    this.pending = {};
+    this.pendingLogs = [];
+    this.show(patch, true);
+    this.scheduleFlush();
+  }
+
+  /**
+   * `stored` (this job as the database has it) with what this writer has shown but not written yet
+   * (softState), so this process reads what its own events said. Fields the user changes (a cancel
+   * request...) come from the database; a row no longer ours is returned as it is.
+   */
+  overlay(stored: JobRow): JobRow {
+    if (this.pendingSteps.length === 0 || stored.fence !== this.row.fence) return stored;
+    const { state, progress, message, queuePosition } = this.row;
+    return { ...stored, state, progress: Math.max(stored.progress, progress), message, queuePosition };
+  }
+
+  private show(patch: JobPatch, immediate: boolean): void {
     const row: JobRow = { ...this.row, ...patch };
     if (patch.message !== undefined && patch.message !== null) row.message = this.deps.redact(patch.message);
     this.row = row;
-    this.deps.onJob(row, false);
+    this.deps.onJob(row, immediate);
+  }
+
+  /**
+   * The job's last write: its pending changes, `before` (inserting the library row) and `patch` in one
+   * transaction (store.commitWith). Null when the job was taken over; throws what the store throws
+   * (pending changes then stay, for the write that records the failure).
+   */
+  commit(patch: JobPatch, note: string | null, at: number, before: () => void): JobRow | null {
+    const next = this.deps.store.commitWith(this.row.id, this.row.fence, patch, at, note, before, { steps: this.pendingSteps, logs: this.pendingLogs });
+    // Written (superseded cosmetics go too: the patch sets its own progress and message).
+    this.clearPending();
+    if (next) this.changed(next, true);
+    else this.lost = true;
+    return next;
+  }
+
+  private scheduleFlush(): void {
     this.flushTimer ??= setTimeout(() => {
       this.flushTimer = null;
       try {
@@ -83,21 +136,22 @@ export class JobWriter {
     this.deps.onJob(next, immediate);
   }
 
-  /** Before a write that sets its own message: keep pending journal lines, drop superseded cosmetics. */
+  /** Before a write that sets its own message: keep pending journal lines and steps, drop superseded cosmetics. */
   settlePending(): void {
-    if (this.pendingLogs.length > 0 && !this.lost) this.tryWrite({});
+    if ((this.pendingLogs.length > 0 || this.pendingSteps.length > 0) && !this.lost) this.tryWrite({});
     else this.clearPending();
   }
 
   /** At the end of a run: whatever is still pending (the job ended or was released without a final write). */
   finish(): void {
-    if (!this.lost && (Object.keys(this.pending).length > 0 || this.pendingLogs.length > 0)) this.tryWrite({});
+    if (!this.lost && (Object.keys(this.pending).length > 0 || this.pendingLogs.length > 0 || this.pendingSteps.length > 0)) this.tryWrite({});
     this.clearPending();
   }
 
   private clearPending(): void {
     this.pending = {};
     this.pendingLogs = [];
+    this.pendingSteps = [];
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = null;
   }

@@ -62,17 +62,15 @@ export async function ingestModel(
   let previewPath = storedPreview.value;
   const now = deps.now();
   const modelId = randomUUID();
-  writer.settlePending();
   const row = writer.row;
   let committed;
   for (let attempt = 1; ; attempt++) {
     try {
-      committed = deps.store.commitWith(
-        row.id,
-        row.fence,
+      // With the job's pending steps (running, finished at FAL) and journal lines: one commit.
+      committed = writer.commit(
         { ...endedPatch('succeeded', now), progress: PROGRESS.done, modelId, message: 'Done', errorCode: null, errorMessage: null },
-        now,
         'Model added to the library',
+        now,
         () => {
           // Another job storing the same content may have removed the file since (its commit failed,
           // or its model was deleted); that removal and this check both hold the database's write lock.
@@ -120,7 +118,6 @@ export async function ingestModel(
     await removeUnreferenced(ctx, stored.existed ? null : stored.path, previewPath);
     throw new LeaseLostError();
   }
-  writer.changed(committed, true);
   deps.onLibraryAdded(modelId);
 }
 

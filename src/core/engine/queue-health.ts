@@ -43,7 +43,7 @@ export interface QueueHealth {
   monthStart(at: number): number;
 }
 
-const QUEUE_STATE_EVERY_MS = 20;
+const QUEUE_STATE_EVERY_MS = 100;
 
 export function createQueueHealth(deps: QueueHealthDeps): QueueHealth {
   const { store, safeKey, now, logger } = deps;
@@ -101,11 +101,12 @@ export function createQueueHealth(deps: QueueHealthDeps): QueueHealth {
 
   // The queue state (counts over the whole table) is computed at most every QUEUE_STATE_EVERY_MS:
   // at once for the first change, then once more for whatever changed meanwhile. A busy queue
-  // changes many times a millisecond; nobody reads faster.
+  // changes many times a millisecond; nobody reads faster. `urgent`: the status itself changes (key
+  // rejected or fixed, offline, online) - sent at once, so a short-lived status is not coalesced away.
   let cooldown: ReturnType<typeof setTimeout> | null = null;
   let changedMeanwhile = false;
-  function changed(): void {
-    if (cooldown) {
+  function changed(urgent = false): void {
+    if (cooldown && !urgent) {
       changedMeanwhile = true;
       return;
     }
@@ -113,7 +114,7 @@ export function createQueueHealth(deps: QueueHealthDeps): QueueHealth {
     emitPending = true;
     queueMicrotask(() => {
       emitPending = false;
-      cooldown = setTimeout(() => {
+      cooldown ??= setTimeout(() => {
         cooldown = null;
         if (!changedMeanwhile) return;
         changedMeanwhile = false;
@@ -132,6 +133,7 @@ export function createQueueHealth(deps: QueueHealthDeps): QueueHealth {
       deps.emit(state);
     });
   }
+  const statusChanged = () => changed(true);
 
   // ---- offline probing ----------------------------------------------------------------------------
 
@@ -142,14 +144,14 @@ export function createQueueHealth(deps: QueueHealthDeps): QueueHealth {
     offline = { message, nextProbeAt: now() + deps.probeIntervalMs };
     if (first) logger.warn(`FAL unreachable: ${message}`);
     scheduleProbe();
-    changed();
+    changed(first);
   }
   function goOnline(): void {
     if (offline === null) return;
     offline = null;
     clearProbe();
     logger.info('FAL reachable again');
-    changed();
+    statusChanged();
     deps.wake();
   }
   function clearProbe(): void {
@@ -184,14 +186,14 @@ export function createQueueHealth(deps: QueueHealthDeps): QueueHealth {
     fal,
     falAllowed,
     queueState,
-    changed,
+    changed: () => changed(),
     monthStart,
     signals: {
       keyRejected: (text) => {
         const message = redactSecrets(text, safeKey());
         if (keyRejected() === null) logger.warn(`FAL rejected the key: ${message}`);
         rejected = { key: safeKey(), message };
-        changed();
+        statusChanged();
       },
       offline: goOffline,
       online: goOnline,
@@ -210,7 +212,7 @@ export function createQueueHealth(deps: QueueHealthDeps): QueueHealth {
     keyChanged() {
       rejected = null;
       client = null;
-      changed();
+      statusChanged();
     },
     setRunning(value) {
       running = value;

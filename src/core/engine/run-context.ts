@@ -56,6 +56,10 @@ export interface RunnerDeps {
   generateRelief: GenerateRelief;
   /** Checks a finished model's GLB; large ones off the engine's thread (library/glb-validator.ts). */
   validateGlb: GlbValidator['validate'];
+  /** The writer of each job a worker of this engine holds (job-queries reads their unwritten states). */
+  liveWriters: Map<string, JobWriter>;
+  /** A FAL job started: get the check worker ready before its model arrives (a no-op unless enabled). */
+  warmGlbCheck: () => void;
   redact: (text: string) => string;
   /** A job row changed; `immediate` for state changes (never throttled). */
   onJob: (row: JobRow, immediate: boolean) => void;

@@ -105,8 +105,10 @@ export interface EngineDeps {
   random?: () => number;
   generateRelief?: GenerateRelief;
   /** Where finished models are checked: files from `minBytes` on (default 512 KiB; Infinity: none) in a
-   *  worker thread that `start` starts (tests give a failing one). See library/glb-validator.ts. */
-  glbWorker?: { minBytes?: number; start?: () => Worker };
+   *  worker thread that `start` starts (tests give a failing one). `warmForFal`: a FAL job warms the
+   *  worker while FAL works, and a warm worker checks every size (the app; default off, as the CLI's
+   *  short runs need no thread). See library/glb-validator.ts. */
+  glbWorker?: { minBytes?: number; start?: () => Worker; warmForFal?: boolean };
 }
 
 export interface EngineEvents {

@@ -2,8 +2,9 @@
 // Electron's main process, whose event loop also serves the window. The Khronos validator blocks its
 // thread for the whole check (~200 ms for a 6 MB model here, more for real Tripo models), so large
 // files go to a worker thread; small ones are checked in-thread, where they take less than starting
-// a worker would (see WORKER_MIN_BYTES). A worker that fails never loses a model: the check then
-// runs in-thread.
+// a worker would (see WORKER_MIN_BYTES) - unless the worker was warmed (warm(): the app does so when
+// a FAL job starts, as FAL's models are large): a warm worker then checks every size, so the engine's
+// thread never runs the validator. A worker that fails never loses a model: the check then runs in-thread.
 import { threadId, type Worker } from 'node:worker_threads';
 import { errorMessage } from '../util/errors';
 import { createThreadPool } from '../workers/thread-pool';
@@ -30,6 +31,11 @@ export type CheckedGlb = GlbValidationResult & { threadId: number };
 
 export interface GlbValidator {
   validate(source: GlbSource): Promise<CheckedGlb>;
+  /**
+   * Starts the worker and runs a first check in it, in the background; once that has answered, files of
+   * every size go to the worker (while it lives). Idempotent; a failure only leaves checks as before.
+   */
+  warm(): void;
   /** Stops the worker; later checks run in-thread. */
   close(): Promise<void>;
 }
@@ -42,6 +48,19 @@ export interface GlbValidatorOptions {
   start?: () => Worker;
 }
 
+/** The smallest GLB (a header and `{"asset":{"version":"2.0"}}`): the warm-up check loads the validator's code. */
+const WARM_UP_GLB = (() => {
+  const json = Buffer.from('{"asset":{"version":"2.0"}} ', 'utf8'); // padded to a multiple of 4
+  const glb = Buffer.alloc(12 + 8 + json.length);
+  glb.write('glTF', 0, 'latin1');
+  glb.writeUInt32LE(2, 4);
+  glb.writeUInt32LE(glb.length, 8);
+  glb.writeUInt32LE(json.length, 12);
+  glb.writeUInt32LE(0x4e4f534a, 16); // "JSON"
+  json.copy(glb, 20);
+  return new Uint8Array(glb);
+})();
+
 export function startGlbWorker(): Worker {
   return startWorker({ bundle: 'glb-worker', source: './glb-worker.ts', from: import.meta.url, label: 'The GLB check worker' });
 }
@@ -51,6 +70,10 @@ export function createGlbValidator(opts: GlbValidatorOptions): GlbValidator {
   // One worker: checks are short and jobs seldom finish together; each worker holds its own validator.
   const pool = createThreadPool({ size: 1, idleMs: 120_000, start: opts.start ?? startGlbWorker });
   let closed = false;
+  /** The worker has answered a check; false again once it is gone (idle timeout, crash). */
+  let warmed = false;
+  let warming = false;
+  const workerWarm = () => warmed && pool.liveWorkers() > 0;
 
   const inThread = async (bytes: Uint8Array): Promise<CheckedGlb> => ({ ...(await validateGlb(bytes)), threadId });
 
@@ -76,13 +99,23 @@ export function createGlbValidator(opts: GlbValidatorOptions): GlbValidator {
 
   return {
     async validate(source) {
-      if (closed || source.bytes.byteLength < minBytes) return inThread(source.bytes);
+      if (closed || (source.bytes.byteLength < minBytes && !workerWarm())) return inThread(source.bytes);
       try {
         return await inWorker(source);
       } catch (error) {
         opts.warn(`The GLB check worker failed (${errorMessage(error)}); checking the model on the engine's thread instead`);
         return inThread(source.bytes);
       }
+    },
+    warm() {
+      if (closed || warming || workerWarm() || minBytes === Infinity) return;
+      warming = true;
+      inWorker({ bytes: WARM_UP_GLB })
+        .then(
+          () => (warmed = true),
+          (error: unknown) => opts.warn(`The GLB check worker did not start (${errorMessage(error)}); models are checked as before`),
+        )
+        .finally(() => (warming = false));
     },
     async close() {
       closed = true;

@@ -133,7 +133,8 @@ export class Scheduler {
     }
     let claimed = false;
     // Generation slots, and a bound on jobs finishing (download, storage) alongside them.
-    while (this.slotsInUse < this.concurrency && this.workers.size < 2 * this.concurrency) {
+    const hasRoom = () => this.slotsInUse < this.concurrency && this.workers.size < 2 * this.concurrency;
+    while (hasRoom()) {
       let row: JobRow | null;
       try {
         row = store.claimNext({ owner: this.opts.owner, now: now(), leaseMs: this.opts.leaseMs, falAllowed: this.opts.falAllowed() });
@@ -147,14 +148,15 @@ export class Scheduler {
       this.launch(row);
     }
     if (claimed) this.opts.onChange?.();
-    this.schedule();
+    this.schedule(!hasRoom());
   }
 
-  private schedule(): void {
+  /** `full`: every slot is taken - a freed slot wakes the loop, so no back-off end needs looking up. */
+  private schedule(full: boolean): void {
     if (!this.running) return;
     if (this.timer) clearTimeout(this.timer);
     const now = this.opts.now();
-    const next = this.opts.store.nextWakeAt(now);
+    const next = full ? null : this.opts.store.nextWakeAt(now);
     const delay = Math.max(5, Math.min(this.opts.pollMs, next === null ? Infinity : next - now + 1));
     this.timer = setTimeout(() => {
       this.timer = null;

@@ -16,11 +16,36 @@ const REDACTED: ReadonlySet<string> = new Set(['message', 'errorMessage']);
  * must be allowed by the transition table and is journaled. Progress only moves forward.
  * Returns the updated row, or null when the write was fenced off.
  */
-export function updateFenced(ctx: StoreContext, id: string, fence: number, patch: JobPatch, at: number, note?: string | null, logs: readonly string[] = []): JobRow | null {
-  const run = () => writeTx(ctx.db, () => updateInTx(ctx, id, fence, patch, at, note ?? null, logs));
+export function updateFenced(
+  ctx: StoreContext,
+  id: string,
+  fence: number,
+  patch: JobPatch,
+  at: number,
+  note?: string | null,
+  logs: readonly string[] = [],
+  steps: readonly JobStep[] = [],
+): JobRow | null {
+  const run = () => writeTx(ctx.db, () => (applySteps(ctx, id, fence, steps) ? updateInTx(ctx, id, fence, patch, at, note ?? null, logs) : null));
   // The submit intent must be on disk before the submit is sent (see recordSubmission): the caller
   // awaits JobStore.syncToDisk (an fsync off this thread); without a WAL file the commit syncs itself.
   return patch.submitStartedAt && !ctx.walSync ? durably(ctx, run) : run();
+}
+
+/**
+ * A change a worker made earlier and writes now, with the next write (job-writer.ts softState): applied
+ * in order, each journaled with its own time, in the same transaction as that write.
+ */
+export interface JobStep {
+  patch: JobPatch;
+  at: number;
+  note: string | null;
+  logs: readonly string[];
+}
+
+/** False when fenced off (nothing was changed). */
+function applySteps(ctx: StoreContext, id: string, fence: number, steps: readonly JobStep[]): boolean {
+  return steps.every((step) => updateInTx(ctx, id, fence, step.patch, step.at, step.note, step.logs) !== null);
 }
 
 function updateInTx(ctx: StoreContext, id: string, fence: number, patch: JobPatch, at: number, note: string | null, logs: readonly string[] = []): JobRow | null {
@@ -93,14 +118,24 @@ export function recordSubmission(ctx: StoreContext, id: string, fence: number, r
 }
 
 /**
- * Runs `before` (e.g. inserting the job's model) and then the fenced update in one transaction;
+ * Runs the pending steps, `before` (e.g. inserting the job's model) and then the fenced update in one transaction;
  * when the update is fenced off nothing of it is kept. Returns the updated row or null.
  */
-export function commitWith(ctx: StoreContext, id: string, fence: number, patch: JobPatch, at: number, note: string | null, before: () => void): JobRow | null {
+export function commitWith(
+  ctx: StoreContext,
+  id: string,
+  fence: number,
+  patch: JobPatch,
+  at: number,
+  note: string | null,
+  before: () => void,
+  pending: { steps?: readonly JobStep[]; logs?: readonly string[] } = {},
+): JobRow | null {
   try {
     return writeTx(ctx.db, () => {
+      if (!applySteps(ctx, id, fence, pending.steps ?? [])) throw new FencedOff();
       before();
-      const row = updateInTx(ctx, id, fence, patch, at, note);
+      const row = updateInTx(ctx, id, fence, patch, at, note, pending.logs);
       if (!row) throw new FencedOff();
       return row;
     });

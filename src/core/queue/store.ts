@@ -11,12 +11,14 @@ import type { EventKind, JobEvent, JobPatch, JobRow, NewJob } from './rows';
 import * as actions from './store-actions';
 import { appendEvent, type StoreContext } from './store-context';
 import * as fenced from './store-fenced';
+import type { JobStep } from './store-fenced';
 import * as leases from './store-leases';
 import * as reads from './store-reads';
 
 export { LEASE_CLEARED, toJob, type EventKind, type JobEvent, type JobPatch, type JobRow, type NewJob } from './rows';
 export type { ModelChange } from './store-actions';
 export type { ClaimOptions } from './store-leases';
+export type { JobStep } from './store-fenced';
 
 export class JobStore {
   private readonly ctx: StoreContext;
@@ -94,8 +96,9 @@ export class JobStore {
 
   // ---- a worker's fenced writes (store-fenced) -------------------------------------------------
 
-  update(id: string, fence: number, patch: JobPatch, at: number, note?: string | null, logs: readonly string[] = []): JobRow | null {
-    return fenced.updateFenced(this.ctx, id, fence, patch, at, note, logs);
+  /** `steps`: earlier changes written first, in the same transaction (store-fenced.ts JobStep). */
+  update(id: string, fence: number, patch: JobPatch, at: number, note?: string | null, logs: readonly string[] = [], steps: readonly JobStep[] = []): JobRow | null {
+    return fenced.updateFenced(this.ctx, id, fence, patch, at, note, logs, steps);
   }
 
   log(id: string, fence: number, message: string, at: number, kind: EventKind = 'log'): boolean {
@@ -106,8 +109,16 @@ export class JobStore {
     return fenced.recordSubmission(this.ctx, id, fence, requestId, queuePosition, progress, at);
   }
 
-  commitWith(id: string, fence: number, patch: JobPatch, at: number, note: string | null, before: () => void): JobRow | null {
-    return fenced.commitWith(this.ctx, id, fence, patch, at, note, before);
+  commitWith(
+    id: string,
+    fence: number,
+    patch: JobPatch,
+    at: number,
+    note: string | null,
+    before: () => void,
+    pending?: { steps?: readonly JobStep[]; logs?: readonly string[] },
+  ): JobRow | null {
+    return fenced.commitWith(this.ctx, id, fence, patch, at, note, before, pending);
   }
 
   // ---- a user's actions, no lease needed (store-actions) ---------------------------------------

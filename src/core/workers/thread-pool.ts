@@ -24,6 +24,8 @@ export interface ThreadPool {
   run<T>(task: Task<T>): Promise<T>;
   /** Starts a worker ahead of the first task (loading the code can take seconds on a busy machine). */
   warm(): void;
+  /** Workers alive now (an idle one goes away after `idleMs`). */
+  liveWorkers(): number;
   /** Stops every worker (tasks in hand fail as stopped); resolves once the threads are gone. */
   close(): Promise<void>;
 }
@@ -156,6 +158,7 @@ export function createThreadPool({ size, idleMs, start }: ThreadPoolOptions): Th
     warm() {
       if (slots.size === 0) release(claim(spawn()));
     },
+    liveWorkers: () => slots.size,
     async close() {
       for (const waiter of waiting.splice(0)) waiter.reject(new Error('The worker threads were stopped.'));
       await Promise.all([...slots].map((slot) => (slots.delete(slot), slot.worker.terminate())));

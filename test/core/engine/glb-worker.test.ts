@@ -3,7 +3,7 @@
 // no model, and engine.close() leaves no thread behind.
 import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { validateGlb } from '../../../src/core/library/glb';
 import { startGlbWorker } from '../../../src/core/library/glb-validator';
 import { addOne, createHarness, type Harness } from './harness';
@@ -61,6 +61,37 @@ describe('engine: large models are checked in a worker thread', () => {
       await h.engine.waitForIdle();
       await expectStoredModelChecked(h, id);
       expect(workers.started).toHaveLength(0);
+    });
+  }, 60_000);
+
+  it('warmForFal (the app): a FAL job starts the worker while FAL works, and its small model is checked there', async () => {
+    const checksSent: number[] = [];
+    let answers = 0;
+    const workers = trackedWorkers(() => {
+      const worker = startGlbWorker();
+      const post = worker.postMessage.bind(worker);
+      worker.postMessage = (message, transfer) => {
+        checksSent.push((message as { bytes: Uint8Array }).bytes.byteLength);
+        post(message, transfer);
+      };
+      worker.on('message', () => answers++);
+      return worker;
+    });
+    // FAL holds the job until the worker has answered its warm-up check (a cold start can take seconds under load).
+    await withHarness({ fake: { holdJobs: true }, engine: { glbWorker: { start: workers.start, warmForFal: true } } }, async (h) => {
+      const ids = [await addOne(h.engine), await addOne(h.engine)];
+      await vi.waitFor(() => expect(answers).toBe(1), { timeout: 30_000, interval: 20 });
+      h.fake.setOptions({ holdJobs: false });
+      await h.engine.waitForIdle();
+      for (const id of ids) await expectStoredModelChecked(h, id);
+      expect(workers.started).toHaveLength(1);
+      // The warm-up check, then both models (small ones: a cold worker would not get them).
+      expect(checksSent).toHaveLength(3);
+      for (const id of ids) {
+        const size = h.engine.library.get(h.engine.getJob(id)!.modelId!)!.stats.fileSize;
+        expect(size).toBeLessThan(512 * 1024);
+        expect(checksSent).toContain(size);
+      }
     });
   }, 60_000);
 

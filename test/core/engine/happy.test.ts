@@ -1,7 +1,8 @@
 import { readFileSync, existsSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { openDatabase } from '../../../src/core/db/open';
 import { validateGlb } from '../../../src/core/library/glb';
-import { addOne, createHarness, inState, pngItem, type Harness } from './harness';
+import { addOne, createHarness, inState, pngItem, waitForJob, type Harness } from './harness';
 
 let h: Harness;
 afterEach(async () => h?.close());
@@ -55,6 +56,43 @@ describe('engine happy path against the fake FAL server', () => {
     const lines = h.engine.jobEvents(id).filter((e) => e.kind === 'log').map((e) => e.message);
     expect(lines).toEqual(expect.arrayContaining(['Starting 3D model generation...', 'Generating mesh', 'Finalizing output']));
     expect(new Set(lines).size).toBe(lines.length);
+  });
+
+  it("journals every state in order with its own time, though FAL's progress states ride on the next write", async () => {
+    h = await createHarness({ fake: { processingMs: 80 } });
+    const id = await addOne(h.engine);
+    await h.engine.waitForIdle();
+    const transitions = h.engine.jobEvents(id).filter((e) => e.kind === 'transition' && e.fromState !== null);
+    expect(transitions.map((e) => `${e.fromState}->${e.toState}`)).toEqual([
+      'queued->preparing',
+      'preparing->submitted',
+      'submitted->running',
+      'running->downloading',
+      'downloading->succeeded',
+    ]);
+    const times = transitions.map((e) => e.at);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    // FAL's log lines sit between its running and finished states, as they came.
+    const events = h.engine.jobEvents(id);
+    const at = (predicate: (e: (typeof events)[number]) => boolean) => events.findIndex(predicate);
+    const firstLine = at((e) => e.kind === 'log' && e.message === 'Generating mesh');
+    expect(firstLine).toBeGreaterThan(at((e) => e.toState === 'running'));
+    expect(firstLine).toBeLessThan(at((e) => e.toState === 'succeeded'));
+  });
+
+  it('another process reading the database sees a job running at FAL within a second', async () => {
+    h = await createHarness({ fake: { holdJobs: true } });
+    const id = await addOne(h.engine);
+    await waitForJob(h.engine, id, inState('running'));
+    const reader = openDatabase(h.dataDir);
+    try {
+      const stored = () => (reader.prepare('SELECT state FROM jobs WHERE id = ?').get(id) as { state: string }).state;
+      await vi.waitFor(() => expect(stored()).toBe('running'), { timeout: 1_000, interval: 10 });
+    } finally {
+      reader.close();
+    }
+    h.fake.setOptions({ holdJobs: false });
+    await h.engine.waitForIdle();
   });
 
   it('generates at most `concurrency` jobs at once (one FAL finished fetches its model alongside), oldest first', async () => {

@@ -76,6 +76,22 @@ describe('JobStore claim', () => {
   });
 });
 
+describe('JobStore claim order with cancellations', () => {
+  it('carries out a queued cancellation before older queued jobs, even while it waits out a back-off', () => {
+    const [older, toCancel, newer] = store.insertMany([newJob({ createdAt: 1 }), newJob({ createdAt: 2 }), newJob({ createdAt: 3 })]);
+    const c = claim(1000)!;
+    expect(c.id).toBe(older!.id);
+    store.update(c.id, c.fence, { state: 'queued', nextAttemptAt: 9000, leaseOwner: null, leaseExpiresAt: null }, 1000);
+    const backedOff = claim(1000)!;
+    expect(backedOff.id).toBe(toCancel!.id);
+    store.update(backedOff.id, backedOff.fence, { state: 'queued', nextAttemptAt: 9000, leaseOwner: null, leaseExpiresAt: null }, 1000);
+    store.requestCancel(toCancel!.id);
+    expect(claim(2000)!.id).toBe(toCancel!.id);
+    expect(claim(2000)!.id).toBe(newer!.id);
+    expect(claim(2000)).toBeNull();
+  });
+});
+
 describe('JobStore fencing and leases', () => {
   it("changes nothing for a worker whose fence is stale", () => {
     store.insertMany([newJob()]);
