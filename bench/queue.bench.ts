@@ -221,6 +221,8 @@ async function throughputBench(): Promise<{
   succeeded: number;
   lost: number;
   noticedP95: number;
+  /** Medians of the parts of a generation slot's time that are not FAL's processing. */
+  slot: { claimToSubmitted: number; submittedToStarted: number; completedToNoticed: number };
   cpuMsPerJob: number;
   fakeCpuMsPerJob: number | null;
   engineThreadBusy: number;
@@ -244,10 +246,18 @@ async function throughputBench(): Promise<{
   const cpuMsPerJob = (cpu.user + cpu.system) / 1000 / MANY_JOBS;
   const succeeded = inLibrary(run.engine);
   const noticed: number[] = [];
+  const toSubmitted: number[] = [];
+  const toStarted: number[] = [];
   const fake = new FakeTimes(await run.fake.events());
   for (const [jobId, seen] of run.completionSeenAt) {
-    const completed = fake.at(run.requestOf.get(jobId) ?? '', 'completed');
+    const requestId = run.requestOf.get(jobId) ?? '';
+    const completed = fake.at(requestId, 'completed');
     if (completed !== undefined) noticed.push(seen - completed);
+    const claimed = run.claimedAt.get(jobId);
+    const submitted = fake.at(requestId, 'submitted');
+    const started = fake.at(requestId, 'started');
+    if (claimed !== undefined && submitted !== undefined) toSubmitted.push(submitted - claimed);
+    if (submitted !== undefined && started !== undefined) toStarted.push(started - submitted);
   }
   const lost = MANY_JOBS - succeeded;
   await run.close();
@@ -257,6 +267,7 @@ async function throughputBench(): Promise<{
     succeeded,
     lost,
     noticedP95: percentile(noticed, 95),
+    slot: { claimToSubmitted: percentile(toSubmitted, 50), submittedToStarted: percentile(toStarted, 50), completedToNoticed: percentile(noticed, 50) },
     cpuMsPerJob,
     fakeCpuMsPerJob: fakeCpu0 !== null && fakeCpu1 !== null ? (fakeCpu1 - fakeCpu0) / MANY_JOBS : null,
     engineThreadBusy,
@@ -314,6 +325,10 @@ async function throughputSection(): Promise<void> {
   console.log(
     `   engine CPU per job: ${fmt(many.cpuMsPerJob)} (main thread and its helper threads); its thread busy ${(100 * many.engineThreadBusy).toFixed(0)} % of the run` +
       (many.fakeCpuMsPerJob !== null ? `; the fake FAL's CPU per job ${fmt(many.fakeCpuMsPerJob)} (same machine)` : ''),
+  );
+  console.log(
+    `   a slot's time besides FAL's processing (medians): claim -> submit at FAL ${fmt(many.slot.claimToSubmitted)}, ` +
+      `submit -> started at FAL ${fmt(many.slot.submittedToStarted)}, completed at FAL -> noticed ${fmt(many.slot.completedToNoticed)}`,
   );
   console.log(`   most in progress at FAL at once: ${many.mostInProgress} (limit 8) -> ${many.mostInProgress <= 8 ? 'OK' : 'MISSED'}`);
 

@@ -6,7 +6,7 @@
 // it, so every commit made before the fsync started is on disk once it returns; frames that a
 // checkpoint has already moved into the database file were synced there by the checkpoint itself.
 // Callers waiting meanwhile share the next fsync (group commit).
-import { open } from 'node:fs/promises';
+import { fsyncPath } from '../util/quick-fs';
 import type { Database } from 'better-sqlite3';
 
 export interface WalSync {
@@ -14,13 +14,9 @@ export interface WalSync {
   sync(): Promise<void>;
 }
 
-async function fsyncFile(path: string): Promise<void> {
-  const handle = await open(path, 'r+');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+/** fsync of the WAL file (opened and closed in place, synced in the thread pool: util/quick-fs.ts). */
+function fsyncFile(path: string): Promise<void> {
+  return fsyncPath(path, 'r+');
 }
 
 /** A WalSync for a file database in WAL mode, or null (in-memory, other journal modes). */

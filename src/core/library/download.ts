@@ -12,9 +12,11 @@
 //   whole into memory (downloadToTemp), except for small files asked for as bytes (downloadBytes).
 // Every failure is a DownloadError whose `retryable` says whether trying again can help.
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, rename } from 'node:fs/promises';
+import { closeSync } from 'node:fs';
+import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeError as describe } from '../util/errors';
+import { createFile, fsyncFd, inFolder, writeAll } from '../util/quick-fs';
 import { DownloadError } from './download-error';
 import { checkedAddresses, checkTarget, resolveLocation } from './download-target';
 import { keepFresh, TEMP_PREFIX, unlinkQuietly } from './files';
@@ -68,13 +70,13 @@ export interface DownloadResult {
 
 /** Streams `url` into a temp file in `dir` under the policy above. */
 export async function downloadToTemp(url: string, dir: string, opts: DownloadOptions): Promise<DownloadedFile> {
-  await mkdir(dir, { recursive: true });
   const path = join(dir, `${TEMP_PREFIX}${randomBytes(8).toString('hex')}.download`);
   try {
     return await withLimits(opts, async (signal) => {
       const response = await openChecked(url, opts, signal);
       const hash = createHash('sha256');
-      const handle = await open(path, 'wx');
+      // Descriptor calls in place, contents and fsync in the thread pool (util/quick-fs.ts).
+      const fd = await inFolder(dir, () => createFile(path));
       // Nothing may be written for a long while (a stalled server; kept bytes are written at the end).
       const stopFresh = keepFresh(path, opts.keepFreshMs);
       let size = 0;
@@ -87,16 +89,16 @@ export async function downloadToTemp(url: string, dir: string, opts: DownloadOpt
           size += chunk.byteLength;
           hash.update(chunk);
           if (kept) kept.push(chunk);
-          else await handle.write(chunk);
+          else await writeAll(fd, chunk);
         });
         if (kept) {
           bytes = new Uint8Array(Buffer.concat(kept));
-          await handle.writeFile(bytes);
+          await writeAll(fd, bytes);
         }
-        await handle.sync();
+        await fsyncFd(fd);
       } finally {
         stopFresh();
-        await handle.close();
+        closeSync(fd);
       }
       return { path, size, sha256: hash.digest('hex'), ...(bytes && { bytes }) };
     });

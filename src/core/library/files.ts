@@ -1,8 +1,11 @@
 // Crash-safe file handling for the library: atomic writes (temp, fsync, rename, fsync dir),
-// content-addressed storage and clean-up of temp files a crash left behind.
+// content-addressed storage and clean-up of temp files a crash left behind. Metadata calls are
+// synchronous and fsyncs and contents go to the thread pool (see util/quick-fs.ts for why).
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, stat, unlink, utimes } from 'node:fs/promises';
+import { closeSync, renameSync, statSync, unlinkSync, utimesSync } from 'node:fs';
+import { readdir, readFile, stat, unlink, utimes } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { createFile, fsyncFd, fsyncPath, inFolder, writeAll } from '../util/quick-fs';
 
 /** Prefix of every temp file this module writes; removeLeftoverTempFiles looks for it. */
 export const TEMP_PREFIX = '.tmp-';
@@ -17,14 +20,10 @@ export function tempPathFor(path: string): string {
  * EPERM/EISDIR, some file systems: EINVAL), where the rename is as durable as it gets anyway.
  */
 export async function fsyncDirBestEffort(dir: string): Promise<void> {
-  let handle;
   try {
-    handle = await open(dir, 'r');
-    await handle.sync();
+    await fsyncPath(dir);
   } catch {
     // best effort, see above
-  } finally {
-    await handle?.close().catch(() => undefined);
   }
 }
 
@@ -36,7 +35,7 @@ export async function renameDurably(from: string, to: string): Promise<void> {
   const transient = new Set(['EPERM', 'EACCES', 'EBUSY']);
   for (let attempt = 1; ; attempt++) {
     try {
-      await rename(from, to);
+      renameSync(from, to);
       return;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? '';
@@ -48,7 +47,11 @@ export async function renameDurably(from: string, to: string): Promise<void> {
 
 /** Removes a file if it is there; used to clean up temp files after a failure. */
 export async function unlinkQuietly(path: string): Promise<void> {
-  await unlink(path).catch(() => undefined);
+  try {
+    unlinkSync(path);
+  } catch {
+    // already gone, or cannot be removed: nothing to clean
+  }
 }
 
 /**
@@ -57,12 +60,12 @@ export async function unlinkQuietly(path: string): Promise<void> {
  */
 export async function writeFileAtomic(path: string, data: Uint8Array): Promise<void> {
   await replaceViaTemp(path, async (temp) => {
-    const handle = await open(temp, 'wx');
+    const fd = await createFile(temp);
     try {
-      await handle.writeFile(data);
-      await handle.sync();
+      await writeAll(fd, data);
+      await fsyncFd(fd);
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
   });
 }
@@ -108,9 +111,8 @@ export async function storeByContentHash(
   const dir = join(libraryDir, sha256.slice(0, 2));
   const path = join(dir, `${sha256}.${cleanExt.toLowerCase()}`);
 
-  if ((await hasContent(path, bytes.byteLength, sha256)) && (await markStored(path))) return { path, sha256, existed: true };
-  await mkdir(dir, { recursive: true });
-  await writeFileAtomic(path, bytes);
+  if ((await hasContent(path, bytes.byteLength, sha256)) && markStored(path)) return { path, sha256, existed: true };
+  await inFolder(dir, () => writeFileAtomic(path, bytes));
   return { path, sha256, existed: false };
 }
 
@@ -129,13 +131,12 @@ export async function adoptByContentHash(
     if (!/^[a-z0-9]{1,16}$/i.test(cleanExt)) throw new Error(`Invalid file extension: "${ext}"`);
     const dir = join(libraryDir, temp.sha256.slice(0, 2));
     const path = join(dir, `${temp.sha256}.${cleanExt.toLowerCase()}`);
-    if ((await hasContent(path, temp.size, temp.sha256)) && (await markStored(path))) {
+    if ((await hasContent(path, temp.size, temp.sha256)) && markStored(path)) {
       await unlinkQuietly(temp.path);
       return { path, sha256: temp.sha256, existed: true };
     }
-    await mkdir(dir, { recursive: true });
-    await renameDurably(temp.path, path);
-    await markStored(path); // the rename keeps the download's time
+    await inFolder(dir, () => renameDurably(temp.path, path));
+    markStored(path); // the rename keeps the download's time
     await fsyncDirBestEffort(dir);
     return { path, sha256: temp.sha256, existed: false };
   } catch (error) {
@@ -148,10 +149,10 @@ export async function adoptByContentHash(
  * Renews a stored file's modification time: the unreferenced-file sweep (orphans.ts) spares young files,
  * so a file about to be committed is not taken. False when the file is gone (the sweep took it first).
  */
-async function markStored(path: string): Promise<boolean> {
+function markStored(path: string): boolean {
   const now = new Date();
   try {
-    await utimes(path, now, now);
+    utimesSync(path, now, now);
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code !== 'ENOENT';
@@ -160,8 +161,8 @@ async function markStored(path: string): Promise<boolean> {
 
 async function hasContent(path: string, size: number, sha256: string): Promise<boolean> {
   try {
-    const info = await stat(path);
-    if (!info.isFile() || info.size !== size) return false;
+    const info = statSync(path, { throwIfNoEntry: false });
+    if (!info?.isFile() || info.size !== size) return false;
     return sha256Hex(await readFile(path)) === sha256;
   } catch {
     return false;

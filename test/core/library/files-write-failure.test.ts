@@ -1,6 +1,6 @@
 // A write that dies half-way (disk full, I/O error) must leave neither a partial file nor a temp file.
 import { readdir, readFile, writeFile } from 'node:fs/promises';
-import type * as FsPromises from 'node:fs/promises';
+import type * as Fs from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { writeFileAtomic } from '../../../src/core/library/files';
@@ -8,20 +8,16 @@ import { withTempDir } from './helpers';
 
 const failure = vi.hoisted(() => ({ armed: false }));
 
-vi.mock('node:fs/promises', async (importOriginal) => {
-  const actual = await importOriginal<typeof FsPromises>();
-  const open: typeof actual.open = async (...args) => {
-    const handle = await actual.open(...args);
-    if (!failure.armed) return handle;
-    // Write the first half for real, then fail like a full disk would.
-    handle.writeFile = async (data) => {
-      const bytes = data as Uint8Array;
-      await handle.write(bytes.subarray(0, bytes.byteLength >> 1));
-      throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
-    };
-    return handle;
-  };
-  return { ...actual, open, default: { ...actual, open } };
+vi.mock('node:fs', async (importOriginal) => {
+  const actual = await importOriginal<typeof Fs>();
+  // Writes the first half of what it is given for real, then fails like a full disk would.
+  const write = ((fd: number, buffer: Uint8Array, offset: number, length: number, position: number | null, callback: (error: Error | null, written: number) => void) => {
+    if (!failure.armed) return actual.write(fd, buffer, offset, length, position, callback);
+    actual.write(fd, buffer, offset, length >> 1, position, (error) =>
+      callback(error ?? Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' }), 0),
+    );
+  }) as typeof actual.write;
+  return { ...actual, write, default: { ...actual, write } };
 });
 
 afterEach(() => {
