@@ -90,7 +90,7 @@ describe('the same model stored by two jobs at once', () => {
     const rowB = claim();
     // Another process took job A over: this worker's fence is stale, its commit is refused.
     const staleA: JobRow = { ...rowA, fence: rowA.fence - 1 };
-    const ctx = (row: JobRow): RunContext => ({ deps, writer: new JobWriter(deps, row), signal: new AbortController().signal, releaseSlot: () => undefined });
+    const ctx = (row: JobRow): RunContext => ({ deps, writer: new JobWriter(deps, row), signal: new AbortController().signal, acquireSlot: async () => undefined, releaseSlot: () => undefined });
 
     const glb = await makeTestGlb();
     const sha256 = createHash('sha256').update(glb).digest('hex');

@@ -67,15 +67,30 @@ export class FalSteps {
     let requestId = this.row.falRequestId;
     if (requestId === null) {
       const inputs = deps.inputs.list(this.row.id);
+      // The upload needs no slot (FAL's limit counts generations): a freed slot goes to a job ready to be sent.
       const images = inputs.length > 1 ? await uploadSetInputs(this.ctx, fal, inputs) : [{ role: null, url: await this.ensureUploaded(fal) }];
-      throwIfAborted(signal);
+      await this.waitForSlot();
       requestId = await this.submit(fal, model, images);
       throwIfAborted(signal);
     } else {
+      await this.waitForSlot();
       writer.write({ state: 'submitted', message: 'Checking on the job at FAL' }, `Resuming FAL request ${requestId}`);
     }
     await this.follow(fal, requestId, signal);
     await this.collectResult(fal, model, requestId, signal);
+  }
+
+  private async waitForSlot(): Promise<void> {
+    const { writer, signal } = this.ctx;
+    throwIfAborted(signal);
+    const slot = this.ctx.acquireSlot();
+    // Said only when it really waits (a slot free now is granted before the next tick).
+    const note = setImmediate(() => writer.soft({ message: 'Ready; waiting for a free slot (Jobs at the same time)' }));
+    try {
+      await slot;
+    } finally {
+      clearImmediate(note);
+    }
   }
 
   private async ensureUploaded(fal: FalClient): Promise<string> {

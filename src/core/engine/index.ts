@@ -70,10 +70,12 @@ export function createEngine(deps: EngineDeps): Engine {
   });
 
   const stats = createStatsRecorder(db, { now, logger });
+  // Once per ended request: in the job's last transaction when it ends there (ingest), else on its event.
+  const recordOutcome = trackRequestOutcomes(stats);
   const changes = createJobChanges({
     throttleMs: timing.throttleMs,
     emit: (job) => emitter.emit('job', job),
-    recordOutcome: trackRequestOutcomes(stats),
+    recordOutcome,
     queueChanged: health.changed,
   });
   const { rateLimitHits } = changes;
@@ -127,6 +129,7 @@ export function createEngine(deps: EngineDeps): Engine {
     logger,
     rateLimitHits,
     stats,
+    recordOutcome,
   };
 
   function recover(): void {

@@ -34,7 +34,7 @@ class JobRun {
     private readonly deps: RunnerDeps,
     worker: WorkerContext,
   ) {
-    this.ctx = { deps, writer: new JobWriter(deps, worker.row), signal: worker.signal, releaseSlot: worker.releaseSlot };
+    this.ctx = { deps, writer: new JobWriter(deps, worker.row), signal: worker.signal, acquireSlot: worker.acquireSlot, releaseSlot: worker.releaseSlot };
     deps.liveWriters.set(worker.row.id, this.ctx.writer);
     this.fal = new FalSteps(this.ctx);
     this.stopSignal = worker.stopSignal;

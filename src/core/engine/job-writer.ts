@@ -26,7 +26,7 @@ export class JobWriter {
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
-    private readonly deps: Pick<RunnerDeps, 'store' | 'redact' | 'now' | 'onJob' | 'logger'>,
+    private readonly deps: Pick<RunnerDeps, 'store' | 'redact' | 'now' | 'onJob' | 'logger' | 'recordOutcome'>,
     row: JobRow,
   ) {
     this.row = row;
@@ -101,12 +101,13 @@ export class JobWriter {
   }
 
   /**
-   * The job's last write: its pending changes, `before` (inserting the library row) and `patch` in one
-   * transaction (store.commitWith). Null when the job was taken over; throws what the store throws
+   * The job's last write: its pending changes, `before` (inserting the library row), `patch` and the
+   * request's statistics in one transaction (store.commitWith). Null when the job was taken over; throws what the store throws
    * (pending changes then stay, for the write that records the failure).
    */
   commit(patch: JobPatch, note: string | null, at: number, before: () => void): JobRow | null {
-    const next = this.deps.store.commitWith(this.row.id, this.row.fence, patch, at, note, before, { steps: this.pendingSteps, logs: this.pendingLogs });
+    const { recordOutcome } = this.deps;
+    const next = this.deps.store.commitWith(this.row.id, this.row.fence, patch, at, note, before, { steps: this.pendingSteps, logs: this.pendingLogs }, recordOutcome);
     // Written (superseded cosmetics go too: the patch sets its own progress and message).
     this.clearPending();
     if (next) this.changed(next, true);

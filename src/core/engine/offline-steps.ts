@@ -9,6 +9,7 @@ import { JobFailure } from './run-errors';
 
 export async function runOffline(ctx: RunContext, model: ModelDefinition): Promise<void> {
   const { deps, writer, signal } = ctx;
+  await ctx.acquireSlot(); // the generator's CPU counts as a job at the same time
   writer.write({ state: 'running', progress: PROGRESS.running, message: 'Making the model on this computer' });
   const options = model.buildInput({ urls: [] }, writer.row.preset, optionsOf(ctx));
   let result: { glb: Uint8Array };

@@ -68,6 +68,8 @@ export interface RunnerDeps {
   logger: Logger;
   /** Consecutive rate limits per job (not attempts: they cost nothing). */
   rateLimitHits: Map<string, number>;
+  /** Records an ended job's FAL request in the statistics, once (stats/job-outcomes.ts). */
+  recordOutcome?: (row: JobRow) => void;
   /** Request statistics (src/core/stats): 429s and submits FAL answered with an error. */
   stats?: StatsRecorder;
 }
@@ -77,6 +79,8 @@ export interface RunContext {
   deps: RunnerDeps;
   writer: JobWriter;
   signal: AbortSignal;
+  /** Waits for a generation slot, before the job occupies FAL or this computer (see queue/scheduler.ts). */
+  acquireSlot: () => Promise<void>;
   /** FAL is done with the job: its generation slot may go to the next job (see queue/scheduler.ts). */
   releaseSlot: () => void;
 }

@@ -1,9 +1,11 @@
 // The claim loop: keeps up to `concurrency` jobs generating at once, claiming jobs atomically (oldest
 // first), heartbeating their leases, and waking up when a back-off ends, a lease expires or (poll)
 // another process added work. Each worker gets an AbortSignal whose reason says why it must stop.
-// `concurrency` counts generation slots - what FAL's concurrency limit counts (requests IN_PROGRESS):
-// a job whose model FAL has finished hands its slot back (releaseSlot) and fetches and stores the
-// model while the next job is already sent. At most `concurrency` jobs are in that last stretch.
+// `concurrency` counts generation slots - what FAL's concurrency limit counts (requests IN_PROGRESS).
+// A job's stretch outside a slot runs alongside the generating ones: before it (preparing and
+// uploading its image, then waiting for a slot: acquireSlot, first come first served) and after it
+// (FAL has finished: releaseSlot, then fetching and storing the model). So a freed slot goes to a job
+// that is ready to be sent at once. At most `concurrency` jobs are in each of those stretches.
 import type { JobRow, JobStore } from './store';
 
 export type InterruptReason = 'stop' | 'cancel' | 'lease_lost';
@@ -24,7 +26,12 @@ export interface WorkerContext {
   /** The claimed row (state preparing, new fence). */
   row: JobRow;
   signal: AbortSignal;
-  /** The job no longer occupies a generation slot (FAL finished it); the next job may be claimed. */
+  /**
+   * Waits for a generation slot (at once if one is free; else first come first served); rejects with
+   * the signal's reason when the worker is interrupted meanwhile. Call before the job occupies FAL.
+   */
+  acquireSlot: () => Promise<void>;
+  /** The job no longer occupies a generation slot (FAL finished it); the next job may have it. */
   releaseSlot: () => void;
   /**
    * Aborted when the worker must let go of the job whatever it is doing (engine stop, lease lost) -
@@ -58,14 +65,22 @@ interface Worker {
   /** Behind WorkerContext.stopSignal. */
   stopper: AbortController;
   done: Promise<void>;
-  /** Holds a generation slot (until releaseSlot or its end). */
-  holdsSlot: boolean;
+  /** Where the job is: before its slot (preparing, waiting for one), holding it, or after it. */
+  phase: 'before' | 'slot' | 'after';
+}
+
+interface SlotWaiter {
+  worker: Worker;
+  resolve: () => void;
+  reject: (reason: unknown) => void;
 }
 
 export class Scheduler {
   private readonly workers = new Map<string, Worker>();
   /** Workers holding a generation slot. */
   private slotsInUse = 0;
+  /** Workers waiting for a slot, first come first served. */
+  private readonly slotQueue: SlotWaiter[] = [];
   private running = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private concurrency: number;
@@ -101,6 +116,7 @@ export class Scheduler {
 
   setConcurrency(n: number): void {
     this.concurrency = clampConcurrency(n);
+    this.grantSlots();
     this.wake();
   }
 
@@ -132,8 +148,9 @@ export class Scheduler {
       }
     }
     let claimed = false;
-    // Generation slots, and a bound on jobs finishing (download, storage) alongside them.
-    const hasRoom = () => this.slotsInUse < this.concurrency && this.workers.size < 2 * this.concurrency;
+    // Jobs before their slot (preparing, or ready and waiting), and a bound on all workers: those
+    // plus the generating ones plus the ones finishing (download, storage).
+    const hasRoom = () => this.count('before') < this.concurrency && this.workers.size < 3 * this.concurrency;
     while (hasRoom()) {
       let row: JobRow | null;
       try {
@@ -151,7 +168,56 @@ export class Scheduler {
     this.schedule(!hasRoom());
   }
 
-  /** `full`: every slot is taken - a freed slot wakes the loop, so no back-off end needs looking up. */
+  private count(phase: Worker['phase']): number {
+    let n = 0;
+    for (const worker of this.workers.values()) if (worker.phase === phase) n++;
+    return n;
+  }
+
+  /** Hands free slots to waiting workers, oldest first. */
+  private grantSlots(): void {
+    while (this.slotsInUse < this.concurrency && this.slotQueue.length > 0) {
+      const waiter = this.slotQueue.shift()!;
+      this.slotsInUse++;
+      waiter.worker.phase = 'slot';
+      waiter.resolve();
+    }
+  }
+
+  private acquireSlot(worker: Worker): Promise<void> {
+    if (worker.phase !== 'before') return Promise.resolve();
+    const { signal } = worker.controller;
+    if (signal.aborted) return Promise.reject(signal.reason as unknown);
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = () => {
+        const at = this.slotQueue.indexOf(waiter);
+        if (at >= 0) this.slotQueue.splice(at, 1);
+        reject(signal.reason as unknown);
+      };
+      const waiter: SlotWaiter = {
+        worker,
+        resolve: () => {
+          signal.removeEventListener('abort', onAbort);
+          resolve();
+        },
+        reject,
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.slotQueue.push(waiter);
+      this.grantSlots();
+    });
+  }
+
+  private releaseSlot(worker: Worker): void {
+    if (worker.phase === 'slot') {
+      this.slotsInUse--;
+      this.grantSlots();
+    }
+    worker.phase = 'after';
+    this.wake(); // room for the next job before its slot
+  }
+
+  /** `full`: no room for another job - a worker moving on wakes the loop, so no back-off end needs looking up. */
   private schedule(full: boolean): void {
     if (!this.running) return;
     if (this.timer) clearTimeout(this.timer);
@@ -181,24 +247,28 @@ export class Scheduler {
       if (!beat.held) controller.abort(new WorkerInterrupt('lease_lost'));
       else if (beat.cancelRequested) controller.abort(new WorkerInterrupt('cancel'));
     }, this.opts.heartbeatMs);
-    const worker: Worker = { row, controller, stopper, done: Promise.resolve(), holdsSlot: true };
+    const worker: Worker = { row, controller, stopper, done: Promise.resolve(), phase: 'before' };
     this.workers.set(row.id, worker);
-    this.slotsInUse++;
-    const releaseSlot = () => {
-      if (!worker.holdsSlot) return;
-      worker.holdsSlot = false;
-      this.slotsInUse--;
-      this.wake();
-    };
     worker.done = (async () => {
       try {
-        await this.opts.run({ row, signal: controller.signal, releaseSlot, stopSignal: stopper.signal });
+        await this.opts.run({
+          row,
+          signal: controller.signal,
+          acquireSlot: () => this.acquireSlot(worker),
+          releaseSlot: () => this.releaseSlot(worker),
+          stopSignal: stopper.signal,
+        });
       } catch (error) {
         this.opts.onWorkerError(error, row);
       } finally {
         clearInterval(heartbeat);
-        if (worker.holdsSlot) this.slotsInUse--;
-        worker.holdsSlot = false;
+        const waiting = this.slotQueue.findIndex((waiter) => waiter.worker === worker);
+        if (waiting >= 0) this.slotQueue.splice(waiting, 1);
+        if (worker.phase === 'slot') {
+          this.slotsInUse--;
+          this.grantSlots();
+        }
+        worker.phase = 'after';
         this.workers.delete(row.id);
         this.opts.onChange?.();
         if (this.running) this.pump();

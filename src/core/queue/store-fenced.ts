@@ -118,7 +118,8 @@ export function recordSubmission(ctx: StoreContext, id: string, fence: number, r
 }
 
 /**
- * Runs the pending steps, `before` (e.g. inserting the job's model) and then the fenced update in one transaction;
+ * Runs the pending steps, `before` (e.g. inserting the job's model), the fenced update and `after` (given
+ * the updated row: statistics) in one transaction;
  * when the update is fenced off nothing of it is kept. Returns the updated row or null.
  */
 export function commitWith(
@@ -130,6 +131,7 @@ export function commitWith(
   note: string | null,
   before: () => void,
   pending: { steps?: readonly JobStep[]; logs?: readonly string[] } = {},
+  after?: (row: JobRow) => void,
 ): JobRow | null {
   try {
     return writeTx(ctx.db, () => {
@@ -137,6 +139,7 @@ export function commitWith(
       before();
       const row = updateInTx(ctx, id, fence, patch, at, note, pending.logs);
       if (!row) throw new FencedOff();
+      after?.(row);
       return row;
     });
   } catch (error) {

@@ -117,8 +117,9 @@ export class JobStore {
     note: string | null,
     before: () => void,
     pending?: { steps?: readonly JobStep[]; logs?: readonly string[] },
+    after?: (row: JobRow) => void,
   ): JobRow | null {
-    return fenced.commitWith(this.ctx, id, fence, patch, at, note, before, pending);
+    return fenced.commitWith(this.ctx, id, fence, patch, at, note, before, pending, after);
   }
 
   // ---- a user's actions, no lease needed (store-actions) ---------------------------------------

@@ -95,21 +95,22 @@ describe('engine happy path against the fake FAL server', () => {
     await h.engine.waitForIdle();
   });
 
-  it('generates at most `concurrency` jobs at once (one FAL finished fetches its model alongside), oldest first', async () => {
+  it('generates at most `concurrency` jobs at once (others prepare or finish alongside), oldest first', async () => {
     h = await createHarness({ engine: { concurrency: 2 }, fake: { concurrency: 10, processingMs: 150 } });
     const ids: string[] = [];
-    for (let i = 0; i < 5; i++) ids.push(await addOne(h.engine));
-    let maxGenerating = 0;
+    for (let i = 0; i < 8; i++) ids.push(await addOne(h.engine));
+    let maxAtFal = 0;
     let maxActive = 0;
     const timer = setInterval(() => {
       const jobs = h.engine.listJobs();
-      maxGenerating = Math.max(maxGenerating, jobs.filter(inState('preparing', 'submitted', 'running')).length);
+      maxAtFal = Math.max(maxAtFal, jobs.filter(inState('submitted', 'running')).length);
       maxActive = Math.max(maxActive, jobs.filter(inState('preparing', 'submitted', 'running', 'downloading')).length);
     }, 5);
     await h.engine.waitForIdle();
     clearInterval(timer);
-    expect(maxGenerating).toBeLessThanOrEqual(2);
-    expect(maxActive).toBeLessThanOrEqual(4);
+    expect(maxAtFal).toBeLessThanOrEqual(2);
+    // Two preparing (or ready and waiting), two generating, two fetching their models.
+    expect(maxActive).toBeLessThanOrEqual(6);
     // FAL never had more than two of them pending at once.
     const pending = new Set<string>();
     let maxPending = 0;
@@ -120,6 +121,38 @@ describe('engine happy path against the fake FAL server', () => {
     }
     expect(maxPending).toBeLessThanOrEqual(2);
     expect(h.fake.submissions.map((s) => s.requestId)).toEqual(ids.map((id) => h.engine.getJob(id)!.falRequestId));
+  });
+
+  it('uploads the next job while every slot is busy, and sends it as soon as one is free', async () => {
+    h = await createHarness({ engine: { concurrency: 1 }, fake: { concurrency: 10, holdJobs: true } });
+    const first = await addOne(h.engine);
+    const second = await addOne(h.engine);
+    await waitForJob(h.engine, first, inState('running'));
+    // The second image is at FAL's storage already, but nothing more is generating.
+    await vi.waitFor(() => expect(h.fake.uploads()).toHaveLength(2), { timeout: 10_000, interval: 10 });
+    await waitForJob(h.engine, second, (job) => /waiting for a free slot/.test(job.message ?? ''));
+    expect(h.fake.submissions).toHaveLength(1);
+    expect(h.engine.getJob(second)!.state).toBe('preparing');
+    h.fake.completeNow(h.engine.getJob(first)!.falRequestId!);
+    await waitForJob(h.engine, second, inState('running'));
+    h.fake.setOptions({ holdJobs: false });
+    await h.engine.waitForIdle();
+    expect(h.fake.submissions).toHaveLength(2);
+    expect(h.fake.uploads()).toHaveLength(2);
+  });
+
+  it('a job waiting for a slot is canceled at once, with nothing sent to FAL', async () => {
+    h = await createHarness({ engine: { concurrency: 1 }, fake: { concurrency: 10, holdJobs: true } });
+    const first = await addOne(h.engine);
+    const second = await addOne(h.engine);
+    await waitForJob(h.engine, second, (job) => /waiting for a free slot/.test(job.message ?? ''));
+    await h.engine.cancel(second);
+    await waitForJob(h.engine, second, inState('canceled'));
+    expect(h.engine.getJob(second)!.message).toBe('Canceled');
+    h.fake.setOptions({ holdJobs: false });
+    await h.engine.waitForIdle();
+    expect(h.engine.getJob(first)!.state).toBe('succeeded');
+    expect(h.fake.submissions).toHaveLength(1);
   });
 
   it('sends the next job while a finished one is still fetching its model (a slow download holds no FAL slot)', async () => {
