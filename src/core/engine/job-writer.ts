@@ -50,7 +50,15 @@ export class JobWriter {
     if (this.pending.progress !== undefined && patch.progress !== undefined) clean.progress = Math.max(this.pending.progress, patch.progress);
     const { pendingLogs: logs, pendingSteps: steps } = this;
     this.clearPending();
-    const next = this.deps.store.update(this.row.id, this.row.fence, clean, this.deps.now(), note ?? null, logs, steps);
+    let next: JobRow | null;
+    try {
+      next = this.deps.store.update(this.row.id, this.row.fence, clean, this.deps.now(), note ?? null, logs, steps);
+    } catch (error) {
+      // Not written (a busy or failing database): the steps stay for the next write, since the state
+      // the database keeps may not skip them (submitted -> succeeded is refused); journal lines too.
+      this.keepUnwritten(steps, logs);
+      throw error;
+    }
     if (next) this.changed(next, next.state !== this.row.state);
     else this.lost = true;
     return next;
@@ -145,8 +153,19 @@ export class JobWriter {
 
   /** At the end of a run: whatever is still pending (the job ended or was released without a final write). */
   finish(): void {
-    if (!this.lost && (Object.keys(this.pending).length > 0 || this.pendingLogs.length > 0 || this.pendingSteps.length > 0)) this.tryWrite({});
-    this.clearPending();
+    try {
+      if (!this.lost && (Object.keys(this.pending).length > 0 || this.pendingLogs.length > 0 || this.pendingSteps.length > 0)) this.tryWrite({});
+    } finally {
+      this.clearPending(); // the run is over: no flush after it
+    }
+  }
+
+  /** Puts back what a failed write took, before anything queued since, and flushes it again later. */
+  private keepUnwritten(steps: JobStep[], logs: string[]): void {
+    if (steps.length === 0 && logs.length === 0) return;
+    this.pendingSteps = [...steps, ...this.pendingSteps];
+    this.pendingLogs = [...logs, ...this.pendingLogs];
+    this.scheduleFlush();
   }
 
   private clearPending(): void {
