@@ -57,7 +57,7 @@ export class FalSteps {
       writer.write(needsAttentionPatch('submit_interrupted', SUBMIT_INTERRUPTED_MESSAGE, deps.now()));
       return;
     }
-    const fal = deps.fal();
+    let fal = deps.fal();
     if (!fal) {
       deps.signals.noKey();
       releaseJob(writer, { message: 'Waiting for a FAL key' });
@@ -70,6 +70,13 @@ export class FalSteps {
       // The upload needs no slot (FAL's limit counts generations): a freed slot goes to a job ready to be sent.
       const images = inputs.length > 1 ? await uploadSetInputs(this.ctx, fal, inputs) : [{ role: null, url: await this.ensureUploaded(fal) }];
       await this.waitForSlot();
+      // The wait may have been long: what holds FAL jobs back now (the key removed or rejected, the
+      // spending cap, offline) holds this one too, as if it had not been claimed yet.
+      fal = deps.fal();
+      if (!fal || !deps.falAllowed()) {
+        releaseJob(writer, { message: 'Waiting to be sent to FAL', ...(this.uploadedUrl !== null && { inputUrl: this.uploadedUrl }) });
+        return;
+      }
       requestId = await this.submit(fal, model, images);
       throwIfAborted(signal);
     } else {

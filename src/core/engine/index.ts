@@ -126,6 +126,7 @@ export function createEngine(deps: EngineDeps): Engine {
     onJob: jobChanged,
     onLibraryAdded: (id) => emitter.emit('library', { kind: 'added', id }),
     signals: health.signals,
+    falAllowed: health.falAllowed,
     logger,
     rateLimitHits,
     stats,

@@ -50,6 +50,8 @@ export interface RunnerDeps {
   random: () => number;
   /** The client for the current key and proxy; null when no key is configured. */
   fal: () => FalClient | null;
+  /** FAL jobs may be sent now: a key that FAL has not rejected, online, the spending cap not reached. */
+  falAllowed: () => boolean;
   /** Origins on this computer that results may come from over plain http (a local proxy, the fake server). */
   downloadOrigins: () => string[];
   policy: RunnerPolicy;

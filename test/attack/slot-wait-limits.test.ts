@@ -1,0 +1,40 @@
+// Attack on the generation-slot wait (queue/scheduler.ts acquireSlot): a job is claimed and uploads
+// its image, then waits - for minutes in a long queue - until a slot frees up. Whatever held FAL jobs
+// back when it was claimed must still hold it when its slot comes: the spending cap reached or
+// lowered, the key removed. Before the fix the waiting job was sent anyway (paid past the cap, or on
+// a key the user had just taken away).
+import { afterEach, describe, expect, it } from 'vitest';
+import { addOne, createHarness, inState, waitForJob, waitForQueue, type Harness } from '../core/engine/harness';
+
+let h: Harness | null = null;
+afterEach(async () => {
+  await h?.close();
+  h = null;
+});
+
+describe('a job waiting for a generation slot', () => {
+  it.each([
+    ['the spending cap is reached meanwhile', 'spending_cap'],
+    ['the key is removed meanwhile', 'no_key'],
+  ] as const)('is not sent when %s', async (_, status) => {
+    const cap = { usd: null as number | null };
+    h = await createHarness({ fake: { processingMs: 2_500 }, engine: { concurrency: 1, getSpendingCapUsd: () => cap.usd } });
+    const first = await addOne(h.engine, { preset: 'standard' });
+    await waitForJob(h.engine, first, inState('running'));
+    const waiting = await addOne(h.engine, { preset: 'standard' });
+    await waitForJob(h.engine, waiting, (job) => /waiting for a free slot/i.test(job.message ?? ''));
+
+    if (status === 'spending_cap') {
+      cap.usd = h.engine.costSummary(null).monthUsd; // the first job's estimate: the cap is reached
+      h.engine.limitsChanged();
+    } else {
+      h.key.value = null;
+      h.engine.keyChanged();
+    }
+    const fakeStatus = await waitForJob(h.engine, first, inState('succeeded', 'failed'));
+    if (status === 'spending_cap') expect(fakeStatus.state).toBe('succeeded');
+    await waitForJob(h.engine, waiting, inState('queued'));
+    await waitForQueue(h.engine, (state) => state.status === status && state.queued === 1);
+    expect(h.fake.submissions).toHaveLength(1);
+  });
+});
