@@ -28,7 +28,9 @@ function processCpuMs(pid: number | undefined): number | null {
 /** Options must survive JSON (no functions). */
 export async function startFakeFalProcess(options: FakeFalOptions): Promise<FakeFalProcess> {
   const script = join(dirname(fileURLToPath(import.meta.url)), 'fake-fal-child.ts');
-  const proc = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(options)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  // BENCH_FAKE_PROFILE=<dir>: a CPU profile of the fake's process (what FAL's side costs this machine).
+  const profile = process.env.BENCH_FAKE_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_FAKE_PROFILE}`] : [];
+  const proc = spawn(process.execPath, [...profile, '--import', 'tsx', script, JSON.stringify(options)], { stdio: ['pipe', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     proc.stdout!.on('data', (chunk: Buffer) => {

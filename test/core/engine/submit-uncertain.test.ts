@@ -123,9 +123,12 @@ describe('after FAL accepted the submit, errors never make the job freely retrya
   it('a database that refuses to store the request id for a moment: the id is stored once it works', async () => {
     h = await createHarness();
     h.fake.setOptions({ holdJobs: true });
+    // The submit's answer takes a while, so the faults are in place before the id is to be stored.
+    h.fake.script({ op: 'submit', times: 1, delayMs: 400 });
     const id = await addOne(h.engine);
     // Let the job reach the submit, then make the next writes fail as busy.
-    await waitForJob(h.engine, id, (job) => job.message === 'Sending the job to FAL' || job.state === 'submitted');
+    await waitForJob(h.engine, id, (job) => job.message === 'Sending the job to FAL');
+    expect(h.engine.getJob(id)!.falRequestId).toBeNull();
     busyFaults.remaining = 6;
     const job = await waitForJob(h.engine, id, (j) => j.falRequestId !== null || ['failed', 'needs_attention'].includes(j.state));
     expect(job.state).not.toBe('failed');
