@@ -15,7 +15,6 @@ import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { performance } from 'node:perf_hooks';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEngine, type Engine } from '../src/core/engine';
