@@ -1,10 +1,10 @@
 // Attack on the generation-slot wait (queue/scheduler.ts acquireSlot): a job is claimed and uploads
 // its image, then waits - for minutes in a long queue - until a slot frees up. Whatever held FAL jobs
 // back when it was claimed must still hold it when its slot comes: the spending cap reached or
-// lowered, the key removed. Before the fix the waiting job was sent anyway (paid past the cap, or on
-// a key the user had just taken away).
+// lowered, the key removed; and it goes out on the key the user has then. Before the fix the waiting
+// job was sent anyway (paid past the cap, or on a key the user had just taken away or replaced).
 import { afterEach, describe, expect, it } from 'vitest';
-import { addOne, createHarness, inState, waitForJob, waitForQueue, type Harness } from '../core/engine/harness';
+import { addOne, createHarness, inState, TEST_KEY, waitForJob, waitForQueue, type Harness } from '../core/engine/harness';
 
 let h: Harness | null = null;
 afterEach(async () => {
@@ -33,8 +33,22 @@ describe('a job waiting for a generation slot', () => {
     }
     const fakeStatus = await waitForJob(h.engine, first, inState('succeeded', 'failed'));
     if (status === 'spending_cap') expect(fakeStatus.state).toBe('succeeded');
-    await waitForJob(h.engine, waiting, inState('queued'));
+    const held = await waitForJob(h.engine, waiting, inState('queued'));
+    expect(held.message).toBe(status === 'no_key' ? 'Waiting for a FAL key' : 'Waiting to be sent to FAL');
     await waitForQueue(h.engine, (state) => state.status === status && state.queued === 1);
     expect(h.fake.submissions).toHaveLength(1);
+  });
+
+  it('is sent with the key the user has when its slot comes', async () => {
+    h = await createHarness({ fake: { processingMs: 2_500 }, engine: { concurrency: 1 } });
+    const first = await addOne(h.engine);
+    await waitForJob(h.engine, first, inState('running'));
+    const waiting = await addOne(h.engine);
+    await waitForJob(h.engine, waiting, (job) => /waiting for a free slot/i.test(job.message ?? ''));
+    h.key.value = 'the-other-account-key-0987654321';
+    h.engine.keyChanged();
+    await waitForJob(h.engine, waiting, inState('succeeded'));
+    const sent = h.fake.requests.filter((request) => request.op === 'submit');
+    expect(sent.map((request) => request.authorization)).toEqual([`Key ${TEST_KEY}`, `Key ${h.key.value}`]);
   });
 });

@@ -74,7 +74,8 @@ export class FalSteps {
       // spending cap, offline) holds this one too, as if it had not been claimed yet.
       fal = deps.fal();
       if (!fal || !deps.falAllowed()) {
-        releaseJob(writer, { message: 'Waiting to be sent to FAL', ...(this.uploadedUrl !== null && { inputUrl: this.uploadedUrl }) });
+        const message = fal ? 'Waiting to be sent to FAL' : 'Waiting for a FAL key';
+        releaseJob(writer, { message, ...(this.uploadedUrl !== null && { inputUrl: this.uploadedUrl }) });
         return;
       }
       requestId = await this.submit(fal, model, images);
