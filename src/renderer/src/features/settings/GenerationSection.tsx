@@ -63,7 +63,7 @@ export function GenerationSection() {
             ))}
           </div>
         </SettingRow>
-        <SettingRow label="Jobs at the same time" htmlFor={ids.concurrency} help="How many jobs FAL works on at once (fetching a finished model does not count). More finish sooner but use more of your FAL quota.">
+        <SettingRow label="Jobs at the same time" htmlFor={ids.concurrency} help="How many jobs FAL works on at once (uploading the next photos and fetching finished models do not count). More finish sooner but use more of your FAL quota.">
           <select id={ids.concurrency} className="select select-narrow" value={settings.concurrency} onChange={(e) => void save({ concurrency: Number(e.target.value) })}>
             {[1, 2, 3, 4, 5, 6, 7, 8].map((n) => (
               <option key={n} value={n}>
