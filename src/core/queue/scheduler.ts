@@ -176,12 +176,16 @@ export class Scheduler {
 
   /** Hands free slots to waiting workers, oldest first. */
   private grantSlots(): void {
+    let granted = false;
     while (this.slotsInUse < this.concurrency && this.slotQueue.length > 0) {
       const waiter = this.slotQueue.shift()!;
       this.slotsInUse++;
       waiter.worker.phase = 'slot';
       waiter.resolve();
+      granted = true;
     }
+    // A job moved into its slot: room for the next one to prepare now, not at the next poll.
+    if (granted) this.wake();
   }
 
   private acquireSlot(worker: Worker): Promise<void> {

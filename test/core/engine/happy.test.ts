@@ -124,9 +124,10 @@ describe('engine happy path against the fake FAL server', () => {
   });
 
   it('uploads the next job while every slot is busy, and sends it as soon as one is free', async () => {
-    h = await createHarness({ engine: { concurrency: 1 }, fake: { concurrency: 10, holdJobs: true } });
-    const first = await addOne(h.engine);
-    const second = await addOne(h.engine);
+    // No poll to fall back on: the next job is claimed because the first took its slot.
+    h = await createHarness({ engine: { concurrency: 1, timing: { schedulerPollMs: 60_000 } }, fake: { concurrency: 10, holdJobs: true } });
+    const added = await h.engine.addImages([await pngItem(), await pngItem()], {});
+    const [first, second] = added.added.map((job) => job.id) as [string, string];
     await waitForJob(h.engine, first, inState('running'));
     // The second image is at FAL's storage already, but nothing more is generating.
     await vi.waitFor(() => expect(h.fake.uploads()).toHaveLength(2), { timeout: 10_000, interval: 10 });
