@@ -101,6 +101,8 @@ export function createEngine(deps: EngineDeps): Engine {
   const liveWriters = new Map<string, JobWriter>();
   const glbValidator = createGlbValidator({
     warn: (message) => logger.warn(message),
+    // Another job is running alongside the one whose model is checked.
+    busy: () => scheduler.activeCount > 1,
     workerMinBytes: deps.glbWorker?.minBytes,
     start: deps.glbWorker?.start,
   });

@@ -73,12 +73,30 @@ export async function downloadToTemp(url: string, dir: string, opts: DownloadOpt
   const path = join(dir, `${TEMP_PREFIX}${randomBytes(8).toString('hex')}.download`);
   try {
     return await withLimits(opts, async (signal) => {
-      const response = await openChecked(url, opts, signal);
-      const hash = createHash('sha256');
-      // Descriptor calls in place, contents and fsync in the thread pool (util/quick-fs.ts).
-      const fd = await inFolder(dir, () => createFile(path));
-      // Nothing may be written for a long while (a stalled server; kept bytes are written at the end).
+      // The temp file is made while the request is on its way (contents and fsync go to the thread
+      // pool, descriptor calls run in place: util/quick-fs.ts).
+      const created = inFolder(dir, () => createFile(path));
+      created.catch(() => undefined); // awaited below; a failure must not count as unhandled meanwhile
+      // Nothing may be written for a long while (a server slow to answer or stalled; kept bytes are
+      // written at the end): the file is kept young for other processes' clean-up all along.
       const stopFresh = keepFresh(path, opts.keepFreshMs);
+      let response: Response;
+      let fd: number;
+      try {
+        response = await openChecked(url, opts, signal);
+      } catch (error) {
+        stopFresh();
+        await created.then(closeSync, () => undefined);
+        throw error;
+      }
+      try {
+        fd = await created;
+      } catch (error) {
+        stopFresh();
+        await response.body?.cancel().catch(() => undefined);
+        throw error;
+      }
+      const hash = createHash('sha256');
       let size = 0;
       // Bytes the caller keeps anyway are written in one go at the end (a write per chunk costs a
       // round trip to the thread pool each); otherwise each chunk is written as it comes.

@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { describe, expect, it, vi } from 'vitest';
 import { validateGlb } from '../../../src/core/library/glb';
 import { startGlbWorker } from '../../../src/core/library/glb-validator';
-import { addOne, createHarness, type Harness } from './harness';
+import { addOne, createHarness, inState, waitForJob, type Harness } from './harness';
 
 /** Starts real workers, remembering each and whether it has exited. */
 function trackedWorkers(start: () => Worker = startGlbWorker) {
@@ -64,7 +64,7 @@ describe('engine: large models are checked in a worker thread', () => {
     });
   }, 60_000);
 
-  it('warmForFal (the app): a FAL job starts the worker while FAL works, and its small model is checked there', async () => {
+  it('warmForFal (the app): a FAL job starts the worker while FAL works; small models go to it while other jobs run', async () => {
     const checksSent: number[] = [];
     let answers = 0;
     const workers = trackedWorkers(() => {
@@ -77,21 +77,23 @@ describe('engine: large models are checked in a worker thread', () => {
       worker.on('message', () => answers++);
       return worker;
     });
-    // FAL holds the job until the worker has answered its warm-up check (a cold start can take seconds under load).
-    await withHarness({ fake: { holdJobs: true }, engine: { glbWorker: { start: workers.start, warmForFal: true } } }, async (h) => {
-      const ids = [await addOne(h.engine), await addOne(h.engine)];
+    // FAL holds the jobs until the worker has answered its warm-up check (a cold start can take seconds under load).
+    await withHarness({ fake: { holdJobs: true, concurrency: 3 }, engine: { concurrency: 3, glbWorker: { start: workers.start, warmForFal: true } } }, async (h) => {
+      const ids = [await addOne(h.engine), await addOne(h.engine), await addOne(h.engine)];
+      const jobs = await Promise.all(ids.map((id) => waitForJob(h.engine, id, inState('running'))));
       await vi.waitFor(() => expect(answers).toBe(1), { timeout: 30_000, interval: 20 });
-      h.fake.setOptions({ holdJobs: false });
+      // Two finish while the third still runs: their (small) models are checked in the worker.
+      for (const job of jobs.slice(0, 2)) h.fake.completeNow(job.falRequestId!);
+      for (const id of ids.slice(0, 2)) await waitForJob(h.engine, id, inState('succeeded'));
+      // The third finishes alone: checked in place, which is quicker than the hand-off.
+      h.fake.completeNow(jobs[2]!.falRequestId!);
       await h.engine.waitForIdle();
       for (const id of ids) await expectStoredModelChecked(h, id);
       expect(workers.started).toHaveLength(1);
-      // The warm-up check, then both models (small ones: a cold worker would not get them).
-      expect(checksSent).toHaveLength(3);
-      for (const id of ids) {
-        const size = h.engine.library.get(h.engine.getJob(id)!.modelId!)!.stats.fileSize;
-        expect(size).toBeLessThan(512 * 1024);
-        expect(checksSent).toContain(size);
-      }
+      const size = (id: string) => h.engine.library.get(h.engine.getJob(id)!.modelId!)!.stats.fileSize;
+      for (const id of ids) expect(size(id)).toBeLessThan(512 * 1024);
+      expect(checksSent).toHaveLength(3); // the warm-up check, then the first two models
+      expect(checksSent.slice(1).sort()).toEqual([size(ids[0]!), size(ids[1]!)].sort());
     });
   }, 60_000);
 
