@@ -14,7 +14,7 @@ import { DownloadError, downloadToTemp, type DownloadedFile } from '../library/d
 import { keepFresh } from '../library/files';
 import type { ModelDefinition } from '../models/types';
 import { errorMessage } from '../util/errors';
-import { downloadPreview, ingestModel, storePreview } from './library-ingest';
+import { downloadPreview, dropPreview, ingestModel, storePreview } from './library-ingest';
 import { needsAttentionPatch, releaseJob, SUBMIT_INTERRUPTED_MESSAGE } from './ownership';
 import { inputPathOf, optionsOf, type RunContext } from './run-context';
 import { JobFailure, LeaseLostError, step, StepError, SubmitSettled, SubmitUnrecorded } from './run-errors';
@@ -273,21 +273,31 @@ export class FalSteps {
       const parsed = model.parseOutput(result.data);
       if ('error' in parsed) throw new JobFailure('unexpected_output', `FAL's answer did not contain a model: ${parsed.error}`, true);
       writer.soft({ message: 'Downloading the model' });
-      // The preview travels alongside the model; it is kept only if the model makes it in.
+      // The preview travels alongside the model; it is kept only if the model makes it in (else its
+      // temp file goes).
       const preview = parsed.preview ? downloadPreview(this.ctx, parsed.preview, signal) : Promise.resolve(null);
-      const outcome = await this.downloadWithRetry(parsed.glb.url, signal, start + deps.policy.downloadRetryMs * share);
-      if (outcome.file) {
-        const { bytes, ...tempFile } = outcome.file;
-        // The temp file stays live for other processes' clean-up until it is stored (validation may take a while).
-        const stopFresh = keepFresh(tempFile.path, deps.policy.tempFileTouchMs);
-        try {
-          await ingestModel(this.ctx, { bytes: bytes!, tempFile }, async () => storePreview(this.ctx, await preview), this.row.estimatedCostUsd);
-        } finally {
-          stopFresh();
+      let previewTaken = false;
+      try {
+        const outcome = await this.downloadWithRetry(parsed.glb.url, signal, start + deps.policy.downloadRetryMs * share);
+        if (outcome.file) {
+          const { bytes, ...tempFile } = outcome.file;
+          // The temp file stays live for other processes' clean-up until it is stored (validation may take a while).
+          const stopFresh = keepFresh(tempFile.path, deps.policy.tempFileTouchMs);
+          try {
+            const storeThePreview = async () => {
+              previewTaken = true;
+              return storePreview(this.ctx, await preview);
+            };
+            await ingestModel(this.ctx, { bytes: bytes!, tempFile }, storeThePreview, this.row.estimatedCostUsd);
+          } finally {
+            stopFresh();
+          }
+          return;
         }
-        return;
+        lastError = outcome.error;
+      } finally {
+        if (!previewTaken) await dropPreview(preview);
       }
-      lastError = outcome.error;
       writer.log(`Download failed (${deps.redact(errorMessage(lastError))}); fetching the result again for a fresh link`);
     }
     throw new JobFailure(

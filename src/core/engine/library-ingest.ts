@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { adoptByContentHash, sha256Hex, storeByContentHash, unlinkQuietly } from '../library/files';
-import { downloadBytes } from '../library/download';
+import { downloadToTemp, type DownloadedFile } from '../library/download';
 import { imageMimeOf } from '../library/image-header';
 import { paramsKeyOf } from '../library/store';
 import { parseJobInputs } from '../queue/job-inputs-json';
@@ -134,15 +134,20 @@ async function removeUnreferenced(ctx: RunContext, file: string | null, preview:
 /** The stored model file vanished before the commit (see ingestModel): store it again. */
 class StoredFileGone extends Error {}
 
-/** FAL's preview image; never fails the job (null when it cannot be had). */
-export async function downloadPreview(ctx: RunContext, ref: FalFileRef, signal: AbortSignal): Promise<Uint8Array | null> {
+/**
+ * FAL's preview image, downloaded (and synced) into a temp file in the previews folder alongside the
+ * model, so storing it is a rename; never fails the job (null when it cannot be had).
+ */
+export async function downloadPreview(ctx: RunContext, ref: FalFileRef, signal: AbortSignal): Promise<DownloadedFile | null> {
   const { policy } = ctx.deps;
   try {
-    return await downloadBytes(ref.url, {
+    return await downloadToTemp(ref.url, ctx.deps.dirs.previews, {
       maxBytes: policy.maxPreviewBytes,
       timeoutMs: Math.min(60_000, policy.downloadTimeoutMs),
       trustedOrigins: ctx.deps.downloadOrigins(),
       signal,
+      keepBytes: true,
+      keepFreshMs: policy.tempFileTouchMs,
     });
   } catch (error) {
     if (!signal.aborted) ctx.writer.log(`Preview image not kept: ${ctx.deps.redact(errorMessage(error))}`);
@@ -150,20 +155,30 @@ export async function downloadPreview(ctx: RunContext, ref: FalFileRef, signal: 
   }
 }
 
-/** Stores a downloaded preview by content hash; null (and a journal line) when it is not an image. */
-export async function storePreview(ctx: RunContext, bytes: Uint8Array | null): Promise<string | null> {
-  if (!bytes) return null;
-  const ext = PREVIEW_EXTENSIONS[imageMimeOf(bytes) ?? ''];
+/**
+ * Stores a downloaded preview by content hash (its temp file moved into place); null (and a journal
+ * line) when it is not an image. The temp file is gone afterwards.
+ */
+export async function storePreview(ctx: RunContext, file: DownloadedFile | null): Promise<string | null> {
+  if (!file) return null;
+  const ext = PREVIEW_EXTENSIONS[imageMimeOf(file.bytes ?? new Uint8Array()) ?? ''];
   if (!ext) {
+    await unlinkQuietly(file.path);
     ctx.writer.log('Preview image not kept: not a PNG, JPEG or WebP image');
     return null;
   }
   try {
-    return (await storeByContentHash(ctx.deps.dirs.previews, bytes, ext)).path;
+    return (await adoptByContentHash(ctx.deps.dirs.previews, file, ext)).path;
   } catch (error) {
     ctx.writer.log(`Preview image not kept: ${ctx.deps.redact(errorMessage(error))}`);
     return null;
   }
+}
+
+/** A downloaded preview that will not be stored (the model did not make it): its temp file goes. */
+export async function dropPreview(preview: Promise<DownloadedFile | null>): Promise<void> {
+  const file = await preview.catch(() => null);
+  if (file) await unlinkQuietly(file.path);
 }
 
 const PREVIEW_EXTENSIONS: Record<string, 'png' | 'jpg' | 'webp'> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp' };

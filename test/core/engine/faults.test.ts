@@ -1,6 +1,6 @@
 // Every FAL failure mode, through the real @fal-ai/client and the fake server: each job ends in its
 // documented state with its message.
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { addOne, createHarness, inState, waitForJob, waitForQueue, type Harness } from './harness';
@@ -9,7 +9,8 @@ let h: Harness;
 afterEach(async () => h?.close());
 
 const TRIPO = 'tripo3d/tripo/v2.5/image-to-3d';
-const libraryFiles = (dir: string): string[] => {
+/** Every file under `<data>/<folder>` (temp files too), by name. */
+const filesUnder = (dir: string, folder: string): string[] => {
   const out: string[] = [];
   const walk = (d: string) => {
     for (const e of readdirSync(d, { withFileTypes: true })) {
@@ -17,9 +18,11 @@ const libraryFiles = (dir: string): string[] => {
       else out.push(e.name);
     }
   };
-  walk(join(dir, 'library'));
+  if (existsSync(join(dir, folder))) walk(join(dir, folder));
   return out;
 };
+const libraryFiles = (dir: string) => filesUnder(dir, 'library');
+const previewFiles = (dir: string) => filesUnder(dir, 'previews');
 
 describe('rate limits (429): wait without spending attempts', () => {
   it('honours Retry-After in seconds', async () => {
@@ -202,6 +205,8 @@ describe('failures that end the job', () => {
     expect(job.errorMessage).toMatch(/not a usable GLB/);
     expect(h.engine.library.list({ offset: 0, limit: 10 }).total).toBe(0);
     expect(libraryFiles(h.dataDir)).toEqual([]);
+    // The preview, downloaded alongside, went too (no stored file, no temp file).
+    expect(previewFiles(h.dataDir)).toEqual([]);
   });
 
   it('a result that is not a GLB fails the job and nothing enters the library', async () => {
@@ -211,6 +216,7 @@ describe('failures that end the job', () => {
     await h.engine.waitForIdle();
     expect(h.engine.getJob(id)).toMatchObject({ state: 'failed', errorCode: 'invalid_result' });
     expect(libraryFiles(h.dataDir)).toEqual([]);
+    expect(previewFiles(h.dataDir)).toEqual([]);
   });
 
   it('a result URL that stays expired fails after retries, offering the free Download again', async () => {
