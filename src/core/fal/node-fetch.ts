@@ -9,6 +9,7 @@ import type { Socket } from 'node:net';
 import { pipeline, Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { NULL_BODY_STATUSES, responseHead } from '../util/node-response';
+import { readCapped } from '../util/read-capped';
 import { ANSWER_TOO_LARGE } from './errors';
 
 // An idle connection is dropped after 4 s (as Node's fetch does), before a server's usual 5 s, so a
@@ -44,27 +45,16 @@ export const nodeFetch: typeof fetch = async (input, init) => {
   // (with its rules for credentials); anything else is answered as it is - a POST is never sent twice.
   if (response.status >= 300 && response.status < 400 && response.headers.has('location') && method === 'GET' && init?.redirect !== 'manual') {
     await response.body?.cancel().catch(() => undefined);
-    return readCapped(await globalThis.fetch(input, init));
+    return readWhole(await globalThis.fetch(input, init));
   }
   return response;
 };
 
 /** The real fetch's answer read whole under the same cap as ours (an event stream stays a stream). */
-async function readCapped(response: Response): Promise<Response> {
+async function readWhole(response: Response): Promise<Response> {
   if (!response.body || (response.headers.get('content-type') ?? '').startsWith('text/event-stream')) return response;
   const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = response.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_ANSWER_BYTES) {
-      await reader.cancel().catch(() => undefined);
-      throw answerTooLarge();
-    }
-    chunks.push(value);
-  }
+  await readCapped(response.body, MAX_ANSWER_BYTES, (chunk) => void chunks.push(chunk), answerTooLarge);
   return new Response(Buffer.concat(chunks), { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 

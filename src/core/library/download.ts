@@ -16,6 +16,7 @@ import { closeSync } from 'node:fs';
 import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeError as describe } from '../util/errors';
+import { readCapped } from '../util/read-capped';
 import { createFile, fsyncFd, inFolder, writeAll } from '../util/quick-fs';
 import { DownloadError } from './download-error';
 import { checkedAddresses, checkTarget, resolveLocation } from './download-target';
@@ -181,18 +182,7 @@ async function readBody(response: Response, maxBytes: number, onChunk: (chunk: U
     throw tooLarge(maxBytes, declared);
   }
   if (!response.body) return;
-  const reader = response.body.getReader();
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge(maxBytes);
-    }
-    await onChunk(value);
-  }
+  await readCapped(response.body, maxBytes, onChunk, () => tooLarge(maxBytes));
 }
 
 function tooLarge(maxBytes: number, declared?: number): DownloadError {
