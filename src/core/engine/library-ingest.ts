@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { adoptByContentHash, sha256Hex, storeByContentHash, unlinkQuietly } from '../library/files';
+import { adoptByContentHash, keepFresh, sha256Hex, storeByContentHash, unlinkQuietly } from '../library/files';
 import { downloadToTemp, type DownloadedFile } from '../library/download';
 import { imageMimeOf } from '../library/image-header';
 import { paramsKeyOf } from '../library/store';
@@ -134,14 +134,20 @@ async function removeUnreferenced(ctx: RunContext, file: string | null, preview:
 /** The stored model file vanished before the commit (see ingestModel): store it again. */
 class StoredFileGone extends Error {}
 
+/** A downloaded preview's temp file, kept young (see keepFresh) until it is stored or dropped. */
+export interface PreviewFile extends DownloadedFile {
+  stopFresh(): void;
+}
+
 /**
  * FAL's preview image, downloaded (and synced) into a temp file in the previews folder alongside the
- * model, so storing it is a rename; never fails the job (null when it cannot be had).
+ * model, so storing it is a rename; never fails the job (null when it cannot be had). The file waits
+ * for its model (maybe minutes): it is kept young meanwhile, else another process's clean-up takes it.
  */
-export async function downloadPreview(ctx: RunContext, ref: FalFileRef, signal: AbortSignal): Promise<DownloadedFile | null> {
+export async function downloadPreview(ctx: RunContext, ref: FalFileRef, signal: AbortSignal): Promise<PreviewFile | null> {
   const { policy } = ctx.deps;
   try {
-    return await downloadToTemp(ref.url, ctx.deps.dirs.previews, {
+    const file = await downloadToTemp(ref.url, ctx.deps.dirs.previews, {
       maxBytes: policy.maxPreviewBytes,
       timeoutMs: Math.min(60_000, policy.downloadTimeoutMs),
       trustedOrigins: ctx.deps.downloadOrigins(),
@@ -149,6 +155,7 @@ export async function downloadPreview(ctx: RunContext, ref: FalFileRef, signal: 
       keepBytes: true,
       keepFreshMs: policy.tempFileTouchMs,
     });
+    return { ...file, stopFresh: keepFresh(file.path, policy.tempFileTouchMs) };
   } catch (error) {
     if (!signal.aborted) ctx.writer.log(`Preview image not kept: ${ctx.deps.redact(errorMessage(error))}`);
     return null;
@@ -159,8 +166,16 @@ export async function downloadPreview(ctx: RunContext, ref: FalFileRef, signal: 
  * Stores a downloaded preview by content hash (its temp file moved into place); null (and a journal
  * line) when it is not an image. The temp file is gone afterwards.
  */
-export async function storePreview(ctx: RunContext, file: DownloadedFile | null): Promise<string | null> {
+export async function storePreview(ctx: RunContext, file: PreviewFile | null): Promise<string | null> {
   if (!file) return null;
+  try {
+    return await storePreviewFile(ctx, file);
+  } finally {
+    file.stopFresh();
+  }
+}
+
+async function storePreviewFile(ctx: RunContext, file: PreviewFile): Promise<string | null> {
   const ext = PREVIEW_EXTENSIONS[imageMimeOf(file.bytes ?? new Uint8Array()) ?? ''];
   if (!ext) {
     await unlinkQuietly(file.path);
@@ -176,9 +191,11 @@ export async function storePreview(ctx: RunContext, file: DownloadedFile | null)
 }
 
 /** A downloaded preview that will not be stored (the model did not make it): its temp file goes. */
-export async function dropPreview(preview: Promise<DownloadedFile | null>): Promise<void> {
+export async function dropPreview(preview: Promise<PreviewFile | null>): Promise<void> {
   const file = await preview.catch(() => null);
-  if (file) await unlinkQuietly(file.path);
+  if (!file) return;
+  file.stopFresh();
+  await unlinkQuietly(file.path);
 }
 
 const PREVIEW_EXTENSIONS: Record<string, 'png' | 'jpg' | 'webp'> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp' };
