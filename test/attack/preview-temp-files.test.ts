@@ -142,3 +142,17 @@ it("a preview that came early is kept young while its model still downloads: ano
   expect(preview).toBeTruthy();
   expect(existsSync(preview!)).toBe(true);
 }, 30_000);
+
+it("a model fetched again for a fresh link does not first wait out the dropped round's stalled preview", async () => {
+  // The first link of the model has expired and its preview does not come: the result is fetched
+  // again at once (the dropped preview is stopped, not awaited until its time limit) and the job
+  // ends with its model long before that limit.
+  h = await createHarness({ engine: { timing: { downloadTimeoutMs: 120_000, downloadRetryMs: 0 } } });
+  h.fake.script({ op: 'file', when: (ctx) => isModel(ctx.targetUrl), fault: { kind: 'expired' } });
+  h.fake.script({ op: 'file', when: (ctx) => isPreview(ctx.targetUrl), fault: { kind: 'hang' } });
+  const id = await addOne(h.engine);
+  const job = await waitForJob(h.engine, id, inState('succeeded', 'failed', 'needs_attention', 'canceled'), 30_000);
+  expect(job.state).toBe('succeeded');
+  expect(h.engine.library.previewPath(job.modelId!)).toBeTruthy();
+  expect(tempFiles(h.dataDir)).toEqual([]);
+}, 45_000);

@@ -275,7 +275,9 @@ export class FalSteps {
       writer.soft({ message: 'Downloading the model' });
       // The preview travels alongside the model; it is kept only if the model makes it in (else its
       // temp file goes).
-      const preview = parsed.preview ? downloadPreview(this.ctx, parsed.preview, signal) : Promise.resolve(null);
+      // A preview dropped with its round is stopped, not waited for (it may stall until its time limit).
+      const dropped = new AbortController();
+      const preview = parsed.preview ? downloadPreview(this.ctx, parsed.preview, AbortSignal.any([signal, dropped.signal])) : Promise.resolve(null);
       let previewTaken = false;
       try {
         const outcome = await this.downloadWithRetry(parsed.glb.url, signal, start + deps.policy.downloadRetryMs * share);
@@ -296,7 +298,10 @@ export class FalSteps {
         }
         lastError = outcome.error;
       } finally {
-        if (!previewTaken) await dropPreview(preview);
+        if (!previewTaken) {
+          dropped.abort();
+          await dropPreview(preview);
+        }
       }
       writer.log(`Download failed (${deps.redact(errorMessage(lastError))}); fetching the result again for a fresh link`);
     }
