@@ -156,3 +156,20 @@ it("a model fetched again for a fresh link does not first wait out the dropped r
   expect(h.engine.library.previewPath(job.modelId!)).toBeTruthy();
   expect(tempFiles(h.dataDir)).toEqual([]);
 }, 45_000);
+
+it('a cancel while the model waits for its stalled preview ends the job at once, and engine.close() does not wait for it', async () => {
+  h = await createHarness({ engine: { timing: { downloadTimeoutMs: 120_000 } } });
+  h.fake.script({ op: 'file', times: Infinity, when: (ctx) => isPreview(ctx.targetUrl), fault: { kind: 'hang' } });
+  const id = await addOne(h.engine);
+  // The model is checked and about to be stored; the preview does not come.
+  await waitForJob(h.engine, id, (job) => job.message === 'Adding the model to the library');
+  void h.engine.cancel(id);
+  const ended = waitForJob(h.engine, id, inState('succeeded', 'failed', 'needs_attention', 'canceled'), 20_000).then((job) => job.state);
+  const closedAfter = ended.then(
+    () => 'ended',
+    () => 'still waiting',
+  );
+  expect(await closedAfter).toBe('ended');
+  await h.engine.close();
+  expect(tempFiles(h.dataDir)).toEqual([]);
+}, 45_000);
