@@ -3,7 +3,7 @@
 
 /**
  * Hands each chunk of `body` to `onChunk`; once more than `maxBytes` have come, cancels the body and
- * throws `tooLarge()`.
+ * throws `tooLarge()`. A failing `onChunk` cancels the body too, its error passed on.
  */
 export async function readCapped(
   body: ReadableStream<Uint8Array>,
@@ -21,6 +21,12 @@ export async function readCapped(
       await reader.cancel().catch(() => undefined);
       throw tooLarge();
     }
-    await onChunk(value);
+    try {
+      await onChunk(value);
+    } catch (error) {
+      // The consumer failed (a download's disk write): the body must not stay open holding its connection.
+      await reader.cancel().catch(() => undefined);
+      throw error;
+    }
   }
 }
