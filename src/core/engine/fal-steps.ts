@@ -257,9 +257,10 @@ export class FalSteps {
    * Result -> download -> library. Also used by a cancel that came after FAL finished. A paid result
    * is precious: a failing download is retried with backoff, then the result is fetched again for a
    * fresh URL and retried again; only then the job fails - with the request id kept, so "Download
-   * again" (free) can pick it up later.
+   * again" (free) can pick it up later. `previewIfReady` (a cancel keeping the result): a preview not
+   * in by the time the model is stored is stopped, not waited for.
    */
-  async collectResult(fal: FalClient, model: ModelDefinition, requestId: string, signal: AbortSignal): Promise<void> {
+  async collectResult(fal: FalClient, model: ModelDefinition, requestId: string, signal: AbortSignal, previewIfReady = false): Promise<void> {
     const { deps, writer } = this.ctx;
     // Written with the library commit (or the failure), unless fetching takes longer than a flush.
     if (this.row.state !== 'downloading') writer.softState({ state: 'downloading', queuePosition: null, progress: PROGRESS.downloading, message: 'Fetching the result' });
@@ -279,6 +280,8 @@ export class FalSteps {
       const dropped = new AbortController();
       const preview = parsed.preview ? downloadPreview(this.ctx, parsed.preview, AbortSignal.any([signal, dropped.signal])) : Promise.resolve(null);
       let previewTaken = false;
+      let previewIn = false;
+      void preview.then(() => (previewIn = true));
       try {
         const outcome = await this.downloadWithRetry(parsed.glb.url, signal, start + deps.policy.downloadRetryMs * share);
         if (outcome.file) {
@@ -288,6 +291,10 @@ export class FalSteps {
           try {
             const storeThePreview = async () => {
               previewTaken = true;
+              if (previewIfReady && !previewIn) {
+                dropped.abort();
+                writer.log('Preview image not kept: the job was canceled before it came');
+              }
               return storePreview(this.ctx, await preview);
             };
             await ingestModel(this.ctx, { bytes: bytes!, tempFile }, storeThePreview, this.row.estimatedCostUsd);

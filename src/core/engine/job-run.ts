@@ -151,7 +151,8 @@ class JobRun {
     try {
       if (!model) throw new Error('unknown model');
       if (this.row.state === 'preparing') this.writer.write({ state: 'submitted' });
-      await this.fal.collectResult(fal, model, requestId, this.stopSignal);
+      // The user asked to stop: the model is kept, its preview not waited for (it may stall for a minute).
+      await this.fal.collectResult(fal, model, requestId, this.stopSignal, true);
     } catch (error) {
       const interrupted = interruptReason(this.stopSignal);
       if (error instanceof LeaseLostError || interrupted === 'lease_lost') return;

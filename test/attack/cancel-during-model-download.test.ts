@@ -1,0 +1,44 @@
+// Attack on a cancel that lands while the model of a job FAL has finished downloads. The cancel finds
+// FAL done (ALREADY_COMPLETED), so the paid result is kept: the result is fetched again and the model
+// downloaded again. Its preview image is optional: one that does not come must not hold the cancel
+// until the preview's own time limit (up to 60 s) - the job ends with its model, without the preview,
+// and no temp file stays behind.
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, expect, it } from 'vitest';
+import { addOne, createHarness, inState, waitForJob, type Harness } from '../core/engine/harness';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+const tempFiles = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((name) => name.startsWith('.tmp-')) : []);
+
+it('a cancel during the model download of a finished job ends it at once with its model kept, not held by a stalled preview', async () => {
+  // Preview time limit: min(60 s, downloadTimeoutMs) = 60 s; the job must end long before.
+  h = await createHarness({ engine: { timing: { downloadTimeoutMs: 120_000, downloadRetryMs: 60_000 } } });
+  let modelRequests = 0;
+  // The first model download stalls (the cancel lands during it); the preview never comes.
+  h.fake.script({ op: 'file', times: 1, when: (ctx) => ctx.targetUrl.includes('.glb') && ++modelRequests > 0, fault: { kind: 'hang' } });
+  h.fake.script({ op: 'file', times: Infinity, when: (ctx) => ctx.targetUrl.includes('.png'), fault: { kind: 'hang' } });
+  const id = await addOne(h.engine);
+  const downloading = await waitForJob(h.engine, id, () => modelRequests >= 1);
+  expect(downloading.state).toBe('downloading');
+
+  void h.engine.cancel(id);
+  const job = await waitForJob(h.engine, id, inState('succeeded', 'failed', 'needs_attention', 'canceled'), 20_000);
+  expect(job.state).toBe('succeeded');
+  expect(job.falRequestId).toBe(downloading.falRequestId);
+  expect(h.engine.library.get(job.modelId!)).not.toBeNull();
+  expect(h.engine.library.previewPath(job.modelId!)).toBeNull();
+  // What the user reads in the job's journal.
+  const lines = h.engine.jobEvents(id).map((e) => e.message ?? '');
+  expect(lines).toContain('FAL had already finished this job; keeping the result');
+  expect(lines).toContain('Preview image not kept: the job was canceled before it came');
+  expect(h.fake.submissions).toHaveLength(1);
+  await h.engine.waitForIdle();
+  expect(tempFiles(join(h.dataDir, 'previews'))).toEqual([]);
+  expect(tempFiles(join(h.dataDir, 'library'))).toEqual([]);
+}, 45_000);
