@@ -297,7 +297,7 @@ export class FalSteps {
               }
               return storePreview(this.ctx, await preview);
             };
-            await ingestModel(this.ctx, { bytes: bytes!, tempFile }, storeThePreview, this.row.estimatedCostUsd);
+            await ingestModel(this.ctx, { bytes: bytes!, tempFile }, storeThePreview, this.row.estimatedCostUsd, () => dropped.abort());
           } finally {
             stopFresh();
           }

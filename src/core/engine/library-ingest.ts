@@ -23,12 +23,16 @@ export interface ModelSource {
   tempFile?: { path: string; size: number; sha256: string };
 }
 
-/** Validates, stores and commits a model; the job ends succeeded. The temp file is gone afterwards. */
+/**
+ * Validates, stores and commits a model; the job ends succeeded. The temp file is gone afterwards.
+ * `stopPreview`: a model that cannot be stored stops its preview, rather than wait for it to be dropped.
+ */
 export async function ingestModel(
   ctx: RunContext,
   model: ModelSource,
   preview: () => Promise<string | null>,
   costUsd: number | null,
+  stopPreview?: () => void,
 ): Promise<void> {
   const { deps, writer } = ctx;
   writer.soft({ progress: PROGRESS.validating, message: 'Checking the model' });
@@ -46,10 +50,9 @@ export async function ingestModel(
   writer.soft({ progress: PROGRESS.storing, message: 'Adding the model to the library' });
   // The model and its preview are stored side by side; whichever is stored is removed again below
   // if the other one or the commit fails.
-  const [storedModel, storedPreview] = await Promise.allSettled([
-    model.tempFile ? adoptByContentHash(deps.dirs.library, model.tempFile, 'glb') : storeByContentHash(deps.dirs.library, model.bytes, 'glb'),
-    preview(),
-  ]);
+  const storingModel = model.tempFile ? adoptByContentHash(deps.dirs.library, model.tempFile, 'glb') : storeByContentHash(deps.dirs.library, model.bytes, 'glb');
+  storingModel.catch(() => stopPreview?.());
+  const [storedModel, storedPreview] = await Promise.allSettled([storingModel, preview()]);
   if (storedModel.status === 'rejected' || storedPreview.status === 'rejected') {
     await removeUnreferenced(
       ctx,
