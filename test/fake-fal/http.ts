@@ -65,6 +65,26 @@ export async function writePadded(res: ServerResponse, reply: Reply, bytes: numb
   if (!res.destroyed) res.end(tail);
 }
 
+/**
+ * A status stream whose one event never ends: `data: {"status":"IN_PROGRESS","padding":"aaa...` with no
+ * line end, `bytes` in all, as the reader takes them; stops when the reader goes away. Calls
+ * `onWritten` with the running total.
+ */
+export async function writeEndlessEvent(res: ServerResponse, bytes: number, headers: Record<string, string>, onWritten: (total: number) => void): Promise<void> {
+  res.writeHead(200, { ...headers, 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  const block = Buffer.alloc(64 * 1024, 'a');
+  let chunk: Buffer = Buffer.from('data: {"status":"IN_PROGRESS","padding":"');
+  let total = 0;
+  while (!res.destroyed && total < bytes) {
+    chunk = chunk.subarray(0, bytes - total);
+    total += chunk.length;
+    onWritten(total);
+    if (!res.write(chunk) && !(await drained(res))) return;
+    chunk = block;
+  }
+  if (!res.destroyed) res.end();
+}
+
 /** Resolves true when `res` can take more, false when it closed first. */
 function drained(res: ServerResponse): Promise<boolean> {
   return new Promise((resolve) => {

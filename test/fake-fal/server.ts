@@ -16,7 +16,7 @@ import {
   startStatusStream,
   type HandlerDeps,
 } from './handlers';
-import { jsonReply, readBody, writePadded, writeReply, type Reply } from './http';
+import { jsonReply, readBody, writeEndlessEvent, writePadded, writeReply, type Reply } from './http';
 import { JobBoard, type Job } from './jobs';
 import { AssetCache, NOT_GLB_BYTES } from './outputs';
 import { routeRequest, TARGET_URL_HEADER, type Route } from './routes';
@@ -307,6 +307,12 @@ export async function startFakeFal(options: FakeFalOptions = {}): Promise<FakeFa
     if (scripted) return send(scripted);
     const denied = AUTHENTICATED.has(ctx.op) ? authError(req) : undefined;
     if (denied) return send(denied);
+    if (fault?.kind === 'endlessEvent') {
+      entry.outcome = 200;
+      const idHeader: Record<string, string> = ctx.requestId ? { 'x-fal-request-id': ctx.requestId } : {};
+      await writeEndlessEvent(res, fault.bytes, idHeader, (total) => (entry.bytesSent = total));
+      return;
+    }
 
     const reply = await runHandler(route, ctx, req, res, rule);
     // "5xx after queueing": the work is done, the answer is an error anyway.

@@ -60,7 +60,10 @@ export type HttpFault =
   /** 404 as for an expired CDN object. */
   | { kind: 'expired' }
   /** The request id is forgotten from now on: status/stream/result 404, cancel NOT_FOUND. */
-  | { kind: 'forget' };
+  | { kind: 'forget' }
+  /** Status stream: 200 text/event-stream with one event that never ends (no line end), `bytes` long
+   *  in all, written as the reader takes them; then the answer ends (a broken or hostile server). */
+  | { kind: 'endlessEvent'; bytes: number };
 
 /** What happens to a whole job; attached by a rule on op 'submit'. */
 export type JobOutcome =
@@ -182,6 +185,8 @@ export interface RequestLogEntry {
   outcome: number | 'reset' | 'hang';
   /** Fault kind applied, if any. */
   fault?: string;
+  /** endlessEvent: bytes of the body written before it ended or the reader hung up. */
+  bytesSent?: number;
   /** Authorization header as sent (test keys only). */
   authorization?: string;
   at: number;
