@@ -60,22 +60,28 @@ export async function runJobs(request: RunRequest): Promise<number> {
   const finished = new Promise<void>((r) => (finishedResolve = r));
   let blockedMessage: string | null = null;
 
+  // A job removed meanwhile (from the app, once another process finished or canceled it) is done
+  // for this run too: waiting for it would never end.
   const allDone = () => [...views.keys()].every((id) => {
     const job = engine.getJob(id);
-    return job !== null && isTerminal(job);
+    return job === null || isTerminal(job);
   });
 
+  // Set once every job of this run is in `views`: "all done" over a partial list would end the wait early.
+  let following = false;
   const onJob = (job: Job) => {
     const view = views.get(job.id);
     if (!view) return;
     reporter.job(view, job);
-    if (allDone()) finishedResolve();
+    if (following && allDone()) finishedResolve();
   };
   const onQueue = (state: QueueState) => {
     if (state.status === 'key_rejected' || state.status === 'no_key' || state.status === 'spending_cap') {
       blockedMessage = state.message ?? `The queue is paused (${state.status}).`;
       finishedResolve();
     } else if (state.status === 'offline') reporter.note(state.message ?? 'Offline: waiting for the network...');
+    // A removed job sends no job event, only a queue change.
+    if (following && allDone()) finishedResolve();
   };
   const offs = [engine.on('job', onJob), engine.on('queue', onQueue)];
 
@@ -123,12 +129,18 @@ export async function runJobs(request: RunRequest): Promise<number> {
       }
     } else {
       for (const job of engine.listJobs()) if (!isTerminal(job)) views.set(job.id, jobView(job));
+      // Finished by another process (the app) while no run followed them: their models still go to --out.
+      for (const id of engine.unwrittenOutputs()) {
+        const job = engine.getJob(id);
+        if (job) views.set(id, jobView(job));
+      }
       if (views.size === 0) reporter.note('Nothing to resume: every job has finished.');
     }
     for (const id of views.keys()) {
       const job = engine.getJob(id);
       if (job) reporter.job(views.get(id)!, job);
     }
+    following = true;
     if (views.size > 0 && !allDone()) await finished;
     let failed = rejectedCount;
     let needsAttention = 0;
@@ -157,7 +169,7 @@ export async function runJobs(request: RunRequest): Promise<number> {
       }
       if (job?.state === 'needs_attention') needsAttention++;
       else failed++;
-      problems.push({ input: view.input, message: job?.errorMessage ?? (job ? job.state : 'unknown job') });
+      problems.push({ input: view.input, message: job ? (job.errorMessage ?? job.state) : 'removed (in the app or another run) before it finished here' });
     }
     if (interrupted) reporter.note('Interrupted. Unfinished jobs are kept: run `image2model resume` to finish them (nothing is paid twice).');
     if (blockedMessage) reporter.note(blockedMessage);

@@ -10,7 +10,8 @@
 //   - every job FAL accepted has that request id stored, or is needs_attention - and none that
 //     FAL's records could settle is left needs_attention once `resume` reconciled;
 //   - every CLI process not killed exits by itself (a hang is killed and fails the test);
-//   - a model is written to its run's --out folder once, however many runs followed the job;
+//   - a model is written to its run's --out folder once, however many runs followed the job, and
+//     every succeeded job's model is there, whichever process finished it;
 //   - PRAGMA integrity_check is ok; every succeeded job's GLB is in the library.
 // The test also cancels a job now and then, as a user would from the app.
 // IMAGE2MODEL_CHAOS_ROUNDS (default 4) sets the length: each round is one or two CLI runs;
@@ -289,9 +290,14 @@ describe('chaos: two engines and CLI runs on one data folder', () => {
       }
     }
 
-    // Runs following the same job (convert, resumes) wrote its model to --out once, under its own name.
+    // Runs following the same job (convert, resumes) wrote its model to --out once, under its own name;
+    // and every model made is there, whichever process finished it (the final resumes write the rest).
     for (const { dir, allowed } of outputFolders) {
-      for (const file of existsSync(dir) ? readdirSync(dir) : []) expect([...allowed], `${dir}: ${file}`).toContain(file);
+      const written = existsSync(dir) ? readdirSync(dir) : [];
+      for (const file of written) expect([...allowed], `${dir}: ${file}`).toContain(file);
+      for (const job of jobs.filter((j) => j.state === 'succeeded' && allowed.has(j.inputName.replace(/\.png$/, '.glb')))) {
+        expect(written, `${job.inputName} succeeded but is not in ${dir}`).toContain(job.inputName.replace(/\.png$/, '.glb'));
+      }
     }
 
     const db = new Database(join(dataDir, 'image2model.db'), { readonly: true });

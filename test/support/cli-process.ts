@@ -16,6 +16,10 @@ export interface CliRunOptions {
   env?: Record<string, string | undefined>;
   /** Sends SIGINT once a line of stdout matches (a user pressing Ctrl+C mid-run). */
   interruptAfter?: (line: string) => boolean;
+  /** Called with the child once spawned (to signal it, e.g. SIGSTOP as Ctrl-Z would). */
+  onSpawn?: (child: ChildProcess) => void;
+  /** Called with each complete line of stdout as it arrives. */
+  onLine?: (line: string) => void;
 }
 
 /** CLI runs not yet ended: a test that fails or times out must not leave one behind. */
@@ -26,11 +30,18 @@ export function runCli(args: readonly string[], opts: CliRunOptions = {}): Promi
     const env: NodeJS.ProcessEnv = { ...process.env, FAL_KEY: undefined, IMAGE2MODEL_FAL_PROXY: undefined, ...opts.env };
     const child = spawnGroup(process.execPath, [CLI_BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     running.add(child);
+    opts.onSpawn?.(child);
     let stdout = '';
     let stderr = '';
     let interrupted = false;
+    let partial = '';
     child.stdout!.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
+      if (opts.onLine) {
+        const lines = (partial + chunk.toString()).split('\n');
+        partial = lines.pop()!;
+        lines.forEach(opts.onLine);
+      }
       if (!interrupted && opts.interruptAfter && stdout.split('\n').some(opts.interruptAfter)) {
         interrupted = true;
         child.kill('SIGINT');

@@ -10,7 +10,7 @@ import { sweepOrphanFiles } from '../library/orphans';
 import { dataPaths } from '../paths';
 import { DEFAULT_BACKOFF } from '../queue/backoff';
 import { Scheduler } from '../queue/scheduler';
-import { claimOutputFile } from '../queue/output-copy';
+import { claimOutputFile, unwrittenOutputs } from '../queue/output-copy';
 import { JobStore } from '../queue/store';
 import { createStatsReader, createStatsRecorder, trackRequestOutcomes } from '../stats';
 import { createActions } from './actions';
@@ -250,6 +250,7 @@ export function createEngine(deps: EngineDeps): Engine {
     addSet: (members, opts) => addInputSet(intakeDeps, members, opts),
 
     claimOutputFile: (id, file) => claimOutputFile(db, id, file),
+    unwrittenOutputs: () => unwrittenOutputs(db),
     cancel: actions.cancel,
     retry: actions.retry,
     remove: actions.remove,

@@ -132,5 +132,7 @@ export interface Engine extends EngineApi {
   jobOutputDir(id: string): string | null;
   /** Claims writing the job's model to `file` (see queue/output-copy.ts); null: unknown job. */
   claimOutputFile(id: string, file: string): OutputClaim | null;
+  /** Succeeded jobs with an output folder whose model nobody wrote there yet (see queue/output-copy.ts). */
+  unwrittenOutputs(): string[];
   readonly dataDir: string;
 }

@@ -21,3 +21,19 @@ export function claimOutputFile(db: Database, jobId: string, file: string): Outp
     return typeof recorded === 'string' ? { file: recorded, claimed: false } : null;
   });
 }
+
+/**
+ * Succeeded jobs whose model has a folder to go to (the CLI's --out) but was never written there:
+ * another process (the app, a second engine) finished them while no CLI run followed. `resume`
+ * writes them. Jobs whose model left the library are not listed (there is nothing to write).
+ */
+export function unwrittenOutputs(db: Database): string[] {
+  return db
+    .prepare(
+      `SELECT jobs.id FROM jobs JOIN models ON models.id = jobs.model_id
+       WHERE jobs.state = 'succeeded' AND jobs.output_dir IS NOT NULL AND jobs.output_file IS NULL
+       ORDER BY jobs.created_at, jobs.rowid`,
+    )
+    .pluck()
+    .all() as string[];
+}
