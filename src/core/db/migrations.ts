@@ -285,6 +285,12 @@ export const MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX jobs_queued_cancels ON jobs(created_at) WHERE state = 'queued' AND cancel_requested = 1;
   `,
+  // 12: models found by their files: "does a row still use this file?" (the orphan sweep asks it for
+  // every unreferenced file, a delete for the files it leaves) searches instead of scanning the table.
+  `
+  CREATE INDEX models_by_file ON models(file_path);
+  CREATE INDEX models_by_preview ON models(preview_path) WHERE preview_path IS NOT NULL;
+  `,
 ];
 
 export function schemaVersion(db: Database): number {
