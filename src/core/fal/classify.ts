@@ -170,7 +170,9 @@ function errorTypeOf(body: unknown): string | undefined {
 function classifyTransport(error: unknown, phase: FalPhase): Classification {
   const code = networkCode(error);
   const where = phase === 'download' ? 'the download server' : 'FAL';
-  if (code && OFFLINE_CODES.has(code)) {
+  // Unreachable proves nothing was sent only while connecting: on an open connection (a read or a
+  // write failed) the route went away mid-request, after a submit may have reached FAL.
+  if (code && OFFLINE_CODES.has(code) && !onOpenConnection(error)) {
     return { kind: 'offline', code: 'offline', message: `Can't reach ${where} (${code}). Jobs continue by themselves when the connection is back.` };
   }
   if (code === ANSWER_TOO_LARGE) {
@@ -197,6 +199,16 @@ export function networkCode(error: unknown): string | null {
     current = current.cause;
   }
   return null;
+}
+
+/** The error came from a socket's read or write (Node's `syscall`), not from connecting or a lookup. */
+function onOpenConnection(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 6 && isRecord(current); depth++) {
+    if (current.syscall === 'read' || current.syscall === 'write') return true;
+    current = current instanceof FalTransportError ? current.original : current.cause;
+  }
+  return false;
 }
 
 function isFetchFailed(error: unknown): boolean {
