@@ -33,12 +33,18 @@ test.afterEach(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-test('a job a CLI process creates, runs and finishes shows in the queue and then in the library without a reload', async ({ page }) => {
+test('a job a CLI process creates, runs and finishes shows in the queue and then in the library without a reload', async ({ page, context }) => {
   test.setTimeout(120_000);
   await page.goto(app.appUrl);
   await expect(page.getByTestId('job-row')).toHaveCount(0);
-  // Marks this page load: a reload would drop it.
-  await page.evaluate(() => Object.assign(window, { sameLoad: true }));
+  // A second window already on the Library: the model must appear there by itself (opening the
+  // Library later would load it anyway, and prove nothing about following another process).
+  const library = await context.newPage();
+  await library.goto(app.appUrl);
+  await library.getByRole('button', { name: 'Library' }).click();
+  await expect(library.getByTestId('model-card')).toHaveCount(0);
+  // Marks these page loads: a reload would drop them.
+  for (const p of [page, library]) await p.evaluate(() => Object.assign(window, { sameLoad: true }));
   const photo = join(work, 'cli-teapot.png');
   writeFileSync(photo, await makeTestPng(256, 256, { seed: 21 }));
 
@@ -62,8 +68,6 @@ test('a job a CLI process creates, runs and finishes shows in the queue and then
   expect(await exited).toBe(0);
   expect(stdout).toContain('"type":"summary"');
   await expect(row).toHaveAttribute('data-state', 'succeeded', { timeout: 10_000 });
-
-  await page.getByRole('button', { name: 'Library' }).click();
-  await expect(page.getByTestId('model-card').filter({ hasText: 'cli-teapot' })).toHaveCount(1, { timeout: 10_000 });
-  expect(await page.evaluate(() => 'sameLoad' in window)).toBe(true);
+  await expect(library.getByTestId('model-card').filter({ hasText: 'cli-teapot' })).toHaveCount(1, { timeout: 10_000 });
+  for (const p of [page, library]) expect(await p.evaluate(() => 'sameLoad' in window)).toBe(true);
 });
