@@ -2,7 +2,8 @@
 // FAL done (ALREADY_COMPLETED), so the paid result is kept: the result is fetched again and the model
 // downloaded again. Its preview image is optional: one that does not come must not hold the cancel
 // until the preview's own time limit (up to 60 s) - the job ends with its model, without the preview,
-// and no temp file stays behind.
+// and no temp file stays behind. Keeping the model is given as long as a cancel waits (cancelWaitMs):
+// a model that does not come by then ends the job at once, its request id kept for a free Download again.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
@@ -41,4 +42,30 @@ it('a cancel during the model download of a finished job ends it at once with it
   await h.engine.waitForIdle();
   expect(tempFiles(join(h.dataDir, 'previews'))).toEqual([]);
   expect(tempFiles(join(h.dataDir, 'library'))).toEqual([]);
+}, 45_000);
+
+it('a cancel during the model download of a finished job whose model does not come again ends it at once, with a free Download again', async () => {
+  // Download time limit 120 s; a cancel waits (and the model is kept) for 1 s.
+  h = await createHarness({ engine: { timing: { downloadTimeoutMs: 120_000, downloadRetryMs: 60_000, cancelWaitMs: 1_000 } } });
+  let modelRequests = 0;
+  // The model stalls on the first two requests: the cancel lands during the first, the kept result's is the second.
+  h.fake.script({ op: 'file', times: 2, when: (ctx) => ctx.targetUrl.includes('.glb') && ++modelRequests > 0, fault: { kind: 'hang' } });
+  const id = await addOne(h.engine);
+  const downloading = await waitForJob(h.engine, id, () => modelRequests >= 1);
+
+  void h.engine.cancel(id);
+  const job = await waitForJob(h.engine, id, inState('succeeded', 'failed', 'needs_attention', 'canceled'), 20_000);
+  // What the user sees: a failed job offering Download again (free), not a paid Generate again.
+  expect(job).toMatchObject({ state: 'failed', errorCode: 'result_download_failed', falRequestId: downloading.falRequestId });
+  expect(job.errorMessage).toMatch(/Canceled while its model was downloading.*Download again \(free\)/);
+  await h.engine.waitForIdle();
+  expect(tempFiles(join(h.dataDir, 'library'))).toEqual([]);
+  expect(tempFiles(join(h.dataDir, 'previews'))).toEqual([]);
+
+  // Download again fetches the paid result; nothing is submitted again.
+  const again = await h.engine.retry(id, { mode: 'download' });
+  expect(again.state).toBe('queued');
+  const done = await waitForJob(h.engine, id, inState('succeeded', 'failed', 'needs_attention', 'canceled'));
+  expect(done.state).toBe('succeeded');
+  expect(h.fake.submissions).toHaveLength(1);
 }, 45_000);

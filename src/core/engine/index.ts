@@ -96,6 +96,7 @@ export function createEngine(deps: EngineDeps): Engine {
     maxPreviewBytes: 20 * 1024 * 1024,
     tempFileTouchMs: timing.tempFileTouchMs,
     progressTickMs: timing.progressTickMs,
+    cancelKeepMs: timing.cancelWaitMs,
   };
   const jobInputs = new JobInputStore(db);
   const liveWriters = new Map<string, JobWriter>();

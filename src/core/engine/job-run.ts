@@ -144,15 +144,20 @@ class JobRun {
     }
   }
 
-  /** Cancel came too late: FAL had finished (and charged) it, so the result is kept. */
+  /**
+   * Cancel came too late: FAL had finished (and charged) it, so the result is kept - for as long as a
+   * cancel waits. The user asked to stop: a model that takes longer ends the job at once, its request
+   * id kept for a free Download again.
+   */
   private async keepCompletedResult(fal: FalClient, requestId: string): Promise<void> {
     this.writer.log('FAL had already finished this job; keeping the result');
     const model = getModel(this.row.endpoint);
+    const timeUp = AbortSignal.timeout(this.deps.policy.cancelKeepMs);
     try {
       if (!model) throw new Error('unknown model');
       if (this.row.state === 'preparing') this.writer.write({ state: 'submitted' });
-      // The user asked to stop: the model is kept, its preview not waited for (it may stall for a minute).
-      await this.fal.collectResult(fal, model, requestId, this.stopSignal, true);
+      // Its preview is not waited for (it may stall for a minute).
+      await this.fal.collectResult(fal, model, requestId, AbortSignal.any([this.stopSignal, timeUp]), true);
     } catch (error) {
       const interrupted = interruptReason(this.stopSignal);
       if (error instanceof LeaseLostError || interrupted === 'lease_lost') return;
@@ -160,6 +165,14 @@ class JobRun {
         // Quitting must not wait for a download: the cancel stays requested and FAL keeps the
         // result, so the next run finds it ALREADY_COMPLETED again and fetches it then.
         releaseJob(this.writer, { message: 'Paused: the engine stopped; the finished result is fetched next time' });
+        return;
+      }
+      if (timeUp.aborted) {
+        this.fail(
+          'result_download_failed',
+          'Canceled while its model was downloading. FAL had already made it (and charged for it): use Download again (free) to fetch it.',
+          false,
+        );
         return;
       }
       this.writer.tryWrite({ ...endedPatch('canceled', this.deps.now()), message: `Canceled; the finished result could not be kept (${this.describe(error)}).` });

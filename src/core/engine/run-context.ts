@@ -30,6 +30,8 @@ export interface RunnerPolicy {
   tempFileTouchMs: number;
   /** How often running progress advances by time when FAL sends nothing. */
   progressTickMs: number;
+  /** How long a cancel that found FAL done tries to keep the result (as long as a cancel waits). */
+  cancelKeepMs: number;
 }
 
 /** What the engine tells the whole queue when one job learns something about FAL. */
