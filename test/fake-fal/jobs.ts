@@ -189,6 +189,7 @@ export class JobBoard {
     for (const other of this.waiting) this.changed(other);
     const total = job.outcome?.kind === 'processingMs' ? job.outcome.ms : this.settings.processingMs(job);
     const step = total / PROGRESS_LOGS.length;
+    if (job.outcome?.kind === 'logLines') job.outcome.lines.forEach((line) => this.addLog(job, line));
     PROGRESS_LOGS.forEach((message, i) => {
       if (i === 0) this.addLog(job, message);
       else job.timers.push(setTimeout(() => this.addLog(job, message), step * i));

@@ -80,7 +80,9 @@ export type JobOutcome =
   /** This job takes this long instead of the configured processing time. */
   | { kind: 'processingMs'; ms: number }
   /** The job succeeds, with `text` in every log line and in its output files' names. */
-  | { kind: 'echoText'; text: string };
+  | { kind: 'echoText'; text: string }
+  /** The job succeeds and logs these lines (as a model's own output) when it starts running. */
+  | { kind: 'logLines'; lines: string[] };
 
 export interface RequestContext {
   op: Operation;

@@ -242,7 +242,9 @@ export class FalSteps {
     if (this.row.state === 'submitted') {
       writer.softState({ state: 'running', queuePosition: null, progress: PROGRESS.running, message: 'Generating the model' });
     }
-    for (const line of this.lines.accept(status.logs ?? undefined)) writer.soft({ message: line }, line);
+    // Redacted before LogLines shortens a line: a key cut in two no longer matches as a whole.
+    const logs = status.logs?.map((log) => (typeof log.message === 'string' ? { ...log, message: deps.redact(log.message) } : log));
+    for (const line of this.lines.accept(logs)) writer.soft({ message: line }, line);
     this.tickProgress();
   }
 
