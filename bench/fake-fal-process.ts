@@ -15,9 +15,9 @@ export interface FakeFalProcess {
 }
 
 /** A Linux process's CPU time from /proc/<pid>/stat (utime + stime, in clock ticks of 10 ms). */
-function processCpuMs(pid: number | undefined): number | null {
+export function processCpuMs(pid: number | undefined, file = `/proc/${pid}/stat`): number | null {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(file, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) * 10;
   } catch {

@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { createEngine, type Engine } from '../src/core/engine';
 import type { Job } from '../src/shared/domain';
 import type { FakeFalEvent } from '../test/fake-fal/types';
-import { startFakeFalProcess, type FakeFalProcess } from './fake-fal-process';
+import { processCpuMs, startFakeFalProcess, type FakeFalProcess } from './fake-fal-process';
 import { makeTestPng } from '../test/fixtures/make-glb';
 
 const OVERHEAD_JOBS = Number(process.env.BENCH_OVERHEAD_JOBS ?? 200);
@@ -211,19 +211,37 @@ async function overheadBench(lone: boolean): Promise<{
   };
 }
 
+/**
+ * CPU time of this process's main thread (Linux; null elsewhere). Its busy share (event loop utilization)
+ * also counts the time it was ready to run but waited for a core.
+ */
+function engineThreadCpuMs(): number | null {
+  return processCpuMs(process.pid, `/proc/self/task/${process.pid}/stat`);
+}
+
 /** BENCH_PROFILE=<dir>: a CPU profile of the timed part (open it in Chrome DevTools). */
 async function startProfile(): Promise<(name: string) => Promise<void>> {
   const dir = process.env.BENCH_PROFILE;
-  if (!dir) return async () => undefined;
+  const heapDir = process.env.BENCH_HEAP_PROFILE;
+  if (!dir && !heapDir) return async () => undefined;
   const { Session } = await import('node:inspector/promises');
   const session = new Session();
   session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.start');
+  if (dir) {
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+  }
+  if (heapDir) await session.post('HeapProfiler.startSampling', { samplingInterval: 16384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true } as never);
   return async (name) => {
-    const { profile } = await session.post('Profiler.stop');
     const { writeFileSync } = await import('node:fs');
-    writeFileSync(join(dir, `queue-${name}.cpuprofile`), JSON.stringify(profile));
+    if (dir) {
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(join(dir, `queue-${name}.cpuprofile`), JSON.stringify(profile));
+    }
+    if (heapDir) {
+      const { profile } = await session.post('HeapProfiler.stopSampling');
+      writeFileSync(join(heapDir, `queue-${name}.heapprofile`), JSON.stringify(profile));
+    }
     session.disconnect();
   };
 }
@@ -243,6 +261,8 @@ async function throughputBench(): Promise<{
   slot: { turnaround: number; turnaroundP95: number; submittedToStarted: number; completedToNoticed: number };
   cpuMsPerJob: number;
   fakeCpuMsPerJob: number | null;
+  /** CPU of the engine's own thread (the one that also serves the window in the app), per job. */
+  threadCpuMsPerJob: number | null;
   engineThreadBusy: number;
   mostInProgress: number;
 }> {
@@ -251,12 +271,14 @@ async function throughputBench(): Promise<{
   const stopProfile = await startProfile();
   const cpu0 = process.cpuUsage();
   const fakeCpu0 = run.fake.cpuMs();
+  const threadCpu0 = engineThreadCpuMs();
   const elu0 = performance.eventLoopUtilization();
   const t0 = clock();
   await run.engine.start();
   await run.engine.waitForIdle();
   const engineThreadBusy = performance.eventLoopUtilization(elu0).utilization;
   const fakeCpu1 = run.fake.cpuMs();
+  const threadCpu1 = engineThreadCpuMs();
   await stopProfile('throughput');
   const lastDone = Math.max(...run.doneAt.values());
   const seconds = (lastDone - t0) / 1000;
@@ -287,6 +309,7 @@ async function throughputBench(): Promise<{
     slot: { turnaround: percentile(toSubmitted, 50), turnaroundP95: percentile(toSubmitted, 95), submittedToStarted: percentile(toStarted, 50), completedToNoticed: percentile(noticed, 50) },
     cpuMsPerJob,
     fakeCpuMsPerJob: fakeCpu0 !== null && fakeCpu1 !== null ? (fakeCpu1 - fakeCpu0) / MANY_JOBS : null,
+    threadCpuMsPerJob: threadCpu0 !== null && threadCpu1 !== null ? (threadCpu1 - threadCpu0) / MANY_JOBS : null,
     engineThreadBusy,
     mostInProgress: fake.mostInProgress,
   };
@@ -335,10 +358,15 @@ async function throughputSection(): Promise<void> {
     `   ${many.seconds.toFixed(2)} s (ideal ${many.ideal.toFixed(2)} s, ratio ${ratio.toFixed(2)}, target <= 1.10 -> ${ratio <= 1.1 ? 'OK' : 'MISSED'})   ` +
       `in the library ${many.succeeded}, lost ${many.lost} -> ${many.lost === 0 ? 'OK' : 'MISSED'}   completion noticed p95 ${fmt(many.noticedP95)}`,
   );
-  // CPU time of the engine's process (the fake server runs in its own): unlike wall time it hardly
-  // depends on what else the machine runs.
+  // CPU time of the engine's process (the fake server runs in its own): it depends less than wall time
+  // on what else the machine runs. The thread's busy share minus its time on a core is time it was
+  // ready to run but waited for one (the fake, the engine's other threads and any other load share 2 cores here).
+  const onCore = many.threadCpuMsPerJob !== null ? (many.threadCpuMsPerJob * MANY_JOBS) / 1000 / many.seconds : null;
   console.log(
-    `   engine CPU per job: ${fmt(many.cpuMsPerJob)} (main thread and its helper threads); its thread busy ${(100 * many.engineThreadBusy).toFixed(0)} % of the run` +
+    `   engine CPU per job: ${fmt(many.cpuMsPerJob)} (main thread and its helper threads)` +
+      (many.threadCpuMsPerJob !== null ? `, of it its own thread ${fmt(many.threadCpuMsPerJob)}` : '') +
+      `; its thread busy ${(100 * many.engineThreadBusy).toFixed(0)} % of the run` +
+      (onCore !== null ? ` (on a core ${(100 * onCore).toFixed(0)} %)` : '') +
       (many.fakeCpuMsPerJob !== null ? `; the fake FAL's CPU per job ${fmt(many.fakeCpuMsPerJob)} (same machine)` : ''),
   );
   console.log(
