@@ -1,0 +1,126 @@
+// The end of a FAL job: result -> download -> library. A paid result is precious: a failing download is
+// retried with backoff, then the result is fetched again for a fresh URL and retried again; only then
+// the job fails - with the request id kept, so "Download again" (free) can pick it up later.
+import type { FalClient } from '@fal-ai/client';
+import { PROGRESS } from '../fal/progress';
+import { DownloadError, downloadToTemp, type DownloadedFile } from '../library/download';
+import { keepFresh } from '../library/files';
+import type { ModelDefinition } from '../models/types';
+import { errorMessage } from '../util/errors';
+import { downloadPreview, dropPreview, ingestModel, storePreview } from './library-ingest';
+import type { RunContext } from './run-context';
+import { JobFailure, step, StepError } from './run-errors';
+
+/**
+ * Result -> download -> library, for a job FAL finished (also a cancel that came after FAL finished).
+ * `previewIfReady` (a cancel keeping the result): a preview not in by the time the model is stored is
+ * stopped, not waited for.
+ */
+export async function collectResult(
+  ctx: RunContext,
+  fal: FalClient,
+  model: ModelDefinition,
+  requestId: string,
+  signal: AbortSignal,
+  previewIfReady = false,
+): Promise<void> {
+  const { deps, writer } = ctx;
+  const row = () => writer.row;
+  // Written with the library commit (or the failure), unless fetching takes longer than a flush.
+  if (row().state !== 'downloading') writer.softState({ state: 'downloading', queuePosition: null, progress: PROGRESS.downloading, message: 'Fetching the result' });
+  // FAL has finished with it (the state says so): the next job may be sent while this one's
+  // model is fetched.
+  ctx.releaseSlot();
+  const start = deps.now();
+  let lastError: unknown = null;
+  for (const share of [0.5, 1]) {
+    const result = await step('result', () => fal.queue.result(row().endpoint, { requestId, abortSignal: signal }));
+    const parsed = model.parseOutput(result.data);
+    if ('error' in parsed) throw new JobFailure('unexpected_output', `FAL's answer did not contain a model: ${parsed.error}`, true);
+    writer.soft({ message: 'Downloading the model' });
+    // The preview travels alongside the model; it is kept only if the model makes it in (else its
+    // temp file goes).
+    // A preview dropped with its round is stopped, not waited for (it may stall until its time limit).
+    const dropped = new AbortController();
+    const preview = parsed.preview ? downloadPreview(ctx, parsed.preview, AbortSignal.any([signal, dropped.signal])) : Promise.resolve(null);
+    let previewTaken = false;
+    let previewIn = false;
+    void preview.then(() => (previewIn = true));
+    try {
+      const outcome = await downloadWithRetry(ctx, parsed.glb.url, signal, start + deps.policy.downloadRetryMs * share);
+      if (outcome.file) {
+        const { bytes, ...tempFile } = outcome.file;
+        // The temp file stays live for other processes' clean-up until it is stored (validation may take a while).
+        const stopFresh = keepFresh(tempFile.path, deps.policy.tempFileTouchMs);
+        try {
+          const storeThePreview = async () => {
+            previewTaken = true;
+            if (previewIfReady && !previewIn) {
+              dropped.abort();
+              writer.log('Preview image not kept: the job was canceled before it came');
+            }
+            return storePreview(ctx, await preview);
+          };
+          await ingestModel(ctx, { bytes: bytes!, tempFile }, storeThePreview, row().estimatedCostUsd, () => dropped.abort());
+        } finally {
+          stopFresh();
+        }
+        return;
+      }
+      lastError = outcome.error;
+    } finally {
+      if (!previewTaken) {
+        dropped.abort();
+        await dropPreview(preview);
+      }
+    }
+    writer.log(`Download failed (${deps.redact(errorMessage(lastError))}); fetching the result again for a fresh link`);
+  }
+  throw new JobFailure(
+    'result_download_failed',
+    `The model was made (and paid for), but downloading it kept failing: ${deps.redact(errorMessage(lastError))}. Use Download again (free) later; FAL keeps results for a while.`,
+    false,
+  );
+}
+
+/** Downloads `url`, retrying what may pass (DownloadError.retryable: network, timeouts, 5xx, a lagging CDN) until `until`. */
+async function downloadWithRetry(ctx: RunContext, url: string, signal: AbortSignal, until: number): Promise<{ file: DownloadedFile | null; error: unknown }> {
+  const { deps } = ctx;
+  let lastError: unknown = null;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      // Streamed to a temp file in the library folder under the download policy (library/download.ts),
+      // its bytes kept for validation; the file itself is then moved into place.
+      const file = await downloadToTemp(url, deps.dirs.library, {
+        maxBytes: deps.policy.maxDownloadBytes,
+        timeoutMs: deps.policy.downloadTimeoutMs,
+        trustedOrigins: deps.downloadOrigins(),
+        keepBytes: true,
+        keepFreshMs: deps.policy.tempFileTouchMs,
+        signal,
+      });
+      return { file, error: null };
+    } catch (error) {
+      // A policy refusal (file:, data:, a private address), too large or canceled: trying again cannot help.
+      if (!(error instanceof DownloadError) || !error.retryable || signal.aborted) throw new StepError('download', error);
+      lastError = error;
+    }
+    const delay = Math.min(10_000, 250 * 2 ** attempt) * (0.75 + 0.5 * deps.random());
+    if (deps.now() + delay > until) return { file: null, error: lastError };
+    ctx.writer.soft({ message: `The download failed (${deps.redact(errorMessage(lastError))}); trying again` });
+    await sleep(delay, signal);
+  }
+}
+
+/** Waits `ms`, or less when `signal` aborts (the caller checks the signal). */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
