@@ -1,5 +1,6 @@
 // Adding work: prepare each image (validate, orient, downscale, strip metadata), skip inputs whose
-// model already exists with the same settings (unless forced), and insert the jobs in one go.
+// model already exists with the same settings (unless forced) or whose job is already on its way (the
+// caller gets that job to follow), and insert the jobs in one go.
 import { randomUUID } from 'node:crypto';
 import type { AddJobsResult, ImageItem } from '../../shared/contract';
 import type { Preset } from '../../shared/domain';
@@ -56,6 +57,9 @@ export function createIntake(deps: IntakeDeps): Intake {
     const rejected: AddJobsResult['rejected'] = [];
     const duplicates: AddJobsResult['duplicates'] = [];
     const rows: NewJob[] = [];
+    /** The same image with the same settings already on its way (another run, an earlier drop). */
+    const following: JobRow[] = [];
+    const inBatch = new Set<string>();
     const createdAt = deps.now();
     prepared.forEach((result, i) => {
       const item = items[i]!;
@@ -71,6 +75,16 @@ export function createIntake(deps: IntakeDeps): Intake {
           duplicates.push({ input: label, modelId: existing.id });
           return;
         }
+        // Not made yet but on its way (a convert run again after Ctrl-C, a photo dropped twice): the
+        // caller follows that job; a second one would be paid for again.
+        const twin = deps.store.activeSiblings(input.sha256, endpoint, preset, optionsJson)[0];
+        if (twin) {
+          if (!following.some((row) => row.id === twin.id)) following.push(twin);
+          return;
+        }
+        const batchKey = `${input.sha256}\u0000${endpoint}\u0000${preset}\u0000${optionsJson}`;
+        if (inBatch.has(batchKey)) return;
+        inBatch.add(batchKey);
       }
       rows.push({
         id: randomUUID(),
@@ -91,7 +105,7 @@ export function createIntake(deps: IntakeDeps): Intake {
     });
     const added = deps.store.insertMany(rows, (job) => deps.inputs.insert(job.id, [singleInputOf(job)]));
     deps.onAdded(added);
-    return { added: added.map(toJob), rejected, duplicates };
+    return { added: [...following, ...added].map(toJob), rejected, duplicates };
   }
 
   async function addFolder(dir: string, opts: AddJobsOptions): Promise<AddJobsResult> {

@@ -1,0 +1,96 @@
+// The same photo with the same settings while its first job is still on its way: a convert run again
+// after Ctrl-C (instead of `resume`), a photo dropped twice, two terminals. Only a finished model was
+// recognised, so each of these submitted - and paid for - the photo a second time. Now the caller gets
+// the job already on its way to follow; --force (or "make again") still makes a new one.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { checkGlbHeader } from '../../src/core/library/glb';
+import { createHarness, type Harness } from '../core/engine/harness';
+import { startFakeFal, type FakeFal } from '../fake-fal/server';
+import { makeTestJpeg, makeTestPng } from '../fixtures/make-glb';
+import { jsonLines, runCli, stopAllCliRuns } from '../support/cli-process';
+
+const TRIPO = { endpoint: 'tripo3d/tripo/v2.5/image-to-3d' };
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+describe('the same photo again while its job runs', () => {
+  it('a second add follows the job on its way: one submission; --force makes a new one', async () => {
+    h = await createHarness({ fake: { holdJobs: true } });
+    const bytes = new Uint8Array(await makeTestPng(64, 64, { seed: 901 }));
+    const first = await h.engine.addImages([{ kind: 'bytes', name: 'vase.png', bytes }], TRIPO);
+    const again = await h.engine.addImages([{ kind: 'bytes', name: 'vase copy.png', bytes }], TRIPO);
+    expect(again.added.map((job) => job.id)).toEqual(first.added.map((job) => job.id));
+    expect(again.duplicates).toEqual([]);
+    // Other settings are another job.
+    const draft = await h.engine.addImages([{ kind: 'bytes', name: 'vase.png', bytes }], { ...TRIPO, preset: 'draft' });
+    expect(draft.added[0]!.id).not.toBe(first.added[0]!.id);
+    // Asked for: a new job.
+    const forced = await h.engine.addImages([{ kind: 'bytes', name: 'vase.png', bytes }], { ...TRIPO, force: true });
+    expect(forced.added[0]!.id).not.toBe(first.added[0]!.id);
+
+    h.fake.setOptions({ holdJobs: false });
+    await h.engine.waitForIdle();
+    expect(h.engine.listJobs()).toHaveLength(3);
+    expect(h.fake.submissions).toHaveLength(3);
+  });
+
+  it('the same photo twice in one drop makes one job', async () => {
+    h = await createHarness({ fake: { holdJobs: true } });
+    const bytes = new Uint8Array(await makeTestPng(64, 64, { seed: 902 }));
+    const result = await h.engine.addImages(
+      [
+        { kind: 'bytes', name: 'duck.png', bytes },
+        { kind: 'bytes', name: 'duck (1).png', bytes },
+      ],
+      TRIPO,
+    );
+    expect(result.added).toHaveLength(1);
+    h.fake.setOptions({ holdJobs: false });
+    await h.engine.waitForIdle();
+    expect(h.fake.submissions).toHaveLength(1);
+  });
+});
+
+describe('convert run again after Ctrl-C', { timeout: 180_000 }, () => {
+  let fake: FakeFal;
+  let work: string;
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'i2m-same-photo-'));
+    // FAL holds the job running until the second run follows it (else that run may find it finished).
+    fake = await startFakeFal({ holdJobs: true });
+  });
+  afterAll(async () => {
+    await stopAllCliRuns();
+    await fake.close();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('follows the job the first run left and writes its model, without a second submit', async () => {
+    const photo = join(work, 'teapot.jpg');
+    writeFileSync(photo, await makeTestJpeg(320, 240, { seed: 903 }));
+    const out = join(work, 'models');
+    const args = ['convert', photo, '--out', out, '--data-dir', join(work, 'data'), '--fal-proxy', fake.url, '--json'];
+    const env = { FAL_KEY: 'same-photo-key-123456' };
+    const first = await runCli(args, { env, interruptAfter: (line) => line.includes('"state":"running"') });
+    expect(first.code).toBe(1);
+    expect(fake.submissions).toHaveLength(1);
+
+    const second = await runCli(args, {
+      env,
+      onLine: (line) => {
+        if (line.includes('"state":"running"')) fake.setOptions({ holdJobs: false });
+      },
+    });
+    expect(second.code, second.stdout + second.stderr).toBe(0);
+    expect(jsonLines(second.stdout).at(-1)).toMatchObject({ type: 'summary', succeeded: 1, outputs: [{ file: join(out, 'teapot.glb') }] });
+    expect(checkGlbHeader(readFileSync(join(out, 'teapot.glb'))).ok).toBe(true);
+    expect(fake.submissions).toHaveLength(1);
+  });
+});
