@@ -58,6 +58,25 @@ describe('the same photo again while its job runs', () => {
   });
 });
 
+describe('the same set of photos again while its job runs', () => {
+  it('follows the job on its way: one submission', async () => {
+    h = await createHarness({ fake: { holdJobs: true } });
+    const set = await Promise.all(
+      (['front', 'left', 'back'] as const).map(async (role, i) => ({
+        item: { kind: 'bytes' as const, name: `mug_${role}.png`, bytes: new Uint8Array(await makeTestPng(64, 64, { seed: 910 + i })) },
+        role,
+      })),
+    );
+    const MULTIVIEW = { endpoint: 'tripo3d/tripo/v2.5/multiview-to-3d' };
+    const first = await h.engine.addSet(set, MULTIVIEW);
+    const again = await h.engine.addSet(set, MULTIVIEW);
+    expect(again.added.map((job) => job.id)).toEqual(first.added.map((job) => job.id));
+    h.fake.setOptions({ holdJobs: false });
+    await h.engine.waitForIdle();
+    expect(h.fake.submissions).toHaveLength(1);
+  });
+});
+
 describe('convert run again after Ctrl-C', { timeout: 180_000 }, () => {
   let fake: FakeFal;
   let work: string;
