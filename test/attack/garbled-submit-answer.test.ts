@@ -32,6 +32,13 @@ for (const [name, body, type] of [
   ['an HTML page', '<html><body>Bad gateway</body></html>', 'text/html'],
   ['JSON without a request id', '{"status":"IN_QUEUE"}', 'application/json'],
   ['JSON that is cut off', '{"request_id":"', 'application/json'],
+  // Ids no request can have: stored, they were followed into a 404 and the job failed while FAL ran
+  // (and charged) the real request, which nothing looked for any more.
+  ['a number for the request id', '{"request_id":12345}', 'application/json'],
+  ['an empty request id', '{"request_id":""}', 'application/json'],
+  ['a request id that is a path', '{"request_id":"../../../x?y=1#z"}', 'application/json'],
+  ['a request id with a line break', '{"request_id":"abc\\ndef"}', 'application/json'],
+  ['a 20 kB request id', `{"request_id":"${'a'.repeat(20_000)}"}`, 'application/json'],
 ] as const) {
   it(`a submit FAL queued but answered with ${name} is never sent again by itself`, async () => {
     h = await createHarness({ engine: { fetch: garbleFirstSubmit(body, type) } });

@@ -8,6 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import type { FalClient } from '@fal-ai/client';
 import { classifyError, type Classification } from '../fal/classify';
+import { isFalRequestId } from '../fal/request-id';
 import { followUntilCompleted, throwIfAborted, type FalStatus } from '../fal/follow';
 import { LogLines, PROGRESS, queuedProgress, runningProgress } from '../fal/progress';
 import { buildSetInput, type SetInput } from '../models/input-set';
@@ -21,6 +22,9 @@ import { uploadSetInputs } from './set-upload';
 
 export const SUBMIT_UNCERTAIN_MESSAGE =
   'The connection broke while sending this job to FAL, so it may or may not have been accepted (and charged). Check your FAL dashboard; retry to submit again (may be charged twice).';
+
+const SUBMIT_NO_ID_MESSAGE =
+  "FAL's answer to sending this job had no usable request id, so it may have been accepted (and charged) without the app being able to follow it. Check your FAL dashboard; retry to submit again (may be charged twice).";
 
 /** A submit error whose answer proves FAL did not queue the job (or the request never reached FAL). */
 export function submitNotQueued(c: Classification): boolean {
@@ -154,6 +158,12 @@ export class FalSteps {
       // No answer, or a 5xx/408/timeout that may have come after FAL queued it: FAL may run and
       // charge it. The user (or the reconciler) decides; never a silent resubmit.
       writer.write(needsAttentionPatch('submit_uncertain', submitUncertainMessage(c), deps.now()), c.message);
+      throw new SubmitSettled();
+    }
+    if (!isFalRequestId((answer as { request_id?: unknown } | null)?.request_id)) {
+      // FAL took the submit (a 2xx) but the id is unusable: following it would fail the job while FAL
+      // runs and charges the real one. Uncertain, so FAL's records (the reconciler) can settle it.
+      writer.write(needsAttentionPatch('submit_uncertain', SUBMIT_NO_ID_MESSAGE, deps.now()), 'submit answered without a usable request id');
       throw new SubmitSettled();
     }
     deps.signals.online();
