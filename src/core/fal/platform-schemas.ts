@@ -1,12 +1,15 @@
 // The shapes of FAL's platform API answers (request history, prices, estimates, billing events,
 // usage, account), as zod schemas: every answer is checked against one before it is used.
 import { z } from 'zod';
+import { isFalRequestId } from './request-id';
 
 const Iso = z.string().min(1);
 const Money = z.number();
 
 export const RequestRowSchema = z.looseObject({
-  request_id: z.string().min(1),
+  // Adopted by the reconciler and then followed: an id no request can have fails the whole page
+  // (FAL "cannot be asked"), never "no record" - that row may be the very submit looked for.
+  request_id: z.string().refine(isFalRequestId, 'not a FAL request id'),
   endpoint_id: z.string(),
   sent_at: Iso.nullish(),
   started_at: Iso.nullish(),
