@@ -75,6 +75,8 @@ export const JobSchema = z.object({
   estimatedCostUsd: z.number().nullable(),
   /** Ids are stable; FAL's request id is shown for support, never needed by the renderer to act. */
   falRequestId: z.string().nullable(),
+  /** FAL is done with falRequestId (it failed or forgot the run, or its result failed our checks): nothing more to fetch under it. */
+  requestFinished: z.boolean(),
   /** Every image of a multi-image job, in order (thumbnails: `input/<job id>_<position>`); absent for one image. */
   inputs: z.array(JobInputInfoSchema).optional(),
 });

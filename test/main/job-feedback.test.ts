@@ -24,6 +24,7 @@ function job(id: string, patch: Partial<Job> = {}): Job {
     modelId: null,
     estimatedCostUsd: null,
     falRequestId: null,
+    requestFinished: false,
     ...patch,
   };
 }

@@ -3,6 +3,7 @@
 // another process is flagged and that process's heartbeat carries the cancel out.
 import { NOT_RECEIVED_CODE } from '../reconcile/messages';
 import { TERMINAL_STATES, type Job } from '../../shared/domain';
+import { canDownloadAgain } from '../../shared/job-retry';
 import { AppError } from '../../shared/result';
 import type { Scheduler } from '../queue/scheduler';
 import { toJob, type JobRow, type JobStore } from '../queue/store';
@@ -76,8 +77,9 @@ export function createActions(deps: ActionDeps): Actions {
       if (row.state !== 'failed' && row.state !== 'needs_attention') {
         throw new AppError('conflict', `Only failed jobs can be retried; this one is ${row.state.replace('_', ' ')}.`);
       }
-      // FAL made (or is making) a result under a stored request id: fetching it again is free.
-      const canDownload = row.falRequestId !== null && !row.requestFinished;
+      // FAL made (or is making) a result under a stored request id: fetching it again is free. The
+      // queue UI offers Download again by the same rule.
+      const canDownload = canDownloadAgain(row);
       const mode = opts.mode ?? (canDownload ? 'download' : 'generate');
       if (mode === 'download' && !canDownload) {
         throw new AppError('conflict', 'FAL has no result for this job to download again; generate it again instead.');

@@ -175,7 +175,18 @@ class JobRun {
         );
         return;
       }
-      this.writer.tryWrite({ ...endedPatch('canceled', this.deps.now()), message: `Canceled; the finished result could not be kept (${this.describe(error)}).` });
+      const failure = keepFailure(error, this.deps.now());
+      const why = this.deps.redact(failure.why);
+      if (failure.stillAtFal) {
+        // A canceled job never comes back (transitions.ts): failed keeps the paid result reachable.
+        this.fail(
+          'result_download_failed',
+          `Canceled after FAL had already made it (and charged for it), but keeping the model failed: ${why} Use Download again (free) to fetch it.`,
+          false,
+        );
+        return;
+      }
+      this.writer.tryWrite({ ...endedPatch('canceled', this.deps.now()), message: `Canceled; the finished result could not be kept: ${why}` });
     }
   }
 
@@ -185,7 +196,7 @@ class JobRun {
     if (error instanceof LeaseLostError || error instanceof SubmitSettled) return;
     if (error instanceof SubmitUnrecorded) {
       // FAL has the job: keep its id with the job so a retry follows it instead of paying again.
-      const message = `FAL accepted this job (request ${error.requestId}), but this computer could not record it: ${this.describe(error.cause)}. Retry to pick it up again.`;
+      const message = `FAL accepted this job (request ${error.requestId}), but this computer could not record it: ${this.describe(error.cause)}. Use Download again (free) to pick it up.`;
       this.writer.tryWrite({ ...needsAttentionPatch('submit_unrecorded', message, this.deps.now()), falRequestId: error.requestId });
       return;
     }
@@ -261,6 +272,21 @@ class JobRun {
   private describe(error: unknown): string {
     return this.deps.redact(errorMessage(error));
   }
+}
+
+/**
+ * Why keeping a finished result failed, and whether FAL still holds a result worth fetching again: not
+ * when FAL is done with the request or the model itself was refused (not a GLB, too large, unsafe link).
+ */
+function keepFailure(error: unknown, nowMs: number): { stillAtFal: boolean; why: string } {
+  const sentence = (text: string) => (/[.!?]$/.test(text) ? text : `${text}.`);
+  if (error instanceof JobFailure) return { stillAtFal: !error.requestDone, why: sentence(error.message) };
+  if (error instanceof StepError) {
+    const c = classifyError(error.cause, error.phase, nowMs);
+    return { stillAtFal: c.kind !== 'fail' || !c.requestDone, why: sentence(c.message) };
+  }
+  // Trouble on this computer (the database, a bug): FAL still has the result.
+  return { stillAtFal: true, why: sentence(errorMessage(error)) };
 }
 
 function isAlreadyCompleted(error: unknown): boolean {

@@ -169,6 +169,7 @@ export function toJob(row: JobRow): Job {
     modelId: row.modelId,
     estimatedCostUsd: row.estimatedCostUsd,
     falRequestId: row.falRequestId,
+    requestFinished: row.requestFinished,
     ...(row.inputsJson ? { inputs: parseJobInputs(row.inputsJson) } : {}),
   };
 }

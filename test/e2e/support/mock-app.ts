@@ -65,6 +65,7 @@ export function mockJob(id: string, patch: Partial<Job> = {}): Job {
     modelId: null,
     estimatedCostUsd: 0.3,
     falRequestId: null,
+    requestFinished: false,
     ...patch,
   };
 }
@@ -237,7 +238,7 @@ function installMockApi(scenario: MockScenario): void {
         const job: Job = {
           id: `new${nextJob++}`, state: 'queued', endpoint, preset, inputName: name, inputSha256: 'x', progress: 0, queuePosition: null,
           message: null, errorCode: null, errorMessage: null, attempts: 0, createdAt: Date.now(), startedAt: null, finishedAt: null,
-          modelId: null, estimatedCostUsd: 0.3, falRequestId: null,
+          modelId: null, estimatedCostUsd: 0.3, falRequestId: null, requestFinished: false,
         };
         state.jobs.push(job);
         added.push(job);
@@ -251,12 +252,12 @@ function installMockApi(scenario: MockScenario): void {
     },
     'jobs:retry': ({ id, confirm, mode }: { id: string; confirm?: boolean; mode?: 'download' | 'generate' }) => {
       const job = state.jobs.find((j) => j.id === id)!;
-      if (job.state === 'needs_attention' && !confirm) return fail('confirmation_required', 'FAL may already have charged for this job.');
+      if (job.state === 'needs_attention' && mode !== 'download' && !confirm) return fail('confirmation_required', 'FAL may already have charged for this job.');
       // As the core: generating again what FAL already ran is charged again, so it asks first.
       if (job.falRequestId && mode !== 'download' && !confirm) {
         return fail('confirmation_required', 'Generating again sends a new request to FAL, which is charged again; confirm to go ahead.');
       }
-      Object.assign(job, { state: 'queued', errorMessage: null, errorCode: null, progress: 0, attempts: job.attempts + 1 });
+      Object.assign(job, { state: 'queued', errorMessage: null, errorCode: null, requestFinished: false, progress: 0, attempts: job.attempts + 1 });
       return ok(job);
     },
     'jobs:remove': ({ id }: { id: string }) => {
@@ -311,7 +312,7 @@ function installMockApi(scenario: MockScenario): void {
       const job: Job = {
         id: `new${nextJob++}`, state: 'queued', endpoint, preset, inputName: model.sourceName ?? 'photo.jpg', inputSha256: 'x', progress: 0, queuePosition: null,
         message: null, errorCode: null, errorMessage: null, attempts: 0, createdAt: Date.now(), startedAt: null, finishedAt: null,
-        modelId: null, estimatedCostUsd: 0.3, falRequestId: null,
+        modelId: null, estimatedCostUsd: 0.3, falRequestId: null, requestFinished: false,
       };
       state.jobs.push(job);
       return ok({ added: [job], rejected: [], duplicates: [] });
@@ -325,7 +326,7 @@ function installMockApi(scenario: MockScenario): void {
       const job: Job = {
         id: `new${nextJob++}`, state: 'queued', endpoint: state.settings.defaultModel, preset: state.settings.defaultPreset, inputName: `sample-${id}.jpg`,
         inputSha256: 'x', progress: 0, queuePosition: null, message: null, errorCode: null, errorMessage: null, attempts: 0, createdAt: Date.now(),
-        startedAt: null, finishedAt: null, modelId: null, estimatedCostUsd: 0, falRequestId: null,
+        startedAt: null, finishedAt: null, modelId: null, estimatedCostUsd: 0, falRequestId: null, requestFinished: false,
       };
       state.jobs.push(job);
       emit('job:changed', job);

@@ -1,5 +1,6 @@
 // One job in the queue: source thumbnail, model, state, progress, what is happening, time, actions.
 import type { Job } from '../../../../shared/domain';
+import { canDownloadAgain } from '../../../../shared/job-retry';
 import type { ModelSummary } from '../../../../shared/models';
 import { Icon } from '../../components/Icon';
 import { ProgressBar } from '../../components/ProgressBar';
@@ -19,7 +20,7 @@ export interface JobRowProps {
   now: number;
   onCancel(job: Job): void;
   onRetry(job: Job): void;
-  /** Fetches the result FAL already made (free); offered when a paid result could not be downloaded. */
+  /** Fetches the result FAL already made (free); offered when the job ended with FAL still holding it. */
   onDownloadAgain(job: Job): void;
   onReview(job: Job): void;
   onRemove(job: Job): void;
@@ -122,6 +123,17 @@ export function JobRow({ job, waitPlace, modelLabel, realCost, now, onCancel, on
             {detail}
           </div>
         )}
+        {/* The engine's own rule (shared/job-retry.ts): whatever ended the job, FAL still has its result.
+            Under the message, not with the icons: the actions column is too narrow for a labelled button. */}
+        {canDownloadAgain(job) && (
+          <div className="job-offer">
+            <button type="button" className="button button-small" title="Fetch the model FAL already made (free)" onClick={() => onDownloadAgain(job)}>
+              <Icon name="download" size={14} />
+              Download again
+            </button>
+            <span className="faint">{job.state === 'needs_attention' ? 'Free: FAL already has this job' : 'Free: FAL still has this result'}</span>
+          </div>
+        )}
       </div>
       <div className="job-time" aria-label={time ? `Elapsed ${time}` : undefined}>
         {time && (
@@ -140,11 +152,6 @@ export function JobRow({ job, waitPlace, modelLabel, realCost, now, onCancel, on
         {cancellable && (
           <button type="button" className="icon-button danger" aria-label={`Cancel ${name}`} title="Cancel" onClick={() => onCancel(job)}>
             <Icon name="close" />
-          </button>
-        )}
-        {job.state === 'failed' && job.errorCode === 'result_download_failed' && (
-          <button type="button" className="button button-small" title="Fetch the model FAL already made (free)" onClick={() => onDownloadAgain(job)}>
-            Download again
           </button>
         )}
         {/* A canceled job stays canceled (the core never brings it back), so it offers no retry. */}
