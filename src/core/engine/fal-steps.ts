@@ -76,7 +76,7 @@ export class FalSteps {
       // The wait may have been long: what holds FAL jobs back now (the key removed or rejected, the
       // spending cap, offline) holds this one too, as if it had not been claimed yet.
       fal = deps.fal();
-      if (!fal || !deps.falAllowed()) {
+      if (!fal || !deps.falAllowed(this.row.id)) {
         const message = fal ? 'Waiting to be sent to FAL' : 'Waiting for a FAL key';
         releaseJob(writer, { message, ...(this.uploadedUrl !== null && { inputUrl: this.uploadedUrl }) });
         return;

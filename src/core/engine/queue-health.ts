@@ -28,7 +28,8 @@ export interface QueueHealthDeps {
 export interface QueueHealth {
   /** The client for the current key and proxy; null when no key is configured. */
   fal(): FalClient | null;
-  falAllowed(): boolean;
+  /** `exceptJobId`: a claimed job asking for itself (its own estimate is not counted against the cap). */
+  falAllowed(exceptJobId?: string): boolean;
   queueState(): QueueState;
   /** Emits the queue state if it changed (coalesced per tick). */
   changed(): void;
@@ -71,13 +72,16 @@ export function createQueueHealth(deps: QueueHealthDeps): QueueHealth {
     const d = new Date(at);
     return new Date(d.getFullYear(), d.getMonth(), 1).getTime();
   }
-  function spendingCapReached(): boolean {
+  function spendingCapReached(exceptJobId: string | null = null): boolean {
     const cap = deps.getSpendingCapUsd?.() ?? null;
     if (cap === null) return false;
     const t = now();
-    return (deps.spendBetween ?? ((from, to) => store.spendBetween(from, to)))(monthStart(t), t + 1) >= cap;
+    const spent = (deps.spendBetween ?? ((from, to) => store.spendBetween(from, to)))(monthStart(t), t + 1);
+    // Jobs already claimed (here or in another process) will add their price when sent: without them,
+    // every free slot took a job while the cap looked unreached (cap $0.50, 4 slots: $1.20 spent).
+    return spent + store.pendingFalEstimate(exceptJobId) >= cap;
   }
-  const falAllowed = () => !!safeKey() && keyRejected() === null && offline === null && !spendingCapReached();
+  const falAllowed = (exceptJobId?: string) => !!safeKey() && keyRejected() === null && offline === null && !spendingCapReached(exceptJobId ?? null);
 
   function queueState(): QueueState {
     const counts = store.counts();

@@ -53,7 +53,7 @@ export interface RunnerDeps {
   /** The client for the current key and proxy; null when no key is configured. */
   fal: () => FalClient | null;
   /** FAL jobs may be sent now: a key that FAL has not rejected, online, the spending cap not reached. */
-  falAllowed: () => boolean;
+  falAllowed: (exceptJobId?: string) => boolean;
   /** Origins on this computer that results may come from over plain http (a local proxy, the fake server). */
   downloadOrigins: () => string[];
   policy: RunnerPolicy;

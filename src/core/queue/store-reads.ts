@@ -57,6 +57,18 @@ export function activeSiblings(ctx: StoreContext, inputSha256: string, endpoint:
   ).map(toRow);
 }
 
+/**
+ * Estimates of FAL jobs claimed (preparing) whose submit is not recorded yet, optionally leaving one
+ * job out: spend they will add that the spend table does not show yet (see queue-health.ts).
+ */
+export function pendingFalEstimate(ctx: StoreContext, exceptJobId: string | null): number {
+  const raw = ctx.stmt(
+    `SELECT COALESCE(SUM(estimated_cost_usd), 0) AS total FROM jobs
+     WHERE state = 'preparing' AND provider = 'fal' AND fal_request_id IS NULL AND id IS NOT @except`,
+  ).get({ except: exceptJobId }) as Raw;
+  return Number(raw.total) || 0;
+}
+
 /** Spend recorded at submission between two times (epoch ms), in USD. */
 export function spendBetween(ctx: StoreContext, from: number, to: number): number {
   const raw = ctx.stmt('SELECT COALESCE(SUM(usd), 0) AS total FROM spend WHERE at >= ? AND at < ?').get(from, to) as Raw;

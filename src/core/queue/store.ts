@@ -71,6 +71,10 @@ export class JobStore {
   }
 
   /** Spend recorded at submission between two times (epoch ms), in USD. */
+  pendingFalEstimate(exceptJobId: string | null = null): number {
+    return reads.pendingFalEstimate(this.ctx, exceptJobId);
+  }
+
   spendBetween(from: number, to: number): number {
     return reads.spendBetween(this.ctx, from, to);
   }

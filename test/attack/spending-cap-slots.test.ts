@@ -1,0 +1,49 @@
+// The spending cap against free slots: the cap counted only spend recorded at submission, so every
+// free slot (Jobs at the same time, here or in another process on the same folder) claimed a job while
+// the cap still looked unreached - cap $0.50 with 4 slots spent $1.20. Jobs claimed and not yet sent
+// now count with their estimate: the queue stops where one slot at a time would have stopped.
+import { afterEach, describe, expect, it } from 'vitest';
+import { createEngine, type Engine } from '../../src/core/engine';
+import { createHarness, FAST_TIMING, pngItem, waitForQueue, type Harness } from '../core/engine/harness';
+
+const TRIPO = { endpoint: 'tripo3d/tripo/v2.5/image-to-3d', preset: 'standard' as const }; // $0.30 each
+
+let h: Harness | undefined;
+let other: Engine | undefined;
+afterEach(async () => {
+  await other?.close();
+  other = undefined;
+  await h?.close();
+  h = undefined;
+});
+
+async function addSix(engine: Engine): Promise<void> {
+  const result = await engine.addImages(await Promise.all([1, 2, 3, 4, 5, 6].map(() => pngItem())), TRIPO);
+  expect(result.added).toHaveLength(6);
+}
+
+describe('the spending cap with several slots', () => {
+  it('4 slots, cap $0.50, $0.30 jobs: two are sent (as with one slot), the rest wait; raising the cap runs them', async () => {
+    const cap = { usd: 0.5 as number | null };
+    h = await createHarness({ engine: { getSpendingCapUsd: () => cap.usd, concurrency: 4 } });
+    await addSix(h.engine);
+    await waitForQueue(h.engine, (s) => s.status === 'spending_cap' && s.running === 0);
+    expect(h.fake.submissions).toHaveLength(2);
+    expect(h.engine.listJobs().filter((job) => job.state === 'queued')).toHaveLength(4);
+
+    cap.usd = null;
+    h.engine.limitsChanged();
+    await h.engine.waitForIdle();
+    expect(h.fake.submissions).toHaveLength(6);
+  });
+
+  it('two processes on one folder share the cap', async () => {
+    h = await createHarness({ engine: { getSpendingCapUsd: () => 0.5, concurrency: 2 }, start: false });
+    await addSix(h.engine);
+    other = createEngine({ dataDir: h.dataDir, getFalKey: () => h!.key.value, falProxyUrl: h.fake.url, getSpendingCapUsd: () => 0.5, concurrency: 2, timing: FAST_TIMING });
+    await Promise.all([h.engine.start(), other.start()]);
+    await waitForQueue(h.engine, (s) => s.status === 'spending_cap' && s.running === 0);
+    await waitForQueue(other, (s) => s.status === 'spending_cap' && s.running === 0);
+    expect(h.fake.submissions).toHaveLength(2);
+  });
+});
