@@ -93,8 +93,9 @@ export function buildProgram(out: { exitCode: number }): Command {
       .description('finish the jobs an interrupted run left behind')
       .option('--out <dir>', 'folder for finished GLB files whose job did not name one (default: the current folder)')
       .option('--settle-minutes <n>', 'after this long, "FAL has no record" of a lost submit counts as never received (default 10)', parseSettleMinutes)
-      .option('--resubmit-unreceived', 'send again the jobs FAL has no record of (after the settle time)', false),
-  ).action(async (opts: CommonOptions & { out?: string; settleMinutes?: number; resubmitUnreceived: boolean }) => {
+      .option('--resubmit-unreceived', 'send again the jobs FAL has no record of (after the settle time)', false)
+      .option('--download-again', 'also fetch again, free, the results FAL still holds for failed jobs (the app\'s Download again)', false),
+  ).action(async (opts: CommonOptions & { out?: string; settleMinutes?: number; resubmitUnreceived: boolean; downloadAgain: boolean }) => {
     if (opts.out !== undefined) await ensureDir(opts.out, opts.json);
     // FAL's records first: jobs it received are adopted and finished below, never sent twice.
     const settled = await reconcileDataDir(opts);

@@ -5,6 +5,8 @@ import { freeExportPath } from '../core/auto-export';
 import { makeFolder } from '../core/util/make-folder';
 import type { ImageItem } from '../shared/contract';
 import { TERMINAL_STATES, type Job, type Preset, type QueueState } from '../shared/domain';
+import { canDownloadAgain } from '../shared/job-retry';
+import { errorMessage } from '../core/util/errors';
 import { createEngine, type Engine } from '../core/engine';
 import { keyGuardFetch, routeFromCommandLine } from '../core/fal/key-guard';
 import { createCliLogger } from './logger';
@@ -22,7 +24,7 @@ export interface CommonOptions {
 
 type RunRequest =
   | ({ kind: 'convert'; images: string[]; out: string; model: string; preset: Preset; option: Record<string, unknown>; concurrency: number; force: boolean; set?: SetMember[] | null } & CommonOptions)
-  | ({ kind: 'resume'; out?: string } & CommonOptions);
+  | ({ kind: 'resume'; out?: string; downloadAgain?: boolean } & CommonOptions);
 
 export function openEngine(opts: CommonOptions & { concurrency?: number }): Engine {
   const dataDir = resolveDataDir(opts.dataDir);
@@ -128,6 +130,13 @@ export async function runJobs(request: RunRequest): Promise<number> {
         }
       }
     } else {
+      if (request.downloadAgain) {
+        // The app's Download again, by the same rule: free, it fetches what FAL still holds.
+        for (const job of engine.listJobs()) {
+          if (!canDownloadAgain(job)) continue;
+          await engine.retry(job.id, { mode: 'download' }).catch((error: unknown) => reporter.note(`${job.inputName}: ${errorMessage(error)}`));
+        }
+      }
       for (const job of engine.listJobs()) if (!isTerminal(job)) views.set(job.id, jobView(job));
       // Finished by another process (the app) while no run followed them: their models still go to --out.
       for (const id of engine.unwrittenOutputs()) {
@@ -169,7 +178,8 @@ export async function runJobs(request: RunRequest): Promise<number> {
       }
       if (job?.state === 'needs_attention') needsAttention++;
       else failed++;
-      problems.push({ input: view.input, message: job ? (job.errorMessage ?? job.state) : 'removed (in the app or another run) before it finished here' });
+      const freeAgain = job && canDownloadAgain(job) ? ' To fetch it again (free): image2model resume --download-again' : '';
+      problems.push({ input: view.input, message: job ? `${job.errorMessage ?? job.state}${freeAgain}` : 'removed (in the app or another run) before it finished here' });
     }
     if (interrupted) reporter.note('Interrupted. Unfinished jobs are kept: run `image2model resume` to finish them (nothing is paid twice).');
     if (blockedMessage) reporter.note(blockedMessage);
