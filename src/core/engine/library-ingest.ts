@@ -17,10 +17,36 @@ import { endedPatch } from './ownership';
 import type { RunContext } from './run-context';
 import { JobFailure, LeaseLostError } from './run-errors';
 
-/** A model to ingest: its bytes, and the synced temp file in the library folder they came from, if any. */
+/**
+ * A model to ingest: its bytes, and the temp file in the library folder they came from, if any - whose
+ * fsync may still run (`synced`: the check runs meanwhile; the file is stored or removed only after it).
+ */
 export interface ModelSource {
   bytes: Uint8Array;
-  tempFile?: { path: string; size: number; sha256: string };
+  tempFile?: { path: string; size: number; sha256: string; synced?: Promise<void> };
+}
+
+/** Removes the model's temp file (once its fsync is over: Windows cannot remove an open file). */
+async function dropTempFile(model: ModelSource): Promise<void> {
+  if (!model.tempFile) return;
+  await model.tempFile.synced?.catch(() => undefined);
+  await unlinkQuietly(model.tempFile.path);
+}
+
+/** Stores the model's temp file by content hash once it is on disk (a failed fsync fails the store and removes it). */
+async function adoptWhenSynced(libraryDir: string, temp: NonNullable<ModelSource['tempFile']>) {
+  try {
+    await temp.synced;
+  } catch (error) {
+    await unlinkQuietly(temp.path);
+    // Paid for and fetched, but not safely on disk: nothing is kept; fetching it again costs nothing.
+    throw new JobFailure(
+      'result_download_failed',
+      `The model was made (and paid for), but it could not be saved on this computer's disk (${errorMessage(error)}). Check the disk, then use Download again (free).`,
+      false,
+    );
+  }
+  return adoptByContentHash(libraryDir, temp, 'glb');
 }
 
 /**
@@ -40,17 +66,17 @@ export async function ingestModel(
   try {
     validation = await deps.validateGlb(model);
   } catch (error) {
-    if (model.tempFile) await unlinkQuietly(model.tempFile.path);
+    await dropTempFile(model);
     throw error;
   }
   if (!validation.ok) {
-    if (model.tempFile) await unlinkQuietly(model.tempFile.path);
+    await dropTempFile(model);
     throw new JobFailure('invalid_result', `The generated file is not a usable GLB model: ${validation.reason}.`, true);
   }
   writer.soft({ progress: PROGRESS.storing, message: 'Adding the model to the library' });
   // The model and its preview are stored side by side; whichever is stored is removed again below
   // if the other one or the commit fails.
-  const storingModel = model.tempFile ? adoptByContentHash(deps.dirs.library, model.tempFile, 'glb') : storeByContentHash(deps.dirs.library, model.bytes, 'glb');
+  const storingModel = model.tempFile ? adoptWhenSynced(deps.dirs.library, model.tempFile) : storeByContentHash(deps.dirs.library, model.bytes, 'glb');
   storingModel.catch(() => stopPreview?.());
   const [storedModel, storedPreview] = await Promise.allSettled([storingModel, preview()]);
   if (storedModel.status === 'rejected' || storedPreview.status === 'rejected') {

@@ -96,6 +96,8 @@ async function downloadWithRetry(ctx: RunContext, url: string, signal: AbortSign
         timeoutMs: deps.policy.downloadTimeoutMs,
         trustedOrigins: deps.downloadOrigins(),
         keepBytes: true,
+        // The model is checked while its file's fsync runs (library-ingest awaits it before storing).
+        syncLater: true,
         keepFreshMs: deps.policy.tempFileTouchMs,
         signal,
       });

@@ -49,6 +49,11 @@ export interface DownloadOptions {
   lookup?: (hostname: string) => Promise<string[]>;
   /** downloadToTemp: also hand back the bytes (for a caller that reads the whole file next anyway). */
   keepBytes?: boolean;
+  /**
+   * downloadToTemp: answer once the body is written, with the file's fsync still running (`synced`), so
+   * the caller can check the bytes meanwhile. The caller must await `synced` before it stores or removes the file.
+   */
+  syncLater?: boolean;
   /** downloadToTemp: how often the open temp file is marked live for other processes' clean-up
    *  (files.ts keepFresh; default TEMP_FILE_TOUCH_MS). */
   keepFreshMs?: number;
@@ -61,6 +66,8 @@ export interface DownloadedFile {
   sha256: string;
   /** The file's contents, when asked for (DownloadOptions.keepBytes). */
   bytes?: Uint8Array;
+  /** With DownloadOptions.syncLater: resolves once the file is on disk (rejects if the fsync failed). */
+  synced?: Promise<void>;
 }
 
 export interface DownloadResult {
@@ -114,12 +121,20 @@ export async function downloadToTemp(url: string, dir: string, opts: DownloadOpt
           bytes = new Uint8Array(Buffer.concat(kept));
           await writeAll(fd, bytes);
         }
-        await fsyncFd(fd);
-      } finally {
+      } catch (error) {
         stopFresh();
         closeSync(fd);
+        throw error;
       }
-      return { path, size, sha256: hash.digest('hex'), ...(bytes && { bytes }) };
+      stopFresh();
+      const syncing = fsyncFd(fd).finally(() => closeSync(fd));
+      const done = { path, size, sha256: hash.digest('hex'), ...(bytes && { bytes }) };
+      if (!opts.syncLater) {
+        await syncing;
+        return done;
+      }
+      syncing.catch(() => undefined); // the caller awaits `synced`; a failure must not count as unhandled meanwhile
+      return { ...done, synced: syncing };
     });
   } catch (error) {
     await unlinkQuietly(path);
