@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { checkGlbHeader } from '../../src/core/library/glb';
-import { createHarness, type Harness } from '../core/engine/harness';
+import Database from 'better-sqlite3';
+import { createHarness, waitForJob, type Harness } from '../core/engine/harness';
 import { startFakeFal, type FakeFal } from '../fake-fal/server';
 import { makeTestJpeg, makeTestPng } from '../fixtures/make-glb';
 import { jsonLines, runCli, stopAllCliRuns } from '../support/cli-process';
@@ -39,6 +40,22 @@ describe('the same photo again while its job runs', () => {
     await h.engine.waitForIdle();
     expect(h.engine.listJobs()).toHaveLength(3);
     expect(h.fake.submissions).toHaveLength(3);
+  });
+
+  it('a photo dropped again right after its job was canceled makes a new job (it does not join the canceled one)', async () => {
+    h = await createHarness({ fake: { holdJobs: true } });
+    const bytes = new Uint8Array(await makeTestPng(64, 64, { seed: 904 }));
+    const first = await h.engine.addImages([{ kind: 'bytes', name: 'lamp.png', bytes }], TRIPO);
+    const id = first.added[0]!.id;
+    await waitForJob(h.engine, id, (job) => job.state === 'running');
+    // A cancel requested from another window: the flag is set, its worker has not carried it out yet.
+    expect(h.engine.getJob(id)!.state).toBe('running');
+    const db = new Database(join(h.dataDir, 'image2model.db'));
+    db.prepare('UPDATE jobs SET cancel_requested = 1 WHERE id = ?').run(id);
+    db.close();
+    const again = await h.engine.addImages([{ kind: 'bytes', name: 'lamp.png', bytes }], TRIPO);
+    expect(again.added).toHaveLength(1);
+    expect(again.added[0]!.id).not.toBe(id);
   });
 
   it('the same photo twice in one drop makes one job', async () => {

@@ -47,12 +47,12 @@ export function jobEvents(ctx: StoreContext, jobId: string): JobEvent[] {
   }));
 }
 
-/** Jobs that hold the same prepared input with the same parameters (for duplicate checks). */
+/** Unfinished jobs, not being canceled, that hold the same prepared input with the same parameters (for duplicate checks). */
 export function activeSiblings(ctx: StoreContext, inputSha256: string, endpoint: string, preset: string, optionsJson: string): JobRow[] {
   return (
     ctx.stmt(
       `SELECT * FROM jobs WHERE input_sha256 = ? AND endpoint = ? AND preset = ? AND options_json = ?
-         AND state NOT IN (${TERMINAL_SQL}) ${ORDER}`,
+         AND state NOT IN (${TERMINAL_SQL}) AND cancel_requested = 0 ${ORDER}`,
     ).all(inputSha256, endpoint, preset, optionsJson) as Raw[]
   ).map(toRow);
 }
