@@ -181,7 +181,7 @@ class JobRun {
         // A canceled job never comes back (transitions.ts): failed keeps the paid result reachable.
         this.fail(
           'result_download_failed',
-          `Canceled after FAL had already made it (and charged for it), but keeping the model failed: ${why} Use Download again (free) to fetch it.`,
+          `Canceled after FAL had already made it (and charged for it), but keeping the model failed: ${why}${/Download again/.test(why) ? '' : ' Use Download again (free) to fetch it.'}`,
           false,
         );
         return;

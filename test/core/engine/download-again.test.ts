@@ -54,6 +54,17 @@ it('a cancel after FAL finished whose result could not be fetched ends with a fr
   expect(h.fake.submissions).toHaveLength(1);
 }, 30_000);
 
+it('a cancel after FAL finished whose model download kept failing ends with Download again, said once', async () => {
+  // Downloads are retried for 1.5 s, well within the 5 s a cancel keeps the result.
+  h = await createHarness();
+  h.fake.script({ op: 'result', fault: { kind: 'hang' } }, { op: 'file', times: Infinity, when: (ctx) => ctx.targetUrl.includes('.glb'), fault: { kind: 'infra', status: 503 } });
+  const { job } = await cancelAfterFalFinished(h);
+
+  expect(job).toMatchObject({ state: 'failed', errorCode: 'result_download_failed', requestFinished: false });
+  expect(job.errorMessage).toMatch(/^Canceled after FAL had already made it.*downloading it kept failing/);
+  expect(job.errorMessage!.match(/Download again/g)).toHaveLength(1);
+}, 30_000);
+
 it('a cancel after FAL finished whose model is not a GLB stays canceled: downloading the same file again cannot help', async () => {
   h = await createHarness();
   h.fake.script({ op: 'result', fault: { kind: 'hang' } }, { op: 'file', times: Infinity, when: (ctx) => ctx.targetUrl.includes('.glb'), fault: { kind: 'notGlb' } });
