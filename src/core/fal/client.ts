@@ -113,7 +113,9 @@ function parseBody(body: ArrayBuffer | null, headers: Headers): unknown {
       // not JSON after all
     }
   }
-  return text.slice(0, 2000);
+  // Squeezed before it is cut: cut first, a whitespace-padded page's short tail passed as FAL's words
+  // (classify.ts takes short texts), with a key in it cut in two, beyond redaction's reach.
+  return text.replace(/\s+/g, ' ').trim().slice(0, 2000);
 }
 
 function codeOf(error: unknown): string | null {
