@@ -10,6 +10,7 @@ import { errorMessage } from '../core/util/errors';
 import { createEngine, type Engine } from '../core/engine';
 import { keyGuardFetch, routeFromCommandLine } from '../core/fal/key-guard';
 import { createCliLogger } from './logger';
+import { writeJobOutput } from './write-output';
 import { exportModel } from '../core/library/export-model';
 import { resolveDataDir } from '../core/paths';
 import { jsonReporter, plainReporter, terminalReporter, type JobView, type Reporter } from './output';
@@ -163,10 +164,9 @@ export async function runJobs(request: RunRequest): Promise<number> {
           const outDir = engine.jobOutputDir(id) ?? resolve(request.out ?? '.');
           await makeFolder(outDir);
           // Another run following this job (a second `resume`) may have written it already: once is enough.
-          const copy = engine.claimOutputFile(id, outputPathFor(outDir, view.input));
-          if (copy) {
-            if (copy.claimed) await exportModel(src, copy.file, 'glb');
-            outputs.push({ input: view.input, file: copy.file });
+          const file = await writeJobOutput(engine, id, src, outputPathFor(outDir, view.input));
+          if (file) {
+            outputs.push({ input: view.input, file });
             continue;
           }
         }

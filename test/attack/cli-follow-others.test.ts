@@ -2,10 +2,12 @@
 // other process does to a CLI's jobs must neither strand the CLI nor lose the CLI's output.
 //   - a job made by `convert --out DIR` and finished by another process while no CLI followed it is
 //     written to DIR by the next `resume` (it used to say "Nothing to resume" and write nothing);
+//   - a `resume` killed (or failing) while copying a model into --out leaves it for the next `resume`
+//     (the file used to be claimed before the copy: claimed, never written, never written again);
 //   - a `resume` following a job that the app finishes and removes exits (it used to wait forever:
 //     a removed row sends no job event, and the wait looked only at job events).
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -87,6 +89,41 @@ describe('the CLI next to another process on one data folder', { timeout: 180_00
     expect(again.code).toBe(0);
     expect(jsonLines(again.stdout).at(-1)).toMatchObject({ type: 'summary', succeeded: 0, outputs: [] });
     expect(existsSync(join(out, 'lamp-2.glb'))).toBe(false);
+  });
+
+  it('a resume whose copy into --out failed (or was killed) leaves the model for the next resume', async () => {
+    fake = await startFakeFal({ processingMs: 50 });
+    const dataDir = join(work, 'data-killed-copy');
+    const out = join(work, 'out-killed-copy');
+    const input = await photo('kettle.jpg', 91);
+    // A convert made the job with its --out; the app finished it (the model is not in --out yet).
+    const first = await runCli(['convert', input, '--out', out, '--data-dir', dataDir, '--fal-proxy', fake.url, '--json'], {
+      env,
+      interruptAfter: (line) => line.includes('"state":"submitted"') || line.includes('"state":"running"'),
+    });
+    expect(first.code).toBe(1);
+    other = createEngine({ dataDir, getFalKey: () => KEY, falProxyUrl: fake.url, timing: FAST_TIMING });
+    await other.start();
+    await until(() => other!.listJobs().every((job) => job.state === 'succeeded'), 60_000, 'the app to finish the job');
+    const model = other.library.filePath(other.listJobs()[0]!.modelId!)!;
+    await other.close();
+    other = undefined;
+
+    // The copy fails (as when the run is killed in it, the disk is full or the file is away a moment):
+    // where the model file was there is a folder.
+    renameSync(model, `${model}.kept`);
+    mkdirSync(model);
+    const failed = await runCli(['resume', '--data-dir', dataDir, '--fal-proxy', fake.url, '--json'], { env });
+    expect(failed.code).not.toBe(0);
+    rmSync(model, { recursive: true });
+    renameSync(`${model}.kept`, model);
+    expect(existsSync(join(out, 'kettle.glb'))).toBe(false);
+
+    const again = await runCli(['resume', '--data-dir', dataDir, '--fal-proxy', fake.url, '--json'], { env });
+    expect(again.code, again.stdout + again.stderr).toBe(0);
+    expect(jsonLines(again.stdout).at(-1)).toMatchObject({ type: 'summary', succeeded: 1, outputs: [{ file: join(out, 'kettle.glb') }] });
+    expect(checkGlbHeader(readFileSync(join(out, 'kettle.glb'))).ok).toBe(true);
+    expect(fake.submissions).toHaveLength(1);
   });
 
   it('a resume waiting for a job the app finishes and removes exits', async () => {
