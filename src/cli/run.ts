@@ -160,8 +160,18 @@ export async function runJobs(request: RunRequest): Promise<number> {
       if (job?.state === 'succeeded' && job.modelId) {
         const src = engine.library.filePath(job.modelId);
         if (src) {
+          const jobOut = engine.jobOutputDir(id);
+          if (request.kind === 'convert' && jobOut !== null && jobOut !== resolve(request.out)) {
+            // A job on its way that this run joined, made for another --out: this run's --out gets its
+            // own copy (the job's folder is written by the run that made it, or the next `resume`).
+            const file = outputPathFor(resolve(request.out), view.input);
+            await makeFolder(resolve(request.out));
+            await exportModel(src, file, 'glb');
+            outputs.push({ input: view.input, file });
+            continue;
+          }
           // The folder given when the job was created wins (resume writes where convert meant to).
-          const outDir = engine.jobOutputDir(id) ?? resolve(request.out ?? '.');
+          const outDir = jobOut ?? resolve(request.out ?? '.');
           await makeFolder(outDir);
           // Another run following this job (a second `resume`) may have written it already: once is enough.
           const file = await writeJobOutput(engine, id, src, outputPathFor(outDir, view.input));

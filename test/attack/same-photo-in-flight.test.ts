@@ -129,4 +129,28 @@ describe('convert run again after Ctrl-C', { timeout: 180_000 }, () => {
     expect(checkGlbHeader(readFileSync(join(out, 'teapot.glb'))).ok).toBe(true);
     expect(fake.submissions).toHaveLength(1);
   });
+
+  it('a second convert with another --out joins the job and still writes its model into its own --out', async () => {
+    fake.setOptions({ holdJobs: true });
+    const before = fake.submissions.length;
+    const photo = join(work, 'jug.jpg');
+    writeFileSync(photo, await makeTestJpeg(320, 240, { seed: 905 }));
+    const [outA, outB] = [join(work, 'models-a'), join(work, 'models-b')];
+    const common = [photo, '--data-dir', join(work, 'data-two-outs'), '--fal-proxy', fake.url, '--json'];
+    const env = { FAL_KEY: 'same-photo-key-123456' };
+    const first = await runCli(['convert', ...common, '--out', outA], { env, interruptAfter: (line) => line.includes('"state":"running"') });
+    expect(first.code).toBe(1);
+
+    const second = await runCli(['convert', ...common, '--out', outB], {
+      env,
+      onLine: (line) => {
+        if (line.includes('"state":"running"')) fake.setOptions({ holdJobs: false });
+      },
+    });
+    expect(second.code, second.stdout + second.stderr).toBe(0);
+    // It went where this run was told (it used to be written into the first run's --out only).
+    expect(jsonLines(second.stdout).at(-1)).toMatchObject({ type: 'summary', succeeded: 1, outputs: [{ file: join(outB, 'jug.glb') }] });
+    expect(checkGlbHeader(readFileSync(join(outB, 'jug.glb'))).ok).toBe(true);
+    expect(fake.submissions).toHaveLength(before + 1);
+  });
 });
