@@ -58,6 +58,8 @@ export async function runJobs(request: RunRequest): Promise<number> {
   const views = new Map<string, { id: string; input: string }>();
   const outputs: { input: string; file: string }[] = [];
   const problems: { input: string; message: string }[] = [];
+  /** This run's images that joined a job (the same photo and settings, in this run or already on its way). */
+  const joinedNames = new Map<string, string[]>();
   let rejectedCount = 0;
   let finishedResolve: () => void = () => {};
   const finished = new Promise<void>((r) => (finishedResolve = r));
@@ -121,6 +123,7 @@ export async function runJobs(request: RunRequest): Promise<number> {
           reporter.rejected(r.input, r.reason);
         }
         for (const job of result.added) views.set(job.id, jobView(job));
+        for (const { input, jobId } of result.joined ?? []) joinedNames.set(jobId, [...(joinedNames.get(jobId) ?? []), input]);
         for (const dup of result.duplicates ?? []) {
           const src = engine.library.filePath(dup.modelId);
           if (!src) continue;
@@ -152,6 +155,33 @@ export async function runJobs(request: RunRequest): Promise<number> {
     }
     following = true;
     if (views.size > 0 && !allDone()) await finished;
+    /**
+     * The job's own file (into the --out it was made with, once over every run following it), and a copy
+     * in this run's --out for each of this run's images that joined it: joined, they were not paid for
+     * again, but they were asked for (another name, or another --out than the run that made the job).
+     */
+    const writeOutputs = async (id: string, jobInput: string, src: string) => {
+      const files: { input: string; file: string }[] = [];
+      const jobOut = engine.jobOutputDir(id);
+      const ownOut = request.kind === 'convert' ? resolve(request.out) : null;
+      const sameOut = ownOut === null || jobOut === null || jobOut === ownOut;
+      if (sameOut) {
+        // The folder given when the job was created wins (resume writes where convert meant to).
+        const outDir = jobOut ?? resolve(request.out ?? '.');
+        await makeFolder(outDir);
+        // Another run following this job (a second `resume`) may have written it already: once is enough.
+        const file = await writeJobOutput(engine, id, src, outputPathFor(outDir, jobInput));
+        if (file) files.push({ input: jobInput, file });
+      }
+      for (const name of joinedNames.get(id) ?? []) {
+        if (ownOut === null || (sameOut && basename(name) === jobInput)) continue; // that is the job's own file
+        await makeFolder(ownOut);
+        const file = outputPathFor(ownOut, name);
+        await exportModel(src, file, 'glb');
+        files.push({ input: basename(name), file });
+      }
+      return files;
+    };
     let failed = rejectedCount;
     let needsAttention = 0;
     let pending = 0;
@@ -160,23 +190,9 @@ export async function runJobs(request: RunRequest): Promise<number> {
       if (job?.state === 'succeeded' && job.modelId) {
         const src = engine.library.filePath(job.modelId);
         if (src) {
-          const jobOut = engine.jobOutputDir(id);
-          if (request.kind === 'convert' && jobOut !== null && jobOut !== resolve(request.out)) {
-            // A job on its way that this run joined, made for another --out: this run's --out gets its
-            // own copy (the job's folder is written by the run that made it, or the next `resume`).
-            const file = outputPathFor(resolve(request.out), view.input);
-            await makeFolder(resolve(request.out));
-            await exportModel(src, file, 'glb');
-            outputs.push({ input: view.input, file });
-            continue;
-          }
-          // The folder given when the job was created wins (resume writes where convert meant to).
-          const outDir = jobOut ?? resolve(request.out ?? '.');
-          await makeFolder(outDir);
-          // Another run following this job (a second `resume`) may have written it already: once is enough.
-          const file = await writeJobOutput(engine, id, src, outputPathFor(outDir, view.input));
-          if (file) {
-            outputs.push({ input: view.input, file });
+          const files = await writeOutputs(id, view.input, src);
+          if (files.length > 0) {
+            outputs.push(...files);
             continue;
           }
         }

@@ -72,6 +72,8 @@ export const AddJobsResultSchema = z.object({
   rejected: z.array(RejectedInputSchema),
   /** Identical image + parameters already produced these models; nothing was queued for them. */
   duplicates: z.array(z.object({ input: z.string(), modelId: z.string() })).default([]),
+  /** Images that joined a job (in `added`) for the same image + parameters, in this call or already on its way. */
+  joined: z.array(z.object({ input: z.string(), jobId: z.string() })).optional(),
 });
 export type AddJobsResult = z.infer<typeof AddJobsResultSchema>;
 

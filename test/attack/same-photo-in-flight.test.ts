@@ -153,4 +153,22 @@ describe('convert run again after Ctrl-C', { timeout: 180_000 }, () => {
     expect(checkGlbHeader(readFileSync(join(outB, 'jug.glb'))).ok).toBe(true);
     expect(fake.submissions).toHaveLength(before + 1);
   });
+
+  it('the same photo under two names in one convert: one job, and a model for each name', async () => {
+    fake.setOptions({ holdJobs: false });
+    const before = fake.submissions.length;
+    const bytes = await makeTestJpeg(320, 240, { seed: 906 });
+    const [mug, copy] = [join(work, 'mug.jpg'), join(work, 'mug copy.jpg')];
+    writeFileSync(mug, bytes);
+    writeFileSync(copy, bytes);
+    const out = join(work, 'models-names');
+    const env = { FAL_KEY: 'same-photo-key-123456' };
+    const run = await runCli(['convert', mug, copy, '--out', out, '--data-dir', join(work, 'data-names'), '--fal-proxy', fake.url, '--json'], { env });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(fake.submissions).toHaveLength(before + 1);
+    // The copy used to be dropped without a word: no file, no line in the summary.
+    const summary = jsonLines(run.stdout).at(-1) as { outputs: { file: string }[] };
+    expect(summary.outputs.map((o) => o.file).sort()).toEqual([join(out, 'mug copy.glb'), join(out, 'mug.glb')]);
+    expect(checkGlbHeader(readFileSync(join(out, 'mug copy.glb'))).ok).toBe(true);
+  });
 });

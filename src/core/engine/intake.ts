@@ -59,7 +59,9 @@ export function createIntake(deps: IntakeDeps): Intake {
     const rows: NewJob[] = [];
     /** The same image with the same settings already on its way (another run, an earlier drop). */
     const following: JobRow[] = [];
-    const inBatch = new Set<string>();
+    /** Each image that joined a job rather than make one (the caller still owes it its model). */
+    const joined: { input: string; jobId: string }[] = [];
+    const inBatch = new Map<string, string>();
     const createdAt = deps.now();
     prepared.forEach((result, i) => {
       const item = items[i]!;
@@ -69,6 +71,7 @@ export function createIntake(deps: IntakeDeps): Intake {
         return;
       }
       const input = result.input;
+      const id = randomUUID();
       if (!opts.force) {
         const existing = deps.library.findByParams(paramsKeyOf(input.sha256, endpoint, preset, optionsJson));
         if (existing) {
@@ -80,14 +83,19 @@ export function createIntake(deps: IntakeDeps): Intake {
         const twin = deps.store.activeSiblings(input.sha256, endpoint, preset, optionsJson)[0];
         if (twin) {
           if (!following.some((row) => row.id === twin.id)) following.push(twin);
+          joined.push({ input: label, jobId: twin.id });
           return;
         }
         const batchKey = `${input.sha256}\u0000${endpoint}\u0000${preset}\u0000${optionsJson}`;
-        if (inBatch.has(batchKey)) return;
-        inBatch.add(batchKey);
+        const sameInBatch = inBatch.get(batchKey);
+        if (sameInBatch) {
+          joined.push({ input: label, jobId: sameInBatch });
+          return;
+        }
+        inBatch.set(batchKey, id);
       }
       rows.push({
-        id: randomUUID(),
+        id,
         endpoint,
         provider: model.provider,
         preset,
@@ -105,7 +113,7 @@ export function createIntake(deps: IntakeDeps): Intake {
     });
     const added = deps.store.insertMany(rows, (job) => deps.inputs.insert(job.id, [singleInputOf(job)]));
     deps.onAdded(added);
-    return { added: [...following, ...added].map(toJob), rejected, duplicates };
+    return { added: [...following, ...added].map(toJob), rejected, duplicates, joined };
   }
 
   async function addFolder(dir: string, opts: AddJobsOptions): Promise<AddJobsResult> {

@@ -52,7 +52,7 @@ export async function addInputSet(deps: IntakeDeps, members: InputSetMember[], o
     if (existing) return { added: [], rejected: [], duplicates: [{ input: name, modelId: existing.id }] };
     // The same set still on its way (see intake.ts): follow that job rather than pay for it again.
     const twin = deps.store.activeSiblings(setKey, endpoint, preset, optionsJson)[0];
-    if (twin) return { added: [toJob(twin)], rejected: [], duplicates: [] };
+    if (twin) return { added: [toJob(twin)], rejected: [], duplicates: [], joined: [{ input: name, jobId: twin.id }] };
   }
 
   // The warnings name their image already ("x.jpg is only 64 x 64 px...").
