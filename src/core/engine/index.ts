@@ -149,6 +149,7 @@ export function createEngine(deps: EngineDeps): Engine {
     pollMs: timing.schedulerPollMs,
     concurrency: deps.concurrency ?? 2,
     falAllowed: health.falAllowed,
+    falReachable: health.falReachable,
     recover,
     run: (ctx) => {
       jobChanged(ctx.row, true);

@@ -30,6 +30,8 @@ export interface QueueHealth {
   fal(): FalClient | null;
   /** `exceptJobId`: a claimed job asking for itself (its own estimate is not counted against the cap). */
   falAllowed(exceptJobId?: string): boolean;
+  /** FAL can be talked to (a key it has not rejected, online), the spending cap aside: following a job it already has costs nothing. */
+  falReachable(): boolean;
   queueState(): QueueState;
   /** Emits the queue state if it changed (coalesced per tick). */
   changed(): void;
@@ -81,7 +83,8 @@ export function createQueueHealth(deps: QueueHealthDeps): QueueHealth {
     // every free slot took a job while the cap looked unreached (cap $0.50, 4 slots: $1.20 spent).
     return spent + store.pendingFalEstimate(exceptJobId) >= cap;
   }
-  const falAllowed = (exceptJobId?: string) => !!safeKey() && keyRejected() === null && offline === null && !spendingCapReached(exceptJobId ?? null);
+  const falReachable = () => !!safeKey() && keyRejected() === null && offline === null;
+  const falAllowed = (exceptJobId?: string) => falReachable() && !spendingCapReached(exceptJobId ?? null);
 
   function queueState(): QueueState {
     const counts = store.counts();
@@ -189,6 +192,7 @@ export function createQueueHealth(deps: QueueHealthDeps): QueueHealth {
   return {
     fal,
     falAllowed,
+    falReachable,
     queueState,
     changed: () => changed(),
     monthStart,

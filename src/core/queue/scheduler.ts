@@ -51,6 +51,8 @@ export interface SchedulerOptions {
   concurrency: number;
   /** Whether FAL jobs may be claimed right now (key present, not rejected, online). */
   falAllowed: () => boolean;
+  /** Whether FAL jobs it already has (a stored request id: nothing more to pay) may be claimed while falAllowed is not (the spending cap). */
+  falReachable?: () => boolean;
   /** Runs periodically to take back jobs whose worker vanished. */
   recover: () => void;
   run: (ctx: WorkerContext) => Promise<void>;
@@ -154,7 +156,7 @@ export class Scheduler {
     while (hasRoom()) {
       let row: JobRow | null;
       try {
-        row = store.claimNext({ owner: this.opts.owner, now: now(), leaseMs: this.opts.leaseMs, falAllowed: this.opts.falAllowed() });
+        row = store.claimNext({ owner: this.opts.owner, now: now(), leaseMs: this.opts.leaseMs, falAllowed: this.opts.falAllowed(), followAllowed: this.opts.falReachable?.() });
       } catch (error) {
         // SQLITE_BUSY beyond busy_timeout, disk trouble...: try again on the next tick.
         this.opts.onWorkerError(error, null);

@@ -13,6 +13,8 @@ export interface ClaimOptions {
   /** False while FAL work is paused (no key, key rejected, offline): only offline jobs and
    *  cancellations are claimed then. */
   falAllowed: boolean;
+  /** While falAllowed is false for the spending cap only: FAL jobs with a stored request id (resumed, Download again) cost nothing more and are claimed. */
+  followAllowed?: boolean;
 }
 
 /**
@@ -21,6 +23,7 @@ export interface ClaimOptions {
  */
 export function claimNext(ctx: StoreContext, opts: ClaimOptions): JobRow | null {
   const fal = opts.falAllowed ? 1 : 0;
+  const follow = opts.followAllowed ? 1 : 0;
   return writeTx(ctx.db, () => {
     // Two index lookups instead of one query ordered by cancel_requested (that sorted every queued
     // row on each claim): the queued cancellations (a small partial index), then the oldest due job.
@@ -29,9 +32,9 @@ export function claimNext(ctx: StoreContext, opts: ClaimOptions): JobRow | null 
     ).get() ??
       ctx.stmt(
         `SELECT id FROM jobs
-         WHERE state = 'queued' AND (next_attempt_at IS NULL OR next_attempt_at <= @now) AND (provider = 'offline' OR @fal = 1)
+         WHERE state = 'queued' AND (next_attempt_at IS NULL OR next_attempt_at <= @now) AND (provider = 'offline' OR @fal = 1 OR (@follow = 1 AND fal_request_id IS NOT NULL))
          ORDER BY created_at, rowid LIMIT 1`,
-      ).get({ now: opts.now, fal })) as { id: string } | undefined;
+      ).get({ now: opts.now, fal, follow })) as { id: string } | undefined;
     if (!next) return null;
     const raw = ctx.stmt(
       `UPDATE jobs SET state = 'preparing', fence = fence + 1, lease_owner = @owner,
