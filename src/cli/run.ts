@@ -197,15 +197,19 @@ export async function runJobs(request: RunRequest): Promise<number> {
           }
         }
       }
+      // This run's other images that joined the job share its fate, each named.
+      const inputs = [view.input, ...new Set((joinedNames.get(id) ?? []).map((name) => basename(name)).filter((name) => name !== view.input))];
       if (job && !isTerminal(job)) {
-        pending++;
-        problems.push({ input: view.input, message: `not finished (${job.state.replace('_', ' ')}); run \`image2model resume\` to finish it` });
+        pending += inputs.length;
+        const message = `not finished (${job.state.replace('_', ' ')}); run \`image2model resume\` to finish it`;
+        for (const input of inputs) problems.push({ input, message });
         continue;
       }
-      if (job?.state === 'needs_attention') needsAttention++;
-      else failed++;
+      if (job?.state === 'needs_attention') needsAttention += inputs.length;
+      else failed += inputs.length;
       const freeAgain = job && canDownloadAgain(job) ? ' To fetch it again (free): image2model resume --download-again' : '';
-      problems.push({ input: view.input, message: job ? `${job.errorMessage ?? job.state}${freeAgain}` : 'removed (in the app or another run) before it finished here' });
+      const message = job ? `${job.errorMessage ?? job.state}${freeAgain}` : 'removed (in the app or another run) before it finished here';
+      for (const input of inputs) problems.push({ input, message });
     }
     if (interrupted) reporter.note('Interrupted. Unfinished jobs are kept: run `image2model resume` to finish them (nothing is paid twice).');
     if (blockedMessage) reporter.note(blockedMessage);

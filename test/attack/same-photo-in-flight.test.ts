@@ -171,4 +171,18 @@ describe('convert run again after Ctrl-C', { timeout: 180_000 }, () => {
     expect(summary.outputs.map((o) => o.file).sort()).toEqual([join(out, 'mug copy.glb'), join(out, 'mug.glb')]);
     expect(checkGlbHeader(readFileSync(join(out, 'mug copy.glb'))).ok).toBe(true);
   });
+
+  it('the same photo under two names whose job fails: both names are reported failed', async () => {
+    fake.setOptions({ holdJobs: false });
+    fake.script({ op: 'submit', fault: { kind: 'validation', detail: 'image too small' } });
+    const bytes = await makeTestJpeg(320, 240, { seed: 907 });
+    const [cup, copy] = [join(work, 'cup.jpg'), join(work, 'cup copy.jpg')];
+    writeFileSync(cup, bytes);
+    writeFileSync(copy, bytes);
+    const env = { FAL_KEY: 'same-photo-key-123456' };
+    const run = await runCli(['convert', cup, copy, '--out', join(work, 'models-failed'), '--data-dir', join(work, 'data-failed'), '--fal-proxy', fake.url, '--json'], { env });
+    expect(run.code).toBe(1);
+    // The copy used to be missing from the summary altogether (1 failed for the 2 photos asked for).
+    expect(jsonLines(run.stdout).at(-1)).toMatchObject({ type: 'summary', succeeded: 0, failed: 2 });
+  });
 });
