@@ -16,6 +16,20 @@ afterEach(async () => {
 });
 
 const isPreview = (url: string) => url.includes('.png');
+
+/** Adds a job whose preview never comes; resolves once the engine has asked for it. */
+async function addWithHangingPreview(harness: Harness): Promise<string> {
+  let previewAsked = false;
+  harness.fake.script({
+    op: 'file',
+    times: Infinity,
+    when: (ctx) => isPreview(ctx.targetUrl) && (previewAsked = true),
+    fault: { kind: 'hang' },
+  });
+  const id = await addOne(harness.engine);
+  await waitForJob(harness.engine, id, () => previewAsked);
+  return id;
+}
 const isModel = (url: string) => url.includes('.glb');
 
 /** Every file name under `<data>/previews`, temp files too. */
@@ -87,15 +101,7 @@ it('two jobs with the same preview bytes at once: both succeed, one stored previ
 
 it('engine.close() while the preview is still coming: no temp file stays in the previews folder', async () => {
   h = await createHarness({ engine: { timing: { downloadTimeoutMs: 60_000 } } });
-  let previewAsked = false;
-  h.fake.script({
-    op: 'file',
-    times: Infinity,
-    when: (ctx) => isPreview(ctx.targetUrl) && (previewAsked = true),
-    fault: { kind: 'hang' },
-  });
-  const id = await addOne(h.engine);
-  await waitForJob(h.engine, id, () => previewAsked);
+  await addWithHangingPreview(h);
   // The model is in, its ingest waits on the preview.
   await new Promise((resolve) => setTimeout(resolve, 300));
   await h.engine.close();
@@ -106,15 +112,7 @@ it('engine.close() while the preview is still coming: no temp file stays in the 
 
 it('a cancel while the preview is still coming: the paid model is kept, no temp file stays in the previews folder', async () => {
   h = await createHarness();
-  let previewAsked = false;
-  h.fake.script({
-    op: 'file',
-    times: Infinity,
-    when: (ctx) => isPreview(ctx.targetUrl) && (previewAsked = true),
-    fault: { kind: 'hang' },
-  });
-  const id = await addOne(h.engine);
-  await waitForJob(h.engine, id, () => previewAsked);
+  const id = await addWithHangingPreview(h);
   void h.engine.cancel(id);
   const job = await waitForJob(h.engine, id, inState('succeeded', 'failed', 'needs_attention', 'canceled'));
   expect(job.state).toBe('succeeded');
