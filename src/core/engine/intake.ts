@@ -1,6 +1,7 @@
 // Adding work: prepare each image (validate, orient, downscale, strip metadata), skip inputs whose
-// model already exists with the same settings (unless forced) or whose job is already on its way (the
-// caller gets that job to follow), and insert the jobs in one go.
+// model already exists with the same settings (unless forced), and insert the jobs in one go - or join
+// the job already on its way for the same image and settings (the caller gets that job to follow):
+// the store looks for it in the insert's own transaction, so two processes cannot both insert.
 import { randomUUID } from 'node:crypto';
 import type { AddJobsResult, ImageItem } from '../../shared/contract';
 import type { Preset } from '../../shared/domain';
@@ -10,7 +11,7 @@ import { paramsKeyOf, type LibraryStore } from '../library/store';
 import { DEFAULT_MODEL_ID, getModel, validateOptions } from '../models/catalog';
 import type { ModelDefinition } from '../models/types';
 import { toStoredPath } from '../paths';
-import { toJob, type JobRow, type JobStore, type NewJob } from '../queue/store';
+import { toJob, type JobRow, type JobStore, type JobToAdd } from '../queue/store';
 import type { AddJobsOptions } from '../services-types';
 import { inputSetProblem } from '../models/input-set';
 import { singleInputOf, type JobInputStore } from './job-inputs';
@@ -56,12 +57,8 @@ export function createIntake(deps: IntakeDeps): Intake {
     );
     const rejected: AddJobsResult['rejected'] = [];
     const duplicates: AddJobsResult['duplicates'] = [];
-    const rows: NewJob[] = [];
-    /** The same image with the same settings already on its way (another run, an earlier drop). */
-    const following: JobRow[] = [];
-    /** Each image that joined a job rather than make one (the caller still owes it its model). */
-    const joined: { input: string; jobId: string }[] = [];
-    const inBatch = new Map<string, string>();
+    const toAdd: JobToAdd[] = [];
+    const labels: string[] = [];
     const createdAt = deps.now();
     prepared.forEach((result, i) => {
       const item = items[i]!;
@@ -71,49 +68,44 @@ export function createIntake(deps: IntakeDeps): Intake {
         return;
       }
       const input = result.input;
-      const id = randomUUID();
       if (!opts.force) {
         const existing = deps.library.findByParams(paramsKeyOf(input.sha256, endpoint, preset, optionsJson));
         if (existing) {
           duplicates.push({ input: label, modelId: existing.id });
           return;
         }
-        // Not made yet but on its way (a convert run again after Ctrl-C, a photo dropped twice): the
-        // caller follows that job; a second one would be paid for again.
-        const twin = deps.store.activeSiblings(input.sha256, endpoint, preset, optionsJson)[0];
-        if (twin) {
-          if (!following.some((row) => row.id === twin.id)) following.push(twin);
-          joined.push({ input: label, jobId: twin.id });
-          return;
-        }
-        const batchKey = `${input.sha256}\u0000${endpoint}\u0000${preset}\u0000${optionsJson}`;
-        const sameInBatch = inBatch.get(batchKey);
-        if (sameInBatch) {
-          joined.push({ input: label, jobId: sameInBatch });
-          return;
-        }
-        inBatch.set(batchKey, id);
       }
-      rows.push({
-        id,
-        endpoint,
-        provider: model.provider,
-        preset,
-        optionsJson,
-        inputName: input.originalName,
-        inputPath: toStoredPath(deps.dataDir, input.path),
-        inputSha256: input.sha256,
-        inputMime: input.mime,
-        maxAttempts: deps.maxAttempts,
-        createdAt,
-        estimatedCostUsd: estimate,
-        message: input.warnings.length > 0 ? input.warnings.join(' ') : 'Waiting to start',
-        outputDir: opts.outputDir ?? null,
+      labels.push(label);
+      toAdd.push({
+        // Not made yet but on its way (a convert run again after Ctrl-C, a photo dropped twice, two
+        // processes at once): the store joins that job, in the transaction that would insert this one.
+        mayJoin: !opts.force,
+        job: {
+          id: randomUUID(),
+          endpoint,
+          provider: model.provider,
+          preset,
+          optionsJson,
+          inputName: input.originalName,
+          inputPath: toStoredPath(deps.dataDir, input.path),
+          inputSha256: input.sha256,
+          inputMime: input.mime,
+          maxAttempts: deps.maxAttempts,
+          createdAt,
+          estimatedCostUsd: estimate,
+          message: input.warnings.length > 0 ? input.warnings.join(' ') : 'Waiting to start',
+          outputDir: opts.outputDir ?? null,
+        },
       });
     });
-    const added = deps.store.insertMany(rows, (job) => deps.inputs.insert(job.id, [singleInputOf(job)]));
+    const outcomes = deps.store.addOrJoin(toAdd, (job) => deps.inputs.insert(job.id, [singleInputOf(job)]));
+    const added = outcomes.flatMap((outcome) => (outcome.kind === 'added' ? [outcome.row] : []));
     deps.onAdded(added);
-    return { added: [...following, ...added].map(toJob), rejected, duplicates, joined };
+    /** Each image that joined a job rather than make one (the caller still owes it its model). */
+    const joined = outcomes.flatMap((outcome, i) => (outcome.kind === 'joined' ? [{ input: labels[i]!, jobId: outcome.row.id }] : []));
+    // Every job the caller follows, once: the ones made now and the ones joined.
+    const following = [...new Map(outcomes.map((outcome) => [outcome.row.id, outcome.row])).values()];
+    return { added: following.map(toJob), rejected, duplicates, joined };
   }
 
   async function addFolder(dir: string, opts: AddJobsOptions): Promise<AddJobsResult> {

@@ -50,9 +50,6 @@ export async function addInputSet(deps: IntakeDeps, members: InputSetMember[], o
   if (!opts.force) {
     const existing = deps.library.findByParams(paramsKeyOf(setKey, endpoint, preset, optionsJson));
     if (existing) return { added: [], rejected: [], duplicates: [{ input: name, modelId: existing.id }] };
-    // The same set still on its way (see intake.ts): follow that job rather than pay for it again.
-    const twin = deps.store.activeSiblings(setKey, endpoint, preset, optionsJson)[0];
-    if (twin) return { added: [toJob(twin)], rejected: [], duplicates: [], joined: [{ input: name, jobId: twin.id }] };
   }
 
   // The warnings name their image already ("x.jpg is only 64 x 64 px...").
@@ -76,7 +73,9 @@ export async function addInputSet(deps: IntakeDeps, members: InputSetMember[], o
     inputsJson: inputs.length > 1 ? jobInputsJson(inputs) : null,
     outputDir: opts.outputDir ?? null,
   };
-  const added = deps.store.insertMany([job], (row) => deps.inputs.insert(row.id, inputs));
-  deps.onAdded(added);
-  return { added: added.map(toJob), rejected: [], duplicates: [] };
+  // The same set still on its way (see intake.ts) is joined rather than paid for again.
+  const { kind, row } = deps.store.addOrJoin([{ job, mayJoin: !opts.force }], (added) => deps.inputs.insert(added.id, inputs))[0]!;
+  if (kind === 'joined') return { added: [toJob(row)], rejected: [], duplicates: [], joined: [{ input: name, jobId: row.id }] };
+  deps.onAdded([row]);
+  return { added: [toJob(row)], rejected: [], duplicates: [] };
 }

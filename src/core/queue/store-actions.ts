@@ -5,7 +5,7 @@ import { ACTIVE_STATES } from '../../shared/domain';
 import { writeTx } from '../db/write';
 import { CLEAR_LEASE_SQL, toRow, type JobRow, type NewJob, type Raw } from './rows';
 import { appendEvent, durably, TERMINAL_SQL, type StoreContext } from './store-context';
-import { getJob } from './store-reads';
+import { activeSiblings, getJob } from './store-reads';
 import { canTransition } from './transitions';
 
 /** What switching a waiting job to another generator rewrites. */
@@ -13,23 +13,51 @@ export type ModelChange = Pick<JobRow, 'endpoint' | 'provider' | 'preset' | 'opt
 
 /** Inserts queued jobs in one transaction (all or none). */
 export function insertMany(ctx: StoreContext, jobs: readonly NewJob[], alsoFor?: (job: NewJob) => void): JobRow[] {
-  const insert = ctx.stmt(
+  return durably(ctx, () => writeTx(ctx.db, () => jobs.map((job) => insertOne(ctx, job, alsoFor))));
+}
+
+/** A job to add, and whether it may join one already on its way instead (store-actions addOrJoin). */
+export interface JobToAdd {
+  job: NewJob;
+  /**
+   * Join an unfinished job (not being canceled) with the same input and settings instead of adding
+   * this one: a second job would be paid for again. False for a job asked for anyway (--force).
+   */
+  mayJoin: boolean;
+}
+
+/** What became of each JobToAdd: a new row, or the unfinished job it joined. */
+export type AddOutcome = { kind: 'added' | 'joined'; row: JobRow };
+
+/**
+ * Inserts queued jobs, or joins each to its twin on its way, in one BEGIN IMMEDIATE transaction: the
+ * look for a twin and the insert cannot be split by another process (the app and a CLI run, two CLI
+ * runs adding the same photo at once), so exactly one of them makes the job and the other joins it.
+ * A job earlier in `jobs` is a twin for a later one too (the same photo twice in one drop).
+ */
+export function addOrJoin(ctx: StoreContext, jobs: readonly JobToAdd[], alsoFor?: (job: NewJob) => void): AddOutcome[] {
+  return durably(ctx, () =>
+    writeTx(ctx.db, () =>
+      jobs.map(({ job, mayJoin }): AddOutcome => {
+        const twin = mayJoin ? activeSiblings(ctx, job.inputSha256, job.endpoint, job.preset, job.optionsJson)[0] : undefined;
+        if (twin) return { kind: 'joined', row: twin };
+        return { kind: 'added', row: insertOne(ctx, job, alsoFor) };
+      }),
+    ),
+  );
+}
+
+function insertOne(ctx: StoreContext, job: NewJob, alsoFor?: (job: NewJob) => void): JobRow {
+  ctx.stmt(
     `INSERT INTO jobs (id, state, endpoint, provider, preset, options_json, input_name, input_path, input_sha256,
        input_mime, max_attempts, created_at, estimated_cost_usd, message, output_dir, inputs_json)
      VALUES (@id, 'queued', @endpoint, @provider, @preset, @optionsJson, @inputName, @inputPath, @inputSha256,
        @inputMime, @maxAttempts, @createdAt, @estimatedCostUsd, @message, @outputDir, @inputsJson)`,
-  );
-  return durably(ctx, () =>
-    writeTx(ctx.db, () =>
-      jobs.map((job) => {
-        insert.run({ ...job, message: job.message ?? null, outputDir: job.outputDir ?? null, inputsJson: job.inputsJson ?? null });
-        // What belongs to the job (its images) is written in the same transaction.
-        alsoFor?.(job);
-        appendEvent(ctx, job.id, 'transition', null, 'queued', null, job.createdAt);
-        return getJob(ctx, job.id)!;
-      }),
-    ),
-  );
+  ).run({ ...job, message: job.message ?? null, outputDir: job.outputDir ?? null, inputsJson: job.inputsJson ?? null });
+  // What belongs to the job (its images) is written in the same transaction.
+  alsoFor?.(job);
+  appendEvent(ctx, job.id, 'transition', null, 'queued', null, job.createdAt);
+  return getJob(ctx, job.id)!;
 }
 
 /** queued -> canceled when nothing was sent to FAL yet. Null when the job is not in that case. */

@@ -16,7 +16,7 @@ import * as leases from './store-leases';
 import * as reads from './store-reads';
 
 export { LEASE_CLEARED, toJob, type EventKind, type JobEvent, type JobPatch, type JobRow, type NewJob } from './rows';
-export type { ModelChange } from './store-actions';
+export type { AddOutcome, JobToAdd, ModelChange } from './store-actions';
 export type { ClaimOptions } from './store-leases';
 export type { JobStep } from './store-fenced';
 
@@ -130,6 +130,11 @@ export class JobStore {
 
   insertMany(jobs: readonly NewJob[], alsoFor?: (job: NewJob) => void): JobRow[] {
     return actions.insertMany(this.ctx, jobs, alsoFor);
+  }
+
+  /** Adds jobs or joins each to its twin on its way, check and insert in one transaction (store-actions.ts). */
+  addOrJoin(jobs: readonly actions.JobToAdd[], alsoFor?: (job: NewJob) => void): actions.AddOutcome[] {
+    return actions.addOrJoin(this.ctx, jobs, alsoFor);
   }
 
   cancelQueued(id: string, at: number, message: string): JobRow | null {
