@@ -107,6 +107,11 @@ function classifyHttp(error: HttpLike, phase: FalPhase, nowMs: number): Classifi
   if (status === 504 && error.headers['x-fal-request-timeout-type'] === 'user') {
     return { kind: 'fail', code: 'fal_timeout', message: `FAL stopped the job because it ran past its time limit${said}.`, requestDone: true };
   }
+  if (phase === 'result' && resultNotReady(status, text)) {
+    // The status said COMPLETED too early (an out-of-order or stale answer) or a proxy timed out: the
+    // result is still coming, and will be charged. Followed again under the same request id.
+    return { kind: 'transient', code: 'server_error', message: `FAL's result was not ready yet (HTTP ${status}${said}).` };
+  }
   if (phase === 'result' && status !== 502 && status !== 503 && status !== 504) {
     // The run reached COMPLETED but its result is an error: the model failed on this input.
     return { kind: 'fail', code: 'run_failed', message: `FAL reports that the generation failed (HTTP ${status}${said}).`, requestDone: true };
@@ -129,6 +134,11 @@ function classifyHttp(error: HttpLike, phase: FalPhase, nowMs: number): Classifi
     return { kind: 'transient', code: 'server_error', message: `FAL had a server problem (HTTP ${status}${kindText}${said}).` };
   }
   return { kind: 'fail', code: 'fal_error', message: `FAL answered HTTP ${status}${said}.`, requestDone: phase !== 'status' };
+}
+
+/** A result GET answered before the result exists: FAL's 400 "Request is still in progress", or a 408. */
+function resultNotReady(status: number, text: string | null): boolean {
+  return status === 408 || (status === 400 && text !== null && /\bin progress\b|\bin queue\b|not (yet )?(completed|finished|ready)/i.test(text));
 }
 
 /**

@@ -63,6 +63,12 @@ describe('classifyError: HTTP answers', () => {
     expect(classifyError(http(429), 'result', NOW).kind).toBe('rate_limit');
   });
 
+  it('a result that is not ready yet (400 "still in progress", 408) is followed again, not a failed run', () => {
+    expect(classifyError(http(400, { detail: 'Request is still in progress' }), 'result', NOW)).toMatchObject({ kind: 'transient' });
+    expect(classifyError(http(408), 'result', NOW)).toMatchObject({ kind: 'transient' });
+    expect(classifyError(http(400, { detail: 'Image could not be decoded' }), 'result', NOW)).toMatchObject({ kind: 'fail', code: 'run_failed' });
+  });
+
   it("reads the client's own ApiError shape too", () => {
     const apiError = Object.assign(new Error('Unprocessable'), { name: 'ValidationError', status: 422, body: { detail: 'bad image' } });
     expect(classifyError(apiError, 'submit', NOW)).toMatchObject({ kind: 'fail', code: 'invalid_input' });
