@@ -1,5 +1,8 @@
 // The library grid, virtualized by rows: only the rows on screen exist in the DOM and only their
 // pages are fetched, so 10,000 models scroll like 10. Arrow keys move between cards (one tab stop).
+// Cells are one flat list keyed by their index, each placed by its own transform: a change of columns
+// (the width measured, the details pane opened, a scrollbar) or new data only moves or refills cells,
+// so the card holding the keyboard focus is never re-mounted and keeps it.
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { LibraryModel } from '../../../../shared/domain';
@@ -33,6 +36,8 @@ export function LibraryGrid({ library, selectedId, resetKey, onOpen, onDelete, c
   useLayoutEffect(() => {
     const element = scrollRef.current;
     if (!element) return;
+    // Measured before the first paint: laid out in one column first, every card moved (re-mounted) a frame later.
+    setWidth(element.clientWidth);
     const observer = new ResizeObserver(([entry]) => setWidth(entry?.contentRect.width ?? 0));
     observer.observe(element);
     return () => observer.disconnect();
@@ -120,61 +125,51 @@ export function LibraryGrid({ library, selectedId, resetKey, onOpen, onDelete, c
   return (
     <div ref={scrollRef} className="library-scroll" onKeyDown={onKeyDown} data-testid="library-grid">
       <div role="list" aria-label="Models" className="library-canvas" style={{ height: virtualizer.getTotalSize() }}>
-        {virtualRows.map((row) => {
-          const start = row.index * columns;
+        {virtualRows.flatMap((row) => {
           const cells = [];
-          for (let col = 0; col < columns && start + col < total; col++) {
-            const index = start + col;
+          for (let col = 0, index = row.index * columns; col < columns && index < total; col++, index++) {
             const model = library.itemAt(index);
             const checked = model ? (checkedIds?.has(model.id) ?? false) : false;
             cells.push(
-              model ? (
-                <div
-                  key={model.id}
-                  className={`model-check-wrap${checked ? ' is-checked' : ''}${selecting ? ' is-selecting' : ''}`}
-                  data-testid={checked ? 'model-checked' : undefined}
-                  onClickCapture={(event) => {
-                    if (!onToggleCheck || !(selecting || event.ctrlKey || event.metaKey || event.shiftKey)) return;
-                    event.preventDefault();
-                    event.stopPropagation();
-                    onToggleCheck(model);
-                  }}
-                >
-                  {(selecting || checked) && (
-                    <span className="model-check" aria-hidden="true">
-                      {checked ? '✓' : ''}
-                    </span>
-                  )}
-                  <ModelCard
-                    key={model.id}
-                    model={model}
-                    index={index}
-                    total={total}
-                    selected={model.id === selectedId}
-                    focusable={index === Math.min(focusIndex, total - 1)}
-                    onOpen={onOpenCard}
-                    onDelete={onDelete}
-                    onFocusIndex={setFocusIndex}
-                  />
-                </div>
-              ) : (
-                <ModelCardSkeleton key={`skeleton-${index}`} />
-              ),
+              <div
+                key={index}
+                className="library-cell"
+                style={{ width: cardWidth, height: rowHeight, transform: `translate(${GAP + col * (cardWidth + GAP)}px, ${row.start}px)` }}
+              >
+                {model ? (
+                  <div
+                    className={`model-check-wrap${checked ? ' is-checked' : ''}${selecting ? ' is-selecting' : ''}`}
+                    data-testid={checked ? 'model-checked' : undefined}
+                    onClickCapture={(event) => {
+                      if (!onToggleCheck || !(selecting || event.ctrlKey || event.metaKey || event.shiftKey)) return;
+                      event.preventDefault();
+                      event.stopPropagation();
+                      onToggleCheck(model);
+                    }}
+                  >
+                    {(selecting || checked) && (
+                      <span className="model-check" aria-hidden="true">
+                        {checked ? '✓' : ''}
+                      </span>
+                    )}
+                    <ModelCard
+                      model={model}
+                      index={index}
+                      total={total}
+                      selected={model.id === selectedId}
+                      focusable={index === Math.min(focusIndex, total - 1)}
+                      onOpen={onOpenCard}
+                      onDelete={onDelete}
+                      onFocusIndex={setFocusIndex}
+                    />
+                  </div>
+                ) : (
+                  <ModelCardSkeleton />
+                )}
+              </div>,
             );
           }
-          return (
-            <div
-              key={row.key}
-              className="library-row"
-              style={{
-                transform: `translateY(${row.start}px)`,
-                height: rowHeight,
-                gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))`,
-              }}
-            >
-              {cells}
-            </div>
-          );
+          return cells;
         })}
       </div>
     </div>

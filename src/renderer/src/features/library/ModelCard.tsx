@@ -20,8 +20,10 @@ export interface ModelCardProps {
 
 export const ModelCard = memo(function ModelCard({ model, index, total, selected, focusable, onOpen, onDelete, onFocusIndex }: ModelCardProps) {
   const { info, modelLabel } = useApp();
-  // The rendered preview if there is one, else the source photo, else a placeholder.
-  const [thumbFailed, setThumbFailed] = useState<'preview' | 'source' | null>(null);
+  // The rendered preview if there is one, else the source photo, else a placeholder. Remembered per
+  // model: a grid cell keeps its card (and the keyboard focus) when it shows another model.
+  const [failure, setFailure] = useState<{ id: string; kind: 'preview' | 'source' } | null>(null);
+  const thumbFailed = failure?.id === model.id ? failure.kind : null;
   const thumbKind = model.hasPreview && thumbFailed === null ? 'preview' : model.jobId && thumbFailed !== 'source' ? 'source' : null;
   const thumb =
     thumbKind === 'preview'
@@ -53,7 +55,7 @@ export const ModelCard = memo(function ModelCard({ model, index, total, selected
       >
         <div className={`model-thumb model-thumb-${thumbKind ?? 'none'}`}>
           {thumb && thumbKind ? (
-            <img key={thumb} src={thumb} alt="" loading="lazy" draggable={false} onError={() => setThumbFailed(thumbKind)} />
+            <img key={thumb} src={thumb} alt="" loading="lazy" draggable={false} onError={() => setFailure({ id: model.id, kind: thumbKind })} />
           ) : (
             <Icon name="cube" size={34} />
           )}
