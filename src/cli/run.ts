@@ -10,7 +10,7 @@ import { errorMessage } from '../core/util/errors';
 import { createEngine, type Engine } from '../core/engine';
 import { keyGuardFetch, routeFromCommandLine } from '../core/fal/key-guard';
 import { createCliLogger } from './logger';
-import { writeJobOutput } from './write-output';
+import { writeJobOutput, writeJoinedOutput } from './write-output';
 import { exportModel } from '../core/library/export-model';
 import { resolveDataDir } from '../core/paths';
 import { jsonReporter, plainReporter, terminalReporter, type JobView, type Reporter } from './output';
@@ -156,16 +156,16 @@ export async function runJobs(request: RunRequest): Promise<number> {
     following = true;
     if (views.size > 0 && !allDone()) await finished;
     /**
-     * The job's own file (into the --out it was made with, once over every run following it), and a copy
-     * in this run's --out for each of this run's images that joined it: joined, they were not paid for
-     * again, but they were asked for (another name, or another --out than the run that made the job).
+     * The job's own file (into the --out it was made with, once over every run following it), and the
+     * files images that joined it asked for (another name, or another --out than the run that made the
+     * job): joined, they were not paid for again, but they were asked for. They are kept with the job,
+     * so a convert writes its own and `resume` writes every one (the run that asked may have been stopped).
      */
     const writeOutputs = async (id: string, jobInput: string, src: string) => {
       const files: { input: string; file: string }[] = [];
       const jobOut = engine.jobOutputDir(id);
       const ownOut = request.kind === 'convert' ? resolve(request.out) : null;
-      const sameOut = ownOut === null || jobOut === null || jobOut === ownOut;
-      if (sameOut) {
+      if (ownOut === null || jobOut === null || jobOut === ownOut) {
         // The folder given when the job was created wins (resume writes where convert meant to).
         const outDir = jobOut ?? resolve(request.out ?? '.');
         await makeFolder(outDir);
@@ -173,12 +173,12 @@ export async function runJobs(request: RunRequest): Promise<number> {
         const file = await writeJobOutput(engine, id, src, outputPathFor(outDir, jobInput));
         if (file) files.push({ input: jobInput, file });
       }
-      for (const name of joinedNames.get(id) ?? []) {
-        if (ownOut === null || (sameOut && basename(name) === jobInput)) continue; // that is the job's own file
-        await makeFolder(ownOut);
-        const file = outputPathFor(ownOut, name);
-        await exportModel(src, file, 'glb');
-        files.push({ input: basename(name), file });
+      const mine = new Set((joinedNames.get(id) ?? []).flatMap((name) => [name, basename(name)]));
+      for (const output of engine.joinedOutputs(id)) {
+        if (ownOut !== null && (output.dir !== ownOut || !mine.has(output.name))) continue; // another run's
+        await makeFolder(output.dir);
+        const file = await writeJoinedOutput(engine, id, output, src, outputPathFor(output.dir, output.name));
+        if (file) files.push({ input: output.name, file });
       }
       return files;
     };

@@ -291,6 +291,18 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX models_by_file ON models(file_path);
   CREATE INDEX models_by_preview ON models(preview_path) WHERE preview_path IS NOT NULL;
   `,
+  // 13: the other files asked for from a job that images joined (the same photo under another name,
+  // or a second CLI run's --out): kept with the job, so whichever run finishes it - a `resume` after
+  // Ctrl-C - writes each of them, once (output_file: the file written, as jobs.output_file).
+  `
+  CREATE TABLE job_outputs (
+    job_id      TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+    output_dir  TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    output_file TEXT,
+    PRIMARY KEY (job_id, output_dir, name)
+  ); -- rowid order = the order the images joined
+  `,
 ];
 
 export function schemaVersion(db: Database): number {

@@ -10,7 +10,7 @@ import { sweepOrphanFiles } from '../library/orphans';
 import { dataPaths } from '../paths';
 import { DEFAULT_BACKOFF } from '../queue/backoff';
 import { Scheduler } from '../queue/scheduler';
-import { claimOutputFile, unwrittenOutputs } from '../queue/output-copy';
+import { claimJoinedOutput, claimOutputFile, joinedOutputs, unwrittenOutputs } from '../queue/output-copy';
 import { JobStore } from '../queue/store';
 import { createStatsReader, createStatsRecorder, trackRequestOutcomes } from '../stats';
 import { createActions } from './actions';
@@ -252,6 +252,8 @@ export function createEngine(deps: EngineDeps): Engine {
     addSet: (members, opts) => addInputSet(intakeDeps, members, opts),
 
     claimOutputFile: (id, file) => claimOutputFile(db, id, file),
+    joinedOutputs: (id) => joinedOutputs(db, id),
+    claimJoinedOutput: (id, output, file) => claimJoinedOutput(db, id, output, file),
     unwrittenOutputs: () => unwrittenOutputs(db),
     cancel: actions.cancel,
     retry: actions.retry,

@@ -74,7 +74,7 @@ export async function addInputSet(deps: IntakeDeps, members: InputSetMember[], o
     outputDir: opts.outputDir ?? null,
   };
   // The same set still on its way (see intake.ts) is joined rather than paid for again.
-  const { kind, row } = deps.store.addOrJoin([{ job, mayJoin: !opts.force }], (added) => deps.inputs.insert(added.id, inputs))[0]!;
+  const { kind, row } = deps.store.addOrJoin([{ job, mayJoin: !opts.force, joinOutput: opts.outputDir ? { dir: opts.outputDir, name } : null }], (added) => deps.inputs.insert(added.id, inputs))[0]!;
   if (kind === 'joined') return { added: [toJob(row)], rejected: [], duplicates: [], joined: [{ input: name, jobId: row.id }] };
   deps.onAdded([row]);
   return { added: [toJob(row)], rejected: [], duplicates: [] };

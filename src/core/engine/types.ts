@@ -5,7 +5,7 @@ import type { ModelDefinition } from '../models/types';
 import type { InputLimits } from '../images';
 import type { BackoffPolicy } from '../queue/backoff';
 import type { EngineApi } from '../services-types';
-import type { OutputClaim } from '../queue/output-copy';
+import type { JoinedOutput, OutputClaim } from '../queue/output-copy';
 import { TEMP_FILE_TOUCH_MS } from '../library/files';
 
 export interface Logger {
@@ -132,7 +132,11 @@ export interface Engine extends EngineApi {
   jobOutputDir(id: string): string | null;
   /** Claims writing the job's model to `file` (see queue/output-copy.ts); null: unknown job. */
   claimOutputFile(id: string, file: string): OutputClaim | null;
-  /** Succeeded jobs with an output folder whose model nobody wrote there yet (see queue/output-copy.ts). */
+  /** The files asked for from the job by images that joined it (another name, another --out). */
+  joinedOutputs(id: string): JoinedOutput[];
+  /** Claims writing one of joinedOutputs(id) to `file` (as claimOutputFile); null: no such output. */
+  claimJoinedOutput(id: string, output: Pick<JoinedOutput, 'dir' | 'name'>, file: string): OutputClaim | null;
+  /** Succeeded jobs with an output folder (their own or a joined image's) whose model nobody wrote there yet (see queue/output-copy.ts). */
   unwrittenOutputs(): string[];
   readonly dataDir: string;
 }

@@ -3,6 +3,7 @@
 // a worker that claims the job meanwhile wins cleanly.
 import { ACTIVE_STATES } from '../../shared/domain';
 import { writeTx } from '../db/write';
+import { recordJoinedOutput } from './output-copy';
 import { CLEAR_LEASE_SQL, toRow, type JobRow, type NewJob, type Raw } from './rows';
 import { appendEvent, durably, TERMINAL_SQL, type StoreContext } from './store-context';
 import { activeSiblings, getJob } from './store-reads';
@@ -24,6 +25,11 @@ export interface JobToAdd {
    * this one: a second job would be paid for again. False for a job asked for anyway (--force).
    */
   mayJoin: boolean;
+  /**
+   * Where this job's model was asked for (the CLI's --out and the image's name): when it joins, kept
+   * with the job it joined (queue/output-copy.ts job_outputs), so a later `resume` writes it too.
+   */
+  joinOutput?: { dir: string; name: string } | null;
 }
 
 /** What became of each JobToAdd: a new row, or the unfinished job it joined. */
@@ -38,10 +44,12 @@ export type AddOutcome = { kind: 'added' | 'joined'; row: JobRow };
 export function addOrJoin(ctx: StoreContext, jobs: readonly JobToAdd[], alsoFor?: (job: NewJob) => void): AddOutcome[] {
   return durably(ctx, () =>
     writeTx(ctx.db, () =>
-      jobs.map(({ job, mayJoin }): AddOutcome => {
+      jobs.map(({ job, mayJoin, joinOutput }): AddOutcome => {
         const twin = mayJoin ? activeSiblings(ctx, job.inputSha256, job.endpoint, job.preset, job.optionsJson)[0] : undefined;
-        if (twin) return { kind: 'joined', row: twin };
-        return { kind: 'added', row: insertOne(ctx, job, alsoFor) };
+        if (!twin) return { kind: 'added', row: insertOne(ctx, job, alsoFor) };
+        if (!joinOutput) return { kind: 'joined', row: twin };
+        recordJoinedOutput(ctx.db, twin, joinOutput);
+        return { kind: 'joined', row: getJob(ctx, twin.id) ?? twin };
       }),
     ),
   );
