@@ -199,6 +199,7 @@ export function startStatusStream(
   requestId: string,
   withLogs: boolean,
   res: ServerResponse,
+  drip?: { bytes: number; gapMs?: number },
 ): Reply | undefined {
   const job = findJob(deps, appPath, requestId);
   if (!job) return notFound(requestId);
@@ -211,6 +212,7 @@ export function startStatusStream(
   let sentLogs = 0;
   let lastKey = '';
   let ended = false;
+  const out = drip ? dripWriter(res, drip.bytes, drip.gapMs ?? 5) : { write: (text: string) => void res.write(text), end: () => void res.end() };
   const send = () => {
     if (ended) return;
     if (job.forgotten) return finish();
@@ -219,7 +221,7 @@ export function startStatusStream(
     if (key === lastKey && newLogs.length === 0) return;
     lastKey = key;
     sentLogs = job.logs.length;
-    res.write(`data: ${JSON.stringify(statusBody(deps.board, job, withLogs ? newLogs : null))}\n\n`);
+    out.write(`data: ${JSON.stringify(statusBody(deps.board, job, withLogs ? newLogs : null))}\n\n`);
     if (job.state === 'COMPLETED') finish();
   };
   // Coalesce synchronous bursts (e.g. completeNow adds the remaining logs and completes at once).
@@ -235,9 +237,36 @@ export function startStatusStream(
   const finish = () => {
     ended = true;
     unsubscribe();
-    res.end();
+    out.end();
   };
   res.on('close', unsubscribe);
   send();
   return undefined;
+}
+
+/** Writes text in pieces of `bytes` bytes (UTF-8, cut anywhere), one every `gapMs`, in order; ends after the last. */
+function dripWriter(res: ServerResponse, bytes: number, gapMs: number): { write: (text: string) => void; end: () => void } {
+  const pieces: Buffer[] = [];
+  let ending = false;
+  let timer: NodeJS.Timeout | null = null;
+  const pump = () => {
+    timer = null;
+    if (res.destroyed) return;
+    const piece = pieces.shift();
+    if (piece) res.write(piece);
+    if (pieces.length > 0) timer = setTimeout(pump, gapMs);
+    else if (ending) res.end();
+  };
+  res.on('close', () => timer && clearTimeout(timer));
+  return {
+    write(text) {
+      const all = Buffer.from(text, 'utf8');
+      for (let at = 0; at < all.length; at += bytes) pieces.push(all.subarray(at, at + bytes));
+      timer ??= setTimeout(pump, gapMs);
+    },
+    end() {
+      ending = true;
+      timer ??= setTimeout(pump, gapMs);
+    },
+  };
 }

@@ -191,7 +191,7 @@ export async function startFakeFal(options: FakeFalOptions = {}): Promise<FakeFa
       case 'status':
         return handleStatus(deps, route.appPath, route.requestId, logs);
       case 'stream':
-        return startStatusStream(deps, route.appPath, route.requestId, logs, res);
+        return startStatusStream(deps, route.appPath, route.requestId, logs, res, rule?.fault?.kind === 'drip' ? rule.fault : undefined);
       case 'result': {
         const reply = await handleResult(deps, route.appPath, route.requestId);
         const job = board.find(route.requestId);

@@ -63,7 +63,10 @@ export type HttpFault =
   | { kind: 'forget' }
   /** Status stream: 200 text/event-stream with one event that never ends (no line end), `bytes` long
    *  in all, written as the reader takes them; then the answer ends (a broken or hostile server). */
-  | { kind: 'endlessEvent'; bytes: number };
+  | { kind: 'endlessEvent'; bytes: number }
+  /** Status stream: every event written in pieces of `bytes` bytes, `gapMs` apart (default 5), so the
+   *  reader gets them as separate chunks - a piece may end inside a multi-byte character. */
+  | { kind: 'drip'; bytes: number; gapMs?: number };
 
 /** What happens to a whole job; attached by a rule on op 'submit'. */
 export type JobOutcome =

@@ -10,6 +10,7 @@ import { createFalClient, type FalClient } from '@fal-ai/client';
 import { FalAlreadyCompletedError, FalHttpError, FalTransportError } from './errors';
 import { describeError as describe, isRecord } from '../util/errors';
 import { capEventSize } from './event-stream-cap';
+import { wholeCharacters } from './whole-characters';
 import { keyGuardFetch } from './key-guard';
 import { nodeFetch } from './node-fetch';
 
@@ -70,8 +71,9 @@ export function guardedFetch(base: typeof fetch, timeoutMs: number): typeof fetc
     if (!response.ok) {
       throw new FalHttpError(response.status, headersOf(response.headers), parseBody(body, response.headers), target);
     }
-    // A status stream stays a stream, each of its events capped (event-stream-cap.ts).
-    if (body === null) return response.body ? new Response(capEventSize(response.body), { status: response.status, statusText: response.statusText, headers: response.headers }) : response;
+    // A status stream stays a stream, each of its events capped (event-stream-cap.ts), cut only
+    // between characters (whole-characters.ts).
+    if (body === null) return response.body ? new Response(wholeCharacters(capEventSize(response.body)), { status: response.status, statusText: response.statusText, headers: response.headers }) : response;
     if (/\/cancel(\?|$)/.test(target) && (init?.method ?? 'GET').toUpperCase() === 'PUT') {
       const parsed = parseBody(body, response.headers);
       if (isRecord(parsed) && parsed.status === 'ALREADY_COMPLETED') throw new FalAlreadyCompletedError();
