@@ -102,6 +102,9 @@ export function faultReply(fault: HttpFault, requestId?: string): Reply | undefi
     case 'validation':
       return jsonReply(422, { detail: fault.detail ?? DEFAULT_FIELD_ERRORS }, idHeader);
     case 'http': {
+      if (fault.body instanceof Uint8Array) {
+        return { status: fault.status, headers: { 'content-type': 'application/octet-stream', ...idHeader, ...fault.headers }, body: Buffer.from(fault.body) };
+      }
       const body = typeof fault.body === 'string' ? fault.body : JSON.stringify(fault.body ?? {});
       const contentType = typeof fault.body === 'string' ? 'text/plain' : 'application/json';
       return {

@@ -40,7 +40,7 @@ export type HttpFault =
   | { kind: 'auth'; status?: 401 | 403; detail?: string }
   /** 422 with FAL-style `{detail: [{loc, msg, type}]}` (or a plain string detail). */
   | { kind: 'validation'; detail?: FalFieldError[] | string }
-  /** Any other answer. `body` is sent as JSON unless it is a string. */
+  /** Any other answer. `body` is sent as JSON unless it is a string, or as they are when bytes (a hostile file). */
   | { kind: 'http'; status: number; body?: unknown; headers?: Record<string, string> }
   /** Destroy the socket. `afterHandling`: do the work first (e.g. the submit is accepted), then drop. */
   | { kind: 'reset'; afterHandling?: boolean }

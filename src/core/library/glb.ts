@@ -49,6 +49,8 @@ function parseGlb(bytes: Uint8Array): ParsedGlb {
     return { ok: false, reason: "The GLB's JSON chunk is not valid JSON" };
   }
   if (!isRecord(json)) return { ok: false, reason: "The GLB's JSON chunk is not a glTF object" };
+  const tooDeep = checkDepths(json);
+  if (tooDeep) return { ok: false, reason: tooDeep };
 
   // Further chunks: the second may be BIN; unknown chunk types are allowed by the spec but must fit.
   let bin: Uint8Array | null = null;
@@ -65,6 +67,63 @@ function parseGlb(bytes: Uint8Array): ParsedGlb {
     at = start + length;
   }
   return { ok: true, json, bin };
+}
+
+// ---- depth limits ------------------------------------------------------------------------------
+// The Khronos validator walks the JSON and the node hierarchy recursively. Tens of thousands of levels
+// (a file of a few hundred KB) overflow its stack inside its own async code, where no try/catch
+// reaches: an uncaught exception that ends the process, or a check that never answers. Real models
+// are a few levels deep; such a file is refused before the validator sees it.
+const MAX_JSON_DEPTH = 256;
+const MAX_NODE_DEPTH = 1000;
+
+/** A reason when the JSON nests deeper than MAX_JSON_DEPTH or the node hierarchy is deeper than MAX_NODE_DEPTH (or loops). */
+function checkDepths(json: Record<string, unknown>): string | null {
+  if (jsonDepthOver(json, MAX_JSON_DEPTH)) return `The GLB's JSON is nested too deep (more than ${MAX_JSON_DEPTH} levels)`;
+  return nodeHierarchyProblem(list(json.nodes), MAX_NODE_DEPTH);
+}
+
+function jsonDepthOver(root: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[root, 1]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (depth > max) return true;
+    const children = Array.isArray(value) ? value : isRecord(value) ? Object.values(value) : [];
+    for (const child of children) if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/** Longest chain of node children (iterative, each node once), or a loop among them. */
+function nodeHierarchyProblem(nodes: readonly unknown[], max: number): string | null {
+  const childrenOf = (i: number): number[] => {
+    const node = nodes[i];
+    const children = isRecord(node) ? list(node.children) : [];
+    return children.filter((c): c is number => Number.isInteger(c) && (c as number) >= 0 && (c as number) < nodes.length);
+  };
+  const height = new Int32Array(nodes.length); // 0: not seen, -1: on the current path, else levels below and including it
+  for (let start = 0; start < nodes.length; start++) {
+    if (height[start] !== 0) continue;
+    const path: { node: number; next: number; children: number[] }[] = [{ node: start, next: 0, children: childrenOf(start) }];
+    height[start] = -1;
+    while (path.length > 0) {
+      const top = path[path.length - 1]!;
+      if (top.next < top.children.length) {
+        const child = top.children[top.next++]!;
+        if (height[child] === -1) return `The GLB's node hierarchy loops (node ${child} is its own ancestor)`;
+        if (height[child] === 0) {
+          if (path.length >= max) return `The GLB's node hierarchy is too deep (more than ${max} levels)`;
+          height[child] = -1;
+          path.push({ node: child, next: 0, children: childrenOf(child) });
+        }
+        continue;
+      }
+      path.pop();
+      height[top.node] = 1 + top.children.reduce((most, c) => Math.max(most, height[c]!), 0);
+      if (height[top.node]! > max) return `The GLB's node hierarchy is too deep (more than ${max} levels)`;
+    }
+  }
+  return null;
 }
 
 /** Structural check of the GLB container (magic, version, length, JSON chunk, chunk bounds). */
