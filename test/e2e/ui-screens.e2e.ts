@@ -67,6 +67,25 @@ for (const scheme of ['light', 'dark'] as const) {
       await shot(page, `create-queue-${scheme}`);
     });
 
+    test('create: a full queue counts the jobs generating apart from those preparing for a slot', async ({ page }) => {
+      // Jobs at the same time: 2. Two generate; two more upload their photo or are ready for a slot; one saves its model.
+      const full: Job[] = [
+        job('ceramic-vase', { state: 'running', progress: 62, message: 'Generating texture', startedAt: NOW - 48_000 }),
+        job('garden-gnome', { state: 'submitted', progress: 10, queuePosition: 2, startedAt: NOW - 9_000 }),
+        job('desk-lamp', { state: 'preparing', progress: 8, message: 'Ready; waiting for a free slot (Jobs at the same time)', startedAt: NOW - 6_000 }),
+        job('teapot', { state: 'preparing', progress: 4, message: 'Uploading the image', startedAt: NOW - 2_000 }),
+        job('sneaker', { state: 'downloading', progress: 95, startedAt: NOW - 90_000 }),
+        job('helmet', { state: 'queued' }),
+        job('owl', { state: 'queued' }),
+      ];
+      const settings = { ...defaultScenario().settings, concurrency: 2 };
+      await open(page, defaultScenario({ settings, jobs: full, queue: { status: 'running', message: null, running: 5, queued: 2, resumesAt: null } }), scheme);
+      await expect(page.getByTestId('job-row')).toHaveCount(full.length);
+      await expect(page.getByTestId('queue-counts')).toHaveText('2 generating · 2 preparing · 1 downloading · 2 waiting');
+      await expect(page.locator('[data-job-id="desk-lamp"]')).toContainText('Ready; waiting for a free slot');
+      await shot(page, `create-queue-full-${scheme}`);
+    });
+
     test('create: key rejected banner offers the fix', async ({ page }) => {
       await open(
         page,

@@ -7,10 +7,10 @@ import { ProgressBar } from '../../components/ProgressBar';
 import { useJobCosts } from '../../hooks/useJobCosts';
 import type { JobsApi } from '../../hooks/useJobs';
 import { errorCode, errorMessage } from '../../lib/errors';
-import { plural } from '../../lib/format';
 import { JobRow } from './JobRow';
 import { RetryDialog } from './RetryDialog';
 import { isActive, isFinished } from './job-text';
+import { COUNTS_HELP, countsText, queueCounts, unfinished } from './queue-counts';
 import { isSwitchable, modelsFor } from './switch-model';
 import { falHoldReason, waitPlaces } from './wait-place';
 
@@ -48,28 +48,7 @@ export function QueuePanel({ jobs, now, queue = null, onOpenModel, emptyExtra }:
   const chargedIds = useMemo(() => jobs.jobs.filter((j) => isFinished(j.state) && j.falRequestId !== null).map((j) => j.id), [jobs.jobs]);
   const realCosts = useJobCosts(chargedIds);
 
-  const counts = useMemo(() => {
-    let running = 0;
-    let waiting = 0;
-    let done = 0;
-    let problems = 0;
-    let canceled = 0;
-    let progress = 0;
-    let counted = 0;
-    for (const job of jobs.jobs) {
-      if (isActive(job.state)) running++;
-      else if (job.state === 'queued') waiting++;
-      else if (job.state === 'succeeded') done++;
-      else if (job.state === 'failed' || job.state === 'needs_attention') problems++;
-      if (job.state === 'canceled') {
-        canceled++;
-        continue;
-      }
-      counted++;
-      progress += isFinished(job.state) ? 100 : job.progress;
-    }
-    return { running, waiting, done, problems, canceled, overall: counted ? progress / counted : 0, counted };
-  }, [jobs.jobs]);
+  const counts = useMemo(() => queueCounts(jobs.jobs), [jobs.jobs]);
 
   const act = (work: () => Promise<unknown>) => {
     work().catch((err: unknown) => toast({ tone: 'error', text: errorMessage(err) }));
@@ -88,16 +67,8 @@ export function QueuePanel({ jobs, now, queue = null, onOpenModel, emptyExtra }:
         <div className="queue-heading">
           <h2 id="queue-title">Queue</h2>
           {jobs.jobs.length > 0 && (
-            <p className="muted queue-counts" data-testid="queue-counts">
-              {[
-                counts.running && `${counts.running} working`,
-                counts.waiting && `${counts.waiting} waiting`,
-                counts.done && `${counts.done} done`,
-                counts.problems && plural(counts.problems, 'problem'),
-                counts.canceled && `${counts.canceled} canceled`,
-              ]
-                .filter(Boolean)
-                .join(' · ') || 'Nothing running'}
+            <p className="muted queue-counts" data-testid="queue-counts" title={COUNTS_HELP}>
+              {countsText(counts)}
             </p>
           )}
         </div>
@@ -107,7 +78,7 @@ export function QueuePanel({ jobs, now, queue = null, onOpenModel, emptyExtra }:
           </button>
         )}
       </div>
-      {counts.counted > 0 && counts.running + counts.waiting > 0 && (
+      {counts.counted > 0 && unfinished(counts) > 0 && (
         <div className="queue-overall">
           <ProgressBar value={counts.overall} label="Overall progress" />
           <span className="faint">{Math.round(counts.overall)}%</span>

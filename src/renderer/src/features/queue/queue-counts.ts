@@ -1,0 +1,82 @@
+// The queue header's counts in plain words. Only jobs FAL (or this computer's generator) is working on
+// count as generating: never more than "Jobs at the same time". A job checking and uploading its photo,
+// or ready and waiting for a free slot, is preparing; one fetching its finished model is downloading
+// (the words of the rows' state badges).
+// (Counted together as "working", a full queue showed up to twice its "Jobs at the same time".)
+import type { Job } from '../../../../shared/domain';
+import { plural } from '../../lib/format';
+import { isFinished } from './job-text';
+
+export interface QueueCounts {
+  generating: number;
+  preparing: number;
+  downloading: number;
+  waiting: number;
+  done: number;
+  problems: number;
+  canceled: number;
+  /** Mean progress of the jobs not canceled, 0-100. */
+  overall: number;
+  /** Jobs the overall progress counts (all but canceled). */
+  counted: number;
+}
+
+export function queueCounts(jobs: readonly Job[]): QueueCounts {
+  const c: QueueCounts = { generating: 0, preparing: 0, downloading: 0, waiting: 0, done: 0, problems: 0, canceled: 0, overall: 0, counted: 0 };
+  let progress = 0;
+  for (const job of jobs) {
+    switch (job.state) {
+      case 'submitted':
+      case 'running':
+        c.generating++;
+        break;
+      case 'preparing':
+        c.preparing++;
+        break;
+      case 'downloading':
+        c.downloading++;
+        break;
+      case 'queued':
+        c.waiting++;
+        break;
+      case 'succeeded':
+        c.done++;
+        break;
+      case 'failed':
+      case 'needs_attention':
+        c.problems++;
+        break;
+      case 'canceled':
+        c.canceled++;
+        continue;
+    }
+    c.counted++;
+    progress += isFinished(job.state) ? 100 : job.progress;
+  }
+  c.overall = c.counted ? progress / c.counted : 0;
+  return c;
+}
+
+/** "2 generating · 2 preparing · 3 waiting · 5 done" */
+export function countsText(c: QueueCounts): string {
+  return (
+    [
+      c.generating && `${c.generating} generating`,
+      c.preparing && `${c.preparing} preparing`,
+      c.downloading && `${c.downloading} downloading`,
+      c.waiting && `${c.waiting} waiting`,
+      c.done && `${c.done} done`,
+      c.problems && plural(c.problems, 'problem'),
+      c.canceled && `${c.canceled} canceled`,
+    ]
+      .filter(Boolean)
+      .join(' · ') || 'Nothing running'
+  );
+}
+
+/** Jobs not finished yet (the overall progress bar shows while there are any). */
+export const unfinished = (c: QueueCounts) => c.generating + c.preparing + c.downloading + c.waiting;
+
+/** What the counts mean, for the header's tooltip. */
+export const COUNTS_HELP =
+  'Generating: at FAL or on this computer, at most “Jobs at the same time”. Preparing: checking and uploading the photo, or ready and waiting for a free slot. Downloading: saving a finished model to your library.';
