@@ -2,7 +2,8 @@
 // replica or cache), and the result GET then answers 400 "Request is still in progress", as FAL does
 // for a running request. The model is still being made and will be charged: the job must keep
 // following its request id and end with the model, not fail as if the generation had failed (no
-// Download again, only a paid Generate again).
+// Download again, only a paid Generate again). The same when the result GET answers the job's status
+// (202 IN_PROGRESS) where its output should be.
 import { afterEach, expect, it } from 'vitest';
 import { addOne, createHarness, inState, waitForJob, type Harness } from '../core/engine/harness';
 
@@ -24,6 +25,16 @@ it('a COMPLETED status before the result exists: the job keeps following its req
   const job = await waitForJob(h.engine, id, inState('succeeded', 'failed', 'needs_attention', 'canceled'));
   expect({ state: job.state, error: job.errorMessage }).toEqual({ state: 'succeeded', error: null });
   expect(job.falRequestId).toBe(h.fake.submissions[0]!.requestId);
+  expect(h.fake.submissions).toHaveLength(1);
+}, 30_000);
+
+it('a result answered with the job\'s status (202 IN_PROGRESS) instead of its output: the job follows it again and gets the model', async () => {
+  h = await createHarness({ engine: { useStatusStream: false } });
+  h.fake.script({ op: 'result', fault: { kind: 'http', status: 202, body: { status: 'IN_PROGRESS', logs: [] } } });
+  const id = await addOne(h.engine);
+  const job = await waitForJob(h.engine, id, inState('succeeded', 'failed', 'needs_attention', 'canceled'));
+  expect({ state: job.state, error: job.errorMessage }).toEqual({ state: 'succeeded', error: null });
+  expect(h.fake.requestsFor('result').length).toBeGreaterThanOrEqual(2);
   expect(h.fake.submissions).toHaveLength(1);
 }, 30_000);
 

@@ -2,11 +2,12 @@
 // retried with backoff, then the result is fetched again for a fresh URL and retried again; only then
 // the job fails - with the request id kept, so "Download again" (free) can pick it up later.
 import type { FalClient } from '@fal-ai/client';
+import { FalResultNotReadyError } from '../fal/errors';
 import { PROGRESS } from '../fal/progress';
 import { DownloadError, downloadToTemp, type DownloadedFile } from '../library/download';
 import { keepFresh } from '../library/files';
 import type { ModelDefinition } from '../models/types';
-import { errorMessage } from '../util/errors';
+import { errorMessage, isRecord } from '../util/errors';
 import { downloadPreview, dropPreview, ingestModel, storePreview } from './library-ingest';
 import type { RunContext } from './run-context';
 import { JobFailure, step, StepError } from './run-errors';
@@ -35,6 +36,9 @@ export async function collectResult(
   let lastError: unknown = null;
   for (const share of [0.5, 1]) {
     const result = await step('result', () => fal.queue.result(row().endpoint, { requestId, abortSignal: signal }));
+    // A status where the output should be (a 202 while it still runs): not ready, not a failed run.
+    const pending = pendingStatusOf(result.data);
+    if (pending) throw new StepError('result', new FalResultNotReadyError(pending));
     const parsed = model.parseOutput(result.data);
     if ('error' in parsed) throw new JobFailure('unexpected_output', `FAL's answer did not contain a model: ${parsed.error}`, true);
     writer.soft({ message: 'Downloading the model' });
@@ -81,6 +85,11 @@ export async function collectResult(
     `The model was made (and paid for), but downloading it kept failing: ${deps.redact(errorMessage(lastError))}. Use Download again (free) later; FAL keeps results for a while.`,
     false,
   );
+}
+
+/** IN_QUEUE / IN_PROGRESS when FAL's "result" is a status answer. */
+function pendingStatusOf(data: unknown): string | null {
+  return isRecord(data) && (data.status === 'IN_QUEUE' || data.status === 'IN_PROGRESS') ? data.status : null;
 }
 
 /** Downloads `url`, retrying what may pass (DownloadError.retryable: network, timeouts, 5xx, a lagging CDN) until `until`. */

@@ -1,7 +1,7 @@
 // Pure error classification: what went wrong talking to FAL (or downloading from it), and what the
 // job engine should do about it. No I/O, no clock: `nowMs` comes in for Retry-After dates.
 import { parseRetryAfter } from '../queue/backoff';
-import { ANSWER_TOO_LARGE, FalAlreadyCompletedError, FalHttpError, FalTransportError } from './errors';
+import { ANSWER_TOO_LARGE, FalAlreadyCompletedError, FalHttpError, FalResultNotReadyError, FalTransportError } from './errors';
 import { isRecord } from '../util/errors';
 
 /** Which step of a job the error came from; the same status means different things per step. */
@@ -61,6 +61,10 @@ export function classifyError(error: unknown, phase: FalPhase, nowMs: number): C
   if (isAbort(error)) return { kind: 'aborted', code: 'aborted', message: 'Interrupted' };
   if (error instanceof FalAlreadyCompletedError) {
     return { kind: 'fail', code: 'already_completed', message: error.message, requestDone: false };
+  }
+  if (error instanceof FalResultNotReadyError) {
+    // As a 400 "still in progress" (resultNotReady below): followed again under the same request id.
+    return { kind: 'transient', code: 'server_error', message: `FAL's result was not ready yet (${error.message}).` };
   }
   const download = asDownloadError(error);
   if (download) return classifyDownload(download, phase);

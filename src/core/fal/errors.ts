@@ -46,3 +46,11 @@ export class FalAlreadyCompletedError extends Error {
     super('The job had already finished on FAL');
   }
 }
+
+/** The result GET answered a status (IN_QUEUE / IN_PROGRESS) instead of the output: not ready yet. */
+export class FalResultNotReadyError extends Error {
+  override readonly name = 'FalResultNotReadyError';
+  constructor(readonly status: string) {
+    super(`FAL answered the result with the job's status (${status}) instead of its output`);
+  }
+}
