@@ -116,6 +116,16 @@ function classifyHttp(error: HttpLike, phase: FalPhase, nowMs: number): Classifi
     // result is still coming, and will be charged. Followed again under the same request id.
     return { kind: 'transient', code: 'server_error', message: `FAL's result was not ready yet (HTTP ${status}${said}).` };
   }
+  if (phase === 'result' && status === 404) {
+    // FAL keeps a finished result for a limited time (an hour, minutes for large answers): the run
+    // did not fail - it was made and charged - but its answer is gone.
+    return {
+      kind: 'fail',
+      code: 'result_expired',
+      message: `FAL no longer holds this job's result (HTTP 404${said}): it keeps results only for a while after a job finishes. The model was made and charged; Generate again makes it anew (charged again).`,
+      requestDone: true,
+    };
+  }
   if (phase === 'result' && status !== 502 && status !== 503 && status !== 504) {
     // The run reached COMPLETED but its result is an error: the model failed on this input.
     return { kind: 'fail', code: 'run_failed', message: `FAL reports that the generation failed (HTTP ${status}${said}).`, requestDone: true };

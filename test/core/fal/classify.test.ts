@@ -63,6 +63,13 @@ describe('classifyError: HTTP answers', () => {
     expect(classifyError(http(429), 'result', NOW).kind).toBe('rate_limit');
   });
 
+  it('a result FAL no longer holds (404) is said to be gone, not a failed generation', () => {
+    const c = classifyError(http(404, { detail: 'Request not found' }), 'result', NOW);
+    expect(c).toMatchObject({ kind: 'fail', code: 'result_expired', requestDone: true });
+    expect(c.message).not.toMatch(/generation failed/);
+    expect(c.message).toMatch(/no longer holds/);
+  });
+
   it('a result that is not ready yet (400 "still in progress", 408) is followed again, not a failed run', () => {
     expect(classifyError(http(400, { detail: 'Request is still in progress' }), 'result', NOW)).toMatchObject({ kind: 'transient' });
     expect(classifyError(http(408), 'result', NOW)).toMatchObject({ kind: 'transient' });
