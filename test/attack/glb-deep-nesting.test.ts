@@ -3,7 +3,8 @@
 // its stack overflows inside its own async code, where no try/catch reaches - an uncaught exception
 // that ends the CLI (and again on every resume, which fetches the same file), or a check that never
 // answers and leaves the job "Checking the model" for ever. Such a file is refused before the
-// validator sees it: the job fails with a clear reason, and the engine lives on.
+// validator sees it: the job fails with a clear reason, and the engine lives on. Also here: a tiny
+// file that claims gigabytes of geometry (see the last test).
 import { afterEach, expect, it } from 'vitest';
 import { validateGlb } from '../../src/core/library/glb';
 import { addOne, createHarness, inState, waitForJob, type Harness } from '../core/engine/harness';
@@ -67,3 +68,24 @@ it('a job whose model has a node chain deep enough to overflow the validator fai
   const next = await waitForJob(h.engine, await addOne(h.engine), inState('succeeded', 'failed', 'needs_attention', 'canceled'));
   expect(next.state).toBe('succeeded');
 }, 30_000);
+
+// A 250-byte file whose accessor has no bufferView and claims 300 million vertices: the validator
+// accepts it (such an accessor is all zeros), the library listed it as 100 million triangles, and the
+// viewer (three's loader) or an export would allocate 3.6 GB for it.
+it('a GLB claiming gigabytes of geometry it does not hold (accessors without data) is refused with a reason', async () => {
+  const claim = (count: number) =>
+    glbOf(
+      JSON.stringify({
+        asset: { version: '2.0' },
+        accessors: [{ componentType: 5126, count, type: 'VEC3', min: [0, 0, 0], max: [0, 0, 0] }],
+        meshes: [{ primitives: [{ attributes: { POSITION: 0 } }] }],
+        nodes: [{ mesh: 0 }],
+        scenes: [{ nodes: [0] }],
+      }),
+    );
+  const bomb = await validateGlb(claim(300_000_000));
+  expect(bomb.ok).toBe(false);
+  expect(bomb.ok ? '' : bomb.reason).toMatch(/not in the file/);
+  // A small one (as sparse morph targets use) still passes.
+  expect((await validateGlb(claim(3_000))).ok).toBe(true);
+});
