@@ -1,6 +1,6 @@
 // Attack: FAL's request history (or a proxy in front of it) lists the submit the app is looking for
 // under a request id no request can have (a path, a line break, 20 kB). The reconciler adopted it,
-// followed it into a 404 and failed the job - while FAL ran and charged the real request. Such a page
+// followed it into a 404 and failed the job - while FAL ran and charged the real request. Such a row
 // is no answer: the job stays uncertain, and nothing is declared "not received" either.
 import { expect, it } from 'vitest';
 import { addOne, inState, waitForJob } from '../core/engine/harness';

@@ -28,6 +28,11 @@ export interface PlatformOptions {
   down?: false | 500 | 502 | 503;
   /** Request history answers 403 to every key (the key lacks that permission). Default false. */
   denyRequestHistory?: boolean;
+  /**
+   * Rows the request history's first page also lists, sent exactly as given (after the real ones),
+   * whatever the query: malformed or hostile rows, as a broken or hostile FAL or proxy might send.
+   */
+  extraHistoryRows?: unknown[];
   /** Starting prepaid balance in USD; billed requests are taken from it. Default 50. */
   balanceUsd?: number;
   /** Team name in /account/billing. */

@@ -2,7 +2,7 @@
 // what the server really received, auth rules, cursors, knobs, prices and billing from the
 // fake's configured numbers.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createPlatformClient, PlatformError, type PlatformClient } from '../../src/core/fal/platform-client';
+import { createPlatformClient, PlatformError, type PlatformClient, type RequestQuery, type RequestRow } from '../../src/core/fal/platform-client';
 import { realClient, rejectionOf, TRIPO } from './helpers';
 import { startFakeFal, type FakeFal, type FakeFalOptions } from './server';
 
@@ -23,6 +23,13 @@ function platform(fake: FakeFal, key = KEY, mode: 'proxy' | 'fetch' = 'proxy'): 
   return createPlatformClient({ key, retries: 2, baseDelayMs: 1, ...(mode === 'proxy' ? { proxyUrl: fake.url } : { fetch: fake.fetch }) });
 }
 
+/** The request history's rows (the fake lists no unreadable ones unless told to). */
+async function historyRows(fake: FakeFal, query: RequestQuery): Promise<RequestRow[]> {
+  const history = await platform(fake).requests(query);
+  expect(history.unreadable).toEqual([]);
+  return history.rows;
+}
+
 const submitRaw = (fake: FakeFal, input: unknown, headers: Record<string, string> = {}) =>
   fetch(`${fake.url}/${TRIPO}`, { method: 'POST', headers: { authorization: `Key ${KEY}`, 'content-type': 'application/json', ...headers }, body: JSON.stringify(input) });
 
@@ -40,12 +47,12 @@ describe('request history', () => {
     expect((await submitRaw(fake, { image_url: 'https://x/b.png' })).status).toBe(503);
     expect(fake.submissions).toHaveLength(2);
 
-    const rows = await platform(fake).requests({ endpointId: TRIPO, payloads: true });
+    const rows = await historyRows(fake, { endpointId: TRIPO, payloads: true });
     expect(rows.map((r) => r.request_id).sort()).toEqual(fake.submissions.map((s) => s.requestId).sort());
     expect(rows.map((r) => r.json_input)).toEqual(expect.arrayContaining([{ image_url: 'https://x/a.png' }, { image_url: 'https://x/b.png' }]));
     expect(rows.every((r) => r.endpoint_id === TRIPO && typeof r.sent_at === 'string')).toBe(true);
     // Another endpoint has none of them.
-    expect(await platform(fake).requests({ endpointId: 'fal-ai/trellis' })).toEqual([]);
+    expect(await historyRows(fake, { endpointId: 'fal-ai/trellis' })).toEqual([]);
   });
 
   it('pages with cursors (limit <= 100) and filters by request id and status', async () => {
@@ -62,25 +69,25 @@ describe('request history', () => {
     expect((await raw(fake, `/v1/models/requests/by-endpoint?endpoint_id=${TRIPO}&limit=101`, KEY)).status).toBe(400);
     expect((await raw(fake, `/v1/models/requests/by-endpoint?limit=10`, KEY)).status).toBe(400);
 
-    const all = await platform(fake).requests({ endpointId: TRIPO, limit: 2 });
+    const all = await historyRows(fake, { endpointId: TRIPO, limit: 2 });
     expect(all.map((r) => r.request_id).sort()).toEqual([...ids].sort());
     expect(all.every((r) => r.status_code === 200 && r.ended_at !== null && typeof r.duration === 'number')).toBe(true);
     expect(all.some((r) => 'json_input' in r)).toBe(false);
 
-    const one = await platform(fake).requests({ endpointId: TRIPO, requestId: ids[2]! });
+    const one = await historyRows(fake, { endpointId: TRIPO, requestId: ids[2]! });
     expect(one.map((r) => r.request_id)).toEqual([ids[2]]);
-    expect(await platform(fake).requests({ endpointId: TRIPO, status: 'error' })).toEqual([]);
+    expect(await historyRows(fake, { endpointId: TRIPO, status: 'error' })).toEqual([]);
   });
 
   it('shows a request only after the listing delay, and honours the time window', async () => {
     const fake = await fakeFal({ platform: { listingDelayMs: 300 } });
     const { fal } = realClient(fake);
     const { request_id } = await fal.queue.submit(TRIPO, { input: { image_url: 'https://x/a.png' } });
-    expect(await platform(fake).requests({ endpointId: TRIPO })).toEqual([]);
+    expect(await historyRows(fake, { endpointId: TRIPO })).toEqual([]);
     await new Promise((resolve) => setTimeout(resolve, 350));
-    expect((await platform(fake).requests({ endpointId: TRIPO })).map((r) => r.request_id)).toEqual([request_id]);
+    expect((await historyRows(fake, { endpointId: TRIPO })).map((r) => r.request_id)).toEqual([request_id]);
     const later = new Date(Date.now() + 60_000);
-    expect(await platform(fake).requests({ endpointId: TRIPO, start: later, end: new Date(later.getTime() + 1000) })).toEqual([]);
+    expect(await historyRows(fake, { endpointId: TRIPO, start: later, end: new Date(later.getTime() + 1000) })).toEqual([]);
   });
 
   it('leaves payloads out when storage is off, globally or per request with X-Fal-Store-IO: 0', async () => {
@@ -88,12 +95,12 @@ describe('request history', () => {
     const send = (image: string, headers: Record<string, string> = {}) => submitRaw(fake, { image_url: image }, headers);
     await send('https://x/kept.png');
     await send('https://x/private.png', { 'x-fal-store-io': '0' });
-    const rows = await platform(fake).requests({ endpointId: TRIPO, payloads: true });
+    const rows = await historyRows(fake, { endpointId: TRIPO, payloads: true });
     const inputs = rows.map((r) => r.json_input);
     expect(inputs).toContainEqual({ image_url: 'https://x/kept.png' });
     expect(inputs).toContain(null);
     fake.setPlatform({ storePayloads: false });
-    expect((await platform(fake).requests({ endpointId: TRIPO, payloads: true })).map((r) => r.json_input)).toEqual([null, null]);
+    expect((await historyRows(fake, { endpointId: TRIPO, payloads: true })).map((r) => r.json_input)).toEqual([null, null]);
   });
 });
 
@@ -119,10 +126,10 @@ describe('auth, errors and knobs', () => {
     fake.setPlatform({ down: 503 });
     expect(((await rejectionOf(platform(fake).prices([TRIPO]))) as PlatformError).kind).toBe('server');
     fake.setPlatform({ down: false, denyRequestHistory: true });
-    expect(((await rejectionOf(platform(fake).requests({ endpointId: TRIPO }))) as PlatformError).kind).toBe('forbidden');
+    expect(((await rejectionOf(historyRows(fake, { endpointId: TRIPO }))) as PlatformError).kind).toBe('forbidden');
     fake.setPlatform({ denyRequestHistory: false });
     fake.script({ op: 'platform', fault: { kind: 'rateLimit', retryAfter: 0 }, times: 2 });
-    expect(await platform(fake).requests({ endpointId: TRIPO })).toEqual([]);
+    expect(await historyRows(fake, { endpointId: TRIPO })).toEqual([]);
     expect(fake.requestsFor('platform').map((r) => r.outcome)).toEqual([503, 503, 503, 403, 429, 429, 200]);
   });
 

@@ -49,6 +49,7 @@ export class FakePlatform {
       listPending: true,
       down: false,
       denyRequestHistory: false,
+      extraHistoryRows: [],
       balanceUsd: 50,
       username: 'fake-team',
       billableUnits: 1,
@@ -184,7 +185,7 @@ export class FakePlatform {
     rows.sort((a, b) => b.sort - a.sort);
     const paged = paginate(rows, params, 50, 100);
     if (isReply(paged)) return paged;
-    const items: FakeRequestRow[] = [];
+    const items: unknown[] = [];
     for (const { row, job, stored } of paged.page) {
       if (!withPayloads) {
         items.push(row);
@@ -194,6 +195,7 @@ export class FakePlatform {
       const output = stored && row.status_code === 200 && job?.result ? await job.result.catch(() => null) : null;
       items.push({ ...row, json_input: stored ? (submission?.input ?? null) : null, json_output: output });
     }
+    if (params.get('cursor') === null) items.push(...this.options.extraHistoryRows);
     return jsonReply(200, { items, next_cursor: paged.next_cursor, has_more: paged.has_more });
   }
 }

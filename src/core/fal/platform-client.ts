@@ -11,18 +11,19 @@ import {
   BillingPageSchema,
   EstimateSchema,
   PricePageSchema,
+  readRequestRows,
   RequestPageSchema,
   UsagePageSchema,
   type Account,
   type BillingEvent,
   type Estimate,
   type Price,
-  type RequestRow,
+  type RequestHistory,
   type Usage,
 } from './platform-schemas';
 
 export { PlatformError, type PlatformErrorKind } from './platform-errors';
-export type { Account, BillingEvent, Estimate, Price, RequestRow, Usage } from './platform-schemas';
+export type { Account, BillingEvent, Estimate, Price, RequestHistory, RequestRow, UnreadableRequestRow, Usage } from './platform-schemas';
 
 export const PLATFORM_BASE_URL = 'https://api.fal.ai/v1';
 const TARGET_URL_HEADER = 'x-fal-target-url';
@@ -57,8 +58,8 @@ export interface RequestQuery {
 }
 
 export interface PlatformClient {
-  /** Every page of the request history for one endpoint (up to maxPages). */
-  requests(query: RequestQuery): Promise<RequestRow[]>;
+  /** Every page of the request history for one endpoint (up to maxPages); rows that fail their check are listed apart. */
+  requests(query: RequestQuery): Promise<RequestHistory>;
   prices(endpointIds: readonly string[]): Promise<Price[]>;
   estimate(body: { estimate_type: 'historical_api_price' | 'unit_price'; endpoints: Record<string, { call_quantity?: number; unit_quantity?: number }> }): Promise<Estimate>;
   /** Admin key only. */
@@ -174,13 +175,13 @@ export function createPlatformClient(opts: PlatformClientOptions): PlatformClien
   };
 
   return {
-    requests(q) {
+    async requests(q) {
       const params = window(new URLSearchParams({ endpoint_id: q.endpointId, limit: String(q.limit ?? 100) }), q.start, q.end);
       if (q.requestId) params.set('request_id', q.requestId);
       if (q.status) params.set('status', q.status);
       if (q.sortBy) params.set('sort_by', q.sortBy);
       if (q.payloads) params.set('expand', 'payloads');
-      return pages(RequestPageSchema, '/models/requests/by-endpoint', params, (p) => p.items, true);
+      return readRequestRows(await pages(RequestPageSchema, '/models/requests/by-endpoint', params, (p) => p.items, true));
     },
     async prices(endpointIds) {
       const out: Price[] = [];

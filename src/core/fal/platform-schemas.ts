@@ -1,5 +1,6 @@
 // The shapes of FAL's platform API answers (request history, prices, estimates, billing events,
 // usage, account), as zod schemas: every answer is checked against one before it is used.
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { isFalRequestId } from './request-id';
 
@@ -7,8 +8,8 @@ const Iso = z.string().min(1);
 const Money = z.number();
 
 export const RequestRowSchema = z.looseObject({
-  // Adopted by the reconciler and then followed: an id no request can have fails the whole page
-  // (FAL "cannot be asked"), never "no record" - that row may be the very submit looked for.
+  // Adopted by the reconciler and then followed: a row whose id no request can have is unreadable
+  // (never adopted), and never "no record" either - that row may be the very submit looked for.
   request_id: z.string().refine(isFalRequestId, 'not a FAL request id'),
   endpoint_id: z.string(),
   sent_at: Iso.nullish(),
@@ -22,7 +23,42 @@ export const RequestRowSchema = z.looseObject({
 export type RequestRow = z.infer<typeof RequestRowSchema>;
 
 const Cursor = { next_cursor: z.string().nullish(), has_more: z.boolean().optional() };
-export const RequestPageSchema = z.looseObject({ items: z.array(RequestRowSchema), ...Cursor });
+/** A page of request history; its rows are checked one by one (readRequestRows): one bad row hides no other. */
+export const RequestPageSchema = z.looseObject({ items: z.array(z.unknown()), ...Cursor });
+
+/** A history row that failed RequestRowSchema: left out, and proof of nothing. */
+export interface UnreadableRequestRow {
+  /** Its request id, when that one is a usable id; null otherwise. */
+  requestId: string | null;
+  /** What failed, in the app's words (field names and kinds of problem, never the row's own text). */
+  problem: string;
+  /** The start of the row's sha256, to tell one row from another (log each once). */
+  fingerprint: string;
+}
+
+/** The request history as read: the rows that passed their check, and those that did not. */
+export interface RequestHistory {
+  rows: RequestRow[];
+  unreadable: UnreadableRequestRow[];
+}
+
+export function readRequestRows(items: readonly unknown[]): RequestHistory {
+  const history: RequestHistory = { rows: [], unreadable: [] };
+  for (const item of items) {
+    const parsed = RequestRowSchema.safeParse(item);
+    if (parsed.success) {
+      history.rows.push(parsed.data);
+      continue;
+    }
+    const id = (item as { request_id?: unknown } | null)?.request_id;
+    history.unreadable.push({
+      requestId: typeof id === 'string' && isFalRequestId(id) ? id : null,
+      problem: [...new Set(parsed.error.issues.map((issue) => `${issue.path.map(String).join('.') || 'row'}: ${issue.code}`))].join(', '),
+      fingerprint: createHash('sha256').update(JSON.stringify(item) ?? 'undefined').digest('hex').slice(0, 12),
+    });
+  }
+  return history;
+}
 
 export const PriceSchema = z.looseObject({
   endpoint_id: z.string(),

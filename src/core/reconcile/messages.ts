@@ -1,7 +1,16 @@
 // What the user is told about an uncertain submission at each stage of reconciliation.
 
 /** The reasons a check could not settle the question (stored in submit_checks.reason). */
-export type WaitReason = 'settling' | 'no_permission' | 'no_payloads' | 'offline' | 'platform_down' | 'no_key' | 'key_rejected' | 'platform_error';
+export type WaitReason =
+  | 'settling'
+  | 'no_permission'
+  | 'no_payloads'
+  | 'unreadable_rows'
+  | 'offline'
+  | 'platform_down'
+  | 'no_key'
+  | 'key_rejected'
+  | 'platform_error';
 
 /** errorCode of a job FAL has no record of: sending it again is safe (retry needs no confirmation). */
 export const NOT_RECEIVED_CODE = 'submit_not_received';
@@ -13,6 +22,7 @@ export function utcTime(ms: number): string {
 const REASONS: Record<Exclude<WaitReason, 'settling'>, string> = {
   no_permission: 'this FAL key may not read the request history (give it that permission at fal.ai/dashboard/keys)',
   no_payloads: 'FAL keeps no copy of the inputs for this account (payload storage is off), so requests cannot be told apart',
+  unreadable_rows: "FAL's request history lists a request the app could not read, and it may be this one",
   offline: 'FAL cannot be reached from this computer right now',
   platform_down: "FAL's platform API is not answering properly right now",
   no_key: 'no FAL key is set',

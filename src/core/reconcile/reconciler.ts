@@ -5,7 +5,10 @@
 //                                      (done by itself only when the setting allows it)
 //   cannot ask (no permission, payloads off, offline, API down) -> stays needs_attention with that
 //                                      reason; checks again later by itself
-import type { PlatformClient, PlatformError } from '../fal/platform-client';
+// A history row that fails its check is left out (logged once) and the rest of the page is used: a
+// job is only settled from rows that could be read - found in one, it is adopted; while an unreadable
+// row is listed it may be that job's, so "no record" is never concluded.
+import type { PlatformClient, PlatformError, RequestHistory, UnreadableRequestRow } from '../fal/platform-client';
 import { getModel } from '../models/catalog';
 import type { JobRow, JobStore } from '../queue/store';
 import { CheckStore, type SubmitCheck } from './checks';
@@ -103,11 +106,25 @@ function reasonOf(error: unknown): WaitReason {
 
 const emptyReport = (): ReconcileReport => ({ checked: 0, adopted: [], absent: [], resubmitted: [], waiting: [] });
 
+/** Unreadable rows already logged (their fingerprints), so a row listed on every pass is logged once. */
+const LOGGED_ROWS_KEPT = 1_000;
+
 export function createReconciler(deps: ReconcilerDeps): Reconciler {
   const checks = new CheckStore(deps.jobs.db, deps.jobs);
   const sentInput = deps.sentInput ?? rebuildSentInput;
   let running: Promise<ReconcileReport> | null = null;
   let timer: ReturnType<typeof setInterval> | null = null;
+  const loggedRows = new Set<string>();
+
+  /** Only the app's own words and a checked request id: the row's text may be anything, a key included. */
+  function logUnreadable(endpoint: string, row: UnreadableRequestRow): void {
+    if (loggedRows.has(row.fingerprint)) return;
+    if (loggedRows.size >= LOGGED_ROWS_KEPT) loggedRows.clear();
+    loggedRows.add(row.fingerprint);
+    deps.logger.warn(
+      `reconcile: skipped a row of FAL's request history for ${endpoint} that could not be read (${row.problem}; request ${row.requestId ?? 'id unusable'}, row ${row.fingerprint}); no job is taken as not received while it is listed`,
+    );
+  }
 
   const backoff = (count: number, config: ReconcileConfig) => Math.min(config.retryMaxMs, config.retryBaseMs * 2 ** Math.max(0, count - 1));
 
@@ -177,9 +194,9 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
       return;
     }
     const sentTimes = pending.map((job) => job.submitStartedAt ?? checkedAt);
-    let rows;
+    let history: RequestHistory;
     try {
-      rows = await client.requests({
+      history = await client.requests({
         endpointId: endpoint,
         start: new Date(Math.min(...sentTimes) - config.windowMarginMs),
         end: new Date(Math.max(checkedAt, ...sentTimes) + config.windowMarginMs),
@@ -191,6 +208,8 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
       for (const job of pending) wait(job, previous.get(job.id) ?? null, reason, checkedAt, config, report);
       return;
     }
+    const { rows, unreadable } = history;
+    for (const row of unreadable) logUnreadable(endpoint, row);
     const taken = checks.takenRequestIds(rows.map((row) => row.request_id));
     for (const stale of pending) {
       const job = deps.jobs.get(stale.id);
@@ -214,10 +233,13 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
         deps.wake();
       } else if (result.kind === 'no_payloads') {
         wait(job, check, 'no_payloads', checkedAt, config, report);
-      } else if (checkedAt >= sent.sentAt + config.settleMs) {
-        absent(job, check, checkedAt, config, report);
-      } else {
+      } else if (checkedAt < sent.sentAt + config.settleMs) {
         wait(job, check, 'settling', checkedAt, config, report);
+      } else if (unreadable.length > 0) {
+        // Not in the rows that could be read, but perhaps the one that could not: no proof either way.
+        wait(job, check, 'unreadable_rows', checkedAt, config, report);
+      } else {
+        absent(job, check, checkedAt, config, report);
       }
     }
   }

@@ -4,14 +4,14 @@ import { afterEach } from 'vitest';
 import { openDatabase, type Db } from '../../../src/core/db/open';
 import { createPlatformClient, type PlatformClientOptions } from '../../../src/core/fal/platform-client';
 import { JobStore } from '../../../src/core/queue/store';
-import { createReconciler, DEFAULT_RECONCILE_CONFIG, type ReconcileConfig, type Reconciler } from '../../../src/core/reconcile/reconciler';
+import { createReconciler, DEFAULT_RECONCILE_CONFIG, type ReconcileConfig, type Reconciler, type ReconcilerDeps } from '../../../src/core/reconcile/reconciler';
 import { createHarness, TEST_KEY, type Harness } from '../engine/harness';
 
 export interface ReconcileFixture {
   /** An engine harness (fake FAL, data folder), closed after the test. */
   harness(opts?: Parameters<typeof createHarness>[0]): Promise<Harness>;
   /** A reconciler on the harness's folder; the platform client asks the fake FAL unless told otherwise. */
-  reconciler(h: Harness, opts?: { platform?: Partial<PlatformClientOptions>; config?: Partial<ReconcileConfig> }): Reconciler;
+  reconciler(h: Harness, opts?: { platform?: Partial<PlatformClientOptions>; config?: Partial<ReconcileConfig>; logger?: ReconcilerDeps['logger'] }): Reconciler;
 }
 
 /** Call at the top level of a test file: registers the teardown and returns the builders. */
@@ -39,7 +39,7 @@ export function useReconcileFixture(): ReconcileFixture {
         config: () => ({ ...DEFAULT_RECONCILE_CONFIG, ...opts.config }),
         onJob: () => undefined,
         wake: () => undefined,
-        logger: { info: () => undefined, warn: () => undefined },
+        logger: opts.logger ?? { info: () => undefined, warn: () => undefined },
       });
       return reconciler;
     },
