@@ -8,6 +8,7 @@ import { describeModel } from '../core/models/summary';
 import { APP_VERSION } from '../core/version';
 import { runJobs, openEngine, type CommonOptions } from './run';
 import { redactSecrets } from '../core/fal/redact';
+import { hasUnusualCharacter, KEY_CHARACTER_MESSAGE } from '../core/keys/format';
 import { registerStatsCommand } from './stats';
 import { parseSettleMinutes, printReconcile, reconcileDataDir, registerReconcileCommand } from './reconcile';
 import { priceLabel, withFalPrices } from './model-prices';
@@ -82,6 +83,7 @@ export function buildProgram(out: { exitCode: number }): Command {
     if (definition.provider === 'fal' && !hasKey) {
       throw new UsageError(`${definition.label} runs on FAL and needs a key: set FAL_KEY, or use --model ${OFFLINE_MODEL_ID} (works offline).`);
     }
+    if (definition.provider === 'fal' && hasUnusualCharacter(process.env.FAL_KEY?.trim() ?? '')) throw new UsageError(`FAL_KEY: ${KEY_CHARACTER_MESSAGE}`);
     if (!hasKey && !opts.model && !opts.json) process.stderr.write(`No FAL_KEY set: using ${getModel(OFFLINE_MODEL_ID)?.label ?? 'the offline generator'}.\n`);
     await ensureDir(opts.out, opts.json);
     out.exitCode = await runJobs({ kind: 'convert', images, model, ...opts, set });

@@ -9,8 +9,17 @@ export function normalizeKey(input: string): string {
   const key = input.trim();
   if (key.length < MIN_KEY_LENGTH) throw new AppError('invalid_input', 'That key is too short. A FAL key has at least 10 characters - copy it again from fal.ai/dashboard/keys.');
   if (/\s/.test(key)) throw new AppError('invalid_input', 'A FAL key has no spaces or line breaks. Copy it again from fal.ai/dashboard/keys.');
+  // A zero-width space or a curly quote picked up with the copy: HTTP cannot carry it, so every call
+  // with the key failed as "the connection to FAL was interrupted" (and jobs used up their attempts).
+  if (hasUnusualCharacter(key)) throw new AppError('invalid_input', KEY_CHARACTER_MESSAGE);
   return key;
 }
+
+export const KEY_CHARACTER_MESSAGE =
+  'The key contains an invisible or unusual character (it was probably copied along with it); a FAL key has only letters, digits and punctuation. Copy it again from fal.ai/dashboard/keys.';
+
+/** Anything but visible ASCII (which is all a FAL key is made of). */
+export const hasUnusualCharacter = (key: string): boolean => /[^\x21-\x7e]/.test(key);
 
 export const last4 = (key: string): string => key.slice(-4);
 
