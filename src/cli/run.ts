@@ -81,7 +81,9 @@ export async function runJobs(request: RunRequest): Promise<number> {
     if (following && allDone()) finishedResolve();
   };
   const onQueue = (state: QueueState) => {
-    if (state.status === 'key_rejected' || state.status === 'no_key' || state.status === 'spending_cap') {
+    // A cap used up by jobs already started is not reached yet: they are sent and followed first.
+    const blocked = state.status === 'key_rejected' || state.status === 'no_key' || (state.status === 'spending_cap' && !state.capStarting);
+    if (blocked) {
       blockedMessage = state.message ?? `The queue is paused (${state.status}).`;
       finishedResolve();
     } else if (state.status === 'offline') reporter.note(state.message ?? 'Offline: waiting for the network...');

@@ -37,6 +37,11 @@ export const QueueStateSchema = z.object({
   queued: z.number().int().nonnegative(),
   /** When the queue will try again by itself (offline / rate limit), epoch ms. */
   resumesAt: z.number().nullable(),
+  /**
+   * spending_cap only, before the cap is spent: FAL jobs already started (claimed, not sent yet) whose
+   * estimates use up the rest of it. They still run; absent once the cap is really reached.
+   */
+  capStarting: z.number().int().positive().optional(),
 });
 export type QueueState = z.infer<typeof QueueStateSchema>;
 

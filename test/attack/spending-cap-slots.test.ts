@@ -4,6 +4,7 @@
 // now count with their estimate: the queue stops where one slot at a time would have stopped.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../../src/core/engine';
+import type { QueueState } from '../../src/shared/domain';
 import { createHarness, FAST_TIMING, pngItem, waitForQueue, type Harness } from '../core/engine/harness';
 
 const TRIPO = { endpoint: 'tripo3d/tripo/v2.5/image-to-3d', preset: 'standard' as const }; // $0.30 each
@@ -35,6 +36,29 @@ describe('the spending cap with several slots', () => {
     h.engine.limitsChanged();
     await h.engine.waitForIdle();
     expect(h.fake.submissions).toHaveLength(6);
+  });
+
+  it('the queue says the cap is reached only once it is spent; before, the jobs already started are named', async () => {
+    // It said "reached" as soon as the jobs claimed for the last of the cap were uploading, before
+    // either was sent (their estimates counted, not yet spent).
+    h = await createHarness({ engine: { getSpendingCapUsd: () => 0.5, concurrency: 4 } });
+    h.fake.script({ op: ['initiate', 'upload'], delayMs: 1_000, times: Infinity }); // a window to look in
+    const said: { state: QueueState; sent: number; spent: number }[] = [];
+    h.engine.on('queue', (state) => said.push({ state, sent: h!.fake.submissions.length, spent: h!.engine.costSummary(null).monthUsd }));
+    await addSix(h.engine);
+
+    const starting = await waitForQueue(h.engine, (s) => s.status === 'spending_cap');
+    expect(h.fake.submissions).toHaveLength(0);
+    expect(starting.capStarting).toBe(2);
+    expect(starting.message).toBe("2 jobs already started use up the rest of this month's spending cap and will still run; the other FAL jobs wait until it is raised.");
+
+    const reached = await waitForQueue(h.engine, (s) => s.status === 'spending_cap' && s.capStarting === undefined && s.running === 0);
+    expect(reached.message).toMatch(/spending cap is reached/);
+    expect(h.fake.submissions).toHaveLength(2);
+    // No event said "reached" before the cap was spent.
+    const early = said.filter(({ state, spent }) => state.status === 'spending_cap' && !state.capStarting && spent < 0.5);
+    expect(early).toEqual([]);
+    expect(said.some(({ state }) => state.capStarting === 2)).toBe(true);
   });
 
   it('two processes on one folder share the cap', async () => {

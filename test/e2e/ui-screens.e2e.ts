@@ -86,6 +86,40 @@ for (const scheme of ['light', 'dark'] as const) {
       await shot(page, `create-queue-full-${scheme}`);
     });
 
+    test('create: the spending cap banner says "reached" only once it is spent', async ({ page }) => {
+      const capJobs: Job[] = [
+        job('ceramic-vase', { state: 'preparing', progress: 6, message: 'Uploading the image', startedAt: NOW - 3_000 }),
+        job('garden-gnome', { state: 'preparing', progress: 8, message: 'Ready; waiting for a free slot (Jobs at the same time)', startedAt: NOW - 3_000 }),
+        job('desk-lamp', { state: 'queued' }),
+        job('teapot', { state: 'queued' }),
+      ];
+      const starting = {
+        status: 'spending_cap' as const,
+        message: "2 jobs already started use up the rest of this month's spending cap and will still run; the other FAL jobs wait until it is raised.",
+        running: 2,
+        queued: 2,
+        resumesAt: null,
+        capStarting: 2,
+      };
+      await open(page, defaultScenario({ jobs: capJobs, queue: starting, cost: { todayUsd: 0, monthUsd: 0, capUsd: 0.5, capReached: false } }), scheme);
+      const banner = page.getByTestId('queue-banner');
+      await expect(banner.getByRole('heading')).toHaveText('Spending cap almost reached');
+      await expect(banner).toContainText('2 jobs already started use up the rest');
+      await shot(page, `create-cap-starting-${scheme}`);
+      // Both were sent: now it is spent.
+      await page.evaluate(() =>
+        (window as unknown as { __mock: { emit(event: string, payload: unknown): void } }).__mock.emit('queue:changed', {
+          status: 'spending_cap',
+          message: "This month's spending cap is reached; FAL jobs wait until it is raised.",
+          running: 2,
+          queued: 2,
+          resumesAt: null,
+        }),
+      );
+      await expect(banner.getByRole('heading')).toHaveText('Spending cap reached');
+      await expect(banner).toContainText('spending cap is reached');
+    });
+
     test('create: key rejected banner offers the fix', async ({ page }) => {
       await open(
         page,

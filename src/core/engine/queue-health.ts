@@ -74,14 +74,19 @@ export function createQueueHealth(deps: QueueHealthDeps): QueueHealth {
     const d = new Date(at);
     return new Date(d.getFullYear(), d.getMonth(), 1).getTime();
   }
-  function spendingCapReached(exceptJobId: string | null = null): boolean {
+  /** The month's cap and what counts against it: spend recorded, and FAL jobs claimed but not sent yet. */
+  function capUse(exceptJobId: string | null = null): { cap: number; spent: number; pending: { usd: number; jobs: number } } | null {
     const cap = deps.getSpendingCapUsd?.() ?? null;
-    if (cap === null) return false;
+    if (cap === null) return null;
     const t = now();
     const spent = (deps.spendBetween ?? ((from, to) => store.spendBetween(from, to)))(monthStart(t), t + 1);
+    return { cap, spent, pending: store.pendingFal(exceptJobId) };
+  }
+  function spendingCapReached(exceptJobId: string | null = null): boolean {
+    const use = capUse(exceptJobId);
     // Jobs already claimed (here or in another process) will add their price when sent: without them,
     // every free slot took a job while the cap looked unreached (cap $0.50, 4 slots: $1.20 spent).
-    return spent + store.pendingFalEstimate(exceptJobId) >= cap;
+    return use !== null && use.spent + use.pending.usd >= use.cap;
   }
   const falReachable = () => !!safeKey() && keyRejected() === null && offline === null;
   const falAllowed = (exceptJobId?: string) => falReachable() && !spendingCapReached(exceptJobId ?? null);
@@ -100,7 +105,19 @@ export function createQueueHealth(deps: QueueHealthDeps): QueueHealth {
       };
     }
     if (offline !== null) return { status: 'offline', message: offline.message, ...base, resumesAt: offline.nextProbeAt };
-    if (counts.queuedFal > 0 && spendingCapReached()) {
+    const use = counts.queuedFal > 0 ? capUse() : null;
+    if (use !== null && use.spent + use.pending.usd >= use.cap) {
+      // Reached only once it is spent: until the jobs already started are sent, they are what uses it up.
+      if (use.spent < use.cap && use.pending.jobs > 0) {
+        const started = use.pending.jobs === 1 ? '1 job already started uses' : `${use.pending.jobs} jobs already started use`;
+        return {
+          status: 'spending_cap',
+          message: `${started} up the rest of this month's spending cap and will still run; the other FAL jobs wait until it is raised.`,
+          ...base,
+          resumesAt: null,
+          capStarting: use.pending.jobs,
+        };
+      }
       return { status: 'spending_cap', message: 'This month\'s spending cap is reached; FAL jobs wait until it is raised.', ...base, resumesAt: null };
     }
     return { status: 'running', message: null, ...base, resumesAt: null };

@@ -62,11 +62,16 @@ export function activeSiblings(ctx: StoreContext, inputSha256: string, endpoint:
  * job out: spend they will add that the spend table does not show yet (see queue-health.ts).
  */
 export function pendingFalEstimate(ctx: StoreContext, exceptJobId: string | null): number {
+  return pendingFal(ctx, exceptJobId).usd;
+}
+
+/** FAL jobs claimed and not sent yet (here or in another process): their estimates and how many. */
+export function pendingFal(ctx: StoreContext, exceptJobId: string | null): { usd: number; jobs: number } {
   const raw = ctx.stmt(
-    `SELECT COALESCE(SUM(estimated_cost_usd), 0) AS total FROM jobs
+    `SELECT COALESCE(SUM(estimated_cost_usd), 0) AS total, COUNT(*) AS jobs FROM jobs
      WHERE state = 'preparing' AND provider = 'fal' AND fal_request_id IS NULL AND id IS NOT @except`,
   ).get({ except: exceptJobId }) as Raw;
-  return Number(raw.total) || 0;
+  return { usd: Number(raw.total) || 0, jobs: Number(raw.jobs) || 0 };
 }
 
 /** Spend recorded at submission between two times (epoch ms), in USD. */

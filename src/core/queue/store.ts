@@ -75,6 +75,11 @@ export class JobStore {
     return reads.pendingFalEstimate(this.ctx, exceptJobId);
   }
 
+  /** FAL jobs claimed and not sent yet: their estimates and how many. */
+  pendingFal(exceptJobId: string | null = null): { usd: number; jobs: number } {
+    return reads.pendingFal(this.ctx, exceptJobId);
+  }
+
   spendBetween(from: number, to: number): number {
     return reads.spendBetween(this.ctx, from, to);
   }

@@ -62,10 +62,11 @@ function describe(state: QueueState): BannerText | null {
         text: state.message ?? 'The queue continues by itself when the connection is back. Nothing is lost.',
       };
     case 'spending_cap':
+      // Until the jobs already started are sent, the cap is used up but not yet spent.
       return {
         icon: 'warning',
         tone: 'warning',
-        title: 'Spending cap reached',
+        title: state.capStarting ? 'Spending cap almost reached' : 'Spending cap reached',
         text: state.message ?? 'New FAL jobs wait until next month or until you raise the cap.',
       };
     case 'paused':
