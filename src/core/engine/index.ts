@@ -97,6 +97,7 @@ export function createEngine(deps: EngineDeps): Engine {
     tempFileTouchMs: timing.tempFileTouchMs,
     progressTickMs: timing.progressTickMs,
     cancelKeepMs: timing.cancelWaitMs,
+    newRequestGraceMs: timing.newRequestGraceMs,
   };
   const jobInputs = new JobInputStore(db);
   const liveWriters = new Map<string, JobWriter>();

@@ -2,7 +2,7 @@
 // offline steps, carries out cancels, and turns every error into the job's next state through the
 // policy. Every write is fenced (job-writer.ts).
 import type { FalClient } from '@fal-ai/client';
-import { classifyError } from '../fal/classify';
+import { classifyError, type Classification } from '../fal/classify';
 import { FalAlreadyCompletedError, FalHttpError } from '../fal/errors';
 import { FollowTimeoutError } from '../fal/follow';
 import { getModel } from '../models/catalog';
@@ -233,7 +233,13 @@ class JobRun {
   /** Carries out the policy's decision for a failed FAL or download step. */
   private apply(error: StepError): void {
     const { deps } = this;
-    const decision = decide(classifyError(error.cause, error.phase, deps.now()), {
+    const c = classifyError(error.cause, error.phase, deps.now());
+    if (this.notYetListed(c)) {
+      // Asked again shortly, no attempt spent: the grace bounds it (then it fails as FAL forgetting it).
+      releaseJob(this.writer, { nextAttemptAt: deps.now() + 1000, message: `${c.message.replace(/\.$/, '')}, moments after accepting it; asking again.` });
+      return;
+    }
+    const decision = decide(c, {
       attempts: this.row.attempts,
       maxAttempts: this.row.maxAttempts,
       rateLimitHits: deps.rateLimitHits.get(this.row.id) ?? 0,
@@ -251,6 +257,15 @@ class JobRun {
     }
     if (decision.tell) deps.signals[decision.tell.signal](decision.tell.message);
     releaseJob(this.writer, decision.patch);
+  }
+
+  /**
+   * A status 404 moments after FAL gave the request id comes from a part of FAL (or a proxy) that does not
+   * know it yet, not from FAL forgetting it: FAL runs and charges it.
+   */
+  private notYetListed(c: Classification): boolean {
+    const since = this.row.submittedAt;
+    return c.kind === 'fail' && c.code === 'request_not_found' && since !== null && this.deps.now() - since < this.deps.policy.newRequestGraceMs;
   }
 
   private fail(code: string, message: string, requestDone: boolean, extra: JobPatch = {}): void {

@@ -32,6 +32,8 @@ export interface RunnerPolicy {
   progressTickMs: number;
   /** How long a cancel that found FAL done tries to keep the result (as long as a cancel waits). */
   cancelKeepMs: number;
+  /** See EngineTiming.newRequestGraceMs. */
+  newRequestGraceMs: number;
 }
 
 /** What the engine tells the whole queue when one job learns something about FAL. */

@@ -54,6 +54,8 @@ export interface EngineTiming {
   changePollMs: number;
   /** How long a failing model download is retried (then the result fetched again) before the job fails. */
   downloadRetryMs: number;
+  /** For this long after its submit, a status 404 for the request is asked again, not taken as FAL forgetting it. */
+  newRequestGraceMs: number;
 }
 
 export const DEFAULT_TIMING: EngineTiming = Object.freeze({
@@ -75,6 +77,7 @@ export const DEFAULT_TIMING: EngineTiming = Object.freeze({
   orphanFileMinAgeMs: 60 * 60_000,
   changePollMs: 250,
   downloadRetryMs: 2 * 60_000,
+  newRequestGraceMs: 60_000,
 });
 
 export interface EngineDeps {

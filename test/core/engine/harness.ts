@@ -26,6 +26,8 @@ export const FAST_TIMING: EngineDeps['timing'] = {
   tempFileMinAgeMs: 0,
   changePollMs: 100,
   downloadRetryMs: 1_500,
+  // A request FAL forgot fails at once here (the grace for one not listed yet: attack status-404-just-submitted).
+  newRequestGraceMs: 0,
 };
 
 export interface Harness {
