@@ -40,7 +40,9 @@ export async function collectResult(
     const pending = pendingStatusOf(result.data);
     if (pending) throw new StepError('result', new FalResultNotReadyError(pending));
     const parsed = model.parseOutput(result.data);
-    if ('error' in parsed) throw new JobFailure('unexpected_output', `FAL's answer did not contain a model: ${parsed.error}`, true);
+    // Made and charged, and still held by FAL: an answer without the model (a proxy's or gateway's own
+    // JSON) keeps Download again (free; the same answer again costs nothing).
+    if ('error' in parsed) throw new JobFailure('unexpected_output', `FAL's answer did not contain a model: ${parsed.error}`, false);
     writer.soft({ message: 'Downloading the model' });
     // The preview travels alongside the model; it is kept only if the model makes it in (else its
     // temp file goes).
