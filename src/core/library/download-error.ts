@@ -21,5 +21,6 @@ export class DownloadError extends Error {
 function isRetryable(code: DownloadErrorCode, status: number | undefined): boolean {
   if (code === 'timeout' || code === 'network') return true;
   if (code !== 'http_error' || status === undefined) return false;
-  return status >= 500 || [403, 404, 408, 425, 429].includes(status);
+  // 400/401/403/410 are how CDNs refuse an expired or badly signed link: a fresh link may work.
+  return status >= 500 || [400, 401, 403, 404, 408, 410, 425, 429].includes(status);
 }
