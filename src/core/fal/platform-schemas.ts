@@ -17,7 +17,10 @@ export const RequestRowSchema = z.looseObject({
   ended_at: Iso.nullish(),
   status_code: z.number().int().nullish(),
   duration: z.number().nullish(),
-  json_input: z.unknown().optional(),
+  // The input FAL stored, compared field by field with what was sent (reconcile/match.ts): an object,
+  // or null when payload storage is off. Anything else (the JSON as text, a number, a list) cannot be
+  // compared - such a row is unreadable, never "not ours" (it may be the very submit looked for).
+  json_input: z.record(z.string(), z.unknown()).nullable().optional(),
   json_output: z.unknown().optional(),
 });
 export type RequestRow = z.infer<typeof RequestRowSchema>;
