@@ -125,6 +125,12 @@ class JobRun {
       this.writer.write({ ...endedPatch('canceled', now()), message: 'Canceled here; without a key FAL could not be told, so it may still run and be charged.' });
       return;
     }
+    if (this.row.state === 'downloading') {
+      // Its status said COMPLETED: there is nothing left to stop, and the result is paid for. Kept
+      // whatever FAL would answer a cancel (a 5xx, a lost answer or a 404 used to discard it).
+      await this.keepCompletedResult(fal, requestId);
+      return;
+    }
     try {
       await fal.queue.cancel(this.row.endpoint, { requestId });
       this.writer.write({ ...endedPatch('canceled', now()), message: 'Canceled; FAL was asked to stop the job.' }, `FAL cancel requested for ${requestId}`);

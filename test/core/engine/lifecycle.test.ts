@@ -43,13 +43,27 @@ describe('cancel', () => {
     expect(h.fake.requestsFor('cancel')).toHaveLength(1);
   });
 
-  it('keeps the result when FAL says ALREADY_COMPLETED', async () => {
+  it('keeps the result of a job it saw FAL finish (downloading), without asking FAL to cancel it', async () => {
     h = await createHarness();
     // Stall the result GET so the job is still ours (downloading) when FAL has completed it.
     h.fake.script({ op: 'result', fault: { kind: 'hang' } });
     const id = await addOne(h.engine);
     const downloading = await waitForJob(h.engine, id, inState('downloading'));
     await h.fake.waitFor(downloading.falRequestId!, 'COMPLETED');
+    const job = await h.engine.cancel(id);
+    expect(job.state).toBe('succeeded');
+    expect(job.modelId).not.toBeNull();
+    expect(h.fake.requestsFor('cancel')).toEqual([]);
+    expect(h.engine.library.get(job.modelId!)).not.toBeNull();
+  });
+
+  it('keeps the result when FAL says ALREADY_COMPLETED', async () => {
+    h = await createHarness({ fake: { holdJobs: true }, engine: { useStatusStream: false } });
+    const id = await addOne(h.engine);
+    const running = await waitForJob(h.engine, id, inState('running'));
+    // FAL finishes it, but the app does not hear of it (its status questions go unanswered).
+    h.fake.script({ op: 'status', times: Infinity, fault: { kind: 'hang' } });
+    expect(h.fake.completeNow(running.falRequestId!)).toBe(true);
     const job = await h.engine.cancel(id);
     expect(job.state).toBe('succeeded');
     expect(job.modelId).not.toBeNull();
