@@ -16,8 +16,27 @@ export function electronBindingPath(version, platform = process.platform, arch =
   return join(root, '.native', `electron-${version}-${platform}-${arch}`, 'better_sqlite3.node');
 }
 
+/** The lowest Node an `engines.node` range such as ">= 22.12.0" names, as [major, minor, patch]; null if none. */
+export function lowestNode(range) {
+  const m = /(\d+)\.(\d+)(?:\.(\d+))?/.exec(range ?? '');
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : null;
+}
+
+/** One line for a Node older than Electron's tools declare (they may still work: npm only warns). */
+export function nodeWarning(nodeVersion, range) {
+  const want = lowestNode(range);
+  const have = lowestNode(nodeVersion);
+  if (!want || !have) return null;
+  const older = have[0] !== want[0] ? have[0] < want[0] : have[1] !== want[1] ? have[1] < want[1] : have[2] < want[2];
+  if (!older) return null;
+  return `Electron's tools declare Node ${want.join('.')} or newer; this is Node ${have.join('.')}. Tests and the CLI work on it; if Electron fails to download or start, switch to Node 22 LTS (for example \`nvm use 22\`) and run \`npm install\` again.`;
+}
+
 function main() {
-  const electronVersion = JSON.parse(readFileSync(require.resolve('electron/package.json'), 'utf8')).version;
+  const electronPkg = JSON.parse(readFileSync(require.resolve('electron/package.json'), 'utf8'));
+  const electronVersion = electronPkg.version;
+  const warning = nodeWarning(process.versions.node, electronPkg.engines?.node);
+  if (warning) console.warn(warning);
   try {
     // On a user's machine this downloads Electron's binary the first time (it has no install script).
     require('electron');
