@@ -50,14 +50,18 @@ export interface FalLogLike {
   timestamp?: unknown;
 }
 
+/** A model's own lines kept per job (a progress bar redrawn as "step 1/5000"... must not fill the journal). */
+export const MAX_MODEL_LINES = 200;
+export const MODEL_LINES_CUT = `Further lines from the model are not kept (more than ${MAX_MODEL_LINES})`;
+
 /**
  * Turns FAL log batches into new friendly lines. Polling returns all logs every time and the stream
- * sends them in pieces, so entries are deduplicated by (timestamp, message) and friendly lines by
- * their text: each line is shown once per job.
+ * sends them in pieces, so lines are deduplicated by their text: each line is shown once per job. The
+ * model's own (non-stage) lines stop at MAX_MODEL_LINES, said once; stage lines always come through.
  */
 export class LogLines {
-  private readonly seenEntries = new Set<string>();
   private readonly seenLines = new Set<string>();
+  private modelLines = 0;
   private floorReached = 0;
 
   /** New friendly lines in order; updates `floor`. */
@@ -65,13 +69,15 @@ export class LogLines {
     const out: string[] = [];
     for (const entry of logs ?? []) {
       if (typeof entry?.message !== 'string') continue;
-      const key = `${String(entry.timestamp ?? '')}\u0000${entry.message}`;
-      if (this.seenEntries.has(key)) continue;
-      this.seenEntries.add(key);
       const line = friendlyLogLine(entry.message);
       if (!line) continue;
       if (line.floor !== null) this.floorReached = Math.max(this.floorReached, line.floor);
       if (this.seenLines.has(line.text)) continue;
+      if (line.floor === null && this.modelLines >= MAX_MODEL_LINES) {
+        if (this.modelLines++ === MAX_MODEL_LINES) out.push(MODEL_LINES_CUT);
+        continue;
+      }
+      if (line.floor === null) this.modelLines++;
       this.seenLines.add(line.text);
       out.push(line.text);
     }
