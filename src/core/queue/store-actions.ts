@@ -6,7 +6,7 @@ import { writeTx } from '../db/write';
 import { recordJoinedOutput } from './output-copy';
 import { CLEAR_LEASE_SQL, toRow, type JobRow, type NewJob, type Raw } from './rows';
 import { appendEvent, durably, TERMINAL_SQL, type StoreContext } from './store-context';
-import { activeSiblings, getJob } from './store-reads';
+import { activeSiblings, getJob, uncertainSiblings } from './store-reads';
 import { canTransition } from './transitions';
 
 /** What switching a waiting job to another generator rewrites. */
@@ -21,8 +21,9 @@ export function insertMany(ctx: StoreContext, jobs: readonly NewJob[], alsoFor?:
 export interface JobToAdd {
   job: NewJob;
   /**
-   * Join an unfinished job (not being canceled) with the same input and settings instead of adding
-   * this one: a second job would be paid for again. False for a job asked for anyway (--force).
+   * Join an unfinished job (not being canceled) with the same input and settings, or one whose submit
+   * is uncertain (it may be running at FAL), instead of adding this one: a second job would be paid
+   * for again. False for a job asked for anyway (--force).
    */
   mayJoin: boolean;
   /**
@@ -45,7 +46,8 @@ export function addOrJoin(ctx: StoreContext, jobs: readonly JobToAdd[], alsoFor?
   return durably(ctx, () =>
     writeTx(ctx.db, () =>
       jobs.map(({ job, mayJoin, joinOutput }): AddOutcome => {
-        const twin = mayJoin ? activeSiblings(ctx, job.inputSha256, job.endpoint, job.preset, job.optionsJson)[0] : undefined;
+        // A job on its way, else one whose submit FAL may have received (uncertain): either may be charged.
+        const twin = mayJoin ? (activeSiblings(ctx, ...twinKey(job))[0] ?? uncertainSiblings(ctx, ...twinKey(job))[0]) : undefined;
         if (!twin) return { kind: 'added', row: insertOne(ctx, job, alsoFor) };
         if (!joinOutput) return { kind: 'joined', row: twin };
         recordJoinedOutput(ctx.db, twin, joinOutput);
@@ -54,6 +56,8 @@ export function addOrJoin(ctx: StoreContext, jobs: readonly JobToAdd[], alsoFor?
     ),
   );
 }
+
+const twinKey = (job: NewJob) => [job.inputSha256, job.endpoint, job.preset, job.optionsJson] as const;
 
 function insertOne(ctx: StoreContext, job: NewJob, alsoFor?: (job: NewJob) => void): JobRow {
   ctx.stmt(

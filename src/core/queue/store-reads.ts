@@ -1,6 +1,7 @@
 // Reads of the job table, the journal and the spend log: no transaction, no writes.
 import type { JobState } from '../../shared/domain';
 import { toRow, type EventKind, type JobEvent, type JobRow, type Raw } from './rows';
+import { NOT_RECEIVED_CODE } from '../reconcile/messages';
 import { ACTIVE_SQL, ORDER, TERMINAL_SQL, type StoreContext } from './store-context';
 
 export function getJob(ctx: StoreContext, id: string): JobRow | null {
@@ -45,6 +46,21 @@ export function jobEvents(ctx: StoreContext, jobId: string): JobEvent[] {
     toState: (raw.to_state as JobState | null) ?? null,
     message: (raw.message as string | null) ?? null,
   }));
+}
+
+/**
+ * Jobs of the same input and parameters whose submit may have reached FAL with no request id stored
+ * (needs_attention, not proven "not received" by reconciliation): FAL may be making - and charging -
+ * that model, so the same photo added again joins it rather than pay for it a second time.
+ */
+export function uncertainSiblings(ctx: StoreContext, inputSha256: string, endpoint: string, preset: string, optionsJson: string): JobRow[] {
+  return (
+    ctx.stmt(
+      `SELECT * FROM jobs WHERE input_sha256 = ? AND endpoint = ? AND preset = ? AND options_json = ?
+         AND state = 'needs_attention' AND fal_request_id IS NULL AND submit_started_at IS NOT NULL
+         AND error_code IS NOT ? ${ORDER}`,
+    ).all(inputSha256, endpoint, preset, optionsJson, NOT_RECEIVED_CODE) as Raw[]
+  ).map(toRow);
 }
 
 /** Unfinished jobs, not being canceled, that hold the same prepared input with the same parameters (for duplicate checks). */
