@@ -10,9 +10,17 @@ import { exportModel } from './library/export-model';
 import type { EngineApi, SettingsStore } from './services-types';
 import type { ExportService } from './export/service';
 
-/** `<dir>/<name>.glb`, or `<name>-2.glb`... when that name is taken. */
+// A device name before the first dot ("con", "nul.photo"), as Windows reads it.
+const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])\s*(\..*)?$/i;
+
+/** `<dir>/<name>.glb`, or `<name>-2.glb`... when that name is taken (a name Windows or a dot would hide made safe). */
 export function freeExportPath(dir: string, name: string, ext = 'glb'): string {
-  const stem = name.replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '_').trim().slice(0, 120) || 'model';
+  const cleaned = name
+    .replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '_')
+    .replace(/^[.\s]+|[.\s]+$/g, '')
+    .slice(0, 120);
+  // Windows keeps these names for devices, whatever the extension: "CON.glb" is the console, not a file.
+  const stem = WINDOWS_DEVICE.test(cleaned) ? `_${cleaned}` : cleaned || 'model';
   for (let n = 1; ; n++) {
     const candidate = join(dir, n === 1 ? `${stem}.${ext}` : `${stem}-${n}.${ext}`);
     if (!existsSync(candidate)) return candidate;
