@@ -3,6 +3,7 @@
 // with the export preset chosen in Settings.
 import { existsSync } from 'node:fs';
 import { makeFolder } from './util/make-folder';
+import { notADevice } from './util/device-names';
 import { join } from 'node:path';
 import type { Job } from '../shared/domain';
 import type { Logger } from './app-core';
@@ -10,17 +11,13 @@ import { exportModel } from './library/export-model';
 import type { EngineApi, SettingsStore } from './services-types';
 import type { ExportService } from './export/service';
 
-// A device name before the first dot ("con", "nul.photo"), as Windows reads it.
-const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])\s*(\..*)?$/i;
-
 /** `<dir>/<name>.glb`, or `<name>-2.glb`... when that name is taken (a name Windows or a dot would hide made safe). */
 export function freeExportPath(dir: string, name: string, ext = 'glb'): string {
   const cleaned = name
     .replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '_')
     .replace(/^[.\s]+|[.\s]+$/g, '')
     .slice(0, 120);
-  // Windows keeps these names for devices, whatever the extension: "CON.glb" is the console, not a file.
-  const stem = WINDOWS_DEVICE.test(cleaned) ? `_${cleaned}` : cleaned || 'model';
+  const stem = cleaned ? notADevice(cleaned) : 'model';
   for (let n = 1; ; n++) {
     const candidate = join(dir, n === 1 ? `${stem}.${ext}` : `${stem}-${n}.${ext}`);
     if (!existsSync(candidate)) return candidate;
