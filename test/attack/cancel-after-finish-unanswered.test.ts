@@ -5,7 +5,7 @@
 // job known to be finished at FAL keeps its result whatever the cancel's answer.
 import { afterEach, expect, it } from 'vitest';
 import type { HttpFault } from '../fake-fal/types';
-import { addOne, createHarness, inState, waitForJob, type Harness } from '../core/engine/harness';
+import { cancelDuringModelDownload, createHarness, type Harness } from '../core/engine/harness';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -21,16 +21,10 @@ const ANSWERS: [string, HttpFault][] = [
 
 it.each(ANSWERS)('a cancel during the model download of a finished job, answered with %s: the model is kept', async (_label, fault) => {
   h = await createHarness({ engine: { timing: { downloadTimeoutMs: 120_000, downloadRetryMs: 60_000 } } });
-  let modelRequests = 0;
   // The first model download stalls, so the cancel lands during it.
-  h.fake.script({ op: 'file', times: 1, when: (ctx) => ctx.targetUrl.includes('.glb') && ++modelRequests > 0, fault: { kind: 'hang' } });
   h.fake.script({ op: 'cancel', times: Infinity, fault });
-  const id = await addOne(h.engine);
-  const downloading = await waitForJob(h.engine, id, () => modelRequests >= 1);
+  const { downloading, ended: job } = await cancelDuringModelDownload(h);
   expect(downloading.state).toBe('downloading');
-
-  void h.engine.cancel(id);
-  const job = await waitForJob(h.engine, id, inState('succeeded', 'failed', 'needs_attention', 'canceled'), 20_000);
   expect(job.state).toBe('succeeded');
   expect(job.falRequestId).toBe(downloading.falRequestId);
   expect(h.engine.library.get(job.modelId!)).not.toBeNull();

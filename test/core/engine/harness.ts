@@ -130,3 +130,17 @@ export async function waitForQueue(engine: Engine, predicate: (state: QueueState
 }
 
 export const SILENT = { info: () => {}, warn: () => {}, error: () => {} };
+
+/**
+ * Adds a job whose first `stalls` model (.glb) downloads hang, cancels it once its model is downloading
+ * (FAL has finished it) and waits for its end. Returns the job as it was downloading and as it ended.
+ */
+export async function cancelDuringModelDownload(h: Harness, stalls = 1): Promise<{ downloading: Job; ended: Job }> {
+  let modelRequests = 0;
+  h.fake.script({ op: 'file', times: stalls, when: (ctx) => ctx.targetUrl.includes('.glb') && ++modelRequests > 0, fault: { kind: 'hang' } });
+  const id = await addOne(h.engine);
+  const downloading = await waitForJob(h.engine, id, () => modelRequests >= 1);
+  void h.engine.cancel(id);
+  const ended = await waitForJob(h.engine, id, inState('succeeded', 'failed', 'needs_attention', 'canceled'), 20_000);
+  return { downloading, ended };
+}

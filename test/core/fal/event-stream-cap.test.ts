@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { capEventSize } from '../../../src/core/fal/event-stream-cap';
+import { chunkedStream } from '../../support/byte-stream';
 
 /** A stream of `text` cut into chunks of `chunkSize` bytes (boundaries fall anywhere, mid-CRLF too). */
-function streamOf(text: string, chunkSize: number): ReadableStream<Uint8Array> {
-  const bytes = new TextEncoder().encode(text);
-  let at = 0;
-  return new ReadableStream({
-    pull(controller) {
-      if (at >= bytes.length) return controller.close();
-      controller.enqueue(bytes.subarray(at, at + chunkSize));
-      at += chunkSize;
-    },
-  });
-}
+const streamOf = (text: string, chunkSize: number) => chunkedStream(new TextEncoder().encode(text), chunkSize);
 
 async function readAll(stream: ReadableStream<Uint8Array>): Promise<string> {
   return new Response(stream).text();

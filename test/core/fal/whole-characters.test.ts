@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { incompleteTail, wholeCharacters } from '../../../src/core/fal/whole-characters';
-
-/** A stream of `bytes` cut into chunks of `chunkSize` bytes (boundaries fall anywhere). */
-function streamOf(bytes: Uint8Array, chunkSize: number): ReadableStream<Uint8Array> {
-  let at = 0;
-  return new ReadableStream({
-    pull(controller) {
-      if (at >= bytes.length) return controller.close();
-      controller.enqueue(bytes.subarray(at, at + chunkSize));
-      at += chunkSize;
-    },
-  });
-}
+import { chunkedStream as streamOf } from '../../support/byte-stream';
 
 /** Reads the way @fal-ai/client does: each chunk decoded on its own. */
 async function decodePerChunk(stream: ReadableStream<Uint8Array>): Promise<{ text: string; bytes: number[] }> {
