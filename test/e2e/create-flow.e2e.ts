@@ -126,6 +126,21 @@ test.describe('FAL (fake server)', () => {
     await shot(page, 'cancel-2-canceled');
   });
 
+  test('the same photo dropped again while its job runs joins that job: no second job, nothing sent twice, and the notice says so', async ({ page }) => {
+    fake = await startFakeFal({ holdJobs: true });
+    app = await launchWebApp({ env: { FAL_KEY: 'e2e-good-key-123456' }, falProxy: fake.url });
+    await page.goto(app.appUrl);
+    await dropFiles(page, page.getByTestId('drop-zone'), [await pngFile('lamp.png', 21)]);
+    const row = page.getByTestId('job-row');
+    await expect(row).toHaveAttribute('data-state', /submitted|running/, { timeout: 30_000 });
+    await dropFiles(page, page.getByTestId('drop-zone'), [await pngFile('lamp.png', 21)]);
+    await expect(page.getByTestId('intake-joined')).toHaveText('lamp.png is already on its way with these settings, so it joined that job: nothing new is charged.');
+    await expect(page.getByTestId('intake-notice')).not.toContainText('image added');
+    await expect(row).toHaveCount(1);
+    expect(fake.submissions).toHaveLength(1);
+    await shot(page, 'joined-running-job');
+  });
+
   test('a rejected key (401) pauses the queue and the banner offers to fix it', async ({ page }) => {
     fake = await startFakeFal({ acceptedKeys: ['e2e-good-key-123456'] });
     app = await launchWebApp({ env: { FAL_KEY: 'e2e-wrong-key-654321' }, falProxy: fake.url });

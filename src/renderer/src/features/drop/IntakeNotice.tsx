@@ -3,6 +3,7 @@ import { Icon } from '../../components/Icon';
 import { JobThumb } from '../queue/JobThumb';
 import { plural } from '../../lib/format';
 import type { IntakeResult } from './useImageIntake';
+import { joinedNote } from './joined-note';
 
 export interface IntakeNoticeProps {
   result: IntakeResult;
@@ -15,15 +16,17 @@ export interface IntakeNoticeProps {
 const baseName = (input: string) => input.split(/[\\/]/).pop() || input;
 
 export function IntakeNotice({ result, busy, onDismiss, onMakeAgain, onOpenModel }: IntakeNoticeProps) {
-  const { added, rejected, duplicates, skipped } = result;
+  const { added, rejected, duplicates, joined, skipped } = result;
+  const joinedText = joinedNote(joined, added);
   const shown = added.slice(0, 12);
-  // A job made from several images counts each of them.
-  const imageCount = added.reduce((n, job) => n + Math.max(1, job.inputs?.length ?? 1), 0);
+  // A job made from several images counts each of them; a job an image joined is not new.
+  const joinedJobs = new Set(joined.map((entry) => entry.jobId));
+  const imageCount = added.filter((job) => !joinedJobs.has(job.id)).reduce((n, job) => n + Math.max(1, job.inputs?.length ?? 1), 0);
   return (
     <section className="card intake" aria-label="Last added" data-testid="intake-notice">
       <div className="intake-head">
         <div className="intake-summary">
-          {added.length > 0 && (
+          {imageCount > 0 && (
             <span className="chip chip-success">
               <Icon name="check" size={14} /> {plural(imageCount, 'image')} added
             </span>
@@ -34,6 +37,7 @@ export function IntakeNotice({ result, busy, onDismiss, onMakeAgain, onOpenModel
             </span>
           )}
           {duplicates.length > 0 && <span className="chip">{plural(duplicates.length, 'already made', 'already made')}</span>}
+          {joined.length > 0 && <span className="chip">{plural(joined.length, 'already on its way', 'already on their way')}</span>}
           {skipped > 0 && <span className="faint">{plural(skipped, 'non-image file')} in folders left out</span>}
         </div>
         <button type="button" className="icon-button" aria-label="Dismiss" onClick={onDismiss}>
@@ -69,6 +73,12 @@ export function IntakeNotice({ result, busy, onDismiss, onMakeAgain, onOpenModel
           ))}
           {rejected.length > 50 && <li className="faint">…and {rejected.length - 50} more</li>}
         </ul>
+      )}
+
+      {joinedText && (
+        <p className="muted intake-joined" data-testid="intake-joined">
+          {joinedText}
+        </p>
       )}
 
       {duplicates.length > 0 && (

@@ -11,11 +11,14 @@ import { call } from '../../api';
 import type { CollectedInput } from '../../lib/collect-files';
 import { errorMessage } from '../../lib/errors';
 import { buildImageItems } from '../../lib/image-items';
+import type { JoinedImage } from './joined-note';
 
 export interface IntakeResult {
   added: Job[];
   rejected: RejectedInput[];
   duplicates: { input: string; modelId: string }[];
+  /** Images that joined a job already on its way (same image, same settings): nothing new was sent. */
+  joined: JoinedImage[];
   /** Non-image files inside dropped folders that were left out. */
   skipped: number;
   /** Items that matched an existing model, kept so "Make again" can resend them with force. */
@@ -65,6 +68,7 @@ function merge(into: IntakeResult, answer: AddJobsResult, sent: ImageItem[]): vo
   into.added.push(...answer.added);
   into.rejected.push(...answer.rejected);
   into.duplicates.push(...answer.duplicates);
+  into.joined.push(...(answer.joined ?? []));
   const duplicateNames = new Set(answer.duplicates.map((d) => d.input));
   // Folder and picker calls send no items: their duplicates are paths the app can be given again.
   const resend = sent.length ? sent.filter((item) => duplicateNames.has(itemName(item))) : answer.duplicates.map((d) => ({ kind: 'path' as const, path: d.input }));
@@ -79,7 +83,7 @@ export function useImageIntake(options: IntakeOptions): ImageIntake {
 
   const run = useCallback(
     async (work: (acc: IntakeResult) => Promise<void>) => {
-      const acc: IntakeResult = { added: [], rejected: [], duplicates: [], skipped: 0, duplicateItems: [] };
+      const acc: IntakeResult = { added: [], rejected: [], duplicates: [], joined: [], skipped: 0, duplicateItems: [] };
       setBusy(true);
       try {
         await work(acc);
