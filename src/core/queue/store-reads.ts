@@ -74,14 +74,9 @@ export function activeSiblings(ctx: StoreContext, inputSha256: string, endpoint:
 }
 
 /**
- * Estimates of FAL jobs claimed (preparing) whose submit is not recorded yet, optionally leaving one
- * job out: spend they will add that the spend table does not show yet (see queue-health.ts).
+ * FAL jobs claimed (preparing) whose submit is not recorded yet, here or in another process, optionally
+ * leaving one job out: their estimates (spend the spend table does not show yet, see queue-health.ts) and how many.
  */
-export function pendingFalEstimate(ctx: StoreContext, exceptJobId: string | null): number {
-  return pendingFal(ctx, exceptJobId).usd;
-}
-
-/** FAL jobs claimed and not sent yet (here or in another process): their estimates and how many. */
 export function pendingFal(ctx: StoreContext, exceptJobId: string | null): { usd: number; jobs: number } {
   const raw = ctx.stmt(
     `SELECT COALESCE(SUM(estimated_cost_usd), 0) AS total, COUNT(*) AS jobs FROM jobs

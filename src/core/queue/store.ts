@@ -70,16 +70,12 @@ export class JobStore {
     return reads.activeSiblings(this.ctx, inputSha256, endpoint, preset, optionsJson);
   }
 
-  /** Spend recorded at submission between two times (epoch ms), in USD. */
-  pendingFalEstimate(exceptJobId: string | null = null): number {
-    return reads.pendingFalEstimate(this.ctx, exceptJobId);
-  }
-
   /** FAL jobs claimed and not sent yet: their estimates and how many. */
   pendingFal(exceptJobId: string | null = null): { usd: number; jobs: number } {
     return reads.pendingFal(this.ctx, exceptJobId);
   }
 
+  /** Spend recorded at submission between two times (epoch ms), in USD. */
   spendBetween(from: number, to: number): number {
     return reads.spendBetween(this.ctx, from, to);
   }
