@@ -289,7 +289,9 @@ describe('planted-key sweep: the CLI', { timeout: 120_000 }, () => {
       expect(failing.code).not.toBe(0);
       expect(failing.stdout + failing.stderr).toMatch(/redacted/);
       fake.script(AUTH_FAULT);
-      const refused = await runCli(['convert', photos[0]!, '--out', work, '--data-dir', dataDir, '--fal-proxy', fake.url, ...(mode === 'json' ? ['--json'] : [])]);
+      // --force: photo 1's job may have ended uncertain (the 500 came after FAL queued it); without it the
+      // photo joins that job (never paid twice) and nothing is sent for the key to be refused on.
+      const refused = await runCli(['convert', photos[0]!, '--force', '--out', work, '--data-dir', dataDir, '--fal-proxy', fake.url, ...(mode === 'json' ? ['--json'] : [])]);
       expect(refused.code).not.toBe(0);
       expect(refused.stdout + refused.stderr).toMatch(/refused the API key/);
       const problems = [
