@@ -3,7 +3,7 @@
 // with the export preset chosen in Settings.
 import { existsSync } from 'node:fs';
 import { makeFolder } from './util/make-folder';
-import { notADevice } from './util/device-names';
+import { safeFileStem } from './util/file-stem';
 import { join } from 'node:path';
 import type { Job } from '../shared/domain';
 import type { Logger } from './app-core';
@@ -13,11 +13,7 @@ import type { ExportService } from './export/service';
 
 /** `<dir>/<name>.glb`, or `<name>-2.glb`... when that name is taken (a name Windows or a dot would hide made safe). */
 export function freeExportPath(dir: string, name: string, ext = 'glb'): string {
-  const cleaned = name
-    .replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '_')
-    .replace(/^[.\s]+|[.\s]+$/g, '')
-    .slice(0, 120);
-  const stem = cleaned ? notADevice(cleaned) : 'model';
+  const stem = safeFileStem(name);
   for (let n = 1; ; n++) {
     const candidate = join(dir, n === 1 ? `${stem}.${ext}` : `${stem}-${n}.${ext}`);
     if (!existsSync(candidate)) return candidate;

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../library/files';
-import { notADevice } from '../util/device-names';
+import { safeFileStem } from '../util/file-stem';
 import type { ExportFile } from './pipeline';
 
 export interface NameFields {
@@ -19,11 +19,7 @@ export function fileStem(pattern: string, fields: NameFields): string {
   const filled = pattern.replace(/\{(name|id|preset|date)\}/g, (_m, key: string) =>
     key === 'date' ? date : String(fields[key as 'name' | 'id' | 'preset']),
   );
-  const stem = filled
-    .replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '_')
-    .replace(/^[.\s]+|[.\s]+$/g, '')
-    .slice(0, 120);
-  return stem ? notADevice(stem) : 'model';
+  return safeFileStem(filled);
 }
 
 /** `stem`, or `stem-2`, `stem-3`... such that none of the files (named from the stem) exists yet. */
