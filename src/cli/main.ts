@@ -80,9 +80,7 @@ export function buildProgram(out: { exitCode: number }): Command {
     if (!definition) throw new UsageError(`Unknown model "${model}". Run \`image2model models\` to see the list.`);
     const set = await inputSetOf(images, opts, definition);
     if (!set && images.length === 0) throw new UsageError('Give the images (or folders) to convert, or --views view=image,...');
-    if (definition.provider === 'fal' && !hasKey) {
-      throw new UsageError(`${definition.label} runs on FAL and needs a key: set FAL_KEY, or use --model ${OFFLINE_MODEL_ID} (works offline).`);
-    }
+    if (definition.provider === 'fal' && !hasKey) throw new UsageError(needsKeyMessage(definition, set));
     if (definition.provider === 'fal' && hasUnusualCharacter(process.env.FAL_KEY?.trim() ?? '')) throw new UsageError(`FAL_KEY: ${KEY_CHARACTER_MESSAGE}`);
     if (!hasKey && !opts.model && !opts.json) process.stderr.write(`No FAL_KEY set: using ${getModel(OFFLINE_MODEL_ID)?.label ?? 'the offline generator'}.\n`);
     await ensureDir(opts.out, opts.json);
@@ -162,6 +160,21 @@ async function inputSetOf(images: string[], flags: SetFlags, model: ModelDefinit
   }
   return plan.inputs;
 }
+
+/**
+ * A FAL model without FAL_KEY: what to do instead. The offline generator takes one image, so for a set
+ * it is offered as what it can do (a model per photo) with the command to type, not as `--model` alone,
+ * which would only be refused next.
+ */
+function needsKeyMessage(definition: ModelDefinition, set: SetMember[] | null): string {
+  const needs = `${definition.label} runs on FAL and needs a key: set FAL_KEY`;
+  if (!set) return `${needs}, or use --model ${OFFLINE_MODEL_ID} (works offline).`;
+  const photos = set.map((member) => shellWord(member.path)).join(' ');
+  return `${needs} (every model that makes one model from several photos runs on FAL). Without a key, ${getModel(OFFLINE_MODEL_ID)?.label ?? 'the offline generator'} makes one model from each photo: image2model convert ${photos} --model ${OFFLINE_MODEL_ID}`;
+}
+
+/** A path as one word for a POSIX shell (quoted when it holds anything but plain characters). */
+const shellWord = (path: string) => (/^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replaceAll("'", "'\\''")}'`);
 
 const ensureDir = (dir: string, json: boolean) => ensureOutputFolder(dir, json, (message) => new UsageError(message));
 
