@@ -128,12 +128,13 @@ async function legacyExport(ctx: ExportCommandContext, id: string, file: string,
   const engine = openEngine(opts);
   try {
     const src = engine.library.filePath(id);
-    if (!src) {
+    const model = engine.library.get(id);
+    if (!src || !model) {
       process.stderr.write(`No model with id ${id}. Run \`image2model list\` to see the library.\n`);
       ctx.out.exitCode = 1;
       return;
     }
-    const written = await exportModel(src, resolve(file), format as (typeof LEGACY_FORMATS)[number]);
+    const written = await exportModel(src, resolve(file), format as (typeof LEGACY_FORMATS)[number], model);
     if (opts.json) process.stdout.write(JSON.stringify({ type: 'export', id, files: written }) + '\n');
     else process.stdout.write(`Exported to ${written.join(', ')}\n`);
   } finally {

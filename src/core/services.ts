@@ -8,6 +8,7 @@ import { listModels } from './models/catalog';
 import { appGenerator } from '../shared/default-generator';
 import { describeModel } from './models/summary';
 import { exportModel } from './library/export-model';
+import { safeFileStem } from './util/file-stem';
 import type { Platform } from './platform';
 import type { EngineApi, KeyVault, SettingsStore } from './services-types';
 import { testFalKey } from './keys/test-key';
@@ -160,11 +161,10 @@ export function createHandlers(deps: ServiceDeps): Handlers {
       const model = engine.library.get(id);
       if (!model) throw notFound('That model');
       const src = modelFile(id);
-      const safeName = model.name.replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '_').slice(0, 120) || 'model';
-      const target = await platform.chooseSavePath(`${safeName}.${format}`, format);
+      const target = await platform.chooseSavePath(`${safeFileStem(model.name)}.${format}`, format);
       if (!target) return { path: null };
       const finalPath = extname(target) ? target : `${target}.${format}`;
-      await exportModel(src, finalPath, format);
+      await exportModel(src, finalPath, format, model);
       return { path: finalPath };
     },
     'shell:reveal': async ({ id }) => {

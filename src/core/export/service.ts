@@ -1,6 +1,6 @@
 // The export studio's work behind the contract and the CLI: plan (figures + preview, nothing
 // written), run (write one model's files), batch (many models, one preset, progress, a summary).
-import { readFile } from 'node:fs/promises';
+import { readModelFile } from '../library/model-file';
 import { makeFolder } from '../util/make-folder';
 import type { BatchProgress, BatchSummary, ExportRecipe } from '../../shared/export-recipe';
 import type { ExportResult } from './pipeline';
@@ -10,7 +10,8 @@ import { fileStem, freeStem, renameStem, writeFiles } from './write';
 
 /** What export needs from the library. */
 export interface ModelSource {
-  get(id: string): { id: string; name: string } | null;
+  /** `sha256`: the hash the file was stored under; a file that no longer matches is not exported. */
+  get(id: string): { id: string; name: string; sha256?: string } | null;
   filePath(id: string): string | null;
 }
 
@@ -76,7 +77,7 @@ export function createExportService(library: ModelSource, dataDir: string, runne
     const key = JSON.stringify([id, stem, recipe]);
     const known = cache.get(key);
     if (known) return known;
-    const result = readFile(path).then((bytes) => runner.run(new Uint8Array(bytes), recipe, stem, { signal }));
+    const result = readModelFile(model, path).then((bytes) => runner.run(bytes, recipe, stem, { signal }));
     cache.set(key, result);
     result.catch(() => cache.delete(key));
     while (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);

@@ -7,14 +7,18 @@ import type { ExportFormat } from '../services-types';
 import { convertGlb } from './convert';
 import { ExportError, exportModelFile } from './export';
 import { writeFileAtomic } from './files';
+import { checkModelFile, ModelFileError, readModelFile, type StoredModel } from './model-file';
 
-export async function exportModel(srcPath: string, destPath: string, format: ExportFormat): Promise<string[]> {
+/** `stored`: the library model, whose file is checked against the hash it was stored under first. */
+export async function exportModel(srcPath: string, destPath: string, format: ExportFormat, stored?: StoredModel): Promise<string[]> {
   try {
     if (format === 'glb') {
+      if (stored) await checkModelFile(stored, srcPath);
       await exportModelFile(srcPath, destPath);
       return [destPath];
     }
-    const { files } = await convertGlb(await readFile(srcPath), format, { baseName: basename(destPath, extname(destPath)) });
+    const bytes = stored ? await readModelFile(stored, srcPath) : await readFile(srcPath);
+    const { files } = await convertGlb(bytes, format, { baseName: basename(destPath, extname(destPath)) });
     const written: string[] = [];
     for (const file of files) {
       const target = join(dirname(destPath), file.name);
@@ -23,7 +27,7 @@ export async function exportModel(srcPath: string, destPath: string, format: Exp
     }
     return written;
   } catch (error) {
-    if (error instanceof ExportError) throw new AppError('io_error', error.message);
+    if (error instanceof ExportError || error instanceof ModelFileError) throw new AppError('io_error', error.message);
     throw new AppError('io_error', `Export failed: ${(error as Error).message}`);
   }
 }
