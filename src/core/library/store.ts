@@ -8,6 +8,7 @@ import { statSync, unlinkSync } from 'node:fs';
 import { toAbsolutePath, toStoredPath } from '../paths';
 import type { LibraryModel, ModelStats, Preset } from '../../shared/domain';
 import { parseJobInputs } from '../queue/job-inputs-json';
+import { listModels } from '../models/catalog';
 
 export type LibrarySort = 'newest' | 'oldest' | 'name' | 'triangles';
 
@@ -43,6 +44,12 @@ type Raw = Record<string, unknown>;
 /** Identifies "this image with these settings": equal keys mean the result would be the same kind. */
 export function paramsKeyOf(inputSha256: string, endpoint: string, preset: string, optionsJson: string): string {
   return createHash('sha256').update(JSON.stringify([inputSha256, endpoint, preset, optionsJson])).digest('hex');
+}
+
+/** The endpoints whose generator's name contains `text` ("trellis" -> TRELLIS and TRELLIS multi-image). */
+function generatorsNamed(text: string): string[] {
+  const wanted = text.toLowerCase();
+  return wanted ? listModels().filter((model) => model.label.toLowerCase().includes(wanted)).map((model) => model.id) : [];
 }
 
 const SORTS: Record<LibrarySort, string> = {
@@ -87,12 +94,18 @@ export class LibraryStore {
 
   list(q: LibraryListQuery): { items: LibraryModel[]; total: number } {
     const text = q.query?.trim() ?? '';
+    // The name, the source photos' names, each tag on its own and the generator by its name - not the
+    // tags' JSON text ('[]' matched "[") or the endpoint id ("fal-ai/...", "image-to-3d" matched "ai", "to").
+    // (The JSON text still filters first: only rows whose tags could match are taken apart.)
     const where = text
-      ? `WHERE name LIKE @like ESCAPE '\\' OR source_name LIKE @like ESCAPE '\\' OR tags_json LIKE @like ESCAPE '\\' OR endpoint LIKE @like ESCAPE '\\'`
+      ? `WHERE name LIKE @like ESCAPE '\\' OR source_name LIKE @like ESCAPE '\\'
+           OR (tags_json LIKE @like ESCAPE '\\' AND EXISTS (SELECT 1 FROM json_each(models.tags_json) AS tag WHERE tag.value LIKE @like ESCAPE '\\'))
+           OR endpoint IN (SELECT value FROM json_each(@generators))`
       : '';
     const like = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     const order = SORTS[q.sort ?? 'newest'];
-    const params = { like, limit: Math.max(0, Math.floor(q.limit)), offset: Math.max(0, Math.floor(q.offset)) };
+    const generators = JSON.stringify(generatorsNamed(text));
+    const params = { like, generators, limit: Math.max(0, Math.floor(q.limit)), offset: Math.max(0, Math.floor(q.offset)) };
     const rows = this.stmt(`SELECT * FROM models ${where} ORDER BY ${order} LIMIT @limit OFFSET @offset`).all(params) as Raw[];
     const total = Number((this.stmt(`SELECT COUNT(*) AS n FROM models ${where}`).get(params) as Raw).n);
     return { items: rows.map(toModel), total };
