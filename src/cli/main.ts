@@ -106,12 +106,16 @@ export function buildProgram(out: { exitCode: number }): Command {
   commonOptions(program.command('list').description('list the models in the library')).action(async (opts: CommonOptions) => {
     const engine = openEngine(opts);
     try {
-      const { items } = engine.library.list({ offset: 0, limit: 10_000, sort: 'newest' });
-      for (const model of items) {
-        if (opts.json) process.stdout.write(JSON.stringify({ type: 'model', ...model, file: engine.library.filePath(model.id) }) + '\n');
-        else process.stdout.write(`${model.id}  ${new Date(model.createdAt).toISOString().slice(0, 16).replace('T', ' ')}  ${String(model.stats.triangles).padStart(8)} tris  ${model.name}\n`);
+      // Page by page: every model, however large the library (one page of 10,000 cut the rest off silently).
+      let listed = 0;
+      for (let page = listPage(engine, 0); page.length > 0; page = listPage(engine, listed)) {
+        for (const model of page) {
+          if (opts.json) process.stdout.write(JSON.stringify({ type: 'model', ...model, file: engine.library.filePath(model.id) }) + '\n');
+          else process.stdout.write(`${model.id}  ${new Date(model.createdAt).toISOString().slice(0, 16).replace('T', ' ')}  ${String(model.stats.triangles).padStart(8)} tris  ${model.name}\n`);
+        }
+        listed += page.length;
       }
-      if (!opts.json && items.length === 0) process.stdout.write('The library is empty. Try: image2model convert photo.jpg\n');
+      if (!opts.json && listed === 0) process.stdout.write('The library is empty. Try: image2model convert photo.jpg\n');
     } finally {
       await engine.stop();
     }
@@ -175,6 +179,10 @@ function needsKeyMessage(definition: ModelDefinition, set: SetMember[] | null): 
 
 /** A path as one word for a POSIX shell (quoted when it holds anything but plain characters). */
 const shellWord = (path: string) => (/^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replaceAll("'", "'\\''")}'`);
+
+const LIST_PAGE = 1000;
+/** One page of the library, newest first (created_at, then rowid: a stable order to page through). */
+const listPage = (engine: ReturnType<typeof openEngine>, offset: number) => engine.library.list({ offset, limit: LIST_PAGE, sort: 'newest' }).items;
 
 const ensureDir = (dir: string, json: boolean) => ensureOutputFolder(dir, json, (message) => new UsageError(message));
 
