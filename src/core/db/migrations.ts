@@ -303,6 +303,11 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (job_id, output_dir, name)
   ); -- rowid order = the order the images joined
   `,
+  // 14: FAL's answer for a finished request ({requestId, output} JSON), kept from its first fetch: the
+  // model's own link usually outlives FAL's copy of the answer, so Download again works for longer.
+  `
+  ALTER TABLE jobs ADD COLUMN result_output_json TEXT;
+  `,
 ];
 
 export function schemaVersion(db: Database): number {

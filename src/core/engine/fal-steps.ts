@@ -19,6 +19,7 @@ import { inputPathOf, optionsOf, type RunContext } from './run-context';
 import { JobFailure, LeaseLostError, step, StepError, SubmitSettled, SubmitUnrecorded } from './run-errors';
 import { collectResult } from './result-steps';
 import { uploadSetInputs } from './set-upload';
+import { keptResultOf } from './stored-result';
 
 export const SUBMIT_UNCERTAIN_MESSAGE =
   'The connection broke while sending this job to FAL, so it may or may not have been accepted (and charged). Check your FAL dashboard; retry to submit again (may be charged twice).';
@@ -83,6 +84,13 @@ export class FalSteps {
       }
       requestId = await this.submit(fal, model, images);
       throwIfAborted(signal);
+    } else if (keptResultOf(this.row)) {
+      // Finished at FAL and its answer kept (Download again, or a run cut off while downloading): the
+      // model is fetched from its link without a slot or FAL's status - FAL may have dropped both by now.
+      writer.softState({ state: 'submitted', message: 'Fetching the model FAL made' });
+      writer.log(`Resuming FAL request ${requestId}: it had finished; fetching its model`);
+      await this.collectResult(fal, model, requestId, signal);
+      return;
     } else {
       await this.waitForSlot();
       writer.write({ state: 'submitted', message: 'Checking on the job at FAL' }, `Resuming FAL request ${requestId}`);

@@ -74,6 +74,13 @@ export class JobWriter {
     this.scheduleFlush();
   }
 
+  /** A change worth keeping that nothing shows (FAL's answer): written with the next write or flush. */
+  keep(patch: Pick<JobPatch, 'resultOutputJson'>): void {
+    if (this.lost) return;
+    Object.assign(this.pending, patch);
+    this.scheduleFlush();
+  }
+
   /**
    * A state change that only reports FAL's progress (nothing is lost if a crash drops it: the job
    * resumes from its stored request id): shown at once as a state change, written - and journaled

@@ -11,6 +11,7 @@ import { errorMessage, isRecord } from '../util/errors';
 import { downloadPreview, dropPreview, ingestModel, storePreview } from './library-ingest';
 import type { RunContext } from './run-context';
 import { JobFailure, step, StepError } from './run-errors';
+import { keptResultJson, keptResultOf } from './stored-result';
 
 /**
  * Result -> download -> library, for a job FAL finished (also a cancel that came after FAL finished).
@@ -34,15 +35,28 @@ export async function collectResult(
   ctx.releaseSlot();
   const start = deps.now();
   let lastError: unknown = null;
-  for (const share of [0.5, 1]) {
-    const result = await step('result', () => fal.queue.result(row().endpoint, { requestId, abortSignal: signal }));
+  // FAL's answer kept from an earlier fetch (stored-result.ts) is tried first, briefly: its link may
+  // have expired, and then FAL's answer is asked for again, for a fresh one.
+  const kept = keptResultOf(row());
+  const rounds = kept ? [{ kept, until: start + Math.min(KEPT_LINK_TRY_MS, deps.policy.downloadRetryMs / 4) }, { until: start + deps.policy.downloadRetryMs }] : [0.5, 1].map((share) => ({ until: start + deps.policy.downloadRetryMs * share }));
+  for (const round of rounds) {
+    let output: unknown;
+    if ('kept' in round && round.kept) {
+      output = round.kept.output;
+    } else {
+      output = (await step('result', () => fal.queue.result(row().endpoint, { requestId, abortSignal: signal }))).data;
+    }
     // A status where the output should be (a 202 while it still runs): not ready, not a failed run.
-    const pending = pendingStatusOf(result.data);
+    const pending = pendingStatusOf(output);
     if (pending) throw new StepError('result', new FalResultNotReadyError(pending));
-    const parsed = model.parseOutput(result.data);
+    const parsed = model.parseOutput(output);
     // Made and charged, and still held by FAL: an answer without the model (a proxy's or gateway's own
     // JSON) keeps Download again (free; the same answer again costs nothing).
     if ('error' in parsed) throw new JobFailure('unexpected_output', `FAL's answer did not contain a model: ${parsed.error}`, false);
+    if (!('kept' in round)) {
+      const json = keptResultJson(requestId, output);
+      if (json !== null && json !== row().resultOutputJson) writer.keep({ resultOutputJson: json });
+    }
     writer.soft({ message: 'Downloading the model' });
     // The preview travels alongside the model; it is kept only if the model makes it in (else its
     // temp file goes).
@@ -53,7 +67,7 @@ export async function collectResult(
     let previewIn = false;
     void preview.then(() => (previewIn = true));
     try {
-      const outcome = await downloadWithRetry(ctx, parsed.glb.url, signal, start + deps.policy.downloadRetryMs * share);
+      const outcome = await downloadWithRetry(ctx, parsed.glb.url, signal, round.until);
       if (outcome.file) {
         const { bytes, ...tempFile } = outcome.file;
         // The temp file stays live for other processes' clean-up until it is stored (validation may take a while).
@@ -88,6 +102,9 @@ export async function collectResult(
     false,
   );
 }
+
+/** Longest a kept answer's model link is tried (retries included) before FAL is asked for a fresh one. */
+const KEPT_LINK_TRY_MS = 10_000;
 
 /** IN_QUEUE / IN_PROGRESS when FAL's "result" is a status answer. */
 function pendingStatusOf(data: unknown): string | null {

@@ -43,6 +43,8 @@ export interface JobRow {
   modelId: string | null;
   /** A multi-image job's images as the job shows them ([{position, role, name}] JSON); null for one image. */
   inputsJson: string | null;
+  /** FAL's answer for its finished request, kept from the first fetch (engine/stored-result.ts). */
+  resultOutputJson: string | null;
 }
 
 export type NewJob = Pick<
@@ -83,6 +85,7 @@ export const WRITABLE = {
   submittedAt: 'submitted_at',
   finishedAt: 'finished_at',
   modelId: 'model_id',
+  resultOutputJson: 'result_output_json',
 } as const satisfies Partial<Record<keyof JobRow, string>>;
 
 export type JobPatch = Partial<Pick<JobRow, keyof typeof WRITABLE>>;
@@ -145,6 +148,7 @@ export function toRow(raw: Raw): JobRow {
     estimatedCostUsd: num(raw.estimated_cost_usd),
     modelId: str(raw.model_id),
     inputsJson: str(raw.inputs_json),
+    resultOutputJson: str(raw.result_output_json),
   };
 }
 

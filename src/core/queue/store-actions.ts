@@ -135,6 +135,7 @@ export function requeue(ctx: StoreContext, id: string, at: number, opts: { resub
          submit_started_at = CASE WHEN @resubmit = 1 THEN NULL ELSE submit_started_at END,
          submit_input_json = CASE WHEN @resubmit = 1 THEN NULL ELSE submit_input_json END,
          submitted_at = CASE WHEN @resubmit = 1 THEN NULL ELSE submitted_at END,
+         result_output_json = CASE WHEN @resubmit = 1 THEN NULL ELSE result_output_json END,
          progress = CASE WHEN @resubmit = 1 THEN 0 ELSE progress END
        WHERE id = @id AND state = @state RETURNING *`,
     ).get({ id, at, message: opts.message, resubmit, state: current.state }) as Raw | undefined;

@@ -1,0 +1,34 @@
+// FAL's answer for a finished request, kept with the job from its first fetch. FAL drops its copy of
+// the answer after a while (an hour; minutes for large answers) while the model file's own link
+// usually lives on for days: with the answer kept, Download again (and a run resumed after a crash)
+// fetches the model without asking FAL, and a link that no longer works falls back to FAL's answer.
+import { z } from 'zod';
+import type { JobRow } from '../queue/store';
+
+/** Larger answers are not kept (FAL's answers for a model are a few hundred bytes of links). */
+const MAX_KEPT_CHARS = 64 * 1024;
+
+const KeptResultSchema = z.object({ requestId: z.string(), output: z.unknown() });
+
+/** The column value that keeps `output` as the answer for `requestId`; null when it is too large to keep. */
+export function keptResultJson(requestId: string, output: unknown): string | null {
+  const json = JSON.stringify({ requestId, output });
+  return json.length <= MAX_KEPT_CHARS ? json : null;
+}
+
+/**
+ * The kept answer for the job's current request, or null: none kept, unreadable, or kept for another
+ * request (a later paid Generate again sends a new one).
+ */
+export function keptResultOf(row: Pick<JobRow, 'resultOutputJson' | 'falRequestId'>): { output: unknown } | null {
+  if (row.resultOutputJson === null || row.falRequestId === null) return null;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(row.resultOutputJson);
+  } catch {
+    return null;
+  }
+  const parsed = KeptResultSchema.safeParse(raw);
+  if (!parsed.success || parsed.data.requestId !== row.falRequestId) return null;
+  return { output: parsed.data.output };
+}
