@@ -80,25 +80,35 @@ const MAX_NODE_DEPTH = 1000;
 /** A reason when the JSON nests deeper than MAX_JSON_DEPTH or the node hierarchy is deeper than MAX_NODE_DEPTH (or loops). */
 function checkDepths(json: Record<string, unknown>): string | null {
   if (jsonDepthOver(json, MAX_JSON_DEPTH)) return `The GLB's JSON is nested too deep (more than ${MAX_JSON_DEPTH} levels)`;
-  return nodeHierarchyProblem(list(json.nodes), MAX_NODE_DEPTH) ?? unbackedDataProblem(list(json.accessors));
+  return nodeHierarchyProblem(list(json.nodes), MAX_NODE_DEPTH) ?? unbackedDataProblem(json);
 }
 
-// An accessor with no bufferView is all zeros of its declared size, made by whoever reads the file
-// (three's loader in the viewer, glTF-Transform in an export): a 250-byte file can claim gigabytes.
-// The validator accepts it; real models use it only for small sparse morph targets.
+// Data a reader makes that is not in the file: an accessor with no bufferView is all zeros of its
+// declared size (real models use it only for small sparse morph targets; Draco's decoded attributes
+// are such accessors), and a meshopt-compressed bufferView decodes to `count` x `byteStride` bytes.
+// Whoever reads the file (three's loader in the viewer, glTF-Transform in an export) allocates it, and
+// the validator accepts both: a file of a few hundred bytes can claim gigabytes.
 const MAX_UNBACKED_BYTES = 256 * 1024 * 1024;
+const MESHOPT_EXTENSIONS = ['EXT_meshopt_compression', 'KHR_meshopt_compression'];
 const COMPONENT_BYTES: Record<number, number> = { 5120: 1, 5121: 1, 5122: 2, 5123: 2, 5125: 4, 5126: 4 };
 const TYPE_COMPONENTS: Record<string, number> = { SCALAR: 1, VEC2: 2, VEC3: 3, VEC4: 4, MAT2: 4, MAT3: 9, MAT4: 16 };
 
-function unbackedDataProblem(accessors: readonly unknown[]): string | null {
+function unbackedDataProblem(json: Record<string, unknown>): string | null {
   let bytes = 0;
-  for (const accessor of accessors) {
+  for (const accessor of list(json.accessors)) {
     if (!isRecord(accessor) || accessor.bufferView !== undefined) continue;
     const element = (COMPONENT_BYTES[num(accessor.componentType) ?? 0] ?? 4) * (TYPE_COMPONENTS[str(accessor.type) ?? ''] ?? 16);
     bytes += Math.max(0, num(accessor.count) ?? 0) * element;
   }
+  for (const view of list(json.bufferViews)) {
+    const extensions = isRecord(view) && isRecord(view.extensions) ? view.extensions : {};
+    for (const name of MESHOPT_EXTENSIONS) {
+      const meshopt = extensions[name];
+      if (isRecord(meshopt)) bytes += Math.max(0, num(meshopt.count) ?? 0) * Math.max(0, num(meshopt.byteStride) ?? 0);
+    }
+  }
   if (bytes <= MAX_UNBACKED_BYTES) return null;
-  return `The GLB declares ${Math.round(bytes / 1024 / 1024)} MB of geometry that is not in the file (accessors without data); at most ${MAX_UNBACKED_BYTES / 1024 / 1024} MB is accepted`;
+  return `The GLB declares ${Math.round(bytes / 1024 / 1024)} MB of geometry that is not in the file (accessors without data, or compressed data that would decode to that); at most ${MAX_UNBACKED_BYTES / 1024 / 1024} MB is accepted`;
 }
 
 function jsonDepthOver(root: unknown, max: number): boolean {
