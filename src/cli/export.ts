@@ -17,6 +17,7 @@ import {
 } from '../shared/export-recipe';
 import { openEngine, type CommonOptions } from './run';
 import { ensureOutputFolder } from './out-dir';
+import { terminalText } from './terminal-text';
 
 interface ExportFlags extends CommonOptions {
   preset?: string;
@@ -136,7 +137,7 @@ async function legacyExport(ctx: ExportCommandContext, id: string, file: string,
     }
     const written = await exportModel(src, resolve(file), format as (typeof LEGACY_FORMATS)[number], model);
     if (opts.json) process.stdout.write(JSON.stringify({ type: 'export', id, files: written }) + '\n');
-    else process.stdout.write(`Exported to ${written.join(', ')}\n`);
+    else process.stdout.write(`Exported to ${terminalText(written.join(', '))}\n`);
   } finally {
     await engine.stop();
   }
@@ -188,7 +189,7 @@ export function registerExportCommand(program: Command, ctx: ExportCommandContex
       const recipe = recipeFromFlags(preset.recipe, flags);
       if (flags.savePreset) {
         const saved = await exporter.presets.save({ label: flags.savePreset, description: `Based on ${preset.label}`, recipe });
-        if (!flags.json) process.stdout.write(`Saved preset "${saved.label}" as ${saved.id}\n`);
+        if (!flags.json) process.stdout.write(`Saved preset "${terminalText(saved.label)}" as ${saved.id}\n`);
       }
       let failed = 0;
       for (const id of ids) {
@@ -197,12 +198,12 @@ export function registerExportCommand(program: Command, ctx: ExportCommandContex
           const { plan } = await exporter.plan(id, recipe, preset.id);
           const files = flags.plan ? [] : (await exporter.run(id, recipe, { presetId: preset.id, dir: out })).files;
           if (flags.json) process.stdout.write(JSON.stringify({ type: 'export', id, name, preset: preset.id, files, plan }) + '\n');
-          else process.stdout.write(`${describePlan(name, plan)}\n${files.map((f) => `  wrote ${f}`).join('\n')}${files.length ? '\n' : ''}`);
+          else process.stdout.write(`${describePlan(terminalText(name), plan)}\n${files.map((f) => `  wrote ${terminalText(f)}`).join('\n')}${files.length ? '\n' : ''}`);
         } catch (error) {
           failed++;
           const message = (error as Error).message;
           if (flags.json) process.stdout.write(JSON.stringify({ type: 'error', id, message }) + '\n');
-          else process.stderr.write(`${name}: ${message}\n`);
+          else process.stderr.write(`${terminalText(`${name}: ${message}`)}\n`);
         }
       }
       if (flags.json) process.stdout.write(JSON.stringify({ type: 'summary', succeeded: ids.length - failed, failed }) + '\n');

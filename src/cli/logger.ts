@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Logger } from '../core/engine';
 import { describeError } from '../core/util/errors';
 import { makeFolderSync } from '../core/util/make-folder';
+import { terminalText } from './terminal-text';
 
 export function createCliLogger(dataDir: string, stderr: (line: string) => void = (line) => process.stderr.write(line)): Logger {
   const dir = join(dataDir, 'logs');
@@ -26,6 +27,6 @@ export function createCliLogger(dataDir: string, stderr: (line: string) => void 
   return {
     info: (message, ...details) => void write('info', message, details),
     warn: (message, ...details) => void write('warn', message, details),
-    error: (message, ...details) => stderr(`image2model: ${write('error', message, details).split(' ').slice(3).join(' ')}`),
+    error: (message, ...details) => stderr(`image2model: ${terminalText(write('error', message, details).split(' ').slice(3).join(' ').trimEnd())}\n`),
   };
 }

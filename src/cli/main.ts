@@ -17,6 +17,7 @@ import { ensureOutputFolder } from './out-dir';
 import { planInputSet, type SetMember } from './input-set-args';
 import { TRIPO_MULTIVIEW_ID } from '../core/models/tripo';
 import type { ModelDefinition } from '../core/models/types';
+import { terminalText } from './terminal-text';
 
 /** Exit codes: 0 every input became a model, 1 something did not, 2 usage error. */
 export const EXIT_OK = 0;
@@ -111,7 +112,7 @@ export function buildProgram(out: { exitCode: number }): Command {
       for (let page = listPage(engine, 0); page.length > 0; page = listPage(engine, listed)) {
         for (const model of page) {
           if (opts.json) process.stdout.write(JSON.stringify({ type: 'model', ...model, file: engine.library.filePath(model.id) }) + '\n');
-          else process.stdout.write(`${model.id}  ${new Date(model.createdAt).toISOString().slice(0, 16).replace('T', ' ')}  ${String(model.stats.triangles).padStart(8)} tris  ${model.name}\n`);
+          else process.stdout.write(`${model.id}  ${new Date(model.createdAt).toISOString().slice(0, 16).replace('T', ' ')}  ${String(model.stats.triangles).padStart(8)} tris  ${terminalText(model.name)}\n`);
         }
         listed += page.length;
       }
@@ -197,10 +198,10 @@ export async function runCli(argv: string[]): Promise<number> {
       return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }
     if (error instanceof UsageError) {
-      process.stderr.write(`${error.message}\n`);
+      process.stderr.write(`${terminalText(error.message)}\n`);
       return EXIT_USAGE;
     }
-    process.stderr.write(`${redactSecrets(error instanceof Error ? error.message : String(error), process.env.FAL_KEY?.trim())}\n`);
+    process.stderr.write(`${terminalText(redactSecrets(error instanceof Error ? error.message : String(error), process.env.FAL_KEY?.trim()))}\n`);
     return EXIT_INCOMPLETE;
   }
 }

@@ -1,6 +1,7 @@
 // How the CLI reports: one JSON object a line (--json), progress bars on a terminal, or plain lines.
 import { SingleBar, MultiBar, Presets } from 'cli-progress';
 import type { Job } from '../shared/domain';
+import { terminalText } from './terminal-text';
 
 export interface JobView {
   id: string;
@@ -51,26 +52,28 @@ export function terminalReporter(stream: NodeJS.WriteStream = process.stdout): R
   );
   const bars = new Map<string, SingleBar>();
   return {
-    rejected: (input, reason) => multi.log(`Skipped ${input}: ${reason}\n`),
-    note: (message) => multi.log(`${message}\n`),
+    rejected: (input, reason) => multi.log(`${terminalText(`Skipped ${input}: ${reason}`)}\n`),
+    note: (message) => multi.log(`${terminalText(message)}\n`),
     job(view, job) {
-      const status = job.errorMessage ? `${stateLabel(job)}: ${job.errorMessage}` : [stateLabel(job), job.message].filter(Boolean).join(' - ');
+      const status = terminalText(job.errorMessage ? `${stateLabel(job)}: ${job.errorMessage}` : [stateLabel(job), job.message].filter(Boolean).join(' - '));
+      const name = terminalText(view.input);
       let bar = bars.get(job.id);
       if (!bar) {
-        bar = multi.create(100, 0, { name: view.input, status });
+        bar = multi.create(100, 0, { name, status });
         bars.set(job.id, bar);
       }
-      bar.update(Math.round(job.progress), { name: view.input, status: status.slice(0, 70) });
+      bar.update(Math.round(job.progress), { name, status: status.slice(0, 70) });
     },
     summary(s) {
       multi.stop();
-      printPlainSummary(s, (l) => stream.write(l + '\n'));
+      printPlainSummary(s, (l) => stream.write(terminalText(l) + '\n'));
     },
     close: () => multi.stop(),
   };
 }
 
-export function plainReporter(write: (line: string) => void = (l) => process.stdout.write(l + '\n')): Reporter {
+export function plainReporter(writeLine: (line: string) => void = (l) => process.stdout.write(l + '\n')): Reporter {
+  const write = (line: string) => writeLine(terminalText(line));
   const lastState = new Map<string, string>();
   return {
     rejected: (input, reason) => write(`Skipped ${input}: ${reason}`),

@@ -6,6 +6,7 @@ import { createPlatformClient } from '../core/fal/platform-client';
 import { resolveDataDir } from '../core/paths';
 import { JobStore } from '../core/queue/store';
 import { createReconciler, DEFAULT_RECONCILE_CONFIG, type ReconcileReport } from '../core/reconcile/reconciler';
+import { terminalText } from './terminal-text';
 
 export interface ReconcileOptions {
   dataDir?: string;
@@ -81,7 +82,7 @@ export function printReconcile(outcome: ReconcileOutcome, json: boolean): void {
     process.stdout.write('No job is waiting for an answer from FAL.\n');
     return;
   }
-  for (const job of outcome.jobs) process.stdout.write(`${LABEL[job.outcome].padEnd(9)}  ${job.input}\n           ${job.message}\n`);
+  for (const job of outcome.jobs) process.stdout.write(`${LABEL[job.outcome].padEnd(9)}  ${terminalText(job.input)}\n           ${terminalText(job.message)}\n`);
   if (outcome.jobs.some((j) => j.outcome === 'adopted' || j.outcome === 'resubmitted')) {
     process.stdout.write('Run `image2model resume` to finish the adopted jobs (nothing is paid twice).\n');
   }
