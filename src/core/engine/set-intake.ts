@@ -3,6 +3,7 @@
 // images in the same views with the same settings (unless forced), and insert one job with all its
 // images in one transaction. A set with any unusable image adds nothing: each refusal is listed.
 import { randomUUID } from 'node:crypto';
+import { basename } from 'node:path';
 import type { AddJobsResult, InputSetMember } from '../../shared/contract';
 import type { Preset } from '../../shared/domain';
 import { setDisplayName } from '../../shared/input-roles';
@@ -19,6 +20,27 @@ import { canonicalJson, mapLimit, type IntakeDeps } from './intake';
 import { inputSetKey, type JobInput } from './job-inputs';
 
 const labelOf = (member: InputSetMember) => (member.item.kind === 'path' ? member.item.path : member.item.name);
+
+/**
+ * The same photo twice in one set (dropped twice, or a copy under another name) adds no view of the
+ * object: the model would be made - and paid for - from fewer sides than it seems. Each repeat is
+ * refused, naming the photo it repeats.
+ */
+function repeatedPhotos(prepared: readonly PrepareResult[], members: readonly InputSetMember[]): AddJobsResult['rejected'] {
+  const firstWith = new Map<string, number>();
+  const repeats: AddJobsResult['rejected'] = [];
+  prepared.forEach((result, i) => {
+    if (!result.ok) return;
+    const first = firstWith.get(result.input.sha256);
+    if (first === undefined) return void firstWith.set(result.input.sha256, i);
+    const name = (index: number) => basename(labelOf(members[index]!));
+    repeats.push({
+      input: labelOf(members[i]!),
+      reason: `${name(i)} is the same photo as ${name(first)}: each image of one model should show the object from another side. Remove one of them.`,
+    });
+  });
+  return repeats;
+}
 
 export async function addInputSet(deps: IntakeDeps, members: InputSetMember[], opts: AddJobsOptions): Promise<AddJobsResult> {
   const endpoint = opts.endpoint ?? DEFAULT_MODEL_ID;
@@ -38,6 +60,7 @@ export async function addInputSet(deps: IntakeDeps, members: InputSetMember[], o
     item.kind === 'path' ? prepareInput(item.path, deps.inputsDir, limits) : prepareInputBytes(item.bytes, item.name, deps.inputsDir, limits),
   );
   const rejected = prepared.flatMap((result, i) => (result.ok ? [] : [{ input: labelOf(members[i]!), reason: result.reason }]));
+  rejected.push(...repeatedPhotos(prepared, members));
   if (rejected.length > 0) return { added: [], rejected, duplicates: [] };
 
   const inputs: Omit<JobInput, 'url'>[] = prepared.map((result, i) => {
