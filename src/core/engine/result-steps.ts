@@ -2,6 +2,7 @@
 // retried with backoff, then the result is fetched again for a fresh URL and retried again; only then
 // the job fails - with the request id kept, so "Download again" (free) can pick it up later.
 import type { FalClient } from '@fal-ai/client';
+import { classifyError } from '../fal/classify';
 import { FalResultNotReadyError } from '../fal/errors';
 import { PROGRESS } from '../fal/progress';
 import { DownloadError, downloadToTemp, type DownloadedFile } from '../library/download';
@@ -35,6 +36,7 @@ export async function collectResult(
   ctx.releaseSlot();
   const start = deps.now();
   let lastError: unknown = null;
+  let answerGone = false;
   // FAL's answer kept from an earlier fetch (stored-result.ts) is tried first, briefly: its link may
   // have expired, and then FAL's answer is asked for again, for a fresh one.
   const kept = keptResultOf(row());
@@ -44,7 +46,15 @@ export async function collectResult(
     if ('kept' in round && round.kept) {
       output = round.kept.output;
     } else {
-      output = (await step('result', () => fal.queue.result(row().endpoint, { requestId, abortSignal: signal }))).data;
+      try {
+        output = (await step('result', () => fal.queue.result(row().endpoint, { requestId, abortSignal: signal }))).data;
+      } catch (error) {
+        // FAL dropped its answer, but the kept one names the model: its link failing now (a CDN blip)
+        // must not lose the paid model - Download again tries that link again.
+        if (!kept || !answerDropped(error, deps.now())) throw error;
+        answerGone = true;
+        break;
+      }
     }
     // A status where the output should be (a 202 while it still runs): not ready, not a failed run.
     const pending = pendingStatusOf(output);
@@ -96,11 +106,19 @@ export async function collectResult(
     }
     writer.log(`Download failed (${deps.redact(errorMessage(lastError))}); fetching the result again for a fresh link`);
   }
+  const why = deps.redact(errorMessage(lastError));
   throw new JobFailure(
     'result_download_failed',
-    `The model was made (and paid for), but downloading it kept failing: ${deps.redact(errorMessage(lastError))}. Use Download again (free) later; FAL keeps results for a while.`,
+    answerGone
+      ? `The model was made (and paid for), but downloading it kept failing: ${why}. FAL no longer holds its answer; Download again (free) tries the model's own link again.`
+      : `The model was made (and paid for), but downloading it kept failing: ${why}. Use Download again (free) later; FAL keeps results for a while.`,
     false,
   );
+}
+
+/** FAL answered that it no longer holds the request's answer (not a passing trouble). */
+function answerDropped(error: unknown, nowMs: number): boolean {
+  return error instanceof StepError && classifyError(error.cause, 'result', nowMs).code === 'result_expired';
 }
 
 /** Longest a kept answer's model link is tried (retries included) before FAL is asked for a fresh one. */
