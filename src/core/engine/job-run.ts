@@ -12,6 +12,7 @@ import { errorMessage, isRecord } from '../util/errors';
 import { FalSteps, SUBMIT_UNCERTAIN_MESSAGE } from './fal-steps';
 import { JobWriter } from './job-writer';
 import { runOffline } from './offline-steps';
+import { keptResultOf } from './stored-result';
 import { endedPatch, needsAttentionPatch, releaseJob } from './ownership';
 import { decide } from './policy';
 import type { RunContext, RunnerDeps } from './run-context';
@@ -125,9 +126,10 @@ class JobRun {
       this.writer.write({ ...endedPatch('canceled', now()), message: 'Canceled here; without a key FAL could not be told, so it may still run and be charged.' });
       return;
     }
-    if (this.row.state === 'downloading') {
-      // Its status said COMPLETED: there is nothing left to stop, and the result is paid for. Kept
-      // whatever FAL would answer a cancel (a 5xx, a lost answer or a 404 used to discard it).
+    if (this.row.state === 'downloading' || keptResultOf(this.row)) {
+      // Its status said COMPLETED (or its answer is kept: FAL finished it, and may have forgotten it
+      // since): there is nothing left to stop, and the result is paid for. Kept whatever FAL would
+      // answer a cancel (a 5xx, a lost answer or a 404 used to discard it).
       await this.keepCompletedResult(fal, requestId);
       return;
     }
