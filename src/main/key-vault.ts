@@ -4,7 +4,7 @@ import { safeStorage } from 'electron';
 import Store from 'electron-store';
 import type { KeyStatus } from '../shared/domain';
 import { AppError } from '../shared/result';
-import { last4, normalizeKey } from '../core/keys/format';
+import { last4, normalizeKey, readEnvKey } from '../core/keys/format';
 import type { KeyVault } from '../core/services-types';
 
 interface VaultShape {
@@ -50,8 +50,10 @@ export function createElectronKeyVault(dataDir: string, options: ElectronKeyVaul
   const platform = options.platform ?? process.platform;
   const env = options.env ?? process.env;
   const store = new Store<VaultShape>({ name: options.storeName ?? 'key-vault', cwd: dataDir, clearInvalidConfig: true });
-  const envKey = env[options.envVar ?? 'FAL_KEY']?.trim() || null;
-  const known = new Set<string>(envKey ? [envKey] : []);
+  const fromEnv = readEnvKey(env, options.envVar ?? 'FAL_KEY');
+  const envKey = fromEnv.key;
+  // Hidden from logs even when it is not used (a key with a stray character is still a secret).
+  const known = new Set<string>(fromEnv.raw ? [fromEnv.raw] : []);
   // Decrypting can prompt the OS keyring; do it once per stored value.
   let cache: { encrypted: string; key: string | null } | null = null;
 
@@ -88,6 +90,7 @@ export function createElectronKeyVault(dataDir: string, options: ElectronKeyVaul
       backend,
       needsReentry: stored.broken,
       weakProtection: backend === 'basic_text',
+      ...(fromEnv.problem !== null && { envProblem: fromEnv.problem }),
     };
   };
 

@@ -136,5 +136,7 @@ export const KeyStatusSchema = z.object({
   needsReentry: z.boolean(),
   /** True when the backend only obfuscates (Linux basic_text). */
   weakProtection: z.boolean(),
+  /** Why the key in the environment (FAL_KEY) is not used, when it holds one that cannot work. */
+  envProblem: z.string().max(500).optional(),
 });
 export type KeyStatus = z.infer<typeof KeyStatusSchema>;

@@ -155,3 +155,22 @@ test('adding a key is guided: where to get one, paste, test, and the waiting job
   await expect(page.getByTestId('job-row')).toHaveAttribute('data-state', 'succeeded', { timeout: 60_000 });
   await expect(page.getByTestId('queue-banner')).toHaveCount(0);
 });
+
+test('a FAL_KEY copied with an invisible character is not used, and Settings says why', async ({ page }) => {
+  test.setTimeout(90_000);
+  // The app started with FAL_KEY holding a zero-width space: it used to count as a key, and every FAL
+  // call failed as a broken connection until jobs used up their attempts, with no word about the key.
+  await app.stop();
+  app = await launchWebApp({ falProxy: fake!.url, env: { FAL_KEY: `${GOOD_KEY}\u200b` } });
+  await page.goto(app.appUrl);
+  await page.getByTestId('model-select').selectOption('tripo3d/tripo/v2.5/image-to-3d');
+  await page.getByTestId('file-input').setInputFiles([{ name: 'lamp.png', mimeType: 'image/png', buffer: await makeTestPng(640, 640, { alpha: true, seed: 43 }) }]);
+  await expect(page.getByTestId('job-row')).toHaveAttribute('data-state', 'queued');
+  const banner = page.getByTestId('queue-banner');
+  await expect(banner).toHaveAttribute('data-status', 'no_key');
+  await banner.getByRole('button', { name: 'Add key' }).click();
+  await expect(page.getByTestId('key-status')).toContainText('No key set');
+  await expect(page.getByTestId('key-env-problem')).toContainText('FAL_KEY (from the environment) is not used: it contains an invisible or unusual character');
+  await shots(page, 'key-env-invisible-character');
+  expect(fake!.submissions).toHaveLength(0);
+});

@@ -77,6 +77,22 @@ describe('Electron key vault', () => {
     expect(open().status()).toMatchObject({ set: false, source: null });
   });
 
+  it('does not use a FAL_KEY with an invisible character, says why in its status, and still hides it from logs', () => {
+    // A zero-width space copied along with the key: every FAL call would fail as a broken connection.
+    const pasted = 'env-key-0123456789\u200b';
+    const vault = open({ FAL_KEY: pasted });
+    expect(vault.get()).toBeNull();
+    const status = vault.status();
+    expect(status).toMatchObject({ set: false, source: null });
+    expect(status.envProblem).toMatch(/^FAL_KEY \(from the environment\) is not used: it contains an invisible or unusual character/);
+    expect(status.envProblem).not.toContain('0123456789');
+    expect(vault.secrets()).toContain(pasted);
+    // A key saved in Settings still works, and the problem stays said.
+    vault.set(KEY);
+    expect(vault.get()).toBe(KEY);
+    expect(open({ FAL_KEY: 'env-key-0123456789' }).status().envProblem).toBeUndefined();
+  });
+
   it("asks for confirmation on Linux's basic_text backend and stores only with allowWeak", () => {
     fake.safeStorage.backend = 'basic_text';
     const vault = open();

@@ -21,6 +21,30 @@ export const KEY_CHARACTER_MESSAGE =
 /** Anything but visible ASCII (which is all a FAL key is made of). */
 export const hasUnusualCharacter = (key: string): boolean => /[^\x21-\x7e]/.test(key);
 
+/** A key from an environment variable (FAL_KEY): usable, or why it is not used. */
+export interface EnvKey {
+  key: string | null;
+  /** Set (and `key` null) when the variable holds a key that cannot work: said in Settings. */
+  problem: string | null;
+  /** What the variable held (trimmed), usable or not: hidden from logs all the same. */
+  raw: string | null;
+}
+
+/**
+ * Reads a key from the environment. One with an invisible or unusual character (copied along with it)
+ * is not used: HTTP cannot carry it, so every FAL call would fail as "the connection was interrupted"
+ * until jobs used up their attempts, with no word about the key.
+ */
+export function readEnvKey(env: NodeJS.ProcessEnv, envVar: string): EnvKey {
+  const raw = env[envVar]?.trim() || null;
+  if (raw === null || !hasUnusualCharacter(raw)) return { key: raw, problem: null, raw };
+  return {
+    key: null,
+    problem: `${envVar} (from the environment) is not used: it contains an invisible or unusual character (probably copied along with it); a FAL key has only letters, digits and punctuation. Set ${envVar} again, or paste the key here.`,
+    raw,
+  };
+}
+
 export const last4 = (key: string): string => key.slice(-4);
 
 export const REDACTED_KEY = '[redacted key]';

@@ -2,11 +2,12 @@
 // Used by the CLI, the browser transport and tests; it never writes the key to disk.
 import type { KeyStatus } from '../../shared/domain';
 import type { KeyVault } from '../services-types';
-import { last4, normalizeKey } from './format';
+import { last4, normalizeKey, readEnvKey } from './format';
 
 export function createMemoryKeyVault(env: NodeJS.ProcessEnv = process.env, envVar = 'FAL_KEY'): KeyVault {
   let stored: string | null = null;
-  const envKey = env[envVar]?.trim() || null;
+  const fromEnv = readEnvKey(env, envVar);
+  const envKey = fromEnv.key;
   const status = (): KeyStatus => {
     const key = stored ?? envKey;
     return {
@@ -16,6 +17,7 @@ export function createMemoryKeyVault(env: NodeJS.ProcessEnv = process.env, envVa
       backend: 'memory',
       needsReentry: false,
       weakProtection: false,
+      ...(fromEnv.problem !== null && { envProblem: fromEnv.problem }),
     };
   };
   return {

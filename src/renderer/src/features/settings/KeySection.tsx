@@ -57,6 +57,12 @@ export function KeySection({ keys }: { keys: KeyApi }) {
           )}
         </div>
 
+        {status?.envProblem && status.source !== 'stored' && (
+          <div className="notice notice-warning" role="note" data-testid="key-env-problem">
+            <Icon name="warning" size={16} />
+            <p>{status.envProblem}</p>
+          </div>
+        )}
         {status?.needsReentry && (
           <div className="notice notice-warning" role="note">
             <Icon name="warning" size={16} />
