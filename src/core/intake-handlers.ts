@@ -19,9 +19,13 @@ export function intakeHandlers(deps: {
   const { engine, platform, chosen, jobDefaults } = deps;
   const unchosen = (item: ImageItem) => item.kind === 'path' && !chosen.has(item.path);
   const refusal = (item: ImageItem) => ({ input: item.kind === 'path' ? item.path : item.name, reason: notChosenImageReason(item.kind === 'path' ? item.path : item.name) });
-  /** Images the user chose again by "Make again" come back as these paths: they stay usable. */
-  const keepDuplicates = (result: AddJobsResult) => {
+  /**
+   * Images of a folder that "Make again anyway" may send back by path - those already made and those
+   * that joined a job on its way: the user chose them with the folder, so they stay usable.
+   */
+  const keepResendable = (result: AddJobsResult) => {
     for (const duplicate of result.duplicates) chosen.add(duplicate.input);
+    for (const joined of result.joined ?? []) chosen.add(joined.input);
     return result;
   };
 
@@ -34,7 +38,7 @@ export function intakeHandlers(deps: {
     },
     'jobs:addFolder': async ({ path, ...opts }) => {
       if (!chosen.has(path)) return { ...nothing(), rejected: [{ input: path, reason: notChosenFolderReason(path) }] };
-      return keepDuplicates(await engine.addFolder(path, { ...opts, ...jobDefaults(opts) }));
+      return keepResendable(await engine.addFolder(path, { ...opts, ...jobDefaults(opts) }));
     },
     'jobs:addSet': async ({ inputs, ...opts }) => {
       // A set is added whole or not at all (as the engine does for unusable images).

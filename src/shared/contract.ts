@@ -73,7 +73,16 @@ export const AddJobsResultSchema = z.object({
   /** Identical image + parameters already produced these models; nothing was queued for them. */
   duplicates: z.array(z.object({ input: z.string(), modelId: z.string() })).default([]),
   /** Images that joined a job (in `added`) for the same image + parameters, in this call or already on its way. */
-  joined: z.array(z.object({ input: z.string(), jobId: z.string() })).optional(),
+  joined: z
+    .array(
+      z.object({
+        input: z.string(),
+        jobId: z.string(),
+        /** The job was made in this same call by an earlier copy of the image (the same photo given twice). */
+        sameCall: z.boolean().optional(),
+      }),
+    )
+    .optional(),
 });
 export type AddJobsResult = z.infer<typeof AddJobsResultSchema>;
 

@@ -4,7 +4,7 @@
 // "is a folder, not an image file", "is not a regular file", "is a text file", or the image was
 // simply read and queued for upload). Now every such path gets the same answer, and nothing is read.
 // Paths the user chose (a native dialog, a real drop reported by the preload) keep the helpful words.
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -107,6 +107,20 @@ describe('paths the user chose keep their helpful answers', () => {
     const first = dataOf<AddAnswer & { duplicates: unknown[] }>(await core.dispatch('jobs:pick', {}));
     expect(first.added).toHaveLength(1);
     const again = dataOf<AddAnswer>(await core.dispatch('jobs:add', { items: [{ kind: 'path', path: probes.existingImage! }], force: true }));
+    expect(again.added).toHaveLength(1);
+  });
+
+  it('an image of a dropped folder that joined a job on its way: "Make again anyway" can send its path back', async () => {
+    // The same photo as the picked one, under another name in a folder: it joins the picked one's job.
+    const folder = join(root, 'again');
+    mkdirSync(folder);
+    const copy = join(folder, 'photo copy.png');
+    writeFileSync(copy, readFileSync(probes.existingImage!));
+    core.chosenPaths.add(folder);
+    const dropped = dataOf<AddAnswer & { joined?: { input: string }[] }>(await core.dispatch('jobs:addFolder', { path: folder }));
+    expect(dropped.joined?.map((j) => j.input)).toEqual([copy]);
+    const again = dataOf<AddAnswer>(await core.dispatch('jobs:add', { items: [{ kind: 'path', path: copy }], force: true }));
+    expect(again.rejected).toEqual([]);
     expect(again.added).toHaveLength(1);
   });
 

@@ -15,6 +15,13 @@ async function shot(page: Page, name: string) {
   await test.info().attach(name, { path, contentType: 'image/png' });
 }
 
+/** A screenshot in the given theme (the app follows the system's), once its colours have settled. */
+async function themedShot(page: Page, scheme: 'light' | 'dark', name: string) {
+  await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+  await page.waitForTimeout(300); // colour transitions (screenshots only; no assertion depends on it)
+  await shot(page, name);
+}
+
 async function pngFile(name: string, seed: number) {
   return { name, mime: 'image/png', bytes: await makeTestPng(640, 640, { alpha: true, seed }) };
 }
@@ -139,6 +146,33 @@ test.describe('FAL (fake server)', () => {
     await expect(row).toHaveCount(1);
     expect(fake.submissions).toHaveLength(1);
     await shot(page, 'joined-running-job');
+
+    // "Make again anyway" makes a second, separately paid job for that photo - after saying so.
+    await page.getByTestId('intake-joined-offer').getByRole('button', { name: 'Make again anyway' }).click();
+    const dialog = page.getByRole('dialog');
+    await expect(dialog.getByRole('heading')).toHaveText('Make “lamp.png” again?');
+    await expect(dialog).toContainText('lamp.png is already on its way with these settings.');
+    await expect(dialog).toContainText('Making it again starts a new generation that is charged again (≈ $');
+    for (const scheme of ['light', 'dark'] as const) await themedShot(page, scheme, `joined-make-again-${scheme}`);
+    await dialog.getByRole('button', { name: /^Make again \(≈ \$/ }).click();
+    await expect(page.getByTestId('intake-notice')).toContainText('1 image added');
+    await expect(page.getByTestId('job-row')).toHaveCount(2);
+    await expect.poll(() => fake.submissions.length, { timeout: 30_000 }).toBe(2);
+  });
+
+  test('the same photo twice in one drop: its one job counts as added, the copy is named as sharing it', async ({ page }) => {
+    fake = await startFakeFal({ holdJobs: true });
+    app = await launchWebApp({ env: { FAL_KEY: 'e2e-good-key-123456' }, falProxy: fake.url });
+    await page.goto(app.appUrl);
+    const lamp = await pngFile('lamp.png', 21);
+    await dropFiles(page, page.getByTestId('drop-zone'), [lamp, { ...lamp, name: 'lamp copy.png' }]);
+    const notice = page.getByTestId('intake-notice');
+    await expect(notice).toContainText('1 image added');
+    await expect(notice).toContainText('1 copy in this drop');
+    await expect(notice).not.toContainText('already on its way');
+    await expect(page.getByTestId('intake-joined')).toHaveText('lamp copy.png is the same image as lamp.png, so both share one job: it is charged once.');
+    await expect(page.getByTestId('job-row')).toHaveCount(1);
+    for (const scheme of ['light', 'dark'] as const) await themedShot(page, scheme, `same-photo-twice-${scheme}`);
   });
 
   test('a rejected key (401) pauses the queue and the banner offers to fix it', async ({ page }) => {

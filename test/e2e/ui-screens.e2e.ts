@@ -40,6 +40,12 @@ async function shot(page: Page, name: string) {
   await test.info().attach(name, { path, contentType: 'image/png' });
 }
 
+type AddCall = { items: { kind: string; name?: string }[]; endpoint?: string; force?: boolean };
+const addCalls = (page: Page) =>
+  page.evaluate(() =>
+    (window as unknown as { __mock: { calls: { channel: string; input: AddCall }[] } }).__mock.calls.filter((c) => c.channel === 'jobs:add').map((c) => c.input),
+  );
+
 async function open(page: Page, scenario: MockScenario, scheme: 'light' | 'dark') {
   await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
   await openMockApp(page, scenario);
@@ -163,6 +169,50 @@ for (const scheme of ['light', 'dark'] as const) {
       await expect(page.getByTestId('rejected-item')).toContainText('notes.txt is not an image');
       await expect(notice).toContainText('already made with these settings');
       await shot(page, `create-intake-${scheme}`);
+      // Making an image already made again is charged again: asked first (it used to send at once), then only that image, forced.
+      await page.getByTestId('intake-duplicates').getByRole('button', { name: 'Make again anyway' }).click();
+      const dialog = page.getByRole('dialog');
+      await expect(dialog).toContainText('dup-vase.png was already made with these settings; its model is in your library.');
+      await dialog.getByRole('button', { name: 'Make again (≈ $0.30)' }).click();
+      await expect(notice).toContainText('1 image added');
+      const calls = await addCalls(page);
+      expect(calls.at(-1)).toMatchObject({ force: true, items: [{ name: 'dup-vase.png' }] });
+      expect(calls.at(-1)!.items).toHaveLength(1);
+    });
+
+    test('create: a photo dropped again while its earlier job needs attention: "Make again anyway" asks first, then sends exactly that photo with force', async ({ page }) => {
+      const attention = job('robot-toy', {
+        state: 'needs_attention',
+        errorCode: 'ambiguous_submit',
+        errorMessage: 'The app closed while sending this job to FAL, so it is not known whether FAL received it.',
+        startedAt: NOW - 900_000,
+        finishedAt: NOW - 880_000,
+      });
+      const running = job('ceramic-vase', { state: 'running', progress: 62, message: 'Generating texture', startedAt: NOW - 48_000 });
+      await open(page, defaultScenario({ jobs: [attention, running], queue: { status: 'running', message: null, running: 1, queued: 0, resumesAt: null } }), scheme);
+      await dropFiles(page, page.getByTestId('drop-zone'), [{ name: 'robot-toy.jpg', mime: 'image/jpeg', bytes: Buffer.from('ffd8ffe0', 'hex') }]);
+      const offer = page.getByTestId('intake-joined-offer');
+      await expect(offer).toContainText('robot-toy.jpg joined its earlier job, which needs your attention');
+      await expect(page.getByTestId('intake-notice')).not.toContainText('image added');
+      await offer.getByRole('button', { name: 'Make again anyway' }).click();
+      const dialog = page.getByRole('dialog');
+      await expect(dialog.getByRole('heading')).toHaveText('Make “robot-toy.jpg” again?');
+      await expect(dialog).toContainText('FAL may already have run it and charged for it.');
+      await expect(dialog).toContainText('charged again (≈ $0.30)');
+      await shot(page, `create-joined-make-again-${scheme}`);
+      // Cancel sends nothing.
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await expect(dialog).toHaveCount(0);
+      expect(await addCalls(page)).toHaveLength(1);
+      // Confirmed: exactly that photo, forced, with the drop's generator.
+      await offer.getByRole('button', { name: 'Make again anyway' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Make again (≈ $0.30)' }).click();
+      await expect(page.getByTestId('intake-notice')).toContainText('1 image added');
+      const calls = await addCalls(page);
+      expect(calls).toHaveLength(2);
+      expect(calls[1]).toMatchObject({ force: true, endpoint: 'tripo3d/tripo/v2.5/image-to-3d', items: [{ kind: 'bytes', name: 'robot-toy.jpg' }] });
+      expect(calls[1]!.items).toHaveLength(1);
+      await expect(page.getByTestId('job-row')).toHaveCount(3);
     });
 
     test('library: empty state', async ({ page }) => {

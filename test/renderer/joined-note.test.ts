@@ -12,24 +12,30 @@ describe('joined note', () => {
   });
 
   it('one image: names it and says nothing new is charged', () => {
-    const note = joinedNote([{ input: '/photos/lamp.png', jobId: 'a' }], [job('a', 'running')]);
+    const note = joinedNote([{ input: '/photos/lamp.png', jobId: 'a', sameDrop: false }], [job('a', 'running')]);
     expect(note).toBe('lamp.png is already on its way with these settings, so it joined that job: nothing new is charged.');
   });
 
   it('one image whose job needs attention: says it was not sent again and where to look', () => {
-    const note = joinedNote([{ input: 'C:\\photos\\lamp.png', jobId: 'a' }], [job('a', 'needs_attention')]);
+    const note = joinedNote([{ input: 'C:\\photos\\lamp.png', jobId: 'a', sameDrop: false }], [job('a', 'needs_attention')]);
     expect(note).toMatch(/^lamp\.png joined its earlier job, which needs your attention: FAL may already have it, so it was not sent again/);
   });
 
   it('several images: counts them, and those whose jobs need attention', () => {
     const joined = [
-      { input: 'a.png', jobId: 'a' },
-      { input: 'b.png', jobId: 'b' },
-      { input: 'c.png', jobId: 'c' },
+      { input: 'a.png', jobId: 'a', sameDrop: false },
+      { input: 'b.png', jobId: 'b', sameDrop: false },
+      { input: 'c.png', jobId: 'c', sameDrop: false },
     ];
     expect(joinedNote(joined, [job('a', 'running'), job('b', 'queued'), job('c', 'preparing')])).toBe(
       '3 images are already on their way with these settings, so they joined those jobs: nothing new is charged.',
     );
     expect(joinedNote(joined, [job('a', 'needs_attention'), job('b', 'queued'), job('c', 'preparing')])).toMatch(/1 of their jobs needs your attention in the queue\.$/);
+  });
+
+  it('a copy of a photo in the same drop: says both share one job, charged once', () => {
+    const jobs = [{ id: 'a', state: 'queued', inputName: 'duck.png' } as Job];
+    expect(joinedNote([{ input: 'duck copy.png', jobId: 'a', sameDrop: true }], jobs)).toBe('duck copy.png is the same image as duck.png, so both share one job: it is charged once.');
+    expect(joinedNote([{ input: 'duck.png', jobId: 'a', sameDrop: true }], jobs)).toBe('duck.png was given twice, so both share one job: it is charged once.');
   });
 });

@@ -103,7 +103,13 @@ export function createIntake(deps: IntakeDeps): Intake {
     const added = outcomes.flatMap((outcome) => (outcome.kind === 'added' ? [outcome.row] : []));
     deps.onAdded(added);
     /** Each image that joined a job rather than make one (the caller still owes it its model). */
-    const joined = outcomes.flatMap((outcome, i) => (outcome.kind === 'joined' ? [{ input: labels[i]!, jobId: outcome.row.id }] : []));
+    const madeHere = new Set(added.map((row) => row.id));
+    const joined = outcomes.flatMap((outcome, i) =>
+      outcome.kind !== 'joined'
+        ? []
+        : // Joined a job an earlier copy made in this same call: that job is new, and counts as added.
+          [{ input: labels[i]!, jobId: outcome.row.id, ...(madeHere.has(outcome.row.id) ? { sameCall: true } : {}) }],
+    );
     // Every job the caller follows, once: the ones made now and the ones joined.
     const following = [...new Map(outcomes.map((outcome) => [outcome.row.id, outcome.row])).values()];
     return { added: following.map(toJob), rejected, duplicates, joined };

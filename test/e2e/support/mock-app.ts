@@ -221,14 +221,24 @@ function installMockApi(scenario: MockScenario): void {
       state.settings = { ...state.settings, falProxyUrl: url };
       return ok({ applied: true, proxy: { url, sendKey: url !== null && !!sendKey } });
     },
-    'jobs:add': ({ items, endpoint, preset }: { items: { kind: string; name?: string; path?: string }[]; endpoint: string; preset: Job['preset'] }) => {
+    'jobs:add': ({ items, endpoint, preset, force }: { items: { kind: string; name?: string; path?: string }[]; endpoint: string; preset: Job['preset']; force?: boolean }) => {
       const added: Job[] = [];
       const rejected: { input: string; reason: string }[] = [];
       const duplicates: { input: string; modelId: string }[] = [];
+      const joined: { input: string; jobId: string; sameCall?: boolean }[] = [];
+      const made = new Set<string>();
       for (const item of items) {
         const name = item.name ?? item.path ?? 'image';
-        if (name.startsWith('dup-')) {
+        if (name.startsWith('dup-') && !force) {
           duplicates.push({ input: name, modelId: state.library[0]?.id ?? 'm00000' });
+          continue;
+        }
+        // As the core: the same photo (here: the same name) while its job is on its way, or needs
+        // attention, joins that job unless asked for anyway (force).
+        const twin = force ? undefined : state.jobs.find((j) => j.inputName === name && !['succeeded', 'failed', 'canceled'].includes(j.state));
+        if (twin) {
+          joined.push({ input: name, jobId: twin.id, ...(made.has(twin.id) ? { sameCall: true } : {}) });
+          if (!added.includes(twin)) added.push(twin);
           continue;
         }
         if (!/\.(png|jpe?g|webp|gif|avif)$/i.test(name)) {
@@ -242,8 +252,9 @@ function installMockApi(scenario: MockScenario): void {
         };
         state.jobs.push(job);
         added.push(job);
+        made.add(job.id);
       }
-      return ok({ added, rejected, duplicates });
+      return ok({ added, rejected, duplicates, joined });
     },
     'jobs:cancel': ({ id }: { id: string }) => {
       const job = state.jobs.find((j) => j.id === id)!;

@@ -34,6 +34,9 @@ export function CreateView({ jobs, queue, intake, dragging, keySet, now }: Creat
     toast({ tone: 'info', text: 'New images now use the free offline generator (Relief).' });
   };
   const openModel = (id: string) => navigate('library', { focus: id });
+  // The price of one more job like the last drop's (its generator and quality), for "Make again anyway".
+  const sentWith = intake.result?.sentWith;
+  const unitPriceUsd = sentWith ? (models.find((m) => m.id === sentWith.endpoint)?.priceByPreset[sentWith.preset] ?? null) : null;
   const sampleAdded = ({ rejected, duplicates }: AddJobsResult) => {
     for (const problem of rejected) toast({ tone: 'error', text: problem.reason });
     for (const duplicate of duplicates) {
@@ -113,8 +116,9 @@ export function CreateView({ jobs, queue, intake, dragging, keySet, now }: Creat
         <IntakeNotice
           result={intake.result}
           busy={intake.busy}
+          unitPriceUsd={unitPriceUsd}
           onDismiss={intake.dismiss}
-          onMakeAgain={() => void intake.makeAgain()}
+          onMakeAgain={intake.makeAgain}
           onOpenModel={openModel}
         />
       )}

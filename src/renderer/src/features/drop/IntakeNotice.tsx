@@ -1,27 +1,41 @@
-// What the last drop/pick/paste did: thumbnails of what was added, and each refused file with its reason.
+// What the last drop/pick/paste did: thumbnails of what was added, each refused file with its reason,
+// and the images that were not sent (already made, or joined a job on its way) with "Make again
+// anyway", which asks first when that is charged (make-again.ts).
+import { useId, useState } from 'react';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { Icon } from '../../components/Icon';
 import { JobThumb } from '../queue/JobThumb';
 import { plural } from '../../lib/format';
-import type { IntakeResult } from './useImageIntake';
-import { joinedNote } from './joined-note';
+import { addedImageCount } from './intake-result';
+import type { IntakeResult, MakeAgainKind } from './useImageIntake';
+import { baseName, joinedNote, splitJoined } from './joined-note';
+import { duplicatesAsk, joinedAsk, type MakeAgainAsk } from './make-again';
 
 export interface IntakeNoticeProps {
   result: IntakeResult;
   busy: boolean;
+  /** The estimated price of one job with the drop's generator and quality (null: not known). */
+  unitPriceUsd: number | null;
   onDismiss(): void;
-  onMakeAgain(): void;
+  onMakeAgain(kind: MakeAgainKind): Promise<void>;
   onOpenModel(modelId: string): void;
 }
 
-const baseName = (input: string) => input.split(/[\\/]/).pop() || input;
-
-export function IntakeNotice({ result, busy, onDismiss, onMakeAgain, onOpenModel }: IntakeNoticeProps) {
+export function IntakeNotice({ result, busy, unitPriceUsd, onDismiss, onMakeAgain, onOpenModel }: IntakeNoticeProps) {
   const { added, rejected, duplicates, joined, skipped } = result;
+  const [asking, setAsking] = useState<{ kind: MakeAgainKind; ask: MakeAgainAsk } | null>(null);
+  const joinedId = useId();
+  const duplicatesId = useId();
   const joinedText = joinedNote(joined, added);
+  const { earlier, copies } = splitJoined(joined);
   const shown = added.slice(0, 12);
-  // A job made from several images counts each of them; a job an image joined is not new.
-  const joinedJobs = new Set(joined.map((entry) => entry.jobId));
-  const imageCount = added.filter((job) => !joinedJobs.has(job.id)).reduce((n, job) => n + Math.max(1, job.inputs?.length ?? 1), 0);
+  const imageCount = addedImageCount(result);
+  const makeAgain = (kind: MakeAgainKind) => {
+    const ask = kind === 'joined' ? joinedAsk(joined, added) : duplicatesAsk(duplicates, unitPriceUsd);
+    // Free and nothing needs attention: nothing to ask.
+    if (ask) setAsking({ kind, ask });
+    else void onMakeAgain(kind);
+  };
   return (
     <section className="card intake" aria-label="Last added" data-testid="intake-notice">
       <div className="intake-head">
@@ -37,7 +51,8 @@ export function IntakeNotice({ result, busy, onDismiss, onMakeAgain, onOpenModel
             </span>
           )}
           {duplicates.length > 0 && <span className="chip">{plural(duplicates.length, 'already made', 'already made')}</span>}
-          {joined.length > 0 && <span className="chip">{plural(joined.length, 'already on its way', 'already on their way')}</span>}
+          {earlier.length > 0 && <span className="chip">{plural(earlier.length, 'already on its way', 'already on their way')}</span>}
+          {copies.length > 0 && <span className="chip">{plural(copies.length, 'copy', 'copies')} in this drop</span>}
           {skipped > 0 && <span className="faint">{plural(skipped, 'non-image file')} in folders left out</span>}
         </div>
         <button type="button" className="icon-button" aria-label="Dismiss" onClick={onDismiss}>
@@ -76,14 +91,19 @@ export function IntakeNotice({ result, busy, onDismiss, onMakeAgain, onOpenModel
       )}
 
       {joinedText && (
-        <p className="muted intake-joined" data-testid="intake-joined">
-          {joinedText}
-        </p>
+        <div className="intake-offer" data-testid="intake-joined-offer">
+          <p className="muted intake-joined" id={joinedId} data-testid="intake-joined">
+            {joinedText}
+          </p>
+          <button type="button" className="button button-small button-ghost" aria-describedby={joinedId} onClick={() => makeAgain('joined')} disabled={busy}>
+            Make again anyway
+          </button>
+        </div>
       )}
 
       {duplicates.length > 0 && (
-        <div className="intake-duplicates">
-          <p className="muted">
+        <div className="intake-offer" data-testid="intake-duplicates">
+          <p className="muted" id={duplicatesId}>
             {duplicates.length === 1
               ? `${baseName(duplicates[0]!.input)} was already made with these settings, so nothing was charged.`
               : `${duplicates.length} images were already made with these settings, so nothing was charged.`}
@@ -92,11 +112,19 @@ export function IntakeNotice({ result, busy, onDismiss, onMakeAgain, onOpenModel
             <button type="button" className="button button-small" onClick={() => onOpenModel(duplicates[0]!.modelId)}>
               Show in library
             </button>
-            <button type="button" className="button button-small button-ghost" onClick={onMakeAgain} disabled={busy}>
+            <button type="button" className="button button-small button-ghost" aria-describedby={duplicatesId} onClick={() => makeAgain('duplicates')} disabled={busy}>
               Make again anyway
             </button>
           </div>
         </div>
+      )}
+
+      {asking && (
+        <ConfirmDialog title={asking.ask.title} confirmLabel={asking.ask.confirmLabel} onConfirm={() => onMakeAgain(asking.kind)} onClose={() => setAsking(null)}>
+          {asking.ask.body.map((paragraph) => (
+            <p key={paragraph}>{paragraph}</p>
+          ))}
+        </ConfirmDialog>
       )}
     </section>
   );

@@ -1,37 +1,21 @@
 // Everything that brings images in (drop, picker, paste, menu) ends here: files become jobs:add
 // calls (by path in Electron, by bytes in a browser), folders become jobs:addFolder (Electron), and
-// the combined answer (added, rejected with reasons, duplicates) is kept for the notice under the
-// drop zone. When the generator can make one model from several images, a drop of several files is
+// the combined answer (added, rejected with reasons, duplicates, images that joined a job on its way;
+// intake-result.ts) is kept for the notice under the drop zone, whose "Make again anyway" sends exactly
+// those images again with force. When the generator can make one model from several images, a drop of several files is
 // held (`staged`) until the user chooses one model from them (jobs:addSet) or one model each.
 import { useCallback, useState } from 'react';
-import type { AddJobsResult, ImageItem } from '../../../../shared/contract';
-import type { Job, RejectedInput } from '../../../../shared/domain';
-import type { ViewRole } from '../../../../shared/input-roles';
+import type { Job, Preset } from '../../../../shared/domain';
 import { call } from '../../api';
 import type { CollectedInput } from '../../lib/collect-files';
 import { errorMessage } from '../../lib/errors';
 import { buildImageItems } from '../../lib/image-items';
-import type { JoinedImage } from './joined-note';
+import { emptyIntakeResult, mergeAnswer, type IntakeResult, type SetFile } from './intake-result';
 
-export interface IntakeResult {
-  added: Job[];
-  rejected: RejectedInput[];
-  duplicates: { input: string; modelId: string }[];
-  /** Images that joined a job already on its way (same image, same settings): nothing new was sent. */
-  joined: JoinedImage[];
-  /** Non-image files inside dropped folders that were left out. */
-  skipped: number;
-  /** Items that matched an existing model, kept so "Make again" can resend them with force. */
-  duplicateItems: ImageItem[];
-  /** A set that matched an existing model, kept for "Make again" likewise. */
-  duplicateSet?: { members: SetFile[]; endpoint: string };
-}
+export type { IntakeResult, SetFile } from './intake-result';
 
-/** One image of a set being sent: the file and, for models that name views, its view. */
-export interface SetFile {
-  file: File;
-  role: ViewRole | null;
-}
+/** What "Make again anyway" makes again: images already made, or images that joined a job on its way. */
+export type MakeAgainKind = 'duplicates' | 'joined';
 
 export interface ImageIntake {
   busy: boolean;
@@ -47,7 +31,8 @@ export interface ImageIntake {
   add(input: CollectedInput): Promise<void>;
   /** Opens the platform picker (Electron) or the page's file input (browser). */
   pick(): void;
-  makeAgain(): Promise<void>;
+  /** Makes a new job for exactly those images of the last result, charged again (force). */
+  makeAgain(kind: MakeAgainKind): Promise<void>;
 }
 
 export interface IntakeOptions {
@@ -62,19 +47,6 @@ export interface IntakeOptions {
   onError(message: string): void;
 }
 
-const itemName = (item: ImageItem) => (item.kind === 'path' ? item.path : item.name);
-
-function merge(into: IntakeResult, answer: AddJobsResult, sent: ImageItem[]): void {
-  into.added.push(...answer.added);
-  into.rejected.push(...answer.rejected);
-  into.duplicates.push(...answer.duplicates);
-  into.joined.push(...(answer.joined ?? []));
-  const duplicateNames = new Set(answer.duplicates.map((d) => d.input));
-  // Folder and picker calls send no items: their duplicates are paths the app can be given again.
-  const resend = sent.length ? sent.filter((item) => duplicateNames.has(itemName(item))) : answer.duplicates.map((d) => ({ kind: 'path' as const, path: d.input }));
-  into.duplicateItems.push(...resend);
-}
-
 export function useImageIntake(options: IntakeOptions): ImageIntake {
   const { endpoint, preset, transport, openFileInput, onAdded, onError, stageSets = false } = options;
   const [busy, setBusy] = useState(false);
@@ -82,8 +54,8 @@ export function useImageIntake(options: IntakeOptions): ImageIntake {
   const [staged, setStaged] = useState<File[] | null>(null);
 
   const run = useCallback(
-    async (work: (acc: IntakeResult) => Promise<void>) => {
-      const acc: IntakeResult = { added: [], rejected: [], duplicates: [], joined: [], skipped: 0, duplicateItems: [] };
+    async (work: (acc: IntakeResult) => Promise<void>, sentWith: IntakeResult['sentWith']) => {
+      const acc = emptyIntakeResult(sentWith);
       setBusy(true);
       try {
         await work(acc);
@@ -103,8 +75,8 @@ export function useImageIntake(options: IntakeOptions): ImageIntake {
       run(async (acc) => {
         const { batches, rejected } = await buildImageItems(files);
         acc.rejected.push(...rejected);
-        for (const items of batches) merge(acc, await call('jobs:add', { items, endpoint, preset }), items);
-      }),
+        for (const items of batches) mergeAnswer(acc, await call('jobs:add', { items, endpoint, preset }), items);
+      }, { endpoint, preset }),
     [run, endpoint, preset],
   );
 
@@ -118,21 +90,21 @@ export function useImageIntake(options: IntakeOptions): ImageIntake {
       await run(async (acc) => {
         acc.skipped = input.skipped;
         for (const path of input.folderPaths) {
-          merge(acc, await call('jobs:addFolder', { path, endpoint, preset }), []);
+          mergeAnswer(acc, await call('jobs:addFolder', { path, endpoint, preset }), []);
         }
         const { batches, rejected } = await buildImageItems(input.files);
         acc.rejected.push(...rejected);
-        for (const items of batches) merge(acc, await call('jobs:add', { items, endpoint, preset }), items);
+        for (const items of batches) mergeAnswer(acc, await call('jobs:add', { items, endpoint, preset }), items);
         if (input.files.length === 0 && input.folderPaths.length === 0 && input.skipped > 0) {
           acc.rejected.push({ input: 'Dropped folder', reason: 'No images were found in it (PNG, JPEG, WebP, GIF or AVIF).' });
         }
-      });
+      }, { endpoint, preset });
     },
     [run, endpoint, preset, stageSets],
   );
 
   const sendSet = useCallback(
-    (members: SetFile[], setEndpoint: string, force: boolean) =>
+    (members: SetFile[], setEndpoint: string, setPreset: Preset, force: boolean) =>
       run(async (acc) => {
         const { batches, rejected } = await buildImageItems(members.map((m) => m.file));
         acc.rejected.push(...rejected);
@@ -140,16 +112,18 @@ export function useImageIntake(options: IntakeOptions): ImageIntake {
         // A set is sent whole or not at all: one unreadable image keeps it here to be fixed.
         if (rejected.length > 0 || items.length !== members.length) return;
         const inputs = items.map((item, i) => ({ item, role: members[i]!.role }));
-        const answer = await call('jobs:addSet', { inputs, endpoint: setEndpoint, preset, force });
-        acc.added.push(...answer.added);
-        acc.rejected.push(...answer.rejected);
-        acc.duplicates.push(...answer.duplicates);
+        const answer = await call('jobs:addSet', { inputs, endpoint: setEndpoint, preset: setPreset, force });
+        mergeAnswer(acc, answer, []);
+        // The set is resent whole (its files and views), not image by image.
+        acc.duplicateItems = [];
+        acc.joinedItems = [];
         if (answer.duplicates.length > 0) acc.duplicateSet = { members, endpoint: setEndpoint };
+        if ((answer.joined ?? []).length > 0) acc.joinedSet = { members, endpoint: setEndpoint };
         if (answer.added.length > 0 || answer.duplicates.length > 0) setStaged(null);
-      }),
-    [run, preset],
+      }, { endpoint: setEndpoint, preset: setPreset }),
+    [run],
   );
-  const addSet = useCallback((members: SetFile[], setEndpoint: string) => sendSet(members, setEndpoint, false), [sendSet]);
+  const addSet = useCallback((members: SetFile[], setEndpoint: string) => sendSet(members, setEndpoint, preset, false), [sendSet, preset]);
 
   const addEach = useCallback(async () => {
     const files = staged ?? [];
@@ -161,18 +135,27 @@ export function useImageIntake(options: IntakeOptions): ImageIntake {
 
   const pick = useCallback(() => {
     if (transport === 'electron') {
-      void run(async (acc) => merge(acc, await call('jobs:pick', { endpoint, preset }), []));
+      void run(async (acc) => mergeAnswer(acc, await call('jobs:pick', { endpoint, preset }), []), { endpoint, preset });
     } else {
       openFileInput();
     }
   }, [transport, run, endpoint, preset, openFileInput]);
 
-  const makeAgain = useCallback(async () => {
-    if (result?.duplicateSet) return sendSet(result.duplicateSet.members, result.duplicateSet.endpoint, true);
-    const items = result?.duplicateItems ?? [];
-    if (!items.length) return;
-    await run(async (acc) => merge(acc, await call('jobs:add', { items, endpoint, preset, force: true }), items));
-  }, [result, run, endpoint, preset, sendSet]);
+  // Sent with the drop's own generator and quality (the chooser may have changed since), forced: a new
+  // job for exactly those images, whatever is made or on its way. The notice asked first when charged.
+  const makeAgain = useCallback(
+    async (kind: MakeAgainKind) => {
+      if (!result) return;
+      const { endpoint: sentEndpoint, preset: sentPreset } = result.sentWith;
+      const set = kind === 'joined' ? result.joinedSet : result.duplicateSet;
+      if (set) return sendSet(set.members, set.endpoint, sentPreset, true);
+      const items = kind === 'joined' ? result.joinedItems : result.duplicateItems;
+      if (!items.length) return;
+      const again = { items, endpoint: sentEndpoint, preset: sentPreset, force: true };
+      await run(async (acc) => mergeAnswer(acc, await call('jobs:add', again), items), result.sentWith);
+    },
+    [result, run, sendSet],
+  );
 
   const dismiss = useCallback(() => setResult(null), []);
 

@@ -1,0 +1,85 @@
+// What one drop/pick/paste did, gathered from the core's answers (a drop can take several calls:
+// folders, then batches of files). Kept apart from the hook so the counting can be tested: which jobs
+// this drop made, which images joined a job already on its way (or one an earlier copy in the same
+// drop made), and what "Make again anyway" would send back for exactly those images.
+import type { AddJobsResult, ImageItem } from '../../../../shared/contract';
+import type { Job, Preset, RejectedInput } from '../../../../shared/domain';
+import type { ViewRole } from '../../../../shared/input-roles';
+import type { JoinedImage } from './joined-note';
+
+/** One image of a set being sent: the file and, for models that name views, its view. */
+export interface SetFile {
+  file: File;
+  role: ViewRole | null;
+}
+
+export interface IntakeResult {
+  /** Every job the drop follows, once: the ones it made and the ones its images joined. */
+  added: Job[];
+  /** Ids of the jobs this drop made (new, charged once each); the rest of `added` were on their way. */
+  made: string[];
+  rejected: RejectedInput[];
+  duplicates: { input: string; modelId: string }[];
+  /** Images that joined a job on its way (same image, same settings): nothing new was sent for them. */
+  joined: JoinedImage[];
+  /** Non-image files inside dropped folders that were left out. */
+  skipped: number;
+  /** The generator and quality the drop was sent with ("Make again" uses them, not today's choice). */
+  sentWith: { endpoint: string; preset: Preset };
+  /** Items that matched an existing model, kept so "Make again" can resend them with force. */
+  duplicateItems: ImageItem[];
+  /** A set that matched an existing model, kept for "Make again" likewise. */
+  duplicateSet?: { members: SetFile[]; endpoint: string };
+  /** Items that joined a job on its way, kept so "Make again anyway" can make them a job of their own. */
+  joinedItems: ImageItem[];
+  /** A set that joined its job on its way, kept likewise. */
+  joinedSet?: { members: SetFile[]; endpoint: string };
+}
+
+export function emptyIntakeResult(sentWith: IntakeResult['sentWith']): IntakeResult {
+  return { added: [], made: [], rejected: [], duplicates: [], joined: [], skipped: 0, sentWith, duplicateItems: [], joinedItems: [] };
+}
+
+const itemName = (item: ImageItem) => (item.kind === 'path' ? item.path : item.name);
+
+/**
+ * The sent items the answer names, one item per name in order: an image given twice under one name
+ * (the same path) is sent back once per time it is named, never for every item of that name.
+ */
+function itemsNamed(sent: readonly ImageItem[], names: readonly string[]): ImageItem[] {
+  const used = new Set<number>();
+  return names.flatMap((name) => {
+    const index = sent.findIndex((item, i) => !used.has(i) && itemName(item) === name);
+    if (index < 0) return [];
+    used.add(index);
+    return [sent[index]!];
+  });
+}
+
+/**
+ * Adds one answer of the core to `into`. `sent`: the items of that call (none for a folder or the
+ * picker: their images come back as paths the app can be given again).
+ */
+export function mergeAnswer(into: IntakeResult, answer: AddJobsResult, sent: readonly ImageItem[]): void {
+  const madeBefore = new Set(into.made);
+  const joined = answer.joined ?? [];
+  // Jobs that were on their way before this call; every other job in the answer was made by it.
+  const earlier = new Set(joined.filter((entry) => !entry.sameCall).map((entry) => entry.jobId));
+  for (const job of answer.added) {
+    if (!into.added.some((known) => known.id === job.id)) into.added.push(job);
+    if (!earlier.has(job.id) && !madeBefore.has(job.id)) into.made.push(job.id);
+  }
+  into.rejected.push(...answer.rejected);
+  into.duplicates.push(...answer.duplicates);
+  // A job an earlier call of this drop made counts as made by the drop (a copy in the next batch).
+  into.joined.push(...joined.map((entry) => ({ input: entry.input, jobId: entry.jobId, sameDrop: entry.sameCall === true || madeBefore.has(entry.jobId) })));
+  const resend = (names: string[]): ImageItem[] => (sent.length ? itemsNamed(sent, names) : names.map((path) => ({ kind: 'path' as const, path })));
+  into.duplicateItems.push(...resend(answer.duplicates.map((d) => d.input)));
+  into.joinedItems.push(...resend(joined.map((entry) => entry.input)));
+}
+
+/** Images in the jobs this drop made (a job made from several images counts each of them). */
+export function addedImageCount(result: Pick<IntakeResult, 'added' | 'made'>): number {
+  const made = new Set(result.made);
+  return result.added.filter((job) => made.has(job.id)).reduce((n, job) => n + Math.max(1, job.inputs?.length ?? 1), 0);
+}

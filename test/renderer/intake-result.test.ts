@@ -1,0 +1,64 @@
+// What one drop did, from the core's answers: the jobs it made are counted as added (a photo given
+// twice in one drop showed only "1 already on its way" - the job its first copy made was not counted),
+// and "Make again anyway" keeps exactly the images that joined a job, nothing else.
+import { describe, expect, it } from 'vitest';
+import type { AddJobsResult, ImageItem } from '../../src/shared/contract';
+import type { Job } from '../../src/shared/domain';
+import { addedImageCount, emptyIntakeResult, mergeAnswer } from '../../src/renderer/src/features/drop/intake-result';
+
+const job = (id: string, patch: Partial<Job> = {}) => ({ id, state: 'queued', inputName: `${id}.png`, ...patch }) as Job;
+const bytes = (name: string): ImageItem => ({ kind: 'bytes', name, bytes: new Uint8Array([1]) });
+const answer = (patch: Partial<AddJobsResult>): AddJobsResult => ({ added: [], rejected: [], duplicates: [], ...patch });
+const fresh = () => emptyIntakeResult({ endpoint: 'tripo3d/tripo/v2.5/image-to-3d', preset: 'standard' });
+
+describe('one drop, from the core answers', () => {
+  it('the same photo twice in one call: its job is added once, the copy is named as a copy', () => {
+    const result = fresh();
+    const sent = [bytes('duck.png'), bytes('duck copy.png')];
+    mergeAnswer(result, answer({ added: [job('a')], joined: [{ input: 'duck copy.png', jobId: 'a', sameCall: true }] }), sent);
+    expect(result.made).toEqual(['a']);
+    expect(addedImageCount(result)).toBe(1);
+    expect(result.joined).toEqual([{ input: 'duck copy.png', jobId: 'a', sameDrop: true }]);
+    expect(result.joinedItems).toEqual([sent[1]]);
+  });
+
+  it('a copy in the next batch of the same drop joins the job the first batch made: still one added', () => {
+    const result = fresh();
+    mergeAnswer(result, answer({ added: [job('a')] }), [bytes('duck.png')]);
+    mergeAnswer(result, answer({ added: [job('a')], joined: [{ input: 'duck copy.png', jobId: 'a' }] }), [bytes('duck copy.png')]);
+    expect(result.added.map((j) => j.id)).toEqual(['a']);
+    expect(addedImageCount(result)).toBe(1);
+    expect(result.joined[0]!.sameDrop).toBe(true);
+  });
+
+  it('a photo that joined a job from before is not added; a new one beside it is', () => {
+    const result = fresh();
+    const sent = [bytes('lamp.png'), bytes('vase.png')];
+    mergeAnswer(result, answer({ added: [job('old'), job('new')], joined: [{ input: 'lamp.png', jobId: 'old' }] }), sent);
+    expect(result.made).toEqual(['new']);
+    expect(addedImageCount(result)).toBe(1);
+    expect(result.joined).toEqual([{ input: 'lamp.png', jobId: 'old', sameDrop: false }]);
+    expect(result.joinedItems).toEqual([sent[0]]);
+  });
+
+  it('a job made from several images counts each of them', () => {
+    const result = fresh();
+    const set = job('s', { inputs: [{ name: 'front.png' }, { name: 'back.png' }] as Job['inputs'] });
+    mergeAnswer(result, answer({ added: [set] }), []);
+    expect(addedImageCount(result)).toBe(2);
+  });
+
+  it('an image named twice is sent back once per time it joined, never for every item of that name', () => {
+    const result = fresh();
+    const sent = [bytes('image.png'), bytes('image.png')];
+    mergeAnswer(result, answer({ added: [job('old'), job('new')], joined: [{ input: 'image.png', jobId: 'old' }] }), sent);
+    expect(result.joinedItems).toHaveLength(1);
+  });
+
+  it('images of a folder (no items sent) come back as their paths', () => {
+    const result = fresh();
+    mergeAnswer(result, answer({ added: [job('old')], joined: [{ input: '/photos/lamp.png', jobId: 'old' }], duplicates: [{ input: '/photos/mug.png', modelId: 'm1' }] }), []);
+    expect(result.joinedItems).toEqual([{ kind: 'path', path: '/photos/lamp.png' }]);
+    expect(result.duplicateItems).toEqual([{ kind: 'path', path: '/photos/mug.png' }]);
+  });
+});
