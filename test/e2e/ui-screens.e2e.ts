@@ -88,6 +88,10 @@ for (const scheme of ['light', 'dark'] as const) {
       await open(page, defaultScenario({ settings, jobs: full, queue: { status: 'running', message: null, running: 5, queued: 2, resumesAt: null } }), scheme);
       await expect(page.getByTestId('job-row')).toHaveCount(full.length);
       await expect(page.getByTestId('queue-counts')).toHaveText('2 generating · 2 preparing · 1 downloading · 2 waiting');
+      // The sidebar badge counts the same unfinished jobs and names them in the header's words (it said "7 in progress").
+      const badge = page.getByRole('navigation', { name: 'Main' }).locator('.nav-badge');
+      await expect(badge).toHaveText('7');
+      await expect(badge).toHaveAttribute('aria-label', '7 jobs not finished: 2 generating, 2 preparing, 1 downloading, 2 waiting');
       await expect(page.locator('[data-job-id="desk-lamp"]')).toContainText('Ready; waiting for a free slot');
       await shot(page, `create-queue-full-${scheme}`);
     });

@@ -3,7 +3,7 @@
 // computer) works on are generating.
 import { describe, expect, it } from 'vitest';
 import type { Job } from '../../src/shared/domain';
-import { countsText, queueCounts, unfinished } from '../../src/renderer/src/features/queue/queue-counts';
+import { countsText, queueCounts, unfinished, unfinishedText } from '../../src/renderer/src/features/queue/queue-counts';
 
 const job = (state: Job['state'], progress = 0) => ({ state, progress }) as Job;
 
@@ -21,6 +21,8 @@ describe('queue counts', () => {
     expect(counts).toMatchObject({ generating: 2, preparing: 2, downloading: 1, waiting: 2 });
     expect(countsText(counts)).toBe('2 generating · 2 preparing · 1 downloading · 2 waiting');
     expect(unfinished(counts)).toBe(7);
+    // The sidebar badge counts the same 7, and says which are only waiting.
+    expect(unfinishedText(counts)).toBe('7 jobs not finished: 2 generating, 2 preparing, 1 downloading, 2 waiting');
   });
 
   it('finished jobs, problems and cancels; canceled jobs left out of the overall progress', () => {

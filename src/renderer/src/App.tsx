@@ -17,7 +17,7 @@ import { useFileDrop } from './features/drop/useFileDrop';
 import { useImageIntake } from './features/drop/useImageIntake';
 import { usePaste } from './features/drop/usePaste';
 import { LibraryView } from './features/library/LibraryView';
-import { isActive } from './features/queue/job-text';
+import { queueCounts, unfinished } from './features/queue/queue-counts';
 import { SettingsView } from './features/settings/SettingsView';
 import { StatsView } from './features/stats/StatsView';
 import { useApiEvent } from './hooks/useApiEvent';
@@ -172,11 +172,13 @@ function Workspace({ info, settings, update, models }: WorkspaceProps) {
     return () => window.removeEventListener('keydown', onKey);
   }, [navigate, intake, info.transport]);
 
-  const activeJobs = jobs.jobs.filter((j) => isActive(j.state) || j.state === 'queued').length;
+  // The sidebar badge counts what the queue header counts (queue-counts.ts), in the same words.
+  const counts = useMemo(() => queueCounts(jobs.jobs), [jobs.jobs]);
+  const openJobs = unfinished(counts);
   const needsAttention =
     jobs.jobs.some((j) => j.state === 'needs_attention') ||
     (queue !== null && queue.status !== 'running' && !(queue.status === 'no_key' && queue.queued === 0));
-  const now = useNow(activeJobs > 0 || (queue?.resumesAt ?? null) !== null);
+  const now = useNow(openJobs > 0 || (queue?.resumesAt ?? null) !== null);
 
   const clearLibraryOpen = useCallback(() => setLibraryOpenId(null), []);
   const clearSettingsFocus = useCallback(() => setSettingsFocus(null), []);
@@ -188,7 +190,7 @@ function Workspace({ info, settings, update, models }: WorkspaceProps) {
           view={view}
           onNavigate={navigate}
           onAbout={() => setAboutOpen(true)}
-          activeJobs={activeJobs}
+          counts={counts}
           attention={needsAttention}
           libraryCount={libraryCount}
           cost={cost}

@@ -2,6 +2,7 @@
 import type { View } from '../app-context';
 import type { CostSummary } from '../hooks/useCostSummary';
 import { formatUsd } from '../lib/format';
+import { unfinished, unfinishedText, type QueueCounts } from '../features/queue/queue-counts';
 import { Icon, type IconName } from './Icon';
 
 const ITEMS: { view: View; label: string; icon: IconName; shortcut: string }[] = [
@@ -15,13 +16,16 @@ export interface SidebarProps {
   view: View;
   onNavigate(view: View): void;
   onAbout(): void;
-  activeJobs: number;
+  /** The queue's counts (the header's): the badge shows the unfinished jobs. */
+  counts: QueueCounts;
   attention: boolean;
   libraryCount: number | null;
   cost: CostSummary | null;
 }
 
-export function Sidebar({ view, onNavigate, onAbout, activeJobs, attention, libraryCount, cost }: SidebarProps) {
+export function Sidebar({ view, onNavigate, onAbout, counts, attention, libraryCount, cost }: SidebarProps) {
+  const openJobs = unfinished(counts);
+  const badgeText = attention ? 'The queue needs attention' : unfinishedText(counts);
   return (
     <aside className="sidebar">
       <div className="brand">
@@ -43,12 +47,9 @@ export function Sidebar({ view, onNavigate, onAbout, activeJobs, attention, libr
           >
             <Icon name={item.icon} />
             <span>{item.label}</span>
-            {item.view === 'create' && (activeJobs > 0 || attention) && (
-              <span
-                className={attention ? 'nav-badge nav-badge-warning' : 'nav-badge'}
-                aria-label={attention ? 'The queue needs attention' : `${activeJobs} in progress`}
-              >
-                {attention ? '!' : activeJobs}
+            {item.view === 'create' && (openJobs > 0 || attention) && (
+              <span className={attention ? 'nav-badge nav-badge-warning' : 'nav-badge'} aria-label={badgeText} title={badgeText}>
+                {attention ? '!' : openJobs}
               </span>
             )}
             {item.view === 'library' && libraryCount !== null && libraryCount > 0 && (

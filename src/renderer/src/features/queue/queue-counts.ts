@@ -77,6 +77,23 @@ export function countsText(c: QueueCounts): string {
 /** Jobs not finished yet (the overall progress bar shows while there are any). */
 export const unfinished = (c: QueueCounts) => c.generating + c.preparing + c.downloading + c.waiting;
 
+/**
+ * The sidebar badge's words for its number, the unfinished jobs - every job not done yet, waiting
+ * ones too, so a drop of ten shows 10 and counts down as models land - split as the header splits
+ * them: "7 jobs not finished: 2 generating, 2 preparing, 1 downloading, 2 waiting".
+ * ("7 in progress" with two of them only waiting disagreed with the header's "2 waiting".)
+ */
+export function unfinishedText(c: QueueCounts): string {
+  const parts = [
+    c.generating && `${c.generating} generating`,
+    c.preparing && `${c.preparing} preparing`,
+    c.downloading && `${c.downloading} downloading`,
+    c.waiting && `${c.waiting} waiting`,
+  ].filter(Boolean);
+  const total = unfinished(c);
+  return `${plural(total, 'job')} not finished${parts.length ? `: ${parts.join(', ')}` : ''}`;
+}
+
 /** What the counts mean, for the header's tooltip. */
 export const COUNTS_HELP =
   'Generating: at FAL or on this computer, at most “Jobs at the same time”. Preparing: checking and uploading the photo, or ready and waiting for a free slot. Downloading: saving a finished model to your library.';
