@@ -133,9 +133,13 @@ class JobRun {
       await this.keepCompletedResult(fal, requestId);
       return;
     }
+    // FAL removes a queued request; a running one only gets a signal its model may ignore (and FAL
+    // may charge for it): the user is told so (FAL.md).
+    const started = this.row.state === 'running';
     try {
       await fal.queue.cancel(this.row.endpoint, { requestId });
-      this.writer.write({ ...endedPatch('canceled', now()), message: 'Canceled; FAL was asked to stop the job.' }, `FAL cancel requested for ${requestId}`);
+      const message = started ? 'Canceled; FAL was asked to stop it. It had already started, so FAL may still charge for it.' : 'Canceled; FAL was asked to stop the job.';
+      this.writer.write({ ...endedPatch('canceled', now()), message }, `FAL cancel requested for ${requestId}`);
     } catch (error) {
       if (isAlreadyCompleted(error)) {
         await this.keepCompletedResult(fal, requestId);

@@ -39,8 +39,21 @@ describe('cancel', () => {
     const job = await h.engine.cancel(id);
     expect(job.state).toBe('canceled');
     expect(job.message).toMatch(/FAL was asked to stop/);
+    // FAL's model may ignore the signal and FAL may charge a request it had started: said, not hidden.
+    expect(job.message).toMatch(/It had already started, so FAL may still charge for it\.$/);
     expect(h.fake.job(running.falRequestId!)!.cancelled).toBe(true);
     expect(h.fake.requestsFor('cancel')).toHaveLength(1);
+  });
+
+  it('cancels a job still waiting in FAL\'s queue without saying it may be charged (FAL removes it)', async () => {
+    h = await createHarness({ fake: { holdJobs: true, concurrency: 1 }, engine: { concurrency: 2 } });
+    const first = await addOne(h.engine);
+    await waitForJob(h.engine, first, inState('running'));
+    const second = await addOne(h.engine);
+    await waitForJob(h.engine, second, inState('submitted'));
+    const job = await h.engine.cancel(second);
+    expect(job.state).toBe('canceled');
+    expect(job.message).toBe('Canceled; FAL was asked to stop the job.');
   });
 
   it('keeps the result of a job it saw FAL finish (downloading), without asking FAL to cancel it', async () => {
