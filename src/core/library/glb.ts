@@ -104,7 +104,11 @@ function unbackedDataProblem(json: Record<string, unknown>): string | null {
     const extensions = isRecord(view) && isRecord(view.extensions) ? view.extensions : {};
     for (const name of MESHOPT_EXTENSIONS) {
       const meshopt = extensions[name];
-      if (isRecord(meshopt)) bytes += Math.max(0, num(meshopt.count) ?? 0) * Math.max(0, num(meshopt.byteStride) ?? 0);
+      if (!isRecord(meshopt)) continue;
+      // The decoders multiply these as JavaScript does: "100000000" or [100000000] is 100 million too.
+      const { count, byteStride } = meshopt;
+      if (!isWhole(count) || !isWhole(byteStride)) return `The GLB's ${name} data is malformed (its count and byteStride must be whole numbers)`;
+      bytes += count * byteStride;
     }
   }
   if (bytes <= MAX_UNBACKED_BYTES) return null;
@@ -311,6 +315,9 @@ function list(value: unknown): unknown[] {
 }
 function num(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+function isWhole(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }
 function str(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
