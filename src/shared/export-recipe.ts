@@ -17,8 +17,12 @@ export const SimplifySchema = z.discriminatedUnion('mode', [
 ]);
 
 export const ExportRecipeSchema = z.object({
-  /** Files to write; LODs apply to GLB only. */
-  formats: z.array(OutputFormatSchema).min(1).max(5),
+  /** Files to write, each format once (a repeat wrote and counted the same file twice); LODs apply to GLB only. */
+  formats: z
+    .array(OutputFormatSchema)
+    .min(1)
+    .max(5)
+    .transform((formats) => [...new Set(formats)]),
   /** Which axis is up in the written file. glTF is Y-up by its spec; printers and CAD expect Z. */
   upAxis: z.enum(['y', 'z']).default('y'),
   /** Unit of the numbers in STL, 3MF, OBJ and USDZ files (GLB is always metres, by its spec). */
@@ -33,8 +37,15 @@ export const ExportRecipeSchema = z.object({
   /** Merge identical vertices first (better simplification, smaller files). */
   weld: z.boolean().default(false),
   simplify: SimplifySchema.nullable().default(null),
-  /** Extra levels of detail as fractions of the (simplified) triangle count, e.g. [1, 0.5, 0.25, 0.1]. */
-  lods: z.array(z.number().gt(0).max(1)).max(6).default([]),
+  /**
+   * Extra levels of detail as fractions of the (simplified) triangle count, e.g. [1, 0.5, 0.25, 0.1].
+   * Finest first whatever order they were typed in: engines take LOD0 as the one shown up close.
+   */
+  lods: z
+    .array(z.number().gt(0).max(1))
+    .max(6)
+    .default([])
+    .transform((lods) => [...new Set(lods)].sort((a, b) => b - a)),
   textures: z
     .object({
       maxSize: z.number().int().min(16).max(8192).nullable().default(null),
