@@ -58,3 +58,25 @@ it.each([
   // The export and convert paths read through the same check.
   expect(checkGlbHeader(bytes).ok).toBe(false);
 });
+
+// Every accessor over the file's data is copied out by glTF-Transform (export, convert), and any
+// number of accessors may name the same bytes: measured, 100 accessors over one 10 MB view made 1,010 MB
+// of arrays from a 10 MB file; 1,000 over a 1 MB view claim 1 GB here.
+it('a GLB whose accessors read the same data again and again is refused; ordinary ones pass', async () => {
+  const aliased = (accessors: number, viewBytes = 1_000_000) =>
+    glbWithBin(
+      {
+        asset: { version: '2.0' },
+        buffers: [{ byteLength: viewBytes }],
+        bufferViews: [{ buffer: 0, byteLength: viewBytes }],
+        accessors: Array.from({ length: accessors }, () => ({ bufferView: 0, componentType: 5126, count: viewBytes / 4, type: 'SCALAR' })),
+      },
+      new Uint8Array(viewBytes),
+    );
+  const bomb = await validateGlb(aliased(1000));
+  expect(bomb.ok).toBe(false);
+  expect(bomb.ok ? '' : bomb.reason).toMatch(/geometry that is not in the file \(accessors .*reading the same data again/);
+  expect(checkGlbHeader(aliased(1000)).ok).toBe(false);
+  // A few accessors sharing data (interleaved attributes, a shared index list) are no bomb.
+  expect((await validateGlb(aliased(3))).ok).toBe(true);
+});
