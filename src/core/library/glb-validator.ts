@@ -7,6 +7,7 @@
 // then a small model goes to the warm worker too, so the thread stays free for the other jobs (alone,
 // a small check in place is ~1.5 ms quicker than the hand-off). A worker that fails never loses a
 // model: the check then runs in-thread.
+import { readFile } from 'node:fs/promises';
 import { threadId, type Worker } from 'node:worker_threads';
 import { errorMessage } from '../util/errors';
 import { createThreadPool } from '../workers/thread-pool';
@@ -23,10 +24,17 @@ import { GlbCheckAnswerSchema, type GlbCheckRequest } from './glb-worker-protoco
 export const WORKER_MIN_BYTES = 512 * 1024;
 
 export interface GlbSource {
+  /**
+   * The model. Those of a large model that also lives in `tempFile` are moved to the worker, not
+   * copied (left empty here): a 500 MB model is not held twice while it is checked.
+   */
   bytes: Uint8Array;
-  /** The file the bytes also live in (a downloaded temp file), if any. The bytes stay usable. */
+  /** The file the bytes also live in (a downloaded temp file, completely written), if any. */
   tempFile?: { path: string };
 }
+
+/** From this size a model that also lives in a file is moved to the worker (see GlbSource.bytes). */
+export const MOVE_MIN_BYTES = 16 * 1024 * 1024;
 
 /** validateGlb's result, and the thread that computed it. */
 export type CheckedGlb = GlbValidationResult & { threadId: number };
@@ -51,6 +59,8 @@ export interface GlbValidatorOptions {
   start?: () => Worker;
   /** Whether other work competes for the thread now (small models then go to a warm worker). */
   busy?: () => boolean;
+  /** Smallest file moved rather than copied to the worker (default MOVE_MIN_BYTES). */
+  moveMinBytes?: number;
 }
 
 /** The smallest GLB (a header and `{"asset":{"version":"2.0"}}`): the warm-up check loads the validator's code. */
@@ -72,6 +82,7 @@ export function startGlbWorker(): Worker {
 
 export function createGlbValidator(opts: GlbValidatorOptions): GlbValidator {
   const minBytes = opts.workerMinBytes ?? WORKER_MIN_BYTES;
+  const moveMinBytes = opts.moveMinBytes ?? MOVE_MIN_BYTES;
   // One worker: checks are short and jobs seldom finish together; each worker holds its own validator.
   const pool = createThreadPool({ size: 1, idleMs: 120_000, start: opts.start ?? startGlbWorker });
   let closed = false;
@@ -82,10 +93,12 @@ export function createGlbValidator(opts: GlbValidatorOptions): GlbValidator {
 
   const inThread = async (bytes: Uint8Array): Promise<CheckedGlb> => ({ ...(await validateGlb(bytes)), threadId });
 
-  function inWorker({ bytes }: GlbSource): Promise<CheckedGlb> {
+  function inWorker({ bytes, tempFile }: GlbSource): Promise<CheckedGlb> {
     // A copy is moved: the caller keeps its bytes (ingest may have to store them again, when another
-    // job removed the same file before this one's commit).
-    const sent = bytes.slice();
+    // job removed the same file before this one's commit) - unless the model is large and also in its
+    // temp file: then the bytes themselves go (a failed check reads the file back).
+    const own = bytes.buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : null;
+    const sent = tempFile && own && bytes.byteLength >= moveMinBytes ? new Uint8Array(own) : bytes.slice();
     const request: GlbCheckRequest = { type: 'validate', bytes: sent };
     return pool.run<CheckedGlb>({
       request,
@@ -110,7 +123,9 @@ export function createGlbValidator(opts: GlbValidatorOptions): GlbValidator {
         return await inWorker(source);
       } catch (error) {
         opts.warn(`The GLB check worker failed (${errorMessage(error)}); checking the model on the engine's thread instead`);
-        return inThread(source.bytes);
+        // Bytes moved to the worker are gone from here: the model is read back from its file.
+        const moved = source.bytes.byteLength === 0 && source.tempFile !== undefined;
+        return inThread(moved ? new Uint8Array(await readFile(source.tempFile!.path)) : source.bytes);
       }
     },
     warm() {

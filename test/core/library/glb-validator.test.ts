@@ -1,5 +1,5 @@
 // Finished models are checked off the engine's thread when large: same result as in-thread, the
-// bytes moved only when a file holds them too, and a worker that crashes or cannot start never loses
+// bytes moved (not copied) only when a very large model's file holds them too, and a worker that crashes or cannot start never loses
 // a model (the check then runs in-thread).
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
@@ -71,6 +71,36 @@ describe('GLB validator', () => {
       await expect(validator.validate({ bytes: withFile, tempFile: { path } })).resolves.toMatchObject({ ok: true });
     });
     expect(sha(withFile)).toBe(sha(large));
+  }, 60_000);
+
+  it('moves a large model that a file also holds instead of copying it (not held twice), and reads the file back if the worker fails', async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, 'model.glb');
+      await writeFile(path, large);
+      const moving = createGlbValidator({ warn: () => {}, moveMinBytes: WORKER_MIN_BYTES });
+      try {
+        const moved = large.slice();
+        const checked = await moving.validate({ bytes: moved, tempFile: { path } });
+        expect(checked).toMatchObject({ ok: true });
+        expect(checked.threadId).not.toBe(threadId);
+        expect(moved.byteLength).toBe(0);
+        // Without a file behind them the bytes are still copied: the caller may need them.
+        const alone = large.slice();
+        await moving.validate({ bytes: alone });
+        expect(sha(alone)).toBe(sha(large));
+      } finally {
+        await moving.close();
+      }
+      const log: string[] = [];
+      const crashing = createGlbValidator({ warn: (m) => log.push(m), start: crashingWorker, moveMinBytes: WORKER_MIN_BYTES });
+      try {
+        const checked = await crashing.validate({ bytes: large.slice(), tempFile: { path } });
+        expect(checked).toEqual({ ...(await validateGlb(large)), threadId });
+        expect(log).toHaveLength(1);
+      } finally {
+        await crashing.close();
+      }
+    });
   }, 60_000);
 
   it('checks in-thread when the worker crashes, and says so', async () => {
