@@ -37,3 +37,20 @@ it('a kept link that fails for a while after FAL forgot the request keeps Downlo
   expect(done.state).toBe('succeeded');
   expect(h.fake.submissions).toHaveLength(1);
 }, 60_000);
+
+it('a kept link that says it has expired, after FAL forgot the request, ends the job without a Download again that cannot work', async () => {
+  h = await createHarness();
+  h.fake.script({ op: 'file', times: Infinity, when: (ctx) => ctx.targetUrl.includes('.glb'), fault: { kind: 'infra', status: 503 } });
+  const id = await addOne(h.engine);
+  const failed = await waitForJob(h.engine, id, ended, 20_000);
+  expect(failed.errorCode).toBe('result_download_failed');
+  expect(h.fake.forget(failed.falRequestId!)).toBe(true);
+
+  h.fake.clearScript();
+  h.fake.script({ op: 'file', times: Infinity, when: (ctx) => ctx.targetUrl.includes('.glb'), fault: { kind: 'expired' } });
+  await h.engine.retry(id, { mode: 'download' });
+  const again = await waitForJob(h.engine, id, ended, 20_000);
+  expect(again).toMatchObject({ state: 'failed', errorCode: 'result_expired' });
+  expect(canDownloadAgain(again)).toBe(false);
+  expect(h.fake.submissions).toHaveLength(1);
+}, 60_000);

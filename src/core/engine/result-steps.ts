@@ -50,8 +50,9 @@ export async function collectResult(
         output = (await step('result', () => fal.queue.result(row().endpoint, { requestId, abortSignal: signal }))).data;
       } catch (error) {
         // FAL dropped its answer, but the kept one names the model: its link failing now (a CDN blip)
-        // must not lose the paid model - Download again tries that link again.
-        if (!kept || !answerDropped(error, deps.now())) throw error;
+        // must not lose the paid model - Download again tries that link again. A link that said it
+        // has expired (404/410) is gone with FAL's answer: nothing is left to fetch.
+        if (!kept || !answerDropped(error, deps.now()) || classifyError(lastError, 'download', deps.now()).kind === 'fail') throw error;
         answerGone = true;
         break;
       }
