@@ -155,10 +155,14 @@ export class LibraryStore {
     return changes > 0;
   }
 
-  /** A model already made from the same input and parameters, if any. */
+  /**
+   * A model already made from the same input and parameters whose file is still there, if any. One whose
+   * file was deleted outside the app is no reason to refuse the photo: it cannot be looked at or exported.
+   */
   findByParams(paramsKey: string): LibraryModel | null {
-    const raw = this.stmt('SELECT * FROM models WHERE params_key = ? ORDER BY created_at DESC LIMIT 1').get(paramsKey) as Raw | undefined;
-    return raw ? toModel(raw) : null;
+    const rows = this.stmt('SELECT * FROM models WHERE params_key = ? ORDER BY created_at DESC').all(paramsKey) as Raw[];
+    const kept = rows.find((raw) => statSync(this.toAbsolute(String(raw.file_path)), { throwIfNoEntry: false })?.isFile());
+    return kept ? toModel(kept) : null;
   }
 
   /** Every stored file path (absolute), for integrity checks. */
