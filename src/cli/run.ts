@@ -5,6 +5,7 @@ import { freeExportPath } from '../core/auto-export';
 import { makeFolder } from '../core/util/make-folder';
 import type { ImageItem } from '../shared/contract';
 import { TERMINAL_STATES, type Job, type Preset, type QueueState } from '../shared/domain';
+import { appSpendingCap } from './app-settings';
 import { canDownloadAgain } from '../shared/job-retry';
 import { errorMessage } from '../core/util/errors';
 import { createEngine, type Engine } from '../core/engine';
@@ -38,6 +39,8 @@ export function openEngine(opts: CommonOptions & { concurrency?: number }): Engi
     fetch: keyGuardFetch(nodeFetch, () => route),
     concurrency: opts.concurrency ?? 2,
     logger: createCliLogger(dataDir),
+    // The cap set in the app holds the CLI's FAL jobs too: one folder, one month's spend.
+    getSpendingCapUsd: appSpendingCap(dataDir),
   });
 }
 
@@ -74,21 +77,35 @@ export async function runJobs(request: RunRequest): Promise<number> {
 
   // Set once every job of this run is in `views`: "all done" over a partial list would end the wait early.
   let following = false;
+  // The spending cap is reached: this run's jobs FAL already has (sent, so paid) are still followed
+  // and their models written; the run ends once only jobs the cap holds are left.
+  let capHolds = false;
+  const heldByCap = (job: Job) => job.state === 'queued' && job.falRequestId === null;
+  const onlyHeldLeft = () => [...views.keys()].every((id) => {
+    const job = engine.getJob(id);
+    return job === null || isTerminal(job) || heldByCap(job);
+  });
   const onJob = (job: Job) => {
     const view = views.get(job.id);
     if (!view) return;
     reporter.job(view, job);
-    if (following && allDone()) finishedResolve();
+    if (following && (allDone() || (capHolds && onlyHeldLeft()))) finishedResolve();
   };
   const onQueue = (state: QueueState) => {
-    // A cap used up by jobs already started is not reached yet: they are sent and followed first.
-    const blocked = state.status === 'key_rejected' || state.status === 'no_key' || (state.status === 'spending_cap' && !state.capStarting);
-    if (blocked) {
+    if (state.status === 'key_rejected' || state.status === 'no_key') {
       blockedMessage = state.message ?? `The queue is paused (${state.status}).`;
       finishedResolve();
+    } else if (state.status === 'spending_cap' && !state.capStarting) {
+      // (A cap used up by jobs already started is not reached yet: they are sent and followed first.)
+      capHolds = true;
+      blockedMessage = `${state.message ?? "This month's spending cap is reached."} The cap is set in the app's Settings; raise it there, then run \`image2model resume\` for the jobs it holds.`;
     } else if (state.status === 'offline') reporter.note(state.message ?? 'Offline: waiting for the network...');
+    else if (state.status === 'running') {
+      capHolds = false;
+      blockedMessage = null;
+    }
     // A removed job sends no job event, only a queue change.
-    if (following && allDone()) finishedResolve();
+    if (following && (allDone() || (capHolds && onlyHeldLeft()))) finishedResolve();
   };
   const offs = [engine.on('job', onJob), engine.on('queue', onQueue)];
 
@@ -156,7 +173,7 @@ export async function runJobs(request: RunRequest): Promise<number> {
       if (job) reporter.job(views.get(id)!, job);
     }
     following = true;
-    if (views.size > 0 && !allDone()) await finished;
+    if (views.size > 0 && !allDone() && !(capHolds && onlyHeldLeft())) await finished;
     /**
      * The job's own file (into the --out it was made with, once over every run following it), and the
      * files images that joined it asked for (another name, or another --out than the run that made the
