@@ -1,6 +1,7 @@
 // The user's own export presets: a JSON file in the data folder, shared by the app and the CLI and
 // checked with zod on every read (a broken file is reported, never half-used).
-import { existsSync, readFileSync } from 'node:fs';
+import { constants, existsSync, readFileSync } from 'node:fs';
+import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ExportPresetSchema, type ExportPreset, type ExportRecipeInput } from '../../shared/export-recipe';
@@ -10,6 +11,8 @@ import { BUILT_IN_IDS, BUILT_IN_PRESETS } from './presets';
 const FileSchema = z.object({ version: z.literal(1), presets: z.array(ExportPresetSchema) });
 
 export const PRESETS_FILE = 'export-presets.json';
+/** An unreadable presets file is kept under this name (plus the time) when a save replaces it. */
+const KEPT_PREFIX = 'export-presets.unreadable-';
 
 export interface PresetStore {
   /** Built-in presets first, then the saved ones. */
@@ -17,7 +20,7 @@ export interface PresetStore {
   get(id: string): ExportPreset | null;
   save(preset: { id?: string; label: string; description?: string; recipe: ExportRecipeInput }): Promise<ExportPreset>;
   remove(id: string): Promise<boolean>;
-  /** A problem with the saved file (it is then ignored until a save replaces it). */
+  /** A problem with the saved file (it is then ignored until a save replaces it; the unreadable file is kept beside it). */
   problem(): string | null;
 }
 
@@ -44,12 +47,17 @@ export function createPresetStore(dataDir: string): PresetStore {
       problem = null;
       return parsed.data.presets.filter((p) => !BUILT_IN_IDS.includes(p.id)).map((p) => ({ ...p, builtIn: false }));
     } catch (error) {
-      problem = `The saved export presets (${path}) could not be read: ${(error as Error).message}`;
+      problem = `The saved export presets (${path}) could not be read: ${(error as Error).message}. Saving a preset keeps this file as ${KEPT_PREFIX}<time>.json beside it.`;
       return [];
     }
   };
-  const writeSaved = (presets: ExportPreset[]) =>
-    writeFileAtomic(path, new TextEncoder().encode(JSON.stringify({ version: 1, presets }, null, 2) + '\n'));
+  const writeSaved = async (presets: ExportPreset[]) => {
+    // A file that could not be read holds the user's presets all the same (one typo in a hand edit):
+    // it is kept beside the new one, never replaced unread.
+    // (save and remove read the file just before: `problem` is about it as it is now.)
+    if (problem) await copyFile(path, join(dataDir, `${KEPT_PREFIX}${Date.now()}.json`), constants.COPYFILE_EXCL);
+    await writeFileAtomic(path, new TextEncoder().encode(JSON.stringify({ version: 1, presets }, null, 2) + '\n'));
+  };
 
   return {
     list: () => [...BUILT_IN_PRESETS, ...readSaved()],
