@@ -80,3 +80,61 @@ it('a GLB whose accessors read the same data again and again is refused; ordinar
   // A few accessors sharing data (interleaved attributes, a shared index list) are no bomb.
   expect((await validateGlb(aliased(3))).ok).toBe(true);
 });
+
+// A flat image compresses almost without limit and is decoded whole (the viewer's texture upload, an
+// export's resize, WebP to PNG for USDZ): measured, a 10 KB lossless WebP of 16383 x 16383 pixels took
+// 2.2 GB to become a PNG. Its header is all the check reads, so the test writes the header alone.
+it('a GLB whose small texture decodes to gigabytes is refused; an ordinary texture passes', async () => {
+  /** A lossless WebP header claiming width x height, padded to `size` bytes. */
+  const webpClaiming = (width: number, height: number, size = 10_000) => {
+    const bytes = new Uint8Array(size);
+    bytes.set(Buffer.from('RIFF', 'latin1'), 0);
+    new DataView(bytes.buffer).setUint32(4, size - 8, true);
+    bytes.set(Buffer.from('WEBPVP8L', 'latin1'), 8);
+    new DataView(bytes.buffer).setUint32(16, size - 20, true);
+    bytes[20] = 0x2f;
+    const w = width - 1;
+    const h = height - 1;
+    bytes[21] = w & 0xff;
+    bytes[22] = ((w >> 8) & 0x3f) | ((h & 0x03) << 6);
+    bytes[23] = (h >> 2) & 0xff;
+    bytes[24] = (h >> 10) & 0x0f;
+    return bytes;
+  };
+  const withTexture = (image: Uint8Array) => {
+    const positions = new Float32Array([0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 1]);
+    const bin = new Uint8Array(64 + image.byteLength + ((4 - (image.byteLength % 4)) % 4));
+    bin.set(new Uint8Array(positions.buffer), 0);
+    bin.set(image, 64);
+    return glbWithBin(
+      {
+        asset: { version: '2.0' },
+        extensionsUsed: ['EXT_texture_webp'],
+        extensionsRequired: ['EXT_texture_webp'],
+        buffers: [{ byteLength: bin.byteLength }],
+        bufferViews: [
+          { buffer: 0, byteLength: 36, target: 34962 },
+          { buffer: 0, byteOffset: 36, byteLength: 24, target: 34962 },
+          { buffer: 0, byteOffset: 64, byteLength: image.byteLength },
+        ],
+        accessors: [
+          { bufferView: 0, componentType: 5126, count: 3, type: 'VEC3', min: [0, 0, 0], max: [1, 1, 0] },
+          { bufferView: 1, componentType: 5126, count: 3, type: 'VEC2' },
+        ],
+        images: [{ bufferView: 2, mimeType: 'image/webp' }],
+        textures: [{ extensions: { EXT_texture_webp: { source: 0 } } }],
+        materials: [{ pbrMetallicRoughness: { baseColorTexture: { index: 0 } } }],
+        meshes: [{ primitives: [{ attributes: { POSITION: 0, TEXCOORD_0: 1 }, material: 0 }] }],
+        nodes: [{ mesh: 0 }],
+        scenes: [{ nodes: [0] }],
+        scene: 0,
+      },
+      bin,
+    );
+  };
+  const bomb = await validateGlb(withTexture(webpClaiming(16383, 16383)));
+  expect(bomb.ok).toBe(false);
+  expect(bomb.ok ? '' : bomb.reason).toMatch(/textures would take 1024 MB once decoded from 10 KB of image data \(the largest is 16383 x 16383 pixels\)/);
+  const ordinary = await validateGlb(withTexture(webpClaiming(2048, 2048)));
+  expect(ordinary.ok ? ordinary.stats.textures : ordinary.reason).toEqual([{ width: 2048, height: 2048, mimeType: 'image/webp', bytes: 10_000 }]);
+});

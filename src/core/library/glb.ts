@@ -213,7 +213,28 @@ export async function validateGlb(bytes: Uint8Array): Promise<GlbValidationResul
     return { ok: false, reason: `The GLB is not valid glTF: ${first}${more}`, issues };
   }
 
-  return { ok: true, stats: computeStats(parsed.json, parsed.bin, bytes.byteLength, report.info?.resources ?? []) };
+  const stats = computeStats(parsed.json, parsed.bin, bytes.byteLength, report.info?.resources ?? []);
+  const heavy = textureDecodeProblem(stats.textures);
+  return heavy ? { ok: false, reason: heavy } : { ok: true, stats };
+}
+
+// Images are decoded whole (the viewer's texture upload, an export's resize or WebP-to-PNG for USDZ),
+// and a flat image compresses almost without limit: a 10 KB lossless WebP of 16383 x 16383 pixels took
+// 2.2 GB to turn into a PNG. Refused when the textures decode to more than the budget and to far more
+// than their own bytes (a real 8K texture is megabytes: well under the ratio).
+const MAX_LIGHT_TEXTURE_BYTES = 256 * 1024 * 1024;
+const MAX_TEXTURE_EXPANSION = 1000;
+
+function textureDecodeProblem(textures: readonly TextureInfo[]): string | null {
+  let decoded = 0;
+  let held = 0;
+  for (const texture of textures) {
+    decoded += texture.width * texture.height * 4;
+    held += texture.bytes;
+  }
+  if (decoded <= MAX_LIGHT_TEXTURE_BYTES || decoded <= held * MAX_TEXTURE_EXPANSION) return null;
+  const largest = textures.reduce((a, b) => (b.width * b.height > a.width * a.height ? b : a));
+  return `The GLB's textures would take ${Math.round(decoded / 1024 / 1024)} MB once decoded from ${Math.ceil(held / 1024)} KB of image data (the largest is ${largest.width} x ${largest.height} pixels); at most ${MAX_TEXTURE_EXPANSION} times their size is accepted beyond ${MAX_LIGHT_TEXTURE_BYTES / 1024 / 1024} MB`;
 }
 
 // ---- stats -------------------------------------------------------------------------------------
