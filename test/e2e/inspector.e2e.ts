@@ -281,4 +281,13 @@ test('make with another generator: queues the same photo with the chosen model a
   await expect(page.getByText(/Queued/)).toBeVisible();
   const calls = await page.evaluate(() => (window as unknown as MockCalls).__mock.calls.filter((c) => c.channel === 'library:remake'));
   expect(calls).toEqual([{ channel: 'library:remake', input: { modelId: 'm00000', endpoint: pickId, preset: 'standard' } }]);
+  // The same again while that job is on its way: the core joins it, and the toast says so (it said "Queued").
+  await page.getByRole('button', { name: 'Make with another generator…' }).click();
+  await dialog.getByTestId('remake-generator').selectOption(pickId);
+  await dialog.getByRole('combobox', { name: 'Quality' }).selectOption('standard');
+  await dialog.getByRole('button', { name: 'Queue it' }).click();
+  await expect(dialog).toBeHidden();
+  const joined = page.getByRole('status').filter({ hasText: 'ceramic-vase-0.jpg is already on its way with these settings, so it joined that job: nothing new is charged.' });
+  await expect(joined).toBeVisible();
+  await page.screenshot({ path: test.info().outputPath('remake-joined.png') });
 });

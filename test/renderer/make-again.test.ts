@@ -53,4 +53,15 @@ describe('make again: what is asked first', () => {
     expect(ask?.body).toEqual(['2 images were already made with these settings; their models are in your library.', 'Making them again starts 2 new generations that are charged again (≈ $0.60).']);
     expect(ask?.confirmLabel).toBe('Make again (≈ $0.60)');
   });
+
+  it('asks with the joined job of now: one that finished or failed since is not "on its way"', () => {
+    const one = [{ input: 'lamp.png', jobId: 'a', sameDrop: false }];
+    expect(joinedAsk(one, [job('a', 'succeeded', 0.4)])?.body[0]).toBe('The earlier job for lamp.png has since finished; its model is in your library.');
+    expect(joinedAsk(one, [job('a', 'failed', 0.4)])?.body[0]).toBe('The earlier job for lamp.png has since failed.');
+    const two = [
+      { input: 'a.png', jobId: 'a', sameDrop: false },
+      { input: 'b.png', jobId: 'b', sameDrop: false },
+    ];
+    expect(joinedAsk(two, [job('a', 'succeeded', 0.3), job('b', 'running', 0.3)])?.body[0]).toBe('These 2 images joined earlier jobs with the same settings; 1 of those jobs has ended since.');
+  });
 });

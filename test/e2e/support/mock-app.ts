@@ -190,6 +190,12 @@ function installMockApi(scenario: MockScenario): void {
   const ok = (data: unknown) => Promise.resolve({ ok: true, data: structuredClone(data) });
   const fail = (code: string, message: string) => Promise.resolve({ ok: false, error: { code, message } });
   let nextJob = 1;
+  // As the core: the same photo (here: the same name) with the same settings while its job is on its
+  // way, or needs attention, joins that job instead of making a new one.
+  const onItsWay = (name: string, endpoint?: string, preset?: Job['preset']) =>
+    state.jobs.find(
+      (j) => j.inputName === name && !['succeeded', 'failed', 'canceled'].includes(j.state) && (!endpoint || j.endpoint === endpoint) && (!preset || j.preset === preset),
+    );
 
   const handlers: Record<string, (input: never) => Promise<unknown>> = {
     'app:info': () => ok({ ...state.appInfo, falKey: { configured: state.keyStatus.set, source: state.keyStatus.source } }),
@@ -320,6 +326,8 @@ function installMockApi(scenario: MockScenario): void {
     'library:remake': ({ modelId, endpoint, preset }: { modelId: string; endpoint: string; preset: Job['preset'] }) => {
       const model = state.library.find((m) => m.id === modelId);
       if (!model) return fail('not_found', 'That model was not found.');
+      const twin = onItsWay(model.sourceName ?? 'photo.jpg', endpoint, preset);
+      if (twin) return ok({ added: [twin], rejected: [], duplicates: [], joined: [{ input: twin.inputName, jobId: twin.id }] });
       const job: Job = {
         id: `new${nextJob++}`, state: 'queued', endpoint, preset, inputName: model.sourceName ?? 'photo.jpg', inputSha256: 'x', progress: 0, queuePosition: null,
         message: null, errorCode: null, errorMessage: null, attempts: 0, createdAt: Date.now(), startedAt: null, finishedAt: null,
@@ -334,6 +342,8 @@ function installMockApi(scenario: MockScenario): void {
     'shell:openExternal': () => ok({ done: true }),
     'samples:list': () => ok(state.samples),
     'samples:add': ({ id }: { id: string }) => {
+      const twin = onItsWay(`sample-${id}.jpg`);
+      if (twin) return ok({ added: [twin], rejected: [], duplicates: [], joined: [{ input: twin.inputName, jobId: twin.id }] });
       const job: Job = {
         id: `new${nextJob++}`, state: 'queued', endpoint: state.settings.defaultModel, preset: state.settings.defaultPreset, inputName: `sample-${id}.jpg`,
         inputSha256: 'x', progress: 0, queuePosition: null, message: null, errorCode: null, errorMessage: null, attempts: 0, createdAt: Date.now(),

@@ -8,6 +8,7 @@ import { Dialog } from '../../components/Dialog';
 import { errorMessage } from '../../lib/errors';
 import { formatUsd } from '../../lib/format';
 import { PRESET_LABEL, PRESET_NAMES } from '../../lib/presets';
+import { answerJoinedNote } from '../drop/joined-note';
 
 export function RemakeDialog({ model, onClose, onOpenModel }: { model: LibraryModel; onClose(): void; onOpenModel(id: string): void }) {
   const { models, toast, navigate } = useApp();
@@ -28,7 +29,12 @@ export function RemakeDialog({ model, onClose, onOpenModel }: { model: LibraryMo
     try {
       const result = await call('library:remake', { modelId: model.id, endpoint, preset });
       const duplicate = result.duplicates[0];
-      if (result.added.length > 0) {
+      // The photo already on its way with these settings joined that job: nothing new was queued.
+      const joined = answerJoinedNote(result);
+      if (joined) {
+        toast({ tone: 'info', text: joined, action: { label: 'Show queue', run: () => navigate('create') } });
+        onClose();
+      } else if (result.added.length > 0) {
         toast({ tone: 'success', text: `Queued “${model.sourceName ?? model.name}” with ${chosen?.label ?? endpoint}.`, action: { label: 'Show queue', run: () => navigate('create') } });
         onClose();
       } else if (duplicate) {

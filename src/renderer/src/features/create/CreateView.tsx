@@ -10,6 +10,7 @@ import { QueueBanner } from '../queue/QueueBanner';
 import { QueuePanel } from '../queue/QueuePanel';
 import { openFalKeysPage } from '../settings/KeyGuide';
 import { SampleTray } from './SampleTray';
+import { answerJoinedNote } from '../drop/joined-note';
 import { SetComposer } from './SetComposer';
 import type { AddJobsResult } from '../../../../shared/contract';
 import { isSwitchable, modelsFor } from '../queue/switch-model';
@@ -37,8 +38,12 @@ export function CreateView({ jobs, queue, intake, dragging, keySet, now }: Creat
   // The price of one more job like the last drop's (its generator and quality), for "Make again anyway".
   const sentWith = intake.result?.sentWith;
   const unitPriceUsd = sentWith ? (models.find((m) => m.id === sentWith.endpoint)?.priceByPreset[sentWith.preset] ?? null) : null;
-  const sampleAdded = ({ rejected, duplicates }: AddJobsResult) => {
+  const sampleAdded = (answer: AddJobsResult) => {
+    const { rejected, duplicates } = answer;
     for (const problem of rejected) toast({ tone: 'error', text: problem.reason });
+    // The sample already on its way joined that job: say so, as the intake notice does.
+    const joined = answerJoinedNote(answer);
+    if (joined) toast({ tone: 'info', text: joined });
     for (const duplicate of duplicates) {
       toast({ tone: 'info', text: 'You already made a model from this sample.', action: { label: 'Open it', run: () => openModel(duplicate.modelId) } });
     }
@@ -115,6 +120,7 @@ export function CreateView({ jobs, queue, intake, dragging, keySet, now }: Creat
       {intake.result && (
         <IntakeNotice
           result={intake.result}
+          jobs={jobs.jobs}
           busy={intake.busy}
           unitPriceUsd={unitPriceUsd}
           onDismiss={intake.dismiss}

@@ -1,18 +1,22 @@
 // What the last drop/pick/paste did: thumbnails of what was added, each refused file with its reason,
 // and the images that were not sent (already made, or joined a job on its way) with "Make again
-// anyway", which asks first when that is charged (make-again.ts).
-import { useId, useState } from 'react';
+// anyway", which asks first when that is charged (make-again.ts). What it says of a joined job follows
+// that job's live state (`jobs`), not the state it had when the image joined it.
+import { useId, useMemo, useState } from 'react';
+import type { Job } from '../../../../shared/domain';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { Icon } from '../../components/Icon';
 import { JobThumb } from '../queue/JobThumb';
 import { plural } from '../../lib/format';
 import { addedImageCount } from './intake-result';
 import type { IntakeResult, MakeAgainKind } from './useImageIntake';
-import { baseName, joinedNote, splitJoined } from './joined-note';
+import { baseName, endedCount, joinedNote, joinedStates, splitJoined } from './joined-note';
 import { duplicatesAsk, joinedAsk, type MakeAgainAsk } from './make-again';
 
 export interface IntakeNoticeProps {
   result: IntakeResult;
+  /** The queue's jobs as they are now (job events keep them current). */
+  jobs: readonly Job[];
   busy: boolean;
   /** The estimated price of one job with the drop's generator and quality (null: not known). */
   unitPriceUsd: number | null;
@@ -21,15 +25,18 @@ export interface IntakeNoticeProps {
   onOpenModel(modelId: string): void;
 }
 
-export function IntakeNotice({ result, busy, unitPriceUsd, onDismiss, onMakeAgain, onOpenModel }: IntakeNoticeProps) {
-  const { added, rejected, duplicates, joined, skipped } = result;
+export function IntakeNotice({ result, jobs, busy, unitPriceUsd, onDismiss, onMakeAgain, onOpenModel }: IntakeNoticeProps) {
+  const { rejected, duplicates, joined, skipped } = result;
+  // The drop's jobs as they are now; one cleared from the queue keeps the state it was last seen in.
+  const added = useMemo(() => result.added.map((job) => jobs.find((live) => live.id === job.id) ?? job), [result.added, jobs]);
   const [asking, setAsking] = useState<{ kind: MakeAgainKind; ask: MakeAgainAsk } | null>(null);
   const joinedId = useId();
   const duplicatesId = useId();
   const joinedText = joinedNote(joined, added);
   const { earlier, copies } = splitJoined(joined);
+  const earlierEnded = endedCount(joinedStates(earlier, added));
   const shown = added.slice(0, 12);
-  const imageCount = addedImageCount(result);
+  const imageCount = addedImageCount({ added, made: result.made });
   const makeAgain = (kind: MakeAgainKind) => {
     const ask = kind === 'joined' ? joinedAsk(joined, added) : duplicatesAsk(duplicates, unitPriceUsd);
     // Free and nothing needs attention: nothing to ask.
@@ -51,7 +58,11 @@ export function IntakeNotice({ result, busy, unitPriceUsd, onDismiss, onMakeAgai
             </span>
           )}
           {duplicates.length > 0 && <span className="chip">{plural(duplicates.length, 'already made', 'already made')}</span>}
-          {earlier.length > 0 && <span className="chip">{plural(earlier.length, 'already on its way', 'already on their way')}</span>}
+          {earlier.length > 0 && (
+            <span className="chip">
+              {earlierEnded > 0 ? plural(earlier.length, 'joined an earlier job', 'joined earlier jobs') : plural(earlier.length, 'already on its way', 'already on their way')}
+            </span>
+          )}
           {copies.length > 0 && <span className="chip">{plural(copies.length, 'copy', 'copies')} in this drop</span>}
           {skipped > 0 && <span className="faint">{plural(skipped, 'non-image file')} in folders left out</span>}
         </div>

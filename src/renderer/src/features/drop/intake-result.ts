@@ -5,7 +5,7 @@
 import type { AddJobsResult, ImageItem } from '../../../../shared/contract';
 import type { Job, Preset, RejectedInput } from '../../../../shared/domain';
 import type { ViewRole } from '../../../../shared/input-roles';
-import type { JoinedImage } from './joined-note';
+import { joinedOf, type JoinedImage } from './joined-note';
 
 /** One image of a set being sent: the file and, for models that name views, its view. */
 export interface SetFile {
@@ -72,7 +72,7 @@ export function mergeAnswer(into: IntakeResult, answer: AddJobsResult, sent: rea
   into.rejected.push(...answer.rejected);
   into.duplicates.push(...answer.duplicates);
   // A job an earlier call of this drop made counts as made by the drop (a copy in the next batch).
-  into.joined.push(...joined.map((entry) => ({ input: entry.input, jobId: entry.jobId, sameDrop: entry.sameCall === true || madeBefore.has(entry.jobId) })));
+  into.joined.push(...joinedOf(answer, madeBefore));
   const resend = (names: string[]): ImageItem[] => (sent.length ? itemsNamed(sent, names) : names.map((path) => ({ kind: 'path' as const, path })));
   into.duplicateItems.push(...resend(answer.duplicates.map((d) => d.input)));
   into.joinedItems.push(...resend(joined.map((entry) => entry.input)));

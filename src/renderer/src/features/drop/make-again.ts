@@ -5,7 +5,7 @@
 // generator is free (offline) and no earlier job needs attention.
 import type { Job } from '../../../../shared/domain';
 import { formatUsd, plural } from '../../lib/format';
-import { baseName, type JoinedImage } from './joined-note';
+import { baseName, endedCount, joinedStates, type JoinedImage } from './joined-note';
 
 export interface MakeAgainAsk {
   title: string;
@@ -32,7 +32,9 @@ function ask(names: readonly string[], now: string, totalUsd: number | null, sta
 export function joinedAsk(joined: readonly JoinedImage[], jobs: readonly Job[]): MakeAgainAsk | null {
   if (joined.length === 0) return null;
   const jobOf = (entry: JoinedImage) => jobs.find((job) => job.id === entry.jobId);
-  const attention = joined.filter((entry) => jobOf(entry)?.state === 'needs_attention').length;
+  // Where the joined jobs stand now (one may have finished or failed since the images joined it).
+  const states = joinedStates(joined, jobs);
+  const attention = states.attention;
   // Each image becomes a job like the one it joined: the same generator, quality and options.
   const estimates = joined.map((entry) => jobOf(entry)?.estimatedCostUsd ?? null);
   const totalUsd = estimates.includes(null) ? null : estimates.reduce<number>((sum, usd) => sum + (usd ?? 0), 0);
@@ -41,10 +43,16 @@ export function joinedAsk(joined: readonly JoinedImage[], jobs: readonly Job[]):
   const one = joined.length === 1;
   let now: string;
   if (one && attention === 1) now = `The earlier job for ${names[0]} needs your attention: FAL may already have run it and charged for it.`;
+  else if (one && states.succeeded === 1) now = `The earlier job for ${names[0]} has since finished; its model is in your library.`;
+  else if (one && states.failed === 1) now = `The earlier job for ${names[0]} has since failed.`;
+  else if (one && states.canceled === 1) now = `The earlier job for ${names[0]} was since canceled.`;
   else if (one && joined[0]!.sameDrop) now = `${names[0]} shares one job with the same image in this drop.`;
   else if (one) now = `${names[0]} is already on its way with these settings.`;
   else {
-    now = `These ${joined.length} images joined jobs with the same settings that are already on their way.`;
+    now =
+      endedCount(states) === 0
+        ? `These ${joined.length} images joined jobs with the same settings that are already on their way.`
+        : `These ${joined.length} images joined earlier jobs with the same settings; ${plural(endedCount(states), 'of those jobs has', 'of those jobs have')} ended since.`;
     if (attention > 0) now += ` ${attention === joined.length ? 'Those jobs need' : `${attention} of those jobs ${attention === 1 ? 'needs' : 'need'}`} your attention: FAL may already have run ${attention === 1 ? 'it' : 'them'} and charged for ${attention === 1 ? 'it' : 'them'}.`;
   }
   return ask(names, now, totalUsd, one ? ' The job it joined stays in the queue.' : ' The jobs they joined stay in the queue.');
