@@ -122,6 +122,11 @@ class JobRun {
       return;
     }
     const fal = this.deps.fal();
+    if (!fal && keptResultOf(this.row)) {
+      // FAL finished it (its answer is kept): nothing runs there any more, and the paid model stays reachable.
+      this.fail('result_download_failed', 'Canceled before its model was fetched. FAL had already made it (and charged for it): use Download again (free) to fetch it.', false);
+      return;
+    }
     if (!fal) {
       this.writer.write({ ...endedPatch('canceled', now()), message: 'Canceled here; without a key FAL could not be told, so it may still run and be charged.' });
       return;
