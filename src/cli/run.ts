@@ -67,6 +67,8 @@ export async function runJobs(request: RunRequest): Promise<number> {
   let finishedResolve: () => void = () => {};
   const finished = new Promise<void>((r) => (finishedResolve = r));
   let blockedMessage: string | null = null;
+  /** FAL jobs wait for a key this run does not have (FAL_KEY unset). */
+  let noKey = false;
 
   // A job removed meanwhile (from the app, once another process finished or canceled it) is done
   // for this run too: waiting for it would never end.
@@ -92,7 +94,12 @@ export async function runJobs(request: RunRequest): Promise<number> {
     if (following && (allDone() || (capHolds && onlyHeldLeft()))) finishedResolve();
   };
   const onQueue = (state: QueueState) => {
-    if (state.status === 'key_rejected' || state.status === 'no_key') {
+    if (state.status === 'no_key') {
+      // The engine's message names the app's Settings, whose key the CLI does not read.
+      noKey = true;
+      blockedMessage = `Jobs that run on FAL wait for a key: run \`FAL_KEY=your-key image2model resume\`. The CLI reads the key only from FAL_KEY, not from the app's Settings; the app can also run them offline.`;
+      finishedResolve();
+    } else if (state.status === 'key_rejected') {
       blockedMessage = state.message ?? `The queue is paused (${state.status}).`;
       finishedResolve();
     } else if (state.status === 'spending_cap' && !state.capStarting) {
@@ -220,7 +227,9 @@ export async function runJobs(request: RunRequest): Promise<number> {
       const inputs = [view.input, ...new Set((joinedNames.get(id) ?? []).map((name) => basename(name)).filter((name) => name !== view.input))];
       if (job && !isTerminal(job)) {
         pending += inputs.length;
-        const message = `not finished (${job.state.replace('_', ' ')}); run \`image2model resume\` to finish it`;
+        const message = noKey && job.state === 'queued'
+          ? 'waits for a FAL key: FAL_KEY=your-key image2model resume'
+          : `not finished (${job.state.replace('_', ' ')}); run \`image2model resume\` to finish it`;
         for (const input of inputs) problems.push({ input, message });
         continue;
       }
