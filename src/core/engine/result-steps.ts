@@ -65,7 +65,7 @@ export async function collectResult(
     // JSON) keeps Download again (free; the same answer again costs nothing).
     if ('error' in parsed) throw new JobFailure('unexpected_output', `FAL's answer did not contain a model: ${parsed.error}`, false);
     if (!('kept' in round)) {
-      const json = keptResultJson(requestId, output);
+      const json = keptResultJson(requestId, output, deps.redact);
       if (json !== null && json !== row().resultOutputJson) writer.keep({ resultOutputJson: json });
     }
     writer.soft({ message: 'Downloading the model' });

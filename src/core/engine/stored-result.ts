@@ -10,9 +10,13 @@ const MAX_KEPT_CHARS = 64 * 1024;
 
 const KeptResultSchema = z.object({ requestId: z.string(), output: z.unknown() });
 
-/** The column value that keeps `output` as the answer for `requestId`; null when it is too large to keep. */
-export function keptResultJson(requestId: string, output: unknown): string | null {
-  const json = JSON.stringify({ requestId, output });
+/**
+ * The column value that keeps `output` as the answer for `requestId`; null when it is too large to
+ * keep. `redact` hides the FAL key should the answer echo it (a link that carried it no longer works
+ * then, and FAL's answer is asked for again).
+ */
+export function keptResultJson(requestId: string, output: unknown, redact: (text: string) => string): string | null {
+  const json = redact(JSON.stringify({ requestId, output }));
   return json.length <= MAX_KEPT_CHARS ? json : null;
 }
 

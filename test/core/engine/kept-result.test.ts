@@ -56,10 +56,14 @@ it('a kept link that no longer works falls back to FAL\'s answer, asked again', 
 }, 60_000);
 
 it('an answer kept for one request is never used for another (a paid Generate again sends a new one)', () => {
-  const json = keptResultJson('req-1', { model_mesh: { url: 'https://x/model.glb' } })!;
+  const same = (text: string) => text;
+  const json = keptResultJson('req-1', { model_mesh: { url: 'https://x/model.glb' } }, same)!;
   expect(keptResultOf({ resultOutputJson: json, falRequestId: 'req-1' })).toEqual({ output: { model_mesh: { url: 'https://x/model.glb' } } });
   expect(keptResultOf({ resultOutputJson: json, falRequestId: 'req-2' })).toBeNull();
   expect(keptResultOf({ resultOutputJson: '{not json', falRequestId: 'req-1' })).toBeNull();
   expect(keptResultOf({ resultOutputJson: json, falRequestId: null })).toBeNull();
-  expect(keptResultJson('req-1', { blob: 'x'.repeat(100_000) })).toBeNull();
+  expect(keptResultJson('req-1', { blob: 'x'.repeat(100_000) }, same)).toBeNull();
+  // An answer that echoes the key keeps it hidden.
+  const echoed = keptResultJson('req-1', { model_mesh: { url: 'https://x/model.glb?k=secret-key-123' } }, (text) => text.replaceAll('secret-key-123', '[redacted key]'))!;
+  expect(echoed).not.toContain('secret-key-123');
 });
