@@ -1,0 +1,68 @@
+// A narrow window (900 x 700) keeps every control on screen and readable: the library toolbar wraps
+// instead of pushing "Export all…" off the edge, the details pane's format buttons fit it, and the
+// Stats period switch keeps "7 days" on one line. Screenshots in light and dark are kept as artifacts.
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { defaultScenario, openMockApp } from './support/mock-app';
+import { launchWebApp } from './support/web-app';
+
+async function shot(page: Page, name: string) {
+  const path = test.info().outputPath(`${name}.png`);
+  await page.screenshot({ path });
+  await test.info().attach(name, { path, contentType: 'image/png' });
+}
+
+/** Fails when the element reaches past the right edge of `within` (the window when omitted). */
+async function expectInside(page: Page, element: Locator, within?: Locator) {
+  const box = (await element.boundingBox())!;
+  const right = within ? ((await within.boundingBox())!.x + (await within.boundingBox())!.width) : page.viewportSize()!.width;
+  expect(box.x + box.width, `${await element.textContent()} ends past the edge`).toBeLessThanOrEqual(right + 0.5);
+}
+
+test.use({ viewport: { width: 900, height: 700 } });
+
+test('library in a wide window: the toolbar stays one row next to the title', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await openMockApp(page, defaultScenario({ library: { generate: 40 } }));
+  await page.getByRole('button', { name: 'Library' }).click();
+  const search = (await page.getByPlaceholder('Search by name, source or tag').boundingBox())!;
+  const exportAll = (await page.getByRole('button', { name: 'Export all…' }).boundingBox())!;
+  expect(Math.abs(search.y + search.height / 2 - (exportAll.y + exportAll.height / 2))).toBeLessThan(2);
+});
+
+for (const scheme of ['light', 'dark'] as const) {
+  test(`library in a narrow window: toolbar and details buttons stay on screen (${scheme})`, async ({ page }) => {
+    await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+    await openMockApp(page, defaultScenario({ library: { generate: 40 } }));
+    await page.getByRole('button', { name: 'Library' }).click();
+    await expect(page.getByTestId('model-card').first()).toBeVisible();
+    await expectInside(page, page.getByRole('button', { name: 'Export all…' }));
+    await page.getByTestId('model-card').nth(1).click();
+    const details = page.getByTestId('model-details');
+    await expect(details).toBeVisible();
+    for (const name of ['Export GLB', 'Export OBJ', 'Export STL', 'Export studio…']) await expectInside(page, details.getByRole('button', { name }), details);
+    // The three formats share the row equally.
+    const widths = await Promise.all(['Export GLB', 'Export OBJ', 'Export STL'].map(async (name) => Math.round((await details.getByRole('button', { name }).boundingBox())!.width)));
+    expect(new Set(widths).size).toBe(1);
+    await shot(page, `narrow-library-details-${scheme}`);
+    await page.getByPlaceholder('Search by name, source or tag').fill('no such model');
+    await expect(page.getByText('No models match')).toBeVisible();
+    await expectInside(page, page.getByRole('button', { name: 'Export matches…' }));
+    await shot(page, `narrow-library-no-match-${scheme}`);
+  });
+}
+
+test('stats in a narrow window: the period switch keeps each label on one line', async ({ page }) => {
+  const app = await launchWebApp();
+  try {
+    await page.goto(app.appUrl);
+    await page.getByRole('button', { name: 'Stats' }).click();
+    const period = page.getByRole('radiogroup').first();
+    await expect(period).toBeVisible();
+    const heights = await period.locator('label').evaluateAll((labels) => labels.map((l) => l.getBoundingClientRect().height));
+    const line = await period.locator('label').first().evaluate((l) => parseFloat(getComputedStyle(l).lineHeight) + parseFloat(getComputedStyle(l).paddingTop) + parseFloat(getComputedStyle(l).paddingBottom));
+    for (const height of heights) expect(height).toBeLessThanOrEqual(line + 1);
+    await shot(page, 'narrow-stats-light');
+  } finally {
+    await app.stop();
+  }
+});
