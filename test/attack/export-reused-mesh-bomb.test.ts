@@ -7,13 +7,14 @@ import { convertGlb } from '../../src/core/library/convert';
 import { checkGlbHeader, validateGlb } from '../../src/core/library/glb';
 import { readDocument } from '../../src/core/library/gltf-document';
 import { collectWorldMeshes } from '../../src/core/library/world-mesh';
+import { packGlb } from '../core/library/helpers';
 
 /** One mesh (3 vertices, `triangles` triangles of byte indices) shown by `nodes` nodes. */
 function reusedMesh(nodes: number, triangles = 1_000_000): Uint8Array {
   const bin = new Uint8Array(36 + triangles * 3 + ((4 - ((triangles * 3) % 4)) % 4));
   new Float32Array(bin.buffer, 0, 9).set([0, 0, 0, 1, 0, 0, 0, 1, 0]);
   for (let i = 0; i < triangles * 3; i++) bin[36 + i] = i % 3;
-  const json = JSON.stringify({
+  const json = {
     asset: { version: '2.0' },
     buffers: [{ byteLength: bin.byteLength }],
     bufferViews: [
@@ -28,18 +29,8 @@ function reusedMesh(nodes: number, triangles = 1_000_000): Uint8Array {
     nodes: Array.from({ length: nodes }, (_, i) => ({ mesh: 0, translation: [i, 0, 0] })),
     scenes: [{ nodes: Array.from({ length: nodes }, (_, i) => i) }],
     scene: 0,
-  });
-  const text = Buffer.from(json + ' '.repeat((4 - (Buffer.byteLength(json) % 4)) % 4));
-  const head = Buffer.alloc(20);
-  head.write('glTF', 0, 'latin1');
-  head.writeUInt32LE(2, 4);
-  head.writeUInt32LE(20 + text.length + 8 + bin.length, 8);
-  head.writeUInt32LE(text.length, 12);
-  head.writeUInt32LE(0x4e4f534a, 16); // JSON
-  const binHead = Buffer.alloc(8);
-  binHead.writeUInt32LE(bin.length, 0);
-  binHead.writeUInt32LE(0x004e4942, 4); // BIN
-  return new Uint8Array(Buffer.concat([head, text, binHead, bin]));
+  };
+  return packGlb(json, bin);
 }
 
 const readOf = (bytes: Uint8Array) => {

@@ -7,6 +7,7 @@
 // file that claims gigabytes of geometry (see the last test).
 import { afterEach, expect, it } from 'vitest';
 import { validateGlb } from '../../src/core/library/glb';
+import { packGlb } from '../core/library/helpers';
 import { addOne, createHarness, inState, waitForJob, type Harness } from '../core/engine/harness';
 
 let h: Harness | undefined;
@@ -90,29 +91,14 @@ it('a GLB claiming gigabytes of geometry it does not hold (accessors without dat
   expect((await validateGlb(claim(3_000))).ok).toBe(true);
 });
 
-/** A GLB with a BIN chunk. */
-function glbWithBin(json: string, bin: Uint8Array): Uint8Array {
-  const text = Buffer.from(json + ' '.repeat((4 - (Buffer.byteLength(json) % 4)) % 4));
-  const body = Buffer.concat([Buffer.from(bin), Buffer.alloc((4 - (bin.byteLength % 4)) % 4)]);
-  const head = Buffer.alloc(20);
-  head.write('glTF', 0, 'latin1');
-  head.writeUInt32LE(2, 4);
-  head.writeUInt32LE(20 + text.length + 8 + body.length, 8);
-  head.writeUInt32LE(text.length, 12);
-  head.writeUInt32LE(0x4e4f534a, 16); // JSON
-  const binHead = Buffer.alloc(8);
-  binHead.writeUInt32LE(body.length, 0);
-  binHead.writeUInt32LE(0x004e4942, 4); // BIN
-  return new Uint8Array(Buffer.concat([head, text, binHead, body]));
-}
 
 // The same bomb through meshopt compression: a bufferView whose EXT_meshopt_compression decodes to
 // count x byteStride bytes, over a fallback buffer that holds nothing. The validator accepted a 768-byte
 // file claiming 100 million vertices (1.2 GB for the viewer's or an export's decoder to allocate).
 it('a GLB whose meshopt-compressed data would decode to gigabytes is refused with a reason', async () => {
   const meshoptClaim = (count: number, stride = 12) =>
-    glbWithBin(
-      JSON.stringify({
+    packGlb(
+      {
         asset: { version: '2.0' },
         extensionsUsed: ['EXT_meshopt_compression'],
         extensionsRequired: ['EXT_meshopt_compression'],
@@ -130,7 +116,7 @@ it('a GLB whose meshopt-compressed data would decode to gigabytes is refused wit
         meshes: [{ primitives: [{ attributes: { POSITION: 0 } }] }],
         nodes: [{ mesh: 0 }],
         scenes: [{ nodes: [0] }],
-      }),
+      },
       new Uint8Array(64),
     );
   const bomb = await validateGlb(meshoptClaim(100_000_000));

@@ -3,23 +3,10 @@
 // budget of library/glb.ts (see attack/glb-deep-nesting for the plain cases).
 import { expect, it } from 'vitest';
 import { checkGlbHeader, validateGlb } from '../../src/core/library/glb';
+import { packGlb } from '../core/library/helpers';
 
 /** A GLB with a BIN chunk. */
-function glbWithBin(json: unknown, bin: Uint8Array): Uint8Array {
-  const text = JSON.stringify(json);
-  const jsonChunk = Buffer.from(text + ' '.repeat((4 - (Buffer.byteLength(text) % 4)) % 4));
-  const body = Buffer.concat([Buffer.from(bin), Buffer.alloc((4 - (bin.byteLength % 4)) % 4)]);
-  const head = Buffer.alloc(20);
-  head.write('glTF', 0, 'latin1');
-  head.writeUInt32LE(2, 4);
-  head.writeUInt32LE(20 + jsonChunk.length + 8 + body.length, 8);
-  head.writeUInt32LE(jsonChunk.length, 12);
-  head.writeUInt32LE(0x4e4f534a, 16); // JSON
-  const binHead = Buffer.alloc(8);
-  binHead.writeUInt32LE(body.length, 0);
-  binHead.writeUInt32LE(0x004e4942, 4); // BIN
-  return new Uint8Array(Buffer.concat([head, jsonChunk, binHead, body]));
-}
+const glbWithBin = (json: unknown, bin: Uint8Array): Uint8Array => packGlb(json, bin);
 
 // Both meshopt decoders (glTF-Transform's and three's) size their output as `count * byteStride`, and
 // JavaScript multiplies "100000000" or [100000000] like 100000000: the validator does not check the
