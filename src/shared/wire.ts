@@ -28,12 +28,34 @@ export function encodeWire(message: ClientMessage | ServerMessage): string {
   );
 }
 
-export function decodeWire(text: string): unknown {
-  return JSON.parse(text, (_key, value: unknown) => {
-    if (value && typeof value === 'object' && !Array.isArray(value)) {
-      const tagged = (value as Record<string, unknown>)[BYTES_TAG];
-      if (typeof tagged === 'string' && Object.keys(value).length === 1) return fromBase64(tagged);
+/** Deeper than any message of the contract; a deeper one is refused before anything walks it. */
+export const MAX_WIRE_DEPTH = 64;
+
+/**
+ * Parses a message and turns its tagged base64 back into bytes. Walks with its own stack rather than a
+ * JSON.parse reviver, whose recursion overflowed on a few thousand nested arrays. Throws on a message
+ * nested deeper than `maxDepth` or on tagged bytes that are not base64.
+ */
+export function decodeWire(text: string, maxDepth = Infinity): unknown {
+  const root: { value: unknown } = { value: JSON.parse(text) as unknown };
+  const stack: { holder: Record<string | number, unknown>; key: string | number; depth: number }[] = [{ holder: root, key: 'value', depth: 0 }];
+  while (stack.length > 0) {
+    const { holder, key, depth } = stack.pop()!;
+    const value = holder[key];
+    if (!value || typeof value !== 'object') continue;
+    if (depth >= maxDepth) throw new RangeError(`nested deeper than ${maxDepth} levels`);
+    if (Array.isArray(value)) {
+      value.forEach((_item, i) => stack.push({ holder: value as unknown[] as Record<number, unknown>, key: i, depth: depth + 1 }));
+      continue;
     }
-    return value;
-  });
+    const record = value as Record<string, unknown>;
+    const tagged = record[BYTES_TAG];
+    if (typeof tagged === 'string' && Object.keys(record).length === 1) {
+      // Defined, not assigned: under the key "__proto__" an assignment would replace the holder's prototype.
+      Object.defineProperty(holder, key, { value: fromBase64(tagged), writable: true, enumerable: true, configurable: true });
+      continue;
+    }
+    for (const name of Object.keys(record)) stack.push({ holder: record, key: name, depth: depth + 1 });
+  }
+  return root.value;
 }

@@ -12,8 +12,8 @@ import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { z } from 'zod';
 import type { EventName, EventPayload } from '../shared/contract';
-import { decodeWire, encodeWire, type ServerMessage } from '../shared/wire';
-import type { Dispatch } from '../core/ipc/dispatch';
+import { decodeWire, encodeWire, MAX_WIRE_DEPTH, type ServerMessage } from '../shared/wire';
+import { describeZodError, type Dispatch } from '../core/ipc/dispatch';
 import type { ResolvedFile } from '../core/file-routes';
 
 export interface BridgeOptions {
@@ -83,6 +83,35 @@ function rawText(data: RawData): string {
 function failed(res: ServerResponse): void {
   if (!res.headersSent) res.writeHead(500);
   res.end();
+}
+
+type ReadCall = { ok: true; call: z.infer<typeof CallSchema> } | { ok: false; id: number | null; message: string };
+
+/** A call's id when the text is a JSON call with a numeric id, whatever else is wrong with it. */
+function callIdOf(text: string): number | null {
+  try {
+    const value = JSON.parse(text) as unknown;
+    if (!value || typeof value !== 'object' || Array.isArray(value)) return null;
+    const { type, id } = value as { type?: unknown; id?: unknown };
+    return type === 'call' && typeof id === 'number' && Number.isFinite(id) ? id : null;
+  } catch {
+    return null;
+  }
+}
+
+function readCall(text: string): ReadCall {
+  const id = callIdOf(text);
+  if (id === null) return { ok: false, id: null, message: '' }; // Not a call from our client.
+  let decoded: unknown;
+  try {
+    decoded = decodeWire(text, MAX_WIRE_DEPTH);
+  } catch (error) {
+    const why = error instanceof RangeError ? `its input is nested deeper than ${MAX_WIRE_DEPTH} levels` : 'its image bytes are not base64';
+    return { ok: false, id, message: `Invalid request - ${why}.` };
+  }
+  const parsed = CallSchema.safeParse(decoded);
+  if (!parsed.success) return { ok: false, id, message: describeZodError(parsed.error) };
+  return { ok: true, call: parsed.data };
 }
 
 function sameToken(given: string | null, expected: string): boolean {
@@ -199,12 +228,15 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   });
 
   const answerCall = async (ws: WebSocket, data: RawData) => {
-    let call: z.infer<typeof CallSchema>;
-    try {
-      call = CallSchema.parse(decodeWire(rawText(data)));
-    } catch {
-      return; // Not a call from our client; nothing to answer.
+    const read = readCall(rawText(data));
+    if (!read.ok) {
+      // A call it cannot read still gets an answer under its id: the page's promise would wait forever.
+      if (read.id !== null && ws.readyState === ws.OPEN) {
+        ws.send(encodeWire({ type: 'result', id: read.id, result: { ok: false, error: { code: 'invalid_input', message: read.message } } }));
+      }
+      return;
     }
+    const call = read.call;
     let result: ServerMessage & { type: 'result' };
     try {
       result = { type: 'result', id: call.id, result: await options.dispatch(call.channel, call.input) };
