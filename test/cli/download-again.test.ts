@@ -40,3 +40,23 @@ it('resume --download-again fetches the model of a job whose download kept faili
   expect(checkGlbHeader(readFileSync(file)).ok).toBe(true);
   expect(h.fake.submissions).toHaveLength(1);
 }, 180_000);
+
+it('resume --download-again with no FAL_KEY fetches the model from the link kept with the job (it needs no key)', async () => {
+  h = await createHarness();
+  h.fake.script({ op: 'file', times: Infinity, when: (ctx) => ctx.targetUrl.includes('.glb'), fault: { kind: 'infra', status: 503 } });
+  const id = await addOne(h.engine);
+  const failed = await waitForJob(h.engine, id, inState('succeeded', 'failed', 'needs_attention', 'canceled'));
+  expect(failed).toMatchObject({ state: 'failed', errorCode: 'result_download_failed' });
+  await h.engine.close();
+  h.fake.clearScript();
+  const resultGets = h.fake.requestsFor('result').length;
+
+  const run = await runCli(['resume', '--download-again', '--out', out, '--data-dir', h.dataDir, '--fal-proxy', h.fake.url, '--json']);
+  expect(run.code).toBe(0);
+  const summary = jsonLines(run.stdout).at(-1)!;
+  expect(summary).toMatchObject({ type: 'summary', succeeded: 1, failed: 0 });
+  const file = (summary.outputs as { file: string }[])[0]!.file;
+  expect(checkGlbHeader(readFileSync(file)).ok).toBe(true);
+  expect(h.fake.requestsFor('result')).toHaveLength(resultGets);
+  expect(h.fake.submissions).toHaveLength(1);
+}, 180_000);

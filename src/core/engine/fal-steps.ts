@@ -62,6 +62,17 @@ export class FalSteps {
       return;
     }
     let fal = deps.fal();
+    const kept = keptResultOf(this.row);
+    const keptId = this.row.falRequestId;
+    if (!fal && kept && !kept.linkFailed && keptId !== null) {
+      // FAL finished it and its answer is kept: the model's own link needs no key. Only if that link
+      // fails is FAL's answer needed again, and the job waits for a key then (collectResult).
+      deps.warmGlbCheck();
+      writer.softState({ state: 'submitted', message: 'Fetching the model FAL made' });
+      writer.log(`Resuming FAL request ${keptId}: it had finished; fetching its model from its kept link (no FAL key needed)`);
+      await this.collectResult(null, model, keptId, signal);
+      return;
+    }
     if (!fal) {
       deps.signals.noKey();
       releaseJob(writer, { message: 'Waiting for a FAL key' });
@@ -84,7 +95,7 @@ export class FalSteps {
       }
       requestId = await this.submit(fal, model, images);
       throwIfAborted(signal);
-    } else if (keptResultOf(this.row)) {
+    } else if (kept) {
       // Finished at FAL and its answer kept (Download again, or a run cut off while downloading): the
       // model is fetched from its link without a slot or FAL's status - FAL may have dropped both by now.
       writer.softState({ state: 'submitted', message: 'Fetching the model FAL made' });
@@ -273,7 +284,7 @@ export class FalSteps {
   }
 
   /** Result -> download -> library (result-steps.ts); also used by a cancel that came after FAL finished. */
-  collectResult(fal: FalClient, model: ModelDefinition, requestId: string, signal: AbortSignal, previewIfReady = false): Promise<void> {
+  collectResult(fal: FalClient | null, model: ModelDefinition, requestId: string, signal: AbortSignal, previewIfReady = false): Promise<void> {
     return collectResult(this.ctx, fal, model, requestId, signal, previewIfReady);
   }
 

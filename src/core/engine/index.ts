@@ -151,6 +151,7 @@ export function createEngine(deps: EngineDeps): Engine {
     concurrency: deps.concurrency ?? 2,
     falAllowed: health.falAllowed,
     falReachable: health.falReachable,
+    linksReachable: health.linksReachable,
     recover,
     run: (ctx) => {
       jobChanged(ctx.row, true);

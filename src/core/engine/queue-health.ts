@@ -32,6 +32,8 @@ export interface QueueHealth {
   falAllowed(exceptJobId?: string): boolean;
   /** FAL can be talked to (a key it has not rejected, online), the spending cap aside: following a job it already has costs nothing. */
   falReachable(): boolean;
+  /** Files FAL made can be fetched (online): a kept model link needs no key. */
+  linksReachable(): boolean;
   queueState(): QueueState;
   /** Emits the queue state if it changed (coalesced per tick). */
   changed(): void;
@@ -96,7 +98,8 @@ export function createQueueHealth(deps: QueueHealthDeps): QueueHealth {
     const base = { running: counts.active, queued: counts.queued };
     const refused = keyRejected();
     if (refused !== null) return { status: 'key_rejected', message: refused, ...base, resumesAt: null };
-    if (!safeKey() && counts.queuedFal > 0) {
+    // A job whose kept model link needs no key is not waiting for one.
+    if (!safeKey() && counts.queuedNeedingKey > 0) {
       return {
         status: 'no_key',
         message: 'Add a FAL key in Settings to run the waiting jobs, or run them offline on this computer.',
@@ -210,6 +213,7 @@ export function createQueueHealth(deps: QueueHealthDeps): QueueHealth {
     fal,
     falAllowed,
     falReachable,
+    linksReachable: () => offline === null,
     queueState,
     changed: () => changed(),
     monthStart,

@@ -12,16 +12,18 @@ import { errorMessage, isRecord } from '../util/errors';
 import { downloadPreview, dropPreview, ingestModel, storePreview } from './library-ingest';
 import type { RunContext } from './run-context';
 import { JobFailure, step, StepError } from './run-errors';
-import { keptResultJson, keptResultOf } from './stored-result';
+import { releaseJob } from './ownership';
+import { keptLinkFailedJson, keptResultJson, keptResultOf } from './stored-result';
 
 /**
  * Result -> download -> library, for a job FAL finished (also a cancel that came after FAL finished).
  * `previewIfReady` (a cancel keeping the result): a preview not in by the time the model is stored is
- * stopped, not waited for.
+ * stopped, not waited for. `fal` null (no key): only the kept answer's link is tried; if FAL's answer
+ * is needed after all, the job goes back to the queue to wait for a key.
  */
 export async function collectResult(
   ctx: RunContext,
-  fal: FalClient,
+  fal: FalClient | null,
   model: ModelDefinition,
   requestId: string,
   signal: AbortSignal,
@@ -40,11 +42,19 @@ export async function collectResult(
   // FAL's answer kept from an earlier fetch (stored-result.ts) is tried first, briefly: its link may
   // have expired, and then FAL's answer is asked for again, for a fresh one.
   const kept = keptResultOf(row());
+  // The kept column as this run last set it (writer.keep is not shown in writer.row).
+  let keptJson = row().resultOutputJson;
   const rounds = kept ? [{ kept, until: start + Math.min(KEPT_LINK_TRY_MS, deps.policy.downloadRetryMs / 4) }, { until: start + deps.policy.downloadRetryMs }] : [0.5, 1].map((share) => ({ until: start + deps.policy.downloadRetryMs * share }));
   for (const round of rounds) {
     let output: unknown;
     if ('kept' in round && round.kept) {
       output = round.kept.output;
+    } else if (!fal) {
+      // The kept link failed and FAL's answer needs the key: wait for one (the mark written below
+      // keeps the job from being claimed for that link again meanwhile).
+      deps.signals.noKey();
+      releaseJob(writer, { message: "Waiting for a FAL key: the model's kept link did not work, so FAL must be asked for it again" });
+      return;
     } else {
       try {
         output = (await step('result', () => fal.queue.result(row().endpoint, { requestId, abortSignal: signal }))).data;
@@ -66,7 +76,7 @@ export async function collectResult(
     if ('error' in parsed) throw new JobFailure('unexpected_output', `FAL's answer did not contain a model: ${parsed.error}`, false);
     if (!('kept' in round)) {
       const json = keptResultJson(requestId, output, deps.redact);
-      if (json !== null && json !== row().resultOutputJson) writer.keep({ resultOutputJson: json });
+      if (json !== null && json !== keptJson) writer.keep({ resultOutputJson: (keptJson = json) });
     }
     writer.soft({ message: 'Downloading the model' });
     // The preview travels alongside the model; it is kept only if the model makes it in (else its
@@ -106,6 +116,8 @@ export async function collectResult(
       }
     }
     writer.log(`Download failed (${deps.redact(errorMessage(lastError))}); fetching the result again for a fresh link`);
+    // Only FAL's answer (and so a key) can help now, until the next Download again.
+    if ('kept' in round && round.kept && !round.kept.linkFailed && keptJson !== null) writer.keep({ resultOutputJson: (keptJson = keptLinkFailedJson(keptJson)) });
   }
   const why = deps.redact(errorMessage(lastError));
   throw new JobFailure(

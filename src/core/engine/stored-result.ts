@@ -8,7 +8,9 @@ import type { JobRow } from '../queue/store';
 /** Larger answers are not kept (FAL's answers for a model are a few hundred bytes of links). */
 const MAX_KEPT_CHARS = 64 * 1024;
 
-const KeptResultSchema = z.object({ requestId: z.string(), output: z.unknown() });
+// `linkFailed`: the answer's model link failed since the last Download again (queue/store-leases.ts
+// and store-actions.ts read and clear it in SQL).
+const KeptResultSchema = z.object({ requestId: z.string(), output: z.unknown(), linkFailed: z.literal(true).optional() });
 
 /**
  * The column value that keeps `output` as the answer for `requestId`; null when it is too large to
@@ -24,7 +26,7 @@ export function keptResultJson(requestId: string, output: unknown, redact: (text
  * The kept answer for the job's current request, or null: none kept, unreadable, or kept for another
  * request (a later paid Generate again sends a new one).
  */
-export function keptResultOf(row: Pick<JobRow, 'resultOutputJson' | 'falRequestId'>): { output: unknown } | null {
+export function keptResultOf(row: Pick<JobRow, 'resultOutputJson' | 'falRequestId'>): { output: unknown; linkFailed: boolean } | null {
   if (row.resultOutputJson === null || row.falRequestId === null) return null;
   let raw: unknown;
   try {
@@ -34,5 +36,13 @@ export function keptResultOf(row: Pick<JobRow, 'resultOutputJson' | 'falRequestI
   }
   const parsed = KeptResultSchema.safeParse(raw);
   if (!parsed.success || parsed.data.requestId !== row.falRequestId) return null;
-  return { output: parsed.data.output };
+  return { output: parsed.data.output, linkFailed: parsed.data.linkFailed === true };
+}
+
+/**
+ * The kept answer marked: its link failed, so fetching the model needs FAL's answer again (and a
+ * key). Without a key the job then waits for one instead of trying the same link in a loop.
+ */
+export function keptLinkFailedJson(json: string): string {
+  return JSON.stringify({ ...(JSON.parse(json) as object), linkFailed: true });
 }

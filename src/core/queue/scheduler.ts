@@ -53,6 +53,8 @@ export interface SchedulerOptions {
   falAllowed: () => boolean;
   /** Whether FAL jobs it already has (a stored request id: nothing more to pay) may be claimed while falAllowed is not (the spending cap). */
   falReachable?: () => boolean;
+  /** Whether FAL jobs whose model link is kept with them may be claimed while falAllowed is not (no key: the link needs none). */
+  linksReachable?: () => boolean;
   /** Runs periodically to take back jobs whose worker vanished. */
   recover: () => void;
   run: (ctx: WorkerContext) => Promise<void>;
@@ -156,7 +158,14 @@ export class Scheduler {
     while (hasRoom()) {
       let row: JobRow | null;
       try {
-        row = store.claimNext({ owner: this.opts.owner, now: now(), leaseMs: this.opts.leaseMs, falAllowed: this.opts.falAllowed(), followAllowed: this.opts.falReachable?.() });
+        row = store.claimNext({
+          owner: this.opts.owner,
+          now: now(),
+          leaseMs: this.opts.leaseMs,
+          falAllowed: this.opts.falAllowed(),
+          followAllowed: this.opts.falReachable?.(),
+          keptAllowed: this.opts.linksReachable?.(),
+        });
       } catch (error) {
         // SQLITE_BUSY beyond busy_timeout, disk trouble...: try again on the next tick.
         this.opts.onWorkerError(error, null);

@@ -127,6 +127,8 @@ export function requeue(ctx: StoreContext, id: string, at: number, opts: { resub
       // Kept so reconciliation never takes this request for the coming resend (same input).
       ctx.stmt('INSERT OR IGNORE INTO job_past_requests (request_id, job_id, at) VALUES (?, ?, ?)').run(current.falRequestId, id, at);
     }
+    // Download again keeps FAL's kept answer and tries its link again: the link's failed mark goes
+    // (engine/stored-result.ts), so with no key the job is claimed for it.
     const raw = ctx.stmt(
       `UPDATE jobs SET state = 'queued', fence = fence + 1, attempts = 0, ${CLEAR_LEASE_SQL},
          cancel_requested = 0, error_code = NULL, error_message = NULL, finished_at = NULL, message = @message,
@@ -135,7 +137,7 @@ export function requeue(ctx: StoreContext, id: string, at: number, opts: { resub
          submit_started_at = CASE WHEN @resubmit = 1 THEN NULL ELSE submit_started_at END,
          submit_input_json = CASE WHEN @resubmit = 1 THEN NULL ELSE submit_input_json END,
          submitted_at = CASE WHEN @resubmit = 1 THEN NULL ELSE submitted_at END,
-         result_output_json = CASE WHEN @resubmit = 1 THEN NULL ELSE result_output_json END,
+         result_output_json = CASE WHEN @resubmit = 1 THEN NULL WHEN json_valid(result_output_json) THEN json_remove(result_output_json, '$.linkFailed') ELSE result_output_json END,
          progress = CASE WHEN @resubmit = 1 THEN 0 ELSE progress END
        WHERE id = @id AND state = @state RETURNING *`,
     ).get({ id, at, message: opts.message, resubmit, state: current.state }) as Raw | undefined;

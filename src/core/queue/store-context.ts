@@ -17,6 +17,13 @@ export interface StoreContext {
 export const ACTIVE_SQL = ACTIVE_STATES.map((s) => `'${s}'`).join(',');
 export const TERMINAL_SQL = `'succeeded','failed','canceled','needs_attention'`;
 export const ORDER = 'ORDER BY created_at, rowid';
+/**
+ * A FAL job that needs no key to end: its kept answer (engine/stored-result.ts) is for its current
+ * request and the model link in it has not failed since the last Download again. CASE: json_extract
+ * throws on a malformed value.
+ */
+export const KEPT_LINK_USABLE_SQL = `(fal_request_id IS NOT NULL AND COALESCE(CASE WHEN json_valid(result_output_json)
+  THEN json_extract(result_output_json, '$.requestId') = fal_request_id AND json_extract(result_output_json, '$.linkFailed') IS NULL END, 0))`;
 
 /**
  * Runs `fn` with a synced commit (PRAGMA synchronous = FULL), for the few writes that must

@@ -4,7 +4,7 @@
 import type { JobState } from '../../shared/domain';
 import { writeTx } from '../db/write';
 import { CLEAR_LEASE_SQL, toRow, type JobRow, type Raw } from './rows';
-import { ACTIVE_SQL, appendEvent, type StoreContext } from './store-context';
+import { ACTIVE_SQL, appendEvent, KEPT_LINK_USABLE_SQL, type StoreContext } from './store-context';
 
 export interface ClaimOptions {
   owner: string;
@@ -15,6 +15,8 @@ export interface ClaimOptions {
   falAllowed: boolean;
   /** While falAllowed is false for the spending cap only: FAL jobs with a stored request id (resumed, Download again) cost nothing more and are claimed. */
   followAllowed?: boolean;
+  /** While falAllowed is false (no key, key refused): FAL jobs whose model link is kept with them need no key, and are claimed. */
+  keptAllowed?: boolean;
 }
 
 /**
@@ -24,6 +26,7 @@ export interface ClaimOptions {
 export function claimNext(ctx: StoreContext, opts: ClaimOptions): JobRow | null {
   const fal = opts.falAllowed ? 1 : 0;
   const follow = opts.followAllowed ? 1 : 0;
+  const kept = opts.keptAllowed ? 1 : 0;
   return writeTx(ctx.db, () => {
     // Two index lookups instead of one query ordered by cancel_requested (that sorted every queued
     // row on each claim): the queued cancellations (a small partial index), then the oldest due job.
@@ -32,9 +35,9 @@ export function claimNext(ctx: StoreContext, opts: ClaimOptions): JobRow | null 
     ).get() ??
       ctx.stmt(
         `SELECT id FROM jobs
-         WHERE state = 'queued' AND (next_attempt_at IS NULL OR next_attempt_at <= @now) AND (provider = 'offline' OR @fal = 1 OR (@follow = 1 AND fal_request_id IS NOT NULL))
+         WHERE state = 'queued' AND (next_attempt_at IS NULL OR next_attempt_at <= @now) AND (provider = 'offline' OR @fal = 1 OR (@follow = 1 AND fal_request_id IS NOT NULL) OR (@kept = 1 AND ${KEPT_LINK_USABLE_SQL}))
          ORDER BY created_at, rowid LIMIT 1`,
-      ).get({ now: opts.now, fal, follow })) as { id: string } | undefined;
+      ).get({ now: opts.now, fal, follow, kept })) as { id: string } | undefined;
     if (!next) return null;
     const raw = ctx.stmt(
       `UPDATE jobs SET state = 'preparing', fence = fence + 1, lease_owner = @owner,

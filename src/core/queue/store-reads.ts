@@ -2,7 +2,7 @@
 import type { JobState } from '../../shared/domain';
 import { toRow, type EventKind, type JobEvent, type JobRow, type Raw } from './rows';
 import { NOT_RECEIVED_CODE } from '../reconcile/messages';
-import { ACTIVE_SQL, ORDER, TERMINAL_SQL, type StoreContext } from './store-context';
+import { ACTIVE_SQL, KEPT_LINK_USABLE_SQL, ORDER, TERMINAL_SQL, type StoreContext } from './store-context';
 
 export function getJob(ctx: StoreContext, id: string): JobRow | null {
   const raw = ctx.stmt('SELECT * FROM jobs WHERE id = ?').get(id) as Raw | undefined;
@@ -13,15 +13,17 @@ export function listJobs(ctx: StoreContext): JobRow[] {
   return (ctx.stmt(`SELECT * FROM jobs ${ORDER}`).all() as Raw[]).map(toRow);
 }
 
-export function countJobs(ctx: StoreContext): { queued: number; active: number; queuedFal: number } {
+/** `queuedNeedingKey`: queued FAL jobs that cannot run without a key (not the ones whose kept link needs none). */
+export function countJobs(ctx: StoreContext): { queued: number; active: number; queuedFal: number; queuedNeedingKey: number } {
   const raw = ctx.stmt(
     `SELECT
        COALESCE(SUM(state = 'queued'), 0) AS queued,
        COALESCE(SUM(state IN (${ACTIVE_SQL})), 0) AS active,
-       COALESCE(SUM(state = 'queued' AND provider = 'fal'), 0) AS queued_fal
+       COALESCE(SUM(state = 'queued' AND provider = 'fal'), 0) AS queued_fal,
+       COALESCE(SUM(state = 'queued' AND provider = 'fal' AND NOT ${KEPT_LINK_USABLE_SQL}), 0) AS queued_needing_key
      FROM jobs WHERE state IN ('queued', ${ACTIVE_SQL})`
   ).get() as Raw; // IN, not NOT IN, so the state index is used
-  return { queued: Number(raw.queued), active: Number(raw.active), queuedFal: Number(raw.queued_fal) };
+  return { queued: Number(raw.queued), active: Number(raw.active), queuedFal: Number(raw.queued_fal), queuedNeedingKey: Number(raw.queued_needing_key) };
 }
 
 /** Earliest future time something becomes claimable: a back-off ends or a lease expires. */

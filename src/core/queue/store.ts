@@ -52,7 +52,7 @@ export class JobStore {
     return reads.listJobs(this.ctx);
   }
 
-  counts(): { queued: number; active: number; queuedFal: number } {
+  counts(): ReturnType<typeof reads.countJobs> {
     return reads.countJobs(this.ctx);
   }
 
