@@ -4,6 +4,7 @@ import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../core/engine';
 import { describeError } from '../core/util/errors';
+import { logText } from '../core/util/log-text';
 import { makeFolderSync } from '../core/util/make-folder';
 import { terminalText } from './terminal-text';
 
@@ -13,7 +14,7 @@ export function createCliLogger(dataDir: string, stderr: (line: string) => void 
   let usable = true;
   const write = (level: string, message: string, details: unknown[]) => {
     const extra = details.map((d) => (typeof d === 'string' ? d : describeError(d))).join(' ');
-    const line = `${new Date().toISOString()} ${process.pid} ${level} ${message}${extra ? ` ${extra}` : ''}\n`;
+    const line = `${logText(`${new Date().toISOString()} ${process.pid} ${level} ${message}${extra ? ` ${extra}` : ''}`)}\n`;
     if (!usable) return line;
     try {
       // Not a recursive mkdirSync: for a data folder like /proc/self/<new> it never returns.

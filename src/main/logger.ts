@@ -5,6 +5,7 @@ import { appendFileSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../core/app-core';
 import { redactAll } from '../core/keys/format';
+import { logText } from '../core/util/log-text';
 
 export interface MainLoggerOptions {
   /** The secrets to hide, read at every line (the key may change while the app runs). */
@@ -46,6 +47,8 @@ export function createLogger(dir: string, options: MainLoggerOptions = {}): Main
       // A failing secret source must not let the line through unredacted.
       line = `${new Date().toISOString()} ${level} [log line dropped: redaction failed]`;
     }
+    // Escaped after redaction, so the key is matched in the text as it came.
+    line = logText(line);
     try {
       appendFileSync(file, `${line}\n`);
     } catch {

@@ -40,3 +40,14 @@ describe('the CLI logger', () => {
     expect(child.stderr).toContain('image2model: it went wrong');
   });
 });
+
+it('writes control characters escaped in cli.log, so cat or tail of it cannot drive the terminal', () => {
+  const dataDir = join(work, 'escapes');
+  const logger = createCliLogger(dataDir, () => {});
+  logger.info('FAL: \u001b]52;c;cm0gLXJmIH4=\u0007 \u001b[2J done \u202eevil', { detail: 'line\u009b1m\nnext' });
+  logger.warn('a name\nthat tries 2026-01-01T00:00:00.000Z 1 error forged');
+  const text = readFileSync(join(dataDir, 'logs', 'cli.log'), 'utf8');
+  expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+  expect(text).toContain('FAL: \\x1b]52;c;cm0gLXJmIH4=\\x07 \\x1b[2J done \\u202eevil');
+  expect(text.split('\n').filter((line) => line !== '' && !line.startsWith(' '))).toHaveLength(2);
+});

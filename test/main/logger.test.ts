@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/main/logger';
+import { addOne, createHarness, inState, waitForJob } from '../core/engine/harness';
 
 const KEY = 'a1b2c3d4-e5f6:9f8e7d6c5b4a39281706f5e4d3c2b1a0';
 const SECRET = KEY.split(':')[1]!;
@@ -76,4 +77,41 @@ describe('main logger without a known key', () => {
     logger.warn(`authorization: Key ${other}`);
     expect(readFileSync(logger.file, 'utf8')).not.toContain(other);
   });
+});
+
+// What FAL sends (log lines, error details) and what users name things reach the log; `cat` or
+// `tail` of it must not hand their control characters to the terminal.
+describe('control characters in log lines', () => {
+  const NASTY = 'retitled \u001b]0;pwned\u0007 clipboard \u001b]52;c;cm0gLXJmIH4=\u0007 cleared \u001b[2J\u001bc csi \u009b31m bidi \u202egnp.exe\u202c bell \u0007 cr \rover';
+
+  it('are written escaped, one entry per line, in messages, details and errors', () => {
+    const logger = createLogger(dir, { echoErrors: false });
+    logger.info(`FAL said: ${NASTY}`);
+    logger.warn('detail', { detail: NASTY });
+    logger.error('failed', new Error(`boom ${NASTY}\nsecond line`));
+    const text = readFileSync(logger.file, 'utf8');
+    expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+    expect(text).toContain('retitled \\x1b]0;pwned\\x07');
+    expect(text).toContain('bidi \\u202egnp.exe\\u202c');
+    // A line break inside an entry cannot start a forged entry: every line that is not indented is a real one.
+    const entries = text.split('\n').filter((line) => line !== '' && !line.startsWith(' '));
+    expect(entries).toHaveLength(3);
+    expect(entries.every((line) => /^\d{4}-\d\d-\d\dT/.test(line))).toBe(true);
+  });
+
+  it('from FAL\'s answer for a failed run reach main.log escaped', async () => {
+    const logger = createLogger(dir, { echoErrors: false });
+    const h = await createHarness({ engine: { logger } });
+    try {
+      h.fake.script({ op: 'submit', outcome: { kind: 'failedRun', status: 422, detail: [{ loc: ['body', 'image_url'], msg: NASTY, type: 'file_download_error' }] } });
+      const id = await addOne(h.engine);
+      const failed = await waitForJob(h.engine, id, inState('failed', 'needs_attention', 'succeeded'));
+      expect(failed.state).toBe('failed');
+    } finally {
+      await h.close();
+    }
+    const text = readFileSync(logger.file, 'utf8');
+    expect(text).toContain('pwned');
+    expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+  }, 30_000);
 });
