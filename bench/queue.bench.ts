@@ -13,11 +13,12 @@
 // Run: npm run bench:queue  (BENCH_SECTIONS to run some parts; BENCH_JOBS / BENCH_OVERHEAD_JOBS / BENCH_TWO_PROCESS_JOBS / BENCH_PROCESSING_MS to change sizes)
 import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEngine, type Engine } from '../src/core/engine';
+import { walSyncChannel } from '../src/core/db/wal-sync';
 import type { Job } from '../src/shared/domain';
 import type { FakeFalEvent } from '../test/fake-fal/types';
 import { processCpuMs, startFakeFalProcess, type FakeFalProcess } from './fake-fal-process';
@@ -219,6 +220,37 @@ function engineThreadCpuMs(): number | null {
   return processCpuMs(process.pid, `/proc/self/task/${process.pid}/stat`);
 }
 
+/**
+ * CPU ms of each of this process's threads by thread id (Linux; empty elsewhere). Node names them all
+ * "node": besides the engine's own thread they are V8's helpers (garbage collection, compiling),
+ * libuv's pool (file writes, fsync) and the GLB check worker.
+ */
+function cpuByThread(): Map<string, number> {
+  const byThread = new Map<string, number>();
+  let tasks: string[] = [];
+  try {
+    tasks = readdirSync('/proc/self/task');
+  } catch {
+    return byThread;
+  }
+  for (const tid of tasks) {
+    const ms = processCpuMs(undefined, `/proc/self/task/${tid}/stat`);
+    if (ms !== null) byThread.set(tid, ms); // null: the thread ended meanwhile
+  }
+  return byThread;
+}
+
+/** Each caller's wait for the WAL fsync (db/wal-sync.ts): the submit intent waits for it before every submit. */
+function recordIntentSyncs(): { waits: number[]; stop(): void } {
+  const waits: number[] = [];
+  const listener = (message: unknown) => {
+    const waited = (message as { waitedMs?: unknown }).waitedMs;
+    if (typeof waited === 'number') waits.push(waited);
+  };
+  walSyncChannel.subscribe(listener);
+  return { waits, stop: () => walSyncChannel.unsubscribe(listener) };
+}
+
 /** BENCH_PROFILE=<dir>: a CPU profile of the timed part (open it in Chrome DevTools). */
 async function startProfile(): Promise<(name: string) => Promise<void>> {
   const dir = process.env.BENCH_PROFILE;
@@ -263,6 +295,10 @@ async function throughputBench(): Promise<{
   fakeCpuMsPerJob: number | null;
   /** CPU of the engine's own thread (the one that also serves the window in the app), per job. */
   threadCpuMsPerJob: number | null;
+  /** CPU per job of the engine process's other threads, busiest first (threads that ended are not counted). */
+  otherThreads: number[];
+  /** The submit intent's wait for the disk (fsync), per submit. */
+  intentSyncMs: number[];
   engineThreadBusy: number;
   mostInProgress: number;
 }> {
@@ -272,6 +308,8 @@ async function throughputBench(): Promise<{
   const cpu0 = process.cpuUsage();
   const fakeCpu0 = run.fake.cpuMs();
   const threadCpu0 = engineThreadCpuMs();
+  const threads0 = cpuByThread();
+  const syncs = recordIntentSyncs();
   const elu0 = performance.eventLoopUtilization();
   const t0 = clock();
   await run.engine.start();
@@ -279,6 +317,11 @@ async function throughputBench(): Promise<{
   const engineThreadBusy = performance.eventLoopUtilization(elu0).utilization;
   const fakeCpu1 = run.fake.cpuMs();
   const threadCpu1 = engineThreadCpuMs();
+  syncs.stop();
+  const otherThreads = [...cpuByThread()]
+    .filter(([tid]) => tid !== String(process.pid))
+    .map(([tid, ms]) => (ms - (threads0.get(tid) ?? 0)) / MANY_JOBS)
+    .sort((a, b) => b - a);
   await stopProfile('throughput');
   const lastDone = Math.max(...run.doneAt.values());
   const seconds = (lastDone - t0) / 1000;
@@ -310,6 +353,8 @@ async function throughputBench(): Promise<{
     cpuMsPerJob,
     fakeCpuMsPerJob: fakeCpu0 !== null && fakeCpu1 !== null ? (fakeCpu1 - fakeCpu0) / MANY_JOBS : null,
     threadCpuMsPerJob: threadCpu0 !== null && threadCpu1 !== null ? (threadCpu1 - threadCpu0) / MANY_JOBS : null,
+    otherThreads,
+    intentSyncMs: syncs.waits,
     engineThreadBusy,
     mostInProgress: fake.mostInProgress,
   };
@@ -369,10 +414,25 @@ async function throughputSection(): Promise<void> {
       (onCore !== null ? ` (on a core ${(100 * onCore).toFixed(0)} %)` : '') +
       (many.fakeCpuMsPerJob !== null ? `; the fake FAL's CPU per job ${fmt(many.fakeCpuMsPerJob)} (same machine)` : ''),
   );
+  if (many.otherThreads.length > 0) {
+    const total = many.otherThreads.reduce((a, b) => a + b, 0);
+    console.log(
+      `   of it its ${many.otherThreads.length} other threads ${fmt(total)} (V8's helpers, libuv's pool, the GLB check worker; busiest ` +
+        `${many.otherThreads.slice(0, 5).map(fmt).join(', ')})`,
+    );
+  }
   console.log(
     `   a slot's time besides FAL's processing: completed at FAL -> the next job submitted there median ${fmt(many.slot.turnaround)} ` +
       `p95 ${fmt(many.slot.turnaroundP95)} (of it, completed -> noticed ${fmt(many.slot.completedToNoticed)}); submit -> started at FAL ${fmt(many.slot.submittedToStarted)}`,
   );
+  const syncs = many.intentSyncMs;
+  if (syncs.length > 0) {
+    const mean = syncs.reduce((a, b) => a + b, 0) / syncs.length;
+    console.log(
+      `   of that, the submit intent's wait for the disk (fsync, before every submit): median ${fmt(percentile(syncs, 50))} ` +
+        `p95 ${fmt(percentile(syncs, 95))} mean ${fmt(mean)}`,
+    );
+  }
   console.log(`   most in progress at FAL at once: ${many.mostInProgress} (limit 8) -> ${many.mostInProgress <= 8 ? 'OK' : 'MISSED'}`);
 
 }

@@ -6,8 +6,16 @@
 // it, so every commit made before the fsync started is on disk once it returns; frames that a
 // checkpoint has already moved into the database file were synced there by the checkpoint itself.
 // Callers waiting meanwhile share the next fsync (group commit).
+import { channel } from 'node:diagnostics_channel';
+import { performance } from 'node:perf_hooks';
 import { fsyncPath } from '../util/quick-fs';
 import type { Database } from 'better-sqlite3';
+
+/**
+ * How long each caller of sync() waited for the disk ({ waitedMs }), for benchmarks and diagnostics
+ * (bench/queue.bench.ts): the submit intent waits for it before every submit. Costs nothing unsubscribed.
+ */
+export const walSyncChannel = channel('image2model:wal-sync');
 
 export interface WalSync {
   /** Resolves once every transaction committed before the call is on disk. */
@@ -37,19 +45,27 @@ export function createWalSync(db: Database, fsync: (path: string) => Promise<voi
     run.then(clear, clear);
     return run;
   };
+  const sync = (): Promise<void> => {
+    if (!running) return start();
+    // The running fsync may have started before this caller's commit: wait for the next one,
+    // which every caller arriving meanwhile shares.
+    next ??= running.then(
+      () => undefined,
+      () => undefined,
+    ).then(() => {
+      next = null;
+      return start();
+    });
+    return next;
+  };
   return {
     sync() {
-      if (!running) return start();
-      // The running fsync may have started before this caller's commit: wait for the next one,
-      // which every caller arriving meanwhile shares.
-      next ??= running.then(
-        () => undefined,
-        () => undefined,
-      ).then(() => {
-        next = null;
-        return start();
-      });
-      return next;
+      if (!walSyncChannel.hasSubscribers) return sync();
+      const startedAt = performance.now();
+      const done = sync();
+      const report = () => walSyncChannel.publish({ waitedMs: performance.now() - startedAt });
+      done.then(report, report);
+      return done;
     },
   };
 }

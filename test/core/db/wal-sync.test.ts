@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { createWalSync } from '../../../src/core/db/wal-sync';
+import { createWalSync, walSyncChannel } from '../../../src/core/db/wal-sync';
 import { openDatabase } from '../../../src/core/db/open';
 
 let dir = '';
@@ -69,5 +69,32 @@ it('a failing fsync fails its callers, and the next call tries again', async () 
   await expect(sync.sync()).rejects.toThrow('EIO');
   fail = false;
   await expect(sync.sync()).resolves.toBeUndefined();
+  db.close();
+});
+
+it("reports each caller's wait on its diagnostics channel while someone listens (the queue bench does), a failed fsync too", async () => {
+  const db = openDatabase(dir);
+  let release: () => void = () => undefined;
+  let fail = false;
+  const sync = createWalSync(db, () =>
+    fail ? Promise.reject(new Error('EIO')) : new Promise<void>((resolve) => (release = resolve)),
+  )!;
+  const seen: number[] = [];
+  const listener = (message: unknown) => seen.push((message as { waitedMs: number }).waitedMs);
+  walSyncChannel.subscribe(listener);
+  try {
+    const waiting = sync.sync();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(seen).toEqual([]); // not before the disk answered
+    release();
+    await waiting;
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!).toBeGreaterThanOrEqual(15);
+    fail = true;
+    await expect(sync.sync()).rejects.toThrow('EIO');
+    expect(seen).toHaveLength(2);
+  } finally {
+    walSyncChannel.unsubscribe(listener);
+  }
   db.close();
 });
