@@ -124,7 +124,9 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     chosenPaths,
     async start(emit) {
       const stopEvents = forwardEngineEvents(engine, emit);
-      const stopAutoExport = startAutoExport(engine, options.settings, join(options.dataDir, 'exports'), options.logger, exports);
+      const stopAutoExport = startAutoExport(engine, options.settings, join(options.dataDir, 'exports'), options.logger, exports, (title, body) =>
+        options.platform.notify(title, body),
+      );
       const stopExportProgress = exports.onProgress((progress) => emit('export:progress', progress));
       stopForwarding = () => {
         stopEvents();

@@ -20,14 +20,27 @@ export function freeExportPath(dir: string, name: string, ext = 'glb'): string {
   }
 }
 
+/** Tells the user outside the window (a desktop notification); called only when notifications are on. */
+export type AutoExportNotify = (title: string, body: string) => void;
+
 export function startAutoExport(
   engine: EngineApi,
   settings: SettingsStore,
   defaultDir: string,
   logger: Logger,
   exports?: ExportService,
+  notify?: AutoExportNotify,
 ): () => void {
   const exported = new Set<string>();
+  // The folder the user was last told about: one notice per broken folder, not one per model of a batch,
+  // and a new one once an export there worked and then failed again.
+  let toldAbout: string | null = null;
+  const failed = (name: string, dir: string, error: unknown) => {
+    logger.warn(`Automatic export of ${name} failed`, error);
+    if (toldAbout === dir || !notify || !settings.get().notifications) return;
+    toldAbout = dir;
+    notify('Automatic export failed', `${name} was not exported: the folder ${dir} could not be used. The model is in your library; choose another output folder in Settings.`);
+  };
   // One export at a time, so two models with the same name never pick the same free path.
   let queue: Promise<void> = Promise.resolve();
   return engine.on('job', (job: Job) => {
@@ -49,7 +62,9 @@ export function startAutoExport(
           ? exports.run(model.id, preset.recipe, { presetId: preset.id, dir })
           : exportModel(src, freeExportPath(dir, model.name), 'glb'),
       )
-      .then(() => undefined)
-      .catch((error: unknown) => logger.warn(`Automatic export of ${model.name} failed`, error));
+      .then(() => {
+        if (toldAbout === dir) toldAbout = null;
+      })
+      .catch((error: unknown) => failed(model.name, dir, error));
   });
 }
