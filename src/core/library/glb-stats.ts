@@ -1,0 +1,100 @@
+// The figures the library shows for a model (triangles, vertices, materials, textures), read from the
+// GLB's own JSON and BIN chunk after validation; embedded images are read, never fetched.
+import type { ValidationResource } from 'gltf-validator';
+import type { ModelStats, TextureInfo } from '../../shared/domain';
+import { isRecord } from '../util/errors';
+import { readImageHeader } from './image-header';
+import { list, num, str } from './glb-json';
+
+const MODE_TRIANGLES = 4;
+const MODE_TRIANGLE_STRIP = 5;
+const MODE_TRIANGLE_FAN = 6;
+
+export function computeStats(
+  json: Record<string, unknown>,
+  bin: Uint8Array | null,
+  fileSize: number,
+  resources: readonly ValidationResource[],
+): ModelStats {
+  const accessors = list(json.accessors);
+  const countOf = (index: unknown): number => {
+    const accessor = typeof index === 'number' ? accessors[index] : undefined;
+    return isRecord(accessor) ? (num(accessor.count) ?? 0) : 0;
+  };
+
+  let triangles = 0;
+  const positionAccessors = new Set<number>();
+  for (const mesh of list(json.meshes)) {
+    if (!isRecord(mesh)) continue;
+    for (const primitive of list(mesh.primitives)) {
+      if (!isRecord(primitive)) continue;
+      const attributes = isRecord(primitive.attributes) ? primitive.attributes : {};
+      const position = num(attributes.POSITION);
+      if (position !== undefined) positionAccessors.add(position);
+      const n = primitive.indices !== undefined ? countOf(primitive.indices) : countOf(position);
+      triangles += trianglesFor(num(primitive.mode) ?? MODE_TRIANGLES, n);
+    }
+  }
+  // A POSITION accessor shared by several primitives is one set of vertices.
+  let vertices = 0;
+  for (const index of positionAccessors) vertices += countOf(index);
+
+  return {
+    triangles,
+    vertices,
+    materials: list(json.materials).length,
+    textures: list(json.images).map((image, i) => textureInfo(json, bin, image, resources, i)),
+    fileSize,
+  };
+}
+
+function trianglesFor(mode: number, elementCount: number): number {
+  if (mode === MODE_TRIANGLES) return Math.floor(elementCount / 3);
+  if (mode === MODE_TRIANGLE_STRIP || mode === MODE_TRIANGLE_FAN) return Math.max(0, elementCount - 2);
+  return 0; // points and lines draw no triangles
+}
+
+function textureInfo(
+  json: Record<string, unknown>,
+  bin: Uint8Array | null,
+  image: unknown,
+  resources: readonly ValidationResource[],
+  index: number,
+): TextureInfo {
+  const record = isRecord(image) ? image : {};
+  const data = imageBytes(json, bin, record);
+  const header = data ? readImageHeader(data) : null;
+  // The validator decodes image headers too; use it when our reader does not know the format.
+  const resource = resources.find((r) => r.pointer === `/images/${index}`);
+  return {
+    width: header?.width ?? resource?.image?.width ?? 0,
+    height: header?.height ?? resource?.image?.height ?? 0,
+    mimeType: header?.mimeType ?? str(record.mimeType) ?? resource?.mimeType ?? 'application/octet-stream',
+    bytes: data?.byteLength ?? 0,
+  };
+}
+
+/** The embedded bytes of an image (buffer view in the BIN chunk or a data: URI), never fetched. */
+function imageBytes(json: Record<string, unknown>, bin: Uint8Array | null, image: Record<string, unknown>): Uint8Array | null {
+  const uri = str(image.uri);
+  if (uri !== undefined) return decodeDataUri(uri);
+  const viewIndex = num(image.bufferView);
+  const bufferView = viewIndex !== undefined ? list(json.bufferViews)[viewIndex] : undefined;
+  if (!isRecord(bufferView)) return null;
+  const bufferIndex = num(bufferView.buffer);
+  const buffer = bufferIndex !== undefined ? list(json.buffers)[bufferIndex] : undefined;
+  if (!isRecord(buffer)) return null;
+  const bufferUri = str(buffer.uri);
+  const data = bufferUri === undefined ? bin : decodeDataUri(bufferUri);
+  if (!data) return null;
+  const offset = num(bufferView.byteOffset) ?? 0;
+  const length = num(bufferView.byteLength) ?? 0;
+  if (offset + length > data.byteLength) return null;
+  return data.subarray(offset, offset + length);
+}
+
+function decodeDataUri(uri: string): Uint8Array | null {
+  const match = /^data:[^,]*;base64,(.*)$/s.exec(uri);
+  if (!match) return null;
+  return new Uint8Array(Buffer.from(match[1] ?? '', 'base64'));
+}
