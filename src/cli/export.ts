@@ -9,6 +9,7 @@ import {
   ExportRecipeSchema,
   LengthUnitSchema,
   OutputFormatSchema,
+  realSizeProblem,
   type ExportPlan,
   type ExportRecipe,
   type ExportRecipeInput,
@@ -64,7 +65,10 @@ const wholeNumber = (value: string) => {
 const length = (value: string) => {
   const match = /^(\d+(?:\.\d+)?)\s*(mm|cm|m|in)?$/.exec(value.trim());
   if (!match || Number(match[1]) <= 0) throw new InvalidArgumentError('expected a length such as 30cm, 100mm or 1.8m.');
-  return { value: Number(match[1]), unit: LengthUnitSchema.parse(match[2] ?? 'm') };
+  const size = { value: Number(match[1]), unit: LengthUnitSchema.parse(match[2] ?? 'm') };
+  const problem = realSizeProblem(size);
+  if (problem) throw new InvalidArgumentError(problem);
+  return size;
 };
 const list = (value: string) => value.split(',').map((s) => s.trim()).filter(Boolean);
 const formats = (value: string) =>

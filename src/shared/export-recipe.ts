@@ -11,6 +11,26 @@ export type LengthUnit = z.infer<typeof LengthUnitSchema>;
 /** Metres per unit. */
 export const METRES_PER_UNIT: Record<LengthUnit, number> = { m: 1, cm: 0.01, mm: 0.001, in: 0.0254 };
 
+/**
+ * The real sizes an export accepts, per unit: 0.1 mm to 1 km, in round numbers. Smaller flattens the
+ * mesh (its coordinates underflow float32 to 0); larger is no object anybody prints or places.
+ */
+export const REAL_SIZE_RANGE: Record<LengthUnit, { min: number; max: number }> = {
+  mm: { min: 0.1, max: 1_000_000 },
+  cm: { min: 0.01, max: 100_000 },
+  m: { min: 0.0001, max: 1_000 },
+  in: { min: 0.004, max: 40_000 },
+};
+
+const plainNumber = (n: number) => n.toLocaleString('en', { maximumFractionDigits: 4 });
+
+/** Why a real size cannot be used (naming the range allowed in its unit), or null when it can. */
+export function realSizeProblem(size: { value: number; unit: LengthUnit }): string | null {
+  const { min, max } = REAL_SIZE_RANGE[size.unit];
+  if (Number.isFinite(size.value) && size.value >= min && size.value <= max) return null;
+  return `Real size must be from ${plainNumber(min)} to ${plainNumber(max)} ${size.unit} (0.1 mm to 1 km).`;
+}
+
 export const SimplifySchema = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('triangles'), triangles: z.number().int().min(12).max(10_000_000) }),
   z.object({ mode: z.literal('ratio'), ratio: z.number().gt(0).max(1) }),
@@ -29,7 +49,11 @@ export const ExportRecipeSchema = z.object({
   unit: LengthUnitSchema.default('m'),
   /** Scale uniformly so this dimension (measured with Y up) has this real length. Null keeps the size. */
   realSize: z
-    .object({ dimension: z.enum(['height', 'longest']), value: z.number().positive().max(1e6), unit: LengthUnitSchema })
+    .object({ dimension: z.enum(['height', 'longest']), value: z.number(), unit: LengthUnitSchema })
+    .superRefine((size, ctx) => {
+      const problem = realSizeProblem(size);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['value'] });
+    })
     .nullable()
     .default(null),
   /** Where the origin ends up: the bounding box centre, the centre of its base, or left as made. */

@@ -207,3 +207,30 @@ test('settings: the output folder is picked in the folder picker, kept after a r
   await row.getByRole('button', { name: 'Use default' }).click();
   await expect(folder).toHaveText(`${join(app.dataDir, 'exports')}default`);
 });
+
+test('studio: a real size out of range says which range is allowed, and nothing is exported with it', async ({ page }) => {
+  test.setTimeout(180_000);
+  await openLibrary(page);
+  await page.getByTestId('model-card').filter({ hasText: 'Garden gnome' }).click();
+  await page.getByRole('button', { name: 'Export studio…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Export “Garden gnome”' });
+  const exportButton = dialog.getByTestId('export-run');
+  await expect(exportButton).toBeEnabled({ timeout: 60_000 });
+
+  await dialog.getByLabel('Real size', { exact: true }).selectOption('height');
+  await dialog.getByLabel('Real size unit').selectOption('mm');
+  const value = dialog.getByLabel('Real size value');
+  await value.fill('1e-300');
+  const problem = dialog.getByTestId('real-size-problem');
+  await expect(problem).toHaveText('Real size must be from 0.1 to 1,000,000 mm (0.1 mm to 1 km).');
+  await expect(value).toHaveAttribute('aria-invalid', 'true');
+  await expect(exportButton).toBeDisabled();
+  await expect(dialog.getByRole('button', { name: 'Save as preset…' })).toBeDisabled();
+  await value.fill('5000000');
+  await expect(problem).toBeVisible();
+  await expect(exportButton).toBeDisabled();
+
+  await value.fill('120');
+  await expect(problem).toHaveCount(0);
+  await expect(exportButton).toBeEnabled({ timeout: 60_000 });
+});

@@ -81,6 +81,15 @@ describe('image2model export', { timeout: 180_000 }, () => {
     expect((await runCli(['export', 'no-such-model', '--preset', 'web', '--out', work])).code).toBe(1);
   });
 
+  it('exits 2 for a real size out of range, saying which range is allowed', async () => {
+    const tiny = await runCli(['export', ids[0]!, '--preset', 'print', '--height', '0.00001mm', '--out', work]);
+    expect(tiny.code).toBe(2);
+    expect(tiny.stderr).toContain('Real size must be from 0.1 to 1,000,000 mm (0.1 mm to 1 km).');
+    const huge = await runCli(['export', ids[0]!, '--preset', 'print', '--size', '5000m', '--out', work]);
+    expect(huge.code).toBe(2);
+    expect(huge.stderr).toContain('Real size must be from 0.0001 to 1,000 m');
+  });
+
   it('keeps `export <model-id> <file>` working', async () => {
     const file = join(work, 'legacy.obj');
     const result = await runCli(['export', ids[0]!, file]);

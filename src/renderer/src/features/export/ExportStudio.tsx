@@ -1,7 +1,7 @@
 // The export studio: pick a preset (built in or your own), tweak its knobs, see the result's figures
 // and a preview next to the original, then write it - for one model or a whole selection/search.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { BatchProgress, BatchSummary, ExportPlan, ExportPreset, ExportRecipe } from '../../../../shared/export-recipe';
+import { realSizeProblem, type BatchProgress, type BatchSummary, type ExportPlan, type ExportPreset, type ExportRecipe } from '../../../../shared/export-recipe';
 import type { LibraryModel } from '../../../../shared/domain';
 import { call } from '../../api';
 import { useApp } from '../../app-context';
@@ -58,6 +58,8 @@ export function ExportStudio({ target, onClose }: { target: ExportTarget; onClos
   const preset = presets?.find((p) => p.id === presetId) ?? null;
   const current = recipe ?? preset?.recipe ?? null;
   const modified = Boolean(preset && current && !sameRecipe(preset.recipe, current));
+  // A real size out of range (RecipeForm says why): nothing is planned, exported or saved with it.
+  const invalid = current?.realSize ? realSizeProblem(current.realSize) !== null : false;
   const folder = dir ?? defaultDir ?? '';
 
   const choosePreset = (id: string) => {
@@ -66,7 +68,7 @@ export function ExportStudio({ target, onClose }: { target: ExportTarget; onClos
   };
 
   // Plan (in the main process, nothing written) whenever the recipe settles for a moment.
-  const planInput = useDebounced(target.kind === 'model' && current ? JSON.stringify([target.model.id, presetId, current]) : null, 400);
+  const planInput = useDebounced(target.kind === 'model' && current && !invalid ? JSON.stringify([target.model.id, presetId, current]) : null, 400);
   useEffect(() => {
     if (!planInput || target.kind !== 'model') return;
     const [id, pid, r] = JSON.parse(planInput) as [string, string, ExportRecipe];
@@ -188,7 +190,7 @@ export function ExportStudio({ target, onClose }: { target: ExportTarget; onClos
             type="button"
             className="button button-primary"
             onClick={() => void run()}
-            disabled={busy || !current || (target.kind === 'model' && (working || !ready))}
+            disabled={busy || !current || invalid || (target.kind === 'model' && (working || !ready))}
             data-testid="export-run"
           >
             {busy ? <Icon name="spinner" size={16} className="spin" /> : <Icon name="download" size={16} />}
@@ -219,7 +221,7 @@ export function ExportStudio({ target, onClose }: { target: ExportTarget; onClos
           ))}
           <div className="xs-preset-actions">
             {saving === null ? (
-              <button type="button" className="button button-ghost button-small" onClick={() => setSaving('')} disabled={!current}>
+              <button type="button" className="button button-ghost button-small" onClick={() => setSaving('')} disabled={!current || invalid}>
                 <Icon name="edit" size={15} />
                 Save as preset…
               </button>
@@ -232,7 +234,7 @@ export function ExportStudio({ target, onClose }: { target: ExportTarget; onClos
                 }}
               >
                 <input className="input" autoFocus placeholder="Preset name" aria-label="Preset name" value={saving} onChange={(e) => setSaving(e.target.value)} />
-                <button type="submit" className="button button-small" disabled={!saving.trim()}>
+                <button type="submit" className="button button-small" disabled={!saving.trim() || invalid}>
                   Save
                 </button>
               </form>

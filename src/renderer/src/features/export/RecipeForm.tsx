@@ -1,7 +1,7 @@
 // The knobs behind every preset: formats, placement (up axis, pivot, real size, unit), geometry
 // (weld, simplify, LODs, compression), textures and the file name pattern.
-import { useId, type ReactNode } from 'react';
-import type { ExportRecipe, LengthUnit, OutputFormat } from '../../../../shared/export-recipe';
+import { useId, useState, type ReactNode } from 'react';
+import { REAL_SIZE_RANGE, realSizeProblem, type ExportRecipe, type LengthUnit, type OutputFormat } from '../../../../shared/export-recipe';
 
 const FORMATS: { value: OutputFormat; label: string; hint: string }[] = [
   { value: 'glb', label: 'GLB', hint: 'glTF binary with textures' },
@@ -86,6 +86,10 @@ export function RecipeForm({ recipe, onChange }: RecipeFormProps) {
     if (formats.length > 0) set({ formats });
   };
   const simplifyMode = recipe.simplify?.mode ?? 'none';
+  // The real size as typed: the recipe takes every number (the studio exports nothing while it is out
+  // of range, and says why), so what is shown is what would be exported.
+  const [sizeText, setSizeText] = useState<string | null>(null);
+  const sizeProblem = recipe.realSize ? realSizeProblem(recipe.realSize) : null;
 
   return (
     <div className="xr-form" data-testid="recipe-form">
@@ -128,10 +132,16 @@ export function RecipeForm({ recipe, onChange }: RecipeFormProps) {
                 aria-label="Real size value"
                 className="input xr-number"
                 type="number"
-                min={0.1}
+                min={REAL_SIZE_RANGE[recipe.realSize.unit].min}
+                max={REAL_SIZE_RANGE[recipe.realSize.unit].max}
                 step="any"
-                value={recipe.realSize.value}
-                onChange={(e) => Number(e.target.value) > 0 && set({ realSize: { ...recipe.realSize!, value: Number(e.target.value) } })}
+                aria-invalid={sizeProblem !== null}
+                aria-describedby={sizeProblem ? `${id}-size-problem` : undefined}
+                value={sizeText ?? recipe.realSize.value}
+                onChange={(e) => {
+                  setSizeText(e.target.value);
+                  set({ realSize: { ...recipe.realSize!, value: e.target.value.trim() === '' ? Number.NaN : Number(e.target.value) } });
+                }}
               />
               <Choice
                 aria-label="Real size unit"
@@ -141,6 +151,11 @@ export function RecipeForm({ recipe, onChange }: RecipeFormProps) {
                 onChange={(unit) => set({ realSize: { ...recipe.realSize!, unit } })}
               />
             </>
+          )}
+          {sizeProblem && (
+            <p className="inline-error xr-problem" id={`${id}-size-problem`} role="alert" data-testid="real-size-problem">
+              {sizeProblem}
+            </p>
           )}
         </Row>
         <Row label="Origin" htmlFor={`${id}-pivot`}>
