@@ -109,6 +109,10 @@ export async function collectResult(
         return;
       }
       lastError = outcome.error;
+      // With no key, a link that could not be reached (offline, a cut connection, a timeout, a 5xx) has
+      // not been shown to fail: the policy tries it again (offline: once the connection is back)
+      // instead of leaving the job to wait for a key the user may never add.
+      if (!fal && classifyError(lastError, 'download', deps.now()).kind !== 'fail') throw new StepError('download', lastError);
     } finally {
       if (!previewTaken) {
         dropped.abort();
