@@ -22,6 +22,7 @@ import {
   ExportPresetSchema,
   ExportRecipeSchema,
   PresetIdSchema,
+  PresetLabelSchema,
 } from './export-recipe';
 import { SampleIdSchema, SampleSchema } from './samples';
 import type { Result } from './result';
@@ -221,7 +222,7 @@ export const channels = {
   'export:savePreset': channel(
     z.object({
       id: PresetIdSchema.optional(),
-      label: z.string().trim().min(1).max(80),
+      label: PresetLabelSchema,
       description: z.string().max(600).optional(),
       recipe: ExportRecipeSchema,
     }),

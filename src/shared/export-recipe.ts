@@ -91,9 +91,20 @@ export const PresetIdSchema = z
   .max(64)
   .regex(/^[a-z0-9][a-z0-9_-]*$/, 'Use lower-case letters, digits, - and _');
 
+/** Longest preset name: it is a line in the studio's list and a flag's value in the CLI. */
+export const PRESET_LABEL_MAX = 80;
+/** Most presets the user can save (the studio lists them all beside the built-in ones). */
+export const MAX_SAVED_PRESETS = 50;
+
+export const PresetLabelSchema = z
+  .string()
+  .trim()
+  .min(1, 'Give the preset a name.')
+  .max(PRESET_LABEL_MAX, `A preset name can be at most ${PRESET_LABEL_MAX} characters.`);
+
 export const ExportPresetSchema = z.object({
   id: PresetIdSchema,
-  label: z.string().trim().min(1).max(80),
+  label: PresetLabelSchema,
   description: z.string().max(600).default(''),
   builtIn: z.boolean().default(false),
   recipe: ExportRecipeSchema,

@@ -234,3 +234,22 @@ test('studio: a real size out of range says which range is allowed, and nothing 
   await expect(problem).toHaveCount(0);
   await expect(exportButton).toBeEnabled({ timeout: 60_000 });
 });
+
+test('studio: a saved preset can be deleted (saved presets are capped, so this is how room is made)', async ({ page }) => {
+  test.setTimeout(180_000);
+  await openLibrary(page);
+  await page.getByTestId('model-card').filter({ hasText: 'Garden gnome' }).click();
+  await page.getByRole('button', { name: 'Export studio…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Export “Garden gnome”' });
+  await dialog.getByRole('button', { name: 'Save as preset…' }).click();
+  const name = dialog.getByLabel('Preset name');
+  await expect(name).toHaveAttribute('maxlength', '80');
+  await name.fill('Short-lived');
+  await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+  const mine = dialog.getByRole('radio', { name: /Short-lived/ });
+  await expect(mine).toHaveAttribute('aria-checked', 'true');
+  await dialog.getByRole('button', { name: 'Delete this preset' }).click();
+  await expect(mine).toHaveCount(0);
+  await expect(dialog.getByRole('radio', { name: /Blender/ })).toHaveAttribute('aria-checked', 'true');
+  await expect(dialog.getByRole('button', { name: 'Delete this preset' })).toHaveCount(0);
+});

@@ -4,7 +4,8 @@ import { constants, existsSync, readFileSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { ExportPresetSchema, type ExportPreset, type ExportRecipeInput } from '../../shared/export-recipe';
+import { ExportPresetSchema, MAX_SAVED_PRESETS, PresetLabelSchema, type ExportPreset, type ExportRecipeInput } from '../../shared/export-recipe';
+import { AppError } from '../../shared/result';
 import { writeFileAtomic } from '../library/files';
 import { BUILT_IN_IDS, BUILT_IN_PRESETS } from './presets';
 
@@ -63,7 +64,13 @@ export function createPresetStore(dataDir: string): PresetStore {
     list: () => [...BUILT_IN_PRESETS, ...readSaved()],
     get: (id) => [...BUILT_IN_PRESETS, ...readSaved()].find((p) => p.id === id) ?? null,
     async save({ id, label, description = '', recipe }) {
+      // Checked here too: the CLI's --save-preset comes with no channel schema in front.
+      const name = PresetLabelSchema.safeParse(label);
+      if (!name.success) throw new AppError('invalid_input', name.error.issues[0]!.message);
       const saved = readSaved();
+      if ((id === undefined || !saved.some((p) => p.id === id)) && saved.length >= MAX_SAVED_PRESETS) {
+        throw new AppError('conflict', `You have ${MAX_SAVED_PRESETS} saved export presets, the most the app keeps. Delete one you no longer use (pick it in the export studio, then Delete this preset) and save again.`);
+      }
       let finalId = id ?? slug(label);
       if (BUILT_IN_IDS.includes(finalId)) finalId = `${finalId}-custom`;
       // A new preset never silently replaces another one of the same name; an explicit id updates.

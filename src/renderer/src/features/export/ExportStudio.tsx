@@ -1,7 +1,7 @@
 // The export studio: pick a preset (built in or your own), tweak its knobs, see the result's figures
 // and a preview next to the original, then write it - for one model or a whole selection/search.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { realSizeProblem, type BatchProgress, type BatchSummary, type ExportPlan, type ExportPreset, type ExportRecipe } from '../../../../shared/export-recipe';
+import { PRESET_LABEL_MAX, realSizeProblem, type BatchProgress, type BatchSummary, type ExportPlan, type ExportPreset, type ExportRecipe } from '../../../../shared/export-recipe';
 import type { LibraryModel } from '../../../../shared/domain';
 import { call } from '../../api';
 import { useApp } from '../../app-context';
@@ -144,6 +144,18 @@ export function ExportStudio({ target, onClose }: { target: ExportTarget; onClos
     }
   };
 
+  // The user's own presets are capped (MAX_SAVED_PRESETS): deleting one is how room is made.
+  const deletePreset = async (target: ExportPreset) => {
+    try {
+      await call('export:deletePreset', { id: target.id });
+      await reload();
+      choosePreset('blender');
+      toast({ tone: 'success', text: `Deleted the preset “${target.label}”.` });
+    } catch (err) {
+      toast({ tone: 'error', text: errorMessage(err) });
+    }
+  };
+
   const chooseFolder = async () => {
     try {
       const { dir: chosen } = await call('export:chooseFolder', { startIn: folder || undefined });
@@ -233,7 +245,7 @@ export function ExportStudio({ target, onClose }: { target: ExportTarget; onClos
                   void savePreset();
                 }}
               >
-                <input className="input" autoFocus placeholder="Preset name" aria-label="Preset name" value={saving} onChange={(e) => setSaving(e.target.value)} />
+                <input className="input" autoFocus placeholder="Preset name" aria-label="Preset name" maxLength={PRESET_LABEL_MAX} value={saving} onChange={(e) => setSaving(e.target.value)} />
                 <button type="submit" className="button button-small" disabled={!saving.trim() || invalid}>
                   Save
                 </button>
@@ -243,6 +255,12 @@ export function ExportStudio({ target, onClose }: { target: ExportTarget; onClos
               <Icon name="sparkles" size={15} />
               Use for new models
             </button>
+            {preset && !preset.builtIn && (
+              <button type="button" className="button button-ghost button-small" onClick={() => void deletePreset(preset)} disabled={busy}>
+                <Icon name="trash" size={15} />
+                Delete this preset
+              </button>
+            )}
           </div>
         </div>
 
