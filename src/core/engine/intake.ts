@@ -41,8 +41,11 @@ export function createIntake(deps: IntakeDeps): Intake {
     const endpoint = opts.endpoint ?? DEFAULT_MODEL_ID;
     const model = getModel(endpoint);
     if (!model) throw new AppError('invalid_input', `Unknown model "${endpoint}".`);
-    // One image per job here: a model that needs several (TRELLIS multi-image) takes them as a set.
-    const oneImageProblem = inputSetProblem(model, [null]);
+    // One image per job here: a model that needs several (TRELLIS multi-image) takes them as a set. For
+    // a model of named views, the one image is its first view (Tripo Multiview's front; the rest are
+    // optional), which is what its buildInput makes of a single URL. Its row keeps no view, so the job
+    // can still switch to a one-image generator while it waits.
+    const oneImageProblem = inputSetProblem(model, [model.views?.[0] ?? null]);
     if (oneImageProblem) throw new AppError('invalid_input', oneImageProblem);
     const preset: Preset = opts.preset ?? 'standard';
     const validated = validateOptions(model, opts.options ?? {});
