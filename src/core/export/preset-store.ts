@@ -1,5 +1,6 @@
 // The user's own export presets: a JSON file in the data folder, shared by the app and the CLI and
-// checked with zod on every read (a broken file is reported, never half-used).
+// checked with zod on every read (a file that cannot be parsed is reported and not used; a preset that
+// fails its check is left out and named).
 import { constants, existsSync, readFileSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -7,9 +8,12 @@ import { z } from 'zod';
 import { ExportPresetSchema, MAX_SAVED_PRESETS, PresetLabelSchema, type ExportPreset, type ExportRecipeInput } from '../../shared/export-recipe';
 import { AppError } from '../../shared/result';
 import { writeFileAtomic } from '../library/files';
+import { isRecord } from '../util/errors';
 import { BUILT_IN_IDS, BUILT_IN_PRESETS } from './presets';
 
-const FileSchema = z.object({ version: z.literal(1), presets: z.array(ExportPresetSchema) });
+// Each preset is checked on its own: one the app can no longer use (a real size beyond the range
+// taken since, a hand-edited typo) leaves the others usable and is named in problem().
+const FileSchema = z.object({ version: z.literal(1), presets: z.array(z.unknown()) });
 
 export const PRESETS_FILE = 'export-presets.json';
 /** An unreadable presets file is kept under this name (plus the time) when a save replaces it. */
@@ -36,21 +40,37 @@ function slug(label: string): string {
   );
 }
 
+/** How the problem names a preset it cannot use: its label, else its id, else its place in the file. */
+function presetName(entry: unknown, index: number): string {
+  const named = isRecord(entry) ? [entry.label, entry.id].find((v): v is string => typeof v === 'string' && v.trim() !== '') : undefined;
+  return named ? named.trim().slice(0, 80) : `preset ${index + 1}`;
+}
+
 export function createPresetStore(dataDir: string): PresetStore {
   const path = join(dataDir, PRESETS_FILE);
   let problem: string | null = null;
 
+  const keptNote = `Saving a preset keeps this file as ${KEPT_PREFIX}<time>.json beside it.`;
   const readSaved = (): ExportPreset[] => {
     if (!existsSync(path)) return [];
+    let entries: unknown[];
     try {
       const parsed = FileSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
       if (!parsed.success) throw new Error(parsed.error.issues[0]?.message ?? 'invalid');
-      problem = null;
-      return parsed.data.presets.filter((p) => !BUILT_IN_IDS.includes(p.id)).map((p) => ({ ...p, builtIn: false }));
+      entries = parsed.data.presets;
     } catch (error) {
-      problem = `The saved export presets (${path}) could not be read: ${(error as Error).message}. Saving a preset keeps this file as ${KEPT_PREFIX}<time>.json beside it.`;
+      problem = `The saved export presets (${path}) could not be read: ${(error as Error).message}. ${keptNote}`;
       return [];
     }
+    const presets: ExportPreset[] = [];
+    const unusable: string[] = [];
+    entries.forEach((entry, index) => {
+      const parsed = ExportPresetSchema.safeParse(entry);
+      if (parsed.success) presets.push(parsed.data);
+      else unusable.push(`"${presetName(entry, index)}" (${parsed.error.issues[0]?.message ?? 'invalid'})`);
+    });
+    problem = unusable.length > 0 ? `Saved export presets in ${path} could not be read and are left out: ${unusable.join(', ')}. ${keptNote}` : null;
+    return presets.filter((p) => !BUILT_IN_IDS.includes(p.id)).map((p) => ({ ...p, builtIn: false }));
   };
   const writeSaved = async (presets: ExportPreset[]) => {
     // A file that could not be read holds the user's presets all the same (one typo in a hand edit):
