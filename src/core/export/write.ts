@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../library/files';
+import { restemObjFiles } from '../library/obj';
 import { safeFileStem } from '../util/file-stem';
 import type { ExportFile } from './pipeline';
 
@@ -30,10 +31,10 @@ export function freeStem(dir: string, stem: string, fileNames: (stem: string) =>
   }
 }
 
-/** Renames files made for `fromStem` to `toStem` (the name prefix only). */
+/** Renames files made for `fromStem` to `toStem`; an OBJ's references to its MTL and textures follow. */
 export function renameStem(files: readonly ExportFile[], fromStem: string, toStem: string): ExportFile[] {
   if (fromStem === toStem) return [...files];
-  return files.map((file) => ({ ...file, name: file.name.startsWith(fromStem) ? toStem + file.name.slice(fromStem.length) : file.name }));
+  return restemObjFiles(files, fromStem, toStem);
 }
 
 export async function writeFiles(dir: string, files: readonly ExportFile[]): Promise<string[]> {

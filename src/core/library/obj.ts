@@ -10,8 +10,37 @@ const IMAGE_EXTENSIONS: Record<string, string> = {
   'image/ktx2': 'ktx2',
 };
 
+/**
+ * The stem of the files an OBJ names inside it (its MTL, the MTL's textures): OBJ and MTL readers
+ * split their lines on whitespace (`mtllib Garden gnome.mtl` is two libraries, neither there) and
+ * take `#` for a comment, so those become `_` (Garden_gnome.mtl). The OBJ keeps the name asked for.
+ */
+export function objCompanionStem(base: string): string {
+  return base.replace(/[\s#]+/g, '_');
+}
+
+/**
+ * The files of an OBJ made for stem `from`, for stem `to` (`chair-2` when `chair.obj` exists): the
+ * companions' names and the OBJ's and MTL's references to them change together, so chair-2.obj
+ * never reads chair.mtl - another export's material library.
+ */
+export function restemObjFiles<T extends { name: string; data: Uint8Array }>(files: readonly T[], from: string, to: string): T[] {
+  const [fromStem, toStem] = [objCompanionStem(from), objCompanionStem(to)];
+  const references = new RegExp(`^((?:mtllib|map_Kd|map_Bump|norm|map_Ke) )${fromStem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=[._])`, 'gm');
+  return files.map((file) => {
+    let { name, data } = file;
+    if (name.endsWith('.obj') || name.endsWith('.mtl')) {
+      data = new TextEncoder().encode(new TextDecoder().decode(data).replace(references, (_match, keyword: string) => `${keyword}${toStem}`));
+    }
+    if (name.startsWith(from)) name = to + name.slice(from.length);
+    else if (name.startsWith(fromStem)) name = toStem + name.slice(fromStem.length);
+    return { ...file, name, data };
+  });
+}
+
 /** `scale` converts metres to the file's unit. */
 export function writeObj(meshes: readonly WorldMesh[], base: string, scale = 1): ConvertedFile[] {
+  const companion = objCompanionStem(base);
   const materialNames = new Map<Material, string>();
   const usedNames = new Set<string>();
   for (const { material } of meshes) {
@@ -24,7 +53,7 @@ export function writeObj(meshes: readonly WorldMesh[], base: string, scale = 1):
   }
 
   const lines: string[] = ['# Exported by Image2Model'];
-  if (materialNames.size > 0) lines.push(`mtllib ${base}.mtl`);
+  if (materialNames.size > 0) lines.push(`mtllib ${companion}.mtl`);
   let vBase = 1;
   let vtBase = 1;
   let vnBase = 1;
@@ -55,8 +84,8 @@ export function writeObj(meshes: readonly WorldMesh[], base: string, scale = 1):
   const encoder = new TextEncoder();
   const files: ConvertedFile[] = [{ name: `${base}.obj`, data: encoder.encode(lines.join('\n') + '\n') }];
   if (materialNames.size > 0) {
-    const { mtl, textures } = writeMtl(materialNames, base);
-    files.push({ name: `${base}.mtl`, data: encoder.encode(mtl) }, ...textures);
+    const { mtl, textures } = writeMtl(materialNames, companion);
+    files.push({ name: `${companion}.mtl`, data: encoder.encode(mtl) }, ...textures);
   }
   return files;
 }

@@ -1,6 +1,6 @@
 // The export service: saved presets, writing without overwriting, batches with progress, cancel and
 // a summary; and the print report's hole count on an open mesh.
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
@@ -141,5 +141,55 @@ describe('print report', () => {
     // Unit sphere-ish, in mm^3: around 4/3 pi 1000^3.
     expect(closed.volume).toBeGreaterThan(3e9);
     expect(closed.volume).toBeLessThan(5.5e9);
+  });
+});
+
+// OBJ and MTL readers split each line on whitespace and take `#` for a comment: a model named
+// "Lamp #2 for hall" wrote `mtllib Lamp #2 for hall.mtl`, which such a reader takes as the library
+// "Lamp". Read back the way they read, every name the OBJ and its MTL give must be a written file of
+// the same export - also for the second export of the same model (`-2`), which read the first one's MTL.
+describe('OBJ material libraries', () => {
+  /** What a whitespace-splitting reader finds after `keyword` on each line (comments cut first). */
+  const tokensAfter = (text: string, keyword: string) =>
+    text
+      .split('\n')
+      .map((line) => line.replace(/#.*/, '').trim().split(/\s+/))
+      .filter((tokens) => tokens[0] === keyword)
+      .map((tokens) => tokens.slice(1));
+
+  it('names files a whitespace-splitting reader can open, for each export of a model into one folder', async () => {
+    const path = join(dir, 'lamp.glb');
+    await writeFile(path, await makeTestGlb({ triangles: 200, textureSize: 32, seed: 3 }));
+    const models = { get: (id: string) => (id === 'm' ? { id, name: 'Lamp #2 for hall', path } : null), filePath: (id: string) => (id === 'm' ? path : null) };
+    const service = createExportService(models, dir);
+    const out = join(dir, 'out');
+    const recipe = ExportRecipeSchema.parse({ formats: ['obj'] });
+    for (const round of [1, 2]) {
+      const { files } = await service.run('m', recipe, { dir: out });
+      const obj = files.find((file) => file.endsWith('.obj'))!;
+      expect(obj).toBe(join(out, round === 1 ? 'Lamp #2 for hall.obj' : 'Lamp #2 for hall-2.obj'));
+      const libraries = tokensAfter(await readFile(obj, 'utf8'), 'mtllib');
+      expect(libraries).toHaveLength(1);
+      expect(libraries[0]).toHaveLength(1);
+      const mtl = join(out, libraries[0]![0]!);
+      expect(files).toContain(mtl);
+      const mtlText = await readFile(mtl, 'utf8');
+      const materials = tokensAfter(mtlText, 'newmtl').map((tokens) => tokens.join(' '));
+      for (const used of tokensAfter(await readFile(obj, 'utf8'), 'usemtl')) expect(materials).toContain(used.join(' '));
+      const textures = tokensAfter(mtlText, 'map_Kd');
+      expect(textures.length).toBeGreaterThan(0);
+      for (const texture of textures) {
+        expect(texture).toHaveLength(1);
+        expect(files).toContain(join(out, texture[0]!));
+      }
+    }
+    expect((await readdir(out)).sort()).toEqual([
+      'Lamp #2 for hall-2.obj',
+      'Lamp #2 for hall.obj',
+      'Lamp_2_for_hall-2.mtl',
+      'Lamp_2_for_hall-2_texture0.png',
+      'Lamp_2_for_hall.mtl',
+      'Lamp_2_for_hall_texture0.png',
+    ]);
   });
 });
