@@ -1,5 +1,7 @@
 // The export studio's work behind the contract and the CLI: plan (figures + preview, nothing
 // written), run (write one model's files), batch (many models, one preset, progress, a summary).
+import { constants } from 'node:fs';
+import { access } from 'node:fs/promises';
 import { readModelFile } from '../library/model-file';
 import { makeFolder } from '../util/make-folder';
 import type { BatchProgress, BatchSummary, ExportRecipe } from '../../shared/export-recipe';
@@ -87,6 +89,14 @@ export function createExportService(library: ModelSource, dataDir: string, runne
   const write = async (id: string, recipe: ExportRecipe, { presetId, dir }: { presetId?: string; dir: string }, signal?: AbortSignal) => {
     const { model } = modelOf(id);
     const stem = stemFor(model, recipe, presetId);
+    // The folder first: into an unplugged drive or a read-only folder, a batch made every model in full
+    // (seconds each) before each write failed.
+    try {
+      await makeFolder(dir);
+      await access(dir, constants.W_OK);
+    } catch {
+      throw new ExportFolderError(dir);
+    }
     const { files } = await plan(id, recipe, presetId, signal);
     try {
       await makeFolder(dir);
