@@ -253,3 +253,26 @@ test('studio: a saved preset can be deleted (saved presets are capped, so this i
   await expect(dialog.getByRole('radio', { name: /Blender/ })).toHaveAttribute('aria-checked', 'true');
   await expect(dialog.getByRole('button', { name: 'Delete this preset' })).toHaveCount(0);
 });
+
+test('studio: a real size turned off and on again shows the size that will be exported, not what was typed before', async ({ page }) => {
+  test.setTimeout(180_000);
+  await openLibrary(page);
+  await page.getByTestId('model-card').filter({ hasText: 'Garden gnome' }).click();
+  await page.getByRole('button', { name: 'Export studio…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Export “Garden gnome”' });
+  const exportButton = dialog.getByTestId('export-run');
+  await expect(exportButton).toBeEnabled({ timeout: 60_000 });
+
+  const dimension = dialog.getByLabel('Real size', { exact: true });
+  await dimension.selectOption('height');
+  const value = dialog.getByLabel('Real size value');
+  await value.fill('1e-300');
+  await expect(dialog.getByTestId('real-size-problem')).toBeVisible();
+  // Off, then on again: the recipe's size is 30 cm again, and the field must say so (it kept showing
+  // 1e-300, with no problem shown and Export enabled - exporting 30 cm).
+  await dimension.selectOption('keep');
+  await dimension.selectOption('height');
+  await expect(value).toHaveValue('30');
+  await expect(dialog.getByTestId('real-size-problem')).toHaveCount(0);
+  await page.screenshot({ path: test.info().outputPath('real-size-on-again.png') });
+});

@@ -122,9 +122,11 @@ export function RecipeForm({ recipe, onChange }: RecipeFormProps) {
             id={`${id}-size`}
             options={REAL_SIZE}
             value={recipe.realSize?.dimension ?? 'keep'}
-            onChange={(dimension) =>
-              set({ realSize: dimension === 'keep' ? null : { value: recipe.realSize?.value ?? 30, unit: recipe.realSize?.unit ?? 'cm', dimension } })
-            }
+            onChange={(dimension) => {
+              // Turned off, the size typed goes with it: turned on again, the field shows the size the recipe gets (30 cm).
+              if (dimension === 'keep') setSizeText(null);
+              set({ realSize: dimension === 'keep' ? null : { value: recipe.realSize?.value ?? 30, unit: recipe.realSize?.unit ?? 'cm', dimension } });
+            }}
           />
           {recipe.realSize && (
             <>
