@@ -1,7 +1,8 @@
 // "Export after each model": every newly finished model goes into the output folder (or the data
 // folder's exports/) under its own name, never overwriting another file - copied as it is, or made
 // with the export preset chosen in Settings.
-import { existsSync } from 'node:fs';
+import { constants, existsSync } from 'node:fs';
+import { access } from 'node:fs/promises';
 import { makeFolder } from './util/make-folder';
 import { safeFileStem } from './util/file-stem';
 import { join } from 'node:path';
@@ -9,7 +10,8 @@ import type { Job } from '../shared/domain';
 import type { Logger } from './app-core';
 import { exportModel } from './library/export-model';
 import type { EngineApi, SettingsStore } from './services-types';
-import type { ExportService } from './export/service';
+import { ExportFolderError, type ExportService } from './export/service';
+import { errorMessage } from './util/errors';
 
 /** `<dir>/<name>.glb`, or `<name>-2.glb`... when that name is taken (a name Windows or a dot would hide made safe). */
 export function freeExportPath(dir: string, name: string, ext = 'glb'): string {
@@ -35,11 +37,29 @@ export function startAutoExport(
   // The folder the user was last told about: one notice per broken folder, not one per model of a batch,
   // and a new one once an export there worked and then failed again.
   let toldAbout: string | null = null;
-  const failed = (name: string, dir: string, error: unknown) => {
-    logger.warn(`Automatic export of ${name} failed`, error);
-    if (toldAbout === dir || !notify || !settings.get().notifications) return;
+  const tell = (body: string) => {
+    if (notify && settings.get().notifications) notify('Automatic export failed', body);
+  };
+  const folderFailed = (name: string, dir: string, error: unknown) => {
+    logger.warn(`Automatic export of ${name} failed: ${dir} cannot be written`, error);
+    if (toldAbout === dir) return;
     toldAbout = dir;
-    notify('Automatic export failed', `${name} was not exported: the folder ${dir} could not be used. The model is in your library; choose another output folder in Settings.`);
+    tell(`${name} was not exported: the folder ${dir} could not be used. The model is in your library; choose another output folder in Settings.`);
+  };
+  // Not the folder (the model's file, the export itself): said for this model, in the error's words.
+  const modelFailed = (name: string, error: unknown) => {
+    logger.warn(`Automatic export of ${name} failed`, error);
+    const why = errorMessage(error).trim();
+    tell(`${name} was not exported: ${/[.!?]$/.test(why) ? why : `${why}.`} The model is in your library.`);
+  };
+  const usable = async (dir: string) => {
+    try {
+      await makeFolder(dir);
+      await access(dir, constants.W_OK);
+      return true;
+    } catch {
+      return false;
+    }
   };
   // One export at a time, so two models with the same name never pick the same free path.
   let queue: Promise<void> = Promise.resolve();
@@ -55,16 +75,18 @@ export function startAutoExport(
     const presetId = current.autoExportPreset;
     const preset = presetId && exports ? exports.presets.get(presetId) : null;
     if (presetId && !preset) logger.warn(`Export preset "${presetId}" not found: exporting ${model.name} as GLB`);
-    queue = queue
-      .then(() => makeFolder(dir))
-      .then(async (): Promise<unknown> =>
-        preset && exports
+    queue = queue.then(async () => {
+      if (!(await usable(dir))) return folderFailed(model.name, dir, null);
+      try {
+        await (preset && exports
           ? exports.run(model.id, preset.recipe, { presetId: preset.id, dir })
-          : exportModel(src, freeExportPath(dir, model.name), 'glb'),
-      )
-      .then(() => {
+          : exportModel(src, freeExportPath(dir, model.name), 'glb'));
         if (toldAbout === dir) toldAbout = null;
-      })
-      .catch((error: unknown) => failed(model.name, dir, error));
+      } catch (error) {
+        // The folder may have gone while the model was written.
+        if (error instanceof ExportFolderError || !(await usable(dir))) folderFailed(model.name, dir, error);
+        else modelFailed(model.name, error);
+      }
+    });
   });
 }

@@ -2,10 +2,16 @@
 // unplugged and something else now has its name, or the folder became read-only): the failure went
 // only to the log, so the user believed every new model was in their folder. Now they are told, once
 // per folder until an export there works again, with the folder and what to do.
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { startAutoExport } from '../../src/core/auto-export';
+import type { ExportService } from '../../src/core/export/service';
 import { OFFLINE_MODEL_ID } from '../../src/core/models/catalog';
+import type { EngineApi } from '../../src/core/services-types';
+import { createFileSettingsStore } from '../../src/core/settings/file-store';
+import type { Job } from '../../src/shared/domain';
 import { createHeadlessPlatform } from '../../src/core/platform';
 import { makeTestPng } from '../fixtures/make-glb';
 import { useTempAppCore, waitForJob, waitForValue } from '../support/temp-app-core';
@@ -68,4 +74,33 @@ describe('export after each model, into a folder that cannot be used', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(platform.calls.filter((line) => line.startsWith('notify '))).toEqual([]);
   }, 60_000);
+
+  it('names the real reason when the folder is fine and the export itself failed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'i2m-autoexport-reason-'));
+    try {
+      const listeners: ((job: Job) => void)[] = [];
+      const engine = {
+        on: (_event: 'job', listener: (job: Job) => void) => {
+          listeners.push(listener);
+          return () => undefined;
+        },
+        library: { get: () => ({ id: 'm1', name: 'chair' }), filePath: () => join(dir, 'chair.glb') },
+      } as unknown as EngineApi;
+      const settings = createFileSettingsStore(join(dir, 'settings.json'));
+      settings.set({ exportAfterSuccess: true, outputFolder: join(dir, 'out'), autoExportPreset: 'print' });
+      const exports = {
+        presets: { get: () => ({ id: 'print', recipe: {} }) },
+        run: async () => {
+          throw new Error('The model file changed since it was stored');
+        },
+      } as unknown as ExportService;
+      const told: string[] = [];
+      startAutoExport(engine, settings, join(dir, 'exports'), { info: () => {}, warn: () => {}, error: () => {} }, exports, (title, body) => told.push(`${title}: ${body}`));
+      for (const listener of listeners) listener({ id: 'j1', state: 'succeeded', modelId: 'm1' } as Job);
+      await waitForValue(() => (told.length > 0 ? true : null), 5_000, 'a notification');
+      expect(told).toEqual(['Automatic export failed: chair was not exported: The model file changed since it was stored. The model is in your library.']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
