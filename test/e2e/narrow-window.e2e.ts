@@ -66,3 +66,18 @@ test('stats in a narrow window: the period switch keeps each label on one line',
     await app.stop();
   }
 });
+
+// A search that found nothing kept the model opened before it in the details pane.
+for (const scheme of ['light', 'dark'] as const) {
+  test(`library: a search that finds nothing empties the details pane (${scheme})`, async ({ page }) => {
+    await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+    await openMockApp(page, defaultScenario({ library: { generate: 12 } }));
+    await page.getByRole('button', { name: 'Library' }).click();
+    await page.getByTestId('model-card').first().click();
+    await expect(page.getByTestId('model-details')).toBeVisible();
+    await page.getByPlaceholder('Search by name, source or tag').fill('no such model');
+    await expect(page.getByText('No models match')).toBeVisible();
+    await expect(page.getByTestId('model-details')).toHaveCount(0);
+    await shot(page, `narrow-library-search-nothing-${scheme}`);
+  });
+}

@@ -96,6 +96,9 @@ export function LibraryView({ openId, onOpened, exportRequest }: LibraryViewProp
 
   const total = library.total;
   const empty = total === 0 && !debouncedQuery;
+  // A search that finds nothing shows nothing: the pane does not hold the model opened before it
+  // (clearing the search brings it back).
+  const shown = debouncedQuery && total === 0 ? null : selected;
 
   return (
     <div className="view view-full library-view">
@@ -174,7 +177,7 @@ export function LibraryView({ openId, onOpened, exportRequest }: LibraryViewProp
         </p>
       )}
 
-      <div className={`library-body${selected ? ' has-details' : ''}`}>
+      <div className={`library-body${shown ? ' has-details' : ''}`}>
         {empty ? (
           <div className="card library-empty">
             <EmptyState
@@ -212,14 +215,14 @@ export function LibraryView({ openId, onOpened, exportRequest }: LibraryViewProp
           </div>
         )}
         {/* The studio is modal and has its own viewers: the pane's is let go meanwhile (one WebGL context less). */}
-        {selected && exportTarget?.kind !== 'model' && (
+        {shown && exportTarget?.kind !== 'model' && (
           <ModelDetails
-            key={selected.id}
-            model={selected}
+            key={shown.id}
+            model={shown}
             onClose={() => setSelected(null)}
-            onRename={() => setRenaming(selected)}
-            onDelete={() => setDeleting(selected)}
-            onExportStudio={() => setExportTarget({ kind: 'model', model: selected })}
+            onRename={() => setRenaming(shown)}
+            onDelete={() => setDeleting(shown)}
+            onExportStudio={() => setExportTarget({ kind: 'model', model: shown })}
           />
         )}
       </div>
