@@ -75,7 +75,11 @@ export class FalSteps {
     }
     if (!fal) {
       deps.signals.noKey();
-      releaseJob(writer, { message: 'Waiting for a FAL key' });
+      // A kept answer this code cannot use (edited in the database: a field twice, a null mark) may
+      // still pass the claim's SQL test, and the job would be claimed again at once, in a loop that
+      // starves the process. It is of no use anyway (FAL is asked once a key comes): it goes.
+      const unusable = !kept && this.row.resultOutputJson !== null;
+      releaseJob(writer, { message: 'Waiting for a FAL key', ...(unusable && { resultOutputJson: null }) });
       return;
     }
     deps.warmGlbCheck();
