@@ -2,7 +2,7 @@
 // instead of pushing "Export all…" off the edge, the details pane's format buttons fit it, and the
 // Stats period switch keeps "7 days" on one line. Screenshots in light and dark are kept as artifacts.
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { defaultScenario, openMockApp } from './support/mock-app';
+import { defaultScenario, mockJob, openMockApp } from './support/mock-app';
 import { launchWebApp } from './support/web-app';
 
 async function shot(page: Page, name: string) {
@@ -79,5 +79,32 @@ for (const scheme of ['light', 'dark'] as const) {
     await expect(page.getByText('No models match')).toBeVisible();
     await expect(page.getByTestId('model-details')).toHaveCount(0);
     await shot(page, `narrow-library-search-nothing-${scheme}`);
+  });
+}
+
+const now = Date.now();
+const queueJobs = [
+  // What intake says about a small photo, shown beside the job's place in line.
+  mockJob('small-photo', { state: 'queued', message: 'holiday-snapshot-from-the-beach.jpg is only 320 x 240 px; results are better from images at least 512 px on each side.' }),
+  mockJob('broken-photo', {
+    state: 'failed',
+    errorMessage: 'The object could not be separated from the background. Try a photo on a plain background.',
+    startedAt: now - 60_000,
+    finishedAt: now - 50_000,
+  }),
+  mockJob('busy-job', { state: 'running', progress: 40, message: 'Generating texture', startedAt: now - 20_000 }),
+];
+const queueScenario = () => defaultScenario({ jobs: queueJobs, queue: { status: 'running', message: null, running: 1, queued: 1, resumesAt: null } });
+
+// A failed job showed an empty grey progress bar under its error.
+for (const scheme of ['light', 'dark'] as const) {
+  test(`queue: a failed job shows its error with no empty progress bar (${scheme})`, async ({ page }) => {
+    await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+    await openMockApp(page, queueScenario());
+    await expect(page.locator('[data-job-id="broken-photo"]').getByTestId('job-detail')).toContainText('plain background');
+    await expect(page.locator('[data-job-id="broken-photo"]').getByRole('progressbar')).toHaveCount(0);
+    await expect(page.locator('[data-job-id="busy-job"]').getByRole('progressbar')).toHaveCount(1);
+    await page.locator('[data-job-id="broken-photo"]').scrollIntoViewIfNeeded();
+    await shot(page, `queue-failed-no-bar-${scheme}`);
   });
 }

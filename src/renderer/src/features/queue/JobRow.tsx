@@ -56,7 +56,7 @@ export function JobRow({ job, waitPlace, modelLabel, realCost, now, onCancel, on
   const tone = stateTone(job.state);
   const time = elapsed(job, now);
   const detail = jobDetail(job, waitPlace);
-  const barTone = job.state === 'succeeded' ? 'done' : job.state === 'failed' ? 'error' : job.state === 'canceled' || job.state === 'queued' ? 'muted' : undefined;
+  const barTone = job.state === 'succeeded' ? 'done' : job.state === 'canceled' || job.state === 'queued' ? 'muted' : undefined;
   const cancellable = job.state === 'queued' || isActive(job.state);
   const name = job.inputName.split(/[\\/]/).pop() || job.inputName;
   const switchable = switchModels.length > 1 && onSwitchModel !== undefined;
@@ -107,7 +107,8 @@ export function JobRow({ job, waitPlace, modelLabel, realCost, now, onCancel, on
           )}
           {job.attempts > 1 && ` · attempt ${job.attempts}`}
         </div>
-        {job.state !== 'needs_attention' && <ProgressBar value={progressValue(job)} label={`${name} progress`} tone={barTone} />}
+        {/* A failed job's bar was an empty grey track: its message says what happened instead. */}
+        {job.state !== 'needs_attention' && job.state !== 'failed' && <ProgressBar value={progressValue(job)} label={`${name} progress`} tone={barTone} />}
         {job.state === 'needs_attention' ? (
           <div className="job-attention" role="note">
             <Icon name="warning" size={16} />
