@@ -108,3 +108,19 @@ for (const scheme of ['light', 'dark'] as const) {
     await shot(page, `queue-failed-no-bar-${scheme}`);
   });
 }
+
+// A waiting job's message says what it waits for or what is odd about its photo; at 900 px it was cut
+// off after a few words.
+for (const scheme of ['light', 'dark'] as const) {
+  test(`queue in a narrow window: a waiting job's whole message shows (${scheme})`, async ({ page }) => {
+    await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+    await openMockApp(page, queueScenario());
+    const waiting = page.locator('[data-job-id="small-photo"]').getByTestId('job-detail');
+    await expect(waiting).toContainText('at least 512 px on each side.');
+    // Every word of it is on screen: nothing is clipped by an ellipsis.
+    expect(await waiting.evaluate((el) => el.scrollWidth <= el.clientWidth && el.scrollHeight <= el.clientHeight + 1)).toBe(true);
+    await expectInside(page, waiting);
+    await waiting.scrollIntoViewIfNeeded();
+    await shot(page, `narrow-queue-waiting-${scheme}`);
+  });
+}

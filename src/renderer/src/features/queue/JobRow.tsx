@@ -120,7 +120,7 @@ export function JobRow({ job, waitPlace, modelLabel, realCost, now, onCancel, on
             </div>
           </div>
         ) : (
-          <div className={`job-detail${job.state === 'failed' ? ' is-error' : ''}`} data-testid="job-detail">
+          <div className={`job-detail${job.state === 'failed' ? ' is-error' : job.state === 'queued' ? ' is-waiting' : ''}`} data-testid="job-detail" title={detail}>
             {detail}
           </div>
         )}
