@@ -1,12 +1,14 @@
 // Export a library model to a user-chosen path: GLB as an atomic copy, other formats converted
 // locally (OBJ writes its .mtl and textures beside it).
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { open, readFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { AppError } from '../../shared/result';
 import type { ExportFormat } from '../services-types';
 import { convertGlb } from './convert';
 import { ExportError, exportModelFile } from './export';
 import { writeFileAtomic } from './files';
+import { restemObjFiles } from './obj';
 import { checkModelFile, ModelFileError, readModelFile, type StoredModel } from './model-file';
 
 /** `stored`: the library model, whose file is checked against the hash it was stored under first. */
@@ -18,7 +20,13 @@ export async function exportModel(srcPath: string, destPath: string, format: Exp
       return [destPath];
     }
     const bytes = stored ? await readModelFile(stored, srcPath) : await readFile(srcPath);
-    const { files } = await convertGlb(bytes, format, { baseName: basename(destPath, extname(destPath)) });
+    const converted = (await convertGlb(bytes, format, { baseName: basename(destPath, extname(destPath)) })).files;
+    // The converter names files safely (Garden_gnome.obj); the main file is written under the name the
+    // user chose in the save dialog, which is the path the app then reports.
+    const main = converted.find((f) => f.name.endsWith(`.${format}`));
+    const stem = main ? main.name.slice(0, -`.${format}`.length) : '';
+    const withCompanions = format === 'obj' && main ? await ownCompanions(converted, dirname(destPath), stem, await mtllibOf(destPath)) : converted;
+    const files = withCompanions.map((f) => (main && f.name === main.name ? { ...f, name: basename(destPath) } : f));
     const written: string[] = [];
     for (const file of files) {
       const target = join(dirname(destPath), file.name);
@@ -29,5 +37,39 @@ export async function exportModel(srcPath: string, destPath: string, format: Exp
   } catch (error) {
     if (error instanceof ExportError || error instanceof ModelFileError) throw new AppError('io_error', error.message);
     throw new AppError('io_error', `Export failed: ${(error as Error).message}`);
+  }
+}
+
+type NamedFile = { name: string; data: Uint8Array };
+
+/**
+ * An OBJ's MTL and textures under names no other export in the folder uses: their names drop spaces and
+ * # (obj.ts), so "Garden gnome.obj" and "Garden_gnome.obj" would share Garden_gnome.mtl, and the save
+ * dialog - asked only about the OBJ - would let one export overwrite the other's. Taken names get a
+ * -2, -3... (named in the OBJ); an OBJ written over keeps the companions it names.
+ */
+async function ownCompanions<T extends NamedFile>(files: T[], dir: string, stem: string, own: string | null): Promise<T[]> {
+  for (let n = 1; n <= 1000; n++) {
+    const to = `${stem}-${n}`;
+    const candidate = n === 1 ? files : restemObjFiles(files, stem, to).map((f) => (f.name === `${to}.obj` ? { ...f, name: `${stem}.obj` } : f));
+    const companions = candidate.filter((f) => !f.name.endsWith('.obj'));
+    const library = companions.find((f) => f.name.endsWith('.mtl'))?.name;
+    if ((own !== null && library === own) || companions.every((f) => !existsSync(join(dir, f.name)))) return candidate;
+  }
+  return files;
+}
+
+/** The material library an OBJ already at `path` names (read from its head), or null. */
+async function mtllibOf(path: string): Promise<string | null> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+    const head = Buffer.alloc(64 * 1024);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    return /^mtllib (.+?)\r?$/m.exec(head.subarray(0, bytesRead).toString('utf8'))?.[1] ?? null;
+  } catch {
+    return null;
+  } finally {
+    await handle?.close();
   }
 }
