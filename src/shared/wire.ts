@@ -37,7 +37,12 @@ export const MAX_WIRE_DEPTH = 64;
  * nested deeper than `maxDepth` or on tagged bytes that are not base64.
  */
 export function decodeWire(text: string, maxDepth = Infinity): unknown {
-  const root: { value: unknown } = { value: JSON.parse(text) as unknown };
+  return reviveWire(JSON.parse(text) as unknown, maxDepth);
+}
+
+/** decodeWire's second half, for a message already parsed (its arrays and objects are changed in place). */
+export function reviveWire(parsed: unknown, maxDepth = Infinity): unknown {
+  const root: { value: unknown } = { value: parsed };
   const stack: { holder: Record<string | number, unknown>; key: string | number; depth: number }[] = [{ holder: root, key: 'value', depth: 0 }];
   while (stack.length > 0) {
     const { holder, key, depth } = stack.pop()!;

@@ -12,7 +12,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { z } from 'zod';
 import type { EventName, EventPayload } from '../shared/contract';
-import { decodeWire, encodeWire, MAX_WIRE_DEPTH, type ServerMessage } from '../shared/wire';
+import { encodeWire, MAX_WIRE_DEPTH, reviveWire, type ServerMessage } from '../shared/wire';
 import { describeZodError, type Dispatch } from '../core/ipc/dispatch';
 import type { ResolvedFile } from '../core/file-routes';
 
@@ -87,24 +87,26 @@ function failed(res: ServerResponse): void {
 
 type ReadCall = { ok: true; call: z.infer<typeof CallSchema> } | { ok: false; id: number | null; message: string };
 
-/** A call's id when the text is a JSON call with a numeric id, whatever else is wrong with it. */
-function callIdOf(text: string): number | null {
-  try {
-    const value = JSON.parse(text) as unknown;
-    if (!value || typeof value !== 'object' || Array.isArray(value)) return null;
-    const { type, id } = value as { type?: unknown; id?: unknown };
-    return type === 'call' && typeof id === 'number' && Number.isFinite(id) ? id : null;
-  } catch {
-    return null;
-  }
+/** A call's id when the message is a call with a numeric id, whatever else is wrong with it. */
+function callIdOf(value: unknown): number | null {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return null;
+  const { type, id } = value as { type?: unknown; id?: unknown };
+  return type === 'call' && typeof id === 'number' && Number.isFinite(id) ? id : null;
 }
 
 function readCall(text: string): ReadCall {
-  const id = callIdOf(text);
-  if (id === null) return { ok: false, id: null, message: '' }; // Not a call from our client.
+  let message: unknown;
+  try {
+    message = JSON.parse(text) as unknown;
+  } catch {
+    return { ok: false, id: null, message: '' }; // Not a call from our client.
+  }
+  // Read before reviving, which changes the message in place.
+  const id = callIdOf(message);
+  if (id === null) return { ok: false, id: null, message: '' };
   let decoded: unknown;
   try {
-    decoded = decodeWire(text, MAX_WIRE_DEPTH);
+    decoded = reviveWire(message, MAX_WIRE_DEPTH);
   } catch (error) {
     const why = error instanceof RangeError ? `its input is nested deeper than ${MAX_WIRE_DEPTH} levels` : 'its image bytes are not base64';
     return { ok: false, id, message: `Invalid request - ${why}.` };
