@@ -138,3 +138,25 @@ test('export asks the app for the chosen format and reports where it went', asyn
   await page.getByRole('button', { name: 'Export STL' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Exported to /home/ada/Models/m00000.stl' })).toBeVisible();
 });
+
+test('Ctrl/Cmd+E while a search finds nothing exports nothing (not the model opened before the search)', async ({ page }) => {
+  await openLibrary(page, 12);
+  await page.getByTestId('model-card').first().click();
+  await expect(page.getByTestId('model-details')).toBeVisible();
+  await page.getByRole('searchbox', { name: 'Search models' }).fill('no such thing');
+  await expect(page.getByText('No models match')).toBeVisible();
+  await expect(page.getByTestId('model-details')).toBeHidden();
+  // The menu's Export Model… (Ctrl/Cmd+E) reaches the page as an 'app:command' event.
+  const exports = () =>
+    page.evaluate(() => (window as unknown as MockCalls).__mock.calls.filter((c) => c.channel === 'export:model').length);
+  const emitExport = () =>
+    page.evaluate(() => (window as unknown as { __mock: { emit(event: string, payload: unknown): void } }).__mock.emit('app:command', { command: 'export-model' }));
+  await emitExport();
+  // Clearing the search brings the model back; the same shortcut now exports it (so the event did arrive before).
+  await page.getByRole('searchbox', { name: 'Search models' }).fill('');
+  await expect(page.getByTestId('model-details')).toBeVisible();
+  expect(await exports()).toBe(0);
+  await emitExport();
+  await expect(page.getByRole('status').filter({ hasText: 'Exported to /home/ada/Models/m00000.glb' })).toBeVisible();
+  expect(await exports()).toBe(1);
+});

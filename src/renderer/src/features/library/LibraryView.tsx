@@ -71,9 +71,16 @@ export function LibraryView({ openId, onOpened, exportRequest }: LibraryViewProp
     else call('library:get', { id: change.id }).then(setSelected, () => setSelected(null));
   });
 
+  const total = library.total;
+  const empty = total === 0 && !debouncedQuery;
+  // A search that finds nothing shows nothing: the pane does not hold the model opened before it
+  // (clearing the search brings it back).
+  const shown = debouncedQuery && total === 0 ? null : selected;
+
+  // Exports the model the pane shows: none while a search finds nothing (not the one opened before it).
   useEffect(() => {
-    if (exportRequest === 0 || !selected) return;
-    call('export:model', { id: selected.id, format: 'glb' }).then(
+    if (exportRequest === 0 || !shown) return;
+    call('export:model', { id: shown.id, format: 'glb' }).then(
       ({ path }) => path && toast({ tone: 'success', text: `Exported to ${path}` }),
       (err: unknown) => toast({ tone: 'error', text: `Export failed: ${errorMessage(err)}` }),
     );
@@ -93,12 +100,6 @@ export function LibraryView({ openId, onOpened, exportRequest }: LibraryViewProp
 
   const onOpen = useCallback((model: LibraryModel) => setSelected(model), []);
   const onDeleteRequest = useCallback((model: LibraryModel) => setDeleting(model), []);
-
-  const total = library.total;
-  const empty = total === 0 && !debouncedQuery;
-  // A search that finds nothing shows nothing: the pane does not hold the model opened before it
-  // (clearing the search brings it back).
-  const shown = debouncedQuery && total === 0 ? null : selected;
 
   return (
     <div className="view view-full library-view">
