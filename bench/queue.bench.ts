@@ -240,7 +240,7 @@ function cpuByThread(): Map<string, number> {
   return byThread;
 }
 
-/** Each caller's wait for the WAL fsync (db/wal-sync.ts): the submit intent waits for it before every submit. */
+/** Each caller's wait for the WAL fsync (db/wal-sync.ts): every armed submit intent waits for it, before its slot. */
 function recordIntentSyncs(): { waits: number[]; stop(): void } {
   const waits: number[] = [];
   const listener = (message: unknown) => {
@@ -297,7 +297,7 @@ async function throughputBench(): Promise<{
   threadCpuMsPerJob: number | null;
   /** CPU per job of the engine process's other threads, busiest first (threads that ended are not counted). */
   otherThreads: number[];
-  /** The submit intent's wait for the disk (fsync), per submit. */
+  /** The armed submit intent's wait for the disk (fsync), per submit. */
   intentSyncMs: number[];
   engineThreadBusy: number;
   mostInProgress: number;
@@ -429,7 +429,7 @@ async function throughputSection(): Promise<void> {
   if (syncs.length > 0) {
     const mean = syncs.reduce((a, b) => a + b, 0) / syncs.length;
     console.log(
-      `   of that, the submit intent's wait for the disk (fsync, before every submit): median ${fmt(percentile(syncs, 50))} ` +
+      `   the armed submit intent's wait for the disk (fsync, while the job waits for its slot, not in it): median ${fmt(percentile(syncs, 50))} ` +
         `p95 ${fmt(percentile(syncs, 95))} mean ${fmt(mean)}`,
     );
   }

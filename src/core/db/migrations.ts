@@ -308,6 +308,13 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE jobs ADD COLUMN result_output_json TEXT;
   `,
+  // 15: the submit intent is written (and fsynced) before the job waits for its slot - "armed" - and
+  // marked as sent (submit_started_at, no fsync) just before the POST: engine/fal-steps.ts. The boot
+  // tells recovery whether that unsynced mark can be trusted to be there (util/boot.ts).
+  `
+  ALTER TABLE jobs ADD COLUMN submit_armed_at INTEGER;
+  ALTER TABLE jobs ADD COLUMN submit_armed_boot TEXT;
+  `,
 ];
 
 export function schemaVersion(db: Database): number {

@@ -1,7 +1,7 @@
 // Makes committed transactions survive a power cut without blocking the thread that runs the
 // engine. SQLite with synchronous = FULL fsyncs the WAL inside COMMIT, on the calling thread (~4 ms
 // here, on the thread that also serves the window's IPC). Instead the commit is an ordinary one and
-// the caller that needs it on disk (the submit intent, before the submit leaves) awaits an fsync of
+// the caller that needs it on disk (the armed submit intent, before the job may be sent) awaits an fsync of
 // the WAL file run in libuv's thread pool. fsync flushes the file's data whichever descriptor wrote
 // it, so every commit made before the fsync started is on disk once it returns; frames that a
 // checkpoint has already moved into the database file were synced there by the checkpoint itself.
@@ -13,7 +13,7 @@ import type { Database } from 'better-sqlite3';
 
 /**
  * How long each caller of sync() waited for the disk ({ waitedMs }), for benchmarks and diagnostics
- * (bench/queue.bench.ts): the submit intent waits for it before every submit. Costs nothing unsubscribed.
+ * (bench/queue.bench.ts): every armed submit intent waits for it. Costs nothing unsubscribed.
  */
 export const walSyncChannel = channel('image2model:wal-sync');
 

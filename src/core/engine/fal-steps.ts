@@ -1,7 +1,14 @@
-// The FAL steps of one job: upload (once; the URL is kept) -> submit intent -> submit -> request id
-// stored in the same transaction -> follow (stream, else poll) -> result -> download -> library
-// (the last three in result-steps.ts).
+// The FAL steps of one job: upload (once; the URL is kept) -> arm the submit intent (the exact input,
+// fsynced) -> wait for a slot -> mark it sent -> submit -> request id stored -> follow (stream, else
+// poll) -> result -> download -> library (the last three in result-steps.ts).
 // A job that already has a request id resumes following it and is never submitted again.
+//
+// Why arm, then mark: the intent must be on disk before a submit can leave, or a power cut could
+// forget a paid job. Its fsync is done while the job waits for its slot, not between the slot and
+// the POST. The mark (submit_started_at) is an ordinary commit, and a commit survives any crash of
+// the process; only an OS crash or power cut can drop it, and then the machine has restarted. So
+// recovery (queue/store-leases.ts) reads an armed job without a mark as "not sent" in the boot that
+// armed it, and as "may have been sent" after a restart (util/boot.ts).
 //
 // Hook points: a submit becomes *uncertain* in FalSteps.submit (the catch: no definite answer);
 // every FAL HTTP call's outcome is known in fal/client.ts guardedFetch.
@@ -20,12 +27,17 @@ import { JobFailure, LeaseLostError, step, StepError, SubmitSettled, SubmitUnrec
 import { collectResult } from './result-steps';
 import { uploadSetInputs } from './set-upload';
 import { keptResultOf } from './stored-result';
+import { currentBoot } from '../util/boot';
+import type { JobPatch } from '../queue/rows';
 
 export const SUBMIT_UNCERTAIN_MESSAGE =
   'The connection broke while sending this job to FAL, so it may or may not have been accepted (and charged). Check your FAL dashboard; retry to submit again (may be charged twice).';
 
 const SUBMIT_NO_ID_MESSAGE =
   "FAL's answer to sending this job had no usable request id, so it may have been accepted (and charged) without the app being able to follow it. Check your FAL dashboard; retry to submit again (may be charged twice).";
+
+/** What a job holds of a submit that was not sent (or that FAL's answer proves was not queued). */
+const NOT_SENT: JobPatch = { submitStartedAt: null, submitInputJson: null, submitArmedAt: null, submitArmedBoot: null };
 
 /** A submit error whose answer proves FAL did not queue the job (or the request never reached FAL). */
 export function submitNotQueued(c: Classification): boolean {
@@ -88,16 +100,24 @@ export class FalSteps {
       const inputs = deps.inputs.list(this.row.id);
       // The upload needs no slot (FAL's limit counts generations): a freed slot goes to a job ready to be sent.
       const images = inputs.length > 1 ? await uploadSetInputs(this.ctx, fal, inputs) : [{ role: null, url: await this.ensureUploaded(fal) }];
-      await this.waitForSlot();
+      const input = this.buildInput(model, images);
+      await this.arm(input);
+      try {
+        await this.waitForSlot();
+        throwIfAborted(signal);
+      } catch (error) {
+        writer.tryWrite(NOT_SENT); // stopped or canceled while waiting: nothing was sent
+        throw error;
+      }
       // The wait may have been long: what holds FAL jobs back now (the key removed or rejected, the
       // spending cap, offline) holds this one too, as if it had not been claimed yet.
       fal = deps.fal();
       if (!fal || !deps.falAllowed(this.row.id)) {
         const message = fal ? 'Waiting to be sent to FAL' : 'Waiting for a FAL key';
-        releaseJob(writer, { message, ...(this.uploadedUrl !== null && { inputUrl: this.uploadedUrl }) });
+        releaseJob(writer, { message, ...NOT_SENT });
         return;
       }
-      requestId = await this.submit(fal, model, images);
+      requestId = await this.submit(fal, model, input);
       throwIfAborted(signal);
     } else if (kept) {
       // Finished at FAL and its answer kept (Download again, or a run cut off while downloading): the
@@ -141,18 +161,23 @@ export class FalSteps {
     return url;
   }
 
-  private async submit(fal: FalClient, model: ModelDefinition, images: SetInput[]): Promise<string> {
+  private buildInput(model: ModelDefinition, images: SetInput[]): Record<string, unknown> {
+    return images.length > 1
+      ? buildSetInput(model, images, this.row.preset, optionsOf(this.ctx))
+      : model.buildInput({ urls: images.map((image) => image.url) }, this.row.preset, optionsOf(this.ctx));
+  }
+
+  /**
+   * Arms the submit: the exact input (for matching FAL's history later) and the boot, on disk before
+   * the job waits for its slot. Nothing is sent yet, so a failure here leaves nothing to settle.
+   */
+  private async arm(input: Record<string, unknown>): Promise<void> {
     const { deps, writer, signal } = this.ctx;
-    const input =
-      images.length > 1
-        ? buildSetInput(model, images, this.row.preset, optionsOf(this.ctx))
-        : model.buildInput({ urls: images.map((image) => image.url) }, this.row.preset, optionsOf(this.ctx));
-    // Intent first, with the exact input: if the process dies before the id is stored, start-up sees
-    // this and asks the user (or a reconciler matches FAL's history) instead of paying twice.
     writer.write({
-      submitStartedAt: deps.now(),
       submitInputJson: JSON.stringify(input),
-      message: 'Sending the job to FAL',
+      submitArmedAt: deps.now(),
+      submitArmedBoot: currentBoot(),
+      submitStartedAt: null,
       ...(this.uploadedUrl !== null && { inputUrl: this.uploadedUrl }),
     });
     try {
@@ -160,9 +185,16 @@ export class FalSteps {
       throwIfAborted(signal);
     } catch (error) {
       // Nothing was sent (the disk failed, or a stop or cancel came meanwhile): the intent goes.
-      writer.tryWrite({ submitStartedAt: null, submitInputJson: null });
+      writer.tryWrite(NOT_SENT);
       throw error;
     }
+  }
+
+  private async submit(fal: FalClient, model: ModelDefinition, input: Record<string, unknown>): Promise<string> {
+    const { deps, writer, signal } = this.ctx;
+    // Marked sent before the POST leaves, in a commit of its own (no fsync: see the top of this file).
+    // From here on, a process that dies leaves the job "may have been sent".
+    writer.write({ submitStartedAt: deps.now(), message: 'Sending the job to FAL' });
     let answer: { request_id: string; queue_position?: number };
     try {
       answer = await step('submit', () => fal.queue.submit(model.id, { input }));
@@ -172,7 +204,7 @@ export class FalSteps {
         // FAL's answer proves nothing was queued (or nothing reached it): a later attempt may submit.
         // FAL answered (429s are counted where the job waits, in job-run.ts).
         if (c.kind !== 'offline' && c.kind !== 'rate_limit') this.recordFailedSubmit(c.code);
-        writer.tryWrite({ submitStartedAt: null, submitInputJson: null });
+        writer.tryWrite(NOT_SENT);
         throw error;
       }
       // Our own stop or cancel: the intent stays, so the next claim (or the cancel) treats the submit

@@ -32,7 +32,12 @@ export interface JobRow {
   errorMessage: string | null;
   createdAt: number;
   startedAt: number | null;
+  /** When the submit was sent (marked just before the POST; set: it may have reached FAL). */
   submitStartedAt: number | null;
+  /** When the submit intent was armed (written and fsynced before the slot wait; not sent yet). */
+  submitArmedAt: number | null;
+  /** The boot it was armed in (util/boot.ts): recovery trusts a missing send mark only in that boot. */
+  submitArmedBoot: string | null;
   /** The exact input JSON sent with the submit (for matching FAL's request history later). */
   submitInputJson: string | null;
   /** Where a finished model is also written (the CLI's --out), or null. */
@@ -81,6 +86,8 @@ export const WRITABLE = {
   errorMessage: 'error_message',
   startedAt: 'started_at',
   submitStartedAt: 'submit_started_at',
+  submitArmedAt: 'submit_armed_at',
+  submitArmedBoot: 'submit_armed_boot',
   submitInputJson: 'submit_input_json',
   submittedAt: 'submitted_at',
   finishedAt: 'finished_at',
@@ -141,6 +148,8 @@ export function toRow(raw: Raw): JobRow {
     createdAt: Number(raw.created_at),
     startedAt: num(raw.started_at),
     submitStartedAt: num(raw.submit_started_at),
+    submitArmedAt: num(raw.submit_armed_at),
+    submitArmedBoot: str(raw.submit_armed_boot),
     submitInputJson: str(raw.submit_input_json),
     outputDir: str(raw.output_dir),
     submittedAt: num(raw.submitted_at),

@@ -27,9 +27,9 @@ export function updateFenced(
   steps: readonly JobStep[] = [],
 ): JobRow | null {
   const run = () => writeTx(ctx.db, () => (applySteps(ctx, id, fence, steps) ? updateInTx(ctx, id, fence, patch, at, note ?? null, logs) : null));
-  // The submit intent must be on disk before the submit is sent (see recordSubmission): the caller
-  // awaits JobStore.syncToDisk (an fsync off this thread); without a WAL file the commit syncs itself.
-  return patch.submitStartedAt && !ctx.walSync ? durably(ctx, run) : run();
+  // The armed submit intent must be on disk before the job may be sent (engine/fal-steps.ts): the
+  // caller awaits JobStore.syncToDisk (an fsync off this thread); without a WAL file the commit syncs itself.
+  return patch.submitArmedAt && !ctx.walSync ? durably(ctx, run) : run();
 }
 
 /**

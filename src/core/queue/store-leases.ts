@@ -3,6 +3,7 @@
 // processes on one folder never claim or recover the same job twice.
 import type { JobState } from '../../shared/domain';
 import { writeTx } from '../db/write';
+import { currentBoot, isCurrentBoot } from '../util/boot';
 import { CLEAR_LEASE_SQL, toRow, type JobRow, type Raw } from './rows';
 import { ACTIVE_SQL, appendEvent, KEPT_LINK_USABLE_SQL, type StoreContext } from './store-context';
 
@@ -61,22 +62,38 @@ export function heartbeat(ctx: StoreContext, id: string, fence: number, now: num
 }
 
 /**
+ * Whether a job without a request id may have been sent to FAL: it was marked sent, or it was armed
+ * (engine/fal-steps.ts) in another boot of the machine - the unsynced mark may have been lost with
+ * it. Armed in this boot and not marked: the mark would be there, so nothing was sent.
+ */
+export function mayHaveBeenSent(job: JobRow, boot: string = currentBoot()): boolean {
+  if (job.falRequestId !== null) return false;
+  return job.submitStartedAt !== null || (job.submitArmedAt !== null && !isCurrentBoot(job.submitArmedBoot, boot));
+}
+
+/**
  * Takes back active jobs whose worker is gone (lease expired, or `ownerIsDead` says so): a job
- * that was being sent to FAL without a stored request id becomes needs_attention (it may or may
- * not have been accepted); every other one goes back to queued, keeping its upload and request id
- * so the next claim resumes it. Bumps the fence so the old worker can write nothing more.
+ * that may have been sent to FAL without a stored request id becomes needs_attention (it may or
+ * may not have been accepted; its send time is the arm's when the mark is missing, so FAL's records
+ * are searched from then); every other one goes back to queued, keeping its upload and request id
+ * so the next claim resumes it, and dropping an intent that was armed but never sent. Bumps the
+ * fence so the old worker can write nothing more.
  */
 export function recoverOrphans(ctx: StoreContext, now: number, ownerIsDead: (owner: string) => boolean, ambiguousMessage: string): JobRow[] {
+  const boot = currentBoot();
   return writeTx(ctx.db, () => {
     const candidates = (ctx.stmt(`SELECT * FROM jobs WHERE state IN (${ACTIVE_SQL})`).all() as Raw[]).map(toRow);
     const recovered: JobRow[] = [];
     for (const job of candidates) {
       const expired = job.leaseExpiresAt === null || job.leaseExpiresAt <= now;
       if (!expired && !(job.leaseOwner !== null && ownerIsDead(job.leaseOwner))) continue;
-      const ambiguous = job.falRequestId === null && job.submitStartedAt !== null;
+      const ambiguous = mayHaveBeenSent(job, boot);
       const to: JobState = ambiguous ? 'needs_attention' : 'queued';
       const raw = ctx.stmt(
         `UPDATE jobs SET state = @to, fence = fence + 1, ${CLEAR_LEASE_SQL},
+           submit_started_at = CASE WHEN @to = 'needs_attention' THEN COALESCE(submit_started_at, submit_armed_at) ELSE submit_started_at END,
+           submit_input_json = CASE WHEN @to = 'queued' AND fal_request_id IS NULL AND submit_started_at IS NULL THEN NULL ELSE submit_input_json END,
+           submit_armed_at = NULL, submit_armed_boot = NULL,
            finished_at = CASE WHEN @to = 'needs_attention' THEN @now ELSE finished_at END,
            error_code = CASE WHEN @to = 'needs_attention' THEN 'submit_interrupted' ELSE error_code END,
            error_message = CASE WHEN @to = 'needs_attention' THEN @msg ELSE error_message END,

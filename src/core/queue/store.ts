@@ -35,8 +35,8 @@ export class JobStore {
   }
 
   /**
-   * Resolves once every commit made so far is on disk (power-cut safe). Awaited after writing the
-   * submit intent and before the submit is sent; the fsync runs off this thread (db/wal-sync.ts).
+   * Resolves once every commit made so far is on disk (power-cut safe). Awaited after arming the
+   * submit intent, before the job may be sent; the fsync runs off this thread (db/wal-sync.ts).
    */
   syncToDisk(): Promise<void> {
     return this.ctx.walSync?.sync() ?? Promise.resolve();

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SUBMIT_INTERRUPTED_MESSAGE } from '../../../src/core/engine';
+import { currentBoot } from '../../../src/core/util/boot';
 import { addOne, createHarness, inState, waitForJob, type Harness } from './harness';
 
 let h: Harness;
@@ -204,6 +205,36 @@ describe('restart and crash recovery', () => {
     await h.engine.waitForIdle();
     expect(h.engine.getJob(id)!.state).toBe('succeeded');
     expect(h.fake.submissions).toHaveLength(1);
+  });
+
+  // What a kill leaves while a job waits for its slot: the intent armed (fsynced), not marked sent.
+  async function killedWhileArmed(boot: string): Promise<string> {
+    h = await createHarness({ start: false });
+    const id = await addOne(h.engine);
+    await h.engine.close();
+    const db = rawDb(h);
+    db.prepare(
+      `UPDATE jobs SET state = 'preparing', submit_input_json = '{"image_url":"http://x/in.png"}', submit_armed_at = ?,
+         submit_armed_boot = ?, lease_owner = ?, lease_expires_at = ?, fence = fence + 1 WHERE id = ?`,
+    ).run(Date.now() - 1000, boot, deadOwner(), Date.now() + 3_600_000, id);
+    db.close();
+    await h.reopen();
+    return id;
+  }
+
+  it('a job killed while armed for its slot, in this boot, was not sent: it is sent once, with no question', async () => {
+    const id = await killedWhileArmed(currentBoot());
+    await h.engine.waitForIdle();
+    expect(h.engine.getJob(id)!.state).toBe('succeeded');
+    expect(h.fake.submissions).toHaveLength(1);
+  });
+
+  it('a job armed before the machine restarted may have been sent (the unsynced mark can be lost): needs_attention, nothing sent', async () => {
+    const id = await killedWhileArmed(`${hostname()}|id:the-boot-before-a-power-cut`);
+    const job = await waitForJob(h.engine, id, inState('needs_attention'));
+    expect(job.errorCode).toBe('submit_interrupted');
+    await h.engine.waitForIdle();
+    expect(h.fake.submissions).toHaveLength(0);
   });
 
   it('stop() releases leases without canceling anything on FAL', async () => {

@@ -26,6 +26,7 @@ function storedRow(dataDir: string, id: string): Record<string, unknown> {
 }
 
 describe('the submit intent is on disk before the submit leaves', () => {
+  // Armed (written and fsynced) before the slot wait, marked sent just before the POST: fal-steps.ts.
   it('sends nothing until the intent is synced; a failed sync sends nothing and leaves no intent', async () => {
     h = await createHarness();
     let release: () => void = () => {};
@@ -35,8 +36,12 @@ describe('the submit intent is on disk before the submit leaves', () => {
     );
     const id = await addOne(h.engine);
     await vi.waitFor(() => expect(syncToDisk).toHaveBeenCalled(), { timeout: 15_000 });
-    // The intent is committed, the fsync not done: FAL has seen nothing.
-    expect(storedRow(h.dataDir, id).submit_started_at).toEqual(expect.any(Number));
+    // The intent is armed (committed, with the exact input), the fsync not done: not marked sent, and
+    // FAL has seen nothing.
+    const armed = storedRow(h.dataDir, id);
+    expect(armed.submit_armed_at).toEqual(expect.any(Number));
+    expect(armed.submit_input_json).toEqual(expect.any(String));
+    expect(armed.submit_started_at).toBeNull();
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(h.fake.submissions).toHaveLength(0);
     release();
@@ -50,7 +55,7 @@ describe('the submit intent is on disk before the submit leaves', () => {
     await vi.waitFor(() => expect(syncToDisk.mock.calls.length).toBeGreaterThan(1), { timeout: 15_000 });
     await vi.waitFor(() => expect(h!.engine.getJob(second)!.state).not.toMatch(/preparing/), { timeout: 15_000 });
     expect(h.fake.submissions).toHaveLength(1);
-    expect(storedRow(h.dataDir, second).submit_started_at).toBeNull();
+    expect(storedRow(h.dataDir, second)).toMatchObject({ submit_started_at: null, submit_armed_at: null, submit_input_json: null });
     expect(h.engine.getJob(second)!.state).not.toBe('needs_attention');
   });
 });

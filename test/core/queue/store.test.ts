@@ -3,6 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../../src/core/db/open';
 import { JobStore, type NewJob } from '../../../src/core/queue/store';
 import { TransitionError } from '../../../src/core/queue/transitions';
+import { currentBoot } from '../../../src/core/util/boot';
+import { hostname } from 'node:os';
 
 let db: Db;
 let store: JobStore;
@@ -185,6 +187,40 @@ describe('JobStore recovery', () => {
     expect(row!.state).toBe('needs_attention');
     expect(row!.errorCode).toBe('submit_interrupted');
     expect(row!.errorMessage).toBe('may or may not have been accepted');
+  });
+
+  describe('an intent armed but not marked sent (engine/fal-steps.ts)', () => {
+    const armed = (boot: string) => {
+      const [job] = store.insertMany([newJob()]);
+      const c = claim(1000, 'dead')!;
+      store.update(c.id, c.fence, { inputUrl: 'https://cdn/x.png', submitInputJson: '{"image_url":"https://cdn/x.png"}', submitArmedAt: 1200, submitArmedBoot: boot }, 1200);
+      return job!.id;
+    };
+
+    it('in this boot: nothing was sent (the mark would have survived the crash), so it is queued again with the intent dropped', () => {
+      const id = armed(currentBoot());
+      const [row] = store.recoverOrphans(2000, () => true, 'may or may not have been accepted');
+      expect(row!.state).toBe('queued');
+      expect(row!.errorCode).toBeNull();
+      expect(store.get(id)).toMatchObject({ submitStartedAt: null, submitInputJson: null, submitArmedAt: null, submitArmedBoot: null, inputUrl: 'https://cdn/x.png' });
+    });
+
+    it('armed before the machine restarted: the unsynced mark may be lost, so it may have been sent - needs_attention, searched for from the arm time', () => {
+      const id = armed(`${hostname()}|id:an-earlier-boot`);
+      const [row] = store.recoverOrphans(2000, () => true, 'may or may not have been accepted');
+      expect(row!.state).toBe('needs_attention');
+      expect(row!.errorCode).toBe('submit_interrupted');
+      expect(store.get(id)).toMatchObject({ submitStartedAt: 1200, submitInputJson: '{"image_url":"https://cdn/x.png"}' });
+    });
+
+    it('marked sent: needs_attention whatever the boot', () => {
+      const id = armed(currentBoot());
+      const c = store.get(id)!;
+      store.update(id, c.fence, { submitStartedAt: 1300 }, 1300);
+      const [row] = store.recoverOrphans(2000, () => true, 'x');
+      expect(row!.state).toBe('needs_attention');
+      expect(store.get(id)!.submitStartedAt).toBe(1300);
+    });
   });
 
   it('leaves live leases alone and takes expired ones', () => {
