@@ -216,23 +216,33 @@ test('studio: a real size out of range says which range is allowed, and nothing 
   const dialog = page.getByRole('dialog', { name: 'Export “Garden gnome”' });
   const exportButton = dialog.getByTestId('export-run');
   await expect(exportButton).toBeEnabled({ timeout: 60_000 });
+  const plan = dialog.getByTestId('export-plan');
+  const preview = dialog.getByTestId('export-preview').locator('.mv');
 
   await dialog.getByLabel('Real size', { exact: true }).selectOption('height');
   await dialog.getByLabel('Real size unit').selectOption('mm');
   const value = dialog.getByLabel('Real size value');
+  await value.fill('250');
+  await expect(plan).toContainText('25.0 cm', { timeout: 60_000 });
+  await expect(preview).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
   await value.fill('1e-300');
   const problem = dialog.getByTestId('real-size-problem');
   await expect(problem).toHaveText('Real size must be from 0.1 to 1,000,000 mm (0.1 mm to 1 km).');
   await expect(value).toHaveAttribute('aria-invalid', 'true');
   await expect(exportButton).toBeDisabled();
   await expect(dialog.getByRole('button', { name: 'Save as preset…' })).toBeDisabled();
+  // The plan and preview made for 250 mm are not what this field says: they go (they stayed on screen).
+  await expect(plan).toHaveCount(0);
+  await expect(preview).toHaveAttribute('data-status', 'empty');
   await value.fill('5000000');
   await expect(problem).toBeVisible();
   await expect(exportButton).toBeDisabled();
+  await expect(plan).toHaveCount(0);
 
   await value.fill('120');
   await expect(problem).toHaveCount(0);
   await expect(exportButton).toBeEnabled({ timeout: 60_000 });
+  await expect(plan).toContainText('12.0 cm', { timeout: 60_000 });
 });
 
 test('studio: a saved preset can be deleted (saved presets are capped, so this is how room is made)', async ({ page }) => {

@@ -88,10 +88,11 @@ export function ExportStudio({ target, onClose }: { target: ExportTarget; onClos
     };
   }, [planInput, target.kind]);
 
-  // While a new plan is worked out the last result stays on screen.
+  // While a new plan is worked out the last result stays on screen - not while the real size is out
+  // of range: that recipe is never planned, so the last result is not what the form says (its field says why).
   const working = planInput !== null && answer?.key !== planInput;
-  const ready = answer && 'plan' in answer ? answer : null;
-  const failed = !working && answer && 'error' in answer ? answer.error : null;
+  const ready = !invalid && answer && 'plan' in answer ? answer : null;
+  const failed = !invalid && !working && answer && 'error' in answer ? answer.error : null;
 
   useApiEvent('export:progress', (p) => {
     if (p.batchId === batchId.current) setProgress(p);
