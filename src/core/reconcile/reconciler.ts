@@ -104,6 +104,15 @@ function reasonOf(error: unknown): WaitReason {
   }
 }
 
+/**
+ * The latest the submit can have left: its send mark, or - when recovery found only the armed intent
+ * (its mark lost with a power cut, queue/store-leases.ts: the send time is then the arm's, which may
+ * be long before the POST) - when the job was found so. FAL's listing delay (settleMs) counts from then.
+ */
+function latestSendAt(job: JobRow, checkedAt: number): number {
+  return Math.max(job.submitStartedAt ?? checkedAt, job.finishedAt ?? 0);
+}
+
 const emptyReport = (): ReconcileReport => ({ checked: 0, adopted: [], absent: [], resubmitted: [], waiting: [] });
 
 /** Unreadable rows already logged (their fingerprints), so a row listed on every pass is logged once. */
@@ -142,7 +151,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
   function wait(job: JobRow, previous: SubmitCheck | null, reason: WaitReason, checkedAt: number, config: ReconcileConfig, report: ReconcileReport): void {
     const sentAt = job.submitStartedAt ?? checkedAt;
     const count = (previous?.checks ?? 0) + 1;
-    const settleAt = sentAt + config.settleMs;
+    const settleAt = latestSendAt(job, checkedAt) + config.settleMs;
     let nextCheckAt = checkedAt + backoff(count, config);
     // The decisive check runs right at the settle time.
     if (reason === 'settling') nextCheckAt = Math.max(checkedAt + Math.min(1_000, config.retryBaseMs), Math.min(nextCheckAt, settleAt));
@@ -233,7 +242,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
         deps.wake();
       } else if (result.kind === 'no_payloads') {
         wait(job, check, 'no_payloads', checkedAt, config, report);
-      } else if (checkedAt < sent.sentAt + config.settleMs) {
+      } else if (checkedAt < latestSendAt(job, checkedAt) + config.settleMs) {
         wait(job, check, 'settling', checkedAt, config, report);
       } else if (unreadable.length > 0) {
         // Not in the rows that could be read, but perhaps the one that could not: no proof either way.
