@@ -18,6 +18,13 @@ export interface Reporter {
   close(): void;
 }
 
+/**
+ * The job's error while it still says why the job stands where it is: waiting (to try again) or ended.
+ * A job that went on (preparing... downloading) keeps its last error in the row, no longer true ("Can't
+ * reach FAL" on every state line once the connection was back).
+ */
+const currentError = (job: Job) => (job.state === 'queued' || ['failed', 'needs_attention', 'canceled'].includes(job.state) ? job.errorMessage : null);
+
 const stateLabel = (job: Job) => (job.state === 'queued' && job.queuePosition !== null ? `queued #${job.queuePosition + 1}` : job.state.replace('_', ' '));
 
 export function jsonReporter(write: (line: string) => void = (l) => process.stdout.write(l + '\n')): Reporter {
@@ -55,7 +62,8 @@ export function terminalReporter(stream: NodeJS.WriteStream = process.stdout): R
     rejected: (input, reason) => multi.log(`${terminalText(`Skipped ${input}: ${reason}`)}\n`),
     note: (message) => multi.log(`${terminalText(message)}\n`),
     job(view, job) {
-      const status = terminalText(job.errorMessage ? `${stateLabel(job)}: ${job.errorMessage}` : [stateLabel(job), job.message].filter(Boolean).join(' - '));
+      const error = currentError(job);
+      const status = terminalText(error ? `${stateLabel(job)}: ${error}` : [stateLabel(job), job.message].filter(Boolean).join(' - '));
       const name = terminalText(view.input);
       let bar = bars.get(job.id);
       if (!bar) {
@@ -81,7 +89,8 @@ export function plainReporter(writeLine: (line: string) => void = (l) => process
     job(view, job) {
       if (lastState.get(job.id) === job.state) return;
       lastState.set(job.id, job.state);
-      write(`${view.input}: ${stateLabel(job)}${job.errorMessage ? ` - ${job.errorMessage}` : ''}`);
+      const error = currentError(job);
+      write(`${view.input}: ${stateLabel(job)}${error ? ` - ${error}` : ''}`);
     },
     summary: (s) => printPlainSummary(s, write),
     close: () => {},

@@ -93,7 +93,13 @@ export async function runJobs(request: RunRequest): Promise<number> {
     reporter.job(view, job);
     if (following && (allDone() || (capHolds && onlyHeldLeft()))) finishedResolve();
   };
+  /** The offline notice last printed: said once, not at every probe (each one sends a queue change). */
+  let offlineNoted: string | null = null;
   const onQueue = (state: QueueState) => {
+    if (state.status !== 'offline' && offlineNoted !== null) {
+      offlineNoted = null;
+      if (state.status === 'running') reporter.note('FAL can be reached again.');
+    }
     if (state.status === 'no_key') {
       // The engine's message names the app's Settings, whose key the CLI does not read.
       noKey = true;
@@ -106,8 +112,11 @@ export async function runJobs(request: RunRequest): Promise<number> {
       // (A cap used up by jobs already started is not reached yet: they are sent and followed first.)
       capHolds = true;
       blockedMessage = `${state.message ?? "This month's spending cap is reached."} The cap is set in the app's Settings; raise it there, then run \`image2model resume\` for the jobs it holds.`;
-    } else if (state.status === 'offline') reporter.note(state.message ?? 'Offline: waiting for the network...');
-    else if (state.status === 'running') {
+    } else if (state.status === 'offline') {
+      const message = state.message ?? 'Offline: waiting for the network...';
+      if (message !== offlineNoted) reporter.note(message);
+      offlineNoted = message;
+    } else if (state.status === 'running') {
       capHolds = false;
       blockedMessage = null;
     }
