@@ -13,7 +13,7 @@
 // Run: npm run bench:queue  (BENCH_SECTIONS to run some parts; BENCH_JOBS / BENCH_OVERHEAD_JOBS / BENCH_TWO_PROCESS_JOBS / BENCH_PROCESSING_MS to change sizes)
 import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -87,6 +87,37 @@ function slotTurnarounds(fake: FakeTimes, requestIds: Iterable<string>, concurre
   const turnarounds: number[] = [];
   for (let k = concurrency; k < submits.length; k++) turnarounds.push(submits[k]! - completions[k - concurrency]!);
   return turnarounds;
+}
+
+interface OverIdeal {
+  /** Engine start -> the first `concurrency` jobs sent to FAL (their slots' idle time at the start). */
+  start: number;
+  /** The slot hand-offs (completed at FAL -> the next job submitted there), summed per slot. */
+  handOffs: number;
+  handOffMeanMs: number;
+  /** FAL's processing beyond the nominal time (the fake's timers run late when the machine is busy). */
+  falOvertime: number;
+  /** The last completion at FAL -> its model in the library. */
+  end: number;
+}
+
+/**
+ * The wall time over the ideal, split: start + hand-offs + FAL's overtime + end add up to it (to within
+ * how evenly the slots share the jobs). From the fake's clock and the bench's (both wall-clock ms).
+ */
+function overIdeal(fake: FakeTimes, requestIds: string[], concurrency: number, t0: number, lastDone: number): OverIdeal {
+  const submits = requestIds.map((id) => fake.at(id, 'submitted')).filter((t) => t !== undefined).sort((a, b) => a - b);
+  const completions = requestIds.map((id) => fake.at(id, 'completed')).filter((t) => t !== undefined).sort((a, b) => a - b);
+  const turnarounds = slotTurnarounds(fake, requestIds, concurrency);
+  const processing = requestIds.map((id) => fake.processing(id)).filter((ms) => ms !== null);
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  return {
+    start: submits.length >= concurrency ? (submits[concurrency - 1]! - t0) / 1000 : NaN,
+    handOffs: sum(turnarounds) / concurrency / 1000,
+    handOffMeanMs: turnarounds.length > 0 ? sum(turnarounds) / turnarounds.length : NaN,
+    falOvertime: sum(processing.map((ms) => ms - PROCESSING_MS)) / concurrency / 1000,
+    end: completions.length > 0 ? (lastDone - completions[completions.length - 1]!) / 1000 : NaN,
+  };
 }
 
 interface Run {
@@ -220,6 +251,16 @@ function engineThreadCpuMs(): number | null {
   return processCpuMs(process.pid, `/proc/self/task/${process.pid}/stat`);
 }
 
+/** How long the main thread has been ready to run but waited for a core, in ms (Linux schedstat; null elsewhere). */
+function engineThreadCoreWaitMs(): number | null {
+  try {
+    const waitedNs = Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[1]);
+    return Number.isFinite(waitedNs) ? waitedNs / 1e6 : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * CPU ms of each of this process's threads by thread id (Linux; empty elsewhere). Node names them all
  * "node": besides the engine's own thread they are V8's helpers (garbage collection, compiling),
@@ -297,6 +338,10 @@ async function throughputBench(): Promise<{
   threadCpuMsPerJob: number | null;
   /** CPU per job of the engine process's other threads, busiest first (threads that ended are not counted). */
   otherThreads: number[];
+  /** Where the time over the ideal went, in seconds (see overIdeal). */
+  over: OverIdeal;
+  /** The engine's thread: ready to run but waiting for a core, ms over the run (null: not Linux). */
+  coreWaitMs: number | null;
   /** The armed submit intent's wait for the disk (fsync), per submit. */
   intentSyncMs: number[];
   engineThreadBusy: number;
@@ -308,6 +353,7 @@ async function throughputBench(): Promise<{
   const cpu0 = process.cpuUsage();
   const fakeCpu0 = run.fake.cpuMs();
   const threadCpu0 = engineThreadCpuMs();
+  const coreWait0 = engineThreadCoreWaitMs();
   const threads0 = cpuByThread();
   const syncs = recordIntentSyncs();
   const elu0 = performance.eventLoopUtilization();
@@ -317,6 +363,7 @@ async function throughputBench(): Promise<{
   const engineThreadBusy = performance.eventLoopUtilization(elu0).utilization;
   const fakeCpu1 = run.fake.cpuMs();
   const threadCpu1 = engineThreadCpuMs();
+  const coreWait1 = engineThreadCoreWaitMs();
   syncs.stop();
   const otherThreads = [...cpuByThread()]
     .filter(([tid]) => tid !== String(process.pid))
@@ -341,6 +388,7 @@ async function throughputBench(): Promise<{
     if (submitted !== undefined && started !== undefined) toStarted.push(started - submitted);
   }
   toSubmitted.push(...slotTurnarounds(fake, run.requestOf.values(), concurrency));
+  const over = overIdeal(fake, [...run.requestOf.values()], concurrency, t0, lastDone);
   const lost = MANY_JOBS - succeeded;
   await run.close();
   return {
@@ -355,6 +403,8 @@ async function throughputBench(): Promise<{
     threadCpuMsPerJob: threadCpu0 !== null && threadCpu1 !== null ? (threadCpu1 - threadCpu0) / MANY_JOBS : null,
     otherThreads,
     intentSyncMs: syncs.waits,
+    over,
+    coreWaitMs: coreWait0 !== null && coreWait1 !== null ? coreWait1 - coreWait0 : null,
     engineThreadBusy,
     mostInProgress: fake.mostInProgress,
   };
@@ -434,6 +484,13 @@ async function throughputSection(): Promise<void> {
     );
   }
   console.log(`   most in progress at FAL at once: ${many.mostInProgress} (limit 8) -> ${many.mostInProgress <= 8 ? 'OK' : 'MISSED'}`);
+  const o = many.over;
+  console.log(
+    `   the ${(many.seconds - many.ideal).toFixed(2)} s over the ideal: start (engine start -> 8 jobs at FAL) ${o.start.toFixed(2)} s, ` +
+      `slot hand-offs ${o.handOffs.toFixed(2)} s (mean ${fmt(o.handOffMeanMs)} each), FAL's processing over ${PROCESSING_MS} ms ${o.falOvertime.toFixed(2)} s, ` +
+      `last model into the library ${o.end.toFixed(2)} s` +
+      (many.coreWaitMs !== null ? `; the engine's thread waited ${(many.coreWaitMs / 1000).toFixed(2)} s for a core (2 cores here, shared with the fake FAL)` : ''),
+  );
 
 }
 
