@@ -1,6 +1,7 @@
 // How the CLI reports: one JSON object a line (--json), progress bars on a terminal, or plain lines.
 import { SingleBar, MultiBar, Presets } from 'cli-progress';
 import type { Job } from '../shared/domain';
+import { cutText } from '../shared/text-cut';
 import { terminalText } from './terminal-text';
 
 export interface JobView {
@@ -70,7 +71,7 @@ export function terminalReporter(stream: NodeJS.WriteStream = process.stdout): R
         bar = multi.create(100, 0, { name, status });
         bars.set(job.id, bar);
       }
-      bar.update(Math.round(job.progress), { name, status: status.slice(0, 70) });
+      bar.update(Math.round(job.progress), { name, status: cutText(status, 70) });
     },
     summary(s) {
       multi.stop();

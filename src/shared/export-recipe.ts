@@ -1,6 +1,7 @@
 // Export recipes and presets: what the export studio, the CLI and the automatic export agree on.
 // A recipe is the full set of knobs; a preset is a named, documented recipe (built in or saved).
 import { z } from 'zod';
+import { graphemeCount } from './text-cut';
 
 export const OutputFormatSchema = z.enum(['glb', 'obj', 'stl', '3mf', 'usdz']);
 export type OutputFormat = z.infer<typeof OutputFormatSchema>;
@@ -91,7 +92,7 @@ export const PresetIdSchema = z
   .max(64)
   .regex(/^[a-z0-9][a-z0-9_-]*$/, 'Use lower-case letters, digits, - and _');
 
-/** Longest preset name: it is a line in the studio's list and a flag's value in the CLI. */
+/** Longest preset name, in characters as people count them (text-cut.ts): a line in the studio's list and a flag's value in the CLI. */
 export const PRESET_LABEL_MAX = 80;
 /** Most presets the user can save (the studio lists them all beside the built-in ones). */
 export const MAX_SAVED_PRESETS = 50;
@@ -100,7 +101,7 @@ export const PresetLabelSchema = z
   .string()
   .trim()
   .min(1, 'Give the preset a name.')
-  .max(PRESET_LABEL_MAX, `A preset name can be at most ${PRESET_LABEL_MAX} characters.`);
+  .refine((label) => graphemeCount(label) <= PRESET_LABEL_MAX, `A preset name can be at most ${PRESET_LABEL_MAX} characters.`);
 
 export const ExportPresetSchema = z.object({
   id: PresetIdSchema,

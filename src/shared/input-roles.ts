@@ -1,6 +1,7 @@
 // Views of one object for multi-image jobs: the roles a multiview model names (front, left, back,
 // right), the guess of a photo's role from its file name, and the one rule for which sets a model
 // takes. Pure TS: the renderer, the CLI and the core all use it.
+import { graphemeCount, graphemes } from './text-cut';
 
 export const VIEW_ROLES = ['front', 'left', 'back', 'right'] as const;
 export type ViewRole = (typeof VIEW_ROLES)[number];
@@ -115,13 +116,15 @@ export function setDisplayName(names: readonly string[]): string {
   const stems = names.map((name) => stripRoleWords(stem(name)) || stem(name));
   const first = stems[0] ?? 'Images';
   if (stems.length <= 1) return first;
-  let common = first;
-  for (const other of stems.slice(1)) {
+  // Shared characters as people see them: two emoji that differ only in their second UTF-16 unit
+  // share no character (a cut between units leaves half of one).
+  let common = graphemes(first);
+  for (const other of stems.slice(1).map(graphemes)) {
     let i = 0;
     while (i < common.length && i < other.length && common[i]!.toLowerCase() === other[i]!.toLowerCase()) i++;
     common = common.slice(0, i);
   }
   // A shared numbering start ("chair 01", "chair 02" -> "chair 0") is not part of the name.
-  common = common.replace(/[\s_.\-()[\]\d]+$/, '');
-  return common.length >= 2 ? common : `${first} and ${stems.length - 1} more`;
+  const name = common.join('').replace(/[\s_.\-()[\]\d]+$/, '');
+  return graphemeCount(name) >= 2 ? name : `${first} and ${stems.length - 1} more`;
 }

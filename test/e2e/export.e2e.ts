@@ -253,7 +253,9 @@ test('studio: a saved preset can be deleted (saved presets are capped, so this i
   const dialog = page.getByRole('dialog', { name: 'Export “Garden gnome”' });
   await dialog.getByRole('button', { name: 'Save as preset…' }).click();
   const name = dialog.getByLabel('Preset name');
-  await expect(name).toHaveAttribute('maxlength', '80');
+  // The limit counts characters as people do: 80 emoji fit (a maxlength counted 2 UTF-16 units each), the 81st is cut.
+  await name.fill('🦊'.repeat(81));
+  await expect(name).toHaveValue('🦊'.repeat(80));
   await name.fill('Short-lived');
   await dialog.getByRole('button', { name: 'Save', exact: true }).click();
   const mine = dialog.getByRole('radio', { name: /Short-lived/ });

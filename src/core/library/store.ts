@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { statSync, unlinkSync } from 'node:fs';
 import { toAbsolutePath, toStoredPath } from '../paths';
 import type { LibraryModel, ModelStats, Preset } from '../../shared/domain';
+import { cutText } from '../../shared/text-cut';
 import { parseJobInputs } from '../queue/job-inputs-json';
 import { listModels } from '../models/catalog';
 
@@ -122,7 +123,8 @@ export class LibraryStore {
   }
 
   rename(id: string, name: string): LibraryModel | null {
-    const clean = name.replace(/\s+/g, ' ').trim().slice(0, 200);
+    // At most 200 UTF-16 units (what library:rename accepts), cut between characters.
+    const clean = cutText(name.replace(/\s+/g, ' ').trim(), 200, 200);
     if (!clean) return this.get(id);
     writeTx(this.db, () => this.stmt('UPDATE models SET name = ? WHERE id = ?').run(clean, id));
     return this.get(id);

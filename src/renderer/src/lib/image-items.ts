@@ -2,6 +2,7 @@
 // otherwise by bytes, split into batches that fit one message.
 import type { ImageItem } from '../../../shared/contract';
 import type { RejectedInput } from '../../../shared/domain';
+import { cutText } from '../../../shared/text-cut';
 import { formatBytes } from './format';
 import { pathOf } from './collect-files';
 
@@ -38,7 +39,7 @@ export async function buildImageItems(files: File[]): Promise<ItemBatches> {
         continue;
       }
       try {
-        item = { kind: 'bytes', name: (file.name || 'image').slice(0, 255), bytes: new Uint8Array(await file.arrayBuffer()) };
+        item = { kind: 'bytes', name: cutText(file.name || 'image', 255, 255), bytes: new Uint8Array(await file.arrayBuffer()) };
         size = file.size;
       } catch {
         rejected.push({ input: file.name, reason: `${file.name} could not be read. It may have been moved or deleted.` });

@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { PRESET_LABEL_MAX, realSizeProblem, type BatchProgress, type BatchSummary, type ExportPlan, type ExportPreset, type ExportRecipe } from '../../../../shared/export-recipe';
 import type { LibraryModel } from '../../../../shared/domain';
+import { cutText } from '../../../../shared/text-cut';
 import { call } from '../../api';
 import { useApp } from '../../app-context';
 import { Dialog } from '../../components/Dialog';
@@ -246,7 +247,7 @@ export function ExportStudio({ target, onClose }: { target: ExportTarget; onClos
                   void savePreset();
                 }}
               >
-                <input className="input" autoFocus placeholder="Preset name" aria-label="Preset name" maxLength={PRESET_LABEL_MAX} value={saving} onChange={(e) => setSaving(e.target.value)} />
+                <input className="input" autoFocus placeholder="Preset name" aria-label="Preset name" value={saving} onChange={(e) => setSaving(cutText(e.target.value, PRESET_LABEL_MAX))} />
                 <button type="submit" className="button button-small" disabled={!saving.trim() || invalid}>
                   Save
                 </button>

@@ -1,5 +1,6 @@
 // Small hand-drawn SVG charts (no chart library; colours come from the theme's CSS variables, so
 // light and dark follow by themselves and the strict CSP needs no inline styles).
+import { cutText, graphemeCount } from '../../../../shared/text-cut';
 import { niceScale } from './stats-data';
 import { useWidth } from './useWidth';
 
@@ -169,5 +170,5 @@ function formatTick(value: number): string {
 }
 
 function clip(text: string, length: number): string {
-  return text.length > length ? `${text.slice(0, length - 1)}…` : text;
+  return graphemeCount(text) > length ? `${cutText(text, length - 1)}…` : text;
 }

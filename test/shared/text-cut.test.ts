@@ -1,0 +1,89 @@
+// Names are counted and cut by the characters people see: an emoji (a surrogate pair, or several code
+// points joined) is never cut in half, and counts as one.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/core/db/open';
+import { createPresetStore, PRESETS_FILE } from '../../src/core/export/preset-store';
+import { LibraryStore } from '../../src/core/library/store';
+import { channels } from '../../src/shared/contract';
+import { PRESET_LABEL_MAX } from '../../src/shared/export-recipe';
+import { setDisplayName } from '../../src/shared/input-roles';
+import { cutText, graphemeCount } from '../../src/shared/text-cut';
+
+const dirs: string[] = [];
+afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+const tempDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'i2m-text-cut-'));
+  dirs.push(dir);
+  return dir;
+};
+
+/** A lone UTF-16 surrogate: half an emoji. */
+const halfPair = (text: string) => /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
+
+const FOX = '🦊';
+const FAMILY = '👩‍👩‍👧'; // three people joined: one character on screen, 8 UTF-16 units
+
+describe('cutText', () => {
+  it('counts and cuts by characters as people see them', () => {
+    expect(graphemeCount(`${FOX}${FAMILY}é`)).toBe(3);
+    expect(cutText(`a${FOX}${FOX}`, 2)).toBe(`a${FOX}`);
+    expect(cutText(`${FAMILY}${FAMILY}`, 1)).toBe(FAMILY);
+    // A cap in UTF-16 units is kept too, cut between characters: a whole fox does not fit in 2 units after 'a'.
+    expect(cutText(`a${FOX}`, 10, 2)).toBe('a');
+    expect(cutText('plain', 10)).toBe('plain');
+  });
+});
+
+describe('set names', () => {
+  it('the part set names share never ends in half an emoji', () => {
+    // 🐱 and 🐶 share their first UTF-16 unit (U+D83D).
+    const name = setDisplayName(['🐱🐱.jpg', '🐱🐶.jpg']);
+    expect(halfPair(name)).toBe(false);
+    expect(name).toBe('🐱🐱 and 1 more');
+    expect(setDisplayName(['🐱🐱 front.jpg', '🐱🐱 left.jpg'])).toBe('🐱🐱');
+  });
+});
+
+describe('preset names', () => {
+  it(`take ${PRESET_LABEL_MAX} emoji (the limit counts characters, not UTF-16 units) and refuse one more`, async () => {
+    const store = createPresetStore(tempDir());
+    const saved = await store.save({ label: FOX.repeat(PRESET_LABEL_MAX), recipe: { formats: ['glb'] } });
+    expect(saved.label).toBe(FOX.repeat(PRESET_LABEL_MAX));
+    await expect(store.save({ label: FOX.repeat(PRESET_LABEL_MAX + 1), recipe: { formats: ['glb'] } })).rejects.toMatchObject({ code: 'invalid_input' });
+    expect(channels['export:savePreset'].input.safeParse({ label: FAMILY.repeat(PRESET_LABEL_MAX), recipe: { formats: ['glb'] } }).success).toBe(true);
+  });
+
+  it('an unusable saved preset is named without half an emoji', () => {
+    const dir = tempDir();
+    // An odd start puts a fox across the old cut at 80 UTF-16 units.
+    writeFileSync(join(dir, PRESETS_FILE), JSON.stringify({ version: 1, presets: [{ id: 'x', label: `a${FOX.repeat(100)}`, recipe: { formats: [] } }] }));
+    const store = createPresetStore(dir);
+    store.list();
+    const problem = store.problem()!;
+    expect(problem).toContain(`"a${FOX.repeat(PRESET_LABEL_MAX - 1)}"`);
+    expect(halfPair(problem)).toBe(false);
+  });
+});
+
+it('a library name cut to its 200-unit limit keeps whole emoji', () => {
+  const dataDir = tempDir();
+  const db = openDatabase(dataDir);
+  try {
+    const store = new LibraryStore(db, dataDir);
+    mkdirSync(join(dataDir, 'library'), { recursive: true });
+    const filePath = join(dataDir, 'library', 'm.glb');
+    writeFileSync(filePath, 'glb');
+    store.insert({
+      id: 'm1', name: 'model', createdAt: 1, endpoint: 'offline/relief', preset: 'standard', jobId: null, sha256: 'm1', filePath,
+      stats: { triangles: 1, vertices: 3, materials: 0, textures: [], fileSize: 3 }, previewPath: null, costUsd: null, sourceName: null, paramsKey: null,
+    });
+    const renamed = store.rename('m1', `a${FOX.repeat(150)}`)!;
+    expect(halfPair(renamed.name)).toBe(false);
+    expect(renamed.name).toBe(`a${FOX.repeat(99)}`);
+  } finally {
+    db.close();
+  }
+});
