@@ -45,6 +45,16 @@ function toCheck(raw: Raw): SubmitCheck {
   };
 }
 
+/**
+ * The latest the submit can have left: its send mark, or - when recovery found only the armed intent
+ * (its mark lost with a power cut, queue/store-leases.ts: the send time is then the arm's, which may
+ * be long before the POST) - when the job was found so. FAL's listing delay (settleMs) and an adopted
+ * request's follow time count from then.
+ */
+export function latestSendAt(job: JobRow, checkedAt: number): number {
+  return Math.max(job.submitStartedAt ?? checkedAt, job.finishedAt ?? 0);
+}
+
 export class CheckStore {
   private readonly stmt: (sql: string) => Statement;
 
@@ -90,19 +100,20 @@ export class CheckStore {
 
   /**
    * FAL has the submission: the job gets the request id and goes back to the queue, where a worker
-   * follows it (never submits again). The spend is recorded as at the original send. Null when
+   * follows it (never submits again), from the latest it can have been sent (latestSendAt: its follow
+   * time is not cut short by a slot wait). The spend is recorded as at the original send. Null when
    * another process settled the job first or the id is taken.
    */
   adopt(job: JobRow, requestId: string, at: number, message: string): JobRow | null {
     return this.db.transaction(() => {
       const changed = this.stmt(
-        `UPDATE jobs SET state = 'queued', fal_request_id = @requestId, submitted_at = submit_started_at, fence = fence + 1,
+        `UPDATE jobs SET state = 'queued', fal_request_id = @requestId, submitted_at = @submittedAt, fence = fence + 1,
            lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = NULL, queue_position = NULL,
            error_code = NULL, error_message = NULL, finished_at = NULL, request_finished = 0, message = @message
          WHERE id = @id AND state = 'needs_attention' AND fal_request_id IS NULL AND submit_started_at = @sentAt
            AND NOT EXISTS (SELECT 1 FROM jobs WHERE fal_request_id = @requestId)
            AND NOT EXISTS (SELECT 1 FROM job_past_requests WHERE request_id = @requestId)`,
-      ).run({ id: job.id, requestId, sentAt: job.submitStartedAt, message }).changes;
+      ).run({ id: job.id, requestId, sentAt: job.submitStartedAt, submittedAt: latestSendAt(job, at), message }).changes;
       if (changed === 0) return null;
       // Not an uncertain request any more: the adopted one's outcome will be counted (src/core/stats).
       if (job.submitStartedAt !== null) this.stmt(FORGET_UNCERTAIN_SEND).run(job.id, job.submitStartedAt);
