@@ -1,7 +1,9 @@
 // `image2model export`: library models through an export preset (blender, game, web, ar, print, or a
-// saved one) into a folder, every knob as a flag; `export <model-id> <file>` still writes one file.
+// saved one) into a folder, every knob as a flag; `export <model-id> <file>` still writes one file;
+// `export --delete-preset <name>` deletes a preset of your own (as the studio's Delete this preset).
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { extname, resolve } from 'node:path';
+import { createPresetStore } from '../core/export/preset-store';
 import { createExportService } from '../core/export/service';
 import { exportModel } from '../core/library/export-model';
 import { resolveDataDir } from '../core/paths';
@@ -40,6 +42,7 @@ interface ExportFlags extends CommonOptions {
   name?: string;
   plan: boolean;
   savePreset?: string;
+  deletePreset?: string;
 }
 
 export interface ExportCommandContext {
@@ -127,6 +130,21 @@ function describePlan(name: string, plan: ExportPlan): string {
   return lines.join('\n');
 }
 
+/** `--delete-preset`: a saved preset goes (the built-in ones stay); nothing is exported. */
+async function deletePreset(ctx: ExportCommandContext, id: string, flags: ExportFlags) {
+  const presets = createPresetStore(resolveDataDir(flags.dataDir));
+  const preset = presets.get(id);
+  const saved = presets.list().filter((p) => !p.builtIn);
+  if (preset?.builtIn) throw ctx.usageError(`"${id}" is a built-in preset and cannot be deleted; only presets you saved can.`);
+  if (!preset) {
+    const names = saved.length ? `Your presets: ${saved.map((p) => `${p.id} ("${p.label}")`).join(', ')}.` : 'You have no saved presets.';
+    throw ctx.usageError(`No saved preset "${id}". ${names}`);
+  }
+  await presets.remove(preset.id);
+  if (flags.json) process.stdout.write(JSON.stringify({ type: 'preset-deleted', id: preset.id, label: preset.label }) + '\n');
+  else process.stdout.write(`Deleted preset "${terminalText(preset.label)}" (${preset.id})\n`);
+}
+
 async function legacyExport(ctx: ExportCommandContext, id: string, file: string, opts: CommonOptions) {
   const format = extname(file).slice(1).toLowerCase() || 'glb';
   if (!(LEGACY_FORMATS as readonly string[]).includes(format)) throw ctx.usageError(`Cannot export to .${format}: use .glb, .obj or .stl.`);
@@ -150,8 +168,8 @@ async function legacyExport(ctx: ExportCommandContext, id: string, file: string,
 export function registerExportCommand(program: Command, ctx: ExportCommandContext): void {
   const command = program
     .command('export')
-    .description('export library models with a preset (blender, game, web, ar, print or a saved one) into a folder; or `export <model-id> <file>`')
-    .argument('<model-id...>', 'model ids (see `image2model list`), or one id and a .glb/.obj/.stl file')
+    .description('export library models with a preset (blender, game, web, ar, print or a saved one) into a folder; or `export <model-id> <file>`; or `export --delete-preset <name>`')
+    .argument('[model-id...]', 'model ids (see `image2model list`), or one id and a .glb/.obj/.stl file')
     .option('--preset <name>', 'blender, game, web, ar, print, or a preset saved in the app')
     .option('--out <dir>', 'folder to write to (default: the current folder)')
     .option('--format <list>', 'glb,obj,stl,3mf,usdz (comma-separated)', formats)
@@ -171,8 +189,15 @@ export function registerExportCommand(program: Command, ctx: ExportCommandContex
     .option('--budget <MB>', 'size budget for the GLB, in MB', positive('--budget'))
     .option('--name <pattern>', 'file name: {name}, {id}, {preset}, {date}')
     .option('--plan', 'show what would be written (triangles, textures, sizes, print report) and write nothing', false)
-    .option('--save-preset <label>', 'also save the resulting recipe as a preset of your own');
+    .option('--save-preset <label>', 'also save the resulting recipe as a preset of your own')
+    .option('--delete-preset <name>', 'delete a preset you saved (the name --preset takes) and export nothing');
   ctx.commonOptions(command).action(async (ids: string[], flags: ExportFlags) => {
+    if (flags.deletePreset !== undefined) {
+      if (ids.length > 0) throw ctx.usageError('--delete-preset exports nothing: give it no model ids.');
+      await deletePreset(ctx, flags.deletePreset, flags);
+      return;
+    }
+    if (ids.length === 0) throw ctx.usageError('Name the models to export (see `image2model list`), or a preset to delete with --delete-preset.');
     const hasPresetFlags = flags.preset !== undefined || flags.out !== undefined || flags.plan;
     if (!hasPresetFlags && ids.length === 2 && (LEGACY_FORMATS as readonly string[]).includes(extname(ids[1]!).slice(1).toLowerCase())) {
       await legacyExport(ctx, ids[0]!, ids[1]!, flags);

@@ -68,6 +68,26 @@ describe('image2model export', { timeout: 180_000 }, () => {
     expect(again.code, again.stderr).toBe(0);
   });
 
+  it('--delete-preset deletes a preset of your own (as the studio does); built-in ones stay', async () => {
+    const saved = await runCli(['export', ids[0]!, '--preset', 'print', '--plan', '--save-preset', 'Short lived']);
+    expect(saved.code, saved.stderr).toBe(0);
+    const deleted = await runCli(['export', '--delete-preset', 'short-lived']);
+    expect(deleted.code, deleted.stderr).toBe(0);
+    expect(deleted.stdout).toBe('Deleted preset "Short lived" (short-lived)\n');
+    const gone = await runCli(['export', ids[0]!, '--preset', 'short-lived', '--plan']);
+    expect(gone.code).toBe(2);
+    expect(gone.stderr).toMatch(/Unknown preset "short-lived"/);
+    // Deleting again, a built-in preset, or with model ids: usage errors that say why.
+    const again = await runCli(['export', '--delete-preset', 'short-lived']);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/No saved preset "short-lived"/);
+    const builtIn = await runCli(['export', '--delete-preset', 'print']);
+    expect(builtIn.code).toBe(2);
+    expect(builtIn.stderr).toMatch(/built-in preset/);
+    expect((await runCli(['export', ids[0]!, '--delete-preset', 'web'])).code).toBe(2);
+    expect((await runCli(['export', '--help'])).stdout).toContain('--delete-preset <name>');
+  });
+
   it('exits 2 for an unknown preset or an --out that is a file, 1 for an unknown model; creates a missing folder', async () => {
     const unknown = await runCli(['export', ids[0]!, '--preset', 'nope', '--out', work]);
     expect(unknown.code).toBe(2);
