@@ -2,6 +2,7 @@
 // they wait for, and the offline jobs behind them move up.
 import { describe, expect, it } from 'vitest';
 import type { Job, QueueState } from '../../src/shared/domain';
+import { jobDetail } from '../../src/renderer/src/features/queue/job-text';
 import { falHoldReason, waitPlaces } from '../../src/renderer/src/features/queue/wait-place';
 
 const job = (id: string, endpoint: string, state: Job['state'] = 'queued') => ({ id, endpoint, state }) as Job;
@@ -31,5 +32,26 @@ describe('wait places', () => {
     expect(falHoldReason(queue('key_rejected'))).toBe('Waiting for a working FAL key');
     expect(falHoldReason(queue('offline'))).toBe('Waiting for the connection to FAL');
     expect(falHoldReason(queue('spending_cap'))).toMatch(/spending cap/);
+  });
+});
+
+describe('a Download again whose kept model link failed, with no key', () => {
+  const KEPT = "Waiting for a FAL key: the model's kept link did not work, so FAL must be asked for it again";
+  const kept = { ...job('k', 'fal-ai/trellis'), message: KEPT } as Job;
+  const waiting = [kept, job('b', 'offline/relief'), job('c', 'fal-ai/trellis')];
+
+  it('waits for a key, not "1st in line", even before the queue says no_key', () => {
+    // No queue state yet (or one that does not count it): the job's own word, with no key set, holds.
+    expect(Object.fromEntries(waitPlaces(waiting, isFal, null, false))).toEqual({ k: 'Waiting for a FAL key', b: '1st in line', c: '2nd in line' });
+    // With a key the message is stale: FAL is asked for a fresh link, the job has its place.
+    expect(waitPlaces(waiting, isFal, null, true).get('k')).toBe('1st in line');
+  });
+
+  it('its row says why it waits for a key', () => {
+    const place = waitPlaces(waiting, isFal, falHoldReason(queue('no_key')), false).get('k')!;
+    expect(jobDetail(kept, place)).toBe(KEPT);
+    // A plain waiting note still adds nothing to the place.
+    expect(jobDetail({ ...kept, message: 'Waiting for a FAL key' } as Job, place)).toBe('Waiting for a FAL key');
+    expect(jobDetail({ ...kept, message: 'Waiting to be sent to FAL' } as Job, '2nd in line')).toBe('2nd in line');
   });
 });

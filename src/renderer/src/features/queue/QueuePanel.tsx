@@ -36,13 +36,13 @@ function order(jobs: Job[]): Job[] {
 }
 
 export function QueuePanel({ jobs, now, queue = null, onOpenModel, emptyExtra }: QueuePanelProps) {
-  const { modelLabel, models, toast } = useApp();
+  const { modelLabel, models, toast, hasKey } = useApp();
   const [retrying, setRetrying] = useState<{ job: Job; reason: string | null } | null>(null);
   const sorted = useMemo(() => order(jobs.jobs), [jobs.jobs]);
   const falHold = falHoldReason(queue);
   const places = useMemo(
-    () => waitPlaces(sorted, (job) => models.find((m) => m.id === job.endpoint)?.provider === 'fal', falHold),
-    [sorted, models, falHold],
+    () => waitPlaces(sorted, (job) => models.find((m) => m.id === job.endpoint)?.provider === 'fal', falHold, hasKey),
+    [sorted, models, falHold, hasKey],
   );
   // Finished jobs FAL received: what it really charged goes next to the estimate.
   const chargedIds = useMemo(() => jobs.jobs.filter((j) => isFinished(j.state) && j.falRequestId !== null).map((j) => j.id), [jobs.jobs]);

@@ -44,6 +44,8 @@ export function jobDetail(job: Job, waitPlace: string | null): string {
   switch (job.state) {
     case 'queued': {
       const place = waitPlace ?? 'Waiting to start';
+      // What it waits for, and why ("Waiting for a FAL key: the model's kept link did not work..."): more than the place says.
+      if (job.message?.startsWith(`${place}: `)) return job.message;
       // The app puts input warnings ("the image is small") here; its plain waiting note adds nothing.
       const note = job.message && !/^waiting/i.test(job.message) ? job.message : null;
       return note ? `${place} · ${note}` : place;

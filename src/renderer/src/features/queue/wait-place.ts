@@ -20,16 +20,22 @@ export function falHoldReason(queue: QueueState | null): string | null {
   }
 }
 
+const NO_KEY_HOLD = 'Waiting for a FAL key';
+
 /**
  * The place text of every queued job in `jobs` (given in the order they run): "1st in line",
- * "2nd in line"... for the jobs that can start, `falHold` for FAL jobs while it is set.
+ * "2nd in line"... for the jobs that can start, `falHold` for FAL jobs while it is set. Without a key
+ * (`keySet` false), a FAL job that says it waits for one (a Download again whose kept model link
+ * failed: FAL must be asked for a fresh one) waits for it whatever the queue's state says - its
+ * state (no_key) may not have come yet, or count that job.
  */
-export function waitPlaces(jobs: readonly Job[], isFal: (job: Job) => boolean, falHold: string | null): Map<string, string> {
+export function waitPlaces(jobs: readonly Job[], isFal: (job: Job) => boolean, falHold: string | null, keySet = true): Map<string, string> {
   const places = new Map<string, string>();
   let position = 0;
   for (const job of jobs) {
     if (job.state !== 'queued') continue;
-    places.set(job.id, falHold !== null && isFal(job) ? falHold : `${ordinal(++position)} in line`);
+    const hold = falHold ?? (!keySet && job.message?.startsWith(NO_KEY_HOLD) ? NO_KEY_HOLD : null);
+    places.set(job.id, hold !== null && isFal(job) ? hold : `${ordinal(++position)} in line`);
   }
   return places;
 }
