@@ -90,7 +90,7 @@ export function createPresetStore(dataDir: string): PresetStore {
       if (!name.success) throw new AppError('invalid_input', name.error.issues[0]!.message);
       const saved = readSaved();
       if ((id === undefined || !saved.some((p) => p.id === id)) && saved.length >= MAX_SAVED_PRESETS) {
-        throw new AppError('conflict', `You have ${MAX_SAVED_PRESETS} saved export presets, the most the app keeps. Delete one you no longer use (pick it in the export studio, then Delete this preset) and save again.`);
+        throw new AppError('conflict', `You have ${MAX_SAVED_PRESETS} saved export presets, the most the app keeps. Delete one you no longer use (pick it in the export studio, then Delete this preset; or, in the CLI, image2model export --delete-preset NAME) and save again.`);
       }
       let finalId = id ?? slug(label);
       if (BUILT_IN_IDS.includes(finalId)) finalId = `${finalId}-custom`;

@@ -24,7 +24,7 @@ it(`keeps at most ${MAX_SAVED_PRESETS} saved presets, saying so; updating one or
 
   await expect(store.save({ label: 'One too many', recipe: { formats: ['stl'] } })).rejects.toMatchObject({
     code: 'conflict',
-    message: `You have ${MAX_SAVED_PRESETS} saved export presets, the most the app keeps. Delete one you no longer use (pick it in the export studio, then Delete this preset) and save again.`,
+    message: `You have ${MAX_SAVED_PRESETS} saved export presets, the most the app keeps. Delete one you no longer use (pick it in the export studio, then Delete this preset; or, in the CLI, image2model export --delete-preset NAME) and save again.`,
   });
   expect(store.list().filter((p) => !p.builtIn)).toHaveLength(MAX_SAVED_PRESETS);
 
