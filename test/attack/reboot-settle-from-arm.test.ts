@@ -7,6 +7,8 @@
 //     second charge on Retry (or by itself with auto-resubmit);
 //   - the follow deadline of the adopted job (submitted_at): the request FAL was running was given up
 //     at once as "FAL did not finish in time", FAL told to stop it, its paid result out of reach.
+// It counts from when FAL received the request (its history row), never from when the app found the
+// job: a job recovered days after its send kept its real date (its billing is looked up around it).
 import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
@@ -80,4 +82,32 @@ it('an adopted request whose mark was lost is followed for the whole follow time
   h.fake.completeNow(requestId);
   await waitForJob(h.engine, id, inState('succeeded'));
   expect(h.fake.submissions).toHaveLength(1);
+});
+
+it('an adopted request is dated from when FAL received it, not from when the app found the job (its billing is looked up around its real send)', async () => {
+  const h = await fixture.harness({ fake: { holdJobs: true } });
+  const id = await addOne(h.engine);
+  const sent = await waitForJob(h.engine, id, inState('running'));
+  const requestId = sent.falRequestId!;
+  await h.engine.close();
+  // Killed right after the POST (the mark is there, the request id not), and opened again two days later.
+  const db = new Database(join(h.dataDir, 'image2model.db'));
+  const { submit_started_at: sentAt } = db.prepare('SELECT submit_started_at FROM jobs WHERE id = ?').get(id) as { submit_started_at: number };
+  const deadPid = spawnSync(process.execPath, ['-e', '0']).pid;
+  db.prepare(
+    `UPDATE jobs SET state = 'preparing', fal_request_id = NULL, submitted_at = NULL, lease_owner = ?, lease_expires_at = ?, fence = fence + 1 WHERE id = ?`,
+  ).run(`${hostname()}/${deadPid}/crashed`, Date.now() + 3_600_000, id);
+  db.prepare('DELETE FROM spend WHERE job_id = ?').run(id);
+  db.close();
+  const twoDays = 2 * 24 * 3600_000;
+  await h.reopen({ now: () => Date.now() + twoDays });
+  await waitForJob(h.engine, id, inState('needs_attention'));
+
+  const report = await fixture.reconciler(h).runOnce({ force: true });
+  expect(report.adopted).toEqual([{ jobId: id, requestId }]);
+  const check = new Database(join(h.dataDir, 'image2model.db'), { readonly: true });
+  const { submitted_at: submittedAt } = check.prepare('SELECT submitted_at FROM jobs WHERE id = ?').get(id) as { submitted_at: number };
+  check.close();
+  expect(submittedAt).toBeGreaterThanOrEqual(sentAt);
+  expect(submittedAt).toBeLessThan(sentAt + 60_000);
 });

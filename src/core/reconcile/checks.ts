@@ -45,16 +45,6 @@ function toCheck(raw: Raw): SubmitCheck {
   };
 }
 
-/**
- * The latest the submit can have left: its send mark, or - when recovery found only the armed intent
- * (its mark lost with a power cut, queue/store-leases.ts: the send time is then the arm's, which may
- * be long before the POST) - when the job was found so. FAL's listing delay (settleMs) and an adopted
- * request's follow time count from then.
- */
-export function latestSendAt(job: JobRow, checkedAt: number): number {
-  return Math.max(job.submitStartedAt ?? checkedAt, job.finishedAt ?? 0);
-}
-
 export class CheckStore {
   private readonly stmt: (sql: string) => Statement;
 
@@ -100,11 +90,15 @@ export class CheckStore {
 
   /**
    * FAL has the submission: the job gets the request id and goes back to the queue, where a worker
-   * follows it (never submits again), from the latest it can have been sent (latestSendAt: its follow
-   * time is not cut short by a slot wait). The spend is recorded as at the original send. Null when
-   * another process settled the job first or the id is taken.
+   * follows it (never submits again). It counts as sent when FAL received it (`receivedAt`, from FAL's
+   * row, not after `at`) if that is later than the job's send time - which is the arm's when the mark
+   * was lost (queue/store-leases.ts), possibly long before the POST: its follow time is not cut short by
+   * a slot wait. The spend is recorded as at the original send. Null when another process settled the
+   * job first or the id is taken.
    */
-  adopt(job: JobRow, requestId: string, at: number, message: string): JobRow | null {
+  adopt(job: JobRow, requestId: string, at: number, message: string, receivedAt: number | null = null): JobRow | null {
+    const sentAt = job.submitStartedAt ?? at;
+    const submittedAt = receivedAt === null ? sentAt : Math.max(sentAt, Math.min(receivedAt, at));
     return this.db.transaction(() => {
       const changed = this.stmt(
         `UPDATE jobs SET state = 'queued', fal_request_id = @requestId, submitted_at = @submittedAt, fence = fence + 1,
@@ -113,7 +107,7 @@ export class CheckStore {
          WHERE id = @id AND state = 'needs_attention' AND fal_request_id IS NULL AND submit_started_at = @sentAt
            AND NOT EXISTS (SELECT 1 FROM jobs WHERE fal_request_id = @requestId)
            AND NOT EXISTS (SELECT 1 FROM job_past_requests WHERE request_id = @requestId)`,
-      ).run({ id: job.id, requestId, sentAt: job.submitStartedAt, submittedAt: latestSendAt(job, at), message }).changes;
+      ).run({ id: job.id, requestId, sentAt: job.submitStartedAt, submittedAt, message }).changes;
       if (changed === 0) return null;
       // Not an uncertain request any more: the adopted one's outcome will be counted (src/core/stats).
       if (job.submitStartedAt !== null) this.stmt(FORGET_UNCERTAIN_SEND).run(job.id, job.submitStartedAt);

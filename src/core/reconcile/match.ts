@@ -12,7 +12,8 @@ export interface SentSubmission {
 }
 
 export type MatchResult =
-  | { kind: 'found'; requestId: string }
+  /** `receivedAt`: when FAL's row says it was sent (epoch ms; null when unreadable). */
+  | { kind: 'found'; requestId: string; receivedAt: number | null }
   /** Every listed row carried its input and none is ours. */
   | { kind: 'absent' }
   /** Nothing matched, but some rows carry no input (payload storage off): no conclusion possible. */
@@ -47,7 +48,8 @@ export function matchSubmission(sent: SentSubmission, rows: readonly RequestRow[
       return Number.isNaN(at) ? Number.MAX_SAFE_INTEGER : Math.abs(at - sent.sentAt);
     };
     const best = [...matches].sort((a, b) => distance(a) - distance(b))[0]!;
-    return { kind: 'found', requestId: best.request_id };
+    const receivedAt = best.sent_at ? Date.parse(best.sent_at) : Number.NaN;
+    return { kind: 'found', requestId: best.request_id, receivedAt: Number.isNaN(receivedAt) ? null : receivedAt };
   }
   return candidates.some((row) => !hasPayload(row)) ? { kind: 'no_payloads' } : { kind: 'absent' };
 }

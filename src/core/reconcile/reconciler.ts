@@ -11,7 +11,7 @@
 import type { PlatformClient, PlatformError, RequestHistory, UnreadableRequestRow } from '../fal/platform-client';
 import { getModel } from '../models/catalog';
 import type { JobRow, JobStore } from '../queue/store';
-import { CheckStore, latestSendAt, type SubmitCheck } from './checks';
+import { CheckStore, type SubmitCheck } from './checks';
 import { matchSubmission, type SentSubmission } from './match';
 import { absentMessage, adoptedMessage, NOT_RECEIVED_CODE, resubmitMessage, waitingMessage, type WaitReason } from './messages';
 
@@ -102,6 +102,15 @@ function reasonOf(error: unknown): WaitReason {
     default:
       return 'platform_error';
   }
+}
+
+/**
+ * The latest the submit can have left: its send mark, or - when recovery found only the armed intent
+ * (its mark lost with a power cut, queue/store-leases.ts: the send time is then the arm's, which may
+ * be long before the POST) - when the job was found so. FAL's listing delay (settleMs) counts from then.
+ */
+function latestSendAt(job: JobRow, checkedAt: number): number {
+  return Math.max(job.submitStartedAt ?? checkedAt, job.finishedAt ?? 0);
 }
 
 const emptyReport = (): ReconcileReport => ({ checked: 0, adopted: [], absent: [], resubmitted: [], waiting: [] });
@@ -221,7 +230,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
       const check = previous.get(job.id) ?? null;
       if (result.kind === 'found') {
         taken.add(result.requestId);
-        const adopted = checks.adopt(job, result.requestId, deps.now(), adoptedMessage(result.requestId));
+        const adopted = checks.adopt(job, result.requestId, deps.now(), adoptedMessage(result.requestId), result.receivedAt);
         if (!adopted) continue;
         checks.record({
           jobId: job.id, sentAt: sent.sentAt, status: 'found', checks: (check?.checks ?? 0) + 1, firstCheckedAt: check?.firstCheckedAt ?? checkedAt,
