@@ -56,6 +56,8 @@ export interface AppCore {
   /** Starts forwarding events to a transport and starts the queue. */
   start(emit: EventSink): Promise<void>;
   stop(): Promise<void>;
+  /** The machine is shutting down: see Engine.releaseUnsentNow. Synchronous. */
+  releaseUnsentNow(): number;
 }
 
 export function createAppCore(options: AppCoreOptions): AppCore {
@@ -136,6 +138,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       await engine.start();
       falPlatform.start((job) => emit('job:changed', job));
     },
+    releaseUnsentNow: () => engine.releaseUnsentNow(),
     async stop() {
       stopForwarding?.();
       await falPlatform.stop();

@@ -2,7 +2,7 @@
 // small src/main modules tested with a mocked electron.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { app, BrowserWindow, dialog } from 'electron';
+import { app, BrowserWindow, dialog, powerMonitor } from 'electron';
 import { createAppCore, type AppCore } from '../core/app-core';
 import { resolveDataDir } from '../core/paths';
 import { APP_VERSION } from '../core/version';
@@ -169,6 +169,16 @@ if (!app.requestSingleInstanceLock()) {
       redact: (text) => redactAll(text, [...keys.secrets(), ...billingKeys.secrets()]),
     });
     await core.start(emit);
+    // The machine shutting down may end this process before before-quit's stop() finishes (Windows
+    // sends no before-quit at all): jobs armed for their slot are given back at once, synchronously,
+    // or the next boot would take them for "may have been sent" (engine/fal-steps.ts).
+    const onShutdown = () => {
+      const released = core?.releaseUnsentNow() ?? 0;
+      if (released > 0) logger.info(`Shutting down: ${released} job(s) waiting to be sent go back to the queue`);
+    };
+    powerMonitor.on('shutdown', onShutdown); // Linux, macOS
+    app.on('browser-window-created', (_event, window) => window.on('session-end', onShutdown)); // Windows
+    for (const window of BrowserWindow.getAllWindows()) window.on('session-end', onShutdown);
     logger.info('Ready');
   };
 

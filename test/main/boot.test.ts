@@ -107,6 +107,14 @@ describe('main process start-up (fake electron)', () => {
     expect(settings.data).toMatchObject({ theme: 'dark', concurrency: 2 });
   });
 
+  it('listens for the machine shutting down on every platform (jobs armed for their slot go back to the queue at once)', () => {
+    expect(fake.powerMonitor.listenerCount('shutdown')).toBe(1); // Linux, macOS
+    expect(window().listenerCount('session-end')).toBe(1); // Windows
+    // With nothing armed, a shutdown changes nothing and throws nothing.
+    expect(() => fake.powerMonitor.emit('shutdown')).not.toThrow();
+    expect(() => window().emit('session-end')).not.toThrow();
+  });
+
   it('sends menu commands to the page as app:command events', () => {
     const template = fake.menu.template as { submenu?: { accelerator?: string; click?: () => void }[] }[];
     const open = template.flatMap((m) => m.submenu ?? []).find((i) => i.accelerator === 'CmdOrCtrl+O')!;

@@ -174,6 +174,8 @@ export const fake = {
     openPath: vi.fn(async (_path: string) => ''),
   },
   menu: { template: null as unknown, setApplicationMenu: vi.fn() },
+  /** Emits 'shutdown' as Electron does on Linux and macOS when the machine shuts down. */
+  powerMonitor: new EventEmitter(),
 };
 
 export function electronModule(): Record<string, unknown> {
@@ -190,6 +192,7 @@ export function electronModule(): Record<string, unknown> {
       removeListener: vi.fn((channel: string) => ipcListeners.delete(channel)),
     },
     shell: fake.shell,
+    powerMonitor: fake.powerMonitor,
     session: { defaultSession: fake.defaultSession },
     BrowserWindow: FakeBrowserWindow,
     Notification: FakeNotification,

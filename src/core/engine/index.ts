@@ -267,6 +267,11 @@ export function createEngine(deps: EngineDeps): Engine {
       return state.message === null ? state : { ...state, message: redaction.redact(state.message) };
     },
     setConcurrency: (n) => scheduler.setConcurrency(n),
+    releaseUnsentNow() {
+      const rows = store.releaseUnsent(ownership.owner, now(), 'Waiting to be sent to FAL');
+      for (const row of rows) jobChanged(row, true);
+      return rows.length;
+    },
     setFalProxyUrl(url) {
       health.setProxyUrl(url);
       scheduler.wake();

@@ -125,6 +125,12 @@ export interface Engine extends EngineApi {
   start(): Promise<void>;
   /** Stops claiming, interrupts in-flight waits and releases leases; never cancels on FAL. */
   stop(): Promise<void>;
+  /**
+   * The machine is shutting down (the process may not live to finish stop()): gives back at once,
+   * synchronously, the jobs that are armed but not sent to FAL, so the next boot does not take them
+   * for "may have been sent". Returns how many. Call stop() as usual after it, if there is time.
+   */
+  releaseUnsentNow(): number;
   /** stop() and close the database. */
   close(): Promise<void>;
   /** Resolves when no job is queued or active. */

@@ -62,6 +62,29 @@ export function heartbeat(ctx: StoreContext, id: string, fence: number, now: num
 }
 
 /**
+ * Gives back at once the owner's jobs whose submit was armed but not sent - for a machine shutting
+ * down, when the process may be gone before its workers stop. The fence moves, so a worker that gets
+ * its slot now can neither mark nor send; the arm goes, so the next boot does not take these jobs for
+ * "may have been sent" (engine/fal-steps.ts). Synchronous: one transaction.
+ */
+export function releaseUnsent(ctx: StoreContext, owner: string, now: number, message: string): JobRow[] {
+  return writeTx(ctx.db, () => {
+    const rows = (
+      ctx.stmt(
+        `UPDATE jobs SET state = 'queued', fence = fence + 1, ${CLEAR_LEASE_SQL}, message = @message,
+           submit_input_json = NULL, submit_armed_at = NULL, submit_armed_boot = NULL
+         WHERE lease_owner = @owner AND state = 'preparing' AND fal_request_id IS NULL
+           AND submit_started_at IS NULL AND submit_armed_at IS NOT NULL
+         RETURNING *`,
+      ).all({ owner, message }) as Raw[]
+    ).map(toRow);
+    // An armed job waits for its slot in 'preparing' (the mark comes before 'submitted').
+    for (const row of rows) appendEvent(ctx, row.id, 'transition', 'preparing', 'queued', message, now);
+    return rows;
+  });
+}
+
+/**
  * Whether a job without a request id may have been sent to FAL: it was marked sent, or it was armed
  * (engine/fal-steps.ts) in another boot of the machine - the unsynced mark may have been lost with
  * it. Armed in this boot and not marked: the mark would be there, so nothing was sent.

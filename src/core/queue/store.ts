@@ -95,6 +95,11 @@ export class JobStore {
     return leases.heartbeat(this.ctx, id, fence, now, leaseMs);
   }
 
+  /** See store-leases.ts releaseUnsent. */
+  releaseUnsent(owner: string, now: number, message: string): JobRow[] {
+    return leases.releaseUnsent(this.ctx, owner, now, message);
+  }
+
   recoverOrphans(now: number, ownerIsDead: (owner: string) => boolean, ambiguousMessage: string): JobRow[] {
     return leases.recoverOrphans(this.ctx, now, ownerIsDead, ambiguousMessage);
   }

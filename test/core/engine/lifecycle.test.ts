@@ -237,6 +237,36 @@ describe('restart and crash recovery', () => {
     expect(h.fake.submissions).toHaveLength(0);
   });
 
+  it('a machine shutting down gives back, at once, the jobs armed for their slot: the next boot finds them queued, and each is sent once', async () => {
+    h = await createHarness({ engine: { concurrency: 1, timing: { schedulerPollMs: 60_000 } }, fake: { concurrency: 10, holdJobs: true } });
+    const first = await addOne(h.engine);
+    const second = await addOne(h.engine);
+    await waitForJob(h.engine, second, (job) => /waiting for a free slot/.test(job.message ?? ''));
+    const fenceOf = () => {
+      const db = rawDb(h);
+      const { fence } = db.prepare('SELECT fence FROM jobs WHERE id = ?').get(second) as { fence: number };
+      db.close();
+      return fence;
+    };
+    const workersFence = fenceOf();
+    expect(h.engine.releaseUnsentNow()).toBe(1);
+    expect(fenceOf()).toBeGreaterThan(workersFence);
+    // What the disk holds now (the OS flushes it on a clean shutdown): no arm a restart could take
+    // for "may have been sent", and a new fence the waiting worker does not have.
+    const db = rawDb(h);
+    const row = db.prepare('SELECT state, submit_armed_at, submit_started_at, lease_owner FROM jobs WHERE id = ?').get(second);
+    db.close();
+    expect(row).toEqual({ state: 'queued', submit_armed_at: null, submit_started_at: null, lease_owner: null });
+    // The process lived on after all: the job is claimed again and sent once.
+    h.fake.setOptions({ holdJobs: false });
+    h.fake.completeNow(h.engine.getJob(first)!.falRequestId!);
+    h.engine.setConcurrency(1); // wakes the claim loop for the job given back
+    await waitForJob(h.engine, second, inState('succeeded'));
+    await h.engine.waitForIdle();
+    expect(h.engine.getJob(first)!.state).toBe('succeeded');
+    expect(h.fake.submissions).toHaveLength(2);
+  });
+
   it('stop() releases leases without canceling anything on FAL', async () => {
     h = await createHarness({ fake: { holdJobs: true } });
     const id = await addOne(h.engine);
