@@ -22,7 +22,9 @@ export interface ClaimOptions {
 
 /**
  * Atomically takes the next job: a cancellation to carry out first, then queued jobs whose
- * back-off is over, oldest first. Sets the lease and a new fencing token; queued -> preparing.
+ * back-off is over, oldest first. Sets the lease and a new fencing token; queued -> preparing. An
+ * arm left on a queued job (a write that failed between arm and send) is stale - no worker holds
+ * the job - and goes, or a restart during this claim would take it for "may have been sent".
  */
 export function claimNext(ctx: StoreContext, opts: ClaimOptions): JobRow | null {
   const fal = opts.falAllowed ? 1 : 0;
@@ -42,7 +44,8 @@ export function claimNext(ctx: StoreContext, opts: ClaimOptions): JobRow | null 
     if (!next) return null;
     const raw = ctx.stmt(
       `UPDATE jobs SET state = 'preparing', fence = fence + 1, lease_owner = @owner,
-         lease_expires_at = @expires, started_at = COALESCE(started_at, @now), next_attempt_at = NULL
+         lease_expires_at = @expires, started_at = COALESCE(started_at, @now), next_attempt_at = NULL,
+         submit_armed_at = NULL, submit_armed_boot = NULL
        WHERE id = @id AND state = 'queued'
        RETURNING *`,
     ).get({ owner: opts.owner, expires: opts.now + opts.leaseMs, now: opts.now, id: next.id }) as Raw | undefined;

@@ -230,7 +230,7 @@ describe('restart and crash recovery', () => {
   });
 
   it('a job armed before the machine restarted may have been sent (the unsynced mark can be lost): needs_attention, nothing sent', async () => {
-    const id = await killedWhileArmed(`${hostname()}|id:the-boot-before-a-power-cut`);
+    const id = await killedWhileArmed('id:the-boot-before-a-power-cut');
     const job = await waitForJob(h.engine, id, inState('needs_attention'));
     expect(job.errorCode).toBe('submit_interrupted');
     await h.engine.waitForIdle();

@@ -4,7 +4,6 @@ import { openDatabase, type Db } from '../../../src/core/db/open';
 import { JobStore, type NewJob } from '../../../src/core/queue/store';
 import { TransitionError } from '../../../src/core/queue/transitions';
 import { currentBoot } from '../../../src/core/util/boot';
-import { hostname } from 'node:os';
 
 let db: Db;
 let store: JobStore;
@@ -206,11 +205,23 @@ describe('JobStore recovery', () => {
     });
 
     it('armed before the machine restarted: the unsynced mark may be lost, so it may have been sent - needs_attention, searched for from the arm time', () => {
-      const id = armed(`${hostname()}|id:an-earlier-boot`);
+      const id = armed('id:an-earlier-boot');
       const [row] = store.recoverOrphans(2000, () => true, 'may or may not have been accepted');
       expect(row!.state).toBe('needs_attention');
       expect(row!.errorCode).toBe('submit_interrupted');
       expect(store.get(id)).toMatchObject({ submitStartedAt: 1200, submitInputJson: '{"image_url":"https://cdn/x.png"}' });
+    });
+
+    it('a stale arm on a queued job (a write failed between arm and send) goes when the job is claimed again', () => {
+      const [job] = store.insertMany([newJob()]);
+      const c = claim(1000, 'w1')!;
+      store.update(c.id, c.fence, { submitInputJson: '{}', submitArmedAt: 1200, submitArmedBoot: 'id:an-earlier-boot', state: 'queued', leaseOwner: null, leaseExpiresAt: null }, 1200);
+      const again = claim(1300, 'w2')!;
+      expect(again.id).toBe(job!.id);
+      expect(again).toMatchObject({ submitArmedAt: null, submitArmedBoot: null });
+      // The claim's worker dies before it arms anew, and the machine restarts: not "may have been sent".
+      const [row] = store.recoverOrphans(2000, () => true, 'x');
+      expect(row!.state).toBe('queued');
     });
 
     it('marked sent: needs_attention whatever the boot', () => {
