@@ -94,6 +94,12 @@ export const PresetIdSchema = z
 
 /** Longest preset name, in characters as people count them (text-cut.ts): a line in the studio's list and a flag's value in the CLI. */
 export const PRESET_LABEL_MAX = 80;
+/**
+ * And at most this many UTF-16 units (25 a character: a family of four with skin tones takes 19), checked
+ * first: one character can hold any number of combining marks, and counting graphemes takes time that
+ * grows faster than the text (a megabyte name would hold the main process for minutes).
+ */
+export const PRESET_LABEL_MAX_UNITS = PRESET_LABEL_MAX * 25;
 /** Most presets the user can save (the studio lists them all beside the built-in ones). */
 export const MAX_SAVED_PRESETS = 50;
 
@@ -101,7 +107,7 @@ export const PresetLabelSchema = z
   .string()
   .trim()
   .min(1, 'Give the preset a name.')
-  .refine((label) => graphemeCount(label) <= PRESET_LABEL_MAX, `A preset name can be at most ${PRESET_LABEL_MAX} characters.`);
+  .refine((label) => label.length <= PRESET_LABEL_MAX_UNITS && graphemeCount(label) <= PRESET_LABEL_MAX, `A preset name can be at most ${PRESET_LABEL_MAX} characters.`);
 
 export const ExportPresetSchema = z.object({
   id: PresetIdSchema,

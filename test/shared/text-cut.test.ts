@@ -8,7 +8,7 @@ import { openDatabase } from '../../src/core/db/open';
 import { createPresetStore, PRESETS_FILE } from '../../src/core/export/preset-store';
 import { LibraryStore } from '../../src/core/library/store';
 import { channels } from '../../src/shared/contract';
-import { PRESET_LABEL_MAX } from '../../src/shared/export-recipe';
+import { PRESET_LABEL_MAX, PRESET_LABEL_MAX_UNITS } from '../../src/shared/export-recipe';
 import { setDisplayName } from '../../src/shared/input-roles';
 import { cutText, graphemeCount } from '../../src/shared/text-cut';
 
@@ -54,6 +54,19 @@ describe('preset names', () => {
     expect(saved.label).toBe(FOX.repeat(PRESET_LABEL_MAX));
     await expect(store.save({ label: FOX.repeat(PRESET_LABEL_MAX + 1), recipe: { formats: ['glb'] } })).rejects.toMatchObject({ code: 'invalid_input' });
     expect(channels['export:savePreset'].input.safeParse({ label: FAMILY.repeat(PRESET_LABEL_MAX), recipe: { formats: ['glb'] } }).success).toBe(true);
+  });
+
+  it('refuse a name of one character holding thousands of combining marks, and a huge name at once', () => {
+    const input = (label: string) => channels['export:savePreset'].input.safeParse({ label, recipe: { formats: ['glb'] } });
+    // One grapheme on screen, but ten thousand code points in the presets file and in every list.
+    const stacked = `a${'\u0301'.repeat(10_000)}`;
+    expect(graphemeCount(stacked)).toBe(1);
+    expect(input(stacked).success).toBe(false);
+    expect(input(`${'x'.repeat(PRESET_LABEL_MAX - 1)}${'\u0301'.repeat(PRESET_LABEL_MAX_UNITS)}`).success).toBe(false);
+    // Counting graphemes grows faster than the text: 300k units took seconds (a megabyte, minutes) before the check.
+    const started = performance.now();
+    expect(input('x'.repeat(300_000)).success).toBe(false);
+    expect(performance.now() - started).toBeLessThan(1000);
   });
 
   it('an unusable saved preset is named without half an emoji', () => {

@@ -1,7 +1,7 @@
 // The export studio: pick a preset (built in or your own), tweak its knobs, see the result's figures
 // and a preview next to the original, then write it - for one model or a whole selection/search.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { PRESET_LABEL_MAX, realSizeProblem, type BatchProgress, type BatchSummary, type ExportPlan, type ExportPreset, type ExportRecipe } from '../../../../shared/export-recipe';
+import { PRESET_LABEL_MAX, PRESET_LABEL_MAX_UNITS, realSizeProblem, type BatchProgress, type BatchSummary, type ExportPlan, type ExportPreset, type ExportRecipe } from '../../../../shared/export-recipe';
 import type { LibraryModel } from '../../../../shared/domain';
 import { cutText } from '../../../../shared/text-cut';
 import { call } from '../../api';
@@ -247,7 +247,7 @@ export function ExportStudio({ target, onClose }: { target: ExportTarget; onClos
                   void savePreset();
                 }}
               >
-                <input className="input" autoFocus placeholder="Preset name" aria-label="Preset name" value={saving} onChange={(e) => setSaving(cutText(e.target.value, PRESET_LABEL_MAX))} />
+                <input className="input" autoFocus placeholder="Preset name" aria-label="Preset name" value={saving} onChange={(e) => setSaving(cutText(e.target.value, PRESET_LABEL_MAX, PRESET_LABEL_MAX_UNITS))} />
                 <button type="submit" className="button button-small" disabled={!saving.trim() || invalid}>
                   Save
                 </button>
