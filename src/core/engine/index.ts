@@ -268,6 +268,8 @@ export function createEngine(deps: EngineDeps): Engine {
     },
     setConcurrency: (n) => scheduler.setConcurrency(n),
     releaseUnsentNow() {
+      // Claims stop first (stop()'s synchronous part), or a job given back would be claimed and armed again.
+      engine.stop().catch((error: unknown) => logger.error('stopping for the shutdown failed', error));
       const rows = store.releaseUnsent(ownership.owner, now(), 'Waiting to be sent to FAL');
       for (const row of rows) jobChanged(row, true);
       return rows.length;

@@ -128,7 +128,8 @@ export interface Engine extends EngineApi {
   /**
    * The machine is shutting down (the process may not live to finish stop()): gives back at once,
    * synchronously, the jobs that are armed but not sent to FAL, so the next boot does not take them
-   * for "may have been sent". Returns how many. Call stop() as usual after it, if there is time.
+   * for "may have been sent". Returns how many. Also stops the engine (as stop(): claims end at once;
+   * await stop() to know the rest is done).
    */
   releaseUnsentNow(): number;
   /** stop() and close the database. */

@@ -257,13 +257,17 @@ describe('restart and crash recovery', () => {
     const row = db.prepare('SELECT state, submit_armed_at, submit_started_at, lease_owner FROM jobs WHERE id = ?').get(second);
     db.close();
     expect(row).toEqual({ state: 'queued', submit_armed_at: null, submit_started_at: null, lease_owner: null });
-    // The process lived on after all: the job is claimed again and sent once.
+    // Claims have stopped: the job given back is not claimed and armed again while the machine goes down.
     h.fake.setOptions({ holdJobs: false });
     h.fake.completeNow(h.engine.getJob(first)!.falRequestId!);
-    h.engine.setConcurrency(1); // wakes the claim loop for the job given back
-    await waitForJob(h.engine, second, inState('succeeded'));
+    h.engine.setConcurrency(1); // would wake a running claim loop
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(h.engine.getJob(second)!.state).toBe('queued');
+    // The next start sends it, once.
+    await h.reopen();
     await h.engine.waitForIdle();
     expect(h.engine.getJob(first)!.state).toBe('succeeded');
+    expect(h.engine.getJob(second)!.state).toBe('succeeded');
     expect(h.fake.submissions).toHaveLength(2);
   });
 
