@@ -137,8 +137,10 @@ async function deletePreset(ctx: ExportCommandContext, id: string, flags: Export
   const saved = presets.list().filter((p) => !p.builtIn);
   if (preset?.builtIn) throw ctx.usageError(`"${id}" is a built-in preset and cannot be deleted; only presets you saved can.`);
   if (!preset) {
-    const names = saved.length ? `Your presets: ${saved.map((p) => `${p.id} ("${p.label}")`).join(', ')}.` : 'You have no saved presets.';
-    throw ctx.usageError(`No saved preset "${id}". ${names}`);
+    // A presets file that could not be read (or an entry of it) is said, as the studio does: its presets are not "none".
+    const problem = presets.problem();
+    const names = saved.length ? `Your presets: ${saved.map((p) => `${p.id} ("${p.label}")`).join(', ')}.` : problem ? '' : 'You have no saved presets.';
+    throw ctx.usageError([`No saved preset "${id}".`, names, problem].filter(Boolean).join(' '));
   }
   await presets.remove(preset.id);
   if (flags.json) process.stdout.write(JSON.stringify({ type: 'preset-deleted', id: preset.id, label: preset.label }) + '\n');
