@@ -68,7 +68,11 @@ export function createLifecycle(deps: LifecycleDeps): Pick<Engine, 'start' | 'st
   }
 
   async function stop(): Promise<void> {
-    if (!started) return;
+    if (!started) {
+      // Already stopping (a shutdown's releaseUnsentNow began it): done when that is.
+      if (stopping) await stopping;
+      return;
+    }
     started = false;
     health.setRunning(false);
     watch.stop();

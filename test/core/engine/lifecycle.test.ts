@@ -257,6 +257,12 @@ describe('restart and crash recovery', () => {
     const row = db.prepare('SELECT state, submit_armed_at, submit_started_at, lease_owner FROM jobs WHERE id = ?').get(second);
     db.close();
     expect(row).toEqual({ state: 'queued', submit_armed_at: null, submit_started_at: null, lease_owner: null });
+    // The release began the engine's stop; a stop() called now waits for it (close() must not close the
+    // database under workers still letting go): the generating job's lease is given back by then.
+    await h.engine.stop();
+    const db2 = rawDb(h);
+    expect(db2.prepare('SELECT lease_owner FROM jobs WHERE id = ?').get(first)).toEqual({ lease_owner: null });
+    db2.close();
     // Claims have stopped: the job given back is not claimed and armed again while the machine goes down.
     h.fake.setOptions({ holdJobs: false });
     h.fake.completeNow(h.engine.getJob(first)!.falRequestId!);
