@@ -2,7 +2,9 @@
 // theme a disabled Export or Rename (the accent at 55% opacity) still read as a bright, clickable button.
 import { expect, test, type Locator } from '@playwright/test';
 import sharp from 'sharp';
+import { makeTestPng } from '../fixtures/make-glb';
 import { defaultScenario, openMockApp } from './support/mock-app';
+import { dropFiles } from './support/page-helpers';
 
 /** The colour most of the button's pixels have (its face, not its label): how colourful it is (0-255). */
 async function faceChroma(button: Locator): Promise<number> {
@@ -17,7 +19,39 @@ async function faceChroma(button: Locator): Promise<number> {
   return Math.max(...rgb) - Math.min(...rgb);
 }
 
+/** How much the button's glyph stands out from its face: the summed difference of its pixels from the commonest colour. */
+async function ink(button: Locator): Promise<number> {
+  const { data, info } = await sharp(await button.screenshot({ animations: 'disabled' })).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const counts = new Map<number, number>();
+  for (let i = 0; i < info.width * info.height * 3; i += 3) {
+    const key = (data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const face = [...counts].sort((a, b) => b[1] - a[1])[0]![0];
+  const rgb = [face >> 16, (face >> 8) & 255, face & 255];
+  let sum = 0;
+  for (let i = 0; i < info.width * info.height * 3; i += 3) sum += Math.max(...[0, 1, 2].map((c) => Math.abs(data[i + c]! - rgb[c]!)));
+  return sum;
+}
+
 for (const scheme of ['light', 'dark'] as const) {
+  test(`${scheme}: a disabled icon button (the first image's Move earlier) is fainter than an enabled one and not a pointer`, async ({ page }) => {
+    await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+    await openMockApp(page, defaultScenario());
+    await page.getByTestId('model-select').selectOption('fal-ai/hyper3d/rodin');
+    const png = async (name: string, seed: number) => ({ name, mime: 'image/png', bytes: await makeTestPng(64, 64, { alpha: true, seed }) });
+    await dropFiles(page, page.getByTestId('drop-zone'), [await png('a.png', 1), await png('b.png', 2)]);
+    const composer = page.getByTestId('set-composer');
+    await composer.getByText('One model from these').click();
+    const first = composer.getByRole('button', { name: 'Move a.png earlier' });
+    const second = composer.getByRole('button', { name: 'Move b.png earlier' });
+    await expect(first).toBeDisabled();
+    await expect(second).toBeEnabled();
+    await composer.screenshot({ path: test.info().outputPath(`ordered-set-${scheme}.png`) });
+    expect(await ink(first), 'the disabled arrow is fainter').toBeLessThan((await ink(second)) * 0.6);
+    expect(await first.evaluate((el) => getComputedStyle(el).cursor)).toBe('default');
+  });
+
   test(`${scheme}: a disabled primary button is grey, an enabled one has the accent colour`, async ({ page }) => {
     await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
     await openMockApp(page, defaultScenario({ library: { generate: 3 } }));
