@@ -42,7 +42,7 @@ export function jsonReporter(write: (line: string) => void = (l) => process.stdo
         state: job.state,
         progress: Math.round(job.progress),
         queuePosition: job.queuePosition,
-        message: job.errorMessage ?? job.message,
+        message: currentError(job) ?? job.message,
       });
       if (last.get(job.id) === line) return; // Only changes.
       last.set(job.id, line);
