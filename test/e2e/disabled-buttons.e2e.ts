@@ -6,31 +6,30 @@ import { makeTestPng } from '../fixtures/make-glb';
 import { defaultScenario, openMockApp } from './support/mock-app';
 import { dropFiles } from './support/page-helpers';
 
-/** The colour most of the button's pixels have (its face, not its label): how colourful it is (0-255). */
-async function faceChroma(button: Locator): Promise<number> {
+/** The button's pixels and its face: the colour most of them have (not its label). */
+async function pixelsAndFace(button: Locator): Promise<{ data: Buffer; pixels: number; face: [number, number, number] }> {
   const { data, info } = await sharp(await button.screenshot({ animations: 'disabled' })).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const pixels = info.width * info.height;
   const counts = new Map<number, number>();
-  for (let i = 0; i < info.width * info.height * 3; i += 3) {
+  for (let i = 0; i < pixels * 3; i += 3) {
     const key = (data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!;
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   const face = [...counts].sort((a, b) => b[1] - a[1])[0]![0];
-  const rgb = [face >> 16, (face >> 8) & 255, face & 255];
-  return Math.max(...rgb) - Math.min(...rgb);
+  return { data, pixels, face: [face >> 16, (face >> 8) & 255, face & 255] };
+}
+
+/** How colourful the button's face is (0-255). */
+async function faceChroma(button: Locator): Promise<number> {
+  const { face } = await pixelsAndFace(button);
+  return Math.max(...face) - Math.min(...face);
 }
 
 /** How much the button's glyph stands out from its face: the summed difference of its pixels from the commonest colour. */
 async function ink(button: Locator): Promise<number> {
-  const { data, info } = await sharp(await button.screenshot({ animations: 'disabled' })).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  const counts = new Map<number, number>();
-  for (let i = 0; i < info.width * info.height * 3; i += 3) {
-    const key = (data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
-  const face = [...counts].sort((a, b) => b[1] - a[1])[0]![0];
-  const rgb = [face >> 16, (face >> 8) & 255, face & 255];
+  const { data, pixels, face } = await pixelsAndFace(button);
   let sum = 0;
-  for (let i = 0; i < info.width * info.height * 3; i += 3) sum += Math.max(...[0, 1, 2].map((c) => Math.abs(data[i + c]! - rgb[c]!)));
+  for (let i = 0; i < pixels * 3; i += 3) sum += Math.max(...[0, 1, 2].map((c) => Math.abs(data[i + c]! - face[c]!)));
   return sum;
 }
 
