@@ -28,7 +28,7 @@ import { collectResult } from './result-steps';
 import { uploadSetInputs } from './set-upload';
 import { keptResultOf } from './stored-result';
 import { currentBoot } from '../util/boot';
-import type { JobPatch } from '../queue/rows';
+import { ARM_CLEARED, type JobPatch } from '../queue/rows';
 
 export const SUBMIT_UNCERTAIN_MESSAGE =
   'The connection broke while sending this job to FAL, so it may or may not have been accepted (and charged). Check your FAL dashboard; retry to submit again (may be charged twice).';
@@ -37,7 +37,7 @@ const SUBMIT_NO_ID_MESSAGE =
   "FAL's answer to sending this job had no usable request id, so it may have been accepted (and charged) without the app being able to follow it. Check your FAL dashboard; retry to submit again (may be charged twice).";
 
 /** What a job holds of a submit that was not sent (or that FAL's answer proves was not queued). */
-const NOT_SENT: JobPatch = { submitStartedAt: null, submitInputJson: null, submitArmedAt: null, submitArmedBoot: null };
+const NOT_SENT: JobPatch = { submitStartedAt: null, submitInputJson: null, ...ARM_CLEARED };
 
 /** A submit error whose answer proves FAL did not queue the job (or the request never reached FAL). */
 export function submitNotQueued(c: Classification): boolean {

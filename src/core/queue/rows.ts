@@ -102,6 +102,11 @@ export const LEASE_CLEARED = Object.freeze({ leaseOwner: null, leaseExpiresAt: n
 
 export const CLEAR_LEASE_SQL = (Object.keys(LEASE_CLEARED) as (keyof typeof LEASE_CLEARED)[]).map((key) => `${WRITABLE[key]} = NULL`).join(', ');
 
+/** What dropping an armed submit intent clears (engine/fal-steps.ts): the one definition, for workers and the SQL below. */
+export const ARM_CLEARED = Object.freeze({ submitArmedAt: null, submitArmedBoot: null }) satisfies JobPatch;
+
+export const CLEAR_ARM_SQL = (Object.keys(ARM_CLEARED) as (keyof typeof ARM_CLEARED)[]).map((key) => `${WRITABLE[key]} = NULL`).join(', ');
+
 export type EventKind = 'transition' | 'log' | 'error';
 
 export interface JobEvent {

@@ -4,7 +4,7 @@
 import { ACTIVE_STATES } from '../../shared/domain';
 import { writeTx } from '../db/write';
 import { recordJoinedOutput } from './output-copy';
-import { CLEAR_LEASE_SQL, toRow, type JobRow, type NewJob, type Raw } from './rows';
+import { CLEAR_ARM_SQL, CLEAR_LEASE_SQL, toRow, type JobRow, type NewJob, type Raw } from './rows';
 import { appendEvent, durably, TERMINAL_SQL, type StoreContext } from './store-context';
 import { activeSiblings, getJob, uncertainSiblings } from './store-reads';
 import { canTransition } from './transitions';
@@ -136,7 +136,7 @@ export function requeue(ctx: StoreContext, id: string, at: number, opts: { resub
          fal_request_id = CASE WHEN @resubmit = 1 THEN NULL ELSE fal_request_id END,
          submit_started_at = CASE WHEN @resubmit = 1 THEN NULL ELSE submit_started_at END,
          submit_input_json = CASE WHEN @resubmit = 1 THEN NULL ELSE submit_input_json END,
-         submit_armed_at = NULL, submit_armed_boot = NULL,
+         ${CLEAR_ARM_SQL},
          submitted_at = CASE WHEN @resubmit = 1 THEN NULL ELSE submitted_at END,
          result_output_json = CASE WHEN @resubmit = 1 THEN NULL WHEN json_valid(result_output_json) THEN json_remove(result_output_json, '$.linkFailed') ELSE result_output_json END,
          progress = CASE WHEN @resubmit = 1 THEN 0 ELSE progress END

@@ -4,7 +4,7 @@
 import type { JobState } from '../../shared/domain';
 import { writeTx } from '../db/write';
 import { currentBoot, isCurrentBoot } from '../util/boot';
-import { CLEAR_LEASE_SQL, toRow, type JobRow, type Raw } from './rows';
+import { CLEAR_ARM_SQL, CLEAR_LEASE_SQL, toRow, type JobRow, type Raw } from './rows';
 import { ACTIVE_SQL, appendEvent, KEPT_LINK_USABLE_SQL, type StoreContext } from './store-context';
 
 export interface ClaimOptions {
@@ -45,7 +45,7 @@ export function claimNext(ctx: StoreContext, opts: ClaimOptions): JobRow | null 
     const raw = ctx.stmt(
       `UPDATE jobs SET state = 'preparing', fence = fence + 1, lease_owner = @owner,
          lease_expires_at = @expires, started_at = COALESCE(started_at, @now), next_attempt_at = NULL,
-         submit_armed_at = NULL, submit_armed_boot = NULL
+         ${CLEAR_ARM_SQL}
        WHERE id = @id AND state = 'queued'
        RETURNING *`,
     ).get({ owner: opts.owner, expires: opts.now + opts.leaseMs, now: opts.now, id: next.id }) as Raw | undefined;
@@ -75,7 +75,7 @@ export function releaseUnsent(ctx: StoreContext, owner: string, now: number, mes
     const rows = (
       ctx.stmt(
         `UPDATE jobs SET state = 'queued', fence = fence + 1, ${CLEAR_LEASE_SQL}, message = @message,
-           submit_input_json = NULL, submit_armed_at = NULL, submit_armed_boot = NULL
+           submit_input_json = NULL, ${CLEAR_ARM_SQL}
          WHERE lease_owner = @owner AND state = 'preparing' AND fal_request_id IS NULL
            AND submit_started_at IS NULL AND submit_armed_at IS NOT NULL
          RETURNING *`,
@@ -119,7 +119,7 @@ export function recoverOrphans(ctx: StoreContext, now: number, ownerIsDead: (own
         `UPDATE jobs SET state = @to, fence = fence + 1, ${CLEAR_LEASE_SQL},
            submit_started_at = CASE WHEN @to = 'needs_attention' THEN COALESCE(submit_started_at, submit_armed_at) ELSE submit_started_at END,
            submit_input_json = CASE WHEN @to = 'queued' AND fal_request_id IS NULL AND submit_started_at IS NULL THEN NULL ELSE submit_input_json END,
-           submit_armed_at = NULL, submit_armed_boot = NULL,
+           ${CLEAR_ARM_SQL},
            finished_at = CASE WHEN @to = 'needs_attention' THEN @now ELSE finished_at END,
            error_code = CASE WHEN @to = 'needs_attention' THEN 'submit_interrupted' ELSE error_code END,
            error_message = CASE WHEN @to = 'needs_attention' THEN @msg ELSE error_message END,
