@@ -22,12 +22,26 @@ export function graphemeCount(text: string): number {
  */
 export function cutText(text: string, max: number, maxUnits = Number.POSITIVE_INFINITY): string {
   if (text.length <= max && text.length <= maxUnits) return text;
+  // With a unit cap only a window is segmented (segmenting a megabyte takes the best part of a second):
+  // a boundary depends on the text before it and one code point (at most 2 units) after it, so every
+  // grapheme that ends within maxUnits is the same in the window as in the whole text.
+  const scanned = Number.isFinite(maxUnits) ? text.slice(0, maxUnits + 2) : text;
   let out = '';
   let count = 0;
-  for (const { segment } of segmenter.segment(text)) {
+  for (const { segment } of segmenter.segment(scanned)) {
     if (count === max || out.length + segment.length > maxUnits) break;
     out += segment;
     count++;
   }
   return out;
+}
+
+/**
+ * `text` as it is when it fits `max` graphemes (and `maxUnits` units), else its longest start that fits
+ * together with `mark` (an ellipsis...) appended, cut between graphemes.
+ */
+export function shorten(text: string, max: number, mark: string, maxUnits = Number.POSITIVE_INFINITY): string {
+  const head = cutText(text, max, maxUnits);
+  if (head === text) return text;
+  return `${cutText(head, Math.max(0, max - graphemeCount(mark)), Math.max(0, maxUnits - mark.length))}${mark}`;
 }

@@ -10,7 +10,7 @@ import { LibraryStore } from '../../src/core/library/store';
 import { channels } from '../../src/shared/contract';
 import { PRESET_LABEL_MAX, PRESET_LABEL_MAX_UNITS } from '../../src/shared/export-recipe';
 import { setDisplayName } from '../../src/shared/input-roles';
-import { cutText, graphemeCount } from '../../src/shared/text-cut';
+import { cutText, graphemeCount, graphemes } from '../../src/shared/text-cut';
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -34,6 +34,22 @@ describe('cutText', () => {
     // A cap in UTF-16 units is kept too, cut between characters: a whole fox does not fit in 2 units after 'a'.
     expect(cutText(`a${FOX}`, 10, 2)).toBe('a');
     expect(cutText('plain', 10)).toBe('plain');
+  });
+
+  it('with a unit cap cuts as if the whole text were read, at every cap (flags, joined emoji, accents)', () => {
+    const FLAGS = '🇫🇷🇩🇪🇯🇵'; // regional indicator pairs: which two belong together depends on everything before
+    const texts = [`a${FLAGS}${FLAGS}b`, `${FAMILY}e\u0301\u0302${FOX}${FAMILY}`, `x${'\u0301'.repeat(5)}y${FOX}`];
+    for (const text of texts) {
+      const whole = graphemes(text);
+      for (let units = 0; units <= text.length + 2; units++) {
+        let expected = '';
+        for (const g of whole) {
+          if (expected.length + g.length > units) break;
+          expected += g;
+        }
+        expect(cutText(text, 1000, units)).toBe(expected);
+      }
+    }
   });
 });
 

@@ -1,6 +1,7 @@
 // Progress that only moves forward and friendly, deduplicated log lines, for one job at a time.
 // Bands: preparing 0-10, submitted 10-15, waiting in FAL's queue 15-20, running 20-90 (log stages
 // and elapsed time), downloading 90-99, done 100.
+import { shorten } from '../../shared/text-cut';
 
 export const PROGRESS = Object.freeze({
   preparing: 0,
@@ -35,14 +36,16 @@ const STAGES: readonly Stage[] = [
   { pattern: /upload(ing|ed)? (complete|completed|done|finished)|upload complete/i, text: 'Upload complete', floor: 88 },
 ];
 
+/** A shown log line's length in characters as people count them, and in UTF-16 units (a guard for huge lines). */
 const MAX_LINE = 200;
+const MAX_LINE_UNITS = 4 * MAX_LINE;
 
 /** The friendly line for one log message, and the progress floor it implies (null = unknown line). */
 export function friendlyLogLine(message: string): { text: string; floor: number | null } | null {
   const trimmed = message.replace(/\s+/g, ' ').trim();
   if (!trimmed) return null;
   for (const stage of STAGES) if (stage.pattern.test(trimmed)) return { text: stage.text, floor: stage.floor };
-  return { text: trimmed.length > MAX_LINE ? `${trimmed.slice(0, MAX_LINE - 1)}…` : trimmed, floor: null };
+  return { text: shorten(trimmed, MAX_LINE, '…', MAX_LINE_UNITS), floor: null };
 }
 
 export interface FalLogLike {

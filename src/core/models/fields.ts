@@ -1,16 +1,23 @@
 // Builders for option schemas whose error messages a person can act on: each names the field, the
 // allowed values and what was given, so validateOptions can show zod's messages as they are.
 import { z } from 'zod';
+import { cutText } from '../../shared/text-cut';
 
 /** Groups thousands the way the messages show limits: 100000 -> "100,000". */
 export function formatLimit(n: number): string {
   return n.toLocaleString('en-US', { maximumFractionDigits: 6 });
 }
 
+/** The first 40 characters (as people count them, never half an emoji) and '...' when there were more. */
+function shortened(text: string): string {
+  const head = cutText(text, 40, 400);
+  return head === text ? text : `${head}...`;
+}
+
 /** How a rejected value is quoted back in a message: strings quoted, long values shortened. */
 export function showValue(value: unknown): string {
   if (value === undefined) return 'nothing';
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
+  if (typeof value === 'string') return JSON.stringify(shortened(value));
   if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
   let text: string;
   try {
@@ -18,7 +25,7 @@ export function showValue(value: unknown): string {
   } catch {
     text = typeof value;
   }
-  return text.length > 40 ? `${text.slice(0, 40)}...` : text;
+  return shortened(text);
 }
 
 function listChoices(values: readonly (string | number)[]): string {

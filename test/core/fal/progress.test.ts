@@ -17,6 +17,24 @@ describe('friendlyLogLine', () => {
     expect(friendlyLogLine('   ')).toBeNull();
     expect(friendlyLogLine('x'.repeat(500))!.text.length).toBeLessThanOrEqual(200);
   });
+
+  it('cuts a long line between characters as people see them, never inside an emoji', () => {
+    // 198 letters put the 200-unit cut inside the second fox (a surrogate pair) and the family (joined emoji).
+    const fox = friendlyLogLine(`${'a'.repeat(198)}${'🦊'.repeat(5)}`)!.text;
+    expect(/[\uD800-\uDFFF]/u.test(fox)).toBe(false);
+    expect(fox).toBe(`${'a'.repeat(198)}🦊…`);
+    const family = '👩‍👩‍👧';
+    const joined = friendlyLogLine(`${'b'.repeat(198)}${family.repeat(3)}`)!.text;
+    expect(joined).toBe(`${'b'.repeat(198)}${family}…`);
+    // Counted in characters: 200 emoji fit as they are.
+    expect(friendlyLogLine('🦊'.repeat(200))!.text).toBe('🦊'.repeat(200));
+  });
+
+  it('cuts a megabyte line quickly', () => {
+    const started = performance.now();
+    expect(friendlyLogLine(`${'🦊'.repeat(500_000)}`)!.text.endsWith('🦊…')).toBe(true);
+    expect(performance.now() - started).toBeLessThan(500);
+  });
 });
 
 describe('LogLines', () => {
