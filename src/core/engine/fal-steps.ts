@@ -254,7 +254,10 @@ export class FalSteps {
       if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
       try {
         const row = deps.store.recordSubmission(this.row.id, this.row.fence, requestId, position, PROGRESS.submitted, deps.now());
-        if (!row) throw new LeaseLostError();
+        if (!row) {
+          this.recordLate(requestId);
+          throw new LeaseLostError();
+        }
         return row;
       } catch (error) {
         if (error instanceof LeaseLostError) throw error;
@@ -263,6 +266,24 @@ export class FalSteps {
       }
     }
     throw new SubmitUnrecorded(requestId, lastError);
+  }
+
+  /**
+   * The job was taken over while the POST was in flight (its lease ran out: recovery set it aside as
+   * "may have been sent"): FAL's id is stored still if the job waits on this very send
+   * (queue/store-late-submit.ts); the job is then followed by whichever worker claims it next.
+   */
+  private recordLate(requestId: string): void {
+    const { deps } = this.ctx;
+    const sentAt = this.row.submitStartedAt;
+    if (sentAt === null) return;
+    const row = deps.store.recordLateSubmission(this.row.id, { sentAt, requestId, at: deps.now() });
+    if (!row) {
+      deps.logger.warn(`job ${this.row.id}: FAL accepted it as ${requestId} after the job had moved on; not stored`);
+      return;
+    }
+    deps.logger.info(`job ${this.row.id}: FAL's request id ${requestId} came after the lease was lost; stored, the job is followed again`);
+    deps.onJob(row, true);
   }
 
   private async follow(fal: FalClient, requestId: string, signal: AbortSignal): Promise<void> {

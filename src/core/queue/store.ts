@@ -12,6 +12,7 @@ import * as actions from './store-actions';
 import { appendEvent, type StoreContext } from './store-context';
 import * as fenced from './store-fenced';
 import type { JobStep } from './store-fenced';
+import * as late from './store-late-submit';
 import * as leases from './store-leases';
 import * as reads from './store-reads';
 
@@ -117,6 +118,11 @@ export class JobStore {
 
   recordSubmission(id: string, fence: number, requestId: string, queuePosition: number | null, progress: number, at: number): JobRow | null {
     return fenced.recordSubmission(this.ctx, id, fence, requestId, queuePosition, progress, at);
+  }
+
+  /** FAL's answer after the worker lost the job (store-late-submit.ts): stored only while the job still waits on that send. */
+  recordLateSubmission(id: string, submission: late.LateSubmission): JobRow | null {
+    return late.recordLateSubmission(this.ctx, id, submission);
   }
 
   commitWith(

@@ -242,6 +242,42 @@ describe('JobStore recovery', () => {
   });
 });
 
+describe("JobStore: FAL's answer after the worker lost the job (store-late-submit.ts)", () => {
+  /** A job marked sent at 1500 whose lease ran out: recovery set it aside, needs_attention. */
+  const setAside = () => {
+    store.insertMany([newJob({ estimatedCostUsd: 0.4 })]);
+    const c = claim(1000, 'asleep')!;
+    store.update(c.id, c.fence, { submitStartedAt: 1500, submitInputJson: '{}' }, 1500);
+    expect(store.recoverOrphans(20_000, () => false, 'x').map((row) => row.state)).toEqual(['needs_attention']);
+    expect(store.recordSubmission(c.id, c.fence, 'req-late', null, 15, 21_000)).toBeNull(); // the worker's fence is stale
+    return c;
+  };
+
+  it('stores the id of the same send: back in the queue to be followed, fenced anew, one spend row', () => {
+    const c = setAside();
+    const row = store.recordLateSubmission(c.id, { sentAt: 1500, requestId: 'req-late', at: 21_000 })!;
+    expect(row).toMatchObject({ state: 'queued', falRequestId: 'req-late', submittedAt: 21_000, errorCode: null, errorMessage: null, leaseOwner: null });
+    expect(row.fence).toBeGreaterThan(c.fence + 1);
+    expect(store.spendBetween(0, 30_000)).toBeCloseTo(0.4);
+    // The stale worker still cannot write anything else.
+    expect(store.update(c.id, c.fence, { message: 'stale' }, 21_001)).toBeNull();
+  });
+
+  it('never overwrites: another send, an id adopted meanwhile, or an id another job holds', () => {
+    const c = setAside();
+    expect(store.recordLateSubmission(c.id, { sentAt: 1499, requestId: 'req-late', at: 21_000 })).toBeNull();
+    store.insertMany([newJob()]);
+    const other = claim(22_000, 'w2')!;
+    store.recordSubmission(other.id, other.fence, 'req-other', null, 15, 22_000);
+    expect(store.recordLateSubmission(c.id, { sentAt: 1500, requestId: 'req-other', at: 22_000 })).toBeNull();
+    db.prepare("UPDATE jobs SET fal_request_id = 'req-adopted' WHERE id = ?").run(c.id);
+    expect(store.recordLateSubmission(c.id, { sentAt: 1500, requestId: 'req-late', at: 23_000 })).toBeNull();
+    expect(store.get(c.id)).toMatchObject({ state: 'needs_attention', falRequestId: 'req-adopted' });
+    expect(store.spendBetween(0, 30_000)).toBeCloseTo(0.3); // the other job's only
+    expect(store.events(c.id).filter((e) => /req-late.*moved on/.test(e.message ?? ''))).toHaveLength(2);
+  });
+});
+
 describe('JobStore user actions', () => {
   it('cancels a queued job at once, but not one that FAL already has', () => {
     const [plain, sent] = store.insertMany([newJob(), newJob()]);
