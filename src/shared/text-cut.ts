@@ -43,5 +43,14 @@ export function cutText(text: string, max: number, maxUnits = Number.POSITIVE_IN
 export function shorten(text: string, max: number, mark: string, maxUnits = Number.POSITIVE_INFINITY): string {
   const head = cutText(text, max, maxUnits);
   if (head === text) return text;
-  return `${cutText(head, Math.max(0, max - graphemeCount(mark)), Math.max(0, maxUnits - mark.length))}${mark}`;
+  return `${cutText(head, Math.max(0, max - graphemeCount(mark)), Math.max(0, maxUnits - mark.length)).trimEnd()}${mark}`;
+}
+
+/**
+ * A name cut like cutText, with no white space at either end (a cut can end just after a space). ''
+ * when nothing is left - the text was blank, or its first character alone is longer than `maxUnits` -
+ * for the caller to fall back on a default or refuse the name with its own words.
+ */
+export function cutName(text: string, max: number, maxUnits = Number.POSITIVE_INFINITY): string {
+  return cutText(text.trim(), max, maxUnits).trimEnd();
 }

@@ -97,7 +97,7 @@ describe('preset names', () => {
   });
 });
 
-it('a library name cut to its 200-unit limit keeps whole emoji', () => {
+function withLibrary(run: (store: LibraryStore) => void): void {
   const dataDir = tempDir();
   const db = openDatabase(dataDir);
   try {
@@ -109,10 +109,41 @@ it('a library name cut to its 200-unit limit keeps whole emoji', () => {
       id: 'm1', name: 'model', createdAt: 1, endpoint: 'offline/relief', preset: 'standard', jobId: null, sha256: 'm1', filePath,
       stats: { triangles: 1, vertices: 3, materials: 0, textures: [], fileSize: 3 }, previewPath: null, costUsd: null, sourceName: null, paramsKey: null,
     });
-    const renamed = store.rename('m1', `a${FOX.repeat(150)}`)!;
-    expect(halfPair(renamed.name)).toBe(false);
-    expect(renamed.name).toBe(`a${FOX.repeat(99)}`);
+    run(store);
   } finally {
     db.close();
   }
+}
+
+describe('a library rename cut to its 200-unit limit', () => {
+  it('does not end in the space the cut stopped after', () => {
+    withLibrary((store) => {
+      expect(store.rename('m1', `${'a'.repeat(199)} b`)!.name).toBe('a'.repeat(199));
+    });
+  });
+
+  it('with nothing left is refused with a reason, not dropped in silence', () => {
+    withLibrary((store) => {
+      // One character on screen, 301 UTF-16 units: no whole character fits in 200.
+      expect(() => store.rename('m1', `a${'\u0301'.repeat(300)}`)).toThrow(/first character alone is longer/);
+      expect(() => store.rename('m1', '   ')).toThrow(/Give the model a name/);
+      expect(store.get('m1')!.name).toBe('model');
+    });
+  });
+});
+
+it('an unusable preset whose label cuts to nothing is named by its id', () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, PRESETS_FILE), JSON.stringify({ version: 1, presets: [{ id: 'my-id', label: `a${'\u0301'.repeat(PRESET_LABEL_MAX_UNITS)}`, recipe: { formats: [] } }] }));
+  const store = createPresetStore(dir);
+  store.list();
+  expect(store.problem()!).toContain('"my-id"');
+});
+
+it('a library name cut to its 200-unit limit keeps whole emoji', () => {
+  withLibrary((store) => {
+    const renamed = store.rename('m1', `a${FOX.repeat(150)}`)!;
+    expect(halfPair(renamed.name)).toBe(false);
+    expect(renamed.name).toBe(`a${FOX.repeat(99)}`);
+  });
 });

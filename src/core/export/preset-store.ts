@@ -5,9 +5,9 @@ import { constants, existsSync, readFileSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { ExportPresetSchema, MAX_SAVED_PRESETS, PRESET_LABEL_MAX, PresetLabelSchema, type ExportPreset, type ExportRecipeInput } from '../../shared/export-recipe';
+import { ExportPresetSchema, MAX_SAVED_PRESETS, PRESET_LABEL_MAX, PRESET_LABEL_MAX_UNITS, PresetLabelSchema, type ExportPreset, type ExportRecipeInput } from '../../shared/export-recipe';
 import { AppError } from '../../shared/result';
-import { cutText } from '../../shared/text-cut';
+import { cutName } from '../../shared/text-cut';
 import { writeFileAtomic } from '../library/files';
 import { isRecord } from '../util/errors';
 import { BUILT_IN_IDS, BUILT_IN_PRESETS } from './presets';
@@ -43,8 +43,8 @@ function slug(label: string): string {
 
 /** How the problem names a preset it cannot use: its label, else its id, else its place in the file. */
 function presetName(entry: unknown, index: number): string {
-  const named = isRecord(entry) ? [entry.label, entry.id].find((v): v is string => typeof v === 'string' && v.trim() !== '') : undefined;
-  return named ? cutText(named.trim(), PRESET_LABEL_MAX) : `preset ${index + 1}`;
+  const names = isRecord(entry) ? [entry.label, entry.id].map((v) => (typeof v === 'string' ? cutName(v, PRESET_LABEL_MAX, PRESET_LABEL_MAX_UNITS) : '')) : [];
+  return names.find(Boolean) ?? `preset ${index + 1}`;
 }
 
 export function createPresetStore(dataDir: string): PresetStore {

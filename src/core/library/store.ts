@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import { statSync, unlinkSync } from 'node:fs';
 import { toAbsolutePath, toStoredPath } from '../paths';
 import type { LibraryModel, ModelStats, Preset } from '../../shared/domain';
-import { cutText } from '../../shared/text-cut';
+import { AppError } from '../../shared/result';
+import { cutName } from '../../shared/text-cut';
 import { parseJobInputs } from '../queue/job-inputs-json';
 import { listModels } from '../models/catalog';
 
@@ -123,9 +124,9 @@ export class LibraryStore {
   }
 
   rename(id: string, name: string): LibraryModel | null {
-    // At most 200 UTF-16 units (what library:rename accepts), cut between characters.
-    const clean = cutText(name.replace(/\s+/g, ' ').trim(), 200, 200);
-    if (!clean) return this.get(id);
+    // At most 200 UTF-16 units (what library:rename accepts), cut between characters, never to nothing.
+    const clean = cutName(name.replace(/\s+/g, ' '), 200, 200);
+    if (!clean) throw new AppError('invalid_input', unusableNameReason(name));
     writeTx(this.db, () => this.stmt('UPDATE models SET name = ? WHERE id = ?').run(clean, id));
     return this.get(id);
   }
@@ -202,6 +203,13 @@ export class LibraryStore {
   private toAbsolute(stored: string): string {
     return toAbsolutePath(this.dataDir, stored);
   }
+}
+
+/** Why a rename has no name left once cut to the limit. */
+function unusableNameReason(name: string): string {
+  return name.trim()
+    ? 'This name cannot be kept: its first character alone is longer than a model name can be (200). Type another name.'
+    : 'Give the model a name.';
 }
 
 function toModel(raw: Raw): LibraryModel {

@@ -2,9 +2,9 @@
 // otherwise by bytes, split into batches that fit one message.
 import type { ImageItem } from '../../../shared/contract';
 import type { RejectedInput } from '../../../shared/domain';
-import { cutText } from '../../../shared/text-cut';
 import { formatBytes } from './format';
 import { pathOf } from './collect-files';
+import { bytesItemName } from './pasted-name';
 
 /** The contract refuses single images over 200 MB; say so before reading them. */
 const MAX_IMAGE_BYTES = 200 * 1024 * 1024;
@@ -39,7 +39,7 @@ export async function buildImageItems(files: File[]): Promise<ItemBatches> {
         continue;
       }
       try {
-        item = { kind: 'bytes', name: cutText(file.name || 'image', 255, 255), bytes: new Uint8Array(await file.arrayBuffer()) };
+        item = { kind: 'bytes', name: bytesItemName(file.name), bytes: new Uint8Array(await file.arrayBuffer()) };
         size = file.size;
       } catch {
         rejected.push({ input: file.name, reason: `${file.name} could not be read. It may have been moved or deleted.` });
