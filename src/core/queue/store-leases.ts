@@ -24,7 +24,9 @@ export interface ClaimOptions {
  * Atomically takes the next job: a cancellation to carry out first, then queued jobs whose
  * back-off is over, oldest first. Sets the lease and a new fencing token; queued -> preparing. An
  * arm left on a queued job (a write that failed between arm and send) is stale - no worker holds
- * the job - and goes, or a restart during this claim would take it for "may have been sent".
+ * the job - and goes, or a restart during this claim would take it for "may have been sent". The
+ * error it waited out (offline, a 429, a back-off) goes too: a job that goes on is no longer what that
+ * error said; if it happens again, the run writes it again.
  */
 export function claimNext(ctx: StoreContext, opts: ClaimOptions): JobRow | null {
   const fal = opts.falAllowed ? 1 : 0;
@@ -45,7 +47,7 @@ export function claimNext(ctx: StoreContext, opts: ClaimOptions): JobRow | null 
     const raw = ctx.stmt(
       `UPDATE jobs SET state = 'preparing', fence = fence + 1, lease_owner = @owner,
          lease_expires_at = @expires, started_at = COALESCE(started_at, @now), next_attempt_at = NULL,
-         ${CLEAR_ARM_SQL}
+         error_code = NULL, error_message = NULL, ${CLEAR_ARM_SQL}
        WHERE id = @id AND state = 'queued'
        RETURNING *`,
     ).get({ owner: opts.owner, expires: opts.now + opts.leaseMs, now: opts.now, id: next.id }) as Raw | undefined;
