@@ -111,3 +111,56 @@ it('an adopted request is dated from when FAL received it, not from when the app
   expect(submittedAt).toBeGreaterThanOrEqual(sentAt);
   expect(submittedAt).toBeLessThan(sentAt + 60_000);
 });
+
+/** The spend rows of a job: [at, usd]. */
+function spendOf(h: Harness, id: string): { at: number; usd: number }[] {
+  const db = new Database(join(h.dataDir, 'image2model.db'), { readonly: true });
+  try {
+    return db.prepare('SELECT at, usd FROM spend WHERE job_id = ?').all(id) as { at: number; usd: number }[];
+  } finally {
+    db.close();
+  }
+}
+
+it("an adopted request's spend is dated when FAL received it, not at the arm before its slot wait", async () => {
+  const h = await fixture.harness({ fake: { holdJobs: true } });
+  const slotWaitMs = 40 * 60_000;
+  const { id, requestId } = await sentThenPowerCut(h, slotWaitMs);
+  const report = await fixture.reconciler(h).runOnce({ force: true });
+  expect(report.adopted).toEqual([{ jobId: id, requestId }]);
+  const receivedAt = h.fake.submissions[0]!.at;
+  const [spend, ...more] = spendOf(h, id);
+  expect(more).toEqual([]);
+  // The arm was 40 minutes before FAL received it (the spending cap counts by day and month).
+  expect(Math.abs(spend!.at - receivedAt)).toBeLessThan(1_000);
+});
+
+it('"FAL has no record" counts its minutes from the latest the submit can have left, not from an arm before a power cut', async () => {
+  const h = await fixture.harness();
+  // The submit never reached FAL; the machine lost power with the arm on disk, 30 minutes before.
+  h.fake.script({ op: 'submit', fault: { kind: 'reset' } });
+  const id = await addOne(h.engine);
+  await waitForJob(h.engine, id, inState('needs_attention'));
+  await h.engine.close();
+  const db = new Database(join(h.dataDir, 'image2model.db'));
+  const deadPid = spawnSync(process.execPath, ['-e', '0']).pid;
+  db.prepare(
+    `UPDATE jobs SET state = 'preparing', submit_started_at = NULL, finished_at = NULL, submit_armed_at = ?, submit_armed_boot = 'armed-boot',
+       lease_owner = ?, lease_expires_at = ?, fence = fence + 1 WHERE id = ?`,
+  ).run(Date.now() - 30 * 60_000, `${hostname()}/${deadPid}/crashed`, Date.now() + 3_600_000, id);
+  db.close();
+  vi.stubEnv('IMAGE2MODEL_TEST_BOOT_ID', 'the-boot-after-the-power-cut');
+  await h.reopen();
+  const found = await waitForJob(h.engine, id, inState('needs_attention'));
+  expect(found.errorCode).toBe('submit_interrupted');
+
+  // Checked 12 minutes after the app found the job (past the settle time): FAL never had it.
+  const at = Date.now() + 12 * 60_000;
+  const reconciler = fixture.reconciler(h, { clock: () => at });
+  const report = await reconciler.runOnce({ force: true });
+  expect(report.absent.map((a) => a.jobId)).toEqual([id]);
+  const minutes = Number(/(?:at least )?(\d+) min after it was sent/.exec(h.engine.getJob(id)!.errorMessage ?? '')?.[1]);
+  expect(minutes).toBeGreaterThanOrEqual(11);
+  expect(minutes).toBeLessThanOrEqual(12);
+  expect(h.fake.submissions).toHaveLength(0);
+});

@@ -93,8 +93,9 @@ export class CheckStore {
    * follows it (never submits again). It counts as sent when FAL received it (`receivedAt`, from FAL's
    * row, not after `at`) if that is later than the job's send time - which is the arm's when the mark
    * was lost (queue/store-leases.ts), possibly long before the POST: its follow time is not cut short by
-   * a slot wait. The spend is recorded as at the original send. Null when another process settled the
-   * job first or the id is taken.
+   * a slot wait. The spend is dated the same (the best known send time, so it falls in the day and
+   * month FAL charged it, not at an arm before a slot wait or a power cut). Null when another process
+   * settled the job first or the id is taken.
    */
   adopt(job: JobRow, requestId: string, at: number, message: string, receivedAt: number | null = null): JobRow | null {
     const sentAt = job.submitStartedAt ?? at;
@@ -112,7 +113,7 @@ export class CheckStore {
       // Not an uncertain request any more: the adopted one's outcome will be counted (src/core/stats).
       if (job.submitStartedAt !== null) this.stmt(FORGET_UNCERTAIN_SEND).run(job.id, job.submitStartedAt);
       if (job.estimatedCostUsd !== null) {
-        this.stmt('INSERT INTO spend (job_id, at, usd) VALUES (?, ?, ?)').run(job.id, job.submitStartedAt ?? at, job.estimatedCostUsd);
+        this.stmt('INSERT INTO spend (job_id, at, usd) VALUES (?, ?, ?)').run(job.id, submittedAt, job.estimatedCostUsd);
       }
       this.jobs.appendEvent(job.id, 'transition', 'needs_attention', 'queued', message, at);
       return this.jobs.get(job.id);

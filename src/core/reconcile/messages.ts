@@ -37,9 +37,14 @@ export function waitingMessage(reason: WaitReason, nextCheckAt: number, settleAt
   return `The answer to this job's submit was lost, and the app cannot ask FAL whether it received it: ${REASONS[reason]}. It checks again by itself at ${utcTime(nextCheckAt)}. Retrying now may be charged twice.`;
 }
 
-export function absentMessage(checkedAt: number, sentAt: number): string {
-  const minutes = Math.max(0, Math.round((checkedAt - sentAt) / 60_000));
-  return `FAL has no record of this submission (checked at ${utcTime(checkedAt)}, ${minutes} min after it was sent). Sending it again is safe: it was never charged.`;
+/**
+ * `latestSentAt`: the latest the submit can have left (reconciler.ts latestSendAt) - after a power cut
+ * the job's send time is the arm's, possibly long before the POST, so the time since then would
+ * overstate how long FAL had to list it; the time since the latest send is what the check proves.
+ */
+export function absentMessage(checkedAt: number, latestSentAt: number): string {
+  const minutes = Math.max(0, Math.floor((checkedAt - latestSentAt) / 60_000));
+  return `FAL has no record of this submission (checked at ${utcTime(checkedAt)}, at least ${minutes} min after it was sent). Sending it again is safe: it was never charged.`;
 }
 
 export const adoptedMessage = (requestId: string): string => `FAL had received this job (request ${requestId}); following it, no second submission.`;

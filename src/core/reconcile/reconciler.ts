@@ -173,7 +173,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
         lastCheckedAt: checkedAt, nextCheckAt: null, reason: null, requestId: null, absentCheckedAt: checkedAt,
       });
       checks.forgetUncertainSend(job);
-      const message = absentMessage(checkedAt, sentAt);
+      const message = absentMessage(checkedAt, latestSendAt(job, checkedAt));
       emit(checks.describe(job, { errorCode: NOT_RECEIVED_CODE, errorMessage: message, message }, checkedAt, message));
       report.absent.push({ jobId: job.id, checkedAt });
       deps.logger.info(`job ${job.id}: FAL has no record of its submission; safe to send again`);

@@ -10,8 +10,11 @@ import { createHarness, TEST_KEY, type Harness } from '../engine/harness';
 export interface ReconcileFixture {
   /** An engine harness (fake FAL, data folder), closed after the test. */
   harness(opts?: Parameters<typeof createHarness>[0]): Promise<Harness>;
-  /** A reconciler on the harness's folder; the platform client asks the fake FAL unless told otherwise. */
-  reconciler(h: Harness, opts?: { platform?: Partial<PlatformClientOptions>; config?: Partial<ReconcileConfig>; logger?: ReconcilerDeps['logger'] }): Reconciler;
+  /** A reconciler on the harness's folder; the platform client asks the fake FAL unless told otherwise; `clock`: its time (default Date.now). */
+  reconciler(
+    h: Harness,
+    opts?: { platform?: Partial<PlatformClientOptions>; config?: Partial<ReconcileConfig>; logger?: ReconcilerDeps['logger']; clock?: () => number },
+  ): Reconciler;
 }
 
 /** Call at the top level of a test file: registers the teardown and returns the builders. */
@@ -34,7 +37,7 @@ export function useReconcileFixture(): ReconcileFixture {
       db = openDatabase(harness.dataDir);
       reconciler = createReconciler({
         jobs: new JobStore(db),
-        now: Date.now,
+        now: opts.clock ?? Date.now,
         platform: () => createPlatformClient({ key: TEST_KEY, proxyUrl: harness.fake.url, retries: 0, ...opts.platform }),
         config: () => ({ ...DEFAULT_RECONCILE_CONFIG, ...opts.config }),
         onJob: () => undefined,
