@@ -20,6 +20,8 @@ import {
 } from '../shared/export-recipe';
 import { openEngine, type CommonOptions } from './run';
 import { ensureOutputFolder } from './out-dir';
+import { givenOptions } from './given-options';
+import { shellWord } from './shell-word';
 import { terminalText } from './terminal-text';
 
 interface ExportFlags extends CommonOptions {
@@ -130,6 +132,14 @@ function describePlan(name: string, plan: ExportPlan): string {
   return lines.join('\n');
 }
 
+/** --delete-preset given with export flags: it only deletes, so say which flags and how to do both. */
+function deleteAloneMessage(name: string, others: readonly string[]): string {
+  return (
+    `--delete-preset only deletes a preset: it cannot be combined with ${others.join(', ')}. ` +
+    `Delete it on its own (image2model export --delete-preset ${shellWord(name)}), then export or save a preset in a second command.`
+  );
+}
+
 /** `--delete-preset`: a saved preset goes (the built-in ones stay); nothing is exported. */
 async function deletePreset(ctx: ExportCommandContext, id: string, flags: ExportFlags) {
   const presets = createPresetStore(resolveDataDir(flags.dataDir));
@@ -196,6 +206,9 @@ export function registerExportCommand(program: Command, ctx: ExportCommandContex
   ctx.commonOptions(command).action(async (ids: string[], flags: ExportFlags) => {
     if (flags.deletePreset !== undefined) {
       if (ids.length > 0) throw ctx.usageError('--delete-preset exports nothing: give it no model ids.');
+      // --save-preset, --preset, --plan... were ignored in silence: the user believed they had saved or planned something.
+      const others = givenOptions(command, ['--delete-preset', '--data-dir', '--fal-proxy', '--json']);
+      if (others.length > 0) throw ctx.usageError(deleteAloneMessage(flags.deletePreset, others));
       await deletePreset(ctx, flags.deletePreset, flags);
       return;
     }

@@ -18,6 +18,7 @@ import { planInputSet, type SetMember } from './input-set-args';
 import { TRIPO_MULTIVIEW_ID } from '../core/models/tripo';
 import type { ModelDefinition } from '../core/models/types';
 import { terminalText } from './terminal-text';
+import { shellWord } from './shell-word';
 
 /** Exit codes: 0 every input became a model, 1 something did not, 2 usage error. */
 export const EXIT_OK = 0;
@@ -177,9 +178,6 @@ function needsKeyMessage(definition: ModelDefinition, set: SetMember[] | null): 
   const photos = set.map((member) => shellWord(member.path)).join(' ');
   return `${needs} (every model that makes one model from several photos runs on FAL). Without a key, ${getModel(OFFLINE_MODEL_ID)?.label ?? 'the offline generator'} makes one model from each photo: image2model convert ${photos} --model ${OFFLINE_MODEL_ID}`;
 }
-
-/** A path as one word for a POSIX shell (quoted when it holds anything but plain characters). */
-const shellWord = (path: string) => (/^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replaceAll("'", "'\\''")}'`);
 
 const LIST_PAGE = 1000;
 /** One page of the library, newest first (created_at, then rowid: a stable order to page through). */
