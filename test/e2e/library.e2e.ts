@@ -160,3 +160,35 @@ test('Ctrl/Cmd+E while a search finds nothing exports nothing (not the model ope
   await expect(page.getByRole('status').filter({ hasText: 'Exported to /home/ada/Models/m00000.glb' })).toBeVisible();
   expect(await exports()).toBe(1);
 });
+
+test('Escape while a search finds nothing clears the search and keeps the model it hid', async ({ page }) => {
+  await openLibrary(page, 12);
+  const search = page.getByRole('searchbox', { name: 'Search models' });
+  const details = page.getByTestId('model-details');
+  await page.getByTestId('model-card').nth(1).click();
+  const name = (await details.getByRole('heading').first().textContent()) ?? '';
+  expect(name).not.toBe('');
+
+  // Focus outside the search box: only the page's own Escape acts.
+  await search.fill('no such thing');
+  await expect(page.getByText('No models match')).toBeVisible();
+  await expect(details).toBeHidden();
+  await page.getByTestId('library-count').click();
+  await page.keyboard.press('Escape');
+  await expect(search).toHaveValue('');
+  await expect(page.getByTestId('library-count')).toHaveText('12 models');
+  await expect(details.getByRole('heading', { name })).toBeVisible();
+
+  // In the search box too (the box clears itself): the model comes back with it.
+  await search.fill('no such thing');
+  await expect(details).toBeHidden();
+  await search.focus();
+  await page.keyboard.press('Escape');
+  await expect(search).toHaveValue('');
+  await expect(details.getByRole('heading', { name })).toBeVisible();
+
+  // With the model shown, Escape closes the pane as before.
+  await page.getByTestId('library-count').click();
+  await page.keyboard.press('Escape');
+  await expect(details).toBeHidden();
+});

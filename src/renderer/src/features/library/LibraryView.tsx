@@ -88,15 +88,20 @@ export function LibraryView({ openId, onOpened, exportRequest }: LibraryViewProp
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [exportRequest]);
 
-  // Escape closes the pane (dialogs handle their own Escape first).
+  // Escape does what the user sees (dialogs handle their own Escape first): it closes the pane when
+  // one is shown; while a search finds nothing it clears the search, which brings back the model the
+  // search hid instead of dropping it unseen.
+  const hidingSearch = debouncedQuery !== '' && total === 0;
   useEffect(() => {
-    if (!selected) return;
+    if (!shown && !hidingSearch) return;
     const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape' && !event.defaultPrevented && !document.querySelector('dialog[open]')) setSelected(null);
+      if (event.key !== 'Escape' || event.defaultPrevented || document.querySelector('dialog[open]')) return;
+      if (shown) setSelected(null);
+      else setQuery('');
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [selected]);
+  }, [shown, hidingSearch]);
 
   const onOpen = useCallback((model: LibraryModel) => setSelected(model), []);
   const onDeleteRequest = useCallback((model: LibraryModel) => setDeleting(model), []);
