@@ -2,17 +2,34 @@
 // uncertain submits: received ones are adopted (one submission per input), never-received ones are
 // declared safe only after the settle time, and every degraded case keeps the job waiting with its
 // reason, then settles by itself once FAL can be asked - without a second submission anywhere.
-import { describe, expect, it } from 'vitest';
+//
+// Nothing here depends on how fast the machine is: the settle time is crossed on the reconciler's own
+// clock, FAL's listing delay is switched off and on, and every wait and timeout is long enough for a
+// machine starved of CPU (they end as soon as the job gets there). No assertion is about durations.
+import { describe, expect, it, vi } from 'vitest';
 import type { ReconcileConfig, Reconciler } from '../../../src/core/reconcile/reconciler';
-import { addOne, inState, waitForJob, type Harness } from '../engine/harness';
+import type { Job } from '../../../src/shared/domain';
+import { addOne, createHarness, inState, waitForJob as waitForJobWithin, type Harness } from '../engine/harness';
 import { useReconcileFixture } from './fixture';
 
 const fixture = useReconcileFixture();
+// A loaded machine (two cores shared with builds and other suites) can stall this process for seconds.
+vi.setConfig({ testTimeout: 120_000 });
+const SLOW_MACHINE_WAIT_MS = 90_000;
+const waitForJob = (engine: Harness['engine'], id: string, predicate: (job: Job) => boolean) => waitForJobWithin(engine, id, predicate, SLOW_MACHINE_WAIT_MS);
 
-function reconcilerFor(harness: Harness, config: Partial<ReconcileConfig> = {}, proxyUrl: string = harness.fake.url): Reconciler {
+/** The engine's timeouts and lease, long enough that a stalled process does not turn slowness into faults. */
+const harness = (opts: Parameters<typeof createHarness>[0] = {}) =>
+  fixture.harness({
+    ...opts,
+    engine: { ...opts.engine, timing: { leaseMs: 60_000, heartbeatMs: 5_000, requestTimeoutMs: 60_000, downloadTimeoutMs: 60_000, followTimeoutMs: 120_000 } },
+  });
+
+function reconcilerFor(harness: Harness, config: Partial<ReconcileConfig> = {}, proxyUrl: string = harness.fake.url, clock?: () => number): Reconciler {
   return fixture.reconciler(harness, {
-    platform: { proxyUrl, retries: 1, baseDelayMs: 1, timeoutMs: 2_000 },
+    platform: { proxyUrl, retries: 1, baseDelayMs: 1, timeoutMs: 60_000 },
     config: { retryBaseMs: 100, retryMaxMs: 400, ...config },
+    clock,
   });
 }
 
@@ -34,7 +51,7 @@ async function neverReceived(harness: Harness): Promise<string> {
 
 describe('reconciliation', () => {
   it('adopts a submission FAL received whose answer was lost, and the job finishes without a second submit', async () => {
-    const h = await fixture.harness();
+    const h = await harness();
     const id = await receivedButUnanswered(h);
     expect(h.fake.submissions).toHaveLength(1);
     const report = await reconcilerFor(h).runOnce();
@@ -46,15 +63,20 @@ describe('reconciliation', () => {
   });
 
   it('declares a submission FAL never received safe only after the settle time, with the evidence', async () => {
-    const h = await fixture.harness();
+    const h = await harness();
     const id = await neverReceived(h);
     expect(h.fake.submissions).toHaveLength(0);
-    const r = reconcilerFor(h, { settleMs: 600 });
+    // The reconciler's clock: the settle time (10 min) counts from the latest the submit can have left,
+    // at the latest now; checked 9 min on it is still settling, 10 min on it is due and decisive.
+    const sentBy = Date.now();
+    let clock = sentBy + 9 * 60_000;
+    const r = reconcilerFor(h, { settleMs: 10 * 60_000 }, h.fake.url, () => clock);
     const early = await r.runOnce({ force: true });
     expect(early.absent).toEqual([]);
     expect(early.waiting).toEqual([{ jobId: id, reason: 'settling', nextCheckAt: expect.any(Number) }]);
+    expect(early.waiting[0]!.nextCheckAt).toBeLessThanOrEqual(sentBy + 10 * 60_000);
     expect(h.engine.getJob(id)).toMatchObject({ state: 'needs_attention', errorCode: 'submit_uncertain' });
-    await new Promise((resolve) => setTimeout(resolve, 650));
+    clock = sentBy + 10 * 60_000;
     const late = await r.runOnce();
     expect(late.absent.map((a) => a.jobId)).toEqual([id]);
     const job = h.engine.getJob(id)!;
@@ -67,7 +89,7 @@ describe('reconciliation', () => {
   });
 
   it('resubmits by itself once FAL has no record, when the setting allows it (one submission in all)', async () => {
-    const h = await fixture.harness();
+    const h = await harness();
     const id = await neverReceived(h);
     const r = reconcilerFor(h, { settleMs: 0, autoResubmit: true });
     const report = await r.runOnce();
@@ -77,7 +99,7 @@ describe('reconciliation', () => {
   });
 
   it('adopts a submit that was queued but answered with a 5xx', async () => {
-    const h = await fixture.harness();
+    const h = await harness();
     const id = await receivedButUnanswered(h, '5xx');
     expect(h.engine.getJob(id)).toMatchObject({ state: 'needs_attention' });
     await reconcilerFor(h).runOnce();
@@ -95,7 +117,7 @@ describe('degraded cases end in their documented state and settle by themselves 
 
   for (const c of cases) {
     it(`${c.name}: stays needs_attention with that reason, then adopts once FAL can answer`, async () => {
-      const h = await fixture.harness();
+      const h = await harness();
       h.fake.setPlatform(c.set);
       const id = await receivedButUnanswered(h);
       const r = reconcilerFor(h, { settleMs: 0 });
@@ -113,7 +135,7 @@ describe('degraded cases end in their documented state and settle by themselves 
   }
 
   it('offline: waits with that reason (never "absent"), even past the settle time', async () => {
-    const h = await fixture.harness();
+    const h = await harness();
     const id = await receivedButUnanswered(h);
     const report = await reconcilerFor(h, { settleMs: 0 }, 'http://127.0.0.1:9').runOnce();
     expect(report.waiting.map((w) => w.reason)).toEqual(['offline']);
@@ -122,11 +144,17 @@ describe('degraded cases end in their documented state and settle by themselves 
   });
 
   it('listing delay: a received submit is not declared absent while FAL has not listed it yet', async () => {
-    const h = await fixture.harness({ fake: { platform: { listingDelayMs: 400 } } });
+    // FAL received it and does not list it yet, however long the steps below take.
+    const h = await harness({ fake: { platform: { listingDelayMs: 3_600_000 } } });
     const id = await receivedButUnanswered(h);
-    const r = reconcilerFor(h, { settleMs: 5_000 });
+    const r = reconcilerFor(h, { settleMs: 5 * 60_000 });
     const first = await r.runOnce();
     expect(first.waiting.map((w) => w.reason)).toEqual(['settling']);
+    const again = await r.runOnce({ force: true });
+    expect(again.waiting.map((w) => w.reason)).toEqual(['settling']);
+    expect(h.engine.getJob(id)).toMatchObject({ state: 'needs_attention', falRequestId: null });
+    // Now FAL lists it: it is adopted and finishes.
+    h.fake.setPlatform({ listingDelayMs: 0 });
     r.start(50);
     await waitForJob(h.engine, id, inState('succeeded'));
     expect(h.fake.submissions).toHaveLength(1);
