@@ -12,7 +12,6 @@
 //
 // Hook points: a submit becomes *uncertain* in FalSteps.submit (the catch: no definite answer);
 // every FAL HTTP call's outcome is known in fal/client.ts guardedFetch.
-import { readFile } from 'node:fs/promises';
 import type { FalClient } from '@fal-ai/client';
 import { classifyError, type Classification } from '../fal/classify';
 import { isFalRequestId } from '../fal/request-id';
@@ -29,6 +28,7 @@ import { uploadSetInputs } from './set-upload';
 import { keptResultOf } from './stored-result';
 import { currentBoot } from '../util/boot';
 import { ARM_CLEARED, type JobPatch } from '../queue/rows';
+import { readSmallFile } from '../util/quick-fs';
 
 export const SUBMIT_UNCERTAIN_MESSAGE =
   'The connection broke while sending this job to FAL, so it may or may not have been accepted (and charged). Check your FAL dashboard; retry to submit again (may be charged twice).';
@@ -347,7 +347,7 @@ export class FalSteps {
 
   private async readInput(): Promise<Uint8Array> {
     try {
-      return await readFile(inputPathOf(this.ctx));
+      return await readSmallFile(inputPathOf(this.ctx));
     } catch (error) {
       const why = this.ctx.deps.redact(errorMessage(error));
       throw new JobFailure('input_missing', `The prepared copy of ${this.row.inputName} is missing (${why}). Add the image again.`, true);

@@ -108,6 +108,7 @@ export function createEngine(deps: EngineDeps): Engine {
     workerMinBytes: deps.glbWorker?.minBytes,
     start: deps.glbWorker?.start,
   });
+  const warmGlbCheck = deps.glbWorker?.warmForFal ? () => glbValidator.warm() : () => undefined;
   const runnerDeps: RunnerDeps = {
     store,
     inputs: jobInputs,
@@ -125,7 +126,7 @@ export function createEngine(deps: EngineDeps): Engine {
     generateRelief: deps.generateRelief ?? (async (image, opts) => (await import('../offline')).generateRelief(image, opts)),
     validateGlb: glbValidator.validate,
     liveWriters,
-    warmGlbCheck: deps.glbWorker?.warmForFal ? () => glbValidator.warm() : () => undefined,
+    warmGlbCheck,
     redact: redaction.redact,
     onJob: jobChanged,
     onLibraryAdded: (id) => emitter.emit('library', { kind: 'added', id }),
@@ -173,6 +174,9 @@ export function createEngine(deps: EngineDeps): Engine {
     now,
     onAdded: (rows) => {
       for (const row of rows) jobChanged(row, true);
+      // A model will come: the check worker starts now, not on the first job's thread and cores
+      // while it uploads (loading the validator takes a core for a moment).
+      if (rows.some((row) => row.provider === 'fal') && health.fal()) warmGlbCheck();
       if (rows.length > 0) scheduler.wake();
     },
   };

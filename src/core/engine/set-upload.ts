@@ -1,6 +1,5 @@
 // Uploading a multi-image job's images: each once, in order, its URL kept as soon as FAL gave it
 // (fenced), so a retry or a resumed run reuses every upload already made.
-import { readFile } from 'node:fs/promises';
 import type { FalClient } from '@fal-ai/client';
 import { PROGRESS } from '../fal/progress';
 import type { SetInput } from '../models/input-set';
@@ -9,6 +8,7 @@ import { errorMessage } from '../util/errors';
 import type { JobInput } from './job-inputs';
 import type { RunContext } from './run-context';
 import { JobFailure, LeaseLostError, step } from './run-errors';
+import { readSmallFile } from '../util/quick-fs';
 
 export async function uploadSetInputs(ctx: RunContext, fal: FalClient, inputs: readonly JobInput[]): Promise<SetInput[]> {
   const { deps, writer } = ctx;
@@ -37,7 +37,7 @@ export async function uploadSetInputs(ctx: RunContext, fal: FalClient, inputs: r
 
 async function readImage(ctx: RunContext, input: JobInput): Promise<Uint8Array> {
   try {
-    return await readFile(toAbsolutePath(ctx.deps.dirs.data, input.path));
+    return await readSmallFile(toAbsolutePath(ctx.deps.dirs.data, input.path));
   } catch (error) {
     const why = ctx.deps.redact(errorMessage(error));
     throw new JobFailure('input_missing', `The prepared copy of ${input.name} is missing (${why}). Add the images again.`, true);

@@ -97,6 +97,31 @@ describe('engine: large models are checked in a worker thread', () => {
     });
   }, 60_000);
 
+  it('warmForFal: adding a FAL job starts the worker at once, before the job is claimed (not on its thread while it uploads)', async () => {
+    let answers = 0;
+    const workers = trackedWorkers(() => {
+      const worker = startGlbWorker();
+      worker.on('message', () => answers++);
+      return worker;
+    });
+    await withHarness({ start: false, engine: { glbWorker: { start: workers.start, warmForFal: true } } }, async (h) => {
+      await addOne(h.engine);
+      expect(workers.started).toHaveLength(1);
+      await vi.waitFor(() => expect(answers).toBe(1), { timeout: 30_000, interval: 20 });
+      expect(h.fake.submissions).toHaveLength(0); // nothing claimed or sent: the engine has not started
+    });
+  }, 60_000);
+
+  it('warmForFal without a key: adding a job starts no worker (no model can come yet)', async () => {
+    const workers = trackedWorkers();
+    await withHarness({ start: false, engine: { glbWorker: { start: workers.start, warmForFal: true } } }, async (h) => {
+      h.key.value = null;
+      h.engine.keyChanged();
+      await addOne(h.engine);
+      expect(workers.started).toHaveLength(0);
+    });
+  }, 60_000);
+
   it('a broken model checked in the worker fails the job with the in-thread message', async () => {
     const workers = trackedWorkers();
     await withHarness({ engine: { glbWorker: { minBytes: 1, start: workers.start } } }, async (h) => {

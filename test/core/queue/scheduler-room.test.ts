@@ -1,0 +1,85 @@
+// The claim loop's room for jobs around a generation slot (queue/scheduler.ts): jobs that are still
+// finishing (download, check, storage - waiting for the disk or the CPU) must not keep the next job
+// from being prepared, or a slot freed at FAL finds no job ready to be sent.
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase, type Db } from '../../../src/core/db/open';
+import { Scheduler, WorkerInterrupt, type WorkerContext } from '../../../src/core/queue/scheduler';
+import { JobStore, type NewJob } from '../../../src/core/queue/store';
+
+function newJob(createdAt: number): NewJob {
+  return {
+    id: randomUUID(),
+    endpoint: 'tripo3d/tripo/v2.5/image-to-3d',
+    provider: 'fal',
+    preset: 'standard',
+    optionsJson: '{}',
+    inputName: 'cat.png',
+    inputPath: 'inputs/abc.png',
+    inputSha256: 'abc',
+    inputMime: 'image/png',
+    maxAttempts: 5,
+    createdAt,
+    estimatedCostUsd: 0.3,
+  };
+}
+
+let db: Db | null = null;
+let scheduler: Scheduler | null = null;
+afterEach(async () => {
+  await scheduler?.stop();
+  db?.close();
+  scheduler = null;
+  db = null;
+});
+
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+  expect(condition()).toBe(true);
+}
+
+describe('the claim loop', () => {
+  it('prepares the next job while every slot generates and two jobs per slot are still finishing', async () => {
+    db = openDatabase(':memory:');
+    const store = new JobStore(db);
+    const jobs = store.insertMany(Array.from({ length: 8 }, (_, i) => newJob(i + 1)));
+    const started: string[] = [];
+    const finishing: string[] = [];
+    const generating: string[] = [];
+    const errors: unknown[] = [];
+    const run = async (ctx: WorkerContext) => {
+      started.push(ctx.row.id);
+      await ctx.acquireSlot();
+      // Jobs 1-4 finish at FAL at once and then stay in their storage step; jobs 5 and 6 keep
+      // their slots (FAL still generating).
+      if (jobs.findIndex((job) => job.id === ctx.row.id) < 4) {
+        ctx.releaseSlot();
+        finishing.push(ctx.row.id);
+      } else {
+        generating.push(ctx.row.id);
+      }
+      await new Promise((resolve) => ctx.stopSignal.addEventListener('abort', resolve));
+    };
+    scheduler = new Scheduler({
+      store,
+      owner: 'w1',
+      now: () => Date.now(),
+      leaseMs: 60_000,
+      heartbeatMs: 10_000,
+      pollMs: 20,
+      concurrency: 2,
+      falAllowed: () => true,
+      recover: () => undefined,
+      run,
+      onWorkerError: (error) => {
+        if (!(error instanceof WorkerInterrupt)) errors.push(error);
+      },
+    });
+    scheduler.start();
+    await until(() => finishing.length === 4 && generating.length === 2);
+    // Both slots busy, four jobs finishing: jobs 7 and 8 are still claimed and prepared, one ready
+    // for each slot as it frees.
+    await until(() => started.includes(jobs[6]!.id) && started.includes(jobs[7]!.id));
+    expect(errors).toEqual([]);
+  });
+});
