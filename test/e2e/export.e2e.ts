@@ -288,3 +288,45 @@ test('studio: a real size turned off and on again shows the size that will be ex
   await expect(dialog.getByTestId('real-size-problem')).toHaveCount(0);
   await page.screenshot({ path: test.info().outputPath('real-size-on-again.png') });
 });
+
+/** How colourful a CSS colour is (0-255): an accent is far from grey. */
+const chroma = (css: string) => {
+  const [r, g, b] = (css.match(/\d+(\.\d+)?/g) ?? []).map(Number);
+  return Math.max(r ?? 0, g ?? 0, b ?? 0) - Math.min(r ?? 0, g ?? 0, b ?? 0);
+};
+
+for (const scheme of ['light', 'dark'] as const) {
+  test(`${scheme}: while a batch runs the preset cards look disabled (grey, no accent, no pointer) and do not act`, async ({ page }) => {
+    test.setTimeout(180_000);
+    await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+    await openLibrary(page);
+    await page.getByRole('button', { name: 'Export all…' }).click();
+    const dialog = page.getByRole('dialog', { name: `Export ${MODELS} models` });
+    const web = dialog.getByRole('radio', { name: /Web/ });
+    const game = dialog.getByRole('radio', { name: /Game engine/ });
+    await web.click();
+    await page.mouse.move(0, 0); // a hovered card has its own border
+    const look = (card: typeof web) => card.evaluate((el) => ({ border: getComputedStyle(el).borderColor, color: getComputedStyle(el).color, cursor: getComputedStyle(el).cursor }));
+    const before = { active: await look(web), other: await look(game) };
+    expect(chroma(before.active.border), 'the chosen card shows the accent').toBeGreaterThan(60);
+    expect(before.other.cursor).toBe('pointer');
+
+    await dialog.getByRole('button', { name: `Export ${MODELS} models` }).click();
+    await expect(dialog.getByRole('button', { name: 'Stop' })).toBeVisible();
+    await expect(game).toBeDisabled();
+    const during = { active: await look(web), other: await look(game) };
+    await dialog.locator('.xs-presets').screenshot({ path: test.info().outputPath(`presets-running-${scheme}.png`), animations: 'disabled' });
+    // Not acting: a click on another preset while it runs changes nothing.
+    await game.click({ force: true });
+    await expect(web).toHaveAttribute('aria-checked', 'true');
+    await dialog.getByRole('button', { name: 'Stop' }).click();
+    await expect(dialog.getByTestId('batch-summary')).toBeVisible({ timeout: 120_000 });
+
+    expect(during.other.cursor).toBe('default');
+    expect(during.active.cursor).toBe('default');
+    expect(chroma(during.active.border), 'no accent on the chosen card while disabled').toBeLessThan(25);
+    expect(during.other.color, 'the label is faint').not.toBe(before.other.color);
+    await expect(game).toBeEnabled();
+    expect((await look(game)).cursor).toBe('pointer');
+  });
+}
