@@ -1,5 +1,8 @@
-// `image2model export` as a user runs it: the real bin in a child process, models made by the
-// offline generator in a temp data folder, presets and knobs as flags.
+// `image2model export` as a user runs it: models made by the offline generator in a temp data folder,
+// presets and knobs as flags. The models are made, and the first export written, by the real bin in a
+// child process; the other runs go through the CLI's entry point in this process (the same parsing,
+// output and exit codes), since each child spends seconds starting Node and tsx and loading the app
+// (24 of them made this file take over a minute and a half).
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,8 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestJpeg } from '../../fixtures/make-glb';
 import { readStl } from './helpers';
 import { jsonLines, runCli as runCliProcess, stopAllCliRuns } from '../../support/cli-process';
+import { runCliInProcess } from '../../support/cli-in-process';
 
-const runCli = (args: string[]) => runCliProcess([...args, '--data-dir', dataDir]);
+/** The real bin in a child process. */
+const runBin = (args: string[]) => runCliProcess([...args, '--data-dir', dataDir]);
+const runCli = (args: string[]) => runCliInProcess([...args, '--data-dir', dataDir]);
 
 let work: string;
 let dataDir: string;
@@ -18,7 +24,7 @@ beforeAll(async () => {
   dataDir = join(work, 'data');
   const photos = [1, 2].map((seed) => join(work, `photo${seed}.jpg`));
   for (const [i, photo] of photos.entries()) writeFileSync(photo, await makeTestJpeg(320, 240, { seed: i + 5 }));
-  const made = await runCli(['convert', ...photos, '--out', work, '--json']);
+  const made = await runBin(['convert', ...photos, '--out', work, '--json']);
   expect(made.code).toBe(0);
   ids = jsonLines((await runCli(['list', '--json'])).stdout).map((m) => String(m.id));
   expect(ids).toHaveLength(2);
@@ -28,11 +34,11 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-// Each run starts Node and tsx afresh: seconds each, far more on a busy machine.
+// A child process starts Node and tsx afresh: seconds, far more on a busy machine.
 describe('image2model export', { timeout: 180_000 }, () => {
   it('exports several models with the print preset at a chosen height into a folder', async () => {
     const out = mkdtempSync(join(work, 'print-'));
-    const result = await runCli(['export', ...ids, '--preset', 'print', '--height', '50mm', '--out', out, '--json']);
+    const result = await runBin(['export', ...ids, '--preset', 'print', '--height', '50mm', '--out', out, '--json']);
     expect(result.code, result.stderr).toBe(0);
     const lines = jsonLines(result.stdout);
     expect(lines.filter((l) => l.type === 'export')).toHaveLength(2);
