@@ -330,3 +330,59 @@ for (const scheme of ['light', 'dark'] as const) {
     expect((await look(game)).cursor).toBe('pointer');
   });
 }
+
+test('studio: back from an out-of-range real size, the last plan is pending and Export waits for the new one', async ({ page }) => {
+  test.setTimeout(180_000);
+  await openLibrary(page);
+  await page.getByTestId('model-card').filter({ hasText: 'Garden gnome' }).click();
+  await page.getByRole('button', { name: 'Export studio…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Export “Garden gnome”' });
+  const exportButton = dialog.getByTestId('export-run');
+  await expect(exportButton).toBeEnabled({ timeout: 60_000 });
+  const plan = dialog.getByTestId('export-plan');
+  await dialog.getByLabel('Real size', { exact: true }).selectOption('height');
+  await dialog.getByLabel('Real size unit').selectOption('mm');
+  const value = dialog.getByLabel('Real size value');
+  await value.fill('250');
+  await expect(plan).toContainText('25.0 cm', { timeout: 60_000 });
+  await expect(exportButton).toBeEnabled({ timeout: 60_000 });
+  await value.fill('1e-300');
+  await expect(exportButton).toBeDisabled();
+
+  // Every frame from the change on: Export is never enabled beside the 25.0 cm plan (it was, for the
+  // plan's 400 ms debounce), and a plan on screen for another size is marked pending.
+  await page.evaluate(() => {
+    const seen: { enabled: boolean; plan: string | null; busy: boolean }[] = [];
+    (window as unknown as { __seen: typeof seen }).__seen = seen;
+    const tick = () => {
+      const button = document.querySelector<HTMLButtonElement>('[data-testid="export-run"]');
+      const shown = document.querySelector('[data-testid="export-plan"]');
+      seen.push({ enabled: Boolean(button && !button.disabled), plan: shown?.textContent ?? null, busy: shown?.getAttribute('aria-busy') === 'true' });
+      if (!(button && !button.disabled && shown?.textContent?.includes('12.0 cm'))) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+  await value.fill('120');
+  await expect(plan).toContainText('12.0 cm', { timeout: 60_000 });
+  await expect(exportButton).toBeEnabled({ timeout: 60_000 });
+  await page.screenshot({ path: test.info().outputPath('plan-after-valid-again.png') });
+  const seen = await page.evaluate(() => (window as unknown as { __seen: { enabled: boolean; plan: string | null; busy: boolean }[] }).__seen);
+  expect(seen.length).toBeGreaterThan(5);
+  expect(seen.filter((s) => s.enabled && !s.plan?.includes('12.0 cm'))).toEqual([]);
+  expect(seen.filter((s) => s.plan?.includes('25.0 cm') && !s.busy)).toEqual([]);
+
+  // A change within range: the 12.0 cm plan is pending at once, Export waits for 13.0 cm.
+  await value.fill('130');
+  await expect(plan).toHaveAttribute('aria-busy', 'true');
+  await expect(exportButton).toBeDisabled();
+  await page.screenshot({ path: test.info().outputPath('plan-pending.png') });
+  await expect(plan).toContainText('13.0 cm', { timeout: 60_000 });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.waitForTimeout(1_000); // let the theme's colour transitions finish
+  await value.fill('140');
+  await expect(plan).toHaveAttribute('aria-busy', 'true');
+  await page.screenshot({ path: test.info().outputPath('plan-pending-dark.png') });
+  await expect(plan).toContainText('14.0 cm', { timeout: 60_000 });
+  await expect(exportButton).toBeEnabled();
+  await expect(plan).not.toHaveAttribute('aria-busy', 'true');
+});

@@ -1,7 +1,7 @@
 // The export studio: pick a preset (built in or your own), tweak its knobs, see the result's figures
 // and a preview next to the original, then write it - for one model or a whole selection/search.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { PRESET_LABEL_MAX, PRESET_LABEL_MAX_UNITS, realSizeProblem, type BatchProgress, type BatchSummary, type ExportPlan, type ExportPreset, type ExportRecipe } from '../../../../shared/export-recipe';
+import { PRESET_LABEL_MAX, PRESET_LABEL_MAX_UNITS, realSizeProblem, type BatchProgress, type BatchSummary, type ExportPreset, type ExportRecipe } from '../../../../shared/export-recipe';
 import type { LibraryModel } from '../../../../shared/domain';
 import { cutText } from '../../../../shared/text-cut';
 import { call } from '../../api';
@@ -17,6 +17,7 @@ import { errorMessage } from '../../lib/errors';
 import { fileUrl } from '../../lib/files';
 import { plural } from '../../lib/format';
 import { ViewerSlot } from '../library/ViewerSlot';
+import { planView, type PlanAnswer } from './plan-view';
 import { PlanSummary } from './PlanSummary';
 import { RecipeForm } from './RecipeForm';
 import './export.css';
@@ -25,9 +26,6 @@ export type ExportTarget =
   | { kind: 'model'; model: LibraryModel }
   /** Several models: by id, or (ids null) every match of a library search. */
   | { kind: 'batch'; ids: string[] | null; query: string; count: number };
-
-/** The answer for one plan request (`key` names the model, preset and recipe it was made for). */
-type PlanAnswer = { key: string; plan: ExportPlan; previewUrl: string } | { key: string; error: string };
 
 const sameRecipe = (a: ExportRecipe, b: ExportRecipe) => JSON.stringify(a) === JSON.stringify(b);
 
@@ -69,7 +67,8 @@ export function ExportStudio({ target, onClose }: { target: ExportTarget; onClos
   };
 
   // Plan (in the main process, nothing written) whenever the recipe settles for a moment.
-  const planInput = useDebounced(target.kind === 'model' && current && !invalid ? JSON.stringify([target.model.id, presetId, current]) : null, 400);
+  const wanted = target.kind === 'model' && current && !invalid ? JSON.stringify([target.model.id, presetId, current]) : null;
+  const planInput = useDebounced(wanted, 400);
   useEffect(() => {
     if (!planInput || target.kind !== 'model') return;
     const [id, pid, r] = JSON.parse(planInput) as [string, string, ExportRecipe];
@@ -89,11 +88,9 @@ export function ExportStudio({ target, onClose }: { target: ExportTarget; onClos
     };
   }, [planInput, target.kind]);
 
-  // While a new plan is worked out the last result stays on screen - not while the real size is out
-  // of range: that recipe is never planned, so the last result is not what the form says (its field says why).
-  const working = planInput !== null && answer?.key !== planInput;
-  const ready = !invalid && answer && 'plan' in answer ? answer : null;
-  const failed = !invalid && !working && answer && 'error' in answer ? answer.error : null;
+  // Until the plan for what the form says arrives (also while the recipe settles) the last result stays
+  // on screen marked pending, and Export waits; not at all while the real size is out of range (its field says why).
+  const { working, shown, ready, failed } = planView(wanted, answer, invalid);
 
   useApiEvent('export:progress', (p) => {
     if (p.batchId === batchId.current) setProgress(p);
@@ -279,10 +276,10 @@ export function ExportStudio({ target, onClose }: { target: ExportTarget; onClos
                   <ViewerSlot url={originalUrl} name="Original" backdrop={theme} />
                 </div>
               </figure>
-              <figure className="xs-viewer" data-testid="export-preview">
+              <figure className={`xs-viewer${working && shown ? ' is-pending' : ''}`} data-testid="export-preview">
                 <figcaption>Result</figcaption>
                 <div className="xs-viewer-frame">
-                  <ViewerSlot url={ready?.previewUrl ?? null} name="Result" backdrop={theme} />
+                  <ViewerSlot url={shown?.previewUrl ?? null} name="Result" backdrop={theme} />
                 </div>
               </figure>
             </div>
@@ -291,7 +288,7 @@ export function ExportStudio({ target, onClose }: { target: ExportTarget; onClos
                 <Icon name="spinner" size={16} className="spin" /> Working out the result…
               </p>
             )}
-            {ready && <PlanSummary plan={ready.plan} />}
+            {shown && <PlanSummary plan={shown.plan} pending={working} />}
             {failed && (
               <p className="inline-error" role="alert">
                 {failed}

@@ -9,10 +9,11 @@ const textures = (list: ExportPlan['result']['textures']) =>
 
 const metres = (m: number) => (m >= 1 ? `${m.toFixed(2)} m` : m >= 0.01 ? `${(m * 100).toFixed(1)} cm` : `${(m * 1000).toFixed(1)} mm`);
 
-export function PlanSummary({ plan }: { plan: ExportPlan }) {
+/** `pending`: these figures are for the recipe before the last change; the new ones are being worked out. */
+export function PlanSummary({ plan, pending = false }: { plan: ExportPlan; pending?: boolean }) {
   const { source, result, print, budget } = plan;
   return (
-    <div className="xp-summary" data-testid="export-plan">
+    <div className={`xp-summary${pending ? ' is-pending' : ''}`} data-testid="export-plan" aria-busy={pending || undefined}>
       <dl className="xp-figures">
         <dt>Triangles</dt>
         <dd data-testid="plan-triangles">
