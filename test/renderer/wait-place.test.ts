@@ -35,6 +35,17 @@ describe('wait places', () => {
   });
 });
 
+it('at the spending cap, a job fetching what FAL already made (Download again) has its place; a new one waits for the cap', () => {
+  const hold = falHoldReason(queue('spending_cap'));
+  const again = { ...job('r', 'fal-ai/trellis'), falRequestId: 'req-1' } as Job;
+  const fresh = { ...job('n', 'fal-ai/trellis'), falRequestId: null } as Job;
+  expect(Object.fromEntries(waitPlaces([fresh, again, job('o', 'offline/relief')], isFal, hold))).toEqual({
+    n: 'Waiting until the spending cap allows it',
+    r: '1st in line',
+    o: '2nd in line',
+  });
+});
+
 describe('a Download again whose kept model link failed, with no key', () => {
   const KEPT = "Waiting for a FAL key: the model's kept link did not work, so FAL must be asked for it again";
   const kept = { ...job('k', 'fal-ai/trellis'), message: KEPT } as Job;

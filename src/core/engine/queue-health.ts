@@ -108,7 +108,8 @@ export function createQueueHealth(deps: QueueHealthDeps): QueueHealth {
       };
     }
     if (offline !== null) return { status: 'offline', message: offline.message, ...base, resumesAt: offline.nextProbeAt };
-    const use = counts.queuedFal > 0 ? capUse() : null;
+    // Held by the cap: only what would be charged (a job fetching what FAL made is claimed anyway).
+    const use = counts.queuedFalToSend > 0 ? capUse() : null;
     if (use !== null && use.spent + use.pending.usd >= use.cap) {
       // Reached only once it is spent: until the jobs already started are sent, they are what uses it up.
       if (use.spent < use.cap && use.pending.jobs > 0) {

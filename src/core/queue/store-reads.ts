@@ -13,17 +13,21 @@ export function listJobs(ctx: StoreContext): JobRow[] {
   return (ctx.stmt(`SELECT * FROM jobs ${ORDER}`).all() as Raw[]).map(toRow);
 }
 
-/** `queuedNeedingKey`: queued FAL jobs that cannot run without a key (not the ones whose kept link needs none). */
-export function countJobs(ctx: StoreContext): { queued: number; active: number; queuedFal: number; queuedNeedingKey: number } {
+/**
+ * `queuedFalToSend`: queued FAL jobs whose claim sends a submit (no request id) - what the spending cap
+ * holds; one that fetches what FAL already made (Download again, a resumed request) costs nothing more.
+ * `queuedNeedingKey`: queued FAL jobs that cannot run without a key (not the ones whose kept link needs none).
+ */
+export function countJobs(ctx: StoreContext): { queued: number; active: number; queuedFalToSend: number; queuedNeedingKey: number } {
   const raw = ctx.stmt(
     `SELECT
        COALESCE(SUM(state = 'queued'), 0) AS queued,
        COALESCE(SUM(state IN (${ACTIVE_SQL})), 0) AS active,
-       COALESCE(SUM(state = 'queued' AND provider = 'fal'), 0) AS queued_fal,
+       COALESCE(SUM(state = 'queued' AND provider = 'fal' AND fal_request_id IS NULL), 0) AS queued_fal_to_send,
        COALESCE(SUM(state = 'queued' AND provider = 'fal' AND NOT ${KEPT_LINK_USABLE_SQL}), 0) AS queued_needing_key
      FROM jobs WHERE state IN ('queued', ${ACTIVE_SQL})`
   ).get() as Raw; // IN, not NOT IN, so the state index is used
-  return { queued: Number(raw.queued), active: Number(raw.active), queuedFal: Number(raw.queued_fal), queuedNeedingKey: Number(raw.queued_needing_key) };
+  return { queued: Number(raw.queued), active: Number(raw.active), queuedFalToSend: Number(raw.queued_fal_to_send), queuedNeedingKey: Number(raw.queued_needing_key) };
 }
 
 /** Earliest future time something becomes claimable: a back-off ends or a lease expires. */

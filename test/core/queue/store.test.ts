@@ -329,6 +329,6 @@ describe('JobStore user actions', () => {
   it('counts queued and active jobs', () => {
     store.insertMany([newJob(), newJob(), newJob({ provider: 'offline' })]);
     claim();
-    expect(store.counts()).toEqual({ queued: 2, active: 1, queuedFal: 1, queuedNeedingKey: 1 });
+    expect(store.counts()).toEqual({ queued: 2, active: 1, queuedFalToSend: 1, queuedNeedingKey: 1 });
   });
 });

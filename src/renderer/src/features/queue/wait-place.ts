@@ -4,6 +4,8 @@
 import type { Job, QueueState } from '../../../../shared/domain';
 import { ordinal } from '../../lib/format';
 
+const CAP_HOLD = 'Waiting until the spending cap allows it';
+
 /** What FAL jobs wait for while the queue holds FAL work, or null when they can start. */
 export function falHoldReason(queue: QueueState | null): string | null {
   switch (queue?.status) {
@@ -14,7 +16,7 @@ export function falHoldReason(queue: QueueState | null): string | null {
     case 'offline':
       return 'Waiting for the connection to FAL';
     case 'spending_cap':
-      return 'Waiting until the spending cap allows it';
+      return CAP_HOLD;
     default:
       return null;
   }
@@ -34,7 +36,9 @@ export function waitPlaces(jobs: readonly Job[], isFal: (job: Job) => boolean, f
   let position = 0;
   for (const job of jobs) {
     if (job.state !== 'queued') continue;
-    const hold = falHold ?? (!keySet && job.message?.startsWith(NO_KEY_HOLD) ? NO_KEY_HOLD : null);
+    // The cap holds only what would be charged: a job fetching what FAL made (a request id) runs.
+    const capFree = falHold === CAP_HOLD && typeof job.falRequestId === 'string';
+    const hold = capFree ? null : (falHold ?? (!keySet && job.message?.startsWith(NO_KEY_HOLD) ? NO_KEY_HOLD : null));
     places.set(job.id, hold !== null && isFal(job) ? hold : `${ordinal(++position)} in line`);
   }
   return places;

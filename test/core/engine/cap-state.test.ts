@@ -1,0 +1,79 @@
+// The spending cap's state counts what was or may be charged: the month's spend, and FAL jobs that
+// would be sent (queued, or claimed and not sent yet). A job that only fetches what FAL already made -
+// Download again from its kept link, or a resumed request - costs nothing more: it is not held by the
+// cap (the claim takes it, store-leases.ts), so the queue is not "held by the spending cap" for it.
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { openDatabase, type Db } from '../../../src/core/db/open';
+import { createQueueHealth, type QueueHealth } from '../../../src/core/engine/queue-health';
+import { JobStore, type NewJob } from '../../../src/core/queue/store';
+import { SILENT } from './harness';
+
+let db: Db;
+let store: JobStore;
+let health: QueueHealth;
+const NOW = Date.UTC(2026, 11, 3, 12);
+
+const newJob = (): NewJob => ({
+  id: randomUUID(),
+  endpoint: 'tripo3d/tripo/v2.5/image-to-3d',
+  provider: 'fal',
+  preset: 'standard',
+  optionsJson: '{}',
+  inputName: 'cat.png',
+  inputPath: 'inputs/cat.png',
+  inputSha256: randomUUID(),
+  inputMime: 'image/png',
+  maxAttempts: 5,
+  createdAt: NOW,
+  estimatedCostUsd: 0.3,
+});
+
+const claim = () => store.claimNext({ owner: 'w', now: NOW, leaseMs: 60_000, falAllowed: true, followAllowed: true })!;
+
+beforeEach(() => {
+  db = openDatabase(':memory:');
+  store = new JobStore(db);
+  health = createQueueHealth({
+    store,
+    safeKey: () => 'test-key-1234567890',
+    proxyUrl: null,
+    fetch: () => Promise.reject(new Error('no network in this test')),
+    requestTimeoutMs: 1_000,
+    probeIntervalMs: 1_000,
+    now: () => NOW,
+    getSpendingCapUsd: () => 0.3,
+    logger: SILENT,
+    emit: () => undefined,
+    wake: () => undefined,
+  });
+});
+afterEach(() => db.close());
+
+/** A job FAL made and charged ($0.30: the cap) whose model did not download: it keeps FAL's request. */
+function paidJobToFetchAgain(): string {
+  const [job] = store.insertMany([newJob()]);
+  const c = claim();
+  store.recordSubmission(c.id, c.fence, `req-${job!.id}`, null, 15, NOW);
+  store.update(c.id, c.fence, { state: 'failed', finishedAt: NOW, leaseOwner: null, leaseExpiresAt: null, errorCode: 'result_download_failed' }, NOW);
+  // Download again: queued, following the request FAL has (no new submit).
+  expect(store.requeue(job!.id, NOW, { resubmit: false, message: 'Downloading again' })).not.toBeNull();
+  return job!.id;
+}
+
+it('Download again waiting in the queue at the cap: the queue runs, nothing is held', () => {
+  paidJobToFetchAgain();
+  expect(store.spendBetween(0, NOW + 1)).toBeCloseTo(0.3);
+  expect(health.falAllowed()).toBe(false); // a new submit would be held
+  expect(health.queueState()).toMatchObject({ status: 'running', message: null, queued: 1 });
+  // Claimed and fetching: not "a job already started" that uses up the cap either.
+  claim();
+  expect(health.queueState()).toMatchObject({ status: 'running', running: 1 });
+});
+
+it('a job that would be sent is still held at the cap, beside a Download again', () => {
+  paidJobToFetchAgain();
+  store.insertMany([newJob()]);
+  expect(health.queueState()).toMatchObject({ status: 'spending_cap', queued: 2 });
+  expect(health.queueState().message).toMatch(/spending cap is reached/);
+});
