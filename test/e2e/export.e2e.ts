@@ -2,10 +2,12 @@
 // models with progress and a summary while the window stays responsive. Export folders are picked in
 // the platform's folder picker, never typed (the browser transport's picker answers `picked`).
 import { expect, test, type Page } from '@playwright/test';
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { openDatabase } from '../../src/core/db/open';
 import { LibraryStore } from '../../src/core/library/store';
 import { makeTestGlb } from '../fixtures/make-glb';
@@ -385,4 +387,41 @@ test('studio: back from an out-of-range real size, the last plan is pending and 
   await expect(plan).toContainText('14.0 cm', { timeout: 60_000 });
   await expect(exportButton).toBeEnabled();
   await expect(plan).not.toHaveAttribute('aria-busy', 'true');
+});
+
+test('studio: a preset deleted by the CLI while the studio is open leaves its list when the window is back, its settings kept', async ({ page }) => {
+  test.setTimeout(180_000);
+  await openLibrary(page);
+  await page.getByTestId('model-card').filter({ hasText: 'Garden gnome' }).click();
+  await page.getByRole('button', { name: 'Export studio…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Export “Garden gnome”' });
+  const form = dialog.getByTestId('recipe-form');
+  await form.getByLabel('Compression').selectOption({ label: 'Draco' });
+  await dialog.getByRole('button', { name: 'Save as preset…' }).click();
+  await dialog.getByLabel('Preset name').fill('Shop AR');
+  await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+  const mine = dialog.getByRole('radio', { name: /Shop AR/ });
+  await expect(mine).toHaveAttribute('aria-checked', 'true');
+
+  // In a terminal, while the studio stays open.
+  const cli = await promisify(execFile)(process.execPath, ['bin/image2model.mjs', 'export', '--delete-preset', 'shop-ar', '--data-dir', app.dataDir]);
+  expect(cli.stdout).toContain('Deleted preset "Shop AR" (shop-ar)');
+  // Back to the window.
+  await page.evaluate(() => window.dispatchEvent(new Event('focus')));
+  await expect(mine).toHaveCount(0);
+  await expect(dialog.getByRole('radio', { name: /Blender/ })).toHaveAttribute('aria-checked', 'true');
+  const note = dialog.getByRole('status').filter({ hasText: 'The preset “Shop AR” was deleted outside the studio' });
+  await expect(note).toBeVisible();
+  // What the form said stays: saving it makes a new preset, in the list at once.
+  await expect(form.getByLabel('Compression')).toHaveValue('draco');
+  await page.screenshot({ path: test.info().outputPath('preset-deleted-elsewhere.png') });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.waitForTimeout(1_000); // let the theme's colour transitions finish
+  await page.screenshot({ path: test.info().outputPath('preset-deleted-elsewhere-dark.png') });
+  await dialog.getByRole('button', { name: 'Save as preset…' }).click();
+  await dialog.getByLabel('Preset name').fill('Shop AR again');
+  await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(dialog.getByRole('radio', { name: /Shop AR again/ })).toHaveAttribute('aria-checked', 'true');
+  await expect(form.getByLabel('Compression')).toHaveValue('draco');
+  await expect(note).toHaveCount(0);
 });

@@ -89,13 +89,16 @@ export function createPresetStore(dataDir: string): PresetStore {
       const name = PresetLabelSchema.safeParse(label);
       if (!name.success) throw new AppError('invalid_input', name.error.issues[0]!.message);
       const saved = readSaved();
-      if ((id === undefined || !saved.some((p) => p.id === id)) && saved.length >= MAX_SAVED_PRESETS) {
+      // An id updates a preset that is there. One deleted meanwhile (the CLI's --delete-preset, another
+      // window) is not brought back under its old id: the save is a new one, named from its label.
+      const updating = id !== undefined && saved.some((p) => p.id === id);
+      if (!updating && saved.length >= MAX_SAVED_PRESETS) {
         throw new AppError('conflict', `You have ${MAX_SAVED_PRESETS} saved export presets, the most the app keeps. Delete one you no longer use (pick it in the export studio, then Delete this preset; or, in the CLI, image2model export --delete-preset NAME) and save again.`);
       }
-      let finalId = id ?? slug(label);
+      let finalId = updating ? id : slug(label);
       if (BUILT_IN_IDS.includes(finalId)) finalId = `${finalId}-custom`;
       // A new preset never silently replaces another one of the same name; an explicit id updates.
-      if (!id) for (let n = 2; saved.some((p) => p.id === finalId); n++) finalId = `${slug(label)}-${n}`;
+      if (!updating) for (let n = 2; saved.some((p) => p.id === finalId); n++) finalId = `${slug(label)}-${n}`;
       const preset = ExportPresetSchema.parse({ id: finalId, label, description, builtIn: false, recipe });
       await writeSaved([...saved.filter((p) => p.id !== finalId), preset]);
       return preset;

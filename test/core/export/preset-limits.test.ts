@@ -47,3 +47,23 @@ it(`refuses a preset name longer than ${PRESET_LABEL_MAX} characters with a mess
   expect(parsed.success).toBe(false);
   expect(parsed.error!.issues[0]!.message).toBe(message);
 });
+
+it('saving by the id of a preset deleted meanwhile (by the CLI) is a new save, not the old preset back', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'i2m-preset-gone-'));
+  try {
+    const studio = createPresetStore(dir);
+    const cli = createPresetStore(dir); // another process on the same presets file
+    const shop = await studio.save({ label: 'Shop AR', recipe: { formats: ['glb'] } });
+    await studio.save({ label: 'Kept', recipe: { formats: ['obj'] } });
+    expect(await cli.remove(shop.id)).toBe(true);
+
+    const again = await studio.save({ id: shop.id, label: 'Shop AR, in STL', recipe: { formats: ['stl'] } });
+    expect(again.id).toBe('shop-ar-in-stl');
+    expect(cli.get(shop.id)).toBeNull();
+    expect(cli.list().filter((p) => !p.builtIn).map((p) => p.id)).toEqual(['kept', 'shop-ar-in-stl']);
+    // An id that is there still updates it in place.
+    expect((await studio.save({ id: 'kept', label: 'Kept, in STL', recipe: { formats: ['stl'] } })).id).toBe('kept');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

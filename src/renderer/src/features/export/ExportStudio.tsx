@@ -1,6 +1,6 @@
 // The export studio: pick a preset (built in or your own), tweak its knobs, see the result's figures
 // and a preview next to the original, then write it - for one model or a whole selection/search.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { PRESET_LABEL_MAX, PRESET_LABEL_MAX_UNITS, realSizeProblem, type BatchProgress, type BatchSummary, type ExportPreset, type ExportRecipe } from '../../../../shared/export-recipe';
 import type { LibraryModel } from '../../../../shared/domain';
 import { cutText } from '../../../../shared/text-cut';
@@ -19,6 +19,7 @@ import { plural } from '../../lib/format';
 import { ViewerSlot } from '../library/ViewerSlot';
 import { planView, type PlanAnswer } from './plan-view';
 import { PlanSummary } from './PlanSummary';
+import { usePresets } from './use-presets';
 import { RecipeForm } from './RecipeForm';
 import './export.css';
 
@@ -28,15 +29,6 @@ export type ExportTarget =
   | { kind: 'batch'; ids: string[] | null; query: string; count: number };
 
 const sameRecipe = (a: ExportRecipe, b: ExportRecipe) => JSON.stringify(a) === JSON.stringify(b);
-
-function usePresets() {
-  const [state, setState] = useState<{ presets: ExportPreset[]; defaultDir: string; problem: string | null } | null>(null);
-  const reload = useCallback(() => call('export:presets').then(setState), []);
-  useEffect(() => {
-    void reload();
-  }, [reload]);
-  return { ...state, reload };
-}
 
 export function ExportStudio({ target, onClose }: { target: ExportTarget; onClose(): void }) {
   const { info, toast } = useApp();
@@ -48,6 +40,8 @@ export function ExportStudio({ target, onClose }: { target: ExportTarget; onClos
   const [answer, setAnswer] = useState<PlanAnswer | null>(null);
   const [busy, setBusy] = useState(false);
   const [saving, setSaving] = useState<string | null>(null);
+  /** The chosen preset was deleted elsewhere (the CLI): said until another is chosen or saved. */
+  const [gone, setGone] = useState<string | null>(null);
   const [progress, setProgress] = useState<BatchProgress | null>(null);
   const [summary, setSummary] = useState<BatchSummary | null>(null);
   const batchId = useRef<string | null>(null);
@@ -64,7 +58,29 @@ export function ExportStudio({ target, onClose }: { target: ExportTarget; onClos
   const choosePreset = (id: string) => {
     setPresetId(id);
     setRecipe(null);
+    setGone(null);
   };
+
+  // The presets file may change while the studio is open (the CLI's --delete-preset or --save-preset):
+  // its list is read again when the window is back in front. A chosen preset deleted there is not
+  // shown (or saved again) as if it were still there: the studio goes to Blender with the recipe on
+  // screen kept, which Save as preset… saves as a new preset.
+  useEffect(() => {
+    const onFocus = () => {
+      void reload().then(
+        (next) => {
+          if (!preset || next.presets.some((p) => p.id === preset.id)) return;
+          setPresetId('blender');
+          setRecipe(current);
+          // Said in the studio: a toast sits behind this modal dialog.
+          setGone(`The preset “${preset.label}” was deleted outside the studio. Its settings are still here: Save as preset… keeps them.`);
+        },
+        () => undefined,
+      );
+    };
+    window.addEventListener('focus', onFocus);
+    return () => window.removeEventListener('focus', onFocus);
+  }, [reload, preset, current]);
 
   // Plan (in the main process, nothing written) whenever the recipe settles for a moment.
   const wanted = target.kind === 'model' && current && !invalid ? JSON.stringify([target.model.id, presetId, current]) : null;
@@ -134,8 +150,7 @@ export function ExportStudio({ target, onClose }: { target: ExportTarget; onClos
     try {
       const saved = await call('export:savePreset', { label: saving.trim(), description: preset ? `Based on ${preset.label}` : '', recipe: current });
       await reload();
-      setPresetId(saved.id);
-      setRecipe(null);
+      choosePreset(saved.id);
       setSaving(null);
       toast({ tone: 'success', text: `Saved the preset “${saved.label}”.` });
     } catch (err) {
@@ -211,6 +226,11 @@ export function ExportStudio({ target, onClose }: { target: ExportTarget; onClos
       }
     >
       {problem && <p className="inline-error">{problem}</p>}
+      {gone && (
+        <p className="inline-note" role="status">
+          {gone}
+        </p>
+      )}
       <div className={`xs-layout${target.kind === 'batch' ? ' is-batch' : ''}`}>
         <div className="xs-presets" role="radiogroup" aria-label="Presets">
           {(presets ?? []).map((p) => (
