@@ -36,6 +36,8 @@ export async function collectResult(
   // FAL has finished with it (the state says so): the next job may be sent while this one's
   // model is fetched.
   ctx.releaseSlot();
+  // The job given the slot sends its submit first (it goes out within this tick's microtasks).
+  await new Promise<void>((resolve) => setImmediate(resolve));
   const start = deps.now();
   let lastError: unknown = null;
   let answerGone = false;

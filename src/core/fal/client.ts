@@ -9,10 +9,9 @@
 import { createFalClient, type FalClient } from '@fal-ai/client';
 import { FalAlreadyCompletedError, FalHttpError, FalTransportError } from './errors';
 import { describeError as describe, isRecord } from '../util/errors';
-import { capEventSize } from './event-stream-cap';
-import { wholeCharacters } from './whole-characters';
+import { guardStatusStream } from './status-stream-guard';
 import { keyGuardFetch } from './key-guard';
-import { nodeFetch } from './node-fetch';
+import { bodyReadWhole, nodeFetch } from './node-fetch';
 
 export type { FalClient };
 
@@ -54,12 +53,18 @@ export function guardedFetch(base: typeof fetch, timeoutMs: number): typeof fetc
     const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
 
     let response: Response;
-    let body: ArrayBuffer | null = null;
+    let body: Uint8Array<ArrayBuffer> | null = null;
+    // nodeFetch read the answer whole already: it is passed on unread, with no copy.
+    let readWhole = false;
     try {
       response = await base(input, { ...init, ...(signal ? { signal } : {}) });
       // Buffer ordinary answers inside the timeout, so a stalled body is bounded too and read
       // errors surface here, typed, rather than inside the client.
-      if (!streaming || !response.ok) body = await response.arrayBuffer();
+      if (!streaming || !response.ok) {
+        const whole = bodyReadWhole(response);
+        readWhole = whole !== null;
+        body = whole ?? new Uint8Array(await response.arrayBuffer());
+      }
     } catch (error) {
       if (timeout?.aborted && !init?.signal?.aborted) {
         throw new FalTransportError('ETIMEDOUT', `No answer within ${Math.round(timeoutMs / 1000)} s`, target, error);
@@ -71,13 +76,14 @@ export function guardedFetch(base: typeof fetch, timeoutMs: number): typeof fetc
     if (!response.ok) {
       throw new FalHttpError(response.status, headersOf(response.headers), parseBody(body, response.headers), target);
     }
-    // A status stream stays a stream, each of its events capped (event-stream-cap.ts), cut only
-    // between characters (whole-characters.ts).
-    if (body === null) return response.body ? new Response(wholeCharacters(capEventSize(response.body)), { status: response.status, statusText: response.statusText, headers: response.headers }) : response;
+    // A status stream stays a stream, each of its events capped, cut only between characters
+    // (status-stream-guard.ts).
+    if (body === null) return response.body ? new Response(guardStatusStream(response.body), { status: response.status, statusText: response.statusText, headers: response.headers }) : response;
     if (/\/cancel(\?|$)/.test(target) && (init?.method ?? 'GET').toUpperCase() === 'PUT') {
       const parsed = parseBody(body, response.headers);
       if (isRecord(parsed) && parsed.status === 'ALREADY_COMPLETED') throw new FalAlreadyCompletedError();
     }
+    if (readWhole) return response;
     return new Response(response.status === 204 || response.status === 205 ? null : body, {
       status: response.status,
       statusText: response.statusText,
@@ -105,7 +111,7 @@ function headersOf(headers: Headers): Record<string, string> {
   return out;
 }
 
-function parseBody(body: ArrayBuffer | null, headers: Headers): unknown {
+function parseBody(body: Uint8Array | null, headers: Headers): unknown {
   if (!body || body.byteLength === 0) return '';
   const text = new TextDecoder().decode(body);
   if ((headers.get('content-type') ?? '').includes('json') || /^\s*[{[]/.test(text)) {

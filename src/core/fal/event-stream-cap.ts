@@ -11,40 +11,33 @@ const LF = 0x0a;
 const CR = 0x0d;
 
 /**
- * `body` passed through unchanged, but ended with an error (and the source cancelled, which closes
- * the connection) once more than `maxBytes` come between two event boundaries (a blank line; lines
- * end with CRLF, LF or CR, as the SSE format allows).
+ * A scanner of the stream's chunks in order: the error to end the stream with once more than
+ * `maxBytes` come between two event boundaries (a blank line; lines end with CRLF, LF or CR, as the
+ * SSE format allows), else null.
  */
-export function capEventSize(body: ReadableStream<Uint8Array>, maxBytes = MAX_EVENT_BYTES): ReadableStream<Uint8Array> {
+export function eventSizeCheck(maxBytes = MAX_EVENT_BYTES): (chunk: Uint8Array) => Error | null {
   let eventBytes = 0;
   let lineBytes = 0;
   let afterCR = false;
-  return body.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        for (let i = 0; i < chunk.length; i++) {
-          const byte = chunk[i];
-          if (byte === LF && afterCR) {
-            afterCR = false; // the second half of a CRLF
-            continue;
-          }
-          afterCR = byte === CR;
-          if (byte === CR || byte === LF) {
-            // An empty line ends the event.
-            if (lineBytes === 0) eventBytes = 0;
-            lineBytes = 0;
-            continue;
-          }
-          lineBytes++;
-          if (++eventBytes > maxBytes) {
-            controller.error(eventTooLarge(maxBytes));
-            return;
-          }
-        }
-        controller.enqueue(chunk);
-      },
-    }),
-  );
+  return (chunk) => {
+    for (let i = 0; i < chunk.length; i++) {
+      const byte = chunk[i];
+      if (byte === LF && afterCR) {
+        afterCR = false; // the second half of a CRLF
+        continue;
+      }
+      afterCR = byte === CR;
+      if (byte === CR || byte === LF) {
+        // An empty line ends the event.
+        if (lineBytes === 0) eventBytes = 0;
+        lineBytes = 0;
+        continue;
+      }
+      lineBytes++;
+      if (++eventBytes > maxBytes) return eventTooLarge(maxBytes);
+    }
+    return null;
+  };
 }
 
 function eventTooLarge(maxBytes: number): Error {

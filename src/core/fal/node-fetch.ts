@@ -118,7 +118,21 @@ async function toResponse(message: IncomingMessage): Promise<Response> {
     if (size > MAX_ANSWER_BYTES) throw answerTooLarge();
     chunks.push(chunk as Buffer);
   }
-  return new Response(Buffer.concat(chunks), init);
+  const bytes = Buffer.concat(chunks) as Uint8Array<ArrayBuffer>; // a Buffer's memory is never shared
+  const response = new Response(bytes, init);
+  bodiesReadWhole.set(response, bytes);
+  return response;
+}
+
+/** The bytes of the answers nodeFetch read whole, by answer (the Response's own stream is left unread). */
+const bodiesReadWhole = new WeakMap<Response, Uint8Array<ArrayBuffer>>();
+
+/**
+ * The body of an answer nodeFetch read whole, without reading its stream (which stays unread for the
+ * caller after): null for any other answer. Saves the FAL client wrapper a second copy and stream.
+ */
+export function bodyReadWhole(response: Response): Uint8Array<ArrayBuffer> | null {
+  return bodiesReadWhole.get(response) ?? null;
 }
 
 /**

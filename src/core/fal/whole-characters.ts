@@ -18,22 +18,23 @@ export function incompleteTail(bytes: Uint8Array): number {
   return 0; // only continuation bytes: not UTF-8 anyway, passed on as they are
 }
 
-/** `body` re-cut so that no chunk ends inside a UTF-8 character (an unfinished one at the very end is passed on as it is). */
-export function wholeCharacters(body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+/**
+ * Re-cuts a byte stream's chunks, in order, so that none ends inside a UTF-8 character: `cut` gives
+ * what may be passed on now (null: nothing yet), `rest` what is held at the end (an unfinished
+ * character, passed on as it is).
+ */
+export function characterCutter(): { cut(chunk: Uint8Array): Uint8Array | null; rest(): Uint8Array | null } {
   let held: Uint8Array | null = null;
-  return body.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        const bytes = held ? concat(held, chunk) : chunk;
-        const tail = incompleteTail(bytes);
-        held = tail > 0 ? bytes.slice(bytes.length - tail) : null;
-        if (bytes.length > tail) controller.enqueue(tail > 0 ? bytes.subarray(0, bytes.length - tail) : bytes);
-      },
-      flush(controller) {
-        if (held) controller.enqueue(held);
-      },
-    }),
-  );
+  return {
+    cut(chunk) {
+      const bytes = held ? concat(held, chunk) : chunk;
+      const tail = incompleteTail(bytes);
+      held = tail > 0 ? bytes.slice(bytes.length - tail) : null;
+      if (bytes.length <= tail) return null;
+      return tail > 0 ? bytes.subarray(0, bytes.length - tail) : bytes;
+    },
+    rest: () => held,
+  };
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {

@@ -89,6 +89,7 @@ export class Scheduler {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private concurrency: number;
   private lastRecover = -Infinity;
+  private wakePending = false;
 
   constructor(private readonly opts: SchedulerOptions) {
     this.concurrency = clampConcurrency(opts.concurrency);
@@ -116,6 +117,19 @@ export class Scheduler {
   /** Something changed (jobs added, key fixed, back online): claim now. */
   wake(): void {
     if (this.running) queueMicrotask(() => this.pump());
+  }
+
+  /**
+   * wake(), once the jobs just given a slot have sent their submits: a claim (a commit) and the new
+   * job's first steps run in this tick's microtasks otherwise, ahead of the submit they wait for.
+   */
+  private wakeAfterHandOff(): void {
+    if (!this.running || this.wakePending) return;
+    this.wakePending = true;
+    setImmediate(() => {
+      this.wakePending = false;
+      this.pump();
+    });
   }
 
   setConcurrency(n: number): void {
@@ -199,7 +213,7 @@ export class Scheduler {
       granted = true;
     }
     // A job moved into its slot: room for the next one to prepare now, not at the next poll.
-    if (granted) this.wake();
+    if (granted) this.wakeAfterHandOff();
   }
 
   private acquireSlot(worker: Worker): Promise<void> {
@@ -232,7 +246,7 @@ export class Scheduler {
       this.grantSlots();
     }
     worker.phase = 'after';
-    this.wake(); // room for the next job before its slot
+    this.wakeAfterHandOff(); // room for the next job before its slot
   }
 
   /** `full`: no room for another job - a worker moving on wakes the loop, so no back-off end needs looking up. */

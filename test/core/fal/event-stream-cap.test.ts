@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { capEventSize } from '../../../src/core/fal/event-stream-cap';
+import { guardStatusStream } from '../../../src/core/fal/status-stream-guard';
 import { chunkedStream } from '../../support/byte-stream';
 
 /** A stream of `text` cut into chunks of `chunkSize` bytes (boundaries fall anywhere, mid-CRLF too). */
@@ -9,7 +9,7 @@ async function readAll(stream: ReadableStream<Uint8Array>): Promise<string> {
   return new Response(stream).text();
 }
 
-describe('capEventSize (status event stream)', () => {
+describe('guardStatusStream: each event capped', () => {
   const event = (n: number, end: string) => `data: {"status":"IN_PROGRESS","n":${n},"pad":"${'x'.repeat(200)}"}${end}${end}`;
 
   for (const [name, end] of [
@@ -21,14 +21,14 @@ describe('capEventSize (status event stream)', () => {
       const text = Array.from({ length: 200 }, (_, n) => event(n, end)).join('');
       // 200 events of ~250 bytes: far more than the cap in all, each far below it.
       for (const chunkSize of [1, 7, 4096]) {
-        expect(await readAll(capEventSize(streamOf(text, chunkSize), 1024))).toBe(text);
+        expect(await readAll(guardStatusStream(streamOf(text, chunkSize), 1024))).toBe(text);
       }
     });
   }
 
   it('ends the stream with a clear error once one event passes the cap, even spread over many lines', async () => {
     const lines = Array.from({ length: 20 }, () => `data: ${'y'.repeat(100)}\n`).join(''); // one event, ~2 KiB
-    await expect(readAll(capEventSize(streamOf(lines, 64), 1024))).rejects.toThrow('the status stream sent an event larger than 1024 bytes');
+    await expect(readAll(guardStatusStream(streamOf(lines, 64), 1024))).rejects.toThrow('the status stream sent an event larger than 1024 bytes');
   });
 
   it('cancels its source when it gives up (the connection is closed)', async () => {
@@ -37,7 +37,7 @@ describe('capEventSize (status event stream)', () => {
       pull: (controller) => controller.enqueue(new Uint8Array(512).fill(0x61)),
       cancel: () => void (cancelled = true),
     });
-    await expect(readAll(capEventSize(endless, 4096))).rejects.toThrow(/larger than/);
+    await expect(readAll(guardStatusStream(endless, 4096))).rejects.toThrow(/larger than/);
     expect(cancelled).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { incompleteTail, wholeCharacters } from '../../../src/core/fal/whole-characters';
+import { incompleteTail } from '../../../src/core/fal/whole-characters';
+import { guardStatusStream } from '../../../src/core/fal/status-stream-guard';
 import { chunkedStream as streamOf } from '../../support/byte-stream';
 
 /** Reads the way @fal-ai/client does: each chunk decoded on its own. */
@@ -17,11 +18,11 @@ async function decodePerChunk(stream: ReadableStream<Uint8Array>): Promise<{ tex
 
 const TEXT = 'data: {"logs":[{"message":"Génération du modèle 3D – 50 % 🦊 完成"}]}\n\n';
 
-describe('wholeCharacters (status event stream)', () => {
+describe('guardStatusStream: cut only between characters', () => {
   it('a reader that decodes chunk by chunk gets every character right, however the bytes were cut', async () => {
     const bytes = new TextEncoder().encode(TEXT);
     for (let chunkSize = 1; chunkSize <= 9; chunkSize++) {
-      const read = await decodePerChunk(wholeCharacters(streamOf(bytes, chunkSize)));
+      const read = await decodePerChunk(guardStatusStream(streamOf(bytes, chunkSize)));
       expect(read.text, `chunks of ${chunkSize}`).toBe(TEXT);
       expect(read.bytes).toEqual([...bytes]);
     }
@@ -36,7 +37,7 @@ describe('wholeCharacters (status event stream)', () => {
   it('passes bytes that are not UTF-8, and a character cut off by the end, on unchanged', async () => {
     const broken = new Uint8Array([0x61, 0x80, 0x80, 0x80, 0x80, 0x62, 0xff, 0xc3]);
     for (let chunkSize = 1; chunkSize <= 3; chunkSize++) {
-      expect((await decodePerChunk(wholeCharacters(streamOf(broken, chunkSize)))).bytes).toEqual([...broken]);
+      expect((await decodePerChunk(guardStatusStream(streamOf(broken, chunkSize)))).bytes).toEqual([...broken]);
     }
   });
 
