@@ -301,7 +301,9 @@ export class Scheduler {
           this.grantSlots();
         }
         worker.phase = 'after';
-        this.workers.delete(row.id);
+        // The same job may have been claimed again meanwhile (this worker's lease was lost): that
+        // newer worker stays.
+        if (this.workers.get(row.id) === worker) this.workers.delete(row.id);
         this.opts.onChange?.();
         if (this.running) this.pump();
       }

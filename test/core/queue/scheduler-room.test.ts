@@ -82,4 +82,47 @@ describe('the claim loop', () => {
     await until(() => started.includes(jobs[6]!.id) && started.includes(jobs[7]!.id));
     expect(errors).toEqual([]);
   });
+
+  it('keeps track of a job claimed again while its old worker (its lease lost) still winds down', async () => {
+    db = openDatabase(':memory:');
+    const store = new JobStore(db);
+    const [job] = store.insertMany([newJob(1)]);
+    const runs: { release: () => void; stopped: Promise<unknown> }[] = [];
+    const run = async (ctx: WorkerContext) => {
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const stopped = new Promise((resolve) => ctx.stopSignal.addEventListener('abort', resolve));
+      runs.push({ release, stopped });
+      await Promise.race([released, stopped]);
+    };
+    scheduler = new Scheduler({
+      store,
+      owner: 'w1',
+      now: () => Date.now(),
+      leaseMs: 60_000,
+      heartbeatMs: 10_000,
+      pollMs: 20,
+      concurrency: 2,
+      falAllowed: () => true,
+      recover: () => undefined,
+      run,
+      onWorkerError: () => undefined,
+    });
+    scheduler.start();
+    await until(() => runs.length === 1);
+    // Another process's recovery took the job back (the first worker's lease had run out); this
+    // scheduler claims it again while the first worker has not returned yet.
+    db.prepare(`UPDATE jobs SET state = 'queued', lease_owner = NULL, lease_expires_at = NULL, fence = fence + 1 WHERE id = ?`).run(job!.id);
+    await until(() => runs.length === 2);
+    runs[0]!.release();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // The second worker runs on: the scheduler still holds the job, counts it, and stop() waits for it.
+    expect(scheduler.holds(job!.id)).toBe(true);
+    expect(scheduler.activeCount).toBe(1);
+    let stopped = false;
+    const stopping = scheduler.stop().then(() => (stopped = true));
+    await runs[1]!.stopped;
+    await stopping;
+    expect(stopped).toBe(true);
+  });
 });
