@@ -25,7 +25,11 @@ export interface SpendTotals {
   basis: 'real' | 'estimate' | 'mixed';
 }
 
-/** A billing event beats reported units; nothing replaces a billing event. */
+/**
+ * A billing event beats reported units; nothing replaces a billing event. The same source again
+ * (FAL's result answer read again by Download again, maybe a month on) keeps the first date: a
+ * charge stays in the day and month it was made.
+ */
 const RANK: Record<CostSource, number> = { units_header: 0, no_charge: 1, billing_event: 2 };
 
 export class CostStore {
@@ -41,7 +45,7 @@ export class CostStore {
     this.stmt(
       `INSERT INTO real_costs (request_id, job_id, endpoint, at, units, usd, source) VALUES (@requestId, @jobId, @endpoint, @at, @units, @usd, @source)
        ON CONFLICT(request_id) DO UPDATE SET job_id = COALESCE(excluded.job_id, job_id), endpoint = COALESCE(excluded.endpoint, endpoint),
-         at = excluded.at, units = COALESCE(excluded.units, units), usd = excluded.usd, source = excluded.source`,
+         at = CASE WHEN excluded.source = real_costs.source THEN real_costs.at ELSE excluded.at END, units = COALESCE(excluded.units, units), usd = excluded.usd, source = excluded.source`,
     ).run(cost);
   }
 

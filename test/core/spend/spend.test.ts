@@ -76,4 +76,29 @@ describe('spend tracker', () => {
     expect(seen).toEqual([[job.falRequestId, 3]]);
     expect(tracker.jobCosts([id])).toEqual([{ jobId: id, usd: expect.closeTo(0.3, 6), source: 'units_header' }]);
   });
+  it('a result fetched again later (Download again next month) keeps its charge in the month it was made, counted once', async () => {
+    let record: (id: string, units: number) => void = () => undefined;
+    h = await createHarness({
+      fake: { platform: { billableUnits: 3 } },
+      engine: { fetch: reportBillableUnits(globalThis.fetch, (id, units) => record(id, units)) },
+    });
+    db = openDatabase(h.dataDir);
+    let clock = Date.now();
+    const tracker = createSpendTracker({ db, billing: () => null, unitPrice: () => 0.1, now: () => clock });
+    record = (id, units) => tracker.recordUnits(id, units);
+    const id = await addOne(h.engine);
+    const job = await waitForJob(h.engine, id, inState('succeeded'));
+    const made = new Date(clock);
+    const thisMonth = new Date(made.getFullYear(), made.getMonth(), 1).getTime();
+    const nextMonth = new Date(made.getFullYear(), made.getMonth() + 1, 1).getTime();
+    expect(tracker.spendBetween(thisMonth, nextMonth)).toBeCloseTo(0.3, 6);
+
+    // FAL's result answer read again 40 days on, with the same units header.
+    clock = made.getTime() + 40 * 24 * 3600_000;
+    tracker.recordUnits(job.falRequestId!, 3);
+    expect(tracker.spendBetween(thisMonth, nextMonth)).toBeCloseTo(0.3, 6);
+    expect(tracker.spendBetween(nextMonth, clock + 1)).toBe(0);
+    expect(tracker.summary(null).monthUsd).toBe(0);
+    expect(tracker.jobCosts([id])).toEqual([{ jobId: id, usd: expect.closeTo(0.3, 6), source: 'units_header' }]);
+  });
 });
