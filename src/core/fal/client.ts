@@ -11,7 +11,8 @@ import { FalAlreadyCompletedError, FalHttpError, FalTransportError } from './err
 import { describeError as describe, isRecord } from '../util/errors';
 import { guardStatusStream } from './status-stream-guard';
 import { keyGuardFetch } from './key-guard';
-import { bodyReadWhole, nodeFetch } from './node-fetch';
+import { answerTooLarge, bodyReadWhole, MAX_ANSWER_BYTES, nodeFetch } from './node-fetch';
+import { readCapped } from '../util/read-capped';
 
 export type { FalClient };
 
@@ -59,11 +60,13 @@ export function guardedFetch(base: typeof fetch, timeoutMs: number): typeof fetc
     try {
       response = await base(input, { ...init, ...(signal ? { signal } : {}) });
       // Buffer ordinary answers inside the timeout, so a stalled body is bounded too and read
-      // errors surface here, typed, rather than inside the client.
+      // errors surface here, typed, rather than inside the client. Under nodeFetch's size cap: an
+      // answer it handed over as a stream (labelled an event stream, an error on a status stream - no
+      // timeout there) or one from another fetch must not fill the memory either.
       if (!streaming || !response.ok) {
         const whole = bodyReadWhole(response);
         readWhole = whole !== null;
-        body = whole ?? new Uint8Array(await response.arrayBuffer());
+        body = whole ?? (await readBodyCapped(response));
       }
     } catch (error) {
       if (timeout?.aborted && !init?.signal?.aborted) {
@@ -90,6 +93,14 @@ export function guardedFetch(base: typeof fetch, timeoutMs: number): typeof fetc
       headers: response.headers,
     });
   };
+}
+
+/** A body read whole, never past MAX_ANSWER_BYTES (then the answer is an error: ANSWER_TOO_LARGE). */
+async function readBodyCapped(response: Response): Promise<Uint8Array<ArrayBuffer>> {
+  if (!response.body) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
+  await readCapped(response.body, MAX_ANSWER_BYTES, (chunk) => void chunks.push(chunk), answerTooLarge);
+  return new Uint8Array(Buffer.concat(chunks));
 }
 
 function headerOf(headers: RequestInit['headers'], name: string): string | null {

@@ -142,7 +142,8 @@ export function bodyReadWhole(response: Response): Uint8Array<ArrayBuffer> | nul
  */
 export const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
 
-function answerTooLarge(): Error {
+/** The error for an answer over MAX_ANSWER_BYTES (also guardedFetch's, for the bodies it reads itself). */
+export function answerTooLarge(): Error {
   return Object.assign(new Error(`the answer is larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB and was not read`), { code: ANSWER_TOO_LARGE });
 }
 
