@@ -82,6 +82,12 @@ export const JobSchema = z.object({
   falRequestId: z.string().nullable(),
   /** FAL is done with falRequestId (it failed or forgot the run, or its result failed our checks): nothing more to fetch under it. */
   requestFinished: z.boolean(),
+  /**
+   * A queued job that only fetches the model from the link in FAL's answer kept with it (Download
+   * again, a resumed request; the link has not failed since): it needs no FAL key and runs without
+   * one. Absent otherwise.
+   */
+  keptLink: z.literal(true).optional(),
   /** Every image of a multi-image job, in order (thumbnails: `input/<job id>_<position>`); absent for one image. */
   inputs: z.array(JobInputInfoSchema).optional(),
 });

@@ -46,6 +46,22 @@ it('at the spending cap, a job fetching what FAL already made (Download again) h
   });
 });
 
+it('without a (working) key, a Download again fetching from its kept model link has its place; a job that needs FAL waits for the key', () => {
+  const viaLink = { ...job('k', 'fal-ai/trellis'), falRequestId: 'req-1', keptLink: true } as Job;
+  const fresh = { ...job('n', 'fal-ai/trellis'), falRequestId: null } as Job;
+  const followsFal = { ...job('f', 'fal-ai/trellis'), falRequestId: 'req-2' } as Job;
+  for (const [status, hold] of [['no_key', 'Waiting for a FAL key'], ['key_rejected', 'Waiting for a working FAL key']] as const) {
+    expect(Object.fromEntries(waitPlaces([fresh, viaLink, followsFal, job('o', 'offline/relief')], isFal, falHoldReason(queue(status)), status !== 'no_key'))).toEqual({
+      n: hold,
+      k: '1st in line',
+      f: hold,
+      o: '2nd in line',
+    });
+  }
+  // Offline: the link is out of reach too.
+  expect(waitPlaces([viaLink], isFal, falHoldReason(queue('offline'))).get('k')).toBe('Waiting for the connection to FAL');
+});
+
 describe('a Download again whose kept model link failed, with no key', () => {
   const KEPT = "Waiting for a FAL key: the model's kept link did not work, so FAL must be asked for it again";
   const kept = { ...job('k', 'fal-ai/trellis'), message: KEPT } as Job;

@@ -1,6 +1,7 @@
 // A job's row: its fields, what workers may write, and the conversions from SQL rows and to the
 // public Job. Shared by the store and the engine.
 import type { Job, JobState, Preset } from '../../shared/domain';
+import { keptResultOf } from '../engine/stored-result';
 import { parseJobInputs } from './job-inputs-json';
 
 export interface JobRow {
@@ -166,6 +167,13 @@ export function toRow(raw: Raw): JobRow {
   };
 }
 
+/** A queued FAL job the claim takes without a key (store-context.ts KEPT_LINK_USABLE_SQL, the same rule). */
+function keptLinkUsable(row: JobRow): boolean {
+  if (row.state !== 'queued' || row.resultOutputJson === null) return false;
+  const kept = keptResultOf(row);
+  return kept !== null && !kept.linkFailed;
+}
+
 /** The public view of a job row. */
 export function toJob(row: JobRow): Job {
   return {
@@ -189,5 +197,6 @@ export function toJob(row: JobRow): Job {
     falRequestId: row.falRequestId,
     requestFinished: row.requestFinished,
     ...(row.inputsJson ? { inputs: parseJobInputs(row.inputsJson) } : {}),
+    ...(keptLinkUsable(row) ? { keptLink: true as const } : {}),
   };
 }

@@ -83,7 +83,9 @@ it('Download again with no FAL key fetches the model from its kept link (the lin
   h.key.value = null;
   h.engine.keyChanged();
   const statesBefore = h.queueStates.length;
-  await h.engine.retry(id, { mode: 'download' });
+  const queued = await h.engine.retry(id, { mode: 'download' });
+  // The queue's rows learn it runs without a key (its place is not "Waiting for a FAL key").
+  expect(queued).toMatchObject({ state: 'queued', keptLink: true });
   const done = await waitForJob(h.engine, id, ended, 20_000);
 
   expect(done.state).toBe('succeeded');
@@ -111,6 +113,7 @@ it('with no key, a kept link that fails waits for a key (once, not in a loop) an
   await h.engine.retry(id, { mode: 'download' });
   const waiting = await waitForJob(h.engine, id, (job) => job.state === 'queued' && /FAL key/.test(job.message ?? ''), 20_000);
   expect(waiting.message).toMatch(/Waiting for a FAL key/);
+  expect(waiting.keptLink).toBeUndefined();
   await waitForQueue(h.engine, (s) => s.status === 'no_key');
   const fileGets = h.fake.requestsFor('file').length;
   // Several scheduler polls later it still waits, and the link was not tried again.

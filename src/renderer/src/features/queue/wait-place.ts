@@ -4,15 +4,17 @@
 import type { Job, QueueState } from '../../../../shared/domain';
 import { ordinal } from '../../lib/format';
 
+const NO_KEY_HOLD = 'Waiting for a FAL key';
 const CAP_HOLD = 'Waiting until the spending cap allows it';
+const KEY_REFUSED_HOLD = 'Waiting for a working FAL key';
 
 /** What FAL jobs wait for while the queue holds FAL work, or null when they can start. */
 export function falHoldReason(queue: QueueState | null): string | null {
   switch (queue?.status) {
     case 'no_key':
-      return 'Waiting for a FAL key';
+      return NO_KEY_HOLD;
     case 'key_rejected':
-      return 'Waiting for a working FAL key';
+      return KEY_REFUSED_HOLD;
     case 'offline':
       return 'Waiting for the connection to FAL';
     case 'spending_cap':
@@ -21,8 +23,6 @@ export function falHoldReason(queue: QueueState | null): string | null {
       return null;
   }
 }
-
-const NO_KEY_HOLD = 'Waiting for a FAL key';
 
 /**
  * The place text of every queued job in `jobs` (given in the order they run): "1st in line",
@@ -38,7 +38,9 @@ export function waitPlaces(jobs: readonly Job[], isFal: (job: Job) => boolean, f
     if (job.state !== 'queued') continue;
     // The cap holds only what would be charged: a job fetching what FAL made (a request id) runs.
     const capFree = falHold === CAP_HOLD && typeof job.falRequestId === 'string';
-    const hold = capFree ? null : (falHold ?? (!keySet && job.message?.startsWith(NO_KEY_HOLD) ? NO_KEY_HOLD : null));
+    // Without a (working) key, a job fetching its model from the kept link runs all the same.
+    const keyFree = (falHold === NO_KEY_HOLD || falHold === KEY_REFUSED_HOLD) && job.keptLink === true;
+    const hold = capFree || keyFree ? null : (falHold ?? (!keySet && job.message?.startsWith(NO_KEY_HOLD) ? NO_KEY_HOLD : null));
     places.set(job.id, hold !== null && isFal(job) ? hold : `${ordinal(++position)} in line`);
   }
   return places;
