@@ -279,7 +279,11 @@ export class FalSteps {
     if (sentAt === null) return;
     const row = deps.store.recordLateSubmission(this.row.id, { sentAt, requestId, at: deps.now() });
     if (!row) {
-      deps.logger.warn(`job ${this.row.id}: FAL accepted it as ${requestId} after the job had moved on; not stored`);
+      if (deps.store.get(this.row.id)?.falRequestId === requestId) {
+        deps.logger.info(`job ${this.row.id}: FAL's late answer confirms ${requestId}, which the job already follows`);
+      } else {
+        deps.logger.warn(`job ${this.row.id}: FAL accepted it as ${requestId} after the job had moved on; not stored (counted in the spend)`);
+      }
       return;
     }
     deps.logger.info(`job ${this.row.id}: FAL's request id ${requestId} came after the lease was lost; stored, the job is followed again`);

@@ -5,7 +5,8 @@
 // only while the job still waits on exactly that send: needs_attention, no request id, the same send
 // mark, and the id no other job has. The job then goes back to the queue to be followed, as when
 // the reconciler adopts a request (reconcile/checks.ts). Anything else (the user sent it again, an id
-// was adopted meanwhile, the job was deleted) is left as it is; the id is only journaled.
+// was adopted meanwhile, the job was deleted) is left as it is; the id is journaled, and a request
+// no job holds is counted in the spend (keepMovedOn).
 import { writeTx } from '../db/write';
 import { FORGET_UNCERTAIN_SEND } from '../stats/recorder';
 import { CLEAR_LEASE_SQL, toRow, type JobRow, type Raw } from './rows';
@@ -32,9 +33,7 @@ export function recordLateSubmission(ctx: StoreContext, id: string, late: LateSu
        RETURNING *`,
     ).get({ id, requestId: late.requestId, sentAt: late.sentAt, at: late.at, message }) as Raw | undefined;
     if (!raw) {
-      if (ctx.stmt('SELECT 1 FROM jobs WHERE id = ?').get(id)) {
-        appendEvent(ctx, id, 'log', null, null, `FAL accepted an earlier send of this job as ${late.requestId}, after the job had moved on; not stored`, late.at);
-      }
+      keepMovedOn(ctx, id, late);
       return null;
     }
     const row = toRow(raw);
@@ -44,4 +43,26 @@ export function recordLateSubmission(ctx: StoreContext, id: string, late: LateSu
     appendEvent(ctx, id, 'transition', 'needs_attention', 'queued', message, late.at);
     return row;
   });
+}
+
+/**
+ * The late id of a job that moved on. Already its own (the reconciler adopted that very request):
+ * said so, nothing else - it is counted already. Held by no job: FAL runs (and charges) a request
+ * nobody follows - its price is counted in the spend (the cap), once, and the id is kept among the
+ * job's past requests, as a resend keeps the one it replaces, so reconciliation never takes it for a
+ * later send of the same job (same input). The job is left as it is.
+ */
+function keepMovedOn(ctx: StoreContext, id: string, late: LateSubmission): void {
+  const job = ctx.stmt('SELECT fal_request_id AS requestId, estimated_cost_usd AS usd FROM jobs WHERE id = ?').get(id) as
+    | { requestId: string | null; usd: number | null }
+    | undefined;
+  if (!job) return;
+  if (job.requestId === late.requestId) {
+    appendEvent(ctx, id, 'log', null, null, `FAL's late answer to this job's send confirms ${late.requestId}, the request it already follows`, late.at);
+    return;
+  }
+  appendEvent(ctx, id, 'log', null, null, `FAL accepted an earlier send of this job as ${late.requestId}, after the job had moved on; not stored`, late.at);
+  if (ctx.stmt('SELECT 1 FROM jobs WHERE fal_request_id = ?').get(late.requestId)) return;
+  const kept = ctx.stmt('INSERT OR IGNORE INTO job_past_requests (request_id, job_id, at) VALUES (?, ?, ?)').run(late.requestId, id, late.at).changes;
+  if (kept > 0 && job.usd !== null) ctx.stmt('INSERT INTO spend (job_id, at, usd) VALUES (?, ?, ?)').run(id, late.at, job.usd);
 }
