@@ -3,9 +3,6 @@
 // `export --delete-preset <name>` deletes a preset of your own (as the studio's Delete this preset).
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { extname, resolve } from 'node:path';
-import { createPresetStore } from '../core/export/preset-store';
-import { createExportService } from '../core/export/service';
-import { exportModel } from '../core/library/export-model';
 import { resolveDataDir } from '../core/paths';
 import {
   ExportRecipeSchema,
@@ -18,7 +15,7 @@ import {
   type LengthUnit,
   type OutputFormat,
 } from '../shared/export-recipe';
-import { openEngine, type CommonOptions } from './run';
+import type { CommonOptions } from './run';
 import { ensureOutputFolder } from './out-dir';
 import { givenOptions } from './given-options';
 import { shellWord } from './shell-word';
@@ -142,6 +139,7 @@ function deleteAloneMessage(name: string, others: readonly string[]): string {
 
 /** `--delete-preset`: a saved preset goes (the built-in ones stay); nothing is exported. */
 async function deletePreset(ctx: ExportCommandContext, id: string, flags: ExportFlags) {
+  const { createPresetStore } = await import('../core/export/preset-store');
   const presets = createPresetStore(resolveDataDir(flags.dataDir));
   const preset = presets.get(id);
   const saved = presets.list().filter((p) => !p.builtIn);
@@ -160,6 +158,7 @@ async function deletePreset(ctx: ExportCommandContext, id: string, flags: Export
 async function legacyExport(ctx: ExportCommandContext, id: string, file: string, opts: CommonOptions) {
   const format = extname(file).slice(1).toLowerCase() || 'glb';
   if (!(LEGACY_FORMATS as readonly string[]).includes(format)) throw ctx.usageError(`Cannot export to .${format}: use .glb, .obj or .stl.`);
+  const [{ openEngine }, { exportModel }] = await Promise.all([import('./run'), import('../core/library/export-model')]);
   const engine = openEngine(opts);
   try {
     const src = engine.library.filePath(id);
@@ -221,6 +220,7 @@ export function registerExportCommand(program: Command, ctx: ExportCommandContex
     const dataDir = resolveDataDir(flags.dataDir);
     const out = resolve(flags.out ?? '.');
     if (!flags.plan) await ensureOutputFolder(out, flags.json === true, (message) => ctx.usageError(message));
+    const [{ openEngine }, { createExportService }] = await Promise.all([import('./run'), import('../core/export/service')]);
     const engine = openEngine(flags);
     try {
       const exporter = createExportService(engine.library, dataDir);

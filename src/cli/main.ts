@@ -6,7 +6,7 @@ import { DEFAULT_MODEL_ID, OFFLINE_MODEL_ID, getModel, listModels } from '../cor
 import { defaultGenerator } from '../shared/default-generator';
 import { describeModel } from '../core/models/summary';
 import { APP_VERSION } from '../core/version';
-import { runJobs, openEngine, type CommonOptions } from './run';
+import type { CommonOptions } from './run';
 import { redactSecrets } from '../core/fal/redact';
 import { hasUnusualCharacter, KEY_CHARACTER_MESSAGE } from '../core/keys/format';
 import { registerStatsCommand } from './stats';
@@ -17,6 +17,7 @@ import { ensureOutputFolder } from './out-dir';
 import { planInputSet, type SetMember } from './input-set-args';
 import { TRIPO_MULTIVIEW_ID } from '../core/models/tripo';
 import type { ModelDefinition } from '../core/models/types';
+import type { Engine } from '../core/engine';
 import { terminalText } from './terminal-text';
 import { shellWord } from './shell-word';
 
@@ -86,6 +87,7 @@ export function buildProgram(out: { exitCode: number }): Command {
     if (definition.provider === 'fal' && hasUnusualCharacter(process.env.FAL_KEY?.trim() ?? '')) throw new UsageError(`FAL_KEY: ${KEY_CHARACTER_MESSAGE}`);
     if (!hasKey && !opts.model && !opts.json) process.stderr.write(`No FAL_KEY set: using ${getModel(OFFLINE_MODEL_ID)?.label ?? 'the offline generator'}.\n`);
     await ensureDir(opts.out, opts.json);
+    const { runJobs } = await import('./run');
     out.exitCode = await runJobs({ kind: 'convert', images, model, ...opts, set });
   });
 
@@ -102,10 +104,12 @@ export function buildProgram(out: { exitCode: number }): Command {
     // FAL's records first: jobs it received are adopted and finished below, never sent twice.
     const settled = await reconcileDataDir(opts);
     if (settled.jobs.length > 0) printReconcile(settled, opts.json);
+    const { runJobs } = await import('./run');
     out.exitCode = await runJobs({ kind: 'resume', ...opts });
   });
 
   commonOptions(program.command('list').description('list the models in the library')).action(async (opts: CommonOptions) => {
+    const { openEngine } = await import('./run');
     const engine = openEngine(opts);
     try {
       // Page by page: every model, however large the library (one page of 10,000 cut the rest off silently).
@@ -181,7 +185,7 @@ function needsKeyMessage(definition: ModelDefinition, set: SetMember[] | null): 
 
 const LIST_PAGE = 1000;
 /** One page of the library, newest first (created_at, then rowid: a stable order to page through). */
-const listPage = (engine: ReturnType<typeof openEngine>, offset: number) => engine.library.list({ offset, limit: LIST_PAGE, sort: 'newest' }).items;
+const listPage = (engine: Engine, offset: number) => engine.library.list({ offset, limit: LIST_PAGE, sort: 'newest' }).items;
 
 const ensureDir = (dir: string, json: boolean) => ensureOutputFolder(dir, json, (message) => new UsageError(message));
 

@@ -1,12 +1,11 @@
 // Prices for `image2model models`: FAL's price list (cached in the data folder, refreshed when
 // stale and a key is set), else the built-in prices, each labelled with what it is.
-import { createPlatformClient } from '../core/fal/platform-client';
 import { resolveDataDir } from '../core/paths';
-import { createPriceBook } from '../core/pricing/price-book';
 import { utcTime } from '../core/reconcile/messages';
 import type { ModelSummary } from '../shared/models';
 
 export async function withFalPrices(summaries: readonly ModelSummary[], opts: { dataDir?: string; falProxy?: string }): Promise<ModelSummary[]> {
+  const [{ createPlatformClient }, { createPriceBook }] = await Promise.all([import('../core/fal/platform-client'), import('../core/pricing/price-book')]);
   const key = process.env.FAL_KEY?.trim() || null;
   const proxyUrl = opts.falProxy ?? process.env.IMAGE2MODEL_FAL_PROXY ?? null;
   const book = createPriceBook({

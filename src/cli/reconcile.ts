@@ -1,11 +1,8 @@
 // `image2model reconcile [--json]`: asks FAL's request history about every job whose submit answer
 // was lost, and prints what it found. `resume` runs the same check first.
 import { Command, InvalidArgumentError } from 'commander';
-import { openDatabase } from '../core/db/open';
-import { createPlatformClient } from '../core/fal/platform-client';
 import { resolveDataDir } from '../core/paths';
-import { JobStore } from '../core/queue/store';
-import { createReconciler, DEFAULT_RECONCILE_CONFIG, type ReconcileReport } from '../core/reconcile/reconciler';
+import type { ReconcileReport } from '../core/reconcile/reconciler';
 import { terminalText } from './terminal-text';
 
 export interface ReconcileOptions {
@@ -25,14 +22,21 @@ export interface ReconcileOutcome {
  * The settle time: --settle-minutes, else the default. Test hook: IMAGE2MODEL_TEST_RECONCILE_SETTLE_MS
  * (fault tests need seconds, which the user-facing flag does not offer on purpose).
  */
-export function settleMsFor(settleMinutes: number | undefined, env: NodeJS.ProcessEnv = process.env): number {
+export function settleMsFor(settleMinutes: number | undefined, defaultMs: number, env: NodeJS.ProcessEnv = process.env): number {
   if (settleMinutes !== undefined) return settleMinutes * 60_000;
   const testMs = Number(env.IMAGE2MODEL_TEST_RECONCILE_SETTLE_MS);
-  return Number.isFinite(testMs) && testMs >= 0 && env.IMAGE2MODEL_TEST_RECONCILE_SETTLE_MS?.trim() ? testMs : DEFAULT_RECONCILE_CONFIG.settleMs;
+  return Number.isFinite(testMs) && testMs >= 0 && env.IMAGE2MODEL_TEST_RECONCILE_SETTLE_MS?.trim() ? testMs : defaultMs;
 }
 
 /** One reconciliation pass over the data folder (every uncertain job, due or not). */
 export async function reconcileDataDir(opts: ReconcileOptions): Promise<ReconcileOutcome> {
+  // Loaded here, not at the CLI's start: every other command (and --help) starts without them.
+  const [{ openDatabase }, { createPlatformClient }, { JobStore }, { createReconciler, DEFAULT_RECONCILE_CONFIG }] = await Promise.all([
+    import('../core/db/open'),
+    import('../core/fal/platform-client'),
+    import('../core/queue/store'),
+    import('../core/reconcile/reconciler'),
+  ]);
   const db = openDatabase(resolveDataDir(opts.dataDir));
   try {
     const jobs = new JobStore(db);
@@ -44,7 +48,7 @@ export async function reconcileDataDir(opts: ReconcileOptions): Promise<Reconcil
       platform: () => (key ? createPlatformClient({ key, proxyUrl }) : null),
       config: () => ({
         ...DEFAULT_RECONCILE_CONFIG,
-        settleMs: settleMsFor(opts.settleMinutes),
+        settleMs: settleMsFor(opts.settleMinutes, DEFAULT_RECONCILE_CONFIG.settleMs),
         autoResubmit: opts.resubmitUnreceived === true,
       }),
       onJob: () => undefined,

@@ -1,9 +1,7 @@
 // `image2model stats`: the FAL request statistics the app keeps, as a table, JSON or Prometheus text.
 import { Command, InvalidArgumentError } from 'commander';
-import { openDatabase } from '../core/db/open';
 import { getModel } from '../core/models/catalog';
 import { resolveDataDir } from '../core/paths';
-import { createStatsReader, toPrometheus } from '../core/stats';
 import { DURATION_BUCKETS_S, type StatsReport } from '../shared/stats';
 
 interface StatsOptions {
@@ -27,7 +25,8 @@ export function registerStatsCommand(program: Command): void {
     .option('--days <n>', 'only the last n days (today counts as one; default: all time)', parseDays)
     .option('--json', 'print the report as one JSON object', false)
     .option('--prometheus', 'print Prometheus text exposition format (all time, for scraping)', false)
-    .action((opts: StatsOptions) => {
+    .action(async (opts: StatsOptions) => {
+      const [{ openDatabase }, { createStatsReader, toPrometheus }] = await Promise.all([import('../core/db/open'), import('../core/stats')]);
       const db = openDatabase(resolveDataDir(opts.dataDir));
       try {
         const reader = createStatsReader(db);
