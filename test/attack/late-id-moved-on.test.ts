@@ -7,10 +7,10 @@
 //   spend row counted it, so the month's spend (and the spending cap) was short by its price - the cap
 //   let a paid submit through. It is counted once, and kept among the job's past requests so
 //   reconciliation never takes it for the job's later send.
-import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src/core/db/open';
-import { JobStore, type NewJob } from '../../src/core/queue/store';
+import { JobStore } from '../../src/core/queue/store';
+import { newJob } from '../support/new-job';
 import { CheckStore } from '../../src/core/reconcile/checks';
 
 let db: Db;
@@ -21,20 +21,7 @@ beforeEach(() => {
 });
 afterEach(() => db.close());
 
-const job = (): NewJob => ({
-  id: randomUUID(),
-  endpoint: 'tripo3d/tripo/v2.5/image-to-3d',
-  provider: 'fal',
-  preset: 'standard',
-  optionsJson: '{}',
-  inputName: 'cat.png',
-  inputPath: 'inputs/abc.png',
-  inputSha256: 'abc',
-  inputMime: 'image/png',
-  maxAttempts: 5,
-  createdAt: 1000,
-  estimatedCostUsd: 0.4,
-});
+const job = () => newJob({ estimatedCostUsd: 0.4 });
 
 /** Sent at 1500, its lease ran out before the answer: set aside as needs_attention. */
 function setAside() {

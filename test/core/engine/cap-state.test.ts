@@ -6,7 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../../src/core/db/open';
 import { createQueueHealth, type QueueHealth } from '../../../src/core/engine/queue-health';
-import { JobStore, type NewJob } from '../../../src/core/queue/store';
+import { JobStore } from '../../../src/core/queue/store';
+import { newJob } from '../../support/new-job';
 import { SILENT } from './harness';
 
 let db: Db;
@@ -14,20 +15,7 @@ let store: JobStore;
 let health: QueueHealth;
 const NOW = Date.UTC(2026, 11, 3, 12);
 
-const newJob = (): NewJob => ({
-  id: randomUUID(),
-  endpoint: 'tripo3d/tripo/v2.5/image-to-3d',
-  provider: 'fal',
-  preset: 'standard',
-  optionsJson: '{}',
-  inputName: 'cat.png',
-  inputPath: 'inputs/cat.png',
-  inputSha256: randomUUID(),
-  inputMime: 'image/png',
-  maxAttempts: 5,
-  createdAt: NOW,
-  estimatedCostUsd: 0.3,
-});
+const capJob = () => newJob({ inputPath: 'inputs/cat.png', inputSha256: randomUUID(), createdAt: NOW });
 
 const claim = () => store.claimNext({ owner: 'w', now: NOW, leaseMs: 60_000, falAllowed: true, followAllowed: true })!;
 
@@ -52,7 +40,7 @@ afterEach(() => db.close());
 
 /** A job FAL made and charged ($0.30: the cap) whose model did not download: it keeps FAL's request. */
 function paidJobToFetchAgain(): string {
-  const [job] = store.insertMany([newJob()]);
+  const [job] = store.insertMany([capJob()]);
   const c = claim();
   store.recordSubmission(c.id, c.fence, `req-${job!.id}`, null, 15, NOW);
   store.update(c.id, c.fence, { state: 'failed', finishedAt: NOW, leaseOwner: null, leaseExpiresAt: null, errorCode: 'result_download_failed' }, NOW);
@@ -73,7 +61,7 @@ it('Download again waiting in the queue at the cap: the queue runs, nothing is h
 
 it('a job that would be sent is still held at the cap, beside a Download again', () => {
   paidJobToFetchAgain();
-  store.insertMany([newJob()]);
+  store.insertMany([capJob()]);
   expect(health.queueState()).toMatchObject({ status: 'spending_cap', queued: 2 });
   expect(health.queueState().message).toMatch(/spending cap is reached/);
 });

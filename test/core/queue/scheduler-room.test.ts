@@ -1,28 +1,12 @@
 // The claim loop's room for jobs around a generation slot (queue/scheduler.ts): jobs that are still
 // finishing (download, check, storage - waiting for the disk or the CPU) must not keep the next job
 // from being prepared, or a slot freed at FAL finds no job ready to be sent.
-import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../../src/core/db/open';
 import { Scheduler, WorkerInterrupt, type WorkerContext } from '../../../src/core/queue/scheduler';
-import { JobStore, type NewJob } from '../../../src/core/queue/store';
+import { JobStore } from '../../../src/core/queue/store';
+import { newJob } from '../../support/new-job';
 
-function newJob(createdAt: number): NewJob {
-  return {
-    id: randomUUID(),
-    endpoint: 'tripo3d/tripo/v2.5/image-to-3d',
-    provider: 'fal',
-    preset: 'standard',
-    optionsJson: '{}',
-    inputName: 'cat.png',
-    inputPath: 'inputs/abc.png',
-    inputSha256: 'abc',
-    inputMime: 'image/png',
-    maxAttempts: 5,
-    createdAt,
-    estimatedCostUsd: 0.3,
-  };
-}
 
 let db: Db | null = null;
 let scheduler: Scheduler | null = null;
@@ -33,6 +17,13 @@ afterEach(async () => {
   db = null;
 });
 
+/** A claim loop for one owner that claims at once and polls every 20 ms. */
+function startScheduler(store: JobStore, run: (ctx: WorkerContext) => Promise<void>, concurrency: number, onWorkerError: (error: unknown) => void = () => undefined): Scheduler {
+  const started = new Scheduler({ store, owner: 'w1', now: () => Date.now(), leaseMs: 60_000, heartbeatMs: 10_000, pollMs: 20, concurrency, falAllowed: () => true, recover: () => undefined, run, onWorkerError });
+  started.start();
+  return started;
+}
+
 async function until(condition: () => boolean): Promise<void> {
   for (let i = 0; i < 200 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
   expect(condition()).toBe(true);
@@ -42,7 +33,7 @@ describe('the claim loop', () => {
   it('prepares the next job while every slot generates and two jobs per slot are still finishing', async () => {
     db = openDatabase(':memory:');
     const store = new JobStore(db);
-    const jobs = store.insertMany(Array.from({ length: 8 }, (_, i) => newJob(i + 1)));
+    const jobs = store.insertMany(Array.from({ length: 8 }, (_, i) => newJob({ createdAt: i + 1 })));
     const started: string[] = [];
     const finishing: string[] = [];
     const generating: string[] = [];
@@ -60,22 +51,9 @@ describe('the claim loop', () => {
       }
       await new Promise((resolve) => ctx.stopSignal.addEventListener('abort', resolve));
     };
-    scheduler = new Scheduler({
-      store,
-      owner: 'w1',
-      now: () => Date.now(),
-      leaseMs: 60_000,
-      heartbeatMs: 10_000,
-      pollMs: 20,
-      concurrency: 2,
-      falAllowed: () => true,
-      recover: () => undefined,
-      run,
-      onWorkerError: (error) => {
-        if (!(error instanceof WorkerInterrupt)) errors.push(error);
-      },
+    scheduler = startScheduler(store, run, 2, (error) => {
+      if (!(error instanceof WorkerInterrupt)) errors.push(error);
     });
-    scheduler.start();
     await until(() => finishing.length === 4 && generating.length === 2);
     // Both slots busy, four jobs finishing: jobs 7 and 8 are still claimed and prepared, one ready
     // for each slot as it frees.
@@ -86,7 +64,7 @@ describe('the claim loop', () => {
   it('keeps track of a job claimed again while its old worker (its lease lost) still winds down', async () => {
     db = openDatabase(':memory:');
     const store = new JobStore(db);
-    const [job] = store.insertMany([newJob(1)]);
+    const [job] = store.insertMany([newJob({ createdAt: 1 })]);
     const runs: { release: () => void; stopped: Promise<unknown> }[] = [];
     const run = async (ctx: WorkerContext) => {
       let release!: () => void;
@@ -95,20 +73,7 @@ describe('the claim loop', () => {
       runs.push({ release, stopped });
       await Promise.race([released, stopped]);
     };
-    scheduler = new Scheduler({
-      store,
-      owner: 'w1',
-      now: () => Date.now(),
-      leaseMs: 60_000,
-      heartbeatMs: 10_000,
-      pollMs: 20,
-      concurrency: 2,
-      falAllowed: () => true,
-      recover: () => undefined,
-      run,
-      onWorkerError: () => undefined,
-    });
-    scheduler.start();
+    scheduler = startScheduler(store, run, 2);
     await until(() => runs.length === 1);
     // Another process's recovery took the job back (the first worker's lease had run out); this
     // scheduler claims it again while the first worker has not returned yet.

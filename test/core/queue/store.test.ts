@@ -1,30 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../../src/core/db/open';
-import { JobStore, type NewJob } from '../../../src/core/queue/store';
+import { JobStore } from '../../../src/core/queue/store';
+import { newJob } from '../../support/new-job';
 import { TransitionError } from '../../../src/core/queue/transitions';
 import { currentBoot } from '../../../src/core/util/boot';
 
 let db: Db;
 let store: JobStore;
 
-function newJob(overrides: Partial<NewJob> = {}): NewJob {
-  return {
-    id: randomUUID(),
-    endpoint: 'tripo3d/tripo/v2.5/image-to-3d',
-    provider: 'fal',
-    preset: 'standard',
-    optionsJson: '{}',
-    inputName: 'cat.png',
-    inputPath: 'inputs/abc.png',
-    inputSha256: 'abc',
-    inputMime: 'image/png',
-    maxAttempts: 5,
-    createdAt: 1000,
-    estimatedCostUsd: 0.3,
-    ...overrides,
-  };
-}
 
 const claim = (now = 2000, owner = 'w1', falAllowed = true) => store.claimNext({ owner, now, leaseMs: 10_000, falAllowed });
 
