@@ -11,8 +11,7 @@ import { FalAlreadyCompletedError, FalHttpError, FalTransportError } from './err
 import { describeError as describe, isRecord } from '../util/errors';
 import { guardStatusStream } from './status-stream-guard';
 import { keyGuardFetch } from './key-guard';
-import { answerTooLarge, bodyReadWhole, MAX_ANSWER_BYTES, nodeFetch } from './node-fetch';
-import { readCapped } from '../util/read-capped';
+import { bodyReadWhole, nodeFetch, readAnswerCapped } from './node-fetch';
 
 export type { FalClient };
 
@@ -66,7 +65,7 @@ export function guardedFetch(base: typeof fetch, timeoutMs: number): typeof fetc
       if (!streaming || !response.ok) {
         const whole = bodyReadWhole(response);
         readWhole = whole !== null;
-        body = whole ?? (await readBodyCapped(response));
+        body = whole ?? (response.body ? await readAnswerCapped(response.body) : new Uint8Array(0));
       }
     } catch (error) {
       if (timeout?.aborted && !init?.signal?.aborted) {
@@ -93,14 +92,6 @@ export function guardedFetch(base: typeof fetch, timeoutMs: number): typeof fetc
       headers: response.headers,
     });
   };
-}
-
-/** A body read whole, never past MAX_ANSWER_BYTES (then the answer is an error: ANSWER_TOO_LARGE). */
-async function readBodyCapped(response: Response): Promise<Uint8Array<ArrayBuffer>> {
-  if (!response.body) return new Uint8Array(0);
-  const chunks: Uint8Array[] = [];
-  await readCapped(response.body, MAX_ANSWER_BYTES, (chunk) => void chunks.push(chunk), answerTooLarge);
-  return new Uint8Array(Buffer.concat(chunks));
 }
 
 function headerOf(headers: RequestInit['headers'], name: string): string | null {

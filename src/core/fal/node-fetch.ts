@@ -53,9 +53,14 @@ export const nodeFetch: typeof fetch = async (input, init) => {
 /** The real fetch's answer read whole under the same cap as ours (an event stream stays a stream). */
 async function readWhole(response: Response): Promise<Response> {
   if (!response.body || (response.headers.get('content-type') ?? '').startsWith('text/event-stream')) return response;
+  return new Response(await readAnswerCapped(response.body), { status: response.status, statusText: response.statusText, headers: response.headers });
+}
+
+/** A body read whole, never past MAX_ANSWER_BYTES (beyond it: answerTooLarge, ANSWER_TOO_LARGE). */
+export async function readAnswerCapped(body: ReadableStream<Uint8Array>): Promise<Uint8Array<ArrayBuffer>> {
   const chunks: Uint8Array[] = [];
-  await readCapped(response.body, MAX_ANSWER_BYTES, (chunk) => void chunks.push(chunk), answerTooLarge);
-  return new Response(Buffer.concat(chunks), { status: response.status, statusText: response.statusText, headers: response.headers });
+  await readCapped(body, MAX_ANSWER_BYTES, (chunk) => void chunks.push(chunk), answerTooLarge);
+  return Buffer.concat(chunks) as Uint8Array<ArrayBuffer>; // a Buffer's memory is never shared
 }
 
 function send(target: URL, method: string, headers: Record<string, string>, body: Uint8Array | null, signal: AbortSignal | undefined): Promise<Response> {
@@ -142,8 +147,7 @@ export function bodyReadWhole(response: Response): Uint8Array<ArrayBuffer> | nul
  */
 export const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
 
-/** The error for an answer over MAX_ANSWER_BYTES (also guardedFetch's, for the bodies it reads itself). */
-export function answerTooLarge(): Error {
+function answerTooLarge(): Error {
   return Object.assign(new Error(`the answer is larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB and was not read`), { code: ANSWER_TOO_LARGE });
 }
 
