@@ -66,7 +66,7 @@ export interface EngineApi {
   keyChanged(): void;
   /** The spending cap changed: re-check whether FAL jobs may start. */
   limitsChanged(): void;
-  costSummary(capUsd: number | null): { todayUsd: number; monthUsd: number; capUsd: number | null; capReached: boolean };
+  costSummary(capUsd: number | null): { todayUsd: number; monthUsd: number; possibleUsd: number; capUsd: number | null; capReached: boolean };
   /** Request statistics (the Stats view, `image2model stats`). */
   stats: StatsReader;
   library: {

@@ -105,6 +105,11 @@ export const LibraryChangeSchema = z.object({
 export const CostSummarySchema = z.object({
   todayUsd: z.number(),
   monthUsd: z.number(),
+  /**
+   * This month's sends whose answer was lost and that FAL's records have not settled yet, at their
+   * estimates: FAL may have charged them. Not in monthUsd; counted against the cap (capReached).
+   */
+  possibleUsd: z.number().optional(),
   capUsd: z.number().nullable(),
   capReached: z.boolean(),
   /** What the totals are made of: FAL's real charges (billing key), the app's estimates, or both. */

@@ -53,7 +53,9 @@ export function createJobQueries(deps: JobQueriesDeps): JobQueries {
       const spent = deps.spendBetween;
       const todayUsd = spent(new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime(), t + 1);
       const monthUsd = spent(deps.monthStart(t), t + 1);
-      return { todayUsd, monthUsd, capUsd, capReached: capUsd !== null && monthUsd >= capUsd };
+      // Sends FAL may have charged (answer lost, not settled yet) count against the cap, shown apart.
+      const possibleUsd = store.possibleCharges(deps.monthStart(t), t + 1).usd;
+      return { todayUsd, monthUsd, possibleUsd, capUsd, capReached: capUsd !== null && monthUsd + possibleUsd >= capUsd };
     },
 
     waitForIdle() {

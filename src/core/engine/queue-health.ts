@@ -76,13 +76,18 @@ export function createQueueHealth(deps: QueueHealthDeps): QueueHealth {
     const d = new Date(at);
     return new Date(d.getFullYear(), d.getMonth(), 1).getTime();
   }
-  /** The month's cap and what counts against it: spend recorded, and FAL jobs claimed but not sent yet. */
-  function capUse(exceptJobId: string | null = null): { cap: number; spent: number; pending: { usd: number; jobs: number } } | null {
+  /**
+   * The month's cap and what counts against it: spend recorded, sends FAL may have charged that are
+   * not settled yet (an answer lost: FAL's records settle them), and FAL jobs claimed but not sent yet.
+   * `spent` includes the possible charges (`possible`: how much and how many).
+   */
+  function capUse(exceptJobId: string | null = null): { cap: number; spent: number; possible: { usd: number; jobs: number }; pending: { usd: number; jobs: number } } | null {
     const cap = deps.getSpendingCapUsd?.() ?? null;
     if (cap === null) return null;
     const t = now();
-    const spent = (deps.spendBetween ?? ((from, to) => store.spendBetween(from, to)))(monthStart(t), t + 1);
-    return { cap, spent, pending: store.pendingFal(exceptJobId) };
+    const possible = store.possibleCharges(monthStart(t), t + 1);
+    const spent = (deps.spendBetween ?? ((from, to) => store.spendBetween(from, to)))(monthStart(t), t + 1) + possible.usd;
+    return { cap, spent, possible, pending: store.pendingFal(exceptJobId) };
   }
   function spendingCapReached(exceptJobId: string | null = null): boolean {
     const use = capUse(exceptJobId);
@@ -122,7 +127,11 @@ export function createQueueHealth(deps: QueueHealthDeps): QueueHealth {
           capStarting: use.pending.jobs,
         };
       }
-      return { status: 'spending_cap', message: 'This month\'s spending cap is reached; FAL jobs wait until it is raised.', ...base, resumesAt: null };
+      const uncertain =
+        use.possible.jobs === 0
+          ? ''
+          : ` (counting ${use.possible.jobs === 1 ? 'a job' : `${use.possible.jobs} jobs`} FAL may have charged, until FAL's records settle ${use.possible.jobs === 1 ? 'it' : 'them'})`;
+      return { status: 'spending_cap', message: `This month's spending cap is reached${uncertain}; FAL jobs wait until it is raised.`, ...base, resumesAt: null };
     }
     return { status: 'running', message: null, ...base, resumesAt: null };
   }

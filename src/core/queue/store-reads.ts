@@ -91,6 +91,22 @@ export function pendingFal(ctx: StoreContext, exceptJobId: string | null): { usd
   return { usd: Number(raw.total) || 0, jobs: Number(raw.jobs) || 0 };
 }
 
+/**
+ * Sends that left the machine with no request id stored and are not settled yet (needs_attention,
+ * not proven "not received" by reconciliation), sent in [@from, @to): FAL may have received - and
+ * charged - each of them, so they count at their estimate until FAL's records settle them (adopted:
+ * the spend row of the request; not received: nothing). Named parameters @from and @to.
+ */
+export const POSSIBLE_CHARGES_SQL = `SELECT COALESCE(SUM(estimated_cost_usd), 0) AS usd, COUNT(*) AS jobs FROM jobs
+  WHERE state = 'needs_attention' AND provider = 'fal' AND fal_request_id IS NULL AND submit_started_at IS NOT NULL
+    AND error_code IS NOT '${NOT_RECEIVED_CODE}' AND submit_started_at >= @from AND submit_started_at < @to`;
+
+/** Possible charges (POSSIBLE_CHARGES_SQL) between two times (epoch ms): USD at their estimates, and how many sends. */
+export function possibleCharges(ctx: StoreContext, from: number, to: number): { usd: number; jobs: number } {
+  const raw = ctx.stmt(POSSIBLE_CHARGES_SQL).get({ from, to }) as Raw;
+  return { usd: Number(raw.usd) || 0, jobs: Number(raw.jobs) || 0 };
+}
+
 /** Spend recorded at submission between two times (epoch ms), in USD. */
 export function spendBetween(ctx: StoreContext, from: number, to: number): number {
   const raw = ctx.stmt('SELECT COALESCE(SUM(usd), 0) AS total FROM spend WHERE at >= ? AND at < ?').get(from, to) as Raw;

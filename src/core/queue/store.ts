@@ -76,6 +76,11 @@ export class JobStore {
     return reads.pendingFal(this.ctx, exceptJobId);
   }
 
+  /** Sends FAL may have charged that are not settled yet (store-reads POSSIBLE_CHARGES_SQL), sent between two times. */
+  possibleCharges(from: number, to: number): { usd: number; jobs: number } {
+    return reads.possibleCharges(this.ctx, from, to);
+  }
+
   /** Spend recorded at submission between two times (epoch ms), in USD. */
   spendBetween(from: number, to: number): number {
     return reads.spendBetween(this.ctx, from, to);

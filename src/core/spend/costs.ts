@@ -4,6 +4,7 @@
 // recorded at submission otherwise.
 import type { Database, Statement } from 'better-sqlite3';
 import { statementCache } from '../db/statements';
+import { POSSIBLE_CHARGES_SQL } from '../queue/store-reads';
 
 export type CostSource = 'billing_event' | 'units_header' | 'no_charge';
 
@@ -77,6 +78,11 @@ export class CostStore {
       if (raw && raw.n > 0 && raw.usd !== null && raw.source) out.set(id, { usd: raw.usd, source: raw.source });
     }
     return out;
+  }
+
+  /** Sends FAL may have charged, not settled yet, sent in [from, to), at their estimates (queue/store-reads.ts). */
+  possibleBetween(from: number, to: number): number {
+    return Number((this.stmt(POSSIBLE_CHARGES_SQL).get({ from, to }) as { usd: number }).usd) || 0;
   }
 
   totalsBetween(from: number, to: number): SpendTotals {

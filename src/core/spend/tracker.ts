@@ -8,6 +8,8 @@ import { CostStore, type SpendTotals } from './costs';
 export interface SpendSummary {
   todayUsd: number;
   monthUsd: number;
+  /** This month's sends FAL may have charged that are not settled yet, at their estimates (not in monthUsd; the cap counts them). */
+  possibleUsd: number;
   capUsd: number | null;
   capReached: boolean;
   /** What the month total is made of: FAL's real charges, the app's estimates, or both. */
@@ -117,12 +119,14 @@ export function createSpendTracker(deps: SpendTrackerDeps): SpendTracker {
       const t = now();
       const month = totals(monthStart(t), t + 1);
       const today = totals(dayStart(t), t + 1);
+      const possible = costs.possibleBetween(monthStart(t), t + 1);
       const billingKey = deps.billing() !== null;
       return {
         todayUsd: today.usd,
         monthUsd: month.usd,
+        possibleUsd: possible,
         capUsd,
-        capReached: capUsd !== null && month.usd >= capUsd,
+        capReached: capUsd !== null && month.usd + possible >= capUsd,
         basis: month.basis,
         billingKey,
         balanceUsd: billingKey ? (balance?.usd ?? null) : null,

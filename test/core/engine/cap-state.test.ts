@@ -6,7 +6,10 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../../src/core/db/open';
 import { createQueueHealth, type QueueHealth } from '../../../src/core/engine/queue-health';
-import { JobStore } from '../../../src/core/queue/store';
+import { JobStore, type JobRow } from '../../../src/core/queue/store';
+import { CheckStore } from '../../../src/core/reconcile/checks';
+import { NOT_RECEIVED_CODE } from '../../../src/core/reconcile/messages';
+import { createSpendTracker } from '../../../src/core/spend/tracker';
 import { newJob } from '../../support/new-job';
 import { SILENT } from './harness';
 
@@ -64,4 +67,51 @@ it('a job that would be sent is still held at the cap, beside a Download again',
   store.insertMany([capJob()]);
   expect(health.queueState()).toMatchObject({ status: 'spending_cap', queued: 2 });
   expect(health.queueState().message).toMatch(/spending cap is reached/);
+});
+
+/**
+ * A job whose submit left with its answer lost ($0.30, the cap): FAL may have received and charged
+ * it, so it counts against the cap at its estimate until FAL's records settle it.
+ */
+function uncertainSend(): JobRow {
+  const [job] = store.insertMany([capJob()]);
+  const c = claim();
+  store.update(c.id, c.fence, { submitStartedAt: NOW - 1_000 }, NOW - 1_000);
+  const row = store.update(
+    c.id,
+    c.fence,
+    { state: 'needs_attention', finishedAt: NOW, leaseOwner: null, leaseExpiresAt: null, errorCode: 'submit_uncertain', errorMessage: 'no answer', message: 'no answer' },
+    NOW,
+  );
+  expect(row).toMatchObject({ id: job!.id, state: 'needs_attention', falRequestId: null, submitStartedAt: NOW - 1_000 });
+  return row!;
+}
+
+it('a send FAL may have charged (answer lost) counts against the cap until it is settled, and is shown as possible', () => {
+  const tracker = createSpendTracker({ db, billing: () => null, now: () => NOW });
+  const job = uncertainSend();
+  store.insertMany([capJob()]);
+  // Nothing recorded as spent, but the lost send may cost $0.30: the cap holds new sends.
+  expect(store.spendBetween(0, NOW + 1)).toBe(0);
+  expect(health.falAllowed()).toBe(false);
+  expect(health.queueState()).toMatchObject({ status: 'spending_cap', queued: 1 });
+  expect(health.queueState().message).toMatch(/spending cap is reached \(counting a job FAL may have charged/);
+  // The summaries say the same: not in the month's spend, shown apart, and the cap is reached.
+  expect(tracker.summary(0.3)).toMatchObject({ monthUsd: 0, possibleUsd: 0.3, capReached: true });
+
+  // Settled as received (reconciliation adopts FAL's request): counted once, as spend.
+  const checks = new CheckStore(db, store);
+  expect(checks.adopt(job, 'req-adopted', NOW, 'adopted')).not.toBeNull();
+  expect(store.spendBetween(0, NOW + 1)).toBeCloseTo(0.3);
+  expect(tracker.summary(0.6)).toMatchObject({ monthUsd: expect.closeTo(0.3, 6), possibleUsd: 0, capReached: false });
+  expect(health.falAllowed()).toBe(false);
+});
+
+it('a send FAL never received (reconciliation\'s evidence) no longer counts against the cap', () => {
+  const tracker = createSpendTracker({ db, billing: () => null, now: () => NOW });
+  const job = uncertainSend();
+  expect(health.falAllowed()).toBe(false);
+  store.update(job.id, job.fence, { errorCode: NOT_RECEIVED_CODE }, NOW);
+  expect(health.falAllowed()).toBe(true);
+  expect(tracker.summary(0.3)).toMatchObject({ monthUsd: 0, possibleUsd: 0, capReached: false });
 });

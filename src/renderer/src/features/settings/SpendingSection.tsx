@@ -41,6 +41,12 @@ export function SpendingSection({ cost: shared }: { cost: CostSummary | null }) 
               <span className="section-label">This month</span>
               <strong>{money(cost.monthUsd)}</strong>
             </div>
+            {cost.possibleUsd ? (
+              <div title="Jobs whose answer from FAL was lost: FAL may have charged them. They count against the cap until FAL's records settle them.">
+                <span className="section-label">May be charged</span>
+                <strong data-testid="spend-possible">{money(cost.possibleUsd)}</strong>
+              </div>
+            ) : null}
             <div>
               <span className="section-label">Monthly cap</span>
               <strong className={cost.capReached ? 'is-danger' : undefined}>{cost.capUsd === null ? 'None' : money(cost.capUsd)}</strong>
@@ -60,7 +66,7 @@ export function SpendingSection({ cost: shared }: { cost: CostSummary | null }) 
             {cost.syncError ? ` · could not read from FAL: ${cost.syncError}` : ''}
           </p>
         )}
-        <SettingRow label="Monthly spending cap (USD)" htmlFor={capId} help="New FAL jobs wait once this month’s spend reaches the cap (what FAL charged when the billing key is set, estimates otherwise). Leave empty for no cap.">
+        <SettingRow label="Monthly spending cap (USD)" htmlFor={capId} help="New FAL jobs wait once this month’s spend reaches the cap (what FAL charged when the billing key is set, estimates otherwise; jobs FAL may have charged count until settled). Leave empty for no cap.">
           <TextSetting
             id={capId}
             value={settings.spendingCapUsd === null ? '' : String(settings.spendingCapUsd)}
