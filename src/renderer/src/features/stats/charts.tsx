@@ -1,7 +1,6 @@
 // Small hand-drawn SVG charts (no chart library; colours come from the theme's CSS variables, so
 // light and dark follow by themselves and the strict CSP needs no inline styles).
-import { cutText, graphemeCount } from '../../../../shared/text-cut';
-import { niceScale } from './stats-data';
+import { chartLabel, niceScale } from './stats-data';
 import { useWidth } from './useWidth';
 
 export type Tone = 'succeeded' | 'failed' | 'canceled' | 'uncertain' | 'accent' | 'warning' | 'danger';
@@ -32,7 +31,7 @@ export function BarRows({ rows, label }: { rows: BarRow[]; label: string }) {
           return (
             <g key={row.label} className="chart-row">
               <text className="chart-label" x={0} y={y + rowHeight / 2} dominantBaseline="central">
-                {clip(row.label, 24)}
+                {chartLabel(row.label, 24)}
                 <title>{row.label}</title>
               </text>
               <rect className="chart-track" x={labelWidth} y={y + 7} width={barWidth} height={rowHeight - 14} rx={3} />
@@ -167,8 +166,4 @@ function ticksOf(max: number, step: number): number[] {
 
 function formatTick(value: number): string {
   return value >= 1000 ? `${value / 1000}k` : Number.isInteger(value) ? String(value) : value.toFixed(1);
-}
-
-function clip(text: string, length: number): string {
-  return graphemeCount(text) > length ? `${cutText(text, length - 1)}…` : text;
 }

@@ -1,6 +1,7 @@
 // Pure shaping of the stats report for the charts: totals, one histogram for all models, errors by
 // type, a day for every day of the range, and plain-words labels.
 import { DURATION_BUCKETS_S, type StatsReport } from '../../../../shared/stats';
+import { shorten } from '../../../../shared/text-cut';
 
 export type RangeKey = '7d' | '30d' | '90d' | 'all';
 
@@ -129,4 +130,12 @@ export function niceScale(max: number, ticks = 4): { max: number; step: number }
   const magnitude = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 2.5, 5, 10].map((f) => f * magnitude).find((s) => s >= raw) ?? 10 * magnitude;
   return { max: step * Math.ceil(max / step), step };
+}
+
+/**
+ * A chart's row label: at most `length` characters as people count them, a cut one ending in "…"
+ * straight after the last character kept (never "word …", never half an emoji).
+ */
+export function chartLabel(text: string, length: number): string {
+  return shorten(text, length, '…');
 }
