@@ -192,3 +192,31 @@ test('Escape while a search finds nothing clears the search and keeps the model 
   await page.keyboard.press('Escape');
   await expect(details).toBeHidden();
 });
+
+test('Escape in the search box clears the search first and keeps the pane; the next Escape closes the pane', async ({ page }) => {
+  await openLibrary(page, 40);
+  const search = page.getByRole('searchbox', { name: 'Search models' });
+  const details = page.getByTestId('model-details');
+  await search.fill('teapot');
+  await expect(page.getByTestId('library-count')).toHaveText('4 matches for “teapot”');
+  await page.getByTestId('model-card').first().click();
+  const name = (await details.getByRole('heading').first().textContent()) ?? '';
+  expect(name).toMatch(/teapot/i);
+
+  // One Escape, one thing: the text goes, the model stays open (it closed the pane as well).
+  await search.focus();
+  await page.keyboard.press('Escape');
+  await expect(search).toHaveValue('');
+  await expect(page.getByTestId('library-count')).toHaveText('40 models');
+  await expect(details.getByRole('heading', { name })).toBeVisible();
+  await expect(search).toBeFocused();
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+    await page.waitForTimeout(600); // let the theme's colour transitions finish
+    await page.screenshot({ path: test.info().outputPath(`search-escape-cleared-${scheme}.png`) });
+  }
+
+  // The box is empty now: Escape closes the pane.
+  await page.keyboard.press('Escape');
+  await expect(details).toBeHidden();
+});

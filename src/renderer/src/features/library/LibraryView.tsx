@@ -129,6 +129,14 @@ export function LibraryView({ openId, onOpened, exportRequest }: LibraryViewProp
                 placeholder="Search by name, source or tag"
                 value={query}
                 onChange={(event) => setQuery(event.target.value)}
+                onKeyDown={(event) => {
+                  // One Escape, one thing, as in Settings' text fields: text in the box is cleared
+                  // first (here, not by the browser, and the pane stays); an empty box lets Escape
+                  // through to close the pane.
+                  if (event.key !== 'Escape' || query === '') return;
+                  event.preventDefault();
+                  setQuery('');
+                }}
               />
             </div>
             <label htmlFor={sortId} className="visually-hidden">
