@@ -425,3 +425,104 @@ test('studio: a preset deleted by the CLI while the studio is open leaves its li
   await expect(form.getByLabel('Compression')).toHaveValue('draco');
   await expect(note).toHaveCount(0);
 });
+
+/** Whether what the user sees at the middle of `locator` is that element (not a dialog over it). */
+const onTop = (locator: ReturnType<Page['locator']>) =>
+  locator.evaluate((el) => {
+    const box = el.getBoundingClientRect();
+    const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+    return hit !== null && el.contains(hit);
+  });
+
+for (const scheme of ['light', 'dark'] as const) {
+  test(`${scheme}: the chosen preset keeps its accent border under the pointer`, async ({ page }) => {
+    test.setTimeout(180_000);
+    await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+    await openLibrary(page);
+    await page.getByTestId('model-card').filter({ hasText: 'Garden gnome' }).click();
+    await page.getByRole('button', { name: 'Export studio…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Export “Garden gnome”' });
+
+    // Hovering the chosen card: still the accent border (the hover border replaced it).
+    const blender = dialog.getByRole('radio', { name: /Blender/ });
+    await expect(blender).toHaveAttribute('aria-checked', 'true');
+    await blender.hover();
+    expect(chroma(await blender.evaluate((el) => getComputedStyle(el).borderColor)), 'the hovered chosen card shows the accent').toBeGreaterThan(60);
+    const game = dialog.getByRole('radio', { name: /Game engine/ });
+    await game.hover();
+    expect(chroma(await game.evaluate((el) => getComputedStyle(el).borderColor)), 'another card hovered is grey').toBeLessThan(25);
+    await blender.hover();
+    await dialog.locator('.xs-presets').screenshot({ path: test.info().outputPath(`preset-chosen-hover-${scheme}.png`), animations: 'disabled' });
+  });
+
+  test(`${scheme}: the studio's own toasts show above it, clear of its buttons, and can be dismissed`, async ({ page }) => {
+    test.setTimeout(180_000);
+    await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+    await openLibrary(page);
+    await page.getByTestId('model-card').filter({ hasText: 'Garden gnome' }).click();
+    await page.getByRole('button', { name: 'Export studio…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Export “Garden gnome”' });
+
+    await dialog.getByRole('button', { name: 'Save as preset…' }).click();
+    await dialog.getByLabel('Preset name').fill(`Toast check ${scheme}`);
+    // The page's timers from here on are Playwright's, and stopped: the toast's 5 s fade is held while it
+    // is looked at (this machine can be slower than that between two steps).
+    await page.clock.install();
+    await page.clock.pauseAt(await page.evaluate(() => Date.now() + 3_000)); // the page's own time
+    await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+    const toast = page.getByRole('status').filter({ hasText: `Saved the preset “Toast check ${scheme}”.` });
+    await expect(toast).toBeVisible();
+    await expect(dialog).toBeVisible();
+    expect(await onTop(toast), 'the toast is above the open studio').toBe(true);
+    expect(await onTop(dialog.getByRole('button', { name: 'Cancel' })), 'and not over the studio\'s own buttons').toBe(true);
+    expect(await onTop(dialog.getByTestId('export-run'))).toBe(true);
+    await page.screenshot({ path: test.info().outputPath(`studio-toast-${scheme}.png`), animations: 'disabled' });
+    // It answers too (the page behind a modal dialog is inert): Dismiss removes it, the studio stays.
+    await toast.getByRole('button', { name: 'Dismiss' }).click({ timeout: 5_000 });
+    await expect(toast).toHaveCount(0);
+    await expect(dialog).toBeVisible();
+    await page.clock.resume();
+    await dialog.getByRole('button', { name: 'Delete this preset' }).click();
+  });
+
+  test(`${scheme}: while a batch runs its recipe settings, Save as preset… and Use for new models are locked and look it`, async ({ page }) => {
+    test.setTimeout(180_000);
+    await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+    await openLibrary(page);
+    await page.getByRole('button', { name: 'Export all…' }).click();
+    const dialog = page.getByRole('dialog', { name: `Export ${MODELS} models` });
+    await dialog.getByRole('radio', { name: /Web/ }).click();
+    const form = dialog.getByTestId('recipe-form');
+    const weld = form.getByRole('checkbox', { name: /Weld/ });
+    const save = dialog.getByRole('button', { name: 'Save as preset…' });
+    const useForNew = dialog.getByRole('button', { name: 'Use for new models' });
+    const textOf = (el: typeof weld) => el.evaluate((node) => getComputedStyle(node).color);
+    const fields = form.locator('input, select');
+    await expect(weld).toBeEnabled();
+    await expect(save).toBeEnabled();
+    await expect(useForNew).toBeEnabled();
+    const enabledSelect = await textOf(form.locator('select').first());
+
+    await dialog.getByRole('button', { name: `Export ${MODELS} models` }).click();
+    await expect(dialog.getByRole('button', { name: 'Stop' })).toBeVisible();
+    const count = await fields.count();
+    expect(count).toBeGreaterThan(5);
+    for (let i = 0; i < count; i++) await expect(fields.nth(i)).toBeDisabled();
+    await expect(save).toBeDisabled();
+    await expect(useForNew).toBeDisabled();
+    await expect(dialog.getByTestId('batch-locked')).toHaveText('The settings are locked until this export is done or stopped.');
+    // Grey, like the disabled buttons: the select's text is faint, and no pointer.
+    expect(await textOf(form.locator('select').first())).not.toBe(enabledSelect);
+    expect(await form.locator('select').first().evaluate((el) => getComputedStyle(el).cursor)).toBe('default');
+    await page.screenshot({ path: test.info().outputPath(`batch-locked-${scheme}.png`), animations: 'disabled' });
+    // A click on a setting does nothing: the batch's line does not turn "(changed)".
+    await weld.click({ force: true });
+    await expect(dialog.getByTestId('export-batch')).not.toContainText('(changed)');
+
+    await dialog.getByRole('button', { name: 'Stop' }).click();
+    await expect(dialog.getByTestId('batch-summary')).toBeVisible({ timeout: 120_000 });
+    await expect(weld).toBeEnabled();
+    await expect(save).toBeEnabled();
+    await expect(dialog.getByTestId('batch-locked')).toHaveCount(0);
+  });
+}

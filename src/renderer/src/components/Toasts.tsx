@@ -1,4 +1,6 @@
 // Short notes in the corner: successes fade out, errors stay until dismissed or replaced.
+import { useEffect, useState } from 'react';
+import { createPortal } from 'react-dom';
 import { Icon } from './Icon';
 
 export interface Toast {
@@ -8,8 +10,32 @@ export interface Toast {
   action?: { label: string; run: () => void };
 }
 
+/**
+ * The modal <dialog> on top, if one is open. A modal dialog is in the browser's top layer, above any
+ * z-index, and makes the page behind it inert: toasts shown outside it cannot be seen (or dismissed)
+ * while it is open, so they go inside it. Any <dialog> counts (Dialog, the About box, Compare).
+ */
+function useTopDialog(): HTMLDialogElement | null {
+  const [top, setTop] = useState<HTMLDialogElement | null>(null);
+  useEffect(() => {
+    // In the order they were opened: the last one is on top.
+    let open: HTMLDialogElement[] = [];
+    const update = () => {
+      const modal = new Set(Array.from(document.querySelectorAll('dialog')).filter((d) => d.matches(':modal')));
+      open = [...open.filter((d) => modal.has(d)), ...[...modal].filter((d) => !open.includes(d))];
+      setTop(open.at(-1) ?? null);
+    };
+    update();
+    const observer = new MutationObserver(update);
+    observer.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['open'] });
+    return () => observer.disconnect();
+  }, []);
+  return top;
+}
+
 export function Toasts({ toasts, onDismiss }: { toasts: Toast[]; onDismiss(id: number): void }) {
-  return (
+  const dialog = useTopDialog();
+  const list = (
     <div className="toasts" aria-live="polite">
       {toasts.map((toast) => (
         <div key={toast.id} className={`toast toast-${toast.tone}`} role={toast.tone === 'error' ? 'alert' : 'status'}>
@@ -34,4 +60,5 @@ export function Toasts({ toasts, onDismiss }: { toasts: Toast[]; onDismiss(id: n
       ))}
     </div>
   );
+  return dialog ? createPortal(list, dialog) : list;
 }

@@ -72,7 +72,7 @@ export function ExportStudio({ target, onClose }: { target: ExportTarget; onClos
           if (!preset || next.presets.some((p) => p.id === preset.id)) return;
           setPresetId('blender');
           setRecipe(current);
-          // Said in the studio: a toast sits behind this modal dialog.
+          // Said in the studio, where it stays (a toast would fade).
           setGone(`The preset “${preset.label}” was deleted outside the studio. Its settings are still here: Save as preset… keeps them.`);
         },
         () => undefined,
@@ -252,7 +252,7 @@ export function ExportStudio({ target, onClose }: { target: ExportTarget; onClos
           ))}
           <div className="xs-preset-actions">
             {saving === null ? (
-              <button type="button" className="button button-ghost button-small" onClick={() => setSaving('')} disabled={!current || invalid}>
+              <button type="button" className="button button-ghost button-small" onClick={() => setSaving('')} disabled={busy || !current || invalid}>
                 <Icon name="edit" size={15} />
                 Save as preset…
               </button>
@@ -264,13 +264,27 @@ export function ExportStudio({ target, onClose }: { target: ExportTarget; onClos
                   void savePreset();
                 }}
               >
-                <input className="input" autoFocus placeholder="Preset name" aria-label="Preset name" value={saving} onChange={(e) => setSaving(cutText(e.target.value, PRESET_LABEL_MAX, PRESET_LABEL_MAX_UNITS))} />
-                <button type="submit" className="button button-small" disabled={!saving.trim() || invalid}>
+                <input
+                  className="input"
+                  autoFocus
+                  placeholder="Preset name"
+                  aria-label="Preset name"
+                  value={saving}
+                  disabled={busy}
+                  onChange={(e) => setSaving(cutText(e.target.value, PRESET_LABEL_MAX, PRESET_LABEL_MAX_UNITS))}
+                />
+                <button type="submit" className="button button-small" disabled={busy || !saving.trim() || invalid}>
                   Save
                 </button>
               </form>
             )}
-            <button type="button" className="button button-ghost button-small" onClick={() => void applyToNewModels()} disabled={modified} title={modified ? 'Save your changes as a preset first' : undefined}>
+            <button
+              type="button"
+              className="button button-ghost button-small"
+              onClick={() => void applyToNewModels()}
+              disabled={busy || modified}
+              title={modified && !busy ? 'Save your changes as a preset first' : undefined}
+            >
               <Icon name="sparkles" size={15} />
               Use for new models
             </button>
@@ -284,7 +298,11 @@ export function ExportStudio({ target, onClose }: { target: ExportTarget; onClos
         </div>
 
         <div className="xs-knobs">
-          {current && <RecipeForm key={presetId} recipe={current} onChange={setRecipe} />}
+          {/* While an export runs it keeps the recipe it started with: the settings are locked (and
+              look it) until it ends, so what they say is what is being exported. */}
+          <fieldset className="xs-lock" disabled={busy} aria-label="Recipe settings">
+            {current && <RecipeForm key={presetId} recipe={current} onChange={setRecipe} />}
+          </fieldset>
         </div>
 
         {target.kind === 'model' ? (
@@ -322,6 +340,11 @@ export function ExportStudio({ target, onClose }: { target: ExportTarget; onClos
               <strong>{preset?.label ?? presetId}</strong>
               {modified && ' (changed)'} into the folder below. Names never overwrite existing files.
             </p>
+            {batchRunning && (
+              <p className="inline-note" data-testid="batch-locked">
+                The settings are locked until this export is done or stopped.
+              </p>
+            )}
             {progress && (
               <div className="xs-progress">
                 <ProgressBar value={progress.total ? (progress.done / progress.total) * 100 : 0} label="Export progress" tone={summary ? 'done' : undefined} />
