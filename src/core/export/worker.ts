@@ -4,10 +4,12 @@
 import { parentPort, threadId } from 'node:worker_threads';
 import { runRecipe } from './pipeline';
 import { WorkerRequestSchema, type WorkerMessage } from './worker-protocol';
+import { lowerThisThreadPriority } from '../workers/background-priority';
 
 const TRANSFER_MIN_BYTES = 64 * 1024;
 const port = parentPort;
 if (!port) throw new Error('The export worker must run in a worker thread.');
+lowerThisThreadPriority();
 
 const send = (message: WorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 

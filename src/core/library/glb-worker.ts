@@ -4,9 +4,11 @@
 import { parentPort, threadId } from 'node:worker_threads';
 import { validateGlb } from './glb';
 import { GlbCheckRequestSchema, type GlbCheckAnswer } from './glb-worker-protocol';
+import { lowerThisThreadPriority } from '../workers/background-priority';
 
 const port = parentPort;
 if (!port) throw new Error('The GLB check worker must run in a worker thread.');
+lowerThisThreadPriority();
 
 port.on('message', (raw: unknown) => {
   void (async () => {
