@@ -315,6 +315,19 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE jobs ADD COLUMN submit_armed_at INTEGER;
   ALTER TABLE jobs ADD COLUMN submit_armed_boot TEXT;
   `,
+  // 16: each spend row (an estimate) names the FAL request it is for, so FAL's real cost of that
+  // request replaces exactly that estimate (src/core/spend/costs.ts), not every estimate of its job:
+  // a job sent again keeps its earlier request's estimate until that request's own cost is known.
+  // Rows written before name it where it can be told: the job's current request (dated when it was
+  // submitted) or a kept late request (dated as kept); the rest stay unnamed (costs.ts: legacy rule).
+  `
+  ALTER TABLE spend ADD COLUMN request_id TEXT;
+  UPDATE spend SET request_id = (SELECT j.fal_request_id FROM jobs j WHERE j.id = spend.job_id AND j.submitted_at = spend.at)
+    WHERE request_id IS NULL;
+  UPDATE spend SET request_id = (SELECT p.request_id FROM job_past_requests p WHERE p.job_id = spend.job_id AND p.at = spend.at LIMIT 1)
+    WHERE request_id IS NULL;
+  CREATE INDEX spend_by_request ON spend(request_id) WHERE request_id IS NOT NULL;
+  `,
 ];
 
 export function schemaVersion(db: Database): number {

@@ -111,7 +111,7 @@ export function recordSubmission(ctx: StoreContext, id: string, fence: number, r
       `Submitted to FAL as ${requestId}`,
     );
     if (row && row.estimatedCostUsd !== null) {
-      ctx.stmt('INSERT INTO spend (job_id, at, usd) VALUES (?, ?, ?)').run(id, at, row.estimatedCostUsd);
+      ctx.stmt('INSERT INTO spend (job_id, at, usd, request_id) VALUES (?, ?, ?, ?)').run(id, at, row.estimatedCostUsd, requestId);
     }
     return row;
   });

@@ -39,7 +39,7 @@ export function recordLateSubmission(ctx: StoreContext, id: string, late: LateSu
     const row = toRow(raw);
     // The send is no longer uncertain: the request's outcome will be counted (src/core/stats).
     ctx.stmt(FORGET_UNCERTAIN_SEND).run(id, late.sentAt);
-    if (row.estimatedCostUsd !== null) ctx.stmt('INSERT INTO spend (job_id, at, usd) VALUES (?, ?, ?)').run(id, late.at, row.estimatedCostUsd);
+    if (row.estimatedCostUsd !== null) ctx.stmt('INSERT INTO spend (job_id, at, usd, request_id) VALUES (?, ?, ?, ?)').run(id, late.at, row.estimatedCostUsd, late.requestId);
     appendEvent(ctx, id, 'transition', 'needs_attention', 'queued', message, late.at);
     return row;
   });
@@ -64,5 +64,5 @@ function keepMovedOn(ctx: StoreContext, id: string, late: LateSubmission): void 
   appendEvent(ctx, id, 'log', null, null, `FAL accepted an earlier send of this job as ${late.requestId}, after the job had moved on; not stored`, late.at);
   if (ctx.stmt('SELECT 1 FROM jobs WHERE fal_request_id = ?').get(late.requestId)) return;
   const kept = ctx.stmt('INSERT OR IGNORE INTO job_past_requests (request_id, job_id, at) VALUES (?, ?, ?)').run(late.requestId, id, late.at).changes;
-  if (kept > 0 && job.usd !== null) ctx.stmt('INSERT INTO spend (job_id, at, usd) VALUES (?, ?, ?)').run(id, late.at, job.usd);
+  if (kept > 0 && job.usd !== null) ctx.stmt('INSERT INTO spend (job_id, at, usd, request_id) VALUES (?, ?, ?, ?)').run(id, late.at, job.usd, late.requestId);
 }

@@ -113,7 +113,7 @@ export class CheckStore {
       // Not an uncertain request any more: the adopted one's outcome will be counted (src/core/stats).
       if (job.submitStartedAt !== null) this.stmt(FORGET_UNCERTAIN_SEND).run(job.id, job.submitStartedAt);
       if (job.estimatedCostUsd !== null) {
-        this.stmt('INSERT INTO spend (job_id, at, usd) VALUES (?, ?, ?)').run(job.id, submittedAt, job.estimatedCostUsd);
+        this.stmt('INSERT INTO spend (job_id, at, usd, request_id) VALUES (?, ?, ?, ?)').run(job.id, submittedAt, job.estimatedCostUsd, requestId);
       }
       this.jobs.appendEvent(job.id, 'transition', 'needs_attention', 'queued', message, at);
       return this.jobs.get(job.id);

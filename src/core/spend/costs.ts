@@ -18,6 +18,15 @@ export interface RealCost {
   source: CostSource;
 }
 
+export interface UnsettledRequest {
+  requestId: string;
+  jobId: string;
+  /** Null for a past request whose job was removed. */
+  endpoint: string | null;
+  submittedAt: number;
+  finishedAt: number | null;
+}
+
 export interface SpendTotals {
   /** Real costs where known plus estimates for the rest. */
   usd: number;
@@ -50,22 +59,36 @@ export class CostStore {
     ).run(cost);
   }
 
+  /** The job a request is (or was, before the job was sent again) for. */
   jobOfRequest(requestId: string): { jobId: string; endpoint: string } | null {
-    const raw = this.stmt('SELECT id, endpoint FROM jobs WHERE fal_request_id = ?').get(requestId) as { id: string; endpoint: string } | undefined;
+    const raw = this.stmt(
+      `SELECT id, endpoint FROM jobs WHERE fal_request_id = @requestId
+       UNION ALL SELECT j.id, j.endpoint FROM job_past_requests p JOIN jobs j ON j.id = p.job_id WHERE p.request_id = @requestId
+       LIMIT 1`,
+    ).get({ requestId }) as { id: string; endpoint: string } | undefined;
     return raw ? { jobId: raw.id, endpoint: raw.endpoint } : null;
   }
 
-  /** Requests of finished FAL jobs whose charge is not known from a billing event yet. */
-  unsettledRequests(limit: number): { requestId: string; jobId: string; endpoint: string; submittedAt: number; finishedAt: number | null }[] {
-    return (
-      this.stmt(
-        `SELECT j.fal_request_id AS requestId, j.id AS jobId, j.endpoint AS endpoint, COALESCE(j.submitted_at, j.created_at) AS submittedAt, j.finished_at AS finishedAt
+  /**
+   * Requests whose charge is not known from a billing event yet: those of finished FAL jobs, and the
+   * earlier requests of jobs sent again (job_past_requests: a Retry that replaced the request, a late
+   * answer kept) - FAL charged those too. A past request counts as ended when it was set aside; it was
+   * sent when its estimate was recorded (unknown for rows from before migration 16: up to 89 days back).
+   */
+  unsettledRequests(limit: number, now: number): UnsettledRequest[] {
+    return this.stmt(
+      `SELECT * FROM (
+         SELECT j.fal_request_id AS requestId, j.id AS jobId, j.endpoint AS endpoint, COALESCE(j.submitted_at, j.created_at) AS submittedAt, j.finished_at AS finishedAt
          FROM jobs j LEFT JOIN real_costs r ON r.request_id = j.fal_request_id
          WHERE j.provider = 'fal' AND j.fal_request_id IS NOT NULL AND j.state IN ('succeeded','failed','canceled')
            AND (r.source IS NULL OR r.source = 'units_header')
-         ORDER BY j.finished_at DESC LIMIT ?`,
-      ).all(limit) as { requestId: string; jobId: string; endpoint: string; submittedAt: number; finishedAt: number | null }[]
-    );
+         UNION ALL
+         SELECT p.request_id AS requestId, p.job_id AS jobId, j.endpoint AS endpoint,
+           COALESCE((SELECT MIN(s.at) FROM spend s WHERE s.request_id = p.request_id), @oldest) AS submittedAt, p.at AS finishedAt
+         FROM job_past_requests p LEFT JOIN jobs j ON j.id = p.job_id LEFT JOIN real_costs r ON r.request_id = p.request_id
+         WHERE r.source IS NULL OR r.source = 'units_header'
+       ) ORDER BY finishedAt DESC LIMIT @limit`,
+    ).all({ limit, oldest: now - 89 * 24 * 3600_000 }) as UnsettledRequest[];
   }
 
   /** Real cost per job (sum over its requests), for the jobs given. */
@@ -87,9 +110,14 @@ export class CostStore {
 
   totalsBetween(from: number, to: number): SpendTotals {
     const real = this.stmt('SELECT COALESCE(SUM(usd), 0) AS usd, COUNT(*) AS n FROM real_costs WHERE usd IS NOT NULL AND at >= ? AND at < ?').get(from, to) as { usd: number; n: number };
+    // An estimate goes once its own request's real cost is known. One written before estimates named
+    // their request (migration 16) goes once its job has a real cost no estimate names.
     const estimated = this.stmt(
       `SELECT COALESCE(SUM(s.usd), 0) AS usd, COUNT(*) AS n FROM spend s
-       WHERE s.at >= ? AND s.at < ? AND NOT EXISTS (SELECT 1 FROM real_costs r WHERE r.job_id = s.job_id AND r.usd IS NOT NULL)`,
+       WHERE s.at >= ? AND s.at < ? AND CASE WHEN s.request_id IS NOT NULL
+         THEN NOT EXISTS (SELECT 1 FROM real_costs r WHERE r.request_id = s.request_id AND r.usd IS NOT NULL)
+         ELSE NOT EXISTS (SELECT 1 FROM real_costs r WHERE r.job_id = s.job_id AND r.usd IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM spend named WHERE named.request_id = r.request_id)) END`,
     ).get(from, to) as { usd: number; n: number };
     const basis = real.n > 0 && estimated.n > 0 ? 'mixed' : real.n > 0 ? 'real' : 'estimate';
     return { usd: real.usd + estimated.usd, realUsd: real.usd, estimatedUsd: estimated.usd, basis };

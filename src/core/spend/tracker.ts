@@ -70,7 +70,7 @@ export function createSpendTracker(deps: SpendTrackerDeps): SpendTracker {
     const client = deps.billing();
     if (!client) return;
     try {
-      const pending = costs.unsettledRequests(500);
+      const pending = costs.unsettledRequests(500, now());
       if (pending.length > 0) {
         const start = Math.max(now() - 89 * DAY_MS, Math.min(...pending.map((p) => p.submittedAt)) - DAY_MS);
         const events = await client.billingEvents({ requestIds: pending.map((p) => p.requestId), start: new Date(start), end: new Date(now() + 60_000) });

@@ -101,4 +101,40 @@ describe('spend tracker', () => {
     expect(tracker.summary(null).monthUsd).toBe(0);
     expect(tracker.jobCosts([id])).toEqual([{ jobId: id, usd: expect.closeTo(0.3, 6), source: 'units_header' }]);
   });
+
+  it('a job sent again (Generate again) pays for both requests: each estimate stays until its own request\'s cost is known, and both costs are read', async () => {
+    h = await createHarness({
+      fake: { platform: { adminKeys: [ADMIN], prices: { 'tripo3d/tripo/v2.5/image-to-3d': { unitPrice: 0.27 } }, billableUnits: 1 } },
+    });
+    // FAL made (and charged) the first model, whose link never works: the job fails holding that request.
+    h.fake.script({ op: 'file', fault: { kind: 'expired' }, times: Infinity });
+    const id = await addOne(h.engine);
+    const first = await waitForJob(h.engine, id, inState('failed', 'succeeded', 'needs_attention'), 20_000);
+    expect(first).toMatchObject({ state: 'failed', errorCode: 'result_download_failed' });
+    h.fake.clearScript();
+    await h.engine.retry(id, { mode: 'generate', confirm: true });
+    const second = await waitForJob(h.engine, id, (job) => job.state === 'succeeded' || (job.state === 'failed' && job.falRequestId !== first.falRequestId));
+    expect(second.state).toBe('succeeded');
+    expect(second.falRequestId).not.toBe(first.falRequestId);
+    expect(h.fake.submissions).toHaveLength(2);
+
+    db = openDatabase(h.dataDir);
+    let billingKey: string | null = null;
+    const tracker = createSpendTracker({
+      db,
+      billing: () => (billingKey ? createPlatformClient({ key: billingKey, proxyUrl: h!.fake.url, retries: 0 }) : null),
+      unitPrice: () => 0.25,
+    });
+    expect(tracker.summary(null).monthUsd).toBeCloseTo(0.6, 6); // two estimates of $0.30
+    // The later request's real cost is known (its units): only its own estimate goes.
+    tracker.recordUnits(second.falRequestId!, 1);
+    expect(tracker.summary(null)).toMatchObject({ basis: 'mixed', monthUsd: expect.closeTo(0.3 + 0.25, 6) });
+
+    // With the billing key, FAL's charge of each request is read, the replaced one's too.
+    billingKey = ADMIN;
+    await tracker.sync();
+    expect(h.fake.platform.billingEvents().map((e) => e.request_id).sort()).toEqual([first.falRequestId, second.falRequestId].sort());
+    expect(tracker.summary(null)).toMatchObject({ basis: 'real', monthUsd: expect.closeTo(0.54, 6), syncError: null });
+    expect(tracker.jobCosts([id])).toEqual([{ jobId: id, usd: expect.closeTo(0.54, 6), source: 'billing_event' }]);
+  });
 });
