@@ -53,6 +53,18 @@ const INSERT_REQUEST = `INSERT INTO fal_requests
 export const FORGET_UNCERTAIN_SEND = `DELETE FROM fal_requests
   WHERE job_id = ? AND status = 'uncertain' AND request_id IS NULL AND started_at = ?`;
 
+/**
+ * An uncertain send is counted once, and only while it is unsettled. Its row is written just after
+ * the commit that set the job aside, in a transaction of its own; in between, another process on the
+ * same folder may have settled the send - adopted FAL's request for it (the job holds a request id
+ * with that send time: the adopted outcome counts it) or proven FAL never received it (the check's
+ * evidence) - and taken back a row that was not there yet; or recorded it already. Then nothing is
+ * written. (A send set aside by a resend stays uncertain: FAL may still have it.)
+ */
+const UNCERTAIN_ALREADY_COUNTED = `SELECT 1 FROM fal_requests WHERE job_id = @jobId AND status = 'uncertain' AND started_at = @startedAt AND request_id IS @requestId`;
+const UNCERTAIN_SEND_SETTLED = `SELECT 1 FROM jobs WHERE id = @jobId AND submit_started_at = @startedAt AND fal_request_id IS NOT NULL
+  UNION ALL SELECT 1 FROM submit_checks WHERE job_id = @jobId AND sent_at = @startedAt AND status IN ('found', 'absent')`;
+
 const ADD_RATE_LIMIT = `INSERT INTO fal_rate_limit_days (day, endpoint, hits) VALUES (?, ?, 1)
   ON CONFLICT (day, endpoint) DO UPDATE SET hits = hits + 1`;
 
@@ -76,6 +88,11 @@ export function createStatsRecorder(db: Database, opts: { now?: () => number; lo
     const durationMs = Math.max(0, finishedAt - Math.round(o.startedAt));
     // An outcome with FAL's request id ends the send that may have been counted as uncertain.
     if (o.requestId !== null && o.status !== 'uncertain') sql(FORGET_UNCERTAIN_SEND).run(o.jobId, Math.round(o.startedAt));
+    if (o.status === 'uncertain') {
+      const send = { jobId: o.jobId, startedAt: finishedAt - durationMs, requestId: o.requestId };
+      if (sql(UNCERTAIN_ALREADY_COUNTED).get(send)) return;
+      if (o.requestId === null && sql(UNCERTAIN_SEND_SETTLED).get({ jobId: o.jobId, startedAt: Math.round(o.startedAt) })) return;
+    }
     // What FAL already reported for this request (units on its result answer, a billing event).
     const known = o.requestId
       ? (sql('SELECT units, usd FROM real_costs WHERE request_id = ?').get(o.requestId) as { units: number | null; usd: number | null } | undefined)
