@@ -516,3 +516,26 @@ for (const scheme of ['light', 'dark'] as const) {
     await expect(dialog.getByTestId('batch-locked')).toHaveCount(0);
   });
 }
+
+for (const scheme of ['light', 'dark'] as const) {
+  test(`${scheme}: Export all… names the whole library when there is no search, and the search when there is one`, async ({ page }) => {
+    test.setTimeout(120_000);
+    await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+    await openLibrary(page);
+    await page.getByRole('button', { name: 'Export all…' }).click();
+    let dialog = page.getByRole('dialog', { name: `Export ${MODELS} models` });
+    // It said 'Every model matching “” (50)'.
+    await expect(dialog.getByTestId('export-batch')).toContainText(`Every model in the library (${MODELS}) will be exported with Blender / DCC into the folder below.`);
+    await expect(dialog.getByTestId('export-batch')).not.toContainText('“”');
+    await page.waitForTimeout(300); // colour transitions (screenshot only)
+    await page.screenshot({ path: test.info().outputPath(`batch-whole-library-${scheme}.png`) });
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+
+    await page.getByRole('searchbox', { name: 'Search models' }).fill('Figurine 4');
+    await expect(page.getByTestId('library-count')).toHaveText('11 matches for “Figurine 4”');
+    await page.getByRole('button', { name: 'Export matches…' }).click();
+    dialog = page.getByRole('dialog', { name: 'Export 11 models' });
+    await expect(dialog.getByTestId('export-batch')).toContainText('Every model matching “Figurine 4” (11) will be exported with');
+    await page.screenshot({ path: test.info().outputPath(`batch-search-${scheme}.png`) });
+  });
+}
