@@ -539,3 +539,52 @@ for (const scheme of ['light', 'dark'] as const) {
     await page.screenshot({ path: test.info().outputPath(`batch-search-${scheme}.png`) });
   });
 }
+
+/** The recipe's menu choices that would not show whole when chosen (wider than the menu's room), as "menu: choice". */
+const cutChoices = (dialog: Locator) =>
+  dialog.getByTestId('recipe-form').evaluate((form) => {
+    const context = document.createElement('canvas').getContext('2d')!;
+    return [...form.querySelectorAll('select')].flatMap((select) => {
+      const style = getComputedStyle(select);
+      context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+      const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+      const menu = select.getAttribute('aria-label') ?? select.labels?.[0]?.textContent ?? select.id;
+      return [...select.options].filter((option) => context.measureText(option.text).width > room).map((option) => `${menu}: ${option.text}`);
+    });
+  });
+
+for (const scheme of ['light', 'dark'] as const) {
+  test(`${scheme}: every choice of the recipe's menus shows whole and every setting is in reach, in the default window and in a narrow one`, async ({ page }) => {
+    test.setTimeout(120_000);
+    await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+    await openLibrary(page);
+    await page.getByRole('button', { name: 'Export all…' }).click();
+    const dialog = page.getByRole('dialog', { name: `Export ${MODELS} models` });
+    const form = dialog.getByTestId('recipe-form');
+    const compression = form.getByLabel('Compression');
+    // Web compresses with Meshopt, the choice that was cut short beside "Weld vertices".
+    await dialog.getByRole('radio', { name: /Web/ }).click();
+    await expect(compression).toHaveValue('meshopt');
+    // A real size brings its unit menu.
+    await form.getByLabel('Real size', { exact: true }).selectOption('height');
+    await expect(form.getByLabel('Real size unit')).toBeVisible();
+
+    // The default window, then the narrowest the app allows (src/main/window-bounds.ts).
+    for (const size of [{ width: 1280, height: 800 }, { width: 820, height: 560 }]) {
+      await page.setViewportSize(size);
+      expect(await cutChoices(dialog), `${size.width} x ${size.height}`).toEqual([]);
+      // Nothing reaches past the settings column (which would scroll sideways).
+      expect(await dialog.locator('.xs-knobs').evaluate((column) => column.scrollWidth - column.clientWidth)).toBeLessThanOrEqual(0);
+      // Every setting is in reach: the settings scroll, the dialog does not (it cut the last ones off
+      // under its footer, out of reach, also in the default window).
+      for (const setting of [compression, form.getByLabel('Size budget')]) {
+        await setting.scrollIntoViewIfNeeded();
+        await expect(setting).toBeInViewport({ ratio: 1 });
+        expect(await dialog.locator('.dialog-body').evaluate((body) => body.scrollTop), 'the dialog scrolled').toBe(0);
+      }
+      await compression.scrollIntoViewIfNeeded();
+      await page.waitForTimeout(300); // colour transitions and layout (screenshot only)
+      await page.screenshot({ path: test.info().outputPath(`recipe-menus-${size.width}-${scheme}.png`) });
+    }
+  });
+}
