@@ -15,11 +15,14 @@ const MAX_BATCH_ITEMS = 200;
 export interface ItemBatches {
   batches: ImageItem[][];
   rejected: RejectedInput[];
+  /** Names that were too long to send and were cut (bytesItemName), as they were sent. */
+  shortened: string[];
 }
 
 export async function buildImageItems(files: File[]): Promise<ItemBatches> {
   const batches: ImageItem[][] = [];
   const rejected: RejectedInput[] = [];
+  const shortened: string[] = [];
   let current: ImageItem[] = [];
   let currentBytes = 0;
   const flush = () => {
@@ -39,8 +42,10 @@ export async function buildImageItems(files: File[]): Promise<ItemBatches> {
         continue;
       }
       try {
-        item = { kind: 'bytes', name: bytesItemName(file.name), bytes: new Uint8Array(await file.arrayBuffer()) };
+        const { name, cut } = bytesItemName(file.name);
+        item = { kind: 'bytes', name, bytes: new Uint8Array(await file.arrayBuffer()) };
         size = file.size;
+        if (cut) shortened.push(name);
       } catch {
         rejected.push({ input: file.name, reason: `${file.name} could not be read. It may have been moved or deleted.` });
         continue;
@@ -51,5 +56,5 @@ export async function buildImageItems(files: File[]): Promise<ItemBatches> {
     currentBytes += size;
   }
   flush();
-  return { batches, rejected };
+  return { batches, rejected, shortened };
 }

@@ -8,6 +8,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { Icon } from '../../components/Icon';
 import { JobThumb } from '../queue/JobThumb';
 import { plural } from '../../lib/format';
+import { shortenedNote } from '../../lib/pasted-name';
 import { addedImageCount } from './intake-result';
 import type { IntakeResult, MakeAgainKind } from './useImageIntake';
 import { baseName, endedCount, joinedNote, joinedStates, splitJoined } from './joined-note';
@@ -26,7 +27,7 @@ export interface IntakeNoticeProps {
 }
 
 export function IntakeNotice({ result, jobs, busy, unitPriceUsd, onDismiss, onMakeAgain, onOpenModel }: IntakeNoticeProps) {
-  const { rejected, duplicates, joined, skipped } = result;
+  const { rejected, duplicates, joined, skipped, shortened } = result;
   // The drop's jobs as they are now; one cleared from the queue keeps the state it was last seen in.
   const added = useMemo(() => result.added.map((job) => jobs.find((live) => live.id === job.id) ?? job), [result.added, jobs]);
   const [asking, setAsking] = useState<{ kind: MakeAgainKind; ask: MakeAgainAsk } | null>(null);
@@ -37,6 +38,7 @@ export function IntakeNotice({ result, jobs, busy, unitPriceUsd, onDismiss, onMa
   const earlierEnded = endedCount(joinedStates(earlier, added));
   const shown = added.slice(0, 12);
   const imageCount = addedImageCount({ added, made: result.made });
+  const shortenedText = shortenedNote(shortened);
   const makeAgain = (kind: MakeAgainKind) => {
     const ask = kind === 'joined' ? joinedAsk(joined, added) : duplicatesAsk(duplicates, unitPriceUsd);
     // Free and nothing needs attention: nothing to ask.
@@ -99,6 +101,13 @@ export function IntakeNotice({ result, jobs, busy, unitPriceUsd, onDismiss, onMa
           ))}
           {rejected.length > 50 && <li className="faint">…and {rejected.length - 50} more</li>}
         </ul>
+      )}
+
+      {shortenedText && (
+        <p className="muted intake-shortened" data-testid="intake-shortened" title={shortened.join('\n')}>
+          <Icon name="info" size={15} />
+          <span>{shortenedText}</span>
+        </p>
       )}
 
       {joinedText && (

@@ -19,6 +19,8 @@ export interface IntakeResult {
   /** Ids of the jobs this drop made (new, charged once each); the rest of `added` were on their way. */
   made: string[];
   rejected: RejectedInput[];
+  /** Names too long to send that were cut to fit, as they were sent (the note says so). */
+  shortened: string[];
   duplicates: { input: string; modelId: string }[];
   /** Images that joined a job on its way (same image, same settings): nothing new was sent for them. */
   joined: JoinedImage[];
@@ -37,7 +39,7 @@ export interface IntakeResult {
 }
 
 export function emptyIntakeResult(sentWith: IntakeResult['sentWith']): IntakeResult {
-  return { added: [], made: [], rejected: [], duplicates: [], joined: [], skipped: 0, sentWith, duplicateItems: [], joinedItems: [] };
+  return { added: [], made: [], rejected: [], shortened: [], duplicates: [], joined: [], skipped: 0, sentWith, duplicateItems: [], joinedItems: [] };
 }
 
 const itemName = (item: ImageItem) => (item.kind === 'path' ? item.path : item.name);

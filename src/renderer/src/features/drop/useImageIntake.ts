@@ -73,8 +73,9 @@ export function useImageIntake(options: IntakeOptions): ImageIntake {
   const addFiles = useCallback(
     (files: File[]) =>
       run(async (acc) => {
-        const { batches, rejected } = await buildImageItems(files);
+        const { batches, rejected, shortened } = await buildImageItems(files);
         acc.rejected.push(...rejected);
+        acc.shortened.push(...shortened);
         for (const items of batches) mergeAnswer(acc, await call('jobs:add', { items, endpoint, preset }), items);
       }, { endpoint, preset }),
     [run, endpoint, preset],
@@ -92,8 +93,9 @@ export function useImageIntake(options: IntakeOptions): ImageIntake {
         for (const path of input.folderPaths) {
           mergeAnswer(acc, await call('jobs:addFolder', { path, endpoint, preset }), []);
         }
-        const { batches, rejected } = await buildImageItems(input.files);
+        const { batches, rejected, shortened } = await buildImageItems(input.files);
         acc.rejected.push(...rejected);
+        acc.shortened.push(...shortened);
         for (const items of batches) mergeAnswer(acc, await call('jobs:add', { items, endpoint, preset }), items);
         if (input.files.length === 0 && input.folderPaths.length === 0 && input.skipped > 0) {
           acc.rejected.push({ input: 'Dropped folder', reason: 'No images were found in it (PNG, JPEG, WebP, GIF or AVIF).' });
@@ -106,11 +108,12 @@ export function useImageIntake(options: IntakeOptions): ImageIntake {
   const sendSet = useCallback(
     (members: SetFile[], setEndpoint: string, setPreset: Preset, force: boolean) =>
       run(async (acc) => {
-        const { batches, rejected } = await buildImageItems(members.map((m) => m.file));
+        const { batches, rejected, shortened } = await buildImageItems(members.map((m) => m.file));
         acc.rejected.push(...rejected);
         const items = batches.flat();
         // A set is sent whole or not at all: one unreadable image keeps it here to be fixed.
         if (rejected.length > 0 || items.length !== members.length) return;
+        acc.shortened.push(...shortened);
         const inputs = items.map((item, i) => ({ item, role: members[i]!.role }));
         const answer = await call('jobs:addSet', { inputs, endpoint: setEndpoint, preset: setPreset, force });
         mergeAnswer(acc, answer, []);
