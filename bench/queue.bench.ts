@@ -5,11 +5,13 @@
 //   2. 1,000 jobs at concurrency 8: wall time and its ratio to the ideal (jobs / 8 x processing).
 //   3. Completion noticed: from the fake server marking a job COMPLETED to the engine's event.
 //   4. Two engine processes (concurrency 4 each) sharing one data folder: wall time against the same ideal.
+//   5. Log line cut: a model's 1 MB log line (emoji, or words and whitespace) cut to the 200 characters a
+//      job shows (fal/progress.ts friendlyLogLine), on the engine's thread while it follows the job.
 // The fake server adds no latency; FAL's processing time is fixed (BENCH_PROCESSING_MS). A job counts
 // when its model file is in the library. Every job gets its own model and preview file (as from FAL),
 // so each one is really stored, not found already in the library.
 // Targets: median overhead of a lone job <= 25 ms, completion noticed <= 100 ms, 1,000 jobs within 1.10x the
-// ideal with none lost, the two-process run with none lost.
+// ideal with none lost, the two-process run with none lost, a 1 MB log line cut in <= 50 ms (median).
 // Run: npm run bench:queue  (BENCH_SECTIONS to run some parts; BENCH_JOBS / BENCH_OVERHEAD_JOBS / BENCH_TWO_PROCESS_JOBS / BENCH_PROCESSING_MS to change sizes)
 import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
@@ -19,6 +21,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEngine, type Engine } from '../src/core/engine';
 import { walSyncChannel } from '../src/core/db/wal-sync';
+import { friendlyLogLine } from '../src/core/fal/progress';
 import type { Job } from '../src/shared/domain';
 import type { FakeFalEvent } from '../test/fake-fal/types';
 import { processCpuMs, startFakeFalProcess, type FakeFalProcess } from './fake-fal-process';
@@ -30,7 +33,7 @@ const TWO_PROCESS_JOBS = Number(process.env.BENCH_TWO_PROCESS_JOBS ?? 400);
 const PROCESSING_MS = Number(process.env.BENCH_PROCESSING_MS ?? 100);
 const KEY = 'bench-key-0123456789';
 /** BENCH_SECTIONS=overhead,throughput,two (default all): which parts to run. */
-const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? 'overhead,throughput,two').split(','));
+const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? 'overhead,throughput,two,logcut').split(','));
 
 const clock = () => performance.timeOrigin + performance.now();
 let seed = 1;
@@ -417,6 +420,24 @@ async function main(): Promise<void> {
   if (SECTIONS.has('overhead')) await overheadSection();
   if (SECTIONS.has('throughput')) await throughputSection();
   if (SECTIONS.has('two')) await twoProcessSection();
+  if (SECTIONS.has('logcut')) logCutSection();
+}
+
+/** Section 5: median and longest time to cut a 1 MB log line, 20 runs per kind (the first warms up). */
+function logCutSection(): void {
+  const lines = { emoji: '🦊'.repeat(500_000), words: 'step 3/10  done\n\t'.repeat(60_000) };
+  console.log(`\n5. Log line cut (a 1 MB line from a model's log to the 200 characters a job shows)`);
+  for (const [kind, line] of Object.entries(lines)) {
+    const times: number[] = [];
+    for (let run = 0; run < 21; run++) {
+      const started = performance.now();
+      friendlyLogLine(line);
+      if (run > 0) times.push(performance.now() - started);
+    }
+    times.sort((a, b) => a - b);
+    const median = times[Math.floor(times.length / 2)]!;
+    console.log(`   ${kind.padEnd(6)} median ${fmt(median)}   longest ${fmt(times.at(-1)!)}   target: median <= 50 ms -> ${median <= 50 ? 'OK' : 'MISSED'}`);
+  }
 }
 
 async function overheadSection(): Promise<void> {

@@ -23,7 +23,8 @@ async function addSix(engine: Engine): Promise<void> {
   expect(result.added).toHaveLength(6);
 }
 
-describe('the spending cap with several slots', () => {
+// Generous: the waits count the time this process ran (harness.ts); a paused run may take longer on the clock.
+describe('the spending cap with several slots', { timeout: 120_000 }, () => {
   it('4 slots, cap $0.50, $0.30 jobs: two are sent (as with one slot), the rest wait; raising the cap runs them', async () => {
     const cap = { usd: 0.5 as number | null };
     h = await createHarness({ engine: { getSpendingCapUsd: () => cap.usd, concurrency: 4 } });

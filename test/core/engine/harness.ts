@@ -11,12 +11,15 @@ import { makeTestPng } from '../../fixtures/make-glb';
 export const TEST_KEY = 'test-key-1234567890';
 
 export const FAST_TIMING: EngineDeps['timing'] = {
-  leaseMs: 5_000,
+  // Lease and follow limits far above any test's own waits: a test process paused or starved of CPU
+  // for a while (a busy CI machine, SIGSTOP) keeps its jobs and follows them on (heartbeats renew the
+  // lease every second; a lost lease is made by a test on purpose, never by a slow machine).
+  leaseMs: 60_000,
   heartbeatMs: 1_000,
   schedulerPollMs: 100,
   statusPollMs: 30,
   streamIdleMs: 2_000,
-  followTimeoutMs: 20_000,
+  followTimeoutMs: 120_000,
   requestTimeoutMs: 5_000,
   downloadTimeoutMs: 5_000,
   probeIntervalMs: 100,
@@ -106,27 +109,47 @@ export async function addOne(engine: Engine, opts: Parameters<Engine['addImages'
   return result.added[0]!.id;
 }
 
-/** Waits (polling the database) until the job satisfies `predicate`. */
-export async function waitForJob(engine: Engine, id: string, predicate: (job: Job) => boolean, timeoutMs = 15_000): Promise<Job> {
-  const until = Date.now() + timeoutMs;
+/** How long the waits below give a condition by default: time this process ran, not wall time. */
+export const WAIT_LIMIT_MS = 25_000;
+/** Longest stretch between two checks that counts in full (a longer one: the process was paused or starved). */
+const MOST_PER_CHECK_MS = 200;
+
+/**
+ * Checks `read` every 10 ms until `done` holds; returns the last value read. Gives up after `limitMs`
+ * of time this process could run: a gap between two checks counts MOST_PER_CHECK_MS at most, so a
+ * pause (SIGSTOP, a laptop asleep) or a machine too busy to run the check on time does not use up
+ * the limit - the condition, not the clock, decides. Returns at the first check that holds: no
+ * slower in the normal case.
+ */
+export async function waitUntil<T>(read: () => T, done: (value: T) => boolean, limitMs: number, what: (last: T) => string): Promise<T> {
+  let ran = 0;
+  let before = performance.now();
   for (;;) {
-    const job = engine.getJob(id);
-    if (job && predicate(job)) return job;
-    if (Date.now() > until) throw new Error(`job ${id} did not reach the expected state; now ${JSON.stringify(job)}`);
+    const value = read();
+    if (done(value)) return value;
+    const now = performance.now();
+    ran += Math.min(now - before, MOST_PER_CHECK_MS);
+    before = now;
+    if (ran > limitMs) throw new Error(what(value));
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
 
+/** Waits (polling the database) until the job satisfies `predicate`. */
+export async function waitForJob(engine: Engine, id: string, predicate: (job: Job) => boolean, timeoutMs = WAIT_LIMIT_MS): Promise<Job> {
+  const job = await waitUntil(
+    () => engine.getJob(id),
+    (row) => row !== null && predicate(row),
+    timeoutMs,
+    (row) => `job ${id} did not reach the expected state; now ${JSON.stringify(row)}`,
+  );
+  return job!;
+}
+
 export const inState = (...states: JobState[]) => (job: Job) => states.includes(job.state);
 
-export async function waitForQueue(engine: Engine, predicate: (state: QueueState) => boolean, timeoutMs = 10_000): Promise<QueueState> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const state = engine.queueState();
-    if (predicate(state)) return state;
-    if (Date.now() > until) throw new Error(`queue did not reach the expected state; now ${JSON.stringify(state)}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+export async function waitForQueue(engine: Engine, predicate: (state: QueueState) => boolean, timeoutMs = WAIT_LIMIT_MS): Promise<QueueState> {
+  return waitUntil(() => engine.queueState(), predicate, timeoutMs, (state) => `queue did not reach the expected state; now ${JSON.stringify(state)}`);
 }
 
 export const SILENT = { info: () => {}, warn: () => {}, error: () => {} };
