@@ -11,6 +11,7 @@ import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { NULL_BODY_STATUSES, responseHead } from '../util/node-response';
 import { readCapped } from '../util/read-capped';
 import { ANSWER_TOO_LARGE } from './errors';
+import { WholeResponse } from './whole-response';
 
 // An idle connection is dropped after 4 s (as Node's fetch does), before a server's usual 5 s, so a
 // request is not sent on a connection the server is just closing.
@@ -123,21 +124,15 @@ async function toResponse(message: IncomingMessage): Promise<Response> {
     if (size > MAX_ANSWER_BYTES) throw answerTooLarge();
     chunks.push(chunk as Buffer);
   }
-  const bytes = Buffer.concat(chunks) as Uint8Array<ArrayBuffer>; // a Buffer's memory is never shared
-  const response = new Response(bytes, init);
-  bodiesReadWhole.set(response, bytes);
-  return response;
+  return new WholeResponse(Buffer.concat(chunks, size) as Uint8Array<ArrayBuffer>, init).asResponse(); // a Buffer's memory is never shared
 }
 
-/** The bytes of the answers nodeFetch read whole, by answer (the Response's own stream is left unread). */
-const bodiesReadWhole = new WeakMap<Response, Uint8Array<ArrayBuffer>>();
-
 /**
- * The body of an answer nodeFetch read whole, without reading its stream (which stays unread for the
- * caller after): null for any other answer. Saves the FAL client wrapper a second copy and stream.
+ * The body of an answer nodeFetch read whole, without reading it (the caller can still read it after):
+ * null for any other answer, or one already read. Saves the FAL client wrapper a second copy and stream.
  */
 export function bodyReadWhole(response: Response): Uint8Array<ArrayBuffer> | null {
-  return bodiesReadWhole.get(response) ?? null;
+  return response instanceof WholeResponse ? response.unreadBytes() : null;
 }
 
 /**
