@@ -328,6 +328,29 @@ export const MIGRATIONS: readonly string[] = [
     WHERE request_id IS NULL;
   CREATE INDEX spend_by_request ON spend(request_id) WHERE request_id IS NOT NULL;
   `,
+  // 17: an uncertain send (answer lost, not settled) of a job the user then sent again (Retry,
+  // confirmed): the job forgets it, but FAL may have run and charged it. Kept here - its send time,
+  // the exact input sent (its fingerprint in FAL's records), the estimate - so it counts against the
+  // spending cap until settled: 'found' (FAL's request id; counted as spend once, among the job's
+  // past requests) or 'absent' (FAL never received it: nothing). No foreign key: kept when the job
+  // is removed, like spend.
+  `
+  CREATE TABLE job_past_sends (
+    job_id             TEXT NOT NULL,
+    sent_at            INTEGER NOT NULL,
+    endpoint           TEXT NOT NULL,
+    input_json         TEXT,
+    input_url          TEXT,
+    options_json       TEXT NOT NULL DEFAULT '{}',
+    preset             TEXT NOT NULL DEFAULT '',
+    estimated_cost_usd REAL,
+    status             TEXT NOT NULL DEFAULT 'uncertain' CHECK (status IN ('uncertain','found','absent')),
+    request_id         TEXT,
+    settled_at         INTEGER,
+    PRIMARY KEY (job_id, sent_at)
+  ) WITHOUT ROWID;
+  CREATE INDEX job_past_sends_uncertain ON job_past_sends(sent_at) WHERE status = 'uncertain';
+  `,
 ];
 
 export function schemaVersion(db: Database): number {

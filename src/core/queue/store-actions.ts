@@ -3,6 +3,7 @@
 // a worker that claims the job meanwhile wins cleanly.
 import { ACTIVE_STATES } from '../../shared/domain';
 import { writeTx } from '../db/write';
+import { NOT_RECEIVED_CODE } from '../reconcile/messages';
 import { recordJoinedOutput } from './output-copy';
 import { CLEAR_ARM_SQL, CLEAR_LEASE_SQL, toRow, type JobRow, type NewJob, type Raw } from './rows';
 import { appendEvent, durably, TERMINAL_SQL, type StoreContext } from './store-context';
@@ -127,6 +128,17 @@ export function requeue(ctx: StoreContext, id: string, at: number, opts: { resub
       // Kept so reconciliation never takes this request for the coming resend (same input).
       ctx.stmt('INSERT OR IGNORE INTO job_past_requests (request_id, job_id, at) VALUES (?, ?, ?)').run(current.falRequestId, id, at);
     }
+    if (resubmit === 1 && isUnsettledSend(current)) {
+      // The send this resend replaces may have reached FAL (answer lost, not settled): kept with what
+      // finds it in FAL's records, so the cap counts it and reconciliation settles it (job_past_sends).
+      ctx.stmt(
+        `INSERT OR IGNORE INTO job_past_sends (job_id, sent_at, endpoint, input_json, input_url, options_json, preset, estimated_cost_usd)
+         VALUES (@id, @sentAt, @endpoint, @inputJson, @inputUrl, @optionsJson, @preset, @usd)`,
+      ).run({
+        id, sentAt: current.submitStartedAt, endpoint: current.endpoint, inputJson: current.submitInputJson, inputUrl: current.inputUrl,
+        optionsJson: current.optionsJson, preset: current.preset, usd: current.estimatedCostUsd,
+      });
+    }
     // Download again keeps FAL's kept answer and tries its link again: the link's failed mark goes
     // (engine/stored-result.ts), so with no key the job is claimed for it.
     const raw = ctx.stmt(
@@ -146,6 +158,11 @@ export function requeue(ctx: StoreContext, id: string, at: number, opts: { resub
     appendEvent(ctx, id, 'transition', current.state, 'queued', opts.message, at);
     return toRow(raw);
   });
+}
+
+/** A send that left with no request id and that FAL's records have not settled (store-reads POSSIBLE_CHARGES_SQL). */
+function isUnsettledSend(job: JobRow): boolean {
+  return job.state === 'needs_attention' && job.provider === 'fal' && job.falRequestId === null && job.submitStartedAt !== null && job.errorCode !== NOT_RECEIVED_CODE;
 }
 
 /** Deletes a finished job (its events go with it; its model stays). */

@@ -56,13 +56,30 @@ function keepMovedOn(ctx: StoreContext, id: string, late: LateSubmission): void 
   const job = ctx.stmt('SELECT fal_request_id AS requestId, estimated_cost_usd AS usd FROM jobs WHERE id = ?').get(id) as
     | { requestId: string | null; usd: number | null }
     | undefined;
-  if (!job) return;
+  // Was that send kept as uncertain when the job was sent again (job_past_sends)? FAL's answer settles it.
+  const settled = ctx.stmt(`UPDATE job_past_sends SET status = 'found', request_id = ?, settled_at = ? WHERE job_id = ? AND sent_at = ? AND status = 'uncertain'`)
+    .run(late.requestId, late.at, id, late.sentAt).changes;
+  if (!job) {
+    if (settled > 0) keepPastRequest(ctx, id, late, pastEstimate(ctx, id, late.sentAt));
+    return;
+  }
   if (job.requestId === late.requestId) {
     appendEvent(ctx, id, 'log', null, null, `FAL's late answer to this job's send confirms ${late.requestId}, the request it already follows`, late.at);
     return;
   }
   appendEvent(ctx, id, 'log', null, null, `FAL accepted an earlier send of this job as ${late.requestId}, after the job had moved on; not stored`, late.at);
   if (ctx.stmt('SELECT 1 FROM jobs WHERE fal_request_id = ?').get(late.requestId)) return;
+  keepPastRequest(ctx, id, late, settled > 0 ? pastEstimate(ctx, id, late.sentAt) : job.usd);
+}
+
+/** The estimate of a kept uncertain send (its price when it was sent). */
+function pastEstimate(ctx: StoreContext, id: string, sentAt: number): number | null {
+  const row = ctx.stmt('SELECT estimated_cost_usd AS usd FROM job_past_sends WHERE job_id = ? AND sent_at = ?').get(id, sentAt) as { usd: number | null } | undefined;
+  return row?.usd ?? null;
+}
+
+/** A request no job follows, kept among the job's past requests and counted in the spend once. */
+function keepPastRequest(ctx: StoreContext, id: string, late: LateSubmission, usd: number | null): void {
   const kept = ctx.stmt('INSERT OR IGNORE INTO job_past_requests (request_id, job_id, at) VALUES (?, ?, ?)').run(late.requestId, id, late.at).changes;
-  if (kept > 0 && job.usd !== null) ctx.stmt('INSERT INTO spend (job_id, at, usd, request_id) VALUES (?, ?, ?, ?)').run(id, late.at, job.usd, late.requestId);
+  if (kept > 0 && usd !== null) ctx.stmt('INSERT INTO spend (job_id, at, usd, request_id) VALUES (?, ?, ?, ?)').run(id, late.at, usd, late.requestId);
 }

@@ -93,13 +93,17 @@ export function pendingFal(ctx: StoreContext, exceptJobId: string | null): { usd
 
 /**
  * Sends that left the machine with no request id stored and are not settled yet (needs_attention,
- * not proven "not received" by reconciliation), sent in [@from, @to): FAL may have received - and
+ * not proven "not received" by reconciliation; or such a send of a job the user sent again since,
+ * kept in job_past_sends until settled), sent in [@from, @to): FAL may have received - and
  * charged - each of them, so they count at their estimate until FAL's records settle them (adopted:
  * the spend row of the request; not received: nothing). Named parameters @from and @to.
  */
-export const POSSIBLE_CHARGES_SQL = `SELECT COALESCE(SUM(estimated_cost_usd), 0) AS usd, COUNT(*) AS jobs FROM jobs
+export const POSSIBLE_CHARGES_SQL = `SELECT COALESCE(SUM(usd), 0) AS usd, COUNT(*) AS jobs FROM (
+  SELECT estimated_cost_usd AS usd FROM jobs
   WHERE state = 'needs_attention' AND provider = 'fal' AND fal_request_id IS NULL AND submit_started_at IS NOT NULL
-    AND error_code IS NOT '${NOT_RECEIVED_CODE}' AND submit_started_at >= @from AND submit_started_at < @to`;
+    AND error_code IS NOT '${NOT_RECEIVED_CODE}' AND submit_started_at >= @from AND submit_started_at < @to
+  UNION ALL
+  SELECT estimated_cost_usd FROM job_past_sends WHERE status = 'uncertain' AND sent_at >= @from AND sent_at < @to)`;
 
 /** Possible charges (POSSIBLE_CHARGES_SQL) between two times (epoch ms): USD at their estimates, and how many sends. */
 export function possibleCharges(ctx: StoreContext, from: number, to: number): { usd: number; jobs: number } {

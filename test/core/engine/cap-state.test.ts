@@ -115,3 +115,31 @@ it('a send FAL never received (reconciliation\'s evidence) no longer counts agai
   expect(health.falAllowed()).toBe(true);
   expect(tracker.summary(0.3)).toMatchObject({ monthUsd: 0, possibleUsd: 0, capReached: false });
 });
+
+it('an uncertain send the user sent again anyway (Retry, confirmed) still counts against the cap until FAL settles it, then once', () => {
+  const tracker = createSpendTracker({ db, billing: () => null, now: () => NOW });
+  const job = uncertainSend();
+  // Retry, confirmed: the job goes back to the queue for a new submit, and forgets the send it replaces.
+  const requeued = store.requeue(job.id, NOW, { resubmit: true, message: 'Queued again' });
+  expect(requeued).toMatchObject({ state: 'queued', submitStartedAt: null, falRequestId: null });
+  // FAL may still have run and charged the first send: it counts, and the cap holds the resend.
+  expect(tracker.summary(0.3)).toMatchObject({ monthUsd: 0, possibleUsd: 0.3, capReached: true });
+  expect(health.falAllowed()).toBe(false);
+  expect(health.queueState().message).toMatch(/counting a job FAL may have charged/);
+
+  // FAL's answer to that first send comes after all: it is counted as spend, once, and no longer as possible.
+  expect(store.recordLateSubmission(job.id, { sentAt: NOW - 1_000, requestId: 'req-first', at: NOW })).toBeNull();
+  expect(store.spendBetween(0, NOW + 1)).toBeCloseTo(0.3);
+  expect(tracker.summary(0.6)).toMatchObject({ monthUsd: expect.closeTo(0.3, 6), possibleUsd: 0, capReached: false });
+  // The same answer again (another process): still once.
+  expect(store.recordLateSubmission(job.id, { sentAt: NOW - 1_000, requestId: 'req-first', at: NOW })).toBeNull();
+  expect(tracker.summary(0.6)).toMatchObject({ monthUsd: expect.closeTo(0.3, 6), possibleUsd: 0 });
+});
+
+it('a send FAL never received (settled before the Retry) is not kept: the resend alone counts', () => {
+  const tracker = createSpendTracker({ db, billing: () => null, now: () => NOW });
+  const job = uncertainSend();
+  const settled = store.update(job.id, job.fence, { errorCode: NOT_RECEIVED_CODE }, NOW)!;
+  expect(store.requeue(settled.id, NOW, { resubmit: true, message: 'Queued again' })).not.toBeNull();
+  expect(tracker.summary(0.3)).toMatchObject({ monthUsd: 0, possibleUsd: 0, capReached: false });
+});
