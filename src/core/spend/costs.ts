@@ -18,6 +18,9 @@ export interface RealCost {
   source: CostSource;
 }
 
+/** How far back the billing sync asks FAL about requests (FAL takes a range of at most 90 days). */
+export const SYNC_WINDOW_MS = 89 * 24 * 3600_000;
+
 export interface UnsettledRequest {
   requestId: string;
   jobId: string;
@@ -73,7 +76,11 @@ export class CostStore {
    * Requests whose charge is not known from a billing event yet: those of finished FAL jobs, and the
    * earlier requests of jobs sent again (job_past_requests: a Retry that replaced the request, a late
    * answer kept) - FAL charged those too. A past request counts as ended when it was set aside; it was
-   * sent when its estimate was recorded (unknown for rows from before migration 16: up to 89 days back).
+   * sent when its estimate was recorded (unknown for rows from before migration 16: up to 89 days back,
+   * and before it was set aside).
+   * Only requests sent in the last 89 days (`now` minus SYNC_WINDOW_MS): FAL is asked about that range
+   * only (it takes a range of at most 90 days), so no answer about an older one proves anything - it
+   * keeps its estimate, and is not asked about sync after sync.
    */
   unsettledRequests(limit: number, now: number): UnsettledRequest[] {
     return this.stmt(
@@ -84,11 +91,11 @@ export class CostStore {
            AND (r.source IS NULL OR r.source = 'units_header')
          UNION ALL
          SELECT p.request_id AS requestId, p.job_id AS jobId, j.endpoint AS endpoint,
-           COALESCE((SELECT MIN(s.at) FROM spend s WHERE s.request_id = p.request_id), @oldest) AS submittedAt, p.at AS finishedAt
+           COALESCE((SELECT MIN(s.at) FROM spend s WHERE s.request_id = p.request_id), MIN(p.at, @oldest)) AS submittedAt, p.at AS finishedAt
          FROM job_past_requests p LEFT JOIN jobs j ON j.id = p.job_id LEFT JOIN real_costs r ON r.request_id = p.request_id
          WHERE r.source IS NULL OR r.source = 'units_header'
-       ) ORDER BY finishedAt DESC LIMIT @limit`,
-    ).all({ limit, oldest: now - 89 * 24 * 3600_000 }) as UnsettledRequest[];
+       ) WHERE submittedAt >= @oldest ORDER BY finishedAt DESC LIMIT @limit`,
+    ).all({ limit, oldest: now - SYNC_WINDOW_MS }) as UnsettledRequest[];
   }
 
   /** Real cost per job (sum over its requests), for the jobs given. */

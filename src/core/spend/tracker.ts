@@ -3,7 +3,7 @@
 // add real units meanwhile. Without that key everything runs on estimates, labelled as such.
 import type { Database } from 'better-sqlite3';
 import type { PlatformClient } from '../fal/platform-client';
-import { CostStore, type SpendTotals } from './costs';
+import { CostStore, SYNC_WINDOW_MS, type SpendTotals } from './costs';
 
 export interface SpendSummary {
   todayUsd: number;
@@ -70,10 +70,12 @@ export function createSpendTracker(deps: SpendTrackerDeps): SpendTracker {
     const client = deps.billing();
     if (!client) return;
     try {
-      const pending = costs.unsettledRequests(500, now());
+      // One time for the list and the range asked about: each request listed was sent inside it.
+      const asOf = now();
+      const pending = costs.unsettledRequests(500, asOf);
       if (pending.length > 0) {
-        const start = Math.max(now() - 89 * DAY_MS, Math.min(...pending.map((p) => p.submittedAt)) - DAY_MS);
-        const events = await client.billingEvents({ requestIds: pending.map((p) => p.requestId), start: new Date(start), end: new Date(now() + 60_000) });
+        const start = Math.max(asOf - SYNC_WINDOW_MS, Math.min(...pending.map((p) => p.submittedAt)) - DAY_MS);
+        const events = await client.billingEvents({ requestIds: pending.map((p) => p.requestId), start: new Date(start), end: new Date(asOf + 60_000) });
         const seen = new Set<string>();
         for (const event of events) {
           seen.add(event.request_id);
