@@ -128,17 +128,8 @@ export function requeue(ctx: StoreContext, id: string, at: number, opts: { resub
       // Kept so reconciliation never takes this request for the coming resend (same input).
       ctx.stmt('INSERT OR IGNORE INTO job_past_requests (request_id, job_id, at) VALUES (?, ?, ?)').run(current.falRequestId, id, at);
     }
-    if (resubmit === 1 && isUnsettledSend(current)) {
-      // The send this resend replaces may have reached FAL (answer lost, not settled): kept with what
-      // finds it in FAL's records, so the cap counts it and reconciliation settles it (job_past_sends).
-      ctx.stmt(
-        `INSERT OR IGNORE INTO job_past_sends (job_id, sent_at, endpoint, input_json, input_url, options_json, preset, estimated_cost_usd)
-         VALUES (@id, @sentAt, @endpoint, @inputJson, @inputUrl, @optionsJson, @preset, @usd)`,
-      ).run({
-        id, sentAt: current.submitStartedAt, endpoint: current.endpoint, inputJson: current.submitInputJson, inputUrl: current.inputUrl,
-        optionsJson: current.optionsJson, preset: current.preset, usd: current.estimatedCostUsd,
-      });
-    }
+    // The send this resend replaces may have reached FAL (answer lost, not settled): kept.
+    if (resubmit === 1) keepUnsettledSend(ctx, current);
     // Download again keeps FAL's kept answer and tries its link again: the link's failed mark goes
     // (engine/stored-result.ts), so with no key the job is claimed for it.
     const raw = ctx.stmt(
@@ -165,9 +156,33 @@ function isUnsettledSend(job: JobRow): boolean {
   return job.state === 'needs_attention' && job.provider === 'fal' && job.falRequestId === null && job.submitStartedAt !== null && job.errorCode !== NOT_RECEIVED_CODE;
 }
 
-/** Deletes a finished job (its events go with it; its model stays). */
+/**
+ * A job's send that may have reached FAL (answer lost, not settled), when the job forgets it (sent
+ * again) or goes (removed): kept with what finds it in FAL's records, so the cap counts it and its
+ * settling still counts it (job_past_sends). Nothing for any other job.
+ */
+function keepUnsettledSend(ctx: StoreContext, job: JobRow): void {
+  if (!isUnsettledSend(job)) return;
+  ctx.stmt(
+    `INSERT OR IGNORE INTO job_past_sends (job_id, sent_at, endpoint, input_json, input_url, options_json, preset, estimated_cost_usd)
+     VALUES (@id, @sentAt, @endpoint, @inputJson, @inputUrl, @optionsJson, @preset, @usd)`,
+  ).run({
+    id: job.id, sentAt: job.submitStartedAt, endpoint: job.endpoint, inputJson: job.submitInputJson, inputUrl: job.inputUrl,
+    optionsJson: job.optionsJson, preset: job.preset, usd: job.estimatedCostUsd,
+  });
+}
+
+/**
+ * Deletes a finished job (its events go with it; its model stays). A send of it FAL may have charged
+ * (needs attention, not settled) stays counted against the cap: removing the job settles nothing.
+ */
 export function removeFinished(ctx: StoreContext, id: string): boolean {
-  return writeTx(ctx.db, () => ctx.stmt(`DELETE FROM jobs WHERE id = ? AND state IN (${TERMINAL_SQL})`).run(id).changes > 0);
+  return writeTx(ctx.db, () => {
+    const raw = ctx.stmt(`DELETE FROM jobs WHERE id = ? AND state IN (${TERMINAL_SQL}) RETURNING *`).get(id) as Raw | undefined;
+    if (!raw) return false;
+    keepUnsettledSend(ctx, toRow(raw));
+    return true;
+  });
 }
 
 /** Deletes succeeded and canceled jobs; failed and needs_attention stay until dealt with. */

@@ -143,3 +143,35 @@ it('a send FAL never received (settled before the Retry) is not kept: the resend
   expect(store.requeue(settled.id, NOW, { resubmit: true, message: 'Queued again' })).not.toBeNull();
   expect(tracker.summary(0.3)).toMatchObject({ monthUsd: 0, possibleUsd: 0, capReached: false });
 });
+
+/**
+ * Removing such a job from the queue settles nothing: FAL may still have received - and charged - the
+ * lost send. It is kept as a past send of the job (job_past_sends, as a confirmed Retry keeps it) and
+ * keeps counting against the cap at its estimate; FAL's late answer to it still settles it.
+ */
+it('a send FAL may have charged still counts against the cap once its job is removed from the queue', () => {
+  const tracker = createSpendTracker({ db, billing: () => null, now: () => NOW });
+  const job = uncertainSend();
+  store.insertMany([capJob()]);
+  expect(health.falAllowed()).toBe(false);
+  expect(store.remove(job.id)).toBe(true);
+  expect(store.get(job.id)).toBeNull();
+  // Removed from the queue, the lost send may still cost $0.30: the cap holds new sends.
+  expect(health.falAllowed()).toBe(false);
+  expect(health.queueState()).toMatchObject({ status: 'spending_cap', queued: 1 });
+  expect(health.queueState().message).toMatch(/counting a job FAL may have charged/);
+  expect(tracker.summary(0.3)).toMatchObject({ monthUsd: 0, possibleUsd: 0.3, capReached: true });
+
+  // FAL's answer to that send comes after all: counted as spend, once, no longer as possible.
+  expect(store.recordLateSubmission(job.id, { sentAt: NOW - 1_000, requestId: 'req-removed', at: NOW })).toBeNull();
+  expect(tracker.summary(0.6)).toMatchObject({ monthUsd: expect.closeTo(0.3, 6), possibleUsd: 0, capReached: false });
+});
+
+it('a send FAL never received leaves nothing behind when its job is removed', () => {
+  const tracker = createSpendTracker({ db, billing: () => null, now: () => NOW });
+  const job = uncertainSend();
+  store.update(job.id, job.fence, { errorCode: NOT_RECEIVED_CODE }, NOW);
+  expect(store.remove(job.id)).toBe(true);
+  expect(tracker.summary(0.3)).toMatchObject({ monthUsd: 0, possibleUsd: 0, capReached: false });
+  expect(health.falAllowed()).toBe(true);
+});
