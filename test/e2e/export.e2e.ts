@@ -288,8 +288,8 @@ test('studio: a real size turned off and on again shows the size that will be ex
 
 /**
  * Stops the batch if it still runs, with one look and one click inside the page: on a busy machine the
- * batch can end between two steps, and its Stop button then turns into Close in place - a click aimed
- * at Stop closed the studio (the summary it waits for with it).
+ * batch can end between two steps, and its Stop button is then a disabled Done/Stopped (Close after a
+ * moment), which a locator's click would wait on.
  */
 const stopBatch = (dialog: Locator) =>
   dialog.evaluate((el) => [...el.querySelectorAll('button')].find((button) => button.textContent?.trim() === 'Stop')?.click());
@@ -586,5 +586,60 @@ for (const scheme of ['light', 'dark'] as const) {
       await page.waitForTimeout(300); // colour transitions and layout (screenshot only)
       await page.screenshot({ path: test.info().outputPath(`recipe-menus-${size.width}-${scheme}.png`) });
     }
+  });
+}
+
+for (const scheme of ['light', 'dark'] as const) {
+  test(`${scheme}: a click on Stop just as the batch ends keeps the studio and its summary; Close comes after a moment`, async ({ page }) => {
+    test.setTimeout(180_000);
+    await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+    await openLibrary(page);
+    await page.getByRole('searchbox', { name: 'Search models' }).fill('Figurine 4');
+    await expect(page.getByTestId('library-count')).toHaveText('11 matches for “Figurine 4”');
+    await page.getByRole('button', { name: 'Export matches…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Export 11 models' });
+    await expect(dialog.getByTestId('export-batch')).toBeVisible();
+
+    // In the page, with no round trip between: the user's pointer rests on Stop while the batch runs,
+    // and clicks there in the very moment its summary appears (a real click does nothing on a disabled button).
+    await page.evaluate(() => {
+      const w = window as unknown as { stopRace?: Promise<{ clicked: string; disabled: boolean }> };
+      w.stopRace = new Promise((resolve) => {
+        let at: { x: number; y: number } | null = null;
+        const observer = new MutationObserver(() => {
+          const stop = [...document.querySelectorAll('dialog button')].find((b) => b.textContent?.trim() === 'Stop');
+          if (stop) {
+            const r = stop.getBoundingClientRect();
+            at = { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+          }
+          if (at && document.querySelector('[data-testid="batch-summary"]')) {
+            observer.disconnect();
+            const button = document.elementFromPoint(at.x, at.y)?.closest('button') ?? null;
+            const clicked = button?.textContent?.trim() ?? '(nothing)';
+            const disabled = button?.disabled ?? false;
+            button?.click();
+            resolve({ clicked, disabled });
+          }
+        });
+        observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+      });
+    });
+    await dialog.getByRole('button', { name: 'Export 11 models' }).click();
+    const race = await page.evaluate(() => (window as unknown as { stopRace: Promise<{ clicked: string; disabled: boolean }> }).stopRace);
+    await page.screenshot({ path: test.info().outputPath(`batch-end-click-${scheme}.png`), animations: 'disabled' });
+    // The click landed on the finished batch's Stop, now a disabled "Done" - not on Close.
+    expect(race).toEqual({ clicked: 'Done', disabled: true });
+    await expect(dialog).toBeVisible();
+    const summary = dialog.getByTestId('batch-summary');
+    await expect(summary).toContainText('Done: 11 exported');
+
+    // A moment later the place says Close; the summary stays until the user closes the studio.
+    const close = dialog.getByRole('button', { name: 'Close' });
+    await expect(close).toBeVisible({ timeout: 10_000 });
+    await expect(dialog.getByTestId('export-run')).toBeEnabled();
+    await expect(summary).toBeVisible();
+    await page.screenshot({ path: test.info().outputPath(`batch-end-close-${scheme}.png`), animations: 'disabled' });
+    await close.click();
+    await expect(dialog).toHaveCount(0);
   });
 }

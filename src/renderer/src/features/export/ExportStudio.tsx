@@ -31,6 +31,13 @@ export type ExportTarget =
 
 const sameRecipe = (a: ExportRecipe, b: ExportRecipe) => JSON.stringify(a) === JSON.stringify(b);
 
+/**
+ * How long a finished batch's Stop button stays a disabled "Done"/"Stopped" before it turns into
+ * Close: a click aimed at Stop just as the batch ends lands on it and does nothing, instead of
+ * closing the studio and its summary. Export stays disabled as long (no second batch by the same click).
+ */
+export const BATCH_END_HOLD_MS = 1500;
+
 export function ExportStudio({ target, onClose }: { target: ExportTarget; onClose(): void }) {
   const { info, toast } = useApp();
   const { presets, defaultDir, problem, reload } = usePresets();
@@ -46,6 +53,15 @@ export function ExportStudio({ target, onClose }: { target: ExportTarget; onClos
   const [progress, setProgress] = useState<BatchProgress | null>(null);
   const [summary, setSummary] = useState<BatchSummary | null>(null);
   const batchId = useRef<string | null>(null);
+  /** Stop was pressed for the running batch (the button says Stopping… until it ends). */
+  const [stopping, setStopping] = useState(false);
+  /** The batch just ended: its Stop button says how, disabled, for BATCH_END_HOLD_MS. */
+  const [ended, setEnded] = useState<'done' | 'stopped' | null>(null);
+  useEffect(() => {
+    if (!ended) return;
+    const timer = setTimeout(() => setEnded(null), BATCH_END_HOLD_MS);
+    return () => clearTimeout(timer);
+  }, [ended]);
   // The previews hide the viewer's toolbar (and its backdrop toggle), so they follow the app's theme.
   const theme = useResolvedTheme();
 
@@ -125,6 +141,8 @@ export function ExportStudio({ target, onClose }: { target: ExportTarget; onClos
       }
       batchId.current = crypto.randomUUID();
       setSummary(null);
+      setStopping(false);
+      setEnded(null);
       setProgress({ batchId: batchId.current, done: 0, total: target.count, failed: 0, current: null });
       const result = await call('export:batch', {
         batchId: batchId.current,
@@ -134,16 +152,20 @@ export function ExportStudio({ target, onClose }: { target: ExportTarget; onClos
         dir: dir ?? undefined,
       });
       setSummary(result);
+      setEnded(result.canceled ? 'stopped' : 'done');
     } catch (err) {
       toast({ tone: 'error', text: `Export failed: ${errorMessage(err)}` });
     } finally {
       setBusy(false);
+      setStopping(false);
       batchId.current = null;
     }
   };
 
   const cancelBatch = () => {
-    if (batchId.current) void call('export:cancel', { batchId: batchId.current });
+    if (!batchId.current) return;
+    setStopping(true);
+    void call('export:cancel', { batchId: batchId.current });
   };
 
   const savePreset = async () => {
@@ -192,11 +214,13 @@ export function ExportStudio({ target, onClose }: { target: ExportTarget; onClos
   const title = target.kind === 'model' ? `Export “${target.model.name}”` : `Export ${plural(target.count, 'model')}`;
   const originalUrl = useMemo(() => (target.kind === 'model' ? fileUrl(info.fileBaseUrl, 'model', target.model.id) : null), [info.fileBaseUrl, target]);
   const batchRunning = target.kind === 'batch' && busy;
+  /** Running, or just ended (the hold): the Stop button's place is not Close yet. */
+  const stopShown = batchRunning || ended !== null;
 
   return (
     <Dialog
       title={title}
-      onClose={() => !batchRunning && onClose()}
+      onClose={() => !stopShown && onClose()}
       className="dialog-export"
       footer={
         <>
@@ -204,9 +228,20 @@ export function ExportStudio({ target, onClose }: { target: ExportTarget; onClos
             <span className="section-label">Folder</span>
             <FolderChoice label="Export folder" folder={folder} isDefault={dir === null} disabled={busy} onChoose={() => void chooseFolder()} onUseDefault={() => setDir(null)} />
           </div>
-          {batchRunning ? (
-            <button type="button" className="button" onClick={cancelBatch}>
-              Stop
+          {stopShown ? (
+            <button type="button" className="button" onClick={cancelBatch} disabled={!batchRunning || stopping} data-testid="batch-stop">
+              {batchRunning ? (
+                stopping ? (
+                  'Stopping…'
+                ) : (
+                  'Stop'
+                )
+              ) : (
+                <>
+                  <Icon name="check" size={16} />
+                  {ended === 'stopped' ? 'Stopped' : 'Done'}
+                </>
+              )}
             </button>
           ) : (
             <button type="button" className="button" onClick={onClose}>
@@ -217,7 +252,7 @@ export function ExportStudio({ target, onClose }: { target: ExportTarget; onClos
             type="button"
             className="button button-primary"
             onClick={() => void run()}
-            disabled={busy || !current || invalid || (target.kind === 'model' && (working || !ready))}
+            disabled={busy || ended !== null || !current || invalid || (target.kind === 'model' && (working || !ready))}
             data-testid="export-run"
           >
             {busy ? <Icon name="spinner" size={16} className="spin" /> : <Icon name="download" size={16} />}
