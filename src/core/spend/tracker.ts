@@ -76,8 +76,12 @@ export function createSpendTracker(deps: SpendTrackerDeps): SpendTracker {
       if (pending.length > 0) {
         const start = Math.max(asOf - SYNC_WINDOW_MS, Math.min(...pending.map((p) => p.submittedAt)) - DAY_MS);
         const events = await client.billingEvents({ requestIds: pending.map((p) => p.requestId), start: new Date(start), end: new Date(asOf + 60_000) });
+        const asked = new Set(pending.map((p) => p.requestId));
         const seen = new Set<string>();
         for (const event of events) {
+          // Only the requests asked about: an answer that ignored the filter (the whole account's
+          // charges - other apps, a teammate) must not count as this app's spend.
+          if (!asked.has(event.request_id)) continue;
           seen.add(event.request_id);
           const owner = costs.jobOfRequest(event.request_id);
           const usd = event.cost_total ?? (typeof event.cost_estimate_nano_usd === 'number' ? event.cost_estimate_nano_usd / 1e9 : null);

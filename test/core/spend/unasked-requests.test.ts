@@ -68,3 +68,22 @@ it('a request sent before the range FAL was asked about keeps its estimate; one 
   await tracker.sync();
   expect(asked.flatMap((a) => a.ids)).toEqual([]);
 });
+
+it('billing events for requests it did not ask about are not counted (an answer that ignored the request filter)', async () => {
+  db = new Database(':memory:');
+  migrate(db);
+  const store = new JobStore(db);
+  const [job] = store.insertMany([newJob()]);
+  db.prepare("UPDATE jobs SET state = 'succeeded', fal_request_id = 'req-mine', submitted_at = ?, finished_at = ? WHERE id = ?").run(NOW - DAY, NOW - DAY + 60_000, job!.id);
+  db.prepare("INSERT INTO spend (job_id, at, usd, request_id) VALUES (?, ?, 0.3, 'req-mine')").run(job!.id, NOW - DAY);
+  const event = (requestId: string, usd: number) => ({ request_id: requestId, endpoint_id: job!.endpoint, timestamp: new Date(NOW - DAY).toISOString(), cost_total: usd });
+  // The whole account's charges came back: this app's request, and others' (another app, a teammate).
+  const client = {
+    billingEvents: async () => [event('req-mine', 0.27), event('req-stranger-1', 5), event('req-stranger-2', 7)],
+    account: async () => ({}),
+  } as Partial<PlatformClient> as PlatformClient;
+  const tracker = createSpendTracker({ db, now: () => NOW, billing: () => client });
+  await tracker.sync();
+  expect(tracker.summary(1)).toMatchObject({ monthUsd: expect.closeTo(0.27, 6), basis: 'real', capReached: false });
+  expect(db.prepare('SELECT request_id AS requestId FROM real_costs').all()).toEqual([{ requestId: 'req-mine' }]);
+});
