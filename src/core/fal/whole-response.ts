@@ -15,18 +15,20 @@ interface ResponseHead {
 }
 const BaseResponse = Response as unknown as new (body: null, init: ResponseInit) => ResponseHead;
 
+// TypeScript's private fields, not #private ones: the security scan's parser (electronegativity)
+// cannot read class private properties in the built main bundle.
 /** Use it as a Response: `asResponse()`. */
 export class WholeResponse extends BaseResponse {
-  readonly #bytes: Uint8Array<ArrayBuffer>;
-  readonly #init: ResponseInit;
-  #used = false;
+  private readonly wholeBytes: Uint8Array<ArrayBuffer>;
+  private readonly init: ResponseInit;
+  private used = false;
   /** A real Response over the bytes, once someone asked for the stream. */
-  #real: Response | null = null;
+  private real: Response | null = null;
 
   constructor(bytes: Uint8Array<ArrayBuffer>, init: { status: number; statusText: string; headers: Headers }) {
     super(null, init);
-    this.#bytes = bytes;
-    this.#init = init;
+    this.wholeBytes = bytes;
+    this.init = init;
   }
 
   asResponse(): Response {
@@ -35,63 +37,63 @@ export class WholeResponse extends BaseResponse {
 
   /** The bytes, when the body has not been read or handed over as a stream; else null. */
   unreadBytes(): Uint8Array<ArrayBuffer> | null {
-    return this.#used || this.#real ? null : this.#bytes;
+    return this.used || this.real ? null : this.wholeBytes;
   }
 
   get body(): ReadableStream<Uint8Array<ArrayBuffer>> | null {
-    return this.#realResponse().body;
+    return this.realResponse().body;
   }
 
   get bodyUsed(): boolean {
-    return this.#used || (this.#real?.bodyUsed ?? false);
+    return this.used || (this.real?.bodyUsed ?? false);
   }
 
   async text(): Promise<string> {
-    if (this.#real) return this.#real.text();
-    return decoder.decode(this.#take());
+    if (this.real) return this.real.text();
+    return decoder.decode(this.take());
   }
 
   async json(): Promise<unknown> {
-    if (this.#real) return this.#real.json();
-    return JSON.parse(decoder.decode(this.#take())) as unknown;
+    if (this.real) return this.real.json();
+    return JSON.parse(decoder.decode(this.take())) as unknown;
   }
 
   async arrayBuffer(): Promise<ArrayBuffer> {
-    if (this.#real) return this.#real.arrayBuffer();
-    const bytes = this.#take();
+    if (this.real) return this.real.arrayBuffer();
+    const bytes = this.take();
     // A copy: small Buffers share Node's pool, which must not be handed out.
     return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   }
 
   async blob(): Promise<Blob> {
-    if (this.#real) return this.#real.blob();
+    if (this.real) return this.real.blob();
     // Not on a hot path: fetch's own Response gives the type as fetch would (a parsed MIME type).
-    return new Response(this.#take(), this.#init).blob();
+    return new Response(this.take(), this.init).blob();
   }
 
   async formData(): Promise<FormData> {
-    return this.#realResponse().formData();
+    return this.realResponse().formData();
   }
 
   clone(): Response {
-    if (this.#real) return this.#real.clone();
-    if (this.#used) throw new TypeError('Response.clone: Body has already been consumed.');
-    return new WholeResponse(this.#bytes, { status: this.status, statusText: this.statusText, headers: new Headers(this.headers) }).asResponse();
+    if (this.real) return this.real.clone();
+    if (this.used) throw new TypeError('Response.clone: Body has already been consumed.');
+    return new WholeResponse(this.wholeBytes, { status: this.status, statusText: this.statusText, headers: new Headers(this.headers) }).asResponse();
   }
 
   /** The bytes for a read; a second read fails as fetch's does. */
-  #take(): Uint8Array<ArrayBuffer> {
-    if (this.#used) throw new TypeError('Body is unusable: Body has already been read');
-    this.#used = true;
-    return this.#bytes;
+  private take(): Uint8Array<ArrayBuffer> {
+    if (this.used) throw new TypeError('Body is unusable: Body has already been read');
+    this.used = true;
+    return this.wholeBytes;
   }
 
-  #realResponse(): Response {
-    if (!this.#real) {
-      this.#real = new Response(this.#bytes, this.#init);
+  private realResponse(): Response {
+    if (!this.real) {
+      this.real = new Response(this.wholeBytes, this.init);
       // A body already read stays read (its stream disturbed, as fetch's would be).
-      if (this.#used) void this.#real.arrayBuffer().catch(() => undefined);
+      if (this.used) void this.real.arrayBuffer().catch(() => undefined);
     }
-    return this.#real;
+    return this.real;
   }
 }
