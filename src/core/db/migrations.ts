@@ -320,12 +320,17 @@ export const MIGRATIONS: readonly string[] = [
   // a job sent again keeps its earlier request's estimate until that request's own cost is known.
   // Rows written before name it where it can be told: the job's current request (dated when it was
   // submitted) or a kept late request (dated as kept); the rest stay unnamed (costs.ts: legacy rule).
+  // The past requests are looked up by job and date through an index made for this step and dropped
+  // after it (the schema left is the same): a scan per estimate took 38 s for 100,000 estimates and
+  // 10,000 past requests, at start-up, holding the database.
   `
   ALTER TABLE spend ADD COLUMN request_id TEXT;
   UPDATE spend SET request_id = (SELECT j.fal_request_id FROM jobs j WHERE j.id = spend.job_id AND j.submitted_at = spend.at)
     WHERE request_id IS NULL;
+  CREATE INDEX migration_16_past_requests_by_job ON job_past_requests(job_id, at);
   UPDATE spend SET request_id = (SELECT p.request_id FROM job_past_requests p WHERE p.job_id = spend.job_id AND p.at = spend.at LIMIT 1)
     WHERE request_id IS NULL;
+  DROP INDEX migration_16_past_requests_by_job;
   CREATE INDEX spend_by_request ON spend(request_id) WHERE request_id IS NOT NULL;
   `,
   // 17: an uncertain send (answer lost, not settled) of a job the user then sent again (Retry,
