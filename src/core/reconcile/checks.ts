@@ -5,6 +5,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import { statementCache } from '../db/statements';
 import type { JobRow, JobStore } from '../queue/store';
 import { FORGET_UNCERTAIN_SEND } from '../stats/recorder';
+import { utcTime } from './messages';
 
 /** What the last check concluded for one uncertain submission. */
 export type CheckStatus = 'waiting' | 'found' | 'absent';
@@ -26,6 +27,35 @@ export interface SubmitCheck {
 }
 
 type Raw = Record<string, unknown>;
+
+/**
+ * A send of a job that may have reached FAL (answer lost, not settled) which the job no longer
+ * carries: the user sent it again or removed the job (job_past_sends). Settled like the job's own.
+ */
+export interface PastSend {
+  jobId: string;
+  sentAt: number;
+  endpoint: string;
+  /** The exact input sent (JSON), or null for a send from before it was kept: rebuilt from the rest. */
+  inputJson: string | null;
+  inputUrl: string | null;
+  optionsJson: string;
+  preset: string;
+  estimatedCostUsd: number | null;
+}
+
+function toPastSend(raw: Raw): PastSend {
+  return {
+    jobId: String(raw.job_id),
+    sentAt: Number(raw.sent_at),
+    endpoint: String(raw.endpoint),
+    inputJson: raw.input_json === null ? null : String(raw.input_json),
+    inputUrl: raw.input_url === null ? null : String(raw.input_url),
+    optionsJson: String(raw.options_json),
+    preset: String(raw.preset),
+    estimatedCostUsd: num(raw.estimated_cost_usd),
+  };
+}
 
 const TAKEN_SQL = `SELECT 1 FROM jobs WHERE fal_request_id = ? UNION ALL SELECT 1 FROM job_past_requests WHERE request_id = ? LIMIT 1`;
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
@@ -117,6 +147,52 @@ export class CheckStore {
       }
       this.jobs.appendEvent(job.id, 'transition', 'needs_attention', 'queued', message, at);
       return this.jobs.get(job.id);
+    }).immediate();
+  }
+
+  /** Past sends not settled yet (job_past_sends), oldest first. */
+  uncertainPastSends(): PastSend[] {
+    return (this.stmt(`SELECT * FROM job_past_sends WHERE status = 'uncertain' ORDER BY sent_at, job_id`).all() as Raw[]).map(toPastSend);
+  }
+
+  /**
+   * FAL has this past send as `requestId`: it is counted as spend once (at its estimate, dated when
+   * FAL received it) and kept among the job's past requests, where the billing sync asks for its real
+   * cost and reconciliation never takes it for another send. Nobody follows it: the job has moved on.
+   * False when it was settled meanwhile (another process, FAL's late answer) or the id is taken.
+   */
+  settlePastSendFound(send: PastSend, requestId: string, at: number, receivedAt: number | null): boolean {
+    const countedAt = receivedAt === null ? send.sentAt : Math.max(send.sentAt, Math.min(receivedAt, at));
+    return this.db.transaction(() => {
+      const changed = this.stmt(
+        `UPDATE job_past_sends SET status = 'found', request_id = @requestId, settled_at = @at
+         WHERE job_id = @jobId AND sent_at = @sentAt AND status = 'uncertain'
+           AND NOT EXISTS (SELECT 1 FROM jobs WHERE fal_request_id = @requestId)
+           AND NOT EXISTS (SELECT 1 FROM job_past_requests WHERE request_id = @requestId)`,
+      ).run({ jobId: send.jobId, sentAt: send.sentAt, requestId, at }).changes;
+      if (changed === 0) return false;
+      this.stmt('INSERT INTO job_past_requests (request_id, job_id, at) VALUES (?, ?, ?)').run(requestId, send.jobId, countedAt);
+      if (send.estimatedCostUsd !== null) {
+        this.stmt('INSERT INTO spend (job_id, at, usd, request_id) VALUES (?, ?, ?, ?)').run(send.jobId, countedAt, send.estimatedCostUsd, requestId);
+      }
+      if (this.jobs.get(send.jobId)) {
+        this.jobs.appendEvent(send.jobId, 'log', null, null, `FAL had received an earlier send of this job (request ${requestId}); it is counted in the spend, and not followed`, at);
+      }
+      return true;
+    }).immediate();
+  }
+
+  /** FAL never received this past send (checked after the settle time): it counts for nothing. */
+  settlePastSendAbsent(send: PastSend, at: number): boolean {
+    return this.db.transaction(() => {
+      const changed = this.stmt(`UPDATE job_past_sends SET status = 'absent', settled_at = ? WHERE job_id = ? AND sent_at = ? AND status = 'uncertain'`)
+        .run(at, send.jobId, send.sentAt).changes;
+      if (changed === 0) return false;
+      this.stmt(FORGET_UNCERTAIN_SEND).run(send.jobId, send.sentAt);
+      if (this.jobs.get(send.jobId)) {
+        this.jobs.appendEvent(send.jobId, 'log', null, null, `FAL has no record of an earlier send of this job (checked at ${utcTime(at)}): it was never charged`, at);
+      }
+      return true;
     }).immediate();
   }
 

@@ -5,13 +5,16 @@
 //                                      (done by itself only when the setting allows it)
 //   cannot ask (no permission, payloads off, offline, API down) -> stays needs_attention with that
 //                                      reason; checks again later by itself
+// An earlier send a job no longer carries (the user sent it again, or removed the job: job_past_sends)
+// is looked for the same way: found -> counted as spend once and kept among the job's past requests
+// (not followed); absent after the settle time -> nothing; until then it counts against the cap.
 // A history row that fails its check is left out (logged once) and the rest of the page is used: a
 // job is only settled from rows that could be read - found in one, it is adopted; while an unreadable
 // row is listed it may be that job's, so "no record" is never concluded.
-import type { PlatformClient, PlatformError, RequestHistory, UnreadableRequestRow } from '../fal/platform-client';
+import type { PlatformClient, PlatformError, RequestHistory, RequestRow, UnreadableRequestRow } from '../fal/platform-client';
 import { getModel } from '../models/catalog';
 import type { JobRow, JobStore } from '../queue/store';
-import { CheckStore, type SubmitCheck } from './checks';
+import { CheckStore, type PastSend, type SubmitCheck } from './checks';
 import { matchSubmission, type SentSubmission } from './match';
 import { absentMessage, adoptedMessage, NOT_RECEIVED_CODE, resubmitMessage, waitingMessage, type WaitReason } from './messages';
 
@@ -55,6 +58,12 @@ export interface ReconcileReport {
   absent: { jobId: string; checkedAt: number }[];
   resubmitted: string[];
   waiting: { jobId: string; reason: WaitReason; nextCheckAt: number }[];
+  /**
+   * Earlier sends of jobs sent again or removed (job_past_sends) that FAL's records settled: found
+   * (counted as spend once, not followed) or absent (never charged).
+   */
+  pastFound: { jobId: string; sentAt: number; requestId: string }[];
+  pastAbsent: { jobId: string; sentAt: number }[];
 }
 
 export interface Reconciler {
@@ -67,7 +76,7 @@ export interface Reconciler {
 }
 
 /** The exact input the submit sent (stored with the intent); older rows: rebuilt the way the runner builds it. */
-export function rebuildSentInput(job: JobRow): unknown {
+export function rebuildSentInput(job: Pick<JobRow, 'submitInputJson' | 'endpoint' | 'inputUrl' | 'optionsJson' | 'preset'>): unknown {
   if (job.submitInputJson) {
     try {
       return JSON.parse(job.submitInputJson) as unknown;
@@ -85,6 +94,14 @@ export function rebuildSentInput(job: JobRow): unknown {
     // stored options are always JSON; an empty object is the runner's fallback too
   }
   return model.buildInput({ urls: [job.inputUrl] }, job.preset, options);
+}
+
+function safeParse(json: string): unknown {
+  try {
+    return JSON.parse(json) as unknown;
+  } catch {
+    return null;
+  }
 }
 
 function reasonOf(error: unknown): WaitReason {
@@ -113,7 +130,24 @@ function latestSendAt(job: JobRow, checkedAt: number): number {
   return Math.max(job.submitStartedAt ?? checkedAt, job.finishedAt ?? 0);
 }
 
-const emptyReport = (): ReconcileReport => ({ checked: 0, adopted: [], absent: [], resubmitted: [], waiting: [] });
+const emptyReport = (): ReconcileReport => ({ checked: 0, adopted: [], absent: [], resubmitted: [], waiting: [], pastFound: [], pastAbsent: [] });
+
+const pastKey = (send: { jobId: string; sentAt: number }) => `${send.jobId}@${send.sentAt}`;
+
+/**
+ * The rows a past send of a job may be: a job's sends carry the same input (a resend keeps the uploaded
+ * image), so a row FAL received nearer another unsettled send of the same job (`rivals`) is that one's,
+ * never the past send's - taken for it, the later send could never adopt its own request and would be
+ * sent a third time. A row with no readable send time stays a candidate.
+ */
+export function rowsFor(sentAt: number, rivals: readonly number[], rows: readonly RequestRow[]): RequestRow[] {
+  if (rivals.length === 0) return [...rows];
+  return rows.filter((row) => {
+    const at = row.sent_at ? Date.parse(row.sent_at) : Number.NaN;
+    if (Number.isNaN(at)) return true;
+    return rivals.every((rival) => Math.abs(at - sentAt) <= Math.abs(at - rival));
+  });
+}
 
 /** Unreadable rows already logged (their fingerprints), so a row listed on every pass is logged once. */
 const LOGGED_ROWS_KEPT = 1_000;
@@ -124,6 +158,8 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
   let running: Promise<ReconcileReport> | null = null;
   let timer: ReturnType<typeof setInterval> | null = null;
   const loggedRows = new Set<string>();
+  /** Past sends' checks in this process (count, next time): they are few, and checked afresh after a restart. */
+  const pastChecks = new Map<string, { checks: number; nextCheckAt: number }>();
 
   /** Only the app's own words and a checked request id: the row's text may be anything, a key included. */
   function logUnreadable(endpoint: string, row: UnreadableRequestRow): void {
@@ -187,7 +223,80 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     }
   }
 
-  async function checkEndpoint(endpoint: string, jobs: JobRow[], client: PlatformClient | null, config: ReconcileConfig, report: ReconcileReport): Promise<void> {
+  /** The job's other unsettled sends, as times: its current one when uncertain, and its kept past sends. */
+  function rivalsOf(jobId: string, sentAt: number, pastSends: readonly PastSend[]): number[] {
+    const job = deps.jobs.get(jobId);
+    const current = job && job.state === 'needs_attention' && job.falRequestId === null && job.submitStartedAt !== null ? [job.submitStartedAt] : [];
+    return [...current, ...pastSends.filter((p) => p.jobId === jobId).map((p) => p.sentAt)].filter((at) => at !== sentAt);
+  }
+
+  /** A job's send in flight with no request id yet (submitting now): FAL may list it already, with the same input. */
+  function sendInFlight(jobId: string): boolean {
+    const job = deps.jobs.get(jobId);
+    return Boolean(job && job.state !== 'needs_attention' && job.falRequestId === null && job.submitStartedAt !== null);
+  }
+
+  function pastWait(send: PastSend, checkedAt: number, config: ReconcileConfig): void {
+    const previous = pastChecks.get(pastKey(send));
+    const count = (previous?.checks ?? 0) + 1;
+    let nextCheckAt = checkedAt + backoff(count, config);
+    const settleAt = send.sentAt + config.settleMs;
+    if (checkedAt < settleAt) nextCheckAt = Math.max(checkedAt + Math.min(1_000, config.retryBaseMs), Math.min(nextCheckAt, settleAt));
+    pastChecks.set(pastKey(send), { checks: count, nextCheckAt });
+  }
+
+  /** Settles the past sends of one endpoint from the history rows read for it (none: nothing to read them from). */
+  function checkPastSends(
+    sends: readonly PastSend[],
+    allPast: readonly PastSend[],
+    history: RequestHistory | null,
+    checkedAt: number,
+    config: ReconcileConfig,
+    report: ReconcileReport,
+  ): void {
+    for (const send of sends) {
+      // The job is submitting again right now: its new request may be listed with the same input. Later.
+      if (!history || sendInFlight(send.jobId)) {
+        pastWait(send, checkedAt, config);
+        continue;
+      }
+      report.checked++;
+      const rows = rowsFor(send.sentAt, rivalsOf(send.jobId, send.sentAt, allPast), history.rows);
+      const taken = checks.takenRequestIds(rows.map((row) => row.request_id));
+      const input = send.inputJson === null ? rebuildSentInput({ ...send, preset: send.preset as JobRow['preset'], submitInputJson: null }) : safeParse(send.inputJson);
+      // Nothing to tell its row by: no conclusion (never "absent" for want of a fingerprint).
+      if (input === null) {
+        pastWait(send, checkedAt, config);
+        continue;
+      }
+      const result = matchSubmission({ endpoint: send.endpoint, sentAt: send.sentAt, input }, rows, taken);
+      if (result.kind === 'found') {
+        if (checks.settlePastSendFound(send, result.requestId, deps.now(), result.receivedAt)) {
+          pastChecks.delete(pastKey(send));
+          report.pastFound.push({ jobId: send.jobId, sentAt: send.sentAt, requestId: result.requestId });
+          deps.logger.info(`job ${send.jobId}: FAL had received an earlier send (${result.requestId}); counted, not followed`);
+        }
+      } else if (result.kind === 'absent' && checkedAt >= send.sentAt + config.settleMs && history.unreadable.length === 0) {
+        if (checks.settlePastSendAbsent(send, checkedAt)) {
+          pastChecks.delete(pastKey(send));
+          report.pastAbsent.push({ jobId: send.jobId, sentAt: send.sentAt });
+          deps.logger.info(`job ${send.jobId}: FAL has no record of an earlier send; never charged`);
+        }
+      } else {
+        pastWait(send, checkedAt, config);
+      }
+    }
+  }
+
+  async function checkEndpoint(
+    endpoint: string,
+    jobs: JobRow[],
+    pastSends: readonly PastSend[],
+    allPast: readonly PastSend[],
+    client: PlatformClient | null,
+    config: ReconcileConfig,
+    report: ReconcileReport,
+  ): Promise<void> {
     const checkedAt = deps.now();
     const previous = new Map(jobs.map((job) => [job.id, checks.get(job.id, job.submitStartedAt ?? 0)]));
     // Already proven absent (the setting to resubmit was turned on since): no need to ask again.
@@ -197,12 +306,13 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
       absent(job, check, checkedAt, config, report);
       return false;
     });
-    if (pending.length === 0) return;
+    if (pending.length === 0 && pastSends.length === 0) return;
     if (!client) {
       for (const job of pending) wait(job, previous.get(job.id) ?? null, 'no_key', checkedAt, config, report);
+      checkPastSends(pastSends, allPast, null, checkedAt, config, report);
       return;
     }
-    const sentTimes = pending.map((job) => job.submitStartedAt ?? checkedAt);
+    const sentTimes = [...pending.map((job) => job.submitStartedAt ?? checkedAt), ...pastSends.map((send) => send.sentAt)];
     let history: RequestHistory;
     try {
       history = await client.requests({
@@ -215,17 +325,21 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
       const reason = reasonOf(error);
       deps.logger.warn(`reconcile: could not read FAL's request history for ${endpoint} (${reason})`);
       for (const job of pending) wait(job, previous.get(job.id) ?? null, reason, checkedAt, config, report);
+      checkPastSends(pastSends, allPast, null, checkedAt, config, report);
       return;
     }
     const { rows, unreadable } = history;
     for (const row of unreadable) logUnreadable(endpoint, row);
     const taken = checks.takenRequestIds(rows.map((row) => row.request_id));
+    // The job's own sends first: what they adopt is taken before a past send of theirs looks.
     for (const stale of pending) {
       const job = deps.jobs.get(stale.id);
       // Settled meanwhile (another process, the user): leave it.
       if (!job || job.state !== 'needs_attention' || job.falRequestId !== null || job.submitStartedAt !== stale.submitStartedAt) continue;
       report.checked++;
       const sent: SentSubmission = { endpoint, sentAt: job.submitStartedAt ?? checkedAt, input: sentInput(job) };
+      // Every row with its input (a row nearer a past send of the job may still be this one's while its
+      // own is not listed yet: adopting it follows a real, counted request - the past send then settles apart).
       const result = matchSubmission(sent, rows, taken);
       const check = previous.get(job.id) ?? null;
       if (result.kind === 'found') {
@@ -251,6 +365,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
         absent(job, check, checkedAt, config, report);
       }
     }
+    checkPastSends(pastSends, allPast, history, checkedAt, config, report);
   }
 
   async function pass(force: boolean): Promise<ReconcileReport> {
@@ -258,11 +373,15 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     const config = deps.config();
     const now = deps.now();
     const due = checks.uncertainJobs().filter((job) => isDue(job, config, now, force));
-    if (due.length === 0) return report;
+    const allPast = checks.uncertainPastSends();
+    const pastDue = allPast.filter((send) => force || (pastChecks.get(pastKey(send))?.nextCheckAt ?? 0) <= now);
+    if (due.length === 0 && pastDue.length === 0) return report;
     const client = deps.platform();
-    const byEndpoint = new Map<string, JobRow[]>();
-    for (const job of due) byEndpoint.set(job.endpoint, [...(byEndpoint.get(job.endpoint) ?? []), job]);
-    for (const [endpoint, jobs] of byEndpoint) await checkEndpoint(endpoint, jobs, client, config, report);
+    const byEndpoint = new Map<string, { jobs: JobRow[]; past: PastSend[] }>();
+    const group = (endpoint: string) => byEndpoint.get(endpoint) ?? byEndpoint.set(endpoint, { jobs: [], past: [] }).get(endpoint)!;
+    for (const job of due) group(job.endpoint).jobs.push(job);
+    for (const send of pastDue) group(send.endpoint).past.push(send);
+    for (const [endpoint, { jobs, past }] of byEndpoint) await checkEndpoint(endpoint, jobs, past, allPast, client, config, report);
     return report;
   }
 
