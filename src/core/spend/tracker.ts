@@ -57,6 +57,17 @@ function monthStart(at: number): number {
   return new Date(d.getFullYear(), d.getMonth(), 1).getTime();
 }
 
+/**
+ * When a billing event's charge was made, held between the request's send and now: a date outside
+ * that cannot be the charge's (a garbled "0" reads as the year 2000; a wrong clock or format), and the
+ * cost it dates replaces the request's estimate - dated outside this month, the month's spend and the
+ * spending cap would lose it. No date at all: now.
+ */
+function chargedAt(timestamp: string, sentAt: number, now: number): number {
+  const at = Date.parse(timestamp);
+  return Number.isFinite(at) ? Math.min(Math.max(at, Math.min(sentAt, now)), now) : now;
+}
+
 export function createSpendTracker(deps: SpendTrackerDeps): SpendTracker {
   const costs = new CostStore(deps.db);
   const now = deps.now ?? Date.now;
@@ -76,12 +87,13 @@ export function createSpendTracker(deps: SpendTrackerDeps): SpendTracker {
       if (pending.length > 0) {
         const start = Math.max(asOf - SYNC_WINDOW_MS, Math.min(...pending.map((p) => p.submittedAt)) - DAY_MS);
         const events = await client.billingEvents({ requestIds: pending.map((p) => p.requestId), start: new Date(start), end: new Date(asOf + 60_000) });
-        const asked = new Set(pending.map((p) => p.requestId));
+        const sentAt = new Map(pending.map((p) => [p.requestId, p.submittedAt]));
         const seen = new Set<string>();
         for (const event of events) {
           // Only the requests asked about: an answer that ignored the filter (the whole account's
           // charges - other apps, a teammate) must not count as this app's spend.
-          if (!asked.has(event.request_id)) continue;
+          const sent = sentAt.get(event.request_id);
+          if (sent === undefined) continue;
           seen.add(event.request_id);
           const owner = costs.jobOfRequest(event.request_id);
           const usd = event.cost_total ?? (typeof event.cost_estimate_nano_usd === 'number' ? event.cost_estimate_nano_usd / 1e9 : null);
@@ -89,7 +101,7 @@ export function createSpendTracker(deps: SpendTrackerDeps): SpendTracker {
             requestId: event.request_id,
             jobId: owner?.jobId ?? null,
             endpoint: event.endpoint_id,
-            at: Date.parse(event.timestamp) || now(),
+            at: chargedAt(event.timestamp, sent, asOf),
             units: event.output_units ?? null,
             usd,
             source: 'billing_event',
