@@ -4,6 +4,7 @@
 // callers act on. Key destination: the key goes only to api.fal.ai itself, or to the configured
 // proxy exactly as the queue calls do (proxy URL + `x-fal-target-url`), never anywhere else.
 import type { z } from 'zod';
+import { readCapped } from '../util/read-capped';
 import { keyGuardFetch } from './key-guard';
 import { errorFrom, PlatformError } from './platform-errors';
 import {
@@ -26,6 +27,13 @@ export { PlatformError, type PlatformErrorKind } from './platform-errors';
 export type { Account, BillingEvent, Estimate, Price, RequestHistory, RequestRow, UnreadableRequestRow, Usage } from './platform-schemas';
 
 export const PLATFORM_BASE_URL = 'https://api.fal.ai/v1';
+
+/**
+ * Largest platform answer read. A page of request history with its payloads (100 rows, each with the
+ * input and output FAL stored) is the largest honest one, well under this; an answer that does not end
+ * (a broken or hostile proxy) must not be read into memory until the timeout.
+ */
+export const PLATFORM_ANSWER_MAX_BYTES = 64 * 1024 * 1024;
 const TARGET_URL_HEADER = 'x-fal-target-url';
 
 export interface PlatformClientOptions {
@@ -119,7 +127,7 @@ export function createPlatformClient(opts: PlatformClientOptions): PlatformClien
         }
         throw error;
       }
-      const text = await response.text().catch(() => '');
+      const text = await answerText(response, path);
       if (response.ok) {
         let json: unknown;
         try {
@@ -211,6 +219,20 @@ export function createPlatformClient(opts: PlatformClientOptions): PlatformClien
     },
     account: () => call(AccountSchema, 'GET', '/account/billing', new URLSearchParams({ expand: 'credits' })),
   };
+}
+
+/** The answer's body as text, read up to PLATFORM_ANSWER_MAX_BYTES (beyond: a bad answer); '' when it could not be read. */
+async function answerText(response: Response, path: string): Promise<string> {
+  if (!response.body) return '';
+  const chunks: Uint8Array[] = [];
+  const tooLarge = () => new PlatformError('bad_answer', `FAL's platform API sent an answer larger than ${PLATFORM_ANSWER_MAX_BYTES / 1024 / 1024} MiB (${path}); it was not read.`, response.status);
+  try {
+    await readCapped(response.body, PLATFORM_ANSWER_MAX_BYTES, (chunk) => void chunks.push(chunk), tooLarge);
+  } catch (error) {
+    if (error instanceof PlatformError) throw error;
+    return '';
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
 }
 
 function retryDelay(header: string | null, fallback: number): number {
