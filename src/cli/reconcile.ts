@@ -82,6 +82,8 @@ export function printReconcile(outcome: ReconcileOutcome, json: boolean): void {
     process.stdout.write(JSON.stringify({ type: 'reconcile', ...outcome }) + '\n');
     return;
   }
+  // Earlier sends of jobs sent again or removed, settled by this pass: what was found, in plain words.
+  for (const past of [...outcome.report.pastFound, ...outcome.report.pastAbsent]) process.stdout.write(`${terminalText(past.message)}\n`);
   if (outcome.jobs.length === 0) {
     process.stdout.write('No job is waiting for an answer from FAL.\n');
     return;

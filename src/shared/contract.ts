@@ -137,6 +137,9 @@ export const ReconcileReportSchema = z.object({
   absent: z.array(z.object({ jobId: z.string(), checkedAt: z.number() })),
   resubmitted: z.array(z.string()),
   waiting: z.array(z.object({ jobId: z.string(), reason: z.string(), nextCheckAt: z.number() })),
+  /** Earlier sends of jobs sent again or removed that FAL's records settled; `message` says so in plain words. */
+  pastFound: z.array(z.object({ jobId: z.string(), sentAt: z.number(), requestId: z.string(), usd: z.number().nullable(), message: z.string() })),
+  pastAbsent: z.array(z.object({ jobId: z.string(), sentAt: z.number(), message: z.string() })),
 });
 
 export const KeyTestResultSchema = z.object({

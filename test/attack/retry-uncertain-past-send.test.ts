@@ -10,6 +10,8 @@ import { addOne, inState, waitForJob, type Harness } from '../core/engine/harnes
 import { useReconcileFixture } from '../core/reconcile/fixture';
 import type { RequestRow } from '../../src/core/fal/platform-client';
 import { rowsFor } from '../../src/core/reconcile/reconciler';
+import { createDispatcher } from '../../src/core/ipc/dispatch';
+import type { Handlers } from '../../src/shared/contract';
 
 const fixture = useReconcileFixture();
 
@@ -42,7 +44,7 @@ it('an earlier send FAL received is found after the confirmed Retry, counted onc
 
   const reconciler = fixture.reconciler(h, { config: { settleMs: 0 } });
   const report = await reconciler.runOnce({ force: true });
-  expect(report.pastFound).toEqual([{ jobId: id, sentAt: expect.any(Number), requestId: first }]);
+  expect(report.pastFound).toEqual([{ jobId: id, sentAt: expect.any(Number), requestId: first, usd: expect.any(Number), message: expect.stringContaining("was found in FAL's records") }]);
   expect(report.adopted).toEqual([]);
   // Settled as received: the first request is spend, once; nothing is "possible" any more; the job follows its resend.
   expect(h.engine.costSummary(null).possibleUsd).toBe(0);
@@ -76,7 +78,7 @@ it('an earlier send FAL never received settles as absent after the settle time -
   const report = await reconciler.runOnce({ force: true });
   // The resend's request (same input) is the job's own: the earlier send is not it.
   expect(report.pastFound).toEqual([]);
-  expect(report.pastAbsent).toEqual([{ jobId: id, sentAt: expect.any(Number) }]);
+  expect(report.pastAbsent).toEqual([{ jobId: id, sentAt: expect.any(Number), message: expect.stringContaining('was never received by FAL') }]);
   expect(h.engine.costSummary(null).possibleUsd).toBe(0);
   expect(spendOf(h, id).map((s) => s.requestId)).toEqual([done.falRequestId]);
 });
@@ -95,7 +97,7 @@ it('both sends uncertain: each is settled as its own - the resend adopts its req
   const report = await fixture.reconciler(h, { config: { settleMs: 0 } }).runOnce({ force: true });
   expect(report.adopted).toEqual([{ jobId: id, requestId: resend }]);
   expect(report.pastFound).toEqual([]);
-  expect(report.pastAbsent).toEqual([{ jobId: id, sentAt: expect.any(Number) }]);
+  expect(report.pastAbsent).toEqual([{ jobId: id, sentAt: expect.any(Number), message: expect.stringContaining('was never received by FAL') }]);
   expect(h.engine.costSummary(null).possibleUsd).toBe(0);
   expect(one).toBeGreaterThan(0);
 });
@@ -107,4 +109,27 @@ it('a past send is never matched to a row FAL received nearer another unsettled 
   // The past send left at 1 s, the job's resend (answer lost too, not settled) at 60 s.
   expect(rowsFor(1_000, [60_000], rows).map((r) => r.request_id)).toEqual(['near-past', 'no-time']);
   expect(rowsFor(1_000, [], rows)).toHaveLength(3);
+});
+
+it("the app's reconcile report (reconcile:run, through the IPC contract) keeps what was found of earlier sends, in plain words", async () => {
+  const h = await fixture.harness();
+  h.fake.script({ op: 'submit', fault: { kind: 'reset', afterHandling: true } });
+  const id = await addOne(h.engine);
+  await waitForJob(h.engine, id, inState('needs_attention'));
+  const first = h.fake.submissions[0]!.requestId;
+  await h.engine.retry(id, { confirm: true });
+  const done = await waitForJob(h.engine, id, inState('succeeded'));
+
+  const reconciler = fixture.reconciler(h, { config: { settleMs: 0 } });
+  // The handler the app registers for reconcile:run, behind the same dispatcher (its reply is checked against the contract).
+  const dispatch = createDispatcher({ 'reconcile:run': async () => reconciler.runOnce({ force: true }) } as unknown as Handlers);
+  const reply = await dispatch('reconcile:run', undefined);
+  expect(reply.ok).toBe(true);
+  const report = (reply as { data: { pastFound: { requestId: string; usd: number | null; message: string }[]; pastAbsent: unknown[] } }).data;
+  expect(report.pastFound).toHaveLength(1);
+  expect(report.pastFound[0]).toMatchObject({ requestId: first, usd: done.estimatedCostUsd });
+  expect(report.pastFound[0]!.message).toMatch(
+    new RegExp(`^An earlier send of "${done.inputName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}" \\(sent .+ UTC\\) was found in FAL's records \\(request ${first}\\): counted as \\$${done.estimatedCostUsd!.toFixed(2).replace('.', '\\.')} of spend\\.$`),
+  );
+  expect(report.pastAbsent).toEqual([]);
 });

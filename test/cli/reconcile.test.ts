@@ -61,6 +61,47 @@ describe('image2model reconcile / resume / models', () => {
     expect(h.fake.submissionsFor(h.fake.submissions[1]!.uploadSha256s[0]!)).toBe(1);
   });
 
+  it('reconcile says in plain words that an earlier send was found in FAL\'s records, and what it counted', async () => {
+    h = await createHarness();
+    // FAL received the first send of this job, but its answer was lost; the user confirmed Retry.
+    h.fake.script({ op: 'submit', fault: { kind: 'reset', afterHandling: true } });
+    const id = await addOne(h.engine);
+    await waitForJob(h.engine, id, inState('needs_attention'));
+    const firstRequest = h.fake.submissions[0]!.requestId;
+    await h.engine.retry(id, { confirm: true });
+    const done = await waitForJob(h.engine, id, inState('succeeded'));
+    await h.engine.stop();
+    process.env.FAL_KEY = TEST_KEY;
+
+    const plain = await runCli(['reconcile', '--data-dir', h.dataDir, '--fal-proxy', h.fake.url]);
+    expect(plain.code).toBe(0);
+    const usd = done.estimatedCostUsd!.toFixed(2);
+    expect(plain.stdout).toContain(`An earlier send of "${done.inputName}" (sent `);
+    expect(plain.stdout).toContain(`was found in FAL's records (request ${firstRequest}): counted as $${usd} of spend.\n`);
+  });
+
+  it('reconcile says in plain words that an earlier send was never received by FAL, and no longer counts', async () => {
+    h = await createHarness();
+    // The first send never reached FAL (reset before it was handled); the user confirmed Retry.
+    h.fake.script({ op: 'submit', fault: { kind: 'reset' } });
+    const id = await addOne(h.engine);
+    await waitForJob(h.engine, id, inState('needs_attention'));
+    await h.engine.retry(id, { confirm: true });
+    const done = await waitForJob(h.engine, id, inState('succeeded'));
+    await h.engine.stop();
+    process.env.FAL_KEY = TEST_KEY;
+    process.env.IMAGE2MODEL_TEST_RECONCILE_SETTLE_MS = '0';
+    try {
+      const plain = await runCli(['reconcile', '--data-dir', h.dataDir, '--fal-proxy', h.fake.url]);
+      expect(plain.code).toBe(0);
+      expect(plain.stdout).toMatch(
+        new RegExp(`^An earlier send of "${done.inputName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}" \\(sent [^)]+\\) was never received by FAL \\(checked at [^)]+\\): no longer counted as a possible charge\\.$`, 'm'),
+      );
+    } finally {
+      delete process.env.IMAGE2MODEL_TEST_RECONCILE_SETTLE_MS;
+    }
+  });
+
   it('models shows FAL prices with their date, or labelled built-in prices without a key', async () => {
     h = await createHarness({ start: false, fake: { platform: { prices: { 'tripo3d/tripo/v2.5/image-to-3d': { unitPrice: 0.23 } } } } });
     delete process.env.FAL_KEY;

@@ -51,3 +51,18 @@ export const adoptedMessage = (requestId: string): string => `FAL had received t
 
 export const resubmitMessage = (checkedAt: number): string =>
   `FAL has no record of the first submission (checked at ${utcTime(checkedAt)}): sending it again.`;
+
+/**
+ * What settling an earlier send (job_past_sends) did, in plain words: `name` is the job's photo, or
+ * null when the job was removed since; `usd` is the estimate counted as spend (null: none known).
+ */
+export function pastFoundMessage(name: string | null, sentAt: number, requestId: string, usd: number | null): string {
+  const counted = usd === null ? 'counted among its requests (no estimate known; the billing sync reads its real cost)' : `counted as $${usd.toFixed(2)} of spend`;
+  return `An earlier send of ${pastSendName(name)} (sent ${utcTime(sentAt)}) was found in FAL's records (request ${requestId}): ${counted}.`;
+}
+
+export function pastAbsentMessage(name: string | null, sentAt: number, checkedAt: number): string {
+  return `An earlier send of ${pastSendName(name)} (sent ${utcTime(sentAt)}) was never received by FAL (checked at ${utcTime(checkedAt)}): no longer counted as a possible charge.`;
+}
+
+const pastSendName = (name: string | null): string => (name === null ? 'a job removed since' : `"${name}"`);

@@ -16,7 +16,7 @@ import { getModel } from '../models/catalog';
 import type { JobRow, JobStore } from '../queue/store';
 import { CheckStore, type PastSend, type SubmitCheck } from './checks';
 import { matchSubmission, type SentSubmission } from './match';
-import { absentMessage, adoptedMessage, NOT_RECEIVED_CODE, resubmitMessage, waitingMessage, type WaitReason } from './messages';
+import { absentMessage, adoptedMessage, NOT_RECEIVED_CODE, pastAbsentMessage, pastFoundMessage, resubmitMessage, waitingMessage, type WaitReason } from './messages';
 
 export interface ReconcileConfig {
   /** How long after the send a missing request counts as never received (FAL's listing delay is unconfirmed). */
@@ -62,8 +62,8 @@ export interface ReconcileReport {
    * Earlier sends of jobs sent again or removed (job_past_sends) that FAL's records settled: found
    * (counted as spend once, not followed) or absent (never charged).
    */
-  pastFound: { jobId: string; sentAt: number; requestId: string }[];
-  pastAbsent: { jobId: string; sentAt: number }[];
+  pastFound: { jobId: string; sentAt: number; requestId: string; usd: number | null; message: string }[];
+  pastAbsent: { jobId: string; sentAt: number; message: string }[];
 }
 
 export interface Reconciler {
@@ -273,13 +273,14 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
       if (result.kind === 'found') {
         if (checks.settlePastSendFound(send, result.requestId, deps.now(), result.receivedAt)) {
           pastChecks.delete(pastKey(send));
-          report.pastFound.push({ jobId: send.jobId, sentAt: send.sentAt, requestId: result.requestId });
+          const message = pastFoundMessage(deps.jobs.get(send.jobId)?.inputName ?? null, send.sentAt, result.requestId, send.estimatedCostUsd);
+          report.pastFound.push({ jobId: send.jobId, sentAt: send.sentAt, requestId: result.requestId, usd: send.estimatedCostUsd, message });
           deps.logger.info(`job ${send.jobId}: FAL had received an earlier send (${result.requestId}); counted, not followed`);
         }
       } else if (result.kind === 'absent' && checkedAt >= send.sentAt + config.settleMs && history.unreadable.length === 0) {
         if (checks.settlePastSendAbsent(send, checkedAt)) {
           pastChecks.delete(pastKey(send));
-          report.pastAbsent.push({ jobId: send.jobId, sentAt: send.sentAt });
+          report.pastAbsent.push({ jobId: send.jobId, sentAt: send.sentAt, message: pastAbsentMessage(deps.jobs.get(send.jobId)?.inputName ?? null, send.sentAt, checkedAt) });
           deps.logger.info(`job ${send.jobId}: FAL has no record of an earlier send; never charged`);
         }
       } else {
