@@ -80,6 +80,23 @@ describe('image2model reconcile / resume / models', () => {
     expect(plain.stdout).toContain(`was found in FAL's records (request ${firstRequest}): counted as $${usd} of spend.\n`);
   });
 
+  it('resume says so too when the only thing it settled was an earlier send, then finishes as usual', async () => {
+    h = await createHarness();
+    h.fake.script({ op: 'submit', fault: { kind: 'reset', afterHandling: true } });
+    const id = await addOne(h.engine);
+    await waitForJob(h.engine, id, inState('needs_attention'));
+    const firstRequest = h.fake.submissions[0]!.requestId;
+    await h.engine.retry(id, { confirm: true });
+    await waitForJob(h.engine, id, inState('succeeded'));
+    await h.engine.stop();
+    process.env.FAL_KEY = TEST_KEY;
+
+    const resumed = await runCli(['resume', '--out', h.dataDir, '--data-dir', h.dataDir, '--fal-proxy', h.fake.url]);
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toContain(`was found in FAL's records (request ${firstRequest})`);
+    expect(h.fake.submissions).toHaveLength(2); // nothing sent again
+  });
+
   it('reconcile says in plain words that an earlier send was never received by FAL, and no longer counts', async () => {
     h = await createHarness();
     // The first send never reached FAL (reset before it was handled); the user confirmed Retry.
