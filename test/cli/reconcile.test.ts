@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runCli as runCliMain } from '../../src/cli/main';
 import { reconcileDataDir } from '../../src/cli/reconcile';
 import { addOne, createHarness, inState, TEST_KEY, waitForJob, type Harness } from '../core/engine/harness';
+import type { Job } from '../../src/shared/domain';
 
 async function runCli(args: string[]): Promise<{ code: number; stdout: string }> {
   let stdout = '';
@@ -25,6 +26,23 @@ afterEach(async () => {
   if (savedKey === undefined) delete process.env.FAL_KEY;
   else process.env.FAL_KEY = savedKey;
 });
+
+/**
+ * A job whose first send lost its answer (FAL received it, or it never got there), sent again by a
+ * confirmed Retry and finished; the engine stopped and the CLI given the key.
+ */
+async function sentAgainAfterLostAnswer(received: boolean): Promise<{ harness: Harness; done: Job; firstRequest: string | undefined }> {
+  h = await createHarness();
+  h.fake.script({ op: 'submit', fault: { kind: 'reset', ...(received && { afterHandling: true }) } });
+  const id = await addOne(h.engine);
+  await waitForJob(h.engine, id, inState('needs_attention'));
+  const firstRequest = h.fake.submissions[0]?.requestId;
+  await h.engine.retry(id, { confirm: true });
+  const done = await waitForJob(h.engine, id, inState('succeeded'));
+  await h.engine.stop();
+  process.env.FAL_KEY = TEST_KEY;
+  return { harness: h, done, firstRequest };
+}
 
 describe('image2model reconcile / resume / models', () => {
   it('reconcile adopts what FAL received, waits on the rest; resume then finishes everything once per input', async () => {
@@ -62,18 +80,10 @@ describe('image2model reconcile / resume / models', () => {
   });
 
   it('reconcile says in plain words that an earlier send was found in FAL\'s records, and what it counted', async () => {
-    h = await createHarness();
     // FAL received the first send of this job, but its answer was lost; the user confirmed Retry.
-    h.fake.script({ op: 'submit', fault: { kind: 'reset', afterHandling: true } });
-    const id = await addOne(h.engine);
-    await waitForJob(h.engine, id, inState('needs_attention'));
-    const firstRequest = h.fake.submissions[0]!.requestId;
-    await h.engine.retry(id, { confirm: true });
-    const done = await waitForJob(h.engine, id, inState('succeeded'));
-    await h.engine.stop();
-    process.env.FAL_KEY = TEST_KEY;
+    const { harness, done, firstRequest } = await sentAgainAfterLostAnswer(true);
 
-    const plain = await runCli(['reconcile', '--data-dir', h.dataDir, '--fal-proxy', h.fake.url]);
+    const plain = await runCli(['reconcile', '--data-dir', harness.dataDir, '--fal-proxy', harness.fake.url]);
     expect(plain.code).toBe(0);
     const usd = done.estimatedCostUsd!.toFixed(2);
     expect(plain.stdout).toContain(`An earlier send of "${done.inputName}" (sent `);
@@ -81,35 +91,20 @@ describe('image2model reconcile / resume / models', () => {
   });
 
   it('resume says so too when the only thing it settled was an earlier send, then finishes as usual', async () => {
-    h = await createHarness();
-    h.fake.script({ op: 'submit', fault: { kind: 'reset', afterHandling: true } });
-    const id = await addOne(h.engine);
-    await waitForJob(h.engine, id, inState('needs_attention'));
-    const firstRequest = h.fake.submissions[0]!.requestId;
-    await h.engine.retry(id, { confirm: true });
-    await waitForJob(h.engine, id, inState('succeeded'));
-    await h.engine.stop();
-    process.env.FAL_KEY = TEST_KEY;
+    const { harness, firstRequest } = await sentAgainAfterLostAnswer(true);
 
-    const resumed = await runCli(['resume', '--out', h.dataDir, '--data-dir', h.dataDir, '--fal-proxy', h.fake.url]);
+    const resumed = await runCli(['resume', '--out', harness.dataDir, '--data-dir', harness.dataDir, '--fal-proxy', harness.fake.url]);
     expect(resumed.code).toBe(0);
     expect(resumed.stdout).toContain(`was found in FAL's records (request ${firstRequest})`);
-    expect(h.fake.submissions).toHaveLength(2); // nothing sent again
+    expect(harness.fake.submissions).toHaveLength(2); // nothing sent again
   });
 
   it('reconcile says in plain words that an earlier send was never received by FAL, and no longer counts', async () => {
-    h = await createHarness();
     // The first send never reached FAL (reset before it was handled); the user confirmed Retry.
-    h.fake.script({ op: 'submit', fault: { kind: 'reset' } });
-    const id = await addOne(h.engine);
-    await waitForJob(h.engine, id, inState('needs_attention'));
-    await h.engine.retry(id, { confirm: true });
-    const done = await waitForJob(h.engine, id, inState('succeeded'));
-    await h.engine.stop();
-    process.env.FAL_KEY = TEST_KEY;
+    const { harness, done } = await sentAgainAfterLostAnswer(false);
     process.env.IMAGE2MODEL_TEST_RECONCILE_SETTLE_MS = '0';
     try {
-      const plain = await runCli(['reconcile', '--data-dir', h.dataDir, '--fal-proxy', h.fake.url]);
+      const plain = await runCli(['reconcile', '--data-dir', harness.dataDir, '--fal-proxy', harness.fake.url]);
       expect(plain.code).toBe(0);
       expect(plain.stdout).toMatch(
         new RegExp(`^An earlier send of "${done.inputName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}" \\(sent [^)]+\\) was never received by FAL \\(checked at [^)]+\\): no longer counted as a possible charge\\.$`, 'm'),
