@@ -2,7 +2,7 @@
 // cost (billing events by request id) and what the account balance is; X-Fal-Billable-Units answers
 // add real units meanwhile. Without that key everything runs on estimates, labelled as such.
 import type { Database } from 'better-sqlite3';
-import type { PlatformClient } from '../fal/platform-client';
+import type { BillingEvent, PlatformClient } from '../fal/platform-client';
 import { CostStore, SYNC_WINDOW_MS, type SpendTotals } from './costs';
 
 export interface SpendSummary {
@@ -68,6 +68,36 @@ function chargedAt(timestamp: string, sentAt: number, now: number): number {
   return Number.isFinite(at) ? Math.min(Math.max(at, Math.min(sentAt, now)), now) : now;
 }
 
+/** A billing event told apart from another: the whole row (FAL documents no event id; any id it adds is part of the row). */
+function eventKey(event: BillingEvent): string {
+  const sorted = (value: unknown): unknown =>
+    Array.isArray(value) ? value.map(sorted)
+    : value !== null && typeof value === 'object' ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => [k, sorted(v)]))
+    : value;
+  return JSON.stringify(sorted(event));
+}
+
+/**
+ * What one request cost, from all its billing events in one answer: FAL may bill a request in several
+ * events, which add up (the last one replaced the others before). The same event listed twice (a page
+ * read again as the cursor moved) counts once; every sync asks afresh and stores the total, so a sync
+ * run again counts nothing twice. An event with no cost leaves the request's cost unknown (its estimate
+ * stays). Dated by its first event.
+ */
+function requestCharge(events: readonly BillingEvent[], sentAt: number, asOf: number): { at: number; units: number | null; usd: number | null } {
+  const unique = [...new Map(events.map((event) => [eventKey(event), event])).values()];
+  let usd: number | null = 0;
+  let units: number | null = null;
+  let at = Number.POSITIVE_INFINITY;
+  for (const event of unique) {
+    const cost = event.cost_total ?? (typeof event.cost_estimate_nano_usd === 'number' ? event.cost_estimate_nano_usd / 1e9 : null);
+    usd = usd === null || cost === null ? null : usd + cost;
+    if (typeof event.output_units === 'number') units = (units ?? 0) + event.output_units;
+    at = Math.min(at, chargedAt(event.timestamp, sentAt, asOf));
+  }
+  return { at, units, usd };
+}
+
 export function createSpendTracker(deps: SpendTrackerDeps): SpendTracker {
   const costs = new CostStore(deps.db);
   const now = deps.now ?? Date.now;
@@ -88,24 +118,20 @@ export function createSpendTracker(deps: SpendTrackerDeps): SpendTracker {
         const start = Math.max(asOf - SYNC_WINDOW_MS, Math.min(...pending.map((p) => p.submittedAt)) - DAY_MS);
         const events = await client.billingEvents({ requestIds: pending.map((p) => p.requestId), start: new Date(start), end: new Date(asOf + 60_000) });
         const sentAt = new Map(pending.map((p) => [p.requestId, p.submittedAt]));
-        const seen = new Set<string>();
+        const byRequest = new Map<string, BillingEvent[]>();
         for (const event of events) {
           // Only the requests asked about: an answer that ignored the filter (the whole account's
           // charges - other apps, a teammate) must not count as this app's spend.
-          const sent = sentAt.get(event.request_id);
-          if (sent === undefined) continue;
-          seen.add(event.request_id);
-          const owner = costs.jobOfRequest(event.request_id);
-          const usd = event.cost_total ?? (typeof event.cost_estimate_nano_usd === 'number' ? event.cost_estimate_nano_usd / 1e9 : null);
-          costs.record({
-            requestId: event.request_id,
-            jobId: owner?.jobId ?? null,
-            endpoint: event.endpoint_id,
-            at: chargedAt(event.timestamp, sent, asOf),
-            units: event.output_units ?? null,
-            usd,
-            source: 'billing_event',
-          });
+          if (!sentAt.has(event.request_id)) continue;
+          const list = byRequest.get(event.request_id) ?? byRequest.set(event.request_id, []).get(event.request_id)!;
+          list.push(event);
+        }
+        const seen = new Set<string>();
+        for (const [requestId, list] of byRequest) {
+          seen.add(requestId);
+          const charge = requestCharge(list, sentAt.get(requestId)!, asOf);
+          const owner = costs.jobOfRequest(requestId);
+          costs.record({ requestId, jobId: owner?.jobId ?? null, endpoint: list[0]!.endpoint_id, ...charge, source: 'billing_event' });
         }
         // FAL bills only successful output: long-finished requests with no event cost nothing.
         for (const p of pending) {
