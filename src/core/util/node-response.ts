@@ -11,5 +11,15 @@ export function responseHead(message: IncomingMessage): { status: number; status
   if (status < 200 || status > 599) throw new Error(`the server answered with status ${status}`);
   const headers = new Headers();
   for (let i = 0; i + 1 < message.rawHeaders.length; i += 2) headers.append(message.rawHeaders[i]!, message.rawHeaders[i + 1]!);
-  return { status, statusText: message.statusMessage ?? '', headers };
+  return { status, statusText: reasonPhrase(message.statusMessage ?? ''), headers };
+}
+
+/**
+ * The reason phrase as Response takes it. HTTP's parser passes control characters (NUL, ESC, DEL...)
+ * in it and the real fetch hands them over, but Response refuses them ("Invalid statusText"): an
+ * answer in hand - a submit's request id - was thrown away over a word nobody reads. Dropped here.
+ */
+function reasonPhrase(text: string): string {
+  // Response's rule: HTAB, SP, visible ASCII and obs-text (0x80-0xFF).
+  return text.replace(/[^\t\x20-\x7e\x80-\xff]/g, '');
 }

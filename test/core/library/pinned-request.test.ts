@@ -1,7 +1,7 @@
 // requestPinned connects only to the addresses its resolver returns (the name itself is never
 // resolved again) and a resolver's refusal is the request's error, with no connection made.
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestPinned } from '../../../src/core/library/pinned-request';
 
@@ -47,5 +47,19 @@ describe('requestPinned', () => {
     const failure = await requestPinned(new URL(`http://files.invalid:${port}/m.glb`), signal(), () => Promise.reject(refusal)).catch((e: unknown) => e);
     expect(failure).toBe(refusal);
     expect(seen).toEqual([]);
+  });
+
+  it('takes an answer whose reason phrase holds control characters, as fetch does (the characters dropped)', async () => {
+    // Node's server will not write such a line; a raw one does.
+    const raw = createTcpServer((socket) => socket.once('data', () => socket.end('HTTP/1.1 200 O\x01K\x1b[0m\r\ncontent-length: 4\r\nconnection: close\r\n\r\nglTF')));
+    await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', resolve));
+    try {
+      const response = await requestPinned(new URL(`http://files.invalid:${(raw.address() as AddressInfo).port}/m.glb`), signal(), async () => ['127.0.0.1']);
+      expect(response.status).toBe(200);
+      expect(response.statusText).toBe('OK[0m');
+      expect(await response.text()).toBe('glTF');
+    } finally {
+      await new Promise((resolve) => raw.close(resolve));
+    }
   });
 });
