@@ -102,7 +102,7 @@ export class CostStore {
   forJobs(jobIds: readonly string[]): Map<string, { usd: number; source: CostSource }> {
     const out = new Map<string, { usd: number; source: CostSource }>();
     for (const id of jobIds) {
-      const raw = this.stmt('SELECT SUM(usd) AS usd, MAX(source) AS source, COUNT(usd) AS n FROM real_costs WHERE job_id = ? AND usd IS NOT NULL').get(id) as
+      const raw = this.stmt('SELECT SUM(MAX(usd, 0)) AS usd, MAX(source) AS source, COUNT(usd) AS n FROM real_costs WHERE job_id = ? AND usd IS NOT NULL').get(id) as
         | { usd: number | null; source: CostSource | null; n: number }
         | undefined;
       if (raw && raw.n > 0 && raw.usd !== null && raw.source) out.set(id, { usd: raw.usd, source: raw.source });
@@ -116,7 +116,8 @@ export class CostStore {
   }
 
   totalsBetween(from: number, to: number): SpendTotals {
-    const real = this.stmt('SELECT COALESCE(SUM(usd), 0) AS usd, COUNT(*) AS n FROM real_costs WHERE usd IS NOT NULL AND at >= ? AND at < ?').get(from, to) as { usd: number; n: number };
+    // A request costs at least $0 (a cost below, stored before refunds were held there, takes nothing off).
+    const real = this.stmt('SELECT COALESCE(SUM(MAX(usd, 0)), 0) AS usd, COUNT(*) AS n FROM real_costs WHERE usd IS NOT NULL AND at >= ? AND at < ?').get(from, to) as { usd: number; n: number };
     // An estimate goes once its own request's real cost is known. One written before estimates named
     // their request (migration 16) goes once its job has a real cost no estimate names.
     const estimated = this.stmt(

@@ -82,7 +82,9 @@ function eventKey(event: BillingEvent): string {
  * events, which add up (the last one replaced the others before). The same event listed twice (a page
  * read again as the cursor moved) counts once; every sync asks afresh and stores the total, so a sync
  * run again counts nothing twice. An event with no cost leaves the request's cost unknown (its estimate
- * stays). Dated by its first event.
+ * stays). Dated by its first event. A refund (an event with a negative cost) lowers its request's cost,
+ * never below nothing: a request costs at least $0, so no event - garbled, or a refund of a charge not
+ * in the answer - can take other requests' charges off the month's spend and reopen the spending cap.
  */
 function requestCharge(events: readonly BillingEvent[], sentAt: number, asOf: number): { at: number; units: number | null; usd: number | null } {
   const unique = [...new Map(events.map((event) => [eventKey(event), event])).values()];
@@ -95,7 +97,7 @@ function requestCharge(events: readonly BillingEvent[], sentAt: number, asOf: nu
     if (typeof event.output_units === 'number') units = (units ?? 0) + event.output_units;
     at = Math.min(at, chargedAt(event.timestamp, sentAt, asOf));
   }
-  return { at, units, usd };
+  return { at, units, usd: usd === null ? null : Math.max(0, usd) };
 }
 
 export function createSpendTracker(deps: SpendTrackerDeps): SpendTracker {
