@@ -7,7 +7,7 @@ import { request as httpRequest, Agent as HttpAgent, type IncomingMessage } from
 import { request as httpsRequest, Agent as HttpsAgent } from 'node:https';
 import type { Socket } from 'node:net';
 import { pipeline, Readable } from 'node:stream';
-import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { createBrotliDecompress, createGunzip, createInflate, createInflateRaw } from 'node:zlib';
 import { NULL_BODY_STATUSES, responseHead } from '../util/node-response';
 import { readCapped } from '../util/read-capped';
 import { ANSWER_TOO_LARGE } from './errors';
@@ -110,7 +110,7 @@ async function toResponse(message: IncomingMessage): Promise<Response> {
     message.resume();
     return new Response(null, init);
   }
-  const body = decoded(message, init.headers);
+  const body = await decoded(message, init.headers);
   if ((init.headers.get('content-type') ?? '').startsWith('text/event-stream')) {
     // Cancelling the web stream destroys the message (and its socket).
     return new Response(Readable.toWeb(body) as unknown as ReadableStream<Uint8Array>, init);
@@ -146,15 +146,57 @@ function answerTooLarge(): Error {
   return Object.assign(new Error(`the answer is larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB and was not read`), { code: ANSWER_TOO_LARGE });
 }
 
+/** Most content codings undone for one answer (fetch's own limit): each is a decompressor in memory. */
+const MAX_CODINGS = 5;
+
 /**
  * The body as fetch hands it over: decompressed when the server compressed it. With no
- * Accept-Encoding sent, HTTP allows any coding, and a proxy in front of FAL may well gzip.
+ * Accept-Encoding sent, HTTP allows any coding, and a proxy in front of FAL may well gzip - an answer
+ * FAL gzipped already ("gzip, gzip"), or as several header lines. Codings are undone last first, as
+ * fetch does; should one be unknown, the body is handed over as it came (fetch does the same).
  */
-function decoded(message: IncomingMessage, headers: Headers): Readable {
-  const coding = (headers.get('content-encoding') ?? '').trim().toLowerCase();
-  const decoder = coding === 'gzip' || coding === 'x-gzip' ? createGunzip() : coding === 'deflate' ? createInflate() : coding === 'br' ? createBrotliDecompress() : null;
-  // pipeline destroys both on an error or an early end of either.
-  return decoder ? pipeline(message, decoder, () => undefined) : message;
+async function decoded(message: IncomingMessage, headers: Headers): Promise<Readable> {
+  const codings = (headers.get('content-encoding') ?? '')
+    .split(',')
+    .map((coding) => coding.trim().toLowerCase())
+    .filter((coding) => coding !== '' && coding !== 'identity');
+  if (codings.length > MAX_CODINGS) {
+    throw Object.assign(new Error(`the answer names more than ${MAX_CODINGS} content codings (${codings.length}) and was not read`), { code: 'ERR_CONTENT_ENCODING' });
+  }
+  if (codings.some((coding) => !KNOWN_CODINGS.has(coding))) return message;
+  let body: Readable = message;
+  for (const coding of codings.reverse()) {
+    // "deflate" as fetch reads it: the zlib format HTTP names, or the bare deflate data some servers
+    // send under that name, told apart by the first byte (as fetch does).
+    const decoder = coding === 'br' ? createBrotliDecompress() : coding !== 'deflate' ? createGunzip() : zlibWrapped(await firstByte(body)) ? createInflate() : createInflateRaw();
+    // pipeline destroys both on an error or an early end of either.
+    body = pipeline(body, decoder, () => undefined);
+  }
+  return body;
+}
+
+const KNOWN_CODINGS: ReadonlySet<string> = new Set(['gzip', 'x-gzip', 'deflate', 'br']);
+
+function zlibWrapped(first: number | null): boolean {
+  return first === null || (first & 0x0f) === 0x08;
+}
+
+/** The stream's first byte, left in place to be read (null when it ends or fails first). */
+function firstByte(stream: Readable): Promise<number | null> {
+  return new Promise((resolve) => {
+    const done = (value: number | null) => {
+      stream.off('readable', onReadable).off('end', onEnd).off('close', onEnd).off('error', onEnd);
+      resolve(value);
+    };
+    const onReadable = () => {
+      const chunk = stream.read() as Buffer | null;
+      if (chunk === null) return;
+      stream.unshift(chunk);
+      done(chunk[0] ?? null);
+    };
+    const onEnd = () => done(null);
+    stream.on('readable', onReadable).on('end', onEnd).on('close', onEnd).on('error', onEnd);
+  });
 }
 
 function abortError(signal: AbortSignal): unknown {

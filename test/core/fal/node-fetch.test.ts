@@ -1,7 +1,7 @@
 // The FAL client's fetch over node:http (src/core/fal/node-fetch.ts): what the client relies on.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTcpServer } from 'node:net';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, deflateRawSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guardedFetch } from '../../../src/core/fal/client';
 import { ANSWER_TOO_LARGE, FalTransportError } from '../../../src/core/fal/errors';
@@ -33,6 +33,20 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   } else if (req.url === '/gzip') {
     // No Accept-Encoding came, so any coding is acceptable (RFC 9110): a compressing proxy may gzip.
     res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' }).end(gzipSync('{"request_id":"r-1"}'));
+  } else if (req.url === '/gzip-twice') {
+    // Two codings, applied in the order listed (a proxy gzipping an answer FAL gzipped already).
+    res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip, gzip' }).end(gzipSync(gzipSync('{"request_id":"r-2"}')));
+  } else if (req.url === '/gzip-then-br') {
+    // The same, as two header lines.
+    res.setHeader('content-type', 'application/json');
+    res.setHeader('content-encoding', ['gzip', 'br']);
+    res.end(brotliCompressSync(gzipSync('{"request_id":"r-3"}')));
+  } else if (req.url === '/raw-deflate') {
+    // "deflate" without its zlib wrapper, as some servers send it (fetch takes both).
+    res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'deflate' }).end(deflateRawSync('{"request_id":"r-4"}'));
+  } else if (req.url === '/gzip-many') {
+    // A hostile stack of codings: each one a decompressor in memory.
+    res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': Array(6).fill('gzip').join(', ') }).end(Array(6).fill(0).reduce<Buffer>((b) => gzipSync(b), Buffer.from('{}')));
   } else if (req.url === '/huge' || req.url === '/huge-chunked') {
     // Past the answer cap, announced (Content-Length) or not (chunked): a broken or hostile server.
     const block = Buffer.alloc(1024 * 1024, 'a');
@@ -86,6 +100,15 @@ describe('nodeFetch', () => {
   it('hands over a compressed answer decompressed, as fetch does', async () => {
     const answer = await nodeFetch(`${base}/gzip`, { method: 'POST', body: '{}' });
     expect(await answer.json()).toEqual({ request_id: 'r-1' });
+  });
+
+  it('undoes stacked codings and raw deflate as fetch does (a submit answered so keeps its request id)', async () => {
+    for (const [path, id] of [['/gzip-twice', 'r-2'], ['/gzip-then-br', 'r-3'], ['/raw-deflate', 'r-4']] as const) {
+      const answer = await nodeFetch(`${base}${path}`, { method: 'POST', body: '{}' });
+      expect(await answer.json(), path).toEqual({ request_id: id });
+    }
+    // More than five codings: refused with a clear error, as fetch refuses them.
+    await expect(nodeFetch(`${base}/gzip-many`, { method: 'POST', body: '{}' })).rejects.toMatchObject({ message: expect.stringContaining('more than 5 content codings') });
   });
 
   it('refuses an answer over the cap, announced, chunked, compressed or after a redirect, with a clear error (not read into memory)', async () => {
