@@ -8,11 +8,13 @@ export interface ConfirmDialogProps {
   children: ReactNode;
   confirmLabel: string;
   tone?: 'danger' | 'primary';
+  /** False: nothing left to confirm (what it asked about changed meanwhile); only Close is offered. */
+  confirmable?: boolean;
   onConfirm(): Promise<unknown> | void;
   onClose(): void;
 }
 
-export function ConfirmDialog({ title, children, confirmLabel, tone = 'primary', onConfirm, onClose }: ConfirmDialogProps) {
+export function ConfirmDialog({ title, children, confirmLabel, tone = 'primary', confirmable = true, onConfirm, onClose }: ConfirmDialogProps) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const confirm = async () => {
@@ -31,20 +33,26 @@ export function ConfirmDialog({ title, children, confirmLabel, tone = 'primary',
       title={title}
       onClose={onClose}
       footer={
-        <>
-          <button type="button" className="button" onClick={onClose} autoFocus={tone === 'danger'}>
-            Cancel
+        confirmable ? (
+          <>
+            <button type="button" className="button" onClick={onClose} autoFocus={tone === 'danger'}>
+              Cancel
+            </button>
+            <button
+              type="button"
+              className={tone === 'danger' ? 'button button-danger' : 'button button-primary'}
+              onClick={() => void confirm()}
+              disabled={busy}
+              autoFocus={tone !== 'danger'}
+            >
+              {busy ? 'Working…' : confirmLabel}
+            </button>
+          </>
+        ) : (
+          <button type="button" className="button" onClick={onClose}>
+            Close
           </button>
-          <button
-            type="button"
-            className={tone === 'danger' ? 'button button-danger' : 'button button-primary'}
-            onClick={() => void confirm()}
-            disabled={busy}
-            autoFocus={tone !== 'danger'}
-          >
-            {busy ? 'Working…' : confirmLabel}
-          </button>
-        </>
+        )
       }
     >
       <div className="dialog-text">{children}</div>

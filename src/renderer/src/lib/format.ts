@@ -45,6 +45,12 @@ export function formatShortDate(epochMs: number, now = Date.now()): string {
   return dateFormat.format(date);
 }
 
+/** "14:03" today, otherwise "Mar 3, 2026, 14:03": when something happens next. */
+export function formatTimeOfDay(epochMs: number, now = Date.now()): string {
+  const date = new Date(epochMs);
+  return new Date(now).toDateString() === date.toDateString() ? timeFormat.format(date) : dateTimeFormat.format(date);
+}
+
 export function formatDateTime(epochMs: number): string {
   return dateTimeFormat.format(new Date(epochMs));
 }

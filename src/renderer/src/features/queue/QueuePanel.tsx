@@ -36,7 +36,7 @@ function order(jobs: Job[]): Job[] {
 }
 
 export function QueuePanel({ jobs, now, queue = null, onOpenModel, emptyExtra }: QueuePanelProps) {
-  const { modelLabel, models, toast, hasKey } = useApp();
+  const { modelLabel, models, toast, hasKey, navigate } = useApp();
   const [retrying, setRetrying] = useState<{ job: Job; reason: string | null } | null>(null);
   const sorted = useMemo(() => order(jobs.jobs), [jobs.jobs]);
   const falHold = falHoldReason(queue);
@@ -60,6 +60,12 @@ export function QueuePanel({ jobs, now, queue = null, onOpenModel, emptyExtra }:
     });
 
   const finishedCount = jobs.jobs.filter((j) => isFinished(j.state)).length;
+  const nameOf = (id: string) => {
+    const found = jobs.jobs.find((j) => j.id === id);
+    return found ? found.inputName.split(/[\\/]/).pop() || found.inputName : null;
+  };
+  // The dialog follows the job as it changes (a check of FAL's records may settle it meanwhile).
+  const reviewed = retrying ? (jobs.jobs.find((j) => j.id === retrying.job.id) ?? retrying.job) : null;
 
   return (
     <section className="card queue" aria-labelledby="queue-title" data-testid="queue">
@@ -115,10 +121,15 @@ export function QueuePanel({ jobs, now, queue = null, onOpenModel, emptyExtra }:
           ))}
         </ul>
       )}
-      {retrying && (
+      {retrying && reviewed && (
         <RetryDialog
-          job={retrying.job}
+          job={reviewed}
           reason={retrying.reason}
+          nameOf={nameOf}
+          onOpenSettings={() => {
+            setRetrying(null);
+            navigate('settings', { focus: 'key' });
+          }}
           onConfirm={() => jobs.retry(retrying.job.id, true, 'generate')}
           onClose={() => setRetrying(null)}
         />

@@ -1,35 +1,50 @@
 // Asks before generating a job again when that may be charged again (it was sent to FAL before),
 // explaining what happened. Fetching a result FAL already made is "Download again" (free), not this.
+// A job whose submit answer was lost can first be looked up in FAL's records (FalRecordsCheck).
+import { useState } from 'react';
 import type { Job } from '../../../../shared/domain';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { formatUsd } from '../../lib/format';
+import { FalRecordsCheck } from './FalRecordsCheck';
+import { canCheckFalRecords, provenNotReceived } from './fal-records';
+import { STATE_LABEL } from './job-text';
 
 export interface RetryDialogProps {
+  /** The job as it is now (a check of FAL's records may settle it while the dialog is open). */
   job: Job;
   /** Why the app asks (its own words), when it refused a plain retry. */
   reason: string | null;
+  /** A job's file name, for what a check of FAL's records found (null: not in the queue any more). */
+  nameOf(jobId: string): string | null;
+  onOpenSettings(): void;
   onConfirm(): Promise<void>;
   onClose(): void;
 }
 
-export function RetryDialog({ job, reason, onConfirm, onClose }: RetryDialogProps) {
+export function RetryDialog({ job, reason, nameOf, onOpenSettings, onConfirm, onClose }: RetryDialogProps) {
   const name = job.inputName.split(/[\\/]/).pop() || job.inputName;
   const cost = job.estimatedCostUsd;
   const happened = job.errorMessage ?? reason;
+  // Settled meanwhile (FAL's records showed it had the job: it is followed now): nothing to generate again.
+  const retryable = job.state === 'failed' || job.state === 'needs_attention';
+  // Offered for a job that may have reached FAL; kept (with what it found) when the check settles the job.
+  const [offersCheck] = useState(() => canCheckFalRecords(job));
   return (
     <ConfirmDialog
-      title={`Generate “${name}” again?`}
+      title={retryable ? `Generate “${name}” again?` : `“${name}”: ${STATE_LABEL[job.state]}`}
       confirmLabel={cost ? `Generate again (≈ ${formatUsd(cost)})` : 'Generate again'}
+      confirmable={retryable}
       onConfirm={onConfirm}
       onClose={onClose}
     >
-      {happened && (
+      {retryable && happened && (
         <p>
           <strong>What happened:</strong> {happened}
         </p>
       )}
       {/* The core's own reason says what a new generation costs; the dialog's words only stand in for it. */}
-      {reason && reason !== happened ? (
+      {/* Proven never received: "What happened" already says sending again is safe (never charged). */}
+      {!retryable || provenNotReceived(job) ? null : reason && reason !== happened ? (
         <p>{reason}</p>
       ) : (
         <p>
@@ -38,6 +53,7 @@ export function RetryDialog({ job, reason, onConfirm, onClose }: RetryDialogProp
             : 'Generating again starts the job from the beginning.'}
         </p>
       )}
+      {offersCheck && <FalRecordsCheck pending={canCheckFalRecords(job)} nameOf={nameOf} onOpenSettings={onOpenSettings} />}
     </ConfirmDialog>
   );
 }
