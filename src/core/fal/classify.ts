@@ -204,6 +204,13 @@ function classifyTransport(error: unknown, phase: FalPhase): Classification {
     const detail = error instanceof Error ? `: ${error.message}` : '';
     return { kind: 'transient', code: 'server_error', message: `${capitalise(where)} sent an answer that could not be read${detail}.` };
   }
+  if (code && unreadableAnswer(code)) {
+    // An answer came (the request arrived; a submit may have been queued) that HTTP's parser or the
+    // decompression would not read: a folded or overlong header, two lengths, a status past 599, a
+    // broken gzip. Not a broken connection, and worth saying so.
+    const detail = error instanceof Error ? `: ${error.message}` : '';
+    return { kind: 'transient', code: 'server_error', message: `${capitalise(where)} sent an answer that could not be read (${code}${detail}).` };
+  }
   if (code && TIMEOUT_CODES.has(code)) {
     return { kind: 'transient', code: 'timeout', message: `${capitalise(where)} did not answer in time (${code}).` };
   }
@@ -212,6 +219,11 @@ function classifyTransport(error: unknown, phase: FalPhase): Classification {
   }
   const message = error instanceof Error ? error.message : String(error);
   return { kind: 'transient', code: 'connection_lost', message: `Talking to ${where} failed: ${message}` };
+}
+
+/** Codes of an answer that arrived but could not be read: Node's HTTP parser (HPE_*), zlib (Z_*), its codings. */
+function unreadableAnswer(code: string): boolean {
+  return code.startsWith('HPE_') || code.startsWith('Z_') || code === 'ERR_CONTENT_ENCODING';
 }
 
 /** The first errno-style code in the error's chain (`code`, `cause`, or our `original`). */

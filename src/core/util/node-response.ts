@@ -8,7 +8,7 @@ export const NULL_BODY_STATUSES: ReadonlySet<number> = new Set([101, 204, 205, 3
 /** Status, status text and headers (in order); throws for a status fetch would not hand over. */
 export function responseHead(message: IncomingMessage): { status: number; statusText: string; headers: Headers } {
   const status = message.statusCode ?? 0;
-  if (status < 200 || status > 599) throw new Error(`the server answered with status ${status}`);
+  if (status < 200 || status > 599) throw Object.assign(new Error(`the server answered with status ${status}`), { code: 'HPE_INVALID_STATUS' });
   const headers = new Headers();
   for (let i = 0; i + 1 < message.rawHeaders.length; i += 2) headers.append(message.rawHeaders[i]!, message.rawHeaders[i + 1]!);
   return { status, statusText: reasonPhrase(message.statusMessage ?? ''), headers };
