@@ -97,7 +97,7 @@ describe('what a check of FAL’s records found', () => {
 
   it('every reason the reconciler can give has its own words (only a platform error uses the general ones)', () => {
     const reasons: Record<WaitReason, true> = {
-      settling: true, no_permission: true, no_payloads: true, unreadable_rows: true, offline: true, platform_down: true, no_key: true, key_rejected: true, platform_error: true,
+      settling: true, no_permission: true, no_payloads: true, unreadable_rows: true, unknown_input: true, offline: true, platform_down: true, no_key: true, key_rejected: true, platform_error: true,
     };
     const general = texts(report({ waiting: [{ jobId: 'a', reason: 'something new', nextCheckAt: 1 }] }))[0];
     expect(general).toBe("FAL's platform API gave an answer the app could not use, so “robot.png” could not be checked. The app also checks again by itself at T1.");

@@ -6,6 +6,7 @@ export type WaitReason =
   | 'no_permission'
   | 'no_payloads'
   | 'unreadable_rows'
+  | 'unknown_input'
   | 'offline'
   | 'platform_down'
   | 'no_key'
@@ -23,6 +24,7 @@ const REASONS: Record<Exclude<WaitReason, 'settling'>, string> = {
   no_permission: 'this FAL key may not read the request history (give it that permission at fal.ai/dashboard/keys)',
   no_payloads: 'FAL keeps no copy of the inputs for this account (payload storage is off), so requests cannot be told apart',
   unreadable_rows: "FAL's request history lists a request the app could not read, and it may be this one",
+  unknown_input: "the app no longer knows exactly what it sent (the copy kept with the job is missing or damaged and cannot be rebuilt), so it cannot tell this request apart in FAL's records",
   offline: 'FAL cannot be reached from this computer right now',
   platform_down: "FAL's platform API is not answering properly right now",
   no_key: 'no FAL key is set',
@@ -33,6 +35,9 @@ const REASONS: Record<Exclude<WaitReason, 'settling'>, string> = {
 export function waitingMessage(reason: WaitReason, nextCheckAt: number, settleAt: number): string {
   if (reason === 'settling') {
     return `The answer to this job's submit was lost. FAL lists no such request yet; the app keeps asking until ${utcTime(settleAt)} (FAL can take a few minutes to list a request). Nothing is sent twice meanwhile.`;
+  }
+  if (reason === 'unknown_input') {
+    return `The answer to this job's submit was lost, and the app cannot find out whether FAL received it: ${REASONS[reason]}. Look for it in your FAL dashboard's request history before retrying: retrying may be charged twice.`;
   }
   return `The answer to this job's submit was lost, and the app cannot ask FAL whether it received it: ${REASONS[reason]}. It checks again by itself at ${utcTime(nextCheckAt)}. Retrying now may be charged twice.`;
 }

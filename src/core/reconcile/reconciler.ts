@@ -5,6 +5,8 @@
 //                                      (done by itself only when the setting allows it)
 //   cannot ask (no permission, payloads off, offline, API down) -> stays needs_attention with that
 //                                      reason; checks again later by itself
+//   what was sent cannot be known (its kept copy missing or damaged, not rebuildable) -> stays
+//                                      needs_attention: no row can be ruled out, "no record" would be a guess
 // An earlier send a job no longer carries (the user sent it again, or removed the job: job_past_sends)
 // is looked for the same way: found -> counted as spend once and kept among the job's past requests
 // (not followed); absent after the settle time -> nothing; until then it counts against the cap.
@@ -343,7 +345,10 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
       // own is not listed yet: adopting it follows a real, counted request - the past send then settles apart).
       const result = matchSubmission(sent, rows, taken);
       const check = previous.get(job.id) ?? null;
-      if (result.kind === 'found') {
+      if (sent.input === null || sent.input === undefined) {
+        // Nothing to tell its row by: no row can be ruled out, so "never received" would be a guess.
+        wait(job, check, 'unknown_input', checkedAt, config, report);
+      } else if (result.kind === 'found') {
         taken.add(result.requestId);
         const adopted = checks.adopt(job, result.requestId, deps.now(), adoptedMessage(result.requestId), result.receivedAt);
         if (!adopted) continue;

@@ -55,6 +55,10 @@ const WAITING: Record<string, { text: (names: string) => string; fixInSettings?:
   unreadable_rows: {
     text: (names) => `FAL's request history lists a request the app could not read, and it may be ${names}: nothing can be concluded yet.`,
   },
+  unknown_input: {
+    text: (names) =>
+      `The app no longer knows exactly what it sent for ${names} (the copy kept with the job is missing or damaged), so FAL's records cannot show whether FAL received it. Look for it in your FAL dashboard's request history before retrying: retrying may be charged twice.`,
+  },
   offline: { text: (names) => `FAL cannot be reached from this computer right now, so ${names} could not be checked.` },
   platform_down: { text: (names) => `FAL's platform API is not answering properly right now, so ${names} could not be checked.` },
 };
