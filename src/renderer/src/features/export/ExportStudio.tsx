@@ -17,7 +17,7 @@ import { errorMessage } from '../../lib/errors';
 import { fileUrl } from '../../lib/files';
 import { plural } from '../../lib/format';
 import { ViewerSlot } from '../library/ViewerSlot';
-import { batchScopeText } from './batch-scope';
+import { batchScopeText, batchScopeTitle } from './batch-scope';
 import { planView, type PlanAnswer } from './plan-view';
 import { PlanSummary } from './PlanSummary';
 import { usePresets } from './use-presets';
@@ -372,7 +372,10 @@ export function ExportStudio({ target, onClose }: { target: ExportTarget; onClos
         ) : (
           <div className="xs-result xs-batch" data-testid="export-batch">
             <p className="xs-batch-text">
-              {batchScopeText(target)} will be exported with{' '}
+              <span data-testid="batch-scope" title={batchScopeTitle(target)}>
+                {batchScopeText(target)}
+              </span>{' '}
+              will be exported with{' '}
               <strong>{preset?.label ?? presetId}</strong>
               {modified && ' (changed)'} into the folder below. Names never overwrite existing files.
             </p>

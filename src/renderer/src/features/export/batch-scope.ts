@@ -1,5 +1,7 @@
 // What a batch export covers, as the studio says it: the models picked by hand, every match of the
 // library's search, or - with no search - the whole library (it said 'Every model matching “”').
+// A long search is cut short in the line (it ran on over several lines, and a search without spaces
+// out of the dialog); the whole line goes in its tooltip.
 import { plural } from '../../lib/format';
 
 export interface BatchScope {
@@ -10,8 +12,27 @@ export interface BatchScope {
   count: number;
 }
 
-export function batchScopeText({ ids, query, count }: BatchScope): string {
+/** The most characters of a search the line shows. */
+export const SHOWN_SEARCH_CHARS = 40;
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/** The search as the line shows it: whole, or its first characters and "…" (never half a character or emoji). */
+export function shownSearch(query: string, max = SHOWN_SEARCH_CHARS): string {
+  const chars = Array.from(graphemes.segment(query), (s) => s.segment);
+  if (chars.length <= max) return query;
+  return `${chars.slice(0, max - 1).join('').trimEnd()}…`;
+}
+
+/** The line's words; `whole`: with the whole search (for the tooltip). */
+export function batchScopeText({ ids, query, count }: BatchScope, { whole = false }: { whole?: boolean } = {}): string {
   if (ids) return plural(count, 'selected model');
   if (query === '') return `Every model in the library (${count.toLocaleString()})`;
-  return `Every model matching “${query}” (${count.toLocaleString()})`;
+  return `Every model matching “${whole ? query : shownSearch(query)}” (${count.toLocaleString()})`;
+}
+
+/** The tooltip: the whole line when the search was cut short, else none. */
+export function batchScopeTitle(scope: BatchScope): string | undefined {
+  const whole = batchScopeText(scope, { whole: true });
+  return whole === batchScopeText(scope) ? undefined : whole;
 }

@@ -1,0 +1,98 @@
+// "Export matches…" after a very long library search (real core, browser transport, built renderer):
+// the studio's line names the search cut short with "…" and keeps the whole line in its tooltip - it
+// ran on over several lines, and a search without spaces ran out of the dialog. Light and dark shots.
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { openDatabase } from '../../src/core/db/open';
+import { LibraryStore } from '../../src/core/library/store';
+import { makeTestGlb } from '../fixtures/make-glb';
+import { launchWebApp, type RunningWebApp } from './support/web-app';
+
+const SPACED = 'Glazed ceramic garden figurine of a sleeping fox curled on a mossy stone, third firing, blue and white, from the summer market';
+const UNBROKEN = `scan_${'0123456789abcdef'.repeat(9)}`;
+
+async function seed(dataDir: string, names: string[]) {
+  const db = openDatabase(dataDir);
+  const store = new LibraryStore(db, dataDir);
+  mkdirSync(join(dataDir, 'library'), { recursive: true });
+  for (const [i, name] of names.entries()) {
+    const bytes = await makeTestGlb({ triangles: 500, textureSize: 64, seed: i + 1 });
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const filePath = join(dataDir, 'library', `${sha256}.glb`);
+    writeFileSync(filePath, bytes);
+    store.insert({
+      id: `model-${i}`,
+      name,
+      createdAt: Date.now() - i * 60_000,
+      endpoint: 'offline/relief',
+      preset: 'standard',
+      jobId: null,
+      sha256,
+      filePath,
+      stats: { triangles: 500, vertices: 0, materials: 1, textures: [], fileSize: bytes.byteLength },
+      previewPath: null,
+      costUsd: null,
+      sourceName: null,
+      paramsKey: null,
+    });
+  }
+  db.close();
+}
+
+let app: RunningWebApp;
+test.beforeAll(async () => {
+  test.setTimeout(120_000);
+  app = await launchWebApp();
+  await seed(app.dataDir, [SPACED, UNBROKEN, 'Teapot']);
+});
+test.afterAll(async () => app?.stop());
+
+async function openLibrary(page: Page) {
+  await page.goto(app.appUrl);
+  await page.getByRole('button', { name: 'Library' }).click();
+  await expect(page.getByTestId('library-count')).toHaveText('3 models');
+}
+
+/** Searches the library for `query` and opens "Export matches…" for its one match. */
+async function exportMatches(page: Page, query: string) {
+  await page.getByRole('searchbox', { name: 'Search models' }).fill(query);
+  await expect(page.getByTestId('library-count')).toContainText(`1 match for “${query}”`);
+  await page.getByRole('button', { name: 'Export matches…' }).click();
+  return page.getByRole('dialog');
+}
+
+/** The line fits its box: nothing runs out of it sideways. */
+const overflowsSideways = (page: Page) => page.getByTestId('export-batch').locator('p').first().evaluate((p) => p.scrollWidth > p.clientWidth + 1);
+
+for (const scheme of ['light', 'dark'] as const) {
+  test(`${scheme}: a very long search is cut short in the batch line, whole in its tooltip`, async ({ page }) => {
+    test.setTimeout(120_000);
+    await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+    await openLibrary(page);
+    const dialog = await exportMatches(page, SPACED);
+    const scope = dialog.getByTestId('batch-scope');
+    await expect(scope).toHaveText('Every model matching “Glazed ceramic garden figurine of a sle…” (1)');
+    await expect(scope).toHaveAttribute('title', `Every model matching “${SPACED}” (1)`);
+    await expect(dialog.getByTestId('export-batch')).toContainText('(1) will be exported with');
+    expect(await overflowsSideways(page)).toBe(false);
+    await page.waitForTimeout(300); // colour transitions (screenshot only)
+    await page.screenshot({ path: test.info().outputPath(`batch-long-search-${scheme}.png`) });
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+
+    // Without spaces, it ran out of the dialog.
+    const again = await exportMatches(page, UNBROKEN);
+    await expect(again.getByTestId('batch-scope')).toHaveText(`Every model matching “${UNBROKEN.slice(0, 39)}…” (1)`);
+    await expect(again.getByTestId('batch-scope')).toHaveAttribute('title', `Every model matching “${UNBROKEN}” (1)`);
+    expect(await overflowsSideways(page)).toBe(false);
+    await page.screenshot({ path: test.info().outputPath(`batch-unbroken-search-${scheme}.png`) });
+  });
+}
+
+test('a short search needs no tooltip', async ({ page }) => {
+  await openLibrary(page);
+  const dialog = await exportMatches(page, 'Teapot');
+  await expect(dialog.getByTestId('batch-scope')).toHaveText('Every model matching “Teapot” (1)');
+  await expect(dialog.getByTestId('batch-scope')).not.toHaveAttribute('title');
+});
