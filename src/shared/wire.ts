@@ -28,6 +28,27 @@ export function encodeWire(message: ClientMessage | ServerMessage): string {
   );
 }
 
+/**
+ * Largest message the browser transport carries, in UTF-8 bytes: the bridge's socket closes on a
+ * larger one (web-bridge/server.ts), so the page refuses such a call itself (transport/web-api.ts).
+ */
+export const MAX_WIRE_MESSAGE_BYTES = 256 * 1024 * 1024;
+
+/** The text's size in UTF-8 bytes. */
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) bytes += 1;
+    else if (code < 0x800) bytes += 2;
+    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
 /** Deeper than any message of the contract; a deeper one is refused before anything walks it. */
 export const MAX_WIRE_DEPTH = 64;
 

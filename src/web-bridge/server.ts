@@ -12,7 +12,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { z } from 'zod';
 import type { EventName, EventPayload } from '../shared/contract';
-import { encodeWire, MAX_WIRE_DEPTH, reviveWire, type ServerMessage } from '../shared/wire';
+import { encodeWire, MAX_WIRE_DEPTH, MAX_WIRE_MESSAGE_BYTES, reviveWire, type ServerMessage } from '../shared/wire';
 import { describeZodError, type Dispatch } from '../core/ipc/dispatch';
 import type { ResolvedFile } from '../core/file-routes';
 
@@ -132,7 +132,7 @@ export function allowBridgeInCsp(html: string, origin: string): string {
 export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const token = options.token ?? randomBytes(24).toString('hex');
   const host = options.host ?? '127.0.0.1';
-  const maxMessageBytes = options.maxMessageBytes ?? 256 * 1024 * 1024;
+  const maxMessageBytes = options.maxMessageBytes ?? MAX_WIRE_MESSAGE_BYTES;
   let origin = '';
 
   const serveFile = async (res: ServerResponse, file: ResolvedFile) => {

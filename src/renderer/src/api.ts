@@ -24,7 +24,7 @@ function resolveApi(): Api {
   if (window.api) return window.api;
   const token = new URLSearchParams(window.location.hash.slice(1)).get('token');
   if (!token) throw new ApiCallError('unreachable', 'Open the app from Electron, or use the address printed by `npm run dev:web`.');
-  return createWebApi(token);
+  return createWebApi(token, window.location.origin);
 }
 
 export const api: Api = resolveApi();
