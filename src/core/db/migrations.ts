@@ -356,6 +356,14 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX job_past_sends_uncertain ON job_past_sends(sent_at) WHERE status = 'uncertain';
   `,
+  // 18: the latest an earlier send can have left (its job's sent_at is the arm's when a power cut lost
+  // the send mark - possibly long before the POST - and the job was found so later): FAL's listing delay
+  // counts from then, as for the job's own send (reconcile/reconciler.ts latestSendAt). Rows kept before
+  // are not known: their delay counts from now (the upgrade), which at worst waits one settle time more.
+  `
+  ALTER TABLE job_past_sends ADD COLUMN latest_sent_at INTEGER;
+  UPDATE job_past_sends SET latest_sent_at = MAX(sent_at, CAST(unixepoch('subsec') * 1000 AS INTEGER)) WHERE status = 'uncertain';
+  `,
 ];
 
 export function schemaVersion(db: Database): number {

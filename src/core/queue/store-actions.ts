@@ -164,10 +164,11 @@ function isUnsettledSend(job: JobRow): boolean {
 function keepUnsettledSend(ctx: StoreContext, job: JobRow): void {
   if (!isUnsettledSend(job)) return;
   ctx.stmt(
-    `INSERT OR IGNORE INTO job_past_sends (job_id, sent_at, endpoint, input_json, input_url, options_json, preset, estimated_cost_usd)
-     VALUES (@id, @sentAt, @endpoint, @inputJson, @inputUrl, @optionsJson, @preset, @usd)`,
+    `INSERT OR IGNORE INTO job_past_sends (job_id, sent_at, latest_sent_at, endpoint, input_json, input_url, options_json, preset, estimated_cost_usd)
+     VALUES (@id, @sentAt, @latestSentAt, @endpoint, @inputJson, @inputUrl, @optionsJson, @preset, @usd)`,
   ).run({
-    id: job.id, sentAt: job.submitStartedAt, endpoint: job.endpoint, inputJson: job.submitInputJson, inputUrl: job.inputUrl,
+    // The latest the send can have left: when it was found so (its send time is the arm's after a power cut).
+    id: job.id, sentAt: job.submitStartedAt, latestSentAt: Math.max(job.submitStartedAt ?? 0, job.finishedAt ?? 0), endpoint: job.endpoint, inputJson: job.submitInputJson, inputUrl: job.inputUrl,
     optionsJson: job.optionsJson, preset: job.preset, usd: job.estimatedCostUsd,
   });
 }

@@ -35,6 +35,11 @@ type Raw = Record<string, unknown>;
 export interface PastSend {
   jobId: string;
   sentAt: number;
+  /**
+   * The latest it can have left (when its job was found so: after a power cut `sentAt` is the arm's,
+   * possibly long before the POST). FAL's listing delay counts from here.
+   */
+  latestSentAt: number;
   endpoint: string;
   /** The exact input sent (JSON), or null for a send from before it was kept: rebuilt from the rest. */
   inputJson: string | null;
@@ -48,6 +53,7 @@ function toPastSend(raw: Raw): PastSend {
   return {
     jobId: String(raw.job_id),
     sentAt: Number(raw.sent_at),
+    latestSentAt: Math.max(Number(raw.sent_at), num(raw.latest_sent_at) ?? 0),
     endpoint: String(raw.endpoint),
     inputJson: raw.input_json === null ? null : String(raw.input_json),
     inputUrl: raw.input_url === null ? null : String(raw.input_url),

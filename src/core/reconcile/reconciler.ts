@@ -242,7 +242,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     const previous = pastChecks.get(pastKey(send));
     const count = (previous?.checks ?? 0) + 1;
     let nextCheckAt = checkedAt + backoff(count, config);
-    const settleAt = send.sentAt + config.settleMs;
+    const settleAt = send.latestSentAt + config.settleMs;
     if (checkedAt < settleAt) nextCheckAt = Math.max(checkedAt + Math.min(1_000, config.retryBaseMs), Math.min(nextCheckAt, settleAt));
     pastChecks.set(pastKey(send), { checks: count, nextCheckAt });
   }
@@ -279,7 +279,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
           report.pastFound.push({ jobId: send.jobId, sentAt: send.sentAt, requestId: result.requestId, usd: send.estimatedCostUsd, message });
           deps.logger.info(`job ${send.jobId}: FAL had received an earlier send (${result.requestId}); counted, not followed`);
         }
-      } else if (result.kind === 'absent' && checkedAt >= send.sentAt + config.settleMs && history.unreadable.length === 0) {
+      } else if (result.kind === 'absent' && checkedAt >= send.latestSentAt + config.settleMs && history.unreadable.length === 0) {
         if (checks.settlePastSendAbsent(send, checkedAt)) {
           pastChecks.delete(pastKey(send));
           report.pastAbsent.push({ jobId: send.jobId, sentAt: send.sentAt, message: pastAbsentMessage(deps.jobs.get(send.jobId)?.inputName ?? null, send.sentAt, checkedAt) });
