@@ -1,6 +1,7 @@
 // "Export matches…" after a very long library search (real core, browser transport, built renderer):
-// the studio's line names the search cut short with "…" and keeps the whole line in its tooltip - it
-// ran on over several lines, and a search without spaces ran out of the dialog. Light and dark shots.
+// the studio's line and the library's count line name the search cut short with "…" and keep the
+// whole line in their tooltip - they ran on over several lines, and a search without spaces ran out
+// of the dialog and past the window's edge. Light and dark shots.
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -56,9 +57,14 @@ async function openLibrary(page: Page) {
 }
 
 /** Searches the library for `query` and opens "Export matches…" for its one match. */
-async function exportMatches(page: Page, query: string) {
+async function exportMatches(page: Page, query: string, shot?: string) {
   await page.getByRole('searchbox', { name: 'Search models' }).fill(query);
-  await expect(page.getByTestId('library-count')).toContainText(`1 match for “${query}”`);
+  // The library's count line names the search the same way: cut short when long, whole in its tooltip.
+  const count = page.getByTestId('library-count');
+  await expect(count).toHaveAttribute('title', `1 match for “${query}”`, { timeout: 10_000 });
+  await expect(count).toHaveText(query.length > 40 ? /^1 match for “.{38,39}…”$/ : `1 match for “${query}”`);
+  expect(await count.evaluate((p) => p.getBoundingClientRect().right <= window.innerWidth && p.scrollWidth <= p.clientWidth + 1)).toBe(true);
+  if (shot) await page.screenshot({ path: test.info().outputPath(`${shot}.png`) });
   await page.getByRole('button', { name: 'Export matches…' }).click();
   return page.getByRole('dialog');
 }
@@ -82,7 +88,7 @@ for (const scheme of ['light', 'dark'] as const) {
     await dialog.getByRole('button', { name: 'Cancel' }).click();
 
     // Without spaces, it ran out of the dialog.
-    const again = await exportMatches(page, UNBROKEN);
+    const again = await exportMatches(page, UNBROKEN, `library-unbroken-search-${scheme}`);
     await expect(again.getByTestId('batch-scope')).toHaveText(`Every model matching “${UNBROKEN.slice(0, 39)}…” (1)`);
     await expect(again.getByTestId('batch-scope')).toHaveAttribute('title', `Every model matching “${UNBROKEN}” (1)`);
     expect(await overflowsSideways(page)).toBe(false);
@@ -92,7 +98,11 @@ for (const scheme of ['light', 'dark'] as const) {
 
 test('a short search needs no tooltip', async ({ page }) => {
   await openLibrary(page);
-  const dialog = await exportMatches(page, 'Teapot');
+  await page.getByRole('searchbox', { name: 'Search models' }).fill('Teapot');
+  await expect(page.getByTestId('library-count')).toHaveText('1 match for “Teapot”');
+  await expect(page.getByTestId('library-count')).not.toHaveAttribute('title');
+  await page.getByRole('button', { name: 'Export matches…' }).click();
+  const dialog = page.getByRole('dialog');
   await expect(dialog.getByTestId('batch-scope')).toHaveText('Every model matching “Teapot” (1)');
   await expect(dialog.getByTestId('batch-scope')).not.toHaveAttribute('title');
 });

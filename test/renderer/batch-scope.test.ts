@@ -1,7 +1,8 @@
 // The export studio's line for a batch names what it covers: with no search, the whole library (it said
 // 'Every model matching “”'); with a search, that search; picked by hand, how many were picked.
 import { describe, expect, it } from 'vitest';
-import { SHOWN_SEARCH_CHARS, batchScopeText, batchScopeTitle } from '../../src/renderer/src/features/export/batch-scope';
+import { batchScopeText, batchScopeTitle } from '../../src/renderer/src/features/export/batch-scope';
+import { SHOWN_SEARCH_CHARS } from '../../src/renderer/src/lib/shown-search';
 
 describe('batch scope text', () => {
   it('with no search names the whole library, never an empty search', () => {

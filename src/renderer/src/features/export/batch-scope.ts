@@ -3,6 +3,7 @@
 // A long search is cut short in the line (it ran on over several lines, and a search without spaces
 // out of the dialog); the whole line goes in its tooltip.
 import { plural } from '../../lib/format';
+import { shownSearch } from '../../lib/shown-search';
 
 export interface BatchScope {
   /** The models picked by hand; null: every match of `query` (the whole library when it is ''). */
@@ -10,18 +11,6 @@ export interface BatchScope {
   /** The library's search, trimmed. */
   query: string;
   count: number;
-}
-
-/** The most characters of a search the line shows. */
-export const SHOWN_SEARCH_CHARS = 40;
-
-const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-
-/** The search as the line shows it: whole, or its first characters and "…" (never half a character or emoji). */
-export function shownSearch(query: string, max = SHOWN_SEARCH_CHARS): string {
-  const chars = Array.from(graphemes.segment(query), (s) => s.segment);
-  if (chars.length <= max) return query;
-  return `${chars.slice(0, max - 1).join('').trimEnd()}…`;
 }
 
 /** The line's words; `whole`: with the whole search (for the tooltip). */

@@ -10,11 +10,11 @@ import { useApiEvent } from '../../hooks/useApiEvent';
 import { useDebounced } from '../../hooks/useDebounced';
 import { useLibrary, type LibrarySort } from '../../hooks/useLibrary';
 import { errorMessage } from '../../lib/errors';
-import { plural } from '../../lib/format';
 import { LibraryGrid } from './LibraryGrid';
 import { ModelDetails } from './ModelDetails';
 import { RenameDialog } from './RenameDialog';
 import { ExportStudio, type ExportTarget } from '../export/ExportStudio';
+import { libraryCountText, libraryCountTitle } from './count-text';
 
 const SORTS: { value: LibrarySort; label: string }[] = [
   { value: 'newest', label: 'Newest first' },
@@ -111,8 +111,8 @@ export function LibraryView({ openId, onOpened, exportRequest }: LibraryViewProp
       <header className="view-header">
         <div>
           <h1>Library</h1>
-          <p data-testid="library-count">
-            {total === null ? 'Loading…' : debouncedQuery ? `${plural(total, 'match', 'matches')} for “${debouncedQuery}”` : plural(total, 'model')}
+          <p data-testid="library-count" title={libraryCountTitle(total, debouncedQuery)}>
+            {libraryCountText(total, debouncedQuery)}
           </p>
         </div>
         {!empty && (
