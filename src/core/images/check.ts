@@ -86,19 +86,48 @@ async function inspectHeader(
     // Header only: no limit here so that we, not sharp, word the pixel-cap message.
     meta = await sharp(data, { limitInputPixels: false }).metadata();
   } catch {
+    // A header sharp calls corrupt may only claim more than its decoder reads (a PNG side of 2^31-1, a
+    // JPEG one over 65,500): that is a photo to scale down, not a damaged one.
+    const claimed = claimedSize(kind, data);
+    if (claimed && claimed.width * claimed.height > limits.maxPixels) return { ok: false, reason: overPixelsReason(name, claimed.width, claimed.height, limits) };
+    if (claimed && Math.max(claimed.width, claimed.height) > 65_500) {
+      return { ok: false, reason: `${name} is ${claimed.width} x ${claimed.height} pixels, wider or taller than can be read. Scale it down and try again.` };
+    }
     return { ok: false, reason: damagedReason(name) };
   }
   const width = meta.autoOrient?.width ?? meta.width;
   const height = meta.autoOrient?.height ?? meta.height;
   if (!width || !height) return { ok: false, reason: damagedReason(name) };
-  if (width * height > limits.maxPixels) {
-    const [mp, maxMp] = [inUnits(width * height, MEGA), inUnits(limits.maxPixels, MEGA)];
-    return {
-      ok: false,
-      reason: `${name} is ${width} x ${height} pixels (${mp} MP); the limit is ${maxMp} MP. Scale it down and try again.`,
-    };
-  }
+  if (width * height > limits.maxPixels) return { ok: false, reason: overPixelsReason(name, width, height, limits) };
   return { ok: true, image: { name, kind, width, height, bytes: data.byteLength, pages: meta.pages ?? 1, data } };
+}
+
+function overPixelsReason(name: string, width: number, height: number, limits: InputLimits): string {
+  const [mp, maxMp] = [inUnits(width * height, MEGA), inUnits(limits.maxPixels, MEGA)];
+  return `${name} is ${width} x ${height} pixels (${mp} MP); the limit is ${maxMp} MP. Scale it down and try again.`;
+}
+
+/** JPEG frame headers (SOF0-15 but DHT, JPG and DAC), which carry the image's size. */
+const JPEG_FRAME_MARKERS: ReadonlySet<number> = new Set([0xc0, 0xc1, 0xc2, 0xc3, 0xc5, 0xc6, 0xc7, 0xc9, 0xca, 0xcb, 0xcd, 0xce, 0xcf]);
+
+/** The size a PNG, JPEG or extended WebP header claims, read from the bytes themselves; null when not found. */
+function claimedSize(kind: AcceptedKind, data: Buffer): { width: number; height: number } | null {
+  if (kind === 'png' && data.length >= 24 && data.toString('latin1', 12, 16) === 'IHDR') {
+    return { width: data.readUInt32BE(16), height: data.readUInt32BE(20) };
+  }
+  if (kind === 'webp' && data.length >= 30 && data.toString('latin1', 12, 16) === 'VP8X') {
+    return { width: data.readUIntLE(24, 3) + 1, height: data.readUIntLE(27, 3) + 1 };
+  }
+  if (kind !== 'jpeg') return null;
+  for (let i = 2; i + 9 <= data.length; ) {
+    if (data[i] !== 0xff) return null;
+    const marker = data[i + 1]!;
+    if (marker === 0xff) i += 1;
+    else if (JPEG_FRAME_MARKERS.has(marker)) return { width: data.readUInt16BE(i + 7), height: data.readUInt16BE(i + 5) };
+    else if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd8)) i += 2;
+    else i += 2 + data.readUInt16BE(i + 2);
+  }
+  return null;
 }
 
 const MEGA = 1_000_000;

@@ -168,6 +168,32 @@ describe('checkImageFile rejects, naming the file and the reason', () => {
     );
   });
 
+  // Past what the decoder reads at all (a PNG side of 2^31-1, a JPEG side over 65,500), the header is
+  // "corrupt" to sharp: such a photo was called damaged, and the user sent off to find a good copy.
+  it('a PNG claiming 2147483647 x 2147483647 pixels (past what the PNG decoder reads)', async () => {
+    const reason = reasonOf(await checkImageFile(await writeFixture(dir, 'max.png', await pngClaiming(2 ** 31 - 1, 2 ** 31 - 1))));
+    expect(reason).toMatch(/^max\.png is 2147483647 x 2147483647 pixels \(\d+ MP\); the limit is 50 MP\. Scale it down and try again\.$/);
+  });
+
+  /** A small JPEG whose frame header claims `width` x `height`. */
+  const jpegClaiming = async (width: number, height: number) => {
+    const jpeg = Buffer.from(await solid(8, 8, { r: 9, g: 9, b: 9 }).jpeg().toBuffer());
+    const sof = jpeg.indexOf(Buffer.from([0xff, 0xc0]));
+    jpeg.writeUInt16BE(height, sof + 5);
+    jpeg.writeUInt16BE(width, sof + 7);
+    return jpeg;
+  };
+
+  it('a JPEG claiming 65535 x 65535 pixels (past what JPEG decoders read)', async () => {
+    const reason = reasonOf(await checkImageFile(await writeFixture(dir, 'wall.jpg', await jpegClaiming(65535, 65535))));
+    expect(reason).toBe('wall.jpg is 65535 x 65535 pixels (4295 MP); the limit is 50 MP. Scale it down and try again.');
+  });
+
+  it('a JPEG 65535 pixels wide, under the pixel cap but wider than JPEG decoders read', async () => {
+    const reason = reasonOf(await checkImageFile(await writeFixture(dir, 'strip.jpg', await jpegClaiming(65535, 8))));
+    expect(reason).toBe('strip.jpg is 65535 x 8 pixels, wider or taller than can be read. Scale it down and try again.');
+  });
+
   it('an image over a custom pixel cap', async () => {
     const png = await solid(200, 100, { r: 0, g: 0, b: 0 }).png().toBuffer();
     const limits = { ...DEFAULT_INPUT_LIMITS, maxPixels: 10_000 };
