@@ -81,21 +81,29 @@ export class CostStore {
    * Only requests sent in the last 89 days (`now` minus SYNC_WINDOW_MS): FAL is asked about that range
    * only (it takes a range of at most 90 days), so no answer about an older one proves anything - it
    * keeps its estimate, and is not asked about sync after sync.
+   * With `recheckFrom`: also those settled by billing events that ended at or after it - FAL may list a
+   * request's further events a while after its first (the delay is unconfirmed), so they are asked again.
    */
-  unsettledRequests(limit: number, now: number): UnsettledRequest[] {
+  unsettledRequests(limit: number, now: number, recheckFrom: number = Number.POSITIVE_INFINITY): UnsettledRequest[] {
     return this.stmt(
       `SELECT * FROM (
          SELECT j.fal_request_id AS requestId, j.id AS jobId, j.endpoint AS endpoint, COALESCE(j.submitted_at, j.created_at) AS submittedAt, j.finished_at AS finishedAt
          FROM jobs j LEFT JOIN real_costs r ON r.request_id = j.fal_request_id
          WHERE j.provider = 'fal' AND j.fal_request_id IS NOT NULL AND j.state IN ('succeeded','failed','canceled')
-           AND (r.source IS NULL OR r.source = 'units_header')
+           AND (r.source IS NULL OR r.source = 'units_header' OR (r.source = 'billing_event' AND j.finished_at >= @recheckFrom))
          UNION ALL
          SELECT p.request_id AS requestId, p.job_id AS jobId, j.endpoint AS endpoint,
            COALESCE((SELECT MIN(s.at) FROM spend s WHERE s.request_id = p.request_id), MIN(p.at, @oldest)) AS submittedAt, p.at AS finishedAt
          FROM job_past_requests p LEFT JOIN jobs j ON j.id = p.job_id LEFT JOIN real_costs r ON r.request_id = p.request_id
-         WHERE r.source IS NULL OR r.source = 'units_header'
+         WHERE r.source IS NULL OR r.source = 'units_header' OR (r.source = 'billing_event' AND p.at >= @recheckFrom)
        ) WHERE submittedAt >= @oldest ORDER BY finishedAt DESC LIMIT @limit`,
-    ).all({ limit, oldest: now - SYNC_WINDOW_MS }) as UnsettledRequest[];
+    ).all({ limit, oldest: now - SYNC_WINDOW_MS, recheckFrom: Number.isFinite(recheckFrom) ? recheckFrom : Number.MAX_SAFE_INTEGER }) as UnsettledRequest[];
+  }
+
+  /** The cost billing events gave a request so far, or null. */
+  billedUsd(requestId: string): number | null {
+    const raw = this.stmt("SELECT usd FROM real_costs WHERE request_id = ? AND source = 'billing_event'").get(requestId) as { usd: number | null } | undefined;
+    return raw?.usd ?? null;
   }
 
   /** Real cost per job (sum over its requests), for the jobs given. */

@@ -115,7 +115,9 @@ export function createSpendTracker(deps: SpendTrackerDeps): SpendTracker {
     try {
       // One time for the list and the range asked about: each request listed was sent inside it.
       const asOf = now();
-      const pending = costs.unsettledRequests(500, asOf);
+      // Requests whose billing events were read already are asked again until noChargeAfterMs after
+      // they ended: a further event FAL lists late adds to their cost.
+      const pending = costs.unsettledRequests(500, asOf, asOf - noChargeAfterMs);
       if (pending.length > 0) {
         const start = Math.max(asOf - SYNC_WINDOW_MS, Math.min(...pending.map((p) => p.submittedAt)) - DAY_MS);
         const events = await client.billingEvents({ requestIds: pending.map((p) => p.requestId), start: new Date(start), end: new Date(asOf + 60_000) });
@@ -132,6 +134,10 @@ export function createSpendTracker(deps: SpendTrackerDeps): SpendTracker {
         for (const [requestId, list] of byRequest) {
           seen.add(requestId);
           const charge = requestCharge(list, sentAt.get(requestId)!, asOf);
+          // Asked again: an answer that lists fewer of its events (a page missed) never lowers what was
+          // counted; a refund listed late is not taken off either (the cap errs on the side of spend).
+          const before = costs.billedUsd(requestId);
+          if (before !== null && charge.usd !== null) charge.usd = Math.max(before, charge.usd);
           const owner = costs.jobOfRequest(requestId);
           costs.record({ requestId, jobId: owner?.jobId ?? null, endpoint: list[0]!.endpoint_id, ...charge, source: 'billing_event' });
         }

@@ -48,3 +48,36 @@ it('the same billing event listed twice counts once, and syncs run twice count i
   await one.sync();
   expect(one.summary(null).monthUsd).toBeCloseTo(0.27, 6);
 });
+
+it("a request's further billing event listed after a first sync still adds up; a later answer missing one never lowers it", async () => {
+  const { endpoint } = setup();
+  const first = { request_id: 'req-1', endpoint_id: endpoint, timestamp: new Date(SENT + 60_000).toISOString(), cost_total: 0.2 };
+  const second = { request_id: 'req-1', endpoint_id: endpoint, timestamp: new Date(SENT + 120_000).toISOString(), cost_total: 0.07 };
+  let listed: BillingEvent[] = [first];
+  const asked: string[][] = [];
+  let now = SENT + 70_000;
+  const client = {
+    billingEvents: async (q: { requestIds?: readonly string[] }) => {
+      asked.push([...(q.requestIds ?? [])]);
+      return listed.map((e) => ({ ...e }));
+    },
+    account: async () => ({}),
+  } as Partial<PlatformClient> as PlatformClient;
+  const tracker = createSpendTracker({ db: db!, now: () => now, billing: () => client });
+  await tracker.sync();
+  expect(tracker.summary(null).monthUsd).toBeCloseTo(0.2, 6);
+  listed = [first, second];
+  now += 60_000;
+  await tracker.sync();
+  expect(tracker.summary(null).monthUsd).toBeCloseTo(0.27, 6);
+  listed = [second];
+  now += 60_000;
+  await tracker.sync();
+  expect(tracker.summary(null).monthUsd).toBeCloseTo(0.27, 6);
+  // Long after it ended (the no-charge wait, 2 h), it is not asked about any more.
+  now += 3 * 3600_000;
+  const calls = asked.length;
+  await tracker.sync();
+  expect(asked.length).toBe(calls);
+  expect(tracker.summary(null).monthUsd).toBeCloseTo(0.27, 6);
+});
