@@ -3,12 +3,24 @@
 const AUTH_HEADER = /(authorization["']?\s*[:=]\s*["']?)(key\s+)?[^\s"',}]+/gi;
 const KEY_PREFIX = /\bKey\s+[A-Za-z0-9._:-]{8,}/g;
 
-/** Replaces the key (and each of its id/secret halves) plus any `Authorization: Key ...` value. */
-export function redactSecrets(text: string, key: string | null | undefined): string {
-  let out = text;
-  if (key) {
-    const parts = [key, ...key.split(':')].filter((part) => part.length >= 6);
-    for (const part of parts.sort((a, b) => b.length - a.length)) out = out.split(part).join('[redacted]');
+let cached: { key: string; pattern: RegExp | null } | null = null;
+
+/**
+ * The key and each of its id/secret halves, in any case: FAL's secret is hex, upper-cased it is
+ * the same secret to whoever reads it, and a gateway or WAF that quotes a request may upper-case it.
+ */
+function keyPattern(key: string): RegExp | null {
+  if (cached?.key !== key) {
+    const parts = [key, ...key.split(':')].filter((part) => part.length >= 6).sort((a, b) => b.length - a.length);
+    const escaped = parts.map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    cached = { key, pattern: escaped.length > 0 ? new RegExp(escaped.join('|'), 'gi') : null };
   }
+  return cached.pattern;
+}
+
+/** Replaces the key (and each of its id/secret halves, in any case) plus any `Authorization: Key ...` value. */
+export function redactSecrets(text: string, key: string | null | undefined): string {
+  const pattern = key ? keyPattern(key) : null;
+  const out = pattern ? text.replace(pattern, '[redacted]') : text;
   return out.replace(AUTH_HEADER, '$1[redacted]').replace(KEY_PREFIX, 'Key [redacted]');
 }
