@@ -46,7 +46,8 @@ try {
   await page.getByTestId('job-row').filter({ hasText: 'garden-gnome.png' }).getByText('Done', { exact: false }).first().waitFor({ timeout: 60_000 }).catch(() => {});
   await page.waitForTimeout(3_000);
   await page.getByRole('button', { name: 'Library' }).click();
-  await page.getByTestId('model-card').first().click();
+  // The offline model, whichever finished last (the fake's jobs end at their own pace).
+  await page.getByTestId('model-card').filter({ hasText: 'Relief (offline)' }).first().click();
   await page.waitForTimeout(8_000); // the environment lighting takes seconds on software GL
   await page.screenshot({ path: 'docs/screenshot-library.png' });
   console.log('wrote docs/screenshot-library.png');

@@ -220,3 +220,18 @@ test('Escape in the search box clears the search first and keeps the pane; the n
   await page.keyboard.press('Escape');
   await expect(details).toBeHidden();
 });
+
+test("the side pane's viewer has its tools on one row", async ({ page }) => {
+  await openLibrary(page, 3);
+  await page.getByTestId('model-card').first().click();
+  const buttons = page.getByTestId('model-details').locator('.mv-toolbar button');
+  await expect(buttons.first()).toBeVisible();
+  const tops = await buttons.evaluateAll((list) => list.map((b) => Math.round(b.getBoundingClientRect().top)));
+  expect(tops.length).toBeGreaterThanOrEqual(10);
+  // At the default 1280 px window the pane's viewer is ~390 px wide: the eleven tools wrapped into a
+  // second, mostly empty row under the first.
+  expect(new Set(tops).size).toBe(1);
+  // Still ordinary buttons to hit with a pointer.
+  const box = await buttons.first().boundingBox();
+  expect(box!.width).toBeGreaterThanOrEqual(28);
+});
