@@ -54,10 +54,13 @@ test('"Check FAL\'s records now": a key that may not read the history says so; o
   await expect(dialog.getByRole('heading')).toHaveText('Generate “robot-toy.png” again?');
   const result = dialog.getByTestId('fal-records-result');
   await expect(result).toBeEmpty();
-  await dialog.getByRole('button', { name: "Check FAL's records now" }).click();
+  // From the keyboard: the focus stays on the button through the check (a disabled button dropped it).
+  await dialog.getByRole('button', { name: "Check FAL's records now" }).focus();
+  await page.keyboard.press('Enter');
   await expect(result).toContainText("Your FAL key may not read FAL's request history, so the app cannot tell whether FAL received “robot-toy.png”.");
   await expect(result).toContainText('The app also checks again by itself at');
   await expect(result.getByRole('button', { name: 'Open Settings' })).toBeVisible();
+  await expect(dialog.getByRole('button', { name: "Check FAL's records again" })).toBeFocused();
   // Nothing settled: it still asks before a paid retry.
   await expect(dialog.getByRole('button', { name: /^Generate again/ })).toBeVisible();
   await themedShots(page, 'fal-records-no-permission');
@@ -65,7 +68,7 @@ test('"Check FAL\'s records now": a key that may not read the history says so; o
   // The key may read the history now: the next check finds the request FAL received.
   fake.setPlatform({ denyRequestHistory: false });
   const requestId = fake.submissions[0]!.requestId;
-  await dialog.getByRole('button', { name: "Check FAL's records again" }).click();
+  await page.keyboard.press('Enter');
   await expect(result).toContainText(`FAL had received “robot-toy.png” (request ${requestId}): the app follows that request now. Nothing is sent or charged twice.`);
   await expect(result).not.toContainText('may not read');
   // The job is followed (FAL holds it running): nothing left to generate again, only Close.
@@ -73,6 +76,8 @@ test('"Check FAL\'s records now": a key that may not read the history says so; o
   await expect(dialog.getByRole('heading')).toHaveText(/^“robot-toy\.png”: (Sent to FAL|Generating)$/);
   await expect(dialog.getByRole('button', { name: /^Generate again/ })).toHaveCount(0);
   await expect(dialog.getByRole('button', { name: /^Check FAL's records/ })).toHaveCount(0);
+  // The focus went with the check button: Close takes it.
+  await expect(dialog.getByRole('button', { name: 'Close' })).toBeFocused();
   await themedShots(page, 'fal-records-found');
   await dialog.getByRole('button', { name: 'Close' }).click();
   await expect(dialog).toHaveCount(0);

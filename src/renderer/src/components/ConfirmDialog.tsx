@@ -1,5 +1,5 @@
 // "Are you sure?" with the consequence in plain words; the action runs here so errors show in place.
-import { useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { errorMessage } from '../lib/errors';
 import { Dialog } from './Dialog';
 
@@ -17,6 +17,11 @@ export interface ConfirmDialogProps {
 export function ConfirmDialog({ title, children, confirmLabel, tone = 'primary', confirmable = true, onConfirm, onClose }: ConfirmDialogProps) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const closeRef = useRef<HTMLButtonElement>(null);
+  // Close replaces the buttons while the dialog is open: it takes the focus (the focused one may have gone with them).
+  useEffect(() => {
+    if (!confirmable) closeRef.current?.focus();
+  }, [confirmable]);
   const confirm = async () => {
     setBusy(true);
     setError(null);
@@ -49,7 +54,7 @@ export function ConfirmDialog({ title, children, confirmLabel, tone = 'primary',
             </button>
           </>
         ) : (
-          <button type="button" className="button" onClick={onClose}>
+          <button ref={closeRef} type="button" className="button" onClick={onClose}>
             Close
           </button>
         )

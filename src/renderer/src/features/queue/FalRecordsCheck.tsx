@@ -23,6 +23,7 @@ export function FalRecordsCheck({ pending, nameOf, onOpenSettings }: FalRecordsC
   const [lines, setLines] = useState<RecordsLine[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const check = async () => {
+    if (busy) return;
     setBusy(true);
     setError(null);
     try {
@@ -40,8 +41,9 @@ export function FalRecordsCheck({ pending, nameOf, onOpenSettings }: FalRecordsC
       {pending && (
         <>
           <p>FAL keeps a record of the requests it receives. The app can look there for this job now: if FAL received it, the app follows it at no extra cost.</p>
+          {/* Not `disabled` while busy: a disabled button drops the keyboard focus to the page. */}
           <div>
-            <button type="button" className="button button-small" onClick={() => void check()} disabled={busy} aria-busy={busy}>
+            <button type="button" className="button button-small" onClick={() => void check()} aria-disabled={busy} aria-busy={busy}>
               <Icon name={busy ? 'spinner' : 'search'} size={14} className={busy ? 'spin' : undefined} />
               {busy ? "Checking FAL's records…" : lines ? "Check FAL's records again" : "Check FAL's records now"}
             </button>
