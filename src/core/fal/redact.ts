@@ -11,14 +11,31 @@ let cached: { key: string; pattern: RegExp | null } | null = null;
  */
 function keyPattern(key: string): RegExp | null {
   if (cached?.key !== key) {
-    const parts = [key, ...key.split(':')].filter((part) => part.length >= 6).sort((a, b) => b.length - a.length);
+    const plain = [key, ...key.split(':')].filter((part) => part.length >= 6);
+    const parts = [...plain, ...plain.flatMap(base64Forms)].sort((a, b) => b.length - a.length);
     const escaped = parts.map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
     cached = { key, pattern: escaped.length > 0 ? new RegExp(escaped.join('|'), 'gi') : null };
   }
   return cached.pattern;
 }
 
-/** Replaces the key (and each of its id/secret halves, in any case) plus any `Authorization: Key ...` value. */
+/**
+ * How `part` reads inside base64 (an echoed Basic credential, a header quoted encoded), wherever it
+ * starts in the encoded bytes: for each of the three alignments, the characters that depend on its
+ * bytes alone, in the standard and the URL alphabet.
+ */
+function base64Forms(part: string): string[] {
+  const forms: string[] = [];
+  for (const shift of [0, 1, 2]) {
+    const bytes = Buffer.concat([Buffer.alloc(shift), Buffer.from(part, 'utf8')]);
+    const start = [0, 2, 3][shift]!;
+    const encoded = bytes.toString('base64').slice(start, Math.floor(bytes.length / 3) * 4);
+    if (encoded.length >= 12) forms.push(encoded, encoded.replace(/\+/g, '-').replace(/\//g, '_'));
+  }
+  return forms;
+}
+
+/** Replaces the key (and each of its id/secret halves, in any case, and as they read in base64) plus any `Authorization: Key ...` value. */
 export function redactSecrets(text: string, key: string | null | undefined): string {
   const pattern = key ? keyPattern(key) : null;
   const out = pattern ? text.replace(pattern, '[redacted]') : text;
