@@ -136,7 +136,7 @@ describe('paths the user chose keep their helpful answers', () => {
   it('a path reported by the preload (a real drop) is used', async () => {
     core.chosenPaths.add(probes.emptyFile!);
     const answer = dataOf<AddAnswer>(await core.dispatch('jobs:add', { items: [{ kind: 'path', path: probes.emptyFile! }] }));
-    expect(answer.rejected[0]?.reason).toBe('photo.png is empty (0 bytes).');
+    expect(answer.rejected[0]?.reason).toBe('photo.png is empty (0 bytes): a download or copy that did not finish leaves such a file. Use the complete image.');
   });
 });
 

@@ -126,7 +126,7 @@ export function createIntake(deps: IntakeDeps): Intake {
     } catch (error) {
       throw new AppError('not_found', error instanceof Error ? error.message : String(error));
     }
-    if (files.length === 0) return { added: [], rejected: [{ input: dir, reason: 'The folder has no images.' }], duplicates: [] };
+    if (files.length === 0) return { added: [], rejected: [{ input: dir, reason: 'The folder has no images. Add PNG, JPEG or WebP images to it, or choose the images themselves.' }], duplicates: [] };
     return addImages(
       files.map((path) => ({ kind: 'path' as const, path })),
       opts,

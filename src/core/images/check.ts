@@ -135,7 +135,7 @@ const MEGA = 1_000_000;
 const MEBI = 1024 * 1024;
 
 function checkSize(name: string, bytes: number, limits: InputLimits): string | undefined {
-  if (bytes === 0) return `${name} is empty (0 bytes).`;
+  if (bytes === 0) return `${name} is empty (0 bytes): a download or copy that did not finish leaves such a file. Use the complete image.`;
   if (bytes > limits.maxFileBytes) {
     const [mb, maxMb] = [inUnits(bytes, MEBI), inUnits(limits.maxFileBytes, MEBI)];
     return `${name} is ${mb} MB; the limit is ${maxMb} MB. Use a smaller file.`;

@@ -22,7 +22,7 @@ export function fileSource(path: string): ImageSource {
       try {
         const info = await stat(path);
         if (info.isDirectory()) return { ok: false, reason: `${name} is a folder, not an image file.` };
-        if (!info.isFile()) return { ok: false, reason: `${name} is not a regular file.` };
+        if (!info.isFile()) return { ok: false, reason: `${name} is not a regular file (a device, pipe or socket). Choose the image file itself.` };
         return { ok: true, bytes: info.size };
       } catch (err) {
         return { ok: false, reason: describeFsError(name, err) };
@@ -63,12 +63,12 @@ export function describeFsError(name: string, err: unknown): string {
       return `${name} was not found. It may have been moved or deleted.`;
     case 'EACCES':
     case 'EPERM':
-      return `${name} could not be opened: permission denied.`;
+      return `${name} could not be opened: permission denied. Allow your user to read it (or copy it to a folder of yours) and try again.`;
     case 'EISDIR':
       return `${name} is a folder, not an image file.`;
     case 'EBUSY':
-      return `${name} could not be opened: it is in use by another program.`;
+      return `${name} could not be opened: it is in use by another program. Close that program and try again.`;
     default:
-      return `${name} could not be opened${code ? ` (${code})` : ''}.`;
+      return `${name} could not be opened${code ? ` (${code})` : ''}. Copy it to another folder and try again.`;
   }
 }

@@ -98,7 +98,7 @@ describe('checkImageFile rejects, naming the file and the reason', () => {
 
   it('an empty file', async () => {
     const reason = reasonOf(await checkImageFile(await writeFixture(dir, 'empty.png', '')));
-    expect(reason).toBe('empty.png is empty (0 bytes).');
+    expect(reason).toBe('empty.png is empty (0 bytes): a download or copy that did not finish leaves such a file. Use the complete image.');
   });
 
   it('a truncated JPEG whose header is intact', async () => {
@@ -133,15 +133,15 @@ describe('checkImageFile rejects, naming the file and the reason', () => {
     const { chmod } = await import('node:fs/promises');
     const path = await writeFixture(dir, 'locked.png', await solid(4, 4, { r: 0, g: 0, b: 0 }).png().toBuffer());
     await chmod(path, 0o000);
-    expect(reasonOf(await checkImageFile(path))).toBe('locked.png could not be opened: permission denied.');
+    expect(reasonOf(await checkImageFile(path))).toBe('locked.png could not be opened: permission denied. Allow your user to read it (or copy it to a folder of yours) and try again.');
   });
 
   it('words permission and busy errors plainly (the chmod test cannot run as root)', () => {
     const err = (code: string) => Object.assign(new Error(code), { code });
-    expect(describeFsError('a.png', err('EACCES'))).toBe('a.png could not be opened: permission denied.');
-    expect(describeFsError('a.png', err('EPERM'))).toBe('a.png could not be opened: permission denied.');
-    expect(describeFsError('a.png', err('EBUSY'))).toBe('a.png could not be opened: it is in use by another program.');
-    expect(describeFsError('a.png', err('EIO'))).toBe('a.png could not be opened (EIO).');
+    expect(describeFsError('a.png', err('EACCES'))).toBe('a.png could not be opened: permission denied. Allow your user to read it (or copy it to a folder of yours) and try again.');
+    expect(describeFsError('a.png', err('EPERM'))).toBe('a.png could not be opened: permission denied. Allow your user to read it (or copy it to a folder of yours) and try again.');
+    expect(describeFsError('a.png', err('EBUSY'))).toBe('a.png could not be opened: it is in use by another program. Close that program and try again.');
+    expect(describeFsError('a.png', err('EIO'))).toBe('a.png could not be opened (EIO). Copy it to another folder and try again.');
   });
 
   it('a file over the size cap, judged by stat before reading', async () => {

@@ -251,7 +251,7 @@ describe('prepareInputBytes', () => {
   it('rejects with the same reasons, naming the file', async () => {
     expect(await prepareInputBytes(new Uint8Array(), 'clip.png', freshInputsDir())).toEqual({
       ok: false,
-      reason: 'clip.png is empty (0 bytes).',
+      reason: 'clip.png is empty (0 bytes): a download or copy that did not finish leaves such a file. Use the complete image.',
     });
     const limits = { ...DEFAULT_INPUT_LIMITS, maxFileBytes: 1024 };
     const big = await noisy(200, 200).png().toBuffer();
