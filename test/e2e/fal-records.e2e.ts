@@ -54,6 +54,9 @@ test('"Check FAL\'s records now": a key that may not read the history says so; o
   await expect(dialog.getByRole('heading')).toHaveText('Generate “robot-toy.png” again?');
   const result = dialog.getByTestId('fal-records-result');
   await expect(result).toBeEmpty();
+  // Nothing found yet takes no room: the box ends at its padding under the button (an empty gap showed there).
+  const below = await dialog.getByTestId('fal-records-check').evaluate((box) => box.getBoundingClientRect().bottom - box.querySelector('button')!.getBoundingClientRect().bottom);
+  expect(below).toBeLessThanOrEqual(12);
   // From the keyboard: the focus stays on the button through the check (a disabled button dropped it).
   await dialog.getByRole('button', { name: "Check FAL's records now" }).focus();
   await page.keyboard.press('Enter');

@@ -50,7 +50,7 @@ export function FalRecordsCheck({ pending, nameOf, onOpenSettings }: FalRecordsC
           </div>
         </>
       )}
-      <div role="status" aria-live="polite" data-testid="fal-records-result">
+      <div className="records-status" role="status" aria-live="polite" data-testid="fal-records-result">
         {error && <p className="inline-error">{error}</p>}
         {lines && !busy && (
           <ul className="records-lines">
