@@ -98,6 +98,19 @@ export function rebuildSentInput(job: Pick<JobRow, 'submitInputJson' | 'endpoint
   return model.buildInput({ urls: [job.inputUrl] }, job.preset, options);
 }
 
+/** Whether the job keeps the exact input its submit sent (anything else is rebuilt: a guess at it). */
+function keepsSentInput(job: Pick<JobRow, 'submitInputJson'>): boolean {
+  return job.submitInputJson !== null && safeParse(job.submitInputJson) !== null;
+}
+
+/** Whether `value` holds the string `needle` anywhere (a row's stored input naming our upload). */
+function mentions(value: unknown, needle: string): boolean {
+  if (typeof value === 'string') return value === needle;
+  if (Array.isArray(value)) return value.some((item) => mentions(item, needle));
+  if (value !== null && typeof value === 'object') return Object.values(value).some((item) => mentions(item, needle));
+  return false;
+}
+
 function safeParse(json: string): unknown {
   try {
     return JSON.parse(json) as unknown;
@@ -279,7 +292,11 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
           report.pastFound.push({ jobId: send.jobId, sentAt: send.sentAt, requestId: result.requestId, usd: send.estimatedCostUsd, message });
           deps.logger.info(`job ${send.jobId}: FAL had received an earlier send (${result.requestId}); counted, not followed`);
         }
-      } else if (result.kind === 'absent' && checkedAt >= send.latestSentAt + config.settleMs && history.unreadable.length === 0) {
+      } else if (
+        result.kind === 'absent' && checkedAt >= send.latestSentAt + config.settleMs && history.unreadable.length === 0 &&
+        // Rebuilt (no exact copy kept): a row naming its upload that it does not match may still be it.
+        !(send.inputJson === null && send.inputUrl !== null && rows.some((row) => !taken.has(row.request_id) && row.endpoint_id === send.endpoint && mentions(row.json_input, send.inputUrl!)))
+      ) {
         if (checks.settlePastSendAbsent(send, checkedAt)) {
           pastChecks.delete(pastKey(send));
           report.pastAbsent.push({ jobId: send.jobId, sentAt: send.sentAt, message: pastAbsentMessage(deps.jobs.get(send.jobId)?.inputName ?? null, send.sentAt, checkedAt) });
@@ -345,7 +362,12 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
       // own is not listed yet: adopting it follows a real, counted request - the past send then settles apart).
       const result = matchSubmission(sent, rows, taken);
       const check = previous.get(job.id) ?? null;
-      if (sent.input === null || sent.input === undefined) {
+      // Rebuilt (the exact copy missing or damaged), the input may differ from what left - a build that
+      // changed since: a row naming the job's upload that it does not match may still be its send.
+      const guessed = deps.sentInput === undefined && !keepsSentInput(job);
+      const unmatchedUpload =
+        guessed && result.kind === 'absent' && job.inputUrl !== null && rows.some((row) => !taken.has(row.request_id) && row.endpoint_id === endpoint && mentions(row.json_input, job.inputUrl!));
+      if (sent.input === null || sent.input === undefined || unmatchedUpload) {
         // Nothing to tell its row by: no row can be ruled out, so "never received" would be a guess.
         wait(job, check, 'unknown_input', checkedAt, config, report);
       } else if (result.kind === 'found') {

@@ -10,9 +10,9 @@ import { useReconcileFixture } from './fixture';
 
 const fixture = useReconcileFixture();
 
-/** A job whose submit reached FAL (queued there) but whose answer was lost. */
-async function uncertainJob(h: Harness): Promise<string> {
-  h.fake.script({ op: 'submit', fault: { kind: 'reset', afterHandling: true } });
+/** A job whose submit reached FAL (queued there; or not, `received` false) but whose answer was lost. */
+async function uncertainJob(h: Harness, received = true): Promise<string> {
+  h.fake.script({ op: 'submit', fault: { kind: 'reset', afterHandling: received } });
   const id = await addOne(h.engine);
   await waitForJob(h.engine, id, inState('needs_attention'));
   return id;
@@ -48,3 +48,39 @@ for (const { name, set } of [
     await expect(h.engine.retry(id, {})).rejects.toMatchObject({ code: 'confirmation_required' });
   });
 }
+
+// Rebuilt from the job (the exact copy missing), the input is a guess at what left: a build or options
+// that changed since give another input, which no row matches - while FAL's row naming the job's own
+// upload is there. That is no proof of absence either.
+it('an uncertain send whose input is rebuilt differently from what left is not "not received" while a row names its upload', async () => {
+  const h = await fixture.harness();
+  const id = await uncertainJob(h);
+  damage(h, id, "submit_input_json = NULL, preset = 'high'");
+  const r = fixture.reconciler(h, { config: { settleMs: 0, retryBaseMs: 100, retryMaxMs: 400 } });
+  const report = await r.runOnce({ force: true });
+  expect(report.absent).toEqual([]);
+  expect(report.waiting.map((w) => [w.jobId, w.reason])).toEqual([[id, 'unknown_input']]);
+  expect(h.engine.getJob(id)).toMatchObject({ state: 'needs_attention', errorCode: 'submit_uncertain', falRequestId: null });
+});
+
+it('a rebuilt input still settles "not received" when no row names the upload', async () => {
+  const h = await fixture.harness();
+  const id = await uncertainJob(h, false);
+  damage(h, id, "submit_input_json = NULL, preset = 'high'");
+  const r = fixture.reconciler(h, { config: { settleMs: 0, retryBaseMs: 100, retryMaxMs: 400 } });
+  const report = await r.runOnce({ force: true });
+  expect(report.absent.map((a) => a.jobId)).toEqual([id]);
+});
+
+it('an earlier send kept with no exact input is not "never received" while a row names its upload that the rebuilt input does not match', async () => {
+  const h = await fixture.harness();
+  const id = await uncertainJob(h);
+  // Kept with no exact copy (an older row), its options changed since: rebuilt, it is not what left.
+  damage(h, id, "submit_input_json = NULL, preset = 'high'");
+  await h.engine.retry(id, { confirm: true });
+  await waitForJob(h.engine, id, inState('succeeded'));
+  const r = fixture.reconciler(h, { config: { settleMs: 0, retryBaseMs: 100, retryMaxMs: 400 } });
+  const report = await r.runOnce({ force: true });
+  expect(report.pastAbsent).toEqual([]);
+  expect(h.engine.costSummary(null).possibleUsd).toBeGreaterThan(0);
+});
