@@ -156,8 +156,16 @@ export class CheckStore {
     }).immediate();
   }
 
-  /** Past sends not settled yet (job_past_sends), oldest first. */
-  uncertainPastSends(): PastSend[] {
+  /**
+   * Past sends not settled yet (job_past_sends), oldest first. One with no latest send time was kept by
+   * a process of a build from before migration 18 still running after the upgrade: when it can have left
+   * is not known, so FAL's listing delay counts from `now` (first seen here), as for rows kept before it.
+   */
+  uncertainPastSends(now: number): PastSend[] {
+    // Written only when there is one (a write each pass would take the database's write lock for nothing).
+    if (this.stmt(`SELECT 1 FROM job_past_sends WHERE status = 'uncertain' AND latest_sent_at IS NULL LIMIT 1`).get() !== undefined) {
+      this.stmt(`UPDATE job_past_sends SET latest_sent_at = MAX(sent_at, @now) WHERE status = 'uncertain' AND latest_sent_at IS NULL`).run({ now });
+    }
     return (this.stmt(`SELECT * FROM job_past_sends WHERE status = 'uncertain' ORDER BY sent_at, job_id`).all() as Raw[]).map(toPastSend);
   }
 

@@ -401,7 +401,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     const config = deps.config();
     const now = deps.now();
     const due = checks.uncertainJobs().filter((job) => isDue(job, config, now, force));
-    const allPast = checks.uncertainPastSends();
+    const allPast = checks.uncertainPastSends(now);
     const pastDue = allPast.filter((send) => force || (pastChecks.get(pastKey(send))?.nextCheckAt ?? 0) <= now);
     if (due.length === 0 && pastDue.length === 0) return report;
     const client = deps.platform();
