@@ -83,20 +83,23 @@ export class CostStore {
    * keeps its estimate, and is not asked about sync after sync.
    * With `recheckFrom`: also those settled by billing events that ended at or after it - FAL may list a
    * request's further events a while after its first (the delay is unconfirmed), so they are asked again.
+   * Those with no cost read yet come first: re-reads of a busy batch must not fill every sync (`limit`).
    */
   unsettledRequests(limit: number, now: number, recheckFrom: number = Number.POSITIVE_INFINITY): UnsettledRequest[] {
     return this.stmt(
-      `SELECT * FROM (
-         SELECT j.fal_request_id AS requestId, j.id AS jobId, j.endpoint AS endpoint, COALESCE(j.submitted_at, j.created_at) AS submittedAt, j.finished_at AS finishedAt
+      `SELECT requestId, jobId, endpoint, submittedAt, finishedAt FROM (
+         SELECT j.fal_request_id AS requestId, j.id AS jobId, j.endpoint AS endpoint, COALESCE(j.submitted_at, j.created_at) AS submittedAt, j.finished_at AS finishedAt,
+           r.source IS 'billing_event' AS reread
          FROM jobs j LEFT JOIN real_costs r ON r.request_id = j.fal_request_id
          WHERE j.provider = 'fal' AND j.fal_request_id IS NOT NULL AND j.state IN ('succeeded','failed','canceled')
            AND (r.source IS NULL OR r.source = 'units_header' OR (r.source = 'billing_event' AND j.finished_at >= @recheckFrom))
          UNION ALL
          SELECT p.request_id AS requestId, p.job_id AS jobId, j.endpoint AS endpoint,
-           COALESCE((SELECT MIN(s.at) FROM spend s WHERE s.request_id = p.request_id), MIN(p.at, @oldest)) AS submittedAt, p.at AS finishedAt
+           COALESCE((SELECT MIN(s.at) FROM spend s WHERE s.request_id = p.request_id), MIN(p.at, @oldest)) AS submittedAt, p.at AS finishedAt,
+           r.source IS 'billing_event' AS reread
          FROM job_past_requests p LEFT JOIN jobs j ON j.id = p.job_id LEFT JOIN real_costs r ON r.request_id = p.request_id
          WHERE r.source IS NULL OR r.source = 'units_header' OR (r.source = 'billing_event' AND p.at >= @recheckFrom)
-       ) WHERE submittedAt >= @oldest ORDER BY finishedAt DESC LIMIT @limit`,
+       ) WHERE submittedAt >= @oldest ORDER BY reread, finishedAt DESC LIMIT @limit`,
     ).all({ limit, oldest: now - SYNC_WINDOW_MS, recheckFrom: Number.isFinite(recheckFrom) ? recheckFrom : Number.MAX_SAFE_INTEGER }) as UnsettledRequest[];
   }
 
