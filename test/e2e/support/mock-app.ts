@@ -277,6 +277,17 @@ function installMockApi(scenario: MockScenario): void {
       Object.assign(job, { state: 'queued', errorMessage: null, errorCode: null, requestFinished: false, progress: 0, attempts: job.attempts + 1 });
       return ok(job);
     },
+    // As the core while FAL does not list the request yet: each job waiting for FAL's records stays waiting.
+    'reconcile:run': () =>
+      ok({
+        checked: 0,
+        adopted: [],
+        absent: [],
+        resubmitted: [],
+        waiting: state.jobs.filter((j) => j.state === 'needs_attention' && j.falRequestId === null).map((j) => ({ jobId: j.id, reason: 'settling', nextCheckAt: Date.now() + 600_000 })),
+        pastFound: [],
+        pastAbsent: [],
+      }),
     'jobs:remove': ({ id }: { id: string }) => {
       state.jobs = state.jobs.filter((j) => j.id !== id);
       return ok({ removed: true });

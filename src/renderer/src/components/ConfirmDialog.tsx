@@ -10,17 +10,32 @@ export interface ConfirmDialogProps {
   tone?: 'danger' | 'primary';
   /** False: nothing left to confirm (what it asked about changed meanwhile); only Close is offered. */
   confirmable?: boolean;
+  /**
+   * The confirm button spends money (FAL charges for it): it is never the default, so Enter right after
+   * the dialog opens cannot pay. The focus starts on Cancel, unless something in the body took it (a free
+   * action offered instead, e.g. "Check FAL's records now").
+   */
+  charged?: boolean;
   onConfirm(): Promise<unknown> | void;
   onClose(): void;
 }
 
-export function ConfirmDialog({ title, children, confirmLabel, tone = 'primary', confirmable = true, onConfirm, onClose }: ConfirmDialogProps) {
+export function ConfirmDialog({ title, children, confirmLabel, tone = 'primary', confirmable = true, charged = false, onConfirm, onClose }: ConfirmDialogProps) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const closeRef = useRef<HTMLButtonElement>(null);
-  // Close replaces the buttons while the dialog is open: it takes the focus (the focused one may have gone with them).
+  const cancelRef = useRef<HTMLButtonElement>(null);
+  const bodyRef = useRef<HTMLDivElement>(null);
+  // Runs once the dialog is open (after its showModal, after the body's own effects), and whenever the
+  // buttons change under it. Close replaces the buttons: it takes the focus (the focused one may have
+  // gone with them). The buttons come (back): a paid one never takes it - Cancel does, unless the body's
+  // free action holds it. (A followed job that fails while its dialog is open brings "Generate again"
+  // back: it took the focus, so Enter paid.)
   useEffect(() => {
     if (!confirmable) closeRef.current?.focus();
+    else if (charged && !bodyRef.current?.contains(document.activeElement)) cancelRef.current?.focus();
+    // The paid flag is fixed for a dialog; only the buttons changing moves the focus.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [confirmable]);
   const confirm = async () => {
     setBusy(true);
@@ -40,7 +55,7 @@ export function ConfirmDialog({ title, children, confirmLabel, tone = 'primary',
       footer={
         confirmable ? (
           <>
-            <button type="button" className="button" onClick={onClose} autoFocus={tone === 'danger'}>
+            <button ref={cancelRef} type="button" className="button" onClick={onClose} autoFocus={tone === 'danger' && !charged}>
               Cancel
             </button>
             <button
@@ -48,7 +63,7 @@ export function ConfirmDialog({ title, children, confirmLabel, tone = 'primary',
               className={tone === 'danger' ? 'button button-danger' : 'button button-primary'}
               onClick={() => void confirm()}
               disabled={busy}
-              autoFocus={tone !== 'danger'}
+              autoFocus={tone !== 'danger' && !charged}
             >
               {busy ? 'Working…' : confirmLabel}
             </button>
@@ -60,7 +75,9 @@ export function ConfirmDialog({ title, children, confirmLabel, tone = 'primary',
         )
       }
     >
-      <div className="dialog-text">{children}</div>
+      <div ref={bodyRef} className="dialog-text">
+        {children}
+      </div>
       {error && (
         <p className="inline-error" role="alert">
           {error}

@@ -140,7 +140,7 @@ export function IntakeNotice({ result, jobs, busy, unitPriceUsd, onDismiss, onMa
       )}
 
       {asking && (
-        <ConfirmDialog title={asking.ask.title} confirmLabel={asking.ask.confirmLabel} onConfirm={() => onMakeAgain(asking.kind)} onClose={() => setAsking(null)}>
+        <ConfirmDialog title={asking.ask.title} confirmLabel={asking.ask.confirmLabel} charged onConfirm={() => onMakeAgain(asking.kind)} onClose={() => setAsking(null)}>
           {asking.ask.body.map((paragraph) => (
             <p key={paragraph}>{paragraph}</p>
           ))}

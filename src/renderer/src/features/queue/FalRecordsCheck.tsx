@@ -1,6 +1,6 @@
 // "Check FAL's records now": asks FAL's request history (reconcile:run) whether jobs whose submit
 // answer was lost reached FAL, instead of waiting for the app's own check or paying to send again.
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { call } from '../../api';
 import { Icon, type IconName } from '../../components/Icon';
 import { errorMessage } from '../../lib/errors';
@@ -14,11 +14,19 @@ export interface FalRecordsCheckProps {
   nameOf(jobId: string): string | null;
   /** Opens Settings at the FAL key (when that is what would let the app check). */
   onOpenSettings(): void;
+  /** Takes the focus on opening: the free action is the default one, not a paid "Generate again". */
+  autoFocus?: boolean;
 }
 
 const TONE_ICON: Record<RecordsLine['tone'], IconName> = { success: 'check', info: 'info', warning: 'warning' };
 
-export function FalRecordsCheck({ pending, nameOf, onOpenSettings }: FalRecordsCheckProps) {
+export function FalRecordsCheck({ pending, nameOf, onOpenSettings, autoFocus = false }: FalRecordsCheckProps) {
+  const buttonRef = useRef<HTMLButtonElement>(null);
+  // An effect, not React's autoFocus: that runs before the dialog around it is open (and focusable).
+  useEffect(() => {
+    if (autoFocus) buttonRef.current?.focus();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
   const [busy, setBusy] = useState(false);
   const [lines, setLines] = useState<RecordsLine[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -43,7 +51,7 @@ export function FalRecordsCheck({ pending, nameOf, onOpenSettings }: FalRecordsC
           <p>FAL keeps a record of the requests it receives. The app can look there for this job now: if FAL received it, the app follows it at no extra cost.</p>
           {/* Not `disabled` while busy: a disabled button drops the keyboard focus to the page. */}
           <div>
-            <button type="button" className="button button-small" onClick={() => void check()} aria-disabled={busy} aria-busy={busy}>
+            <button ref={buttonRef} type="button" className="button button-small" onClick={() => void check()} aria-disabled={busy} aria-busy={busy}>
               <Icon name={busy ? 'spinner' : 'search'} size={14} className={busy ? 'spin' : undefined} />
               {busy ? "Checking FAL's records…" : lines ? "Check FAL's records again" : "Check FAL's records now"}
             </button>

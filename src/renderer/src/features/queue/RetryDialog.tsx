@@ -34,6 +34,8 @@ export function RetryDialog({ job, reason, nameOf, onOpenSettings, onConfirm, on
       title={retryable ? `Generate “${name}” again?` : `“${name}”: ${STATE_LABEL[job.state]}`}
       confirmLabel={cost ? `Generate again (≈ ${formatUsd(cost)})` : 'Generate again'}
       confirmable={retryable}
+      // Generating again may be charged (again): Enter on opening checks FAL's records, or cancels.
+      charged
       onConfirm={onConfirm}
       onClose={onClose}
     >
@@ -53,7 +55,7 @@ export function RetryDialog({ job, reason, nameOf, onOpenSettings, onConfirm, on
             : 'Generating again starts the job from the beginning.'}
         </p>
       )}
-      {offersCheck && <FalRecordsCheck pending={canCheckFalRecords(job)} nameOf={nameOf} onOpenSettings={onOpenSettings} />}
+      {offersCheck && <FalRecordsCheck pending={canCheckFalRecords(job)} nameOf={nameOf} onOpenSettings={onOpenSettings} autoFocus />}
     </ConfirmDialog>
   );
 }

@@ -1,0 +1,113 @@
+// A paid action is never a dialog's default: when a dialog that offers one opens, the focus is on a
+// free action ("Check FAL's records now" when offered) or Cancel, so Enter right after opening cannot
+// pay. On opening that held before too (the dialog's showModal focuses the first control, after React's
+// autoFocus on the paid button had run on a closed dialog); these pin it. It did not hold while the
+// dialog was open: "Generate again" coming back under it (a followed job failing at FAL) took the focus
+// through that autoFocus, so the Enter meant for Close paid. (Mock app: the calls are recorded.)
+import { expect, test, type Page } from '@playwright/test';
+import type { Job } from '../../src/shared/domain';
+import { dropFiles } from './support/page-helpers';
+import { defaultScenario, mockJob, openMockApp } from './support/mock-app';
+
+type Mock = {
+  __mock: { calls: { channel: string; input: Record<string, unknown> }[]; state: { jobs: Job[] }; emit(event: string, payload: unknown): void };
+};
+const callsTo = (page: Page, channel: string) =>
+  page.evaluate((name) => (window as unknown as Mock).__mock.calls.filter((c) => c.channel === name).map((c) => c.input), channel);
+
+/** The job changes in the core (as a job:changed event tells the app). */
+const moveJob = (page: Page, id: string, patch: Partial<Job>) =>
+  page.evaluate(
+    ({ id, patch }) => {
+      const mock = (window as unknown as Mock).__mock;
+      const job = mock.state.jobs.find((j) => j.id === id)!;
+      Object.assign(job, patch);
+      mock.emit('job:changed', structuredClone(job));
+    },
+    { id, patch },
+  );
+
+test('"Review and retry…" (answer lost): the focus opens on "Check FAL\'s records now"; Enter checks, it does not generate again', async ({ page }) => {
+  const lost = mockJob('robot-toy', {
+    state: 'needs_attention',
+    errorCode: 'submit_unconfirmed',
+    errorMessage: 'The connection broke before FAL answered, so the app cannot tell whether FAL received this job.',
+    finishedAt: Date.now() - 60_000,
+  });
+  await openMockApp(page, defaultScenario({ jobs: [lost] }));
+  await page.getByTestId('job-row').getByRole('button', { name: 'Review and retry…' }).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog.getByRole('button', { name: /^Generate again \(≈ \$0\.30\)$/ })).toBeVisible();
+  await expect(dialog.getByRole('button', { name: "Check FAL's records now" })).toBeFocused();
+  const path = test.info().outputPath('review-dialog-focus.png');
+  await page.screenshot({ path });
+  await test.info().attach('review-dialog-focus', { path, contentType: 'image/png' });
+
+  await page.keyboard.press('Enter');
+  await expect(dialog.getByTestId('fal-records-result')).toContainText('FAL lists no request for “robot-toy.jpg” yet');
+  await expect(dialog).toBeVisible();
+  expect(await callsTo(page, 'reconcile:run')).toHaveLength(1);
+  expect(await callsTo(page, 'jobs:retry')).toEqual([]);
+
+  // FAL's records settle it (the app follows the request): only Close is left, and it has the focus.
+  await moveJob(page, 'robot-toy', { state: 'running', falRequestId: 'req-robot-1', errorCode: null, errorMessage: null, finishedAt: null, progress: 20 });
+  await expect(dialog.getByRole('button', { name: 'Close' })).toBeFocused();
+  // The followed job then fails at FAL while the dialog is still open: "Generate again" comes back
+  // without the focus (Cancel takes it), so the Enter meant for Close does not pay.
+  await moveJob(page, 'robot-toy', { state: 'failed', errorCode: 'fal_failed', errorMessage: 'FAL could not make a model from this photo.', finishedAt: Date.now(), requestFinished: true });
+  await expect(dialog.getByRole('button', { name: /^Generate again/ })).toBeVisible();
+  await expect(dialog.getByRole('button', { name: /^Generate again/ })).not.toBeFocused();
+  await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(dialog).toBeHidden();
+  expect(await callsTo(page, 'jobs:retry')).toEqual([]);
+});
+
+test('retrying a failed job FAL ran (charged again): the confirmation opens on Cancel; Enter closes it without paying', async ({ page }) => {
+  const failed = mockJob('teapot', {
+    state: 'failed',
+    falRequestId: 'req-teapot-1',
+    requestFinished: true,
+    errorCode: 'fal_failed',
+    errorMessage: 'FAL could not make a model from this photo.',
+    finishedAt: Date.now() - 60_000,
+  });
+  await openMockApp(page, defaultScenario({ jobs: [failed] }));
+  await page.getByTestId('job-row').getByRole('button', { name: 'Generate teapot.jpg again' }).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog.getByRole('button', { name: /^Generate again \(≈ \$0\.30\)$/ })).toBeVisible();
+  await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
+
+  await page.keyboard.press('Enter');
+  await expect(dialog).toBeHidden();
+  // Only the first, unconfirmed ask (the core answered "confirmation required"): nothing confirmed.
+  expect(await callsTo(page, 'jobs:retry')).toEqual([{ id: 'teapot', confirm: false, mode: 'generate' }]);
+  await expect(page.getByTestId('job-row')).toHaveAttribute('data-state', 'failed');
+});
+
+test('"Make again anyway" (already made): the confirmation opens on Cancel; Enter closes it without queuing a paid job', async ({ page }) => {
+  await openMockApp(page, defaultScenario({ library: { generate: 1 } }));
+  await dropFiles(page, page.getByTestId('drop-zone'), [{ name: 'dup-vase.jpg', mime: 'image/jpeg', bytes: Buffer.from('ffd8ffe0', 'hex') }]);
+  await page.getByTestId('intake-duplicates').getByRole('button', { name: 'Make again anyway' }).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog.getByRole('button', { name: /^Make again/ })).toBeVisible();
+  await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
+
+  await page.keyboard.press('Enter');
+  await expect(dialog).toBeHidden();
+  const adds = await callsTo(page, 'jobs:add');
+  expect(adds).toHaveLength(1);
+  expect(adds[0]!.force).toBeFalsy();
+});
+
+test('"Make with another generator" (a paid new job): the focus opens on the generator, and Enter queues nothing', async ({ page }) => {
+  await openMockApp(page, defaultScenario({ library: { generate: 3 } }));
+  await page.getByRole('button', { name: 'Library' }).click();
+  await page.getByTestId('model-card').first().click();
+  await page.getByRole('button', { name: 'Make with another generator…' }).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog.getByTestId('remake-generator')).toBeFocused();
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Escape'); // closes the list if Enter opened it
+  expect(await callsTo(page, 'library:remake')).toEqual([]);
+});
