@@ -86,18 +86,20 @@ function eventKey(event: BillingEvent): string {
  * never below nothing: a request costs at least $0, so no event - garbled, or a refund of a charge not
  * in the answer - can take other requests' charges off the month's spend and reopen the spending cap.
  */
-function requestCharge(events: readonly BillingEvent[], sentAt: number, asOf: number): { at: number; units: number | null; usd: number | null } {
+function requestCharge(events: readonly BillingEvent[], sentAt: number, asOf: number): { at: number; units: number | null; usd: number | null; knownUsd: number } {
   const unique = [...new Map(events.map((event) => [eventKey(event), event])).values()];
   let usd: number | null = 0;
+  let known = 0;
   let units: number | null = null;
   let at = Number.POSITIVE_INFINITY;
   for (const event of unique) {
     const cost = event.cost_total ?? (typeof event.cost_estimate_nano_usd === 'number' ? event.cost_estimate_nano_usd / 1e9 : null);
     usd = usd === null || cost === null ? null : usd + cost;
+    if (cost !== null) known += cost;
     if (typeof event.output_units === 'number') units = (units ?? 0) + event.output_units;
     at = Math.min(at, chargedAt(event.timestamp, sentAt, asOf));
   }
-  return { at, units, usd: usd === null ? null : Math.max(0, usd) };
+  return { at, units, usd: usd === null ? null : Math.max(0, usd), knownUsd: Math.max(0, known) };
 }
 
 export function createSpendTracker(deps: SpendTrackerDeps): SpendTracker {
@@ -133,11 +135,12 @@ export function createSpendTracker(deps: SpendTrackerDeps): SpendTracker {
         const seen = new Set<string>();
         for (const [requestId, list] of byRequest) {
           seen.add(requestId);
-          const charge = requestCharge(list, sentAt.get(requestId)!, asOf);
+          const { knownUsd, ...charge } = requestCharge(list, sentAt.get(requestId)!, asOf);
           // Asked again: an answer that lists fewer of its events (a page missed) never lowers what was
           // counted; a refund listed late is not taken off either (the cap errs on the side of spend).
+          // A further event listed with no cost yet does not undo it either: what is known still counts.
           const before = costs.billedUsd(requestId);
-          if (before !== null && charge.usd !== null) charge.usd = Math.max(before, charge.usd);
+          if (before !== null) charge.usd = Math.max(before, charge.usd ?? knownUsd);
           const owner = costs.jobOfRequest(requestId);
           costs.record({ requestId, jobId: owner?.jobId ?? null, endpoint: list[0]!.endpoint_id, ...charge, source: 'billing_event' });
         }
