@@ -27,6 +27,7 @@ import {
 import { SampleIdSchema, SampleSchema } from './samples';
 import type { Result } from './result';
 import type { CHANNEL_NAME_LIST, EVENT_NAME_LIST } from './channel-names';
+import { SEARCH_MAX_LENGTH } from './search';
 
 const Id = z.string().min(1).max(200);
 const NoInput = z.undefined();
@@ -89,7 +90,7 @@ export type AddJobsResult = z.infer<typeof AddJobsResultSchema>;
 
 export const LibrarySortSchema = z.enum(['newest', 'oldest', 'name', 'triangles']);
 export const LibraryListInputSchema = z.object({
-  query: z.string().max(200).optional(),
+  query: z.string().max(SEARCH_MAX_LENGTH).optional(),
   sort: LibrarySortSchema.optional(),
   offset: z.number().int().min(0).default(0),
   limit: z.number().int().min(1).max(500).default(100),
@@ -251,7 +252,7 @@ export const channels = {
     z.object({
       batchId: Id,
       ids: z.array(Id).max(10_000).optional(),
-      query: z.string().max(200).optional(),
+      query: z.string().max(SEARCH_MAX_LENGTH).optional(),
       recipe: ExportRecipeSchema,
       presetId: ExportPresetRef,
       dir: ExportDir,

@@ -8,6 +8,7 @@ import { Dialog } from '../../components/Dialog';
 import { useDebounced } from '../../hooks/useDebounced';
 import { errorMessage } from '../../lib/errors';
 import { formatShortDate } from '../../lib/format';
+import { SEARCH_MAX_LENGTH } from '../../../../shared/search';
 
 export function ComparePicker({ model, onPick, onClose }: { model: LibraryModel; onPick(other: LibraryModel): void; onClose(): void }) {
   const { modelLabel } = useApp();
@@ -39,7 +40,7 @@ export function ComparePicker({ model, onPick, onClose }: { model: LibraryModel;
       <label htmlFor={searchId} className="visually-hidden">
         Search models
       </label>
-      <input id={searchId} className="input" type="search" placeholder="Search by name, source or tag" value={query} onChange={(e) => setQuery(e.target.value)} autoFocus />
+      <input id={searchId} className="input" type="search" placeholder="Search by name, source or tag" maxLength={SEARCH_MAX_LENGTH} value={query} onChange={(e) => setQuery(e.target.value)} autoFocus />
       {error && (
         <p className="inline-error" role="alert">
           {error}

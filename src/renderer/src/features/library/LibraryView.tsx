@@ -15,6 +15,7 @@ import { ModelDetails } from './ModelDetails';
 import { RenameDialog } from './RenameDialog';
 import { ExportStudio, type ExportTarget } from '../export/ExportStudio';
 import { libraryCountText, libraryCountTitle } from './count-text';
+import { SEARCH_MAX_LENGTH } from '../../../../shared/search';
 
 const SORTS: { value: LibrarySort; label: string }[] = [
   { value: 'newest', label: 'Newest first' },
@@ -127,6 +128,7 @@ export function LibraryView({ openId, onOpened, exportRequest }: LibraryViewProp
                 className="input"
                 type="search"
                 placeholder="Search by name, source or tag"
+                maxLength={SEARCH_MAX_LENGTH}
                 value={query}
                 onChange={(event) => setQuery(event.target.value)}
                 onKeyDown={(event) => {
