@@ -34,6 +34,7 @@ test('"Review and retry…" (answer lost): the focus opens on "Check FAL\'s reco
     errorMessage: 'The connection broke before FAL answered, so the app cannot tell whether FAL received this job.',
     finishedAt: Date.now() - 60_000,
   });
+  await page.emulateMedia({ reducedMotion: 'reduce' }); // the screenshots show the dialog opened, not fading in
   await openMockApp(page, defaultScenario({ jobs: [lost] }));
   await page.getByTestId('job-row').getByRole('button', { name: 'Review and retry…' }).click();
   const dialog = page.getByRole('dialog');
@@ -58,6 +59,9 @@ test('"Review and retry…" (answer lost): the focus opens on "Check FAL\'s reco
   await expect(dialog.getByRole('button', { name: /^Generate again/ })).toBeVisible();
   await expect(dialog.getByRole('button', { name: /^Generate again/ })).not.toBeFocused();
   await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  const back = test.info().outputPath('review-dialog-generate-back.png');
+  await page.screenshot({ path: back });
+  await test.info().attach('review-dialog-generate-back', { path: back, contentType: 'image/png' });
   await page.keyboard.press('Enter');
   await expect(dialog).toBeHidden();
   expect(await callsTo(page, 'jobs:retry')).toEqual([]);
