@@ -171,6 +171,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
   const checks = new CheckStore(deps.jobs.db, deps.jobs);
   const sentInput = deps.sentInput ?? rebuildSentInput;
   let running: Promise<ReconcileReport> | null = null;
+  let next: { force: boolean; report: Promise<ReconcileReport> } | null = null;
   let timer: ReturnType<typeof setInterval> | null = null;
   const loggedRows = new Set<string>();
   /** Past sends' checks in this process (count, next time): they are few, and checked afresh after a restart. */
@@ -415,7 +416,25 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
 
   const reconciler: Reconciler = {
     runOnce(opts = {}) {
-      if (running) return running.then(() => reconciler.runOnce(opts));
+      const force = opts.force === true;
+      if (running) {
+        // Every call made while a pass runs shares the one pass after it (forced if any asked so): a
+        // pass each (clicks in two windows, the CLI, the timer) ran one after the other, the last
+        // caller waiting for all of them when FAL's platform API is slow.
+        if (next) {
+          next.force ||= force;
+          return next.report;
+        }
+        const queued: { force: boolean; report: Promise<ReconcileReport> } = { force, report: Promise.resolve(emptyReport()) };
+        queued.report = running
+          .catch(() => undefined)
+          .then(() => {
+            next = null;
+            return reconciler.runOnce({ force: queued.force });
+          });
+        next = queued;
+        return queued.report;
+      }
       running = pass(opts.force === true).finally(() => {
         running = null;
       });
