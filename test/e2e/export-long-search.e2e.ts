@@ -2,51 +2,18 @@
 // the studio's line and the library's count line name the search cut short with "…" and keep the
 // whole line in their tooltip - they ran on over several lines, and a search without spaces ran out
 // of the dialog and past the window's edge. Light and dark shots.
-import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { openDatabase } from '../../src/core/db/open';
-import { LibraryStore } from '../../src/core/library/store';
-import { makeTestGlb } from '../fixtures/make-glb';
+import { seedLibrary } from './support/seed-library';
 import { launchWebApp, type RunningWebApp } from './support/web-app';
 
 const SPACED = 'Glazed ceramic garden figurine of a sleeping fox curled on a mossy stone, third firing, blue and white, from the summer market';
 const UNBROKEN = `scan_${'0123456789abcdef'.repeat(9)}`;
 
-async function seed(dataDir: string, names: string[]) {
-  const db = openDatabase(dataDir);
-  const store = new LibraryStore(db, dataDir);
-  mkdirSync(join(dataDir, 'library'), { recursive: true });
-  for (const [i, name] of names.entries()) {
-    const bytes = await makeTestGlb({ triangles: 500, textureSize: 64, seed: i + 1 });
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
-    const filePath = join(dataDir, 'library', `${sha256}.glb`);
-    writeFileSync(filePath, bytes);
-    store.insert({
-      id: `model-${i}`,
-      name,
-      createdAt: Date.now() - i * 60_000,
-      endpoint: 'offline/relief',
-      preset: 'standard',
-      jobId: null,
-      sha256,
-      filePath,
-      stats: { triangles: 500, vertices: 0, materials: 1, textures: [], fileSize: bytes.byteLength },
-      previewPath: null,
-      costUsd: null,
-      sourceName: null,
-      paramsKey: null,
-    });
-  }
-  db.close();
-}
-
 let app: RunningWebApp;
 test.beforeAll(async () => {
   test.setTimeout(120_000);
   app = await launchWebApp();
-  await seed(app.dataDir, [SPACED, UNBROKEN, 'Teapot']);
+  await seedLibrary(app.dataDir, [SPACED, UNBROKEN, 'Teapot']);
 });
 test.afterAll(async () => app?.stop());
 

@@ -2,14 +2,9 @@
 // paste is cut to it and typing past it adds nothing, so the search runs. Before, the box took
 // anything and the core refused a search over 200 characters: the library showed a validation error
 // instead of results, and "Compare with…" the same. (Real core, browser transport, built renderer.)
-import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { openDatabase } from '../../src/core/db/open';
-import { LibraryStore } from '../../src/core/library/store';
 import { SEARCH_MAX_LENGTH } from '../../src/shared/search';
-import { makeTestGlb } from '../fixtures/make-glb';
+import { seedLibrary } from './support/seed-library';
 import { launchWebApp, type RunningWebApp } from './support/web-app';
 
 // A model named with as many characters as a search may have (no space at its end: a search is
@@ -17,39 +12,11 @@ import { launchWebApp, type RunningWebApp } from './support/web-app';
 const LONG_NAME = `${`Glazed ceramic fox ${'with blue glaze '.repeat(20)}`.slice(0, SEARCH_MAX_LENGTH - 1)}s`;
 const PASTE = `${LONG_NAME} and some more words the clipboard held`;
 
-async function seed(dataDir: string, names: string[]) {
-  const db = openDatabase(dataDir);
-  const store = new LibraryStore(db, dataDir);
-  mkdirSync(join(dataDir, 'library'), { recursive: true });
-  for (const [i, name] of names.entries()) {
-    const bytes = await makeTestGlb({ triangles: 500, textureSize: 64, seed: i + 1 });
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
-    const filePath = join(dataDir, 'library', `${sha256}.glb`);
-    writeFileSync(filePath, bytes);
-    store.insert({
-      id: `model-${i}`,
-      name,
-      createdAt: Date.now() - i * 60_000,
-      endpoint: 'offline/relief',
-      preset: 'standard',
-      jobId: null,
-      sha256,
-      filePath,
-      stats: { triangles: 500, vertices: 0, materials: 1, textures: [], fileSize: bytes.byteLength },
-      previewPath: null,
-      costUsd: null,
-      sourceName: null,
-      paramsKey: null,
-    });
-  }
-  db.close();
-}
-
 let app: RunningWebApp;
 test.beforeAll(async () => {
   test.setTimeout(120_000);
   app = await launchWebApp();
-  await seed(app.dataDir, [LONG_NAME, 'Teapot']);
+  await seedLibrary(app.dataDir, [LONG_NAME, 'Teapot']);
 });
 test.afterAll(async () => app?.stop());
 
