@@ -95,6 +95,12 @@ describe('what a check of FAL’s records found', () => {
     ]);
   });
 
+  it('a job whose sent input is unknown is not promised a later check that cannot settle it', () => {
+    const [line] = texts(report({ checked: 1, waiting: [{ jobId: 'a', reason: 'unknown_input', nextCheckAt: 40 }] }));
+    expect(line).toMatch(/^The app no longer knows exactly what it sent for “robot.png”.*before retrying: retrying may be charged twice\.$/);
+    expect(line).not.toContain('checks again by itself');
+  });
+
   it('every reason the reconciler can give has its own words (only a platform error uses the general ones)', () => {
     const reasons: Record<WaitReason, true> = {
       settling: true, no_permission: true, no_payloads: true, unreadable_rows: true, unknown_input: true, offline: true, platform_down: true, no_key: true, key_rejected: true, platform_error: true,

@@ -34,7 +34,8 @@ export function quotedNames(names: readonly string[]): string {
 }
 
 /** Why a job could not be settled (reconcile WaitReason), as the start of a sentence that names the jobs. */
-const WAITING: Record<string, { text: (names: string) => string; fixInSettings?: boolean }> = {
+/** `checkedAgain: false`: checking again cannot settle it (what was sent is not known), so no later check is promised. */
+const WAITING: Record<string, { text: (names: string) => string; fixInSettings?: boolean; checkedAgain?: false }> = {
   no_key: {
     text: (names) => `No FAL key is set, so the app cannot look in FAL's records for ${names}. Add your FAL key in Settings, then check again.`,
     fixInSettings: true,
@@ -58,6 +59,7 @@ const WAITING: Record<string, { text: (names: string) => string; fixInSettings?:
   unknown_input: {
     text: (names) =>
       `The app no longer knows exactly what it sent for ${names} (the copy kept with the job is missing or damaged), so FAL's records cannot show whether FAL received it. Look for it in your FAL dashboard's request history before retrying: retrying may be charged twice.`,
+    checkedAgain: false,
   },
   offline: { text: (names) => `FAL cannot be reached from this computer right now, so ${names} could not be checked.` },
   platform_down: { text: (names) => `FAL's platform API is not answering properly right now, so ${names} could not be checked.` },
@@ -111,7 +113,7 @@ export function recordsLines(report: ReconcileReport, nameOf: (jobId: string) =>
     const words = WAITING[reason] ?? WAITING_OTHER;
     lines.push({
       tone: 'warning',
-      text: `${words.text(names(ids))} The app also checks again by itself at ${timeOf(nextCheckAt)}.`,
+      text: 'checkedAgain' in words ? words.text(names(ids)) : `${words.text(names(ids))} The app also checks again by itself at ${timeOf(nextCheckAt)}.`,
       fixInSettings: 'fixInSettings' in words && words.fixInSettings === true,
     });
   }
