@@ -5,10 +5,9 @@
 // the job says what happened: an answer came and could not be read. It said "The connection broke
 // while sending this job", which is not what happened, with the parser's code as the only clue.
 import { afterEach, expect, it } from 'vitest';
-import { nodeFetch } from '../../src/core/fal/node-fetch';
 import type { Job } from '../../src/shared/domain';
 import { addOne, createHarness, waitForJob, type Harness } from '../core/engine/harness';
-import { passedHeaders, rawHead, startRawAnswerProxy, type RawAnswerProxy } from '../support/raw-answer-proxy';
+import { passedHeaders, rawHead, startRawAnswerProxy, submitsThrough, type RawAnswerProxy } from '../support/raw-answer-proxy';
 
 let h: Harness | undefined;
 let proxy: RawAnswerProxy | undefined;
@@ -19,19 +18,7 @@ afterEach(async () => {
   proxy = undefined;
 });
 
-const isSubmit = (init: RequestInit | undefined) => {
-  const target = new Headers(init?.headers).get('x-fal-target-url') ?? '';
-  return init?.method === 'POST' && /^https:\/\/queue\.fal\.run\/[^?]*$/.test(target) && !target.includes('/requests/');
-};
 const settled = (job: Job) => ['succeeded', 'failed', 'needs_attention', 'canceled'].includes(job.state);
-
-/** Submits go through `proxy` (which writes the answer's head raw), every other call straight to the fake server. */
-function submitsThrough(fakeUrl: string, proxied: () => RawAnswerProxy): typeof fetch {
-  return (input, init) => {
-    const url = String(input instanceof Request ? input.url : input);
-    return nodeFetch(isSubmit(init) ? url.replace(fakeUrl, proxied().url) : input, init);
-  };
-}
 
 type Head = (status: number, headers: [string, string][]) => string;
 const cases: [string, Head, RegExp][] = [

@@ -4,6 +4,7 @@
 // One request per connection; the body is passed on as it comes, delimited by the connection's close.
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
+import { nodeFetch } from '../../src/core/fal/node-fetch';
 
 /** Which answers to rewrite, and how: the head as FAL's server sent it (status line, headers) in, raw bytes out. */
 export type HeadRewrite = (exchange: { method: string; target: string; status: number; reason: string; rawHeaders: string[] }) => string | null;
@@ -77,4 +78,18 @@ export async function startRawAnswerProxy(upstream: string, rewrite: HeadRewrite
     await new Promise((resolve) => server.close(resolve));
   };
   return proxy;
+}
+
+/** A FAL queue submit (a POST to the model's queue URL, through the fake's proxy header). */
+function isSubmit(init: RequestInit | undefined): boolean {
+  const target = new Headers(init?.headers).get('x-fal-target-url') ?? '';
+  return init?.method === 'POST' && /^https:\/\/queue\.fal\.run\/[^?]*$/.test(target) && !target.includes('/requests/');
+}
+
+/** A fetch for the engine: submits go through `proxied()` (which writes the answer's head raw), every other call straight to the fake server. */
+export function submitsThrough(fakeUrl: string, proxied: () => RawAnswerProxy): typeof fetch {
+  return (input, init) => {
+    const url = String(input instanceof Request ? input.url : input);
+    return nodeFetch(isSubmit(init) ? url.replace(fakeUrl, proxied().url) : input, init);
+  };
 }
