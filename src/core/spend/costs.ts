@@ -44,6 +44,8 @@ export interface SpendTotals {
  * charge stays in the day and month it was made.
  */
 const RANK: Record<CostSource, number> = { units_header: 0, no_charge: 1, billing_event: 2 };
+const RANK_SQL = (column: string): string =>
+  `CASE ${column} ${Object.entries(RANK).map(([source, rank]) => `WHEN '${source}' THEN ${rank}`).join(' ')} END`;
 
 export class CostStore {
   private readonly stmt: (sql: string) => Statement;
@@ -52,14 +54,23 @@ export class CostStore {
     this.stmt = statementCache(db);
   }
 
-  record(cost: RealCost): void {
-    const existing = this.stmt('SELECT source FROM real_costs WHERE request_id = ?').get(cost.requestId) as { source: CostSource } | undefined;
-    if (existing && RANK[existing.source] > RANK[cost.source]) return;
+  /**
+   * One statement, read and write together: the app and the CLI sync billing in their own processes,
+   * and a read apart from the write let a sync that saw fewer of a request's events (or its units
+   * header) overwrite the higher total another process had just stored. A billing event's total never
+   * goes down: an answer read again that lists fewer events, or one whose further event has no cost yet
+   * (`knownUsd`: what its events with a cost add up to), keeps what was counted.
+   */
+  record(cost: RealCost, knownUsd: number | null = null): void {
     this.stmt(
       `INSERT INTO real_costs (request_id, job_id, endpoint, at, units, usd, source) VALUES (@requestId, @jobId, @endpoint, @at, @units, @usd, @source)
        ON CONFLICT(request_id) DO UPDATE SET job_id = COALESCE(excluded.job_id, job_id), endpoint = COALESCE(excluded.endpoint, endpoint),
-         at = CASE WHEN excluded.source = real_costs.source THEN real_costs.at ELSE excluded.at END, units = COALESCE(excluded.units, units), usd = excluded.usd, source = excluded.source`,
-    ).run(cost);
+         at = CASE WHEN excluded.source = real_costs.source THEN real_costs.at ELSE excluded.at END, units = COALESCE(excluded.units, units),
+         usd = CASE WHEN excluded.source = 'billing_event' AND real_costs.source = 'billing_event' AND real_costs.usd IS NOT NULL
+           THEN MAX(real_costs.usd, COALESCE(excluded.usd, @knownUsd, real_costs.usd)) ELSE excluded.usd END,
+         source = excluded.source
+       WHERE ${RANK_SQL('real_costs.source')} <= ${RANK_SQL('excluded.source')}`,
+    ).run({ ...cost, knownUsd });
   }
 
   /** The job a request is (or was, before the job was sent again) for. */
@@ -101,12 +112,6 @@ export class CostStore {
          WHERE r.source IS NULL OR r.source = 'units_header' OR (r.source = 'billing_event' AND p.at >= @recheckFrom)
        ) WHERE submittedAt >= @oldest ORDER BY reread, finishedAt DESC LIMIT @limit`,
     ).all({ limit, oldest: now - SYNC_WINDOW_MS, recheckFrom: Number.isFinite(recheckFrom) ? recheckFrom : Number.MAX_SAFE_INTEGER }) as UnsettledRequest[];
-  }
-
-  /** The cost billing events gave a request so far, or null. */
-  billedUsd(requestId: string): number | null {
-    const raw = this.stmt("SELECT usd FROM real_costs WHERE request_id = ? AND source = 'billing_event'").get(requestId) as { usd: number | null } | undefined;
-    return raw?.usd ?? null;
   }
 
   /** Real cost per job (sum over its requests), for the jobs given. */

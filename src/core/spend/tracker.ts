@@ -139,10 +139,9 @@ export function createSpendTracker(deps: SpendTrackerDeps): SpendTracker {
           // Asked again: an answer that lists fewer of its events (a page missed) never lowers what was
           // counted; a refund listed late is not taken off either (the cap errs on the side of spend).
           // A further event listed with no cost yet does not undo it either: what is known still counts.
-          const before = costs.billedUsd(requestId);
-          if (before !== null) charge.usd = Math.max(before, charge.usd ?? knownUsd);
+          // Kept in the one statement that stores it (CostStore.record): another process syncing at the same time.
           const owner = costs.jobOfRequest(requestId);
-          costs.record({ requestId, jobId: owner?.jobId ?? null, endpoint: list[0]!.endpoint_id, ...charge, source: 'billing_event' });
+          costs.record({ requestId, jobId: owner?.jobId ?? null, endpoint: list[0]!.endpoint_id, ...charge, source: 'billing_event' }, knownUsd);
         }
         // FAL bills only successful output: long-finished requests with no event cost nothing.
         for (const p of pending) {
