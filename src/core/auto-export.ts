@@ -8,7 +8,7 @@ import { safeFileStem } from './util/file-stem';
 import { join } from 'node:path';
 import type { Job } from '../shared/domain';
 import type { Logger } from './app-core';
-import { exportModel } from './library/export-model';
+import { exportModelFile } from './library/export';
 import type { EngineApi, SettingsStore } from './services-types';
 import { ExportFolderError, type ExportService } from './export/service';
 import { errorMessage } from './util/errors';
@@ -19,6 +19,17 @@ export function freeExportPath(dir: string, name: string, ext = 'glb'): string {
   for (let n = 1; ; n++) {
     const candidate = join(dir, n === 1 ? `${stem}.${ext}` : `${stem}-${n}.${ext}`);
     if (!existsSync(candidate)) return candidate;
+  }
+}
+
+/**
+ * Copies a model to freeExportPath's path, never over a file that appeared meanwhile (another export
+ * of the same name at the same moment: the export studio, the CLI): then to the next free name.
+ */
+export async function copyToFreePath(src: string, dir: string, name: string): Promise<string> {
+  for (;;) {
+    const path = freeExportPath(dir, name);
+    if (await exportModelFile(src, path, { keepExisting: true })) return path;
   }
 }
 
@@ -80,7 +91,7 @@ export function startAutoExport(
       try {
         await (preset && exports
           ? exports.run(model.id, preset.recipe, { presetId: preset.id, dir })
-          : exportModel(src, freeExportPath(dir, model.name), 'glb'));
+          : copyToFreePath(src, dir, model.name));
         if (toldAbout === dir) toldAbout = null;
       } catch (error) {
         // The folder may have gone while the model was written.

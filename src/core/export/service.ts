@@ -8,7 +8,7 @@ import type { BatchProgress, BatchSummary, ExportRecipe } from '../../shared/exp
 import type { ExportResult } from './pipeline';
 import { createPresetStore, type PresetStore } from './preset-store';
 import { ExportCanceledError, sharedWorkerPool, type RecipeRunner } from './worker-pool';
-import { fileStem, freeStem, renameStem, writeFiles } from './write';
+import { fileStem, renameStem, writeNewFiles } from './write';
 
 /** What export needs from the library. */
 export interface ModelSource {
@@ -100,8 +100,7 @@ export function createExportService(library: ModelSource, dataDir: string, runne
     const { files } = await plan(id, recipe, presetId, signal);
     try {
       await makeFolder(dir);
-      const free = freeStem(dir, stem, (candidate) => renameStem(files, stem, candidate).map((f) => f.name));
-      return { dir, files: await writeFiles(dir, renameStem(files, stem, free)) };
+      return { dir, files: await writeNewFiles(dir, stem, (candidate) => renameStem(files, stem, candidate)) };
     } catch {
       throw new ExportFolderError(dir);
     }

@@ -1,8 +1,10 @@
 // Writing a recipe's files into a folder: names from the pattern, one free stem per model so no
-// file of another model (or an earlier export) is overwritten, every file written atomically.
+// file of another model (or an earlier export) is overwritten, every file written atomically - and
+// only where no file is (writeFileNew): two exports at once (two windows, the automatic export, the
+// CLI) each looked for a free name, saw the same one, and the second replaced the first's file.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../library/files';
+import { unlinkQuietly, writeFileNew } from '../library/files';
 import { restemObjFiles } from '../library/obj';
 import { safeFileStem } from '../util/file-stem';
 import type { ExportFile } from './pipeline';
@@ -23,26 +25,29 @@ export function fileStem(pattern: string, fields: NameFields): string {
   return safeFileStem(filled);
 }
 
-/** `stem`, or `stem-2`, `stem-3`... such that none of the files (named from the stem) exists yet. */
-export function freeStem(dir: string, stem: string, fileNames: (stem: string) => string[], taken: ReadonlySet<string> = new Set()): string {
-  for (let n = 1; ; n++) {
-    const candidate = n === 1 ? stem : `${stem}-${n}`;
-    if (fileNames(candidate).every((name) => !existsSync(join(dir, name)) && !taken.has(name))) return candidate;
-  }
-}
-
 /** Renames files made for `fromStem` to `toStem`; an OBJ's references to its MTL and textures follow. */
 export function renameStem(files: readonly ExportFile[], fromStem: string, toStem: string): ExportFile[] {
   if (fromStem === toStem) return [...files];
   return restemObjFiles(files, fromStem, toStem);
 }
 
-export async function writeFiles(dir: string, files: readonly ExportFile[]): Promise<string[]> {
-  const written: string[] = [];
-  for (const file of files) {
-    const target = join(dir, file.name);
-    await writeFileAtomic(target, file.data);
-    written.push(target);
+/**
+ * Writes `filesFor(stem)` into `dir`, or those of `stem-2`, `stem-3`...: the first stem none of whose
+ * files exists. A file that appears meanwhile is never written over: the stem's files written so far
+ * are removed again and the next stem is tried. Returns the paths written.
+ */
+export async function writeNewFiles(dir: string, stem: string, filesFor: (stem: string) => readonly ExportFile[]): Promise<string[]> {
+  for (let n = 1; ; n++) {
+    const files = filesFor(n === 1 ? stem : `${stem}-${n}`);
+    if (new Set(files.map((file) => file.name)).size < files.length) throw new Error('An export named two of its files the same');
+    if (files.some((file) => existsSync(join(dir, file.name)))) continue;
+    const written: string[] = [];
+    for (const file of files) {
+      const target = join(dir, file.name);
+      if (!(await writeFileNew(target, file.data))) break;
+      written.push(target);
+    }
+    if (written.length === files.length) return written;
+    for (const path of written) await unlinkQuietly(path);
   }
-  return written;
 }

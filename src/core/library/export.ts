@@ -1,7 +1,7 @@
 // Exporting a library model to a place the user picked (desktop shell's save dialog, CLI `export`).
 import { copyFile, constants, open, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { replaceViaTemp } from './files';
+import { createViaTemp, replaceViaTemp } from './files';
 
 export { convertGlb, type ConvertFormat, type ConvertedFile, type ConvertOptions } from './convert';
 
@@ -21,8 +21,9 @@ export class ExportError extends Error {
  * Copies `srcPath` to `destPath` atomically (copy to a temp file beside the destination, fsync,
  * rename), so an existing file at `destPath` is replaced whole or not at all. The destination
  * folder must already exist: creating folders is the caller's decision, not a side effect.
+ * `keepExisting`: a file at `destPath` is never replaced (false, nothing written; see writeFileNew).
  */
-export async function exportModelFile(srcPath: string, destPath: string): Promise<void> {
+export async function exportModelFile(srcPath: string, destPath: string, { keepExisting = false } = {}): Promise<boolean> {
   const destDir = dirname(destPath);
   const dirInfo = await stat(destDir).catch(() => null);
   if (!dirInfo?.isDirectory()) {
@@ -33,7 +34,7 @@ export async function exportModelFile(srcPath: string, destPath: string): Promis
     throw new ExportError('source_missing', `Cannot export: the model file "${srcPath}" is missing`);
   }
 
-  await replaceViaTemp(destPath, async (temp) => {
+  const fill = async (temp: string) => {
     await copyFile(srcPath, temp, constants.COPYFILE_EXCL);
     const handle = await open(temp, 'r+');
     try {
@@ -41,5 +42,8 @@ export async function exportModelFile(srcPath: string, destPath: string): Promis
     } finally {
       await handle.close();
     }
-  });
+  };
+  if (keepExisting) return createViaTemp(destPath, fill);
+  await replaceViaTemp(destPath, fill);
+  return true;
 }

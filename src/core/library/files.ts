@@ -2,7 +2,7 @@
 // content-addressed storage and clean-up of temp files a crash left behind. Metadata calls are
 // synchronous and fsyncs and contents go to the thread pool (see util/quick-fs.ts for why).
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, renameSync, statSync, unlinkSync, utimesSync } from 'node:fs';
+import { closeSync, existsSync, linkSync, renameSync, statSync, unlinkSync, utimesSync } from 'node:fs';
 import { readdir, readFile, stat, unlink, utimes } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { createFile, fsyncFd, fsyncPath, inFolder, writeAll } from '../util/quick-fs';
@@ -84,6 +84,57 @@ export async function replaceViaTemp(path: string, fill: (temp: string) => Promi
     throw error;
   }
   await fsyncDirBestEffort(dirname(path));
+}
+
+/**
+ * writeFileAtomic that never replaces a file: false, and nothing written, when `path` exists by the time
+ * the complete file would be put there - another export that looked for a free name at the same moment
+ * (another window, the automatic export, the CLI) keeps its file, and this one takes the next name.
+ */
+export async function writeFileNew(path: string, data: Uint8Array): Promise<boolean> {
+  return createViaTemp(path, async (temp) => {
+    const fd = await createFile(temp);
+    try {
+      await writeAll(fd, data);
+      await fsyncFd(fd);
+    } finally {
+      closeSync(fd);
+    }
+  });
+}
+
+/** replaceViaTemp for a file that must not exist yet: false (the temp file removed) when `path` does. */
+export async function createViaTemp(path: string, fill: (temp: string) => Promise<void>): Promise<boolean> {
+  const temp = tempPathFor(path);
+  let placed: boolean;
+  try {
+    await fill(temp);
+    placed = await placeIfFree(temp, path);
+  } finally {
+    // Linked into place, the temp name is a second name for the file; renamed, it is already gone.
+    await unlinkQuietly(temp);
+  }
+  if (placed) await fsyncDirBestEffort(dirname(path));
+  return placed;
+}
+
+/** Errors of link() on a file system without hard links (FAT, exFAT, some network shares). */
+const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EMLINK', 'EXDEV']);
+
+/** Gives the complete file `temp` the name `path` unless a file has it: a hard link does both at once (rename would replace). */
+async function placeIfFree(temp: string, path: string): Promise<boolean> {
+  try {
+    linkSync(temp, path);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (code === 'EEXIST') return false;
+    if (!NO_HARD_LINKS.has(code)) throw error;
+    // No hard links here: looked for, then renamed (a file made in between is replaced).
+    if (existsSync(path)) return false;
+    await renameDurably(temp, path);
+    return true;
+  }
 }
 
 export function sha256Hex(bytes: Uint8Array): string {
