@@ -9,7 +9,7 @@ import { launchWebApp } from '../test/e2e/support/web-app';
 import { dropFiles } from '../test/e2e/support/page-helpers';
 
 const colors = ['#d9534f', '#5b8def', '#3fb37f', '#f0ad4e'];
-const names = ['ceramic-vase.jpg', 'garden-gnome.jpg', 'desk-lamp.jpg', 'toy-robot.jpg'];
+const names = ['red-apple.jpg', 'blue-marble.jpg', 'green-melon.jpg', 'orange.jpg'];
 
 async function photo(color: string): Promise<Buffer> {
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="800" height="800"><rect width="800" height="800" fill="#f4f1ea"/>
@@ -28,7 +28,33 @@ async function cutout(): Promise<Buffer> {
   return sharp(Buffer.from(svg)).png().toBuffer();
 }
 
-const fake = await startFakeFal({ processingMs: ({ seq }) => 20_000 + seq * 5_000, concurrency: 2 });
+/**
+ * What the fake FAL returns as a model's preview (Tripo's rendered_image): a shaded ball in the colour
+ * at the centre of the photo, as a render of a model of these photos would look, so the library in the
+ * screenshots shows model previews rather than the fake's test pattern.
+ */
+async function renderedPreview(input: Buffer | null): Promise<Buffer> {
+  let fill = '#8a8f98';
+  if (input) {
+    const { width = 1, height = 1 } = await sharp(input).metadata();
+    const side = Math.max(1, Math.floor(Math.min(width, height) / 10));
+    const centre = await sharp(input)
+      .extract({ left: Math.floor((width - side) / 2), top: Math.floor((height - side) / 2), width: side, height: side })
+      .resize(1, 1)
+      .removeAlpha()
+      .raw()
+      .toBuffer();
+    fill = `rgb(${centre[0]},${centre[1]},${centre[2]})`;
+  }
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="512" height="512">
+    <defs><radialGradient id="shade" cx="38%" cy="34%" r="70%"><stop offset="0" stop-color="#fff" stop-opacity="0.55"/>
+    <stop offset="0.45" stop-color="#fff" stop-opacity="0"/><stop offset="1" stop-color="#000" stop-opacity="0.45"/></radialGradient></defs>
+    <ellipse cx="256" cy="440" rx="150" ry="26" fill="#0000001f"/>
+    <circle cx="256" cy="250" r="170" fill="${fill}"/><circle cx="256" cy="250" r="170" fill="url(#shade)"/></svg>`;
+  return sharp(Buffer.from(svg)).png().toBuffer();
+}
+
+const fake = await startFakeFal({ processingMs: ({ seq }) => 20_000 + seq * 5_000, concurrency: 2, previewImage: renderedPreview });
 const app = await launchWebApp({ env: { FAL_KEY: 'readme-demo-key-1234' }, falProxy: fake.url });
 const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: config.use?.launchOptions?.args });
 try {

@@ -77,6 +77,17 @@ export const NOT_GLB_BYTES = Buffer.from('<!DOCTYPE html><html><body><h1>Access 
 export interface OutputSettings {
   uniqueOutputs: NonNullable<FakeFalOptions['uniqueOutputs']>;
   tripoFields: TripoField[];
+  previewImage?: FakeFalOptions['previewImage'];
+}
+
+/** The bytes of the job's input image, when it is one of this server's uploads. */
+function inputImageOf(job: Job, files: FileStore): Buffer | null {
+  const input = job.input;
+  if (typeof input !== 'object' || input === null) return null;
+  const fields = input as Record<string, unknown>;
+  const urls = Array.isArray(fields.input_image_urls) ? fields.input_image_urls : [];
+  const url = fields.image_url ?? fields.front_image_url ?? urls[0];
+  return typeof url === 'string' ? (files.fromUrl(url)?.bytes ?? null) : null;
 }
 
 function toFalFile(files: FileStore, file: StoredFile): FalFile {
@@ -93,7 +104,12 @@ async function storeOutputs(job: Job, files: FileStore, assets: AssetCache, sett
   if (outcome?.kind === 'notGlb') glb = NOT_GLB_BYTES;
   const echo = outcome?.kind === 'echoText' ? outcome.text : '';
   const glbFile = files.addOutput(glb, 'model/gltf-binary', `model${echo}.glb`, job.requestId);
-  const pngFile = files.addOutput(stamped ? await assets.stampedPng(job.seq) : await assets.png(seed), 'image/png', `preview${echo}.png`, job.requestId);
+  const preview = settings.previewImage
+    ? await settings.previewImage(inputImageOf(job, files))
+    : stamped
+      ? await assets.stampedPng(job.seq)
+      : await assets.png(seed);
+  const pngFile = files.addOutput(preview, 'image/png', `preview${echo}.png`, job.requestId);
   if (outcome?.kind === 'expiredFiles') glbFile.expired = pngFile.expired = true;
   return { glb: toFalFile(files, glbFile), png: toFalFile(files, pngFile), seed };
 }

@@ -209,6 +209,29 @@ describe('fake FAL through the real client (proxy mode)', () => {
     expect(sha256Hex(a.bytes)).not.toBe(sha256Hex(b.bytes));
   });
 
+  it('previewImage: the preview is made from the bytes of the job\'s uploaded input (null for a foreign URL)', async () => {
+    const seen: (Buffer | null)[] = [];
+    const previewImage = async (input: Buffer | null) => {
+      seen.push(input);
+      return makeTestPng(8, 8, { seed: input ? 7 : 8 });
+    };
+    const fake = await fakeFal({ processingMs: 0, previewImage });
+    const { fal } = realClient(fake);
+    const blob = await pngBlob(3);
+    const uploadedUrl = await fal.storage.upload(blob);
+    const previews = [];
+    for (const imageUrl of [uploadedUrl, 'https://example.com/elsewhere.png']) {
+      const { request_id: requestId } = await fal.queue.submit(TRIPO, { input: { image_url: imageUrl } });
+      await fake.waitFor(requestId, 'COMPLETED');
+      const data = (await fal.queue.result(TRIPO, { requestId })).data as unknown as Record<string, { url: string } | undefined>;
+      previews.push(await download(data.rendered_image?.url ?? ''));
+    }
+    expect(seen[0]).toEqual(Buffer.from(await blob.arrayBuffer()));
+    expect(seen[1]).toBeNull();
+    expect(Buffer.from(previews[0]!.bytes)).toEqual(await makeTestPng(8, 8, { seed: 7 }));
+    expect(Buffer.from(previews[1]!.bytes)).toEqual(await makeTestPng(8, 8, { seed: 8 }));
+  });
+
   it("'stamped' outputs: each job's GLB and preview are distinct files that still check as valid", async () => {
     const fake = await fakeFal({ processingMs: 0, uniqueOutputs: 'stamped', glb: { triangles: 100, textureSize: 16 } });
     const { fal } = realClient(fake);

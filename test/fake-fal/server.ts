@@ -146,7 +146,7 @@ export async function startFakeFal(options: FakeFalOptions = {}): Promise<FakeFa
     files,
     board,
     assets: new AssetCache(options.glb),
-    outputs: () => ({ uniqueOutputs: settings.uniqueOutputs, tripoFields: settings.tripoFields }),
+    outputs: () => ({ uniqueOutputs: settings.uniqueOutputs, tripoFields: settings.tripoFields, previewImage: options.previewImage }),
     submissions,
   };
   const sockets = new Set<Socket>();

@@ -137,6 +137,12 @@ export interface FakeFalOptions {
    * distinct files made cheaply from one GLB and preview (the job's number written into them; for benches).
    */
   uniqueOutputs?: boolean | 'stamped';
+  /**
+   * Makes a job's preview image (Tripo's rendered_image, Rodin's texture) from the bytes of its input
+   * image (null when the input is not one of this server's uploads); default: a generated pattern.
+   * For the README's screenshots, whose library should not show test patterns.
+   */
+  previewImage?: (input: Buffer | null) => Promise<Uint8Array>;
   /** Shape of generated GLBs (default: ~2000 triangles, 256 px texture). */
   glb?: { triangles?: number; textured?: boolean; textureSize?: number };
   /** The platform API (api.fal.ai/v1): prices, request history, billing; see platform-types.ts. */
