@@ -2,13 +2,15 @@
 // machines; through the real client).
 //   1. Per-job overhead: end to end (claimed -> succeeded) minus FAL's processing time, 200 jobs: one
 //      at a time (a user dropping one photo), then 200 queued at concurrency 1.
-//   2. 1,000 jobs at concurrency 8: wall time and its ratio to the ideal (jobs / 8 x processing).
+//   2. 1,000 jobs at concurrency 8: wall time and its ratio to the ideal (jobs / 8 x processing), from
+//      the drop (the photos handed to the running engine, which prepares and queues them) to the last
+//      model in the library.
 //   3. Completion noticed: from the fake server marking a job COMPLETED to the engine's event.
 //   4. Two engine processes (concurrency 4 each) sharing one data folder: wall time against the same ideal.
 //   5. Log line cut: a model's 1 MB log line (emoji, or words and whitespace) cut to the 200 characters a
 //      job shows (fal/progress.ts friendlyLogLine), on the engine's thread while it follows the job.
 // The fake server adds no latency; FAL's processing time is fixed (BENCH_PROCESSING_MS). A job counts
-// when its model file is in the library. Every job gets its own model and preview file (as from FAL),
+// when its model file and its preview are in the library. Every job gets its own model and preview file (as from FAL),
 // so each one is really stored, not found already in the library.
 // Targets: median overhead of a lone job <= 25 ms, completion noticed <= 100 ms, 1,000 jobs within 1.10x the
 // ideal with none lost, the two-process run with none lost, a 1 MB log line cut in <= 50 ms (median).
@@ -93,7 +95,7 @@ function slotTurnarounds(fake: FakeTimes, requestIds: Iterable<string>, concurre
 }
 
 interface OverIdeal {
-  /** Engine start -> the first `concurrency` jobs sent to FAL (their slots' idle time at the start). */
+  /** The drop (first jobs:add) -> the first `concurrency` jobs sent to FAL (their slots' idle time at the start). */
   start: number;
   /** The slot hand-offs (completed at FAL -> the next job submitted there), summed per slot. */
   handOffs: number;
@@ -139,7 +141,7 @@ interface Run {
  * `falLimit`: the fake's concurrency, as FAL's account limit - the figure the ideal assumes (more
  * would let an engine that overshoots its own concurrency beat the ideal unnoticed).
  */
-async function setup(concurrency: number, jobs: number, falLimit = concurrency): Promise<Run> {
+async function setup(concurrency: number, falLimit = concurrency): Promise<Run> {
   const dataDir = mkdtempSync(join(tmpdir(), 'i2m-bench-'));
   const fake = await startFakeProcess(falLimit);
   const engine = createEngine({
@@ -171,20 +173,32 @@ async function setup(concurrency: number, jobs: number, falLimit = concurrency):
     if (job.state === 'downloading' && !run.completionSeenAt.has(job.id)) run.completionSeenAt.set(job.id, at);
     if (job.state === 'succeeded') run.doneAt.set(job.id, at);
   });
-  await addJobs(engine, jobs);
   return run;
 }
 
-/** Adds `count` jobs. Inputs are prepared before any timing starts (that is image work, not queue work). */
-async function addJobs(engine: Engine, count: number): Promise<void> {
-  const batch = 100;
-  for (let i = 0; i < count; i += batch) {
-    const items = [];
-    for (let j = i; j < Math.min(count, i + batch); j++) {
-      items.push({ kind: 'bytes' as const, name: `bench-${seed}.png`, bytes: new Uint8Array(await makeTestPng(32, 32, { seed: seed++ })) });
-    }
-    const result = await engine.addImages(items, { preset: 'draft' });
-    if (result.added.length !== items.length) throw new Error(`only ${result.added.length} of ${items.length} added`);
+type Photo = { kind: 'bytes'; name: string; bytes: Uint8Array };
+
+/** The user's photos: files that exist before they are dropped (made outside any timing). */
+async function photos(count: number): Promise<Photo[]> {
+  const items: Photo[] = [];
+  for (let i = 0; i < count; i++) {
+    items.push({ kind: 'bytes', name: `bench-${seed}.png`, bytes: new Uint8Array(await makeTestPng(32, 32, { seed: seed++ })) });
+  }
+  return items;
+}
+
+/** Images per jobs:add call, as the app sends a drop (renderer lib/image-items.ts MAX_BATCH_ITEMS). */
+const DROP_BATCH = 200;
+
+/**
+ * Hands the photos to the engine as a drop in the app does: batches of DROP_BATCH, each prepared
+ * (checked, oriented, scaled, stored) by the engine and then queued, while earlier ones already run.
+ */
+async function drop(engine: Engine, items: Photo[]): Promise<void> {
+  for (let i = 0; i < items.length; i += DROP_BATCH) {
+    const batch = items.slice(i, i + DROP_BATCH);
+    const result = await engine.addImages(batch, { preset: 'draft' });
+    if (result.added.length !== batch.length) throw new Error(`only ${result.added.length} of ${batch.length} added`);
   }
 }
 
@@ -202,13 +216,14 @@ async function overheadBench(lone: boolean): Promise<{
   /** Queued jobs: completed at FAL -> the next one submitted (median). */
   turnaroundMedian: number;
 }> {
-  const run = await setup(1, lone ? 0 : OVERHEAD_JOBS);
+  const run = await setup(1);
+  if (!lone) await drop(run.engine, await photos(OVERHEAD_JOBS));
   await run.engine.start();
   if (lone) {
     // A user dropping one photo: each job alone in the queue (its image prepared when it is added,
     // before it is claimed - outside the measured span).
     for (let i = 0; i < OVERHEAD_JOBS; i++) {
-      await addJobs(run.engine, 1);
+      await drop(run.engine, await photos(1));
       await run.engine.waitForIdle();
     }
   }
@@ -322,9 +337,15 @@ async function startProfile(): Promise<(name: string) => Promise<void>> {
   };
 }
 
-/** Jobs whose model file is in the library. */
+/**
+ * Jobs whose model is in the library as the user sees it: succeeded, its model file on disk, and the
+ * preview FAL sent (every fake result has one) stored with it - a card without its picture is not done.
+ */
 function inLibrary(engine: Engine): number {
-  return engine.listJobs().filter((j) => j.state === 'succeeded' && j.modelId && existsSync(engine.library.filePath(j.modelId) ?? '')).length;
+  const isFile = (path: string | null) => path !== null && existsSync(path);
+  return engine
+    .listJobs()
+    .filter((j) => j.state === 'succeeded' && j.modelId && isFile(engine.library.filePath(j.modelId)) && isFile(engine.library.previewPath(j.modelId))).length;
 }
 
 async function throughputBench(): Promise<{
@@ -351,7 +372,12 @@ async function throughputBench(): Promise<{
   mostInProgress: number;
 }> {
   const concurrency = 8;
-  const run = await setup(concurrency, MANY_JOBS);
+  const run = await setup(concurrency);
+  const items = await photos(MANY_JOBS);
+  // The app is running (its engine started at launch) when the user drops the photos: the time runs
+  // from the drop - the engine preparing and queueing them, warming its GLB check - to the last model
+  // in the library.
+  await run.engine.start();
   const stopProfile = await startProfile();
   const cpu0 = process.cpuUsage();
   const fakeCpu0 = run.fake.cpuMs();
@@ -361,7 +387,7 @@ async function throughputBench(): Promise<{
   const syncs = recordIntentSyncs();
   const elu0 = performance.eventLoopUtilization();
   const t0 = clock();
-  await run.engine.start();
+  await drop(run.engine, items);
   await run.engine.waitForIdle();
   const engineThreadBusy = performance.eventLoopUtilization(elu0).utilization;
   const fakeCpu1 = run.fake.cpuMs();
@@ -470,8 +496,9 @@ async function throughputSection(): Promise<void> {
   const many = await throughputBench();
   console.log(`\n2. ${MANY_JOBS} jobs at concurrency 8`);
   const ratio = many.seconds / many.ideal;
+  // A lost job ends early (or never reaches FAL): a run with one is not a faster run.
   console.log(
-    `   ${many.seconds.toFixed(2)} s (ideal ${many.ideal.toFixed(2)} s, ratio ${ratio.toFixed(2)}, target <= 1.10 -> ${ratio <= 1.1 ? 'OK' : 'MISSED'})   ` +
+    `   ${many.seconds.toFixed(2)} s (ideal ${many.ideal.toFixed(2)} s, ratio ${ratio.toFixed(2)}, target <= 1.10 with none lost -> ${ratio <= 1.1 && many.lost === 0 ? 'OK' : 'MISSED'})   ` +
       `in the library ${many.succeeded}, lost ${many.lost} -> ${many.lost === 0 ? 'OK' : 'MISSED'}   completion noticed p95 ${fmt(many.noticedP95)}`,
   );
   // CPU time of the engine's process (the fake server runs in its own): it depends less than wall time
@@ -507,7 +534,7 @@ async function throughputSection(): Promise<void> {
   console.log(`   most in progress at FAL at once: ${many.mostInProgress} (limit 8) -> ${many.mostInProgress <= 8 ? 'OK' : 'MISSED'}`);
   const o = many.over;
   console.log(
-    `   the ${(many.seconds - many.ideal).toFixed(2)} s over the ideal: start (engine start -> 8 jobs at FAL) ${o.start.toFixed(2)} s, ` +
+    `   the ${(many.seconds - many.ideal).toFixed(2)} s over the ideal: start (the drop -> 8 jobs at FAL) ${o.start.toFixed(2)} s, ` +
       `slot hand-offs ${o.handOffs.toFixed(2)} s (mean ${fmt(o.handOffMeanMs)} each), FAL's processing over ${PROCESSING_MS} ms ${o.falOvertime.toFixed(2)} s, ` +
       `last model into the library ${o.end.toFixed(2)} s` +
       (many.coreWaitMs !== null ? `; the engine's thread waited ${(many.coreWaitMs / 1000).toFixed(2)} s for a core (2 cores here, shared with the fake FAL)` : ''),
@@ -526,7 +553,8 @@ async function twoProcessSection(): Promise<void> {
 
 /** Two engine processes on one folder, started together; done when the last one saw the queue empty. */
 async function twoProcessBench(): Promise<{ seconds: number; ideal: number; succeeded: number; lost: number }> {
-  const run = await setup(4, TWO_PROCESS_JOBS, 8);
+  const run = await setup(4, 8);
+  await drop(run.engine, await photos(TWO_PROCESS_JOBS));
   await run.engine.close(); // the bench's own engine only added the jobs
   const child = join(dirname(fileURLToPath(import.meta.url)), 'queue-child.ts');
   const procs = [0, 1].map(() => {
