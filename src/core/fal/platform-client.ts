@@ -12,11 +12,13 @@ import {
   BillingPageSchema,
   EstimateSchema,
   PricePageSchema,
+  readBillingEvents,
   readRequestRows,
   RequestPageSchema,
   UsagePageSchema,
   type Account,
   type BillingEvent,
+  type UnreadableBillingEvent,
   type Estimate,
   type Price,
   type RequestHistory,
@@ -24,7 +26,7 @@ import {
 } from './platform-schemas';
 
 export { PlatformError, type PlatformErrorKind } from './platform-errors';
-export type { Account, BillingEvent, Estimate, Price, RequestHistory, RequestRow, UnreadableRequestRow, Usage } from './platform-schemas';
+export type { Account, BillingEvent, UnreadableBillingEvent, Estimate, Price, RequestHistory, RequestRow, UnreadableRequestRow, Usage } from './platform-schemas';
 
 export const PLATFORM_BASE_URL = 'https://api.fal.ai/v1';
 
@@ -70,8 +72,11 @@ export interface PlatformClient {
   requests(query: RequestQuery): Promise<RequestHistory>;
   prices(endpointIds: readonly string[]): Promise<Price[]>;
   estimate(body: { estimate_type: 'historical_api_price' | 'unit_price'; endpoints: Record<string, { call_quantity?: number; unit_quantity?: number }> }): Promise<Estimate>;
-  /** Admin key only. */
-  billingEvents(query: { requestIds?: readonly string[]; start?: Date; end?: Date }): Promise<BillingEvent[]>;
+  /**
+   * Admin key only. The events that pass their check; each one that does not is left out and handed to
+   * `onUnreadable` (one garbled event does not fail the others).
+   */
+  billingEvents(query: { requestIds?: readonly string[]; start?: Date; end?: Date; onUnreadable?: (event: UnreadableBillingEvent) => void }): Promise<BillingEvent[]>;
   /** Admin key only. */
   usage(query: { start?: Date; end?: Date; expand: ('time_series' | 'summary')[]; endpointIds?: readonly string[] }): Promise<Usage>;
   /** Admin key only. */
@@ -203,12 +208,17 @@ export function createPlatformClient(opts: PlatformClientOptions): PlatformClien
     async billingEvents(q) {
       const ids = [...new Set(q.requestIds ?? [])];
       const base = () => window(new URLSearchParams({ limit: '1000' }), q.start, q.end);
-      if (ids.length === 0) return pages(BillingPageSchema, '/models/billing-events', base(), (p) => p.billing_events);
+      const read = (items: unknown[]): BillingEvent[] => {
+        const { events, unreadable } = readBillingEvents(items);
+        for (const event of unreadable) q.onUnreadable?.(event);
+        return events;
+      };
+      if (ids.length === 0) return read(await pages(BillingPageSchema, '/models/billing-events', base(), (p) => p.billing_events));
       const out: BillingEvent[] = [];
       for (const batch of chunks(ids, 50)) {
         const params = base();
         params.set('request_id', batch.join(','));
-        out.push(...(await pages(BillingPageSchema, '/models/billing-events', params, (p) => p.billing_events)));
+        out.push(...read(await pages(BillingPageSchema, '/models/billing-events', params, (p) => p.billing_events)));
       }
       return out;
     },

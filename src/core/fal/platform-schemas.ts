@@ -46,21 +46,27 @@ export interface RequestHistory {
 }
 
 export function readRequestRows(items: readonly unknown[]): RequestHistory {
-  const history: RequestHistory = { rows: [], unreadable: [] };
+  const { rows, unreadable } = readRows(RequestRowSchema, items);
+  return { rows, unreadable };
+}
+
+/** Each item checked on its own against `schema`: the ones that pass, and a description of the others. */
+function readRows<T>(schema: z.ZodType<T>, items: readonly unknown[]): { rows: T[]; unreadable: UnreadableRequestRow[] } {
+  const out: { rows: T[]; unreadable: UnreadableRequestRow[] } = { rows: [], unreadable: [] };
   for (const item of items) {
-    const parsed = RequestRowSchema.safeParse(item);
+    const parsed = schema.safeParse(item);
     if (parsed.success) {
-      history.rows.push(parsed.data);
+      out.rows.push(parsed.data);
       continue;
     }
     const id = (item as { request_id?: unknown } | null)?.request_id;
-    history.unreadable.push({
+    out.unreadable.push({
       requestId: typeof id === 'string' && isFalRequestId(id) ? id : null,
       problem: [...new Set(parsed.error.issues.map((issue) => `${issue.path.map(String).join('.') || 'row'}: ${issue.code}`))].join(', '),
       fingerprint: createHash('sha256').update(JSON.stringify(item) ?? 'undefined').digest('hex').slice(0, 12),
     });
   }
-  return history;
+  return out;
 }
 
 export const PriceSchema = z.looseObject({
@@ -88,7 +94,22 @@ export const BillingEventSchema = z.looseObject({
   cost_estimate_nano_usd: z.number().nullish(),
 });
 export type BillingEvent = z.infer<typeof BillingEventSchema>;
-export const BillingPageSchema = z.looseObject({ billing_events: z.array(BillingEventSchema), ...Cursor });
+/** A page of billing events; its events are checked one by one (readBillingEvents): one bad event hides no other. */
+export const BillingPageSchema = z.looseObject({ billing_events: z.array(z.unknown()), ...Cursor });
+
+/** A billing event that failed BillingEventSchema (a cost that is no number, ...): left out, its cost unknown. */
+export type UnreadableBillingEvent = UnreadableRequestRow;
+
+/** Billing events as read: those that passed their check, and those that did not. */
+export interface BillingEvents {
+  events: BillingEvent[];
+  unreadable: UnreadableBillingEvent[];
+}
+
+export function readBillingEvents(items: readonly unknown[]): BillingEvents {
+  const { rows, unreadable } = readRows(BillingEventSchema, items);
+  return { events: rows, unreadable };
+}
 
 export const UsageRowSchema = z.looseObject({
   endpoint_id: z.string(),

@@ -2,7 +2,7 @@
 // cost (billing events by request id) and what the account balance is; X-Fal-Billable-Units answers
 // add real units meanwhile. Without that key everything runs on estimates, labelled as such.
 import type { Database } from 'better-sqlite3';
-import type { BillingEvent, PlatformClient } from '../fal/platform-client';
+import type { BillingEvent, PlatformClient, UnreadableBillingEvent } from '../fal/platform-client';
 import { CostStore, SYNC_WINDOW_MS, type SpendTotals } from './costs';
 
 export interface SpendSummary {
@@ -110,6 +110,8 @@ export function createSpendTracker(deps: SpendTrackerDeps): SpendTracker {
   let syncedAt: number | null = null;
   let syncError: string | null = null;
   let syncing: Promise<void> | null = null;
+  /** Unreadable billing events already logged (by fingerprint): each is described once, not every sync. */
+  const described = new Set<string>();
 
   async function doSync(): Promise<void> {
     const client = deps.billing();
@@ -122,8 +124,32 @@ export function createSpendTracker(deps: SpendTrackerDeps): SpendTracker {
       const pending = costs.unsettledRequests(500, asOf, asOf - noChargeAfterMs);
       if (pending.length > 0) {
         const start = Math.max(asOf - SYNC_WINDOW_MS, Math.min(...pending.map((p) => p.submittedAt)) - DAY_MS);
-        const events = await client.billingEvents({ requestIds: pending.map((p) => p.requestId), start: new Date(start), end: new Date(asOf + 60_000) });
+        const unreadable: UnreadableBillingEvent[] = [];
+        const events = await client.billingEvents({
+          requestIds: pending.map((p) => p.requestId),
+          start: new Date(start),
+          end: new Date(asOf + 60_000),
+          onUnreadable: (event) => void unreadable.push(event),
+        });
         const sentAt = new Map(pending.map((p) => [p.requestId, p.submittedAt]));
+        // An event that failed its check (a cost that is no number, ...) is left out; the rest of the
+        // answer still counts. Its request's cost is unknown (it keeps its estimate, or what billing
+        // events counted before) and it is not "not charged"; one whose request is not known could be
+        // any request's, so no request is called not charged this time.
+        const unknownCost = new Set<string>();
+        let unplaced = false;
+        for (const event of unreadable) {
+          const ours = event.requestId !== null && sentAt.has(event.requestId);
+          if (ours) unknownCost.add(event.requestId!);
+          else if (event.requestId === null) unplaced = true;
+          else continue;
+          if (described.has(event.fingerprint)) continue;
+          if (described.size >= 1000) described.clear();
+          described.add(event.fingerprint);
+          deps.logger?.warn(
+            `spend: FAL listed a billing event the app could not read (${ours ? `request ${event.requestId}` : 'its request unknown'}; ${event.problem}; #${event.fingerprint}). It is left out; ${ours ? 'that request keeps its estimate' : 'no request is taken as not charged meanwhile'}.`,
+          );
+        }
         const byRequest = new Map<string, BillingEvent[]>();
         for (const event of events) {
           // Only the requests asked about: an answer that ignored the filter (the whole account's
@@ -136,6 +162,7 @@ export function createSpendTracker(deps: SpendTrackerDeps): SpendTracker {
         for (const [requestId, list] of byRequest) {
           seen.add(requestId);
           const { knownUsd, ...charge } = requestCharge(list, sentAt.get(requestId)!, asOf);
+          if (unknownCost.has(requestId)) charge.usd = null;
           // Asked again: an answer that lists fewer of its events (a page missed) never lowers what was
           // counted; a refund listed late is not taken off either (the cap errs on the side of spend).
           // A further event listed with no cost yet does not undo it either: what is known still counts.
@@ -143,9 +170,10 @@ export function createSpendTracker(deps: SpendTrackerDeps): SpendTracker {
           const owner = costs.jobOfRequest(requestId);
           costs.record({ requestId, jobId: owner?.jobId ?? null, endpoint: list[0]!.endpoint_id, ...charge, source: 'billing_event' }, knownUsd);
         }
+        for (const requestId of unknownCost) seen.add(requestId);
         // FAL bills only successful output: long-finished requests with no event cost nothing.
         for (const p of pending) {
-          if (seen.has(p.requestId) || p.finishedAt === null || now() - p.finishedAt < noChargeAfterMs) continue;
+          if (unplaced || seen.has(p.requestId) || p.finishedAt === null || now() - p.finishedAt < noChargeAfterMs) continue;
           costs.record({ requestId: p.requestId, jobId: p.jobId, endpoint: p.endpoint, at: p.finishedAt, units: 0, usd: 0, source: 'no_charge' });
         }
       }
