@@ -21,7 +21,15 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { serialize } from 'node:v8';
+import { createAppCore, type AppCore } from '../src/core/app-core';
 import { createEngine, type Engine } from '../src/core/engine';
+import { createMemoryKeyVault } from '../src/core/keys/memory-vault';
+import { createMemoryRouteStore } from '../src/core/keys/route-store';
+import { createHeadlessPlatform } from '../src/core/platform';
+import { createFileSettingsStore } from '../src/core/settings/file-store';
+import { createLogger } from '../src/main/logger';
+import type { AddJobsResult } from '../src/shared/contract';
 import { walSyncChannel } from '../src/core/db/wal-sync';
 import { friendlyLogLine } from '../src/core/fal/progress';
 import type { Job } from '../src/shared/domain';
@@ -127,8 +135,13 @@ function overIdeal(fake: FakeTimes, requestIds: string[], concurrency: number, t
 
 interface Run {
   engine: Engine;
+  core: AppCore;
   fake: FakeFalProcess;
   dataDir: string;
+  /** The app's log file (main.log). */
+  logFile: string;
+  /** Starts the app core (its engine and background work), as the app does at launch. */
+  start(): Promise<void>;
   /** Per job: when the engine claimed it and when it succeeded / left running (engine events). */
   claimedAt: Map<string, number>;
   doneAt: Map<string, number>;
@@ -140,27 +153,43 @@ interface Run {
 /**
  * `falLimit`: the fake's concurrency, as FAL's account limit - the figure the ideal assumes (more
  * would let an engine that overshoots its own concurrency beat the ideal unnoticed).
+ * The engine is built as the app builds it (createAppCore, as src/main/index.ts does): the key guard and
+ * billing reader on every FAL call, FAL's prices, the background spend and reconcile work, auto-export's
+ * listener, the main process's file logger, and every event sent on to the window - here serialized as
+ * Electron's IPC does (V8's serializer), there being no window. Only the route differs: through a local
+ * proxy (the fake) instead of FAL's hosts.
  */
 async function setup(concurrency: number, falLimit = concurrency): Promise<Run> {
   const dataDir = mkdtempSync(join(tmpdir(), 'i2m-bench-'));
   const fake = await startFakeProcess(falLimit);
-  const engine = createEngine({
+  const settings = createFileSettingsStore(join(dataDir, 'settings.json'));
+  settings.set({ concurrency });
+  const logger = createLogger(join(dataDir, 'logs'), { secrets: () => [KEY] });
+  const core = createAppCore({
     dataDir,
-    getFalKey: () => KEY,
-    falProxyUrl: fake.url,
-    concurrency,
-    timing: { tempFileMinAgeMs: 0 },
-    glbWorker: { warmForFal: true }, // as the app runs it (app-core.ts)
+    keys: createMemoryKeyVault({ FAL_KEY: KEY }),
+    billingKeys: createMemoryKeyVault({}, 'FAL_ADMIN_KEY'),
+    route: createMemoryRouteStore({ proxyUrl: fake.url, sendKeyToProxy: true }),
+    settings,
+    platform: createHeadlessPlatform(),
+    appInfo: { name: 'Image2Model', version: 'bench', dataDir, fileBaseUrl: 'x://', platform: process.platform, transport: 'electron' },
+    logger,
   });
+  // createAppCore's engine is the whole engine (its EngineApi type leaves out start/stop/waitForIdle).
+  const engine = core.engine as Engine;
   const run: Run = {
     engine,
+    core,
     fake,
     dataDir,
+    logFile: logger.file,
     claimedAt: new Map(),
     doneAt: new Map(),
     completionSeenAt: new Map(),
     requestOf: new Map(),
+    start: () => core.start((_event, payload) => void serialize(payload)),
     async close() {
+      await core.stop();
       await engine.close();
       await fake.close();
       rmSync(dataDir, { recursive: true, force: true });
@@ -174,6 +203,14 @@ async function setup(concurrency: number, falLimit = concurrency): Promise<Run> 
     if (job.state === 'succeeded') run.doneAt.set(job.id, at);
   });
   return run;
+}
+
+/** Warnings and errors the app's log got during a run (printed: a run that hit problems says so). */
+function logProblems(run: Run): string[] {
+  if (!existsSync(run.logFile)) return [];
+  return readFileSync(run.logFile, 'utf8')
+    .split('\n')
+    .filter((line) => / (WARN|ERROR) /.test(line));
 }
 
 type Photo = { kind: 'bytes'; name: string; bytes: Uint8Array };
@@ -194,10 +231,13 @@ const DROP_BATCH = 200;
  * Hands the photos to the engine as a drop in the app does: batches of DROP_BATCH, each prepared
  * (checked, oriented, scaled, stored) by the engine and then queued, while earlier ones already run.
  */
-async function drop(engine: Engine, items: Photo[]): Promise<void> {
+async function drop(run: Run, items: Photo[]): Promise<void> {
   for (let i = 0; i < items.length; i += DROP_BATCH) {
     const batch = items.slice(i, i + DROP_BATCH);
-    const result = await engine.addImages(batch, { preset: 'draft' });
+    // Through the app's channel (jobs:add: the contract's checks, the job defaults), as the window sends it.
+    const answer = await run.core.dispatch('jobs:add', { items: batch, preset: 'draft' });
+    if (!answer.ok) throw new Error(`jobs:add failed: ${answer.error.message}`);
+    const result = answer.data as AddJobsResult;
     if (result.added.length !== batch.length) throw new Error(`only ${result.added.length} of ${batch.length} added`);
   }
 }
@@ -217,13 +257,13 @@ async function overheadBench(lone: boolean): Promise<{
   turnaroundMedian: number;
 }> {
   const run = await setup(1);
-  if (!lone) await drop(run.engine, await photos(OVERHEAD_JOBS));
-  await run.engine.start();
+  if (!lone) await drop(run, await photos(OVERHEAD_JOBS));
+  await run.start();
   if (lone) {
     // A user dropping one photo: each job alone in the queue (its image prepared when it is added,
     // before it is claimed - outside the measured span).
     for (let i = 0; i < OVERHEAD_JOBS; i++) {
-      await drop(run.engine, await photos(1));
+      await drop(run, await photos(1));
       await run.engine.waitForIdle();
     }
   }
@@ -370,6 +410,8 @@ async function throughputBench(): Promise<{
   intentSyncMs: number[];
   engineThreadBusy: number;
   mostInProgress: number;
+  /** Warnings and errors in the app's log. */
+  problems: string[];
 }> {
   const concurrency = 8;
   const run = await setup(concurrency);
@@ -377,7 +419,7 @@ async function throughputBench(): Promise<{
   // The app is running (its engine started at launch) when the user drops the photos: the time runs
   // from the drop - the engine preparing and queueing them, warming its GLB check - to the last model
   // in the library.
-  await run.engine.start();
+  await run.start();
   const stopProfile = await startProfile();
   const cpu0 = process.cpuUsage();
   const fakeCpu0 = run.fake.cpuMs();
@@ -387,7 +429,7 @@ async function throughputBench(): Promise<{
   const syncs = recordIntentSyncs();
   const elu0 = performance.eventLoopUtilization();
   const t0 = clock();
-  await drop(run.engine, items);
+  await drop(run, items);
   await run.engine.waitForIdle();
   const engineThreadBusy = performance.eventLoopUtilization(elu0).utilization;
   const fakeCpu1 = run.fake.cpuMs();
@@ -419,8 +461,10 @@ async function throughputBench(): Promise<{
   toSubmitted.push(...slotTurnarounds(fake, run.requestOf.values(), concurrency));
   const over = overIdeal(fake, [...run.requestOf.values()], concurrency, t0, lastDone);
   const lost = MANY_JOBS - succeeded;
+  const problems = logProblems(run);
   await run.close();
   return {
+    problems,
     seconds,
     ideal: (MANY_JOBS / concurrency) * (PROCESSING_MS / 1000),
     succeeded,
@@ -532,6 +576,7 @@ async function throughputSection(): Promise<void> {
     );
   }
   console.log(`   most in progress at FAL at once: ${many.mostInProgress} (limit 8) -> ${many.mostInProgress <= 8 ? 'OK' : 'MISSED'}`);
+  console.log(`   the app's log: ${many.problems.length} warning(s) or error(s)${many.problems.length > 0 ? `, first: ${many.problems[0]}` : ''}`);
   const o = many.over;
   console.log(
     `   the ${(many.seconds - many.ideal).toFixed(2)} s over the ideal: start (the drop -> 8 jobs at FAL) ${o.start.toFixed(2)} s, ` +
@@ -554,7 +599,7 @@ async function twoProcessSection(): Promise<void> {
 /** Two engine processes on one folder, started together; done when the last one saw the queue empty. */
 async function twoProcessBench(): Promise<{ seconds: number; ideal: number; succeeded: number; lost: number }> {
   const run = await setup(4, 8);
-  await drop(run.engine, await photos(TWO_PROCESS_JOBS));
+  await drop(run, await photos(TWO_PROCESS_JOBS));
   await run.engine.close(); // the bench's own engine only added the jobs
   const child = join(dirname(fileURLToPath(import.meta.url)), 'queue-child.ts');
   const procs = [0, 1].map(() => {
