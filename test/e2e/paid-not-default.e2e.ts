@@ -6,6 +6,7 @@
 // through that autoFocus, so the Enter meant for Close paid. (Mock app: the calls are recorded.)
 import { expect, test, type Page } from '@playwright/test';
 import type { Job } from '../../src/shared/domain';
+import { contrastRatio, parseRgb } from './support/contrast';
 import { dropFiles } from './support/page-helpers';
 import { defaultScenario, mockJob, openMockApp } from './support/mock-app';
 
@@ -115,3 +116,50 @@ test('"Make with another generator" (a paid new job): the focus opens on the gen
   await page.keyboard.press('Escape'); // closes the list if Enter opened it
   expect(await callsTo(page, 'library:remake')).toEqual([]);
 });
+
+// Nor does a paid action look like the default: "Generate again (≈ $…)" is not the filled accent button
+// a primary action is, nor the plain one Cancel is, but a cautionary one (the warning colours), its
+// words readable (4.5:1) in both themes.
+for (const scheme of ['light', 'dark'] as const) {
+  test(`"Review and retry…" (${scheme}): the paid "Generate again" is styled as a cautionary action, not as the primary one`, async ({ page }) => {
+    const lost = mockJob('robot-toy', {
+      state: 'needs_attention',
+      errorCode: 'submit_unconfirmed',
+      errorMessage: 'The connection broke before FAL answered, so the app cannot tell whether FAL received this job.',
+      finishedAt: Date.now() - 60_000,
+    });
+    await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+    await openMockApp(page, defaultScenario({ jobs: [lost] }));
+    await page.getByTestId('job-row').getByRole('button', { name: 'Review and retry…' }).click();
+    const dialog = page.getByRole('dialog');
+    const paid = dialog.getByRole('button', { name: /^Generate again \(≈ \$0\.30\)$/ });
+    await expect(paid).toBeVisible();
+    await page.mouse.move(0, 0); // no hover colour
+    const look = await paid.evaluate((button) => {
+      const style = (el: Element) => getComputedStyle(el);
+      const cancel = [...button.parentElement!.querySelectorAll('button')].find((b) => b.textContent === 'Cancel')!;
+      // The theme's accent, as a primary button is filled with it.
+      const probe = document.createElement('button');
+      probe.className = 'button button-primary';
+      button.parentElement!.append(probe);
+      const primary = style(probe).backgroundColor;
+      probe.remove();
+      return {
+        background: style(button).backgroundColor,
+        border: style(button).borderColor,
+        color: style(button).color,
+        primary,
+        cancel: { background: style(cancel).backgroundColor, border: style(cancel).borderColor, color: style(cancel).color },
+      };
+    });
+    expect(look.background).not.toBe(look.primary);
+    // Distinct from a plain secondary button too: it says "careful", not just "another choice".
+    expect([look.background, look.border, look.color]).not.toEqual([look.cancel.background, look.cancel.border, look.cancel.color]);
+    const [r, g, b] = parseRgb(look.color);
+    const [br, bg, bb] = parseRgb(look.background);
+    expect(contrastRatio([r, g, b], [br, bg, bb])).toBeGreaterThanOrEqual(4.5);
+    const path = test.info().outputPath(`review-dialog-paid-${scheme}.png`);
+    await page.screenshot({ path });
+    await test.info().attach(`review-dialog-paid-${scheme}`, { path, contentType: 'image/png' });
+  });
+}

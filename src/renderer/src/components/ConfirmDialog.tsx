@@ -13,7 +13,8 @@ export interface ConfirmDialogProps {
   /**
    * The confirm button spends money (FAL charges for it): it is never the default, so Enter right after
    * the dialog opens cannot pay. The focus starts on Cancel, unless something in the body took it (a free
-   * action offered instead, e.g. "Check FAL's records now").
+   * action offered instead, e.g. "Check FAL's records now"). Nor does it look like the default: it is
+   * drawn as a cautionary action (button-caution), not as the filled primary one.
    */
   charged?: boolean;
   onConfirm(): Promise<unknown> | void;
@@ -60,7 +61,7 @@ export function ConfirmDialog({ title, children, confirmLabel, tone = 'primary',
             </button>
             <button
               type="button"
-              className={tone === 'danger' ? 'button button-danger' : 'button button-primary'}
+              className={tone === 'danger' ? 'button button-danger' : charged ? 'button button-caution' : 'button button-primary'}
               onClick={() => void confirm()}
               disabled={busy}
               autoFocus={tone !== 'danger' && !charged}
