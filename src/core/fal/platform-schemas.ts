@@ -81,6 +81,16 @@ export const PricePageSchema = z.looseObject({ prices: z.array(PriceSchema), ...
 export const EstimateSchema = z.looseObject({ estimate_type: z.string(), total_cost: Money, currency: z.string().default('USD') });
 export type Estimate = z.infer<typeof EstimateSchema>;
 
+/**
+ * The largest charge (or refund) one billing event may carry: $1,000. The catalog's dearest model lists
+ * $0.40 a generation and FAL's unit prices are cents, so no request the app sends comes near it; a cost
+ * beyond it (1e308 from a garbled or hostile answer: two of them summed to Infinity and held the
+ * spending cap reached all month) is no charge FAL made. Such an event is refused like any unreadable
+ * one (its request keeps its estimate), and every sum of costs held to it stays finite.
+ */
+export const MAX_EVENT_USD = 1_000;
+const EventUsd = z.number().min(-MAX_EVENT_USD).max(MAX_EVENT_USD);
+
 export const BillingEventSchema = z.looseObject({
   request_id: z.string(),
   endpoint_id: z.string(),
@@ -90,8 +100,8 @@ export const BillingEventSchema = z.looseObject({
   percent_discount: z.number().nullish(),
   cost_subtotal: Money.nullish(),
   cost_discount: Money.nullish(),
-  cost_total: Money.nullish(),
-  cost_estimate_nano_usd: z.number().nullish(),
+  cost_total: EventUsd.nullish(),
+  cost_estimate_nano_usd: z.number().min(-MAX_EVENT_USD * 1e9).max(MAX_EVENT_USD * 1e9).nullish(),
 });
 export type BillingEvent = z.infer<typeof BillingEventSchema>;
 /** A page of billing events; its events are checked one by one (readBillingEvents): one bad event hides no other. */

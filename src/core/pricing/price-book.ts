@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { PRESETS, type Preset } from '../../shared/domain';
 import type { ModelPrice, ModelSummary } from '../../shared/models';
 import type { PlatformClient } from '../fal/platform-client';
+import { MAX_EVENT_USD } from '../fal/platform-schemas';
 import { listModels } from '../models/catalog';
 import { makeFolderSync } from '../util/make-folder';
 import type { ModelDefinition } from '../models/types';
@@ -92,7 +93,8 @@ export function createPriceBook(deps: PriceBookDeps): PriceBook {
 
   function priceOf(endpointId: string): { unitPrice: number; unit: string; fetchedAt: number } | null {
     const table = current();
-    const price = table?.prices.find((p) => p.endpointId === endpointId && p.currency === 'USD');
+    // A unit priced beyond what one billing event may carry (MAX_EVENT_USD) is no price FAL charges.
+    const price = table?.prices.find((p) => p.endpointId === endpointId && p.currency === 'USD' && p.unitPrice <= MAX_EVENT_USD);
     return table && price ? { unitPrice: price.unitPrice, unit: price.unit, fetchedAt: table.fetchedAt } : null;
   }
 
@@ -134,7 +136,11 @@ export function createPriceBook(deps: PriceBookDeps): PriceBook {
       const price = priceOf(model.id);
       const unit = builtInUnitPrice(model);
       if (!price || !(unit > 0)) return { usd: builtIn, source: 'built_in', asOf: null };
-      return { usd: (builtIn / unit) * price.unitPrice, source: 'fal', asOf: price.fetchedAt };
+      const usd = (builtIn / unit) * price.unitPrice;
+      // A price that makes one generation cost more than any billing event may (MAX_EVENT_USD: a
+      // garbled or hostile price list, 1e308) is no price FAL charges: the built-in one stays.
+      if (!(Number.isFinite(usd) && usd >= 0 && usd <= MAX_EVENT_USD)) return { usd: builtIn, source: 'built_in', asOf: null };
+      return { usd, source: 'fal', asOf: price.fetchedAt };
     },
     describe(summary) {
       const model = listModels().find((m) => m.id === summary.id);

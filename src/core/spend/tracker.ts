@@ -3,6 +3,7 @@
 // add real units meanwhile. Without that key everything runs on estimates, labelled as such.
 import type { Database } from 'better-sqlite3';
 import type { BillingEvent, PlatformClient, UnreadableBillingEvent } from '../fal/platform-client';
+import { MAX_EVENT_USD } from '../fal/platform-schemas';
 import { CostStore, SYNC_WINDOW_MS, type SpendTotals } from './costs';
 
 export interface SpendSummary {
@@ -222,13 +223,16 @@ export function createSpendTracker(deps: SpendTrackerDeps): SpendTracker {
     recordUnits(requestId, units) {
       const owner = costs.jobOfRequest(requestId);
       const price = owner ? (deps.unitPrice?.(owner.endpoint) ?? null) : null;
+      // Units priced beyond what one billing event may carry (a garbled header or price) are no charge
+      // FAL made: the cost stays unknown and the request keeps its estimate (MAX_EVENT_USD).
+      const usd = price === null ? null : units * price;
       costs.record({
         requestId,
         jobId: owner?.jobId ?? null,
         endpoint: owner?.endpoint ?? null,
         at: now(),
         units,
-        usd: price === null ? null : units * price,
+        usd: usd !== null && Number.isFinite(usd) && Math.abs(usd) <= MAX_EVENT_USD ? usd : null,
         source: 'units_header',
       });
     },
