@@ -75,7 +75,7 @@ function textureInfo(
 }
 
 /** The embedded bytes of an image (buffer view in the BIN chunk or a data: URI), never fetched. */
-function imageBytes(json: Record<string, unknown>, bin: Uint8Array | null, image: Record<string, unknown>): Uint8Array | null {
+export function imageBytes(json: Record<string, unknown>, bin: Uint8Array | null, image: Record<string, unknown>): Uint8Array | null {
   const uri = str(image.uri);
   if (uri !== undefined) return decodeDataUri(uri);
   const viewIndex = num(image.bufferView);

@@ -7,7 +7,8 @@ import type { ModelStats } from '../../shared/domain';
 import { errorMessage as describe, isRecord } from '../util/errors';
 import { checkDepths, textureDecodeProblem } from './glb-budgets';
 import { list, str } from './glb-json';
-import { computeStats } from './glb-stats';
+import { computeStats, imageBytes } from './glb-stats';
+import { readImageHeader } from './image-header';
 
 const GLB_MAGIC = 0x46546c67; // 'glTF'
 const CHUNK_JSON = 0x4e4f534a; // 'JSON'
@@ -69,7 +70,34 @@ function parseGlb(bytes: Uint8Array): ParsedGlb {
     if (type === CHUNK_BIN && bin === null && at === jsonStart + jsonLength) bin = bytes.subarray(start, start + length);
     at = start + length;
   }
+  const notAnImage = embeddedDataProblem(json, bin);
+  if (notAnImage) return { ok: false, reason: notAnImage };
   return { ok: true, json, bin };
+}
+
+/** A data: URI as every reader decodes it alike: base64 of the standard alphabet, nothing else. */
+const CANONICAL_DATA_URI = /^data:[^,;]*(;[^,;]*)*;base64,[A-Za-z0-9+/]*={0,2}$/;
+
+/**
+ * Embedded data readers would take differently from the checks here. The validator only warns about
+ * an image that is no PNG, JPEG, WebP or KTX2, and its size is then unknown (the texture budget counts
+ * it as 0 x 0): an export's texture step (sharp) decodes whatever the bytes are - an SVG of 300 bytes
+ * rendered at 16383 x 16383 pixels, a GIF or a TIFF. And a data: URI that is not plain base64 is read
+ * one way by glTF-Transform (the text after the first comma), another by the browser (percent-decoded).
+ */
+function embeddedDataProblem(json: Record<string, unknown>, bin: Uint8Array | null): string | null {
+  for (const [kind, items] of [['buffer', list(json.buffers)], ['image', list(json.images)]] as const) {
+    for (const [i, item] of items.entries()) {
+      const uri = isRecord(item) ? str(item.uri) : undefined;
+      if (uri?.startsWith('data:') && !CANONICAL_DATA_URI.test(uri)) return `The GLB's ${kind} ${i} is a data: URI that is not plain base64`;
+    }
+  }
+  for (const [i, image] of list(json.images).entries()) {
+    const data = isRecord(image) ? imageBytes(json, bin, image) : null;
+    // Data that cannot be found is the validator's to report (an export reads only checked files).
+    if (data && !readImageHeader(data)) return `The GLB's image ${i} is not a PNG, JPEG, WebP or KTX2 image`;
+  }
+  return null;
 }
 
 /** Structural check of the GLB container (magic, version, length, JSON chunk, chunk bounds). */
