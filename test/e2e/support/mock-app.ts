@@ -212,7 +212,11 @@ function installMockApi(scenario: MockScenario): void {
     'queue:state': () => ok(state.queue),
     'cost:summary': () => ok(state.cost),
     'key:status': () => ok(state.keyStatus),
-    'key:set': ({ key }: { key: string }) => {
+    'key:set': ({ key, allowWeak }: { key: string; allowWeak?: boolean }) => {
+      // As the core: without a keychain (basic_text) the key is only obfuscated, so it asks first.
+      if (state.keyStatus.backend === 'basic_text' && !allowWeak) {
+        return fail('confirmation_required', 'This system has no keychain (such as GNOME Keyring or KWallet) to encrypt the key with.');
+      }
       state.keyStatus = { ...state.keyStatus, set: true, last4: key.slice(-4), source: 'stored' };
       return ok(state.keyStatus);
     },

@@ -7,7 +7,12 @@ export interface ConfirmDialogProps {
   title: string;
   children: ReactNode;
   confirmLabel: string;
-  tone?: 'danger' | 'primary';
+  /**
+   * 'caution': the confirm button is the less safe choice (e.g. storing a key with weak protection):
+   * like a charged one it is never the default (the focus opens on Cancel) and is drawn as a cautionary
+   * action, not as the primary one.
+   */
+  tone?: 'danger' | 'primary' | 'caution';
   /** False: nothing left to confirm (what it asked about changed meanwhile); only Close is offered. */
   confirmable?: boolean;
   /**
@@ -22,6 +27,8 @@ export interface ConfirmDialogProps {
 }
 
 export function ConfirmDialog({ title, children, confirmLabel, tone = 'primary', confirmable = true, charged = false, onConfirm, onClose }: ConfirmDialogProps) {
+  // The confirm button is not the safe choice: Cancel is the default, and the button looks cautionary.
+  const cautious = charged || tone === 'caution';
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const closeRef = useRef<HTMLButtonElement>(null);
@@ -29,13 +36,13 @@ export function ConfirmDialog({ title, children, confirmLabel, tone = 'primary',
   const bodyRef = useRef<HTMLDivElement>(null);
   // Runs once the dialog is open (after its showModal, after the body's own effects), and whenever the
   // buttons change under it. Close replaces the buttons: it takes the focus (the focused one may have
-  // gone with them). The buttons come (back): a paid one never takes it - Cancel does, unless the body's
+  // gone with them). The buttons come (back): a paid or cautionary one never takes it - Cancel does, unless the body's
   // free action holds it. (A followed job that fails while its dialog is open brings "Generate again"
   // back: it took the focus, so Enter paid.)
   useEffect(() => {
     if (!confirmable) closeRef.current?.focus();
-    else if (charged && !bodyRef.current?.contains(document.activeElement)) cancelRef.current?.focus();
-    // The paid flag is fixed for a dialog; only the buttons changing moves the focus.
+    else if (cautious && !bodyRef.current?.contains(document.activeElement)) cancelRef.current?.focus();
+    // The paid and caution flags are fixed for a dialog; only the buttons changing moves the focus.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [confirmable]);
   const confirm = async () => {
@@ -61,10 +68,10 @@ export function ConfirmDialog({ title, children, confirmLabel, tone = 'primary',
             </button>
             <button
               type="button"
-              className={tone === 'danger' ? 'button button-danger' : charged ? 'button button-caution' : 'button button-primary'}
+              className={tone === 'danger' ? 'button button-danger' : cautious ? 'button button-caution' : 'button button-primary'}
               onClick={() => void confirm()}
               disabled={busy}
-              autoFocus={tone !== 'danger' && !charged}
+              autoFocus={tone === 'primary' && !charged}
             >
               {busy ? 'Working…' : confirmLabel}
             </button>

@@ -150,7 +150,7 @@ export function KeyGuide({ keys }: KeyGuideProps) {
       </p>
 
       {confirmWeak !== null && (
-        <ConfirmDialog title="Save the key with weak protection?" confirmLabel="Save anyway" onConfirm={() => save(true)} onClose={() => setConfirmWeak(null)}>
+        <ConfirmDialog title="Save the key with weak protection?" confirmLabel="Save anyway" tone="caution" onConfirm={() => save(true)} onClose={() => setConfirmWeak(null)}>
           <p>{confirmWeak || 'This system has no keychain to encrypt the key with.'}</p>
           <p>
             The key would be stored obfuscated, not encrypted. The safer choice is to set the FAL_KEY environment variable instead, or to install a
