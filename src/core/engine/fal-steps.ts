@@ -215,10 +215,16 @@ export class FalSteps {
       writer.write(needsAttentionPatch('submit_uncertain', submitUncertainMessage(c), deps.now()), c.message);
       throw new SubmitSettled();
     }
-    if (!isFalRequestId((answer as { request_id?: unknown } | null)?.request_id)) {
+    const id = (answer as { request_id?: unknown } | null)?.request_id;
+    // The key (or its id or secret half, as redaction finds it) as the request id - a hostile proxy, a
+    // broken gateway - is no id either: stored, it would sit in the database and the window and go
+    // into every status URL. The journal line says so without it.
+    const carriesKey = typeof id === 'string' && deps.redact(id) !== id;
+    if (!isFalRequestId(id) || carriesKey) {
       // FAL took the submit (a 2xx) but the id is unusable: following it would fail the job while FAL
       // runs and charges the real one. Uncertain, so FAL's records (the reconciler) can settle it.
-      writer.write(needsAttentionPatch('submit_uncertain', SUBMIT_NO_ID_MESSAGE, deps.now()), 'submit answered without a usable request id');
+      const why = carriesKey ? 'submit answered with the FAL key as its request id' : 'submit answered without a usable request id';
+      writer.write(needsAttentionPatch('submit_uncertain', SUBMIT_NO_ID_MESSAGE, deps.now()), why);
       throw new SubmitSettled();
     }
     deps.signals.online();
