@@ -12,7 +12,7 @@ import { createFal } from '../src/core/fal/client';
 import { nodeFetch } from '../src/core/fal/node-fetch';
 import { DEFAULT_MODEL_ID, getModel } from '../src/core/models/catalog';
 import { makeTestPng } from '../test/fixtures/make-glb';
-import { startFakeFalProcess } from './fake-fal-process';
+import { BENCH_MODEL, startFakeFalProcess } from './fake-fal-process';
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 1000);
 const PROCESSING_MS = Number(process.env.BENCH_PROCESSING_MS ?? 100);
@@ -20,7 +20,7 @@ const CONCURRENCY = 8;
 
 async function main(): Promise<void> {
   console.log(`protocol floor: ${JOBS} jobs at concurrency ${CONCURRENCY}, fake FAL processing ${PROCESSING_MS} ms, Node ${process.version}, ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)}`);
-  const fake = await startFakeFalProcess({ processingMs: PROCESSING_MS, concurrency: CONCURRENCY, glb: { triangles: 500, textureSize: 64 }, uniqueOutputs: 'stamped' });
+  const fake = await startFakeFalProcess({ processingMs: PROCESSING_MS, concurrency: CONCURRENCY, glb: BENCH_MODEL, uniqueOutputs: 'stamped' });
   const model = getModel(DEFAULT_MODEL_ID)!;
   const fal = createFal({ key: 'bench-key-0123456789', proxyUrl: fake.url });
   const images: Blob[] = [];

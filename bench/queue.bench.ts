@@ -34,7 +34,7 @@ import { walSyncChannel } from '../src/core/db/wal-sync';
 import { friendlyLogLine } from '../src/core/fal/progress';
 import type { Job } from '../src/shared/domain';
 import type { FakeFalEvent } from '../test/fake-fal/types';
-import { processCpuMs, startFakeFalProcess, type FakeFalProcess } from './fake-fal-process';
+import { BENCH_MODEL, processCpuMs, startFakeFalProcess, type FakeFalProcess } from './fake-fal-process';
 import { makeTestPng } from '../test/fixtures/make-glb';
 
 const OVERHEAD_JOBS = Number(process.env.BENCH_OVERHEAD_JOBS ?? 200);
@@ -57,7 +57,7 @@ const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 
 /** The fake FAL server for the queue bench, in its own process. */
 function startFakeProcess(concurrency: number): Promise<FakeFalProcess> {
-  return startFakeFalProcess({ processingMs: PROCESSING_MS, concurrency, glb: { triangles: 500, textureSize: 64 }, uniqueOutputs: 'stamped' });
+  return startFakeFalProcess({ processingMs: PROCESSING_MS, concurrency, glb: BENCH_MODEL, uniqueOutputs: 'stamped' });
 }
 
 /** When each request started and completed at the fake server. */
