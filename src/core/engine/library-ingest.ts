@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { adoptByContentHash, keepFresh, sha256Hex, storeByContentHash, unlinkQuietly } from '../library/files';
 import { downloadToTemp, type DownloadedFile } from '../library/download';
-import { imageMimeOf } from '../library/image-header';
+import { readImageHeader } from '../library/image-header';
 import { paramsKeyOf } from '../library/store';
 import { parseJobInputs } from '../queue/job-inputs-json';
 import type { FalFileRef } from '../models/types';
@@ -205,10 +205,16 @@ export async function storePreview(ctx: RunContext, file: PreviewFile | null): P
 }
 
 async function storePreviewFile(ctx: RunContext, file: PreviewFile): Promise<string | null> {
-  const ext = PREVIEW_EXTENSIONS[imageMimeOf(file.bytes ?? new Uint8Array()) ?? ''];
-  if (!ext) {
+  const header = readImageHeader(file.bytes ?? new Uint8Array());
+  const ext = PREVIEW_EXTENSIONS[header?.mimeType ?? ''];
+  if (!header || !ext) {
     await unlinkQuietly(file.path);
     ctx.writer.log('Preview image not kept: not a PNG, JPEG or WebP image');
+    return null;
+  }
+  if (header.width * header.height > MAX_PREVIEW_PIXELS) {
+    await unlinkQuietly(file.path);
+    ctx.writer.log(`Preview image not kept: it is ${header.width} x ${header.height} pixels, more than a preview needs`);
     return null;
   }
   try {
@@ -226,5 +232,12 @@ export async function dropPreview(preview: Promise<PreviewFile | null>): Promise
   file.stopFresh();
   await unlinkQuietly(file.path);
 }
+
+/**
+ * The library's cards show the preview, which the window decodes whole whatever the card's size: a flat
+ * PNG of 16000 x 16000 pixels is 776 KB on disk, well under the download cap, and took the window ~1 GB
+ * and seconds to show. FAL's renders and textures are a few thousand pixels a side at most.
+ */
+const MAX_PREVIEW_PIXELS = 4096 * 4096;
 
 const PREVIEW_EXTENSIONS: Record<string, 'png' | 'jpg' | 'webp'> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp' };
