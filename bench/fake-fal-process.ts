@@ -64,3 +64,45 @@ export async function startFakeFalProcess(options: FakeFalOptions): Promise<Fake
     },
   };
 }
+
+/** When each request started and completed at the fake server. */
+export class FakeTimes {
+  private readonly byRequest = new Map<string, Partial<Record<FakeFalEvent['type'], number>>>();
+  /** Most requests in progress at the fake at once (what FAL's concurrency limit counts). */
+  readonly mostInProgress: number;
+  constructor(events: FakeFalEvent[]) {
+    let running = 0;
+    let most = 0;
+    for (const event of events) {
+      if (event.type === 'started') most = Math.max(most, ++running);
+      if (event.type === 'completed' && this.byRequest.get(event.requestId)?.started !== undefined) running--;
+      const times = this.byRequest.get(event.requestId) ?? {};
+      times[event.type] ??= event.at;
+      this.byRequest.set(event.requestId, times);
+    }
+    this.mostInProgress = most;
+  }
+  at(requestId: string, type: FakeFalEvent['type']): number | undefined {
+    return this.byRequest.get(requestId)?.[type];
+  }
+  /** FAL's own processing time for a request (started -> completed). */
+  processing(requestId: string): number | null {
+    const started = this.at(requestId, 'started');
+    const completed = this.at(requestId, 'completed');
+    return started !== undefined && completed !== undefined ? completed - started : null;
+  }
+}
+
+/**
+ * A slot's turnaround at FAL: the k-th completion frees a slot that the (k + concurrency)-th submit
+ * takes; the ideal has none. From the fake's own clock.
+ */
+export function slotTurnarounds(fake: FakeTimes, requestIds: Iterable<string>, concurrency: number): number[] {
+  const ids = [...requestIds];
+  const times = (type: FakeFalEvent['type']) => ids.map((id) => fake.at(id, type)).filter((t) => t !== undefined).sort((a, b) => a - b);
+  const submits = times('submitted');
+  const completions = times('completed');
+  const turnarounds: number[] = [];
+  for (let k = concurrency; k < submits.length; k++) turnarounds.push(submits[k]! - completions[k - concurrency]!);
+  return turnarounds;
+}
