@@ -5,6 +5,7 @@
 import type { Job } from '../shared/domain';
 import type { Settings } from '../shared/settings';
 import { openDatabase, type Db } from './db/open';
+import { getModel } from './models/catalog';
 import { createPlatformClient, type PlatformClient } from './fal/platform-client';
 import { redactSecrets } from './fal/redact';
 import { createPriceBook, type PriceBook } from './pricing/price-book';
@@ -63,7 +64,26 @@ export function createFalPlatform(deps: FalPlatformDeps): FalPlatform {
   const redact = (text: string) => redactSecrets(redactSecrets(text, safeGet(deps.keys)), safeGet(deps.billingKeys));
   const logger = { info: (m: string) => deps.logger.info(redact(m)), warn: (m: string) => deps.logger.warn(redact(m)) };
 
-  const prices = createPriceBook({ dataDir: deps.dataDir, platform: () => clientFor(safeGet(deps.keys)), now, logger });
+  // A job's estimate was fixed when it was added: one added with no key, or while the prices were
+  // stale, kept the built-in price after FAL's arrived - what the queue showed, what the spend counts
+  // once it is sent. The jobs not sent yet are priced as a job added now would be; sent ones never.
+  const reestimateUnsent = () => {
+    const estimate = (job: JobRow): number | null => {
+      const model = getModel(job.endpoint);
+      if (!model) return null;
+      try {
+        return prices.estimate(model, job.preset, JSON.parse(job.optionsJson) as Record<string, unknown>).usd;
+      } catch {
+        return null;
+      }
+    };
+    try {
+      for (const row of jobs.reestimateUnsent(estimate)) emitJob(toJob(row));
+    } catch (error) {
+      logger.warn(`prices: the waiting jobs could not be priced again (${error instanceof Error ? error.message : String(error)})`);
+    }
+  };
+  const prices = createPriceBook({ dataDir: deps.dataDir, platform: () => clientFor(safeGet(deps.keys)), now, logger, onFresh: reestimateUnsent });
   const spend = createSpendTracker({
     db,
     now,
@@ -115,6 +135,8 @@ export function createFalPlatform(deps: FalPlatformDeps): FalPlatform {
       reconciler.start(deps.pollMs ?? 5_000);
       const refreshPrices = quietly(() => prices.refreshIfStale());
       const syncSpend = quietly(() => platform.syncSpend());
+      // Prices another process read (the CLI) or cached before jobs were added with none.
+      reestimateUnsent();
       refreshPrices();
       syncSpend();
       timers.push(setInterval(refreshPrices, PRICE_CHECK_MS), setInterval(syncSpend, SPEND_SYNC_MS));

@@ -49,6 +49,8 @@ export interface PriceBookDeps {
   /** After this long the cache is refreshed (default 6 h); older prices are still used, with their age. */
   maxAgeMs?: number;
   logger?: { warn(message: string): void };
+  /** FAL's prices were read anew (the jobs not sent yet are priced again with them). */
+  onFresh?: () => void;
 }
 
 /** What one unit costs in the built-in table: the cheapest preset with no options. */
@@ -110,6 +112,11 @@ export function createPriceBook(deps: PriceBookDeps): PriceBook {
       };
       save(next);
       cache = next;
+      try {
+        deps.onFresh?.();
+      } catch (error) {
+        deps.logger?.warn(`prices: ${error instanceof Error ? error.message : String(error)}`);
+      }
       return { ok: true, count: prices.length };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

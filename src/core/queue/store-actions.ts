@@ -106,6 +106,30 @@ export function switchModel(ctx: StoreContext, id: string, change: ModelChange, 
   });
 }
 
+/** A job nothing of was sent yet: waiting, with no submit armed, started or recorded, and no FAL request. */
+const UNSENT_SQL = `state = 'queued' AND provider = 'fal' AND fal_request_id IS NULL
+  AND submit_armed_at IS NULL AND submit_started_at IS NULL AND submitted_at IS NULL`;
+
+/**
+ * Prices the jobs not sent yet again with `estimate` (FAL's prices arrived after they were added):
+ * those whose estimate changes, as they are now. A job sent (or on its way: claimed, armed) keeps the
+ * estimate it was sent at - its spend is counted at it. The check is in each UPDATE, so a job a worker
+ * claims meanwhile keeps its own.
+ */
+export function reestimateUnsent(ctx: StoreContext, estimate: (row: JobRow) => number | null): JobRow[] {
+  return writeTx(ctx.db, () => {
+    const out: JobRow[] = [];
+    for (const raw of ctx.stmt(`SELECT * FROM jobs WHERE ${UNSENT_SQL}`).all() as Raw[]) {
+      const row = toRow(raw);
+      const usd = estimate(row);
+      if (usd === null || usd === row.estimatedCostUsd) continue;
+      const changed = ctx.stmt(`UPDATE jobs SET estimated_cost_usd = @usd WHERE id = @id AND ${UNSENT_SQL} RETURNING *`).get({ id: row.id, usd }) as Raw | undefined;
+      if (changed) out.push(toRow(changed));
+    }
+    return out;
+  });
+}
+
 /** Flags a job for cancellation by whichever worker holds (or next claims) it. */
 export function requestCancel(ctx: StoreContext, id: string): JobRow | null {
   const raw = writeTx(ctx.db, () => ctx.stmt(

@@ -162,6 +162,11 @@ export class JobStore {
     return actions.switchModel(this.ctx, id, change, at, note);
   }
 
+  /** Prices the jobs not sent yet again (store-actions.ts); the ones whose estimate changed. */
+  reestimateUnsent(estimate: (row: JobRow) => number | null): JobRow[] {
+    return actions.reestimateUnsent(this.ctx, estimate);
+  }
+
   requestCancel(id: string): JobRow | null {
     return actions.requestCancel(this.ctx, id);
   }

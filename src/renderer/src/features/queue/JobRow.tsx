@@ -9,6 +9,7 @@ import { formatDuration } from '../../lib/format';
 import { PRESET_LABEL } from '../../lib/presets';
 import { JobThumb } from './JobThumb';
 import { STATE_LABEL, isActive, isFinished, jobDetail, stateTone } from './job-text';
+import { switchPrice } from './switch-model';
 
 export interface JobRowProps {
   job: Job;
@@ -86,7 +87,7 @@ export function JobRow({ job, waitPlace, modelLabel, realCost, now, onCancel, on
             >
               {switchModels.map((m) => (
                 <option key={m.id} value={m.id}>
-                  {m.label} · {priceText(m.priceByPreset[job.preset])}
+                  {m.label} · {priceText(switchPrice(job, m))}
                 </option>
               ))}
             </select>

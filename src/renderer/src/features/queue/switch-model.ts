@@ -14,3 +14,12 @@ export function modelsFor(job: Job, models: readonly ModelSummary[]): ModelSumma
   const roles = job.inputs && job.inputs.length > 0 ? job.inputs.map((input) => input.role ?? null) : [null];
   return models.filter((model) => inputSetProblem(model, roles) === null);
 }
+
+/**
+ * The price the generator menu shows for `model`: the job's own estimate for the generator it has (its
+ * options, priced again when FAL's prices arrive - what the spend will count), the generator's list
+ * price for this preset for the others (loaded with the window, so possibly from before).
+ */
+export function switchPrice(job: Job, model: ModelSummary): number {
+  return model.id === job.endpoint && job.estimatedCostUsd !== null ? job.estimatedCostUsd : model.priceByPreset[job.preset];
+}
