@@ -18,8 +18,10 @@ const engine = createEngine({
 process.stdin.on('end', () => process.exit(0)); // the bench went away
 process.stdout.write('ready\n');
 await new Promise<void>((resolve) => process.stdin.once('data', () => resolve()));
+const cpuAtGo = process.cpuUsage();
 await engine.start();
 await engine.waitForIdle();
-process.stdout.write(`idle ${performance.timeOrigin + performance.now()}\n`);
+const cpu = process.cpuUsage(cpuAtGo);
+process.stdout.write(`idle ${performance.timeOrigin + performance.now()} ${(cpu.user + cpu.system) / 1000}\n`);
 await engine.close();
 process.exit(0);

@@ -16,6 +16,7 @@
 // ideal with none lost, the two-process run with none lost, a 1 MB log line cut in <= 50 ms (median).
 // Run: npm run bench:queue  (BENCH_SECTIONS to run some parts; BENCH_JOBS / BENCH_OVERHEAD_JOBS / BENCH_TWO_PROCESS_JOBS / BENCH_PROCESSING_MS to change sizes)
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -551,16 +552,25 @@ async function twoProcessSection(): Promise<void> {
     `   ${two.seconds.toFixed(2)} s (ideal ${two.ideal.toFixed(2)} s, ratio ${(two.seconds / two.ideal).toFixed(2)})   ` +
       `in the library ${two.succeeded}, lost ${two.lost} -> ${two.lost === 0 ? 'OK' : 'MISSED'}`,
   );
+  const o = two.over;
+  console.log(
+    `   the ${(two.seconds - two.ideal).toFixed(2)} s over the ideal: start ("go" -> 8 jobs at FAL) ${o.start.toFixed(2)} s, ` +
+      `slot hand-offs ${o.handOffs.toFixed(2)} s (mean ${o.handOffMeanMs.toFixed(1)} ms each), FAL's processing over ${PROCESSING_MS} ms ${o.falOvertime.toFixed(2)} s, ` +
+      `last completion at FAL -> both engines idle ${o.end.toFixed(2)} s`,
+  );
+  console.log(`   the two engines' CPU per job: ${two.cpuMsPerJob.toFixed(1)} ms (each process, all its threads, from "go" to idle)`);
 }
 
 /** Two engine processes on one folder, started together; done when the last one saw the queue empty. */
-async function twoProcessBench(): Promise<{ seconds: number; ideal: number; succeeded: number; lost: number }> {
+async function twoProcessBench(): Promise<{ seconds: number; ideal: number; succeeded: number; lost: number; over: OverIdeal; cpuMsPerJob: number }> {
   const run = await setup(4, 8);
   await drop(run, await photos(TWO_PROCESS_JOBS));
   await run.engine.close(); // the bench's own engine only added the jobs
   const child = join(dirname(fileURLToPath(import.meta.url)), 'queue-child.ts');
   const procs = [0, 1].map(() => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', child, run.dataDir, run.fake.url, '4'], { stdio: ['pipe', 'pipe', 'inherit'], detached: true });
+    // BENCH_CHILD_PROFILE=<dir>: each engine process writes a CPU profile there.
+    const profile = process.env.BENCH_CHILD_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CHILD_PROFILE}`] : [];
+    const proc = spawn(process.execPath, [...profile, '--import', 'tsx', child, run.dataDir, run.fake.url, '4'], { stdio: ['pipe', 'pipe', 'inherit'], detached: true });
     let out = '';
     const line = (prefix: string) =>
       new Promise<string>((resolve, reject) => {
@@ -580,13 +590,21 @@ async function twoProcessBench(): Promise<{ seconds: number; ideal: number; succ
     await Promise.all(procs.map((p) => p.ready));
     const t0 = clock();
     for (const p of procs) p.proc.stdin!.write('go\n');
-    const ends = await Promise.all(procs.map(async (p) => Number((await p.idle).split(' ')[1])));
-    const seconds = (Math.max(...ends) - t0) / 1000;
+    const idles = await Promise.all(procs.map(async (p) => (await p.idle).split(' ').map(Number)));
+    const lastIdle = Math.max(...idles.map(([, at]) => at!));
+    const cpuMs = idles.map(([, , ms]) => ms!);
+    const seconds = (lastIdle - t0) / 1000;
     const check = createEngine({ dataDir: run.dataDir, getFalKey: () => KEY, falProxyUrl: run.fake.url });
     const succeeded = inLibrary(check);
     await check.close();
-    return { seconds, ideal: (TWO_PROCESS_JOBS / 8) * (PROCESSING_MS / 1000), succeeded, lost: TWO_PROCESS_JOBS - succeeded };
+    const events = await run.fake.events();
+    const over = overIdeal(new FakeTimes(events), [...new Set(events.map((event) => event.requestId))], 8, t0, lastIdle);
+    return { seconds, ideal: (TWO_PROCESS_JOBS / 8) * (PROCESSING_MS / 1000), succeeded, lost: TWO_PROCESS_JOBS - succeeded, over, cpuMsPerJob: cpuMs.reduce((a, b) => a + b, 0) / TWO_PROCESS_JOBS };
   } finally {
+    // Each child exits by itself once idle (and writes its profile, if asked); a stuck one is killed.
+    await Promise.all(
+      procs.map((p) => (p.proc.exitCode !== null ? null : Promise.race([once(p.proc, 'exit'), new Promise((resolve) => setTimeout(resolve, 3000))]))),
+    );
     for (const p of procs) {
       try {
         process.kill(-p.proc.pid!, 'SIGKILL');
