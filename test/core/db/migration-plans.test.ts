@@ -11,20 +11,24 @@ import { MIGRATIONS, migrate } from '../../../src/core/db/migrations';
 let db: Database.Database | undefined;
 afterEach(() => db?.close());
 
-/** The statements of a migration, one by one (migrations with trigger bodies are not split here). */
+/** The statements of a migration, one by one (trigger statements taken out first: TRIGGER). */
 function statements(sql: string): string[] {
   return sql.split(';').map((s) => s.trim()).filter(Boolean);
 }
 
 const FIRST_CHECKED = 16;
+/** A whole CREATE TRIGGER statement, its BEGIN ... END body included. */
+const TRIGGER = /CREATE TRIGGER\b[\s\S]*?\bEND\s*;/gi;
 
 it('each data step of a migration from 16 on walks one table and searches the others by index', () => {
   db = new Database(':memory:');
   migrate(db, MIGRATIONS.slice(0, FIRST_CHECKED - 1));
   const checked: string[] = [];
   for (let version = FIRST_CHECKED; version <= MIGRATIONS.length; version++) {
-    const sql = MIGRATIONS[version - 1]!;
-    expect(/\bBEGIN\b/i.test(sql), `migration ${version} has a trigger body: check its steps another way`).toBe(false);
+    // Triggers (migration 19) are made after the other steps; their bodies run per written row, not here.
+    const triggers = MIGRATIONS[version - 1]!.match(TRIGGER) ?? [];
+    const sql = MIGRATIONS[version - 1]!.replace(TRIGGER, '');
+    expect(/\bBEGIN\b/i.test(sql), `migration ${version} has a body this test cannot split: check its steps another way`).toBe(false);
     for (const step of statements(sql)) {
       if (/^(UPDATE|INSERT|DELETE)\b/i.test(step)) {
         const plan = (db.prepare(`EXPLAIN QUERY PLAN ${step}`).all() as { detail: string }[]).map((row) => row.detail);
@@ -34,6 +38,7 @@ it('each data step of a migration from 16 on walks one table and searches the ot
       }
       db.exec(step);
     }
+    for (const trigger of triggers) db.exec(trigger);
     db.pragma(`user_version = ${version}`);
   }
   expect(checked.length).toBeGreaterThan(0);
