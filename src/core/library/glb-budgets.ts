@@ -5,6 +5,53 @@ import type { TextureInfo } from '../../shared/domain';
 import { isRecord } from '../util/errors';
 import { isWhole, list, num, str } from './glb-json';
 
+// ---- Draco point clouds ------------------------------------------------------------------------
+// A Draco stream says itself what it decodes to, whatever the glTF accessors claim, and the validator
+// cannot look inside it. As a point cloud it compresses without limit: 58 bytes decode to 3 million
+// points (a 592-byte GLB to 10 million, measured), and three's loader in the viewer decodes point
+// clouds. glTF-Transform reads only Draco triangle meshes (an export fails on anything else), and
+// models are meshes: the stream's geometry type (byte 7 after "DRACO" and the version) must be one.
+const DRACO_MAGIC = 'DRACO';
+const DRACO_TRIANGULAR_MESH = 1;
+
+/** A reason when a KHR_draco_mesh_compression stream in the file is not a triangle mesh. */
+export function dracoGeometryProblem(json: Record<string, unknown>, bin: Uint8Array | null): string | null {
+  const decoded = new Map<number, Uint8Array | null>(); // data: URI buffers, each decoded once
+  for (const mesh of list(json.meshes)) {
+    for (const primitive of isRecord(mesh) ? list(mesh.primitives) : []) {
+      const draco = isRecord(primitive) && isRecord(primitive.extensions) ? primitive.extensions.KHR_draco_mesh_compression : undefined;
+      if (!isRecord(draco)) continue;
+      const data = viewBytes(json, bin, num(draco.bufferView), decoded);
+      // Data that cannot be found is the validator's to report.
+      if (!data) continue;
+      const magic = String.fromCharCode(...data.subarray(0, DRACO_MAGIC.length));
+      if (magic !== DRACO_MAGIC || data.length < 8 || data[7] !== DRACO_TRIANGULAR_MESH) {
+        return "The GLB's Draco-compressed data is not a triangle mesh (a point cloud or unreadable), which the app does not read";
+      }
+    }
+  }
+  return null;
+}
+
+/** The bytes of a buffer view in the BIN chunk or a base64 data: URI buffer, or null. */
+function viewBytes(json: Record<string, unknown>, bin: Uint8Array | null, index: number | undefined, decoded: Map<number, Uint8Array | null>): Uint8Array | null {
+  const view = index === undefined ? undefined : list(json.bufferViews)[index];
+  if (!isRecord(view)) return null;
+  const bufferIndex = num(view.buffer) ?? -1;
+  const buffer = list(json.buffers)[bufferIndex];
+  if (!isRecord(buffer)) return null;
+  const uri = str(buffer.uri);
+  if (uri !== undefined && !decoded.has(bufferIndex)) {
+    const base64 = /^data:[^,]*;base64,(.*)$/s.exec(uri)?.[1];
+    decoded.set(bufferIndex, base64 === undefined ? null : new Uint8Array(Buffer.from(base64, 'base64')));
+  }
+  const data = uri === undefined ? bin : decoded.get(bufferIndex)!;
+  const offset = num(view.byteOffset) ?? 0;
+  const length = num(view.byteLength) ?? 0;
+  if (!data || offset < 0 || length < 0 || offset + length > data.byteLength) return null;
+  return data.subarray(offset, offset + length);
+}
+
 // ---- depth limits ------------------------------------------------------------------------------
 // The Khronos validator walks the JSON and the node hierarchy recursively. Tens of thousands of levels
 // (a file of a few hundred KB) overflow its stack inside its own async code, where no try/catch

@@ -5,7 +5,7 @@
 import { validateBytes, type ValidationReport } from 'gltf-validator';
 import type { ModelStats } from '../../shared/domain';
 import { errorMessage as describe, isRecord } from '../util/errors';
-import { checkDepths, textureDecodeProblem } from './glb-budgets';
+import { checkDepths, dracoGeometryProblem, textureDecodeProblem } from './glb-budgets';
 import { list, str } from './glb-json';
 import { computeStats, imageBytes } from './glb-stats';
 import { readImageHeader } from './image-header';
@@ -70,8 +70,8 @@ function parseGlb(bytes: Uint8Array): ParsedGlb {
     if (type === CHUNK_BIN && bin === null && at === jsonStart + jsonLength) bin = bytes.subarray(start, start + length);
     at = start + length;
   }
-  const notAnImage = embeddedDataProblem(json, bin);
-  if (notAnImage) return { ok: false, reason: notAnImage };
+  const unreadable = embeddedDataProblem(json, bin) ?? dracoGeometryProblem(json, bin);
+  if (unreadable) return { ok: false, reason: unreadable };
   return { ok: true, json, bin };
 }
 
