@@ -1,7 +1,7 @@
 // "Export after each model": every newly finished model goes into the output folder (or the data
 // folder's exports/) under its own name, never overwriting another file - copied as it is, or made
 // with the export preset chosen in Settings.
-import { constants, existsSync } from 'node:fs';
+import { constants, lstatSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { makeFolder } from './util/make-folder';
 import { safeFileStem } from './util/file-stem';
@@ -18,7 +18,16 @@ export function freeExportPath(dir: string, name: string, ext = 'glb'): string {
   const stem = safeFileStem(name);
   for (let n = 1; ; n++) {
     const candidate = join(dir, n === 1 ? `${stem}.${ext}` : `${stem}-${n}.${ext}`);
-    if (!existsSync(candidate)) return candidate;
+    if (!nameTaken(candidate)) return candidate;
+  }
+}
+
+/** Something has this name: a file, a folder, or a link - even one to nothing, which existsSync does not see. */
+export function nameTaken(path: string): boolean {
+  try {
+    return lstatSync(path, { throwIfNoEntry: false }) !== undefined;
+  } catch {
+    return false; // as existsSync: the write that follows says what is wrong
   }
 }
 
