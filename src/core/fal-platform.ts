@@ -129,7 +129,7 @@ export function createFalPlatform(deps: FalPlatformDeps): FalPlatform {
       await spend.sync();
       if (!stopped) deps.wake();
     },
-    engineFetch: (base) => reportBillableUnits(base, (requestId, units) => spend.recordUnits(requestId, units)),
+    engineFetch: (base) => reportBillableUnits(base, (requestId, units) => spend.recordUnits(requestId, units), redact),
     start(onJob) {
       emitJob = onJob;
       reconciler.start(deps.pollMs ?? 5_000);

@@ -14,7 +14,7 @@
 // every FAL HTTP call's outcome is known in fal/client.ts guardedFetch.
 import type { FalClient } from '@fal-ai/client';
 import { classifyError, type Classification } from '../fal/classify';
-import { isFalRequestId } from '../fal/request-id';
+import { refusedRequestId } from '../fal/request-id';
 import { followUntilCompleted, throwIfAborted, type FalStatus } from '../fal/follow';
 import { LogLines, PROGRESS, queuedProgress, runningProgress } from '../fal/progress';
 import { buildSetInput, type SetInput } from '../models/input-set';
@@ -215,15 +215,13 @@ export class FalSteps {
       writer.write(needsAttentionPatch('submit_uncertain', submitUncertainMessage(c), deps.now()), c.message);
       throw new SubmitSettled();
     }
-    const id = (answer as { request_id?: unknown } | null)?.request_id;
-    // The key (or its id or secret half, as redaction finds it) as the request id - a hostile proxy, a
-    // broken gateway - is no id either: stored, it would sit in the database and the window and go
-    // into every status URL. The journal line says so without it.
-    const carriesKey = typeof id === 'string' && deps.redact(id) !== id;
-    if (!isFalRequestId(id) || carriesKey) {
+    // The key (or a piece of it) as the request id - a hostile proxy, a broken gateway - is no id
+    // either (refusedRequestId). The journal line says so without it.
+    const refused = refusedRequestId((answer as { request_id?: unknown } | null)?.request_id, deps.redact);
+    if (refused !== null) {
       // FAL took the submit (a 2xx) but the id is unusable: following it would fail the job while FAL
       // runs and charges the real one. Uncertain, so FAL's records (the reconciler) can settle it.
-      const why = carriesKey ? 'submit answered with the FAL key as its request id' : 'submit answered without a usable request id';
+      const why = refused === 'names_the_key' ? 'submit answered with the FAL key as its request id' : 'submit answered without a usable request id';
       writer.write(needsAttentionPatch('submit_uncertain', SUBMIT_NO_ID_MESSAGE, deps.now()), why);
       throw new SubmitSettled();
     }

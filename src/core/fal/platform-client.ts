@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import { readCapped } from '../util/read-capped';
 import { keyGuardFetch } from './key-guard';
+import { redactSecrets } from './redact';
 import { errorFrom, PlatformError } from './platform-errors';
 import {
   AccountSchema,
@@ -194,7 +195,7 @@ export function createPlatformClient(opts: PlatformClientOptions): PlatformClien
       if (q.status) params.set('status', q.status);
       if (q.sortBy) params.set('sort_by', q.sortBy);
       if (q.payloads) params.set('expand', 'payloads');
-      return readRequestRows(await pages(RequestPageSchema, '/models/requests/by-endpoint', params, (p) => p.items, true));
+      return readRequestRows(await pages(RequestPageSchema, '/models/requests/by-endpoint', params, (p) => p.items, true), (text) => redactSecrets(text, opts.key));
     },
     async prices(endpointIds) {
       const out: Price[] = [];

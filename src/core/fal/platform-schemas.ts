@@ -2,7 +2,7 @@
 // usage, account), as zod schemas: every answer is checked against one before it is used.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { isFalRequestId } from './request-id';
+import { isFalRequestId, refusedRequestId } from './request-id';
 
 const Iso = z.string().min(1);
 const Money = z.number();
@@ -45,24 +45,33 @@ export interface RequestHistory {
   unreadable: UnreadableRequestRow[];
 }
 
-export function readRequestRows(items: readonly unknown[]): RequestHistory {
-  const { rows, unreadable } = readRows(RequestRowSchema, items);
+/**
+ * `redact` hides the FAL key: a row whose request id names it (or a piece of it: refusedRequestId) is
+ * unreadable too - adopted, the key would be stored as the job's request id and put into status URLs.
+ */
+export function readRequestRows(items: readonly unknown[], redact: (text: string) => string): RequestHistory {
+  const { rows, unreadable } = readRows(RequestRowSchema, items, redact);
   return { rows, unreadable };
 }
 
-/** Each item checked on its own against `schema`: the ones that pass, and a description of the others. */
-function readRows<T>(schema: z.ZodType<T>, items: readonly unknown[]): { rows: T[]; unreadable: UnreadableRequestRow[] } {
+/**
+ * Each item checked on its own against `schema`: the ones that pass, and a description of the others.
+ * With `redact`, a row whose request id names the FAL key is one of the others too. An unreadable row's
+ * request id is given only when it is a usable one (refusedRequestId): never the key.
+ */
+function readRows<T extends { request_id: string }>(schema: z.ZodType<T>, items: readonly unknown[], redact?: (text: string) => string): { rows: T[]; unreadable: UnreadableRequestRow[] } {
+  const usable = (id: unknown): id is string => refusedRequestId(id, redact ?? ((text) => text)) === null;
   const out: { rows: T[]; unreadable: UnreadableRequestRow[] } = { rows: [], unreadable: [] };
   for (const item of items) {
     const parsed = schema.safeParse(item);
-    if (parsed.success) {
+    if (parsed.success && (!redact || usable(parsed.data.request_id))) {
       out.rows.push(parsed.data);
       continue;
     }
     const id = (item as { request_id?: unknown } | null)?.request_id;
     out.unreadable.push({
-      requestId: typeof id === 'string' && isFalRequestId(id) ? id : null,
-      problem: [...new Set(parsed.error.issues.map((issue) => `${issue.path.map(String).join('.') || 'row'}: ${issue.code}`))].join(', '),
+      requestId: usable(id) ? id : null,
+      problem: parsed.success ? 'request_id: names the FAL key' : [...new Set(parsed.error.issues.map((issue) => `${issue.path.map(String).join('.') || 'row'}: ${issue.code}`))].join(', '),
       fingerprint: createHash('sha256').update(JSON.stringify(item) ?? 'undefined').digest('hex').slice(0, 12),
     });
   }

@@ -62,7 +62,7 @@ describe('spend tracker', () => {
     let record: (id: string, units: number) => void = () => undefined;
     h = await createHarness({
       fake: { platform: { billableUnits: 3 } },
-      engine: { fetch: reportBillableUnits(globalThis.fetch, (id, units) => record(id, units)) },
+      engine: { fetch: reportBillableUnits(globalThis.fetch, (id, units) => record(id, units), (text) => text) },
     });
     db = openDatabase(h.dataDir);
     const tracker = createSpendTracker({ db, billing: () => null, unitPrice: () => 0.1 });
@@ -80,7 +80,7 @@ describe('spend tracker', () => {
     let record: (id: string, units: number) => void = () => undefined;
     h = await createHarness({
       fake: { platform: { billableUnits: 3 } },
-      engine: { fetch: reportBillableUnits(globalThis.fetch, (id, units) => record(id, units)) },
+      engine: { fetch: reportBillableUnits(globalThis.fetch, (id, units) => record(id, units), (text) => text) },
     });
     db = openDatabase(h.dataDir);
     let clock = Date.now();

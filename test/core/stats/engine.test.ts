@@ -95,7 +95,7 @@ describe('the engine records FAL request outcomes', () => {
     const ADMIN = 'admin-key-0123456789';
     let record: (id: string, units: number) => void = () => undefined;
     h = await createHarness({
-      engine: { concurrency: 1, fetch: reportBillableUnits(globalThis.fetch, (id, units) => record(id, units)) },
+      engine: { concurrency: 1, fetch: reportBillableUnits(globalThis.fetch, (id, units) => record(id, units), (text) => text) },
       fake: { platform: { adminKeys: [ADMIN], prices: { [DEFAULT_MODEL_ID]: { unitPrice: 0.27 } }, billableUnits: 2 } },
     });
     const db = openDatabase(h.dataDir);
