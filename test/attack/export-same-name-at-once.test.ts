@@ -29,12 +29,14 @@ vi.mock('node:fs/promises', async (importOriginal) => {
   return { ...real, default: { ...real, copyFile }, copyFile };
 });
 
-// A file system without hard links (FAT, exFAT) while `noLinks` is set.
-const links = vi.hoisted(() => ({ none: false }));
+// A file system without hard links while `links.none` names the error link() gives there: EPERM (Linux
+// vfat), ENOTSUP and EACCES (network shares), EISDIR (Windows on FAT32 and exFAT - USB sticks:
+// CreateHardLink fails with ERROR_INVALID_FUNCTION, which libuv reports as EISDIR; exports there failed).
+const links = vi.hoisted(() => ({ none: null as string | null }));
 vi.mock('node:fs', async (importOriginal) => {
   const real = await importOriginal<typeof import('node:fs')>();
   const linkSync: typeof real.linkSync = (...args) => {
-    if (links.none) throw Object.assign(new Error('EPERM: operation not permitted, link'), { code: 'EPERM' });
+    if (links.none) throw Object.assign(new Error(`${links.none}: link`), { code: links.none });
     return real.linkSync(...args);
   };
   return { ...real, default: { ...real, linkSync }, linkSync };
@@ -45,7 +47,7 @@ beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'i2m-export-same-name-'));
   copies.hold = null;
   copies.started = [];
-  links.none = false;
+  links.none = null;
 });
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -140,8 +142,8 @@ describe('two exports of the same name at once', () => {
     expect(text(other)).toBe(new TextDecoder().decode(models.get('b')!.bytes));
   });
 
-  it('where the folder has no hard links (a FAT stick), a file there is still never replaced', async () => {
-    links.none = true;
+  it.each(['EPERM', 'ENOTSUP', 'EACCES', 'EISDIR'])('where the folder has no hard links (link fails with %s), exports are written and a file there is still never replaced', async (code) => {
+    links.none = code;
     const path = join(dir, 'Chair.glb');
     await writeFile(path, 'the first export');
     expect(await writeFileNew(path, new TextEncoder().encode('the second'))).toBe(false);

@@ -118,8 +118,13 @@ export async function createViaTemp(path: string, fill: (temp: string) => Promis
   return placed;
 }
 
-/** Errors of link() on a file system without hard links (FAT, exFAT, some network shares). */
-const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EMLINK', 'EXDEV']);
+/**
+ * Errors of link() on a file system without hard links (FAT, exFAT, some network shares). On Windows
+ * CreateHardLink fails on FAT32 and exFAT (USB sticks) with ERROR_INVALID_FUNCTION, which libuv reports
+ * as EISDIR, and on some network shares with ERROR_ACCESS_DENIED (EACCES). A rename that then fails
+ * for the same reason reports it.
+ */
+const NO_HARD_LINKS = new Set(['EPERM', 'EACCES', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EMLINK', 'EXDEV', 'EISDIR']);
 
 /** Gives the complete file `temp` the name `path` unless a file has it: a hard link does both at once (rename would replace). */
 async function placeIfFree(temp: string, path: string): Promise<boolean> {
