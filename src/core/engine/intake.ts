@@ -1,5 +1,6 @@
 // Adding work: prepare each image (validate, orient, downscale, strip metadata), skip inputs whose
-// model already exists with the same settings (unless forced), and insert the jobs in one go - or join
+// model already exists with the same settings (unless forced), and insert the jobs as their images
+// are ready (in order, a few at a time: the first can start while the rest are prepared) - or join
 // the job already on its way for the same image and settings (the caller gets that job to follow):
 // the store looks for it in the insert's own transaction, so two processes cannot both insert.
 import { randomUUID } from 'node:crypto';
@@ -15,6 +16,9 @@ import { toJob, type JobRow, type JobStore, type JobToAdd } from '../queue/store
 import type { AddJobsOptions } from '../services-types';
 import { inputSetProblem } from '../models/input-set';
 import { singleInputOf, type JobInputStore } from './job-inputs';
+
+/** After the first insert of a call, at most one more per this many ms (each is a durable commit). */
+const INSERT_EVERY_MS = 100;
 
 export interface IntakeDeps {
   store: JobStore;
@@ -55,58 +59,106 @@ export function createIntake(deps: IntakeDeps): Intake {
     const { DEFAULT_INPUT_LIMITS, prepareInput, prepareInputBytes } = await import('../images');
     const limits = deps.inputLimits ?? DEFAULT_INPUT_LIMITS;
 
-    const prepared = await mapLimit(items, 3, (item): Promise<PrepareResult> =>
-      item.kind === 'path' ? prepareInput(item.path, deps.inputsDir, limits) : prepareInputBytes(item.bytes, item.name, deps.inputsDir, limits),
-    );
     const rejected: AddJobsResult['rejected'] = [];
     const duplicates: AddJobsResult['duplicates'] = [];
-    const toAdd: JobToAdd[] = [];
     const labels: string[] = [];
-    const createdAt = deps.now();
-    prepared.forEach((result, i) => {
-      const item = items[i]!;
-      const label = item.kind === 'path' ? item.path : item.name;
-      if (!result.ok) {
-        rejected.push({ input: label, reason: result.reason });
-        return;
-      }
-      const input = result.input;
-      if (!opts.force) {
-        const existing = deps.library.findByParams(paramsKeyOf(input.sha256, endpoint, preset, optionsJson));
-        if (existing) {
-          duplicates.push({ input: label, modelId: existing.id });
+    const outcomes: ReturnType<JobStore['addOrJoin']> = [];
+    /** Jobs made by this call (a later copy of the same image joins one and counts as added). */
+    const madeHere = new Set<string>();
+
+    /** Inserts the jobs of prepared images (one transaction), in the order they were given. */
+    const insert = (results: readonly PrepareResult[], from: number) => {
+      const toAdd: JobToAdd[] = [];
+      const createdAt = deps.now();
+      results.forEach((result, offset) => {
+        const item = items[from + offset]!;
+        const label = item.kind === 'path' ? item.path : item.name;
+        if (!result.ok) {
+          rejected.push({ input: label, reason: result.reason });
           return;
         }
-      }
-      labels.push(label);
-      toAdd.push({
-        // Not made yet but on its way (a convert run again after Ctrl-C, a photo dropped twice, two
-        // processes at once): the store joins that job, in the transaction that would insert this one.
-        mayJoin: !opts.force,
-        joinOutput: opts.outputDir ? { dir: opts.outputDir, name: input.originalName } : null,
-        job: {
-          id: randomUUID(),
-          endpoint,
-          provider: model.provider,
-          preset,
-          optionsJson,
-          inputName: input.originalName,
-          inputPath: toStoredPath(deps.dataDir, input.path),
-          inputSha256: input.sha256,
-          inputMime: input.mime,
-          maxAttempts: deps.maxAttempts,
-          createdAt,
-          estimatedCostUsd: estimate,
-          message: input.warnings.length > 0 ? input.warnings.join(' ') : 'Waiting to start',
-          outputDir: opts.outputDir ?? null,
-        },
+        const input = result.input;
+        if (!opts.force) {
+          const existing = deps.library.findByParams(paramsKeyOf(input.sha256, endpoint, preset, optionsJson));
+          if (existing) {
+            duplicates.push({ input: label, modelId: existing.id });
+            return;
+          }
+        }
+        labels.push(label);
+        toAdd.push({
+          // Not made yet but on its way (a convert run again after Ctrl-C, a photo dropped twice, two
+          // processes at once): the store joins that job, in the transaction that would insert this one.
+          mayJoin: !opts.force,
+          joinOutput: opts.outputDir ? { dir: opts.outputDir, name: input.originalName } : null,
+          job: {
+            id: randomUUID(),
+            endpoint,
+            provider: model.provider,
+            preset,
+            optionsJson,
+            inputName: input.originalName,
+            inputPath: toStoredPath(deps.dataDir, input.path),
+            inputSha256: input.sha256,
+            inputMime: input.mime,
+            maxAttempts: deps.maxAttempts,
+            createdAt,
+            estimatedCostUsd: estimate,
+            message: input.warnings.length > 0 ? input.warnings.join(' ') : 'Waiting to start',
+            outputDir: opts.outputDir ?? null,
+          },
+        });
       });
-    });
-    const outcomes = deps.store.addOrJoin(toAdd, (job) => deps.inputs.insert(job.id, [singleInputOf(job)]));
-    const added = outcomes.flatMap((outcome) => (outcome.kind === 'added' ? [outcome.row] : []));
-    deps.onAdded(added);
-    /** Each image that joined a job rather than make one (the caller still owes it its model). */
-    const madeHere = new Set(added.map((row) => row.id));
+      if (toAdd.length === 0) return;
+      const chunk = deps.store.addOrJoin(toAdd, (job) => deps.inputs.insert(job.id, [singleInputOf(job)]));
+      const added = chunk.flatMap((outcome) => (outcome.kind === 'added' ? [outcome.row] : []));
+      for (const row of added) madeHere.add(row.id);
+      outcomes.push(...chunk);
+      deps.onAdded(added);
+    };
+
+    // Jobs are inserted while later images are still being prepared, so the first one starts as soon
+    // as its image is ready, not after the whole drop (200 photos took seconds before any was sent).
+    // At most one insert (a durable commit) per INSERT_EVERY_MS after the first; always in order.
+    const prepared = new Array<PrepareResult | undefined>(items.length);
+    let inserted = 0;
+    let lastInsertAt: number | null = null;
+    let later: ReturnType<typeof setTimeout> | null = null;
+    /** An insert the store refused: no more are made, and the call rejects with it. */
+    const failure: { failed: boolean; error?: unknown } = { failed: false };
+    const insertReady = (force: boolean) => {
+      if (failure.failed) return;
+      let end = inserted;
+      while (end < items.length && prepared[end] !== undefined) end++;
+      if (end === inserted) return;
+      const wait = lastInsertAt === null || force ? 0 : lastInsertAt + INSERT_EVERY_MS - Date.now();
+      if (wait > 0) {
+        later ??= setTimeout(() => {
+          later = null;
+          insertReady(false);
+        }, wait);
+        return;
+      }
+      const from = inserted;
+      inserted = end;
+      lastInsertAt = Date.now();
+      try {
+        insert(prepared.slice(from, end) as PrepareResult[], from);
+      } catch (error) {
+        failure.failed = true;
+        failure.error = error;
+      }
+    };
+    try {
+      await mapLimit(items, 3, async (item, i) => {
+        prepared[i] = item.kind === 'path' ? await prepareInput(item.path, deps.inputsDir, limits) : await prepareInputBytes(item.bytes, item.name, deps.inputsDir, limits);
+        insertReady(false);
+      });
+    } finally {
+      if (later) clearTimeout(later);
+    }
+    insertReady(true);
+    if (failure.failed) throw failure.error;
     const joined = outcomes.flatMap((outcome, i) =>
       outcome.kind !== 'joined'
         ? []
@@ -153,13 +205,13 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(sort(value ?? {}));
 }
 
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
       const i = next++;
-      out[i] = await fn(items[i]!);
+      out[i] = await fn(items[i]!, i);
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));

@@ -1,0 +1,68 @@
+// A drop of many photos: the first jobs start while later photos are still being prepared, not
+// after the whole drop (200 photos took seconds before anything was sent); the call's answer is the
+// same as before - every image in order, rejected ones named, a repeated photo joined.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import * as images from '../../../src/core/images';
+import { createHarness, pngItem, type Harness } from './harness';
+
+/** Preparations of images named `slow*` wait until the test lets them go. */
+const held = vi.hoisted(() => ({ release: null as (() => void) | null, gate: null as Promise<void> | null }));
+vi.mock('../../../src/core/images', async (importOriginal) => {
+  const original = await importOriginal<typeof images>();
+  return {
+    ...original,
+    prepareInputBytes: async (...args: Parameters<typeof original.prepareInputBytes>) => {
+      if (args[1].startsWith('slow') && held.gate) await held.gate;
+      return original.prepareInputBytes(...args);
+    },
+  };
+});
+
+let h: Harness | undefined;
+afterEach(async () => {
+  held.release?.();
+  await h?.close();
+  h = undefined;
+});
+
+function hold(): void {
+  held.gate = new Promise<void>((resolve) => (held.release = resolve));
+}
+
+describe('adding many images', () => {
+  it('inserts the first jobs while a later image is still being prepared', async () => {
+    h = await createHarness({ start: false });
+    hold();
+    const first = await pngItem('first.png');
+    const second = await pngItem('second.png');
+    const slow = await pngItem('slow.png');
+    const adding = h.engine.addImages([first, second, slow], {});
+    const deadline = Date.now() + 10_000;
+    while (h.engine.listJobs().length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(h.engine.listJobs().map((job) => job.inputName).sort()).toEqual(['first.png', 'second.png']);
+    held.release!();
+    const result = await adding;
+    expect(result.added.map((job) => job.inputName)).toEqual(['first.png', 'second.png', 'slow.png']);
+    expect(h.engine.listJobs()).toHaveLength(3);
+  });
+
+  it('answers as one call: rejected images named, a photo given twice joins the job its first copy made', async () => {
+    h = await createHarness({ start: false });
+    hold();
+    const photo = await pngItem('photo.png');
+    const items = [photo, await pngItem('slow.png')];
+    for (let i = 0; i < 11; i++) items.push(await pngItem(`other-${i}.png`));
+    items.push({ ...photo, name: 'photo-again.png' });
+    items.push({ kind: 'bytes', name: 'broken.png', bytes: new Uint8Array([1, 2, 3]) });
+    const adding = h.engine.addImages(items, {});
+    // The first photo's job is in before the rest: its copy joins it from a later insert.
+    const deadline = Date.now() + 10_000;
+    while (h.engine.listJobs().length < 1 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    held.release!();
+    const result = await adding;
+    expect(result.added).toHaveLength(13);
+    expect(result.rejected.map((r) => r.input)).toEqual(['broken.png']);
+    expect(result.joined).toEqual([{ input: 'photo-again.png', jobId: result.added[0]!.id, sameCall: true }]);
+    expect(h.engine.listJobs()).toHaveLength(13);
+  });
+});
