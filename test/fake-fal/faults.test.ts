@@ -160,7 +160,14 @@ describe.concurrent('HTTP faults through the real client', () => {
     const { fal } = realClient(fake);
     const { request_id: requestId } = await fal.queue.submit(TRIPO, { input: IMAGE });
     fake.script({ op: 'status', delayMs: 60_000 });
-    const slow = await rejectionOf(fal.queue.status(TRIPO, { requestId, abortSignal: AbortSignal.timeout(100) }));
+    // Given up only once the fake has the call (and so has used the one-time rule): a timer alone
+    // could fire before a busy machine delivered it, and the rule would then delay the next call.
+    const abort = new AbortController();
+    const slowCall = rejectionOf(fal.queue.status(TRIPO, { requestId, abortSignal: abort.signal }));
+    while (fake.requestsFor('status').length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    abort.abort(new DOMException('gave up', 'TimeoutError'));
+    const slow = await slowCall;
     ctx.expect((slow as Error).name).toBe('TimeoutError');
     await ctx.expect(fal.queue.status(TRIPO, { requestId })).resolves.toMatchObject({ request_id: requestId });
   });
