@@ -14,12 +14,14 @@ import {
   EstimateSchema,
   PricePageSchema,
   readBillingEvents,
+  readPrices,
   readRequestRows,
   RequestPageSchema,
   UsagePageSchema,
   type Account,
   type BillingEvent,
   type UnreadableBillingEvent,
+  type UnreadablePrice,
   type Estimate,
   type Price,
   type RequestHistory,
@@ -27,7 +29,7 @@ import {
 } from './platform-schemas';
 
 export { PlatformError, type PlatformErrorKind } from './platform-errors';
-export type { Account, BillingEvent, UnreadableBillingEvent, Estimate, Price, RequestHistory, RequestRow, UnreadableRequestRow, Usage } from './platform-schemas';
+export type { Account, BillingEvent, UnreadableBillingEvent, UnreadablePrice, Estimate, Price, RequestHistory, RequestRow, UnreadableRequestRow, Usage } from './platform-schemas';
 
 export const PLATFORM_BASE_URL = 'https://api.fal.ai/v1';
 
@@ -71,7 +73,8 @@ export interface RequestQuery {
 export interface PlatformClient {
   /** Every page of the request history for one endpoint (up to maxPages); rows that fail their check are listed apart. */
   requests(query: RequestQuery): Promise<RequestHistory>;
-  prices(endpointIds: readonly string[]): Promise<Price[]>;
+  /** The entries that pass their check; each one that does not is left out and handed to `onUnreadable` (one garbled entry does not fail the others). */
+  prices(endpointIds: readonly string[], onUnreadable?: (entry: UnreadablePrice) => void): Promise<Price[]>;
   estimate(body: { estimate_type: 'historical_api_price' | 'unit_price'; endpoints: Record<string, { call_quantity?: number; unit_quantity?: number }> }): Promise<Estimate>;
   /**
    * Admin key only. The events that pass their check; each one that does not is left out and handed to
@@ -197,11 +200,13 @@ export function createPlatformClient(opts: PlatformClientOptions): PlatformClien
       if (q.payloads) params.set('expand', 'payloads');
       return readRequestRows(await pages(RequestPageSchema, '/models/requests/by-endpoint', params, (p) => p.items, true), (text) => redactSecrets(text, opts.key));
     },
-    async prices(endpointIds) {
+    async prices(endpointIds, onUnreadable) {
       const out: Price[] = [];
       for (const batch of chunks([...new Set(endpointIds)], 50)) {
         const params = new URLSearchParams({ endpoint_id: batch.join(',') });
-        out.push(...(await pages(PricePageSchema, '/models/pricing', params, (p) => p.prices)));
+        const { prices, unreadable } = readPrices(await pages(PricePageSchema, '/models/pricing', params, (p) => p.prices));
+        for (const entry of unreadable) onUnreadable?.(entry);
+        out.push(...prices);
       }
       return out;
     },

@@ -71,21 +71,51 @@ function readRows<T extends { request_id: string }>(schema: z.ZodType<T>, items:
     const id = (item as { request_id?: unknown } | null)?.request_id;
     out.unreadable.push({
       requestId: usable(id) ? id : null,
-      problem: parsed.success ? 'request_id: names the FAL key' : [...new Set(parsed.error.issues.map((issue) => `${issue.path.map(String).join('.') || 'row'}: ${issue.code}`))].join(', '),
-      fingerprint: createHash('sha256').update(JSON.stringify(item) ?? 'undefined').digest('hex').slice(0, 12),
+      problem: parsed.success ? 'request_id: names the FAL key' : problemOf(parsed.error),
+      fingerprint: fingerprintOf(item),
     });
   }
   return out;
 }
 
+/** Field names and kinds of problem, never the item's own text. */
+const problemOf = (error: z.ZodError) => [...new Set(error.issues.map((issue) => `${issue.path.map(String).join('.') || 'row'}: ${issue.code}`))].join(', ');
+/** The start of the item's sha256, to tell one from another (log each once). */
+const fingerprintOf = (item: unknown) => createHash('sha256').update(JSON.stringify(item) ?? 'undefined').digest('hex').slice(0, 12);
+
 export const PriceSchema = z.looseObject({
   endpoint_id: z.string(),
-  unit_price: Money,
+  // No price is below nothing (the price cache refuses one: every process would lose all the prices).
+  unit_price: Money.min(0),
   unit: z.string().default('request'),
   currency: z.string().default('USD'),
 });
 export type Price = z.infer<typeof PriceSchema>;
-export const PricePageSchema = z.looseObject({ prices: z.array(PriceSchema), ...Cursor });
+/** A page of prices; its entries are checked one by one (readPrices): one bad entry hides no other. */
+export const PricePageSchema = z.looseObject({ prices: z.array(z.unknown()), ...Cursor });
+
+/** A price-list entry that failed PriceSchema: left out; its model keeps the price it had. */
+export interface UnreadablePrice {
+  /** Its endpoint id, when that one is text; null otherwise (then it may be any model's). */
+  endpointId: string | null;
+  /** What failed, in the app's words (never the entry's own text). */
+  problem: string;
+  fingerprint: string;
+}
+
+export function readPrices(items: readonly unknown[]): { prices: Price[]; unreadable: UnreadablePrice[] } {
+  const out: { prices: Price[]; unreadable: UnreadablePrice[] } = { prices: [], unreadable: [] };
+  for (const item of items) {
+    const parsed = PriceSchema.safeParse(item);
+    if (parsed.success) {
+      out.prices.push(parsed.data);
+      continue;
+    }
+    const id = (item as { endpoint_id?: unknown } | null)?.endpoint_id;
+    out.unreadable.push({ endpointId: typeof id === 'string' ? id : null, problem: problemOf(parsed.error), fingerprint: fingerprintOf(item) });
+  }
+  return out;
+}
 
 export const EstimateSchema = z.looseObject({ estimate_type: z.string(), total_cost: Money, currency: z.string().default('USD') });
 export type Estimate = z.infer<typeof EstimateSchema>;

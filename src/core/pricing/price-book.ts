@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { PRESETS, type Preset } from '../../shared/domain';
 import type { ModelPrice, ModelSummary } from '../../shared/models';
-import type { PlatformClient } from '../fal/platform-client';
+import type { PlatformClient, UnreadablePrice } from '../fal/platform-client';
 import { MAX_EVENT_USD } from '../fal/platform-schemas';
 import { listModels } from '../models/catalog';
 import { makeFolderSync } from '../util/make-folder';
@@ -17,7 +17,16 @@ export const PRICE_CACHE_FILE = 'fal-prices.json';
 
 const CacheSchema = z.object({
   fetchedAt: z.number(),
-  prices: z.array(z.object({ endpointId: z.string(), unitPrice: z.number().nonnegative(), unit: z.string(), currency: z.string() })),
+  prices: z.array(
+    z.object({
+      endpointId: z.string(),
+      unitPrice: z.number().nonnegative(),
+      unit: z.string(),
+      currency: z.string(),
+      /** When this price was read, if before the table's fetchedAt (kept from an earlier list: FAL's entry was unreadable). */
+      fetchedAt: z.number().optional(),
+    }),
+  ),
 });
 type PriceCache = z.infer<typeof CacheSchema>;
 
@@ -97,7 +106,7 @@ export function createPriceBook(deps: PriceBookDeps): PriceBook {
     const table = current();
     // A unit priced beyond what one billing event may carry (MAX_EVENT_USD) is no price FAL charges.
     const price = table?.prices.find((p) => p.endpointId === endpointId && p.currency === 'USD' && p.unitPrice <= MAX_EVENT_USD);
-    return table && price ? { unitPrice: price.unitPrice, unit: price.unit, fetchedAt: table.fetchedAt } : null;
+    return table && price ? { unitPrice: price.unitPrice, unit: price.unit, fetchedAt: price.fetchedAt ?? table.fetchedAt } : null;
   }
 
   async function doRefresh(): Promise<Awaited<ReturnType<PriceBook['refresh']>>> {
@@ -105,11 +114,27 @@ export function createPriceBook(deps: PriceBookDeps): PriceBook {
     if (!client) return { ok: false, message: 'No FAL key is set, so prices cannot be asked for.' };
     const endpoints = listModels().filter((m) => m.provider === 'fal').map((m) => m.id);
     try {
-      const prices = await client.prices(endpoints);
-      const next: PriceCache = {
-        fetchedAt: now(),
-        prices: prices.map((p) => ({ endpointId: p.endpoint_id, unitPrice: p.unit_price, unit: p.unit, currency: p.currency })),
-      };
+      const unreadable: UnreadablePrice[] = [];
+      const prices = await client.prices(endpoints, (entry) => void unreadable.push(entry));
+      const at = now();
+      const fresh = prices.map((p) => ({ endpointId: p.endpoint_id, unitPrice: p.unit_price, unit: p.unit, currency: p.currency }));
+      // An entry that could not be read (a price that is no number, ...) is left out, and the rest of
+      // the list counts: its model keeps the price it had (with that price's date), or the built-in
+      // one. One whose model cannot be told could be any model's: every model the list does not
+      // price keeps its own.
+      const listed = new Set(fresh.map((p) => p.endpointId));
+      const unplaced = unreadable.some((entry) => entry.endpointId === null);
+      const named = new Set(unreadable.map((entry) => entry.endpointId));
+      const previous = current();
+      const kept = (previous?.prices ?? [])
+        .filter((p) => !listed.has(p.endpointId) && (unplaced || named.has(p.endpointId)))
+        .map((p) => ({ ...p, fetchedAt: p.fetchedAt ?? previous!.fetchedAt }));
+      for (const entry of unreadable) {
+        // Its endpoint named only when it is the catalog's (the entry's own text may be anything).
+        const which = entry.endpointId === null ? 'its model unknown' : endpoints.includes(entry.endpointId) ? entry.endpointId : 'a model the app did not ask about';
+        deps.logger?.warn(`prices: FAL listed a price the app could not read (${which}; ${entry.problem}; #${entry.fingerprint}). It is left out; the price that model had is kept.`);
+      }
+      const next: PriceCache = { fetchedAt: at, prices: [...fresh, ...kept] };
       save(next);
       cache = next;
       try {
