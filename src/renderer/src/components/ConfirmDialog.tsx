@@ -1,6 +1,7 @@
 // "Are you sure?" with the consequence in plain words; the action runs here so errors show in place.
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { errorMessage } from '../lib/errors';
+import { focusVisibly } from '../lib/focus';
 import { Dialog } from './Dialog';
 
 export interface ConfirmDialogProps {
@@ -40,8 +41,9 @@ export function ConfirmDialog({ title, children, confirmLabel, tone = 'primary',
   // free action holds it. (A followed job that fails while its dialog is open brings "Generate again"
   // back: it took the focus, so Enter paid.)
   useEffect(() => {
-    if (!confirmable) closeRef.current?.focus();
-    else if (cautious && !bodyRef.current?.contains(document.activeElement)) cancelRef.current?.focus();
+    // Visibly: the focus moves without the user doing it (the dialog opened, the job changed under it).
+    if (!confirmable) focusVisibly(closeRef.current);
+    else if (cautious && !bodyRef.current?.contains(document.activeElement)) focusVisibly(cancelRef.current);
     // The paid and caution flags are fixed for a dialog; only the buttons changing moves the focus.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [confirmable]);

@@ -1,5 +1,6 @@
 // A modal built on <dialog>: the browser traps focus, Escape closes it, the page behind is inert.
-import { useId, useLayoutEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useId, useLayoutEffect, useRef, type ReactNode } from 'react';
+import { focusVisibly } from '../lib/focus';
 
 export interface DialogProps {
   title: string;
@@ -18,6 +19,13 @@ export function Dialog({ title, onClose, children, footer, className }: DialogPr
     const dialog = ref.current;
     if (dialog && !dialog.open) dialog.showModal();
     return () => dialog?.close();
+  }, []);
+  // Once open and its content has placed the focus (their effects run before this one): the focused
+  // control shows it, even when a click opened the dialog - the keyboard acts there next.
+  useEffect(() => {
+    const dialog = ref.current;
+    const focused = document.activeElement;
+    if (dialog && focused instanceof HTMLElement && focused !== dialog && dialog.contains(focused)) focusVisibly(focused);
   }, []);
   return (
     <dialog

@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import { call } from '../../api';
 import { Icon, type IconName } from '../../components/Icon';
 import { errorMessage } from '../../lib/errors';
+import { focusVisibly } from '../../lib/focus';
 import { formatTimeOfDay } from '../../lib/format';
 import { recordsLines, type RecordsLine } from './fal-records';
 
@@ -24,7 +25,7 @@ export function FalRecordsCheck({ pending, nameOf, onOpenSettings, autoFocus = f
   const buttonRef = useRef<HTMLButtonElement>(null);
   // An effect, not React's autoFocus: that runs before the dialog around it is open (and focusable).
   useEffect(() => {
-    if (autoFocus) buttonRef.current?.focus();
+    if (autoFocus) focusVisibly(buttonRef.current);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
   const [busy, setBusy] = useState(false);
