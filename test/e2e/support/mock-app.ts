@@ -281,17 +281,25 @@ function installMockApi(scenario: MockScenario): void {
       Object.assign(job, { state: 'queued', errorMessage: null, errorCode: null, requestFinished: false, progress: 0, attempts: job.attempts + 1 });
       return ok(job);
     },
-    // As the core while FAL does not list the request yet: each job waiting for FAL's records stays waiting.
-    'reconcile:run': () =>
-      ok({
-        checked: 0,
+    // As the core while FAL does not list the request yet: each job waiting for FAL's records stays
+    // waiting, its message saying so (in the core's words).
+    'reconcile:run': () => {
+      const waiting = state.jobs.filter((j) => j.state === 'needs_attention' && j.falRequestId === null && j.errorCode !== 'submit_not_received');
+      const nextCheckAt = Date.now() + 600_000;
+      for (const job of waiting) {
+        job.errorMessage = `The answer to this job's submit was lost. FAL lists no such request yet; the app keeps asking until ${new Date(nextCheckAt).toISOString().slice(0, 19).replace('T', ' ')} UTC (FAL can take a few minutes to list a request). Nothing is sent twice meanwhile.`;
+        emit('job:changed', structuredClone(job));
+      }
+      return ok({
+        checked: waiting.length,
         adopted: [],
         absent: [],
         resubmitted: [],
-        waiting: state.jobs.filter((j) => j.state === 'needs_attention' && j.falRequestId === null).map((j) => ({ jobId: j.id, reason: 'settling', nextCheckAt: Date.now() + 600_000 })),
+        waiting: waiting.map((j) => ({ jobId: j.id, reason: 'settling', nextCheckAt })),
         pastFound: [],
         pastAbsent: [],
-      }),
+      });
+    },
     'jobs:remove': ({ id }: { id: string }) => {
       state.jobs = state.jobs.filter((j) => j.id !== id);
       return ok({ removed: true });

@@ -1,18 +1,54 @@
 // "Check FAL's records now": asks FAL's request history (reconcile:run) whether jobs whose submit
 // answer was lost reached FAL, instead of waiting for the app's own check or paying to send again.
+// useRecordsCheck runs it for the job a dialog is about; FalRecordsCheck shows the button and the result.
 import { useEffect, useRef, useState } from 'react';
+import type { Job } from '../../../../shared/domain';
 import { call } from '../../api';
 import { Icon, type IconName } from '../../components/Icon';
 import { errorMessage } from '../../lib/errors';
 import { focusVisibly } from '../../lib/focus';
 import { formatTimeOfDay } from '../../lib/format';
-import { recordsLines, type RecordsLine } from './fal-records';
+import { recordsLines, reportNamesJob, type RecordsLine } from './fal-records';
+
+export interface RecordsFinding {
+  lines: RecordsLine[];
+  /** The report says what became of the dialog's job: the dialog need not say it again. */
+  aboutJob: boolean;
+}
+
+export interface RecordsCheck {
+  busy: boolean;
+  error: string | null;
+  found: RecordsFinding | null;
+  run(): Promise<void>;
+}
+
+/** A check of FAL's records asked from the dialog about `job`. */
+export function useRecordsCheck(job: Job, nameOf: (jobId: string) => string | null): RecordsCheck {
+  const [busy, setBusy] = useState(false);
+  const [found, setFound] = useState<RecordsFinding | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const run = async () => {
+    if (busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const report = await call('reconcile:run');
+      setFound({ lines: recordsLines(report, nameOf, (at) => formatTimeOfDay(at)), aboutJob: reportNamesJob(report, job.id) });
+    } catch (err) {
+      setFound(null);
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, found, run };
+}
 
 export interface FalRecordsCheckProps {
+  check: RecordsCheck;
   /** The job still waits for FAL's records (false once a check settled it: only what it found stays). */
   pending: boolean;
-  /** A job's file name (null: not in the queue any more). */
-  nameOf(jobId: string): string | null;
   /** Opens Settings at the FAL key (when that is what would let the app check). */
   onOpenSettings(): void;
   /** Takes the focus on opening: the free action is the default one, not a paid "Generate again". */
@@ -21,30 +57,14 @@ export interface FalRecordsCheckProps {
 
 const TONE_ICON: Record<RecordsLine['tone'], IconName> = { success: 'check', info: 'info', warning: 'warning' };
 
-export function FalRecordsCheck({ pending, nameOf, onOpenSettings, autoFocus = false }: FalRecordsCheckProps) {
+export function FalRecordsCheck({ check, pending, onOpenSettings, autoFocus = false }: FalRecordsCheckProps) {
   const buttonRef = useRef<HTMLButtonElement>(null);
   // An effect, not React's autoFocus: that runs before the dialog around it is open (and focusable).
   useEffect(() => {
     if (autoFocus) focusVisibly(buttonRef.current);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
-  const [busy, setBusy] = useState(false);
-  const [lines, setLines] = useState<RecordsLine[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const check = async () => {
-    if (busy) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const report = await call('reconcile:run');
-      setLines(recordsLines(report, nameOf, (at) => formatTimeOfDay(at)));
-    } catch (err) {
-      setLines(null);
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, found } = check;
   return (
     <div className="records-check" data-testid="fal-records-check">
       {pending && (
@@ -52,18 +72,18 @@ export function FalRecordsCheck({ pending, nameOf, onOpenSettings, autoFocus = f
           <p>FAL keeps a record of the requests it receives. The app can look there for this job now: if FAL received it, the app follows it at no extra cost.</p>
           {/* Not `disabled` while busy: a disabled button drops the keyboard focus to the page. */}
           <div>
-            <button ref={buttonRef} type="button" className="button button-small" onClick={() => void check()} aria-disabled={busy} aria-busy={busy}>
+            <button ref={buttonRef} type="button" className="button button-small" onClick={() => void check.run()} aria-disabled={busy} aria-busy={busy}>
               <Icon name={busy ? 'spinner' : 'search'} size={14} className={busy ? 'spin' : undefined} />
-              {busy ? "Checking FAL's records…" : lines ? "Check FAL's records again" : "Check FAL's records now"}
+              {busy ? "Checking FAL's records…" : found ? "Check FAL's records again" : "Check FAL's records now"}
             </button>
           </div>
         </>
       )}
       <div className="records-status" role="status" aria-live="polite" data-testid="fal-records-result">
         {error && <p className="inline-error">{error}</p>}
-        {lines && !busy && (
+        {found && !busy && (
           <ul className="records-lines">
-            {lines.map((line) => (
+            {found.lines.map((line) => (
               <li key={line.text} className={`records-line tone-${line.tone}`}>
                 <Icon name={TONE_ICON[line.tone]} size={15} />
                 <span>

@@ -5,8 +5,8 @@ import { useState } from 'react';
 import type { Job } from '../../../../shared/domain';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { formatUsd } from '../../lib/format';
-import { FalRecordsCheck } from './FalRecordsCheck';
-import { canCheckFalRecords, provenNotReceived } from './fal-records';
+import { FalRecordsCheck, useRecordsCheck } from './FalRecordsCheck';
+import { canCheckFalRecords, lostAnswerCause, provenNotReceived } from './fal-records';
 import { STATE_LABEL } from './job-text';
 
 export interface RetryDialogProps {
@@ -24,11 +24,14 @@ export interface RetryDialogProps {
 export function RetryDialog({ job, reason, nameOf, onOpenSettings, onConfirm, onClose }: RetryDialogProps) {
   const name = job.inputName.split(/[\\/]/).pop() || job.inputName;
   const cost = job.estimatedCostUsd;
-  const happened = job.errorMessage ?? reason;
-  // Settled meanwhile (FAL's records showed it had the job: it is followed now): nothing to generate again.
-  const retryable = job.state === 'failed' || job.state === 'needs_attention';
   // Offered for a job that may have reached FAL; kept (with what it found) when the check settles the job.
   const [offersCheck] = useState(() => canCheckFalRecords(job));
+  const check = useRecordsCheck(job, nameOf);
+  // Once a check's result says where this job stands, "What happened" keeps to the cause: the job's own
+  // message now says what the check found too (its words, in UTC), and the result says it once, below.
+  const happened = offersCheck && check.found?.aboutJob ? lostAnswerCause(job) : (job.errorMessage ?? reason);
+  // Settled meanwhile (FAL's records showed it had the job: it is followed now): nothing to generate again.
+  const retryable = job.state === 'failed' || job.state === 'needs_attention';
   return (
     <ConfirmDialog
       title={retryable ? `Generate “${name}” again?` : `“${name}”: ${STATE_LABEL[job.state]}`}
@@ -40,12 +43,12 @@ export function RetryDialog({ job, reason, nameOf, onOpenSettings, onConfirm, on
       onClose={onClose}
     >
       {retryable && happened && (
-        <p>
+        <p data-testid="retry-happened">
           <strong>What happened:</strong> {happened}
         </p>
       )}
       {/* The core's own reason says what a new generation costs; the dialog's words only stand in for it. */}
-      {/* Proven never received: "What happened" already says sending again is safe (never charged). */}
+      {/* Proven never received: "What happened" or the check's result already says sending again is safe (never charged). */}
       {!retryable || provenNotReceived(job) ? null : reason && reason !== happened ? (
         <p>{reason}</p>
       ) : (
@@ -55,7 +58,7 @@ export function RetryDialog({ job, reason, nameOf, onOpenSettings, onConfirm, on
             : 'Generating again starts the job from the beginning.'}
         </p>
       )}
-      {offersCheck && <FalRecordsCheck pending={canCheckFalRecords(job)} nameOf={nameOf} onOpenSettings={onOpenSettings} autoFocus />}
+      {offersCheck && <FalRecordsCheck check={check} pending={canCheckFalRecords(job)} onOpenSettings={onOpenSettings} autoFocus />}
     </ConfirmDialog>
   );
 }

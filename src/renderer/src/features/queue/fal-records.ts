@@ -122,3 +122,24 @@ export function recordsLines(report: ReconcileReport, nameOf: (jobId: string) =>
   if (lines.length === 0) lines.push({ tone: 'info', text: "FAL's records had nothing left to settle: no job is waiting for an answer from FAL.", fixInSettings: false });
   return lines;
 }
+
+/** The check's report says what became of this job (followed, sent again, never received, still waiting). */
+export function reportNamesJob(report: ReconcileReport, jobId: string): boolean {
+  return (
+    report.adopted.some((a) => a.jobId === jobId) ||
+    report.resubmitted.includes(jobId) ||
+    report.absent.some((a) => a.jobId === jobId) ||
+    report.waiting.some((w) => w.jobId === jobId)
+  );
+}
+
+/**
+ * What happened to a job whose submit answer was lost, without what FAL's records showed since: the
+ * review dialog says that once, in the check's result (the job's own message repeats it, in UTC).
+ */
+export function lostAnswerCause(job: Pick<Job, 'errorCode'>): string {
+  return job.errorCode === 'submit_interrupted'
+    ? 'The app stopped while it was sending this job to FAL, so it could not tell whether FAL received it.'
+    : 'The app sent this job to FAL but did not get its answer, so it could not tell whether FAL received it.';
+}
+
