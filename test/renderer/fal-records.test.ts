@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { WaitReason } from '../../src/core/reconcile/messages';
 import type { Job } from '../../src/shared/domain';
-import { canCheckFalRecords, quotedNames, recordsLines, type ReconcileReport } from '../../src/renderer/src/features/queue/fal-records';
+import { canCheckFalRecords, jobPhase, phaseAfterCheck, quotedNames, recordsLines, type ReconcileReport } from '../../src/renderer/src/features/queue/fal-records';
 
 const report = (patch: Partial<ReconcileReport>): ReconcileReport => ({
   checked: 0,
@@ -133,5 +133,27 @@ describe('what a check of FAL’s records found', () => {
   it('many names are shortened', () => {
     expect(quotedNames(['a', 'b', 'c', 'd', 'e'])).toBe('“a”, “b”, “c” and 2 more');
     expect(quotedNames(['a', 'b', 'c'])).toBe('“a”, “b” and “c”');
+  });
+});
+
+describe('where a check left a job (what it found holds while the job stays there)', () => {
+  const job = (patch: Partial<Job>) => ({ id: 'a', state: 'needs_attention', errorCode: 'submit_uncertain', ...patch }) as Job;
+  it('the report says: followed or sent again, never received, still waiting', () => {
+    expect(phaseAfterCheck(report({ adopted: [{ jobId: 'a', requestId: 'r' }] }), job({}))).toBe('on_its_way');
+    expect(phaseAfterCheck(report({ absent: [{ jobId: 'a', checkedAt: 1 }], resubmitted: ['a'] }), job({}))).toBe('on_its_way');
+    expect(phaseAfterCheck(report({ absent: [{ jobId: 'a', checkedAt: 1 }] }), job({}))).toBe('not_received');
+    expect(phaseAfterCheck(report({ waiting: [{ jobId: 'a', reason: 'settling', nextCheckAt: 1 }] }), job({}))).toBe('waiting');
+  });
+  it('a job the report does not name stays where it is', () => {
+    expect(phaseAfterCheck(report({ adopted: [{ jobId: 'b', requestId: 'r' }] }), job({ state: 'running' }))).toBe('on_its_way');
+    expect(phaseAfterCheck(report({}), job({ state: 'failed' }))).toBe('failed');
+  });
+  it('the phases a job moves through', () => {
+    expect(jobPhase(job({}))).toBe('waiting');
+    expect(jobPhase(job({ errorCode: 'submit_not_received' }))).toBe('not_received');
+    expect(jobPhase(job({ state: 'submitted' }))).toBe('on_its_way');
+    expect(jobPhase(job({ state: 'queued' }))).toBe('on_its_way');
+    expect(jobPhase(job({ state: 'succeeded' }))).toBe('succeeded');
+    expect(jobPhase(job({ state: 'failed' }))).toBe('failed');
   });
 });

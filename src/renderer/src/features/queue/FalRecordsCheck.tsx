@@ -8,12 +8,16 @@ import { Icon, type IconName } from '../../components/Icon';
 import { errorMessage } from '../../lib/errors';
 import { focusVisibly } from '../../lib/focus';
 import { formatTimeOfDay } from '../../lib/format';
-import { recordsLines, reportNamesJob, type RecordsLine } from './fal-records';
+import { jobPhase, phaseAfterCheck, recordsLines, reportNamesJob, type JobPhase, type RecordsLine } from './fal-records';
 
 export interface RecordsFinding {
   lines: RecordsLine[];
   /** The report says what became of the dialog's job: the dialog need not say it again. */
   aboutJob: boolean;
+  /** When the answer came (shown: it is what FAL's records said then). */
+  at: number;
+  /** Where the check left the job: what it found holds while the job stays there. */
+  leftAs: JobPhase;
 }
 
 export interface RecordsCheck {
@@ -23,18 +27,42 @@ export interface RecordsCheck {
   run(): Promise<void>;
 }
 
-/** A check of FAL's records asked from the dialog about `job`. */
+/**
+ * A check of FAL's records asked from the dialog about `job`. What it found is dropped once the job
+ * moves on from where the check left it (FAL's records or the app's own check settled it meanwhile, it
+ * failed at FAL, it was sent again): it described a state that is gone, and the dialog above it now
+ * says what is true. Where the check itself moved the job (followed, sent again) it stays: it says why.
+ */
 export function useRecordsCheck(job: Job, nameOf: (jobId: string) => string | null): RecordsCheck {
   const [busy, setBusy] = useState(false);
   const [found, setFound] = useState<RecordsFinding | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const phase = jobPhase(job);
+  const [lastPhase, setLastPhase] = useState(phase);
+  if (phase !== lastPhase) {
+    setLastPhase(phase);
+    // Left where the check had left it (not arriving there: the job's change can reach the window after the answer).
+    if (found && lastPhase === found.leftAs) setFound(null);
+    setError(null);
+  }
+  // The job as it is when the answer comes (the answer may name it, or say nothing of it).
+  const jobRef = useRef(job);
+  useEffect(() => {
+    jobRef.current = job;
+  });
   const run = async () => {
     if (busy) return;
     setBusy(true);
     setError(null);
     try {
       const report = await call('reconcile:run');
-      setFound({ lines: recordsLines(report, nameOf, (at) => formatTimeOfDay(at)), aboutJob: reportNamesJob(report, job.id) });
+      const now = jobRef.current;
+      setFound({
+        lines: recordsLines(report, nameOf, (at) => formatTimeOfDay(at)),
+        aboutJob: reportNamesJob(report, now.id),
+        at: Date.now(),
+        leftAs: phaseAfterCheck(report, now),
+      });
     } catch (err) {
       setFound(null);
       setError(errorMessage(err));
@@ -42,7 +70,8 @@ export function useRecordsCheck(job: Job, nameOf: (jobId: string) => string | nu
       setBusy(false);
     }
   };
-  return { busy, error, found, run };
+  // Not shown until the job is where the check left it (the change it made may arrive just after it).
+  return { busy, error, found: found && phase === found.leftAs ? found : null, run };
 }
 
 export interface FalRecordsCheckProps {
@@ -82,6 +111,10 @@ export function FalRecordsCheck({ check, pending, onOpenSettings, autoFocus = fa
       <div className="records-status" role="status" aria-live="polite" data-testid="fal-records-result">
         {error && <p className="inline-error">{error}</p>}
         {found && !busy && (
+          <>
+            <p className="records-checked-at" data-testid="fal-records-checked-at">
+              FAL's records at {formatTimeOfDay(found.at)}:
+            </p>
           <ul className="records-lines">
             {found.lines.map((line) => (
               <li key={line.text} className={`records-line tone-${line.tone}`}>
@@ -100,6 +133,7 @@ export function FalRecordsCheck({ check, pending, onOpenSettings, autoFocus = fa
               </li>
             ))}
           </ul>
+          </>
         )}
       </div>
     </div>

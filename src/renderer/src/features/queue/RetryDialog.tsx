@@ -27,6 +27,7 @@ export function RetryDialog({ job, reason, nameOf, onOpenSettings, onConfirm, on
   // Offered for a job that may have reached FAL; kept (with what it found) when the check settles the job.
   const [offersCheck] = useState(() => canCheckFalRecords(job));
   const check = useRecordsCheck(job, nameOf);
+  const pending = canCheckFalRecords(job);
   // Once a check's result says where this job stands, "What happened" keeps to the cause: the job's own
   // message now says what the check found too (its words, in UTC), and the result says it once, below.
   const happened = offersCheck && check.found?.aboutJob ? lostAnswerCause(job) : (job.errorMessage ?? reason);
@@ -58,7 +59,11 @@ export function RetryDialog({ job, reason, nameOf, onOpenSettings, onConfirm, on
             : 'Generating again starts the job from the beginning.'}
         </p>
       )}
-      {offersCheck && <FalRecordsCheck check={check} pending={canCheckFalRecords(job)} onOpenSettings={onOpenSettings} autoFocus />}
+      {/* Settled, and nothing found to show (any more): the title says where it is; no empty box. */}
+      {!retryable && !check.found && <p>Nothing to generate again: this job is “{STATE_LABEL[job.state]}” now.</p>}
+      {offersCheck && (pending || check.found || check.error) && (
+        <FalRecordsCheck check={check} pending={pending} onOpenSettings={onOpenSettings} autoFocus />
+      )}
     </ConfirmDialog>
   );
 }

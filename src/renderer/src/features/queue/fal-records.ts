@@ -143,3 +143,26 @@ export function lostAnswerCause(job: Pick<Job, 'errorCode'>): string {
     : 'The app sent this job to FAL but did not get its answer, so it could not tell whether FAL received it.';
 }
 
+
+/**
+ * Where a job stands, as far as what a check found about it goes: waiting for FAL's records, proven
+ * never received, on its way (followed, or sent again), or ended.
+ */
+export type JobPhase = 'waiting' | 'not_received' | 'on_its_way' | 'succeeded' | 'failed' | 'canceled';
+
+export function jobPhase(job: Pick<Job, 'state' | 'errorCode'>): JobPhase {
+  if (job.state === 'needs_attention') return job.errorCode === NOT_RECEIVED_CODE ? 'not_received' : 'waiting';
+  if (job.state === 'succeeded' || job.state === 'failed' || job.state === 'canceled') return job.state;
+  return 'on_its_way';
+}
+
+/**
+ * Where a check left this job, read from its own report - not from the job's next change, which can
+ * reach the window before or after the answer. A job the report does not name stays where it is.
+ */
+export function phaseAfterCheck(report: ReconcileReport, job: Pick<Job, 'id' | 'state' | 'errorCode'>): JobPhase {
+  if (report.adopted.some((a) => a.jobId === job.id) || report.resubmitted.includes(job.id)) return 'on_its_way';
+  if (report.absent.some((a) => a.jobId === job.id)) return 'not_received';
+  if (report.waiting.some((w) => w.jobId === job.id)) return 'waiting';
+  return jobPhase(job);
+}
