@@ -130,11 +130,19 @@ export type Estimate = z.infer<typeof EstimateSchema>;
 export const MAX_EVENT_USD = 1_000;
 const EventUsd = z.number().min(-MAX_EVENT_USD).max(MAX_EVENT_USD);
 
+/**
+ * The most units one billing event (or one X-Fal-Billable-Units answer) may carry: a billion - MAX_EVENT_USD
+ * at a tenth of a micro-dollar a unit, far below any unit FAL prices. More (1e308 from a garbled or hostile
+ * answer: two of them summed to Infinity in the statistics' units) is no count FAL made: such an event is
+ * refused like any unreadable one, and every sum of units stays finite.
+ */
+export const MAX_EVENT_UNITS = 1e9;
+
 export const BillingEventSchema = z.looseObject({
   request_id: z.string(),
   endpoint_id: z.string(),
   timestamp: Iso,
-  output_units: z.number().nullish(),
+  output_units: z.number().min(-MAX_EVENT_UNITS).max(MAX_EVENT_UNITS).nullish(),
   unit_price: Money.nullish(),
   percent_discount: z.number().nullish(),
   cost_subtotal: Money.nullish(),

@@ -3,7 +3,7 @@
 // add real units meanwhile. Without that key everything runs on estimates, labelled as such.
 import type { Database } from 'better-sqlite3';
 import type { BillingEvent, PlatformClient, UnreadableBillingEvent } from '../fal/platform-client';
-import { MAX_EVENT_USD } from '../fal/platform-schemas';
+import { MAX_EVENT_UNITS, MAX_EVENT_USD } from '../fal/platform-schemas';
 import { CostStore, SYNC_WINDOW_MS, type SpendTotals } from './costs';
 
 export interface SpendSummary {
@@ -221,6 +221,8 @@ export function createSpendTracker(deps: SpendTrackerDeps): SpendTracker {
       return [...costs.forJobs(jobIds).entries()].map(([jobId, cost]) => ({ jobId, ...cost }));
     },
     recordUnits(requestId, units) {
+      // Units no request can have (MAX_EVENT_UNITS) are no count FAL made: nothing is recorded.
+      if (!(Number.isFinite(units) && units >= 0 && units <= MAX_EVENT_UNITS)) return;
       const owner = costs.jobOfRequest(requestId);
       const price = owner ? (deps.unitPrice?.(owner.endpoint) ?? null) : null;
       // Units priced beyond what one billing event may carry (a garbled header or price) are no charge

@@ -1,5 +1,6 @@
 // Reads `X-Fal-Billable-Units` off FAL's result answers (the units FAL charged for that request)
 // without touching the queue client: a fetch wrapper that reports them and changes nothing else.
+import { MAX_EVENT_UNITS } from '../fal/platform-schemas';
 import { refusedRequestId } from '../fal/request-id';
 
 const RESULT_PATH = /\/requests\/([0-9a-f-]{8,})\/?(?:\?|$)/i;
@@ -24,7 +25,7 @@ export function reportBillableUnits(base: typeof fetch, onUnits: (requestId: str
       if (raw !== null && method === 'GET' && response.ok) {
         const id = response.headers.get('x-fal-request-id') ?? RESULT_PATH.exec(targetOf(input, init))?.[1] ?? null;
         const units = Number(raw);
-        if (refusedRequestId(id, redact) === null && Number.isFinite(units) && units >= 0) onUnits(id!, units);
+        if (refusedRequestId(id, redact) === null && Number.isFinite(units) && units >= 0 && units <= MAX_EVENT_UNITS) onUnits(id!, units);
       }
     } catch {
       // Reporting is best effort; the answer itself is untouched.
