@@ -161,7 +161,9 @@ async function setup(concurrency: number, falLimit = concurrency): Promise<Run> 
     if (job.falRequestId) run.requestOf.set(job.id, job.falRequestId);
     if (job.state === 'preparing' && !run.claimedAt.has(job.id)) run.claimedAt.set(job.id, at);
     if (job.state === 'downloading' && !run.completionSeenAt.has(job.id)) run.completionSeenAt.set(job.id, at);
-    if (job.state === 'succeeded') run.doneAt.set(job.id, at);
+    // The first: the app core sends a finished job again later (its real cost read, an automatic
+    // export), which is not when its model reached the library.
+    if (job.state === 'succeeded' && !run.doneAt.has(job.id)) run.doneAt.set(job.id, at);
   });
   return run;
 }
