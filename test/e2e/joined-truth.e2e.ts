@@ -4,7 +4,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import type { Job } from '../../src/shared/domain';
 import { dropFiles } from './support/page-helpers';
-import { defaultScenario, mockJob, openMockApp } from './support/mock-app';
+import { defaultScenario, mockJob, moveMockJob, openMockApp } from './support/mock-app';
 
 type Mock = { __mock: { state: { jobs: Job[] }; emit(event: string, payload: unknown): void } };
 
@@ -14,17 +14,7 @@ async function shot(page: Page, name: string) {
   await test.info().attach(name, { path, contentType: 'image/png' });
 }
 
-/** The core moves a job on: its event reaches the page as a job:changed. */
-const moveJob = (page: Page, id: string, patch: Partial<Job>) =>
-  page.evaluate(
-    ({ id, patch }) => {
-      const mock = (window as unknown as Mock).__mock;
-      const job = mock.state.jobs.find((j) => j.id === id)!;
-      Object.assign(job, patch);
-      mock.emit('job:changed', structuredClone(job));
-    },
-    { id, patch },
-  );
+const moveJob = moveMockJob;
 
 for (const scheme of ['light', 'dark'] as const) {
   test(`intake notice: a joined job that finishes or fails while the notice is open is no longer "on its way" (${scheme})`, async ({ page }) => {

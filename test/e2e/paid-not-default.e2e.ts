@@ -8,7 +8,7 @@ import { expect, test, type Page } from '@playwright/test';
 import type { Job } from '../../src/shared/domain';
 import { contrastRatio, parseRgb } from './support/contrast';
 import { dropFiles } from './support/page-helpers';
-import { defaultScenario, mockJob, openMockApp } from './support/mock-app';
+import { defaultScenario, mockJob, moveMockJob, openMockApp } from './support/mock-app';
 
 type Mock = {
   __mock: { calls: { channel: string; input: Record<string, unknown> }[]; state: { jobs: Job[] }; emit(event: string, payload: unknown): void };
@@ -16,17 +16,7 @@ type Mock = {
 const callsTo = (page: Page, channel: string) =>
   page.evaluate((name) => (window as unknown as Mock).__mock.calls.filter((c) => c.channel === name).map((c) => c.input), channel);
 
-/** The job changes in the core (as a job:changed event tells the app). */
-const moveJob = (page: Page, id: string, patch: Partial<Job>) =>
-  page.evaluate(
-    ({ id, patch }) => {
-      const mock = (window as unknown as Mock).__mock;
-      const job = mock.state.jobs.find((j) => j.id === id)!;
-      Object.assign(job, patch);
-      mock.emit('job:changed', structuredClone(job));
-    },
-    { id, patch },
-  );
+const moveJob = moveMockJob;
 
 test('"Review and retry…" (answer lost): the focus opens on "Check FAL\'s records now"; Enter checks, it does not generate again', async ({ page }) => {
   const lost = mockJob('robot-toy', {

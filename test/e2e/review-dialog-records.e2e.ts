@@ -4,22 +4,10 @@
 // - What the check found is said once: in the result under the button. "What happened" keeps to the
 //   cause (the job's message said the same finding again, with the time in UTC).
 import { expect, test, type Page } from '@playwright/test';
-import type { Job } from '../../src/shared/domain';
-import { defaultScenario, mockJob, openMockApp } from './support/mock-app';
+import { defaultScenario, mockJob, moveMockJob, openMockApp } from './support/mock-app';
 
-type Mock = { __mock: { state: { jobs: Job[] }; emit(event: string, payload: unknown): void } };
 
-/** The job changes in the core (as a job:changed event tells the app). */
-const moveJob = (page: Page, id: string, patch: Partial<Job>) =>
-  page.evaluate(
-    ({ id, patch }) => {
-      const mock = (window as unknown as Mock).__mock;
-      const job = mock.state.jobs.find((j) => j.id === id)!;
-      Object.assign(job, patch);
-      mock.emit('job:changed', structuredClone(job));
-    },
-    { id, patch },
-  );
+const moveJob = moveMockJob;
 
 const lost = () =>
   mockJob('robot-toy', {

@@ -59,7 +59,12 @@ export async function unlinkQuietly(path: string): Promise<void> {
  * a partial file, even if the process dies half-way.
  */
 export async function writeFileAtomic(path: string, data: Uint8Array): Promise<void> {
-  await replaceViaTemp(path, async (temp) => {
+  await replaceViaTemp(path, fillWith(data));
+}
+
+/** A `fill` for replaceViaTemp / createViaTemp: writes `data` to the new temp file and syncs it. */
+function fillWith(data: Uint8Array): (temp: string) => Promise<void> {
+  return async (temp) => {
     const fd = await createFile(temp);
     try {
       await writeAll(fd, data);
@@ -67,7 +72,7 @@ export async function writeFileAtomic(path: string, data: Uint8Array): Promise<v
     } finally {
       closeSync(fd);
     }
-  });
+  };
 }
 
 /**
@@ -92,15 +97,7 @@ export async function replaceViaTemp(path: string, fill: (temp: string) => Promi
  * (another window, the automatic export, the CLI) keeps its file, and this one takes the next name.
  */
 export async function writeFileNew(path: string, data: Uint8Array): Promise<boolean> {
-  return createViaTemp(path, async (temp) => {
-    const fd = await createFile(temp);
-    try {
-      await writeAll(fd, data);
-      await fsyncFd(fd);
-    } finally {
-      closeSync(fd);
-    }
-  });
+  return createViaTemp(path, fillWith(data));
 }
 
 /** replaceViaTemp for a file that must not exist yet: false (the temp file removed) when `path` does. */

@@ -396,3 +396,16 @@ function installMockApi(scenario: MockScenario): void {
   win.api = api;
   win.__mock = { state, calls, emit };
 }
+
+/** The core moves a job on (patched in the mock's state): its event reaches the page as a job:changed. */
+export function moveMockJob(page: Page, id: string, patch: Partial<Job>): Promise<void> {
+  return page.evaluate(
+    ({ id, patch }) => {
+      const mock = (window as unknown as { __mock: { state: { jobs: Job[] }; emit(event: string, payload: unknown): void } }).__mock;
+      const job = mock.state.jobs.find((j) => j.id === id)!;
+      Object.assign(job, patch);
+      mock.emit('job:changed', structuredClone(job));
+    },
+    { id, patch },
+  );
+}
