@@ -159,6 +159,8 @@ export function createIntake(deps: IntakeDeps): Intake {
     }
     insertReady(true);
     if (failure.failed) throw failure.error;
+    // The caller is answered once its jobs would survive a power cut (queue/store-actions insertDurably).
+    if (outcomes.length > 0) await deps.store.syncToDisk();
     const joined = outcomes.flatMap((outcome, i) =>
       outcome.kind !== 'joined'
         ? []

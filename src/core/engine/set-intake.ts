@@ -98,7 +98,9 @@ export async function addInputSet(deps: IntakeDeps, members: InputSetMember[], o
   };
   // The same set still on its way (see intake.ts) is joined rather than paid for again.
   const { kind, row } = deps.store.addOrJoin([{ job, mayJoin: !opts.force, joinOutput: opts.outputDir ? { dir: opts.outputDir, name } : null }], (added) => deps.inputs.insert(added.id, inputs))[0]!;
+  if (kind === 'added') deps.onAdded([row]);
+  // Answered once the job (or the output kept with the one it joined) would survive a power cut.
+  await deps.store.syncToDisk();
   if (kind === 'joined') return { added: [toJob(row)], rejected: [], duplicates: [], joined: [{ input: name, jobId: row.id }] };
-  deps.onAdded([row]);
   return { added: [toJob(row)], rejected: [], duplicates: [] };
 }
