@@ -24,12 +24,12 @@ export function openDatabase(dataDirOrMemory: string, opts: OpenOptions = {}): D
   try {
     // WAL lets the app and the CLI read while the other writes. NORMAL sync survives any process
     // crash; only a power cut may drop the last commits. The commits that must survive even that
-    // (the armed submit intent, new jobs) are made so for themselves: new jobs commit with FULL (durably
-    // in queue/store-context), the armed intent is followed by an fsync of the WAL off this thread
-    // (db/wal-sync.ts) that the job waits for before it may be sent (engine/fal-steps.ts). A paid job is
-    // then never submitted again unasked (a lost request id leaves the intent: needs_attention, settled
-    // by reconciliation). FULL on every
-    // commit cost ~4 ms each here, blocking the thread that also serves the window.
+    // (the armed submit intent, new jobs) are made so for themselves by an fsync of the WAL off this
+    // thread (db/wal-sync.ts): the job waits for it before it may be sent (engine/fal-steps.ts), the
+    // caller adding jobs before it is answered (engine/intake.ts; queue/store-actions insertDurably). A
+    // paid job is then never submitted again unasked (a lost request id leaves the intent:
+    // needs_attention, settled by reconciliation). FULL on a commit cost ~4 ms here (3-10 ms under
+    // load), blocking the thread that also serves the window.
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
