@@ -1,7 +1,7 @@
 // Runs CLI jobs on the engine: add inputs, follow them to the end, copy finished models to --out.
 import { stat } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
-import { freeExportPath } from '../core/auto-export';
+import { copyToFreePath } from '../core/auto-export';
 import { makeFolder } from '../core/util/make-folder';
 import type { ImageItem } from '../shared/contract';
 import { TERMINAL_STATES, type Job, type Preset, type QueueState } from '../shared/domain';
@@ -12,7 +12,6 @@ import { createEngine, type Engine } from '../core/engine';
 import { keyGuardFetch, routeFromCommandLine } from '../core/fal/key-guard';
 import { createCliLogger } from './logger';
 import { writeJobOutput, writeJoinedOutput } from './write-output';
-import { exportModel } from '../core/library/export-model';
 import { resolveDataDir } from '../core/paths';
 import { jsonReporter, plainReporter, terminalReporter, type JobView, type Reporter } from './output';
 import type { SetMember } from './input-set-args';
@@ -52,8 +51,6 @@ const jobView = (job: Job): JobView =>
     ? { id: job.id, input: job.inputName, inputs: job.inputs.map(({ name, role }) => ({ name, role })) }
     : { id: job.id, input: job.inputName };
 
-/** `photo.jpg` -> `<out>/photo.glb`, or `photo-2.glb` when that name is taken. */
-const outputPathFor = (outDir: string, input: string) => freeExportPath(outDir, basename(input, extname(input)));
 
 export async function runJobs(request: RunRequest): Promise<number> {
   const reporter: Reporter = request.json ? jsonReporter() : process.stdout.isTTY ? terminalReporter() : plainReporter();
@@ -162,8 +159,8 @@ export async function runJobs(request: RunRequest): Promise<number> {
         for (const dup of result.duplicates ?? []) {
           const src = engine.library.filePath(dup.modelId);
           if (!src) continue;
-          const file = outputPathFor(resolve(request.out), dup.input);
-          await exportModel(src, file, 'glb');
+          // `photo.jpg` -> `<out>/photo.glb`, or `photo-2.glb`...: never over a file (another export's, made meanwhile).
+          const file = await copyToFreePath(src, resolve(request.out), basename(dup.input, extname(dup.input)));
           outputs.push({ input: dup.input, file });
           reporter.note(`${dup.input} was made before with the same settings; reused model ${dup.modelId} (use --force to pay for a new one).`);
         }
@@ -205,14 +202,14 @@ export async function runJobs(request: RunRequest): Promise<number> {
         const outDir = jobOut ?? resolve(request.out ?? '.');
         await makeFolder(outDir);
         // Another run following this job (a second `resume`) may have written it already: once is enough.
-        const file = await writeJobOutput(engine, id, src, outputPathFor(outDir, jobInput));
+        const file = await writeJobOutput(engine, id, src, { dir: outDir, name: jobInput });
         if (file) files.push({ input: jobInput, file });
       }
       const mine = new Set((joinedNames.get(id) ?? []).flatMap((name) => [name, basename(name)]));
       for (const output of engine.joinedOutputs(id)) {
         if (ownOut !== null && (output.dir !== ownOut || !mine.has(output.name))) continue; // another run's
         await makeFolder(output.dir);
-        const file = await writeJoinedOutput(engine, id, output, src, outputPathFor(output.dir, output.name));
+        const file = await writeJoinedOutput(engine, id, output, src, { dir: output.dir, name: output.name });
         if (file) files.push({ input: output.name, file });
       }
       return files;

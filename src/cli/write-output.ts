@@ -2,41 +2,78 @@
 // that joined the job asked for, once, however many runs follow the job. The copy is made (complete and synced, under a temp name) before the file is
 // claimed: claimed first, a run killed while copying left the job claimed with no file, and no later
 // `resume` wrote it. Killed before the claim, the job is still unclaimed and the next run writes it;
-// killed between the claim and the rename, the next run finds the claimed file missing and writes it.
-import { access, rename, unlink } from 'node:fs/promises';
-import { dirname } from 'node:path';
+// killed between the claim and the placing, the next run finds the claimed file missing and writes it.
+// The copy is put in place only where no file is (placeIfFree, as the desktop export): a file that took
+// the name after it was picked (another export of the same name: the app, another run) is kept, and the
+// claim moves to the next free name.
+import { access, open } from 'node:fs/promises';
+import { basename, dirname, extname, join } from 'node:path';
+import { freeExportPath } from '../core/auto-export';
 import type { Engine } from '../core/engine';
 import { exportModel } from '../core/library/export-model';
-import { tempPathFor } from '../core/library/files';
+import { placeIfFree, tempPathFor, unlinkQuietly } from '../core/library/files';
 import type { JoinedOutput, OutputClaim } from '../core/queue/output-copy';
 
+/** Where a model goes: `<dir>/<name without its extension>.glb`, or `-2`, `-3`... when that name is taken. */
+export interface OutputPlace {
+  dir: string;
+  /** The input's name (photo.jpg). */
+  name: string;
+}
+
+type Claim = (file: string, replacing?: string) => OutputClaim | null;
+
 /** The file the job's model is in (written now, or by another run); null for an unknown job. */
-export function writeJobOutput(engine: Engine, jobId: string, modelFile: string, target: string): Promise<string | null> {
-  return writeClaimed(modelFile, target, (file) => engine.claimOutputFile(jobId, file));
+export function writeJobOutput(engine: Engine, jobId: string, modelFile: string, place: OutputPlace): Promise<string | null> {
+  return writeClaimed(modelFile, place, (file, replacing) => engine.claimOutputFile(jobId, file, replacing));
 }
 
 /** The same for a file an image that joined the job asked for (Engine.joinedOutputs). */
-export function writeJoinedOutput(engine: Engine, jobId: string, output: JoinedOutput, modelFile: string, target: string): Promise<string | null> {
-  return writeClaimed(modelFile, target, (file) => engine.claimJoinedOutput(jobId, output, file));
+export function writeJoinedOutput(engine: Engine, jobId: string, output: JoinedOutput, modelFile: string, place: OutputPlace): Promise<string | null> {
+  return writeClaimed(modelFile, place, (file, replacing) => engine.claimJoinedOutput(jobId, output, file, replacing));
 }
 
-async function writeClaimed(modelFile: string, target: string, claim: (file: string) => OutputClaim | null): Promise<string | null> {
-  const temp = tempPathFor(target);
+async function writeClaimed(modelFile: string, place: OutputPlace, claim: Claim): Promise<string | null> {
+  const stem = basename(place.name, extname(place.name));
+  const temp = tempPathFor(join(place.dir, `${stem}.glb`));
   try {
     await exportModel(modelFile, temp, 'glb');
-    const copy = claim(target);
-    if (copy?.claimed) await rename(temp, target);
-    // Claimed by a run killed before its copy was in place (claim, then rename): the file is missing
-    // and nothing else would write it. This run's copy is the same model, so it goes there; a run
-    // still renaming its own copy over it changes nothing.
-    else if (copy && dirname(copy.file) === dirname(target) && !(await exists(copy.file))) await rename(temp, copy.file);
-    return copy?.file ?? null;
+    let copy = claim(freeExportPath(place.dir, stem));
+    for (;;) {
+      if (!copy) return null;
+      // Claimed by this run - or by a run killed before its copy was in place (claim, then place): the
+      // file is missing and nothing else would write it. This run's copy is the same model, so it goes there.
+      const mine = copy.claimed || (dirname(copy.file) === place.dir && !(await exists(copy.file)));
+      if (!mine) return copy.file; // another run wrote the job's file
+      if ((await placeIfFree(temp, copy.file)) || (await sameContent(temp, copy.file))) return copy.file;
+      // Another file took the name (the same model there: a run rescuing this claim put it in place first).
+      copy = claim(freeExportPath(place.dir, stem), copy.file);
+    }
   } finally {
-    // Gone after the rename; otherwise another run wrote the job's file, or something failed.
-    await unlink(temp).catch(() => undefined);
+    // Still there after a link (a second name for the copy), or when another run wrote the job's file.
+    await unlinkQuietly(temp);
   }
 }
 
 function exists(file: string): Promise<boolean> {
   return access(file).then(() => true, () => false);
+}
+
+/** The two files hold the same bytes (false when either cannot be read). */
+async function sameContent(a: string, b: string): Promise<boolean> {
+  const [fa, fb] = await Promise.all([open(a, 'r').catch(() => null), open(b, 'r').catch(() => null)]);
+  try {
+    if (!fa || !fb) return false;
+    const [sa, sb] = await Promise.all([fa.stat(), fb.stat()]);
+    if (!sa.isFile() || !sb.isFile() || sa.size !== sb.size) return false;
+    const [ba, bb] = [Buffer.alloc(1 << 20), Buffer.alloc(1 << 20)];
+    for (let at = 0; at < sa.size; ) {
+      const [ra, rb] = await Promise.all([fa.read(ba, 0, ba.length, at), fb.read(bb, 0, bb.length, at)]);
+      if (ra.bytesRead === 0 || ra.bytesRead !== rb.bytesRead || !ba.subarray(0, ra.bytesRead).equals(bb.subarray(0, rb.bytesRead))) return false;
+      at += ra.bytesRead;
+    }
+    return true;
+  } finally {
+    await Promise.all([fa?.close(), fb?.close()]);
+  }
 }

@@ -41,8 +41,8 @@ it('a file claimed by a run killed before it was in place is written by the next
   expect(h.engine.claimJoinedOutput(id, joined!, copy)).toEqual({ file: copy, claimed: true });
 
   // The next run.
-  expect(await writeJobOutput(h.engine, id, src, own)).toBe(own);
-  expect(await writeJoinedOutput(h.engine, id, joined!, src, copy)).toBe(copy);
+  expect(await writeJobOutput(h.engine, id, src, { dir: out, name: 'mug.png' })).toBe(own);
+  expect(await writeJoinedOutput(h.engine, id, joined!, src, { dir: out, name: 'mug copy.png' })).toBe(copy);
   for (const file of [own, copy]) {
     expect(existsSync(file)).toBe(true);
     expect(checkGlbHeader(readFileSync(file))).toMatchObject({ ok: true });

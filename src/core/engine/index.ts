@@ -257,9 +257,9 @@ export function createEngine(deps: EngineDeps): Engine {
     addFolder: intake.addFolder,
     addSet: (members, opts) => addInputSet(intakeDeps, members, opts),
 
-    claimOutputFile: (id, file) => claimOutputFile(db, id, file),
+    claimOutputFile: (id, file, replacing) => claimOutputFile(db, id, file, replacing),
     joinedOutputs: (id) => joinedOutputs(db, id),
-    claimJoinedOutput: (id, output, file) => claimJoinedOutput(db, id, output, file),
+    claimJoinedOutput: (id, output, file, replacing) => claimJoinedOutput(db, id, output, file, replacing),
     unwrittenOutputs: () => unwrittenOutputs(db),
     cancel: actions.cancel,
     retry: actions.retry,

@@ -140,12 +140,12 @@ export interface Engine extends EngineApi {
   jobEvents(id: string): { at: number; kind: string; fromState: string | null; toState: string | null; message: string | null }[];
   /** Where the job's finished model is also written (stored with the job: the CLI's --out), or null. */
   jobOutputDir(id: string): string | null;
-  /** Claims writing the job's model to `file` (see queue/output-copy.ts); null: unknown job. */
-  claimOutputFile(id: string, file: string): OutputClaim | null;
+  /** Claims writing the job's model to `file` (see queue/output-copy.ts; `replacing`: this run's earlier claim, whose name was taken); null: unknown job. */
+  claimOutputFile(id: string, file: string, replacing?: string): OutputClaim | null;
   /** The files asked for from the job by images that joined it (another name, another --out). */
   joinedOutputs(id: string): JoinedOutput[];
   /** Claims writing one of joinedOutputs(id) to `file` (as claimOutputFile); null: no such output. */
-  claimJoinedOutput(id: string, output: Pick<JoinedOutput, 'dir' | 'name'>, file: string): OutputClaim | null;
+  claimJoinedOutput(id: string, output: Pick<JoinedOutput, 'dir' | 'name'>, file: string, replacing?: string): OutputClaim | null;
   /** Succeeded jobs with an output folder (their own or a joined image's) whose model nobody wrote there yet (see queue/output-copy.ts). */
   unwrittenOutputs(): string[];
   readonly dataDir: string;

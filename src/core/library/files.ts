@@ -123,8 +123,11 @@ export async function createViaTemp(path: string, fill: (temp: string) => Promis
  */
 const NO_HARD_LINKS = new Set(['EPERM', 'EACCES', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EMLINK', 'EXDEV', 'EISDIR']);
 
-/** Gives the complete file `temp` the name `path` unless a file has it: a hard link does both at once (rename would replace). */
-async function placeIfFree(temp: string, path: string): Promise<boolean> {
+/**
+ * Gives the complete file `temp` the name `path` unless a file has it: a hard link does both at once
+ * (rename would replace). Linked, `temp` is still there (the caller removes it); renamed, it is gone.
+ */
+export async function placeIfFree(temp: string, path: string): Promise<boolean> {
   try {
     linkSync(temp, path);
     return true;

@@ -13,12 +13,17 @@ export interface OutputClaim {
   claimed: boolean;
 }
 
-/** Records `file` as the job's copy unless a run already recorded one; null for an unknown job. */
-export function claimOutputFile(db: Database, jobId: string, file: string): OutputClaim | null {
+/**
+ * Records `file` as the job's copy unless a run already recorded one; null for an unknown job.
+ * `replacing`: the name this run recorded before, taken by another file before the copy was in place -
+ * `file` replaces it (claimed) unless the record changed meanwhile.
+ */
+export function claimOutputFile(db: Database, jobId: string, file: string, replacing?: string): OutputClaim | null {
   return writeTx(db, () => {
-    if (db.prepare('UPDATE jobs SET output_file = ? WHERE id = ? AND output_file IS NULL').run(file, jobId).changes === 1) {
-      return { file, claimed: true };
-    }
+    const claim = replacing === undefined
+      ? db.prepare('UPDATE jobs SET output_file = ? WHERE id = ? AND output_file IS NULL').run(file, jobId)
+      : db.prepare('UPDATE jobs SET output_file = ? WHERE id = ? AND output_file = ?').run(file, jobId, replacing);
+    if (claim.changes === 1) return { file, claimed: true };
     const recorded: unknown = db.prepare('SELECT output_file FROM jobs WHERE id = ?').pluck().get(jobId);
     return typeof recorded === 'string' ? { file: recorded, claimed: false } : null;
   });
@@ -54,12 +59,13 @@ export function joinedOutputs(db: Database, jobId: string): JoinedOutput[] {
 }
 
 /** claimOutputFile for a joined image's file (see joinedOutputs); null when the job has no such output. */
-export function claimJoinedOutput(db: Database, jobId: string, output: Pick<JoinedOutput, 'dir' | 'name'>, file: string): OutputClaim | null {
+export function claimJoinedOutput(db: Database, jobId: string, output: Pick<JoinedOutput, 'dir' | 'name'>, file: string, replacing?: string): OutputClaim | null {
   return writeTx(db, () => {
     const key = [jobId, output.dir, output.name] as const;
-    if (db.prepare('UPDATE job_outputs SET output_file = ? WHERE job_id = ? AND output_dir = ? AND name = ? AND output_file IS NULL').run(file, ...key).changes === 1) {
-      return { file, claimed: true };
-    }
+    const claim = replacing === undefined
+      ? db.prepare('UPDATE job_outputs SET output_file = ? WHERE job_id = ? AND output_dir = ? AND name = ? AND output_file IS NULL').run(file, ...key)
+      : db.prepare('UPDATE job_outputs SET output_file = ? WHERE job_id = ? AND output_dir = ? AND name = ? AND output_file = ?').run(file, ...key, replacing);
+    if (claim.changes === 1) return { file, claimed: true };
     const recorded: unknown = db.prepare('SELECT output_file FROM job_outputs WHERE job_id = ? AND output_dir = ? AND name = ?').pluck().get(...key);
     return typeof recorded === 'string' ? { file: recorded, claimed: false } : null;
   });
