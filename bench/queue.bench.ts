@@ -523,6 +523,12 @@ async function throughputSection(): Promise<void> {
       (onCore !== null ? ` (on a core ${(100 * onCore).toFixed(0)} %)` : '') +
       (many.fakeCpuMsPerJob !== null ? `; the fake FAL's CPU per job ${fmt(many.fakeCpuMsPerJob)} (same machine)` : ''),
   );
+  // This machine's speed drifts by 15-20 % over minutes (the same code read 23.8 and 28.2 ms per job
+  // in back-to-back runs, the fake 5.6 and 6.7): the fake's work per job is fixed, so the engine's CPU
+  // in units of the fake's is what to compare between runs and builds (it held at 4.1-4.25 for both).
+  if (many.fakeCpuMsPerJob !== null && many.fakeCpuMsPerJob > 0) {
+    console.log(`   engine CPU per job in units of the fake FAL's (compare this between runs): ${(many.cpuMsPerJob / many.fakeCpuMsPerJob).toFixed(2)}`);
+  }
   if (many.otherThreads.length > 0) {
     const total = many.otherThreads.reduce((a, b) => a + b, 0);
     console.log(
