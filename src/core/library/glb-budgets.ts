@@ -1,6 +1,7 @@
 // What a GLB may make its reader allocate beyond its own bytes: the limits checked before the Khronos
 // validator (depth, geometry not in the file, GPU instancing) and after it (textures once decoded).
 // Each figure was measured on a file that passes the validator (see each comment).
+import { createRequire } from 'node:module';
 import type { TextureInfo } from '../../shared/domain';
 import { isRecord } from '../util/errors';
 import { isWhole, list, num, str } from './glb-json';
@@ -31,6 +32,53 @@ export function dracoGeometryProblem(json: Record<string, unknown>, bin: Uint8Ar
     }
   }
   return null;
+}
+
+// A stream whose header says "triangle mesh" may still hold nothing to decode (the header alone, or
+// bytes that are no Draco mesh): it passed every check above and the validator, and the viewer and every
+// export then failed on it ("Unknown geometry type", "Decoding failure"). Each stream is decoded once
+// here, with the decoder exports use; point clouds were refused before (they decode without limit), and
+// the meshes left are what the viewer decodes anyway.
+interface DracoDecoderModule {
+  Decoder: new () => { GetEncodedGeometryType(buffer: unknown): number; DecodeBufferToMesh(buffer: unknown, mesh: unknown): { ok(): boolean } };
+  DecoderBuffer: new () => { Init(data: Uint8Array, length: number): void };
+  Mesh: new () => { ptr: number };
+  TRIANGULAR_MESH: number;
+  destroy(object: unknown): void;
+}
+
+/** A reason when a KHR_draco_mesh_compression stream does not decode to a triangle mesh (see above). */
+export async function dracoDecodeProblem(json: Record<string, unknown>, bin: Uint8Array | null): Promise<string | null> {
+  const decoded = new Map<number, Uint8Array | null>();
+  let module: DracoDecoderModule | null = null;
+  for (const [m, mesh] of list(json.meshes).entries()) {
+    for (const [p, primitive] of (isRecord(mesh) ? list(mesh.primitives) : []).entries()) {
+      const draco = isRecord(primitive) && isRecord(primitive.extensions) ? primitive.extensions.KHR_draco_mesh_compression : undefined;
+      if (!isRecord(draco)) continue;
+      const data = viewBytes(json, bin, num(draco.bufferView), decoded);
+      if (!data) continue; // the validator's to report
+      module ??= await (createRequire(import.meta.url)('draco3dgltf') as { createDecoderModule(): Promise<DracoDecoderModule> }).createDecoderModule();
+      if (!decodesToTriangles(module, data)) {
+        return `The GLB's Draco-compressed mesh data is empty or damaged (mesh ${m}, part ${p} does not decode to a triangle mesh), so the model could not be shown or exported - generate it again`;
+      }
+    }
+  }
+  return null;
+}
+
+function decodesToTriangles(module: DracoDecoderModule, data: Uint8Array): boolean {
+  const decoder = new module.Decoder();
+  const buffer = new module.DecoderBuffer();
+  const mesh = new module.Mesh();
+  try {
+    buffer.Init(data, data.length);
+    if (decoder.GetEncodedGeometryType(buffer) !== module.TRIANGULAR_MESH) return false;
+    return decoder.DecodeBufferToMesh(buffer, mesh).ok() && mesh.ptr !== 0;
+  } catch {
+    return false; // the decoder failed inside (a RuntimeError from its wasm): it cannot be read either
+  } finally {
+    for (const object of [mesh, buffer, decoder]) module.destroy(object);
+  }
 }
 
 /** The bytes of a buffer view in the BIN chunk or a base64 data: URI buffer, or null. */

@@ -5,7 +5,7 @@
 import { validateBytes, type ValidationReport } from 'gltf-validator';
 import type { ModelStats } from '../../shared/domain';
 import { errorMessage as describe, isRecord } from '../util/errors';
-import { checkDepths, dracoGeometryProblem, textureDecodeProblem } from './glb-budgets';
+import { checkDepths, dracoDecodeProblem, dracoGeometryProblem, textureDecodeProblem } from './glb-budgets';
 import { list, str } from './glb-json';
 import { computeStats, imageBytes } from './glb-stats';
 import { readImageHeader } from './image-header';
@@ -142,6 +142,8 @@ export async function validateGlb(bytes: Uint8Array): Promise<GlbValidationResul
     return { ok: false, reason: `The GLB is not valid glTF: ${first}${more}`, issues };
   }
 
+  const undecodable = await dracoDecodeProblem(parsed.json, parsed.bin);
+  if (undecodable) return { ok: false, reason: undecodable };
   const stats = computeStats(parsed.json, parsed.bin, bytes.byteLength, report.info?.resources ?? []);
   const heavy = textureDecodeProblem(stats.textures);
   return heavy ? { ok: false, reason: heavy } : { ok: true, stats };
