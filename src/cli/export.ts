@@ -20,6 +20,8 @@ import { ensureOutputFolder } from './out-dir';
 import { givenOptions } from './given-options';
 import { shellWord } from './shell-word';
 import { terminalText } from './terminal-text';
+import { createCliLogger } from './logger';
+import { isLowLevelError, UNREADABLE_MODEL_MESSAGE } from '../core/util/low-level-error';
 
 interface ExportFlags extends CommonOptions {
   preset?: string;
@@ -168,7 +170,11 @@ async function legacyExport(ctx: ExportCommandContext, id: string, file: string,
       ctx.out.exitCode = 1;
       return;
     }
-    const written = await exportModel(src, resolve(file), format as (typeof LEGACY_FORMATS)[number], model);
+    const written = await exportModel(src, resolve(file), format as (typeof LEGACY_FORMATS)[number], model).catch((error: unknown) => {
+      // Told in plain words (see util/low-level-error.ts); what failed underneath goes to the log.
+      if (error instanceof Error && error.cause !== undefined) createCliLogger(resolveDataDir(opts.dataDir)).warn(`Export of ${id} failed`, error.cause);
+      throw error;
+    });
     if (opts.json) process.stdout.write(JSON.stringify({ type: 'export', id, files: written }) + '\n');
     else process.stdout.write(`Exported to ${terminalText(written.join(', '))}\n`);
   } finally {
@@ -245,7 +251,10 @@ export function registerExportCommand(program: Command, ctx: ExportCommandContex
           else process.stdout.write(`${describePlan(terminalText(name), plan)}\n${files.map((f) => `  wrote ${terminalText(f)}`).join('\n')}${files.length ? '\n' : ''}`);
         } catch (error) {
           failed++;
-          const message = (error as Error).message;
+          // A converter's own words ("memory access out of bounds") go to the log; the user reads what to do.
+          const lowLevel = isLowLevelError(error);
+          if (lowLevel) createCliLogger(dataDir).warn(`Export of ${name} (${id}) failed`, error);
+          const message = lowLevel ? UNREADABLE_MODEL_MESSAGE : (error as Error).message;
           if (flags.json) process.stdout.write(JSON.stringify({ type: 'error', id, message }) + '\n');
           else process.stderr.write(`${terminalText(`${name}: ${message}`)}\n`);
         }

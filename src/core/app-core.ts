@@ -102,7 +102,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     // Reads X-Fal-Billable-Units off result answers (real units for the spend view), behind the key guard.
     fetch: falPlatform.engineFetch(guarded),
   });
-  const exports = createExportService(engine.library, options.dataDir);
+  const exports = createExportService(engine.library, options.dataDir, undefined, options.logger);
   const chosenPaths = createChosenPaths();
   const handlers = createHandlers({
     chosenPaths,

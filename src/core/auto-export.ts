@@ -12,6 +12,7 @@ import { exportModelFile } from './library/export';
 import type { EngineApi, SettingsStore } from './services-types';
 import { ExportFolderError, type ExportService } from './export/service';
 import { errorMessage } from './util/errors';
+import { isLowLevelError, UNREADABLE_MODEL_MESSAGE } from './util/low-level-error';
 
 /** `<dir>/<name>.glb`, or `<name>-2.glb`... when that name is taken (a name Windows or a dot would hide made safe). */
 export function freeExportPath(dir: string, name: string, ext = 'glb'): string {
@@ -69,7 +70,7 @@ export function startAutoExport(
   // Not the folder (the model's file, the export itself): said for this model, in the error's words.
   const modelFailed = (name: string, error: unknown) => {
     logger.warn(`Automatic export of ${name} failed`, error);
-    const why = errorMessage(error).trim();
+    const why = isLowLevelError(error) ? UNREADABLE_MODEL_MESSAGE : errorMessage(error).trim();
     tell(`${name} was not exported: ${/[.!?]$/.test(why) ? why : `${why}.`} The model is in your library.`);
   };
   const usable = async (dir: string) => {

@@ -24,11 +24,13 @@ export type Result<T> = { ok: true; data: T } | { ok: false; error: AppErrorShap
 
 /** Thrown by services for errors the user should read; anything else becomes 'internal'. */
 export class AppError extends Error {
+  /** `cause`: what failed underneath, for the log (the user is told `message`). */
   constructor(
     readonly code: ErrorCode,
     message: string,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
     this.name = 'AppError';
   }
 }

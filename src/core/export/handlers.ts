@@ -1,6 +1,7 @@
 // The export studio's contract channels, served from the export service.
 import type { Handlers } from '../../shared/contract';
 import { AppError } from '../../shared/result';
+import { lowLevelExportError } from '../util/low-level-error';
 import { ModelFileError } from '../library/model-file';
 import { NOT_CHOSEN_EXPORT_FOLDER } from '../chosen-paths';
 import type { Platform } from '../platform';
@@ -27,7 +28,7 @@ async function readable<T>(work: () => Promise<T>): Promise<T> {
     if (error instanceof ExportNotFoundError) throw new AppError('not_found', `${error.message} It may have been deleted.`);
     if (error instanceof ExportFolderError) throw new AppError('io_error', error.message);
     if (error instanceof ModelFileError) throw new AppError('io_error', error.message);
-    throw new AppError('io_error', `Export failed: ${(error as Error).message}`);
+    throw lowLevelExportError(error) ?? new AppError('io_error', `Export failed: ${(error as Error).message}`);
   }
 }
 

@@ -4,6 +4,7 @@ import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { readModelFile } from '../library/model-file';
 import { makeFolder } from '../util/make-folder';
+import { isLowLevelError, UNREADABLE_MODEL_MESSAGE } from '../util/low-level-error';
 import type { BatchProgress, BatchSummary, ExportRecipe } from '../../shared/export-recipe';
 import type { ExportResult } from './pipeline';
 import { createPresetStore, type PresetStore } from './preset-store';
@@ -56,7 +57,13 @@ export type PlannedExport = ExportResult & { threadId: number };
 const CACHE_SIZE = 2;
 
 /** `runner` does the work off this thread (worker threads by default). */
-export function createExportService(library: ModelSource, dataDir: string, runner: RecipeRunner = sharedWorkerPool()): ExportService {
+/** `log`: where a batch's failures the user is told in plain words are kept as they were (see util/low-level-error.ts). */
+export function createExportService(
+  library: ModelSource,
+  dataDir: string,
+  runner: RecipeRunner = sharedWorkerPool(),
+  log?: { warn(message: string, detail?: unknown): void },
+): ExportService {
   const presets = createPresetStore(dataDir);
   // The last plans, so "Export" right after a preview writes what was shown without redoing the work.
   const cache = new Map<string, Promise<PlannedExport>>();
@@ -132,7 +139,9 @@ export function createExportService(library: ModelSource, dataDir: string, runne
           } catch (error) {
             // A canceled model is not a failure: it is left out, like the ones not started.
             if (error instanceof ExportCanceledError) break;
-            items.push({ id, name, ok: false, files: [], error: (error as Error).message });
+            const lowLevel = isLowLevelError(error);
+            if (lowLevel) log?.warn(`Export of ${name} (${id}) failed`, error);
+            items.push({ id, name, ok: false, files: [], error: lowLevel ? UNREADABLE_MODEL_MESSAGE : (error as Error).message });
           }
           // A batch's plans are not looked at again; keep memory flat over hundreds of models.
           cache.clear();

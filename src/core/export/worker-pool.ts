@@ -4,6 +4,7 @@
 import type { Worker } from 'node:worker_threads';
 import { createThreadPool } from '../workers/thread-pool';
 import { startWorker } from '../workers/start-worker';
+import { LowLevelError } from '../util/low-level-error';
 import type { ExportRecipe } from '../../shared/export-recipe';
 import type { ExportResult } from './pipeline';
 import { WorkerMessageSchema, type ExportStep, type WorkerRequest } from './worker-protocol';
@@ -49,7 +50,7 @@ export function createWorkerPool(opts: { size?: number; idleMs?: number; start?:
             onStep?.(message.step);
             return { kind: 'pending' };
           }
-          if (message.type === 'failed') return { kind: 'failed', error: new Error(message.message) };
+          if (message.type === 'failed') return { kind: 'failed', error: message.lowLevel ? new LowLevelError(message.message) : new Error(message.message) };
           return { kind: 'done', value: { files: message.files, plan: message.plan, preview: message.preview, threadId: message.threadId } };
         },
         stopped: (cause) =>

@@ -25,6 +25,7 @@ export const WorkerMessageSchema = z.discriminatedUnion('type', [
     plan: ExportPlanSchema,
     preview: Bytes,
   }),
-  z.object({ type: z.literal('failed'), message: z.string() }),
+  /** `lowLevel`: the error came from inside compiled code or memory (util/low-level-error.ts), which its message alone does not say. */
+  z.object({ type: z.literal('failed'), message: z.string(), lowLevel: z.boolean().optional() }),
 ]);
 export type WorkerMessage = z.infer<typeof WorkerMessageSchema>;

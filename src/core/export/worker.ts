@@ -5,6 +5,7 @@ import { parentPort, threadId } from 'node:worker_threads';
 import { runRecipe } from './pipeline';
 import { WorkerRequestSchema, type WorkerMessage } from './worker-protocol';
 import { lowerThisThreadPriority } from '../workers/background-priority';
+import { isLowLevelError } from '../util/low-level-error';
 
 const TRANSFER_MIN_BYTES = 64 * 1024;
 const port = parentPort;
@@ -26,7 +27,7 @@ port.on('message', (raw: unknown) => {
       }
       send({ type: 'done', threadId, files, plan, preview }, [...buffers]);
     } catch (error) {
-      send({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+      send({ type: 'failed', message: error instanceof Error ? error.message : String(error), lowLevel: isLowLevelError(error) });
     }
   })();
 });

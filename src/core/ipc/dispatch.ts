@@ -40,7 +40,11 @@ export function createDispatcher(handlers: Handlers, logger?: DispatchLogger): D
       }
       return { ok: true, data: checked.data };
     } catch (error) {
-      if (error instanceof AppError) return { ok: false, error: { code: error.code, message: error.message } };
+      if (error instanceof AppError) {
+        // Told in plain words; what failed underneath is kept for the log.
+        if (error.cause !== undefined) logger?.error(`Handler for ${channelName} failed: ${error.message}`, error.cause);
+        return { ok: false, error: { code: error.code, message: error.message } };
+      }
       logger?.error(`Handler for ${channelName} failed`, error);
       return { ok: false, error: { code: 'internal', message: 'Something went wrong inside the app. Please try again.' } };
     }

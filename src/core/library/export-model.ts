@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { AppError } from '../../shared/result';
+import { lowLevelExportError } from '../util/low-level-error';
 import type { ExportFormat } from '../services-types';
 import { convertGlb } from './convert';
 import { ExportError, exportModelFile } from './export';
@@ -36,7 +37,7 @@ export async function exportModel(srcPath: string, destPath: string, format: Exp
     return written;
   } catch (error) {
     if (error instanceof ExportError || error instanceof ModelFileError) throw new AppError('io_error', error.message);
-    throw new AppError('io_error', `Export failed: ${(error as Error).message}`);
+    throw lowLevelExportError(error) ?? new AppError('io_error', `Export failed: ${(error as Error).message}`);
   }
 }
 
