@@ -549,6 +549,15 @@ async function twoProcessSection(): Promise<void> {
       two.processes.map((p) => `${p.label} ${fmt(p.cpuMs / Math.max(1, p.ran))} over the ${p.ran} jobs it ran`).join(', ') +
       `; both together ${fmt(cpuTotal / TWO_PROCESS_JOBS)} per job`,
   );
+  // As in section 2: the fake's work per job is fixed, so CPU in its units is what to compare between runs.
+  if (two.fakeCpuMsPerJob !== null && two.fakeCpuMsPerJob > 0) {
+    const units = (ms: number) => (ms / two.fakeCpuMsPerJob!).toFixed(2);
+    console.log(
+      `   in units of the fake FAL's CPU per job (${fmt(two.fakeCpuMsPerJob)}; compare these between runs): ` +
+        two.processes.map((p) => `${p.label} ${units(p.cpuMs / Math.max(1, p.ran))}`).join(', ') +
+        `, both together ${units(cpuTotal / TWO_PROCESS_JOBS)}`,
+    );
+  }
   console.log(`   the logs: ${two.problems.length} warning(s) or error(s)${two.problems.length > 0 ? `, first: ${two.problems[0]}` : ''}`);
 }
 
@@ -603,6 +612,8 @@ async function twoProcessBench(): Promise<{
   lostStates: string[];
   over: OverIdeal;
   processes: { label: string; photos: number; cpuMs: number; ran: number }[];
+  /** The fake FAL's CPU per job from "go" to both idle (null: not Linux). */
+  fakeCpuMsPerJob: number | null;
   problems: string[];
 }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'i2m-bench-'));
@@ -629,10 +640,12 @@ async function twoProcessBench(): Promise<{
     // The CLI reads its key and proxy from the environment (a loopback proxy gets the key: routeFromCommandLine).
     children.push(startChild(['cli', dataDir, '-', '4', dirs.cli, dirs.out], { ...env, FAL_KEY: KEY, IMAGE2MODEL_FAL_PROXY: fake.url }));
     await children[1]!.ready;
+    const fakeCpu0 = fake.cpuMs();
     const t0 = clock();
     for (const child of children) child.proc.stdin!.write('go\n');
     const reports = await Promise.all(children.map((child) => child.idle));
     reported = true;
+    const fakeCpu1 = fake.cpuMs();
     // A job is done when the process that ran it stored its model and preview: the first of the two to
     // see it succeed (the other sees it later, through the shared database).
     const doneAt = new Map<string, number>();
@@ -671,6 +684,7 @@ async function twoProcessBench(): Promise<{
         { label: 'A (app)', photos: halves.app.length, cpuMs: reports[0]!.cpuMs, ran: ran(0) },
         { label: 'B (CLI)', photos: halves.cli.length, cpuMs: reports[1]!.cpuMs, ran: ran(1) },
       ],
+      fakeCpuMsPerJob: fakeCpu0 !== null && fakeCpu1 !== null ? (fakeCpu1 - fakeCpu0) / TWO_PROCESS_JOBS : null,
       problems: ['main.log', 'cli.log'].flatMap((file) => logProblems(join(dataDir, 'logs', file))),
     };
   } finally {
