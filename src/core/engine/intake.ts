@@ -40,6 +40,28 @@ export interface Intake {
   addFolder(dir: string, opts: AddJobsOptions): Promise<AddJobsResult>;
 }
 
+/**
+ * Waits until the jobs a call added (or joined) would survive a power cut (JobStore.syncToDisk).
+ * Should the disk refuse, the call fails - but after the commit: its jobs are in the queue (safe from
+ * anything but a power cut; none is sent to FAL before a later sync succeeds, fal-steps arm). The
+ * error says so in words the window shows as they are (an AppError): any other error reads "Something
+ * went wrong inside the app. Please try again.", and a drop made again with "Make again anyway" (or
+ * the CLI's --force) would be paid for twice.
+ */
+export async function syncNewJobs(store: JobStore, count: number): Promise<void> {
+  try {
+    await store.syncToDisk();
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    const jobs = count === 1 ? 'the new job' : `the ${count} new jobs`;
+    const they = count === 1 ? 'It is' : 'They are';
+    throw new AppError(
+      'io_error',
+      `The disk could not confirm that ${jobs} ${count === 1 ? 'was' : 'were'} saved (${detail}). ${they} in the queue, but a power cut before the disk recovers could lose ${count === 1 ? 'it' : 'them'}: check the disk (free space, errors). Adding ${count === 1 ? 'it' : 'them'} again is not needed.`,
+    );
+  }
+}
+
 export function createIntake(deps: IntakeDeps): Intake {
   async function addImages(items: ImageItem[], opts: AddJobsOptions): Promise<AddJobsResult> {
     const endpoint = opts.endpoint ?? DEFAULT_MODEL_ID;
@@ -160,7 +182,7 @@ export function createIntake(deps: IntakeDeps): Intake {
     insertReady(true);
     if (failure.failed) throw failure.error;
     // The caller is answered once its jobs would survive a power cut (queue/store-actions insertDurably).
-    if (outcomes.length > 0) await deps.store.syncToDisk();
+    if (outcomes.length > 0) await syncNewJobs(deps.store, new Set(outcomes.map((outcome) => outcome.row.id)).size);
     const joined = outcomes.flatMap((outcome, i) =>
       outcome.kind !== 'joined'
         ? []

@@ -16,7 +16,7 @@ import { toStoredPath } from '../paths';
 import { jobInputsJson } from '../queue/job-inputs-json';
 import { toJob, type NewJob } from '../queue/store';
 import type { AddJobsOptions } from '../services-types';
-import { canonicalJson, mapLimit, type IntakeDeps } from './intake';
+import { canonicalJson, mapLimit, syncNewJobs, type IntakeDeps } from './intake';
 import { inputSetKey, type JobInput } from './job-inputs';
 
 const labelOf = (member: InputSetMember) => (member.item.kind === 'path' ? member.item.path : member.item.name);
@@ -100,7 +100,7 @@ export async function addInputSet(deps: IntakeDeps, members: InputSetMember[], o
   const { kind, row } = deps.store.addOrJoin([{ job, mayJoin: !opts.force, joinOutput: opts.outputDir ? { dir: opts.outputDir, name } : null }], (added) => deps.inputs.insert(added.id, inputs))[0]!;
   if (kind === 'added') deps.onAdded([row]);
   // Answered once the job (or the output kept with the one it joined) would survive a power cut.
-  await deps.store.syncToDisk();
+  await syncNewJobs(deps.store, 1);
   if (kind === 'joined') return { added: [toJob(row)], rejected: [], duplicates: [], joined: [{ input: name, jobId: row.id }] };
   return { added: [toJob(row)], rejected: [], duplicates: [] };
 }

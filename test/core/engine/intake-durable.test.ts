@@ -4,7 +4,10 @@
 // inside COMMIT (PRAGMA synchronous = FULL), which held the thread 3-10 ms per insert under load.
 import Database from 'better-sqlite3';
 import { afterEach, expect, it, vi } from 'vitest';
+import { createDispatcher } from '../../../src/core/ipc/dispatch';
 import { JobStore } from '../../../src/core/queue/store';
+import type { Handlers } from '../../../src/shared/contract';
+import { AppError } from '../../../src/shared/result';
 import { createHarness, pngItem, type Harness } from './harness';
 
 let h: Harness | undefined;
@@ -45,4 +48,47 @@ it('a failed sync fails the drop: the caller is not told its jobs are safe', asy
   h = await createHarness({ start: false });
   vi.spyOn(JobStore.prototype, 'syncToDisk').mockRejectedValue(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' }));
   await expect(h.engine.addImages([await pngItem('c.png')], {})).rejects.toThrow(/EIO/);
+});
+
+// A failed sync comes after the commit: the jobs are in the queue already (they survive anything but
+// a power cut, and none is sent to FAL before a later sync succeeds: fal-steps arm). The window shows
+// only an AppError's own words - any other error reads "Something went wrong inside the app. Please
+// try again.", and a drop made again with "Make again anyway" (force) would be paid for twice.
+const diskError = () => Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' });
+
+it('a drop whose sync fails is answered with the disk error and where its jobs are; adding it again joins them', async () => {
+  h = await createHarness({ start: false });
+  const engine = h.engine;
+  vi.spyOn(JobStore.prototype, 'syncToDisk').mockRejectedValueOnce(diskError());
+  const dispatch = createDispatcher({ 'jobs:add': ({ items, ...opts }) => engine.addImages(items, opts) } as Partial<Handlers> as Handlers);
+  const items = [await pngItem('d.png'), await pngItem('e.png')];
+
+  const answer = await dispatch('jobs:add', { items });
+  expect(answer.ok).toBe(false);
+  const error = (answer as { ok: false; error: { code: string; message: string } }).error;
+  expect(error.code).toBe('io_error');
+  expect(error.message).toContain('EIO: i/o error, fsync');
+  expect(error.message).toMatch(/2 new jobs/);
+  expect(error.message).toMatch(/in the queue/);
+  const queued = engine.listJobs();
+  expect(queued.map((job) => job.inputName).sort()).toEqual(['d.png', 'e.png']);
+
+  // The same drop again (the disk answers now) follows those jobs: nothing is added twice.
+  const again = await engine.addImages(items, {});
+  expect(again.joined?.map((joined) => joined.jobId).sort()).toEqual(queued.map((job) => job.id).sort());
+  expect(engine.listJobs()).toHaveLength(2);
+});
+
+it('a set whose sync fails is answered with the disk error and where its job is', async () => {
+  h = await createHarness({ start: false });
+  vi.spyOn(JobStore.prototype, 'syncToDisk').mockRejectedValueOnce(diskError());
+  const members = [{ item: await pngItem('f.png') }, { item: await pngItem('g.png') }];
+  const failed = await h.engine.addSet(members, { endpoint: 'fal-ai/hyper3d/rodin' }).then(
+    () => null,
+    (error: unknown) => error,
+  );
+  expect(failed).toBeInstanceOf(AppError);
+  expect((failed as AppError).code).toBe('io_error');
+  expect((failed as AppError).message).toMatch(/EIO: i\/o error, fsync[\s\S]*in the queue/);
+  expect(h.engine.listJobs()).toHaveLength(1);
 });
