@@ -31,11 +31,14 @@ describe('the submit intent is on disk before the submit leaves', () => {
     h = await createHarness();
     let release: () => void = () => {};
     let synced = 0;
-    const syncToDisk = vi.spyOn(JobStore.prototype, 'syncToDisk').mockImplementation(
-      () => new Promise<void>((resolve) => (release = () => resolve(void synced++))),
-    );
+    // Only the arm's sync is held (or fails below); adding a job syncs too (its answer waits for it).
+    let held = 0;
+    let armedSync: () => Promise<void> = () => new Promise<void>((resolve) => ((held += 1), (release = () => resolve(void synced++))));
+    const syncToDisk = vi.spyOn(JobStore.prototype, 'syncToDisk').mockImplementation(function (this: JobStore) {
+      return this.list().some((job) => job.submitArmedAt !== null && job.submitStartedAt === null) ? armedSync() : Promise.resolve();
+    });
     const id = await addOne(h.engine);
-    await vi.waitFor(() => expect(syncToDisk).toHaveBeenCalled(), { timeout: 15_000 });
+    await vi.waitFor(() => expect(held).toBe(1), { timeout: 15_000 });
     // The intent is armed (committed, with the exact input), the fsync not done: not marked sent, and
     // FAL has seen nothing.
     const armed = storedRow(h.dataDir, id);
@@ -50,9 +53,10 @@ describe('the submit intent is on disk before the submit leaves', () => {
     expect(h.fake.submissions).toHaveLength(1);
 
     // A disk that cannot sync: nothing is sent, and the job does not look like a send that may have left.
-    syncToDisk.mockRejectedValue(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' }));
+    const callsBefore = syncToDisk.mock.calls.length;
+    armedSync = () => Promise.reject(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' }));
     const second = await addOne(h.engine);
-    await vi.waitFor(() => expect(syncToDisk.mock.calls.length).toBeGreaterThan(1), { timeout: 15_000 });
+    await vi.waitFor(() => expect(syncToDisk.mock.calls.length).toBeGreaterThan(callsBefore + 1), { timeout: 15_000 });
     await vi.waitFor(() => expect(h!.engine.getJob(second)!.state).not.toMatch(/preparing/), { timeout: 15_000 });
     expect(h.fake.submissions).toHaveLength(1);
     expect(storedRow(h.dataDir, second)).toMatchObject({ submit_started_at: null, submit_armed_at: null, submit_input_json: null });
