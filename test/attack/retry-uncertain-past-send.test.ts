@@ -9,7 +9,7 @@ import { openDatabase } from '../../src/core/db/open';
 import { addOne, inState, waitForJob, type Harness } from '../core/engine/harness';
 import { useReconcileFixture } from '../core/reconcile/fixture';
 import type { RequestRow } from '../../src/core/fal/platform-client';
-import { rowsFor } from '../../src/core/reconcile/reconciler';
+import { rowsFor } from '../../src/core/reconcile/candidates';
 import { createDispatcher } from '../../src/core/ipc/dispatch';
 import type { Handlers } from '../../src/shared/contract';
 

@@ -7,18 +7,19 @@
 //                                      reason; checks again later by itself
 //   what was sent cannot be known (its kept copy missing or damaged, not rebuildable) -> stays
 //                                      needs_attention: no row can be ruled out, "no record" would be a guess
-// An earlier send a job no longer carries (the user sent it again, or removed the job: job_past_sends)
-// is looked for the same way: found -> counted as spend once and kept among the job's past requests
-// (not followed); absent after the settle time -> nothing; until then it counts against the cap.
+// An earlier send a job no longer carries is looked for the same way (past-sends.ts). What was sent:
+// sent-input.ts; which rows a send may be and when it is due: candidates.ts.
 // A history row that fails its check is left out (logged once) and the rest of the page is used: a
 // job is only settled from rows that could be read - found in one, it is adopted; while an unreadable
 // row is listed it may be that job's, so "no record" is never concluded.
-import type { PlatformClient, PlatformError, RequestHistory, RequestRow, UnreadableRequestRow } from '../fal/platform-client';
-import { getModel } from '../models/catalog';
+import type { PlatformClient, RequestHistory, UnreadableRequestRow } from '../fal/platform-client';
 import type { JobRow, JobStore } from '../queue/store';
 import { CheckStore, type PastSend, type SubmitCheck } from './checks';
+import { latestSendAt, reasonOf } from './candidates';
 import { matchSubmission, type SentSubmission } from './match';
-import { absentMessage, adoptedMessage, NOT_RECEIVED_CODE, pastAbsentMessage, pastFoundMessage, resubmitMessage, waitingMessage, type WaitReason } from './messages';
+import { createPastSendChecks } from './past-sends';
+import { keepsSentInput, mentions, rebuildSentInput } from './sent-input';
+import { absentMessage, adoptedMessage, NOT_RECEIVED_CODE, resubmitMessage, waitingMessage, type WaitReason } from './messages';
 
 export interface ReconcileConfig {
   /** How long after the send a missing request counts as never received (FAL's listing delay is unconfirmed). */
@@ -77,92 +78,7 @@ export interface Reconciler {
   stop(): Promise<void>;
 }
 
-/** The exact input the submit sent (stored with the intent); older rows: rebuilt the way the runner builds it. */
-export function rebuildSentInput(job: Pick<JobRow, 'submitInputJson' | 'endpoint' | 'inputUrl' | 'optionsJson' | 'preset'>): unknown {
-  if (job.submitInputJson) {
-    try {
-      return JSON.parse(job.submitInputJson) as unknown;
-    } catch {
-      // fall through to rebuilding
-    }
-  }
-  const model = getModel(job.endpoint);
-  if (!model || job.inputUrl === null) return null;
-  let options: Record<string, unknown> = {};
-  try {
-    const parsed: unknown = JSON.parse(job.optionsJson);
-    if (parsed && typeof parsed === 'object') options = parsed as Record<string, unknown>;
-  } catch {
-    // stored options are always JSON; an empty object is the runner's fallback too
-  }
-  return model.buildInput({ urls: [job.inputUrl] }, job.preset, options);
-}
-
-/** Whether the job keeps the exact input its submit sent (anything else is rebuilt: a guess at it). */
-function keepsSentInput(job: Pick<JobRow, 'submitInputJson'>): boolean {
-  return job.submitInputJson !== null && safeParse(job.submitInputJson) !== null;
-}
-
-/** Whether `value` holds the string `needle` anywhere (a row's stored input naming our upload). */
-function mentions(value: unknown, needle: string): boolean {
-  if (typeof value === 'string') return value === needle;
-  if (Array.isArray(value)) return value.some((item) => mentions(item, needle));
-  if (value !== null && typeof value === 'object') return Object.values(value).some((item) => mentions(item, needle));
-  return false;
-}
-
-function safeParse(json: string): unknown {
-  try {
-    return JSON.parse(json) as unknown;
-  } catch {
-    return null;
-  }
-}
-
-function reasonOf(error: unknown): WaitReason {
-  const kind = (error as Partial<PlatformError>).kind;
-  switch (kind) {
-    case 'forbidden':
-      return 'no_permission';
-    case 'unauthorized':
-      return 'key_rejected';
-    case 'offline':
-      return 'offline';
-    case 'server':
-    case 'rate_limited':
-      return 'platform_down';
-    default:
-      return 'platform_error';
-  }
-}
-
-/**
- * The latest the submit can have left: its send mark, or - when recovery found only the armed intent
- * (its mark lost with a power cut, queue/store-leases.ts: the send time is then the arm's, which may
- * be long before the POST) - when the job was found so. FAL's listing delay (settleMs) counts from then.
- */
-function latestSendAt(job: JobRow, checkedAt: number): number {
-  return Math.max(job.submitStartedAt ?? checkedAt, job.finishedAt ?? 0);
-}
-
 const emptyReport = (): ReconcileReport => ({ checked: 0, adopted: [], absent: [], resubmitted: [], waiting: [], pastFound: [], pastAbsent: [] });
-
-const pastKey = (send: { jobId: string; sentAt: number }) => `${send.jobId}@${send.sentAt}`;
-
-/**
- * The rows a past send of a job may be: a job's sends carry the same input (a resend keeps the uploaded
- * image), so a row FAL received nearer another unsettled send of the same job (`rivals`) is that one's,
- * never the past send's - taken for it, the later send could never adopt its own request and would be
- * sent a third time. A row with no readable send time stays a candidate.
- */
-export function rowsFor(sentAt: number, rivals: readonly number[], rows: readonly RequestRow[]): RequestRow[] {
-  if (rivals.length === 0) return [...rows];
-  return rows.filter((row) => {
-    const at = row.sent_at ? Date.parse(row.sent_at) : Number.NaN;
-    if (Number.isNaN(at)) return true;
-    return rivals.every((rival) => Math.abs(at - sentAt) <= Math.abs(at - rival));
-  });
-}
 
 /** Unreadable rows already logged (their fingerprints), so a row listed on every pass is logged once. */
 const LOGGED_ROWS_KEPT = 1_000;
@@ -174,8 +90,6 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
   let next: { force: boolean; report: Promise<ReconcileReport> } | null = null;
   let timer: ReturnType<typeof setInterval> | null = null;
   const loggedRows = new Set<string>();
-  /** Past sends' checks in this process (count, next time): they are few, and checked afresh after a restart. */
-  const pastChecks = new Map<string, { checks: number; nextCheckAt: number }>();
 
   /** Only the app's own words and a checked request id: the row's text may be anything, a key included. */
   function logUnreadable(endpoint: string, row: UnreadableRequestRow): void {
@@ -188,6 +102,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
   }
 
   const backoff = (count: number, config: ReconcileConfig) => Math.min(config.retryMaxMs, config.retryBaseMs * 2 ** Math.max(0, count - 1));
+  const past = createPastSendChecks({ jobs: deps.jobs, checks, now: deps.now, logger: deps.logger, backoff });
 
   function isDue(job: JobRow, config: ReconcileConfig, now: number, force: boolean): boolean {
     const check = checks.get(job.id, job.submitStartedAt ?? 0);
@@ -239,76 +154,6 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     }
   }
 
-  /** The job's other unsettled sends, as times: its current one when uncertain, and its kept past sends. */
-  function rivalsOf(jobId: string, sentAt: number, pastSends: readonly PastSend[]): number[] {
-    const job = deps.jobs.get(jobId);
-    const current = job && job.state === 'needs_attention' && job.falRequestId === null && job.submitStartedAt !== null ? [job.submitStartedAt] : [];
-    return [...current, ...pastSends.filter((p) => p.jobId === jobId).map((p) => p.sentAt)].filter((at) => at !== sentAt);
-  }
-
-  /** A job's send in flight with no request id yet (submitting now): FAL may list it already, with the same input. */
-  function sendInFlight(jobId: string): boolean {
-    const job = deps.jobs.get(jobId);
-    return Boolean(job && job.state !== 'needs_attention' && job.falRequestId === null && job.submitStartedAt !== null);
-  }
-
-  function pastWait(send: PastSend, checkedAt: number, config: ReconcileConfig): void {
-    const previous = pastChecks.get(pastKey(send));
-    const count = (previous?.checks ?? 0) + 1;
-    let nextCheckAt = checkedAt + backoff(count, config);
-    const settleAt = send.latestSentAt + config.settleMs;
-    if (checkedAt < settleAt) nextCheckAt = Math.max(checkedAt + Math.min(1_000, config.retryBaseMs), Math.min(nextCheckAt, settleAt));
-    pastChecks.set(pastKey(send), { checks: count, nextCheckAt });
-  }
-
-  /** Settles the past sends of one endpoint from the history rows read for it (none: nothing to read them from). */
-  function checkPastSends(
-    sends: readonly PastSend[],
-    allPast: readonly PastSend[],
-    history: RequestHistory | null,
-    checkedAt: number,
-    config: ReconcileConfig,
-    report: ReconcileReport,
-  ): void {
-    for (const send of sends) {
-      // The job is submitting again right now: its new request may be listed with the same input. Later.
-      if (!history || sendInFlight(send.jobId)) {
-        pastWait(send, checkedAt, config);
-        continue;
-      }
-      report.checked++;
-      const rows = rowsFor(send.sentAt, rivalsOf(send.jobId, send.sentAt, allPast), history.rows);
-      const taken = checks.takenRequestIds(rows.map((row) => row.request_id));
-      const input = send.inputJson === null ? rebuildSentInput({ ...send, preset: send.preset as JobRow['preset'], submitInputJson: null }) : safeParse(send.inputJson);
-      // Nothing to tell its row by: no conclusion (never "absent" for want of a fingerprint).
-      if (input === null) {
-        pastWait(send, checkedAt, config);
-        continue;
-      }
-      const result = matchSubmission({ endpoint: send.endpoint, sentAt: send.sentAt, input }, rows, taken);
-      if (result.kind === 'found') {
-        if (checks.settlePastSendFound(send, result.requestId, deps.now(), result.receivedAt)) {
-          pastChecks.delete(pastKey(send));
-          const message = pastFoundMessage(deps.jobs.get(send.jobId)?.inputName ?? null, send.sentAt, result.requestId, send.estimatedCostUsd);
-          report.pastFound.push({ jobId: send.jobId, sentAt: send.sentAt, requestId: result.requestId, usd: send.estimatedCostUsd, message });
-          deps.logger.info(`job ${send.jobId}: FAL had received an earlier send (${result.requestId}); counted, not followed`);
-        }
-      } else if (
-        result.kind === 'absent' && checkedAt >= send.latestSentAt + config.settleMs && history.unreadable.length === 0 &&
-        // Rebuilt (no exact copy kept): a row naming its upload that it does not match may still be it.
-        !(send.inputJson === null && send.inputUrl !== null && rows.some((row) => !taken.has(row.request_id) && row.endpoint_id === send.endpoint && mentions(row.json_input, send.inputUrl!)))
-      ) {
-        if (checks.settlePastSendAbsent(send, checkedAt)) {
-          pastChecks.delete(pastKey(send));
-          report.pastAbsent.push({ jobId: send.jobId, sentAt: send.sentAt, message: pastAbsentMessage(deps.jobs.get(send.jobId)?.inputName ?? null, send.sentAt, checkedAt) });
-          deps.logger.info(`job ${send.jobId}: FAL has no record of an earlier send; never charged`);
-        }
-      } else {
-        pastWait(send, checkedAt, config);
-      }
-    }
-  }
-
   async function checkEndpoint(
     endpoint: string,
     jobs: JobRow[],
@@ -330,7 +175,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     if (pending.length === 0 && pastSends.length === 0) return;
     if (!client) {
       for (const job of pending) wait(job, previous.get(job.id) ?? null, 'no_key', checkedAt, config, report);
-      checkPastSends(pastSends, allPast, null, checkedAt, config, report);
+      past.check(pastSends, allPast, null, checkedAt, config, report);
       return;
     }
     const sentTimes = [...pending.map((job) => job.submitStartedAt ?? checkedAt), ...pastSends.map((send) => send.sentAt)];
@@ -346,7 +191,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
       const reason = reasonOf(error);
       deps.logger.warn(`reconcile: could not read FAL's request history for ${endpoint} (${reason})`);
       for (const job of pending) wait(job, previous.get(job.id) ?? null, reason, checkedAt, config, report);
-      checkPastSends(pastSends, allPast, null, checkedAt, config, report);
+      past.check(pastSends, allPast, null, checkedAt, config, report);
       return;
     }
     const { rows, unreadable } = history;
@@ -394,7 +239,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
         absent(job, check, checkedAt, config, report);
       }
     }
-    checkPastSends(pastSends, allPast, history, checkedAt, config, report);
+    past.check(pastSends, allPast, history, checkedAt, config, report);
   }
 
   async function pass(force: boolean): Promise<ReconcileReport> {
@@ -403,7 +248,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     const now = deps.now();
     const due = checks.uncertainJobs().filter((job) => isDue(job, config, now, force));
     const allPast = checks.uncertainPastSends(now);
-    const pastDue = allPast.filter((send) => force || (pastChecks.get(pastKey(send))?.nextCheckAt ?? 0) <= now);
+    const pastDue = allPast.filter((send) => force || past.isDue(send, now));
     if (due.length === 0 && pastDue.length === 0) return report;
     const client = deps.platform();
     const byEndpoint = new Map<string, { jobs: JobRow[]; past: PastSend[] }>();
