@@ -10,6 +10,9 @@
 // recovery (queue/store-leases.ts) reads an armed job without a mark as "not sent" in the boot that
 // armed it, and as "may have been sent" after a restart (util/boot.ts).
 //
+// Over 300 lines on purpose: the paid sequence (arm, mark, submit, record the id, resume) reads top
+// to bottom in one file, where a reviewer checks the money rule; what follows FAL's answer is apart.
+//
 // Hook points: a submit becomes *uncertain* in FalSteps.submit (the catch: no definite answer);
 // every FAL HTTP call's outcome is known in fal/client.ts guardedFetch.
 import type { FalClient } from '@fal-ai/client';
