@@ -1,7 +1,7 @@
 // Prices for `image2model models`: FAL's price list (cached in the data folder, refreshed when
 // stale and a key is set), else the built-in prices, each labelled with what it is.
 import { resolveDataDir } from '../core/paths';
-import { utcTime } from '../core/reconcile/messages';
+import { shownTime } from '../core/reconcile/messages';
 import type { ModelSummary } from '../shared/models';
 
 export async function withFalPrices(summaries: readonly ModelSummary[], opts: { dataDir?: string; falProxy?: string }): Promise<ModelSummary[]> {
@@ -20,5 +20,5 @@ export async function withFalPrices(summaries: readonly ModelSummary[], opts: { 
 export function priceLabel(summary: ModelSummary): string {
   if (summary.provider !== 'fal') return 'free, runs on this computer';
   const price = summary.price;
-  return price?.source === 'fal' && price.asOf !== null ? `FAL price as of ${utcTime(price.asOf)}` : 'built-in estimate (FAL prices not available)';
+  return price?.source === 'fal' && price.asOf !== null ? `FAL price as of ${shownTime(price.asOf)}` : 'built-in estimate (FAL prices not available)';
 }

@@ -129,7 +129,7 @@ it("the app's reconcile report (reconcile:run, through the IPC contract) keeps w
   expect(report.pastFound).toHaveLength(1);
   expect(report.pastFound[0]).toMatchObject({ requestId: first, usd: done.estimatedCostUsd });
   expect(report.pastFound[0]!.message).toMatch(
-    new RegExp(`^An earlier send of "${done.inputName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}" \\(sent .+ UTC\\) was found in FAL's records \\(request ${first}\\): counted as \\$${done.estimatedCostUsd!.toFixed(2).replace('.', '\\.')} of spend\\.$`),
+    new RegExp(`^An earlier send of "${done.inputName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}" \\(sent [^)]+\\) was found in FAL's records \\(request ${first}\\): counted as \\$${done.estimatedCostUsd!.toFixed(2).replace('.', '\\.')} of spend\\.$`),
   );
   expect(report.pastAbsent).toEqual([]);
 });

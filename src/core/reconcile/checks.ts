@@ -5,7 +5,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import { statementCache } from '../db/statements';
 import type { JobRow, JobStore } from '../queue/store';
 import { FORGET_UNCERTAIN_SEND } from '../stats/recorder';
-import { utcTime } from './messages';
+import { shownTime } from './messages';
 
 /** What the last check concluded for one uncertain submission. */
 export type CheckStatus = 'waiting' | 'found' | 'absent';
@@ -204,7 +204,7 @@ export class CheckStore {
       if (changed === 0) return false;
       this.stmt(FORGET_UNCERTAIN_SEND).run(send.jobId, send.sentAt);
       if (this.jobs.get(send.jobId)) {
-        this.jobs.appendEvent(send.jobId, 'log', null, null, `FAL has no record of an earlier send of this job (checked at ${utcTime(at)}): it was never charged`, at);
+        this.jobs.appendEvent(send.jobId, 'log', null, null, `FAL has no record of an earlier send of this job (checked at ${shownTime(at)}): it was never charged`, at);
       }
       return true;
     }).immediate();

@@ -1,4 +1,5 @@
 // What the user is told about an uncertain submission at each stage of reconciliation.
+import { localDateTime } from '../../shared/local-time';
 
 /** The reasons a check could not settle the question (stored in submit_checks.reason). */
 export type WaitReason =
@@ -16,9 +17,8 @@ export type WaitReason =
 /** errorCode of a job FAL has no record of: sending it again is safe (retry needs no confirmation). */
 export const NOT_RECEIVED_CODE = 'submit_not_received';
 
-export function utcTime(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
-}
+/** A time in a message the user reads (job rows, the review dialog, the CLI): local, as the window's dialogs show times. */
+export const shownTime = (ms: number): string => localDateTime(ms);
 
 const REASONS: Record<Exclude<WaitReason, 'settling'>, string> = {
   no_permission: 'this FAL key may not read the request history (give it that permission at fal.ai/dashboard/keys)',
@@ -34,12 +34,12 @@ const REASONS: Record<Exclude<WaitReason, 'settling'>, string> = {
 
 export function waitingMessage(reason: WaitReason, nextCheckAt: number, settleAt: number): string {
   if (reason === 'settling') {
-    return `The answer to this job's submit was lost. FAL lists no such request yet; the app keeps asking until ${utcTime(settleAt)} (FAL can take a few minutes to list a request). Nothing is sent twice meanwhile.`;
+    return `The answer to this job's submit was lost. FAL lists no such request yet; the app keeps asking until ${shownTime(settleAt)} (FAL can take a few minutes to list a request). Nothing is sent twice meanwhile.`;
   }
   if (reason === 'unknown_input') {
     return `The answer to this job's submit was lost, and the app cannot find out whether FAL received it: ${REASONS[reason]}. Look for it in your FAL dashboard's request history before retrying: retrying may be charged twice.`;
   }
-  return `The answer to this job's submit was lost, and the app cannot ask FAL whether it received it: ${REASONS[reason]}. It checks again by itself at ${utcTime(nextCheckAt)}. Retrying now may be charged twice.`;
+  return `The answer to this job's submit was lost, and the app cannot ask FAL whether it received it: ${REASONS[reason]}. It checks again by itself at ${shownTime(nextCheckAt)}. Retrying now may be charged twice.`;
 }
 
 /**
@@ -49,13 +49,13 @@ export function waitingMessage(reason: WaitReason, nextCheckAt: number, settleAt
  */
 export function absentMessage(checkedAt: number, latestSentAt: number): string {
   const minutes = Math.max(0, Math.floor((checkedAt - latestSentAt) / 60_000));
-  return `FAL has no record of this submission (checked at ${utcTime(checkedAt)}, at least ${minutes} min after it was sent). Sending it again is safe: it was never charged.`;
+  return `FAL has no record of this submission (checked at ${shownTime(checkedAt)}, at least ${minutes} min after it was sent). Sending it again is safe: it was never charged.`;
 }
 
 export const adoptedMessage = (requestId: string): string => `FAL had received this job (request ${requestId}); following it, no second submission.`;
 
 export const resubmitMessage = (checkedAt: number): string =>
-  `FAL has no record of the first submission (checked at ${utcTime(checkedAt)}): sending it again.`;
+  `FAL has no record of the first submission (checked at ${shownTime(checkedAt)}): sending it again.`;
 
 /**
  * What settling an earlier send (job_past_sends) did, in plain words: `name` is the job's photo, or
@@ -63,11 +63,11 @@ export const resubmitMessage = (checkedAt: number): string =>
  */
 export function pastFoundMessage(name: string | null, sentAt: number, requestId: string, usd: number | null): string {
   const counted = usd === null ? 'counted among its requests (no estimate known; the billing sync reads its real cost)' : `counted as $${usd.toFixed(2)} of spend`;
-  return `An earlier send of ${pastSendName(name)} (sent ${utcTime(sentAt)}) was found in FAL's records (request ${requestId}): ${counted}.`;
+  return `An earlier send of ${pastSendName(name)} (sent ${shownTime(sentAt)}) was found in FAL's records (request ${requestId}): ${counted}.`;
 }
 
 export function pastAbsentMessage(name: string | null, sentAt: number, checkedAt: number): string {
-  return `An earlier send of ${pastSendName(name)} (sent ${utcTime(sentAt)}) was never received by FAL (checked at ${utcTime(checkedAt)}): no longer counted as a possible charge.`;
+  return `An earlier send of ${pastSendName(name)} (sent ${shownTime(sentAt)}) was never received by FAL (checked at ${shownTime(checkedAt)}): no longer counted as a possible charge.`;
 }
 
 const pastSendName = (name: string | null): string => (name === null ? 'a job removed since' : `"${name}"`);

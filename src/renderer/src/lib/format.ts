@@ -1,4 +1,5 @@
 // Plain-words formatting shared by every view (sizes, durations, dates, money, counts).
+import { localDateTime } from '../../../shared/local-time';
 
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
@@ -51,8 +52,9 @@ export function formatTimeOfDay(epochMs: number, now = Date.now()): string {
   return new Date(now).toDateString() === date.toDateString() ? timeFormat.format(date) : dateTimeFormat.format(date);
 }
 
+/** "Mar 3, 2026, 14:03": as the core's messages tell times (shared/local-time.ts). */
 export function formatDateTime(epochMs: number): string {
-  return dateTimeFormat.format(new Date(epochMs));
+  return localDateTime(epochMs);
 }
 
 export function formatUsd(usd: number): string {

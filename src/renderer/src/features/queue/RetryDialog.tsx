@@ -29,7 +29,7 @@ export function RetryDialog({ job, reason, nameOf, onOpenSettings, onConfirm, on
   const check = useRecordsCheck(job, nameOf);
   const pending = canCheckFalRecords(job);
   // Once a check's result says where this job stands, "What happened" keeps to the cause: the job's own
-  // message now says what the check found too (its words, in UTC), and the result says it once, below.
+  // message now says what the check found too (its words), and the result says it once, below.
   const happened = offersCheck && check.found?.aboutJob ? lostAnswerCause(job) : (job.errorMessage ?? reason);
   // Settled meanwhile (FAL's records showed it had the job: it is followed now): nothing to generate again.
   const retryable = job.state === 'failed' || job.state === 'needs_attention';

@@ -135,7 +135,7 @@ export function reportNamesJob(report: ReconcileReport, jobId: string): boolean 
 
 /**
  * What happened to a job whose submit answer was lost, without what FAL's records showed since: the
- * review dialog says that once, in the check's result (the job's own message repeats it, in UTC).
+ * review dialog says that once, in the check's result (the job's own message repeats it).
  */
 export function lostAnswerCause(job: Pick<Job, 'errorCode'>): string {
   return job.errorCode === 'submit_interrupted'
