@@ -58,6 +58,7 @@ export async function syncNewJobs(store: JobStore, count: number): Promise<void>
     throw new AppError(
       'io_error',
       `The disk could not confirm that ${jobs} ${count === 1 ? 'was' : 'were'} saved (${detail}). ${they} in the queue, but a power cut before the disk recovers could lose ${count === 1 ? 'it' : 'them'}: check the disk (free space, errors). Adding ${count === 1 ? 'it' : 'them'} again is not needed.`,
+      { cause: error },
     );
   }
 }

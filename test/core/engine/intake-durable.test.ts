@@ -90,5 +90,7 @@ it('a set whose sync fails is answered with the disk error and where its job is'
   expect(failed).toBeInstanceOf(AppError);
   expect((failed as AppError).code).toBe('io_error');
   expect((failed as AppError).message).toMatch(/EIO: i\/o error, fsync[\s\S]*in the queue/);
+  // The disk's own error is kept for the log (the dispatcher logs an AppError's cause).
+  expect(((failed as AppError).cause as NodeJS.ErrnoException).code).toBe('EIO');
   expect(h.engine.listJobs()).toHaveLength(1);
 });
