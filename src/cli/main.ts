@@ -19,6 +19,7 @@ import { TRIPO_MULTIVIEW_ID } from '../core/models/tripo';
 import type { ModelDefinition } from '../core/models/types';
 import type { Engine } from '../core/engine';
 import { terminalText } from './terminal-text';
+import { localStamp } from '../shared/local-time';
 import { shellWord } from './shell-word';
 
 /** Exit codes: 0 every input became a model, 1 something did not, 2 usage error. */
@@ -118,7 +119,7 @@ export function buildProgram(out: { exitCode: number }): Command {
       for (let page = listPage(engine, 0); page.length > 0; page = listPage(engine, listed)) {
         for (const model of page) {
           if (opts.json) process.stdout.write(JSON.stringify({ type: 'model', ...model, file: engine.library.filePath(model.id) }) + '\n');
-          else process.stdout.write(`${model.id}  ${new Date(model.createdAt).toISOString().slice(0, 16).replace('T', ' ')}  ${String(model.stats.triangles).padStart(8)} tris  ${terminalText(model.name)}\n`);
+          else process.stdout.write(`${model.id}  ${localStamp(model.createdAt)}  ${String(model.stats.triangles).padStart(8)} tris  ${terminalText(model.name)}\n`);
         }
         listed += page.length;
       }

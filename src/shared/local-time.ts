@@ -6,3 +6,17 @@
 export function localDateTime(epochMs: number, opts: { locale?: string; timeZone?: string } = {}): string {
   return new Intl.DateTimeFormat(opts.locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: opts.timeZone }).format(new Date(epochMs));
 }
+
+const two = (n: number) => String(n).padStart(2, '0');
+
+/** "2026-12-03": the user's calendar day (file names, `{date}` in an export's name pattern). */
+export function localDay(epochMs: number): string {
+  const d = new Date(epochMs);
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}`;
+}
+
+/** "2026-12-03 11:27": localDay and the time, for columns that line up and sort (the CLI's `list`). */
+export function localStamp(epochMs: number): string {
+  const d = new Date(epochMs);
+  return `${localDay(epochMs)} ${two(d.getHours())}:${two(d.getMinutes())}`;
+}

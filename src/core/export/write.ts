@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { unlinkQuietly, writeFileNew } from '../library/files';
 import { restemObjFiles } from '../library/obj';
 import { safeFileStem } from '../util/file-stem';
+import { localDay } from '../../shared/local-time';
 import type { ExportFile } from './pipeline';
 
 export interface NameFields {
@@ -18,7 +19,7 @@ export interface NameFields {
 
 /** A file-name stem from the pattern: {name}, {id}, {preset}, {date} replaced, unsafe characters removed. */
 export function fileStem(pattern: string, fields: NameFields): string {
-  const date = (fields.date ?? new Date()).toISOString().slice(0, 10);
+  const date = localDay((fields.date ?? new Date()).getTime());
   const filled = pattern.replace(/\{(name|id|preset|date)\}/g, (_m, key: string) =>
     key === 'date' ? date : String(fields[key as 'name' | 'id' | 'preset']),
   );

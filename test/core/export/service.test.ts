@@ -115,7 +115,7 @@ describe('export service', () => {
 
 describe('file names', () => {
   it('fills the pattern and removes characters no file system accepts', () => {
-    const date = new Date('2026-03-04T05:06:07Z');
+    const date = new Date('2026-03-04T12:06:07Z'); // the same calendar day in every time zone from -11 to +11 h
     expect(fileStem('{name}_{preset}_{date}', { name: 'a/b: c?', id: 'x1', preset: 'web', date })).toBe('a_b_ c__web_2026-03-04');
     expect(fileStem('{id}', { name: 'n', id: 'abc', preset: 'p' })).toBe('abc');
     expect(fileStem('...', { name: 'n', id: 'abc', preset: 'p' })).toBe('model');
