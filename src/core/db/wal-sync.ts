@@ -22,9 +22,18 @@ export interface WalSync {
   sync(): Promise<void>;
 }
 
-/** fsync of the WAL file (opened and closed in place, synced in the thread pool: util/quick-fs.ts). */
-function fsyncFile(path: string): Promise<void> {
-  return fsyncPath(path, 'r+');
+/**
+ * fsync of the WAL file (opened and closed in place, synced in the thread pool: util/quick-fs.ts).
+ * No WAL file: the last connection closed (the engine stopping while a drop waited for its sync) and
+ * SQLite, before deleting it, checkpointed every commit into the database file and synced that - what
+ * the caller waits for is on disk, not a disk error. SQLite never removes the WAL of an open database.
+ */
+async function fsyncFile(path: string): Promise<void> {
+  try {
+    await fsyncPath(path, 'r+');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
 }
 
 /** A WalSync for a file database in WAL mode, or null (in-memory, other journal modes). */

@@ -1,6 +1,6 @@
 // The off-thread fsync that makes the submit intent power-cut safe (src/core/db/wal-sync.ts).
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
@@ -97,4 +97,17 @@ it("reports each caller's wait on its diagnostics channel while someone listens 
     walSyncChannel.unsubscribe(listener);
   }
   db.close();
+});
+
+it('a sync asked for as the database closes (the engine stopping mid-drop) is no disk error: the commit is in the database file', async () => {
+  const db = openDatabase(dir);
+  const sync = createWalSync(db)!;
+  db.exec("CREATE TABLE t (v TEXT); INSERT INTO t VALUES ('kept')");
+  // The last connection closing checkpoints the WAL into the database file, syncs it and deletes the WAL.
+  db.close();
+  expect(existsSync(join(dir, 'image2model.db-wal'))).toBe(false);
+  await expect(sync.sync()).resolves.toBeUndefined();
+  const again = new Database(join(dir, 'image2model.db'), { readonly: true });
+  expect(again.prepare('SELECT v FROM t').pluck().get()).toBe('kept');
+  again.close();
 });
