@@ -44,9 +44,26 @@ export function createWalSync(db: Database, fsync: (path: string) => Promise<voi
   const walPath = `${db.name}-wal`;
   let running: Promise<void> | null = null;
   let next: Promise<void> | null = null;
+  /**
+   * The first failed fsync, for good: on Linux a later fsync can report success after the kernel
+   * dropped the pages that failed, so a commit made before it (a new job, an armed intent) may never
+   * reach the disk - a job sent to FAL on the strength of a later "success" could be lost, paid for,
+   * with a power cut. Every later sync fails the same way until the database is opened again (a restart).
+   */
+  let broken: Error | null = null;
 
   const start = (): Promise<void> => {
-    const run = fsync(walPath);
+    if (broken) return Promise.reject(broken);
+    const run = fsync(walPath).catch((error: unknown) => {
+      broken ??= Object.assign(
+        new Error(
+          `The disk reported an error while saving (${error instanceof Error ? error.message : String(error)}). To keep paid jobs safe, nothing more is sent to FAL until Image2Model is restarted: check the disk, then restart.`,
+          { cause: error },
+        ),
+        { code: (error as NodeJS.ErrnoException).code ?? 'EIO' },
+      );
+      throw broken;
+    });
     running = run;
     const clear = () => {
       if (running === run) running = null;
