@@ -14,6 +14,7 @@ import { useApiEvent } from '../../hooks/useApiEvent';
 import { useDebounced } from '../../hooks/useDebounced';
 import { useResolvedTheme } from '../../hooks/useTheme';
 import { errorMessage } from '../../lib/errors';
+import { exportFailedText } from '../../lib/export-failed';
 import { fileUrl } from '../../lib/files';
 import { plural } from '../../lib/format';
 import { ViewerSlot } from '../library/ViewerSlot';
@@ -154,7 +155,7 @@ export function ExportStudio({ target, onClose }: { target: ExportTarget; onClos
       setSummary(result);
       setEnded(result.canceled ? 'stopped' : 'done');
     } catch (err) {
-      toast({ tone: 'error', text: `Export failed: ${errorMessage(err)}` });
+      toast({ tone: 'error', text: exportFailedText(errorMessage(err)) });
     } finally {
       setBusy(false);
       setStopping(false);

@@ -10,6 +10,7 @@ import { useApiEvent } from '../../hooks/useApiEvent';
 import { useDebounced } from '../../hooks/useDebounced';
 import { useLibrary, type LibrarySort } from '../../hooks/useLibrary';
 import { errorMessage } from '../../lib/errors';
+import { exportFailedText } from '../../lib/export-failed';
 import { LibraryGrid } from './LibraryGrid';
 import { ModelDetails } from './ModelDetails';
 import { RenameDialog } from './RenameDialog';
@@ -83,7 +84,7 @@ export function LibraryView({ openId, onOpened, exportRequest }: LibraryViewProp
     if (exportRequest === 0 || !shown) return;
     call('export:model', { id: shown.id, format: 'glb' }).then(
       ({ path }) => path && toast({ tone: 'success', text: `Exported to ${path}` }),
-      (err: unknown) => toast({ tone: 'error', text: `Export failed: ${errorMessage(err)}` }),
+      (err: unknown) => toast({ tone: 'error', text: exportFailedText(errorMessage(err)) }),
     );
     // Only a new request should export, not a change of selection.
     // eslint-disable-next-line react-hooks/exhaustive-deps

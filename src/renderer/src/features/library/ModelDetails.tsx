@@ -10,6 +10,7 @@ import { Icon } from '../../components/Icon';
 import { useJobCosts } from '../../hooks/useJobCosts';
 import { chargedText, costSourceExplanation, estimateText } from '../../lib/cost-text';
 import { errorMessage } from '../../lib/errors';
+import { exportFailedText } from '../../lib/export-failed';
 import { fileUrl } from '../../lib/files';
 import { formatBytes, formatDateTime } from '../../lib/format';
 import { PRESET_LABEL } from '../../lib/presets';
@@ -53,7 +54,7 @@ export function ModelDetails({ model, onClose, onRename, onDelete, onExportStudi
       const { path } = await call('export:model', { id: model.id, format });
       if (path) toast({ tone: 'success', text: `Exported to ${path}` });
     } catch (err) {
-      toast({ tone: 'error', text: `Export failed: ${errorMessage(err)}` });
+      toast({ tone: 'error', text: exportFailedText(errorMessage(err)) });
     } finally {
       setExporting(null);
     }
