@@ -16,6 +16,7 @@ import { toJob, type JobRow, type JobStore, type JobToAdd } from '../queue/store
 import type { AddJobsOptions } from '../services-types';
 import { inputSetProblem } from '../models/input-set';
 import { singleInputOf, type JobInputStore } from './job-inputs';
+import { isBusyError } from '../db/write';
 
 /**
  * After the first insert of a call, at most one more per this many ms: each is a transaction on the
@@ -64,6 +65,65 @@ export async function syncNewJobs(store: JobStore, count: number): Promise<void>
       { cause: error },
     );
   }
+}
+
+/** A database error in the user's words, with what to do about it first. */
+function databaseFailureInWords(error: unknown): { why: string; first: string } {
+  const code = String((error as { code?: unknown } | null)?.code ?? '');
+  const detail = error instanceof Error ? error.message : String(error);
+  if (isBusyError(error)) {
+    return {
+      why: `the job database stayed busy with another process (another window of the app or an image2model command) for too long (${detail})`,
+      first: 'Wait a moment, or let that command finish, then',
+    };
+  }
+  if (code.startsWith('SQLITE_FULL')) return { why: `the disk is full (${detail})`, first: 'Free some disk space, then' };
+  if (code.startsWith('SQLITE_IOERR')) return { why: `the disk reported an error while the jobs were saved (${detail})`, first: 'Check the disk, then' };
+  if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_PERM')) {
+    return { why: `the job database could not be written (${detail})`, first: "Check that the app's data folder can be written, then" };
+  }
+  if (code.startsWith('SQLITE_CORRUPT') || code.startsWith('SQLITE_NOTADB')) {
+    return { why: `the job database is damaged (${detail})`, first: 'Restart the app, then' };
+  }
+  return { why: `saving the jobs failed (${detail})`, first: 'Then' };
+}
+
+const count = (n: number, one: string, many: string) => (n === 1 ? `1 ${one}` : `${n} ${many}`);
+
+/**
+ * The answer to a drop whose insert failed partway: `added` photos are in the queue (added or joined
+ * to the job already on its way), the `rest` (their labels) were not.
+ */
+function partialAddError(p: { total: number; added: number; rest: readonly string[]; force: boolean; error: unknown; unsynced: unknown }): AppError {
+  const { why, first } = databaseFailureInWords(p.error);
+  const restCount = p.rest.length;
+  const skipped = p.total - p.added - restCount;
+  const addedText =
+    p.added === 0
+      ? p.total === 1
+        ? 'The photo was not added'
+        : `None of the ${p.total} photos were added`
+      : `${p.added} of the ${p.total} photos ${p.added === 1 ? 'was' : 'were'} added (${p.added === 1 ? 'it is' : 'they are'} in the queue)${
+          skipped > 0 ? `, ${count(skipped, 'was', 'were')} skipped (not a usable image, or already in your library)` : ''
+        }, and the other ${restCount === 1 ? 'one was' : `${restCount} were`} not`;
+  const shown = p.rest.slice(0, 5).map((label) => basenameOf(label));
+  const named = shown.join(', ') + (restCount > shown.length ? ` and ${restCount - shown.length} more` : '');
+  const todo =
+    p.added === 0
+      ? `${first} add the ${p.total === 1 ? 'photo' : 'photos'} again.`
+      : p.force
+        ? // "Make again anyway" does not join jobs on their way: adding the whole drop again would make (and pay for) the added ones twice.
+          `${first} add again only the ones that were not added (${named}): with "Make again anyway", the ones already added would be made again.`
+        : `${first} add the photos again: the ones already added join their jobs, so nothing is paid twice.`;
+  const unsynced =
+    p.unsynced === null
+      ? ''
+      : ` The disk also could not confirm that the added ${p.added === 1 ? 'job was' : 'jobs were'} saved (${p.unsynced instanceof Error ? p.unsynced.message : String(p.unsynced)}): a power cut before it recovers could lose ${p.added === 1 ? 'it' : 'them'}.`;
+  return new AppError('io_error', `${addedText}: ${why}.${unsynced} ${todo}`, { cause: p.error });
+}
+
+function basenameOf(label: string): string {
+  return label.split(/[\\/]/).pop() || label;
 }
 
 export function createIntake(deps: IntakeDeps): Intake {
@@ -151,7 +211,7 @@ export function createIntake(deps: IntakeDeps): Intake {
     let lastInsertAt: number | null = null;
     let later: ReturnType<typeof setTimeout> | null = null;
     /** An insert the store refused: no more are made, and the call rejects with it. */
-    const failure: { failed: boolean; error?: unknown } = { failed: false };
+    const failure: { failed: boolean; error?: unknown; from: number } = { failed: false, from: 0 };
     const insertReady = (force: boolean) => {
       if (failure.failed) return;
       let end = inserted;
@@ -173,6 +233,7 @@ export function createIntake(deps: IntakeDeps): Intake {
       } catch (error) {
         failure.failed = true;
         failure.error = error;
+        failure.from = from;
       }
     };
     try {
@@ -184,7 +245,14 @@ export function createIntake(deps: IntakeDeps): Intake {
       if (later) clearTimeout(later);
     }
     insertReady(true);
-    if (failure.failed) throw failure.error;
+    if (failure.failed) {
+      // The jobs inserted before the failure stay queued: they are synced, and the answer says what
+      // was added and what to do, not "Something went wrong inside the app".
+      const rest = items.slice(failure.from).map((item) => (item.kind === 'path' ? item.path : item.name));
+      let unsynced: unknown = null;
+      if (outcomes.length > 0) await deps.store.syncToDisk().catch((error: unknown) => (unsynced = error));
+      throw partialAddError({ total: items.length, added: outcomes.length, rest, force: opts.force === true, error: failure.error, unsynced });
+    }
     // The caller is answered once its jobs would survive a power cut (queue/store-actions insertDurably).
     if (outcomes.length > 0) await syncNewJobs(deps.store, new Set(outcomes.map((outcome) => outcome.row.id)).size);
     const joined = outcomes.flatMap((outcome, i) =>
