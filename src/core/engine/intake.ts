@@ -24,6 +24,13 @@ import { isBusyError } from '../db/write';
  */
 const INSERT_EVERY_MS = 100;
 
+/**
+ * The first jobs of a call are inserted as their images are ready, not INSERT_EVERY_MS apart: enough
+ * to fill every slot (the most jobs at once the settings allow is 8) before the throttle applies. A
+ * 1,000-photo drop had 2 jobs running for its first 100 ms, waiting for the second insert.
+ */
+const EAGER_JOBS = 8;
+
 export interface IntakeDeps {
   store: JobStore;
   inputs: JobInputStore;
@@ -205,7 +212,7 @@ export function createIntake(deps: IntakeDeps): Intake {
 
     // Jobs are inserted while later images are still being prepared, so the first one starts as soon
     // as its image is ready, not after the whole drop (200 photos took seconds before any was sent).
-    // At most one insert per INSERT_EVERY_MS after the first; always in order.
+    // After the first EAGER_JOBS, at most one insert per INSERT_EVERY_MS; always in order.
     const prepared = new Array<PrepareResult | undefined>(items.length);
     let inserted = 0;
     let lastInsertAt: number | null = null;
@@ -217,7 +224,7 @@ export function createIntake(deps: IntakeDeps): Intake {
       let end = inserted;
       while (end < items.length && prepared[end] !== undefined) end++;
       if (end === inserted) return;
-      const wait = lastInsertAt === null || force ? 0 : lastInsertAt + INSERT_EVERY_MS - Date.now();
+      const wait = lastInsertAt === null || force || inserted < EAGER_JOBS ? 0 : lastInsertAt + INSERT_EVERY_MS - Date.now();
       if (wait > 0) {
         later ??= setTimeout(() => {
           later = null;

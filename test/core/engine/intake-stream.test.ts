@@ -6,13 +6,19 @@ import * as images from '../../../src/core/images';
 import { createHarness, pngItem, type Harness } from './harness';
 
 /** Preparations of images named `slow*` wait until the test lets them go. */
-const held = vi.hoisted(() => ({ release: null as (() => void) | null, gate: null as Promise<void> | null }));
+const held = vi.hoisted(() => ({
+  release: null as (() => void) | null,
+  gate: null as Promise<void> | null,
+  releaseLate: null as (() => void) | null,
+  lateGate: null as Promise<void> | null,
+}));
 vi.mock('../../../src/core/images', async (importOriginal) => {
   const original = await importOriginal<typeof images>();
   return {
     ...original,
     prepareInputBytes: async (...args: Parameters<typeof original.prepareInputBytes>) => {
       if (args[1].startsWith('slow') && held.gate) await held.gate;
+      if (args[1].startsWith('late') && held.lateGate) await held.lateGate;
       return original.prepareInputBytes(...args);
     },
   };
@@ -20,7 +26,10 @@ vi.mock('../../../src/core/images', async (importOriginal) => {
 
 let h: Harness | undefined;
 afterEach(async () => {
+  vi.restoreAllMocks();
   held.release?.();
+  held.releaseLate?.();
+  held.lateGate = null;
   await h?.close();
   h = undefined;
 });
@@ -64,5 +73,22 @@ describe('adding many images', () => {
     expect(result.rejected.map((r) => r.input)).toEqual(['broken.png']);
     expect(result.joined).toEqual([{ input: 'photo-again.png', jobId: result.added[0]!.id, sameCall: true }]);
     expect(h.engine.listJobs()).toHaveLength(13);
+  });
+
+  it('inserts the first jobs of a drop as each image is ready, without the pause later inserts keep', async () => {
+    h = await createHarness({ start: false });
+    hold();
+    held.lateGate = new Promise<void>((resolve) => (held.releaseLate = resolve));
+    const items = [await pngItem('first.png'), await pngItem('late.png'), await pngItem('slow.png')];
+    // The clock stands still: an insert that waits for the pause between inserts never comes.
+    const now = Date.now();
+    vi.spyOn(Date, 'now').mockReturnValue(now);
+    const adding = h.engine.addImages(items, {});
+    await vi.waitFor(() => expect(h!.engine.listJobs().map((job) => job.inputName)).toEqual(['first.png']), { timeout: 10_000 });
+    held.releaseLate!();
+    // Ready after the first insert: in at once (one of the first jobs, which fill the slots).
+    await vi.waitFor(() => expect(h!.engine.listJobs().map((job) => job.inputName).sort()).toEqual(['first.png', 'late.png']), { timeout: 5_000 });
+    held.release!();
+    expect((await adding).added.map((job) => job.inputName)).toEqual(['first.png', 'late.png', 'slow.png']);
   });
 });
