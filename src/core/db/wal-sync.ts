@@ -8,7 +8,9 @@
 // Callers waiting meanwhile share the next fsync (group commit).
 import { channel } from 'node:diagnostics_channel';
 import { performance } from 'node:perf_hooks';
-import { fsyncPath } from '../util/quick-fs';
+import { closeSync, openSync, realpathSync } from 'node:fs';
+import { errorMessage } from '../util/errors';
+import { fsyncFd } from '../util/quick-fs';
 import type { Database } from 'better-sqlite3';
 
 /**
@@ -22,26 +24,42 @@ export interface WalSync {
   sync(): Promise<void>;
 }
 
+/** The WAL could not be opened (no fsync ran): the sync fails, but later ones may work. */
+class WalNotOpened extends Error {}
+
 /**
  * fsync of the WAL file (opened and closed in place, synced in the thread pool: util/quick-fs.ts).
- * No WAL file: the last connection closed (the engine stopping while a drop waited for its sync) and
- * SQLite, before deleting it, checkpointed every commit into the database file and synced that - what
- * the caller waits for is on disk, not a disk error. SQLite never removes the WAL of an open database.
+ * No WAL file once the database is closed: the last connection (the engine stopping while a drop waited
+ * for its sync) checkpointed every commit into the database file, synced it and deleted the WAL - what
+ * the caller waits for is on disk. No WAL file while it is open (SQLite never removes it then): the data
+ * folder was moved or removed under the app - nothing can be confirmed, so nothing is.
  */
-async function fsyncFile(path: string): Promise<void> {
+async function fsyncWal(path: string, isOpen: () => boolean): Promise<void> {
+  let fd: number;
   try {
-    await fsyncPath(path, 'r+');
+    fd = openSync(path, 'r+');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !isOpen()) return;
+    const why = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'it is gone - was the data folder moved or removed?' : errorMessage(error);
+    throw Object.assign(new WalNotOpened(`The database's journal (${path}) could not be opened to save changes: ${why} Nothing is sent to FAL until it can be: put the folder back, or restart Image2Model.`, { cause: error }), {
+      code: (error as NodeJS.ErrnoException).code,
+    });
+  }
+  try {
+    await fsyncFd(fd);
+  } finally {
+    closeSync(fd);
   }
 }
 
 /** A WalSync for a file database in WAL mode, or null (in-memory, other journal modes). */
-export function createWalSync(db: Database, fsync: (path: string) => Promise<void> = fsyncFile): WalSync | null {
+export function createWalSync(db: Database, fsync?: (path: string) => Promise<void>): WalSync | null {
   if (db.memory || !db.name) return null;
   const mode = String(db.pragma('journal_mode', { simple: true })).toLowerCase();
   if (mode !== 'wal') return null;
-  const walPath = `${db.name}-wal`;
+  // SQLite keeps the WAL beside the database's real file (a symlinked database: beside its target).
+  const walPath = `${realDatabasePath(db.name)}-wal`;
+  const syncFile = fsync ?? ((path: string) => fsyncWal(path, () => db.open));
   let running: Promise<void> | null = null;
   let next: Promise<void> | null = null;
   /**
@@ -54,7 +72,8 @@ export function createWalSync(db: Database, fsync: (path: string) => Promise<voi
 
   const start = (): Promise<void> => {
     if (broken) return Promise.reject(broken);
-    const run = fsync(walPath).catch((error: unknown) => {
+    const run = syncFile(walPath).catch((error: unknown) => {
+      if (error instanceof WalNotOpened) throw error;
       broken ??= Object.assign(
         new Error(
           `The disk reported an error while saving (${error instanceof Error ? error.message : String(error)}). To keep paid jobs safe, nothing more is sent to FAL until Image2Model is restarted: check the disk, then restart.`,
@@ -94,4 +113,12 @@ export function createWalSync(db: Database, fsync: (path: string) => Promise<voi
       return done;
     },
   };
+}
+
+function realDatabasePath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
 }

@@ -1,6 +1,6 @@
 // The off-thread fsync that makes the submit intent power-cut safe (src/core/db/wal-sync.ts).
 import Database from 'better-sqlite3';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, realpathSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
@@ -120,4 +120,34 @@ it('a sync asked for as the database closes (the engine stopping mid-drop) is no
   const again = new Database(join(dir, 'image2model.db'), { readonly: true });
   expect(again.prepare('SELECT v FROM t').pluck().get()).toBe('kept');
   again.close();
+});
+
+it('a WAL missing while the database is open (its folder moved away) fails the sync, and a later sync works once it is back', async () => {
+  const db = openDatabase(dir);
+  const sync = createWalSync(db)!;
+  db.exec("CREATE TABLE t (v TEXT); INSERT INTO t VALUES ('x')");
+  renameSync(dir, `${dir}-moved`);
+  try {
+    await expect(sync.sync()).rejects.toThrow(/journal .* could not be opened to save changes: it is gone - was the data folder moved or removed\? Nothing is sent to FAL/);
+  } finally {
+    renameSync(`${dir}-moved`, dir);
+  }
+  // Not a disk error: nothing was fsynced and failed, so syncs work again.
+  await expect(sync.sync()).resolves.toBeUndefined();
+  db.close();
+});
+
+it("syncs a symlinked database's WAL where SQLite keeps it: beside the real file", async () => {
+  const real = mkdtempSync(join(tmpdir(), 'i2m-walsync-real-'));
+  try {
+    openDatabase(real).close();
+    symlinkSync(join(real, 'image2model.db'), join(dir, 'image2model.db'));
+    const db = openDatabase(dir);
+    const synced: string[] = [];
+    await createWalSync(db, async (path) => void synced.push(path))!.sync();
+    expect(synced).toEqual([join(realpathSync(real), 'image2model.db-wal')]);
+    db.close();
+  } finally {
+    rmSync(real, { recursive: true, force: true });
+  }
 });
