@@ -8,28 +8,7 @@ import { expect, it } from 'vitest';
 import { readGlb } from '../../src/core/export/io';
 import { validateGlb } from '../../src/core/library/glb';
 import { makeTestGlb } from '../fixtures/make-glb';
-import { compressGlb, packGlb, unpackGlb } from '../core/library/helpers';
-
-/** A GLB whose one primitive is the Draco stream `stream`. */
-function withDraco(stream: Uint8Array): Uint8Array {
-  const bin = new Uint8Array((stream.byteLength + 3) & ~3);
-  bin.set(stream);
-  return packGlb(
-    {
-      asset: { version: '2.0' },
-      extensionsUsed: ['KHR_draco_mesh_compression'],
-      extensionsRequired: ['KHR_draco_mesh_compression'],
-      buffers: [{ byteLength: bin.byteLength }],
-      bufferViews: [{ buffer: 0, byteLength: stream.byteLength }],
-      accessors: [{ componentType: 5126, count: 3, type: 'VEC3', min: [0, 0, 0], max: [0, 0, 0] }],
-      meshes: [{ primitives: [{ mode: 4, attributes: { POSITION: 0 }, extensions: { KHR_draco_mesh_compression: { bufferView: 0, attributes: { POSITION: 0 } } } }] }],
-      nodes: [{ mesh: 0 }],
-      scenes: [{ nodes: [0] }],
-      scene: 0,
-    },
-    bin,
-  );
-}
+import { compressGlb, glbWithDracoStream as withDraco, packGlb, unpackGlb } from '../core/library/helpers';
 
 // "DRACO", version 2.2, triangle mesh (the byte ingest looked at), then what follows.
 const header = (...rest: number[]) => new Uint8Array([...Buffer.from('DRACO', 'latin1'), 2, 2, 1, ...rest]);

@@ -10,7 +10,7 @@ import { expect, it } from 'vitest';
 import { readGlb } from '../../src/core/export/io';
 import { validateGlb } from '../../src/core/library/glb';
 import { makeTestGlb } from '../fixtures/make-glb';
-import { compressGlb, packGlb } from '../core/library/helpers';
+import { compressGlb, glbWithDracoStream as withDraco } from '../core/library/helpers';
 
 interface DracoEncoderModule {
   Encoder: new () => { SetAttributeQuantization(attribute: number, bits: number): void; EncodePointCloudToDracoBuffer(pc: unknown, deduplicate: boolean, out: unknown): number };
@@ -31,27 +31,6 @@ async function dracoPointCloud(points: number): Promise<Uint8Array> {
   const out = new module.DracoInt8Array();
   const length = encoder.EncodePointCloudToDracoBuffer(cloud, false, out);
   return Uint8Array.from({ length }, (_, i) => out.GetValue(i) & 0xff);
-}
-
-/** A GLB whose one primitive is `stream`, its accessor claiming 3 points. */
-function withDraco(stream: Uint8Array, mode: number): Uint8Array {
-  const bin = new Uint8Array((stream.byteLength + 3) & ~3);
-  bin.set(stream);
-  return packGlb(
-    {
-      asset: { version: '2.0' },
-      extensionsUsed: ['KHR_draco_mesh_compression'],
-      extensionsRequired: ['KHR_draco_mesh_compression'],
-      buffers: [{ byteLength: bin.byteLength }],
-      bufferViews: [{ buffer: 0, byteLength: stream.byteLength }],
-      accessors: [{ componentType: 5126, count: 3, type: 'VEC3', min: [0, 0, 0], max: [0, 0, 0] }],
-      meshes: [{ primitives: [{ mode, attributes: { POSITION: 0 }, extensions: { KHR_draco_mesh_compression: { bufferView: 0, attributes: { POSITION: 0 } } } }] }],
-      nodes: [{ mesh: 0 }],
-      scenes: [{ nodes: [0] }],
-      scene: 0,
-    },
-    bin,
-  );
 }
 
 it.each([

@@ -1,18 +1,12 @@
 // `{date}` in an export's file-name pattern was the UTC date: in Tokyo an export at 8 AM was named with
 // yesterday's date, in New York one at 9 PM with tomorrow's. And `image2model list` showed when each
 // model was made in UTC, unlabelled. Both are the user's local day and time now.
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { fileStem } from '../../../src/core/export/write';
 import { localStamp } from '../../../src/shared/local-time';
+import { keepTimeZone } from '../../support/keep-time-zone';
 
-let tz: string | undefined;
-beforeEach(() => {
-  tz = process.env.TZ;
-});
-afterEach(() => {
-  if (tz === undefined) delete process.env.TZ;
-  else process.env.TZ = tz;
-});
+keepTimeZone();
 
 const AT = new Date('2026-12-03T23:30:00Z');
 

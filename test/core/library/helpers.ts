@@ -101,3 +101,24 @@ export async function compressGlb(glb: Uint8Array, method: 'draco' | 'meshopt'):
   await doc.transform(method === 'draco' ? draco() : meshopt({ encoder: MeshoptEncoder }));
   return io.writeBinary(doc);
 }
+
+/** A GLB whose one primitive (drawn as `mode`, triangles by default) is the Draco stream `stream`, its accessor claiming 3 points. */
+export function glbWithDracoStream(stream: Uint8Array, mode = 4): Uint8Array {
+  const bin = new Uint8Array((stream.byteLength + 3) & ~3);
+  bin.set(stream);
+  return packGlb(
+    {
+      asset: { version: '2.0' },
+      extensionsUsed: ['KHR_draco_mesh_compression'],
+      extensionsRequired: ['KHR_draco_mesh_compression'],
+      buffers: [{ byteLength: bin.byteLength }],
+      bufferViews: [{ buffer: 0, byteLength: stream.byteLength }],
+      accessors: [{ componentType: 5126, count: 3, type: 'VEC3', min: [0, 0, 0], max: [0, 0, 0] }],
+      meshes: [{ primitives: [{ mode, attributes: { POSITION: 0 }, extensions: { KHR_draco_mesh_compression: { bufferView: 0, attributes: { POSITION: 0 } } } }] }],
+      nodes: [{ mesh: 0 }],
+      scenes: [{ nodes: [0] }],
+      scene: 0,
+    },
+    bin,
+  );
+}

@@ -2,9 +2,10 @@
 // "keeps asking until 2026-12-03 16:27:52 UTC" - while the window's dialogs show local time ("4:30 PM"):
 // a user in New York read a time five hours off, or had to convert it. They are now the user's local
 // time, as the dialogs show it; logs and stored data keep ISO / UTC.
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { localDateTime } from '../../../src/shared/local-time';
 import { absentMessage, pastAbsentMessage, pastFoundMessage, resubmitMessage, waitingMessage } from '../../../src/core/reconcile/messages';
+import { keepTimeZone } from '../../support/keep-time-zone';
 
 const AT = Date.UTC(2026, 11, 3, 16, 27, 52); // 16:27 UTC = 11:27 in New York, 01:27 next day in Tokyo
 
@@ -14,14 +15,7 @@ it('a moment is told in the given time zone, with its date', () => {
   expect(localDateTime(AT, { locale: 'en-GB', timeZone: 'Europe/Berlin' })).toBe('3 Dec 2026, 17:27');
 });
 
-let tz: string | undefined;
-beforeEach(() => {
-  tz = process.env.TZ;
-});
-afterEach(() => {
-  if (tz === undefined) delete process.env.TZ;
-  else process.env.TZ = tz;
-});
+keepTimeZone();
 
 it.each(['America/New_York', 'Asia/Tokyo'])('the reconciler’s messages tell times in the user’s time zone (%s), never UTC', (zone) => {
   process.env.TZ = zone;
