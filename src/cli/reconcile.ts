@@ -38,8 +38,8 @@ export async function reconcileDataDir(opts: ReconcileOptions): Promise<Reconcil
     import('../core/reconcile/reconciler'),
   ]);
   const db = openDatabase(resolveDataDir(opts.dataDir));
+  const jobs = new JobStore(db);
   try {
-    const jobs = new JobStore(db);
     const key = process.env.FAL_KEY?.trim() || null;
     const proxyUrl = opts.falProxy ?? process.env.IMAGE2MODEL_FAL_PROXY ?? null;
     const reconciler = createReconciler({
@@ -71,6 +71,7 @@ export async function reconcileDataDir(opts: ReconcileOptions): Promise<Reconcil
       ],
     };
   } finally {
+    jobs.close();
     db.close();
   }
 }

@@ -147,6 +147,7 @@ export function createFalPlatform(deps: FalPlatformDeps): FalPlatform {
       for (const timer of timers.splice(0)) clearInterval(timer);
       await reconciler.stop();
       await Promise.all([...inFlight]);
+      jobs.close();
       db.close();
     },
   };

@@ -2,16 +2,16 @@
 // engine. SQLite with synchronous = FULL fsyncs the WAL inside COMMIT, on the calling thread (~4 ms
 // here, on the thread that also serves the window's IPC). Instead the commit is an ordinary one and
 // the caller that needs it on disk (the armed submit intent, before the job may be sent) awaits an fsync of
-// the WAL file run in libuv's thread pool. fsync flushes the file's data whichever descriptor wrote
+// the WAL file run in libuv's thread pool, through one descriptor kept open (wal-file.ts). fsync flushes the file's data whichever descriptor wrote
 // it, so every commit made before the fsync started is on disk once it returns; frames that a
 // checkpoint has already moved into the database file were synced there by the checkpoint itself.
 // Callers waiting meanwhile share the next fsync (group commit).
 import { channel } from 'node:diagnostics_channel';
 import { performance } from 'node:perf_hooks';
-import { closeSync, openSync, realpathSync } from 'node:fs';
-import { errorMessage } from '../util/errors';
+import { realpathSync } from 'node:fs';
 import { fsyncFd } from '../util/quick-fs';
 import type { Database } from 'better-sqlite3';
+import { openWalFile, WalUnreachable } from './wal-file';
 
 /**
  * How long each caller of sync() waited for the disk ({ waitedMs }), for benchmarks and diagnostics
@@ -22,44 +22,22 @@ export const walSyncChannel = channel('image2model:wal-sync');
 export interface WalSync {
   /** Resolves once every transaction committed before the call is on disk. */
   sync(): Promise<void>;
+  /** Lets go of the WAL's descriptor: call it before the database closes. A later sync still answers (wal-file.ts). */
+  close(): void;
 }
-
-/** The WAL could not be opened (no fsync ran): the sync fails, but later ones may work. */
-class WalNotOpened extends Error {}
 
 /**
- * fsync of the WAL file (opened and closed in place, synced in the thread pool: util/quick-fs.ts).
- * No WAL file once the database is closed: the last connection (the engine stopping while a drop waited
- * for its sync) checkpointed every commit into the database file, synced it and deleted the WAL - what
- * the caller waits for is on disk. No WAL file while it is open (SQLite never removes it then): the data
- * folder was moved or removed under the app - nothing can be confirmed, so nothing is.
+ * A WalSync for a file database in WAL mode, or null (in-memory, other journal modes). `fsync`
+ * (tests) stands for the fsync of the WAL's descriptor (`path`: the file it is open on).
  */
-async function fsyncWal(path: string, isOpen: () => boolean): Promise<void> {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r+');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !isOpen()) return;
-    const why = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'it is gone - was the data folder moved or removed?' : errorMessage(error);
-    throw Object.assign(new WalNotOpened(`The database's journal (${path}) could not be opened to save changes: ${why} Nothing is sent to FAL until it can be: put the folder back, or restart Image2Model.`, { cause: error }), {
-      code: (error as NodeJS.ErrnoException).code,
-    });
-  }
-  try {
-    await fsyncFd(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** A WalSync for a file database in WAL mode, or null (in-memory, other journal modes). */
-export function createWalSync(db: Database, fsync?: (path: string) => Promise<void>): WalSync | null {
+export function createWalSync(db: Database, fsync: (fd: number, path: string) => Promise<void> = fsyncFd): WalSync | null {
   if (db.memory || !db.name) return null;
   const mode = String(db.pragma('journal_mode', { simple: true })).toLowerCase();
   if (mode !== 'wal') return null;
   // SQLite keeps the WAL beside the database's real file (a symlinked database: beside its target).
   const walPath = `${realDatabasePath(db.name)}-wal`;
-  const syncFile = fsync ?? ((path: string) => fsyncWal(path, () => db.open));
+  // The descriptor is opened here, so the disk's errors from now on are reported to it (wal-file.ts).
+  const wal = openWalFile(walPath, () => db.open, fsync);
   let running: Promise<void> | null = null;
   let next: Promise<void> | null = null;
   /**
@@ -72,8 +50,8 @@ export function createWalSync(db: Database, fsync?: (path: string) => Promise<vo
 
   const start = (): Promise<void> => {
     if (broken) return Promise.reject(broken);
-    const run = syncFile(walPath).catch((error: unknown) => {
-      if (error instanceof WalNotOpened) throw error;
+    const run = wal.fsync().catch((error: unknown) => {
+      if (error instanceof WalUnreachable) throw error;
       broken ??= Object.assign(
         new Error(
           `The disk reported an error while saving (${error instanceof Error ? error.message : String(error)}). To keep paid jobs safe, nothing more is sent to FAL until Image2Model is restarted: check the disk, then restart.`,
@@ -112,6 +90,7 @@ export function createWalSync(db: Database, fsync?: (path: string) => Promise<vo
       done.then(report, report);
       return done;
     },
+    close: () => wal.close(),
   };
 }
 

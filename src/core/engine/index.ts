@@ -231,6 +231,7 @@ export function createEngine(deps: EngineDeps): Engine {
     release: async () => {
       changes.dispose();
       emitter.clear();
+      store.close();
       db.close();
       await glbValidator.close();
     },

@@ -43,6 +43,11 @@ export class JobStore {
     return this.ctx.walSync?.sync() ?? Promise.resolve();
   }
 
+  /** Closes what the store keeps open besides the database (the WAL's descriptor): call it just before db.close(). */
+  close(): void {
+    this.ctx.walSync?.close();
+  }
+
   // ---- reads (store-reads) ---------------------------------------------------------------------
 
   get(id: string): JobRow | null {

@@ -1,11 +1,12 @@
 // The off-thread fsync that makes the submit intent power-cut safe (src/core/db/wal-sync.ts).
 import Database from 'better-sqlite3';
-import { existsSync, mkdtempSync, realpathSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, fstatSync, mkdirSync, mkdtempSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { createWalSync, walSyncChannel } from '../../../src/core/db/wal-sync';
 import { openDatabase } from '../../../src/core/db/open';
+import { descriptorsOn } from '../../support/open-descriptors';
 
 let dir = '';
 beforeEach(() => {
@@ -16,7 +17,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 it('syncs the WAL file of a file database; none for an in-memory one', async () => {
   const db = openDatabase(dir);
   const synced: string[] = [];
-  const sync = createWalSync(db, async (path) => void synced.push(path));
+  const sync = createWalSync(db, async (_fd, path) => void synced.push(path));
   await sync!.sync();
   expect(synced).toEqual([join(dir, 'image2model.db-wal')]);
   // The real fsync works on the real file.
@@ -144,10 +145,81 @@ it("syncs a symlinked database's WAL where SQLite keeps it: beside the real file
     symlinkSync(join(real, 'image2model.db'), join(dir, 'image2model.db'));
     const db = openDatabase(dir);
     const synced: string[] = [];
-    await createWalSync(db, async (path) => void synced.push(path))!.sync();
+    await createWalSync(db, async (_fd, path) => void synced.push(path))!.sync();
     expect(synced).toEqual([join(realpathSync(real), 'image2model.db-wal')]);
     db.close();
   } finally {
     rmSync(real, { recursive: true, force: true });
   }
+});
+
+it('fsyncs one descriptor, opened with the WalSync and kept until close (after a running fsync ends)', async () => {
+  const db = openDatabase(dir);
+  const fds: number[] = [];
+  let release: () => void = () => undefined;
+  const sync = createWalSync(db, (fd) => {
+    fds.push(fd);
+    return fds.length < 3 ? Promise.resolve() : new Promise<void>((resolve) => (release = resolve));
+  })!;
+  await sync.sync();
+  db.exec('CREATE TABLE t (v TEXT)');
+  await sync.sync();
+  expect(new Set(fds).size).toBe(1);
+  expect(fstatSync(fds[0]!).ino).toBe(statSync(join(dir, 'image2model.db-wal')).ino);
+  // Closing as the engine does (the store, then the database) while an fsync runs on it.
+  const running = sync.sync();
+  await vi.waitFor(() => expect(fds).toHaveLength(3));
+  sync.close();
+  expect(fstatSync(fds[0]!).ino).toBeGreaterThan(0);
+  release();
+  await running;
+  expect(() => fstatSync(fds[0]!)).toThrow(/EBADF/);
+  db.close();
+  // Closed, its WAL gone: synced (the commits are in the database file).
+  await expect(sync.sync()).resolves.toBeUndefined();
+});
+
+it.runIf(process.platform === 'linux')(
+  "a write-back error reported first to another descriptor (SQLite's checkpoint, the CLI) still fails the next sync, and every later one",
+  async () => {
+    const db = openDatabase(dir);
+    const wal = join(realpathSync(dir), 'image2model.db-wal');
+    // The kernel's errseq in small: an error is reported once to each descriptor open when it happened;
+    // one opened afterwards never hears of it.
+    let unreported = new Set<number>();
+    const sync = createWalSync(db, async (fd) => {
+      if (unreported.delete(fd)) throw Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' });
+    })!;
+    await sync.sync();
+    db.exec("CREATE TABLE t (v TEXT); INSERT INTO t VALUES ('armed')");
+    // Writing the WAL's pages back fails now. SQLite's own descriptor hears of it first (and is used up).
+    unreported = descriptorsOn(wal);
+    expect(unreported.size).toBeGreaterThan(0);
+    await expect(sync.sync()).rejects.toThrow(/disk reported an error while saving \(EIO/);
+    await expect(sync.sync()).rejects.toThrow(/disk reported an error while saving \(EIO/);
+    sync.close();
+    db.close();
+  },
+);
+
+it('a WAL replaced while the database is open (the folder moved, another in its place) fails the sync, without fsyncing either file; later syncs work once it is back', async () => {
+  const db = openDatabase(dir);
+  let fsyncs = 0;
+  const sync = createWalSync(db, async () => void fsyncs++)!;
+  db.exec("CREATE TABLE t (v TEXT); INSERT INTO t VALUES ('x')");
+  renameSync(dir, `${dir}-moved`);
+  try {
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'image2model.db-wal'), '');
+    await expect(sync.sync()).rejects.toThrow(/journal .* is no longer the file the app saves to: was the data folder moved, removed or replaced\? Nothing is sent to FAL until it can be: put the folder back, or restart/);
+    expect(fsyncs).toBe(0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    renameSync(`${dir}-moved`, dir);
+  }
+  // Not a disk error: nothing was fsynced and failed, so syncs work again.
+  await expect(sync.sync()).resolves.toBeUndefined();
+  expect(fsyncs).toBe(1);
+  sync.close();
+  db.close();
 });

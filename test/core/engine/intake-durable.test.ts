@@ -3,11 +3,14 @@
 // as any other and the WAL is synced off the thread (JobStore.syncToDisk), not by SQLite's own fsync
 // inside COMMIT (PRAGMA synchronous = FULL), which held the thread 3-10 ms per insert under load.
 import Database from 'better-sqlite3';
+import { realpathSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, expect, it, vi } from 'vitest';
 import { createDispatcher } from '../../../src/core/ipc/dispatch';
 import { JobStore } from '../../../src/core/queue/store';
 import type { Handlers } from '../../../src/shared/contract';
 import { AppError } from '../../../src/shared/result';
+import { descriptorsOn } from '../../support/open-descriptors';
 import { createHarness, pngItem, type Harness } from './harness';
 
 let h: Harness | undefined;
@@ -93,4 +96,14 @@ it('a set whose sync fails is answered with the disk error and where its job is'
   // The disk's own error is kept for the log (the dispatcher logs an AppError's cause).
   expect(((failed as AppError).cause as NodeJS.ErrnoException).code).toBe('EIO');
   expect(h.engine.listJobs()).toHaveLength(1);
+});
+
+it.runIf(process.platform === 'linux')("closing the engine lets go of the WAL's descriptor before the database closes (Windows keeps a deleted file pending while a handle is open)", async () => {
+  h = await createHarness({ start: false });
+  await h.engine.addImages([await pngItem('h.png')], {});
+  const wal = join(realpathSync(h.dataDir), 'image2model.db-wal');
+  expect(descriptorsOn(wal).size).toBeGreaterThan(0);
+  await h.engine.close();
+  expect(descriptorsOn(wal)).toEqual(new Set());
+  expect(descriptorsOn(`${wal} (deleted)`)).toEqual(new Set());
 });
