@@ -150,14 +150,25 @@ export function requestCancel(ctx: StoreContext, id: string): JobRow | null {
   return raw ? toRow(raw) : null;
 }
 
+export interface RequeueOptions {
+  resubmit: boolean;
+  message: string;
+  /**
+   * Only while the job still waits on this send, with no request id: what FAL's records proved never
+   * received (reconcile/reconciler.ts) - a job sent again since may be charged, and is not resent.
+   */
+  sentAt?: number;
+}
+
 /**
  * failed / needs_attention -> queued. `resubmit` forgets the FAL request (a new submit follows);
  * otherwise a stored request id is followed again. The uploaded input URL is always kept.
  */
-export function requeue(ctx: StoreContext, id: string, at: number, opts: { resubmit: boolean; message: string }): JobRow | null {
+export function requeue(ctx: StoreContext, id: string, at: number, opts: RequeueOptions): JobRow | null {
   return writeTx(ctx.db, () => {
     const current = getJob(ctx, id);
     if (!current || !canTransition(current.state, 'queued') || ACTIVE_STATES.includes(current.state)) return null;
+    if (opts.sentAt !== undefined && (current.submitStartedAt !== opts.sentAt || current.falRequestId !== null)) return null;
     const resubmit = opts.resubmit ? 1 : 0;
     if (resubmit === 1 && current.falRequestId !== null) {
       // Kept so reconciliation never takes this request for the coming resend (same input).

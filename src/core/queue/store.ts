@@ -9,6 +9,7 @@ import { statementCache } from '../db/statements';
 import { createWalSync } from '../db/wal-sync';
 import type { EventKind, JobEvent, JobPatch, JobRow, NewJob } from './rows';
 import * as actions from './store-actions';
+import type { RequeueOptions } from './store-actions';
 import { appendEvent, type StoreContext } from './store-context';
 import * as fenced from './store-fenced';
 import type { JobStep } from './store-fenced';
@@ -17,7 +18,7 @@ import * as leases from './store-leases';
 import * as reads from './store-reads';
 
 export { LEASE_CLEARED, toJob, type EventKind, type JobEvent, type JobPatch, type JobRow, type NewJob } from './rows';
-export type { AddOutcome, JobToAdd, ModelChange } from './store-actions';
+export type { AddOutcome, JobToAdd, ModelChange, RequeueOptions } from './store-actions';
 export type { ClaimOptions } from './store-leases';
 export type { JobStep } from './store-fenced';
 
@@ -176,7 +177,7 @@ export class JobStore {
     return actions.requestCancel(this.ctx, id);
   }
 
-  requeue(id: string, at: number, opts: { resubmit: boolean; message: string }): JobRow | null {
+  requeue(id: string, at: number, opts: RequeueOptions): JobRow | null {
     return actions.requeue(this.ctx, id, at, opts);
   }
 

@@ -146,7 +146,8 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
       deps.logger.info(`job ${job.id}: FAL has no record of its submission; safe to send again`);
     }
     if (!config.autoResubmit) return;
-    const requeued = deps.jobs.requeue(job.id, deps.now(), { resubmit: true, message: resubmitMessage(evidenceAt) });
+    // Only the send FAL's records ruled out: the job read at the pass's start may have been sent again since.
+    const requeued = deps.jobs.requeue(job.id, deps.now(), { resubmit: true, message: resubmitMessage(evidenceAt), sentAt });
     if (requeued) {
       emit(requeued);
       report.resubmitted.push(job.id);
