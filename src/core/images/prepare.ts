@@ -1,10 +1,11 @@
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { DECODE_FAIL_ON, damagedReason, inspectImage, type InspectedImage } from './check';
 import { DEFAULT_INPUT_LIMITS, type InputLimits } from './limits';
 import { bytesSource, fileSource, type ImageSource } from './source';
 import { sha256Hex, writeFileAtomic } from '../library/files';
+import { inFolder } from '../util/quick-fs';
 
 export interface PreparedInput {
   /** `<inputsDir>/<sha256>.<ext>`. */
@@ -57,9 +58,9 @@ async function prepareFromSource(source: ImageSource, inputsDir: string, limits:
   const sha256 = sha256Hex(encoded.data);
   const path = join(inputsDir, `${sha256}.${encoded.ext}`);
   try {
-    await mkdir(inputsDir, { recursive: true });
-    // Content-addressed: an intact file under this name already holds exactly these bytes.
-    if (!(await holdsContent(path, encoded.data.byteLength, sha256))) await writeFileAtomic(path, encoded.data);
+    // Content-addressed: an intact file under this name already holds exactly these bytes. The folder
+    // is made once per process (inFolder; again should it vanish), not checked for every photo.
+    if (!(await holdsContent(path, encoded.data.byteLength, sha256))) await inFolder(inputsDir, () => writeFileAtomic(path, encoded.data));
   } catch (err) {
     return { ok: false, reason: `${image.name} could not be saved to the app's data folder (${(err as Error).message}).` };
   }

@@ -273,3 +273,17 @@ describe('prepareInput with a damaged copy already stored', () => {
     expect(createHash('sha256').update(await readFile(again.input.path)).digest('hex')).toBe(first.input.sha256);
   });
 });
+
+describe('prepareInput when the inputs folder is removed under the app', () => {
+  it('makes the folder again and stores the photo (the folder is otherwise made once per process)', async () => {
+    const inputsDir = freshInputsDir();
+    const first = await prepareInput(await writeFixture(srcDir, 'a.jpg', await solid(64, 64, { r: 9, g: 9, b: 9 }).jpeg().toBuffer()), inputsDir);
+    if (!first.ok) throw new Error(first.reason);
+    const { rm } = await import('node:fs/promises');
+    await rm(inputsDir, { recursive: true, force: true });
+    const second = await prepareInput(await writeFixture(srcDir, 'b.jpg', await solid(64, 64, { r: 200, g: 9, b: 9 }).jpeg().toBuffer()), inputsDir);
+    if (!second.ok) throw new Error(second.reason);
+    expect(createHash('sha256').update(await readFile(second.input.path)).digest('hex')).toBe(second.input.sha256);
+    expect(await readdir(inputsDir)).toEqual([`${second.input.sha256}.jpg`]);
+  });
+});
