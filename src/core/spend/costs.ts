@@ -57,18 +57,20 @@ export class CostStore {
   /**
    * One statement, read and write together: the app and the CLI sync billing in their own processes,
    * and a read apart from the write let a sync that saw fewer of a request's events (or its units
-   * header) overwrite the higher total another process had just stored. A billing event's total (and
-   * its units) never goes down: an answer read again that lists fewer events, or one whose further event
-   * has no cost yet (`knownUsd`: what its events with a cost add up to), keeps what was counted.
+   * header) overwrite the higher total another process had just stored. A recorded charge (its cost and
+   * units) never goes down by the same source read again: billing events listed anew that are fewer, or
+   * whose further event has no cost yet (`knownUsd`: what its events with a cost add up to), keep what
+   * was counted; so does a result answer read again (Download again) with fewer units, or read while no
+   * price is known - FAL charged a request once, and the cap errs on the side of spend.
    */
   record(cost: RealCost, knownUsd: number | null = null): void {
     this.stmt(
       `INSERT INTO real_costs (request_id, job_id, endpoint, at, units, usd, source) VALUES (@requestId, @jobId, @endpoint, @at, @units, @usd, @source)
        ON CONFLICT(request_id) DO UPDATE SET job_id = COALESCE(excluded.job_id, job_id), endpoint = COALESCE(excluded.endpoint, endpoint),
          at = CASE WHEN excluded.source = real_costs.source THEN real_costs.at ELSE excluded.at END,
-         units = CASE WHEN excluded.source = 'billing_event' AND real_costs.source = 'billing_event' AND real_costs.units IS NOT NULL
+         units = CASE WHEN excluded.source = real_costs.source AND real_costs.units IS NOT NULL
            THEN MAX(real_costs.units, COALESCE(excluded.units, real_costs.units)) ELSE COALESCE(excluded.units, real_costs.units) END,
-         usd = CASE WHEN excluded.source = 'billing_event' AND real_costs.source = 'billing_event' AND real_costs.usd IS NOT NULL
+         usd = CASE WHEN excluded.source = real_costs.source AND real_costs.usd IS NOT NULL
            THEN MAX(real_costs.usd, COALESCE(excluded.usd, @knownUsd, real_costs.usd)) ELSE excluded.usd END,
          source = excluded.source
        WHERE ${RANK_SQL('real_costs.source')} <= ${RANK_SQL('excluded.source')}`,
