@@ -21,6 +21,8 @@ let files: Server;
 let filesUrl = '';
 
 const MiB = 1024 * 1024;
+/** Larger than what downloadToTemp holds in memory while a body streams (keepBytes). */
+const LARGE_BYTES = 80 * MiB;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'i2m-download-policy-'));
@@ -39,6 +41,12 @@ beforeAll(async () => {
     if (req.url === '/huge-declared') {
       res.writeHead(200, { 'content-length': String(10 ** 15) });
       return res.write(Buffer.alloc(1024));
+    }
+    if (req.url === '/large') {
+      // LARGE_BYTES of a pattern that changes per chunk, so a misplaced chunk changes the hash.
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      for (let i = 0; i < LARGE_BYTES / MiB; i++) res.write(Buffer.alloc(MiB, i % 251));
+      return res.end();
     }
     if (req.url === '/endless') {
       res.writeHead(200, { 'content-type': 'application/octet-stream' });
@@ -203,6 +211,32 @@ describe('download policy', () => {
     console.log(`endless body: peak arrayBuffers +${(peak / MiB).toFixed(1)} MiB for a ${cap / MiB} MiB cap`);
     expect(peak).toBeLessThan(64 * MiB);
     expect(existsSync(target) ? readdirSync(target) : []).toEqual([]);
+  }, 60_000);
+
+  it('also with its bytes kept (a model, for its check): an endless body is cut at the cap with memory far below it', async () => {
+    const target = join(dir, 'endless-kept');
+    const cap = 192 * MiB;
+    const before = process.memoryUsage().arrayBuffers;
+    let peak = 0;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().arrayBuffers - before)), 5);
+    const error = await refusal(downloadToTemp(`${filesUrl}/endless`, target, { maxBytes: cap, timeoutMs: 60_000, trustedOrigins: [filesUrl], keepBytes: true }));
+    clearInterval(sampler);
+    expect(error.code).toBe('too_large');
+    console.log(`endless body, bytes kept: peak arrayBuffers +${(peak / MiB).toFixed(1)} MiB for a ${cap / MiB} MiB cap`);
+    expect(peak).toBeLessThan(64 * MiB);
+    expect(existsSync(target) ? readdirSync(target) : []).toEqual([]);
+  }, 60_000);
+
+  it('hands back the whole body as bytes, equal to its file, also when it is larger than what is held while streaming', async () => {
+    const target = join(dir, 'large-kept');
+    const file = await downloadToTemp(`${filesUrl}/large`, target, { maxBytes: 256 * MiB, timeoutMs: 60_000, trustedOrigins: [filesUrl], keepBytes: true, syncLater: true });
+    await file.synced;
+    const onDisk = readFileSync(file.path);
+    expect(file.size).toBe(LARGE_BYTES);
+    expect(file.bytes?.byteLength).toBe(LARGE_BYTES);
+    expect(Buffer.from(file.bytes!.buffer, file.bytes!.byteOffset, file.bytes!.byteLength).equals(onDisk)).toBe(true);
+    expect(file.sha256).toBe(createHash('sha256').update(onDisk).digest('hex'));
+    rmSync(file.path);
   }, 60_000);
 
   it('an endless body is also cut by the time limit', async () => {

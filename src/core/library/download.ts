@@ -9,11 +9,12 @@
 // - redirects followed by hand, at most a few, each checked like the first URL;
 // - `data:`, `file:` and other schemes refused with a clear, non-retryable error;
 // - the size cap and the time limit hold while the body streams; the body goes to a temp file, never
-//   whole into memory (downloadToTemp), except for small files asked for as bytes (downloadBytes).
+//   whole into memory (downloadToTemp: a caller that keeps the bytes gets them read back once the body
+//   is in, past a few MiB), except for small files asked for as bytes (downloadBytes).
 // Every failure is a DownloadError whose `retryable` says whether trying again can help.
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync } from 'node:fs';
-import { rename } from 'node:fs/promises';
+import { readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeError as describe } from '../util/errors';
 import { readCapped } from '../util/read-capped';
@@ -107,19 +108,28 @@ export async function downloadToTemp(url: string, dir: string, opts: DownloadOpt
       const hash = createHash('sha256');
       let size = 0;
       // Bytes the caller keeps anyway are written in one go at the end (a write per chunk costs a
-      // round trip to the thread pool each); otherwise each chunk is written as it comes.
-      const kept: Uint8Array[] | null = opts.keepBytes ? [] : null;
+      // round trip to the thread pool each); otherwise each chunk is written as it comes. Past
+      // KEPT_WHILE_STREAMING the body streams to the file too and is read back at the end: an endless
+      // or oversized body is never held up to the cap (500 MiB per model download, 8 at once).
+      let kept: Uint8Array[] | null = opts.keepBytes ? [] : null;
       let bytes: Uint8Array | undefined;
       try {
         await readBody(response, opts.maxBytes, async (chunk) => {
           size += chunk.byteLength;
           hash.update(chunk);
-          if (kept) kept.push(chunk);
-          else await writeAll(fd, chunk);
+          if (kept && size <= KEPT_WHILE_STREAMING) return void kept.push(chunk);
+          if (kept) {
+            const held = kept;
+            kept = null;
+            await writeAll(fd, joined(held));
+          }
+          await writeAll(fd, chunk);
         });
         if (kept) {
-          bytes = new Uint8Array(Buffer.concat(kept));
+          bytes = joined(kept);
           await writeAll(fd, bytes);
+        } else if (opts.keepBytes) {
+          bytes = joined([await readFile(path)]);
         }
       } catch (error) {
         stopFresh();
@@ -140,6 +150,15 @@ export async function downloadToTemp(url: string, dir: string, opts: DownloadOpt
     await unlinkQuietly(path);
     throw error;
   }
+}
+
+/** The most of a body downloadToTemp holds in memory for `keepBytes` while it streams (see there). */
+const KEPT_WHILE_STREAMING = 8 * 1024 * 1024;
+
+/** The chunks as one array, without a second copy (a large one owns its buffer: it can be moved to a worker). */
+function joined(chunks: Uint8Array[]): Uint8Array {
+  const whole = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+  return new Uint8Array(whole.buffer, whole.byteOffset, whole.byteLength);
 }
 
 /** The same policy for small files wanted as bytes (previews); the cap bounds the memory used. */
