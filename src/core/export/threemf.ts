@@ -1,6 +1,7 @@
 // 3MF (3D Manufacturing Format) core spec: one mesh object in the file's unit, welded so shared
 // edges are shared vertices (slicers check manifoldness on indices), in an OPC zip package.
 import { METRES_PER_UNIT, type LengthUnit } from '../../shared/export-recipe';
+import { firstUnwritable, MeshNumbersError, unwritableMessage } from '../library/mesh-numbers';
 import { AsciiWriter } from './ascii-writer';
 import type { WeldedMesh } from './measure';
 import { zipDeflated } from './zip';
@@ -27,6 +28,8 @@ const xmlText = (s: string) =>
 /** The 3D/3dmodel.model part; coordinates with four decimals (0.1 micrometre in millimetres). */
 export function modelXml({ points, triangles }: WeldedMesh, opts: { unit: LengthUnit; title: string }): Uint8Array {
   const scale = 1 / METRES_PER_UNIT[opts.unit];
+  const bad = firstUnwritable(points, scale);
+  if (bad >= 0) throw new MeshNumbersError(unwritableMessage('3MF', 'the model', 'vertex positions', points[bad]! * scale));
   // ~75 bytes per vertex line and ~60 per triangle line: one allocation for a typical model.
   const out = new AsciiWriter((points.length / 3) * 75 + (triangles.length / 3) * 60 + 1024);
   out.text(

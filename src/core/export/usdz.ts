@@ -4,6 +4,7 @@
 import type { Material, Texture } from '@gltf-transform/core';
 import sharp from 'sharp';
 import { METRES_PER_UNIT, type LengthUnit } from '../../shared/export-recipe';
+import { checkMeshNumbers, FLOAT32_MAX } from '../library/mesh-numbers';
 import type { WorldMesh } from '../library/world-mesh';
 import { zipUsdz, type ZipEntry } from './zip';
 
@@ -95,6 +96,8 @@ function materialPrim(material: Material, name: string, texturePath: string | nu
 /** The meshes are in metres with the recipe's up axis already applied. */
 export async function writeUsdz(meshes: readonly WorldMesh[], opts: { unit: LengthUnit; upAxis: 'y' | 'z' }): Promise<Uint8Array> {
   const scale = 1 / METRES_PER_UNIT[opts.unit];
+  // point3f is a float32: beyond its range a coordinate would be read as inf.
+  checkMeshNumbers(meshes, 'USDZ', { scale, max: FLOAT32_MAX, normals: true, uvs: true });
   const materialNames = new Map<Material, string>();
   const textures: ZipEntry[] = [];
   const materialPrims: string[] = [];

@@ -1,6 +1,7 @@
 // OBJ + MTL (+ the texture images the materials use) from world-space meshes.
 import type { Material, Texture } from '@gltf-transform/core';
 import type { ConvertedFile } from './convert';
+import { checkMeshNumbers, MeshNumbersError, unwritableMessage } from './mesh-numbers';
 import type { WorldMesh } from './world-mesh';
 
 const IMAGE_EXTENSIONS: Record<string, string> = {
@@ -40,6 +41,7 @@ export function restemObjFiles<T extends { name: string; data: Uint8Array }>(fil
 
 /** `scale` converts metres to the file's unit. */
 export function writeObj(meshes: readonly WorldMesh[], base: string, scale = 1): ConvertedFile[] {
+  checkMeshNumbers(meshes, 'OBJ', { scale, normals: true, uvs: true });
   const companion = objCompanionStem(base);
   const materialNames = new Map<Material, string>();
   const usedNames = new Set<string>();
@@ -123,7 +125,11 @@ function writeMtl(materialNames: ReadonlyMap<Material, string>, base: string): {
 }
 
 function num(x: number): string {
-  // Fixed notation (no exponents, which some OBJ readers reject), trailing zeros trimmed.
+  // Checked before writing (checkMeshNumbers; material factors come from JSON): never "NaN" in a file.
+  if (!Number.isFinite(x)) throw new MeshNumbersError(unwritableMessage('OBJ', 'the model', 'values', x));
+  // Fixed notation (no exponents, which some OBJ readers reject), trailing zeros trimmed. toFixed
+  // writes 1e21 and beyond as "1e+21"; numbers that large are whole, and BigInt writes them in full.
+  if (Math.abs(x) >= 1e21) return BigInt(x).toString();
   const s = x.toFixed(6);
   const trimmed = s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s;
   return trimmed === '-0' ? '0' : trimmed;

@@ -1,4 +1,5 @@
 // Binary STL from world-space meshes.
+import { checkMeshNumbers, FLOAT32_MAX } from './mesh-numbers';
 import type { WorldMesh } from './world-mesh';
 
 /**
@@ -6,6 +7,8 @@ import type { WorldMesh } from './world-mesh';
  * `scale` converts metres to the file's unit (1000 for millimetres).
  */
 export function writeStl(meshes: readonly WorldMesh[], scale = 1, unitLabel = 'glTF metres'): Uint8Array {
+  // Beyond float32's range a coordinate would be stored as Infinity.
+  checkMeshNumbers(meshes, 'STL', { scale, max: FLOAT32_MAX });
   const total = meshes.reduce((sum, mesh) => sum + mesh.triangles.length / 3, 0);
   const out = new Uint8Array(84 + total * 50);
   const dv = new DataView(out.buffer);
