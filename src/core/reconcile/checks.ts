@@ -3,6 +3,7 @@
 // so several processes reconciling the same folder cannot adopt twice or resurrect a settled job.
 import type { Database, Statement } from 'better-sqlite3';
 import { statementCache } from '../db/statements';
+import { CLEAR_LEASE_SQL } from '../queue/rows';
 import type { JobRow, JobStore } from '../queue/store';
 import { FORGET_UNCERTAIN_SEND } from '../stats/recorder';
 import { shownTime } from './messages';
@@ -139,7 +140,7 @@ export class CheckStore {
     return this.db.transaction(() => {
       const changed = this.stmt(
         `UPDATE jobs SET state = 'queued', fal_request_id = @requestId, submitted_at = @submittedAt, fence = fence + 1,
-           lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = NULL, queue_position = NULL,
+           ${CLEAR_LEASE_SQL},
            error_code = NULL, error_message = NULL, finished_at = NULL, request_finished = 0, message = @message
          WHERE id = @id AND state = 'needs_attention' AND fal_request_id IS NULL AND submit_started_at = @sentAt
            AND NOT EXISTS (SELECT 1 FROM jobs WHERE fal_request_id = @requestId)

@@ -1,6 +1,7 @@
 // Settings migrations and the reset-on-invalid rule shared by electron-store and the headless file store.
 import { DEFAULT_MODEL_ID } from '../../shared/default-generator';
 import { DEFAULT_SETTINGS, SettingsSchema, type Settings } from '../../shared/settings';
+import { isRecord } from '../util/errors';
 
 export const SETTINGS_VERSION = 3;
 
@@ -22,8 +23,6 @@ export interface LoadedSettings {
   version: number;
   warnings: string[];
 }
-
-const isRecord = (value: unknown): value is Raw => !!value && typeof value === 'object' && !Array.isArray(value);
 
 /** Upgrades and validates stored settings; anything that fails the schema is reset, never a crash. */
 export function loadSettings(stored: unknown, storedVersion: number): LoadedSettings {
