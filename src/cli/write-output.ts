@@ -12,6 +12,7 @@ import { freeExportPath } from '../core/auto-export';
 import type { Engine } from '../core/engine';
 import { exportModel } from '../core/library/export-model';
 import { placeIfFree, tempPathFor, unlinkQuietly } from '../core/library/files';
+import { MAX_NAME_TRIES, NoFreeNameError } from '../core/library/free-names';
 import type { JoinedOutput, OutputClaim } from '../core/queue/output-copy';
 
 /** Where a model goes: `<dir>/<name without its extension>.glb`, or `-2`, `-3`... when that name is taken. */
@@ -39,7 +40,7 @@ async function writeClaimed(modelFile: string, place: OutputPlace, claim: Claim)
   try {
     await exportModel(modelFile, temp, 'glb');
     let copy = claim(freeExportPath(place.dir, stem));
-    for (;;) {
+    for (let tries = 1; ; tries++) {
       if (!copy) return null;
       // Claimed by this run - or by a run killed before its copy was in place (claim, then place): the
       // file is missing and nothing else would write it. This run's copy is the same model, so it goes there.
@@ -47,6 +48,7 @@ async function writeClaimed(modelFile: string, place: OutputPlace, claim: Claim)
       if (!mine) return copy.file; // another run wrote the job's file
       if ((await placeIfFree(temp, copy.file)) || (await sameContent(temp, copy.file))) return copy.file;
       // Another file took the name (the same model there: a run rescuing this claim put it in place first).
+      if (tries >= MAX_NAME_TRIES) throw new NoFreeNameError(place.dir, `${stem}.glb`);
       copy = claim(freeExportPath(place.dir, stem), copy.file);
     }
   } finally {

@@ -5,22 +5,28 @@ import { constants, lstatSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { makeFolder } from './util/make-folder';
 import { safeFileStem } from './util/file-stem';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Job } from '../shared/domain';
 import type { Logger } from './app-core';
 import { exportModelFile } from './library/export';
+import { fsyncDirBestEffort, placeIfFree, tempPathFor, unlinkQuietly } from './library/files';
+import { MAX_NAME_TRIES, NoFreeNameError } from './library/free-names';
 import type { EngineApi, SettingsStore } from './services-types';
 import { ExportFolderError, type ExportService } from './export/service';
 import { errorMessage } from './util/errors';
 import { isLowLevelError, UNREADABLE_MODEL_MESSAGE } from './util/low-level-error';
 
-/** `<dir>/<name>.glb`, or `<name>-2.glb`... when that name is taken (a name Windows or a dot would hide made safe). */
+/**
+ * `<dir>/<name>.glb`, or `<name>-2.glb`... when that name is taken (a name Windows or a dot would hide
+ * made safe). NoFreeNameError when the first MAX_NAME_TRIES names all are.
+ */
 export function freeExportPath(dir: string, name: string, ext = 'glb'): string {
   const stem = safeFileStem(name);
-  for (let n = 1; ; n++) {
+  for (let n = 1; n <= MAX_NAME_TRIES; n++) {
     const candidate = join(dir, n === 1 ? `${stem}.${ext}` : `${stem}-${n}.${ext}`);
     if (!nameTaken(candidate)) return candidate;
   }
+  throw new NoFreeNameError(dir, `${stem}.${ext}`);
 }
 
 /** Something has this name: a file, a folder, or a link - even one to nothing, which existsSync does not see. */
@@ -34,12 +40,25 @@ export function nameTaken(path: string): boolean {
 
 /**
  * Copies a model to freeExportPath's path, never over a file that appeared meanwhile (another export
- * of the same name at the same moment: the export studio, the CLI): then to the next free name.
+ * of the same name at the same moment: the export studio, the CLI): then to the next free name. The
+ * copy is made once, under a temp name, and given each name tried - MAX_NAME_TRIES at most.
  */
 export async function copyToFreePath(src: string, dir: string, name: string): Promise<string> {
-  for (;;) {
-    const path = freeExportPath(dir, name);
-    if (await exportModelFile(src, path, { keepExisting: true })) return path;
+  const first = freeExportPath(dir, name);
+  const temp = tempPathFor(first);
+  try {
+    await exportModelFile(src, temp);
+    for (let tries = 1; tries <= MAX_NAME_TRIES; tries++) {
+      const path = tries === 1 ? first : freeExportPath(dir, name);
+      if (await placeIfFree(temp, path)) {
+        await fsyncDirBestEffort(dir);
+        return path;
+      }
+    }
+    throw new NoFreeNameError(dir, basename(first));
+  } finally {
+    // Linked into place, the temp name is a second name for the copy; renamed, it is already gone.
+    await unlinkQuietly(temp);
   }
 }
 

@@ -3,6 +3,7 @@
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { readModelFile } from '../library/model-file';
+import { NoFreeNameError } from '../library/free-names';
 import { makeFolder } from '../util/make-folder';
 import { isLowLevelError, UNREADABLE_MODEL_MESSAGE } from '../util/low-level-error';
 import type { BatchProgress, BatchSummary, ExportRecipe } from '../../shared/export-recipe';
@@ -108,7 +109,9 @@ export function createExportService(
     try {
       await makeFolder(dir);
       return { dir, files: await writeNewFiles(dir, stem, (candidate) => renameStem(files, stem, candidate)) };
-    } catch {
+    } catch (error) {
+      // Names all taken is not the folder being unusable: the user can clear it out.
+      if (error instanceof NoFreeNameError) throw error;
       throw new ExportFolderError(dir);
     }
   };

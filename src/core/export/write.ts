@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { unlinkQuietly, writeFileNew } from '../library/files';
+import { MAX_NAME_TRIES, NoFreeNameError } from '../library/free-names';
 import { restemObjFiles } from '../library/obj';
 import { safeFileStem } from '../util/file-stem';
 import { localDay } from '../../shared/local-time';
@@ -35,10 +36,10 @@ export function renameStem(files: readonly ExportFile[], fromStem: string, toSte
 /**
  * Writes `filesFor(stem)` into `dir`, or those of `stem-2`, `stem-3`...: the first stem none of whose
  * files exists. A file that appears meanwhile is never written over: the stem's files written so far
- * are removed again and the next stem is tried. Returns the paths written.
+ * are removed again and the next stem is tried, MAX_NAME_TRIES stems at most. Returns the paths written.
  */
 export async function writeNewFiles(dir: string, stem: string, filesFor: (stem: string) => readonly ExportFile[]): Promise<string[]> {
-  for (let n = 1; ; n++) {
+  for (let n = 1; n <= MAX_NAME_TRIES; n++) {
     const files = filesFor(n === 1 ? stem : `${stem}-${n}`);
     if (new Set(files.map((file) => file.name)).size < files.length) throw new Error('An export named two of its files the same');
     if (files.some((file) => existsSync(join(dir, file.name)))) continue;
@@ -51,4 +52,5 @@ export async function writeNewFiles(dir: string, stem: string, filesFor: (stem: 
     if (written.length === files.length) return written;
     for (const path of written) await unlinkQuietly(path);
   }
+  throw new NoFreeNameError(dir, filesFor(stem)[0]?.name ?? stem);
 }

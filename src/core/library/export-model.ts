@@ -9,6 +9,7 @@ import type { ExportFormat } from '../services-types';
 import { convertGlb } from './convert';
 import { ExportError, exportModelFile } from './export';
 import { writeFileAtomic } from './files';
+import { NoFreeNameError } from './free-names';
 import { restemObjFiles } from './obj';
 import { checkModelFile, ModelFileError, readModelFile, type StoredModel } from './model-file';
 
@@ -43,21 +44,25 @@ export async function exportModel(srcPath: string, destPath: string, format: Exp
 
 type NamedFile = { name: string; data: Uint8Array };
 
+const COMPANION_TRIES = 1000;
+
 /**
  * An OBJ's MTL and textures under names no other export in the folder uses: their names drop spaces and
  * # (obj.ts), so "Garden gnome.obj" and "Garden_gnome.obj" would share Garden_gnome.mtl, and the save
  * dialog - asked only about the OBJ - would let one export overwrite the other's. Taken names get a
- * -2, -3... (named in the OBJ); an OBJ written over keeps the companions it names.
+ * -2, -3... (named in the OBJ), 1,000 at most (each try rewrites the OBJ's text); an OBJ written over keeps
+ * the companions it names.
  */
 async function ownCompanions<T extends NamedFile>(files: T[], dir: string, stem: string, own: string | null): Promise<T[]> {
-  for (let n = 1; n <= 1000; n++) {
+  for (let n = 1; n <= COMPANION_TRIES; n++) {
     const to = `${stem}-${n}`;
     const candidate = n === 1 ? files : restemObjFiles(files, stem, to).map((f) => (f.name === `${to}.obj` ? { ...f, name: `${stem}.obj` } : f));
     const companions = candidate.filter((f) => !f.name.endsWith('.obj'));
     const library = companions.find((f) => f.name.endsWith('.mtl'))?.name;
     if ((own !== null && library === own) || companions.every((f) => !existsSync(join(dir, f.name)))) return candidate;
   }
-  return files;
+  // Never the first names again: their files are other exports' (written over, they would be lost).
+  throw new NoFreeNameError(dir, files.find((f) => f.name.endsWith('.mtl'))?.name ?? `${stem}.mtl`, COMPANION_TRIES);
 }
 
 /** The material library an OBJ already at `path` names (read from its head), or null. */
