@@ -128,6 +128,8 @@ export const JobCostSchema = z.object({
   usd: z.number(),
   /** billing_event: FAL's charge; units_header: units FAL reported, at its listed price; no_charge: FAL billed nothing. */
   source: z.enum(['billing_event', 'units_header', 'no_charge']),
+  /** What FAL refunded of the job's charges (its billing records); absent when nothing was. */
+  refundedUsd: z.number().nonnegative().optional(),
 });
 
 export const PriceRefreshSchema = z.object({ ok: z.boolean(), message: z.string().nullable(), asOf: z.number().nullable() });

@@ -52,8 +52,12 @@ export function billingEventsReply(platform: FakePlatform, params: URLSearchPara
   if (requestIds.length > 50) return platformError(400, 'validation_error', 'request_id takes at most 50 values');
   const events = inWindow(platform.billingEvents(), params, requestIds.length > 0 ? 90 * DAY_MS : DAY_MS);
   if (isReply(events)) return events;
-  const chosen = requestIds.length > 0 ? events.filter((e) => requestIds.includes(e.request_id)) : events;
-  const paged = paginate(chosen, params, 100, 10_000);
+  const chosen: unknown[] = requestIds.length > 0 ? events.filter((e) => requestIds.includes(e.request_id)) : events;
+  const extra = platform.options.extraBillingEvents.filter((e) => {
+    const id = (e as { request_id?: unknown } | null)?.request_id;
+    return requestIds.length === 0 || (typeof id === 'string' && requestIds.includes(id));
+  });
+  const paged = paginate([...chosen, ...extra], params, 100, 10_000);
   if (isReply(paged)) return paged;
   return jsonReply(200, { billing_events: paged.page, next_cursor: paged.next_cursor, has_more: paged.has_more });
 }

@@ -33,6 +33,11 @@ export interface PlatformOptions {
    * whatever the query: malformed or hostile rows, as a broken or hostile FAL or proxy might send.
    */
   extraHistoryRows?: unknown[];
+  /**
+   * Billing events listed after the billed ones (for the request ids asked about, or all when none
+   * is): refunds, garbled or hostile events, as given.
+   */
+  extraBillingEvents?: unknown[];
   /** Starting prepaid balance in USD; billed requests are taken from it. Default 50. */
   balanceUsd?: number;
   /** Team name in /account/billing. */

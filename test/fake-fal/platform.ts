@@ -50,6 +50,7 @@ export class FakePlatform {
       down: false,
       denyRequestHistory: false,
       extraHistoryRows: [],
+      extraBillingEvents: [],
       balanceUsd: 50,
       username: 'fake-team',
       billableUnits: 1,

@@ -390,6 +390,11 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX jobs_by_request ON jobs(fal_request_id) WHERE fal_request_id IS NOT NULL;
   CREATE INDEX fal_requests_by_job ON fal_requests(job_id, started_at);
   `,
+  // 21: what refunds took off a request's charges (billing events with a negative cost), so its job
+  // says it was refunded rather than showing a charge of nothing (src/core/spend).
+  `
+  ALTER TABLE real_costs ADD COLUMN refunded_usd REAL;
+  `,
 ];
 
 export function schemaVersion(db: Database): number {

@@ -79,7 +79,8 @@ function readRows<T extends { request_id: string }>(schema: z.ZodType<T>, items:
 }
 
 /** Field names and kinds of problem, never the item's own text. */
-const problemOf = (error: z.ZodError) => [...new Set(error.issues.map((issue) => `${issue.path.map(String).join('.') || 'row'}: ${issue.code}`))].join(', ');
+const problemOf = (error: z.ZodError) =>
+  [...new Set(error.issues.map((issue) => `${issue.path.map(String).join('.') || 'row'}: ${issue.code === 'custom' ? issue.message : issue.code}`))].join(', ');
 /** The start of the item's sha256, to tell one from another (log each once). */
 const fingerprintOf = (item: unknown) => createHash('sha256').update(JSON.stringify(item) ?? 'undefined').digest('hex').slice(0, 12);
 
@@ -138,6 +139,22 @@ const EventUsd = z.number().min(-MAX_EVENT_USD).max(MAX_EVENT_USD);
  */
 export const MAX_EVENT_UNITS = 1e9;
 
+/** What a billing event costs: cost_total, else its nano-USD estimate; null when it names neither. */
+export function eventCostUsd(event: { cost_total?: number | null; cost_estimate_nano_usd?: number | null }): number | null {
+  return event.cost_total ?? (typeof event.cost_estimate_nano_usd === 'number' ? event.cost_estimate_nano_usd / 1e9 : null);
+}
+
+/**
+ * A charge bills units (>= 0) for a cost >= 0; a refund, which FAL does not document, can only give
+ * units back (<= 0) with its cost. Units charged for a negative cost, or given back for a positive one,
+ * are no event FAL made (-5 units at $0.10 took the statistics' units below zero).
+ */
+function unitsAgreeWithCost(event: { output_units?: number | null; cost_total?: number | null; cost_estimate_nano_usd?: number | null }): boolean {
+  const units = event.output_units ?? 0;
+  const cost = eventCostUsd(event) ?? 0;
+  return !((units > 0 && cost < 0) || (units < 0 && cost > 0));
+}
+
 export const BillingEventSchema = z.looseObject({
   request_id: z.string(),
   endpoint_id: z.string(),
@@ -149,7 +166,7 @@ export const BillingEventSchema = z.looseObject({
   cost_discount: Money.nullish(),
   cost_total: EventUsd.nullish(),
   cost_estimate_nano_usd: z.number().min(-MAX_EVENT_USD * 1e9).max(MAX_EVENT_USD * 1e9).nullish(),
-});
+}).refine(unitsAgreeWithCost, { path: ['output_units'], message: 'units and cost of opposite signs' });
 export type BillingEvent = z.infer<typeof BillingEventSchema>;
 /** A page of billing events; its events are checked one by one (readBillingEvents): one bad event hides no other. */
 export const BillingPageSchema = z.looseObject({ billing_events: z.array(z.unknown()), ...Cursor });

@@ -16,6 +16,8 @@ export interface RealCost {
   units: number | null;
   usd: number | null;
   source: CostSource;
+  /** What refunds took off this request's charges (billing events only); null or absent when none. */
+  refundedUsd?: number | null;
 }
 
 /** How far back the billing sync asks FAL about requests (FAL takes a range of at most 90 days). */
@@ -65,16 +67,18 @@ export class CostStore {
    */
   record(cost: RealCost, knownUsd: number | null = null): void {
     this.stmt(
-      `INSERT INTO real_costs (request_id, job_id, endpoint, at, units, usd, source) VALUES (@requestId, @jobId, @endpoint, @at, @units, @usd, @source)
+      `INSERT INTO real_costs (request_id, job_id, endpoint, at, units, usd, source, refunded_usd) VALUES (@requestId, @jobId, @endpoint, @at, @units, @usd, @source, @refundedUsd)
        ON CONFLICT(request_id) DO UPDATE SET job_id = COALESCE(excluded.job_id, job_id), endpoint = COALESCE(excluded.endpoint, endpoint),
          at = CASE WHEN excluded.source = real_costs.source THEN real_costs.at ELSE excluded.at END,
          units = CASE WHEN excluded.source = real_costs.source AND real_costs.units IS NOT NULL
            THEN MAX(real_costs.units, COALESCE(excluded.units, real_costs.units)) ELSE COALESCE(excluded.units, real_costs.units) END,
          usd = CASE WHEN excluded.source = real_costs.source AND real_costs.usd IS NOT NULL
            THEN MAX(real_costs.usd, COALESCE(excluded.usd, @knownUsd, real_costs.usd)) ELSE excluded.usd END,
+         refunded_usd = CASE WHEN excluded.source = real_costs.source AND real_costs.usd IS NOT NULL
+           AND COALESCE(excluded.usd, @knownUsd, real_costs.usd) < real_costs.usd THEN real_costs.refunded_usd ELSE excluded.refunded_usd END,
          source = excluded.source
        WHERE ${RANK_SQL('real_costs.source')} <= ${RANK_SQL('excluded.source')}`,
-    ).run({ ...cost, knownUsd });
+    ).run({ ...cost, refundedUsd: cost.refundedUsd ?? null, knownUsd });
   }
 
   /** The job a request is (or was, before the job was sent again) for. */
@@ -118,14 +122,15 @@ export class CostStore {
     ).all({ limit, oldest: now - SYNC_WINDOW_MS, recheckFrom: Number.isFinite(recheckFrom) ? recheckFrom : Number.MAX_SAFE_INTEGER }) as UnsettledRequest[];
   }
 
-  /** Real cost per job (sum over its requests), for the jobs given. */
-  forJobs(jobIds: readonly string[]): Map<string, { usd: number; source: CostSource }> {
-    const out = new Map<string, { usd: number; source: CostSource }>();
+  /** Real cost per job (sum over its requests), for the jobs given; `refundedUsd` only when FAL refunded some of it. */
+  forJobs(jobIds: readonly string[]): Map<string, { usd: number; source: CostSource; refundedUsd?: number }> {
+    const out = new Map<string, { usd: number; source: CostSource; refundedUsd?: number }>();
     for (const id of jobIds) {
-      const raw = this.stmt('SELECT SUM(MAX(usd, 0)) AS usd, MAX(source) AS source, COUNT(usd) AS n FROM real_costs WHERE job_id = ? AND usd IS NOT NULL').get(id) as
-        | { usd: number | null; source: CostSource | null; n: number }
-        | undefined;
-      if (raw && raw.n > 0 && raw.usd !== null && raw.source) out.set(id, { usd: raw.usd, source: raw.source });
+      const raw = this.stmt(
+        'SELECT SUM(MAX(usd, 0)) AS usd, MAX(source) AS source, COUNT(usd) AS n, SUM(MAX(COALESCE(refunded_usd, 0), 0)) AS refunded FROM real_costs WHERE job_id = ? AND usd IS NOT NULL',
+      ).get(id) as { usd: number | null; source: CostSource | null; n: number; refunded: number | null } | undefined;
+      if (!raw || raw.n === 0 || raw.usd === null || !raw.source) continue;
+      out.set(id, { usd: raw.usd, source: raw.source, ...(raw.refunded ? { refundedUsd: raw.refunded } : {}) });
     }
     return out;
   }

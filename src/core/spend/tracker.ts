@@ -3,7 +3,7 @@
 // add real units meanwhile. Without that key everything runs on estimates, labelled as such.
 import type { Database } from 'better-sqlite3';
 import type { BillingEvent, PlatformClient, UnreadableBillingEvent } from '../fal/platform-client';
-import { MAX_EVENT_UNITS, MAX_EVENT_USD } from '../fal/platform-schemas';
+import { eventCostUsd, MAX_EVENT_UNITS, MAX_EVENT_USD } from '../fal/platform-schemas';
 import { CostStore, SYNC_WINDOW_MS, type SpendTotals } from './costs';
 
 export interface SpendSummary {
@@ -42,7 +42,7 @@ export interface SpendTracker {
   spendBetween(from: number, to: number): number;
   summary(capUsd: number | null): SpendSummary;
   /** Real cost per job, where known. */
-  jobCosts(jobIds: readonly string[]): { jobId: string; usd: number; source: 'billing_event' | 'units_header' | 'no_charge' }[];
+  jobCosts(jobIds: readonly string[]): { jobId: string; usd: number; source: 'billing_event' | 'units_header' | 'no_charge'; refundedUsd?: number }[];
   /** FAL reported the units it charged for a request (X-Fal-Billable-Units). */
   recordUnits(requestId: string, units: number): void;
 }
@@ -83,24 +83,44 @@ function eventKey(event: BillingEvent): string {
  * events, which add up (the last one replaced the others before). The same event listed twice (a page
  * read again as the cursor moved) counts once; every sync asks afresh and stores the total, so a sync
  * run again counts nothing twice. An event with no cost leaves the request's cost unknown (its estimate
- * stays). Dated by its first event. A refund (an event with a negative cost) lowers its request's cost,
- * never below nothing: a request costs at least $0, so no event - garbled, or a refund of a charge not
- * in the answer - can take other requests' charges off the month's spend and reopen the spending cap.
+ * stays). Dated by its first event.
+ * A refund (FAL documents none: a further event with a negative cost, units given back or none) lowers
+ * its request's cost and is kept as `refundedUsd`, for the job to say so. A request refunded more than
+ * it was charged, or with fewer than no units, is no account FAL keeps (garbled, or a refund of a charge
+ * not in the answer): `impossible`, its cost unknown - it takes nothing off the month's spend and never
+ * reopens the spending cap.
  */
-function requestCharge(events: readonly BillingEvent[], sentAt: number, asOf: number): { at: number; units: number | null; usd: number | null; knownUsd: number } {
+function requestCharge(
+  events: readonly BillingEvent[],
+  sentAt: number,
+  asOf: number,
+): { at: number; units: number | null; usd: number | null; knownUsd: number | null; refundedUsd: number | null; impossible: boolean } {
   const unique = [...new Map(events.map((event) => [eventKey(event), event])).values()];
   let usd: number | null = 0;
   let known = 0;
+  let refunded = 0;
   let units: number | null = null;
   let at = Number.POSITIVE_INFINITY;
   for (const event of unique) {
-    const cost = event.cost_total ?? (typeof event.cost_estimate_nano_usd === 'number' ? event.cost_estimate_nano_usd / 1e9 : null);
+    const cost = eventCostUsd(event);
     usd = usd === null || cost === null ? null : usd + cost;
     if (cost !== null) known += cost;
+    if (cost !== null && cost < 0) refunded -= cost;
     if (typeof event.output_units === 'number') units = (units ?? 0) + event.output_units;
     at = Math.min(at, chargedAt(event.timestamp, sentAt, asOf));
   }
-  return { at, units, usd: usd === null ? null : Math.max(0, usd), knownUsd: Math.max(0, known) };
+  // Cents summed in floating point: -0.27 + 0.27 may read as a hair below nothing.
+  const CENT_DUST = 1e-9;
+  const impossible = known < -CENT_DUST || (units !== null && units < -CENT_DUST);
+  if (impossible) return { at, units: null, usd: null, knownUsd: null, refundedUsd: null, impossible };
+  return {
+    at,
+    units: units === null ? null : Math.max(0, units),
+    usd: usd === null ? null : Math.max(0, usd),
+    knownUsd: Math.max(0, known),
+    refundedUsd: refunded > 0 ? refunded : null,
+    impossible,
+  };
 }
 
 export function createSpendTracker(deps: SpendTrackerDeps): SpendTracker {
@@ -111,8 +131,14 @@ export function createSpendTracker(deps: SpendTrackerDeps): SpendTracker {
   let syncedAt: number | null = null;
   let syncError: string | null = null;
   let syncing: Promise<void> | null = null;
-  /** Unreadable billing events already logged (by fingerprint): each is described once, not every sync. */
+  /** Billing problems already logged (an unreadable event's fingerprint, ...): each is described once, not every sync. */
   const described = new Set<string>();
+  const warnOnce = (what: string, message: string) => {
+    if (described.has(what)) return;
+    if (described.size >= 1000) described.clear();
+    described.add(what);
+    deps.logger?.warn(message);
+  };
 
   async function doSync(): Promise<void> {
     const client = deps.billing();
@@ -144,10 +170,8 @@ export function createSpendTracker(deps: SpendTrackerDeps): SpendTracker {
           if (ours) unknownCost.add(event.requestId!);
           else if (event.requestId === null) unplaced = true;
           else continue;
-          if (described.has(event.fingerprint)) continue;
-          if (described.size >= 1000) described.clear();
-          described.add(event.fingerprint);
-          deps.logger?.warn(
+          warnOnce(
+            event.fingerprint,
             `spend: FAL listed a billing event the app could not read (${ours ? `request ${event.requestId}` : 'its request unknown'}; ${event.problem}; #${event.fingerprint}). It is left out; ${ours ? 'that request keeps its estimate' : 'no request is taken as not charged meanwhile'}.`,
           );
         }
@@ -162,7 +186,8 @@ export function createSpendTracker(deps: SpendTrackerDeps): SpendTracker {
         const seen = new Set<string>();
         for (const [requestId, list] of byRequest) {
           seen.add(requestId);
-          const { knownUsd, ...charge } = requestCharge(list, sentAt.get(requestId)!, asOf);
+          const { knownUsd, impossible, ...charge } = requestCharge(list, sentAt.get(requestId)!, asOf);
+          if (impossible) warnOnce(`impossible:${requestId}`, `spend: FAL's billing events for request ${requestId} say it was refunded more than it was charged (or gave back more units than it billed). They are left out; that request keeps its estimate until FAL's records add up.`);
           if (unknownCost.has(requestId)) charge.usd = null;
           // Asked again: an answer that lists fewer of its events (a page missed) never lowers what was
           // counted; a refund listed late is not taken off either (the cap errs on the side of spend).

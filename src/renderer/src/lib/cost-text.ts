@@ -11,14 +11,21 @@ const SOURCE: Record<JobCost['source'], { short: string; long: string }> = {
   no_charge: { short: 'FAL billing', long: "FAL's billing records hold no charge for this job (FAL bills successful results only)." },
 };
 
-/** "$0.20 charged (FAL billing)", "not charged (FAL billing)". */
+/** "$0.20 charged (FAL billing)", "not charged (FAL billing)", "refunded (FAL billing)", "$0.20 charged, $0.07 refunded (FAL billing)". */
 export function chargedText(cost: JobCost): string {
-  const amount = cost.usd > 0 ? `${formatUsd(cost.usd)} charged` : 'not charged';
+  const refunded = cost.refundedUsd ?? 0;
+  const amount =
+    refunded > 0 ? (cost.usd > 0 ? `${formatUsd(cost.usd)} charged, ${formatUsd(refunded)} refunded` : 'refunded')
+    : cost.usd > 0 ? `${formatUsd(cost.usd)} charged`
+    : 'not charged';
   return `${amount} (${SOURCE[cost.source].short})`;
 }
 
 /** The longer explanation for a tooltip. */
-export const costSourceExplanation = (cost: JobCost): string => SOURCE[cost.source].long;
+export const costSourceExplanation = (cost: JobCost): string =>
+  (cost.refundedUsd ?? 0) > 0
+    ? `${SOURCE[cost.source].long} FAL refunded ${formatUsd(cost.refundedUsd!)} of its charges; ${cost.usd > 0 ? `${formatUsd(cost.usd)} is left charged` : 'nothing is left charged'}.`
+    : SOURCE[cost.source].long;
 
 /** The estimate, marked as such once the real cost sits next to it: "≈ $0.20 est." */
 export function estimateText(estimatedUsd: number, withRealCost: boolean): string {
