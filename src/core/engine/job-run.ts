@@ -13,7 +13,7 @@ import { FalSteps, SUBMIT_UNCERTAIN_MESSAGE } from './fal-steps';
 import { JobWriter } from './job-writer';
 import { runOffline } from './offline-steps';
 import { keptResultOf } from './stored-result';
-import { endedPatch, needsAttentionPatch, releaseJob } from './ownership';
+import { endedPatch, needsAttentionPatch, releaseJob, SUBMIT_INTERRUPTED_MESSAGE } from './ownership';
 import { decide } from './policy';
 import type { RunContext, RunnerDeps } from './run-context';
 import { JobFailure, LeaseLostError, StepError, SubmitSettled, SubmitUnrecorded } from './run-errors';
@@ -224,6 +224,8 @@ class JobRun {
         case 'cancel':
           return await this.cancel();
         case 'stop':
+          // Stopped while the submit was on its way, which then failed: FAL may have it (never back to the queue).
+          if (this.submitUncertain()) return this.interrupted(error);
           releaseJob(this.writer, { message: 'Paused: the engine stopped' });
           return;
         default:
@@ -268,12 +270,19 @@ class JobRun {
       this.fail(decision.code, decision.message, decision.requestDone, decision.extra);
       return;
     }
+    // A submit error that neither proved "not queued" nor was settled (an abort not of this run's making).
+    if (this.submitUncertain()) return this.interrupted(error);
     if (decision.rateLimitHits !== undefined) {
       deps.rateLimitHits.set(this.row.id, decision.rateLimitHits);
       deps.stats?.recordRateLimit(this.row.endpoint);
     }
     if (decision.tell) deps.signals[decision.tell.signal](decision.tell.message);
     releaseJob(this.writer, decision.patch);
+  }
+
+  /** The submit left and ended without an answer: needs attention, as the next claim would find it. */
+  private interrupted(error: unknown): void {
+    this.writer.write(needsAttentionPatch('submit_interrupted', SUBMIT_INTERRUPTED_MESSAGE, this.deps.now()), this.describe(error));
   }
 
   /**
