@@ -25,7 +25,7 @@ export function createPlatformHandlers(falPlatform: FalPlatform, settings: Setti
     'spend:jobCosts': async ({ ids }) => spend.jobCosts(ids),
     'prices:refresh': async () => {
       const result = await prices.refresh();
-      return { ok: result.ok, message: result.ok ? null : result.message, asOf: prices.fetchedAt() };
+      return { ok: result.ok, message: result.message, asOf: prices.fetchedAt() };
     },
     'reconcile:run': async () => reconciler.runOnce({ force: true }),
   };

@@ -38,8 +38,11 @@ export interface PriceEstimate {
 }
 
 export interface PriceBook {
-  /** Asks FAL for the catalog's prices now; keeps the cache when FAL cannot be asked. */
-  refresh(): Promise<{ ok: true; count: number } | { ok: false; message: string }>;
+  /**
+   * Asks FAL for the catalog's prices now; keeps the cache when FAL cannot be asked. `message` (with
+   * ok) names the models whose price could not be refreshed (FAL listed one that cannot be used).
+   */
+  refresh(): Promise<{ ok: true; count: number; message: string | null } | { ok: false; message: string }>;
   /** Refreshes when the cache is older than maxAgeMs (or missing). Never throws. */
   refreshIfStale(): Promise<void>;
   estimate(model: ModelDefinition, preset: Preset, options: Record<string, unknown>): PriceEstimate;
@@ -68,6 +71,24 @@ function builtInUnitPrice(model: ModelDefinition): number {
 }
 
 const roundCents = (usd: number) => Math.round(usd * 100) / 100;
+
+/** What one generation costs at FAL's unit price: the built-in price in units of its cheapest preset. */
+function falUsd(model: ModelDefinition, builtInUsd: number, unitPrice: number): number {
+  return (builtInUsd / builtInUnitPrice(model)) * unitPrice;
+}
+
+/**
+ * Why FAL's listed price cannot be used for `model`, or null when it can: not in USD, nothing (every
+ * estimate $0 - and the spending cap would count nothing for what FAL charges), or making a generation
+ * dearer than any charge FAL makes (MAX_EVENT_USD: garbled or hostile).
+ */
+function unusablePrice(model: ModelDefinition | undefined, price: { unitPrice: number; currency: string }): string | null {
+  if (price.currency !== 'USD') return 'not in US dollars';
+  if (!(price.unitPrice > 0)) return 'no price at all ($0)';
+  const dearest = model ? Math.max(...PRESETS.map((p) => falUsd(model, model.estimateCostUsd(p, {}), price.unitPrice))) : price.unitPrice;
+  if (!(Number.isFinite(dearest) && dearest <= MAX_EVENT_USD)) return 'far beyond any price FAL charges';
+  return null;
+}
 
 export function createPriceBook(deps: PriceBookDeps): PriceBook {
   const file = join(deps.dataDir, PRICE_CACHE_FILE);
@@ -112,19 +133,28 @@ export function createPriceBook(deps: PriceBookDeps): PriceBook {
   async function doRefresh(): Promise<Awaited<ReturnType<PriceBook['refresh']>>> {
     const client = deps.platform();
     if (!client) return { ok: false, message: 'No FAL key is set, so prices cannot be asked for.' };
-    const endpoints = listModels().filter((m) => m.provider === 'fal').map((m) => m.id);
+    const models = new Map(listModels().filter((m) => m.provider === 'fal').map((m) => [m.id, m]));
+    const endpoints = [...models.keys()];
     try {
       const unreadable: UnreadablePrice[] = [];
       const prices = await client.prices(endpoints, (entry) => void unreadable.push(entry));
       const at = now();
-      const fresh = prices.map((p) => ({ endpointId: p.endpoint_id, unitPrice: p.unit_price, unit: p.unit, currency: p.currency }));
+      const listedPrices = prices.map((p) => ({ endpointId: p.endpoint_id, unitPrice: p.unit_price, unit: p.unit, currency: p.currency }));
+      // A price that reads but cannot be used ($0, absurd, not in USD) is left out like an unreadable
+      // entry: its model keeps its last good price from FAL rather than falling back to the built-in one.
+      const unusable = new Map<string, string>();
+      for (const p of listedPrices) {
+        const why = unusablePrice(models.get(p.endpointId), p);
+        if (why !== null && !unusable.has(p.endpointId)) unusable.set(p.endpointId, why);
+      }
+      const fresh = listedPrices.filter((p) => !unusable.has(p.endpointId));
       // An entry that could not be read (a price that is no number, ...) is left out, and the rest of
       // the list counts: its model keeps the price it had (with that price's date), or the built-in
       // one. One whose model cannot be told could be any model's: every model the list does not
       // price keeps its own.
       const listed = new Set(fresh.map((p) => p.endpointId));
       const unplaced = unreadable.some((entry) => entry.endpointId === null);
-      const named = new Set(unreadable.map((entry) => entry.endpointId));
+      const named = new Set<string | null>([...unreadable.map((entry) => entry.endpointId), ...unusable.keys()]);
       const previous = current();
       const kept = (previous?.prices ?? [])
         .filter((p) => !listed.has(p.endpointId) && (unplaced || named.has(p.endpointId)))
@@ -134,6 +164,10 @@ export function createPriceBook(deps: PriceBookDeps): PriceBook {
         const which = entry.endpointId === null ? 'its model unknown' : endpoints.includes(entry.endpointId) ? entry.endpointId : 'a model the app did not ask about';
         deps.logger?.warn(`prices: FAL listed a price the app could not read (${which}; ${entry.problem}; #${entry.fingerprint}). It is left out; the price that model had is kept.`);
       }
+      for (const [endpointId, why] of unusable) {
+        const which = models.has(endpointId) ? endpointId : 'a model the app did not ask about';
+        deps.logger?.warn(`prices: FAL listed a price the app cannot use (${which}: ${why}). It is left out; the price that model had is kept.`);
+      }
       const next: PriceCache = { fetchedAt: at, prices: [...fresh, ...kept] };
       save(next);
       cache = next;
@@ -142,7 +176,7 @@ export function createPriceBook(deps: PriceBookDeps): PriceBook {
       } catch (error) {
         deps.logger?.warn(`prices: ${error instanceof Error ? error.message : String(error)}`);
       }
-      return { ok: true, count: prices.length };
+      return { ok: true, count: fresh.length, message: notRefreshed(models, [...named], kept) };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       deps.logger?.warn(`prices: ${message}`);
@@ -166,9 +200,8 @@ export function createPriceBook(deps: PriceBookDeps): PriceBook {
       const builtIn = model.estimateCostUsd(preset, options);
       if (model.provider !== 'fal') return { usd: builtIn, source: 'built_in', asOf: null };
       const price = priceOf(model.id);
-      const unit = builtInUnitPrice(model);
-      if (!price || !(unit > 0)) return { usd: builtIn, source: 'built_in', asOf: null };
-      const usd = (builtIn / unit) * price.unitPrice;
+      if (!price || !(builtInUnitPrice(model) > 0)) return { usd: builtIn, source: 'built_in', asOf: null };
+      const usd = falUsd(model, builtIn, price.unitPrice);
       // A price that makes one generation cost more than any billing event may (MAX_EVENT_USD: a
       // garbled or hostile price list, 1e308) is no price FAL charges: the built-in one stays.
       if (!(Number.isFinite(usd) && usd >= 0 && usd <= MAX_EVENT_USD)) return { usd: builtIn, source: 'built_in', asOf: null };
@@ -188,4 +221,22 @@ export function createPriceBook(deps: PriceBookDeps): PriceBook {
     unitPrice: (endpointId) => priceOf(endpointId)?.unitPrice ?? null,
   };
   return book;
+}
+
+/**
+ * For the user: the catalog's models whose listed price could not be used or read this time, and what
+ * they are priced at meanwhile (their last price from FAL, or the built-in one). Null when none.
+ */
+function notRefreshed(models: ReadonlyMap<string, ModelDefinition>, failed: readonly (string | null)[], kept: readonly { endpointId: string }[]): string | null {
+  const ours = [...new Set(failed)].filter((id): id is string => id !== null && models.has(id));
+  if (ours.length === 0) return null;
+  const keptIds = new Set(kept.map((p) => p.endpointId));
+  const names = (ids: string[]) => ids.map((id) => models.get(id)!.label).join(', ');
+  const lastGood = ours.filter((id) => keptIds.has(id));
+  const builtIn = ours.filter((id) => !keptIds.has(id));
+  const parts = [
+    lastGood.length > 0 ? `${names(lastGood)} ${lastGood.length === 1 ? 'keeps its' : 'keep their'} last price from FAL (its date is shown with it)` : null,
+    builtIn.length > 0 ? `${names(builtIn)} ${builtIn.length === 1 ? 'uses its' : 'use their'} built-in price` : null,
+  ].filter((part) => part !== null);
+  return `FAL listed a price the app cannot use, so ${ours.length === 1 ? 'one price' : 'some prices'} could not be refreshed: ${parts.join('; ')}. Refresh prices again later; if it stays so, compare with the model's page on fal.ai.`;
 }

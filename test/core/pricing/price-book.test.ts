@@ -33,7 +33,7 @@ describe('price book', () => {
     expect(book.describe(summary)).toMatchObject({ priceByPreset: summary.priceByPreset, price: { source: 'built_in', asOf: null } });
     expect(book.estimate(tripo, 'standard', {})).toEqual({ usd: tripo.estimateCostUsd('standard', {}), source: 'built_in', asOf: null });
 
-    expect(await book.refresh()).toEqual({ ok: true, count: 2 });
+    expect(await book.refresh()).toEqual({ ok: true, count: 2, message: null });
     // One unit is the cheapest preset (Tripo without texture); the others scale with it.
     const draftUnits = tripo.estimateCostUsd('draft', {});
     expect(book.describe(summary)).toMatchObject({
