@@ -76,8 +76,8 @@ export async function runJobs(request: RunRequest): Promise<number> {
 
   // Set once every job of this run is in `views`: "all done" over a partial list would end the wait early.
   let following = false;
-  // The spending cap is reached: this run's jobs FAL already has (sent, so paid) are still followed
-  // and their models written; the run ends once only jobs the cap holds are left.
+  // The spending cap is reached (or the disk failed a save): this run's jobs FAL already has (sent, so
+  // paid) are still followed and their models written; the run ends once only jobs it holds are left.
   let capHolds = false;
   const heldByCap = (job: Job) => job.state === 'queued' && job.falRequestId === null;
   const onlyHeldLeft = () => [...views.keys()].every((id) => {
@@ -109,6 +109,10 @@ export async function runJobs(request: RunRequest): Promise<number> {
       // (A cap used up by jobs already started is not reached yet: they are sent and followed first.)
       capHolds = true;
       blockedMessage = `${state.message ?? "This month's spending cap is reached."} The cap is set in the app's Settings; raise it there, then run \`image2model resume\` for the jobs it holds.`;
+    } else if (state.status === 'disk_error') {
+      // As the cap: jobs FAL already has are followed; the ones not sent stay queued for a later run.
+      capHolds = true;
+      blockedMessage = `${state.message ?? 'Paused: the disk reported an error while saving.'} From the command line: check the disk, then run \`image2model resume\`.`;
     } else if (state.status === 'offline') {
       const message = state.message ?? 'Offline: waiting for the network...';
       if (message !== offlineNoted) reporter.note(message);

@@ -147,6 +147,18 @@ for (const scheme of ['light', 'dark'] as const) {
       await expect(page.getByTestId('key-input')).toBeFocused();
     });
 
+    test('create: a disk error pauses the queue until a restart, and says so', async ({ page }) => {
+      const message =
+        'Paused: the disk reported an error while saving (EIO: i/o error, fsync). Nothing more is sent to FAL; the waiting jobs stay in the queue. Check the disk, then restart Image2Model.';
+      await open(page, defaultScenario({ jobs: busyJobs.slice(2, 4), queue: { status: 'disk_error', message, running: 0, queued: 2, resumesAt: null } }), scheme);
+      const banner = page.getByTestId('queue-banner');
+      await expect(banner.getByRole('heading')).toHaveText('Queue paused: disk error');
+      await expect(banner).toContainText('Paused: the disk reported an error while saving (EIO: i/o error, fsync)');
+      await expect(banner).toContainText('Check the disk, then restart Image2Model.');
+      await expect(page.locator('[data-job-id="desk-lamp"]')).toContainText('Waiting for a restart (the disk reported an error)');
+      await shot(page, `create-disk-error-${scheme}`);
+    });
+
     test('library: grid and the viewer pane', async ({ page }) => {
       await open(page, defaultScenario({ library: { generate: 240 } }), scheme);
       await page.getByRole('button', { name: 'Library' }).click();

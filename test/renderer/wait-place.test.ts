@@ -32,6 +32,7 @@ describe('wait places', () => {
     expect(falHoldReason(queue('key_rejected'))).toBe('Waiting for a working FAL key');
     expect(falHoldReason(queue('offline'))).toBe('Waiting for the connection to FAL');
     expect(falHoldReason(queue('spending_cap'))).toMatch(/spending cap/);
+    expect(falHoldReason(queue('disk_error'))).toBe('Waiting for a restart (the disk reported an error)');
   });
 });
 
@@ -42,6 +43,17 @@ it('at the spending cap, a job fetching what FAL already made (Download again) h
   expect(Object.fromEntries(waitPlaces([fresh, again, job('o', 'offline/relief')], isFal, hold))).toEqual({
     n: 'Waiting until the spending cap allows it',
     r: '1st in line',
+    o: '2nd in line',
+  });
+});
+
+it('after a disk error, a job FAL already has (a request id) has its place; one not sent waits for the restart', () => {
+  const hold = falHoldReason(queue('disk_error'));
+  const sent = { ...job('s', 'fal-ai/trellis'), falRequestId: 'req-1' } as Job;
+  const unsent = { ...job('u', 'fal-ai/trellis'), falRequestId: null } as Job;
+  expect(Object.fromEntries(waitPlaces([unsent, sent, job('o', 'offline/relief')], isFal, hold))).toEqual({
+    u: 'Waiting for a restart (the disk reported an error)',
+    s: '1st in line',
     o: '2nd in line',
   });
 });

@@ -22,6 +22,10 @@ export const walSyncChannel = channel('image2model:wal-sync');
 export interface WalSync {
   /** Resolves once every transaction committed before the call is on disk. */
   sync(): Promise<void>;
+  /** The failed fsync every later sync fails with until a restart, or null while the disk has not failed. */
+  failure(): Error | null;
+  /** `listener` is called once, when an fsync first fails (the queue holds FAL work from then on). */
+  onFailure(listener: (failure: Error) => void): void;
   /** Lets go of the WAL's descriptor: call it before the database closes. A later sync still answers (wal-file.ts). */
   close(): void;
 }
@@ -47,19 +51,29 @@ export function createWalSync(db: Database, fsync: (fd: number, path: string) =>
    * with a power cut. Every later sync fails the same way until the database is opened again (a restart).
    */
   let broken: Error | null = null;
+  const failureListeners: ((failure: Error) => void)[] = [];
 
   const start = (): Promise<void> => {
     if (broken) return Promise.reject(broken);
     const run = wal.fsync().catch((error: unknown) => {
       if (error instanceof WalUnreachable) throw error;
-      broken ??= Object.assign(
+      if (broken) throw broken;
+      const failure = Object.assign(
         new Error(
           `The disk reported an error while saving (${error instanceof Error ? error.message : String(error)}). To keep paid jobs safe, nothing more is sent to FAL until Image2Model is restarted: check the disk, then restart.`,
           { cause: error },
         ),
         { code: (error as NodeJS.ErrnoException).code ?? 'EIO' },
       );
-      throw broken;
+      broken = failure;
+      for (const listener of failureListeners) {
+        try {
+          listener(failure);
+        } catch {
+          // A listener's own fault must not stand in for the disk's error.
+        }
+      }
+      throw failure;
     });
     running = run;
     const clear = () => {
@@ -90,6 +104,8 @@ export function createWalSync(db: Database, fsync: (fd: number, path: string) =>
       done.then(report, report);
       return done;
     },
+    failure: () => broken,
+    onFailure: (listener) => void failureListeners.push(listener),
     close: () => wal.close(),
   };
 }

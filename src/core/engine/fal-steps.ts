@@ -39,6 +39,9 @@ export const SUBMIT_UNCERTAIN_MESSAGE =
 const SUBMIT_NO_ID_MESSAGE =
   "FAL's answer to sending this job had no usable request id, so it may have been accepted (and charged) without the app being able to follow it. Check your FAL dashboard; retry to submit again (may be charged twice).";
 
+/** A job the disk's failed sync holds (heldByDisk). */
+const DISK_HOLD_MESSAGE = 'Waiting: the disk reported an error while saving, so nothing more is sent to FAL until Image2Model is restarted. Check the disk, then restart.';
+
 /** What a job holds of a submit that was not sent (or that FAL's answer proves was not queued). */
 const NOT_SENT: JobPatch = { submitStartedAt: null, submitInputJson: null, ...ARM_CLEARED };
 
@@ -100,11 +103,12 @@ export class FalSteps {
     deps.warmGlbCheck();
     let requestId = this.row.falRequestId;
     if (requestId === null) {
+      if (this.heldByDisk()) return;
       const inputs = deps.inputs.list(this.row.id);
       // The upload needs no slot (FAL's limit counts generations): a freed slot goes to a job ready to be sent.
       const images = inputs.length > 1 ? await uploadSetInputs(this.ctx, fal, inputs) : [{ role: null, url: await this.ensureUploaded(fal) }];
       const input = this.buildInput(model, images);
-      await this.arm(input);
+      if (!(await this.arm(input))) return;
       try {
         await this.waitForSlot();
         throwIfAborted(signal);
@@ -116,6 +120,7 @@ export class FalSteps {
       // spending cap, offline) holds this one too, as if it had not been claimed yet.
       fal = deps.fal();
       if (!fal || !deps.falAllowed(this.row.id)) {
+        if (fal && this.heldByDisk()) return;
         const message = fal ? 'Waiting to be sent to FAL' : 'Waiting for a FAL key';
         releaseJob(writer, { message, ...NOT_SENT });
         return;
@@ -171,10 +176,21 @@ export class FalSteps {
   }
 
   /**
+   * The disk failed a sync, which only a restart clears (db/wal-sync.ts): the job goes back to the
+   * queue unsent, not failed, and runs after the restart (queue-health holds FAL work meanwhile).
+   */
+  private heldByDisk(): boolean {
+    if (this.ctx.deps.store.diskFailure() === null) return false;
+    releaseJob(this.ctx.writer, { message: DISK_HOLD_MESSAGE, ...NOT_SENT });
+    return true;
+  }
+
+  /**
    * Arms the submit: the exact input (for matching FAL's history later) and the boot, on disk before
    * the job waits for its slot. Nothing is sent yet, so a failure here leaves nothing to settle.
+   * False: the disk failed, and the job is back in the queue (heldByDisk).
    */
-  private async arm(input: Record<string, unknown>): Promise<void> {
+  private async arm(input: Record<string, unknown>): Promise<boolean> {
     const { deps, writer, signal } = this.ctx;
     writer.write({
       submitInputJson: JSON.stringify(input),
@@ -188,9 +204,11 @@ export class FalSteps {
       throwIfAborted(signal);
     } catch (error) {
       // Nothing was sent (the disk failed, or a stop or cancel came meanwhile): the intent goes.
+      if (!signal.aborted && this.heldByDisk()) return false;
       writer.tryWrite(NOT_SENT);
       throw error;
     }
+    return true;
   }
 
   private async submit(fal: FalClient, model: ModelDefinition, input: Record<string, unknown>): Promise<string> {

@@ -47,7 +47,7 @@ export function createEngine(deps: EngineDeps): Engine {
   for (const dir of [paths.root, paths.library, paths.inputs, paths.previews]) makeFolderSync(dir);
   const db: Db = openDatabase(deps.dataDir);
   const redaction = createRedaction(deps.getFalKey);
-  const store = new JobStore(db, redaction.redact);
+  const store = new JobStore(db, redaction.redact, deps.fsyncWal);
   const library = new LibraryStore(db, deps.dataDir);
   const logger = redaction.logger(deps.logger ?? QUIET_LOGGER);
   const emitter = new RedactingEmitter(redaction.redact, (error) => logger.error('engine listener failed', error));

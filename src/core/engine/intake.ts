@@ -54,24 +54,42 @@ export interface Intake {
 /**
  * Waits until the jobs a call added (or joined) would survive a power cut (JobStore.syncToDisk).
  * Should the disk refuse, the call fails - but after the commit: its jobs are in the queue (safe from
- * anything but a power cut; none is sent to FAL before a later sync succeeds, fal-steps arm). The
- * error says so in words the window shows as they are (an AppError): any other error reads "Something
- * went wrong inside the app. Please try again.", and a drop made again with "Make again anyway" (or
- * the CLI's --force) would be paid for twice.
+ * anything but a power cut; none is sent to FAL before a later sync succeeds, fal-steps arm; after a
+ * failed fsync, none before a restart: queue-health). The error says so in words the window shows as
+ * they are (an AppError): any other error reads "Something went wrong inside the app. Please try
+ * again.", and a drop made again with "Make again anyway" (or the CLI's --force) would be paid for twice.
  */
 export async function syncNewJobs(store: JobStore, count: number): Promise<void> {
   try {
     await store.syncToDisk();
   } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
     const jobs = count === 1 ? 'the new job' : `the ${count} new jobs`;
     const they = count === 1 ? 'It is' : 'They are';
+    const them = count === 1 ? 'it' : 'them';
+    const was = count === 1 ? 'was' : 'were';
+    const held = diskFailureDetail(store);
+    if (held !== null) {
+      // Kept until a restart (db/wal-sync.ts): the jobs wait; the queue says so too.
+      throw new AppError(
+        'io_error',
+        `The disk reported an error while saving${held}, so it could not confirm that ${jobs} ${was} saved. ${they} in the queue and wait${count === 1 ? 's' : ''} there until Image2Model is restarted: nothing more is sent to FAL until then. Check the disk (free space, errors), then restart Image2Model. Adding ${them} again is not needed.`,
+        { cause: error },
+      );
+    }
+    const detail = error instanceof Error ? error.message : String(error);
     throw new AppError(
       'io_error',
-      `The disk could not confirm that ${jobs} ${count === 1 ? 'was' : 'were'} saved (${detail}). ${they} in the queue, but a power cut before the disk recovers could lose ${count === 1 ? 'it' : 'them'}: check the disk (free space, errors). Adding ${count === 1 ? 'it' : 'them'} again is not needed.`,
+      `The disk could not confirm that ${jobs} ${was} saved (${detail}). ${they} in the queue, but a power cut before the disk recovers could lose ${them}: check the disk (free space, errors). Adding ${them} again is not needed.`,
       { cause: error },
     );
   }
+}
+
+/** The disk's own error as ' (EIO: ...)' once a failed fsync holds FAL work until a restart ('' if it has none); else null. */
+function diskFailureDetail(store: JobStore): string | null {
+  const failure = store.diskFailure();
+  if (failure === null) return null;
+  return failure.cause instanceof Error ? ` (${failure.cause.message})` : '';
 }
 
 /** A database error in the user's words, with what to do about it first. */
@@ -101,7 +119,7 @@ const count = (n: number, one: string, many: string) => (n === 1 ? `1 ${one}` : 
  * The answer to a drop whose insert failed partway: `added` photos are in the queue (added or joined
  * to the job already on its way), the `rest` (their labels) were not.
  */
-function partialAddError(p: { total: number; added: number; rest: readonly string[]; force: boolean; error: unknown; unsynced: unknown }): AppError {
+function partialAddError(p: { total: number; added: number; rest: readonly string[]; force: boolean; error: unknown; unsynced: unknown; heldUntil: string | null }): AppError {
   const { why, first } = databaseFailureInWords(p.error);
   const restCount = p.rest.length;
   const skipped = p.total - p.added - restCount;
@@ -122,10 +140,13 @@ function partialAddError(p: { total: number; added: number; rest: readonly strin
         ? // "Make again anyway" does not join jobs on their way: adding the whole drop again would make (and pay for) the added ones twice.
           `${first} add again only the ones that were not added (${named}): with "Make again anyway", the ones already added would be made again.`
         : `${first} add the photos again: the ones already added join their jobs, so nothing is paid twice.`;
+  const added = p.added === 1 ? 'job' : 'jobs';
   const unsynced =
     p.unsynced === null
       ? ''
-      : ` The disk also could not confirm that the added ${p.added === 1 ? 'job was' : 'jobs were'} saved (${p.unsynced instanceof Error ? p.unsynced.message : String(p.unsynced)}): a power cut before it recovers could lose ${p.added === 1 ? 'it' : 'them'}.`;
+      : p.heldUntil !== null
+        ? ` The disk also reported an error while saving${p.heldUntil}: the added ${added} wait${p.added === 1 ? 's' : ''} in the queue until Image2Model is restarted, and nothing more is sent to FAL until then. Check the disk, then restart.`
+        : ` The disk also could not confirm that the added ${p.added === 1 ? 'job was' : 'jobs were'} saved (${p.unsynced instanceof Error ? p.unsynced.message : String(p.unsynced)}): a power cut before it recovers could lose ${p.added === 1 ? 'it' : 'them'}.`;
   return new AppError('io_error', `${addedText}: ${why}.${unsynced} ${todo}`, { cause: p.error });
 }
 
@@ -258,7 +279,7 @@ export function createIntake(deps: IntakeDeps): Intake {
       const rest = items.slice(failure.from).map((item) => (item.kind === 'path' ? item.path : item.name));
       let unsynced: unknown = null;
       if (outcomes.length > 0) await deps.store.syncToDisk().catch((error: unknown) => (unsynced = error));
-      throw partialAddError({ total: items.length, added: outcomes.length, rest, force: opts.force === true, error: failure.error, unsynced });
+      throw partialAddError({ total: items.length, added: outcomes.length, rest, force: opts.force === true, error: failure.error, unsynced, heldUntil: diskFailureDetail(deps.store) });
     }
     // The caller is answered once its jobs would survive a power cut (queue/store-actions insertDurably).
     if (outcomes.length > 0) await syncNewJobs(deps.store, new Set(outcomes.map((outcome) => outcome.row.id)).size);

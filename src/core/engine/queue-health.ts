@@ -1,5 +1,6 @@
-// Whether FAL work may run right now, for the whole queue: a key is there and was not refused, FAL is
-// reachable (an offline queue probes until it is), and the month's spending cap is not reached. Also
+// Whether FAL work may run right now, for the whole queue: the disk has not failed a sync (then nothing
+// more is sent until a restart), a key is there and was not refused, FAL is reachable (an offline
+// queue probes until it is), and the month's spending cap is not reached. Also
 // owns the FAL client for the current key and proxy, and the `queue` event (emitted on change only).
 import type { QueueState } from '../../shared/domain';
 import { createFal, type FalClient } from '../fal/client';
@@ -50,6 +51,12 @@ export interface QueueHealth {
 
 const QUEUE_STATE_EVERY_MS = 100;
 
+/** What the queue says while the disk's failed fsync holds FAL work (db/wal-sync.ts): until a restart. */
+export function diskPausedMessage(failure: Error): string {
+  const detail = failure.cause instanceof Error ? ` (${failure.cause.message})` : '';
+  return `Paused: the disk reported an error while saving${detail}. Nothing more is sent to FAL; the waiting jobs stay in the queue. Check the disk, then restart Image2Model.`;
+}
+
 export function createQueueHealth(deps: QueueHealthDeps): QueueHealth {
   const { store, safeKey, now, logger } = deps;
   let proxyUrl = deps.proxyUrl;
@@ -96,11 +103,16 @@ export function createQueueHealth(deps: QueueHealthDeps): QueueHealth {
     return use !== null && use.spent + use.pending.usd >= use.cap;
   }
   const falReachable = () => !!safeKey() && keyRejected() === null && offline === null;
-  const falAllowed = (exceptJobId?: string) => falReachable() && !spendingCapReached(exceptJobId ?? null);
+  // The disk failed a sync: no intent can be made safe, so nothing more is sent (following a job FAL
+  // has already costs nothing and goes on).
+  const falAllowed = (exceptJobId?: string) => falReachable() && store.diskFailure() === null && !spendingCapReached(exceptJobId ?? null);
 
   function queueState(): QueueState {
     const counts = store.counts();
     const base = { running: counts.active, queued: counts.queued };
+    // First: only a restart ends it, whatever else is fixed.
+    const disk = store.diskFailure();
+    if (disk !== null) return { status: 'disk_error', message: diskPausedMessage(disk), ...base, resumesAt: null };
     const refused = keyRejected();
     if (refused !== null) return { status: 'key_rejected', message: refused, ...base, resumesAt: null };
     // A job whose kept model link needs no key is not waiting for one.
@@ -171,6 +183,10 @@ export function createQueueHealth(deps: QueueHealthDeps): QueueHealth {
     });
   }
   const statusChanged = () => changed(true);
+  store.onDiskFailure((failure) => {
+    logger.error('The disk failed a save; nothing more is sent to FAL until a restart:', failure);
+    statusChanged();
+  });
 
   // ---- offline probing ----------------------------------------------------------------------------
 

@@ -112,6 +112,8 @@ export interface EngineDeps {
    *  running one) warms the worker while FAL works, and a warm worker checks every size (the app; default off, as the CLI's
    *  short runs need no thread). See library/glb-validator.ts. */
   glbWorker?: { minBytes?: number; start?: () => Worker; warmForFal?: boolean };
+  /** The fsync of the WAL's descriptor that makes jobs and armed submits power-cut safe (db/wal-sync.ts); tests give a failing disk. */
+  fsyncWal?: (fd: number, path: string) => Promise<void>;
 }
 
 export interface EngineEvents {

@@ -32,8 +32,10 @@ export class JobStore {
   constructor(
     readonly db: Database,
     redact: (text: string) => string = (text) => text,
+    /** The fsync of the WAL's descriptor (tests: a disk that fails); default the real one. */
+    fsyncWal?: (fd: number, path: string) => Promise<void>,
   ) {
-    this.ctx = { db, stmt: statementCache(db), redact, walSync: createWalSync(db) };
+    this.ctx = { db, stmt: statementCache(db), redact, walSync: createWalSync(db, fsyncWal) };
   }
 
   /**
@@ -42,6 +44,19 @@ export class JobStore {
    */
   syncToDisk(): Promise<void> {
     return this.ctx.walSync?.sync() ?? Promise.resolve();
+  }
+
+  /**
+   * The disk's failed fsync, kept until a restart (db/wal-sync.ts): every later syncToDisk fails with
+   * it, so no job may be sent to FAL meanwhile. Null while the disk has not failed.
+   */
+  diskFailure(): Error | null {
+    return this.ctx.walSync?.failure() ?? null;
+  }
+
+  /** `listener` is called once, when the disk first fails an fsync. */
+  onDiskFailure(listener: (failure: Error) => void): void {
+    this.ctx.walSync?.onFailure(listener);
   }
 
   /** Closes what the store keeps open besides the database (the WAL's descriptor): call it just before db.close(). */

@@ -69,6 +69,14 @@ function describe(state: QueueState): BannerText | null {
         title: state.capStarting ? 'Spending cap almost reached' : 'Spending cap reached',
         text: state.message ?? 'New FAL jobs wait until next month or until you raise the cap.',
       };
+    case 'disk_error':
+      // Only a restart clears it (the core keeps a failed save: db/wal-sync.ts); the jobs stay queued.
+      return {
+        icon: 'warning',
+        tone: 'danger',
+        title: 'Queue paused: disk error',
+        text: state.message ?? 'Nothing more is sent to FAL; the waiting jobs stay in the queue. Check the disk, then restart Image2Model.',
+      };
     case 'paused':
       return { icon: 'pause', tone: 'info', title: 'Queue paused', text: state.message ?? 'No new jobs start while the queue is paused.' };
   }
