@@ -56,7 +56,8 @@ export function exportHandlers(deps: {
       exports.warmUp();
       return { presets: exports.presets.list(), defaultDir: folders.defaultDir(), problem: exports.presets.problem() };
     },
-    'export:savePreset': async (input) => readable(() => exports.presets.save(input)),
+    // Not readable(): nothing is exported here, and the store words its own failures (preset-store.ts).
+    'export:savePreset': async (input) => exports.presets.save(input),
     'export:deletePreset': async ({ id }) => ({ deleted: await exports.presets.remove(id) }),
     'export:plan': async ({ id, recipe, presetId }) =>
       readable(async () => {

@@ -3,13 +3,13 @@
 // fails its check is left out and named).
 import { constants, existsSync, readFileSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { ExportPresetSchema, MAX_SAVED_PRESETS, PRESET_LABEL_MAX, PRESET_LABEL_MAX_UNITS, PresetLabelSchema, type ExportPreset, type ExportRecipeInput } from '../../shared/export-recipe';
 import { AppError } from '../../shared/result';
 import { cutName } from '../../shared/text-cut';
 import { writeFileAtomic } from '../library/files';
-import { isRecord } from '../util/errors';
+import { errorMessage, isRecord } from '../util/errors';
 import { BUILT_IN_IDS, BUILT_IN_PRESETS } from './presets';
 
 // Each preset is checked on its own: one the app can no longer use (a real size beyond the range
@@ -28,6 +28,29 @@ export interface PresetStore {
   remove(id: string): Promise<boolean>;
   /** A problem with the saved file (it is then ignored until a save replaces it; the unreadable file is kept beside it). */
   problem(): string | null;
+}
+
+/**
+ * A failure writing the presets file, in the user's words: what was not done, why, and that nothing
+ * changed (the file is replaced whole or not at all). Not "Export failed": nothing was exported.
+ */
+function presetWriteError(done: 'saved' | 'deleted', label: string, path: string, error: unknown): AppError {
+  const code = String((error as { code?: unknown } | null)?.code ?? '');
+  const folder = dirname(path);
+  const [why, first] =
+    code === 'ENOSPC' || code === 'EDQUOT'
+      ? ['the disk is full', 'Free some disk space, then']
+      : code === 'EACCES' || code === 'EPERM'
+        ? [`the app is not allowed to write in its data folder (${folder})`, 'Check the permissions of that folder, then']
+        : code === 'EROFS'
+          ? [`the app's data folder (${folder}) is on a read-only disk`, 'Make that disk writable, then']
+          : [`${path} could not be written (${code || errorMessage(error)})`, "Check the disk and the app's data folder, then"];
+  const name = cutName(label, PRESET_LABEL_MAX, PRESET_LABEL_MAX_UNITS);
+  return new AppError(
+    'io_error',
+    `The preset "${name}" could not be ${done}: ${why}. Your saved presets are as they were. ${first} ${done === 'saved' ? 'save' : 'delete'} it again.`,
+    { cause: error },
+  );
 }
 
 function slug(label: string): string {
@@ -99,14 +122,24 @@ export function createPresetStore(dataDir: string): PresetStore {
       if (BUILT_IN_IDS.includes(finalId)) finalId = `${finalId}-custom`;
       // A new preset never silently replaces another one of the same name; an explicit id updates.
       if (!updating) for (let n = 2; saved.some((p) => p.id === finalId); n++) finalId = `${slug(label)}-${n}`;
-      const preset = ExportPresetSchema.parse({ id: finalId, label, description, builtIn: false, recipe });
-      await writeSaved([...saved.filter((p) => p.id !== finalId), preset]);
+      const parsed = ExportPresetSchema.safeParse({ id: finalId, label, description, builtIn: false, recipe });
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new AppError('invalid_input', `The preset "${name.data}" could not be saved: ${issue?.path.join('.') || 'preset'}: ${issue?.message ?? 'invalid'}.`);
+      }
+      const preset = parsed.data;
+      await writeSaved([...saved.filter((p) => p.id !== finalId), preset]).catch((error: unknown) => {
+        throw presetWriteError('saved', label, path, error);
+      });
       return preset;
     },
     async remove(id) {
       const saved = readSaved();
-      if (!saved.some((p) => p.id === id)) return false;
-      await writeSaved(saved.filter((p) => p.id !== id));
+      const removed = saved.find((p) => p.id === id);
+      if (!removed) return false;
+      await writeSaved(saved.filter((p) => p.id !== id)).catch((error: unknown) => {
+        throw presetWriteError('deleted', removed.label, path, error);
+      });
       return true;
     },
     problem: () => problem,
