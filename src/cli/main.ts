@@ -7,7 +7,7 @@ import { defaultGenerator } from '../shared/default-generator';
 import { describeModel } from '../core/models/summary';
 import { APP_VERSION } from '../core/version';
 import type { CommonOptions } from './run';
-import { redactSecrets } from '../core/fal/redact';
+import { redactKeys } from '../core/fal/redact';
 import { hasUnusualCharacter, KEY_CHARACTER_MESSAGE } from '../core/keys/format';
 import { registerStatsCommand } from './stats';
 import { parseSettleMinutes, printReconcile, reconcileDataDir, registerReconcileCommand } from './reconcile';
@@ -21,6 +21,7 @@ import type { Engine } from '../core/engine';
 import { terminalText } from './terminal-text';
 import { localStamp } from '../shared/local-time';
 import { shellWord } from './shell-word';
+import { cliFalKey, cliOtherKeys } from './keys';
 
 /** Exit codes: 0 every input became a model, 1 something did not, 2 usage error. */
 export const EXIT_OK = 0;
@@ -205,7 +206,7 @@ export async function runCli(argv: string[]): Promise<number> {
       process.stderr.write(`${terminalText(error.message)}\n`);
       return EXIT_USAGE;
     }
-    process.stderr.write(`${terminalText(redactSecrets(error instanceof Error ? error.message : String(error), process.env.FAL_KEY?.trim()))}\n`);
+    process.stderr.write(`${terminalText(redactKeys(error instanceof Error ? error.message : String(error), [cliFalKey(), ...cliOtherKeys()]))}\n`);
     return EXIT_INCOMPLETE;
   }
 }

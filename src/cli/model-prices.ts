@@ -3,6 +3,7 @@
 import { resolveDataDir } from '../core/paths';
 import { shownTime } from '../core/reconcile/messages';
 import type { ModelSummary } from '../shared/models';
+import { cliOtherKeys } from './keys';
 
 export async function withFalPrices(summaries: readonly ModelSummary[], opts: { dataDir?: string; falProxy?: string }): Promise<ModelSummary[]> {
   const [{ createPlatformClient }, { createPriceBook }] = await Promise.all([import('../core/fal/platform-client'), import('../core/pricing/price-book')]);
@@ -10,7 +11,7 @@ export async function withFalPrices(summaries: readonly ModelSummary[], opts: { 
   const proxyUrl = opts.falProxy ?? process.env.IMAGE2MODEL_FAL_PROXY ?? null;
   const book = createPriceBook({
     dataDir: resolveDataDir(opts.dataDir),
-    platform: () => (key ? createPlatformClient({ key, proxyUrl, retries: 1, timeoutMs: 10_000 }) : null),
+    platform: () => (key ? createPlatformClient({ key, otherKeys: cliOtherKeys, proxyUrl, retries: 1, timeoutMs: 10_000 }) : null),
   });
   await book.refreshIfStale();
   return summaries.map((summary) => book.describe(summary));

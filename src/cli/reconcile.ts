@@ -4,6 +4,8 @@ import { Command, InvalidArgumentError } from 'commander';
 import { resolveDataDir } from '../core/paths';
 import type { ReconcileReport } from '../core/reconcile/reconciler';
 import { terminalText } from './terminal-text';
+import { redactKeys } from '../core/fal/redact';
+import { cliOtherKeys } from './keys';
 
 export interface ReconcileOptions {
   dataDir?: string;
@@ -38,14 +40,14 @@ export async function reconcileDataDir(opts: ReconcileOptions): Promise<Reconcil
     import('../core/reconcile/reconciler'),
   ]);
   const db = openDatabase(resolveDataDir(opts.dataDir));
-  const jobs = new JobStore(db);
+  const key = process.env.FAL_KEY?.trim() || null;
+  const jobs = new JobStore(db, (text) => redactKeys(text, [key, ...cliOtherKeys()]));
   try {
-    const key = process.env.FAL_KEY?.trim() || null;
     const proxyUrl = opts.falProxy ?? process.env.IMAGE2MODEL_FAL_PROXY ?? null;
     const reconciler = createReconciler({
       jobs,
       now: Date.now,
-      platform: () => (key ? createPlatformClient({ key, proxyUrl }) : null),
+      platform: () => (key ? createPlatformClient({ key, otherKeys: cliOtherKeys, proxyUrl }) : null),
       config: () => ({
         ...DEFAULT_RECONCILE_CONFIG,
         settleMs: settleMsFor(opts.settleMinutes, DEFAULT_RECONCILE_CONFIG.settleMs),

@@ -16,6 +16,7 @@ import { resolveDataDir } from '../core/paths';
 import { jsonReporter, plainReporter, terminalReporter, type JobView, type Reporter } from './output';
 import type { SetMember } from './input-set-args';
 import { nodeFetch } from '../core/fal/node-fetch';
+import { cliFalKey, cliOtherKeys } from './keys';
 
 export interface CommonOptions {
   dataDir?: string;
@@ -33,7 +34,8 @@ export function openEngine(opts: CommonOptions & { concurrency?: number }): Engi
   const route = routeFromCommandLine(opts.falProxy ?? process.env.IMAGE2MODEL_FAL_PROXY ?? null, process.env);
   return createEngine({
     dataDir,
-    getFalKey: () => process.env.FAL_KEY?.trim() || null,
+    getFalKey: cliFalKey,
+    getOtherKeys: cliOtherKeys,
     falProxyUrl: route.proxyUrl,
     fetch: keyGuardFetch(nodeFetch, () => route),
     concurrency: opts.concurrency ?? 2,

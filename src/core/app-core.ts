@@ -84,6 +84,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
   const engine = createEngine({
     dataDir: options.dataDir,
     getFalKey: () => options.keys.get(),
+    getOtherKeys: () => [falPlatform.billingKeys.get()],
     falProxyUrl: route.get().proxyUrl,
     concurrency: settings.concurrency,
     getSpendingCapUsd: () => options.settings.get().spendingCapUsd,

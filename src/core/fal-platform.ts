@@ -7,7 +7,7 @@ import type { Settings } from '../shared/settings';
 import { openDatabase, type Db } from './db/open';
 import { getModel } from './models/catalog';
 import { createPlatformClient, type PlatformClient } from './fal/platform-client';
-import { redactSecrets } from './fal/redact';
+import { redactKeys } from './fal/redact';
 import { createPriceBook, type PriceBook } from './pricing/price-book';
 import { JobStore, toJob, type JobRow } from './queue/store';
 import { createReconciler, DEFAULT_RECONCILE_CONFIG, type ReconcileConfig, type Reconciler } from './reconcile/reconciler';
@@ -49,11 +49,6 @@ const SPEND_SYNC_MS = 5 * 60_000;
 const PRICE_CHECK_MS = 60 * 60_000;
 
 export function createFalPlatform(deps: FalPlatformDeps): FalPlatform {
-  const db: Db = openDatabase(deps.dataDir);
-  const jobs = new JobStore(db);
-  const now = deps.now ?? Date.now;
-  const clientFor = (key: string | null): PlatformClient | null =>
-    key ? createPlatformClient({ key, proxyUrl: deps.settings().falProxyUrl, fetch: deps.fetch }) : null;
   const safeGet = (vault: KeyVault) => {
     try {
       return vault.get();
@@ -61,7 +56,14 @@ export function createFalPlatform(deps: FalPlatformDeps): FalPlatform {
       return null;
     }
   };
-  const redact = (text: string) => redactSecrets(redactSecrets(text, safeGet(deps.keys)), safeGet(deps.billingKeys));
+  // Both keys, everywhere: an answer to a call made with one key may name the other (a proxy holds both).
+  const bothKeys = () => [safeGet(deps.keys), safeGet(deps.billingKeys)];
+  const redact = (text: string) => redactKeys(text, bothKeys());
+  const db: Db = openDatabase(deps.dataDir);
+  const jobs = new JobStore(db, redact);
+  const now = deps.now ?? Date.now;
+  const clientFor = (key: string | null): PlatformClient | null =>
+    key ? createPlatformClient({ key, otherKeys: bothKeys, proxyUrl: deps.settings().falProxyUrl, fetch: deps.fetch }) : null;
   const logger = { info: (m: string) => deps.logger.info(redact(m)), warn: (m: string) => deps.logger.warn(redact(m)) };
 
   // A job's estimate was fixed when it was added: one added with no key, or while the prices were

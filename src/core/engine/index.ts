@@ -46,7 +46,7 @@ export function createEngine(deps: EngineDeps): Engine {
   // One level at a time: a recursive mkdirSync never returns for a data folder like /proc/self/<new>.
   for (const dir of [paths.root, paths.library, paths.inputs, paths.previews]) makeFolderSync(dir);
   const db: Db = openDatabase(deps.dataDir);
-  const redaction = createRedaction(deps.getFalKey);
+  const redaction = createRedaction(deps.getFalKey, deps.getOtherKeys);
   const store = new JobStore(db, redaction.redact, deps.fsyncWal);
   const library = new LibraryStore(db, deps.dataDir);
   const logger = redaction.logger(deps.logger ?? QUIET_LOGGER);
@@ -57,6 +57,7 @@ export function createEngine(deps: EngineDeps): Engine {
   const health = createQueueHealth({
     store,
     safeKey: redaction.safeKey,
+    redact: redaction.redact,
     proxyUrl: deps.falProxyUrl ?? null,
     fetch: fetchImpl,
     requestTimeoutMs: timing.requestTimeoutMs,

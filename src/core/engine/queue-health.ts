@@ -12,6 +12,8 @@ import type { Logger } from './types';
 export interface QueueHealthDeps {
   store: JobStore;
   safeKey: () => string | null;
+  /** Hides every FAL key the app holds (default: the key only). */
+  redact?: (text: string) => string;
   proxyUrl: string | null;
   fetch: typeof fetch;
   requestTimeoutMs: number;
@@ -59,6 +61,7 @@ export function diskPausedMessage(failure: Error): string {
 
 export function createQueueHealth(deps: QueueHealthDeps): QueueHealth {
   const { store, safeKey, now, logger } = deps;
+  const redact = deps.redact ?? ((text: string) => redactSecrets(text, safeKey()));
   let proxyUrl = deps.proxyUrl;
   /** The key FAL refused, with its message; a different key clears it by itself. */
   let rejected: { key: string | null; message: string } | null = null;
@@ -193,7 +196,7 @@ export function createQueueHealth(deps: QueueHealthDeps): QueueHealth {
   function goOffline(text: string): void {
     const first = offline === null;
     // FAL's own words go out in `queue` events and queue:state: never with the key in them.
-    const message = redactSecrets(text, safeKey());
+    const message = redact(text);
     offline = { message, nextProbeAt: now() + deps.probeIntervalMs };
     if (first) logger.warn(`FAL unreachable: ${message}`);
     scheduleProbe();
@@ -245,7 +248,7 @@ export function createQueueHealth(deps: QueueHealthDeps): QueueHealth {
     monthStart,
     signals: {
       keyRejected: (text) => {
-        const message = redactSecrets(text, safeKey());
+        const message = redact(text);
         if (keyRejected() === null) logger.warn(`FAL rejected the key: ${message}`);
         rejected = { key: safeKey(), message };
         statusChanged();

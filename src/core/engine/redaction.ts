@@ -1,6 +1,6 @@
-// Keeps the FAL key out of everything the engine logs, stores or emits.
+// Keeps the FAL keys out of everything the engine logs, stores or emits.
 import type { Job, QueueState } from '../../shared/domain';
-import { redactSecrets } from '../fal/redact';
+import { redactKeys } from '../fal/redact';
 import { TypedEmitter } from '../queue/emitter';
 import type { EngineEvents, Logger } from './types';
 
@@ -12,15 +12,17 @@ export interface Redaction {
   logger(base: Logger): Logger;
 }
 
-export function createRedaction(getKey: () => string | null): Redaction {
-  const safeKey = () => {
+/** `otherKeys`: the app's other FAL keys (the billing key), kept out just the same (a proxy may hold both). */
+export function createRedaction(getKey: () => string | null, otherKeys: () => readonly (string | null)[] = () => []): Redaction {
+  const safely = <T>(read: () => T, fallback: T): T => {
     try {
-      return getKey();
+      return read();
     } catch {
-      return null;
+      return fallback;
     }
   };
-  const redact = (text: string) => redactSecrets(text, safeKey());
+  const safeKey = () => safely(getKey, null);
+  const redact = (text: string) => redactKeys(text, [safeKey(), ...safely(otherKeys, [])]);
   const detail = (value: unknown): unknown =>
     typeof value === 'string' ? redact(value) : value instanceof Error ? redact(value.message) : value;
   return {

@@ -83,6 +83,8 @@ export const DEFAULT_TIMING: EngineTiming = Object.freeze({
 export interface EngineDeps {
   dataDir: string;
   getFalKey: () => string | null;
+  /** The app's other FAL keys (the billing key): kept out of everything the engine logs, stores or emits too. */
+  getOtherKeys?: () => readonly (string | null)[];
   falProxyUrl?: string | null;
   concurrency?: number;
   maxAttempts?: number;

@@ -6,7 +6,7 @@
 import type { z } from 'zod';
 import { readCapped } from '../util/read-capped';
 import { keyGuardFetch } from './key-guard';
-import { redactSecrets } from './redact';
+import { redactKeys } from './redact';
 import { errorFrom, PlatformError } from './platform-errors';
 import {
   AccountSchema,
@@ -43,6 +43,11 @@ const TARGET_URL_HEADER = 'x-fal-target-url';
 
 export interface PlatformClientOptions {
   key: string;
+  /**
+   * The app's other FAL keys (the ordinary key for a billing client, the billing key for an ordinary
+   * one): FAL's answers naming one are redacted or refused as for `key` (a proxy may hold both).
+   */
+  otherKeys?: () => readonly (string | null)[];
   /** The same proxy the queue calls use (null: straight to api.fal.ai). */
   proxyUrl?: string | null;
   /** Whether the key may go to `proxyUrl` (default true, as createFal; the app narrows it with its own guard). */
@@ -103,6 +108,8 @@ export function createPlatformClient(opts: PlatformClientOptions): PlatformClien
   const baseDelay = opts.baseDelayMs ?? 500;
   const sleep = opts.sleep ?? defaultSleep;
   const maxPages = opts.maxPages ?? 20;
+  const keys = (): (string | null)[] => [opts.key, ...(opts.otherKeys?.() ?? [])];
+  const redact = (text: string) => redactKeys(text, keys());
 
   /** One exchange: the URL is always api.fal.ai's, sent there or through the proxy. */
   async function exchange(method: 'GET' | 'POST', path: string, params: URLSearchParams, body?: unknown): Promise<Response> {
@@ -120,7 +127,7 @@ export function createPlatformClient(opts: PlatformClientOptions): PlatformClien
       });
     } catch (error) {
       const reason = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${Math.round(timeoutMs / 1000)} s` : describe(error);
-      throw new PlatformError('offline', `FAL's platform API could not be reached (${reason}).`);
+      throw new PlatformError('offline', `FAL's platform API could not be reached (${redact(reason)}).`);
     }
   }
 
@@ -153,7 +160,7 @@ export function createPlatformClient(opts: PlatformClientOptions): PlatformClien
         await sleep(retryDelay(response.headers.get('retry-after'), Math.min(10_000, baseDelay * 2 ** attempt)));
         continue;
       }
-      throw errorFrom(response.status, text, opts.key);
+      throw errorFrom(response.status, text, redact);
     }
   }
 
@@ -198,7 +205,7 @@ export function createPlatformClient(opts: PlatformClientOptions): PlatformClien
       if (q.status) params.set('status', q.status);
       if (q.sortBy) params.set('sort_by', q.sortBy);
       if (q.payloads) params.set('expand', 'payloads');
-      return readRequestRows(await pages(RequestPageSchema, '/models/requests/by-endpoint', params, (p) => p.items, true), (text) => redactSecrets(text, opts.key));
+      return readRequestRows(await pages(RequestPageSchema, '/models/requests/by-endpoint', params, (p) => p.items, true), keys());
     },
     async prices(endpointIds, onUnreadable) {
       const out: Price[] = [];
@@ -215,7 +222,7 @@ export function createPlatformClient(opts: PlatformClientOptions): PlatformClien
       const ids = [...new Set(q.requestIds ?? [])];
       const base = () => window(new URLSearchParams({ limit: '1000' }), q.start, q.end);
       const read = (items: unknown[]): BillingEvent[] => {
-        const { events, unreadable } = readBillingEvents(items);
+        const { events, unreadable } = readBillingEvents(items, keys());
         for (const event of unreadable) q.onUnreadable?.(event);
         return events;
       };

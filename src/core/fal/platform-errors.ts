@@ -1,7 +1,6 @@
 // How a platform API call failed, as a kind the callers act on; FAL's error text is redacted here
 // (it may echo the key, and the message reaches logs and the page).
 import { z } from 'zod';
-import { redactSecrets } from './redact';
 
 export type PlatformErrorKind =
   /** No/invalid key (401). */
@@ -32,15 +31,18 @@ export class PlatformError extends Error {
 
 const ErrorBodySchema = z.object({ error: z.object({ type: z.string().optional(), message: z.string().optional() }) });
 
-/** FAL's error text may echo the key; the message reaches logs and the page, so it is redacted here. */
-export function errorFrom(status: number, text: string, key: string): PlatformError {
+/**
+ * FAL's error text may echo a key - the one sent, or the app's other one (a hostile proxy may have
+ * both); the message reaches logs and the page, so `redact` (every key the app holds) runs here.
+ */
+export function errorFrom(status: number, text: string, redact: (text: string) => string): PlatformError {
   let type: string | null = null;
   let detail: string | null = null;
   try {
     const parsed = ErrorBodySchema.safeParse(JSON.parse(text));
     if (parsed.success) {
-      type = parsed.data.error.type === undefined ? null : redactSecrets(parsed.data.error.type, key).slice(0, 100);
-      detail = parsed.data.error.message === undefined ? null : redactSecrets(parsed.data.error.message, key);
+      type = parsed.data.error.type === undefined ? null : redact(parsed.data.error.type).slice(0, 100);
+      detail = parsed.data.error.message === undefined ? null : redact(parsed.data.error.message);
     }
   } catch {
     // not JSON: keep the status only

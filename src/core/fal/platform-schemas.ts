@@ -2,6 +2,7 @@
 // usage, account), as zod schemas: every answer is checked against one before it is used.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { namesKey, redactKeys } from './redact';
 import { isFalRequestId, refusedRequestId } from './request-id';
 
 const Iso = z.string().min(1);
@@ -46,32 +47,35 @@ export interface RequestHistory {
 }
 
 /**
- * `redact` hides the FAL key: a row whose request id names it (or a piece of it: refusedRequestId) is
- * unreadable too - adopted, the key would be stored as the job's request id and put into status URLs.
+ * `keys`: the FAL keys the app holds (the ordinary key and the billing key). A row whose request id
+ * names one (or a piece of one: refusedRequestId) is unreadable too - adopted, the key would be stored
+ * as the job's request id and put into status URLs - and so is a row naming one anywhere else.
  */
-export function readRequestRows(items: readonly unknown[], redact: (text: string) => string): RequestHistory {
-  const { rows, unreadable } = readRows(RequestRowSchema, items, redact);
+export function readRequestRows(items: readonly unknown[], keys: readonly (string | null | undefined)[]): RequestHistory {
+  const { rows, unreadable } = readRows(RequestRowSchema, items, keys);
   return { rows, unreadable };
 }
 
 /**
  * Each item checked on its own against `schema`: the ones that pass, and a description of the others.
- * With `redact`, a row whose request id names the FAL key is one of the others too. An unreadable row's
- * request id is given only when it is a usable one (refusedRequestId): never the key.
+ * A row that names one of `keys` (its request id, or any other field: a billing event's model is
+ * stored) is one of the others too. An unreadable row's request id is given only when it is a usable
+ * one (refusedRequestId): never a key.
  */
-function readRows<T extends { request_id: string }>(schema: z.ZodType<T>, items: readonly unknown[], redact?: (text: string) => string): { rows: T[]; unreadable: UnreadableRequestRow[] } {
-  const usable = (id: unknown): id is string => refusedRequestId(id, redact ?? ((text) => text)) === null;
+function readRows<T extends { request_id: string }>(schema: z.ZodType<T>, items: readonly unknown[], keys: readonly (string | null | undefined)[]): { rows: T[]; unreadable: UnreadableRequestRow[] } {
+  const usable = (id: unknown): id is string => refusedRequestId(id, (text) => redactKeys(text, keys)) === null;
   const out: { rows: T[]; unreadable: UnreadableRequestRow[] } = { rows: [], unreadable: [] };
   for (const item of items) {
     const parsed = schema.safeParse(item);
-    if (parsed.success && (!redact || usable(parsed.data.request_id))) {
+    const idNamesKey = parsed.success && !usable(parsed.data.request_id);
+    if (parsed.success && !idNamesKey && !namesKey(JSON.stringify(item) ?? '', keys)) {
       out.rows.push(parsed.data);
       continue;
     }
     const id = (item as { request_id?: unknown } | null)?.request_id;
     out.unreadable.push({
       requestId: usable(id) ? id : null,
-      problem: parsed.success ? 'request_id: names the FAL key' : problemOf(parsed.error),
+      problem: !parsed.success ? problemOf(parsed.error) : idNamesKey ? 'request_id: names the FAL key' : 'a field names the FAL key',
       fingerprint: fingerprintOf(item),
     });
   }
@@ -180,8 +184,9 @@ export interface BillingEvents {
   unreadable: UnreadableBillingEvent[];
 }
 
-export function readBillingEvents(items: readonly unknown[]): BillingEvents {
-  const { rows, unreadable } = readRows(BillingEventSchema, items);
+/** `keys` as for readRequestRows: an event naming a FAL key is unreadable (its model would be stored). */
+export function readBillingEvents(items: readonly unknown[], keys: readonly (string | null | undefined)[]): BillingEvents {
+  const { rows, unreadable } = readRows(BillingEventSchema, items, keys);
   return { events: rows, unreadable };
 }
 

@@ -3,20 +3,24 @@
 const AUTH_HEADER = /(authorization["']?\s*[:=]\s*["']?)(key\s+)?[^\s"',}]+/gi;
 const KEY_PREFIX = /\bKey\s+[A-Za-z0-9._:-]{8,}/g;
 
-let cached: { key: string; pattern: RegExp | null } | null = null;
+/** Patterns of the last few keys (the app holds two: the ordinary key and the billing key). */
+const cached = new Map<string, RegExp | null>();
 
 /**
  * The key and each of its id/secret halves, in any case: FAL's secret is hex, upper-cased it is
  * the same secret to whoever reads it, and a gateway or WAF that quotes a request may upper-case it.
  */
 function keyPattern(key: string): RegExp | null {
-  if (cached?.key !== key) {
+  let pattern = cached.get(key);
+  if (pattern === undefined) {
     const plain = [key, ...key.split(':')].filter((part) => part.length >= 6);
     const parts = [...plain, ...plain.flatMap(base64Forms)].sort((a, b) => b.length - a.length);
     const escaped = parts.map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-    cached = { key, pattern: escaped.length > 0 ? new RegExp(escaped.join('|'), 'gi') : null };
+    pattern = escaped.length > 0 ? new RegExp(escaped.join('|'), 'gi') : null;
+    if (cached.size >= 8) cached.clear();
+    cached.set(key, pattern);
   }
-  return cached.pattern;
+  return pattern;
 }
 
 /**
@@ -40,4 +44,21 @@ export function redactSecrets(text: string, key: string | null | undefined): str
   const pattern = key ? keyPattern(key) : null;
   const out = pattern ? text.replace(pattern, '[redacted]') : text;
   return out.replace(AUTH_HEADER, '$1[redacted]').replace(KEY_PREFIX, 'Key [redacted]');
+}
+
+/** redactSecrets for every key the app holds (the ordinary key and the billing key): none of them gets through. */
+export function redactKeys(text: string, keys: readonly (string | null | undefined)[]): string {
+  let out = text;
+  for (const key of keys) if (key) out = redactSecrets(out, key);
+  return keys.some(Boolean) ? out : redactSecrets(out, null);
+}
+
+/** Whether `text` names one of `keys` (whole, a half, any case, as base64) - the key itself, not any `Key ...` text. */
+export function namesKey(text: string, keys: readonly (string | null | undefined)[]): boolean {
+  return keys.some((key) => {
+    const pattern = key ? keyPattern(key) : null;
+    if (!pattern) return false;
+    pattern.lastIndex = 0;
+    return pattern.test(text);
+  });
 }
