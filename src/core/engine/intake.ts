@@ -228,7 +228,8 @@ export function createIntake(deps: IntakeDeps): Intake {
       const added = chunk.flatMap((outcome) => (outcome.kind === 'added' ? [outcome.row] : []));
       for (const row of added) madeHere.add(row.id);
       outcomes.push(...chunk);
-      deps.onAdded(added);
+      // A joined job back in the queue (its paid result is fetched again) starts like a new one.
+      deps.onAdded([...added, ...chunk.flatMap((outcome) => (outcome.revived ? [outcome.row] : []))]);
     };
 
     // Jobs are inserted while later images are still being prepared, so the first one starts as soon

@@ -97,8 +97,8 @@ export async function addInputSet(deps: IntakeDeps, members: InputSetMember[], o
     outputDir: opts.outputDir ?? null,
   };
   // The same set still on its way (see intake.ts) is joined rather than paid for again.
-  const { kind, row } = deps.store.addOrJoin([{ job, mayJoin: !opts.force, joinOutput: opts.outputDir ? { dir: opts.outputDir, name } : null }], (added) => deps.inputs.insert(added.id, inputs))[0]!;
-  if (kind === 'added') deps.onAdded([row]);
+  const { kind, row, revived } = deps.store.addOrJoin([{ job, mayJoin: !opts.force, joinOutput: opts.outputDir ? { dir: opts.outputDir, name } : null }], (added) => deps.inputs.insert(added.id, inputs))[0]!;
+  if (kind === 'added' || revived) deps.onAdded([row]);
   // Answered once the job (or the output kept with the one it joined) would survive a power cut.
   await syncNewJobs(deps.store, 1);
   if (kind === 'joined') return { added: [toJob(row)], rejected: [], duplicates: [], joined: [{ input: name, jobId: row.id }] };

@@ -7,7 +7,7 @@ import { NOT_RECEIVED_CODE } from '../reconcile/messages';
 import { recordJoinedOutput } from './output-copy';
 import { CLEAR_ARM_SQL, CLEAR_LEASE_SQL, toRow, type JobRow, type NewJob, type Raw } from './rows';
 import { appendEvent, durably, TERMINAL_SQL, type StoreContext } from './store-context';
-import { activeSiblings, getJob, uncertainSiblings } from './store-reads';
+import { activeSiblings, getJob, paidSiblings, uncertainSiblings } from './store-reads';
 import { canTransition } from './transitions';
 
 /** What switching a waiting job to another generator rewrites. */
@@ -45,8 +45,14 @@ export interface JobToAdd {
   joinOutput?: { dir: string; name: string } | null;
 }
 
-/** What became of each JobToAdd: a new row, or the unfinished job it joined. */
-export type AddOutcome = { kind: 'added' | 'joined'; row: JobRow };
+/**
+ * What became of each JobToAdd: a new row, or the unfinished job it joined - `revived` when that job
+ * had failed with its paid result still at FAL and goes back to the queue to fetch it (free).
+ */
+export type AddOutcome = { kind: 'added' | 'joined'; row: JobRow; revived?: boolean };
+
+/** A failed job that FAL made the model for, back in the queue because its photo was added again. */
+const FETCH_PAID_MESSAGE = 'The same photo was added again: fetching the model FAL already made (free)';
 
 /**
  * Inserts queued jobs, or joins each to its twin on its way, in one BEGIN IMMEDIATE transaction: the
@@ -59,11 +65,15 @@ export function addOrJoin(ctx: StoreContext, jobs: readonly JobToAdd[], alsoFor?
     writeTx(ctx.db, () =>
       jobs.map(({ job, mayJoin, joinOutput }): AddOutcome => {
         // A job on its way, else one whose submit FAL may have received (uncertain): either may be charged.
-        const twin = mayJoin ? (activeSiblings(ctx, ...twinKey(job))[0] ?? uncertainSiblings(ctx, ...twinKey(job))[0]) : undefined;
+        let twin = mayJoin ? (activeSiblings(ctx, ...twinKey(job))[0] ?? uncertainSiblings(ctx, ...twinKey(job))[0]) : undefined;
+        // Else one whose model FAL made (and charged) but that was never fetched: fetched again, free (Download again).
+        const paid = mayJoin && !twin ? paidSiblings(ctx, ...twinKey(job))[0] : undefined;
+        if (paid) twin = requeueIn(ctx, paid.id, job.createdAt, { resubmit: false, message: FETCH_PAID_MESSAGE }) ?? undefined;
+        const revived = paid !== undefined && twin !== undefined;
         if (!twin) return { kind: 'added', row: insertOne(ctx, job, alsoFor) };
-        if (!joinOutput) return { kind: 'joined', row: twin };
+        if (!joinOutput) return { kind: 'joined', row: twin, revived };
         recordJoinedOutput(ctx.db, twin, joinOutput);
-        return { kind: 'joined', row: getJob(ctx, twin.id) ?? twin };
+        return { kind: 'joined', row: getJob(ctx, twin.id) ?? twin, revived };
       }),
     ),
   );
@@ -165,36 +175,39 @@ export interface RequeueOptions {
  * otherwise a stored request id is followed again. The uploaded input URL is always kept.
  */
 export function requeue(ctx: StoreContext, id: string, at: number, opts: RequeueOptions): JobRow | null {
-  return writeTx(ctx.db, () => {
-    const current = getJob(ctx, id);
-    if (!current || !canTransition(current.state, 'queued') || ACTIVE_STATES.includes(current.state)) return null;
-    if (opts.sentAt !== undefined && (current.submitStartedAt !== opts.sentAt || current.falRequestId !== null)) return null;
-    const resubmit = opts.resubmit ? 1 : 0;
-    if (resubmit === 1 && current.falRequestId !== null) {
-      // Kept so reconciliation never takes this request for the coming resend (same input).
-      ctx.stmt('INSERT OR IGNORE INTO job_past_requests (request_id, job_id, at) VALUES (?, ?, ?)').run(current.falRequestId, id, at);
-    }
-    // The send this resend replaces may have reached FAL (answer lost, not settled): kept.
-    if (resubmit === 1) keepUnsettledSend(ctx, current);
-    // Download again keeps FAL's kept answer and tries its link again: the link's failed mark goes
-    // (engine/stored-result.ts), so with no key the job is claimed for it.
-    const raw = ctx.stmt(
-      `UPDATE jobs SET state = 'queued', fence = fence + 1, attempts = 0, ${CLEAR_LEASE_SQL},
-         cancel_requested = 0, error_code = NULL, error_message = NULL, finished_at = NULL, message = @message,
-         request_finished = 0,
-         fal_request_id = CASE WHEN @resubmit = 1 THEN NULL ELSE fal_request_id END,
-         submit_started_at = CASE WHEN @resubmit = 1 THEN NULL ELSE submit_started_at END,
-         submit_input_json = CASE WHEN @resubmit = 1 THEN NULL ELSE submit_input_json END,
-         ${CLEAR_ARM_SQL},
-         submitted_at = CASE WHEN @resubmit = 1 THEN NULL ELSE submitted_at END,
-         result_output_json = CASE WHEN @resubmit = 1 THEN NULL WHEN json_valid(result_output_json) THEN json_remove(result_output_json, '$.linkFailed') ELSE result_output_json END,
-         progress = CASE WHEN @resubmit = 1 THEN 0 ELSE progress END
-       WHERE id = @id AND state = @state RETURNING *`,
-    ).get({ id, at, message: opts.message, resubmit, state: current.state }) as Raw | undefined;
-    if (!raw) return null;
-    appendEvent(ctx, id, 'transition', current.state, 'queued', opts.message, at);
-    return toRow(raw);
-  });
+  return writeTx(ctx.db, () => requeueIn(ctx, id, at, opts));
+}
+
+/** requeue inside the caller's write transaction. */
+function requeueIn(ctx: StoreContext, id: string, at: number, opts: RequeueOptions): JobRow | null {
+  const current = getJob(ctx, id);
+  if (!current || !canTransition(current.state, 'queued') || ACTIVE_STATES.includes(current.state)) return null;
+  if (opts.sentAt !== undefined && (current.submitStartedAt !== opts.sentAt || current.falRequestId !== null)) return null;
+  const resubmit = opts.resubmit ? 1 : 0;
+  if (resubmit === 1 && current.falRequestId !== null) {
+    // Kept so reconciliation never takes this request for the coming resend (same input).
+    ctx.stmt('INSERT OR IGNORE INTO job_past_requests (request_id, job_id, at) VALUES (?, ?, ?)').run(current.falRequestId, id, at);
+  }
+  // The send this resend replaces may have reached FAL (answer lost, not settled): kept.
+  if (resubmit === 1) keepUnsettledSend(ctx, current);
+  // Download again keeps FAL's kept answer and tries its link again: the link's failed mark goes
+  // (engine/stored-result.ts), so with no key the job is claimed for it.
+  const raw = ctx.stmt(
+    `UPDATE jobs SET state = 'queued', fence = fence + 1, attempts = 0, ${CLEAR_LEASE_SQL},
+       cancel_requested = 0, error_code = NULL, error_message = NULL, finished_at = NULL, message = @message,
+       request_finished = 0,
+       fal_request_id = CASE WHEN @resubmit = 1 THEN NULL ELSE fal_request_id END,
+       submit_started_at = CASE WHEN @resubmit = 1 THEN NULL ELSE submit_started_at END,
+       submit_input_json = CASE WHEN @resubmit = 1 THEN NULL ELSE submit_input_json END,
+       ${CLEAR_ARM_SQL},
+       submitted_at = CASE WHEN @resubmit = 1 THEN NULL ELSE submitted_at END,
+       result_output_json = CASE WHEN @resubmit = 1 THEN NULL WHEN json_valid(result_output_json) THEN json_remove(result_output_json, '$.linkFailed') ELSE result_output_json END,
+       progress = CASE WHEN @resubmit = 1 THEN 0 ELSE progress END
+     WHERE id = @id AND state = @state RETURNING *`,
+  ).get({ id, at, message: opts.message, resubmit, state: current.state }) as Raw | undefined;
+  if (!raw) return null;
+  appendEvent(ctx, id, 'transition', current.state, 'queued', opts.message, at);
+  return toRow(raw);
 }
 
 /** A send that left with no request id and that FAL's records have not settled (store-reads POSSIBLE_CHARGES_SQL). */

@@ -69,6 +69,20 @@ export function uncertainSiblings(ctx: StoreContext, inputSha256: string, endpoi
   ).map(toRow);
 }
 
+/**
+ * Jobs of the same input and parameters whose model FAL made (and charged) and that ended without it -
+ * the link kept failing, it could not be stored, a cancel came after FAL finished: FAL still holds the
+ * result under the stored request id (shared/job-retry.ts canDownloadAgain), so fetching it is free.
+ */
+export function paidSiblings(ctx: StoreContext, inputSha256: string, endpoint: string, preset: string, optionsJson: string): JobRow[] {
+  return (
+    ctx.stmt(
+      `SELECT * FROM jobs WHERE input_sha256 = ? AND endpoint = ? AND preset = ? AND options_json = ?
+         AND state IN ('failed', 'needs_attention') AND fal_request_id IS NOT NULL AND request_finished = 0 ${ORDER}`,
+    ).all(inputSha256, endpoint, preset, optionsJson) as Raw[]
+  ).map(toRow);
+}
+
 /** Unfinished jobs, not being canceled, that hold the same prepared input with the same parameters (for duplicate checks). */
 export function activeSiblings(ctx: StoreContext, inputSha256: string, endpoint: string, preset: string, optionsJson: string): JobRow[] {
   return (
