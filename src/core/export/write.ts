@@ -1,10 +1,10 @@
 // Writing a recipe's files into a folder: names from the pattern, one free stem per model so no
-// file of another model (or an earlier export) is overwritten, every file written atomically - and
-// only where no file is (writeFileNew): two exports at once (two windows, the automatic export, the
+// file of another model (or an earlier export) is overwritten, the set written whole or not at all - and
+// each file only where no file is (placeIfFree): two exports at once (two windows, the automatic export, the
 // CLI) each looked for a free name, saw the same one, and the second replaced the first's file.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { unlinkQuietly, writeFileNew } from '../library/files';
+import { fsyncDirBestEffort, placeIfFree, unlinkQuietly, writeTempFile } from '../library/files';
 import { MAX_NAME_TRIES, NoFreeNameError } from '../library/free-names';
 import { restemObjFiles } from '../library/obj';
 import { safeFileStem } from '../util/file-stem';
@@ -35,22 +35,48 @@ export function renameStem(files: readonly ExportFile[], fromStem: string, toSte
 
 /**
  * Writes `filesFor(stem)` into `dir`, or those of `stem-2`, `stem-3`...: the first stem none of whose
- * files exists. A file that appears meanwhile is never written over: the stem's files written so far
- * are removed again and the next stem is tried, MAX_NAME_TRIES stems at most. Returns the paths written.
+ * files exists, MAX_NAME_TRIES stems at most. The set appears whole or not at all: every file is first
+ * written (and synced) under a temp name in `dir`, then each is given its name only where no file is
+ * (placeIfFree). A name taken meanwhile: the names given so far are removed again and the next stem is
+ * tried with the same temp files (an OBJ's and MTL's, whose text names the stem, are written again). Any
+ * failure removes what this export wrote - never a file that was there before - and every temp file.
+ * Returns the paths written.
  */
 export async function writeNewFiles(dir: string, stem: string, filesFor: (stem: string) => readonly ExportFile[]): Promise<string[]> {
-  for (let n = 1; n <= MAX_NAME_TRIES; n++) {
-    const files = filesFor(n === 1 ? stem : `${stem}-${n}`);
-    if (new Set(files.map((file) => file.name)).size < files.length) throw new Error('An export named two of its files the same');
-    if (files.some((file) => existsSync(join(dir, file.name)))) continue;
-    const written: string[] = [];
-    for (const file of files) {
-      const target = join(dir, file.name);
-      if (!(await writeFileNew(target, file.data))) break;
-      written.push(target);
+  // The temp file of each file of the set, by its place in the set, with the content it holds.
+  const temps: ({ data: Uint8Array; path: string } | undefined)[] = [];
+  let placed: string[] = [];
+  try {
+    for (let n = 1; n <= MAX_NAME_TRIES; n++) {
+      const files = filesFor(n === 1 ? stem : `${stem}-${n}`);
+      if (new Set(files.map((file) => file.name)).size < files.length) throw new Error('An export named two of its files the same');
+      if (files.some((file) => existsSync(join(dir, file.name)))) continue;
+      for (const [i, file] of files.entries()) {
+        const temp = temps[i];
+        if (temp?.data === file.data) continue;
+        if (temp) await unlinkQuietly(temp.path);
+        temps[i] = { data: file.data, path: await writeTempFile(join(dir, file.name), file.data) };
+      }
+      for (const [i, file] of files.entries()) {
+        const target = join(dir, file.name);
+        if (!(await placeIfFree(temps[i]!.path, target))) break;
+        placed.push(target);
+        // Without hard links the temp file was renamed: it is gone, and written again if needed.
+        if (!existsSync(temps[i]!.path)) temps[i] = undefined;
+      }
+      if (placed.length === files.length) {
+        await fsyncDirBestEffort(dir);
+        const done = placed;
+        placed = [];
+        return done;
+      }
+      for (const path of placed) await unlinkQuietly(path);
+      placed = [];
     }
-    if (written.length === files.length) return written;
-    for (const path of written) await unlinkQuietly(path);
+    throw new NoFreeNameError(dir, filesFor(stem)[0]?.name ?? stem);
+  } finally {
+    // Only what this export placed (a name is given only where no file was) and its temp files.
+    for (const path of placed) await unlinkQuietly(path);
+    for (const temp of temps) if (temp) await unlinkQuietly(temp.path);
   }
-  throw new NoFreeNameError(dir, filesFor(stem)[0]?.name ?? stem);
 }

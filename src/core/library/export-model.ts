@@ -8,7 +8,7 @@ import { lowLevelExportError } from '../util/low-level-error';
 import type { ExportFormat } from '../services-types';
 import { convertGlb } from './convert';
 import { ExportError, exportModelFile } from './export';
-import { writeFileAtomic } from './files';
+import { writeFilesAtomic } from './files';
 import { NoFreeNameError } from './free-names';
 import { restemObjFiles } from './obj';
 import { checkModelFile, ModelFileError, readModelFile, type StoredModel } from './model-file';
@@ -29,13 +29,10 @@ export async function exportModel(srcPath: string, destPath: string, format: Exp
     const stem = main ? main.name.slice(0, -`.${format}`.length) : '';
     const withCompanions = format === 'obj' && main ? await ownCompanions(converted, dirname(destPath), stem, await mtllibOf(destPath)) : converted;
     const files = withCompanions.map((f) => (main && f.name === main.name ? { ...f, name: basename(destPath) } : f));
-    const written: string[] = [];
-    for (const file of files) {
-      const target = join(dirname(destPath), file.name);
-      await writeFileAtomic(target, file.data);
-      written.push(target);
-    }
-    return written;
+    // All or nothing: a failure on the last texture leaves no OBJ naming a missing file.
+    const written = files.map((file) => ({ path: join(dirname(destPath), file.name), data: file.data }));
+    await writeFilesAtomic(written);
+    return written.map(({ path }) => path);
   } catch (error) {
     if (error instanceof ExportError || error instanceof ModelFileError) throw new AppError('io_error', error.message);
     throw lowLevelExportError(error) ?? new AppError('io_error', `Export failed: ${(error as Error).message}`);

@@ -92,6 +92,38 @@ export async function replaceViaTemp(path: string, fill: (temp: string) => Promi
 }
 
 /**
+ * `data` complete and synced in a new temp file beside `path` (nothing left on failure); its path. The
+ * first step of writing a set of files that appears whole or not at all (see writeFilesAtomic).
+ */
+export async function writeTempFile(path: string, data: Uint8Array): Promise<string> {
+  const temp = tempPathFor(path);
+  try {
+    await fillWith(data)(temp);
+  } catch (error) {
+    await unlinkQuietly(temp);
+    throw error;
+  }
+  return temp;
+}
+
+/**
+ * writeFileAtomic for a set of files (an OBJ, its MTL and textures): every file is written to a temp
+ * file first, and only then are they renamed into place, so a failure while writing (disk full, a
+ * kill) leaves every path as it was and no temp file behind. (A failure between two renames, which
+ * write nothing, would leave the set half replaced.)
+ */
+export async function writeFilesAtomic(files: readonly { path: string; data: Uint8Array }[]): Promise<void> {
+  const temps: string[] = [];
+  try {
+    for (const { path, data } of files) temps.push(await writeTempFile(path, data));
+    for (const [i, { path }] of files.entries()) await renameDurably(temps[i]!, path);
+  } finally {
+    for (const temp of temps) await unlinkQuietly(temp);
+  }
+  for (const dir of new Set(files.map(({ path }) => dirname(path)))) await fsyncDirBestEffort(dir);
+}
+
+/**
  * writeFileAtomic that never replaces a file: false, and nothing written, when `path` exists by the time
  * the complete file would be put there - another export that looked for a free name at the same moment
  * (another window, the automatic export, the CLI) keeps its file, and this one takes the next name.
