@@ -94,7 +94,11 @@ export async function runJobs(request: RunRequest): Promise<number> {
   };
   /** The offline notice last printed: said once, not at every probe (each one sends a queue change). */
   let offlineNoted: string | null = null;
+  /** A slow disk was said (once while it lasts: the state is sent again as counts change). */
+  let slowNoted = false;
   const onQueue = (state: QueueState) => {
+    if (state.status === 'disk_slow' && !slowNoted) reporter.note(state.message ?? 'Saving to disk is taking unusually long; jobs wait until the disk answers.');
+    slowNoted = state.status === 'disk_slow';
     if (state.status !== 'offline' && offlineNoted !== null) {
       offlineNoted = null;
       if (state.status === 'running') reporter.note('FAL can be reached again.');

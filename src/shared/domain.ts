@@ -25,8 +25,11 @@ export const PRESETS = ['draft', 'standard', 'high'] as const;
 export const PresetSchema = z.enum(PRESETS);
 export type Preset = z.infer<typeof PresetSchema>;
 
-/** Whole-queue state: why new work is or is not being started. disk_error: a failed save holds FAL work until a restart. */
-export const QueueStatusSchema = z.enum(['running', 'paused', 'key_rejected', 'offline', 'spending_cap', 'no_key', 'disk_error']);
+/**
+ * Whole-queue state: why new work is or is not being started. disk_error: a failed save holds FAL work
+ * until a restart; disk_slow: a save has waited unusually long for the disk (nothing failed, the queue runs).
+ */
+export const QueueStatusSchema = z.enum(['running', 'paused', 'key_rejected', 'offline', 'spending_cap', 'no_key', 'disk_error', 'disk_slow']);
 export type QueueStatus = z.infer<typeof QueueStatusSchema>;
 
 export const QueueStateSchema = z.object({

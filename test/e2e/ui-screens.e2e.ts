@@ -159,6 +159,16 @@ for (const scheme of ['light', 'dark'] as const) {
       await shot(page, `create-disk-error-${scheme}`);
     });
 
+    test('create: a save waiting long for the disk is shown, the queue keeps its places', async ({ page }) => {
+      const message =
+        'Saving to disk is taking unusually long (over 10 s): new jobs and jobs about to be sent to FAL wait until the disk answers. Nothing is lost. If it stays this way, check the disk (free space, errors, a network or USB drive).';
+      await open(page, defaultScenario({ jobs: busyJobs.slice(2, 4), queue: { status: 'disk_slow', message, running: 0, queued: 2, resumesAt: null } }), scheme);
+      const banner = page.getByTestId('queue-banner');
+      await expect(banner.getByRole('heading')).toHaveText('Saving is taking unusually long');
+      await expect(banner).toContainText('Nothing is lost.');
+      await expect(page.locator('[data-job-id="desk-lamp"]')).toContainText('1st in line');
+    });
+
     test('library: grid and the viewer pane', async ({ page }) => {
       await open(page, defaultScenario({ library: { generate: 240 } }), scheme);
       await page.getByRole('button', { name: 'Library' }).click();

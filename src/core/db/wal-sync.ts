@@ -26,15 +26,24 @@ export interface WalSync {
   failure(): Error | null;
   /** `listener` is called once, when an fsync first fails (the queue holds FAL work from then on). */
   onFailure(listener: (failure: Error) => void): void;
+  /** `listener(true)` once an fsync has run for `slowAfterMs` (a hung disk: everyone waiting would see nothing), `listener(false)` when it ends. */
+  onSlow(listener: (slow: boolean) => void): void;
   /** Lets go of the WAL's descriptor: call it before the database closes. A later sync still answers (wal-file.ts). */
   close(): void;
 }
+
+/** An fsync running this long is reported as slow (onSlow). */
+export const SLOW_SYNC_MS = 10_000;
 
 /**
  * A WalSync for a file database in WAL mode, or null (in-memory, other journal modes). `fsync`
  * (tests) stands for the fsync of the WAL's descriptor (`path`: the file it is open on).
  */
-export function createWalSync(db: Database, fsync: (fd: number, path: string) => Promise<void> = fsyncFd): WalSync | null {
+export function createWalSync(
+  db: Database,
+  fsync: (fd: number, path: string) => Promise<void> = fsyncFd,
+  slowAfterMs = SLOW_SYNC_MS,
+): WalSync | null {
   if (db.memory || !db.name) return null;
   const mode = String(db.pragma('journal_mode', { simple: true })).toLowerCase();
   if (mode !== 'wal') return null;
@@ -52,6 +61,30 @@ export function createWalSync(db: Database, fsync: (fd: number, path: string) =>
    */
   let broken: Error | null = null;
   const failureListeners: ((failure: Error) => void)[] = [];
+  const slowListeners: ((slow: boolean) => void)[] = [];
+  const tell = <T>(listeners: ((value: T) => void)[], value: T) => {
+    for (const listener of listeners) {
+      try {
+        listener(value);
+      } catch {
+        // A listener's own fault must not stand in for the disk's answer.
+      }
+    }
+  };
+  /** Times the running fsync: past slowAfterMs it is reported slow, until it ends. */
+  const watchSlow = (run: Promise<void>) => {
+    let slow = false;
+    const timer = setTimeout(() => {
+      slow = true;
+      tell(slowListeners, true);
+    }, slowAfterMs);
+    timer.unref?.();
+    const done = () => {
+      clearTimeout(timer);
+      if (slow) tell(slowListeners, false);
+    };
+    run.then(done, done);
+  };
 
   const start = (): Promise<void> => {
     if (broken) return Promise.reject(broken);
@@ -66,15 +99,10 @@ export function createWalSync(db: Database, fsync: (fd: number, path: string) =>
         { code: (error as NodeJS.ErrnoException).code ?? 'EIO' },
       );
       broken = failure;
-      for (const listener of failureListeners) {
-        try {
-          listener(failure);
-        } catch {
-          // A listener's own fault must not stand in for the disk's error.
-        }
-      }
+      tell(failureListeners, failure);
       throw failure;
     });
+    if (slowListeners.length > 0) watchSlow(run);
     running = run;
     const clear = () => {
       if (running === run) running = null;
@@ -106,6 +134,7 @@ export function createWalSync(db: Database, fsync: (fd: number, path: string) =>
     },
     failure: () => broken,
     onFailure: (listener) => void failureListeners.push(listener),
+    onSlow: (listener) => void slowListeners.push(listener),
     close: () => wal.close(),
   };
 }

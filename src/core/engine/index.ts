@@ -47,7 +47,7 @@ export function createEngine(deps: EngineDeps): Engine {
   for (const dir of [paths.root, paths.library, paths.inputs, paths.previews]) makeFolderSync(dir);
   const db: Db = openDatabase(deps.dataDir);
   const redaction = createRedaction(deps.getFalKey, deps.getOtherKeys);
-  const store = new JobStore(db, redaction.redact, deps.fsyncWal);
+  const store = new JobStore(db, redaction.redact, { fsyncWal: deps.fsyncWal, slowSyncMs: timing.slowSyncMs });
   const library = new LibraryStore(db, deps.dataDir);
   const logger = redaction.logger(deps.logger ?? QUIET_LOGGER);
   const emitter = new RedactingEmitter(redaction.redact, (error) => logger.error('engine listener failed', error));
@@ -64,6 +64,7 @@ export function createEngine(deps: EngineDeps): Engine {
     probeIntervalMs: timing.probeIntervalMs,
     now,
     getSpendingCapUsd: deps.getSpendingCapUsd,
+    slowSyncMs: timing.slowSyncMs,
     spendBetween,
     logger,
     emit: (state) => emitter.emit('queue', state),

@@ -3,6 +3,7 @@
 // queue probes until it is), and the month's spending cap is not reached. Also
 // owns the FAL client for the current key and proxy, and the `queue` event (emitted on change only).
 import type { QueueState } from '../../shared/domain';
+import { SLOW_SYNC_MS } from '../db/wal-sync';
 import { createFal, type FalClient } from '../fal/client';
 import { redactSecrets } from '../fal/redact';
 import type { JobStore } from '../queue/store';
@@ -20,6 +21,8 @@ export interface QueueHealthDeps {
   probeIntervalMs: number;
   now: () => number;
   getSpendingCapUsd?: () => number | null;
+  /** When a waiting sync to disk is reported slow, for the disk_slow state's message (default SLOW_SYNC_MS). */
+  slowSyncMs?: number;
   /** What the cap counts (default: estimates recorded at submission). */
   spendBetween?: (from: number, to: number) => number;
   logger: Logger;
@@ -116,6 +119,11 @@ export function createQueueHealth(deps: QueueHealthDeps): QueueHealth {
     // First: only a restart ends it, whatever else is fixed.
     const disk = store.diskFailure();
     if (disk !== null) return { status: 'disk_error', message: diskPausedMessage(disk), ...base, resumesAt: null };
+    if (slowDisk) {
+      const seconds = Math.round((deps.slowSyncMs ?? SLOW_SYNC_MS) / 1000);
+      const message = `Saving to disk is taking unusually long (over ${seconds} s): new jobs and jobs about to be sent to FAL wait until the disk answers. Nothing is lost. If it stays this way, check the disk (free space, errors, a network or USB drive).`;
+      return { status: 'disk_slow', message, ...base, resumesAt: null };
+    }
     const refused = keyRejected();
     if (refused !== null) return { status: 'key_rejected', message: refused, ...base, resumesAt: null };
     // A job whose kept model link needs no key is not waiting for one.
@@ -186,6 +194,13 @@ export function createQueueHealth(deps: QueueHealthDeps): QueueHealth {
     });
   }
   const statusChanged = () => changed(true);
+  /** A sync has waited for the disk past slowSyncMs (a hung disk); nothing failed. */
+  let slowDisk = false;
+  store.onSlowSync((slow) => {
+    slowDisk = slow;
+    if (slow) logger.warn(`Saving to disk has taken over ${deps.slowSyncMs ?? SLOW_SYNC_MS} ms; jobs waiting for it wait on`);
+    statusChanged();
+  });
   store.onDiskFailure((failure) => {
     logger.error('The disk failed a save; nothing more is sent to FAL until a restart:', failure);
     statusChanged();

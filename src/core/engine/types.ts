@@ -7,6 +7,7 @@ import type { BackoffPolicy } from '../queue/backoff';
 import type { EngineApi } from '../services-types';
 import type { JoinedOutput, OutputClaim } from '../queue/output-copy';
 import { TEMP_FILE_TOUCH_MS } from '../library/files';
+import { SLOW_SYNC_MS } from '../db/wal-sync';
 
 export interface Logger {
   info(message: string, ...details: unknown[]): void;
@@ -56,6 +57,8 @@ export interface EngineTiming {
   downloadRetryMs: number;
   /** For this long after its submit, a status 404 for the request is asked again, not taken as FAL forgetting it. */
   newRequestGraceMs: number;
+  /** A sync to disk waiting this long is shown in the queue's state (disk_slow) until it ends. */
+  slowSyncMs: number;
 }
 
 export const DEFAULT_TIMING: EngineTiming = Object.freeze({
@@ -78,6 +81,7 @@ export const DEFAULT_TIMING: EngineTiming = Object.freeze({
   changePollMs: 250,
   downloadRetryMs: 2 * 60_000,
   newRequestGraceMs: 60_000,
+  slowSyncMs: SLOW_SYNC_MS,
 });
 
 export interface EngineDeps {

@@ -32,10 +32,10 @@ export class JobStore {
   constructor(
     readonly db: Database,
     redact: (text: string) => string = (text) => text,
-    /** The fsync of the WAL's descriptor (tests: a disk that fails); default the real one. */
-    fsyncWal?: (fd: number, path: string) => Promise<void>,
+    /** `fsyncWal`: the fsync of the WAL's descriptor (tests: a disk that fails); `slowSyncMs`: when a running one is reported slow (onSlowSync). */
+    disk: { fsyncWal?: (fd: number, path: string) => Promise<void>; slowSyncMs?: number } = {},
   ) {
-    this.ctx = { db, stmt: statementCache(db), redact, walSync: createWalSync(db, fsyncWal) };
+    this.ctx = { db, stmt: statementCache(db), redact, walSync: createWalSync(db, disk.fsyncWal, disk.slowSyncMs) };
   }
 
   /**
@@ -57,6 +57,11 @@ export class JobStore {
   /** `listener` is called once, when the disk first fails an fsync. */
   onDiskFailure(listener: (failure: Error) => void): void {
     this.ctx.walSync?.onFailure(listener);
+  }
+
+  /** `listener(true)` once a sync has waited for the disk unusually long (db/wal-sync.ts), `listener(false)` when it ends. */
+  onSlowSync(listener: (slow: boolean) => void): void {
+    this.ctx.walSync?.onSlow(listener);
   }
 
   /** Closes what the store keeps open besides the database (the WAL's descriptor): call it just before db.close(). */

@@ -223,3 +223,31 @@ it('a WAL replaced while the database is open (the folder moved, another in its 
   sync.close();
   db.close();
 });
+
+it('reports an fsync that runs past slowAfterMs as slow until it ends; a quick one never', async () => {
+  const db = openDatabase(dir);
+  let release: () => void = () => undefined;
+  let hang = false;
+  const sync = createWalSync(db, () => (hang ? new Promise<void>((resolve) => (release = resolve)) : Promise.resolve()), 10_000)!;
+  const seen: boolean[] = [];
+  sync.onSlow((slow) => seen.push(slow));
+  vi.useFakeTimers();
+  try {
+    await sync.sync();
+    vi.advanceTimersByTime(20_000);
+    expect(seen).toEqual([]);
+    hang = true;
+    const waiting = sync.sync();
+    vi.advanceTimersByTime(9_999);
+    expect(seen).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(seen).toEqual([true]);
+    release();
+    await waiting;
+    expect(seen).toEqual([true, false]);
+  } finally {
+    vi.useRealTimers();
+  }
+  sync.close();
+  db.close();
+});

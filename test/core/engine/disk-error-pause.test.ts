@@ -58,3 +58,24 @@ it('after a failed sync nothing more is uploaded to FAL: the jobs stay queued, t
   expect(h.fake.uploads()).toHaveLength(3);
   expect(h.engine.queueState().status).toBe('running');
 });
+
+it('a sync that waits unusually long for the disk is shown in the queue state until it ends; nothing fails', async () => {
+  let release: () => void = () => undefined;
+  const disk = { hang: false };
+  const fsyncWal = () => (disk.hang ? new Promise<void>((resolve) => (release = resolve)) : Promise.resolve());
+  h = await createHarness({ start: false, engine: { fsyncWal, timing: { slowSyncMs: 1_000 } } });
+  disk.hang = true;
+  const adding = h.engine.addImages([await pngItem('slow.png')], {});
+  const slow = await waitForQueue(h.engine, (state) => state.status === 'disk_slow');
+  expect(slow.message).toBe(
+    'Saving to disk is taking unusually long (over 1 s): new jobs and jobs about to be sent to FAL wait until the disk answers. Nothing is lost. If it stays this way, check the disk (free space, errors, a network or USB drive).',
+  );
+  await waitUntil(() => h!.queueStates.at(-1)?.status, (status) => status === 'disk_slow', WAIT_LIMIT_MS, (status) => `last queue event: ${status}`);
+  disk.hang = false;
+  release();
+  const added = await adding;
+  expect(added.added).toHaveLength(1);
+  await waitForQueue(h.engine, (state) => state.status === 'running');
+  await h.engine.start();
+  await waitForJob(h.engine, added.added[0]!.id, inState('succeeded'));
+});

@@ -77,6 +77,14 @@ function describe(state: QueueState): BannerText | null {
         title: 'Queue paused: disk error',
         text: state.message ?? 'Nothing more is sent to FAL; the waiting jobs stay in the queue. Check the disk, then restart Image2Model.',
       };
+    case 'disk_slow':
+      // Nothing failed: a save waits for the disk, and the jobs that need one wait with it.
+      return {
+        icon: 'warning',
+        tone: 'warning',
+        title: 'Saving is taking unusually long',
+        text: state.message ?? 'Jobs wait until the disk answers. Nothing is lost. If it stays this way, check the disk.',
+      };
     case 'paused':
       return { icon: 'pause', tone: 'info', title: 'Queue paused', text: state.message ?? 'No new jobs start while the queue is paused.' };
   }
