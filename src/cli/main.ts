@@ -22,6 +22,7 @@ import { terminalText } from './terminal-text';
 import { localStamp } from '../shared/local-time';
 import { shellWord } from './shell-word';
 import { cliFalKey, cliOtherKeys } from './keys';
+import { errorMessage } from '../core/util/errors';
 
 /** Exit codes: 0 every input became a model, 1 something did not, 2 usage error. */
 export const EXIT_OK = 0;
@@ -206,7 +207,7 @@ export async function runCli(argv: string[]): Promise<number> {
       process.stderr.write(`${terminalText(error.message)}\n`);
       return EXIT_USAGE;
     }
-    process.stderr.write(`${terminalText(redactKeys(error instanceof Error ? error.message : String(error), [cliFalKey(), ...cliOtherKeys()]))}\n`);
+    process.stderr.write(`${terminalText(redactKeys(errorMessage(error), [cliFalKey(), ...cliOtherKeys()]))}\n`);
     return EXIT_INCOMPLETE;
   }
 }

@@ -3,6 +3,7 @@
 // makeFolder, not a recursive mkdir: that one never settles for paths like /proc/self/<new>.
 import { stat } from 'node:fs/promises';
 import { makeFolder } from '../core/util/make-folder';
+import { errorMessage } from '../core/util/errors';
 
 export async function ensureOutputFolder(dir: string, json: boolean, usageError: (message: string) => Error): Promise<void> {
   const info = await stat(dir).catch(() => null);
@@ -11,7 +12,7 @@ export async function ensureOutputFolder(dir: string, json: boolean, usageError:
   try {
     await makeFolder(dir);
   } catch (error) {
-    throw usageError(`Could not create the output folder ${dir}: ${error instanceof Error ? error.message : String(error)}`);
+    throw usageError(`Could not create the output folder ${dir}: ${errorMessage(error)}`);
   }
   if (!json) process.stderr.write(`Created the output folder ${dir}\n`);
 }

@@ -14,6 +14,7 @@ import { createReconciler, DEFAULT_RECONCILE_CONFIG, type ReconcileConfig, type 
 import type { KeyVault } from './services-types';
 import { createSpendTracker, type SpendTracker } from './spend/tracker';
 import { reportBillableUnits } from './spend/units';
+import { errorMessage } from './util/errors';
 
 export interface FalPlatformDeps {
   dataDir: string;
@@ -82,7 +83,7 @@ export function createFalPlatform(deps: FalPlatformDeps): FalPlatform {
     try {
       for (const row of jobs.reestimateUnsent(estimate)) emitJob(toJob(row));
     } catch (error) {
-      logger.warn(`prices: the waiting jobs could not be priced again (${error instanceof Error ? error.message : String(error)})`);
+      logger.warn(`prices: the waiting jobs could not be priced again (${errorMessage(error)})`);
     }
   };
   const prices = createPriceBook({ dataDir: deps.dataDir, platform: () => clientFor(safeGet(deps.keys)), now, logger, onFresh: reestimateUnsent });

@@ -17,6 +17,7 @@ import type { AddJobsOptions } from '../services-types';
 import { inputSetProblem } from '../models/input-set';
 import { singleInputOf, type JobInputStore } from './job-inputs';
 import { isBusyError } from '../db/write';
+import { errorMessage } from '../util/errors';
 
 /**
  * After the first insert of a call, at most one more per this many ms: each is a transaction on the
@@ -76,7 +77,7 @@ export async function syncNewJobs(store: JobStore, count: number): Promise<void>
         { cause: error },
       );
     }
-    const detail = error instanceof Error ? error.message : String(error);
+    const detail = errorMessage(error);
     throw new AppError(
       'io_error',
       `The disk could not confirm that ${jobs} ${was} saved (${detail}). ${they} in the queue, but a power cut before the disk recovers could lose ${them}: check the disk (free space, errors). Adding ${them} again is not needed.`,
@@ -95,7 +96,7 @@ function diskFailureDetail(store: JobStore): string | null {
 /** A database error in the user's words, with what to do about it first. */
 function databaseFailureInWords(error: unknown): { why: string; first: string } {
   const code = String((error as { code?: unknown } | null)?.code ?? '');
-  const detail = error instanceof Error ? error.message : String(error);
+  const detail = errorMessage(error);
   if (isBusyError(error)) {
     return {
       why: `the job database stayed busy with another process (another window of the app or an image2model command) for too long (${detail})`,
@@ -301,7 +302,7 @@ export function createIntake(deps: IntakeDeps): Intake {
       const { listImagesInFolder } = await import('../images');
       files = await listImagesInFolder(dir);
     } catch (error) {
-      throw new AppError('not_found', error instanceof Error ? error.message : String(error));
+      throw new AppError('not_found', errorMessage(error));
     }
     if (files.length === 0) return { added: [], rejected: [{ input: dir, reason: 'The folder has no images. Add PNG, JPEG or WebP images to it, or choose the images themselves.' }], duplicates: [] };
     return addImages(

@@ -6,6 +6,7 @@ import { runRecipe } from './pipeline';
 import { WorkerRequestSchema, type WorkerMessage } from './worker-protocol';
 import { lowerThisThreadPriority } from '../workers/background-priority';
 import { isLowLevelError } from '../util/low-level-error';
+import { errorMessage } from '../util/errors';
 
 const TRANSFER_MIN_BYTES = 64 * 1024;
 const port = parentPort;
@@ -27,7 +28,7 @@ port.on('message', (raw: unknown) => {
       }
       send({ type: 'done', threadId, files, plan, preview }, [...buffers]);
     } catch (error) {
-      send({ type: 'failed', message: error instanceof Error ? error.message : String(error), lowLevel: isLowLevelError(error) });
+      send({ type: 'failed', message: errorMessage(error), lowLevel: isLowLevelError(error) });
     }
   })();
 });

@@ -2,7 +2,7 @@
 // job engine should do about it. No I/O, no clock: `nowMs` comes in for Retry-After dates.
 import { parseRetryAfter } from '../queue/backoff';
 import { ANSWER_TOO_LARGE, FalAlreadyCompletedError, FalHttpError, FalResultNotReadyError, FalTransportError } from './errors';
-import { isRecord } from '../util/errors';
+import { errorMessage, isRecord } from '../util/errors';
 
 /** Which step of a job the error came from; the same status means different things per step. */
 export type FalPhase = 'upload' | 'submit' | 'status' | 'result' | 'cancel' | 'download';
@@ -217,7 +217,7 @@ function classifyTransport(error: unknown, phase: FalPhase): Classification {
   if (code || isFetchFailed(error) || error instanceof FalTransportError) {
     return { kind: 'transient', code: 'connection_lost', message: `The connection to ${where} was interrupted${code ? ` (${code})` : ''}.` };
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   return { kind: 'transient', code: 'connection_lost', message: `Talking to ${where} failed: ${message}` };
 }
 

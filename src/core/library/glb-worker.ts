@@ -5,6 +5,7 @@ import { parentPort, threadId } from 'node:worker_threads';
 import { validateGlb } from './glb';
 import { GlbCheckRequestSchema, type GlbCheckAnswer } from './glb-worker-protocol';
 import { lowerThisThreadPriority } from '../workers/background-priority';
+import { errorMessage } from '../util/errors';
 
 const port = parentPort;
 if (!port) throw new Error('The GLB check worker must run in a worker thread.');
@@ -17,7 +18,7 @@ port.on('message', (raw: unknown) => {
       const { bytes } = GlbCheckRequestSchema.parse(raw);
       answer = { type: 'done', threadId, result: await validateGlb(bytes) };
     } catch (error) {
-      answer = { type: 'failed', message: error instanceof Error ? error.message : String(error) };
+      answer = { type: 'failed', message: errorMessage(error) };
     }
     port.postMessage(answer);
   })();

@@ -2,6 +2,7 @@
 // the photo at texture size and a small RGBA grid for the outline and relief.
 import sharp from 'sharp';
 import type { RgbaImage } from './types';
+import { errorMessage } from '../util/errors';
 
 export class ReliefInputError extends Error {
   override name = 'ReliefInputError';
@@ -51,7 +52,7 @@ export async function decodeInput(
     const grid: RgbaImage = { width: gridWidth, height: gridHeight, data: new Uint8Array(small.buffer, small.byteOffset, small.byteLength) };
     return { photo, grid, fileHasAlpha: metadata.hasAlpha === true };
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     throw new ReliefInputError(`Relief (offline) could not read the image: ${reason}`, { cause: error });
   }
 }

@@ -12,6 +12,7 @@ import { MAX_EVENT_USD } from '../fal/platform-schemas';
 import { listModels } from '../models/catalog';
 import { makeFolderSync } from '../util/make-folder';
 import type { ModelDefinition } from '../models/types';
+import { errorMessage } from '../util/errors';
 
 export const PRICE_CACHE_FILE = 'fal-prices.json';
 
@@ -174,11 +175,11 @@ export function createPriceBook(deps: PriceBookDeps): PriceBook {
       try {
         deps.onFresh?.();
       } catch (error) {
-        deps.logger?.warn(`prices: ${error instanceof Error ? error.message : String(error)}`);
+        deps.logger?.warn(`prices: ${errorMessage(error)}`);
       }
       return { ok: true, count: fresh.length, message: notRefreshed(models, [...named], kept) };
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       deps.logger?.warn(`prices: ${message}`);
       return { ok: false, message };
     }

@@ -20,6 +20,7 @@ import { matchSubmission, type SentSubmission } from './match';
 import { createPastSendChecks } from './past-sends';
 import { keepsSentInput, mentions, rebuildSentInput } from './sent-input';
 import { absentMessage, adoptedMessage, NOT_RECEIVED_CODE, resubmitMessage, waitingMessage, type WaitReason } from './messages';
+import { errorMessage } from '../util/errors';
 
 export interface ReconcileConfig {
   /** How long after the send a missing request counts as never received (FAL's listing delay is unconfirmed). */
@@ -290,7 +291,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
       if (timer) return;
       const tick = () => {
         if (running) return;
-        reconciler.runOnce().catch((error: unknown) => deps.logger.warn(`reconcile failed: ${error instanceof Error ? error.message : String(error)}`));
+        reconciler.runOnce().catch((error: unknown) => deps.logger.warn(`reconcile failed: ${errorMessage(error)}`));
       };
       timer = setInterval(tick, pollMs);
       timer.unref?.();

@@ -5,6 +5,7 @@ import type { Database } from 'better-sqlite3';
 import type { BillingEvent, PlatformClient, UnreadableBillingEvent } from '../fal/platform-client';
 import { eventCostUsd, MAX_EVENT_UNITS, MAX_EVENT_USD } from '../fal/platform-schemas';
 import { CostStore, SYNC_WINDOW_MS, type SpendTotals } from './costs';
+import { errorMessage } from '../util/errors';
 
 export interface SpendSummary {
   todayUsd: number;
@@ -208,7 +209,7 @@ export function createSpendTracker(deps: SpendTrackerDeps): SpendTracker {
       syncedAt = now();
       syncError = null;
     } catch (error) {
-      syncError = error instanceof Error ? error.message : String(error);
+      syncError = errorMessage(error);
       deps.logger?.warn(`spend: ${syncError}`);
     }
   }

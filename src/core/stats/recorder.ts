@@ -6,6 +6,7 @@ import type { Database } from 'better-sqlite3';
 import { statementCache } from '../db/statements';
 import type { RequestStatus } from '../../shared/stats';
 import { localDay } from './day';
+import { errorMessage } from '../util/errors';
 
 export interface RequestOutcome {
   jobId: string;
@@ -77,7 +78,7 @@ export function createStatsRecorder(db: Database, opts: { now?: () => number; lo
     try {
       write();
     } catch (error) {
-      opts.logger?.warn(`stats: could not record ${what}`, error instanceof Error ? error.message : String(error));
+      opts.logger?.warn(`stats: could not record ${what}`, errorMessage(error));
     }
   };
 
