@@ -1,7 +1,6 @@
 // Local conversion of a library GLB to OBJ (+MTL + texture images) or binary STL: reads the GLB
 // (gltf-document), bakes its meshes into world space (world-mesh) and writes the format (stl, obj).
 import { checkGlbHeader, externalUrisOf } from './glb';
-import { readDocument } from './gltf-document';
 import { safeName, writeObj } from './obj';
 import { writeStl } from './stl';
 import { collectWorldMeshes } from './world-mesh';
@@ -30,6 +29,8 @@ export async function convertGlb(
   const external = externalUrisOf(header.json);
   if (external.length > 0) throw new Error(`Cannot convert: the GLB refers to an external file (${external[0]})`);
 
+  // gltf-transform is loaded on first conversion, not by everything that imports the exporter (the CLI's list).
+  const { readDocument } = await import('./gltf-document');
   const doc = await readDocument(bytes, header.json);
   const meshes = collectWorldMeshes(doc);
   if (format === 'stl') return { files: [{ name: `${base}.stl`, data: writeStl(meshes) }] };

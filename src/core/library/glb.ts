@@ -2,7 +2,7 @@
 // the file may make a reader allocate (glb-budgets.ts), then the Khronos validator, then the figures
 // shown in the library (glb-stats.ts).
 // Stats are read from the GLB's own JSON and BIN chunk: nothing here ever reads a file or the network.
-import { validateBytes, type ValidationReport } from 'gltf-validator';
+import type { ValidationReport } from 'gltf-validator';
 import type { ModelStats } from '../../shared/domain';
 import { errorMessage as describe, isRecord } from '../util/errors';
 import { checkDepths, dracoDecodeProblem, dracoGeometryProblem, textureDecodeProblem } from './glb-budgets';
@@ -114,6 +114,9 @@ export async function validateGlb(bytes: Uint8Array): Promise<GlbValidationResul
   const parsed = parseGlb(bytes);
   if (!parsed.ok) return parsed;
 
+  // Loaded on first use: the validator is ~0.2 s of start-up that commands which check no model
+  // (the CLI's list, --help) should not pay (test/cli/startup-imports.test.ts).
+  const { validateBytes } = await import('gltf-validator');
   let report: ValidationReport;
   try {
     report = await validateBytes(bytes, {

@@ -1,0 +1,38 @@
+// Commands that make no model start without the heavy modules only generating, checking and
+// exporting need (each costs a share of every start; bench/cli-start.bench.ts has the figures).
+// The real bin runs in a child process that writes down every module it loads (record-loads.mjs).
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { runCli } from '../support/cli-process';
+
+const RECORDER = pathToFileURL(join(process.cwd(), 'test/support/record-loads.mjs')).href;
+const HEAVY = ['/sharp/', '/gltf-validator/', '/@gltf-transform/', '/three/'];
+
+let work = '';
+beforeEach(() => {
+  work = mkdtempSync(join(tmpdir(), 'i2m-cli-modules-'));
+});
+afterEach(() => rmSync(work, { recursive: true, force: true }));
+
+async function modulesLoadedBy(args: string[]): Promise<string[]> {
+  const log = join(work, 'loaded.log');
+  const result = await runCli(args, {
+    env: {
+      IMAGE2MODEL_DATA_DIR: join(work, 'data'),
+      IMAGE2MODEL_TEST_LOAD_LOG: log,
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${RECORDER}`.trim(),
+    },
+  });
+  expect(result.code, result.stderr).toBe(0);
+  return readFileSync(log, 'utf8').split('\n').filter(Boolean);
+}
+
+it.each(['--version', '--help', 'list', 'list --json'])('`image2model %s` loads no image, glTF or 3D module', async (command) => {
+  const loaded = await modulesLoadedBy(command.split(' '));
+  // The recorder works: the CLI's own code is in the list.
+  expect(loaded.some((path) => path.includes('src/cli/main.ts'))).toBe(true);
+  expect(loaded.filter((path) => HEAVY.some((heavy) => path.includes(heavy)))).toEqual([]);
+}, 60_000);
