@@ -94,7 +94,7 @@ function diskFailureDetail(store: JobStore): string | null {
 }
 
 /** A database error in the user's words, with what to do about it first. */
-function databaseFailureInWords(error: unknown): { why: string; first: string } {
+export function databaseFailureInWords(error: unknown): { why: string; first: string } {
   const code = String((error as { code?: unknown } | null)?.code ?? '');
   const detail = errorMessage(error);
   if (isBusyError(error)) {

@@ -16,7 +16,7 @@ import { toStoredPath } from '../paths';
 import { jobInputsJson } from '../queue/job-inputs-json';
 import { toJob, type NewJob } from '../queue/store';
 import type { AddJobsOptions } from '../services-types';
-import { canonicalJson, mapLimit, syncNewJobs, type IntakeDeps } from './intake';
+import { canonicalJson, databaseFailureInWords, mapLimit, syncNewJobs, type IntakeDeps } from './intake';
 import { inputSetKey, type JobInput } from './job-inputs';
 
 const labelOf = (member: InputSetMember) => (member.item.kind === 'path' ? member.item.path : member.item.name);
@@ -97,10 +97,23 @@ export async function addInputSet(deps: IntakeDeps, members: InputSetMember[], o
     outputDir: opts.outputDir ?? null,
   };
   // The same set still on its way (see intake.ts) is joined rather than paid for again.
-  const { kind, row, revived } = deps.store.addOrJoin([{ job, mayJoin: !opts.force, joinOutput: opts.outputDir ? { dir: opts.outputDir, name } : null }], (added) => deps.inputs.insert(added.id, inputs))[0]!;
+  const { kind, row, revived } = insertSet(deps, job, inputs, name, opts);
   if (kind === 'added' || revived) deps.onAdded([row]);
   // Answered once the job (or the output kept with the one it joined) would survive a power cut.
   await syncNewJobs(deps.store, 1);
   if (kind === 'joined') return { added: [toJob(row)], rejected: [], duplicates: [], joined: [{ input: name, jobId: row.id }] };
   return { added: [toJob(row)], rejected: [], duplicates: [] };
+}
+
+/**
+ * The set's one insert (the job and its images, one transaction). A failure adds nothing: the answer
+ * says so, why, and that adding the set again is safe - not "Something went wrong inside the app".
+ */
+function insertSet(deps: IntakeDeps, job: NewJob, inputs: Omit<JobInput, 'url'>[], name: string, opts: AddJobsOptions) {
+  try {
+    return deps.store.addOrJoin([{ job, mayJoin: !opts.force, joinOutput: opts.outputDir ? { dir: opts.outputDir, name } : null }], (added) => deps.inputs.insert(added.id, inputs))[0]!;
+  } catch (error) {
+    const { why, first } = databaseFailureInWords(error);
+    throw new AppError('io_error', `The set of ${inputs.length} photos (${name}) was not added: ${why}. Nothing was added, so adding it again is safe. ${first} add the set again.`, { cause: error });
+  }
 }
