@@ -33,7 +33,7 @@ import { DEFAULT_TIMING, QUIET_LOGGER, type Engine, type EngineDeps, type Engine
 import { nodeFetch } from '../fal/node-fetch';
 
 export { DEFAULT_TIMING, type Engine, type EngineDeps, type EngineEvents, type EngineTiming, type GenerateRelief, type Logger } from './types';
-export { canonicalJson } from './intake';
+export { canonicalJson } from '../util/canonical-json';
 export { SUBMIT_INTERRUPTED_MESSAGE } from './ownership';
 export { SUBMIT_UNCERTAIN_MESSAGE } from './fal-steps';
 

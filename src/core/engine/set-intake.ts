@@ -16,7 +16,10 @@ import { toStoredPath } from '../paths';
 import { jobInputsJson } from '../queue/job-inputs-json';
 import { toJob, type NewJob } from '../queue/store';
 import type { AddJobsOptions } from '../services-types';
-import { canonicalJson, databaseFailureInWords, mapLimit, syncNewJobs, type IntakeDeps } from './intake';
+import type { IntakeDeps } from './intake';
+import { databaseFailureInWords, syncNewJobs } from './intake-failures';
+import { canonicalJson } from '../util/canonical-json';
+import { mapLimit } from '../util/map-limit';
 import { inputSetKey, type JobInput } from './job-inputs';
 
 const labelOf = (member: InputSetMember) => (member.item.kind === 'path' ? member.item.path : member.item.name);

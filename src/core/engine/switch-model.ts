@@ -8,7 +8,7 @@ import { getModel, validateOptions } from '../models/catalog';
 import { inputSetProblem } from '../models/input-set';
 import type { ModelDefinition } from '../models/types';
 import { toJob, type JobRow, type JobStore } from '../queue/store';
-import { canonicalJson } from './intake';
+import { canonicalJson } from '../util/canonical-json';
 import { inputSetKey, type JobInputStore } from './job-inputs';
 
 export interface SwitchModelOptions {
