@@ -156,6 +156,9 @@ for (const scheme of ['light', 'dark'] as const) {
       await expect(banner).toContainText('Paused: the disk reported an error while saving (EIO: i/o error, fsync)');
       await expect(banner).toContainText('Check the disk, then restart Image2Model.');
       await expect(page.locator('[data-job-id="desk-lamp"]')).toContainText('Waiting for a restart (the disk reported an error)');
+      // The jobs could run offline (named as waiting), but the offline generator saves to the failing disk too.
+      await expect(banner.getByTestId('banner-waiting')).toContainText('desk-lamp');
+      await expect(banner.getByTestId('run-offline')).toHaveCount(0);
       await shot(page, `create-disk-error-${scheme}`);
     });
 
@@ -167,6 +170,8 @@ for (const scheme of ['light', 'dark'] as const) {
       await expect(banner.getByRole('heading')).toHaveText('Saving is taking unusually long');
       await expect(banner).toContainText('Nothing is lost.');
       await expect(page.locator('[data-job-id="desk-lamp"]')).toContainText('1st in line');
+      await expect(banner.getByTestId('banner-waiting')).toContainText('desk-lamp');
+      await expect(banner.getByTestId('run-offline')).toHaveCount(0);
     });
 
     test('library: grid and the viewer pane', async ({ page }) => {

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import type { Job, QueueState } from '../../../../shared/domain';
 import { Icon, type IconName } from '../../components/Icon';
 import { formatDuration } from '../../lib/format';
+import { offersRunOffline } from './banner-actions';
 
 /** "a.png, b.png and 3 more" */
 function namesOf(jobs: Job[]): string {
@@ -95,6 +96,7 @@ export function QueueBanner({ state, now, usingOffline, offlineable, onRunOfflin
   const banner = describe(state);
   if (!banner) return null;
   const count = offlineable.length;
+  const offerOffline = count > 0 && offersRunOffline(state.status);
   const runOffline = () => {
     setSwitching(true);
     void onRunOffline().finally(() => setSwitching(false));
@@ -134,7 +136,7 @@ export function QueueBanner({ state, now, usingOffline, offlineable, onRunOfflin
             {state.status === 'key_rejected' ? 'Update key' : 'Add key'}
           </button>
         )}
-        {count > 0 && (
+        {offerOffline && (
           <button type="button" className="button" onClick={runOffline} disabled={switching} data-testid="run-offline">
             {count === 1 ? 'Run this job offline now' : `Run these ${count} jobs offline now`}
           </button>
