@@ -27,10 +27,10 @@ export class AssetCache {
    * valid): distinct bytes per job without building a GLB per job (which costs tens of ms).
    */
   async stampedGlb(seq: number): Promise<Uint8Array> {
-    const base = Buffer.from(await this.glb(1));
-    const at = base.indexOf(FIXTURE_GENERATOR, 0, 'latin1');
+    const base = await this.glb(1);
+    const at = Buffer.from(base.buffer, base.byteOffset, base.byteLength).indexOf(FIXTURE_GENERATOR, 0, 'latin1');
     if (at < 0) throw new Error('the fixture GLB has no generator string to stamp');
-    const stamped = Buffer.from(base);
+    const stamped = Buffer.from(base); // the one copy: the cached GLB stays as it is
     stamped.write(`image2model job ${seq.toString(36).padStart(8, '0')}`.slice(0, FIXTURE_GENERATOR.length), at, 'latin1');
     return stamped;
   }

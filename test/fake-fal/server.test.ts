@@ -251,6 +251,28 @@ describe('fake FAL through the real client (proxy mode)', () => {
     }
   });
 
+  it("'stamped' outputs are made while the job runs (ready when it completes, as FAL's are), not at the result GET", async () => {
+    const made: string[] = [];
+    const fake = await fakeFal({
+      holdJobs: true,
+      uniqueOutputs: 'stamped',
+      glb: { triangles: 100, textureSize: 16 },
+      previewImage: async () => {
+        made.push('preview');
+        return makeTestPng(8, 8, { seed: 3 });
+      },
+    });
+    const { fal } = realClient(fake);
+    const { request_id: requestId } = await fal.queue.submit(TRIPO, { input: { image_url: 'https://example.com/1.png' } });
+    await fake.waitFor(requestId, 'IN_PROGRESS');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(made).toEqual(['preview']);
+    fake.completeNow(requestId);
+    const data = (await fal.queue.result(TRIPO, { requestId })).data as unknown as Record<string, { url: string }>;
+    expect(await glbErrors((await download(data.pbr_model?.url ?? '')).bytes)).toBe(0);
+    expect(made).toEqual(['preview']);
+  });
+
   it('rejects keys that are too short or not in the accepted list with 401', async () => {
     const fake = await fakeFal({ acceptedKeys: ['right-key-0123'] });
     const wrong = await rejectionOf(realClient(fake, { key: 'wrong-key-0123' }).fal.queue.submit(TRIPO, { input: IMAGE }));
