@@ -1,6 +1,6 @@
 // The FAL steps of one job: upload (once; the URL is kept) -> arm the submit intent (the exact input,
 // fsynced) -> wait for a slot -> mark it sent -> submit -> request id stored -> follow (stream, else
-// poll) -> result -> download -> library (the last three in result-steps.ts).
+// poll: follow-steps.ts) -> result -> download -> library (the last three in result-steps.ts).
 // A job that already has a request id resumes following it and is never submitted again.
 //
 // Why arm, then mark: the intent must be on disk before a submit can leave, or a power cut could
@@ -11,15 +11,16 @@
 // armed it, and as "may have been sent" after a restart (util/boot.ts).
 //
 // Over 300 lines on purpose: the paid sequence (arm, mark, submit, record the id, resume) reads top
-// to bottom in one file, where a reviewer checks the money rule; what follows FAL's answer is apart.
+// to bottom in one file, where a reviewer checks the money rule; following the accepted job
+// (follow-steps.ts) and what follows FAL's answer (result-steps.ts) are apart.
 //
 // Hook points: a submit becomes *uncertain* in FalSteps.submit (the catch: no definite answer);
 // every FAL HTTP call's outcome is known in fal/client.ts guardedFetch.
 import type { FalClient } from '@fal-ai/client';
 import { classifyError, type Classification } from '../fal/classify';
 import { refusedRequestId } from '../fal/request-id';
-import { followUntilCompleted, throwIfAborted, type FalStatus } from '../fal/follow';
-import { LogLines, PROGRESS, queuedProgress, runningProgress } from '../fal/progress';
+import { throwIfAborted } from '../fal/follow';
+import { PROGRESS } from '../fal/progress';
 import { buildSetInput, type SetInput } from '../models/input-set';
 import type { ModelDefinition } from '../models/types';
 import { errorMessage } from '../util/errors';
@@ -27,6 +28,7 @@ import { needsAttentionPatch, releaseJob, SUBMIT_INTERRUPTED_MESSAGE } from './o
 import { inputPathOf, optionsOf, type RunContext } from './run-context';
 import { JobFailure, LeaseLostError, step, StepError, SubmitSettled, SubmitUnrecorded } from './run-errors';
 import { collectResult } from './result-steps';
+import { FalFollower } from './follow-steps';
 import { uploadSetInputs } from './set-upload';
 import { keptResultOf } from './stored-result';
 import { currentBoot } from '../util/boot';
@@ -60,10 +62,8 @@ function submitUncertainMessage(c: Classification): string {
 }
 
 export class FalSteps {
-  private runningSince: number | null = null;
   /** An upload made by this run, not stored yet. */
   private uploadedUrl: string | null = null;
-  private readonly lines = new LogLines();
 
   constructor(private readonly ctx: RunContext) {}
 
@@ -138,7 +138,7 @@ export class FalSteps {
       await this.waitForSlot();
       writer.write({ state: 'submitted', message: 'Checking on the job at FAL' }, `Resuming FAL request ${requestId}`);
     }
-    await this.follow(fal, requestId, signal);
+    await new FalFollower(this.ctx).follow(fal, requestId, signal);
     await this.collectResult(fal, model, requestId, signal);
   }
 
@@ -313,60 +313,6 @@ export class FalSteps {
     }
     deps.logger.info(`job ${this.row.id}: FAL's request id ${requestId} came after the lease was lost; stored, the job is followed again`);
     deps.onJob(row, true);
-  }
-
-  private async follow(fal: FalClient, requestId: string, signal: AbortSignal): Promise<void> {
-    const { policy, now, logger, redact } = this.ctx.deps;
-    const deadline = (this.row.submittedAt ?? now()) + policy.followTimeoutMs;
-    const ticker = setInterval(() => this.tickProgress(), policy.progressTickMs);
-    try {
-      await step('status', () =>
-        followUntilCompleted({
-          fal,
-          endpoint: this.row.endpoint,
-          requestId,
-          signal,
-          deadline,
-          now,
-          pollIntervalMs: policy.pollIntervalMs,
-          streamIdleMs: policy.streamIdleMs,
-          stream: policy.useStream,
-          onStatus: (status) => this.onStatus(status),
-          onStreamFailed: (error) => logger.info(`job ${this.row.id}: status stream failed, polling instead`, redact(errorMessage(error))),
-        }),
-      );
-    } finally {
-      clearInterval(ticker);
-    }
-  }
-
-  private onStatus(status: FalStatus): void {
-    const { deps, writer } = this.ctx;
-    deps.signals.online();
-    deps.rateLimitHits.delete(this.row.id);
-    if (status.status === 'IN_QUEUE') {
-      const position = typeof status.queue_position === 'number' ? status.queue_position : null;
-      const message = position !== null && position > 0 ? `Waiting at FAL (position ${position})` : 'Starting at FAL';
-      if (this.row.state === 'submitted' && this.row.queuePosition === position && this.row.message === message) return;
-      writer.soft({ queuePosition: position, progress: queuedProgress(position), message });
-      return;
-    }
-    // IN_PROGRESS or COMPLETED: the model runs (or ran).
-    this.runningSince ??= deps.now();
-    if (this.row.state === 'submitted') {
-      writer.softState({ state: 'running', queuePosition: null, progress: PROGRESS.running, message: 'Generating the model' });
-    }
-    // Redacted before LogLines shortens a line: a key cut in two no longer matches as a whole.
-    const logs = status.logs?.map((log) => (typeof log.message === 'string' ? { ...log, message: deps.redact(log.message) } : log));
-    for (const line of this.lines.accept(logs)) writer.soft({ message: line }, line);
-    this.tickProgress();
-  }
-
-  private tickProgress(): void {
-    if (this.runningSince === null || this.row.state !== 'running') return;
-    const { deps, writer } = this.ctx;
-    const next = runningProgress(deps.now() - this.runningSince, deps.policy.expectedRunMs, this.lines.floor);
-    if (next >= this.row.progress + 0.5) writer.soft({ progress: next });
   }
 
   /** Result -> download -> library (result-steps.ts); also used by a cancel that came after FAL finished. */
