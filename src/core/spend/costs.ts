@@ -64,21 +64,30 @@ export class CostStore {
    * whose further event has no cost yet (`knownUsd`: what its events with a cost add up to), keep what
    * was counted; so does a result answer read again (Download again) with fewer units, or read while no
    * price is known - FAL charged a request once, and the cap errs on the side of spend.
+   * One exception: billing events listed anew with a refund the last answer did not have. When the
+   * answer's charges (`chargedUsd`: its positive costs, before refunds) are still at least those counted
+   * before (the stored cost plus its refunds), no charge is missing from it, so its lower total is a
+   * refund and is stored, units and refund with it.
    */
-  record(cost: RealCost, knownUsd: number | null = null): void {
+  record(cost: RealCost, knownUsd: number | null = null, chargedUsd: number | null = null): void {
+    const refundedLate = `(excluded.source = real_costs.source AND real_costs.usd IS NOT NULL AND excluded.usd IS NOT NULL
+      AND @chargedUsd IS NOT NULL AND @chargedUsd >= real_costs.usd + COALESCE(real_costs.refunded_usd, 0) - 1e-9)`;
     this.stmt(
       `INSERT INTO real_costs (request_id, job_id, endpoint, at, units, usd, source, refunded_usd) VALUES (@requestId, @jobId, @endpoint, @at, @units, @usd, @source, @refundedUsd)
        ON CONFLICT(request_id) DO UPDATE SET job_id = COALESCE(excluded.job_id, job_id), endpoint = COALESCE(excluded.endpoint, endpoint),
          at = CASE WHEN excluded.source = real_costs.source THEN real_costs.at ELSE excluded.at END,
-         units = CASE WHEN excluded.source = real_costs.source AND real_costs.units IS NOT NULL
+         units = CASE WHEN ${refundedLate} THEN COALESCE(excluded.units, real_costs.units)
+           WHEN excluded.source = real_costs.source AND real_costs.units IS NOT NULL
            THEN MAX(real_costs.units, COALESCE(excluded.units, real_costs.units)) ELSE COALESCE(excluded.units, real_costs.units) END,
-         usd = CASE WHEN excluded.source = real_costs.source AND real_costs.usd IS NOT NULL
+         usd = CASE WHEN ${refundedLate} THEN excluded.usd
+           WHEN excluded.source = real_costs.source AND real_costs.usd IS NOT NULL
            THEN MAX(real_costs.usd, COALESCE(excluded.usd, @knownUsd, real_costs.usd)) ELSE excluded.usd END,
-         refunded_usd = CASE WHEN excluded.source = real_costs.source AND real_costs.usd IS NOT NULL
+         refunded_usd = CASE WHEN ${refundedLate} THEN excluded.refunded_usd
+           WHEN excluded.source = real_costs.source AND real_costs.usd IS NOT NULL
            AND COALESCE(excluded.usd, @knownUsd, real_costs.usd) < real_costs.usd THEN real_costs.refunded_usd ELSE excluded.refunded_usd END,
          source = excluded.source
        WHERE ${RANK_SQL('real_costs.source')} <= ${RANK_SQL('excluded.source')}`,
-    ).run({ ...cost, refundedUsd: cost.refundedUsd ?? null, knownUsd });
+    ).run({ ...cost, refundedUsd: cost.refundedUsd ?? null, knownUsd, chargedUsd });
   }
 
   /** The job a request is (or was, before the job was sent again) for. */

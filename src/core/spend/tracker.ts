@@ -95,11 +95,12 @@ function requestCharge(
   events: readonly BillingEvent[],
   sentAt: number,
   asOf: number,
-): { at: number; units: number | null; usd: number | null; knownUsd: number | null; refundedUsd: number | null; impossible: boolean } {
+): { at: number; units: number | null; usd: number | null; knownUsd: number | null; chargedUsd: number | null; refundedUsd: number | null; impossible: boolean } {
   const unique = [...new Map(events.map((event) => [eventKey(event), event])).values()];
   let usd: number | null = 0;
   let known = 0;
   let refunded = 0;
+  let charged = 0;
   let units: number | null = null;
   let at = Number.POSITIVE_INFINITY;
   for (const event of unique) {
@@ -107,18 +108,20 @@ function requestCharge(
     usd = usd === null || cost === null ? null : usd + cost;
     if (cost !== null) known += cost;
     if (cost !== null && cost < 0) refunded -= cost;
+    if (cost !== null && cost > 0) charged += cost;
     if (typeof event.output_units === 'number') units = (units ?? 0) + event.output_units;
     at = Math.min(at, chargedAt(event.timestamp, sentAt, asOf));
   }
   // Cents summed in floating point: -0.27 + 0.27 may read as a hair below nothing.
   const CENT_DUST = 1e-9;
   const impossible = known < -CENT_DUST || (units !== null && units < -CENT_DUST);
-  if (impossible) return { at, units: null, usd: null, knownUsd: null, refundedUsd: null, impossible };
+  if (impossible) return { at, units: null, usd: null, knownUsd: null, chargedUsd: null, refundedUsd: null, impossible };
   return {
     at,
     units: units === null ? null : Math.max(0, units),
     usd: usd === null ? null : Math.max(0, usd),
     knownUsd: Math.max(0, known),
+    chargedUsd: charged,
     refundedUsd: refunded > 0 ? refunded : null,
     impossible,
   };
@@ -187,15 +190,16 @@ export function createSpendTracker(deps: SpendTrackerDeps): SpendTracker {
         const seen = new Set<string>();
         for (const [requestId, list] of byRequest) {
           seen.add(requestId);
-          const { knownUsd, impossible, ...charge } = requestCharge(list, sentAt.get(requestId)!, asOf);
+          const { knownUsd, chargedUsd, impossible, ...charge } = requestCharge(list, sentAt.get(requestId)!, asOf);
           if (impossible) warnOnce(`impossible:${requestId}`, `spend: FAL's billing events for request ${requestId} say it was refunded more than it was charged (or gave back more units than it billed). They are left out; that request keeps its estimate until FAL's records add up.`);
           if (unknownCost.has(requestId)) charge.usd = null;
           // Asked again: an answer that lists fewer of its events (a page missed) never lowers what was
-          // counted; a refund listed late is not taken off either (the cap errs on the side of spend).
-          // A further event listed with no cost yet does not undo it either: what is known still counts.
+          // counted, nor does a further event listed with no cost yet: what is known still counts. A
+          // refund listed late is taken off only when the answer still lists every charge counted before
+          // (`chargedUsd`), so a missed page is never read as a refund.
           // Kept in the one statement that stores it (CostStore.record): another process syncing at the same time.
           const owner = costs.jobOfRequest(requestId);
-          costs.record({ requestId, jobId: owner?.jobId ?? null, endpoint: list[0]!.endpoint_id, ...charge, source: 'billing_event' }, knownUsd);
+          costs.record({ requestId, jobId: owner?.jobId ?? null, endpoint: list[0]!.endpoint_id, ...charge, source: 'billing_event' }, knownUsd, chargedUsd);
         }
         for (const requestId of unknownCost) seen.add(requestId);
         // FAL bills only successful output: long-finished requests with no event cost nothing.
