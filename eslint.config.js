@@ -24,7 +24,7 @@ const ipcRendererOnlyInPreload = {
 };
 
 export default tseslint.config(
-  { ignores: ['.tmp/**', 'out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'artifacts/**', '.native/**', 'playwright-report/**'] },
+  { ignores: ['.tmp/**', '.cache/**', 'out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'artifacts/**', '.native/**', 'playwright-report/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { ensureBrowser } from './ensure-browser.mjs';
 import { killLeftovers } from './leftover-processes.mjs';
+import { bundledCli } from './cli-bundle.mjs';
 
 let chromiumPath;
 try {
@@ -34,6 +35,9 @@ if (!existsSync('out/renderer/index.html')) {
   console.log('Building the app first (the browser tests load the built renderer)...');
   if (run('npx', ['electron-vite', 'build']) !== 0) process.exit(1);
 }
+
+// The CLI tests run the real bin: build its bundle once here rather than in several tests at once.
+await bundledCli(process.cwd()).catch(() => {});
 
 const vitestStatus = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${vitestJson}`]);
 
