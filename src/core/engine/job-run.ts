@@ -1,25 +1,20 @@
 // One job's run, from a claimed row to a terminal state or back to the queue: picks the FAL or the
-// offline steps, carries out cancels, and turns every error into the job's next state through the
+// offline steps, hands cancels to cancel-steps.ts, and turns every error into the job's next state through the
 // policy. Every write is fenced (job-writer.ts).
-import type { FalClient } from '@fal-ai/client';
 import { classifyError, type Classification } from '../fal/classify';
-import { FalAlreadyCompletedError, FalHttpError } from '../fal/errors';
 import { FollowTimeoutError } from '../fal/follow';
 import { getModel } from '../models/catalog';
 import { interruptReason, type WorkerContext } from '../queue/scheduler';
 import type { JobPatch } from '../queue/store';
-import { errorMessage, isRecord } from '../util/errors';
+import { errorMessage } from '../util/errors';
 import { FalSteps, SUBMIT_UNCERTAIN_MESSAGE } from './fal-steps';
 import { JobWriter } from './job-writer';
 import { runOffline } from './offline-steps';
-import { keptResultOf } from './stored-result';
+import { carryOutCancel } from './cancel-steps';
 import { endedPatch, needsAttentionPatch, releaseJob, SUBMIT_INTERRUPTED_MESSAGE } from './ownership';
 import { decide } from './policy';
 import type { RunContext, RunnerDeps } from './run-context';
 import { JobFailure, LeaseLostError, StepError, SubmitSettled, SubmitUnrecorded } from './run-errors';
-
-export const CANCEL_UNCERTAIN_MESSAGE =
-  'Canceled while it was being sent to FAL: FAL may have accepted it and may still run (and charge) it. Check your FAL dashboard; nothing is sent again unless you retry.';
 
 export async function runJob(deps: RunnerDeps, worker: WorkerContext): Promise<void> {
   await new JobRun(deps, worker).execute();
@@ -106,105 +101,16 @@ class JobRun {
     return this.row.submitStartedAt !== null && this.row.falRequestId === null;
   }
 
-  // ---- cancel ------------------------------------------------------------------------------------
-
-  /** Carries out a cancel: FAL is told (if it has the job); a job FAL already finished is kept. */
-  private async cancel(): Promise<void> {
-    const now = this.deps.now;
-    const requestId = this.row.falRequestId;
-    if (requestId === null && this.submitUncertain()) {
-      // Canceled while the submit was on its way: FAL may have it (and run and charge it).
-      this.writer.write(needsAttentionPatch('cancel_uncertain', CANCEL_UNCERTAIN_MESSAGE, now()));
-      return;
-    }
-    if (requestId === null) {
-      this.writer.write({ ...endedPatch('canceled', now()), message: 'Canceled' });
-      return;
-    }
-    const fal = this.deps.fal();
-    if (!fal && keptResultOf(this.row)) {
-      // FAL finished it (its answer is kept): nothing runs there any more, and the paid model stays reachable.
-      this.fail('result_download_failed', 'Canceled before its model was fetched. FAL had already made it (and charged for it): use Download again (free) to fetch it.', false);
-      return;
-    }
-    if (!fal) {
-      this.writer.write({ ...endedPatch('canceled', now()), message: 'Canceled here; without a key FAL could not be told, so it may still run and be charged.' });
-      return;
-    }
-    if (this.row.state === 'downloading' || keptResultOf(this.row)) {
-      // Its status said COMPLETED (or its answer is kept: FAL finished it, and may have forgotten it
-      // since): there is nothing left to stop, and the result is paid for. Kept whatever FAL would
-      // answer a cancel (a 5xx, a lost answer or a 404 used to discard it).
-      await this.keepCompletedResult(fal, requestId);
-      return;
-    }
-    // FAL removes a queued request; a running one only gets a signal its model may ignore (and FAL
-    // may charge for it): the user is told so (FAL.md).
-    const started = this.row.state === 'running';
-    try {
-      await fal.queue.cancel(this.row.endpoint, { requestId });
-      const message = started ? 'Canceled; FAL was asked to stop it. It had already started, so FAL may still charge for it.' : 'Canceled; FAL was asked to stop the job.';
-      this.writer.write({ ...endedPatch('canceled', now()), message }, `FAL cancel requested for ${requestId}`);
-    } catch (error) {
-      if (isAlreadyCompleted(error)) {
-        await this.keepCompletedResult(fal, requestId);
-        return;
-      }
-      const notFound = error instanceof FalHttpError && error.status === 404;
-      this.writer.write(
-        {
-          ...endedPatch('canceled', now()),
-          message: notFound ? 'Canceled' : 'Canceled here, but FAL could not be told; it may still run and be charged.',
-        },
-        `FAL cancel failed: ${this.describe(error)}`,
-      );
-    }
-  }
-
-  /**
-   * Cancel came too late: FAL had finished (and charged) it, so the result is kept - for as long as a
-   * cancel waits. The user asked to stop: a model that takes longer ends the job at once, its request
-   * id kept for a free Download again.
-   */
-  private async keepCompletedResult(fal: FalClient, requestId: string): Promise<void> {
-    this.writer.log('FAL had already finished this job; keeping the result');
-    const model = getModel(this.row.endpoint);
-    const timeUp = AbortSignal.timeout(this.deps.policy.cancelKeepMs);
-    try {
-      if (!model) throw new Error('unknown model');
-      if (this.row.state === 'preparing') this.writer.write({ state: 'submitted' });
-      // Its preview is not waited for (it may stall for a minute).
-      await this.fal.collectResult(fal, model, requestId, AbortSignal.any([this.stopSignal, timeUp]), true);
-    } catch (error) {
-      const interrupted = interruptReason(this.stopSignal);
-      if (error instanceof LeaseLostError || interrupted === 'lease_lost') return;
-      if (interrupted === 'stop') {
-        // Quitting must not wait for a download: the cancel stays requested and FAL keeps the
-        // result, so the next run finds it ALREADY_COMPLETED again and fetches it then.
-        releaseJob(this.writer, { message: 'Paused: the engine stopped; the finished result is fetched next time' });
-        return;
-      }
-      if (timeUp.aborted) {
-        this.fail(
-          'result_download_failed',
-          'Canceled while its model was downloading. FAL had already made it (and charged for it): use Download again (free) to fetch it.',
-          false,
-        );
-        return;
-      }
-      const failure = keepFailure(error, this.deps.now());
-      const why = this.deps.redact(failure.why);
-      if (failure.stillAtFal) {
-        // A canceled job never comes back (transitions.ts): failed keeps the paid result reachable.
-        this.fail(
-          'result_download_failed',
-          `Canceled after FAL had already made it (and charged for it), but keeping the model failed: ${why}${/Download again/.test(why) ? '' : ' Use Download again (free) to fetch it.'}`,
-          false,
-        );
-        return;
-      }
-      this.writer.tryWrite({ ...endedPatch('canceled', this.deps.now()), message: `Canceled; the finished result could not be kept: ${why}` });
-    }
+  /** Carries out a cancel (cancel-steps.ts). */
+  private cancel(): Promise<void> {
+    return carryOutCancel({
+      ctx: this.ctx,
+      fal: this.fal,
+      stopSignal: this.stopSignal,
+      submitUncertain: () => this.submitUncertain(),
+      fail: (code, message, requestDone) => this.fail(code, message, requestDone),
+      describe: (error) => this.describe(error),
+    });
   }
 
   // ---- failures ----------------------------------------------------------------------------------
@@ -313,24 +219,4 @@ class JobRun {
   private describe(error: unknown): string {
     return this.deps.redact(errorMessage(error));
   }
-}
-
-/**
- * Why keeping a finished result failed, and whether FAL still holds a result worth fetching again: not
- * when FAL is done with the request or the model itself was refused (not a GLB, too large, unsafe link).
- */
-function keepFailure(error: unknown, nowMs: number): { stillAtFal: boolean; why: string } {
-  const sentence = (text: string) => (/[.!?]$/.test(text) ? text : `${text}.`);
-  if (error instanceof JobFailure) return { stillAtFal: !error.requestDone, why: sentence(error.message) };
-  if (error instanceof StepError) {
-    const c = classifyError(error.cause, error.phase, nowMs);
-    return { stillAtFal: c.kind !== 'fail' || !c.requestDone, why: sentence(c.message) };
-  }
-  // Trouble on this computer (the database, a bug): FAL still has the result.
-  return { stillAtFal: true, why: sentence(errorMessage(error)) };
-}
-
-function isAlreadyCompleted(error: unknown): boolean {
-  if (error instanceof FalAlreadyCompletedError) return true;
-  return error instanceof FalHttpError && isRecord(error.body) && error.body.status === 'ALREADY_COMPLETED';
 }
