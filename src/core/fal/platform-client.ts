@@ -211,7 +211,7 @@ export function createPlatformClient(opts: PlatformClientOptions): PlatformClien
       const out: Price[] = [];
       for (const batch of chunks([...new Set(endpointIds)], 50)) {
         const params = new URLSearchParams({ endpoint_id: batch.join(',') });
-        const { prices, unreadable } = readPrices(await pages(PricePageSchema, '/models/pricing', params, (p) => p.prices));
+        const { prices, unreadable } = readPrices(await pages(PricePageSchema, '/models/pricing', params, (p) => p.prices), keys());
         for (const entry of unreadable) onUnreadable?.(entry);
         out.push(...prices);
       }

@@ -108,16 +108,26 @@ export interface UnreadablePrice {
   fingerprint: string;
 }
 
-export function readPrices(items: readonly unknown[]): { prices: Price[]; unreadable: UnreadablePrice[] } {
+/**
+ * `keys` as for readRequestRows: an entry naming a FAL key in any field is unreadable too - its unit is
+ * kept in the price cache, sent to the window and printed by `image2model models --json`. Its endpoint
+ * id is given only when it names no key.
+ */
+export function readPrices(items: readonly unknown[], keys: readonly (string | null | undefined)[]): { prices: Price[]; unreadable: UnreadablePrice[] } {
   const out: { prices: Price[]; unreadable: UnreadablePrice[] } = { prices: [], unreadable: [] };
   for (const item of items) {
     const parsed = PriceSchema.safeParse(item);
-    if (parsed.success) {
+    const namesAKey = namesKey(JSON.stringify(item) ?? '', keys);
+    if (parsed.success && !namesAKey) {
       out.prices.push(parsed.data);
       continue;
     }
     const id = (item as { endpoint_id?: unknown } | null)?.endpoint_id;
-    out.unreadable.push({ endpointId: typeof id === 'string' ? id : null, problem: problemOf(parsed.error), fingerprint: fingerprintOf(item) });
+    out.unreadable.push({
+      endpointId: typeof id === 'string' && !namesKey(id, keys) ? id : null,
+      problem: parsed.success ? 'a field names the FAL key' : problemOf(parsed.error),
+      fingerprint: fingerprintOf(item),
+    });
   }
   return out;
 }
