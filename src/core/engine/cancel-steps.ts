@@ -5,7 +5,7 @@ import type { FalClient } from '@fal-ai/client';
 import { classifyError } from '../fal/classify';
 import { FalAlreadyCompletedError, FalHttpError } from '../fal/errors';
 import { getModel } from '../models/catalog';
-import { interruptReason } from '../queue/scheduler';
+import { interruptReason } from '../queue/worker-context';
 import { errorMessage, isRecord } from '../util/errors';
 import type { FalSteps } from './fal-steps';
 import { endedPatch, needsAttentionPatch, releaseJob } from './ownership';

@@ -4,7 +4,7 @@
 import { classifyError, type Classification } from '../fal/classify';
 import { FollowTimeoutError } from '../fal/follow';
 import { getModel } from '../models/catalog';
-import { interruptReason, type WorkerContext } from '../queue/scheduler';
+import { interruptReason, type WorkerContext } from '../queue/worker-context';
 import type { JobPatch } from '../queue/store';
 import { errorMessage } from '../util/errors';
 import { FalSteps, SUBMIT_UNCERTAIN_MESSAGE } from './fal-steps';

@@ -3,7 +3,8 @@
 // from being prepared, or a slot freed at FAL finds no job ready to be sent.
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../../src/core/db/open';
-import { Scheduler, WorkerInterrupt, type WorkerContext } from '../../../src/core/queue/scheduler';
+import { Scheduler } from '../../../src/core/queue/scheduler';
+import { WorkerInterrupt, type WorkerContext } from '../../../src/core/queue/worker-context';
 import { JobStore } from '../../../src/core/queue/store';
 import { newJob } from '../../support/new-job';
 
