@@ -9,7 +9,7 @@ import { rowsFor } from './candidates';
 import type { CheckStore, PastSend } from './checks';
 import { matchSubmission } from './match';
 import { pastAbsentMessage, pastFoundMessage } from './messages';
-import type { ReconcileConfig, ReconcileReport } from './reconciler';
+import type { ReconcileConfig, ReconcileReport } from './reconciler-types';
 import { mentions, rebuildSentInput, safeParse } from './sent-input';
 
 export interface PastSendChecksDeps {

@@ -8,12 +8,13 @@
 //   what was sent cannot be known (its kept copy missing or damaged, not rebuildable) -> stays
 //                                      needs_attention: no row can be ruled out, "no record" would be a guess
 // An earlier send a job no longer carries is looked for the same way (past-sends.ts). What was sent:
-// sent-input.ts; which rows a send may be and when it is due: candidates.ts.
+// sent-input.ts; which rows a send may be and when it is due: candidates.ts; its settings, what it
+// needs and what a pass reports: reconciler-types.ts.
 // A history row that fails its check is left out (logged once) and the rest of the page is used: a
 // job is only settled from rows that could be read - found in one, it is adopted; while an unreadable
 // row is listed it may be that job's, so "no record" is never concluded.
 import type { PlatformClient, RequestHistory, UnreadableRequestRow } from '../fal/platform-client';
-import type { JobRow, JobStore } from '../queue/store';
+import type { JobRow } from '../queue/store';
 import { CheckStore, type PastSend, type SubmitCheck } from './checks';
 import { latestSendAt, reasonOf } from './candidates';
 import { matchSubmission, type SentSubmission } from './match';
@@ -21,65 +22,9 @@ import { createPastSendChecks } from './past-sends';
 import { keepsSentInput, mentions, rebuildSentInput } from './sent-input';
 import { absentMessage, adoptedMessage, NOT_RECEIVED_CODE, resubmitMessage, waitingMessage, type WaitReason } from './messages';
 import { errorMessage } from '../util/errors';
+import { emptyReport, type ReconcileConfig, type ReconcilerDeps, type ReconcileReport, type Reconciler } from './reconciler-types';
 
-export interface ReconcileConfig {
-  /** How long after the send a missing request counts as never received (FAL's listing delay is unconfirmed). */
-  settleMs: number;
-  /** Resubmit by itself once FAL has no record after the settle time (off by default). */
-  autoResubmit: boolean;
-  /** First wait between checks; doubles per check up to retryMaxMs. */
-  retryBaseMs: number;
-  retryMaxMs: number;
-  /** The history window reaches this far around the send time (clock differences). */
-  windowMarginMs: number;
-}
-
-export const DEFAULT_RECONCILE_CONFIG: ReconcileConfig = Object.freeze({
-  settleMs: 10 * 60_000,
-  autoResubmit: false,
-  retryBaseMs: 15_000,
-  retryMaxMs: 30 * 60_000,
-  windowMarginMs: 5 * 60_000,
-});
-
-export interface ReconcilerDeps {
-  jobs: JobStore;
-  now: () => number;
-  /** A client for the current key and proxy; null without a key. */
-  platform: () => PlatformClient | null;
-  config: () => ReconcileConfig;
-  /** The exact input JSON a job's submit sent (default: rebuilt from the job, which is deterministic). */
-  sentInput?: (job: JobRow) => unknown;
-  onJob: (row: JobRow) => void;
-  /** A job went back to the queue. */
-  wake: () => void;
-  logger: { info(message: string): void; warn(message: string): void };
-}
-
-export interface ReconcileReport {
-  checked: number;
-  adopted: { jobId: string; requestId: string }[];
-  absent: { jobId: string; checkedAt: number }[];
-  resubmitted: string[];
-  waiting: { jobId: string; reason: WaitReason; nextCheckAt: number }[];
-  /**
-   * Earlier sends of jobs sent again or removed (job_past_sends) that FAL's records settled: found
-   * (counted as spend once, not followed) or absent (never charged).
-   */
-  pastFound: { jobId: string; sentAt: number; requestId: string; usd: number | null; message: string }[];
-  pastAbsent: { jobId: string; sentAt: number; message: string }[];
-}
-
-export interface Reconciler {
-  /** Checks the uncertain jobs that are due (all of them with `force`). Runs one pass at a time. */
-  runOnce(opts?: { force?: boolean }): Promise<ReconcileReport>;
-  /** Checks by itself every `pollMs` (jobs are only asked about when due). */
-  start(pollMs?: number): void;
-  /** Stops the timer and waits for a pass in flight. */
-  stop(): Promise<void>;
-}
-
-const emptyReport = (): ReconcileReport => ({ checked: 0, adopted: [], absent: [], resubmitted: [], waiting: [], pastFound: [], pastAbsent: [] });
+export { DEFAULT_RECONCILE_CONFIG, type ReconcileConfig, type ReconcilerDeps, type ReconcileReport, type Reconciler } from './reconciler-types';
 
 /** Unreadable rows already logged (their fingerprints), so a row listed on every pass is logged once. */
 const LOGGED_ROWS_KEPT = 1_000;
