@@ -17,6 +17,7 @@ import { jsonReporter, plainReporter, terminalReporter, type JobView, type Repor
 import type { SetMember } from './input-set-args';
 import { nodeFetch } from '../core/fal/node-fetch';
 import { cliFalKey, cliOtherKeys } from './keys';
+import { stopEngine } from './stop-engine';
 
 export interface CommonOptions {
   dataDir?: string;
@@ -264,7 +265,8 @@ export async function runJobs(request: RunRequest): Promise<number> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     offs.forEach((off) => off?.());
-    // Leaves unfinished jobs resumable: leases released, nothing canceled on FAL.
-    await engine.stop();
+    // Leaves unfinished jobs resumable: leases released, nothing canceled on FAL (a submit on its way
+    // is waited for, said so; a second Ctrl-C stops at once).
+    await stopEngine(engine);
   }
 }

@@ -11,7 +11,7 @@ import { dataPaths } from '../paths';
 import { DEFAULT_BACKOFF } from '../queue/backoff';
 import { Scheduler } from '../queue/scheduler';
 import { claimJoinedOutput, claimOutputFile, joinedOutputs, unwrittenOutputs } from '../queue/output-copy';
-import { JobStore } from '../queue/store';
+import { JobStore, toJob } from '../queue/store';
 import { createStatsReader, createStatsRecorder, trackRequestOutcomes } from '../stats';
 import { createActions } from './actions';
 import { createChangeWatch } from './change-watch';
@@ -25,7 +25,7 @@ import { runJob } from './job-run';
 import { createModelSwitch } from './switch-model';
 import { createLibraryApi } from './library-api';
 import { createLifecycle } from './lifecycle';
-import { createOwnership } from './ownership';
+import { createOwnership, SUBMIT_INTERRUPTED_MESSAGE } from './ownership';
 import { createQueueHealth } from './queue-health';
 import { createRedaction, RedactingEmitter } from './redaction';
 import type { RunnerDeps, RunnerPolicy } from './run-context';
@@ -280,6 +280,17 @@ export function createEngine(deps: EngineDeps): Engine {
       const rows = store.releaseUnsent(ownership.owner, now(), 'Waiting to be sent to FAL');
       for (const row of rows) jobChanged(row, true);
       return rows.length;
+    },
+    sendingNow: () =>
+      store
+        .list()
+        .filter((row) => row.leaseOwner === ownership.owner && row.submitStartedAt !== null && row.falRequestId === null)
+        .map(toJob),
+    abandonNow() {
+      engine.stop().catch((error: unknown) => logger.error('stopping at once failed', error));
+      const rows = store.recoverOrphans(now(), (owner) => owner === ownership.owner, SUBMIT_INTERRUPTED_MESSAGE);
+      for (const row of rows) jobChanged(row, true);
+      return rows.filter((row) => row.state === 'needs_attention').map(toJob);
     },
     setFalProxyUrl(url) {
       health.setProxyUrl(url);

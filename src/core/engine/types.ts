@@ -140,6 +140,16 @@ export interface Engine extends EngineApi {
    * await stop() to know the rest is done).
    */
   releaseUnsentNow(): number;
+  /** Jobs this engine sent to FAL whose answer (the request id) has not come: stop() waits for it, up to requestTimeoutMs. */
+  sendingNow(): Job[];
+  /**
+   * Gives up at once, without FAL's answer (a second Ctrl-C while stop() waits for it): stops claiming
+   * and takes this engine's jobs back now, as recovery would after its process died - a job whose
+   * submit may have reached FAL needs attention (FAL's records settle it later), any other goes back
+   * to the queue; their workers can write nothing more. Returns the jobs set aside as needing
+   * attention. The caller is expected to exit.
+   */
+  abandonNow(): Job[];
   /** stop() and close the database. */
   close(): Promise<void>;
   /** Resolves when no job is queued or active. */
