@@ -4,12 +4,13 @@
 // CLI) each looked for a free name, saw the same one, and the second replaced the first's file.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fsyncDirBestEffort, placeIfFree, unlinkQuietly, writeTempFile } from '../library/files';
+import { fsyncDirBestEffort, placeIfFree, tempPathFor, unlinkQuietly, writeTempFile } from '../library/files';
 import { MAX_NAME_TRIES, NoFreeNameError } from '../library/free-names';
 import { restemObjFiles } from '../library/obj';
 import { safeFileStem } from '../util/file-stem';
 import { localDay } from '../../shared/local-time';
 import type { ExportFile } from './pipeline';
+import { cleanKilledSets, openSetJournal } from './set-journal';
 
 export interface NameFields {
   name: string;
@@ -40,9 +41,20 @@ export function renameStem(files: readonly ExportFile[], fromStem: string, toSte
  * (placeIfFree). A name taken meanwhile: the names given so far are removed again and the next stem is
  * tried with the same temp files (an OBJ's and MTL's, whose text names the stem, are written again). Any
  * failure removes what this export wrote - never a file that was there before - and every temp file.
+ * A journal beside them (set-journal.ts) says which temp files and names are this export's, so the next
+ * export into `dir` cleans up after one that was killed (its temp files, the names of a set it never
+ * completed), which it does first. `step` (tests) is awaited at each step: 'place:<i>' before the set's
+ * i-th name is given, 'committed' once all are.
  * Returns the paths written.
  */
-export async function writeNewFiles(dir: string, stem: string, filesFor: (stem: string) => readonly ExportFile[]): Promise<string[]> {
+export async function writeNewFiles(
+  dir: string,
+  stem: string,
+  filesFor: (stem: string) => readonly ExportFile[],
+  step: (what: string) => Promise<void> | void = () => undefined,
+): Promise<string[]> {
+  await cleanKilledSets(dir);
+  const journal = openSetJournal(dir);
   // The temp file of each file of the set, by its place in the set, with the content it holds.
   const temps: ({ data: Uint8Array; path: string } | undefined)[] = [];
   let placed: string[] = [];
@@ -51,14 +63,21 @@ export async function writeNewFiles(dir: string, stem: string, filesFor: (stem: 
       const files = filesFor(n === 1 ? stem : `${stem}-${n}`);
       if (new Set(files.map((file) => file.name)).size < files.length) throw new Error('An export named two of its files the same');
       if (files.some((file) => existsSync(join(dir, file.name)))) continue;
+      const fresh: number[] = [];
       for (const [i, file] of files.entries()) {
         const temp = temps[i];
         if (temp?.data === file.data) continue;
         if (temp) await unlinkQuietly(temp.path);
-        temps[i] = { data: file.data, path: await writeTempFile(join(dir, file.name), file.data) };
+        temps[i] = { data: file.data, path: tempPathFor(join(dir, file.name)) };
+        fresh.push(i);
       }
+      // Every temp file and name of this try is in the journal before either is made.
+      const tempPaths = temps.map((temp) => temp!.path);
+      await journal.write(tempPaths, files.map((file) => file.name), false);
+      for (const i of fresh) await writeTempFile(join(dir, files[i]!.name), files[i]!.data, temps[i]!.path);
       for (const [i, file] of files.entries()) {
         const target = join(dir, file.name);
+        await step(`place:${i}`);
         if (!(await placeIfFree(temps[i]!.path, target))) break;
         placed.push(target);
         // Without hard links the temp file was renamed: it is gone, and written again if needed.
@@ -66,6 +85,9 @@ export async function writeNewFiles(dir: string, stem: string, filesFor: (stem: 
       }
       if (placed.length === files.length) {
         await fsyncDirBestEffort(dir);
+        // From here a cleanup keeps the names: the set is whole.
+        await journal.write(tempPaths, [], true);
+        await step('committed');
         const done = placed;
         placed = [];
         return done;
@@ -78,5 +100,6 @@ export async function writeNewFiles(dir: string, stem: string, filesFor: (stem: 
     // Only what this export placed (a name is given only where no file was) and its temp files.
     for (const path of placed) await unlinkQuietly(path);
     for (const temp of temps) if (temp) await unlinkQuietly(temp.path);
+    await journal.remove();
   }
 }

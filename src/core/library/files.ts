@@ -92,11 +92,10 @@ export async function replaceViaTemp(path: string, fill: (temp: string) => Promi
 }
 
 /**
- * `data` complete and synced in a new temp file beside `path` (nothing left on failure); its path. The
- * first step of writing a set of files that appears whole or not at all (see writeFilesAtomic).
+ * `data` complete and synced in a new temp file beside `path` (`temp`, when its name was chosen first;
+ * nothing left on failure); its path. The first step of writing a set of files that appears whole or not at all (see writeFilesAtomic).
  */
-export async function writeTempFile(path: string, data: Uint8Array): Promise<string> {
-  const temp = tempPathFor(path);
+export async function writeTempFile(path: string, data: Uint8Array, temp: string = tempPathFor(path)): Promise<string> {
   try {
     await fillWith(data)(temp);
   } catch (error) {
