@@ -1,6 +1,9 @@
 // The job engine: a durable queue in SQLite, FAL (or the offline generator) doing the work, and the
 // local library. Plain Node: no electron import; every outside dependency comes in `deps`.
 // This file only composes the rooms; docs/ENGINE.md maps them.
+// Over 300 lines on purpose: it is one wiring function - each room is made once, with what it needs
+// of the others (several close over rooms made after them), in an order that reads only in one place.
+// The logic is in the rooms; splitting the wiring would spread that order over files.
 import { makeFolderSync } from '../util/make-folder';
 import { TERMINAL_STATES } from '../../shared/domain';
 import { openDatabase, type Db } from '../db/open';
