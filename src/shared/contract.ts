@@ -2,6 +2,9 @@
 // Every channel names a zod schema for its input and output; every event names its payload schema.
 // The preload, main's handler registration, the browser transport and the renderer's `Api` type all
 // derive from these two maps.
+// Over 300 lines on purpose: `channels` is the whole surface the renderer (and the browser bridge)
+// can reach, with every input's limits, so a security review reads it in one file; the payload schemas
+// above it are the IPC's own (shapes with a life beyond IPC live in domain.ts, settings.ts, ...).
 import { z } from 'zod';
 import {
   InputRoleSchema,
