@@ -1,6 +1,10 @@
 // The viewer behind the React component: owns the stage while mounted, opens models (a newer open
 // cancels an older one), applies the toggles and renders only when something changed. React reads
 // its state through subscribe/getSnapshot (useSyncExternalStore).
+// Over 300 lines on purpose: it is the one stateful object the component talks to. Its sections
+// (store, lifecycle, models, lighting, toggles, linked views, frames) share the mounted stage, the load
+// in flight and the settings, so they stay in one class; all that needs none of that state is already
+// in the modules beside it (stage, model-loader, framing, view-modes, dimensions, screenshot, ...).
 import { Vector3, type Object3D } from 'three';
 import type { ModelStats } from '../../../../../shared/domain';
 import { countCoveredPixels, gpuMemory, publishDebug, recordDisposal } from './debug';
