@@ -5,7 +5,7 @@
 // killed between the claim and the placing, the next run finds the claimed file missing and writes it.
 // The copy is put in place only where no file is (placeIfFree, as the desktop export): a file that took
 // the name after it was picked (another export of the same name: the app, another run) is kept, and the
-// claim moves to the next free name.
+// claim moves to the next free name. A run that gives up (no free name, a disk error) gives its claim back.
 import { access, open } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { freeExportPath } from '../core/auto-export';
@@ -22,21 +22,33 @@ export interface OutputPlace {
   name: string;
 }
 
-type Claim = (file: string, replacing?: string) => OutputClaim | null;
+interface Claims {
+  claim: (file: string, replacing?: string) => OutputClaim | null;
+  /** Takes back a name this run claimed and did not fill. */
+  release: (file: string) => void;
+}
 
 /** The file the job's model is in (written now, or by another run); null for an unknown job. */
 export function writeJobOutput(engine: Engine, jobId: string, modelFile: string, place: OutputPlace): Promise<string | null> {
-  return writeClaimed(modelFile, place, (file, replacing) => engine.claimOutputFile(jobId, file, replacing));
+  return writeClaimed(modelFile, place, {
+    claim: (file, replacing) => engine.claimOutputFile(jobId, file, replacing),
+    release: (file) => engine.releaseOutputFile(jobId, file),
+  });
 }
 
 /** The same for a file an image that joined the job asked for (Engine.joinedOutputs). */
 export function writeJoinedOutput(engine: Engine, jobId: string, output: JoinedOutput, modelFile: string, place: OutputPlace): Promise<string | null> {
-  return writeClaimed(modelFile, place, (file, replacing) => engine.claimJoinedOutput(jobId, output, file, replacing));
+  return writeClaimed(modelFile, place, {
+    claim: (file, replacing) => engine.claimJoinedOutput(jobId, output, file, replacing),
+    release: (file) => engine.releaseJoinedOutput(jobId, output, file),
+  });
 }
 
-async function writeClaimed(modelFile: string, place: OutputPlace, claim: Claim): Promise<string | null> {
+async function writeClaimed(modelFile: string, place: OutputPlace, { claim, release }: Claims): Promise<string | null> {
   const stem = basename(place.name, extname(place.name));
   const temp = tempPathFor(join(place.dir, `${stem}.glb`));
+  /** The name this run holds and has not filled yet: given back if it gives up (an error, no free name). */
+  let held: string | null = null;
   try {
     await exportModel(modelFile, temp, 'glb');
     let copy = claim(freeExportPath(place.dir, stem));
@@ -46,11 +58,26 @@ async function writeClaimed(modelFile: string, place: OutputPlace, claim: Claim)
       // file is missing and nothing else would write it. This run's copy is the same model, so it goes there.
       const mine = copy.claimed || (dirname(copy.file) === place.dir && !(await exists(copy.file)));
       if (!mine) return copy.file; // another run wrote the job's file
-      if ((await placeIfFree(temp, copy.file)) || (await sameContent(temp, copy.file))) return copy.file;
+      held = copy.file;
+      if ((await placeIfFree(temp, copy.file)) || (await sameContent(temp, copy.file))) {
+        held = null;
+        return copy.file;
+      }
       // Another file took the name (the same model there: a run rescuing this claim put it in place first).
       if (tries >= MAX_NAME_TRIES) throw new NoFreeNameError(place.dir, `${stem}.glb`);
       copy = claim(freeExportPath(place.dir, stem), copy.file);
     }
+  } catch (error) {
+    // Left claimed, the job counted as written: a file another export later put under that name was
+    // reported as its model, and no later run wrote it. Given back, the next `resume` writes it.
+    if (held !== null) {
+      try {
+        release(held);
+      } catch {
+        // The database refused too: the error that stopped the copy is the one to report.
+      }
+    }
+    throw error;
   } finally {
     // Still there after a link (a second name for the copy), or when another run wrote the job's file.
     await unlinkQuietly(temp);

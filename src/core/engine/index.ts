@@ -13,7 +13,7 @@ import { sweepOrphanFiles } from '../library/orphans';
 import { dataPaths } from '../paths';
 import { DEFAULT_BACKOFF } from '../queue/backoff';
 import { Scheduler } from '../queue/scheduler';
-import { claimJoinedOutput, claimOutputFile, joinedOutputs, unwrittenOutputs } from '../queue/output-copy';
+import { claimJoinedOutput, claimOutputFile, joinedOutputs, releaseJoinedOutput, releaseOutputFile, unwrittenOutputs } from '../queue/output-copy';
 import { JobStore, toJob } from '../queue/store';
 import { createStatsReader, createStatsRecorder, trackRequestOutcomes } from '../stats';
 import { createActions } from './actions';
@@ -266,6 +266,8 @@ export function createEngine(deps: EngineDeps): Engine {
     claimOutputFile: (id, file, replacing) => claimOutputFile(db, id, file, replacing),
     joinedOutputs: (id) => joinedOutputs(db, id),
     claimJoinedOutput: (id, output, file, replacing) => claimJoinedOutput(db, id, output, file, replacing),
+    releaseOutputFile: (id, file) => releaseOutputFile(db, id, file),
+    releaseJoinedOutput: (id, output, file) => releaseJoinedOutput(db, id, output, file),
     unwrittenOutputs: () => unwrittenOutputs(db),
     cancel: actions.cancel,
     retry: actions.retry,

@@ -164,6 +164,10 @@ export interface Engine extends EngineApi {
   joinedOutputs(id: string): JoinedOutput[];
   /** Claims writing one of joinedOutputs(id) to `file` (as claimOutputFile); null: no such output. */
   claimJoinedOutput(id: string, output: Pick<JoinedOutput, 'dir' | 'name'>, file: string, replacing?: string): OutputClaim | null;
+  /** Takes back a claim this run made and did not fill (it gave up): the job counts as unwritten again (queue/output-copy.ts). */
+  releaseOutputFile(id: string, file: string): void;
+  /** The same for one of joinedOutputs(id). */
+  releaseJoinedOutput(id: string, output: Pick<JoinedOutput, 'dir' | 'name'>, file: string): void;
   /** Succeeded jobs with an output folder (their own or a joined image's) whose model nobody wrote there yet (see queue/output-copy.ts). */
   unwrittenOutputs(): string[];
   readonly dataDir: string;

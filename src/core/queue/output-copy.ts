@@ -29,6 +29,16 @@ export function claimOutputFile(db: Database, jobId: string, file: string, repla
   });
 }
 
+/**
+ * Takes back `file`, recorded for the job by a run that then gave up before its copy was in place (no
+ * free name, a disk error), unless the record changed meanwhile. Left recorded, every later run took
+ * the job as written - a file another export put under that name was reported as its model, and
+ * `resume` (unwrittenOutputs) never wrote it.
+ */
+export function releaseOutputFile(db: Database, jobId: string, file: string): void {
+  writeTx(db, () => db.prepare('UPDATE jobs SET output_file = NULL WHERE id = ? AND output_file = ?').run(jobId, file));
+}
+
 /** A file asked for from a job by an image that joined it: `<dir>/<name without extension>.glb`. */
 export interface JoinedOutput {
   dir: string;
@@ -69,6 +79,13 @@ export function claimJoinedOutput(db: Database, jobId: string, output: Pick<Join
     const recorded: unknown = db.prepare('SELECT output_file FROM job_outputs WHERE job_id = ? AND output_dir = ? AND name = ?').pluck().get(...key);
     return typeof recorded === 'string' ? { file: recorded, claimed: false } : null;
   });
+}
+
+/** releaseOutputFile for a joined image's file. */
+export function releaseJoinedOutput(db: Database, jobId: string, output: Pick<JoinedOutput, 'dir' | 'name'>, file: string): void {
+  writeTx(db, () =>
+    db.prepare('UPDATE job_outputs SET output_file = NULL WHERE job_id = ? AND output_dir = ? AND name = ? AND output_file = ?').run(jobId, output.dir, output.name, file),
+  );
 }
 
 /**
