@@ -64,6 +64,7 @@ describe('the same model stored by two jobs at once', () => {
         return checked;
       },
       logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
+      dataFolderGone: () => false,
     } as unknown as RunnerDeps;
     const job = (name: string) => ({
       id: randomUUID(),

@@ -18,6 +18,7 @@ import { JobStore, toJob } from '../queue/store';
 import { createStatsReader, createStatsRecorder, trackRequestOutcomes } from '../stats';
 import { createActions } from './actions';
 import { createChangeWatch } from './change-watch';
+import { watchDataFolder } from './data-folder';
 import { createIntake, type IntakeDeps } from './intake';
 import { createJobChanges } from './job-changes';
 import { JobInputStore } from './job-inputs';
@@ -49,6 +50,7 @@ export function createEngine(deps: EngineDeps): Engine {
   // One level at a time: a recursive mkdirSync never returns for a data folder like /proc/self/<new>.
   for (const dir of [paths.root, paths.library, paths.inputs, paths.previews]) makeFolderSync(dir);
   const db: Db = openDatabase(deps.dataDir);
+  const dataFolderGone = watchDataFolder(paths.database);
   const redaction = createRedaction(deps.getFalKey, deps.getOtherKeys);
   const store = new JobStore(db, redaction.redact, { fsyncWal: deps.fsyncWal, slowSyncMs: timing.slowSyncMs });
   const library = new LibraryStore(db, deps.dataDir);
@@ -141,6 +143,7 @@ export function createEngine(deps: EngineDeps): Engine {
     rateLimitHits,
     stats,
     recordOutcome,
+    dataFolderGone,
   };
 
   function recover(): void {

@@ -15,6 +15,7 @@ import { endedPatch, needsAttentionPatch, releaseJob, SUBMIT_INTERRUPTED_MESSAGE
 import { decide } from './policy';
 import type { RunContext, RunnerDeps } from './run-context';
 import { JobFailure, LeaseLostError, StepError, SubmitSettled, SubmitUnrecorded } from './run-errors';
+import { dataFolderGoneFailure } from './data-folder';
 
 export async function runJob(deps: RunnerDeps, worker: WorkerContext): Promise<void> {
   await new JobRun(deps, worker).execute();
@@ -137,6 +138,12 @@ class JobRun {
         default:
           break;
       }
+      // A file step failed because the data folder went away: say so, not 'something went wrong' or
+      // 'the download kept failing' - FAL's request id stays, so Download again is free once it is back.
+      if (this.deps.dataFolderGone() && !failedAtFal(error)) {
+        const gone = dataFolderGoneFailure(this.deps.dirs.data, this.row.falRequestId !== null);
+        return this.fail(gone.code, gone.message, gone.requestDone);
+      }
       if (error instanceof StepError && error.cause instanceof FollowTimeoutError) {
         const ms = this.deps.policy.followTimeoutMs;
         const minutes = Math.round(ms / 60_000);
@@ -219,4 +226,9 @@ class JobRun {
   private describe(error: unknown): string {
     return this.deps.redact(errorMessage(error));
   }
+}
+
+/** FAL's own answer ended the job (its run failed, it forgot the request...): not this computer's folder. */
+function failedAtFal(error: unknown): boolean {
+  return (error instanceof StepError && error.phase !== 'download') || (error instanceof JobFailure && error.requestDone);
 }

@@ -16,6 +16,7 @@ import { errorMessage } from '../util/errors';
 import { endedPatch } from './ownership';
 import type { RunContext } from './run-context';
 import { JobFailure, LeaseLostError } from './run-errors';
+import { dataFolderGoneFailure } from './data-folder';
 
 /**
  * A model to ingest: its bytes, and the temp file in the library folder they came from, if any - whose
@@ -74,6 +75,11 @@ export async function ingestModel(
     throw new JobFailure('invalid_result', `The generated file is not a usable GLB model: ${validation.reason}.`, true);
   }
   writer.soft({ progress: PROGRESS.storing, message: 'Adding the model to the library' });
+  // Stored where the database is, or not at all (a folder made anew at the old place would hold it unseen).
+  if (deps.dataFolderGone()) {
+    await dropTempFile(model);
+    throw dataFolderGoneFailure(deps.dirs.data, writer.row.falRequestId !== null);
+  }
   // The model and its preview are stored side by side; whichever is stored is removed again below
   // if the other one or the commit fails.
   const storingModel = model.tempFile ? adoptWhenSynced(deps.dirs.library, model.tempFile) : storeByContentHash(deps.dirs.library, model.bytes, 'glb');

@@ -13,6 +13,7 @@ import { downloadPreview, dropPreview, ingestModel, storePreview } from './libra
 import type { RunContext } from './run-context';
 import { JobFailure, step, StepError } from './run-errors';
 import { releaseJob } from './ownership';
+import { dataFolderGoneFailure } from './data-folder';
 import { keptLinkFailedJson, keptResultJson, keptResultOf } from './stored-result';
 
 /**
@@ -38,6 +39,8 @@ export async function collectResult(
   ctx.releaseSlot();
   // The job given the slot sends its submit first (it goes out within this tick's microtasks).
   await new Promise<void>((resolve) => setImmediate(resolve));
+  // Not fetched into a folder made anew where the data folder was (the database went with it).
+  if (deps.dataFolderGone()) throw dataFolderGoneFailure(deps.dirs.data, true);
   const start = deps.now();
   let lastError: unknown = null;
   let answerGone = false;
@@ -170,6 +173,8 @@ async function downloadWithRetry(ctx: RunContext, url: string, signal: AbortSign
     } catch (error) {
       // A policy refusal (file:, data:, a private address), too large or canceled: trying again cannot help.
       if (!(error instanceof DownloadError) || !error.retryable || signal.aborted) throw new StepError('download', error);
+      // Its temp file's folder went with the data folder: trying again cannot help until it is back.
+      if (deps.dataFolderGone()) throw dataFolderGoneFailure(deps.dirs.data, true);
       lastError = error;
     }
     const delay = Math.min(10_000, 250 * 2 ** attempt) * (0.75 + 0.5 * deps.random());

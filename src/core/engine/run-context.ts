@@ -78,6 +78,8 @@ export interface RunnerDeps {
   recordOutcome?: (row: JobRow) => void;
   /** Request statistics (src/core/stats): 429s and submits FAL answered with an error. */
   stats?: StatsRecorder;
+  /** The data folder was moved or removed since the engine opened it (data-folder.ts). */
+  dataFolderGone: () => boolean;
 }
 
 /** One job's run: the engine's deps, its writer (the job's current row) and its interrupt signal. */

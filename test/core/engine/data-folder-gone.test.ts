@@ -1,0 +1,75 @@
+// The data folder moved away (or removed) while a paid job is in flight: the job ends saying so and
+// what to do - never 'Something went wrong' (internal) - keeps FAL's request id, makes no folder anew
+// at the old place (which would keep the user from putting theirs back), and once the folder is back,
+// Download again brings the model in without a second submit.
+import { existsSync, renameSync, rmSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { canDownloadAgain } from '../../../src/shared/job-retry';
+import { addOne, createHarness, inState, waitForJob, type Harness } from './harness';
+
+let h: Harness | null = null;
+let moved: string | null = null;
+afterEach(async () => {
+  // Put back whatever a failed test left moved, so the harness cleans it up.
+  if (h && moved && existsSync(moved)) {
+    rmSync(h.dataDir, { recursive: true, force: true });
+    renameSync(moved, h.dataDir);
+  }
+  moved = null;
+  await h?.close();
+  h = null;
+});
+
+function moveAway(harness: Harness): void {
+  moved = `${harness.dataDir}-moved`;
+  renameSync(harness.dataDir, moved);
+}
+
+function putBack(harness: Harness): void {
+  renameSync(moved!, harness.dataDir);
+  moved = null;
+}
+
+async function expectFolderGoneThenDownloadAgain(harness: Harness, id: string): Promise<void> {
+  const ended = await waitForJob(harness.engine, id, inState('succeeded', 'failed', 'needs_attention', 'canceled'));
+  expect(ended).toMatchObject({ state: 'failed', errorCode: 'data_folder_gone', requestFinished: false });
+  expect(ended.errorMessage).toContain(harness.dataDir);
+  expect(ended.errorMessage).toMatch(/moved or removed/);
+  expect(ended.errorMessage).toMatch(/Put the folder back.*Download again.*free/);
+  expect(ended.errorMessage).not.toMatch(/Something went wrong|ENOENT/);
+  expect(ended.falRequestId).not.toBeNull();
+  expect(canDownloadAgain(ended)).toBe(true);
+  // Nothing made anew where the folder was: the user can move theirs back.
+  expect(existsSync(harness.dataDir)).toBe(false);
+
+  putBack(harness);
+  await harness.engine.retry(id, { mode: 'download' });
+  const done = await waitForJob(harness.engine, id, inState('succeeded', 'failed', 'needs_attention'));
+  expect(done.state).toBe('succeeded');
+  expect(done.falRequestId).toBe(ended.falRequestId);
+  expect(harness.fake.submissions).toHaveLength(1);
+}
+
+describe('the data folder moved away while a job is in flight', () => {
+  it('while its model was downloading: ends saying so, keeps the request id, Download again works once it is back', async () => {
+    h = await createHarness({ fake: { processingMs: 20 } });
+    let modelRequests = 0;
+    h.fake.script({ op: 'file', times: 1, when: (ctx) => ctx.targetUrl.includes('.glb') && ++modelRequests > 0, fault: { kind: 'stall', bytes: 100 } });
+    const id = await addOne(h.engine);
+    await waitForJob(h.engine, id, () => modelRequests >= 1);
+    // The model's temp file is in the library folder by now (its first bytes written).
+    await waitForJob(h.engine, id, (job) => job.message === 'Downloading the model');
+    moveAway(h);
+    expect(h.fake.releaseStalled()).toBe(1);
+    await expectFolderGoneThenDownloadAgain(h, id);
+  }, 30_000);
+
+  it('while FAL was making it: ends saying so before fetching, Download again works once it is back', async () => {
+    h = await createHarness({ fake: { holdJobs: true } });
+    const id = await addOne(h.engine);
+    const sent = await waitForJob(h.engine, id, (job) => job.falRequestId !== null);
+    moveAway(h);
+    expect(h.fake.completeNow(sent.falRequestId!)).toBe(true);
+    await expectFolderGoneThenDownloadAgain(h, id);
+  }, 30_000);
+});
