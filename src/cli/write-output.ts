@@ -12,6 +12,7 @@ import { freeExportPath } from '../core/auto-export';
 import type { Engine } from '../core/engine';
 import { exportModel } from '../core/library/export-model';
 import { placeIfFree, tempPathFor, unlinkQuietly } from '../core/library/files';
+import { journalTempFile } from '../core/export/set-journal';
 import { MAX_NAME_TRIES, NoFreeNameError } from '../core/library/free-names';
 import type { JoinedOutput, OutputClaim } from '../core/queue/output-copy';
 
@@ -49,8 +50,11 @@ async function writeClaimed(modelFile: string, place: OutputPlace, { claim, rele
   const temp = tempPathFor(join(place.dir, `${stem}.glb`));
   /** The name this run holds and has not filled yet: given back if it gives up (an error, no free name). */
   let held: string | null = null;
+  // A run killed while copying leaves its temp file (a whole model) in the user's folder: journaled, the
+  // next run writing there removes it.
+  const journal = await journalTempFile(place.dir, temp);
   try {
-    await exportModel(modelFile, temp, 'glb');
+    await exportModel(modelFile, temp, 'glb', undefined, { newTemp: true });
     let copy = claim(freeExportPath(place.dir, stem));
     for (let tries = 1; ; tries++) {
       if (!copy) return null;
@@ -81,6 +85,7 @@ async function writeClaimed(modelFile: string, place: OutputPlace, { claim, rele
   } finally {
     // Still there after a link (a second name for the copy), or when another run wrote the job's file.
     await unlinkQuietly(temp);
+    await journal.remove();
   }
 }
 

@@ -13,6 +13,7 @@ import { fsyncDirBestEffort, placeIfFree, tempPathFor, unlinkQuietly } from './l
 import { MAX_NAME_TRIES, NoFreeNameError } from './library/free-names';
 import type { EngineApi, SettingsStore } from './services-types';
 import { ExportFolderError, type ExportService } from './export/service';
+import { journalTempFile } from './export/set-journal';
 import { errorMessage } from './util/errors';
 import { isLowLevelError, UNREADABLE_MODEL_MESSAGE } from './util/low-level-error';
 
@@ -42,12 +43,16 @@ export function nameTaken(path: string): boolean {
  * Copies a model to freeExportPath's path, never over a file that appeared meanwhile (another export
  * of the same name at the same moment: the export studio, the CLI): then to the next free name. The
  * copy is made once, under a temp name, and given each name tried - MAX_NAME_TRIES at most.
+ * `step` (tests) is awaited once the copy is made, before a name is given.
  */
-export async function copyToFreePath(src: string, dir: string, name: string): Promise<string> {
+export async function copyToFreePath(src: string, dir: string, name: string, step: (what: 'place') => Promise<void> | void = () => undefined): Promise<string> {
   const first = freeExportPath(dir, name);
   const temp = tempPathFor(first);
+  // Killed while copying, the temp file (a whole model) is removed by the next export into `dir`.
+  const journal = await journalTempFile(dir, temp);
   try {
-    await exportModelFile(src, temp);
+    await exportModelFile(src, temp, { newTemp: true });
+    await step('place');
     for (let tries = 1; tries <= MAX_NAME_TRIES; tries++) {
       const path = tries === 1 ? first : freeExportPath(dir, name);
       if (await placeIfFree(temp, path)) {
@@ -59,6 +64,7 @@ export async function copyToFreePath(src: string, dir: string, name: string): Pr
   } finally {
     // Linked into place, the temp name is a second name for the copy; renamed, it is already gone.
     await unlinkQuietly(temp);
+    await journal.remove();
   }
 }
 

@@ -1,11 +1,13 @@
-// An export of a four-file set (GLB, OBJ, MTL, texture) into a folder, as the export studio writes it
-// (writeNewFiles), that stops at one of its steps: `kill` there kills this process (SIGKILL, as a crash
-// or the task manager would), `hold` waits there for a line on stdin and then finishes the export.
+// An export into a folder that stops at one of its steps: `kill` there kills this process (SIGKILL, as
+// a crash or the task manager would), `hold` waits there for a line on stdin and then finishes it.
+// A four-file set (GLB, OBJ, MTL, texture) as the export studio writes it (writeNewFiles), or with a
+// fifth argument (a model file) one copy as the automatic export and the CLI's --out make (copyToFreePath).
 import { createInterface } from 'node:readline';
+import { copyToFreePath } from '../../src/core/auto-export';
 import { writeNewFiles } from '../../src/core/export/write';
 import type { ExportFile } from '../../src/core/export/pipeline';
 
-const [dir, action, at] = process.argv.slice(2) as [string, 'kill' | 'hold', string];
+const [dir, action, at, model] = process.argv.slice(2) as [string, 'kill' | 'hold', string, string | undefined];
 const text = (s: string) => new TextEncoder().encode(s);
 const filesFor = (stem: string): ExportFile[] => [
   { name: `${stem}.glb`, format: 'glb', data: text('glTF the chair'), triangles: 1 },
@@ -15,7 +17,7 @@ const filesFor = (stem: string): ExportFile[] => [
 ];
 
 const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
-const written = await writeNewFiles(dir, 'chair', filesFor, async (what) => {
+const step = async (what: string) => {
   if (what !== at) return;
   process.stdout.write(`at ${what}\n`);
   if (action === 'kill') {
@@ -23,6 +25,7 @@ const written = await writeNewFiles(dir, 'chair', filesFor, async (what) => {
     await new Promise(() => undefined);
   }
   await lines.next();
-});
+};
+const written = model ? [await copyToFreePath(model, dir, 'chair', step)] : await writeNewFiles(dir, 'chair', filesFor, step);
 process.stdout.write(JSON.stringify({ written }) + '\n');
 process.exit(0);

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { copyToFreePath } from '../../src/core/auto-export';
 import { writeNewFiles } from '../../src/core/export/write';
 import type { ExportFile } from '../../src/core/export/pipeline';
 import { spawnGroup, stopGroup } from '../support/process-group';
@@ -33,8 +34,8 @@ afterEach(async () => {
 });
 
 /** Starts the child export; resolves once it is at `at` (for `kill`: once it was killed there). */
-async function childAt(action: 'kill' | 'hold', at: string): Promise<ChildProcess> {
-  const started = spawnGroup(process.execPath, ['--import', 'tsx', CHILD, out, action, at], { stdio: ['pipe', 'pipe', 'inherit'] });
+async function childAt(action: 'kill' | 'hold', at: string, model?: string): Promise<ChildProcess> {
+  const started = spawnGroup(process.execPath, ['--import', 'tsx', CHILD, out, action, at, ...(model ? [model] : [])], { stdio: ['pipe', 'pipe', 'inherit'] });
   child = started;
   const exited = new Promise<NodeJS.Signals | null>((resolve) => started.once('exit', (_code, signal) => resolve(signal)));
   const lines = createInterface({ input: started.stdout! })[Symbol.asyncIterator]();
@@ -78,4 +79,19 @@ it("an export still running in another process keeps its files, and completes it
   expect(readdirSync(out).sort()).toEqual([...SET('chair'), ...SET('chair-2'), ...Object.keys(before)].sort());
   expect(readFileSync(join(out, 'chair.mtl'), 'utf8')).toBe('newmtl m\nmap_Kd chair_texture0.png\n');
   userFilesAsBefore();
+});
+
+it('a model copy (automatic export, the CLI\'s --out) killed before it had its name leaves no temp file after the next copy', async () => {
+  const model = join(mkdtempSync(join(tmpdir(), 'i2m-export-killed-model-')), 'model.glb');
+  writeFileSync(model, 'glTF a whole model');
+  try {
+    await childAt('kill', 'place', model);
+    // What the kill left: the whole copy, hidden.
+    expect(readdirSync(out).filter((name) => name.startsWith('.tmp-') && name.endsWith('-chair.glb') && !Object.keys(before).includes(name))).toHaveLength(1);
+    expect(await copyToFreePath(model, out, 'chair')).toBe(join(out, 'chair.glb'));
+    expect(readdirSync(out).sort()).toEqual(['chair.glb', ...Object.keys(before)].sort());
+    userFilesAsBefore();
+  } finally {
+    rmSync(join(model, '..'), { recursive: true, force: true });
+  }
 });

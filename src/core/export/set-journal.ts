@@ -4,13 +4,14 @@
 // the journal names, and a name only while it is still a hard link of that export's own temp file -
 // never another file (the user's, or another export's with the same bytes). Where the file system has no
 // hard links (the temp file is renamed into place) a name given is not proven this export's: it stays.
-import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
-import { keepFresh, TEMP_FILE_TOUCH_MS, TEMP_PREFIX, tempPathFor, unlinkQuietly, writeFileAtomic } from '../library/files';
+import { keepFresh, TEMP_FILE_TOUCH_MS, TEMP_PREFIX, tempPathFor, unlinkQuietly } from '../library/files';
 
 const JOURNAL_NAME = 'image2model-export-set.json';
-const JOURNAL_FILE = new RegExp(`^\\${TEMP_PREFIX}[0-9a-f]{12}-${JOURNAL_NAME.replace(/\./g, '\\.')}$`);
+/** A journal, or one being written (its own temp name in front: killed between the write and the rename). */
+const JOURNAL_FILE = new RegExp(`^(\\${TEMP_PREFIX}[0-9a-f]{12}-){1,2}${JOURNAL_NAME.replace(/\./g, '\\.')}$`);
 /** A journal of another machine (a shared folder) counts as left behind once not renewed for this long. */
 const STALE_AFTER_MS = 4 * TEMP_FILE_TOUCH_MS;
 const HOST = hostname();
@@ -40,7 +41,16 @@ export function openSetJournal(dir: string): SetJournal {
   return {
     async write(temps, targets, committed) {
       const body: JournalBody = { host: HOST, pid: process.pid, temps: temps.map((temp) => basename(temp)), targets: [...targets], committed };
-      await writeFileAtomic(path, new TextEncoder().encode(JSON.stringify(body)));
+      // Replaced whole (a reader never sees half of one) but not synced: it only has to outlive a killed
+      // process, and two fsyncs for every model copied would slow a batch down for no more than that.
+      const temp = tempPathFor(path);
+      try {
+        writeFileSync(temp, JSON.stringify(body));
+        renameSync(temp, path);
+      } catch (error) {
+        await unlinkQuietly(temp);
+        throw error;
+      }
       // Renewed while the export runs: another machine's export into a shared folder waits for it.
       stopFresh ??= keepFresh(path);
     },
@@ -49,6 +59,18 @@ export function openSetJournal(dir: string): SetJournal {
       await unlinkQuietly(path);
     },
   };
+}
+
+/**
+ * For one file copied under the temp name `temp` in `dir` and then given its name: cleans up after
+ * killed exports into `dir` first, then journals the temp file alone (a name given to one file is a
+ * whole export: a cleanup keeps it). Call `remove` once the temp file is gone.
+ */
+export async function journalTempFile(dir: string, temp: string): Promise<SetJournal> {
+  await cleanKilledSets(dir);
+  const journal = openSetJournal(dir);
+  await journal.write([temp], [], true);
+  return journal;
 }
 
 /** Whether the export that wrote `body` (last renewed at `mtimeMs`) is gone. */

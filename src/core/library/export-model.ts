@@ -13,12 +13,15 @@ import { NoFreeNameError } from './free-names';
 import { restemObjFiles } from './obj';
 import { checkModelFile, ModelFileError, readModelFile, type StoredModel } from './model-file';
 
-/** `stored`: the library model, whose file is checked against the hash it was stored under first. */
-export async function exportModel(srcPath: string, destPath: string, format: ExportFormat, stored?: StoredModel): Promise<string[]> {
+/**
+ * `stored`: the library model, whose file is checked against the hash it was stored under first.
+ * `newTemp` (GLB only): `destPath` is a new temp name of the caller's, written directly (exportModelFile).
+ */
+export async function exportModel(srcPath: string, destPath: string, format: ExportFormat, stored?: StoredModel, { newTemp = false } = {}): Promise<string[]> {
   try {
     if (format === 'glb') {
       if (stored) await checkModelFile(stored, srcPath);
-      await exportModelFile(srcPath, destPath);
+      await exportModelFile(srcPath, destPath, { newTemp });
       return [destPath];
     }
     const bytes = stored ? await readModelFile(stored, srcPath) : await readFile(srcPath);
