@@ -4,7 +4,9 @@
 // look for a job on its way missed it and a new job was made and submitted at once: FAL ran and
 // charged the photo twice, while the uncertain job itself asks for confirmation before sending again
 // (money rule: never failed-and-freely-retryable). It now joins the uncertain job (settled by
-// reconciliation: adopted, or proven not received); --force, or a job proven not received, makes a new one.
+// reconciliation: adopted, or proven not received); --force makes a new one. A job proven not received
+// is taken back and sent again (one charge): a new job beside it left it to be resent later - by the
+// user, or by itself once resending was turned on - and the photo paid twice.
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
@@ -40,7 +42,7 @@ it('the same photo added again while its submit is uncertain joins that job: FAL
   expect(forced.added[0]!.id).not.toBe(id);
 });
 
-it('a job FAL is proven not to have received is not joined: the photo added again makes a new job', async () => {
+it('a job FAL is proven not to have received is taken back: the photo added again sends it again, no second job', async () => {
   h = await createHarness({ fake: { holdJobs: true } });
   const item = await pngItem('teapot.png');
   h.fake.script({ op: 'submit', fault: { kind: 'reset', afterHandling: false } });
@@ -51,7 +53,9 @@ it('a job FAL is proven not to have received is not joined: the photo added agai
   db.prepare("UPDATE jobs SET error_code = 'submit_not_received' WHERE id = ?").run(id);
   db.close();
   const again = await h.engine.addImages([item], TRIPO);
-  expect(again.added).toHaveLength(1);
-  expect(again.added[0]!.id).not.toBe(id);
-  expect(again.joined ?? []).toEqual([]);
+  expect(again.added.map((job) => job.id)).toEqual([id]);
+  expect(again.joined).toEqual([{ input: 'teapot.png', jobId: id }]);
+  await waitForJob(h.engine, id, (job) => job.falRequestId !== null);
+  expect(h.engine.listJobs()).toHaveLength(1);
+  expect(h.fake.submissions).toHaveLength(1);
 });

@@ -7,7 +7,7 @@ import { NOT_RECEIVED_CODE } from '../reconcile/messages';
 import { recordJoinedOutput } from './output-copy';
 import { CLEAR_ARM_SQL, CLEAR_LEASE_SQL, toRow, type JobRow, type NewJob, type Raw } from './rows';
 import { appendEvent, durably, TERMINAL_SQL, type StoreContext } from './store-context';
-import { activeSiblings, getJob, paidSiblings, uncertainSiblings } from './store-reads';
+import { activeSiblings, getJob, notReceivedSiblings, paidSiblings, uncertainSiblings } from './store-reads';
 import { canTransition } from './transitions';
 
 /** What switching a waiting job to another generator rewrites. */
@@ -47,12 +47,16 @@ export interface JobToAdd {
 
 /**
  * What became of each JobToAdd: a new row, or the unfinished job it joined - `revived` when that job
- * had failed with its paid result still at FAL and goes back to the queue to fetch it (free).
+ * had failed with its paid result still at FAL and goes back to the queue to fetch it (free), or FAL
+ * never received its send and it goes back to be sent again.
  */
 export type AddOutcome = { kind: 'added' | 'joined'; row: JobRow; revived?: boolean };
 
 /** A failed job that FAL made the model for, back in the queue because its photo was added again. */
 const FETCH_PAID_MESSAGE = 'The same photo was added again: fetching the model FAL already made (free)';
+
+/** A job FAL never received (its records say so), back in the queue because its photo was added again. */
+const RESEND_NOT_RECEIVED_MESSAGE = 'The same photo was added again: sending this job again (FAL has no record of its first send, which was never charged)';
 
 /**
  * Inserts queued jobs, or joins each to its twin on its way, in one BEGIN IMMEDIATE transaction: the
@@ -69,7 +73,11 @@ export function addOrJoin(ctx: StoreContext, jobs: readonly JobToAdd[], alsoFor?
         // Else one whose model FAL made (and charged) but that was never fetched: fetched again, free (Download again).
         const paid = mayJoin && !twin ? paidSiblings(ctx, ...twinKey(job))[0] : undefined;
         if (paid) twin = requeueIn(ctx, paid.id, job.createdAt, { resubmit: false, message: FETCH_PAID_MESSAGE }) ?? undefined;
-        const revived = paid !== undefined && twin !== undefined;
+        // Else one FAL's records proved never received: sent again (one charge), not left beside a new
+        // job for resending to send later (the same photo paid twice).
+        const unsent = mayJoin && !twin ? notReceivedSiblings(ctx, ...twinKey(job))[0] : undefined;
+        if (unsent) twin = requeueIn(ctx, unsent.id, job.createdAt, { resubmit: true, message: RESEND_NOT_RECEIVED_MESSAGE, sentAt: unsent.submitStartedAt ?? undefined }) ?? undefined;
+        const revived = (paid !== undefined || unsent !== undefined) && twin !== undefined;
         if (!twin) return { kind: 'added', row: insertOne(ctx, job, alsoFor) };
         if (!joinOutput) return { kind: 'joined', row: twin, revived };
         recordJoinedOutput(ctx.db, twin, joinOutput);

@@ -83,6 +83,33 @@ export function paidSiblings(ctx: StoreContext, inputSha256: string, endpoint: s
   ).map(toRow);
 }
 
+/**
+ * Jobs of the same input and parameters whose send FAL's records proved never received (needs_attention,
+ * NOT_RECEIVED_CODE): never charged, and sending one again is safe - the same photo added again takes
+ * such a job back rather than make another, which would leave it to be sent (and charged) again later.
+ */
+export function notReceivedSiblings(ctx: StoreContext, inputSha256: string, endpoint: string, preset: string, optionsJson: string): JobRow[] {
+  return (
+    ctx.stmt(
+      `SELECT * FROM jobs WHERE input_sha256 = ? AND endpoint = ? AND preset = ? AND options_json = ?
+         AND state = 'needs_attention' AND fal_request_id IS NULL AND submit_started_at IS NOT NULL
+         AND error_code IS ? ${ORDER}`,
+    ).all(inputSha256, endpoint, preset, optionsJson, NOT_RECEIVED_CODE) as Raw[]
+  ).map(toRow);
+}
+
+/**
+ * Another job than `job` for the same input and parameters that made, is making or may have been
+ * charged for that model (not one that ended before anything was sent): the oldest, or null.
+ */
+export function madeAgainElsewhere(ctx: StoreContext, job: JobRow): JobRow | null {
+  const raw = ctx.stmt(
+    `SELECT * FROM jobs WHERE input_sha256 = ? AND endpoint = ? AND preset = ? AND options_json = ? AND id <> ?
+       AND (state NOT IN ('failed', 'canceled') OR fal_request_id IS NOT NULL OR submit_started_at IS NOT NULL) ${ORDER} LIMIT 1`,
+  ).get(job.inputSha256, job.endpoint, job.preset, job.optionsJson, job.id) as Raw | undefined;
+  return raw ? toRow(raw) : null;
+}
+
 /** Unfinished jobs, not being canceled, that hold the same prepared input with the same parameters (for duplicate checks). */
 export function activeSiblings(ctx: StoreContext, inputSha256: string, endpoint: string, preset: string, optionsJson: string): JobRow[] {
   return (

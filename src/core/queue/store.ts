@@ -97,6 +97,11 @@ export class JobStore {
     return reads.activeSiblings(this.ctx, inputSha256, endpoint, preset, optionsJson);
   }
 
+  /** Another job for the same input and parameters that made, is making or may be charged for that model. */
+  madeAgainElsewhere(job: JobRow): JobRow | null {
+    return reads.madeAgainElsewhere(this.ctx, job);
+  }
+
   /** FAL jobs claimed and not sent yet: their estimates and how many. */
   pendingFal(exceptJobId: string | null = null): { usd: number; jobs: number } {
     return reads.pendingFal(this.ctx, exceptJobId);

@@ -20,7 +20,7 @@ import { latestSendAt, reasonOf } from './candidates';
 import { matchSubmission, type SentSubmission } from './match';
 import { createPastSendChecks } from './past-sends';
 import { keepsSentInput, mentions, rebuildSentInput } from './sent-input';
-import { absentMessage, adoptedMessage, NOT_RECEIVED_CODE, resubmitMessage, waitingMessage, type WaitReason } from './messages';
+import { absentMessage, adoptedMessage, madeAgainMessage, NOT_RECEIVED_CODE, resubmitMessage, waitingMessage, type WaitReason } from './messages';
 import { errorMessage } from '../util/errors';
 import { emptyReport, type ReconcileConfig, type ReconcilerDeps, type ReconcileReport, type Reconciler } from './reconciler-types';
 
@@ -92,6 +92,16 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
       deps.logger.info(`job ${job.id}: FAL has no record of its submission; safe to send again`);
     }
     if (!config.autoResubmit) return;
+    // The same photo and settings made again as another job (Make again anyway, --force): resending
+    // this one by itself would pay for that model twice.
+    if (deps.jobs.madeAgainElsewhere(job)) {
+      const message = madeAgainMessage(evidenceAt);
+      const current = deps.jobs.get(job.id);
+      if (current && current.state === 'needs_attention' && current.submitStartedAt === job.submitStartedAt && current.falRequestId === null) {
+        emit(checks.describe(current, { errorCode: NOT_RECEIVED_CODE, errorMessage: message, message }, deps.now(), message));
+      }
+      return;
+    }
     // Only the send FAL's records ruled out: the job read at the pass's start may have been sent again since.
     const requeued = deps.jobs.requeue(job.id, deps.now(), { resubmit: true, message: resubmitMessage(evidenceAt), sentAt });
     if (requeued) {
