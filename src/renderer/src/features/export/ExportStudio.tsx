@@ -1,15 +1,13 @@
 // The export studio: pick a preset (built in or your own), tweak its knobs, see the result's figures
 // and a preview next to the original, then write it - for one model or a whole selection/search.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { PRESET_LABEL_MAX, PRESET_LABEL_MAX_UNITS, realSizeProblem, type BatchProgress, type BatchSummary, type ExportPreset, type ExportRecipe } from '../../../../shared/export-recipe';
+import { realSizeProblem, type BatchProgress, type BatchSummary, type ExportPreset, type ExportRecipe } from '../../../../shared/export-recipe';
 import type { LibraryModel } from '../../../../shared/domain';
-import { cutText } from '../../../../shared/text-cut';
 import { call } from '../../api';
 import { useApp } from '../../app-context';
 import { Dialog } from '../../components/Dialog';
 import { FolderChoice } from '../../components/FolderChoice';
 import { Icon } from '../../components/Icon';
-import { ProgressBar } from '../../components/ProgressBar';
 import { useApiEvent } from '../../hooks/useApiEvent';
 import { useDebounced } from '../../hooks/useDebounced';
 import { useResolvedTheme } from '../../hooks/useTheme';
@@ -17,10 +15,10 @@ import { errorMessage } from '../../lib/errors';
 import { exportFailedText } from '../../lib/export-failed';
 import { fileUrl } from '../../lib/files';
 import { plural } from '../../lib/format';
-import { ViewerSlot } from '../library/ViewerSlot';
-import { batchScopeText, batchScopeTitle } from './batch-scope';
 import { planView, type PlanAnswer } from './plan-view';
-import { PlanSummary } from './PlanSummary';
+import { BatchExportResult } from './BatchExportResult';
+import { ModelExportResult } from './ModelExportResult';
+import { PresetList } from './PresetList';
 import { usePresets } from './use-presets';
 import { RecipeForm } from './RecipeForm';
 import './export.css';
@@ -269,70 +267,21 @@ export function ExportStudio({ target, onClose }: { target: ExportTarget; onClos
         </p>
       )}
       <div className={`xs-layout${target.kind === 'batch' ? ' is-batch' : ''}`}>
-        <div className="xs-presets" role="radiogroup" aria-label="Presets">
-          {(presets ?? []).map((p) => (
-            <button
-              key={p.id}
-              type="button"
-              role="radio"
-              aria-checked={p.id === presetId}
-              className={`xs-preset${p.id === presetId ? ' is-active' : ''}`}
-              onClick={() => choosePreset(p.id)}
-              disabled={busy}
-            >
-              <span className="xs-preset-label">
-                {p.label}
-                {!p.builtIn && <span className="xs-own">yours</span>}
-              </span>
-              {p.id === presetId && <span className="xs-preset-text">{p.description}</span>}
-            </button>
-          ))}
-          <div className="xs-preset-actions">
-            {saving === null ? (
-              <button type="button" className="button button-ghost button-small" onClick={() => setSaving('')} disabled={busy || !current || invalid}>
-                <Icon name="edit" size={15} />
-                Save as preset…
-              </button>
-            ) : (
-              <form
-                className="xs-save"
-                onSubmit={(e) => {
-                  e.preventDefault();
-                  void savePreset();
-                }}
-              >
-                <input
-                  className="input"
-                  autoFocus
-                  placeholder="Preset name"
-                  aria-label="Preset name"
-                  value={saving}
-                  disabled={busy}
-                  onChange={(e) => setSaving(cutText(e.target.value, PRESET_LABEL_MAX, PRESET_LABEL_MAX_UNITS))}
-                />
-                <button type="submit" className="button button-small" disabled={busy || !saving.trim() || invalid}>
-                  Save
-                </button>
-              </form>
-            )}
-            <button
-              type="button"
-              className="button button-ghost button-small"
-              onClick={() => void applyToNewModels()}
-              disabled={busy || modified}
-              title={modified && !busy ? 'Save your changes as a preset first' : undefined}
-            >
-              <Icon name="sparkles" size={15} />
-              Use for new models
-            </button>
-            {preset && !preset.builtIn && (
-              <button type="button" className="button button-ghost button-small" onClick={() => void deletePreset(preset)} disabled={busy}>
-                <Icon name="trash" size={15} />
-                Delete this preset
-              </button>
-            )}
-          </div>
-        </div>
+        <PresetList
+          presets={presets}
+          presetId={presetId}
+          preset={preset}
+          busy={busy}
+          hasRecipe={Boolean(current)}
+          invalid={invalid}
+          modified={modified}
+          saving={saving}
+          onSavingChange={setSaving}
+          onChoose={choosePreset}
+          onSave={() => void savePreset()}
+          onUseForNew={() => void applyToNewModels()}
+          onDelete={(p) => void deletePreset(p)}
+        />
 
         <div className="xs-knobs">
           {/* While an export runs it keeps the recipe it started with: the settings are locked (and
@@ -343,75 +292,9 @@ export function ExportStudio({ target, onClose }: { target: ExportTarget; onClos
         </div>
 
         {target.kind === 'model' ? (
-          <div className="xs-result">
-            <div className="xs-viewers">
-              <figure className="xs-viewer">
-                <figcaption>Original</figcaption>
-                <div className="xs-viewer-frame">
-                  <ViewerSlot url={originalUrl} name="Original" backdrop={theme} />
-                </div>
-              </figure>
-              <figure className={`xs-viewer${working && shown ? ' is-pending' : ''}`} data-testid="export-preview">
-                <figcaption>Result</figcaption>
-                <div className="xs-viewer-frame">
-                  <ViewerSlot url={shown?.previewUrl ?? null} name="Result" backdrop={theme} />
-                </div>
-              </figure>
-            </div>
-            {working && (
-              <p className="xs-status" role="status">
-                <Icon name="spinner" size={16} className="spin" /> Working out the result…
-              </p>
-            )}
-            {shown && <PlanSummary plan={shown.plan} pending={working} />}
-            {failed && (
-              <p className="inline-error" role="alert">
-                {failed}
-              </p>
-            )}
-          </div>
+          <ModelExportResult originalUrl={originalUrl} shown={shown} working={working} failed={failed} backdrop={theme} />
         ) : (
-          <div className="xs-result xs-batch" data-testid="export-batch">
-            <p className="xs-batch-text">
-              <span data-testid="batch-scope" title={batchScopeTitle(target)}>
-                {batchScopeText(target)}
-              </span>{' '}
-              will be exported with{' '}
-              <strong>{preset?.label ?? presetId}</strong>
-              {modified && ' (changed)'} into the folder below. Names never overwrite existing files.
-            </p>
-            {batchRunning && (
-              <p className="inline-note" data-testid="batch-locked">
-                The settings are locked until this export is done or stopped.
-              </p>
-            )}
-            {progress && (
-              <div className="xs-progress">
-                <ProgressBar value={progress.total ? (progress.done / progress.total) * 100 : 0} label="Export progress" tone={summary ? 'done' : undefined} />
-                <p data-testid="batch-progress">
-                  {progress.done} of {progress.total} done{progress.failed > 0 && ` · ${progress.failed} failed`}
-                  {progress.current && ` · now: ${progress.current}`}
-                </p>
-              </div>
-            )}
-            {summary && (
-              <div className="xs-summary" role="status" data-testid="batch-summary">
-                <strong>
-                  {summary.canceled ? 'Stopped' : 'Done'}: {summary.succeeded} exported{summary.failed > 0 && `, ${summary.failed} failed`} in{' '}
-                  {(summary.ms / 1000).toFixed(1)} s
-                </strong>
-                <span className="xs-summary-dir">{summary.dir}</span>
-                {summary.items
-                  .filter((i) => !i.ok)
-                  .slice(0, 5)
-                  .map((i) => (
-                    <span key={i.id} className="xp-warning">
-                      {i.name}: {i.error}
-                    </span>
-                  ))}
-              </div>
-            )}
-          </div>
+          <BatchExportResult target={target} presetLabel={preset?.label ?? presetId} modified={modified} running={batchRunning} progress={progress} summary={summary} />
         )}
       </div>
     </Dialog>
