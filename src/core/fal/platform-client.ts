@@ -170,6 +170,7 @@ export function createPlatformClient(opts: PlatformClientOptions): PlatformClien
     params: URLSearchParams,
     items: (page: P) => T[],
     mustBeComplete = false,
+    onCutOff: () => void = () => undefined,
   ): Promise<T[]> {
     const out: T[] = [];
     let cursor: string | null = null;
@@ -182,13 +183,16 @@ export function createPlatformClient(opts: PlatformClientOptions): PlatformClien
       if (page.has_more === false) return out;
       if (!cursor) {
         // "More" with no cursor to read it: the list is not complete, whatever the page says.
-        if (page.has_more === true && mustBeComplete) break;
+        if (page.has_more !== true) return out;
+        if (mustBeComplete) break;
+        onCutOff();
         return out;
       }
     }
     // A cut-off request history proves nothing about what is missing from it (reconciliation
     // would call a received submit "never received" and let it be paid again).
     if (mustBeComplete) throw new PlatformError('bad_answer', `FAL's list ${path} could not be read to the end (more than ${maxPages} pages, or "more" with no cursor).`);
+    onCutOff();
     return out;
   }
 
@@ -226,12 +230,17 @@ export function createPlatformClient(opts: PlatformClientOptions): PlatformClien
         for (const event of unreadable) q.onUnreadable?.(event);
         return events;
       };
-      if (ids.length === 0) return read(await pages(BillingPageSchema, '/models/billing-events', base(), (p) => p.billing_events));
+      // A list cut off (more pages than read, or "more" with no cursor) proves no request was not
+      // charged: told as an event of no known request (the spend sync then calls none "not charged").
+      const cutOff = () =>
+        q.onUnreadable?.({ requestId: null, problem: `the list was cut off (more than ${maxPages} pages, or "more" with no cursor)`, fingerprint: 'list-cut-off' });
+      const list = (params: URLSearchParams) => pages(BillingPageSchema, '/models/billing-events', params, (p) => p.billing_events, false, cutOff);
+      if (ids.length === 0) return read(await list(base()));
       const out: BillingEvent[] = [];
       for (const batch of chunks(ids, 50)) {
         const params = base();
         params.set('request_id', batch.join(','));
-        out.push(...read(await pages(BillingPageSchema, '/models/billing-events', params, (p) => p.billing_events)));
+        out.push(...read(await list(params)));
       }
       return out;
     },
