@@ -5,7 +5,8 @@
 import type { ValidationReport } from 'gltf-validator';
 import type { ModelStats } from '../../shared/domain';
 import { errorMessage as describe, isRecord } from '../util/errors';
-import { checkDepths, dracoDecodeProblem, dracoGeometryProblem, textureDecodeProblem } from './glb-budgets';
+import { checkDepths, textureDecodeProblem } from './glb-budgets';
+import { dracoDecodeProblem, dracoGeometryProblem } from './glb-draco';
 import { list, str } from './glb-json';
 import { computeStats, imageBytes } from './glb-stats';
 import { readImageHeader } from './image-header';
