@@ -5,7 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { adoptByContentHash, keepFresh, sha256Hex, storeByContentHash, unlinkQuietly } from '../library/files';
+import { keepFresh, sha256Hex, unlinkQuietly } from '../library/files';
+import { adoptByContentHash, storeByContentHash } from '../library/content-store';
 import { downloadToTemp, type DownloadedFile } from '../library/download';
 import { readImageHeader } from '../library/image-header';
 import { paramsKeyOf } from '../library/store';

@@ -1,11 +1,11 @@
-// Crash-safe file handling for the library: atomic writes (temp, fsync, rename, fsync dir),
-// content-addressed storage and clean-up of temp files a crash left behind. Metadata calls are
+// Crash-safe file handling for the library: atomic writes (temp, fsync, rename, fsync dir) and
+// clean-up of temp files a crash left behind (content-addressed storage: content-store.ts). Metadata calls are
 // synchronous and fsyncs and contents go to the thread pool (see util/quick-fs.ts for why).
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, existsSync, linkSync, renameSync, statSync, unlinkSync, utimesSync } from 'node:fs';
-import { readdir, readFile, stat, unlink, utimes } from 'node:fs/promises';
+import { closeSync, existsSync, linkSync, renameSync, unlinkSync } from 'node:fs';
+import { readdir, stat, unlink, utimes } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { createFile, fsyncFd, fsyncPath, inFolder, writeAll } from '../util/quick-fs';
+import { createFile, fsyncFd, fsyncPath, writeAll } from '../util/quick-fs';
 
 /** Prefix of every temp file this module writes; removeLeftoverTempFiles looks for it. */
 export const TEMP_PREFIX = '.tmp-';
@@ -180,81 +180,6 @@ export function sha256Hex(bytes: Uint8Array): string {
 // ---- downloads ---------------------------------------------------------------------------------
 // They live in download.ts (policy, streaming to a temp file); re-exported for existing callers.
 export { DownloadError, downloadBytes, downloadToFile, downloadToTemp, type DownloadErrorCode, type DownloadOptions, type DownloadResult } from './download';
-
-// ---- content-addressed storage -----------------------------------------------------------------
-
-/**
- * Stores `bytes` at `<libraryDir>/<sha[0..2]>/<sha>.<ext>`. An identical file already there is
- * reused (`existed: true`); a damaged one (different content) is replaced.
- */
-export async function storeByContentHash(
-  libraryDir: string,
-  bytes: Uint8Array,
-  ext: string,
-): Promise<{ path: string; sha256: string; existed: boolean }> {
-  const cleanExt = ext.replace(/^\./, '');
-  if (!/^[a-z0-9]{1,16}$/i.test(cleanExt)) throw new Error(`Invalid file extension: "${ext}"`);
-  const sha256 = sha256Hex(bytes);
-  const dir = join(libraryDir, sha256.slice(0, 2));
-  const path = join(dir, `${sha256}.${cleanExt.toLowerCase()}`);
-
-  if ((await hasContent(path, bytes.byteLength, sha256)) && markStored(path)) return { path, sha256, existed: true };
-  await inFolder(dir, () => writeFileAtomic(path, bytes));
-  return { path, sha256, existed: false };
-}
-
-/**
- * Moves a finished temp file (written and synced in `libraryDir`, see downloadToTemp) to its
- * content-addressed place, as storeByContentHash would store its bytes - without writing them again.
- * The temp file is gone afterwards, whatever happens.
- */
-export async function adoptByContentHash(
-  libraryDir: string,
-  temp: { path: string; size: number; sha256: string },
-  ext: string,
-): Promise<{ path: string; sha256: string; existed: boolean }> {
-  try {
-    const cleanExt = ext.replace(/^\./, '');
-    if (!/^[a-z0-9]{1,16}$/i.test(cleanExt)) throw new Error(`Invalid file extension: "${ext}"`);
-    const dir = join(libraryDir, temp.sha256.slice(0, 2));
-    const path = join(dir, `${temp.sha256}.${cleanExt.toLowerCase()}`);
-    if ((await hasContent(path, temp.size, temp.sha256)) && markStored(path)) {
-      await unlinkQuietly(temp.path);
-      return { path, sha256: temp.sha256, existed: true };
-    }
-    await inFolder(dir, () => renameDurably(temp.path, path));
-    markStored(path); // the rename keeps the download's time
-    await fsyncDirBestEffort(dir);
-    return { path, sha256: temp.sha256, existed: false };
-  } catch (error) {
-    await unlinkQuietly(temp.path);
-    throw error;
-  }
-}
-
-/**
- * Renews a stored file's modification time: the unreferenced-file sweep (orphans.ts) spares young files,
- * so a file about to be committed is not taken. False when the file is gone (the sweep took it first).
- */
-function markStored(path: string): boolean {
-  const now = new Date();
-  try {
-    utimesSync(path, now, now);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'ENOENT';
-  }
-}
-
-async function hasContent(path: string, size: number, sha256: string): Promise<boolean> {
-  try {
-    const info = statSync(path, { throwIfNoEntry: false });
-    if (!info?.isFile() || info.size !== size) return false;
-    return sha256Hex(await readFile(path)) === sha256;
-  } catch {
-    return false;
-  }
-}
 
 // ---- crash clean-up ----------------------------------------------------------------------------
 

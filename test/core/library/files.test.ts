@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { removeLeftoverTempFiles, storeByContentHash, writeFileAtomic } from '../../../src/core/library/files';
+import { removeLeftoverTempFiles, writeFileAtomic } from '../../../src/core/library/files';
+import { storeByContentHash } from '../../../src/core/library/content-store';
 import { withTempDir } from './helpers';
 
 const bytesOf = (text: string) => new TextEncoder().encode(text);

@@ -1,0 +1,80 @@
+// Content-addressed storage for the library: a model or preview is stored at a path named by its
+// SHA-256, written (or moved) there crash-safely with files.ts; an identical file already there is reused.
+import { statSync, utimesSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { inFolder } from '../util/quick-fs';
+import { fsyncDirBestEffort, renameDurably, sha256Hex, unlinkQuietly, writeFileAtomic } from './files';
+
+/**
+ * Stores `bytes` at `<libraryDir>/<sha[0..2]>/<sha>.<ext>`. An identical file already there is
+ * reused (`existed: true`); a damaged one (different content) is replaced.
+ */
+export async function storeByContentHash(
+  libraryDir: string,
+  bytes: Uint8Array,
+  ext: string,
+): Promise<{ path: string; sha256: string; existed: boolean }> {
+  const cleanExt = ext.replace(/^\./, '');
+  if (!/^[a-z0-9]{1,16}$/i.test(cleanExt)) throw new Error(`Invalid file extension: "${ext}"`);
+  const sha256 = sha256Hex(bytes);
+  const dir = join(libraryDir, sha256.slice(0, 2));
+  const path = join(dir, `${sha256}.${cleanExt.toLowerCase()}`);
+
+  if ((await hasContent(path, bytes.byteLength, sha256)) && markStored(path)) return { path, sha256, existed: true };
+  await inFolder(dir, () => writeFileAtomic(path, bytes));
+  return { path, sha256, existed: false };
+}
+
+/**
+ * Moves a finished temp file (written and synced in `libraryDir`, see downloadToTemp) to its
+ * content-addressed place, as storeByContentHash would store its bytes - without writing them again.
+ * The temp file is gone afterwards, whatever happens.
+ */
+export async function adoptByContentHash(
+  libraryDir: string,
+  temp: { path: string; size: number; sha256: string },
+  ext: string,
+): Promise<{ path: string; sha256: string; existed: boolean }> {
+  try {
+    const cleanExt = ext.replace(/^\./, '');
+    if (!/^[a-z0-9]{1,16}$/i.test(cleanExt)) throw new Error(`Invalid file extension: "${ext}"`);
+    const dir = join(libraryDir, temp.sha256.slice(0, 2));
+    const path = join(dir, `${temp.sha256}.${cleanExt.toLowerCase()}`);
+    if ((await hasContent(path, temp.size, temp.sha256)) && markStored(path)) {
+      await unlinkQuietly(temp.path);
+      return { path, sha256: temp.sha256, existed: true };
+    }
+    await inFolder(dir, () => renameDurably(temp.path, path));
+    markStored(path); // the rename keeps the download's time
+    await fsyncDirBestEffort(dir);
+    return { path, sha256: temp.sha256, existed: false };
+  } catch (error) {
+    await unlinkQuietly(temp.path);
+    throw error;
+  }
+}
+
+/**
+ * Renews a stored file's modification time: the unreferenced-file sweep (orphans.ts) spares young files,
+ * so a file about to be committed is not taken. False when the file is gone (the sweep took it first).
+ */
+function markStored(path: string): boolean {
+  const now = new Date();
+  try {
+    utimesSync(path, now, now);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ENOENT';
+  }
+}
+
+async function hasContent(path: string, size: number, sha256: string): Promise<boolean> {
+  try {
+    const info = statSync(path, { throwIfNoEntry: false });
+    if (!info?.isFile() || info.size !== size) return false;
+    return sha256Hex(await readFile(path)) === sha256;
+  } catch {
+    return false;
+  }
+}
