@@ -29,7 +29,7 @@ import { runJob } from './job-run';
 import { createModelSwitch } from './switch-model';
 import { createLibraryApi } from './library-api';
 import { createLifecycle } from './lifecycle';
-import { createOwnership, SUBMIT_INTERRUPTED_MESSAGE } from './ownership';
+import { createOwnership } from './ownership';
 import { createQueueHealth } from './queue-health';
 import { createRedaction, RedactingEmitter } from './redaction';
 import type { RunnerDeps, RunnerPolicy } from './run-context';
@@ -289,14 +289,10 @@ export function createEngine(deps: EngineDeps): Engine {
       for (const row of rows) jobChanged(row, true);
       return rows.length;
     },
-    sendingNow: () =>
-      store
-        .list()
-        .filter((row) => row.leaseOwner === ownership.owner && row.submitStartedAt !== null && row.falRequestId === null)
-        .map(toJob),
+    sendingNow: () => ownership.sending().map(toJob),
     abandonNow() {
       engine.stop().catch((error: unknown) => logger.error('stopping at once failed', error));
-      const rows = store.recoverOrphans(now(), (owner) => owner === ownership.owner, SUBMIT_INTERRUPTED_MESSAGE);
+      const rows = ownership.abandon(now());
       for (const row of rows) jobChanged(row, true);
       return rows.filter((row) => row.state === 'needs_attention').map(toJob);
     },

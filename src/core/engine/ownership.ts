@@ -24,19 +24,27 @@ export interface Ownership {
   markStopped(): void;
   /** Takes back jobs whose worker is gone; returns the rows it changed. */
   recover(now: number): JobRow[];
+  /** Jobs this engine sent to FAL whose answer (the request id) has not come. */
+  sending(): JobRow[];
+  /** Takes back this engine's own jobs now, as recover() would once its process is gone (Engine.abandonNow). */
+  abandon(now: number): JobRow[];
 }
 
 export function createOwnership(store: JobStore, logger: Logger): Ownership {
   const instance = randomUUID().slice(0, 8);
+  const owner = `${HOST}/${process.pid}/${instance}`;
+  const takeBack = (now: number, ownerIsDead: (leaseOwner: string) => boolean) => {
+    const rows = store.recoverOrphans(now, ownerIsDead, SUBMIT_INTERRUPTED_MESSAGE);
+    for (const row of rows) logger.info(`job ${row.id} recovered as ${row.state}`);
+    return rows;
+  };
   return {
-    owner: `${HOST}/${process.pid}/${instance}`,
+    owner,
     markAlive: () => LIVE_INSTANCES.add(instance),
     markStopped: () => LIVE_INSTANCES.delete(instance),
-    recover(now) {
-      const rows = store.recoverOrphans(now, isOwnerDead, SUBMIT_INTERRUPTED_MESSAGE);
-      for (const row of rows) logger.info(`job ${row.id} recovered as ${row.state}`);
-      return rows;
-    },
+    recover: (now) => takeBack(now, isOwnerDead),
+    sending: () => store.list().filter((row) => row.leaseOwner === owner && row.submitStartedAt !== null && row.falRequestId === null),
+    abandon: (now) => takeBack(now, (leaseOwner) => leaseOwner === owner),
   };
 }
 
