@@ -6,6 +6,14 @@ import { join } from 'node:path';
 import { inFolder } from '../util/quick-fs';
 import { fsyncDirBestEffort, renameDurably, sha256Hex, unlinkQuietly, writeFileAtomic } from './files';
 
+/** `<libraryDir>/<sha[0..2]>/<sha>.<ext>`, the extension checked (a short alphanumeric one) and lower-cased. */
+function contentPath(libraryDir: string, sha256: string, ext: string): { dir: string; path: string } {
+  const cleanExt = ext.replace(/^\./, '');
+  if (!/^[a-z0-9]{1,16}$/i.test(cleanExt)) throw new Error(`Invalid file extension: "${ext}"`);
+  const dir = join(libraryDir, sha256.slice(0, 2));
+  return { dir, path: join(dir, `${sha256}.${cleanExt.toLowerCase()}`) };
+}
+
 /**
  * Stores `bytes` at `<libraryDir>/<sha[0..2]>/<sha>.<ext>`. An identical file already there is
  * reused (`existed: true`); a damaged one (different content) is replaced.
@@ -15,11 +23,8 @@ export async function storeByContentHash(
   bytes: Uint8Array,
   ext: string,
 ): Promise<{ path: string; sha256: string; existed: boolean }> {
-  const cleanExt = ext.replace(/^\./, '');
-  if (!/^[a-z0-9]{1,16}$/i.test(cleanExt)) throw new Error(`Invalid file extension: "${ext}"`);
   const sha256 = sha256Hex(bytes);
-  const dir = join(libraryDir, sha256.slice(0, 2));
-  const path = join(dir, `${sha256}.${cleanExt.toLowerCase()}`);
+  const { dir, path } = contentPath(libraryDir, sha256, ext);
 
   if ((await hasContent(path, bytes.byteLength, sha256)) && markStored(path)) return { path, sha256, existed: true };
   await inFolder(dir, () => writeFileAtomic(path, bytes));
@@ -37,10 +42,7 @@ export async function adoptByContentHash(
   ext: string,
 ): Promise<{ path: string; sha256: string; existed: boolean }> {
   try {
-    const cleanExt = ext.replace(/^\./, '');
-    if (!/^[a-z0-9]{1,16}$/i.test(cleanExt)) throw new Error(`Invalid file extension: "${ext}"`);
-    const dir = join(libraryDir, temp.sha256.slice(0, 2));
-    const path = join(dir, `${temp.sha256}.${cleanExt.toLowerCase()}`);
+    const { dir, path } = contentPath(libraryDir, temp.sha256, ext);
     if ((await hasContent(path, temp.size, temp.sha256)) && markStored(path)) {
       await unlinkQuietly(temp.path);
       return { path, sha256: temp.sha256, existed: true };
