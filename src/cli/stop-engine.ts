@@ -33,11 +33,6 @@ export async function stopEngine(engine: Engine, io: StopIo = defaultIo): Promis
   const stopped = engine.stop();
   if (sending.length === 0) return stopped;
   const seconds = Math.round(DEFAULT_TIMING.requestTimeoutMs / 1000);
-  io.say(
-    `Waiting for FAL's answer to sending ${names(sending)} (up to ${seconds} s): it names the request to follow, ` +
-      'so the job is never sent, or paid for, twice. Press Ctrl-C again to stop now: the job is then left as ' +
-      'needing attention (FAL may have received it), and `image2model resume` settles it from FAL\'s records.',
-  );
   const stopNow = () => {
     const setAside = engine.abandonNow();
     if (setAside.length > 0) {
@@ -48,8 +43,14 @@ export async function stopEngine(engine: Engine, io: StopIo = defaultIo): Promis
     }
     io.exit(EXIT_STOPPED_AT_ONCE);
   };
+  // Listening before saying so: a second Ctrl-C with no listener would end the process with no word.
   io.signals.once('SIGINT', stopNow);
   io.signals.once('SIGTERM', stopNow);
+  io.say(
+    `Waiting for FAL's answer to sending ${names(sending)} (up to ${seconds} s): it names the request to follow, ` +
+      'so the job is never sent, or paid for, twice. Press Ctrl-C again to stop now: the job is then left as ' +
+      'needing attention (FAL may have received it), and `image2model resume` settles it from FAL\'s records.',
+  );
   try {
     await stopped;
   } finally {

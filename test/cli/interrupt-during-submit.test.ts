@@ -65,10 +65,10 @@ it('says what it waits for after Ctrl-C during a submit; a second Ctrl-C stops a
   });
   await stderrEnded;
 
+  expect({ code: result.code, stderr }).toMatchObject({ code: 130 });
   expect(stderr).toMatch(/Waiting for FAL's answer to sending mug\.jpg \(up to 60 s\).*never sent, or paid for, twice/);
   expect(stderr).toContain('Press Ctrl-C again to stop now');
   expect(stderr).toMatch(/Stopped without FAL's answer: mug\.jpg needs attention.*image2model resume/);
-  expect(result.code).toBe(130);
   // The summary was printed before the wait and stays the last JSON line.
   expect(jsonLines(result.stdout).at(-1)).toMatchObject({ type: 'summary', pending: 1 });
   expect(fake.submissions).toHaveLength(1);
