@@ -28,7 +28,7 @@ interface JournalBody {
 }
 
 export interface SetJournal {
-  /** Records the set's temp files and the names about to be given (synced before any is given). */
+  /** Records the set's temp files and the names about to be given, before any is made (best effort: never throws). */
   write(temps: readonly string[], targets: readonly string[], committed: boolean): Promise<void>;
   /** Removes the journal (the set is done, or cleaned up). */
   remove(): Promise<void>;
@@ -47,9 +47,10 @@ export function openSetJournal(dir: string): SetJournal {
       try {
         writeFileSync(temp, JSON.stringify(body));
         renameSync(temp, path);
-      } catch (error) {
+      } catch {
+        // Only an aid to a later cleanup: the export's own writes say what is wrong with the folder
+        // (a missing folder, no room) in their words.
         await unlinkQuietly(temp);
-        throw error;
       }
       // Renewed while the export runs: another machine's export into a shared folder waits for it.
       stopFresh ??= keepFresh(path);
@@ -67,9 +68,14 @@ export function openSetJournal(dir: string): SetJournal {
  * whole export: a cleanup keeps it). Call `remove` once the temp file is gone.
  */
 export async function journalTempFile(dir: string, temp: string): Promise<SetJournal> {
+  return journalTempFiles(dir, [temp]);
+}
+
+/** journalTempFile for several temp files in `dir` that replace files by rename (a cleanup never removes a name). */
+export async function journalTempFiles(dir: string, temps: readonly string[]): Promise<SetJournal> {
   await cleanKilledSets(dir);
   const journal = openSetJournal(dir);
-  await journal.write([temp], [], true);
+  await journal.write(temps, [], true);
   return journal;
 }
 

@@ -8,7 +8,8 @@ import { lowLevelExportError } from '../util/low-level-error';
 import type { ExportFormat } from '../services-types';
 import { convertGlb } from './convert';
 import { ExportError, exportModelFile } from './export';
-import { writeFilesAtomic } from './files';
+import { fsyncDirBestEffort, renameDurably, tempPathFor, unlinkQuietly, writeFilesAtomic } from './files';
+import { journalTempFile, journalTempFiles, type SetJournal } from '../export/set-journal';
 import { NoFreeNameError } from './free-names';
 import { restemObjFiles } from './obj';
 import { checkModelFile, ModelFileError, readModelFile, type StoredModel } from './model-file';
@@ -21,7 +22,22 @@ export async function exportModel(srcPath: string, destPath: string, format: Exp
   try {
     if (format === 'glb') {
       if (stored) await checkModelFile(stored, srcPath);
-      await exportModelFile(srcPath, destPath, { newTemp });
+      if (newTemp) {
+        await exportModelFile(srcPath, destPath, { newTemp });
+        return [destPath];
+      }
+      // Replaced whole through a journaled temp file: a kill while copying leaves nothing the next
+      // export into that folder does not remove.
+      const temp = tempPathFor(destPath);
+      const journal = await journalTempFile(dirname(destPath), temp);
+      try {
+        await exportModelFile(srcPath, temp, { newTemp: true });
+        await renameDurably(temp, destPath);
+      } finally {
+        await unlinkQuietly(temp);
+        await journal.remove();
+      }
+      await fsyncDirBestEffort(dirname(destPath));
       return [destPath];
     }
     const bytes = stored ? await readModelFile(stored, srcPath) : await readFile(srcPath);
@@ -34,7 +50,12 @@ export async function exportModel(srcPath: string, destPath: string, format: Exp
     const files = withCompanions.map((f) => (main && f.name === main.name ? { ...f, name: basename(destPath) } : f));
     // All or nothing: a failure on the last texture leaves no OBJ naming a missing file.
     const written = files.map((file) => ({ path: join(dirname(destPath), file.name), data: file.data }));
-    await writeFilesAtomic(written);
+    let journal: SetJournal | null = null;
+    try {
+      await writeFilesAtomic(written, async (temps) => void (journal = await journalTempFiles(dirname(destPath), temps)));
+    } finally {
+      await (journal as SetJournal | null)?.remove();
+    }
     return written.map(({ path }) => path);
   } catch (error) {
     if (error instanceof ExportError || error instanceof ModelFileError) throw new AppError('io_error', error.message);

@@ -109,12 +109,18 @@ export async function writeTempFile(path: string, data: Uint8Array, temp: string
  * writeFileAtomic for a set of files (an OBJ, its MTL and textures): every file is written to a temp
  * file first, and only then are they renamed into place, so a failure while writing (disk full, a
  * kill) leaves every path as it was and no temp file behind. (A failure between two renames, which
- * write nothing, would leave the set half replaced.)
+ * write nothing, would leave the set half replaced.) `beforeWrite` is awaited with the temp paths
+ * before any is made.
  */
-export async function writeFilesAtomic(files: readonly { path: string; data: Uint8Array }[]): Promise<void> {
-  const temps: string[] = [];
+export async function writeFilesAtomic(
+  files: readonly { path: string; data: Uint8Array }[],
+  beforeWrite: (temps: readonly string[]) => Promise<void> = async () => undefined,
+): Promise<void> {
+  // Named first, so `beforeWrite` can record them (export/set-journal.ts: cleaned up after a kill).
+  const temps = files.map(({ path }) => tempPathFor(path));
   try {
-    for (const { path, data } of files) temps.push(await writeTempFile(path, data));
+    await beforeWrite(temps);
+    for (const [i, { path, data }] of files.entries()) await writeTempFile(path, data, temps[i]);
     for (const [i, { path }] of files.entries()) await renameDurably(temps[i]!, path);
   } finally {
     for (const temp of temps) await unlinkQuietly(temp);
