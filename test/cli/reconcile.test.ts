@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runCli as runCliMain } from '../../src/cli/main';
 import { reconcileDataDir } from '../../src/cli/reconcile';
-import { addOne, createHarness, inState, TEST_KEY, waitForJob, type Harness } from '../core/engine/harness';
+import { addOne, createHarness, inState, pngItem, TEST_KEY, waitForJob, type Harness } from '../core/engine/harness';
 import type { Job } from '../../src/shared/domain';
 
 async function runCli(args: string[]): Promise<{ code: number; stdout: string }> {
@@ -112,6 +112,30 @@ describe('image2model reconcile / resume / models', () => {
     } finally {
       delete process.env.IMAGE2MODEL_TEST_RECONCILE_SETTLE_MS;
     }
+  });
+
+  it('reconcile does not call a resend safe when the same photo was made again as another job (--force)', async () => {
+    h = await createHarness();
+    const photo = await pngItem();
+    h.fake.script({ op: 'submit', fault: { kind: 'reset' } });
+    const lost = (await h.engine.addImages([photo], {})).added[0]!.id;
+    await waitForJob(h.engine, lost, inState('needs_attention'));
+    const again = (await h.engine.addImages([photo], { force: true })).added.find((job) => job.id !== lost)!;
+    await waitForJob(h.engine, again.id, inState('succeeded'));
+    await h.engine.stop();
+    process.env.FAL_KEY = TEST_KEY;
+
+    process.env.IMAGE2MODEL_TEST_RECONCILE_SETTLE_MS = '0';
+    try {
+      const plain = await runCli(['reconcile', '--data-dir', h.dataDir, '--fal-proxy', h.fake.url]);
+      expect(plain.code).toBe(0);
+      expect(plain.stdout).toMatch(/^not sent {2}/m);
+      expect(plain.stdout).toMatch(/FAL has no record of this submission \(checked at [^)]+\), so it was never charged - but .* second model/);
+      expect(plain.stdout).not.toMatch(/safe/i);
+    } finally {
+      delete process.env.IMAGE2MODEL_TEST_RECONCILE_SETTLE_MS;
+    }
+    expect(h.fake.submissions).toHaveLength(1);
   });
 
   it('models shows FAL prices with their date, or labelled built-in prices without a key', async () => {

@@ -27,11 +27,17 @@ export interface Actions {
   clearFinished(): number;
 }
 
-/** A new submit for this job may charge again: it was sent to FAL before (or may have been). */
-function needsConfirmation(row: JobRow): boolean {
-  // Once FAL's records showed it never received the submit (src/core/reconcile), resending is safe.
-  if (row.state === 'needs_attention') return row.errorCode !== NOT_RECEIVED_CODE;
-  return row.falRequestId !== null || row.submitStartedAt !== null;
+/** Why a new submit for this job needs the user's yes (it may be charged again, or pay twice), or null. */
+function confirmationReason(store: JobStore, row: JobRow): string | null {
+  if (row.state === 'needs_attention' && row.errorCode === NOT_RECEIVED_CODE) {
+    // FAL's records showed it never received the submit (src/core/reconcile): resending is safe - unless
+    // another job made, is making or may be charged for the same photo and settings (Make again anyway, --force).
+    return store.madeAgainElsewhere(row)
+      ? 'FAL never received this job, but the same photo with the same settings was made again as another job: retrying sends it and pays for a second model; confirm to go ahead.'
+      : null;
+  }
+  if (row.state === 'needs_attention') return 'FAL may already have this job and charge for it. Retrying submits it again (it may be charged twice); confirm to go ahead.';
+  return row.falRequestId !== null || row.submitStartedAt !== null ? 'Generating again sends a new request to FAL, which is charged again; confirm to go ahead.' : null;
 }
 
 export function createActions(deps: ActionDeps): Actions {
@@ -84,14 +90,8 @@ export function createActions(deps: ActionDeps): Actions {
       if (mode === 'download' && !canDownload) {
         throw new AppError('conflict', 'FAL has no result for this job to download again; generate it again instead.');
       }
-      if (mode === 'generate' && !opts.confirm && needsConfirmation(row)) {
-        throw new AppError(
-          'confirmation_required',
-          row.state === 'needs_attention'
-            ? 'FAL may already have this job and charge for it. Retrying submits it again (it may be charged twice); confirm to go ahead.'
-            : 'Generating again sends a new request to FAL, which is charged again; confirm to go ahead.',
-        );
-      }
+      const reason = mode === 'generate' && !opts.confirm ? confirmationReason(store, row) : null;
+      if (reason !== null) throw new AppError('confirmation_required', reason);
       const resubmit = mode === 'generate';
       const next = store.requeue(id, now(), {
         resubmit,
@@ -100,6 +100,8 @@ export function createActions(deps: ActionDeps): Actions {
       if (!next) throw new AppError('conflict', 'The job changed meanwhile; try again.');
       deps.forgetRateLimits(id);
       deps.jobChanged(next, true);
+      // Sent again: a never-received job of the same photo and settings no longer says resending is safe.
+      if (resubmit) for (const twin of store.flagMadeAgain(next, now())) deps.jobChanged(twin, true);
       scheduler.wake();
       return toJob(next);
     },

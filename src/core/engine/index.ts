@@ -182,6 +182,9 @@ export function createEngine(deps: EngineDeps): Engine {
     now,
     onAdded: (rows) => {
       for (const row of rows) jobChanged(row, true);
+      // Made anyway (Make again anyway, --force): a never-received job of the same photo and settings
+      // no longer says sending it again is safe.
+      for (const row of rows) for (const twin of store.flagMadeAgain(row, now())) jobChanged(twin, true);
       // A model will come: the check worker starts now, not on the first job's thread and cores
       // while it uploads (loading the validator takes a core for a moment).
       if (rows.some((row) => row.provider === 'fal') && health.fal()) warmGlbCheck();

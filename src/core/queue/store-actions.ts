@@ -3,10 +3,11 @@
 // a worker that claims the job meanwhile wins cleanly.
 import { ACTIVE_STATES } from '../../shared/domain';
 import { writeTx } from '../db/write';
-import { NOT_RECEIVED_CODE } from '../reconcile/messages';
+import { madeAgainMessage, NOT_RECEIVED_CODE } from '../reconcile/messages';
 import { recordJoinedOutput } from './output-copy';
 import { CLEAR_ARM_SQL, CLEAR_LEASE_SQL, toRow, type JobRow, type NewJob, type Raw } from './rows';
 import { appendEvent, durably, TERMINAL_SQL, type StoreContext } from './store-context';
+import { updateFenced } from './store-fenced';
 import { activeSiblings, getJob, notReceivedSiblings, paidSiblings, uncertainSiblings } from './store-reads';
 import { canTransition } from './transitions';
 
@@ -87,7 +88,7 @@ export function addOrJoin(ctx: StoreContext, jobs: readonly JobToAdd[], alsoFor?
   );
 }
 
-const twinKey = (job: NewJob) => [job.inputSha256, job.endpoint, job.preset, job.optionsJson] as const;
+const twinKey = (job: Pick<NewJob, 'inputSha256' | 'endpoint' | 'preset' | 'optionsJson'>) => [job.inputSha256, job.endpoint, job.preset, job.optionsJson] as const;
 
 function insertOne(ctx: StoreContext, job: NewJob, alsoFor?: (job: NewJob) => void): JobRow {
   ctx.stmt(
@@ -100,6 +101,22 @@ function insertOne(ctx: StoreContext, job: NewJob, alsoFor?: (job: NewJob) => vo
   alsoFor?.(job);
   appendEvent(ctx, job.id, 'transition', null, 'queued', null, job.createdAt);
   return getJob(ctx, job.id)!;
+}
+
+/**
+ * `made` now makes (or may be charged for) the model of its photo and settings - added anyway, sent
+ * again: the jobs of the same ones FAL never received stop saying sending them again is safe (it would
+ * pay for that model twice). The ones whose words changed, as they are now.
+ */
+export function flagMadeAgain(ctx: StoreContext, made: JobRow, at: number): JobRow[] {
+  return notReceivedSiblings(ctx, ...twinKey(made)).flatMap((job) => {
+    if (job.id === made.id) return [];
+    const checkedAt = ctx.stmt('SELECT absent_checked_at AS at FROM submit_checks WHERE job_id = ?').get(job.id) as { at: number | null } | undefined;
+    const message = madeAgainMessage(checkedAt?.at ?? null);
+    if (job.message === message && job.errorMessage === message) return [];
+    const row = updateFenced(ctx, job.id, job.fence, { errorMessage: message, message }, at, message);
+    return row ? [row] : [];
+  });
 }
 
 /** queued -> canceled when nothing was sent to FAL yet. Null when the job is not in that case. */

@@ -185,6 +185,11 @@ export class JobStore {
     return actions.addOrJoin(this.ctx, jobs, alsoFor);
   }
 
+  /** Never-received jobs of `made`'s photo and settings stop saying a resend is safe (store-actions.ts); the ones changed. */
+  flagMadeAgain(made: JobRow, at: number): JobRow[] {
+    return actions.flagMadeAgain(this.ctx, made, at);
+  }
+
   cancelQueued(id: string, at: number, message: string): JobRow | null {
     return actions.cancelQueued(this.ctx, id, at, message);
   }

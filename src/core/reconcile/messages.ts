@@ -54,9 +54,12 @@ export function absentMessage(checkedAt: number, latestSentAt: number): string {
 
 export const adoptedMessage = (requestId: string): string => `FAL had received this job (request ${requestId}); following it, no second submission.`;
 
-/** A never-received job whose photo and settings another job made (or is making): not resent by itself. */
-export const madeAgainMessage = (checkedAt: number): string =>
-  `FAL has no record of this submission (checked at ${shownTime(checkedAt)}), so it was never charged - but it was not sent again by itself: the same photo with the same settings was made again as another job. Sending this one too would pay for a second model; retry it only if you want one, or remove it.`;
+/**
+ * A never-received job whose photo and settings another job made, is making or may be charged for:
+ * not resent by itself, and never called safe to send again. `checkedAt` null: the check's time is not known.
+ */
+export const madeAgainMessage = (checkedAt: number | null): string =>
+  `FAL has no record of this submission${checkedAt === null ? '' : ` (checked at ${shownTime(checkedAt)})`}, so it was never charged - but it was not sent again by itself: the same photo with the same settings was made again as another job. Sending this one too would pay for a second model; retry it only if you want one, or remove it.`;
 
 export const resubmitMessage = (checkedAt: number): string =>
   `FAL has no record of the first submission (checked at ${shownTime(checkedAt)}): sending it again.`;

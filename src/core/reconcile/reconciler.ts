@@ -86,10 +86,12 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
         lastCheckedAt: checkedAt, nextCheckAt: null, reason: null, requestId: null, absentCheckedAt: checkedAt,
       });
       checks.forgetUncertainSend(job);
-      const message = absentMessage(checkedAt, latestSendAt(job, checkedAt));
+      // Safe to send again only while no other job made, is making or may be charged for its photo and settings.
+      const madeAgain = deps.jobs.madeAgainElsewhere(job) !== null;
+      const message = madeAgain ? madeAgainMessage(checkedAt) : absentMessage(checkedAt, latestSendAt(job, checkedAt));
       emit(checks.describe(job, { errorCode: NOT_RECEIVED_CODE, errorMessage: message, message }, checkedAt, message));
       report.absent.push({ jobId: job.id, checkedAt });
-      deps.logger.info(`job ${job.id}: FAL has no record of its submission; safe to send again`);
+      deps.logger.info(`job ${job.id}: FAL has no record of its submission; ${madeAgain ? 'its photo was made again as another job' : 'safe to send again'}`);
     }
     if (!config.autoResubmit) return;
     // The same photo and settings made again as another job (Make again anyway, --force): resending
