@@ -118,6 +118,10 @@ export async function bundledCli(root) {
   const temp = join(cacheDir(root), `.build-${stamp}-${process.pid}`);
   try {
     await build(root, temp);
+    // A source saved while esbuild read the sources may be in this bundle, which must not be kept
+    // under the stamp of the sources before the save (undoing the save would run it): not kept,
+    // this start runs the sources through tsx and the next one builds again.
+    if (sourceStamp(root) !== stamp) throw new Error('The CLI sources changed during the build.');
     try {
       renameSync(temp, dir);
     } catch (error) {

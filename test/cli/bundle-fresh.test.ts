@@ -57,3 +57,24 @@ it('a source that does not compile is reported (through tsx), never run from the
   expect(broken.stdout).not.toContain('0.1.0');
   expect(broken.stderr).toContain('main.ts');
 }, 120_000);
+
+it('a source saved while the bundle builds is never run later under the stamp of the sources before the save', () => {
+  // In one process: the stamp is taken, then the save lands before esbuild reads the file (the
+  // build's first await), as an editor's save during a start would.
+  const script = `
+    import { readFileSync, writeFileSync } from 'node:fs';
+    const { bundledCli } = await import(${JSON.stringify(join(repo, 'scripts/cli-bundle.mjs'))});
+    const file = ${JSON.stringify(join(repo, 'src/cli/main.ts'))};
+    const before = readFileSync(file, 'utf8');
+    const building = bundledCli(${JSON.stringify(repo)});
+    writeFileSync(file, before.replace(${JSON.stringify(DESCRIPTION)}, 'Saved during the build.'));
+    await building.catch(() => {});
+    writeFileSync(file, before); // the save undone (an editor's undo, a git checkout)`;
+  const saved = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 90_000 });
+  expect(saved.status, saved.stderr).toBe(0);
+
+  const undone = run(['--help']);
+  expect(undone.status, undone.stderr).toBe(0);
+  expect(undone.stdout).toContain(DESCRIPTION);
+  expect(undone.stdout).not.toContain('Saved during the build.');
+}, 120_000);
