@@ -11,10 +11,10 @@ import { errorMessage } from '../util/errors';
  * Should the disk refuse, the call fails - but after the commit: its jobs are in the queue (safe from
  * anything but a power cut; none is sent to FAL before a later sync succeeds, fal-steps arm; after a
  * failed fsync, none before a restart: queue-health). The error says so in words the window shows as
- * they are (an AppError): any other error reads "Something went wrong inside the app. Please try
+ * they are (an AppError; `offlineOnly`: every job added runs offline, and so is not held): any other error reads "Something went wrong inside the app. Please try
  * again.", and a drop made again with "Make again anyway" (or the CLI's --force) would be paid for twice.
  */
-export async function syncNewJobs(store: JobStore, count: number): Promise<void> {
+export async function syncNewJobs(store: JobStore, count: number, offlineOnly = false): Promise<void> {
   try {
     await store.syncToDisk();
   } catch (error) {
@@ -23,6 +23,14 @@ export async function syncNewJobs(store: JobStore, count: number): Promise<void>
     const them = count === 1 ? 'it' : 'them';
     const was = count === 1 ? 'was' : 'were';
     const held = diskFailureDetail(store);
+    if (held !== null && offlineOnly) {
+      // Offline jobs send nothing to FAL: they still run (queue-health holds FAL work only).
+      throw new AppError(
+        'io_error',
+        `The disk reported an error while saving${held}, so it could not confirm that ${jobs} ${was} saved. ${they} in the queue and run${count === 1 ? 's' : ''} on this computer, but a power cut before the disk is checked could lose ${them}, and nothing is sent to FAL until Image2Model is restarted. Check the disk (free space, errors), then restart Image2Model. Adding ${them} again is not needed.`,
+        { cause: error },
+      );
+    }
     if (held !== null) {
       // Kept until a restart (db/wal-sync.ts): the jobs wait; the queue says so too.
       throw new AppError(

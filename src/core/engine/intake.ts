@@ -184,7 +184,10 @@ export function createIntake(deps: IntakeDeps): Intake {
       throw partialAddError({ total: items.length, added: outcomes.length, rest, force: opts.force === true, error: failure.error, unsynced, heldUntil: diskFailureDetail(deps.store) });
     }
     // The caller is answered once its jobs would survive a power cut (queue/store-actions insertDurably).
-    if (outcomes.length > 0) await syncNewJobs(deps.store, new Set(outcomes.map((outcome) => outcome.row.id)).size);
+    if (outcomes.length > 0) {
+      const offlineOnly = outcomes.every((outcome) => outcome.row.provider === 'offline');
+      await syncNewJobs(deps.store, new Set(outcomes.map((outcome) => outcome.row.id)).size, offlineOnly);
+    }
     const joined = outcomes.flatMap((outcome, i) =>
       outcome.kind !== 'joined'
         ? []

@@ -33,14 +33,15 @@ it('after a failed sync nothing more is uploaded to FAL: the jobs stay queued, t
   );
   await waitUntil(() => h!.queueStates.at(-1)?.status, (status) => status === 'disk_error', WAIT_LIMIT_MS, (status) => `last queue event: ${status}`);
 
-  // A drop now is answered honestly: its job is in the queue and waits for a restart.
+  // A drop now is answered honestly: its offline job is in the queue and runs (it said it waited for a restart).
   const drop = await h.engine.addImages([await pngItem('offline.png')], { endpoint: OFFLINE_MODEL_ID }).then(
     () => null,
     (error: unknown) => error,
   );
   expect(drop).toBeInstanceOf(AppError);
   expect((drop as AppError).code).toBe('io_error');
-  expect((drop as AppError).message).toMatch(/EIO: i\/o error, fsync[\s\S]*It is in the queue and waits there until Image2Model is restarted/);
+  expect((drop as AppError).message).toMatch(/EIO: i\/o error, fsync[\s\S]*It is in the queue and runs on this computer/);
+  expect((drop as AppError).message).not.toMatch(/waits there until/);
   // An offline job sends nothing to FAL and runs: the scheduler claimed past the held FAL jobs.
   const offline = h.engine.listJobs().find((job) => job.endpoint === OFFLINE_MODEL_ID)!;
   await waitForJob(h.engine, offline.id, inState('succeeded'), 30_000);
