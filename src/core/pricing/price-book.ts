@@ -2,7 +2,7 @@
 // estimates made from them. FAL prices one billing unit; the catalog's built-in prices say how many
 // units a generation with given settings takes (the cheapest preset is one unit). When FAL cannot be
 // asked and nothing is cached, the built-in prices stay, labelled as such.
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { PRESETS, type Preset } from '../../shared/domain';
@@ -96,6 +96,8 @@ export function createPriceBook(deps: PriceBookDeps): PriceBook {
   const now = deps.now ?? Date.now;
   const maxAgeMs = deps.maxAgeMs ?? 6 * 3600_000;
   let cache: PriceCache | null = load();
+  /** The data folder existed when the book was made, or its first cache made it (the CLI's first run). */
+  let folderWasThere = existsSync(dirname(file));
   let inFlight: Promise<Awaited<ReturnType<PriceBook['refresh']>>> | null = null;
 
   function load(): PriceCache | null {
@@ -108,10 +110,17 @@ export function createPriceBook(deps: PriceBookDeps): PriceBook {
   }
 
   function save(next: PriceCache): void {
+    // A data folder moved or removed under the running app is not made anew at its old place (it would
+    // block putting it back; engine/data-folder.ts): the prices stay in memory until it is back.
+    if (folderWasThere && !existsSync(dirname(file))) {
+      deps.logger?.warn('prices: the data folder is gone (moved or removed); the prices read are kept in memory only');
+      return;
+    }
     makeFolderSync(dirname(file)); // not a recursive mkdirSync: it never returns for /proc/self/<new>
     const tmp = `${file}.tmp-${process.pid}`;
     writeFileSync(tmp, JSON.stringify(next));
     renameSync(tmp, file);
+    folderWasThere = true;
   }
 
   /** Another process may have refreshed meanwhile: the newest cache on disk wins. */

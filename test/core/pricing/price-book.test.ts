@@ -1,6 +1,6 @@
 // Real prices: read from the fake FAL's pricing endpoint, cached in the data folder with their
 // date, used for estimates; the built-in prices stay, labelled, when FAL cannot be asked.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -56,5 +56,19 @@ describe('price book', () => {
     expect(book.estimate(tripo, 'draft', {})).toMatchObject({ usd: 0.24, source: 'fal', asOf: t - 7 * 3600_000 });
     const other = createPriceBook({ dataDir: dir, platform: () => null });
     expect(other.describe(summary).price).toMatchObject({ source: 'fal', unitPriceUsd: 0.24 });
+  });
+
+  it('does not make a moved data folder anew at its old place: the prices read stay in memory', async () => {
+    fake = await startFakeFal({ platform: { prices: { [TRIPO]: { unitPrice: 0.24, unit: 'generation' } } } });
+    dir = mkdtempSync(join(tmpdir(), 'i2m-prices-'));
+    const data = join(dir, 'data');
+    const moved = join(dir, 'moved');
+    const book = createPriceBook({ dataDir: data, platform: () => createPlatformClient({ key: 'test-key-123456', proxyUrl: fake!.url, retries: 0 }) });
+    expect(await book.refresh()).toMatchObject({ ok: true }); // the first cache makes the folder (the CLI's first run)
+    renameSync(data, moved);
+
+    expect(await book.refresh()).toMatchObject({ ok: true });
+    expect(existsSync(data)).toBe(false);
+    expect(book.estimate(getModel(TRIPO)!, 'draft', {})).toMatchObject({ usd: 0.24, source: 'fal' });
   });
 });
