@@ -193,7 +193,27 @@ const listPage = (engine: Engine, offset: number) => engine.library.list({ offse
 
 const ensureDir = (dir: string, json: boolean) => ensureOutputFolder(dir, json, (message) => new UsageError(message));
 
+let outputGuarded = false;
+
+/**
+ * A reader that went away (`image2model list | head -1`) ends the output, not the run: the rest is
+ * dropped instead of a crash with a stack trace - and jobs in flight (paid ones) finish as they would.
+ */
+function dropOutputOnceReaderGone(): void {
+  if (outputGuarded) return;
+  outputGuarded = true;
+  let gone = false;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE' || (gone && error.code === 'ERR_STREAM_DESTROYED')) {
+      gone = true;
+      return;
+    }
+    throw error;
+  });
+}
+
 export async function runCli(argv: string[]): Promise<number> {
+  dropOutputOnceReaderGone();
   const out = { exitCode: EXIT_OK };
   const program = buildProgram(out);
   try {
