@@ -73,7 +73,7 @@ export async function ingestModel(
   }
   if (!validation.ok) {
     await dropTempFile(model);
-    throw new JobFailure('invalid_result', `The generated file is not a usable GLB model: ${validation.reason}.`, true);
+    throw new JobFailure('invalid_result', unusableModelMessage(validation.reason), true);
   }
   writer.soft({ progress: PROGRESS.storing, message: 'Adding the model to the library' });
   // Stored where the database is, or not at all (a folder made anew at the old place would hold it unseen).
@@ -155,6 +155,12 @@ export async function ingestModel(
     throw new LeaseLostError();
   }
   deps.onLibraryAdded(modelId);
+}
+
+/** Why a finished model was refused, and what the user can do. */
+export function unusableModelMessage(reason: string): string {
+  // The validator's own sentences end in a full stop: one stop, then the way on.
+  return `The generated file is not a usable GLB model: ${reason.replace(/\.+$/, '')}. Nothing was added to the library; Generate again makes a new one (FAL charges again).`;
 }
 
 /**

@@ -132,7 +132,7 @@ describe('engine: large models are checked in a worker thread', () => {
         state: 'failed',
         errorCode: 'invalid_result',
         modelId: null,
-        errorMessage: expect.stringMatching(/^The generated file is not a usable GLB model: The GLB is truncated: header says \d+ bytes, got \d+\.$/),
+        errorMessage: expect.stringMatching(/^The generated file is not a usable GLB model: The GLB is truncated: header says \d+ bytes, got \d+\. Nothing was added to the library; Generate again makes a new one \(FAL charges again\)\.$/),
       });
       expect(workers.started).toHaveLength(1);
       expect(h.engine.library.list({ offset: 0, limit: 10 }).total).toBe(0);
