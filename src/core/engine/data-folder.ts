@@ -4,6 +4,7 @@
 // that finds it gone ends with what happened and what to do, keeping FAL's request id (Download again
 // is free once the folder is back).
 import { statSync } from 'node:fs';
+import { AppError } from '../../shared/result';
 import { JobFailure } from './run-errors';
 
 export const DATA_FOLDER_GONE = 'data_folder_gone';
@@ -34,5 +35,17 @@ export function dataFolderGoneFailure(folder: string, paid: boolean): JobFailure
       ? `${what}, so the model FAL made (and charged for) could not be saved. Put the folder back where it was (restore it from the trash if it was deleted), then use Download again: it is free.`
       : `${what}, so the job could not go on. Nothing was charged. Put the folder back where it was (restore it from the trash if it was deleted), then retry the job.`,
     false,
+  );
+}
+
+/**
+ * Photos added while the data folder is gone: refused, before their prepared copies would make the
+ * folder anew at its old place (an empty one there blocks putting the real one back).
+ */
+export function refuseWhileFolderGone(folder: string, gone: (() => boolean) | undefined): void {
+  if (!gone?.()) return;
+  throw new AppError(
+    'io_error',
+    `The app's data folder (${folder}) was moved or removed while the app was running, so nothing was added. Put the folder back where it was (restore it from the trash if it was deleted), then add the photos again.`,
   );
 }

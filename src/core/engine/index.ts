@@ -180,6 +180,7 @@ export function createEngine(deps: EngineDeps): Engine {
     inputLimits: deps.inputLimits,
     estimateCostUsd: deps.estimateCostUsd,
     now,
+    dataFolderGone,
     onAdded: (rows) => {
       for (const row of rows) jobChanged(row, true);
       // Made anyway (Make again anyway, --force): a never-received job of the same photo and settings

@@ -5,6 +5,7 @@
 // the store looks for it in the insert's own transaction, so two processes cannot both insert.
 // What a failed add says: intake-failures.ts.
 import { randomUUID } from 'node:crypto';
+import { refuseWhileFolderGone } from './data-folder';
 import type { AddJobsResult, ImageItem } from '../../shared/contract';
 import type { Preset } from '../../shared/domain';
 import { AppError } from '../../shared/result';
@@ -48,6 +49,8 @@ export interface IntakeDeps {
   now: () => number;
   /** New rows were inserted. */
   onAdded: (rows: JobRow[]) => void;
+  /** The data folder was moved or removed under the running app (data-folder.ts): nothing is added. */
+  dataFolderGone?: () => boolean;
 }
 
 export interface Intake {
@@ -71,6 +74,7 @@ export function createIntake(deps: IntakeDeps): Intake {
     if (!validated.ok) throw new AppError('invalid_input', validated.message);
     const optionsJson = canonicalJson(validated.options);
     const estimate = deps.estimateCostUsd ? deps.estimateCostUsd(model, preset, validated.options) : model.estimateCostUsd(preset, validated.options);
+    refuseWhileFolderGone(deps.dataDir, deps.dataFolderGone);
     const { DEFAULT_INPUT_LIMITS, prepareInput, prepareInputBytes } = await import('../images');
     const limits = deps.inputLimits ?? DEFAULT_INPUT_LIMITS;
 

@@ -3,6 +3,7 @@
 // images in the same views with the same settings (unless forced), and insert one job with all its
 // images in one transaction. A set with any unusable image adds nothing: each refusal is listed.
 import { randomUUID } from 'node:crypto';
+import { refuseWhileFolderGone } from './data-folder';
 import { basename } from 'node:path';
 import type { AddJobsResult, InputSetMember } from '../../shared/contract';
 import type { Preset } from '../../shared/domain';
@@ -56,6 +57,7 @@ export async function addInputSet(deps: IntakeDeps, members: InputSetMember[], o
   const validated = validateOptions(model, opts.options ?? {});
   if (!validated.ok) throw new AppError('invalid_input', validated.message);
   const optionsJson = canonicalJson(validated.options);
+  refuseWhileFolderGone(deps.dataDir, deps.dataFolderGone);
   const { DEFAULT_INPUT_LIMITS, prepareInput, prepareInputBytes } = await import('../images');
   const limits = deps.inputLimits ?? DEFAULT_INPUT_LIMITS;
 

@@ -5,7 +5,7 @@
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { canDownloadAgain } from '../../../src/shared/job-retry';
-import { addOne, createHarness, inState, waitForJob, type Harness } from './harness';
+import { addOne, createHarness, inState, pngItem, waitForJob, type Harness } from './harness';
 
 let h: Harness | null = null;
 let moved: string | null = null;
@@ -72,4 +72,14 @@ describe('the data folder moved away while a job is in flight', () => {
     expect(h.fake.completeNow(sent.falRequestId!)).toBe(true);
     await expectFolderGoneThenDownloadAgain(h, id);
   }, 30_000);
+});
+
+it('photos added while the data folder is gone are refused, saying so, and make no folder at its old place', async () => {
+  h = await createHarness({ start: false });
+  moveAway(h);
+  await expect(h.engine.addImages([await pngItem()], {})).rejects.toMatchObject({ code: 'io_error', message: expect.stringMatching(/moved or removed.*Put the folder back/) });
+  await expect(h.engine.addSet([{ item: await pngItem() }, { item: await pngItem() }], { endpoint: 'fal-ai/hyper3d/rodin' })).rejects.toMatchObject({ code: 'io_error' });
+  expect(existsSync(h.dataDir)).toBe(false);
+  putBack(h);
+  expect(h.engine.listJobs()).toEqual([]);
 });
