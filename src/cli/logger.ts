@@ -1,6 +1,6 @@
 // The CLI's logger: everything goes to <data dir>/logs/cli.log (so a failed run can be looked into
 // later); real errors also go to stderr. The engine redacts the key before anything reaches it.
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../core/engine';
 import { describeError } from '../core/util/errors';
@@ -12,13 +12,19 @@ export function createCliLogger(dataDir: string, stderr: (line: string) => void 
   const dir = join(dataDir, 'logs');
   const file = join(dir, 'cli.log');
   let usable = true;
+  /** The log's folder was made (or found) once: the data folder was there. */
+  let made = false;
   const write = (level: string, message: string, details: unknown[]) => {
     const extra = details.map((d) => (typeof d === 'string' ? d : describeError(d))).join(' ');
     const line = `${logText(`${new Date().toISOString()} ${process.pid} ${level} ${message}${extra ? ` ${extra}` : ''}`)}\n`;
     if (!usable) return line;
+    // A data folder moved or removed during the run is not made anew at its old place (it would block
+    // putting it back; engine/data-folder.ts): its lines go unlogged until it is back.
+    if (made && !existsSync(dataDir)) return line;
     try {
       // Not a recursive mkdirSync: for a data folder like /proc/self/<new> it never returns.
       makeFolderSync(dir);
+      made = true;
       appendFileSync(file, line);
     } catch {
       usable = false; // a read-only data folder must not break the run

@@ -2,7 +2,7 @@
 // no folder can be made - /proc/self/<new>, where a recursive mkdirSync never returns - costs the log,
 // never the run: the logger returns and errors still reach stderr.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -24,6 +24,20 @@ describe('the CLI logger', () => {
     const lines = readFileSync(join(dataDir, 'logs', 'cli.log'), 'utf8').trim().split('\n');
     expect(lines.map((line) => line.split(' ').slice(2).join(' '))).toEqual(['info started', 'error the model could not be saved']);
     expect(stderr).toEqual(['image2model: the model could not be saved\n']);
+  });
+
+  it('does not make a data folder moved during the run anew at its old place, and logs again once it is back', () => {
+    const dataDir = join(work, 'moving', 'data');
+    const logger = createCliLogger(dataDir, () => undefined);
+    logger.info('started');
+    renameSync(dataDir, `${dataDir}-moved`);
+    logger.warn('the data folder is gone');
+    logger.error('the job could not go on');
+    expect(existsSync(dataDir)).toBe(false);
+    renameSync(`${dataDir}-moved`, dataDir);
+    logger.info('back');
+    const lines = readFileSync(join(dataDir, 'logs', 'cli.log'), 'utf8').trim().split('\n');
+    expect(lines.map((line) => line.split(' ').slice(2).join(' '))).toEqual(['info started', 'info back']);
   });
 
   // In a child, bounded: with a recursive mkdirSync the logger never returns and the child is killed.
