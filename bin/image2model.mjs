@@ -2,23 +2,39 @@
 // `npx image2model ...` from the repository, no build step needed: runs the CLI bundled from the
 // sources as they are now (scripts/cli-bundle.mjs builds it on the first run after a change), or
 // the TypeScript sources through tsx when it cannot be built or IMAGE2MODEL_CLI_FROM_SOURCE=1.
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { bundledCli } from '../scripts/cli-bundle.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-async function cliEntry() {
+async function fromSource() {
+  const { register } = await import('tsx/esm/api');
+  register();
+  return import(new URL('../src/cli/main.ts', import.meta.url).href);
+}
+
+async function loadCli() {
+  let entry = null;
   if (process.env.IMAGE2MODEL_CLI_FROM_SOURCE !== '1') {
     try {
-      return pathToFileURL(await bundledCli(root)).href;
+      entry = await bundledCli(root);
     } catch {
       // Not buildable here: tsx compiles the sources (and reports a compile error the usual way).
     }
   }
-  const { register } = await import('tsx/esm/api');
-  register();
-  return new URL('../src/cli/main.ts', import.meta.url).href;
+  if (!entry) return fromSource();
+  try {
+    return await import(pathToFileURL(entry).href);
+  } catch (error) {
+    if (error?.code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    // A damaged build (a part of it removed, by hand or by a clean-up killed half way) would fail every
+    // start: it goes, this start runs the sources, and the next one builds it anew.
+    rmSync(dirname(entry), { recursive: true, force: true });
+    return fromSource();
+  }
 }
 
-const { runCli } = await import(await cliEntry());
+const { runCli } = await loadCli();
 process.exitCode = await runCli(process.argv.slice(2));

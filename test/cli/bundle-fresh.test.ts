@@ -78,3 +78,20 @@ it('a source saved while the bundle builds is never run later under the stamp of
   expect(undone.stdout).toContain(DESCRIPTION);
   expect(undone.stdout).not.toContain('Saved during the build.');
 }, 120_000);
+
+it('a build missing one of its parts is set aside: that start runs the sources, the next one builds anew', () => {
+  expect(run(['--version']).status).toBe(0);
+  const [build] = builds();
+  const dir = join(repo, '.cache/cli', build!);
+  // A chunk cli.js imports at start, removed (by hand, or a clean-up killed half way).
+  const chunk = /from\s*"\.\/(chunk-[\w-]+\.js)"/.exec(readFileSync(join(dir, 'cli.js'), 'utf8'))?.[1];
+  expect(chunk).toBeDefined();
+  rmSync(join(dir, chunk!));
+
+  const damaged = run(['--version']);
+  expect(damaged.status, damaged.stderr).toBe(0);
+  expect(damaged.stdout.trim()).toBe('0.1.0');
+  const next = run(['--version']);
+  expect(next.status, next.stderr).toBe(0);
+  expect(readdirSync(join(repo, '.cache/cli', build!))).toContain(chunk);
+}, 120_000);
