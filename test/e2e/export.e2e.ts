@@ -46,16 +46,20 @@ async function seedLibrary(dataDir: string, count: number) {
 
 let app: RunningWebApp;
 /** A folder outside the data folder, not made yet: what the user picks in the folder dialog. */
-const pickedRoot = mkdtempSync(join(tmpdir(), 'i2m-e2e-picked-'));
-const picked = join(pickedRoot, 'My models');
+// Made in beforeAll, not when the file loads: Playwright loads it in processes that run no afterAll too
+// (listing the tests), and each of those left a folder behind.
+let pickedRoot = '';
+let picked = '';
 test.beforeAll(async () => {
   test.setTimeout(120_000);
+  pickedRoot = mkdtempSync(join(tmpdir(), 'i2m-e2e-picked-'));
+  picked = join(pickedRoot, 'My models');
   app = await launchWebApp({ pickedFolder: picked });
   await seedLibrary(app.dataDir, MODELS);
 });
 test.afterAll(async () => {
   await app?.stop();
-  rmSync(pickedRoot, { recursive: true, force: true });
+  if (pickedRoot) rmSync(pickedRoot, { recursive: true, force: true });
 });
 
 async function openLibrary(page: Page) {

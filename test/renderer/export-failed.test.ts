@@ -1,19 +1,25 @@
 // An export that fails says "Export failed" once in the window's toast: the core's message for a
 // conversion that threw already begins with it, and the window used to put it in front again
 // ("Export failed: Export failed: ...").
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { exportModel } from '../../src/core/library/export-model';
 import { UNREADABLE_MODEL_MESSAGE } from '../../src/core/util/low-level-error';
 import { exportFailedText } from '../../src/renderer/src/lib/export-failed';
 
 const timesSaid = (text: string) => text.match(/export failed/gi)?.length ?? 0;
 
+let dir = '';
+afterEach(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = '';
+});
+
 describe('export failed toast', () => {
   it('a conversion that threw: the core message is shown as it is, saying it once', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'export-failed-'));
+    dir = mkdtempSync(join(tmpdir(), 'export-failed-'));
     const src = join(dir, 'broken.glb');
     writeFileSync(src, Buffer.from('not a glb at all, just some bytes'));
     const error = await exportModel(src, join(dir, 'out.obj'), 'obj').then(
