@@ -45,25 +45,22 @@ it('says what it waits for after Ctrl-C during a submit; a second Ctrl-C stops a
   const dataDir = join(work, 'data');
   // FAL takes the job but its answer never comes back.
   fake.script({ op: 'submit', fault: { kind: 'hang', afterHandling: true } });
-  let stderr = '';
+  let stderrSoFar = '';
   let secondSent = false;
-  // runCli answers at the child's exit, which can come before its last stderr is read.
-  let stderrEnded: Promise<void> = Promise.resolve();
   const result = await runCli(['convert', photo, '--out', join(work, 'out'), '--data-dir', dataDir, '--fal-proxy', fake.url, '--json'], {
     env: { FAL_KEY: 'cli-test-key-123456' },
     interruptAfter: (line) => line.includes('"message":"Sending the job to FAL"'),
     onSpawn: (child) => {
-      stderrEnded = new Promise((resolve) => child.stderr!.on('end', resolve));
       child.stderr!.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-        if (!secondSent && stderr.includes('Press Ctrl-C again')) {
+        stderrSoFar += chunk.toString();
+        if (!secondSent && stderrSoFar.includes('Press Ctrl-C again')) {
           secondSent = true;
           child.kill('SIGINT');
         }
       });
     },
   });
-  await stderrEnded;
+  const { stderr } = result;
 
   expect({ code: result.code, stderr }).toMatchObject({ code: 130 });
   expect(stderr).toMatch(/Waiting for FAL's answer to sending mug\.jpg \(up to 60 s\).*never sent, or paid for, twice/);

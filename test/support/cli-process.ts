@@ -26,9 +26,14 @@ export interface CliRunOptions {
 const running = new Set<ChildProcess>();
 
 export function runCli(args: readonly string[], opts: CliRunOptions = {}): Promise<CliResult> {
+  return runNode([CLI_BIN, ...args], opts);
+}
+
+/** Node with these arguments, run and read as runCli does (its own tests run other scripts through it). */
+export function runNode(argv: readonly string[], opts: CliRunOptions = {}): Promise<CliResult> {
   return new Promise((resolve) => {
     const env: NodeJS.ProcessEnv = { ...process.env, FAL_KEY: undefined, IMAGE2MODEL_FAL_PROXY: undefined, ...opts.env };
-    const child = spawnGroup(process.execPath, [CLI_BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawnGroup(process.execPath, [...argv], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     running.add(child);
     opts.onSpawn?.(child);
     let stdout = '';
@@ -48,7 +53,9 @@ export function runCli(args: readonly string[], opts: CliRunOptions = {}): Promi
       }
     });
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('exit', (code) => {
+    // 'close', not 'exit': the process can exit before its last output is read (or while a process it
+    // started still writes to the same streams); 'close' comes once it has exited and both streams ended.
+    child.on('close', (code) => {
       running.delete(child);
       resolve({ code, stdout, stderr });
     });
