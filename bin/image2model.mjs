@@ -2,10 +2,9 @@
 // `npx image2model ...` from the repository, no build step needed: runs the CLI bundled from the
 // sources as they are now (scripts/cli-bundle.mjs builds it on the first run after a change), or
 // the TypeScript sources through tsx when it cannot be built or IMAGE2MODEL_CLI_FROM_SOURCE=1.
-import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { bundledCli } from '../scripts/cli-bundle.mjs';
+import { bundledCli, setAside } from '../scripts/cli-bundle.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -29,9 +28,9 @@ async function loadCli() {
     return await import(pathToFileURL(entry).href);
   } catch (error) {
     if (error?.code !== 'ERR_MODULE_NOT_FOUND') throw error;
-    // A damaged build (a part of it removed, by hand or by a clean-up killed half way) would fail every
-    // start: it goes, this start runs the sources, and the next one builds it anew.
-    rmSync(dirname(entry), { recursive: true, force: true });
+    // Damaged after the check at start (a part removed meanwhile) would fail every start: it goes,
+    // this start runs the sources, and the next one builds it anew.
+    setAside(dirname(entry));
     return fromSource();
   }
 }
