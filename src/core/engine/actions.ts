@@ -29,15 +29,16 @@ export interface Actions {
 
 /** Why a new submit for this job needs the user's yes (it may be charged again, or pay twice), or null. */
 function confirmationReason(store: JobStore, row: JobRow): string | null {
-  if (row.state === 'needs_attention' && row.errorCode === NOT_RECEIVED_CODE) {
-    // FAL's records showed it never received the submit (src/core/reconcile): resending is safe - unless
-    // another job made, is making or may be charged for the same photo and settings (Make again anyway, --force).
-    return store.madeAgainElsewhere(row)
-      ? 'FAL never received this job, but the same photo with the same settings was made again as another job: retrying sends it and pays for a second model; confirm to go ahead.'
-      : null;
-  }
-  if (row.state === 'needs_attention') return 'FAL may already have this job and charge for it. Retrying submits it again (it may be charged twice); confirm to go ahead.';
-  return row.falRequestId !== null || row.submitStartedAt !== null ? 'Generating again sends a new request to FAL, which is charged again; confirm to go ahead.' : null;
+  const notReceived = row.state === 'needs_attention' && row.errorCode === NOT_RECEIVED_CODE;
+  if (row.state === 'needs_attention' && !notReceived) return 'FAL may already have this job and charge for it. Retrying submits it again (it may be charged twice); confirm to go ahead.';
+  if (!notReceived && (row.falRequestId !== null || row.submitStartedAt !== null)) return 'Generating again sends a new request to FAL, which is charged again; confirm to go ahead.';
+  // Nothing of it was charged: never sent, or FAL's records showed it never received the submit
+  // (src/core/reconcile). Sending it is safe - unless another job or a library model made, is making or
+  // may be charged for the same photo and settings (dropped again, Make again anyway, --force).
+  if (!store.madeAgainElsewhere(row)) return null;
+  return notReceived
+    ? 'FAL never received this job, but the same photo with the same settings was made again as another job: retrying sends it and pays for a second model; confirm to go ahead.'
+    : 'The same photo with the same settings was made again as another job: retrying sends this one too and pays for a second model; confirm to go ahead.';
 }
 
 export function createActions(deps: ActionDeps): Actions {
@@ -90,14 +91,22 @@ export function createActions(deps: ActionDeps): Actions {
       if (mode === 'download' && !canDownload) {
         throw new AppError('conflict', 'FAL has no result for this job to download again; generate it again instead.');
       }
-      const reason = mode === 'generate' && !opts.confirm ? confirmationReason(store, row) : null;
+      const asks = mode === 'generate' && !opts.confirm;
+      const reason = asks ? confirmationReason(store, row) : null;
       if (reason !== null) throw new AppError('confirmation_required', reason);
       const resubmit = mode === 'generate';
       const next = store.requeue(id, now(), {
         resubmit,
         message: resubmit ? 'Queued again' : 'Queued again; will pick up the result FAL made (free)',
+        // Sent with no question because nothing was charged and nothing else made its photo: still so in the write itself.
+        unlessMadeAgain: asks,
       });
-      if (!next) throw new AppError('conflict', 'The job changed meanwhile; try again.');
+      if (!next) {
+        // Another process made the same photo and settings since the check: ask, as the check would now.
+        const current = store.get(id);
+        const asked = asks && current ? confirmationReason(store, current) : null;
+        throw asked !== null ? new AppError('confirmation_required', asked) : new AppError('conflict', 'The job changed meanwhile; try again.');
+      }
       deps.forgetRateLimits(id);
       deps.jobChanged(next, true);
       // Sent again: a never-received job of the same photo and settings no longer says resending is safe.

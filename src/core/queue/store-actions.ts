@@ -8,7 +8,7 @@ import { recordJoinedOutput } from './output-copy';
 import { CLEAR_ARM_SQL, CLEAR_LEASE_SQL, toRow, type JobRow, type NewJob, type Raw } from './rows';
 import { appendEvent, durably, TERMINAL_SQL, type StoreContext } from './store-context';
 import { updateFenced } from './store-fenced';
-import { activeSiblings, getJob, notReceivedSiblings, paidSiblings, uncertainSiblings } from './store-reads';
+import { activeSiblings, getJob, madeAgainElsewhere, notReceivedSiblings, paidSiblings, uncertainSiblings } from './store-reads';
 import { canTransition } from './transitions';
 
 /** What switching a waiting job to another generator rewrites. */
@@ -193,6 +193,12 @@ export interface RequeueOptions {
    * received (reconcile/reconciler.ts) - a job sent again since may be charged, and is not resent.
    */
   sentAt?: number;
+  /**
+   * Not when another job or a library model made, is making or may be charged for the same photo and
+   * settings (store-reads madeAgainElsewhere): checked in this transaction, so another process making
+   * that photo between a caller's own check and this write cannot get it sent (and paid for) twice.
+   */
+  unlessMadeAgain?: boolean;
 }
 
 /**
@@ -208,6 +214,7 @@ function requeueIn(ctx: StoreContext, id: string, at: number, opts: RequeueOptio
   const current = getJob(ctx, id);
   if (!current || !canTransition(current.state, 'queued') || ACTIVE_STATES.includes(current.state)) return null;
   if (opts.sentAt !== undefined && (current.submitStartedAt !== opts.sentAt || current.falRequestId !== null)) return null;
+  if (opts.unlessMadeAgain === true && madeAgainElsewhere(ctx, current)) return null;
   const resubmit = opts.resubmit ? 1 : 0;
   if (resubmit === 1 && current.falRequestId !== null) {
     // Kept so reconciliation never takes this request for the coming resend (same input).

@@ -2,6 +2,7 @@
 import type { JobState } from '../../shared/domain';
 import { toRow, type EventKind, type JobEvent, type JobRow, type Raw } from './rows';
 import { NOT_RECEIVED_CODE } from '../reconcile/messages';
+import { paramsKeyOf } from '../library/store';
 import { ACTIVE_SQL, KEPT_LINK_USABLE_SQL, ORDER, TERMINAL_SQL, type StoreContext } from './store-context';
 
 export function getJob(ctx: StoreContext, id: string): JobRow | null {
@@ -99,15 +100,19 @@ export function notReceivedSiblings(ctx: StoreContext, inputSha256: string, endp
 }
 
 /**
- * Another job than `job` for the same input and parameters that made, is making or may have been
- * charged for that model (not one that ended before anything was sent): the oldest, or null.
+ * Whether that model was made, is being made or may have been charged for elsewhere: another job than
+ * `job` with the same input and parameters (not one that ended before anything was sent), or a model
+ * in the library made from them - its job may be gone ("Clear finished", removed), the model is not.
  */
-export function madeAgainElsewhere(ctx: StoreContext, job: JobRow): JobRow | null {
-  const raw = ctx.stmt(
-    `SELECT * FROM jobs WHERE input_sha256 = ? AND endpoint = ? AND preset = ? AND options_json = ? AND id <> ?
-       AND (state NOT IN ('failed', 'canceled') OR fal_request_id IS NOT NULL OR submit_started_at IS NOT NULL) ${ORDER} LIMIT 1`,
-  ).get(job.inputSha256, job.endpoint, job.preset, job.optionsJson, job.id) as Raw | undefined;
-  return raw ? toRow(raw) : null;
+export function madeAgainElsewhere(ctx: StoreContext, job: JobRow): boolean {
+  const twin = ctx.stmt(
+    `SELECT 1 FROM jobs WHERE input_sha256 = ? AND endpoint = ? AND preset = ? AND options_json = ? AND id <> ?
+       AND (state NOT IN ('failed', 'canceled') OR fal_request_id IS NOT NULL OR submit_started_at IS NOT NULL) LIMIT 1`,
+  ).get(job.inputSha256, job.endpoint, job.preset, job.optionsJson, job.id);
+  if (twin !== undefined) return true;
+  const model = ctx.stmt('SELECT 1 FROM models WHERE params_key = ? AND (job_id IS NULL OR job_id <> ?) LIMIT 1')
+    .get(paramsKeyOf(job.inputSha256, job.endpoint, job.preset, job.optionsJson), job.id);
+  return model !== undefined;
 }
 
 /** Unfinished jobs, not being canceled, that hold the same prepared input with the same parameters (for duplicate checks). */

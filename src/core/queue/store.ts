@@ -97,8 +97,8 @@ export class JobStore {
     return reads.activeSiblings(this.ctx, inputSha256, endpoint, preset, optionsJson);
   }
 
-  /** Another job for the same input and parameters that made, is making or may be charged for that model. */
-  madeAgainElsewhere(job: JobRow): JobRow | null {
+  /** Another job or a library model for the same input and parameters made, is making or may be charged for that model. */
+  madeAgainElsewhere(job: JobRow): boolean {
     return reads.madeAgainElsewhere(this.ctx, job);
   }
 

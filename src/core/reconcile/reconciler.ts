@@ -87,7 +87,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
       });
       checks.forgetUncertainSend(job);
       // Safe to send again only while no other job made, is making or may be charged for its photo and settings.
-      const madeAgain = deps.jobs.madeAgainElsewhere(job) !== null;
+      const madeAgain = deps.jobs.madeAgainElsewhere(job);
       const message = madeAgain ? madeAgainMessage(checkedAt) : absentMessage(checkedAt, latestSendAt(job, checkedAt));
       emit(checks.describe(job, { errorCode: NOT_RECEIVED_CODE, errorMessage: message, message }, checkedAt, message));
       report.absent.push({ jobId: job.id, checkedAt });
@@ -105,7 +105,8 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
       return;
     }
     // Only the send FAL's records ruled out: the job read at the pass's start may have been sent again since.
-    const requeued = deps.jobs.requeue(job.id, deps.now(), { resubmit: true, message: resubmitMessage(evidenceAt), sentAt });
+    // Made again by another process since the check above: not resent (checked again in the write).
+    const requeued = deps.jobs.requeue(job.id, deps.now(), { resubmit: true, message: resubmitMessage(evidenceAt), sentAt, unlessMadeAgain: true });
     if (requeued) {
       emit(requeued);
       report.resubmitted.push(job.id);
