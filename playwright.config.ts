@@ -1,9 +1,14 @@
+import { resolve } from 'node:path';
 import { defineConfig } from '@playwright/test';
 import { findChromium } from './scripts/ensure-browser.mjs';
 
 // The Chromium `npm test` found or provisioned (scripts/ensure-browser.mjs passes it as CHROMIUM_PATH);
 // run directly, the first one on this machine. The flags keep it quiet on a closed network.
 export const CHROMIUM_PATH = findChromium() ?? undefined;
+
+// The record of data folders that held a library (core/data-folder-record.ts) for the apps and CLIs the
+// tests start: never the user's own beside their real data folder.
+process.env.IMAGE2MODEL_KNOWN_FOLDERS ??= resolve('test-results/known-data-folders.json');
 
 export default defineConfig({
   testDir: 'test/e2e',

@@ -55,6 +55,7 @@ const collectOption = (value: string, previous: Record<string, unknown>) => {
 function commonOptions(command: Command): Command {
   return command
     .option('--data-dir <dir>', 'data folder (default: the app\'s, or IMAGE2MODEL_DATA_DIR)')
+    .option('--start-fresh', 'start an empty library where a data folder that held one is missing', false)
     .option('--fal-proxy <url>', 'send FAL calls through this proxy URL (or IMAGE2MODEL_FAL_PROXY)')
     .option('--json', 'print one JSON object per line', false);
 }

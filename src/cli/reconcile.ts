@@ -1,7 +1,6 @@
 // `image2model reconcile [--json]`: asks FAL's request history about every job whose submit answer
 // was lost, and prints what it found. `resume` runs the same check first.
 import { Command, InvalidArgumentError } from 'commander';
-import { resolveDataDir } from '../core/paths';
 import type { ReconcileReport } from '../core/reconcile/reconciler';
 import { terminalText } from './terminal-text';
 import { redactKeys } from '../core/fal/redact';
@@ -9,6 +8,7 @@ import { cliOtherKeys } from './keys';
 
 export interface ReconcileOptions {
   dataDir?: string;
+  startFresh?: boolean;
   falProxy?: string;
   settleMinutes?: number;
   /** Send again by itself what FAL has no record of (after the settle time). */
@@ -33,13 +33,16 @@ export function settleMsFor(settleMinutes: number | undefined, defaultMs: number
 /** One reconciliation pass over the data folder (every uncertain job, due or not). */
 export async function reconcileDataDir(opts: ReconcileOptions): Promise<ReconcileOutcome> {
   // Loaded here, not at the CLI's start: every other command (and --help) starts without them.
-  const [{ openDatabase }, { createPlatformClient }, { JobStore }, { createReconciler, DEFAULT_RECONCILE_CONFIG }] = await Promise.all([
+  const [{ openDatabase }, { createPlatformClient }, { JobStore }, { createReconciler, DEFAULT_RECONCILE_CONFIG }, { cliDataDir, rememberCliDataDir }] = await Promise.all([
     import('../core/db/open'),
     import('../core/fal/platform-client'),
     import('../core/queue/store'),
     import('../core/reconcile/reconciler'),
+    import('./data-folder'),
   ]);
-  const db = openDatabase(resolveDataDir(opts.dataDir));
+  const dataDir = cliDataDir(opts);
+  const db = openDatabase(dataDir);
+  rememberCliDataDir(dataDir);
   const key = process.env.FAL_KEY?.trim() || null;
   const jobs = new JobStore(db, (text) => redactKeys(text, [key, ...cliOtherKeys()]));
   try {
@@ -111,6 +114,7 @@ export function registerReconcileCommand(program: Command, out: { exitCode: numb
     .command('reconcile')
     .description("ask FAL's records about jobs whose submit answer was lost, and settle them (no second charge)")
     .option('--data-dir <dir>', 'data folder (default: the app\'s, or IMAGE2MODEL_DATA_DIR)')
+    .option('--start-fresh', 'start an empty library where a data folder that held one is missing', false)
     .option('--fal-proxy <url>', 'send FAL calls through this proxy URL (or IMAGE2MODEL_FAL_PROXY)')
     .option('--settle-minutes <n>', 'after this long, "FAL has no record" counts as never received (default 10)', parseSettleMinutes)
     .option('--json', 'print one JSON object', false)

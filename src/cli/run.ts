@@ -12,7 +12,7 @@ import { createEngine, type Engine } from '../core/engine';
 import { keyGuardFetch, routeFromCommandLine } from '../core/fal/key-guard';
 import { createCliLogger } from './logger';
 import { writeJobOutput, writeJoinedOutput } from './write-output';
-import { resolveDataDir } from '../core/paths';
+import { cliDataDir, rememberCliDataDir } from './data-folder';
 import { jsonReporter, plainReporter, terminalReporter, type JobView, type Reporter } from './output';
 import type { SetMember } from './input-set-args';
 import { nodeFetch } from '../core/fal/node-fetch';
@@ -21,6 +21,7 @@ import { stopEngine } from './stop-engine';
 
 export interface CommonOptions {
   dataDir?: string;
+  startFresh?: boolean;
   falProxy?: string;
   json: boolean;
 }
@@ -30,10 +31,10 @@ type RunRequest =
   | ({ kind: 'resume'; out?: string; downloadAgain?: boolean } & CommonOptions);
 
 export function openEngine(opts: CommonOptions & { concurrency?: number }): Engine {
-  const dataDir = resolveDataDir(opts.dataDir);
+  const dataDir = cliDataDir(opts);
   // Typing --fal-proxy / IMAGE2MODEL_FAL_PROXY is the user's confirmation; the key guard applies the rest.
   const route = routeFromCommandLine(opts.falProxy ?? process.env.IMAGE2MODEL_FAL_PROXY ?? null, process.env);
-  return createEngine({
+  const engine = createEngine({
     dataDir,
     getFalKey: cliFalKey,
     getOtherKeys: cliOtherKeys,
@@ -44,6 +45,8 @@ export function openEngine(opts: CommonOptions & { concurrency?: number }): Engi
     // The cap set in the app holds the CLI's FAL jobs too: one folder, one month's spend.
     getSpendingCapUsd: appSpendingCap(dataDir),
   });
+  rememberCliDataDir(dataDir);
+  return engine;
 }
 
 const isTerminal = (job: Job) => TERMINAL_STATES.includes(job.state);

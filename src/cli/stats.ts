@@ -1,11 +1,11 @@
 // `image2model stats`: the FAL request statistics the app keeps, as a table, JSON or Prometheus text.
 import { Command, InvalidArgumentError } from 'commander';
 import { getModel } from '../core/models/catalog';
-import { resolveDataDir } from '../core/paths';
 import { DURATION_BUCKETS_S, type StatsReport } from '../shared/stats';
 
 interface StatsOptions {
   dataDir?: string;
+  startFresh?: boolean;
   json: boolean;
   prometheus: boolean;
   days?: number;
@@ -22,12 +22,19 @@ export function registerStatsCommand(program: Command): void {
     .command('stats')
     .description('show statistics of the FAL requests made: per model, durations, errors, rate limits, spend')
     .option('--data-dir <dir>', 'data folder (default: the app\'s, or IMAGE2MODEL_DATA_DIR)')
+    .option('--start-fresh', 'start an empty library where a data folder that held one is missing', false)
     .option('--days <n>', 'only the last n days (today counts as one; default: all time)', parseDays)
     .option('--json', 'print the report as one JSON object', false)
     .option('--prometheus', 'print Prometheus text exposition format (all time, for scraping)', false)
     .action(async (opts: StatsOptions) => {
-      const [{ openDatabase }, { createStatsReader, toPrometheus }] = await Promise.all([import('../core/db/open'), import('../core/stats')]);
-      const db = openDatabase(resolveDataDir(opts.dataDir));
+      const [{ openDatabase }, { createStatsReader, toPrometheus }, { cliDataDir, rememberCliDataDir }] = await Promise.all([
+        import('../core/db/open'),
+        import('../core/stats'),
+        import('./data-folder'),
+      ]);
+      const dataDir = cliDataDir(opts);
+      const db = openDatabase(dataDir);
+      rememberCliDataDir(dataDir);
       try {
         const reader = createStatsReader(db);
         if (opts.prometheus) {

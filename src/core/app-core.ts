@@ -19,6 +19,7 @@ import { keyGuardFetch } from './fal/key-guard';
 import { createMemoryRouteStore, type FalRouteStore } from './keys/route-store';
 import { createChosenPaths, type ChosenPaths } from './chosen-paths';
 import { nodeFetch } from './fal/node-fetch';
+import { assertDataFolderInPlace, rememberDataFolder } from './data-folder-record';
 
 export interface Logger {
   info(message: string, detail?: unknown): void;
@@ -45,6 +46,12 @@ export interface AppCoreOptions {
   platformOverrides?: Partial<Pick<FalPlatformDeps, 'reconcile' | 'pollMs' | 'fetch' | 'now'>>;
   /** The folder the sample photos ship in (resources/samples); none: no samples are offered. */
   samplesDir?: string | null;
+  /**
+   * The record of data folders that held a library (data-folder-record.ts): when given, a start on
+   * such a folder gone missing is refused before anything is made there. `startFresh` ends the
+   * message: how this front end starts an empty library instead.
+   */
+  knownFolders?: { file: string; startFresh: string };
 }
 
 export interface AppCore {
@@ -62,6 +69,7 @@ export interface AppCore {
 
 export function createAppCore(options: AppCoreOptions): AppCore {
   const paths = dataPaths(options.dataDir);
+  if (options.knownFolders) assertDataFolderInPlace(options.dataDir, options.knownFolders.file, options.knownFolders.startFresh);
   makeFolderSync(paths.root); // not a recursive mkdirSync: it never returns for /proc/self/<new>
   const route = options.route ?? createMemoryRouteStore();
   // A proxy in the settings file that the route store does not hold was never confirmed: drop it.
@@ -103,6 +111,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     // Reads X-Fal-Billable-Units off result answers (real units for the spend view), behind the key guard.
     fetch: falPlatform.engineFetch(guarded),
   });
+  if (options.knownFolders) rememberDataFolder(options.dataDir, options.knownFolders.file);
   const exports = createExportService(engine.library, options.dataDir, undefined, options.logger);
   const chosenPaths = createChosenPaths();
   const handlers = createHandlers({

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { app, BrowserWindow, dialog, powerMonitor } from 'electron';
 import { createAppCore, type AppCore } from '../core/app-core';
 import { resolveDataDir } from '../core/paths';
+import { dataFolderMissingMessage, forgetDataFolder, knownFoldersFile, missingDataFolder } from '../core/data-folder-record';
 import { APP_VERSION } from '../core/version';
 import { redactAll } from '../core/keys/format';
 import { createFileRouteStore } from '../core/keys/route-store';
@@ -82,6 +83,28 @@ if (!app.requestSingleInstanceLock()) {
     denyAllPermissions();
     blockRemoteRequests();
     const dataDir = app.getPath('userData');
+    // A data folder that held the library and is missing now is not made anew empty unasked.
+    const knownFolders = { file: knownFoldersFile(), startFresh: '' };
+    const missing = missingDataFolder(dataDir, knownFolders.file);
+    if (missing) {
+      const { response } = await dialog.showMessageBox({
+        type: 'warning',
+        title: APP_NAME,
+        message: 'The data folder is missing',
+        detail: dataFolderMissingMessage(
+          missing,
+          'To use another folder, start Image2Model with IMAGE2MODEL_DATA_DIR set to it. To start with an empty library in that place instead, choose Start Empty.',
+        ),
+        buttons: ['Quit', 'Start Empty'],
+        defaultId: 0,
+        cancelId: 0,
+      });
+      if (response !== 1) {
+        app.exit(0);
+        return;
+      }
+      forgetDataFolder(dataDir, knownFolders.file);
+    }
     const keys = createElectronKeyVault(dataDir);
     const billingKeys = createElectronKeyVault(dataDir, BILLING_KEY_VAULT);
     const logger = createLogger(join(dataDir, 'logs'), { secrets: () => [...keys.secrets(), ...billingKeys.secrets()] });
@@ -111,6 +134,7 @@ if (!app.requestSingleInstanceLock()) {
     });
     core = createAppCore({
       dataDir,
+      knownFolders,
       keys,
       billingKeys,
       settings,

@@ -31,6 +31,8 @@ export interface WebAppOptions {
    * default the data folder's exports/. Given by whoever starts the server, never by the page.
    */
   pickedFolder?: string;
+  /** See AppCoreOptions.knownFolders: a data folder gone missing is refused, not made anew. */
+  knownFolders?: AppCoreOptions['knownFolders'];
 }
 
 /** The checkout's sample photos (the browser transport runs from the project folder). */
@@ -59,7 +61,31 @@ export async function startWebApp(options: WebAppOptions): Promise<WebApp> {
   // The proxy comes from whoever started the server (flag or env), never from the page: the browser
   // transport has no dialog, so `proxy:set` is refused unless a platform that can ask is passed in.
   const route = createMemoryRouteStore(routeFromCommandLine(env.IMAGE2MODEL_FAL_PROXY, env));
-  core = createAppCore({
+  try {
+    core = createWebCore(options, env, bridge, settings, route);
+  } catch (error) {
+    await bridge.close(); // a start refused (the data folder missing) leaves no server behind
+    throw error;
+  }
+  await core.start((event, payload) => bridge.emit(event, payload));
+  return {
+    bridge,
+    core,
+    close: async () => {
+      await core!.stop();
+      await bridge.close();
+    },
+  };
+}
+
+function createWebCore(
+  options: WebAppOptions,
+  env: NodeJS.ProcessEnv,
+  bridge: Bridge,
+  settings: AppCoreOptions['settings'],
+  route: ReturnType<typeof createMemoryRouteStore>,
+): AppCore {
+  return createAppCore({
     route,
     dataDir: options.dataDir,
     keys: createMemoryKeyVault(env),
@@ -84,14 +110,6 @@ export async function startWebApp(options: WebAppOptions): Promise<WebApp> {
     engineOverrides: options.engineOverrides,
     fetch: options.fetch,
     samplesDir: options.samplesDir === undefined ? PROJECT_SAMPLES_DIR : options.samplesDir,
+    knownFolders: options.knownFolders,
   });
-  await core.start((event, payload) => bridge.emit(event, payload));
-  return {
-    bridge,
-    core,
-    close: async () => {
-      await core!.stop();
-      await bridge.close();
-    },
-  };
 }
