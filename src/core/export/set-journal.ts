@@ -4,10 +4,10 @@
 // the journal names, and a name only while it is still a hard link of that export's own temp file -
 // never another file (the user's, or another export's with the same bytes). Where the file system has no
 // hard links (the temp file is renamed into place) a name given is not proven this export's: it stays.
-import { lstatSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
-import { keepFresh, TEMP_FILE_TOUCH_MS, TEMP_PREFIX, tempPathFor, unlinkQuietly } from '../library/files';
+import { keepFresh, TEMP_FILE_TOUCH_MS, TEMP_PREFIX, tempPathFor, unlinkQuietly, writeFileAtomic } from '../library/files';
 
 const JOURNAL_NAME = 'image2model-export-set.json';
 /** A journal, or one being written (its own temp name in front: killed between the write and the rename). */
@@ -41,16 +41,15 @@ export function openSetJournal(dir: string): SetJournal {
   return {
     async write(temps, targets, committed) {
       const body: JournalBody = { host: HOST, pid: process.pid, temps: temps.map((temp) => basename(temp)), targets: [...targets], committed };
-      // Replaced whole (a reader never sees half of one) but not synced: it only has to outlive a killed
-      // process, and two fsyncs for every model copied would slow a batch down for no more than that.
-      const temp = tempPathFor(path);
+      // Replaced whole and synced with its folder before the files it names are made (and before the
+      // set counts as whole): after a power cut the next export still finds it and cleans up - a journal
+      // lost while its temp files (synced) survived left them for good, and a lost 'committed' left the
+      // names of a whole set to be removed as half of one. ~2 fsyncs per write (figures in the commit).
       try {
-        writeFileSync(temp, JSON.stringify(body));
-        renameSync(temp, path);
+        await writeFileAtomic(path, new TextEncoder().encode(JSON.stringify(body)));
       } catch {
         // Only an aid to a later cleanup: the export's own writes say what is wrong with the folder
-        // (a missing folder, no room) in their words.
-        await unlinkQuietly(temp);
+        // (a missing folder, no room) in their words. writeFileAtomic leaves no temp file.
       }
       // Renewed while the export runs: another machine's export into a shared folder waits for it.
       stopFresh ??= keepFresh(path);
