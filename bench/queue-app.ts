@@ -75,7 +75,7 @@ export async function drop(core: AppCore, items: Photo[], handed: (jobs: Job[], 
     const answer = await core.dispatch('jobs:add', { items: batch, preset: 'draft' });
     if (!answer.ok) throw new Error(`jobs:add failed: ${answer.error.message}`);
     const result = answer.data as AddJobsResult;
-    if (result.added.length !== batch.length) throw new Error(`only ${result.added.length} of ${batch.length} added`);
+    if (result.added.length !== batch.length) throw new Error(`only ${result.added.length} of ${batch.length} added: ${JSON.stringify([...result.rejected, ...result.duplicates])}`);
     handed(result.added, handedAt);
   }
 }

@@ -2,6 +2,8 @@
 // machines; through the real client).
 //   1. Per-job overhead: end to end (handed to the engine, jobs:add -> model in the library) minus FAL's
 //      processing time, 200 jobs: one at a time (a user dropping one photo), then 200 queued at concurrency 1.
+//      The photos are small PNGs, which cost almost nothing to prepare; a run of 12 MP phone photos, one
+//      at a time, shows what preparing a real photo adds.
 //   2. 1,000 jobs at concurrency 8: wall time and its ratio to the ideal (jobs / 8 x processing), from
 //      the drop (the photos handed to the running engine, which prepares and queues them) to the last
 //      model in the library.
@@ -165,6 +167,36 @@ async function photos(count: number): Promise<Photo[]> {
   return items;
 }
 
+/**
+ * Photos as a phone takes them: 4032 x 3024 JPEGs (12 MP, ~5 MB) of gradients and grain, each one
+ * different (the same photo twice would join the first job). The small PNGs above cost almost nothing
+ * to prepare; these show what preparing (orient, scale to 2048 px, strip metadata, encode) adds.
+ */
+const cameraPhotos = (() => {
+  const [width, height] = [4032, 3024];
+  let base: Buffer | null = null;
+  return async (count: number): Promise<Photo[]> => {
+    const sharp = (await import('sharp')).default;
+    if (!base) {
+      base = Buffer.alloc(width * height * 3);
+      let s = 7;
+      for (let i = 0; i < base.length; i++) {
+        s = (s * 1103515245 + 12345) & 0x7fffffff;
+        base[i] = ((i % (width * 3)) / 48 + Math.floor(i / (width * 3)) / 24 + ((s >> 16) & 31)) & 255;
+      }
+    }
+    const items: Photo[] = [];
+    for (let i = 0; i < count; i++) {
+      // A band across the top in a colour of its own: survives the scaling to 2048 px.
+      base.fill((seed * 37) & 255, 0, width * 3 * 32);
+      const bytes = await sharp(base, { raw: { width, height, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
+      items.push({ kind: 'bytes', name: `camera-${seed++}.jpg`, bytes: new Uint8Array(bytes) });
+    }
+    return items;
+  };
+})();
+const CAMERA_JOBS = Number(process.env.BENCH_CAMERA_JOBS ?? 15);
+
 /** Drops the photos into the run's app (queue-app.ts drop), noting when each job was handed over. */
 function dropInto(run: Run, items: Photo[]): Promise<void> {
   return drop(run.core, items, (jobs, at) => {
@@ -172,7 +204,7 @@ function dropInto(run: Run, items: Photo[]): Promise<void> {
   });
 }
 
-async function overheadBench(lone: boolean): Promise<{
+async function overheadBench(lone: boolean, make: (count: number) => Promise<Photo[]> = photos, jobs = OVERHEAD_JOBS): Promise<{
   min: number;
   median: number;
   p95: number;
@@ -192,12 +224,12 @@ async function overheadBench(lone: boolean): Promise<{
   await run.start();
   if (lone) {
     // A user dropping one photo: each job alone in the queue.
-    for (let i = 0; i < OVERHEAD_JOBS; i++) {
-      await dropInto(run, await photos(1));
+    for (let i = 0; i < jobs; i++) {
+      await dropInto(run, await make(1));
       await run.engine.waitForIdle();
     }
   } else {
-    await dropInto(run, await photos(OVERHEAD_JOBS));
+    await dropInto(run, await make(jobs));
   }
   await run.engine.waitForIdle();
   const overheads: number[] = [];
@@ -452,6 +484,11 @@ async function overheadSection(): Promise<void> {
   console.log(
     `      of which: handed to the engine -> FAL accepted the submit ${fmt(lone.beforeMedian)} (prepare, queue, claim, upload + submit), ` +
       `FAL completed -> model in library ${fmt(lone.afterMedian)} (result, download, validation, storage) (medians)`,
+  );
+  const camera = await overheadBench(true, cameraPhotos, CAMERA_JOBS);
+  console.log(
+    `   c. one job at a time, a 12 MP phone photo (4032 x 3024 JPEG, ~5 MB) each, ${CAMERA_JOBS} jobs: median ${fmt(camera.median)}   p95 ${fmt(camera.p95)}   ` +
+      `(handed to the engine -> FAL accepted the submit ${fmt(camera.beforeMedian)}: the photo is prepared in it)`,
   );
   const queued = await overheadBench(false);
   // The next job is uploaded while FAL works on the previous one, and sent as soon as its slot is free.

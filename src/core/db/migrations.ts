@@ -395,6 +395,16 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE real_costs ADD COLUMN refunded_usd REAL;
   `,
+  // 22: facts about the data folder itself. 'input_jpeg': how photos are encoded for upload
+  // (images/prepare.ts JpegEncoding, db/input-encoding.ts). A folder that already has jobs or models keeps
+  // mozjpeg, as its photos were prepared that way: a photo is known again by the sha256 of its prepared
+  // bytes, so a photo dropped again there still finds its earlier job (no second charge). A new folder
+  // gets the fast encoder.
+  `
+  CREATE TABLE library_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  INSERT INTO library_meta (key, value)
+    SELECT 'input_jpeg', CASE WHEN EXISTS (SELECT 1 FROM jobs) OR EXISTS (SELECT 1 FROM models) THEN 'mozjpeg' ELSE 'fast' END;
+  `,
 ];
 
 export function schemaVersion(db: Database): number {

@@ -7,6 +7,7 @@
 import { makeFolderSync } from '../util/make-folder';
 import { TERMINAL_STATES } from '../../shared/domain';
 import { openDatabase, type Db } from '../db/open';
+import { inputJpegEncoding } from '../db/input-encoding';
 import { createGlbValidator } from '../library/glb-validator';
 import { LibraryStore } from '../library/store';
 import { sweepOrphanFiles } from '../library/orphans';
@@ -178,6 +179,7 @@ export function createEngine(deps: EngineDeps): Engine {
     inputsDir: paths.inputs,
     maxAttempts: Math.max(1, Math.floor(deps.maxAttempts ?? 5)),
     inputLimits: deps.inputLimits,
+    jpegEncoding: inputJpegEncoding(db),
     estimateCostUsd: deps.estimateCostUsd,
     now,
     dataFolderGone,

@@ -9,7 +9,7 @@ import { refuseWhileFolderGone } from './data-folder';
 import type { AddJobsResult, ImageItem } from '../../shared/contract';
 import type { Preset } from '../../shared/domain';
 import { AppError } from '../../shared/result';
-import type { InputLimits, PrepareResult } from '../images';
+import type { InputLimits, JpegEncoding, PrepareResult } from '../images';
 import { paramsKeyOf, type LibraryStore } from '../library/store';
 import { DEFAULT_MODEL_ID, getModel, validateOptions } from '../models/catalog';
 import type { ModelDefinition } from '../models/types';
@@ -44,6 +44,8 @@ export interface IntakeDeps {
   inputsDir: string;
   maxAttempts: number;
   inputLimits?: InputLimits;
+  /** How photos are encoded for upload: the data folder's own (db/input-encoding.ts). */
+  jpegEncoding: JpegEncoding;
   /** Price estimate (default: the catalog's built-in price). */
   estimateCostUsd?: (model: ModelDefinition, preset: Preset, options: Record<string, unknown>) => number;
   now: () => number;
@@ -172,7 +174,7 @@ export function createIntake(deps: IntakeDeps): Intake {
     };
     try {
       await mapLimit(items, 3, async (item, i) => {
-        prepared[i] = item.kind === 'path' ? await prepareInput(item.path, deps.inputsDir, limits) : await prepareInputBytes(item.bytes, item.name, deps.inputsDir, limits);
+        prepared[i] = item.kind === 'path' ? await prepareInput(item.path, deps.inputsDir, limits, deps.jpegEncoding) : await prepareInputBytes(item.bytes, item.name, deps.inputsDir, limits, deps.jpegEncoding);
         insertReady(false);
       });
     } finally {

@@ -62,7 +62,7 @@ export async function addInputSet(deps: IntakeDeps, members: InputSetMember[], o
   const limits = deps.inputLimits ?? DEFAULT_INPUT_LIMITS;
 
   const prepared = await mapLimit(members, 3, ({ item }): Promise<PrepareResult> =>
-    item.kind === 'path' ? prepareInput(item.path, deps.inputsDir, limits) : prepareInputBytes(item.bytes, item.name, deps.inputsDir, limits),
+    item.kind === 'path' ? prepareInput(item.path, deps.inputsDir, limits, deps.jpegEncoding) : prepareInputBytes(item.bytes, item.name, deps.inputsDir, limits, deps.jpegEncoding),
   );
   const rejected = prepared.flatMap((result, i) => (result.ok ? [] : [{ input: labelOf(members[i]!), reason: result.reason }]));
   rejected.push(...repeatedPhotos(prepared, members));

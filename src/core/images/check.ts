@@ -17,6 +17,8 @@ export interface InspectedImage {
   bytes: number;
   /** Frames in the file (animated GIF/WebP); only the first is used. */
   pages: number;
+  /** Whether the file has an alpha channel (whether any pixel is see-through is known only once decoded). */
+  hasAlpha: boolean;
   data: Buffer;
 }
 
@@ -99,7 +101,7 @@ async function inspectHeader(
   const height = meta.autoOrient?.height ?? meta.height;
   if (!width || !height) return { ok: false, reason: damagedReason(name) };
   if (width * height > limits.maxPixels) return { ok: false, reason: overPixelsReason(name, width, height, limits) };
-  return { ok: true, image: { name, kind, width, height, bytes: data.byteLength, pages: meta.pages ?? 1, data } };
+  return { ok: true, image: { name, kind, width, height, bytes: data.byteLength, pages: meta.pages ?? 1, hasAlpha: meta.hasAlpha !== false, data } };
 }
 
 function overPixelsReason(name: string, width: number, height: number, limits: InputLimits): string {

@@ -32,7 +32,8 @@ it('each data step of a migration from 16 on walks one table and searches the ot
     for (const step of statements(sql)) {
       if (/^(UPDATE|INSERT|DELETE)\b/i.test(step)) {
         const plan = (db.prepare(`EXPLAIN QUERY PLAN ${step}`).all() as { detail: string }[]).map((row) => row.detail);
-        const scans = plan.filter((detail) => /^SCAN\b/.test(detail));
+        // A step over one constant row (INSERT ... SELECT <values>) runs its subqueries once each: no row multiplies them.
+        const scans = plan.includes('SCAN CONSTANT ROW') ? [] : plan.filter((detail) => /^SCAN\b/.test(detail));
         expect(scans.length, `migration ${version}: ${step.slice(0, 80)}…\n${plan.join('\n')}`).toBeLessThanOrEqual(1);
         checked.push(step);
       }

@@ -77,6 +77,20 @@ describe('prepareInput output file', () => {
     expect(second.input.originalName).toBe('two.png');
     expect(await readdir(inputsDir)).toHaveLength(1);
   });
+
+  it("makes the same bytes as earlier versions with the 'mozjpeg' encoding (a folder's photos keep their identity)", async () => {
+    // The pipeline every earlier version ran: the sha256 of its output is how a folder made then knows a photo again.
+    const jpeg = await noisy(700, 500).jpeg({ quality: 95 }).toBuffer();
+    const { data, info } = await sharp(jpeg).autoOrient().resize(2048, 2048, { fit: 'inside', withoutEnlargement: true }).toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+    const before = await sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels as 3 } }).removeAlpha().jpeg({ quality: 92, mozjpeg: true }).toBuffer();
+    const kept = await prepareInput(await writeFixture(srcDir, 'kept.jpg', jpeg), freshInputsDir(), DEFAULT_INPUT_LIMITS, 'mozjpeg');
+    const fast = await prepareInput(await writeFixture(srcDir, 'fast.jpg', jpeg), freshInputsDir(), DEFAULT_INPUT_LIMITS, 'fast');
+    if (!kept.ok || !fast.ok) throw new Error('expected success');
+    expect(kept.input.sha256).toBe(createHash('sha256').update(before).digest('hex'));
+    // The fast encoding: the same picture (size, orientation), other bytes.
+    expect([fast.input.width, fast.input.height, fast.input.mime]).toEqual([kept.input.width, kept.input.height, 'image/jpeg']);
+    expect(fast.input.sha256).not.toBe(kept.input.sha256);
+  });
 });
 
 describe('prepareInput pixels and metadata', () => {
