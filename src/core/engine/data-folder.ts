@@ -38,13 +38,17 @@ export function dataFolderGoneFailure(folder: string, paid: boolean): JobFailure
   );
 }
 
+/** What refuseWhileFolderGone throws: an add's failure wording tells it from a database error. */
+export class FolderGoneError extends AppError {}
+
 /**
  * Photos added while the data folder is gone: refused, before their prepared copies would make the
- * folder anew at its old place (an empty one there blocks putting the real one back).
+ * folder anew at its old place (an empty one there blocks putting the real one back). Asked again
+ * before each insert: the folder can go while a drop's photos are prepared.
  */
 export function refuseWhileFolderGone(folder: string, gone: (() => boolean) | undefined): void {
   if (!gone?.()) return;
-  throw new AppError(
+  throw new FolderGoneError(
     'io_error',
     `The app's data folder (${folder}) was moved or removed while the app was running, so nothing was added. Put the folder back where it was (restore it from the trash if it was deleted), then add the photos again.`,
   );

@@ -5,6 +5,7 @@ import { AppError } from '../../shared/result';
 import type { JobStore } from '../queue/store';
 import { isBusyError } from '../db/write';
 import { errorMessage } from '../util/errors';
+import { FolderGoneError } from './data-folder';
 
 /**
  * Waits until the jobs a call added (or joined) would survive a power cut (JobStore.syncToDisk).
@@ -59,6 +60,9 @@ export function diskFailureDetail(store: JobStore): string | null {
 export function databaseFailureInWords(error: unknown): { why: string; first: string } {
   const code = String((error as { code?: unknown } | null)?.code ?? '');
   const detail = errorMessage(error);
+  if (error instanceof FolderGoneError) {
+    return { why: "the app's data folder was moved or removed while they were added", first: 'Put the folder back where it was (restore it from the trash if it was deleted), then' };
+  }
   if (isBusyError(error)) {
     return {
       why: `the job database stayed busy with another process (another window of the app or an image2model command) for too long (${detail})`,

@@ -5,7 +5,7 @@
 // the store looks for it in the insert's own transaction, so two processes cannot both insert.
 // What a failed add says: intake-failures.ts.
 import { randomUUID } from 'node:crypto';
-import { refuseWhileFolderGone } from './data-folder';
+import { FolderGoneError, refuseWhileFolderGone } from './data-folder';
 import type { AddJobsResult, ImageItem } from '../../shared/contract';
 import type { Preset } from '../../shared/domain';
 import { AppError } from '../../shared/result';
@@ -89,6 +89,9 @@ export function createIntake(deps: IntakeDeps): Intake {
 
     /** Inserts the jobs of prepared images (one transaction), in the order they were given. */
     const insert = (results: readonly PrepareResult[], from: number) => {
+      // Gone since the drop started: its photos were not written where the database is (the ones
+      // prepared after it went were refused by the disk).
+      refuseWhileFolderGone(deps.dataDir, deps.dataFolderGone);
       const toAdd: JobToAdd[] = [];
       const createdAt = deps.now();
       results.forEach((result, offset) => {
@@ -182,6 +185,7 @@ export function createIntake(deps: IntakeDeps): Intake {
     }
     insertReady(true);
     if (failure.failed) {
+      if (failure.error instanceof FolderGoneError && outcomes.length === 0) throw failure.error;
       // The jobs inserted before the failure stay queued: they are synced, and the answer says what
       // was added and what to do, not "Something went wrong inside the app".
       const rest = items.slice(failure.from).map((item) => (item.kind === 'path' ? item.path : item.name));

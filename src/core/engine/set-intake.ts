@@ -64,6 +64,8 @@ export async function addInputSet(deps: IntakeDeps, members: InputSetMember[], o
   const prepared = await mapLimit(members, 3, ({ item }): Promise<PrepareResult> =>
     item.kind === 'path' ? prepareInput(item.path, deps.inputsDir, limits, deps.jpegEncoding) : prepareInputBytes(item.bytes, item.name, deps.inputsDir, limits, deps.jpegEncoding),
   );
+  // Gone while the images were prepared: the disk refused them (not the images' fault).
+  refuseWhileFolderGone(deps.dataDir, deps.dataFolderGone);
   const rejected = prepared.flatMap((result, i) => (result.ok ? [] : [{ input: labelOf(members[i]!), reason: result.reason }]));
   rejected.push(...repeatedPhotos(prepared, members));
   if (rejected.length > 0) return { added: [], rejected, duplicates: [] };

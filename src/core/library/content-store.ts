@@ -27,7 +27,7 @@ export async function storeByContentHash(
   const { dir, path } = contentPath(libraryDir, sha256, ext);
 
   if ((await hasContent(path, bytes.byteLength, sha256)) && markStored(path)) return { path, sha256, existed: true };
-  await inFolder(dir, () => writeFileAtomic(path, bytes));
+  await inFolder(dir, () => writeFileAtomic(path, bytes), libraryDir);
   return { path, sha256, existed: false };
 }
 
@@ -47,7 +47,7 @@ export async function adoptByContentHash(
       await unlinkQuietly(temp.path);
       return { path, sha256: temp.sha256, existed: true };
     }
-    await inFolder(dir, () => renameDurably(temp.path, path));
+    await inFolder(dir, () => renameDurably(temp.path, path), libraryDir);
     markStored(path); // the rename keeps the download's time
     await fsyncDirBestEffort(dir);
     return { path, sha256: temp.sha256, existed: false };

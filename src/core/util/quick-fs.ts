@@ -24,26 +24,43 @@ export function createFile(path: string): Promise<number> {
 
 const knownFolders = new Set<string>();
 
+const existingIsFine = (error: unknown) => {
+  if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+};
+
 /**
- * Makes `dir` (and its parents, in the thread pool) unless this process already did: even a mkdir of
- * an existing folder costs ~0.1 ms. Should the folder be removed behind the process's back, inFolder
- * makes it again.
+ * Makes `dir` (in the thread pool) unless this process already did: even a mkdir of an existing
+ * folder costs ~0.1 ms. Only the levels below `dir`'s parent are made, one at a time: that parent
+ * (the data folder) was made at start, and gone it was moved or removed under the running app - one
+ * made anew at its old place would keep the user from putting theirs back, so the write fails
+ * (ENOENT) and its caller says the folder went. Should `dir` itself be removed behind the process's
+ * back, inFolder makes it again.
  */
 async function ensureFolder(dir: string): Promise<void> {
   if (knownFolders.has(dir)) return;
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir).catch(existingIsFine);
   knownFolders.add(dir);
 }
 
-/** Runs `op` (which creates or moves something into `dir`) after ensureFolder; once more if the folder was gone. */
-export async function inFolder<T>(dir: string, op: () => Promise<T>): Promise<T> {
-  await ensureFolder(dir);
+/**
+ * Runs `op` (which creates or moves something into `dir`) after ensureFolder; once more if `dir` was
+ * gone. `dir` is a folder of the data folder (its inputs, library, previews) or one level below one
+ * (the library's content-addressed subfolders): `root` names that folder of the data folder, made
+ * when missing; nothing above it is ever made.
+ */
+export async function inFolder<T>(dir: string, op: () => Promise<T>, root: string = dir): Promise<T> {
+  const make = async () => {
+    if (root !== dir) await ensureFolder(root);
+    await ensureFolder(dir);
+  };
+  await make();
   try {
     return await op();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || existsSync(dir)) throw error;
     knownFolders.delete(dir);
-    await ensureFolder(dir);
+    knownFolders.delete(root);
+    await make();
     return await op();
   }
 }
