@@ -405,6 +405,11 @@ export const MIGRATIONS: readonly string[] = [
   INSERT INTO library_meta (key, value)
     SELECT 'input_jpeg', CASE WHEN EXISTS (SELECT 1 FROM jobs) OR EXISTS (SELECT 1 FROM models) THEN 'mozjpeg' ELSE 'fast' END;
   `,
+  // 23: when a request's billing events were last read, so a refund FAL lists days later is still
+  // read, on a schedule that thins out with the request's age (src/core/spend).
+  `
+  ALTER TABLE real_costs ADD COLUMN checked_at INTEGER;
+  `,
 ];
 
 export function schemaVersion(db: Database): number {

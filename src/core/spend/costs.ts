@@ -23,6 +23,17 @@ export interface RealCost {
 /** How far back the billing sync asks FAL about requests (FAL takes a range of at most 90 days). */
 export const SYNC_WINDOW_MS = 89 * 24 * 3600_000;
 
+/**
+ * When requests already settled by billing events are read again (a further event FAL lists late: a
+ * refund, days on). Every sync until `everySyncFor` after the request ended; after that only once its
+ * age has doubled since the last read (2 h, 4 h, 8 h... after it ended: about nine reads in 30 days),
+ * until `until` after it ended - a bounded number of reads per request, however long the app runs.
+ */
+export interface RecheckSchedule {
+  everySyncFor: number;
+  until: number;
+}
+
 export interface UnsettledRequest {
   requestId: string;
   jobId: string;
@@ -109,26 +120,37 @@ export class CostStore {
    * Only requests sent in the last 89 days (`now` minus SYNC_WINDOW_MS): FAL is asked about that range
    * only (it takes a range of at most 90 days), so no answer about an older one proves anything - it
    * keeps its estimate, and is not asked about sync after sync.
-   * With `recheckFrom`: also those settled by billing events that ended at or after it - FAL may list a
-   * request's further events a while after its first (the delay is unconfirmed), so they are asked again.
-   * Those with no cost read yet come first: re-reads of a busy batch must not fill every sync (`limit`).
+   * With `recheck`: also those settled by billing events that are due to be read again (RecheckSchedule)
+   * - FAL may list a request's further events (a refund) a while after its first (the delay is
+   * unconfirmed). Those with no cost read yet come first: re-reads must not fill every sync (`limit`).
    */
-  unsettledRequests(limit: number, now: number, recheckFrom: number = Number.POSITIVE_INFINITY): UnsettledRequest[] {
+  unsettledRequests(limit: number, now: number, recheck: RecheckSchedule | null = null): UnsettledRequest[] {
+    // Due: ended within everySyncFor; or within `until` and its age doubled since it was last read.
+    const due = (ended: string) =>
+      `(${ended} >= @now - @everySyncFor OR (${ended} >= @now - @until AND (r.checked_at IS NULL OR @now - r.checked_at >= (@now - ${ended}) / 2.0)))`;
     return this.stmt(
       `SELECT requestId, jobId, endpoint, submittedAt, finishedAt FROM (
          SELECT j.fal_request_id AS requestId, j.id AS jobId, j.endpoint AS endpoint, COALESCE(j.submitted_at, j.created_at) AS submittedAt, j.finished_at AS finishedAt,
            r.source IS 'billing_event' AS reread
          FROM jobs j LEFT JOIN real_costs r ON r.request_id = j.fal_request_id
          WHERE j.provider = 'fal' AND j.fal_request_id IS NOT NULL AND j.state IN ('succeeded','failed','canceled')
-           AND (r.source IS NULL OR r.source = 'units_header' OR (r.source = 'billing_event' AND j.finished_at >= @recheckFrom))
+           AND (r.source IS NULL OR r.source = 'units_header' OR (r.source = 'billing_event' AND @recheck AND ${due('j.finished_at')}))
          UNION ALL
          SELECT p.request_id AS requestId, p.job_id AS jobId, j.endpoint AS endpoint,
            COALESCE((SELECT MIN(s.at) FROM spend s WHERE s.request_id = p.request_id), MIN(p.at, @oldest)) AS submittedAt, p.at AS finishedAt,
            r.source IS 'billing_event' AS reread
          FROM job_past_requests p LEFT JOIN jobs j ON j.id = p.job_id LEFT JOIN real_costs r ON r.request_id = p.request_id
-         WHERE r.source IS NULL OR r.source = 'units_header' OR (r.source = 'billing_event' AND p.at >= @recheckFrom)
+         WHERE r.source IS NULL OR r.source = 'units_header' OR (r.source = 'billing_event' AND @recheck AND ${due('p.at')})
        ) WHERE submittedAt >= @oldest ORDER BY reread, finishedAt DESC LIMIT @limit`,
-    ).all({ limit, oldest: now - SYNC_WINDOW_MS, recheckFrom: Number.isFinite(recheckFrom) ? recheckFrom : Number.MAX_SAFE_INTEGER }) as UnsettledRequest[];
+    ).all({ limit, now, oldest: now - SYNC_WINDOW_MS, recheck: recheck ? 1 : 0, everySyncFor: recheck?.everySyncFor ?? 0, until: recheck?.until ?? 0 }) as UnsettledRequest[];
+  }
+
+  /** The billing events of these requests were just read (`at`): the next re-read waits (RecheckSchedule). */
+  markChecked(requestIds: readonly string[], at: number): void {
+    const mark = this.stmt("UPDATE real_costs SET checked_at = ? WHERE request_id = ? AND source = 'billing_event'");
+    this.db.transaction(() => {
+      for (const id of requestIds) mark.run(at, id);
+    })();
   }
 
   /** Real cost per job (sum over its requests), for the jobs given; `refundedUsd` only when FAL refunded some of it. */

@@ -4,7 +4,7 @@
 import type { Database } from 'better-sqlite3';
 import type { BillingEvent, PlatformClient, UnreadableBillingEvent } from '../fal/platform-client';
 import { eventCostUsd, MAX_EVENT_UNITS, MAX_EVENT_USD } from '../fal/platform-schemas';
-import { CostStore, SYNC_WINDOW_MS, type SpendTotals } from './costs';
+import { CostStore, SYNC_WINDOW_MS, type RecheckSchedule, type SpendTotals } from './costs';
 import { errorMessage } from '../util/errors';
 
 export interface SpendSummary {
@@ -33,6 +33,8 @@ export interface SpendTrackerDeps {
   unitPrice?: (endpoint: string) => number | null;
   /** A finished request with no billing event after this long was not charged (default 2 h). */
   noChargeAfterMs?: number;
+  /** How long after a request ended its billing events are still read again for a late refund (default 30 days). */
+  recheckForMs?: number;
   logger?: { warn(message: string): void };
 }
 
@@ -49,6 +51,8 @@ export interface SpendTracker {
 }
 
 const DAY_MS = 24 * 3600_000;
+/** FAL documents no delay for refunds: a month covers a refund after a support ticket, at ~9 reads a request. */
+const RECHECK_FOR_MS = 30 * DAY_MS;
 
 function dayStart(at: number): number {
   const d = new Date(at);
@@ -131,6 +135,7 @@ export function createSpendTracker(deps: SpendTrackerDeps): SpendTracker {
   const costs = new CostStore(deps.db);
   const now = deps.now ?? Date.now;
   const noChargeAfterMs = deps.noChargeAfterMs ?? 2 * 3600_000;
+  const recheck: RecheckSchedule = { everySyncFor: noChargeAfterMs, until: Math.max(noChargeAfterMs, deps.recheckForMs ?? RECHECK_FOR_MS) };
   let balance: { usd: number; at: number } | null = null;
   let syncedAt: number | null = null;
   let syncError: string | null = null;
@@ -150,9 +155,10 @@ export function createSpendTracker(deps: SpendTrackerDeps): SpendTracker {
     try {
       // One time for the list and the range asked about: each request listed was sent inside it.
       const asOf = now();
-      // Requests whose billing events were read already are asked again until noChargeAfterMs after
-      // they ended: a further event FAL lists late adds to their cost.
-      const pending = costs.unsettledRequests(500, asOf, asOf - noChargeAfterMs);
+      // Requests whose billing events were read already are asked again, at every sync until
+      // noChargeAfterMs after they ended, then ever more rarely for a month (RecheckSchedule): a further
+      // event FAL lists late adds to their cost, or takes a refund off it.
+      const pending = costs.unsettledRequests(500, asOf, recheck);
       if (pending.length > 0) {
         const start = Math.max(asOf - SYNC_WINDOW_MS, Math.min(...pending.map((p) => p.submittedAt)) - DAY_MS);
         const unreadable: UnreadableBillingEvent[] = [];
@@ -202,6 +208,8 @@ export function createSpendTracker(deps: SpendTrackerDeps): SpendTracker {
           costs.record({ requestId, jobId: owner?.jobId ?? null, endpoint: list[0]!.endpoint_id, ...charge, source: 'billing_event' }, knownUsd, chargedUsd);
         }
         for (const requestId of unknownCost) seen.add(requestId);
+        // Read now (listed or not): those settled by billing events wait for their next re-read.
+        costs.markChecked(pending.map((p) => p.requestId), asOf);
         // FAL bills only successful output: long-finished requests with no event cost nothing.
         for (const p of pending) {
           if (unplaced || seen.has(p.requestId) || p.finishedAt === null || now() - p.finishedAt < noChargeAfterMs) continue;

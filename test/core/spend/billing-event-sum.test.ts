@@ -74,9 +74,12 @@ it("a request's further billing event listed after a first sync still adds up; a
   now += 60_000;
   await tracker.sync();
   expect(tracker.summary(null).monthUsd).toBeCloseTo(0.27, 6);
-  // Long after it ended (the no-charge wait, 2 h), it is not asked about any more.
+  // After the no-charge wait (2 h) it is asked again only once its age has doubled since it was last
+  // read (a refund days later, spend/refund-days-later), never sync after sync.
   now += 3 * 3600_000;
+  await tracker.sync();
   const calls = asked.length;
+  now += 5 * 60_000;
   await tracker.sync();
   expect(asked.length).toBe(calls);
   expect(tracker.summary(null).monthUsd).toBeCloseTo(0.27, 6);
