@@ -30,6 +30,12 @@ export interface SwitchModelDeps {
 
 const ALREADY_SENT = 'This job was already sent to FAL, so it keeps its generator (FAL may charge for it). Cancel it or let it finish.';
 
+const madeAlready = (label: string, preset: Preset) =>
+  new AppError(
+    'conflict',
+    `This photo was already made (or is being made) with ${label} (${preset}) as another job: switching this one to it would pay for a second model. Open that model in the library, or choose another generator or preset; to make it again anyway, add the photo again and choose Make again anyway.`,
+  );
+
 function refusal(row: JobRow): AppError | null {
   if (row.falRequestId !== null || row.submitStartedAt !== null || row.submittedAt !== null) return new AppError('conflict', ALREADY_SENT);
   if (row.state !== 'queued') return new AppError('conflict', `Only a job that is waiting can switch generator; this one is ${row.state.replace('_', ' ')}.`);
@@ -81,6 +87,9 @@ export function createModelSwitch(deps: SwitchModelDeps): (id: string, opts: Swi
     const next = writeTx(deps.store.db, () => {
       const waited = deps.store.get(id);
       const switched = switchNow();
+      // Onto what another job made, is making or may be charged for (or a library model of): the same
+      // model paid twice. Undone with the transaction; adding the photo again asks (Make again anyway).
+      if (switched && switched.provider === 'fal' && deps.store.madeAgainElsewhere(switched)) throw madeAlready(model.label, preset);
       if (!switched || !waited || !keepWait) return switched;
       return deps.store.update(id, switched.fence, { attempts: waited.attempts, nextAttemptAt: waited.nextAttemptAt }, deps.now()) ?? switched;
     });
