@@ -11,9 +11,28 @@ export interface JobView {
   inputs?: { name: string; role: string | null }[];
 }
 
+/**
+ * What a note is about, for scripts reading --json (the message is for people and may be reworded):
+ * interrupted - the run was stopped (Ctrl-C, SIGTERM), its jobs kept for `resume`;
+ * blocked - the queue holds jobs (no key, key refused, spending cap, disk error);
+ * offline / online / disk_slow - the queue's state changed; reused - an image already had a model;
+ * download_again_failed - `resume --download-again` could not fetch a job again;
+ * nothing_to_resume - a resume found no job to finish.
+ */
+export type NoteCode = 'interrupted' | 'blocked' | 'offline' | 'online' | 'disk_slow' | 'reused' | 'download_again_failed' | 'nothing_to_resume';
+
+export interface Note {
+  code: NoteCode;
+  message: string;
+  /** The input it is about, when it is about one. */
+  input?: string;
+  /** The library model it is about (reused). */
+  modelId?: string;
+}
+
 export interface Reporter {
   rejected(input: string, reason: string): void;
-  note(message: string): void;
+  note(note: Note): void;
   job(view: JobView, job: Job): void;
   summary(s: { succeeded: number; failed: number; needsAttention: number; pending: number; outputs: { input: string; file: string }[]; problems: { input: string; message: string }[] }): void;
   close(): void;
@@ -32,7 +51,8 @@ export function jsonReporter(write: (line: string) => void = (l) => process.stdo
   const last = new Map<string, string>();
   return {
     rejected: (input, reason) => write(JSON.stringify({ type: 'rejected', input, reason })),
-    note: () => {},
+    // Notes are data too: a script learns that the run was interrupted, or a file not written.
+    note: ({ code, message, input, modelId }) => write(JSON.stringify({ type: 'note', code, message, ...(input !== undefined ? { input } : {}), ...(modelId !== undefined ? { modelId } : {}) })),
     job(view, job) {
       const line = JSON.stringify({
         type: 'job',
@@ -61,7 +81,7 @@ export function terminalReporter(stream: NodeJS.WriteStream = process.stdout): R
   const bars = new Map<string, SingleBar>();
   return {
     rejected: (input, reason) => multi.log(`${terminalText(`Skipped ${input}: ${reason}`)}\n`),
-    note: (message) => multi.log(`${terminalText(message)}\n`),
+    note: ({ message }) => multi.log(`${terminalText(message)}\n`),
     job(view, job) {
       const error = currentError(job);
       const status = terminalText(error ? `${stateLabel(job)}: ${error}` : [stateLabel(job), job.message].filter(Boolean).join(' - '));
@@ -86,7 +106,7 @@ export function plainReporter(writeLine: (line: string) => void = (l) => process
   const lastState = new Map<string, string>();
   return {
     rejected: (input, reason) => write(`Skipped ${input}: ${reason}`),
-    note: (message) => write(message),
+    note: ({ message }) => write(message),
     job(view, job) {
       if (lastState.get(job.id) === job.state) return;
       lastState.set(job.id, job.state);

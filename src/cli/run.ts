@@ -101,11 +101,11 @@ export async function runJobs(request: RunRequest): Promise<number> {
   /** A slow disk was said (once while it lasts: the state is sent again as counts change). */
   let slowNoted = false;
   const onQueue = (state: QueueState) => {
-    if (state.status === 'disk_slow' && !slowNoted) reporter.note(state.message ?? 'Saving to disk is taking unusually long; jobs wait until the disk answers.');
+    if (state.status === 'disk_slow' && !slowNoted) reporter.note({ code: 'disk_slow', message: state.message ?? 'Saving to disk is taking unusually long; jobs wait until the disk answers.' });
     slowNoted = state.status === 'disk_slow';
     if (state.status !== 'offline' && offlineNoted !== null) {
       offlineNoted = null;
-      if (state.status === 'running') reporter.note('FAL can be reached again.');
+      if (state.status === 'running') reporter.note({ code: 'online', message: 'FAL can be reached again.' });
     }
     if (state.status === 'no_key') {
       // The engine's message names the app's Settings, whose key the CLI does not read.
@@ -125,7 +125,7 @@ export async function runJobs(request: RunRequest): Promise<number> {
       blockedMessage = `${state.message ?? 'Paused: the disk reported an error while saving.'} From the command line: check the disk, then run \`image2model resume\`.`;
     } else if (state.status === 'offline') {
       const message = state.message ?? 'Offline: waiting for the network...';
-      if (message !== offlineNoted) reporter.note(message);
+      if (message !== offlineNoted) reporter.note({ code: 'offline', message });
       offlineNoted = message;
     } else if (state.status === 'running') {
       capHolds = false;
@@ -176,7 +176,12 @@ export async function runJobs(request: RunRequest): Promise<number> {
           // `photo.jpg` -> `<out>/photo.glb`, or `photo-2.glb`...: never over a file (another export's, made meanwhile).
           const file = await copyToFreePath(src, resolve(request.out), basename(dup.input, extname(dup.input)));
           outputs.push({ input: dup.input, file });
-          reporter.note(`${dup.input} was made before with the same settings; reused model ${dup.modelId} (use --force to pay for a new one).`);
+          reporter.note({
+            code: 'reused',
+            input: dup.input,
+            modelId: dup.modelId,
+            message: `${dup.input} was made before with the same settings; reused model ${dup.modelId} (use --force to pay for a new one).`,
+          });
         }
       }
     } else {
@@ -184,7 +189,7 @@ export async function runJobs(request: RunRequest): Promise<number> {
         // The app's Download again, by the same rule: free, it fetches what FAL still holds.
         for (const job of engine.listJobs()) {
           if (!canDownloadAgain(job)) continue;
-          await engine.retry(job.id, { mode: 'download' }).catch((error: unknown) => reporter.note(`${job.inputName}: ${errorMessage(error)}`));
+          await engine.retry(job.id, { mode: 'download' }).catch((error: unknown) => reporter.note({ code: 'download_again_failed', input: job.inputName, message: `${job.inputName}: ${errorMessage(error)}` }));
         }
       }
       for (const job of engine.listJobs()) if (!isTerminal(job)) views.set(job.id, jobView(job));
@@ -193,7 +198,7 @@ export async function runJobs(request: RunRequest): Promise<number> {
         const job = engine.getJob(id);
         if (job) views.set(id, jobView(job));
       }
-      if (views.size === 0) reporter.note('Nothing to resume: every job has finished.');
+      if (views.size === 0) reporter.note({ code: 'nothing_to_resume', message: 'Nothing to resume: every job has finished.' });
     }
     for (const id of views.keys()) {
       const job = engine.getJob(id);
@@ -259,8 +264,8 @@ export async function runJobs(request: RunRequest): Promise<number> {
       const message = job ? `${job.errorMessage ?? job.state}${freeAgain}` : 'removed (in the app or another run) before it finished here';
       for (const input of inputs) problems.push({ input, message });
     }
-    if (interrupted) reporter.note('Interrupted. Unfinished jobs are kept: run `image2model resume` to finish them (nothing is paid twice).');
-    if (blockedMessage) reporter.note(blockedMessage);
+    if (interrupted) reporter.note({ code: 'interrupted', message: 'Interrupted. Unfinished jobs are kept: run `image2model resume` to finish them (nothing is paid twice).' });
+    if (blockedMessage) reporter.note({ code: 'blocked', message: blockedMessage });
     reporter.summary({ succeeded: outputs.length, failed, needsAttention, pending, outputs, problems });
     reporter.close();
     return failed === 0 && needsAttention === 0 && pending === 0 && !interrupted && !blockedMessage ? 0 : 1;
