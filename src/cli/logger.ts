@@ -12,19 +12,23 @@ export function createCliLogger(dataDir: string, stderr: (line: string) => void 
   const dir = join(dataDir, 'logs');
   const file = join(dir, 'cli.log');
   let usable = true;
-  /** The log's folder was made (or found) once: the data folder was there. */
-  let made = false;
+  /**
+   * The data folder was there once: when the run started (the engine made or found it before any
+   * line: a run logs nothing at its start), or at a line. Gone later, it was moved or removed.
+   */
+  let seen = existsSync(dataDir);
   const write = (level: string, message: string, details: unknown[]) => {
     const extra = details.map((d) => (typeof d === 'string' ? d : describeError(d))).join(' ');
     const line = `${logText(`${new Date().toISOString()} ${process.pid} ${level} ${message}${extra ? ` ${extra}` : ''}`)}\n`;
     if (!usable) return line;
     // A data folder moved or removed during the run is not made anew at its old place (it would block
     // putting it back; engine/data-folder.ts): its lines go unlogged until it is back.
-    if (made && !existsSync(dataDir)) return line;
+    if (existsSync(dataDir)) seen = true;
+    else if (seen) return line;
     try {
       // Not a recursive mkdirSync: for a data folder like /proc/self/<new> it never returns.
       makeFolderSync(dir);
-      made = true;
+      seen = true;
       appendFileSync(file, line);
     } catch {
       usable = false; // a read-only data folder must not break the run
