@@ -146,7 +146,10 @@ export function createAppCore(options: AppCoreOptions): AppCore {
         stopExportProgress();
       };
       await engine.start();
-      falPlatform.start((job) => emit('job:changed', job));
+      falPlatform.start(
+        (job) => emit('job:changed', job),
+        () => emit('cost:changed', falPlatform.spend.summary(options.settings.get().spendingCapUsd)),
+      );
     },
     releaseUnsentNow: () => engine.releaseUnsentNow(),
     async stop() {

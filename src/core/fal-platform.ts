@@ -41,8 +41,11 @@ export interface FalPlatform {
   syncSpend(): Promise<void>;
   /** The fetch the engine should use: reports X-Fal-Billable-Units to the spend tracker. */
   engineFetch(base: typeof fetch): typeof fetch;
-  /** Starts the background checks; `onJob` tells listeners about jobs reconciliation changed. */
-  start(onJob: (job: Job) => void): void;
+  /**
+   * Starts the background checks; `onJob` tells listeners about jobs reconciliation changed, and
+   * `onSpendRead` that a read of FAL's charges and balance ended (the window shows when it was read).
+   */
+  start(onJob: (job: Job) => void, onSpendRead?: () => void): void;
   stop(): Promise<void>;
 }
 
@@ -95,6 +98,7 @@ export function createFalPlatform(deps: FalPlatformDeps): FalPlatform {
     logger,
   });
   let emitJob: (job: Job) => void = () => undefined;
+  let spendRead: () => void = () => undefined;
   const reconciler = createReconciler({
     jobs,
     now,
@@ -130,11 +134,15 @@ export function createFalPlatform(deps: FalPlatformDeps): FalPlatform {
     billingKeys: deps.billingKeys,
     async syncSpend() {
       await spend.sync();
-      if (!stopped) deps.wake();
+      if (stopped) return;
+      deps.wake();
+      // Whoever asked (Settings after a key was saved, the 5-minute timer): every window learns the read ended.
+      spendRead();
     },
     engineFetch: (base) => reportBillableUnits(base, (requestId, units) => spend.recordUnits(requestId, units), redact),
-    start(onJob) {
+    start(onJob, onSpendRead) {
       emitJob = onJob;
+      if (onSpendRead) spendRead = onSpendRead;
       reconciler.start(deps.pollMs ?? 5_000);
       const refreshPrices = quietly(() => prices.refreshIfStale());
       const syncSpend = quietly(() => platform.syncSpend());

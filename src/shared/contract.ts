@@ -287,6 +287,8 @@ export const events = {
   'library:changed': LibraryChangeSchema,
   'settings:changed': SettingsSchema,
   'export:progress': BatchProgressSchema,
+  /** A read of FAL's charges and balance ended: the spending summary as it is now (cost:summary's answer). */
+  'cost:changed': CostSummarySchema,
   /** Menu accelerators that the renderer acts on (open images, paste, export), and notification clicks
    *  ('open-model' with the library id of the model that just finished). */
   'app:command': z.union([

@@ -42,6 +42,8 @@ export interface PlatformOptions {
   balanceUsd?: number;
   /** Team name in /account/billing. */
   username?: string;
+  /** The balance (/account/billing) answers this much late: a read of FAL's billing records that takes a while. */
+  accountDelayMs?: number;
 }
 
 /** One row of `GET /v1/models/requests/by-endpoint` as FAL sends it. */

@@ -53,6 +53,7 @@ export class FakePlatform {
       extraBillingEvents: [],
       balanceUsd: 50,
       username: 'fake-team',
+      accountDelayMs: 0,
       billableUnits: 1,
       sendBillableUnits: true,
     };
@@ -136,7 +137,10 @@ export class FakePlatform {
     if (method === 'POST' && path === '/v1/models/pricing/estimate') return estimateReply(this, parseJson(body));
     if (method === 'GET' && path === '/v1/models/billing-events') return adminOnly() ?? billingEventsReply(this, params);
     if (method === 'GET' && path === '/v1/models/usage') return adminOnly() ?? usageReply(this, params);
-    if (method === 'GET' && path === '/v1/account/billing') return adminOnly() ?? accountReply(this, params);
+    if (method === 'GET' && path === '/v1/account/billing') {
+      if (this.options.accountDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.options.accountDelayMs));
+      return adminOnly() ?? accountReply(this, params);
+    }
     return platformError(404, 'not_found', `fake-fal: no platform route ${method} ${path}`);
   }
 

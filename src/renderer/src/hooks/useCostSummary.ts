@@ -1,4 +1,5 @@
-// Spending today and this month; refreshed when a job finishes or the settings (cap) change.
+// Spending today and this month; refreshed when a job finishes or the settings (cap) change, and
+// taken as the core sends it when a read of FAL's charges and balance ends.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ChannelOutput } from '../../../shared/contract';
 import { call } from '../api';
@@ -23,6 +24,7 @@ export function useCostSummary(): CostSummary | null {
     if (job.state === 'succeeded' || job.state === 'failed') refreshSoon();
   });
   useApiEvent('settings:changed', refreshSoon);
+  useApiEvent('cost:changed', setSummary);
   useEffect(() => {
     refresh();
     return () => {
