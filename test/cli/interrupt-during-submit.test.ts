@@ -27,10 +27,11 @@ afterAll(async () => {
 function storedJobs(dataDir: string) {
   const db = openDatabase(dataDir);
   try {
-    return db.prepare('SELECT input_name, state, error_code, fal_request_id, lease_owner FROM jobs').all() as {
+    return db.prepare('SELECT input_name, state, error_code, error_message, fal_request_id, lease_owner FROM jobs').all() as {
       input_name: string;
       state: string;
       error_code: string | null;
+      error_message: string | null;
       fal_request_id: string | null;
       lease_owner: string | null;
     }[];
@@ -70,5 +71,9 @@ it('says what it waits for after Ctrl-C during a submit; a second Ctrl-C stops a
   expect(jsonLines(result.stdout).at(-1)).toMatchObject({ type: 'summary', pending: 1 });
   expect(fake.submissions).toHaveLength(1);
   // Settled now, not left to whichever process notices the dead lease: needs attention, no lease.
-  expect(storedJobs(dataDir)).toEqual([{ input_name: 'mug.jpg', state: 'needs_attention', error_code: 'submit_interrupted', fal_request_id: null, lease_owner: null }]);
+  const [stored] = storedJobs(dataDir);
+  expect(storedJobs(dataDir)).toEqual([{ input_name: 'mug.jpg', state: 'needs_attention', error_code: 'submit_interrupted', error_message: expect.any(String), fal_request_id: null, lease_owner: null }]);
+  // The CLI stopped, not the app: the job's words must not blame the app.
+  expect(stored!.error_message).not.toMatch(/^The app stopped/);
+  expect(stored!.error_message).toMatch(/image2model command/);
 }, 120_000);

@@ -13,8 +13,9 @@ import type { Logger } from './types';
 const LIVE_INSTANCES = new Set<string>();
 const HOST = hostname();
 
+/** Said by whichever process notices (the app or the CLI, of its own job or another's): it names neither. */
 export const SUBMIT_INTERRUPTED_MESSAGE =
-  'The app stopped while sending this job to FAL; it may or may not have been accepted. Retry to submit again (may be charged twice).';
+  'Image2Model (the app or the image2model command) stopped while sending this job to FAL; it may or may not have been accepted. Retry to submit again (may be charged twice).';
 
 export interface Ownership {
   /** `host/pid/instance`, written into every lease this engine takes. */

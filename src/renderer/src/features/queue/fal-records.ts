@@ -139,7 +139,7 @@ export function reportNamesJob(report: ReconcileReport, jobId: string): boolean 
  */
 export function lostAnswerCause(job: Pick<Job, 'errorCode'>): string {
   return job.errorCode === 'submit_interrupted'
-    ? 'The app stopped while it was sending this job to FAL, so it could not tell whether FAL received it.'
+    ? 'Image2Model (the app or the image2model command) stopped while it was sending this job to FAL, so it could not tell whether FAL received it.'
     : 'The app sent this job to FAL but did not get its answer, so it could not tell whether FAL received it.';
 }
 

@@ -83,7 +83,7 @@ const ERROR_LABELS: Record<string, string> = {
   fal_timeout: 'Ran past time limit',
   key_rejected: 'Key refused',
   submit_uncertain: 'Submit answer lost',
-  submit_interrupted: 'App stopped while sending',
+  submit_interrupted: 'Stopped while sending',
   unexpected_output: 'Unusable answer',
   invalid_result: 'Invalid model file',
   internal: 'Problem on this computer',
