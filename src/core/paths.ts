@@ -16,6 +16,9 @@ export function resolveDataDir(explicit?: string | null, env: NodeJS.ProcessEnv 
   return explicit || env.IMAGE2MODEL_DATA_DIR || defaultUserDataDir(env);
 }
 
+/** The user's export presets (export/preset-store.ts), shared by the app and the CLI. */
+export const PRESETS_FILE = 'export-presets.json';
+
 export interface DataPaths {
   root: string;
   database: string;

@@ -83,4 +83,5 @@ export interface EngineApi {
   on(event: 'job', listener: (job: Job) => void): () => void;
   on(event: 'queue', listener: (state: QueueState) => void): () => void;
   on(event: 'library', listener: (change: { kind: 'added' | 'removed' | 'updated'; id: string }) => void): () => void;
+  on(event: 'presets', listener: () => void): () => void;
 }

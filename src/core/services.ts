@@ -200,6 +200,7 @@ export function forwardEngineEvents(engine: EngineApi, emit: EventSink): () => v
     engine.on('job', (job) => emit('job:changed', job)),
     engine.on('queue', (state) => emit('queue:changed', state)),
     engine.on('library', (change) => emit('library:changed', change)),
+    engine.on('presets', () => emit('presets:changed', undefined)),
   ];
   return () => offs.forEach((off) => off());
 }

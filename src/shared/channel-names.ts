@@ -54,7 +54,7 @@ export const CHANNEL_NAME_LIST = [
   'samples:add',
 ] as const;
 
-export const EVENT_NAME_LIST = ['job:changed', 'queue:changed', 'library:changed', 'settings:changed', 'app:command', 'export:progress', 'cost:changed'] as const;
+export const EVENT_NAME_LIST = ['job:changed', 'queue:changed', 'library:changed', 'settings:changed', 'app:command', 'export:progress', 'cost:changed', 'presets:changed'] as const;
 
 /** Prefix that keeps our event channels apart from anything else on ipcRenderer. */
 export const EVENT_CHANNEL_PREFIX = 'event:';

@@ -289,6 +289,8 @@ export const events = {
   'export:progress': BatchProgressSchema,
   /** A read of FAL's charges and balance ended: the spending summary as it is now (cost:summary's answer). */
   'cost:changed': CostSummarySchema,
+  /** The saved export presets changed (another process - the CLI - saved or deleted one): read them again. */
+  'presets:changed': z.undefined(),
   /** Menu accelerators that the renderer acts on (open images, paste, export), and notification clicks
    *  ('open-model' with the library id of the model that just finished). */
   'app:command': z.union([

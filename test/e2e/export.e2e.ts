@@ -426,6 +426,29 @@ test('studio: a preset deleted by the CLI while the studio is open leaves its li
   await expect(note).toHaveCount(0);
 });
 
+test('studio: a preset the CLI saves or deletes while the studio is open shows there within a second, the window never leaving the front', async ({ page }) => {
+  test.setTimeout(180_000);
+  const { dialog } = await openStudio(page);
+  await expect(dialog.getByRole('radio', { name: /Blender/ })).toBeVisible();
+  // The window stays in front: a 'focus' would read the list again by itself, so none gets through.
+  await page.evaluate(() => window.addEventListener('focus', (event) => event.stopImmediatePropagation(), true));
+  const cli = (...args: string[]) => promisify(execFile)(process.execPath, ['bin/image2model.mjs', ...args, '--data-dir', app.dataDir]);
+
+  // In a terminal: a recipe planned (nothing written) and saved as a preset.
+  const saved = await cli('export', 'model-01', '--plan', '--format', 'obj', '--save-preset', 'From the terminal');
+  expect(saved.stdout).toContain('Saved preset "From the terminal" as from-the-terminal');
+  const mine = dialog.getByRole('radio', { name: /From the terminal/ });
+  await expect(mine).toBeVisible({ timeout: 5_000 });
+  await mine.click();
+  await expect(mine).toHaveAttribute('aria-checked', 'true');
+
+  const deleted = await cli('export', '--delete-preset', 'from-the-terminal');
+  expect(deleted.stdout).toContain('Deleted preset "From the terminal" (from-the-terminal)');
+  await expect(mine).toHaveCount(0, { timeout: 5_000 });
+  await expect(dialog.getByRole('status').filter({ hasText: 'The preset “From the terminal” was deleted outside the studio' })).toBeVisible();
+  await expect(dialog.getByRole('radio', { name: /Blender/ })).toHaveAttribute('aria-checked', 'true');
+});
+
 /** Whether what the user sees at the middle of `locator` is that element (not a dialog over it). */
 const onTop = (locator: ReturnType<Page['locator']>) =>
   locator.evaluate((el) => {

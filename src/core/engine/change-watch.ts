@@ -6,10 +6,13 @@
 // window see the same truth whoever did the work. A look costs what changed, not the size of the
 // history: with 10,000 jobs and models, comparing whole tables took ~1 s of the main thread per look.
 // When the log was pruned past the last look (a long pause), the whole tables are compared once.
+// Files beside the database that other processes replace (the export presets) are looked at on the
+// same poll (file-watch.ts: one stat each).
 import type { Database } from 'better-sqlite3';
 import type { Job } from '../../shared/domain';
 import { writeTx } from '../db/write';
 import type { JobStore } from '../queue/store';
+import type { FileWatch } from './file-watch';
 import { toJob, type JobRow } from '../queue/store';
 
 export interface ChangeWatchDeps {
@@ -23,6 +26,8 @@ export interface ChangeWatchDeps {
   onLibrary: (change: { kind: 'added' | 'removed' | 'updated'; id: string }) => void;
   onQueue: () => void;
   onError: (error: unknown) => void;
+  /** Files other processes replace (the export presets), looked at on every poll too. */
+  files?: readonly FileWatch[];
   /** When the log is cut back (tests make it small): see PRUNE_AT, KEEP_ROWS, PRUNE_EVERY. */
   prune?: { at: number; keep: number; everyPolls: number };
 }
@@ -137,6 +142,7 @@ export function createChangeWatch(deps: ChangeWatchDeps): ChangeWatch {
 
   function poll(): void {
     try {
+      for (const file of deps.files ?? []) file.check();
       pruneIfLong();
       const current = Number(versionStmt.get());
       if (current === version) return;

@@ -11,7 +11,8 @@ import { inputJpegEncoding } from '../db/input-encoding';
 import { createGlbValidator } from '../library/glb-validator';
 import { LibraryStore } from '../library/store';
 import { sweepOrphanFiles } from '../library/orphans';
-import { dataPaths } from '../paths';
+import { join } from 'node:path';
+import { dataPaths, PRESETS_FILE } from '../paths';
 import { DEFAULT_BACKOFF } from '../queue/backoff';
 import { Scheduler } from '../queue/scheduler';
 import { claimJoinedOutput, claimOutputFile, joinedOutputs, releaseJoinedOutput, releaseOutputFile, unwrittenOutputs } from '../queue/output-copy';
@@ -19,6 +20,7 @@ import { JobStore, toJob } from '../queue/store';
 import { createStatsReader, createStatsRecorder, trackRequestOutcomes } from '../stats';
 import { createActions } from './actions';
 import { createChangeWatch } from './change-watch';
+import { watchFile } from './file-watch';
 import { watchDataFolder } from './data-folder';
 import { createIntake, type IntakeDeps } from './intake';
 import { createJobChanges } from './job-changes';
@@ -208,6 +210,8 @@ export function createEngine(deps: EngineDeps): Engine {
       scheduler.wake();
     },
     onError: (error) => logger.warn('could not check for changes by other processes', error),
+    // Presets the CLI saves or deletes reach an open export studio like its jobs reach the queue.
+    files: [watchFile(join(paths.root, PRESETS_FILE), () => emitter.emit('presets', undefined))],
   });
 
   const actions = createActions({

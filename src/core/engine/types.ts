@@ -126,6 +126,8 @@ export interface EngineEvents {
   job: (job: Job) => void;
   queue: (state: QueueState) => void;
   library: (change: { kind: 'added' | 'removed' | 'updated'; id: string }) => void;
+  /** The export presets file changed (saved or deleted by another process, or this one). */
+  presets: (nothing: undefined) => void;
 }
 
 export interface Engine extends EngineApi {

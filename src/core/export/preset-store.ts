@@ -9,6 +9,7 @@ import { ExportPresetSchema, MAX_SAVED_PRESETS, PRESET_LABEL_MAX, PRESET_LABEL_M
 import { AppError } from '../../shared/result';
 import { cutName } from '../../shared/text-cut';
 import { writeFileAtomic } from '../library/files';
+import { PRESETS_FILE } from '../paths';
 import { errorMessage, isRecord } from '../util/errors';
 import { BUILT_IN_IDS, BUILT_IN_PRESETS } from './presets';
 
@@ -16,7 +17,7 @@ import { BUILT_IN_IDS, BUILT_IN_PRESETS } from './presets';
 // taken since, a hand-edited typo) leaves the others usable and is named in problem().
 const FileSchema = z.object({ version: z.literal(1), presets: z.array(z.unknown()) });
 
-export const PRESETS_FILE = 'export-presets.json';
+export { PRESETS_FILE };
 /** An unreadable presets file is kept under this name (plus the time) when a save replaces it. */
 const KEPT_PREFIX = 'export-presets.unreadable-';
 

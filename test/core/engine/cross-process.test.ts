@@ -2,6 +2,7 @@
 // what the other does to jobs and the library - as job, queue and library events.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../../../src/core/engine';
+import { createPresetStore } from '../../../src/core/export/preset-store';
 import type { Job } from '../../../src/shared/domain';
 import { addOne, createHarness, FAST_TIMING, inState, waitForJob, type Harness } from './harness';
 
@@ -46,6 +47,22 @@ describe('changes made by another engine on the same folder', () => {
     await until(() => library.includes(`updated:${done.modelId}`), 2_000);
     h.engine.library.delete(done.modelId!);
     await until(() => library.includes(`removed:${done.modelId}`), 2_000);
+  });
+
+  it('export presets another process saves or deletes (the CLI) reach the engine as a presets event', async () => {
+    h = await createHarness({ start: false });
+    observer = createEngine({ dataDir: h.dataDir, getFalKey: () => null, timing: { ...FAST_TIMING, changePollMs: 100 } });
+    let told = 0;
+    observer.on('presets', () => told++);
+    await observer.start();
+    // The CLI's --save-preset and --delete-preset: the store of another process, no engine.
+    const cli = createPresetStore(h.dataDir);
+    const saved = await cli.save({ label: 'Shop AR', recipe: { formats: ['glb'] } });
+    await until(() => told === 1, 2_000);
+    await cli.remove(saved.id);
+    await until(() => told === 2, 2_000);
+    await new Promise((resolve) => setTimeout(resolve, 300)); // a few polls more: nothing changed, nothing told
+    expect(told).toBe(2);
   });
 
   it('a waiter on one engine learns that the other finished its job (no hang)', async () => {

@@ -1,6 +1,6 @@
 // The export studio: pick a preset (built in or your own), tweak its knobs, see the result's figures
 // and a preview next to the original, then write it - for one model or a whole selection/search.
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useEffectEvent, useMemo, useRef, useState } from 'react';
 import { realSizeProblem, type BatchProgress, type BatchSummary, type ExportPreset, type ExportRecipe } from '../../../../shared/export-recipe';
 import type { LibraryModel } from '../../../../shared/domain';
 import { call } from '../../api';
@@ -78,25 +78,30 @@ export function ExportStudio({ target, onClose }: { target: ExportTarget; onClos
   };
 
   // The presets file may change while the studio is open (the CLI's --delete-preset or --save-preset):
-  // its list is read again when the window is back in front. A chosen preset deleted there is not
-  // shown (or saved again) as if it were still there: the studio goes to Blender with the recipe on
-  // screen kept, which Save as preset… saves as a new preset.
+  // the core says so within a second ('presets:changed', from its change watch) and the list is read
+  // again, as it is when the window is back in front. A chosen preset deleted there is not shown (or
+  // saved again) as if it were still there: the studio goes to Blender with the recipe on screen kept,
+  // which Save as preset… saves as a new preset. One the studio deleted itself is not news.
+  const deletedHere = useRef(new Set<string>());
+  const readAgain = () => {
+    void reload().then(
+      (next) => {
+        if (!preset || deletedHere.current.has(preset.id) || next.presets.some((p) => p.id === preset.id)) return;
+        setPresetId('blender');
+        setRecipe(current);
+        // Said in the studio, where it stays (a toast would fade).
+        setGone(`The preset “${preset.label}” was deleted outside the studio. Its settings are still here: Save as preset… keeps them.`);
+      },
+      () => undefined,
+    );
+  };
+  useApiEvent('presets:changed', readAgain);
+  const onBackInFront = useEffectEvent(readAgain);
   useEffect(() => {
-    const onFocus = () => {
-      void reload().then(
-        (next) => {
-          if (!preset || next.presets.some((p) => p.id === preset.id)) return;
-          setPresetId('blender');
-          setRecipe(current);
-          // Said in the studio, where it stays (a toast would fade).
-          setGone(`The preset “${preset.label}” was deleted outside the studio. Its settings are still here: Save as preset… keeps them.`);
-        },
-        () => undefined,
-      );
-    };
+    const onFocus = () => onBackInFront();
     window.addEventListener('focus', onFocus);
     return () => window.removeEventListener('focus', onFocus);
-  }, [reload, preset, current]);
+  }, []);
 
   // Plan (in the main process, nothing written) whenever the recipe settles for a moment.
   const wanted = target.kind === 'model' && current && !invalid ? JSON.stringify([target.model.id, presetId, current]) : null;
@@ -183,6 +188,7 @@ export function ExportStudio({ target, onClose }: { target: ExportTarget; onClos
   // The user's own presets are capped (MAX_SAVED_PRESETS): deleting one is how room is made.
   const deletePreset = async (target: ExportPreset) => {
     try {
+      deletedHere.current.add(target.id);
       await call('export:deletePreset', { id: target.id });
       await reload();
       choosePreset('blender');
