@@ -22,6 +22,7 @@ import type { FalRouteStore } from './keys/route-store';
 import { sampleHandlers } from './samples/handlers';
 import { createChosenPaths, type ChosenPaths } from './chosen-paths';
 import { intakeHandlers } from './intake-handlers';
+import { folderGoneCheck, modelWhileFolderGone } from './engine/data-folder';
 
 export interface ServiceDeps {
   engine: EngineApi;
@@ -59,9 +60,11 @@ export function createHandlers(deps: ServiceDeps): Handlers {
     if (settings.get().falProxyUrl !== next.proxyUrl) settings.set({ falProxyUrl: next.proxyUrl });
   };
   const allowlist = deps.externalAllowlist ?? DEFAULT_EXTERNAL_ALLOWLIST;
+  const dataFolderGone = folderGoneCheck(deps.appInfo.dataDir);
   const modelFile = (id: string) => {
     const path = engine.library.filePath(id);
     if (!path) throw notFound('That model');
+    if (dataFolderGone()) throw modelWhileFolderGone(deps.appInfo.dataDir, engine.library.get(id)?.name ?? id);
     return path;
   };
   const jobDefaults = (opts: { endpoint?: string; preset?: 'draft' | 'standard' | 'high' }) => {

@@ -3,7 +3,7 @@
 // where it went, while a file stored now would go to a folder made anew at the old place - so a job
 // that finds it gone ends with what happened and what to do, keeping FAL's request id (Download again
 // is free once the folder is back).
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { AppError } from '../../shared/result';
 import { JobFailure } from './run-errors';
 
@@ -51,5 +51,25 @@ export function refuseWhileFolderGone(folder: string, gone: (() => boolean) | un
   throw new FolderGoneError(
     'io_error',
     `The app's data folder (${folder}) was moved or removed while the app was running, so nothing was added. Put the folder back where it was (restore it from the trash if it was deleted), then add the photos again.`,
+  );
+}
+
+/**
+ * For readers outside the engine (export, reveal, open): a check that the data folder, there when
+ * this was made, is no longer at its path (moved or removed under the running app).
+ */
+export function folderGoneCheck(folder: string): () => boolean {
+  const wasThere = existsSync(folder);
+  return () => wasThere && !existsSync(folder);
+}
+
+/**
+ * A model's file asked for while the data folder is gone: it is intact in the folder that went, so
+ * never "missing - make the model again" (paid again), and nothing (an exports folder) made there.
+ */
+export function modelWhileFolderGone(folder: string, name: string): AppError {
+  return new AppError(
+    'io_error',
+    `The app's data folder (${folder}) was moved or removed while the app was running, so "${name}" cannot be read from it. Put the folder back where it was (restore it from the trash if it was deleted), then try again; the model does not need to be made again.`,
   );
 }

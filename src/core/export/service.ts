@@ -11,6 +11,7 @@ import type { ExportResult } from './pipeline';
 import { createPresetStore, type PresetStore } from './preset-store';
 import { ExportCanceledError, sharedWorkerPool, type RecipeRunner } from './worker-pool';
 import { fileStem, renameStem, writeNewFiles } from './write';
+import { folderGoneCheck, modelWhileFolderGone } from '../engine/data-folder';
 
 /** What export needs from the library. */
 export interface ModelSource {
@@ -66,6 +67,7 @@ export function createExportService(
   log?: { warn(message: string, detail?: unknown): void },
 ): ExportService {
   const presets = createPresetStore(dataDir);
+  const folderGone = folderGoneCheck(dataDir);
   // The last plans, so "Export" right after a preview writes what was shown without redoing the work.
   const cache = new Map<string, Promise<PlannedExport>>();
   const running = new Map<string, { canceled: boolean; abort: AbortController }>();
@@ -75,6 +77,8 @@ export function createExportService(
     const model = library.get(id);
     const path = library.filePath(id);
     if (!model || !path) throw new ExportNotFoundError(`No model with id ${id}.`);
+    // Before anything is read or a folder made (<data>/exports made anew would block putting it back).
+    if (folderGone()) throw modelWhileFolderGone(dataDir, model.name);
     return { model, path };
   };
 
