@@ -17,7 +17,14 @@ export interface ReconcileOptions {
 
 export interface ReconcileOutcome {
   report: ReconcileReport;
-  jobs: { id: string; input: string; outcome: 'adopted' | 'not_received' | 'resubmitted' | 'waiting'; message: string }[];
+  jobs: {
+    id: string;
+    input: string;
+    outcome: 'adopted' | 'not_received' | 'resubmitted' | 'waiting';
+    message: string;
+    /** Not received, and its photo with its settings was made again as another job: never resent by itself. */
+    madeAgain?: boolean;
+  }[];
 }
 
 /**
@@ -63,7 +70,8 @@ export async function reconcileDataDir(opts: ReconcileOptions): Promise<Reconcil
     const report = await reconciler.runOnce({ force: true });
     const describe = (id: string, outcome: ReconcileOutcome['jobs'][number]['outcome']) => {
       const row = jobs.get(id);
-      return { id, input: row?.inputName ?? id, outcome, message: row?.message ?? '' };
+      const madeAgain = outcome === 'not_received' && row !== null && jobs.madeAgainElsewhere(row);
+      return { id, input: row?.inputName ?? id, outcome, message: row?.message ?? '', ...(madeAgain && { madeAgain }) };
     };
     const resubmitted = new Set(report.resubmitted);
     return {
@@ -98,8 +106,17 @@ export function printReconcile(outcome: ReconcileOutcome, json: boolean): void {
   if (outcome.jobs.some((j) => j.outcome === 'adopted' || j.outcome === 'resubmitted')) {
     process.stdout.write('Run `image2model resume` to finish the adopted jobs (nothing is paid twice).\n');
   }
-  if (outcome.jobs.some((j) => j.outcome === 'not_received')) {
-    process.stdout.write('FAL never received the jobs marked "not sent": `image2model resume --resubmit-unreceived` sends them (once).\n');
+  // --resubmit-unreceived never sends one made again as another job (it would pay for a second model).
+  const notSent = outcome.jobs.filter((j) => j.outcome === 'not_received');
+  const madeAgain = notSent.filter((j) => j.madeAgain).length;
+  if (madeAgain < notSent.length) {
+    const which = madeAgain > 0 ? 'the jobs marked "not sent" that were not made again' : 'the jobs marked "not sent"';
+    process.stdout.write(`FAL never received ${which}: \`image2model resume --resubmit-unreceived\` sends them (once).\n`);
+  }
+  if (madeAgain > 0) {
+    process.stdout.write(
+      `${madeAgain === 1 ? 'One job marked "not sent" was' : `${madeAgain} jobs marked "not sent" were`} made again as another job: \`resume --resubmit-unreceived\` does not send ${madeAgain === 1 ? 'it' : 'them'} (that would pay for a second model).\n`,
+    );
   }
 }
 

@@ -132,6 +132,9 @@ describe('image2model reconcile / resume / models', () => {
       expect(plain.stdout).toMatch(/^not sent {2}/m);
       expect(plain.stdout).toMatch(/FAL has no record of this submission \(checked at [^)]+\), so it was never charged - but .* second model/);
       expect(plain.stdout).not.toMatch(/safe/i);
+      // The footer agrees with the job's line: --resubmit-unreceived does not send it.
+      expect(plain.stdout).not.toContain('--resubmit-unreceived` sends them');
+      expect(plain.stdout).toContain('One job marked "not sent" was made again as another job: `resume --resubmit-unreceived` does not send it (that would pay for a second model).');
     } finally {
       delete process.env.IMAGE2MODEL_TEST_RECONCILE_SETTLE_MS;
     }
