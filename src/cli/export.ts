@@ -16,7 +16,7 @@ import {
   type OutputFormat,
 } from '../shared/export-recipe';
 import type { CommonOptions } from './run';
-import { ensureOutputFolder } from './out-dir';
+import { checkOutputFolder, ensureOutputFolder } from './out-dir';
 import { givenOptions } from './given-options';
 import { shellWord } from './shell-word';
 import { terminalText } from './terminal-text';
@@ -225,7 +225,16 @@ export function registerExportCommand(program: Command, ctx: ExportCommandContex
     }
     const dataDir = resolveDataDir(flags.dataDir);
     const out = resolve(flags.out ?? '.');
-    if (!flags.plan) await ensureOutputFolder(out, flags.json === true, (message) => ctx.usageError(message));
+    // Checked now, made only once a model is about to be written: a failed export leaves no empty folder.
+    if (!flags.plan) await checkOutputFolder(out, (message) => ctx.usageError(message));
+    let outReady = false;
+    /** The usage error making the folder ended with: it ends the command (exit 2), not just one model. */
+    let outFailure: unknown = null;
+    const readyOut = async () => {
+      if (outReady) return;
+      await ensureOutputFolder(out, flags.json === true, (message) => (outFailure = ctx.usageError(message)) as Error);
+      outReady = true;
+    };
     const [{ openEngine }, { createExportService }] = await Promise.all([import('./run'), import('../core/export/service')]);
     const engine = openEngine(flags);
     try {
@@ -246,10 +255,12 @@ export function registerExportCommand(program: Command, ctx: ExportCommandContex
         const name = engine.library.get(id)?.name ?? id;
         try {
           const { plan } = await exporter.plan(id, recipe, preset.id);
+          if (!flags.plan) await readyOut();
           const files = flags.plan ? [] : (await exporter.run(id, recipe, { presetId: preset.id, dir: out })).files;
           if (flags.json) process.stdout.write(JSON.stringify({ type: 'export', id, name, preset: preset.id, files, plan }) + '\n');
           else process.stdout.write(`${describePlan(terminalText(name), plan)}\n${files.map((f) => `  wrote ${terminalText(f)}`).join('\n')}${files.length ? '\n' : ''}`);
         } catch (error) {
+          if (error === outFailure) throw error;
           failed++;
           // A converter's own words ("memory access out of bounds") go to the log; the user reads what to do.
           const lowLevel = isLowLevelError(error);

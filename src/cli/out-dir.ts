@@ -5,10 +5,15 @@ import { stat } from 'node:fs/promises';
 import { makeFolder } from '../core/util/make-folder';
 import { errorMessage } from '../core/util/errors';
 
-export async function ensureOutputFolder(dir: string, json: boolean, usageError: (message: string) => Error): Promise<void> {
+/** Whether the output folder is there (false: missing); a file in its place is a usage error. */
+export async function checkOutputFolder(dir: string, usageError: (message: string) => Error): Promise<boolean> {
   const info = await stat(dir).catch(() => null);
-  if (info?.isDirectory()) return;
-  if (info) throw usageError(`The output folder ${dir} is a file, not a folder.`);
+  if (info && !info.isDirectory()) throw usageError(`The output folder ${dir} is a file, not a folder.`);
+  return info !== null;
+}
+
+export async function ensureOutputFolder(dir: string, json: boolean, usageError: (message: string) => Error): Promise<void> {
+  if (await checkOutputFolder(dir, usageError)) return;
   try {
     await makeFolder(dir);
   } catch (error) {
