@@ -197,20 +197,23 @@ const ensureDir = (dir: string, json: boolean) => ensureOutputFolder(dir, json, 
 let outputGuarded = false;
 
 /**
- * A reader that went away (`image2model list | head -1`) ends the output, not the run: the rest is
- * dropped instead of a crash with a stack trace - and jobs in flight (paid ones) finish as they would.
+ * A reader that went away (`image2model list | head -1`) or a terminal that was closed (EIO; SIGHUP
+ * keeps the run going to leave its jobs followable) ends the output, not the run: the rest is dropped
+ * instead of a crash with a stack trace - and jobs in flight (paid ones) finish as they would.
  */
 function dropOutputOnceReaderGone(): void {
   if (outputGuarded) return;
   outputGuarded = true;
-  let gone = false;
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE' || (gone && error.code === 'ERR_STREAM_DESTROYED')) {
-      gone = true;
-      return;
-    }
-    throw error;
-  });
+  for (const stream of [process.stdout, process.stderr]) {
+    let gone = false;
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE' || error.code === 'EIO' || (gone && error.code === 'ERR_STREAM_DESTROYED')) {
+        gone = true;
+        return;
+      }
+      throw error;
+    });
+  }
 }
 
 export async function runCli(argv: string[]): Promise<number> {

@@ -17,16 +17,17 @@ export interface JobView {
  * blocked - the queue holds jobs (no key, key refused, spending cap, disk error);
  * offline / online / disk_slow - the queue's state changed; reused - an image already had a model;
  * download_again_failed - `resume --download-again` could not fetch a job again;
- * nothing_to_resume - a resume found no job to finish.
+ * nothing_to_resume - a resume found no job to finish; write_failed - a model was made (it is in the
+ * library) but its file in the output folder could not be written.
  */
-export type NoteCode = 'interrupted' | 'blocked' | 'offline' | 'online' | 'disk_slow' | 'reused' | 'download_again_failed' | 'nothing_to_resume';
+export type NoteCode = 'interrupted' | 'blocked' | 'offline' | 'online' | 'disk_slow' | 'reused' | 'download_again_failed' | 'nothing_to_resume' | 'write_failed';
 
 export interface Note {
   code: NoteCode;
   message: string;
   /** The input it is about, when it is about one. */
   input?: string;
-  /** The library model it is about (reused). */
+  /** The library model it is about (reused, write_failed). */
   modelId?: string;
 }
 

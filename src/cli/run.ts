@@ -1,6 +1,6 @@
 // Runs CLI jobs on the engine: add inputs, follow them to the end, copy finished models to --out.
 import { stat } from 'node:fs/promises';
-import { basename, extname, resolve } from 'node:path';
+import { basename, extname, join, resolve } from 'node:path';
 import { copyToFreePath } from '../core/auto-export';
 import { makeFolder } from '../core/util/make-folder';
 import type { ImageItem } from '../shared/contract';
@@ -18,6 +18,7 @@ import type { SetMember } from './input-set-args';
 import { nodeFetch } from '../core/fal/node-fetch';
 import { cliFalKey, cliOtherKeys } from './keys';
 import { stopEngine } from './stop-engine';
+import { shellWord } from './shell-word';
 
 export interface CommonOptions {
   dataDir?: string;
@@ -29,6 +30,17 @@ export interface CommonOptions {
 type RunRequest =
   | ({ kind: 'convert'; images: string[]; out: string; model: string; preset: Preset; option: Record<string, unknown>; concurrency: number; force: boolean; set?: SetMember[] | null } & CommonOptions)
   | ({ kind: 'resume'; out?: string; downloadAgain?: boolean } & CommonOptions);
+
+type StopSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
+
+const STOPPED_BY: Record<StopSignal, string> = {
+  SIGINT: 'Interrupted.',
+  SIGTERM: 'Stopped (SIGTERM).',
+  SIGHUP: 'Stopped: the terminal was closed (SIGHUP).',
+};
+
+/** Ctrl-C ends a run with 1 (some inputs did not become models); SIGTERM and SIGHUP as a shell reports them (128 + the signal). */
+const EXIT_BY_SIGNAL: Record<StopSignal, number> = { SIGINT: 1, SIGTERM: 143, SIGHUP: 129 };
 
 export function openEngine(opts: CommonOptions & { concurrency?: number }): Engine {
   const dataDir = cliDataDir(opts);
@@ -136,13 +148,36 @@ export async function runJobs(request: RunRequest): Promise<number> {
   };
   const offs = [engine.on('job', onJob), engine.on('queue', onQueue)];
 
-  let interrupted = false;
-  const onSignal = () => {
-    interrupted = true;
+  /** Models made (and paid for) whose file could not be written to --out: said, and the run goes on. */
+  const writeFailures: { input: string; message: string }[] = [];
+  const writeOrSay = async (input: string, modelId: string, dir: string, write: () => Promise<string | null>): Promise<string | null> => {
+    try {
+      return await write();
+    } catch (error) {
+      const file = join(dir, `${basename(input, extname(input))}.glb`);
+      const cause = errorMessage(error).trim();
+      const message =
+        `The model was made but could not be written to ${dir}: ${/[.!?]$/.test(cause) ? cause : `${cause}.`} ` +
+        `It is in the library (model ${modelId}); once that is fixed, \`image2model export ${modelId} ${shellWord(file)}\` writes it.`;
+      writeFailures.push({ input, message });
+      problems.push({ input, message });
+      reporter.note({ code: 'write_failed', input, modelId, message });
+      return null;
+    }
+  };
+
+  /** The signal that stopped the run (Ctrl-C, a closed terminal, a kill), null while none did. */
+  let interrupted: StopSignal | null = null;
+  const onSignal = (signal: StopSignal) => {
+    interrupted ??= signal;
     finishedResolve();
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  // A closed terminal (SIGHUP) stops the run as Ctrl-C does - never the default, which kills the
+  // process with its jobs under a live-looking lease. Listened for until the engine has stopped: a
+  // hang-up while it waits for a submit's answer must not end that wait (the answer names the request).
+  process.on('SIGHUP', onSignal);
 
   try {
     await engine.start();
@@ -174,8 +209,8 @@ export async function runJobs(request: RunRequest): Promise<number> {
           const src = engine.library.filePath(dup.modelId);
           if (!src) continue;
           // `photo.jpg` -> `<out>/photo.glb`, or `photo-2.glb`...: never over a file (another export's, made meanwhile).
-          const file = await copyToFreePath(src, resolve(request.out), basename(dup.input, extname(dup.input)));
-          outputs.push({ input: dup.input, file });
+          const file = await writeOrSay(dup.input, dup.modelId, resolve(request.out), () => copyToFreePath(src, resolve(request.out), basename(dup.input, extname(dup.input))));
+          if (file) outputs.push({ input: dup.input, file });
           reporter.note({
             code: 'reused',
             input: dup.input,
@@ -212,28 +247,32 @@ export async function runJobs(request: RunRequest): Promise<number> {
      * job): joined, they were not paid for again, but they were asked for. They are kept with the job,
      * so a convert writes its own and `resume` writes every one (the run that asked may have been stopped).
      */
-    const writeOutputs = async (id: string, jobInput: string, src: string) => {
+    const writeOutputs = async (id: string, modelId: string, jobInput: string, src: string) => {
       const files: { input: string; file: string }[] = [];
       const jobOut = engine.jobOutputDir(id);
       const ownOut = request.kind === 'convert' ? resolve(request.out) : null;
       if (ownOut === null || jobOut === null || jobOut === ownOut) {
         // The folder given when the job was created wins (resume writes where convert meant to).
         const outDir = jobOut ?? resolve(request.out ?? '.');
-        await makeFolder(outDir);
         // Another run following this job (a second `resume`) may have written it already: once is enough.
-        const file = await writeJobOutput(engine, id, src, { dir: outDir, name: jobInput });
+        const file = await writeOrSay(jobInput, modelId, outDir, async () => {
+          await makeFolder(outDir);
+          return writeJobOutput(engine, id, src, { dir: outDir, name: jobInput });
+        });
         if (file) files.push({ input: jobInput, file });
       }
       const mine = new Set((joinedNames.get(id) ?? []).flatMap((name) => [name, basename(name)]));
       for (const output of engine.joinedOutputs(id)) {
         if (ownOut !== null && (output.dir !== ownOut || !mine.has(output.name))) continue; // another run's
-        await makeFolder(output.dir);
-        const file = await writeJoinedOutput(engine, id, output, src, { dir: output.dir, name: output.name });
+        const file = await writeOrSay(output.name, modelId, output.dir, async () => {
+          await makeFolder(output.dir);
+          return writeJoinedOutput(engine, id, output, src, { dir: output.dir, name: output.name });
+        });
         if (file) files.push({ input: output.name, file });
       }
       return files;
     };
-    let failed = rejectedCount;
+    let failed = rejectedCount + writeFailures.length;
     let needsAttention = 0;
     let pending = 0;
     for (const [id, view] of views) {
@@ -241,8 +280,10 @@ export async function runJobs(request: RunRequest): Promise<number> {
       if (job?.state === 'succeeded' && job.modelId) {
         const src = engine.library.filePath(job.modelId);
         if (src) {
-          const files = await writeOutputs(id, view.input, src);
-          if (files.length > 0) {
+          const before = writeFailures.length;
+          const files = await writeOutputs(id, job.modelId, view.input, src);
+          failed += writeFailures.length - before;
+          if (files.length > 0 || writeFailures.length > before) {
             outputs.push(...files);
             continue;
           }
@@ -264,17 +305,22 @@ export async function runJobs(request: RunRequest): Promise<number> {
       const message = job ? `${job.errorMessage ?? job.state}${freeAgain}` : 'removed (in the app or another run) before it finished here';
       for (const input of inputs) problems.push({ input, message });
     }
-    if (interrupted) reporter.note({ code: 'interrupted', message: 'Interrupted. Unfinished jobs are kept: run `image2model resume` to finish them (nothing is paid twice).' });
+    if (interrupted) reporter.note({ code: 'interrupted', message: `${STOPPED_BY[interrupted]} Unfinished jobs are kept: run \`image2model resume\` to finish them (nothing is paid twice).` });
     if (blockedMessage) reporter.note({ code: 'blocked', message: blockedMessage });
     reporter.summary({ succeeded: outputs.length, failed, needsAttention, pending, outputs, problems });
     reporter.close();
-    return failed === 0 && needsAttention === 0 && pending === 0 && !interrupted && !blockedMessage ? 0 : 1;
+    if (interrupted) return EXIT_BY_SIGNAL[interrupted];
+    return failed === 0 && needsAttention === 0 && pending === 0 && !blockedMessage ? 0 : 1;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     offs.forEach((off) => off?.());
     // Leaves unfinished jobs resumable: leases released, nothing canceled on FAL (a submit on its way
     // is waited for, said so; a second Ctrl-C stops at once).
-    await stopEngine(engine);
+    try {
+      await stopEngine(engine);
+    } finally {
+      process.off('SIGHUP', onSignal);
+    }
   }
 }
