@@ -13,7 +13,7 @@ import { registerStatsCommand } from './stats';
 import { parseSettleMinutes, printReconcile, reconcileDataDir, registerReconcileCommand } from './reconcile';
 import { priceLabel, withFalPrices } from './model-prices';
 import { registerExportCommand } from './export';
-import { ensureOutputFolder } from './out-dir';
+import { checkOutputFolder } from './out-dir';
 import { planInputSet, type SetMember } from './input-set-args';
 import { TRIPO_MULTIVIEW_ID } from '../core/models/tripo';
 import type { ModelDefinition } from '../core/models/types';
@@ -90,7 +90,7 @@ export function buildProgram(out: { exitCode: number }): Command {
     if (definition.provider === 'fal' && !hasKey) throw new UsageError(needsKeyMessage(definition, set));
     if (definition.provider === 'fal' && hasUnusualCharacter(process.env.FAL_KEY?.trim() ?? '')) throw new UsageError(`FAL_KEY: ${KEY_CHARACTER_MESSAGE}`);
     if (!hasKey && !opts.model && !opts.json) process.stderr.write(`No FAL_KEY set: using ${getModel(OFFLINE_MODEL_ID)?.label ?? 'the offline generator'}.\n`);
-    await ensureDir(opts.out, opts.json);
+    await checkOut(opts.out);
     const { runJobs } = await import('./run');
     out.exitCode = await runJobs({ kind: 'convert', images, model, ...opts, set });
   });
@@ -104,7 +104,7 @@ export function buildProgram(out: { exitCode: number }): Command {
       .option('--resubmit-unreceived', 'send again the jobs FAL has no record of (after the settle time)', false)
       .option('--download-again', 'also fetch again, free, the results FAL still holds for failed jobs (the app\'s Download again)', false),
   ).action(async (opts: CommonOptions & { out?: string; settleMinutes?: number; resubmitUnreceived: boolean; downloadAgain: boolean }) => {
-    if (opts.out !== undefined) await ensureDir(opts.out, opts.json);
+    if (opts.out !== undefined) await checkOut(opts.out);
     // FAL's records first: jobs it received are adopted and finished below, never sent twice.
     const settled = await reconcileDataDir(opts);
     // Also when it settled only earlier sends of jobs sent again or removed: the user learns what FAL had.
@@ -192,7 +192,8 @@ const LIST_PAGE = 1000;
 /** One page of the library, newest first (created_at, then rowid: a stable order to page through). */
 const listPage = (engine: Engine, offset: number) => engine.library.list({ offset, limit: LIST_PAGE, sort: 'newest' }).items;
 
-const ensureDir = (dir: string, json: boolean) => ensureOutputFolder(dir, json, (message) => new UsageError(message));
+/** --out is checked at start (a file there: exit 2) and made by the run only once a model is written there. */
+const checkOut = (dir: string) => checkOutputFolder(dir, (message) => new UsageError(message));
 
 let outputGuarded = false;
 

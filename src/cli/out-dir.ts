@@ -1,6 +1,7 @@
-// The output folder a command writes to exists afterwards: a missing one is created (and the user
-// told so), as `convert --out models/` and `export --out prints/` in the README expect. Made with
-// makeFolder, not a recursive mkdir: that one never settles for paths like /proc/self/<new>.
+// The output folder a command writes to: checked at start (a file in its place is a usage error), made
+// (and the user told so) once a model is about to be written there, as `convert --out models/` and
+// `export --out prints/` in the README expect - a command that writes nothing leaves no empty folder.
+// Made with makeFolder, not a recursive mkdir: that one never settles for paths like /proc/self/<new>.
 import { stat } from 'node:fs/promises';
 import { makeFolder } from '../core/util/make-folder';
 import { errorMessage } from '../core/util/errors';
@@ -12,12 +13,18 @@ export async function checkOutputFolder(dir: string, usageError: (message: strin
   return info !== null;
 }
 
+/** Makes a missing output folder and says so (not with --json); throws makeFolder's own error when it cannot. */
+export async function makeOutputFolder(dir: string, json: boolean): Promise<void> {
+  if ((await stat(dir).catch(() => null))?.isDirectory()) return;
+  await makeFolder(dir);
+  if (!json) process.stderr.write(`Created the output folder ${dir}\n`);
+}
+
 export async function ensureOutputFolder(dir: string, json: boolean, usageError: (message: string) => Error): Promise<void> {
   if (await checkOutputFolder(dir, usageError)) return;
   try {
-    await makeFolder(dir);
+    await makeOutputFolder(dir, json);
   } catch (error) {
     throw usageError(`Could not create the output folder ${dir}: ${errorMessage(error)}`);
   }
-  if (!json) process.stderr.write(`Created the output folder ${dir}\n`);
 }

@@ -2,7 +2,7 @@
 import { stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { copyToFreePath } from '../core/auto-export';
-import { makeFolder } from '../core/util/make-folder';
+import { makeOutputFolder } from './out-dir';
 import type { ImageItem } from '../shared/contract';
 import { TERMINAL_STATES, type Job, type Preset, type QueueState } from '../shared/domain';
 import { appSpendingCap } from './app-settings';
@@ -209,7 +209,10 @@ export async function runJobs(request: RunRequest): Promise<number> {
           const src = engine.library.filePath(dup.modelId);
           if (!src) continue;
           // `photo.jpg` -> `<out>/photo.glb`, or `photo-2.glb`...: never over a file (another export's, made meanwhile).
-          const file = await writeOrSay(dup.input, dup.modelId, resolve(request.out), () => copyToFreePath(src, resolve(request.out), basename(dup.input, extname(dup.input))));
+          const file = await writeOrSay(dup.input, dup.modelId, resolve(request.out), async () => {
+            await makeOutputFolder(resolve(request.out), request.json);
+            return copyToFreePath(src, resolve(request.out), basename(dup.input, extname(dup.input)));
+          });
           if (file) outputs.push({ input: dup.input, file });
           reporter.note({
             code: 'reused',
@@ -256,7 +259,7 @@ export async function runJobs(request: RunRequest): Promise<number> {
         const outDir = jobOut ?? resolve(request.out ?? '.');
         // Another run following this job (a second `resume`) may have written it already: once is enough.
         const file = await writeOrSay(jobInput, modelId, outDir, async () => {
-          await makeFolder(outDir);
+          await makeOutputFolder(outDir, request.json);
           return writeJobOutput(engine, id, src, { dir: outDir, name: jobInput });
         });
         if (file) files.push({ input: jobInput, file });
@@ -265,7 +268,7 @@ export async function runJobs(request: RunRequest): Promise<number> {
       for (const output of engine.joinedOutputs(id)) {
         if (ownOut !== null && (output.dir !== ownOut || !mine.has(output.name))) continue; // another run's
         const file = await writeOrSay(output.name, modelId, output.dir, async () => {
-          await makeFolder(output.dir);
+          await makeOutputFolder(output.dir, request.json);
           return writeJoinedOutput(engine, id, output, src, { dir: output.dir, name: output.name });
         });
         if (file) files.push({ input: output.name, file });
