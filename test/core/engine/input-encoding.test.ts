@@ -32,6 +32,19 @@ async function cameraPhoto(seed: number): Promise<{ kind: 'bytes'; name: string;
   return { kind: 'bytes', name: `photo-${seed}.jpg`, bytes };
 }
 
+/** Migration 22 (library_meta), found by what it makes so later migrations do not move it. */
+const LIBRARY_META = MIGRATIONS.findIndex((sql) => sql.includes('CREATE TABLE library_meta'));
+
+/**
+ * What migration 22 decides for this folder as it is now, as when a folder from before it is opened:
+ * its table is taken away and its own SQL run again. (Setting user_version back would run every later
+ * migration a second time.)
+ */
+function decideAgain(db: Database.Database): void {
+  db.exec('DROP TABLE library_meta');
+  db.exec(MIGRATIONS[LIBRARY_META]!);
+}
+
 function withDb<T>(dataDir: string, use: (db: Database.Database) => T): T {
   const db = new Database(join(dataDir, DATABASE_FILE));
   try {
@@ -67,10 +80,7 @@ it('a folder with jobs from before keeps mozjpeg, so a photo dropped again joins
   const first = await engine.addImages([photo], {});
   expect(first.added).toHaveLength(1);
   await engine.close();
-  withDb(h.dataDir, (db) => {
-    db.exec('DROP TABLE library_meta');
-    db.pragma(`user_version = ${MIGRATIONS.length - 1}`);
-  });
+  withDb(h.dataDir, decideAgain);
 
   engine = await h.reopen();
   expect(withDb(h.dataDir, inputJpegEncoding)).toBe('mozjpeg');
@@ -83,8 +93,8 @@ it('an empty folder from before gets the fast encoder', async () => {
   h = await createHarness({ start: false });
   await h.engine.close();
   withDb(h.dataDir, (db) => {
-    db.exec('DROP TABLE library_meta');
-    db.pragma(`user_version = ${MIGRATIONS.length - 1}`);
+    db.prepare("UPDATE library_meta SET value = 'mozjpeg' WHERE key = 'input_jpeg'").run();
+    decideAgain(db);
   });
   await h.reopen();
   expect(withDb(h.dataDir, inputJpegEncoding)).toBe('fast');
