@@ -5,7 +5,7 @@ import { AppError } from '../../shared/result';
 import type { JobStore } from '../queue/store';
 import { isBusyError } from '../db/write';
 import { errorMessage } from '../util/errors';
-import { FolderGoneError } from './data-folder';
+import { FolderGoneError, RESTART_TO_USE_COPY } from './data-folder';
 
 /**
  * Waits until the jobs a call added (or joined) would survive a power cut (JobStore.syncToDisk).
@@ -61,7 +61,9 @@ export function databaseFailureInWords(error: unknown): { why: string; first: st
   const code = String((error as { code?: unknown } | null)?.code ?? '');
   const detail = errorMessage(error);
   if (error instanceof FolderGoneError) {
-    return { why: "the app's data folder was moved or removed while they were added", first: 'Put the folder back where it was (restore it from the trash if it was deleted), then' };
+    return error.replaced
+      ? { why: "the app's data folder was replaced while they were added (the folder there now is not the one the app opened)", first: `To use the folder there now, ${RESTART_TO_USE_COPY}, then` }
+      : { why: "the app's data folder was moved or removed while they were added", first: `Put the folder back where it was (restore it from the trash if it was deleted; a copy put back is used once you ${RESTART_TO_USE_COPY}), then` };
   }
   if (isBusyError(error)) {
     return {

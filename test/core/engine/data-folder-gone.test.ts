@@ -2,9 +2,11 @@
 // what to do - never 'Something went wrong' (internal) - keeps FAL's request id, makes no folder anew
 // at the old place (which would keep the user from putting theirs back), and once the folder is back,
 // Download again brings the model in without a second submit.
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, renameSync, rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { canDownloadAgain } from '../../../src/shared/job-retry';
+import { FolderGoneError } from '../../../src/core/engine/data-folder';
+import { partialAddError } from '../../../src/core/engine/intake-failures';
 import { addOne, createHarness, inState, pngItem, waitForJob, type Harness } from './harness';
 
 let h: Harness | null = null;
@@ -23,6 +25,11 @@ afterEach(async () => {
 function moveAway(harness: Harness): void {
   moved = `${harness.dataDir}-moved`;
   renameSync(harness.dataDir, moved);
+}
+
+/** A copy put back (a new database file at the path), the one moved away kept where it went. */
+function copyBack(harness: Harness): void {
+  cpSync(moved!, harness.dataDir, { recursive: true });
 }
 
 function putBack(harness: Harness): void {
@@ -82,4 +89,41 @@ it('photos added while the data folder is gone are refused, saying so, and make 
   expect(existsSync(h.dataDir)).toBe(false);
   putBack(h);
   expect(h.engine.listJobs()).toEqual([]);
+});
+
+// The engine keeps writing to the database it opened (the one moved away), so a copy put back is not
+// taken up while it runs: every message says a restart picks it up, not to put back what is there.
+describe('a copy of the data folder put back while the engine runs', () => {
+  it('photos added are refused, saying a restart uses the folder there now', async () => {
+    h = await createHarness({ start: false });
+    moveAway(h);
+    copyBack(h);
+    const refused = h.engine.addImages([await pngItem()], {});
+    await expect(refused).rejects.toMatchObject({ code: 'io_error', message: expect.stringMatching(/was replaced .*quit and reopen the app \(from a terminal: run the command again\), then add the photos again/) });
+    await expect(refused).rejects.toMatchObject({ message: expect.not.stringMatching(/Put the folder back/) });
+  });
+
+  it('a drop cut short by it says a restart uses the folder there now; one cut short by a folder gone says a copy needs one', () => {
+    const cutShort = (replaced: boolean) =>
+      partialAddError({ total: 3, added: 1, rest: ['b.png', 'c.png'], force: false, error: new FolderGoneError('gone', replaced), unsynced: null, heldUntil: null }).message;
+    expect(cutShort(true)).toMatch(/was replaced while they were added.*To use the folder there now, quit and reopen the app .*, then add the photos again/);
+    expect(cutShort(false)).toMatch(/moved or removed.*Put the folder back .*a copy put back is used once you quit and reopen the app/);
+  });
+
+  it('a paid job that ended while the folder was gone says a copy needs a restart; Download again with the copy there says to restart', async () => {
+    h = await createHarness({ fake: { holdJobs: true } });
+    const id = await addOne(h.engine);
+    const sent = await waitForJob(h.engine, id, (job) => job.falRequestId !== null);
+    moveAway(h);
+    expect(h.fake.completeNow(sent.falRequestId!)).toBe(true);
+    const ended = await waitForJob(h.engine, id, inState('succeeded', 'failed', 'needs_attention', 'canceled'));
+    expect(ended.errorMessage).toMatch(/Put the folder back.*Download again: it is free\. A copy put back instead is used once you quit and reopen the app/);
+
+    copyBack(h);
+    await h.engine.retry(id, { mode: 'download' });
+    const again = await waitForJob(h.engine, id, (job) => job.state === 'failed' && job.errorMessage !== ended.errorMessage);
+    expect(again).toMatchObject({ errorCode: 'data_folder_gone', falRequestId: sent.falRequestId });
+    expect(again.errorMessage).toMatch(/was replaced while this job was running.*charged for.*To use the folder there now, quit and reopen the app .*, then use Download again: it is free\./);
+    expect(h.fake.submissions).toHaveLength(1);
+  }, 30_000);
 });
