@@ -134,7 +134,10 @@ export function createGlbValidator(opts: GlbValidatorOptions): GlbValidator {
       inWorker({ bytes: WARM_UP_GLB })
         .then(
           () => (warmed = true),
-          (error: unknown) => opts.warn(`The GLB check worker did not start (${errorMessage(error)}); models are checked as before`),
+          // Ended by close() (the app quitting, a CLI run done) while it loaded: no failure to report.
+          (error: unknown) => {
+            if (!closed) opts.warn(`The GLB check worker did not start (${errorMessage(error)}); models are checked as before`);
+          },
         )
         .finally(() => (warming = false));
     },

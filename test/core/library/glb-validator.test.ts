@@ -139,6 +139,21 @@ describe('GLB validator', () => {
     await missing.close();
   }, 60_000);
 
+  it('closing while the worker warms up (the app quits, a short CLI run ends) logs no failure to start', async () => {
+    const log: string[] = [];
+    const workers: Worker[] = [];
+    // A worker still loading: it never answers the warm-up check, so close() ends it mid-way.
+    const loading = () => new Worker('require("node:worker_threads").parentPort.on("message", () => {})', { eval: true });
+    const warming = createGlbValidator({ warn: (m) => log.push(m), start: () => (workers.push(loading()), workers.at(-1)!) });
+    warming.warm();
+    expect(workers).toHaveLength(1);
+    const exited = new Promise((resolve) => workers[0]!.once('exit', resolve));
+    await warming.close();
+    await exited;
+    await new Promise((resolve) => setImmediate(resolve)); // the warm-up's own rejection handler
+    expect(log).toEqual([]);
+  });
+
   it('close() ends the worker thread; later checks run in-thread', async () => {
     const workers: Worker[] = [];
     const closing = createGlbValidator({ warn: () => {}, start: () => (workers.push(startGlbWorker()), workers.at(-1)!) });
