@@ -1,5 +1,7 @@
 // Prices for `image2model models`: FAL's price list (cached in the data folder, refreshed when
 // stale and a key is set), else the built-in prices, each labelled with what it is.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { resolveDataDir } from '../core/paths';
 import { shownTime } from '../core/reconcile/messages';
 import type { ModelSummary } from '../shared/models';
@@ -9,12 +11,23 @@ export async function withFalPrices(summaries: readonly ModelSummary[], opts: { 
   const [{ createPlatformClient }, { createPriceBook }] = await Promise.all([import('../core/fal/platform-client'), import('../core/pricing/price-book')]);
   const key = process.env.FAL_KEY?.trim() || null;
   const proxyUrl = opts.falProxy ?? process.env.IMAGE2MODEL_FAL_PROXY ?? null;
+  const dataDir = resolve(resolveDataDir(opts.dataDir));
+  // A listing makes no data folder (a mistyped --data-dir would become an empty one; a moved one could
+  // not be put back): FAL's prices are then read for this run only.
+  if (!existsSync(dataDir)) process.stderr.write(`${missingFolderNote(dataDir, opts.dataDir !== undefined || Boolean(process.env.IMAGE2MODEL_DATA_DIR))}\n`);
   const book = createPriceBook({
-    dataDir: resolveDataDir(opts.dataDir),
+    dataDir,
     platform: () => (key ? createPlatformClient({ key, otherKeys: cliOtherKeys, proxyUrl, retries: 1, timeoutMs: 10_000 }) : null),
+    makeFolder: false,
   });
   await book.refreshIfStale();
   return summaries.map((summary) => book.describe(summary));
+}
+
+function missingFolderNote(dataDir: string, given: boolean): string {
+  return given
+    ? `The data folder ${dataDir} does not exist, so nothing was made there and FAL's prices are not kept. Check --data-dir (or IMAGE2MODEL_DATA_DIR): the app shows its data folder in Settings, under About.`
+    : `The app's data folder ${dataDir} does not exist yet (the app or \`image2model convert\` makes it), so FAL's prices are not kept.`;
 }
 
 /** "FAL price as of ..." or "built-in estimate" for one model line. */

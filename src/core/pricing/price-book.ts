@@ -64,6 +64,8 @@ export interface PriceBookDeps {
   logger?: { warn(message: string): void };
   /** FAL's prices were read anew (the jobs not sent yet are priced again with them). */
   onFresh?: () => void;
+  /** false: a missing data folder is never made for the cache (a listing); the prices stay in memory. Default true. */
+  makeFolder?: boolean;
 }
 
 /** What one unit costs in the built-in table: the cheapest preset with no options. */
@@ -96,8 +98,8 @@ export function createPriceBook(deps: PriceBookDeps): PriceBook {
   const now = deps.now ?? Date.now;
   const maxAgeMs = deps.maxAgeMs ?? 6 * 3600_000;
   let cache: PriceCache | null = load();
-  /** The data folder existed when the book was made, or its first cache made it (the CLI's first run). */
-  let folderWasThere = existsSync(dirname(file));
+  /** The data folder existed when the book was made, or its first cache made it (the CLI's first run); or may not be made. */
+  let folderWasThere = existsSync(dirname(file)) || deps.makeFolder === false;
   let inFlight: Promise<Awaited<ReturnType<PriceBook['refresh']>>> | null = null;
 
   function load(): PriceCache | null {
