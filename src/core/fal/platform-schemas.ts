@@ -88,11 +88,18 @@ const problemOf = (error: z.ZodError) =>
 /** The start of the item's sha256, to tell one from another (log each once). */
 const fingerprintOf = (item: unknown) => createHash('sha256').update(JSON.stringify(item) ?? 'undefined').digest('hex').slice(0, 12);
 
+/**
+ * The longest billing unit kept ("image", "compute seconds", "1M tokens" are a few words): it is stored
+ * in the price cache, sent to the window and printed. Longer is a broken or hostile list.
+ */
+export const MAX_PRICE_UNIT_CHARS = 100;
+
 export const PriceSchema = z.looseObject({
   endpoint_id: z.string(),
   // No price is below nothing (the price cache refuses one: every process would lose all the prices).
   unit_price: Money.min(0),
-  unit: z.string().default('request'),
+  // Longer is unreadable like any garbled entry: its model keeps the price (and unit) it had.
+  unit: z.string().max(MAX_PRICE_UNIT_CHARS).default('request'),
   currency: z.string().default('USD'),
 });
 export type Price = z.infer<typeof PriceSchema>;

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { PRESETS, type Preset } from '../../shared/domain';
 import type { ModelPrice, ModelSummary } from '../../shared/models';
 import type { PlatformClient, UnreadablePrice } from '../fal/platform-client';
-import { MAX_EVENT_USD } from '../fal/platform-schemas';
+import { MAX_EVENT_USD, MAX_PRICE_UNIT_CHARS } from '../fal/platform-schemas';
 import { listModels } from '../models/catalog';
 import { makeFolderSync } from '../util/make-folder';
 import type { ModelDefinition } from '../models/types';
@@ -22,7 +22,8 @@ const CacheSchema = z.object({
     z.object({
       endpointId: z.string(),
       unitPrice: z.number().nonnegative(),
-      unit: z.string(),
+      // Cut, not refused: a cache written before units were capped keeps its prices (refusing one entry fails the whole cache).
+      unit: z.string().transform((unit) => unit.slice(0, MAX_PRICE_UNIT_CHARS)),
       currency: z.string(),
       /** When this price was read, if before the table's fetchedAt (kept from an earlier list: FAL's entry was unreadable). */
       fetchedAt: z.number().optional(),

@@ -3,13 +3,14 @@
 // that entry is left out: the others are FAL's new prices, and its model keeps the price it had (with
 // that price's date), or the built-in one. An entry whose model cannot be told may be any model's:
 // every model the list does not price keeps its own.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { createPlatformClient } from '../../../src/core/fal/platform-client';
 import { getModel } from '../../../src/core/models/catalog';
-import { createPriceBook } from '../../../src/core/pricing/price-book';
+import { createPriceBook, PRICE_CACHE_FILE } from '../../../src/core/pricing/price-book';
+import { describeModel } from '../../../src/core/models/summary';
 import { startFakeFal, type FakeFal } from '../../fake-fal/server';
 
 const TRIPO = 'tripo3d/tripo/v2.5/image-to-3d';
@@ -102,4 +103,36 @@ it('an entry whose model cannot be told: the models the list does not price keep
   expect(await book.refresh()).toMatchObject({ ok: true });
   expect(usdOf(book, TRIPO)).toEqual({ usd: 0.3, source: 'fal', asOf: clock.t });
   expect(usdOf(book, HUNYUAN)).toMatchObject({ usd: 0.15, source: 'fal', asOf: first });
+});
+
+// A broken or hostile price list whose billing unit is a megabyte of text: that unit was stored in the
+// price cache, sent to the window and printed by `image2model models`, whole.
+const MEGABYTE_UNIT = 'generation '.repeat(100_000);
+const unitOf = (book: ReturnType<typeof createPriceBook>, id: string) => book.describe(describeModel(getModel(id)!)).price?.unit;
+
+it('an entry whose unit is a megabyte of text is left out: its model keeps its price and unit, nothing of it is stored', async () => {
+  const garble = { current: (entry: Entry) => entry };
+  const { book, clock, warnings, fake } = await setUp(garble);
+  expect(await book.refresh()).toMatchObject({ ok: true });
+  const first = clock.t;
+  const unitBefore = unitOf(book, TRIPO);
+  expect(unitBefore).toEqual(expect.any(String));
+
+  clock.t += 7 * 3600_000;
+  fake.setPlatform({ prices: { [TRIPO]: { unitPrice: 0.3 }, [TRELLIS]: { unitPrice: 0.05 }, [HUNYUAN]: { unitPrice: 0.2 } } });
+  garble.current = (entry) => (entry.endpoint_id === TRIPO ? { ...entry, unit: MEGABYTE_UNIT } : entry);
+  expect(await book.refresh()).toMatchObject({ ok: true });
+  expect(usdOf(book, TRIPO)).toEqual({ usd: 0.24, source: 'fal', asOf: first });
+  expect(unitOf(book, TRIPO)).toBe(unitBefore);
+  expect(usdOf(book, TRELLIS)).toEqual({ usd: 0.05, source: 'fal', asOf: clock.t });
+  expect(warnings.join('\n')).toContain(`could not read (${TRIPO}; unit: too_big`);
+  expect(statSync(join(dir!, PRICE_CACHE_FILE)).size).toBeLessThan(10_000);
+});
+
+it('a price cache written with a megabyte unit (before it was capped) keeps its prices, the unit cut short', () => {
+  dir = mkdtempSync(join(tmpdir(), 'i2m-prices-'));
+  writeFileSync(join(dir, PRICE_CACHE_FILE), JSON.stringify({ fetchedAt: 1_800_000_000_000, prices: [{ endpointId: TRIPO, unitPrice: 0.24, unit: MEGABYTE_UNIT, currency: 'USD' }] }));
+  const book = createPriceBook({ dataDir: dir, platform: () => null });
+  expect(usdOf(book, TRIPO)).toEqual({ usd: 0.24, source: 'fal', asOf: 1_800_000_000_000 });
+  expect(unitOf(book, TRIPO)).toBe(MEGABYTE_UNIT.slice(0, 100));
 });
