@@ -646,12 +646,20 @@ function startChild(args: string[], env: NodeJS.ProcessEnv): Child {
  * A CLI run as the user types it on "go": `image2model convert` (bin/image2model.mjs, the bundled CLI) of
  * the files in `photoDir`. Its start (Node, the bundle, the database) is in the time, as it is for the
  * user. Its CPU (all threads) is read from /proc every 50 ms while it runs: the last 50 ms at most are missed.
+ * In the bench's own process group, unlike the app's process: nothing else ties it to the bench (the app's
+ * process exits when its input closes), so a Ctrl-C of the bench reaches it too, as a user's would.
+ * `stop()`: a run the bench gave up on (it failed) is killed, and waited for, before its folder goes.
  */
-function startCliRun(dataDir: string, photoDir: string, outDir: string, env: NodeJS.ProcessEnv): { exited: Promise<number>; cpuMs: () => number | null } {
+function startCliRun(
+  dataDir: string,
+  photoDir: string,
+  outDir: string,
+  env: NodeJS.ProcessEnv,
+): { exited: Promise<number>; cpuMs: () => number | null; stop: () => Promise<void> } {
   const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'image2model.mjs');
   const files = readdirSync(photoDir).map((name) => join(photoDir, name));
   const args = [bin, 'convert', '--data-dir', dataDir, '--preset', 'draft', '--concurrency', '4', '--out', outDir, ...files];
-  const proc = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true, env });
+  const proc = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env });
   let stderr = '';
   proc.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
   let cpu: number | null = null;
@@ -663,7 +671,12 @@ function startCliRun(dataDir: string, photoDir: string, outDir: string, env: Nod
       resolve(code ?? -1);
     }),
   );
-  return { exited, cpuMs: () => cpu };
+  const stop = async () => {
+    if (proc.exitCode !== null || proc.signalCode !== null) return;
+    proc.kill('SIGKILL');
+    await exited;
+  };
+  return { exited, cpuMs: () => cpu, stop };
 }
 
 /**
@@ -690,6 +703,7 @@ async function twoProcessBench(): Promise<{
   const photoRoot = mkdtempSync(join(tmpdir(), 'i2m-bench-photos-'));
   const children: Child[] = [];
   let fake: FakeFalProcess | null = null;
+  let cli: ReturnType<typeof startCliRun> | null = null;
   let reported = false;
   try {
     fake = await startFakeProcess(8);
@@ -713,7 +727,7 @@ async function twoProcessBench(): Promise<{
     const t0 = clock();
     children[0]!.proc.stdin!.write('go\n');
     // The CLI reads its key and proxy from the environment (a loopback proxy gets the key: routeFromCommandLine).
-    const cli = startCliRun(dataDir, dirs.cli, dirs.out, { ...env, FAL_KEY: KEY, IMAGE2MODEL_FAL_PROXY: fake.url });
+    cli = startCliRun(dataDir, dirs.cli, dirs.out, { ...env, FAL_KEY: KEY, IMAGE2MODEL_FAL_PROXY: fake.url });
     const [appReport, cliExit] = await Promise.all([children[0]!.idle, cli.exited]);
     reported = true;
     // The app went idle when it found the queue empty; the CLI's last jobs may have ended after that.
@@ -767,6 +781,8 @@ async function twoProcessBench(): Promise<{
         // already gone
       }
     }
+    // The CLI run has exited unless the bench failed: then it is killed, not left working on a removed folder.
+    await cli?.stop();
     await fake?.close();
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(photoRoot, { recursive: true, force: true });
