@@ -5,7 +5,7 @@ import { copyToFreePath } from '../core/auto-export';
 import { makeOutputFolder } from './out-dir';
 import type { ImageItem } from '../shared/contract';
 import { TERMINAL_STATES, type Job, type Preset, type QueueState } from '../shared/domain';
-import { appSpendingCap } from './app-settings';
+import { appInputLimits, appSpendingCap } from './app-settings';
 import { canDownloadAgain } from '../shared/job-retry';
 import { errorMessage } from '../core/util/errors';
 import { createEngine, type Engine } from '../core/engine';
@@ -56,6 +56,8 @@ export function openEngine(opts: CommonOptions & { concurrency?: number }): Engi
     logger: createCliLogger(dataDir),
     // The cap set in the app holds the CLI's FAL jobs too: one folder, one month's spend.
     getSpendingCapUsd: appSpendingCap(dataDir),
+    // Prepared as the app prepares them, so a photo it made is known again here.
+    inputLimits: appInputLimits(dataDir),
   });
   rememberCliDataDir(dataDir);
   return engine;
