@@ -126,8 +126,13 @@ export class CostStore {
    */
   unsettledRequests(limit: number, now: number, recheck: RecheckSchedule | null = null): UnsettledRequest[] {
     // Due: ended within everySyncFor; or within `until` and its age doubled since it was last read.
+    // Times after `now` come from a clock that was ahead then (set wrong, put right since): a read
+    // "in the future" is no read, and a request that "ends in the future" is read every everySyncFor,
+    // not at every sync until the real date catches up.
+    const read = `(r.checked_at IS NULL OR r.checked_at > @now OR @now - r.checked_at >=`;
     const due = (ended: string) =>
-      `(${ended} >= @now - @everySyncFor OR (${ended} >= @now - @until AND (r.checked_at IS NULL OR @now - r.checked_at >= (@now - ${ended}) / 2.0)))`;
+      `((${ended} <= @now AND (${ended} >= @now - @everySyncFor OR (${ended} >= @now - @until AND ${read} (@now - ${ended}) / 2.0))))
+        OR (${ended} > @now AND ${read} @everySyncFor)))`;
     return this.stmt(
       `SELECT requestId, jobId, endpoint, submittedAt, finishedAt FROM (
          SELECT j.fal_request_id AS requestId, j.id AS jobId, j.endpoint AS endpoint, COALESCE(j.submitted_at, j.created_at) AS submittedAt, j.finished_at AS finishedAt,

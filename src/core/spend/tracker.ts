@@ -160,7 +160,9 @@ export function createSpendTracker(deps: SpendTrackerDeps): SpendTracker {
       // event FAL lists late adds to their cost, or takes a refund off it.
       const pending = costs.unsettledRequests(500, asOf, recheck);
       if (pending.length > 0) {
-        const start = Math.max(asOf - SYNC_WINDOW_MS, Math.min(...pending.map((p) => p.submittedAt)) - DAY_MS);
+        // (A request dated after now was sent while the clock was ahead: FAL dates its events by its own
+        // clock, and a range starting after it ends is refused - every request's read with it.)
+        const start = Math.max(asOf - SYNC_WINDOW_MS, Math.min(asOf, ...pending.map((p) => p.submittedAt)) - DAY_MS);
         const unreadable: UnreadableBillingEvent[] = [];
         const events = await client.billingEvents({
           requestIds: pending.map((p) => p.requestId),
