@@ -1,7 +1,7 @@
 // The user's own export presets: a JSON file in the data folder, shared by the app and the CLI and
 // checked with zod on every read (a file that cannot be parsed is reported and not used; a preset that
 // fails its check is left out and named).
-import { constants, existsSync, readFileSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, openSync, readFileSync, statSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
@@ -71,6 +71,34 @@ function presetName(entry: unknown, index: number): string {
   return names.find(Boolean) ?? `preset ${index + 1}`;
 }
 
+/**
+ * Larger than any file of saved presets (MAX_SAVED_PRESETS at their longest are well under 1 MiB): one
+ * beyond it is no presets file the app or a hand edit made, and is not read (the list is read on the
+ * main thread, at every change the watch sees).
+ */
+const MAX_PRESETS_FILE_BYTES = 4 * 1024 * 1024;
+
+/** The file's text; a file that is not one (a pipe, a device: opened without waiting) or is too large is not read. */
+function readPresetsText(path: string): string {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) throw new Error('it is not a file');
+    if (stat.size > MAX_PRESETS_FILE_BYTES) throw new Error(`it is larger than ${MAX_PRESETS_FILE_BYTES / 1024 / 1024} MiB`);
+    return readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const isRegularFile = (path: string): boolean => {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+};
+
 export function createPresetStore(dataDir: string): PresetStore {
   const path = join(dataDir, PRESETS_FILE);
   let problem: string | null = null;
@@ -80,11 +108,13 @@ export function createPresetStore(dataDir: string): PresetStore {
     if (!existsSync(path)) return [];
     let entries: unknown[];
     try {
-      const parsed = FileSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+      const parsed = FileSchema.safeParse(JSON.parse(readPresetsText(path)));
       if (!parsed.success) throw new Error(parsed.error.issues[0]?.message ?? 'invalid');
       entries = parsed.data.presets;
     } catch (error) {
-      problem = `The saved export presets (${path}) could not be read: ${(error as Error).message}. ${keptNote}`;
+      // Not a file (a pipe): saving a preset replaces it, there is nothing to keep.
+      const note = isRegularFile(path) ? keptNote : 'Saving a preset replaces it.';
+      problem = `The saved export presets (${path}) could not be read: ${(error as Error).message}. ${note}`;
       return [];
     }
     const presets: ExportPreset[] = [];
@@ -101,7 +131,7 @@ export function createPresetStore(dataDir: string): PresetStore {
     // A file that could not be read holds the user's presets all the same (one typo in a hand edit):
     // it is kept beside the new one, never replaced unread.
     // (save and remove read the file just before: `problem` is about it as it is now.)
-    if (problem) await copyFile(path, join(dataDir, `${KEPT_PREFIX}${Date.now()}.json`), constants.COPYFILE_EXCL);
+    if (problem && isRegularFile(path)) await copyFile(path, join(dataDir, `${KEPT_PREFIX}${Date.now()}.json`), constants.COPYFILE_EXCL);
     await writeFileAtomic(path, new TextEncoder().encode(JSON.stringify({ version: 1, presets }, null, 2) + '\n'));
   };
 
