@@ -3,7 +3,7 @@
 // folder - 10 runs each. Prints the median and p95 per command.
 // Run: npm run bench:cli  (BENCH_RUNS to change the number of runs)
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -22,8 +22,10 @@ try {
   for (const args of COMMANDS) {
     const times: number[] = [];
     for (let run = 0; run < RUNS; run++) {
-      // A fresh empty data folder each run: `list` then also creates the database, as a first run does.
+      // A fresh empty data folder each run: `list` then also creates the database, as a first run does
+      // (it makes no missing data folder: that is a usage error).
       const dataDir = join(work, `data-${args.join('')}-${run}`);
+      mkdirSync(dataDir);
       const env = { ...process.env, IMAGE2MODEL_DATA_DIR: dataDir, FAL_KEY: undefined, FAL_ADMIN_KEY: undefined };
       const start = performance.now();
       const child = spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8', timeout: 60_000 });

@@ -141,8 +141,8 @@ function deleteAloneMessage(name: string, others: readonly string[]): string {
 
 /** `--delete-preset`: a saved preset goes (the built-in ones stay); nothing is exported. */
 async function deletePreset(ctx: ExportCommandContext, id: string, flags: ExportFlags) {
-  const { createPresetStore } = await import('../core/export/preset-store');
-  const presets = createPresetStore(resolveDataDir(flags.dataDir));
+  const [{ createPresetStore }, { existingCliDataDir }] = await Promise.all([import('../core/export/preset-store'), import('./data-folder')]);
+  const presets = createPresetStore(existingCliDataDir(flags));
   const preset = presets.get(id);
   const saved = presets.list().filter((p) => !p.builtIn);
   if (preset?.builtIn) throw ctx.usageError(`"${id}" is a built-in preset and cannot be deleted; only presets you saved can.`);
@@ -161,7 +161,7 @@ async function legacyExport(ctx: ExportCommandContext, id: string, file: string,
   const format = extname(file).slice(1).toLowerCase() || 'glb';
   if (!(LEGACY_FORMATS as readonly string[]).includes(format)) throw ctx.usageError(`Cannot export to .${format}: use .glb, .obj or .stl.`);
   const [{ openEngine }, { exportModel }] = await Promise.all([import('./run'), import('../core/library/export-model')]);
-  const engine = openEngine(opts);
+  const engine = openEngine(opts, 'refuse');
   try {
     const src = engine.library.filePath(id);
     const model = engine.library.get(id);
@@ -236,7 +236,7 @@ export function registerExportCommand(program: Command, ctx: ExportCommandContex
       outReady = true;
     };
     const [{ openEngine }, { createExportService }] = await Promise.all([import('./run'), import('../core/export/service')]);
-    const engine = openEngine(flags);
+    const engine = openEngine(flags, 'refuse');
     try {
       const exporter = createExportService(engine.library, dataDir);
       const presetId = flags.preset ?? 'blender';

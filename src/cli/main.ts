@@ -23,13 +23,12 @@ import { localStamp } from '../shared/local-time';
 import { shellWord } from './shell-word';
 import { cliFalKey, cliOtherKeys } from './keys';
 import { errorMessage } from '../core/util/errors';
+import { UsageError } from './usage-error';
 
 /** Exit codes: 0 every input became a model, 1 something did not, 2 usage error. */
 export const EXIT_OK = 0;
 export const EXIT_INCOMPLETE = 1;
 export const EXIT_USAGE = 2;
-
-class UsageError extends Error {}
 
 const parseConcurrency = (value: string) => {
   const n = Number(value);
@@ -115,7 +114,7 @@ export function buildProgram(out: { exitCode: number }): Command {
 
   commonOptions(program.command('list').description('list the models in the library')).action(async (opts: CommonOptions) => {
     const { openEngine } = await import('./run');
-    const engine = openEngine(opts);
+    const engine = openEngine(opts, 'refuse');
     try {
       // Page by page: every model, however large the library (one page of 10,000 cut the rest off silently).
       let listed = 0;

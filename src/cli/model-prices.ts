@@ -6,6 +6,7 @@ import { resolveDataDir } from '../core/paths';
 import { shownTime } from '../core/reconcile/messages';
 import type { ModelSummary } from '../shared/models';
 import { cliOtherKeys } from './keys';
+import { missingDataFolderNote } from './data-folder';
 
 export async function withFalPrices(summaries: readonly ModelSummary[], opts: { dataDir?: string; falProxy?: string }): Promise<ModelSummary[]> {
   const [{ createPlatformClient }, { createPriceBook }] = await Promise.all([import('../core/fal/platform-client'), import('../core/pricing/price-book')]);
@@ -14,7 +15,7 @@ export async function withFalPrices(summaries: readonly ModelSummary[], opts: { 
   const dataDir = resolve(resolveDataDir(opts.dataDir));
   // A listing makes no data folder (a mistyped --data-dir would become an empty one; a moved one could
   // not be put back): FAL's prices are then read for this run only.
-  if (!existsSync(dataDir)) process.stderr.write(`${missingFolderNote(dataDir, opts.dataDir !== undefined || Boolean(process.env.IMAGE2MODEL_DATA_DIR))}\n`);
+  if (!existsSync(dataDir)) process.stderr.write(`${missingDataFolderNote(opts, "nothing was made there and FAL's prices are not kept")}\n`);
   const book = createPriceBook({
     dataDir,
     platform: () => (key ? createPlatformClient({ key, otherKeys: cliOtherKeys, proxyUrl, retries: 1, timeoutMs: 10_000 }) : null),
@@ -22,12 +23,6 @@ export async function withFalPrices(summaries: readonly ModelSummary[], opts: { 
   });
   await book.refreshIfStale();
   return summaries.map((summary) => book.describe(summary));
-}
-
-function missingFolderNote(dataDir: string, given: boolean): string {
-  return given
-    ? `The data folder ${dataDir} does not exist, so nothing was made there and FAL's prices are not kept. Check --data-dir (or IMAGE2MODEL_DATA_DIR): the app shows its data folder in Settings, under About.`
-    : `The app's data folder ${dataDir} does not exist yet (the app or \`image2model convert\` makes it), so FAL's prices are not kept.`;
 }
 
 /** "FAL price as of ..." or "built-in estimate" for one model line. */

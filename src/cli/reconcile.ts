@@ -2,6 +2,7 @@
 // was lost, and prints what it found. `resume` runs the same check first.
 import { Command, InvalidArgumentError } from 'commander';
 import type { ReconcileReport } from '../core/reconcile/reconciler';
+import type { MissingFolder } from './data-folder';
 import { terminalText } from './terminal-text';
 import { redactKeys } from '../core/fal/redact';
 import { cliOtherKeys } from './keys';
@@ -37,17 +38,20 @@ export function settleMsFor(settleMinutes: number | undefined, defaultMs: number
   return Number.isFinite(testMs) && testMs >= 0 && env.IMAGE2MODEL_TEST_RECONCILE_SETTLE_MS?.trim() ? testMs : defaultMs;
 }
 
-/** One reconciliation pass over the data folder (every uncertain job, due or not). */
-export async function reconcileDataDir(opts: ReconcileOptions): Promise<ReconcileOutcome> {
+/**
+ * One reconciliation pass over the data folder (every uncertain job, due or not). `missing`: `resume`
+ * makes a missing folder (it goes on to add work), `reconcile` alone only reads and refuses one.
+ */
+export async function reconcileDataDir(opts: ReconcileOptions, missing: MissingFolder = 'make'): Promise<ReconcileOutcome> {
   // Loaded here, not at the CLI's start: every other command (and --help) starts without them.
-  const [{ openDatabase }, { createPlatformClient }, { JobStore }, { createReconciler, DEFAULT_RECONCILE_CONFIG }, { cliDataDir, rememberCliDataDir }] = await Promise.all([
+  const [{ openDatabase }, { createPlatformClient }, { JobStore }, { createReconciler, DEFAULT_RECONCILE_CONFIG }, { dataDirFor, rememberCliDataDir }] = await Promise.all([
     import('../core/db/open'),
     import('../core/fal/platform-client'),
     import('../core/queue/store'),
     import('../core/reconcile/reconciler'),
     import('./data-folder'),
   ]);
-  const dataDir = cliDataDir(opts);
+  const dataDir = dataDirFor(opts, missing);
   const db = openDatabase(dataDir);
   rememberCliDataDir(dataDir);
   const key = process.env.FAL_KEY?.trim() || null;
@@ -136,7 +140,7 @@ export function registerReconcileCommand(program: Command, out: { exitCode: numb
     .option('--settle-minutes <n>', 'after this long, "FAL has no record" counts as never received (default 10)', parseSettleMinutes)
     .option('--json', 'print one JSON object', false)
     .action(async (opts: ReconcileOptions & { json: boolean }) => {
-      const outcome = await reconcileDataDir(opts);
+      const outcome = await reconcileDataDir(opts, 'refuse');
       printReconcile(outcome, opts.json);
       out.exitCode = outcome.report.waiting.length > 0 ? 1 : 0;
     });

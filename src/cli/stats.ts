@@ -27,12 +27,12 @@ export function registerStatsCommand(program: Command): void {
     .option('--json', 'print the report as one JSON object', false)
     .option('--prometheus', 'print Prometheus text exposition format (all time, for scraping)', false)
     .action(async (opts: StatsOptions) => {
-      const [{ openDatabase }, { createStatsReader, toPrometheus }, { cliDataDir, rememberCliDataDir }] = await Promise.all([
+      const [{ openDatabase }, { createStatsReader, toPrometheus }, { existingCliDataDir, rememberCliDataDir }] = await Promise.all([
         import('../core/db/open'),
         import('../core/stats'),
         import('./data-folder'),
       ]);
-      const dataDir = cliDataDir(opts);
+      const dataDir = existingCliDataDir(opts);
       const db = openDatabase(dataDir);
       rememberCliDataDir(dataDir);
       try {

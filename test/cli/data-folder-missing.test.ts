@@ -18,14 +18,14 @@ afterAll(async () => {
 describe('a CLI run on a data folder gone missing', () => {
   it('a first run still makes the folder', async () => {
     const dataDir = join(root, 'first', 'data');
-    const result = await runCli(['list', '--data-dir', dataDir], { env });
+    const result = await runCli(['resume', '--data-dir', dataDir], { env });
     expect(result.code).toBe(0);
     expect(existsSync(join(dataDir, 'image2model.db'))).toBe(true);
   });
 
   it('is refused, naming the folder and what to do, and nothing is made there', { timeout: 60_000 }, async () => {
     const dataDir = join(root, 'drive', 'data');
-    expect((await runCli(['list', '--data-dir', dataDir], { env })).code).toBe(0);
+    expect((await runCli(['resume', '--data-dir', dataDir], { env })).code).toBe(0);
     const moved = join(root, 'moved');
     renameSync(join(root, 'drive'), moved); // the drive unplugged, the folder moved away
 
@@ -44,7 +44,7 @@ describe('a CLI run on a data folder gone missing', () => {
 
   it('--start-fresh makes an empty library there, on purpose', { timeout: 60_000 }, async () => {
     const dataDir = join(root, 'fresh', 'data');
-    expect((await runCli(['list', '--data-dir', dataDir], { env })).code).toBe(0);
+    expect((await runCli(['resume', '--data-dir', dataDir], { env })).code).toBe(0);
     rmSync(dataDir, { recursive: true, force: true });
     const result = await runCli(['list', '--data-dir', dataDir, '--start-fresh'], { env });
     expect(result.code).toBe(0);

@@ -1,6 +1,6 @@
 // `export --out DIR` makes DIR only when a model is about to be written there: an export that fails
 // (an id not in the library) leaves no empty folder behind. The real bin on a temp data folder.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { runCli, stopAllCliRuns } from '../support/cli-process';
 let work = '';
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'i2m-cli-export-out-'));
+  mkdirSync(join(work, 'data')); // export reads a data folder that exists (a missing one is a usage error)
 });
 afterAll(async () => {
   await stopAllCliRuns();

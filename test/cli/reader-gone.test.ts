@@ -1,7 +1,7 @@
 // `image2model list | head -1`: the reader of the CLI's output goes away before the CLI has written
 // all of it. The rest of the output is dropped; the command ends as it would, with no stack trace.
 import { afterAll, afterEach, beforeEach, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, stopAllCliRuns } from '../support/cli-process';
@@ -9,6 +9,7 @@ import { runCli, stopAllCliRuns } from '../support/cli-process';
 let work = '';
 beforeEach(() => {
   work = mkdtempSync(join(tmpdir(), 'i2m-cli-reader-gone-'));
+  mkdirSync(join(work, 'data')); // `list` reads a data folder that exists (a missing one is a usage error)
 });
 afterEach(() => rmSync(work, { recursive: true, force: true }));
 afterAll(stopAllCliRuns);

@@ -3,7 +3,7 @@
 // run the bundled CLI (scripts/cli-bundle.mjs) rather than compiling the sources through tsx.
 // The real bin runs in a child process that writes down every module it loads (record-loads.mjs).
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -15,6 +15,7 @@ const HEAVY = ['/sharp/', '/gltf-validator/', '/@gltf-transform/', '/three/', '/
 let work = '';
 beforeEach(() => {
   work = mkdtempSync(join(tmpdir(), 'i2m-cli-modules-'));
+  mkdirSync(join(work, 'data')); // `list` reads a data folder that exists (a missing one is a usage error)
 });
 afterEach(() => rmSync(work, { recursive: true, force: true }));
 

@@ -1,6 +1,6 @@
 // `image2model stats` through the CLI's own entry point (argument parsing, output, exit code) on a
 // seeded data folder. In-process: a child process per call costs seconds on a busy machine.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getMetricsFromIterator, type PromData, type PromHistogramData } from 'prom2javascript';
@@ -71,6 +71,7 @@ describe('image2model stats', () => {
     expect(stdout).toMatch(/TRELLIS\s+2\s+1\s+1\s+0\s+0\s+1/i);
     expect(stdout).toContain('run_failed');
     expect(stdout).toContain('$0.32*');
+    mkdirSync(join(dataDir, 'empty')); // an empty data folder (a missing one is a usage error)
     const empty = await runCli(['stats', '--data-dir', join(dataDir, 'empty')]);
     expect(empty.stdout).toBe('No FAL requests recorded yet.\n');
   });
