@@ -170,8 +170,13 @@ export async function runJobs(request: RunRequest): Promise<number> {
 
   /** The signal that stopped the run (Ctrl-C, a closed terminal, a kill), null while none did. */
   let interrupted: StopSignal | null = null;
+  // No new work from the signal on: claims end now, not once the images still being added (a big
+  // folder takes seconds) and the summary are done - meanwhile every job added was sent, and paid for.
+  // A submit on its way is still waited for (stopEngine says so); the jobs not sent stay queued.
+  const stopClaiming = () => void engine.stop().catch(() => undefined); // stopEngine's stop() reports a failure
   const onSignal = (signal: StopSignal) => {
     interrupted ??= signal;
+    stopClaiming();
     finishedResolve();
   };
   process.once('SIGINT', onSignal);
@@ -183,6 +188,8 @@ export async function runJobs(request: RunRequest): Promise<number> {
 
   try {
     await engine.start();
+    // A signal while the engine started found nothing to stop.
+    if (interrupted) stopClaiming();
     if (request.kind === 'convert') {
       const items: ImageItem[] = [];
       const folders: string[] = [];
