@@ -89,13 +89,21 @@ const problemOf = (error: z.ZodError) =>
 const fingerprintOf = (item: unknown) => createHash('sha256').update(JSON.stringify(item) ?? 'undefined').digest('hex').slice(0, 12);
 
 /**
+ * The longest endpoint id kept from a price list or a billing event (the catalog's are under 50
+ * characters; the window takes 200): a price is stored in the price cache, a billing event's model in
+ * the database. Longer is a broken or hostile answer: that entry or event is unreadable.
+ */
+export const MAX_ENDPOINT_ID_CHARS = 200;
+const EndpointId = z.string().max(MAX_ENDPOINT_ID_CHARS);
+
+/**
  * The longest billing unit kept ("image", "compute seconds", "1M tokens" are a few words): it is stored
  * in the price cache, sent to the window and printed. Longer is a broken or hostile list.
  */
 export const MAX_PRICE_UNIT_CHARS = 100;
 
 export const PriceSchema = z.looseObject({
-  endpoint_id: z.string(),
+  endpoint_id: EndpointId,
   // No price is below nothing (the price cache refuses one: every process would lose all the prices).
   unit_price: Money.min(0),
   // Longer is unreadable like any garbled entry: its model keeps the price (and unit) it had.
@@ -178,7 +186,7 @@ function unitsAgreeWithCost(event: { output_units?: number | null; cost_total?: 
 
 export const BillingEventSchema = z.looseObject({
   request_id: z.string(),
-  endpoint_id: z.string(),
+  endpoint_id: EndpointId,
   timestamp: Iso,
   output_units: z.number().min(-MAX_EVENT_UNITS).max(MAX_EVENT_UNITS).nullish(),
   unit_price: Money.nullish(),
@@ -207,9 +215,10 @@ export function readBillingEvents(items: readonly unknown[], keys: readonly (str
   return { events: rows, unreadable };
 }
 
+// Capped as a price's unit and endpoint id are: a longer one is a garbled row (the answer is refused).
 export const UsageRowSchema = z.looseObject({
-  endpoint_id: z.string(),
-  unit: z.string().nullish(),
+  endpoint_id: EndpointId,
+  unit: z.string().max(MAX_PRICE_UNIT_CHARS).nullish(),
   quantity: z.number().nullish(),
   cost_total: Money.nullish(),
   cost: Money.nullish(),

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { PRESETS, type Preset } from '../../shared/domain';
 import type { ModelPrice, ModelSummary } from '../../shared/models';
 import type { PlatformClient, UnreadablePrice } from '../fal/platform-client';
-import { MAX_EVENT_USD, MAX_PRICE_UNIT_CHARS } from '../fal/platform-schemas';
+import { MAX_ENDPOINT_ID_CHARS, MAX_EVENT_USD, MAX_PRICE_UNIT_CHARS } from '../fal/platform-schemas';
 import { listModels } from '../models/catalog';
 import { makeFolderSync } from '../util/make-folder';
 import type { ModelDefinition } from '../models/types';
@@ -28,7 +28,10 @@ const CacheSchema = z.object({
       /** When this price was read, if before the table's fetchedAt (kept from an earlier list: FAL's entry was unreadable). */
       fetchedAt: z.number().optional(),
     }),
-  ),
+  )
+    // Dropped, not refused: a cache written before endpoint ids were capped keeps its other prices (an
+    // overlong id is no catalog model's, and would be written again with every price kept).
+    .transform((prices) => prices.filter((p) => p.endpointId.length <= MAX_ENDPOINT_ID_CHARS)),
 });
 type PriceCache = z.infer<typeof CacheSchema>;
 

@@ -136,3 +136,51 @@ it('a price cache written with a megabyte unit (before it was capped) keeps its 
   expect(usdOf(book, TRIPO)).toEqual({ usd: 0.24, source: 'fal', asOf: 1_800_000_000_000 });
   expect(unitOf(book, TRIPO)).toBe(MEGABYTE_UNIT.slice(0, 100));
 });
+
+// A price for a model outside the catalog whose endpoint id is a megabyte of text: it was stored in the
+// price cache with the others, whole.
+const MEGABYTE_ID = `fal-ai/${'x'.repeat(1_000_000)}`;
+
+it('an entry whose endpoint id is a megabyte of text is left out: nothing of it is stored, the others count', async () => {
+  const garble = { current: (entry: Entry) => entry };
+  const { book, clock, warnings } = await setUp(garble);
+  const extra = (entry: Entry) => (entry.endpoint_id === TRELLIS ? { ...entry, endpoint_id: MEGABYTE_ID } : entry);
+  garble.current = extra;
+  expect(await book.refresh()).toMatchObject({ ok: true });
+  expect(usdOf(book, TRIPO)).toEqual({ usd: 0.24, source: 'fal', asOf: clock.t });
+  expect(warnings.join('\n')).toContain('could not read (a model the app did not ask about; endpoint_id: too_big');
+  expect(statSync(join(dir!, PRICE_CACHE_FILE)).size).toBeLessThan(10_000);
+});
+
+it('a price cache written with a megabyte endpoint id (before it was capped) keeps its other prices, that entry dropped', async () => {
+  const garble = { current: (entry: Entry) => entry };
+  const { clock, fake } = await setUp(garble);
+  writeFileSync(
+    join(dir!, PRICE_CACHE_FILE),
+    JSON.stringify({ fetchedAt: clock.t, prices: [{ endpointId: TRIPO, unitPrice: 0.24, unit: 'generation', currency: 'USD' }, { endpointId: MEGABYTE_ID, unitPrice: 0.1, unit: 'generation', currency: 'USD' }] }),
+  );
+  const book = createPriceBook({ dataDir: dir!, platform: () => createPlatformClient({ key: 'test-key-123456', proxyUrl: fake.url, retries: 0 }), now: () => clock.t });
+  expect(usdOf(book, TRIPO)).toEqual({ usd: 0.24, source: 'fal', asOf: clock.t });
+  // A list with an entry whose model cannot be told keeps every price it does not list: the dropped one is not written again.
+  fake.setPlatform({ prices: { [TRELLIS]: { unitPrice: 0.05 } } });
+  clock.t += 7 * 3600_000;
+  const unplaced = createPriceBook({
+    dataDir: dir!,
+    platform: () =>
+      createPlatformClient({
+        key: 'test-key-123456',
+        proxyUrl: fake.url,
+        retries: 0,
+        fetch: async (input, init) => {
+          const response = await globalThis.fetch(input, init);
+          if (!new Headers(init?.headers).get('x-fal-target-url')?.includes('/models/pricing')) return response;
+          const page = (await response.json()) as { prices: Entry[] };
+          return new Response(JSON.stringify({ ...page, prices: [...page.prices, { endpoint_id: 42, unit_price: 1 }] }), { status: 200, headers: { 'content-type': 'application/json' } });
+        },
+      }),
+    now: () => clock.t,
+  });
+  expect(await unplaced.refresh()).toMatchObject({ ok: true });
+  expect(usdOf(unplaced, TRIPO)).toMatchObject({ usd: 0.24, source: 'fal' });
+  expect(statSync(join(dir!, PRICE_CACHE_FILE)).size).toBeLessThan(10_000);
+});
