@@ -20,6 +20,8 @@ import { createMemoryRouteStore, type FalRouteStore } from './keys/route-store';
 import { createChosenPaths, type ChosenPaths } from './chosen-paths';
 import { nodeFetch } from './fal/node-fetch';
 import { assertDataFolderInPlace, rememberDataFolder } from './data-folder-record';
+import { createFolderWatch, type FolderWatch } from './watch-folder';
+import { appGenerator } from '../shared/default-generator';
 
 export interface Logger {
   info(message: string, detail?: unknown): void;
@@ -65,6 +67,8 @@ export interface AppCore {
   stop(): Promise<void>;
   /** The machine is shutting down: see Engine.releaseUnsentNow. Synchronous. */
   releaseUnsentNow(): number;
+  /** The watched folder (Settings > Watched folder); runs between start() and stop(). */
+  watch: FolderWatch;
 }
 
 export function createAppCore(options: AppCoreOptions): AppCore {
@@ -114,7 +118,22 @@ export function createAppCore(options: AppCoreOptions): AppCore {
   if (options.knownFolders) rememberDataFolder(options.dataDir, options.knownFolders.file);
   const exports = createExportService(engine.library, options.dataDir, undefined, options.logger);
   const chosenPaths = createChosenPaths();
+  const watch = createFolderWatch({
+    settings: options.settings,
+    addImages: (items, opts) => engine.addImages(items, opts),
+    jobOptions: () => {
+      const current = options.settings.get();
+      return { endpoint: current.watchModel ?? appGenerator(current, options.keys.status().set), preset: current.watchPreset ?? current.defaultPreset };
+    },
+    // The app writes images into these (prepared photos, exported textures): taking them would loop.
+    excludedRoots: () => {
+      const current = options.settings.get();
+      return [options.dataDir, ...(current.outputFolder ? [current.outputFolder] : []), ...current.exportFolders];
+    },
+    logger: options.logger,
+  });
   const handlers = createHandlers({
+    watch,
     chosenPaths,
     exports,
     engine,
@@ -140,19 +159,25 @@ export function createAppCore(options: AppCoreOptions): AppCore {
         options.platform.notify(title, body),
       );
       const stopExportProgress = exports.onProgress((progress) => emit('export:progress', progress));
+      const stopWatchEvents = watch.onChange((status) => emit('watch:changed', status));
       stopForwarding = () => {
         stopEvents();
         stopAutoExport();
         stopExportProgress();
+        stopWatchEvents();
       };
       await engine.start();
+      watch.start();
       falPlatform.start(
         (job) => emit('job:changed', job),
         () => emit('cost:changed', falPlatform.spend.summary(options.settings.get().spendingCapUsd)),
       );
     },
     releaseUnsentNow: () => engine.releaseUnsentNow(),
+    watch,
     async stop() {
+      // First, so images being added reach the queue before it closes.
+      await watch.stop();
       stopForwarding?.();
       await falPlatform.stop();
       await engine.stop();

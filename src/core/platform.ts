@@ -18,8 +18,8 @@ export interface Platform {
   chooseImages(): Promise<string[]>;
   /** Asks where to save an export; null when canceled. */
   chooseSavePath(defaultName: string, format: ExportFormat): Promise<string | null>;
-  /** Lets the user pick (or make) a folder for exports, starting at `startIn`; null when canceled. */
-  chooseFolder(startIn?: string): Promise<string | null>;
+  /** Lets the user pick (or make) a folder (for exports unless `title` says what for), starting at `startIn`; null when canceled. */
+  chooseFolder(startIn?: string, title?: string): Promise<string | null>;
   revealInFolder(path: string): Promise<void>;
   openWithDefaultApp(path: string): Promise<void>;
   openExternal(url: string): Promise<void>;

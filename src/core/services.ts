@@ -23,6 +23,9 @@ import { sampleHandlers } from './samples/handlers';
 import { createChosenPaths, type ChosenPaths } from './chosen-paths';
 import { intakeHandlers } from './intake-handlers';
 import { folderGoneCheck, modelWhileFolderGone } from './engine/data-folder';
+import type { FolderWatch } from './watch-folder';
+import { watchHandlers } from './watch-folder/handlers';
+import { WATCH_OFF } from '../shared/watch';
 
 export interface ServiceDeps {
   engine: EngineApi;
@@ -44,6 +47,8 @@ export interface ServiceDeps {
   samplesDir?: string | null;
   /** Paths the user chose outside the page (dialogs, drops); the only paths from the page that are used. */
   chosenPaths?: ChosenPaths;
+  /** The watched folder (none: the watch channels answer "off" and refuse to turn it on). */
+  watch?: FolderWatch;
 }
 
 export const DEFAULT_EXTERNAL_ALLOWLIST = ['fal.ai', 'docs.fal.ai', 'github.com'] as const;
@@ -193,8 +198,17 @@ export function createHandlers(deps: ServiceDeps): Handlers {
 
     'stats:get': async (query) => engine.stats.report(query),
     ...sampleHandlers({ engine, jobDefaults, samplesDir: deps.samplesDir ?? null }),
+    ...(deps.watch ? watchHandlers({ watch: deps.watch, platform, settings }) : noWatchHandlers()),
     ...(deps.falPlatform ? createPlatformHandlers(deps.falPlatform, settings) : unavailablePlatformHandlers()),
   };
+}
+
+/** For a composition without the watched folder (a few unit tests build handlers by hand). */
+function noWatchHandlers(): Pick<Handlers, 'watch:status' | 'watch:chooseFolder' | 'watch:setEnabled'> {
+  const unavailable = async (): Promise<never> => {
+    throw new AppError('unsupported', 'The watched folder is not available here.');
+  };
+  return { 'watch:status': async () => WATCH_OFF, 'watch:chooseFolder': unavailable, 'watch:setEnabled': unavailable };
 }
 
 /** Forwards engine events to a transport's event sink; returns a function that stops forwarding. */

@@ -47,10 +47,10 @@ export function createElectronPlatform(options: ElectronPlatformOptions): Platfo
       const result = window ? await dialog.showSaveDialog(window, options) : await dialog.showSaveDialog(options);
       return result.canceled || !result.filePath ? null : result.filePath;
     },
-    async chooseFolder(startIn) {
+    async chooseFolder(startIn, title) {
       const window = liveWindow();
       const options: Electron.OpenDialogOptions = {
-        title: 'Choose the export folder',
+        title: title ?? 'Choose the export folder',
         buttonLabel: 'Choose',
         // createDirectory: macOS's "New Folder" button; promptToCreate: Windows offers to make a typed one.
         properties: ['openDirectory', 'createDirectory', 'promptToCreate'],

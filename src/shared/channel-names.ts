@@ -52,9 +52,12 @@ export const CHANNEL_NAME_LIST = [
   'stats:get',
   'samples:list',
   'samples:add',
+  'watch:status',
+  'watch:chooseFolder',
+  'watch:setEnabled',
 ] as const;
 
-export const EVENT_NAME_LIST = ['job:changed', 'queue:changed', 'library:changed', 'settings:changed', 'app:command', 'export:progress', 'cost:changed', 'presets:changed'] as const;
+export const EVENT_NAME_LIST = ['job:changed', 'queue:changed', 'library:changed', 'settings:changed', 'app:command', 'export:progress', 'cost:changed', 'presets:changed', 'watch:changed'] as const;
 
 /** Prefix that keeps our event channels apart from anything else on ipcRenderer. */
 export const EVENT_CHANNEL_PREFIX = 'event:';

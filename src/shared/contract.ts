@@ -28,6 +28,7 @@ import {
   PresetLabelSchema,
 } from './export-recipe';
 import { SampleIdSchema, SampleSchema } from './samples';
+import { WatchStatusSchema } from './watch';
 import type { Result } from './result';
 import type { CHANNEL_NAME_LIST, EVENT_NAME_LIST } from './channel-names';
 import { SEARCH_MAX_LENGTH } from './search';
@@ -279,6 +280,13 @@ export const channels = {
   'samples:list': channel(NoInput, z.array(SampleSchema)),
   /** Queues a sample by id (main reads its file; the page never sends a path), like a dropped photo. */
   'samples:add': channel(z.object({ id: SampleIdSchema, endpoint: JobOptionsSchema.shape.endpoint, preset: PresetSchema.optional() }), AddJobsResultSchema),
+
+  /** The watched folder: on or off, its folder, why it is paused, what it refused. */
+  'watch:status': channel(NoInput, WatchStatusSchema),
+  /** Opens the platform's folder picker; the folder chosen is watched from now on (images already in it are not added). */
+  'watch:chooseFolder': channel(NoInput, WatchStatusSchema),
+  /** Turns the watch on (from now: images already in the folder are not added) or off. */
+  'watch:setEnabled': channel(z.object({ enabled: z.boolean() }).strict(), WatchStatusSchema),
 } as const;
 
 export const events = {
@@ -291,6 +299,8 @@ export const events = {
   'cost:changed': CostSummarySchema,
   /** The saved export presets changed (another process - the CLI - saved or deleted one): read them again. */
   'presets:changed': z.undefined(),
+  /** The watched folder's status changed (images taken, paused, back). */
+  'watch:changed': WatchStatusSchema,
   /** Menu accelerators that the renderer acts on (open images, paste, export), and notification clicks
    *  ('open-model' with the library id of the model that just finished). */
   'app:command': z.union([

@@ -30,6 +30,18 @@ export const SettingsSchema = z.object({
    * app's own exports folder, that exports go to. Written by the main process only (not by settings:set).
    */
   exportFolders: z.array(z.string().min(1).max(4096)).max(20).default([]),
+  /** The watched folder (chosen in the folder picker, written by main only); null: none chosen yet. */
+  watchFolder: z.string().min(1).max(4096).nullable().default(null),
+  /** New images in watchFolder become jobs (written by main only: turning it on resets watchLastRanAt). */
+  watchEnabled: z.boolean().default(false),
+  /** The generator and quality for the watch's jobs; null: the default generator / quality. */
+  watchModel: z.string().min(1).max(200).nullable().default(null),
+  watchPreset: PresetSchema.nullable().default(null),
+  /**
+   * When the watch last ran (ms): at the next start, only images newer than this are taken - the ones
+   * that arrived while the app was closed. Written by main only.
+   */
+  watchLastRanAt: z.number().int().nonnegative().nullable().default(null),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 type SettingsShape = typeof SettingsSchema.shape;
@@ -45,7 +57,7 @@ export const SettingsPatchSchema = z
   )
   .strict();
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
-/** What the page may patch: everything but the record of folders the user chose (main keeps that). */
-export const PageSettingsPatchSchema = SettingsPatchSchema.omit({ exportFolders: true });
+/** What the page may patch: everything but the folders the user chose and the watch's state (main keeps those). */
+export const PageSettingsPatchSchema = SettingsPatchSchema.omit({ exportFolders: true, watchFolder: true, watchEnabled: true, watchLastRanAt: true });
 export type PageSettingsPatch = z.infer<typeof PageSettingsPatchSchema>;
 export const DEFAULT_SETTINGS: Settings = SettingsSchema.parse({});

@@ -11,7 +11,8 @@ export interface FolderChoiceProps {
   isDefault: boolean;
   disabled?: boolean;
   onChoose(): void;
-  onUseDefault(): void;
+  /** Absent: there is no default to go back to (the watched folder). */
+  onUseDefault?(): void;
 }
 
 export function FolderChoice({ label, folder, isDefault, disabled, onChoose, onUseDefault }: FolderChoiceProps) {
@@ -29,7 +30,7 @@ export function FolderChoice({ label, folder, isDefault, disabled, onChoose, onU
         <button type="button" className="button" onClick={onChoose} disabled={disabled}>
           Choose…
         </button>
-        {!isDefault && (
+        {!isDefault && onUseDefault && (
           <button type="button" className="button button-ghost" onClick={onUseDefault} disabled={disabled}>
             Use default
           </button>

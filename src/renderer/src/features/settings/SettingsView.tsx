@@ -1,4 +1,4 @@
-// Settings: key, generation defaults, spending, appearance, network, about.
+// Settings: key, generation defaults, watched folder, spending, appearance, network, about.
 import { useEffect } from 'react';
 import type { CostSummary } from '../../hooks/useCostSummary';
 import type { KeyApi } from '../../hooks/useKeyStatus';
@@ -8,6 +8,7 @@ import { AppearanceSection } from './AppearanceSection';
 import { GenerationSection } from './GenerationSection';
 import { KeySection } from './KeySection';
 import { SpendingSection } from './SpendingSection';
+import { WatchSection } from './WatchSection';
 
 export interface SettingsViewProps {
   keys: KeyApi;
@@ -40,6 +41,7 @@ export function SettingsView({ keys, cost, focus, onFocused }: SettingsViewProps
       </header>
       <KeySection keys={keys} />
       <GenerationSection />
+      <WatchSection />
       <SpendingSection cost={cost} />
       <AppearanceSection />
       <AdvancedSection />

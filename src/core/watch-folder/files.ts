@@ -1,0 +1,67 @@
+// What the watch reads from disk: the folder's images (the app's own listing rules), each file's size
+// and times, and the folders whose images are never taken (the app writes images there itself).
+import { stat, readdir } from 'node:fs/promises';
+import { basename, resolve, sep } from 'node:path';
+import { listImagesInFolder } from '../images';
+
+/** The most images a watched folder may hold: a folder at the cap can't tell a new file from one cut off. */
+export const MAX_WATCHED_IMAGES = 10_000;
+
+export interface FileFacts {
+  size: number;
+  mtimeMs: number;
+  /** When the file came into the folder, as far as the disk tells: a copy keeps the photo's own
+   *  modification time on some systems (Finder, cp -p), but its status-change time is the copy's. */
+  arrivedMs: number;
+  /** Inode (0 where the file system has none): a renamed file keeps it. */
+  ino: number;
+}
+
+export async function fileFacts(path: string): Promise<FileFacts | null> {
+  const info = await stat(path).catch(() => null);
+  if (!info?.isFile()) return null;
+  return { size: info.size, mtimeMs: info.mtimeMs, arrivedMs: Math.max(info.mtimeMs, info.ctimeMs, info.birthtimeMs || 0), ino: info.ino };
+}
+
+/** `path` is `root` or inside it. */
+export function isWithin(path: string, root: string): boolean {
+  const p = resolve(path);
+  const r = resolve(root);
+  return p === r || p.startsWith(r.endsWith(sep) ? r : r + sep);
+}
+
+/** Why `folder` can't be watched now (in words for the user), or null. */
+export async function folderProblem(folder: string, excludedRoots: readonly string[]): Promise<string | null> {
+  const name = basename(folder) || folder;
+  if (excludedRoots.some((root) => isWithin(folder, root))) {
+    return `${name} is a folder the app writes into (its data or export folder), so it is not watched: exported textures would become new jobs. Choose another folder to watch.`;
+  }
+  try {
+    const info = await stat(folder);
+    if (!info.isDirectory()) return `${folder} is no longer a folder. The watch is paused and looks again every few seconds; put the folder back or choose another.`;
+    await readdir(folder); // can be listed (a folder without read permission lists as empty)
+    return null;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      return `The folder ${folder} is not there (moved, renamed or deleted). The watch is paused and looks for it again every few seconds; put it back or choose another folder.`;
+    }
+    return `The folder ${folder} can't be read (${code === 'EACCES' || code === 'EPERM' ? 'no permission' : (code ?? 'unknown error')}). The watch is paused and tries again every few seconds.`;
+  }
+}
+
+export type FolderListing = { ok: true; paths: string[] } | { ok: false; problem: string };
+
+/** The folder's images (subfolders included, hidden files left out), without those in excluded folders. */
+export async function listWatchedImages(folder: string, excludedRoots: readonly string[]): Promise<FolderListing> {
+  let paths: string[];
+  try {
+    paths = await listImagesInFolder(folder, { maxFiles: MAX_WATCHED_IMAGES + 1 });
+  } catch {
+    return { ok: false, problem: `The folder ${folder} is not there (moved, renamed or deleted). The watch is paused and looks for it again every few seconds.` };
+  }
+  if (paths.length > MAX_WATCHED_IMAGES) {
+    return { ok: false, problem: `The watched folder holds more than ${MAX_WATCHED_IMAGES.toLocaleString('en')} images, more than the watch can follow. Move some out, or choose another folder.` };
+  }
+  return { ok: true, paths: paths.filter((path) => !excludedRoots.some((root) => isWithin(path, root))) };
+}

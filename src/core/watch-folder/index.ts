@@ -1,0 +1,300 @@
+// The watched folder: every new image that appears in the folder the user chose becomes a job, through
+// the engine's usual intake (which never pays twice: a photo made before is a duplicate, one on its way
+// is joined). A periodic scan decides (fs.watch only makes the next scan come sooner); a file is taken
+// once its size and time have stayed the same for STABLE_MS, so a copy in progress is waited for.
+// Turning the watch on takes none of the images already there; at a start, only images newer than
+// when the watch last ran (files that came while the app was closed). No Electron here.
+import { watch as fsWatch, type FSWatcher } from 'node:fs';
+import type { Logger } from '../app-core';
+import type { AddJobsOptions, EngineApi, SettingsStore } from '../services-types';
+import { AppError } from '../../shared/result';
+import type { Preset } from '../../shared/domain';
+import { WATCH_OFF, WATCH_REFUSED_KEPT, type WatchStatus } from '../../shared/watch';
+import { errorMessage } from '../util/errors';
+import { fileFacts, folderProblem, isWithin, listWatchedImages, type FileFacts } from './files';
+
+export interface FolderWatchDeps {
+  settings: SettingsStore;
+  /** The engine's intake (addImages with path items): the only way in. */
+  addImages: EngineApi['addImages'];
+  /** The generator and quality for the watch's jobs (the watch's own, else the app's defaults). */
+  jobOptions(): { endpoint: string; preset: Preset };
+  /** Folders whose images are never taken: the app writes images there (data folder, export folders). */
+  excludedRoots(): string[];
+  logger: Logger;
+  now?: () => number;
+  /** How often the folder is read (default 2 s). */
+  scanEveryMs?: number;
+  /** How long a file's size and time must stay the same before it is taken (default 1 s). */
+  stableMs?: number;
+  /** How often "when the watch last ran" is saved while nothing is taken (default 60 s; always on stop). */
+  saveEveryMs?: number;
+  /** false: no periodic scan and no fs.watch, only scanNow (tests that step through scans). */
+  timers?: boolean;
+}
+
+export interface FolderWatch {
+  /** Starts watching if the settings say so (images newer than when it last ran are taken). */
+  start(): void;
+  /** Ends the watch; waits for images being added, and saves when it last ran. */
+  stop(): Promise<void>;
+  status(): WatchStatus;
+  onChange(listener: (status: WatchStatus) => void): () => void;
+  /** Watches `folder` (or the one chosen before) from now on: images already in it are not added. */
+  turnOn(folder?: string): Promise<WatchStatus>;
+  turnOff(): Promise<WatchStatus>;
+  /** Reads the folder now (the fs.watch hint; tests). */
+  scanNow(): Promise<void>;
+}
+
+/**
+ * How far a file's times may lag the clock: the kernel stamps files with a coarse clock (a few ms
+ * behind Date.now()), so a file that came just after a read can carry a time just before it.
+ */
+const ARRIVAL_SLACK_MS = 100;
+
+type EntryKind = 'ignored' | 'pending' | 'taken' | 'refused';
+interface Entry extends FileFacts {
+  kind: EntryKind;
+  /** When this size and time were first seen. */
+  seenAt: number;
+}
+
+export function createFolderWatch(deps: FolderWatchDeps): FolderWatch {
+  const now = deps.now ?? Date.now;
+  const scanEveryMs = deps.scanEveryMs ?? 2_000;
+  const stableMs = deps.stableMs ?? 1_000;
+  const saveEveryMs = deps.saveEveryMs ?? 60_000;
+  const timers = deps.timers ?? true;
+
+  const known = new Map<string, Entry>();
+  /** Unknown files are new only when they arrived after this; null: every unknown file is new. */
+  let newerThan: number | null = null;
+  let lastGoodScanAt: number | null = null;
+  let lastSavedAt = 0;
+  let problem: string | null = null;
+  let addProblem: string | null = null;
+  let taken = 0;
+  let refused: WatchStatus['refused'] = [];
+  let stopped = true;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let hint: FSWatcher | null = null;
+  let hintFolder: string | null = null;
+  let chain: Promise<void> = Promise.resolve();
+  const listeners = new Set<(status: WatchStatus) => void>();
+  let lastSent = '';
+
+  const config = () => {
+    const s = deps.settings.get();
+    return s.watchEnabled && s.watchFolder ? s.watchFolder : null;
+  };
+
+  const status = (): WatchStatus => {
+    const folder = config();
+    if (!folder) return { ...WATCH_OFF, folder: deps.settings.get().watchFolder };
+    const waiting = [...known.values()].filter((entry) => entry.kind === 'pending').length;
+    return { state: problem ? 'paused' : 'watching', folder, problem: problem ?? addProblem, taken, waiting, refused: [...refused] };
+  };
+  const changed = () => {
+    const next = status();
+    const text = JSON.stringify(next);
+    if (text === lastSent) return;
+    lastSent = text;
+    for (const listener of listeners) listener(next);
+  };
+
+  const closeHint = () => {
+    hint?.close();
+    hint = null;
+    hintFolder = null;
+  };
+  /** fs.watch only brings the next scan forward; where it fails (network shares...) the scan still runs. */
+  const openHint = (folder: string) => {
+    if (!timers || (hint && hintFolder === folder)) return;
+    closeHint();
+    try {
+      hint = fsWatch(folder, { persistent: false }, () => schedule(100));
+      hint.on('error', closeHint);
+      hintFolder = folder;
+    } catch {
+      hint = null;
+    }
+  };
+
+  const schedule = (ms: number) => {
+    if (stopped || !timers) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = null;
+      void run();
+    }, ms);
+  };
+  /** Scans one at a time, then plans the next: sooner while a file is waiting to stop changing. */
+  const run = (before?: () => void): Promise<void> => {
+    chain = chain
+      .then(async () => {
+        before?.();
+        await scanOnce();
+      })
+      .catch((error: unknown) => deps.logger.error('The watched folder could not be read', error))
+      .finally(() => {
+        changed();
+        const waiting = [...known.values()].some((entry) => entry.kind === 'pending');
+        if (!timer && config()) schedule(waiting && !problem ? Math.min(scanEveryMs, stableMs + 50) : scanEveryMs);
+      });
+    return chain;
+  };
+
+  const pause = (why: string) => {
+    if (problem !== why) deps.logger.warn(`Watched folder paused: ${why}`);
+    problem = why;
+    // Back after a pause, a file unknown to the watch is new only if it came after the last good read:
+    // a different folder put in its place brings its old images, which are not added.
+    if (newerThan === null) newerThan = lastGoodScanAt === null ? Number.POSITIVE_INFINITY : lastGoodScanAt - ARRIVAL_SLACK_MS;
+    closeHint();
+  };
+
+  const save = (at: number) => {
+    lastSavedAt = now();
+    try {
+      deps.settings.set({ watchLastRanAt: Math.max(0, Math.floor(at)) });
+    } catch (error) {
+      deps.logger.warn('When the watched folder last ran could not be saved', error);
+    }
+  };
+  /** "Last ran" is never later than a file still waiting: it is taken at the next start if the app closes now. */
+  const lastRanAt = (scanAt: number) => Math.min(scanAt - ARRIVAL_SLACK_MS, ...[...known.values()].filter((e) => e.kind === 'pending').map((e) => e.arrivedMs - 1));
+
+  async function scanOnce(): Promise<void> {
+    const folder = config();
+    if (stopped || !folder) return;
+    const startedAt = now();
+    const excluded = deps.excludedRoots();
+    const why = await folderProblem(folder, excluded);
+    if (why) return pause(why);
+    const listing = await listWatchedImages(folder, excluded);
+    if (!listing.ok) return pause(listing.problem);
+    if (problem) deps.logger.info('The watched folder is back; watching it again');
+    problem = null;
+    openHint(folder);
+
+    const present = new Set(listing.paths);
+    const vanished: Entry[] = [];
+    for (const [path, entry] of known) {
+      if (present.has(path)) continue;
+      vanished.push(entry);
+      known.delete(path);
+    }
+    const ready: string[] = [];
+    for (const path of listing.paths) {
+      const entry = known.get(path);
+      if (entry && (entry.kind === 'ignored' || entry.kind === 'taken')) continue;
+      const facts = await fileFacts(path);
+      if (!facts) continue;
+      if (!entry) {
+        // A file renamed (or moved within the folder) keeps its inode, size and time: not a new image.
+        const renamed = facts.ino !== 0 ? vanished.find((old) => old.ino === facts.ino && old.size === facts.size && old.mtimeMs === facts.mtimeMs) : undefined;
+        const isNew = renamed ? false : newerThan === null || facts.arrivedMs > newerThan;
+        known.set(path, { ...facts, kind: renamed?.kind ?? (isNew ? 'pending' : 'ignored'), seenAt: startedAt });
+        continue;
+      }
+      // Still being written (or a refused file written again): wait until it stops changing.
+      if (facts.size !== entry.size || facts.mtimeMs !== entry.mtimeMs) {
+        known.set(path, { ...facts, kind: 'pending', seenAt: startedAt });
+        continue;
+      }
+      if (entry.kind === 'pending' && startedAt - entry.seenAt >= stableMs) ready.push(path);
+    }
+    newerThan = null;
+    lastGoodScanAt = startedAt;
+    const took = ready.length > 0 && (await take(ready));
+    if (took || now() - lastSavedAt >= saveEveryMs) save(lastRanAt(startedAt));
+  }
+
+  /** Hands the files to the intake; true when it answered (each file is then taken or refused). */
+  async function take(paths: string[]): Promise<boolean> {
+    const { endpoint, preset } = deps.jobOptions();
+    const opts: AddJobsOptions = { endpoint, preset };
+    try {
+      const result = await deps.addImages(
+        paths.map((path) => ({ kind: 'path' as const, path })),
+        opts,
+      );
+      const rejected = new Map(result.rejected.map((item) => [item.input, item.reason]));
+      for (const path of paths) {
+        const entry = known.get(path);
+        if (entry) entry.kind = rejected.has(path) ? 'refused' : 'taken';
+      }
+      taken += paths.length - rejected.size;
+      refused = [...refused, ...result.rejected].slice(-WATCH_REFUSED_KEPT);
+      addProblem = null;
+      return true;
+    } catch (error) {
+      // Nothing new was paid for (the generator was refused, the data folder is gone...): the files stay
+      // waiting and are offered again at the next scan - jobs made before the failure are joined, not repeated.
+      const message = `New images in the watched folder could not be added: ${errorMessage(error)}`;
+      if (addProblem !== message) deps.logger.warn(message);
+      addProblem = message;
+      return false;
+    }
+  }
+
+  const reset = (threshold: number | null) => {
+    known.clear();
+    newerThan = threshold;
+    lastGoodScanAt = null;
+    problem = null;
+    addProblem = null;
+    refused = [];
+    closeHint();
+  };
+
+  return {
+    start() {
+      if (!stopped) return;
+      stopped = false;
+      const s = deps.settings.get();
+      // Images that came while the app was closed: those newer than when the watch last ran.
+      reset(s.watchLastRanAt ?? Number.POSITIVE_INFINITY);
+      lastSavedAt = now();
+      if (config()) void run();
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      closeHint();
+      await chain;
+      if (config() && !problem && lastGoodScanAt !== null) save(lastRanAt(lastGoodScanAt));
+    },
+    status,
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async turnOn(folder) {
+      const chosen = folder ?? deps.settings.get().watchFolder;
+      if (!chosen) throw new AppError('invalid_input', 'Choose the folder to watch first.');
+      if (deps.excludedRoots().some((root) => isWithin(chosen, root))) {
+        throw new AppError('invalid_input', 'The app writes its own files or exports into that folder, so it can’t be watched (exported textures would become new jobs). Choose another folder.');
+      }
+      // Written in one go with "last ran", so a restart never mistakes the images already there for new ones.
+      await run(() => {
+        deps.settings.set({ watchFolder: chosen, watchEnabled: true, watchLastRanAt: now() });
+        lastSavedAt = now();
+        taken = 0;
+        reset(Number.POSITIVE_INFINITY);
+      });
+      return status();
+    },
+    async turnOff() {
+      await run(() => {
+        deps.settings.set({ watchEnabled: false });
+        reset(null);
+      });
+      return status();
+    },
+    scanNow: () => run(),
+  };
+}
