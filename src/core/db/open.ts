@@ -1,8 +1,8 @@
 // Opens the app's SQLite database with the pragmas the job engine relies on, then migrates it.
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { migrate } from './migrations';
+import { makeFolderSync } from '../util/make-folder';
 
 export type Db = Database.Database;
 
@@ -16,7 +16,8 @@ export interface OpenOptions {
 /** Opens `<dataDir>/image2model.db` (or ':memory:'), creating the folder when needed. */
 export function openDatabase(dataDirOrMemory: string, opts: OpenOptions = {}): Db {
   const file = dataDirOrMemory === ':memory:' ? ':memory:' : join(dataDirOrMemory, DATABASE_FILE);
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  // Not a recursive mkdirSync: it never returns for /proc/self/<new> (`image2model resume` hung there).
+  if (file !== ':memory:') makeFolderSync(dirname(file));
   // Electron loads a copy of the driver built for its own ABI (scripts/electron-native.mjs); Node
   // (tests, CLI) uses the one in node_modules.
   const nativeBinding = process.env.IMAGE2MODEL_SQLITE_BINDING;
