@@ -410,6 +410,17 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE real_costs ADD COLUMN checked_at INTEGER;
   `,
+  // 24: a photo is also known again by the sha256 of its original file (the bytes as dropped or read),
+  // not only of its prepared bytes: those change with the long side in Settings, a sharp/libvips
+  // upgrade, another CPU sharing the folder - and the same photo was sent (and paid for) again.
+  // source_sha256: a single-image job's original (NULL for a set, and for jobs added before);
+  // source_params_key: its model's paramsKeyOf(original sha256, endpoint, preset, options).
+  `
+  ALTER TABLE jobs ADD COLUMN source_sha256 TEXT;
+  ALTER TABLE models ADD COLUMN source_params_key TEXT;
+  CREATE INDEX jobs_by_source ON jobs(source_sha256) WHERE source_sha256 IS NOT NULL;
+  CREATE INDEX models_by_source_params ON models(source_params_key) WHERE source_params_key IS NOT NULL;
+  `,
 ];
 
 export function schemaVersion(db: Database): number {

@@ -10,7 +10,7 @@ import type { AddJobsResult, ImageItem } from '../../shared/contract';
 import type { Preset } from '../../shared/domain';
 import { AppError } from '../../shared/result';
 import type { InputLimits, JpegEncoding, PrepareResult } from '../images';
-import { paramsKeyOf, type LibraryStore } from '../library/store';
+import { modelKeysOf, type LibraryStore } from '../library/store';
 import { DEFAULT_MODEL_ID, getModel, validateOptions } from '../models/catalog';
 import type { ModelDefinition } from '../models/types';
 import { toStoredPath } from '../paths';
@@ -103,7 +103,8 @@ export function createIntake(deps: IntakeDeps): Intake {
         }
         const input = result.input;
         if (!opts.force) {
-          const existing = deps.library.findByParams(paramsKeyOf(input.sha256, endpoint, preset, optionsJson));
+          // Known by its prepared bytes or by its original file (other prepared bytes: another long side, sharp version, CPU).
+          const existing = deps.library.findByParams(modelKeysOf(input.sha256, input.sourceSha256, endpoint, preset, optionsJson));
           if (existing) {
             duplicates.push({ input: label, modelId: existing.id });
             return;
@@ -124,6 +125,7 @@ export function createIntake(deps: IntakeDeps): Intake {
             inputName: input.originalName,
             inputPath: toStoredPath(deps.dataDir, input.path),
             inputSha256: input.sha256,
+            sourceSha256: input.sourceSha256,
             inputMime: input.mime,
             maxAttempts: deps.maxAttempts,
             createdAt,

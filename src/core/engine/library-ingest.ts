@@ -9,7 +9,7 @@ import { keepFresh, sha256Hex, unlinkQuietly } from '../library/files';
 import { adoptByContentHash, storeByContentHash } from '../library/content-store';
 import { downloadToTemp, type DownloadedFile } from '../library/download';
 import { readImageHeader } from '../library/image-header';
-import { paramsKeyOf } from '../library/store';
+import { modelKeysOf } from '../library/store';
 import { parseJobInputs } from '../queue/job-inputs-json';
 import type { FalFileRef } from '../models/types';
 import { PROGRESS } from '../fal/progress';
@@ -127,7 +127,8 @@ export async function ingestModel(
             // A set names every image (and so is found by any of their names); one image, its own name.
             sourceName: row.inputsJson ? parseJobInputs(row.inputsJson).map((input) => input.name).join(', ') : row.inputName,
             sourcesJson: row.inputsJson,
-            paramsKey: paramsKeyOf(row.inputSha256, row.endpoint, row.preset, row.optionsJson),
+            // Found again by its prepared input, or by its original file (single images).
+            ...modelKeysOf(row.inputSha256, row.sourceSha256, row.endpoint, row.preset, row.optionsJson),
           });
         },
       );

@@ -10,7 +10,7 @@ import type { Preset } from '../../shared/domain';
 import { setDisplayName } from '../../shared/input-roles';
 import { AppError } from '../../shared/result';
 import type { PrepareResult } from '../images';
-import { paramsKeyOf } from '../library/store';
+import { modelKeysOf } from '../library/store';
 import { DEFAULT_MODEL_ID, getModel, validateOptions } from '../models/catalog';
 import { inputSetProblem } from '../models/input-set';
 import { toStoredPath } from '../paths';
@@ -78,7 +78,8 @@ export async function addInputSet(deps: IntakeDeps, members: InputSetMember[], o
   const name = setDisplayName(inputs.map((input) => input.name));
   const setKey = inputSetKey(inputs, model.views?.[0] ?? null);
   if (!opts.force) {
-    const existing = deps.library.findByParams(paramsKeyOf(setKey, endpoint, preset, optionsJson));
+    // A set is known by its prepared images only (no original's hash is kept for sets).
+    const existing = deps.library.findByParams(modelKeysOf(setKey, null, endpoint, preset, optionsJson));
     if (existing) return { added: [], rejected: [], duplicates: [{ input: name, modelId: existing.id }] };
   }
 

@@ -1,3 +1,4 @@
+import { webcrypto } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp, { type JpegOptions, type Sharp } from 'sharp';
@@ -12,6 +13,11 @@ export interface PreparedInput {
   path: string;
   /** Of the prepared bytes, so the same image prepared the same way dedupes. */
   sha256: string;
+  /**
+   * Of the original bytes (the file as read, the bytes as dropped): the same photo is known again even
+   * when its prepared bytes differ (another long side, sharp/libvips version or CPU).
+   */
+  sourceSha256: string;
   mime: 'image/png' | 'image/jpeg' | 'image/webp';
   width: number;
   height: number;
@@ -60,6 +66,8 @@ async function prepareFromSource(source: ImageSource, inputsDir: string, limits:
   if (!inspected.ok) return inspected;
   const image = inspected.image;
 
+  // Hashed off the main thread (WebCrypto runs on the thread pool) while the image is encoded.
+  const sourceSha256 = sha256HexOffThread(image.data);
   let encoded: Encoded;
   try {
     // No alpha channel (every JPEG, most photos): nothing can be see-through, so the JPEG is made in
@@ -84,6 +92,7 @@ async function prepareFromSource(source: ImageSource, inputsDir: string, limits:
     input: {
       path,
       sha256,
+      sourceSha256: await sourceSha256,
       mime: encoded.mime,
       width: encoded.width,
       height: encoded.height,
@@ -171,6 +180,14 @@ function warningsFor(image: InspectedImage, encoded: Encoded, limits: InputLimit
   }
   if (image.pages > 1) warnings.push(`${name} is animated; only the first frame is used.`);
   return warnings;
+}
+
+/** sha256 (hex) computed on the thread pool, not the thread that serves the window; never rejects. */
+function sha256HexOffThread(bytes: Uint8Array): Promise<string> {
+  return webcrypto.subtle.digest('SHA-256', bytes).then(
+    (digest) => Buffer.from(digest).toString('hex'),
+    () => sha256Hex(bytes),
+  );
 }
 
 async function holdsContent(path: string, bytes: number, sha256: string): Promise<boolean> {

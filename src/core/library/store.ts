@@ -30,6 +30,8 @@ export interface NewModel {
   costUsd: number | null;
   sourceName: string | null;
   paramsKey: string | null;
+  /** paramsKeyOf the original file's sha256 (a single image's job sourceSha256), or null. */
+  sourceParamsKey?: string | null;
   /** A model made from several images: their names and views (JSON, see queue/job-inputs-json). */
   sourcesJson?: string | null;
 }
@@ -46,6 +48,21 @@ type Raw = Record<string, unknown>;
 /** Identifies "this image with these settings": equal keys mean the result would be the same kind. */
 export function paramsKeyOf(inputSha256: string, endpoint: string, preset: string, optionsJson: string): string {
   return createHash('sha256').update(JSON.stringify([inputSha256, endpoint, preset, optionsJson])).digest('hex');
+}
+
+/**
+ * A model of the same photo with the same settings: by its prepared bytes, or by its original file
+ * (whose prepared bytes differ with the long side, the sharp version, the CPU). Named parameters from
+ * modelKeysOf; each side of the OR through its own index (models_by_params, models_by_source_params).
+ */
+export const SAME_MODEL_SQL = '(params_key = @paramsKey OR source_params_key = @sourceParamsKey)';
+
+/** The parameters of SAME_MODEL_SQL; a photo with no original's hash (a set, an old job) matches by its prepared bytes only. */
+export function modelKeysOf(inputSha256: string, sourceSha256: string | null | undefined, endpoint: string, preset: string, optionsJson: string): { paramsKey: string; sourceParamsKey: string | null } {
+  return {
+    paramsKey: paramsKeyOf(inputSha256, endpoint, preset, optionsJson),
+    sourceParamsKey: sourceSha256 ? paramsKeyOf(sourceSha256, endpoint, preset, optionsJson) : null,
+  };
 }
 
 /** The endpoints whose generator's name contains `text` ("trellis" -> TRELLIS and TRELLIS multi-image). */
@@ -76,11 +93,12 @@ export class LibraryStore {
   insert(model: NewModel): void {
     this.stmt(
       `INSERT INTO models (id, name, created_at, endpoint, preset, job_id, sha256, file_path, stats_json, tags_json,
-         preview_path, cost_usd, source_name, params_key, sources_json)
+         preview_path, cost_usd, source_name, params_key, source_params_key, sources_json)
        VALUES (@id, @name, @createdAt, @endpoint, @preset, @jobId, @sha256, @filePath, @stats, @tags, @previewPath,
-         @costUsd, @sourceName, @paramsKey, @sourcesJson)`,
+         @costUsd, @sourceName, @paramsKey, @sourceParamsKey, @sourcesJson)`,
     ).run({
       ...model,
+      sourceParamsKey: model.sourceParamsKey ?? null,
       sourcesJson: model.sourcesJson ?? null,
       filePath: this.toStored(model.filePath),
       previewPath: model.previewPath ? this.toStored(model.previewPath) : null,
@@ -159,11 +177,12 @@ export class LibraryStore {
   }
 
   /**
-   * A model already made from the same input and parameters whose file is still there, if any. One whose
-   * file was deleted outside the app is no reason to refuse the photo: it cannot be looked at or exported.
+   * A model already made from the same input and parameters whose file is still there, if any (keys:
+   * modelKeysOf). One whose file was deleted outside the app is no reason to refuse the photo: it
+   * cannot be looked at or exported.
    */
-  findByParams(paramsKey: string): LibraryModel | null {
-    const rows = this.stmt('SELECT * FROM models WHERE params_key = ? ORDER BY created_at DESC').all(paramsKey) as Raw[];
+  findByParams(keys: { paramsKey: string; sourceParamsKey: string | null }): LibraryModel | null {
+    const rows = this.stmt(`SELECT * FROM models WHERE ${SAME_MODEL_SQL} ORDER BY created_at DESC`).all(keys) as Raw[];
     const kept = rows.find((raw) => statSync(this.toAbsolute(String(raw.file_path)), { throwIfNoEntry: false })?.isFile());
     return kept ? toModel(kept) : null;
   }

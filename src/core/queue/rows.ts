@@ -14,6 +14,11 @@ export interface JobRow {
   inputName: string;
   inputPath: string;
   inputSha256: string;
+  /**
+   * sha256 of a single-image job's original file (the photo as dropped or read, before it was
+   * prepared): the same photo is known again by it too. Null for a set, and for jobs added before.
+   */
+  sourceSha256: string | null;
   inputMime: string;
   inputUrl: string | null;
   falRequestId: string | null;
@@ -67,7 +72,7 @@ export type NewJob = Pick<
   | 'maxAttempts'
   | 'createdAt'
   | 'estimatedCostUsd'
-> & { message?: string | null; outputDir?: string | null; inputsJson?: string | null };
+> & { message?: string | null; outputDir?: string | null; inputsJson?: string | null; sourceSha256?: string | null };
 
 /** Columns a worker may write (camelCase -> column). */
 export const WRITABLE = {
@@ -135,6 +140,7 @@ export function toRow(raw: Raw): JobRow {
     inputName: String(raw.input_name),
     inputPath: String(raw.input_path),
     inputSha256: String(raw.input_sha256),
+    sourceSha256: str(raw.source_sha256),
     inputMime: String(raw.input_mime),
     inputUrl: str(raw.input_url),
     falRequestId: str(raw.fal_request_id),

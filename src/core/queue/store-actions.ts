@@ -70,13 +70,13 @@ export function addOrJoin(ctx: StoreContext, jobs: readonly JobToAdd[], alsoFor?
     writeTx(ctx.db, () =>
       jobs.map(({ job, mayJoin, joinOutput }): AddOutcome => {
         // A job on its way, else one whose submit FAL may have received (uncertain): either may be charged.
-        let twin = mayJoin ? (activeSiblings(ctx, ...twinKey(job))[0] ?? uncertainSiblings(ctx, ...twinKey(job))[0]) : undefined;
+        let twin = mayJoin ? (activeSiblings(ctx, job)[0] ?? uncertainSiblings(ctx, job)[0]) : undefined;
         // Else one whose model FAL made (and charged) but that was never fetched: fetched again, free (Download again).
-        const paid = mayJoin && !twin ? paidSiblings(ctx, ...twinKey(job))[0] : undefined;
+        const paid = mayJoin && !twin ? paidSiblings(ctx, job)[0] : undefined;
         if (paid) twin = requeueIn(ctx, paid.id, job.createdAt, { resubmit: false, message: FETCH_PAID_MESSAGE }) ?? undefined;
         // Else one FAL's records proved never received: sent again (one charge), not left beside a new
         // job for resending to send later (the same photo paid twice).
-        const unsent = mayJoin && !twin ? notReceivedSiblings(ctx, ...twinKey(job))[0] : undefined;
+        const unsent = mayJoin && !twin ? notReceivedSiblings(ctx, job)[0] : undefined;
         if (unsent) twin = requeueIn(ctx, unsent.id, job.createdAt, { resubmit: true, message: RESEND_NOT_RECEIVED_MESSAGE, sentAt: unsent.submitStartedAt ?? undefined }) ?? undefined;
         const revived = (paid !== undefined || unsent !== undefined) && twin !== undefined;
         if (!twin) return { kind: 'added', row: insertOne(ctx, job, alsoFor) };
@@ -88,15 +88,13 @@ export function addOrJoin(ctx: StoreContext, jobs: readonly JobToAdd[], alsoFor?
   );
 }
 
-const twinKey = (job: Pick<NewJob, 'inputSha256' | 'endpoint' | 'preset' | 'optionsJson'>) => [job.inputSha256, job.endpoint, job.preset, job.optionsJson] as const;
-
 function insertOne(ctx: StoreContext, job: NewJob, alsoFor?: (job: NewJob) => void): JobRow {
   ctx.stmt(
     `INSERT INTO jobs (id, state, endpoint, provider, preset, options_json, input_name, input_path, input_sha256,
-       input_mime, max_attempts, created_at, estimated_cost_usd, message, output_dir, inputs_json)
+       source_sha256, input_mime, max_attempts, created_at, estimated_cost_usd, message, output_dir, inputs_json)
      VALUES (@id, 'queued', @endpoint, @provider, @preset, @optionsJson, @inputName, @inputPath, @inputSha256,
-       @inputMime, @maxAttempts, @createdAt, @estimatedCostUsd, @message, @outputDir, @inputsJson)`,
-  ).run({ ...job, message: job.message ?? null, outputDir: job.outputDir ?? null, inputsJson: job.inputsJson ?? null });
+       @sourceSha256, @inputMime, @maxAttempts, @createdAt, @estimatedCostUsd, @message, @outputDir, @inputsJson)`,
+  ).run({ ...job, sourceSha256: job.sourceSha256 ?? null, message: job.message ?? null, outputDir: job.outputDir ?? null, inputsJson: job.inputsJson ?? null });
   // What belongs to the job (its images) is written in the same transaction.
   alsoFor?.(job);
   appendEvent(ctx, job.id, 'transition', null, 'queued', null, job.createdAt);
@@ -109,7 +107,7 @@ function insertOne(ctx: StoreContext, job: NewJob, alsoFor?: (job: NewJob) => vo
  * pay for that model twice). The ones whose words changed, as they are now.
  */
 export function flagMadeAgain(ctx: StoreContext, made: JobRow, at: number): JobRow[] {
-  return notReceivedSiblings(ctx, ...twinKey(made)).flatMap((job) => {
+  return notReceivedSiblings(ctx, made).flatMap((job) => {
     if (job.id === made.id) return [];
     const checkedAt = ctx.stmt('SELECT absent_checked_at AS at FROM submit_checks WHERE job_id = ?').get(job.id) as { at: number | null } | undefined;
     const message = madeAgainMessage(checkedAt?.at ?? null);

@@ -2,7 +2,7 @@
 import type { JobState } from '../../shared/domain';
 import { toRow, type EventKind, type JobEvent, type JobRow, type Raw } from './rows';
 import { NOT_RECEIVED_CODE } from '../reconcile/messages';
-import { paramsKeyOf } from '../library/store';
+import { modelKeysOf, SAME_MODEL_SQL } from '../library/store';
 import { ACTIVE_SQL, KEPT_LINK_USABLE_SQL, ORDER, TERMINAL_SQL, type StoreContext } from './store-context';
 
 export function getJob(ctx: StoreContext, id: string): JobRow | null {
@@ -55,18 +55,34 @@ export function jobEvents(ctx: StoreContext, jobId: string): JobEvent[] {
   }));
 }
 
+/** "The same photo with the same settings", as the sibling reads below match it. */
+export type TwinKey = Pick<JobRow, 'inputSha256' | 'endpoint' | 'preset' | 'optionsJson'> & { sourceSha256?: string | null };
+
+/**
+ * The same photo - the same prepared bytes, or the same original file (single images; its prepared
+ * bytes differ with the long side in Settings, the sharp/libvips version, the CPU) - with the same
+ * settings. Rows without an original's hash match by their prepared bytes, as before. Each side of
+ * the OR is found through its own index (jobs_by_input, jobs_by_source). Named parameters: twinParams.
+ */
+const SAME_PHOTO_SQL = `(input_sha256 = @inputSha256 OR source_sha256 = @sourceSha256)
+  AND endpoint = @endpoint AND preset = @preset AND options_json = @optionsJson`;
+
+function twinParams(key: TwinKey): Record<string, string | null> {
+  return { inputSha256: key.inputSha256, sourceSha256: key.sourceSha256 ?? null, endpoint: key.endpoint, preset: key.preset, optionsJson: key.optionsJson };
+}
+
 /**
  * Jobs of the same input and parameters whose submit may have reached FAL with no request id stored
  * (needs_attention, not proven "not received" by reconciliation): FAL may be making - and charging -
  * that model, so the same photo added again joins it rather than pay for it a second time.
  */
-export function uncertainSiblings(ctx: StoreContext, inputSha256: string, endpoint: string, preset: string, optionsJson: string): JobRow[] {
+export function uncertainSiblings(ctx: StoreContext, key: TwinKey): JobRow[] {
   return (
     ctx.stmt(
-      `SELECT * FROM jobs WHERE input_sha256 = ? AND endpoint = ? AND preset = ? AND options_json = ?
+      `SELECT * FROM jobs WHERE ${SAME_PHOTO_SQL}
          AND state = 'needs_attention' AND fal_request_id IS NULL AND submit_started_at IS NOT NULL
-         AND error_code IS NOT ? ${ORDER}`,
-    ).all(inputSha256, endpoint, preset, optionsJson, NOT_RECEIVED_CODE) as Raw[]
+         AND error_code IS NOT @notReceived ${ORDER}`,
+    ).all({ ...twinParams(key), notReceived: NOT_RECEIVED_CODE }) as Raw[]
   ).map(toRow);
 }
 
@@ -75,12 +91,12 @@ export function uncertainSiblings(ctx: StoreContext, inputSha256: string, endpoi
  * the link kept failing, it could not be stored, a cancel came after FAL finished: FAL still holds the
  * result under the stored request id (shared/job-retry.ts canDownloadAgain), so fetching it is free.
  */
-export function paidSiblings(ctx: StoreContext, inputSha256: string, endpoint: string, preset: string, optionsJson: string): JobRow[] {
+export function paidSiblings(ctx: StoreContext, key: TwinKey): JobRow[] {
   return (
     ctx.stmt(
-      `SELECT * FROM jobs WHERE input_sha256 = ? AND endpoint = ? AND preset = ? AND options_json = ?
+      `SELECT * FROM jobs WHERE ${SAME_PHOTO_SQL}
          AND state IN ('failed', 'needs_attention') AND fal_request_id IS NOT NULL AND request_finished = 0 ${ORDER}`,
-    ).all(inputSha256, endpoint, preset, optionsJson) as Raw[]
+    ).all(twinParams(key)) as Raw[]
   ).map(toRow);
 }
 
@@ -89,13 +105,13 @@ export function paidSiblings(ctx: StoreContext, inputSha256: string, endpoint: s
  * NOT_RECEIVED_CODE): never charged, and sending one again is safe - the same photo added again takes
  * such a job back rather than make another, which would leave it to be sent (and charged) again later.
  */
-export function notReceivedSiblings(ctx: StoreContext, inputSha256: string, endpoint: string, preset: string, optionsJson: string): JobRow[] {
+export function notReceivedSiblings(ctx: StoreContext, key: TwinKey): JobRow[] {
   return (
     ctx.stmt(
-      `SELECT * FROM jobs WHERE input_sha256 = ? AND endpoint = ? AND preset = ? AND options_json = ?
+      `SELECT * FROM jobs WHERE ${SAME_PHOTO_SQL}
          AND state = 'needs_attention' AND fal_request_id IS NULL AND submit_started_at IS NOT NULL
-         AND error_code IS ? ${ORDER}`,
-    ).all(inputSha256, endpoint, preset, optionsJson, NOT_RECEIVED_CODE) as Raw[]
+         AND error_code IS @notReceived ${ORDER}`,
+    ).all({ ...twinParams(key), notReceived: NOT_RECEIVED_CODE }) as Raw[]
   ).map(toRow);
 }
 
@@ -106,22 +122,22 @@ export function notReceivedSiblings(ctx: StoreContext, inputSha256: string, endp
  */
 export function madeAgainElsewhere(ctx: StoreContext, job: JobRow): boolean {
   const twin = ctx.stmt(
-    `SELECT 1 FROM jobs WHERE input_sha256 = ? AND endpoint = ? AND preset = ? AND options_json = ? AND id <> ?
+    `SELECT 1 FROM jobs WHERE ${SAME_PHOTO_SQL} AND id <> @id
        AND (state NOT IN ('failed', 'canceled') OR fal_request_id IS NOT NULL OR submit_started_at IS NOT NULL) LIMIT 1`,
-  ).get(job.inputSha256, job.endpoint, job.preset, job.optionsJson, job.id);
+  ).get({ ...twinParams(job), id: job.id });
   if (twin !== undefined) return true;
-  const model = ctx.stmt('SELECT 1 FROM models WHERE params_key = ? AND (job_id IS NULL OR job_id <> ?) LIMIT 1')
-    .get(paramsKeyOf(job.inputSha256, job.endpoint, job.preset, job.optionsJson), job.id);
+  const model = ctx.stmt(`SELECT 1 FROM models WHERE ${SAME_MODEL_SQL} AND (job_id IS NULL OR job_id <> @id) LIMIT 1`)
+    .get({ ...modelKeysOf(job.inputSha256, job.sourceSha256, job.endpoint, job.preset, job.optionsJson), id: job.id });
   return model !== undefined;
 }
 
 /** Unfinished jobs, not being canceled, that hold the same prepared input with the same parameters (for duplicate checks). */
-export function activeSiblings(ctx: StoreContext, inputSha256: string, endpoint: string, preset: string, optionsJson: string): JobRow[] {
+export function activeSiblings(ctx: StoreContext, key: TwinKey): JobRow[] {
   return (
     ctx.stmt(
-      `SELECT * FROM jobs WHERE input_sha256 = ? AND endpoint = ? AND preset = ? AND options_json = ?
+      `SELECT * FROM jobs WHERE ${SAME_PHOTO_SQL}
          AND state NOT IN (${TERMINAL_SQL}) AND cancel_requested = 0 ${ORDER}`,
-    ).all(inputSha256, endpoint, preset, optionsJson) as Raw[]
+    ).all(twinParams(key)) as Raw[]
   ).map(toRow);
 }
 

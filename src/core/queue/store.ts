@@ -92,9 +92,9 @@ export class JobStore {
     return reads.jobEvents(this.ctx, jobId);
   }
 
-  /** Jobs that hold the same prepared input with the same parameters (for duplicate checks). */
-  activeSiblings(inputSha256: string, endpoint: string, preset: string, optionsJson: string): JobRow[] {
-    return reads.activeSiblings(this.ctx, inputSha256, endpoint, preset, optionsJson);
+  /** Unfinished jobs of the same photo (prepared bytes or original file) with the same parameters (for duplicate checks). */
+  activeSiblings(key: reads.TwinKey): JobRow[] {
+    return reads.activeSiblings(this.ctx, key);
   }
 
   /** Another job or a library model for the same input and parameters made, is making or may be charged for that model. */
