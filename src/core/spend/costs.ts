@@ -24,8 +24,8 @@ export interface RealCost {
 export const SYNC_WINDOW_MS = 89 * 24 * 3600_000;
 
 /**
- * When requests already settled by billing events are read again (a further event FAL lists late: a
- * refund, days on). Every sync until `everySyncFor` after the request ended; after that only once its
+ * When requests already settled by billing events, or taken as not charged, are read again (an event
+ * FAL lists late: a refund days on, or a charge listed after the 2 h that made it "not charged"). Every sync until `everySyncFor` after the request ended; after that only once its
  * age has doubled since the last read (2 h, 4 h, 8 h... after it ended: about nine reads in 30 days),
  * until `until` after it ended - a bounded number of reads per request, however long the app runs.
  */
@@ -120,9 +120,10 @@ export class CostStore {
    * Only requests sent in the last 89 days (`now` minus SYNC_WINDOW_MS): FAL is asked about that range
    * only (it takes a range of at most 90 days), so no answer about an older one proves anything - it
    * keeps its estimate, and is not asked about sync after sync.
-   * With `recheck`: also those settled by billing events that are due to be read again (RecheckSchedule)
-   * - FAL may list a request's further events (a refund) a while after its first (the delay is
-   * unconfirmed). Those with no cost read yet come first: re-reads must not fill every sync (`limit`).
+   * With `recheck`: also those settled by billing events, or taken as not charged, that are due to be
+   * read again (RecheckSchedule) - FAL may list a request's further events (a refund), or its charge, a
+   * while after it ended (the delay is unconfirmed). Those with no cost read yet come first: re-reads
+   * must not fill every sync (`limit`).
    */
   unsettledRequests(limit: number, now: number, recheck: RecheckSchedule | null = null): UnsettledRequest[] {
     // Due: ended within everySyncFor; or within `until` and its age doubled since it was last read.
@@ -136,23 +137,23 @@ export class CostStore {
     return this.stmt(
       `SELECT requestId, jobId, endpoint, submittedAt, finishedAt FROM (
          SELECT j.fal_request_id AS requestId, j.id AS jobId, j.endpoint AS endpoint, COALESCE(j.submitted_at, j.created_at) AS submittedAt, j.finished_at AS finishedAt,
-           r.source IS 'billing_event' AS reread
+           r.source IN ('billing_event', 'no_charge') AS reread
          FROM jobs j LEFT JOIN real_costs r ON r.request_id = j.fal_request_id
          WHERE j.provider = 'fal' AND j.fal_request_id IS NOT NULL AND j.state IN ('succeeded','failed','canceled')
-           AND (r.source IS NULL OR r.source = 'units_header' OR (r.source = 'billing_event' AND @recheck AND ${due('j.finished_at')}))
+           AND (r.source IS NULL OR r.source = 'units_header' OR (r.source IN ('billing_event', 'no_charge') AND @recheck AND ${due('j.finished_at')}))
          UNION ALL
          SELECT p.request_id AS requestId, p.job_id AS jobId, j.endpoint AS endpoint,
            COALESCE((SELECT MIN(s.at) FROM spend s WHERE s.request_id = p.request_id), MIN(p.at, @oldest)) AS submittedAt, p.at AS finishedAt,
-           r.source IS 'billing_event' AS reread
+           r.source IN ('billing_event', 'no_charge') AS reread
          FROM job_past_requests p LEFT JOIN jobs j ON j.id = p.job_id LEFT JOIN real_costs r ON r.request_id = p.request_id
-         WHERE r.source IS NULL OR r.source = 'units_header' OR (r.source = 'billing_event' AND @recheck AND ${due('p.at')})
+         WHERE r.source IS NULL OR r.source = 'units_header' OR (r.source IN ('billing_event', 'no_charge') AND @recheck AND ${due('p.at')})
        ) WHERE submittedAt >= @oldest ORDER BY reread, finishedAt DESC LIMIT @limit`,
     ).all({ limit, now, oldest: now - SYNC_WINDOW_MS, recheck: recheck ? 1 : 0, everySyncFor: recheck?.everySyncFor ?? 0, until: recheck?.until ?? 0 }) as UnsettledRequest[];
   }
 
   /** The billing events of these requests were just read (`at`): the next re-read waits (RecheckSchedule). */
   markChecked(requestIds: readonly string[], at: number): void {
-    const mark = this.stmt("UPDATE real_costs SET checked_at = ? WHERE request_id = ? AND source = 'billing_event'");
+    const mark = this.stmt("UPDATE real_costs SET checked_at = ? WHERE request_id = ? AND source IN ('billing_event', 'no_charge')");
     this.db.transaction(() => {
       for (const id of requestIds) mark.run(at, id);
     })();

@@ -210,13 +210,13 @@ export function createSpendTracker(deps: SpendTrackerDeps): SpendTracker {
           costs.record({ requestId, jobId: owner?.jobId ?? null, endpoint: list[0]!.endpoint_id, ...charge, source: 'billing_event' }, knownUsd, chargedUsd);
         }
         for (const requestId of unknownCost) seen.add(requestId);
-        // Read now (listed or not): those settled by billing events wait for their next re-read.
-        costs.markChecked(pending.map((p) => p.requestId), asOf);
         // FAL bills only successful output: long-finished requests with no event cost nothing.
         for (const p of pending) {
           if (unplaced || seen.has(p.requestId) || p.finishedAt === null || now() - p.finishedAt < noChargeAfterMs) continue;
           costs.record({ requestId: p.requestId, jobId: p.jobId, endpoint: p.endpoint, at: p.finishedAt, units: 0, usd: 0, source: 'no_charge' });
         }
+        // Read now (listed or not): those settled (billing events, not charged) wait for their next re-read.
+        costs.markChecked(pending.map((p) => p.requestId), asOf);
       }
       const account = await client.account();
       balance = account.credits ? { usd: account.credits.current_balance, at: now() } : balance;
