@@ -1,7 +1,8 @@
 // The watched folder in the real app (browser transport, real core): turned on in Settings with the
 // folder picker, an image copied into the folder becomes a job in the queue, the image that was
-// already there does not, and a broken image is listed as not added in Settings.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// already there does not, a broken image is listed as not added in Settings, and a folder moved away
+// pauses the watch with a message until it is back.
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
@@ -19,6 +20,7 @@ test.beforeEach(async () => {
 test.afterEach(async () => {
   await app?.stop();
   rmSync(folder, { recursive: true, force: true });
+  rmSync(`${folder}-moved`, { recursive: true, force: true });
 });
 
 async function sectionShot(page: Page, scheme: 'light' | 'dark') {
@@ -57,8 +59,18 @@ test('turn the watch on in Settings, copy an image into the folder, see its job 
   await expect(row).toHaveAttribute('data-state', 'succeeded', { timeout: 60_000 });
   await expect(page.getByTestId('job-row')).toHaveCount(1); // already-there.png and the broken file made no job
 
-  // Off: nothing more is taken.
+  // The folder moved away: the watch pauses and says so; back, it watches again.
   await page.getByRole('button', { name: 'Settings' }).click();
+  renameSync(folder, `${folder}-moved`);
+  await expect(section.getByTestId('watch-state')).toContainText('is not there (moved, renamed or deleted)', { timeout: 20_000 });
+  await expect(section.getByRole('switch', { name: 'Watch a folder' })).toBeChecked();
+  const path = test.info().outputPath('watch-settings-paused.png');
+  await section.screenshot({ path });
+  await test.info().attach('watch-settings-paused', { path, contentType: 'image/png' });
+  renameSync(`${folder}-moved`, folder);
+  await expect(section.getByTestId('watch-state')).toContainText('Watching.', { timeout: 20_000 });
+
+  // Off: nothing more is taken.
   await watchSwitch.click();
   await expect(watchSwitch).not.toBeChecked();
   await expect(section.getByTestId('watch-state')).toHaveCount(0);

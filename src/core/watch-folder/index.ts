@@ -78,6 +78,9 @@ export function createFolderWatch(deps: FolderWatchDeps): FolderWatch {
   let refused: WatchStatus['refused'] = [];
   let stopped = true;
   let timer: ReturnType<typeof setTimeout> | null = null;
+  let timerAt = 0;
+  /** The last unexpected scan failure logged: logged once, not at every scan. */
+  let lastFailure: string | null = null;
   let hint: FSWatcher | null = null;
   let hintFolder: string | null = null;
   let chain: Promise<void> = Promise.resolve();
@@ -121,9 +124,13 @@ export function createFolderWatch(deps: FolderWatchDeps): FolderWatch {
     }
   };
 
+  /** Plans the next scan in `ms`, unless one is planned sooner: a stream of fs.watch events (a long copy) never puts the scan off. */
   const schedule = (ms: number) => {
     if (stopped || !timers) return;
+    const at = Date.now() + ms;
+    if (timer && timerAt <= at) return;
     if (timer) clearTimeout(timer);
+    timerAt = at;
     timer = setTimeout(() => {
       timer = null;
       void run();
@@ -135,8 +142,12 @@ export function createFolderWatch(deps: FolderWatchDeps): FolderWatch {
       .then(async () => {
         before?.();
         await scanOnce();
+        lastFailure = null;
       })
-      .catch((error: unknown) => deps.logger.error('The watched folder could not be read', error))
+      .catch((error: unknown) => {
+        if (errorMessage(error) !== lastFailure) deps.logger.error('The watched folder could not be read', error);
+        lastFailure = errorMessage(error);
+      })
       .finally(() => {
         changed();
         const waiting = [...known.values()].some((entry) => entry.kind === 'pending');

@@ -78,6 +78,20 @@ describe('watched folder', () => {
     expect(h.fake.submissions).toHaveLength(1);
   });
 
+  it('keeps scanning while the folder changes all the time (a long copy beside a new image)', async () => {
+    const watch = makeWatch({ timers: true, stableMs: 200, scanEveryMs: 300 });
+    await watch.turnOn(folder);
+    // Each write is an fs.watch event, which brings the next scan forward - never puts it off.
+    const busy = setInterval(() => appendFileSync(join(folder, 'copying.bin'), 'x'), 20);
+    try {
+      writeFileSync(join(folder, 'photo.png'), await png());
+      await waitUntil(() => h.engine.listJobs().length, (n) => n > 0, 15_000, () => 'photo.png was never taken');
+    } finally {
+      clearInterval(busy);
+    }
+    expect(jobNames()).toEqual(['photo.png']);
+  });
+
   it('does not add the images already in the folder when it is turned on', async () => {
     writeFileSync(join(folder, 'old-1.png'), await png());
     mkdirSync(join(folder, 'sub'));
@@ -217,6 +231,21 @@ describe('watched folder', () => {
     const [job] = h.engine.listJobs();
     expect(job?.state).toBe('queued');
     expect(h.fake.submissions).toHaveLength(0);
+  });
+
+  it('logs a failure that repeats at every scan once, not every 2 seconds', async () => {
+    const log = logger();
+    let broken = false;
+    const excludedRoots = () => {
+      if (broken) throw new Error('settings unreadable');
+      return [h.dataDir];
+    };
+    const watch = makeWatch({ logger: log, excludedRoots });
+    await watch.turnOn(folder);
+    broken = true;
+    await scanTwice(watch);
+    await scanTwice(watch);
+    expect(log.error).toHaveBeenCalledTimes(1);
   });
 
   it('refuses to watch a folder the app writes into', async () => {
