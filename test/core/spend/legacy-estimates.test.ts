@@ -5,9 +5,9 @@
 import Database from 'better-sqlite3';
 import { afterEach, expect, it } from 'vitest';
 import { MIGRATIONS, migrate } from '../../../src/core/db/migrations';
-import { JobStore } from '../../../src/core/queue/store';
 import { CostStore } from '../../../src/core/spend/costs';
 import { newJob } from '../../support/new-job';
+import { insertJobsAtOldSchema } from '../../support/old-schema-jobs';
 
 let db: Database.Database | undefined;
 afterEach(() => db?.close());
@@ -15,8 +15,7 @@ afterEach(() => db?.close());
 it('migration 16 names the request of old estimates where it can, and each estimate goes with its own request\'s cost', () => {
   db = new Database(':memory:');
   migrate(db, MIGRATIONS.slice(0, 15));
-  const store = new JobStore(db);
-  const [sentAgain, lateKept] = store.insertMany([newJob({ inputSha256: 'a' }), newJob({ inputSha256: 'b' })]);
+  const [sentAgain, lateKept] = insertJobsAtOldSchema(db, [newJob({ inputSha256: 'a' }), newJob({ inputSha256: 'b' })]);
   // sentAgain: request A (estimate at 1000), Generate again at 1500 (A kept as past), request B submitted at 2000.
   db.prepare("UPDATE jobs SET state = 'succeeded', fal_request_id = 'req-b', submitted_at = 2000, finished_at = 2100 WHERE id = ?").run(sentAgain!.id);
   db.prepare("INSERT INTO job_past_requests (request_id, job_id, at) VALUES ('req-a', ?, 1500)").run(sentAgain!.id);

@@ -11,6 +11,7 @@ import { JobStore } from '../../../src/core/queue/store';
 import { CostStore } from '../../../src/core/spend/costs';
 import { createSpendTracker } from '../../../src/core/spend/tracker';
 import { newJob } from '../../support/new-job';
+import { insertJobsAtOldSchema } from '../../support/old-schema-jobs';
 
 const DAY = 24 * 3600_000;
 const NOW = Date.UTC(2026, 11, 3, 10);
@@ -31,8 +32,7 @@ function noEvents(asked: { start: number; ids: string[] }[]): PlatformClient {
 it('a request sent before the range FAL was asked about keeps its estimate; one sent inside it with no event costs nothing', async () => {
   db = new Database(':memory:');
   migrate(db, MIGRATIONS.slice(0, 15));
-  const store = new JobStore(db);
-  const [old, pastOwner, recent] = store.insertMany([newJob({ inputSha256: 'a' }), newJob({ inputSha256: 'b' }), newJob({ inputSha256: 'c' })]);
+  const [old, pastOwner, recent] = insertJobsAtOldSchema(db, [newJob({ inputSha256: 'a' }), newJob({ inputSha256: 'b' }), newJob({ inputSha256: 'c' })]);
   const long = NOW - 120 * DAY;
   // A job finished 120 days ago (never synced: the billing key is new), with its estimate.
   db.prepare("UPDATE jobs SET state = 'succeeded', fal_request_id = 'req-old', submitted_at = ?, finished_at = ? WHERE id = ?").run(long, long + 60_000, old!.id);
