@@ -11,7 +11,7 @@ import { AppError } from '../../shared/result';
 import type { Preset } from '../../shared/domain';
 import { WATCH_OFF, WATCH_REFUSED_KEPT, type WatchStatus } from '../../shared/watch';
 import { errorMessage } from '../util/errors';
-import { fileFacts, folderProblem, isWithin, listWatchedImages, type FileFacts } from './files';
+import { fileFacts, folderProblem, isWithin, listWatchedImages, MAX_WATCHED_IMAGES, type FileFacts } from './files';
 
 export interface FolderWatchDeps {
   settings: SettingsStore;
@@ -68,6 +68,26 @@ export function createFolderWatch(deps: FolderWatchDeps): FolderWatch {
   const timers = deps.timers ?? true;
 
   const known = new Map<string, Entry>();
+  /**
+   * Files no longer listed, by inode, size and time: one renamed or moved within the folder, a
+   * subfolder moved out and back, or one a network share or a permission change hid for a while
+   * comes back as the file it was (an image there before the watch is still not added).
+   */
+  const gone = new Map<string, EntryKind>();
+  const identity = (facts: FileFacts) => (facts.ino === 0 ? null : `${facts.ino}:${facts.size}:${facts.mtimeMs}`);
+  const remember = (entry: Entry) => {
+    const id = identity(entry);
+    if (!id) return;
+    gone.delete(id);
+    gone.set(id, entry.kind);
+    if (gone.size > MAX_WATCHED_IMAGES) gone.delete(gone.keys().next().value!);
+  };
+  const recall = (facts: FileFacts): EntryKind | undefined => {
+    const id = identity(facts);
+    const kind = id ? gone.get(id) : undefined;
+    if (id) gone.delete(id);
+    return kind;
+  };
   /** Unknown files are new only when they arrived after this; null: every unknown file is new. */
   let newerThan: number | null = null;
   let lastGoodScanAt: number | null = null;
@@ -190,11 +210,10 @@ export function createFolderWatch(deps: FolderWatchDeps): FolderWatch {
     openHint(folder);
 
     const present = new Set(listing.paths);
-    const vanished: Entry[] = [];
     for (const [path, entry] of known) {
       if (present.has(path)) continue;
-      vanished.push(entry);
       known.delete(path);
+      remember(entry);
     }
     const ready: string[] = [];
     for (const path of listing.paths) {
@@ -203,10 +222,10 @@ export function createFolderWatch(deps: FolderWatchDeps): FolderWatch {
       const facts = await fileFacts(path);
       if (!facts) continue;
       if (!entry) {
-        // A file renamed (or moved within the folder) keeps its inode, size and time: not a new image.
-        const renamed = facts.ino !== 0 ? vanished.find((old) => old.ino === facts.ino && old.size === facts.size && old.mtimeMs === facts.mtimeMs) : undefined;
-        const isNew = renamed ? false : newerThan === null || facts.arrivedMs > newerThan;
-        known.set(path, { ...facts, kind: renamed?.kind ?? (isNew ? 'pending' : 'ignored'), seenAt: startedAt });
+        // A file seen before under another name or back after a while keeps its inode, size and time: not a new image.
+        const before = recall(facts);
+        const isNew = before ? false : newerThan === null || facts.arrivedMs > newerThan;
+        known.set(path, { ...facts, kind: before ?? (isNew ? 'pending' : 'ignored'), seenAt: startedAt });
         continue;
       }
       // Still being written (or a refused file written again): wait until it stops changing.
@@ -252,6 +271,7 @@ export function createFolderWatch(deps: FolderWatchDeps): FolderWatch {
 
   const reset = (threshold: number | null) => {
     known.clear();
+    gone.clear();
     newerThan = threshold;
     lastGoodScanAt = null;
     problem = null;

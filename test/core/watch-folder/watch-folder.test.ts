@@ -222,6 +222,19 @@ describe('watched folder', () => {
     expect(h.engine.listJobs()).toEqual([]);
   });
 
+  it('does not take the images of a subfolder moved out and back (or hidden for a while) as new', async () => {
+    mkdirSync(join(folder, 'batch'));
+    writeFileSync(join(folder, 'batch', 'one.png'), await png());
+    writeFileSync(join(folder, 'batch', 'two.png'), await png());
+    const watch = makeWatch();
+    await watch.turnOn(folder);
+    renameSync(join(folder, 'batch'), `${folder}-moved`);
+    await scanTwice(watch);
+    renameSync(`${folder}-moved`, join(folder, 'batch'));
+    await scanTwice(watch);
+    expect(h.engine.listJobs()).toEqual([]);
+  });
+
   it('adds jobs that wait while there is no key, like a drop', async () => {
     h.key.value = null;
     const watch = makeWatch();
