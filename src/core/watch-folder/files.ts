@@ -1,7 +1,7 @@
 // What the watch reads from disk: the folder's images (the app's own listing rules), each file's size
 // and times, and the folders whose images are never taken (the app writes images there itself).
-import { stat, readdir } from 'node:fs/promises';
-import { basename, resolve, sep } from 'node:path';
+import { realpath, stat, readdir } from 'node:fs/promises';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { listImagesInFolder } from '../images';
 
 /** The most images a watched folder may hold: a folder at the cap can't tell a new file from one cut off. */
@@ -30,10 +30,26 @@ export function isWithin(path: string, root: string): boolean {
   return p === r || p.startsWith(r.endsWith(sep) ? r : r + sep);
 }
 
+/** A folder's path with its links resolved (as given where it can't be resolved: not there yet). */
+async function realOrResolved(path: string): Promise<string> {
+  return realpath(path).catch(() => resolve(path));
+}
+
+/**
+ * `path` is inside one of `roots`, by the path as given or by where its folder really is: a watched
+ * folder chosen through a link, or a link inside it, must not reach the folders the app writes into.
+ */
+export async function isWithinAny(path: string, roots: readonly string[]): Promise<boolean> {
+  if (roots.some((root) => isWithin(path, root))) return true;
+  const real = await realOrResolved(path);
+  const realRoots = await Promise.all(roots.map(realOrResolved));
+  return realRoots.some((root) => isWithin(real, root));
+}
+
 /** Why `folder` can't be watched now (in words for the user), or null. */
 export async function folderProblem(folder: string, excludedRoots: readonly string[]): Promise<string | null> {
   const name = basename(folder) || folder;
-  if (excludedRoots.some((root) => isWithin(folder, root))) {
+  if (await isWithinAny(folder, excludedRoots)) {
     return `${name} is a folder the app writes into (its data or export folder), so it is not watched: exported textures would become new jobs. Choose another folder to watch.`;
   }
   try {
@@ -63,5 +79,20 @@ export async function listWatchedImages(folder: string, excludedRoots: readonly 
   if (paths.length > MAX_WATCHED_IMAGES) {
     return { ok: false, problem: `The watched folder holds more than ${MAX_WATCHED_IMAGES.toLocaleString('en')} images, more than the watch can follow. Move some out, or choose another folder.` };
   }
-  return { ok: true, paths: paths.filter((path) => !excludedRoots.some((root) => isWithin(path, root))) };
+  // By real folder too (one realpath per folder, not per file): a link can lead into an excluded folder.
+  const realRoots = await Promise.all(excludedRoots.map(realOrResolved));
+  const realFolders = new Map<string, Promise<string>>();
+  const realFolderOf = (dir: string) => {
+    let real = realFolders.get(dir);
+    if (!real) realFolders.set(dir, (real = realOrResolved(dir)));
+    return real;
+  };
+  const kept: string[] = [];
+  for (const path of paths) {
+    if (excludedRoots.some((root) => isWithin(path, root))) continue;
+    const real = join(await realFolderOf(dirname(path)), basename(path));
+    if (realRoots.some((root) => isWithin(real, root))) continue;
+    kept.push(path);
+  }
+  return { ok: true, paths: kept };
 }

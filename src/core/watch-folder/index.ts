@@ -11,7 +11,7 @@ import { AppError } from '../../shared/result';
 import type { Preset } from '../../shared/domain';
 import { WATCH_OFF, WATCH_REFUSED_KEPT, type WatchStatus } from '../../shared/watch';
 import { errorMessage } from '../util/errors';
-import { fileFacts, folderProblem, isWithin, listWatchedImages, MAX_WATCHED_IMAGES, type FileFacts } from './files';
+import { fileFacts, folderProblem, isWithinAny, listWatchedImages, MAX_WATCHED_IMAGES, type FileFacts } from './files';
 
 export interface FolderWatchDeps {
   settings: SettingsStore;
@@ -307,7 +307,7 @@ export function createFolderWatch(deps: FolderWatchDeps): FolderWatch {
     async turnOn(folder) {
       const chosen = folder ?? deps.settings.get().watchFolder;
       if (!chosen) throw new AppError('invalid_input', 'Choose the folder to watch first.');
-      if (deps.excludedRoots().some((root) => isWithin(chosen, root))) {
+      if (await isWithinAny(chosen, deps.excludedRoots())) {
         throw new AppError('invalid_input', 'The app writes its own files or exports into that folder, so it can’t be watched (exported textures would become new jobs). Choose another folder.');
       }
       // Written in one go with "last ran", so a restart never mistakes the images already there for new ones.
