@@ -11,8 +11,10 @@ export const WatchStatusSchema = z.object({
   folder: z.string().nullable(),
   /** Why the watch is paused (or what went wrong adding images), in words for the user; null when all is well. */
   problem: z.string().nullable(),
-  /** Images the watch handed to the queue since the app started. */
+  /** Images the watch handed to the queue since the app started (a job made, or joined one on its way). */
   taken: z.number().int().nonnegative(),
+  /** Images the watch found already made with the same settings since the app started: no job, nothing charged. */
+  alreadyMade: z.number().int().nonnegative(),
   /** Files seen that are still being written (their size or time changed in the last second). */
   waiting: z.number().int().nonnegative(),
   /** Files the watch could not use, with the reason (newest last). */
@@ -20,4 +22,4 @@ export const WatchStatusSchema = z.object({
 });
 export type WatchStatus = z.infer<typeof WatchStatusSchema>;
 
-export const WATCH_OFF: WatchStatus = { state: 'off', folder: null, problem: null, taken: 0, waiting: 0, refused: [] };
+export const WATCH_OFF: WatchStatus = { state: 'off', folder: null, problem: null, taken: 0, alreadyMade: 0, waiting: 0, refused: [] };

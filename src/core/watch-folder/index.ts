@@ -95,6 +95,7 @@ export function createFolderWatch(deps: FolderWatchDeps): FolderWatch {
   let problem: string | null = null;
   let addProblem: string | null = null;
   let taken = 0;
+  let alreadyMade = 0;
   let refused: WatchStatus['refused'] = [];
   let stopped = true;
   let timer: ReturnType<typeof setTimeout> | null = null;
@@ -116,7 +117,7 @@ export function createFolderWatch(deps: FolderWatchDeps): FolderWatch {
     const folder = config();
     if (!folder) return { ...WATCH_OFF, folder: deps.settings.get().watchFolder };
     const waiting = [...known.values()].filter((entry) => entry.kind === 'pending').length;
-    return { state: problem ? 'paused' : 'watching', folder, problem: problem ?? addProblem, taken, waiting, refused: [...refused] };
+    return { state: problem ? 'paused' : 'watching', folder, problem: problem ?? addProblem, taken, alreadyMade, waiting, refused: [...refused] };
   };
   const changed = () => {
     const next = status();
@@ -255,7 +256,9 @@ export function createFolderWatch(deps: FolderWatchDeps): FolderWatch {
         const entry = known.get(path);
         if (entry) entry.kind = rejected.has(path) ? 'refused' : 'taken';
       }
-      taken += paths.length - rejected.size;
+      const made = new Set(result.duplicates.map((item) => item.input));
+      taken += paths.filter((path) => !rejected.has(path) && !made.has(path)).length;
+      alreadyMade += made.size;
       refused = [...refused, ...result.rejected].slice(-WATCH_REFUSED_KEPT);
       addProblem = null;
       return true;
@@ -315,6 +318,7 @@ export function createFolderWatch(deps: FolderWatchDeps): FolderWatch {
         deps.settings.set({ watchFolder: chosen, watchEnabled: true, watchLastRanAt: now() });
         lastSavedAt = now();
         taken = 0;
+        alreadyMade = 0;
         reset(Number.POSITIVE_INFINITY);
       });
       return status();

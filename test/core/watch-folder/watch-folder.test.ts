@@ -72,7 +72,7 @@ describe('watched folder', () => {
     // More scans find nothing new.
     await scanTwice(watch);
     expect(jobNames()).toEqual(['mug.png']);
-    expect(watch.status()).toMatchObject({ state: 'watching', folder, problem: null, taken: 1, waiting: 0, refused: [] });
+    expect(watch.status()).toMatchObject({ state: 'watching', folder, problem: null, taken: 1, alreadyMade: 0, waiting: 0, refused: [] });
     const [job] = h.engine.listJobs();
     expect((await waitForJob(h.engine, job!.id, inState('succeeded'))).endpoint).toBe(DEFAULT_MODEL_ID);
     expect(h.fake.submissions).toHaveLength(1);
@@ -210,6 +210,7 @@ describe('watched folder', () => {
     copyFileSync(join(folder, 'a.png'), join(folder, 'a again.png'));
     await scanTwice(watch);
     expect(h.engine.listJobs()).toHaveLength(1);
+    expect(watch.status()).toMatchObject({ taken: 2, alreadyMade: 1 });
     expect(h.fake.submissions).toHaveLength(1);
   });
 

@@ -226,7 +226,7 @@ function installMockApi(scenario: MockScenario): void {
     },
     'key:test': () => ok({ result: 'accepted', message: 'FAL accepted the key.' }),
     'proxy:get': () => ok({ url: state.settings.falProxyUrl, sendKey: false }),
-    'watch:status': () => ok({ state: 'off', folder: null, problem: null, taken: 0, waiting: 0, refused: [] }),
+    'watch:status': () => ok({ state: 'off', folder: null, problem: null, taken: 0, alreadyMade: 0, waiting: 0, refused: [] }),
     // The mock stands for a user who confirms the dialog.
     'proxy:set': ({ url, sendKey }: { url: string | null; sendKey?: boolean }) => {
       state.settings = { ...state.settings, falProxyUrl: url };

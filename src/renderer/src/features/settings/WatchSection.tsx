@@ -113,6 +113,7 @@ function WatchState({ status }: { status: NonNullable<ReturnType<typeof useWatch
       ) : (
         <p className="inline-note">
           Watching. {status.taken > 0 ? `${plural(status.taken, 'new image')} added since the app started.` : 'New images will appear in the queue.'}
+          {status.alreadyMade > 0 && ` ${status.alreadyMade === 1 ? '1 was' : `${status.alreadyMade} were`} already made with these settings, so nothing was charged.`}
           {status.waiting > 0 && ` Waiting for ${plural(status.waiting, 'file')} still being copied.`}
         </p>
       )}
