@@ -5,6 +5,7 @@
 // the store looks for it in the insert's own transaction, so two processes cannot both insert.
 // What a failed add says: intake-failures.ts.
 import { randomUUID } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { FolderGoneError, refuseWhileFolderGone } from './data-folder';
 import type { AddJobsResult, ImageItem } from '../../shared/contract';
 import type { Preset } from '../../shared/domain';
@@ -13,7 +14,7 @@ import type { InputLimits, JpegEncoding, PrepareResult } from '../images';
 import { modelKeysOf, type LibraryStore } from '../library/store';
 import { DEFAULT_MODEL_ID, getModel, validateOptions } from '../models/catalog';
 import type { ModelDefinition } from '../models/types';
-import { toStoredPath } from '../paths';
+import { toAbsolutePath, toStoredPath } from '../paths';
 import { toJob, type JobRow, type JobStore, type JobToAdd } from '../queue/store';
 import type { AddJobsOptions } from '../services-types';
 import { inputSetProblem } from '../models/input-set';
@@ -136,7 +137,8 @@ export function createIntake(deps: IntakeDeps): Intake {
         });
       });
       if (toAdd.length === 0) return;
-      const chunk = deps.store.addOrJoin(toAdd, (job) => deps.inputs.insert(job.id, [singleInputOf(job)]));
+      const inputGone = (row: JobRow) => !statSync(toAbsolutePath(deps.dataDir, row.inputPath), { throwIfNoEntry: false })?.isFile();
+      const chunk = deps.store.addOrJoin(toAdd, (job) => deps.inputs.insert(job.id, [singleInputOf(job)]), inputGone);
       const added = chunk.flatMap((outcome) => (outcome.kind === 'added' ? [outcome.row] : []));
       for (const row of added) madeHere.add(row.id);
       outcomes.push(...chunk);

@@ -65,7 +65,7 @@ const RESEND_NOT_RECEIVED_MESSAGE = 'The same photo was added again: sending thi
  * runs adding the same photo at once), so exactly one of them makes the job and the other joins it.
  * A job earlier in `jobs` is a twin for a later one too (the same photo twice in one drop).
  */
-export function addOrJoin(ctx: StoreContext, jobs: readonly JobToAdd[], alsoFor?: (job: NewJob) => void): AddOutcome[] {
+export function addOrJoin(ctx: StoreContext, jobs: readonly JobToAdd[], alsoFor?: (job: NewJob) => void, inputGone?: InputGone): AddOutcome[] {
   return insertDurably(ctx, () =>
     writeTx(ctx.db, () =>
       jobs.map(({ job, mayJoin, joinOutput }): AddOutcome => {
@@ -80,12 +80,35 @@ export function addOrJoin(ctx: StoreContext, jobs: readonly JobToAdd[], alsoFor?
         if (unsent) twin = requeueIn(ctx, unsent.id, job.createdAt, { resubmit: true, message: RESEND_NOT_RECEIVED_MESSAGE, sentAt: unsent.submitStartedAt ?? undefined }) ?? undefined;
         const revived = (paid !== undefined || unsent !== undefined) && twin !== undefined;
         if (!twin) return { kind: 'added', row: insertOne(ctx, job, alsoFor) };
+        twin = adoptInputIfGone(ctx, twin, job, inputGone);
         if (!joinOutput) return { kind: 'joined', row: twin, revived };
         recordJoinedOutput(ctx.db, twin, joinOutput);
         return { kind: 'joined', row: getJob(ctx, twin.id) ?? twin, revived };
       }),
     ),
   );
+}
+
+/** Whether a job's prepared copy is gone from the disk (the store knows no folders: the intake answers). */
+export type InputGone = (row: JobRow) => boolean;
+
+/**
+ * A twin found by the original's sha256 has other prepared bytes than the drop joining it, so the drop
+ * did not write the twin's prepared copy again (as a twin of the same prepared bytes gets): one whose
+ * copy is gone and that waits unsent takes the drop's copy, or it would fail ("add the image again")
+ * and the photo just added again would never be made.
+ */
+function adoptInputIfGone(ctx: StoreContext, twin: JobRow, job: NewJob, inputGone: InputGone | undefined): JobRow {
+  if (!inputGone || twin.inputsJson !== null || twin.inputSha256 === job.inputSha256) return twin;
+  if (twin.state !== 'queued' || twin.falRequestId !== null || !inputGone(twin)) return twin;
+  const input = { id: twin.id, path: job.inputPath, sha256: job.inputSha256, mime: job.inputMime };
+  const moved = ctx.stmt(
+    `UPDATE jobs SET input_path = @path, input_sha256 = @sha256, input_mime = @mime, input_url = NULL
+     WHERE id = @id AND state = 'queued' AND fal_request_id IS NULL`,
+  ).run(input);
+  if (moved.changes === 0) return twin;
+  ctx.stmt('UPDATE job_inputs SET path = @path, sha256 = @sha256, mime = @mime, url = NULL WHERE job_id = @id AND position = 0').run(input);
+  return getJob(ctx, twin.id) ?? twin;
 }
 
 function insertOne(ctx: StoreContext, job: NewJob, alsoFor?: (job: NewJob) => void): JobRow {

@@ -181,8 +181,8 @@ export class JobStore {
   }
 
   /** Adds jobs or joins each to its twin on its way, check and insert in one transaction (store-actions.ts). */
-  addOrJoin(jobs: readonly actions.JobToAdd[], alsoFor?: (job: NewJob) => void): actions.AddOutcome[] {
-    return actions.addOrJoin(this.ctx, jobs, alsoFor);
+  addOrJoin(jobs: readonly actions.JobToAdd[], alsoFor?: (job: NewJob) => void, inputGone?: actions.InputGone): actions.AddOutcome[] {
+    return actions.addOrJoin(this.ctx, jobs, alsoFor, inputGone);
   }
 
   /** Never-received jobs of `made`'s photo and settings stop saying a resend is safe (store-actions.ts); the ones changed. */
