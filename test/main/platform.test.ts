@@ -30,6 +30,17 @@ describe('Electron platform', () => {
     expect(fake.shell.openExternal).toHaveBeenCalledTimes(1);
   });
 
+  it('names what the folder picker is for: the export folder unless told (the watched folder)', async () => {
+    const { platform } = setup();
+    const { dialog } = await import('electron');
+    const showOpenDialog = vi.mocked(dialog.showOpenDialog);
+    showOpenDialog.mockResolvedValue({ canceled: false, filePaths: ['/home/ada/Inbox'] } as never);
+    expect(await platform.chooseFolder(undefined, 'Choose the folder to watch')).toBe('/home/ada/Inbox');
+    expect(showOpenDialog).toHaveBeenLastCalledWith(expect.anything(), expect.objectContaining({ title: 'Choose the folder to watch' }));
+    await platform.chooseFolder('/home/ada');
+    expect(showOpenDialog).toHaveBeenLastCalledWith(expect.anything(), expect.objectContaining({ title: 'Choose the export folder', defaultPath: '/home/ada' }));
+  });
+
   it('starts a drag of the model file with the drag icon', async () => {
     const { window, platform } = setup();
     await platform.startDrag('/lib/model.glb');
