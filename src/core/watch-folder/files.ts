@@ -11,7 +11,9 @@ export interface FileFacts {
   size: number;
   mtimeMs: number;
   /** When the file came into the folder, as far as the disk tells: a copy keeps the photo's own
-   *  modification time on some systems (Finder, cp -p), but its status-change time is the copy's. */
+   *  modification time on some systems (Finder, cp -p), but its creation (birth) time is the copy's.
+   *  The status-change time only where the disk keeps no birth time: it also moves when nothing came
+   *  (permissions, owner, tags changed), which made old photos new - and paid for - at a start. */
   arrivedMs: number;
   /** Inode (0 where the file system has none): a renamed file keeps it. */
   ino: number;
@@ -20,7 +22,7 @@ export interface FileFacts {
 export async function fileFacts(path: string): Promise<FileFacts | null> {
   const info = await stat(path).catch(() => null);
   if (!info?.isFile()) return null;
-  return { size: info.size, mtimeMs: info.mtimeMs, arrivedMs: Math.max(info.mtimeMs, info.ctimeMs, info.birthtimeMs || 0), ino: info.ino };
+  return { size: info.size, mtimeMs: info.mtimeMs, arrivedMs: Math.max(info.mtimeMs, info.birthtimeMs > 0 ? info.birthtimeMs : info.ctimeMs), ino: info.ino };
 }
 
 /** `path` is `root` or inside it. */
