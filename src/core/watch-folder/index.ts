@@ -53,6 +53,9 @@ export interface FolderWatch {
  */
 const ARRIVAL_SLACK_MS = 100;
 
+/** Images handed to the intake at once (see take). */
+const TAKE_AT_ONCE = 20;
+
 type EntryKind = 'ignored' | 'pending' | 'taken' | 'refused';
 interface Entry extends FileFacts {
   kind: EntryKind;
@@ -98,6 +101,8 @@ export function createFolderWatch(deps: FolderWatchDeps): FolderWatch {
   let alreadyMade = 0;
   let refused: WatchStatus['refused'] = [];
   let stopped = true;
+  /** turnOff was asked and waits for the scan on its way. */
+  let offAsked = false;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let timerAt = 0;
   /** The last unexpected scan failure logged: logged once, not at every scan. */
@@ -242,8 +247,23 @@ export function createFolderWatch(deps: FolderWatchDeps): FolderWatch {
     if (took || now() - lastSavedAt >= saveEveryMs) save(lastRanAt(startedAt));
   }
 
-  /** Hands the files to the intake; true when it answered (each file is then taken or refused). */
+  /**
+   * Hands the files to the intake a few at a time: a watch turned off (or the app quitting) while
+   * hundreds are being added stops between two handfuls - the rest are not made (and paid for) after
+   * the user said stop; they stay waiting. True when the intake answered for some.
+   */
   async function take(paths: string[]): Promise<boolean> {
+    let answered = false;
+    for (let from = 0; from < paths.length; from += TAKE_AT_ONCE) {
+      if (stopped || offAsked) break;
+      if (!(await takeSome(paths.slice(from, from + TAKE_AT_ONCE)))) break;
+      answered = true;
+    }
+    return answered;
+  }
+
+  /** Hands the files to the intake; true when it answered (each file is then taken or refused). */
+  async function takeSome(paths: string[]): Promise<boolean> {
     const { endpoint, preset } = deps.jobOptions();
     const opts: AddJobsOptions = { endpoint, preset };
     try {
@@ -324,7 +344,9 @@ export function createFolderWatch(deps: FolderWatchDeps): FolderWatch {
       return status();
     },
     async turnOff() {
+      offAsked = true; // a scan adding images now stops at once (take), not once all are added
       await run(() => {
+        offAsked = false;
         deps.settings.set({ watchEnabled: false });
         reset(null);
       });
