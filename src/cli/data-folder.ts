@@ -25,27 +25,35 @@ export function cliDataDir(opts: DataFolderOptions): string {
 }
 
 /**
- * The data folder for a command that only reads it: one that does not exist is a usage error (exit 2),
- * nothing made or recorded - a mistyped --data-dir would become an empty "library", refused as missing
- * once removed. --start-fresh still makes an empty library there, as asked.
+ * The data folder for a command that only reads it, or null when there is no library yet: the app's
+ * default folder not made (a fresh machine) - the command then answers as for an empty library, says so
+ * on stderr (stdout stays parseable) and makes and records nothing. A folder the user named (--data-dir,
+ * IMAGE2MODEL_DATA_DIR) that does not exist is a usage error (exit 2): a typo must not read as an empty
+ * library, nor become one. --start-fresh still makes an empty library there, as asked.
  */
-export function existingCliDataDir(opts: DataFolderOptions): string {
+export function readDataDir(opts: DataFolderOptions): string | null {
   const dataDir = cliDataDir(opts);
-  if (!opts.startFresh && !existsSync(dataDir)) throw new UsageError(missingDataFolderNote(opts, 'there is nothing to read and nothing was made there'));
-  return dataDir;
+  if (opts.startFresh || existsSync(dataDir)) return dataDir;
+  const note = missingDataFolderNote(opts, 'there is nothing to read and nothing was made there');
+  if (namesDataDir(opts)) throw new UsageError(note);
+  process.stderr.write(`${note}\n`);
+  return null;
 }
 
-/** What to do with a missing data folder: make it (commands that add work) or refuse it (commands that only read). */
-export type MissingFolder = 'make' | 'refuse';
+/** What to do with a missing data folder: make it (commands that add work) or only read (see readDataDir). */
+export type MissingFolder = 'make' | 'read';
 
-export const dataDirFor = (opts: DataFolderOptions, missing: MissingFolder): string => (missing === 'make' ? cliDataDir(opts) : existingCliDataDir(opts));
+const namesDataDir = (opts: Pick<DataFolderOptions, 'dataDir'>): boolean => Boolean(opts.dataDir || process.env.IMAGE2MODEL_DATA_DIR);
 
-/** Says the data folder does not exist, `consequence` (what this command did not do), and what to do. */
+/**
+ * Says the data folder does not exist: a named one, with `consequence` (what this command did not do) and
+ * what to check; the app's default one, that there is no library yet and what makes it.
+ */
 export function missingDataFolderNote(opts: Pick<DataFolderOptions, 'dataDir'>, consequence: string): string {
   const dataDir = resolve(resolveDataDir(opts.dataDir));
-  return opts.dataDir || process.env.IMAGE2MODEL_DATA_DIR
+  return namesDataDir(opts)
     ? `The data folder ${dataDir} does not exist, so ${consequence}. Check --data-dir (or IMAGE2MODEL_DATA_DIR): the app shows its data folder in Settings, under About.`
-    : `The app's data folder ${dataDir} does not exist yet (the app or \`image2model convert\` makes it), so ${consequence}.`;
+    : `No library yet (the app's data folder ${dataDir} does not exist): \`image2model convert\` or the app makes it.`;
 }
 
 /** Call once the database in `dataDir` is open. */

@@ -22,6 +22,7 @@ import { shellWord } from './shell-word';
 import { terminalText } from './terminal-text';
 import { createCliLogger } from './logger';
 import { isLowLevelError, UNREADABLE_MODEL_MESSAGE } from '../core/util/low-level-error';
+import type { ModelSource } from '../core/export/service';
 
 interface ExportFlags extends CommonOptions {
   preset?: string;
@@ -54,6 +55,9 @@ export interface ExportCommandContext {
 }
 
 const LEGACY_FORMATS = ['glb', 'obj', 'stl'] as const;
+
+/** The library when there is none yet: no model has any id. */
+const NO_MODELS: ModelSource = { get: () => null, filePath: () => null };
 
 const positive = (what: string) => (value: string) => {
   const n = Number(value);
@@ -141,8 +145,9 @@ function deleteAloneMessage(name: string, others: readonly string[]): string {
 
 /** `--delete-preset`: a saved preset goes (the built-in ones stay); nothing is exported. */
 async function deletePreset(ctx: ExportCommandContext, id: string, flags: ExportFlags) {
-  const [{ createPresetStore }, { existingCliDataDir }] = await Promise.all([import('../core/export/preset-store'), import('./data-folder')]);
-  const presets = createPresetStore(existingCliDataDir(flags));
+  const [{ createPresetStore }, { readDataDir }] = await Promise.all([import('../core/export/preset-store'), import('./data-folder')]);
+  // No library yet: the store only reads (built-in presets, no saved one), so nothing is written there.
+  const presets = createPresetStore(readDataDir(flags) ?? resolveDataDir(flags.dataDir));
   const preset = presets.get(id);
   const saved = presets.list().filter((p) => !p.builtIn);
   if (preset?.builtIn) throw ctx.usageError(`"${id}" is a built-in preset and cannot be deleted; only presets you saved can.`);
@@ -160,16 +165,19 @@ async function deletePreset(ctx: ExportCommandContext, id: string, flags: Export
 async function legacyExport(ctx: ExportCommandContext, id: string, file: string, opts: CommonOptions) {
   const format = extname(file).slice(1).toLowerCase() || 'glb';
   if (!(LEGACY_FORMATS as readonly string[]).includes(format)) throw ctx.usageError(`Cannot export to .${format}: use .glb, .obj or .stl.`);
-  const [{ openEngine }, { exportModel }] = await Promise.all([import('./run'), import('../core/library/export-model')]);
-  const engine = openEngine(opts, 'refuse');
+  const [{ openEngine }, { exportModel }, { readDataDir }] = await Promise.all([import('./run'), import('../core/library/export-model'), import('./data-folder')]);
+  const dataDir = readDataDir(opts);
+  const notFound = () => {
+    process.stderr.write(`No model with id ${id}. Run \`image2model list\` to see the library.\n`);
+    ctx.out.exitCode = 1;
+  };
+  // No library yet: no model has that id.
+  if (dataDir === null) return notFound();
+  const engine = openEngine(opts, dataDir);
   try {
     const src = engine.library.filePath(id);
     const model = engine.library.get(id);
-    if (!src || !model) {
-      process.stderr.write(`No model with id ${id}. Run \`image2model list\` to see the library.\n`);
-      ctx.out.exitCode = 1;
-      return;
-    }
+    if (!src || !model) return notFound();
     const written = await exportModel(src, resolve(file), format as (typeof LEGACY_FORMATS)[number], model).catch((error: unknown) => {
       // Told in plain words (see util/low-level-error.ts); what failed underneath goes to the log.
       if (error instanceof Error && error.cause !== undefined) createCliLogger(resolveDataDir(opts.dataDir)).warn(`Export of ${id} failed`, error.cause);
@@ -235,10 +243,12 @@ export function registerExportCommand(program: Command, ctx: ExportCommandContex
       await ensureOutputFolder(out, flags.json === true, (message) => (outFailure = ctx.usageError(message)) as Error);
       outReady = true;
     };
-    const [{ openEngine }, { createExportService }] = await Promise.all([import('./run'), import('../core/export/service')]);
-    const engine = openEngine(flags, 'refuse');
+    const [{ openEngine }, { createExportService }, { readDataDir }] = await Promise.all([import('./run'), import('../core/export/service'), import('./data-folder')]);
+    // No library yet (the app's folder not made): no model has these ids; the presets are the built-in ones.
+    const found = readDataDir(flags);
+    const engine = found === null ? null : openEngine(flags, found);
     try {
-      const exporter = createExportService(engine.library, dataDir);
+      const exporter = createExportService(engine?.library ?? NO_MODELS, dataDir);
       const presetId = flags.preset ?? 'blender';
       const preset = exporter.presets.get(presetId);
       if (!preset) {
@@ -246,13 +256,14 @@ export function registerExportCommand(program: Command, ctx: ExportCommandContex
         throw ctx.usageError(`Unknown preset "${presetId}". Presets: ${names}.`);
       }
       const recipe = recipeFromFlags(preset.recipe, flags);
-      if (flags.savePreset) {
+      if (flags.savePreset && !engine) process.stderr.write('The preset was not saved: there is no library to keep it in yet.\n');
+      else if (flags.savePreset) {
         const saved = await exporter.presets.save({ label: flags.savePreset, description: `Based on ${preset.label}`, recipe });
         if (!flags.json) process.stdout.write(`Saved preset "${terminalText(saved.label)}" as ${saved.id}\n`);
       }
       let failed = 0;
       for (const id of ids) {
-        const name = engine.library.get(id)?.name ?? id;
+        const name = engine?.library.get(id)?.name ?? id;
         try {
           const { plan } = await exporter.plan(id, recipe, preset.id);
           if (!flags.plan) await readyOut();
@@ -273,7 +284,7 @@ export function registerExportCommand(program: Command, ctx: ExportCommandContex
       if (flags.json) process.stdout.write(JSON.stringify({ type: 'summary', succeeded: ids.length - failed, failed }) + '\n');
       if (failed > 0) ctx.out.exitCode = 1;
     } finally {
-      await engine.stop();
+      await engine?.stop();
     }
   });
 }

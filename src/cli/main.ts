@@ -113,21 +113,15 @@ export function buildProgram(out: { exitCode: number }): Command {
   });
 
   commonOptions(program.command('list').description('list the models in the library')).action(async (opts: CommonOptions) => {
-    const { openEngine } = await import('./run');
-    const engine = openEngine(opts, 'refuse');
+    const [{ openEngine }, { readDataDir }] = await Promise.all([import('./run'), import('./data-folder')]);
+    const dataDir = readDataDir(opts);
+    // No library yet (the app's folder not made): listed as the empty library it is.
+    const engine = dataDir === null ? null : openEngine(opts, dataDir);
     try {
-      // Page by page: every model, however large the library (one page of 10,000 cut the rest off silently).
-      let listed = 0;
-      for (let page = listPage(engine, 0); page.length > 0; page = listPage(engine, listed)) {
-        for (const model of page) {
-          if (opts.json) process.stdout.write(JSON.stringify({ type: 'model', ...model, file: engine.library.filePath(model.id) }) + '\n');
-          else process.stdout.write(`${model.id}  ${localStamp(model.createdAt)}  ${String(model.stats.triangles).padStart(8)} tris  ${terminalText(model.name)}\n`);
-        }
-        listed += page.length;
-      }
+      const listed = engine ? printLibrary(engine, opts.json) : 0;
       if (!opts.json && listed === 0) process.stdout.write('The library is empty. Try: image2model convert photo.jpg\n');
     } finally {
-      await engine.stop();
+      await engine?.stop();
     }
   });
 
@@ -185,6 +179,20 @@ function needsKeyMessage(definition: ModelDefinition, set: SetMember[] | null): 
   if (!set) return `${needs}, or use --model ${OFFLINE_MODEL_ID} (works offline).`;
   const photos = set.map((member) => shellWord(member.path)).join(' ');
   return `${needs} (every model that makes one model from several photos runs on FAL). Without a key, ${getModel(OFFLINE_MODEL_ID)?.label ?? 'the offline generator'} makes one model from each photo: image2model convert ${photos} --model ${OFFLINE_MODEL_ID}`;
+}
+
+/** Prints every model of the library; returns how many. */
+function printLibrary(engine: Engine, json: boolean): number {
+  // Page by page: every model, however large the library (one page of 10,000 cut the rest off silently).
+  let listed = 0;
+  for (let page = listPage(engine, 0); page.length > 0; page = listPage(engine, listed)) {
+    for (const model of page) {
+      if (json) process.stdout.write(JSON.stringify({ type: 'model', ...model, file: engine.library.filePath(model.id) }) + '\n');
+      else process.stdout.write(`${model.id}  ${localStamp(model.createdAt)}  ${String(model.stats.triangles).padStart(8)} tris  ${terminalText(model.name)}\n`);
+    }
+    listed += page.length;
+  }
+  return listed;
 }
 
 const LIST_PAGE = 1000;

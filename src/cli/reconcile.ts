@@ -40,20 +40,21 @@ export function settleMsFor(settleMinutes: number | undefined, defaultMs: number
 
 /**
  * One reconciliation pass over the data folder (every uncertain job, due or not). `missing`: `resume`
- * makes a missing folder (it goes on to add work), `reconcile` alone only reads and refuses one.
+ * makes a missing folder (it goes on to add work), `reconcile` alone only reads (see readDataDir).
  */
 export async function reconcileDataDir(opts: ReconcileOptions, missing: MissingFolder = 'make'): Promise<ReconcileOutcome> {
   // Loaded here, not at the CLI's start: every other command (and --help) starts without them.
-  const [{ openDatabase }, { createPlatformClient }, { JobStore }, { createReconciler, DEFAULT_RECONCILE_CONFIG }, { dataDirFor, rememberCliDataDir }] = await Promise.all([
+  const [{ openDatabase }, { createPlatformClient }, { JobStore }, { createReconciler, DEFAULT_RECONCILE_CONFIG }, { cliDataDir, readDataDir, rememberCliDataDir }] = await Promise.all([
     import('../core/db/open'),
     import('../core/fal/platform-client'),
     import('../core/queue/store'),
     import('../core/reconcile/reconciler'),
     import('./data-folder'),
   ]);
-  const dataDir = dataDirFor(opts, missing);
-  const db = openDatabase(dataDir);
-  rememberCliDataDir(dataDir);
+  const dataDir = missing === 'make' ? cliDataDir(opts) : readDataDir(opts);
+  // No library yet: nothing to reconcile, found in an empty database in memory.
+  const db = openDatabase(dataDir ?? ':memory:');
+  if (dataDir !== null) rememberCliDataDir(dataDir);
   const key = process.env.FAL_KEY?.trim() || null;
   const jobs = new JobStore(db, (text) => redactKeys(text, [key, ...cliOtherKeys()]));
   try {
@@ -140,7 +141,7 @@ export function registerReconcileCommand(program: Command, out: { exitCode: numb
     .option('--settle-minutes <n>', 'after this long, "FAL has no record" counts as never received (default 10)', parseSettleMinutes)
     .option('--json', 'print one JSON object', false)
     .action(async (opts: ReconcileOptions & { json: boolean }) => {
-      const outcome = await reconcileDataDir(opts, 'refuse');
+      const outcome = await reconcileDataDir(opts, 'read');
       printReconcile(outcome, opts.json);
       out.exitCode = outcome.report.waiting.length > 0 ? 1 : 0;
     });

@@ -12,7 +12,7 @@ import { createEngine, type Engine } from '../core/engine';
 import { keyGuardFetch, routeFromCommandLine } from '../core/fal/key-guard';
 import { createCliLogger } from './logger';
 import { writeJobOutput, writeJoinedOutput } from './write-output';
-import { dataDirFor, rememberCliDataDir, type MissingFolder } from './data-folder';
+import { cliDataDir, rememberCliDataDir } from './data-folder';
 import { jsonReporter, plainReporter, terminalReporter, type JobView, type Reporter } from './output';
 import type { SetMember } from './input-set-args';
 import { nodeFetch } from '../core/fal/node-fetch';
@@ -42,8 +42,8 @@ const STOPPED_BY: Record<StopSignal, string> = {
 /** Ctrl-C ends a run with 1 (some inputs did not become models); SIGTERM and SIGHUP as a shell reports them (128 + the signal). */
 const EXIT_BY_SIGNAL: Record<StopSignal, number> = { SIGINT: 1, SIGTERM: 143, SIGHUP: 129 };
 
-export function openEngine(opts: CommonOptions & { concurrency?: number }, missing: MissingFolder = 'make'): Engine {
-  const dataDir = dataDirFor(opts, missing);
+/** `dataDir`: the commands that only read pass the one readDataDir found; the others make a missing one. */
+export function openEngine(opts: CommonOptions & { concurrency?: number }, dataDir: string = cliDataDir(opts)): Engine {
   // Typing --fal-proxy / IMAGE2MODEL_FAL_PROXY is the user's confirmation; the key guard applies the rest.
   const route = routeFromCommandLine(opts.falProxy ?? process.env.IMAGE2MODEL_FAL_PROXY ?? null, process.env);
   const engine = createEngine({

@@ -27,14 +27,15 @@ export function registerStatsCommand(program: Command): void {
     .option('--json', 'print the report as one JSON object', false)
     .option('--prometheus', 'print Prometheus text exposition format (all time, for scraping)', false)
     .action(async (opts: StatsOptions) => {
-      const [{ openDatabase }, { createStatsReader, toPrometheus }, { existingCliDataDir, rememberCliDataDir }] = await Promise.all([
+      const [{ openDatabase }, { createStatsReader, toPrometheus }, { readDataDir, rememberCliDataDir }] = await Promise.all([
         import('../core/db/open'),
         import('../core/stats'),
         import('./data-folder'),
       ]);
-      const dataDir = existingCliDataDir(opts);
-      const db = openDatabase(dataDir);
-      rememberCliDataDir(dataDir);
+      const dataDir = readDataDir(opts);
+      // No library yet: the report of an empty one, read from an empty database in memory.
+      const db = openDatabase(dataDir ?? ':memory:');
+      if (dataDir !== null) rememberCliDataDir(dataDir);
       try {
         const reader = createStatsReader(db);
         if (opts.prometheus) {

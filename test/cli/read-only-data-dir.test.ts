@@ -2,7 +2,9 @@
 // exist: they made it, empty, and recorded it as a library - a mistyped --data-dir became a "library",
 // refused as "held your library ... missing" once removed. Now they say it does not exist and what to
 // check (exit 2, a usage error), and make and record nothing; `resume` (it adds work) still makes it.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// The app's default folder not made yet (a fresh machine, the README's first commands) is no typo: there
+// they answer as an empty library (exit 0, a one-line note on stderr) - they gave a usage error.
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -40,13 +42,6 @@ describe('a read-only command on a data folder that does not exist', () => {
     expect(recorded()).not.toContain(missing);
   });
 
-  it("the app's own folder not made yet: says the app or convert makes it, and makes nothing", { timeout: 60_000 }, async () => {
-    const result = await runCli(['stats'], { env });
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/The app's data folder .* does not exist yet \(the app or `image2model convert` makes it\)/);
-    expect(existsSync(join(root, 'config'))).toBe(false);
-  });
-
   it('resume (it adds work) still makes the folder, and the read-only commands then read it', { timeout: 60_000 }, async () => {
     const dataDir = join(root, 'new-library');
     expect((await runCli(['resume', '--data-dir', dataDir], { env })).code).toBe(0);
@@ -55,5 +50,61 @@ describe('a read-only command on a data folder that does not exist', () => {
     const list = await runCli(['list', '--data-dir', dataDir], { env });
     expect(list.code).toBe(0);
     expect(list.stdout).toContain('The library is empty');
+  });
+});
+
+describe("a read-only command on a fresh machine (the app's default data folder not made yet)", () => {
+  // Nothing named: the default folder is under XDG_CONFIG_HOME (Linux), its record of libraries beside it.
+  const fresh = join(root, 'fresh');
+  const freshEnv = { IMAGE2MODEL_DATA_DIR: undefined, IMAGE2MODEL_KNOWN_FOLDERS: undefined, HOME: join(fresh, 'home'), XDG_CONFIG_HOME: join(fresh, 'config') };
+  const emptyLibrary = join(root, 'empty-library');
+  const NOTE = /^No library yet \(the app's data folder .*Image2Model does not exist\): `image2model convert` or the app makes it\.$/;
+
+  const onFreshMachine = async (args: string[]) => {
+    mkdirSync(join(fresh, 'home'), { recursive: true });
+    const result = await runCli(args, { env: freshEnv });
+    expect(result.stderr.trim()).toMatch(NOTE);
+    expect(readdirSync(fresh)).toEqual(['home']);
+    expect(readdirSync(join(fresh, 'home'))).toEqual([]);
+    return result;
+  };
+
+  const COMMANDS = [['list'], ['list', '--json'], ['stats'], ['stats', '--json'], ['stats', '--prometheus'], ['reconcile'], ['reconcile', '--json']];
+  it.each(COMMANDS.map((argv) => [argv.join(' '), argv] as const))(
+    '%s: what an empty library answers, exit 0, nothing made or recorded',
+    { timeout: 60_000 },
+    async (_name, argv) => {
+      mkdirSync(emptyLibrary, { recursive: true });
+      const empty = await runCli([...argv, '--data-dir', emptyLibrary], { env });
+      expect(empty.code).toBe(0);
+      const result = await onFreshMachine(argv);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toBe(empty.stdout);
+      if (argv.includes('--json') && argv[0] !== 'list') expect(() => JSON.parse(result.stdout) as unknown).not.toThrow();
+    },
+  );
+
+  it('models: its list, exit 0', { timeout: 60_000 }, async () => {
+    const result = await onFreshMachine(['models']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('fal-ai/');
+  });
+
+  it('export <id> <file> and export <id> --plan: no model with that id (exit 1), nothing written', { timeout: 60_000 }, async () => {
+    const file = join(root, 'out.glb');
+    const legacy = await runCli(['export', 'some-model-id', file], { env: freshEnv });
+    expect(legacy.code).toBe(1);
+    expect(legacy.stderr).toContain('No model with id some-model-id.');
+    expect(existsSync(file)).toBe(false);
+    const plan = await onFreshMachine(['export', 'some-model-id', '--plan', '--json']);
+    expect(plan.code).toBe(1);
+    expect(plan.stdout).toContain('"message":"No model with id some-model-id."');
+  });
+
+  it('export --delete-preset: no saved preset (exit 2, as in an empty library)', { timeout: 60_000 }, async () => {
+    const result = await runCli(['export', '--delete-preset', 'mine'], { env: freshEnv });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('No saved preset "mine". You have no saved presets.');
+    expect(existsSync(join(fresh, 'config'))).toBe(false);
   });
 });
