@@ -10,19 +10,24 @@ export const MAX_WATCHED_IMAGES = 10_000;
 export interface FileFacts {
   size: number;
   mtimeMs: number;
-  /** When the file came into the folder, as far as the disk tells: a copy keeps the photo's own
-   *  modification time on some systems (Finder, cp -p), but its creation (birth) time is the copy's.
-   *  The status-change time only where the disk keeps no birth time: it also moves when nothing came
-   *  (permissions, owner, tags changed), which made old photos new - and paid for - at a start. */
+  /** When the file came into the folder, as far as the disk tells: a copy may keep the photo's own
+   *  modification time (cp -p, Finder), but on Linux and Windows its creation (birth) time is the
+   *  copy's. There the status-change time is not used: it also moves when nothing came (permissions,
+   *  owner changed), which made old photos new - and paid for - at a start. On macOS a Finder copy keeps
+   *  the creation date too, so the status-change time is all that tells a copy (and a chmod) apart. */
   arrivedMs: number;
   /** Inode (0 where the file system has none): a renamed file keeps it. */
   ino: number;
 }
 
+/** A copy's creation time is the copy's (not on macOS: see FileFacts.arrivedMs). */
+const BIRTH_IS_ARRIVAL = process.platform !== 'darwin';
+
 export async function fileFacts(path: string): Promise<FileFacts | null> {
   const info = await stat(path).catch(() => null);
   if (!info?.isFile()) return null;
-  return { size: info.size, mtimeMs: info.mtimeMs, arrivedMs: Math.max(info.mtimeMs, info.birthtimeMs > 0 ? info.birthtimeMs : info.ctimeMs), ino: info.ino };
+  const arrival = BIRTH_IS_ARRIVAL && info.birthtimeMs > 0 ? info.birthtimeMs : Math.max(info.ctimeMs, info.birthtimeMs || 0);
+  return { size: info.size, mtimeMs: info.mtimeMs, arrivedMs: Math.max(info.mtimeMs, arrival), ino: info.ino };
 }
 
 /** `path` is `root` or inside it. */

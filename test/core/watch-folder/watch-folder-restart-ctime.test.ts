@@ -1,7 +1,7 @@
 // At a start the watch takes the images that came while the app was closed, told by their times. An
 // image that was already there, whose status-change time alone moved while the app was closed (its
-// permissions changed - chmod -R, a sync or backup tool, a Finder tag - its content untouched), did
-// not come while the app was closed: taking it made a paid job of a photo the watch never had to add.
+// permissions or owner changed - chmod -R, a sync or backup tool - content untouched; on Linux and
+// Windows, where a copy has its own creation time), did not come while the app was closed: taking it made a paid job of a photo the watch never had to add.
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
