@@ -226,11 +226,15 @@ beforeAll(async () => {
   const keys = [...README.matchAll(/FAL_KEY=(\S+)/g)].map((m) => m[1]!);
   ctx.fake = await startFakeFal({ processingMs: 20, acceptedKeys: [...keys, EXPORTED_KEY] });
   const inherited = Object.entries(process.env).filter(
-    ([name]) => !name.startsWith('npm_') && !['FAL_KEY', 'IMAGE2MODEL_FAL_PROXY', 'IMAGE2MODEL_DATA_DIR'].includes(name),
+    ([name]) => !name.startsWith('npm_') && !['FAL_KEY', 'IMAGE2MODEL_FAL_PROXY', 'IMAGE2MODEL_DATA_DIR', 'IMAGE2MODEL_KNOWN_FOLDERS'].includes(name),
   );
   ctx.env = {
     ...Object.fromEntries(inherited),
-    IMAGE2MODEL_DATA_DIR: join(ctx.root, 'data'),
+    // A fresh machine: the app's default data folder (under this home) does not exist yet, as for a
+    // new user; the commands find it by the same rules as the app (core/paths.ts defaultUserDataDir).
+    HOME: join(ctx.root, 'home'),
+    XDG_CONFIG_HOME: join(ctx.root, 'home', '.config'),
+    APPDATA: join(ctx.root, 'home', 'AppData', 'Roaming'),
     // npx finds this checkout's own bin; offline and a private cache make sure it never fetches anything.
     npm_config_cache: join(ctx.root, 'npm-cache'),
     npm_config_offline: 'true',
