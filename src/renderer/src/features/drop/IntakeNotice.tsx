@@ -6,6 +6,7 @@ import { useId, useMemo, useState } from 'react';
 import type { Job } from '../../../../shared/domain';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { Icon } from '../../components/Icon';
+import { RefusedReason } from '../../components/RefusedReason';
 import { JobThumb } from '../queue/JobThumb';
 import { plural } from '../../lib/format';
 import { shortenedNote } from '../../lib/pasted-name';
@@ -88,15 +89,7 @@ export function IntakeNotice({ result, jobs, busy, unitPriceUsd, onDismiss, onMa
         <ul className="intake-list" aria-label="Not added">
           {rejected.slice(0, 50).map((item, index) => (
             <li key={`${item.input}-${index}`} className="intake-rejected" data-testid="rejected-item">
-              <Icon name="warning" size={15} />
-              {/* The app's reasons usually name the file already; name it only when they do not. */}
-              {item.reason.includes(baseName(item.input)) ? (
-                <span>{item.reason}</span>
-              ) : (
-                <span>
-                  <strong>{baseName(item.input)}</strong> <span className="muted">{item.reason}</span>
-                </span>
-              )}
+              <RefusedReason input={item.input} reason={item.reason} />
             </li>
           ))}
           {rejected.length > 50 && <li className="faint">…and {rejected.length - 50} more</li>}

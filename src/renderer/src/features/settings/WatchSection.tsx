@@ -7,6 +7,7 @@ import { call } from '../../api';
 import { useApp } from '../../app-context';
 import { FolderChoice } from '../../components/FolderChoice';
 import { Icon } from '../../components/Icon';
+import { RefusedReason } from '../../components/RefusedReason';
 import { useWatchStatus } from '../../hooks/useWatchStatus';
 import { errorMessage } from '../../lib/errors';
 import { formatUsd, plural } from '../../lib/format';
@@ -14,7 +15,6 @@ import { PRESET_LABEL, PRESET_NAMES } from '../../lib/presets';
 import { ModelOptions } from '../drop/ModelOptions';
 import { SettingRow } from './SettingRow';
 
-const baseName = (path: string) => path.split(/[\\/]/).pop() || path;
 
 export function WatchSection() {
   const { settings, updateSettings, models, generator, toast } = useApp();
@@ -121,15 +121,7 @@ function WatchState({ status }: { status: NonNullable<ReturnType<typeof useWatch
         <ul className="intake-list" aria-label="Not added from the watched folder">
           {status.refused.map((item, index) => (
             <li key={`${item.input}-${index}`} className="intake-rejected">
-              <Icon name="warning" size={15} />
-              {/* The app's reasons usually name the file already; name it only when they do not. */}
-              {item.reason.includes(baseName(item.input)) ? (
-                <span>{item.reason}</span>
-              ) : (
-                <span>
-                  <strong>{baseName(item.input)}</strong> <span className="muted">{item.reason}</span>
-                </span>
-              )}
+              <RefusedReason input={item.input} reason={item.reason} />
             </li>
           ))}
         </ul>
