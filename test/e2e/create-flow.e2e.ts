@@ -37,6 +37,8 @@ test.describe('offline generator, no key', () => {
     test.setTimeout(150_000);
     await page.goto(app.appUrl);
     await page.getByTestId('model-select').selectOption('offline/relief');
+    // Added images use the generator the app has saved: wait for its answer (a loaded machine is slow to give it).
+    await expect(page.getByTestId('model-select')).toHaveValue('offline/relief');
     await expect(page.getByTestId('price-estimate')).toContainText('Free');
 
     await dropFiles(page, page.getByTestId('drop-zone'), [await pngFile('red-mug.png', 11), await pngFile('blue-vase.png', 12)]);
@@ -100,6 +102,8 @@ test.describe('offline generator, no key', () => {
   test('the file picker adds images too', async ({ page }) => {
     await page.goto(app.appUrl);
     await page.getByTestId('model-select').selectOption('offline/relief');
+    // Added images use the generator the app has saved: wait for its answer (a loaded machine is slow to give it).
+    await expect(page.getByTestId('model-select')).toHaveValue('offline/relief');
     await page.getByTestId('file-input').setInputFiles([
       { name: 'picked.png', mimeType: 'image/png', buffer: await makeTestPng(320, 320, { seed: 5 }) },
     ]);

@@ -38,6 +38,8 @@ for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
     await openMockApp(page, defaultScenario());
     await page.getByTestId('model-select').selectOption('fal-ai/hyper3d/rodin');
+    // Added images use the generator the app has saved: wait for its answer (a loaded machine is slow to give it).
+    await expect(page.getByTestId('model-select')).toHaveValue('fal-ai/hyper3d/rodin');
     const png = async (name: string, seed: number) => ({ name, mime: 'image/png', bytes: await makeTestPng(64, 64, { alpha: true, seed }) });
     await dropFiles(page, page.getByTestId('drop-zone'), [await png('a.png', 1), await png('b.png', 2)]);
     const composer = page.getByTestId('set-composer');

@@ -66,6 +66,8 @@ test('jobs waiting for a key: one switches from its row (new estimate shown), th
   // Tripo chosen on purpose with no key: its jobs wait for one.
   await expect(page.getByTestId('model-select')).toHaveValue(RELIEF, { timeout: 30_000 });
   await page.getByTestId('model-select').selectOption(TRIPO);
+  // Added images use the generator the app has saved: wait for its answer (a loaded machine is slow to give it).
+  await expect(page.getByTestId('model-select')).toHaveValue(TRIPO);
   await expect(page.getByTestId('price-estimate')).toContainText('$0.30');
   await page.getByTestId('file-input').setInputFiles([await photo('lamp.png', 31), await photo('vase.png', 32), await photo('gnome.png', 33)]);
   for (const name of ['lamp.png', 'vase.png', 'gnome.png']) await expect(row(page, name)).toHaveAttribute('data-state', 'queued');

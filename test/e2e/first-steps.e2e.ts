@@ -37,6 +37,8 @@ test('a sample photo becomes a model that opens in the viewer', async ({ page })
   await page.goto(app.appUrl);
   // The offline generator, explicitly (it is also what a first-time user without a key gets).
   await page.getByTestId('model-select').selectOption('offline/relief');
+  // Added images use the generator the app has saved: wait for its answer (a loaded machine is slow to give it).
+  await expect(page.getByTestId('model-select')).toHaveValue('offline/relief');
   const tray = page.getByTestId('sample-tray');
   await expect(tray).toContainText('Try a sample');
   const samples = tray.getByTestId('sample-button');
@@ -109,6 +111,8 @@ test('adding a key is guided: where to get one, paste, test, and the waiting job
   await page.goto(app.appUrl);
   // A photo for an AI generator waits, since there is no key yet.
   await page.getByTestId('model-select').selectOption('tripo3d/tripo/v2.5/image-to-3d');
+  // Added images use the generator the app has saved: wait for its answer (a loaded machine is slow to give it).
+  await expect(page.getByTestId('model-select')).toHaveValue('tripo3d/tripo/v2.5/image-to-3d');
   await page.getByTestId('file-input').setInputFiles([{ name: 'chair.png', mimeType: 'image/png', buffer: await makeTestPng(640, 640, { alpha: true, seed: 41 }) }]);
   const row = page.getByTestId('job-row');
   await expect(row).toHaveAttribute('data-state', 'queued');
@@ -164,6 +168,8 @@ test('a FAL_KEY copied with an invisible character is not used, and Settings say
   app = await launchWebApp({ falProxy: fake!.url, env: { FAL_KEY: `${GOOD_KEY}\u200b` } });
   await page.goto(app.appUrl);
   await page.getByTestId('model-select').selectOption('tripo3d/tripo/v2.5/image-to-3d');
+  // Added images use the generator the app has saved: wait for its answer (a loaded machine is slow to give it).
+  await expect(page.getByTestId('model-select')).toHaveValue('tripo3d/tripo/v2.5/image-to-3d');
   await page.getByTestId('file-input').setInputFiles([{ name: 'lamp.png', mimeType: 'image/png', buffer: await makeTestPng(640, 640, { alpha: true, seed: 43 }) }]);
   await expect(page.getByTestId('job-row')).toHaveAttribute('data-state', 'queued');
   const banner = page.getByTestId('queue-banner');

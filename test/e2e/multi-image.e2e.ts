@@ -30,6 +30,8 @@ for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
     await page.goto(app.appUrl);
     await page.getByTestId('model-select').selectOption('tripo3d/tripo/v2.5/multiview-to-3d');
+    // Added images use the generator the app has saved: wait for its answer (a loaded machine is slow to give it).
+    await expect(page.getByTestId('model-select')).toHaveValue('tripo3d/tripo/v2.5/multiview-to-3d');
 
     // Dropped in a scrambled order; the names say which view each one is.
     await dropFiles(page, page.getByTestId('drop-zone'), [await png('mug-back.png', 3), await png('mug_FRONT.png', 1), await png('mug-left.png', 2)]);
