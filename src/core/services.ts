@@ -6,6 +6,7 @@ import type { AppInfo, EventSink, Handlers } from '../shared/contract';
 import { AppError } from '../shared/result';
 import { listModels } from './models/catalog';
 import { appGenerator } from '../shared/default-generator';
+import { asApplied } from '../shared/settings';
 import { describeModel } from './models/summary';
 import { exportModel } from './library/export-model';
 import { safeFileStem } from './util/file-stem';
@@ -128,9 +129,7 @@ export function createHandlers(deps: ServiceDeps): Handlers {
       if (patch.outputFolder && !exportFolders.allows(patch.outputFolder)) {
         throw new AppError('invalid_input', 'Choose the output folder with the Choose… button in Settings > Generation.');
       }
-      // Setting the generator is choosing it: from then on it no longer follows the key.
-      const choosing = patch.defaultModel !== undefined && patch.defaultModelChosen === undefined;
-      const next = settings.set(choosing ? { ...patch, defaultModelChosen: true } : patch);
+      const next = settings.set(asApplied(patch));
       if (patch.concurrency !== undefined) engine.setConcurrency(next.concurrency);
       if (patch.spendingCapUsd !== undefined) engine.limitsChanged();
       return next;

@@ -61,3 +61,17 @@ export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
 export const PageSettingsPatchSchema = SettingsPatchSchema.omit({ exportFolders: true, watchFolder: true, watchEnabled: true, watchLastRanAt: true });
 export type PageSettingsPatch = z.infer<typeof PageSettingsPatchSchema>;
 export const DEFAULT_SETTINGS: Settings = SettingsSchema.parse({});
+
+/**
+ * A patch as the app applies it: setting the generator is choosing it (from then on it no longer
+ * follows the key). Shared by the app (settings:set) and the window, which shows a change at once.
+ */
+export function asApplied<P extends SettingsPatch>(patch: P): P {
+  return patch.defaultModel !== undefined && patch.defaultModelChosen === undefined ? { ...patch, defaultModelChosen: true } : patch;
+}
+
+/** `settings` with `patch`'s given keys applied (keys given as undefined are not). */
+export function withPatch(settings: Settings, patch: SettingsPatch): Settings {
+  const given = Object.fromEntries(Object.entries(asApplied(patch)).filter(([, value]) => value !== undefined));
+  return { ...settings, ...given } as Settings;
+}
