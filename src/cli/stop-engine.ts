@@ -6,8 +6,9 @@ import type { Job } from '../shared/domain';
 import { DEFAULT_TIMING, type Engine } from '../core/engine';
 import { terminalText } from './terminal-text';
 
-/** The exit code of a run ended by a second Ctrl-C (128 + SIGINT, as a shell reports it). */
-export const EXIT_STOPPED_AT_ONCE = 130;
+/** The exit code of a run whose wait was cut, as a shell reports the signal that cut it (128 + its number). */
+const EXIT_STOPPED_AT_ONCE = { SIGINT: 130, SIGTERM: 143 } as const;
+type CuttingSignal = keyof typeof EXIT_STOPPED_AT_ONCE;
 
 export interface StopIo {
   /** One line for the person at the terminal (stderr: stdout may be --json). */
@@ -33,7 +34,7 @@ export async function stopEngine(engine: Engine, io: StopIo = defaultIo): Promis
   const stopped = engine.stop();
   if (sending.length === 0) return stopped;
   const seconds = Math.round(DEFAULT_TIMING.requestTimeoutMs / 1000);
-  const stopNow = () => {
+  const stopNow = (signal: CuttingSignal) => {
     const setAside = engine.abandonNow();
     if (setAside.length > 0) {
       io.say(
@@ -41,11 +42,14 @@ export async function stopEngine(engine: Engine, io: StopIo = defaultIo): Promis
           `${setAside.length === 1 ? 'it' : 'them'}). Run \`image2model resume\` later: it asks FAL's records and picks up what FAL received, never sending it twice.`,
       );
     }
-    io.exit(EXIT_STOPPED_AT_ONCE);
+    io.exit(EXIT_STOPPED_AT_ONCE[signal]);
   };
   // Listening before saying so: a second Ctrl-C with no listener would end the process with no word.
-  io.signals.once('SIGINT', stopNow);
-  io.signals.once('SIGTERM', stopNow);
+  // (A hang-up does not cut the wait: run.ts keeps listening for SIGHUP until the engine stopped.)
+  const onInt = () => stopNow('SIGINT');
+  const onTerm = () => stopNow('SIGTERM');
+  io.signals.once('SIGINT', onInt);
+  io.signals.once('SIGTERM', onTerm);
   io.say(
     `Waiting for FAL's answer to sending ${names(sending)} (up to ${seconds} s): it names the request to follow, ` +
       'so the job is never sent, or paid for, twice. Press Ctrl-C again to stop now: the job is then left as ' +
@@ -54,7 +58,7 @@ export async function stopEngine(engine: Engine, io: StopIo = defaultIo): Promis
   try {
     await stopped;
   } finally {
-    io.signals.off('SIGINT', stopNow);
-    io.signals.off('SIGTERM', stopNow);
+    io.signals.off('SIGINT', onInt);
+    io.signals.off('SIGTERM', onTerm);
   }
 }
