@@ -22,6 +22,7 @@ import { nodeFetch } from './fal/node-fetch';
 import { assertDataFolderInPlace, rememberDataFolder } from './data-folder-record';
 import { createFolderWatch, type FolderWatch } from './watch-folder';
 import { appGenerator } from '../shared/default-generator';
+import { observeSettings } from './settings/change-events';
 
 export interface Logger {
   info(message: string, detail?: unknown): void;
@@ -73,12 +74,14 @@ export interface AppCore {
 
 export function createAppCore(options: AppCoreOptions): AppCore {
   const paths = dataPaths(options.dataDir);
+  // Every change reaches every window (settings:changed), whoever made it: a window, the watch, main.
+  const settingsStore = observeSettings(options.settings);
   if (options.knownFolders) assertDataFolderInPlace(options.dataDir, options.knownFolders.file, options.knownFolders.startFresh);
   makeFolderSync(paths.root); // not a recursive mkdirSync: it never returns for /proc/self/<new>
   const route = options.route ?? createMemoryRouteStore();
   // A proxy in the settings file that the route store does not hold was never confirmed: drop it.
-  if (options.settings.get().falProxyUrl !== route.get().proxyUrl) options.settings.set({ falProxyUrl: route.get().proxyUrl });
-  const settings = options.settings.get();
+  if (settingsStore.get().falProxyUrl !== route.get().proxyUrl) settingsStore.set({ falProxyUrl: route.get().proxyUrl });
+  const settings = settingsStore.get();
   // Every FAL call (engine, key test, platform API) passes the key guard with the confirmed route, read per call,
   // over keep-alive node:http (fal/node-fetch.ts).
   const guard = (base: typeof fetch | undefined) => keyGuardFetch(base ?? options.fetch ?? nodeFetch, () => route.get());
@@ -87,7 +90,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     dataDir: options.dataDir,
     keys: options.keys,
     billingKeys: options.billingKeys ?? createMemoryKeyVault(process.env, 'FAL_ADMIN_KEY'),
-    settings: () => options.settings.get(),
+    settings: () => settingsStore.get(),
     logger: options.logger,
     wake: () => engine.limitsChanged(),
     ...options.platformOverrides,
@@ -99,7 +102,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     getOtherKeys: () => [falPlatform.billingKeys.get()],
     falProxyUrl: route.get().proxyUrl,
     concurrency: settings.concurrency,
-    getSpendingCapUsd: () => options.settings.get().spendingCapUsd,
+    getSpendingCapUsd: () => settingsStore.get().spendingCapUsd,
     inputLimits: {
       ...DEFAULT_INPUT_LIMITS,
       maxFileBytes: settings.uploadLimitMb * 1024 * 1024,
@@ -119,15 +122,15 @@ export function createAppCore(options: AppCoreOptions): AppCore {
   const exports = createExportService(engine.library, options.dataDir, undefined, options.logger);
   const chosenPaths = createChosenPaths();
   const watch = createFolderWatch({
-    settings: options.settings,
+    settings: settingsStore,
     addImages: (items, opts) => engine.addImages(items, opts),
     jobOptions: () => {
-      const current = options.settings.get();
+      const current = settingsStore.get();
       return { endpoint: current.watchModel ?? appGenerator(current, options.keys.status().set), preset: current.watchPreset ?? current.defaultPreset };
     },
     // The app writes images into these (prepared photos, exported textures): taking them would loop.
     excludedRoots: () => {
-      const current = options.settings.get();
+      const current = settingsStore.get();
       return [options.dataDir, ...(current.outputFolder ? [current.outputFolder] : []), ...current.exportFolders];
     },
     logger: options.logger,
@@ -138,7 +141,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     exports,
     engine,
     keys: options.keys,
-    settings: options.settings,
+    settings: settingsStore,
     platform: options.platform,
     appInfo: options.appInfo,
     falPlatform,
@@ -155,12 +158,14 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     chosenPaths,
     async start(emit) {
       const stopEvents = forwardEngineEvents(engine, emit);
-      const stopAutoExport = startAutoExport(engine, options.settings, join(options.dataDir, 'exports'), options.logger, exports, (title, body) =>
+      const stopAutoExport = startAutoExport(engine, settingsStore, join(options.dataDir, 'exports'), options.logger, exports, (title, body) =>
         options.platform.notify(title, body),
       );
       const stopExportProgress = exports.onProgress((progress) => emit('export:progress', progress));
       const stopWatchEvents = watch.onChange((status) => emit('watch:changed', status));
+      const stopSettingsEvents = settingsStore.onChange((settings) => emit('settings:changed', settings));
       stopForwarding = () => {
+        stopSettingsEvents();
         stopEvents();
         stopAutoExport();
         stopExportProgress();
@@ -170,7 +175,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       watch.start();
       falPlatform.start(
         (job) => emit('job:changed', job),
-        () => emit('cost:changed', falPlatform.spend.summary(options.settings.get().spendingCapUsd)),
+        () => emit('cost:changed', falPlatform.spend.summary(settingsStore.get().spendingCapUsd)),
       );
     },
     releaseUnsentNow: () => engine.releaseUnsentNow(),
