@@ -6,6 +6,7 @@ import Store from 'electron-store';
 import { SettingsPatchSchema, SettingsSchema, type Settings } from '../shared/settings';
 import { AppError } from '../shared/result';
 import { loadSettings, SETTINGS_VERSION } from '../core/settings/migrate';
+import { settingsNotSaved } from '../core/settings/not-saved';
 import type { SettingsStore } from '../core/services-types';
 
 interface StoredShape {
@@ -39,8 +40,13 @@ export function createElectronSettingsStore(dataDir: string): SettingsStore {
     set(patch) {
       const checked = SettingsPatchSchema.safeParse(patch);
       if (!checked.success) throw new AppError('invalid_input', checked.error.issues[0]?.message ?? 'Invalid settings.');
-      current = SettingsSchema.parse({ ...current, ...checked.data });
-      store.set('settings', current);
+      const next = SettingsSchema.parse({ ...current, ...checked.data });
+      try {
+        store.set('settings', next);
+      } catch (error) {
+        throw settingsNotSaved(error);
+      }
+      current = next;
       return current;
     },
     warnings: () => [...warnings],

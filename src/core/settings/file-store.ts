@@ -5,6 +5,7 @@ import { SettingsPatchSchema, SettingsSchema, type Settings, type SettingsPatch 
 import { AppError } from '../../shared/result';
 import type { SettingsStore } from '../services-types';
 import { loadSettings, SETTINGS_VERSION } from './migrate';
+import { settingsNotSaved } from './not-saved';
 
 export function createFileSettingsStore(file: string): SettingsStore {
   let stored: unknown = {};
@@ -21,10 +22,10 @@ export function createFileSettingsStore(file: string): SettingsStore {
   let current: Settings = loaded.settings;
   const warnings = [...loadWarnings, ...loaded.warnings];
 
-  const save = () => {
+  const save = (settings: Settings) => {
     mkdirSync(dirname(file), { recursive: true });
     const tmp = `${file}.tmp-${process.pid}`;
-    writeFileSync(tmp, JSON.stringify({ version: SETTINGS_VERSION, settings: current }, null, 2));
+    writeFileSync(tmp, JSON.stringify({ version: SETTINGS_VERSION, settings }, null, 2));
     renameSync(tmp, file);
   };
 
@@ -33,8 +34,13 @@ export function createFileSettingsStore(file: string): SettingsStore {
     set: (patch: SettingsPatch) => {
       const checked = SettingsPatchSchema.safeParse(patch);
       if (!checked.success) throw new AppError('invalid_input', checked.error.issues[0]?.message ?? 'Invalid settings.');
-      current = SettingsSchema.parse({ ...current, ...checked.data });
-      save();
+      const next = SettingsSchema.parse({ ...current, ...checked.data });
+      try {
+        save(next);
+      } catch (error) {
+        throw settingsNotSaved(error);
+      }
+      current = next;
       return current;
     },
     warnings: () => [...warnings],

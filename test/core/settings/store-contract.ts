@@ -1,7 +1,7 @@
 // What every settings store (electron-store in the app, the JSON file for the CLI/browser transport)
 // must do: defaults, validated patches, persistence, migrations, and resetting what is broken with a
 // warning instead of crashing. Each store's test file runs this suite.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -93,6 +93,16 @@ export function describeSettingsStore(name: string, subject: StoreUnderTest): vo
       expect(store.warnings().join(' ')).toMatch(/notifications/);
       // The repaired settings are what is on disk now.
       expect(SettingsSchema.parse(subject.open(dir).get())).toEqual(store.get());
+    });
+
+    it('keeps what it holds when a change cannot be saved (the app and the window go on with what a restart brings back)', () => {
+      const store = subject.open(dir);
+      store.set({ defaultModel: 'offline/relief' });
+      // The file's place is taken by a folder: the save fails (as on a full or read-only disk).
+      rmSync(subject.file(dir), { force: true });
+      mkdirSync(join(subject.file(dir), 'blocked'), { recursive: true });
+      expect(() => store.set({ defaultModel: 'tripo3d/tripo/v2.5/image-to-3d' })).toThrow(/could not be saved, so nothing was changed/);
+      expect(store.get().defaultModel).toBe('offline/relief');
     });
 
     it('migrates settings stored by version 0 (concurrency as text)', () => {
