@@ -140,7 +140,8 @@ function checkSize(name: string, bytes: number, limits: InputLimits): string | u
   if (bytes === 0) return `${name} is empty (0 bytes): a download or copy that did not finish leaves such a file. Use the complete image.`;
   if (bytes > limits.maxFileBytes) {
     const [mb, maxMb] = [inUnits(bytes, MEBI), inUnits(limits.maxFileBytes, MEBI)];
-    return `${name} is ${mb} MB; the limit is ${maxMb} MB. Use a smaller file.`;
+    const { tooLarge } = limits;
+    return `${name} is ${mb} MB; the limit is ${maxMb} MB${tooLarge ? ` (${tooLarge.limitName})` : ''}. ${tooLarge?.advice ?? 'Use a smaller file.'}`;
   }
   return undefined;
 }

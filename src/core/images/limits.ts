@@ -2,6 +2,11 @@
 export interface InputLimits {
   /** Largest file accepted, checked by stat before the file is read. */
   maxFileBytes: number;
+  /**
+   * Said when a file is over maxFileBytes: which limit that is and what to do (default: none named, "Use
+   * a smaller file."). The CLI applies the app's limit, which a user would not look for there.
+   */
+  tooLarge?: { limitName: string; advice: string };
   /** Largest width x height accepted, checked from the header before decoding (decompression bombs). */
   maxPixels: number;
   /** Prepared images are downscaled so their long side is at most this (never upscaled). */
