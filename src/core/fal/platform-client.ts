@@ -41,6 +41,9 @@ export const PLATFORM_BASE_URL = 'https://api.fal.ai/v1';
 export const PLATFORM_ANSWER_MAX_BYTES = 64 * 1024 * 1024;
 const TARGET_URL_HEADER = 'x-fal-target-url';
 
+/** The most entries one page of a platform list may hold: FAL's largest page (billing events, limit <= 10,000). */
+export const MAX_PAGE_ENTRIES = 10_000;
+
 export interface PlatformClientOptions {
   key: string;
   /**
@@ -131,7 +134,8 @@ export function createPlatformClient(opts: PlatformClientOptions): PlatformClien
     }
   }
 
-  async function call<T>(schema: z.ZodType<T>, method: 'GET' | 'POST', path: string, params: URLSearchParams, body?: unknown): Promise<T> {
+  /** `list`: what is left of a list's byte budget over all its pages (pages()); taken from as each page is read. */
+  async function call<T>(schema: z.ZodType<T>, method: 'GET' | 'POST', path: string, params: URLSearchParams, body?: unknown, list?: { bytesLeft: number }): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       let response: Response;
       try {
@@ -143,7 +147,7 @@ export function createPlatformClient(opts: PlatformClientOptions): PlatformClien
         }
         throw error;
       }
-      const text = await answerText(response, path);
+      const text = await answerText(response, path, list);
       if (response.ok) {
         let json: unknown;
         try {
@@ -174,11 +178,17 @@ export function createPlatformClient(opts: PlatformClientOptions): PlatformClien
   ): Promise<T[]> {
     const out: T[] = [];
     let cursor: string | null = null;
+    // Every page is kept until the list ends: pages that never end hold no more than one answer may.
+    const list = { bytesLeft: PLATFORM_ANSWER_MAX_BYTES };
     for (let n = 0; n < maxPages; n++) {
       const query = new URLSearchParams(params);
       if (cursor) query.set('cursor', cursor);
-      const page = await call(schema, 'GET', path, query);
-      out.push(...items(page));
+      const page = await call(schema, 'GET', path, query, undefined, list);
+      const entries = items(page);
+      if (entries.length > MAX_PAGE_ENTRIES) {
+        throw new PlatformError('bad_answer', `FAL's platform API sent a page of more than ${MAX_PAGE_ENTRIES} entries (${path}), more than any of its lists holds; it was not read.`);
+      }
+      for (const entry of entries) out.push(entry);
       cursor = page.next_cursor ?? null;
       if (page.has_more === false) return out;
       if (!cursor) {
@@ -253,17 +263,34 @@ export function createPlatformClient(opts: PlatformClientOptions): PlatformClien
   };
 }
 
-/** The answer's body as text, read up to PLATFORM_ANSWER_MAX_BYTES (beyond: a bad answer); '' when it could not be read. */
-async function answerText(response: Response, path: string): Promise<string> {
+/**
+ * The answer's body as text, read up to PLATFORM_ANSWER_MAX_BYTES - or what is left of its list's budget
+ * (beyond: a bad answer); '' when it could not be read.
+ */
+async function answerText(response: Response, path: string, list?: { bytesLeft: number }): Promise<string> {
   if (!response.body) return '';
   const chunks: Uint8Array[] = [];
-  const tooLarge = () => new PlatformError('bad_answer', `FAL's platform API sent an answer larger than ${PLATFORM_ANSWER_MAX_BYTES / 1024 / 1024} MiB (${path}); it was not read.`, response.status);
+  const mib = PLATFORM_ANSWER_MAX_BYTES / 1024 / 1024;
+  const cap = Math.min(PLATFORM_ANSWER_MAX_BYTES, list?.bytesLeft ?? PLATFORM_ANSWER_MAX_BYTES);
+  const tooLarge = () =>
+    new PlatformError(
+      'bad_answer',
+      cap < PLATFORM_ANSWER_MAX_BYTES
+        ? `FAL's platform API sent a list larger than ${mib} MiB over its pages (${path}); it was not read to the end.`
+        : `FAL's platform API sent an answer larger than ${mib} MiB (${path}); it was not read.`,
+      response.status,
+    );
+  let read = 0;
   try {
-    await readCapped(response.body, PLATFORM_ANSWER_MAX_BYTES, (chunk) => void chunks.push(chunk), tooLarge);
+    await readCapped(response.body, cap, (chunk) => {
+      chunks.push(chunk);
+      read += chunk.byteLength;
+    }, tooLarge);
   } catch (error) {
     if (error instanceof PlatformError) throw error;
     return '';
   }
+  if (list) list.bytesLeft -= read;
   return new TextDecoder().decode(Buffer.concat(chunks));
 }
 

@@ -66,6 +66,11 @@ function readRows<T extends { request_id: string }>(schema: z.ZodType<T>, items:
   const usable = (id: unknown): id is string => refusedRequestId(id, (text) => redactKeys(text, keys)) === null;
   const out: { rows: T[]; unreadable: UnreadableRequestRow[] } = { rows: [], unreadable: [] };
   for (const item of items) {
+    if (nestedTooDeeply(item)) {
+      const id = (item as { request_id?: unknown }).request_id;
+      out.unreadable.push({ requestId: usable(id) ? id : null, problem: TOO_DEEP, fingerprint: fingerprintOf(usable(id) ? { deep: id } : 'deep') });
+      continue;
+    }
     const parsed = schema.safeParse(item);
     const idNamesKey = parsed.success && !usable(parsed.data.request_id);
     if (parsed.success && !idNamesKey && !namesKey(JSON.stringify(item) ?? '', keys)) {
@@ -80,6 +85,26 @@ function readRows<T extends { request_id: string }>(schema: z.ZodType<T>, items:
     });
   }
   return out;
+}
+
+/**
+ * How deep a list entry may nest (FAL's rows and their stored inputs and outputs are a few levels). A
+ * deeper one (a broken or hostile answer: 300,000 levels) is unreadable: turning it into text for the
+ * key check, or walking it, overflowed the stack and failed the whole list.
+ */
+export const MAX_ENTRY_DEPTH = 64;
+const TOO_DEEP = `row: nested deeper than ${MAX_ENTRY_DEPTH} levels`;
+
+/** Whether `value` nests deeper than MAX_ENTRY_DEPTH; walked without recursion. */
+function nestedTooDeeply(value: unknown): boolean {
+  const stack: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
+  while (stack.length > 0) {
+    const next = stack.pop()!;
+    if (next.value === null || typeof next.value !== 'object') continue;
+    if (next.depth >= MAX_ENTRY_DEPTH) return true;
+    for (const child of Object.values(next.value)) stack.push({ value: child, depth: next.depth + 1 });
+  }
+  return false;
 }
 
 /** Field names and kinds of problem, never the item's own text. */
@@ -131,6 +156,12 @@ export interface UnreadablePrice {
 export function readPrices(items: readonly unknown[], keys: readonly (string | null | undefined)[]): { prices: Price[]; unreadable: UnreadablePrice[] } {
   const out: { prices: Price[]; unreadable: UnreadablePrice[] } = { prices: [], unreadable: [] };
   for (const item of items) {
+    if (nestedTooDeeply(item)) {
+      const id = (item as { endpoint_id?: unknown }).endpoint_id;
+      const endpointId = typeof id === 'string' && !namesKey(id, keys) ? id : null;
+      out.unreadable.push({ endpointId, problem: TOO_DEEP, fingerprint: fingerprintOf(endpointId === null ? 'deep' : { deep: endpointId }) });
+      continue;
+    }
     const parsed = PriceSchema.safeParse(item);
     const namesAKey = namesKey(JSON.stringify(item) ?? '', keys);
     if (parsed.success && !namesAKey) {
