@@ -1,8 +1,10 @@
 // The studio's preset column: the presets to choose from (built in, or the user's own), and saving the
 // recipe on screen as a preset, using the chosen one for new models, or deleting one of the user's own.
 import { PRESET_LABEL_MAX, PRESET_LABEL_MAX_UNITS, type ExportPreset } from '../../../../shared/export-recipe';
+import { useEffect, useRef } from 'react';
 import { cutText } from '../../../../shared/text-cut';
 import { Icon } from '../../components/Icon';
+import { focusVisibly } from '../../lib/focus';
 
 export interface PresetListProps {
   /** undefined while the list loads. */
@@ -27,6 +29,16 @@ export interface PresetListProps {
 }
 
 export function PresetList({ presets, presetId, preset, busy, hasRecipe, invalid, modified, saving, onSavingChange, onChoose, onSave, onUseForNew, onDelete }: PresetListProps) {
+  // The studio opens on the chosen preset. The dialog focuses its first control as it opens, and while
+  // the presets load that was "Use for new models" (Enter there changes what every new model does).
+  const chosenRef = useRef<HTMLButtonElement>(null);
+  const loaded = presets !== undefined;
+  useEffect(() => {
+    const focused = document.activeElement;
+    // Once, when the list is there; not from under a field the user is already typing in.
+    if (!loaded || focused instanceof HTMLInputElement || focused instanceof HTMLSelectElement) return;
+    focusVisibly(chosenRef.current);
+  }, [loaded]);
   return (
     <div className="xs-presets" role="radiogroup" aria-label="Presets">
       {(presets ?? []).map((p) => (
@@ -34,6 +46,7 @@ export function PresetList({ presets, presetId, preset, busy, hasRecipe, invalid
           key={p.id}
           type="button"
           role="radio"
+          ref={p.id === presetId ? chosenRef : undefined}
           aria-checked={p.id === presetId}
           className={`xs-preset${p.id === presetId ? ' is-active' : ''}`}
           onClick={() => onChoose(p.id)}

@@ -231,11 +231,13 @@ export function LibraryView({ openId, onOpened, exportRequest }: LibraryViewProp
             />
           </div>
         )}
-        {/* The studio is modal and has its own viewers: the pane's is let go meanwhile (one WebGL context less). */}
-        {shown && exportTarget?.kind !== 'model' && (
+        {/* The studio is modal and has its own viewers: the pane's is let go meanwhile (one WebGL context
+            less). The pane itself stays, so the studio gives the focus back to its "Export studio…" button. */}
+        {shown && (
           <ModelDetails
             key={shown.id}
             model={shown}
+            viewerHeld={exportTarget?.kind === 'model'}
             onClose={() => setSelected(null)}
             onRename={() => setRenaming(shown)}
             onDelete={() => setDeleting(shown)}

@@ -37,9 +37,11 @@ export interface ModelDetailsProps {
   onDelete(): void;
   /** Opens the export studio (presets, preview, real size...). */
   onExportStudio?(): void;
+  /** The viewer is let go (the export studio, over the pane, shows the model in its own). */
+  viewerHeld?: boolean;
 }
 
-export function ModelDetails({ model, onClose, onRename, onDelete, onExportStudio }: ModelDetailsProps) {
+export function ModelDetails({ model, onClose, onRename, onDelete, onExportStudio, viewerHeld = false }: ModelDetailsProps) {
   const { info, modelLabel, toast, navigate } = useApp();
   const realCost = useJobCosts(model.jobId ? [model.jobId] : []).get(model.jobId ?? '');
   const [comparing, setComparing] = useState<'picking' | LibraryModel | null>(null);
@@ -87,10 +89,14 @@ export function ModelDetails({ model, onClose, onRename, onDelete, onExportStudi
       </div>
 
       <div className="viewer-frame" data-testid="viewer-frame">
-        <ViewerSlot
-          url={fileUrl(info.fileBaseUrl, 'model', model.id)}
-          onError={(message) => setViewerError({ id: model.id, message })}
-        />
+        {viewerHeld ? (
+          <div className="viewer-placeholder" aria-hidden="true" />
+        ) : (
+          <ViewerSlot
+            url={fileUrl(info.fileBaseUrl, 'model', model.id)}
+            onError={(message) => setViewerError({ id: model.id, message })}
+          />
+        )}
       </div>
       {viewerError?.id === model.id && (
         <p className="inline-error" role="alert">
