@@ -52,3 +52,8 @@ export function toStoredPath(root: string, path: string): string {
 export function toAbsolutePath(root: string, stored: string): string {
   return isAbsolute(stored) ? stored : join(root, ...stored.split('/'));
 }
+
+/** `path` is `root` or inside it. Both absolute and normalized (as path.resolve and realpath give them). */
+export function isWithin(path: string, root: string): boolean {
+  return path === root || path.startsWith(root.endsWith(sep) ? root : root + sep);
+}

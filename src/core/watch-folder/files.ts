@@ -1,8 +1,8 @@
 // What the watch reads from disk: the folder's images (the app's own listing rules), each file's size
 // and times, and the folders whose images are never taken (the app writes images there itself).
-import { realpath, stat, readdir } from 'node:fs/promises';
-import { basename, dirname, join, resolve, sep } from 'node:path';
-import { listImagesInFolder } from '../images';
+import { realpath, stat } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import { isWithin } from '../paths';
 
 /** The most images a watched folder may hold: a folder at the cap can't tell a new file from one cut off. */
 export const MAX_WATCHED_IMAGES = 10_000;
@@ -30,76 +30,50 @@ export async function fileFacts(path: string): Promise<FileFacts | null> {
   return { size: info.size, mtimeMs: info.mtimeMs, arrivedMs: Math.max(info.mtimeMs, arrival), ino: info.ino };
 }
 
-/** `path` is `root` or inside it. */
-export function isWithin(path: string, root: string): boolean {
-  const p = resolve(path);
-  const r = resolve(root);
-  return p === r || p.startsWith(r.endsWith(sep) ? r : r + sep);
-}
-
 /** A folder's path with its links resolved (as given where it can't be resolved: not there yet). */
 async function realOrResolved(path: string): Promise<string> {
   return realpath(path).catch(() => resolve(path));
 }
 
-/**
- * `path` is inside one of `roots`, by the path as given or by where its folder really is: a watched
- * folder chosen through a link, or a link inside it, must not reach the folders the app writes into.
- */
-export async function isWithinAny(path: string, roots: readonly string[]): Promise<boolean> {
-  if (roots.some((root) => isWithin(path, root))) return true;
-  const real = await realOrResolved(path);
-  const realRoots = await Promise.all(roots.map(realOrResolved));
-  return realRoots.some((root) => isWithin(real, root));
+/** The folders the app writes images into, as given and with their links resolved (once a scan). */
+export interface AppFolders {
+  paths: string[];
+  reals: string[];
 }
 
-/** Why `folder` can't be watched now (in words for the user), or null. */
-export async function folderProblem(folder: string, excludedRoots: readonly string[]): Promise<string | null> {
+export async function appFolders(roots: readonly string[]): Promise<AppFolders> {
+  return { paths: roots.map((root) => resolve(root)), reals: await Promise.all(roots.map(realOrResolved)) };
+}
+
+/**
+ * `path` (a folder) is inside one of the app's folders, by the path as given or by where it really is
+ * (`real`): a watched folder chosen through a link, or a link inside it, must not reach them.
+ */
+export function isAppFolder(path: string, real: string, app: AppFolders): boolean {
+  return app.paths.some((root) => isWithin(resolve(path), root)) || app.reals.some((root) => isWithin(real, root));
+}
+
+/** `path` is inside one of `roots` (see isAppFolder). */
+export async function isWithinAny(path: string, roots: readonly string[]): Promise<boolean> {
+  return isAppFolder(path, await realOrResolved(path), await appFolders(roots));
+}
+
+/** Why `folder` can't be watched now (in words for the user), or where it really is. */
+export async function folderProblem(folder: string, app: AppFolders): Promise<{ problem: string } | { real: string }> {
   const name = basename(folder) || folder;
-  if (await isWithinAny(folder, excludedRoots)) {
-    return `${name} is a folder the app writes into (its data or export folder), so it is not watched: exported textures would become new jobs. Choose another folder to watch.`;
+  const real = await realOrResolved(folder);
+  if (isAppFolder(folder, real, app)) {
+    return { problem: `${name} is a folder the app writes into (its data or export folder), so it is not watched: exported textures would become new jobs. Choose another folder to watch.` };
   }
   try {
     const info = await stat(folder);
-    if (!info.isDirectory()) return `${folder} is no longer a folder. The watch is paused and looks again every few seconds; put the folder back or choose another.`;
-    await readdir(folder); // can be listed (a folder without read permission lists as empty)
-    return null;
+    if (!info.isDirectory()) return { problem: `${folder} is no longer a folder. The watch is paused and looks again every few seconds; put the folder back or choose another.` };
+    return { real }; // whether it can be listed, the listing tells (listing.ts)
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') {
-      return `The folder ${folder} is not there (moved, renamed or deleted). The watch is paused and looks for it again every few seconds; put it back or choose another folder.`;
+      return { problem: `The folder ${folder} is not there (moved, renamed or deleted). The watch is paused and looks for it again every few seconds; put it back or choose another folder.` };
     }
-    return `The folder ${folder} can't be read (${code === 'EACCES' || code === 'EPERM' ? 'no permission' : (code ?? 'unknown error')}). The watch is paused and tries again every few seconds.`;
+    return { problem: `The folder ${folder} can't be read (${code === 'EACCES' || code === 'EPERM' ? 'no permission' : (code ?? 'unknown error')}). The watch is paused and tries again every few seconds.` };
   }
-}
-
-export type FolderListing = { ok: true; paths: string[] } | { ok: false; problem: string };
-
-/** The folder's images (subfolders included, hidden files left out), without those in excluded folders. */
-export async function listWatchedImages(folder: string, excludedRoots: readonly string[]): Promise<FolderListing> {
-  let paths: string[];
-  try {
-    paths = await listImagesInFolder(folder, { maxFiles: MAX_WATCHED_IMAGES + 1 });
-  } catch {
-    return { ok: false, problem: `The folder ${folder} is not there (moved, renamed or deleted). The watch is paused and looks for it again every few seconds.` };
-  }
-  if (paths.length > MAX_WATCHED_IMAGES) {
-    return { ok: false, problem: `The watched folder holds more than ${MAX_WATCHED_IMAGES.toLocaleString('en')} images, more than the watch can follow. Move some out, or choose another folder.` };
-  }
-  // By real folder too (one realpath per folder, not per file): a link can lead into an excluded folder.
-  const realRoots = await Promise.all(excludedRoots.map(realOrResolved));
-  const realFolders = new Map<string, Promise<string>>();
-  const realFolderOf = (dir: string) => {
-    let real = realFolders.get(dir);
-    if (!real) realFolders.set(dir, (real = realOrResolved(dir)));
-    return real;
-  };
-  const kept: string[] = [];
-  for (const path of paths) {
-    if (excludedRoots.some((root) => isWithin(path, root))) continue;
-    const real = join(await realFolderOf(dirname(path)), basename(path));
-    if (realRoots.some((root) => isWithin(real, root))) continue;
-    kept.push(path);
-  }
-  return { ok: true, paths: kept };
 }

@@ -1,17 +1,21 @@
 // The watched folder: every new image that appears in the folder the user chose becomes a job, through
 // the engine's usual intake (which never pays twice: a photo made before is a duplicate, one on its way
-// is joined). A periodic scan decides (fs.watch only makes the next scan come sooner); a file is taken
-// once its size and time have stayed the same for STABLE_MS, so a copy in progress is waited for.
+// is joined). A scan decides, every 2 s and soon after fs.watch names a change (hints.ts); it reads only
+// the folders that changed and stats only the files it must (listing.ts), and every FULL_EVERY_MS reads
+// every folder. A file is taken once its size and time have stayed the same for STABLE_MS, so a copy in
+// progress is waited for.
 // Turning the watch on takes none of the images already there; at a start, only images newer than
 // when the watch last ran (files that came while the app was closed). No Electron here.
-import { watch as fsWatch, type FSWatcher } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Logger } from '../app-core';
 import type { AddJobsOptions, EngineApi, SettingsStore } from '../services-types';
 import { AppError } from '../../shared/result';
 import type { Preset } from '../../shared/domain';
 import { WATCH_OFF, WATCH_REFUSED_KEPT, type WatchStatus } from '../../shared/watch';
 import { errorMessage } from '../util/errors';
-import { fileFacts, folderProblem, isWithinAny, listWatchedImages, MAX_WATCHED_IMAGES, type FileFacts } from './files';
+import { appFolders, fileFacts, folderProblem, isWithinAny, MAX_WATCHED_IMAGES, type FileFacts } from './files';
+import { createHints } from './hints';
+import { createFolderListing } from './listing';
 
 export interface FolderWatchDeps {
   settings: SettingsStore;
@@ -29,6 +33,8 @@ export interface FolderWatchDeps {
   stableMs?: number;
   /** How often "when the watch last ran" is saved while nothing is taken (default 60 s; always on stop). */
   saveEveryMs?: number;
+  /** How often every folder is read, whatever its times say (default 60 s). */
+  fullEveryMs?: number;
   /** false: no periodic scan and no fs.watch, only scanNow (tests that step through scans). */
   timers?: boolean;
 }
@@ -56,6 +62,10 @@ const ARRIVAL_SLACK_MS = 100;
 /** Images handed to the intake at once (see take). */
 const TAKE_AT_ONCE = 20;
 
+/** "img2" before "img10", as a folder drop lists them (images/folder.ts). */
+const byName = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+const byFolderOrder = (a: string, b: string) => byName.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
+
 type EntryKind = 'ignored' | 'pending' | 'taken' | 'refused';
 interface Entry extends FileFacts {
   kind: EntryKind;
@@ -68,9 +78,19 @@ export function createFolderWatch(deps: FolderWatchDeps): FolderWatch {
   const scanEveryMs = deps.scanEveryMs ?? 2_000;
   const stableMs = deps.stableMs ?? 1_000;
   const saveEveryMs = deps.saveEveryMs ?? 60_000;
+  const fullEveryMs = deps.fullEveryMs ?? 60_000;
   const timers = deps.timers ?? true;
 
   const known = new Map<string, Entry>();
+  /** The files to look at again at every scan: waiting to stop changing, or refused (tried again when changed). */
+  const unsettled = new Set<string>();
+  const setKind = (path: string, entry: Entry) => {
+    known.set(path, entry);
+    if (entry.kind === 'pending' || entry.kind === 'refused') unsettled.add(path);
+    else unsettled.delete(path);
+  };
+  const listing = createFolderListing();
+  let lastFullAt = Number.NEGATIVE_INFINITY;
   /**
    * Files no longer listed, by inode, size and time: one renamed or moved within the folder, a
    * subfolder moved out and back, or one a network share or a permission change hid for a while
@@ -107,8 +127,7 @@ export function createFolderWatch(deps: FolderWatchDeps): FolderWatch {
   let timerAt = 0;
   /** The last unexpected scan failure logged: logged once, not at every scan. */
   let lastFailure: string | null = null;
-  let hint: FSWatcher | null = null;
-  let hintFolder: string | null = null;
+  const hints = createHints(() => schedule(100));
   let chain: Promise<void> = Promise.resolve();
   const listeners = new Set<(status: WatchStatus) => void>();
   let lastSent = '';
@@ -121,7 +140,7 @@ export function createFolderWatch(deps: FolderWatchDeps): FolderWatch {
   const status = (): WatchStatus => {
     const folder = config();
     if (!folder) return { ...WATCH_OFF, folder: deps.settings.get().watchFolder };
-    const waiting = [...known.values()].filter((entry) => entry.kind === 'pending').length;
+    const waiting = [...unsettled].filter((path) => known.get(path)?.kind === 'pending').length;
     return { state: problem ? 'paused' : 'watching', folder, problem: problem ?? addProblem, taken, alreadyMade, waiting, refused: [...refused] };
   };
   const changed = () => {
@@ -130,24 +149,6 @@ export function createFolderWatch(deps: FolderWatchDeps): FolderWatch {
     if (text === lastSent) return;
     lastSent = text;
     for (const listener of listeners) listener(next);
-  };
-
-  const closeHint = () => {
-    hint?.close();
-    hint = null;
-    hintFolder = null;
-  };
-  /** fs.watch only brings the next scan forward; where it fails (network shares...) the scan still runs. */
-  const openHint = (folder: string) => {
-    if (!timers || (hint && hintFolder === folder)) return;
-    closeHint();
-    try {
-      hint = fsWatch(folder, { persistent: false }, () => schedule(100));
-      hint.on('error', closeHint);
-      hintFolder = folder;
-    } catch {
-      hint = null;
-    }
   };
 
   /** Plans the next scan in `ms`, unless one is planned sooner: a stream of fs.watch events (a long copy) never puts the scan off. */
@@ -176,7 +177,7 @@ export function createFolderWatch(deps: FolderWatchDeps): FolderWatch {
       })
       .finally(() => {
         changed();
-        const waiting = [...known.values()].some((entry) => entry.kind === 'pending');
+        const waiting = [...unsettled].some((path) => known.get(path)?.kind === 'pending');
         if (!timer && config()) schedule(waiting && !problem ? Math.min(scanEveryMs, stableMs + 50) : scanEveryMs);
       });
     return chain;
@@ -188,7 +189,7 @@ export function createFolderWatch(deps: FolderWatchDeps): FolderWatch {
     // Back after a pause, a file unknown to the watch is new only if it came after the last good read:
     // a different folder put in its place brings its old images, which are not added.
     if (newerThan === null) newerThan = lastGoodScanAt === null ? Number.POSITIVE_INFINITY : lastGoodScanAt - ARRIVAL_SLACK_MS;
-    closeHint();
+    hints.close();
   };
 
   const save = (at: number) => {
@@ -200,50 +201,60 @@ export function createFolderWatch(deps: FolderWatchDeps): FolderWatch {
     }
   };
   /** "Last ran" is never later than a file still waiting: it is taken at the next start if the app closes now. */
-  const lastRanAt = (scanAt: number) => Math.min(scanAt - ARRIVAL_SLACK_MS, ...[...known.values()].filter((e) => e.kind === 'pending').map((e) => e.arrivedMs - 1));
+  const lastRanAt = (scanAt: number) => {
+    let at = scanAt - ARRIVAL_SLACK_MS;
+    for (const path of unsettled) {
+      const entry = known.get(path);
+      if (entry?.kind === 'pending') at = Math.min(at, entry.arrivedMs - 1);
+    }
+    return at;
+  };
 
   async function scanOnce(): Promise<void> {
     const folder = config();
     if (stopped || !folder) return;
     const startedAt = now();
-    const excluded = deps.excludedRoots();
-    const why = await folderProblem(folder, excluded);
-    if (why) return pause(why);
-    const listing = await listWatchedImages(folder, excluded);
-    if (!listing.ok) return pause(listing.problem);
+    const app = await appFolders(deps.excludedRoots());
+    const where = await folderProblem(folder, app);
+    if ('problem' in where) return pause(where.problem);
+    const hinted = hints.take();
+    const full = startedAt - lastFullAt >= fullEveryMs;
+    const listed = await listing.update(folder, where.real, { full, dirty: hinted.folders, app, maxImages: MAX_WATCHED_IMAGES });
+    if (!listed.ok) return pause(listed.problem);
+    if (full) lastFullAt = startedAt;
     if (problem) deps.logger.info('The watched folder is back; watching it again');
     problem = null;
-    openHint(folder);
+    if (timers) hints.follow(resolve(folder), listing.folders());
 
-    const present = new Set(listing.paths);
-    for (const [path, entry] of known) {
-      if (present.has(path)) continue;
+    for (const path of listed.removed) {
+      const entry = known.get(path);
+      if (!entry) continue;
       known.delete(path);
+      unsettled.delete(path);
       remember(entry);
     }
     const ready: string[] = [];
-    for (const path of listing.paths) {
+    for (const path of [...listed.added, ...unsettled]) {
       const entry = known.get(path);
-      if (entry && (entry.kind === 'ignored' || entry.kind === 'taken')) continue;
       const facts = await fileFacts(path);
       if (!facts) continue;
       if (!entry) {
         // A file seen before under another name or back after a while keeps its inode, size and time: not a new image.
         const before = recall(facts);
         const isNew = before ? false : newerThan === null || facts.arrivedMs > newerThan;
-        known.set(path, { ...facts, kind: before ?? (isNew ? 'pending' : 'ignored'), seenAt: startedAt });
+        setKind(path, { ...facts, kind: before ?? (isNew ? 'pending' : 'ignored'), seenAt: startedAt });
         continue;
       }
       // Still being written (or a refused file written again): wait until it stops changing.
       if (facts.size !== entry.size || facts.mtimeMs !== entry.mtimeMs) {
-        known.set(path, { ...facts, kind: 'pending', seenAt: startedAt });
+        setKind(path, { ...facts, kind: 'pending', seenAt: startedAt });
         continue;
       }
       if (entry.kind === 'pending' && startedAt - entry.seenAt >= stableMs) ready.push(path);
     }
     newerThan = null;
     lastGoodScanAt = startedAt;
-    const took = ready.length > 0 && (await take(ready));
+    const took = ready.length > 0 && (await take(ready.sort(byFolderOrder)));
     if (took || now() - lastSavedAt >= saveEveryMs) save(lastRanAt(startedAt));
   }
 
@@ -274,7 +285,7 @@ export function createFolderWatch(deps: FolderWatchDeps): FolderWatch {
       const rejected = new Map(result.rejected.map((item) => [item.input, item.reason]));
       for (const path of paths) {
         const entry = known.get(path);
-        if (entry) entry.kind = rejected.has(path) ? 'refused' : 'taken';
+        if (entry) setKind(path, { ...entry, kind: rejected.has(path) ? 'refused' : 'taken' });
       }
       const made = new Set(result.duplicates.map((item) => item.input));
       taken += paths.filter((path) => !rejected.has(path) && !made.has(path)).length;
@@ -294,13 +305,16 @@ export function createFolderWatch(deps: FolderWatchDeps): FolderWatch {
 
   const reset = (threshold: number | null) => {
     known.clear();
+    unsettled.clear();
     gone.clear();
+    listing.clear();
+    lastFullAt = Number.NEGATIVE_INFINITY;
     newerThan = threshold;
     lastGoodScanAt = null;
     problem = null;
     addProblem = null;
     refused = [];
-    closeHint();
+    hints.close();
   };
 
   return {
@@ -318,7 +332,7 @@ export function createFolderWatch(deps: FolderWatchDeps): FolderWatch {
       stopped = true;
       if (timer) clearTimeout(timer);
       timer = null;
-      closeHint();
+      hints.close();
       await chain;
       if (config() && !problem && lastGoodScanAt !== null) save(lastRanAt(lastGoodScanAt));
     },
