@@ -2,9 +2,9 @@
 // connected) is refused, never made anew empty at its old place; --start-fresh asks for that.
 // Commands that only read (list, stats, reconcile, export, models) never make one at all.
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { assertDataFolderInPlace, forgetDataFolder, knownFoldersFile, rememberDataFolder } from '../core/data-folder-record';
-import { resolveDataDir } from '../core/paths';
+import { dataPaths, resolveDataDir } from '../core/paths';
 import { UsageError } from './usage-error';
 
 export interface DataFolderOptions {
@@ -26,18 +26,36 @@ export function cliDataDir(opts: DataFolderOptions): string {
 
 /**
  * The data folder for a command that only reads it, or null when there is no library yet: the app's
- * default folder not made (a fresh machine) - the command then answers as for an empty library, says so
- * on stderr (stdout stays parseable) and makes and records nothing. A folder the user named (--data-dir,
- * IMAGE2MODEL_DATA_DIR) that does not exist is a usage error (exit 2): a typo must not read as an empty
- * library, nor become one. --start-fresh still makes an empty library there, as asked.
+ * default folder not made (a fresh machine), or a folder that holds no library (no database: the user's
+ * home folder given as --data-dir) - the command then answers as for an empty library, says so on stderr
+ * (stdout stays parseable) and makes, writes and records nothing: reading must not turn a folder into a
+ * library. A folder the user named (--data-dir, IMAGE2MODEL_DATA_DIR) that does not exist is a usage
+ * error (exit 2): a typo must not read as an empty library, nor become one. --start-fresh still makes an
+ * empty library there, as asked.
  */
 export function readDataDir(opts: DataFolderOptions): string | null {
   const dataDir = cliDataDir(opts);
-  if (opts.startFresh || existsSync(dataDir)) return dataDir;
+  if (opts.startFresh || holdsLibrary(dataDir)) return dataDir;
+  if (existsSync(dataDir)) {
+    process.stderr.write(`${noLibraryNote(opts, dataDir)}\n`);
+    return null;
+  }
   const note = missingDataFolderNote(opts, 'there is nothing to read and nothing was made there');
   if (namesDataDir(opts)) throw new UsageError(note);
   process.stderr.write(`${note}\n`);
   return null;
+}
+
+/** Whether `dataDir` holds a library (its database), not only whether the folder exists. */
+export const holdsLibrary = (dataDir: string): boolean => existsSync(dataPaths(dataDir).database);
+
+/** Says an existing folder holds no library: a named one, that nothing was made there and what to check; the app's own, what makes it. */
+export function noLibraryNote(opts: Pick<DataFolderOptions, 'dataDir'>, dataDir: string): string {
+  const folder = resolve(dataDir);
+  const database = basename(dataPaths(folder).database);
+  return namesDataDir(opts)
+    ? `No library in ${folder} (it holds no ${database}), so there is nothing to read and nothing was made there. Check --data-dir (or IMAGE2MODEL_DATA_DIR): the app shows its data folder in Settings, under About.`
+    : `No library yet (the app's data folder ${folder} holds no ${database}): \`image2model convert\` or the app makes it.`;
 }
 
 /** What to do with a missing data folder: make it (commands that add work) or only read (see readDataDir). */

@@ -4,12 +4,15 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { openDatabase } from '../../src/core/db/open';
 import { runCli, stopAllCliRuns } from '../support/cli-process';
 
 let work = '';
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'i2m-cli-export-out-'));
-  mkdirSync(join(work, 'data')); // export reads a data folder that exists (a missing one is a usage error)
+  // export reads a library (a folder that holds none is answered as an empty one, without opening it).
+  mkdirSync(join(work, 'data'));
+  openDatabase(join(work, 'data')).close();
 });
 afterAll(async () => {
   await stopAllCliRuns();

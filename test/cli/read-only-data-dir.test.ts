@@ -4,10 +4,13 @@
 // check (exit 2, a usage error), and make and record nothing; `resume` (it adds work) still makes it.
 // The app's default folder not made yet (a fresh machine, the README's first commands) is no typo: there
 // they answer as an empty library (exit 0, a one-line note on stderr) - they gave a usage error.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+// An existing folder that holds no library (the user's home folder as --data-dir) is answered the same
+// way: `list` and `stats` made a database there, turning it into a "library".
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/core/db/open';
 import { runCli, stopAllCliRuns } from '../support/cli-process';
 
 const root = mkdtempSync(join(tmpdir(), 'i2m-read-only-dir-'));
@@ -107,4 +110,33 @@ describe("a read-only command on a fresh machine (the app's default data folder 
     expect(result.stderr).toContain('No saved preset "mine". You have no saved presets.');
     expect(existsSync(join(fresh, 'config'))).toBe(false);
   });
+});
+
+describe('a read-only command on an existing folder that holds no library (the home folder as --data-dir)', () => {
+  const library = join(root, 'a-library');
+  const NOTE = /^No library in .*not-a-library \(it holds no image2model\.db\), so there is nothing to read and nothing was made there\. Check --data-dir \(or IMAGE2MODEL_DATA_DIR\): the app shows its data folder in Settings, under About\.$/;
+  const COMMANDS = [['list'], ['list', '--json'], ['stats'], ['stats', '--json'], ['stats', '--prometheus'], ['reconcile'], ['reconcile', '--json'], ['export', 'some-model-id', '--plan', '--json']];
+
+  it.each(COMMANDS.map((argv) => [argv.join(' '), argv] as const))(
+    '%s: what an empty library answers, a one-line note, nothing written or recorded',
+    { timeout: 60_000 },
+    async (_name, argv) => {
+      // An empty library (its database made), for what the command answers there.
+      if (!existsSync(library)) {
+        mkdirSync(library);
+        openDatabase(library).close();
+      }
+      const empty = await runCli([...argv, '--data-dir', library], { env });
+      const home = join(root, `not-a-library-${argv.join('-')}`.replace(/-+$/, ''));
+      mkdirSync(join(home, 'Documents'), { recursive: true });
+      writeFileSync(join(home, 'notes.txt'), 'mine');
+      const result = await runCli([...argv, '--data-dir', home], { env });
+      expect(result.code).toBe(empty.code);
+      expect(result.stdout).toBe(empty.stdout);
+      expect(result.stderr.trim().replace(/not-a-library-\S*? \(/, 'not-a-library (')).toMatch(NOTE);
+      expect(readdirSync(home).sort()).toEqual(['Documents', 'notes.txt']);
+      expect(readdirSync(join(home, 'Documents'))).toEqual([]);
+      expect(recorded()).not.toContain(home);
+    },
+  );
 });

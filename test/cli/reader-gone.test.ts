@@ -4,12 +4,15 @@ import { afterAll, afterEach, beforeEach, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openDatabase } from '../../src/core/db/open';
 import { runCli, stopAllCliRuns } from '../support/cli-process';
 
 let work = '';
 beforeEach(() => {
   work = mkdtempSync(join(tmpdir(), 'i2m-cli-reader-gone-'));
-  mkdirSync(join(work, 'data')); // `list` reads a data folder that exists (a missing one is a usage error)
+  // `list` reads a library (a folder that holds none is answered as an empty one, without opening it).
+  mkdirSync(join(work, 'data'));
+  openDatabase(join(work, 'data')).close();
 });
 afterEach(() => rmSync(work, { recursive: true, force: true }));
 afterAll(stopAllCliRuns);

@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { openDatabase } from '../../src/core/db/open';
 import { runCli } from '../support/cli-process';
 
 const RECORDER = pathToFileURL(join(process.cwd(), 'test/support/record-loads.mjs')).href;
@@ -15,7 +16,9 @@ const HEAVY = ['/sharp/', '/gltf-validator/', '/@gltf-transform/', '/three/', '/
 let work = '';
 beforeEach(() => {
   work = mkdtempSync(join(tmpdir(), 'i2m-cli-modules-'));
-  mkdirSync(join(work, 'data')); // `list` reads a data folder that exists (a missing one is a usage error)
+  // `list` reads a library (a folder that holds none is answered as an empty one, without opening it).
+  mkdirSync(join(work, 'data'));
+  openDatabase(join(work, 'data')).close();
 });
 afterEach(() => rmSync(work, { recursive: true, force: true }));
 

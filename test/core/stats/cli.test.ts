@@ -71,7 +71,7 @@ describe('image2model stats', () => {
     expect(stdout).toMatch(/TRELLIS\s+2\s+1\s+1\s+0\s+0\s+1/i);
     expect(stdout).toContain('run_failed');
     expect(stdout).toContain('$0.32*');
-    mkdirSync(join(dataDir, 'empty')); // an empty data folder (a missing one is a usage error)
+    mkdirSync(join(dataDir, 'empty')); // a folder that holds no library: an empty report (a missing one is a usage error)
     const empty = await runCli(['stats', '--data-dir', join(dataDir, 'empty')]);
     expect(empty.stdout).toBe('No FAL requests recorded yet.\n');
   });
