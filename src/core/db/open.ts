@@ -27,7 +27,7 @@ export function openDatabase(dataDirOrMemory: string, opts: OpenOptions = {}): D
     // crash; only a power cut may drop the last commits. The commits that must survive even that
     // (the armed submit intent, new jobs) are made so for themselves by an fsync of the WAL off this
     // thread (db/wal-sync.ts): the job waits for it before it may be sent (engine/fal-steps.ts), the
-    // caller adding jobs before it is answered (engine/intake.ts; queue/store-actions insertDurably). A
+    // caller adding jobs before it is answered (engine/intake.ts; queue/store-add insertDurably). A
     // paid job is then never submitted again unasked (a lost request id leaves the intent:
     // needs_attention, settled by reconciliation). FULL on a commit cost ~4 ms here (3-10 ms under
     // load), blocking the thread that also serves the window.

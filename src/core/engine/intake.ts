@@ -197,7 +197,7 @@ export function createIntake(deps: IntakeDeps): Intake {
       if (outcomes.length > 0) await deps.store.syncToDisk().catch((error: unknown) => (unsynced = error));
       throw partialAddError({ total: items.length, added: outcomes.length, rest, force: opts.force === true, error: failure.error, unsynced, heldUntil: diskFailureDetail(deps.store) });
     }
-    // The caller is answered once its jobs would survive a power cut (queue/store-actions insertDurably).
+    // The caller is answered once its jobs would survive a power cut (queue/store-add insertDurably).
     if (outcomes.length > 0) {
       const offlineOnly = outcomes.every((outcome) => outcome.row.provider === 'offline');
       await syncNewJobs(deps.store, new Set(outcomes.map((outcome) => outcome.row.id)).size, offlineOnly);

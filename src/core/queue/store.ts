@@ -1,13 +1,14 @@
 // The job table, in SQL only: one object for callers, the work done by one module per job -
-// reads (store-reads), a user's actions (store-actions), claims and leases (store-leases) and a
-// worker's fenced writes (store-fenced). Every method is synchronous: better-sqlite3 transactions
-// never span an await. A worker's writes are conditioned on its fencing token (`fence`), so a
+// reads (store-reads), adding jobs (store-add), a user's actions (store-actions), claims and
+// leases (store-leases) and a worker's fenced writes (store-fenced). Every method is synchronous:
+// better-sqlite3 transactions never span an await. A worker's writes are conditioned on its fencing token (`fence`), so a
 // worker whose lease was taken over changes nothing; state changes follow the transition table.
 import type { Database } from 'better-sqlite3';
 import type { JobState } from '../../shared/domain';
 import { statementCache } from '../db/statements';
 import { createWalSync } from '../db/wal-sync';
 import type { EventKind, JobEvent, JobPatch, JobRow, NewJob } from './rows';
+import * as add from './store-add';
 import * as actions from './store-actions';
 import type { RequeueOptions } from './store-actions';
 import { appendEvent, type StoreContext } from './store-context';
@@ -18,7 +19,8 @@ import * as leases from './store-leases';
 import * as reads from './store-reads';
 
 export { LEASE_CLEARED, toJob, type EventKind, type JobEvent, type JobPatch, type JobRow, type NewJob } from './rows';
-export type { AddOutcome, JobToAdd, ModelChange, RequeueOptions } from './store-actions';
+export type { AddOutcome, JobToAdd } from './store-add';
+export type { ModelChange, RequeueOptions } from './store-actions';
 export type { ClaimOptions } from './store-leases';
 export type { JobStep } from './store-fenced';
 
@@ -174,15 +176,15 @@ export class JobStore {
     return fenced.commitWith(this.ctx, id, fence, patch, at, note, before, pending, after);
   }
 
-  // ---- a user's actions, no lease needed (store-actions) ---------------------------------------
+  // ---- adding jobs and a user's actions, no lease needed (store-add, store-actions) ------------
 
   insertMany(jobs: readonly NewJob[], alsoFor?: (job: NewJob) => void): JobRow[] {
-    return actions.insertMany(this.ctx, jobs, alsoFor);
+    return add.insertMany(this.ctx, jobs, alsoFor);
   }
 
-  /** Adds jobs or joins each to its twin on its way, check and insert in one transaction (store-actions.ts). */
-  addOrJoin(jobs: readonly actions.JobToAdd[], alsoFor?: (job: NewJob) => void, inputGone?: actions.InputGone): actions.AddOutcome[] {
-    return actions.addOrJoin(this.ctx, jobs, alsoFor, inputGone);
+  /** Adds jobs or joins each to its twin on its way, check and insert in one transaction (store-add.ts). */
+  addOrJoin(jobs: readonly add.JobToAdd[], alsoFor?: (job: NewJob) => void, inputGone?: add.InputGone): add.AddOutcome[] {
+    return add.addOrJoin(this.ctx, jobs, alsoFor, inputGone);
   }
 
   /** Never-received jobs of `made`'s photo and settings stop saying a resend is safe (store-actions.ts); the ones changed. */
