@@ -11,10 +11,12 @@ import { addOne, inState, waitForJob } from '../engine/harness';
 import { useReconcileFixture } from './fixture';
 
 const fixture = useReconcileFixture();
-const LISTING_DELAY_MS = 1_500;
+// FAL lists nothing until the test says so (set to 0 below): how long the steps before the first check
+// take (seconds on a loaded machine) must not decide whether FAL already lists the first send.
+const NOT_LISTED_YET_MS = 24 * 3600_000;
 
 it('an earlier send kept by an older process after the upgrade (no latest send time) is not taken for "never received" before FAL could list it', async () => {
-  const h = await fixture.harness({ fake: { platform: { listingDelayMs: LISTING_DELAY_MS } } });
+  const h = await fixture.harness({ fake: { platform: { listingDelayMs: NOT_LISTED_YET_MS } } });
   h.fake.script({ op: 'submit', fault: { kind: 'reset', afterHandling: true } });
   const id = await addOne(h.engine);
   await waitForJob(h.engine, id, inState('needs_attention'));
@@ -37,7 +39,7 @@ it('an earlier send kept by an older process after the upgrade (no latest send t
   expect(early.pastAbsent).toEqual([]);
   expect(h.engine.costSummary(null).possibleUsd).toBeGreaterThan(0);
 
-  await new Promise((resolve) => setTimeout(resolve, LISTING_DELAY_MS + 200));
+  h.fake.platform.set({ listingDelayMs: 0 });
   ahead = 11 * 60_000;
   const settled = await r.runOnce({ force: true });
   expect(settled.pastFound.map((f) => f.requestId)).toEqual([first]);
