@@ -89,6 +89,8 @@ export const AddJobsResultSchema = z.object({
       }),
     )
     .optional(),
+  /** Added images that may make a poorer model (too small, animated), with what to know: `text` names the image. */
+  warnings: z.array(z.object({ input: z.string(), text: z.string() })).optional(),
 });
 export type AddJobsResult = z.infer<typeof AddJobsResultSchema>;
 

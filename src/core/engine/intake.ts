@@ -84,6 +84,7 @@ export function createIntake(deps: IntakeDeps): Intake {
     const rejected: AddJobsResult['rejected'] = [];
     const duplicates: AddJobsResult['duplicates'] = [];
     const labels: string[] = [];
+    const warnings: NonNullable<AddJobsResult['warnings']> = [];
     const outcomes: ReturnType<JobStore['addOrJoin']> = [];
     /** Jobs made by this call (a later copy of the same image joins one and counts as added). */
     const madeHere = new Set<string>();
@@ -112,6 +113,7 @@ export function createIntake(deps: IntakeDeps): Intake {
           }
         }
         labels.push(label);
+        for (const text of input.concerns) warnings.push({ input: label, text });
         toAdd.push({
           // Not made yet but on its way (a convert run again after Ctrl-C, a photo dropped twice, two
           // processes at once): the store joins that job, in the transaction that would insert this one.
@@ -210,7 +212,7 @@ export function createIntake(deps: IntakeDeps): Intake {
     );
     // Every job the caller follows, once: the ones made now and the ones joined.
     const following = [...new Map(outcomes.map((outcome) => [outcome.row.id, outcome.row])).values()];
-    return { added: following.map(toJob), rejected, duplicates, joined };
+    return { added: following.map(toJob), rejected, duplicates, joined, ...(warnings.length > 0 ? { warnings } : {}) };
   }
 
   async function addFolder(dir: string, opts: AddJobsOptions): Promise<AddJobsResult> {

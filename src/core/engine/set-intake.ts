@@ -109,8 +109,10 @@ export async function addInputSet(deps: IntakeDeps, members: InputSetMember[], o
   if (kind === 'added' || revived) deps.onAdded([row]);
   // Answered once the job (or the output kept with the one it joined) would survive a power cut.
   await syncNewJobs(deps.store, 1);
-  if (kind === 'joined') return { added: [toJob(row)], rejected: [], duplicates: [], joined: [{ input: name, jobId: row.id }] };
-  return { added: [toJob(row)], rejected: [], duplicates: [] };
+  const concerns = prepared.flatMap((result) => (result.ok ? result.input.concerns.map((text) => ({ input: result.input.originalName, text })) : []));
+  const told = concerns.length > 0 ? { warnings: concerns } : {};
+  if (kind === 'joined') return { added: [toJob(row)], rejected: [], duplicates: [], joined: [{ input: name, jobId: row.id }], ...told };
+  return { added: [toJob(row)], rejected: [], duplicates: [], ...told };
 }
 
 /**

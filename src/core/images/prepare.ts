@@ -23,7 +23,10 @@ export interface PreparedInput {
   height: number;
   bytes: number;
   originalName: string;
+  /** Everything worth saying about the photo, in the job's waiting line (scaled down included). */
   warnings: string[];
+  /** The warnings that may make a poorer model (too small, animated): said where the photo is added. */
+  concerns: string[];
 }
 
 export type PrepareResult = { ok: true; input: PreparedInput } | { ok: false; reason: string };
@@ -98,7 +101,7 @@ async function prepareFromSource(source: ImageSource, inputsDir: string, limits:
       height: encoded.height,
       bytes: encoded.data.byteLength,
       originalName: image.name,
-      warnings: warningsFor(image, encoded, limits),
+      ...warningsFor(image, encoded, limits),
     },
   };
 }
@@ -166,20 +169,19 @@ function hasTransparentPixel(rgba: Buffer): boolean {
   return false;
 }
 
-function warningsFor(image: InspectedImage, encoded: Encoded, limits: InputLimits): string[] {
-  const warnings: string[] = [];
+function warningsFor(image: InspectedImage, encoded: Encoded, limits: InputLimits): { warnings: string[]; concerns: string[] } {
+  const concerns: string[] = [];
   const { name, width, height } = image;
   if (Math.min(width, height) < limits.minRecommendedSide) {
-    warnings.push(
+    concerns.push(
       `${name} is only ${width} x ${height} px; results are better from images at least ` +
         `${limits.minRecommendedSide} px on each side.`,
     );
   }
-  if (encoded.width !== width || encoded.height !== height) {
-    warnings.push(`${name} was scaled down from ${width} x ${height} to ${encoded.width} x ${encoded.height} px.`);
-  }
-  if (image.pages > 1) warnings.push(`${name} is animated; only the first frame is used.`);
-  return warnings;
+  if (image.pages > 1) concerns.push(`${name} is animated; only the first frame is used.`);
+  // Scaling down to the upload size is what every large photo gets: a note, not a concern.
+  const scaled = encoded.width !== width || encoded.height !== height ? [`${name} was scaled down from ${width} x ${height} to ${encoded.width} x ${encoded.height} px.`] : [];
+  return { warnings: [...concerns.slice(0, 1), ...scaled, ...concerns.slice(1)], concerns };
 }
 
 /** sha256 (hex) computed on the thread pool, not the thread that serves the window; never rejects. */

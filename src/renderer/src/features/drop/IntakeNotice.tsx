@@ -28,7 +28,7 @@ export interface IntakeNoticeProps {
 }
 
 export function IntakeNotice({ result, jobs, busy, unitPriceUsd, onDismiss, onMakeAgain, onOpenModel }: IntakeNoticeProps) {
-  const { rejected, duplicates, joined, skipped, shortened } = result;
+  const { rejected, duplicates, joined, skipped, shortened, warnings } = result;
   // The drop's jobs as they are now; one cleared from the queue keeps the state it was last seen in.
   const added = useMemo(() => result.added.map((job) => jobs.find((live) => live.id === job.id) ?? job), [result.added, jobs]);
   const [asking, setAsking] = useState<{ kind: MakeAgainKind; ask: MakeAgainAsk } | null>(null);
@@ -93,6 +93,19 @@ export function IntakeNotice({ result, jobs, busy, unitPriceUsd, onDismiss, onMa
             </li>
           ))}
           {rejected.length > 50 && <li className="faint">…and {rejected.length - 50} more</li>}
+        </ul>
+      )}
+
+      {warnings.length > 0 && (
+        // Said here, where it stays: the job's waiting line held it only until the job started.
+        <ul className="intake-list" aria-label="Added, with a warning">
+          {warnings.slice(0, 50).map((warning, index) => (
+            <li key={`${warning.input}-${index}`} className="intake-warning">
+              <Icon name="info" size={15} />
+              <span data-testid="intake-warning">{warning.text}</span>
+            </li>
+          ))}
+          {warnings.length > 50 && <li className="faint">…and {warnings.length - 50} more</li>}
         </ul>
       )}
 

@@ -24,6 +24,8 @@ export interface IntakeResult {
   duplicates: { input: string; modelId: string }[];
   /** Images that joined a job on its way (same image, same settings): nothing new was sent for them. */
   joined: JoinedImage[];
+  /** Added images that may make a poorer model (too small, animated): `text` names the image. */
+  warnings: { input: string; text: string }[];
   /** Non-image files inside dropped folders that were left out. */
   skipped: number;
   /** The generator and quality the drop was sent with ("Make again" uses them, not today's choice). */
@@ -39,7 +41,7 @@ export interface IntakeResult {
 }
 
 export function emptyIntakeResult(sentWith: IntakeResult['sentWith']): IntakeResult {
-  return { added: [], made: [], rejected: [], shortened: [], duplicates: [], joined: [], skipped: 0, sentWith, duplicateItems: [], joinedItems: [] };
+  return { added: [], made: [], rejected: [], shortened: [], duplicates: [], joined: [], warnings: [], skipped: 0, sentWith, duplicateItems: [], joinedItems: [] };
 }
 
 const itemName = (item: ImageItem) => (item.kind === 'path' ? item.path : item.name);
@@ -73,6 +75,7 @@ export function mergeAnswer(into: IntakeResult, answer: AddJobsResult, sent: rea
   }
   into.rejected.push(...answer.rejected);
   into.duplicates.push(...answer.duplicates);
+  into.warnings.push(...(answer.warnings ?? []));
   // A job an earlier call of this drop made counts as made by the drop (a copy in the next batch).
   into.joined.push(...joinedOf(answer, madeBefore));
   const resend = (names: string[]): ImageItem[] => (sent.length ? itemsNamed(sent, names) : names.map((path) => ({ kind: 'path' as const, path })));
