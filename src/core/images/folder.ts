@@ -1,9 +1,12 @@
 import type { Dirent } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
-import { extname, join, resolve, sep } from 'node:path';
+import { extname, join, resolve } from 'node:path';
+import { isWithin } from '../paths';
 
 /** By name only: the content check happens when each file is prepared. */
 const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.gif', '.avif']);
+/** A file a folder listing takes, by its name (the watched folder lists by the same rule). */
+export const isImageName = (name: string) => IMAGE_EXTENSIONS.has(extname(name).toLowerCase());
 const DEFAULT_MAX_FILES = 10_000;
 
 /** "img2" before "img10", case-insensitive, the same on every machine. */
@@ -26,7 +29,7 @@ export async function listImagesInFolder(dir: string, opts: { maxFiles?: number 
 
   const found: string[] = [];
   const rootReal = await realpath(root);
-  const inside = (real: string) => real === rootReal || real.startsWith(rootReal.endsWith(sep) ? rootReal : rootReal + sep);
+  const inside = (real: string) => isWithin(real, rootReal);
   const visited = new Set<string>([rootReal]);
 
   const walk = async (folder: string): Promise<void> => {
@@ -47,7 +50,7 @@ export async function listImagesInFolder(dir: string, opts: { maxFiles?: number 
         if (real === undefined || !inside(real) || visited.has(real)) continue;
         visited.add(real);
         await walk(path);
-      } else if (kind === 'file' && IMAGE_EXTENSIONS.has(extname(entry.name).toLowerCase())) {
+      } else if (kind === 'file' && isImageName(entry.name)) {
         if (entry.isSymbolicLink()) {
           const real = await realpath(path).catch(() => undefined);
           if (real === undefined || !inside(real)) continue;

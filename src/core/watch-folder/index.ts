@@ -3,29 +3,24 @@
 // is joined). A scan decides, every 2 s and soon after fs.watch names a change (hints.ts); it reads only
 // the folders that changed and stats only the files it must (listing.ts), and every FULL_EVERY_MS reads
 // every folder. A file is taken once its size and time have stayed the same for STABLE_MS, so a copy in
-// progress is waited for.
+// progress is waited for. What it knows of each file: known-files.ts; handing files over: intake.ts.
 // Turning the watch on takes none of the images already there; at a start, only images newer than
 // when the watch last ran (files that came while the app was closed). No Electron here.
 import { resolve } from 'node:path';
-import type { Logger } from '../app-core';
-import type { AddJobsOptions, EngineApi, SettingsStore } from '../services-types';
+import type { SettingsStore } from '../services-types';
 import { AppError } from '../../shared/result';
-import type { Preset } from '../../shared/domain';
-import { WATCH_OFF, WATCH_REFUSED_KEPT, type WatchStatus } from '../../shared/watch';
+import { WATCH_OFF, type WatchStatus } from '../../shared/watch';
 import { errorMessage } from '../util/errors';
-import { appFolders, fileFacts, folderProblem, isWithinAny, MAX_WATCHED_IMAGES, type FileFacts } from './files';
+import { appFolders, fileFacts, folderProblem, isWithinAny, MAX_WATCHED_IMAGES } from './files';
 import { createHints } from './hints';
+import { createIntake, type IntakeDeps } from './intake';
+import { createFileTable } from './known-files';
 import { createFolderListing } from './listing';
 
-export interface FolderWatchDeps {
+export interface FolderWatchDeps extends IntakeDeps {
   settings: SettingsStore;
-  /** The engine's intake (addImages with path items): the only way in. */
-  addImages: EngineApi['addImages'];
-  /** The generator and quality for the watch's jobs (the watch's own, else the app's defaults). */
-  jobOptions(): { endpoint: string; preset: Preset };
   /** Folders whose images are never taken: the app writes images there (data folder, export folders). */
   excludedRoots(): string[];
-  logger: Logger;
   now?: () => number;
   /** How often the folder is read (default 2 s). */
   scanEveryMs?: number;
@@ -59,19 +54,9 @@ export interface FolderWatch {
  */
 const ARRIVAL_SLACK_MS = 100;
 
-/** Images handed to the intake at once (see take). */
-const TAKE_AT_ONCE = 20;
-
 /** "img2" before "img10", as a folder drop lists them (images/folder.ts). */
 const byName = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
 const byFolderOrder = (a: string, b: string) => byName.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
-
-type EntryKind = 'ignored' | 'pending' | 'taken' | 'refused';
-interface Entry extends FileFacts {
-  kind: EntryKind;
-  /** When this size and time were first seen. */
-  seenAt: number;
-}
 
 export function createFolderWatch(deps: FolderWatchDeps): FolderWatch {
   const now = deps.now ?? Date.now;
@@ -81,45 +66,15 @@ export function createFolderWatch(deps: FolderWatchDeps): FolderWatch {
   const fullEveryMs = deps.fullEveryMs ?? 60_000;
   const timers = deps.timers ?? true;
 
-  const known = new Map<string, Entry>();
-  /** The files to look at again at every scan: waiting to stop changing, or refused (tried again when changed). */
-  const unsettled = new Set<string>();
-  const setKind = (path: string, entry: Entry) => {
-    known.set(path, entry);
-    if (entry.kind === 'pending' || entry.kind === 'refused') unsettled.add(path);
-    else unsettled.delete(path);
-  };
+  const files = createFileTable(MAX_WATCHED_IMAGES);
+  const intake = createIntake(deps);
   const listing = createFolderListing();
   let lastFullAt = Number.NEGATIVE_INFINITY;
-  /**
-   * Files no longer listed, by inode, size and time: one renamed or moved within the folder, a
-   * subfolder moved out and back, or one a network share or a permission change hid for a while
-   * comes back as the file it was (an image there before the watch is still not added).
-   */
-  const gone = new Map<string, EntryKind>();
-  const identity = (facts: FileFacts) => (facts.ino === 0 ? null : `${facts.ino}:${facts.size}:${facts.mtimeMs}`);
-  const remember = (entry: Entry) => {
-    const id = identity(entry);
-    if (!id) return;
-    gone.delete(id);
-    gone.set(id, entry.kind);
-    if (gone.size > MAX_WATCHED_IMAGES) gone.delete(gone.keys().next().value!);
-  };
-  const recall = (facts: FileFacts): EntryKind | undefined => {
-    const id = identity(facts);
-    const kind = id ? gone.get(id) : undefined;
-    if (id) gone.delete(id);
-    return kind;
-  };
   /** Unknown files are new only when they arrived after this; null: every unknown file is new. */
   let newerThan: number | null = null;
   let lastGoodScanAt: number | null = null;
   let lastSavedAt = 0;
   let problem: string | null = null;
-  let addProblem: string | null = null;
-  let taken = 0;
-  let alreadyMade = 0;
-  let refused: WatchStatus['refused'] = [];
   let stopped = true;
   /** turnOff was asked and waits for the scan on its way. */
   let offAsked = false;
@@ -140,8 +95,8 @@ export function createFolderWatch(deps: FolderWatchDeps): FolderWatch {
   const status = (): WatchStatus => {
     const folder = config();
     if (!folder) return { ...WATCH_OFF, folder: deps.settings.get().watchFolder };
-    const waiting = [...unsettled].filter((path) => known.get(path)?.kind === 'pending').length;
-    return { state: problem ? 'paused' : 'watching', folder, problem: problem ?? addProblem, taken, alreadyMade, waiting, refused: [...refused] };
+    const { taken, alreadyMade, refused, problem: addProblem } = intake.tally();
+    return { state: problem ? 'paused' : 'watching', folder, problem: problem ?? addProblem, taken, alreadyMade, waiting: files.waiting(), refused: [...refused] };
   };
   const changed = () => {
     const next = status();
@@ -177,8 +132,7 @@ export function createFolderWatch(deps: FolderWatchDeps): FolderWatch {
       })
       .finally(() => {
         changed();
-        const waiting = [...unsettled].some((path) => known.get(path)?.kind === 'pending');
-        if (!timer && config()) schedule(waiting && !problem ? Math.min(scanEveryMs, stableMs + 50) : scanEveryMs);
+        if (!timer && config()) schedule(files.waiting() > 0 && !problem ? Math.min(scanEveryMs, stableMs + 50) : scanEveryMs);
       });
     return chain;
   };
@@ -201,14 +155,7 @@ export function createFolderWatch(deps: FolderWatchDeps): FolderWatch {
     }
   };
   /** "Last ran" is never later than a file still waiting: it is taken at the next start if the app closes now. */
-  const lastRanAt = (scanAt: number) => {
-    let at = scanAt - ARRIVAL_SLACK_MS;
-    for (const path of unsettled) {
-      const entry = known.get(path);
-      if (entry?.kind === 'pending') at = Math.min(at, entry.arrivedMs - 1);
-    }
-    return at;
-  };
+  const lastRanAt = (scanAt: number) => Math.min(scanAt - ARRIVAL_SLACK_MS, (files.firstWaitingArrival() ?? Number.POSITIVE_INFINITY) - 1);
 
   async function scanOnce(): Promise<void> {
     const folder = config();
@@ -226,94 +173,45 @@ export function createFolderWatch(deps: FolderWatchDeps): FolderWatch {
     problem = null;
     if (timers) hints.follow(resolve(folder), listing.folders());
 
-    for (const path of listed.removed) {
-      const entry = known.get(path);
-      if (!entry) continue;
-      known.delete(path);
-      unsettled.delete(path);
-      remember(entry);
-    }
+    for (const path of listed.removed) files.drop(path);
     const ready: string[] = [];
-    for (const path of [...listed.added, ...unsettled]) {
-      const entry = known.get(path);
+    for (const path of [...listed.added, ...files.unsettled()]) {
+      const entry = files.get(path);
       const facts = await fileFacts(path);
       if (!facts) continue;
       if (!entry) {
         // A file seen before under another name or back after a while keeps its inode, size and time: not a new image.
-        const before = recall(facts);
+        const before = files.recall(facts);
         const isNew = before ? false : newerThan === null || facts.arrivedMs > newerThan;
-        setKind(path, { ...facts, kind: before ?? (isNew ? 'pending' : 'ignored'), seenAt: startedAt });
+        files.set(path, { ...facts, kind: before ?? (isNew ? 'pending' : 'ignored'), seenAt: startedAt });
         continue;
       }
       // Still being written (or a refused file written again): wait until it stops changing.
       if (facts.size !== entry.size || facts.mtimeMs !== entry.mtimeMs) {
-        setKind(path, { ...facts, kind: 'pending', seenAt: startedAt });
+        files.set(path, { ...facts, kind: 'pending', seenAt: startedAt });
         continue;
       }
       if (entry.kind === 'pending' && startedAt - entry.seenAt >= stableMs) ready.push(path);
     }
     newerThan = null;
     lastGoodScanAt = startedAt;
-    const took = ready.length > 0 && (await take(ready.sort(byFolderOrder)));
+    const took =
+      ready.length > 0 &&
+      (await intake.take(ready.sort(byFolderOrder), () => stopped || offAsked, (path, kind) => {
+        const file = files.get(path);
+        if (file) files.set(path, { ...file, kind });
+      }));
     if (took || now() - lastSavedAt >= saveEveryMs) save(lastRanAt(startedAt));
   }
 
-  /**
-   * Hands the files to the intake a few at a time: a watch turned off (or the app quitting) while
-   * hundreds are being added stops between two handfuls - the rest are not made (and paid for) after
-   * the user said stop; they stay waiting. True when the intake answered for some.
-   */
-  async function take(paths: string[]): Promise<boolean> {
-    let answered = false;
-    for (let from = 0; from < paths.length; from += TAKE_AT_ONCE) {
-      if (stopped || offAsked) break;
-      if (!(await takeSome(paths.slice(from, from + TAKE_AT_ONCE)))) break;
-      answered = true;
-    }
-    return answered;
-  }
-
-  /** Hands the files to the intake; true when it answered (each file is then taken or refused). */
-  async function takeSome(paths: string[]): Promise<boolean> {
-    const { endpoint, preset } = deps.jobOptions();
-    const opts: AddJobsOptions = { endpoint, preset };
-    try {
-      const result = await deps.addImages(
-        paths.map((path) => ({ kind: 'path' as const, path })),
-        opts,
-      );
-      const rejected = new Map(result.rejected.map((item) => [item.input, item.reason]));
-      for (const path of paths) {
-        const entry = known.get(path);
-        if (entry) setKind(path, { ...entry, kind: rejected.has(path) ? 'refused' : 'taken' });
-      }
-      const made = new Set(result.duplicates.map((item) => item.input));
-      taken += paths.filter((path) => !rejected.has(path) && !made.has(path)).length;
-      alreadyMade += made.size;
-      refused = [...refused, ...result.rejected].slice(-WATCH_REFUSED_KEPT);
-      addProblem = null;
-      return true;
-    } catch (error) {
-      // Nothing new was paid for (the generator was refused, the data folder is gone...): the files stay
-      // waiting and are offered again at the next scan - jobs made before the failure are joined, not repeated.
-      const message = `New images in the watched folder could not be added: ${errorMessage(error)}`;
-      if (addProblem !== message) deps.logger.warn(message);
-      addProblem = message;
-      return false;
-    }
-  }
-
-  const reset = (threshold: number | null) => {
-    known.clear();
-    unsettled.clear();
-    gone.clear();
+  const reset = (threshold: number | null, counts = false) => {
+    files.clear();
+    intake.clear(counts);
     listing.clear();
     lastFullAt = Number.NEGATIVE_INFINITY;
     newerThan = threshold;
     lastGoodScanAt = null;
     problem = null;
-    addProblem = null;
-    refused = [];
     hints.close();
   };
 
@@ -351,9 +249,7 @@ export function createFolderWatch(deps: FolderWatchDeps): FolderWatch {
       await run(() => {
         deps.settings.set({ watchFolder: chosen, watchEnabled: true, watchLastRanAt: now() });
         lastSavedAt = now();
-        taken = 0;
-        alreadyMade = 0;
-        reset(Number.POSITIVE_INFINITY);
+        reset(Number.POSITIVE_INFINITY, true);
       });
       return status();
     },

@@ -9,12 +9,10 @@
 // folders (data, exports) are left out, by path and by real path.
 import type { Dirent } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
-import { extname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { isImageName } from '../images/folder';
 import { isWithin } from '../paths';
 import { isAppFolder, type AppFolders } from './files';
-
-/** By name only, as images/folder.ts: the content check happens when each file is prepared. */
-const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.gif', '.avif']);
 
 /** A folder changed less than this before it was read may change again under the same time. */
 const RECENT_MS = 3_000;
@@ -150,10 +148,10 @@ async function sortEntries(folder: string, entries: Dirent[], rootReal: string, 
       const real = target && (await realpath(path).catch(() => null));
       if (!target || !real || !isWithin(real, rootReal)) continue;
       if (target.isDirectory()) subfolders.push({ path, real });
-      else if (target.isFile() && isImage(entry.name)) images.push(path);
+      else if (target.isFile() && isImageName(entry.name)) images.push(path);
     } else if (entry.isDirectory()) {
       subfolders.push({ path, real: join(folderReal, entry.name) });
-    } else if (entry.isFile() && isImage(entry.name)) {
+    } else if (entry.isFile() && isImageName(entry.name)) {
       images.push(path);
     }
   }
@@ -161,5 +159,3 @@ async function sortEntries(folder: string, entries: Dirent[], rootReal: string, 
   subfolders.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { images, subfolders };
 }
-
-const isImage = (name: string) => IMAGE_EXTENSIONS.has(extname(name).toLowerCase());
