@@ -37,8 +37,11 @@ export interface FalPlatform {
   spend: SpendTracker;
   reconciler: Reconciler;
   billingKeys: KeyVault;
-  /** Reads real charges and the balance, then lets the queue re-check the spending cap. */
-  syncSpend(): Promise<void>;
+  /**
+   * Reads real charges and the balance, then lets the queue re-check the spending cap. `retryNow`: a
+   * billing key was just saved - FAL is asked at once, even where a failing read waits (SpendTracker.sync).
+   */
+  syncSpend(opts?: { retryNow?: boolean }): Promise<void>;
   /** The fetch the engine should use: reports X-Fal-Billable-Units to the spend tracker. */
   engineFetch(base: typeof fetch): typeof fetch;
   /**
@@ -96,6 +99,7 @@ export function createFalPlatform(deps: FalPlatformDeps): FalPlatform {
     billing: () => clientFor(safeGet(deps.billingKeys)),
     unitPrice: (endpoint) => prices.unitPrice(endpoint),
     logger,
+    redact,
   });
   let emitJob: (job: Job) => void = () => undefined;
   let spendRead: () => void = () => undefined;
@@ -132,8 +136,8 @@ export function createFalPlatform(deps: FalPlatformDeps): FalPlatform {
     spend,
     reconciler,
     billingKeys: deps.billingKeys,
-    async syncSpend() {
-      await spend.sync();
+    async syncSpend(opts) {
+      await spend.sync(opts);
       if (stopped) return;
       deps.wake();
       // Whoever asked (Settings after a key was saved, the 5-minute timer): every window learns the read ended.

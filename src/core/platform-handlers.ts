@@ -14,12 +14,14 @@ export function createPlatformHandlers(falPlatform: FalPlatform, settings: Setti
     'billingKey:status': async () => billingKeys.status(),
     'billingKey:set': async ({ key, allowWeak }) => {
       const status = billingKeys.set(key, { allowWeak });
-      void falPlatform.syncSpend();
+      // A new key: asked at once, even where the last key's failing reads wait.
+      void falPlatform.syncSpend({ retryNow: true });
       return status;
     },
     'billingKey:clear': async () => billingKeys.clear(),
+    // (The window asks this right after the billing key changed.)
     'spend:sync': async () => {
-      await falPlatform.syncSpend();
+      await falPlatform.syncSpend({ retryNow: true });
       return summary();
     },
     'spend:jobCosts': async ({ ids }) => spend.jobCosts(ids),

@@ -5,6 +5,7 @@ import type { Database } from 'better-sqlite3';
 import type { BillingEvent, PlatformClient, UnreadableBillingEvent } from '../fal/platform-client';
 import { eventCostUsd, MAX_EVENT_UNITS, MAX_EVENT_USD } from '../fal/platform-schemas';
 import { CostStore, SYNC_WINDOW_MS, type RecheckSchedule, type SpendTotals } from './costs';
+import { createReadBackoff, type ReadBackoff } from './read-backoff';
 import { errorMessage } from '../util/errors';
 
 export interface SpendSummary {
@@ -20,7 +21,7 @@ export interface SpendSummary {
   balanceUsd: number | null;
   /** When the balance and real costs were last read from FAL (epoch ms). */
   syncedAt: number | null;
-  /** Why the last sync failed, in plain words; null when it worked (or never ran). */
+  /** What could not be read from FAL and when the app asks again, in plain words; null when the last reads worked (or never ran). */
   syncError: string | null;
 }
 
@@ -36,11 +37,17 @@ export interface SpendTrackerDeps {
   /** How long after a request ended its billing events are still read again for a late refund (default 30 days). */
   recheckForMs?: number;
   logger?: { warn(message: string): void };
+  /** Takes every key the app holds out of a text (what failed is shown in the window and logged). */
+  redact?: (text: string) => string;
 }
 
 export interface SpendTracker {
-  /** Reads billing events for finished jobs and the balance. Never throws. */
-  sync(): Promise<void>;
+  /**
+   * Reads billing events for finished jobs and the balance, each on its own: one failing does not stop
+   * the other, and one that keeps failing is asked ever more rarely (read-backoff). `retryNow`: ask both
+   * at once whatever the wait (a new billing key). Never throws.
+   */
+  sync(opts?: { retryNow?: boolean }): Promise<void>;
   /** Money spent in [from, to): real where known, estimated otherwise (what the cap counts). */
   spendBetween(from: number, to: number): number;
   summary(capUsd: number | null): SpendSummary;
@@ -138,7 +145,10 @@ export function createSpendTracker(deps: SpendTrackerDeps): SpendTracker {
   const recheck: RecheckSchedule = { everySyncFor: noChargeAfterMs, until: Math.max(noChargeAfterMs, deps.recheckForMs ?? RECHECK_FOR_MS) };
   let balance: { usd: number; at: number } | null = null;
   let syncedAt: number | null = null;
-  let syncError: string | null = null;
+  const redact = deps.redact ?? ((text: string) => text);
+  // Each read on its own: the balance is worth showing while the charges cannot be read, and back.
+  const chargesRead = createReadBackoff("FAL's charges per job", '; estimates count meanwhile');
+  const balanceRead = createReadBackoff("FAL's balance", '');
   let syncing: Promise<void> | null = null;
   /** Billing problems already logged (an unreadable event's fingerprint, ...): each is described once, not every sync. */
   const described = new Set<string>();
@@ -149,90 +159,112 @@ export function createSpendTracker(deps: SpendTrackerDeps): SpendTracker {
     deps.logger?.warn(message);
   };
 
-  async function doSync(): Promise<void> {
+  /** Runs `read` when its backoff allows; whether it ran and worked. */
+  async function attempt(backoff: ReadBackoff, read: () => Promise<void>): Promise<boolean> {
+    if (!backoff.due(now())) return false;
+    try {
+      await read();
+      backoff.succeeded();
+      return true;
+    } catch (error) {
+      const reason = redact(errorMessage(error));
+      backoff.failed(now(), reason);
+      deps.logger?.warn(`spend: ${redact(backoff.problem(now()) ?? reason)}`);
+      return false;
+    }
+  }
+
+  async function doSync(opts: { retryNow?: boolean }): Promise<void> {
     const client = deps.billing();
     if (!client) return;
-    try {
-      // One time for the list and the range asked about: each request listed was sent inside it.
-      const asOf = now();
-      // Requests whose billing events were read already are asked again, at every sync until
-      // noChargeAfterMs after they ended, then ever more rarely for a month (RecheckSchedule): a further
-      // event FAL lists late adds to their cost, or takes a refund off it.
-      const pending = costs.unsettledRequests(500, asOf, recheck);
-      if (pending.length > 0) {
-        // (A request dated after now was sent while the clock was ahead: FAL dates its events by its own
-        // clock, and a range starting after it ends is refused - every request's read with it.)
-        const start = Math.max(asOf - SYNC_WINDOW_MS, Math.min(asOf, ...pending.map((p) => p.submittedAt)) - DAY_MS);
-        const unreadable: UnreadableBillingEvent[] = [];
-        const events = await client.billingEvents({
-          requestIds: pending.map((p) => p.requestId),
-          start: new Date(start),
-          end: new Date(asOf + 60_000),
-          onUnreadable: (event) => void unreadable.push(event),
-        });
-        const sentAt = new Map(pending.map((p) => [p.requestId, p.submittedAt]));
-        // An event that failed its check (a cost that is no number, ...) is left out; the rest of the
-        // answer still counts. Its request's cost is unknown (it keeps its estimate, or what billing
-        // events counted before) and it is not "not charged"; one whose request is not known could be
-        // any request's, so no request is called not charged this time.
-        const unknownCost = new Set<string>();
-        let unplaced = false;
-        for (const event of unreadable) {
-          const ours = event.requestId !== null && sentAt.has(event.requestId);
-          if (ours) unknownCost.add(event.requestId!);
-          else if (event.requestId === null) unplaced = true;
-          else continue;
-          warnOnce(
-            event.fingerprint,
-            `spend: FAL listed a billing event the app could not read (${ours ? `request ${event.requestId}` : 'its request unknown'}; ${event.problem}; #${event.fingerprint}). It is left out; ${ours ? 'that request keeps its estimate' : 'no request is taken as not charged meanwhile'}.`,
-          );
-        }
-        const byRequest = new Map<string, BillingEvent[]>();
-        for (const event of events) {
-          // Only the requests asked about: an answer that ignored the filter (the whole account's
-          // charges - other apps, a teammate) must not count as this app's spend.
-          if (!sentAt.has(event.request_id)) continue;
-          const list = byRequest.get(event.request_id) ?? byRequest.set(event.request_id, []).get(event.request_id)!;
-          list.push(event);
-        }
-        const seen = new Set<string>();
-        for (const [requestId, list] of byRequest) {
-          seen.add(requestId);
-          const { knownUsd, chargedUsd, impossible, ...charge } = requestCharge(list, sentAt.get(requestId)!, asOf);
-          if (impossible) warnOnce(`impossible:${requestId}`, `spend: FAL's billing events for request ${requestId} say it was refunded more than it was charged (or gave back more units than it billed). They are left out; that request keeps its estimate until FAL's records add up.`);
-          if (unknownCost.has(requestId)) charge.usd = null;
-          // Asked again: an answer that lists fewer of its events (a page missed) never lowers what was
-          // counted, nor does a further event listed with no cost yet: what is known still counts. A
-          // refund listed late is taken off only when the answer still lists every charge counted before
-          // (`chargedUsd`), so a missed page is never read as a refund.
-          // Kept in the one statement that stores it (CostStore.record): another process syncing at the same time.
-          const owner = costs.jobOfRequest(requestId);
-          costs.record({ requestId, jobId: owner?.jobId ?? null, endpoint: list[0]!.endpoint_id, ...charge, source: 'billing_event' }, knownUsd, chargedUsd);
-        }
-        for (const requestId of unknownCost) seen.add(requestId);
-        // FAL bills only successful output: long-finished requests with no event cost nothing.
-        for (const p of pending) {
-          if (unplaced || seen.has(p.requestId) || p.finishedAt === null || now() - p.finishedAt < noChargeAfterMs) continue;
-          costs.record({ requestId: p.requestId, jobId: p.jobId, endpoint: p.endpoint, at: p.finishedAt, units: 0, usd: 0, source: 'no_charge' });
-        }
-        // Read now (listed or not): those settled (billing events, not charged) wait for their next re-read.
-        costs.markChecked(pending.map((p) => p.requestId), asOf);
-      }
+    if (opts.retryNow) {
+      chargesRead.retryNow();
+      balanceRead.retryNow();
+    }
+    const charges = await attempt(chargesRead, () => readCharges(client));
+    const read = await attempt(balanceRead, async () => {
       const account = await client.account();
       balance = account.credits ? { usd: account.credits.current_balance, at: now() } : balance;
-      syncedAt = now();
-      syncError = null;
-    } catch (error) {
-      syncError = errorMessage(error);
-      deps.logger?.warn(`spend: ${syncError}`);
+    });
+    if (charges && read) syncedAt = now();
+  }
+
+  /** Billing events for the requests not settled yet. Throws what failed. */
+  async function readCharges(client: PlatformClient): Promise<void> {
+    // One time for the list and the range asked about: each request listed was sent inside it.
+    const asOf = now();
+    // Requests whose billing events were read already are asked again, at every sync until
+    // noChargeAfterMs after they ended, then ever more rarely for a month (RecheckSchedule): a further
+    // event FAL lists late adds to their cost, or takes a refund off it.
+    const pending = costs.unsettledRequests(500, asOf, recheck);
+    if (pending.length > 0) {
+      // (A request dated after now was sent while the clock was ahead: FAL dates its events by its own
+      // clock, and a range starting after it ends is refused - every request's read with it.)
+      const start = Math.max(asOf - SYNC_WINDOW_MS, Math.min(asOf, ...pending.map((p) => p.submittedAt)) - DAY_MS);
+      const unreadable: UnreadableBillingEvent[] = [];
+      const events = await client.billingEvents({
+        requestIds: pending.map((p) => p.requestId),
+        start: new Date(start),
+        end: new Date(asOf + 60_000),
+        onUnreadable: (event) => void unreadable.push(event),
+      });
+      const sentAt = new Map(pending.map((p) => [p.requestId, p.submittedAt]));
+      // An event that failed its check (a cost that is no number, ...) is left out; the rest of the
+      // answer still counts. Its request's cost is unknown (it keeps its estimate, or what billing
+      // events counted before) and it is not "not charged"; one whose request is not known could be
+      // any request's, so no request is called not charged this time.
+      const unknownCost = new Set<string>();
+      let unplaced = false;
+      for (const event of unreadable) {
+        const ours = event.requestId !== null && sentAt.has(event.requestId);
+        if (ours) unknownCost.add(event.requestId!);
+        else if (event.requestId === null) unplaced = true;
+        else continue;
+        warnOnce(
+          event.fingerprint,
+          `spend: FAL listed a billing event the app could not read (${ours ? `request ${event.requestId}` : 'its request unknown'}; ${event.problem}; #${event.fingerprint}). It is left out; ${ours ? 'that request keeps its estimate' : 'no request is taken as not charged meanwhile'}.`,
+        );
+      }
+      const byRequest = new Map<string, BillingEvent[]>();
+      for (const event of events) {
+        // Only the requests asked about: an answer that ignored the filter (the whole account's
+        // charges - other apps, a teammate) must not count as this app's spend.
+        if (!sentAt.has(event.request_id)) continue;
+        const list = byRequest.get(event.request_id) ?? byRequest.set(event.request_id, []).get(event.request_id)!;
+        list.push(event);
+      }
+      const seen = new Set<string>();
+      for (const [requestId, list] of byRequest) {
+        seen.add(requestId);
+        const { knownUsd, chargedUsd, impossible, ...charge } = requestCharge(list, sentAt.get(requestId)!, asOf);
+        if (impossible) warnOnce(`impossible:${requestId}`, `spend: FAL's billing events for request ${requestId} say it was refunded more than it was charged (or gave back more units than it billed). They are left out; that request keeps its estimate until FAL's records add up.`);
+        if (unknownCost.has(requestId)) charge.usd = null;
+        // Asked again: an answer that lists fewer of its events (a page missed) never lowers what was
+        // counted, nor does a further event listed with no cost yet: what is known still counts. A
+        // refund listed late is taken off only when the answer still lists every charge counted before
+        // (`chargedUsd`), so a missed page is never read as a refund.
+        // Kept in the one statement that stores it (CostStore.record): another process syncing at the same time.
+        const owner = costs.jobOfRequest(requestId);
+        costs.record({ requestId, jobId: owner?.jobId ?? null, endpoint: list[0]!.endpoint_id, ...charge, source: 'billing_event' }, knownUsd, chargedUsd);
+      }
+      for (const requestId of unknownCost) seen.add(requestId);
+      // FAL bills only successful output: long-finished requests with no event cost nothing.
+      for (const p of pending) {
+        if (unplaced || seen.has(p.requestId) || p.finishedAt === null || now() - p.finishedAt < noChargeAfterMs) continue;
+        costs.record({ requestId: p.requestId, jobId: p.jobId, endpoint: p.endpoint, at: p.finishedAt, units: 0, usd: 0, source: 'no_charge' });
+      }
+      // Read now (listed or not): those settled (billing events, not charged) wait for their next re-read.
+      costs.markChecked(pending.map((p) => p.requestId), asOf);
     }
   }
 
   const totals = (from: number, to: number): SpendTotals => costs.totalsBetween(from, to);
 
-  return {
-    sync() {
-      syncing ??= doSync().finally(() => {
+  const tracker: SpendTracker = {
+    sync(opts = {}) {
+      // A new key while a sync (with the old one) runs: asked again once that one ends.
+      if (syncing && opts.retryNow) return syncing.then(() => tracker.sync(opts));
+      syncing ??= doSync(opts).finally(() => {
         syncing = null;
       });
       return syncing;
@@ -254,7 +286,7 @@ export function createSpendTracker(deps: SpendTrackerDeps): SpendTracker {
         billingKey,
         balanceUsd: billingKey ? (balance?.usd ?? null) : null,
         syncedAt: billingKey ? syncedAt : null,
-        syncError: billingKey ? syncError : null,
+        syncError: billingKey ? [chargesRead.problem(t), balanceRead.problem(t)].filter((p) => p !== null).join(' ') || null : null,
       };
     },
     jobCosts(jobIds) {
@@ -279,4 +311,5 @@ export function createSpendTracker(deps: SpendTrackerDeps): SpendTracker {
       });
     },
   };
+  return tracker;
 }

@@ -109,4 +109,28 @@ describe('prices and spend through the app core', () => {
     expect(fake.submissions).toHaveLength(2);
     expect(fake.requests.filter((r) => r.op === 'platform').every((r) => r.authorization === `Key ${TEST_KEY}` || r.authorization === `Key ${ADMIN}`)).toBe(true);
   });
+
+  it('a billing key FAL refuses, then the right one saved: FAL is asked at once, not after the failed read\'s wait', async () => {
+    fake = await startFakeFal({ platform: { adminKeys: [ADMIN], balanceUsd: 30 } });
+    dir = mkdtempSync(join(tmpdir(), 'i2m-app-spend-'));
+    core = createAppCore({
+      dataDir: dir,
+      keys: createMemoryKeyVault({ FAL_KEY: TEST_KEY }),
+      billingKeys: createMemoryKeyVault({}, 'FAL_ADMIN_KEY'),
+      route: createMemoryRouteStore({ proxyUrl: fake.url, sendKeyToProxy: true }),
+      settings: createFileSettingsStore(join(dir, 'settings.json')),
+      platform: createHeadlessPlatform(),
+      appInfo: { name: 'Image2Model', version: '0', dataDir: dir, fileBaseUrl: 'x://', platform: 'linux', transport: 'web' },
+      logger: { info: () => {}, warn: () => {}, error: () => {} },
+      engineOverrides: { timing: FAST_TIMING },
+    });
+    await core.start(() => {});
+    // The ordinary key as the billing key: FAL refuses the balance read (not an admin key).
+    await call('billingKey:set', { key: TEST_KEY, allowWeak: true });
+    const refused = await call<{ balanceUsd: number | null; syncError: string | null }>('spend:sync');
+    expect(refused).toMatchObject({ balanceUsd: null, syncError: expect.stringMatching(/balance.*not allowed/) });
+    expect(refused.syncError).not.toContain(TEST_KEY);
+    await call('billingKey:set', { key: ADMIN });
+    expect(await call('spend:sync')).toMatchObject({ balanceUsd: 30, syncError: null });
+  });
 });
