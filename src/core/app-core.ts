@@ -123,6 +123,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
   const chosenPaths = createChosenPaths();
   const watch = createFolderWatch({
     settings: settingsStore,
+    dataDir: options.dataDir,
     addImages: (items, opts) => engine.addImages(items, opts),
     jobOptions: () => {
       const current = settingsStore.get();

@@ -58,8 +58,8 @@ export async function isWithinAny(path: string, roots: readonly string[]): Promi
   return isAppFolder(path, await realOrResolved(path), await appFolders(roots));
 }
 
-/** Why `folder` can't be watched now (in words for the user), or where it really is. */
-export async function folderProblem(folder: string, app: AppFolders): Promise<{ problem: string } | { real: string }> {
+/** Why `folder` can't be watched now (in words for the user), or where it really is and its device and inode. */
+export async function folderProblem(folder: string, app: AppFolders): Promise<{ problem: string } | { real: string; id: string }> {
   const name = basename(folder) || folder;
   const real = await realOrResolved(folder);
   if (isAppFolder(folder, real, app)) {
@@ -68,7 +68,7 @@ export async function folderProblem(folder: string, app: AppFolders): Promise<{ 
   try {
     const info = await stat(folder);
     if (!info.isDirectory()) return { problem: `${folder} is no longer a folder. The watch is paused and looks again every few seconds; put the folder back or choose another.` };
-    return { real }; // whether it can be listed, the listing tells (listing.ts)
+    return { real, id: `${info.dev}:${info.ino}` }; // whether it can be listed, the listing tells (listing.ts)
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') {

@@ -4,8 +4,12 @@
 // the folders that changed and stats only the files it must (listing.ts), and every FULL_EVERY_MS reads
 // every folder. A file is taken once its size and time have stayed the same for STABLE_MS, so a copy in
 // progress is waited for. What it knows of each file: known-files.ts; handing files over: intake.ts.
-// Turning the watch on takes none of the images already there; at a start, only images newer than
-// when the watch last ran (files that came while the app was closed). No Electron here.
+// Turning the watch on takes none of the images already there (one still being copied then is taken
+// once it is whole). A file written again (size or time changed) is a new image: the intake knows the
+// same photo by its content, so the same bytes are never paid twice. At a start, the file list saved
+// when the watch last ran (saved-list.ts) tells what came while the app was closed: anything not in
+// it, copied or moved in, or changed; without one, images newer than when the watch last ran. No
+// Electron here.
 import { resolve } from 'node:path';
 import type { SettingsStore } from '../services-types';
 import { AppError } from '../../shared/result';
@@ -16,11 +20,14 @@ import { createHints } from './hints';
 import { createIntake, type IntakeDeps } from './intake';
 import { createFileTable } from './known-files';
 import { createFolderListing } from './listing';
+import { createSavedListStore } from './saved-list';
 
 export interface FolderWatchDeps extends IntakeDeps {
   settings: SettingsStore;
   /** Folders whose images are never taken: the app writes images there (data folder, export folders). */
   excludedRoots(): string[];
+  /** Where the watch keeps its file list between runs (the data folder); none: only "when it last ran". */
+  dataDir?: string;
   now?: () => number;
   /** How often the folder is read (default 2 s). */
   scanEveryMs?: number;
@@ -54,6 +61,12 @@ export interface FolderWatch {
  */
 const ARRIVAL_SLACK_MS = 100;
 
+/** A file there when the watch is turned on that changed this much (beyond stableMs) before is watched a while: a copy may be under way. */
+const FRESH_MS = 1_000;
+
+/** The file list is saved at most this often while files change (and at once after files are taken, and at stop). */
+const LIST_SAVE_MS = 5_000;
+
 /** "img2" before "img10", as a folder drop lists them (images/folder.ts). */
 const byName = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
 const byFolderOrder = (a: string, b: string) => byName.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
@@ -69,6 +82,11 @@ export function createFolderWatch(deps: FolderWatchDeps): FolderWatch {
   const files = createFileTable(MAX_WATCHED_IMAGES);
   const intake = createIntake(deps);
   const listing = createFolderListing();
+  const savedList = deps.dataDir ? createSavedListStore(deps.dataDir) : null;
+  /** The saved list is still to be read (a start); the folder's device and inode at the last good scan. */
+  let loadList = false;
+  let folderId: string | null = null;
+  let lastListSavedAt = Number.NEGATIVE_INFINITY;
   let lastFullAt = Number.NEGATIVE_INFINITY;
   /** Unknown files are new only when they arrived after this; null: every unknown file is new. */
   let newerThan: number | null = null;
@@ -154,6 +172,15 @@ export function createFolderWatch(deps: FolderWatchDeps): FolderWatch {
       deps.logger.warn('When the watched folder last ran could not be saved', error);
     }
   };
+  /** Saves the settled files (not while paused: the list is what the folder held at the last good scan). */
+  const saveList = async (force: boolean) => {
+    const folder = config();
+    if (!savedList || !folder || !folderId || problem) return;
+    const { files: list, changed } = files.save();
+    if (!changed && !force) return;
+    lastListSavedAt = now();
+    await savedList.write(folder, folderId, list).catch((error: unknown) => deps.logger.warn('The watched folder’s file list could not be saved', error));
+  };
   /** "Last ran" is never later than a file still waiting: it is taken at the next start if the app closes now. */
   const lastRanAt = (scanAt: number) => Math.min(scanAt - ARRIVAL_SLACK_MS, (files.firstWaitingArrival() ?? Number.POSITIVE_INFINITY) - 1);
 
@@ -166,8 +193,19 @@ export function createFolderWatch(deps: FolderWatchDeps): FolderWatch {
     if ('problem' in where) return pause(where.problem);
     const hinted = hints.take();
     const full = startedAt - lastFullAt >= fullEveryMs;
+    let loaded = false;
+    if (loadList && savedList) {
+      // What the folder held when the watch last ran: anything else (copied or moved in, written again) is new.
+      const saved = await savedList.read(folder, where.id);
+      if (saved) files.load(saved);
+      if (saved) newerThan = null;
+      loaded = saved !== null;
+    }
+    loadList = false;
     const listed = await listing.update(folder, where.real, { full, dirty: hinted.folders, app, maxImages: MAX_WATCHED_IMAGES });
     if (!listed.ok) return pause(listed.problem);
+    if (loaded) files.keepOnly(new Set(listed.added));
+    folderId = where.id;
     if (full) lastFullAt = startedAt;
     if (problem) deps.logger.info('The watched folder is back; watching it again');
     problem = null;
@@ -175,23 +213,27 @@ export function createFolderWatch(deps: FolderWatchDeps): FolderWatch {
 
     for (const path of listed.removed) files.drop(path);
     const ready: string[] = [];
-    for (const path of [...listed.added, ...files.unsettled()]) {
+    // New files, those not settled, and (a full pass, or fs.watch named them) settled ones: one written again in place is new.
+    const look = new Set([...listed.added, ...files.unsettled(), ...(full ? files.paths() : [...hinted.files].filter((path) => files.get(path)))]);
+    for (const path of look) {
       const entry = files.get(path);
       const facts = await fileFacts(path);
       if (!facts) continue;
       if (!entry) {
         // A file seen before under another name or back after a while keeps its inode, size and time: not a new image.
         const before = files.recall(facts);
-        const isNew = before ? false : newerThan === null || facts.arrivedMs > newerThan;
-        files.set(path, { ...facts, kind: before ?? (isNew ? 'pending' : 'ignored'), seenAt: startedAt });
+        const isNew = newerThan === null || facts.arrivedMs > newerThan;
+        const fresh = Date.now() - facts.arrivedMs <= stableMs + FRESH_MS;
+        files.set(path, { ...facts, kind: before ?? (isNew ? 'pending' : fresh ? 'fresh' : 'ignored'), seenAt: startedAt });
         continue;
       }
-      // Still being written (or a refused file written again): wait until it stops changing.
+      // Being written (a copy under way, a file saved again, a refused one written whole): taken once it stops changing.
       if (facts.size !== entry.size || facts.mtimeMs !== entry.mtimeMs) {
         files.set(path, { ...facts, kind: 'pending', seenAt: startedAt });
         continue;
       }
       if (entry.kind === 'pending' && startedAt - entry.seenAt >= stableMs) ready.push(path);
+      if (entry.kind === 'fresh' && startedAt - entry.seenAt >= stableMs) files.set(path, { ...entry, kind: 'ignored' });
     }
     newerThan = null;
     lastGoodScanAt = startedAt;
@@ -202,6 +244,7 @@ export function createFolderWatch(deps: FolderWatchDeps): FolderWatch {
         if (file) files.set(path, { ...file, kind });
       }));
     if (took || now() - lastSavedAt >= saveEveryMs) save(lastRanAt(startedAt));
+    await saveList(took || loaded || now() - lastListSavedAt >= LIST_SAVE_MS);
   }
 
   const reset = (threshold: number | null, counts = false) => {
@@ -212,6 +255,8 @@ export function createFolderWatch(deps: FolderWatchDeps): FolderWatch {
     newerThan = threshold;
     lastGoodScanAt = null;
     problem = null;
+    folderId = null;
+    lastListSavedAt = Number.NEGATIVE_INFINITY;
     hints.close();
   };
 
@@ -222,6 +267,7 @@ export function createFolderWatch(deps: FolderWatchDeps): FolderWatch {
       const s = deps.settings.get();
       // Images that came while the app was closed: those newer than when the watch last ran.
       reset(s.watchLastRanAt ?? Number.POSITIVE_INFINITY);
+      loadList = true;
       lastSavedAt = now();
       if (config()) void run();
     },
@@ -233,6 +279,7 @@ export function createFolderWatch(deps: FolderWatchDeps): FolderWatch {
       hints.close();
       await chain;
       if (config() && !problem && lastGoodScanAt !== null) save(lastRanAt(lastGoodScanAt));
+      await saveList(false);
     },
     status,
     onChange(listener) {
@@ -246,10 +293,13 @@ export function createFolderWatch(deps: FolderWatchDeps): FolderWatch {
         throw new AppError('invalid_input', 'The app writes its own files or exports into that folder, so it can’t be watched (exported textures would become new jobs). Choose another folder.');
       }
       // Written in one go with "last ran", so a restart never mistakes the images already there for new ones.
+      // The list of a watch before this one goes first: what came in between is not new.
       await run(() => {
+        savedList?.remove();
         deps.settings.set({ watchFolder: chosen, watchEnabled: true, watchLastRanAt: now() });
         lastSavedAt = now();
-        reset(Number.POSITIVE_INFINITY, true);
+        // Files that arrive from now on are new (one copied in between this and the read too).
+        reset(Date.now(), true);
       });
       return status();
     },
@@ -257,6 +307,7 @@ export function createFolderWatch(deps: FolderWatchDeps): FolderWatch {
       offAsked = true; // a scan adding images now stops at once (take), not once all are added
       await run(() => {
         offAsked = false;
+        savedList?.remove();
         deps.settings.set({ watchEnabled: false });
         reset(null);
       });

@@ -5,7 +5,15 @@
 // before the watch is still not added).
 import type { FileFacts } from './files';
 
-export type FileKind = 'ignored' | 'pending' | 'taken' | 'refused';
+/** fresh: there when the watch was turned on but changed just before - watched, and new if it changes again (a copy under way). */
+export type FileKind = 'ignored' | 'fresh' | 'pending' | 'taken' | 'refused';
+type SavedKind = 'ignored' | 'taken' | 'refused';
+
+/** What a start needs (saved-list.ts): each settled file by path, inode, size and time, and those that left. */
+export interface SavedFiles {
+  files: [path: string, ino: number, size: number, mtimeMs: number, kind: SavedKind][];
+  gone: [id: string, kind: SavedKind][];
+}
 
 export interface KnownFile extends FileFacts {
   kind: FileKind;
@@ -22,11 +30,18 @@ export interface FileTable {
   recall(facts: FileFacts): FileKind | undefined;
   /** Files to look at at every scan: waiting, or refused (tried again when they change). */
   unsettled(): string[];
+  /** Every known path (a full pass stats them all: a file written again in place is new). */
+  paths(): string[];
+  /** Forgets the paths not in `present` (a saved list's files no longer there). */
+  keepOnly(present: ReadonlySet<string>): void;
   /** How many files are waiting to stop changing. */
   waiting(): number;
   /** The earliest arrival of a file still waiting (null: none waits). */
   firstWaitingArrival(): number | null;
   clear(): void;
+  /** The settled files to save (a file still waiting is not: it is new at the next start), and whether any changed since the last call. */
+  save(): { files: SavedFiles; changed: boolean };
+  load(saved: SavedFiles): void;
 }
 
 /** A file by inode, size and time (null where the file system keeps no inode). */
@@ -36,6 +51,8 @@ export function createFileTable(maxGone: number): FileTable {
   const known = new Map<string, KnownFile>();
   const unsettled = new Set<string>();
   const gone = new Map<string, FileKind>();
+  let changed = false;
+  const saved = (kind: FileKind): SavedKind | null => (kind === 'fresh' ? 'ignored' : kind === 'pending' ? null : kind);
 
   const waitingFiles = () => [...unsettled].map((path) => known.get(path)).filter((file) => file?.kind === 'pending');
 
@@ -43,7 +60,8 @@ export function createFileTable(maxGone: number): FileTable {
     get: (path) => known.get(path),
     set(path, file) {
       known.set(path, file);
-      if (file.kind === 'pending' || file.kind === 'refused') unsettled.add(path);
+      changed = true;
+      if (file.kind === 'pending' || file.kind === 'refused' || file.kind === 'fresh') unsettled.add(path);
       else unsettled.delete(path);
     },
     drop(path) {
@@ -51,6 +69,7 @@ export function createFileTable(maxGone: number): FileTable {
       if (!file) return;
       known.delete(path);
       unsettled.delete(path);
+      changed = true;
       const id = identity(file);
       if (!id) return;
       gone.delete(id);
@@ -65,6 +84,10 @@ export function createFileTable(maxGone: number): FileTable {
       return kind;
     },
     unsettled: () => [...unsettled],
+    paths: () => [...known.keys()],
+    keepOnly(present) {
+      for (const path of [...known.keys()]) if (!present.has(path)) this.drop(path);
+    },
     waiting: () => waitingFiles().length,
     firstWaitingArrival() {
       const arrivals = waitingFiles().map((file) => file!.arrivedMs);
@@ -74,6 +97,27 @@ export function createFileTable(maxGone: number): FileTable {
       known.clear();
       unsettled.clear();
       gone.clear();
+      changed = false;
+    },
+    save() {
+      const files: SavedFiles = { files: [], gone: [] };
+      for (const [path, file] of known) {
+        const kind = saved(file.kind);
+        if (kind) files.files.push([path, file.ino, file.size, file.mtimeMs, kind]);
+      }
+      for (const [id, kind] of gone) {
+        const as = saved(kind);
+        if (as) files.gone.push([id, as]);
+      }
+      const was = changed;
+      changed = false;
+      return { files, changed: was };
+    },
+    load(list) {
+      for (const [path, ino, size, mtimeMs, kind] of list.files) {
+        known.set(path, { ino, size, mtimeMs, arrivedMs: mtimeMs, kind, seenAt: 0 });
+      }
+      for (const [id, kind] of list.gone) gone.set(id, kind);
     },
   };
 }

@@ -35,6 +35,7 @@ function makeWatch(): FolderWatch {
     addImages: (items, opts) => h.engine.addImages(items, opts),
     jobOptions: () => ({ endpoint: DEFAULT_MODEL_ID, preset: 'draft' }),
     excludedRoots: () => [h.dataDir],
+    dataDir: h.dataDir,
     logger: { info: vi.fn(), warn: vi.fn(), error: vi.fn() },
     stableMs: 0,
     timers: false,

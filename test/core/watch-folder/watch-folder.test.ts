@@ -39,6 +39,7 @@ function makeWatch(overrides: Partial<FolderWatchDeps> = {}): FolderWatch {
     addImages: (items, opts) => h.engine.addImages(items, opts),
     jobOptions: () => ({ endpoint: DEFAULT_MODEL_ID, preset: 'draft' }),
     excludedRoots: () => [h.dataDir],
+    dataDir: h.dataDir,
     logger: logger(),
     stableMs: 0,
     timers: false,

@@ -54,7 +54,7 @@ export function WatchSection() {
         <SettingRow
           label="Watch a folder"
           htmlFor={ids.on}
-          help="Every new image put in the folder (or a folder inside it) becomes a job, like a drop. Images already in the folder are not added; drop them in to make them. Images that arrive while the app is closed are added at its next start when they are newer than the last time the watch ran."
+          help="Every new image put in the folder (or a folder inside it) becomes a job, like a drop. Images already in the folder are not added; drop them in to make them. Images put in the folder while the app is closed (copied or moved in) are added at its next start. A file saved again with new content is a new image; the same photo is never charged twice."
         >
           <span className="switch">
             <input
