@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import type { AppInfo, EventSink, Handlers } from '../shared/contract';
 import { AppError } from '../shared/result';
-import { listModels } from './models/catalog';
+import { getModel, listModels } from './models/catalog';
 import { appGenerator } from '../shared/default-generator';
 import { asApplied } from '../shared/settings';
 import { describeModel } from './models/summary';
@@ -128,6 +128,12 @@ export function createHandlers(deps: ServiceDeps): Handlers {
       // The output folder is one the user picked (export:chooseFolder), never a path typed in the page.
       if (patch.outputFolder && !exportFolders.allows(patch.outputFolder)) {
         throw new AppError('invalid_input', 'Choose the output folder with the Choose… button in Settings > Generation.');
+      }
+      // A generator the app does not offer would only fail every photo added later (the watch's too).
+      for (const id of [patch.defaultModel, patch.watchModel]) {
+        if (typeof id === 'string' && !getModel(id)) {
+          throw new AppError('invalid_input', 'That generator is not one the app offers. Choose one from the list in Settings > Generation.');
+        }
       }
       const next = settings.set(asApplied(patch));
       if (patch.concurrency !== undefined) engine.setConcurrency(next.concurrency);

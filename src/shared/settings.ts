@@ -6,7 +6,7 @@ import { PresetSchema } from './domain';
 export const ThemeSchema = z.enum(['system', 'light', 'dark']);
 
 export const SettingsSchema = z.object({
-  defaultModel: z.string().min(1).default(DEFAULT_MODEL_ID),
+  defaultModel: z.string().min(1).max(200).default(DEFAULT_MODEL_ID),
   /** The user picked defaultModel; otherwise new images follow the key (see default-generator.ts). */
   defaultModelChosen: z.boolean().default(false),
   defaultPreset: PresetSchema.default('standard'),
