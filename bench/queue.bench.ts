@@ -716,7 +716,8 @@ async function twoProcessBench(): Promise<{
       for (const photo of half) writeFileSync(join(dir, photo.name), photo.bytes);
     }
     mkdirSync(dirs.out); // convert makes its --out before it starts
-    const env = { ...process.env };
+    // The CLI's record of data folders in the bench's temp folder (removed with it), never the user's.
+    const env: NodeJS.ProcessEnv = { ...process.env, IMAGE2MODEL_KNOWN_FOLDERS: join(photoRoot, 'known-data-folders.json') };
     for (const name of ['FAL_KEY', 'FAL_ADMIN_KEY', 'IMAGE2MODEL_FAL_PROXY', 'IMAGE2MODEL_FAL_PROXY_SEND_KEY', 'IMAGE2MODEL_DATA_DIR']) delete env[name];
     // The app has run on the folder before the CLI (its settings hold the spending cap the CLI honours): it starts first.
     children.push(startChild(['app', dataDir, fake.url, '4', dirs.app], env));

@@ -1,6 +1,6 @@
 // `image2model stats` through the CLI's own entry point (argument parsing, output, exit code) on a
 // seeded data folder. In-process: a child process per call costs seconds on a busy machine.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getMetricsFromIterator, type PromData, type PromHistogramData } from 'prom2javascript';
@@ -25,10 +25,17 @@ async function runCli(args: string[]): Promise<{ code: number; stdout: string; s
   }
 }
 
+let root: string;
 let dataDir: string;
+/** The CLI's record of data folders that held a library: this test's own, removed with its folder. */
+let record: string;
 const now = Date.now();
 beforeAll(() => {
-  dataDir = mkdtempSync(join(tmpdir(), 'i2m-stats-cli-'));
+  root = mkdtempSync(join(tmpdir(), 'i2m-stats-cli-'));
+  dataDir = join(root, 'data');
+  mkdirSync(dataDir);
+  record = join(root, 'known-data-folders.json');
+  vi.stubEnv('IMAGE2MODEL_KNOWN_FOLDERS', record);
   const db = openDatabase(dataDir);
   const recorder = createStatsRecorder(db);
   recorder.recordRequestOutcome(outcome({ finishedAt: now, durationS: 42, estimatedCostUsd: 0.02 }));
@@ -37,7 +44,10 @@ beforeAll(() => {
   recorder.recordRateLimit(TRELLIS, now);
   db.close();
 });
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+afterAll(() => {
+  vi.unstubAllEnvs();
+  rmSync(root, { recursive: true, force: true });
+});
 
 describe('image2model stats', () => {
   it('--prometheus prints text a Prometheus parser reads, with all-time counters and the histogram', async () => {
@@ -71,6 +81,8 @@ describe('image2model stats', () => {
     expect(stdout).toMatch(/TRELLIS\s+2\s+1\s+1\s+0\s+0\s+1/i);
     expect(stdout).toContain('run_failed');
     expect(stdout).toContain('$0.32*');
+    // Recorded in this test's record, not the one every test shares (nor the user's).
+    expect(JSON.parse(readFileSync(record, 'utf8'))).toEqual({ folders: [dataDir] });
     mkdirSync(join(dataDir, 'empty')); // a folder that holds no library: an empty report (a missing one is a usage error)
     const empty = await runCli(['stats', '--data-dir', join(dataDir, 'empty')]);
     expect(empty.stdout).toBe('No FAL requests recorded yet.\n');
