@@ -152,7 +152,13 @@ export function createHandlers(deps: ServiceDeps): Handlers {
       engine.keyChanged();
       return status;
     },
-    'key:test': async () => testFalKey(keys.get(), { route: route.get(), fetch: deps.fetch }),
+    'key:test': async () => {
+      const tested = await testFalKey(keys.get(), { route: route.get(), fetch: deps.fetch });
+      // A key FAL refused jobs with (a used-up balance, topped up since) is tried again once a test
+      // passes; before, only saving a key resumed the queue. Refused again, it pauses again, unpaid.
+      if (tested.result === 'accepted') engine.keyChanged();
+      return tested;
+    },
 
     'proxy:get': async () => proxyView(),
     'proxy:set': async ({ url, sendKey }) => {

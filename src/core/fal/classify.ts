@@ -79,11 +79,16 @@ function classifyHttp(error: HttpLike, phase: FalPhase, nowMs: number): Classifi
   const errorType = error.headers['x-fal-error-type'] ?? errorTypeOf(error.body);
 
   if (status === 401 || status === 403) {
+    // FAL's 403 for a used-up balance ("User is locked. Reason: Exhausted balance..."): the key is
+    // right, so asking for another one sent the user the wrong way.
+    const balance = status === 403 && text !== null && /\b(locked|balance|billing)\b/i.test(text);
     return {
       kind: 'auth',
       code: 'key_rejected',
       status,
-      message: `FAL refused the API key (HTTP ${status}${said}). Enter a working key in Settings; waiting jobs continue after that.`,
+      message: balance
+        ? `FAL refused the job: your FAL account is locked (HTTP ${status}${said}). Top up your FAL balance at fal.ai/dashboard/billing, then press Test key in Settings; waiting jobs continue once it passes.`
+        : `FAL refused the API key (HTTP ${status}${said}). Enter a working key in Settings; waiting jobs continue after that.`,
     };
   }
   if (status === 429) {
