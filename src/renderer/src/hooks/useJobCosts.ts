@@ -1,9 +1,10 @@
 // Real costs of finished jobs (spend:jobCosts): read when the set of jobs changes, when a job finishes,
 // and every minute (FAL's billing records arrive later, with the app's background spend sync).
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { call } from '../api';
 import type { JobCost } from '../lib/cost-text';
 import { useApiEvent } from './useApiEvent';
+import { useRefreshSoon } from './useRefreshSoon';
 
 const REFRESH_MS = 60_000;
 const EMPTY: ReadonlyMap<string, JobCost> = new Map();
@@ -11,7 +12,6 @@ const EMPTY: ReadonlyMap<string, JobCost> = new Map();
 export function useJobCosts(jobIds: readonly string[]): ReadonlyMap<string, JobCost> {
   const [costs, setCosts] = useState<ReadonlyMap<string, JobCost>>(EMPTY);
   const key = [...jobIds].sort().join(',');
-  const timer = useRef<number | null>(null);
 
   const refresh = useCallback(() => {
     const ids = key ? key.split(',').slice(0, 1000) : [];
@@ -24,23 +24,15 @@ export function useJobCosts(jobIds: readonly string[]): ReadonlyMap<string, JobC
     );
   }, [key]);
 
+  const refreshSoon = useRefreshSoon(refresh, 500);
   useApiEvent('job:changed', (job) => {
-    if (job.state !== 'succeeded' && job.state !== 'failed' && job.state !== 'canceled') return;
-    if (timer.current !== null) return;
-    timer.current = window.setTimeout(() => {
-      timer.current = null;
-      refresh();
-    }, 500);
+    if (job.state === 'succeeded' || job.state === 'failed' || job.state === 'canceled') refreshSoon();
   });
 
   useEffect(() => {
     refresh();
     const every = window.setInterval(refresh, REFRESH_MS);
-    return () => {
-      window.clearInterval(every);
-      if (timer.current !== null) window.clearTimeout(timer.current);
-      timer.current = null;
-    };
+    return () => window.clearInterval(every);
   }, [refresh]);
 
   return costs;
