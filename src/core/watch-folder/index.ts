@@ -229,7 +229,10 @@ export function createFolderWatch(deps: FolderWatchDeps): FolderWatch {
       }
       // Being written (a copy under way, a file saved again, a refused one written whole): taken once it stops changing.
       if (facts.size !== entry.size || facts.mtimeMs !== entry.mtimeMs) {
-        files.set(path, { ...facts, kind: 'pending', seenAt: startedAt });
+        // An image there before the watch, edited in place (same inode: a photo tool's save, a tag
+        // written), stays out: the user was told those are not added, and each would be a paid job.
+        const editedBefore = entry.kind === 'ignored' && facts.ino !== 0 && facts.ino === entry.ino;
+        files.set(path, { ...facts, kind: editedBefore ? 'ignored' : 'pending', seenAt: startedAt });
         continue;
       }
       if (entry.kind === 'pending' && startedAt - entry.seenAt >= stableMs) ready.push(path);

@@ -105,3 +105,24 @@ it('takes a photo still being copied when the watch is turned on, once it is who
   await scanTwice(watch);
   expect(names()).toEqual(['copying.png']);
 });
+
+it('leaves out an image there before the watch even when it is edited in place later (same file, new content); a file put in its place is new', async () => {
+  const before = join(folder, 'before.png');
+  writeFileSync(before, await makeTestPng(64, 64, { seed: 5401 }));
+  await settle();
+  const watch = makeWatch();
+  await watch.turnOn(folder);
+  await scanTwice(watch);
+  writeFileSync(before, await makeTestPng(64, 64, { seed: 5402 })); // written in place: the same inode
+  utimesSync(before, new Date(), new Date(Date.now() + 5_000));
+  await scanTwice(watch);
+  expect(names()).toEqual([]);
+
+  // Replaced by another file under the same name (a move over it): a new image.
+  writeFileSync(join(outside, 'before.png'), await makeTestPng(64, 64, { seed: 5403 }));
+  renameSync(join(outside, 'before.png'), before);
+  utimesSync(before, new Date(), new Date(Date.now() + 10_000));
+  await scanTwice(watch);
+  expect(names()).toEqual(['before.png']);
+  expect(h.fake.submissions.length).toBeLessThanOrEqual(1);
+});
