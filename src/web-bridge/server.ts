@@ -8,13 +8,14 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, sep } from 'node:path';
+import { extname } from 'node:path';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { z } from 'zod';
 import type { EventName, EventPayload } from '../shared/contract';
 import { encodeWire, MAX_WIRE_DEPTH, MAX_WIRE_MESSAGE_BYTES, reviveWire, type ServerMessage } from '../shared/wire';
 import { describeZodError, type Dispatch } from '../core/ipc/dispatch';
 import type { ResolvedFile } from '../core/file-routes';
+import { realFileWithin } from '../core/util/within';
 
 export interface BridgeOptions {
   dispatch: Dispatch;
@@ -153,13 +154,14 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     const dir = options.staticDir!;
     const pathname = safeDecode(url.pathname);
     if (pathname === null || pathname.includes('\0')) return res.writeHead(400).end('Bad request');
-    const rel = pathname === '/' ? 'index.html' : pathname.slice(1);
-    const full = normalize(join(dir, rel));
-    if (!full.startsWith(normalize(dir) + sep)) return res.writeHead(403).end();
+    const route = pathname === '/' ? '/index.html' : pathname;
+    // Links are followed only while they stay inside the folder (a link out of it is not served).
+    const file = await realFileWithin(dir, route);
+    if (!file) return res.writeHead(404).end('Not found');
     try {
-      let body: Buffer | string = await readFile(full);
-      const type = STATIC_TYPES[extname(full)] ?? 'application/octet-stream';
-      if (extname(full) === '.html') body = allowBridgeInCsp(body.toString('utf8'), origin);
+      let body: Buffer | string = await readFile(file);
+      const type = STATIC_TYPES[extname(route)] ?? 'application/octet-stream';
+      if (extname(route) === '.html') body = allowBridgeInCsp(body.toString('utf8'), origin);
       res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' }).end(body);
     } catch {
       res.writeHead(404).end('Not found');
