@@ -8,6 +8,7 @@ import { readCapped } from '../util/read-capped';
 import { keyGuardFetch } from './key-guard';
 import { redactKeys } from './redact';
 import { errorFrom, PlatformError } from './platform-errors';
+import { parseRetryAfter } from '../queue/backoff';
 import {
   AccountSchema,
   BillingPageSchema,
@@ -164,7 +165,8 @@ export function createPlatformClient(opts: PlatformClientOptions): PlatformClien
         await sleep(retryDelay(response.headers.get('retry-after'), Math.min(10_000, baseDelay * 2 ** attempt)));
         continue;
       }
-      throw errorFrom(response.status, text, redact);
+      // Its Retry-After goes with the error: the caller's own next try (the spend sync) waits for it too.
+      throw errorFrom(response.status, text, redact, parseRetryAfter(response.headers.get('retry-after'), Date.now(), Number.POSITIVE_INFINITY));
     }
   }
 

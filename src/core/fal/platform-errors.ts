@@ -24,6 +24,8 @@ export class PlatformError extends Error {
     message: string,
     readonly status: number | null = null,
     readonly type: string | null = null,
+    /** How long FAL asked the caller to wait (a 429's or 503's Retry-After, unbounded here), or null. */
+    readonly retryAfterMs: number | null = null,
   ) {
     super(message);
   }
@@ -35,7 +37,7 @@ const ErrorBodySchema = z.object({ error: z.object({ type: z.string().optional()
  * FAL's error text may echo a key - the one sent, or the app's other one (a hostile proxy may have
  * both); the message reaches logs and the page, so `redact` (every key the app holds) runs here.
  */
-export function errorFrom(status: number, text: string, redact: (text: string) => string): PlatformError {
+export function errorFrom(status: number, text: string, redact: (text: string) => string, retryAfterMs: number | null = null): PlatformError {
   let type: string | null = null;
   let detail: string | null = null;
   try {
@@ -50,7 +52,7 @@ export function errorFrom(status: number, text: string, redact: (text: string) =
   const says = detail ? ` FAL says: ${detail.slice(0, 200)}` : '';
   if (status === 401) return new PlatformError('unauthorized', `FAL did not accept the key for its platform API.${says}`, status, type);
   if (status === 403) return new PlatformError('forbidden', `This key is not allowed to read that from FAL.${says}`, status, type);
-  if (status === 429) return new PlatformError('rate_limited', `FAL's platform API asked to slow down.${says}`, status, type);
-  if (status >= 500) return new PlatformError('server', `FAL's platform API is not working right now (HTTP ${status}).${says}`, status, type);
+  if (status === 429) return new PlatformError('rate_limited', `FAL's platform API asked to slow down.${says}`, status, type, retryAfterMs);
+  if (status >= 500) return new PlatformError('server', `FAL's platform API is not working right now (HTTP ${status}).${says}`, status, type, retryAfterMs);
   return new PlatformError('invalid', `FAL's platform API refused the question (HTTP ${status}).${says}`, status, type);
 }

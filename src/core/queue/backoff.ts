@@ -25,18 +25,18 @@ export function backoffDelay(retry: number, policy: BackoffPolicy = DEFAULT_BACK
 
 /**
  * Reads a Retry-After header: delta-seconds ("120", "1.5") or an HTTP date. Returns the wait in ms
- * from `nowMs` (0 for a date in the past), or null when absent or unreadable.
+ * from `nowMs` (0 for a date in the past), at most `capMs`, or null when absent or unreadable.
  */
-export function parseRetryAfter(value: string | null | undefined, nowMs: number): number | null {
+export function parseRetryAfter(value: string | null | undefined, nowMs: number, capMs = MAX_RETRY_AFTER_MS): number | null {
   if (value === null || value === undefined) return null;
   const text = value.trim();
   if (text === '') return null;
-  if (/^\d+(\.\d+)?$/.test(text)) return Math.min(MAX_RETRY_AFTER_MS, Math.round(Number(text) * 1000));
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.min(capMs, Math.round(Number(text) * 1000));
   // HTTP dates always name a weekday or month; Date.parse alone accepts too much ("1", "-5").
   if (!/[a-z]{3}/i.test(text)) return null;
   const at = Date.parse(text);
   if (Number.isNaN(at)) return null;
-  return Math.min(MAX_RETRY_AFTER_MS, Math.max(0, at - nowMs));
+  return Math.min(capMs, Math.max(0, at - nowMs));
 }
 
 /**

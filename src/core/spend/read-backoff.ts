@@ -10,7 +10,8 @@ export const READ_BACKOFF_MAX_MS = 60 * 60_000;
 export interface ReadBackoff {
   /** Whether the read is to be tried at `at` (always, until it fails). */
   due(at: number): boolean;
-  failed(at: number, reason: string): void;
+  /** `retryAfterMs`: the wait FAL asked for (a 429's Retry-After), kept to when it is longer than the back-off, up to the bound. */
+  failed(at: number, reason: string, retryAfterMs?: number | null): void;
   succeeded(): void;
   /** Try at the next sync, whatever the wait (a new key). */
   retryNow(): void;
@@ -25,10 +26,11 @@ export function createReadBackoff(what: string, meanwhile: string): ReadBackoff 
   let reason: string | null = null;
   return {
     due: (at) => at >= nextAt,
-    failed(at, why) {
+    failed(at, why, retryAfterMs = null) {
       failures++;
       reason = why;
-      nextAt = at + Math.min(READ_BACKOFF_MAX_MS, READ_BACKOFF_FIRST_MS * 2 ** Math.min(failures - 1, 20));
+      const wait = READ_BACKOFF_FIRST_MS * 2 ** Math.min(failures - 1, 20);
+      nextAt = at + Math.min(READ_BACKOFF_MAX_MS, Math.max(wait, retryAfterMs ?? 0));
     },
     succeeded() {
       failures = 0;

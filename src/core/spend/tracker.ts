@@ -7,6 +7,7 @@ import { eventCostUsd, MAX_EVENT_UNITS, MAX_EVENT_USD } from '../fal/platform-sc
 import { CostStore, SYNC_WINDOW_MS, type RecheckSchedule, type SpendTotals } from './costs';
 import { createReadBackoff, type ReadBackoff } from './read-backoff';
 import { errorMessage } from '../util/errors';
+import { PlatformError } from '../fal/platform-errors';
 
 export interface SpendSummary {
   todayUsd: number;
@@ -168,7 +169,7 @@ export function createSpendTracker(deps: SpendTrackerDeps): SpendTracker {
       return true;
     } catch (error) {
       const reason = redact(errorMessage(error));
-      backoff.failed(now(), reason);
+      backoff.failed(now(), reason, error instanceof PlatformError ? error.retryAfterMs : null);
       deps.logger?.warn(`spend: ${redact(backoff.problem(now()) ?? reason)}`);
       return false;
     }
