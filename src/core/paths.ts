@@ -2,6 +2,7 @@
 // share one library without needing Electron to tell us.
 import { homedir } from 'node:os';
 import { isAbsolute, join, relative, sep } from 'node:path';
+import { isWithin } from './util/within';
 
 export const APP_DIR_NAME = 'Image2Model';
 
@@ -44,16 +45,10 @@ export function dataPaths(root: string): DataPaths {
  * the folder can move as a whole. Paths outside it stay absolute.
  */
 export function toStoredPath(root: string, path: string): string {
-  const rel = relative(root, path);
-  return !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : path;
+  return isWithin(path, root) ? relative(root, path).split(sep).join('/') : path;
 }
 
 /** The absolute path of a stored path (see toStoredPath). */
 export function toAbsolutePath(root: string, stored: string): string {
   return isAbsolute(stored) ? stored : join(root, ...stored.split('/'));
-}
-
-/** `path` is `root` or inside it. Both absolute and normalized (as path.resolve and realpath give them). */
-export function isWithin(path: string, root: string): boolean {
-  return path === root || path.startsWith(root.endsWith(sep) ? root : root + sep);
 }

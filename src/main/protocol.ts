@@ -3,10 +3,11 @@
 // so the grantFileProtocolExtraPrivileges fuse can stay off.
 import fs, { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { extname, isAbsolute, relative, sep } from 'node:path';
+import { extname } from 'node:path';
 import { Readable } from 'node:stream';
 import { protocol } from 'electron';
 import type { ResolvedFile } from '../core/file-routes';
+import { realFileWithin } from '../core/util/within';
 
 export const FILE_SCHEME = 'i2m';
 export const FILE_HOST = 'library';
@@ -88,16 +89,8 @@ const RENDERER_TYPES: Record<string, string> = {
 };
 
 // Called through the fs object at call time, so Electron's asar support (which patches fs) applies.
-const realPath = (path: string) =>
-  new Promise<string>((resolve, reject) => fs.realpath(path, (error, resolved) => (error ? reject(error) : resolve(resolved))));
 const readWhole = (path: string) =>
   new Promise<Buffer>((resolve, reject) => fs.readFile(path, (error, data) => (error ? reject(error) : resolve(data))));
-
-/** `child` is `root` itself or inside it (no `..` step, not on another drive). */
-const isInside = (root: string, child: string) => {
-  const rel = relative(root, child);
-  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
-};
 
 /**
  * Answers one request for the page: only GET `app://renderer/<file>` of a file really inside `root`
@@ -117,14 +110,11 @@ export async function respondToRendererRequest(request: Pick<Request, 'url' | 'm
   } catch {
     return notFound();
   }
-  // Decoded: no `..` step, no backslash or NUL tricks; the realpath check below is the final word.
-  if (route.includes('\\') || route.includes('\0') || route.split('/').includes('..')) return notFound();
   const type = RENDERER_TYPES[extname(route).toLowerCase()];
   if (!type) return notFound();
+  const file = await realFileWithin(root, route);
+  if (!file) return notFound();
   try {
-    const realRoot = await realPath(root);
-    const file = await realPath(`${realRoot}${sep}${route.slice(1).split('/').join(sep)}`);
-    if (!isInside(realRoot, file)) return notFound();
     const body = await readWhole(file);
     const headers: Record<string, string> = {
       'content-type': type,

@@ -2,7 +2,7 @@
 // and times, and the folders whose images are never taken (the app writes images there itself).
 import { realpath, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import { isWithin } from '../paths';
+import { isWithin } from '../util/within';
 
 /** The most images a watched folder may hold: a folder at the cap can't tell a new file from one cut off. */
 export const MAX_WATCHED_IMAGES = 10_000;

@@ -11,7 +11,7 @@ import type { Dirent } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { isImageName } from '../images/folder';
-import { isWithin } from '../paths';
+import { isWithin } from '../util/within';
 import { isAppFolder, type AppFolders } from './files';
 
 /** A folder changed less than this before it was read may change again under the same time. */
