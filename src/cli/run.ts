@@ -129,6 +129,10 @@ export async function runJobs(request: RunRequest): Promise<number> {
     } else if (state.status === 'key_rejected') {
       blockedMessage = state.message ?? `The queue is paused (${state.status}).`;
       finishedResolve();
+    } else if (state.status === 'balance_used_up') {
+      // The engine's message names the app's Test key; from here, a new run tries the jobs again.
+      blockedMessage = 'Your FAL balance is used up: FAL refused the jobs (nothing was charged; they stay queued). Top up at fal.ai/dashboard/billing, then run `image2model resume`.';
+      finishedResolve();
     } else if (state.status === 'spending_cap' && !state.capStarting) {
       // (A cap used up by jobs already started is not reached yet: they are sent and followed first.)
       capHolds = true;

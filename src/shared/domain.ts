@@ -27,9 +27,10 @@ export type Preset = z.infer<typeof PresetSchema>;
 
 /**
  * Whole-queue state: why new work is or is not being started. disk_error: a failed save holds FAL work
- * until a restart; disk_slow: a save has waited unusually long for the disk (nothing failed, the queue runs).
+ * until a restart; disk_slow: a save has waited unusually long for the disk (nothing failed, the queue runs);
+ * balance_used_up: FAL refused jobs because the account's balance is used up (the key is right: top up, then test it).
  */
-export const QueueStatusSchema = z.enum(['running', 'paused', 'key_rejected', 'offline', 'spending_cap', 'no_key', 'disk_error', 'disk_slow']);
+export const QueueStatusSchema = z.enum(['running', 'paused', 'key_rejected', 'balance_used_up', 'offline', 'spending_cap', 'no_key', 'disk_error', 'disk_slow']);
 export type QueueStatus = z.infer<typeof QueueStatusSchema>;
 
 export const QueueStateSchema = z.object({

@@ -30,6 +30,7 @@ describe('wait places', () => {
 
   it('names what FAL jobs wait for in every state that holds FAL work', () => {
     expect(falHoldReason(queue('key_rejected'))).toBe('Waiting for a working FAL key');
+    expect(falHoldReason(queue('balance_used_up'))).toBe('Waiting for your FAL balance to be topped up');
     expect(falHoldReason(queue('offline'))).toBe('Waiting for the connection to FAL');
     expect(falHoldReason(queue('spending_cap'))).toMatch(/spending cap/);
     expect(falHoldReason(queue('disk_error'))).toBe('Waiting for a restart (the disk reported an error)');
@@ -62,7 +63,11 @@ it('without a (working) key, a Download again fetching from its kept model link 
   const viaLink = { ...job('k', 'fal-ai/trellis'), falRequestId: 'req-1', keptLink: true } as Job;
   const fresh = { ...job('n', 'fal-ai/trellis'), falRequestId: null } as Job;
   const followsFal = { ...job('f', 'fal-ai/trellis'), falRequestId: 'req-2' } as Job;
-  for (const [status, hold] of [['no_key', 'Waiting for a FAL key'], ['key_rejected', 'Waiting for a working FAL key']] as const) {
+  for (const [status, hold] of [
+    ['no_key', 'Waiting for a FAL key'],
+    ['key_rejected', 'Waiting for a working FAL key'],
+    ['balance_used_up', 'Waiting for your FAL balance to be topped up'],
+  ] as const) {
     expect(Object.fromEntries(waitPlaces([fresh, viaLink, followsFal, job('o', 'offline/relief')], isFal, falHoldReason(queue(status)), status !== 'no_key'))).toEqual({
       n: hold,
       k: '1st in line',

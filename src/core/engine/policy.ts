@@ -16,18 +16,27 @@ export interface PolicyInput {
 
 export type Decision =
   /** Back to the queue with `patch` (see releasedPatch); `tell` the whole queue first. */
-  | { kind: 'release'; patch: JobPatch; tell?: { signal: 'keyRejected' | 'offline'; message: string }; rateLimitHits?: number }
+  | { kind: 'release'; patch: JobPatch; tell?: { signal: 'keyRejected' | 'balanceUsedUp' | 'offline'; message: string }; rateLimitHits?: number }
   /** Ends the job as failed. */
   | { kind: 'fail'; code: string; message: string; requestDone: boolean; extra?: JobPatch };
+
+/** A job held by a used-up FAL balance (the renderer's queue row says the same: wait-place.ts). */
+export const BALANCE_HOLD = 'Waiting for your FAL balance to be topped up';
 
 export function decide(c: Classification, input: PolicyInput): Decision {
   switch (c.kind) {
     case 'auth':
-      return {
-        kind: 'release',
-        tell: { signal: 'keyRejected', message: c.message },
-        patch: { message: 'Waiting for a working FAL key', errorCode: c.code, errorMessage: c.message },
-      };
+      return c.code === 'balance_used_up'
+        ? {
+            kind: 'release',
+            tell: { signal: 'balanceUsedUp', message: c.message },
+            patch: { message: BALANCE_HOLD, errorCode: c.code, errorMessage: c.message },
+          }
+        : {
+            kind: 'release',
+            tell: { signal: 'keyRejected', message: c.message },
+            patch: { message: 'Waiting for a working FAL key', errorCode: c.code, errorMessage: c.message },
+          };
     case 'offline':
       return {
         kind: 'release',

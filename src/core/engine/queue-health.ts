@@ -66,9 +66,13 @@ export function createQueueHealth(deps: QueueHealthDeps): QueueHealth {
   const { store, safeKey, now, logger } = deps;
   const redact = deps.redact ?? ((text: string) => redactSecrets(text, safeKey()));
   let proxyUrl = deps.proxyUrl;
-  /** The key FAL refused, with its message; a different key clears it by itself. */
-  let rejected: { key: string | null; message: string } | null = null;
-  const keyRejected = (): string | null => (rejected && rejected.key === safeKey() ? rejected.message : null);
+  /**
+   * The key FAL refused, with its message and why (`balance`: the account's balance is used up, the
+   * key is right); a different key clears it by itself.
+   */
+  let rejected: { key: string | null; message: string; balance: boolean } | null = null;
+  const refusal = () => (rejected && rejected.key === safeKey() ? rejected : null);
+  const keyRejected = (): string | null => refusal()?.message ?? null;
   let offline: { message: string; nextProbeAt: number } | null = null;
   let probeTimer: ReturnType<typeof setTimeout> | null = null;
   let running = false;
@@ -124,8 +128,8 @@ export function createQueueHealth(deps: QueueHealthDeps): QueueHealth {
       const message = `Saving to disk is taking unusually long (over ${seconds} s): new jobs and jobs about to be sent to FAL wait until the disk answers. Nothing is lost. If it stays this way, check the disk (free space, errors, a network or USB drive).`;
       return { status: 'disk_slow', message, ...base, resumesAt: null };
     }
-    const refused = keyRejected();
-    if (refused !== null) return { status: 'key_rejected', message: refused, ...base, resumesAt: null };
+    const refused = refusal();
+    if (refused !== null) return { status: refused.balance ? 'balance_used_up' : 'key_rejected', message: refused.message, ...base, resumesAt: null };
     // A job whose kept model link needs no key is not waiting for one.
     if (!safeKey() && counts.queuedNeedingKey > 0) {
       return {
@@ -253,6 +257,13 @@ export function createQueueHealth(deps: QueueHealthDeps): QueueHealth {
     }
   }
 
+  function refuse(text: string, balance: boolean): void {
+    const message = redact(text);
+    if (keyRejected() === null) logger.warn(balance ? `FAL refused jobs, the balance is used up: ${message}` : `FAL rejected the key: ${message}`);
+    rejected = { key: safeKey(), message, balance };
+    statusChanged();
+  }
+
   return {
     fal,
     falAllowed,
@@ -262,12 +273,8 @@ export function createQueueHealth(deps: QueueHealthDeps): QueueHealth {
     changed: () => changed(),
     monthStart,
     signals: {
-      keyRejected: (text) => {
-        const message = redact(text);
-        if (keyRejected() === null) logger.warn(`FAL rejected the key: ${message}`);
-        rejected = { key: safeKey(), message };
-        statusChanged();
-      },
+      keyRejected: (text) => refuse(text, false),
+      balanceUsedUp: (text) => refuse(text, true),
       offline: goOffline,
       online: goOnline,
       noKey: changed,

@@ -39,6 +39,8 @@ export interface RunnerPolicy {
 /** What the engine tells the whole queue when one job learns something about FAL. */
 export interface QueueSignals {
   keyRejected(message: string): void;
+  /** FAL refused a job because the account's balance is used up (the key itself is fine). */
+  balanceUsedUp(message: string): void;
   offline(message: string): void;
   online(): void;
   noKey(): void;

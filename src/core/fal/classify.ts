@@ -12,8 +12,11 @@ export { networkCode, OFFLINE_CODES } from './classify-transport';
 export type FalPhase = 'upload' | 'submit' | 'status' | 'result' | 'cancel' | 'download';
 
 export type Classification =
-  /** Bad, locked or out-of-credit key: pause the whole queue, keep the job queued. */
-  | { kind: 'auth'; code: 'key_rejected'; status: number; message: string }
+  /**
+   * Bad key (`key_rejected`) or a used-up FAL balance (`balance_used_up`: the key is right, the
+   * account is locked until topped up): pause the whole queue, keep the job queued.
+   */
+  | { kind: 'auth'; code: 'key_rejected' | 'balance_used_up'; status: number; message: string }
   /** 429: wait (Retry-After when given), no attempt spent. */
   | { kind: 'rate_limit'; code: 'rate_limited'; retryAfterMs: number | null; message: string }
   /** No route to FAL at all: the queue waits offline, no attempt spent. */
@@ -84,7 +87,7 @@ function classifyHttp(error: HttpLike, phase: FalPhase, nowMs: number): Classifi
     const balance = status === 403 && text !== null && /\b(locked|balance|billing)\b/i.test(text);
     return {
       kind: 'auth',
-      code: 'key_rejected',
+      code: balance ? 'balance_used_up' : 'key_rejected',
       status,
       message: balance
         ? `FAL refused the job: your FAL account is locked (HTTP ${status}${said}). Top up your FAL balance at fal.ai/dashboard/billing, then press Test key in Settings; waiting jobs continue once it passes.`

@@ -265,13 +265,14 @@ describe('key problems (401/403): pause the queue, not the job', () => {
     expect(h.queueStates.map((s) => s.status)).toContain('key_rejected');
   });
 
-  it('403 (locked account) also pauses the queue', async () => {
+  it('403 for a used-up balance pauses the queue as balance_used_up (not a refused key), and the job says what it waits for', async () => {
     h = await createHarness();
     h.fake.script({ op: 'initiate', fault: { kind: 'auth', status: 403 } });
     const id = await addOne(h.engine);
-    const state = await waitForQueue(h.engine, (s) => s.status === 'key_rejected');
+    const state = await waitForQueue(h.engine, (s) => s.status === 'balance_used_up');
     expect(state.message).toMatch(/Exhausted balance/);
-    expect(h.engine.getJob(id)!.state).toBe('queued');
+    expect(state.message).toContain('fal.ai/dashboard/billing');
+    expect(h.engine.getJob(id)).toMatchObject({ state: 'queued', attempts: 0, message: 'Waiting for your FAL balance to be topped up', errorCode: 'balance_used_up' });
     h.engine.keyChanged();
     await h.engine.waitForIdle();
     expect(h.engine.getJob(id)!.state).toBe('succeeded');

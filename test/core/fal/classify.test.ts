@@ -20,6 +20,14 @@ describe('classifyError: HTTP answers', () => {
     expect(classifyError(http(403, { detail: 'User is locked' }), 'status', NOW).kind).toBe('auth');
   });
 
+  it('a 403 for a used-up balance is its own code (the key is right); a plain 401/403 is the key', () => {
+    const locked = classifyError(http(403, { detail: 'User is locked. Reason: Exhausted balance. Top up your balance at fal.ai/dashboard/billing.' }), 'submit', NOW);
+    expect(locked).toMatchObject({ kind: 'auth', code: 'balance_used_up' });
+    expect(locked.message).toContain('fal.ai/dashboard/billing');
+    expect(classifyError(http(403, { detail: 'Forbidden' }), 'submit', NOW)).toMatchObject({ kind: 'auth', code: 'key_rejected' });
+    expect(classifyError(http(401, { detail: 'No user found for Key ID and Secret' }), 'submit', NOW)).toMatchObject({ kind: 'auth', code: 'key_rejected' });
+  });
+
   it('422 fails with the field message and its location', () => {
     const body = { detail: [{ loc: ['body', 'face_limit'], msg: 'ensure this value is less than or equal to 100000', type: 'x' }] };
     const c = classifyError(http(422, body), 'submit', NOW);

@@ -8,7 +8,8 @@ import { ModelChooser, OFFLINE_MODEL_ID } from '../drop/ModelChooser';
 import type { ImageIntake } from '../drop/useImageIntake';
 import { QueueBanner } from '../queue/QueueBanner';
 import { QueuePanel } from '../queue/QueuePanel';
-import { openFalKeysPage } from '../settings/KeyGuide';
+import { FAL_BILLING_URL, openFalKeysPage, openFalPage } from '../settings/KeyGuide';
+import { call } from '../../api';
 import { SampleTray } from './SampleTray';
 import { answerJoinedNote } from '../drop/joined-note';
 import { SetComposer } from './SetComposer';
@@ -54,6 +55,15 @@ export function CreateView({ jobs, queue, intake, dragging, keySet, now }: Creat
     .filter((job) => isSwitchable(job) && models.find((m) => m.id === job.endpoint)?.provider === 'fal')
     .filter((job) => offline !== undefined && modelsFor(job, [offline]).length > 0)
     .sort((a, b) => a.createdAt - b.createdAt);
+  // After topping up: one free key test; a pass resumes the waiting jobs (the banner then goes).
+  const testKey = async () => {
+    try {
+      const tested = await call('key:test');
+      toast({ tone: tested.result === 'accepted' ? 'success' : 'error', text: tested.message });
+    } catch (err) {
+      toast({ tone: 'error', text: errorMessage(err) });
+    }
+  };
   const runOffline = async () => {
     const outcomes = await Promise.allSettled(offlineable.map((job) => jobs.setModel(job.id, OFFLINE_MODEL_ID)));
     const moved = outcomes.filter((o) => o.status === 'fulfilled').length;
@@ -82,6 +92,8 @@ export function CreateView({ jobs, queue, intake, dragging, keySet, now }: Creat
           onUseOffline={useOffline}
           onOpenSpending={() => navigate('settings', { focus: 'spending' })}
           onGetKey={() => openFalKeysPage((text) => toast({ tone: 'error', text }))}
+          onTopUp={() => openFalPage(FAL_BILLING_URL, (text) => toast({ tone: 'error', text }))}
+          onTestKey={testKey}
         />
       )}
 

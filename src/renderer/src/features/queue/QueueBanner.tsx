@@ -25,6 +25,10 @@ export interface QueueBannerProps {
   onOpenSpending(): void;
   /** Opens fal.ai's key page in the browser (shown while a key is missing). */
   onGetKey?(): void;
+  /** Opens fal.ai's billing page in the browser (shown while the balance is used up). */
+  onTopUp?(): void;
+  /** Tests the key again (one free call): after topping up, a pass resumes the waiting jobs. */
+  onTestKey?(): Promise<void>;
 }
 
 interface BannerText {
@@ -45,6 +49,14 @@ function describe(state: QueueState): BannerText | null {
         tone: 'danger',
         title: 'FAL did not accept your key',
         text: state.message ?? 'Jobs that use FAL are paused until a working key is set. Nothing was charged for them.',
+      };
+    case 'balance_used_up':
+      // The key is right (FAL's 403 "Exhausted balance"): another key would not help, topping up does.
+      return {
+        icon: 'warning',
+        tone: 'danger',
+        title: 'Your FAL balance is used up',
+        text: 'Top up at fal.ai/dashboard/billing, then press Test key: the waiting jobs go on once it passes. Nothing was charged for them.',
       };
     case 'no_key':
       return {
@@ -91,8 +103,9 @@ function describe(state: QueueState): BannerText | null {
   }
 }
 
-export function QueueBanner({ state, now, usingOffline, offlineable, onRunOffline, onSetKey, onUseOffline, onOpenSpending, onGetKey }: QueueBannerProps) {
+export function QueueBanner({ state, now, usingOffline, offlineable, onRunOffline, onSetKey, onUseOffline, onOpenSpending, onGetKey, onTopUp, onTestKey }: QueueBannerProps) {
   const [switching, setSwitching] = useState(false);
+  const [testing, setTesting] = useState(false);
   const banner = describe(state);
   if (!banner) return null;
   const count = offlineable.length;
@@ -103,6 +116,12 @@ export function QueueBanner({ state, now, usingOffline, offlineable, onRunOfflin
   };
   const resumesIn = state.resumesAt !== null ? state.resumesAt - now : null;
   const keyProblem = state.status === 'key_rejected' || state.status === 'no_key';
+  const balance = state.status === 'balance_used_up';
+  const testKey = () => {
+    if (!onTestKey) return onSetKey();
+    setTesting(true);
+    void onTestKey().finally(() => setTesting(false));
+  };
   return (
     <div className={`banner banner-${banner.tone}`} role="status" data-testid="queue-banner" data-status={state.status}>
       <div className="banner-icon">
@@ -136,12 +155,23 @@ export function QueueBanner({ state, now, usingOffline, offlineable, onRunOfflin
             {state.status === 'key_rejected' ? 'Update key' : 'Add key'}
           </button>
         )}
+        {balance && onTopUp && (
+          <button type="button" className="button button-primary" onClick={onTopUp}>
+            Top up on fal.ai
+            <Icon name="external" size={16} />
+          </button>
+        )}
+        {balance && (
+          <button type="button" className="button" onClick={testKey} disabled={testing} data-testid="banner-test-key">
+            {testing ? 'Testing…' : 'Test key'}
+          </button>
+        )}
         {offerOffline && (
           <button type="button" className="button" onClick={runOffline} disabled={switching} data-testid="run-offline">
             {count === 1 ? 'Run this job offline now' : `Run these ${count} jobs offline now`}
           </button>
         )}
-        {(keyProblem || state.status === 'spending_cap' || state.status === 'offline') && !usingOffline && (
+        {(keyProblem || balance || state.status === 'spending_cap' || state.status === 'offline') && !usingOffline && (
           <button type="button" className="button button-ghost" onClick={onUseOffline}>
             Use offline for new photos
           </button>

@@ -11,6 +11,8 @@ import { errorCode, errorMessage } from '../../lib/errors';
 import { plural } from '../../lib/format';
 
 export const FAL_KEYS_URL = 'https://fal.ai/dashboard/keys';
+/** Where a used-up FAL balance is topped up. */
+export const FAL_BILLING_URL = 'https://fal.ai/dashboard/billing';
 
 type TestResult = Awaited<ReturnType<KeyApi['test']>>;
 
@@ -18,9 +20,14 @@ export interface KeyGuideProps {
   keys: KeyApi;
 }
 
-/** Opens fal.ai's key page in the system browser (main checks the address against its allowlist). */
+/** Opens a fal.ai page in the system browser (main checks the address against its allowlist). */
+export function openFalPage(url: string, onError: (message: string) => void): void {
+  call('shell:openExternal', { url }).catch((err: unknown) => onError(errorMessage(err)));
+}
+
+/** Opens fal.ai's key page in the system browser. */
 export function openFalKeysPage(onError: (message: string) => void): void {
-  call('shell:openExternal', { url: FAL_KEYS_URL }).catch((err: unknown) => onError(errorMessage(err)));
+  openFalPage(FAL_KEYS_URL, onError);
 }
 
 export function KeyGuide({ keys }: KeyGuideProps) {
@@ -34,6 +41,8 @@ export function KeyGuide({ keys }: KeyGuideProps) {
   const keySet = keys.status?.set ?? false;
   // Jobs held for a key: while the queue says the key is missing or refused, every waiting job is one.
   const waiting = queue && (queue.status === 'no_key' || queue.status === 'key_rejected') ? queue.queued : 0;
+  // Held by a used-up balance instead: the key is right, a passing test after topping up resumes them.
+  const waitingForBalance = queue?.status === 'balance_used_up' ? queue.queued : 0;
 
   const runTest = async () => {
     setTest('testing');
@@ -142,7 +151,9 @@ export function KeyGuide({ keys }: KeyGuideProps) {
       </ol>
       <p className="key-waiting" data-testid="key-waiting">
         <Icon name="clock" size={16} />
-        {waiting === 1
+        {waitingForBalance > 0
+          ? `${waitingForBalance === 1 ? '1 job is' : `${plural(waitingForBalance, 'job')} are`} waiting for your FAL balance to be topped up. Once it is, press Test key: when it passes, they go on by themselves.`
+          : waiting === 1
           ? '1 job is waiting for a key. It starts by itself as soon as the key works; nothing has to be added again.'
           : waiting > 1
             ? `${plural(waiting, 'job')} are waiting for a key. They start by themselves as soon as the key works; nothing has to be added again.`

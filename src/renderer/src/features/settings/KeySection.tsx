@@ -9,8 +9,11 @@ import { KeyGuide } from './KeyGuide';
 export function KeySection({ keys }: { keys: KeyApi }) {
   const [confirmClear, setConfirmClear] = useState(false);
   const status = keys.status;
-  // A saved key FAL refused is no "all set": the row says so instead of showing a check.
-  const rejected = useQueueState()?.status === 'key_rejected' && status?.set === true;
+  // A saved key FAL refused is no "all set": the row says so instead of showing a check. A used-up
+  // balance is no fault of the key: the row says to top up and test it, not to paste another.
+  const queueStatus = useQueueState()?.status;
+  const balanceUsedUp = queueStatus === 'balance_used_up' && status?.set === true;
+  const rejected = (queueStatus === 'key_rejected' && status?.set === true) || balanceUsedUp;
 
   const source =
     status?.source === 'environment'
@@ -36,10 +39,16 @@ export function KeySection({ keys }: { keys: KeyApi }) {
           </div>
           <div>
             <strong>
-              {status === null ? 'Checking…' : status.set ? `Key ending in ${status.last4 ?? '····'}${rejected ? ': FAL rejected it' : ''}` : 'No key set'}
+              {status === null
+                ? 'Checking…'
+                : status.set
+                  ? `Key ending in ${status.last4 ?? '····'}${balanceUsedUp ? ': your FAL balance is used up' : rejected ? ': FAL rejected it' : ''}`
+                  : 'No key set'}
             </strong>
             <p className="muted">
-              {rejected
+              {balanceUsedUp
+                ? 'Top up at fal.ai/dashboard/billing, then press Test key below; waiting jobs go on once it passes.'
+                : rejected
                 ? 'Paste a working key below; waiting jobs start once it is accepted.'
                 : status?.set
                   ? source

@@ -82,6 +82,7 @@ const ERROR_LABELS: Record<string, string> = {
   fal_error: 'Other FAL error',
   fal_timeout: 'Ran past time limit',
   key_rejected: 'Key refused',
+  balance_used_up: 'Balance used up',
   submit_uncertain: 'Submit answer lost',
   submit_interrupted: 'Stopped while sending',
   unexpected_output: 'Unusable answer',
