@@ -49,12 +49,15 @@ export function readDataDir(opts: DataFolderOptions): string | null {
 /** Whether `dataDir` holds a library (its database), not only whether the folder exists. */
 export const holdsLibrary = (dataDir: string): boolean => existsSync(dataPaths(dataDir).database);
 
-/** Says an existing folder holds no library: a named one, that nothing was made there and what to check; the app's own, what makes it. */
-export function noLibraryNote(opts: Pick<DataFolderOptions, 'dataDir'>, dataDir: string): string {
+/**
+ * Says an existing folder holds no library: a named one, `consequence` (what this command did not do:
+ * by default it read and made nothing) and what to check; the app's own, what makes it.
+ */
+export function noLibraryNote(opts: Pick<DataFolderOptions, 'dataDir'>, dataDir: string, consequence = 'there is nothing to read and nothing was made there'): string {
   const folder = resolve(dataDir);
   const database = basename(dataPaths(folder).database);
   return namesDataDir(opts)
-    ? `No library in ${folder} (it holds no ${database}), so there is nothing to read and nothing was made there. Check --data-dir (or IMAGE2MODEL_DATA_DIR): the app shows its data folder in Settings, under About.`
+    ? `No library in ${folder} (it holds no ${database}), so ${consequence}. Check --data-dir (or IMAGE2MODEL_DATA_DIR): the app shows its data folder in Settings, under About.`
     : `No library yet (the app's data folder ${folder} holds no ${database}): \`image2model convert\` or the app makes it.`;
 }
 

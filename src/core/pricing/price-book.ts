@@ -70,6 +70,8 @@ export interface PriceBookDeps {
   onFresh?: () => void;
   /** false: a missing data folder is never made for the cache (a listing); the prices stay in memory. Default true. */
   makeFolder?: boolean;
+  /** false: the prices read are never written (a folder that holds no library is not written to); they stay in memory. Default true. */
+  keep?: boolean;
 }
 
 /** What one unit costs in the built-in table: the cheapest preset with no options. */
@@ -116,6 +118,7 @@ export function createPriceBook(deps: PriceBookDeps): PriceBook {
   }
 
   function save(next: PriceCache): void {
+    if (deps.keep === false) return;
     // A data folder moved or removed under the running app is not made anew at its old place (it would
     // block putting it back; engine/data-folder.ts): the prices stay in memory until it is back.
     if (folderWasThere && !existsSync(dirname(file))) {
