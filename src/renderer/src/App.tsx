@@ -109,10 +109,10 @@ function Workspace({ info, settings, update, models }: WorkspaceProps) {
     [info, settings, update, models, generator, hasKey, modelLabel, navigate, toast],
   );
 
-  const { upsert } = jobs;
+  const { upsert, mark: markJobEvents } = jobs;
   const onAdded = useCallback(
-    (added: Parameters<typeof upsert>[0]) => {
-      upsert(added);
+    (added: Parameters<typeof upsert>[0], since: number) => {
+      upsert(added, since);
       setView('create');
     },
     [upsert],
@@ -125,6 +125,7 @@ function Workspace({ info, settings, update, models }: WorkspaceProps) {
     preset: settings.defaultPreset,
     transport: info.transport,
     openFileInput,
+    markJobEvents,
     onAdded,
     onError: onIntakeError,
     stageSets: (models.find((m) => m.id === generator)?.images.max ?? 1) > 1,

@@ -1,20 +1,12 @@
 // The job list: loaded once, then kept live by 'job:changed' events (upsert by id, batched per frame
-// so a hundred busy jobs cost one render per frame).
+// so a hundred busy jobs cost one render per frame). Actions' answers show at once unless an event
+// has overtaken them (lib/job-answers).
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Job } from '../../../shared/domain';
 import { call } from '../api';
 import { errorMessage } from '../lib/errors';
+import { createJobAnswers } from '../lib/job-answers';
 import { useApiEvent } from './useApiEvent';
-
-/** When an event raced the initial list, keep whichever copy has moved further. */
-const TERMINAL_STATES: readonly Job['state'][] = ['succeeded', 'failed', 'canceled', 'needs_attention'];
-
-function fresher(a: Job, b: Job): Job {
-  const aDone = TERMINAL_STATES.includes(a.state);
-  const bDone = TERMINAL_STATES.includes(b.state);
-  if (aDone !== bDone) return aDone ? a : b;
-  return a.progress >= b.progress ? a : b;
-}
 
 export interface JobsApi {
   jobs: Job[];
@@ -26,8 +18,10 @@ export interface JobsApi {
   clearFinished(): Promise<number>;
   /** Another generator for a waiting job that never left for FAL. */
   setModel(id: string, endpoint: string): Promise<void>;
-  /** Adds jobs the app just accepted (before their first event arrives). */
-  upsert(jobs: Job[]): void;
+  /** Taken before a call whose answer holds jobs (see `upsert`). */
+  mark(): number;
+  /** Shows jobs from an answer to a call begun at `since` (mark()), except those an event has overtaken. */
+  upsert(jobs: Job[], since: number): void;
 }
 
 export function useJobs(): JobsApi {
@@ -36,8 +30,9 @@ export function useJobs(): JobsApi {
   const [error, setError] = useState<string | null>(null);
   const pending = useRef<Job[]>([]);
   const frame = useRef<number | null>(null);
+  const [answers] = useState(createJobAnswers);
 
-  const upsert = useCallback((jobs: Job[]) => {
+  const show = useCallback((jobs: Job[]) => {
     if (jobs.length === 0) return;
     setById((prev) => {
       const next = new Map(prev);
@@ -46,37 +41,46 @@ export function useJobs(): JobsApi {
     });
   }, []);
 
-  const load = useCallback(
-    () =>
-      call('jobs:list').then(
-        (list) => {
-          setById((prev) => {
-            const next = new Map(list.map((job) => [job.id, job] as const));
-            for (const [id, job] of prev) {
-              const listed = next.get(id);
-              if (listed) next.set(id, fresher(job, listed));
-            }
-            return next;
-          });
-          setError(null);
-          setLoaded(true);
-        },
-        (err: unknown) => {
-          setError(errorMessage(err));
-          setLoaded(true);
-        },
-      ),
-    [],
+  const load = useCallback(() => {
+    const since = answers.mark();
+    return call('jobs:list').then(
+      (list) => {
+        setById((prev) => {
+          const next = new Map(list.map((job) => [job.id, job] as const));
+          // A job whose event came while the list was read is newer here than in the list.
+          for (const [id, job] of prev) if (answers.movedSince(id, since)) next.set(id, job);
+          return next;
+        });
+        setError(null);
+        setLoaded(true);
+      },
+      (err: unknown) => {
+        setError(errorMessage(err));
+        setLoaded(true);
+      },
+    );
+  }, [answers]);
+
+  const mark = answers.mark;
+  const upsert = useCallback((jobs: Job[], since: number) => show(answers.current(jobs, since)), [answers, show]);
+  /** One action on one job: its answer, unless an event overtook it. */
+  const act = useCallback(
+    async (request: () => Promise<Job>) => {
+      const since = mark();
+      upsert([await request()], since);
+    },
+    [mark, upsert],
   );
 
   useApiEvent('job:changed', (job) => {
+    answers.eventArrived(job.id);
     pending.current.push(job);
     if (frame.current !== null) return;
     frame.current = requestAnimationFrame(() => {
       frame.current = null;
       const batch = pending.current;
       pending.current = [];
-      upsert(batch);
+      show(batch);
     });
   });
 
@@ -87,10 +91,10 @@ export function useJobs(): JobsApi {
     };
   }, [load]);
 
-  const cancel = useCallback(async (id: string) => upsert([await call('jobs:cancel', { id })]), [upsert]);
+  const cancel = useCallback((id: string) => act(() => call('jobs:cancel', { id })), [act]);
   const retry = useCallback(
-    async (id: string, confirm?: boolean, mode?: 'download' | 'generate') => upsert([await call('jobs:retry', { id, confirm, mode })]),
-    [upsert],
+    (id: string, confirm?: boolean, mode?: 'download' | 'generate') => act(() => call('jobs:retry', { id, confirm, mode })),
+    [act],
   );
   const remove = useCallback(async (id: string) => {
     await call('jobs:remove', { id });
@@ -106,8 +110,8 @@ export function useJobs(): JobsApi {
     return removed;
   }, [load]);
 
-  const setModel = useCallback(async (id: string, endpoint: string) => upsert([await call('jobs:setModel', { id, endpoint })]), [upsert]);
+  const setModel = useCallback((id: string, endpoint: string) => act(() => call('jobs:setModel', { id, endpoint })), [act]);
 
   const jobs = useMemo(() => [...byId.values()], [byId]);
-  return { jobs, loaded, error, cancel, retry, remove, clearFinished, setModel, upsert };
+  return { jobs, loaded, error, cancel, retry, remove, clearFinished, setModel, mark, upsert };
 }

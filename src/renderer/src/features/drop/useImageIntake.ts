@@ -43,12 +43,15 @@ export interface IntakeOptions {
   openFileInput(): void;
   /** Hold drops of several images for the one-model-from-these choice (multi-image generators). */
   stageSets?: boolean;
-  onAdded(jobs: Job[]): void;
+  /** Marks where the job events stood when a drop's first call began (useJobs' mark). */
+  markJobEvents(): number;
+  /** The drop's added jobs, with the mark taken before its first call (its answers may be older than events since). */
+  onAdded(jobs: Job[], since: number): void;
   onError(message: string): void;
 }
 
 export function useImageIntake(options: IntakeOptions): ImageIntake {
-  const { endpoint, preset, transport, openFileInput, onAdded, onError, stageSets = false } = options;
+  const { endpoint, preset, transport, openFileInput, markJobEvents, onAdded, onError, stageSets = false } = options;
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<IntakeResult | null>(null);
   const [staged, setStaged] = useState<File[] | null>(null);
@@ -56,6 +59,7 @@ export function useImageIntake(options: IntakeOptions): ImageIntake {
   const run = useCallback(
     async (work: (acc: IntakeResult) => Promise<void>, sentWith: IntakeResult['sentWith']) => {
       const acc = emptyIntakeResult(sentWith);
+      const since = markJobEvents();
       setBusy(true);
       try {
         await work(acc);
@@ -63,11 +67,11 @@ export function useImageIntake(options: IntakeOptions): ImageIntake {
         onError(errorMessage(err));
       } finally {
         setBusy(false);
-        if (acc.added.length) onAdded(acc.added);
+        if (acc.added.length) onAdded(acc.added, since);
         if (acc.added.length || acc.rejected.length || acc.duplicates.length || acc.skipped) setResult(acc);
       }
     },
-    [onAdded, onError],
+    [markJobEvents, onAdded, onError],
   );
 
   const addFiles = useCallback(
