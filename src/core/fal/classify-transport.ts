@@ -55,8 +55,23 @@ export function classifyTransport(error: unknown, phase: FalPhase): Classificati
   if (code || isFetchFailed(error) || error instanceof FalTransportError) {
     return { kind: 'transient', code: 'connection_lost', message: `The connection to ${where} was interrupted${code ? ` (${code})` : ''}.` };
   }
+  if (notJsonAnswer(error)) {
+    // An answer came and its body would not parse: V8's message quotes a piece of that body, which is
+    // no help to the user and may hold anything the answer held, so none of it is repeated.
+    return { kind: 'transient', code: 'server_error', message: `${capitalise(where)} sent an answer that could not be read (not JSON).` };
+  }
   const message = errorMessage(error);
   return { kind: 'transient', code: 'connection_lost', message: `Talking to ${where} failed: ${message}` };
+}
+
+/** A JSON.parse failure of an answer's body (the FAL client's response.json()), anywhere in the cause chain. */
+function notJsonAnswer(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 6 && isRecord(current); depth++) {
+    if (current instanceof SyntaxError) return true;
+    current = current instanceof FalTransportError ? current.original : current.cause;
+  }
+  return false;
 }
 
 /** Codes of an answer that arrived but could not be read: Node's HTTP parser (HPE_*), zlib (Z_*), its codings. */
