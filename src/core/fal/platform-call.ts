@@ -148,12 +148,9 @@ async function answerText(response: Response, path: string, list?: ListBudget): 
   return new TextDecoder().decode(Buffer.concat(chunks));
 }
 
+/** The wait FAL asked for, up to a minute; its own back-off when the header names no wait ("-5", blank). */
 function retryDelay(header: string | null, fallback: number): number {
-  if (header === null) return fallback;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.min(60_000, seconds * 1000);
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? fallback : Math.min(60_000, Math.max(0, at - Date.now()));
+  return parseRetryAfter(header, Date.now(), 60_000) ?? fallback;
 }
 
 function describe(error: unknown): string {
