@@ -123,6 +123,12 @@ function describePlan(name: string, plan: ExportPlan): string {
       `textures ${plan.result.textures.map((t) => `${t.width}x${t.height}`).join(', ') || 'none'}, ` +
       `${mb(plan.source.bytes)} -> ${mb(plan.totalBytes)}`,
   ];
+  // A GLB level under 100 % (--lods 10, or 50,25) is not the count above: each says its own.
+  for (const file of plan.files) {
+    if (file.format === 'glb' && file.triangles !== null && file.triangles !== plan.result.triangles) {
+      lines.push(`  ${terminalText(file.name)}: ${file.triangles.toLocaleString('en')} triangles, ${mb(file.bytes)}`);
+    }
+  }
   if (plan.budget) lines.push(`  size budget ${mb(plan.budget.bytes)}: ${plan.budget.withinBudget ? 'within' : 'OVER'}`);
   if (plan.print) {
     const p = plan.print;
