@@ -3,7 +3,7 @@
 // Before, eight of src/core's folders (db, images, ipc, pricing, settings, spend, watch-folder, workers)
 // and most of its top-level files were named nowhere, and ENGINE.md's table had lost four engine files.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = process.cwd();
@@ -43,6 +43,19 @@ describe('the docs name only files that exist', () => {
     expect(underCore.length).toBeGreaterThan(5);
     expect(missing(underCore)).toEqual([]);
   });
+});
+
+describe('the docs point at nothing outside the repository', () => {
+  // A clone has only the repository: a link or a path that leaves it (`../shared/DESIGN.md`) leads nowhere.
+  const docs = ['README.md', ...readdirSync(join(root, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
+  for (const doc of docs) {
+    it(`${doc}: no link or path leaves the repository, and its links lead to files`, () => {
+      const outside = linkedFiles(doc).filter((path) => isAbsolute(path) || path === '..' || path.startsWith(`..${sep}`));
+      const upward = [...read(doc).matchAll(/`(\.\.\/[^`\s]*)`/g)].map((m) => m[1]!);
+      expect([...outside, ...upward]).toEqual([]);
+      expect(missing(linkedFiles(doc))).toEqual([]);
+    });
+  }
 });
 
 describe('every part of the code is on the map', () => {
