@@ -94,6 +94,7 @@ export function ModelDetails({ model, onClose, onRename, onDelete, onExportStudi
         ) : (
           <ViewerSlot
             url={fileUrl(info.fileBaseUrl, 'model', model.id)}
+            windowShortcuts
             onError={(message) => setViewerError({ id: model.id, message })}
           />
         )}

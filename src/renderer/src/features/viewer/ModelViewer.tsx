@@ -12,6 +12,7 @@ import { InspectorPanel, type InspectorActions } from './InspectorPanel';
 import { TexturePanel } from './TexturePanel';
 import { ViewerStats } from './ViewerStats';
 import { ViewerToolbar, type ToolbarAction } from './ViewerToolbar';
+import { isWindowShortcut, shortcutKey } from './shortcut-keys';
 import { useOverlayInsets } from './useOverlayInsets';
 import './viewer.css';
 
@@ -32,14 +33,14 @@ export interface ModelViewerProps {
   allowLargeView?: boolean;
   /** Imposes the backdrop (e.g. the app's theme where the toolbar is hidden) instead of the remembered one. */
   backdrop?: Backdrop;
+  /**
+   * The only viewer on screen (the library's pane): its keyboard shortcuts work from anywhere in the
+   * window while a model is shown, not only with the focus inside it (see shortcut-keys.ts).
+   */
+  windowShortcuts?: boolean;
 }
 
-/** Typing in a field inside the viewer's container must not trigger shortcuts. */
-function isTextEntry(target: EventTarget): boolean {
-  return target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
-}
-
-export function ModelViewer({ url, name, onStats, onError, onDimensions, cameraLink, allowLargeView = true, backdrop }: ModelViewerProps) {
+export function ModelViewer({ url, name, onStats, onError, onDimensions, cameraLink, allowLargeView = true, backdrop, windowShortcuts = false }: ModelViewerProps) {
   const [engine] = useState(() => new ViewerEngine());
   const snapshot = useSyncExternalStore(engine.subscribe, engine.getSnapshot);
   const viewportRef = useRef<HTMLDivElement>(null);
@@ -140,13 +141,27 @@ export function ModelViewer({ url, name, onStats, onError, onDimensions, cameraL
     ],
   ];
 
-  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    if (event.altKey || event.ctrlKey || event.metaKey || event.repeat || isTextEntry(event.target)) return;
-    const action = groups.flat().find((a) => a.shortcut.toLowerCase() === event.key.toLowerCase());
-    if (!action || action.disabled) return;
-    event.preventDefault();
+  /** Runs the toolbar action for `key` (a shortcutKey); false when none is there to run. */
+  const runShortcut = (key: string | null): boolean => {
+    const action = key === null ? undefined : groups.flat().find((a) => a.shortcut.toLowerCase() === key);
+    if (!action || action.disabled) return false;
     action.onClick();
+    return true;
   };
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (runShortcut(shortcutKey(event))) event.preventDefault();
+  };
+  // Keys from inside this viewer were handled above (and are default-prevented or no shortcut).
+  const onWindowKey = useEffectEvent((event: globalThis.KeyboardEvent) => {
+    if (!hasModel) return;
+    if (runShortcut(isWindowShortcut(event, document))) event.preventDefault();
+  });
+  useEffect(() => {
+    if (!windowShortcuts) return;
+    const listener = (event: globalThis.KeyboardEvent) => onWindowKey(event);
+    window.addEventListener('keydown', listener);
+    return () => window.removeEventListener('keydown', listener);
+  }, [windowShortcuts]);
 
   return (
     <div
