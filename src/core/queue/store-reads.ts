@@ -2,6 +2,7 @@
 import type { JobState } from '../../shared/domain';
 import { toRow, type EventKind, type JobEvent, type JobRow, type Raw } from './rows';
 import { NOT_RECEIVED_CODE } from '../reconcile/messages';
+import { ESTIMATE_ONLY_POSSIBLE_SQL } from '../spend/charge-rule';
 import { modelKeysOf, SAME_MODEL_SQL } from '../library/store';
 import { ACTIVE_SQL, KEPT_LINK_USABLE_SQL, ORDER, TERMINAL_SQL, type StoreContext } from './store-context';
 
@@ -158,14 +159,17 @@ export function pendingFal(ctx: StoreContext, exceptJobId: string | null): { usd
  * not proven "not received" by reconciliation; or such a send of a job the user sent again since,
  * kept in job_past_sends until settled), sent in [@from, @to): FAL may have received - and
  * charged - each of them, so they count at their estimate until FAL's records settle them (adopted:
- * the spend row of the request; not received: nothing). Named parameters @from and @to.
+ * the spend row of the request; not received: nothing). Also the estimates of requests FAL failed or that
+ * were stopped, whose charge is not known yet (spend/charge-rule.ts). Named parameters @from and @to.
  */
 export const POSSIBLE_CHARGES_SQL = `SELECT COALESCE(SUM(usd), 0) AS usd, COUNT(*) AS jobs FROM (
   SELECT estimated_cost_usd AS usd FROM jobs
   WHERE state = 'needs_attention' AND provider = 'fal' AND fal_request_id IS NULL AND submit_started_at IS NOT NULL
     AND error_code IS NOT '${NOT_RECEIVED_CODE}' AND submit_started_at >= @from AND submit_started_at < @to
   UNION ALL
-  SELECT estimated_cost_usd FROM job_past_sends WHERE status = 'uncertain' AND sent_at >= @from AND sent_at < @to)`;
+  SELECT estimated_cost_usd FROM job_past_sends WHERE status = 'uncertain' AND sent_at >= @from AND sent_at < @to
+  UNION ALL
+  SELECT s.usd FROM spend s WHERE s.at >= @from AND s.at < @to AND ${ESTIMATE_ONLY_POSSIBLE_SQL})`;
 
 /** Possible charges (POSSIBLE_CHARGES_SQL) between two times (epoch ms): USD at their estimates, and how many sends. */
 export function possibleCharges(ctx: StoreContext, from: number, to: number): { usd: number; jobs: number } {
@@ -173,8 +177,8 @@ export function possibleCharges(ctx: StoreContext, from: number, to: number): { 
   return { usd: Number(raw.usd) || 0, jobs: Number(raw.jobs) || 0 };
 }
 
-/** Spend recorded at submission between two times (epoch ms), in USD. */
+/** Spend recorded at submission between two times (epoch ms), in USD; estimates only possible (charge-rule.ts) are not in it. */
 export function spendBetween(ctx: StoreContext, from: number, to: number): number {
-  const raw = ctx.stmt('SELECT COALESCE(SUM(usd), 0) AS total FROM spend WHERE at >= ? AND at < ?').get(from, to) as Raw;
+  const raw = ctx.stmt(`SELECT COALESCE(SUM(s.usd), 0) AS total FROM spend s WHERE s.at >= ? AND s.at < ? AND NOT ${ESTIMATE_ONLY_POSSIBLE_SQL}`).get(from, to) as Raw;
   return Number(raw.total);
 }

@@ -5,6 +5,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { statementCache } from '../db/statements';
 import { POSSIBLE_CHARGES_SQL } from '../queue/store-reads';
+import { ESTIMATE_ONLY_POSSIBLE_SQL } from './charge-rule';
 
 export type CostSource = 'billing_event' | 'units_header' | 'no_charge';
 
@@ -181,10 +182,11 @@ export class CostStore {
     // A request costs at least $0 (a cost below, stored before refunds were held there, takes nothing off).
     const real = this.stmt('SELECT COALESCE(SUM(MAX(usd, 0)), 0) AS usd, COUNT(*) AS n FROM real_costs WHERE usd IS NOT NULL AND at >= ? AND at < ?').get(from, to) as { usd: number; n: number };
     // An estimate goes once its own request's real cost is known. One written before estimates named
-    // their request (migration 16) goes once its job has a real cost no estimate names.
+    // their request (migration 16) goes once its job has a real cost no estimate names. One of a request
+    // FAL failed or that was stopped is a possible charge, not spent (charge-rule.ts; possibleBetween).
     const estimated = this.stmt(
       `SELECT COALESCE(SUM(s.usd), 0) AS usd, COUNT(*) AS n FROM spend s
-       WHERE s.at >= ? AND s.at < ? AND CASE WHEN s.request_id IS NOT NULL
+       WHERE s.at >= ? AND s.at < ? AND NOT ${ESTIMATE_ONLY_POSSIBLE_SQL} AND CASE WHEN s.request_id IS NOT NULL
          THEN NOT EXISTS (SELECT 1 FROM real_costs r WHERE r.request_id = s.request_id AND r.usd IS NOT NULL)
          ELSE NOT EXISTS (SELECT 1 FROM real_costs r WHERE r.job_id = s.job_id AND r.usd IS NOT NULL
            AND NOT EXISTS (SELECT 1 FROM spend named WHERE named.request_id = r.request_id)) END`,

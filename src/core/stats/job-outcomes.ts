@@ -4,6 +4,7 @@
 import type { JobRow } from '../queue/store';
 import type { RequestStatus } from '../../shared/stats';
 import type { RequestOutcome, StatsRecorder } from './recorder';
+import { estimateIsSpent } from '../spend/charge-rule';
 
 const STATUS_OF_STATE: Partial<Record<JobRow['state'], RequestStatus>> = {
   succeeded: 'succeeded',
@@ -26,8 +27,8 @@ export function outcomeOfJob(row: JobRow): RequestOutcome | null {
     errorType: status === 'succeeded' ? null : row.errorCode,
     startedAt: row.submitStartedAt ?? row.submittedAt ?? row.finishedAt,
     finishedAt: row.finishedAt,
-    // FAL bills successful outputs only; real costs come later from its billing records.
-    estimatedCostUsd: status === 'succeeded' ? row.estimatedCostUsd : null,
+    // The same rule as the spend totals (charge-rule.ts); real costs come later from FAL's billing records.
+    estimatedCostUsd: estimateIsSpent(status, row.errorCode) ? row.estimatedCostUsd : null,
   };
 }
 

@@ -1,0 +1,39 @@
+// One rule for what an ended FAL request's estimate counts as, read by both spend totals (the sidebar,
+// Settings, the spending cap: costs.ts, queue/store-reads.ts) and the Stats view (stats/job-outcomes.ts):
+// they disagreed on a job FAL failed with 422 ($1.22 spent in one, $0.85 in the other).
+// FAL bills successful output only, but a run it failed (a 422 for bad input or content policy) may be
+// charged if the runner already used GPU time, and a stopped run's billing is unconfirmed
+// (FAL-PLATFORM.md). So such a request's estimate is spent nowhere: it is a possible charge - shown apart,
+// counted against the cap - until FAL's billing records give its real cost (then that counts in both).
+// A job that failed after FAL made its model (the download, an expired result) was charged: spent.
+import type { RequestStatus } from '../../shared/stats';
+
+/** The failure codes (fal/classify.ts) of a run FAL itself failed or refused: no model was made. */
+export const FAL_RUN_FAILED_CODES = ['invalid_input', 'run_failed', 'fal_error', 'fal_timeout', 'request_not_found'] as const;
+
+const RUN_FAILED: ReadonlySet<string> = new Set(FAL_RUN_FAILED_CODES);
+
+/** Whether a request that ended so counts its estimate as spent (else it is at most a possible charge). */
+export function estimateIsSpent(status: RequestStatus, errorType: string | null): boolean {
+  if (status === 'succeeded') return true;
+  if (status === 'failed') return errorType === null || !RUN_FAILED.has(errorType);
+  return false; // canceled (billing unconfirmed), uncertain (a possible charge of its own)
+}
+
+const OUTCOME_NOT_SPENT = `(f.status IN ('canceled', 'uncertain') OR (f.status = 'failed' AND COALESCE(f.error_type, '') IN (${FAL_RUN_FAILED_CODES.map((c) => `'${c}'`).join(', ')})))`;
+
+/**
+ * SQL, true when the request in `column` ended without its estimate being spent (estimateIsSpent, on its
+ * recorded outcomes in fal_requests): it has such an outcome and none that spends it (a request followed
+ * again after a failure may have ended twice). A request still running, or with no outcome recorded, is spent.
+ */
+export const endedUnspentSql = (column: string): string =>
+  `(EXISTS (SELECT 1 FROM fal_requests f WHERE f.request_id = ${column} AND ${OUTCOME_NOT_SPENT})
+    AND NOT EXISTS (SELECT 1 FROM fal_requests f WHERE f.request_id = ${column} AND NOT ${OUTCOME_NOT_SPENT}))`;
+
+/**
+ * SQL, true for an estimate in `spend` (alias `s`) that is a possible charge, not spent: its request ended
+ * without being spent (endedUnspentSql) and FAL's real cost for it is not known yet.
+ */
+export const ESTIMATE_ONLY_POSSIBLE_SQL = `(s.request_id IS NOT NULL AND ${endedUnspentSql('s.request_id')}
+  AND NOT EXISTS (SELECT 1 FROM real_costs r WHERE r.request_id = s.request_id AND r.usd IS NOT NULL))`;
