@@ -20,12 +20,14 @@ export function intakeHandlers(deps: {
   const unchosen = (item: ImageItem) => item.kind === 'path' && !chosen.has(item.path);
   const refusal = (item: ImageItem) => ({ input: item.kind === 'path' ? item.path : item.name, reason: notChosenImageReason(item.kind === 'path' ? item.path : item.name) });
   /**
-   * Images of a folder that "Make again anyway" may send back by path - those already made and those
-   * that joined a job on its way: the user chose them with the folder, so they stay usable.
+   * Images of a folder that "Make again anyway" or "Send anyway" may send back by path - those already
+   * made, those that joined a job on its way and those held before paying: the user chose them with the
+   * folder, so they stay usable.
    */
   const keepResendable = (result: AddJobsResult) => {
     for (const duplicate of result.duplicates) chosen.add(duplicate.input);
     for (const joined of result.joined ?? []) chosen.add(joined.input);
+    for (const held of result.held ?? []) chosen.add(held.input);
     return result;
   };
 

@@ -31,6 +31,8 @@ export interface AddJobsOptions {
   preset?: Preset;
   options?: Record<string, unknown>;
   force?: boolean;
+  /** Images a paid generator would make a poorer model from are held, not sent (AddJobsResult.held). */
+  holdConcerns?: boolean;
   /** Where the finished model is also written (the CLI's --out); stored with the job. */
   outputDir?: string;
 }

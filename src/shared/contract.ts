@@ -67,6 +67,11 @@ export const JobOptionsSchema = z.object({
   options: z.record(z.string(), z.unknown()).optional(),
   /** Run again even when an identical image with identical parameters already has a model. */
   force: z.boolean().optional(),
+  /**
+   * The check before paying (the window's drops and picks): an image a paid generator would make a poorer
+   * model from (too small, animated) is not sent; the answer lists it under `held` for the user to send anyway.
+   */
+  holdConcerns: z.boolean().optional(),
 });
 
 /** One image of a multi-image job: the image and, for models that name views, its view. */
@@ -91,6 +96,8 @@ export const AddJobsResultSchema = z.object({
     .optional(),
   /** Added images that may make a poorer model (too small, animated), with what to know: `text` names the image. */
   warnings: z.array(z.object({ input: z.string(), text: z.string() })).optional(),
+  /** With holdConcerns: images not sent to the paid generator until the user says so; `text` names the image. */
+  held: z.array(z.object({ input: z.string(), text: z.string() })).optional(),
 });
 export type AddJobsResult = z.infer<typeof AddJobsResultSchema>;
 

@@ -61,4 +61,14 @@ describe('one drop, from the core answers', () => {
     expect(result.joinedItems).toEqual([{ kind: 'path', path: '/photos/lamp.png' }]);
     expect(result.duplicateItems).toEqual([{ kind: 'path', path: '/photos/mug.png' }]);
   });
+
+  it('keeps exactly the held images of each batch for "Send anyway" (by path for a folder or the picker)', () => {
+    const result = fresh();
+    const sent = [bytes('stamp.png'), bytes('poster.png')];
+    mergeAnswer(result, answer({ added: [job('p')], held: [{ input: 'stamp.png', text: 'stamp.png is only 200 x 150 px' }] }), sent);
+    mergeAnswer(result, answer({ held: [{ input: '/photos/icon.png', text: 'icon.png is only 64 x 64 px' }] }), []);
+    expect(result.held.map((entry) => entry.input)).toEqual(['stamp.png', '/photos/icon.png']);
+    expect(result.heldItems).toEqual([sent[0], { kind: 'path', path: '/photos/icon.png' }]);
+    expect(addedImageCount(result)).toBe(1);
+  });
 });

@@ -3,7 +3,8 @@
 // are ready (in order, a few at a time: the first can start while the rest are prepared) - or join
 // the job already on its way for the same image and settings (the caller gets that job to follow):
 // the store looks for it in the insert's own transaction, so two processes cannot both insert.
-// What a failed add says: intake-failures.ts.
+// The window's adds (holdConcerns) keep back an image a paid generator would make a poorer model
+// from, for the user to send anyway. What a failed add says: intake-failures.ts.
 import { randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { FolderGoneError, refuseWhileFolderGone } from './data-folder';
@@ -85,6 +86,9 @@ export function createIntake(deps: IntakeDeps): Intake {
     const duplicates: AddJobsResult['duplicates'] = [];
     const labels: string[] = [];
     const warnings: NonNullable<AddJobsResult['warnings']> = [];
+    const held: NonNullable<AddJobsResult['held']> = [];
+    // The check before paying: only a paid generator's image waits for the user's word.
+    const holdConcerns = opts.holdConcerns === true && model.provider !== 'offline';
     const outcomes: ReturnType<JobStore['addOrJoin']> = [];
     /** Jobs made by this call (a later copy of the same image joins one and counts as added). */
     const madeHere = new Set<string>();
@@ -111,6 +115,10 @@ export function createIntake(deps: IntakeDeps): Intake {
             duplicates.push({ input: label, modelId: existing.id });
             return;
           }
+        }
+        if (holdConcerns && input.concerns.length > 0) {
+          held.push({ input: label, text: input.concerns.join(' ') });
+          return;
         }
         labels.push(label);
         for (const text of input.concerns) warnings.push({ input: label, text });
@@ -212,7 +220,7 @@ export function createIntake(deps: IntakeDeps): Intake {
     );
     // Every job the caller follows, once: the ones made now and the ones joined.
     const following = [...new Map(outcomes.map((outcome) => [outcome.row.id, outcome.row])).values()];
-    return { added: following.map(toJob), rejected, duplicates, joined, ...(warnings.length > 0 ? { warnings } : {}) };
+    return { added: following.map(toJob), rejected, duplicates, joined, ...(warnings.length > 0 ? { warnings } : {}), ...(held.length > 0 ? { held } : {}) };
   }
 
   async function addFolder(dir: string, opts: AddJobsOptions): Promise<AddJobsResult> {

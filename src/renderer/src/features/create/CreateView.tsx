@@ -137,6 +137,8 @@ export function CreateView({ jobs, queue, intake, dragging, keySet, now }: Creat
           unitPriceUsd={unitPriceUsd}
           onDismiss={intake.dismiss}
           onMakeAgain={intake.makeAgain}
+          onSendHeld={intake.sendHeld}
+          onDropHeld={intake.dropHeld}
           onOpenModel={openModel}
         />
       )}

@@ -1,14 +1,16 @@
 // What the last drop/pick/paste did: thumbnails of what was added, each refused file with its reason,
 // and the images that were not sent (already made, or joined a job on its way) with "Make again
 // anyway", which asks first when that is charged (make-again.ts). What it says of a joined job follows
-// that job's live state (`jobs`), not the state it had when the image joined it.
+// that job's live state (`jobs`), not the state it had when the image joined it. Images a paid
+// generator would make a poorer model from (too small, animated) were held before paying: listed with
+// why, with "Send anyway" (its price on the button) and "Leave out".
 import { useId, useMemo, useState } from 'react';
 import type { Job } from '../../../../shared/domain';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { Icon } from '../../components/Icon';
 import { RefusedReason } from '../../components/RefusedReason';
 import { JobThumb } from '../queue/JobThumb';
-import { plural } from '../../lib/format';
+import { formatUsd, plural } from '../../lib/format';
 import { shortenedNote } from '../../lib/pasted-name';
 import { addedImageCount } from './intake-result';
 import type { IntakeResult, MakeAgainKind } from './useImageIntake';
@@ -24,16 +26,21 @@ export interface IntakeNoticeProps {
   unitPriceUsd: number | null;
   onDismiss(): void;
   onMakeAgain(kind: MakeAgainKind): Promise<void>;
+  /** Sends the held images (paid, as the button says). */
+  onSendHeld(): Promise<void>;
+  onDropHeld(): void;
   onOpenModel(modelId: string): void;
 }
 
-export function IntakeNotice({ result, jobs, busy, unitPriceUsd, onDismiss, onMakeAgain, onOpenModel }: IntakeNoticeProps) {
-  const { rejected, duplicates, joined, skipped, shortened, warnings } = result;
+export function IntakeNotice({ result, jobs, busy, unitPriceUsd, onDismiss, onMakeAgain, onSendHeld, onDropHeld, onOpenModel }: IntakeNoticeProps) {
+  const { rejected, duplicates, joined, skipped, shortened, warnings, held } = result;
   // The drop's jobs as they are now; one cleared from the queue keeps the state it was last seen in.
   const added = useMemo(() => result.added.map((job) => jobs.find((live) => live.id === job.id) ?? job), [result.added, jobs]);
   const [asking, setAsking] = useState<{ kind: MakeAgainKind; ask: MakeAgainAsk } | null>(null);
   const joinedId = useId();
   const duplicatesId = useId();
+  const heldId = useId();
+  const heldPrice = unitPriceUsd !== null && unitPriceUsd > 0 ? ` (≈ ${formatUsd(unitPriceUsd * held.length)})` : '';
   const joinedText = joinedNote(joined, added);
   const { earlier, copies } = splitJoined(joined);
   const earlierEnded = endedCount(joinedStates(earlier, added));
@@ -53,6 +60,11 @@ export function IntakeNotice({ result, jobs, busy, unitPriceUsd, onDismiss, onMa
           {imageCount > 0 && (
             <span className="chip chip-success">
               <Icon name="check" size={14} /> {plural(imageCount, 'image')} added
+            </span>
+          )}
+          {held.length > 0 && (
+            <span className="chip chip-warning">
+              <Icon name="warning" size={14} /> {held.length} not sent yet
             </span>
           )}
           {rejected.length > 0 && (
@@ -83,6 +95,32 @@ export function IntakeNotice({ result, jobs, busy, unitPriceUsd, onDismiss, onMa
           ))}
           {added.length > shown.length && <li className="intake-more">+{added.length - shown.length}</li>}
         </ul>
+      )}
+
+      {held.length > 0 && (
+        // The check before paying: nothing was sent for these; the user decides.
+        <div className="intake-held" data-testid="intake-held">
+          <p id={heldId} className="intake-held-title">
+            {held.length === 1 ? 'Not sent: this image may give a poorer model.' : `Not sent: these ${held.length} images may give a poorer model.`} Nothing was charged for {held.length === 1 ? 'it' : 'them'}.
+          </p>
+          <ul className="intake-list" aria-label="Not sent yet">
+            {held.slice(0, 50).map((item, index) => (
+              <li key={`${item.input}-${index}`} className="intake-warning">
+                <Icon name="info" size={15} />
+                <span data-testid="intake-held-item">{item.text}</span>
+              </li>
+            ))}
+            {held.length > 50 && <li className="faint">…and {held.length - 50} more</li>}
+          </ul>
+          <div className="button-group">
+            <button type="button" className="button button-small" aria-describedby={heldId} onClick={() => void onSendHeld()} disabled={busy}>
+              Send anyway{heldPrice}
+            </button>
+            <button type="button" className="button button-small button-ghost" onClick={onDropHeld} disabled={busy}>
+              Leave out
+            </button>
+          </div>
+        </div>
       )}
 
       {rejected.length > 0 && (

@@ -1,7 +1,8 @@
 // What one drop/pick/paste did, gathered from the core's answers (a drop can take several calls:
 // folders, then batches of files). Kept apart from the hook so the counting can be tested: which jobs
 // this drop made, which images joined a job already on its way (or one an earlier copy in the same
-// drop made), and what "Make again anyway" would send back for exactly those images.
+// drop made), and what "Make again anyway" or "Send anyway" (images held before paying) would send
+// back for exactly those images.
 import type { AddJobsResult, ImageItem } from '../../../../shared/contract';
 import type { Job, Preset, RejectedInput } from '../../../../shared/domain';
 import type { ViewRole } from '../../../../shared/input-roles';
@@ -26,6 +27,10 @@ export interface IntakeResult {
   joined: JoinedImage[];
   /** Added images that may make a poorer model (too small, animated): `text` names the image. */
   warnings: { input: string; text: string }[];
+  /** Images a paid generator would make a poorer model from, not sent until the user says so (`text` names the image). */
+  held: { input: string; text: string }[];
+  /** The held images' items, kept so "Send anyway" sends exactly those. */
+  heldItems: ImageItem[];
   /** Non-image files inside dropped folders that were left out. */
   skipped: number;
   /** The generator and quality the drop was sent with ("Make again" uses them, not today's choice). */
@@ -41,7 +46,7 @@ export interface IntakeResult {
 }
 
 export function emptyIntakeResult(sentWith: IntakeResult['sentWith']): IntakeResult {
-  return { added: [], made: [], rejected: [], shortened: [], duplicates: [], joined: [], warnings: [], skipped: 0, sentWith, duplicateItems: [], joinedItems: [] };
+  return { added: [], made: [], rejected: [], shortened: [], duplicates: [], joined: [], warnings: [], held: [], heldItems: [], skipped: 0, sentWith, duplicateItems: [], joinedItems: [] };
 }
 
 const itemName = (item: ImageItem) => (item.kind === 'path' ? item.path : item.name);
@@ -76,11 +81,13 @@ export function mergeAnswer(into: IntakeResult, answer: AddJobsResult, sent: rea
   into.rejected.push(...answer.rejected);
   into.duplicates.push(...answer.duplicates);
   into.warnings.push(...(answer.warnings ?? []));
+  into.held.push(...(answer.held ?? []));
   // A job an earlier call of this drop made counts as made by the drop (a copy in the next batch).
   into.joined.push(...joinedOf(answer, madeBefore));
   const resend = (names: string[]): ImageItem[] => (sent.length ? itemsNamed(sent, names) : names.map((path) => ({ kind: 'path' as const, path })));
   into.duplicateItems.push(...resend(answer.duplicates.map((d) => d.input)));
   into.joinedItems.push(...resend(joined.map((entry) => entry.input)));
+  into.heldItems.push(...resend((answer.held ?? []).map((entry) => entry.input)));
 }
 
 /** Images in the jobs this drop made (a job made from several images counts each of them). */

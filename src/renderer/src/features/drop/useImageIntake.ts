@@ -2,7 +2,8 @@
 // calls (by path in Electron, by bytes in a browser), folders become jobs:addFolder (Electron), and
 // the combined answer (added, rejected with reasons, duplicates, images that joined a job on its way;
 // intake-result.ts) is kept for the notice under the drop zone, whose "Make again anyway" sends exactly
-// those images again with force. When the generator can make one model from several images, a drop of several files is
+// those images again with force, and whose "Send anyway" sends the images held before paying (a paid
+// generator, a too small or animated photo; holdConcerns). When the generator can make one model from several images, a drop of several files is
 // held (`staged`) until the user chooses one model from them (jobs:addSet) or one model each.
 import { useCallback, useState } from 'react';
 import type { Job, Preset } from '../../../../shared/domain';
@@ -33,6 +34,10 @@ export interface ImageIntake {
   pick(): void;
   /** Makes a new job for exactly those images of the last result, charged again (force). */
   makeAgain(kind: MakeAgainKind): Promise<void>;
+  /** Sends the images the last result held before paying (they may make a poorer model), as the user said to. */
+  sendHeld(): Promise<void>;
+  /** Leaves the held images out: nothing is sent for them. */
+  dropHeld(): void;
 }
 
 export interface IntakeOptions {
@@ -68,7 +73,7 @@ export function useImageIntake(options: IntakeOptions): ImageIntake {
       } finally {
         setBusy(false);
         if (acc.added.length) onAdded(acc.added, since);
-        if (acc.added.length || acc.rejected.length || acc.duplicates.length || acc.skipped) setResult(acc);
+        if (acc.added.length || acc.rejected.length || acc.duplicates.length || acc.held.length || acc.skipped) setResult(acc);
       }
     },
     [markJobEvents, onAdded, onError],
@@ -80,7 +85,7 @@ export function useImageIntake(options: IntakeOptions): ImageIntake {
         const { batches, rejected, shortened } = await buildImageItems(files);
         acc.rejected.push(...rejected);
         acc.shortened.push(...shortened);
-        for (const items of batches) mergeAnswer(acc, await call('jobs:add', { items, endpoint, preset }), items);
+        for (const items of batches) mergeAnswer(acc, await call('jobs:add', { items, endpoint, preset, holdConcerns: true }), items);
       }, { endpoint, preset }),
     [run, endpoint, preset],
   );
@@ -95,12 +100,12 @@ export function useImageIntake(options: IntakeOptions): ImageIntake {
       await run(async (acc) => {
         acc.skipped = input.skipped;
         for (const path of input.folderPaths) {
-          mergeAnswer(acc, await call('jobs:addFolder', { path, endpoint, preset }), []);
+          mergeAnswer(acc, await call('jobs:addFolder', { path, endpoint, preset, holdConcerns: true }), []);
         }
         const { batches, rejected, shortened } = await buildImageItems(input.files);
         acc.rejected.push(...rejected);
         acc.shortened.push(...shortened);
-        for (const items of batches) mergeAnswer(acc, await call('jobs:add', { items, endpoint, preset }), items);
+        for (const items of batches) mergeAnswer(acc, await call('jobs:add', { items, endpoint, preset, holdConcerns: true }), items);
         if (input.files.length === 0 && input.folderPaths.length === 0 && input.skipped > 0) {
           acc.rejected.push({ input: 'Dropped folder', reason: 'No images were found in it (PNG, JPEG, WebP, GIF or AVIF).' });
         }
@@ -142,7 +147,7 @@ export function useImageIntake(options: IntakeOptions): ImageIntake {
 
   const pick = useCallback(() => {
     if (transport === 'electron') {
-      void run(async (acc) => mergeAnswer(acc, await call('jobs:pick', { endpoint, preset }), []), { endpoint, preset });
+      void run(async (acc) => mergeAnswer(acc, await call('jobs:pick', { endpoint, preset, holdConcerns: true }), []), { endpoint, preset });
     } else {
       openFileInput();
     }
@@ -164,7 +169,16 @@ export function useImageIntake(options: IntakeOptions): ImageIntake {
     [result, run, sendSet],
   );
 
+  // With the drop's own generator and quality, not held again: the user has seen why and said to send.
+  const sendHeld = useCallback(async () => {
+    if (!result?.heldItems.length) return;
+    const send = { items: result.heldItems, endpoint: result.sentWith.endpoint, preset: result.sentWith.preset };
+    await run(async (acc) => mergeAnswer(acc, await call('jobs:add', send), send.items), result.sentWith);
+  }, [result, run]);
+
+  const dropHeld = useCallback(() => setResult((prev) => (prev ? { ...prev, held: [], heldItems: [] } : prev)), []);
+
   const dismiss = useCallback(() => setResult(null), []);
 
-  return { busy, result, dismiss, add, pick, makeAgain, staged, addSet, addEach, unstage };
+  return { busy, result, dismiss, add, pick, makeAgain, sendHeld, dropHeld, staged, addSet, addEach, unstage };
 }
