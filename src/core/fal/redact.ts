@@ -3,6 +3,9 @@
 const AUTH_HEADER = /(authorization["']?\s*[:=]\s*["']?)(key\s+)?[^\s"',}]+/gi;
 const KEY_PREFIX = /\bKey\s+[A-Za-z0-9._:-]{8,}/g;
 
+/** Characters that show nothing: soft hyphen, zero-width spaces and joiners, direction marks, word joiner, BOM. */
+const INVISIBLE = '[\\u00ad\\u200b-\\u200f\\u2060-\\u2064\\ufeff]';
+
 /** Patterns of the last few keys (the app holds two: the ordinary key and the billing key). */
 const cached = new Map<string, RegExp | null>();
 
@@ -14,8 +17,12 @@ function keyPattern(key: string): RegExp | null {
   let pattern = cached.get(key);
   if (pattern === undefined) {
     const plain = [key, ...key.split(':')].filter((part) => part.length >= 6);
-    const parts = [...plain, ...plain.flatMap(base64Forms)].sort((a, b) => b.length - a.length);
-    const escaped = parts.map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    // A plain form may have invisible characters between its own (an echo that interleaves zero-width
+    // spaces reads as the whole key on screen and in a copied log); base64 forms are matched as they are.
+    const spread = (part: string) => [...part].map(escape).join(`${INVISIBLE}*`);
+    const sources = [...plain.map((part) => [part.length, spread(part)] as const), ...plain.flatMap(base64Forms).map((part) => [part.length, escape(part)] as const)];
+    const escaped = sources.sort((a, b) => b[0] - a[0]).map(([, source]) => source);
     pattern = escaped.length > 0 ? new RegExp(escaped.join('|'), 'gi') : null;
     if (cached.size >= 8) cached.clear();
     cached.set(key, pattern);
