@@ -3,10 +3,10 @@
 import { app, dialog, nativeImage, Notification, shell, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
 import type { Platform, ProxyConfirmRequest } from '../core/platform';
+import { ACCEPTED_IMAGE_EXTENSIONS } from '../shared/image-formats';
 import { AppError } from '../shared/result';
 import { openExternalIfAllowed } from './external';
 
-const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp', 'gif', 'avif'];
 
 export interface ElectronPlatformOptions {
   getWindow: () => BrowserWindow | null;
@@ -32,7 +32,7 @@ export function createElectronPlatform(options: ElectronPlatformOptions): Platfo
       const options: Electron.OpenDialogOptions = {
         title: 'Choose images',
         properties: ['openFile', 'multiSelections'],
-        filters: [{ name: 'Images', extensions: IMAGE_EXTENSIONS }],
+        filters: [{ name: 'Images', extensions: [...ACCEPTED_IMAGE_EXTENSIONS] }],
       };
       const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
       return result.canceled ? [] : result.filePaths;

@@ -128,7 +128,7 @@ describe('paths the user chose keep their helpful answers', () => {
     picked = [probes.existingText!, probes.directory!];
     const answer = dataOf<AddAnswer>(await core.dispatch('jobs:pick', {}));
     expect(answer.rejected.map((r) => r.reason)).toEqual([
-      'photo.png is a text file, not an image. Use a PNG, JPEG or WebP image.',
+      'photo.png is a text file, not an image. Use a PNG, JPEG, WebP, GIF or AVIF image.',
       'photo.png is a folder, not an image file.',
     ]);
   });

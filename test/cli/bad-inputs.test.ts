@@ -43,7 +43,7 @@ it('skips an empty file, a pipe and a folder without images, each saying what to
   );
   expect(rejected.get('empty.png')).toMatch(/^empty\.png is empty \(0 bytes\).*Use the complete image\.$/);
   expect(rejected.get('pipe.png')).toMatch(/^pipe\.png is not a regular file.*Choose the image file itself\.$/);
-  expect(rejected.get('no-images')).toMatch(/^The folder has no images\..*PNG, JPEG or WebP/);
+  expect(rejected.get('no-images')).toMatch(/^The folder has no images\. Add PNG, JPEG, WebP, GIF or AVIF images to it/);
   expect(existsSync(join(out, 'good.glb'))).toBe(true);
   expect(jsonLines(run.stdout).at(-1)).toMatchObject({ type: 'summary', succeeded: 1 });
 });

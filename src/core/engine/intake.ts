@@ -10,6 +10,7 @@ import { statSync } from 'node:fs';
 import { FolderGoneError, refuseWhileFolderGone } from './data-folder';
 import type { AddJobsResult, ImageItem } from '../../shared/contract';
 import type { Preset } from '../../shared/domain';
+import { ACCEPTED_IMAGE_NAMES } from '../../shared/image-formats';
 import { AppError } from '../../shared/result';
 import type { InputLimits, JpegEncoding, PrepareResult } from '../images';
 import { modelKeysOf, type LibraryStore } from '../library/store';
@@ -231,7 +232,7 @@ export function createIntake(deps: IntakeDeps): Intake {
     } catch (error) {
       throw new AppError('not_found', errorMessage(error));
     }
-    if (files.length === 0) return { added: [], rejected: [{ input: dir, reason: 'The folder has no images. Add PNG, JPEG or WebP images to it, or choose the images themselves.' }], duplicates: [] };
+    if (files.length === 0) return { added: [], rejected: [{ input: dir, reason: `The folder has no images. Add ${ACCEPTED_IMAGE_NAMES} images to it, or choose the images themselves.` }], duplicates: [] };
     return addImages(
       files.map((path) => ({ kind: 'path' as const, path })),
       opts,

@@ -1,10 +1,11 @@
 import type { Dirent } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
+import { ACCEPTED_IMAGE_EXTENSIONS } from '../../shared/image-formats';
 import { isWithin } from '../util/within';
 
 /** By name only: the content check happens when each file is prepared. */
-const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.gif', '.avif']);
+const IMAGE_EXTENSIONS = new Set(ACCEPTED_IMAGE_EXTENSIONS.map((ext) => `.${ext}`));
 /** A file a folder listing takes, by its name (the watched folder lists by the same rule). */
 export const isImageName = (name: string) => IMAGE_EXTENSIONS.has(extname(name).toLowerCase());
 const DEFAULT_MAX_FILES = 10_000;

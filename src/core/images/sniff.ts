@@ -1,19 +1,14 @@
 import { fileTypeFromBuffer, type FileTypeResult } from 'file-type';
+import { ACCEPTED_IMAGE_FORMATS, ACCEPTED_IMAGE_NAMES, type AcceptedKind } from '../../shared/image-formats';
 
-/** The image formats we take in. GIF and AVIF are accepted but always converted. */
-export type AcceptedKind = 'png' | 'jpeg' | 'webp' | 'gif' | 'avif';
+export type { AcceptedKind } from '../../shared/image-formats';
 
 /** How much of the file head to hand file-type; enough for every signature it knows. */
 export const SNIFF_HEAD_BYTES = 64 * 1024;
 
-const ACCEPTED_BY_MIME: Record<string, AcceptedKind> = {
-  'image/png': 'png',
-  'image/apng': 'png',
-  'image/jpeg': 'jpeg',
-  'image/webp': 'webp',
-  'image/gif': 'gif',
-  'image/avif': 'avif',
-};
+const ACCEPTED_BY_MIME: Readonly<Record<string, AcceptedKind>> = Object.fromEntries(
+  ACCEPTED_IMAGE_FORMATS.flatMap((format) => format.mimes.map((mime) => [mime, format.kind])),
+);
 
 /** Image formats people commonly try that we can't decode: named so the message can say what they are. */
 const UNSUPPORTED_IMAGES: Record<string, string> = {
@@ -54,7 +49,7 @@ const OTHER_FORMATS: Record<string, string> = {
   xml: 'an XML file',
 };
 
-const USE_INSTEAD = 'Use a PNG, JPEG or WebP image.';
+const USE_INSTEAD = `Use a ${ACCEPTED_IMAGE_NAMES} image.`;
 
 export type SniffResult = { ok: true; kind: AcceptedKind } | { ok: false; reason: string };
 

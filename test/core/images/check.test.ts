@@ -60,17 +60,17 @@ describe('checkImageFile accepts', () => {
 describe('checkImageFile rejects, naming the file and the reason', () => {
   it('a PDF', async () => {
     const reason = reasonOf(await checkImageFile(await writeFixture(dir, 'notes.pdf', pdfLike())));
-    expect(reason).toBe('notes.pdf is a PDF document, not an image. Use a PNG, JPEG or WebP image.');
+    expect(reason).toBe('notes.pdf is a PDF document, not an image. Use a PNG, JPEG, WebP, GIF or AVIF image.');
   });
 
   it('a PDF even when named .png', async () => {
     const reason = reasonOf(await checkImageFile(await writeFixture(dir, 'fake.png', pdfLike())));
-    expect(reason).toBe('fake.png is a PDF document, not an image. Use a PNG, JPEG or WebP image.');
+    expect(reason).toBe('fake.png is a PDF document, not an image. Use a PNG, JPEG, WebP, GIF or AVIF image.');
   });
 
   it('a text file', async () => {
     const reason = reasonOf(await checkImageFile(await writeFixture(dir, 'readme.png', 'hello\nthis is text\n')));
-    expect(reason).toBe('readme.png is a text file, not an image. Use a PNG, JPEG or WebP image.');
+    expect(reason).toBe('readme.png is a text file, not an image. Use a PNG, JPEG, WebP, GIF or AVIF image.');
   });
 
   it('an SVG', async () => {
@@ -82,7 +82,7 @@ describe('checkImageFile rejects, naming the file and the reason', () => {
   it('binary junk', async () => {
     const junk = Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 37 + 11) % 256));
     const reason = reasonOf(await checkImageFile(await writeFixture(dir, 'junk.bin', junk)));
-    expect(reason).toBe('junk.bin is not a recognised image file. Use a PNG, JPEG or WebP image.');
+    expect(reason).toBe('junk.bin is not a recognised image file. Use a PNG, JPEG, WebP, GIF or AVIF image.');
   });
 
   it('a HEIC photo, saying how to get a supported one', async () => {

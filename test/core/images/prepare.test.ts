@@ -220,7 +220,7 @@ describe('prepareInput warnings and rejections', () => {
   it('passes the check reasons through and writes nothing', async () => {
     const inputsDir = freshInputsDir();
     const pdf = await prepareInput(await writeFixture(srcDir, 'notes.pdf', pdfLike()), inputsDir);
-    expect(pdf).toEqual({ ok: false, reason: 'notes.pdf is a PDF document, not an image. Use a PNG, JPEG or WebP image.' });
+    expect(pdf).toEqual({ ok: false, reason: 'notes.pdf is a PDF document, not an image. Use a PNG, JPEG, WebP, GIF or AVIF image.' });
     const bomb = await prepareInput(await writeFixture(srcDir, 'bomb.png', await pngClaiming(100_000, 100_000)), inputsDir);
     expect(bomb.ok).toBe(false);
     expect(!bomb.ok && bomb.reason).toMatch(/^bomb\.png is 100000 x 100000 pixels/);

@@ -1,4 +1,5 @@
 // The big friendly target: drop images or folders, or choose them; paste works anywhere.
+import { ACCEPTED_IMAGE_NAMES } from '../../../../shared/image-formats';
 import { Icon } from '../../components/Icon';
 
 export interface DropZoneProps {
@@ -33,7 +34,9 @@ export function DropZone({ dragging, busy, limitMb, onPick }: DropZoneProps) {
           or paste with <kbd>{isMac ? '⌘' : 'Ctrl'}</kbd> <kbd>V</kbd>
         </span>
       </div>
-      <p className="drop-formats faint">PNG, JPEG, WebP, GIF or AVIF · up to {limitMb} MB each</p>
+      <p className="drop-formats faint">
+        {ACCEPTED_IMAGE_NAMES} · up to {limitMb} MB each
+      </p>
     </section>
   );
 }

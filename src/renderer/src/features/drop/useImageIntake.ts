@@ -7,6 +7,7 @@
 // held (`staged`) until the user chooses one model from them (jobs:addSet) or one model each.
 import { useCallback, useState } from 'react';
 import type { Job, Preset } from '../../../../shared/domain';
+import { ACCEPTED_IMAGE_NAMES } from '../../../../shared/image-formats';
 import { call } from '../../api';
 import type { CollectedInput } from '../../lib/collect-files';
 import { errorMessage } from '../../lib/errors';
@@ -107,7 +108,7 @@ export function useImageIntake(options: IntakeOptions): ImageIntake {
         acc.shortened.push(...shortened);
         for (const items of batches) mergeAnswer(acc, await call('jobs:add', { items, endpoint, preset, holdConcerns: true }), items);
         if (input.files.length === 0 && input.folderPaths.length === 0 && input.skipped > 0) {
-          acc.rejected.push({ input: 'Dropped folder', reason: 'No images were found in it (PNG, JPEG, WebP, GIF or AVIF).' });
+          acc.rejected.push({ input: 'Dropped folder', reason: `No images were found in it (${ACCEPTED_IMAGE_NAMES}).` });
         }
       }, { endpoint, preset });
     },
