@@ -66,7 +66,7 @@ for (const scheme of ['light', 'dark'] as const) {
       await expect(page.getByTestId('job-row')).toHaveCount(busyJobs.length);
       await expect(page.locator('[data-job-id="desk-lamp"]')).toContainText('1st in line');
       await expect(page.locator('[data-job-id="teapot"]')).toContainText('2nd in line');
-      await expect(page.locator('[data-job-id="garden-gnome"]')).toContainText('3rd in FAL’s queue');
+      await expect(page.locator('[data-job-id="garden-gnome"]')).toContainText('4th in FAL’s queue');
       // Rows of every state sit on the list's own surface: no state paints a row solid (its text would be unreadable).
       const backgrounds = await page.getByTestId('job-row').evaluateAll((rows) => rows.map((row) => `${row.getAttribute('data-state')}: ${getComputedStyle(row).backgroundColor}`));
       expect(backgrounds.filter((b) => !b.endsWith('rgba(0, 0, 0, 0)'))).toEqual([]);

@@ -99,3 +99,12 @@ describe('a Download again whose kept model link failed, with no key', () => {
     expect(jobDetail({ ...kept, message: 'Waiting to be sent to FAL' } as Job, '2nd in line')).toBe('2nd in line');
   });
 });
+
+// FAL's queue_position counts from 0: a job FAL answers IN_QUEUE with position 0 is first in its queue,
+// waiting - the row said "Starting at FAL" (the core's message), and position 1 "1st in FAL's queue".
+it('a job in FAL’s queue shows its place counted from FAL’s 0-based queue_position', () => {
+  const sent = (queuePosition: number | null, message: string | null = null) => ({ ...job('s', 'fal-ai/trellis', 'submitted'), queuePosition, message }) as Job;
+  expect(jobDetail(sent(0, 'First in FAL’s queue'), null)).toBe('1st in FAL’s queue');
+  expect(jobDetail(sent(2, 'In FAL’s queue, 2 ahead'), null)).toBe('3rd in FAL’s queue');
+  expect(jobDetail(sent(null), null)).toBe('Waiting for FAL to start');
+});

@@ -49,7 +49,9 @@ export class FalFollower {
     deps.rateLimitHits.delete(this.row.id);
     if (status.status === 'IN_QUEUE') {
       const position = typeof status.queue_position === 'number' ? status.queue_position : null;
-      const message = position !== null && position > 0 ? `Waiting at FAL (position ${position})` : 'Starting at FAL';
+      // IN_QUEUE is waiting, whatever the place: queue_position counts from 0 (0: next to start). The
+      // run starts only with IN_PROGRESS; "Starting at FAL" for position 0 said more than FAL did.
+      const message = position === null ? 'Waiting in FAL’s queue' : position === 0 ? 'First in FAL’s queue' : `In FAL’s queue, ${position} ahead`;
       if (this.row.state === 'submitted' && this.row.queuePosition === position && this.row.message === message) return;
       writer.soft({ queuePosition: position, progress: queuedProgress(position), message });
       return;

@@ -53,10 +53,11 @@ export function jobDetail(job: Job, waitPlace: string | null): string {
     case 'preparing':
       return job.message ?? 'Checking and uploading the image';
     case 'submitted':
-      if (job.queuePosition !== null && job.queuePosition > 0) return `${ordinal(job.queuePosition)} in FAL’s queue`;
+      // FAL's queue_position counts from 0 (IN_QUEUE, next to start): 0 is 1st in its queue, not "starting".
+      if (job.queuePosition !== null) return `${ordinal(job.queuePosition + 1)} in FAL’s queue`;
       return job.message ?? 'Waiting for FAL to start';
     case 'running':
-      return job.message ?? (job.queuePosition ? `${ordinal(job.queuePosition)} in FAL’s queue` : 'Generating the model');
+      return job.message ?? (job.queuePosition !== null ? `${ordinal(job.queuePosition + 1)} in FAL’s queue` : 'Generating the model');
     case 'downloading':
       return job.message ?? 'Saving the model to your library';
     case 'succeeded':
