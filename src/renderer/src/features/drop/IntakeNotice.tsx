@@ -103,15 +103,7 @@ export function IntakeNotice({ result, jobs, busy, unitPriceUsd, onDismiss, onMa
           <p id={heldId} className="intake-held-title">
             {held.length === 1 ? 'Not sent: this image may give a poorer model.' : `Not sent: these ${held.length} images may give a poorer model.`} Nothing was charged for {held.length === 1 ? 'it' : 'them'}.
           </p>
-          <ul className="intake-list" aria-label="Not sent yet">
-            {held.slice(0, 50).map((item, index) => (
-              <li key={`${item.input}-${index}`} className="intake-warning">
-                <Icon name="info" size={15} />
-                <span data-testid="intake-held-item">{item.text}</span>
-              </li>
-            ))}
-            {held.length > 50 && <li className="faint">…and {held.length - 50} more</li>}
-          </ul>
+          <PhotoNotes label="Not sent yet" testId="intake-held-item" notes={held} />
           <div className="button-group">
             <button type="button" className="button button-small" aria-describedby={heldId} onClick={() => void onSendHeld()} disabled={busy}>
               Send anyway{heldPrice}
@@ -136,15 +128,7 @@ export function IntakeNotice({ result, jobs, busy, unitPriceUsd, onDismiss, onMa
 
       {warnings.length > 0 && (
         // Said here, where it stays: the job's waiting line held it only until the job started.
-        <ul className="intake-list" aria-label="Added, with a warning">
-          {warnings.slice(0, 50).map((warning, index) => (
-            <li key={`${warning.input}-${index}`} className="intake-warning">
-              <Icon name="info" size={15} />
-              <span data-testid="intake-warning">{warning.text}</span>
-            </li>
-          ))}
-          {warnings.length > 50 && <li className="faint">…and {warnings.length - 50} more</li>}
-        </ul>
+        <PhotoNotes label="Added, with a warning" testId="intake-warning" notes={warnings} />
       )}
 
       {shortenedText && (
@@ -191,5 +175,20 @@ export function IntakeNotice({ result, jobs, busy, unitPriceUsd, onDismiss, onMa
         </ConfirmDialog>
       )}
     </section>
+  );
+}
+
+/** What to know about some of the drop's photos (each `text` names its photo): the first 50, then a count. */
+function PhotoNotes({ label, testId, notes }: { label: string; testId: string; notes: readonly { input: string; text: string }[] }) {
+  return (
+    <ul className="intake-list" aria-label={label}>
+      {notes.slice(0, 50).map((note, index) => (
+        <li key={`${note.input}-${index}`} className="intake-warning">
+          <Icon name="info" size={15} />
+          <span data-testid={testId}>{note.text}</span>
+        </li>
+      ))}
+      {notes.length > 50 && <li className="faint">…and {notes.length - 50} more</li>}
+    </ul>
   );
 }
