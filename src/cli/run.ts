@@ -7,6 +7,7 @@ import type { ImageItem } from '../shared/contract';
 import { TERMINAL_STATES, type Job, type Preset, type QueueState } from '../shared/domain';
 import { appInputLimits, appSpendingCap } from './app-settings';
 import { canDownloadAgain } from '../shared/job-retry';
+import { inCliWords } from './job-advice';
 import { errorMessage } from '../core/util/errors';
 import { createEngine, type Engine } from '../core/engine';
 import { keyGuardFetch, routeFromCommandLine } from '../core/fal/key-guard';
@@ -317,8 +318,7 @@ export async function runJobs(request: RunRequest): Promise<number> {
       }
       if (job?.state === 'needs_attention') needsAttention += inputs.length;
       else failed += inputs.length;
-      const freeAgain = job && canDownloadAgain(job) ? ' To fetch it again (free): image2model resume --download-again' : '';
-      const message = job ? `${job.errorMessage ?? job.state}${freeAgain}` : 'removed (in the app or another run) before it finished here';
+      const message = job ? inCliWords(job.errorMessage ?? job.state.replace('_', ' '), job) : 'removed (in the app or another run) before it finished here';
       for (const input of inputs) problems.push({ input, message });
     }
     if (interrupted) reporter.note({ code: 'interrupted', message: `${STOPPED_BY[interrupted]} Unfinished jobs are kept: run \`image2model resume\` to finish them (nothing is paid twice).` });
