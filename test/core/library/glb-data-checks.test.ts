@@ -1,0 +1,134 @@
+// A plain model's vertex data is checked by glb-data-checks, not by the Khronos validator (which then
+// sees only the JSON): every defect that matters to a reader is still refused, on that path and on
+// the full validator's path, and the figures are the ones a full check gives.
+import { describe, expect, it } from 'vitest';
+import { validateGlb } from '../../../src/core/library/glb';
+import { withoutDataChunk } from '../../../src/core/library/glb-data-checks';
+import { makeTestGlb, makeTestJpeg } from '../../fixtures/make-glb';
+import { packGlb, unpackGlb } from './helpers';
+
+type Json = Record<string, unknown> & { accessors: Accessor[]; bufferViews: View[]; meshes: { primitives: Primitive[] }[]; images?: Image[] };
+type Accessor = { bufferView?: number; byteOffset?: number; componentType: number; count: number; type: string; min?: number[]; max?: number[] };
+type View = { byteOffset?: number; byteLength: number; byteStride?: number };
+type Primitive = { attributes: Record<string, number>; indices?: number };
+type Image = { bufferView?: number; mimeType?: string };
+
+async function fixture(textured = false) {
+  const { json, bin } = unpackGlb(await makeTestGlb({ triangles: 200, textured, textureSize: 16 }));
+  return { json: json as Json, bin: bin! };
+}
+
+/** Byte offset of `component` of `element` of the accessor in the BIN chunk. */
+function offsetOf(json: Json, accessorIndex: number, element: number, component = 0): number {
+  const accessor = json.accessors[accessorIndex]!;
+  const view = json.bufferViews[accessor.bufferView!]!;
+  const size = accessor.componentType === 5126 || accessor.componentType === 5125 ? 4 : accessor.componentType >= 5122 ? 2 : 1;
+  const components = { SCALAR: 1, VEC2: 2, VEC3: 3, VEC4: 4 }[accessor.type] ?? 1;
+  const stride = view.byteStride ?? size * components;
+  return (view.byteOffset ?? 0) + (accessor.byteOffset ?? 0) + element * stride + component * size;
+}
+
+const primitive = (json: Json) => json.meshes[0]!.primitives[0]!;
+
+/**
+ * The GLB with a third chunk of an unknown type (allowed by the spec, the validator only notes it):
+ * such a file leaves the plain path, so the full validator reads its data.
+ */
+function withExtraChunk(glb: Uint8Array): Uint8Array {
+  const out = new Uint8Array(glb.byteLength + 12);
+  out.set(glb);
+  const dv = new DataView(out.buffer);
+  dv.setUint32(8, out.byteLength, true);
+  dv.setUint32(glb.byteLength, 4, true);
+  dv.setUint32(glb.byteLength + 4, 0x54534554, true); // 'TEST'
+  return out;
+}
+
+const pack = (json: Json, bin: Uint8Array, plain = true) => (plain ? packGlb(json, bin) : withExtraChunk(packGlb(json, bin)));
+
+async function refusal(json: Json, bin: Uint8Array, plain = true): Promise<string> {
+  const result = await validateGlb(pack(json, bin, plain));
+  if (result.ok) throw new Error('the defective model was accepted');
+  return result.reason;
+}
+
+describe('plain models: vertex data checked here', () => {
+  it('are the ones the fast path takes (a file with a third chunk is not)', async () => {
+    const { json, bin } = await fixture(true);
+    expect(withoutDataChunk(pack(json, bin), json, bin)).not.toBeNull();
+    expect(withoutDataChunk(pack(json, bin, false), json, bin)).toBeNull();
+  });
+
+  it('gives the figures the full validator gives', async () => {
+    const { json, bin } = await fixture(true);
+    const fast = await validateGlb(pack(json, bin));
+    const full = await validateGlb(pack(json, bin, false));
+    if (!fast.ok || !full.ok) throw new Error('the fixture was refused');
+    expect(fast.stats).toEqual({ ...full.stats, fileSize: fast.stats.fileSize });
+    expect(full.stats.fileSize - fast.stats.fileSize).toBe(12);
+  });
+
+  for (const plain of [true, false]) {
+    const path = plain ? 'checked here' : 'by the full validator';
+
+    it(`refuses a position that is not a number (${path})`, async () => {
+      const { json, bin } = await fixture();
+      new DataView(bin.buffer).setFloat32(offsetOf(json, primitive(json).attributes.POSITION!, 5, 1), Number.NaN, true);
+      expect(await refusal(json, bin, plain)).toMatch(/not valid glTF: .*(NaN|finite)/i);
+    });
+
+    it(`refuses an index past the last vertex (${path})`, async () => {
+      const { json, bin } = await fixture();
+      const indices = primitive(json).indices!;
+      const vertices = json.accessors[primitive(json).attributes.POSITION!]!.count;
+      const at = offsetOf(json, indices, 7);
+      const dv = new DataView(bin.buffer);
+      if (json.accessors[indices]!.componentType === 5123) dv.setUint16(at, vertices + 3, true);
+      else dv.setUint32(at, vertices + 3, true);
+      expect(await refusal(json, bin, plain)).toMatch(new RegExp(`not valid glTF: .*${vertices + 3}`));
+    });
+
+    it(`refuses POSITION bounds that are not the data's (three.js frames the model by them) (${path})`, async () => {
+      const { json, bin } = await fixture();
+      const position = json.accessors[primitive(json).attributes.POSITION!]!;
+      position.max = position.max!.map((v) => v / 2);
+      expect(await refusal(json, bin, plain)).toMatch(/not valid glTF: .*max/i);
+    });
+  }
+
+  it('refuses a primitive-restart index', async () => {
+    const { json, bin } = await fixture();
+    const indices = json.accessors[primitive(json).indices!]!;
+    const at = offsetOf(json, primitive(json).indices!, 4);
+    if (indices.componentType === 5123) new DataView(bin.buffer).setUint16(at, 0xffff, true);
+    else new DataView(bin.buffer).setUint32(at, 0xffffffff, true);
+    expect(await refusal(json, bin)).toMatch(/not valid glTF: .*(restart|vertex)/i);
+  });
+
+  it('refuses a BIN chunk shorter than the buffer it declares', async () => {
+    const { json, bin } = await fixture();
+    const buffers = json.buffers as { byteLength: number }[];
+    buffers[0]!.byteLength += 64;
+    expect(await refusal(json, bin)).toMatch(/not valid glTF: .*BIN chunk holds/);
+  });
+
+  it('refuses an image whose declared type is not its real one', async () => {
+    const { json, bin } = await fixture(true);
+    const image = json.images![0]!;
+    const view = json.bufferViews[image.bufferView!]!;
+    // A JPEG in the PNG's place, declared image/png (the view keeps its length: the JPEG is padded).
+    const jpeg = await makeTestJpeg(8, 8);
+    if (jpeg.byteLength > view.byteLength) throw new Error('the test JPEG does not fit the PNG view');
+    bin.set(jpeg, view.byteOffset ?? 0);
+    expect(await refusal(json, bin)).toMatch(/declared image\/png but is image\/jpeg/);
+  });
+
+  it('keeps a model whose normals are not of unit length (shading, not safety: the full validator refused it, paid)', async () => {
+    const { json, bin } = await fixture();
+    const normal = primitive(json).attributes.NORMAL!;
+    const dv = new DataView(bin.buffer);
+    for (let c = 0; c < 3; c++) dv.setFloat32(offsetOf(json, normal, 2, c), 0.9, true);
+    expect((await validateGlb(pack(json, bin))).ok).toBe(true);
+    expect((await validateGlb(pack(json, bin, false))).ok).toBe(false);
+  });
+});
