@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AddJobsResult, ImageItem } from '../../src/shared/contract';
 import type { Job } from '../../src/shared/domain';
-import { addedImageCount, emptyIntakeResult, mergeAnswer } from '../../src/renderer/src/features/drop/intake-result';
+import { addedImageCount, emptyIntakeResult, heldBatches, keepHeld, mergeAnswer } from '../../src/renderer/src/features/drop/intake-result';
 
 const job = (id: string, patch: Partial<Job> = {}) => ({ id, state: 'queued', inputName: `${id}.png`, ...patch }) as Job;
 const bytes = (name: string): ImageItem => ({ kind: 'bytes', name, bytes: new Uint8Array([1]) });
@@ -68,7 +68,21 @@ describe('one drop, from the core answers', () => {
     mergeAnswer(result, answer({ added: [job('p')], held: [{ input: 'stamp.png', text: 'stamp.png is only 200 x 150 px' }] }), sent);
     mergeAnswer(result, answer({ held: [{ input: '/photos/icon.png', text: 'icon.png is only 64 x 64 px' }] }), []);
     expect(result.held.map((entry) => entry.input)).toEqual(['stamp.png', '/photos/icon.png']);
-    expect(result.heldItems).toEqual([sent[0], { kind: 'path', path: '/photos/icon.png' }]);
+    expect(result.heldItems.map((held) => held.item)).toEqual([sent[0], { kind: 'path', path: '/photos/icon.png' }]);
     expect(addedImageCount(result)).toBe(1);
+  });
+
+  it('a later drop keeps what an earlier one still holds, each to be sent with its own generator', () => {
+    const first = fresh();
+    mergeAnswer(first, answer({ held: [{ input: 'stamp.png', text: 'stamp.png is only 64 x 64 px' }] }), [bytes('stamp.png')]);
+    const second = emptyIntakeResult({ endpoint: 'fal-ai/trellis', preset: 'high' });
+    mergeAnswer(second, answer({ added: [job('p')], held: [{ input: 'icon.png', text: 'icon.png is only 32 x 32 px' }] }), [bytes('icon.png')]);
+    const shown = keepHeld(first, second);
+    expect(shown.held.map((entry) => entry.input)).toEqual(['stamp.png', 'icon.png']);
+    expect(heldBatches(shown.heldItems).map((batch) => [batch.sentWith.endpoint, batch.items.length])).toEqual([
+      ['tripo3d/tripo/v2.5/image-to-3d', 1],
+      ['fal-ai/trellis', 1],
+    ]);
+    expect(keepHeld({ ...first, held: [], heldItems: [] }, second)).toBe(second);
   });
 });

@@ -1,5 +1,5 @@
 // Create: drop images, choose the generator, watch the queue.
-import type { QueueState } from '../../../../shared/domain';
+import type { Preset, QueueState } from '../../../../shared/domain';
 import { useApp } from '../../app-context';
 import type { JobsApi } from '../../hooks/useJobs';
 import { DropZone } from '../drop/DropZone';
@@ -37,8 +37,12 @@ export function CreateView({ jobs, queue, intake, dragging, keySet, now }: Creat
   };
   const openModel = (id: string) => navigate('library', { focus: id });
   // The price of one more job like the last drop's (its generator and quality), for "Make again anyway".
+  const priceOf = (chosen: { endpoint: string; preset: Preset }) => models.find((m) => m.id === chosen.endpoint)?.priceByPreset[chosen.preset] ?? null;
   const sentWith = intake.result?.sentWith;
-  const unitPriceUsd = sentWith ? (models.find((m) => m.id === sentWith.endpoint)?.priceByPreset[sentWith.preset] ?? null) : null;
+  const unitPriceUsd = sentWith ? priceOf(sentWith) : null;
+  // Held images may come from several drops (keepHeld), each sent with its own generator.
+  const heldPrices = (intake.result?.heldItems ?? []).map((held) => priceOf(held.sentWith));
+  const heldPriceUsd = heldPrices.includes(null) ? null : heldPrices.reduce<number>((sum, price) => sum + (price ?? 0), 0);
   const sampleAdded = (answer: AddJobsResult) => {
     const { rejected, duplicates } = answer;
     for (const problem of rejected) toast({ tone: 'error', text: problem.reason });
@@ -135,6 +139,7 @@ export function CreateView({ jobs, queue, intake, dragging, keySet, now }: Creat
           jobs={jobs.jobs}
           busy={intake.busy}
           unitPriceUsd={unitPriceUsd}
+          heldPriceUsd={heldPriceUsd}
           onDismiss={intake.dismiss}
           onMakeAgain={intake.makeAgain}
           onSendHeld={intake.sendHeld}

@@ -24,6 +24,8 @@ export interface IntakeNoticeProps {
   busy: boolean;
   /** The estimated price of one job with the drop's generator and quality (null: not known). */
   unitPriceUsd: number | null;
+  /** The estimated price of sending every held image, each with its own drop's generator (null: not known). */
+  heldPriceUsd: number | null;
   onDismiss(): void;
   onMakeAgain(kind: MakeAgainKind): Promise<void>;
   /** Sends the held images (paid, as the button says). */
@@ -32,7 +34,7 @@ export interface IntakeNoticeProps {
   onOpenModel(modelId: string): void;
 }
 
-export function IntakeNotice({ result, jobs, busy, unitPriceUsd, onDismiss, onMakeAgain, onSendHeld, onDropHeld, onOpenModel }: IntakeNoticeProps) {
+export function IntakeNotice({ result, jobs, busy, unitPriceUsd, heldPriceUsd, onDismiss, onMakeAgain, onSendHeld, onDropHeld, onOpenModel }: IntakeNoticeProps) {
   const { rejected, duplicates, joined, skipped, shortened, warnings, held } = result;
   // The drop's jobs as they are now; one cleared from the queue keeps the state it was last seen in.
   const added = useMemo(() => result.added.map((job) => jobs.find((live) => live.id === job.id) ?? job), [result.added, jobs]);
@@ -40,7 +42,7 @@ export function IntakeNotice({ result, jobs, busy, unitPriceUsd, onDismiss, onMa
   const joinedId = useId();
   const duplicatesId = useId();
   const heldId = useId();
-  const heldPrice = unitPriceUsd !== null && unitPriceUsd > 0 ? ` (≈ ${formatUsd(unitPriceUsd * held.length)})` : '';
+  const heldPrice = heldPriceUsd !== null && heldPriceUsd > 0 ? ` (≈ ${formatUsd(heldPriceUsd)})` : '';
   const joinedText = joinedNote(joined, added);
   const { earlier, copies } = splitJoined(joined);
   const earlierEnded = endedCount(joinedStates(earlier, added));

@@ -14,6 +14,12 @@ export interface SetFile {
   role: ViewRole | null;
 }
 
+/** A held image's item and the generator and quality its drop chose: "Send anyway" sends it with those. */
+export interface HeldItem {
+  item: ImageItem;
+  sentWith: IntakeResult['sentWith'];
+}
+
 export interface IntakeResult {
   /** Every job the drop follows, once: the ones it made and the ones its images joined. */
   added: Job[];
@@ -29,8 +35,8 @@ export interface IntakeResult {
   warnings: { input: string; text: string }[];
   /** Images a paid generator would make a poorer model from, not sent until the user says so (`text` names the image). */
   held: { input: string; text: string }[];
-  /** The held images' items, kept so "Send anyway" sends exactly those. */
-  heldItems: ImageItem[];
+  /** The held images' items, kept so "Send anyway" sends exactly those (with their own drop's generator). */
+  heldItems: HeldItem[];
   /** Non-image files inside dropped folders that were left out. */
   skipped: number;
   /** The generator and quality the drop was sent with ("Make again" uses them, not today's choice). */
@@ -87,7 +93,29 @@ export function mergeAnswer(into: IntakeResult, answer: AddJobsResult, sent: rea
   const resend = (names: string[]): ImageItem[] => (sent.length ? itemsNamed(sent, names) : names.map((path) => ({ kind: 'path' as const, path })));
   into.duplicateItems.push(...resend(answer.duplicates.map((d) => d.input)));
   into.joinedItems.push(...resend(joined.map((entry) => entry.input)));
-  into.heldItems.push(...resend((answer.held ?? []).map((entry) => entry.input)));
+  into.heldItems.push(...resend((answer.held ?? []).map((entry) => entry.input)).map((item) => ({ item, sentWith: into.sentWith })));
+}
+
+/**
+ * The notice that replaces `previous` after another drop: the images `previous` still holds (neither sent
+ * nor left out) stay in it, or a second drop - even one finishing while the first was still being added -
+ * hid them before the user had answered, and they were never made.
+ */
+export function keepHeld(previous: IntakeResult | null, next: IntakeResult): IntakeResult {
+  if (!previous?.held.length) return next;
+  return { ...next, held: [...previous.held, ...next.held], heldItems: [...previous.heldItems, ...next.heldItems] };
+}
+
+/** The held items as one call each per generator and quality, in order. */
+export function heldBatches(held: readonly HeldItem[]): { sentWith: IntakeResult['sentWith']; items: ImageItem[] }[] {
+  const batches = new Map<string, { sentWith: IntakeResult['sentWith']; items: ImageItem[] }>();
+  for (const { item, sentWith } of held) {
+    const key = `${sentWith.endpoint}\n${sentWith.preset}`;
+    const batch = batches.get(key) ?? { sentWith, items: [] };
+    batch.items.push(item);
+    batches.set(key, batch);
+  }
+  return [...batches.values()];
 }
 
 /** Images in the jobs this drop made (a job made from several images counts each of them). */

@@ -12,7 +12,7 @@ import { call } from '../../api';
 import type { CollectedInput } from '../../lib/collect-files';
 import { errorMessage } from '../../lib/errors';
 import { buildImageItems } from '../../lib/image-items';
-import { emptyIntakeResult, mergeAnswer, type IntakeResult, type SetFile } from './intake-result';
+import { emptyIntakeResult, heldBatches, keepHeld, mergeAnswer, type IntakeResult, type SetFile } from './intake-result';
 
 export type { IntakeResult, SetFile } from './intake-result';
 
@@ -63,7 +63,8 @@ export function useImageIntake(options: IntakeOptions): ImageIntake {
   const [staged, setStaged] = useState<File[] | null>(null);
 
   const run = useCallback(
-    async (work: (acc: IntakeResult) => Promise<void>, sentWith: IntakeResult['sentWith']) => {
+    /** `sendsHeld`: the run sends the notice's held images (else they stay in the next notice: keepHeld). */
+    async (work: (acc: IntakeResult) => Promise<void>, sentWith: IntakeResult['sentWith'], sendsHeld = false) => {
       const acc = emptyIntakeResult(sentWith);
       const since = markJobEvents();
       setBusy(true);
@@ -74,7 +75,7 @@ export function useImageIntake(options: IntakeOptions): ImageIntake {
       } finally {
         setBusy(false);
         if (acc.added.length) onAdded(acc.added, since);
-        if (acc.added.length || acc.rejected.length || acc.duplicates.length || acc.held.length || acc.skipped) setResult(acc);
+        if (acc.added.length || acc.rejected.length || acc.duplicates.length || acc.held.length || acc.skipped) setResult((prev) => (sendsHeld ? acc : keepHeld(prev, acc)));
       }
     },
     [markJobEvents, onAdded, onError],
@@ -170,11 +171,13 @@ export function useImageIntake(options: IntakeOptions): ImageIntake {
     [result, run, sendSet],
   );
 
-  // With the drop's own generator and quality, not held again: the user has seen why and said to send.
+  // Each with its own drop's generator and quality, not held again: the user has seen why and said to send.
   const sendHeld = useCallback(async () => {
-    if (!result?.heldItems.length) return;
-    const send = { items: result.heldItems, endpoint: result.sentWith.endpoint, preset: result.sentWith.preset };
-    await run(async (acc) => mergeAnswer(acc, await call('jobs:add', send), send.items), result.sentWith);
+    const batches = heldBatches(result?.heldItems ?? []);
+    if (batches.length === 0) return;
+    await run(async (acc) => {
+      for (const { items, sentWith } of batches) mergeAnswer(acc, await call('jobs:add', { items, ...sentWith }), items);
+    }, batches[0]!.sentWith, true);
   }, [result, run]);
 
   const dropHeld = useCallback(() => setResult((prev) => (prev ? { ...prev, held: [], heldItems: [] } : prev)), []);

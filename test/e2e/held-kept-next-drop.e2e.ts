@@ -1,0 +1,44 @@
+// Attack: a photo held before paying (too small for a paid generator) waits for "Send anyway" or "Leave
+// out" in the notice under the drop zone - the only place it is named. The next drop replaced that
+// notice, so the held photo vanished unanswered and was never made (with two drops at once the user
+// never saw it). The notice now keeps what earlier drops still hold, each sent with its own drop's
+// generator when the user says so.
+import { expect, test } from '@playwright/test';
+import { makeTestPng } from '../fixtures/make-glb';
+import { startFakeFal, type FakeFal } from '../fake-fal/server';
+import { dropFiles } from './support/page-helpers';
+import { launchWebApp, type RunningWebApp } from './support/web-app';
+
+const TRIPO = 'tripo3d/tripo/v2.5/image-to-3d';
+const TRELLIS = 'fal-ai/trellis';
+let app: RunningWebApp;
+let fake: FakeFal;
+test.beforeEach(async () => {
+  fake = await startFakeFal({ processingMs: 200 });
+  app = await launchWebApp({ env: { FAL_KEY: 'e2e-good-key-123456' }, falProxy: fake.url });
+});
+test.afterEach(async () => {
+  await app?.stop();
+  await fake?.close();
+});
+
+test('a held photo stays in the notice after the next drop, and Send anyway sends it with its own generator', async ({ page }) => {
+  await page.goto(app.appUrl);
+  await expect(page.getByTestId('model-select')).toHaveValue(TRIPO);
+  const zone = page.getByTestId('drop-zone');
+  await dropFiles(page, zone, [{ name: 'stamp.png', mime: 'image/png', bytes: await makeTestPng(200, 150, { alpha: true, seed: 41 }) }]);
+  const notice = page.getByTestId('intake-notice');
+  await expect(notice.getByTestId('intake-held-item')).toContainText('stamp.png is only 200 x 150 px');
+
+  // Another drop, for another generator, before answering.
+  await page.getByTestId('model-select').selectOption(TRELLIS);
+  await dropFiles(page, zone, [{ name: 'poster.png', mime: 'image/png', bytes: await makeTestPng(800, 800, { alpha: true, seed: 42 }) }]);
+  await expect(notice).toContainText('1 image added');
+  await expect(notice.getByTestId('intake-held-item')).toContainText('stamp.png is only 200 x 150 px');
+  await expect(page.getByTestId('job-row').filter({ hasText: 'poster.png' })).toHaveAttribute('data-state', 'succeeded', { timeout: 30_000 });
+
+  await notice.getByRole('button', { name: /^Send anyway/ }).click();
+  await expect(page.getByTestId('job-row').filter({ hasText: 'stamp.png' })).toHaveAttribute('data-state', 'succeeded', { timeout: 30_000 });
+  await expect(notice.getByTestId('intake-held')).toHaveCount(0);
+  expect(fake.submissions.map((submission) => submission.endpointId)).toEqual([TRELLIS, TRIPO]);
+});
