@@ -3,7 +3,9 @@
 // is joined). A scan decides, every 2 s and soon after fs.watch names a change (hints.ts); it reads only
 // the folders that changed and stats only the files it must (listing.ts), and every FULL_EVERY_MS reads
 // every folder. A file is taken once its size and time have stayed the same for STABLE_MS, so a copy in
-// progress is waited for. What it knows of each file: known-files.ts; handing files over: intake.ts.
+// progress is waited for. What it knows of each file: known-files.ts; what a scan makes of a file:
+// scan-files.ts; when it scans: scan-loop.ts; handing files over: intake.ts; what it keeps for the
+// next start: last-ran.ts.
 // Turning the watch on takes none of the images already there (one still being copied then is taken
 // once it is whole). A file written again (size or time changed) is a new image: the intake knows the
 // same photo by its content, so the same bytes are never paid twice. At a start, the file list saved
@@ -14,13 +16,15 @@ import { resolve } from 'node:path';
 import type { SettingsStore } from '../services-types';
 import { AppError } from '../../shared/result';
 import { WATCH_OFF, type WatchStatus } from '../../shared/watch';
-import { errorMessage } from '../util/errors';
-import { appFolders, fileFacts, folderProblem, isWithinAny, MAX_WATCHED_IMAGES } from './files';
+import { appFolders, folderProblem, isWithinAny, MAX_WATCHED_IMAGES } from './files';
 import { createHints } from './hints';
 import { createIntake, type IntakeDeps } from './intake';
 import { createFileTable } from './known-files';
+import { ARRIVAL_SLACK_MS, createLastRan } from './last-ran';
 import { createFolderListing } from './listing';
 import { createSavedListStore } from './saved-list';
+import { lookAt } from './scan-files';
+import { createScanLoop } from './scan-loop';
 
 export interface FolderWatchDeps extends IntakeDeps {
   settings: SettingsStore;
@@ -55,22 +59,6 @@ export interface FolderWatch {
   scanNow(): Promise<void>;
 }
 
-/**
- * How far a file's times may lag the clock: the kernel stamps files with a coarse clock (a few ms
- * behind Date.now()), so a file that came just after a read can carry a time just before it.
- */
-const ARRIVAL_SLACK_MS = 100;
-
-/** A file there when the watch is turned on that changed this much (beyond stableMs) before is watched a while: a copy may be under way. */
-const FRESH_MS = 1_000;
-
-/** The file list is saved at most this often while files change (and at once after files are taken, and at stop). */
-const LIST_SAVE_MS = 5_000;
-
-/** "img2" before "img10", as a folder drop lists them (images/folder.ts). */
-const byName = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
-const byFolderOrder = (a: string, b: string) => byName.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
-
 export function createFolderWatch(deps: FolderWatchDeps): FolderWatch {
   const now = deps.now ?? Date.now;
   const scanEveryMs = deps.scanEveryMs ?? 2_000;
@@ -83,25 +71,18 @@ export function createFolderWatch(deps: FolderWatchDeps): FolderWatch {
   const intake = createIntake(deps);
   const listing = createFolderListing();
   const savedList = deps.dataDir ? createSavedListStore(deps.dataDir) : null;
+  const lastRan = createLastRan({ settings: deps.settings, savedList, files, now, saveEveryMs, logger: deps.logger });
   /** The saved list is still to be read (a start); the folder's device and inode at the last good scan. */
   let loadList = false;
   let folderId: string | null = null;
-  let lastListSavedAt = Number.NEGATIVE_INFINITY;
   let lastFullAt = Number.NEGATIVE_INFINITY;
   /** Unknown files are new only when they arrived after this; null: every unknown file is new. */
   let newerThan: number | null = null;
   let lastGoodScanAt: number | null = null;
-  let lastSavedAt = 0;
   let problem: string | null = null;
   let stopped = true;
   /** turnOff was asked and waits for the scan on its way. */
   let offAsked = false;
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  let timerAt = 0;
-  /** The last unexpected scan failure logged: logged once, not at every scan. */
-  let lastFailure: string | null = null;
-  const hints = createHints(() => schedule(100));
-  let chain: Promise<void> = Promise.resolve();
   const listeners = new Set<(status: WatchStatus) => void>();
   let lastSent = '';
 
@@ -124,36 +105,19 @@ export function createFolderWatch(deps: FolderWatchDeps): FolderWatch {
     for (const listener of listeners) listener(next);
   };
 
-  /** Plans the next scan in `ms`, unless one is planned sooner: a stream of fs.watch events (a long copy) never puts the scan off. */
-  const schedule = (ms: number) => {
-    if (stopped || !timers) return;
-    const at = Date.now() + ms;
-    if (timer && timerAt <= at) return;
-    if (timer) clearTimeout(timer);
-    timerAt = at;
-    timer = setTimeout(() => {
-      timer = null;
-      void run();
-    }, ms);
-  };
-  /** Scans one at a time, then plans the next: sooner while a file is waiting to stop changing. */
-  const run = (before?: () => void): Promise<void> => {
-    chain = chain
-      .then(async () => {
-        before?.();
-        await scanOnce();
-        lastFailure = null;
-      })
-      .catch((error: unknown) => {
-        if (errorMessage(error) !== lastFailure) deps.logger.error('The watched folder could not be read', error);
-        lastFailure = errorMessage(error);
-      })
-      .finally(() => {
-        changed();
-        if (!timer && config()) schedule(files.waiting() > 0 && !problem ? Math.min(scanEveryMs, stableMs + 50) : scanEveryMs);
-      });
-    return chain;
-  };
+  // Scans one at a time, then plans the next: sooner while a file is waiting to stop changing.
+  const loop = createScanLoop({
+    scan: scanOnce,
+    running: () => !stopped,
+    timers,
+    logger: deps.logger,
+    after() {
+      changed();
+      if (!config()) return null;
+      return files.waiting() > 0 && !problem ? Math.min(scanEveryMs, stableMs + 50) : scanEveryMs;
+    },
+  });
+  const hints = createHints(() => loop.schedule(100));
 
   const pause = (why: string) => {
     if (problem !== why) deps.logger.warn(`Watched folder paused: ${why}`);
@@ -164,25 +128,12 @@ export function createFolderWatch(deps: FolderWatchDeps): FolderWatch {
     hints.close();
   };
 
-  const save = (at: number) => {
-    lastSavedAt = now();
-    try {
-      deps.settings.set({ watchLastRanAt: Math.max(0, Math.floor(at)) });
-    } catch (error) {
-      deps.logger.warn('When the watched folder last ran could not be saved', error);
-    }
-  };
   /** Saves the settled files (not while paused: the list is what the folder held at the last good scan). */
   const saveList = async (force: boolean) => {
     const folder = config();
-    if (!savedList || !folder || !folderId || problem) return;
-    const { files: list, changed } = files.save();
-    if (!changed && !force) return;
-    lastListSavedAt = now();
-    await savedList.write(folder, folderId, list).catch((error: unknown) => deps.logger.warn('The watched folder’s file list could not be saved', error));
+    if (!folder || !folderId || problem) return;
+    await lastRan.saveList(folder, folderId, force);
   };
-  /** "Last ran" is never later than a file still waiting: it is taken at the next start if the app closes now. */
-  const lastRanAt = (scanAt: number) => Math.min(scanAt - ARRIVAL_SLACK_MS, (files.firstWaitingArrival() ?? Number.POSITIVE_INFINITY) - 1);
 
   async function scanOnce(): Promise<void> {
     const folder = config();
@@ -212,42 +163,19 @@ export function createFolderWatch(deps: FolderWatchDeps): FolderWatch {
     if (timers) hints.follow(resolve(folder), listing.folders());
 
     for (const path of listed.removed) files.drop(path);
-    const ready: string[] = [];
     // New files, those not settled, and (a full pass, or fs.watch named them) settled ones: one written again in place is new.
     const look = new Set([...listed.added, ...files.unsettled(), ...(full ? files.paths() : [...hinted.files].filter((path) => files.get(path)))]);
-    for (const path of look) {
-      const entry = files.get(path);
-      const facts = await fileFacts(path);
-      if (!facts) continue;
-      if (!entry) {
-        // A file seen before under another name or back after a while keeps its inode, size and time: not a new image.
-        const before = files.recall(facts);
-        const isNew = newerThan === null || facts.arrivedMs > newerThan;
-        const fresh = Date.now() - facts.arrivedMs <= stableMs + FRESH_MS;
-        files.set(path, { ...facts, kind: before ?? (isNew ? 'pending' : fresh ? 'fresh' : 'ignored'), seenAt: startedAt });
-        continue;
-      }
-      // Being written (a copy under way, a file saved again, a refused one written whole): taken once it stops changing.
-      if (facts.size !== entry.size || facts.mtimeMs !== entry.mtimeMs) {
-        // An image there before the watch, edited in place (same inode: a photo tool's save, a tag
-        // written), stays out: the user was told those are not added, and each would be a paid job.
-        const editedBefore = entry.kind === 'ignored' && facts.ino !== 0 && facts.ino === entry.ino;
-        files.set(path, { ...facts, kind: editedBefore ? 'ignored' : 'pending', seenAt: startedAt });
-        continue;
-      }
-      if (entry.kind === 'pending' && startedAt - entry.seenAt >= stableMs) ready.push(path);
-      if (entry.kind === 'fresh' && startedAt - entry.seenAt >= stableMs) files.set(path, { ...entry, kind: 'ignored' });
-    }
+    const ready = await lookAt(files, look, { newerThan, stableMs, startedAt });
     newerThan = null;
     lastGoodScanAt = startedAt;
     const took =
       ready.length > 0 &&
-      (await intake.take(ready.sort(byFolderOrder), () => stopped || offAsked, (path, kind) => {
+      (await intake.take(ready, () => stopped || offAsked, (path, kind) => {
         const file = files.get(path);
         if (file) files.set(path, { ...file, kind });
       }));
-    if (took || now() - lastSavedAt >= saveEveryMs) save(lastRanAt(startedAt));
-    await saveList(took || loaded || now() - lastListSavedAt >= LIST_SAVE_MS);
+    lastRan.saveIfDue(startedAt, took);
+    await saveList(took || loaded || lastRan.listDue());
   }
 
   const reset = (threshold: number | null, counts = false) => {
@@ -259,7 +187,7 @@ export function createFolderWatch(deps: FolderWatchDeps): FolderWatch {
     lastGoodScanAt = null;
     problem = null;
     folderId = null;
-    lastListSavedAt = Number.NEGATIVE_INFINITY;
+    lastRan.listUnsaved();
     hints.close();
   };
 
@@ -271,17 +199,15 @@ export function createFolderWatch(deps: FolderWatchDeps): FolderWatch {
       // Images that came while the app was closed: those newer than when the watch last ran.
       reset(s.watchLastRanAt ?? Number.POSITIVE_INFINITY);
       loadList = true;
-      lastSavedAt = now();
-      if (config()) void run();
+      lastRan.savedNow();
+      if (config()) void loop.run();
     },
     async stop() {
       if (stopped) return;
       stopped = true;
-      if (timer) clearTimeout(timer);
-      timer = null;
       hints.close();
-      await chain;
-      if (config() && !problem && lastGoodScanAt !== null) save(lastRanAt(lastGoodScanAt));
+      await loop.stop();
+      if (config() && !problem && lastGoodScanAt !== null) lastRan.save(lastGoodScanAt);
       await saveList(false);
     },
     status,
@@ -297,10 +223,10 @@ export function createFolderWatch(deps: FolderWatchDeps): FolderWatch {
       }
       // Written in one go with "last ran", so a restart never mistakes the images already there for new ones.
       // The list of a watch before this one goes first: what came in between is not new.
-      await run(() => {
+      await loop.run(() => {
         savedList?.remove();
         deps.settings.set({ watchFolder: chosen, watchEnabled: true, watchLastRanAt: now() });
-        lastSavedAt = now();
+        lastRan.savedNow();
         // Files that arrive from now on are new (one copied in between this and the read too).
         reset(Date.now(), true);
       });
@@ -308,7 +234,7 @@ export function createFolderWatch(deps: FolderWatchDeps): FolderWatch {
     },
     async turnOff() {
       offAsked = true; // a scan adding images now stops at once (take), not once all are added
-      await run(() => {
+      await loop.run(() => {
         offAsked = false;
         savedList?.remove();
         deps.settings.set({ watchEnabled: false });
@@ -316,6 +242,6 @@ export function createFolderWatch(deps: FolderWatchDeps): FolderWatch {
       });
       return status();
     },
-    scanNow: () => run(),
+    scanNow: () => loop.run(),
   };
 }
