@@ -10,7 +10,8 @@
 // once it is whole). A file written again (size or time changed) is a new image: the intake knows the
 // same photo by its content, so the same bytes are never paid twice. At a start, the file list saved
 // when the watch last ran (saved-list.ts) tells what came while the app was closed: anything not in
-// it, copied or moved in, or changed; without one, images newer than when the watch last ran. No
+// it, copied or moved in, or changed; without one, images newer than when the watch last ran. Back
+// after a pause (the folder away, unreadable or too full) the watch's own list decides the same way. No
 // Electron here.
 import { resolve } from 'node:path';
 import type { SettingsStore } from '../services-types';
@@ -22,7 +23,7 @@ import { createIntake, type IntakeDeps } from './intake';
 import { createFileTable } from './known-files';
 import { ARRIVAL_SLACK_MS, createLastRan } from './last-ran';
 import { createFolderListing } from './listing';
-import { createSavedListStore } from './saved-list';
+import { createSavedListStore, sameFolder } from './saved-list';
 import { lookAt } from './scan-files';
 import { createScanLoop } from './scan-loop';
 
@@ -41,6 +42,8 @@ export interface FolderWatchDeps extends IntakeDeps {
   saveEveryMs?: number;
   /** How often every folder is read, whatever its times say (default 60 s). */
   fullEveryMs?: number;
+  /** The most images the folder may hold (default MAX_WATCHED_IMAGES; tests use a few). */
+  maxImages?: number;
   /** false: no periodic scan and no fs.watch, only scanNow (tests that step through scans). */
   timers?: boolean;
 }
@@ -66,6 +69,7 @@ export function createFolderWatch(deps: FolderWatchDeps): FolderWatch {
   const saveEveryMs = deps.saveEveryMs ?? 60_000;
   const fullEveryMs = deps.fullEveryMs ?? 60_000;
   const timers = deps.timers ?? true;
+  const maxImages = deps.maxImages ?? MAX_WATCHED_IMAGES;
 
   const files = createFileTable(MAX_WATCHED_IMAGES);
   const intake = createIntake(deps);
@@ -74,6 +78,8 @@ export function createFolderWatch(deps: FolderWatchDeps): FolderWatch {
   const lastRan = createLastRan({ settings: deps.settings, savedList, files, now, saveEveryMs, logger: deps.logger });
   /** The saved list is still to be read (a start); the folder's device and inode at the last good scan. */
   let loadList = false;
+  /** Paused since the last good scan: when the folder is back, the file list decides what is new. */
+  let resume = false;
   let folderId: string | null = null;
   let lastFullAt = Number.NEGATIVE_INFINITY;
   /** Unknown files are new only when they arrived after this; null: every unknown file is new. */
@@ -122,10 +128,28 @@ export function createFolderWatch(deps: FolderWatchDeps): FolderWatch {
   const pause = (why: string) => {
     if (problem !== why) deps.logger.warn(`Watched folder paused: ${why}`);
     problem = why;
-    // Back after a pause, a file unknown to the watch is new only if it came after the last good read:
-    // a different folder put in its place brings its old images, which are not added.
-    if (newerThan === null) newerThan = lastGoodScanAt === null ? Number.POSITIVE_INFINITY : lastGoodScanAt - ARRIVAL_SLACK_MS;
+    // Back after a pause, the same rule as a start (the saved list): the folder is listed anew and a file
+    // not in the watch's list (copied or moved in meanwhile) is new, one in it is not.
+    resume = true;
+    listing.clear();
     hints.close();
+  };
+
+  /**
+   * The folder is back (device and inode `id`): the same folder keeps the watch's file list (and every
+   * file not in it is new); another one put in its place is known by times alone, as at a start without
+   * a list (its old images are not added). Answers whether the list decides.
+   */
+  const resumeWith = (id: string): boolean => {
+    resume = false;
+    if (folderId === null) return false; // no good read since turned on or started: their threshold stays
+    if (sameFolder(folderId, id)) {
+      newerThan = null;
+      return true;
+    }
+    files.clear();
+    newerThan = (lastGoodScanAt ?? Number.POSITIVE_INFINITY) - ARRIVAL_SLACK_MS;
+    return false;
   };
 
   /** Saves the settled files (not while paused: the list is what the folder held at the last good scan). */
@@ -144,7 +168,7 @@ export function createFolderWatch(deps: FolderWatchDeps): FolderWatch {
     if ('problem' in where) return pause(where.problem);
     const hinted = hints.take();
     const full = startedAt - lastFullAt >= fullEveryMs;
-    let loaded = false;
+    let loaded = resume && resumeWith(where.id);
     if (loadList && savedList) {
       // What the folder held when the watch last ran: anything else (copied or moved in, written again) is new.
       const saved = await savedList.read(folder, where.id);
@@ -153,7 +177,7 @@ export function createFolderWatch(deps: FolderWatchDeps): FolderWatch {
       loaded = saved !== null;
     }
     loadList = false;
-    const listed = await listing.update(folder, where.real, { full, dirty: hinted.folders, app, maxImages: MAX_WATCHED_IMAGES });
+    const listed = await listing.update(folder, where.real, { full, dirty: hinted.folders, app, maxImages });
     if (!listed.ok) return pause(listed.problem);
     if (loaded) files.keepOnly(new Set(listed.added));
     folderId = where.id;
@@ -186,6 +210,7 @@ export function createFolderWatch(deps: FolderWatchDeps): FolderWatch {
     newerThan = threshold;
     lastGoodScanAt = null;
     problem = null;
+    resume = false;
     folderId = null;
     lastRan.listUnsaved();
     hints.close();

@@ -69,6 +69,6 @@ export function createSavedListStore(dataDir: string): SavedListStore {
 }
 
 /** Where a file system gives no inode (0), the folder can't be told from another: taken as the same. */
-function sameFolder(a: string, b: string): boolean {
+export function sameFolder(a: string, b: string): boolean {
   return a === b || a.endsWith(':0') || b.endsWith(':0');
 }
