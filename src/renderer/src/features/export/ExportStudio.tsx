@@ -1,24 +1,25 @@
 // The export studio: pick a preset (built in or your own), tweak its knobs, see the result's figures
 // and a preview next to the original, then write it - for one model or a whole selection/search.
+// Its parts: the plan and preview (use-plan.ts), a batch's run (use-batch-run.ts), the footer
+// (StudioFooter.tsx), the presets (PresetList.tsx, use-presets.ts), the knobs (RecipeForm.tsx).
 import { useEffect, useEffectEvent, useMemo, useRef, useState } from 'react';
-import { realSizeProblem, type BatchProgress, type BatchSummary, type ExportPreset, type ExportRecipe } from '../../../../shared/export-recipe';
+import { realSizeProblem, type ExportPreset, type ExportRecipe } from '../../../../shared/export-recipe';
 import type { LibraryModel } from '../../../../shared/domain';
 import { call } from '../../api';
 import { useApp } from '../../app-context';
 import { Dialog } from '../../components/Dialog';
-import { FolderChoice } from '../../components/FolderChoice';
-import { Icon } from '../../components/Icon';
 import { useApiEvent } from '../../hooks/useApiEvent';
-import { useDebounced } from '../../hooks/useDebounced';
 import { useResolvedTheme } from '../../hooks/useTheme';
 import { errorMessage } from '../../lib/errors';
 import { exportFailedText } from '../../lib/export-failed';
 import { fileUrl } from '../../lib/files';
 import { plural } from '../../lib/format';
-import { planView, type PlanAnswer } from './plan-view';
 import { BatchExportResult } from './BatchExportResult';
 import { ModelExportResult } from './ModelExportResult';
 import { PresetList } from './PresetList';
+import { StudioFooter } from './StudioFooter';
+import { useBatchRun } from './use-batch-run';
+import { usePlan } from './use-plan';
 import { usePresets } from './use-presets';
 import { RecipeForm } from './RecipeForm';
 import './export.css';
@@ -30,13 +31,6 @@ export type ExportTarget =
 
 const sameRecipe = (a: ExportRecipe, b: ExportRecipe) => JSON.stringify(a) === JSON.stringify(b);
 
-/**
- * How long a finished batch's Stop button stays a disabled "Done"/"Stopped" before it turns into
- * Close: a click aimed at Stop just as the batch ends lands on it and does nothing, instead of
- * closing the studio and its summary. Export stays disabled as long (no second batch by the same click).
- */
-export const BATCH_END_HOLD_MS = 1500;
-
 export function ExportStudio({ target, onClose }: { target: ExportTarget; onClose(): void }) {
   const { info, toast } = useApp();
   const { presets, defaultDir, problem, reload } = usePresets();
@@ -44,23 +38,11 @@ export function ExportStudio({ target, onClose }: { target: ExportTarget; onClos
   const [recipe, setRecipe] = useState<ExportRecipe | null>(null);
   /** A folder picked in the system's dialog; null: the default (Settings' output folder or the app's). */
   const [dir, setDir] = useState<string | null>(null);
-  const [answer, setAnswer] = useState<PlanAnswer | null>(null);
   const [busy, setBusy] = useState(false);
   const [saving, setSaving] = useState<string | null>(null);
   /** The chosen preset was deleted elsewhere (the CLI): said until another is chosen or saved. */
   const [gone, setGone] = useState<string | null>(null);
-  const [progress, setProgress] = useState<BatchProgress | null>(null);
-  const [summary, setSummary] = useState<BatchSummary | null>(null);
-  const batchId = useRef<string | null>(null);
-  /** Stop was pressed for the running batch (the button says Stopping… until it ends). */
-  const [stopping, setStopping] = useState(false);
-  /** The batch just ended: its Stop button says how, disabled, for BATCH_END_HOLD_MS. */
-  const [ended, setEnded] = useState<'done' | 'stopped' | null>(null);
-  useEffect(() => {
-    if (!ended) return;
-    const timer = setTimeout(() => setEnded(null), BATCH_END_HOLD_MS);
-    return () => clearTimeout(timer);
-  }, [ended]);
+  const batch = useBatchRun();
   // The previews hide the viewer's toolbar (and its backdrop toggle), so they follow the app's theme.
   const theme = useResolvedTheme();
 
@@ -103,35 +85,7 @@ export function ExportStudio({ target, onClose }: { target: ExportTarget; onClos
     return () => window.removeEventListener('focus', onFocus);
   }, []);
 
-  // Plan (in the main process, nothing written) whenever the recipe settles for a moment.
-  const wanted = target.kind === 'model' && current && !invalid ? JSON.stringify([target.model.id, presetId, current]) : null;
-  const planInput = useDebounced(wanted, 400);
-  useEffect(() => {
-    if (!planInput || target.kind !== 'model') return;
-    const [id, pid, r] = JSON.parse(planInput) as [string, string, ExportRecipe];
-    let live = true;
-    let url: string | null = null;
-    call('export:plan', { id, recipe: r, presetId: pid }).then(
-      ({ plan: next, preview }) => {
-        if (!live) return;
-        url = URL.createObjectURL(new Blob([preview as Uint8Array<ArrayBuffer>], { type: 'model/gltf-binary' }));
-        setAnswer({ key: planInput, plan: next, previewUrl: url });
-      },
-      (err: unknown) => live && setAnswer({ key: planInput, error: errorMessage(err) }),
-    );
-    return () => {
-      live = false;
-      if (url) URL.revokeObjectURL(url);
-    };
-  }, [planInput, target.kind]);
-
-  // Until the plan for what the form says arrives (also while the recipe settles) the last result stays
-  // on screen marked pending, and Export waits; not at all while the real size is out of range (its field says why).
-  const { working, shown, ready, failed } = planView(wanted, answer, invalid);
-
-  useApiEvent('export:progress', (p) => {
-    if (p.batchId === batchId.current) setProgress(p);
-  });
+  const { working, shown, ready, failed } = usePlan(target.kind === 'model' ? target.model.id : null, presetId, current, invalid);
 
   const run = async () => {
     if (!current) return;
@@ -143,33 +97,12 @@ export function ExportStudio({ target, onClose }: { target: ExportTarget; onClos
         onClose();
         return;
       }
-      batchId.current = crypto.randomUUID();
-      setSummary(null);
-      setStopping(false);
-      setEnded(null);
-      setProgress({ batchId: batchId.current, done: 0, total: target.count, failed: 0, current: null });
-      const result = await call('export:batch', {
-        batchId: batchId.current,
-        ...(target.ids ? { ids: target.ids } : { query: target.query }),
-        recipe: current,
-        presetId,
-        dir: dir ?? undefined,
-      });
-      setSummary(result);
-      setEnded(result.canceled ? 'stopped' : 'done');
+      await batch.start({ ids: target.ids, query: target.query, count: target.count, recipe: current, presetId, dir: dir ?? undefined });
     } catch (err) {
       toast({ tone: 'error', text: exportFailedText(errorMessage(err)) });
     } finally {
       setBusy(false);
-      setStopping(false);
-      batchId.current = null;
     }
-  };
-
-  const cancelBatch = () => {
-    if (!batchId.current) return;
-    setStopping(true);
-    void call('export:cancel', { batchId: batchId.current });
   };
 
   const savePreset = async () => {
@@ -220,7 +153,7 @@ export function ExportStudio({ target, onClose }: { target: ExportTarget; onClos
   const originalUrl = useMemo(() => (target.kind === 'model' ? fileUrl(info.fileBaseUrl, 'model', target.model.id) : null), [info.fileBaseUrl, target]);
   const batchRunning = target.kind === 'batch' && busy;
   /** Running, or just ended (the hold): the Stop button's place is not Close yet. */
-  const stopShown = batchRunning || ended !== null;
+  const stopShown = batchRunning || batch.ended !== null;
 
   return (
     <Dialog
@@ -228,42 +161,23 @@ export function ExportStudio({ target, onClose }: { target: ExportTarget; onClos
       onClose={() => !stopShown && onClose()}
       className="dialog-export"
       footer={
-        <>
-          <div className="xs-folder">
-            <span className="section-label">Folder</span>
-            <FolderChoice label="Export folder" folder={folder} isDefault={dir === null} disabled={busy} onChoose={() => void chooseFolder()} onUseDefault={() => setDir(null)} />
-          </div>
-          {stopShown ? (
-            <button type="button" className="button" onClick={cancelBatch} disabled={!batchRunning || stopping} data-testid="batch-stop">
-              {batchRunning ? (
-                stopping ? (
-                  'Stopping…'
-                ) : (
-                  'Stop'
-                )
-              ) : (
-                <>
-                  <Icon name="check" size={16} />
-                  {ended === 'stopped' ? 'Stopped' : 'Done'}
-                </>
-              )}
-            </button>
-          ) : (
-            <button type="button" className="button" onClick={onClose}>
-              {summary ? 'Close' : 'Cancel'}
-            </button>
-          )}
-          <button
-            type="button"
-            className="button button-primary"
-            onClick={() => void run()}
-            disabled={busy || ended !== null || !current || invalid || (target.kind === 'model' && (working || !ready))}
-            data-testid="export-run"
-          >
-            {busy ? <Icon name="spinner" size={16} className="spin" /> : <Icon name="download" size={16} />}
-            {target.kind === 'model' ? 'Export' : `Export ${plural(target.count, 'model')}`}
-          </button>
-        </>
+        <StudioFooter
+          folder={folder}
+          isDefault={dir === null}
+          busy={busy}
+          batchRunning={batchRunning}
+          stopShown={stopShown}
+          stopping={batch.stopping}
+          ended={batch.ended}
+          finished={batch.summary !== null}
+          canExport={!(busy || batch.ended !== null || !current || invalid || (target.kind === 'model' && (working || !ready)))}
+          exportLabel={target.kind === 'model' ? 'Export' : `Export ${plural(target.count, 'model')}`}
+          onChooseFolder={() => void chooseFolder()}
+          onUseDefaultFolder={() => setDir(null)}
+          onStop={batch.cancel}
+          onClose={onClose}
+          onExport={() => void run()}
+        />
       }
     >
       {problem && <p className="inline-error">{problem}</p>}
@@ -300,7 +214,7 @@ export function ExportStudio({ target, onClose }: { target: ExportTarget; onClos
         {target.kind === 'model' ? (
           <ModelExportResult originalUrl={originalUrl} shown={shown} working={working} failed={failed} backdrop={theme} />
         ) : (
-          <BatchExportResult target={target} presetLabel={preset?.label ?? presetId} modified={modified} running={batchRunning} progress={progress} summary={summary} />
+          <BatchExportResult target={target} presetLabel={preset?.label ?? presetId} modified={modified} running={batchRunning} progress={batch.progress} summary={batch.summary} />
         )}
       </div>
     </Dialog>
