@@ -2,6 +2,7 @@
 import { SingleBar, MultiBar, Presets } from 'cli-progress';
 import type { Job } from '../shared/domain';
 import { cutText } from '../shared/text-cut';
+import { cliJobError } from './job-advice';
 import { terminalText } from './terminal-text';
 
 export interface JobView {
@@ -39,13 +40,6 @@ export interface Reporter {
   close(): void;
 }
 
-/**
- * The job's error while it still says why the job stands where it is: waiting (to try again) or ended.
- * A job that went on (preparing... downloading) keeps its last error in the row, no longer true ("Can't
- * reach FAL" on every state line once the connection was back).
- */
-const currentError = (job: Job) => (job.state === 'queued' || ['failed', 'needs_attention', 'canceled'].includes(job.state) ? job.errorMessage : null);
-
 const stateLabel = (job: Job) => (job.state === 'queued' && job.queuePosition !== null ? `queued #${job.queuePosition + 1}` : job.state.replace('_', ' '));
 
 export function jsonReporter(write: (line: string) => void = (l) => process.stdout.write(l + '\n')): Reporter {
@@ -63,7 +57,7 @@ export function jsonReporter(write: (line: string) => void = (l) => process.stdo
         state: job.state,
         progress: Math.round(job.progress),
         queuePosition: job.queuePosition,
-        message: currentError(job) ?? job.message,
+        message: cliJobError(job) ?? job.message,
       });
       if (last.get(job.id) === line) return; // Only changes.
       last.set(job.id, line);
@@ -84,7 +78,7 @@ export function terminalReporter(stream: NodeJS.WriteStream = process.stdout): R
     rejected: (input, reason) => multi.log(`${terminalText(`Skipped ${input}: ${reason}`)}\n`),
     note: ({ message }) => multi.log(`${terminalText(message)}\n`),
     job(view, job) {
-      const error = currentError(job);
+      const error = cliJobError(job);
       const status = terminalText(error ? `${stateLabel(job)}: ${error}` : [stateLabel(job), job.message].filter(Boolean).join(' - '));
       const name = terminalText(view.input);
       let bar = bars.get(job.id);
@@ -111,7 +105,7 @@ export function plainReporter(writeLine: (line: string) => void = (l) => process
     job(view, job) {
       if (lastState.get(job.id) === job.state) return;
       lastState.set(job.id, job.state);
-      const error = currentError(job);
+      const error = cliJobError(job);
       write(`${view.input}: ${stateLabel(job)}${error ? ` - ${error}` : ''}`);
     },
     summary: (s) => printPlainSummary(s, write),

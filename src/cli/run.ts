@@ -7,11 +7,12 @@ import type { ImageItem } from '../shared/contract';
 import { TERMINAL_STATES, type Job, type Preset, type QueueState } from '../shared/domain';
 import { appInputLimits, appSpendingCap } from './app-settings';
 import { canDownloadAgain } from '../shared/job-retry';
+import { inCliWords } from './job-advice';
 import { errorMessage } from '../core/util/errors';
 import { createEngine, type Engine } from '../core/engine';
 import { keyGuardFetch, routeFromCommandLine } from '../core/fal/key-guard';
 import { createCliLogger } from './logger';
-import { writeJobOutput, writeJoinedOutput } from './write-output';
+import { setOutputName, writeJobOutput, writeJoinedOutput } from './write-output';
 import { cliDataDir, rememberCliDataDir } from './data-folder';
 import { jsonReporter, plainReporter, terminalReporter, type JobView, type Reporter } from './output';
 import type { SetMember } from './input-set-args';
@@ -224,7 +225,8 @@ export async function runJobs(request: RunRequest): Promise<number> {
           // `photo.jpg` -> `<out>/photo.glb`, or `photo-2.glb`...: never over a file (another export's, made meanwhile).
           const file = await writeOrSay(dup.input, dup.modelId, resolve(request.out), async () => {
             await makeOutputFolder(resolve(request.out), request.json);
-            return copyToFreePath(src, resolve(request.out), basename(dup.input, extname(dup.input)));
+            const name = (request.set ? setOutputName(request.set.map(({ path }) => basename(path))) : null) ?? dup.input;
+            return copyToFreePath(src, resolve(request.out), basename(name, extname(name)));
           });
           if (file) outputs.push({ input: dup.input, file });
           reporter.note({
@@ -264,6 +266,8 @@ export async function runJobs(request: RunRequest): Promise<number> {
      * so a convert writes its own and `resume` writes every one (the run that asked may have been stopped).
      */
     const writeOutputs = async (id: string, modelId: string, jobInput: string, src: string) => {
+      // A set's model is named after what its photos share, else its first photo (not its "a and 2 more").
+      const fileName = setOutputName(engine.getJob(id)?.inputs?.map((input) => input.name)) ?? jobInput;
       const files: { input: string; file: string }[] = [];
       const jobOut = engine.jobOutputDir(id);
       const ownOut = request.kind === 'convert' ? resolve(request.out) : null;
@@ -273,7 +277,7 @@ export async function runJobs(request: RunRequest): Promise<number> {
         // Another run following this job (a second `resume`) may have written it already: once is enough.
         const file = await writeOrSay(jobInput, modelId, outDir, async () => {
           await makeOutputFolder(outDir, request.json);
-          return writeJobOutput(engine, id, src, { dir: outDir, name: jobInput });
+          return writeJobOutput(engine, id, src, { dir: outDir, name: fileName });
         });
         if (file) files.push({ input: jobInput, file });
       }
@@ -282,7 +286,7 @@ export async function runJobs(request: RunRequest): Promise<number> {
         if (ownOut !== null && (output.dir !== ownOut || !mine.has(output.name))) continue; // another run's
         const file = await writeOrSay(output.name, modelId, output.dir, async () => {
           await makeOutputFolder(output.dir, request.json);
-          return writeJoinedOutput(engine, id, output, src, { dir: output.dir, name: output.name });
+          return writeJoinedOutput(engine, id, output, src, { dir: output.dir, name: fileName === jobInput ? output.name : fileName });
         });
         if (file) files.push({ input: output.name, file });
       }
@@ -317,8 +321,7 @@ export async function runJobs(request: RunRequest): Promise<number> {
       }
       if (job?.state === 'needs_attention') needsAttention += inputs.length;
       else failed += inputs.length;
-      const freeAgain = job && canDownloadAgain(job) ? ' To fetch it again (free): image2model resume --download-again' : '';
-      const message = job ? `${job.errorMessage ?? job.state}${freeAgain}` : 'removed (in the app or another run) before it finished here';
+      const message = job ? inCliWords(job.errorMessage ?? job.state.replace('_', ' '), job) : 'removed (in the app or another run) before it finished here';
       for (const input of inputs) problems.push({ input, message });
     }
     if (interrupted) reporter.note({ code: 'interrupted', message: `${STOPPED_BY[interrupted]} Unfinished jobs are kept: run \`image2model resume\` to finish them (nothing is paid twice).` });

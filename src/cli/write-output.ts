@@ -15,6 +15,12 @@ import { placeIfFree, tempPathFor, unlinkQuietly } from '../core/library/files';
 import { journalTempFile } from '../core/export/set-journal';
 import { MAX_NAME_TRIES, NoFreeNameError } from '../core/library/free-names';
 import type { JoinedOutput, OutputClaim } from '../core/queue/output-copy';
+import { setFileStem } from '../shared/input-roles';
+
+/** The file name of a set's model (`<stem>.glb`: setFileStem), or null for a job of one image. */
+export function setOutputName(names: readonly string[] | undefined): string | null {
+  return names && names.length > 1 ? `${setFileStem(names)}.glb` : null;
+}
 
 /** Where a model goes: `<dir>/<name without its extension>.glb`, or `-2`, `-3`... when that name is taken. */
 export interface OutputPlace {

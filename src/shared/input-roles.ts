@@ -113,12 +113,29 @@ function stripRoleWords(stemText: string): string {
  * are gone (`mug_front.jpg`, `mug_left.jpg` -> `mug`), else the first name and how many more.
  */
 export function setDisplayName(names: readonly string[]): string {
-  const stems = names.map((name) => stripRoleWords(stem(name)) || stem(name));
+  const stems = setStems(names);
   const first = stems[0] ?? 'Images';
   if (stems.length <= 1) return first;
+  return sharedStem(stems) ?? `${first} and ${stems.length - 1} more`;
+}
+
+/**
+ * The stem of the file a set's model is written to (`convert --together`, `--views`): what the names
+ * share, else the first photo's name - `a.jpg b.jpg c.jpg` made "a and 2 more.glb", a name no one
+ * would look for.
+ */
+export function setFileStem(names: readonly string[]): string {
+  const stems = setStems(names);
+  return (stems.length > 1 ? sharedStem(stems) : null) ?? stems[0] ?? 'Images';
+}
+
+const setStems = (names: readonly string[]) => names.map((name) => stripRoleWords(stem(name)) || stem(name));
+
+/** What all the stems start with (two characters at least), or null. */
+function sharedStem(stems: readonly string[]): string | null {
   // Shared characters as people see them: two emoji that differ only in their second UTF-16 unit
   // share no character (a cut between units leaves half of one).
-  let common = graphemes(first);
+  let common = graphemes(stems[0] ?? '');
   for (const other of stems.slice(1).map(graphemes)) {
     let i = 0;
     while (i < common.length && i < other.length && common[i]!.toLowerCase() === other[i]!.toLowerCase()) i++;
@@ -126,5 +143,5 @@ export function setDisplayName(names: readonly string[]): string {
   }
   // A shared numbering start ("chair 01", "chair 02" -> "chair 0") is not part of the name.
   const name = common.join('').replace(/[\s_.\-()[\]\d]+$/, '');
-  return graphemeCount(name) >= 2 ? name : `${first} and ${stems.length - 1} more`;
+  return graphemeCount(name) >= 2 ? name : null;
 }

@@ -27,7 +27,10 @@ it('a used-up FAL balance: convert says to top up at fal.ai and resume, and send
     env: { FAL_KEY: 'cli-test-key-123456' },
   });
   expect(run.code).toBe(1);
-  // The run's closing note (the job's own line keeps FAL's words).
+  // The job's own line keeps FAL's words, with this command's step instead of the app's Test key button.
+  expect(run.stdout).toContain('then run `image2model resume`.');
+  expect(run.stdout).not.toContain('Test key');
+  // The run's closing note.
   expect(run.stdout).toContain('Your FAL balance is used up: FAL refused the jobs (nothing was charged; they stay queued). Top up at fal.ai/dashboard/billing, then run `image2model resume`.');
   expect(fake.submissions).toHaveLength(0);
 }, 120_000);

@@ -6,7 +6,7 @@ import { jsonReporter } from '../../src/cli/output';
 import type { Job } from '../../src/shared/domain';
 
 const job = (state: Job['state'], message: string | null, errorMessage: string | null) =>
-  ({ id: 'j1', state, progress: 40, queuePosition: null, message, errorMessage }) as Job;
+  ({ id: 'j1', state, progress: 40, queuePosition: null, message, errorMessage, falRequestId: null, requestFinished: false }) as Job;
 
 it("a job that went on after an offline wait is not reported as still unable to reach FAL", () => {
   const lines: Record<string, unknown>[] = [];

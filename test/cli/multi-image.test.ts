@@ -1,6 +1,6 @@
 // `convert --views` and `convert --together` as a user runs them: the real bin in a child process,
 // the real engine, the fake FAL server; and the usage errors (exit 2) for sets that cannot work.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -67,6 +67,9 @@ describe('image2model convert with several images', () => {
     expect(run.code).toBe(0);
     const job = jsonLines(run.stdout).filter((l) => l.type === 'job').at(-1)!;
     expect(job).toMatchObject({ state: 'succeeded', inputs: [{ name: 'e.jpg', role: null }, { name: 'f.jpg', role: null }, { name: 'g.jpg', role: null }] });
+    // Named after the first photo (the names share nothing): not "e and 2 more.glb".
+    expect(jsonLines(run.stdout).at(-1)).toMatchObject({ type: 'summary', succeeded: 1, outputs: [{ file: join(out, 'e.glb') }] });
+    expect(readdirSync(out)).toEqual(['e.glb']);
     const sent = fake.submissions.slice(before);
     expect(sent).toHaveLength(1);
     expect((sent[0]!.input as { input_image_urls: string[] }).input_image_urls).toHaveLength(3);

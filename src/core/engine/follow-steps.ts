@@ -5,6 +5,7 @@ import type { FalClient } from '@fal-ai/client';
 import { followUntilCompleted, type FalStatus } from '../fal/follow';
 import { LogLines, PROGRESS, queuedProgress, runningProgress } from '../fal/progress';
 import { errorMessage } from '../util/errors';
+import { falQueueMessage } from '../queue/fal-queue-message';
 import type { RunContext } from './run-context';
 import { step } from './run-errors';
 
@@ -51,7 +52,7 @@ export class FalFollower {
       const position = typeof status.queue_position === 'number' ? status.queue_position : null;
       // IN_QUEUE is waiting, whatever the place: queue_position counts from 0 (0: next to start). The
       // run starts only with IN_PROGRESS; "Starting at FAL" for position 0 said more than FAL did.
-      const message = position === null ? 'Waiting in FAL’s queue' : position === 0 ? 'First in FAL’s queue' : `In FAL’s queue, ${position} ahead`;
+      const message = falQueueMessage(position);
       if (this.row.state === 'submitted' && this.row.queuePosition === position && this.row.message === message) return;
       writer.soft({ queuePosition: position, progress: queuedProgress(position), message });
       return;

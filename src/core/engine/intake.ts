@@ -100,6 +100,9 @@ export function createIntake(deps: IntakeDeps): Intake {
       // prepared after it went were refused by the disk).
       refuseWhileFolderGone(deps.dataDir, deps.dataFolderGone);
       const toAdd: JobToAdd[] = [];
+      /** Images held before paying, and what to say of each: joined to their job on its way, else held. */
+      const toJoin: JobToAdd[] = [];
+      const joinLabels: { input: string; text: string }[] = [];
       const createdAt = deps.now();
       results.forEach((result, offset) => {
         const item = items[from + offset]!;
@@ -117,13 +120,12 @@ export function createIntake(deps: IntakeDeps): Intake {
             return;
           }
         }
-        if (holdConcerns && input.concerns.length > 0) {
-          held.push({ input: label, text: input.concerns.join(' ') });
-          return;
+        const concerned = holdConcerns && input.concerns.length > 0;
+        if (!concerned) {
+          labels.push(label);
+          for (const text of input.concerns) warnings.push({ input: label, text });
         }
-        labels.push(label);
-        for (const text of input.concerns) warnings.push({ input: label, text });
-        toAdd.push({
+        (concerned ? toJoin : toAdd).push({
           // Not made yet but on its way (a convert run again after Ctrl-C, a photo dropped twice, two
           // processes at once): the store joins that job, in the transaction that would insert this one.
           mayJoin: !opts.force,
@@ -146,10 +148,18 @@ export function createIntake(deps: IntakeDeps): Intake {
             outputDir: opts.outputDir ?? null,
           },
         });
+        if (concerned) joinLabels.push({ input: label, text: input.concerns.join(' ') });
       });
-      if (toAdd.length === 0) return;
       const inputGone = (row: JobRow) => !statSync(toAbsolutePath(deps.dataDir, row.inputPath), { throwIfNoEntry: false })?.isFile();
-      const chunk = deps.store.addOrJoin(toAdd, (job) => deps.inputs.insert(job.id, [singleInputOf(job)]), inputGone);
+      const chunk = toAdd.length > 0 ? deps.store.addOrJoin(toAdd, (job) => deps.inputs.insert(job.id, [singleInputOf(job)]), inputGone) : [];
+      // A held image whose job is already on its way (sent anyway before) joins it; the rest wait for the user.
+      const joinedHeld = !opts.force && toJoin.length > 0 ? deps.store.joinOnly(toJoin, inputGone) : toJoin.map(() => null);
+      joinedHeld.forEach((outcome, i) => {
+        if (!outcome) return held.push(joinLabels[i]!);
+        labels.push(joinLabels[i]!.input);
+        chunk.push(outcome);
+      });
+      if (chunk.length === 0) return;
       const added = chunk.flatMap((outcome) => (outcome.kind === 'added' ? [outcome.row] : []));
       for (const row of added) madeHere.add(row.id);
       outcomes.push(...chunk);

@@ -2,6 +2,7 @@
 // billing events, usage and the balance. One call - the key's destination, retries, the answer's
 // byte cap and check - is platform-call.ts; reading a list page by page is platform-pages.ts.
 import { createPlatformCall, type PlatformCallOptions } from './platform-call';
+import { PlatformError } from './platform-errors';
 import { createPageReader } from './platform-pages';
 import {
   AccountSchema,
@@ -28,6 +29,21 @@ export { PLATFORM_ANSWER_MAX_BYTES, PLATFORM_BASE_URL } from './platform-call';
 export { MAX_PAGE_ENTRIES } from './platform-pages';
 export type { Account, BillingEvent, UnreadableBillingEvent, UnreadablePrice, Estimate, Price, RequestHistory, RequestRow, UnreadableRequestRow, Usage } from './platform-schemas';
 
+/**
+ * A billing-events list that could not be read to its end (cut off, beyond the list's byte budget, an
+ * error on a later page): the failure, with the events read before it (checked, as billingEvents gives
+ * them). Those charges are real and count; the read still failed (it is asked again later, and no
+ * request missing from it was proven not charged).
+ */
+export class BillingEventsCutShort extends PlatformError {
+  constructor(
+    readonly events: BillingEvent[],
+    failure: PlatformError,
+  ) {
+    super(failure.kind, failure.message, failure.status, failure.type, failure.retryAfterMs);
+  }
+}
+
 export interface PlatformClientOptions extends PlatformCallOptions {
   /** Most pages followed by one list call (default 20). */
   maxPages?: number;
@@ -52,7 +68,8 @@ export interface PlatformClient {
   estimate(body: { estimate_type: 'historical_api_price' | 'unit_price'; endpoints: Record<string, { call_quantity?: number; unit_quantity?: number }> }): Promise<Estimate>;
   /**
    * Admin key only. The events that pass their check; each one that does not is left out and handed to
-   * `onUnreadable` (one garbled event does not fail the others).
+   * `onUnreadable` (one garbled event does not fail the others). A list that fails before its end throws
+   * BillingEventsCutShort, carrying the events read until then (no further batch of ids is asked).
    */
   billingEvents(query: { requestIds?: readonly string[]; start?: Date; end?: Date; onUnreadable?: (event: UnreadableBillingEvent) => void }): Promise<BillingEvent[]>;
   /** Admin key only. */
@@ -70,7 +87,7 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 export function createPlatformClient(opts: PlatformClientOptions): PlatformClient {
   const maxPages = opts.maxPages ?? 20;
   const { call, keys } = createPlatformCall(opts);
-  const pages = createPageReader(call, maxPages);
+  const { pages, soFar } = createPageReader(call, maxPages);
 
   const window = (params: URLSearchParams, start?: Date, end?: Date) => {
     if (start) params.set('start', start.toISOString());
@@ -100,23 +117,18 @@ export function createPlatformClient(opts: PlatformClientOptions): PlatformClien
     estimate: (body) => call(EstimateSchema, 'POST', '/models/pricing/estimate', new URLSearchParams(), body),
     async billingEvents(q) {
       const ids = [...new Set(q.requestIds ?? [])];
-      const base = () => window(new URLSearchParams({ limit: '1000' }), q.start, q.end);
-      const read = (items: unknown[]): BillingEvent[] => {
-        const { events, unreadable } = readBillingEvents(items, keys());
-        for (const event of unreadable) q.onUnreadable?.(event);
-        return events;
-      };
-      // A list cut off (more pages than read, or "more" with no cursor) proves no request was not
-      // charged: told as an event of no known request (the spend sync then calls none "not charged").
-      const cutOff = () =>
-        q.onUnreadable?.({ requestId: null, problem: `the list was cut off (more than ${maxPages} pages, or "more" with no cursor)`, fingerprint: 'list-cut-off' });
-      const list = (params: URLSearchParams) => pages(BillingPageSchema, '/models/billing-events', params, (p) => p.billing_events, false, cutOff);
-      if (ids.length === 0) return read(await list(base()));
       const out: BillingEvent[] = [];
-      for (const batch of chunks(ids, 50)) {
-        const params = base();
-        params.set('request_id', batch.join(','));
-        out.push(...read(await list(params)));
+      for (const batch of ids.length === 0 ? [[]] : chunks(ids, 50)) {
+        const params = window(new URLSearchParams({ limit: '1000' }), q.start, q.end);
+        if (batch.length > 0) params.set('request_id', batch.join(','));
+        const { entries, failure } = await soFar(BillingPageSchema, '/models/billing-events', params, (p) => p.billing_events);
+        const { events, unreadable } = readBillingEvents(entries, keys());
+        for (const event of unreadable) q.onUnreadable?.(event);
+        // One by one: a list of 200,000 events spread into push overflows the stack.
+        for (const event of events) out.push(event);
+        // Stopped at the first list that failed: the next batches wait for the next try (a 429 is not
+        // answered with more asks, nor a huge list with nine more).
+        if (failure) throw new BillingEventsCutShort(out, failure);
       }
       return out;
     },

@@ -32,6 +32,8 @@ export class PlatformError extends Error {
 }
 
 const ErrorBodySchema = z.object({ error: z.object({ type: z.string().optional(), message: z.string().optional() }) });
+/** FAL's gateway answers a locked account in the queue API's form: 403 `{detail: "User is locked. Reason: Exhausted balance..."}`. */
+const DetailBodySchema = z.object({ detail: z.string() });
 
 /**
  * FAL's error text may echo a key - the one sent, or the app's other one (a hostile proxy may have
@@ -41,10 +43,14 @@ export function errorFrom(status: number, text: string, redact: (text: string) =
   let type: string | null = null;
   let detail: string | null = null;
   try {
-    const parsed = ErrorBodySchema.safeParse(JSON.parse(text));
+    const json: unknown = JSON.parse(text);
+    const parsed = ErrorBodySchema.safeParse(json);
+    const gateway = DetailBodySchema.safeParse(json);
     if (parsed.success) {
       type = parsed.data.error.type === undefined ? null : redact(parsed.data.error.type).slice(0, 100);
       detail = parsed.data.error.message === undefined ? null : redact(parsed.data.error.message);
+    } else if (gateway.success) {
+      detail = redact(gateway.data.detail);
     }
   } catch {
     // not JSON: keep the status only

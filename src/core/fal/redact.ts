@@ -3,8 +3,12 @@
 const AUTH_HEADER = /(authorization["']?\s*[:=]\s*["']?)(key\s+)?[^\s"',}]+/gi;
 const KEY_PREFIX = /\bKey\s+[A-Za-z0-9._:-]{8,}/g;
 
-/** Characters that show nothing: soft hyphen, zero-width spaces and joiners, direction marks, word joiner, BOM. */
-const INVISIBLE = '[\\u00ad\\u200b-\\u200f\\u2060-\\u2064\\ufeff]';
+/**
+ * Characters that show nothing: Unicode's default-ignorable set (soft hyphen, zero-width spaces and
+ * joiners, direction marks, embeddings and isolates, variation selectors, fillers, tags, BOM), so an
+ * echo cannot pick one the list forgot. Needs the pattern's `u` flag.
+ */
+const INVISIBLE = '\\p{Default_Ignorable_Code_Point}';
 
 /** Patterns of the last few keys (the app holds two: the ordinary key and the billing key). */
 const cached = new Map<string, RegExp | null>();
@@ -23,7 +27,7 @@ function keyPattern(key: string): RegExp | null {
     const spread = (part: string) => [...part].map(escape).join(`${INVISIBLE}*`);
     const sources = [...plain.map((part) => [part.length, spread(part)] as const), ...plain.flatMap(base64Forms).map((part) => [part.length, escape(part)] as const)];
     const escaped = sources.sort((a, b) => b[0] - a[0]).map(([, source]) => source);
-    pattern = escaped.length > 0 ? new RegExp(escaped.join('|'), 'gi') : null;
+    pattern = escaped.length > 0 ? new RegExp(escaped.join('|'), 'giu') : null;
     if (cached.size >= 8) cached.clear();
     cached.set(key, pattern);
   }

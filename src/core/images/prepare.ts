@@ -172,15 +172,19 @@ function hasTransparentPixel(rgba: Buffer): boolean {
 function warningsFor(image: InspectedImage, encoded: Encoded, limits: InputLimits): { warnings: string[]; concerns: string[] } {
   const concerns: string[] = [];
   const { name, width, height } = image;
+  const better = `results are better from images at least ${limits.minRecommendedSide} px on each side.`;
+  // What FAL receives counts: a long, narrow photo (a panorama) scaled to the upload's long side can
+  // end under the recommended size on its short side though the file itself is large.
+  const narrowWhenSent = Math.min(encoded.width, encoded.height) < limits.minRecommendedSide;
   if (Math.min(width, height) < limits.minRecommendedSide) {
-    concerns.push(
-      `${name} is only ${width} x ${height} px; results are better from images at least ` +
-        `${limits.minRecommendedSide} px on each side.`,
-    );
+    concerns.push(`${name} is only ${width} x ${height} px; ${better}`);
+  } else if (narrowWhenSent) {
+    concerns.push(`${name} (${width} x ${height} px) is sent at ${encoded.width} x ${encoded.height} px, scaled to ${limits.maxLongSide} px on its long side; ${better}`);
   }
   if (image.pages > 1) concerns.push(`${name} is animated; only the first frame is used.`);
   // Scaling down to the upload size is what every large photo gets: a note, not a concern.
-  const scaled = encoded.width !== width || encoded.height !== height ? [`${name} was scaled down from ${width} x ${height} to ${encoded.width} x ${encoded.height} px.`] : [];
+  const scaledNote = (encoded.width !== width || encoded.height !== height) && !(narrowWhenSent && Math.min(width, height) >= limits.minRecommendedSide);
+  const scaled = scaledNote ? [`${name} was scaled down from ${width} x ${height} to ${encoded.width} x ${encoded.height} px.`] : [];
   return { warnings: [...concerns.slice(0, 1), ...scaled, ...concerns.slice(1)], concerns };
 }
 

@@ -45,9 +45,10 @@ export async function testFalKey(
     return { result: 'accepted', message: 'FAL accepted the key.' };
   } catch (error) {
     if (!(error instanceof PlatformError)) throw error;
-    if (error.kind === 'unauthorized' || error.kind === 'forbidden') {
+    if (error.kind === 'unauthorized') {
       return { result: 'rejected', message: 'FAL rejected this key. Check it at fal.ai/dashboard/keys and enter it again.' };
     }
+    if (error.kind === 'forbidden') return { result: 'rejected', message: forbiddenMessage(error.message) };
     if (error.kind === 'offline') {
       return { result: 'unreachable', message: `FAL could not be reached (${reasonOf(error, key)}). Check your internet connection and try again.` };
     }
@@ -58,6 +59,18 @@ export async function testFalKey(
       message: `The key could not be checked: the answer (${answer}) does not show whether FAL accepted it.${where}`,
     };
   }
+}
+
+/**
+ * FAL's 403: the key is known but may not be used - most often the account is locked because its
+ * balance is used up ("User is locked. Reason: Exhausted balance", the queue's balance_used_up), where
+ * entering another key does not help; topping up does.
+ */
+function forbiddenMessage(said: string): string {
+  if (/\b(locked|balance|billing)\b/i.test(said)) {
+    return 'FAL refused the key because your FAL account is locked: its balance is used up. Top up at fal.ai/dashboard/billing, then press Test key again; waiting jobs continue once it passes.';
+  }
+  return 'FAL refused this key (HTTP 403): your FAL account may be locked because its balance is used up, or the key may not be allowed to call FAL. Check your balance at fal.ai/dashboard/billing and the key at fal.ai/dashboard/keys.';
 }
 
 /** The part of the platform client's message in brackets: "no answer within 15 s", "ECONNREFUSED". */

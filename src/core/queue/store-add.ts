@@ -63,24 +63,39 @@ export function addOrJoin(ctx: StoreContext, jobs: readonly JobToAdd[], alsoFor?
   return insertDurably(ctx, () =>
     writeTx(ctx.db, () =>
       jobs.map(({ job, mayJoin, joinOutput }): AddOutcome => {
-        // A job on its way, else one whose submit FAL may have received (uncertain): either may be charged.
-        let twin = mayJoin ? (activeSiblings(ctx, job)[0] ?? uncertainSiblings(ctx, job)[0]) : undefined;
-        // Else one whose model FAL made (and charged) but that was never fetched: fetched again, free (Download again).
-        const paid = mayJoin && !twin ? paidSiblings(ctx, job)[0] : undefined;
-        if (paid) twin = requeueIn(ctx, paid.id, job.createdAt, { resubmit: false, message: FETCH_PAID_MESSAGE }) ?? undefined;
-        // Else one FAL's records proved never received: sent again (one charge), not left beside a new
-        // job for resending to send later (the same photo paid twice).
-        const unsent = mayJoin && !twin ? notReceivedSiblings(ctx, job)[0] : undefined;
-        if (unsent) twin = requeueIn(ctx, unsent.id, job.createdAt, { resubmit: true, message: RESEND_NOT_RECEIVED_MESSAGE, sentAt: unsent.submitStartedAt ?? undefined }) ?? undefined;
-        const revived = (paid !== undefined || unsent !== undefined) && twin !== undefined;
-        if (!twin) return { kind: 'added', row: insertOne(ctx, job, alsoFor) };
-        twin = adoptInputIfGone(ctx, twin, job, inputGone);
-        if (!joinOutput) return { kind: 'joined', row: twin, revived };
-        recordJoinedOutput(ctx.db, twin, joinOutput);
-        return { kind: 'joined', row: getJob(ctx, twin.id) ?? twin, revived };
+        const joined = mayJoin ? joinTwin(ctx, job, joinOutput, inputGone) : null;
+        return joined ?? { kind: 'added', row: insertOne(ctx, job, alsoFor) };
       }),
     ),
   );
+}
+
+/**
+ * Joins each job to its twin on its way (as addOrJoin), never inserting: null for one with no twin.
+ * For an image held before paying (intake's holdConcerns): the same photo already sent anyway is
+ * followed, not held again - and nothing is paid for without the user's word.
+ */
+export function joinOnly(ctx: StoreContext, jobs: readonly JobToAdd[], inputGone?: InputGone): (AddOutcome | null)[] {
+  return insertDurably(ctx, () => writeTx(ctx.db, () => jobs.map(({ job, joinOutput }) => joinTwin(ctx, job, joinOutput, inputGone))));
+}
+
+/** The twin `job` joins, inside the caller's write transaction, or null when there is none. */
+function joinTwin(ctx: StoreContext, job: NewJob, joinOutput: JobToAdd['joinOutput'], inputGone: InputGone | undefined): AddOutcome | null {
+  // A job on its way, else one whose submit FAL may have received (uncertain): either may be charged.
+  let twin = activeSiblings(ctx, job)[0] ?? uncertainSiblings(ctx, job)[0];
+  // Else one whose model FAL made (and charged) but that was never fetched: fetched again, free (Download again).
+  const paid = !twin ? paidSiblings(ctx, job)[0] : undefined;
+  if (paid) twin = requeueIn(ctx, paid.id, job.createdAt, { resubmit: false, message: FETCH_PAID_MESSAGE }) ?? undefined;
+  // Else one FAL's records proved never received: sent again (one charge), not left beside a new
+  // job for resending to send later (the same photo paid twice).
+  const unsent = !twin ? notReceivedSiblings(ctx, job)[0] : undefined;
+  if (unsent) twin = requeueIn(ctx, unsent.id, job.createdAt, { resubmit: true, message: RESEND_NOT_RECEIVED_MESSAGE, sentAt: unsent.submitStartedAt ?? undefined }) ?? undefined;
+  const revived = (paid !== undefined || unsent !== undefined) && twin !== undefined;
+  if (!twin) return null;
+  twin = adoptInputIfGone(ctx, twin, job, inputGone);
+  if (!joinOutput) return { kind: 'joined', row: twin, revived };
+  recordJoinedOutput(ctx.db, twin, joinOutput);
+  return { kind: 'joined', row: getJob(ctx, twin.id) ?? twin, revived };
 }
 
 /** Whether a job's prepared copy is gone from the disk (the store knows no folders: the intake answers). */

@@ -5,6 +5,7 @@ import type { JobState } from '../../shared/domain';
 import { writeTx } from '../db/write';
 import { toRow, WRITABLE, type EventKind, type JobPatch, type JobRow, type Raw } from './rows';
 import { appendEvent, durably, type StoreContext } from './store-context';
+import { falQueueMessage } from './fal-queue-message';
 import { getJob } from './store-reads';
 import { canTransition, statesLeadingTo, TransitionError } from './transitions';
 
@@ -105,7 +106,7 @@ export function recordSubmission(ctx: StoreContext, id: string, fence: number, r
         submittedAt: at,
         queuePosition,
         progress,
-        message: queuePosition !== null && queuePosition > 0 ? `Waiting at FAL (position ${queuePosition})` : 'Waiting at FAL',
+        message: falQueueMessage(queuePosition),
       },
       at,
       `Submitted to FAL as ${requestId}`,

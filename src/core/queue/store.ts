@@ -187,6 +187,11 @@ export class JobStore {
     return add.addOrJoin(this.ctx, jobs, alsoFor, inputGone);
   }
 
+  /** Joins each job to its twin on its way, inserting none (null: no twin; store-add.ts). */
+  joinOnly(jobs: readonly add.JobToAdd[], inputGone?: add.InputGone): (add.AddOutcome | null)[] {
+    return add.joinOnly(this.ctx, jobs, inputGone);
+  }
+
   /** Never-received jobs of `made`'s photo and settings stop saying a resend is safe (store-actions.ts); the ones changed. */
   flagMadeAgain(made: JobRow, at: number): JobRow[] {
     return actions.flagMadeAgain(this.ctx, made, at);

@@ -2,7 +2,7 @@
 // cost (billing events by request id) and what the account balance is; X-Fal-Billable-Units answers
 // add real units meanwhile. Without that key everything runs on estimates, labelled as such.
 import type { Database } from 'better-sqlite3';
-import type { BillingEvent, PlatformClient, UnreadableBillingEvent } from '../fal/platform-client';
+import { BillingEventsCutShort, type BillingEvent, type PlatformClient, type UnreadableBillingEvent } from '../fal/platform-client';
 import { eventCostUsd, MAX_EVENT_UNITS, MAX_EVENT_USD } from '../fal/platform-schemas';
 import { CostStore, SYNC_WINDOW_MS, type RecheckSchedule, type SpendTotals } from './costs';
 import { createReadBackoff, type ReadBackoff } from './read-backoff';
@@ -203,19 +203,29 @@ export function createSpendTracker(deps: SpendTrackerDeps): SpendTracker {
       // clock, and a range starting after it ends is refused - every request's read with it.)
       const start = Math.max(asOf - SYNC_WINDOW_MS, Math.min(asOf, ...pending.map((p) => p.submittedAt)) - DAY_MS);
       const unreadable: UnreadableBillingEvent[] = [];
-      const events = await client.billingEvents({
-        requestIds: pending.map((p) => p.requestId),
-        start: new Date(start),
-        end: new Date(asOf + 60_000),
-        onUnreadable: (event) => void unreadable.push(event),
-      });
+      // A list that failed before its end (cut off, too large): the charges read count, and the read
+      // is still a failure, thrown below - asked again ever more rarely, not at every sync.
+      let cutShort: BillingEventsCutShort | null = null;
+      const events = await client
+        .billingEvents({
+          requestIds: pending.map((p) => p.requestId),
+          start: new Date(start),
+          end: new Date(asOf + 60_000),
+          onUnreadable: (event) => void unreadable.push(event),
+        })
+        .catch((error: unknown) => {
+          if (!(error instanceof BillingEventsCutShort)) throw error;
+          cutShort = error;
+          return error.events;
+        });
       const sentAt = new Map(pending.map((p) => [p.requestId, p.submittedAt]));
       // An event that failed its check (a cost that is no number, ...) is left out; the rest of the
       // answer still counts. Its request's cost is unknown (it keeps its estimate, or what billing
       // events counted before) and it is not "not charged"; one whose request is not known could be
       // any request's, so no request is called not charged this time.
       const unknownCost = new Set<string>();
-      let unplaced = false;
+      // A request missing from a list not read to its end may be on the part never read.
+      let unplaced = cutShort !== null;
       for (const event of unreadable) {
         const ours = event.requestId !== null && sentAt.has(event.requestId);
         if (ours) unknownCost.add(event.requestId!);
@@ -254,6 +264,8 @@ export function createSpendTracker(deps: SpendTrackerDeps): SpendTracker {
         if (unplaced || seen.has(p.requestId) || p.finishedAt === null || now() - p.finishedAt < noChargeAfterMs) continue;
         costs.record({ requestId: p.requestId, jobId: p.jobId, endpoint: p.endpoint, at: p.finishedAt, units: 0, usd: 0, source: 'no_charge' });
       }
+      // The list failed: none of them was read in full, so none waits for its next re-read.
+      if (cutShort) throw cutShort;
       // Read now (listed or not): those settled (billing events, not charged) wait for their next re-read.
       costs.markChecked(pending.map((p) => p.requestId), asOf);
     }

@@ -36,6 +36,17 @@ describe('holding a poorer image before paying', () => {
     expect(h.fake.submissions).toHaveLength(1);
   });
 
+  it('a held image dropped again while the job it was sent anyway as is on its way joins that job, not held again', async () => {
+    h = await createHarness({ start: false }); // the job stays queued: on its way
+    const stamp = await pngItem('stamp.png');
+    const sent = await h.engine.addImages([stamp], { endpoint: TRIPO });
+    const again = await h.engine.addImages([stamp, await bigItem('poster.png', 9)], { endpoint: TRIPO, holdConcerns: true });
+    expect(again.held).toBeUndefined();
+    expect(again.joined).toEqual([{ input: 'stamp.png', jobId: sent.added[0]!.id }]);
+    expect(again.added.map((job) => job.inputName).sort()).toEqual(['poster.png', 'stamp.png']);
+    expect(h.engine.listJobs()).toHaveLength(2);
+  });
+
   it('does not hold for the free offline generator', async () => {
     h = await createHarness();
     const result = await h.engine.addImages([await pngItem('stamp.png')], { endpoint: 'offline/relief', holdConcerns: true });

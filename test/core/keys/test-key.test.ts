@@ -45,9 +45,20 @@ describe('testFalKey', () => {
     expect(result.message).not.toContain(BAD.split(':')[1]);
   });
 
-  it('treats 403 (locked account / no balance) as rejected too', async () => {
-    fake.script({ op: 'platform', fault: { kind: 'auth', status: 403 } });
-    expect((await testFalKey(GOOD, { route: viaFake() })).result).toBe('rejected');
+  it('treats 403 (locked account / no balance) as rejected too, and says to top up, not to change the key', async () => {
+    fake.script({ op: 'platform', fault: { kind: 'auth', status: 403 } }); // FAL's "User is locked. Reason: Exhausted balance..."
+    const result = await testFalKey(GOOD, { route: viaFake() });
+    expect(result.result).toBe('rejected');
+    expect(result.message).toMatch(/locked: its balance is used up\. Top up at fal\.ai\/dashboard\/billing/);
+    expect(result.message).not.toMatch(/enter it again/);
+  });
+
+  it('names a used-up balance as a likely reason for a 403 that says no more', async () => {
+    fake.script({ op: 'platform', fault: { kind: 'auth', status: 403, detail: 'Forbidden' } });
+    const result = await testFalKey(GOOD, { route: viaFake() });
+    expect(result.result).toBe('rejected');
+    expect(result.message).toContain('balance is used up');
+    expect(result.message).toContain('fal.ai/dashboard/billing');
   });
 
   it('reports unreachable when nothing answers, without the key in the message', async () => {

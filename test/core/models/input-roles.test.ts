@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assignViewRoles, guessViewRole, setDisplayName } from '../../../src/shared/input-roles';
+import { assignViewRoles, guessViewRole, setDisplayName, setFileStem } from '../../../src/shared/input-roles';
 
 describe('guessViewRole', () => {
   it.each([
@@ -46,5 +46,14 @@ describe('setDisplayName', () => {
   it('falls back to the first name and a count when the names share nothing', () => {
     expect(setDisplayName(['a.jpg', 'b.jpg', 'c.jpg'])).toBe('a and 2 more');
     expect(setDisplayName(['front.jpg', 'left.jpg'])).toBe('front and 1 more');
+  });
+});
+
+describe('setFileStem', () => {
+  it('names a set’s file by what its names share, else after its first photo', () => {
+    expect(setFileStem(['mug_front.jpg', 'mug_left.jpg'])).toBe('mug');
+    expect(setFileStem(['a.jpg', 'b.jpg', 'c.jpg'])).toBe('a');
+    expect(setFileStem(['front.jpg', 'left.jpg'])).toBe('front');
+    expect(setFileStem(['vase-front.png'])).toBe('vase');
   });
 });
