@@ -1,6 +1,6 @@
 // What a FAL key must look like before we store it, and how to keep it out of logs.
 import { AppError } from '../../shared/result';
-import { redactSecrets } from '../fal/redact';
+import { redactKeys } from '../fal/redact';
 
 export const MIN_KEY_LENGTH = 10;
 
@@ -68,5 +68,7 @@ export function redact(text: string, key: string | null | undefined): string {
 export function redactAll(text: string, keys: readonly (string | null | undefined)[]): string {
   // Longest first, so a key that contains another is replaced whole.
   const sorted = [...new Set(keys.filter((k): k is string => !!k))].sort((a, b) => b.length - a.length);
-  return redactSecrets(sorted.reduce((out, key) => redact(out, key), text), null);
+  // Then the matcher FAL's answers go through (any case, the id/secret halves, base64, invisible
+  // characters inside): a line logged as it came must not keep a form of the key the core would hide.
+  return redactKeys(sorted.reduce((out, key) => redact(out, key), text), sorted);
 }
