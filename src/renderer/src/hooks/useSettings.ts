@@ -1,10 +1,12 @@
 // The user's settings, live via 'settings:changed'; update() saves a patch and returns the result.
 // A change shows at once (an image added the next moment uses the generator just chosen), before the
-// app's answer: what the app sends is shown with the changes it has not answered yet applied on top,
-// and a change it refuses goes (the settings are read again).
+// app's answer (settings-sync.ts). A change it refuses goes at once - the last saved value shows again,
+// even when reading the settings again fails too (then the error says so and what to do).
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { withPatch, type PageSettingsPatch, type Settings } from '../../../shared/settings';
+import type { PageSettingsPatch, Settings } from '../../../shared/settings';
 import { call } from '../api';
+import { errorMessage } from '../lib/errors';
+import { createSettingsSync, notSavedMessage } from './settings-sync';
 import { useApiEvent } from './useApiEvent';
 
 export interface SettingsApi {
@@ -16,36 +18,44 @@ export interface SettingsApi {
 export function useSettings(): SettingsApi {
   const [settings, setSettings] = useState<Settings | null>(null);
   const [error, setError] = useState<string | null>(null);
-  /** Changes sent and not answered yet, in the order sent. */
-  const pending = useRef(new Map<number, PageSettingsPatch>());
-  const nextId = useRef(0);
-  const fromApp = useCallback((next: Settings) => {
-    let shown = next;
-    for (const patch of pending.current.values()) shown = withPatch(shown, patch);
-    setSettings(shown);
-  }, []);
+  const sync = useRef(createSettingsSync());
+  const show = useCallback(() => setSettings(sync.current.shown()), []);
+  const fromApp = useCallback(
+    (next: Settings) => {
+      sync.current.fromApp(next);
+      show();
+    },
+    [show],
+  );
   useApiEvent('settings:changed', fromApp);
   useEffect(() => {
     call('settings:get').then(fromApp, (err: Error) => setError(err.message));
   }, [fromApp]);
   const update = useCallback(
     async (patch: PageSettingsPatch) => {
-      const id = nextId.current++;
-      pending.current.set(id, patch);
-      setSettings((shown) => (shown ? withPatch(shown, patch) : shown));
+      const id = sync.current.sent(patch);
+      show();
       try {
         const next = await call('settings:set', patch);
-        pending.current.delete(id);
+        sync.current.settled(id);
         fromApp(next);
         return next;
       } catch (err) {
-        pending.current.delete(id);
-        // Refused (or not sent): what the app holds is shown again.
-        call('settings:get').then(fromApp, () => undefined);
-        throw err;
+        // Refused (or not sent): the change goes at once, then what the app holds is read again.
+        sync.current.settled(id);
+        show();
+        const readAgain = await call('settings:get').then(
+          (next) => {
+            fromApp(next);
+            return true;
+          },
+          () => false,
+        );
+        if (readAgain) throw err;
+        throw new Error(notSavedMessage(errorMessage(err)), { cause: err });
       }
     },
-    [fromApp],
+    [fromApp, show],
   );
   return { settings, error, update };
 }

@@ -3,6 +3,7 @@ import { useId } from 'react';
 import type { Settings } from '../../../../shared/settings';
 import { useApp } from '../../app-context';
 import { Icon, type IconName } from '../../components/Icon';
+import { errorMessage } from '../../lib/errors';
 import { SettingRow } from './SettingRow';
 
 const THEMES: { value: Settings['theme']; label: string; icon: IconName }[] = [
@@ -12,8 +13,9 @@ const THEMES: { value: Settings['theme']; label: string; icon: IconName }[] = [
 ];
 
 export function AppearanceSection() {
-  const { settings, updateSettings } = useApp();
+  const { settings, updateSettings, toast } = useApp();
   const name = useId();
+  const choose = (theme: Settings['theme']) => updateSettings({ theme }).catch((err: unknown) => toast({ tone: 'error', text: errorMessage(err) }));
   return (
     <section className="card settings-card" id="settings-appearance" aria-labelledby="settings-appearance-title">
       <div className="card-header">
@@ -24,7 +26,7 @@ export function AppearanceSection() {
           <div className="segmented" role="radiogroup" aria-label="Theme">
             {THEMES.map((theme) => (
               <label key={theme.value}>
-                <input type="radio" name={name} checked={settings.theme === theme.value} onChange={() => void updateSettings({ theme: theme.value })} />
+                <input type="radio" name={name} checked={settings.theme === theme.value} onChange={() => void choose(theme.value)} />
                 <Icon name={theme.icon} size={15} />
                 {theme.label}
               </label>
