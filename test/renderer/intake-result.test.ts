@@ -85,4 +85,13 @@ describe('one drop, from the core answers', () => {
     ]);
     expect(keepHeld({ ...first, held: [], heldItems: [] }, second)).toBe(second);
   });
+
+  it('a later drop keeps a held set too (it is sent whole, with its own generator)', () => {
+    const first = fresh();
+    first.held.push({ input: 'jug-b.png', text: 'jug-b.png is only 200 x 150 px' });
+    first.heldSets.push({ members: [], sentWith: { endpoint: 'fal-ai/hyper3d/rodin', preset: 'standard' } });
+    const shown = keepHeld(first, fresh());
+    expect(shown.heldSets.map((set) => set.sentWith.endpoint)).toEqual(['fal-ai/hyper3d/rodin']);
+    expect(shown.held).toHaveLength(1);
+  });
 });

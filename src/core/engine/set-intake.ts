@@ -46,6 +46,11 @@ function repeatedPhotos(prepared: readonly PrepareResult[], members: readonly In
   return repeats;
 }
 
+/** The set's photos a paid generator would make a poorer model from (too small, animated), each with why. */
+function heldPhotos(prepared: readonly PrepareResult[], members: readonly InputSetMember[]): NonNullable<AddJobsResult['held']> {
+  return prepared.flatMap((result, i) => (result.ok && result.input.concerns.length > 0 ? [{ input: labelOf(members[i]!), text: result.input.concerns.join(' ') }] : []));
+}
+
 export async function addInputSet(deps: IntakeDeps, members: InputSetMember[], opts: AddJobsOptions): Promise<AddJobsResult> {
   const endpoint = opts.endpoint ?? DEFAULT_MODEL_ID;
   const model = getModel(endpoint);
@@ -104,8 +109,14 @@ export async function addInputSet(deps: IntakeDeps, members: InputSetMember[], o
     inputsJson: inputs.length > 1 ? jobInputsJson(inputs) : null,
     outputDir: opts.outputDir ?? null,
   };
+  // The check before paying (intake.ts): a set with a photo a paid generator would make a poorer model
+  // from is not sent until the user says so - unless the same set is on its way (sent anyway): joined.
+  const held = opts.holdConcerns === true && model.provider !== 'offline' ? heldPhotos(prepared, members) : [];
+  const joinOutput = opts.outputDir ? { dir: opts.outputDir, name } : null;
+  const outcome = held.length > 0 ? (opts.force ? null : deps.store.joinOnly([{ job, mayJoin: true, joinOutput }])[0]) : insertSet(deps, job, inputs, name, opts);
+  if (!outcome) return { added: [], rejected: [], duplicates: [], held };
   // The same set still on its way (see intake.ts) is joined rather than paid for again.
-  const { kind, row, revived } = insertSet(deps, job, inputs, name, opts);
+  const { kind, row, revived } = outcome;
   if (kind === 'added' || revived) deps.onAdded([row]);
   // Answered once the job (or the output kept with the one it joined) would survive a power cut.
   await syncNewJobs(deps.store, 1);

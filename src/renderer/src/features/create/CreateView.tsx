@@ -41,7 +41,8 @@ export function CreateView({ jobs, queue, intake, dragging, keySet, now }: Creat
   const sentWith = intake.result?.sentWith;
   const unitPriceUsd = sentWith ? priceOf(sentWith) : null;
   // Held images may come from several drops (keepHeld), each sent with its own generator.
-  const heldPrices = (intake.result?.heldItems ?? []).map((held) => priceOf(held.sentWith));
+  // A held set is one model of its own generator, whatever number of its photos were held.
+  const heldPrices = [...(intake.result?.heldItems ?? []), ...(intake.result?.heldSets ?? [])].map((held) => priceOf(held.sentWith));
   const heldPriceUsd = heldPrices.includes(null) ? null : heldPrices.reduce<number>((sum, price) => sum + (price ?? 0), 0);
   const sampleAdded = (answer: AddJobsResult) => {
     const { rejected, duplicates } = answer;

@@ -103,7 +103,7 @@ export function IntakeNotice({ result, jobs, busy, unitPriceUsd, heldPriceUsd, o
         // The check before paying: nothing was sent for these; the user decides.
         <div className="intake-held" data-testid="intake-held">
           <p id={heldId} className="intake-held-title">
-            {held.length === 1 ? 'Not sent: this image may give a poorer model.' : `Not sent: these ${held.length} images may give a poorer model.`} Nothing was charged for {held.length === 1 ? 'it' : 'them'}.
+            {heldTitle(held.length, result.heldItems.length === 0 ? result.heldSets.length : 0)} Nothing was charged for {held.length === 1 || (result.heldItems.length === 0 && result.heldSets.length === 1) ? 'it' : 'them'}.
           </p>
           <PhotoNotes label="Not sent yet" testId="intake-held-item" notes={held} />
           <div className="button-group">
@@ -178,6 +178,13 @@ export function IntakeNotice({ result, jobs, busy, unitPriceUsd, heldPriceUsd, o
       )}
     </section>
   );
+}
+
+/** Why the held images were not sent; `sets`: how many sets they all belong to (0: single images, or a mix). */
+function heldTitle(count: number, sets: number): string {
+  if (sets === 1) return count === 1 ? 'Not sent: a photo of this set may give a poorer model.' : `Not sent: ${count} photos of this set may give a poorer model.`;
+  if (sets > 1) return `Not sent: ${count} photos of these ${sets} sets may give a poorer model.`;
+  return count === 1 ? 'Not sent: this image may give a poorer model.' : `Not sent: these ${count} images may give a poorer model.`;
 }
 
 /** What to know about some of the drop's photos (each `text` names its photo): the first 50, then a count. */

@@ -20,6 +20,12 @@ export interface HeldItem {
   sentWith: IntakeResult['sentWith'];
 }
 
+/** A set held before paying: its images and views, and the generator and quality it was made with. */
+export interface HeldSet {
+  members: SetFile[];
+  sentWith: IntakeResult['sentWith'];
+}
+
 export interface IntakeResult {
   /** Every job the drop follows, once: the ones it made and the ones its images joined. */
   added: Job[];
@@ -37,6 +43,8 @@ export interface IntakeResult {
   held: { input: string; text: string }[];
   /** The held images' items, kept so "Send anyway" sends exactly those (with their own drop's generator). */
   heldItems: HeldItem[];
+  /** Sets held before paying (`held` names their poorer photos), kept so "Send anyway" sends each whole, with its generator. */
+  heldSets: HeldSet[];
   /** Non-image files inside dropped folders that were left out. */
   skipped: number;
   /** The generator and quality the drop was sent with ("Make again" uses them, not today's choice). */
@@ -52,7 +60,7 @@ export interface IntakeResult {
 }
 
 export function emptyIntakeResult(sentWith: IntakeResult['sentWith']): IntakeResult {
-  return { added: [], made: [], rejected: [], shortened: [], duplicates: [], joined: [], warnings: [], held: [], heldItems: [], skipped: 0, sentWith, duplicateItems: [], joinedItems: [] };
+  return { added: [], made: [], rejected: [], shortened: [], duplicates: [], joined: [], warnings: [], held: [], heldItems: [], heldSets: [], skipped: 0, sentWith, duplicateItems: [], joinedItems: [] };
 }
 
 const itemName = (item: ImageItem) => (item.kind === 'path' ? item.path : item.name);
@@ -103,7 +111,7 @@ export function mergeAnswer(into: IntakeResult, answer: AddJobsResult, sent: rea
  */
 export function keepHeld(previous: IntakeResult | null, next: IntakeResult): IntakeResult {
   if (!previous?.held.length) return next;
-  return { ...next, held: [...previous.held, ...next.held], heldItems: [...previous.heldItems, ...next.heldItems] };
+  return { ...next, held: [...previous.held, ...next.held], heldItems: [...previous.heldItems, ...next.heldItems], heldSets: [...previous.heldSets, ...next.heldSets] };
 }
 
 /** The held items as one call each per generator and quality, in order. */

@@ -116,9 +116,10 @@ export function useImageIntake(options: IntakeOptions): ImageIntake {
     [run, endpoint, preset, stageSets],
   );
 
-  const sendSet = useCallback(
-    (members: SetFile[], setEndpoint: string, setPreset: Preset, force: boolean) =>
-      run(async (acc) => {
+  // One set's call into `acc`. `hold`: the check before paying (holdConcerns), off for a set the user said to send anyway.
+  const setWork = useCallback(
+    (members: SetFile[], setEndpoint: string, setPreset: Preset, force: boolean, hold: boolean) =>
+      async (acc: IntakeResult) => {
         const { batches, rejected, shortened } = await buildImageItems(members.map((m) => m.file));
         acc.rejected.push(...rejected);
         const items = batches.flat();
@@ -126,16 +127,24 @@ export function useImageIntake(options: IntakeOptions): ImageIntake {
         if (rejected.length > 0 || items.length !== members.length) return;
         acc.shortened.push(...shortened);
         const inputs = items.map((item, i) => ({ item, role: members[i]!.role }));
-        const answer = await call('jobs:addSet', { inputs, endpoint: setEndpoint, preset: setPreset, force });
+        const answer = await call('jobs:addSet', { inputs, endpoint: setEndpoint, preset: setPreset, force, holdConcerns: hold });
+        const kept = { duplicates: acc.duplicateItems.length, joined: acc.joinedItems.length, held: acc.heldItems.length };
         mergeAnswer(acc, answer, []);
         // The set is resent whole (its files and views), not image by image.
-        acc.duplicateItems = [];
-        acc.joinedItems = [];
+        acc.duplicateItems.length = kept.duplicates;
+        acc.joinedItems.length = kept.joined;
+        acc.heldItems.length = kept.held;
         if (answer.duplicates.length > 0) acc.duplicateSet = { members, endpoint: setEndpoint };
         if ((answer.joined ?? []).length > 0) acc.joinedSet = { members, endpoint: setEndpoint };
-        if (answer.added.length > 0 || answer.duplicates.length > 0) setStaged(null);
-      }, { endpoint: setEndpoint, preset: setPreset }),
-    [run],
+        const held = (answer.held ?? []).length > 0;
+        if (held) acc.heldSets.push({ members, sentWith: { endpoint: setEndpoint, preset: setPreset } });
+        if (answer.added.length > 0 || answer.duplicates.length > 0 || held) setStaged(null);
+      },
+    [],
+  );
+  const sendSet = useCallback(
+    (members: SetFile[], setEndpoint: string, setPreset: Preset, force: boolean) => run(setWork(members, setEndpoint, setPreset, force, !force), { endpoint: setEndpoint, preset: setPreset }),
+    [run, setWork],
   );
   const addSet = useCallback((members: SetFile[], setEndpoint: string) => sendSet(members, setEndpoint, preset, false), [sendSet, preset]);
 
@@ -174,13 +183,16 @@ export function useImageIntake(options: IntakeOptions): ImageIntake {
   // Each with its own drop's generator and quality, not held again: the user has seen why and said to send.
   const sendHeld = useCallback(async () => {
     const batches = heldBatches(result?.heldItems ?? []);
-    if (batches.length === 0) return;
+    const sets = result?.heldSets ?? [];
+    const first = batches[0]?.sentWith ?? sets[0]?.sentWith;
+    if (!first) return;
     await run(async (acc) => {
       for (const { items, sentWith } of batches) mergeAnswer(acc, await call('jobs:add', { items, ...sentWith }), items);
-    }, batches[0]!.sentWith, true);
-  }, [result, run]);
+      for (const { members, sentWith } of sets) await setWork(members, sentWith.endpoint, sentWith.preset, false, false)(acc);
+    }, first, true);
+  }, [result, run, setWork]);
 
-  const dropHeld = useCallback(() => setResult((prev) => (prev ? { ...prev, held: [], heldItems: [] } : prev)), []);
+  const dropHeld = useCallback(() => setResult((prev) => (prev ? { ...prev, held: [], heldItems: [], heldSets: [] } : prev)), []);
 
   const dismiss = useCallback(() => setResult(null), []);
 
