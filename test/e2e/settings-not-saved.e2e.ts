@@ -13,7 +13,7 @@ for (const scheme of ['light', 'dark'] as const) {
     const themes = page.getByRole('radiogroup', { name: 'Theme' });
     await expect(themes.getByRole('radio', { name: 'System' })).toBeChecked();
     await page.evaluate(() => {
-      const api = window.api as unknown as Record<string, (input?: unknown) => Promise<unknown>>;
+      const api = (window as unknown as { api: Record<string, (input?: unknown) => Promise<unknown>> }).api;
       api['settings:set'] = () => Promise.resolve({ ok: false, error: { code: 'io_error', message: 'The settings file could not be written (EACCES)' } });
       api['settings:get'] = () => Promise.reject(new Error('The app did not answer.'));
     });
