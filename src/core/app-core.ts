@@ -103,10 +103,10 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     falProxyUrl: route.get().proxyUrl,
     concurrency: settings.concurrency,
     getSpendingCapUsd: () => settingsStore.get().spendingCapUsd,
-    inputLimits: {
-      ...DEFAULT_INPUT_LIMITS,
-      maxFileBytes: settings.uploadLimitMb * 1024 * 1024,
-      maxLongSide: settings.maxLongSide,
+    // Read at each add: a changed upload limit or long side applies to the next photo, not after a restart.
+    inputLimits: () => {
+      const current = settingsStore.get();
+      return { ...DEFAULT_INPUT_LIMITS, maxFileBytes: current.uploadLimitMb * 1024 * 1024, maxLongSide: current.maxLongSide };
     },
     logger: options.logger,
     // The cap counts FAL's real charges where known; new jobs are priced from FAL's price list.

@@ -46,7 +46,8 @@ export interface IntakeDeps {
   dataDir: string;
   inputsDir: string;
   maxAttempts: number;
-  inputLimits?: InputLimits;
+  /** A function is read at each add: the app's settings (upload limit, long side) apply without a restart. */
+  inputLimits?: InputLimits | (() => InputLimits);
   /** How photos are encoded for upload: the data folder's own (db/input-encoding.ts). */
   jpegEncoding: JpegEncoding;
   /** Price estimate (default: the catalog's built-in price). */
@@ -81,7 +82,7 @@ export function createIntake(deps: IntakeDeps): Intake {
     const estimate = deps.estimateCostUsd ? deps.estimateCostUsd(model, preset, validated.options) : model.estimateCostUsd(preset, validated.options);
     refuseWhileFolderGone(deps.dataDir, deps.dataFolderGone);
     const { DEFAULT_INPUT_LIMITS, prepareInput, prepareInputBytes } = await import('../images');
-    const limits = deps.inputLimits ?? DEFAULT_INPUT_LIMITS;
+    const limits = limitsNow(deps.inputLimits) ?? DEFAULT_INPUT_LIMITS;
 
     const rejected: AddJobsResult['rejected'] = [];
     const duplicates: AddJobsResult['duplicates'] = [];
@@ -250,4 +251,9 @@ export function createIntake(deps: IntakeDeps): Intake {
   }
 
   return { addImages, addFolder };
+}
+
+/** The limits an add prepares its photos with, as they are now (null: the defaults). */
+export function limitsNow(given: IntakeDeps['inputLimits']): InputLimits | null {
+  return (typeof given === 'function' ? given() : given) ?? null;
 }

@@ -17,7 +17,7 @@ import { toStoredPath } from '../paths';
 import { jobInputsJson } from '../queue/job-inputs-json';
 import { toJob, type NewJob } from '../queue/store';
 import type { AddJobsOptions } from '../services-types';
-import type { IntakeDeps } from './intake';
+import { limitsNow, type IntakeDeps } from './intake';
 import { databaseFailureInWords, syncNewJobs } from './intake-failures';
 import { canonicalJson } from '../util/canonical-json';
 import { mapLimit } from '../util/map-limit';
@@ -64,7 +64,7 @@ export async function addInputSet(deps: IntakeDeps, members: InputSetMember[], o
   const optionsJson = canonicalJson(validated.options);
   refuseWhileFolderGone(deps.dataDir, deps.dataFolderGone);
   const { DEFAULT_INPUT_LIMITS, prepareInput, prepareInputBytes } = await import('../images');
-  const limits = deps.inputLimits ?? DEFAULT_INPUT_LIMITS;
+  const limits = limitsNow(deps.inputLimits) ?? DEFAULT_INPUT_LIMITS;
 
   const prepared = await mapLimit(members, 3, ({ item }): Promise<PrepareResult> =>
     item.kind === 'path' ? prepareInput(item.path, deps.inputsDir, limits, deps.jpegEncoding) : prepareInputBytes(item.bytes, item.name, deps.inputsDir, limits, deps.jpegEncoding),

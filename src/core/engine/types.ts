@@ -101,7 +101,8 @@ export interface EngineDeps {
   timing?: Partial<EngineTiming>;
   /** Largest model download accepted (default 500 MiB). */
   maxDownloadBytes?: number;
-  inputLimits?: InputLimits;
+  /** How photos are checked and prepared; a function is read at each add (the app's settings, changed without a restart). */
+  inputLimits?: InputLimits | (() => InputLimits);
   /** Monthly spending cap in USD; FAL jobs wait once it is reached. */
   getSpendingCapUsd?: () => number | null;
   /** Money spent in [from, to) as the cap counts it (default: the estimates recorded at submission);
