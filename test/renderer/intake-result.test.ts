@@ -4,11 +4,13 @@
 import { describe, expect, it } from 'vitest';
 import type { AddJobsResult, ImageItem } from '../../src/shared/contract';
 import type { Job } from '../../src/shared/domain';
+import { channels } from '../../src/shared/contract';
 import { addedImageCount, emptyIntakeResult, heldBatches, keepHeld, mergeAnswer } from '../../src/renderer/src/features/drop/intake-result';
 
 const job = (id: string, patch: Partial<Job> = {}) => ({ id, state: 'queued', inputName: `${id}.png`, ...patch }) as Job;
 const bytes = (name: string): ImageItem => ({ kind: 'bytes', name, bytes: new Uint8Array([1]) });
 const answer = (patch: Partial<AddJobsResult>): AddJobsResult => ({ added: [], rejected: [], duplicates: [], ...patch });
+const AddJobsInput = channels['jobs:add'].input;
 const fresh = () => emptyIntakeResult({ endpoint: 'tripo3d/tripo/v2.5/image-to-3d', preset: 'standard' });
 
 describe('one drop, from the core answers', () => {
@@ -93,5 +95,15 @@ describe('one drop, from the core answers', () => {
     const shown = keepHeld(first, fresh());
     expect(shown.heldSets.map((set) => set.sentWith.endpoint)).toEqual(['fal-ai/hyper3d/rodin']);
     expect(shown.held).toHaveLength(1);
+  });
+
+  it('a folder holding more images than one call takes is sent anyway in calls the contract accepts', () => {
+    const result = fresh();
+    const paths = Array.from({ length: 1001 }, (_, i) => `/icons/icon-${i}.png`);
+    mergeAnswer(result, answer({ held: paths.map((input) => ({ input, text: `${input} is only 64 x 64 px` })) }), []);
+    const batches = heldBatches(result.heldItems);
+    // The contract's jobs:add takes at most 1,000 items (a larger call was refused whole: nothing sent).
+    for (const batch of batches) expect(AddJobsInput.safeParse({ items: batch.items, ...batch.sentWith }).success).toBe(true);
+    expect(batches.flatMap((batch) => batch.items.map((item) => (item.kind === 'path' ? item.path : '')))).toEqual(paths);
   });
 });

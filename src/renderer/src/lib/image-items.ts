@@ -4,13 +4,11 @@ import type { ImageItem } from '../../../shared/contract';
 import type { RejectedInput } from '../../../shared/domain';
 import { formatBytes } from './format';
 import { pathOf } from './collect-files';
+import { MAX_BATCH_BYTES, MAX_BATCH_ITEMS } from './item-batches';
 import { bytesItemName } from './pasted-name';
 
 /** The contract refuses single images over 200 MB; say so before reading them. */
 const MAX_IMAGE_BYTES = 200 * 1024 * 1024;
-/** Keeps each call well under the transport's message limit (bytes travel as base64). */
-const MAX_BATCH_BYTES = 48 * 1024 * 1024;
-const MAX_BATCH_ITEMS = 200;
 
 export interface ItemBatches {
   batches: ImageItem[][];

@@ -6,6 +6,7 @@
 import type { AddJobsResult, ImageItem } from '../../../../shared/contract';
 import type { Job, Preset, RejectedInput } from '../../../../shared/domain';
 import type { ViewRole } from '../../../../shared/input-roles';
+import { batchItems } from '../../lib/item-batches';
 import { joinedOf, type JoinedImage } from './joined-note';
 
 /** One image of a set being sent: the file and, for models that name views, its view. */
@@ -114,16 +115,16 @@ export function keepHeld(previous: IntakeResult | null, next: IntakeResult): Int
   return { ...next, held: [...previous.held, ...next.held], heldItems: [...previous.heldItems, ...next.heldItems], heldSets: [...previous.heldSets, ...next.heldSets] };
 }
 
-/** The held items as one call each per generator and quality, in order. */
+/** The held items as calls per generator and quality, in order, each within one call's size (batchItems). */
 export function heldBatches(held: readonly HeldItem[]): { sentWith: IntakeResult['sentWith']; items: ImageItem[] }[] {
-  const batches = new Map<string, { sentWith: IntakeResult['sentWith']; items: ImageItem[] }>();
+  const groups = new Map<string, { sentWith: IntakeResult['sentWith']; items: ImageItem[] }>();
   for (const { item, sentWith } of held) {
     const key = `${sentWith.endpoint}\n${sentWith.preset}`;
-    const batch = batches.get(key) ?? { sentWith, items: [] };
-    batch.items.push(item);
-    batches.set(key, batch);
+    const group = groups.get(key) ?? { sentWith, items: [] };
+    group.items.push(item);
+    groups.set(key, group);
   }
-  return [...batches.values()];
+  return [...groups.values()].flatMap(({ sentWith, items }) => batchItems(items).map((batch) => ({ sentWith, items: batch })));
 }
 
 /** Images in the jobs this drop made (a job made from several images counts each of them). */

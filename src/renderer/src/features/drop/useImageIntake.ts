@@ -12,6 +12,7 @@ import { call } from '../../api';
 import type { CollectedInput } from '../../lib/collect-files';
 import { errorMessage } from '../../lib/errors';
 import { buildImageItems } from '../../lib/image-items';
+import { batchItems } from '../../lib/item-batches';
 import { emptyIntakeResult, heldBatches, keepHeld, mergeAnswer, type IntakeResult, type SetFile } from './intake-result';
 
 export type { IntakeResult, SetFile } from './intake-result';
@@ -174,8 +175,9 @@ export function useImageIntake(options: IntakeOptions): ImageIntake {
       if (set) return sendSet(set.members, set.endpoint, sentPreset, true);
       const items = kind === 'joined' ? result.joinedItems : result.duplicateItems;
       if (!items.length) return;
-      const again = { items, endpoint: sentEndpoint, preset: sentPreset, force: true };
-      await run(async (acc) => mergeAnswer(acc, await call('jobs:add', again), items), result.sentWith);
+      await run(async (acc) => {
+        for (const batch of batchItems(items)) mergeAnswer(acc, await call('jobs:add', { items: batch, endpoint: sentEndpoint, preset: sentPreset, force: true }), batch);
+      }, result.sentWith);
     },
     [result, run, sendSet],
   );
