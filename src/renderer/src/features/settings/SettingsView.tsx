@@ -1,4 +1,4 @@
-// Settings: key, generation defaults, watched folder, spending, appearance, network, about.
+// Settings: key, generation defaults, photo limits, watched folder, spending, appearance, network, about.
 import { useEffect } from 'react';
 import type { CostSummary } from '../../hooks/useCostSummary';
 import type { KeyApi } from '../../hooks/useKeyStatus';
@@ -7,6 +7,7 @@ import { AdvancedSection } from './AdvancedSection';
 import { AppearanceSection } from './AppearanceSection';
 import { GenerationSection } from './GenerationSection';
 import { KeySection } from './KeySection';
+import { PhotosSection } from './PhotosSection';
 import { SpendingSection } from './SpendingSection';
 import { WatchSection } from './WatchSection';
 
@@ -41,6 +42,7 @@ export function SettingsView({ keys, cost, focus, onFocused }: SettingsViewProps
       </header>
       <KeySection keys={keys} />
       <GenerationSection />
+      <PhotosSection />
       <WatchSection />
       <SpendingSection cost={cost} />
       <AppearanceSection />
