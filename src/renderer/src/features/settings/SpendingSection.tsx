@@ -5,6 +5,7 @@ import { useApp } from '../../app-context';
 import type { CostSummary } from '../../hooks/useCostSummary';
 import { formatDateTime, formatUsd } from '../../lib/format';
 import { BillingKey } from './BillingKey';
+import { possibleChargesNote } from './possible-charges';
 import { SettingRow } from './SettingRow';
 import { TextSetting } from './TextSetting';
 
@@ -58,6 +59,11 @@ export function SpendingSection({ cost: shared }: { cost: CostSummary | null }) 
               </div>
             )}
           </div>
+        )}
+        {cost && possibleChargesNote(cost) && (
+          <p className="inline-note" data-testid="spend-possible-note">
+            {possibleChargesNote(cost)}
+          </p>
         )}
         {cost && (
           <p className="inline-note" data-testid="spend-basis">
