@@ -35,6 +35,12 @@ export interface AddJobsOptions {
   holdConcerns?: boolean;
   /** Where the finished model is also written (the CLI's --out); stored with the job. */
   outputDir?: string;
+  /**
+   * Added with no user asking (the watched folder): an image the app already has a job for, with any
+   * generator or settings and in any state (failed at FAL: it may have been charged), is not made
+   * again; that job is answered.
+   */
+  unattended?: boolean;
 }
 
 /**

@@ -3,6 +3,7 @@
 // data dir and fake FAL server, prints "ready", and works until it is killed. With `final` it waits
 // for the queue to drain, closes cleanly and prints "idle".
 import { createEngine } from '../../src/core/engine';
+import { FAST_ENGINE } from '../support/fast-engine-timing';
 
 const [dataDir, proxyUrl, mode] = process.argv.slice(2);
 if (!dataDir || !proxyUrl) {
@@ -28,18 +29,9 @@ const engine = createEngine({
   dataDir,
   getFalKey: () => 'crash-test-key-0123456789',
   falProxyUrl: proxyUrl,
-  concurrency: 4,
-  maxAttempts: 5,
-  backoff: { baseMs: 20, capMs: 200 },
+  ...FAST_ENGINE,
   timing: {
-    leaseMs: 5_000,
-    heartbeatMs: 1_000,
-    schedulerPollMs: 50,
-    statusPollMs: 30,
-    streamIdleMs: 2_000,
-    requestTimeoutMs: 5_000,
-    downloadTimeoutMs: 10_000,
-    probeIntervalMs: 100,
+    ...FAST_ENGINE.timing,
     // Only the final, clean start may treat every temp file as abandoned: during the run the
     // parent adds images concurrently (as the CLI would next to the app).
     ...(final ? { tempFileMinAgeMs: 0 } : {}),

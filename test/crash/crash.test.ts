@@ -17,10 +17,7 @@ import { startFakeFal, type FakeFal } from '../fake-fal/server';
 import { makeTestPng } from '../fixtures/make-glb';
 import { signalGroup } from '../support/process-group';
 import { bundleChild, type ChildCommand } from '../support/bundle-child';
-import { openDatabase } from '../../src/core/db/open';
-import { createPlatformClient } from '../../src/core/fal/platform-client';
-import { JobStore } from '../../src/core/queue/store';
-import { createReconciler, DEFAULT_RECONCILE_CONFIG, type ReconcileReport } from '../../src/core/reconcile/reconciler';
+import { reconcileOnce } from '../support/reconcile-once';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../..');
@@ -86,25 +83,6 @@ function filesUnder(dir: string): string[] {
     else out.push(path);
   }
   return out;
-}
-
-/** One reconciliation pass; the fake lists requests at once, so no settle time is needed. */
-async function reconcileOnce(dir: string, proxyUrl: string): Promise<ReconcileReport> {
-  const db = openDatabase(dir);
-  try {
-    const reconciler = createReconciler({
-      jobs: new JobStore(db),
-      now: Date.now,
-      platform: () => createPlatformClient({ key: KEY, proxyUrl }),
-      config: () => ({ ...DEFAULT_RECONCILE_CONFIG, settleMs: 0 }),
-      onJob: () => undefined,
-      wake: () => undefined,
-      logger: { info: () => undefined, warn: () => undefined },
-    });
-    return await reconciler.runOnce({ force: true });
-  } finally {
-    db.close();
-  }
 }
 
 let fake: FakeFal;
@@ -201,7 +179,7 @@ describe('crash test', () => {
       // 0. FAL's records settle the uncertain submits (src/core/reconcile): what the fake received is
       //    adopted and finished by one more clean start; the rest is marked safe to send again.
       const uncertainBefore = admin.listJobs().filter((j) => j.state === 'needs_attention');
-      const settle = await reconcileOnce(dataDir, fake.url);
+      const settle = await reconcileOnce(dataDir, KEY, fake.url);
       if (settle.adopted.length > 0) {
         const again = spawnLife(args, dataDir, fake.url, true);
         again.child.stdin!.write('go\n');

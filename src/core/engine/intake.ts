@@ -130,6 +130,7 @@ export function createIntake(deps: IntakeDeps): Intake {
           // Not made yet but on its way (a convert run again after Ctrl-C, a photo dropped twice, two
           // processes at once): the store joins that job, in the transaction that would insert this one.
           mayJoin: !opts.force,
+          joinAny: opts.unattended === true,
           joinOutput: opts.outputDir ? { dir: opts.outputDir, name: input.originalName } : null,
           job: {
             id: randomUUID(),

@@ -6,7 +6,7 @@ import { recordJoinedOutput } from './output-copy';
 import type { JobRow, NewJob } from './rows';
 import { requeueIn } from './store-actions';
 import { appendEvent, durably, type StoreContext } from './store-context';
-import { activeSiblings, getJob, notReceivedSiblings, paidSiblings, uncertainSiblings } from './store-reads';
+import { activeSiblings, getJob, notReceivedSiblings, paidSiblings, photoSiblings, uncertainSiblings } from './store-reads';
 
 /**
  * New jobs must survive a power cut once the caller is answered. With a WAL sync (a file database)
@@ -33,6 +33,11 @@ export interface JobToAdd {
    * for again. False for a job asked for anyway (--force).
    */
   mayJoin: boolean;
+  /**
+   * Failing all else, join any job made from the same photo (another generator or settings, ended:
+   * left as it is), for adds no user asked for (the watched folder): one photo is made once.
+   */
+  joinAny?: boolean;
   /**
    * Where this job's model was asked for (the CLI's --out and the image's name): when it joins, kept
    * with the job it joined (queue/output-copy.ts job_outputs), so a later `resume` writes it too.
@@ -62,8 +67,8 @@ const RESEND_NOT_RECEIVED_MESSAGE = 'The same photo was added again: sending thi
 export function addOrJoin(ctx: StoreContext, jobs: readonly JobToAdd[], alsoFor?: (job: NewJob) => void, inputGone?: InputGone): AddOutcome[] {
   return insertDurably(ctx, () =>
     writeTx(ctx.db, () =>
-      jobs.map(({ job, mayJoin, joinOutput }): AddOutcome => {
-        const joined = mayJoin ? joinTwin(ctx, job, joinOutput, inputGone) : null;
+      jobs.map(({ job, mayJoin, joinAny, joinOutput }): AddOutcome => {
+        const joined = mayJoin ? joinTwin(ctx, job, joinOutput, inputGone, joinAny) : null;
         return joined ?? { kind: 'added', row: insertOne(ctx, job, alsoFor) };
       }),
     ),
@@ -76,11 +81,11 @@ export function addOrJoin(ctx: StoreContext, jobs: readonly JobToAdd[], alsoFor?
  * followed, not held again - and nothing is paid for without the user's word.
  */
 export function joinOnly(ctx: StoreContext, jobs: readonly JobToAdd[], inputGone?: InputGone): (AddOutcome | null)[] {
-  return insertDurably(ctx, () => writeTx(ctx.db, () => jobs.map(({ job, joinOutput }) => joinTwin(ctx, job, joinOutput, inputGone))));
+  return insertDurably(ctx, () => writeTx(ctx.db, () => jobs.map(({ job, joinOutput, joinAny }) => joinTwin(ctx, job, joinOutput, inputGone, joinAny))));
 }
 
 /** The twin `job` joins, inside the caller's write transaction, or null when there is none. */
-function joinTwin(ctx: StoreContext, job: NewJob, joinOutput: JobToAdd['joinOutput'], inputGone: InputGone | undefined): AddOutcome | null {
+function joinTwin(ctx: StoreContext, job: NewJob, joinOutput: JobToAdd['joinOutput'], inputGone: InputGone | undefined, joinAny = false): AddOutcome | null {
   // A job on its way, else one whose submit FAL may have received (uncertain): either may be charged.
   let twin = activeSiblings(ctx, job)[0] ?? uncertainSiblings(ctx, job)[0];
   // Else one whose model FAL made (and charged) but that was never fetched: fetched again, free (Download again).
@@ -91,6 +96,8 @@ function joinTwin(ctx: StoreContext, job: NewJob, joinOutput: JobToAdd['joinOutp
   const unsent = !twin ? notReceivedSiblings(ctx, job)[0] : undefined;
   if (unsent) twin = requeueIn(ctx, unsent.id, job.createdAt, { resubmit: true, message: RESEND_NOT_RECEIVED_MESSAGE, sentAt: unsent.submitStartedAt ?? undefined }) ?? undefined;
   const revived = (paid !== undefined || unsent !== undefined) && twin !== undefined;
+  // Else, for an add nobody asked for, any job of the photo: a new one (or a new charge) is the user's call.
+  if (!twin && joinAny) twin = photoSiblings(ctx, job)[0];
   if (!twin) return null;
   twin = adoptInputIfGone(ctx, twin, job, inputGone);
   if (!joinOutput) return { kind: 'joined', row: twin, revived };

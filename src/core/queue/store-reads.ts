@@ -102,6 +102,20 @@ export function paidSiblings(ctx: StoreContext, key: TwinKey): JobRow[] {
 }
 
 /**
+ * Every job made from the same photo (its prepared bytes or its original file), whatever its generator,
+ * settings and state. An add no user asked for (the watched folder offering a photo again after a crash,
+ * before its list was saved) is answered by one rather than make - and maybe pay for - the photo again.
+ */
+export function photoSiblings(ctx: StoreContext, key: Pick<TwinKey, 'inputSha256' | 'sourceSha256'>): JobRow[] {
+  return (
+    ctx.stmt(`SELECT * FROM jobs WHERE (input_sha256 = @inputSha256 OR source_sha256 = @sourceSha256) ${ORDER}`).all({
+      inputSha256: key.inputSha256,
+      sourceSha256: key.sourceSha256 ?? null,
+    }) as Raw[]
+  ).map(toRow);
+}
+
+/**
  * Jobs of the same input and parameters whose send FAL's records proved never received (needs_attention,
  * NOT_RECEIVED_CODE): never charged, and sending one again is safe - the same photo added again takes
  * such a job back rather than make another, which would leave it to be sent (and charged) again later.

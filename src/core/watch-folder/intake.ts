@@ -40,7 +40,8 @@ export function createIntake(deps: IntakeDeps): WatchIntake {
     try {
       const result = await deps.addImages(
         paths.map((path) => ({ kind: 'path' as const, path })),
-        { endpoint, preset },
+        // Unattended: a photo offered again (its list not saved before a crash) is answered by its job, never made (paid) twice.
+        { endpoint, preset, unattended: true },
       );
       const rejected = new Set(result.rejected.map((item) => item.input));
       for (const path of paths) answered(path, rejected.has(path) ? 'refused' : 'taken');
