@@ -3,7 +3,7 @@
 // the full validator's path, and the figures are the ones a full check gives.
 import { describe, expect, it } from 'vitest';
 import { validateGlb } from '../../../src/core/library/glb';
-import { withoutDataChunk } from '../../../src/core/library/glb-data-checks';
+import { dataProblem, withoutDataChunk } from '../../../src/core/library/glb-data-checks';
 import { makeTestGlb, makeTestJpeg } from '../../fixtures/make-glb';
 import { packGlb, unpackGlb } from './helpers';
 
@@ -52,6 +52,36 @@ async function refusal(json: Json, bin: Uint8Array, plain = true): Promise<strin
   return result.reason;
 }
 
+/**
+ * A quad whose POSITION is quantized (KHR_mesh_quantization: int16, 8-byte stride), drawn by
+ * `primitives` primitives that share its indices.
+ */
+function quantizedQuad(primitives = 1): { json: Json; bin: Uint8Array } {
+  const bin = new Uint8Array(32 + 12);
+  const dv = new DataView(bin.buffer);
+  [[0, 0], [100, 0], [0, 100], [100, 100]].forEach(([x, y], v) => (dv.setInt16(v * 8, x!, true), dv.setInt16(v * 8 + 2, y!, true)));
+  new Uint16Array(bin.buffer, 32, 6).set([0, 1, 2, 2, 1, 3]);
+  const json = {
+    asset: { version: '2.0' },
+    extensionsUsed: ['KHR_mesh_quantization'],
+    extensionsRequired: ['KHR_mesh_quantization'],
+    buffers: [{ byteLength: bin.byteLength }],
+    bufferViews: [
+      { buffer: 0, byteLength: 32, byteStride: 8, target: 34962 },
+      { buffer: 0, byteOffset: 32, byteLength: 12, target: 34963 },
+    ],
+    accessors: [
+      { bufferView: 0, componentType: 5122, count: 4, type: 'VEC3', min: [0, 0, 0], max: [100, 100, 0] },
+      { bufferView: 1, componentType: 5123, count: 6, type: 'SCALAR' },
+    ],
+    meshes: [{ primitives: Array.from({ length: primitives }, () => ({ attributes: { POSITION: 0 }, indices: 1 })) }],
+    nodes: [{ mesh: 0 }],
+    scenes: [{ nodes: [0] }],
+    scene: 0,
+  };
+  return { json, bin };
+}
+
 describe('plain models: vertex data checked here', () => {
   it('are the ones the fast path takes (a file with a third chunk is not)', async () => {
     const { json, bin } = await fixture(true);
@@ -94,7 +124,31 @@ describe('plain models: vertex data checked here', () => {
       position.max = position.max!.map((v) => v / 2);
       expect(await refusal(json, bin, plain)).toMatch(/not valid glTF: .*max/i);
     });
+
+    it(`refuses quantized POSITION bounds that are not the data's (three.js frames and culls by them too) (${path})`, async () => {
+      const { json, bin } = quantizedQuad();
+      expect((await validateGlb(pack(json, bin, plain))).ok).toBe(true);
+      json.accessors[0]!.min = [-30000, -30000, -30000];
+      json.accessors[0]!.max = [30000, 30000, 30000];
+      expect(await refusal(json, bin, plain)).toMatch(/not valid glTF: .*(min|minimum)/i);
+    });
   }
+
+  it('reads indices shared by many primitives once, against the fewest vertices among them', async () => {
+    const { json, bin } = quantizedQuad(50);
+    // A hostile model names one large indices accessor from thousands of primitives: read per primitive,
+    // 2,000 primitives over a million indices took 12 s (the full validator 0.5 s). Count the reads.
+    let reads = 0;
+    json.accessors[1] = new Proxy(json.accessors[1]!, {
+      get: (target, key) => (key === 'bufferView' && reads++, Reflect.get(target, key)),
+    });
+    expect(dataProblem(json, bin)).toBeNull();
+    expect(reads).toBe(1);
+    // The one read still holds every primitive to its own vertices: the last one here has 3.
+    json.accessors.push({ bufferView: 0, componentType: 5122, count: 3, type: 'VEC3', min: [0, 0, 0], max: [100, 100, 0] });
+    json.meshes[0]!.primitives[49]!.attributes.POSITION = 2;
+    expect(dataProblem(json, bin)).toMatch(/primitives\/49 uses vertex 3; it has 3 vertices/);
+  });
 
   it('refuses a primitive-restart index', async () => {
     const { json, bin } = await fixture();
