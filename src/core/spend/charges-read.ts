@@ -24,9 +24,10 @@ export function createChargesReader(deps: ChargesReaderDeps): (client: PlatformC
   return async function readCharges(client: PlatformClient): Promise<void> {
     // One time for the list and the range asked about: each request listed was sent inside it.
     const asOf = now();
-    // Requests whose billing events were read already are asked again, at every sync until
-    // noChargeAfterMs after they ended, then ever more rarely for a month (RecheckSchedule): a further
-    // event FAL lists late adds to their cost, or takes a refund off it.
+    // Requests whose billing events were read already, or taken as not charged, are asked again at
+    // every sync until noChargeAfterMs after they ended, then ever more rarely for a month
+    // (RecheckSchedule): FAL-PLATFORM.md leaves the delay before a charge is listed unconfirmed and
+    // documents no refunds, so a further event listed late adds to their cost, or takes a refund off it.
     const pending = costs.unsettledRequests(500, asOf, recheck);
     if (pending.length > 0) {
       // (A request dated after now was sent while the clock was ahead: FAL dates its events by its own
@@ -88,7 +89,11 @@ export function createChargesReader(deps: ChargesReaderDeps): (client: PlatformC
         const owner = costs.jobOfRequest(requestId);
         costs.record({ requestId, jobId: owner?.jobId ?? null, endpoint: list[0]!.endpoint_id, ...charge, source: 'billing_event' }, knownUsd, chargedUsd);
       }
-      for (const requestId of unknownCost) seen.add(requestId);
+      for (const requestId of unknownCost) {
+        seen.add(requestId);
+        // Taken as not charged before, FAL now lists a charge: its $0 would hide it.
+        if (!byRequest.has(requestId)) costs.reopenNoCharge(requestId);
+      }
       // FAL bills only successful output: long-finished requests with no event cost nothing.
       for (const p of pending) {
         if (unplaced || seen.has(p.requestId) || p.finishedAt === null || now() - p.finishedAt < noChargeAfterMs) continue;

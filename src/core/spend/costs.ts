@@ -152,6 +152,19 @@ export class CostStore {
     ).all({ limit, now, oldest: now - SYNC_WINDOW_MS, recheck: recheck ? 1 : 0, everySyncFor: recheck?.everySyncFor ?? 0, until: recheck?.until ?? 0 }) as UnsettledRequest[];
   }
 
+  /**
+   * FAL now lists a charge the app cannot read for a request taken as not charged: its "$0" no longer
+   * holds, so its cost is unknown again (a billing event of unknown cost: the estimate counts, here and
+   * in the statistics, until the event can be read). A request with any other cost keeps it.
+   */
+  reopenNoCharge(requestId: string): void {
+    this.db.transaction(() => {
+      const reopened = this.stmt("UPDATE real_costs SET source = 'billing_event', usd = NULL, units = NULL WHERE request_id = ? AND source = 'no_charge'").run(requestId);
+      // The statistics' copy (trigger real_costs_update_into_stats) keeps an old value over a null.
+      if (reopened.changes > 0) this.stmt('UPDATE fal_requests SET real_cost_usd = NULL, billable_units = NULL WHERE request_id = ?').run(requestId);
+    })();
+  }
+
   /** The billing events of these requests were just read (`at`): the next re-read waits (RecheckSchedule). */
   markChecked(requestIds: readonly string[], at: number): void {
     const mark = this.stmt("UPDATE real_costs SET checked_at = ? WHERE request_id = ? AND source IN ('billing_event', 'no_charge')");
