@@ -79,16 +79,18 @@ export function dataProblem(json: Record<string, unknown>, bin: Uint8Array): str
   return imageProblem(json, bin);
 }
 
-const TYPED: Record<number, { BYTES_PER_ELEMENT: number; new (buffer: ArrayBufferLike, offset: number, length: number): ArrayLike<number> }> = {
+type Components = { [index: number]: number; readonly length: number };
+const TYPED: Record<number, { BYTES_PER_ELEMENT: number; new (buffer: ArrayBufferLike, offset: number, length: number): Components; new (length: number): Components }> = {
   5120: Int8Array, 5121: Uint8Array, 5122: Int16Array, 5123: Uint16Array, 5125: Uint32Array, 5126: Float32Array,
 };
 
 /**
  * Every component of an accessor, in order: a view of the BIN chunk when its elements are packed and
- * aligned (as FAL's are), else a copy read element by element; null for an accessor without a buffer
- * view (Draco's, or zero-filled).
+ * aligned (as FAL's are), else a copy read element by element - of its own component type, so never
+ * larger than the data (as doubles, strided bytes took 6x: 384 MB for a 64 MB view); null for an
+ * accessor without a buffer view (Draco's, or zero-filled).
  */
-function componentsOf(json: Record<string, unknown>, bin: Uint8Array, accessor: Record<string, unknown>): ArrayLike<number> | null {
+function componentsOf(json: Record<string, unknown>, bin: Uint8Array, accessor: Record<string, unknown>): Components | null {
   const view = list(json.bufferViews)[num(accessor.bufferView) ?? -1];
   const componentType = num(accessor.componentType) ?? 0;
   const Typed = TYPED[componentType];
@@ -99,7 +101,7 @@ function componentsOf(json: Record<string, unknown>, bin: Uint8Array, accessor: 
   const stride = num(view.byteStride) ?? size * components;
   const start = bin.byteOffset + (num(view.byteOffset) ?? 0) + (num(accessor.byteOffset) ?? 0);
   if (stride === size * components && start % size === 0) return new Typed(bin.buffer, start, count * components);
-  const values = new Float64Array(count * components);
+  const values = new Typed(count * components);
   const dv = new DataView(bin.buffer);
   const read = reader(dv, componentType);
   for (let element = 0; element < count; element++) {

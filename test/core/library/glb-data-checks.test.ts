@@ -150,6 +150,22 @@ describe('plain models: vertex data checked here', () => {
     expect(dataProblem(json, bin)).toMatch(/primitives\/49 uses vertex 3; it has 3 vertices/);
   });
 
+  it('reads a strided accessor into a copy no larger than its data', () => {
+    // int8 VEC3 positions at a 4-byte stride (KHR_mesh_quantization), with bounds: copied as doubles,
+    // the 32 MB view took 192 MB more. Its bytes, the copy alone, are 24 MB.
+    const count = 8_000_000;
+    const bin = new Uint8Array(count * 4);
+    for (let i = 0; i < count; i++) bin.set([i % 100, 1, 2], i * 4);
+    const view = { buffer: 0, byteLength: bin.byteLength, byteStride: 4 };
+    const accessor = { bufferView: 0, componentType: 5120, count, type: 'VEC3', min: [0, 1, 2], max: [99, 1, 2] };
+    const json = { buffers: [{ byteLength: bin.byteLength }], bufferViews: [view], accessors: [accessor], meshes: [] };
+    const before = process.memoryUsage().arrayBuffers;
+    expect(dataProblem(json, bin)).toBeNull();
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(64 * 1024 * 1024);
+    accessor.max = [98, 1, 2];
+    expect(dataProblem(json, bin)).toMatch(/declares max 98 for component 0; its data's max is 99/);
+  });
+
   it('refuses a primitive-restart index', async () => {
     const { json, bin } = await fixture();
     const indices = json.accessors[primitive(json).indices!]!;
