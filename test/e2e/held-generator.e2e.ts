@@ -3,24 +3,14 @@
 // "Make again anyway" does).
 import { expect, test } from '@playwright/test';
 import { makeTestPng } from '../fixtures/make-glb';
-import { startFakeFal, type FakeFal } from '../fake-fal/server';
 import { dropFiles } from './support/page-helpers';
-import { launchWebApp, type RunningWebApp } from './support/web-app';
+import { useKeyedAppWithFakeFal } from './support/keyed-app';
 
 const TRIPO = 'tripo3d/tripo/v2.5/image-to-3d';
-let app: RunningWebApp;
-let fake: FakeFal;
-test.beforeEach(async () => {
-  fake = await startFakeFal({ processingMs: 200 });
-  app = await launchWebApp({ env: { FAL_KEY: 'e2e-good-key-123456' }, falProxy: fake.url });
-});
-test.afterEach(async () => {
-  await app?.stop();
-  await fake?.close();
-});
+const running = useKeyedAppWithFakeFal();
 
 test('Send anyway keeps the drop’s generator and its price after the chooser changed', async ({ page }) => {
-  await page.goto(app.appUrl);
+  await page.goto(running.app.appUrl);
   await expect(page.getByTestId('model-select')).toHaveValue(TRIPO);
   await dropFiles(page, page.getByTestId('drop-zone'), [{ name: 'stamp.png', mime: 'image/png', bytes: await makeTestPng(200, 150, { alpha: true, seed: 41 }) }]);
   const held = page.getByTestId('intake-held');
@@ -32,5 +22,5 @@ test('Send anyway keeps the drop’s generator and its price after the chooser c
   await expect(send).toHaveText(tripoText!);
   await send.click();
   await expect(page.getByTestId('job-row').filter({ hasText: 'stamp.png' })).toHaveAttribute('data-state', 'succeeded', { timeout: 30_000 });
-  expect(fake.submissions.map((s) => s.endpointId)).toEqual([TRIPO]);
+  expect(running.fake.submissions.map((s) => s.endpointId)).toEqual([TRIPO]);
 });

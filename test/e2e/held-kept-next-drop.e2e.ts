@@ -5,25 +5,15 @@
 // generator when the user says so.
 import { expect, test } from '@playwright/test';
 import { makeTestPng } from '../fixtures/make-glb';
-import { startFakeFal, type FakeFal } from '../fake-fal/server';
 import { dropFiles } from './support/page-helpers';
-import { launchWebApp, type RunningWebApp } from './support/web-app';
+import { useKeyedAppWithFakeFal } from './support/keyed-app';
 
 const TRIPO = 'tripo3d/tripo/v2.5/image-to-3d';
 const TRELLIS = 'fal-ai/trellis';
-let app: RunningWebApp;
-let fake: FakeFal;
-test.beforeEach(async () => {
-  fake = await startFakeFal({ processingMs: 200 });
-  app = await launchWebApp({ env: { FAL_KEY: 'e2e-good-key-123456' }, falProxy: fake.url });
-});
-test.afterEach(async () => {
-  await app?.stop();
-  await fake?.close();
-});
+const running = useKeyedAppWithFakeFal();
 
 test('a held photo stays in the notice after the next drop, and Send anyway sends it with its own generator', async ({ page }) => {
-  await page.goto(app.appUrl);
+  await page.goto(running.app.appUrl);
   await expect(page.getByTestId('model-select')).toHaveValue(TRIPO);
   const zone = page.getByTestId('drop-zone');
   await dropFiles(page, zone, [{ name: 'stamp.png', mime: 'image/png', bytes: await makeTestPng(200, 150, { alpha: true, seed: 41 }) }]);
@@ -40,5 +30,5 @@ test('a held photo stays in the notice after the next drop, and Send anyway send
   await notice.getByRole('button', { name: /^Send anyway/ }).click();
   await expect(page.getByTestId('job-row').filter({ hasText: 'stamp.png' })).toHaveAttribute('data-state', 'succeeded', { timeout: 30_000 });
   await expect(notice.getByTestId('intake-held')).toHaveCount(0);
-  expect(fake.submissions.map((submission) => submission.endpointId)).toEqual([TRELLIS, TRIPO]);
+  expect(running.fake.submissions.map((submission) => submission.endpointId)).toEqual([TRELLIS, TRIPO]);
 });

@@ -4,25 +4,15 @@
 // set's own generator (also after the chooser changed) and "Leave out". Light and dark screenshots.
 import { expect, test, type Page } from '@playwright/test';
 import { makeTestPng } from '../fixtures/make-glb';
-import { startFakeFal, type FakeFal } from '../fake-fal/server';
 import { dropFiles } from './support/page-helpers';
-import { launchWebApp, type RunningWebApp } from './support/web-app';
+import { useKeyedAppWithFakeFal } from './support/keyed-app';
 
 const RODIN = 'fal-ai/hyper3d/rodin';
-let app: RunningWebApp;
-let fake: FakeFal;
-test.beforeEach(async () => {
-  fake = await startFakeFal({ processingMs: 200 });
-  app = await launchWebApp({ env: { FAL_KEY: 'e2e-good-key-123456' }, falProxy: fake.url });
-});
-test.afterEach(async () => {
-  await app?.stop();
-  await fake?.close();
-});
+const running = useKeyedAppWithFakeFal();
 
 /** Drops a good photo and a small one for Rodin and asks for one model from them; returns the set's price. */
 async function dropHeldSet(page: Page): Promise<string> {
-  await page.goto(app.appUrl);
+  await page.goto(running.app.appUrl);
   await page.getByTestId('model-select').selectOption(RODIN);
   await expect(page.getByTestId('model-select')).toHaveValue(RODIN);
   await dropFiles(page, page.getByTestId('drop-zone'), [
@@ -46,8 +36,8 @@ for (const scheme of ['light', 'dark'] as const) {
     await expect(held).toContainText('Not sent: a photo of this set may give a poorer model. Nothing was charged for it.');
     await expect(held.getByTestId('intake-held-item')).toHaveText('jug-b.png is only 200 x 150 px; results are better from images at least 512 px on each side.');
     await expect(page.getByTestId('job-row')).toHaveCount(0);
-    expect(fake.uploads()).toHaveLength(0);
-    expect(fake.submissions).toHaveLength(0);
+    expect(running.fake.uploads()).toHaveLength(0);
+    expect(running.fake.submissions).toHaveLength(0);
     await held.scrollIntoViewIfNeeded();
     await page.waitForTimeout(300); // colour transitions (screenshot only)
     await page.screenshot({ path: test.info().outputPath(`hold-set-before-paying-${scheme}.png`) });
@@ -61,8 +51,8 @@ for (const scheme of ['light', 'dark'] as const) {
     await expect(row).toHaveCount(1);
     await expect(row).toHaveAttribute('data-state', 'succeeded', { timeout: 30_000 });
     await expect(page.getByTestId('intake-held')).toHaveCount(0);
-    expect(fake.submissions.map((s) => s.endpointId)).toEqual([RODIN]);
-    expect(fake.uploads()).toHaveLength(2);
+    expect(running.fake.submissions.map((s) => s.endpointId)).toEqual([RODIN]);
+    expect(running.fake.uploads()).toHaveLength(2);
   });
 }
 
@@ -72,6 +62,6 @@ test('"Leave out" sends nothing for the held set', async ({ page }) => {
   await held.getByRole('button', { name: 'Leave out' }).click();
   await expect(held).toHaveCount(0);
   await expect(page.getByTestId('job-row')).toHaveCount(0);
-  expect(fake.submissions).toHaveLength(0);
-  expect(fake.uploads()).toHaveLength(0);
+  expect(running.fake.submissions).toHaveLength(0);
+  expect(running.fake.uploads()).toHaveLength(0);
 });
