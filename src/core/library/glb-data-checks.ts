@@ -15,8 +15,7 @@
 // them. Anything else goes to the full validator (glb.ts).
 import { isRecord } from '../util/errors';
 import { list, num, str, TYPE_COMPONENTS } from './glb-json';
-import { imageBytes } from './glb-stats';
-import { readImageHeader } from './image-header';
+import { embeddedImageHeader, imageBytes } from './glb-stats';
 
 const GLB_HEADER_BYTES = 12;
 const CHUNK_HEADER_BYTES = 8;
@@ -192,7 +191,7 @@ function imageProblem(json: Record<string, unknown>, bin: Uint8Array): string | 
   for (const [i, image] of list(json.images).entries()) {
     if (!isRecord(image)) continue;
     const data = imageBytes(json, bin, image);
-    const header = data ? readImageHeader(data) : null;
+    const header = data ? embeddedImageHeader(json, image, data) : null;
     if (!header) continue; // not embedded data, or unreadable: glb.ts refuses the file before this
     const declared = str(image.mimeType);
     if (declared !== undefined && declared !== header.mimeType) return `Image ${i} is declared ${declared} but is ${header.mimeType}`;

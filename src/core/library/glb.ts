@@ -9,8 +9,7 @@ import { checkDepths, textureDecodeProblem } from './glb-budgets';
 import { dataProblem, withoutDataChunk } from './glb-data-checks';
 import { dracoDecodeProblem, dracoGeometryProblem } from './glb-draco';
 import { list, str } from './glb-json';
-import { computeStats, imageBytes } from './glb-stats';
-import { readImageHeader } from './image-header';
+import { computeStats, embeddedImageHeader, imageBytes } from './glb-stats';
 
 const GLB_MAGIC = 0x46546c67; // 'glTF'
 const CHUNK_JSON = 0x4e4f534a; // 'JSON'
@@ -97,7 +96,7 @@ function embeddedDataProblem(json: Record<string, unknown>, bin: Uint8Array | nu
   for (const [i, image] of list(json.images).entries()) {
     const data = isRecord(image) ? imageBytes(json, bin, image) : null;
     // Data that cannot be found is the validator's to report (an export reads only checked files).
-    if (data && !readImageHeader(data)) return `The GLB's image ${i} is not a PNG, JPEG, WebP or KTX2 image`;
+    if (data && isRecord(image) && !embeddedImageHeader(json, image, data)) return `The GLB's image ${i} is not a PNG, JPEG, WebP or KTX2 image`;
   }
   return null;
 }
