@@ -124,7 +124,7 @@ type Moment = 'start-up' | 'any time' | Operation;
 /**
  * One life, killed at a seeded moment: during start-up, at a random time, or as FAL receives its
  * 1st-3rd upload, submit, status call or model download (the random time is the fallback when no
- * such call comes). `during` runs once the life is ready (the test's commands to it).
+ * such call comes, counted from when `during` - the test's commands to the life once it is ready - is done).
  */
 async function runLife(s: Scene, life: Life, during: (life: Life) => Promise<void> = async () => undefined): Promise<void> {
   const roll = s.random();
@@ -140,6 +140,8 @@ async function runLife(s: Scene, life: Life, during: (life: Life) => Promise<voi
     await sleep(s.between(0, 400));
   } else {
     await life.waitForLine('ready', READY_MS);
+    // The test's commands first (a life killed before it answered one would fail the test, not the app).
+    await during(life);
     if (moment !== 'any time') {
       s.armed = {
         op: moment,
@@ -152,7 +154,6 @@ async function runLife(s: Scene, life: Life, during: (life: Life) => Promise<voi
         },
       };
     }
-    await during(life);
     await Promise.race([killedAt, sleep(wait)]);
   }
   s.armed = null;
