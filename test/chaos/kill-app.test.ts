@@ -19,6 +19,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../../src/core/engine';
 import { OFFLINE_MODEL_ID, DEFAULT_MODEL_ID } from '../../src/shared/default-generator';
 import type { InputSetMember } from '../../src/shared/contract';
+import { TERMINAL_STATES } from '../../src/shared/domain';
 import { startFakeFal, type FakeFal, type Operation, type RequestContext } from '../fake-fal/server';
 import { makeTestPng, prng } from '../fixtures/make-glb';
 import { bundleChild, type ChildCommand } from '../support/bundle-child';
@@ -194,9 +195,15 @@ async function finish(s: Scene, ready: () => string | null = () => null): Promis
     await life.waitForLine('stopped', FINISH_MS);
     await life.exited;
   };
-  await clean();
-  const settled = await reconcileOnce(s.dataDir, KEY, s.fake.url);
-  if (settled.adopted.length > 0) await clean();
+  // Until every job ended or waits for the user: a job FAL's records adopted, or one the app's own
+  // background reconciliation put back in the queue as the clean life stopped, runs at the next start.
+  for (let round = 1; ; round++) {
+    await clean();
+    await reconcileOnce(s.dataDir, KEY, s.fake.url);
+    const open = s.admin.listJobs().filter((job) => !TERMINAL_STATES.includes(job.state));
+    if (open.length === 0) return;
+    if (round === 3) throw new Error(`${s.name}: jobs still open after ${round} clean lives: ${open.map((job) => `${job.id} ${job.state} ${job.message ?? ''}`).join('; ')}`);
+  }
 }
 
 function report(s: Scene, started: number, extra: string): void {
