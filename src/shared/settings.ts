@@ -5,6 +5,10 @@ import { PresetSchema } from './domain';
 
 export const ThemeSchema = z.enum(['system', 'light', 'dark']);
 
+/** The ranges the settings file accepts for the photo limits (Settings > Photos says them too). */
+export const UPLOAD_LIMIT_MB = { min: 1, max: 200 } as const;
+export const LONG_SIDE_PX = { min: 256, max: 8192 } as const;
+
 export const SettingsSchema = z.object({
   defaultModel: z.string().min(1).max(200).default(DEFAULT_MODEL_ID),
   /** The user picked defaultModel; otherwise new images follow the key (see default-generator.ts). */
@@ -15,10 +19,10 @@ export const SettingsSchema = z.object({
   exportAfterSuccess: z.boolean().default(false),
   theme: ThemeSchema.default('system'),
   notifications: z.boolean().default(true),
-  uploadLimitMb: z.number().int().min(1).max(200).default(50),
+  uploadLimitMb: z.number().int().min(UPLOAD_LIMIT_MB.min).max(UPLOAD_LIMIT_MB.max).default(50),
   falProxyUrl: z.url({ protocol: /^https?$/ }).nullable().default(null),
   spendingCapUsd: z.number().positive().nullable().default(null),
-  maxLongSide: z.number().int().min(256).max(8192).default(2048),
+  maxLongSide: z.number().int().min(LONG_SIDE_PX.min).max(LONG_SIDE_PX.max).default(2048),
   /** Export preset for "export after each model"; null copies the GLB as it is. */
   autoExportPreset: z.string().min(1).max(64).nullable().default(null),
   /** Minutes after a lost submit answer before "FAL has no record of it" counts as final (FAL lists requests with a delay). */

@@ -1,6 +1,7 @@
 // How photos are checked and prepared before they are sent: the largest file taken and the long side
 // they are scaled down to. The core reads both at each add, so a change applies to the next photo.
 import { useId } from 'react';
+import { LONG_SIDE_PX, UPLOAD_LIMIT_MB } from '../../../../shared/settings';
 import { useApp } from '../../app-context';
 import { SettingRow } from './SettingRow';
 import { TextSetting } from './TextSetting';
@@ -21,7 +22,7 @@ export function PhotosSection() {
             id={limitId}
             value={String(settings.uploadLimitMb)}
             inputMode="decimal"
-            validate={(text) => wholeNumberProblem(text, 1, 200, 'MB')}
+            validate={(text) => wholeNumberProblem(text, UPLOAD_LIMIT_MB.min, UPLOAD_LIMIT_MB.max, 'MB')}
             save={(text) => updateSettings({ uploadLimitMb: Number(text) })}
           />
         </SettingRow>
@@ -34,7 +35,7 @@ export function PhotosSection() {
             id={sideId}
             value={String(settings.maxLongSide)}
             inputMode="decimal"
-            validate={(text) => wholeNumberProblem(text, 256, 8192, 'px')}
+            validate={(text) => wholeNumberProblem(text, LONG_SIDE_PX.min, LONG_SIDE_PX.max, 'px')}
             save={(text) => updateSettings({ maxLongSide: Number(text) })}
           />
         </SettingRow>
