@@ -1,7 +1,8 @@
 // What one scan makes of the files it looks at: a file not known yet is new, there before (ignored), or
 // there before but changed just now (fresh: a copy may be under way); a known file whose size or time
 // changed is being written and waits again; one that stayed the same for stableMs is ready to be taken.
-import { fileFacts, type FileFacts } from './files';
+import { mapLimit } from '../util/map-limit';
+import { fileFacts } from './files';
 import type { FileTable } from './known-files';
 
 /** A file there when the watch is turned on that changed this much (beyond stableMs) before is watched a while: a copy may be under way. */
@@ -30,7 +31,7 @@ export async function lookAt(files: FileTable, paths: Iterable<string>, options:
   const { newerThan, stableMs, startedAt } = options;
   const ready: string[] = [];
   const list = [...paths];
-  const allFacts = await factsOf(list);
+  const allFacts = await mapLimit(list, STAT_AT_ONCE, (path) => fileFacts(path));
   for (const [i, path] of list.entries()) {
     const entry = files.get(path);
     const facts = allFacts[i];
@@ -55,18 +56,4 @@ export async function lookAt(files: FileTable, paths: Iterable<string>, options:
     if (entry.kind === 'fresh' && startedAt - entry.seenAt >= stableMs) files.set(path, { ...entry, kind: 'ignored' });
   }
   return ready.sort(byFolderOrder);
-}
-
-/** Each path's facts (null: not a file now), STAT_AT_ONCE at a time, in the order given. */
-async function factsOf(paths: readonly string[]): Promise<(FileFacts | null)[]> {
-  const facts: (FileFacts | null)[] = new Array<FileFacts | null>(paths.length).fill(null);
-  let next = 0;
-  const worker = async () => {
-    while (next < paths.length) {
-      const i = next++;
-      facts[i] = await fileFacts(paths[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(STAT_AT_ONCE, paths.length) }, worker));
-  return facts;
 }
