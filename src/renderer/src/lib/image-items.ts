@@ -4,7 +4,7 @@ import type { ImageItem } from '../../../shared/contract';
 import type { RejectedInput } from '../../../shared/domain';
 import { formatBytes } from './format';
 import { pathOf } from './collect-files';
-import { MAX_BATCH_BYTES, MAX_BATCH_ITEMS } from './item-batches';
+import { batchItems } from './item-batches';
 import { bytesItemName } from './pasted-name';
 
 /** The contract refuses single images over 200 MB; say so before reading them. */
@@ -18,20 +18,12 @@ export interface ItemBatches {
 }
 
 export async function buildImageItems(files: File[]): Promise<ItemBatches> {
-  const batches: ImageItem[][] = [];
+  const items: ImageItem[] = [];
   const rejected: RejectedInput[] = [];
   const shortened: string[] = [];
-  let current: ImageItem[] = [];
-  let currentBytes = 0;
-  const flush = () => {
-    if (current.length) batches.push(current);
-    current = [];
-    currentBytes = 0;
-  };
   for (const file of files) {
     const path = pathOf(file);
     let item: ImageItem;
-    let size = 0;
     if (path) {
       item = { kind: 'path', path };
     } else {
@@ -42,17 +34,13 @@ export async function buildImageItems(files: File[]): Promise<ItemBatches> {
       try {
         const { name, cut } = bytesItemName(file.name);
         item = { kind: 'bytes', name, bytes: new Uint8Array(await file.arrayBuffer()) };
-        size = file.size;
         if (cut) shortened.push(name);
       } catch {
         rejected.push({ input: file.name, reason: `${file.name} could not be read. It may have been moved or deleted.` });
         continue;
       }
     }
-    if (current.length >= MAX_BATCH_ITEMS || (current.length > 0 && currentBytes + size > MAX_BATCH_BYTES)) flush();
-    current.push(item);
-    currentBytes += size;
+    items.push(item);
   }
-  flush();
-  return { batches, rejected, shortened };
+  return { batches: batchItems(items), rejected, shortened };
 }
