@@ -5,10 +5,11 @@
 // counting every test that ran (a process left running counts as a failure).
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { ensureBrowser } from './ensure-browser.mjs';
 import { killLeftovers } from './leftover-processes.mjs';
 import { bundledCli } from './cli-bundle.mjs';
+import { summarizePlaywright, summarizeVitest } from './test-summary.mjs';
 
 let chromiumPath;
 try {
@@ -46,23 +47,11 @@ const useXvfb = process.platform === 'linux' && !process.env.DISPLAY && spawnSyn
 const pwArgs = ['playwright', 'test'];
 const playwrightStatus = useXvfb ? run('xvfb-run', ['-a', '-s', '-screen 0 1280x800x24', 'npx', ...pwArgs]) : run('npx', pwArgs);
 
-let passed = 0;
-let failed = 0;
-let skipped = 0;
-if (existsSync(vitestJson)) {
-  const v = JSON.parse(readFileSync(vitestJson, 'utf8'));
-  passed += v.numPassedTests ?? 0;
-  failed += v.numFailedTests ?? 0;
-  skipped += (v.numPendingTests ?? 0) + (v.numTodoTests ?? 0);
-  // A file that failed to load has no tests counted; count it as a failure.
-  failed += (v.testResults ?? []).filter((f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0).length;
-} else failed += 1;
-if (existsSync(playwrightJson)) {
-  const p = JSON.parse(readFileSync(playwrightJson, 'utf8')).stats ?? {};
-  passed += (p.expected ?? 0) + (p.flaky ?? 0);
-  failed += p.unexpected ?? 0;
-  skipped += p.skipped ?? 0;
-} else failed += 1;
+const results = [summarizeVitest(vitestJson), summarizePlaywright(playwrightJson)];
+const passed = results.reduce((sum, r) => sum + r.passed, 0);
+let failed = results.reduce((sum, r) => sum + r.failed, 0);
+const skipped = results.reduce((sum, r) => sum + r.skipped, 0);
+const failures = results.flatMap((r) => r.failures);
 
 const leftovers = await killLeftovers(RUN_MARKER, runId);
 if (leftovers.length > 0) {
@@ -71,5 +60,9 @@ if (leftovers.length > 0) {
   failed += 1;
 }
 
+if (failures.length > 0) {
+  console.log(`\nFailed tests (${failures.length}):`);
+  for (const failure of failures) console.log(`  ${failure}`);
+}
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(vitestStatus === 0 && playwrightStatus === 0 && failed === 0 ? 0 : 1);
