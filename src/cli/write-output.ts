@@ -15,11 +15,11 @@ import { placeIfFree, tempPathFor, unlinkQuietly } from '../core/library/files';
 import { journalTempFile } from '../core/export/set-journal';
 import { MAX_NAME_TRIES, NoFreeNameError } from '../core/library/free-names';
 import type { JoinedOutput, OutputClaim } from '../core/queue/output-copy';
-import { setFileStem } from '../shared/input-roles';
+import { setDisplayName } from '../shared/input-roles';
 
-/** The file name of a set's model (`<stem>.glb`: setFileStem), or null for a job of one image. */
+/** The file name of a set's model (`<name>.glb`: setDisplayName, the name the app gives it), or null for a job of one image. */
 export function setOutputName(names: readonly string[] | undefined): string | null {
-  return names && names.length > 1 ? `${setFileStem(names)}.glb` : null;
+  return names && names.length > 1 ? `${setDisplayName(names)}.glb` : null;
 }
 
 /** Where a model goes: `<dir>/<name without its extension>.glb`, or `-2`, `-3`... when that name is taken. */

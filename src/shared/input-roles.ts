@@ -109,22 +109,13 @@ function stripRoleWords(stemText: string): string {
 }
 
 /**
- * A name for a set of images, for its job and model: what the file names share once the view words
- * are gone (`mug_front.jpg`, `mug_left.jpg` -> `mug`), else the first name and how many more.
+ * The one name of a set of images: its job in the queue, its model in the library and viewer, and the
+ * file it is exported or written to (the app's export, `convert --views` / `--together`). What the file
+ * names share once the view words are gone (`mug_front.jpg`, `mug_left.jpg` -> `mug`), else the first
+ * photo's name (`a.jpg b.jpg c.jpg` -> `a`): "a and 2 more" was no name to find a model or a file by,
+ * and the app and the CLI named the same set two ways.
  */
 export function setDisplayName(names: readonly string[]): string {
-  const stems = setStems(names);
-  const first = stems[0] ?? 'Images';
-  if (stems.length <= 1) return first;
-  return sharedStem(stems) ?? `${first} and ${stems.length - 1} more`;
-}
-
-/**
- * The stem of the file a set's model is written to (`convert --together`, `--views`): what the names
- * share, else the first photo's name - `a.jpg b.jpg c.jpg` made "a and 2 more.glb", a name no one
- * would look for.
- */
-export function setFileStem(names: readonly string[]): string {
   const stems = setStems(names);
   return (stems.length > 1 ? sharedStem(stems) : null) ?? stems[0] ?? 'Images';
 }

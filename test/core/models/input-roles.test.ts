@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { assignViewRoles, guessViewRole, setDisplayName, setFileStem } from '../../../src/shared/input-roles';
+import { setOutputName } from '../../../src/cli/write-output';
+import { assignViewRoles, guessViewRole, setDisplayName } from '../../../src/shared/input-roles';
 
 describe('guessViewRole', () => {
   it.each([
@@ -43,17 +44,10 @@ describe('setDisplayName', () => {
     expect(setDisplayName(['vase-front.png'])).toBe('vase');
   });
 
-  it('falls back to the first name and a count when the names share nothing', () => {
-    expect(setDisplayName(['a.jpg', 'b.jpg', 'c.jpg'])).toBe('a and 2 more');
-    expect(setDisplayName(['front.jpg', 'left.jpg'])).toBe('front and 1 more');
-  });
-});
-
-describe('setFileStem', () => {
-  it('names a set’s file by what its names share, else after its first photo', () => {
-    expect(setFileStem(['mug_front.jpg', 'mug_left.jpg'])).toBe('mug');
-    expect(setFileStem(['a.jpg', 'b.jpg', 'c.jpg'])).toBe('a');
-    expect(setFileStem(['front.jpg', 'left.jpg'])).toBe('front');
-    expect(setFileStem(['vase-front.png'])).toBe('vase');
+  it('falls back to the first photo’s name when the names share nothing: the name the CLI writes the file under', () => {
+    expect(setDisplayName(['a.jpg', 'b.jpg', 'c.jpg'])).toBe('a');
+    expect(setDisplayName(['front.jpg', 'left.jpg'])).toBe('front');
+    expect(setOutputName(['a.jpg', 'b.jpg', 'c.jpg'])).toBe('a.glb');
+    expect(setOutputName(['mug_front.jpg', 'mug_left.jpg'])).toBe('mug.glb');
   });
 });
