@@ -164,8 +164,10 @@ describe('engine happy path against the fake FAL server', () => {
     h.fake.script({ op: 'file', times: 1, when: (ctx) => ctx.targetUrl.includes('.glb'), delayMs: 4000 });
     const first = await addOne(h.engine);
     const second = await addOne(h.engine);
-    const secondSubmitted = h.fake.nextEvent((e) => e.type === 'submitted' && e.requestId !== h.engine.getJob(first)!.falRequestId, 20_000);
-    await secondSubmitted;
+    // The second job's submit, known by its photo: the first job's request id is stored only once FAL's
+    // answer is back, so "not the first's id" also matched the first's own submit when it came late.
+    const secondPhoto = h.engine.getJob(second)!.inputSha256;
+    await vi.waitFor(() => expect(h.fake.submissionsFor(secondPhoto)).toBe(1), { timeout: 20_000, interval: 10 });
     // The second job was sent while the first was still downloading.
     expect(h.engine.getJob(first)!.state).toBe('downloading');
     await h.engine.waitForIdle();
