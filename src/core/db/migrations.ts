@@ -421,6 +421,14 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX jobs_by_source ON jobs(source_sha256) WHERE source_sha256 IS NOT NULL;
   CREATE INDEX models_by_source_params ON models(source_params_key) WHERE source_params_key IS NOT NULL;
   `,
+  // 25: a job that gave up asking FAL about its request (status or result: a 5xx, a cut connection, no
+  // answer in time) is a possible charge, not spent (spend/charge-rule.ts FAL_UNANSWERED_CODES): the
+  // spend totals read that rule from fal_requests, and the Stats view's day sums (by trigger) now take
+  // out the estimates such requests were recorded with, so both tell the same. A real cost stays.
+  `
+  UPDATE fal_requests SET estimated_cost_usd = NULL
+    WHERE status = 'failed' AND error_type IN ('server_error', 'connection_lost', 'timeout') AND estimated_cost_usd IS NOT NULL;
+  `,
 ];
 
 export function schemaVersion(db: Database): number {

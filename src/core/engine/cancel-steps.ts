@@ -12,6 +12,7 @@ import { endedPatch, needsAttentionPatch, releaseJob } from './ownership';
 import type { RunContext } from './run-context';
 import { JobFailure, LeaseLostError, StepError } from './run-errors';
 import { keptResultOf } from './stored-result';
+import { CANCELED_AFTER_FINISH_CODE, FAL_RUN_FAILED_CODES } from '../spend/charge-rule';
 
 export const CANCEL_UNCERTAIN_MESSAGE =
   'Canceled while it was being sent to FAL: FAL may have accepted it and may still run (and charge) it. Check your FAL dashboard; nothing is sent again unless you retry.';
@@ -144,24 +145,35 @@ class JobCancel {
         );
         return;
       }
-      this.writer.tryWrite({ ...endedPatch('canceled', this.deps.now()), message: `Canceled; the finished result could not be kept: ${why}` });
+      if (!failure.made) {
+        // FAL finished the request by failing its run: no model, and a possible charge like any run FAL failed.
+        this.writer.tryWrite({ ...endedPatch('canceled', this.deps.now()), message: `Canceled; FAL had already ended it, and its run failed: ${why} FAL may charge a failed run that used GPU time.` });
+        return;
+      }
+      // FAL made the model, so it charged for it (FAL-PLATFORM.md): counted as spent (spend/charge-rule.ts), as the message says.
+      const message = `Canceled after FAL had already made it (and charged for it), but its model could not be kept: ${why}`;
+      this.writer.tryWrite({ ...endedPatch('canceled', this.deps.now()), message, errorCode: CANCELED_AFTER_FINISH_CODE, errorMessage: message });
     }
   }
 }
 
+const RUN_FAILED: ReadonlySet<string> = new Set(FAL_RUN_FAILED_CODES);
+
 /**
  * Why keeping a finished result failed, and whether FAL still holds a result worth fetching again: not
  * when FAL is done with the request or the model itself was refused (not a GLB, too large, unsafe link).
+ * `made`: FAL made the model (and charged for it) - all but a run FAL's result answer says failed.
  */
-function keepFailure(error: unknown, nowMs: number): { stillAtFal: boolean; why: string } {
+function keepFailure(error: unknown, nowMs: number): { stillAtFal: boolean; made: boolean; why: string } {
   const sentence = (text: string) => (/[.!?]$/.test(text) ? text : `${text}.`);
-  if (error instanceof JobFailure) return { stillAtFal: !error.requestDone, why: sentence(error.message) };
+  if (error instanceof JobFailure) return { stillAtFal: !error.requestDone, made: true, why: sentence(error.message) };
   if (error instanceof StepError) {
     const c = classifyError(error.cause, error.phase, nowMs);
-    return { stillAtFal: c.kind !== 'fail' || !c.requestDone, why: sentence(c.message) };
+    const runFailed = c.kind === 'fail' && error.phase !== 'download' && RUN_FAILED.has(c.code);
+    return { stillAtFal: c.kind !== 'fail' || !c.requestDone, made: !runFailed, why: sentence(c.message) };
   }
   // Trouble on this computer (the database, a bug): FAL still has the result.
-  return { stillAtFal: true, why: sentence(errorMessage(error)) };
+  return { stillAtFal: true, made: true, why: sentence(errorMessage(error)) };
 }
 
 function isAlreadyCompleted(error: unknown): boolean {

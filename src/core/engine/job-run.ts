@@ -178,6 +178,7 @@ class JobRun {
       now: deps.now(),
       backoff: deps.policy.backoff,
       random: deps.random,
+      phase: error.phase,
     });
     if (decision.kind === 'fail') {
       this.fail(decision.code, decision.message, decision.requestDone, decision.extra);

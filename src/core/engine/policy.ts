@@ -1,6 +1,6 @@
 // The retry policy as a pure function: what a job does after a classified error. The job run
 // carries the decision out (writes the patch, tells the queue).
-import type { Classification } from '../fal/classify';
+import type { Classification, FalPhase } from '../fal/classify';
 import { backoffDelay, rateLimitDelay, type BackoffPolicy } from '../queue/backoff';
 import type { JobPatch } from '../queue/store';
 
@@ -12,6 +12,8 @@ export interface PolicyInput {
   now: number;
   backoff: BackoffPolicy;
   random: () => number;
+  /** The step that failed; decides what giving up on a passing trouble means for the charge. */
+  phase?: FalPhase;
 }
 
 export type Decision =
@@ -59,9 +61,7 @@ export function decide(c: Classification, input: PolicyInput): Decision {
     }
     case 'transient': {
       const attempts = input.attempts + 1;
-      if (attempts >= input.maxAttempts) {
-        return { kind: 'fail', code: c.code, message: `${c.message} Gave up after ${attempts} attempts.`, requestDone: false, extra: { attempts } };
-      }
+      if (attempts >= input.maxAttempts) return givenUp(c, attempts, input.phase);
       const delay = backoffDelay(attempts, input.backoff, input.random);
       return {
         kind: 'release',
@@ -79,6 +79,26 @@ export function decide(c: Classification, input: PolicyInput): Decision {
     case 'aborted':
       return { kind: 'release', patch: { message: 'Interrupted; will continue' } };
   }
+}
+
+/**
+ * A job that gave up after passing trouble (its attempts spent). Downloading: FAL made the model, so it
+ * was charged, and Download again (free) fetches it. Asking FAL about the request (status, result): FAL
+ * may still finish it, and charges only then (never for a 5xx error: FAL-PLATFORM.md) - a possible charge
+ * (spend/charge-rule.ts FAL_UNANSWERED_CODES), and Download again (free) asks FAL again.
+ */
+function givenUp(c: Extract<Classification, { kind: 'transient' }>, attempts: number, phase: FalPhase | undefined): Decision {
+  const extra = { attempts };
+  const tried = `Gave up after ${attempts} attempts.`;
+  if (phase === 'download') {
+    const message = `The model was made (and paid for), but downloading it kept failing: ${c.message} ${tried} Use Download again (free) later.`;
+    return { kind: 'fail', code: 'result_download_failed', message, requestDone: false, extra };
+  }
+  if (phase === 'status' || phase === 'result') {
+    const message = `${c.message} ${tried} FAL may still finish this job, and charges for it only if it does: it counts as "may be charged" until FAL's records settle it. Use Download again (free) to ask FAL again.`;
+    return { kind: 'fail', code: c.code, message, requestDone: false, extra };
+  }
+  return { kind: 'fail', code: c.code, message: `${c.message} ${tried}`, requestDone: false, extra };
 }
 
 export function formatDelay(ms: number): string {

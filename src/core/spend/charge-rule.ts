@@ -6,21 +6,38 @@
 // (FAL-PLATFORM.md). So such a request's estimate is spent nowhere: it is a possible charge - shown apart,
 // counted against the cap - until FAL's billing records give its real cost (then that counts in both).
 // A job that failed after FAL made its model (the download, an expired result) was charged: spent.
+// So was a job canceled after FAL had finished it, even when its model could not be kept.
+// A job whose status or result FAL's queue never answered after its retries (5xx, a cut connection, no
+// answer in time) is not known to have run or failed: FAL bills a finished run and never a 5xx error
+// (FAL-PLATFORM.md), so it is a possible charge until FAL's records settle it - not spent.
 import type { RequestStatus } from '../../shared/stats';
 
 /** The failure codes (fal/classify.ts) of a run FAL itself failed or refused: no model was made. */
 export const FAL_RUN_FAILED_CODES = ['invalid_input', 'run_failed', 'fal_error', 'fal_timeout', 'request_not_found'] as const;
 
-const RUN_FAILED: ReadonlySet<string> = new Set(FAL_RUN_FAILED_CODES);
+/**
+ * The failure codes (classify.ts, transient) of a job that gave up asking FAL's queue about its request:
+ * whether FAL finished (and charged) it is not known. A model FAL made that could not be downloaded
+ * ends `result_download_failed` instead (engine/policy.ts): charged.
+ */
+export const FAL_UNANSWERED_CODES = ['server_error', 'connection_lost', 'timeout'] as const;
+
+/** A cancel that came after FAL had finished the request (engine/cancel-steps.ts): FAL charged it. */
+export const CANCELED_AFTER_FINISH_CODE = 'canceled_after_finish';
+
+const NOT_SPENT_FAILURES: ReadonlySet<string> = new Set([...FAL_RUN_FAILED_CODES, ...FAL_UNANSWERED_CODES]);
 
 /** Whether a request that ended so counts its estimate as spent (else it is at most a possible charge). */
 export function estimateIsSpent(status: RequestStatus, errorType: string | null): boolean {
   if (status === 'succeeded') return true;
-  if (status === 'failed') return errorType === null || !RUN_FAILED.has(errorType);
-  return false; // canceled (billing unconfirmed), uncertain (a possible charge of its own)
+  if (status === 'failed') return errorType === null || !NOT_SPENT_FAILURES.has(errorType);
+  // Canceled: billing of a stopped run is unconfirmed, unless FAL had finished it. Uncertain: a possible charge of its own.
+  return status === 'canceled' && errorType === CANCELED_AFTER_FINISH_CODE;
 }
 
-const OUTCOME_NOT_SPENT = `(f.status IN ('canceled', 'uncertain') OR (f.status = 'failed' AND COALESCE(f.error_type, '') IN (${FAL_RUN_FAILED_CODES.map((c) => `'${c}'`).join(', ')})))`;
+const sqlList = (codes: Iterable<string>) => [...codes].map((c) => `'${c}'`).join(', ');
+const OUTCOME_NOT_SPENT = `((f.status = 'canceled' AND f.error_type IS NOT '${CANCELED_AFTER_FINISH_CODE}') OR f.status = 'uncertain'
+  OR (f.status = 'failed' AND COALESCE(f.error_type, '') IN (${sqlList(NOT_SPENT_FAILURES)})))`;
 
 /**
  * SQL, true when the request in `column` ended without its estimate being spent (estimateIsSpent, on its

@@ -71,7 +71,7 @@ it('a cancel after FAL finished whose model is not a GLB stays canceled: downloa
   const { id, job } = await cancelAfterFalFinished(h);
 
   expect(job.state).toBe('canceled');
-  expect(job.message).toMatch(/^Canceled; the finished result could not be kept.*not a usable GLB model/);
+  expect(job.message).toMatch(/^Canceled after FAL had already made it \(and charged for it\), but its model could not be kept.*not a usable GLB model/);
   expect(canDownloadAgain(job)).toBe(false);
   await expect(h.engine.retry(id, { mode: 'download' })).rejects.toMatchObject({ code: 'conflict' });
 }, 30_000);

@@ -71,6 +71,23 @@ it.each([
   expect(views()).toMatchObject({ sidebar: expect.closeTo(0.3, 6), stats: expect.closeTo(0.3, 6), possible: expect.closeTo(0.4, 6) });
 });
 
+it.each([
+  ['answered its status with 5xx until the job gave up', 'server_error'],
+  ['could not be reached about it until the job gave up', 'connection_lost'],
+  ['did not answer about it in time until the job gave up', 'timeout'],
+])('a request FAL %s may or may not have run: a possible charge in both views, not spent', (_how, errorCode) => {
+  library([{ state: 'succeeded', usd: 0.3 }, { state: 'failed', errorCode, usd: 0.4 }]);
+  expect(views()).toMatchObject({ sidebar: expect.closeTo(0.3, 6), stats: expect.closeTo(0.3, 6), possible: expect.closeTo(0.4, 6) });
+});
+
+it('a job canceled after FAL made its model was charged: spent in both views; any other cancel is a possible charge', () => {
+  library([
+    { state: 'canceled', errorCode: 'canceled_after_finish', usd: 0.3 },
+    { state: 'canceled', errorCode: 'server_error', usd: 0.4 }, // an earlier attempt's code, then stopped
+  ]);
+  expect(views()).toMatchObject({ sidebar: expect.closeTo(0.3, 6), stats: expect.closeTo(0.3, 6), possible: expect.closeTo(0.4, 6) });
+});
+
 it('a job that failed after FAL made its model (the download) was charged: spent in both views', () => {
   library([{ state: 'succeeded', usd: 0.3 }, { state: 'failed', errorCode: 'result_download_failed', usd: 0.4 }]);
   expect(views()).toMatchObject({ sidebar: expect.closeTo(0.7, 6), stats: expect.closeTo(0.7, 6), possible: 0 });

@@ -88,6 +88,7 @@ const ERROR_LABELS: Record<string, string> = {
   unexpected_output: 'Unusable answer',
   invalid_result: 'Invalid model file',
   internal: 'Problem on this computer',
+  canceled_after_finish: 'Canceled after FAL made it',
 };
 
 export function errorLabel(errorType: string): string {

@@ -1,0 +1,64 @@
+// Two job ends whose count and message disagreed, through the real engine and fake FAL:
+// - a job that gave up after FAL's status answers kept failing (5xx) was counted as spent, though FAL
+//   charges only a run it finished and never a 5xx error (FAL-PLATFORM.md): whether it ran is unknown.
+//   It is now a possible charge ("May be charged") in Settings > Spending and in Stats alike, and its
+//   message says so;
+// - a cancel that came after FAL had made the model, whose model could not be kept, said "charged" but
+//   was counted as "may be charged". FAL finished it, so it charged it: spent in both, as it says.
+import { afterEach, expect, it } from 'vitest';
+import { openDatabase } from '../../../src/core/db/open';
+import { createSpendTracker } from '../../../src/core/spend/tracker';
+import { createStatsReader } from '../../../src/core/stats';
+import { addOne, createHarness, inState, waitForJob, type Harness } from '../engine/harness';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+const ended = inState('succeeded', 'failed', 'needs_attention', 'canceled');
+
+/** Settings > Spending (the month's spend, "May be charged") and Stats (`image2model stats`: spent per model). */
+function views(dataDir: string) {
+  const db = openDatabase(dataDir);
+  try {
+    const summary = createSpendTracker({ db, billing: () => null }).summary(null);
+    const report = createStatsReader(db).report();
+    const stats = report.models.reduce((sum, m) => sum + m.estimatedUsd + m.realUsd, 0);
+    return { month: summary.monthUsd, possible: summary.possibleUsd ?? 0, stats };
+  } finally {
+    db.close();
+  }
+}
+
+it('a job whose status FAL kept answering with 5xx is "may be charged" in Settings and Stats, and says so', async () => {
+  h = await createHarness({ engine: { maxAttempts: 2, useStatusStream: false }, fake: { processingMs: 400 } });
+  h.fake.script({ op: 'status', fault: { kind: 'infra', status: 502 }, times: Infinity });
+  const id = await addOne(h.engine);
+  const job = await waitForJob(h.engine, id, ended);
+  await h.engine.waitForIdle();
+
+  expect(job).toMatchObject({ state: 'failed', errorCode: 'server_error', requestFinished: false });
+  expect(job.estimatedCostUsd).toBeGreaterThan(0);
+  expect(views(h.dataDir)).toEqual({ month: 0, possible: expect.closeTo(job.estimatedCostUsd!, 6), stats: 0 });
+  expect(job.message).toMatch(/HTTP 502.*Gave up after 2 attempts\. FAL may still finish this job, and charges for it only if it does: it counts as "may be charged"/);
+}, 30_000);
+
+it('a cancel after FAL made the model, whose model could not be kept, is spent in Settings and Stats, as it says', async () => {
+  h = await createHarness();
+  // The job's own result GET stalls (the cancel lands during it); the model FAL made is not a GLB.
+  h.fake.script({ op: 'result', fault: { kind: 'hang' } }, { op: 'file', times: Infinity, when: (ctx) => ctx.targetUrl.includes('.glb'), fault: { kind: 'notGlb' } });
+  const id = await addOne(h.engine);
+  const downloading = await waitForJob(h.engine, id, inState('downloading'));
+  await h.fake.waitFor(downloading.falRequestId!, 'COMPLETED');
+  void h.engine.cancel(id);
+  const job = await waitForJob(h.engine, id, ended);
+  await h.engine.waitForIdle();
+
+  expect(job.state).toBe('canceled');
+  const usd = job.estimatedCostUsd!;
+  expect(usd).toBeGreaterThan(0);
+  expect(views(h.dataDir)).toEqual({ month: expect.closeTo(usd, 6), possible: 0, stats: expect.closeTo(usd, 6) });
+  expect(job.message).toMatch(/^Canceled after FAL had already made it \(and charged for it\), but its model could not be kept: .*not a usable GLB model/);
+}, 30_000);
