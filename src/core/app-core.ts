@@ -23,6 +23,10 @@ import { assertDataFolderInPlace, rememberDataFolder } from './data-folder-recor
 import { createFolderWatch, type FolderWatch } from './watch-folder';
 import { appGenerator } from '../shared/default-generator';
 import { observeSettings } from './settings/change-events';
+import { fail } from '../shared/result';
+
+/** The answer to a call that comes once the app is closing: nothing was read or changed. */
+export const APP_CLOSING = fail('closing', 'The app is closing, so this was not done. Open the app again to go on.');
 
 export interface Logger {
   info(message: string, detail?: unknown): void;
@@ -150,7 +154,11 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     fetch: guarded,
     samplesDir: options.samplesDir,
   });
-  const dispatch = createDispatcher(handlers, options.logger);
+  const served = createDispatcher(handlers, options.logger);
+  // Once stop() began, a call from a window or tab still open (Electron's before-quit, the browser
+  // transport's close) would reach stores that are closing or closed: it gets a plain answer instead.
+  let stopping: Promise<void> | null = null;
+  const dispatch: Dispatch = (channel, input) => (stopping ? Promise.resolve(APP_CLOSING) : served(channel, input));
   let stopForwarding: (() => void) | null = null;
   return {
     engine,
@@ -181,12 +189,15 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     },
     releaseUnsentNow: () => engine.releaseUnsentNow(),
     watch,
-    async stop() {
-      // First, so images being added reach the queue before it closes.
-      await watch.stop();
-      stopForwarding?.();
-      await falPlatform.stop();
-      await engine.stop();
+    stop() {
+      stopping ??= (async () => {
+        // First, so images being added reach the queue before it closes.
+        await watch.stop();
+        stopForwarding?.();
+        await falPlatform.stop();
+        await engine.stop();
+      })();
+      return stopping;
     },
   };
 }

@@ -13,6 +13,8 @@ export const ERROR_CODES = [
   'unreachable',
   'unsupported',
   'io_error',
+  /** The app is stopping: the call was not carried out. */
+  'closing',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
