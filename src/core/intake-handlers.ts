@@ -10,6 +10,20 @@ type IntakeChannels = 'jobs:add' | 'jobs:addFolder' | 'jobs:addSet' | 'jobs:pick
 
 const nothing = (): AddJobsResult => ({ added: [], rejected: [], duplicates: [] });
 
+/**
+ * The answer with each entry's place in the page's `items`: the engine numbered only the images it was
+ * given (`places[i]` is where its i-th image is in `items`), not those refused before it.
+ */
+function placesIn(places: readonly number[], result: AddJobsResult): AddJobsResult {
+  const place = <T extends { item?: number | undefined }>(entry: T): T => (entry.item === undefined ? entry : { ...entry, item: places[entry.item] });
+  return {
+    ...result,
+    duplicates: result.duplicates.map(place),
+    ...(result.joined ? { joined: result.joined.map(place) } : {}),
+    ...(result.held ? { held: result.held.map(place) } : {}),
+  };
+}
+
 export function intakeHandlers(deps: {
   engine: EngineApi;
   platform: Platform;
@@ -34,9 +48,11 @@ export function intakeHandlers(deps: {
   return {
     'jobs:add': async ({ items, ...opts }) => {
       const refused = items.filter(unchosen).map(refusal);
-      const usable = items.filter((item) => !unchosen(item));
+      /** Where each image handed to the engine is in `items`. */
+      const places = items.flatMap((item, i) => (unchosen(item) ? [] : [i]));
+      const usable = places.map((i) => items[i]!);
       const result = usable.length > 0 ? await engine.addImages(usable, { ...opts, ...jobDefaults(opts) }) : nothing();
-      return { ...result, rejected: [...refused, ...result.rejected] };
+      return { ...placesIn(places, result), rejected: [...refused, ...result.rejected] };
     },
     'jobs:addFolder': async ({ path, ...opts }) => {
       if (!chosen.has(path)) return { ...nothing(), rejected: [{ input: path, reason: notChosenFolderReason(path) }] };

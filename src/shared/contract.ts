@@ -78,11 +78,18 @@ export const JobOptionsSchema = z.object({
 export const InputSetMemberSchema = z.object({ item: ImageItemSchema, role: InputRoleSchema.nullable().optional() });
 export type InputSetMember = z.infer<typeof InputSetMemberSchema>;
 
+/**
+ * Where an entry's image was in the call's images (jobs:add: its `items`; jobs:pick and jobs:addFolder: the
+ * images picked or found): two images of one name (a browser drop from two folders) are told apart by it,
+ * so "Send anyway" and "Make again anyway" send back exactly that image.
+ */
+const ItemPlace = z.number().int().min(0).optional();
+
 export const AddJobsResultSchema = z.object({
   added: z.array(JobSchema),
   rejected: z.array(RejectedInputSchema),
   /** Identical image + parameters already produced these models; nothing was queued for them. */
-  duplicates: z.array(z.object({ input: z.string(), modelId: z.string() })).default([]),
+  duplicates: z.array(z.object({ input: z.string(), modelId: z.string(), item: ItemPlace })).default([]),
   /** Images that joined a job (in `added`) for the same image + parameters, in this call or already on its way. */
   joined: z
     .array(
@@ -91,13 +98,14 @@ export const AddJobsResultSchema = z.object({
         jobId: z.string(),
         /** The job was made in this same call by an earlier copy of the image (the same photo given twice). */
         sameCall: z.boolean().optional(),
+        item: ItemPlace,
       }),
     )
     .optional(),
   /** Added images that may make a poorer model (too small, animated), with what to know: `text` names the image. */
   warnings: z.array(z.object({ input: z.string(), text: z.string() })).optional(),
   /** With holdConcerns: images not sent to the paid generator until the user says so; `text` names the image. */
-  held: z.array(z.object({ input: z.string(), text: z.string() })).optional(),
+  held: z.array(z.object({ input: z.string(), text: z.string(), item: ItemPlace })).optional(),
 });
 export type AddJobsResult = z.infer<typeof AddJobsResultSchema>;
 

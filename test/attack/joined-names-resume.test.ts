@@ -102,7 +102,7 @@ describe('what a join keeps with the job', () => {
     expect(h.engine.jobOutputDir(id)).toBeNull();
 
     const joinAs = (name: string, outputDir: string) => h!.engine.addImages([{ kind: 'bytes', name, bytes }], { ...TRIPO, outputDir });
-    expect((await joinAs('pear.png', '/out/a')).joined).toEqual([{ input: 'pear.png', jobId: id }]);
+    expect((await joinAs('pear.png', '/out/a')).joined).toEqual([{ input: 'pear.png', jobId: id, item: 0 }]);
     expect(h.engine.jobOutputDir(id)).toBe('/out/a');
     expect(h.engine.joinedOutputs(id)).toEqual([]);
     await joinAs('pear copy.png', '/out/a');

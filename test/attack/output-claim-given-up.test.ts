@@ -38,7 +38,7 @@ it('a run that gives up after claiming the job file (and a joined one) gives the
   const item = await pngItem('mug.png');
   const id = (await h.engine.addImages([item], { outputDir: out })).added[0]!.id;
   // The same photo under another name joins the job and asks for its own file.
-  expect((await h.engine.addImages([{ ...item, name: 'cup.png' }], { outputDir: out })).joined).toEqual([{ input: 'cup.png', jobId: id }]);
+  expect((await h.engine.addImages([{ ...item, name: 'cup.png' }], { outputDir: out })).joined).toEqual([{ input: 'cup.png', jobId: id, item: 0 }]);
   const job = await waitForJob(h.engine, id, inState('succeeded'));
   const src = h.engine.library.filePath(job.modelId!)!;
   const [joined] = h.engine.joinedOutputs(id);

@@ -29,7 +29,7 @@ it('a file claimed by a run killed before it was in place is written by the next
   const id = first.added[0]!.id;
   // The same photo under another name joins the job and asks for its own file.
   const again = await h.engine.addImages([{ ...item, name: 'mug copy.png' }], { outputDir: out });
-  expect(again.joined).toEqual([{ input: 'mug copy.png', jobId: id }]);
+  expect(again.joined).toEqual([{ input: 'mug copy.png', jobId: id, item: 0 }]);
   const job = await waitForJob(h.engine, id, inState('succeeded'));
   const src = h.engine.library.filePath(job.modelId!)!;
 

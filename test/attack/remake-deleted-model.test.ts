@@ -19,7 +19,7 @@ it('a photo whose model lost its file is made again, not refused as already made
   const job = await waitForJob(core, first.data.added[0]!.id, (j) => j.state === 'succeeded' || j.state === 'failed');
   expect(job.state).toBe('succeeded');
   // While the file is there, the same photo is a duplicate.
-  expect((await add()).data.duplicates).toEqual([{ input: 'sample-robot.jpg', modelId: job.modelId }]);
+  expect((await add()).data.duplicates).toEqual([{ input: 'sample-robot.jpg', modelId: job.modelId, item: 0 }]);
 
   unlinkSync(core.engine.library.filePath(job.modelId!)!);
   const again = await add();

@@ -70,7 +70,7 @@ describe('the same photo again while its job runs', () => {
     );
     expect(result.added).toHaveLength(1);
     // The copy is told it joined the job this same call made (the app counts that job as added).
-    expect(result.joined).toEqual([{ input: 'duck (1).png', jobId: result.added[0]!.id, sameCall: true }]);
+    expect(result.joined).toEqual([{ input: 'duck (1).png', jobId: result.added[0]!.id, sameCall: true, item: 1 }]);
     h.fake.setOptions({ holdJobs: false });
     await h.engine.waitForIdle();
     expect(h.fake.submissions).toHaveLength(1);

@@ -42,10 +42,10 @@ it('the same photo after the long side changed in Settings is a duplicate (no se
   const app = await h.reopen(longSide(1024));
   const again = await app.addImages([{ kind: 'path', path: photo }], { preset: 'draft' });
   expect(again.added).toEqual([]);
-  expect(again.duplicates).toEqual([{ input: photo, modelId: made.modelId }]);
+  expect(again.duplicates).toEqual([{ input: photo, modelId: made.modelId, item: 0 }]);
   // Dropped on the window (its bytes, not its path): the same photo.
   const dropped = await app.addImages([{ kind: 'bytes', name: 'chair.jpg', bytes: new Uint8Array(readFileSync(photo)) }], { preset: 'draft' });
-  expect(dropped.duplicates).toEqual([{ input: 'chair.jpg', modelId: made.modelId }]);
+  expect(dropped.duplicates).toEqual([{ input: 'chair.jpg', modelId: made.modelId, item: 0 }]);
   expect(h.fake.submissions).toHaveLength(1);
 
   // Another photo is another job; "Make again anyway" still makes a new one.
@@ -67,7 +67,7 @@ it('the same photo with other limits while its first job runs joins that job (on
   const app = await h.reopen(longSide(1024));
   const again = await app.addImages([{ kind: 'path', path: photo }], { preset: 'draft' });
   expect(again.added.map((job) => job.id)).toEqual([id]);
-  expect(again.joined).toEqual([{ input: photo, jobId: id }]);
+  expect(again.joined).toEqual([{ input: photo, jobId: id, item: 0 }]);
   // Other settings are another job.
   const standard = await app.addImages([{ kind: 'path', path: photo }], { preset: 'standard' });
   expect(standard.added[0]!.id).not.toBe(id);

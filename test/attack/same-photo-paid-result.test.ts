@@ -28,7 +28,7 @@ it('the same photo added again joins the job whose paid result FAL holds and fet
   h = await createHarness();
   const { item, id } = await paidNotFetched(h);
   const again = await h.engine.addImages([{ ...item, name: 'chair-again.png' }], {});
-  expect(again.joined).toEqual([{ input: 'chair-again.png', jobId: id }]);
+  expect(again.joined).toEqual([{ input: 'chair-again.png', jobId: id, item: 0 }]);
   expect(again.added.map((job) => job.id)).toEqual([id]);
   const done = await waitForJob(h.engine, id, inState('succeeded', 'failed', 'needs_attention'));
   expect(done.state).toBe('succeeded');

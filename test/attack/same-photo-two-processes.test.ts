@@ -67,7 +67,7 @@ describe('the same photo added by two processes at once', { timeout: 120_000 }, 
       const ids = new Set(answers.flatMap((a) => a.added ?? []));
       expect(ids.size, `round ${round}: ${JSON.stringify(answers)}`).toBe(1);
       const [jobId] = [...ids];
-      expect(answers.flatMap((a) => a.joined ?? [])).toEqual([{ input: photo, jobId }]);
+      expect(answers.flatMap((a) => a.joined ?? [])).toEqual([{ input: photo, jobId, item: 0 }]);
     }
     // --force still makes a new job, deliberately.
     children[0]!.child.stdin!.write(`force ${photos[0]}\n`);

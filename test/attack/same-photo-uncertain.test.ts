@@ -32,7 +32,7 @@ it('the same photo added again while its submit is uncertain joins that job: FAL
 
   const again = await h.engine.addImages([{ ...item, name: 'kettle again.png' }], TRIPO);
   expect(again.added.map((job) => job.id)).toEqual([id]);
-  expect(again.joined).toEqual([{ input: 'kettle again.png', jobId: id }]);
+  expect(again.joined).toEqual([{ input: 'kettle again.png', jobId: id, item: 0 }]);
   await h.engine.waitForIdle();
   expect(h.engine.listJobs()).toHaveLength(1);
   expect(h.fake.submissions).toHaveLength(1);
@@ -54,7 +54,7 @@ it('a job FAL is proven not to have received is taken back: the photo added agai
   db.close();
   const again = await h.engine.addImages([item], TRIPO);
   expect(again.added.map((job) => job.id)).toEqual([id]);
-  expect(again.joined).toEqual([{ input: 'teapot.png', jobId: id }]);
+  expect(again.joined).toEqual([{ input: 'teapot.png', jobId: id, item: 0 }]);
   await waitForJob(h.engine, id, (job) => job.falRequestId !== null);
   expect(h.engine.listJobs()).toHaveLength(1);
   expect(h.fake.submissions).toHaveLength(1);

@@ -38,7 +38,7 @@ describe('samples', () => {
     expect(model.ok && (model.data as LibraryModel).sourceName).toBe('sample-duck.jpg');
     // The same intake as a drop: the same sample with the same settings is not made twice.
     const again = await app.dispatch('samples:add', { id: 'duck', endpoint: OFFLINE_MODEL_ID, preset: 'draft' });
-    expect(again.ok && (again.data as AddJobsResult).duplicates).toEqual([{ input: 'sample-duck.jpg', modelId: job.modelId }]);
+    expect(again.ok && (again.data as AddJobsResult).duplicates).toEqual([{ input: 'sample-duck.jpg', modelId: job.modelId, item: 0 }]);
   });
 
   it('uses the default generator and quality when the page names none', async () => {

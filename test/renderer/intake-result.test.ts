@@ -53,8 +53,29 @@ describe('one drop, from the core answers', () => {
   it('an image named twice is sent back once per time it joined, never for every item of that name', () => {
     const result = fresh();
     const sent = [bytes('image.png'), bytes('image.png')];
-    mergeAnswer(result, answer({ added: [job('old'), job('new')], joined: [{ input: 'image.png', jobId: 'old' }] }), sent);
-    expect(result.joinedItems).toHaveLength(1);
+    mergeAnswer(result, answer({ added: [job('old'), job('new')], joined: [{ input: 'image.png', jobId: 'old', item: 0 }] }), sent);
+    expect(result.joinedItems).toEqual([sent[0]]);
+  });
+
+  it('two different images of one name: "Send anyway" and "Make again anyway" keep the one the answer places, not the first of that name', () => {
+    // A browser drop from two folders: a big photo.png goes, a small photo.png is held (and another made before).
+    const big = { kind: 'bytes' as const, name: 'photo.png', bytes: new Uint8Array([1, 1, 1]) };
+    const small = { kind: 'bytes' as const, name: 'photo.png', bytes: new Uint8Array([2]) };
+    const made = { kind: 'bytes' as const, name: 'photo.png', bytes: new Uint8Array([3]) };
+    const sent = [big, small, made];
+    const result = fresh();
+    mergeAnswer(result, answer({ added: [job('p')], held: [{ input: 'photo.png', text: 'photo.png is only 64 x 64 px', item: 1 }], duplicates: [{ input: 'photo.png', modelId: 'm1', item: 2 }] }), sent);
+    expect(result.heldItems.map((held) => held.item)).toEqual([small]);
+    expect(result.duplicateItems).toEqual([made]);
+  });
+
+  it('an entry without its place is never guessed between two items of its name', () => {
+    const result = fresh();
+    const sent = [bytes('photo.png'), bytes('photo.png')];
+    mergeAnswer(result, answer({ held: [{ input: 'photo.png', text: 'photo.png is only 64 x 64 px' }] }), sent);
+    expect(result.heldItems).toEqual([]);
+    mergeAnswer(result, answer({ held: [{ input: 'stamp.png', text: 'stamp.png is only 64 x 64 px' }] }), [bytes('stamp.png')]);
+    expect(result.heldItems).toHaveLength(1);
   });
 
   it('images of a folder (no items sent) come back as their paths', () => {

@@ -86,7 +86,8 @@ export function createIntake(deps: IntakeDeps): Intake {
 
     const rejected: AddJobsResult['rejected'] = [];
     const duplicates: AddJobsResult['duplicates'] = [];
-    const labels: string[] = [];
+    /** Each outcome's image, in the order of `outcomes`: its name and its place in `items`. */
+    const labels: { input: string; item: number }[] = [];
     const warnings: NonNullable<AddJobsResult['warnings']> = [];
     const held: NonNullable<AddJobsResult['held']> = [];
     // The check before paying: only a paid generator's image waits for the user's word.
@@ -103,10 +104,11 @@ export function createIntake(deps: IntakeDeps): Intake {
       const toAdd: JobToAdd[] = [];
       /** Images held before paying, and what to say of each: joined to their job on its way, else held. */
       const toJoin: JobToAdd[] = [];
-      const joinLabels: { input: string; text: string }[] = [];
+      const joinLabels: { input: string; text: string; item: number }[] = [];
       const createdAt = deps.now();
       results.forEach((result, offset) => {
-        const item = items[from + offset]!;
+        const place = from + offset;
+        const item = items[place]!;
         const label = item.kind === 'path' ? item.path : item.name;
         if (!result.ok) {
           rejected.push({ input: label, reason: result.reason });
@@ -117,13 +119,13 @@ export function createIntake(deps: IntakeDeps): Intake {
           // Known by its prepared bytes or by its original file (other prepared bytes: another long side, sharp version, CPU).
           const existing = deps.library.findByParams(modelKeysOf(input.sha256, input.sourceSha256, endpoint, preset, optionsJson));
           if (existing) {
-            duplicates.push({ input: label, modelId: existing.id });
+            duplicates.push({ input: label, modelId: existing.id, item: place });
             return;
           }
         }
         const concerned = holdConcerns && input.concerns.length > 0;
         if (!concerned) {
-          labels.push(label);
+          labels.push({ input: label, item: place });
           for (const text of input.concerns) warnings.push({ input: label, text });
         }
         (concerned ? toJoin : toAdd).push({
@@ -150,7 +152,7 @@ export function createIntake(deps: IntakeDeps): Intake {
             outputDir: opts.outputDir ?? null,
           },
         });
-        if (concerned) joinLabels.push({ input: label, text: input.concerns.join(' ') });
+        if (concerned) joinLabels.push({ input: label, text: input.concerns.join(' '), item: place });
       });
       const inputGone = (row: JobRow) => !statSync(toAbsolutePath(deps.dataDir, row.inputPath), { throwIfNoEntry: false })?.isFile();
       const chunk = toAdd.length > 0 ? deps.store.addOrJoin(toAdd, (job) => deps.inputs.insert(job.id, [singleInputOf(job)]), inputGone) : [];
@@ -158,7 +160,7 @@ export function createIntake(deps: IntakeDeps): Intake {
       const joinedHeld = !opts.force && toJoin.length > 0 ? deps.store.joinOnly(toJoin, inputGone) : toJoin.map(() => null);
       joinedHeld.forEach((outcome, i) => {
         if (!outcome) return held.push(joinLabels[i]!);
-        labels.push(joinLabels[i]!.input);
+        labels.push({ input: joinLabels[i]!.input, item: joinLabels[i]!.item });
         chunk.push(outcome);
       });
       if (chunk.length === 0) return;
@@ -229,7 +231,7 @@ export function createIntake(deps: IntakeDeps): Intake {
       outcome.kind !== 'joined'
         ? []
         : // Joined a job an earlier copy made in this same call: that job is new, and counts as added.
-          [{ input: labels[i]!, jobId: outcome.row.id, ...(madeHere.has(outcome.row.id) ? { sameCall: true } : {}) }],
+          [{ input: labels[i]!.input, jobId: outcome.row.id, ...(madeHere.has(outcome.row.id) ? { sameCall: true } : {}), item: labels[i]!.item }],
     );
     // Every job the caller follows, once: the ones made now and the ones joined.
     const following = [...new Map(outcomes.map((outcome) => [outcome.row.id, outcome.row])).values()];

@@ -206,7 +206,7 @@ describe('engine happy path against the fake FAL server', () => {
     const modelId = h.engine.getJob(first.added[0]!.id)!.modelId!;
     const again = await h.engine.addImages([image], {});
     expect(again.added).toHaveLength(0);
-    expect(again.duplicates).toEqual([{ input: 'same.png', modelId }]);
+    expect(again.duplicates).toEqual([{ input: 'same.png', modelId, item: 0 }]);
     const forced = await h.engine.addImages([image], { force: true });
     expect(forced.added).toHaveLength(1);
     await h.engine.waitForIdle();

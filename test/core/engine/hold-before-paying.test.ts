@@ -17,7 +17,7 @@ describe('holding a poorer image before paying', () => {
     h = await createHarness();
     const result = await h.engine.addImages([await pngItem('stamp.png'), await bigItem('poster.png', 7)], { endpoint: TRIPO, holdConcerns: true });
     expect(result.added.map((job) => job.inputName)).toEqual(['poster.png']);
-    expect(result.held).toEqual([{ input: 'stamp.png', text: expect.stringContaining('stamp.png is only 64 x 64 px') }]);
+    expect(result.held).toEqual([{ input: 'stamp.png', text: expect.stringContaining('stamp.png is only 64 x 64 px'), item: 0 }]);
     await h.engine.waitForIdle();
     expect(h.fake.submissions).toHaveLength(1);
     expect(h.fake.uploads()).toHaveLength(1);
@@ -42,7 +42,7 @@ describe('holding a poorer image before paying', () => {
     const sent = await h.engine.addImages([stamp], { endpoint: TRIPO });
     const again = await h.engine.addImages([stamp, await bigItem('poster.png', 9)], { endpoint: TRIPO, holdConcerns: true });
     expect(again.held).toBeUndefined();
-    expect(again.joined).toEqual([{ input: 'stamp.png', jobId: sent.added[0]!.id }]);
+    expect(again.joined).toEqual([{ input: 'stamp.png', jobId: sent.added[0]!.id, item: 0 }]);
     expect(again.added.map((job) => job.inputName).sort()).toEqual(['poster.png', 'stamp.png']);
     expect(h.engine.listJobs()).toHaveLength(2);
   });

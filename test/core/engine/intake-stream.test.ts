@@ -71,7 +71,7 @@ describe('adding many images', () => {
     const result = await adding;
     expect(result.added).toHaveLength(13);
     expect(result.rejected.map((r) => r.input)).toEqual(['broken.png']);
-    expect(result.joined).toEqual([{ input: 'photo-again.png', jobId: result.added[0]!.id, sameCall: true }]);
+    expect(result.joined).toEqual([{ input: 'photo-again.png', jobId: result.added[0]!.id, sameCall: true, item: 13 }]);
     expect(h.engine.listJobs()).toHaveLength(13);
   });
 

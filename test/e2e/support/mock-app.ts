@@ -235,20 +235,21 @@ function installMockApi(scenario: MockScenario): void {
     'jobs:add': ({ items, endpoint, preset, force }: { items: { kind: string; name?: string; path?: string }[]; endpoint: string; preset: Job['preset']; force?: boolean }) => {
       const added: Job[] = [];
       const rejected: { input: string; reason: string }[] = [];
-      const duplicates: { input: string; modelId: string }[] = [];
-      const joined: { input: string; jobId: string; sameCall?: boolean }[] = [];
+      // Each entry says where its image was in `items`, as the core's (two images can share a name).
+      const duplicates: { input: string; modelId: string; item: number }[] = [];
+      const joined: { input: string; jobId: string; sameCall?: boolean; item: number }[] = [];
       const made = new Set<string>();
-      for (const item of items) {
+      for (const [place, item] of items.entries()) {
         const name = item.name ?? item.path ?? 'image';
         if (name.startsWith('dup-') && !force) {
-          duplicates.push({ input: name, modelId: state.library[0]?.id ?? 'm00000' });
+          duplicates.push({ input: name, modelId: state.library[0]?.id ?? 'm00000', item: place });
           continue;
         }
         // As the core: the same photo (here: the same name) while its job is on its way, or needs
         // attention, joins that job unless asked for anyway (force).
         const twin = force ? undefined : state.jobs.find((j) => j.inputName === name && !['succeeded', 'failed', 'canceled'].includes(j.state));
         if (twin) {
-          joined.push({ input: name, jobId: twin.id, ...(made.has(twin.id) ? { sameCall: true } : {}) });
+          joined.push({ input: name, jobId: twin.id, ...(made.has(twin.id) ? { sameCall: true } : {}), item: place });
           if (!added.includes(twin)) added.push(twin);
           continue;
         }

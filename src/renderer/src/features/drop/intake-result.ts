@@ -66,18 +66,38 @@ export function emptyIntakeResult(sentWith: IntakeResult['sentWith']): IntakeRes
 
 const itemName = (item: ImageItem) => (item.kind === 'path' ? item.path : item.name);
 
+/** An answer's entry: the image's name and, from jobs:add, its place in the call's items. */
+interface NamedEntry {
+  input: string;
+  item?: number | undefined;
+}
+
 /**
- * The sent items the answer names, one item per name in order: an image given twice under one name
- * (the same path) is sent back once per time it is named, never for every item of that name.
+ * The sent items the answer's entries are, one item each, in order. Each is the item at the entry's
+ * place: two images of one name (a browser drop from two folders) are different images, and matching by
+ * name sent the wrong one anyway. An entry without a place (an older answer) is matched by name only
+ * when one unused item has that name - a guess between two is never sent.
  */
-function itemsNamed(sent: readonly ImageItem[], names: readonly string[]): ImageItem[] {
+function itemsOf(sent: readonly ImageItem[], entries: readonly NamedEntry[]): ImageItem[] {
   const used = new Set<number>();
-  return names.flatMap((name) => {
-    const index = sent.findIndex((item, i) => !used.has(i) && itemName(item) === name);
+  return entries.flatMap((entry) => {
+    const placed = entry.item;
+    const index =
+      placed !== undefined
+        ? placed < sent.length && itemName(sent[placed]!) === entry.input && !used.has(placed)
+          ? placed
+          : -1
+        : onlyUnusedNamed(sent, entry.input, used);
     if (index < 0) return [];
     used.add(index);
     return [sent[index]!];
   });
+}
+
+/** The one unused item of that name, or -1 when none or several are. */
+function onlyUnusedNamed(sent: readonly ImageItem[], name: string, used: ReadonlySet<number>): number {
+  const found = sent.flatMap((item, i) => (!used.has(i) && itemName(item) === name ? [i] : []));
+  return found.length === 1 ? found[0]! : -1;
 }
 
 /**
@@ -99,10 +119,10 @@ export function mergeAnswer(into: IntakeResult, answer: AddJobsResult, sent: rea
   into.held.push(...(answer.held ?? []));
   // A job an earlier call of this drop made counts as made by the drop (a copy in the next batch).
   into.joined.push(...joinedOf(answer, madeBefore));
-  const resend = (names: string[]): ImageItem[] => (sent.length ? itemsNamed(sent, names) : names.map((path) => ({ kind: 'path' as const, path })));
-  into.duplicateItems.push(...resend(answer.duplicates.map((d) => d.input)));
-  into.joinedItems.push(...resend(joined.map((entry) => entry.input)));
-  into.heldItems.push(...resend((answer.held ?? []).map((entry) => entry.input)).map((item) => ({ item, sentWith: into.sentWith })));
+  const resend = (entries: readonly NamedEntry[]): ImageItem[] => (sent.length ? itemsOf(sent, entries) : entries.map((entry) => ({ kind: 'path' as const, path: entry.input })));
+  into.duplicateItems.push(...resend(answer.duplicates));
+  into.joinedItems.push(...resend(joined));
+  into.heldItems.push(...resend(answer.held ?? []).map((item) => ({ item, sentWith: into.sentWith })));
 }
 
 /**
