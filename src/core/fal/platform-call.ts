@@ -1,8 +1,10 @@
 // One call to FAL's platform API (https://api.fal.ai/v1), the part every endpoint shares: the key
 // goes only to api.fal.ai itself or to the configured proxy exactly as the queue calls do (proxy URL
 // + `x-fal-target-url`), never anywhere else (key-guard.ts holds this below too); 429/5xx and
-// transport errors are retried with back-off (Retry-After honoured); the answer is read within a byte
-// cap and zod-checked; every failure is a PlatformError with a kind the callers act on.
+// transport errors are retried with back-off (Retry-After honoured) while the waits fit a short budget -
+// a Retry-After beyond it ends the call at once with that wait, for its caller to keep to (a price
+// refresh the user pressed waited 3 x 60 s); the answer is read within a byte cap and zod-checked;
+// every failure is a PlatformError with a kind the callers act on.
 import type { z } from 'zod';
 import { readCapped } from '../util/read-capped';
 import { keyGuardFetch } from './key-guard';
@@ -11,6 +13,13 @@ import { errorFrom, PlatformError } from './platform-errors';
 import { parseRetryAfter } from '../queue/backoff';
 
 export const PLATFORM_BASE_URL = 'https://api.fal.ai/v1';
+
+/**
+ * Longest a call waits in all between its tries (back-off and Retry-After). A price refresh or a billing
+ * key test is waited for by the user: a wait FAL asks for beyond this is the caller's to keep (the
+ * error's retryAfterMs), not slept through here.
+ */
+export const PLATFORM_WAIT_BUDGET_MS = 15_000;
 
 /**
  * Largest platform answer read. A page of request history with its payloads (100 rows, each with the
@@ -38,6 +47,8 @@ export interface PlatformCallOptions {
   retries?: number;
   /** First backoff delay (default 500 ms, doubling, capped at 10 s). */
   baseDelayMs?: number;
+  /** Longest wait in all between a call's tries (default PLATFORM_WAIT_BUDGET_MS). */
+  waitBudgetMs?: number;
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -56,6 +67,7 @@ export function createPlatformCall(opts: PlatformCallOptions): { call: PlatformC
   const timeoutMs = opts.timeoutMs ?? 20_000;
   const retries = opts.retries ?? 3;
   const baseDelay = opts.baseDelayMs ?? 500;
+  const waitBudget = opts.waitBudgetMs ?? PLATFORM_WAIT_BUDGET_MS;
   const sleep = opts.sleep ?? defaultSleep;
   const keys = (): (string | null)[] => [opts.key, ...(opts.otherKeys?.() ?? [])];
   const redact = (text: string) => redactKeys(text, keys());
@@ -81,15 +93,21 @@ export function createPlatformCall(opts: PlatformCallOptions): { call: PlatformC
   }
 
   async function call<T>(schema: z.ZodType<T>, method: 'GET' | 'POST', path: string, params: URLSearchParams, body?: unknown, list?: ListBudget): Promise<T> {
+    let waited = 0;
+    /** Waits `ms` before the next try if it fits the budget; false when the call should stop instead. */
+    const waitToRetry = async (ms: number): Promise<boolean> => {
+      if (waited + ms > waitBudget) return false;
+      waited += ms;
+      await sleep(ms);
+      return true;
+    };
     for (let attempt = 0; ; attempt++) {
+      const backoff = Math.min(10_000, baseDelay * 2 ** attempt);
       let response: Response;
       try {
         response = await exchange(method, path, params, body);
       } catch (error) {
-        if (attempt < retries) {
-          await sleep(Math.min(10_000, baseDelay * 2 ** attempt));
-          continue;
-        }
+        if (attempt < retries && (await waitToRetry(backoff))) continue;
         throw error;
       }
       const text = await answerText(response, path, list);
@@ -105,12 +123,11 @@ export function createPlatformCall(opts: PlatformCallOptions): { call: PlatformC
         return parsed.data;
       }
       const retryable = response.status === 429 || response.status >= 500;
-      if (retryable && attempt < retries) {
-        await sleep(retryDelay(response.headers.get('retry-after'), Math.min(10_000, baseDelay * 2 ** attempt)));
-        continue;
-      }
-      // Its Retry-After goes with the error: the caller's own next try (the spend sync) waits for it too.
-      throw errorFrom(response.status, text, redact, parseRetryAfter(response.headers.get('retry-after'), Date.now(), Number.POSITIVE_INFINITY));
+      // Unbounded here: a wait beyond the budget is not cut to fit it, it ends the call (no asking again early).
+      const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), Date.now(), Number.POSITIVE_INFINITY);
+      if (retryable && attempt < retries && (await waitToRetry(retryAfterMs ?? backoff))) continue;
+      // Its Retry-After goes with the error: the caller's own next try (the spend sync, a price refresh) waits for it too.
+      throw errorFrom(response.status, text, redact, retryAfterMs);
     }
   }
 
@@ -146,11 +163,6 @@ async function answerText(response: Response, path: string, list?: ListBudget): 
   }
   if (list) list.bytesLeft -= read;
   return new TextDecoder().decode(Buffer.concat(chunks));
-}
-
-/** The wait FAL asked for, up to a minute; its own back-off when the header names no wait ("-5", blank). */
-function retryDelay(header: string | null, fallback: number): number {
-  return parseRetryAfter(header, Date.now(), 60_000) ?? fallback;
 }
 
 function describe(error: unknown): string {

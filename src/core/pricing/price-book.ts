@@ -8,6 +8,8 @@ import { z } from 'zod';
 import { PRESETS, type Preset } from '../../shared/domain';
 import type { ModelPrice, ModelSummary } from '../../shared/models';
 import type { PlatformClient, UnreadablePrice } from '../fal/platform-client';
+import { PlatformError } from '../fal/platform-errors';
+import { localDateTime } from '../../shared/local-time';
 import { MAX_ENDPOINT_ID_CHARS, MAX_EVENT_USD, MAX_PRICE_UNIT_CHARS } from '../fal/platform-schemas';
 import { listModels } from '../models/catalog';
 import { makeFolderSync } from '../util/make-folder';
@@ -74,6 +76,9 @@ export interface PriceBookDeps {
   keep?: boolean;
 }
 
+/** Longest FAL's Retry-After holds back asking for prices (a bogus one must not stop refreshes for days). */
+export const PRICE_WAIT_MAX_MS = 3600_000;
+
 /** What one unit costs in the built-in table: the cheapest preset with no options. */
 function builtInUnitPrice(model: ModelDefinition): number {
   return Math.min(...PRESETS.map((p) => model.estimateCostUsd(p, {})));
@@ -107,6 +112,9 @@ export function createPriceBook(deps: PriceBookDeps): PriceBook {
   /** The data folder existed when the book was made, or its first cache made it (the CLI's first run); or may not be made. */
   let folderWasThere = existsSync(dirname(file)) || deps.makeFolder === false;
   let inFlight: Promise<Awaited<ReturnType<PriceBook['refresh']>>> | null = null;
+  /** FAL asked (Retry-After) not to be asked again before this (epoch ms): a refresh meanwhile does not ask. */
+  let waitUntil = 0;
+  const waitSentence = () => `FAL asked to wait until ${localDateTime(waitUntil)} before prices are asked for again; the prices shown stay until then.`;
 
   function load(): PriceCache | null {
     try {
@@ -152,6 +160,7 @@ export function createPriceBook(deps: PriceBookDeps): PriceBook {
   async function doRefresh(): Promise<Awaited<ReturnType<PriceBook['refresh']>>> {
     const client = deps.platform();
     if (!client) return { ok: false, message: 'No FAL key is set, so prices cannot be asked for.' };
+    if (now() < waitUntil) return { ok: false, message: `Prices were not refreshed: ${waitSentence()}` };
     const models = new Map(listModels().filter((m) => m.provider === 'fal').map((m) => [m.id, m]));
     const endpoints = [...models.keys()];
     try {
@@ -197,7 +206,12 @@ export function createPriceBook(deps: PriceBookDeps): PriceBook {
       }
       return { ok: true, count: fresh.length, message: notRefreshed(models, [...named], kept) };
     } catch (error) {
-      const message = errorMessage(error);
+      let message = errorMessage(error);
+      if (error instanceof PlatformError && error.retryAfterMs !== null && error.retryAfterMs > 0) {
+        // A wait FAL asked for (429, 503): kept to, not asked again early - also by the window's own tries.
+        waitUntil = now() + Math.min(error.retryAfterMs, PRICE_WAIT_MAX_MS);
+        message = `${message} ${waitSentence()}`;
+      }
       deps.logger?.warn(`prices: ${message}`);
       return { ok: false, message };
     }
