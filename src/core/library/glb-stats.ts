@@ -3,7 +3,7 @@
 import type { ValidationResource } from 'gltf-validator';
 import type { ModelStats, TextureInfo } from '../../shared/domain';
 import { isRecord } from '../util/errors';
-import { readImageHeader, type ImageHeader } from './image-header';
+import { inspectImageHeader, isDamage, type ImageDamage, type ImageHeader } from './image-header';
 import { list, num, str } from './glb-json';
 
 const MODE_TRIANGLES = 4;
@@ -75,18 +75,25 @@ function textureInfo(
 }
 
 /**
- * The header of an image's embedded bytes (from imageBytes), read once per buffer view: any number of
- * images may name one view, and a JPEG's size is found by walking its segments - 100 images over a
- * 1 MB JPEG of 4-byte segments took 0.35 s for a check's three reads, 20,000 over 50 MB would take
- * most of an hour. Kept by the view's JSON object, so only while that JSON lives.
+ * The header of an image's embedded bytes (from imageBytes), or what is wrong with it, read once per
+ * buffer view (or data: URI): any number of images may name one view, and a JPEG's size is found by
+ * walking its segments - 100 images over a 1 MB JPEG of 4-byte segments took 0.35 s for a check's three
+ * reads, 20,000 over 50 MB would take most of an hour. Kept by the view's (or image's) JSON object, so
+ * only while that JSON lives.
  */
-const viewHeaders = new WeakMap<object, ImageHeader | null>();
+const headers = new WeakMap<object, ImageHeader | ImageDamage | null>();
 
-export function embeddedImageHeader(json: Record<string, unknown>, image: Record<string, unknown>, data: Uint8Array): ImageHeader | null {
+export function embeddedImage(json: Record<string, unknown>, image: Record<string, unknown>, data: Uint8Array): ImageHeader | ImageDamage | null {
   const view = image.uri === undefined ? list(json.bufferViews)[num(image.bufferView) ?? -1] : undefined;
-  if (!isRecord(view)) return readImageHeader(data); // a data: URI: its own bytes
-  if (!viewHeaders.has(view)) viewHeaders.set(view, readImageHeader(data));
-  return viewHeaders.get(view)!;
+  const owner = isRecord(view) ? view : image; // a data: URI: its own bytes
+  if (!headers.has(owner)) headers.set(owner, inspectImageHeader(data));
+  return headers.get(owner)!;
+}
+
+/** The header of an image's embedded bytes, or null (not an image of these types, or damaged: glb.ts refuses those). */
+export function embeddedImageHeader(json: Record<string, unknown>, image: Record<string, unknown>, data: Uint8Array): ImageHeader | null {
+  const read = embeddedImage(json, image, data);
+  return isDamage(read) ? null : read;
 }
 
 /** The embedded bytes of an image (buffer view in the BIN chunk or a data: URI), never fetched. */

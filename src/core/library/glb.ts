@@ -9,7 +9,8 @@ import { checkDepths, textureDecodeProblem } from './glb-budgets';
 import { dataProblem, withoutDataChunk } from './glb-data-checks';
 import { dracoDecodeProblem, dracoGeometryProblem } from './glb-draco';
 import { list, str } from './glb-json';
-import { computeStats, embeddedImageHeader, imageBytes } from './glb-stats';
+import { computeStats, embeddedImage, imageBytes } from './glb-stats';
+import { isDamage, type ImageHeader } from './image-header';
 
 const GLB_MAGIC = 0x46546c67; // 'glTF'
 const CHUNK_JSON = 0x4e4f534a; // 'JSON'
@@ -76,6 +77,8 @@ function parseGlb(bytes: Uint8Array): ParsedGlb {
   return { ok: true, json, bin };
 }
 
+const FORMAT_NAMES: Record<ImageHeader['mimeType'], string> = { 'image/png': 'PNG', 'image/jpeg': 'JPEG', 'image/webp': 'WebP', 'image/ktx2': 'KTX2' };
+
 /** A data: URI as every reader decodes it alike: base64 of the standard alphabet, nothing else. */
 const CANONICAL_DATA_URI = /^data:[^,;]*(;[^,;]*)*;base64,[A-Za-z0-9+/]*={0,2}$/;
 
@@ -96,7 +99,11 @@ function embeddedDataProblem(json: Record<string, unknown>, bin: Uint8Array | nu
   for (const [i, image] of list(json.images).entries()) {
     const data = isRecord(image) ? imageBytes(json, bin, image) : null;
     // Data that cannot be found is the validator's to report (an export reads only checked files).
-    if (data && isRecord(image) && !embeddedImageHeader(json, image, data)) return `The GLB's image ${i} is not a PNG, JPEG, WebP or KTX2 image`;
+    if (!data || !isRecord(image)) continue;
+    // Checked here for both paths: the validator does not see a plain model's BIN chunk (glb-data-checks).
+    const read = embeddedImage(json, image, data);
+    if (!read) return `The GLB's image ${i} is not a PNG, JPEG, WebP or KTX2 image`;
+    if (isDamage(read)) return `The GLB's image ${i} is a damaged ${FORMAT_NAMES[read.mimeType]}: ${read.damage}`;
   }
   return null;
 }

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { readImageHeader } from '../../../src/core/library/image-header';
+import { inspectImageHeader, readImageHeader } from '../../../src/core/library/image-header';
 import { makeTestJpeg, makeTestPng } from '../../fixtures/make-glb';
 
 describe('readImageHeader', () => {
@@ -26,12 +26,15 @@ describe('readImageHeader', () => {
   });
 
   it('reads the KTX2 header', () => {
-    const ktx2 = new Uint8Array(80);
+    // The 80-byte header (one 2D image: one face) and the index of its one level (24 bytes, empty).
+    const ktx2 = new Uint8Array(80 + 24);
     ktx2.set([0xab, 0x4b, 0x54, 0x58, 0x20, 0x32, 0x30, 0xbb, 0x0d, 0x0a, 0x1a, 0x0a]);
     const dv = new DataView(ktx2.buffer);
     dv.setUint32(20, 1024, true);
     dv.setUint32(24, 512, true);
+    dv.setUint32(36, 1, true);
     expect(readImageHeader(ktx2)).toEqual({ mimeType: 'image/ktx2', width: 1024, height: 512 });
+    expect(inspectImageHeader(ktx2.subarray(0, 80))).toEqual({ mimeType: 'image/ktx2', damage: 'its index of levels (1) runs past its end' });
   });
 
   it('returns null for other or cut-off data', async () => {
