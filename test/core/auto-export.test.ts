@@ -9,9 +9,20 @@ import { makeTestPng } from '../fixtures/make-glb';
 import { useTempAppCore, waitForValue } from '../support/temp-app-core';
 
 const startCore = useTempAppCore('autoexport');
-/** Until `out` holds `count` files that `counts` takes. */
+/**
+ * Until `out` holds `count` files that `counts` takes and the export into it is done. A file has its
+ * name before the export ends: its temp file and journal (dot-files) go only after a sync, and a test
+ * that looked then saw them beside the models.
+ */
 const filesIn = (out: string, count: number, counts: (file: string) => boolean) =>
-  waitForValue(() => (existsSync(out) && readdirSync(out).filter(counts).length === count ? true : null), 20_000, `${count} files in ${out}`);
+  waitForValue(
+    () => {
+      const names = existsSync(out) ? readdirSync(out) : [];
+      return names.filter(counts).length === count && !names.some((name) => name.startsWith('.')) ? true : null;
+    },
+    20_000,
+    `${count} files in ${out}, and no export's temp file`,
+  );
 
 describe('export after each model', () => {
   it('copies each finished model into the output folder without overwriting', async () => {
