@@ -105,7 +105,17 @@ export const AddJobsResultSchema = z.object({
   /** Added images that may make a poorer model (too small, animated), with what to know: `text` names the image. */
   warnings: z.array(z.object({ input: z.string(), text: z.string() })).optional(),
   /** With holdConcerns: images not sent to the paid generator until the user says so; `text` names the image. */
-  held: z.array(z.object({ input: z.string(), text: z.string(), item: ItemPlace })).optional(),
+  held: z
+    .array(
+      z.object({
+        input: z.string(),
+        text: z.string(),
+        item: ItemPlace,
+        /** The job sending it would make: held images (of any call) with one jobKey are one job, charged once. */
+        jobKey: z.string().optional(),
+      }),
+    )
+    .optional(),
 });
 export type AddJobsResult = z.infer<typeof AddJobsResultSchema>;
 

@@ -16,7 +16,7 @@ const item = async (name: string, width: number, height: number, seed: number) =
 it('a photo under 512 px on a side once scaled for upload is held for a paid generator, with the size sent', async () => {
   h = await createHarness();
   const result = await h.engine.addImages([await item('strip.png', 6000, 600, 3), await item('poster.png', 3000, 1500, 4)], { endpoint: TRIPO, holdConcerns: true });
-  expect(result.held).toEqual([{ input: 'strip.png', text: 'strip.png (6000 x 600 px) is sent at 2048 x 205 px, scaled to 2048 px on its long side; results are better from images at least 512 px on each side.', item: 0 }]);
+  expect(result.held).toEqual([{ input: 'strip.png', text: 'strip.png (6000 x 600 px) is sent at 2048 x 205 px, scaled to 2048 px on its long side; results are better from images at least 512 px on each side.', item: 0, jobKey: expect.any(String) }]);
   // A large photo still large on both sides once scaled (2048 x 1024) goes at once.
   expect(result.added.map((job) => job.inputName)).toEqual(['poster.png']);
   await h.engine.waitForIdle();

@@ -19,7 +19,7 @@ test('the held image of two named alike is the one at its place in the items, pa
   const result = answer.data as AddJobsResult;
   expect(result.rejected.map((entry) => entry.input)).toEqual(['/never/chosen.png']);
   expect(result.added).toHaveLength(1);
-  expect(result.held).toEqual([{ input: 'photo.png', text: expect.stringContaining('64 x 64 px'), item: 2 }]);
+  expect(result.held).toEqual([{ input: 'photo.png', text: expect.stringContaining('64 x 64 px'), item: 2, jobKey: expect.any(String) }]);
 
   // The same two again: the big one joins its job on its way (place 0 here), the small one is held again (place 1).
   const again = await core.dispatch('jobs:add', { items: [items[1]!, items[2]!], endpoint: TRIPO, holdConcerns: true });

@@ -32,3 +32,32 @@ test('a held photo stays in the notice after the next drop, and Send anyway send
   await expect(notice.getByTestId('intake-held')).toHaveCount(0);
   expect(running.fake.submissions.map((submission) => submission.endpointId)).toEqual([TRELLIS, TRIPO]);
 });
+
+// The same photo held by two drops (dropped again before answering) is one job when sent: sending the
+// second copy joins the first's job. "Send anyway" showed twice the price (two held images), and the
+// notice listed the photo twice; it is listed and priced once, the price of the one job FAL charges.
+test('the same photo held by two drops is listed and priced once, and sent as one job', async ({ page }) => {
+  await page.goto(running.app.appUrl);
+  await expect(page.getByTestId('model-select')).toHaveValue(TRIPO);
+  const zone = page.getByTestId('drop-zone');
+  const stamp = { name: 'stamp.png', mime: 'image/png', bytes: await makeTestPng(200, 150, { alpha: true, seed: 43 }) };
+  const notice = page.getByTestId('intake-notice');
+  await dropFiles(page, zone, [stamp]);
+  await expect(notice.getByTestId('intake-held-item')).toHaveCount(1);
+  const send = notice.getByRole('button', { name: /^Send anyway/ });
+  const onePrice = (await send.textContent()) ?? '';
+  expect(onePrice).toMatch(/^Send anyway \(≈ \$\d+\.\d\d\)$/);
+
+  // Again, with a photo that goes at once: its "1 image added" says the second drop's answer is in.
+  await dropFiles(page, zone, [stamp, { name: 'poster.png', mime: 'image/png', bytes: await makeTestPng(800, 800, { alpha: true, seed: 44 }) }]);
+  await expect(notice).toContainText('1 image added');
+  await expect(notice).toContainText('1 not sent yet');
+  await expect(notice.getByTestId('intake-held-item')).toHaveCount(1);
+  await expect(send).toHaveText(onePrice);
+
+  await send.click();
+  await expect(page.getByTestId('job-row')).toHaveCount(2);
+  await expect(page.getByTestId('job-row').filter({ hasText: 'stamp.png' })).toHaveAttribute('data-state', 'succeeded', { timeout: 30_000 });
+  await expect(notice.getByTestId('intake-held')).toHaveCount(0);
+  expect(running.fake.submissions).toHaveLength(2); // poster.png, and stamp.png once
+});

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { AddJobsResult, ImageItem } from '../../src/shared/contract';
 import type { Job } from '../../src/shared/domain';
 import { channels } from '../../src/shared/contract';
-import { addedImageCount, emptyIntakeResult, heldBatches, keepHeld, mergeAnswer } from '../../src/renderer/src/features/drop/intake-result';
+import { addedImageCount, emptyIntakeResult, heldBatches, heldPriceUsd, keepHeld, mergeAnswer } from '../../src/renderer/src/features/drop/intake-result';
 
 const job = (id: string, patch: Partial<Job> = {}) => ({ id, state: 'queued', inputName: `${id}.png`, ...patch }) as Job;
 const bytes = (name: string): ImageItem => ({ kind: 'bytes', name, bytes: new Uint8Array([1]) });
@@ -126,5 +126,60 @@ describe('one drop, from the core answers', () => {
     // The contract's jobs:add takes at most 1,000 items (a larger call was refused whole: nothing sent).
     for (const batch of batches) expect(AddJobsInput.safeParse({ items: batch.items, ...batch.sentWith }).success).toBe(true);
     expect(batches.flatMap((batch) => batch.items.map((item) => (item.kind === 'path' ? item.path : '')))).toEqual(paths);
+  });
+});
+
+// "Send anyway" showed twice the price for the same photo held by two drops, though sending it makes one
+// job (the second copy joins the first's): the price is each job the core's jobKey names, once.
+describe('the price of Send anyway', () => {
+  const TRIPO = { endpoint: 'tripo3d/tripo/v2.5/image-to-3d', preset: 'standard' as const };
+  const price = (sentWith: { endpoint: string }) => (sentWith.endpoint === TRIPO.endpoint ? 0.4 : 0.25);
+  const stamp = { input: 'stamp.png', text: 'stamp.png is only 200 x 150 px', item: 0, jobKey: 'k-stamp' };
+
+  it('the same file held by two drops is listed, sent and priced once', () => {
+    const first = fresh();
+    mergeAnswer(first, answer({ held: [stamp] }), [bytes('stamp.png')]);
+    const second = fresh();
+    mergeAnswer(second, answer({ added: [job('p')], held: [stamp] }), [bytes('stamp.png'), bytes('poster.png')]);
+    const shown = keepHeld(first, second);
+    expect(shown.held).toEqual([stamp]);
+    expect(shown.heldItems).toHaveLength(1);
+    expect(heldPriceUsd(shown, price)).toBe(0.4);
+  });
+
+  it('the same file twice in one call is held once', () => {
+    const result = fresh();
+    mergeAnswer(result, answer({ held: [stamp, { ...stamp, item: 1 }] }), [bytes('stamp.png'), bytes('stamp.png')]);
+    expect(result.heldItems).toHaveLength(1);
+    expect(result.held).toHaveLength(1);
+    expect(heldPriceUsd(result, price)).toBe(0.4);
+  });
+
+  it('a copy under another name is listed (it is another file) but is the same job: one price', () => {
+    const result = fresh();
+    mergeAnswer(result, answer({ held: [stamp, { ...stamp, input: 'stamp copy.png', text: 'stamp copy.png is only 200 x 150 px', item: 1 }] }), [bytes('stamp.png'), bytes('stamp copy.png')]);
+    expect(result.held).toHaveLength(2);
+    expect(heldPriceUsd(result, price)).toBe(0.4);
+  });
+
+  it('the same photo held for two generators is two jobs, each at its price', () => {
+    const first = fresh();
+    mergeAnswer(first, answer({ held: [stamp] }), [bytes('stamp.png')]);
+    const second = emptyIntakeResult({ endpoint: 'fal-ai/trellis', preset: 'standard' });
+    mergeAnswer(second, answer({ held: [{ ...stamp, jobKey: 'k-stamp-trellis' }] }), [bytes('stamp.png')]);
+    const shown = keepHeld(first, second);
+    expect(shown.heldItems).toHaveLength(2);
+    expect(heldPriceUsd(shown, price)).toBeCloseTo(0.65);
+  });
+
+  it('the same set held by two drops is one model; a price not known is no price', () => {
+    const set = { members: [], sentWith: { endpoint: 'fal-ai/hyper3d/rodin', preset: 'standard' as const }, jobKey: 'k-set' };
+    const first = { ...fresh(), held: [{ input: 'jug-b.png', text: 'jug-b.png is only 200 x 150 px', jobKey: 'k-set' }], heldSets: [set] };
+    const second = { ...fresh(), held: [{ input: 'jug-b.png', text: 'jug-b.png is only 200 x 150 px', jobKey: 'k-set' }], heldSets: [set] };
+    const shown = keepHeld(first, second);
+    expect(shown.heldSets).toHaveLength(1);
+    expect(shown.held).toHaveLength(1);
+    expect(heldPriceUsd(shown, price)).toBe(0.25);
+    expect(heldPriceUsd(shown, () => null)).toBeNull();
   });
 });

@@ -20,7 +20,7 @@ import { toAbsolutePath, toStoredPath } from '../paths';
 import { toJob, type JobRow, type JobStore, type JobToAdd } from '../queue/store';
 import type { AddJobsOptions } from '../services-types';
 import { inputSetProblem } from '../models/input-set';
-import { singleInputOf, type JobInputStore } from './job-inputs';
+import { heldJobKey, singleInputOf, type JobInputStore } from './job-inputs';
 import { errorMessage } from '../util/errors';
 import { canonicalJson } from '../util/canonical-json';
 import { mapLimit } from '../util/map-limit';
@@ -104,7 +104,7 @@ export function createIntake(deps: IntakeDeps): Intake {
       const toAdd: JobToAdd[] = [];
       /** Images held before paying, and what to say of each: joined to their job on its way, else held. */
       const toJoin: JobToAdd[] = [];
-      const joinLabels: { input: string; text: string; item: number }[] = [];
+      const joinLabels: (NonNullable<AddJobsResult['held']>[number] & { item: number })[] = [];
       const createdAt = deps.now();
       results.forEach((result, offset) => {
         const place = from + offset;
@@ -152,7 +152,7 @@ export function createIntake(deps: IntakeDeps): Intake {
             outputDir: opts.outputDir ?? null,
           },
         });
-        if (concerned) joinLabels.push({ input: label, text: input.concerns.join(' '), item: place });
+        if (concerned) joinLabels.push({ input: label, text: input.concerns.join(' '), item: place, jobKey: heldJobKey(input.sourceSha256, endpoint, preset, optionsJson) });
       });
       const inputGone = (row: JobRow) => !statSync(toAbsolutePath(deps.dataDir, row.inputPath), { throwIfNoEntry: false })?.isFile();
       const chunk = toAdd.length > 0 ? deps.store.addOrJoin(toAdd, (job) => deps.inputs.insert(job.id, [singleInputOf(job)]), inputGone) : [];

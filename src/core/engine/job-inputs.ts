@@ -41,6 +41,15 @@ export function inputSetKey(inputs: readonly Pick<JobInput, 'role' | 'sha256'>[]
   return createHash('sha256').update(JSON.stringify(inputs.map((input) => [input.role, input.sha256]))).digest('hex');
 }
 
+/**
+ * The job a held image (or set) would make when sent: the same photo - or set - with the same settings
+ * joins one job (queue/store-reads TwinKey), so two held copies of it (two drops) make one job and cost
+ * one price. `photo`: the original file's sha256, or a set's inputSetKey. Opaque to the page.
+ */
+export function heldJobKey(photo: string, endpoint: string, preset: string, optionsJson: string): string {
+  return createHash('sha256').update(JSON.stringify([photo, endpoint, preset, optionsJson])).digest('hex');
+}
+
 export class JobInputStore {
   private readonly stmt: (sql: string) => Statement;
 

@@ -21,7 +21,7 @@ import { limitsNow, type IntakeDeps } from './intake';
 import { databaseFailureInWords, syncNewJobs } from './intake-failures';
 import { canonicalJson } from '../util/canonical-json';
 import { mapLimit } from '../util/map-limit';
-import { inputSetKey, type JobInput } from './job-inputs';
+import { heldJobKey, inputSetKey, type JobInput } from './job-inputs';
 
 const labelOf = (member: InputSetMember) => (member.item.kind === 'path' ? member.item.path : member.item.name);
 
@@ -47,8 +47,8 @@ function repeatedPhotos(prepared: readonly PrepareResult[], members: readonly In
 }
 
 /** The set's photos a paid generator would make a poorer model from (too small, animated), each with why. */
-function heldPhotos(prepared: readonly PrepareResult[], members: readonly InputSetMember[]): NonNullable<AddJobsResult['held']> {
-  return prepared.flatMap((result, i) => (result.ok && result.input.concerns.length > 0 ? [{ input: labelOf(members[i]!), text: result.input.concerns.join(' ') }] : []));
+function heldPhotos(prepared: readonly PrepareResult[], members: readonly InputSetMember[], jobKey: string): NonNullable<AddJobsResult['held']> {
+  return prepared.flatMap((result, i) => (result.ok && result.input.concerns.length > 0 ? [{ input: labelOf(members[i]!), text: result.input.concerns.join(' '), jobKey }] : []));
 }
 
 export async function addInputSet(deps: IntakeDeps, members: InputSetMember[], opts: AddJobsOptions): Promise<AddJobsResult> {
@@ -111,7 +111,7 @@ export async function addInputSet(deps: IntakeDeps, members: InputSetMember[], o
   };
   // The check before paying (intake.ts): a set with a photo a paid generator would make a poorer model
   // from is not sent until the user says so - unless the same set is on its way (sent anyway): joined.
-  const held = opts.holdConcerns === true && model.provider !== 'offline' ? heldPhotos(prepared, members) : [];
+  const held = opts.holdConcerns === true && model.provider !== 'offline' ? heldPhotos(prepared, members, heldJobKey(`set:${setKey}`, endpoint, preset, optionsJson)) : [];
   const joinOutput = opts.outputDir ? { dir: opts.outputDir, name } : null;
   const outcome = held.length > 0 ? (opts.force ? null : deps.store.joinOnly([{ job, mayJoin: true, joinOutput }])[0]) : insertSet(deps, job, inputs, name, opts);
   if (!outcome) return { added: [], rejected: [], duplicates: [], held };

@@ -17,7 +17,7 @@ describe('holding a poorer image before paying', () => {
     h = await createHarness();
     const result = await h.engine.addImages([await pngItem('stamp.png'), await bigItem('poster.png', 7)], { endpoint: TRIPO, holdConcerns: true });
     expect(result.added.map((job) => job.inputName)).toEqual(['poster.png']);
-    expect(result.held).toEqual([{ input: 'stamp.png', text: expect.stringContaining('stamp.png is only 64 x 64 px'), item: 0 }]);
+    expect(result.held).toEqual([{ input: 'stamp.png', text: expect.stringContaining('stamp.png is only 64 x 64 px'), item: 0, jobKey: expect.any(String) }]);
     await h.engine.waitForIdle();
     expect(h.fake.submissions).toHaveLength(1);
     expect(h.fake.uploads()).toHaveLength(1);
@@ -45,6 +45,20 @@ describe('holding a poorer image before paying', () => {
     expect(again.joined).toEqual([{ input: 'stamp.png', jobId: sent.added[0]!.id, item: 0 }]);
     expect(again.added.map((job) => job.inputName).sort()).toEqual(['poster.png', 'stamp.png']);
     expect(h.engine.listJobs()).toHaveLength(2);
+  });
+
+  it('names the job each held image would make: one key for the same photo (two drops, another name), another for other settings', async () => {
+    h = await createHarness();
+    const key = async (item: Awaited<ReturnType<typeof pngItem>>, preset?: 'draft') => (await h.engine.addImages([item], { endpoint: TRIPO, holdConcerns: true, ...(preset ? { preset } : {}) })).held?.[0]?.jobKey;
+    const stamp = await pngItem('stamp.png');
+    const first = await key(stamp);
+    expect(first).toMatch(/^[0-9a-f]{64}$/);
+    expect(await key(stamp)).toBe(first);
+    expect(await key({ ...stamp, name: 'stamp copy.png' })).toBe(first);
+    expect(await key(stamp, 'draft')).not.toBe(first);
+    // Sent anyway, both copies: one job, as the one key said.
+    const sent = await h.engine.addImages([stamp, { ...stamp, name: 'stamp copy.png' }], { endpoint: TRIPO });
+    expect(new Set(sent.added.map((job) => job.id)).size).toBe(1);
   });
 
   it('does not hold for the free offline generator', async () => {

@@ -18,11 +18,13 @@ describe('holding a set with a poorer photo before paying', () => {
     const set = [await big('mug-a.png', 51), { item: await pngItem('mug-b.png') }];
     const result = await h.engine.addSet(set, { endpoint: RODIN, holdConcerns: true });
     expect(result.added).toEqual([]);
-    expect(result.held).toEqual([{ input: 'mug-b.png', text: expect.stringContaining('mug-b.png is only 64 x 64 px') }]);
+    expect(result.held).toEqual([{ input: 'mug-b.png', text: expect.stringContaining('mug-b.png is only 64 x 64 px'), jobKey: expect.any(String) }]);
     await h.engine.waitForIdle();
     expect(h.engine.listJobs()).toEqual([]);
     expect(h.fake.uploads()).toHaveLength(0);
     expect(h.fake.submissions).toHaveLength(0);
+    // Held again (a second drop): the same job, so "Send anyway" prices it once.
+    expect((await h.engine.addSet(set, { endpoint: RODIN, holdConcerns: true })).held?.[0]?.jobKey).toBe(result.held?.[0]?.jobKey);
 
     // Send anyway: the same set without holdConcerns, one job, one submit.
     const sent = await h.engine.addSet(set, { endpoint: RODIN });

@@ -4,6 +4,7 @@ import { useApp } from '../../app-context';
 import type { JobsApi } from '../../hooks/useJobs';
 import { DropZone } from '../drop/DropZone';
 import { IntakeNotice } from '../drop/IntakeNotice';
+import { heldPriceUsd } from '../drop/intake-result';
 import { ModelChooser, OFFLINE_MODEL_ID } from '../drop/ModelChooser';
 import type { ImageIntake } from '../drop/useImageIntake';
 import { QueueBanner } from '../queue/QueueBanner';
@@ -40,10 +41,8 @@ export function CreateView({ jobs, queue, intake, dragging, keySet, now }: Creat
   const priceOf = (chosen: { endpoint: string; preset: Preset }) => models.find((m) => m.id === chosen.endpoint)?.priceByPreset[chosen.preset] ?? null;
   const sentWith = intake.result?.sentWith;
   const unitPriceUsd = sentWith ? priceOf(sentWith) : null;
-  // Held images may come from several drops (keepHeld), each sent with its own generator.
-  // A held set is one model of its own generator, whatever number of its photos were held.
-  const heldPrices = [...(intake.result?.heldItems ?? []), ...(intake.result?.heldSets ?? [])].map((held) => priceOf(held.sentWith));
-  const heldPriceUsd = heldPrices.includes(null) ? null : heldPrices.reduce<number>((sum, price) => sum + (price ?? 0), 0);
+  // Held images may come from several drops (keepHeld), each sent with its own generator: each job once.
+  const heldPrice = intake.result ? heldPriceUsd(intake.result, priceOf) : null;
   const sampleAdded = (answer: AddJobsResult) => {
     const { rejected, duplicates } = answer;
     for (const problem of rejected) toast({ tone: 'error', text: problem.reason });
@@ -140,7 +139,7 @@ export function CreateView({ jobs, queue, intake, dragging, keySet, now }: Creat
           jobs={jobs.jobs}
           busy={intake.busy}
           unitPriceUsd={unitPriceUsd}
-          heldPriceUsd={heldPriceUsd}
+          heldPriceUsd={heldPrice}
           onDismiss={intake.dismiss}
           onMakeAgain={intake.makeAgain}
           onSendHeld={intake.sendHeld}

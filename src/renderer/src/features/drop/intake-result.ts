@@ -15,17 +15,26 @@ export interface SetFile {
   role: ViewRole | null;
 }
 
-/** A held image's item and the generator and quality its drop chose: "Send anyway" sends it with those. */
+/**
+ * A held image's item and the generator and quality its drop chose: "Send anyway" sends it with those.
+ * `input` and `jobKey`: its entry in `held` (the same file held again is not kept twice).
+ */
 export interface HeldItem {
   item: ImageItem;
   sentWith: IntakeResult['sentWith'];
+  input: string;
+  jobKey?: string;
 }
 
 /** A set held before paying: its images and views, and the generator and quality it was made with. */
 export interface HeldSet {
   members: SetFile[];
   sentWith: IntakeResult['sentWith'];
+  /** The job it would make (the core's jobKey): the same set held by two drops is kept once. */
+  jobKey?: string;
 }
+
+type HeldEntry = IntakeResult['held'][number];
 
 export interface IntakeResult {
   /** Every job the drop follows, once: the ones it made and the ones its images joined. */
@@ -41,7 +50,7 @@ export interface IntakeResult {
   /** Added images that may make a poorer model (too small, animated): `text` names the image. */
   warnings: { input: string; text: string }[];
   /** Images a paid generator would make a poorer model from, not sent until the user says so (`text` names the image). */
-  held: { input: string; text: string }[];
+  held: { input: string; text: string; jobKey?: string }[];
   /** The held images' items, kept so "Send anyway" sends exactly those (with their own drop's generator). */
   heldItems: HeldItem[];
   /** Sets held before paying (`held` names their poorer photos), kept so "Send anyway" sends each whole, with its generator. */
@@ -116,13 +125,20 @@ export function mergeAnswer(into: IntakeResult, answer: AddJobsResult, sent: rea
   into.rejected.push(...answer.rejected);
   into.duplicates.push(...answer.duplicates);
   into.warnings.push(...(answer.warnings ?? []));
-  into.held.push(...(answer.held ?? []));
   // A job an earlier call of this drop made counts as made by the drop (a copy in the next batch).
   into.joined.push(...joinedOf(answer, madeBefore));
   const resend = (entries: readonly NamedEntry[]): ImageItem[] => (sent.length ? itemsOf(sent, entries) : entries.map((entry) => ({ kind: 'path' as const, path: entry.input })));
   into.duplicateItems.push(...resend(answer.duplicates));
   into.joinedItems.push(...resend(joined));
-  into.heldItems.push(...resend(answer.held ?? []).map((item) => ({ item, sentWith: into.sentWith })));
+  // The same file held again (dropped again before the user answered) is the same job: listed, sent and priced once.
+  const held = (answer.held ?? []).filter((entry, i, all) => !isHeldIn(into.held, entry) && !isHeldIn(all.slice(0, i), entry));
+  into.held.push(...held);
+  into.heldItems.push(...held.flatMap((entry) => resend([entry]).map((item) => ({ item, sentWith: into.sentWith, input: entry.input, ...(entry.jobKey ? { jobKey: entry.jobKey } : {}) }))));
+}
+
+/** Whether `entry` (the same file, for the same job) is among `held`; without the core's jobKey, never. */
+function isHeldIn(held: readonly Pick<HeldEntry, 'input' | 'jobKey'>[], entry: Pick<HeldEntry, 'input' | 'jobKey'>): boolean {
+  return entry.jobKey !== undefined && held.some((other) => other.jobKey === entry.jobKey && other.input === entry.input);
 }
 
 /**
@@ -132,7 +148,31 @@ export function mergeAnswer(into: IntakeResult, answer: AddJobsResult, sent: rea
  */
 export function keepHeld(previous: IntakeResult | null, next: IntakeResult): IntakeResult {
   if (!previous?.held.length) return next;
-  return { ...next, held: [...previous.held, ...next.held], heldItems: [...previous.heldItems, ...next.heldItems], heldSets: [...previous.heldSets, ...next.heldSets] };
+  // What both drops hold (the same file, or the same set, for the same job) is kept once: one job, one price.
+  const sets = new Set(previous.heldSets.flatMap((set) => (set.jobKey ? [set.jobKey] : [])));
+  return {
+    ...next,
+    held: [...previous.held, ...next.held.filter((entry) => !isHeldIn(previous.held, entry))],
+    heldItems: [...previous.heldItems, ...next.heldItems.filter((held) => !isHeldIn(previous.heldItems, held))],
+    heldSets: [...previous.heldSets, ...next.heldSets.filter((set) => !set.jobKey || !sets.has(set.jobKey))],
+  };
+}
+
+/**
+ * What "Send anyway" will cost: each job it makes once, at its own drop's price (`priceOf`), null when one
+ * is not known. Held images of one jobKey (the same photo under two names, a set's poorer photos) make one
+ * job - the second joins the first's - and a held set is one model whatever number of its photos were held.
+ */
+export function heldPriceUsd(result: Pick<IntakeResult, 'heldItems' | 'heldSets'>, priceOf: (sentWith: IntakeResult['sentWith']) => number | null): number | null {
+  const jobs = new Map<string, IntakeResult['sentWith']>();
+  [...result.heldItems, ...result.heldSets].forEach((held, i) => jobs.set(held.jobKey ?? `unkeyed ${i}`, held.sentWith));
+  let sum = 0;
+  for (const sentWith of jobs.values()) {
+    const price = priceOf(sentWith);
+    if (price === null) return null;
+    sum += price;
+  }
+  return sum;
 }
 
 /** The held items as calls per generator and quality, in order, each within one call's size (batchItems). */

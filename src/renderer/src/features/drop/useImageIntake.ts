@@ -137,8 +137,9 @@ export function useImageIntake(options: IntakeOptions): ImageIntake {
         acc.heldItems.length = kept.held;
         if (answer.duplicates.length > 0) acc.duplicateSet = { members, endpoint: setEndpoint };
         if ((answer.joined ?? []).length > 0) acc.joinedSet = { members, endpoint: setEndpoint };
+        const jobKey = answer.held?.[0]?.jobKey;
         const held = (answer.held ?? []).length > 0;
-        if (held) acc.heldSets.push({ members, sentWith: { endpoint: setEndpoint, preset: setPreset } });
+        if (held) acc.heldSets.push({ members, sentWith: { endpoint: setEndpoint, preset: setPreset }, ...(jobKey ? { jobKey } : {}) });
         if (answer.added.length > 0 || answer.duplicates.length > 0 || held) setStaged(null);
       },
     [],
