@@ -43,7 +43,7 @@ export function SpendingSection({ cost: shared }: { cost: CostSummary | null }) 
               <strong>{money(cost.monthUsd)}</strong>
             </div>
             {cost.possibleUsd ? (
-              <div title="Jobs whose answer from FAL was lost, and jobs FAL failed or that were stopped after FAL began them: FAL may have charged them. They count against the cap until FAL's records settle them.">
+              <div title="Jobs whose answer from FAL was lost, jobs FAL failed or that were stopped after FAL began them, and jobs given up while FAL was not answering about them: FAL may have charged them. They count against the cap until FAL's records settle them.">
                 <span className="section-label">May be charged</span>
                 <strong data-testid="spend-possible">{money(cost.possibleUsd)}</strong>
               </div>

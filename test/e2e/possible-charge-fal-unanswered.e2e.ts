@@ -1,0 +1,48 @@
+// A job given up because FAL kept answering its status with server errors was counted as spent, though
+// FAL never charges a 5xx and charges a run only if it finished: whether it did is unknown. It is now
+// "May be charged" in Settings > Spending (counted against the cap), and the note under the figures
+// names such jobs. (Debian Chromium, browser transport, real core, fake FAL.) Light and dark screenshots.
+import { expect, test, type Page } from '@playwright/test';
+import { makeTestPng } from '../fixtures/make-glb';
+import { startFakeFal, type FakeFal } from '../fake-fal/server';
+import { dropFiles } from './support/page-helpers';
+import { launchWebApp, type RunningWebApp } from './support/web-app';
+
+const KEY = 'e2e-fal-key-0123456789';
+
+async function themedShot(page: Page, scheme: 'light' | 'dark', name: string) {
+  await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+  await page.waitForTimeout(300); // colour transitions (screenshots only; no assertion depends on it)
+  const path = test.info().outputPath(`${name}.png`);
+  await page.getByRole('region', { name: 'Spending' }).screenshot({ path });
+  await test.info().attach(name, { path, contentType: 'image/png' });
+}
+
+let fake: FakeFal;
+let app: RunningWebApp;
+test.beforeEach(async () => {
+  fake = await startFakeFal({});
+  app = await launchWebApp({ falProxy: fake.url, env: { FAL_KEY: KEY } });
+});
+test.afterEach(async () => {
+  await app?.stop();
+  await fake?.close();
+});
+
+test('a job given up on FAL answering its status with 502: "May be charged", not spent, and the note says why', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto(app.appUrl);
+  fake.script({ op: 'status', fault: { kind: 'infra', status: 502 }, times: Infinity }, { op: 'stream', fault: { kind: 'infra', status: 502 }, times: Infinity });
+  await dropFiles(page, page.getByTestId('drop-zone'), [{ name: 'vase.png', mime: 'image/png', bytes: await makeTestPng(640, 640, { alpha: true, seed: 62 }) }]);
+  const row = page.getByTestId('job-row').first();
+  await expect(row).toHaveAttribute('data-state', 'failed', { timeout: 90_000 });
+
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const spending = page.getByRole('region', { name: 'Spending' });
+  await spending.scrollIntoViewIfNeeded();
+  await expect(page.getByTestId('spend-possible')).not.toHaveText('$0.00');
+  await expect(page.getByTestId('spend-grid').getByText('This month', { exact: true }).locator('..')).toContainText('$0.00');
+  await expect(page.getByTestId('spend-possible-note')).toContainText('jobs given up while FAL kept answering with server errors, or not at all');
+  await themedShot(page, 'light', 'possible-charge-unanswered-light');
+  await themedShot(page, 'dark', 'possible-charge-unanswered-dark');
+});
