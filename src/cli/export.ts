@@ -15,7 +15,7 @@ import {
   type LengthUnit,
   type OutputFormat,
 } from '../shared/export-recipe';
-import type { CommonOptions } from './run';
+import type { CommonOptions } from './open-engine';
 import { checkOutputFolder, ensureOutputFolder } from './out-dir';
 import { givenOptions } from './given-options';
 import { shellWord } from './shell-word';
@@ -171,7 +171,7 @@ async function deletePreset(ctx: ExportCommandContext, id: string, flags: Export
 async function legacyExport(ctx: ExportCommandContext, id: string, file: string, opts: CommonOptions) {
   const format = extname(file).slice(1).toLowerCase() || 'glb';
   if (!(LEGACY_FORMATS as readonly string[]).includes(format)) throw ctx.usageError(`Cannot export to .${format}: use .glb, .obj or .stl.`);
-  const [{ openEngine }, { exportModel }, { readDataDir }] = await Promise.all([import('./run'), import('../core/library/export-model'), import('./data-folder')]);
+  const [{ openEngine }, { exportModel }, { readDataDir }] = await Promise.all([import('./open-engine'), import('../core/library/export-model'), import('./data-folder')]);
   const dataDir = readDataDir(opts);
   const notFound = () => {
     process.stderr.write(`No model with id ${id}. Run \`image2model list\` to see the library.\n`);
@@ -249,7 +249,7 @@ export function registerExportCommand(program: Command, ctx: ExportCommandContex
       await ensureOutputFolder(out, flags.json === true, (message) => (outFailure = ctx.usageError(message)) as Error);
       outReady = true;
     };
-    const [{ openEngine }, { createExportService }, { readDataDir }] = await Promise.all([import('./run'), import('../core/export/service'), import('./data-folder')]);
+    const [{ openEngine }, { createExportService }, { readDataDir }] = await Promise.all([import('./open-engine'), import('../core/export/service'), import('./data-folder')]);
     // No library yet (the app's folder not made): no model has these ids; the presets are the built-in ones.
     const found = readDataDir(flags);
     const engine = found === null ? null : openEngine(flags, found);

@@ -6,7 +6,7 @@ import { DEFAULT_MODEL_ID, OFFLINE_MODEL_ID, getModel, listModels } from '../cor
 import { defaultGenerator } from '../shared/default-generator';
 import { describeModel } from '../core/models/summary';
 import { APP_VERSION } from '../core/version';
-import type { CommonOptions } from './run';
+import type { CommonOptions } from './open-engine';
 import { redactKeys } from '../core/fal/redact';
 import { hasUnusualCharacter, KEY_CHARACTER_MESSAGE } from '../core/keys/format';
 import { registerStatsCommand } from './stats';
@@ -113,7 +113,7 @@ export function buildProgram(out: { exitCode: number }): Command {
   });
 
   commonOptions(program.command('list').description('list the models in the library')).action(async (opts: CommonOptions) => {
-    const [{ openEngine }, { readDataDir }] = await Promise.all([import('./run'), import('./data-folder')]);
+    const [{ openEngine }, { readDataDir }] = await Promise.all([import('./open-engine'), import('./data-folder')]);
     const dataDir = readDataDir(opts);
     // No library yet (the app's folder not made): listed as the empty library it is.
     const engine = dataDir === null ? null : openEngine(opts, dataDir);

@@ -1,4 +1,4 @@
-// Commands that need no engine start without loading it (src/cli/run.ts and the engine, the job
+// Commands that need no engine start without loading it (src/cli/run.ts, src/cli/open-engine.ts and the engine, the job
 // store, the database cost ~1.4 s of every CLI start): --help, --version, usage errors, deleting an
 // export preset. Each heavy module is mocked to note when it is loaded.
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
@@ -8,6 +8,7 @@ import { join } from 'node:path';
 
 const loaded = vi.hoisted(() => new Set<string>());
 vi.mock('../../src/cli/run', async (original) => (loaded.add('cli/run'), original()));
+vi.mock('../../src/cli/open-engine', async (original) => (loaded.add('cli/open-engine'), original()));
 vi.mock('../../src/core/engine', async (original) => (loaded.add('core/engine'), original()));
 vi.mock('../../src/core/queue/store', async (original) => (loaded.add('core/queue/store'), original()));
 vi.mock('../../src/core/db/open', async (original) => (loaded.add('core/db/open'), original()));
@@ -37,6 +38,6 @@ it('--help, --version, a usage error and deleting a preset load neither the engi
 
   // The commands that need them still get them.
   expect(await runCli(['list', '--data-dir', dataDir])).toBe(EXIT_OK);
-  expect(loaded).toContain('cli/run');
+  expect(loaded).toContain('cli/open-engine');
   expect(loaded).toContain('core/engine');
 }, 60_000);
