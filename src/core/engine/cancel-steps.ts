@@ -12,7 +12,7 @@ import { endedPatch, needsAttentionPatch, releaseJob } from './ownership';
 import type { RunContext } from './run-context';
 import { JobFailure, LeaseLostError, StepError } from './run-errors';
 import { keptResultOf } from './stored-result';
-import { CANCELED_AFTER_FINISH_CODE, FAL_RUN_FAILED_CODES } from '../spend/charge-rule';
+import { CANCELED_AFTER_FINISH_CODE, FAL_RUN_FAILED_CODES, RESULT_UNREAD_CODE } from '../spend/charge-rule';
 
 export const CANCEL_UNCERTAIN_MESSAGE =
   'Canceled while it was being sent to FAL: FAL may have accepted it and may still run (and charge) it. Check your FAL dashboard; nothing is sent again unless you retry.';
@@ -104,8 +104,8 @@ class JobCancel {
   }
 
   /**
-   * Cancel came too late: FAL had finished (and charged) it, so the result is kept - for as long as a
-   * cancel waits. The user asked to stop: a model that takes longer ends the job at once, its request
+   * Cancel came too late: FAL had finished it (and charged it, if it made the model), so the result is
+   * kept - for as long as a cancel waits. The user asked to stop: a model that takes longer ends the job at once, its request
    * id kept for a free Download again.
    */
   private async keepCompletedResult(fal: FalClient, requestId: string): Promise<void> {
@@ -124,6 +124,17 @@ class JobCancel {
         // Quitting must not wait for a download: the cancel stays requested and FAL keeps the
         // result, so the next run finds it ALREADY_COMPLETED again and fetches it then.
         releaseJob(this.writer, { message: 'Paused: the engine stopped; the finished result is fetched next time' });
+        return;
+      }
+      if (resultUnread(error, timeUp.aborted, this.deps.now())) {
+        // FAL's status said COMPLETED, which it says of a failed run too, and its answer was never read:
+        // whether it made (and charged) the model is not known - a possible charge (spend/charge-rule.ts).
+        const why = timeUp.aborted ? "FAL's result did not come in time." : this.deps.redact(keepFailure(error, this.deps.now()).why);
+        this.host.fail(
+          RESULT_UNREAD_CODE,
+          `Canceled after FAL had ended it, but its result could not be read: ${why} Whether FAL made the model is not known, and FAL charges only if it did: it counts as "may be charged" until FAL's records settle it. Use Download again (free) to ask FAL again.`,
+          false,
+        );
         return;
       }
       if (timeUp.aborted) {
@@ -160,9 +171,19 @@ class JobCancel {
 const RUN_FAILED: ReadonlySet<string> = new Set(FAL_RUN_FAILED_CODES);
 
 /**
+ * Fetching FAL's result failed (or the cancel's wait ran out) before its answer was read, with no answer
+ * from FAL saying how the run ended (a 5xx, a cut connection, no answer): it may or may not have made the model.
+ */
+function resultUnread(error: unknown, timeUp: boolean, nowMs: number): boolean {
+  if (!(error instanceof StepError) || error.phase !== 'result' || error.afterAnswer) return false;
+  return timeUp || classifyError(error.cause, error.phase, nowMs).kind !== 'fail';
+}
+
+/**
  * Why keeping a finished result failed, and whether FAL still holds a result worth fetching again: not
  * when FAL is done with the request or the model itself was refused (not a GLB, too large, unsafe link).
- * `made`: FAL made the model (and charged for it) - all but a run FAL's result answer says failed.
+ * `made`: FAL made the model (and charged for it) - all but a run FAL's result answer says failed (a result
+ * never read is resultUnread's, before this).
  */
 function keepFailure(error: unknown, nowMs: number): { stillAtFal: boolean; made: boolean; why: string } {
   const sentence = (text: string) => (/[.!?]$/.test(text) ? text : `${text}.`);

@@ -49,6 +49,9 @@ export async function collectResult(
   const kept = keptResultOf(row());
   // The kept column as this run last set it (writer.keep is not shown in writer.row).
   let keptJson = row().resultOutputJson;
+  // FAL's answer was read (kept from before, or in an earlier round): FAL made the model. A later
+  // result fetch that fails says so, for what the failure counts as (cancel-steps.ts).
+  let answered = kept !== null;
   const rounds = kept ? [{ kept, until: start + Math.min(KEPT_LINK_TRY_MS, deps.policy.downloadRetryMs / 4) }, { until: start + deps.policy.downloadRetryMs }] : [0.5, 1].map((share) => ({ until: start + deps.policy.downloadRetryMs * share }));
   for (const round of rounds) {
     let output: unknown;
@@ -67,7 +70,9 @@ export async function collectResult(
         // FAL dropped its answer, but the kept one names the model: its link failing now (a CDN blip)
         // must not lose the paid model - Download again tries that link again. A link that said it
         // has expired (404/410) is gone with FAL's answer: nothing is left to fetch.
-        if (!kept || !answerDropped(error, deps.now()) || classifyError(lastError, 'download', deps.now()).kind === 'fail') throw error;
+        if (!kept || !answerDropped(error, deps.now()) || classifyError(lastError, 'download', deps.now()).kind === 'fail') {
+          throw answered && error instanceof StepError ? new StepError(error.phase, error.cause, true) : error;
+        }
         answerGone = true;
         break;
       }
@@ -79,6 +84,7 @@ export async function collectResult(
     // Made and charged, and still held by FAL: an answer without the model (a proxy's or gateway's own
     // JSON) keeps Download again (free; the same answer again costs nothing).
     if ('error' in parsed) throw new JobFailure('unexpected_output', `FAL's answer did not contain a model: ${parsed.error}`, false);
+    answered = true;
     if (!('kept' in round)) {
       const json = keptResultJson(requestId, output, deps.redact);
       if (json !== null && json !== keptJson) writer.keep({ resultOutputJson: (keptJson = json) });

@@ -23,6 +23,8 @@ export class StepError extends Error {
   constructor(
     readonly phase: FalPhase,
     override readonly cause: unknown,
+    /** FAL's answer for the request had been read (it made the model) before this step failed. */
+    readonly afterAnswer = false,
   ) {
     super(`${phase} failed`);
   }

@@ -20,7 +20,13 @@ export const FAL_RUN_FAILED_CODES = ['invalid_input', 'run_failed', 'fal_error',
  * whether FAL finished (and charged) it is not known. A model FAL made that could not be downloaded
  * ends `result_download_failed` instead (engine/policy.ts): charged.
  */
-export const FAL_UNANSWERED_CODES = ['server_error', 'connection_lost', 'timeout'] as const;
+export const FAL_UNANSWERED_CODES = ['server_error', 'connection_lost', 'timeout', 'result_unread'] as const;
+
+/**
+ * A cancel that came after FAL's status said COMPLETED, whose result could not be read (engine/cancel-steps.ts):
+ * COMPLETED is also said of a run that failed, so whether FAL made (and charged) the model is not known.
+ */
+export const RESULT_UNREAD_CODE = 'result_unread' satisfies (typeof FAL_UNANSWERED_CODES)[number];
 
 /** A cancel that came after FAL had finished the request (engine/cancel-steps.ts): FAL charged it. */
 export const CANCELED_AFTER_FINISH_CODE = 'canceled_after_finish';

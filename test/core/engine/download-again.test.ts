@@ -42,9 +42,9 @@ it('a cancel after FAL finished whose result could not be fetched ends with a fr
   h.fake.script({ op: 'result', fault: { kind: 'hang' } }, { op: 'result', fault: { kind: 'infra', status: 503 } });
   const { id, requestId, job } = await cancelAfterFalFinished(h);
 
-  // Not "canceled" with the paid result out of reach: failed, its request id kept, and it says so.
-  expect(job).toMatchObject({ state: 'failed', errorCode: 'result_download_failed', falRequestId: requestId, requestFinished: false });
-  expect(job.errorMessage).toMatch(/^Canceled after FAL had already made it \(and charged for it\).*HTTP 503.*Use Download again \(free\)/);
+  // Not "canceled" with a possibly paid result out of reach: failed, its request id kept, and it says so.
+  expect(job).toMatchObject({ state: 'failed', errorCode: 'result_unread', falRequestId: requestId, requestFinished: false });
+  expect(job.errorMessage).toMatch(/^Canceled after FAL had ended it, but its result could not be read: .*HTTP 503.*may be charged.*Use Download again \(free\)/);
   expect(canDownloadAgain(job)).toBe(true);
 
   expect(await downloadAgainAccepted(id)).toBe(true);

@@ -5,6 +5,10 @@
 //   message says so;
 // - a cancel that came after FAL had made the model, whose model could not be kept, said "charged" but
 //   was counted as "may be charged". FAL finished it, so it charged it: spent in both, as it says.
+// - a cancel that came after FAL's status said COMPLETED, whose result fetch then met a 5xx or a cut
+//   connection, said "(and charged for it)" and was counted as spent, though the result was never read:
+//   COMPLETED is said of a failed run too, so whether FAL made (and charged) the model is not known.
+//   It is a possible charge in both views now, and its message says so.
 import { afterEach, expect, it } from 'vitest';
 import { openDatabase } from '../../../src/core/db/open';
 import { createSpendTracker } from '../../../src/core/spend/tracker';
@@ -61,4 +65,27 @@ it('a cancel after FAL made the model, whose model could not be kept, is spent i
   expect(usd).toBeGreaterThan(0);
   expect(views(h.dataDir)).toEqual({ month: expect.closeTo(usd, 6), possible: 0, stats: expect.closeTo(usd, 6) });
   expect(job.message).toMatch(/^Canceled after FAL had already made it \(and charged for it\), but its model could not be kept: .*not a usable GLB model/);
+}, 30_000);
+
+it.each([
+  ['a gateway 502', { kind: 'infra', status: 502 } as const, /HTTP 502/],
+  ['a cut connection', { kind: 'reset' } as const, /connection/i],
+])('a cancel after FAL said COMPLETED whose result fetch met %s is "may be charged" in Settings and Stats, and says so', async (_how, fault, said) => {
+  h = await createHarness();
+  // The job's own result GET stalls (the cancel lands during it); the cancel's own fetch of the result fails.
+  h.fake.script({ op: 'result', fault: { kind: 'hang' } }, { op: 'result', fault });
+  const id = await addOne(h.engine);
+  const downloading = await waitForJob(h.engine, id, inState('downloading'));
+  await h.fake.waitFor(downloading.falRequestId!, 'COMPLETED');
+  void h.engine.cancel(id);
+  const job = await waitForJob(h.engine, id, ended);
+  await h.engine.waitForIdle();
+
+  const usd = job.estimatedCostUsd!;
+  expect(usd).toBeGreaterThan(0);
+  expect(job).toMatchObject({ state: 'failed', errorCode: 'result_unread', requestFinished: false });
+  expect(views(h.dataDir)).toEqual({ month: 0, possible: expect.closeTo(usd, 6), stats: 0 });
+  expect(job.message).toMatch(said);
+  expect(job.message).toMatch(/^Canceled after FAL had ended it, but its result could not be read: .*Whether FAL made the model is not known.*"may be charged".*Download again \(free\)/);
+  expect(job.message).not.toMatch(/charged for it|paid for/);
 }, 30_000);

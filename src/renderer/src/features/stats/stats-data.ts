@@ -89,6 +89,7 @@ const ERROR_LABELS: Record<string, string> = {
   invalid_result: 'Invalid model file',
   internal: 'Problem on this computer',
   canceled_after_finish: 'Canceled after FAL made it',
+  result_unread: 'Canceled, result not read',
 };
 
 export function errorLabel(errorType: string): string {
