@@ -28,7 +28,14 @@ export function ModelExportResult({ originalUrl, shown, working, failed, backdro
         <figure className={`xs-viewer${working && shown ? ' is-pending' : ''}`} data-testid="export-preview">
           <figcaption>Result</figcaption>
           <div className="xs-viewer-frame">
-            <ViewerSlot url={shown?.previewUrl ?? null} name="Result" backdrop={backdrop} />
+            {/* No result yet: the viewer's "No model open" read as if the model were missing. */}
+            {shown?.previewUrl ? (
+              <ViewerSlot url={shown.previewUrl} name="Result" backdrop={backdrop} />
+            ) : (
+              <div className="viewer-placeholder" data-testid="export-preview-empty">
+                <p>{working ? 'The result appears here once it is worked out.' : failed ? 'No result to show: see below.' : 'No preview for this result.'}</p>
+              </div>
+            )}
           </div>
         </figure>
       </div>
