@@ -429,6 +429,36 @@ export const MIGRATIONS: readonly string[] = [
   UPDATE fal_requests SET estimated_cost_usd = NULL
     WHERE status = 'failed' AND error_type IN ('server_error', 'connection_lost', 'timeout') AND estimated_cost_usd IS NOT NULL;
   `,
+  // 26: before 040c98c a job whose MODEL DOWNLOAD gave up also ended server_error / connection_lost /
+  // timeout, though FAL had made (and charged) the model; 25 took its estimate out as a possible charge.
+  // Such a request is told apart by the answer its job kept for it (jobs.result_output_json,
+  // engine/stored-result.ts: FAL's answer naming the model). It ends result_download_failed - spent in
+  // the spend totals and Stats alike - and gets its estimate back: the one recorded at its submission
+  // (spend), else its job's. Moved between Stats' day rows by delete and insert (the day triggers key
+  // on error_type), under the same id. A request another row already counts a cost for (a Download
+  // again that succeeded) is not counted twice. A kept answer that is not JSON is left alone.
+  `
+  CREATE TEMP TABLE m26_made AS
+    SELECT f.*, j.estimated_cost_usd AS job_usd, j.fal_request_id AS job_request
+    FROM fal_requests f JOIN jobs j ON j.id = f.job_id
+    WHERE f.status = 'failed' AND f.error_type IN ('server_error', 'connection_lost', 'timeout') AND f.request_id IS NOT NULL
+      AND CASE WHEN json_valid(j.result_output_json) THEN json_extract(j.result_output_json, '$.requestId') END = f.request_id;
+  UPDATE m26_made SET estimated_cost_usd = COALESCE(
+      (SELECT s.usd FROM spend s WHERE s.request_id = m26_made.request_id ORDER BY s.id LIMIT 1),
+      CASE WHEN job_request = request_id THEN job_usd END)
+    WHERE estimated_cost_usd IS NULL
+      AND id = (SELECT MIN(m.id) FROM m26_made m WHERE m.request_id = m26_made.request_id)
+      AND NOT EXISTS (SELECT 1 FROM fal_requests o WHERE o.request_id = m26_made.request_id
+        AND (o.estimated_cost_usd IS NOT NULL OR o.real_cost_usd IS NOT NULL));
+  DELETE FROM fal_requests WHERE id IN (SELECT id FROM m26_made);
+  INSERT INTO fal_requests (id, job_id, endpoint, request_id, status, error_type, started_at, finished_at, duration_ms, day, billable_units, estimated_cost_usd, real_cost_usd)
+    SELECT id, job_id, endpoint, request_id, status, 'result_download_failed', started_at, finished_at, duration_ms, day, billable_units, estimated_cost_usd, real_cost_usd
+    FROM m26_made ORDER BY id;
+  UPDATE jobs SET error_code = 'result_download_failed'
+    WHERE state = 'failed' AND error_code IN ('server_error', 'connection_lost', 'timeout')
+      AND fal_request_id IN (SELECT request_id FROM m26_made WHERE job_id = jobs.id);
+  DROP TABLE m26_made;
+  `,
 ];
 
 export function schemaVersion(db: Database): number {
