@@ -62,7 +62,7 @@ describe('soft states when a flush fails', () => {
     writer.softState({ state: 'running', message: 'Generating the model' });
     writer.softState({ state: 'downloading', message: 'Fetching the result' });
     // The download outlasts a flush, and the database is busy just then.
-    vi.spyOn(store, 'update').mockImplementationOnce(() => {
+    vi.spyOn(store, 'updateMany').mockImplementationOnce(() => {
       throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
     });
     await until(() => warn.mock.calls.length > 0);

@@ -35,6 +35,7 @@ import { createLifecycle } from './lifecycle';
 import { createOwnership } from './ownership';
 import { createQueueHealth } from './queue-health';
 import { createRedaction, RedactingEmitter } from './redaction';
+import { FlushGroup } from './flush-group';
 import type { RunnerDeps, RunnerPolicy } from './run-context';
 import { DEFAULT_TIMING, QUIET_LOGGER, type Engine, type EngineDeps, type EngineEvents, type EngineTiming } from './types';
 import { nodeFetch } from '../fal/node-fetch';
@@ -121,6 +122,7 @@ export function createEngine(deps: EngineDeps): Engine {
   const warmGlbCheck = deps.glbWorker?.warmForFal ? () => glbValidator.warm() : () => undefined;
   const runnerDeps: RunnerDeps = {
     store,
+    flushGroup: new FlushGroup({ store }),
     inputs: jobInputs,
     library,
     dirs: { data: paths.root, library: paths.library, previews: paths.previews },

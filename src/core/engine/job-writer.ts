@@ -4,17 +4,15 @@
 // are shown at once through the job event and written with the next write or within FLUSH_MS.
 // SQLite commits per job are the engine's own main cost, so they are kept few.
 import type { JobState } from '../../shared/domain';
-import type { JobPatch, JobRow, JobStep } from '../queue/store';
+import type { FencedUpdate, JobPatch, JobRow, JobStep } from '../queue/store';
 import { errorMessage } from '../util/errors';
+import { FlushGroup, type FlushMember } from './flush-group';
 import type { RunnerDeps } from './run-context';
 import { LeaseLostError } from './run-errors';
 
-/** Longest time a cosmetic change waits to be written. */
-const FLUSH_MS = 250;
-
 export type CosmeticPatch = Pick<JobPatch, 'progress' | 'message' | 'queuePosition'>;
 
-export class JobWriter {
+export class JobWriter implements FlushMember {
   /** The job as this worker last wrote or showed it. */
   row: JobRow;
   /** A write found the job taken over: write nothing more. */
@@ -23,13 +21,15 @@ export class JobWriter {
   private pendingLogs: string[] = [];
   /** softState changes not written yet, in order. */
   private pendingSteps: JobStep[] = [];
-  private flushTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The engine's shared flush (run-context flushGroup), else one of this writer's own. */
+  private readonly flushes: FlushGroup;
 
   constructor(
-    private readonly deps: Pick<RunnerDeps, 'store' | 'redact' | 'now' | 'onJob' | 'logger' | 'recordOutcome'>,
+    private readonly deps: Pick<RunnerDeps, 'store' | 'redact' | 'now' | 'onJob' | 'logger' | 'recordOutcome' | 'flushGroup'>,
     row: JobRow,
   ) {
     this.row = row;
+    this.flushes = deps.flushGroup ?? new FlushGroup(deps);
   }
 
   /**
@@ -131,14 +131,26 @@ export class JobWriter {
   }
 
   private scheduleFlush(): void {
-    this.flushTimer ??= setTimeout(() => {
-      this.flushTimer = null;
-      try {
-        this.tryWrite({});
-      } catch (error) {
-        this.deps.logger.warn(`job ${this.row.id}: could not save progress`, this.deps.redact(errorMessage(error)));
-      }
-    }, FLUSH_MS);
+    this.flushes.schedule(this);
+  }
+
+  /** FlushMember: what is pending, for the group's transaction (tryWrite({}) as a batch entry). */
+  takeFlush(): FencedUpdate | null {
+    if (this.lost || (Object.keys(this.pending).length === 0 && this.pendingLogs.length === 0 && this.pendingSteps.length === 0)) return null;
+    const update: FencedUpdate = { id: this.row.id, fence: this.row.fence, patch: this.pending, at: this.deps.now(), logs: this.pendingLogs, steps: this.pendingSteps };
+    this.pending = {};
+    this.pendingLogs = [];
+    this.pendingSteps = [];
+    return update;
+  }
+
+  /** FlushMember: as tryWrite's outcome; a failed flush keeps its steps and journal lines for the next. */
+  flushed(update: FencedUpdate, outcome: JobRow | null | Error): void {
+    if (outcome instanceof Error) {
+      this.keepUnwritten(update.steps, update.logs);
+      this.deps.logger.warn(`job ${this.row.id}: could not save progress`, this.deps.redact(errorMessage(outcome)));
+    } else if (outcome) this.changed(outcome, outcome.state !== this.row.state);
+    else this.lost = true;
   }
 
   /** A journal line, written with the next flush. */
@@ -168,7 +180,7 @@ export class JobWriter {
   }
 
   /** Puts back what a failed write took, before anything queued since, and flushes it again later. */
-  private keepUnwritten(steps: JobStep[], logs: string[]): void {
+  private keepUnwritten(steps: readonly JobStep[], logs: readonly string[]): void {
     if (steps.length === 0 && logs.length === 0) return;
     this.pendingSteps = [...steps, ...this.pendingSteps];
     this.pendingLogs = [...logs, ...this.pendingLogs];
@@ -179,7 +191,6 @@ export class JobWriter {
     this.pending = {};
     this.pendingLogs = [];
     this.pendingSteps = [];
-    if (this.flushTimer) clearTimeout(this.flushTimer);
-    this.flushTimer = null;
+    this.flushes.cancel(this);
   }
 }

@@ -8,6 +8,7 @@ import type { JobRow, JobStore } from '../queue/store';
 import type { StatsRecorder } from '../stats';
 import { toAbsolutePath } from '../paths';
 import { isRecord } from '../util/errors';
+import type { FlushGroup } from './flush-group';
 import type { JobInputStore } from './job-inputs';
 import type { JobWriter } from './job-writer';
 import type { GenerateRelief, Logger } from './types';
@@ -64,6 +65,8 @@ export interface RunnerDeps {
   generateRelief: GenerateRelief;
   /** Checks a finished model's GLB; large ones off the engine's thread (library/glb-validator.ts). */
   validateGlb: GlbValidator['validate'];
+  /** Writes every job's cosmetic changes together (flush-group.ts); without it each writer flushes alone. */
+  flushGroup?: FlushGroup;
   /** The writer of each job a worker of this engine holds (job-queries reads their unwritten states). */
   liveWriters: Map<string, JobWriter>;
   /** A FAL job started: get the check worker ready before its model arrives (a no-op unless enabled). */

@@ -2,7 +2,7 @@
 // worker whose lease was taken over changes nothing; state changes follow the transition table and
 // are journaled. Recording a submission (request id + spend) is one transaction of its own.
 import type { JobState } from '../../shared/domain';
-import { writeTx } from '../db/write';
+import { isBusyError, writeTx } from '../db/write';
 import { toRow, WRITABLE, type EventKind, type JobPatch, type JobRow, type Raw } from './rows';
 import { appendEvent, durably, type StoreContext } from './store-context';
 import { falQueueMessage } from './fal-queue-message';
@@ -31,6 +31,35 @@ export function updateFenced(
   // The armed submit intent must be on disk before the job may be sent (engine/fal-steps.ts): the
   // caller awaits JobStore.syncToDisk (an fsync off this thread); without a WAL file the commit syncs itself.
   return patch.submitArmedAt && !ctx.walSync ? durably(ctx, run) : run();
+}
+
+/** One job's fenced write in a batch (updateManyFenced): as updateFenced's arguments. */
+export interface FencedUpdate {
+  id: string;
+  fence: number;
+  patch: JobPatch;
+  at: number;
+  logs: readonly string[];
+  steps: readonly JobStep[];
+}
+
+/**
+ * Several jobs' cosmetic writes (engine/flush-group.ts) in one transaction: a commit is the engine's
+ * main cost per write, and a row's pages written once for many jobs. Each job's write is a savepoint
+ * of its own, so one refused (a transition the table forbids) leaves the others written: its entry is
+ * the error. Fenced off: null. A failing transaction as a whole throws.
+ */
+export function updateManyFenced(ctx: StoreContext, updates: readonly FencedUpdate[]): (JobRow | null | Error)[] {
+  return writeTx(ctx.db, () =>
+    updates.map((u) => {
+      try {
+        return ctx.db.transaction(() => (applySteps(ctx, u.id, u.fence, u.steps) ? updateInTx(ctx, u.id, u.fence, u.patch, u.at, null, u.logs) : null))();
+      } catch (error) {
+        if (isBusyError(error)) throw error;
+        return error instanceof Error ? error : new Error(String(error));
+      }
+    }),
+  );
 }
 
 /**

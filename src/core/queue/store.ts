@@ -22,7 +22,7 @@ export { LEASE_CLEARED, toJob, type EventKind, type JobEvent, type JobPatch, typ
 export type { AddOutcome, JobToAdd } from './store-add';
 export type { ModelChange, RequeueOptions } from './store-actions';
 export type { ClaimOptions } from './store-leases';
-export type { JobStep } from './store-fenced';
+export type { FencedUpdate, JobStep } from './store-fenced';
 
 export class JobStore {
   private readonly ctx: StoreContext;
@@ -148,6 +148,11 @@ export class JobStore {
   /** `steps`: earlier changes written first, in the same transaction (store-fenced.ts JobStep). */
   update(id: string, fence: number, patch: JobPatch, at: number, note?: string | null, logs: readonly string[] = [], steps: readonly JobStep[] = []): JobRow | null {
     return fenced.updateFenced(this.ctx, id, fence, patch, at, note, logs, steps);
+  }
+
+  /** Several jobs' fenced writes in one transaction; each entry the row, null (fenced off) or its own error. */
+  updateMany(updates: readonly fenced.FencedUpdate[]): (JobRow | null | Error)[] {
+    return fenced.updateManyFenced(this.ctx, updates);
   }
 
   log(id: string, fence: number, message: string, at: number, kind: EventKind = 'log'): boolean {
