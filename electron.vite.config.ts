@@ -13,6 +13,7 @@ export default defineConfig({
           index: resolve('src/main/index.ts'),
           'export-worker': resolve('src/core/export/worker.ts'),
           'glb-worker': resolve('src/core/library/glb-worker.ts'),
+          'checkpoint-worker': resolve('src/core/db/checkpoint-worker.ts'),
         },
       },
     },

@@ -31,6 +31,7 @@ const ENTRIES = {
   cli: 'src/cli/main.ts',
   'glb-worker': 'src/core/library/glb-worker.ts',
   'export-worker': 'src/core/export/worker.ts',
+  'checkpoint-worker': 'src/core/db/checkpoint-worker.ts',
 };
 /** A build not started again for this long is deleted when a newer one is made. */
 const KEEP_UNUSED_MS = 7 * 24 * 3600 * 1000;

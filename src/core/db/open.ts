@@ -1,6 +1,7 @@
 // Opens the app's SQLite database with the pragmas the job engine relies on, then migrates it.
 import Database from 'better-sqlite3';
 import { dirname, join } from 'node:path';
+import { SAFETY_NET_CHECKPOINT_PAGES } from './checkpointer';
 import { migrate } from './migrations';
 import { makeFolderSync } from '../util/make-folder';
 
@@ -11,6 +12,11 @@ export const DATABASE_FILE = 'image2model.db';
 export interface OpenOptions {
   /** How long a writer waits for another process's lock before SQLITE_BUSY (default 5 s). */
   busyTimeoutMs?: number;
+  /**
+   * The process runs WAL checkpoints in a worker thread (db/checkpointer.ts): this connection checks
+   * only at the safety net's size, so its commits do not checkpoint (and fsync) on its thread.
+   */
+  checkpointsInBackground?: boolean;
 }
 
 /** Opens `<dataDir>/image2model.db` (or ':memory:'), creating the folder when needed. */
@@ -35,6 +41,7 @@ export function openDatabase(dataDirOrMemory: string, opts: OpenOptions = {}): D
     db.pragma('synchronous = NORMAL');
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
     db.pragma('foreign_keys = ON');
+    if (opts.checkpointsInBackground) db.pragma(`wal_autocheckpoint = ${SAFETY_NET_CHECKPOINT_PAGES}`);
     migrate(db);
   } catch (error) {
     db.close();

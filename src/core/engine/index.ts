@@ -35,6 +35,7 @@ import { createLifecycle } from './lifecycle';
 import { createOwnership } from './ownership';
 import { createQueueHealth } from './queue-health';
 import { createRedaction, RedactingEmitter } from './redaction';
+import { startCheckpointer } from '../db/checkpointer';
 import { FlushGroup } from './flush-group';
 import type { RunnerDeps, RunnerPolicy } from './run-context';
 import { DEFAULT_TIMING, QUIET_LOGGER, type Engine, type EngineDeps, type EngineEvents, type EngineTiming } from './types';
@@ -53,12 +54,13 @@ export function createEngine(deps: EngineDeps): Engine {
   const paths = dataPaths(deps.dataDir);
   // One level at a time: a recursive mkdirSync never returns for a data folder like /proc/self/<new>.
   for (const dir of [paths.root, paths.library, paths.inputs, paths.previews]) makeFolderSync(dir);
-  const db: Db = openDatabase(deps.dataDir);
+  const db: Db = openDatabase(deps.dataDir, { checkpointsInBackground: true });
   const dataFolderGone = watchDataFolder(paths.database);
   const redaction = createRedaction(deps.getFalKey, deps.getOtherKeys);
   const store = new JobStore(db, redaction.redact, { fsyncWal: deps.fsyncWal, slowSyncMs: timing.slowSyncMs });
   const library = new LibraryStore(db, deps.dataDir);
   const logger = redaction.logger(deps.logger ?? QUIET_LOGGER);
+  const checkpoints = startCheckpointer(db, { logger });
   const emitter = new RedactingEmitter(redaction.redact, (error) => logger.error('engine listener failed', error));
   const ownership = createOwnership(store, logger);
   const spendBetween = deps.spendBetween ?? ((from: number, to: number) => store.spendBetween(from, to));
@@ -251,6 +253,7 @@ export function createEngine(deps: EngineDeps): Engine {
     release: async () => {
       changes.dispose();
       emitter.clear();
+      await checkpoints.stop();
       store.close();
       db.close();
       await glbValidator.close();

@@ -11,6 +11,8 @@ export interface WorkerEntry {
   from: string;
   /** Says what is missing when a build lacks the bundle ("The export worker..."). */
   label: string;
+  /** The worker's workerData (an object: from source, from-source.mjs's `entry` is added to it). */
+  data?: Record<string, unknown>;
 }
 
 /**
@@ -22,10 +24,10 @@ export function startWorker(entry: WorkerEntry): Worker {
   if (!here.endsWith('.ts')) {
     for (const candidate of [`./${entry.bundle}.js`, `../${entry.bundle}.js`]) {
       const url = new URL(candidate, here);
-      if (existsSync(fileURLToPath(url))) return new Worker(url);
+      if (existsSync(fileURLToPath(url))) return new Worker(url, { workerData: entry.data });
     }
     throw new Error(`${entry.label} is missing from this build.`);
   }
   // Built from variables on purpose: the bundler must not treat the source path as an asset.
-  return new Worker(new URL('./from-source.mjs', here), { workerData: { entry: new URL(entry.source, entry.from).href } });
+  return new Worker(new URL('./from-source.mjs', here), { workerData: { ...entry.data, entry: new URL(entry.source, entry.from).href } });
 }

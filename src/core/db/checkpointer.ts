@@ -1,0 +1,93 @@
+// Keeps SQLite's WAL checkpoints off the engine's thread: a worker thread with a connection of its own
+// (checkpoint-worker.ts) copies the WAL into the database file once the WAL holds SQLite's usual
+// number of pages. The process's own connections (opened with checkpointsInBackground) check only at ten times
+// that size - a safety net should the worker not run - so in practice no commit of theirs checkpoints.
+import type { Database } from 'better-sqlite3';
+import { once } from 'node:events';
+import type { Worker } from 'node:worker_threads';
+import { errorMessage } from '../util/errors';
+import { startWorker } from '../workers/start-worker';
+import type { CheckpointWorkerData, CheckpointWorkerMessage } from './checkpoint-protocol';
+
+/** SQLite's default threshold: the worker checkpoints once the WAL holds this many pages not in the database. */
+export const BACKGROUND_CHECKPOINT_PAGES = 1_000;
+/** The process's own connections' automatic checkpoint while the worker runs (checkpointsInBackground). */
+export const SAFETY_NET_CHECKPOINT_PAGES = 10_000;
+/** SQLite's default, for a connection once the worker is gone. */
+const DEFAULT_CHECKPOINT_PAGES = 1_000;
+/** How often the worker looks at the WAL's size. */
+const CHECK_EVERY_MS = 100;
+/** How long stop() waits for the worker to close its connection before it is ended. */
+const STOP_WAIT_MS = 2_000;
+
+export interface Checkpointer {
+  /** Ends the worker (its connection closed first); call it before the database closes. */
+  stop(): Promise<void>;
+}
+
+export function startCheckpointWorker(data: CheckpointWorkerData): Worker {
+  return startWorker({ bundle: 'checkpoint-worker', source: './checkpoint-worker.ts', from: import.meta.url, label: 'The WAL checkpoint worker', data: { ...data } });
+}
+
+export interface CheckpointerOptions {
+  logger?: { warn(message: string, detail?: unknown): void };
+  start?: (data: CheckpointWorkerData) => Worker;
+  walPages?: number;
+  everyMs?: number;
+  /** Each checkpoint the worker ran, with the pages it copied (diagnostics, tests). */
+  onCheckpoint?: (pages: number) => void;
+}
+
+/**
+ * Starts the checkpoint worker for `db` (a file database in WAL mode; anything else needs none). Should
+ * the worker fail to start or fail later, `db` checkpoints in its commits again, as SQLite does by default.
+ */
+export function startCheckpointer(db: Database, opts: CheckpointerOptions = {}): Checkpointer {
+  const none: Checkpointer = { stop: async () => undefined };
+  if (db.memory || !db.name || String(db.pragma('journal_mode', { simple: true })).toLowerCase() !== 'wal') return none;
+  const inCommitsAgain = (why: string, detail: unknown) => {
+    opts.logger?.warn(`WAL checkpoints run in commits again: ${why}`, errorMessage(detail));
+    if (db.open) db.pragma(`wal_autocheckpoint = ${DEFAULT_CHECKPOINT_PAGES}`);
+  };
+  let worker: Worker;
+  try {
+    const data: CheckpointWorkerData = { file: db.name, walPages: opts.walPages ?? BACKGROUND_CHECKPOINT_PAGES, everyMs: opts.everyMs ?? CHECK_EVERY_MS };
+    worker = (opts.start ?? startCheckpointWorker)(data);
+  } catch (error) {
+    inCommitsAgain('the worker did not start', error);
+    return none;
+  }
+  db.pragma(`wal_autocheckpoint = ${SAFETY_NET_CHECKPOINT_PAGES}`);
+  let stopping = false;
+  let failures = 0;
+  worker.on('error', (error) => inCommitsAgain('the worker failed', error));
+  worker.on('exit', (code) => {
+    if (!stopping) inCommitsAgain('the worker ended', `exit code ${code}`);
+  });
+  worker.on('message', (message: CheckpointWorkerMessage) => {
+    // A busy database makes a checkpoint stop short now and then; said once, not at every try.
+    if (message.type === 'failed' && failures++ === 0) opts.logger?.warn('A WAL checkpoint did not run; it is tried again', message.message);
+    if (message.type === 'checkpointed') {
+      failures = 0;
+      opts.onCheckpoint?.(message.pages);
+    }
+  });
+  // The worker never keeps the app (or a CLI run) from exiting: unref'd after its listeners (a
+  // 'message' listener refs the worker's port again).
+  worker.unref();
+  let stopped: Promise<void> | null = null;
+  return {
+    stop() {
+      stopped ??= (async () => {
+        stopping = true;
+        const exited = once(worker, 'exit').catch(() => undefined);
+        worker.postMessage({ type: 'stop' });
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, STOP_WAIT_MS)))]);
+        clearTimeout(timer);
+        await worker.terminate();
+      })();
+      return stopped;
+    },
+  };
+}
