@@ -9,6 +9,7 @@ import { FlushGroup } from '../../../src/core/engine/flush-group';
 import { JobWriter } from '../../../src/core/engine/job-writer';
 import type { RunnerDeps } from '../../../src/core/engine/run-context';
 import { JobStore, type JobRow } from '../../../src/core/queue/store';
+import { newJob } from '../../support/new-job';
 
 let db: Db | null = null;
 afterEach(() => {
@@ -19,22 +20,7 @@ afterEach(() => {
 
 function submittedJobs(store: JobStore, n: number): JobRow[] {
   const ids = Array.from({ length: n }, () => randomUUID());
-  store.insertMany(
-    ids.map((id, i) => ({
-      id,
-      endpoint: 'fal-ai/trellis',
-      provider: 'fal' as const,
-      preset: 'standard' as const,
-      optionsJson: '{}',
-      inputName: `${i}.png`,
-      inputPath: `inputs/${i}.png`,
-      inputSha256: id,
-      inputMime: 'image/png',
-      maxAttempts: 3,
-      createdAt: i + 1,
-      estimatedCostUsd: 0.02,
-    })),
-  );
+  store.insertMany(ids.map((id, i) => newJob({ id, inputSha256: id, createdAt: i + 1 })));
   return ids.map(() => {
     const row = store.claimNext({ owner: 'w', now: Date.now(), leaseMs: 60_000, falAllowed: true })!;
     return store.recordSubmission(row.id, row.fence, `req-${row.id}`, null, 0.2, Date.now())!;

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../../src/core/db/open';
 import { JobStore } from '../../../src/core/queue/store';
+import { newJob } from '../../support/new-job';
 
 const opened: Db[] = [];
 let dir = '';
@@ -15,23 +16,6 @@ afterEach(() => {
   for (const db of opened.splice(0)) db.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
-
-function job(id: string) {
-  return {
-    id,
-    endpoint: 'fal-ai/trellis',
-    provider: 'fal' as const,
-    preset: 'standard' as const,
-    optionsJson: '{}',
-    inputName: `${id}.png`,
-    inputPath: `inputs/${id}.png`,
-    inputSha256: id,
-    inputMime: 'image/png',
-    maxAttempts: 3,
-    createdAt: 1,
-    estimatedCostUsd: 0.02,
-  };
-}
 
 it('an empty queue is answered while another process holds the write lock; a queued job is claimed once it lets go', () => {
   dir = mkdtempSync(join(tmpdir(), 'i2m-claim-empty-'));
@@ -45,7 +29,7 @@ it('an empty queue is answered while another process holds the write lock; a que
   expect(ask()).toBeNull();
   other.prepare('COMMIT').run();
 
-  new JobStore(other).insertMany([job('a')]);
+  new JobStore(other).insertMany([newJob({ id: 'a' })]);
   other.prepare('BEGIN IMMEDIATE').run();
   // A job is there: claiming it needs the lock, and the busy database says so.
   expect(ask).toThrow(/locked|busy/i);
