@@ -50,16 +50,30 @@ export interface FencedUpdate {
  * the error. Fenced off: null. A failing transaction as a whole throws.
  */
 export function updateManyFenced(ctx: StoreContext, updates: readonly FencedUpdate[]): (JobRow | null | Error)[] {
-  return writeTx(ctx.db, () =>
-    updates.map((u) => {
-      try {
-        return ctx.db.transaction(() => (applySteps(ctx, u.id, u.fence, u.steps) ? updateInTx(ctx, u.id, u.fence, u.patch, u.at, null, u.logs) : null))();
-      } catch (error) {
-        if (isBusyError(error)) throw error;
-        return error instanceof Error ? error : new Error(String(error));
-      }
-    }),
-  );
+  // Some errors (SQLITE_FULL, an I/O error) make SQLite roll back the whole transaction, not just the
+  // job's savepoint: what followed would commit on its own, outside the batch (and be written again
+  // by the next flush). That job's entry is its error; the batch runs again without it.
+  let wholeBatch: { at: number; error: Error } | null = null;
+  try {
+    return writeTx(ctx.db, () =>
+      updates.map((u, at) => {
+        try {
+          return ctx.db.transaction(() => (applySteps(ctx, u.id, u.fence, u.steps) ? updateInTx(ctx, u.id, u.fence, u.patch, u.at, null, u.logs) : null))();
+        } catch (error) {
+          if (isBusyError(error)) throw error;
+          const failure = error instanceof Error ? error : new Error(String(error));
+          if (ctx.db.inTransaction) return failure;
+          wholeBatch = { at, error: failure };
+          throw error;
+        }
+      }),
+    );
+  } catch (error) {
+    const rolledBack = wholeBatch as { at: number; error: Error } | null;
+    if (!rolledBack) throw error;
+    const rest = updateManyFenced(ctx, updates.filter((_, i) => i !== rolledBack.at));
+    return [...rest.slice(0, rolledBack.at), rolledBack.error, ...rest.slice(rolledBack.at)];
+  }
 }
 
 /**
