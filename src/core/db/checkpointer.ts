@@ -60,8 +60,11 @@ export function startCheckpointer(db: Database, opts: CheckpointerOptions = {}):
   db.pragma(`wal_autocheckpoint = ${SAFETY_NET_CHECKPOINT_PAGES}`);
   let stopping = false;
   let failures = 0;
+  // Ended (failed to start, or later): stop() has nothing to wait for - no word comes from it again.
+  let ended = false;
   worker.on('error', (error) => inCommitsAgain('the worker failed', error));
   worker.on('exit', (code) => {
+    ended = true;
     if (!stopping) inCommitsAgain('the worker ended', `exit code ${code}`);
   });
   worker.on('message', (message: CheckpointWorkerMessage) => {
@@ -80,6 +83,7 @@ export function startCheckpointer(db: Database, opts: CheckpointerOptions = {}):
     stop() {
       stopped ??= (async () => {
         stopping = true;
+        if (ended) return;
         const exited = once(worker, 'exit').catch(() => undefined);
         worker.postMessage({ type: 'stop' });
         let timer: ReturnType<typeof setTimeout> | undefined;
