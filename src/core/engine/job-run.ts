@@ -178,7 +178,8 @@ class JobRun {
       now: deps.now(),
       backoff: deps.policy.backoff,
       random: deps.random,
-      phase: error.phase,
+      // A fresh link asked of FAL after its answer was read (FAL made the model): giving up is a failed download, charged.
+      phase: error.afterAnswer ? 'download' : error.phase,
     });
     if (decision.kind === 'fail') {
       this.fail(decision.code, decision.message, decision.requestDone, decision.extra);

@@ -9,6 +9,9 @@
 //   connection, said "(and charged for it)" and was counted as spent, though the result was never read:
 //   COMPLETED is said of a failed run too, so whether FAL made (and charged) the model is not known.
 //   It is a possible charge in both views now, and its message says so.
+// - a job that gave up asking FAL for a fresh model link (5xx) after FAL had answered with its model (its
+//   download failed) ended server_error, "may be charged", though FAL's answer showed it made the model:
+//   it ends result_download_failed now, spent in both views, as its message says.
 import { afterEach, expect, it } from 'vitest';
 import { openDatabase } from '../../../src/core/db/open';
 import { createSpendTracker } from '../../../src/core/spend/tracker';
@@ -88,4 +91,24 @@ it.each([
   expect(job.message).toMatch(said);
   expect(job.message).toMatch(/^Canceled after FAL had ended it, but its result could not be read: .*Whether FAL made the model is not known.*"may be charged".*Download again \(free\)/);
   expect(job.message).not.toMatch(/charged for it|paid for/);
+}, 30_000);
+
+it('a job that gave up asking FAL for a fresh model link after FAL had answered with its model is spent, as it says', async () => {
+  h = await createHarness({ engine: { maxAttempts: 2 } });
+  // FAL answers with the model once; its file never downloads, and every later result fetch meets a 503.
+  let results = 0;
+  h.fake.script(
+    { op: 'file', times: Infinity, when: (ctx) => ctx.targetUrl.includes('.glb'), fault: { kind: 'infra', status: 503 } },
+    { op: 'result', times: Infinity, when: () => ++results > 1, fault: { kind: 'infra', status: 503 } },
+  );
+  const id = await addOne(h.engine);
+  const job = await waitForJob(h.engine, id, ended);
+  await h.engine.waitForIdle();
+
+  const usd = job.estimatedCostUsd!;
+  expect(usd).toBeGreaterThan(0);
+  expect(results).toBeGreaterThan(1);
+  expect(job).toMatchObject({ state: 'failed', errorCode: 'result_download_failed', requestFinished: false });
+  expect(views(h.dataDir)).toEqual({ month: expect.closeTo(usd, 6), possible: 0, stats: expect.closeTo(usd, 6) });
+  expect(job.message).toMatch(/^The model was made \(and paid for\).*Download again \(free\)/);
 }, 30_000);
