@@ -16,10 +16,15 @@ import { journalTempFile } from '../core/export/set-journal';
 import { MAX_NAME_TRIES, NoFreeNameError } from '../core/library/free-names';
 import type { JoinedOutput, OutputClaim } from '../core/queue/output-copy';
 import { setDisplayName } from '../shared/input-roles';
+import { safeFileStem } from '../core/util/file-stem';
 
-/** The file name of a set's model (`<name>.glb`: setDisplayName, the name the app gives it), or null for a job of one image. */
+/**
+ * The file name of a set's model (`<name>.glb`: setDisplayName, the name the app gives it, made a safe
+ * file name as every export's is: "CON" would be Windows' console, ".a" a hidden file), or null for a
+ * job of one image.
+ */
 export function setOutputName(names: readonly string[] | undefined): string | null {
-  return names && names.length > 1 ? `${setDisplayName(names)}.glb` : null;
+  return names && names.length > 1 ? `${safeFileStem(setDisplayName(names))}.glb` : null;
 }
 
 /** Where a model goes: `<dir>/<name without its extension>.glb`, or `-2`, `-3`... when that name is taken. */

@@ -50,4 +50,10 @@ describe('setDisplayName', () => {
     expect(setOutputName(['a.jpg', 'b.jpg', 'c.jpg'])).toBe('a.glb');
     expect(setOutputName(['mug_front.jpg', 'mug_left.jpg'])).toBe('mug.glb');
   });
+
+  it("a set's file is a name every system keeps as a file: not a Windows device, not hidden, not a dot", () => {
+    expect(setOutputName(['CON_front.jpg', 'CON_back.jpg'])).toBe('_CON.glb');
+    expect(setOutputName(['.a.jpg', '.b.jpg'])).toBe('a.glb');
+    expect(setOutputName(['..jpg', '..png'])).toBe('model.glb');
+  });
 });
