@@ -1,7 +1,13 @@
 // Keeps SQLite's WAL checkpoints off the engine's thread: a worker thread with a connection of its own
 // (checkpoint-worker.ts) copies the WAL into the database file once the WAL holds SQLite's usual
-// number of pages. The process's own connections (opened with checkpointsInBackground) check only at ten times
-// that size - a safety net should the worker not run - so in practice no commit of theirs checkpoints.
+// number of pages. The process's own connections (opened with checkpointsInBackground) check only at ten
+// times that size - a safety net should the worker not run.
+// Under sustained writes (a commit every few ms: the queue at full speed) the WAL cannot start over,
+// as commits landing while the worker copies leave a tail, and SQLite restarts a WAL only once all of
+// it is copied: it grows to the safety net's size (~40 MB), where one commit checkpoints the tail the
+// worker has not copied yet on its own thread, and the WAL starts over. That is one checkpoint on the
+// engine's thread per ~10,000 pages instead of per 1,000, each of a small tail. A RESTART checkpoint
+// from the worker would reset it sooner, but it blocks every writer - the engine's thread - meanwhile.
 import type { Database } from 'better-sqlite3';
 import { once } from 'node:events';
 import type { Worker } from 'node:worker_threads';
