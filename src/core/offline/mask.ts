@@ -3,7 +3,7 @@
 import { cleanMask } from './mask-cleanup';
 import type { CellMask, RgbaImage } from './types';
 
-const ALPHA_CUTOFF = 128;
+export const ALPHA_CUTOFF = 128;
 /** Alpha counts as meaningful when at least this share of cells is transparent and of opaque. */
 const MIN_ALPHA_SHARE = 0.01;
 /** Below / above these shares of the grid the outline is not trusted and the whole image is used. */
@@ -27,18 +27,21 @@ export function computeMask(grid: RgbaImage): CellMask {
   const total = width * height;
   let raw: Uint8Array | null;
   let source: CellMask['source'];
+  let backdrop: CellMask['backdrop'];
   if (alphaIsMeaningful(grid)) {
     raw = maskFromAlpha(grid);
     source = 'alpha';
   } else {
-    raw = maskFromBackground(grid);
+    const flooded = maskFromBackground(grid);
+    raw = flooded?.cells ?? null;
+    backdrop = flooded?.backdrop;
     source = 'background';
   }
   if (raw) {
     const cells = cleanMask(raw, width, height);
     const count = cells.reduce((sum, cell) => sum + cell, 0);
     if (count >= Math.max(1, total * MIN_SUBJECT_SHARE) && count <= total * MAX_SUBJECT_SHARE) {
-      return { width, height, cells, source };
+      return backdrop ? { width, height, cells, source, backdrop } : { width, height, cells, source };
     }
   }
   return { width, height, cells: new Uint8Array(total).fill(1), source: 'full-image' };
@@ -51,7 +54,7 @@ function maskFromAlpha(grid: RgbaImage): Uint8Array {
 }
 
 /** Null when the border is not a plain backdrop (a full scene), so no outline can be guessed. */
-function maskFromBackground(grid: RgbaImage): Uint8Array | null {
+function maskFromBackground(grid: RgbaImage): { cells: Uint8Array; backdrop: NonNullable<CellMask['backdrop']> } | null {
   const { width, height, data } = grid;
   const border = borderIndices(width, height);
   const background = medianColour(data, border);
@@ -83,7 +86,7 @@ function maskFromBackground(grid: RgbaImage): Uint8Array | null {
       }
     }
   }
-  return cells;
+  return { cells, backdrop: { colour: background, tolerance } };
 }
 
 function borderIndices(width: number, height: number): number[] {

@@ -1,5 +1,6 @@
 // "Relief (offline)": a keyless generator that turns one image into a closed, textured relief GLB.
 // It is honest about being an approximation: an extruded, bulged outline with the photo on the front.
+import { padBackground } from './edge-padding';
 import { writeReliefGlb } from './glb';
 import { computeHeights } from './heightfield';
 import { decodeInput } from './image-input';
@@ -48,7 +49,7 @@ export async function generateRelief(image: string | Uint8Array, opts: ReliefOpt
   const mesh = buildReliefMesh(mask, heights, { imageWidth: input.photo.width, imageHeight: input.photo.height, depthScale });
 
   progress(0.6, 'Preparing the texture');
-  const photo = await encodePhoto(input.photo, mask.source === 'alpha');
+  const photo = await encodePhoto(padBackground(input.photo, mask), mask.source === 'alpha');
 
   progress(0.8, 'Writing the GLB');
   const glb = await writeReliefGlb({

@@ -16,4 +16,6 @@ export interface CellMask {
   height: number;
   cells: Uint8Array;
   source: MaskSource;
+  /** The plain backdrop the outline was flooded over (source 'background' only), with the colour distance (0..441) still counted as backdrop. */
+  backdrop?: { colour: [number, number, number]; tolerance: number };
 }
