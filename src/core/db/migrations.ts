@@ -459,6 +459,22 @@ export const MIGRATIONS: readonly string[] = [
       AND fal_request_id IN (SELECT request_id FROM m26_made WHERE job_id = jobs.id);
   DROP TABLE m26_made;
   `,
+  // 27: a request that ended twice (a failed model download, then a free Download again) is charged once:
+  // its cost lives on its latest outcome only (stats/recorder.ts EARLIER_COSTS). FAL's real cost, arriving
+  // later, goes there too, not onto every outcome of the request (Stats counted it twice). Rows from
+  // before keep what they had.
+  `
+  DROP TRIGGER real_costs_insert_into_stats;
+  DROP TRIGGER real_costs_update_into_stats;
+  CREATE TRIGGER real_costs_insert_into_stats AFTER INSERT ON real_costs BEGIN
+    UPDATE fal_requests SET real_cost_usd = COALESCE(NEW.usd, real_cost_usd), billable_units = COALESCE(NEW.units, billable_units)
+    WHERE id = (SELECT MAX(id) FROM fal_requests WHERE request_id = NEW.request_id);
+  END;
+  CREATE TRIGGER real_costs_update_into_stats AFTER UPDATE ON real_costs BEGIN
+    UPDATE fal_requests SET real_cost_usd = COALESCE(NEW.usd, real_cost_usd), billable_units = COALESCE(NEW.units, billable_units)
+    WHERE id = (SELECT MAX(id) FROM fal_requests WHERE request_id = NEW.request_id);
+  END;
+  `,
 ];
 
 export function schemaVersion(db: Database): number {

@@ -66,6 +66,17 @@ const UNCERTAIN_ALREADY_COUNTED = `SELECT 1 FROM fal_requests WHERE job_id = @jo
 const UNCERTAIN_SEND_SETTLED = `SELECT 1 FROM jobs WHERE id = @jobId AND submit_started_at = @startedAt AND fal_request_id IS NOT NULL
   UNION ALL SELECT 1 FROM submit_checks WHERE job_id = @jobId AND sent_at = @startedAt AND status IN ('found', 'absent')`;
 
+/**
+ * One FAL request can end twice (a model download that failed, then a free Download again of the same
+ * request): FAL charged it once, so its cost (estimate, units, real cost) lives on its latest outcome only.
+ * The earlier outcomes' costs move to the new row (the day sums follow by trigger); whether the estimate
+ * is spent follows the spend rule, "spent if any outcome spends it" (charge-rule.ts endedUnspentSql).
+ */
+const EARLIER_COSTS = `SELECT MAX(estimated_cost_usd) AS estimated, MAX(real_cost_usd) AS real, MAX(billable_units) AS units
+  FROM fal_requests WHERE request_id = ?`;
+const TAKE_EARLIER_COSTS = `UPDATE fal_requests SET estimated_cost_usd = NULL, real_cost_usd = NULL, billable_units = NULL
+  WHERE request_id = ? AND (estimated_cost_usd IS NOT NULL OR real_cost_usd IS NOT NULL OR billable_units IS NOT NULL)`;
+
 const ADD_RATE_LIMIT = `INSERT INTO fal_rate_limit_days (day, endpoint, hits) VALUES (?, ?, 1)
   ON CONFLICT (day, endpoint) DO UPDATE SET hits = hits + 1`;
 
@@ -98,6 +109,10 @@ export function createStatsRecorder(db: Database, opts: { now?: () => number; lo
     const known = o.requestId
       ? (sql('SELECT units, usd FROM real_costs WHERE request_id = ?').get(o.requestId) as { units: number | null; usd: number | null } | undefined)
       : undefined;
+    const earlier = o.requestId
+      ? (sql(EARLIER_COSTS).get(o.requestId) as { estimated: number | null; real: number | null; units: number | null })
+      : undefined;
+    if (o.requestId) sql(TAKE_EARLIER_COSTS).run(o.requestId);
     sql(INSERT_REQUEST).run({
       jobId: o.jobId,
       endpoint: o.endpoint,
@@ -108,9 +123,9 @@ export function createStatsRecorder(db: Database, opts: { now?: () => number; lo
       finishedAt,
       durationMs,
       day: localDay(finishedAt),
-      units: moneyOrNull(o.billableUnits) ?? known?.units ?? null,
-      estimated: moneyOrNull(o.estimatedCostUsd),
-      real: moneyOrNull(o.realCostUsd) ?? known?.usd ?? null,
+      units: moneyOrNull(o.billableUnits) ?? known?.units ?? earlier?.units ?? null,
+      estimated: moneyOrNull(o.estimatedCostUsd) ?? earlier?.estimated ?? null,
+      real: moneyOrNull(o.realCostUsd) ?? known?.usd ?? earlier?.real ?? null,
     });
   });
 
@@ -126,7 +141,10 @@ export function createStatsRecorder(db: Database, opts: { now?: () => number; lo
     setRealCost(requestId, usd) {
       const value = moneyOrNull(usd);
       // The day sums follow by trigger.
-      return value === null ? 0 : sql('UPDATE fal_requests SET real_cost_usd = ? WHERE request_id = ?').run(value, requestId).changes;
+      // On the request's latest outcome only: the one that carries its cost (EARLIER_COSTS).
+      return value === null
+        ? 0
+        : sql('UPDATE fal_requests SET real_cost_usd = ? WHERE id = (SELECT MAX(id) FROM fal_requests WHERE request_id = ?)').run(value, requestId).changes;
     },
   };
 }
