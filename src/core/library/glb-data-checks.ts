@@ -130,22 +130,35 @@ function accessorProblem(json: Record<string, unknown>, bin: Uint8Array, accesso
   const components = TYPE_COMPONENTS[str(accessor.type) ?? ''] ?? 1;
   const min = new Float64Array(components).fill(Infinity);
   const max = new Float64Array(components).fill(-Infinity);
+  const notFinite = dataRange(values, components, min, max);
+  if (notFinite !== null) return `Accessor ${i} holds ${notFinite} (a number must be finite)`;
+  // Declared bounds are JSON numbers for float32 data: equal once rounded to float32, as written (integers: exactly).
+  return boundsProblem(accessor.min, 'min', min, float, i) ?? boundsProblem(accessor.max, 'max', max, float, i);
+}
+
+/**
+ * Fills each component's smallest and largest value; the first value that is not finite, else null.
+ * Its own function: the engine's JIT compiled this loop with the bounds checks after it, which had
+ * not run yet, and then left that code at every check (twice per model, each time).
+ */
+function dataRange(values: ArrayLike<number>, components: number, min: Float64Array, max: Float64Array): number | null {
   for (let at = 0; at < values.length; at += components) {
     for (let c = 0; c < components; c++) {
       const value = values[at + c]!;
       if (value < min[c]!) min[c] = value;
       if (value > max[c]!) max[c] = value;
-      if (!Number.isFinite(value)) return `Accessor ${i} holds ${value} (a number must be finite)`;
+      if (!Number.isFinite(value)) return value;
     }
   }
-  // Declared bounds are JSON numbers for float32 data: equal once rounded to float32, as written (integers: exactly).
-  for (const [name, declared, actual] of [['min', accessor.min, min], ['max', accessor.max, max]] as const) {
-    const bounds = list(declared);
-    for (let c = 0; c < bounds.length && c < components; c++) {
-      const bound = num(bounds[c]);
-      if (bound !== undefined && (float ? Math.fround(bound) : bound) !== actual[c]) {
-        return `Accessor ${i} declares ${name} ${bound} for component ${c}; its data's ${name} is ${actual[c]}`;
-      }
+  return null;
+}
+
+function boundsProblem(declared: unknown, name: 'min' | 'max', actual: Float64Array, float: boolean, i: number): string | null {
+  const bounds = list(declared);
+  for (let c = 0; c < bounds.length && c < actual.length; c++) {
+    const bound = num(bounds[c]);
+    if (bound !== undefined && (float ? Math.fround(bound) : bound) !== actual[c]) {
+      return `Accessor ${i} declares ${name} ${bound} for component ${c}; its data's ${name} is ${actual[c]}`;
     }
   }
   return null;
