@@ -10,19 +10,23 @@ import { packGlb } from '../core/library/helpers';
 const reads = vi.hoisted(() => ({ count: 0 }));
 vi.mock('../../src/core/library/image-header', async (importOriginal) => {
   const original = await importOriginal<typeof import('../../src/core/library/image-header')>();
-  return { ...original, readImageHeader: (bytes: Uint8Array) => (reads.count++, original.readImageHeader(bytes)) };
+  // Either reads a header (inspectImageHeader also says what is damaged in it).
+  const inspectImageHeader = (bytes: Uint8Array) => (reads.count++, original.inspectImageHeader(bytes));
+  const readImageHeader = (bytes: Uint8Array) => (reads.count++, original.readImageHeader(bytes));
+  return { ...original, inspectImageHeader, readImageHeader };
 });
 
 afterEach(() => {
   reads.count = 0;
 });
 
-/** A 16 x 16 JPEG header behind `segments` empty APP0 segments (4 bytes each). */
+/** A 16 x 16 JPEG header (a whole frame header: 3 components) behind `segments` empty APP0 segments (4 bytes each). */
 function segmentedJpeg(segments: number): Uint8Array {
-  const jpeg = new Uint8Array(2 + segments * 4 + 12);
+  const frameHeader = [0xff, 0xc0, 0x00, 0x11, 8, 0, 16, 0, 16, 3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1];
+  const jpeg = new Uint8Array(2 + segments * 4 + frameHeader.length);
   jpeg.set([0xff, 0xd8]);
   for (let i = 0; i < segments; i++) jpeg.set([0xff, 0xe0, 0x00, 0x02], 2 + i * 4);
-  jpeg.set([0xff, 0xc0, 0x00, 0x11, 8, 0, 16, 0, 16, 3], 2 + segments * 4);
+  jpeg.set(frameHeader, 2 + segments * 4);
   return jpeg;
 }
 
