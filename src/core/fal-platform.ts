@@ -66,7 +66,8 @@ export function createFalPlatform(deps: FalPlatformDeps): FalPlatform {
   // Both keys, everywhere: an answer to a call made with one key may name the other (a proxy holds both).
   const bothKeys = () => [safeGet(deps.keys), safeGet(deps.billingKeys)];
   const redact = (text: string) => redactKeys(text, bothKeys());
-  // In the engine's process: its checkpoint worker checkpoints for this connection too (db/checkpointer.ts).
+  // In the engine's process: its checkpoint worker checkpoints for this connection too, and should it
+  // fail this connection checkpoints in its commits again (db/checkpointer.ts).
   const db: Db = openDatabase(deps.dataDir, { checkpointsInBackground: true });
   const jobs = new JobStore(db, redact);
   const now = deps.now ?? Date.now;

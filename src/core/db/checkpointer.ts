@@ -10,6 +10,7 @@
 // from the worker would reset it sooner, but it blocks every writer - the engine's thread - meanwhile.
 import type { Database } from 'better-sqlite3';
 import { once } from 'node:events';
+import { resolve } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { errorMessage } from '../util/errors';
 import { startWorker } from '../workers/start-worker';
@@ -25,6 +26,27 @@ const DEFAULT_CHECKPOINT_PAGES = 1_000;
 const CHECK_EVERY_MS = 100;
 /** How long stop() waits for the worker to close its connection before it is ended. */
 const STOP_WAIT_MS = 2_000;
+
+/**
+ * This process's open connections that leave their checkpoints to a worker (openDatabase's
+ * checkpointsInBackground): the engine's and the FAL platform's (fal-platform.ts) share one file and one
+ * worker, so a worker's failure must put every one of them back to SQLite's default, not only its own.
+ */
+const leaning = new Set<Database>();
+
+/** `db` checks only at the safety net's size: a checkpoint worker (startCheckpointer) does it sooner. */
+export function leaveCheckpointsToWorker(db: Database): void {
+  for (const other of leaning) if (!other.open) leaning.delete(other);
+  leaning.add(db);
+  db.pragma(`wal_autocheckpoint = ${SAFETY_NET_CHECKPOINT_PAGES}`);
+}
+
+/** The worker for `db`'s file is gone: `db` and every connection to that file that relied on it checkpoint in their commits again. */
+function checkpointInCommits(db: Database): void {
+  const file = resolve(db.name);
+  for (const other of leaning) if (!other.open) leaning.delete(other);
+  for (const conn of [db, ...leaning]) if (conn.open && resolve(conn.name) === file) conn.pragma(`wal_autocheckpoint = ${DEFAULT_CHECKPOINT_PAGES}`);
+}
 
 export interface Checkpointer {
   /** Ends the worker (its connection closed first); call it before the database closes. */
@@ -46,14 +68,15 @@ export interface CheckpointerOptions {
 
 /**
  * Starts the checkpoint worker for `db` (a file database in WAL mode; anything else needs none). Should
- * the worker fail to start or fail later, `db` checkpoints in its commits again, as SQLite does by default.
+ * the worker fail to start or fail later, `db` - and every connection to its file opened with
+ * checkpointsInBackground - checkpoints in its commits again, as SQLite does by default.
  */
 export function startCheckpointer(db: Database, opts: CheckpointerOptions = {}): Checkpointer {
   const none: Checkpointer = { stop: async () => undefined };
   if (db.memory || !db.name || String(db.pragma('journal_mode', { simple: true })).toLowerCase() !== 'wal') return none;
   const inCommitsAgain = (why: string, detail: unknown) => {
     opts.logger?.warn(`WAL checkpoints run in commits again: ${why}`, errorMessage(detail));
-    if (db.open) db.pragma(`wal_autocheckpoint = ${DEFAULT_CHECKPOINT_PAGES}`);
+    checkpointInCommits(db);
   };
   let worker: Worker;
   try {

@@ -1,7 +1,7 @@
 // Opens the app's SQLite database with the pragmas the job engine relies on, then migrates it.
 import Database from 'better-sqlite3';
 import { dirname, join } from 'node:path';
-import { SAFETY_NET_CHECKPOINT_PAGES } from './checkpointer';
+import { leaveCheckpointsToWorker } from './checkpointer';
 import { migrate } from './migrations';
 import { makeFolderSync } from '../util/make-folder';
 
@@ -41,7 +41,7 @@ export function openDatabase(dataDirOrMemory: string, opts: OpenOptions = {}): D
     db.pragma('synchronous = NORMAL');
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
     db.pragma('foreign_keys = ON');
-    if (opts.checkpointsInBackground) db.pragma(`wal_autocheckpoint = ${SAFETY_NET_CHECKPOINT_PAGES}`);
+    if (opts.checkpointsInBackground) leaveCheckpointsToWorker(db);
     migrate(db);
   } catch (error) {
     db.close();

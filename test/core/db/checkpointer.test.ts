@@ -4,6 +4,7 @@
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { afterEach, expect, it, vi } from 'vitest';
 import { startCheckpointer, type Checkpointer } from '../../../src/core/db/checkpointer';
 import { DATABASE_FILE, openDatabase, type Db } from '../../../src/core/db/open';
@@ -11,10 +12,14 @@ import { DATABASE_FILE, openDatabase, type Db } from '../../../src/core/db/open'
 let dir = '';
 let db: Db | null = null;
 let checkpointer: Checkpointer | null = null;
+/** More connections a test opened, and their folders. */
+const others: Db[] = [];
+const otherDirs: string[] = [];
 afterEach(async () => {
   await checkpointer?.stop();
+  for (const other of others.splice(0)) if (other.open) other.close();
   if (db?.open) db.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  for (const folder of [dir, ...otherDirs.splice(0)]) if (folder) rmSync(folder, { recursive: true, force: true });
   checkpointer = db = null;
 });
 
@@ -81,4 +86,28 @@ it('a worker that cannot start leaves checkpoints to the commits, as SQLite does
   });
   expect(target.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
   expect(warn).toHaveBeenCalledWith(expect.stringContaining('did not start'), expect.stringContaining('missing from this build'));
+});
+
+it.each([
+  [
+    'fails to start',
+    'did not start',
+    (): Worker => {
+      throw new Error('The WAL checkpoint worker is missing from this build.');
+    },
+  ],
+  ['fails later', 'the worker ended', () => new Worker("throw new Error('the driver did not load')", { eval: true })],
+] as const)("a worker that %s puts every connection that relied on it back to SQLite's default, not only the engine's", async (_, said, start) => {
+  const engine = openWithTable();
+  // The FAL platform's connection to the same file (fal-platform.ts), and one to another database.
+  const platform = openDatabase(dir, { checkpointsInBackground: true });
+  otherDirs.push(mkdtempSync(join(tmpdir(), 'i2m-checkpoint-other-')));
+  const elsewhere = openDatabase(otherDirs[0]!, { checkpointsInBackground: true });
+  others.push(platform, elsewhere);
+  const warn = vi.fn();
+  checkpointer = startCheckpointer(engine, { logger: { warn }, start });
+  await until(() => warn.mock.calls.some(([message]) => String(message).includes(said)));
+  expect(engine.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+  expect(platform.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+  expect(elsewhere.pragma('wal_autocheckpoint', { simple: true })).toBe(10_000);
 });
