@@ -144,6 +144,12 @@ export function classifyDownload(error: DownloadLike, phase: FalPhase): Classifi
       if (status === 429 || RETRYABLE_STATUSES.has(status)) {
         return { kind: 'transient', code: 'server_error', message: `The download server had a problem (HTTP ${status}).` };
       }
+      if (phase === 'download') {
+        // The download server's own answer, not FAL's: FAL made the model (and charged for it), and a
+        // fresh link from FAL may work - a failed download like the others, not a run FAL failed.
+        const message = `The model was made (and paid for), but its download server answered HTTP ${status}. Use Download again (free) later; FAL keeps results for a while.`;
+        return { kind: 'fail', code: 'result_download_failed', message, requestDone: false };
+      }
       return { kind: 'fail', code: 'fal_error', message: `Downloading the result failed (HTTP ${status}).`, requestDone: true };
     }
     default:

@@ -36,6 +36,7 @@ export type FailCode =
   | 'request_not_found'
   | 'run_failed'
   | 'result_expired'
+  | 'result_download_failed'
   | 'result_too_large'
   | 'result_refused'
   | 'fal_error'

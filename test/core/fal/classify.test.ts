@@ -134,6 +134,12 @@ describe('classifyError: downloads', () => {
     }
   });
 
+  it("an unexpected status from the model's download server is a failed download (FAL made it), not a run FAL failed", () => {
+    const c = classifyError(new DownloadError('http_error', 'x', 418), 'download', NOW);
+    expect(c).toMatchObject({ kind: 'fail', code: 'result_download_failed', requestDone: false });
+    expect(c.message).toMatch(/made \(and paid for\).*HTTP 418.*Download again \(free\)/);
+  });
+
   it('too large fails; timeouts and 5xx retry; network loss follows its cause', () => {
     expect(classifyError(new DownloadError('too_large', 'x'), 'download', NOW)).toMatchObject({ kind: 'fail', code: 'result_too_large' });
     expect(classifyError(new DownloadError('timeout', 'x'), 'download', NOW).kind).toBe('transient');

@@ -112,3 +112,18 @@ it('a job that gave up asking FAL for a fresh model link after FAL had answered 
   expect(views(h.dataDir)).toEqual({ month: expect.closeTo(usd, 6), possible: 0, stats: expect.closeTo(usd, 6) });
   expect(job.message).toMatch(/^The model was made \(and paid for\).*Download again \(free\)/);
 }, 30_000);
+
+it('a job whose model download was answered with an unexpected HTTP status is spent, with Download again (free)', async () => {
+  h = await createHarness();
+  // FAL made the model; its file's server answers 418 (no status a CDN refuses an expired link with).
+  h.fake.script({ op: 'file', times: Infinity, when: (ctx) => ctx.targetUrl.includes('.glb'), fault: { kind: 'http', status: 418 } });
+  const id = await addOne(h.engine);
+  const job = await waitForJob(h.engine, id, ended);
+  await h.engine.waitForIdle();
+
+  const usd = job.estimatedCostUsd!;
+  expect(usd).toBeGreaterThan(0);
+  expect(job).toMatchObject({ state: 'failed', errorCode: 'result_download_failed', requestFinished: false });
+  expect(views(h.dataDir)).toEqual({ month: expect.closeTo(usd, 6), possible: 0, stats: expect.closeTo(usd, 6) });
+  expect(job.message).toMatch(/^The model was made \(and paid for\).*HTTP 418.*Download again \(free\)/);
+}, 30_000);
