@@ -51,13 +51,14 @@ it("a full disk in one job's write leaves the others' written, each journaled on
   db = openDatabase(':memory:');
   const store = new JobStore(db);
   const warn = vi.fn();
+  const logger = { info: () => undefined, warn, error: () => undefined };
   const deps = {
     store,
-    flushGroup: new FlushGroup({ store }),
+    flushGroup: new FlushGroup({ store, logger }),
     now: () => Date.now(),
     redact: (text: string) => text,
     onJob: () => undefined,
-    logger: { info: () => undefined, warn, error: () => undefined },
+    logger,
   } as unknown as RunnerDeps;
   const [first, big, last] = submittedJobs(store, 3).map((row) => new JobWriter(deps, row));
   const lines = (writer: JobWriter, line: string) => store.events(writer.row.id).filter((event) => event.message === line).length;

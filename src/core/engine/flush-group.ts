@@ -3,6 +3,7 @@
 // with something pending, not one per job. Eight jobs at FAL each flushed on a timer of their own
 // (about two commits per job in the queue bench); a commit is the engine's main cost per write.
 import type { FencedUpdate, JobRow } from '../queue/store';
+import { errorMessage } from '../util/errors';
 import type { RunnerDeps } from './run-context';
 
 /** Longest time a cosmetic change waits to be written. */
@@ -20,7 +21,7 @@ export class FlushGroup {
   private readonly members = new Set<FlushMember>();
   private timer: ReturnType<typeof setTimeout> | null = null;
 
-  constructor(private readonly deps: Pick<RunnerDeps, 'store'>) {}
+  constructor(private readonly deps: Pick<RunnerDeps, 'store' | 'logger'>) {}
 
   /** `member` has changes to write: they go with the group's next flush, within FLUSH_MS. */
   schedule(member: FlushMember): void {
@@ -53,6 +54,14 @@ export class FlushGroup {
       const failure = error instanceof Error ? error : new Error(String(error));
       outcomes = taken.map(() => failure);
     }
-    taken.forEach(({ member, update }, i) => member.flushed(update, outcomes[i] ?? null));
+    // Each member is told apart: one whose handling throws (a job event's listener) must not keep the
+    // others from theirs, nor escape this timer.
+    taken.forEach(({ member, update }, i) => {
+      try {
+        member.flushed(update, outcomes[i] ?? null);
+      } catch (error) {
+        this.deps.logger.warn(`job ${update.id}: the outcome of saving its progress could not be handled`, errorMessage(error));
+      }
+    });
   }
 }

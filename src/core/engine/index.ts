@@ -124,7 +124,7 @@ export function createEngine(deps: EngineDeps): Engine {
   const warmGlbCheck = deps.glbWorker?.warmForFal ? () => glbValidator.warm() : () => undefined;
   const runnerDeps: RunnerDeps = {
     store,
-    flushGroup: new FlushGroup({ store }),
+    flushGroup: new FlushGroup({ store, logger }),
     inputs: jobInputs,
     library,
     dirs: { data: paths.root, library: paths.library, previews: paths.previews },

@@ -6,6 +6,7 @@
 import type { JobState } from '../../shared/domain';
 import type { FencedUpdate, JobPatch, JobRow, JobStep } from '../queue/store';
 import { errorMessage } from '../util/errors';
+import { FlushBackoff } from './flush-backoff';
 import { FlushGroup, type FlushMember } from './flush-group';
 import type { RunnerDeps } from './run-context';
 import { LeaseLostError } from './run-errors';
@@ -23,6 +24,8 @@ export class JobWriter implements FlushMember {
   private pendingSteps: JobStep[] = [];
   /** The engine's shared flush (run-context flushGroup), else one of this writer's own. */
   private readonly flushes: FlushGroup;
+  /** Flushes failing in a row are tried again later and later (flush-backoff.ts). */
+  private readonly backoff = new FlushBackoff();
 
   constructor(
     private readonly deps: Pick<RunnerDeps, 'store' | 'redact' | 'now' | 'onJob' | 'logger' | 'recordOutcome' | 'flushGroup'>,
@@ -48,17 +51,20 @@ export class JobWriter implements FlushMember {
     // Texts are redacted by the store as they are written.
     const clean: JobPatch = { ...this.pending, ...patch };
     if (this.pending.progress !== undefined && patch.progress !== undefined) clean.progress = Math.max(this.pending.progress, patch.progress);
-    const { pendingLogs: logs, pendingSteps: steps } = this;
+    const { pending, pendingLogs: logs, pendingSteps: steps } = this;
     this.clearPending();
     let next: JobRow | null;
     try {
       next = this.deps.store.update(this.row.id, this.row.fence, clean, this.deps.now(), note ?? null, logs, steps);
     } catch (error) {
       // Not written (a busy or failing database): the steps stay for the next write, since the state
-      // the database keeps may not skip them (submitted -> succeeded is refused); journal lines too.
-      this.keepUnwritten(steps, logs);
+      // the database keeps may not skip them (submitted -> succeeded is refused); journal lines and
+      // what was pending before this write too (`patch` is the caller's, told by the error).
+      this.keepUnwritten({ patch: pending, steps, logs });
+      if (this.hasPending()) this.scheduleFlush();
       throw error;
     }
+    this.backoff.succeeded();
     if (next) this.changed(next, next.state !== this.row.state);
     else this.lost = true;
     return next;
@@ -125,18 +131,20 @@ export class JobWriter implements FlushMember {
     const next = this.deps.store.commitWith(this.row.id, this.row.fence, patch, at, note, before, { steps: this.pendingSteps, logs: this.pendingLogs }, recordOutcome);
     // Written (superseded cosmetics go too: the patch sets its own progress and message).
     this.clearPending();
+    this.backoff.succeeded();
     if (next) this.changed(next, true);
     else this.lost = true;
     return next;
   }
 
   private scheduleFlush(): void {
-    this.flushes.schedule(this);
+    // While a failing flush waits for its retry, what comes meanwhile goes with that retry.
+    if (!this.backoff.waiting) this.flushes.schedule(this);
   }
 
   /** FlushMember: what is pending, for the group's transaction (tryWrite({}) as a batch entry). */
   takeFlush(): FencedUpdate | null {
-    if (this.lost || (Object.keys(this.pending).length === 0 && this.pendingLogs.length === 0 && this.pendingSteps.length === 0)) return null;
+    if (this.lost || !this.hasPending()) return null;
     const update: FencedUpdate = { id: this.row.id, fence: this.row.fence, patch: this.pending, at: this.deps.now(), logs: this.pendingLogs, steps: this.pendingSteps };
     this.pending = {};
     this.pendingLogs = [];
@@ -144,12 +152,21 @@ export class JobWriter implements FlushMember {
     return update;
   }
 
-  /** FlushMember: as tryWrite's outcome; a failed flush keeps its steps and journal lines for the next. */
+  /**
+   * FlushMember: as tryWrite's outcome. A failed flush keeps all it took (steps, journal lines, the
+   * cosmetic patch and FAL's kept answer) for a later one, tried again after a growing wait and
+   * reported once per streak of failures.
+   */
   flushed(update: FencedUpdate, outcome: JobRow | null | Error): void {
     if (outcome instanceof Error) {
-      this.keepUnwritten(update.steps, update.logs);
-      this.deps.logger.warn(`job ${this.row.id}: could not save progress`, this.deps.redact(errorMessage(outcome)));
-    } else if (outcome) this.changed(outcome, outcome.state !== this.row.state);
+      this.keepUnwritten(update);
+      if (this.backoff.failed(() => this.flushes.schedule(this))) {
+        this.deps.logger.warn(`job ${this.row.id}: could not save progress; trying again, less often while it fails`, this.deps.redact(errorMessage(outcome)));
+      }
+      return;
+    }
+    this.backoff.succeeded();
+    if (outcome) this.changed(outcome, outcome.state !== this.row.state);
     else this.lost = true;
   }
 
@@ -173,18 +190,27 @@ export class JobWriter implements FlushMember {
   /** At the end of a run: whatever is still pending (the job ended or was released without a final write). */
   finish(): void {
     try {
-      if (!this.lost && (Object.keys(this.pending).length > 0 || this.pendingLogs.length > 0 || this.pendingSteps.length > 0)) this.tryWrite({});
+      if (!this.lost && this.hasPending()) this.tryWrite({});
     } finally {
       this.clearPending(); // the run is over: no flush after it
     }
   }
 
-  /** Puts back what a failed write took, before anything queued since, and flushes it again later. */
-  private keepUnwritten(steps: readonly JobStep[], logs: readonly string[]): void {
-    if (steps.length === 0 && logs.length === 0) return;
+  /**
+   * Puts back what a failed write took, before anything queued since: a field changed since (a newer
+   * message, answer kept) supersedes the one not written; progress only moves forward.
+   */
+  private keepUnwritten(unwritten: Pick<FencedUpdate, 'patch' | 'steps' | 'logs'>): void {
+    const { patch, steps, logs } = unwritten;
     this.pendingSteps = [...steps, ...this.pendingSteps];
     this.pendingLogs = [...logs, ...this.pendingLogs];
-    this.scheduleFlush();
+    const kept: JobPatch = { ...patch, ...this.pending };
+    if (patch.progress !== undefined && this.pending.progress !== undefined) kept.progress = Math.max(patch.progress, this.pending.progress);
+    this.pending = kept;
+  }
+
+  private hasPending(): boolean {
+    return Object.keys(this.pending).length > 0 || this.pendingLogs.length > 0 || this.pendingSteps.length > 0;
   }
 
   private clearPending(): void {
@@ -192,5 +218,6 @@ export class JobWriter implements FlushMember {
     this.pendingLogs = [];
     this.pendingSteps = [];
     this.flushes.cancel(this);
+    this.backoff.stop();
   }
 }

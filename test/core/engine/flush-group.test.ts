@@ -1,11 +1,13 @@
 // Every job's cosmetic changes (progress, messages, FAL's progress steps) are written together, in one
 // transaction per flush for all the jobs that have some (engine/flush-group.ts), not one per job: a
-// commit is the engine's main cost per write. One job's write refused or fenced off must not keep the
-// others' from being written.
+// commit is the engine's main cost per write. One job's write refused or fenced off, or its event's
+// listener failing, must not keep the others' from being written and told. A failed flush keeps all it
+// took for a later one, tried again less and less often while it fails.
 import { randomUUID } from 'node:crypto';
 import { afterEach, expect, it, vi } from 'vitest';
 import { openDatabase, type Db } from '../../../src/core/db/open';
-import { FlushGroup } from '../../../src/core/engine/flush-group';
+import { FLUSH_RETRY_MAX_MS } from '../../../src/core/engine/flush-backoff';
+import { FLUSH_MS, FlushGroup } from '../../../src/core/engine/flush-group';
 import { JobWriter } from '../../../src/core/engine/job-writer';
 import type { RunnerDeps } from '../../../src/core/engine/run-context';
 import { JobStore, type JobRow } from '../../../src/core/queue/store';
@@ -13,6 +15,7 @@ import { newJob } from '../../support/new-job';
 
 let db: Db | null = null;
 afterEach(() => {
+  vi.useRealTimers();
   vi.restoreAllMocks();
   db?.close();
   db = null;
@@ -27,14 +30,15 @@ function submittedJobs(store: JobStore, n: number): JobRow[] {
   });
 }
 
-function writers(store: JobStore, rows: JobRow[], warn = vi.fn()) {
+function writers(store: JobStore, rows: JobRow[], warn = vi.fn(), onJob: (row: JobRow) => void = () => undefined) {
+  const logger = { info: () => undefined, warn, error: () => undefined };
   const deps = {
     store,
-    flushGroup: new FlushGroup({ store }),
+    flushGroup: new FlushGroup({ store, logger }),
     now: () => Date.now(),
     redact: (text: string) => text,
-    onJob: () => undefined,
-    logger: { info: () => undefined, warn, error: () => undefined },
+    onJob,
+    logger,
   } as unknown as RunnerDeps;
   return rows.map((row) => new JobWriter(deps, row));
 }
@@ -82,4 +86,102 @@ it("a job taken over, or one whose step is refused, leaves the others' writes in
   expect(store.get(taken!.row.id)?.message).not.toBe('stale');
   expect(store.get(refused!.row.id)?.state).toBe('submitted');
   expect(warn).toHaveBeenCalledWith(expect.stringContaining(refused!.row.id), expect.anything());
+});
+
+const busy = () => Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+
+it("a job whose event's listener throws leaves the others their outcomes and events", async () => {
+  db = openDatabase(':memory:');
+  const store = new JobStore(db);
+  const warn = vi.fn();
+  let failing: string | null = null;
+  const told: string[] = [];
+  const onJob = (row: JobRow) => {
+    if (row.id === failing) throw new Error('a listener failed');
+    told.push(row.id);
+  };
+  const [throwing, taken, fine] = writers(store, submittedJobs(store, 3), warn, onJob);
+  db.prepare('UPDATE jobs SET fence = fence + 1 WHERE id = ?').run(taken!.row.id);
+  for (const writer of [throwing!, taken!, fine!]) writer.soft({ progress: 50 });
+  // The flush tells the first job first: its listener throws from there on.
+  failing = throwing!.row.id;
+  told.length = 0;
+  await until(() => told.includes(fine!.row.id));
+  expect(taken!.lost).toBe(true);
+  expect(store.get(throwing!.row.id)?.progress).toBe(50);
+  expect(warn).toHaveBeenCalledWith(expect.stringContaining(throwing!.row.id), expect.stringContaining('a listener failed'));
+});
+
+it("a failed flush keeps the job's progress, message and FAL's kept answer for the next, unless newer ones came", async () => {
+  db = openDatabase(':memory:');
+  const store = new JobStore(db);
+  const warn = vi.fn();
+  const [kept, superseded] = writers(store, submittedJobs(store, 2), warn);
+  vi.spyOn(store, 'updateMany').mockImplementationOnce(() => {
+    throw busy();
+  });
+  for (const writer of [kept!, superseded!]) {
+    writer.keep({ resultOutputJson: '{"answer":1}' });
+    writer.soft({ progress: 60, message: 'Downloading the model' });
+  }
+  await until(() => warn.mock.calls.length === 2);
+  // Before the next flush, newer ones for the second job.
+  superseded!.keep({ resultOutputJson: '{"answer":2}' });
+  superseded!.soft({ message: 'Checking the model' });
+  await until(() => store.get(kept!.row.id)?.message === 'Downloading the model' && store.get(superseded!.row.id)?.message === 'Checking the model');
+  expect(store.get(kept!.row.id)).toMatchObject({ progress: 60, resultOutputJson: '{"answer":1}' });
+  expect(store.get(superseded!.row.id)).toMatchObject({ progress: 60, resultOutputJson: '{"answer":2}' });
+});
+
+it("a write that fails keeps FAL's answer kept before it, for the next flush", async () => {
+  db = openDatabase(':memory:');
+  const store = new JobStore(db);
+  const [writer] = writers(store, submittedJobs(store, 1));
+  writer!.keep({ resultOutputJson: '{"answer":1}' });
+  vi.spyOn(store, 'update').mockImplementationOnce(() => {
+    throw busy();
+  });
+  expect(() => writer!.write({ state: 'running' })).toThrow(/locked/);
+  await until(() => store.get(writer!.row.id)?.resultOutputJson === '{"answer":1}');
+  expect(store.get(writer!.row.id)?.state).toBe('submitted');
+});
+
+it('a flush that keeps failing is tried again less and less often, said once per streak, and writes it all once it can', () => {
+  vi.useFakeTimers();
+  db = openDatabase(':memory:');
+  const store = new JobStore(db);
+  const warn = vi.fn();
+  const [writer] = writers(store, submittedJobs(store, 1), warn);
+  const updateMany = store.updateMany.bind(store);
+  const tries: number[] = [];
+  let failing = true;
+  vi.spyOn(store, 'updateMany').mockImplementation((updates) => {
+    tries.push(Date.now());
+    if (failing) throw busy();
+    return updateMany(updates);
+  });
+  writer!.softState({ state: 'running', message: 'Generating the model' });
+  // FAL's progress keeps coming meanwhile: it waits for the next try, it does not bring it sooner.
+  for (let tick = 1; tick <= 200; tick++) {
+    writer!.soft({ progress: 30 + tick / 10 }, `progress ${tick}`);
+    vi.advanceTimersByTime(100);
+  }
+  expect(warn).toHaveBeenCalledTimes(1);
+  const gaps = tries.slice(1).map((at, i) => at - tries[i]!);
+  // Before: a try every FLUSH_MS (80 in these 20 s), each with a warning.
+  expect(gaps.length).toBeGreaterThan(3);
+  expect(gaps.every((gap, i) => i === 0 || gap >= gaps[i - 1]!)).toBe(true);
+  expect(gaps.at(-1)).toBeGreaterThan(FLUSH_RETRY_MAX_MS);
+  expect(Math.max(...gaps)).toBeLessThanOrEqual(FLUSH_RETRY_MAX_MS + FLUSH_MS);
+
+  failing = false;
+  vi.advanceTimersByTime(FLUSH_RETRY_MAX_MS + FLUSH_MS);
+  expect(store.get(writer!.row.id)).toMatchObject({ state: 'running', message: 'Generating the model', progress: writer!.row.progress });
+  expect(store.events(writer!.row.id).filter((event) => event.message?.startsWith('progress ')).length).toBe(200);
+
+  // A new streak is said again.
+  failing = true;
+  writer!.soft({ progress: 90 });
+  vi.advanceTimersByTime(FLUSH_MS);
+  expect(warn).toHaveBeenCalledTimes(2);
 });
