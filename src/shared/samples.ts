@@ -25,6 +25,14 @@ export const SAMPLES: readonly Sample[] = [
   { id: 'robot', title: 'Toy robot', description: 'A blue toy robot with an antenna' },
 ];
 
-/** The file name a sample is kept under, and the name its job shows in the queue and library. */
+/** The file name a sample is kept under (resources/samples). */
 export const sampleFileName = (id: SampleId): string => `${id}.jpg`;
-export const sampleJobName = (id: SampleId): string => `sample-${id}.jpg`;
+
+/**
+ * The name a sample's job has in the queue, and so its model in the library and its exported files:
+ * its title, marked as a sample ("Toy duck (sample)"). It was "sample-duck", a file name, not a name.
+ */
+export function sampleJobName(id: SampleId): string {
+  const title = SAMPLES.find((sample) => sample.id === id)?.title ?? id;
+  return `${title} (sample).jpg`;
+}

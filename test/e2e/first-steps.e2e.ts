@@ -50,7 +50,7 @@ test('a sample photo becomes a model that opens in the viewer', async ({ page })
   await tray.getByRole('button', { name: 'Toy duck' }).click();
   const row = page.getByTestId('job-row');
   await expect(row).toHaveCount(1);
-  await expect(row).toContainText('sample-duck.jpg');
+  await expect(row).toContainText('Toy duck (sample).jpg');
   await expect(page.getByTestId('sample-tray')).toHaveCount(0); // the queue is no longer empty
   await expect(row).toHaveAttribute('data-state', 'succeeded', { timeout: 60_000 });
   await shots(page, 'sample-2-done');
@@ -58,7 +58,8 @@ test('a sample photo becomes a model that opens in the viewer', async ({ page })
   await page.getByRole('button', { name: 'Library' }).click();
   const card = page.getByTestId('model-card');
   await expect(card).toHaveCount(1);
-  await expect(card).toContainText('sample-duck');
+  await expect(card.locator('.model-name')).toHaveText('Toy duck (sample)');
+  await expect(card.getByTestId('model-set-count')).toHaveCount(0); // one photo: no set to mention
   await card.click();
   await expect(page.locator('.mv[data-status="ready"]')).toBeVisible({ timeout: 60_000 });
   await shots(page, 'sample-3-viewer');

@@ -3,6 +3,7 @@
 // notice follows the joined job's live state: once it finished or failed it is no longer "on its way".
 import { expect, test, type Page } from '@playwright/test';
 import type { Job } from '../../src/shared/domain';
+import { SampleIdSchema, sampleJobName } from '../../src/shared/samples';
 import { dropFiles } from './support/page-helpers';
 import { defaultScenario, mockJob, moveMockJob, openMockApp } from './support/mock-app';
 
@@ -47,16 +48,16 @@ test('try a sample: a sample already on its way says it joined that job, as a dr
   await openMockApp(page, defaultScenario());
   const sample = page.getByTestId('sample-button').first();
   await expect(sample).toBeVisible();
-  const id = await sample.getAttribute('data-sample');
+  const name = sampleJobName(SampleIdSchema.parse(await sample.getAttribute('data-sample')));
   // Another window (or the CLI) already sent this sample; its job has not reached this page yet.
   await page.evaluate(
     ({ name, job }) => {
       const mock = (window as unknown as Mock).__mock;
       mock.state.jobs.splice(0, mock.state.jobs.length, { ...job, inputName: name });
     },
-    { name: `sample-${id}.jpg`, job: mockJob('elsewhere', { state: 'running', progress: 30 }) },
+    { name, job: mockJob('elsewhere', { state: 'running', progress: 30 }) },
   );
   await sample.click();
-  await expect(page.getByRole('status').filter({ hasText: `sample-${id}.jpg is already on its way with these settings, so it joined that job: nothing new is charged.` })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: `${name} is already on its way with these settings, so it joined that job: nothing new is charged.` })).toBeVisible();
   await shot(page, 'sample-joined-light');
 });

@@ -367,10 +367,12 @@ function installMockApi(scenario: MockScenario): void {
     'shell:openExternal': () => ok({ done: true }),
     'samples:list': () => ok(state.samples),
     'samples:add': ({ id }: { id: string }) => {
-      const twin = onItsWay(`sample-${id}.jpg`);
+      // The core's name for a sample's job (shared/samples sampleJobName; this runs in the page, without imports).
+      const name = `${state.samples.find((sample) => sample.id === id)?.title ?? id} (sample).jpg`;
+      const twin = onItsWay(name);
       if (twin) return ok({ added: [twin], rejected: [], duplicates: [], joined: [{ input: twin.inputName, jobId: twin.id }] });
       const job: Job = {
-        id: `new${nextJob++}`, state: 'queued', endpoint: state.settings.defaultModel, preset: state.settings.defaultPreset, inputName: `sample-${id}.jpg`,
+        id: `new${nextJob++}`, state: 'queued', endpoint: state.settings.defaultModel, preset: state.settings.defaultPreset, inputName: name,
         inputSha256: 'x', progress: 0, queuePosition: null, message: null, errorCode: null, errorMessage: null, attempts: 0, createdAt: Date.now(),
         startedAt: null, finishedAt: null, modelId: null, estimatedCostUsd: 0, falRequestId: null, requestFinished: false,
       };
