@@ -241,9 +241,17 @@ test('studio: a real size out of range says which range is allowed, and nothing 
   await expect(dialog.getByRole('button', { name: 'Save as preset…' })).toBeDisabled();
   // The plan and preview made for 250 mm are not what this field says: they go (they stayed on screen).
   await expect(plan).toHaveCount(0);
-  // The result's viewer gives way to the pane's placeholder (a97f1cb), not to the viewer's "No model open".
+  // The result's viewer gives way to the pane's placeholder (a97f1cb), not to the viewer's "No model open";
+  // it says what to fix (it said "No preview for this result.", as if the model had a fault).
   await expect(preview).toHaveCount(0);
-  await expect(dialog.getByTestId('export-preview-empty')).toBeVisible();
+  await expect(dialog.getByTestId('export-preview-empty')).toHaveText('No result while the real size is out of range: correct it to see the result here.');
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+    const path = test.info().outputPath(`real-size-out-of-range-${scheme}.png`);
+    await page.screenshot({ path });
+    await test.info().attach(`real-size-out-of-range-${scheme}`, { path, contentType: 'image/png' });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
   await value.fill('5000000');
   await expect(problem).toBeVisible();
   await expect(exportButton).toBeDisabled();

@@ -212,7 +212,7 @@ export function ExportStudio({ target, onClose }: { target: ExportTarget; onClos
         </div>
 
         {target.kind === 'model' ? (
-          <ModelExportResult originalUrl={originalUrl} shown={shown} working={working} failed={failed} backdrop={theme} />
+          <ModelExportResult originalUrl={originalUrl} shown={shown} working={working} failed={failed} invalid={invalid} backdrop={theme} />
         ) : (
           <BatchExportResult target={target} presetLabel={preset?.label ?? presetId} modified={modified} running={batchRunning} progress={batch.progress} summary={batch.summary} />
         )}

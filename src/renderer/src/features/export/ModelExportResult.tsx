@@ -12,10 +12,12 @@ export interface ModelExportResultProps {
   shown: PlannedAnswer | null;
   working: boolean;
   failed: string | null;
+  /** The recipe cannot be planned as it is (a real size out of range): nothing is worked out until it is fixed. */
+  invalid: boolean;
   backdrop: ViewSettings['backdrop'];
 }
 
-export function ModelExportResult({ originalUrl, shown, working, failed, backdrop }: ModelExportResultProps) {
+export function ModelExportResult({ originalUrl, shown, working, failed, invalid, backdrop }: ModelExportResultProps) {
   return (
     <div className="xs-result">
       <div className="xs-viewers">
@@ -33,7 +35,7 @@ export function ModelExportResult({ originalUrl, shown, working, failed, backdro
               <ViewerSlot url={shown.previewUrl} name="Result" backdrop={backdrop} />
             ) : (
               <div className="viewer-placeholder" data-testid="export-preview-empty">
-                <p>{working ? 'The result appears here once it is worked out.' : failed ? 'No result to show: see below.' : 'No preview for this result.'}</p>
+                <p>{placeholderText({ working, failed: failed !== null, invalid })}</p>
               </div>
             )}
           </div>
@@ -52,4 +54,14 @@ export function ModelExportResult({ originalUrl, shown, working, failed, backdro
       )}
     </div>
   );
+}
+
+/**
+ * What the Result pane says while it has no preview. A real size out of range is not planned at all:
+ * "No preview for this result" read as if the model had a fault, so it says what to fix.
+ */
+function placeholderText({ working, failed, invalid }: { working: boolean; failed: boolean; invalid: boolean }): string {
+  if (invalid) return 'No result while the real size is out of range: correct it to see the result here.';
+  if (working) return 'The result appears here once it is worked out.';
+  return failed ? 'No result to show: see below.' : 'No preview for this result.';
 }
