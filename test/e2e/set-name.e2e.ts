@@ -52,6 +52,8 @@ for (const scheme of ['light', 'dark'] as const) {
     const card = page.getByTestId('model-card');
     await expect(card).toHaveCount(1);
     await expect(card.locator('.model-name')).toHaveText('kettle');
+    // The card says the model came from a set, as its job did in the queue (it said nothing).
+    await expect(card.getByTestId('model-set-count')).toHaveText('3 images');
     await card.click();
     await expect(page.getByTestId('model-details').locator('.details-title')).toHaveText('kettle');
     await expect(page.getByTestId('model-sources')).toContainText('handle.png');

@@ -1,10 +1,11 @@
-// One model in the library grid: preview, name, date, generator and triangle count.
+// One model in the library grid: preview, name, date, generator and triangle count, and how many
+// images a model made from a set came from.
 import { memo, useState, type KeyboardEvent } from 'react';
 import type { LibraryModel } from '../../../../shared/domain';
 import { useApp } from '../../app-context';
 import { Icon } from '../../components/Icon';
 import { fileUrl } from '../../lib/files';
-import { formatCount, formatDate, formatShortDate } from '../../lib/format';
+import { formatCount, formatDate, formatShortDate, plural } from '../../lib/format';
 import { startModelDrag } from './drag-out';
 
 export interface ModelCardProps {
@@ -31,6 +32,8 @@ export const ModelCard = memo(function ModelCard({ model, index, total, selected
       : thumbKind === 'source' && model.jobId
         ? fileUrl(info.fileBaseUrl, 'input', model.jobId)
         : null;
+  // A set's model said nothing of its set until opened: "3 images", as its job said in the queue.
+  const setCount = model.sources && model.sources.length > 1 ? plural(model.sources.length, 'image') : null;
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.key === 'Delete' || (event.key === 'Backspace' && (event.metaKey || event.ctrlKey))) {
       event.preventDefault();
@@ -46,7 +49,7 @@ export const ModelCard = memo(function ModelCard({ model, index, total, selected
         data-testid="model-card"
         tabIndex={focusable ? 0 : -1}
         aria-pressed={selected}
-        aria-label={`${model.name}, ${formatCount(model.stats.triangles)} triangles, ${formatDate(model.createdAt)}`}
+        aria-label={`${model.name}, ${setCount ? `made from ${setCount}, ` : ''}${formatCount(model.stats.triangles)} triangles, ${formatDate(model.createdAt)}`}
         draggable
         onDragStart={(event) => startModelDrag(event, model, info.transport, info.fileBaseUrl)}
         onClick={() => onOpen(model, index)}
@@ -58,6 +61,12 @@ export const ModelCard = memo(function ModelCard({ model, index, total, selected
             <img key={thumb} src={thumb} alt="" loading="lazy" draggable={false} onError={() => setFailure({ id: model.id, kind: thumbKind })} />
           ) : (
             <Icon name="cube" size={34} />
+          )}
+          {setCount && (
+            <span className="model-set-count" data-testid="model-set-count">
+              <Icon name="image" size={12} />
+              {setCount}
+            </span>
           )}
         </div>
         <div className="model-info">
