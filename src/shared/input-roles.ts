@@ -120,6 +120,18 @@ export function setDisplayName(names: readonly string[]): string {
   return (stems.length > 1 ? sharedStem(stems) : null) ?? stems[0] ?? 'Images';
 }
 
+/**
+ * A set's stored name shown by today's rule: sets made before it (2b222a9) were named "kettle and 2 more"
+ * (the first photo's name and a count, when the names share nothing) in their job and model rows, and
+ * kept that name everywhere, their exported file too. Only that exact old name for these very photos is
+ * replaced (a name the user gave stays); nothing is rewritten on disk.
+ */
+export function currentSetName(name: string, names: readonly string[]): string {
+  if (names.length < 2 || !name.endsWith(` and ${names.length - 1} more`)) return name;
+  const first = name.slice(0, -` and ${names.length - 1} more`.length);
+  return first === setStems(names)[0] || first === stem(names[0]!) ? setDisplayName(names) : name;
+}
+
 const setStems = (names: readonly string[]) => names.map((name) => stripRoleWords(stem(name)) || stem(name));
 
 /** What all the stems start with (two characters at least), or null. */

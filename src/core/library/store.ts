@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { statSync, unlinkSync } from 'node:fs';
 import { toAbsolutePath, toStoredPath } from '../paths';
 import type { LibraryModel, ModelStats, Preset } from '../../shared/domain';
+import { currentSetName } from '../../shared/input-roles';
 import { AppError } from '../../shared/result';
 import { cutName } from '../../shared/text-cut';
 import { parseJobInputs } from '../queue/job-inputs-json';
@@ -232,9 +233,11 @@ function unusableNameReason(name: string): string {
 }
 
 function toModel(raw: Raw): LibraryModel {
+  const sources = typeof raw.sources_json === 'string' ? parseJobInputs(raw.sources_json) : undefined;
   return {
     id: String(raw.id),
-    name: String(raw.name),
+    // A set made before today's naming rule is shown by it ("kettle", not "kettle and 2 more").
+    name: sources ? currentSetName(String(raw.name), sources.map((source) => source.name)) : String(raw.name),
     createdAt: Number(raw.created_at),
     endpoint: String(raw.endpoint),
     preset: raw.preset as Preset,
@@ -245,7 +248,7 @@ function toModel(raw: Raw): LibraryModel {
     hasPreview: raw.preview_path !== null && raw.preview_path !== undefined,
     costUsd: raw.cost_usd === null || raw.cost_usd === undefined ? null : Number(raw.cost_usd),
     sourceName: raw.source_name === null || raw.source_name === undefined ? null : String(raw.source_name),
-    ...(typeof raw.sources_json === 'string' ? { sources: parseJobInputs(raw.sources_json) } : {}),
+    ...(sources ? { sources } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 // A job's row: its fields, what workers may write, and the conversions from SQL rows and to the
 // public Job. Shared by the store and the engine.
 import type { Job, JobState, Preset } from '../../shared/domain';
+import { currentSetName } from '../../shared/input-roles';
 import { keptResultOf } from '../engine/stored-result';
 import { parseJobInputs } from './job-inputs-json';
 
@@ -182,12 +183,14 @@ function keptLinkUsable(row: JobRow): boolean {
 
 /** The public view of a job row. */
 export function toJob(row: JobRow): Job {
+  const inputs = row.inputsJson ? parseJobInputs(row.inputsJson) : null;
   return {
     id: row.id,
     state: row.state,
     endpoint: row.endpoint,
     preset: row.preset,
-    inputName: row.inputName,
+    // A set queued before today's naming rule is shown by it ("kettle", not "kettle and 2 more").
+    inputName: inputs ? currentSetName(row.inputName, inputs.map((input) => input.name)) : row.inputName,
     inputSha256: row.inputSha256,
     progress: Math.round(Math.min(100, Math.max(0, row.progress)) * 10) / 10,
     queuePosition: row.queuePosition,
@@ -202,7 +205,7 @@ export function toJob(row: JobRow): Job {
     estimatedCostUsd: row.estimatedCostUsd,
     falRequestId: row.falRequestId,
     requestFinished: row.requestFinished,
-    ...(row.inputsJson ? { inputs: parseJobInputs(row.inputsJson) } : {}),
+    ...(inputs ? { inputs } : {}),
     ...(keptLinkUsable(row) ? { keptLink: true as const } : {}),
   };
 }
