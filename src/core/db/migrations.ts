@@ -7,6 +7,29 @@ import type { Database } from 'better-sqlite3';
 const JOB_STATES_SQL = `'queued','preparing','submitted','running','downloading','succeeded','failed','canceled','needs_attention'`;
 
 /** Append only: never edit a migration that has shipped; add a new one. */
+/**
+ * Takes a fal_requests row (OLD) out of Stats' day sums: its request, duration and costs (migration 9's
+ * delete trigger; since 28 also a superseded outcome).
+ */
+const OUT_OF_DAYS = `UPDATE fal_request_days SET
+      requests = requests - 1,
+      le_1 = le_1 - (OLD.duration_ms <= 1000),
+      le_5 = le_5 - (OLD.duration_ms > 1000 AND OLD.duration_ms <= 5000),
+      le_10 = le_10 - (OLD.duration_ms > 5000 AND OLD.duration_ms <= 10000),
+      le_30 = le_30 - (OLD.duration_ms > 10000 AND OLD.duration_ms <= 30000),
+      le_60 = le_60 - (OLD.duration_ms > 30000 AND OLD.duration_ms <= 60000),
+      le_120 = le_120 - (OLD.duration_ms > 60000 AND OLD.duration_ms <= 120000),
+      le_300 = le_300 - (OLD.duration_ms > 120000 AND OLD.duration_ms <= 300000),
+      le_600 = le_600 - (OLD.duration_ms > 300000 AND OLD.duration_ms <= 600000),
+      le_inf = le_inf - (OLD.duration_ms > 600000),
+      duration_ms = duration_ms - OLD.duration_ms,
+      billable_units = MAX(0, billable_units - COALESCE(OLD.billable_units, 0)),
+      estimated_usd = MAX(0, estimated_usd - CASE WHEN OLD.real_cost_usd IS NULL THEN COALESCE(OLD.estimated_cost_usd, 0) ELSE 0 END),
+      real_usd = MAX(0, real_usd - COALESCE(OLD.real_cost_usd, 0))
+    WHERE day = OLD.day AND endpoint = OLD.endpoint AND status = OLD.status AND error_type = COALESCE(OLD.error_type, '');
+    DELETE FROM fal_request_days
+    WHERE day = OLD.day AND endpoint = OLD.endpoint AND status = OLD.status AND error_type = COALESCE(OLD.error_type, '') AND requests <= 0;`;
+
 export const MIGRATIONS: readonly string[] = [
   // 1: jobs, their event journal and the library.
   `
@@ -474,6 +497,43 @@ export const MIGRATIONS: readonly string[] = [
     UPDATE fal_requests SET real_cost_usd = COALESCE(NEW.usd, real_cost_usd), billable_units = COALESCE(NEW.units, billable_units)
     WHERE id = (SELECT MAX(id) FROM fal_requests WHERE request_id = NEW.request_id);
   END;
+  `,
+  // 28: a request that ended twice (a failed model download, then a free Download again) is one request:
+  // Stats counted it twice (one failed, one succeeded) in its request counts, success rate, durations and
+  // errors. Its earlier outcomes are now 'superseded': kept in fal_requests (the spend rule reads every
+  // outcome: spend/charge-rule.ts) but out of the day sums, which count each request by its latest
+  // outcome (stats/recorder.ts). Older pairs are settled the same way: their costs move to the latest
+  // outcome first (as the recorder does since b955d39), so nothing is counted twice and nothing is lost.
+  `
+  ALTER TABLE fal_requests ADD COLUMN superseded INTEGER NOT NULL DEFAULT 0;
+  DROP TRIGGER fal_requests_costs_into_days;
+  CREATE TRIGGER fal_requests_costs_into_days AFTER UPDATE OF billable_units, estimated_cost_usd, real_cost_usd ON fal_requests
+  WHEN OLD.superseded = 0 AND NEW.superseded = 0 BEGIN
+    UPDATE fal_request_days SET
+      billable_units = MAX(0, billable_units - COALESCE(OLD.billable_units, 0) + COALESCE(NEW.billable_units, 0)),
+      estimated_usd = MAX(0, estimated_usd
+        - CASE WHEN OLD.real_cost_usd IS NULL THEN COALESCE(OLD.estimated_cost_usd, 0) ELSE 0 END
+        + CASE WHEN NEW.real_cost_usd IS NULL THEN COALESCE(NEW.estimated_cost_usd, 0) ELSE 0 END),
+      real_usd = MAX(0, real_usd - COALESCE(OLD.real_cost_usd, 0) + COALESCE(NEW.real_cost_usd, 0))
+    WHERE day = NEW.day AND endpoint = NEW.endpoint AND status = NEW.status AND error_type = COALESCE(NEW.error_type, '');
+  END;
+  DROP TRIGGER fal_requests_out_of_days;
+  CREATE TRIGGER fal_requests_out_of_days AFTER DELETE ON fal_requests WHEN OLD.superseded = 0 BEGIN
+    ${OUT_OF_DAYS}
+  END;
+  CREATE TRIGGER fal_requests_superseded_out_of_days AFTER UPDATE OF superseded ON fal_requests
+  WHEN OLD.superseded = 0 AND NEW.superseded = 1 BEGIN
+    ${OUT_OF_DAYS}
+  END;
+  UPDATE fal_requests SET
+      estimated_cost_usd = COALESCE(estimated_cost_usd, (SELECT MAX(e.estimated_cost_usd) FROM fal_requests e WHERE e.request_id = fal_requests.request_id)),
+      real_cost_usd = COALESCE(real_cost_usd, (SELECT MAX(e.real_cost_usd) FROM fal_requests e WHERE e.request_id = fal_requests.request_id)),
+      billable_units = COALESCE(billable_units, (SELECT MAX(e.billable_units) FROM fal_requests e WHERE e.request_id = fal_requests.request_id))
+    WHERE request_id IS NOT NULL
+      AND id = (SELECT MAX(l.id) FROM fal_requests l WHERE l.request_id = fal_requests.request_id)
+      AND EXISTS (SELECT 1 FROM fal_requests o WHERE o.request_id = fal_requests.request_id AND o.id < fal_requests.id);
+  UPDATE fal_requests SET superseded = 1
+    WHERE request_id IS NOT NULL AND id < (SELECT MAX(l.id) FROM fal_requests l WHERE l.request_id = fal_requests.request_id);
   `,
 ];
 

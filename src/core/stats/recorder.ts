@@ -1,6 +1,7 @@
 // Writes request statistics. The engine calls this where a FAL request's outcome is known; each
 // outcome is one row in fal_requests, and triggers (migration 6) keep the day sums the reports read,
-// also when FAL's real cost for a request arrives later (real_costs, src/core/spend). A failure to
+// also when FAL's real cost for a request arrives later (real_costs, src/core/spend); a request that
+// ends again is counted by its latest outcome (SUPERSEDE_EARLIER). A failure to
 // record is logged and never touches the job.
 import type { Database } from 'better-sqlite3';
 import { statementCache } from '../db/statements';
@@ -76,6 +77,12 @@ const EARLIER_COSTS = `SELECT MAX(estimated_cost_usd) AS estimated, MAX(real_cos
   FROM fal_requests WHERE request_id = ?`;
 const TAKE_EARLIER_COSTS = `UPDATE fal_requests SET estimated_cost_usd = NULL, real_cost_usd = NULL, billable_units = NULL
   WHERE request_id = ? AND (estimated_cost_usd IS NOT NULL OR real_cost_usd IS NOT NULL OR billable_units IS NOT NULL)`;
+/**
+ * The request itself is counted once too, by its latest outcome: the earlier ones stay in fal_requests (the
+ * spend rule reads them all) but leave Stats' day sums (migration 28's trigger), so a download that failed
+ * and a Download again that got the model are one succeeded request, not one failed and one succeeded.
+ */
+const SUPERSEDE_EARLIER = `UPDATE fal_requests SET superseded = 1 WHERE request_id = ? AND superseded = 0 AND id <> ?`;
 
 const ADD_RATE_LIMIT = `INSERT INTO fal_rate_limit_days (day, endpoint, hits) VALUES (?, ?, 1)
   ON CONFLICT (day, endpoint) DO UPDATE SET hits = hits + 1`;
@@ -113,7 +120,7 @@ export function createStatsRecorder(db: Database, opts: { now?: () => number; lo
       ? (sql(EARLIER_COSTS).get(o.requestId) as { estimated: number | null; real: number | null; units: number | null })
       : undefined;
     if (o.requestId) sql(TAKE_EARLIER_COSTS).run(o.requestId);
-    sql(INSERT_REQUEST).run({
+    const inserted = sql(INSERT_REQUEST).run({
       jobId: o.jobId,
       endpoint: o.endpoint,
       requestId: o.requestId,
@@ -127,6 +134,7 @@ export function createStatsRecorder(db: Database, opts: { now?: () => number; lo
       estimated: moneyOrNull(o.estimatedCostUsd) ?? earlier?.estimated ?? null,
       real: moneyOrNull(o.realCostUsd) ?? known?.usd ?? earlier?.real ?? null,
     });
+    if (o.requestId) sql(SUPERSEDE_EARLIER).run(o.requestId, inserted.lastInsertRowid);
   });
 
   return {

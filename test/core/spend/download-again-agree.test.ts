@@ -1,7 +1,8 @@
 // One FAL request that ended twice: its model download failed (result_download_failed: FAL made the
 // model, so it charged it) and a later free Download again of the same request got the model. FAL
 // charged it once; Settings > Spending counted it once, but Stats counted its estimate on both outcomes,
-// and FAL's real cost, when its billing record came later, on both too.
+// and FAL's real cost, when its billing record came later, on both too. It also counted the request
+// twice (one failed, one succeeded) in its request counts, success rate and error table.
 import { afterEach, expect, it } from 'vitest';
 import { openDatabase } from '../../../src/core/db/open';
 import { createSpendTracker } from '../../../src/core/spend/tracker';
@@ -30,6 +31,25 @@ function views(dataDir: string) {
   }
 }
 
+/** Stats' request counts: per model, per day, in the duration histogram, and its errors by type. */
+function requestCounts(dataDir: string) {
+  const db = openDatabase(dataDir);
+  try {
+    const report = createStatsReader(db).report();
+    const sum = (pick: (m: (typeof report.models)[number]) => number) => report.models.reduce((total, m) => total + pick(m), 0);
+    return {
+      requests: sum((m) => m.requests),
+      succeeded: sum((m) => m.succeeded),
+      failed: sum((m) => m.failed),
+      byDay: report.spendByDay.reduce((total, d) => total + d.requests, 0),
+      histogram: sum((m) => m.durationBuckets.reduce((a, b) => a + b, 0)),
+      errors: report.errors,
+    };
+  } finally {
+    db.close();
+  }
+}
+
 it('a request whose download failed and whose Download again got the model is spent once in Settings and Stats', async () => {
   h = await createHarness();
   h.fake.script({ op: 'file', times: Infinity, when: (ctx) => ctx.targetUrl.includes('.glb'), fault: { kind: 'infra', status: 503 } });
@@ -49,6 +69,8 @@ it('a request whose download failed and whose Download again got the model is sp
   expect(done.state).toBe('succeeded');
   expect(h.fake.submissions).toHaveLength(1);
   expect(views(h.dataDir)).toEqual(once);
+  // One request, counted once, as it ended: succeeded (not also failed), in every count Stats shows.
+  expect(requestCounts(h.dataDir)).toEqual({ requests: 1, succeeded: 1, failed: 0, byDay: 1, histogram: 1, errors: [] });
 
   // FAL's billing record for the request arrives later (as a billing sync writes it).
   const db = openDatabase(h.dataDir);
