@@ -30,6 +30,11 @@ export interface FalPlatformDeps {
   wake: () => void;
   /** How often the background checks run (reconcile due jobs; default 5 s). */
   pollMs?: number;
+  /**
+   * The process's connection to the database, shared with the engine (createAppCore), which closes it.
+   * Default: a connection of its own, closed by stop().
+   */
+  db?: Db;
 }
 
 export interface FalPlatform {
@@ -66,9 +71,10 @@ export function createFalPlatform(deps: FalPlatformDeps): FalPlatform {
   // Both keys, everywhere: an answer to a call made with one key may name the other (a proxy holds both).
   const bothKeys = () => [safeGet(deps.keys), safeGet(deps.billingKeys)];
   const redact = (text: string) => redactKeys(text, bothKeys());
-  // In the engine's process: its checkpoint worker checkpoints for this connection too, and should it
-  // fail this connection checkpoints in its commits again (db/checkpointer.ts).
-  const db: Db = openDatabase(deps.dataDir, { checkpointsInBackground: true });
+  // Shared with the engine in the app (createAppCore); a connection of its own otherwise. In the
+  // engine's process its checkpoint worker checkpoints for it too, and should the worker fail it
+  // checkpoints in its commits again (db/checkpointer.ts).
+  const db: Db = deps.db ?? openDatabase(deps.dataDir, { checkpointsInBackground: true });
   const jobs = new JobStore(db, redact);
   const now = deps.now ?? Date.now;
   const clientFor = (key: string | null): PlatformClient | null =>
@@ -165,7 +171,7 @@ export function createFalPlatform(deps: FalPlatformDeps): FalPlatform {
       await reconciler.stop();
       await Promise.all([...inFlight]);
       jobs.close();
-      db.close();
+      if (!deps.db) db.close();
     },
   };
   return platform;

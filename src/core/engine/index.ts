@@ -54,7 +54,7 @@ export function createEngine(deps: EngineDeps): Engine {
   const paths = dataPaths(deps.dataDir);
   // One level at a time: a recursive mkdirSync never returns for a data folder like /proc/self/<new>.
   for (const dir of [paths.root, paths.library, paths.inputs, paths.previews]) makeFolderSync(dir);
-  const db: Db = openDatabase(deps.dataDir, { checkpointsInBackground: true });
+  const db: Db = deps.db ?? openDatabase(deps.dataDir, { checkpointsInBackground: true });
   const dataFolderGone = watchDataFolder(paths.database);
   const redaction = createRedaction(deps.getFalKey, deps.getOtherKeys);
   const store = new JobStore(db, redaction.redact, { fsyncWal: deps.fsyncWal, slowSyncMs: timing.slowSyncMs });

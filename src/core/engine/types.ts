@@ -1,5 +1,6 @@
 // The engine's public types: its dependencies, tuning, events and the Engine interface itself.
 import type { Worker } from 'node:worker_threads';
+import type { Db } from '../db/open';
 import type { Job, Preset, QueueState } from '../../shared/domain';
 import type { ModelDefinition } from '../models/types';
 import type { InputLimits } from '../images';
@@ -86,6 +87,11 @@ export const DEFAULT_TIMING: EngineTiming = Object.freeze({
 
 export interface EngineDeps {
   dataDir: string;
+  /**
+   * The data folder's database, already open (openDatabase with checkpointsInBackground), when the rest
+   * of the process uses it too (createAppCore); the engine closes it on close(). Default: its own.
+   */
+  db?: Db;
   getFalKey: () => string | null;
   /** The app's other FAL keys (the billing key): kept out of everything the engine logs, stores or emits too. */
   getOtherKeys?: () => readonly (string | null)[];
