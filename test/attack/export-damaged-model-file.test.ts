@@ -28,9 +28,9 @@ async function oneModel(app: AppCore): Promise<string> {
 }
 
 const DAMAGE = {
-  deleted: { damage: (file: string) => unlinkSync(file), says: /"sample-apple" is missing from the library folder .*Put it back, or make the model again/ },
-  truncated: { damage: (file: string) => truncateSync(file, 1000), says: /"sample-apple" in the library folder is damaged or was changed outside the app .*make the model again/ },
-  replaced: { damage: (file: string) => writeFileSync(file, 'not a model'), says: /"sample-apple" in the library folder is damaged or was changed/ },
+  deleted: { damage: (file: string) => unlinkSync(file), says: /"Apple \(sample\)" is missing from the library folder .*Put it back, or make the model again/ },
+  truncated: { damage: (file: string) => truncateSync(file, 1000), says: /"Apple \(sample\)" in the library folder is damaged or was changed outside the app .*make the model again/ },
+  replaced: { damage: (file: string) => writeFileSync(file, 'not a model'), says: /"Apple \(sample\)" in the library folder is damaged or was changed/ },
 };
 
 it.each(Object.entries(DAMAGE))('a model whose file was %s is exported by no channel, and each says so', async (_how, { damage, says }) => {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OFFLINE_MODEL_ID } from '../../src/core/models/catalog';
 import type { AddJobsResult } from '../../src/shared/contract';
+import { sampleJobName } from '../../src/shared/samples';
 import { createHarness, pngItem, type Harness } from '../core/engine/harness';
 import { useTempAppCore } from '../support/temp-app-core';
 
@@ -51,7 +52,7 @@ describe('one photo with Tripo v2.5 Multiview', () => {
     expect(added).toMatchObject({ ok: true });
     const result = (added as { data: AddJobsResult }).data;
     expect(result.rejected).toEqual([]);
-    expect(result.added[0]).toMatchObject({ endpoint: MULTIVIEW, inputName: 'sample-vase.jpg' });
+    expect(result.added[0]).toMatchObject({ endpoint: MULTIVIEW, inputName: sampleJobName('vase') });
     // No key: it waits, and "Run these jobs offline now" can still move it to Relief (one image, no view).
     const moved = await core.dispatch('jobs:setModel', { id: result.added[0]!.id, endpoint: OFFLINE_MODEL_ID });
     expect(moved).toMatchObject({ ok: true, data: { endpoint: OFFLINE_MODEL_ID } });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { OFFLINE_MODEL_ID } from '../../src/core/models/catalog';
 import type { AddJobsResult } from '../../src/shared/contract';
+import { sampleJobName } from '../../src/shared/samples';
 import { useTempAppCore, waitForJob } from '../support/temp-app-core';
 
 const start = useTempAppCore('remake-deleted');
@@ -19,7 +20,7 @@ it('a photo whose model lost its file is made again, not refused as already made
   const job = await waitForJob(core, first.data.added[0]!.id, (j) => j.state === 'succeeded' || j.state === 'failed');
   expect(job.state).toBe('succeeded');
   // While the file is there, the same photo is a duplicate.
-  expect((await add()).data.duplicates).toEqual([{ input: 'sample-robot.jpg', modelId: job.modelId, item: 0 }]);
+  expect((await add()).data.duplicates).toEqual([{ input: sampleJobName('robot'), modelId: job.modelId, item: 0 }]);
 
   unlinkSync(core.engine.library.filePath(job.modelId!)!);
   const again = await add();
