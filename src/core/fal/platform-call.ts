@@ -22,6 +22,15 @@ export const PLATFORM_BASE_URL = 'https://api.fal.ai/v1';
 export const PLATFORM_WAIT_BUDGET_MS = 15_000;
 
 /**
+ * Longest a call takes in all: its tries and the waits between them. A server that takes each
+ * connection and never answers held a call 4 x 20 s plus back-off (~81 s) before the user was told.
+ */
+export const PLATFORM_CALL_DEADLINE_MS = 30_000;
+
+/** A try with less time than this left before the deadline is not started. */
+const MIN_TRY_MS = 1_000;
+
+/**
  * Largest platform answer read. A page of request history with its payloads (100 rows, each with the
  * input and output FAL stored) is the largest honest one, well under this; an answer that does not end
  * (a broken or hostile proxy) must not be read into memory until the timeout.
@@ -49,6 +58,10 @@ export interface PlatformCallOptions {
   baseDelayMs?: number;
   /** Longest wait in all between a call's tries (default PLATFORM_WAIT_BUDGET_MS). */
   waitBudgetMs?: number;
+  /** Longest a call takes in all, tries and waits (default PLATFORM_CALL_DEADLINE_MS). */
+  deadlineMs?: number;
+  /** Shorter tries than this are not started near the deadline (default 1 s). */
+  minTryMs?: number;
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -68,12 +81,14 @@ export function createPlatformCall(opts: PlatformCallOptions): { call: PlatformC
   const retries = opts.retries ?? 3;
   const baseDelay = opts.baseDelayMs ?? 500;
   const waitBudget = opts.waitBudgetMs ?? PLATFORM_WAIT_BUDGET_MS;
+  const deadlineMs = opts.deadlineMs ?? PLATFORM_CALL_DEADLINE_MS;
+  const minTryMs = opts.minTryMs ?? MIN_TRY_MS;
   const sleep = opts.sleep ?? defaultSleep;
   const keys = (): (string | null)[] => [opts.key, ...(opts.otherKeys?.() ?? [])];
   const redact = (text: string) => redactKeys(text, keys());
 
   /** One exchange: the URL is always api.fal.ai's, sent there or through the proxy. */
-  async function exchange(method: 'GET' | 'POST', path: string, params: URLSearchParams, body?: unknown): Promise<Response> {
+  async function exchange(method: 'GET' | 'POST', path: string, params: URLSearchParams, body: unknown, limitMs: number): Promise<Response> {
     const target = `${PLATFORM_BASE_URL}${path}${params.size > 0 ? `?${params}` : ''}`;
     const headers: Record<string, string> = { authorization: `Key ${opts.key}`, accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -84,19 +99,20 @@ export function createPlatformCall(opts: PlatformCallOptions): { call: PlatformC
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
         redirect: 'error',
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: AbortSignal.timeout(limitMs),
       });
     } catch (error) {
-      const reason = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${Math.round(timeoutMs / 1000)} s` : describe(error);
+      const reason = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${Math.max(1, Math.round(limitMs / 1000))} s` : describe(error);
       throw new PlatformError('offline', `FAL's platform API could not be reached (${redact(reason)}).`);
     }
   }
 
   async function call<T>(schema: z.ZodType<T>, method: 'GET' | 'POST', path: string, params: URLSearchParams, body?: unknown, list?: ListBudget): Promise<T> {
     let waited = 0;
-    /** Waits `ms` before the next try if it fits the budget; false when the call should stop instead. */
+    const deadline = Date.now() + deadlineMs;
+    /** Waits `ms` before the next try if it fits the budget and leaves a try's time before the deadline; false when the call should stop instead. */
     const waitToRetry = async (ms: number): Promise<boolean> => {
-      if (waited + ms > waitBudget) return false;
+      if (waited + ms > waitBudget || Date.now() + ms + minTryMs > deadline) return false;
       waited += ms;
       await sleep(ms);
       return true;
@@ -105,9 +121,13 @@ export function createPlatformCall(opts: PlatformCallOptions): { call: PlatformC
       const backoff = Math.min(10_000, baseDelay * 2 ** attempt);
       let response: Response;
       try {
-        response = await exchange(method, path, params, body);
+        response = await exchange(method, path, params, body, Math.min(timeoutMs, Math.max(minTryMs, deadline - Date.now())));
       } catch (error) {
         if (attempt < retries && (await waitToRetry(backoff))) continue;
+        // Tried more than once: the message says for how long in all, not one try's bound.
+        if (attempt > 0 && error instanceof PlatformError && error.kind === 'offline') {
+          throw new PlatformError('offline', `${error.message.replace(/\.$/, '')}, ${attempt + 1} tries over ${Math.max(1, Math.round((Date.now() - deadline + deadlineMs) / 1000))} s.`);
+        }
         throw error;
       }
       const text = await answerText(response, path, list);
