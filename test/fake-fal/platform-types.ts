@@ -26,6 +26,11 @@ export interface PlatformOptions {
   listPending?: boolean;
   /** Every /v1 call answers this 5xx (the platform API is down). Default false. */
   down?: false | 500 | 502 | 503;
+  /**
+   * Every /v1 call made with one of these keys answers 429 rate_limited with `Retry-After` of this
+   * many seconds (FAL rate-limits that key); other keys are answered as usual. Default none.
+   */
+  rateLimitedKeys?: Record<string, number>;
   /** Request history answers 403 to every key (the key lacks that permission). Default false. */
   denyRequestHistory?: boolean;
   /**

@@ -49,6 +49,7 @@ export class FakePlatform {
       listPending: true,
       down: false,
       denyRequestHistory: false,
+      rateLimitedKeys: {},
       extraHistoryRows: [],
       extraBillingEvents: [],
       balanceUsd: 50,
@@ -129,6 +130,11 @@ export class FakePlatform {
     const key = /^Key (.+)$/.exec((Array.isArray(auth) ? auth[0] : auth) ?? '')?.[1];
     if (key === undefined) return platformError(401, 'authorization_error', 'Missing credentials: send Authorization: Key <key>');
     if (!this.deps.validKey(key) && !this.isAdmin(key)) return platformError(401, 'authorization_error', 'Invalid API key');
+    const retryAfter = Object.hasOwn(this.options.rateLimitedKeys, key) ? this.options.rateLimitedKeys[key] : undefined;
+    if (retryAfter !== undefined) {
+      const reply = platformError(429, 'rate_limited', 'Rate limit exceeded for this key');
+      return { ...reply, headers: { ...reply.headers, 'retry-after': String(retryAfter) } };
+    }
     const adminOnly = () => (this.isAdmin(key) ? undefined : platformError(403, 'authorization_error', 'This endpoint requires an ADMIN key'));
     const params = url.searchParams;
 

@@ -4,6 +4,7 @@
 import { createPlatformCall, type PlatformCallOptions } from './platform-call';
 import { PlatformError } from './platform-errors';
 import { createPageReader } from './platform-pages';
+import { keyFingerprint } from '../keys/fingerprint';
 import {
   AccountSchema,
   BillingPageSchema,
@@ -61,6 +62,8 @@ export interface RequestQuery {
 }
 
 export interface PlatformClient {
+  /** Which key the calls are made with (keys/fingerprint.ts), never the key: a wait FAL asked of one key is not another's. */
+  readonly keyFingerprint: string;
   /** Every page of the request history for one endpoint (up to maxPages); rows that fail their check are listed apart. */
   requests(query: RequestQuery): Promise<RequestHistory>;
   /** The entries that pass their check; each one that does not is left out and handed to `onUnreadable` (one garbled entry does not fail the others). */
@@ -96,6 +99,7 @@ export function createPlatformClient(opts: PlatformClientOptions): PlatformClien
   };
 
   return {
+    keyFingerprint: keyFingerprint(opts.key),
     async requests(q) {
       const params = window(new URLSearchParams({ endpoint_id: q.endpointId, limit: String(q.limit ?? 100) }), q.start, q.end);
       if (q.requestId) params.set('request_id', q.requestId);

@@ -112,9 +112,13 @@ export function createPriceBook(deps: PriceBookDeps): PriceBook {
   /** The data folder existed when the book was made, or its first cache made it (the CLI's first run); or may not be made. */
   let folderWasThere = existsSync(dirname(file)) || deps.makeFolder === false;
   let inFlight: Promise<Awaited<ReturnType<PriceBook['refresh']>>> | null = null;
-  /** FAL asked (Retry-After) not to be asked again before this (epoch ms): a refresh meanwhile does not ask. */
-  let waitUntil = 0;
-  const waitSentence = () => `FAL asked to wait until ${localDateTime(waitUntil)} before prices are asked for again; the prices shown stay until then.`;
+  /**
+   * Per key (its fingerprint, never the key): FAL asked (Retry-After) not to be asked with it again
+   * before this (epoch ms). A refresh meanwhile does not ask with that key; another key asks at once,
+   * and switching back to the first still keeps to its wait.
+   */
+  const waits = new Map<string, number>();
+  const waitSentence = (until: number) => `FAL asked to wait until ${localDateTime(until)} before prices are asked for again; the prices shown stay until then.`;
 
   function load(): PriceCache | null {
     try {
@@ -160,7 +164,8 @@ export function createPriceBook(deps: PriceBookDeps): PriceBook {
   async function doRefresh(): Promise<Awaited<ReturnType<PriceBook['refresh']>>> {
     const client = deps.platform();
     if (!client) return { ok: false, message: 'No FAL key is set, so prices cannot be asked for.' };
-    if (now() < waitUntil) return { ok: false, message: `Prices were not refreshed: ${waitSentence()}` };
+    const waitUntil = waits.get(client.keyFingerprint) ?? 0;
+    if (now() < waitUntil) return { ok: false, message: `Prices were not refreshed: ${waitSentence(waitUntil)}` };
     const models = new Map(listModels().filter((m) => m.provider === 'fal').map((m) => [m.id, m]));
     const endpoints = [...models.keys()];
     try {
@@ -208,9 +213,12 @@ export function createPriceBook(deps: PriceBookDeps): PriceBook {
     } catch (error) {
       let message = errorMessage(error);
       if (error instanceof PlatformError && error.retryAfterMs !== null && error.retryAfterMs > 0) {
-        // A wait FAL asked for (429, 503): kept to, not asked again early - also by the window's own tries.
-        waitUntil = now() + Math.min(error.retryAfterMs, PRICE_WAIT_MAX_MS);
-        message = `${message} ${waitSentence()}`;
+        // A wait FAL asked for (429, 503): kept to with this key, not asked again early - also by the
+        // window's own tries. Waits already over are dropped (a long session may see many keys).
+        const until = now() + Math.min(error.retryAfterMs, PRICE_WAIT_MAX_MS);
+        for (const [key, at] of waits) if (at <= now()) waits.delete(key);
+        waits.set(client.keyFingerprint, until);
+        message = `${message} ${waitSentence(until)}`;
       }
       deps.logger?.warn(`prices: ${message}`);
       return { ok: false, message };
