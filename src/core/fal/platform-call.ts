@@ -88,7 +88,7 @@ export function createPlatformCall(opts: PlatformCallOptions): { call: PlatformC
   const redact = (text: string) => redactKeys(text, keys());
 
   /** One exchange: the URL is always api.fal.ai's, sent there or through the proxy. */
-  async function exchange(method: 'GET' | 'POST', path: string, params: URLSearchParams, body: unknown, limitMs: number): Promise<Response> {
+  async function exchange(method: 'GET' | 'POST', path: string, params: URLSearchParams, body: unknown, limitMs: number, signal: AbortSignal): Promise<Response> {
     const target = `${PLATFORM_BASE_URL}${path}${params.size > 0 ? `?${params}` : ''}`;
     const headers: Record<string, string> = { authorization: `Key ${opts.key}`, accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -99,12 +99,25 @@ export function createPlatformCall(opts: PlatformCallOptions): { call: PlatformC
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
         redirect: 'error',
-        signal: AbortSignal.timeout(limitMs),
+        signal,
       });
     } catch (error) {
-      const reason = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${Math.max(1, Math.round(limitMs / 1000))} s` : describe(error);
+      const reason = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${seconds(limitMs)} s` : describe(error);
       throw new PlatformError('offline', `FAL's platform API could not be reached (${redact(reason)}).`);
     }
+  }
+
+  /**
+   * The answer's text (answerText); a successful answer whose body did not come whole - cut off, or not
+   * finished within the try's time (a proxy that sends the head and then drips or stalls) - is an
+   * 'offline' try, never a short text read as FAL's answer. A failed answer's body is only its detail.
+   */
+  async function answerText(response: Response, path: string, list: ListBudget | undefined, limitMs: number, signal: AbortSignal): Promise<string> {
+    const text = await readAnswer(response, path, list);
+    if (text !== null) return text;
+    if (!response.ok) return '';
+    const reason = signal.aborted ? `its answer did not finish within ${seconds(limitMs)} s` : 'its answer was cut off';
+    throw new PlatformError('offline', `FAL's platform API could not be reached (${reason}).`);
   }
 
   async function call<T>(schema: z.ZodType<T>, method: 'GET' | 'POST', path: string, params: URLSearchParams, body?: unknown, list?: ListBudget): Promise<T> {
@@ -120,17 +133,24 @@ export function createPlatformCall(opts: PlatformCallOptions): { call: PlatformC
     for (let attempt = 0; ; attempt++) {
       const backoff = Math.min(10_000, baseDelay * 2 ** attempt);
       let response: Response;
+      let text: string;
       try {
-        response = await exchange(method, path, params, body, Math.min(timeoutMs, Math.max(minTryMs, deadline - Date.now())));
+        const limitMs = Math.min(timeoutMs, Math.max(minTryMs, deadline - Date.now()));
+        const signal = AbortSignal.timeout(limitMs);
+        response = await exchange(method, path, params, body, limitMs, signal);
+        // The body is part of the try: its time limit and the deadline cover it, and one cut off or
+        // not finished in time is tried again like no answer (it was read as "not JSON" before).
+        text = await answerText(response, path, list, limitMs, signal);
       } catch (error) {
+        // An answer too large is not asked for again; every other failure here is an 'offline' try.
+        if (error instanceof PlatformError && error.kind !== 'offline') throw error;
         if (attempt < retries && (await waitToRetry(backoff))) continue;
         // Tried more than once: the message says for how long in all, not one try's bound.
         if (attempt > 0 && error instanceof PlatformError && error.kind === 'offline') {
-          throw new PlatformError('offline', `${error.message.replace(/\.$/, '')}, ${attempt + 1} tries over ${Math.max(1, Math.round((Date.now() - deadline + deadlineMs) / 1000))} s.`);
+          throw new PlatformError('offline', `${error.message.replace(/\.$/, '')}, ${attempt + 1} tries over ${seconds(Date.now() - deadline + deadlineMs)} s.`);
         }
         throw error;
       }
-      const text = await answerText(response, path, list);
       if (response.ok) {
         let json: unknown;
         try {
@@ -154,11 +174,13 @@ export function createPlatformCall(opts: PlatformCallOptions): { call: PlatformC
   return { call, keys };
 }
 
+const seconds = (ms: number) => Math.max(1, Math.round(ms / 1000));
+
 /**
  * The answer's body as text, read up to PLATFORM_ANSWER_MAX_BYTES - or what is left of its list's budget
- * (beyond: a bad answer); '' when it could not be read.
+ * (beyond: a bad answer); null when it could not be read to its end.
  */
-async function answerText(response: Response, path: string, list?: ListBudget): Promise<string> {
+async function readAnswer(response: Response, path: string, list?: ListBudget): Promise<string | null> {
   if (!response.body) return '';
   const chunks: Uint8Array[] = [];
   const mib = PLATFORM_ANSWER_MAX_BYTES / 1024 / 1024;
@@ -179,7 +201,7 @@ async function answerText(response: Response, path: string, list?: ListBudget): 
     }, tooLarge);
   } catch (error) {
     if (error instanceof PlatformError) throw error;
-    return '';
+    return null;
   }
   if (list) list.bytesLeft -= read;
   return new TextDecoder().decode(Buffer.concat(chunks));
