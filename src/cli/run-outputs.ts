@@ -1,7 +1,7 @@
 // Writing a run's models to --out: a job's own file, the files images that joined it asked for, and a
 // model reused for a photo made before - never over a file, and a file that cannot be written is said
 // (the model stays in the library, with the command that writes it) while the run goes on.
-import { basename, extname, join } from 'node:path';
+import { basename, join } from 'node:path';
 import { copyToFreePath } from '../core/auto-export';
 import type { Engine } from '../core/engine';
 import { errorMessage } from '../core/util/errors';
@@ -9,6 +9,7 @@ import { makeOutputFolder } from './out-dir';
 import type { Reporter } from './output';
 import { shellWord } from './shell-word';
 import { setOutputName, writeJobOutput, writeJoinedOutput } from './write-output';
+import { nameWithoutExtension } from '../shared/name-from-file';
 
 export interface RunOutputs {
   /** Models made (and paid for) whose file could not be written to --out. */
@@ -44,7 +45,7 @@ export function runOutputs({ engine, reporter, json, ownOut, defaultOut, joinedN
     try {
       return await write();
     } catch (error) {
-      const file = join(dir, `${basename(input, extname(input))}.glb`);
+      const file = join(dir, `${nameWithoutExtension(input)}.glb`);
       const cause = errorMessage(error).trim();
       const message =
         `The model was made but could not be written to ${dir}: ${/[.!?]$/.test(cause) ? cause : `${cause}.`} ` +
@@ -87,8 +88,8 @@ export function runOutputs({ engine, reporter, json, ownOut, defaultOut, joinedN
   const copyReused = (input: string, modelId: string, src: string, out: string, setNames: readonly string[] | null) =>
     writeOrSay(input, modelId, out, async () => {
       await makeOutputFolder(out, json);
-      const name = (setNames ? setOutputName(setNames) : null) ?? input;
-      return copyToFreePath(src, out, basename(name, extname(name)));
+      const setName = setNames ? setOutputName(setNames) : null;
+      return copyToFreePath(src, out, setName ? setName.slice(0, -'.glb'.length) : nameWithoutExtension(input));
     });
 
   return { writeFailures, writeOutputs, copyReused };

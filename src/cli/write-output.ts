@@ -7,7 +7,7 @@
 // the name after it was picked (another export of the same name: the app, another run) is kept, and the
 // claim moves to the next free name. A run that gives up (no free name, a disk error) gives its claim back.
 import { access, open } from 'node:fs/promises';
-import { basename, dirname, extname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { freeExportPath } from '../core/auto-export';
 import type { Engine } from '../core/engine';
 import { exportModel } from '../core/library/export-model';
@@ -16,6 +16,7 @@ import { journalTempFile } from '../core/export/set-journal';
 import { MAX_NAME_TRIES, NoFreeNameError } from '../core/library/free-names';
 import type { JoinedOutput, OutputClaim } from '../core/queue/output-copy';
 import { setDisplayName } from '../shared/input-roles';
+import { IMAGE_NAME_EXTENSIONS, nameWithoutExtension } from '../shared/name-from-file';
 import { safeFileStem } from '../core/util/file-stem';
 
 /**
@@ -57,7 +58,8 @@ export function writeJoinedOutput(engine: Engine, jobId: string, output: JoinedO
 }
 
 async function writeClaimed(modelFile: string, place: OutputPlace, { claim, release }: Claims): Promise<string | null> {
-  const stem = basename(place.name, extname(place.name));
+  // The photo's name without its extension, or a set's `<name>.glb` without `.glb`.
+  const stem = nameWithoutExtension(place.name, [...IMAGE_NAME_EXTENSIONS, 'glb']);
   const temp = tempPathFor(join(place.dir, `${stem}.glb`));
   /** The name this run holds and has not filled yet: given back if it gives up (an error, no free name). */
   let held: string | null = null;

@@ -1,7 +1,7 @@
 // Composition root: turns the engine, stores and platform into the handlers the IPC contract names.
 // Both transports (Electron IPC and the browser bridge) and the tests serve exactly these handlers.
 import { readFile } from 'node:fs/promises';
-import { basename, extname } from 'node:path';
+import { basename } from 'node:path';
 import type { AppInfo, EventSink, Handlers } from '../shared/contract';
 import { AppError } from '../shared/result';
 import { getModel, listModels } from './models/catalog';
@@ -182,7 +182,8 @@ export function createHandlers(deps: ServiceDeps): Handlers {
       const src = modelFile(id);
       const target = await platform.chooseSavePath(`${safeFileStem(model.name)}.${format}`, format);
       if (!target) return { path: null };
-      const finalPath = extname(target) ? target : `${target}.${format}`;
+      // Named "chair v1.2" in the dialog: ".2" is no extension; the file gets the format's own.
+      const finalPath = target.toLowerCase().endsWith(`.${format}`) ? target : `${target}.${format}`;
       await exportModel(src, finalPath, format, model);
       return { path: finalPath };
     },

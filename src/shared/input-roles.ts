@@ -1,6 +1,7 @@
 // Views of one object for multi-image jobs: the roles a multiview model names (front, left, back,
 // right), the guess of a photo's role from its file name, and the one rule for which sets a model
 // takes. Pure TS: the renderer, the CLI and the core all use it.
+import { nameWithoutExtension } from './name-from-file';
 import { graphemeCount, graphemes } from './text-cut';
 
 export const VIEW_ROLES = ['front', 'left', 'back', 'right'] as const;
@@ -10,12 +11,8 @@ export function isViewRole(value: unknown): value is ViewRole {
   return typeof value === 'string' && (VIEW_ROLES as readonly string[]).includes(value);
 }
 
-/** The file name without folders and extension: `shots/Mug_FRONT.jpg` -> `Mug_FRONT`. */
-function stem(name: string): string {
-  const base = name.split(/[\\/]/).pop() ?? name;
-  const dot = base.lastIndexOf('.');
-  return dot > 0 ? base.slice(0, dot) : base;
-}
+/** The file name without folders and extension: `shots/Mug_FRONT.jpg` -> `Mug_FRONT` (name-from-file's rule). */
+const stem = nameWithoutExtension;
 
 /**
  * The view a file name names, or null: `mug_front.jpg`, `mug-Left.png`, `BACK.webp`, `right 2.jpg`.
@@ -99,13 +96,14 @@ export function inputSetProblem(model: SetTaker, roles: readonly (ViewRole | nul
   return null;
 }
 
+const SEPARATORS = /([\s_.\-()[\]]+)/;
+const SEPARATORS_AT_ENDS = /^[\s_.\-()[\]]+|[\s_.\-()[\]]+$/g;
+
+/** The stem without its view words (`mug_front` -> `mug`); a stem naming no view is kept as it is (`.hidden`, `v1.2`). */
 function stripRoleWords(stemText: string): string {
-  return stemText
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .split(/([\s_.\-()[\]]+)/)
-    .filter((part) => !isViewRole(part.toLowerCase()))
-    .join('')
-    .replace(/^[\s_.\-()[\]]+|[\s_.\-()[\]]+$/g, '');
+  const parts = stemText.replace(/([a-z0-9])([A-Z])/g, '$1 $2').split(SEPARATORS);
+  const kept = parts.filter((part) => !isViewRole(part.toLowerCase()));
+  return kept.length === parts.length ? stemText : kept.join('').replace(SEPARATORS_AT_ENDS, '');
 }
 
 /**
@@ -144,7 +142,10 @@ function sharedStem(stems: readonly string[]): string | null {
     while (i < common.length && i < other.length && common[i]!.toLowerCase() === other[i]!.toLowerCase()) i++;
     common = common.slice(0, i);
   }
-  // A shared numbering start ("chair 01", "chair 02" -> "chair 0") is not part of the name.
-  const name = common.join('').replace(/[\s_.\-()[\]\d]+$/, '');
+  // A shared numbering start ("chair 01", "chair 02" -> "chair 0") is not part of the name; digits all
+  // the names share to their end or before a letter are ("mug v2 front", "mug v2 back" -> "mug v2").
+  const cutNumber = stems.some((other) => /^\d$/.test(graphemes(other)[common.length] ?? ''));
+  const shared = common.join('');
+  const name = (cutNumber ? shared.replace(/\d+$/, '') : shared).replace(/[\s_.\-()[\]]+$/, '');
   return graphemeCount(name) >= 2 ? name : null;
 }

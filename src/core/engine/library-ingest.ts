@@ -4,7 +4,6 @@
 // that did not happen are removed again.
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { basename, extname } from 'node:path';
 import { keepFresh, sha256Hex, unlinkQuietly } from '../library/files';
 import { adoptByContentHash, storeByContentHash } from '../library/content-store';
 import { downloadToTemp, type DownloadedFile } from '../library/download';
@@ -14,6 +13,7 @@ import { parseJobInputs } from '../queue/job-inputs-json';
 import type { FalFileRef } from '../models/types';
 import { PROGRESS } from '../fal/progress';
 import { errorMessage } from '../util/errors';
+import { nameWithoutExtension } from '../../shared/name-from-file';
 import { endedPatch } from './ownership';
 import type { RunContext } from './run-context';
 import { JobFailure, LeaseLostError } from './run-errors';
@@ -114,7 +114,8 @@ export async function ingestModel(
           if (previewPath && !existsSync(previewPath)) previewPath = null;
           deps.library.insert({
             id: modelId,
-            name: basename(row.inputName, extname(row.inputName)).trim() || 'Model',
+            // A set's name has no extension to remove (a second cut made "chair v1.2" "chair v1").
+            name: (row.inputsJson ? row.inputName : nameWithoutExtension(row.inputName)).trim() || 'Model',
             createdAt: now,
             endpoint: row.endpoint,
             preset: row.preset,
