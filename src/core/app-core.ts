@@ -1,9 +1,9 @@
 // Builds the whole app core (engine, handlers, dispatcher) the same way for Electron, the browser
 // transport, the CLI and tests; each passes its own key vault, settings store and platform.
 import { makeFolderSync } from './util/make-folder';
-import { openDatabase } from './db/open';
+import { openDatabase, type Db } from './db/open';
 import type { AppInfo, EventSink } from '../shared/contract';
-import { createEngine } from './engine';
+import { createEngine, type Engine } from './engine';
 import { DEFAULT_INPUT_LIMITS } from './images/limits';
 import { createDispatcher, type Dispatch } from './ipc/dispatch';
 import { dataPaths } from './paths';
@@ -86,15 +86,37 @@ export function createAppCore(options: AppCoreOptions): AppCore {
   const route = options.route ?? createMemoryRouteStore();
   // A proxy in the settings file that the route store does not hold was never confirmed: drop it.
   if (settingsStore.get().falProxyUrl !== route.get().proxyUrl) settingsStore.set({ falProxyUrl: route.get().proxyUrl });
-  const settings = settingsStore.get();
   // Every FAL call (engine, key test, platform API) passes the key guard with the confirmed route, read per call,
   // over keep-alive node:http (fal/node-fetch.ts).
   const guard = (base: typeof fetch | undefined) => keyGuardFetch(base ?? options.fetch ?? nodeFetch, () => route.get());
-  const guarded = guard(options.engineOverrides?.fetch);
   // One connection for the process, the engine's (it closes it): a commit on a second connection
-  // empties the other's page cache and looks to its change watch like another process's work - the
-  // units FAL reports for each result cost the engine ~1.5 ms of CPU per job that way (queue bench).
+  // empties the other's page cache and looks to its change watch like another process's work. With
+  // the units record FAL reports for each result written on a connection of its own, the engine
+  // re-read its pages after each one: read syscalls per job 94 on two connections, 38 on one (300 jobs).
   const db = openDatabase(options.dataDir, { checkpointsInBackground: true });
+  let engine: Engine | null = null;
+  try {
+    return assemble(options, settingsStore, route, guard, db, (made) => (engine = made));
+  } catch (error) {
+    // Nothing is left open by a start that failed (a data folder whose `library` is a file): the
+    // engine, once made, closes the connection with its own parts; before that it is closed here.
+    if (engine === null) db.close();
+    else void (engine as Engine).close().catch((closeError: unknown) => options.logger.error('closing after a failed start failed', closeError));
+    throw error;
+  }
+}
+
+/** Everything on the open connection; `made` hears of the engine as soon as it exists. */
+function assemble(
+  options: AppCoreOptions,
+  settingsStore: ReturnType<typeof observeSettings>,
+  route: FalRouteStore,
+  guard: (base: typeof fetch | undefined) => typeof fetch,
+  db: Db,
+  made: (engine: Engine) => void,
+): AppCore {
+  const settings = settingsStore.get();
+  const guarded = guard(options.engineOverrides?.fetch);
   const falPlatform = createFalPlatform({
     db,
     dataDir: options.dataDir,
@@ -129,6 +151,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     // Reads X-Fal-Billable-Units off result answers (real units for the spend view), behind the key guard.
     fetch: falPlatform.engineFetch(guarded),
   });
+  made(engine);
   if (options.knownFolders) rememberDataFolder(options.dataDir, options.knownFolders.file);
   const exports = createExportService(engine.library, options.dataDir, undefined, options.logger);
   const chosenPaths = createChosenPaths();
