@@ -34,10 +34,12 @@ const INSERT_EVERY_MS = 100;
 
 /**
  * The first jobs of a call are inserted as their images are ready, not INSERT_EVERY_MS apart: enough
- * to fill every slot (the most jobs at once the settings allow is 8) before the throttle applies. A
- * 1,000-photo drop had 2 jobs running for its first 100 ms, waiting for the second insert.
+ * to fill every slot (the most jobs at once the settings allow is 8) and to have the next 8 uploaded
+ * and armed before those first ones finish, before the throttle applies. A 1,000-photo drop had 2 jobs
+ * running for its first 100 ms, waiting for the second insert; with 8 eager jobs the 9th was queued
+ * only when the first had already finished at FAL (queue bench), and its slot stood free meanwhile.
  */
-const EAGER_JOBS = 8;
+const EAGER_JOBS = 16;
 
 export interface IntakeDeps {
   store: JobStore;

@@ -91,4 +91,18 @@ describe('adding many images', () => {
     held.release!();
     expect((await adding).added.map((job) => job.inputName)).toEqual(['first.png', 'late.png', 'slow.png']);
   });
+
+  it('inserts the first 16 jobs of a drop without the pause: 8 for the slots, 8 ready when those finish', async () => {
+    h = await createHarness({ start: false });
+    hold();
+    const items = [];
+    for (let i = 0; i < 16; i++) items.push(await pngItem(`photo-${i}.png`));
+    items.push(await pngItem('slow.png'));
+    // The clock stands still: an insert that waits for the pause between inserts never comes.
+    vi.spyOn(Date, 'now').mockReturnValue(Date.now());
+    const adding = h.engine.addImages(items, {});
+    await vi.waitFor(() => expect(h!.engine.listJobs()).toHaveLength(16), { timeout: 10_000 });
+    held.release!();
+    expect((await adding).added).toHaveLength(17);
+  });
 });
