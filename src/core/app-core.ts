@@ -147,6 +147,8 @@ function assemble(
     estimateCostUsd: (model, preset, opts) => falPlatform.prices.estimate(model, preset, opts).usd,
     // FAL's models are large: the check worker starts while FAL works, and checks every model.
     glbWorker: { warmForFal: true },
+    // The first photos dropped after launch do not wait for sharp to load.
+    warmUp: async () => (await import('./images')).warmUpImages(),
     ...options.engineOverrides,
     // Reads X-Fal-Billable-Units off result answers (real units for the spend view), behind the key guard.
     fetch: falPlatform.engineFetch(guarded),

@@ -248,6 +248,7 @@ export function createEngine(deps: EngineDeps): Engine {
     tempFileMinAgeMs: timing.tempFileMinAgeMs,
     sweepOrphans: (signal) =>
       sweepOrphanFiles(library, [paths.library, paths.previews], { minAgeMs: timing.orphanFileMinAgeMs, now: Date.now, signal }),
+    warmUp: deps.warmUp,
     logger,
     flushEvents: changes.flush,
     release: async () => {

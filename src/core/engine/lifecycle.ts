@@ -18,6 +18,8 @@ export interface LifecycleDeps {
   tempFileMinAgeMs: number;
   /** Removes library files no row names (library/orphans.ts); run in the background after start. */
   sweepOrphans: (signal: AbortSignal) => Promise<{ checked: number; removed: number }>;
+  /** Run in the background after start (EngineDeps.warmUp). */
+  warmUp?: () => Promise<void>;
   logger: Logger;
   /** Sends the job events still held back. */
   flushEvents: () => void;
@@ -25,11 +27,12 @@ export interface LifecycleDeps {
   release: () => void | Promise<void>;
 }
 
-export function createLifecycle(deps: LifecycleDeps): Pick<Engine, 'start' | 'stop' | 'close'> {
+export function createLifecycle(deps: LifecycleDeps): Pick<Engine, 'start' | 'stop' | 'close' | 'whenWarm'> {
   const { ownership, scheduler, watch, health } = deps;
   let started = false;
   let stopping: Promise<void> | null = null;
   let sweep: { controller: AbortController; done: Promise<void> } | null = null;
+  let warm: Promise<void> = Promise.resolve();
 
   async function cleanTempFiles(): Promise<void> {
     let removed = 0;
@@ -53,6 +56,15 @@ export function createLifecycle(deps: LifecycleDeps): Pick<Engine, 'start' | 'st
     sweep = { controller, done };
   }
 
+  /** After this tick: the start's own work (claims, the first jobs) goes first. */
+  function startWarmUp(): void {
+    const warmUp = deps.warmUp;
+    if (!warmUp) return;
+    warm = new Promise((resolve) => setImmediate(resolve))
+      .then(() => (started ? warmUp() : undefined))
+      .catch((error: unknown) => deps.logger.warn('warming up after start failed (the first photos will load it instead)', error));
+  }
+
   async function start(): Promise<void> {
     if (started) return;
     if (stopping) await stopping;
@@ -65,6 +77,7 @@ export function createLifecycle(deps: LifecycleDeps): Pick<Engine, 'start' | 'st
     health.setRunning(true);
     health.changed();
     startOrphanSweep();
+    startWarmUp();
   }
 
   async function stop(): Promise<void> {
@@ -79,7 +92,7 @@ export function createLifecycle(deps: LifecycleDeps): Pick<Engine, 'start' | 'st
     sweep?.controller.abort();
     const swept = sweep?.done;
     sweep = null;
-    stopping = Promise.all([scheduler.stop(), swept]).then(() => undefined).finally(() => {
+    stopping = Promise.all([scheduler.stop(), swept, warm]).then(() => undefined).finally(() => {
       ownership.markStopped();
       deps.flushEvents();
       stopping = null;
@@ -92,5 +105,5 @@ export function createLifecycle(deps: LifecycleDeps): Pick<Engine, 'start' | 'st
     await deps.release();
   }
 
-  return { start, stop, close };
+  return { start, stop, close, whenWarm: () => warm };
 }

@@ -125,6 +125,11 @@ export interface EngineDeps {
    *  running one) warms the worker while FAL works, and a warm worker checks every size (the app; default off, as the CLI's
    *  short runs need no thread). See library/glb-validator.ts. */
   glbWorker?: { minBytes?: number; start?: () => Worker; warmForFal?: boolean };
+  /**
+   * Run in the background after start() (the app: loading the image tools, images/warm-up.ts), so the
+   * first photos dropped after launch do not wait for it. A failure is logged; stop() waits for it.
+   */
+  warmUp?: () => Promise<void>;
   /** The fsync of the WAL's descriptor that makes jobs and armed submits power-cut safe (db/wal-sync.ts); tests give a failing disk. */
   fsyncWal?: (fd: number, path: string) => Promise<void>;
 }
@@ -140,6 +145,8 @@ export interface EngineEvents {
 export interface Engine extends EngineApi {
   /** Cleans temp files, recovers jobs of a crashed run, starts claiming. */
   start(): Promise<void>;
+  /** Resolves when the background warm-up of the last start (EngineDeps.warmUp) has ended; never rejects. */
+  whenWarm(): Promise<void>;
   /** Stops claiming, interrupts in-flight waits and releases leases; never cancels on FAL. */
   stop(): Promise<void>;
   /**

@@ -4,3 +4,4 @@ export { checkImageFile, type InputCheck } from './check';
 export { prepareInput, prepareInputBytes, type JpegEncoding, type PreparedInput, type PrepareResult } from './prepare';
 export { listImagesInFolder } from './folder';
 export type { AcceptedKind } from './sniff';
+export { warmUpImages } from './warm-up';
