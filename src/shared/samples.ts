@@ -36,3 +36,16 @@ export function sampleJobName(id: SampleId): string {
   const title = SAMPLES.find((sample) => sample.id === id)?.title ?? id;
   return `${title} (sample).jpg`;
 }
+
+/**
+ * A sample's name stored by the rule before 3a9d754, shown by today's: its job was "sample-duck.jpg", its
+ * model "sample-duck" (and its source photo "sample-duck.jpg"). Only that exact old name of that very
+ * sample's photo (`sourceName`) is replaced: a model the user renamed keeps its name.
+ */
+export function currentSampleName(name: string, sourceName: string): string {
+  const id = SAMPLE_IDS.find((sample) => sourceName === `sample-${sample}.jpg`);
+  if (!id) return name;
+  if (name === `sample-${id}.jpg`) return sampleJobName(id);
+  if (name === `sample-${id}`) return sampleJobName(id).slice(0, -'.jpg'.length);
+  return name;
+}

@@ -4,13 +4,18 @@
 
 const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
+/** Printable ASCII: each character is one grapheme (only CR LF joins), no segmenting needed - it is slow. */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 /** The user-perceived characters of `text`, in order. */
 export function graphemes(text: string): string[] {
+  if (PRINTABLE_ASCII.test(text)) return text.split('');
   return Array.from(segmenter.segment(text), (part) => part.segment);
 }
 
 /** How many characters `text` has as a person counts them. */
 export function graphemeCount(text: string): number {
+  if (PRINTABLE_ASCII.test(text)) return text.length;
   let count = 0;
   for (const _ of segmenter.segment(text)) count++;
   return count;

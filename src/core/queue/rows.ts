@@ -1,7 +1,7 @@
 // A job's row: its fields, what workers may write, and the conversions from SQL rows and to the
 // public Job. Shared by the store and the engine.
 import type { Job, JobState, Preset } from '../../shared/domain';
-import { currentSetName } from '../../shared/input-roles';
+import { currentName } from '../../shared/current-names';
 import { keptResultOf } from '../engine/stored-result';
 import { parseJobInputs } from './job-inputs-json';
 
@@ -189,8 +189,8 @@ export function toJob(row: JobRow): Job {
     state: row.state,
     endpoint: row.endpoint,
     preset: row.preset,
-    // A set queued before today's naming rule is shown by it ("kettle", not "kettle and 2 more").
-    inputName: inputs ? currentSetName(row.inputName, inputs.map((input) => input.name)) : row.inputName,
+    // A set or sample queued before today's naming rule is shown by it ("kettle", not "kettle and 2 more").
+    inputName: currentName(row.inputName, inputs ? inputs.map((input) => input.name) : [row.inputName]),
     inputSha256: row.inputSha256,
     progress: Math.round(Math.min(100, Math.max(0, row.progress)) * 10) / 10,
     queuePosition: row.queuePosition,
