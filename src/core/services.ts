@@ -12,7 +12,7 @@ import { exportModel } from './library/export-model';
 import { safeFileStem } from './util/file-stem';
 import type { Platform } from './platform';
 import type { EngineApi, KeyVault, SettingsStore } from './services-types';
-import { testFalKey } from './keys/test-key';
+import { testFalKey, type KeyTestResult } from './keys/test-key';
 import { createExportService, type ExportService } from './export/service';
 import { exportHandlers } from './export/handlers';
 import { createExportFolders } from './export/folders';
@@ -53,6 +53,12 @@ export interface ServiceDeps {
 }
 
 export const DEFAULT_EXTERNAL_ALLOWLIST = ['fal.ai', 'docs.fal.ai', 'github.com'] as const;
+
+/** Test key's answer when the key or the proxy changed while FAL was asked (the answer was about the one before). */
+export const KEY_CHANGED_DURING_TEST: KeyTestResult = {
+  result: 'unchecked',
+  message: 'The FAL key or proxy was changed while the key was being tested, so that answer is not about the key set now. Press Test key again.',
+};
 
 const notFound = (what: string) => new AppError('not_found', `${what} was not found. It may have been deleted.`);
 
@@ -153,7 +159,13 @@ export function createHandlers(deps: ServiceDeps): Handlers {
       return status;
     },
     'key:test': async () => {
-      const tested = await testFalKey(keys.get(), { route: route.get(), fetch: deps.fetch });
+      const key = keys.get();
+      const asked = route.get();
+      const tested = await testFalKey(key, { route: asked, fetch: deps.fetch });
+      // A key saved (or a proxy set) while FAL was asked: the answer is about the one before, which
+      // the window would show as the new key's - a bad key reported as accepted, and jobs resumed on it.
+      const now = route.get();
+      if (keys.get() !== key || now.proxyUrl !== asked.proxyUrl || now.sendKeyToProxy !== asked.sendKeyToProxy) return KEY_CHANGED_DURING_TEST;
       // A key FAL refused jobs with (a used-up balance, topped up since) is tried again once a test
       // passes; before, only saving a key resumed the queue. Refused again, it pauses again, unpaid.
       if (tested.result === 'accepted') engine.keyChanged();
