@@ -6,7 +6,6 @@ import type { Database } from 'better-sqlite3';
 
 const JOB_STATES_SQL = `'queued','preparing','submitted','running','downloading','succeeded','failed','canceled','needs_attention'`;
 
-/** Append only: never edit a migration that has shipped; add a new one. */
 /**
  * Takes a fal_requests row (OLD) out of Stats' day sums: its request, duration and costs (migration 9's
  * delete trigger; since 28 also a superseded outcome).
@@ -30,6 +29,7 @@ const OUT_OF_DAYS = `UPDATE fal_request_days SET
     DELETE FROM fal_request_days
     WHERE day = OLD.day AND endpoint = OLD.endpoint AND status = OLD.status AND error_type = COALESCE(OLD.error_type, '') AND requests <= 0;`;
 
+/** Append only: never edit a migration that has shipped; add a new one. */
 export const MIGRATIONS: readonly string[] = [
   // 1: jobs, their event journal and the library.
   `
