@@ -13,6 +13,7 @@ import { JobStore, toJob, type JobRow } from './queue/store';
 import { createReconciler, DEFAULT_RECONCILE_CONFIG, type ReconcileConfig, type Reconciler } from './reconcile/reconciler';
 import type { KeyVault } from './services-types';
 import { createSpendTracker, type SpendTracker } from './spend/tracker';
+import { createHistorySettler } from './spend/history-settle';
 import { reportBillableUnits } from './spend/units';
 import { errorMessage } from './util/errors';
 
@@ -43,7 +44,8 @@ export interface FalPlatform {
   reconciler: Reconciler;
   billingKeys: KeyVault;
   /**
-   * Reads real charges and the balance, then lets the queue re-check the spending cap. `retryNow`: a
+   * Reads real charges and the balance, settles possible charges FAL's request history can settle
+   * (spend/history-settle.ts), then lets the queue re-check the spending cap. `retryNow`: a
    * billing key was just saved - FAL is asked at once, even where a failing read waits (SpendTracker.sync).
    */
   syncSpend(opts?: { retryNow?: boolean }): Promise<void>;
@@ -109,6 +111,8 @@ export function createFalPlatform(deps: FalPlatformDeps): FalPlatform {
     logger,
     redact,
   });
+  // Possible charges FAL's request history settles, read with the ordinary key (no billing key needed).
+  const settleFromHistory = createHistorySettler({ db, now, logger });
   let emitJob: (job: Job) => void = () => undefined;
   let spendRead: () => void = () => undefined;
   const reconciler = createReconciler({
@@ -146,6 +150,8 @@ export function createFalPlatform(deps: FalPlatformDeps): FalPlatform {
     billingKeys: deps.billingKeys,
     async syncSpend(opts) {
       await spend.sync(opts);
+      const client = stopped ? null : clientFor(safeGet(deps.keys));
+      if (client) await settleFromHistory(client);
       if (stopped) return;
       deps.wake();
       // Whoever asked (Settings after a key was saved, the 5-minute timer): every window learns the read ended.

@@ -157,8 +157,8 @@ export const CostSummarySchema = z.object({
 export const JobCostSchema = z.object({
   jobId: z.string(),
   usd: z.number(),
-  /** billing_event: FAL's charge; units_header: units FAL reported, at its listed price; no_charge: FAL billed nothing. */
-  source: z.enum(['billing_event', 'units_header', 'no_charge']),
+  /** billing_event: FAL's charge; units_header: units FAL reported, at its listed price; no_charge: FAL billed nothing; request_history: FAL's request history shows a run FAL does not charge (a server error, never started). */
+  source: z.enum(['billing_event', 'units_header', 'no_charge', 'request_history']),
   /** What FAL refunded of the job's charges (its billing records); absent when nothing was. */
   refundedUsd: z.number().nonnegative().optional(),
 });

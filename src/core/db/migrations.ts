@@ -535,6 +535,38 @@ export const MIGRATIONS: readonly string[] = [
   UPDATE fal_requests SET superseded = 1
     WHERE request_id IS NOT NULL AND id < (SELECT MAX(l.id) FROM fal_requests l WHERE l.request_id = fal_requests.request_id);
   `,
+  // 29: a possible charge FAL's request history settles (spend/history-settle.ts), read with the ordinary
+  // key: 'request_history' - usd 0 when FAL's record shows the run ended in a server error or never
+  // started (FAL charges neither), NULL when it shows the run finished (charged: its estimate counts until
+  // FAL's billing records, which outrank it, give the cost). SQLite cannot widen a CHECK in place, so the
+  // table is made anew with the same rows, indexes and its two triggers (migration 27's).
+  `
+  CREATE TABLE real_costs_29 (
+    request_id   TEXT PRIMARY KEY,
+    job_id       TEXT,
+    endpoint     TEXT,
+    at           INTEGER NOT NULL,
+    units        REAL,
+    usd          REAL,
+    source       TEXT NOT NULL CHECK (source IN ('billing_event','units_header','no_charge','request_history')),
+    refunded_usd REAL,
+    checked_at   INTEGER
+  );
+  INSERT INTO real_costs_29 (request_id, job_id, endpoint, at, units, usd, source, refunded_usd, checked_at)
+    SELECT request_id, job_id, endpoint, at, units, usd, source, refunded_usd, checked_at FROM real_costs;
+  DROP TABLE real_costs;
+  ALTER TABLE real_costs_29 RENAME TO real_costs;
+  CREATE INDEX real_costs_by_at ON real_costs(at);
+  CREATE INDEX real_costs_by_job ON real_costs(job_id);
+  CREATE TRIGGER real_costs_insert_into_stats AFTER INSERT ON real_costs BEGIN
+    UPDATE fal_requests SET real_cost_usd = COALESCE(NEW.usd, real_cost_usd), billable_units = COALESCE(NEW.units, billable_units)
+    WHERE id = (SELECT MAX(id) FROM fal_requests WHERE request_id = NEW.request_id);
+  END;
+  CREATE TRIGGER real_costs_update_into_stats AFTER UPDATE ON real_costs BEGIN
+    UPDATE fal_requests SET real_cost_usd = COALESCE(NEW.usd, real_cost_usd), billable_units = COALESCE(NEW.units, billable_units)
+    WHERE id = (SELECT MAX(id) FROM fal_requests WHERE request_id = NEW.request_id);
+  END;
+  `,
 ];
 
 export function schemaVersion(db: Database): number {

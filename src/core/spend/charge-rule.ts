@@ -56,7 +56,9 @@ export const endedUnspentSql = (column: string): string =>
 
 /**
  * SQL, true for an estimate in `spend` (alias `s`) that is a possible charge, not spent: its request ended
- * without being spent (endedUnspentSql) and FAL's real cost for it is not known yet.
+ * without being spent (endedUnspentSql), FAL's real cost for it is not known yet, and FAL's request
+ * history has not settled it (history-settle.ts: a run that finished is charged - its estimate is spent -
+ * and one that ended in a server error or never started is not: a real cost of $0).
  */
 export const ESTIMATE_ONLY_POSSIBLE_SQL = `(s.request_id IS NOT NULL AND ${endedUnspentSql('s.request_id')}
-  AND NOT EXISTS (SELECT 1 FROM real_costs r WHERE r.request_id = s.request_id AND r.usd IS NOT NULL))`;
+  AND NOT EXISTS (SELECT 1 FROM real_costs r WHERE r.request_id = s.request_id AND (r.usd IS NOT NULL OR r.source = 'request_history')))`;

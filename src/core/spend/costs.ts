@@ -7,7 +7,11 @@ import { statementCache } from '../db/statements';
 import { POSSIBLE_CHARGES_SQL } from '../queue/store-reads';
 import { ESTIMATE_ONLY_POSSIBLE_SQL } from './charge-rule';
 
-export type CostSource = 'billing_event' | 'units_header' | 'no_charge';
+/**
+ * request_history: FAL's request history settled a possible charge (history-settle.ts) - usd 0: the run
+ * ended in a server error or never started; usd null: it finished (charged, its estimate counts).
+ */
+export type CostSource = 'billing_event' | 'units_header' | 'no_charge' | 'request_history';
 
 export interface RealCost {
   requestId: string;
@@ -53,11 +57,12 @@ export interface SpendTotals {
 }
 
 /**
- * A billing event beats reported units; nothing replaces a billing event. The same source again
+ * A billing event beats reported units, and those beat what the request history told (it carries no
+ * cost); nothing replaces a billing event. The same source again
  * (FAL's result answer read again by Download again, maybe a month on) keeps the first date: a
  * charge stays in the day and month it was made.
  */
-const RANK: Record<CostSource, number> = { units_header: 0, no_charge: 1, billing_event: 2 };
+const RANK: Record<CostSource, number> = { request_history: 0, units_header: 1, no_charge: 2, billing_event: 3 };
 const RANK_SQL = (column: string): string =>
   `CASE ${column} ${Object.entries(RANK).map(([source, rank]) => `WHEN '${source}' THEN ${rank}`).join(' ')} END`;
 
@@ -141,13 +146,13 @@ export class CostStore {
            r.source IN ('billing_event', 'no_charge') AS reread
          FROM jobs j LEFT JOIN real_costs r ON r.request_id = j.fal_request_id
          WHERE j.provider = 'fal' AND j.fal_request_id IS NOT NULL AND j.state IN ('succeeded','failed','canceled')
-           AND (r.source IS NULL OR r.source = 'units_header' OR (r.source IN ('billing_event', 'no_charge') AND @recheck AND ${due('j.finished_at')}))
+           AND (r.source IS NULL OR r.source IN ('units_header', 'request_history') OR (r.source IN ('billing_event', 'no_charge') AND @recheck AND ${due('j.finished_at')}))
          UNION ALL
          SELECT p.request_id AS requestId, p.job_id AS jobId, j.endpoint AS endpoint,
            COALESCE((SELECT MIN(s.at) FROM spend s WHERE s.request_id = p.request_id), MIN(p.at, @oldest)) AS submittedAt, p.at AS finishedAt,
            r.source IN ('billing_event', 'no_charge') AS reread
          FROM job_past_requests p LEFT JOIN jobs j ON j.id = p.job_id LEFT JOIN real_costs r ON r.request_id = p.request_id
-         WHERE r.source IS NULL OR r.source = 'units_header' OR (r.source IN ('billing_event', 'no_charge') AND @recheck AND ${due('p.at')})
+         WHERE r.source IS NULL OR r.source IN ('units_header', 'request_history') OR (r.source IN ('billing_event', 'no_charge') AND @recheck AND ${due('p.at')})
        ) WHERE submittedAt >= @oldest ORDER BY reread, finishedAt DESC LIMIT @limit`,
     ).all({ limit, now, oldest: now - SYNC_WINDOW_MS, recheck: recheck ? 1 : 0, everySyncFor: recheck?.everySyncFor ?? 0, until: recheck?.until ?? 0 }) as UnsettledRequest[];
   }

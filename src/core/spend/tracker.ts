@@ -7,7 +7,7 @@ import type { Database } from 'better-sqlite3';
 import type { PlatformClient } from '../fal/platform-client';
 import { MAX_EVENT_UNITS, MAX_EVENT_USD } from '../fal/platform-schemas';
 import { createChargesReader } from './charges-read';
-import { CostStore, type RecheckSchedule, type SpendTotals } from './costs';
+import { CostStore, type CostSource, type RecheckSchedule, type SpendTotals } from './costs';
 import { createReadBackoff, type ReadBackoff } from './read-backoff';
 import { errorMessage } from '../util/errors';
 import { PlatformError } from '../fal/platform-errors';
@@ -56,7 +56,7 @@ export interface SpendTracker {
   spendBetween(from: number, to: number): number;
   summary(capUsd: number | null): SpendSummary;
   /** Real cost per job, where known. */
-  jobCosts(jobIds: readonly string[]): { jobId: string; usd: number; source: 'billing_event' | 'units_header' | 'no_charge'; refundedUsd?: number }[];
+  jobCosts(jobIds: readonly string[]): { jobId: string; usd: number; source: CostSource; refundedUsd?: number }[];
   /** FAL reported the units it charged for a request (X-Fal-Billable-Units). */
   recordUnits(requestId: string, units: number): void;
 }

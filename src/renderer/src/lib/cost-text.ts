@@ -9,6 +9,7 @@ const SOURCE: Record<JobCost['source'], { short: string; long: string }> = {
   billing_event: { short: 'FAL billing', long: "What FAL charged for this job, from FAL's billing records (billing key)." },
   units_header: { short: "FAL's units × price", long: "The units FAL reported as billable for this job, at FAL's listed price. FAL's billing records, read with a billing key, replace it." },
   no_charge: { short: 'FAL billing', long: "FAL's billing records hold no charge for this job (FAL bills successful results only)." },
+  request_history: { short: 'FAL history', long: "FAL's request history shows this job's run ended in a server error or never started; FAL charges neither. A billing key's records would replace this." },
 };
 
 /** "$0.20 charged (FAL billing)", "not charged (FAL billing)", "refunded (FAL billing)", "$0.20 charged, $0.07 refunded (FAL billing)". */
