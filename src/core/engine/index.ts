@@ -121,7 +121,7 @@ export function createEngine(deps: EngineDeps): Engine {
     workerMinBytes: deps.glbWorker?.minBytes,
     start: deps.glbWorker?.start,
   });
-  const warmGlbCheck = deps.glbWorker?.warmForFal ? () => glbValidator.warm() : () => undefined;
+  const warmGlbCheck = deps.glbWorker?.warmForFal ? () => void glbValidator.warm() : () => undefined;
   const runnerDeps: RunnerDeps = {
     store,
     flushGroup: new FlushGroup({ store, logger }),
@@ -248,7 +248,12 @@ export function createEngine(deps: EngineDeps): Engine {
     tempFileMinAgeMs: timing.tempFileMinAgeMs,
     sweepOrphans: (signal) =>
       sweepOrphanFiles(library, [paths.library, paths.previews], { minAgeMs: timing.orphanFileMinAgeMs, now: Date.now, signal }),
-    warmUp: deps.warmUp,
+    warmUp: async () => {
+      await deps.warmUp?.();
+      // With a key, the check worker too: it takes a core for a moment to load the validator, which
+      // would otherwise happen as the first jobs of the first drop upload (it stays up 2 minutes idle).
+      if (deps.glbWorker?.warmForFal && health.fal()) await glbValidator.warm();
+    },
     logger,
     flushEvents: changes.flush,
     release: async () => {

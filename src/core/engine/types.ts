@@ -121,8 +121,8 @@ export interface EngineDeps {
   random?: () => number;
   generateRelief?: GenerateRelief;
   /** Where finished models are checked: files from `minBytes` on (default 512 KiB; Infinity: none) in a
-   *  worker thread that `start` starts (tests give a failing one). `warmForFal`: adding a FAL job (and
-   *  running one) warms the worker while FAL works, and a warm worker checks every size (the app; default off, as the CLI's
+   *  worker thread that `start` starts (tests give a failing one). `warmForFal`: the warm-up after start (with a key),
+   *  adding a FAL job and running one warm the worker while FAL works, and a warm worker checks every size (the app; default off, as the CLI's
    *  short runs need no thread). See library/glb-validator.ts. */
   glbWorker?: { minBytes?: number; start?: () => Worker; warmForFal?: boolean };
   /**

@@ -3,8 +3,8 @@
 // thread for the whole check (~200 ms for a 6 MB model here, more for real Tripo models), so large
 // files go to a worker thread (a plain model's data check is ours, glb-data-checks.ts, ~4x quicker
 // at 230 KB than the figures below, which are the validator's alone); small ones are checked in-thread, where they take less than starting
-// a worker would (see WORKER_MIN_BYTES) - unless the worker was warmed (warm(): the app does so when
-// a FAL job starts, as FAL's models are large) and the engine is busy (`busy`: other jobs are running):
+// a worker would (see WORKER_MIN_BYTES) - unless the worker was warmed (warm(): the app does so after
+// launch with a key and when a FAL job starts, as FAL's models are large) and the engine is busy (`busy`: other jobs are running):
 // then a small model goes to the warm worker too, so the thread stays free for the other jobs (alone,
 // a small check in place is ~1.5 ms quicker than the hand-off). A worker that fails never loses a
 // model: the check then runs in-thread.
@@ -45,9 +45,9 @@ export interface GlbValidator {
   /**
    * Starts the worker and runs a first check in it, in the background; once that has answered, files of
    * every size go to the worker while it lives (small ones while `busy`). Idempotent; a failure only
-   * leaves checks as before.
+   * leaves checks as before. Resolves once that first check has answered or failed; never rejects.
    */
-  warm(): void;
+  warm(): Promise<void>;
   /** Stops the worker; later checks run in-thread. */
   close(): Promise<void>;
 }
@@ -89,7 +89,7 @@ export function createGlbValidator(opts: GlbValidatorOptions): GlbValidator {
   let closed = false;
   /** The worker has answered a check; false again once it is gone (idle timeout, crash). */
   let warmed = false;
-  let warming = false;
+  let warming: Promise<void> | null = null;
   const workerWarm = () => warmed && pool.liveWorkers() > 0;
 
   const inThread = async (bytes: Uint8Array): Promise<CheckedGlb> => ({ ...(await validateGlb(bytes)), threadId });
@@ -130,17 +130,18 @@ export function createGlbValidator(opts: GlbValidatorOptions): GlbValidator {
       }
     },
     warm() {
-      if (closed || warming || workerWarm() || minBytes === Infinity) return;
-      warming = true;
-      inWorker({ bytes: WARM_UP_GLB })
+      if (warming) return warming;
+      if (closed || workerWarm() || minBytes === Infinity) return Promise.resolve();
+      warming = inWorker({ bytes: WARM_UP_GLB })
         .then(
-          () => (warmed = true),
+          () => void (warmed = true),
           // Ended by close() (the app quitting, a CLI run done) while it loaded: no failure to report.
           (error: unknown) => {
             if (!closed) opts.warn(`The GLB check worker did not start (${errorMessage(error)}); models are checked as before`);
           },
         )
-        .finally(() => (warming = false));
+        .finally(() => (warming = null));
+      return warming;
     },
     async close() {
       closed = true;

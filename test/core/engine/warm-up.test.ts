@@ -2,6 +2,7 @@
 // dropped after launch do not wait for them): it runs once started, stop() waits for it, and one that
 // fails is logged and changes nothing else.
 import { afterEach, describe, expect, it } from 'vitest';
+import { startGlbWorker } from '../../../src/core/library/glb-validator';
 import { addOne, createHarness, inState, waitForJob, type Harness } from './harness';
 
 let h: Harness | undefined;
@@ -45,5 +46,27 @@ describe('warm-up after start', () => {
     expect(warnings.some((message) => message.startsWith('warming up after start failed'))).toBe(true);
     const id = await addOne(h.engine);
     await waitForJob(h.engine, id, inState('succeeded'));
+  });
+
+  it('with a key, the check worker for FAL models is up before the first drop; without one it is not started', async () => {
+    let started = 0;
+    const start = () => {
+      started++;
+      return startGlbWorker();
+    };
+    h = await createHarness({ start: false, engine: { glbWorker: { warmForFal: true, start } } });
+    h.key.value = null;
+    await h.engine.start();
+    await h.engine.whenWarm();
+    expect(started).toBe(0);
+    await h.engine.stop();
+    h.key.value = 'a-key-for-the-warm-up';
+    await h.engine.start();
+    await h.engine.whenWarm();
+    expect(started).toBe(1);
+    // The first FAL job's model is checked by that worker, not one started for it.
+    const id = await addOne(h.engine);
+    await waitForJob(h.engine, id, inState('succeeded'));
+    expect(started).toBe(1);
   });
 });
