@@ -74,6 +74,11 @@ function monthStart(at: number): number {
   return new Date(d.getFullYear(), d.getMonth(), 1).getTime();
 }
 
+/** A read that failed because FAL's platform API could not be reached: why, as the user reads it. */
+interface Unreachable {
+  unreachable: string;
+}
+
 export function createSpendTracker(deps: SpendTrackerDeps): SpendTracker {
   const costs = new CostStore(deps.db);
   const now = deps.now ?? Date.now;
@@ -96,8 +101,8 @@ export function createSpendTracker(deps: SpendTrackerDeps): SpendTracker {
   };
   const readCharges = createChargesReader({ costs, now, noChargeAfterMs, recheck, warnOnce });
 
-  /** Runs `read` when its backoff allows; whether it ran and worked. */
-  async function attempt(backoff: ReadBackoff, read: () => Promise<void>): Promise<boolean> {
+  /** Runs `read` when its backoff allows; whether it ran and worked, or the failure that says FAL's platform API could not be reached. */
+  async function attempt(backoff: ReadBackoff, read: () => Promise<void>): Promise<boolean | Unreachable> {
     if (!backoff.due(now())) return false;
     try {
       await read();
@@ -105,10 +110,14 @@ export function createSpendTracker(deps: SpendTrackerDeps): SpendTracker {
       return true;
     } catch (error) {
       const reason = redact(errorMessage(error));
-      backoff.failed(now(), reason, error instanceof PlatformError ? error.retryAfterMs : null);
-      deps.logger?.warn(`spend: ${redact(backoff.problem(now()) ?? reason)}`);
-      return false;
+      failed(backoff, reason, error instanceof PlatformError ? error.retryAfterMs : null);
+      return error instanceof PlatformError && error.kind === 'offline' ? { unreachable: reason } : false;
     }
+  }
+
+  function failed(backoff: ReadBackoff, reason: string, retryAfterMs: number | null): void {
+    backoff.failed(now(), reason, retryAfterMs);
+    deps.logger?.warn(`spend: ${redact(backoff.problem(now()) ?? reason)}`);
   }
 
   async function doSync(opts: { retryNow?: boolean }): Promise<void> {
@@ -119,11 +128,17 @@ export function createSpendTracker(deps: SpendTrackerDeps): SpendTracker {
       balanceRead.retryNow();
     }
     const charges = await attempt(chargesRead, () => readCharges(client));
+    // FAL's platform API could not be reached for the charges (each call tries up to its deadline): the
+    // balance, from the same API, is not asked too - Settings waited two deadlines for one answer.
+    if (typeof charges === 'object') {
+      if (balanceRead.due(now())) failed(balanceRead, charges.unreachable, null);
+      return;
+    }
     const read = await attempt(balanceRead, async () => {
       const account = await client.account();
       balance = account.credits ? { usd: account.credits.current_balance, at: now() } : balance;
     });
-    if (charges && read) syncedAt = now();
+    if (charges && read === true) syncedAt = now();
   }
 
 
