@@ -562,7 +562,7 @@ async function throughputSection(): Promise<void> {
         `p95 ${fmt(percentile(syncs, 95))} mean ${fmt(mean)}`,
     );
   }
-  console.log(`   the app's warm-up after launch (loading the image tools; before the drop, not in the time): ${many.warmUpMs.toFixed(0)} ms`);
+  console.log(`   the app's background warm-up (the image tools, the GLB check worker) done ${many.warmUpMs.toFixed(0)} ms after launch; the drop comes after it`);
   console.log(`   most in progress at FAL at once: ${many.mostInProgress} (limit 8) -> ${many.mostInProgress <= 8 ? 'OK' : 'MISSED'}`);
   console.log(`   the app's log: ${many.problems.length} warning(s) or error(s)${many.problems.length > 0 ? `, first: ${many.problems[0]}` : ''}`);
   const o = many.over;

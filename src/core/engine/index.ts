@@ -248,6 +248,7 @@ export function createEngine(deps: EngineDeps): Engine {
     tempFileMinAgeMs: timing.tempFileMinAgeMs,
     sweepOrphans: (signal) =>
       sweepOrphanFiles(library, [paths.library, paths.previews], { minAgeMs: timing.orphanFileMinAgeMs, now: Date.now, signal }),
+    warmUpDelayMs: timing.warmUpDelayMs,
     warmUp: async () => {
       await deps.warmUp?.();
       // With a key, the check worker too: it takes a core for a moment to load the validator, which

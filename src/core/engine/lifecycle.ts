@@ -18,8 +18,9 @@ export interface LifecycleDeps {
   tempFileMinAgeMs: number;
   /** Removes library files no row names (library/orphans.ts); run in the background after start. */
   sweepOrphans: (signal: AbortSignal) => Promise<{ checked: number; removed: number }>;
-  /** Run in the background after start (EngineDeps.warmUp). */
+  /** Run in the background, `warmUpDelayMs` after start (EngineDeps.warmUp). */
   warmUp?: () => Promise<void>;
+  warmUpDelayMs: number;
   logger: Logger;
   /** Sends the job events still held back. */
   flushEvents: () => void;
@@ -33,6 +34,8 @@ export function createLifecycle(deps: LifecycleDeps): Pick<Engine, 'start' | 'st
   let stopping: Promise<void> | null = null;
   let sweep: { controller: AbortController; done: Promise<void> } | null = null;
   let warm: Promise<void> = Promise.resolve();
+  /** Ends a warm-up still waiting for its time (stop): it then does nothing. */
+  let skipWarmUp: (() => void) | null = null;
 
   async function cleanTempFiles(): Promise<void> {
     let removed = 0;
@@ -56,12 +59,23 @@ export function createLifecycle(deps: LifecycleDeps): Pick<Engine, 'start' | 'st
     sweep = { controller, done };
   }
 
-  /** After this tick: the start's own work (claims, the first jobs) goes first. */
+  /** Not before this tick's end: the start's own work (claims, the first jobs) goes first. */
   function startWarmUp(): void {
     const warmUp = deps.warmUp;
     if (!warmUp) return;
-    warm = new Promise((resolve) => setImmediate(resolve))
-      .then(() => (started ? warmUp() : undefined))
+    const due = new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, deps.warmUpDelayMs);
+      timer.unref();
+      skipWarmUp = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    warm = due
+      .then(() => {
+        skipWarmUp = null;
+        return started ? warmUp() : undefined;
+      })
       .catch((error: unknown) => deps.logger.warn('warming up after start failed (the first photos will load it instead)', error));
   }
 
@@ -87,6 +101,7 @@ export function createLifecycle(deps: LifecycleDeps): Pick<Engine, 'start' | 'st
       return;
     }
     started = false;
+    skipWarmUp?.();
     health.setRunning(false);
     watch.stop();
     sweep?.controller.abort();

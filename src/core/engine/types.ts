@@ -60,6 +60,8 @@ export interface EngineTiming {
   newRequestGraceMs: number;
   /** A sync to disk waiting this long is shown in the queue's state (disk_slow) until it ends. */
   slowSyncMs: number;
+  /** The background warm-up (EngineDeps.warmUp) starts this long after start(): not while the app's window loads. */
+  warmUpDelayMs: number;
 }
 
 export const DEFAULT_TIMING: EngineTiming = Object.freeze({
@@ -83,6 +85,7 @@ export const DEFAULT_TIMING: EngineTiming = Object.freeze({
   downloadRetryMs: 2 * 60_000,
   newRequestGraceMs: 60_000,
   slowSyncMs: SLOW_SYNC_MS,
+  warmUpDelayMs: 1_500,
 });
 
 export interface EngineDeps {

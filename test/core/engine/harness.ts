@@ -31,6 +31,7 @@ export const FAST_TIMING: EngineDeps['timing'] = {
   downloadRetryMs: 1_500,
   // A request FAL forgot fails at once here (the grace for one not listed yet: attack status-404-just-submitted).
   newRequestGraceMs: 0,
+  warmUpDelayMs: 0,
 };
 
 export interface Harness {

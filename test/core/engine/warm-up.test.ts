@@ -34,6 +34,18 @@ describe('warm-up after start', () => {
     await h.engine.whenWarm();
   });
 
+  it("waits for its time after start (the app's window loads meanwhile); a stop before then skips it", async () => {
+    let calls = 0;
+    const warmUp = async () => void calls++;
+    h = await createHarness({ start: false, engine: { warmUp, timing: { warmUpDelayMs: 60_000 } } });
+    await h.engine.start();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(calls).toBe(0);
+    await h.engine.stop();
+    await h.engine.whenWarm();
+    expect(calls).toBe(0);
+  });
+
   it('a warm-up that fails is logged as a warning; the queue runs as before', async () => {
     const warnings: string[] = [];
     h = await createHarness({
