@@ -122,10 +122,11 @@ export function createPlatformCall(opts: PlatformCallOptions): { call: PlatformC
 
   async function call<T>(schema: z.ZodType<T>, method: 'GET' | 'POST', path: string, params: URLSearchParams, body?: unknown, list?: ListBudget): Promise<T> {
     let waited = 0;
-    const deadline = Date.now() + deadlineMs;
+    // On the monotonic clock: the wall clock set back an hour mid-call (NTP, the user) gave it every try again.
+    const deadline = performance.now() + deadlineMs;
     /** Waits `ms` before the next try if it fits the budget and leaves a try's time before the deadline; false when the call should stop instead. */
     const waitToRetry = async (ms: number): Promise<boolean> => {
-      if (waited + ms > waitBudget || Date.now() + ms + minTryMs > deadline) return false;
+      if (waited + ms > waitBudget || performance.now() + ms + minTryMs > deadline) return false;
       waited += ms;
       await sleep(ms);
       return true;
@@ -135,7 +136,7 @@ export function createPlatformCall(opts: PlatformCallOptions): { call: PlatformC
       let response: Response;
       let text: string;
       try {
-        const limitMs = Math.min(timeoutMs, Math.max(minTryMs, deadline - Date.now()));
+        const limitMs = Math.ceil(Math.min(timeoutMs, Math.max(minTryMs, deadline - performance.now()))); // AbortSignal.timeout takes whole ms
         const signal = AbortSignal.timeout(limitMs);
         response = await exchange(method, path, params, body, limitMs, signal);
         // The body is part of the try: its time limit and the deadline cover it, and one cut off or
@@ -147,7 +148,7 @@ export function createPlatformCall(opts: PlatformCallOptions): { call: PlatformC
         if (attempt < retries && (await waitToRetry(backoff))) continue;
         // Tried more than once: the message says for how long in all, not one try's bound.
         if (attempt > 0 && error instanceof PlatformError && error.kind === 'offline') {
-          throw new PlatformError('offline', `${error.message.replace(/\.$/, '')}, ${attempt + 1} tries over ${seconds(Date.now() - deadline + deadlineMs)} s.`);
+          throw new PlatformError('offline', `${error.message.replace(/\.$/, '')}, ${attempt + 1} tries over ${seconds(performance.now() - deadline + deadlineMs)} s.`);
         }
         throw error;
       }
