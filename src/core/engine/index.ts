@@ -189,6 +189,7 @@ export function createEngine(deps: EngineDeps): Engine {
     estimateCostUsd: deps.estimateCostUsd,
     now,
     dataFolderGone,
+    wantsJobs: () => scheduler.wantsJobs,
     onAdded: (rows) => {
       for (const row of rows) jobChanged(row, true);
       // Made anyway (Make again anyway, --force): a never-received job of the same photo and settings

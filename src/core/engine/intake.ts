@@ -28,7 +28,8 @@ import { diskFailureDetail, partialAddError, syncNewJobs } from './intake-failur
 
 /**
  * After the first insert of a call, at most one more per this many ms: each is a transaction on the
- * thread that serves the window (10 ms cost more engine CPU per job in the queue bench than 100).
+ * thread that serves the window (10 ms cost more engine CPU per job in the queue bench than 100) -
+ * unless the queue has run dry and a job inserted now would be claimed at once (IntakeDeps.wantsJobs).
  */
 const INSERT_EVERY_MS = 100;
 
@@ -59,6 +60,8 @@ export interface IntakeDeps {
   onAdded: (rows: JobRow[]) => void;
   /** The data folder was moved or removed under the running app (data-folder.ts): nothing is added. */
   dataFolderGone?: () => boolean;
+  /** The queue has run dry with room for more: a job inserted now would be claimed at once (Scheduler.wantsJobs). */
+  wantsJobs?: () => boolean;
 }
 
 export interface Intake {
@@ -187,7 +190,7 @@ export function createIntake(deps: IntakeDeps): Intake {
       let end = inserted;
       while (end < items.length && prepared[end] !== undefined) end++;
       if (end === inserted) return;
-      const wait = lastInsertAt === null || force || inserted < EAGER_JOBS ? 0 : lastInsertAt + INSERT_EVERY_MS - Date.now();
+      const wait = lastInsertAt === null || force || inserted < EAGER_JOBS || deps.wantsJobs?.() ? 0 : lastInsertAt + INSERT_EVERY_MS - Date.now();
       if (wait > 0) {
         later ??= setTimeout(() => {
           later = null;

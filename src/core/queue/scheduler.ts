@@ -60,6 +60,8 @@ export class Scheduler {
   private concurrency: number;
   private lastRecover = -Infinity;
   private wakePending = false;
+  /** The last claim found the queue empty while there was room for another job. */
+  private starved = false;
 
   constructor(private readonly opts: SchedulerOptions) {
     this.concurrency = clampConcurrency(opts.concurrency);
@@ -112,6 +114,14 @@ export class Scheduler {
     return this.workers.size;
   }
 
+  /**
+   * Whether a job added now would be claimed at once: the last claim found no job while there was room
+   * for one (intake then queues a photo as soon as it is ready, not at its next pause between inserts).
+   */
+  get wantsJobs(): boolean {
+    return this.running && this.starved;
+  }
+
   holds(jobId: string): boolean {
     return this.workers.has(jobId);
   }
@@ -162,6 +172,8 @@ export class Scheduler {
       claimed = true;
       this.launch(row);
     }
+    // Not while FAL jobs are held (no key, the spending cap, offline): a job added now would wait too.
+    this.starved = hasRoom() && this.opts.falAllowed();
     if (claimed) this.opts.onChange?.();
     this.schedule(!hasRoom());
   }

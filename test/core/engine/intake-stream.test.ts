@@ -101,8 +101,42 @@ describe('adding many images', () => {
     // The clock stands still: an insert that waits for the pause between inserts never comes.
     vi.spyOn(Date, 'now').mockReturnValue(Date.now());
     const adding = h.engine.addImages(items, {});
-    await vi.waitFor(() => expect(h!.engine.listJobs()).toHaveLength(16), { timeout: 10_000 });
+    // An insert takes every photo ready by then: the 16th may come with the 17th.
+    await vi.waitFor(() => expect(h!.engine.listJobs().length).toBeGreaterThanOrEqual(16), { timeout: 10_000 });
     held.release!();
     expect((await adding).added).toHaveLength(17);
+  });
+
+  it('once the queue has run dry, each photo is queued as soon as it is ready, without the pause', async () => {
+    // 12 slots (the engine allows more than the settings' 8): 12 jobs at FAL and 12 ready for the
+    // hand-off is more than the first 16 a drop inserts at once.
+    h = await createHarness({ fake: { holdJobs: true }, engine: { concurrency: 12 } });
+    hold();
+    const items = [];
+    for (let i = 0; i < 24; i++) items.push(await pngItem(`photo-${i}.png`));
+    items.push(await pngItem('slow.png'));
+    // The clock stands still: an insert that waits for the pause between inserts never comes.
+    vi.spyOn(Date, 'now').mockReturnValue(Date.now());
+    const adding = h.engine.addImages(items, {});
+    await vi.waitFor(() => expect(h!.engine.listJobs().length).toBeGreaterThanOrEqual(24), { timeout: 10_000 });
+    held.release!();
+    expect((await adding).added).toHaveLength(25);
+  });
+
+  it('keeps the pause while FAL jobs are held (no key): nothing would be claimed sooner', async () => {
+    h = await createHarness({ engine: { concurrency: 12 } });
+    h.key.value = null;
+    hold();
+    const items = [];
+    for (let i = 0; i < 20; i++) items.push(await pngItem(`photo-${i}.png`));
+    items.push(await pngItem('slow.png'));
+    vi.spyOn(Date, 'now').mockReturnValue(Date.now());
+    const adding = h.engine.addImages(items, {});
+    await vi.waitFor(() => expect(h!.engine.listJobs().length).toBeGreaterThanOrEqual(16), { timeout: 10_000 });
+    // The rest wait for the pause (the clock stands still) until the call's last photo is ready.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(h.engine.listJobs().length).toBeLessThan(20);
+    held.release!();
+    expect((await adding).added).toHaveLength(21);
   });
 });
