@@ -1,5 +1,6 @@
 import { webcrypto } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp, { type JpegOptions, type Sharp } from 'sharp';
 import { DECODE_FAIL_ON, damagedReason, inspectImage, type InspectedImage } from './check';
@@ -188,8 +189,16 @@ function warningsFor(image: InspectedImage, encoded: Encoded, limits: InputLimit
   return { warnings: [...concerns.slice(0, 1), ...scaled, ...concerns.slice(1)], concerns };
 }
 
-/** sha256 (hex) computed on the thread pool, not the thread that serves the window; never rejects. */
+/**
+ * Photos up to this size are hashed in place (~0.3 ms at most): a hand-off to the thread pool and back
+ * costs more than that for a small image (a screenshot, a sketch), and it wakes a pool thread that may
+ * take the core from the engine's thread.
+ */
+const HASH_IN_PLACE_MAX_BYTES = 128 * 1024;
+
+/** sha256 (hex) computed on the thread pool, not the thread that serves the window (unless small); never rejects. */
 function sha256HexOffThread(bytes: Uint8Array): Promise<string> {
+  if (bytes.byteLength <= HASH_IN_PLACE_MAX_BYTES) return Promise.resolve(sha256Hex(bytes));
   return webcrypto.subtle.digest('SHA-256', bytes).then(
     (digest) => Buffer.from(digest).toString('hex'),
     () => sha256Hex(bytes),
@@ -198,7 +207,8 @@ function sha256HexOffThread(bytes: Uint8Array): Promise<string> {
 
 async function holdsContent(path: string, bytes: number, sha256: string): Promise<boolean> {
   try {
-    const info = await stat(path);
+    // In place: a stat is a quick metadata call (util/quick-fs.ts); nearly always the file is new.
+    const info = statSync(path);
     return info.isFile() && info.size === bytes && sha256Hex(await readFile(path)) === sha256;
   } catch {
     return false;

@@ -301,3 +301,25 @@ describe('prepareInput when the inputs folder is removed under the app', () => {
     expect(await readdir(inputsDir)).toEqual([`${second.input.sha256}.jpg`]);
   });
 });
+
+describe('thread-pool hand-offs', () => {
+  // Each hand-off wakes a pool thread, which on a busy machine may take the core from the engine's
+  // thread (in the app, the one that answers the window and hands freed FAL slots on).
+  it('a small photo is hashed and checked for an existing copy in place, not through the thread pool', async () => {
+    const { createHook } = await import('node:async_hooks');
+    const inputs = freshInputsDir();
+    const first = await prepareInputBytes(new Uint8Array(await solid(64, 64, { r: 10, g: 20, b: 30 }).png().toBuffer()), 'first.png', inputs);
+    expect(first.ok).toBe(true);
+    const seen: string[] = [];
+    const hook = createHook({ init: (_id, type) => void (type === 'HASHREQUEST' || type === 'FSREQPROMISE' ? seen.push(type) : undefined) });
+    hook.enable();
+    let result;
+    try {
+      result = await prepareInputBytes(new Uint8Array(await solid(64, 64, { r: 200, g: 20, b: 30 }).png().toBuffer()), 'second.png', inputs);
+    } finally {
+      hook.disable();
+    }
+    expect(result.ok).toBe(true);
+    expect(seen).toEqual([]);
+  });
+});
