@@ -68,7 +68,8 @@ export function BillingKey({ onChanged }: { onChanged(): void }) {
         />
         <button
           type="button"
-          className="button button-small"
+          className="button"
+          data-testid="billing-key-save"
           disabled={busy || draft.trim() === ''}
           onClick={() => void run(() => call('billingKey:set', { key: draft.trim() }))}
         >

@@ -1,0 +1,23 @@
+// Settings, Spending: the billing key's Save button stands level with its field (it was a small button,
+// 6 px shorter, hanging at the field's top) and the field sits below its note, not against it.
+import { expect, test } from '@playwright/test';
+import { defaultScenario, openMockApp } from './support/mock-app';
+
+for (const scheme of ['light', 'dark'] as const) {
+  test(`the billing key field and its Save button are one row (${scheme})`, async ({ page }) => {
+    await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+    await openMockApp(page, defaultScenario());
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const input = page.getByTestId('billing-key-input');
+    await input.scrollIntoViewIfNeeded();
+    const field = (await input.boundingBox())!;
+    const save = (await page.getByTestId('billing-key-save').boundingBox())!;
+    expect(Math.abs(save.y - field.y)).toBeLessThanOrEqual(1);
+    expect(Math.abs(save.height - field.height)).toBeLessThanOrEqual(1);
+    const note = (await page.getByTestId('billing-key').locator('.inline-note').boundingBox())!;
+    expect(field.y - (note.y + note.height)).toBeGreaterThanOrEqual(6);
+    const path = test.info().outputPath(`billing-key-row-${scheme}.png`);
+    await page.screenshot({ path });
+    await test.info().attach(`billing-key-row-${scheme}`, { path, contentType: 'image/png' });
+  });
+}
