@@ -3,6 +3,7 @@
 // same as before - every image in order, rejected ones named, a repeated photo joined.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as images from '../../../src/core/images';
+import type { AddJobsResult } from '../../../src/shared/contract';
 import { createHarness, pngItem, type Harness } from './harness';
 
 /** Preparations of images named `slow*` wait until the test lets them go. */
@@ -92,17 +93,25 @@ describe('adding many images', () => {
     expect((await adding).added.map((job) => job.inputName)).toEqual(['first.png', 'late.png', 'slow.png']);
   });
 
-  it('inserts the first 16 jobs of a drop without the pause: 8 for the slots, 8 ready when those finish', async () => {
-    h = await createHarness({ start: false });
+  /**
+   * Adds `count` photos and a held `slow.png` with the clock standing still (an insert that waits for
+   * the pause between inserts then never comes); resolves once `atLeast` jobs are in.
+   */
+  async function dropWithClockStill(count: number, atLeast: number): Promise<{ adding: Promise<AddJobsResult> }> {
     hold();
     const items = [];
-    for (let i = 0; i < 16; i++) items.push(await pngItem(`photo-${i}.png`));
+    for (let i = 0; i < count; i++) items.push(await pngItem(`photo-${i}.png`));
     items.push(await pngItem('slow.png'));
-    // The clock stands still: an insert that waits for the pause between inserts never comes.
     vi.spyOn(Date, 'now').mockReturnValue(Date.now());
-    const adding = h.engine.addImages(items, {});
-    // An insert takes every photo ready by then: the 16th may come with the 17th.
-    await vi.waitFor(() => expect(h!.engine.listJobs().length).toBeGreaterThanOrEqual(16), { timeout: 10_000 });
+    const adding = h!.engine.addImages(items, {});
+    // An insert takes every photo ready by then: the one awaited may come with the next.
+    await vi.waitFor(() => expect(h!.engine.listJobs().length).toBeGreaterThanOrEqual(atLeast), { timeout: 10_000 });
+    return { adding }; // not the promise itself: an async function would wait for it
+  }
+
+  it('inserts the first 16 jobs of a drop without the pause: 8 for the slots, 8 ready when those finish', async () => {
+    h = await createHarness({ start: false });
+    const { adding } = await dropWithClockStill(16, 16);
     held.release!();
     expect((await adding).added).toHaveLength(17);
   });
@@ -111,14 +120,7 @@ describe('adding many images', () => {
     // 12 slots (the engine allows more than the settings' 8): 12 jobs at FAL and 12 ready for the
     // hand-off is more than the first 16 a drop inserts at once.
     h = await createHarness({ fake: { holdJobs: true }, engine: { concurrency: 12 } });
-    hold();
-    const items = [];
-    for (let i = 0; i < 24; i++) items.push(await pngItem(`photo-${i}.png`));
-    items.push(await pngItem('slow.png'));
-    // The clock stands still: an insert that waits for the pause between inserts never comes.
-    vi.spyOn(Date, 'now').mockReturnValue(Date.now());
-    const adding = h.engine.addImages(items, {});
-    await vi.waitFor(() => expect(h!.engine.listJobs().length).toBeGreaterThanOrEqual(24), { timeout: 10_000 });
+    const { adding } = await dropWithClockStill(24, 24);
     held.release!();
     expect((await adding).added).toHaveLength(25);
   });
@@ -126,13 +128,7 @@ describe('adding many images', () => {
   it('keeps the pause while FAL jobs are held (no key): nothing would be claimed sooner', async () => {
     h = await createHarness({ engine: { concurrency: 12 } });
     h.key.value = null;
-    hold();
-    const items = [];
-    for (let i = 0; i < 20; i++) items.push(await pngItem(`photo-${i}.png`));
-    items.push(await pngItem('slow.png'));
-    vi.spyOn(Date, 'now').mockReturnValue(Date.now());
-    const adding = h.engine.addImages(items, {});
-    await vi.waitFor(() => expect(h!.engine.listJobs().length).toBeGreaterThanOrEqual(16), { timeout: 10_000 });
+    const { adding } = await dropWithClockStill(20, 16);
     // The rest wait for the pause (the clock stands still) until the call's last photo is ready.
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(h.engine.listJobs().length).toBeLessThan(20);
