@@ -1,7 +1,8 @@
 // Settles possible charges from FAL's request history, which the ordinary FAL key reads (FAL-PLATFORM.md
 // §4): without a billing key, a job given up while FAL's queue answered its status or result with 5xx, a
-// cut connection or nothing (charge-rule.ts) stayed "may be charged" for its whole month. FAL bills a
-// finished run and never a 5xx error nor queue time (§7), so FAL's record of the request says:
+// cut connection or nothing, or one whose run FAL failed (a runner_server_error 500, a 422: charge-rule.ts),
+// stayed "may be charged" for its whole month. FAL bills a finished run and never a 5xx error nor queue
+// time (§7), so FAL's record of the request says:
 //   it finished (2xx)                    -> charged: its estimate is spent (the cost: billing records)
 //   it ended in a server error (5xx)     -> not charged
 //   it ended without ever starting       -> not charged
@@ -12,11 +13,14 @@ import type { PlatformClient, RequestRow } from '../fal/platform-client';
 import { statementCache } from '../db/statements';
 import { writeTx } from '../db/write';
 import { errorMessage } from '../util/errors';
-import { ESTIMATE_ONLY_POSSIBLE_SQL, FAL_UNANSWERED_CODES } from './charge-rule';
+import { ESTIMATE_ONLY_POSSIBLE_SQL, FAL_RUN_FAILED_CODES, FAL_UNANSWERED_CODES } from './charge-rule';
 import { CostStore, SYNC_WINDOW_MS } from './costs';
 
-/** The failure codes whose possible charge FAL's request history may settle. */
-export const HISTORY_SETTLED_CODES: readonly string[] = FAL_UNANSWERED_CODES;
+/**
+ * The failure codes whose possible charge FAL's request history may settle: given up on, and runs FAL
+ * failed (its record tells a 5xx, never charged, from a 422 that may be - which stays possible).
+ */
+export const HISTORY_SETTLED_CODES: readonly string[] = [...FAL_UNANSWERED_CODES, ...FAL_RUN_FAILED_CODES];
 
 /** Most requests asked about in one pass (one history call each; the rest wait for the next pass). */
 const PER_PASS = 20;

@@ -118,3 +118,34 @@ it('what a history row proves: finished - charged; a server error or never start
   expect(historyVerdict(row(null, began))).toBe(null); // still running
   expect(historyVerdict(row(null, null))).toBe(null); // still queued
 });
+
+it.each([
+  ['a runner_server_error (500): not charged anywhere', 500 as const, false],
+  ['a 422 after it began (GPU time may be charged): still "may be charged"', 422 as const, null],
+])('a run FAL ended with %s', async (_how, status, charged) => {
+  h = await createHarness({ engine: { maxAttempts: 2 }, fake: { processingMs: 200 } });
+  h.fake.script({ op: 'submit', outcome: { kind: 'failedRun', status } });
+  const id = await addOne(h.engine);
+  const job = await waitForJob(h.engine, id, inState('failed', 'succeeded', 'needs_attention', 'canceled'));
+  await h.engine.waitForIdle();
+  expect(job).toMatchObject({ state: 'failed', errorCode: 'run_failed' }); // FAL's result answer is the error
+  const usd = job.estimatedCostUsd!;
+  expect(views(h.dataDir, usd)).toEqual({ month: 0, possible: expect.closeTo(usd, 6), capReached: true, stats: 0, costs: [] });
+
+  const keys = createMemoryKeyVault({});
+  keys.set(TEST_KEY);
+  platform = createFalPlatform({
+    dataDir: h.dataDir,
+    keys,
+    billingKeys: createMemoryKeyVault({}, 'FAL_ADMIN_KEY'),
+    settings: () => ({ ...DEFAULT_SETTINGS, falProxyUrl: h!.fake.url }),
+    logger: { info: () => undefined, warn: () => undefined },
+    wake: () => undefined,
+  });
+  await platform.syncSpend();
+  expect(views(h.dataDir, usd)).toEqual(
+    charged === false
+      ? { month: 0, possible: 0, capReached: false, stats: 0, costs: [{ source: 'request_history', usd: 0 }] }
+      : { month: 0, possible: expect.closeTo(usd, 6), capReached: true, stats: 0, costs: [] },
+  );
+}, 30_000);
