@@ -1,6 +1,7 @@
-// A job whose cosmetic writes fail (a busy or full database, a step the transition table refuses) is
-// flushed again later and later - from FLUSH_MS, doubling, up to FLUSH_RETRY_MAX_MS - not every FLUSH_MS
-// for as long as it lasts; its writer says so once per streak of failures, not at every try.
+// A job whose cosmetic writes fail (a busy or full database) is flushed again later and later - from
+// FLUSH_MS, doubling, up to FLUSH_RETRY_MAX_MS - not every FLUSH_MS for as long as it lasts; its writer
+// says so once per streak of failures, not at every try. (A step the transition table refuses is not
+// tried again at all: job-writer.ts withoutRefused.)
 import { FLUSH_MS } from './flush-group';
 
 /** The longest wait before a failing flush is tried again. */

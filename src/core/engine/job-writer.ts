@@ -5,6 +5,7 @@
 // SQLite commits per job are the engine's own main cost, so they are kept few.
 import type { JobState } from '../../shared/domain';
 import type { FencedUpdate, JobPatch, JobRow, JobStep } from '../queue/store';
+import { RefusedStepError } from '../queue/transitions';
 import { errorMessage } from '../util/errors';
 import { FlushBackoff } from './flush-backoff';
 import { FlushGroup, type FlushMember } from './flush-group';
@@ -26,6 +27,8 @@ export class JobWriter implements FlushMember {
   private readonly flushes: FlushGroup;
   /** Flushes failing in a row are tried again later and later (flush-backoff.ts). */
   private readonly backoff = new FlushBackoff();
+  /** Refused steps (from->to) already reported: a bug is said once per job, not at every write. */
+  private readonly refusalsSaid = new Set<string>();
 
   constructor(
     private readonly deps: Pick<RunnerDeps, 'store' | 'redact' | 'now' | 'onJob' | 'logger' | 'recordOutcome' | 'flushGroup'>,
@@ -51,18 +54,28 @@ export class JobWriter implements FlushMember {
     // Texts are redacted by the store as they are written.
     const clean: JobPatch = { ...this.pending, ...patch };
     if (this.pending.progress !== undefined && patch.progress !== undefined) clean.progress = Math.max(this.pending.progress, patch.progress);
-    const { pending, pendingLogs: logs, pendingSteps: steps } = this;
+    const { pending, pendingLogs: logs } = this;
+    let steps = this.pendingSteps;
     this.clearPending();
     let next: JobRow | null;
-    try {
-      next = this.deps.store.update(this.row.id, this.row.fence, clean, this.deps.now(), note ?? null, logs, steps);
-    } catch (error) {
-      // Not written (a busy or failing database): the steps stay for the next write, since the state
-      // the database keeps may not skip them (submitted -> succeeded is refused); journal lines and
-      // what was pending before this write too (`patch` is the caller's, told by the error).
-      this.keepUnwritten({ patch: pending, steps, logs });
-      if (this.hasPending()) this.scheduleFlush();
-      throw error;
+    for (;;) {
+      try {
+        next = this.deps.store.update(this.row.id, this.row.fence, clean, this.deps.now(), note ?? null, logs, steps);
+        break;
+      } catch (error) {
+        const without = this.withoutRefused(steps, error);
+        if (without) {
+          steps = without;
+          continue;
+        }
+        // Not written (a busy or failing database, or `patch` itself refused): the steps stay for the
+        // next write, since the state the database keeps may not skip them (submitted -> succeeded is
+        // refused); journal lines and what was pending before this write too (`patch` is the caller's,
+        // told by the error).
+        this.keepUnwritten({ patch: pending, steps, logs });
+        if (this.hasPending()) this.scheduleFlush();
+        throw error;
+      }
     }
     this.backoff.succeeded();
     if (next) this.changed(next, next.state !== this.row.state);
@@ -128,7 +141,20 @@ export class JobWriter implements FlushMember {
    */
   commit(patch: JobPatch, note: string | null, at: number, before: () => void): JobRow | null {
     const { recordOutcome } = this.deps;
-    const next = this.deps.store.commitWith(this.row.id, this.row.fence, patch, at, note, before, { steps: this.pendingSteps, logs: this.pendingLogs }, recordOutcome);
+    let steps = this.pendingSteps;
+    let next: JobRow | null;
+    for (;;) {
+      try {
+        next = this.deps.store.commitWith(this.row.id, this.row.fence, patch, at, note, before, { steps, logs: this.pendingLogs }, recordOutcome);
+        break;
+      } catch (error) {
+        const without = this.withoutRefused(steps, error);
+        if (!without) throw error;
+        // The whole transaction was rolled back (`before` too): it runs again without the step.
+        steps = without;
+        this.pendingSteps = without;
+      }
+    }
     // Written (superseded cosmetics go too: the patch sets its own progress and message).
     this.clearPending();
     this.backoff.succeeded();
@@ -155,9 +181,16 @@ export class JobWriter implements FlushMember {
   /**
    * FlushMember: as tryWrite's outcome. A failed flush keeps all it took (steps, journal lines, the
    * cosmetic patch and FAL's kept answer) for a later one, tried again after a growing wait and
-   * reported once per streak of failures.
+   * reported once per streak of failures - but for a refused step's state (withoutRefused).
    */
   flushed(update: FencedUpdate, outcome: JobRow | null | Error): void {
+    const without = this.withoutRefused(update.steps, outcome);
+    if (without) {
+      // Not a failing database: the rest goes with the next flush, at the usual pace.
+      this.keepUnwritten({ ...update, steps: without });
+      this.scheduleFlush();
+      return;
+    }
     if (outcome instanceof Error) {
       this.keepUnwritten(update);
       if (this.backoff.failed(() => this.flushes.schedule(this))) {
@@ -194,6 +227,28 @@ export class JobWriter implements FlushMember {
     } finally {
       this.clearPending(); // the run is over: no flush after it
     }
+  }
+
+  /**
+   * `steps` without the one `error` says the transition table refused, or null when `error` is not
+   * that. Only a bug makes one (the database holds a state this run did not expect). Tried again it
+   * is refused again, and kept it would make every later write of the job fail with it - its next
+   * real state change too, leaving the job stuck in an active state. So the step's state is left
+   * out, the rest of it (progress, message, journal lines) kept, and it is said once as an error: the
+   * job goes on from the state the database holds. A later state change that state does not allow
+   * is refused by itself and ends the job through the run's failure handling (job-run.ts).
+   */
+  private withoutRefused(steps: readonly JobStep[], error: unknown): JobStep[] | null {
+    if (!(error instanceof RefusedStepError)) return null;
+    const refused = steps[error.step];
+    if (refused?.patch.state !== error.to) return null;
+    const said = `${error.from}->${error.to}`;
+    if (!this.refusalsSaid.has(said)) {
+      this.refusalsSaid.add(said);
+      this.deps.logger.error(`job ${this.row.id}: its step from ${error.from} to ${error.to} was refused (a bug); the step is left out and the job goes on from ${error.from}`);
+    }
+    const { state: _left, ...rest } = refused.patch;
+    return steps.map((step, i) => (i === error.step ? { ...step, patch: rest } : step));
   }
 
   /**

@@ -7,7 +7,7 @@ import { toRow, WRITABLE, type EventKind, type JobPatch, type JobRow, type Raw }
 import { appendEvent, durably, type StoreContext } from './store-context';
 import { falQueueMessage } from './fal-queue-message';
 import { getJob } from './store-reads';
-import { canTransition, statesLeadingTo, TransitionError } from './transitions';
+import { canTransition, RefusedStepError, statesLeadingTo, TransitionError } from './transitions';
 
 /** Patch fields that may carry outside text. */
 const REDACTED: ReadonlySet<string> = new Set(['message', 'errorMessage']);
@@ -87,9 +87,16 @@ export interface JobStep {
   logs: readonly string[];
 }
 
-/** False when fenced off (nothing was changed). */
+/** False when fenced off (nothing was changed). A step the table refuses throws RefusedStepError, naming it. */
 function applySteps(ctx: StoreContext, id: string, fence: number, steps: readonly JobStep[]): boolean {
-  return steps.every((step) => updateInTx(ctx, id, fence, step.patch, step.at, step.note, step.logs) !== null);
+  return steps.every((step, i) => {
+    try {
+      return updateInTx(ctx, id, fence, step.patch, step.at, step.note, step.logs) !== null;
+    } catch (error) {
+      if (error instanceof TransitionError) throw new RefusedStepError(error.from, error.to, i);
+      throw error;
+    }
+  });
 }
 
 function updateInTx(ctx: StoreContext, id: string, fence: number, patch: JobPatch, at: number, note: string | null, logs: readonly string[] = []): JobRow | null {

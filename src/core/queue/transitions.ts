@@ -45,6 +45,20 @@ export class TransitionError extends Error {
   }
 }
 
+/**
+ * A step written before a write (store-fenced JobStep) refused by the table; `step` is its index
+ * among that write's steps, so the writer can leave it out (engine/job-writer.ts dropRefused).
+ */
+export class RefusedStepError extends TransitionError {
+  constructor(
+    from: JobState,
+    to: JobState,
+    readonly step: number,
+  ) {
+    super(from, to);
+  }
+}
+
 export function assertTransition(from: JobState, to: JobState): void {
   if (!canTransition(from, to)) throw new TransitionError(from, to);
 }
