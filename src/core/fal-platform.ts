@@ -60,18 +60,30 @@ export interface FalPlatform {
 }
 
 const SPEND_SYNC_MS = 5 * 60_000;
+/** Keys remembered for redaction (the app's two, and those before them): a user rarely has more. */
+const MAX_HELD_KEYS = 16;
 const PRICE_CHECK_MS = 60 * 60_000;
 
 export function createFalPlatform(deps: FalPlatformDeps): FalPlatform {
+  // Every key read here this run, newest last: an answer to a call made before a key was replaced (a
+  // proxy that had the old one) may name it, and it is the user's secret still.
+  const held = new Set<string>();
   const safeGet = (vault: KeyVault) => {
     try {
-      return vault.get();
+      const key = vault.get();
+      if (key) {
+        held.delete(key);
+        held.add(key);
+        if (held.size > MAX_HELD_KEYS) held.delete(held.values().next().value as string);
+      }
+      return key;
     } catch {
       return null;
     }
   };
-  // Both keys, everywhere: an answer to a call made with one key may name the other (a proxy holds both).
-  const bothKeys = () => [safeGet(deps.keys), safeGet(deps.billingKeys)];
+  // Both keys, everywhere: an answer to a call made with one key may name the other (a proxy holds
+  // both) - and the keys held before them.
+  const bothKeys = () => [safeGet(deps.keys), safeGet(deps.billingKeys), ...held];
   const redact = (text: string) => redactKeys(text, bothKeys());
   // Shared with the engine in the app (createAppCore); a connection of its own otherwise. In the
   // engine's process its checkpoint worker checkpoints for it too, and should the worker fail it
