@@ -6,6 +6,7 @@ import { FollowTimeoutError } from '../fal/follow';
 import { getModel } from '../models/catalog';
 import { interruptReason, type WorkerContext } from '../queue/worker-context';
 import type { JobPatch } from '../queue/store';
+import { TransitionError } from '../queue/transitions';
 import { errorMessage } from '../util/errors';
 import { FalSteps, SUBMIT_UNCERTAIN_MESSAGE } from './fal-steps';
 import { JobWriter } from './job-writer';
@@ -154,6 +155,10 @@ class JobRun {
       }
       if (error instanceof StepError) return this.apply(error);
       if (error instanceof JobFailure) return this.fail(error.code, error.message, error.requestDone);
+      if (error instanceof TransitionError) {
+        this.deps.logger.error(`job ${this.row.id}: its state change was refused`, this.describe(error));
+        return this.fail('internal', this.refusedMessage(error), false);
+      }
       this.deps.logger.error(`job ${this.row.id}: unexpected error`, this.describe(error));
       this.fail('internal', `Something went wrong on this computer: ${this.describe(error)}`, false);
     } catch (inner) {
@@ -217,6 +222,19 @@ class JobRun {
     }
     this.writer.write({ ...endedPatch('failed', this.deps.now()), ...extra, errorCode: code, errorMessage: message, message, requestFinished: requestDone }, message);
     this.deps.logger.info(`job ${this.row.id} failed (${code}): ${message}`);
+  }
+
+  /**
+   * The job's own state change refused by the transition table (a bug: the database holds a state
+   * this run did not expect): the run cannot go on. What the user can do depends on what FAL has.
+   */
+  private refusedMessage(error: TransitionError): string {
+    const what = `This app could not move the job on (from ${error.from} to ${error.to}; a bug worth reporting)`;
+    const requestId = this.row.falRequestId;
+    if (requestId !== null) return `${what}. FAL has it as request ${requestId}: use Download again (free) to fetch its model.`;
+    // Sent, its id not stored: fail() sets it aside as needs attention, with this as the reason.
+    if (this.submitUncertain()) return what;
+    return `${what}. Nothing was sent to FAL, so nothing was charged: Retry runs it again.`;
   }
 
   private cancelQuietly(): void {
