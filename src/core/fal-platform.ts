@@ -1,7 +1,7 @@
 // FAL's platform API put to work for the app: reconciliation of uncertain submits, real prices,
 // and real spend with the optional billing key. Built once per app core (Electron, browser
-// transport, tests); it opens its own connection to the job database (WAL: safe alongside the
-// engine's and other processes').
+// transport, tests), on the engine's connection to the job database (FalPlatformDeps.db); built
+// alone, on a connection of its own (WAL: safe alongside other processes').
 import type { Job } from '../shared/domain';
 import type { Settings } from '../shared/settings';
 import { openDatabase, type Db } from './db/open';

@@ -29,8 +29,9 @@ const STOP_WAIT_MS = 2_000;
 
 /**
  * This process's open connections that leave their checkpoints to a worker (openDatabase's
- * checkpointsInBackground): the engine's and the FAL platform's (fal-platform.ts) share one file and one
- * worker, so a worker's failure must put every one of them back to SQLite's default, not only its own.
+ * checkpointsInBackground): in the app the engine and the FAL platform work share one (app-core.ts),
+ * but a FAL platform built alone opens its own on the same file and worker, so a worker's failure must
+ * put every one of them back to SQLite's default, not only its own.
  */
 const leaning = new Set<Database>();
 
