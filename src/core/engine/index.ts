@@ -250,11 +250,15 @@ export function createEngine(deps: EngineDeps): Engine {
     sweepOrphans: (signal) =>
       sweepOrphanFiles(library, [paths.library, paths.previews], { minAgeMs: timing.orphanFileMinAgeMs, now: Date.now, signal }),
     warmUpDelayMs: timing.warmUpDelayMs,
-    warmUp: async () => {
+    warmUp: async (stopped) => {
       await deps.warmUp?.();
       // With a key, the check worker too: it takes a core for a moment to load the validator, which
       // would otherwise happen as the first jobs of the first drop upload (it stays up 2 minutes idle).
-      if (deps.glbWorker?.warmForFal && health.fal()) await glbValidator.warm();
+      // Not after a stop, and a stop does not wait for its first answer (seconds on a busy machine; a
+      // quit soon after launch would wait for it): close() ends the thread.
+      if (!deps.glbWorker?.warmForFal || !health.fal() || stopped.aborted) return;
+      const whenStopped = new Promise<void>((resolve) => stopped.addEventListener('abort', () => resolve(), { once: true }));
+      await Promise.race([glbValidator.warm(), whenStopped]);
     },
     logger,
     flushEvents: changes.flush,

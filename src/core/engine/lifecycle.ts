@@ -18,8 +18,11 @@ export interface LifecycleDeps {
   tempFileMinAgeMs: number;
   /** Removes library files no row names (library/orphans.ts); run in the background after start. */
   sweepOrphans: (signal: AbortSignal) => Promise<{ checked: number; removed: number }>;
-  /** Run in the background, `warmUpDelayMs` after start (EngineDeps.warmUp). */
-  warmUp?: () => Promise<void>;
+  /**
+   * Run in the background, `warmUpDelayMs` after start (EngineDeps.warmUp). `stopped` is aborted by
+   * stop(), which waits for the returned promise: a part not worth finishing then ends at once.
+   */
+  warmUp?: (stopped: AbortSignal) => Promise<void>;
   warmUpDelayMs: number;
   logger: Logger;
   /** Sends the job events still held back. */
@@ -34,8 +37,8 @@ export function createLifecycle(deps: LifecycleDeps): Pick<Engine, 'start' | 'st
   let stopping: Promise<void> | null = null;
   let sweep: { controller: AbortController; done: Promise<void> } | null = null;
   let warm: Promise<void> = Promise.resolve();
-  /** Ends a warm-up still waiting for its time (stop): it then does nothing. */
-  let skipWarmUp: (() => void) | null = null;
+  /** Called by stop(): a warm-up still waiting for its time then does nothing; one under way is told. */
+  let endWarmUp: (() => void) | null = null;
 
   async function cleanTempFiles(): Promise<void> {
     let removed = 0;
@@ -63,19 +66,18 @@ export function createLifecycle(deps: LifecycleDeps): Pick<Engine, 'start' | 'st
   function startWarmUp(): void {
     const warmUp = deps.warmUp;
     if (!warmUp) return;
+    const stopped = new AbortController();
     const due = new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, deps.warmUpDelayMs);
       timer.unref();
-      skipWarmUp = () => {
+      endWarmUp = () => {
+        stopped.abort();
         clearTimeout(timer);
         resolve();
       };
     });
     warm = due
-      .then(() => {
-        skipWarmUp = null;
-        return started ? warmUp() : undefined;
-      })
+      .then(() => (started && !stopped.signal.aborted ? warmUp(stopped.signal) : undefined))
       .catch((error: unknown) => deps.logger.warn('warming up after start failed (the first photos will load it instead)', error));
   }
 
@@ -101,7 +103,8 @@ export function createLifecycle(deps: LifecycleDeps): Pick<Engine, 'start' | 'st
       return;
     }
     started = false;
-    skipWarmUp?.();
+    endWarmUp?.();
+    endWarmUp = null;
     health.setRunning(false);
     watch.stop();
     sweep?.controller.abort();
