@@ -1,9 +1,10 @@
 // The engine's warm-up after start (EngineDeps.warmUp, then with a key the GLB check worker) against
 // stop/start/close at awkward moments. A quit soon after launch must not wait for a worker the app is
-// about to drop, nor start one.
+// about to drop, nor start one; a stop that lands while start() is still under way must leave the
+// engine stopped (no claims, no second warm-up).
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHarness, SILENT, waitUntil, type Harness } from '../core/engine/harness';
+import { addOne, createHarness, SILENT, waitUntil, type Harness } from '../core/engine/harness';
 
 let h: Harness | undefined;
 const workers: Worker[] = [];
@@ -51,5 +52,29 @@ describe('the warm-up against stop and close', () => {
     release();
     await stopping;
     expect(started).toBe(0);
+  });
+});
+
+describe('a stop while start() is under way', () => {
+  it('leaves the engine stopped: the queued job is not claimed', async () => {
+    h = await createHarness({ start: false });
+    const id = await addOne(h.engine);
+    const starting = h.engine.start();
+    await h.engine.stop();
+    await starting;
+    expect(h.engine.getJob(id)?.state).toBe('queued');
+  });
+
+  it('start, stop, start: one warm-up, not two', async () => {
+    let calls = 0;
+    const warmUp = async () => void calls++;
+    h = await createHarness({ start: false, engine: { warmUp } });
+    const first = h.engine.start();
+    await h.engine.stop();
+    await h.engine.start();
+    await first;
+    // The first start's warm-up, had it been scheduled, was due before the second's (both at 0 ms).
+    await h.engine.whenWarm();
+    expect(calls).toBe(1);
   });
 });

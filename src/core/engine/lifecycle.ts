@@ -39,6 +39,11 @@ export function createLifecycle(deps: LifecycleDeps): Pick<Engine, 'start' | 'st
   let warm: Promise<void> = Promise.resolve();
   /** Called by stop(): a warm-up still waiting for its time then does nothing; one under way is told. */
   let endWarmUp: (() => void) | null = null;
+  /**
+   * Counts starts and stops: a start() whose temp-file cleaning a stop (and maybe another start) came
+   * during goes no further - it would start claiming, the sweep and the warm-up after that stop.
+   */
+  let turn = 0;
 
   async function cleanTempFiles(): Promise<void> {
     let removed = 0;
@@ -84,9 +89,12 @@ export function createLifecycle(deps: LifecycleDeps): Pick<Engine, 'start' | 'st
   async function start(): Promise<void> {
     if (started) return;
     if (stopping) await stopping;
+    if (started) return; // another start() that waited for the same stop went first
     ownership.markAlive();
     started = true;
+    const mine = ++turn;
     await cleanTempFiles();
+    if (mine !== turn) return;
     deps.recover();
     scheduler.start();
     watch.start();
@@ -103,6 +111,7 @@ export function createLifecycle(deps: LifecycleDeps): Pick<Engine, 'start' | 'st
       return;
     }
     started = false;
+    turn++;
     endWarmUp?.();
     endWarmUp = null;
     health.setRunning(false);
