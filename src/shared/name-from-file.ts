@@ -16,16 +16,26 @@ export const IMAGE_NAME_EXTENSIONS: readonly string[] = [
 export const fileBaseName = (name: string): string => name.split(/[\\/]/).pop() || name;
 
 /**
+ * The file's real extension with its dot (`.png`, `.JPG`), or '' - only one of `extensions` (any case)
+ * after something else: `chair v1.2` has none, `.hidden` none, `a.b.c.jpeg` `.jpeg`.
+ */
+export function fileExtension(name: string, extensions: readonly string[] = IMAGE_NAME_EXTENSIONS): string {
+  const base = fileBaseName(name);
+  const dot = base.lastIndexOf('.');
+  // A name that starts with its only dot (".hidden") is a name, not an extension.
+  if (dot <= 0) return '';
+  return extensions.includes(base.slice(dot + 1).toLowerCase()) ? base.slice(dot) : '';
+}
+
+/**
  * The file's name without folders and extension: `shots/chair v1.2.png` -> `chair v1.2`,
- * `photo.JPG` -> `photo`, `a.b.c.jpeg` -> `a.b.c`, `.hidden.png` -> `.hidden`. Only an extension of
- * `extensions` (any case) is removed, or an empty one (`name.` -> `name`: Windows drops that dot);
+ * `photo.JPG` -> `photo`, `a.b.c.jpeg` -> `a.b.c`, `.hidden.png` -> `.hidden`. Only a real extension
+ * (fileExtension) is removed, or an empty one (`name.` -> `name`: Windows drops that dot);
  * `chair v1.2` and `.hidden` keep their dots.
  */
 export function nameWithoutExtension(name: string, extensions: readonly string[] = IMAGE_NAME_EXTENSIONS): string {
   const base = fileBaseName(name);
-  const dot = base.lastIndexOf('.');
-  // A name that starts with its only dot (".hidden") is a name, not an extension.
-  if (dot <= 0) return base;
-  const extension = base.slice(dot + 1).toLowerCase();
-  return extension === '' || extensions.includes(extension) ? base.slice(0, dot) : base;
+  const extension = fileExtension(base, extensions);
+  if (extension) return base.slice(0, -extension.length);
+  return base.length > 1 && base.endsWith('.') && !base.endsWith('..') ? base.slice(0, -1) : base;
 }

@@ -26,6 +26,14 @@ describe('a long pasted file name', () => {
     expect(nameOf(`Scan 2026.05.01 v1.2 ${'y'.repeat(300)}.jpeg`)).toMatch(/^Scan 2026\.05\.01 v1\.2 y+…\.jpeg$/);
   });
 
+  it('takes only a real extension for one: a version at its end is part of the name, cut with it', () => {
+    // It kept ".2" as the file type: "Scan v1….2", and the note said the file type was kept.
+    const name = nameOf(`Scan v1.2 ${'y'.repeat(300)} v1.2`);
+    expect(name).toMatch(/^Scan v1\.2 y+…$/);
+    expect(shortenedNote([name])).toBe(`A name longer than 255 characters was shortened to fit: “${name.slice(0, 40)}…”.`);
+    expect(nameOf(`Scan ${'y'.repeat(300)}.JPG`)).toMatch(/^Scan y+…\.JPG$/);
+  });
+
   it('is cut without the space the cut stopped after', () => {
     // 250 units of stem fit beside "….png": the 250th is the space.
     expect(nameOf(`${'x'.repeat(249)} ${'y'.repeat(20)}.png`)).toBe(`${'x'.repeat(249)}….png`);

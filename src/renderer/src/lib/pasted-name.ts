@@ -4,12 +4,11 @@
 // word), and a '…' before it shows that it was cut; the cut is between characters with no space left
 // at its end. 'image' stands in when nothing is left (a blank name, or one whose first character alone
 // is over the limit) - an empty name failed the whole add.
+import { fileExtension } from '../../../shared/name-from-file';
 import { graphemes, shorten } from '../../../shared/text-cut';
 
 export const BYTES_NAME_MAX = 255;
 const CUT_MARK = '…';
-/** A file name's extension: a dot and 1-10 letters or digits at its very end, after something else. */
-const EXTENSION = /(?<=[^.\s])\.[\p{L}\p{N}]{1,10}$/u;
 
 export interface BytesName {
   name: string;
@@ -20,7 +19,8 @@ export interface BytesName {
 export function bytesItemName(fileName: string): BytesName {
   const whole = fileName.trim();
   if (whole.length <= BYTES_NAME_MAX) return { name: whole || 'image', cut: false };
-  const extension = EXTENSION.exec(whole)?.[0] ?? '';
+  // Only a real extension (name-from-file, the rule the model's name is made by): "v1.2" is no file type.
+  const extension = fileExtension(whole);
   const room = BYTES_NAME_MAX - extension.length;
   const stem = shorten(whole.slice(0, whole.length - extension.length), room, CUT_MARK, room);
   return { name: `${stem === CUT_MARK ? 'image' : stem}${extension}`, cut: true };
@@ -30,13 +30,13 @@ export function bytesItemName(fileName: string): BytesName {
 export function nameForNote(name: string, head = 40): string {
   const characters = graphemes(name);
   if (characters.length <= head + 12) return name;
-  return `${characters.slice(0, head).join('').trimEnd()}${CUT_MARK}${EXTENSION.exec(name)?.[0] ?? ''}`;
+  return `${characters.slice(0, head).join('').trimEnd()}${CUT_MARK}${fileExtension(name)}`;
 }
 
 /** What the intake notice says of names cut to fit (`names` as sent); null when none was cut. */
 export function shortenedNote(names: readonly string[]): string | null {
   if (names.length === 0) return null;
-  const typesKept = names.every((name) => EXTENSION.test(name));
+  const typesKept = names.every((name) => fileExtension(name) !== '');
   if (names.length === 1) {
     return `A name longer than ${BYTES_NAME_MAX} characters was shortened to fit${typesKept ? ', keeping its file type' : ''}: “${nameForNote(names[0]!)}”.`;
   }
