@@ -1,5 +1,5 @@
 import { webcrypto } from 'node:crypto';
-import { statSync } from 'node:fs';
+import { lstatSync, rmdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp, { type JpegOptions, type Sharp } from 'sharp';
@@ -86,7 +86,7 @@ async function prepareFromSource(source: ImageSource, inputsDir: string, limits:
   try {
     // Content-addressed: an intact file under this name already holds exactly these bytes. The folder
     // is made once per process (inFolder; again should it vanish), not checked for every photo.
-    if (!(await holdsContent(path, encoded.data.byteLength, sha256))) await inFolder(inputsDir, () => writeFileAtomic(path, encoded.data));
+    if (!(await holdsContent(path, encoded.data.byteLength, sha256))) await inFolder(inputsDir, () => writeCopy(path, encoded.data));
   } catch (err) {
     return { ok: false, reason: `${image.name} could not be saved to the app's data folder (${(err as Error).message}).` };
   }
@@ -212,5 +212,24 @@ async function holdsContent(path: string, bytes: number, sha256: string): Promis
     return info.isFile() && info.size === bytes && sha256Hex(await readFile(path)) === sha256;
   } catch {
     return false;
+  }
+}
+
+/**
+ * Writes the prepared copy. A folder where it goes (made by hand, a sync tool) cannot be replaced by
+ * the rename: an empty one is removed and the copy written; one with files in it is left, with what
+ * to do, rather than the disk's EISDIR.
+ */
+async function writeCopy(path: string, data: Uint8Array): Promise<void> {
+  try {
+    await writeFileAtomic(path, data);
+  } catch (error) {
+    if (!lstatSync(path, { throwIfNoEntry: false })?.isDirectory()) throw error;
+    try {
+      rmdirSync(path);
+    } catch {
+      throw new Error(`a folder is in the way at ${path}: move or remove it, then add the photo again`);
+    }
+    await writeFileAtomic(path, data);
   }
 }
