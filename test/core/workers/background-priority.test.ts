@@ -27,15 +27,18 @@ describe.runIf(process.platform === 'linux')('background worker priority', () =>
     ['GLB check worker', startGlbWorker],
     ['export worker', startExportWorker],
   ] as const) {
-    it(`the ${name} runs ${BACKGROUND_NICE_STEP} nicer than the thread that started it, which keeps its own`, async () => {
+    it(`the ${name} runs ${BACKGROUND_NICE_STEP} nicer than the thread that started it (at most 19), which keeps its own`, async (ctx) => {
       const ownTid = currentThreadId()!;
       const ownNice = threadNices().get(ownTid)!;
+      // Under `nice 10 npm test` the worker can only go to 19; under `nice 19` no lower at all.
+      const expected = Math.min(19, ownNice + BACKGROUND_NICE_STEP);
+      if (expected === ownNice) ctx.skip();
       const before = new Set(threadNices().keys());
       const worker: Worker = start();
       try {
         const lowered = await vi.waitFor(
           () => {
-            const found = [...threadNices()].filter(([tid, nice]) => !before.has(tid) && nice === ownNice + BACKGROUND_NICE_STEP);
+            const found = [...threadNices()].filter(([tid, nice]) => !before.has(tid) && nice === expected);
             if (found.length !== 1) throw new Error('no new thread at background priority yet');
             return found[0]!;
           },
