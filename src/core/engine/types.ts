@@ -148,7 +148,10 @@ export interface EngineEvents {
 export interface Engine extends EngineApi {
   /** Cleans temp files, recovers jobs of a crashed run, starts claiming. */
   start(): Promise<void>;
-  /** Resolves when the background warm-up of the last start (EngineDeps.warmUp) has ended; never rejects. */
+  /**
+   * Resolves when the background warm-up of the last start (EngineDeps.warmUp) has ended; never rejects.
+   * A stop ends it early: the GLB check worker it started may still be loading then (close() ends it).
+   */
   whenWarm(): Promise<void>;
   /** Stops claiming, interrupts in-flight waits and releases leases; never cancels on FAL. */
   stop(): Promise<void>;
