@@ -7,7 +7,7 @@ import type { Settings } from '../shared/settings';
 import { openDatabase, type Db } from './db/open';
 import { getModel } from './models/catalog';
 import { createPlatformClient, type PlatformClient } from './fal/platform-client';
-import { redactKeys } from './fal/redact';
+import { createKeyMemory, redactKeys } from './fal/redact';
 import { createPriceBook, type PriceBook } from './pricing/price-book';
 import { JobStore, toJob, type JobRow } from './queue/store';
 import { createReconciler, DEFAULT_RECONCILE_CONFIG, type ReconcileConfig, type Reconciler } from './reconcile/reconciler';
@@ -60,22 +60,16 @@ export interface FalPlatform {
 }
 
 const SPEND_SYNC_MS = 5 * 60_000;
-/** Keys remembered for redaction (the app's two, and those before them): a user rarely has more. */
-const MAX_HELD_KEYS = 16;
 const PRICE_CHECK_MS = 60 * 60_000;
 
 export function createFalPlatform(deps: FalPlatformDeps): FalPlatform {
-  // Every key read here this run, newest last: an answer to a call made before a key was replaced (a
-  // proxy that had the old one) may name it, and it is the user's secret still.
-  const held = new Set<string>();
+  // Every key read here this run: an answer to a call made before a key was replaced (a proxy that
+  // had the old one) may name it, and it is the user's secret still.
+  const held = createKeyMemory();
   const safeGet = (vault: KeyVault) => {
     try {
       const key = vault.get();
-      if (key) {
-        held.delete(key);
-        held.add(key);
-        if (held.size > MAX_HELD_KEYS) held.delete(held.values().next().value as string);
-      }
+      held.remember(key);
       return key;
     } catch {
       return null;
@@ -83,7 +77,7 @@ export function createFalPlatform(deps: FalPlatformDeps): FalPlatform {
   };
   // Both keys, everywhere: an answer to a call made with one key may name the other (a proxy holds
   // both) - and the keys held before them.
-  const bothKeys = () => [safeGet(deps.keys), safeGet(deps.billingKeys), ...held];
+  const bothKeys = () => [safeGet(deps.keys), safeGet(deps.billingKeys), ...held.keys()];
   const redact = (text: string) => redactKeys(text, bothKeys());
   // Shared with the engine in the app (createAppCore); a connection of its own otherwise. In the
   // engine's process its checkpoint worker checkpoints for it too, and should the worker fail it

@@ -1,6 +1,6 @@
 // Keeps the FAL keys out of everything the engine logs, stores or emits.
 import type { Job, QueueState } from '../../shared/domain';
-import { redactKeys } from '../fal/redact';
+import { createKeyMemory, redactKeys } from '../fal/redact';
 import { TypedEmitter } from '../queue/emitter';
 import type { EngineEvents, Logger } from './types';
 
@@ -12,14 +12,10 @@ export interface Redaction {
   logger(base: Logger): Logger;
 }
 
-/** Keys remembered for redaction (the app's two, and those before them): a user rarely has more. */
-const MAX_HELD_KEYS = 16;
-
 /**
  * `otherKeys`: the app's other FAL keys (the billing key), kept out just the same (a proxy may hold both).
- * Every key read in this run is kept out, not only the ones held now: FAL's answer to a request sent
- * before the user replaced the key (or a proxy that had the old one) may name it, and it is still the
- * user's secret (the platform work does the same, fal-platform.ts).
+ * Every key read in this run is kept out, not only the ones held now (createKeyMemory, as the platform
+ * work does): FAL's answer to a request sent before the user replaced the key may name the old one.
  */
 export function createRedaction(getKey: () => string | null, otherKeys: () => readonly (string | null)[] = () => []): Redaction {
   const safely = <T>(read: () => T, fallback: T): T => {
@@ -29,22 +25,16 @@ export function createRedaction(getKey: () => string | null, otherKeys: () => re
       return fallback;
     }
   };
-  /** Every key read this run, oldest first. */
-  const held: string[] = [];
-  const remember = (key: string | null) => {
-    if (!key || held.includes(key)) return;
-    held.push(key);
-    if (held.length > MAX_HELD_KEYS) held.shift();
-  };
+  const held = createKeyMemory();
   const safeKey = () => {
     const key = safely(getKey, null);
-    remember(key);
+    held.remember(key);
     return key;
   };
   const redact = (text: string) => {
     safeKey();
-    for (const key of safely(otherKeys, [])) remember(key);
-    return redactKeys(text, held);
+    for (const key of safely(otherKeys, [])) held.remember(key);
+    return redactKeys(text, held.keys());
   };
   const detail = (value: unknown): unknown =>
     typeof value === 'string' ? redact(value) : value instanceof Error ? redact(value.message) : value;

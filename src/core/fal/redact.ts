@@ -73,3 +73,31 @@ export function namesKey(text: string, keys: readonly (string | null | undefined
     return pattern.test(text);
   });
 }
+
+/** Keys remembered for redaction (the app's two, and those before them): a user rarely has more. */
+export const MAX_HELD_KEYS = 16;
+
+export interface KeyMemory {
+  /** Notes a key just read (null or empty: nothing); one read again counts as the newest. */
+  remember(key: string | null | undefined): void;
+  /** Every key remembered, oldest first; past MAX_HELD_KEYS the one read longest ago is forgotten. */
+  keys(): readonly string[];
+}
+
+/**
+ * Every key read this run, not only those held now: an answer to a call made before the user
+ * replaced a key (a proxy that had the old one) may name it, and it is the user's secret still.
+ * Used by the engine's redaction and the platform work alike.
+ */
+export function createKeyMemory(): KeyMemory {
+  const held = new Set<string>();
+  return {
+    remember(key) {
+      if (!key) return;
+      held.delete(key);
+      held.add(key);
+      if (held.size > MAX_HELD_KEYS) held.delete(held.values().next().value as string);
+    },
+    keys: () => [...held],
+  };
+}
