@@ -49,6 +49,11 @@ export interface FalPlatform {
    * billing key was just saved - FAL is asked at once, even where a failing read waits (SpendTracker.sync).
    */
   syncSpend(opts?: { retryNow?: boolean }): Promise<void>;
+  /**
+   * syncSpend started and not waited for (a billing key was just saved): a failure is logged, as the
+   * background timers' are, never an unhandled rejection; stop() waits for it.
+   */
+  syncSpendInBackground(opts?: { retryNow?: boolean }): void;
   /** The fetch the engine should use: reports X-Fal-Billable-Units to the spend tracker. */
   engineFetch(base: typeof fetch): typeof fetch;
   /**
@@ -162,6 +167,9 @@ export function createFalPlatform(deps: FalPlatformDeps): FalPlatform {
       deps.wake();
       // Whoever asked (Settings after a key was saved, the 5-minute timer): every window learns the read ended.
       spendRead();
+    },
+    syncSpendInBackground(opts) {
+      quietly(() => platform.syncSpend(opts))();
     },
     engineFetch: (base) => reportBillableUnits(base, (requestId, units) => spend.recordUnits(requestId, units), redact),
     start(onJob, onSpendRead) {

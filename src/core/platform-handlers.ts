@@ -15,7 +15,7 @@ export function createPlatformHandlers(falPlatform: FalPlatform, settings: Setti
     'billingKey:set': async ({ key, allowWeak }) => {
       const status = billingKeys.set(key, { allowWeak });
       // A new key: asked at once, even where the last key's failing reads wait.
-      void falPlatform.syncSpend({ retryNow: true });
+      falPlatform.syncSpendInBackground({ retryNow: true });
       return status;
     },
     'billingKey:clear': async () => billingKeys.clear(),
