@@ -181,6 +181,7 @@ export function createIntake(deps: IntakeDeps): Intake {
     // After the first EAGER_JOBS, at most one insert per INSERT_EVERY_MS; always in order.
     const prepared = new Array<PrepareResult | undefined>(items.length);
     let inserted = 0;
+    /** On the monotonic clock: the wall clock set back (NTP, the user) held every insert until the drop was prepared. */
     let lastInsertAt: number | null = null;
     let later: ReturnType<typeof setTimeout> | null = null;
     /** An insert the store refused: no more are made, and the call rejects with it. */
@@ -190,7 +191,7 @@ export function createIntake(deps: IntakeDeps): Intake {
       let end = inserted;
       while (end < items.length && prepared[end] !== undefined) end++;
       if (end === inserted) return;
-      const wait = lastInsertAt === null || force || inserted < EAGER_JOBS || deps.wantsJobs?.() ? 0 : lastInsertAt + INSERT_EVERY_MS - Date.now();
+      const wait = lastInsertAt === null || force || inserted < EAGER_JOBS || deps.wantsJobs?.() ? 0 : lastInsertAt + INSERT_EVERY_MS - performance.now();
       if (wait > 0) {
         later ??= setTimeout(() => {
           later = null;
@@ -200,7 +201,7 @@ export function createIntake(deps: IntakeDeps): Intake {
       }
       const from = inserted;
       inserted = end;
-      lastInsertAt = Date.now();
+      lastInsertAt = performance.now();
       try {
         insert(prepared.slice(from, end) as PrepareResult[], from);
       } catch (error) {

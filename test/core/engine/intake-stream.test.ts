@@ -81,9 +81,8 @@ describe('adding many images', () => {
     hold();
     held.lateGate = new Promise<void>((resolve) => (held.releaseLate = resolve));
     const items = [await pngItem('first.png'), await pngItem('late.png'), await pngItem('slow.png')];
-    // The clock stands still: an insert that waits for the pause between inserts never comes.
-    const now = Date.now();
-    vi.spyOn(Date, 'now').mockReturnValue(now);
+    // The (monotonic) clock stands still: an insert that waits for the pause between inserts never comes.
+    vi.spyOn(performance, 'now').mockReturnValue(performance.now());
     const adding = h.engine.addImages(items, {});
     await vi.waitFor(() => expect(h!.engine.listJobs().map((job) => job.inputName)).toEqual(['first.png']), { timeout: 10_000 });
     held.releaseLate!();
@@ -94,7 +93,7 @@ describe('adding many images', () => {
   });
 
   /**
-   * Adds `count` photos and a held `slow.png` with the clock standing still (an insert that waits for
+   * Adds `count` photos and a held `slow.png` with the monotonic clock standing still (an insert that waits for
    * the pause between inserts then never comes); resolves once `atLeast` jobs are in.
    */
   async function dropWithClockStill(count: number, atLeast: number): Promise<{ adding: Promise<AddJobsResult> }> {
@@ -102,7 +101,7 @@ describe('adding many images', () => {
     const items = [];
     for (let i = 0; i < count; i++) items.push(await pngItem(`photo-${i}.png`));
     items.push(await pngItem('slow.png'));
-    vi.spyOn(Date, 'now').mockReturnValue(Date.now());
+    vi.spyOn(performance, 'now').mockReturnValue(performance.now());
     const adding = h!.engine.addImages(items, {});
     // An insert takes every photo ready by then: the one awaited may come with the next.
     await vi.waitFor(() => expect(h!.engine.listJobs().length).toBeGreaterThanOrEqual(atLeast), { timeout: 10_000 });
@@ -134,5 +133,22 @@ describe('adding many images', () => {
     expect(h.engine.listJobs().length).toBeLessThan(20);
     held.release!();
     expect((await adding).added).toHaveLength(21);
+  });
+
+  it('a wall clock set back (NTP, the user) does not hold the inserts after the first 16 until the drop is prepared', async () => {
+    h = await createHarness({ start: false });
+    hold();
+    held.lateGate = new Promise<void>((resolve) => (held.releaseLate = resolve));
+    const items = [];
+    for (let i = 0; i < 16; i++) items.push(await pngItem(`photo-${i}.png`));
+    items.push(await pngItem('slow.png'), await pngItem('late.png'));
+    const adding = h.engine.addImages(items, {});
+    await vi.waitFor(() => expect(h!.engine.listJobs()).toHaveLength(16), { timeout: 10_000 });
+    vi.spyOn(Date, 'now').mockReturnValue(Date.now() - 3_600_000);
+    held.release!();
+    // Ready while late.png is still being prepared: in after the pause, not an hour later or at the end.
+    await vi.waitFor(() => expect(h!.engine.listJobs().map((job) => job.inputName)).toContain('slow.png'), { timeout: 10_000 });
+    held.releaseLate!();
+    expect((await adding).added).toHaveLength(18);
   });
 });
