@@ -184,8 +184,8 @@ export interface PreviewFile extends DownloadedFile {
 }
 
 /**
- * FAL's preview image, downloaded (and synced) into a temp file in the previews folder alongside the
- * model, so storing it is a rename; never fails the job (null when it cannot be had). The file waits
+ * FAL's preview image, downloaded into a temp file in the previews folder alongside the model, so
+ * storing it is a rename; not synced (a card whose preview a power cut took shows the source photo); never fails the job (null when it cannot be had). The file waits
  * for its model (maybe minutes): it is kept young meanwhile, else another process's clean-up takes it.
  */
 export async function downloadPreview(ctx: RunContext, ref: FalFileRef, signal: AbortSignal): Promise<PreviewFile | null> {
@@ -198,6 +198,9 @@ export async function downloadPreview(ctx: RunContext, ref: FalFileRef, signal: 
       signal,
       keepBytes: true,
       keepFreshMs: policy.tempFileTouchMs,
+      // Done without after a power cut (the card shows the source photo): not worth two waits for
+      // the disk per job (file and folder), on the thread pool the models' fsyncs share.
+      durable: false,
     });
     return { ...file, stopFresh: keepFresh(file.path, policy.tempFileTouchMs) };
   } catch (error) {
@@ -233,7 +236,7 @@ async function storePreviewFile(ctx: RunContext, file: PreviewFile): Promise<str
     return null;
   }
   try {
-    return (await adoptByContentHash(ctx.deps.dirs.previews, file, ext)).path;
+    return (await adoptByContentHash(ctx.deps.dirs.previews, file, ext, false)).path;
   } catch (error) {
     ctx.writer.log(`Preview image not kept: ${ctx.deps.redact(errorMessage(error))}`);
     return null;

@@ -34,12 +34,15 @@ export async function storeByContentHash(
 /**
  * Moves a finished temp file (written and synced in `libraryDir`, see downloadToTemp) to its
  * content-addressed place, as storeByContentHash would store its bytes - without writing them again.
- * The temp file is gone afterwards, whatever happens.
+ * The temp file is gone afterwards, whatever happens. `durable` false (a preview, written unsynced):
+ * the move is not synced either - after a power cut the file may be missing or short, which the
+ * window falls back from, and the next identical one replaces (hasContent checks the bytes).
  */
 export async function adoptByContentHash(
   libraryDir: string,
   temp: { path: string; size: number; sha256: string },
   ext: string,
+  durable = true,
 ): Promise<{ path: string; sha256: string; existed: boolean }> {
   try {
     const { dir, path } = contentPath(libraryDir, temp.sha256, ext);
@@ -49,7 +52,7 @@ export async function adoptByContentHash(
     }
     await inFolder(dir, () => renameDurably(temp.path, path), libraryDir);
     markStored(path); // the rename keeps the download's time
-    await fsyncDirBestEffort(dir);
+    if (durable) await fsyncDirBestEffort(dir);
     return { path, sha256: temp.sha256, existed: false };
   } catch (error) {
     await unlinkQuietly(temp.path);

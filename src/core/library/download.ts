@@ -55,6 +55,12 @@ export interface DownloadOptions {
    * the caller can check the bytes meanwhile. The caller must await `synced` before it stores or removes the file.
    */
   syncLater?: boolean;
+  /**
+   * downloadToTemp: false for a file the library can do without after a power cut (a preview: the
+   * window shows the source photo instead), which is then not fsynced - one wait for the disk less per
+   * job, on the pool the models' fsyncs share. Default true.
+   */
+  durable?: boolean;
   /** downloadToTemp: how often the open temp file is marked live for other processes' clean-up
    *  (files.ts keepFresh; default TEMP_FILE_TOUCH_MS). */
   keepFreshMs?: number;
@@ -137,6 +143,10 @@ export async function downloadToTemp(url: string, dir: string, opts: DownloadOpt
         throw error;
       }
       stopFresh();
+      if (opts.durable === false) {
+        closeSync(fd);
+        return { path, size, sha256: hash.digest('hex'), ...(bytes && { bytes }) };
+      }
       const syncing = fsyncFd(fd).finally(() => closeSync(fd));
       const done = { path, size, sha256: hash.digest('hex'), ...(bytes && { bytes }) };
       if (!opts.syncLater) {
