@@ -4,7 +4,8 @@
 import { expect, test, type Page } from '@playwright/test';
 import type { Job } from '../../src/shared/domain';
 import { dropFiles } from './support/page-helpers';
-import { defaultScenario, mockJob, openMockApp, type MockScenario } from './support/mock-app';
+import { rangeStart } from '../../src/renderer/src/features/stats/stats-data';
+import { defaultScenario, mockJob, mockLocalDay, openMockApp, type MockScenario } from './support/mock-app';
 
 const NOW = Date.now();
 const job = mockJob;
@@ -273,8 +274,48 @@ for (const scheme of ['light', 'dark'] as const) {
       await page.getByRole('main').evaluate((main) => main.scrollTo(0, main.scrollHeight));
       await shot(page, `settings-bottom-${scheme}`);
     });
+
+    test('stats: the figures of the recorded requests, per period', async ({ page }) => {
+      const scenario = defaultScenario();
+      // What the page should count: requests on the local days the period touches (src/core/stats/report.ts).
+      const countSince = (from: number) => scenario.stats.requests.filter((r) => mockLocalDay(r.finishedAt) >= mockLocalDay(from)).length;
+      await page.setViewportSize({ width: 1280, height: 1380 }); // the whole view in one screenshot
+      await open(page, scenario, scheme);
+      await page.getByRole('button', { name: 'Stats' }).click();
+      await expect(page.getByRole('heading', { name: 'Stats', level: 1 })).toBeVisible();
+      await expect(page.getByTestId('stats-models')).toBeVisible();
+      await expect(page.getByRole('alert')).toHaveCount(0);
+      const tiles = page.getByRole('definition');
+      await expect(tiles.nth(0)).toHaveText(String(countSince(rangeStart('30d', Date.now())!)));
+      await expect(page.getByTestId('stats-errors').getByRole('img')).toHaveAttribute('aria-label', /Server error/i);
+      await shot(page, `stats-${scheme}`);
+      await page.getByRole('radio', { name: '7 days' }).check();
+      await expect(tiles.nth(0)).toHaveText(String(countSince(rangeStart('7d', Date.now())!)));
+    });
   });
 }
+
+test('a channel the window cannot call, or one that breaks, says so in plain words (not "n is not a function")', async ({ page }) => {
+  await open(page, defaultScenario(), 'light');
+  // As a window whose api lacks the channel (an older preload, a test double without it).
+  await page.evaluate(() => delete (window as unknown as { api: Record<string, unknown> }).api['stats:get']);
+  await page.getByRole('button', { name: 'Stats' }).click();
+  const alert = page.getByRole('alert');
+  await expect(alert).toContainText('Could not load the stats: The app could not answer this request (stats:get).');
+  await expect(alert).not.toContainText('is not a function');
+  await shot(page, 'stats-missing-channel-light');
+
+  // A call that throws instead of answering: the same sentence, once the next refresh runs.
+  await page.getByRole('button', { name: 'Create' }).click();
+  await page.evaluate(() => {
+    (window as unknown as { api: Record<string, unknown> }).api['stats:get'] = () => {
+      throw new TypeError('n is not a function');
+    };
+  });
+  await page.getByRole('button', { name: 'Stats' }).click();
+  await expect(alert).toContainText('(stats:get). Restart the app');
+  await expect(alert).not.toContainText('is not a function');
+});
 
 test('create: no key and jobs waiting for one: the banner runs them offline; another button switches the chooser', async ({ page }) => {
   const scenario = defaultScenario({

@@ -29,8 +29,13 @@ export function createDispatcher(handlers: Handlers, logger?: DispatchLogger): D
     const { input: inputSchema, output: outputSchema } = channels[channelName];
     const parsed = inputSchema.safeParse(rawInput);
     if (!parsed.success) return { ok: false, error: { code: 'invalid_input', message: describeZodError(parsed.error) } };
+    const handler = handlers[channelName] as ((input: unknown) => Promise<unknown>) | undefined;
+    // A core built without this channel (a partial set of handlers) says so, not "handler is not a function".
+    if (typeof handler !== 'function') {
+      logger?.error(`No handler for ${channelName}`);
+      return { ok: false, error: { code: 'unsupported', message: `This part of the app is not available (${channelName}). Restart the app; if it keeps happening, please report it.` } };
+    }
     try {
-      const handler = handlers[channelName] as (input: unknown) => Promise<unknown>;
       const output = await handler(parsed.data);
       // Checking outputs too keeps a service bug from sending the renderer something it can't read.
       const checked = outputSchema.safeParse(output);

@@ -1,22 +1,15 @@
 // The renderer's one door to the app: Electron's preload provides window.api; in a plain browser the
 // WebSocket transport builds the same object. Helpers unwrap results into exceptions with a code.
 import type { Api, ChannelInput, ChannelName, ChannelOutput } from '../../shared/contract';
+import { ApiCallError, callChannel } from './api-call';
 import { createWebApi } from './transport/web-api';
+
+export { ApiCallError };
 
 declare global {
   interface Window {
     api?: Api;
     desktop?: { pathForFile(file: File): string | null };
-  }
-}
-
-export class ApiCallError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ApiCallError';
   }
 }
 
@@ -31,8 +24,6 @@ export const api: Api = resolveApi();
 
 /** Calls a channel and returns its data, or throws ApiCallError with the app's plain-words message. */
 export async function call<C extends ChannelName>(channel: C, ...input: undefined extends ChannelInput<C> ? [ChannelInput<C>?] : [ChannelInput<C>]): Promise<ChannelOutput<C>> {
-  const fn = api[channel] as (input?: unknown) => Promise<{ ok: true; data: ChannelOutput<C> } | { ok: false; error: { code: string; message: string } }>;
-  const result = await fn(input[0]);
-  if (!result.ok) throw new ApiCallError(result.error.code, result.error.message);
-  return result.data;
+  // The channel's own schema typed the data on the other side (core/ipc/dispatch checks outputs).
+  return (await callChannel(api, channel, input[0])) as ChannelOutput<C>;
 }

@@ -31,6 +31,12 @@ describe('createDispatcher', () => {
     }
   });
 
+  it('a channel without a handler answers in plain words (it used to be "internal" from a TypeError)', async () => {
+    const errors: unknown[] = [];
+    const result = await dispatcherWith({}, errors)('stats:get', {});
+    expect(result).toMatchObject({ ok: false, error: { code: 'unsupported', message: expect.stringContaining('not available (stats:get)') } });
+  });
+
   it('rejects input that fails the channel schema without calling the handler', async () => {
     let called = false;
     const dispatch = dispatcherWith({

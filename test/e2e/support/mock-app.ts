@@ -11,6 +11,7 @@ import type { AppInfo } from '../../../src/shared/contract';
 import type { Job, KeyStatus, LibraryModel, QueueState } from '../../../src/shared/domain';
 import type { ModelSummary } from '../../../src/shared/models';
 import type { Settings } from '../../../src/shared/settings';
+import { DURATION_BUCKETS_S, type RequestStatus, type StatsReport } from '../../../src/shared/stats';
 import { SAMPLES, sampleFileName, type Sample, type SampleId } from '../../../src/shared/samples';
 import { DEFAULT_SETTINGS } from '../../../src/shared/settings';
 import { makeTestGlb } from '../../fixtures/make-glb';
@@ -31,6 +32,64 @@ export interface MockScenario {
   library: LibraryModel[] | { generate: number };
   /** The sample photos offered on an empty queue (served from resources/samples). */
   samples: Sample[];
+  /** FAL requests as the core records them; the Stats view's report is summed from these per range. */
+  stats: MockStats;
+}
+
+/** One recorded FAL request (src/core/stats records the same facts). */
+export interface MockStatsRequest {
+  endpoint: string;
+  status: RequestStatus;
+  finishedAt: number;
+  seconds: number;
+  errorType?: string;
+  estimatedUsd: number;
+}
+
+export interface MockStats {
+  requests: MockStatsRequest[];
+  rateLimits: { endpoint: string; at: number }[];
+  /** DURATION_BUCKETS_S, handed to the page (the mock api runs there, without imports). */
+  bucketsS: readonly number[];
+}
+
+const DAY_MS = 86_400_000;
+
+/** Three weeks of requests to three models, with failures, an uncertain submit, a cancel and 429s. */
+export function mockStats(now = Date.now()): MockStats {
+  const trellis = 'fal-ai/trellis';
+  const tripo = 'tripo3d/tripo/v2.5/image-to-3d';
+  const hunyuan = 'fal-ai/hunyuan3d-v21';
+  const price: Record<string, number> = { [trellis]: 0.02, [tripo]: 0.3, [hunyuan]: 0.16 };
+  const requests: MockStatsRequest[] = [];
+  let n = 0;
+  const add = (endpoint: string, daysAgo: number, seconds: number, status: RequestStatus = 'succeeded', errorType?: string) =>
+    requests.push({
+      endpoint,
+      status,
+      finishedAt: now - daysAgo * DAY_MS - (n++ % 7) * 60_000,
+      seconds,
+      ...(errorType ? { errorType } : {}),
+      estimatedUsd: status === 'succeeded' ? price[endpoint]! : 0,
+    });
+  for (let day = 0; day < 21; day++) {
+    for (let i = 0; i < (day % 5) + 2; i++) add(trellis, day, 8 + ((day * 7 + i * 13) % 50));
+    if (day % 2 === 0) add(tripo, day, 45 + ((day * 11) % 90));
+    if (day % 3 === 0) add(hunyuan, day, 25 + day);
+  }
+  add(trellis, 1, 3, 'failed', 'server_error');
+  add(tripo, 4, 200, 'failed', 'run_failed');
+  add(tripo, 9, 720, 'failed', 'fal_timeout');
+  add(hunyuan, 3, 1, 'uncertain', 'submit_uncertain');
+  add(trellis, 5, 30, 'canceled');
+  const rateLimits = [0, 1, 2, 6].map((d) => ({ endpoint: trellis, at: now - d * DAY_MS })).concat({ endpoint: tripo, at: now - 2 * DAY_MS });
+  return { requests, rateLimits, bucketsS: DURATION_BUCKETS_S };
+}
+
+/** `YYYY-MM-DD` in this machine's time zone, as src/core/stats/day.ts (the page's copy is in installMockApi). */
+export function mockLocalDay(ms: number): string {
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
 
 const SAMPLES_DIR = join(process.cwd(), 'resources/samples');
@@ -89,6 +148,7 @@ export function defaultScenario(overrides: Partial<MockScenario> = {}): MockScen
     cost: { todayUsd: 1.2, monthUsd: 14.6, capUsd: null, capReached: false },
     library: [],
     samples: [...SAMPLES],
+    stats: mockStats(),
     ...overrides,
   };
 }
@@ -365,6 +425,57 @@ function installMockApi(scenario: MockScenario): void {
     'shell:reveal': () => ok({ done: true }),
     'shell:startDrag': () => ok({ done: true }),
     'shell:openExternal': () => ok({ done: true }),
+    // As the core's report (src/core/stats/report.ts): whole local days from `from`'s day on.
+    'stats:get': ({ from, to }: { from?: number; to?: number } = {}) => {
+      const day = (ms: number) => {
+        const d = new Date(ms);
+        return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+      };
+      const inRange = (ms: number) => (from === undefined || day(ms) >= day(from)) && (to === undefined || day(ms) <= day(to));
+      const cents = (usd: number) => Math.round(usd * 10_000) / 10_000;
+      const requests = state.stats.requests.filter((r) => inRange(r.finishedAt));
+      const models = new Map<string, StatsReport['models'][number]>();
+      const errors = new Map<string, StatsReport['errors'][number]>();
+      const days = new Map<string, StatsReport['spendByDay'][number]>();
+      const modelOf = (endpoint: string) => {
+        const known = models.get(endpoint);
+        if (known) return known;
+        const fresh = {
+          endpoint, requests: 0, succeeded: 0, failed: 0, canceled: 0, uncertain: 0, durationBuckets: [...state.stats.bucketsS, Infinity].map(() => 0),
+          durationSumS: 0, rateLimits: 0, billableUnits: 0, estimatedUsd: 0, realUsd: 0,
+        };
+        models.set(endpoint, fresh);
+        return fresh;
+      };
+      for (const r of requests) {
+        const m = modelOf(r.endpoint);
+        m.requests++;
+        m[r.status]++;
+        const bucket = state.stats.bucketsS.findIndex((le) => r.seconds <= le);
+        m.durationBuckets[bucket === -1 ? state.stats.bucketsS.length : bucket]!++;
+        m.durationSumS += r.seconds;
+        m.estimatedUsd = cents(m.estimatedUsd + r.estimatedUsd);
+        if (r.errorType) {
+          const key = `${r.endpoint}|${r.errorType}`;
+          const e = errors.get(key) ?? { endpoint: r.endpoint, errorType: r.errorType, count: 0 };
+          e.count++;
+          errors.set(key, e);
+        }
+        const d = days.get(day(r.finishedAt)) ?? { day: day(r.finishedAt), requests: 0, estimatedUsd: 0, realUsd: 0 };
+        d.requests++;
+        d.estimatedUsd = cents(d.estimatedUsd + r.estimatedUsd);
+        days.set(d.day, d);
+      }
+      for (const limit of state.stats.rateLimits) if (inRange(limit.at)) modelOf(limit.endpoint).rateLimits++;
+      const report: StatsReport = {
+        from: from ?? null,
+        to: to ?? null,
+        models: [...models.values()],
+        errors: [...errors.values()],
+        spendByDay: [...days.values()].sort((a, b) => a.day.localeCompare(b.day)),
+      };
+      return ok(report);
+    },
     'samples:list': () => ok(state.samples),
     'samples:add': ({ id }: { id: string }) => {
       // The core's name for a sample's job (shared/samples sampleJobName; this runs in the page, without imports).
