@@ -10,8 +10,20 @@ const KEY_PREFIX = /\bKey\s+[A-Za-z0-9._:-]{8,}/g;
  */
 const INVISIBLE = '\\p{Default_Ignorable_Code_Point}';
 
-/** Patterns of the last few keys (the app holds two: the ordinary key and the billing key). */
+/**
+ * Keys remembered for redaction (the app's two, and every one before them this run). Far past any
+ * user's key changes in one run: a key forgotten is a secret let through (it was 16). It bounds the
+ * work of a redaction (a pattern per key: ~0.15 ms at 64) should something set keys in a loop.
+ */
+export const MAX_HELD_KEYS = 64;
+
+/**
+ * Patterns of the keys redacted lately, least recently used first: room for the engine's and the
+ * platform's memories. It was 8, cleared when full: with 9 keys held every redaction (every job
+ * event) built every pattern again, ~50 times slower.
+ */
 const cached = new Map<string, RegExp | null>();
+const CACHED_MAX = 2 * MAX_HELD_KEYS;
 
 /**
  * The key and each of its id/secret halves, in any case: FAL's secret is hex, upper-cased it is
@@ -19,7 +31,10 @@ const cached = new Map<string, RegExp | null>();
  */
 function keyPattern(key: string): RegExp | null {
   let pattern = cached.get(key);
-  if (pattern === undefined) {
+  if (pattern !== undefined) {
+    cached.delete(key);
+    cached.set(key, pattern);
+  } else {
     const plain = [key, ...key.split(':')].filter((part) => part.length >= 6);
     const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     // A plain form may have invisible characters between its own (an echo that interleaves zero-width
@@ -28,7 +43,7 @@ function keyPattern(key: string): RegExp | null {
     const sources = [...plain.map((part) => [part.length, spread(part)] as const), ...plain.flatMap(base64Forms).map((part) => [part.length, escape(part)] as const)];
     const escaped = sources.sort((a, b) => b[0] - a[0]).map(([, source]) => source);
     pattern = escaped.length > 0 ? new RegExp(escaped.join('|'), 'giu') : null;
-    if (cached.size >= 8) cached.clear();
+    if (cached.size >= CACHED_MAX) cached.delete(cached.keys().next().value as string);
     cached.set(key, pattern);
   }
   return pattern;
@@ -73,9 +88,6 @@ export function namesKey(text: string, keys: readonly (string | null | undefined
     return pattern.test(text);
   });
 }
-
-/** Keys remembered for redaction (the app's two, and those before them): a user rarely has more. */
-export const MAX_HELD_KEYS = 16;
 
 export interface KeyMemory {
   /** Notes a key just read (null or empty: nothing); one read again counts as the newest. */
