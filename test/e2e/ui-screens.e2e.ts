@@ -275,6 +275,24 @@ for (const scheme of ['light', 'dark'] as const) {
       await shot(page, `settings-bottom-${scheme}`);
     });
 
+    test('settings: the watched folder\'s quality names each quality once', async ({ page }) => {
+      await open(page, defaultScenario(), scheme);
+      await page.getByRole('button', { name: 'Settings' }).click();
+      const quality = page.getByRole('radiogroup', { name: 'Watched folder quality' });
+      await quality.scrollIntoViewIfNeeded();
+      // "Default (Standard)" beside "Standard" named the same quality twice in one row.
+      const text = await quality.innerText();
+      for (const label of ['Draft', 'Standard', 'High']) expect(text.split(label).length - 1, `"${label}" in "${text}"`).toBe(1);
+      await expect(quality.getByRole('radio', { name: 'Default', exact: true })).toBeChecked();
+      // What the default is now is still said, beside the row.
+      const row = page.locator('#settings-watch .setting-row').filter({ has: quality });
+      await expect(row.locator('.setting-help')).toContainText('now Standard');
+      await shot(page, `settings-watch-${scheme}`);
+      await quality.getByText('High').click();
+      await expect(quality.getByRole('radio', { name: 'High' })).toBeChecked();
+      await expect(row.locator('.setting-help')).not.toContainText('now Standard');
+    });
+
     test('stats: the figures of the recorded requests, per period', async ({ page }) => {
       const scenario = defaultScenario();
       // What the page should count: requests on the local days the period touches (src/core/stats/report.ts).

@@ -15,7 +15,6 @@ import { PRESET_LABEL, PRESET_NAMES } from '../../lib/presets';
 import { ModelOptions } from '../drop/ModelOptions';
 import { SettingRow } from './SettingRow';
 
-
 export function WatchSection() {
   const { settings, updateSettings, models, generator, toast } = useApp();
   const { status, set } = useWatchStatus();
@@ -44,6 +43,11 @@ export function WatchSection() {
   const preset: Preset = settings.watchPreset ?? settings.defaultPreset;
   const model = models.find((m) => m.id === endpoint);
   const defaultLabel = models.find((m) => m.id === generator)?.label ?? generator;
+  // "Default" is named once in the choice; which quality that is now is said beside it, so the row
+  // does not read "Default (Standard) | Draft | Standard | High".
+  const presetSummary = model?.presets.find((p) => p.name === preset)?.summary;
+  const qualityHelp =
+    settings.watchPreset === null ? `Default follows the default quality under Generation, now ${PRESET_LABEL[settings.defaultPreset]}.` : presetSummary;
 
   return (
     <section className="card settings-card" id="settings-watch" aria-labelledby="settings-watch-title">
@@ -82,11 +86,11 @@ export function WatchSection() {
             <ModelOptions models={single} />
           </select>
         </SettingRow>
-        <SettingRow label="Quality">
+        <SettingRow label="Quality" help={qualityHelp}>
           <div className="segmented" role="radiogroup" aria-label="Watched folder quality">
             <label>
               <input type="radio" name={ids.preset} checked={settings.watchPreset === null} onChange={() => void save({ watchPreset: null })} />
-              Default ({PRESET_LABEL[settings.defaultPreset]})
+              Default
             </label>
             {PRESET_NAMES.map((name) => (
               <label key={name}>
