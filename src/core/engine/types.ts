@@ -130,7 +130,9 @@ export interface EngineDeps {
   glbWorker?: { minBytes?: number; start?: () => Worker; warmForFal?: boolean };
   /**
    * Run in the background after start() (the app: loading the image tools, images/warm-up.ts), so the
-   * first photos dropped after launch do not wait for it. A failure is logged; stop() waits for it.
+   * first photos dropped after launch do not wait for it. A failure is logged. A stop before it is due
+   * skips it; one while it runs waits for it (this part only: the GLB check worker's warm-up that
+   * follows, glbWorker.warmForFal, is not waited for - close() ends that thread).
    */
   warmUp?: () => Promise<void>;
   /** The fsync of the WAL's descriptor that makes jobs and armed submits power-cut safe (db/wal-sync.ts); tests give a failing disk. */

@@ -2,12 +2,13 @@
 // Electron's main process, whose event loop also serves the window. The Khronos validator blocks its
 // thread for the whole check (~200 ms for a 6 MB model here, more for real Tripo models), so large
 // files go to a worker thread (a plain model's data check is ours, glb-data-checks.ts, ~4x quicker
-// at 230 KB than the figures below, which are the validator's alone); small ones are checked in-thread, where they take less than starting
-// a worker would (see WORKER_MIN_BYTES) - unless the worker was warmed (warm(): the app does so after
-// launch with a key and when a FAL job starts, as FAL's models are large) and the engine is busy (`busy`: other jobs are running):
-// then a small model goes to the warm worker too, so the thread stays free for the other jobs (alone,
-// a small check in place is ~1.5 ms quicker than the hand-off). A worker that fails never loses a
-// model: the check then runs in-thread.
+// at 230 KB than the figures below, which are the validator's alone); small ones are checked
+// in-thread, where they take less than starting a worker would (see WORKER_MIN_BYTES) - unless the
+// worker was warmed (warm(): the app does so after launch with a key and when a FAL job starts, as
+// FAL's models are large) and the engine is busy (`busy`: other jobs are running): then a small model
+// goes to the warm worker too, so the thread stays free for the other jobs (alone, a small check in
+// place is ~1.5 ms quicker than the hand-off). A worker that fails never loses a model: the check
+// then runs in-thread.
 import { readFile } from 'node:fs/promises';
 import { threadId, type Worker } from 'node:worker_threads';
 import { errorMessage } from '../util/errors';
