@@ -30,6 +30,7 @@ import { JobFailure, LeaseLostError, step, StepError, SubmitSettled, SubmitUnrec
 import { collectResult } from './result-steps';
 import { FalFollower } from './follow-steps';
 import { uploadSetInputs } from './set-upload';
+import { checkedUploadUrl } from './uploaded-url';
 import { keptResultOf } from './stored-result';
 import { currentBoot } from '../util/boot';
 import { ARM_CLEARED, type JobPatch } from '../queue/rows';
@@ -160,7 +161,10 @@ export class FalSteps {
     if (this.row.inputUrl) return this.row.inputUrl;
     writer.soft({ progress: PROGRESS.uploading, message: 'Uploading the image' });
     const bytes = await this.readInput();
-    const url = await step('upload', () => fal.storage.upload(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: this.row.inputMime })));
+    const url = checkedUploadUrl(
+      await step('upload', () => fal.storage.upload(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: this.row.inputMime }))),
+      deps.redact,
+    );
     deps.signals.online();
     // Stored with the submit intent, in its transaction (lost only if no submit follows: then it is
     // uploaded again, which costs nothing).

@@ -9,6 +9,7 @@ import type { JobInput } from './job-inputs';
 import type { RunContext } from './run-context';
 import { JobFailure, LeaseLostError, step } from './run-errors';
 import { readSmallFile } from '../util/quick-fs';
+import { checkedUploadUrl } from './uploaded-url';
 
 export async function uploadSetInputs(ctx: RunContext, fal: FalClient, inputs: readonly JobInput[]): Promise<SetInput[]> {
   const { deps, writer } = ctx;
@@ -24,7 +25,7 @@ export async function uploadSetInputs(ctx: RunContext, fal: FalClient, inputs: r
     const share = (PROGRESS.uploaded - PROGRESS.uploading) * (uploaded.length / inputs.length);
     writer.soft({ progress: PROGRESS.uploading + share, message: `Uploading image ${uploaded.length + 1} of ${inputs.length}` });
     const bytes = await readImage(ctx, input);
-    const url = await step('upload', () => fal.storage.upload(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: input.mime })));
+    const url = checkedUploadUrl(await step('upload', () => fal.storage.upload(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: input.mime }))), deps.redact);
     deps.signals.online();
     if (!deps.inputs.setUrl(writer.row.id, input.position, writer.row.fence, url)) throw new LeaseLostError();
     if (input.position === 0) writer.write({ inputUrl: url });
