@@ -29,7 +29,7 @@ export interface FalPlatformDeps {
   reconcile?: Partial<ReconcileConfig>;
   /** A job went back to the queue: start claiming. */
   wake: () => void;
-  /** How often the background checks run (reconcile due jobs; default 5 s). */
+  /** How often the background checks run (reconcile due jobs, settle due possible charges; default 5 s). */
   pollMs?: number;
   /**
    * The process's connection to the database, shared with the engine (createAppCore), which closes it.
@@ -122,8 +122,20 @@ export function createFalPlatform(deps: FalPlatformDeps): FalPlatform {
     logger,
     redact,
   });
-  // Possible charges FAL's request history settles, read with the ordinary key (no billing key needed).
-  const settleFromHistory = createHistorySettler({ db, now, logger });
+  // Possible charges FAL's request history settles, read with the ordinary key (no billing key needed):
+  // looked up soon after the job ended (the background check below), not at the next spend read.
+  const settleFromHistory = createHistorySettler({ db, now, logger, retryBaseMs: deps.reconcile?.retryBaseMs });
+  let settling: Promise<number> | null = null;
+  /** One pass over the due possible charges (one at a time: a pass in flight is shared); how many it settled. */
+  const settleDue = (): Promise<number> => {
+    if (settling) return settling;
+    const client = stopped ? null : clientFor(safeGet(deps.keys));
+    if (!client) return Promise.resolve(0);
+    settling = settleFromHistory(client).finally(() => {
+      settling = null;
+    });
+    return settling;
+  };
   let emitJob: (job: Job) => void = () => undefined;
   let spendRead: () => void = () => undefined;
   const reconciler = createReconciler({
@@ -161,8 +173,7 @@ export function createFalPlatform(deps: FalPlatformDeps): FalPlatform {
     billingKeys: deps.billingKeys,
     async syncSpend(opts) {
       await spend.sync(opts);
-      const client = stopped ? null : clientFor(safeGet(deps.keys));
-      if (client) await settleFromHistory(client);
+      await settleDue();
       if (stopped) return;
       deps.wake();
       // Whoever asked (Settings after a key was saved, the 5-minute timer): every window learns the read ended.
@@ -178,11 +189,18 @@ export function createFalPlatform(deps: FalPlatformDeps): FalPlatform {
       reconciler.start(deps.pollMs ?? 5_000);
       const refreshPrices = quietly(() => prices.refreshIfStale());
       const syncSpend = quietly(() => platform.syncSpend());
+      // A possible charge settled: the cap is checked again and every window shows the new figures.
+      const settleSoon = quietly(async () => {
+        if ((await settleDue()) > 0 && !stopped) {
+          deps.wake();
+          spendRead();
+        }
+      });
       // Prices another process read (the CLI) or cached before jobs were added with none.
       reestimateUnsent();
       refreshPrices();
       syncSpend();
-      timers.push(setInterval(refreshPrices, PRICE_CHECK_MS), setInterval(syncSpend, SPEND_SYNC_MS));
+      timers.push(setInterval(refreshPrices, PRICE_CHECK_MS), setInterval(syncSpend, SPEND_SYNC_MS), setInterval(settleSoon, deps.pollMs ?? 5_000));
       for (const timer of timers) timer.unref?.();
     },
     async stop() {

@@ -21,7 +21,8 @@ async function themedShot(page: Page, scheme: 'light' | 'dark', name: string) {
 let fake: FakeFal;
 let app: RunningWebApp;
 test.beforeEach(async () => {
-  fake = await startFakeFal({});
+  // FAL still runs it: its request history cannot settle it yet (a finished run is settled within seconds).
+  fake = await startFakeFal({ holdJobs: true });
   app = await launchWebApp({ falProxy: fake.url, env: { FAL_KEY: KEY } });
 });
 test.afterEach(async () => {

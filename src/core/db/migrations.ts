@@ -567,6 +567,20 @@ export const MIGRATIONS: readonly string[] = [
     WHERE id = (SELECT MAX(id) FROM fal_requests WHERE request_id = NEW.request_id);
   END;
   `,
+  // 30: when FAL's request history was last asked about a possible charge, and when it is asked next
+  // (spend/history-settle.ts): asked soon after the job ended, then ever more rarely, a bounded number of
+  // times - not at every spend read. Shared by the app and the CLI (one data folder). next_check_at NULL:
+  // asked no more (settled, or the history cannot tell more).
+  `
+  CREATE TABLE history_checks (
+    request_id      TEXT PRIMARY KEY,
+    checks          INTEGER NOT NULL,
+    last_checked_at INTEGER NOT NULL,
+    next_check_at   INTEGER,
+    outcome         TEXT NOT NULL CHECK (outcome IN ('charged','not_charged','pending','not_listed','undecidable','unreadable'))
+  );
+  CREATE INDEX history_checks_due ON history_checks(next_check_at) WHERE next_check_at IS NOT NULL;
+  `,
 ];
 
 export function schemaVersion(db: Database): number {

@@ -8,8 +8,13 @@
 //   it ended without ever starting       -> not charged
 //   pending, 4xx after it began, absent  -> nothing proven: it stays a possible charge, asked again later
 // Stored as real_costs 'request_history' (costs.ts); FAL's billing records, with a billing key, outrank it.
+// A run the user canceled after FAL began it is a possible charge too (charge-rule.ts) and is settled the same way.
+// When: soon after the job ended (the platform's background check, every few seconds), then ever more
+// rarely while FAL's history does not tell (it may list a request late), a bounded number of times;
+// a settled request, or one whose record can never tell (a 4xx after it began), is not asked again.
+// The schedule is in the database (history_checks, migration 30): the app and the CLI share it.
 import type { Database } from 'better-sqlite3';
-import type { PlatformClient, RequestRow } from '../fal/platform-client';
+import type { PlatformClient, RequestHistory, RequestRow } from '../fal/platform-client';
 import { statementCache } from '../db/statements';
 import { writeTx } from '../db/write';
 import { errorMessage } from '../util/errors';
@@ -24,6 +29,11 @@ export const HISTORY_SETTLED_CODES: readonly string[] = [...FAL_UNANSWERED_CODES
 
 /** Most requests asked about in one pass (one history call each; the rest wait for the next pass). */
 const PER_PASS = 20;
+/** First wait before a request its history did not settle is asked again; doubles per lookup up to MAX_WAIT_MS. */
+const RETRY_BASE_MS = 15_000;
+const MAX_WAIT_MS = 6 * 3600_000;
+/** Lookups of one request at most (15 s, 30 s, ... 6 h: about a day and a half); then a billing key settles it. */
+export const MAX_LOOKUPS = 16;
 
 export type HistoryVerdict = 'charged' | 'not_charged' | null;
 
@@ -37,31 +47,79 @@ export function historyVerdict(row: RequestRow): HistoryVerdict {
   return row.started_at ? null : 'not_charged';
 }
 
+/** What one lookup found (history_checks.outcome): settled, or why not and whether asking again may help. */
+export type LookupOutcome = 'charged' | 'not_charged' | 'pending' | 'not_listed' | 'undecidable' | 'unreadable';
+
+/** One lookup's answer for the request asked about. */
+export function lookupOutcome(requestId: string, history: RequestHistory): LookupOutcome {
+  // Only the request asked about: an answer that ignored the filter proves nothing of it.
+  const rows = history.rows.filter((row) => row.request_id === requestId);
+  // A row naming it that could not be read may say anything of it.
+  if (history.unreadable.some((row) => row.requestId === requestId)) return 'unreadable';
+  if (rows.length === 0) return 'not_listed';
+  const verdicts = new Set(rows.map(historyVerdict));
+  if (verdicts.size > 1) return 'unreadable';
+  const verdict = [...verdicts][0]!;
+  if (verdict !== null) return verdict;
+  // Ended (a 4xx after its run began): FAL's history will never say more of its charge.
+  return rows.every((row) => row.status_code !== null && row.status_code !== undefined) ? 'undecidable' : 'pending';
+}
+
 interface Pending {
   requestId: string;
   jobId: string;
   endpoint: string;
   finishedAt: number;
+  checks: number;
 }
 
 export interface HistorySettleDeps {
   db: Database;
   now?: () => number;
   logger?: { info(message: string): void; warn(message: string): void };
+  /** Test override: the first wait before a request is asked again (default 15 s). */
+  retryBaseMs?: number;
 }
 
-/** One pass over the possible charges FAL's history may settle; how many it settled. Never throws. */
-export function createHistorySettler(deps: HistorySettleDeps): (client: PlatformClient) => Promise<number> {
+export interface HistorySettleOptions {
+  /** Every unsettled request, due or not, even one whose lookups ran out (`image2model reconcile`). */
+  force?: boolean;
+}
+
+/** One pass over the possible charges FAL's history may settle that are due; how many it settled. Never throws. */
+export type HistorySettler = (client: PlatformClient, opts?: HistorySettleOptions) => Promise<number>;
+
+export function createHistorySettler(deps: HistorySettleDeps): HistorySettler {
   const stmt = statementCache(deps.db);
   const costs = new CostStore(deps.db);
   const now = deps.now ?? Date.now;
+  const retryBaseMs = deps.retryBaseMs ?? RETRY_BASE_MS;
   const codes = HISTORY_SETTLED_CODES.map((c) => `'${c}'`).join(', ');
-  // The latest outcome of each request, given up with one of those codes, whose estimate is still only
-  // possible (no real cost, not settled): newest first. Only those sent in FAL's 90-day history window.
-  const pendingSql = `SELECT f.request_id AS requestId, f.job_id AS jobId, f.endpoint AS endpoint, f.finished_at AS finishedAt
-    FROM fal_requests f JOIN spend s ON s.request_id = f.request_id
-    WHERE f.superseded = 0 AND f.status = 'failed' AND f.error_type IN (${codes}) AND s.at >= @oldest AND ${ESTIMATE_ONLY_POSSIBLE_SQL}
+  // The latest outcome of each request, given up with one of those codes or canceled, whose estimate is
+  // still only possible (no real cost, not settled) and that is due to be asked: newest first. Only
+  // those sent in FAL's 90-day history window.
+  const pendingSql = `SELECT f.request_id AS requestId, f.job_id AS jobId, f.endpoint AS endpoint, f.finished_at AS finishedAt, COALESCE(h.checks, 0) AS checks
+    FROM fal_requests f JOIN spend s ON s.request_id = f.request_id LEFT JOIN history_checks h ON h.request_id = f.request_id
+    WHERE f.superseded = 0 AND ((f.status = 'failed' AND f.error_type IN (${codes})) OR f.status = 'canceled') AND s.at >= @oldest
+      AND (h.request_id IS NULL OR (h.next_check_at IS NOT NULL AND h.next_check_at <= @now)
+        OR (@force AND h.outcome IN ('pending', 'not_listed', 'unreadable')))
+      AND ${ESTIMATE_ONLY_POSSIBLE_SQL}
     GROUP BY f.request_id ORDER BY MAX(s.at) DESC LIMIT @limit`;
+
+  /** When a request looked up `checks` times, last now, is asked next; null: never again. */
+  function nextCheckAt(outcome: LookupOutcome, checks: number, at: number): number | null {
+    if (outcome === 'charged' || outcome === 'not_charged' || outcome === 'undecidable' || checks >= MAX_LOOKUPS) return null;
+    return at + Math.min(MAX_WAIT_MS, retryBaseMs * 2 ** Math.max(0, checks - 1));
+  }
+
+  function recordLookup(requestId: string, outcome: LookupOutcome, checks: number): void {
+    const at = now();
+    stmt(
+      `INSERT INTO history_checks (request_id, checks, last_checked_at, next_check_at, outcome) VALUES (@requestId, @checks, @at, @next, @outcome)
+       ON CONFLICT(request_id) DO UPDATE SET checks = MAX(history_checks.checks, excluded.checks), last_checked_at = excluded.last_checked_at,
+         next_check_at = excluded.next_check_at, outcome = excluded.outcome`,
+    ).run({ requestId, checks, at, next: nextCheckAt(outcome, checks, at), outcome });
+  }
 
   function settle(p: Pending, verdict: Exclude<HistoryVerdict, null>): void {
     writeTx(deps.db, () => {
@@ -73,39 +131,49 @@ export function createHistorySettler(deps: HistorySettleDeps): (client: Platform
            WHERE id = (SELECT MAX(id) FROM fal_requests WHERE request_id = @requestId) AND estimated_cost_usd IS NULL AND real_cost_usd IS NULL`,
         ).run({ requestId: p.requestId });
       }
+      recordLookup(p.requestId, verdict, p.checks + 1);
     });
   }
 
-  return async function settleFromHistory(client: PlatformClient): Promise<number> {
+  return async function settleFromHistory(client, opts = {}) {
     let settled = 0;
     let pending: Pending[];
     try {
-      pending = stmt(pendingSql).all({ oldest: now() - SYNC_WINDOW_MS, limit: PER_PASS }) as Pending[];
+      pending = stmt(pendingSql).all({ oldest: now() - SYNC_WINDOW_MS, now: now(), force: opts.force ? 1 : 0, limit: PER_PASS }) as Pending[];
     } catch (error) {
       deps.logger?.warn(`spend: the possible charges could not be read (${errorMessage(error)})`);
       return 0;
     }
     for (const p of pending) {
-      let rows: RequestRow[];
+      let outcome: LookupOutcome;
       try {
-        rows = (await client.requests({ endpointId: p.endpoint, requestId: p.requestId, limit: 10 })).rows;
+        outcome = lookupOutcome(p.requestId, await client.requests({ endpointId: p.endpoint, requestId: p.requestId, limit: 10 }));
       } catch (error) {
-        // Asked again at the next pass; the rest wait too (the same API, likely the same answer).
+        // This one waits its turn again; the rest wait for the next pass (the same API, likely the same answer).
         deps.logger?.warn(`spend: FAL's request history could not be read to settle a possible charge (${errorMessage(error)}); asked again later`);
+        tryRecord(p, 'unreadable');
         break;
       }
-      // Only the request asked about: an answer that ignored the filter proves nothing of it.
-      const verdicts = new Set(rows.filter((row) => row.request_id === p.requestId).map(historyVerdict));
-      const verdict = verdicts.size === 1 ? [...verdicts][0]! : null;
-      if (verdict === null) continue;
+      if (outcome !== 'charged' && outcome !== 'not_charged') {
+        tryRecord(p, outcome);
+        continue;
+      }
       try {
-        settle(p, verdict);
+        settle(p, outcome);
         settled++;
-        deps.logger?.info(`spend: request ${p.requestId}: FAL's request history shows it ${verdict === 'charged' ? 'finished (charged: its estimate counts as spent)' : 'ended in a server error or never started (not charged)'}`);
+        deps.logger?.info(`spend: request ${p.requestId}: FAL's request history shows it ${outcome === 'charged' ? 'finished (charged: its estimate counts as spent)' : 'ended in a server error or never started (not charged)'}`);
       } catch (error) {
         deps.logger?.warn(`spend: request ${p.requestId}: could not record what FAL's request history shows (${errorMessage(error)})`);
       }
     }
     return settled;
   };
+
+  function tryRecord(p: Pending, outcome: LookupOutcome): void {
+    try {
+      writeTx(deps.db, () => recordLookup(p.requestId, outcome, p.checks + 1));
+    } catch (error) {
+      deps.logger?.warn(`spend: request ${p.requestId}: could not note when FAL's request history is asked again (${errorMessage(error)})`);
+    }
+  }
 }

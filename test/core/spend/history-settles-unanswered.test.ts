@@ -85,6 +85,8 @@ it('a request FAL still runs, or one its history does not list, stays "may be ch
   const usd = job.estimatedCostUsd!;
   const keys = createMemoryKeyVault({});
   keys.set(TEST_KEY);
+  // A request not settled is asked again after a wait (history-settle-schedule.test.ts): the clock moves on.
+  const clock = { at: Date.now() };
   platform = createFalPlatform({
     dataDir: h.dataDir,
     keys,
@@ -92,6 +94,7 @@ it('a request FAL still runs, or one its history does not list, stays "may be ch
     settings: () => ({ ...DEFAULT_SETTINGS, falProxyUrl: h!.fake.url }),
     logger: { info: () => undefined, warn: () => undefined },
     wake: () => undefined,
+    now: () => clock.at,
   });
   // Still running at FAL (listed, no status code yet).
   await platform.syncSpend();
@@ -99,10 +102,12 @@ it('a request FAL still runs, or one its history does not list, stays "may be ch
   // Not listed at all (FAL's listing delay): nothing proven either.
   h.fake.setPlatform({ listingDelayMs: 3_600_000 });
   h.fake.completeNow(job.falRequestId!);
+  clock.at += 3_600_000;
   await platform.syncSpend();
   expect(views(h.dataDir, usd * 2)).toMatchObject({ month: 0, possible: expect.closeTo(usd, 6), stats: 0, costs: [] });
   // Listed, finished: settled.
   h.fake.setPlatform({ listingDelayMs: 0 });
+  clock.at += 3_600_000;
   await platform.syncSpend();
   expect(views(h.dataDir, usd * 2)).toMatchObject({ month: expect.closeTo(usd, 6), possible: 0, stats: expect.closeTo(usd, 6) });
 }, 30_000);
