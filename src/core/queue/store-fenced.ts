@@ -2,7 +2,7 @@
 // worker whose lease was taken over changes nothing; state changes follow the transition table and
 // are journaled. Recording a submission (request id + spend) is one transaction of its own.
 import type { JobState } from '../../shared/domain';
-import { isBusyError, writeTx } from '../db/write';
+import { isBusyError, savepoint, writeTx } from '../db/write';
 import { toRow, WRITABLE, type EventKind, type JobPatch, type JobRow, type Raw } from './rows';
 import { appendEvent, durably, type StoreContext } from './store-context';
 import { falQueueMessage } from './fal-queue-message';
@@ -58,7 +58,7 @@ export function updateManyFenced(ctx: StoreContext, updates: readonly FencedUpda
     return writeTx(ctx.db, () =>
       updates.map((u, at) => {
         try {
-          return ctx.db.transaction(() => (applySteps(ctx, u.id, u.fence, u.steps) ? updateInTx(ctx, u.id, u.fence, u.patch, u.at, null, u.logs) : null))();
+          return savepoint(ctx.db, () => (applySteps(ctx, u.id, u.fence, u.steps) ? updateInTx(ctx, u.id, u.fence, u.patch, u.at, null, u.logs) : null));
         } catch (error) {
           if (isBusyError(error)) throw error;
           const failure = error instanceof Error ? error : new Error(String(error));
