@@ -33,6 +33,7 @@ import { uploadSetInputs } from './set-upload';
 import { checkedUploadUrl } from './uploaded-url';
 import { keptResultOf } from './stored-result';
 import { currentBoot } from '../util/boot';
+import { falQueuePosition } from '../queue/fal-queue-message';
 import { ARM_CLEARED, type JobPatch } from '../queue/rows';
 import { readSmallFile } from '../util/quick-fs';
 
@@ -251,7 +252,7 @@ export class FalSteps {
       throw new SubmitSettled();
     }
     deps.signals.online();
-    const position = typeof answer.queue_position === 'number' ? answer.queue_position : null;
+    const position = falQueuePosition(answer.queue_position);
     writer.settlePending();
     writer.changed(await this.recordSubmission(answer.request_id, position));
     return answer.request_id;

@@ -5,7 +5,7 @@ import type { FalClient } from '@fal-ai/client';
 import { followUntilCompleted, type FalStatus } from '../fal/follow';
 import { LogLines, PROGRESS, queuedProgress, runningProgress } from '../fal/progress';
 import { errorMessage } from '../util/errors';
-import { falQueueMessage } from '../queue/fal-queue-message';
+import { falQueueMessage, falQueuePosition } from '../queue/fal-queue-message';
 import type { RunContext } from './run-context';
 import { step } from './run-errors';
 
@@ -49,7 +49,7 @@ export class FalFollower {
     deps.signals.online();
     deps.rateLimitHits.delete(this.row.id);
     if (status.status === 'IN_QUEUE') {
-      const position = typeof status.queue_position === 'number' ? status.queue_position : null;
+      const position = falQueuePosition(status.queue_position);
       // IN_QUEUE is waiting, whatever the place: queue_position counts from 0 (0: next to start). The
       // run starts only with IN_PROGRESS; "Starting at FAL" for position 0 said more than FAL did.
       const message = falQueueMessage(position);
