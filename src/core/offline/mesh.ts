@@ -53,14 +53,14 @@ export function buildReliefMesh(mask: CellMask, heights: Float32Array, shape: Me
 
   const outline = outlineEdges(inside, w, h, vw);
 
-  // Corner positions in cell units, then the outline's staircase is softened along itself.
+  // Corner positions in cell units, then the outline's staircase is smoothed along itself.
   const px = new Float64Array(vertexCount);
   const py = new Float64Array(vertexCount);
   for (let v = 0; v < vertexCount; v++) {
     px[v] = v % vw;
     py[v] = Math.floor(v / vw);
   }
-  smoothOutline(px, py, outline);
+  smoothOutline(px, py, outline, inside, vw);
 
   // World frame: Y up, 1 unit tall, standing on y = 0, centred on X; Z centred after depth is known.
   const sx = shape.imageWidth / w;
@@ -144,28 +144,94 @@ function outlineEdges(inside: (x: number, y: number) => boolean, w: number, h: n
   return edges;
 }
 
-/** One pass of neighbour averaging along the outline: turns 1-cell stairs into slopes, moves points < 0.5 cell. */
-function smoothOutline(px: Float64Array, py: Float64Array, outline: Array<[number, number]>): void {
-  const sumX = new Map<number, number>();
-  const sumY = new Map<number, number>();
-  const count = new Map<number, number>();
+/**
+ * Passes of neighbour averaging along the outline: together about a Gaussian of sqrt(passes / 2) points,
+ * enough to take the steps out of shallow slopes (a run of 8 cells keeps under a tenth of its step).
+ * One pass, as before, left every slope but 45 degrees a sawtooth.
+ */
+const OUTLINE_PASSES = 32;
+/** How far (cells) an outline point may leave its grid corner: the real edge lies within the corner's cells. */
+const OUTLINE_REACH = 0.75;
+/** Smallest area (cells; half a cell has 0.5) a front triangle keeps when its outline corners move: never folded over. */
+const MIN_TRIANGLE_AREA = 0.005;
+
+/**
+ * Moves the outline's corners onto a smooth curve through its staircase. Points where the outline
+ * touches itself stay put; no point goes further than OUTLINE_REACH, and none so far that a front cell
+ * next to it would fold over (the back and walls share these corners, so they stay closed too).
+ */
+function smoothOutline(px: Float64Array, py: Float64Array, outline: Array<[number, number]>, inside: (x: number, y: number) => boolean, vw: number): void {
+  const around = new Map<number, number[]>();
   for (const [a, b] of outline) {
-    for (const [v, n] of [[a, b], [b, a]] as const) {
-      sumX.set(v, (sumX.get(v) ?? 0) + px[n]!);
-      sumY.set(v, (sumY.get(v) ?? 0) + py[n]!);
-      count.set(v, (count.get(v) ?? 0) + 1);
+    around.set(a, [...(around.get(a) ?? []), b]);
+    around.set(b, [...(around.get(b) ?? []), a]);
+  }
+  const movable = [...around].filter(([, n]) => n.length === 2).map(([v, n]) => [v, n[0]!, n[1]!] as const);
+  const x = Float64Array.from(px);
+  const y = Float64Array.from(py);
+  for (let pass = 0; pass < OUTLINE_PASSES; pass++) {
+    const next = movable.map(([v, a, b]) => [0.5 * x[v]! + 0.25 * (x[a]! + x[b]!), 0.5 * y[v]! + 0.25 * (y[a]! + y[b]!)] as const);
+    movable.forEach(([v], k) => {
+      x[v] = next[k]![0];
+      y[v] = next[k]![1];
+    });
+  }
+  for (const [v] of movable) {
+    let dx = x[v]! - px[v]!;
+    let dy = y[v]! - py[v]!;
+    const length = Math.hypot(dx, dy);
+    if (length > OUTLINE_REACH) {
+      dx *= OUTLINE_REACH / length;
+      dy *= OUTLINE_REACH / length;
     }
-  }
-  const moved: Array<[number, number, number]> = [];
-  for (const [v, n] of count) {
-    if (n !== 2) continue;
-    moved.push([v, 0.5 * px[v]! + 0.25 * sumX.get(v)!, 0.5 * py[v]! + 0.25 * sumY.get(v)!]);
-  }
-  for (const [v, x, y] of moved) {
-    px[v] = x;
-    py[v] = y;
+    // The furthest share of the move (to 1/64) that keeps the cells around this corner unfolded, with
+    // their other corners where they are now: a cell the curve cuts across keeps a thin sliver.
+    const fromX = px[v]!, fromY = py[v]!;
+    const moveTo = (share: number) => {
+      px[v] = fromX + dx * share;
+      py[v] = fromY + dy * share;
+      return cornerCellsUnfolded(v, px, py, inside, vw);
+    };
+    if (moveTo(1)) continue;
+    let lo = 0;
+    let hi = 1;
+    for (let k = 0; k < 6; k++) {
+      const mid = (lo + hi) / 2;
+      if (moveTo(mid)) lo = mid;
+      else hi = mid;
+    }
+    moveTo(lo);
   }
 }
+
+/** Whether every front triangle of the subject cells at corner v keeps at least MIN_TRIANGLE_AREA. */
+function cornerCellsUnfolded(v: number, px: Float64Array, py: Float64Array, inside: (x: number, y: number) => boolean, vw: number): boolean {
+  const i = v % vw;
+  const j = (v - i) / vw;
+  // Positive for the front's triangles as built (y grows downwards here).
+  const area = (a: number, b: number, c: number) => -((px[b]! - px[a]!) * (py[c]! - py[a]!) - (py[b]! - py[a]!) * (px[c]! - px[a]!)) / 2;
+  for (const [cx, cy] of [[i - 1, j - 1], [i, j - 1], [i - 1, j], [i, j]] as const) {
+    if (!inside(cx, cy)) continue;
+    for (const [a, b, c] of cellTriangles(inside, cx, cy, vw)) if (area(a, b, c) < MIN_TRIANGLE_AREA) return false;
+  }
+  return true;
+}
+
+/**
+ * A subject cell's two front triangles (counter-clockwise seen from the front). They meet on the
+ * bottom-left to top-right diagonal, unless the outline turns round the cell's top-left or bottom-right
+ * corner: then on the other one, so the smoothed outline cutting that corner off leaves two triangles
+ * that each keep an inner corner, instead of one made of three outline points that would fold.
+ */
+function cellTriangles(inside: (x: number, y: number) => boolean, x: number, y: number, vw: number): [Triangle, Triangle] {
+  const tl = y * vw + x, tr = tl + 1, bl = tl + vw, br = bl + 1;
+  const left = !inside(x - 1, y), right = !inside(x + 1, y), up = !inside(x, y - 1), down = !inside(x, y + 1);
+  const turnsAtMain = (left && up) || (right && down);
+  const turnsAtOther = (right && up) || (left && down);
+  return turnsAtMain && !turnsAtOther ? [[tl, bl, br], [tl, br, tr]] : [[bl, br, tr], [bl, tr, tl]];
+}
+
+type Triangle = [number, number, number];
 
 function buildFront(
   cells: Uint8Array, w: number, h: number, vw: number, used: Uint8Array,
@@ -183,8 +249,8 @@ function buildFront(
     uvs.set([px[v]! / w, py[v]! / h], k * 2);
   }
   const indices: number[] = [];
-  forEachCell(cells, w, h, vw, (tl, tr, bl, br) => {
-    indices.push(remap[bl]!, remap[br]!, remap[tr]!, remap[bl]!, remap[tr]!, remap[tl]!);
+  forEachCell(cells, w, h, vw, ([a, b, c]) => {
+    indices.push(remap[a]!, remap[b]!, remap[c]!);
   });
   const index = Uint32Array.from(indices);
   return { positions, uvs, indices: index, normals: smoothNormals(positions, index) };
@@ -206,8 +272,8 @@ function buildShell(
   // Flat back, wound to face -Z.
   const back = new Int32Array(used.length).fill(-1);
   for (let v = 0; v < used.length; v++) if (used[v]) back[v] = addVertex(wx[v]!, wy[v]!, backZ, 0, 0, -1);
-  forEachCell(cells, w, h, vw, (tl, tr, bl, br) => {
-    indices.push(back[bl]!, back[tr]!, back[br]!, back[bl]!, back[tl]!, back[tr]!);
+  forEachCell(cells, w, h, vw, ([a, b, c]) => {
+    indices.push(back[a]!, back[c]!, back[b]!);
   });
 
   // Walls: one front-rim and one back-rim vertex per outline corner, normal averaged over its two edges.
@@ -235,15 +301,13 @@ function buildShell(
   return { positions: Float32Array.from(positions), normals: Float32Array.from(normals), indices: Uint32Array.from(indices) };
 }
 
-function forEachCell(
-  cells: Uint8Array, w: number, h: number, vw: number,
-  visit: (tl: number, tr: number, bl: number, br: number) => void,
-): void {
+/** Every front triangle of the subject's cells, row by row. */
+function forEachCell(cells: Uint8Array, w: number, h: number, vw: number, visit: (triangle: Triangle) => void): void {
+  const inside = (x: number, y: number) => x >= 0 && y >= 0 && x < w && y < h && cells[y * w + x] === 1;
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       if (!cells[y * w + x]) continue;
-      const tl = y * vw + x;
-      visit(tl, tl + 1, tl + vw, tl + vw + 1);
+      for (const triangle of cellTriangles(inside, x, y, vw)) visit(triangle);
     }
   }
 }
