@@ -43,8 +43,9 @@ export function historyVerdict(row: RequestRow): HistoryVerdict {
   if (code === null || code === undefined) return null; // still queued or running
   if (code >= 500) return 'not_charged';
   if (code >= 200 && code < 300) return 'charged';
-  // Ended without starting (cancelled in the queue): queue time is never charged. A 4xx after it began may have used GPU time.
-  return row.started_at ? null : 'not_charged';
+  // Ended without starting (cancelled in the queue: started_at null): queue time is never charged. A 4xx
+  // after it began may have used GPU time; a row with no started_at at all (a broken answer) says neither.
+  return row.started_at === null ? 'not_charged' : null;
 }
 
 /** What one lookup found (history_checks.outcome): settled, or why not and whether asking again may help. */
@@ -61,6 +62,8 @@ export function lookupOutcome(requestId: string, history: RequestHistory): Looku
   if (verdicts.size > 1) return 'unreadable';
   const verdict = [...verdicts][0]!;
   if (verdict !== null) return verdict;
+  // A row that cannot say whether the run began: a later answer may (asked again).
+  if (rows.some((row) => row.started_at === undefined)) return 'unreadable';
   // Ended (a 4xx after its run began): FAL's history will never say more of its charge.
   return rows.every((row) => row.status_code !== null && row.status_code !== undefined) ? 'undecidable' : 'pending';
 }
