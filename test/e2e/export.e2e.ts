@@ -680,3 +680,26 @@ for (const scheme of ['light', 'dark'] as const) {
     await expect(dialog).toHaveCount(0);
   });
 }
+
+for (const scheme of ['light', 'dark'] as const) {
+  test(`${scheme}: each studio label sits level with the first line of its setting`, async ({ page }) => {
+    await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+    const { dialog } = await openStudio(page);
+    // Real size on: its value and unit wrap below the menu, like "Weld vertices" below Compression.
+    await dialog.getByLabel('Real size').selectOption('height');
+    const rows = dialog.locator('.xr-row');
+    await expect(rows.first()).toBeVisible();
+    // "Compression" sat halfway down its two lines (menu, then the Weld vertices box), 11 px below the menu's text.
+    const offsets = await rows.evaluateAll((all) =>
+      all.map((row) => {
+        const label = row.querySelector('.xr-label')!.getBoundingClientRect();
+        const first = row.querySelector('.xr-control')!.firstElementChild!.getBoundingClientRect();
+        return { label: row.querySelector('.xr-label')!.textContent, off: Math.round(label.top + label.height / 2 - (first.top + first.height / 2)) };
+      }),
+    );
+    expect(offsets.length).toBeGreaterThan(8);
+    expect(offsets.filter((o) => Math.abs(o.off) > 2)).toEqual([]);
+    await dialog.locator('.xr-row').filter({ hasText: 'Compression' }).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: test.info().outputPath(`studio-labels-${scheme}.png`) });
+  });
+}
