@@ -124,3 +124,23 @@ for (const scheme of ['light', 'dark'] as const) {
     await shot(page, `narrow-queue-waiting-${scheme}`);
   });
 }
+
+for (const scheme of ['light', 'dark'] as const) {
+  test(`a narrow viewer keeps "Loading model…" on one line (${scheme})`, async ({ page }) => {
+    await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+    await openMockApp(page, defaultScenario({ library: { generate: 4 } }));
+    // The model's file is held back, so the viewer stays loading (routes added last are asked first).
+    await page.route('**/files/model/**', () => {});
+    await page.getByRole('button', { name: 'Library' }).click();
+    await page.getByTestId('model-card').first().click();
+    const status = page.locator('.mv-status');
+    await expect(status).toHaveText('Loading model…');
+    // Placed from the middle of the viewer, the pill could take only half its width and broke in two lines.
+    const viewer = (await page.locator('.mv').boundingBox())!;
+    const pill = (await status.boundingBox())!;
+    const lineHeight = await status.evaluate((el) => parseFloat(getComputedStyle(el).lineHeight) || 20);
+    expect(pill.height, `pill ${Math.round(pill.width)} px wide in a ${Math.round(viewer.width)} px viewer`).toBeLessThan(2 * lineHeight);
+    expect(pill.x + pill.width).toBeLessThanOrEqual(viewer.x + viewer.width);
+    await shot(page, `viewer-loading-narrow-${scheme}`);
+  });
+}
