@@ -70,6 +70,7 @@ export interface AppCore {
   chosenPaths: ChosenPaths;
   /** Starts forwarding events to a transport and starts the queue. */
   start(emit: EventSink): Promise<void>;
+  /** Stops the watch, the platform work and the queue, then closes the engine (its database, its worker threads). */
   stop(): Promise<void>;
   /** The machine is shutting down: see Engine.releaseUnsentNow. Synchronous. */
   releaseUnsentNow(): number;
@@ -192,10 +193,14 @@ function assemble(
   let stopping: Promise<void> | null = null;
   const dispatch: Dispatch = (channel, input) => (stopping ? Promise.resolve(APP_CLOSING) : served(channel, input));
   let stopForwarding: (() => void) | null = null;
+  /** The engine is closing or closed (the end of stop()): nothing more is read from its database. */
+  let closed = false;
   return {
     engine,
     dispatch,
-    resolveFile: (route) => resolveFileRoute(engine, route, options.samplesDir),
+    // A window still open after the stop (Electron quits once stop() ends) asking for a model or
+    // preview gets "not found", not a rejected request from a closed database.
+    resolveFile: (route) => (closed ? null : resolveFileRoute(engine, route, options.samplesDir)),
     chosenPaths,
     async start(emit) {
       const stopEvents = forwardEngineEvents(engine, emit);
@@ -219,7 +224,8 @@ function assemble(
         () => emit('cost:changed', falPlatform.spend.summary(settingsStore.get().spendingCapUsd)),
       );
     },
-    releaseUnsentNow: () => engine.releaseUnsentNow(),
+    // The machine shutting down after the stop: the stop gave every job back already.
+    releaseUnsentNow: () => (closed ? 0 : engine.releaseUnsentNow()),
     watch,
     stop() {
       stopping ??= (async () => {
@@ -228,6 +234,10 @@ function assemble(
         stopForwarding?.();
         await falPlatform.stop();
         await engine.stop();
+        // Then closed: its database connection and worker threads (the GLB checks, WAL checkpoints)
+        // lived on until the process ended - for the browser transport's server, for ever.
+        closed = true;
+        await engine.close();
       })();
       return stopping;
     },

@@ -127,9 +127,11 @@ export function createLifecycle(deps: LifecycleDeps): Pick<Engine, 'start' | 'st
     await stopping;
   }
 
-  async function close(): Promise<void> {
-    await stop();
-    await deps.release();
+  /** Once: the app core closes the engine on its stop, and a caller that closes it too (the CLI, a test) must not release twice. */
+  let closing: Promise<void> | null = null;
+  function close(): Promise<void> {
+    closing ??= stop().then(() => deps.release());
+    return closing;
   }
 
   return { start, stop, close, whenWarm: () => warm };

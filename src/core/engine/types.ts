@@ -174,7 +174,7 @@ export interface Engine extends EngineApi {
    * attention. The caller is expected to exit.
    */
   abandonNow(): Job[];
-  /** stop() and close the database. */
+  /** stop() and close the database and the worker threads; a second call gets the first one's promise. */
   close(): Promise<void>;
   /** Resolves when no job is queued or active. */
   waitForIdle(): Promise<void>;
