@@ -144,3 +144,32 @@ for (const scheme of ['light', 'dark'] as const) {
     await shot(page, `viewer-loading-narrow-${scheme}`);
   });
 }
+
+/**
+ * How wide the search box's hint is and how much room the box has for it: the hint is put in as the
+ * box's text for a moment (no input event, so the page does not search), where the box's scroll width
+ * counts what the browser keeps beside it (its clear button) as well as the padding.
+ */
+const placeholderFits = (page: Page) =>
+  page.getByPlaceholder('Search by name, source or tag').evaluate((input: HTMLInputElement) => {
+    const typed = input.value;
+    input.value = input.placeholder;
+    const text = input.scrollWidth;
+    input.value = typed;
+    return { text, room: input.clientWidth };
+  });
+
+test('library search: its whole hint shows in a narrow and a wide window', async ({ page }) => {
+  await openMockApp(page, defaultScenario({ library: { generate: 12 } }));
+  await page.getByRole('button', { name: 'Library' }).click();
+  await page.getByTestId('model-card').first().click();
+  // At 900 px the toolbar wraps under the title and the box had shrunk to "Search by name, sourc".
+  for (const width of [900, 1024, 1280]) {
+    await page.setViewportSize({ width, height: 700 });
+    const { text, room } = await placeholderFits(page);
+    expect(text, `at ${width} px the hint needs ${text} px, the box has ${room}`).toBeLessThanOrEqual(room);
+    await expectInside(page, page.getByRole('button', { name: 'Export all…' }));
+  }
+  await page.setViewportSize({ width: 900, height: 700 });
+  await shot(page, 'narrow-library-search-light');
+});
