@@ -74,8 +74,11 @@ export type PlatformCall = <T>(schema: z.ZodType<T>, method: 'GET' | 'POST', pat
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** `keys`: the key and the app's other keys, for checking FAL's answers for them. */
-export function createPlatformCall(opts: PlatformCallOptions): { call: PlatformCall; keys: () => (string | null)[] } {
+/**
+ * `keys`: the key and the app's other keys, for checking FAL's answers for them. `serverDate`: FAL's
+ * clock at its latest answer (its Date header, epoch ms; null before one or without a readable one).
+ */
+export function createPlatformCall(opts: PlatformCallOptions): { call: PlatformCall; keys: () => (string | null)[]; serverDate: () => number | null } {
   const baseFetch = keyGuardFetch(opts.fetch ?? globalThis.fetch, () => ({ proxyUrl: opts.proxyUrl ?? null, sendKeyToProxy: opts.sendKeyToProxy ?? true }));
   const timeoutMs = opts.timeoutMs ?? 20_000;
   const retries = opts.retries ?? 3;
@@ -86,6 +89,7 @@ export function createPlatformCall(opts: PlatformCallOptions): { call: PlatformC
   const sleep = opts.sleep ?? defaultSleep;
   const keys = (): (string | null)[] => [opts.key, ...(opts.otherKeys?.() ?? [])];
   const redact = (text: string) => redactKeys(text, keys());
+  let serverDate: number | null = null;
 
   /** One exchange: the URL is always api.fal.ai's, sent there or through the proxy. */
   async function exchange(method: 'GET' | 'POST', path: string, params: URLSearchParams, body: unknown, limitMs: number, signal: AbortSignal): Promise<Response> {
@@ -139,6 +143,8 @@ export function createPlatformCall(opts: PlatformCallOptions): { call: PlatformC
         const limitMs = Math.ceil(Math.min(timeoutMs, Math.max(minTryMs, deadline - performance.now()))); // AbortSignal.timeout takes whole ms
         const signal = AbortSignal.timeout(limitMs);
         response = await exchange(method, path, params, body, limitMs, signal);
+        const date = Date.parse(response.headers.get('date') ?? '');
+        if (Number.isFinite(date)) serverDate = date;
         // The body is part of the try: its time limit and the deadline cover it, and one cut off or
         // not finished in time is tried again like no answer (it was read as "not JSON" before).
         text = await answerText(response, path, list, limitMs, signal);
@@ -172,7 +178,7 @@ export function createPlatformCall(opts: PlatformCallOptions): { call: PlatformC
     }
   }
 
-  return { call, keys };
+  return { call, keys, serverDate: () => serverDate };
 }
 
 const seconds = (ms: number) => Math.max(1, Math.round(ms / 1000));

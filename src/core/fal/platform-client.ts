@@ -89,7 +89,7 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 
 export function createPlatformClient(opts: PlatformClientOptions): PlatformClient {
   const maxPages = opts.maxPages ?? 20;
-  const { call, keys } = createPlatformCall(opts);
+  const { call, keys, serverDate } = createPlatformCall(opts);
   const { pages, soFar } = createPageReader(call, maxPages);
 
   const window = (params: URLSearchParams, start?: Date, end?: Date) => {
@@ -106,7 +106,8 @@ export function createPlatformClient(opts: PlatformClientOptions): PlatformClien
       if (q.status) params.set('status', q.status);
       if (q.sortBy) params.set('sort_by', q.sortBy);
       if (q.payloads) params.set('expand', 'payloads');
-      return readRequestRows(await pages(RequestPageSchema, '/models/requests/by-endpoint', params, (p) => p.items, true), keys());
+      const items = await pages(RequestPageSchema, '/models/requests/by-endpoint', params, (p) => p.items, true);
+      return { ...readRequestRows(items, keys()), serverDate: serverDate() };
     },
     async prices(endpointIds, onUnreadable) {
       const out: Price[] = [];

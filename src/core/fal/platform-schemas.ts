@@ -44,6 +44,8 @@ export interface UnreadableRequestRow {
 export interface RequestHistory {
   rows: RequestRow[];
   unreadable: UnreadableRequestRow[];
+  /** FAL's clock when it answered (its Date header, epoch ms), where known: this computer's may be off. */
+  serverDate?: number | null;
 }
 
 /**

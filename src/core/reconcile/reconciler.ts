@@ -139,14 +139,22 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
       return;
     }
     const sentTimes = [...pending.map((job) => job.submitStartedAt ?? checkedAt), ...pastSends.map((send) => send.sentAt)];
-    let history: RequestHistory;
-    try {
-      history = await client.requests({
+    /** The history around the sends, their times moved by `offsetMs` (onto FAL's clock). */
+    const read = (offsetMs: number) =>
+      client.requests({
         endpointId: endpoint,
-        start: new Date(Math.min(...sentTimes) - config.windowMarginMs),
-        end: new Date(Math.max(checkedAt, ...sentTimes) + config.windowMarginMs),
+        start: new Date(Math.min(...sentTimes) + offsetMs - config.windowMarginMs),
+        end: new Date(Math.max(checkedAt, ...sentTimes) + offsetMs + config.windowMarginMs),
         payloads: true,
       });
+    let history: RequestHistory;
+    try {
+      history = await read(0);
+      // This computer's clock far from FAL's (hours off after a dual boot, a resumed VM): the sends are
+      // at other times on FAL's clock, and a received one was called never received - paid twice. Those
+      // times are read too, and both reads count (a wrong Date header can only add rows, never hide one).
+      const offsetMs = history.serverDate == null ? 0 : history.serverDate - deps.now();
+      if (Math.abs(offsetMs) > config.windowMarginMs / 2) history = joinHistories(history, await read(offsetMs));
     } catch (error) {
       const reason = reasonOf(error);
       deps.logger.warn(`reconcile: could not read FAL's request history for ${endpoint} (${reason})`);
@@ -262,4 +270,10 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     },
   };
   return reconciler;
+}
+
+/** Two reads of one history as one: every row and unreadable row of either, a request listed by both once (as first read). */
+function joinHistories(a: RequestHistory, b: RequestHistory): RequestHistory {
+  const seen = new Set(a.rows.map((row) => row.request_id));
+  return { rows: [...a.rows, ...b.rows.filter((row) => !seen.has(row.request_id))], unreadable: [...a.unreadable, ...b.unreadable], serverDate: b.serverDate };
 }
