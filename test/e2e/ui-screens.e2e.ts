@@ -313,6 +313,28 @@ for (const scheme of ['light', 'dark'] as const) {
   });
 }
 
+test('stats with no requests at all says none were sent yet, not to choose a longer period', async ({ page }) => {
+  // A first run: nothing was ever sent to FAL, and the page opens on 30 days.
+  await open(page, defaultScenario({ stats: { ...defaultScenario().stats, requests: [], rateLimits: [] } }), 'dark');
+  await page.getByRole('button', { name: 'Stats' }).click();
+  await expect(page.getByRole('radio', { name: '30 days' })).toBeChecked();
+  await expect(page.getByText('No FAL requests yet')).toBeVisible();
+  await expect(page.getByText('Choose a longer period')).toHaveCount(0);
+  await shot(page, 'stats-none-yet-dark');
+});
+
+test('stats with requests only before the period offers a longer period', async ({ page }) => {
+  const now = Date.now();
+  const old = { endpoint: 'fal-ai/trellis', status: 'succeeded' as const, finishedAt: now - 60 * 86_400_000, seconds: 20, estimatedUsd: 0.02 };
+  await open(page, defaultScenario({ stats: { ...defaultScenario().stats, requests: [old], rateLimits: [] } }), 'light');
+  await page.getByRole('button', { name: 'Stats' }).click();
+  await expect(page.getByText('No FAL requests in this period')).toBeVisible();
+  await expect(page.getByText('Choose a longer period to see older requests.')).toBeVisible();
+  await shot(page, 'stats-none-in-period-light');
+  await page.getByRole('radio', { name: '90 days' }).check();
+  await expect(page.getByRole('definition').first()).toHaveText('1');
+});
+
 test('a channel the window cannot call, or one that breaks, says so in plain words (not "n is not a function")', async ({ page }) => {
   await open(page, defaultScenario(), 'light');
   // As a window whose api lacks the channel (an older preload, a test double without it).

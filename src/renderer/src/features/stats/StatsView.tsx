@@ -14,7 +14,7 @@ import './stats.css';
 export function StatsView() {
   // The range start is fixed when chosen (not on every render), so the query stays the same.
   const [{ range, from }, setPeriod] = useState(() => ({ range: '30d' as RangeKey, from: rangeStart('30d', Date.now()) }));
-  const { report, fetchedAt, error } = useStats(from);
+  const { report, fetchedAt, anyEver, error } = useStats(from);
   const name = useId();
 
   return (
@@ -38,16 +38,17 @@ export function StatsView() {
           <Icon name="warning" size={16} /> Could not load the stats: {error}
         </div>
       )}
-      {report && (report.models.length === 0 ? <NoData all={range === 'all'} /> : <Charts report={report} from={from} now={fetchedAt} />)}
+      {report && (report.models.length === 0 ? <NoData none={range === 'all' || !anyEver} /> : <Charts report={report} from={from} now={fetchedAt} />)}
     </div>
   );
 }
 
-function NoData({ all }: { all: boolean }) {
+/** `none`: nothing was ever sent (a longer period would show nothing either). */
+function NoData({ none }: { none: boolean }) {
   return (
     <div className="card">
-      <EmptyState icon="chart" title={all ? 'No FAL requests yet' : 'No FAL requests in this period'}>
-        {all
+      <EmptyState icon="chart" title={none ? 'No FAL requests yet' : 'No FAL requests in this period'}>
+        {none
           ? 'Once the app has sent images to FAL, this page shows how many worked, how long they took, what went wrong and what they cost. Models made offline are not counted.'
           : 'Choose a longer period to see older requests.'}
       </EmptyState>
