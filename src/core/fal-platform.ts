@@ -159,9 +159,10 @@ export function createFalPlatform(deps: FalPlatformDeps): FalPlatform {
   const timers: ReturnType<typeof setInterval>[] = [];
   const inFlight = new Set<Promise<unknown>>();
   let stopped = false;
-  const quietly = (work: () => Promise<unknown>) => () => {
+  // Background work nobody awaits: a failure is a log line naming the work, so the log says what failed.
+  const quietly = (what: string, work: () => Promise<unknown>) => () => {
     if (stopped) return;
-    const run = work().catch((error: unknown) => logger.warn(String(error)));
+    const run = work().catch((error: unknown) => logger.warn(`${what} failed: ${errorMessage(error)}`));
     inFlight.add(run);
     void run.finally(() => inFlight.delete(run));
   };
@@ -180,17 +181,17 @@ export function createFalPlatform(deps: FalPlatformDeps): FalPlatform {
       spendRead();
     },
     syncSpendInBackground(opts) {
-      quietly(() => platform.syncSpend(opts))();
+      quietly('spend: reading what FAL charged', () => platform.syncSpend(opts))();
     },
     engineFetch: (base) => reportBillableUnits(base, (requestId, units) => spend.recordUnits(requestId, units), redact),
     start(onJob, onSpendRead) {
       emitJob = onJob;
       if (onSpendRead) spendRead = onSpendRead;
       reconciler.start(deps.pollMs ?? 5_000);
-      const refreshPrices = quietly(() => prices.refreshIfStale());
-      const syncSpend = quietly(() => platform.syncSpend());
+      const refreshPrices = quietly('prices: refreshing the price list', () => prices.refreshIfStale());
+      const syncSpend = quietly('spend: reading what FAL charged', () => platform.syncSpend());
       // A possible charge settled: the cap is checked again and every window shows the new figures.
-      const settleSoon = quietly(async () => {
+      const settleSoon = quietly("spend: settling possible charges from FAL's request history", async () => {
         if ((await settleDue()) > 0 && !stopped) {
           deps.wake();
           spendRead();
