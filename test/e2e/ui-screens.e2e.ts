@@ -499,3 +499,32 @@ test('the 3D viewer backdrop follows the app theme (not the system) until the us
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
   await expect(viewer).toHaveAttribute('data-backdrop', 'light');
 });
+
+test('the viewer\'s dimension labels are not written over by the "Drag to orbit" hint', async ({ page }) => {
+  for (const scheme of ['light', 'dark'] as const) {
+    await open(page, defaultScenario({ library: { generate: 3 } }), scheme);
+    await page.getByRole('button', { name: 'Library' }).click();
+    await page.getByTestId('model-card').first().click();
+    await expect(page.locator('.mv[data-status="ready"]')).toBeVisible({ timeout: 30_000 });
+    const hint = page.locator('.mv-hint');
+    await expect(hint).toBeVisible();
+    await page.getByRole('button', { name: 'Dimensions', exact: true }).click();
+    await expect(page.getByTestId('viewer-dimensions')).toBeVisible();
+    // The width and depth labels sit along the model's foot, where the hint was drawn through them.
+    const overlaps = await page.evaluate(() => {
+      const hint = document.querySelector('.mv-hint');
+      if (!hint || getComputedStyle(hint).display === 'none' || getComputedStyle(hint).visibility === 'hidden') return [];
+      const h = hint.getBoundingClientRect();
+      return [...document.querySelectorAll('.mv-dim')]
+        .filter((label) => {
+          const l = label.getBoundingClientRect();
+          return l.left < h.right && h.left < l.right && l.top < h.bottom && h.top < l.bottom;
+        })
+        .map((label) => label.textContent);
+    });
+    expect(overlaps).toEqual([]);
+    await shot(page, `viewer-dimensions-${scheme}`);
+    await page.getByRole('button', { name: 'Dimensions', exact: true }).click();
+    await expect(hint).toBeVisible();
+  }
+});
