@@ -124,7 +124,16 @@ export function createFalPlatform(deps: FalPlatformDeps): FalPlatform {
   });
   // Possible charges FAL's request history settles, read with the ordinary key (no billing key needed):
   // looked up soon after the job ended (the background check below), not at the next spend read.
-  const settleFromHistory = createHistorySettler({ db, now, logger, retryBaseMs: deps.reconcile?.retryBaseMs });
+  const settleFromHistory = createHistorySettler({
+    db,
+    now,
+    logger,
+    retryBaseMs: deps.reconcile?.retryBaseMs,
+    onJob: (jobId) => {
+      const row = jobs.get(jobId);
+      if (row) emitJob(toJob(row));
+    },
+  });
   let settling: Promise<number> | null = null;
   /** One pass over the due possible charges (one at a time: a pass in flight is shared); how many it settled. */
   const settleDue = (): Promise<number> => {

@@ -31,9 +31,11 @@ export interface Actions {
 function confirmationReason(store: JobStore, row: JobRow): string | null {
   const notReceived = row.state === 'needs_attention' && row.errorCode === NOT_RECEIVED_CODE;
   if (row.state === 'needs_attention' && !notReceived) return 'FAL may already have this job and charge for it. Retrying submits it again (it may be charged twice); confirm to go ahead.';
-  if (!notReceived && (row.falRequestId !== null || row.submitStartedAt !== null)) return 'Generating again sends a new request to FAL, which is charged again; confirm to go ahead.';
-  // Nothing of it was charged: never sent, or FAL's records showed it never received the submit
-  // (src/core/reconcile). Sending it is safe - unless another job or a library model made, is making or
+  // FAL's records show its request charged nothing (a server error, never started): not charged again.
+  const charged = row.falRequestId === null ? row.submitStartedAt !== null : !store.chargedNothing(row.falRequestId);
+  if (!notReceived && charged) return 'Generating again sends a new request to FAL, which is charged again; confirm to go ahead.';
+  // Nothing of it was charged: never sent, FAL's records showed it never received the submit
+  // (src/core/reconcile), or that its request charged nothing (spend/history-settle.ts). Sending it is safe - unless another job or a library model made, is making or
   // may be charged for the same photo and settings (dropped again, Make again anyway, --force).
   if (!store.madeAgainElsewhere(row)) return null;
   return notReceived

@@ -13,6 +13,7 @@ import type { RunContext } from './run-context';
 import { JobFailure, LeaseLostError, StepError } from './run-errors';
 import { keptResultOf } from './stored-result';
 import { CANCELED_AFTER_FINISH_CODE, FAL_RUN_FAILED_CODES, RESULT_UNREAD_CODE } from '../spend/charge-rule';
+import { NOT_TOLD, NOT_TOLD_NO_KEY, RESULT_NOT_KNOWN, STARTED_MAY_CHARGE } from '../spend/possible-charge-text';
 
 export const CANCEL_UNCERTAIN_MESSAGE =
   'Canceled while it was being sent to FAL: FAL may have accepted it and may still run (and charge) it. Check your FAL dashboard; nothing is sent again unless you retry.';
@@ -70,7 +71,7 @@ class JobCancel {
       return;
     }
     if (!fal) {
-      this.writer.write({ ...endedPatch('canceled', now()), message: 'Canceled here; without a key FAL could not be told, so it may still run and be charged.' });
+      this.writer.write({ ...endedPatch('canceled', now()), message: `Canceled here; without a key FAL could not be told${NOT_TOLD_NO_KEY}` });
       return;
     }
     if (this.row.state === 'downloading' || keptResultOf(this.row)) {
@@ -85,7 +86,7 @@ class JobCancel {
     const started = this.row.state === 'running';
     try {
       await fal.queue.cancel(this.row.endpoint, { requestId });
-      const message = started ? 'Canceled; FAL was asked to stop it. It had already started, so FAL may still charge for it.' : 'Canceled; FAL was asked to stop the job.';
+      const message = started ? `Canceled; FAL was asked to stop it. ${STARTED_MAY_CHARGE}` : 'Canceled; FAL was asked to stop the job.';
       this.writer.write({ ...endedPatch('canceled', now()), message }, `FAL cancel requested for ${requestId}`);
     } catch (error) {
       if (isAlreadyCompleted(error)) {
@@ -96,7 +97,7 @@ class JobCancel {
       this.writer.write(
         {
           ...endedPatch('canceled', now()),
-          message: notFound ? 'Canceled' : 'Canceled here, but FAL could not be told; it may still run and be charged.',
+          message: notFound ? 'Canceled' : `Canceled here, but FAL could not be told${NOT_TOLD}`,
         },
         `FAL cancel failed: ${this.host.describe(error)}`,
       );
@@ -132,7 +133,7 @@ class JobCancel {
         const why = timeUp.aborted ? "FAL's result did not come in time." : this.deps.redact(keepFailure(error, this.deps.now()).why);
         this.host.fail(
           RESULT_UNREAD_CODE,
-          `Canceled after FAL had ended it, but its result could not be read: ${why} Whether FAL made the model is not known, and FAL charges only if it did: it counts as "may be charged" until FAL's records settle it. Use Download again (free) to ask FAL again.`,
+          `Canceled after FAL had ended it, but its result could not be read: ${why} ${RESULT_NOT_KNOWN}`,
           false,
         );
         return;

@@ -3,6 +3,7 @@
 import type { Classification, FalPhase } from '../fal/classify';
 import { backoffDelay, rateLimitDelay, type BackoffPolicy } from '../queue/backoff';
 import type { JobPatch } from '../queue/store';
+import { MAY_STILL_FINISH } from '../spend/possible-charge-text';
 
 export interface PolicyInput {
   attempts: number;
@@ -95,7 +96,7 @@ function givenUp(c: Extract<Classification, { kind: 'transient' }>, attempts: nu
     return { kind: 'fail', code: 'result_download_failed', message, requestDone: false, extra };
   }
   if (phase === 'status' || phase === 'result') {
-    const message = `${c.message} ${tried} FAL may still finish this job, and charges for it only if it does: it counts as "may be charged" until FAL's records settle it. Use Download again (free) to ask FAL again.`;
+    const message = `${c.message} ${tried} ${MAY_STILL_FINISH}`;
     return { kind: 'fail', code: c.code, message, requestDone: false, extra };
   }
   return { kind: 'fail', code: c.code, message: `${c.message} ${tried}`, requestDone: false, extra };

@@ -131,6 +131,14 @@ export function notReceivedSiblings(ctx: StoreContext, key: TwinKey): JobRow[] {
 }
 
 /**
+ * Whether FAL's records show this request charged nothing: its billing records, or its request history
+ * (a server error, or it never started: spend/history-settle.ts) - a real cost of $0 with no refund.
+ */
+export function chargedNothing(ctx: StoreContext, requestId: string): boolean {
+  return ctx.stmt('SELECT 1 FROM real_costs WHERE request_id = ? AND usd = 0 AND COALESCE(refunded_usd, 0) = 0').get(requestId) !== undefined;
+}
+
+/**
  * Whether that model was made, is being made or may have been charged for elsewhere: another job than
  * `job` with the same input and parameters (not one that ended before anything was sent), or a model
  * in the library made from them - its job may be gone ("Clear finished", removed), the model is not.

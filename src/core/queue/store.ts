@@ -104,6 +104,11 @@ export class JobStore {
     return reads.madeAgainElsewhere(this.ctx, job);
   }
 
+  /** FAL's records show this request charged nothing (store-reads chargedNothing). */
+  chargedNothing(requestId: string): boolean {
+    return reads.chargedNothing(this.ctx, requestId);
+  }
+
   /** FAL jobs claimed and not sent yet: their estimates and how many. */
   pendingFal(exceptJobId: string | null = null): { usd: number; jobs: number } {
     return reads.pendingFal(this.ctx, exceptJobId);

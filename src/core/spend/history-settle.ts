@@ -13,6 +13,7 @@
 // rarely while FAL's history does not tell (it may list a request late), a bounded number of times;
 // a settled request, or one whose record can never tell (a 4xx after it began), is not asked again.
 // The schedule is in the database (history_checks, migration 30): the app and the CLI share it.
+// Settled, the job's message says what FAL's records showed instead of "may be charged" (possible-charge-text.ts).
 import type { Database } from 'better-sqlite3';
 import type { PlatformClient, RequestHistory, RequestRow } from '../fal/platform-client';
 import { statementCache } from '../db/statements';
@@ -20,6 +21,7 @@ import { writeTx } from '../db/write';
 import { errorMessage } from '../util/errors';
 import { ESTIMATE_ONLY_POSSIBLE_SQL, FAL_RUN_FAILED_CODES, FAL_UNANSWERED_CODES } from './charge-rule';
 import { CostStore, SYNC_WINDOW_MS } from './costs';
+import { settledMessage } from './possible-charge-text';
 
 /**
  * The failure codes whose possible charge FAL's request history may settle: given up on, and runs FAL
@@ -80,6 +82,8 @@ export interface HistorySettleDeps {
   db: Database;
   now?: () => number;
   logger?: { info(message: string): void; warn(message: string): void };
+  /** A job's message changed: it now says what FAL's records showed. */
+  onJob?: (jobId: string) => void;
   /** Test override: the first wait before a request is asked again (default 15 s). */
   retryBaseMs?: number;
 }
@@ -124,8 +128,36 @@ export function createHistorySettler(deps: HistorySettleDeps): HistorySettler {
     ).run({ requestId, checks, at, next: nextCheckAt(outcome, checks, at), outcome });
   }
 
-  function settle(p: Pending, verdict: Exclude<HistoryVerdict, null>): void {
-    writeTx(deps.db, () => {
+  /**
+   * The job still on this request says what FAL's records showed, not "may be charged" any more; not
+   * charged, its run made nothing, so Download again is not offered (shared/job-retry.ts). Whether it changed.
+   */
+  function tellJob(p: Pending, verdict: Exclude<HistoryVerdict, null>, at: number): boolean {
+    const job = stmt(
+      `SELECT state, message, error_message AS errorMessage, request_finished AS requestFinished FROM jobs
+       WHERE id = @jobId AND fal_request_id = @requestId AND state IN ('failed', 'canceled')`,
+    ).get({ jobId: p.jobId, requestId: p.requestId }) as { state: string; message: string | null; errorMessage: string | null; requestFinished: number } | undefined;
+    if (!job) return false;
+    const requestFinished = verdict === 'not_charged' ? 1 : Number(job.requestFinished);
+    const message = settledMessage(
+      { state: job.state, message: job.errorMessage ?? job.message ?? '', canDownloadAgain: job.state === 'failed' && requestFinished === 0 },
+      verdict === 'charged',
+      at,
+    );
+    stmt(
+      `UPDATE jobs SET message = @message, error_message = CASE WHEN error_message IS NULL THEN NULL ELSE @message END, request_finished = @requestFinished
+       WHERE id = @jobId`,
+    ).run({ jobId: p.jobId, message, requestFinished });
+    stmt("INSERT INTO job_events (job_id, at, kind, from_state, to_state, message) VALUES (?, ?, 'log', NULL, NULL, ?)").run(
+      p.jobId,
+      at,
+      `FAL's request history shows request ${p.requestId} ${verdict === 'charged' ? 'finished (charged)' : 'ended in a server error or never started (not charged)'}`,
+    );
+    return true;
+  }
+
+  function settle(p: Pending, verdict: Exclude<HistoryVerdict, null>): boolean {
+    return writeTx(deps.db, () => {
       costs.record({ requestId: p.requestId, jobId: p.jobId, endpoint: p.endpoint, at: p.finishedAt, units: verdict === 'charged' ? null : 0, usd: verdict === 'charged' ? null : 0, source: 'request_history' });
       // Charged: Stats counts its estimate again (taken out while it was only possible), on its latest outcome.
       if (verdict === 'charged') {
@@ -135,6 +167,7 @@ export function createHistorySettler(deps: HistorySettleDeps): HistorySettler {
         ).run({ requestId: p.requestId });
       }
       recordLookup(p.requestId, verdict, p.checks + 1);
+      return tellJob(p, verdict, now());
     });
   }
 
@@ -162,8 +195,9 @@ export function createHistorySettler(deps: HistorySettleDeps): HistorySettler {
         continue;
       }
       try {
-        settle(p, outcome);
+        const told = settle(p, outcome);
         settled++;
+        if (told) deps.onJob?.(p.jobId);
         deps.logger?.info(`spend: request ${p.requestId}: FAL's request history shows it ${outcome === 'charged' ? 'finished (charged: its estimate counts as spent)' : 'ended in a server error or never started (not charged)'}`);
       } catch (error) {
         deps.logger?.warn(`spend: request ${p.requestId}: could not record what FAL's request history shows (${errorMessage(error)})`);

@@ -162,7 +162,7 @@ export function JobRow({ job, waitPlace, modelLabel, realCost, now, onCancel, on
             type="button"
             className="icon-button"
             aria-label={job.falRequestId ? `Generate ${name} again` : `Retry ${name}`}
-            title={job.falRequestId ? 'Generate again (charged again)' : 'Retry'}
+            title={!job.falRequestId ? 'Retry' : realCost?.usd === 0 && !realCost.refundedUsd ? 'Generate again (FAL did not charge the first)' : 'Generate again (charged again)'}
             onClick={() => onRetry(job)}
           >
             <Icon name="retry" />
