@@ -2,6 +2,7 @@
 // Both the Electron protocol and the browser bridge use this: URLs carry ids, never paths.
 import { extname } from 'node:path';
 import { SampleIdSchema } from '../shared/samples';
+import { isIntactPreview } from './library/preview-check';
 import { sampleFilePath } from './samples/handlers';
 import type { EngineApi } from './services-types';
 
@@ -44,8 +45,11 @@ function filePathFor(engine: EngineApi, { kind, id }: { kind: FileKind; id: stri
   switch (kind) {
     case 'model':
       return engine.library.filePath(id);
-    case 'preview':
-      return engine.library.previewPath(id);
+    case 'preview': {
+      // A damaged preview (stored unsynced, cut short by a power cut) is not found: the card shows the source photo.
+      const path = engine.library.previewPath(id);
+      return path && isIntactPreview(path) ? path : null;
+    }
     case 'input':
       return engine.inputPath(id);
     case 'sample': {
