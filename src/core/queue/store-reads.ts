@@ -133,9 +133,11 @@ export function notReceivedSiblings(ctx: StoreContext, key: TwinKey): JobRow[] {
 /**
  * Whether FAL's records show this request charged nothing: its billing records, or its request history
  * (a server error, or it never started: spend/history-settle.ts) - a real cost of $0 with no refund.
+ * Not 'no_charge': no billing event some hours after the job ended is a guess, read again for weeks
+ * (FAL lists some charges late; a run given up on may still finish) - sending again on it may pay twice.
  */
 export function chargedNothing(ctx: StoreContext, requestId: string): boolean {
-  return ctx.stmt('SELECT 1 FROM real_costs WHERE request_id = ? AND usd = 0 AND COALESCE(refunded_usd, 0) = 0').get(requestId) !== undefined;
+  return ctx.stmt("SELECT 1 FROM real_costs WHERE request_id = ? AND usd = 0 AND COALESCE(refunded_usd, 0) = 0 AND source <> 'no_charge'").get(requestId) !== undefined;
 }
 
 /**
