@@ -173,3 +173,26 @@ test('library search: its whole hint shows in a narrow and a wide window', async
   await page.setViewportSize({ width: 900, height: 700 });
   await shot(page, 'narrow-library-search-light');
 });
+
+for (const scheme of ['light', 'dark'] as const) {
+  test(`a narrow viewer opens its panels below its toolbar, which wraps to two rows (${scheme})`, async ({ page }) => {
+    await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+    await openMockApp(page, defaultScenario({ library: { generate: 3 } }));
+    await page.getByRole('button', { name: 'Library' }).click();
+    await page.getByTestId('model-card').first().click();
+    await expect(page.locator('.mv[data-status="ready"]')).toBeVisible({ timeout: 30_000 });
+    for (const name of ['Inspector', 'Textures']) {
+      await page.getByRole('button', { name, exact: true }).click();
+      const panel = page.locator('.mv-panel');
+      await expect(panel).toBeVisible();
+      // The panel started 64 px down, over the toolbar's second row: its own button (to close it) was under it.
+      const toolbar = (await page.locator('.mv-toolbar').boundingBox())!;
+      const box = (await panel.boundingBox())!;
+      expect(box.y, `${name} panel top vs toolbar bottom ${Math.round(toolbar.y + toolbar.height)}`).toBeGreaterThanOrEqual(toolbar.y + toolbar.height);
+      await page.mouse.move(0, 0);
+      await shot(page, `narrow-viewer-${name.toLowerCase()}-${scheme}`);
+      await page.getByRole('button', { name, exact: true }).click();
+      await expect(panel).toHaveCount(0);
+    }
+  });
+}

@@ -1,7 +1,7 @@
 // The 3D viewer: a toolbar and a canvas that fill their container. Meant to be loaded lazily
 // (three.js stays out of the start-up bundle):
 //   const ModelViewer = lazy(() => import('./features/viewer/ModelViewer'));
-import { useEffect, useEffectEvent, useRef, useState, useSyncExternalStore, type KeyboardEvent } from 'react';
+import { useEffect, useEffectEvent, useRef, useState, useSyncExternalStore, type CSSProperties, type KeyboardEvent } from 'react';
 import type { ModelStats } from '../../../../shared/domain';
 import type { CameraLink } from './camera-link';
 import type { Dimensions } from './engine/dimensions';
@@ -15,6 +15,9 @@ import { ViewerToolbar, type ToolbarAction } from './ViewerToolbar';
 import { isWindowShortcut, shortcutKey } from './shortcut-keys';
 import { useOverlayInsets } from './useOverlayInsets';
 import './viewer.css';
+
+/** Where a panel starts (px from the viewer's top) under a one-row toolbar. */
+const PANEL_TOP = 64;
 
 export interface ModelViewerProps {
   /** Model to show (GLB or glTF with embedded data), e.g. an i2m:// library url; null shows nothing. */
@@ -173,6 +176,8 @@ export function ModelViewer({ url, name, onStats, onError, onDimensions, cameraL
       data-compact={compact || undefined}
       data-view-mode={settings.viewMode}
       data-model-box={modelBox}
+      // Panels open below the toolbar, however many rows it wraps to in a narrow viewer.
+      style={{ '--mv-panel-top': `${Math.max(PANEL_TOP, Math.round(layout.insets.top))}px` } as CSSProperties}
       onKeyDown={onKeyDown}
     >
       <div
