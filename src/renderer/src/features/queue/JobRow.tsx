@@ -8,7 +8,7 @@ import { chargedText, costSourceExplanation, estimateText, type JobCost } from '
 import { formatDuration } from '../../lib/format';
 import { PRESET_LABEL } from '../../lib/presets';
 import { JobThumb } from './JobThumb';
-import { STATE_LABEL, isActive, isFinished, jobDetail, stateTone } from './job-text';
+import { STATE_LABEL, isActive, isFinished, jobDetail, retryTitle, stateTone } from './job-text';
 import { switchPrice } from './switch-model';
 
 export interface JobRowProps {
@@ -162,7 +162,7 @@ export function JobRow({ job, waitPlace, modelLabel, realCost, now, onCancel, on
             type="button"
             className="icon-button"
             aria-label={job.falRequestId ? `Generate ${name} again` : `Retry ${name}`}
-            title={!job.falRequestId ? 'Retry' : realCost?.usd === 0 && !realCost.refundedUsd ? 'Generate again (FAL did not charge the first)' : 'Generate again (charged again)'}
+            title={retryTitle(job, realCost)}
             onClick={() => onRetry(job)}
           >
             <Icon name="retry" />

@@ -1,5 +1,6 @@
 // Plain words for job states, used by the queue rows and their screen-reader labels.
 import type { Job, JobState } from '../../../../shared/domain';
+import type { JobCost } from '../../lib/cost-text';
 import { ordinal } from '../../lib/format';
 
 export const STATE_LABEL: Record<JobState, string> = {
@@ -68,4 +69,15 @@ export function jobDetail(job: Job, waitPlace: string | null): string {
     case 'needs_attention':
       return job.errorMessage ?? job.message ?? 'Something went wrong';
   }
+}
+
+/**
+ * The retry button's tip. "FAL did not charge the first" only on FAL's own records of $0 (billing
+ * events, request history): not on 'no_charge', the spend read's guess from a missing billing event,
+ * on which the engine still asks to confirm being charged again (queue/store-reads chargedNothing).
+ */
+export function retryTitle(job: Pick<Job, 'falRequestId'>, realCost: JobCost | undefined): string {
+  if (!job.falRequestId) return 'Retry';
+  const chargedNothing = realCost?.usd === 0 && realCost.source !== 'no_charge' && !realCost.refundedUsd;
+  return chargedNothing ? 'Generate again (FAL did not charge the first)' : 'Generate again (charged again)';
 }
