@@ -156,8 +156,14 @@ export function createHistorySettler(deps: HistorySettleDeps): HistorySettler {
     return true;
   }
 
-  function settle(p: Pending, verdict: Exclude<HistoryVerdict, null>): boolean {
+  /**
+   * Settles it: whether its job was told (tellJob), or null when it no longer needed settling - another
+   * process (the app, the CLI) settled it, or FAL's billing records came, while FAL was asked.
+   */
+  function settle(p: Pending, verdict: Exclude<HistoryVerdict, null>): boolean | null {
     return writeTx(deps.db, () => {
+      const stillPossible = stmt(`SELECT 1 FROM spend s WHERE s.request_id = @requestId AND ${ESTIMATE_ONLY_POSSIBLE_SQL} LIMIT 1`).get({ requestId: p.requestId });
+      if (stillPossible === undefined) return null;
       costs.record({ requestId: p.requestId, jobId: p.jobId, endpoint: p.endpoint, at: p.finishedAt, units: verdict === 'charged' ? null : 0, usd: verdict === 'charged' ? null : 0, source: 'request_history' });
       // Charged: Stats counts its estimate again (taken out while it was only possible), on its latest outcome.
       if (verdict === 'charged') {
@@ -196,6 +202,7 @@ export function createHistorySettler(deps: HistorySettleDeps): HistorySettler {
       }
       try {
         const told = settle(p, outcome);
+        if (told === null) continue;
         settled++;
         if (told) deps.onJob?.(p.jobId);
         deps.logger?.info(`spend: request ${p.requestId}: FAL's request history shows it ${outcome === 'charged' ? 'finished (charged: its estimate counts as spent)' : 'ended in a server error or never started (not charged)'}`);
