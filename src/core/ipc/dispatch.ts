@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { channels, type ChannelName, type Handlers } from '../../shared/contract';
 import { AppError, type Result } from '../../shared/result';
+import { declaredKeysAt, describePath, describeUnknownKeys, findCrowdedObject, listSomeKeys, MAX_KEYS_PER_OBJECT, type CrowdedObject } from './input-bounds';
 
 export interface DispatchLogger {
   error(message: string, detail?: unknown): void;
@@ -15,10 +16,21 @@ const isChannel = (name: string): name is ChannelName => Object.prototype.hasOwn
 /** Turns zod issues into one sentence the user can act on. */
 export function describeZodError(error: z.ZodError): string {
   const parts = error.issues.slice(0, 3).map((issue) => {
-    const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
+    const where = issue.path.length ? `${describePath(issue.path.filter((step) => typeof step !== 'symbol'))}: ` : '';
+    // zod's own wording lists every unknown name: a few, each shortened, keep the answer short.
+    if (issue.code === 'unrecognized_keys') return `${where}Unrecognized keys: ${listSomeKeys(issue.keys)}`;
     return `${where}${issue.message}`;
   });
   return `Invalid request - ${parts.join('; ')}`;
+}
+
+/** Refuses an object with a flood of names, naming a few of the ones the channel does not declare. */
+function describeCrowded(schema: z.ZodType, crowded: CrowdedObject): string {
+  const unknown = describeUnknownKeys(crowded, declaredKeysAt(schema, crowded.path));
+  return (
+    `Invalid request - ${describePath(crowded.path)} has ${crowded.keys.length.toLocaleString('en-US')} names, ` +
+    `more than the ${MAX_KEYS_PER_OBJECT} accepted; names not expected: ${unknown}. Send only the names this request takes.`
+  );
 }
 
 export function createDispatcher(handlers: Handlers, logger?: DispatchLogger): Dispatch {
@@ -27,6 +39,8 @@ export function createDispatcher(handlers: Handlers, logger?: DispatchLogger): D
       return { ok: false, error: { code: 'unknown_channel', message: `Unknown channel "${String(channelName).slice(0, 80)}".` } };
     }
     const { input: inputSchema, output: outputSchema } = channels[channelName];
+    const crowded = findCrowdedObject(rawInput);
+    if (crowded) return { ok: false, error: { code: 'invalid_input', message: describeCrowded(inputSchema, crowded) } };
     const parsed = inputSchema.safeParse(rawInput);
     if (!parsed.success) return { ok: false, error: { code: 'invalid_input', message: describeZodError(parsed.error) } };
     const handler = handlers[channelName] as ((input: unknown) => Promise<unknown>) | undefined;
