@@ -107,7 +107,7 @@ export function buildProgram(out: { exitCode: number }): Command {
     // FAL's records first: jobs it received are adopted and finished below, never sent twice.
     const settled = await reconcileDataDir(opts);
     // Also when it settled only earlier sends of jobs sent again or removed: the user learns what FAL had.
-    if (settled.jobs.length > 0 || settled.report.pastFound.length > 0 || settled.report.pastAbsent.length > 0) printReconcile(settled, opts.json);
+    if (settled.jobs.length > 0 || settled.charges.length > 0 || settled.report.pastFound.length > 0 || settled.report.pastAbsent.length > 0) printReconcile(settled, opts.json);
     const { runJobs } = await import('./run');
     out.exitCode = await runJobs({ kind: 'resume', ...opts });
   });

@@ -21,7 +21,7 @@ export interface JobView {
  * nothing_to_resume - a resume found no job to finish; write_failed - a model was made (it is in the
  * library) but its file in the output folder could not be written.
  */
-export type NoteCode = 'interrupted' | 'blocked' | 'offline' | 'online' | 'disk_slow' | 'reused' | 'download_again_failed' | 'nothing_to_resume' | 'write_failed';
+export type NoteCode = 'interrupted' | 'blocked' | 'offline' | 'online' | 'disk_slow' | 'reused' | 'download_again_failed' | 'nothing_to_resume' | 'write_failed' | 'may_be_charged';
 
 export interface Note {
   code: NoteCode;

@@ -1,11 +1,13 @@
 // `image2model reconcile [--json]`: asks FAL's request history about every job whose submit answer
-// was lost, and prints what it found. `resume` runs the same check first.
+// was lost, and about every job that may be charged (settle-charges.ts), and prints what it found.
+// `resume` runs the same check first.
 import { Command, InvalidArgumentError } from 'commander';
 import type { ReconcileReport } from '../core/reconcile/reconciler';
 import type { MissingFolder } from './data-folder';
 import { terminalText } from './terminal-text';
 import { redactKeys } from '../core/fal/redact';
-import { cliOtherKeys } from './keys';
+import { cliFalKey, cliOtherKeys } from './keys';
+import { unsettledAdvice, type ChargeOutcome } from './charge-advice';
 
 export interface ReconcileOptions {
   dataDir?: string;
@@ -26,6 +28,8 @@ export interface ReconcileOutcome {
     /** Not received, and its photo with its settings was made again as another job: never resent by itself. */
     madeAgain?: boolean;
   }[];
+  /** Jobs that may be charged (given up on FAL's errors, a run FAL failed, canceled after FAL began it): what FAL's request history showed. */
+  charges: ChargeOutcome[];
 }
 
 /**
@@ -44,12 +48,13 @@ export function settleMsFor(settleMinutes: number | undefined, defaultMs: number
  */
 export async function reconcileDataDir(opts: ReconcileOptions, missing: MissingFolder = 'make'): Promise<ReconcileOutcome> {
   // Loaded here, not at the CLI's start: every other command (and --help) starts without them.
-  const [{ openDatabase }, { createPlatformClient }, { JobStore }, { createReconciler, DEFAULT_RECONCILE_CONFIG }, { cliDataDir, readDataDir, rememberCliDataDir }] = await Promise.all([
+  const [{ openDatabase }, { createPlatformClient }, { JobStore }, { createReconciler, DEFAULT_RECONCILE_CONFIG }, { cliDataDir, readDataDir, rememberCliDataDir }, { settleCharges }] = await Promise.all([
     import('../core/db/open'),
     import('../core/fal/platform-client'),
     import('../core/queue/store'),
     import('../core/reconcile/reconciler'),
     import('./data-folder'),
+    import('./settle-charges'),
   ]);
   const dataDir = missing === 'make' ? cliDataDir(opts) : readDataDir(opts);
   // No library yet: nothing to reconcile, found in an empty database in memory.
@@ -79,8 +84,11 @@ export async function reconcileDataDir(opts: ReconcileOptions, missing: MissingF
       return { id, input: row?.inputName ?? id, outcome, message: row?.message ?? '', ...(madeAgain && { madeAgain }) };
     };
     const resubmitted = new Set(report.resubmitted);
+    // Possible charges too, due or not, as the app settles them in the background.
+    const charges = dataDir === null ? [] : await settleCharges({ db }, { falProxy: opts.falProxy, force: true });
     return {
       report,
+      charges,
       jobs: [
         ...report.adopted.map((a) => describe(a.jobId, 'adopted')),
         ...report.absent.filter((a) => !resubmitted.has(a.jobId)).map((a) => describe(a.jobId, 'not_received')),
@@ -95,6 +103,7 @@ export async function reconcileDataDir(opts: ReconcileOptions, missing: MissingF
 }
 
 const LABEL = { adopted: 'adopted', not_received: 'not sent', resubmitted: 'resending', waiting: 'waiting' } as const;
+const CHARGE_LABEL = { charged: 'charged', not_charged: 'not charged', unsettled: 'may be charged' } as const;
 
 export function printReconcile(outcome: ReconcileOutcome, json: boolean): void {
   if (json) {
@@ -103,6 +112,12 @@ export function printReconcile(outcome: ReconcileOutcome, json: boolean): void {
   }
   // Earlier sends of jobs sent again or removed, settled by this pass: what was found, in plain words.
   for (const past of [...outcome.report.pastFound, ...outcome.report.pastAbsent]) process.stdout.write(`${terminalText(past.message)}\n`);
+  // Possible charges FAL's request history settled (or could not yet), with what the job says now.
+  for (const charge of outcome.charges) {
+    process.stdout.write(`${CHARGE_LABEL[charge.outcome].padEnd(11)}  ${terminalText(charge.input)}\n             ${terminalText(charge.message)}\n`);
+  }
+  const unsettled = unsettledAdvice(outcome.charges, cliFalKey() !== null);
+  if (unsettled) process.stdout.write(`${unsettled}\n`);
   if (outcome.jobs.length === 0) {
     process.stdout.write('No job is waiting for an answer from FAL.\n');
     return;
@@ -134,7 +149,7 @@ export const parseSettleMinutes = (value: string): number => {
 export function registerReconcileCommand(program: Command, out: { exitCode: number }): void {
   program
     .command('reconcile')
-    .description("ask FAL's records about jobs whose submit answer was lost, and settle them (no second charge)")
+    .description("ask FAL's records about jobs whose submit answer was lost or that may be charged, and settle them (no second charge)")
     .option('--data-dir <dir>', 'data folder (default: the app\'s, or IMAGE2MODEL_DATA_DIR)')
     .option('--start-fresh', 'start an empty library where a data folder that held one is missing', false)
     .option('--fal-proxy <url>', 'send FAL calls through this proxy URL (or IMAGE2MODEL_FAL_PROXY)')

@@ -14,6 +14,10 @@ import { stopEngine } from './stop-engine';
 import { openEngine, type CommonOptions } from './open-engine';
 import { followRun, isTerminal } from './run-follow';
 import { runOutputs } from './run-outputs';
+import { settleCharges } from './settle-charges';
+import { unsettledAdvice } from './charge-advice';
+import { cliDataDir } from './data-folder';
+import { cliFalKey } from './keys';
 import { EXIT_BY_SIGNAL, listenForStop, STOPPED_BY } from './run-signals';
 
 type RunRequest =
@@ -28,7 +32,8 @@ const jobView = (job: Job): JobView =>
 
 export async function runJobs(request: RunRequest): Promise<number> {
   const reporter: Reporter = request.json ? jsonReporter() : process.stdout.isTTY ? terminalReporter() : plainReporter();
-  const engine = openEngine({ ...request, concurrency: request.kind === 'convert' ? request.concurrency : undefined });
+  const dataDir = cliDataDir(request);
+  const engine = openEngine({ ...request, concurrency: request.kind === 'convert' ? request.concurrency : undefined }, dataDir);
   const outputs: { input: string; file: string }[] = [];
   const problems: { input: string; message: string }[] = [];
   /** This run's images that joined a job (the same photo and settings, in this run or already on its way). */
@@ -95,6 +100,18 @@ export async function runJobs(request: RunRequest): Promise<number> {
     }
     follow.startFollowing();
     if (views.size > 0 && !follow.settled()) await follow.finished;
+    // Jobs that ended "may be charged" (given up on FAL's errors, a run FAL failed, canceled after FAL
+    // began it): settled from FAL's request history now, as the app would, before their lines are written.
+    const ended = [...views.keys()].filter((id) => {
+      const job = engine.getJob(id);
+      return job !== null && job.falRequestId !== null && (job.state === 'failed' || job.state === 'canceled');
+    });
+    const charges = ended.length > 0 ? await settleCharges({ dataDir }, { falProxy: request.falProxy, jobIds: new Set(ended) }) : [];
+    // Settled: its line says what FAL's records showed (a script reads the job lines).
+    for (const charge of charges) {
+      const job = charge.outcome === 'unsettled' ? null : engine.getJob(charge.id);
+      if (job) reporter.job(views.get(charge.id)!, job);
+    }
     let failed = rejectedCount + writeFailures.length;
     let needsAttention = 0;
     let pending = 0;
@@ -131,6 +148,8 @@ export async function runJobs(request: RunRequest): Promise<number> {
     const { blockedMessage } = follow;
     if (interrupted) reporter.note({ code: 'interrupted', message: `${STOPPED_BY[interrupted]} Unfinished jobs are kept: run \`image2model resume\` to finish them (nothing is paid twice).` });
     if (blockedMessage) reporter.note({ code: 'blocked', message: blockedMessage });
+    const unsettled = unsettledAdvice(charges, cliFalKey() !== null);
+    if (unsettled) reporter.note({ code: 'may_be_charged', message: unsettled });
     reporter.summary({ succeeded: outputs.length, failed, needsAttention, pending, outputs, problems });
     reporter.close();
     if (interrupted) return EXIT_BY_SIGNAL[interrupted];

@@ -140,9 +140,11 @@ export function createFalPlatform(deps: FalPlatformDeps): FalPlatform {
     if (settling) return settling;
     const client = stopped ? null : clientFor(safeGet(deps.keys));
     if (!client) return Promise.resolve(0);
-    settling = settleFromHistory(client).finally(() => {
-      settling = null;
-    });
+    settling = settleFromHistory(client)
+      .then((report) => report.settled.length)
+      .finally(() => {
+        settling = null;
+      });
     return settling;
   };
   let emitJob: (job: Job) => void = () => undefined;

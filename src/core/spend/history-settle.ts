@@ -93,8 +93,14 @@ export interface HistorySettleOptions {
   force?: boolean;
 }
 
-/** One pass over the possible charges FAL's history may settle that are due; how many it settled. Never throws. */
-export type HistorySettler = (client: PlatformClient, opts?: HistorySettleOptions) => Promise<number>;
+/** What one pass did: the requests it settled, and those it asked about (or could not reach) that stay possible. */
+export interface HistorySettleReport {
+  settled: { requestId: string; jobId: string; charged: boolean }[];
+  unsettled: { requestId: string; jobId: string }[];
+}
+
+/** One pass over the possible charges FAL's history may settle that are due. Never throws. */
+export type HistorySettler = (client: PlatformClient, opts?: HistorySettleOptions) => Promise<HistorySettleReport>;
 
 export function createHistorySettler(deps: HistorySettleDeps): HistorySettler {
   const stmt = statementCache(deps.db);
@@ -178,15 +184,15 @@ export function createHistorySettler(deps: HistorySettleDeps): HistorySettler {
   }
 
   return async function settleFromHistory(client, opts = {}) {
-    let settled = 0;
+    const report: HistorySettleReport = { settled: [], unsettled: [] };
     let pending: Pending[];
     try {
       pending = stmt(pendingSql).all({ oldest: now() - SYNC_WINDOW_MS, now: now(), force: opts.force ? 1 : 0, limit: PER_PASS }) as Pending[];
     } catch (error) {
       deps.logger?.warn(`spend: the possible charges could not be read (${errorMessage(error)})`);
-      return 0;
+      return report;
     }
-    for (const p of pending) {
+    for (const [index, p] of pending.entries()) {
       let outcome: LookupOutcome;
       try {
         outcome = lookupOutcome(p.requestId, await client.requests({ endpointId: p.endpoint, requestId: p.requestId, limit: 10 }));
@@ -194,23 +200,26 @@ export function createHistorySettler(deps: HistorySettleDeps): HistorySettler {
         // This one waits its turn again; the rest wait for the next pass (the same API, likely the same answer).
         deps.logger?.warn(`spend: FAL's request history could not be read to settle a possible charge (${errorMessage(error)}); asked again later`);
         tryRecord(p, 'unreadable');
+        report.unsettled.push(...pending.slice(index).map(({ requestId, jobId }) => ({ requestId, jobId })));
         break;
       }
       if (outcome !== 'charged' && outcome !== 'not_charged') {
         tryRecord(p, outcome);
+        report.unsettled.push({ requestId: p.requestId, jobId: p.jobId });
         continue;
       }
       try {
         const told = settle(p, outcome);
         if (told === null) continue;
-        settled++;
+        report.settled.push({ requestId: p.requestId, jobId: p.jobId, charged: outcome === 'charged' });
         if (told) deps.onJob?.(p.jobId);
         deps.logger?.info(`spend: request ${p.requestId}: FAL's request history shows it ${outcome === 'charged' ? 'finished (charged: its estimate counts as spent)' : 'ended in a server error or never started (not charged)'}`);
       } catch (error) {
         deps.logger?.warn(`spend: request ${p.requestId}: could not record what FAL's request history shows (${errorMessage(error)})`);
+        report.unsettled.push({ requestId: p.requestId, jobId: p.jobId });
       }
     }
-    return settled;
+    return report;
   };
 
   function tryRecord(p: Pending, outcome: LookupOutcome): void {
