@@ -83,15 +83,19 @@ function distance(a: string, b: string): number {
   return row[b.length]!;
 }
 
+const EXPLAINED_UNKNOWN_KEYS = 3;
+
 function unknownKeyMessage(key: string, modelLabel: string, known: string[], unsupported: Record<string, string>): string {
   const reason = unsupported[key];
   if (reason !== undefined) return reason;
   const close = known
+    // Names whose lengths differ by more than 2 are never within 2 edits: a huge key costs nothing here.
+    .filter((k) => Math.abs(k.length - key.length) <= 2)
     .map((k) => ({ k, d: distance(key.toLowerCase(), k.toLowerCase()) }))
     .filter(({ d }) => d <= 2)
     .sort((x, y) => x.d - y.d)[0];
   const hint = close ? ` Did you mean "${close.k}"?` : '';
-  return `"${key}" is not an option of ${modelLabel}.${hint} Its options are: ${known.join(', ') || 'none'}.`;
+  return `${showValue(key)} is not an option of ${modelLabel}.${hint} Its options are: ${known.join(', ') || 'none'}.`;
 }
 
 /**
@@ -106,7 +110,11 @@ export function optionsObject<S extends Record<string, z.ZodType>>(modelLabel: s
   return z.strictObject(optionalShape, {
     error: (issue) => {
       if (issue.code === 'unrecognized_keys') {
-        return issue.keys.map((key) => unknownKeyMessage(key, modelLabel, known, unsupported)).join(' ');
+        // A few explained, the rest counted: a flood of names made this megabytes long and took seconds.
+        const explained = issue.keys.slice(0, EXPLAINED_UNKNOWN_KEYS).map((key) => unknownKeyMessage(key, modelLabel, known, unsupported));
+        const rest = issue.keys.length - explained.length;
+        if (rest > 0) explained.push(`...and ${rest.toLocaleString('en-US')} more names that are not options of ${modelLabel}.`);
+        return explained.join(' ');
       }
       return `Options for ${modelLabel} must be a set of name/value pairs (got ${showValue(issue.input)}).`;
     },

@@ -136,6 +136,16 @@ describe('Tripo options validation', () => {
     expect(message({ quad: true })).toContain('FBX');
   });
 
+  it('many unknown keys: explains the first three and counts the rest (it listed every one, megabytes for 10,000)', () => {
+    const flood = Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`k${i}`, i]));
+    const text = message(flood);
+    expect(text.length).toBeLessThan(2048);
+    expect(text).toMatch(/^"k0" is not an option of Tripo v2\.5\..*"k1".*"k2"/);
+    expect(text).not.toContain('"k3"');
+    expect(text).toContain('and 9,997 more names that are not options of Tripo v2.5');
+    expect(message({ ['x'.repeat(100_000)]: 1 }).length).toBeLessThan(2048);
+  });
+
   it('refuses PBR without a texture when both are given', () => {
     expect(message({ pbr: true, texture: 'no' })).toContain('PBR needs a texture');
   });
