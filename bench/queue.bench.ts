@@ -42,7 +42,8 @@ import { makeTestPng } from '../test/fixtures/make-glb';
  * still dirty (fs/ext4/ialloc.c recently_deleted), so the overhead section's ~700 files, removed just
  * before the 1,000 jobs, made the ~3 files each job creates cost up to 0.4 ms of a core each (perf:
  * ext4_create -> find_inode_bit -> recently_deleted). A user has not just removed thousands of files
- * when they drop photos. Runs started back to back still pay it for the last run's files: pause ~40 s.
+ * when they drop photos. A run soon after a test run (thousands of files removed) pays it too: ~40 s
+ * after the last removal the inode blocks are written back and only the last 5 s count.
  */
 const removeAtExit = (() => {
   const dirs: string[] = [];
